@@ -1,0 +1,120 @@
+/**
+ * NN (local-loss) system on CoNLL04: the optimiser study and the 3-seed result.
+ *
+ *   npx tsx experiments/nn/run.ts [--study optim|seeds|all] [--only NAME-PART] [--set key=value …]
+ *
+ * - optim: Adadelta (the paper's lr 1, ρ 0.9, ε 1e-6) vs Adam (lr 1e-3) at batch 100 and 32, seed 1:
+ *   best dev strict relation F1, the epoch and wall-clock seconds to reach it. Dev only.
+ * - seeds: configs/conll04.json (the default chosen by the optim study) with seeds 1, 2, 3; the model
+ *   is chosen on dev (best/), then scored once on test.
+ * Every run lives in experiments/nn/runs/<name>/ (best/, last/, train.log.jsonl, curve.svg, result.json);
+ * a finished run (result.json) is skipped and an interrupted one resumed, so the command can be re-run
+ * after a kill. Writes results.json and results.md (mean ± std) beside this file.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig, type TrainConfig } from '../../src/train/config.js';
+import { writeFileAtomic } from '../../src/train/atomic.js';
+import { evaluateModel } from '../../src/train/evaluate.js';
+import { trainNN } from '../../src/train/nn.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '..', '..');
+const runsDir = join(here, 'runs');
+
+interface RunResult {
+  name: string;
+  study: string;
+  settings: Record<string, unknown>;
+  bestEpoch: number;
+  epochs: number;
+  secondsToBest: number;
+  devRelF1: number;
+  devEntF1: number;
+  test?: { relF1: number; entF1: number; relBoundariesF1: number };
+}
+
+const OPTIM_RUNS: [string, string[]][] = [
+  ['optim-adadelta-b100', ['optimizer=adadelta', 'batchSize=100']],
+  ['optim-adam-b100', ['optimizer=adam', 'batchSize=100']],
+  ['optim-adadelta-b32', ['optimizer=adadelta', 'batchSize=32']],
+  ['optim-adam-b32', ['optimizer=adam', 'batchSize=32']],
+];
+const SEED_RUNS: [string, string[]][] = [1, 2, 3].map((s) => [`seed-${s}`, [`seed=${s}`]]);
+
+async function run(study: string, name: string, sets: string[], extra: string[], withTest: boolean): Promise<RunResult> {
+  const dir = join(runsDir, name);
+  const done = join(dir, 'result.json');
+  if (existsSync(done)) return JSON.parse(readFileSync(done, 'utf8')) as RunResult;
+  mkdirSync(dir, { recursive: true });
+  const config: TrainConfig = loadConfig(join(repo, 'configs/conll04.json'), [...sets, ...extra]);
+  process.stderr.write(`experiments/nn: ${name} (${sets.join(' ')})\n`);
+  const r = await trainNN(config, dir, { resume: true });
+  const best = r.history.find((h) => h.epoch === r.bestEpoch)!;
+  const result: RunResult = {
+    name, study, settings: Object.fromEntries([...sets, ...extra].map((s) => s.split('='))),
+    bestEpoch: r.bestEpoch, epochs: r.epochs, secondsToBest: Math.round(r.secondsToBest),
+    devRelF1: best.dev.relF1, devEntF1: best.dev.entF1,
+  };
+  if (withTest && config.data.test) {
+    const t = await evaluateModel(join(dir, 'best'), config.data.test, { format: config.data.format });
+    result.test = { relF1: t.relations.strict.micro.f1, entF1: t.entities.micro.f1, relBoundariesF1: t.relations.boundaries.micro.f1 };
+  }
+  writeFileAtomic(done, JSON.stringify(result, null, 1) + '\n');
+  return result;
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const std = (xs: number[]) => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
+const pm = (xs: number[]) => `${(100 * mean(xs)).toFixed(1)} ± ${(100 * std(xs)).toFixed(1)}`;
+
+function markdown(optim: RunResult[], seeds: RunResult[]): string {
+  const out = ['# NN system on CoNLL04', ''];
+  if (optim.length) {
+    out.push('## Optimiser and batch size (seed 1, dev only)', '', '| run | best dev rel F1 | dev ent F1 | best epoch / epochs run | seconds to best |', '|---|---|---|---|---|');
+    for (const r of optim)
+      out.push(`| ${r.name} | ${(100 * r.devRelF1).toFixed(1)} | ${(100 * r.devEntF1).toFixed(1)} | ${r.bestEpoch} / ${r.epochs} | ${r.secondsToBest} |`);
+    out.push('');
+  }
+  const tested = seeds.filter((r) => r.test);
+  if (tested.length) {
+    out.push(`## Test, model chosen on dev (${tested.length} seeds, mean ± std)`, '', '| strict micro rel F1 | entity F1 | boundaries rel F1 | dev rel F1 | seconds to best dev epoch |', '|---|---|---|---|---|');
+    out.push(`| ${pm(tested.map((r) => r.test!.relF1))} | ${pm(tested.map((r) => r.test!.entF1))} | ${pm(tested.map((r) => r.test!.relBoundariesF1))} | ${pm(tested.map((r) => r.devRelF1))} | ${mean(tested.map((r) => r.secondsToBest)).toFixed(0)} (max ${Math.max(...tested.map((r) => r.secondsToBest))}) |`);
+    out.push('', '| seed | test rel F1 | test ent F1 | best epoch | seconds to best |', '|---|---|---|---|---|');
+    for (const r of tested) out.push(`| ${r.settings.seed} | ${(100 * r.test!.relF1).toFixed(1)} | ${(100 * r.test!.entF1).toFixed(1)} | ${r.bestEpoch} | ${r.secondsToBest} |`);
+  }
+  return out.join('\n') + '\n';
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const study = args.includes('--study') ? args[args.indexOf('--study') + 1] : 'all';
+  const extra = args.flatMap((a, i) => (args[i - 1] === '--set' ? [a] : []));
+  const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : '';
+  const selected = (runs: [string, string[]][]) => runs.filter(([n]) => n.includes(only));
+  // The tables cover every finished run on disk, whichever study this invocation ran.
+  const save = () => {
+    const all = [...OPTIM_RUNS, ...SEED_RUNS].map(([n]) => join(runsDir, n, 'result.json')).filter(existsSync);
+    const results = all.map((f) => JSON.parse(readFileSync(f, 'utf8')) as RunResult);
+    const optim = results.filter((r) => r.study === 'optim');
+    const seeds = results.filter((r) => r.study === 'seeds');
+    writeFileAtomic(join(here, 'results.json'), JSON.stringify({ optim, seeds }, null, 1) + '\n');
+    writeFileAtomic(join(here, 'results.md'), markdown(optim, seeds));
+  };
+  if (study === 'optim' || study === 'all')
+    for (const [name, sets] of selected(OPTIM_RUNS)) {
+      await run('optim', name, sets, extra, false);
+      save();
+    }
+  if (study === 'seeds' || study === 'all')
+    for (const [name, sets] of selected(SEED_RUNS)) {
+      await run('seeds', name, sets, extra, true);
+      save();
+    }
+}
+
+main().catch((e) => {
+  process.stderr.write(`experiments/nn: ${(e as Error).stack ?? e}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,63 @@
+/**
+ * The `entrel` command line: one sub-command per file in `commands/`, consistent flags, and exit codes
+ * 0 = ok, 1 = user error (one line on stderr, no stack trace), 2 = internal error.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { isUserError } from '../errors.js';
+import { registerCommands } from './commands/index.js';
+
+export const EXIT_OK = 0;
+export const EXIT_USER = 1;
+export const EXIT_INTERNAL = 2;
+
+export function buildProgram(): Command {
+  const program = new Command('entrel')
+    .description('Joint entity and relation extraction (Sun et al. 2018, minimum risk training) on libtorch')
+    .version(packageVersion(), '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerCommands(program);
+  for (const c of program.commands) c.exitOverride().showHelpAfterError('(run with --help for usage)');
+  return program;
+}
+
+/** Runs the CLI and returns the exit code (the caller sets process.exitCode). */
+export async function run(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return EXIT_OK;
+  } catch (e) {
+    return exitCodeFor(e);
+  }
+}
+
+function exitCodeFor(e: unknown): number {
+  if (e instanceof CommanderError) {
+    // --help and --version end through here with code 0; parse errors were already printed.
+    return e.exitCode === 0 ? EXIT_OK : EXIT_USER;
+  }
+  if (isUserError(e)) {
+    process.stderr.write(`entrel: ${e.message}\n`);
+    return EXIT_USER;
+  }
+  const err = e as NodeJS.ErrnoException;
+  if (err && typeof err.code === 'string' && FS_USER_ERRORS.has(err.code)) {
+    process.stderr.write(`entrel: ${err.message}\n`);
+    return EXIT_USER;
+  }
+  process.stderr.write(`entrel: internal error: ${err?.stack ?? String(e)}\n`);
+  process.stderr.write('entrel: this is a bug — please report it with the command you ran\n');
+  return EXIT_INTERNAL;
+}
+
+/** File-system failures the user can fix (missing file, permissions, full disk). */
+const FS_USER_ERRORS = new Set(['ENOENT', 'EACCES', 'EPERM', 'ENOSPC', 'EISDIR', 'ENOTDIR', 'EROFS', 'EEXIST']);
+
+/** Read from package.json, two levels above both src/cli/ and dist/cli/. */
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}

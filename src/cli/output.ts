@@ -1,0 +1,20 @@
+/** Shared output helpers so every command prints JSON, tables and warnings the same way. */
+import type { Diagnostics } from '../data/diagnostics.js';
+
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+/** Warnings go to stderr so that stdout stays machine-readable. */
+export function printWarnings(diagnostics: Diagnostics): void {
+  for (const line of diagnostics.format()) process.stderr.write(`entrel: ${line}\n`);
+}
+
+/** Fixed-width table with a header row; numbers right-aligned. */
+export function formatTable(header: string[], rows: (string | number)[][]): string {
+  const cells = [header, ...rows.map((r) => r.map(String))];
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) =>
+    r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}

@@ -1,0 +1,41 @@
+/**
+ * Counted warnings: what a reader could not represent (a nested entity, a dangling relation argument,
+ * a cross-sentence relation). Nothing is dropped silently: every drop is counted here with examples,
+ * and the CLI prints the summary.
+ */
+export interface WarningSummary {
+  code: string;
+  count: number;
+  examples: string[];
+}
+
+export class Diagnostics {
+  private readonly byCode = new Map<string, WarningSummary>();
+  constructor(private readonly maxExamples = 3) {}
+
+  warn(code: string, example: string): void {
+    let w = this.byCode.get(code);
+    if (!w) {
+      w = { code, count: 0, examples: [] };
+      this.byCode.set(code, w);
+    }
+    w.count++;
+    if (w.examples.length < this.maxExamples) w.examples.push(example);
+  }
+
+  count(code?: string): number {
+    if (code !== undefined) return this.byCode.get(code)?.count ?? 0;
+    let n = 0;
+    for (const w of this.byCode.values()) n += w.count;
+    return n;
+  }
+
+  summary(): WarningSummary[] {
+    return [...this.byCode.values()];
+  }
+
+  /** Human-readable lines, one per warning code. */
+  format(): string[] {
+    return this.summary().map((w) => `warning: ${w.code} ×${w.count} (e.g. ${w.examples.join('; ')})`);
+  }
+}

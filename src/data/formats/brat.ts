@@ -1,0 +1,244 @@
+/**
+ * brat standoff: `NAME.txt` + `NAME.ann`, a directory of pairs or one pair (name either file).
+ * Sentences are the non-empty lines of the .txt, tokens its whitespace-separated pieces (offsets kept).
+ * `T` lines are entities (character spans widened to whole tokens; discontinuous ones dropped), `R`
+ * lines relations; E, A, M, N, * and # lines are ignored and counted. brat counts offsets in code points, which
+ * we convert to JavaScript's UTF-16 offsets. A document is read whole (its offsets span the file).
+ *
+ * `ace05: true` reads LSTM-ER's ACE05 output as the paper's lib/ace2005_data_preprocess.py (spec §1.5):
+ * the first 3 lines are headers (not sentences), a trailing date-time line is dropped, PER-SOC arguments
+ * are put in text order, and the `.split` suffix is removed from document ids.
+ */
+import { readFile, readdir } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { UserError, type ErrorLocation } from '../../errors.js';
+import { ioError, isDirectory } from '../io.js';
+import { fail } from '../validate.js';
+import { writeAtomic } from '../write.js';
+import type { Diagnostics } from '../diagnostics.js';
+import type { Document, Entity, Relation, Sentence, Token } from '../corpus.js';
+import type { Format, ReadOptions } from './types.js';
+
+const DATE_LINE = /^\d{0,4}-\d{0,2}-\d{0,2}\s\d{0,2}:\d{0,2}:\d{0,2}$/;
+
+/** The `.txt`/`.ann` prefixes (without extension) to read, in natural order (doc2 before doc10). */
+async function pairs(path: string): Promise<string[]> {
+  if (await isDirectory(path)) {
+    const names = (await readdir(path))
+      .filter((n) => n.endsWith('.ann'))
+      .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    if (!names.length) throw new UserError('no .ann files in this directory', { file: path });
+    return names.map((n) => join(path, n.slice(0, -4)));
+  }
+  const m = /^(.*)\.(ann|txt)$/.exec(path);
+  if (!m) throw new UserError('a brat file must end in .ann or .txt (or name a directory)', { file: path });
+  return [m[1]];
+}
+
+/** Strict UTF-8 per line, so a bad byte is reported with its line. */
+async function readText(file: string): Promise<string> {
+  let buf: Buffer;
+  try {
+    buf = await readFile(file);
+  } catch (e) {
+    throw ioError(file, e);
+  }
+  const dec = new TextDecoder('utf-8', { fatal: true });
+  let from = 0;
+  let line = 1;
+  const out: string[] = [];
+  for (;;) {
+    const nl = buf.indexOf(0x0a, from);
+    const piece = buf.subarray(from, nl === -1 ? buf.length : nl);
+    try {
+      out.push(dec.decode(piece));
+    } catch {
+      throw new UserError('not valid UTF-8 text', { file, line });
+    }
+    if (nl === -1) return out.join('\n');
+    from = nl + 1;
+    line++;
+  }
+}
+
+/** Code point offset → UTF-16 offset (identity unless the text has astral characters). */
+function codePointMap(text: string): (cp: number) => number {
+  if (!/[\uD800-\uDFFF]/.test(text)) return (cp) => cp;
+  const map: number[] = [];
+  for (let i = 0; i < text.length; i += (text.codePointAt(i) ?? 0) > 0xffff ? 2 : 1) map.push(i);
+  map.push(text.length);
+  return (cp) => map[cp] ?? text.length + 1;
+}
+
+interface Line {
+  start: number;
+  tokens: Token[];
+}
+
+function splitLines(text: string, ace05: boolean): Line[] {
+  const lines: Line[] = [];
+  let start = 0;
+  for (const raw of text.split('\n')) {
+    const tokens = [...raw.matchAll(/\S+/g)].map((m) => ({ text: m[0], start: start + m.index, end: start + m.index + m[0].length }));
+    lines.push({ start, tokens });
+    start += raw.length + 1;
+  }
+  if (ace05) {
+    if (text.endsWith('\n')) lines.pop();
+    const last = lines[lines.length - 1];
+    if (last && DATE_LINE.test(text.slice(last.start, last.tokens.at(-1)?.end ?? last.start))) lines.pop();
+  }
+  return lines;
+}
+
+async function readDoc(prefix: string, opts: ReadOptions): Promise<Document> {
+  const d = opts.diagnostics;
+  const ace05 = opts.ace05 ?? false;
+  const txtFile = `${prefix}.txt`;
+  const annFile = `${prefix}.ann`;
+  const text = await readText(txtFile);
+  if (text.trim() === '') throw new UserError('empty file', { file: txtFile });
+  const ann = await readText(annFile);
+  const toUnits = codePointMap(text);
+
+  const lines = splitLines(text, ace05);
+  const first = ace05 ? 3 : 0;
+  // char offset → [line, token] of the token covering it
+  const lineOf = new Int32Array(text.length).fill(-1);
+  const tokOf = new Int32Array(text.length).fill(-1);
+  lines.forEach((l, li) => l.tokens.forEach((t, ti) => {
+    lineOf.fill(li, t.start, t.end);
+    tokOf.fill(ti, t.start, t.end);
+  }));
+  const sentenceOfLine = new Map<number, number>();
+  const sentences: Sentence[] = [];
+  lines.forEach((l, li) => {
+    if (li < first || !l.tokens.length) return;
+    sentenceOfLine.set(li, sentences.length);
+    sentences.push({ tokens: l.tokens, entities: [], relations: [] });
+  });
+
+  const entityAt = new Map<string, { sentence: number; entity: Entity } | null>(); // null = dropped
+  const rels: { id: string; type: string; a1: string; a2: string; loc: ErrorLocation }[] = [];
+  const where = (loc: ErrorLocation) => `${annFile}:${loc.line}`;
+  ann.split('\n').forEach((rawLine, i) => {
+    const line = rawLine.replace(/\r$/, '');
+    const loc = { file: annFile, line: i + 1 };
+    if (line.trim() === '') return;
+    const kind = line[0];
+    const fields = line.split('\t');
+    const id = fields[0];
+    if (kind === 'T') {
+      if (fields.length < 2) fail('expected "T<id>\\tTYPE START END\\tTEXT"', loc, id);
+      const m = /^(\S+) (\d+ \d+(?:;\d+ \d+)*)$/.exec(fields[1]);
+      if (!m) fail(`expected "TYPE START END", got "${fields[1]}"`, loc, id);
+      const ranges = m[2].split(';').map((r) => r.split(' ').map(Number));
+      for (const [s, e] of ranges) {
+        if (e <= s) fail(`end ${e} is not after start ${s}`, loc, id);
+        if (toUnits(e) > text.length) fail(`end ${e} is past the end of ${basename(txtFile)} (${text.length} characters)`, loc, id);
+      }
+      if (entityAt.has(id)) fail('duplicate annotation id', loc, id);
+      entityAt.set(id, null);
+      if (ranges.length > 1) return d.warn('brat-discontinuous-entity-dropped', `${where(loc)} ${id}`);
+      const s = toUnits(ranges[0][0]);
+      const e = toUnits(ranges[0][1]);
+      if (fields[2] !== undefined && fields[2] !== text.slice(s, e))
+        d.warn('brat-entity-text-mismatch', `${where(loc)} ${id} "${fields[2]}" vs "${text.slice(s, e)}"`);
+      let a = s;
+      while (a < e && tokOf[a] < 0) a++;
+      let b = e - 1;
+      while (b > a && tokOf[b] < 0) b--;
+      if (a >= e) return d.warn('brat-entity-on-whitespace-dropped', `${where(loc)} ${id}`);
+      if (lineOf[a] !== lineOf[b]) return d.warn('brat-entity-across-lines-dropped', `${where(loc)} ${id}`);
+      const sentence = sentenceOfLine.get(lineOf[a]);
+      if (sentence === undefined) return d.warn('brat-entity-in-header-dropped', `${where(loc)} ${id}`);
+      const toks = sentences[sentence].tokens;
+      const entity = { id, type: m[1], start: tokOf[a], end: tokOf[b] + 1 };
+      if (toks[entity.start].start !== s || toks[entity.end - 1].end !== e)
+        d.warn('brat-entity-widened-to-tokens', `${where(loc)} ${id} "${text.slice(s, e)}"`);
+      sentences[sentence].entities.push(entity);
+      entityAt.set(id, { sentence, entity });
+    } else if (kind === 'R') {
+      const m = fields.length >= 2 ? /^(\S+) Arg1:(\S+) Arg2:(\S+)\s*$/.exec(fields[1]) : null;
+      if (!m) fail('expected "R<id>\\tTYPE Arg1:T<id> Arg2:T<id>"', loc, id);
+      rels.push({ id, type: m[1], a1: m[2], a2: m[3], loc });
+    } else if (kind === 'E') d.warn('brat-event-ignored', `${where(loc)} ${id}`);
+    else if (kind === 'A' || kind === 'M') d.warn('brat-attribute-ignored', `${where(loc)} ${id}`);
+    else if (kind === 'N') d.warn('brat-normalization-ignored', `${where(loc)} ${id}`);
+    else if (kind === '*') d.warn('brat-equivalence-ignored', `${where(loc)} ${line}`);
+    else if (kind === '#') d.warn('brat-note-ignored', `${where(loc)} ${id}`);
+    else fail(`unknown annotation line "${line.slice(0, 40)}"`, loc);
+  });
+
+  for (const r of rels) {
+    const args: { sentence: number; entity: Entity }[] = [];
+    for (const [role, arg] of [['Arg1', r.a1], ['Arg2', r.a2]] as const) {
+      if (!entityAt.has(arg)) fail(`unknown relation argument ${arg}`, r.loc, `${r.id}.${role}`);
+      const a = entityAt.get(arg);
+      if (a) args.push(a);
+    }
+    if (args.length < 2) {
+      d.warn('relation-dropped-with-entity', `${where(r.loc)} ${r.id}`);
+      continue;
+    }
+    let [h, t] = args;
+    if (h.sentence !== t.sentence) {
+      d.warn('cross-sentence-relation-dropped', `${where(r.loc)} ${r.id}`);
+      continue;
+    }
+    if (ace05 && r.type === 'PER-SOC' && h.entity.start > t.entity.start) [h, t] = [t, h];
+    sentences[h.sentence].relations.push({ type: r.type, head: h.entity.id, tail: t.entity.id } satisfies Relation);
+  }
+  let id = basename(prefix);
+  if (ace05) id = id.replace(/\.split$/, '');
+  return { id, text, sentences };
+}
+
+async function* read(path: string, opts: ReadOptions): AsyncGenerator<Document> {
+  for (const prefix of await pairs(path)) yield await readDoc(prefix, opts);
+}
+
+/** Offsets in code points, as brat counts them. */
+function codePoints(text: string, units: number): number {
+  return /[\uD800-\uDFFF]/.test(text) ? [...text.slice(0, units)].length : units;
+}
+
+/** A file name from a document id: path separators and other unsafe characters become `_`. */
+export const safeName = (id: string) => id.replace(/[^\w.-]+/g, '_').replace(/^\.+/, '_') || '_';
+
+function annotations(doc: Document, diagnostics?: Diagnostics): string {
+  const out: string[] = [];
+  const tid = new Map<string, string>();
+  for (const s of doc.sentences)
+    for (const e of s.entities) {
+      const a = s.tokens[e.start].start;
+      const b = s.tokens[e.end - 1].end;
+      const id = `T${tid.size + 1}`;
+      tid.set(e.id, id);
+      const surface = doc.text.slice(a, b);
+      if (surface.includes('\n')) diagnostics?.warn('brat-entity-text-has-newline', `${doc.id} ${e.id}`);
+      out.push(`${id}\t${e.type} ${codePoints(doc.text, a)} ${codePoints(doc.text, b)}\t${surface.replace(/\n/g, ' ')}`);
+    }
+  let n = 0;
+  for (const s of doc.sentences)
+    for (const r of s.relations) out.push(`R${++n}\t${r.type} Arg1:${tid.get(r.head)} Arg2:${tid.get(r.tail)}`);
+  return out.map((l) => l + '\n').join('');
+}
+
+export const brat: Format = {
+  name: 'brat',
+  description: 'brat standoff .txt + .ann (a directory of pairs or one pair); --ace05 for LSTM-ER ACE05 output',
+  read,
+  schema: async (_file, opts) =>
+    opts.ace05 ? { relationTypes: [{ name: 'PER-SOC', symmetric: true }] } : undefined,
+  write: async (docs, _schema, out, diagnostics) => {
+    const used = new Set<string>();
+    for await (const doc of docs) {
+      let name = safeName(doc.id);
+      for (let k = 2; used.has(name); k++) name = `${safeName(doc.id)}_${k}`;
+      used.add(name);
+      await writeAtomic(join(out, `${name}.txt`), [doc.text]);
+      await writeAtomic(join(out, `${name}.ann`), [annotations(doc, diagnostics)]);
+    }
+  },
+};

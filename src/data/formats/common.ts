@@ -1,0 +1,83 @@
+/** Shared pieces of the pre-tokenised formats: building documents from token lists and back. */
+import { documentFromTokens, type Document, type Sentence } from '../corpus.js';
+import { UserError } from '../../errors.js';
+
+export interface TokenSpan {
+  type: string;
+  start: number;
+  end: number;
+}
+
+/** A sentence as the token formats hold it: relations index `entities`. */
+export interface TokenSentence {
+  tokens: string[];
+  entities: TokenSpan[];
+  relations: { type: string; head: number; tail: number }[];
+}
+
+/** A document of pre-tokenised sentences; entity ids T1, T2, … run over the document. */
+export function tokenDocument(id: string, sentences: TokenSentence[]): Document {
+  let n = 0;
+  return documentFromTokens(
+    id,
+    sentences.map((s) => {
+      const entities = s.entities.map((e) => ({ id: `T${++n}`, type: e.type, start: e.start, end: e.end }));
+      return {
+        tokens: s.tokens,
+        entities,
+        relations: s.relations.map((r) => ({ type: r.type, head: entities[r.head].id, tail: entities[r.tail].id })),
+      };
+    }),
+  );
+}
+
+/** The inverse, for writers: token texts and relations as entity indices. */
+export function toTokenSentence(doc: Document, s: Sentence): TokenSentence {
+  const index = new Map(s.entities.map((e, i) => [e.id, i]));
+  const at = (id: string, role: string) => {
+    const i = index.get(id);
+    if (i === undefined) throw new UserError(`relation ${role} "${id}" is not an entity of its sentence`, { field: `document ${doc.id}` });
+    return i;
+  };
+  return {
+    tokens: s.tokens.map((t) => t.text),
+    entities: s.entities.map((e) => ({ type: e.type, start: e.start, end: e.end })),
+    relations: s.relations.map((r) => ({ type: r.type, head: at(r.head, 'head'), tail: at(r.tail, 'tail') })),
+  };
+}
+
+/** First entity index per `start:end` span, for formats whose relations name spans. */
+export function spanIndex(entities: readonly TokenSpan[]): Map<string, number> {
+  const m = new Map<string, number>();
+  entities.forEach((e, i) => {
+    const k = `${e.start}:${e.end}`;
+    if (!m.has(k)) m.set(k, i);
+  });
+  return m;
+}
+
+export async function* mapAsync<T, U>(src: Iterable<T> | AsyncIterable<T>, f: (x: T) => U): AsyncGenerator<U> {
+  for await (const x of src) yield f(x);
+}
+
+/** Serialises items as a JSON array, one element a line (streamable, diff-friendly). */
+export async function* jsonArrayText(items: AsyncIterable<unknown>): AsyncGenerator<string> {
+  let first = true;
+  for await (const x of items) {
+    yield (first ? '[\n' : ',\n') + JSON.stringify(x);
+    first = false;
+  }
+  yield first ? '[]\n' : '\n]\n';
+}
+
+export async function* jsonLinesText(items: AsyncIterable<unknown>): AsyncGenerator<string> {
+  for await (const x of items) yield JSON.stringify(x) + '\n';
+}
+
+/** Every sentence of every document, with its document and an id for the sentence alone. */
+export async function* sentencesOf(
+  docs: Iterable<Document> | AsyncIterable<Document>,
+): AsyncGenerator<[Document, Sentence, string]> {
+  for await (const d of docs)
+    for (const [i, s] of d.sentences.entries()) yield [d, s, d.sentences.length === 1 ? d.id : `${d.id}#${i}`];
+}

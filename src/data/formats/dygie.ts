@@ -1,0 +1,86 @@
+/**
+ * DyGIE/PURE JSON Lines (SciERC; ACE05 as DyGIE and PURE ship it): one document a line,
+ * `{doc_key, sentences: [[tok]], ner: [[[s, e, type]]], relations: [[[s1, e1, s2, e2, type]]]}` with
+ * DOCUMENT-level INCLUSIVE token offsets. They become sentence-relative end-exclusive spans; relations
+ * whose arguments lie in another sentence are dropped with a counted warning. Other keys are ignored.
+ */
+import { z } from 'zod';
+import { readJsonLines } from '../io.js';
+import { fail, parseWith } from '../validate.js';
+import { writeAtomic, type Source } from '../write.js';
+import { jsonLinesText, toTokenSentence, tokenDocument, type TokenSentence } from './common.js';
+import type { Document } from '../corpus.js';
+import type { Format, ReadOptions } from './types.js';
+
+const int = z.number().int();
+const Rec = z.object({
+  doc_key: z.union([z.string(), z.number()]),
+  sentences: z.array(z.array(z.string())),
+  ner: z.array(z.array(z.tuple([int, int, z.string()]).rest(z.unknown()))).optional(),
+  relations: z.array(z.array(z.tuple([int, int, int, int, z.string()]).rest(z.unknown()))).optional(),
+});
+
+async function* read(file: string, opts: ReadOptions): AsyncGenerator<Document> {
+  for await (const { value, loc } of readJsonLines(file)) {
+    const r = parseWith(Rec, value, loc);
+    const n = r.sentences.length;
+    for (const key of ['ner', 'relations'] as const)
+      if (r[key] !== undefined && r[key].length !== n)
+        fail(`${r[key].length} lists for ${n} sentences`, loc, key);
+    const offsets: number[] = [];
+    let total = 0;
+    for (const s of r.sentences) offsets.push(total), (total += s.length);
+
+    // doc-level "s:e" → [sentence, entity index]
+    const where = new Map<string, [number, number]>();
+    const sentences: TokenSentence[] = r.sentences.map((tokens, si) => {
+      const entities = (r.ner?.[si] ?? []).map(([s, e, type], k) => {
+        const field = `ner[${si}][${k}]`;
+        if (s < 0) fail(`start ${s} is negative`, loc, field);
+        if (e < s) fail(`end ${e} is before start ${s} (offsets are inclusive)`, loc, field);
+        if (e >= total) fail(`end ${e} is past the end (${total} tokens; offsets are inclusive)`, loc, field);
+        if (s < offsets[si] || e >= offsets[si] + tokens.length)
+          fail(`span [${s}, ${e}] is outside sentence ${si} (tokens ${offsets[si]}..${offsets[si] + tokens.length - 1})`, loc, field);
+        if (!where.has(`${s}:${e}`)) where.set(`${s}:${e}`, [si, k]);
+        return { type, start: s - offsets[si], end: e - offsets[si] + 1 };
+      });
+      return { tokens, entities, relations: [] };
+    });
+    r.relations?.forEach((rels, si) =>
+      rels.forEach(([s1, e1, s2, e2, type], k) => {
+        const head = where.get(`${s1}:${e1}`);
+        const tail = where.get(`${s2}:${e2}`);
+        if (!head) fail(`no entity with span [${s1}, ${e1}]`, loc, `relations[${si}][${k}][0]`);
+        if (!tail) fail(`no entity with span [${s2}, ${e2}]`, loc, `relations[${si}][${k}][2]`);
+        if (head[0] !== si || tail[0] !== si)
+          opts.diagnostics.warn('cross-sentence-relation-dropped', `${file}:${loc.line} ${r.doc_key} ${type} [${s1},${e1}]→[${s2},${e2}]`);
+        else sentences[si].relations.push({ type, head: head[1], tail: tail[1] });
+      }),
+    );
+    yield tokenDocument(String(r.doc_key), sentences);
+  }
+}
+
+async function* records(docs: Source<Document>) {
+  for await (const d of docs) {
+    let off = 0;
+    const ner: unknown[] = [];
+    const relations: unknown[] = [];
+    const sentences = d.sentences.map((s) => {
+      const t = toTokenSentence(d, s);
+      const span = (i: number) => [t.entities[i].start + off, t.entities[i].end + off - 1];
+      ner.push(t.entities.map((_, i) => [...span(i), t.entities[i].type]));
+      relations.push(t.relations.map((x) => [...span(x.head), ...span(x.tail), x.type]));
+      off += t.tokens.length;
+      return t.tokens;
+    });
+    yield { doc_key: d.id, sentences, ner, relations, clusters: [] };
+  }
+}
+
+export const dygie: Format = {
+  name: 'dygie',
+  description: 'DyGIE/PURE JSONL, a document a line, document-level inclusive offsets (SciERC, ACE05)',
+  read,
+  write: (docs, _schema, out) => writeAtomic(out, jsonLinesText(records(docs))),
+};

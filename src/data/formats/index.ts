@@ -1,0 +1,138 @@
+/**
+ * The format registry: names, detection from content, and the entry points the CLI calls
+ * (`readCorpus`, `loadCorpus`, `writeCorpus`).
+ */
+import { open } from 'node:fs/promises';
+import { UserError } from '../../errors.js';
+import { inferSchema, type Document, type LabelSchema } from '../corpus.js';
+import { Diagnostics } from '../diagnostics.js';
+import { ioError, isDirectory, readJsonArray, readJsonLines } from '../io.js';
+import type { Source } from '../write.js';
+import { brat } from './brat.js';
+import { dygie } from './dygie.js';
+import { jsonl } from './jsonl.js';
+import { multihead } from './multihead.js';
+import { nyt } from './nyt.js';
+import { spert } from './spert.js';
+import { spertTags } from './spert-tags.js';
+import { readTypesFile } from './types-file.js';
+import { unified } from './unified.js';
+import type { Format, ReadOptions } from './types.js';
+
+export type { Format, ReadOptions } from './types.js';
+
+const ALL: Format[] = [jsonl, unified, spert, spertTags, dygie, nyt, brat, multihead];
+export const FORMATS: readonly string[] = ALL.map((f) => f.name);
+/** Formats `writeCorpus` can produce. */
+export const WRITABLE_FORMATS: readonly string[] = ALL.filter((f) => f.write).map((f) => f.name);
+
+export function getFormat(name: string): Format {
+  const f = ALL.find((x) => x.name === name);
+  if (!f) throw new UserError(`unknown format "${name}" (known: ${FORMATS.join(', ')})`);
+  return f;
+}
+
+async function firstBytes(file: string, n = 4096): Promise<string> {
+  let fh;
+  try {
+    fh = await open(file, 'r');
+    const { buffer, bytesRead } = await fh.read(Buffer.alloc(n), 0, n, 0);
+    return buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '').trimStart();
+  } catch (e) {
+    throw ioError(file, e);
+  } finally {
+    await fh?.close();
+  }
+}
+
+const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/** The format of `file` from its content (a directory, or a `.ann`/`.txt` file not in "#doc" TSV, is brat). */
+export async function detectFormat(file: string): Promise<string> {
+  if (await isDirectory(file)) return 'brat';
+  const head = await firstBytes(file);
+  if (head.startsWith('#doc')) return 'multihead';
+  if (/\.(ann|txt)$/.test(file)) return 'brat';
+  const unknown = (why: string) =>
+    new UserError(`cannot detect the format (${why}); name it with --format (one of ${FORMATS.join(', ')})`, { file });
+  if (head === '') throw new UserError('empty file', { file });
+  if (head.startsWith('[')) {
+    for await (const { value: v } of readJsonArray(file)) {
+      if (!isObj(v) || !(Array.isArray(v.tokens) || Array.isArray(v.tags))) break;
+      if (Array.isArray(v.tags)) return 'spert-tags';
+      if (Array.isArray(v.entities) && v.entities.length) return isObj(v.entities[0]) ? 'spert' : 'unified';
+      return 'orig_id' in v ? 'spert' : 'unified';
+    }
+    throw unknown('a JSON array whose first record has neither "tokens" nor "tags"');
+  }
+  if (head.startsWith('{')) {
+    for await (const { value: v } of readJsonLines(file)) {
+      if (!isObj(v)) break;
+      if ('doc_key' in v && 'sentences' in v) return 'dygie';
+      if ('sentText' in v && 'entityMentions' in v) return 'nyt';
+      if ('text' in v && 'sentences' in v) return 'jsonl';
+      break;
+    }
+    throw unknown('JSON Lines whose first line has none of "doc_key", "sentText", "text"+"sentences"');
+  }
+  throw unknown('neither JSON, JSON Lines, "#doc" TSV nor brat');
+}
+
+export interface CorpusOptions extends Partial<ReadOptions> {
+  /** A name from FORMATS; detected from the content when absent. */
+  format?: string;
+  /** Relation types to mark symmetric, on top of what the format's own files say. */
+  symmetric?: string[];
+}
+
+/** Streams the documents of `file` (any supported format). */
+export async function* readCorpus(file: string, opts: CorpusOptions = {}): AsyncGenerator<Document> {
+  const format = getFormat(opts.format ?? (await detectFormat(file)));
+  yield* format.read(file, { diagnostics: new Diagnostics(), ...opts });
+}
+
+/**
+ * The label schema for `file`: a `typesFile` if given, else what the format's files carry, extended by
+ * every type seen in `documents` (order of first appearance).
+ */
+export async function corpusSchema(file: string, documents: Iterable<Document>, opts: CorpusOptions = {}): Promise<LabelSchema> {
+  const format = getFormat(opts.format ?? (await detectFormat(file)));
+  const ro: ReadOptions = { diagnostics: new Diagnostics(), ...opts };
+  const own = opts.typesFile ? await readTypesFile(opts.typesFile) : await format.schema?.(file, ro);
+  const seen = inferSchema(documents);
+  const symmetric = new Set(opts.symmetric ?? []);
+  for (const r of own?.relationTypes ?? []) if (r.symmetric) symmetric.add(r.name);
+  const ents = [...new Set([...(own?.entityTypes ?? []), ...seen.entityTypes])];
+  const rels = [...new Set([...(own?.relationTypes ?? []).map((r) => r.name), ...seen.relationTypes.map((r) => r.name)])];
+  return { entityTypes: ents, relationTypes: rels.map((name) => ({ name, symmetric: symmetric.has(name) })) };
+}
+
+export interface LoadedCorpus {
+  format: string;
+  documents: Document[];
+  schema: LabelSchema;
+  diagnostics: Diagnostics;
+}
+
+/** Reads a whole corpus into memory with its schema and the warnings of reading it. */
+export async function loadCorpus(file: string, opts: CorpusOptions = {}): Promise<LoadedCorpus> {
+  const format = opts.format ?? (await detectFormat(file));
+  const diagnostics = opts.diagnostics ?? new Diagnostics();
+  const o = { ...opts, format, diagnostics };
+  const documents: Document[] = [];
+  for await (const d of readCorpus(file, o)) documents.push(d);
+  return { format, documents, schema: await corpusSchema(file, documents, o), diagnostics };
+}
+
+/** Writes documents in `format` to `out` (a directory for brat), atomically per file. */
+export async function writeCorpus(
+  docs: Source<Document>,
+  schema: LabelSchema,
+  out: string,
+  format: string,
+  diagnostics?: Diagnostics,
+): Promise<void> {
+  const f = getFormat(format);
+  if (!f.write) throw new UserError(`cannot write format "${format}" (writable: ${WRITABLE_FORMATS.join(', ')})`);
+  await f.write(docs, schema, out, diagnostics);
+}

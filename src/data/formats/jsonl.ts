@@ -1,0 +1,90 @@
+/**
+ * entrel's canonical form: JSON Lines, one document a line:
+ * `{"id", "text", "sentences": [{"tokens": [[start, end], …], "entities": [{"id", "type", "start", "end"}],
+ *   "relations": [{"type", "head", "tail"}]}]}`
+ * Tokens are character offsets into `text` (UTF-16 units); entities are token spans, end-exclusive, with
+ * ids unique in the document; relations link entity ids of the same sentence. Every line is validated.
+ * The label schema lives in a sidecar `NAME_types.json` (SpERT's types-file shape) written beside it.
+ */
+import { access } from 'node:fs/promises';
+import { z } from 'zod';
+import { readJsonLines } from '../io.js';
+import { checkSpan, fail, parseWith } from '../validate.js';
+import { writeAtomic, type Source } from '../write.js';
+import { jsonLinesText } from './common.js';
+import { readTypesFile, typesFileFor, writeTypesFile } from './types-file.js';
+import type { Document, Sentence } from '../corpus.js';
+import type { Format, ReadOptions } from './types.js';
+
+const int = z.number().int();
+const Line = z.object({
+  id: z.string(),
+  text: z.string(),
+  sentences: z.array(
+    z.object({
+      tokens: z.array(z.tuple([int, int])),
+      entities: z.array(z.object({ id: z.string(), type: z.string(), start: int, end: int })).default([]),
+      relations: z.array(z.object({ type: z.string(), head: z.string(), tail: z.string() })).default([]),
+    }),
+  ),
+});
+
+async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Document> {
+  for await (const { value, loc } of readJsonLines(file)) {
+    const r = parseWith(Line, value, loc);
+    const ids = new Set<string>();
+    let prevEnd = 0;
+    const sentences = r.sentences.map((s, si): Sentence => {
+      const at = `sentences[${si}]`;
+      const tokens = s.tokens.map(([start, end], ti) => {
+        const field = `${at}.tokens[${ti}]`;
+        if (end < start) fail(`end ${end} is before start ${start}`, loc, field);
+        if (end > r.text.length) fail(`end ${end} is past the end of the text (${r.text.length} characters)`, loc, field);
+        if (start < prevEnd) fail(`token starts at ${start}, inside the previous token (ends at ${prevEnd})`, loc, field);
+        prevEnd = end;
+        return { text: r.text.slice(start, end), start, end };
+      });
+      const mine = new Set<string>();
+      s.entities.forEach((e, ei) => {
+        checkSpan(e.start, e.end, tokens.length, loc, `${at}.entities[${ei}]`);
+        if (ids.has(e.id)) fail(`duplicate entity id "${e.id}"`, loc, `${at}.entities[${ei}].id`);
+        ids.add(e.id);
+        mine.add(e.id);
+      });
+      s.relations.forEach((x, ri) => {
+        for (const role of ['head', 'tail'] as const)
+          if (!mine.has(x[role])) fail(`unknown entity "${x[role]}" (not in this sentence)`, loc, `${at}.relations[${ri}].${role}`);
+      });
+      return { tokens, entities: s.entities, relations: s.relations };
+    });
+    yield { id: r.id, text: r.text, sentences };
+  }
+}
+
+export async function* jsonlRecords(docs: Source<Document>) {
+  for await (const d of docs)
+    yield {
+      id: d.id,
+      text: d.text,
+      sentences: d.sentences.map((s) => ({
+        tokens: s.tokens.map((t) => [t.start, t.end]),
+        entities: s.entities.map(({ id, type, start, end }) => ({ id, type, start, end })),
+        relations: s.relations.map(({ type, head, tail }) => ({ type, head, tail })),
+      })),
+    };
+}
+
+export const jsonl: Format = {
+  name: 'jsonl',
+  description: "entrel's canonical JSON Lines, a document a line, character offsets into the text",
+  read,
+  schema: async (file, opts) => {
+    const sidecar = opts.typesFile ?? typesFileFor(file);
+    const exists = await access(sidecar).then(() => true, () => false);
+    return exists ? readTypesFile(sidecar) : undefined;
+  },
+  write: async (docs, schema, out) => {
+    await writeAtomic(out, jsonLinesText(jsonlRecords(docs)));
+    await writeTypesFile(schema, typesFileFor(out));
+  },
+};

@@ -1,0 +1,111 @@
+/**
+ * Multi-head selection CoNLL04 TSV (Bekoulis et al. 2018): each sentence opens with `#doc N`, then one
+ * line per token: `idx<TAB>token<TAB>BIO-tag<TAB>['rel', …]<TAB>[headTokenIdx, …]`. A relation is written
+ * on the LAST token of its head (Arg1) entity and points at the LAST token of its tail entity; `N` with
+ * the token's own index means "no relation".
+ */
+import { decodeTags, encodeTags } from '../bilou.js';
+import { readLineBatches } from '../io.js';
+import { fail } from '../validate.js';
+import { writeAtomic, type Source } from '../write.js';
+import { sentencesOf, toTokenSentence, tokenDocument } from './common.js';
+import type { ErrorLocation } from '../../errors.js';
+import type { Diagnostics } from '../diagnostics.js';
+import type { Document } from '../corpus.js';
+import type { Format, ReadOptions } from './types.js';
+
+interface Pending {
+  id: string;
+  tokens: string[];
+  tags: string[];
+  rels: { type: string; from: number; to: number; loc: ErrorLocation }[];
+}
+
+function finish(p: Pending): Document {
+  const entities = decodeTags(p.tags);
+  const endingAt = new Map(entities.map((e, i) => [e.end - 1, i]));
+  const relations = p.rels.map((r) => {
+    if (r.to >= p.tokens.length) fail(`head ${r.to} is past the end (${p.tokens.length} tokens)`, r.loc, 'heads');
+    const head = endingAt.get(r.from);
+    const tail = endingAt.get(r.to);
+    if (head === undefined) fail(`token ${r.from} carries relation ${r.type} but ends no entity`, r.loc, 'relations');
+    if (tail === undefined) fail(`relation ${r.type} points at token ${r.to}, which ends no entity`, r.loc, 'heads');
+    return { type: r.type, head, tail };
+  });
+  return tokenDocument(p.id, [{ tokens: p.tokens, entities, relations }]);
+}
+
+const LIST = /^\[(.*)\]$/;
+
+function parseList(field: string, text: string, loc: ErrorLocation): string[] {
+  const m = LIST.exec(text.trim());
+  if (!m) fail(`expected a [list], got "${text}"`, loc, field);
+  return m[1].trim() === '' ? [] : m[1].split(',').map((s) => s.trim());
+}
+
+async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Document> {
+  let cur: Pending | undefined;
+  let any = false;
+  for await (const batch of readLineBatches(file))
+    for (const { value: line, loc } of batch) {
+      if (line.trim() === '') continue;
+      any = true;
+      const header = /^#doc\s+(\S+)\s*$/.exec(line);
+      if (header) {
+        if (cur) yield finish(cur);
+        cur = { id: header[1], tokens: [], tags: [], rels: [] };
+        continue;
+      }
+      if (!cur) fail('expected a "#doc N" header before the first token', loc);
+      const f = line.split('\t');
+      if (f.length !== 5) fail(`expected 5 tab-separated fields, got ${f.length}`, loc);
+      const [idx, token, tag, relText, headText] = f;
+      if (Number(idx) !== cur.tokens.length) fail(`token index ${idx}, expected ${cur.tokens.length}`, loc, 'idx');
+      const labels = parseList('relations', relText, loc).map((s) => {
+        const m = /^'(.*)'$/.exec(s);
+        if (!m) fail(`expected a quoted label, got ${s}`, loc, 'relations');
+        return m[1];
+      });
+      const heads = parseList('heads', headText, loc).map((s) => {
+        if (!/^\d+$/.test(s)) fail(`expected a token index, got "${s}"`, loc, 'heads');
+        return Number(s);
+      });
+      if (labels.length !== heads.length) fail(`${labels.length} relation labels for ${heads.length} heads`, loc, 'heads');
+      if (!/^(O|[BI]-.+)$/.test(tag)) fail(`expected a BIO tag, got "${tag}"`, loc, 'tag');
+      cur.tokens.push(token);
+      cur.tags.push(tag);
+      labels.forEach((type, k) => {
+        if (type !== 'N') cur!.rels.push({ type, from: Number(idx), to: heads[k], loc });
+      });
+    }
+  if (!any) fail('empty file', { file });
+  if (cur) yield finish(cur);
+}
+
+async function* lines(docs: Source<Document>, diagnostics?: Diagnostics): AsyncGenerator<string> {
+  for await (const [d, s, id] of sentencesOf(docs)) {
+    const t = toTokenSentence(d, s);
+    const { tags, dropped } = encodeTags(t.tokens.length, t.entities, 'BIO');
+    for (const e of dropped) diagnostics?.warn('overlapping-entity-dropped', `${id}: ${e.type} [${e.start}, ${e.end})`);
+    const rels = t.tokens.map(() => [] as [string, number][]);
+    for (const r of t.relations) {
+      const h = t.entities[r.head];
+      const x = t.entities[r.tail];
+      if (dropped.includes(h) || dropped.includes(x)) diagnostics?.warn('relation-dropped-with-entity', `${id}: ${r.type}`);
+      else rels[h.end - 1].push([r.type, x.end - 1]);
+    }
+    let out = `#doc ${id}\n`;
+    t.tokens.forEach((tok, i) => {
+      const rs = rels[i].length ? rels[i] : [['N', i] as [string, number]];
+      out += `${i}\t${tok}\t${tags[i]}\t[${rs.map(([l]) => `'${l}'`).join(', ')}]\t[${rs.map(([, h]) => h).join(', ')}]\n`;
+    });
+    yield out;
+  }
+}
+
+export const multihead: Format = {
+  name: 'multihead',
+  description: "multi-head CoNLL04 TSV: '#doc N', then idx token BIO ['rel',…] [headIdx,…] per token",
+  read,
+  write: (docs, _schema, out, diagnostics) => writeAtomic(out, lines(docs, diagnostics)),
+};

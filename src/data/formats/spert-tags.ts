@@ -1,0 +1,73 @@
+/**
+ * SpERT-style JSON with BILOU tags instead of spans (the `conll04/spert/` copy from TablERT):
+ * `{tokens, tags, relations: [{head, tail, type}], orig_id}`; head/tail index the entities in order of
+ * appearance, i.e. the chunks the tags decode to (lenient decoder, spec §5.1).
+ */
+import { z } from 'zod';
+import { decodeTags, encodeTags } from '../bilou.js';
+import { readJsonArray } from '../io.js';
+import { fail, parseWith } from '../validate.js';
+import { writeAtomic } from '../write.js';
+import { jsonArrayText, sentencesOf, toTokenSentence, tokenDocument } from './common.js';
+import { findTypesFile, readTypesFile } from './types-file.js';
+import type { Diagnostics } from '../diagnostics.js';
+import type { Document } from '../corpus.js';
+import type { Source } from '../write.js';
+import type { Format, ReadOptions } from './types.js';
+
+const int = z.number().int();
+const Rec = z.object({
+  tokens: z.array(z.string()),
+  tags: z.array(z.string()),
+  relations: z.array(z.object({ head: int, tail: int, type: z.string() })).default([]),
+  orig_id: z.union([z.string(), z.number()]).optional(),
+});
+
+async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Document> {
+  for await (const { value, loc } of readJsonArray(file)) {
+    const r = parseWith(Rec, value, loc);
+    if (r.tags.length !== r.tokens.length)
+      fail(`${r.tags.length} tags for ${r.tokens.length} tokens`, loc, 'tags');
+    const entities = decodeTags(r.tags);
+    r.relations.forEach((x, i) => {
+      for (const role of ['head', 'tail'] as const)
+        if (x[role] < 0 || x[role] >= entities.length)
+          fail(`no entity ${x[role]} (the tags hold ${entities.length})`, loc, `relations[${i}].${role}`);
+    });
+    yield tokenDocument(String(r.orig_id ?? loc.line), [{ tokens: r.tokens, entities, relations: r.relations }]);
+  }
+}
+
+/** Overlapping entities cannot all be tagged: the longest is kept; the rest and their relations are counted. */
+async function* records(docs: Source<Document>, diagnostics?: Diagnostics) {
+  for await (const [d, s, id] of sentencesOf(docs)) {
+    const t = toTokenSentence(d, s);
+    const { tags, dropped } = encodeTags(t.tokens.length, t.entities, 'BILOU');
+    const lost = new Set(dropped);
+    for (const e of dropped) diagnostics?.warn('overlapping-entity-dropped', `${id}: ${e.type} [${e.start}, ${e.end})`);
+    // entities in order of appearance = the order the tags decode to
+    const kept = t.entities.map((e, i) => ({ e, i })).filter(({ e }) => !lost.has(e));
+    kept.sort((a, b) => a.e.start - b.e.start);
+    const order = new Map(kept.map(({ i }, k) => [i, k]));
+    const relations = [];
+    for (const r of t.relations) {
+      const head = order.get(r.head);
+      const tail = order.get(r.tail);
+      if (head === undefined || tail === undefined)
+        diagnostics?.warn('relation-dropped-with-entity', `${id}: ${r.type}`);
+      else relations.push({ head, tail, type: r.type });
+    }
+    yield { tokens: t.tokens, tags, relations, orig_id: id };
+  }
+}
+
+export const spertTags: Format = {
+  name: 'spert-tags',
+  description: 'JSON array of {tokens, tags (BILOU), relations:[{head,tail,type}]} (conll04/spert)',
+  read,
+  schema: async (file, opts) => {
+    const types = opts.typesFile ?? (await findTypesFile(file));
+    return types === undefined ? undefined : readTypesFile(types);
+  },
+  write: (docs, _schema, out, diagnostics) => writeAtomic(out, jsonArrayText(records(docs, diagnostics))),
+};

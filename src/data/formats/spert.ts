@@ -1,0 +1,53 @@
+/**
+ * SpERT JSON: a JSON array of `{tokens, entities: [{type, start, end}], relations: [{type, head, tail}],
+ * orig_id?}` (end exclusive; head/tail index `entities`), with a types file carrying the schema and the
+ * symmetric flags. Each sentence becomes a document (id = orig_id, else the record number).
+ */
+import { z } from 'zod';
+import { readJsonArray } from '../io.js';
+import { checkSpan, fail, parseWith } from '../validate.js';
+import { writeAtomic } from '../write.js';
+import { jsonArrayText, mapAsync, sentencesOf, toTokenSentence, tokenDocument } from './common.js';
+import { findTypesFile, readTypesFile, typesFileFor, writeTypesFile } from './types-file.js';
+import type { Document } from '../corpus.js';
+import type { Format, ReadOptions } from './types.js';
+
+const int = z.number().int();
+const Rec = z.object({
+  tokens: z.array(z.string()),
+  entities: z.array(z.object({ type: z.string(), start: int, end: int })),
+  relations: z.array(z.object({ type: z.string(), head: int, tail: int })).default([]),
+  orig_id: z.union([z.string(), z.number()]).optional(),
+});
+
+async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Document> {
+  for await (const { value, loc } of readJsonArray(file)) {
+    const r = parseWith(Rec, value, loc);
+    r.entities.forEach((e, i) => checkSpan(e.start, e.end, r.tokens.length, loc, `entities[${i}]`));
+    r.relations.forEach((x, i) => {
+      for (const role of ['head', 'tail'] as const)
+        if (x[role] < 0 || x[role] >= r.entities.length)
+          fail(`no entity ${x[role]} (the record has ${r.entities.length})`, loc, `relations[${i}].${role}`);
+    });
+    yield tokenDocument(String(r.orig_id ?? loc.line), [r]);
+  }
+}
+
+export const spert: Format = {
+  name: 'spert',
+  description: 'SpERT JSON array of {tokens, entities:[{type,start,end}], relations:[{type,head,tail}]} + types file',
+  read,
+  schema: async (file, opts) => {
+    const types = opts.typesFile ?? (await findTypesFile(file));
+    return types === undefined ? undefined : readTypesFile(types);
+  },
+  write: async (docs, schema, out) => {
+    await writeAtomic(
+      out,
+      jsonArrayText(
+        mapAsync(sentencesOf(docs), ([d, s, id]) => ({ ...toTokenSentence(d, s), orig_id: id })),
+      ),
+    );
+    await writeTypesFile(schema, typesFileFor(out));
+  },
+};

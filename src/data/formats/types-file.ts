@@ -1,0 +1,54 @@
+/** SpERT's types file: `{entities: {Type: {short, verbose}}, relations: {Type: {short, verbose, symmetric}}}`. */
+import { readFile, readdir } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { z } from 'zod';
+import type { LabelSchema } from '../corpus.js';
+import { ioError } from '../io.js';
+import { fail, parseWith } from '../validate.js';
+import { writeAtomic } from '../write.js';
+
+const TypesFile = z.object({
+  entities: z.record(z.string(), z.object({}).loose()),
+  relations: z.record(z.string(), z.object({ symmetric: z.boolean().optional() }).loose()),
+});
+
+export async function readTypesFile(file: string): Promise<LabelSchema> {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(await readFile(file));
+  } catch (e) {
+    if (e instanceof TypeError) fail('not valid UTF-8 text', { file });
+    throw ioError(file, e);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    fail(`invalid JSON (${(e as Error).message})`, { file });
+  }
+  const t = parseWith(TypesFile, value, { file });
+  return {
+    entityTypes: Object.keys(t.entities),
+    relationTypes: Object.entries(t.relations).map(([name, r]) => ({ name, symmetric: r.symmetric ?? false })),
+  };
+}
+
+/** The types file SpERT keeps beside a data file: the only `*_types.json` in its directory, if any. */
+export async function findTypesFile(dataFile: string): Promise<string | undefined> {
+  const dir = dirname(dataFile);
+  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('_types.json'));
+  return names.length === 1 ? join(dir, names[0]) : undefined;
+}
+
+/** Where a writer puts the types file for `out`: `name.json` or `name.jsonl` → `name_types.json`. */
+export function typesFileFor(out: string): string {
+  return join(dirname(out), basename(out).replace(/\.jsonl?$/, '') + '_types.json');
+}
+
+export function writeTypesFile(schema: LabelSchema, out: string): Promise<void> {
+  const entities = Object.fromEntries(schema.entityTypes.map((t) => [t, { short: t, verbose: t }]));
+  const relations = Object.fromEntries(
+    schema.relationTypes.map((r) => [r.name, { short: r.name, verbose: r.name, symmetric: r.symmetric }]),
+  );
+  return writeAtomic(out, [JSON.stringify({ entities, relations }, null, 2) + '\n']);
+}

@@ -1,0 +1,35 @@
+/** The contract every format module implements; the registry (`index.ts`) dispatches on it. */
+import type { Document, LabelSchema } from '../corpus.js';
+import type { Diagnostics } from '../diagnostics.js';
+import type { Source } from '../write.js';
+
+export interface ReadOptions {
+  /** Receives a counted warning for everything a reader skips or cannot represent. */
+  diagnostics: Diagnostics;
+  /** SpERT-style types file (`{entities:{T:{…}}, relations:{R:{symmetric}}}`) giving the label schema. */
+  typesFile?: string;
+  /** NYT only: the paper's seeded dev carve-out of test.json, the rest, or everything (default). */
+  split?: 'dev' | 'test' | 'all';
+  /** brat only: read LSTM-ER's ACE05 output as the paper does (3 header lines, date line, PER-SOC order). */
+  ace05?: boolean;
+}
+
+export type Reader = (file: string, opts: ReadOptions) => AsyncGenerator<Document>;
+
+/** Writes `docs` to `out` (a file, or a directory for brat); what the format cannot hold is counted in `diagnostics`. */
+export type Writer = (
+  docs: Source<Document>,
+  schema: LabelSchema,
+  out: string,
+  diagnostics?: Diagnostics,
+) => Promise<void>;
+
+export interface Format {
+  name: string;
+  /** One line for `--help`. */
+  description: string;
+  read: Reader;
+  write?: Writer;
+  /** Label schema the format's own files carry (types file, known symmetric types), if any. */
+  schema?: (file: string, opts: ReadOptions) => Promise<Partial<LabelSchema> | undefined>;
+}

@@ -1,0 +1,62 @@
+/**
+ * "Unified" JSON of Wang & Lu 2020 (CoNLL04 two-are-better; ADE has the same shape): a JSON array of
+ * `{tokens, entities: [[start, endExclusive, type]], relations: [[s1, e1, s2, e2, type]]}`, one sentence
+ * a record. Relations name their arguments by span; each sentence becomes a document.
+ */
+import { z } from 'zod';
+import { readJsonArray } from '../io.js';
+import { writeAtomic } from '../write.js';
+import { checkSpan, fail, parseWith } from '../validate.js';
+import { jsonArrayText, sentencesOf, spanIndex, toTokenSentence, tokenDocument, mapAsync } from './common.js';
+import type { Document } from '../corpus.js';
+import type { Format, ReadOptions } from './types.js';
+
+const int = z.number().int();
+const Rec = z.object({
+  tokens: z.array(z.string()),
+  entities: z.array(z.tuple([int, int, z.string()])).default([]),
+  relations: z.array(z.tuple([int, int, int, int, z.string()])).default([]),
+});
+
+async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Document> {
+  for await (const { value, loc } of readJsonArray(file)) {
+    const r = parseWith(Rec, value, loc);
+    const entities = r.entities.map(([start, end, type], i) => {
+      checkSpan(start, end, r.tokens.length, loc, `entities[${i}]`);
+      return { type, start, end };
+    });
+    const spans = spanIndex(entities);
+    const relations = r.relations.map(([s1, e1, s2, e2, type], i) => {
+      const head = spans.get(`${s1}:${e1}`);
+      const tail = spans.get(`${s2}:${e2}`);
+      if (head === undefined) fail(`no entity with span [${s1}, ${e1})`, loc, `relations[${i}][0]`);
+      if (tail === undefined) fail(`no entity with span [${s2}, ${e2})`, loc, `relations[${i}][2]`);
+      return { type, head, tail };
+    });
+    yield tokenDocument(String(loc.line), [{ tokens: r.tokens, entities, relations }]);
+  }
+}
+
+export const unified: Format = {
+  name: 'unified',
+  description: 'JSON array of {tokens, entities:[[s,e,type]], relations:[[s1,e1,s2,e2,type]]} (CoNLL04, ADE)',
+  read,
+  write: (docs, _schema, out) =>
+      writeAtomic(
+        out,
+        jsonArrayText(
+          mapAsync(sentencesOf(docs), ([d, s]) => {
+            const t = toTokenSentence(d, s);
+            return {
+              tokens: t.tokens,
+              entities: t.entities.map((e) => [e.start, e.end, e.type]),
+              relations: t.relations.map((r) => {
+                const h = t.entities[r.head];
+                const x = t.entities[r.tail];
+                return [h.start, h.end, x.start, x.end, r.type];
+              }),
+            };
+          }),
+        ),
+      ),
+};

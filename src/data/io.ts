@@ -1,0 +1,186 @@
+/**
+ * Streaming input for the readers: lines, JSON Lines and top-level JSON arrays, read in chunks so a
+ * large file keeps memory bounded. Bytes are split before decoding (every JSON structural character and
+ * '\n' is ASCII, so splitting UTF-8 at them is safe); each line or record is decoded strictly, so a
+ * non-UTF-8 byte is reported with the line or record it sits in.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { UserError, type ErrorLocation } from '../errors.js';
+
+const CHUNK = 1 << 20;
+
+export interface Located<T> {
+  value: T;
+  loc: ErrorLocation;
+}
+
+/** `fs` failures (missing file, a directory, no permission) as one-line user errors. */
+export function ioError(file: string, e: unknown): UserError {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  const why =
+    code === 'ENOENT' ? 'no such file or directory' : code === 'EISDIR' ? 'is a directory' : code ?? String(e);
+  return new UserError(`cannot read: ${why}`, { file });
+}
+
+export async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch (e) {
+    throw ioError(path, e);
+  }
+}
+
+async function* chunks(file: string): AsyncGenerator<Buffer> {
+  const stream = createReadStream(file, { highWaterMark: CHUNK });
+  try {
+    for await (const c of stream) yield c as Buffer;
+  } catch (e) {
+    throw ioError(file, e);
+  } finally {
+    stream.destroy();
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function decode(bytes: Uint8Array, loc: ErrorLocation): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new UserError('not valid UTF-8 text', loc);
+  }
+}
+
+/**
+ * Lines without their '\n' (and a trailing '\r'), 1-based line numbers; a UTF-8 BOM is dropped.
+ * Yields the lines of each chunk as one batch: a generator step per line costs more than the parsing.
+ */
+export async function* readLineBatches(file: string): AsyncGenerator<Located<string>[]> {
+  let pending: Buffer[] = [];
+  let line = 0;
+  const emit = (parts: Buffer[]): Located<string> => {
+    line++;
+    let buf = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+    if (line === 1 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
+    if (buf.length && buf[buf.length - 1] === 0x0d) buf = buf.subarray(0, buf.length - 1);
+    const loc = { file, line };
+    return { value: decode(buf, loc), loc };
+  };
+  for await (const chunk of chunks(file)) {
+    const batch: Located<string>[] = [];
+    let from = 0;
+    for (let nl = chunk.indexOf(0x0a); nl !== -1; nl = chunk.indexOf(0x0a, from)) {
+      pending.push(chunk.subarray(from, nl));
+      batch.push(emit(pending));
+      pending = [];
+      from = nl + 1;
+    }
+    if (from < chunk.length) pending.push(chunk.subarray(from));
+    if (batch.length) yield batch;
+  }
+  if (pending.length) yield [emit(pending)];
+}
+
+export async function* readLines(file: string): AsyncGenerator<Located<string>> {
+  for await (const batch of readLineBatches(file)) yield* batch;
+}
+
+function parseJson(text: string, loc: ErrorLocation): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UserError(`invalid JSON (${(e as Error).message})`, loc);
+  }
+}
+
+/** One JSON value per non-blank line; an empty file is an error. */
+export async function* readJsonLines(file: string): AsyncGenerator<Located<unknown>> {
+  let any = false;
+  for await (const { value, loc } of readLines(file)) {
+    if (value.trim() === '') continue;
+    any = true;
+    yield { value: parseJson(value, loc), loc };
+  }
+  if (!any) throw new UserError('empty file', { file });
+}
+
+const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
+
+/**
+ * The elements of a top-level JSON array, one at a time (record numbers are 1-based). Scans bytes
+ * tracking string/escape state and nesting depth; only one element is held in memory at a time.
+ */
+export async function* readJsonArray(file: string): AsyncGenerator<Located<unknown>> {
+  type State = 'start' | 'between' | 'element' | 'done';
+  let state = 'start' as State;
+  let record = 0;
+  let depth = 0;
+  let inString = false;
+  let escape = false;
+  let parts: Buffer[] = [];
+  let afterComma = false;
+  let bom = true;
+  const loc = (): ErrorLocation => ({ file, line: record, unit: 'record' });
+  const finish = (): Located<unknown> => {
+    const l = loc();
+    const value = parseJson(decode(Buffer.concat(parts), l), l);
+    parts = [];
+    return { value, loc: l };
+  };
+
+  for await (let chunk of chunks(file)) {
+    if (bom) {
+      bom = false;
+      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+    }
+    let elemStart = -1;
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i];
+      if (state === 'element') {
+        if (inString) {
+          if (escape) escape = false;
+          else if (b === 0x5c) escape = true;
+          else if (b === 0x22) inString = false;
+          continue;
+        }
+        if (b === 0x22) inString = true;
+        else if (b === 0x5b || b === 0x7b) depth++;
+        else if (b === 0x5d || b === 0x7d) depth--;
+        if (depth < 0 || (depth === 0 && b === 0x2c)) {
+          // the element ended just before this ',' or ']'
+          parts.push(chunk.subarray(elemStart === -1 ? 0 : elemStart, i));
+          elemStart = -1;
+          yield finish();
+          state = b === 0x2c ? 'between' : 'done';
+          afterComma = b === 0x2c;
+          depth = 0;
+        }
+        continue;
+      }
+      if (WS.has(b)) continue;
+      if (state === 'start') {
+        if (b !== 0x5b) throw new UserError('expected a JSON array ("[" at the start of the file)', { file });
+        state = 'between';
+      } else if (state === 'between') {
+        if (b === 0x5d && !afterComma) {
+          state = 'done';
+          continue;
+        }
+        record++;
+        state = 'element';
+        elemStart = i;
+        depth = 0;
+        i--; // re-scan this byte as part of the element
+      } else {
+        throw new UserError('unexpected content after the closing "]"', { file });
+      }
+    }
+    if (state === 'element') parts.push(chunk.subarray(elemStart === -1 ? 0 : elemStart));
+  }
+  if (state === 'start') throw new UserError('empty file', { file });
+  if (state !== 'done') {
+    if (state === 'between') record++;
+    throw new UserError('truncated JSON: the file ends inside the array', loc());
+  }
+}

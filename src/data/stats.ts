@@ -1,0 +1,121 @@
+/** Corpus statistics for `entrel stats`: a pure summary of documents plus the reader's warnings. */
+import type { Document, Entity } from './corpus.js';
+import type { WarningSummary } from './diagnostics.js';
+
+export interface LengthSummary {
+  min: number;
+  median: number;
+  mean: number;
+  max: number;
+  p95: number;
+}
+
+export interface CorpusStats {
+  documents: number;
+  sentences: number;
+  tokens: number;
+  /** Sentence lengths in tokens (all zeros for an empty corpus). */
+  sentenceLength: LengthSummary;
+  entities: { total: number; byType: Record<string, number> };
+  relations: { total: number; byType: Record<string, number> };
+  /** Entity pairs in one sentence where one span lies inside the other (identical spans included). */
+  nestedPairs: number;
+  /** Entity pairs whose spans cross without nesting. */
+  crossingPairs: number;
+  /** Sentences holding at least one nested or crossing pair: what a flat BILOU tagging cannot hold. */
+  sentencesWithOverlap: number;
+  warnings: WarningSummary[];
+}
+
+/** Nearest-rank percentile of sorted values. */
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+function lengths(values: number[]): LengthSummary {
+  if (!values.length) return { min: 0, median: 0, mean: 0, max: 0, p95: 0 };
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return {
+    min: s[0],
+    median: s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2,
+    mean: s.reduce((a, b) => a + b, 0) / s.length,
+    max: s[s.length - 1],
+    p95: percentile(s, 95),
+  };
+}
+
+function overlaps(entities: Entity[]): { nested: number; crossing: number } {
+  let nested = 0;
+  let crossing = 0;
+  const es = [...entities].sort((a, b) => a.start - b.start || b.end - a.end);
+  for (let i = 0; i < es.length; i++)
+    for (let j = i + 1; j < es.length && es[j].start < es[i].end; j++) {
+      if (es[j].end <= es[i].end) nested++;
+      else crossing++;
+    }
+  return { nested, crossing };
+}
+
+export function computeStats(documents: Iterable<Document>, warnings: WarningSummary[] = []): CorpusStats {
+  const lens: number[] = [];
+  const ents: Record<string, number> = {};
+  const rels: Record<string, number> = {};
+  let docs = 0;
+  let nestedPairs = 0;
+  let crossingPairs = 0;
+  let sentencesWithOverlap = 0;
+  let entTotal = 0;
+  let relTotal = 0;
+  for (const d of documents) {
+    docs++;
+    for (const s of d.sentences) {
+      lens.push(s.tokens.length);
+      for (const e of s.entities) (ents[e.type] = (ents[e.type] ?? 0) + 1), entTotal++;
+      for (const r of s.relations) (rels[r.type] = (rels[r.type] ?? 0) + 1), relTotal++;
+      const o = overlaps(s.entities);
+      nestedPairs += o.nested;
+      crossingPairs += o.crossing;
+      if (o.nested + o.crossing) sentencesWithOverlap++;
+    }
+  }
+  return {
+    documents: docs,
+    sentences: lens.length,
+    tokens: lens.reduce((a, b) => a + b, 0),
+    sentenceLength: lengths(lens),
+    entities: { total: entTotal, byType: ents },
+    relations: { total: relTotal, byType: rels },
+    nestedPairs,
+    crossingPairs,
+    sentencesWithOverlap,
+    warnings,
+  };
+}
+
+const num = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(1));
+
+function table(title: string, counts: Record<string, number>, total: number): string[] {
+  const rows = Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const w = Math.max(5, ...rows.map(([k]) => k.length));
+  return [`${title} (${total}):`, ...rows.map(([k, v]) => `  ${k.padEnd(w)}  ${String(v).padStart(7)}`)];
+}
+
+/** Plain-text report, one fact a line. */
+export function formatStats(s: CorpusStats): string {
+  const l = s.sentenceLength;
+  return [
+    `documents: ${s.documents}`,
+    `sentences: ${s.sentences}`,
+    `tokens: ${s.tokens}`,
+    `sentence length: min ${l.min}, median ${num(l.median)}, mean ${num(l.mean)}, p95 ${l.p95}, max ${l.max}`,
+    ...table('entities', s.entities.byType, s.entities.total),
+    ...table('relations', s.relations.byType, s.relations.total),
+    `nested entity pairs: ${s.nestedPairs}`,
+    `crossing entity pairs: ${s.crossingPairs}`,
+    `sentences with nested/crossing entities: ${s.sentencesWithOverlap}`,
+    ...(s.warnings.length
+      ? ['warnings:', ...s.warnings.map((w) => `  ${w.code} ×${w.count} (e.g. ${w.examples.join('; ')})`)]
+      : ['warnings: none']),
+  ].join('\n');
+}

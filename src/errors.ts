@@ -1,0 +1,42 @@
+/**
+ * Errors the user can fix (bad input, bad config, missing model) are `UserError`s: the CLI prints their
+ * one-line message and exits 1. Anything else is a bug and exits 2.
+ */
+export interface ErrorLocation {
+  /** File the problem is in, as the user named it. */
+  file?: string;
+  /** 1-based line (JSONL, TSV, brat) or record number (JSON arrays), whichever the format has. */
+  line?: number;
+  /** Kind of position `line` holds: "line" (default) or "record". */
+  unit?: 'line' | 'record';
+  /** Field or JSON path, e.g. `entities[2].end`. */
+  field?: string;
+}
+
+export class UserError extends Error {
+  readonly location: ErrorLocation;
+  constructor(message: string, location: ErrorLocation = {}) {
+    super(formatLocated(message, location));
+    this.name = 'UserError';
+    this.location = location;
+  }
+}
+
+/** `file:line: field: message` — the shape of every located message. */
+export function formatLocated(message: string, loc: ErrorLocation): string {
+  const parts: string[] = [];
+  if (loc.file !== undefined) {
+    let where = loc.file;
+    if (loc.line !== undefined) where += loc.unit === 'record' ? ` record ${loc.line}` : `:${loc.line}`;
+    parts.push(where);
+  } else if (loc.line !== undefined) {
+    parts.push(`${loc.unit === 'record' ? 'record' : 'line'} ${loc.line}`);
+  }
+  if (loc.field !== undefined) parts.push(loc.field);
+  const oneLine = message.replace(/\s*\n\s*/g, ' ');
+  return parts.length ? `${parts.join(': ')}: ${oneLine}` : oneLine;
+}
+
+export function isUserError(e: unknown): e is UserError {
+  return e instanceof UserError;
+}

@@ -1,0 +1,12 @@
+export { canonicalRelation, compactSentence } from './compact.js';
+export type { CompactSentence, Label, RelTuple, SpanTuple } from './compact.js';
+export { evaluate } from './evaluate.js';
+export type { EvaluateOptions } from './evaluate.js';
+export { scores, TypeCounter } from './metrics.js';
+export type { Counts, CriterionScores, PRF, TypeScores } from './metrics.js';
+export { paperCompatGold } from './paper-compat.js';
+export { Scorer } from './scorer.js';
+export type { EvalReport, ScorerOptions } from './scorer.js';
+export { deltaE, deltaER, deltaR, sentenceF1, setF1 } from './sentence-f1.js';
+export type { SentenceF1 } from './sentence-f1.js';
+export { formatReport } from './table.js';

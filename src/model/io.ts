@@ -1,0 +1,169 @@
+/**
+ * Model directory format, version 1. A directory holding exactly:
+ *
+ *   config.json          {"format": "entrel-model", "version": 1, "model": ModelConfig, "meta": {...}}
+ *                        (`meta`: free-form JSON about how the model was made — training config, scores)
+ *   schema.json          the LabelSchema {"entityTypes": [...], "relationTypes": [{"name", "symmetric"}]}
+ *   vocab.json           model/vocab.ts VocabJson (words, chars, tags, relation labels, tag scheme)
+ *   weights.safetensors  every trainable parameter under its stable name (JointModel.parameters()),
+ *                        float32, little-endian (https://github.com/huggingface/safetensors)
+ *   checksum             one line per file above: `<sha256 hex>  <file name>` (sha256sum format)
+ *
+ * `saveModelDir` writes into a temporary sibling directory and renames it into place (atomic on one file
+ * system); `writeModelFiles` writes into an existing empty directory (for callers with their own atomic
+ * directory writer). `loadModelDir` validates everything and throws a UserError naming the bad file:
+ * missing file, unknown format or version, checksum mismatch, invalid config/schema/vocabulary,
+ * vocabulary not matching the schema, missing/extra/wrong-shape weights.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { LabelSchema } from '../data/corpus.js';
+import { UserError } from '../errors.js';
+import { loadSafetensors, noGrad, saveSafetensors, type Tensor } from '../tensor/index.js';
+import { validateModelConfig } from './config.js';
+import { JointModel } from './joint.js';
+import { withoutInit } from './layers/module.js';
+import type { ModelConfig } from './types.js';
+import { Vocabulary } from './vocab.js';
+
+export const MODEL_FORMAT = 'entrel-model';
+export const MODEL_FORMAT_VERSION = 1;
+export const MODEL_FILES = ['config.json', 'schema.json', 'vocab.json', 'weights.safetensors'] as const;
+
+export interface LoadedModel {
+  model: JointModel;
+  schema: LabelSchema;
+  config: ModelConfig;
+  meta: Record<string, unknown>;
+}
+
+/** Writes the model files into `dir` (created if needed; should be empty). */
+export function writeModelFiles(dir: string, model: JointModel, schema: LabelSchema, meta: Record<string, unknown> = {}): void {
+  if (!model.vocab.matchesSchema(schema)) throw new Error('writeModelFiles: the schema does not match the model vocabulary');
+  mkdirSync(dir, { recursive: true });
+  const json = (v: unknown) => JSON.stringify(v, null, 1) + '\n';
+  writeFileSync(join(dir, 'config.json'), json({ format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, model: model.config, meta }));
+  writeFileSync(join(dir, 'schema.json'), json(schema));
+  writeFileSync(join(dir, 'vocab.json'), JSON.stringify(model.vocab.toJSON()) + '\n');
+  const weights: Record<string, Tensor> = {};
+  noGrad(() => {
+    for (const [name, t] of model.parameters()) weights[name] = t.detach().to('float32').contiguous();
+  });
+  saveSafetensors(join(dir, 'weights.safetensors'), weights, { format: MODEL_FORMAT, version: String(MODEL_FORMAT_VERSION) });
+  const sums = MODEL_FILES.map((f) => `${sha256(join(dir, f))}  ${f}\n`).join('');
+  writeFileSync(join(dir, 'checksum'), sums);
+}
+
+/** Atomically (re)places `dir` with a complete model directory. */
+export function saveModelDir(dir: string, model: JointModel, schema: LabelSchema, meta: Record<string, unknown> = {}): void {
+  const parent = dirname(dir);
+  mkdirSync(parent, { recursive: true });
+  const tmp = join(parent, `.${basename(dir)}.tmp-${process.pid}-${Date.now()}`);
+  try {
+    writeModelFiles(tmp, model, schema, meta);
+    if (existsSync(dir)) {
+      const old = join(parent, `.${basename(dir)}.old-${process.pid}-${Date.now()}`);
+      renameSync(dir, old);
+      renameSync(tmp, dir);
+      rmSync(old, { recursive: true, force: true });
+    } else renameSync(tmp, dir);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+function sha256(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+function readJson(dir: string, file: string): unknown {
+  const path = join(dir, file);
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new UserError(`cannot read model file: ${(e as Error).message}`, { file: path });
+  }
+}
+
+/** Loads and validates a model directory. */
+export function loadModelDir(dir: string): LoadedModel {
+  if (!existsSync(dir)) throw new UserError('model directory not found', { file: dir });
+  for (const f of [...MODEL_FILES, 'checksum'])
+    if (!existsSync(join(dir, f))) throw new UserError('missing model file (not a complete model directory?)', { file: join(dir, f) });
+
+  // Checksums first: a corrupt file is reported as such, not as whatever parse error it causes.
+  const sumPath = join(dir, 'checksum');
+  const listed = new Map<string, string>();
+  for (const line of readFileSync(sumPath, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    const m = /^([0-9a-f]{64}) {2}(\S+)$/.exec(line);
+    if (!m) throw new UserError(`malformed line ${JSON.stringify(line)}`, { file: sumPath });
+    listed.set(m[2], m[1]);
+  }
+  for (const f of MODEL_FILES) {
+    const want = listed.get(f);
+    if (!want) throw new UserError(`no checksum for ${f}`, { file: sumPath });
+    if (sha256(join(dir, f)) !== want)
+      throw new UserError('checksum mismatch: the file was modified or corrupted after the model was saved', { file: join(dir, f) });
+  }
+
+  const cfgPath = join(dir, 'config.json');
+  const cfg = readJson(dir, 'config.json') as Record<string, unknown> | null;
+  if (!cfg || typeof cfg !== 'object' || cfg.format !== MODEL_FORMAT)
+    throw new UserError(`not an entrel model config (format ${JSON.stringify(cfg?.format)})`, { file: cfgPath, field: 'format' });
+  if (cfg.version !== MODEL_FORMAT_VERSION)
+    throw new UserError(`unsupported model format version ${JSON.stringify(cfg.version)} (this build reads ${MODEL_FORMAT_VERSION})`, {
+      file: cfgPath,
+      field: 'version',
+    });
+  const config = validateModelConfig(cfg.model, cfgPath);
+  const meta = (cfg.meta && typeof cfg.meta === 'object' ? cfg.meta : {}) as Record<string, unknown>;
+
+  const schemaPath = join(dir, 'schema.json');
+  const schema = validateSchema(readJson(dir, 'schema.json'), schemaPath);
+  const vocabPath = join(dir, 'vocab.json');
+  const vocab = Vocabulary.fromJSON(readJson(dir, 'vocab.json'), vocabPath);
+  if (vocab.tagScheme !== config.tagScheme)
+    throw new UserError(`tag scheme ${vocab.tagScheme} differs from config.json's ${config.tagScheme}`, { file: vocabPath });
+  if (!vocab.matchesSchema(schema))
+    throw new UserError('tags/relation labels do not match schema.json', { file: vocabPath });
+
+  const model = withoutInit(() => new JointModel(config, vocab)); // weights come from the file
+  const wPath = join(dir, 'weights.safetensors');
+  const { tensors } = loadSafetensors(wPath);
+  const params = model.parameters();
+  for (const name of Object.keys(tensors))
+    if (!params.has(name)) throw new UserError(`unexpected weight "${name}"`, { file: wPath });
+  noGrad(() => {
+    for (const [name, p] of params) {
+      const t = tensors[name];
+      if (!t) throw new UserError(`missing weight "${name}"`, { file: wPath });
+      if (t.shape.join(',') !== p.shape.join(','))
+        throw new UserError(`weight "${name}" has shape [${t.shape}], the config and vocabulary need [${p.shape}]`, { file: wPath });
+      p.copy_(t);
+      t.dispose();
+    }
+  });
+  model.eval();
+  return { model, schema, config, meta };
+}
+
+export function validateSchema(obj: unknown, file: string): LabelSchema {
+  const fail = (msg: string, field?: string): never => {
+    throw new UserError(msg, { file, field });
+  };
+  if (!obj || typeof obj !== 'object') fail('not a JSON object');
+  const o = obj as Record<string, unknown>;
+  if (!Array.isArray(o.entityTypes) || o.entityTypes.some((t) => typeof t !== 'string' || !t))
+    fail('must be a list of non-empty strings', 'entityTypes');
+  if (!Array.isArray(o.relationTypes)) return fail('must be a list', 'relationTypes');
+  const rels = (o.relationTypes as unknown[]).map((r, i) => {
+    const x = r as Record<string, unknown>;
+    if (!x || typeof x.name !== 'string' || !x.name || typeof x.symmetric !== 'boolean')
+      fail('must be {"name": string, "symmetric": boolean}', `relationTypes[${i}]`);
+    return { name: x.name as string, symmetric: x.symmetric as boolean };
+  });
+  return { entityTypes: [...(o.entityTypes as string[])], relationTypes: rels };
+}

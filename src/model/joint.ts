@@ -1,0 +1,345 @@
+/**
+ * The joint entity/relation model of Sun et al. (2018) §3.1–3.2, reference spec §2.
+ *
+ * Entity model: x_i = c_i ⊕ w_i (char CNN 50 ⊕ word 100) → dropout → BiLSTM (64 per direction)
+ * → dropout → h_i = →h_i ⊕ ←h_i; P_ent(t̂_i | s) = Softmax(W_E · h_i)   (Eq. 1, `tagger` Linear).
+ *
+ * Relation model, for every candidate pair (e1, e2) of a batch at once (spec §2.4–2.7):
+ *   z_i = h_i ⊕ onehot(t_i)
+ *   f_mid, f_e1, f_e2 = CNN_mid, CNN_e1, CNN_e2 over the z rows of each segment
+ *   f_dist = onehot(start(e2) − last(e1)), f_left / f_right by LSTM-minus (pairs.ts)
+ *   P_rel(l | s, e1, e2) = Softmax(W_2 · ReLU(W_1 · f_{e1,e2}))   (Eq. 2; dropout after the ReLU)
+ * with f_{e1,e2} = [f_mid, f_e1, f_e2, f_dist, f_left, f_right] (the authors' order). With
+ * `fixRightContext: false`, f_right is a copy of f_left, as the authors' code does (spec §2.6.4).
+ *
+ * Deliberate differences from the authors (documented in the reference spec §7): pooling ignores
+ * padding (layers/conv.ts); the char features get no second dropout of their own before x's dropout
+ * (the brief's architecture; the authors drop them out twice).
+ *
+ * Loss normalisation (`localLoss`, spec §7.1.5): `'batch'` (default) is the authors' code: summed token
+ * CE / tokens in the batch + summed pair CE / candidate pairs in the batch; `'sentence'` is the paper:
+ * each sentence's token CE averaged over its |s| tokens and its pair CE over its own candidate count,
+ * then the mean over the batch's sentences.
+ */
+import { cat, crossEntropy, eye, keep, noGrad, oneHot, tensor, tidy, zeros, type Tensor } from '../tensor/index.js';
+import type { Span } from '../data/bilou.js';
+import type { Batch } from './encode.js';
+import type { GloveTable } from './glove.js';
+import { BiLstm } from './layers/bilstm.js';
+import { CharCnn } from './layers/charcnn.js';
+import { MultiWidthCnn } from './layers/conv.js';
+import { Dropout } from './layers/dropout.js';
+import { Embedding } from './layers/embedding.js';
+import { Linear } from './layers/linear.js';
+import { Module, withParamDType } from './layers/module.js';
+import { candidatePairs, relationIndex, type CandidateRow, type PairSet, type SegmentIndex } from './pairs.js';
+import type { LocalLoss, ModelConfig, NamedParameters, Rng, SentencePrediction } from './types.js';
+import { NONE, type Vocabulary } from './vocab.js';
+
+export type LossNormalization = 'batch' | 'sentence';
+
+export interface LocalLossOptions {
+  /** Epoch counter for scheduled sampling (0-based; restarts per training phase as in the authors' code). */
+  epoch: number;
+  /** Source of the per-token scheduled-sampling draws. */
+  rng: Rng;
+  /** k of p_gold = k / (k + exp(epoch / k)) (spec §2.8; default 1). */
+  scheduleK?: number;
+  /** Default 'batch' (authors' code). */
+  normalization?: LossNormalization;
+  /** Add gold relation pairs as candidates (spec §2.4; default true). */
+  addGoldPairs?: boolean;
+}
+
+export interface Encoded {
+  /** [B, T, 2H] BiLSTM states after dropout (zero at padded positions in eval mode). */
+  h: Tensor;
+  /** [B, T, |tags|] tag scores W_E · h_i (Eq. 1 before the softmax). */
+  emissions: Tensor;
+}
+
+export interface JointModelOptions {
+  /** Initial word matrix [|V|, wordDim] (GloVe init, model/glove.ts); default N(0,1) rows. */
+  wordInit?: Float32Array;
+  /** Parameter dtype (float64 only for gradient checks). */
+  dtype?: 'float32' | 'float64';
+}
+
+/** p_gold = k / (k + exp(epoch / k)) (spec §2.8). */
+export function scheduledGoldProbability(epoch: number, k = 1): number {
+  return k / (k + Math.exp(epoch / k));
+}
+
+export class JointModel extends Module {
+  readonly config: ModelConfig;
+  readonly vocab: Vocabulary;
+  readonly numTags: number;
+  readonly numLabels: number;
+  /** Inference-time extended vocabulary (model/glove.ts); set by the caller, never saved. */
+  glove?: GloveTable;
+
+  readonly word: Embedding;
+  readonly char: CharCnn;
+  readonly dropX: Dropout;
+  readonly lstm: BiLstm;
+  readonly dropH: Dropout;
+  readonly tagger: Linear;
+  readonly relE1: MultiWidthCnn;
+  readonly relMid: MultiWidthCnn;
+  readonly relE2: MultiWidthCnn;
+  readonly dropZ: Dropout;
+  readonly relHidden: Linear;
+  readonly dropMlp: Dropout;
+  readonly relOut: Linear;
+  /** Frozen one-hot table [|tags| + 1, |tags|]: identity plus a zero row for segment padding (spec §2.5). */
+  private readonly tagTable: Tensor;
+  readonly relFeatureDim: number;
+
+  constructor(config: ModelConfig, vocab: Vocabulary, opts: JointModelOptions = {}) {
+    super();
+    this.config = config;
+    this.vocab = vocab;
+    this.numTags = vocab.tags.size;
+    this.numLabels = vocab.relations.size;
+    const c = config;
+    const dtype = opts.dtype ?? 'float32';
+    const H2 = 2 * c.lstmHidden;
+    const modules = withParamDType(dtype, () => {
+      const word = this.child('word', new Embedding(vocab.words.size, c.wordDim, opts.wordInit));
+      const char = this.child('char', new CharCnn(vocab.chars.size, c.charDim, c.charWidths, c.charFilters, c.dropout));
+      const lstm = this.child('lstm', new BiLstm(c.wordDim + char.outDim, c.lstmHidden));
+      const tagger = this.child('tagger', new Linear(H2, this.numTags));
+      const zDim = H2 + this.numTags;
+      const relMid = this.child('rel_mid', new MultiWidthCnn(zDim, c.relWidths, c.relFilters));
+      const relE1 = this.child('rel_e1', new MultiWidthCnn(zDim, c.relWidths, c.relFilters));
+      const relE2 = this.child('rel_e2', new MultiWidthCnn(zDim, c.relWidths, c.relFilters));
+      const featDim = 3 * relMid.outDim + c.maxDistance + 2 * H2;
+      const relHidden = this.child('rel_hidden', new Linear(featDim, c.mlpHidden));
+      const relOut = this.child('rel_out', new Linear(c.mlpHidden, this.numLabels));
+      return { word, char, lstm, tagger, relMid, relE1, relE2, relHidden, relOut, featDim };
+    });
+    this.word = modules.word;
+    this.char = modules.char;
+    this.lstm = modules.lstm;
+    this.tagger = modules.tagger;
+    this.relMid = modules.relMid;
+    this.relE1 = modules.relE1;
+    this.relE2 = modules.relE2;
+    this.relHidden = modules.relHidden;
+    this.relOut = modules.relOut;
+    this.relFeatureDim = modules.featDim;
+    this.dropX = this.child('drop_x', new Dropout(c.dropout));
+    this.dropH = this.child('drop_h', new Dropout(c.dropout));
+    this.dropZ = this.child('drop_z', new Dropout(c.dropout));
+    this.dropMlp = this.child('drop_mlp', new Dropout(c.dropout));
+    this.tagTable = keep(cat([eye(this.numTags, dtype), zeros([1, this.numTags], dtype)], 0));
+  }
+
+  /** Trainable parameters by stable name (the weights-file keys). */
+  parameters(): NamedParameters {
+    return this.namedParameters();
+  }
+
+  get dtype(): 'float32' | 'float64' {
+    return this.tagger.weight.dtype as 'float32' | 'float64';
+  }
+
+  // ------------------------------------------------------------------------------------ entity model
+  /** x = [c ; w] → dropout → BiLSTM → dropout = h; emissions = W_E h (Eq. 1). */
+  encode(batch: Batch): Encoded {
+    const { size: B, maxLen: T, maxChars: W } = batch;
+    // Char CNN over the real tokens only, scattered back with one gather (padding → a zero row).
+    const N = batch.tokens;
+    const realChars = new Int32Array(N * W);
+    const realLens = new Int32Array(N);
+    const scatter = new Int32Array(B * T).fill(N);
+    let k = 0;
+    for (let b = 0; b < B; b++)
+      for (let i = 0; i < batch.lengths[b]; i++, k++) {
+        const p = b * T + i;
+        realChars.set(batch.chars.subarray(p * W, (p + 1) * W), k * W);
+        realLens[k] = batch.charLens[p];
+        scatter[p] = k;
+      }
+    const charFeat = this.char.forward(realChars, realLens, W); // [N, 50]
+    const charAll = cat([charFeat, zeros([1, charFeat.size(1)], charFeat.dtype)], 0)
+      .indexSelect(0, tensor(scatter, { dtype: 'int64' }))
+      .reshape([B, T, -1]);
+    const wordIds = tensor(batch.words, { dtype: 'int64', shape: [B, T] });
+    const extra = batch.extraWords
+      ? tensor(batch.extraWords, { shape: [batch.extraWords.length / this.config.wordDim, this.config.wordDim] })
+      : undefined;
+    const w = this.word.forward(wordIds, extra);
+    const x = this.dropX.forward(cat([charAll, w], 2)); // x_i = c_i ⊕ w_i (authors' order)
+    const h = this.dropH.forward(this.lstm.forward(x, batch.lengths)); // h_i = →h_i ⊕ ←h_i
+    return { h, emissions: this.tagger.forward(h) };
+  }
+
+  /** log P_ent(t_i | s) for every tag: [B, T, |tags|] (Eq. 1). */
+  tagLogProbs(emissions: Tensor): Tensor {
+    return emissions.logSoftmax(2);
+  }
+
+  // ---------------------------------------------------------------------------------- relation model
+  /**
+   * Relation scores W_2 · ReLU(W_1 · f) (Eq. 2 before the softmax) for arbitrary pairs: [P, |R|].
+   * `h` [B, T, 2H] from `encode`; `lengths` [B]; each pair reads h row `pairs.sent[p]` and the one-hots
+   * of `pairs.tagSeq[p]` (so several tag sequences of one sentence can share one encoder pass).
+   */
+  relationLogits(h: Tensor, lengths: Int32Array, pairs: PairSet): Tensor {
+    const f = this.relationFeatures(h, lengths, pairs);
+    return this.relOut.forward(this.dropMlp.forward(this.relHidden.forward(f).relu()));
+  }
+
+  /** f_{e1,e2} = [f_mid, f_e1, f_e2, f_dist, f_left, f_right] for every pair: [P, relFeatureDim]. */
+  relationFeatures(h: Tensor, lengths: Int32Array, pairs: PairSet): Tensor {
+    const [B, T, H2] = h.shape;
+    const H = H2 / 2;
+    const c = this.config;
+    if (pairs.count === 0) return zeros([0, this.relFeatureDim], h.dtype);
+    const idx = relationIndex(pairs, T, lengths, this.numTags, c.maxDistance);
+    const hf = cat([h.reshape([B * T, H2]), zeros([1, H2], h.dtype)], 0); // zero row Z = B·T
+    const i64 = (a: Int32Array) => tensor(a, { dtype: 'int64' });
+    // z_i = h_i ⊕ v_i (v_i one-hot of t_i), one block of T rows per distinct tag sequence + a zero row
+    const z = cat([hf.indexSelect(0, i64(idx.zH)), this.tagTable.indexSelect(0, i64(idx.zTag))], 1);
+    const segment = (cnn: MultiWidthCnn, s: SegmentIndex): Tensor => {
+      const outs = s.groups.map((g) =>
+        cnn.forward(this.dropZ.forward(z.indexSelect(0, i64(g.zRows)).reshape([g.count, g.maxLen, H2 + this.numTags])), g.lengths),
+      );
+      const all = outs.length === 1 ? outs[0] : cat(outs, 0);
+      return s.inverse ? all.indexSelect(0, i64(s.inverse)) : all;
+    };
+    const fMid = segment(this.relMid, idx.mid);
+    const fE1 = segment(this.relE1, idx.e1);
+    const fE2 = segment(this.relE2, idx.e2);
+    const fDist = oneHot(i64(idx.dist), c.maxDistance).to(h.dtype);
+    const fwd = hf.narrow(1, 0, H);
+    const bwd = hf.narrow(1, H, H);
+    // f_left = →h_i ⊕ (←h_0 − ←h_{i+1}), i = start(e1) − 1
+    const fLeft = cat([fwd.indexSelect(0, i64(idx.leftF)), bwd.indexSelect(0, i64(idx.leftW0)).sub(bwd.indexSelect(0, i64(idx.leftWb)))], 1);
+    // f_right = (→h_{|s|−1} − →h_{j−1}) ⊕ ←h_j, j = end(e2)   (paper); authors' code: f_left again
+    const fRight = c.fixRightContext
+      ? cat([fwd.indexSelect(0, i64(idx.rightFEnd)).sub(fwd.indexSelect(0, i64(idx.rightFPrev))), bwd.indexSelect(0, i64(idx.rightW))], 1)
+      : fLeft;
+    return cat([fMid, fE1, fE2, fDist, fLeft, fRight], 1);
+  }
+
+  // ------------------------------------------------------------------------------------------ losses
+  /** L̃ = L_ent + L_rel on one batch, in the current (normally train) mode. Needs gold tags. */
+  localLoss(batch: Batch, opts: LocalLossOptions): LocalLoss {
+    if (!batch.tags) throw new Error('localLoss: the batch has no gold tags');
+    const goldTags = batch.tags;
+    const { size: B, maxLen: T } = batch;
+    const norm = opts.normalization ?? 'batch';
+    let pairsCount = 0;
+    const out = tidy(() => {
+      const { h, emissions } = this.encode(batch);
+      // Real token positions, and per-token weights for the chosen normalisation.
+      const N = batch.tokens;
+      const pos = new Int32Array(N);
+      const gold = new Int32Array(N);
+      const tokW = new Float64Array(N);
+      let k = 0;
+      for (let b = 0; b < B; b++) {
+        const n = batch.lengths[b];
+        for (let i = 0; i < n; i++, k++) {
+          pos[k] = b * T + i;
+          gold[k] = goldTags[b * T + i];
+          tokW[k] = norm === 'batch' ? 1 / N : 1 / (B * n);
+        }
+      }
+      const em = emissions.reshape([B * T, this.numTags]).indexSelect(0, tensor(pos, { dtype: 'int64' }));
+      const tokCe = crossEntropy(em, tensor(gold, { dtype: 'int64' }), { reduction: 'none' });
+      // L_ent = −(1/|s|) Σ_i log P_ent(t_i | s)  (paper), or summed / batch tokens (code)
+      const entLoss = tokCe.mul(tensor(tokW, { dtype: tokCe.dtype })).sum();
+
+      // Scheduled sampling (spec §2.8): per token, gold tag with p_gold, else the argmax tag.
+      const pGold = scheduledGoldProbability(opts.epoch, opts.scheduleK ?? 1);
+      const pred = noGrad(() => emissions.argmax(2).toInt32Array());
+      const ss = new Int32Array(B * T);
+      for (let b = 0; b < B; b++)
+        for (let i = 0; i < batch.lengths[b]; i++) {
+          const p = b * T + i;
+          ss[p] = opts.rng.random() < pGold ? goldTags[p] : pred[p];
+        }
+      const rows: CandidateRow[] = batch.sentences.map((s, b) => ({
+        sent: b,
+        tags: ss.subarray(b * T, b * T + batch.lengths[b]),
+        gold: s.relations,
+        addGold: opts.addGoldPairs ?? true,
+      }));
+      const { pairs } = candidatePairs(rows, this.vocab);
+      pairsCount = pairs.count;
+      let relLoss: Tensor;
+      if (pairs.count === 0) relLoss = zeros([], h.dtype);
+      else {
+        const logits = this.relationLogits(h, batch.lengths, pairs);
+        const ce = crossEntropy(logits, tensor(pairs.labels, { dtype: 'int64' }), { reduction: 'none' });
+        const pw = new Float64Array(pairs.count);
+        if (norm === 'batch') pw.fill(1 / pairs.count);
+        else {
+          const per = new Int32Array(B);
+          for (let p = 0; p < pairs.count; p++) per[pairs.sent[p]]++;
+          for (let p = 0; p < pairs.count; p++) pw[p] = 1 / (B * per[pairs.sent[p]]);
+        }
+        // L_rel = −Σ log P_rel(l | s, e1, e2) / #candidates
+        relLoss = ce.mul(tensor(pw, { dtype: ce.dtype })).sum();
+      }
+      return { loss: entLoss.add(relLoss), entLoss, relLoss };
+    });
+    return { ...out, pairs: pairsCount };
+  }
+
+  // --------------------------------------------------------------------------------------- inference
+  /**
+   * Eval-mode prediction (spec §5): argmax tags → entities (lenient decoder) → all left-to-right pairs →
+   * argmax label; NONE dropped, direction undone. Restores the previous train/eval mode.
+   */
+  predict(batch: Batch): SentencePrediction[] {
+    const wasTraining = this.training;
+    this.eval();
+    try {
+      return noGrad(() => tidy(() => this.predictInner(batch)));
+    } finally {
+      this.train(wasTraining);
+    }
+  }
+
+  private predictInner(batch: Batch): SentencePrediction[] {
+    const { size: B, maxLen: T } = batch;
+    const { h, emissions } = this.encode(batch);
+    const best = emissions.softmax(2).max(2);
+    const tagIds = best.indices.toInt32Array();
+    const tagProb = best.values.toFloat64Array();
+    const rows: CandidateRow[] = [];
+    for (let b = 0; b < B; b++) rows.push({ sent: b, tags: tagIds.subarray(b * T, b * T + batch.lengths[b]) });
+    const { pairs, entities } = candidatePairs(rows, this.vocab);
+    const names = this.vocab.tags.items;
+    const out: SentencePrediction[] = entities.map((ents: Span[], b) => ({
+      tags: Array.from(rows[b].tags, (t) => names[t]),
+      entities: ents.map((e) => {
+        let s = 0;
+        for (let i = e.start; i < e.end; i++) s += tagProb[b * T + i];
+        return { start: e.start, end: e.end, type: e.type, score: s / (e.end - e.start) };
+      }),
+      relations: [],
+    }));
+    if (pairs.count > 0) {
+      const r = this.relationLogits(h, batch.lengths, pairs).softmax(1).max(1);
+      const lab = r.indices.toInt32Array();
+      const score = r.values.toFloat64Array();
+      for (let p = 0; p < pairs.count; p++) {
+        if (lab[p] === NONE) continue;
+        const info = this.vocab.relationInfo[lab[p]];
+        const [l, rr] = [pairs.ent1[p], pairs.ent2[p]];
+        out[pairs.sent[p]].relations.push({
+          head: info.forward ? l : rr,
+          tail: info.forward ? rr : l,
+          type: info.type,
+          score: score[p],
+        });
+      }
+    }
+    return out;
+  }
+}

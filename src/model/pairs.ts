@@ -1,0 +1,277 @@
+/**
+ * Candidate entity pairs (reference spec §2.4) and the index arrays that let the relation model compute
+ * the features of ALL pairs of a batch with a handful of gathers (spec §2.6). Pure JS, typed arrays.
+ *
+ * A pair is (left, right) by start token, spans end-exclusive, with the direction folded into its label.
+ * Each pair names the batch row of `h` it reads (`sent`) and the tag sequence whose one-hots enter its
+ * z rows (`tagSeq`): MRT gives several tag sequences (samples) of one sentence the same `sent`.
+ */
+import { decodeTags, type Span } from '../data/bilou.js';
+import type { GoldRelation } from './types.js';
+import { NONE, type Vocabulary } from './vocab.js';
+
+export interface PairSet {
+  count: number;
+  /** Batch row of each pair's sentence (row of h). */
+  sent: Int32Array;
+  /** Left entity [s1, e1), right entity [s2, e2); s1 < s2 (or equal for gold pairs that overlap—never added). */
+  s1: Int32Array;
+  e1: Int32Array;
+  s2: Int32Array;
+  e2: Int32Array;
+  /** Tag ids feeding the one-hot part of z for each pair (shared references, sentence length). */
+  tagSeq: ArrayLike<number>[];
+  /** Gold directed label id (NONE = 0 when the pair is not a gold relation or no gold is known). */
+  labels: Int32Array;
+  /** Indices of the left/right entity in the row's decoded entities (−1 for added gold pairs). */
+  ent1: Int32Array;
+  ent2: Int32Array;
+}
+
+/** One tag sequence to build candidates from. */
+export interface CandidateRow {
+  /** Batch row of h. */
+  sent: number;
+  tags: ArrayLike<number>;
+  /** Gold relations of the sentence (labels for the candidates). */
+  gold?: GoldRelation[];
+  /** Also add every gold pair whose spans are disjoint (training, spec §2.4). */
+  addGold?: boolean;
+}
+
+/** Decodes tag ids with the lenient chunk decoder of spec §5.1 (data/bilou.ts). */
+export function decodeTagIds(tags: ArrayLike<number>, vocab: Vocabulary): Span[] {
+  const names = vocab.tags.items;
+  const s = new Array<string>(tags.length);
+  for (let i = 0; i < tags.length; i++) s[i] = names[tags[i]];
+  return decodeTags(s);
+}
+
+const key = (a: number, b: number, c: number, d: number) => `${a},${b},${c},${d}`;
+
+/** All left-to-right pairs of each row's decoded entities (+ gold pairs), labelled from gold. */
+export function candidatePairs(rows: CandidateRow[], vocab: Vocabulary): { pairs: PairSet; entities: Span[][] } {
+  const sent: number[] = [];
+  const s1: number[] = [];
+  const e1: number[] = [];
+  const s2: number[] = [];
+  const e2: number[] = [];
+  const lab: number[] = [];
+  const ent1: number[] = [];
+  const ent2: number[] = [];
+  const tagSeq: ArrayLike<number>[] = [];
+  const entities: Span[][] = [];
+  for (const row of rows) {
+    const ents = decodeTagIds(row.tags, vocab);
+    entities.push(ents);
+    const gold = new Map<string, number>(); // last relation listed wins (spec §2.4)
+    for (const g of row.gold ?? []) gold.set(key(g.left[0], g.left[1], g.right[0], g.right[1]), g.label);
+    const seen = new Set<string>();
+    const push = (a: number, b: number, c: number, d: number, i: number, j: number) => {
+      const k = key(a, b, c, d);
+      sent.push(row.sent);
+      s1.push(a);
+      e1.push(b);
+      s2.push(c);
+      e2.push(d);
+      lab.push(gold.get(k) ?? NONE);
+      tagSeq.push(row.tags);
+      ent1.push(i);
+      ent2.push(j);
+      seen.add(k);
+    };
+    // Decoded chunks are sorted by start and never overlap.
+    for (let i = 0; i < ents.length; i++)
+      for (let j = i + 1; j < ents.length; j++) push(ents[i].start, ents[i].end, ents[j].start, ents[j].end, i, j);
+    if (row.addGold)
+      for (const g of row.gold ?? []) {
+        if (g.left[1] > g.right[0]) continue; // overlapping arguments are never candidates
+        const k = key(g.left[0], g.left[1], g.right[0], g.right[1]);
+        if (!seen.has(k)) push(g.left[0], g.left[1], g.right[0], g.right[1], -1, -1);
+      }
+  }
+  const i32 = (a: number[]) => Int32Array.from(a);
+  return {
+    pairs: { count: sent.length, sent: i32(sent), s1: i32(s1), e1: i32(e1), s2: i32(s2), e2: i32(e2), tagSeq, labels: i32(lab), ent1: i32(ent1), ent2: i32(ent2) },
+    entities,
+  };
+}
+
+/** Concatenates pair sets (e.g. the candidates of several MRT samples). */
+export function concatPairs(sets: PairSet[]): PairSet {
+  const cat = (f: (p: PairSet) => Int32Array) => {
+    const out = new Int32Array(sets.reduce((n, p) => n + p.count, 0));
+    let o = 0;
+    for (const p of sets) out.set(f(p), (o += p.count) - p.count);
+    return out;
+  };
+  return {
+    count: sets.reduce((n, p) => n + p.count, 0),
+    sent: cat((p) => p.sent),
+    s1: cat((p) => p.s1),
+    e1: cat((p) => p.e1),
+    s2: cat((p) => p.s2),
+    e2: cat((p) => p.e2),
+    labels: cat((p) => p.labels),
+    ent1: cat((p) => p.ent1),
+    ent2: cat((p) => p.ent2),
+    tagSeq: sets.flatMap((p) => p.tagSeq),
+  };
+}
+
+/**
+ * Gather indices of one segment kind (e1, middle or e2) for all pairs. Pairs are sorted by segment length
+ * and cut into groups whose lengths lie within [a, 2a + 2]: each group is padded only to its own longest
+ * segment, which bounds the padding waste (middle segments range from 0 to ~100 tokens). Pooling ignores
+ * padding, so grouping does not change any value.
+ */
+export interface SegmentIndex {
+  groups: SegmentGroup[];
+  /** Row of pair p in the concatenated group outputs; undefined when there is one group in pair order. */
+  inverse?: Int32Array;
+}
+
+export interface SegmentGroup {
+  count: number;
+  /** Longest segment in the group (≥ 1). */
+  maxLen: number;
+  /** [count·maxLen] rows of the z table, or its zero row past the segment. */
+  zRows: Int32Array;
+  /** [count] real rows. */
+  lengths: Int32Array;
+}
+
+/**
+ * Everything the relation model gathers, for h flattened to [B·T + 1, 2H] with a zero last row `Z`.
+ * LSTM-minus (paper §3.2, f = forward half, w = backward half of h):
+ * - left of the pair, positions 0…i with i = s1−1: f_left = f_i ⊕ (w_0 − w_{i+1}); zeros when s1 = 0
+ *   (f index → Z, and w_0 − w_{s1} = 0).
+ * - right of the pair, positions j…|s|−1 with j = e2: f_right = (f_{|s|−1} − f_{j−1}) ⊕ w_j; zeros when
+ *   j = |s| (the difference vanishes and w index → Z).
+ */
+export interface RelationIndex {
+  count: number;
+  /**
+   * The z table z_i = h_i ⊕ onehot(t_i) has one block of T rows per distinct (sentence, tag sequence)
+   * and a final zero row: row r·T + i reads flat-h row `zH[r·T + i]` (the zero row of h past a sentence)
+   * and tag `zTag[r·T + i]` (|tags| = the zero one-hot). Segments gather from it with one index.
+   */
+  zH: Int32Array;
+  zTag: Int32Array;
+  e1: SegmentIndex;
+  mid: SegmentIndex;
+  e2: SegmentIndex;
+  /** [P] distance bucket: min(start(e2) − last(e1), maxDistance − 1) (spec §2.6.2). */
+  dist: Int32Array;
+  leftF: Int32Array;
+  leftW0: Int32Array;
+  leftWb: Int32Array;
+  rightFEnd: Int32Array;
+  rightFPrev: Int32Array;
+  rightW: Int32Array;
+}
+
+export function relationIndex(
+  pairs: PairSet,
+  T: number,
+  lengths: Int32Array,
+  numTags: number,
+  maxDistance: number,
+): RelationIndex {
+  const P = pairs.count;
+  const Z = lengths.length * T;
+  // One z block per distinct (sentence, tag sequence); training has one per sentence, MRT one per sample.
+  const blockOf = new Map<ArrayLike<number>, Map<number, number>>();
+  const blocks: { sent: number; tags: ArrayLike<number> }[] = [];
+  const block = new Int32Array(P);
+  for (let p = 0; p < P; p++) {
+    const tags = pairs.tagSeq[p];
+    let bySent = blockOf.get(tags);
+    if (!bySent) blockOf.set(tags, (bySent = new Map()));
+    let r = bySent.get(pairs.sent[p]);
+    if (r === undefined) {
+      bySent.set(pairs.sent[p], (r = blocks.length));
+      blocks.push({ sent: pairs.sent[p], tags });
+    }
+    block[p] = r;
+  }
+  const R = blocks.length;
+  const zZero = R * T;
+  const zH = new Int32Array(R * T + 1).fill(Z);
+  const zTag = new Int32Array(R * T + 1).fill(numTags);
+  blocks.forEach(({ sent, tags }, r) => {
+    for (let i = 0; i < lengths[sent]; i++) {
+      zH[r * T + i] = sent * T + i;
+      zTag[r * T + i] = tags[i];
+    }
+  });
+  const seg = (start: Int32Array, end: Int32Array): SegmentIndex => {
+    const lens = new Int32Array(P);
+    for (let p = 0; p < P; p++) lens[p] = Math.max(0, end[p] - start[p]);
+    const order = Int32Array.from({ length: P }, (_, p) => p).sort((a, b) => lens[a] - lens[b]);
+    const groups: SegmentGroup[] = [];
+    const build = (from: number, to: number) => {
+      let L = 1;
+      for (let g = from; g < to; g++) L = Math.max(L, lens[order[g]]);
+      const zRows = new Int32Array((to - from) * L).fill(zZero);
+      const gl = new Int32Array(to - from);
+      for (let g = 0; g < to - from; g++) {
+        const p = order[from + g];
+        gl[g] = lens[p];
+        const base = block[p] * T + start[p];
+        for (let k = 0; k < lens[p]; k++) zRows[g * L + k] = base + k;
+      }
+      groups.push({ count: to - from, maxLen: L, zRows, lengths: gl });
+    };
+    let from = 0;
+    for (let i = 1; i <= P; i++)
+      if (i === P || Math.max(1, lens[order[i]]) > 2 * Math.max(1, lens[order[from]]) + 2) {
+        build(from, i);
+        from = i;
+      }
+    if (groups.length <= 1) {
+      // One group: keep pair order (no permutation needed).
+      groups.length = 0;
+      for (let p = 0; p < P; p++) order[p] = p;
+      if (P > 0) build(0, P);
+      return { groups };
+    }
+    const inverse = new Int32Array(P);
+    for (let i = 0; i < P; i++) inverse[order[i]] = i;
+    return { groups, inverse };
+  };
+  const dist = new Int32Array(P);
+  const leftF = new Int32Array(P);
+  const leftW0 = new Int32Array(P);
+  const leftWb = new Int32Array(P);
+  const rightFEnd = new Int32Array(P);
+  const rightFPrev = new Int32Array(P);
+  const rightW = new Int32Array(P);
+  for (let p = 0; p < P; p++) {
+    const base = pairs.sent[p] * T;
+    const n = lengths[pairs.sent[p]];
+    const { s1, e2 } = { s1: pairs.s1[p], e2: pairs.e2[p] };
+    dist[p] = Math.max(0, Math.min(pairs.s2[p] - pairs.e1[p] + 1, maxDistance - 1));
+    leftF[p] = s1 > 0 ? base + s1 - 1 : Z;
+    leftW0[p] = base;
+    leftWb[p] = base + s1;
+    rightFEnd[p] = base + n - 1;
+    rightFPrev[p] = base + e2 - 1;
+    rightW[p] = e2 < n ? base + e2 : Z;
+  }
+  return {
+    count: P,
+    zH,
+    zTag,
+    e1: seg(pairs.s1, pairs.e1),
+    mid: seg(pairs.e1, pairs.s2),
+    e2: seg(pairs.s2, pairs.e2),
+    dist,
+    leftF,
+    leftW0,
+    leftWb,
+    rightFEnd,
+    rightFPrev,
+    rightW,
+  };
+}

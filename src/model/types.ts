@@ -1,0 +1,97 @@
+/**
+ * The contract between the joint model (`src/model/`) and everything that drives it
+ * (`src/train/` for the local loss and MRT, `src/extract/` for raw text). Nothing here is neural.
+ *
+ * A sentence enters the model as an `EncodedSentence` (ids from the vocabularies) and leaves it as a
+ * `SentencePrediction` (token spans and relation triples). Relation labels carry their direction as
+ * in the authors' code (reference spec §1.1): `Work_For-->` means (left entity → right entity),
+ * `Work_For<--` means (right → left); label 0 is NONE. Pairs are always (left, right) by start token.
+ */
+import type { Tensor } from '../tensor/index.js';
+
+export interface ModelConfig {
+  /** Word embedding size (GloVe 6B 100d). */
+  wordDim: number;
+  charDim: number;
+  /** Char-CNN filter widths and filters per width (paper: [2,3] × 25). */
+  charWidths: number[];
+  charFilters: number;
+  /** BiLSTM hidden size per direction (paper: 64). */
+  lstmHidden: number;
+  /** Relation CNN widths and filters per width (paper: [2,3] × 25). */
+  relWidths: number[];
+  relFilters: number;
+  /** Hidden layer of the relation MLP (paper: 128). */
+  mlpHidden: number;
+  dropout: number;
+  /** Size of the distance one-hot; longer distances share the last bucket. */
+  maxDistance: number;
+  /** true: f_right as the paper states; false: the authors' code (left context appended twice). */
+  fixRightContext: boolean;
+  /** 'BILOU' or 'BIEOU' (same tags, L ↔ E). */
+  tagScheme: 'BILOU' | 'BIEOU';
+}
+
+/** One sentence as ids. Spans are token spans [start, end). */
+export interface EncodedSentence {
+  /**
+   * Word ids (lowercased lookup; UNK for unknown; never PAD). At inference, ids ≥ |V| are the extended
+   * vocabulary: GloVe row (id − |V|), untouched GloVe vector (see model/glove.ts).
+   */
+  words: Int32Array;
+  /** Char ids per token. */
+  chars: Int32Array[];
+  /** Gold tag ids (training/evaluation only). */
+  tags?: Int32Array;
+  /** Gold relations: left span, right span, directed label id (> 0). */
+  relations?: GoldRelation[];
+  /** Set when the encoder truncated the sentence (training `maxLength`): its original token count. */
+  truncatedFrom?: number;
+}
+
+export interface GoldRelation {
+  left: [number, number];
+  right: [number, number];
+  label: number;
+}
+
+export interface PredictedEntity {
+  start: number;
+  end: number;
+  type: string;
+  /** Mean over the entity's tokens of the probability of the predicted tag. */
+  score: number;
+}
+
+export interface PredictedRelation {
+  /** Indices into `entities` (head = Arg1, tail = Arg2, after undoing the direction suffix). */
+  head: number;
+  tail: number;
+  type: string;
+  /** Softmax probability of the chosen label. */
+  score: number;
+}
+
+export interface SentencePrediction {
+  /** Predicted tag strings, one per token. */
+  tags: string[];
+  entities: PredictedEntity[];
+  relations: PredictedRelation[];
+}
+
+/** Losses of one minibatch under the local objective L̃ = L_ent + L_rel (paper §3.4). */
+export interface LocalLoss {
+  loss: Tensor;
+  entLoss: Tensor;
+  relLoss: Tensor;
+  /** Candidate pairs that entered the relation loss (for throughput figures). */
+  pairs: number;
+}
+
+/** Named trainable parameters, stable names (they are the keys in the weights file). */
+export type NamedParameters = Map<string, Tensor>;
+
+/** Seeded uniform source in [0, 1) for everything random outside libtorch (scheduled sampling, MRT draws). */
+export interface Rng {
+  random(): number;
+}

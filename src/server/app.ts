@@ -1,0 +1,69 @@
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { ExtractorLike } from '../extract/types.js';
+import { MicroBatcher } from './batcher.js';
+import { makeErrorHandler, notFoundHandler } from './errors.js';
+import { resolveServerOptions, type ServerOptions } from './options.js';
+import { registerExtractRoute } from './routes/extract.js';
+import { registerMetaRoutes } from './routes/meta.js';
+import { registerWebRoutes } from './routes/web.js';
+import { documentSchema, errorSchema } from './schemas.js';
+
+/**
+ * The HTTP service around one loaded model. Nothing here touches the file system: the extractor comes
+ * in loaded, and no route takes a path.
+ */
+export function buildServer(extractor: ExtractorLike, options: ServerOptions = {}): FastifyInstance {
+  const opts = resolveServerOptions(options);
+  const app = Fastify({
+    logger: opts.logger,
+    bodyLimit: opts.bodyLimit,
+    requestTimeout: opts.requestTimeout,
+    connectionTimeout: opts.connectionTimeout,
+    keepAliveTimeout: opts.keepAliveTimeout,
+    // Node checks request timeouts on this interval (default 30 s): make it fine enough to honour them.
+    // It enforces requestTimeout on a trickled body only if headersTimeout is no longer (Node 20).
+    http: {
+      connectionsCheckingInterval: Math.min(1000, Math.max(50, opts.requestTimeout / 4)),
+      headersTimeout: opts.requestTimeout,
+    },
+    forceCloseConnections: 'idle',
+    // Reject what the schema does not say instead of silently coercing or dropping it.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+  });
+
+  app.addSchema(errorSchema);
+  app.addSchema(documentSchema);
+  void app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'entrel',
+        version: extractor.info().version,
+        description: 'Joint entity and relation extraction. All errors are `{"error": {"code", "message"}}`.',
+      },
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+
+  // Only JSON bodies: drop Fastify's built-in text/plain parser so other types get 415.
+  app.removeContentTypeParser('text/plain');
+  app.setErrorHandler(makeErrorHandler(opts.bodyLimit));
+  app.setNotFoundHandler(notFoundHandler);
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+  });
+
+  const batcher = new MicroBatcher((texts, o) => extractor.extract(texts, o), {
+    windowMs: opts.batchWindowMs,
+    maxBatchTexts: opts.maxBatchTexts,
+    maxQueuedTexts: opts.maxQueuedTexts,
+  });
+  // Routes go in a plugin registered after swagger, so swagger's onRoute hook sees each of them.
+  void app.register(async (scope) => {
+    registerExtractRoute(scope, batcher, opts);
+    registerMetaRoutes(scope, extractor);
+    registerWebRoutes(scope, extractor);
+  });
+  return app;
+}

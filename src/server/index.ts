@@ -1,0 +1,5 @@
+export { buildServer } from './app.js';
+export { startServer, type ListenOptions, type RunningServer } from './start.js';
+export { defaultServerOptions, type ServerOptions } from './options.js';
+export type { ErrorBody, ErrorCode } from './errors.js';
+export type { ExtractBody, ExtractReply, RenderBody } from './schemas.js';

@@ -1,0 +1,43 @@
+/** Limits and timeouts of the HTTP service; every field has a default fit for one 2-core machine. */
+export interface ServerOptions {
+  /** Largest request body in bytes (413 above). Default 2 MiB. */
+  bodyLimit?: number;
+  /** Longest single text in UTF-16 code units (413 above). Default 1,000,000. */
+  maxTextLength?: number;
+  /** Most texts in one request (400 above). Default 64. */
+  maxTexts?: number;
+  /** How long the batcher waits for more requests before calling the model, in ms. Default 2. */
+  batchWindowMs?: number;
+  /** Most texts sent to the model in one `extract` call. Default 64. */
+  maxBatchTexts?: number;
+  /** Most texts waiting for the model; beyond it requests get 503 with Retry-After. Default 1024. */
+  maxQueuedTexts?: number;
+  /** Time a client has to send a whole request (headers and body), in ms; then 408. Default 10,000. */
+  requestTimeout?: number;
+  /** Idle socket timeout in ms (no bytes either way). Default 60,000. */
+  connectionTimeout?: number;
+  /** How long an idle keep-alive connection stays open, in ms. Default 5,000. */
+  keepAliveTimeout?: number;
+  /** Pass `true` to log requests with Fastify's logger (pino, JSON to stdout). Default off. */
+  logger?: boolean;
+}
+
+export type ResolvedServerOptions = Required<ServerOptions>;
+
+export const defaultServerOptions: ResolvedServerOptions = {
+  bodyLimit: 2 * 1024 * 1024,
+  maxTextLength: 1_000_000,
+  maxTexts: 64,
+  batchWindowMs: 2,
+  maxBatchTexts: 64,
+  maxQueuedTexts: 1024,
+  requestTimeout: 10_000,
+  connectionTimeout: 60_000,
+  keepAliveTimeout: 5_000,
+  logger: false,
+};
+
+export function resolveServerOptions(opts: ServerOptions = {}): ResolvedServerOptions {
+  const defined = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined));
+  return { ...defaultServerOptions, ...defined };
+}

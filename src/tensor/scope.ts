@@ -1,0 +1,132 @@
+/**
+ * Memory scopes. Every Tensor created while a `tidy` callback runs is recorded in that scope; when the
+ * callback returns, every recorded tensor that is not part of the return value (a Tensor, or arrays /
+ * plain objects / Maps containing Tensors, searched recursively) and not `keep()`-ed is disposed.
+ * Returned tensors move to the enclosing scope (if any). Outside every scope, tensors are freed by the
+ * GC finalizer (their byte size is reported to V8 as external memory).
+ */
+import { loadNative } from '../native/loader.js';
+
+const N = loadNative();
+
+/** Base of everything a scope can track. */
+export abstract class Scoped {
+  /** @internal set by keep(): never disposed by a scope. */
+  _kept = false;
+  abstract dispose(): void;
+  abstract get isDisposed(): boolean;
+  constructor() {
+    const n = stack.length;
+    if (n !== 0) stack[n - 1].push(this);
+  }
+}
+
+const stack: Scoped[][] = [];
+
+function collect(v: unknown, out: Set<Scoped>, depth: number): void {
+  if (v === null || typeof v !== 'object' || depth > 8) return;
+  if (v instanceof Scoped) {
+    out.add(v);
+    return;
+  }
+  if (Array.isArray(v)) {
+    for (const x of v) collect(x, out, depth + 1);
+    return;
+  }
+  if (v instanceof Map) {
+    for (const x of v.values()) collect(x, out, depth + 1);
+    return;
+  }
+  if (ArrayBuffer.isView(v)) return;
+  const proto = Object.getPrototypeOf(v);
+  if (proto === Object.prototype || proto === null) {
+    for (const k of Object.keys(v)) collect((v as Record<string, unknown>)[k], out, depth + 1);
+  }
+}
+
+/**
+ * Runs `fn`; disposes every tensor created inside it that is not returned or kept. `fn` must be
+ * synchronous (a Promise result throws). Scopes nest.
+ */
+export function tidy<T>(fn: () => T): T {
+  const scope: Scoped[] = [];
+  stack.push(scope);
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    stack.pop();
+    for (const t of scope) if (!t._kept) t.dispose();
+    throw e;
+  }
+  stack.pop();
+  if (result instanceof Promise) {
+    for (const t of scope) if (!t._kept) t.dispose();
+    throw new TypeError('tidy: the callback must be synchronous (it returned a Promise)');
+  }
+  const parent = stack.length ? stack[stack.length - 1] : undefined;
+  if (result === undefined || result === null || typeof result !== 'object') {
+    for (const t of scope) if (!t._kept) t.dispose();
+    return result;
+  }
+  const keepSet = new Set<Scoped>();
+  collect(result, keepSet, 0);
+  for (const t of scope) {
+    if (t._kept) continue;
+    if (keepSet.has(t)) {
+      if (parent) parent.push(t);
+    } else t.dispose();
+  }
+  return result;
+}
+
+/** Exempts `t` (or each tensor in an array) from every scope: only dispose() or the GC frees it. */
+export function keep<T extends Scoped | Scoped[]>(t: T): T {
+  if (Array.isArray(t)) for (const x of t) x._kept = true;
+  else t._kept = true;
+  return t;
+}
+
+/** Runs `fn` with autograd recording disabled (like torch.no_grad()). Synchronous only. */
+export function noGrad<T>(fn: () => T): T {
+  const prev = N.setGradEnabled(false);
+  try {
+    return fn();
+  } finally {
+    N.setGradEnabled(prev);
+  }
+}
+
+/** Runs `fn` with autograd recording enabled (inside a noGrad region, for example). */
+export function enableGrad<T>(fn: () => T): T {
+  const prev = N.setGradEnabled(true);
+  try {
+    return fn();
+  } finally {
+    N.setGradEnabled(prev);
+  }
+}
+
+export function isGradEnabled(): boolean {
+  return N.isGradEnabled();
+}
+
+/** Number of native tensors alive (created and neither disposed nor garbage-collected). For tests. */
+export function liveTensorCount(): number {
+  return N.liveCount();
+}
+
+/** Depth of the current tidy() nesting (0 outside every scope). */
+export function scopeDepth(): number {
+  return stack.length;
+}
+
+/** Sets libtorch's intra-op thread count (default 2, or env ENTREL_THREADS). */
+export function setNumThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads: expected a positive integer, got ${n}`);
+  N.setNumThreads(n);
+}
+
+export function getNumThreads(): number {
+  return N.getNumThreads();
+}

@@ -1,0 +1,49 @@
+/**
+ * Abbreviations that end with a period but rarely end a sentence. The tokenizer keeps them whole
+ * (`Mr.`, `Inc.`, as the training corpora do); the sentence splitter undoes ICU breaks after them.
+ * (ICU's own suppression list, locale extension `-u-ss-standard`, is not available in V8.)
+ */
+
+/** Precede a name: a break after them is always wrong. */
+const TITLES = [
+  'Mr', 'Mrs', 'Ms', 'Messrs', 'Mme', 'Dr', 'Prof', 'Sen', 'Rep', 'Gov', 'Gen', 'Col', 'Lt', 'Capt', 'Sgt',
+  'Maj', 'Adm', 'Cmdr', 'Rev', 'Hon', 'St', 'Mt', 'Ft', 'Pres', 'vs',
+];
+/** Precede a number (`Dec. 13`, `No. 1`). */
+const BEFORE_NUMBER = ['Jan', 'Feb', 'Mar', 'Apr', 'Jun', 'Jul', 'Aug', 'Sep', 'Sept', 'Oct', 'Nov', 'Dec', 'No', 'Nos', 'pp'];
+/** Often inside a sentence, sometimes at its end (`Apple Inc.`, `Nashville, Tenn.`). */
+const OTHER = [
+  'Inc', 'Corp', 'Co', 'Ltd', 'Bros', 'Jr', 'Sr', 'Dept', 'Univ', 'Assn', 'Ave', 'Blvd', 'etc', 'approx',
+  'Ala', 'Ariz', 'Ark', 'Calif', 'Colo', 'Conn', 'Del', 'Fla', 'Ga', 'Ill', 'Ind', 'Kan', 'Ky', 'La', 'Md',
+  'Mass', 'Mich', 'Minn', 'Miss', 'Mo', 'Mont', 'Neb', 'Nev', 'Okla', 'Ore', 'Pa', 'Tenn', 'Tex', 'Va', 'Vt',
+  'Wash', 'Wis', 'Wyo',
+];
+
+/** Regex source matching one known abbreviation, period included (longest alternatives first). */
+export const ABBREVIATION_SOURCE = `(?:${[...TITLES, ...BEFORE_NUMBER, ...OTHER]
+  .sort((a, b) => b.length - a.length)
+  .join('|')})\\.`;
+
+const dotted = (xs: string[]) => new Set(xs.map((x) => `${x}.`));
+const titles = dotted(TITLES);
+const beforeNumber = dotted(BEFORE_NUMBER);
+const other = dotted(OTHER);
+/** `U.S.`, `a.m.`, initials like `J.` */
+const ACRONYM = /^(?:\p{L}\.)+$/u;
+/** Words that usually open a sentence: after `U.S.` or `Inc.` they mean the sentence did end there. */
+const STARTERS = new Set(
+  ('The A An He She It They We I You His Her Its Their Our My This That These Those There Here But And Or So ' +
+    'Yet If When While After Before Then However In On At As For To From By With Meanwhile Also').split(' '),
+);
+
+/**
+ * Whether an ICU sentence break between tokens `last` and `next` should be undone. Also undone before a
+ * lowercase word: ICU always breaks after `?`/`!` (`"Really?" she asked.`).
+ */
+export function continuesAfter(last: string, next: string): boolean {
+  if (/^\p{Ll}/u.test(next)) return true;
+  if (titles.has(last)) return true;
+  if (beforeNumber.has(last)) return /^\p{N}/u.test(next);
+  if (other.has(last) || ACRONYM.test(last)) return !STARTERS.has(next);
+  return false;
+}

@@ -1,0 +1,5 @@
+export { textToDocument } from './document.js';
+export { splitSentences, tokenizedSentences } from './sentences.js';
+export type { SentenceOptions, TokenizedSentence } from './sentences.js';
+export { tokenize } from './tokenize.js';
+export type { TokenizeOptions } from './tokenize.js';

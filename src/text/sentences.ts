@@ -1,0 +1,112 @@
+/**
+ * Sentence splitting: ICU's sentence segmenter (Intl.Segmenter, built into Node), then
+ * - line breaks: ICU always breaks at one; `newlines` decides which are hard boundaries and hides the rest;
+ * - abbreviations: breaks after `Mr.`, `U.S.`, `Dec. 13`… are undone (see abbreviations.ts);
+ * - length: a sentence longer than `maxTokens` is cut into chunks of at most `maxTokens` tokens, so text
+ *   without punctuation still gives bounded sentences.
+ * Sentences are groups of tokens, so a boundary never cuts a token.
+ */
+import type { Token } from '../data/corpus.js';
+import { continuesAfter } from './abbreviations.js';
+import { tokenize, type TokenizeOptions } from './tokenize.js';
+
+export interface SentenceOptions extends TokenizeOptions {
+  /** `paragraph` (default): blank lines end sentences, single line breaks are spaces (wrapped text).
+   *  `line`: every line break ends a sentence. `none`: line breaks are spaces. */
+  newlines?: 'line' | 'paragraph' | 'none';
+  /** Longest sentence in tokens (default 100). */
+  maxTokens?: number;
+  /** BCP 47 locale for ICU (default `en`). */
+  locale?: string;
+}
+
+export interface TokenizedSentence {
+  start: number;
+  end: number;
+  tokens: Token[];
+}
+
+const BREAK = '\\r\\n|[\\n\\r\\v\\f\\u0085\\u2028\\u2029]';
+const HARD = {
+  line: new RegExp(BREAK, 'gu'),
+  paragraph: new RegExp(`(?:${BREAK})[^\\S\\n\\r\\v\\f\\u0085\\u2028\\u2029]*(?:${BREAK})|\\u2029`, 'gu'),
+  none: null,
+};
+const ANY_BREAK = /[\n\r\v\f\u0085\u2028\u2029]/gu;
+const TERMINATOR = /[\p{Sentence_Terminal}\u2024\uFE52\uFF0E]/u;
+
+/** [start, end) regions between hard boundaries. */
+function blocks(text: string, mode: keyof typeof HARD): [number, number][] {
+  const re = HARD[mode];
+  if (!re) return [[0, text.length]];
+  const out: [number, number][] = [];
+  let from = 0;
+  for (const m of text.matchAll(re)) {
+    out.push([from, m.index]);
+    from = m.index + m[0].length;
+  }
+  out.push([from, text.length]);
+  return out;
+}
+
+const WINDOW = 2048;
+/** Breaks this close to a window's end may lack the context ICU needs; the next window redoes them. */
+const MARGIN = 256;
+
+/**
+ * ICU sentence breaks strictly inside [a, b). V8's Intl.Segmenter spends time proportional to the whole
+ * string on every segment, so it is fed overlapping windows. Soft line breaks become spaces first
+ * (same length, so offsets hold) so that ICU does not break there.
+ */
+function icuBreaks(segmenter: Intl.Segmenter, text: string, a: number, b: number): number[] {
+  const out: number[] = [];
+  if (!TERMINATOR.test(text.slice(a, b))) return out; // ICU breaks only after one (UAX 29, SB9–SB11)
+  for (let p = a; p < b; ) {
+    const end = Math.min(b, p + WINDOW);
+    const found: number[] = [];
+    for (const seg of segmenter.segment(text.slice(p, end).replace(ANY_BREAK, ' ')))
+      if (seg.index > 0) found.push(p + seg.index);
+    if (end === b) return out.concat(found);
+    const safe = found.filter((x) => x <= end - MARGIN);
+    out.push(...safe);
+    p = safe.length ? safe[safe.length - 1] : end - MARGIN;
+  }
+  return out;
+}
+
+export function tokenizedSentences(text: string, opts: SentenceOptions = {}): TokenizedSentence[] {
+  const max = opts.maxTokens ?? 100;
+  if (!(Number.isInteger(max) && max > 0)) throw new RangeError(`maxTokens must be a positive integer, got ${max}`);
+  const segmenter = new Intl.Segmenter(opts.locale ?? 'en', { granularity: 'sentence' });
+  const out: TokenizedSentence[] = [];
+  const emit = (tokens: Token[]) => {
+    for (let i = 0; i < tokens.length; i += max) {
+      const chunk = tokens.slice(i, i + max);
+      out.push({ start: chunk[0].start, end: chunk[chunk.length - 1].end, tokens: chunk });
+    }
+  };
+  for (const [a, b] of blocks(text, opts.newlines ?? 'paragraph')) {
+    const tokens = tokenize(text, a, b, opts);
+    if (tokens.length === 0) continue;
+    const breaks = icuBreaks(segmenter, text, a, b);
+    let current: Token[] = [];
+    let bi = 0;
+    for (const t of tokens) {
+      const crossed = bi < breaks.length && breaks[bi] <= t.start;
+      while (bi < breaks.length && breaks[bi] <= t.start) bi++;
+      const last = current[current.length - 1];
+      if (crossed && last && !continuesAfter(last.text, t.text)) {
+        emit(current);
+        current = [];
+      }
+      current.push(t);
+    }
+    emit(current);
+  }
+  return out;
+}
+
+/** Sentence extents `[start, end)` in `text`: first token's start to last token's end. */
+export function splitSentences(text: string, opts: SentenceOptions = {}): { start: number; end: number }[] {
+  return tokenizedSentences(text, opts).map(({ start, end }) => ({ start, end }));
+}

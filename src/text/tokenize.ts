@@ -1,0 +1,89 @@
+/**
+ * PTB-like tokenizer with character offsets (UTF-16 code units into the original text).
+ *
+ * A small regex scanner rather than an npm tokenizer: the common ones (wink, natural, compromise) drop
+ * offsets or normalise the text, and offsets are what ties predictions back to the input.
+ * Conventions, as in the training corpora: punctuation split off; contractions split (`do n't`,
+ * `John 's`; style `conll04` gives CoNLL04's `don 't` and keeps `$` on amounts); known abbreviations
+ * (`Inc.`, `Mr.`), dotted acronyms (`U.S.`), numbers (`150,000`, `3.5`), hyphenated words (`co-founder`),
+ * URLs and e-mail addresses stay whole. Han/kana characters are one token each (no spaces to split on).
+ * Control characters count as whitespace. A token boundary never falls inside a grapheme cluster
+ * (emoji sequences, combining marks), except right after whitespace that the cluster starts with.
+ */
+import type { Token } from '../data/corpus.js';
+import { ABBREVIATION_SOURCE } from './abbreviations.js';
+import { insideGrapheme } from './graphemes.js';
+
+export interface TokenizeOptions {
+  /** `ptb` (default): `do n't`, `$ 3`. `conll04`: `don 't`, `$3` as in the CoNLL04 corpus. */
+  style?: 'ptb' | 'conll04';
+}
+
+const WS = /[\s\p{Cc}]*/uy;
+const CJK = '\\p{sc=Han}\\p{sc=Hiragana}\\p{sc=Katakana}';
+const ALNUM = `(?:(?![${CJK}])[\\p{L}\\p{M}\\p{N}]|(?<=\\p{N})[.,:](?=\\p{N}))+`;
+/** Flags (regional-indicator pairs) and emoji with modifiers, tags and ZWJ sequences: one token each. */
+const EMOJI =
+  '\\p{RI}\\p{RI}|\\p{ExtPict}[\\p{M}\\p{EMod}\\u{E0020}-\\u{E007F}]*(?:\\u200D\\p{ExtPict}[\\p{M}\\p{EMod}\\u{E0020}-\\u{E007F}]*)*';
+const TOKEN = new RegExp(
+  [
+    /((?:https?|ftp):\/\/[^\s\p{Cc}]+|www\.[^\s\p{Cc}]+)/u.source,
+    // ASCII local part capped at 64 (RFC 5321): a long run without '@' cannot make scanning quadratic.
+    /([\w.%+-]{1,64}@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+)/u.source,
+    `(${ABBREVIATION_SOURCE}(?![\\p{L}\\p{N}])|(?:\\p{L}\\.){2,}|(?!I\\.)\\p{Lu}\\.(?![\\p{L}\\p{N}]))`,
+    /(['’](?:[tTsSdDmM]|[rRvV][eE]|[lL][lL])(?![\p{L}\p{M}\p{N}]))/u.source,
+    `(${ALNUM}(?:[-'’]${ALNUM})*)`,
+    `(${EMOJI}|[${CJK}]\\p{M}*|\\.{2,}|-{2,}|[^]\\p{M}*)`,
+  ].join('|'),
+  'uy',
+);
+const URL_TAIL = /[.,;:!?'"’”)\]}>]+$/u;
+const PTB_CONTRACTION = /^(.+?)(n['’]t|['’](?:s|d|m|re|ve|ll))$/iu;
+const CONLL_CONTRACTION = /^(.+?)(['’](?:t|s|d|m|re|ve|ll))$/iu;
+
+/** Tokens of `text[start, end)`, offsets into the whole `text`. */
+export function tokenize(text: string, start = 0, end = text.length, opts: TokenizeOptions = {}): Token[] {
+  const s = text.slice(start, end);
+  const contraction = opts.style === 'conll04' ? CONLL_CONTRACTION : PTB_CONTRACTION;
+  const out: Token[] = [];
+  const push = (a: number, b: number) => out.push({ text: s.slice(a, b), start: start + a, end: start + b });
+  let pos = 0;
+  while (true) {
+    WS.lastIndex = pos;
+    pos += WS.exec(s)![0].length;
+    if (pos >= s.length) break;
+    TOKEN.lastIndex = pos;
+    const m = TOKEN.exec(s)!;
+    let len = m[0].length;
+    if (m[1] !== undefined) len -= m[1].match(URL_TAIL)?.[0].length ?? 0;
+    const split = m[5] !== undefined ? contraction.exec(m[5]) : null;
+    if (split) push(pos, pos + split[1].length);
+    push(split ? pos + split[1].length : pos, pos + len);
+    pos += len;
+  }
+  return joinGraphemes(opts.style === 'conll04' ? joinDollar(out) : out, s, start);
+}
+
+/** Merges adjacent tokens whose junction lies inside a grapheme cluster. */
+function joinGraphemes(tokens: Token[], s: string, base: number): Token[] {
+  const out: Token[] = [];
+  for (const t of tokens) {
+    const prev = out[out.length - 1];
+    if (prev && prev.end === t.start && insideGrapheme(s, t.start - base))
+      out[out.length - 1] = { text: prev.text + t.text, start: prev.start, end: t.end };
+    else out.push(t);
+  }
+  return out;
+}
+
+/** CoNLL04 writes amounts as one token (`$3.2`). */
+function joinDollar(tokens: Token[]): Token[] {
+  const out: Token[] = [];
+  for (const t of tokens) {
+    const prev = out[out.length - 1];
+    if (prev?.text === '$' && prev.end === t.start && /^\p{N}/u.test(t.text))
+      out[out.length - 1] = { text: prev.text + t.text, start: prev.start, end: t.end };
+    else out.push(t);
+  }
+  return out;
+}

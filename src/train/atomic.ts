@@ -1,0 +1,79 @@
+/**
+ * Crash-safe writes. A file is written to a temporary name, fsynced and renamed over the target; a
+ * directory is filled under a temporary name and swapped in with two renames (Linux cannot rename a
+ * directory over a non-empty one): target → target.old, tmp → target, then target.old is removed.
+ * A crash between the two renames leaves target.old, which `recoverDir` puts back. So at every instant
+ * either the previous or the new version is complete on disk.
+ */
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { UserError } from '../errors.js';
+
+/** File-system failures as one-line user errors naming what could not be written. */
+export function writeError(what: string, path: string, e: unknown): Error {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  const why: Record<string, string> = {
+    ENOSPC: 'no space left on device',
+    EDQUOT: 'disk quota exceeded',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'read-only file system',
+    ENOTDIR: 'a parent is not a directory',
+  };
+  if (code && why[code]) return new UserError(`cannot write ${what}: ${why[code]} (${code}); the last complete checkpoint is kept`, { file: path });
+  return e as Error;
+}
+
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
+  try {
+    const fd = openSync(tmp, 'w');
+    try {
+      if (typeof data === 'string') writeSync(fd, data);
+      else writeSync(fd, data);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw writeError(basename(path), path, e);
+  }
+}
+
+/** Writes a whole directory atomically: `fill(tmpDir)` creates its content. */
+export async function writeDirAtomic(target: string, what: string, fill: (tmp: string) => Promise<void> | void): Promise<void> {
+  const tmp = `${target}.tmp-${process.pid}`;
+  const old = `${target}.old`;
+  try {
+    rmSync(tmp, { recursive: true, force: true });
+    mkdirSync(tmp, { recursive: true });
+    await fill(tmp);
+    syncDir(tmp);
+    recoverDir(target);
+    if (existsSync(target)) renameSync(target, old);
+    renameSync(tmp, target);
+    syncDir(dirname(target));
+    rmSync(old, { recursive: true, force: true });
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw writeError(what, target, e);
+  }
+}
+
+/** Undoes a swap that a crash interrupted: target missing but target.old complete. */
+export function recoverDir(target: string): void {
+  const old = `${target}.old`;
+  if (!existsSync(target) && existsSync(old)) renameSync(old, target);
+}
+
+/** fsync a directory so its entries (renames) are durable. */
+function syncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,265 @@
+/**
+ * The training configuration: one validated object with the paper's values as defaults (reference spec
+ * §2.1, §3.1), read from a JSON file and adjusted with `--set key=value`.
+ *
+ * Paths in the file (`data.*`, `init`) are relative to the directory of the config file; paths given
+ * with `--set` are relative to the current directory (where the user typed them). Every validation
+ * error is one line naming the file and the field; unknown keys are rejected with a suggestion.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+import { FORMATS } from '../data/formats/index.js';
+import { UserError } from '../errors.js';
+import type { ModelConfig } from '../model/types.js';
+
+const POS_INT = 'expected a positive integer';
+const NONNEG_INT = 'expected a non-negative integer';
+const POS_NUM = 'expected a positive number';
+const PROB = 'expected a number in [0, 1)';
+const BOOL = 'expected true or false';
+const PATH = 'expected a file path (string)';
+
+const posInt = () => z.number({ error: POS_INT }).int({ error: POS_INT }).positive({ error: POS_INT });
+const nonNegInt = () => z.number({ error: NONNEG_INT }).int({ error: NONNEG_INT }).nonnegative({ error: NONNEG_INT });
+const posNum = () => z.number({ error: POS_NUM }).positive({ error: POS_NUM });
+const prob = () => z.number({ error: PROB }).min(0, { error: PROB }).lt(1, { error: PROB });
+const bool = () => z.boolean({ error: BOOL });
+const path = () => z.string({ error: PATH }).min(1, { error: PATH });
+const widths = () => z.array(posInt(), { error: 'expected an array of positive integers' }).min(1);
+
+const ModelSchema = z.strictObject({
+  wordDim: posInt().default(100),
+  charDim: posInt().default(50),
+  charWidths: widths().default([2, 3]),
+  charFilters: posInt().default(25),
+  lstmHidden: posInt().default(64),
+  relWidths: widths().default([2, 3]),
+  relFilters: posInt().default(25),
+  mlpHidden: posInt().default(128),
+  dropout: prob().default(0.5),
+  /** Distance one-hot size (spec §1.2: max_sent_len = 200). */
+  maxDistance: posInt().default(200),
+  /** true = the paper's right context; false = the authors' code (spec §7.1.1). */
+  fixRightContext: bool().default(true),
+  tagScheme: z.enum(['BILOU', 'BIEOU'], { error: 'expected "BILOU" or "BIEOU"' }).default('BILOU'),
+});
+
+const DataSchema = z.strictObject({
+  train: path(),
+  dev: path(),
+  test: path().optional(),
+  /** A format name of src/data; absent = detected from the file. */
+  format: z.enum(FORMATS as [string, ...string[]], { error: `expected one of ${FORMATS.join(', ')}` }).optional(),
+});
+
+const AdadeltaSchema = z.strictObject({
+  lr: posNum().default(1.0),
+  rho: prob().default(0.9),
+  eps: posNum().default(1e-6),
+});
+
+const AdamSchema = z.strictObject({
+  lr: posNum().default(1e-3),
+  beta1: prob().default(0.9),
+  beta2: prob().default(0.999),
+  eps: posNum().default(1e-8),
+});
+
+/** Minimum risk training (issue 5); footnote 12 of the paper: with Γ α = 1, μ = 1, K = 2. */
+const MrtSchema = z.strictObject({
+  delta: z.enum(['E', 'R', 'E+R'], { error: 'expected "E", "R" or "E+R"' }).default('E+R'),
+  gamma: bool().default(true),
+  alpha: posNum().default(1),
+  mu: z.number({ error: 'expected a number in [0, 1]' }).min(0, { error: 'expected a number in [0, 1]' }).max(1, { error: 'expected a number in [0, 1]' }).default(1),
+  K: posInt().default(2),
+  sampleRelations: bool().default(true),
+  /** The authors' code instead of the paper's equations (spec §3.3, §7.1.2–4). */
+  paperCompat: bool().default(false),
+});
+
+export const TrainConfigSchema = z.strictObject({
+  data: DataSchema,
+  model: ModelSchema.default(ModelSchema.parse({})),
+  /** Initialise word embeddings from GloVe 6B 100d. */
+  glove: bool().default(true),
+  epochs: posInt().default(100),
+  /**
+   * Stop after this many epochs without a better dev relation F1 (counted only once it is above 0);
+   * 0 = never stop early.
+   */
+  patience: nonNegInt().default(20),
+  seed: nonNegInt().default(1),
+  optimizer: z.enum(['adadelta', 'adam'], { error: 'expected "adadelta" or "adam"' }).default('adadelta'),
+  adadelta: AdadeltaSchema.default(AdadeltaSchema.parse({})),
+  adam: AdamSchema.default(AdamSchema.parse({})),
+  batchSize: posInt().default(100),
+  /** Total gradient L2-norm clip (spec §3.1). */
+  clip: posNum().default(1.0),
+  /** Scheduled sampling constant k: p_gold = k / (k + exp(epoch / k)) (spec §2.8). */
+  scheduleK: posNum().default(1),
+  /** libtorch intra-op threads. */
+  threads: posInt().default(2),
+  /** Pretrained NN model directory MRT starts from (issue 5). */
+  init: path().optional(),
+  mrt: MrtSchema.default(MrtSchema.parse({})),
+});
+
+export type TrainConfig = z.infer<typeof TrainConfigSchema>;
+export type MrtConfig = TrainConfig['mrt'];
+
+/** Top-level `--set` names that mean a key of the `mrt` block (issue 5's interface). */
+const SHORTCUTS: Record<string, string> = {
+  delta: 'mrt.delta',
+  gamma: 'mrt.gamma',
+  alpha: 'mrt.alpha',
+  mu: 'mrt.mu',
+  K: 'mrt.K',
+  sampleRelations: 'mrt.sampleRelations',
+  paperCompat: 'mrt.paperCompat',
+};
+
+/** Reads, overrides and validates a config; relative data paths become absolute. */
+export function loadConfig(file: string, overrides: string[] = []): TrainConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError(`cannot read config: ${code === 'ENOENT' ? 'no such file' : code ?? String(e)}`, { file });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new UserError(`invalid JSON (${(e as Error).message})`, { file });
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new UserError('expected a JSON object at the top level', { file });
+  const obj = raw as Record<string, unknown>;
+  resolvePaths(obj, dirname(file));
+  const fromSet = applyOverrides(obj, overrides, file);
+  resolvePaths(obj, process.cwd());
+  return parseConfig(obj, file, fromSet);
+}
+
+/** Validates an already-built object (`source` names it in errors). */
+export function parseConfig(obj: unknown, source: string, fromSet: Set<string> = new Set()): TrainConfig {
+  const r = TrainConfigSchema.safeParse(obj, { reportInput: true });
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const field = dotted(issue.path) || undefined;
+  let msg: string;
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0];
+    const known = knownKeys(issue.path.map(String));
+    const near = suggest(key, known);
+    const where = issue.path.length ? `${dotted(issue.path)}.${key}` : key;
+    const hint = near ? `did you mean "${near}"?` : `known keys: ${known.join(', ')}`;
+    throw new UserError(`unknown key (${hint})`, { file: source, field: where });
+  } else if (issue.input === undefined) {
+    msg = 'missing (required)';
+  } else {
+    msg = `${issue.message}, got ${JSON.stringify(issue.input)}`;
+  }
+  if (field !== undefined && fromSet.has(field)) msg += ' (from --set)';
+  throw new UserError(msg, { file: source, field });
+}
+
+/** `model.charWidths[1]` from ['model', 'charWidths', 1]. */
+function dotted(path: PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i ? `.${String(p)}` : String(p))).join('');
+}
+
+/** Applies `key=value` items in place; returns the dotted keys they set. */
+function applyOverrides(obj: Record<string, unknown>, overrides: string[], file: string): Set<string> {
+  const set = new Set<string>();
+  for (const item of overrides) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new UserError(`--set expects key=value, got ${JSON.stringify(item)}`, { file });
+    const rawKey = item.slice(0, eq).trim();
+    const key = SHORTCUTS[rawKey] ?? rawKey;
+    const parts = key.split('.');
+    // Keys are identifiers; this also keeps `__proto__` and friends from reaching Object.prototype.
+    if (!parts.every((p) => /^[A-Za-z][A-Za-z0-9]*$/.test(p)))
+      throw new UserError(`--set ${JSON.stringify(rawKey)}: not a key (expected dotted names like model.dropout)`, { file });
+    let node = obj;
+    for (const p of parts.slice(0, -1)) {
+      const next = node[p];
+      if (next === undefined) node[p] = {};
+      else if (typeof next !== 'object' || next === null || Array.isArray(next))
+        throw new UserError(`--set ${rawKey}: "${p}" is not an object`, { file });
+      node = node[p] as Record<string, unknown>;
+    }
+    node[parts[parts.length - 1]] = parseValue(item.slice(eq + 1));
+    set.add(key);
+  }
+  return set;
+}
+
+/** JSON when it parses (numbers, booleans, arrays), the plain string otherwise. */
+function parseValue(v: string): unknown {
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
+}
+
+const PATH_KEYS: [string | null, string][] = [
+  ['data', 'train'],
+  ['data', 'dev'],
+  ['data', 'test'],
+  [null, 'init'],
+];
+
+/** Makes every still-relative path absolute against `base` (idempotent). */
+function resolvePaths(obj: Record<string, unknown>, base: string): void {
+  for (const [block, key] of PATH_KEYS) {
+    const node = (block === null ? obj : obj[block]) as Record<string, unknown> | undefined;
+    if (!node || typeof node !== 'object') continue;
+    const v = node[key];
+    if (typeof v === 'string' && v !== '' && !isAbsolute(v)) node[key] = resolve(base, v);
+  }
+}
+
+function knownKeys(path: string[]): string[] {
+  let s: z.ZodType = TrainConfigSchema;
+  for (const p of path) {
+    s = unwrap(s);
+    s = (s as z.ZodObject).shape[p];
+  }
+  return Object.keys((unwrap(s) as z.ZodObject).shape);
+}
+
+function unwrap(s: z.ZodType): z.ZodType {
+  while (s instanceof z.ZodDefault || s instanceof z.ZodOptional) s = s.unwrap() as z.ZodType;
+  return s;
+}
+
+/** The known key closest in edit distance, if it is close enough to be a plausible typo. */
+function suggest(key: string, known: string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const k of known) {
+    const d = editDistance(key.toLowerCase(), k.toLowerCase());
+    if (d < bestD) [best, bestD] = [k, d];
+  }
+  return bestD <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++)
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** The model part of the config, as the JointModel takes it. */
+export function modelConfig(c: TrainConfig): ModelConfig {
+  return { ...c.model };
+}

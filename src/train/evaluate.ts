@@ -1,0 +1,42 @@
+/**
+ * What `entrel evaluate --model` and `entrel predict` call: load a model directory, predict every
+ * sentence of an annotated file, then score against the file's annotation or write the predictions.
+ */
+import type { Document, LabelSchema } from '../data/corpus.js';
+import { writeCorpus } from '../data/formats/index.js';
+import { evaluate, type EvalReport } from '../eval/index.js';
+import { loadGlove, type GloveTable } from '../model/glove.js';
+import { loadModelDir } from '../model/io.js';
+import { encodeAll, loadSplit, mergeSchemas, predictAll, type Split } from './data.js';
+import { predictedDocuments } from './predictions.js';
+
+export interface DataOptions {
+  /** Format of the data file (a name of src/data); detected when absent. */
+  format?: string;
+  /** Sentences per prediction batch (default 100). */
+  batchSize?: number;
+}
+
+/** Predicted documents for `dataFile` (same ids, sentences and tokens as the file). */
+export async function predictFile(modelDir: string, dataFile: string, opts: DataOptions = {}): Promise<{ split: Split; schema: LabelSchema; predicted: Document[] }> {
+  const { model, schema, meta } = loadModelDir(modelDir);
+  const split = await loadSplit(dataFile, opts.format);
+  // Models trained with GloVe read unseen words through it (the extended vocabulary, model/glove.ts).
+  const glove: GloveTable | undefined = meta.glove === false ? undefined : loadGlove();
+  model.glove = glove;
+  const encoded = encodeAll(split.sentences, model.vocab, { gold: false, glove });
+  const preds = predictAll(model, encoded, opts.batchSize ?? 100, glove);
+  return { split, schema, predicted: predictedDocuments(split.documents, preds) };
+}
+
+/** The evaluation report (strict and boundaries, micro and macro, per type) of a model on a file. */
+export async function evaluateModel(modelDir: string, dataFile: string, opts: DataOptions = {}): Promise<EvalReport> {
+  const { split, schema, predicted } = await predictFile(modelDir, dataFile, opts);
+  return evaluate(split.documents, predicted, { schema: mergeSchemas(schema, split.schema) });
+}
+
+/** Writes the model's predictions for `dataFile` to `outFile` as JSON Lines (src/data's jsonl format). */
+export async function predictToFile(modelDir: string, dataFile: string, outFile: string, opts: DataOptions = {}): Promise<void> {
+  const { schema, predicted } = await predictFile(modelDir, dataFile, opts);
+  await writeCorpus(predicted, schema, outFile, 'jsonl');
+}

@@ -1,0 +1,57 @@
+/**
+ * The JSONL training log (`train.log.jsonl`): a `start` line with the full config, one `epoch` line per
+ * epoch, an `end` line. Checkpoints record the log's byte length; a resumed run truncates the log back
+ * to it, so lines of epochs that a kill discarded do not appear twice.
+ */
+import { appendFileSync, existsSync, statSync, truncateSync } from 'node:fs';
+import { writeError } from './atomic.js';
+
+export interface EpochRecord {
+  type: 'epoch';
+  epoch: number;
+  /** Mean losses over the epoch's batches (total and parts, e.g. ent, rel). */
+  loss: Record<string, number>;
+  dev: { entF1: number; relF1: number };
+  best: boolean;
+  seconds: number;
+  evalSeconds: number;
+  sentencesPerSecond: number;
+  pairsPerBatch: number;
+}
+
+export class TrainLog {
+  constructor(
+    readonly path: string,
+    private bytes = 0,
+  ) {}
+
+  /** Opens the log; `offset` (from a checkpoint) truncates what came after it, undefined starts over. */
+  static open(path: string, offset?: number): TrainLog {
+    try {
+      if (offset === undefined) truncateOrCreate(path);
+      else if (existsSync(path) && statSync(path).size > offset) truncateSync(path, offset);
+    } catch (e) {
+      throw writeError('the training log', path, e);
+    }
+    return new TrainLog(path, offset ?? 0);
+  }
+
+  get offset(): number {
+    return this.bytes;
+  }
+
+  write(record: object): void {
+    const line = JSON.stringify(record) + '\n';
+    try {
+      appendFileSync(this.path, line);
+    } catch (e) {
+      throw writeError('the training log', this.path, e);
+    }
+    this.bytes += Buffer.byteLength(line);
+  }
+}
+
+function truncateOrCreate(path: string): void {
+  if (existsSync(path)) truncateSync(path, 0);
+  else appendFileSync(path, '');
+}

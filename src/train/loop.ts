@@ -1,0 +1,201 @@
+/**
+ * The training loop shared by NN pretraining and MRT: seeded shuffle, minibatches, backward, gradient
+ * clipping, optimiser step (each batch inside one `tidy` scope), dev evaluation after every epoch,
+ * `best/` model and `last/` checkpoint written atomically, early stopping, exact resume, JSONL log,
+ * progress bar and training-curve SVG. What is trained and how a batch's loss is computed is the
+ * `TrainTask`'s business.
+ *
+ * Out directory: best/ (model directory of the best dev relation F1), last/ (checkpoint), train.log.jsonl,
+ * curve.svg.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../errors.js';
+import type { NamedParameters, Rng } from '../model/types.js';
+import { clipGradNorm, getRngState, manualSeed, noGrad, setNumThreads, setRngState, tidy, type Tensor } from '../tensor/index.js';
+import { writeDirAtomic, writeError, writeFileAtomic } from './atomic.js';
+import { hasCheckpoint, loadCheckpoint, saveCheckpoint, CHECKPOINT_VERSION, type RunState } from './checkpoint.js';
+import type { TrainConfig } from './config.js';
+import { TrainLog, type EpochRecord } from './log.js';
+import { createOptimizer, type OptimizerState } from './optim.js';
+import { curveSvg } from './plot.js';
+import { createProgress } from './progress.js';
+import { TrainRng } from './rng.js';
+
+export interface BatchLoss {
+  loss: Tensor;
+  /** Named parts of the loss for the log (e.g. ent, rel). */
+  parts: Record<string, Tensor>;
+  /** Candidate pairs in the batch (throughput figure). */
+  pairs: number;
+}
+
+export interface DevScores {
+  entF1: number;
+  relF1: number;
+}
+
+export interface TrainTask {
+  readonly params: NamedParameters;
+  /** Number of training sentences. */
+  readonly size: number;
+  setTraining(on: boolean): void;
+  /** The loss of the training sentences with these indices; `epoch` is 0-based. */
+  batchLoss(indices: number[], ctx: { epoch: number; rng: Rng }): BatchLoss;
+  /** Dev set micro F1 of entities and strict relations (called in eval mode, without autograd). */
+  evaluateDev(): DevScores;
+  /** Writes a complete model directory into `dir` (an empty directory). */
+  saveModel(dir: string): void | Promise<void>;
+}
+
+export interface TrainOptions {
+  resume?: boolean;
+  quiet?: boolean;
+  /** Called after every epoch's checkpoint (tests, experiments). */
+  onEpoch?: (r: EpochRecord) => void;
+}
+
+export interface TrainResult {
+  outDir: string;
+  bestDir: string;
+  bestScore: number;
+  bestEpoch: number;
+  epochs: number;
+  /** Seconds from the start of the run to the end of the best epoch (across resumes). */
+  secondsToBest: number;
+  history: EpochRecord[];
+}
+
+export async function runTraining(task: TrainTask, config: TrainConfig, outDir: string, kind: string, opts: TrainOptions = {}): Promise<TrainResult> {
+  const lastDir = join(outDir, 'last');
+  const bestDir = join(outDir, 'best');
+  try {
+    mkdirSync(outDir, { recursive: true });
+  } catch (e) {
+    throw writeError('the output directory', outDir, e);
+  }
+  setNumThreads(config.threads);
+  const params = task.params;
+  const opt = createOptimizer(config.optimizer, params, config);
+
+  let state: RunState;
+  let rng: TrainRng;
+  let log: TrainLog;
+  const resuming = opts.resume === true && hasCheckpoint(lastDir);
+  if (resuming) {
+    const ck = loadCheckpoint(lastDir, params, kind);
+    state = ck.state;
+    checkSameRun(state.config, config, lastDir);
+    opt.load(ck.opt);
+    rng = TrainRng.fromState(state.rng);
+    setRngState(new Uint8Array(Buffer.from(state.torchRng, 'base64')));
+    log = TrainLog.open(join(outDir, 'train.log.jsonl'), state.logOffset);
+    log.write({ type: 'resume', after: state.epoch, time: new Date().toISOString() });
+    if (!opts.quiet) process.stderr.write(`entrel: resuming ${outDir} after epoch ${state.epoch}\n`);
+  } else {
+    if (!opts.resume && (hasCheckpoint(lastDir) || existsSync(bestDir)))
+      throw new UserError('already holds a training run: pass --resume to continue it, or choose another --out', { file: outDir });
+    manualSeed(config.seed);
+    rng = TrainRng.seeded(config.seed);
+    state = {
+      version: CHECKPOINT_VERSION, kind, epoch: 0, bestScore: -1, bestEpoch: 0, secondsToBest: 0, rng: [], torchRng: '',
+      logOffset: 0, elapsed: 0, finished: false, history: [], config,
+    };
+    log = TrainLog.open(join(outDir, 'train.log.jsonl'));
+    log.write({ type: 'start', kind, time: new Date().toISOString(), config });
+  }
+
+  const progress = createProgress(opts.quiet === true);
+  // Patience counts from the best epoch, and only once dev relation F1 has left 0: a model still on the
+  // all-O plateau (anchors README) has not started to learn, so "no improvement" means nothing yet.
+  const stopEarly = () => config.patience > 0 && state.bestScore > 0 && state.epoch - state.bestEpoch >= config.patience;
+  while (state.epoch < config.epochs && !stopEarly()) {
+    const t0 = performance.now();
+    const epoch = state.epoch; // 0-based index of the epoch being run
+    const order = rng.shuffle(Array.from({ length: task.size }, (_, i) => i));
+    const sums: Record<string, number> = {};
+    let batches = 0;
+    let pairs = 0;
+    let done = 0;
+    task.setTraining(true);
+    progress.start(epoch + 1, task.size);
+    for (let j = 0; j < order.length; j += config.batchSize) {
+      const idx = order.slice(j, j + config.batchSize);
+      const vals = tidy(() => {
+        const out = task.batchLoss(idx, { epoch, rng });
+        out.loss.backward();
+        clipGradNorm([...params.values()], config.clip);
+        opt.step();
+        opt.zeroGrad();
+        const v: Record<string, number> = { total: out.loss.item() };
+        for (const [k, t] of Object.entries(out.parts)) v[k] = t.item();
+        pairs += out.pairs;
+        return v;
+      });
+      for (const [k, v] of Object.entries(vals)) sums[k] = (sums[k] ?? 0) + v;
+      batches++;
+      done += idx.length;
+      progress.update(done, sums.total / batches, done / ((performance.now() - t0) / 1000));
+    }
+    progress.stop();
+    const trainSeconds = (performance.now() - t0) / 1000;
+    task.setTraining(false);
+    const dev = noGrad(() => task.evaluateDev());
+    const improved = dev.relF1 > state.bestScore;
+    if (improved) await writeDirAtomic(bestDir, 'the best model', (tmp) => task.saveModel(tmp));
+    const seconds = (performance.now() - t0) / 1000;
+    const record: EpochRecord = {
+      type: 'epoch',
+      epoch: epoch + 1,
+      loss: Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / Math.max(1, batches)])),
+      dev,
+      best: improved,
+      seconds: round(trainSeconds),
+      evalSeconds: round(seconds - trainSeconds),
+      sentencesPerSecond: round(task.size / trainSeconds),
+      pairsPerBatch: round(pairs / Math.max(1, batches)),
+    };
+    log.write(record);
+    state.epoch = epoch + 1;
+    state.elapsed += seconds;
+    if (improved) [state.bestScore, state.bestEpoch, state.secondsToBest] = [dev.relF1, epoch + 1, state.elapsed];
+    state.history.push(record);
+    state.finished = state.epoch >= config.epochs || stopEarly();
+    if (state.finished) log.write({ type: 'end', epochs: state.epoch, bestEpoch: state.bestEpoch, bestDevRelF1: state.bestScore, reason: stopEarly() ? 'patience' : 'epochs' });
+    writeFileAtomic(join(outDir, 'curve.svg'), curveSvg(state.history, `${kind} training: ${outDir}`));
+    await checkpoint(lastDir, params, opt.state(), state, rng, log);
+    if (!opts.quiet) process.stderr.write(summary(record) + '\n');
+    opts.onEpoch?.(record);
+  }
+  return {
+    outDir, bestDir, bestScore: state.bestScore, bestEpoch: state.bestEpoch, epochs: state.epoch,
+    secondsToBest: state.secondsToBest, history: state.history,
+  };
+}
+
+async function checkpoint(dir: string, params: NamedParameters, opt: OptimizerState, state: RunState, rng: TrainRng, log: TrainLog): Promise<void> {
+  state.rng = rng.getState();
+  state.torchRng = Buffer.from(getRngState()).toString('base64');
+  state.logOffset = log.offset;
+  await saveCheckpoint(dir, params, opt, state);
+}
+
+/** Settings a resumed run may change: the budget and the thread count; anything else is another run. */
+const RESUMABLE_CHANGES = new Set(['epochs', 'patience', 'threads']);
+
+function checkSameRun(saved: TrainConfig, now: TrainConfig, dir: string): void {
+  for (const key of new Set([...Object.keys(saved), ...Object.keys(now)]) as Set<keyof TrainConfig>) {
+    if (RESUMABLE_CHANGES.has(key)) continue;
+    if (JSON.stringify(saved[key]) !== JSON.stringify(now[key]))
+      throw new UserError(`cannot resume with a different "${key}" (${JSON.stringify(saved[key])} in the checkpoint, ${JSON.stringify(now[key])} now); only epochs, patience and threads may change`, { file: dir });
+  }
+}
+
+function summary(r: EpochRecord): string {
+  const loss = Object.entries(r.loss).map(([k, v]) => `${k}=${v.toFixed(4)}`).join(' ');
+  return `epoch ${r.epoch} ${loss} dev ent_f1=${r.dev.entF1.toFixed(4)} rel_f1=${r.dev.relF1.toFixed(4)}${r.best ? ' *' : ''} ${r.sentencesPerSecond.toFixed(0)} sent/s ${r.seconds.toFixed(1)}+${r.evalSeconds.toFixed(1)} s`;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

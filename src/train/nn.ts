@@ -1,0 +1,94 @@
+/**
+ * NN pretraining (the paper's local objective L̃ = L_ent + L_rel, reference spec §3.2): builds the
+ * vocabulary from the training split, the JointModel (GloVe-initialised words), and the TrainTask the
+ * shared loop runs. `buildNNSetup` is exported for MRT, which trains the same model with another loss.
+ */
+import type { LabelSchema } from '../data/corpus.js';
+import { Scorer } from '../eval/index.js';
+import { buildBatch } from '../model/encode.js';
+import { initialWordMatrix, loadGlove, type GloveTable } from '../model/glove.js';
+import { loadModelDir, writeModelFiles } from '../model/io.js';
+import { JointModel } from '../model/joint.js';
+import type { EncodedSentence } from '../model/types.js';
+import { Vocabulary } from '../model/vocab.js';
+import { UserError } from '../errors.js';
+import { manualSeed } from '../tensor/index.js';
+import { copyInto } from './checkpoint.js';
+import { modelConfig, type TrainConfig } from './config.js';
+import { encodeAll, loadSplit, MAX_TRAIN_LENGTH, mergeSchemas, predictAll, type Split } from './data.js';
+import { runTraining, type DevScores, type TrainOptions, type TrainResult, type TrainTask } from './loop.js';
+import { predictedSentence } from './predictions.js';
+import { TrainRng } from './rng.js';
+
+export interface NNSetup {
+  config: TrainConfig;
+  schema: LabelSchema;
+  vocab: Vocabulary;
+  model: JointModel;
+  glove?: GloveTable;
+  train: EncodedSentence[];
+  dev: Split;
+  devEncoded: EncodedSentence[];
+}
+
+/** Data, vocabulary and a freshly initialised model (deterministic given the config's seed). */
+export async function buildNNSetup(config: TrainConfig): Promise<NNSetup> {
+  const trainSplit = await loadSplit(config.data.train, config.data.format);
+  const dev = await loadSplit(config.data.dev, config.data.format);
+  const schema = mergeSchemas(trainSplit.schema, dev.schema);
+  const vocab = Vocabulary.build(trainSplit.sentences, schema, config.model.tagScheme);
+  const glove = config.glove ? loadGlove() : undefined;
+  const { matrix } = initialWordMatrix(vocab, config.model.wordDim, TrainRng.seeded(config.seed + 0x5eed), glove);
+  manualSeed(config.seed);
+  const model = new JointModel(modelConfig(config), vocab, { wordInit: matrix });
+  model.glove = glove;
+  return {
+    config, schema, vocab, model, glove, dev,
+    train: encodeAll(trainSplit.sentences, vocab, { maxLength: MAX_TRAIN_LENGTH }),
+    devEncoded: encodeAll(dev.sentences, vocab, { gold: false, glove }),
+  };
+}
+
+/**
+ * Starts the setup's model from a trained model directory (MRT's `--init`): same vocabulary and model
+ * config required, since both come from the same training file and config.
+ */
+export function initFromModelDir(s: NNSetup, dir: string): void {
+  const loaded = loadModelDir(dir);
+  if (JSON.stringify(loaded.model.vocab.toJSON()) !== JSON.stringify(s.vocab.toJSON()))
+    throw new UserError('the model was trained with another vocabulary (different training data or tag scheme)', { file: dir });
+  const weights = Object.fromEntries(loaded.model.parameters());
+  copyInto(s.model.parameters(), weights, dir);
+}
+
+/** Dev micro F1 (entities, strict relations) of the model's eval-mode predictions. */
+export function devScores(s: NNSetup, batchSize: number): DevScores {
+  const preds = predictAll(s.model, s.devEncoded, batchSize, s.glove);
+  const scorer = new Scorer(s.schema);
+  s.dev.sentences.forEach((g, i) => scorer.add(g, predictedSentence(g, preds[i], '')));
+  const r = scorer.report();
+  return { entF1: r.entities.micro.f1, relF1: r.relations.strict.micro.f1 };
+}
+
+/** The TrainTask of the local objective; `saveModel` writes a complete model directory. */
+export function nnTask(s: NNSetup): TrainTask {
+  const { config, model } = s;
+  return {
+    params: model.parameters(),
+    size: s.train.length,
+    setTraining: (on) => void model.train(on),
+    batchLoss(indices, ctx) {
+      const batch = buildBatch(indices.map((i) => s.train[i]), s.vocab.words.size);
+      const l = model.localLoss(batch, { epoch: ctx.epoch, rng: ctx.rng, scheduleK: config.scheduleK });
+      return { loss: l.loss, parts: { ent: l.entLoss, rel: l.relLoss }, pairs: l.pairs };
+    },
+    evaluateDev: () => devScores(s, 100),
+    saveModel: (dir) => writeModelFiles(dir, model, s.schema, { glove: config.glove, trainConfig: config }),
+  };
+}
+
+/** `entrel train`: NN pretraining into `outDir` (best/, last/, train.log.jsonl, curve.svg). */
+export async function trainNN(config: TrainConfig, outDir: string, opts: TrainOptions = {}): Promise<TrainResult> {
+  const setup = await buildNNSetup(config);
+  return runTraining(nnTask(setup), config, outDir, 'nn', opts);
+}

@@ -1,0 +1,58 @@
+import { escapeHtml as esc } from './escape.js';
+import { htmlPage } from './html.js';
+import { geometry } from './layout.js';
+import { tabScript, tabs } from './styles.js';
+
+/**
+ * The service's page: paste text, POST /v1/extract, then POST the documents to /v1/render, which runs
+ * the same renderer as `--format html`, so there is one drawing code. Results are inserted as text
+ * (JSON) or as server-escaped markup, never as raw user text.
+ */
+const appScript = `
+const form = document.getElementById('extract-form');
+const status = document.getElementById('status');
+const view = document.getElementById('view');
+const json = document.getElementById('json');
+async function post(path, body) {
+  const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (res.ok) return res;
+  let message = res.status + ' ' + res.statusText;
+  try { message = (await res.json()).error.message; } catch {}
+  throw new Error(message);
+}
+form.addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const body = { text: form.elements.text.value };
+  const threshold = form.elements.threshold.value;
+  if (threshold !== '') body.relationThreshold = Number(threshold);
+  status.className = '';
+  status.textContent = 'Extracting…';
+  try {
+    const result = await (await post('/v1/extract', body)).json();
+    json.textContent = JSON.stringify(result, null, 2);
+    // Fit rows to the window (the view may be hidden behind the JSON tab, so not its own width).
+    const width = Math.max(20, Math.min(400, Math.floor((document.body.clientWidth - 100) / ${geometry.charWidth})));
+    view.innerHTML = await (await post('/v1/render', { documents: result.documents, width })).text();
+    const d = result.documents[0];
+    status.textContent = d.entities.length + ' entities, ' + d.relations.length + ' relations';
+  } catch (err) {
+    status.className = 'error';
+    status.textContent = err.message;
+  }
+});
+`;
+
+const form =
+  `<form id="extract-form"><label for="text">Text</label>` +
+  `<textarea id="text" name="text" rows="6" placeholder="Paste text, e.g. John Smith works for Acme Corp in Boston."></textarea>` +
+  `<div class="controls"><button id="extract" type="submit">Extract</button>` +
+  `<label>Relation threshold <input name="threshold" type="number" min="0" max="1" step="0.05" placeholder="0"></label>` +
+  `<span id="status" role="status"></span></div></form>`;
+
+export const appScripts = [tabScript, appScript];
+
+export function renderAppPage(modelName: string): string {
+  const title = `entrel — ${modelName}`;
+  const body = `<h1>${esc(title)}</h1>${form}${tabs('<div id="view"></div>', '<pre id="json" class="json"></pre>')}`;
+  return htmlPage(title, appScripts, body);
+}

@@ -1,0 +1,41 @@
+export interface TypeColor {
+  fill: string;
+  stroke: string;
+}
+
+/** Light fills that keep black text readable, each with a darker border of the same hue. */
+const palette: TypeColor[] = [
+  { fill: '#a6cee3', stroke: '#1f78b4' },
+  { fill: '#b2df8a', stroke: '#33a02c' },
+  { fill: '#fb9a99', stroke: '#e31a1c' },
+  { fill: '#fdbf6f', stroke: '#ff7f00' },
+  { fill: '#cab2d6', stroke: '#6a3d9a' },
+  { fill: '#ffff99', stroke: '#b15928' },
+  { fill: '#8dd3c7', stroke: '#238b82' },
+  { fill: '#fccde5', stroke: '#c51b7d' },
+  { fill: '#d9d9d9', stroke: '#525252' },
+  { fill: '#e6c9a8', stroke: '#8c5a2b' },
+  { fill: '#c7e9ff', stroke: '#2b7bb9' },
+  { fill: '#bebada', stroke: '#54278f' },
+];
+
+/** The usual types of CoNLL04, ACE and NYT get fixed, distinct colours (a hash would collide on them). */
+const known = new Map<string, number>([
+  ['peop', 0], ['per', 0], ['person', 0],
+  ['loc', 1], ['location', 1],
+  ['fac', 2],
+  ['org', 3], ['organization', 3],
+  ['other', 4], ['misc', 4],
+  ['veh', 5],
+  ['gpe', 6],
+  ['wea', 7],
+]);
+
+/** The colour of an entity type: fixed for the usual types, else a hash of the name, so it is the same in every document and run. */
+export function typeColor(type: string): TypeColor {
+  const fixed = known.get(type.toLowerCase());
+  if (fixed !== undefined) return palette[fixed];
+  let h = 0x811c9dc5; // FNV-1a
+  for (let i = 0; i < type.length; i++) h = Math.imul(h ^ type.charCodeAt(i), 0x01000193);
+  return palette[(h >>> 0) % palette.length];
+}

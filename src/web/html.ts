@@ -1,0 +1,56 @@
+import type { ExtractedDocument } from '../extract/types.js';
+import { typeColor } from './colors.js';
+import { contentSecurityPolicy } from './csp.js';
+import { escapeHtml as esc } from './escape.js';
+import { css, tabScript, tabs } from './styles.js';
+import { renderDocumentSvg, type SvgOptions } from './svg.js';
+
+export type HtmlOptions = Omit<SvgOptions, 'idSuffix'> & {
+  /** Page title. Default `entrel extraction`. */
+  title?: string;
+};
+
+/** Legend of the entity types present, with their colours and counts. */
+export function renderLegend(docs: ExtractedDocument[]): string {
+  const counts = new Map<string, number>();
+  for (const d of docs) for (const e of d.entities) counts.set(e.type, (counts.get(e.type) ?? 0) + 1);
+  const items = [...counts]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([type, count]) => {
+      const c = typeColor(type);
+      return `<li data-type="${esc(type)}"><span class="swatch" style="background:${c.fill};border-color:${c.stroke}"></span>${esc(type)} <small>(${count})</small></li>`;
+    });
+  return `<ul class="legend" aria-label="Entity types">${items.join('')}</ul>`;
+}
+
+/** The visual part for a set of documents: legend, then one figure per document. */
+export function renderDocumentsView(docs: ExtractedDocument[], opts: Omit<SvgOptions, 'idSuffix'> = {}): string {
+  const figures = docs.map((doc, i) => {
+    const caption = `Document ${i + 1}: ${doc.entities.length} entities, ${doc.relations.length} relations`;
+    const empty = doc.entities.length === 0 ? '<p class="note">No entities found.</p>' : '';
+    return `<figure class="entrel-figure"><figcaption>${esc(caption)}</figcaption>${empty}${renderDocumentSvg(doc, { ...opts, idSuffix: String(i) })}</figure>`;
+  });
+  return `<div class="entrel-view">${renderLegend(docs)}${figures.join('')}</div>`;
+}
+
+/** A self-contained HTML page (inline CSS and script, no network) for `extract --format html`. */
+export function renderHtmlReport(docs: ExtractedDocument[], opts: HtmlOptions = {}): string {
+  const title = opts.title ?? 'entrel extraction';
+  const json = `<pre class="json">${esc(JSON.stringify(docs, null, 2))}</pre>`;
+  return htmlPage(title, [tabScript], `<h1>${esc(title)}</h1>${tabs(renderDocumentsView(docs, opts), json)}`);
+}
+
+/** One document as a self-contained HTML page. */
+export function renderHtml(doc: ExtractedDocument, opts: HtmlOptions = {}): string {
+  return renderHtmlReport([doc], opts);
+}
+
+/** Page shell; the meta CSP lets only the given inline scripts run, as defence in depth. */
+export function htmlPage(title: string, scripts: string[], body: string): string {
+  return (
+    `<!doctype html><html lang="en"><head><meta charset="utf-8">` +
+    `<meta http-equiv="Content-Security-Policy" content="${esc(contentSecurityPolicy(scripts))}">` +
+    `<meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)}</title>` +
+    `<style>${css}</style></head><body>${body}${scripts.map((s) => `<script>${s}</script>`).join('')}</body></html>\n`
+  );
+}

@@ -1,0 +1,6 @@
+export { renderDocumentSvg, type SvgOptions } from './svg.js';
+export { renderHtml, renderHtmlReport, renderDocumentsView, renderLegend, type HtmlOptions } from './html.js';
+export { renderAppPage } from './app-page.js';
+export { layoutDocument, type DocumentLayout, type LayoutOptions } from './layout.js';
+export { typeColor, type TypeColor } from './colors.js';
+export { escapeHtml } from './escape.js';

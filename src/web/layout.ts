@@ -1,0 +1,148 @@
+/**
+ * Geometry of one document's view: text rows in a monospace grid, entity boxes, and relation arcs above
+ * them. Pure computation (no DOM, no font measuring), so Node and the browser draw the same picture.
+ */
+import type { ExtractedDocument, ExtractedEntity, ExtractedRelation } from '../extract/types.js';
+import { placeArcs, type ArcEnd, type ArcPiece, type Box } from './arcs.js';
+import { columnIndex } from './width.js';
+import { wrapRows, type Span } from './wrap.js';
+
+export const geometry = {
+  charWidth: 8.4,
+  padX: 18,
+  levelHeight: 18,
+  arcBase: 8,
+  boxHeight: 22,
+  tagHeight: 14,
+  rowGap: 6,
+  labelCharWidth: 6.2,
+};
+
+export interface LayoutOptions {
+  /** Row width in characters (monospace columns). Default 80. */
+  width?: number;
+}
+
+export interface Word {
+  text: string;
+  x: number;
+  w: number;
+}
+
+export interface EntityBox extends Box {
+  entity: ExtractedEntity;
+  text: string;
+}
+
+export interface Arc extends ArcPiece {
+  relation: ExtractedRelation;
+  /** Draw an arrowhead at the `to` end (it is the tail, Arg2). */
+  arrow: boolean;
+}
+
+export interface Row {
+  /** Top of the row; levels of arcs stack upward from `boxTop`. */
+  y: number;
+  boxTop: number;
+  height: number;
+  words: Word[];
+  boxes: EntityBox[];
+  arcs: Arc[];
+}
+
+export interface DocumentLayout {
+  width: number;
+  height: number;
+  rows: Row[];
+  /** Entities that are drawn: well-formed spans, first of any overlapping ones. */
+  entities: ExtractedEntity[];
+}
+
+/** Controls and line breaks show as spaces; everything else as typed. */
+const display = (s: string) => s.replace(/[\p{Cc}\p{Zl}\p{Zp}]/gu, ' ');
+
+/** Entities that can be drawn, sorted; a document from a client may hold anything schema-valid. */
+function drawable(doc: ExtractedDocument): ExtractedEntity[] {
+  const sorted = doc.entities
+    .filter((e) => Number.isInteger(e.start) && Number.isInteger(e.end) && e.start >= 0 && e.start < e.end && e.end <= doc.text.length)
+    .sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: ExtractedEntity[] = [];
+  for (const e of sorted) if (out.length === 0 || e.start >= out[out.length - 1].end) out.push(e);
+  return out;
+}
+
+export function layoutDocument(doc: ExtractedDocument, opts: LayoutOptions = {}): DocumentLayout {
+  const g = geometry;
+  const width = Math.max(10, Math.floor(opts.width ?? 80));
+  const text = doc.text;
+  const entities = drawable(doc);
+  const cols = columnIndex(text);
+  const spans = wrapRows(text, entities, cols, width);
+
+  // Rows first without vertical positions; entities go to the row holding their start.
+  const rows: Row[] = spans.map(() => ({ y: 0, boxTop: 0, height: 0, words: [], boxes: [], arcs: [] }));
+  const rowOf = new Map<string, { row: number; box: EntityBox }>();
+  let r = 0;
+  for (const entity of entities) {
+    while (r < spans.length - 1 && entity.start >= spans[r + 1].start) r++;
+    const x = g.padX + (cols[entity.start] - cols[spans[r].start]) * g.charWidth;
+    const box: EntityBox = { entity, text: display(text.slice(entity.start, entity.end)), x, w: (cols[entity.end] - cols[entity.start]) * g.charWidth };
+    rows[r].boxes.push(box);
+    if (!rowOf.has(entity.id)) rowOf.set(entity.id, { row: r, box });
+  }
+  rows.forEach((row, i) => (row.words = words(text, spans[i], row.boxes, cols)));
+
+  const maxCols = spans.reduce((m, s) => Math.max(m, cols[s.end] - cols[s.start]), width);
+  const svgWidth = 2 * g.padX + maxCols * g.charWidth;
+  for (const relation of doc.relations) {
+    const head = rowOf.get(relation.head);
+    const tail = rowOf.get(relation.tail);
+    if (!head || !tail || head === tail) continue;
+    const piece = (row: number, from: ArcEnd, to: ArcEnd, arrow: boolean) =>
+      rows[row].arcs.push({ relation, from, to, arrow, label: relation.type, labelWidth: relation.type.length * g.labelCharWidth + 8, x1: 0, x2: 0, labelX: 0, level: 0 });
+    if (head.row === tail.row) {
+      piece(head.row, { box: head.box }, { box: tail.box }, true);
+    } else {
+      // Split across rows: each part runs from its entity to the row's edge, the tail's part has the arrow.
+      const headFirst = head.row < tail.row;
+      const headEdge = headFirst ? svgWidth - 4 : 4;
+      piece(head.row, { box: head.box }, { edge: headEdge }, false);
+      piece(tail.row, { edge: svgWidth - headEdge }, { box: tail.box }, true);
+    }
+  }
+
+  let y = 0;
+  for (const row of rows) {
+    placeArcs(row.arcs, svgWidth);
+    const levels = Math.max(0, ...row.arcs.map((a) => a.level));
+    row.y = y;
+    row.boxTop = y + g.arcBase + levels * g.levelHeight;
+    row.height = g.arcBase + levels * g.levelHeight + g.boxHeight + g.tagHeight + g.rowGap;
+    y += row.height;
+  }
+  return { width: svgWidth, height: y, rows, entities };
+}
+
+/** Words of a row outside its entity boxes, each placed at its column. */
+function words(text: string, span: Span, boxes: EntityBox[], cols: Int32Array): Word[] {
+  const out: Word[] = [];
+  const re = /\S+/gu;
+  const visible = display(text.slice(span.start, span.end));
+  for (const m of visible.matchAll(re)) {
+    let start = span.start + (m.index as number);
+    const end = start + m[0].length;
+    // Cut out entity parts; entities are drawn as boxes.
+    for (const { entity: e } of boxes) {
+      if (e.end <= start || e.start >= end) continue;
+      if (e.start > start) out.push(word(text, start, e.start, span, cols));
+      start = Math.max(start, e.end);
+    }
+    if (start < end) out.push(word(text, start, end, span, cols));
+  }
+  return out;
+}
+
+function word(text: string, start: number, end: number, span: Span, cols: Int32Array): Word {
+  const g = geometry;
+  return { text: display(text.slice(start, end)), x: g.padX + (cols[start] - cols[span.start]) * g.charWidth, w: (cols[end] - cols[start]) * g.charWidth };
+}

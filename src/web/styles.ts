@@ -1,0 +1,46 @@
+/** Style and behaviour shared by the report page and the service's page: inline, so pages work offline. */
+export const css = `
+:root { color-scheme: light; }
+body { font: 15px/1.4 system-ui, sans-serif; margin: 0; padding: 16px 24px; color: #1b1b1b; background: #fafafa; }
+h1 { font-size: 20px; margin: 0 0 12px; }
+.tabs { display: flex; gap: 4px; border-bottom: 1px solid #ccc; margin: 12px 0; }
+.tabs button { font: inherit; padding: 6px 14px; border: 1px solid #ccc; border-bottom: none; background: #eee; cursor: pointer; border-radius: 4px 4px 0 0; }
+.tabs button[aria-selected="true"] { background: #fff; font-weight: 600; }
+.legend { list-style: none; display: flex; flex-wrap: wrap; gap: 6px 16px; padding: 0; margin: 0 0 12px; }
+.legend li { display: flex; align-items: center; gap: 6px; }
+.swatch { display: inline-block; width: 14px; height: 14px; border: 1.5px solid; border-radius: 3px; }
+.entrel-figure { margin: 0 0 16px; padding: 8px; background: #fff; border: 1px solid #ddd; border-radius: 4px; overflow-x: auto; }
+.entrel-figure figcaption { font-size: 12px; color: #666; margin-bottom: 4px; }
+.entrel-doc text { white-space: pre; }
+.entrel-doc .word, .entrel-doc .entity-text { font: 14px ui-monospace, "DejaVu Sans Mono", monospace; fill: #111; }
+.entrel-doc .entity-type { font: 600 10px system-ui, sans-serif; }
+.entrel-doc .arc { stroke: #555; stroke-width: 1.2; }
+.entrel-doc .arrowhead { fill: #555; }
+.entrel-doc .relation-label { font: 10px ui-monospace, "DejaVu Sans Mono", monospace; fill: #222; }
+.entrel-doc .relation-label-bg { fill: #fff; stroke: #aaa; stroke-width: 0.6; }
+.entrel-doc .relation:hover .arc { stroke: #c00; stroke-width: 2; }
+.entrel-doc .relation:hover .arrowhead { fill: #c00; }
+.note { color: #666; font-style: italic; }
+.error { color: #b00020; font-weight: 600; }
+pre.json { background: #fff; border: 1px solid #ddd; padding: 8px; overflow: auto; font-size: 12px; }
+textarea { width: 100%; box-sizing: border-box; font: 14px ui-monospace, monospace; }
+form .controls { display: flex; gap: 12px; align-items: center; margin-top: 6px; }
+`;
+
+/** Switches between the panels of `.tabs` (View / JSON). */
+export const tabScript = `
+document.addEventListener('click', (ev) => {
+  const tab = ev.target.closest && ev.target.closest('[data-tab]');
+  if (!tab) return;
+  for (const b of document.querySelectorAll('[data-tab]')) b.setAttribute('aria-selected', String(b === tab));
+  for (const p of document.querySelectorAll('[data-panel]')) p.hidden = p.dataset.panel !== tab.dataset.tab;
+});
+`;
+
+export function tabs(view: string, json: string): string {
+  return (
+    `<nav class="tabs" role="tablist"><button type="button" role="tab" data-tab="view" aria-selected="true">View</button>` +
+    `<button type="button" role="tab" data-tab="json" aria-selected="false">JSON</button></nav>` +
+    `<section data-panel="view">${view}</section><section data-panel="json" hidden>${json}</section>`
+  );
+}

@@ -1,0 +1,71 @@
+import type { ExtractedDocument } from '../extract/types.js';
+import { typeColor } from './colors.js';
+import { escapeHtml as esc } from './escape.js';
+import { geometry as g, layoutDocument, type Arc, type EntityBox, type LayoutOptions, type Row } from './layout.js';
+
+export interface SvgOptions extends LayoutOptions {
+  /** Makes the arrowhead marker id unique when several SVGs share a page. Default `0`. */
+  idSuffix?: string;
+}
+
+const n = (v: number) => Math.round(v * 10) / 10;
+
+/** One document as an SVG: text rows, entity boxes coloured by type, relation arcs with labels. */
+export function renderDocumentSvg(doc: ExtractedDocument, opts: SvgOptions = {}): string {
+  const layout = layoutDocument(doc, opts);
+  const marker = `entrel-arrow-${(opts.idSuffix ?? '0').replace(/[^\w-]/g, '_')}`;
+  const byId = new Map(layout.entities.map((e) => [e.id, e]));
+  const rows = layout.rows.map((row) => renderRow(row, marker, byId)).join('');
+  return (
+    `<svg class="entrel-doc" xmlns="http://www.w3.org/2000/svg" width="${n(layout.width)}" height="${n(layout.height)}" ` +
+    `viewBox="0 0 ${n(layout.width)} ${n(layout.height)}" role="img" aria-label="${esc(`${layout.entities.length} entities, ${doc.relations.length} relations`)}">` +
+    `<defs><marker id="${marker}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto">` +
+    `<path d="M0,0 L10,5 L0,10 z" class="arrowhead"/></marker></defs>${rows}</svg>`
+  );
+}
+
+function renderRow(row: Row, marker: string, byId: Map<string, { text: string }>): string {
+  const baseline = row.boxTop + 15.5;
+  const text = row.words.map((w) => textAt(w.text, w.x, baseline, w.w, 'word')).join('');
+  const boxes = row.boxes.map((b) => renderBox(b, row.boxTop, baseline)).join('');
+  const arcs = row.arcs.map((a) => renderArc(a, row.boxTop, marker, byId)).join('');
+  // Arcs last so their labels sit above boxes of long entities.
+  return `<g class="row">${text}${boxes}${arcs}</g>`;
+}
+
+/** A text run forced to its grid width, so layout never depends on the font the viewer has. */
+function textAt(s: string, x: number, y: number, w: number, cls: string): string {
+  const fit = w > 0 ? ` textLength="${n(w)}" lengthAdjust="spacingAndGlyphs"` : '';
+  return `<text class="${cls}" x="${n(x)}" y="${n(y)}"${fit}>${esc(s)}</text>`;
+}
+
+function renderBox(b: EntityBox, top: number, baseline: number): string {
+  const e = b.entity;
+  const c = typeColor(e.type);
+  const title = `${e.type} ${e.id}: ${e.text} (score ${e.score.toFixed(2)})`;
+  return (
+    `<g class="entity" data-id="${esc(e.id)}" data-type="${esc(e.type)}"><title>${esc(title)}</title>` +
+    `<rect x="${n(b.x - 1)}" y="${n(top)}" width="${n(b.w + 2)}" height="${g.boxHeight}" rx="3" fill="${c.fill}" stroke="${c.stroke}"/>` +
+    textAt(b.text, b.x, baseline, b.w, 'entity-text') +
+    `<text class="entity-type" x="${n(b.x + b.w / 2)}" y="${n(top + g.boxHeight + 10)}" text-anchor="middle" fill="${c.stroke}">${esc(e.type)}</text></g>`
+  );
+}
+
+function renderArc(a: Arc, boxTop: number, marker: string, byId: Map<string, { text: string }>): string {
+  const y = boxTop - a.level * g.levelHeight;
+  const dir = Math.sign(a.x2 - a.x1);
+  const slant = Math.min(4, Math.abs(a.x2 - a.x1) / 4) * dir;
+  // An end at an entity drops to its box; an end at the row edge stays level (the arc goes on in another row).
+  const start = 'box' in a.from ? `M${n(a.x1)},${n(boxTop)} L${n(a.x1 + slant)},${n(y)}` : `M${n(a.x1)},${n(y)}`;
+  const end = 'box' in a.to ? ` L${n(a.x2 - slant)},${n(y)} L${n(a.x2)},${n(boxTop)}` : ` L${n(a.x2)},${n(y)}`;
+  const r = a.relation;
+  const title = `${r.type}: ${byId.get(r.head)?.text ?? r.head} → ${byId.get(r.tail)?.text ?? r.tail} (score ${r.score.toFixed(2)})`;
+  const left = a.labelX - a.labelWidth / 2;
+  return (
+    `<g class="relation" data-type="${esc(r.type)}" data-head="${esc(r.head)}" data-tail="${esc(r.tail)}"><title>${esc(title)}</title>` +
+    `<path class="arc" d="${start}${end}" fill="none"${a.arrow ? ` marker-end="url(#${marker})"` : ''}/>` +
+    `<rect class="relation-label-bg" x="${n(left)}" y="${n(y - 6.5)}" width="${n(a.labelWidth)}" height="13" rx="2"/>` +
+    textAt(a.label, left + 4, y + 3.5, a.labelWidth - 8, 'relation-label') +
+    `</g>`
+  );
+}

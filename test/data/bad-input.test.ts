@@ -1,0 +1,196 @@
+/**
+ * Bad input, for every reader: truncated JSON, a wrong field type, offsets past the end, end before
+ * start, an unknown relation argument, an empty file, non-UTF-8 bytes. Each must be ONE-LINE UserError
+ * naming the file, the line (or record) and the field.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../../src/errors.js';
+import { collect, tmp } from './helpers.js';
+
+interface Expect {
+  line?: number;
+  unit?: 'record';
+  field?: string;
+  match?: RegExp;
+}
+
+async function rejects(file: string, format: string, want: Expect, opts: object = {}) {
+  try {
+    await collect(file, { format, ...opts });
+  } catch (e) {
+    assert.ok(e instanceof UserError, `not a UserError: ${(e as Error).stack}`);
+    assert.ok(!e.message.includes('\n'), e.message);
+    assert.equal(e.location.file, file, e.message);
+    assert.ok(e.message.startsWith(file), e.message);
+    if (want.line !== undefined) assert.equal(e.location.line, want.line, e.message);
+    if (want.unit) assert.equal(e.location.unit, want.unit, e.message);
+    if (want.field !== undefined) assert.equal(e.location.field, want.field, e.message);
+    if (want.match) assert.match(e.message, want.match);
+    return e.message;
+  }
+  assert.fail(`no error for ${format} ${file}`);
+}
+
+const dir = tmp();
+let n = 0;
+function file(content: string | Buffer, ext = '.json'): string {
+  const f = join(dir, `f${++n}${ext}`);
+  writeFileSync(f, content);
+  return f;
+}
+/** `text` with its (single) `@` replaced by the invalid UTF-8 byte 0xff. */
+const badUtf8 = (text: string) => Buffer.concat(text.split('@').flatMap((p, i) => (i ? [Buffer.from([0xff]), Buffer.from(p)] : [Buffer.from(p)])));
+
+const U = (o: object) => JSON.stringify({ tokens: ['a', 'b'], entities: [[0, 1, 'X']], relations: [], ...o });
+test('unified', async () => {
+  const ok = U({});
+  await rejects(file(`[${ok},\n${ok.slice(0, 20)}`), 'unified', { line: 2, unit: 'record', match: /truncated/ });
+  await rejects(file(`[${ok}`), 'unified', { line: 1, unit: 'record', match: /truncated/ });
+  await rejects(file(`[${ok},${U({ tokens: 'ab' })}]`), 'unified', { line: 2, unit: 'record', field: 'tokens' });
+  await rejects(file(`[${U({ entities: [[0, 1, 7]] })}]`), 'unified', { field: 'entities[0][2]' });
+  await rejects(file(`[${U({ entities: [[0, 5, 'X']] })}]`), 'unified', { field: 'entities[0]', match: /past the end/ });
+  await rejects(file(`[${U({ entities: [[1, 0, 'X']] })}]`), 'unified', { field: 'entities[0]', match: /not after start/ });
+  await rejects(file(`[${U({ relations: [[0, 1, 1, 2, 'R']] })}]`), 'unified', { field: 'relations[0][2]', match: /no entity/ });
+  await rejects(file(''), 'unified', { match: /empty file/ });
+  await rejects(file('{"tokens": []}'), 'unified', { match: /JSON array/ });
+  await rejects(file(badUtf8(`[${ok},${U({ tokens: ['@', 'b'] })}]`)), 'unified', { line: 2, unit: 'record', match: /UTF-8/ });
+});
+
+const S = (o: object) => JSON.stringify({ tokens: ['a', 'b'], entities: [{ type: 'X', start: 0, end: 1 }], relations: [], ...o });
+test('spert', async () => {
+  await rejects(file(`[${S({})},${S({}).slice(0, 30)}`), 'spert', { line: 2, unit: 'record', match: /truncated/ });
+  await rejects(file(`[${S({ entities: [{ type: 'X', start: '0', end: 1 }] })}]`), 'spert', { field: 'entities[0].start' });
+  await rejects(file(`[${S({ entities: [{ type: 'X', start: 0, end: 3 }] })}]`), 'spert', { field: 'entities[0]', match: /past the end/ });
+  await rejects(file(`[${S({ entities: [{ type: 'X', start: 1, end: 1 }] })}]`), 'spert', { field: 'entities[0]', match: /not after/ });
+  await rejects(file(`[${S({ relations: [{ type: 'R', head: 0, tail: 3 }] })}]`), 'spert', { field: 'relations[0].tail' });
+  await rejects(file('  \n'), 'spert', { match: /empty file/ });
+  await rejects(file(badUtf8(`[${S({ tokens: ['x@', 'b'] })}]`)), 'spert', { line: 1, unit: 'record', match: /UTF-8/ });
+});
+
+const T = (o: object) => JSON.stringify({ tokens: ['a', 'b'], tags: ['U-X', 'U-Y'], relations: [], orig_id: 1, ...o });
+test('spert-tags', async () => {
+  await rejects(file(`[${T({})}, {"tokens": ["a"`), 'spert-tags', { line: 2, unit: 'record', match: /truncated/ });
+  await rejects(file(`[${T({ tags: [1, 2] })}]`), 'spert-tags', { field: 'tags[0]' });
+  await rejects(file(`[${T({ tags: ['O', 'O', 'U-X'] })}]`), 'spert-tags', { field: 'tags', match: /3 tags for 2 tokens/ });
+  await rejects(file(`[${T({ relations: [{ head: 0, tail: 2, type: 'R' }] })}]`), 'spert-tags', { field: 'relations[0].tail' });
+  await rejects(file(''), 'spert-tags', { match: /empty file/ });
+  await rejects(file(badUtf8(`[${T({ tags: ['U-@', 'O'] })}]`)), 'spert-tags', { line: 1, match: /UTF-8/ });
+});
+
+const D = (o: object) =>
+  JSON.stringify({ doc_key: 'd', sentences: [['a', 'b'], ['c']], ner: [[[0, 0, 'X'], [1, 1, 'Y']], [[2, 2, 'X']]], relations: [[], []], ...o });
+test('dygie', async () => {
+  await rejects(file(`${D({})}\n${D({}).slice(0, 40)}\n`), 'dygie', { line: 2, match: /invalid JSON/ });
+  await rejects(file(`${D({ sentences: 'abc' })}\n`), 'dygie', { line: 1, field: 'sentences' });
+  await rejects(file(`${D({ ner: [[[0, 5, 'X']], []] })}\n`), 'dygie', { field: 'ner[0][0]', match: /past the end/ });
+  await rejects(file(`${D({ ner: [[[1, 0, 'X']], []] })}\n`), 'dygie', { field: 'ner[0][0]', match: /before start/ });
+  await rejects(file(`${D({ relations: [[[0, 0, 1, 1, 'R'], [0, 0, 0, 1, 'R']], []] })}`), 'dygie', { field: 'relations[0][1][2]', match: /no entity/ });
+  await rejects(file('\n\n'), 'dygie', { match: /empty file/ });
+  await rejects(file(badUtf8(`${D({})}\n${D({ doc_key: '@' })}\n`)), 'dygie', { line: 2, match: /UTF-8/ });
+});
+
+test('dygie: a cross-sentence relation is dropped with a counted warning', async () => {
+  const { docs, diagnostics } = await collect(file(D({ relations: [[[0, 0, 2, 2, 'R']], []] })), { format: 'dygie' });
+  assert.equal(docs[0].sentences[0].relations.length, 0);
+  assert.equal(diagnostics.count('cross-sentence-relation-dropped'), 1);
+});
+
+const N = (o: object) =>
+  JSON.stringify({
+    sentId: 1, articleId: '2', sentText: 'Bob lives in Paris .\r\n',
+    entityMentions: [{ start: 0, text: 'Bob', label: 'PER' }, { start: 1, text: 'Paris', label: 'LOC' }],
+    relationMentions: [{ em1Text: 'Bob', em2Text: 'Paris', label: 'lives' }], ...o,
+  });
+test('nyt', async () => {
+  await rejects(file(`${N({})}\n${N({}).slice(0, 50)}\n`), 'nyt', { line: 2, match: /invalid JSON/ });
+  await rejects(file(`${N({ sentText: 5 })}\n`), 'nyt', { line: 1, field: 'sentText' });
+  await rejects(file(`${N({ entityMentions: [{ start: 0, text: 'Bob' }] })}\n`), 'nyt', { field: 'entityMentions[0].label' });
+  await rejects(file(`${N({ sentText: '  ' })}\n`), 'nyt', { field: 'sentText', match: /empty sentence/ });
+  await rejects(file(''), 'nyt', { match: /empty file/ });
+  await rejects(file(badUtf8(`${N({ sentText: 'Bob @ Paris' })}\n`)), 'nyt', { line: 1, match: /UTF-8/ });
+});
+
+test('nyt: mentions not in the text and unknown relation arguments are counted, not silent', async () => {
+  const f = file(
+    N({
+      entityMentions: [{ start: 0, text: 'Bob', label: 'PER' }, { start: 1, text: 'Rome', label: 'LOC' }],
+      relationMentions: [{ em1Text: 'Bob', em2Text: 'Rome', label: 'lives' }, { em1Text: 'Bob', em2Text: 'Paris', label: 'None' }],
+    }),
+  );
+  const { docs, diagnostics } = await collect(f, { format: 'nyt' });
+  assert.equal(docs[0].sentences[0].entities.length, 1);
+  assert.equal(diagnostics.count('nyt-mention-not-found'), 1);
+  assert.equal(diagnostics.count('nyt-relation-argument-not-found'), 1);
+  assert.equal(diagnostics.count('nyt-none-relation-dropped'), 1);
+});
+
+const MH = "#doc 1\n0\tJohn\tB-Peop\t['N']\t[0]\n1\tSmith\tI-Peop\t['Live_In']\t[3]\n2\tof\tO\t['N']\t[2]\n3\tBoston\tB-Loc\t['N']\t[3]\n";
+test('multihead', async () => {
+  await rejects(file(MH + '4\t.\tO\n', '.txt'), 'multihead', { line: 6, match: /5 tab-separated fields/ });
+  await rejects(file(MH.replace('2\tof', 'x\tof'), '.txt'), 'multihead', { line: 4, field: 'idx' });
+  await rejects(file(MH.replace("['N']\t[2]", "['N']\t[two]"), '.txt'), 'multihead', { line: 4, field: 'heads' });
+  await rejects(file(MH.replace('[3]\n2', '[9]\n2'), '.txt'), 'multihead', { line: 3, field: 'heads', match: /past the end/ });
+  await rejects(file(MH.replace('[3]\n2', '[2]\n2'), '.txt'), 'multihead', { line: 3, field: 'heads', match: /ends no entity/ });
+  await rejects(file(MH.replace("['Live_In']", "'Live_In'"), '.txt'), 'multihead', { line: 3, field: 'relations' });
+  await rejects(file('0\tJohn\tO\t[\'N\']\t[0]\n', '.txt'), 'multihead', { line: 1, match: /#doc/ });
+  await rejects(file('', '.txt'), 'multihead', { match: /empty file/ });
+  await rejects(file(badUtf8(MH.replace('Boston', 'Bost@n')), '.txt'), 'multihead', { line: 5, match: /UTF-8/ });
+});
+
+function bratPair(txt: string | Buffer, ann: string): string {
+  const d = join(dir, `brat${++n}`);
+  mkdirSync(d);
+  writeFileSync(join(d, 'a.txt'), txt);
+  writeFileSync(join(d, 'a.ann'), ann);
+  return join(d, 'a.ann');
+}
+test('brat', async () => {
+  const txt = 'Bob lives in Paris .\n';
+  const ann = (lines: string[]) => lines.join('\n') + '\n';
+  const ok = ['T1\tPER 0 3\tBob', 'T2\tLOC 13 18\tParis'];
+  await rejects(bratPair(txt, ann([...ok, 'T3\tLOC 13'])), 'brat', { line: 3, field: 'T3', match: /TYPE START END/ });
+  await rejects(bratPair(txt, ann([...ok, 'T3\tLOC a b\tx'])), 'brat', { line: 3, field: 'T3' });
+  await rejects(bratPair(txt, ann([...ok, 'T3\tLOC 13 99\tx'])), 'brat', { line: 3, field: 'T3', match: /past the end/ });
+  await rejects(bratPair(txt, ann([...ok, 'T3\tLOC 13 10\tx'])), 'brat', { line: 3, field: 'T3', match: /not after start/ });
+  await rejects(bratPair(txt, ann([...ok, 'R1\tLive_In Arg1:T1 Arg2:T9'])), 'brat', { line: 3, field: 'R1.Arg2', match: /unknown relation argument/ });
+  await rejects(bratPair(txt, ann([...ok, 'X1\tfoo'])), 'brat', { line: 3, match: /unknown annotation line/ });
+  const empty = bratPair('', '');
+  await assert.rejects(collect(empty, { format: 'brat' }), (e) => e instanceof UserError && e.location.file!.endsWith('a.txt') && /empty file/.test(e.message));
+  const bad = bratPair(badUtf8('Bob lives\nin Par@s .\n'), ann(ok));
+  try {
+    await collect(bad, { format: 'brat' });
+    assert.fail('no error');
+  } catch (e) {
+    assert.ok(e instanceof UserError && e.location.file?.endsWith('a.txt') && e.location.line === 2 && /UTF-8/.test(e.message), String(e));
+  }
+  await rejects(join(dir, 'nonexistent.ann'), 'brat', { match: /cannot read/ });
+});
+
+const J = (o: object) =>
+  JSON.stringify({
+    id: 'd', text: 'Bob lives in Paris .',
+    sentences: [{ tokens: [[0, 3], [4, 9], [10, 12], [13, 18], [19, 20]], entities: [{ id: 'T1', type: 'PER', start: 0, end: 1 }, { id: 'T2', type: 'LOC', start: 3, end: 4 }], relations: [{ type: 'R', head: 'T1', tail: 'T2' }] }],
+    ...o,
+  });
+const sent = (o: object) => JSON.parse(J({})).sentences.map((s: object) => ({ ...s, ...o }));
+test('jsonl', async () => {
+  await rejects(file(`${J({})}\n${J({}).slice(0, 60)}\n`, '.jsonl'), 'jsonl', { line: 2, match: /invalid JSON/ });
+  await rejects(file(`${J({ text: 7 })}\n`, '.jsonl'), 'jsonl', { line: 1, field: 'text' });
+  await rejects(file(`${J({ sentences: sent({ tokens: [[0, 3], [4, 90]] }) })}\n`, '.jsonl'), 'jsonl', { field: 'sentences[0].tokens[1]', match: /past the end/ });
+  await rejects(file(`${J({ sentences: sent({ tokens: [[3, 0]] }) })}\n`, '.jsonl'), 'jsonl', { field: 'sentences[0].tokens[0]', match: /before start/ });
+  await rejects(file(`${J({ sentences: sent({ tokens: [[0, 5], [4, 9]] }) })}\n`, '.jsonl'), 'jsonl', { field: 'sentences[0].tokens[1]', match: /previous token/ });
+  await rejects(file(`${J({ sentences: sent({ entities: [{ id: 'T1', type: 'X', start: 4, end: 9 }] }) })}\n`, '.jsonl'), 'jsonl', { field: 'sentences[0].entities[0]', match: /past the end/ });
+  await rejects(file(`${J({ sentences: sent({ entities: [{ id: 'T1', type: 'X', start: 2, end: 1 }] }) })}\n`, '.jsonl'), 'jsonl', { field: 'sentences[0].entities[0]' });
+  await rejects(file(`${J({ sentences: sent({ relations: [{ type: 'R', head: 'T1', tail: 'T7' }] }) })}\n`, '.jsonl'), 'jsonl', { field: 'sentences[0].relations[0].tail', match: /unknown entity/ });
+  await rejects(file(`${J({ sentences: sent({ entities: [{ id: 'T1', type: 'X', start: 0, end: 1 }, { id: 'T1', type: 'X', start: 1, end: 2 }], relations: [] }) })}\n`, '.jsonl'), 'jsonl', { field: 'sentences[0].entities[1].id', match: /duplicate/ });
+  await rejects(file('', '.jsonl'), 'jsonl', { match: /empty file/ });
+  await rejects(file(badUtf8(`${J({})}\n${J({ id: 'x@' })}\n`), '.jsonl'), 'jsonl', { line: 2, match: /UTF-8/ });
+});
+
+test('detection: unknown content and unknown format names are one-line user errors', async () => {
+  await rejects(file('hello world\n', '.csv'), undefined as unknown as string, { match: /cannot detect the format.*--format/ });
+  await assert.rejects(collect(file('[]'), { format: 'nope' }), (e: unknown) => e instanceof UserError && /unknown format "nope"/.test(e.message));
+});

@@ -1,0 +1,67 @@
+/** brat standoff on hand-made fixtures (ACE05 itself is licensed and not available). */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { detectFormat, loadCorpus, writeCorpus } from '../../src/data/formats/index.js';
+import { FIXTURES, collect, shape, tmp } from './helpers.js';
+
+const SIMPLE = join(FIXTURES, 'brat', 'simple');
+const ACE = join(FIXTURES, 'brat', 'ace05');
+
+test('brat directory: lines are sentences, char spans become token spans', async () => {
+  assert.equal(await detectFormat(SIMPLE), 'brat');
+  const { docs, diagnostics } = await collect(SIMPLE);
+  assert.deepEqual(docs.map((d) => d.id), ['doc1', 'doc2']);
+  const [d1] = docs;
+  assert.equal(d1.sentences.length, 3); // the empty line is no sentence
+  const s = shape(d1);
+  assert.deepEqual(s[0].entities, ['0:2:PER', '4:6:ORG', '7:8:LOC', '0:2:PER']);
+  assert.deepEqual(s[0].relations, ['0:2:PER-Work_For->4:6:ORG', '4:6:ORG-Located_In->7:8:LOC']);
+  assert.deepEqual(s[1].relations, ['0:1:PER-Live_In->2:3:LOC']);
+  // code point offsets after an emoji land on the right UTF-16 slice
+  assert.deepEqual(s[2].entities, ['2:3:LOC', '4:5:LOC']);
+  const too = d1.sentences[2].tokens[4];
+  assert.equal(d1.text.slice(too.start, too.end), 'too');
+
+  const w = (code: string) => diagnostics.count(code);
+  assert.equal(w('brat-discontinuous-entity-dropped'), 1);
+  assert.equal(w('relation-dropped-with-entity'), 1); // R5 uses the discontinuous T8
+  assert.equal(w('cross-sentence-relation-dropped'), 1); // R4: Mary → Montréal
+  assert.equal(w('brat-entity-widened-to-tokens'), 1); // T9 "ohn Smi"
+  for (const code of ['brat-event-ignored', 'brat-attribute-ignored', 'brat-normalization-ignored', 'brat-note-ignored', 'brat-equivalence-ignored'])
+    assert.equal(w(code), 1, code);
+});
+
+test('brat single pair, named by either file', async () => {
+  for (const f of ['doc2.ann', 'doc2.txt']) {
+    const { docs } = await collect(join(SIMPLE, f), { format: 'brat' });
+    assert.deepEqual(shape(docs[0])[0].relations, ['2:3:PER-PER-SOC->0:1:PER']); // no reordering outside ace05
+  }
+});
+
+test('brat ace05 mode: 3 header lines, date line, PER-SOC in text order', async () => {
+  const c = await loadCorpus(ACE, { ace05: true });
+  const [d] = c.documents;
+  assert.equal(d.id, 'CNN_TEST');
+  assert.equal(d.sentences.length, 2);
+  const s = shape(d);
+  assert.deepEqual(s[0].tokens.join(' '), 'John Doe met his wife Jane in Paris .');
+  assert.deepEqual(s[0].relations, ['0:1:PER-PER-SOC->4:5:PER', '0:1:PER-PHYS->7:8:GPE']);
+  assert.deepEqual(s[1].relations, ['3:4:PER-ORG-AFF->1:2:ORG']);
+  assert.equal(c.diagnostics.count('brat-entity-in-header-dropped'), 1);
+  assert.equal(c.diagnostics.count('relation-dropped-with-entity'), 1);
+  assert.ok(c.schema.relationTypes.find((r) => r.name === 'PER-SOC')?.symmetric);
+  // without the option the header lines are sentences and the date line too
+  const plain = await collect(ACE);
+  assert.equal(plain.docs[0].sentences.length, 6);
+});
+
+test('brat writer round-trips text, entities and relations', async () => {
+  const c = await loadCorpus(SIMPLE);
+  const out = join(tmp(), 'brat-out');
+  await writeCorpus(c.documents, c.schema, out, 'brat');
+  const back = await collect(out);
+  assert.deepEqual(back.docs.map((d) => d.text), c.documents.map((d) => d.text));
+  assert.deepEqual(back.docs.map(shape), c.documents.map(shape));
+  assert.equal(back.diagnostics.count(), 0);
+});

@@ -1,0 +1,90 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Diagnostics } from '../../src/data/diagnostics.js';
+import { evaluate } from '../../src/eval/evaluate.js';
+import { formatReport } from '../../src/eval/table.js';
+import { doc, schema, sent } from './helpers.js';
+
+const S = schema(['Peop', 'Loc'], ['Live_In']);
+const s1 = sent(4, [[0, 1, 'Peop'], [2, 3, 'Loc']], [[0, 1, 'Live_In']]);
+const s2 = sent(3, [[1, 2, 'Loc']]);
+
+test('aligns by document id regardless of order', () => {
+  const gold = [doc('a', s1), doc('b', s2)];
+  const r = evaluate(gold, [doc('b', s2), doc('a', s1)], { schema: S });
+  assert.equal(r.sentences, 2);
+  assert.equal(r.entities.micro.f1, 1);
+  assert.equal(r.relations.strict.micro.f1, 1);
+});
+
+test('a missing predicted document is scored as empty and warned about', () => {
+  const diagnostics = new Diagnostics();
+  const r = evaluate([doc('a', s1), doc('b', s2)], [doc('a', s1)], { schema: S, diagnostics });
+  // Entities: tp 2 (doc a), fn 1 (doc b) → P 1, R 2/3, F1 0.8.
+  assert.deepEqual(r.entities.micro, { tp: 2, fp: 0, fn: 1, p: 1, r: 2 / 3, f1: 0.8 });
+  assert.equal(diagnostics.count('missing-prediction'), 1);
+  assert.match(diagnostics.format()[0], /document 'b'/);
+});
+
+test('an extra predicted document is a UserError', () => {
+  assert.throws(() => evaluate([doc('a', s1)], [doc('a', s1), doc('zz', s2)], { schema: S }), {
+    name: 'UserError',
+    message: /predictions have document 'zz'/,
+  });
+});
+
+test('duplicate document ids are a UserError', () => {
+  assert.throws(() => evaluate([doc('a', s1)], [doc('a', s1), doc('a', s1)]), /two documents with id 'a'/);
+});
+
+test('token mismatch names the document and the sentence index', () => {
+  const shifted = sent(4, []);
+  shifted.tokens[2] = { ...shifted.tokens[2], end: shifted.tokens[2].end + 1 };
+  assert.throws(() => evaluate([doc('a', s2, s1)], [doc('a', s2, shifted)], { schema: S }), {
+    name: 'UserError',
+    message: /document 'a', sentence 1: predicted tokens differ/,
+  });
+  assert.throws(() => evaluate([doc('a', s1)], [doc('a', sent(5, []))]), /document 'a', sentence 0/);
+});
+
+test('a different sentence count names the first unmatched sentence', () => {
+  assert.throws(() => evaluate([doc('a', s1, s2)], [doc('a', s1)]), /document 'a', sentence 1: predictions have 1 sentences, gold has 2/);
+});
+
+test('schema defaults to the types seen in gold and predictions', () => {
+  const r = evaluate([doc('a', s1)], [doc('a', sent(4, [[0, 1, 'Org']]))]);
+  assert.deepEqual(Object.keys(r.entities.perType), ['Peop', 'Loc', 'Org']);
+  assert.deepEqual(Object.keys(r.relations.strict.perType), ['Live_In']);
+});
+
+test('paperCompat: gold relations with overlapping or overwritten arguments are skipped', () => {
+  // Gold entities, in list order: A=Peop[0,3), B=Loc[1,2) (overwrites A's middle), C=Loc[4,5), D=Peop[5,6).
+  // BIEOU after overwriting: B-Peop U-Loc E-Peop O U-Loc U-Peop → decoded chunks
+  // Peop[0,1), Loc[1,2), Peop[2,3), Loc[4,5), Peop[5,6): A is gone, fragments of it appear.
+  // Relations: A→B (overlapping: skipped), A→C (A not a decoded entity: skipped), D→C (kept).
+  const g = sent(6, [[0, 3, 'Peop'], [1, 2, 'Loc'], [4, 5, 'Loc'], [5, 6, 'Peop']], [[0, 1, 'Live_In'], [0, 2, 'Live_In'], [3, 2, 'Live_In']]);
+  const p = sent(6, [[0, 3, 'Peop'], [4, 5, 'Loc'], [5, 6, 'Peop']], [[0, 1, 'Live_In'], [2, 1, 'Live_In']]);
+  const plain = evaluate([doc('a', g)], [doc('a', p)], { schema: S });
+  // Plain: entities tp 3 (A, C, D), fn 1 (B) → R 3/4; relations tp 2 (A→C, D→C), fn 1 (A→B) → R 2/3.
+  assert.deepEqual(plain.entities.micro, { tp: 3, fp: 0, fn: 1, p: 1, r: 0.75, f1: 6 / 7 });
+  assert.deepEqual(plain.relations.strict.micro, { tp: 2, fp: 0, fn: 1, p: 1, r: 2 / 3, f1: 0.8 });
+  const compat = evaluate([doc('a', g)], [doc('a', p)], { schema: S, paperCompat: true });
+  // paperCompat gold entities: the 5 chunks; pred matches Loc[4,5) and Peop[5,6) → tp 2, fp 1, fn 3.
+  assert.deepEqual(compat.entities.micro, { tp: 2, fp: 1, fn: 3, p: 2 / 3, r: 0.4, f1: 0.5 });
+  // Relations: gold {D→C}; pred {A→C (fp), D→C (tp)} → tp 1, fp 1, fn 0.
+  assert.deepEqual(compat.relations.strict.micro, { tp: 1, fp: 1, fn: 0, p: 0.5, r: 1, f1: 2 / 3 });
+});
+
+test('formatReport: aligned plain-text table in percent with 2 decimals', () => {
+  const r = evaluate([doc('a', s1)], [doc('a', sent(4, [[0, 1, 'Peop']]))], { schema: S });
+  const text = formatReport(r);
+  assert.match(text, /^Sentences: 1$/m);
+  assert.match(text, /^ {2}Peop +1 +0 +0 +100\.00 +100\.00 +100\.00$/m);
+  assert.match(text, /^ {2}micro +1 +0 +1 +100\.00 +50\.00 +66\.67$/m);
+  assert.match(text, /^ {2}macro +50\.00 +50\.00 +50\.00$/m);
+  for (const title of ['Entities', 'Relations (strict)', 'Relations (boundaries)', 'Relations (nyt: ignore entity type)'])
+    assert.ok(text.includes(title), title);
+  // Every row of a block has the same column layout: the F1 column ends at the same width.
+  const rows = text.split('\n').filter((l) => /\d\.\d\d$/.test(l));
+  assert.equal(new Set(rows.map((l) => l.length)).size, 1);
+});

@@ -1,0 +1,58 @@
+/** Finite-difference check of the gradient of the whole joint loss L_ent + L_rel (float64, tiny model). */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { buildBatch, encodeSentence } from '../../src/model/encode.js';
+import { createJointModel } from '../../src/model/index.js';
+import { manualSeed, noGrad, setNumThreads, tensor, tidy } from '../../src/tensor/index.js';
+import { SCHEMA, seededRng, syntheticSentences } from './fixtures.js';
+
+for (const normalization of ['batch', 'sentence'] as const)
+  test(`joint loss gradient matches finite differences (${normalization} normalisation)`, () => {
+    setNumThreads(1); // tiny ops: threads only add overhead
+    manualSeed(5);
+    const train = syntheticSentences(4, 9);
+    const { model, vocab } = createJointModel(
+      train,
+      SCHEMA,
+      { wordDim: 5, charDim: 4, charFilters: 3, lstmHidden: 4, relFilters: 3, mlpHidden: 6, dropout: 0, maxDistance: 6 },
+      { glove: false, rng: seededRng(2), dtype: 'float64' },
+    );
+    model.eval();
+    const batch = buildBatch(train.map((s) => encodeSentence(s, vocab)), vocab.words.size);
+    // epoch −60: p_gold = 1 within float precision, so the candidate pairs never depend on the weights.
+    const lossAt = () => noGrad(() => tidy(() => model.localLoss(batch, { epoch: -60, rng: seededRng(1), normalization }).loss.item()));
+    const params = model.parameters();
+    tidy(() => {
+      const l = model.localLoss(batch, { epoch: -60, rng: seededRng(1), normalization });
+      assert.ok(l.pairs > 0);
+      l.loss.backward();
+    });
+    const pick = seededRng(3);
+    let checked = 0;
+    let worst = 0;
+    for (const [name, p] of params) {
+      const grad = p.grad?.toFloat64Array() ?? new Float64Array(p.numel);
+      const data = p.toFloat64Array();
+      const shape = p.shape;
+      const set = (arr: Float64Array) => noGrad(() => p.copy_(tensor(arr, { shape, dtype: 'float64' })));
+      for (let k = 0; k < 3; k++) {
+        const i = Math.floor(pick.random() * data.length);
+        const eps = 1e-5;
+        const orig = data[i];
+        data[i] = orig + eps;
+        set(data);
+        const up = lossAt();
+        data[i] = orig - eps;
+        set(data);
+        const down = lossAt();
+        data[i] = orig;
+        set(data);
+        const num = (up - down) / (2 * eps);
+        const err = Math.abs(num - grad[i]) / Math.max(1e-3, Math.abs(num) + Math.abs(grad[i]));
+        worst = Math.max(worst, err);
+        assert.ok(err < 1e-4, `${name}[${i}]: analytic ${grad[i]} vs numeric ${num}`);
+        checked++;
+      }
+    }
+    console.log(`gradcheck ${normalization}: ${checked} entries, worst relative error ${worst.toExponential(2)}`);
+  });

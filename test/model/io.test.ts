@@ -1,0 +1,115 @@
+/** Model directory: save → load round trip and validation of corrupt directories. */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { UserError } from '../../src/errors.js';
+import { buildBatch, encodeSentence } from '../../src/model/encode.js';
+import { createJointModel } from '../../src/model/index.js';
+import { loadModelDir, MODEL_FILES, saveModelDir } from '../../src/model/io.js';
+import { manualSeed, randNormal, saveSafetensors, setNumThreads, loadSafetensors } from '../../src/tensor/index.js';
+import { SCHEMA, seededRng, syntheticSentences } from './fixtures.js';
+
+setNumThreads(1);
+const root = mkdtempSync(join(tmpdir(), 'entrel-io-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+manualSeed(3);
+const train = syntheticSentences(12, 4);
+const { model, vocab } = createJointModel(
+  train,
+  SCHEMA,
+  { wordDim: 8, charDim: 6, charFilters: 4, lstmHidden: 8, relFilters: 4, mlpHidden: 8, maxDistance: 8 },
+  { glove: false, rng: seededRng(1) },
+);
+const saved = join(root, 'model');
+saveModelDir(saved, model, SCHEMA, { note: 'test' });
+
+test('save → load gives identical predictions', () => {
+  const batch = buildBatch(train.map((s) => encodeSentence(s, vocab, { gold: false })), vocab.words.size);
+  const before = model.predict(batch);
+  const { model: loaded, schema, meta } = loadModelDir(saved);
+  assert.deepEqual(schema, SCHEMA);
+  assert.deepEqual(meta, { note: 'test' });
+  assert.deepEqual(loaded.predict(batch), before);
+  assert.ok(before.some((p) => p.entities.length > 0));
+  for (const f of [...MODEL_FILES, 'checksum']) assert.ok(existsSync(join(saved, f)));
+  saveModelDir(saved, model, SCHEMA); // replacing an existing directory works
+  assert.deepEqual(loadModelDir(saved).model.predict(batch), before);
+});
+
+/** Copies the saved model, applies `edit`, optionally refreshes the checksums, expects a UserError. */
+function corrupt(name: string, edit: (dir: string) => void, re: RegExp, fixSums = true) {
+  test(`corrupt model directory: ${name}`, () => {
+    const dir = join(root, name.replace(/\W+/g, '_'));
+    saveModelDir(dir, model, SCHEMA);
+    edit(dir);
+    if (fixSums)
+      writeFileSync(
+        join(dir, 'checksum'),
+        MODEL_FILES.filter((f) => existsSync(join(dir, f)))
+          .map((f) => `${createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')}  ${f}\n`)
+          .join(''),
+      );
+    assert.throws(() => loadModelDir(dir), (e: unknown) => {
+      assert.ok(e instanceof UserError, String(e));
+      assert.match(e.message, re);
+      return true;
+    });
+  });
+}
+
+const editJson = (file: string, f: (o: any) => void) => (dir: string) => {
+  const o = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+  f(o);
+  writeFileSync(join(dir, file), JSON.stringify(o));
+};
+
+corrupt('missing directory', (dir) => rmSync(dir, { recursive: true }), /model directory not found/, false);
+corrupt('missing weights', (dir) => unlinkSync(join(dir, 'weights.safetensors')), /weights\.safetensors: missing model file/, false);
+corrupt('missing checksum', (dir) => unlinkSync(join(dir, 'checksum')), /checksum: missing/, false);
+corrupt('modified weights', (dir) => writeFileSync(join(dir, 'weights.safetensors'), Buffer.concat([readFileSync(join(dir, 'weights.safetensors')), Buffer.from('x')])), /weights\.safetensors: checksum mismatch/, false);
+corrupt('modified config', editJson('config.json', (o) => (o.model.dropout = 0.3)), /config\.json: checksum mismatch/, false);
+corrupt('bad version', editJson('config.json', (o) => (o.version = 99)), /config\.json: version: unsupported model format version 99/);
+corrupt('bad config value', editJson('config.json', (o) => (o.model.lstmHidden = -1)), /config\.json: lstmHidden/);
+corrupt('invalid JSON', (dir) => writeFileSync(join(dir, 'schema.json'), '{'), /schema\.json: cannot read/);
+corrupt('vocabulary not matching the schema', editJson('schema.json', (o) => o.entityTypes.reverse()), /vocab\.json: tags\/relation labels do not match/);
+corrupt('vocabulary not matching the weights', editJson('vocab.json', (o) => o.words.push('extra-word')), /weights\.safetensors: weight "word\.weight" has shape/);
+corrupt('extra weight', (dir) => {
+  const p = join(dir, 'weights.safetensors');
+  const { tensors } = loadSafetensors(p);
+  saveSafetensors(p, { ...tensors, 'rel.bogus': randNormal([2]) });
+}, /unexpected weight "rel\.bogus"/);
+corrupt('missing weight', (dir) => {
+  const p = join(dir, 'weights.safetensors');
+  const { tensors } = loadSafetensors(p);
+  delete tensors['tagger.bias'];
+  saveSafetensors(p, tensors);
+}, /missing weight "tagger\.bias"/);
+
+test('predictSentences: input order, empty sentences, extended GloVe vocabulary at inference', async () => {
+  const { predictSentences } = await import('../../src/model/predict.js');
+  const { gloveTable } = await import('../../src/model/glove.js');
+  const { sentence } = await import('./fixtures.js');
+  const sents = [train[3], sentence([], []), train[0], sentence(['Zorro', 'works', 'for', 'Acme', 'Corp'], [])];
+  const batch = buildBatch([train[3], train[0]].map((s) => encodeSentence(s, vocab, { gold: false })), vocab.words.size);
+  const direct = model.predict(batch);
+  const preds = predictSentences(model, sents, { batchSize: 2 });
+  assert.deepEqual(preds[0], direct[0]);
+  assert.deepEqual(preds[2], direct[1]);
+  assert.deepEqual(preds[1], { tags: [], entities: [], relations: [] });
+  // 'zorro' is not a training word: UNK without GloVe, its own (GloVe) vector with it.
+  const plain = predictSentences(model, [sents[3]]);
+  model.glove = gloveTable(8, ['zorro'], new Float32Array(8).fill(3));
+  try {
+    const ext = predictSentences(model, [sents[3]]);
+    assert.equal(ext[0].tags.length, 5);
+    const enc = encodeSentence(sents[3], vocab, { gold: false, glove: model.glove });
+    assert.equal(enc.words[0], vocab.words.size);
+    assert.ok(plain[0].tags.length === 5);
+  } finally {
+    model.glove = undefined;
+  }
+});

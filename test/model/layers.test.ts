@@ -1,0 +1,90 @@
+/** Shapes and padding behaviour of each layer. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { BiLstm } from '../../src/model/layers/bilstm.js';
+import { CharCnn } from '../../src/model/layers/charcnn.js';
+import { Conv1d, MultiWidthCnn } from '../../src/model/layers/conv.js';
+import { Dropout } from '../../src/model/layers/dropout.js';
+import { Embedding } from '../../src/model/layers/embedding.js';
+import { Linear } from '../../src/model/layers/linear.js';
+import { cat, manualSeed, randNormal, tensor, zeros, type Tensor } from '../../src/tensor/index.js';
+
+const close = (a: Tensor, b: Tensor, tol = 1e-5) => {
+  const x = a.toFloat64Array();
+  const y = b.toFloat64Array();
+  assert.equal(x.length, y.length);
+  for (let i = 0; i < x.length; i++) assert.ok(Math.abs(x[i] - y[i]) <= tol, `index ${i}: ${x[i]} vs ${y[i]}`);
+};
+
+test('Linear: [N, in] → [N, out], init bounds U(±1/√in)', () => {
+  manualSeed(1);
+  const l = new Linear(16, 5);
+  assert.deepEqual(l.forward(randNormal([3, 16])).shape, [3, 5]);
+  assert.deepEqual(l.forward(randNormal([2, 4, 16])).shape, [2, 4, 5]);
+  const w = l.weight.toFloat64Array();
+  assert.ok(w.every((v) => Math.abs(v) <= 0.25));
+  assert.deepEqual([...l.namedParameters().keys()], ['weight', 'bias']);
+});
+
+test('Embedding: ids → vectors, PAD row zero, extra rows extend the table', () => {
+  manualSeed(1);
+  const e = new Embedding(10, 4);
+  const ids = tensor(Int32Array.of(0, 3, 10), { dtype: 'int64' });
+  const extra = tensor(Float32Array.of(1, 2, 3, 4), { shape: [1, 4] });
+  const y = e.forward(ids, extra);
+  assert.deepEqual(y.shape, [3, 4]);
+  const v = y.toFloat64Array();
+  assert.deepEqual([...v.slice(0, 4)], [0, 0, 0, 0]);
+  assert.deepEqual([...v.slice(8)], [1, 2, 3, 4]);
+});
+
+test('Conv1d is wide: L → L + K − 1', () => {
+  const c = new Conv1d(6, 3, 3);
+  assert.deepEqual(c.forward(randNormal([2, 6, 5])).shape, [2, 3, 7]);
+});
+
+test('MultiWidthCnn: pooling ignores padding (batched = one sequence alone), empty = ReLU(bias)', () => {
+  manualSeed(2);
+  const cnn = new MultiWidthCnn(4, [2, 3], 5);
+  const a = randNormal([1, 2, 4]); // 2 real rows
+  const b = randNormal([1, 5, 4]); // 5 real rows
+  const padded = cat([cat([a, zeros([1, 3, 4])], 1), b, zeros([1, 5, 4])], 0); // [3, 5, 4], third empty
+  const y = cnn.forward(padded, Int32Array.of(2, 5, 0));
+  assert.deepEqual(y.shape, [3, 10]);
+  close(y.narrow(0, 0, 1), cnn.forward(a, Int32Array.of(2)));
+  close(y.narrow(0, 1, 1), cnn.forward(b, Int32Array.of(5)));
+  const bias = cat(cnn.convs.map((c) => c.bias.relu()), 0).unsqueeze(0);
+  close(y.narrow(0, 2, 1), bias);
+});
+
+test('CharCnn: [N·W] chars → [N, widths × filters]', () => {
+  manualSeed(3);
+  const c = new CharCnn(20, 8, [2, 3], 25, 0.5);
+  c.eval();
+  const chars = Int32Array.of(2, 3, 4, 0, 5, 0, 0, 0);
+  const y = c.forward(chars, Int32Array.of(3, 1), 4);
+  assert.deepEqual(y.shape, [2, 50]);
+  close(y.narrow(0, 1, 1), c.forward(Int32Array.of(5), Int32Array.of(1), 1));
+});
+
+test('BiLstm: [B, T, in] → [B, T, 2H]; padding is zero and does not change the real outputs', () => {
+  manualSeed(4);
+  const l = new BiLstm(6, 5);
+  const x = randNormal([2, 4, 6]);
+  const y = l.forward(x, Int32Array.of(4, 2));
+  assert.deepEqual(y.shape, [2, 4, 10]);
+  close(y.narrow(0, 1, 1).narrow(1, 2, 2), zeros([1, 2, 10]));
+  const alone = l.forward(x.narrow(0, 1, 1).narrow(1, 0, 2), Int32Array.of(2));
+  close(y.narrow(0, 1, 1).narrow(1, 0, 2), alone);
+  assert.equal(l.namedParameters().size, 8);
+});
+
+test('Dropout: identity in eval mode, zeroes in train mode', () => {
+  const d = new Dropout(0.5);
+  const x = randNormal([1000]);
+  d.eval();
+  close(d.forward(x), x, 0);
+  d.train();
+  const z = d.forward(x).toFloat64Array().filter((v) => v === 0).length;
+  assert.ok(z > 350 && z < 650, `${z} zeros`);
+});

@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { describe, it } from 'node:test';
+import { UserError } from '../../src/errors.js';
+import { startServer } from '../../src/server/index.js';
+import { FakeExtractor } from './fake-extractor.js';
+import { fakeServer, post } from './helpers.js';
+
+const postJson = (url: string, body: unknown) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+describe('reliability', () => {
+  it('binds to 127.0.0.1 unless told otherwise', async () => {
+    const { app, url } = await startServer(new FakeExtractor(), { port: 0 });
+    try {
+      const addr = app.server.address() as net.AddressInfo;
+      assert.equal(addr.address, '127.0.0.1');
+      assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.equal((await fetch(`${url}/health`)).status, 200);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('answers 503 with Retry-After under a flood, serves the rest, and recovers', async () => {
+    const fake = new FakeExtractor();
+    fake.delayMs = 50;
+    const { app, url } = await startServer(fake, { port: 0, maxQueuedTexts: 2, batchWindowMs: 1 });
+    try {
+      const responses = await Promise.all(Array.from({ length: 30 }, (_, i) => postJson(`${url}/v1/extract`, { text: `Ann ${i}` })));
+      const statuses = responses.map((r) => r.status);
+      assert.ok(statuses.includes(503), 'some requests were refused');
+      assert.ok(statuses.includes(200), 'some requests were served');
+      assert.deepEqual([...new Set(statuses)].sort(), [200, 503]);
+      const refused = responses.find((r) => r.status === 503) as Response;
+      assert.equal(refused.headers.get('retry-after'), '1');
+      assert.equal((await refused.json()).error.code, 'overloaded');
+      await Promise.all(responses.filter((r) => !r.bodyUsed).map((r) => r.body?.cancel()));
+      assert.equal((await postJson(`${url}/v1/extract`, { text: 'Ann' })).status, 200, 'serves again after the flood');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('answers 500 JSON when the extractor throws, and keeps serving', async () => {
+    const { app, fake } = fakeServer();
+    fake.failWhen = (texts) => (texts.some((t) => t.includes('crash')) ? new Error('native tensor failure at 0xdeadbeef') : undefined);
+    try {
+      const res = await post(app, '/v1/extract', { text: 'please crash' });
+      assert.equal(res.status, 500);
+      assert.deepEqual(res.json(), { error: { code: 'internal_error', message: 'internal server error; see the server log' } });
+      assert.equal((await post(app, '/v1/extract', { text: 'fine' })).status, 200);
+      assert.equal((await app.inject({ url: '/health' })).statusCode, 200);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('answers 400 with the message when the extractor rejects the input as a user error', async () => {
+    const { app, fake } = fakeServer();
+    fake.failWhen = () => new UserError('text is not valid UTF-16');
+    try {
+      const res = await post(app, '/v1/extract', { text: 'x' });
+      assert.equal(res.status, 400);
+      assert.deepEqual(res.json().error, { code: 'invalid_input', message: 'text is not valid UTF-16' });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('closes a client that trickles its headers', async () => {
+    const { app, url } = await startServer(new FakeExtractor(), { port: 0, requestTimeout: 400 });
+    try {
+      const { port } = new URL(url);
+      const socket = net.connect(Number(port), '127.0.0.1');
+      let received = '';
+      socket.on('data', (d) => (received += d));
+      const started = Date.now();
+      const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+      const request = 'POST /v1/extract HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Slow: ' + 'a'.repeat(200);
+      let i = 0;
+      const trickle = setInterval(() => {
+        if (!socket.destroyed && i < request.length) socket.write(request[i++]);
+      }, 50);
+      await closed;
+      clearInterval(trickle);
+      const elapsed = Date.now() - started;
+      assert.ok(elapsed < 3000, `closed after ${elapsed} ms`);
+      assert.ok(i < request.length, 'closed before the client finished');
+      assert.match(received, /^HTTP\/1\.1 408/);
+      assert.equal((await fetch(`${url}/health`)).status, 200, 'other clients are still served');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('closes a client that sends headers and then trickles the body', async () => {
+    const { app, url } = await startServer(new FakeExtractor(), { port: 0, requestTimeout: 400 });
+    try {
+      const socket = net.connect(Number(new URL(url).port), '127.0.0.1');
+      const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+      socket.on('error', () => {});
+      socket.write('POST /v1/extract HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"text":"');
+      const trickle = setInterval(() => !socket.destroyed && socket.write('a'), 50);
+      const started = Date.now();
+      await closed;
+      clearInterval(trickle);
+      assert.ok(Date.now() - started < 3000, `closed after ${Date.now() - started} ms`);
+    } finally {
+      await app.close();
+    }
+  });
+});

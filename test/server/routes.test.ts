@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { fakeExtract } from './fake-extractor.js';
+import { fakeServer, post } from './helpers.js';
+
+describe('routes', () => {
+  const { app, fake } = fakeServer();
+  after(() => app.close());
+  const text = 'John Smith works for Acme Corp in Boston.';
+
+  it('GET /health answers ok', async () => {
+    const res = await app.inject({ url: '/health' });
+    assert.equal(res.statusCode, 200);
+    assert.deepEqual(res.json(), { status: 'ok' });
+  });
+
+  it('GET /v1/model answers the model info', async () => {
+    const res = await app.inject({ url: '/v1/model' });
+    assert.equal(res.statusCode, 200);
+    assert.deepEqual(res.json(), fake.info());
+  });
+
+  it('POST /v1/extract with text answers one document', async () => {
+    const res = await post(app, '/v1/extract', { text });
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.json(), { documents: [fakeExtract(text)] });
+    assert.equal(res.json().documents[0].entities.length, 3);
+  });
+
+  it('POST /v1/extract with texts answers one document per text, in order', async () => {
+    const texts = ['Mary lives in Paris.', '', 'no entities here', text];
+    const res = await post(app, '/v1/extract', { texts });
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.json().documents, texts.map((t) => fakeExtract(t)));
+  });
+
+  it('passes the extraction options to the extractor', async () => {
+    const options = { relationThreshold: 0.3, maxPairDistance: 3, allowedTriples: [['Peop', 'Work_For', 'Org']] };
+    const res = await post(app, '/v1/extract', { text, ...options });
+    assert.equal(res.status, 200);
+    assert.deepEqual(fake.calls.at(-1)?.options, options);
+    assert.deepEqual(res.json().documents[0].relations.map((r: { type: string }) => r.type), ['Work_For']);
+  });
+
+  it('GET /openapi.json describes every route from the route schemas', async () => {
+    const res = await app.inject({ url: '/openapi.json' });
+    assert.equal(res.statusCode, 200);
+    const spec = res.json();
+    assert.match(spec.openapi, /^3\./);
+    assert.deepEqual(Object.keys(spec.paths).sort(), ['/health', '/v1/extract', '/v1/model', '/v1/render']);
+    const extract = spec.paths['/v1/extract'].post;
+    assert.ok(extract.requestBody.content['application/json'].schema.properties.texts);
+    for (const code of ['200', '400', '413', '415', '500', '503']) assert.ok(extract.responses[code], code);
+    assert.ok(spec.components.schemas.Document.properties.entities);
+    assert.ok(spec.components.schemas.Error);
+  });
+
+  it('GET / serves the web page with a restrictive CSP', async () => {
+    const res = await app.inject({ url: '/' });
+    assert.equal(res.statusCode, 200);
+    assert.match(String(res.headers['content-type']), /^text\/html/);
+    assert.match(String(res.headers['content-security-policy']), /default-src 'none'/);
+    assert.match(res.body, /<textarea id="text"/);
+    assert.doesNotMatch(res.body, /(src|href)="https?:/, 'no external resources');
+  });
+
+  it('POST /v1/render draws documents as an HTML fragment', async () => {
+    const res = await post(app, '/v1/render', { documents: [fakeExtract(text)], width: 60 });
+    assert.equal(res.status, 200);
+    assert.match(String(res.headers['content-type']), /^text\/html/);
+    assert.match(res.body, /<svg class="entrel-doc"/);
+    assert.match(res.body, /data-type="Work_For"/);
+  });
+
+  it('answers unknown routes with a JSON 404', async () => {
+    for (const [method, url] of [['GET', '/nope'], ['DELETE', '/v1/extract'], ['GET', '/v1/extract']] as const) {
+      const res = await app.inject({ method, url });
+      assert.equal(res.statusCode, 404, `${method} ${url}`);
+      assert.equal(res.json().error.code, 'not_found');
+    }
+  });
+
+  it('sets nosniff on every response', async () => {
+    for (const url of ['/health', '/', '/nope']) {
+      assert.equal((await app.inject({ url })).headers['x-content-type-options'], 'nosniff');
+    }
+  });
+});

@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { fakeServer, post } from './helpers.js';
+
+/** Every rejection is JSON `{error: {code, message}}` with the expected status and code. */
+function assertError(res: Awaited<ReturnType<typeof post>>, status: number, code: string, message?: RegExp) {
+  assert.equal(res.status, status, res.body);
+  assert.match(String(res.headers['content-type']), /^application\/json/);
+  const { error } = res.json();
+  assert.equal(error.code, code);
+  assert.equal(typeof error.message, 'string');
+  if (message) assert.match(error.message, message);
+}
+
+describe('request validation', () => {
+  const { app, fake } = fakeServer({ bodyLimit: 10_000, maxTextLength: 1000, maxTexts: 4 });
+  after(() => app.close());
+
+  it('rejects invalid JSON with 400', async () => {
+    assertError(await post(app, '/v1/extract', '{"text": "a"'), 400, 'invalid_json', /not valid JSON/);
+    assertError(await post(app, '/v1/extract', ''), 400, 'invalid_json', /empty/);
+  });
+
+  it('rejects other content types with 415', async () => {
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml']) {
+      assertError(await post(app, '/v1/extract', 'text=hello', type), 415, 'unsupported_media_type', /application\/json/);
+    }
+  });
+
+  it('rejects bodies that do not match the schema with 400', async () => {
+    const cases: [unknown, RegExp][] = [
+      [{}, /exactly one of "text"/],
+      [{ text: 'a', texts: ['b'] }, /exactly one of "text"/],
+      [{ text: 42 }, /text must be string/],
+      [{ texts: 'abc' }, /texts must be array/],
+      [{ texts: ['a', 1] }, /texts\/1 must be string/],
+      [{ text: 'a', relation_threshold: 0.5 }, /additional properties/],
+      [{ text: 'a', relationThreshold: 1.5 }, /relationThreshold must be <= 1/],
+      [{ text: 'a', relationThreshold: '0.5' }, /relationThreshold must be number/],
+      [{ text: 'a', maxPairDistance: 0 }, /maxPairDistance must be >= 1/],
+      [{ text: 'a', maxPairDistance: 2.5 }, /maxPairDistance must be integer/],
+      [{ text: 'a', allowedTriples: [['Peop', 'Work_For']] }, /allowedTriples\/0 must NOT have fewer than 3 items/],
+      [[{ text: 'a' }], /body must be object/],
+      ['"just a string"', /body must be object/],
+      ['null', /body must be object/],
+    ];
+    for (const [body, message] of cases) assertError(await post(app, '/v1/extract', body), 400, 'invalid_request', message);
+    assertError(await post(app, '/v1/render', { documents: [{ text: 'x' }] }), 400, 'invalid_request', /must have required property/);
+  });
+
+  it('answers 413 for a body over the limit, with the limit in the message', async () => {
+    assertError(await post(app, '/v1/extract', { text: 'a'.repeat(20_000) }), 413, 'body_too_large', /10000 bytes/);
+  });
+
+  it('answers 413 for a text over the length limit, naming the text', async () => {
+    assertError(await post(app, '/v1/extract', { text: 'a'.repeat(1001) }), 413, 'text_too_long', /^text has 1001 characters; the limit is 1000$/);
+    assertError(await post(app, '/v1/extract', { texts: ['ok', 'b'.repeat(1001)] }), 413, 'text_too_long', /^texts\[1\]/);
+    assert.equal((await post(app, '/v1/extract', { text: 'a'.repeat(1000) })).status, 200, 'exactly at the limit is fine');
+  });
+
+  it('answers 400 for a batch over the size limit', async () => {
+    assertError(await post(app, '/v1/extract', { texts: ['a', 'b', 'c', 'd', 'e'] }), 400, 'batch_too_large', /5 texts .* limit is 4/);
+    assert.equal((await post(app, '/v1/extract', { texts: ['a', 'b', 'c', 'd'] })).status, 200);
+  });
+
+  it('accepts empty texts, an empty batch, control characters and no punctuation', async () => {
+    for (const body of [{ text: '' }, { texts: [] }, { text: 'a\u0000b\u0007c\td' }, { text: 'John met Mary in Paris and then Bob' }]) {
+      const res = await post(app, '/v1/extract', body);
+      assert.equal(res.status, 200, JSON.stringify(body));
+    }
+  });
+
+  it('never calls the model for a rejected request', async () => {
+    const before = fake.calls.length;
+    await post(app, '/v1/extract', { texts: ['a', 'b', 'c', 'd', 'e'] });
+    await post(app, '/v1/extract', { text: 'a'.repeat(1001) });
+    assert.equal(fake.calls.length, before);
+  });
+});

@@ -1,0 +1,108 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { textToDocument } from '../../src/text/document.js';
+import { splitSentences, tokenizedSentences } from '../../src/text/sentences.js';
+import { tokenize } from '../../src/text/tokenize.js';
+
+const sentences = (text: string, opts = {}) => splitSentences(text, opts).map((s) => text.slice(s.start, s.end));
+
+test('ICU sentences with abbreviation fixes', () => {
+  const text =
+    'Mr. Smith met Dr. Jones of Acme Inc. yesterday. The U.S. Army said so on Dec. 13, 1990. ' +
+    'J. R. R. Tolkien wrote it. He works in the U.S. The company grew. "Really?" she asked. Yes!';
+  assert.deepEqual(sentences(text), [
+    'Mr. Smith met Dr. Jones of Acme Inc. yesterday.',
+    'The U.S. Army said so on Dec. 13, 1990.',
+    'J. R. R. Tolkien wrote it.',
+    'He works in the U.S.',
+    'The company grew.',
+    '"Really?" she asked.',
+    'Yes!',
+  ]);
+});
+
+test('newline modes: paragraph (default), line, none', () => {
+  const text = 'A wrapped\nsentence here. Title without stop\n\n  Next paragraph\n\u2029Last';
+  assert.deepEqual(sentences(text), ['A wrapped\nsentence here.', 'Title without stop', 'Next paragraph', 'Last']);
+  assert.deepEqual(sentences(text, { newlines: 'line' }), ['A wrapped', 'sentence here.', 'Title without stop', 'Next paragraph', 'Last']);
+  assert.deepEqual(sentences(text, { newlines: 'none' }), ['A wrapped\nsentence here.', 'Title without stop\n\n  Next paragraph\n\u2029Last']);
+  // A title abbreviation does not glue sentences across a hard boundary.
+  assert.deepEqual(sentences('Ask Mr.\n\nSmith'), ['Ask Mr.', 'Smith']);
+});
+
+test('long sentences are cut into chunks of at most maxTokens tokens', () => {
+  const text = Array.from({ length: 25 }, (_, i) => `w${i}`).join(' ');
+  const s = tokenizedSentences(text, { maxTokens: 10 });
+  assert.deepEqual(s.map((x) => x.tokens.length), [10, 10, 5]);
+  assert.equal(text.slice(s[1].start, s[1].end), 'w10 w11 w12 w13 w14 w15 w16 w17 w18 w19');
+  assert.throws(() => splitSentences(text, { maxTokens: 0 }), RangeError);
+});
+
+test('empty and whitespace-only text give no sentences', () => {
+  assert.deepEqual(splitSentences(''), []);
+  assert.deepEqual(splitSentences(' \n\n\t\u0000 '), []);
+});
+
+test('textToDocument: tokens point into the original text, no annotation', () => {
+  const text = "Booth wasn't a co-founder of Acme Inc. in Boston.\n\nHe left.";
+  const doc = textToDocument('d1', text);
+  assert.equal(doc.id, 'd1');
+  assert.equal(doc.text, text);
+  assert.equal(doc.sentences.length, 2);
+  for (const s of doc.sentences) {
+    assert.deepEqual([s.entities, s.relations], [[], []]);
+    for (const t of s.tokens) assert.equal(text.slice(t.start, t.end), t.text);
+  }
+  assert.deepEqual(doc.sentences[1].tokens.map((t) => t.text), ['He', 'left', '.']);
+});
+
+const piece = fc.oneof(
+  fc.string({ unit: 'grapheme', maxLength: 5 }),
+  fc.constantFrom('. ', '? ', '! ', '\n', '\n\n', 'Mr. ', 'U.S. ', 'The ', 'Dec. ', '12 ', '"', '👍🏽', '日本。', '\u0000', ' '),
+);
+
+test('property: sentences are ordered, disjoint, bounded and together hold exactly the tokens of the text', () => {
+  fc.assert(
+    fc.property(
+      fc.array(piece, { maxLength: 30 }).map((a) => a.join('')),
+      fc.constantFrom('line', 'paragraph', 'none') as fc.Arbitrary<'line' | 'paragraph' | 'none'>,
+      fc.integer({ min: 1, max: 8 }),
+      (text, newlines, maxTokens) => {
+        const s = tokenizedSentences(text, { newlines, maxTokens });
+        let last = 0;
+        for (const x of s) {
+          assert.ok(x.start >= last && x.end > x.start);
+          assert.ok(x.tokens.length >= 1 && x.tokens.length <= maxTokens);
+          assert.equal(x.tokens[0].start, x.start);
+          assert.equal(x.tokens[x.tokens.length - 1].end, x.end);
+          last = x.end;
+        }
+        assert.deepEqual(s.flatMap((x) => x.tokens), tokenize(text));
+      },
+    ),
+    { numRuns: 1000 },
+  );
+});
+
+test('1 MB of text without punctuation: under 2 s, sentences bounded by maxTokens', () => {
+  const vocab = ['alpha', 'beta', 'gamma', 'délta', 'epsilon', 'zeta', 'eta', 'theta'];
+  const parts: string[] = [];
+  let n = 0;
+  for (let i = 0; n < 1 << 20; i++) {
+    const w = vocab[(i * 7919) % vocab.length];
+    parts.push(w);
+    n += w.length + 1;
+  }
+  const text = parts.join(' ');
+  const t0 = performance.now();
+  const s = tokenizedSentences(text);
+  const ms = performance.now() - t0;
+  assert.ok(ms < 2000, `took ${ms.toFixed(0)} ms`);
+  assert.equal(s.reduce((a, x) => a + x.tokens.length, 0), parts.length);
+  assert.ok(s.every((x) => x.tokens.length <= 100));
+  // Same text as one unbroken run of letters and hyphens: still linear.
+  const t1 = performance.now();
+  assert.ok(tokenizedSentences(text.replace(/ /g, '-x')).length >= 1);
+  assert.ok(performance.now() - t1 < 2000);
+});

@@ -1,0 +1,80 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { tokenize } from '../../src/text/tokenize.js';
+
+const words = (text: string, opts = {}) => tokenize(text, 0, text.length, opts).map((t) => t.text);
+
+test('PTB-like conventions on CoNLL04-like sentences', () => {
+  assert.deepEqual(words('PERUGIA, Italy (AP) _ Mr. Smith, the co-founder of Acme Inc., said it.'), [
+    'PERUGIA', ',', 'Italy', '(', 'AP', ')', '_', 'Mr.', 'Smith', ',', 'the', 'co-founder', 'of', 'Acme', 'Inc.', ',', 'said', 'it', '.',
+  ]);
+  assert.deepEqual(words("John's wife doesn't know; they're in the U.S. since Dec. 13."), [
+    'John', "'s", 'wife', 'does', "n't", 'know', ';', 'they', "'re", 'in', 'the', 'U.S.', 'since', 'Dec.', '13', '.',
+  ]);
+  assert.deepEqual(words('He paid $150,000 (3.5%) at 12:30 p.m. -- a 50-mile-wide deal... "No," O\'Brien said.'), [
+    'He', 'paid', '$', '150,000', '(', '3.5', '%', ')', 'at', '12:30', 'p.m.', '--', 'a', '50-mile-wide', 'deal', '...', '"', 'No', ',', '"', "O'Brien", 'said', '.',
+  ]);
+  assert.deepEqual(words("I can't and won't."), ['I', 'ca', "n't", 'and', 'wo', "n't", '.']);
+  assert.deepEqual(words('Pre-tokenised input: John \'s car , do n\'t'), ['Pre-tokenised', 'input', ':', 'John', "'s", 'car', ',', 'do', "n't"]);
+});
+
+test('URLs and e-mail addresses stay whole; trailing punctuation is split off', () => {
+  assert.deepEqual(words('See https://example.com/a?b=1&c=2, or www.acme.org. Mail j.doe+x@mail.co.uk!'), [
+    'See', 'https://example.com/a?b=1&c=2', ',', 'or', 'www.acme.org', '.', 'Mail', 'j.doe+x@mail.co.uk', '!',
+  ]);
+});
+
+test('conll04 style: "don \'t" and "$3.2" as in the corpus', () => {
+  assert.deepEqual(words("Booth wasn't paid $3.2 million.", { style: 'conll04' }), ['Booth', 'wasn', "'t", 'paid', '$3.2', 'million', '.']);
+});
+
+test('graphemes stay whole: emoji sequences, flags, keycaps, combining marks; CJK one char each', () => {
+  assert.deepEqual(words('Hi 👨‍👩‍👧!👍🏽 🇫🇷🇩🇪 1️⃣ e\u0301te\u0301 ?\u0301 日本語'), [
+    'Hi', '👨‍👩‍👧', '!', '👍🏽', '🇫🇷', '🇩🇪', '1️⃣', 'e\u0301te\u0301', '?\u0301', '日', '本', '語',
+  ]);
+});
+
+test('control characters are whitespace; offsets index the whole text within [start, end)', () => {
+  const text = 'xx\u0000Acme\u0007Inc\u001f. yy';
+  const toks = tokenize(text, 2, 14);
+  assert.deepEqual(toks.map((t) => t.text), ['Acme', 'Inc', '.']);
+  for (const t of toks) assert.equal(text.slice(t.start, t.end), t.text);
+  assert.equal(toks[0].start, 3);
+  assert.deepEqual(tokenize(''), []);
+  assert.deepEqual(tokenize(' \t\n\u0085\u00a0'), []);
+});
+
+const WS = /[\s\p{Cc}]/u;
+const graphemeStarts = (s: string) => new Set([...new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(s)].map((g) => g.index));
+// Pieces that stress the scanner: emoji with ZWJ/modifiers, flags, combining marks, CJK, controls, URLs.
+const piece = fc.oneof(
+  fc.string({ unit: 'grapheme', maxLength: 6 }),
+  fc.string({ unit: 'binary', maxLength: 4 }),
+  fc.constantFrom(
+    '👨‍👩‍👧', '👍🏽', '🇫🇷', '🇩', '1️⃣', '\u0301', 'e\u0301', '\u200d', '日本語', 'ﾊﾞ', '\u0000', '\t', '\r\n', '\u2028',
+    ' ', ' ', "n't", "'s", 'U.S.', 'Mr.', '3.5', '150,000', 'co-op', '...', 'http://x.y/z.', 'a@b.cd', '$', '"', '\ud800',
+  ),
+);
+
+test('property: offsets slice back, tokens ordered, disjoint, covering all non-whitespace, whole graphemes', () => {
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 12 }).map((a) => a.join('')), (text) => {
+      const toks = tokenize(text);
+      const covered = new Uint8Array(text.length);
+      let last = 0;
+      for (const t of toks) {
+        assert.equal(text.slice(t.start, t.end), t.text);
+        assert.ok(t.start >= last && t.end > t.start, 'ordered, disjoint, non-empty');
+        assert.ok(!WS.test(t.text), 'no whitespace inside a token');
+        covered.fill(1, t.start, t.end);
+        last = t.end;
+      }
+      for (let i = 0; i < text.length; i++) if (!covered[i]) assert.ok(WS.test(text[i]), `uncovered ${JSON.stringify(text[i])} at ${i}`);
+      const starts = graphemeStarts(text);
+      for (let k = 1; k < toks.length; k++)
+        if (toks[k].start === toks[k - 1].end) assert.ok(starts.has(toks[k].start), `junction inside a grapheme at ${toks[k].start}`);
+    }),
+    { numRuns: 2000 },
+  );
+});

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { loadConfig, parseConfig } from '../../src/train/config.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'entrel-config-'));
+function file(obj: unknown, name = 'c.json'): string {
+  const p = join(dir, name);
+  writeFileSync(p, typeof obj === 'string' ? obj : JSON.stringify(obj));
+  return p;
+}
+const minimal = { data: { train: 'train.json', dev: 'dev.json' } };
+const message = (f: () => unknown): string => {
+  try {
+    f();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  assert.fail('expected an error');
+};
+
+test('defaults are the paper settings', () => {
+  const c = parseConfig(minimal, 'x.json');
+  assert.deepEqual(c.model, {
+    wordDim: 100, charDim: 50, charWidths: [2, 3], charFilters: 25, lstmHidden: 64, relWidths: [2, 3], relFilters: 25,
+    mlpHidden: 128, dropout: 0.5, maxDistance: 200, fixRightContext: true, tagScheme: 'BILOU',
+  });
+  assert.equal(c.optimizer, 'adadelta');
+  assert.deepEqual(c.adadelta, { lr: 1, rho: 0.9, eps: 1e-6 });
+  assert.equal(c.batchSize, 100);
+  assert.equal(c.clip, 1);
+  assert.equal(c.scheduleK, 1);
+  assert.equal(c.glove, true);
+  assert.deepEqual(c.mrt, { delta: 'E+R', gamma: true, alpha: 1, mu: 1, K: 2, sampleRelations: true, paperCompat: false });
+});
+
+test('paths in the file are relative to the file, --set paths to the cwd', () => {
+  const c = loadConfig(file(minimal), ['data.dev=other/dev.json']);
+  assert.equal(c.data.train, join(dir, 'train.json'));
+  assert.equal(c.data.dev, resolve('other/dev.json'));
+});
+
+test('--set: dotted keys, JSON values, MRT shortcuts', () => {
+  const c = loadConfig(file(minimal), [
+    'epochs=7', 'seed=3', 'optimizer=adam', 'batchSize=32', 'adam.lr=0.002', 'model.charWidths=[3]',
+    'model.fixRightContext=false', 'delta=E', 'gamma=false', 'alpha=1e-4', 'mu=0.5', 'K=3', 'sampleRelations=false',
+  ]);
+  assert.equal(c.epochs, 7);
+  assert.equal(c.seed, 3);
+  assert.equal(c.optimizer, 'adam');
+  assert.equal(c.batchSize, 32);
+  assert.equal(c.adam.lr, 0.002);
+  assert.deepEqual(c.model.charWidths, [3]);
+  assert.equal(c.model.fixRightContext, false);
+  assert.deepEqual(c.mrt, { delta: 'E', gamma: false, alpha: 1e-4, mu: 0.5, K: 3, sampleRelations: false, paperCompat: false });
+});
+
+test('errors are one line naming the file and the field', () => {
+  const f = file(minimal);
+  assert.equal(message(() => loadConfig(f, ['batchSize=abc'])), `${f}: batchSize: expected a positive integer, got "abc" (from --set)`);
+  assert.equal(message(() => loadConfig(f, ['epochs=0'])), `${f}: epochs: expected a positive integer, got 0 (from --set)`);
+  assert.equal(message(() => loadConfig(f, ['optimizer=sgd'])), `${f}: optimizer: expected "adadelta" or "adam", got "sgd" (from --set)`);
+  assert.equal(message(() => loadConfig(f, ['delta=X'])), `${f}: mrt.delta: expected "E", "R" or "E+R", got "X" (from --set)`);
+  const bad = file({ ...minimal, model: { dropout: 1.5 } }, 'bad.json');
+  assert.equal(message(() => loadConfig(bad)), `${bad}: model.dropout: expected a number in [0, 1), got 1.5`);
+  const noDev = file({ data: { train: 'a' } }, 'nodev.json');
+  assert.equal(message(() => loadConfig(noDev)), `${noDev}: data.dev: missing (required)`);
+  const broken = file('{"data": ', 'broken.json');
+  assert.match(message(() => loadConfig(broken)), new RegExp(`^${broken}: invalid JSON`));
+  assert.match(message(() => loadConfig(join(dir, 'none.json'))), /none\.json: cannot read config: no such file$/);
+  assert.match(message(() => loadConfig(f, ['novalue'])), /--set expects key=value/);
+  assert.match(message(() => loadConfig(f, ['__proto__.polluted=1'])), /not a key/);
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  for (const m of [message(() => loadConfig(f, ['batchSize=abc'])), message(() => loadConfig(broken))]) assert.ok(!m.includes('\n'));
+});
+
+test('unknown keys are rejected with a suggestion', () => {
+  const f = file(minimal);
+  assert.equal(message(() => loadConfig(f, ['bachSize=3'])), `${f}: bachSize: unknown key (did you mean "batchSize"?)`);
+  assert.equal(message(() => loadConfig(f, ['model.lstmHiden=3'])), `${f}: model.lstmHiden: unknown key (did you mean "lstmHidden"?)`);
+  assert.match(message(() => loadConfig(f, ['zzzzzzzzzz=1'])), /zzzzzzzzzz: unknown key \(known keys: data, model,/);
+});

@@ -1,0 +1,74 @@
+/**
+ * Resume after a kill reproduces the uninterrupted run exactly (same weights bit for bit, same dev
+ * scores), whether the kill came right after a checkpoint or in the middle of an epoch.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { runTraining } from '../../src/train/loop.js';
+import { ToyTask, toyConfig } from './toy-task.js';
+
+const root = mkdtempSync(join(tmpdir(), 'entrel-resume-'));
+const epochLines = (dir: string) =>
+  readFileSync(join(dir, 'train.log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((r) => r.type === 'epoch');
+
+let refs = 0;
+async function reference() {
+  const task = new ToyTask();
+  const res = await runTraining(task, toyConfig(), join(root, `ref${refs++}`), 'nn', { quiet: true });
+  return { res, sum: task.checksum() };
+}
+
+test('resume after a kill between epochs equals the uninterrupted run', async () => {
+  const ref = await reference();
+  const out = join(root, 'killed-after');
+  const first = new ToyTask();
+  await assert.rejects(
+    runTraining(first, toyConfig(), out, 'nn', { quiet: true, onEpoch: (r) => { if (r.epoch === 2) throw new Error('kill'); } }),
+    /kill/,
+  );
+  const second = new ToyTask();
+  const res = await runTraining(second, toyConfig(), out, 'nn', { quiet: true, resume: true });
+  assert.equal(second.checksum(), ref.sum);
+  assert.equal(res.bestScore, ref.res.bestScore);
+  assert.deepEqual(res.history.map((r) => [r.loss, r.dev]), ref.res.history.map((r) => [r.loss, r.dev]));
+  assert.deepEqual(epochLines(out).map((r) => r.epoch), [1, 2, 3, 4, 5]);
+});
+
+test('resume after a crash in the middle of an epoch equals the uninterrupted run', async () => {
+  const ref = await reference();
+  const out = join(root, 'killed-mid');
+  const first = new ToyTask();
+  first.failAt = { epoch: 3, batch: 2 };
+  await assert.rejects(runTraining(first, toyConfig(), out, 'nn', { quiet: true }), /simulated crash/);
+  const second = new ToyTask();
+  await runTraining(second, toyConfig(), out, 'nn', { quiet: true, resume: true });
+  assert.equal(second.checksum(), ref.sum);
+  assert.deepEqual(epochLines(out).map((r) => r.dev), ref.res.history.map((r) => r.dev));
+});
+
+test('a finished run resumes to the same result; a second run into the same directory is refused', async () => {
+  const out = join(root, 'finished');
+  const a = await runTraining(new ToyTask(), toyConfig(), out, 'nn', { quiet: true });
+  const again = new ToyTask();
+  const b = await runTraining(again, toyConfig(), out, 'nn', { quiet: true, resume: true });
+  assert.equal(b.epochs, a.epochs);
+  assert.equal(again.saves, 0);
+  await assert.rejects(runTraining(new ToyTask(), toyConfig(), out, 'nn', { quiet: true }), /already holds a training run/);
+});
+
+test('resuming with a different config is refused', async () => {
+  const out = join(root, 'changed');
+  await runTraining(new ToyTask(), toyConfig({ epochs: 1 }), out, 'nn', { quiet: true });
+  await assert.rejects(runTraining(new ToyTask(), toyConfig({ epochs: 2, seed: 8 }), out, 'nn', { quiet: true, resume: true }), /cannot resume with a different "seed"/);
+  const r = await runTraining(new ToyTask(), toyConfig({ epochs: 2 }), out, 'nn', { quiet: true, resume: true });
+  assert.equal(r.epochs, 2);
+});
+
+test('early stopping after `patience` epochs without improvement', async () => {
+  const res = await runTraining(new ToyTask(), toyConfig({ epochs: 50, patience: 2 }), join(root, 'patience'), 'nn', { quiet: true });
+  assert.ok(res.epochs < 50);
+  assert.equal(res.epochs - res.bestEpoch, 2);
+});

@@ -1,0 +1,102 @@
+/**
+ * The web view in a real browser: Debian's chromium driven by playwright-core (which never downloads
+ * browsers). Starts the service with the fake extractor, pastes text, extracts, and checks the screen.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startServer, type RunningServer } from '../../src/server/index.js';
+import { renderHtmlReport } from '../../src/web/index.js';
+import { FakeExtractor, fakeExtract } from '../server/fake-extractor.js';
+
+const executablePath = '/usr/bin/chromium';
+const text =
+  'John Smith works for Acme Corp in Boston. Mary Jones, who met Zoë 😀 Park in Paris, lives in London with ' +
+  'Carl Weiss of Globex Inc. <script>window.__xss = 1</script> Ann Lee & Bob Stone stay in Tokyo.';
+
+describe('web view in chromium', () => {
+  let browser: Browser;
+  let server: RunningServer;
+  let page: Page;
+  const foreignRequests: string[] = [];
+
+  before(async () => {
+    assert.ok(existsSync(executablePath), `no browser at ${executablePath}: install it with \`apt-get install chromium\``);
+    browser = await chromium.launch({
+      executablePath,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    server = await startServer(new FakeExtractor(), { port: 0, maxTextLength: 1000 });
+    page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+    page.on('request', (r) => {
+      if (!r.url().startsWith(server.url)) foreignRequests.push(r.url());
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.app.close();
+  });
+
+  it('extracts pasted text and draws entities, arcs and the legend', async () => {
+    await page.goto(`${server.url}/`);
+    await page.fill('#text', text);
+    await page.click('#extract');
+    await page.locator('svg.entrel-doc').waitFor();
+
+    const expected = fakeExtract(text);
+    assert.equal(await page.locator('g.entity').count(), expected.entities.length);
+    for (const name of ['John Smith', 'Acme Corp', 'Boston', 'Zoë', 'Globex Inc']) {
+      assert.ok(await page.locator('text.entity-text', { hasText: name }).first().isVisible(), `${name} highlighted`);
+    }
+    const boston = page.locator('g.entity[data-type="Loc"] rect').first();
+    assert.equal(await boston.getAttribute('fill'), '#b2df8a', 'Loc boxes are coloured by type');
+
+    // A relation split across rows is drawn in two parts; only the tail's part has the arrowhead.
+    assert.equal(await page.locator('g.relation path.arc[marker-end]').count(), expected.relations.length);
+    assert.ok(await page.locator('text.relation-label', { hasText: 'Work_For' }).first().isVisible());
+    assert.ok(await page.locator('text.relation-label', { hasText: 'Live_In' }).first().isVisible());
+
+    const legend = await page.locator('.legend li').allTextContents();
+    assert.deepEqual(legend.map((l) => l.split(' ')[0]), ['Loc', 'Org', 'Peop']);
+    assert.match(await page.locator('#status').textContent() as string, /\d+ entities, \d+ relations/);
+
+    // Text from the input shows as text, and runs nothing.
+    assert.ok(await page.locator('text.word', { hasText: '<script>window.__xss' }).isVisible());
+    assert.equal(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined);
+
+    mkdirSync('artifacts', { recursive: true });
+    await page.screenshot({ path: 'artifacts/web-view.png', fullPage: true });
+  });
+
+  it('shows the JSON result in the JSON tab', async () => {
+    await page.click('[data-tab="json"]');
+    const json = page.locator('#json');
+    assert.ok(await json.isVisible());
+    assert.ok(!(await page.locator('svg.entrel-doc').isVisible()), 'the view is hidden');
+    const shown = JSON.parse((await json.textContent()) as string);
+    assert.deepEqual(shown, { documents: [fakeExtract(text)] });
+    await page.click('[data-tab="view"]');
+    assert.ok(await page.locator('svg.entrel-doc').isVisible());
+  });
+
+  it('shows a server error as a message', async () => {
+    await page.fill('#text', 'x'.repeat(1500));
+    await page.click('#extract');
+    await page.locator('#status.error').waitFor();
+    assert.equal(await page.locator('#status').textContent(), 'text has 1500 characters; the limit is 1000');
+  });
+
+  it('renders the --format html report with working tabs', async () => {
+    await page.setContent(renderHtmlReport([fakeExtract('Ann Lee met Bob Stone in Paris.')]));
+    assert.equal(await page.locator('g.entity').count(), 3);
+    await page.click('[data-tab="json"]');
+    assert.match((await page.locator('pre.json').textContent()) as string, /"Bob Stone"/);
+  });
+
+  it('loaded nothing from outside the service', () => {
+    assert.deepEqual(foreignRequests, []);
+  });
+});

@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ExtractedDocument, ExtractedEntity } from '../../src/extract/types.js';
+import { geometry, layoutDocument } from '../../src/web/layout.js';
+import { escapeHtml, renderDocumentSvg, renderHtml, renderHtmlReport, typeColor } from '../../src/web/index.js';
+import { fakeExtract } from '../server/fake-extractor.js';
+
+/** A document whose entities are the given words of `text` (first occurrence), typed `T`. */
+function docWith(text: string, words: string[], relations: [number, number, string][]): ExtractedDocument {
+  const entities: ExtractedEntity[] = words.map((w, i) => {
+    const start = text.indexOf(w);
+    return { id: `T${i + 1}`, text: w, type: 'T', start, end: start + w.length, sentence: 0, tokenStart: i, tokenEnd: i + 1, score: 1 };
+  });
+  return { text, sentences: [], entities, relations: relations.map(([h, t, type]) => ({ type, head: `T${h + 1}`, tail: `T${t + 1}`, score: 1 })) };
+}
+
+const arcsOf = (doc: ExtractedDocument, width?: number) => layoutDocument(doc, { width }).rows.flatMap((r, row) => r.arcs.map((a) => ({ ...a, row })));
+
+describe('renderer', () => {
+  it('shows text from the input as text: no markup gets through', () => {
+    const text = 'Ann <script>alert(1)</script> met "Bob" & <img src=x onerror=alert(2)> Carl.';
+    const doc = fakeExtract(text);
+    doc.entities[0].type = '<b onmouseover="x">';
+    doc.relations.push({ type: "'><script>alert(3)</script>", head: 'T1', tail: 'T2', score: 1 });
+    for (const html of [renderDocumentSvg(doc), renderHtml(doc)]) {
+      assert.doesNotMatch(html, /<script>alert|<img|<b |onerror=alert\(2\)>/);
+      assert.match(html, /&lt;script&gt;/);
+    }
+    const page = renderHtml(doc);
+    assert.equal(page.match(/<script>/g)?.length, 1, 'only the tab script');
+    assert.match(page, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/, 'the JSON tab holds the escaped text');
+  });
+
+  it('colours each type the same everywhere, and the usual types differently', () => {
+    assert.deepEqual(typeColor('Peop'), typeColor('Peop'));
+    const fills = ['Peop', 'Loc', 'Org', 'Other'].map((t) => typeColor(t).fill);
+    assert.equal(new Set(fills).size, 4);
+    assert.ok(typeColor('constructor').fill, 'names of Object properties are ordinary types');
+    const doc = fakeExtract('John Smith works for Acme Corp in Boston.');
+    const html = renderHtml(doc);
+    for (const t of ['Peop', 'Org', 'Loc']) {
+      assert.ok(html.includes(`fill="${typeColor(t).fill}"`), `box of ${t}`);
+      assert.ok(html.includes(`<li data-type="${t}"><span class="swatch" style="background:${typeColor(t).fill}`), `legend of ${t}`);
+    }
+  });
+
+  it('wraps long text into rows within the width, never splitting an entity', () => {
+    const text = 'Alice Baker met Carol Dunn and Erin Fox at the Globex Inc office in Boston on a rainy day.\nSecond line.';
+    const doc = fakeExtract(text);
+    const width = 30;
+    const layout = layoutDocument(doc, { width });
+    assert.ok(layout.rows.length >= 4);
+    const right = geometry.padX + width * geometry.charWidth + 0.01;
+    for (const row of layout.rows) for (const item of [...row.words, ...row.boxes]) assert.ok(item.x + item.w <= right, `${'text' in item ? item.text : ''} fits`);
+    assert.deepEqual(layout.rows.flatMap((r) => r.boxes.map((b) => b.text)), doc.entities.map((e) => e.text));
+    assert.equal(layout.rows.at(-1)?.words.map((w) => w.text).join(' '), 'line.', 'a newline starts a row');
+    assert.ok(layout.rows.every((r, i) => i === 0 || r.y >= layout.rows[i - 1].y + layout.rows[i - 1].height));
+  });
+
+  it('cuts a word longer than a row, and lets a long entity overflow instead', () => {
+    const long = 'x'.repeat(50);
+    const layout = layoutDocument(docWith(`${long} Verylongentitynameindeed`, ['Verylongentitynameindeed'], []), { width: 20 });
+    assert.deepEqual(layout.rows.map((r) => r.words.map((w) => w.text.length).join() || r.boxes[0]?.text), ['20', '20', '10', 'Verylongentitynameindeed']);
+  });
+
+  it('stacks a longer arc above the arcs it spans, and crossing arcs at different levels', () => {
+    const text = 'Aa Bb Cc Dd';
+    const nested = arcsOf(docWith(text, ['Aa', 'Bb', 'Cc', 'Dd'], [[0, 3, 'long'], [1, 2, 'short']]));
+    const level = (arcs: typeof nested, label: string) => arcs.find((a) => a.label === label)?.level as number;
+    assert.ok(level(nested, 'long') > level(nested, 'short'));
+    const crossing = arcsOf(docWith(text, ['Aa', 'Bb', 'Cc', 'Dd'], [[0, 2, 'r1'], [1, 3, 'r2']]));
+    assert.notEqual(level(crossing, 'r1'), level(crossing, 'r2'));
+    const apart = arcsOf(docWith('Aaaaaaaaaa Bbbbbbbbbb Cccccccccc Dddddddddd', ['Aaaaaaaaaa', 'Bbbbbbbbbb', 'Cccccccccc', 'Dddddddddd'], [[0, 1, 'r1'], [2, 3, 'r2']]));
+    assert.deepEqual(apart.map((a) => a.level), [1, 1], 'arcs that do not overlap share the lowest level');
+  });
+
+  it('draws the arrow at the tail, whichever side it is on, with the label on the arc', () => {
+    const doc = docWith('Aa and Bb', ['Aa', 'Bb'], [[1, 0, 'back']]);
+    const [arc] = arcsOf(doc);
+    const layout = layoutDocument(doc);
+    const [aa, bb] = layout.rows[0].boxes;
+    assert.ok(arc.arrow);
+    assert.ok(arc.x1 > bb.x && arc.x1 < bb.x + bb.w, 'starts at the head (Bb)');
+    assert.ok(arc.x2 > aa.x && arc.x2 < aa.x + aa.w, 'ends at the tail (Aa)');
+    const svg = renderDocumentSvg(doc);
+    assert.match(svg, /<g class="relation" data-type="back" data-head="T2" data-tail="T1">.*marker-end="url\(#entrel-arrow-0\)".*>back<\/text>/);
+  });
+
+  it('splits an arc whose arguments are on different rows, arrow on the tail part', () => {
+    const doc = docWith('Aa filler filler filler filler Bb', ['Aa', 'Bb'], [[0, 1, 'rel']]);
+    const arcs = arcsOf(doc, 12);
+    assert.equal(arcs.length, 2);
+    assert.notEqual(arcs[0].row, arcs[1].row);
+    assert.deepEqual(arcs.map((a) => a.arrow), [false, true]);
+    for (const a of arcs) assert.ok(a.labelX - a.labelWidth / 2 >= 0, 'label inside the row');
+  });
+
+  it('places entities after emoji and combining marks at their display column', () => {
+    const text = '😀😀 Jose\u0301 Ann';
+    const layout = layoutDocument(docWith(text, ['Jose\u0301', 'Ann'], []));
+    const [jose, ann] = layout.rows[0].boxes;
+    const col = (x: number) => Math.round((x - geometry.padX) / geometry.charWidth);
+    assert.equal(col(jose.x), 5, 'two wide emoji + space');
+    assert.equal(jose.w / geometry.charWidth, 4, 'the combining accent takes no column');
+    assert.equal(col(ann.x), 10);
+  });
+
+  it('draws what it can of a malformed document instead of failing', () => {
+    const doc = docWith('Aa Bb Cc', ['Aa', 'Bb', 'Cc'], [[0, 1, 'ok'], [0, 2, 'to-dropped']]);
+    doc.entities.push({ ...doc.entities[0], id: 'T9', start: 1, end: 5 }); // overlaps T1
+    doc.entities.push({ ...doc.entities[0], id: 'T10', start: 5, end: 500 }); // past the end
+    doc.entities[2].start = 7.5; // not an integer
+    doc.relations.push({ type: 'dangling', head: 'T1', tail: 'T77', score: 1 });
+    const layout = layoutDocument(doc);
+    assert.deepEqual(layout.entities.map((e) => e.id), ['T1', 'T2']);
+    assert.deepEqual(arcsOf(doc).map((a) => a.label), ['ok']);
+    assert.doesNotThrow(() => renderHtml(doc));
+    assert.doesNotThrow(() => renderHtml({ text: '', sentences: [], entities: [], relations: [] }));
+  });
+
+  it('renders a report that needs nothing from the network, with legend and JSON tab', () => {
+    const docs = ['Ann met Bob in Paris.', 'Globex Inc is in Tokyo.'].map((t) => fakeExtract(t));
+    const html = renderHtmlReport(docs, { title: 'Run <1>' });
+    assert.match(html, /^<!doctype html>/);
+    assert.doesNotMatch(html.replace(/xmlns="http:\/\/www\.w3\.org\/2000\/svg"/g, ''), /https?:|<link|\ssrc=/);
+    assert.match(html, /<title>Run &lt;1&gt;<\/title>/);
+    assert.match(html, /<ul class="legend"[^>]*><li data-type="Loc">/);
+    assert.match(html, /data-tab="json"/);
+    assert.ok(html.includes(escapeHtml(JSON.stringify(docs, null, 2))), 'JSON tab holds the documents');
+    assert.equal(html.match(/<svg /g)?.length, 2);
+    assert.equal(new Set(html.match(/id="entrel-arrow-\d+"/g)).size, 2, 'marker ids are unique on the page');
+  });
+
+  it('takes time linear in the document length', () => {
+    const time = (repeats: number) => {
+      const doc = fakeExtract('Ann Lee met Bob Stone in Paris on Monday. '.repeat(repeats));
+      const t0 = performance.now();
+      renderHtml(doc);
+      return performance.now() - t0;
+    };
+    time(500); // warm up
+    const small = time(500);
+    const large = time(4000); // 170 KB, 16,000 entities
+    assert.ok(large / small < 25, `8x the text took ${(large / small).toFixed(1)}x the time (${Math.round(large)} ms)`);
+  });
+});
