@@ -19,5 +19,5 @@ fi
 
 # npm ci also builds the native addon (binding.gyp) through node-gyp.
 npm ci --no-audit --no-fund --loglevel=error
-[ -f build/Release/entrel_native.node ] || npx --no-install node-gyp rebuild >/dev/null
+[ -f build/Release/entrel_native.node ] || npm run --silent build:native >/dev/null
 npm run --silent build
