@@ -8,9 +8,14 @@ const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
  * Characters that can attach to what precedes them (GB9, GB9a): marks, ZWJ, tags, modifiers. Regional
  * indicators are left out: the tokenizer pairs them from the start of their run, as GB12/13 do.
  */
-const ATTACHES = /[\p{M}\p{Cf}\p{Emoji_Modifier}\uFF9E\uFF9F]/uy;
-/** Characters that can attach to what follows them (GB9b prepend, GB11 ZWJ). */
-const ATTACHED_TO = /\p{Cf}/uy;
+const ATTACHES = /[\p{M}\p{Cf}\p{Emoji_Modifier}\uFF9E\uFF9F\u1160-\u11FF\uD7B0-\uD7FF]/uy;
+/**
+ * Characters that can attach to what follows them: GB9b Prepend (JavaScript has no property escape for
+ * it, so the Unicode 15 list is spelled out), GB11 ZWJ and other format characters, and Hangul L, LV and
+ * LVT (GB6–8).
+ */
+const ATTACHED_TO =
+  /[\p{Cf}\u0600-\u0605\u06DD\u070F\u0890\u0891\u08E2\u0D4E\u1100-\u115F\uA960-\uA97C\uAC00-\uD7A3\u{110BD}\u{110CD}\u{111C2}\u{111C3}\u{1193F}\u{11941}\u{11A3A}\u{11A84}-\u{11A89}\u{11D46}\u{11F02}]/uy;
 /** Clusters are assumed shorter than this many code units (emoji ZWJ sequences are about 35). */
 const LOOKBACK = 64;
 

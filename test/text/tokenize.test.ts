@@ -46,6 +46,12 @@ test('control characters are whitespace; offsets index the whole text within [st
 });
 
 const WS = /[\s\p{Cc}]/u;
+
+test('a Prepend character (GB9b) and Hangul jamo stay in one grapheme with what follows', () => {
+  // Found by the property below: U+111C2 SHARADA SIGN JIHVAMULIYA joins the next character.
+  for (const text of ['\u{111C2}\uD7FC', '\u1100\u1161\u11A8', '\u0600\u0661'])
+    assert.deepEqual(tokenize(text).map((t) => t.text), [text]);
+});
 const graphemeStarts = (s: string) => new Set([...new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(s)].map((g) => g.index));
 // Pieces that stress the scanner: emoji with ZWJ/modifiers, flags, combining marks, CJK, controls, URLs.
 const piece = fc.oneof(
