@@ -1,0 +1,73 @@
+/** The `entrel` command as users run it (the built bin/entrel.js): outputs and exit codes. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const bin = join(root, 'bin', 'entrel.js');
+const test04 = join(root, '..', 'shared', 'data', 'conll04', 'unified_two_are_better', 'test.CoNLL04.json');
+
+function entrel(...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+test('every command has --help and exits 0', () => {
+  for (const c of ['stats', 'convert', 'evaluate', 'train', 'predict']) {
+    const r = entrel(c, '--help');
+    assert.equal(r.code, 0, c);
+    assert.match(r.out, new RegExp(`Usage: entrel ${c}`));
+  }
+});
+
+test('stats --json counts the CoNLL04 test split', () => {
+  const r = entrel('stats', test04, '--json');
+  assert.equal(r.code, 0, r.err);
+  const s = JSON.parse(r.out);
+  assert.equal(s.format, 'unified');
+  assert.equal(s.sentences, 288);
+});
+
+test('convert to jsonl, then evaluate gold against itself and a perturbed copy', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'entrel-cli-'));
+  const out = join(dir, 'test.jsonl');
+  assert.equal(entrel('convert', '--from', 'unified', '--to', 'jsonl', test04, out).code, 0);
+  const same = JSON.parse(entrel('evaluate', '--gold', test04, '--pred', out, '--json').out);
+  assert.equal(same.entities.micro.f1, 1);
+  assert.equal(same.relations.strict.micro.f1, 1);
+  assert.equal(same.relations.boundaries.micro.f1, 1);
+
+  // Drop every relation of the first document: only relation recall may fall.
+  const lines = readLines(out);
+  const first = JSON.parse(lines[0]);
+  const dropped = first.sentences.reduce((n: number, s: { relations: unknown[] }) => n + s.relations.length, 0);
+  for (const s of first.sentences) s.relations = [];
+  const pert = join(dir, 'pert.jsonl');
+  writeFileSync(pert, [JSON.stringify(first), ...lines.slice(1)].join('\n') + '\n');
+  const r = JSON.parse(entrel('evaluate', '--gold', test04, '--pred', pert, '--json').out);
+  assert.ok(dropped > 0);
+  assert.equal(r.relations.strict.micro.fn, dropped);
+  assert.equal(r.relations.strict.micro.fp, 0);
+  assert.equal(r.entities.micro.f1, 1);
+});
+
+function readLines(file: string): string[] {
+  return readFileSync(file, 'utf8').trim().split('\n');
+}
+
+test('bad input is one line on stderr with exit 1; unknown options exit 1', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'entrel-cli-'));
+  const bad = join(dir, 'bad.json');
+  writeFileSync(bad, '[{"tokens": ["a"], "entities": [[0, 3, "X"]], "relations": []}]');
+  const r = entrel('stats', bad);
+  assert.equal(r.code, 1);
+  assert.equal(r.err.trim().split('\n').length, 1);
+  assert.match(r.err, /bad\.json record 1: entities\[0\]/);
+  assert.equal(entrel('stats', join(dir, 'missing.json')).code, 1);
+  assert.equal(entrel('stats', bad, '--no-such-flag').code, 1);
+  assert.equal(entrel('evaluate', '--gold', bad).code, 1);
+});
