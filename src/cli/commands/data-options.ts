@@ -1,6 +1,6 @@
 /** Flags shared by every command that reads annotated data, so they read the same everywhere. */
 import { Command } from 'commander';
-import type { CorpusOptions } from '../../data/formats/index.js';
+import { FORMATS, type CorpusOptions } from '../../data/formats/index.js';
 
 export interface DataFlags {
   format?: string;
@@ -9,14 +9,15 @@ export interface DataFlags {
   ace05?: boolean;
 }
 
-export function addDataFlags(cmd: Command, prefix = ''): Command {
+/** `formatFlag` names the format option (`convert` calls it `from`). */
+export function addDataFlags(cmd: Command, formatFlag = 'format'): Command {
   return cmd
-    .option(`--${prefix}format <name>`, 'input format (detected from the content when absent)')
-    .option(`--${prefix}types <file>`, 'a SpERT-style types file giving the label schema')
+    .option(`--${formatFlag} <name>`, `input format: ${FORMATS.join(', ')} (detected from the content when absent)`)
+    .option('--types <file>', 'a SpERT-style types file giving the label schema')
     .option('--split <dev|test|all>', 'NYT CoType test file: the paper\'s seeded dev or test part')
     .option('--ace05', 'brat input is LSTM-ER ACE05 output (skip 3 header lines, PER-SOC in text order)');
 }
 
-export function corpusOptions(flags: DataFlags): CorpusOptions {
-  return { format: flags.format, typesFile: flags.types, split: flags.split, ace05: flags.ace05 };
+export function corpusOptions(flags: DataFlags, format = flags.format): CorpusOptions {
+  return { format, typesFile: flags.types, split: flags.split, ace05: flags.ace05 };
 }

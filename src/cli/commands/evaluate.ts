@@ -9,26 +9,27 @@ import { loadCorpus } from '../../data/formats/index.js';
 import { evaluate, formatReport, type EvalReport } from '../../eval/index.js';
 import { writeFileAtomic } from '../../train/atomic.js';
 import { printJson, printWarnings } from '../output.js';
+import { addDataFlags, corpusOptions, type DataFlags } from './data-options.js';
 
-interface EvalFlags {
-  gold?: string; pred?: string; model?: string; data?: string; format?: string;
+interface EvalFlags extends DataFlags {
+  gold?: string; pred?: string; model?: string; data?: string;
   paperCompat?: boolean; json?: boolean; out?: string;
 }
 
 export function evaluateCommand(): Command {
-  return new Command('evaluate')
+  const cmd = new Command('evaluate')
     .description('score predictions against gold, or a model on annotated data (strict and boundaries, micro and macro, per type)')
     .option('--gold <file>', 'gold annotations')
     .option('--pred <file>', 'predictions (same documents and tokens as --gold)')
     .option('--model <dir>', 'a trained model directory')
-    .option('--data <file>', 'annotated data to run --model on')
-    .option('--format <name>', 'format of the input files (detected when absent)')
+    .option('--data <file>', 'annotated data to run --model on');
+  return addDataFlags(cmd)
     .option('--paper-compat', 'reproduce the authors\' evaluation quirks (reference spec §4.2)')
     .option('--json', 'print the report as JSON')
     .option('--out <file>', 'also write the JSON report to this file')
     .action(async (flags: EvalFlags) => {
       const report = await reportFor(flags);
-      if (flags.out) await writeFileAtomic(flags.out, JSON.stringify(report, null, 2) + '\n');
+      if (flags.out) writeFileAtomic(flags.out, JSON.stringify(report, null, 2) + '\n');
       if (flags.json) printJson(report);
       else process.stdout.write(formatReport(report) + '\n');
     });
@@ -38,8 +39,8 @@ async function reportFor(flags: EvalFlags): Promise<EvalReport> {
   if (flags.gold || flags.pred) {
     if (!flags.gold || !flags.pred) throw new UserError('evaluate needs both --gold and --pred');
     const diagnostics = new Diagnostics();
-    const gold = await loadCorpus(flags.gold, { format: flags.format, diagnostics });
-    const pred = await loadCorpus(flags.pred, { format: flags.format, diagnostics });
+    const gold = await loadCorpus(flags.gold, { ...corpusOptions(flags), diagnostics });
+    const pred = await loadCorpus(flags.pred, { ...corpusOptions(flags), diagnostics });
     const report = evaluate(gold.documents, pred.documents, { schema: gold.schema, paperCompat: flags.paperCompat, diagnostics });
     printWarnings(diagnostics);
     return report;
