@@ -21,3 +21,6 @@ fi
 npm ci --no-audit --no-fund --loglevel=error
 [ -f build/Release/entrel_native.node ] || npm run --silent build:native >/dev/null
 npm run --silent build
+# The binary GloVe cache (src/model/glove.ts), converted once here so the first extraction does not spend
+# ~15 s parsing the 307 MB JSON.
+node -e "import('./dist/model/glove.js').then((g) => g.loadGlove())"

@@ -40,3 +40,18 @@ export function formatLocated(message: string, loc: ErrorLocation): string {
 export function isUserError(e: unknown): e is UserError {
   return e instanceof UserError;
 }
+
+/**
+ * A value taken from the user's input, for a message: JSON (so tabs, newlines and quotes stay visible and
+ * on one line), cut to `max` characters. Inputs can hold 5,000-character tokens or arrays nested 100,000
+ * deep; echoing them whole would bury the message (or overflow the stack in JSON.stringify).
+ */
+export function quote(value: unknown, max = 60): string {
+  let s: string;
+  try {
+    s = JSON.stringify(value) ?? String(value);
+  } catch {
+    s = Array.isArray(value) ? '[…]' : '{…}'; // too deeply nested to print
+  }
+  return s.length > max ? `${s.slice(0, max)}…` : s;
+}

@@ -48,10 +48,22 @@ function exitCodeFor(e: unknown): number {
     process.stderr.write(`entrel: ${err.message}\n`);
     return EXIT_USER;
   }
+  const oom = OUT_OF_MEMORY.exec(String(err?.message));
+  if (oom) {
+    const size = oom[1] ? `${(Number(oom[1]) / 2 ** 30).toFixed(1)} GiB` : 'more than can be addressed';
+    process.stderr.write(`entrel: out of memory: a tensor of ${size} was asked for; use smaller model sizes or batchSize\n`);
+    return EXIT_USER;
+  }
   process.stderr.write(`entrel: internal error: ${err?.stack ?? String(e)}\n`);
   process.stderr.write('entrel: this is a bug — please report it with the command you ran\n');
   return EXIT_INTERNAL;
 }
+
+/**
+ * libtorch's allocation failures: the machine ran out, not entrel (a config asking for a 10⁹-wide LSTM
+ * gets here). The user fixes it by asking for less, so it is a user error, not a bug report.
+ */
+const OUT_OF_MEMORY = /can't allocate memory: you tried to allocate (\d+) bytes|Storage size calculation overflowed/;
 
 /** File-system failures the user can fix (missing file, permissions, full disk). */
 const FS_USER_ERRORS = new Set(['ENOENT', 'EACCES', 'EPERM', 'ENOSPC', 'EISDIR', 'ENOTDIR', 'EROFS', 'EEXIST']);

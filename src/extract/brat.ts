@@ -2,18 +2,20 @@ import type { ExtractedDocument } from './types.js';
 
 /**
  * Predictions as a brat standoff `.ann` file (to pair with the text as `.txt`), so they can be corrected
- * in brat or INCEpTION and used for training again. Entities are `T` lines with character offsets
- * (UTF-16, as in the document), relations `R` lines. An entity that spans a line break is written as
+ * in brat or INCEpTION and used for training again. Entities are `T` lines with character offsets in
+ * code points (brat counts Python string indices; the document's UTF-16 offsets differ after an emoji,
+ * and entrel's brat reader converts back), relations `R` lines. An entity that spans a line break is written as
  * fragments around it, as brat requires; spaces in type names become `_` (brat types are single words).
  */
 export function toBratAnn(doc: ExtractedDocument): string {
   const lines: string[] = [];
   const ids = new Map<string, string>();
+  const cp = codePointOffsets(doc.text);
   doc.entities.forEach((e, i) => {
     const id = `T${i + 1}`;
     ids.set(e.id, id);
     const fragments = lineFragments(doc.text, e.start, e.end);
-    const offsets = fragments.map(([a, b]) => `${a} ${b}`).join(';');
+    const offsets = fragments.map(([a, b]) => `${cp(a)} ${cp(b)}`).join(';');
     const text = fragments.map(([a, b]) => doc.text.slice(a, b)).join(' ');
     lines.push(`${id}\t${bratName(e.type)} ${offsets}\t${text}`);
   });
@@ -28,6 +30,19 @@ export function toBratAnn(doc: ExtractedDocument): string {
 }
 
 const bratName = (s: string) => s.replace(/\s+/g, '_');
+
+/** UTF-16 offset → code point offset (identity unless the text has characters outside the BMP). */
+function codePointOffsets(text: string): (utf16: number) => number {
+  if (!/[\uD800-\uDFFF]/.test(text)) return (i) => i;
+  const map = new Int32Array(text.length + 1);
+  for (let i = 0, n = 0; i <= text.length; i++) {
+    map[i] = n;
+    const c = text.charCodeAt(i);
+    // A surrogate pair is one code point: counted once, after its low half.
+    if (!(c >= 0xd800 && c <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00)) n++;
+  }
+  return (i) => map[i];
+}
 
 /** [start, end) split at line breaks, each fragment trimmed of them; empty fragments dropped. */
 function lineFragments(text: string, start: number, end: number): [number, number][] {

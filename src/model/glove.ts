@@ -58,6 +58,69 @@ class Table implements GloveTable {
   }
 }
 
+/**
+ * The cache's table: the words stay one UTF-8 blob with an open-addressing hash index (FNV-1a) over it.
+ * Building that index takes milliseconds, where a Map of 341k strings took half a second — most of an
+ * extractor's cold start. Same lookups as `Table` (on a duplicate word the later row wins, as with Map.set).
+ */
+class BlobTable implements GloveTable {
+  private readonly offsets: Uint32Array;
+  /** Row + 1 per slot; 0 = empty. */
+  private readonly slots: Int32Array;
+  private decoded?: string[];
+  constructor(
+    readonly dim: number,
+    private readonly blob: Uint8Array,
+    readonly vectors: Float32Array,
+    count: number,
+  ) {
+    const offsets = new Uint32Array(count + 1);
+    for (let i = 0, w = 1; i < blob.length && w < count; i++) if (blob[i] === 0x0a) offsets[w++] = i + 1;
+    offsets[count] = blob.length + 1; // as if the blob ended with '\n'
+    this.offsets = offsets;
+    let size = 1;
+    while (size < 2 * count) size *= 2;
+    this.slots = new Int32Array(size);
+    for (let r = 0; r < count; r++) this.insert(r, offsets[r], offsets[r + 1] - 1);
+  }
+  get words(): readonly string[] {
+    return (this.decoded ??= new TextDecoder().decode(this.blob).split('\n'));
+  }
+  row(word: string): number | undefined {
+    const b = encoder.encode(word);
+    const mask = this.slots.length - 1;
+    for (let h = fnv1a(b, 0, b.length) & mask; ; h = (h + 1) & mask) {
+      const r = this.slots[h] - 1;
+      if (r < 0) return undefined;
+      if (this.equals(r, b, 0, b.length)) return r;
+    }
+  }
+  private insert(r: number, a: number, z: number): void {
+    const mask = this.slots.length - 1;
+    for (let h = fnv1a(this.blob, a, z) & mask; ; h = (h + 1) & mask) {
+      const other = this.slots[h] - 1;
+      if (other < 0 || this.equals(other, this.blob, a, z)) {
+        this.slots[h] = r + 1;
+        return;
+      }
+    }
+  }
+  private equals(r: number, bytes: Uint8Array, a: number, z: number): boolean {
+    const s = this.offsets[r];
+    if (this.offsets[r + 1] - 1 - s !== z - a) return false;
+    for (let i = 0; i < z - a; i++) if (this.blob[s + i] !== bytes[a + i]) return false;
+    return true;
+  }
+}
+
+const encoder = new TextEncoder();
+
+function fnv1a(bytes: Uint8Array, a: number, z: number): number {
+  let h = 0x811c9dc5;
+  for (let i = a; i < z; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  return h >>> 0;
+}
+
 /** Builds a table from explicit words and vectors (tests, other embedding sources). */
 export function gloveTable(dim: number, words: readonly string[], vectors: Float32Array): GloveTable {
   if (vectors.length !== words.length * dim) throw new Error('gloveTable: vectors length != words × dim');
@@ -152,12 +215,19 @@ function readCache(path: string, srcSize: number): GloveTable | undefined {
   if (buf.readDoubleLE(20) !== srcSize) return undefined;
   const vecOff = HEADER + wl + ((4 - ((HEADER + wl) % 4)) % 4);
   if (buf.length !== vecOff + n * dim * 4) return undefined;
-  const words = buf.toString('utf8', HEADER, HEADER + wl).split('\n');
-  if (words.length !== n) return undefined;
-  // Copy into an aligned, standalone buffer (Buffer pools may be unaligned).
-  const vectors = new Float32Array(n * dim);
-  new Uint8Array(vectors.buffer).set(buf.subarray(vecOff, vecOff + n * dim * 4));
-  return new Table(dim, words, vectors);
+  const blob = buf.subarray(HEADER, HEADER + wl);
+  let lines = n > 0 ? 1 : 0;
+  for (let i = 0; i < blob.length; i++) if (blob[i] === 0x0a) lines++;
+  if (lines !== n) return undefined;
+  // A view when aligned (readFileSync gives a large file its own ArrayBuffer, and vecOff is padded to 4):
+  // no 136 MB copy at load. Otherwise copy into an aligned buffer (pooled Buffers may be unaligned).
+  let vectors: Float32Array;
+  if ((buf.byteOffset + vecOff) % 4 === 0) vectors = new Float32Array(buf.buffer, buf.byteOffset + vecOff, n * dim);
+  else {
+    vectors = new Float32Array(n * dim);
+    new Uint8Array(vectors.buffer).set(buf.subarray(vecOff, vecOff + n * dim * 4));
+  }
+  return new BlobTable(dim, blob, vectors, n);
 }
 
 /**

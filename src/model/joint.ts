@@ -32,11 +32,14 @@ import { Dropout } from './layers/dropout.js';
 import { Embedding } from './layers/embedding.js';
 import { Linear } from './layers/linear.js';
 import { Module, withParamDType } from './layers/module.js';
-import { candidatePairs, relationIndex, type CandidateRow, type PairSet, type SegmentIndex } from './pairs.js';
+import { candidatePairs, relationIndex, slicePairs, type CandidateRow, type PairSet, type SegmentIndex } from './pairs.js';
 import type { LocalLoss, ModelConfig, NamedParameters, Rng, SentencePrediction } from './types.js';
 import { NONE, type Vocabulary } from './vocab.js';
 
 export type LossNormalization = 'batch' | 'sentence';
+
+/** Most candidate pairs `predict` sends through the relation model at once (bounds its memory). */
+export const PREDICT_PAIR_SLICE = 4096;
 
 export interface LocalLossOptions {
   /** Epoch counter for scheduled sampling (0-based; restarts per training phase as in the authors' code). */
@@ -49,6 +52,8 @@ export interface LocalLossOptions {
   normalization?: LossNormalization;
   /** Add gold relation pairs as candidates (spec §2.4; default true). */
   addGoldPairs?: boolean;
+  /** An encoder pass of this batch to reuse (MRT shares one pass between L̃ and its samples). */
+  encoded?: Encoded;
 }
 
 export interface Encoded {
@@ -202,13 +207,10 @@ export class JointModel extends Module {
     const i64 = (a: Int32Array) => tensor(a, { dtype: 'int64' });
     // z_i = h_i ⊕ v_i (v_i one-hot of t_i), one block of T rows per distinct tag sequence + a zero row
     const z = cat([hf.indexSelect(0, i64(idx.zH)), this.tagTable.indexSelect(0, i64(idx.zTag))], 1);
-    const segment = (cnn: MultiWidthCnn, s: SegmentIndex): Tensor => {
-      const outs = s.groups.map((g) =>
-        cnn.forward(this.dropZ.forward(z.indexSelect(0, i64(g.zRows)).reshape([g.count, g.maxLen, H2 + this.numTags])), g.lengths),
-      );
-      const all = outs.length === 1 ? outs[0] : cat(outs, 0);
-      return s.inverse ? all.indexSelect(0, i64(s.inverse)) : all;
-    };
+    // Dropout on z draws one mask per z row, shared by the three CNNs (the authors draw one per padded
+    // segment of every pair); it is what lets the CNNs read all pairs from per-row products (conv.ts).
+    const zDrop = this.dropZ.forward(z);
+    const segment = (cnn: MultiWidthCnn, s: SegmentIndex): Tensor => cnn.forwardSpans(zDrop, s.start, s.length);
     const fMid = segment(this.relMid, idx.mid);
     const fE1 = segment(this.relE1, idx.e1);
     const fE2 = segment(this.relE2, idx.e2);
@@ -233,7 +235,7 @@ export class JointModel extends Module {
     const norm = opts.normalization ?? 'batch';
     let pairsCount = 0;
     const out = tidy(() => {
-      const { h, emissions } = this.encode(batch);
+      const { h, emissions } = opts.encoded ?? this.encode(batch);
       // Real token positions, and per-token weights for the chosen normalisation.
       const N = batch.tokens;
       const pos = new Int32Array(N);
@@ -324,19 +326,24 @@ export class JointModel extends Module {
       }),
       relations: [],
     }));
-    if (pairs.count > 0) {
-      const r = this.relationLogits(h, batch.lengths, pairs).softmax(1).max(1);
-      const lab = r.indices.toInt32Array();
-      const score = r.values.toFloat64Array();
-      for (let p = 0; p < pairs.count; p++) {
-        if (lab[p] === NONE) continue;
-        const info = this.vocab.relationInfo[lab[p]];
+    // The relation model runs over slices of the pairs: a batch of entity-dense sentences (lists of names,
+    // 100-token chunks of unpunctuated text) has 10^5 pairs, whose segment tensors would take gigabytes.
+    for (let from = 0; from < pairs.count; from += PREDICT_PAIR_SLICE) {
+      const part = slicePairs(pairs, from, Math.min(pairs.count, from + PREDICT_PAIR_SLICE));
+      const { lab, score } = tidy(() => {
+        const r = this.relationLogits(h, batch.lengths, part).softmax(1).max(1);
+        return { lab: r.indices.toInt32Array(), score: r.values.toFloat64Array() };
+      });
+      for (let q = 0; q < part.count; q++) {
+        const p = from + q;
+        if (lab[q] === NONE) continue;
+        const info = this.vocab.relationInfo[lab[q]];
         const [l, rr] = [pairs.ent1[p], pairs.ent2[p]];
         out[pairs.sent[p]].relations.push({
           head: info.forward ? l : rr,
           tail: info.forward ? rr : l,
           type: info.type,
-          score: score[p],
+          score: score[q],
         });
       }
     }

@@ -119,26 +119,28 @@ export function concatPairs(sets: PairSet[]): PairSet {
   };
 }
 
-/**
- * Gather indices of one segment kind (e1, middle or e2) for all pairs. Pairs are sorted by segment length
- * and cut into groups whose lengths lie within [a, 2a + 2]: each group is padded only to its own longest
- * segment, which bounds the padding waste (middle segments range from 0 to ~100 tokens). Pooling ignores
- * padding, so grouping does not change any value.
- */
-export interface SegmentIndex {
-  groups: SegmentGroup[];
-  /** Row of pair p in the concatenated group outputs; undefined when there is one group in pair order. */
-  inverse?: Int32Array;
+/** Pairs [from, to) of a set (prediction runs the relation model over large sets in slices). */
+export function slicePairs(p: PairSet, from: number, to: number): PairSet {
+  const sub = (a: Int32Array) => a.subarray(from, to);
+  return {
+    count: to - from,
+    sent: sub(p.sent),
+    s1: sub(p.s1),
+    e1: sub(p.e1),
+    s2: sub(p.s2),
+    e2: sub(p.e2),
+    labels: sub(p.labels),
+    ent1: sub(p.ent1),
+    ent2: sub(p.ent2),
+    tagSeq: p.tagSeq.slice(from, to),
+  };
 }
 
-export interface SegmentGroup {
-  count: number;
-  /** Longest segment in the group (≥ 1). */
-  maxLen: number;
-  /** [count·maxLen] rows of the z table, or its zero row past the segment. */
-  zRows: Int32Array;
-  /** [count] real rows. */
-  lengths: Int32Array;
+/** One segment kind (e1, middle or e2) of every pair: z-table rows start[p] … start[p] + length[p] − 1. */
+export interface SegmentIndex {
+  start: Int32Array;
+  /** 0 for the empty middle of adjacent entities. */
+  length: Int32Array;
 }
 
 /**
@@ -152,9 +154,10 @@ export interface SegmentGroup {
 export interface RelationIndex {
   count: number;
   /**
-   * The z table z_i = h_i ⊕ onehot(t_i) has one block of T rows per distinct (sentence, tag sequence)
-   * and a final zero row: row r·T + i reads flat-h row `zH[r·T + i]` (the zero row of h past a sentence)
-   * and tag `zTag[r·T + i]` (|tags| = the zero one-hot). Segments gather from it with one index.
+   * The z table z_i = h_i ⊕ onehot(t_i) has one block of rows per distinct (sentence, tag sequence), one
+   * row per real token, and a final zero row: row `start(r) + i` reads flat-h row `zH[…]` and tag
+   * `zTag[…]` (the last row reads the zero row of h and |tags| = the zero one-hot). Segments gather
+   * from it with one index.
    */
   zH: Int32Array;
   zTag: Int32Array;
@@ -195,50 +198,27 @@ export function relationIndex(
     }
     block[p] = r;
   }
-  const R = blocks.length;
-  const zZero = R * T;
-  const zH = new Int32Array(R * T + 1).fill(Z);
-  const zTag = new Int32Array(R * T + 1).fill(numTags);
+  // Block r holds its sentence's real tokens only, from row blockStart[r] (padding rows would only cost).
+  const blockStart = new Int32Array(blocks.length + 1);
+  blocks.forEach(({ sent }, r) => (blockStart[r + 1] = blockStart[r] + lengths[sent]));
+  const zZero = blockStart[blocks.length];
+  const zH = new Int32Array(zZero + 1).fill(Z);
+  const zTag = new Int32Array(zZero + 1).fill(numTags);
   blocks.forEach(({ sent, tags }, r) => {
     for (let i = 0; i < lengths[sent]; i++) {
-      zH[r * T + i] = sent * T + i;
-      zTag[r * T + i] = tags[i];
+      zH[blockStart[r] + i] = sent * T + i;
+      zTag[blockStart[r] + i] = tags[i];
     }
   });
+  // Blocks hold contiguous token rows, so every segment is a contiguous run of z rows.
   const seg = (start: Int32Array, end: Int32Array): SegmentIndex => {
+    const rows = new Int32Array(P);
     const lens = new Int32Array(P);
-    for (let p = 0; p < P; p++) lens[p] = Math.max(0, end[p] - start[p]);
-    const order = Int32Array.from({ length: P }, (_, p) => p).sort((a, b) => lens[a] - lens[b]);
-    const groups: SegmentGroup[] = [];
-    const build = (from: number, to: number) => {
-      let L = 1;
-      for (let g = from; g < to; g++) L = Math.max(L, lens[order[g]]);
-      const zRows = new Int32Array((to - from) * L).fill(zZero);
-      const gl = new Int32Array(to - from);
-      for (let g = 0; g < to - from; g++) {
-        const p = order[from + g];
-        gl[g] = lens[p];
-        const base = block[p] * T + start[p];
-        for (let k = 0; k < lens[p]; k++) zRows[g * L + k] = base + k;
-      }
-      groups.push({ count: to - from, maxLen: L, zRows, lengths: gl });
-    };
-    let from = 0;
-    for (let i = 1; i <= P; i++)
-      if (i === P || Math.max(1, lens[order[i]]) > 2 * Math.max(1, lens[order[from]]) + 2) {
-        build(from, i);
-        from = i;
-      }
-    if (groups.length <= 1) {
-      // One group: keep pair order (no permutation needed).
-      groups.length = 0;
-      for (let p = 0; p < P; p++) order[p] = p;
-      if (P > 0) build(0, P);
-      return { groups };
+    for (let p = 0; p < P; p++) {
+      rows[p] = blockStart[block[p]] + start[p];
+      lens[p] = Math.max(0, end[p] - start[p]);
     }
-    const inverse = new Int32Array(P);
-    for (let i = 0; i < P; i++) inverse[order[i]] = i;
-    return { groups, inverse };
+    return { start: rows, length: lens };
   };
   const dist = new Int32Array(P);
   const leftF = new Int32Array(P);

@@ -74,10 +74,18 @@ function icuBreaks(segmenter: Intl.Segmenter, text: string, a: number, b: number
   return out;
 }
 
+const segmenters = new Map<string, Intl.Segmenter>();
+/** One segmenter per locale: constructing one costs about as much as splitting a short text. */
+function sentenceSegmenter(locale: string): Intl.Segmenter {
+  let s = segmenters.get(locale);
+  if (!s) segmenters.set(locale, (s = new Intl.Segmenter(locale, { granularity: 'sentence' })));
+  return s;
+}
+
 export function tokenizedSentences(text: string, opts: SentenceOptions = {}): TokenizedSentence[] {
   const max = opts.maxTokens ?? 100;
   if (!(Number.isInteger(max) && max > 0)) throw new RangeError(`maxTokens must be a positive integer, got ${max}`);
-  const segmenter = new Intl.Segmenter(opts.locale ?? 'en', { granularity: 'sentence' });
+  const segmenter = sentenceSegmenter(opts.locale ?? 'en');
   const out: TokenizedSentence[] = [];
   const emit = (tokens: Token[]) => {
     for (let i = 0; i < tokens.length; i += max) {

@@ -3,9 +3,10 @@
  * directory is filled under a temporary name and swapped in with two renames (Linux cannot rename a
  * directory over a non-empty one): target → target.old, tmp → target, then target.old is removed.
  * A crash between the two renames leaves target.old, which `recoverDir` puts back. So at every instant
- * either the previous or the new version is complete on disk.
+ * either the previous or the new version is complete on disk. Temporary names carry the writer's pid; a
+ * killed writer's leftovers are removed by the next write of the same target.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
 
@@ -27,6 +28,7 @@ export function writeError(what: string, path: string, e: unknown): Error {
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
   try {
+    removeStale(dirname(path), `.${basename(path)}.tmp-`);
     const fd = openSync(tmp, 'w');
     try {
       if (typeof data === 'string') writeSync(fd, data);
@@ -47,7 +49,7 @@ export async function writeDirAtomic(target: string, what: string, fill: (tmp: s
   const tmp = `${target}.tmp-${process.pid}`;
   const old = `${target}.old`;
   try {
-    rmSync(tmp, { recursive: true, force: true });
+    removeStale(dirname(target), `${basename(target)}.tmp-`);
     mkdirSync(tmp, { recursive: true });
     await fill(tmp);
     syncDir(tmp);
@@ -62,10 +64,21 @@ export async function writeDirAtomic(target: string, what: string, fill: (tmp: s
   }
 }
 
-/** Undoes a swap that a crash interrupted: target missing but target.old complete. */
+/**
+ * Finishes a swap that a crash interrupted. Target missing but target.old there: the crash came between
+ * the renames, so target.old is the complete version to put back. Both there: the swap completed and only
+ * the removal of target.old was cut short (left alone, the next swap's rename would fail on it).
+ */
 export function recoverDir(target: string): void {
   const old = `${target}.old`;
-  if (!existsSync(target) && existsSync(old)) renameSync(old, target);
+  if (!existsSync(old)) return;
+  if (existsSync(target)) rmSync(old, { recursive: true, force: true });
+  else renameSync(old, target);
+}
+
+/** Removes the temporary files or directories (`prefix` + pid) that killed writers left in `dir`. */
+function removeStale(dir: string, prefix: string): void {
+  for (const name of readdirSync(dir)) if (name.startsWith(prefix)) rmSync(join(dir, name), { recursive: true, force: true });
 }
 
 /** fsync a directory so its entries (renames) are durable. */

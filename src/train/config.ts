@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { FORMATS } from '../data/formats/index.js';
-import { UserError } from '../errors.js';
+import { quote, UserError } from '../errors.js';
 import type { ModelConfig } from '../model/types.js';
 
 const POS_INT = 'expected a positive integer';
@@ -46,7 +46,8 @@ const ModelSchema = z.strictObject({
 });
 
 const DataSchema = z.strictObject({
-  train: path(),
+  /** One file, or several read as one training set (the bundled model trains on train + dev). */
+  train: path().or(z.array(path(), { error: 'expected a file path or a list of file paths' }).min(1, { error: 'expected at least one file' })),
   dev: path(),
   test: path().optional(),
   /** A format name of src/data; absent = detected from the file. */
@@ -67,16 +68,25 @@ const AdamSchema = z.strictObject({
 });
 
 /** Minimum risk training (issue 5); footnote 12 of the paper: with Γ α = 1, μ = 1, K = 2. */
-const MrtSchema = z.strictObject({
-  delta: z.enum(['E', 'R', 'E+R'], { error: 'expected "E", "R" or "E+R"' }).default('E+R'),
-  gamma: bool().default(true),
-  alpha: posNum().default(1),
-  mu: z.number({ error: 'expected a number in [0, 1]' }).min(0, { error: 'expected a number in [0, 1]' }).max(1, { error: 'expected a number in [0, 1]' }).default(1),
-  K: posInt().default(2),
-  sampleRelations: bool().default(true),
-  /** The authors' code instead of the paper's equations (spec §3.3, §7.1.2–4). */
-  paperCompat: bool().default(false),
-});
+const MrtSchema = z
+  .strictObject({
+    /** Δ_E, Δ_R, Δ_E+R, or 'none' (the Γ-only system of Table 2). */
+    delta: z.enum(['E', 'R', 'E+R', 'none'], { error: 'expected "E", "R", "E+R" or "none"' }).default('E+R'),
+    /** The learned loss Γ(ŷ) = 1 − Q(ŷ) and its hinge (Eq. 4–5). */
+    gamma: bool().default(true),
+    alpha: posNum().default(1),
+    mu: z.number({ error: 'expected a number in [0, 1]' }).min(0, { error: 'expected a number in [0, 1]' }).max(1, { error: 'expected a number in [0, 1]' }).default(1),
+    /** Samples added to the gold output (the paper's K; with paperCompat, |Y′| = K as in the authors' code). */
+    K: posInt().default(2),
+    /** false = "only sampling entities": relation labels are the argmax, not drawn (Table 2, lower half). */
+    sampleRelations: bool().default(true),
+    /** ε of footnote 5: a tag is drawn uniformly with this probability, else from P_ent. */
+    epsilon: prob().default(0.1),
+    /** The authors' code instead of the paper's equations (spec §3.3, §7.1.2–4). */
+    paperCompat: bool().default(false),
+  })
+  .refine((m) => m.gamma || m.delta !== 'none', { error: 'nothing to minimise: delta "none" needs gamma true', path: ['delta'] })
+  .refine((m) => !m.paperCompat || m.K >= 2, { error: 'with paperCompat K counts the gold output, so it must be at least 2', path: ['K'] });
 
 export const TrainConfigSchema = z.strictObject({
   data: DataSchema,
@@ -121,12 +131,19 @@ const SHORTCUTS: Record<string, string> = {
 
 /** Reads, overrides and validates a config; relative data paths become absolute. */
 export function loadConfig(file: string, overrides: string[] = []): TrainConfig {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new UserError(`cannot read config: ${code === 'ENOENT' ? 'no such file' : code ?? String(e)}`, { file });
+  }
+  let text: string;
+  try {
+    // Strictly: a lenient decode would turn a bad byte in a path into U+FFFD and a confusing "not found".
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new UserError('not valid UTF-8 text', { file });
   }
   let raw: unknown;
   try {
@@ -145,7 +162,9 @@ export function loadConfig(file: string, overrides: string[] = []): TrainConfig 
 
 /** Validates an already-built object (`source` names it in errors). */
 export function parseConfig(obj: unknown, source: string, fromSet: Set<string> = new Set()): TrainConfig {
-  const r = TrainConfigSchema.safeParse(obj, { reportInput: true });
+  // Not `reportInput`: zod serialises the issues it builds, and a value nested 100,000 deep overflows the
+  // stack there. The offending value is looked up by the issue's path instead.
+  const r = TrainConfigSchema.safeParse(obj);
   if (r.success) return r.data;
   const issue = r.error.issues[0];
   const field = dotted(issue.path) || undefined;
@@ -157,13 +176,24 @@ export function parseConfig(obj: unknown, source: string, fromSet: Set<string> =
     const where = issue.path.length ? `${dotted(issue.path)}.${key}` : key;
     const hint = near ? `did you mean "${near}"?` : `known keys: ${known.join(', ')}`;
     throw new UserError(`unknown key (${hint})`, { file: source, field: where });
-  } else if (issue.input === undefined) {
-    msg = 'missing (required)';
+  } else if (issue.code === 'custom') {
+    msg = issue.message;
   } else {
-    msg = `${issue.message}, got ${JSON.stringify(issue.input)}`;
+    const input = valueAt(obj, issue.path);
+    msg = input === undefined ? 'missing (required)' : `${issue.message}, got ${quote(input)}`;
   }
   if (field !== undefined && fromSet.has(field)) msg += ' (from --set)';
   throw new UserError(msg, { file: source, field });
+}
+
+/** The value at a zod issue's path in the raw config (undefined when absent). */
+function valueAt(obj: unknown, path: PropertyKey[]): unknown {
+  let node = obj;
+  for (const p of path) {
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, p)) return undefined;
+    node = (node as Record<PropertyKey, unknown>)[p];
+  }
+  return node;
 }
 
 /** `model.charWidths[1]` from ['model', 'charWidths', 1]. */
@@ -218,8 +248,9 @@ function resolvePaths(obj: Record<string, unknown>, base: string): void {
   for (const [block, key] of PATH_KEYS) {
     const node = (block === null ? obj : obj[block]) as Record<string, unknown> | undefined;
     if (!node || typeof node !== 'object') continue;
+    const abs = (v: unknown) => (typeof v === 'string' && v !== '' && !isAbsolute(v) ? resolve(base, v) : v);
     const v = node[key];
-    if (typeof v === 'string' && v !== '' && !isAbsolute(v)) node[key] = resolve(base, v);
+    if (v !== undefined) node[key] = Array.isArray(v) ? v.map(abs) : abs(v);
   }
 }
 

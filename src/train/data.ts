@@ -21,10 +21,26 @@ export interface Split {
   schema: LabelSchema;
 }
 
-export async function loadSplit(file: string, format?: string): Promise<Split> {
-  const c = await loadCorpus(file, { format });
-  for (const line of c.diagnostics.format()) process.stderr.write(`entrel: ${file}: ${line}\n`);
-  return { file, format: c.format, documents: c.documents, sentences: [...allSentences(c)], schema: c.schema };
+/** One corpus file, or several read in order as one split (schemas merged; `file` lists them). */
+export async function loadSplit(files: string | readonly string[], format?: string): Promise<Split> {
+  const list = typeof files === 'string' ? [files] : files;
+  let split: Split | undefined;
+  for (const file of list) {
+    const c = await loadCorpus(file, { format });
+    for (const line of c.diagnostics.format()) process.stderr.write(`entrel: ${file}: ${line}\n`);
+    const part: Split = { file, format: c.format, documents: c.documents, sentences: [...allSentences(c)], schema: c.schema };
+    split = split
+      ? {
+          file: `${split.file}, ${file}`,
+          format: split.format,
+          documents: [...split.documents, ...part.documents],
+          sentences: [...split.sentences, ...part.sentences],
+          schema: mergeSchemas(split.schema, part.schema),
+        }
+      : part;
+  }
+  if (!split) throw new Error('loadSplit: no files');
+  return split;
 }
 
 /** `a` extended by the types only `b` has (order of `a` first); symmetric if either says so. */

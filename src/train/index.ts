@@ -4,6 +4,7 @@ export type { TrainConfig, MrtConfig } from './config.js';
 export { trainNN, buildNNSetup, nnTask, devScores, initFromModelDir } from './nn.js';
 export type { NNSetup } from './nn.js';
 export { runTraining } from './loop.js';
+export { trainMRT, mrtTask } from './mrt/task.js';
 export type { TrainTask, BatchLoss, DevScores, TrainOptions, TrainResult } from './loop.js';
 export { evaluateModel, predictToFile, predictFile } from './evaluate.js';
 export type { DataOptions } from './evaluate.js';

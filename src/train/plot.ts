@@ -33,7 +33,21 @@ export function curveSvg(records: EpochRecord[], title = 'training curve'): stri
   ].join('\n');
 }
 
-function panel(x0: number, label: string, xs: number[], series: Series[], fixed?: [number, number]): string {
+/**
+ * One line chart over categories (`ticks`, evenly spaced): experiment figures such as dev F1 over K.
+ * `series[i].points` may hold NaN for settings not run yet.
+ */
+export function lineChartSvg(title: string, ticks: string[], series: { label: string; points: number[] }[], xName: string, yRange?: [number, number]): string {
+  const xs = ticks.map((_, i) => i);
+  const lines = series.map((s, i) => ({ name: s.label, color: COLORS[i % COLORS.length], values: s.points }));
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W + 40}" height="${H + 20}" font-family="sans-serif" font-size="11">`,
+    panel(20, title, xs, lines, yRange, { ticks, name: xName }),
+    '</svg>\n',
+  ].join('\n');
+}
+
+function panel(x0: number, label: string, xs: number[], series: Series[], fixed?: [number, number], axis?: { ticks: string[]; name: string }): string {
   const all = series.flatMap((s) => s.values).filter(Number.isFinite);
   let [lo, hi] = fixed ?? [Math.min(0, ...all), Math.max(1e-9, ...all)];
   if (!fixed) hi *= 1.05;
@@ -47,12 +61,13 @@ function panel(x0: number, label: string, xs: number[], series: Series[], fixed?
     const y = lo + ((hi - lo) * i) / 4;
     out.push(`<text x="${px(xMin) - 4}" y="${py(y) + 4}" text-anchor="end">${fmt(y)}</text>`);
   }
-  out.push(`<text x="${px(xMin)}" y="${py(lo) + 14}" text-anchor="middle">${xMin}</text>`);
-  out.push(`<text x="${px(xMax)}" y="${py(lo) + 14}" text-anchor="middle">${xMax}</text>`);
-  out.push(`<text x="${(px(xMin) + px(xMax)) / 2}" y="${py(lo) + 28}" text-anchor="middle">epoch</text>`);
+  const ticks: [number, string][] = axis ? axis.ticks.map((t, i) => [i, t]) : [[xMin, String(xMin)], [xMax, String(xMax)]];
+  for (const [x, t] of ticks) out.push(`<text x="${px(x)}" y="${py(lo) + 14}" text-anchor="middle">${esc(t)}</text>`);
+  out.push(`<text x="${(px(xMin) + px(xMax)) / 2}" y="${py(lo) + 28}" text-anchor="middle">${esc(axis?.name ?? 'epoch')}</text>`);
   series.forEach((s, i) => {
     const pts = s.values.map((v, j) => (Number.isFinite(v) ? `${px(xs[j]).toFixed(1)},${py(v).toFixed(1)}` : '')).filter(Boolean);
     if (pts.length) out.push(`<polyline fill="none" stroke="${s.color}" stroke-width="1.5" points="${pts.join(' ')}"/>`);
+    if (axis) for (const pt of pts) out.push(`<circle cx="${pt.split(',')[0]}" cy="${pt.split(',')[1]}" r="2.5" fill="${s.color}"/>`);
     const ly = py(hi) + 14 + 14 * i;
     out.push(`<line x1="${px(xMin) + 8}" y1="${ly - 4}" x2="${px(xMin) + 24}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2"/>`);
     out.push(`<text x="${px(xMin) + 28}" y="${ly}">${esc(s.name)}</text>`);

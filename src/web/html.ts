@@ -13,7 +13,16 @@ export type HtmlOptions = Omit<SvgOptions, 'idSuffix'> & {
 /** Legend of the entity types present, with their colours and counts. */
 export function renderLegend(docs: ExtractedDocument[]): string {
   const counts = new Map<string, number>();
-  for (const d of docs) for (const e of d.entities) counts.set(e.type, (counts.get(e.type) ?? 0) + 1);
+  for (const d of docs) countTypes(d, counts);
+  return renderLegendCounts(counts);
+}
+
+/** Adds the document's entities to per-type counts (for a legend built while streaming). */
+export function countTypes(doc: ExtractedDocument, counts: Map<string, number>): void {
+  for (const e of doc.entities) counts.set(e.type, (counts.get(e.type) ?? 0) + 1);
+}
+
+export function renderLegendCounts(counts: ReadonlyMap<string, number>): string {
   const items = [...counts]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([type, count]) => {
@@ -25,11 +34,7 @@ export function renderLegend(docs: ExtractedDocument[]): string {
 
 /** The visual part for a set of documents: legend, then one figure per document. */
 export function renderDocumentsView(docs: ExtractedDocument[], opts: Omit<SvgOptions, 'idSuffix'> = {}): string {
-  const figures = docs.map((doc, i) => {
-    const caption = `Document ${i + 1}: ${doc.entities.length} entities, ${doc.relations.length} relations`;
-    const empty = doc.entities.length === 0 ? '<p class="note">No entities found.</p>' : '';
-    return `<figure class="entrel-figure"><figcaption>${esc(caption)}</figcaption>${empty}${renderDocumentSvg(doc, { ...opts, idSuffix: String(i) })}</figure>`;
-  });
+  const figures = docs.map((doc, i) => renderFigure(doc, i, opts));
   return `<div class="entrel-view">${renderLegend(docs)}${figures.join('')}</div>`;
 }
 
@@ -47,10 +52,24 @@ export function renderHtml(doc: ExtractedDocument, opts: HtmlOptions = {}): stri
 
 /** Page shell; the meta CSP lets only the given inline scripts run, as defence in depth. */
 export function htmlPage(title: string, scripts: string[], body: string): string {
-  return (
+  const [head, tail] = htmlPageParts(title, scripts);
+  return head + body + tail;
+}
+
+/** The page shell before and after the body, for pages written piece by piece. */
+export function htmlPageParts(title: string, scripts: string[]): [string, string] {
+  return [
     `<!doctype html><html lang="en"><head><meta charset="utf-8">` +
-    `<meta http-equiv="Content-Security-Policy" content="${esc(contentSecurityPolicy(scripts))}">` +
-    `<meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)}</title>` +
-    `<style>${css}</style></head><body>${body}${scripts.map((s) => `<script>${s}</script>`).join('')}</body></html>\n`
-  );
+      `<meta http-equiv="Content-Security-Policy" content="${esc(contentSecurityPolicy(scripts))}">` +
+      `<meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)}</title>` +
+      `<style>${css}</style></head><body>`,
+    `${scripts.map((s) => `<script>${s}</script>`).join('')}</body></html>\n`,
+  ];
+}
+
+/** One document's figure: caption and SVG (`index` keeps SVG ids unique within a page). */
+export function renderFigure(doc: ExtractedDocument, index: number, opts: Omit<SvgOptions, 'idSuffix'> = {}, caption = `Document ${index + 1}`): string {
+  const text = `${caption}: ${doc.entities.length} entities, ${doc.relations.length} relations`;
+  const empty = doc.entities.length === 0 ? '<p class="note">No entities found.</p>' : '';
+  return `<figure class="entrel-figure"><figcaption>${esc(text)}</figcaption>${empty}${renderDocumentSvg(doc, { ...opts, idSuffix: String(index) })}</figure>`;
 }

@@ -57,6 +57,22 @@ test('MultiWidthCnn: pooling ignores padding (batched = one sequence alone), emp
   close(y.narrow(0, 2, 1), bias);
 });
 
+test('MultiWidthCnn.forwardSpans = forward on each segment cut out of the table (every length, widths 1–4)', () => {
+  manualSeed(4);
+  const cnn = new MultiWidthCnn(3, [1, 2, 3, 4], 2);
+  const R = 40;
+  const table = cat([randNormal([R - 1, 3]), zeros([1, 3])], 0); // last row zero
+  const rows = table.toFloat64Array();
+  const spans: [number, number][] = [[0, 0], [5, 0], [0, 1], [3, 2], [7, 3], [10, 4], [2, 9], [0, 39], [20, 17], [38, 1], [12, 5], [12, 5]];
+  const y = cnn.forwardSpans(table, Int32Array.from(spans, (s) => s[0]), Int32Array.from(spans, (s) => s[1]));
+  assert.deepEqual(y.shape, [spans.length, 8]);
+  spans.forEach(([start, n], p) => {
+    const seg = tensor(Float32Array.from(n ? rows.slice(start * 3, (start + n) * 3) : [0, 0, 0]), { shape: [1, Math.max(1, n), 3] });
+    close(y.narrow(0, p, 1), cnn.forward(seg, Int32Array.of(n)), 1e-5);
+  });
+  assert.deepEqual(cnn.forwardSpans(table, new Int32Array(0), new Int32Array(0)).shape, [0, 8]);
+});
+
 test('CharCnn: [N·W] chars → [N, widths × filters]', () => {
   manualSeed(3);
   const c = new CharCnn(20, 8, [2, 3], 25, 0.5);

@@ -104,17 +104,16 @@ test('segment CNNs: empty middle = ReLU(bias); e1/e2 equal the CNN over the segm
 
 test('relationIndex: padding rows point at the zero row, tags at the zero one-hot', () => {
   const idx = relationIndex(pairs, 6, lengths, 13, MAXD);
-  // z blocks: sentence 0 rows 0..5, sentence 1 rows 6..9 (+ padding rows 10, 11 → zero h row), zero row 12
-  assert.deepEqual([...idx.zH], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 12, 12]);
-  assert.deepEqual([...idx.zTag], [...tags0, ...tags1, 13, 13, 13]);
-  assert.equal(idx.mid.groups[0].maxLen, 1);
-  assert.deepEqual([...idx.mid.groups[0].lengths], [0, 1, 0, 0, 1]);
-  assert.deepEqual([...idx.mid.groups[0].zRows], [12, 3, 12, 12, 6 + 2]);
-  assert.equal(idx.e1.groups[0].maxLen, 2);
-  assert.deepEqual([...idx.e1.groups[0].zRows.slice(4, 6)], [1, 2]);
-  assert.deepEqual([...idx.e1.groups[0].zRows.slice(0, 2)], [0, 12]);
-  assert.equal(idx.mid.groups.length, 1);
-  assert.equal(idx.mid.inverse, undefined);
+  // z blocks hold real tokens only: sentence 0 rows 0..5, sentence 1 rows 6..9 (its h rows 6..9),
+  // then the zero row 10 (h row 12 = the zero row of h, tag 13 = the zero one-hot)
+  assert.deepEqual([...idx.zH], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 12]);
+  assert.deepEqual([...idx.zTag], [...tags0, ...tags1, 13]);
+  // Segments are contiguous runs of z rows: (first row, length); empty middles have length 0.
+  assert.deepEqual([...idx.mid.length], [0, 1, 0, 0, 1]);
+  assert.equal(idx.mid.start[1], 3);
+  assert.equal(idx.mid.start[4], 6 + 2);
+  assert.deepEqual([idx.e1.start[0], idx.e1.length[0]], [0, 1]);
+  assert.deepEqual([idx.e1.start[2], idx.e1.length[2]], [1, 2]);
   assert.deepEqual([...idx.dist], [1, 2, 1, 1, 2]);
 });
 
@@ -135,9 +134,9 @@ test('candidatePairs: left-to-right pairs of decoded entities, gold labels, gold
   assert.deepEqual([...ps.ent1], [0, 0, 1, -1]);
 });
 
-test('relationIndex: segments of very different lengths are grouped, features unchanged', () => {
+test('relationIndex: segments of very different lengths: the batched features equal one pair at a time', () => {
   const m = model(true);
-  // Pair 1 gets a long middle in a long sentence: its own group.
+  // Pair 1 has a long middle in a long sentence (range-max over many windows), the others short ones.
   const n = 30;
   const hl = randNormal([1, n, 2 * H]);
   const tags = new Int32Array(n).fill(4);
@@ -156,7 +155,7 @@ test('relationIndex: segments of very different lengths are grouped, features un
   const rows: [number, number, number, number][] = [[0, 1, 2, 3], [3, 4, 28, 29], [5, 6, 7, 8], [10, 12, 13, 14]];
   const ps = mk(rows);
   const idx = relationIndex(ps, n, Int32Array.of(n), m.numTags, MAXD);
-  assert.ok(idx.mid.groups.length >= 2);
+  assert.deepEqual([...idx.mid.length], [1, 24, 1, 1]);
   const all = m.relationFeatures(hl, Int32Array.of(n), ps).toFloat64Array();
   const D = all.length / rows.length;
   rows.forEach((r, p) => {

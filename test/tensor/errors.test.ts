@@ -102,3 +102,15 @@ test('use after dispose and after tidy throws clearly', () => {
   // the process is still fine
   assert.deepEqual(T.ones([2]).add(1).toArray(), [2, 2]);
 });
+
+// Sizes come from configs and inputs (a model dimension of 10⁹, a one-hot of 2⁴⁰ classes): libtorch's
+// allocator failing, or its size arithmetic overflowing, must be an Error naming the op, not an abort.
+test('allocations beyond memory and size overflows', () => tidy(() => {
+  throwsWith(() => T.zeros([1e6, 1e6]), /^full: /, /can't allocate memory/); // zeros is full(0)
+  throwsWith(() => T.randNormal([1e5, 1e5, 1e5]), 'randNormal:', /can't allocate memory/);
+  throwsWith(() => T.zeros([2 ** 62]), /^full: /, /overflow/);
+  throwsWith(() => F.oneHot(tensor([1], { dtype: 'int64' }), 2 ** 40), 'oneHot:', /can't allocate memory/);
+  throwsWith(() => T.zeros([NaN]), 'zeros:', 'invalid shape');
+  throwsWith(() => T.zeros([Infinity]), 'zeros:', 'invalid shape');
+  assert.deepEqual(T.zeros([2]).shape, [2]); // and the engine still works afterwards
+}));

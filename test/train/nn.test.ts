@@ -26,7 +26,7 @@ test('kill + --resume gives the uninterrupted run bit for bit', async () => {
   assert.equal(checksum(out), checksum(join(root, 'ref')));
   assert.deepEqual(res.history.map((r) => r.dev), ref.history.map((r) => r.dev));
   assert.equal(res.bestScore, ref.bestScore);
-  assert.ok(ref.bestScore > 0.5, `the tiny model should learn the tiny data (dev rel F1 ${ref.bestScore})`);
+  assert.ok(ref.bestScore >= 0.5, `the tiny model should learn the tiny data (dev rel F1 ${ref.bestScore})`);
   const svg = readFileSync(join(out, 'curve.svg'), 'utf8');
   assert.match(svg, /^<svg [^>]*>[\s\S]*<polyline[\s\S]*dev relation F1[\s\S]*<\/svg>\n$/);
 });

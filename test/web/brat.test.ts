@@ -17,14 +17,18 @@ describe('toBratAnn', () => {
     );
   });
 
-  it('keeps UTF-16 offsets that match the text with emoji and combining marks', () => {
-    const text = '😀 Jose\u0301 met Zoë in Paris.';
+  it('writes code point offsets, as brat counts them, with emoji and combining marks', () => {
+    const text = '😀 Jose\u0301 met Zoë in Paris 🇫🇷 and Lyon.';
     const ann = toBratAnn(fakeExtract(text));
-    for (const line of ann.trim().split('\n').filter((l) => l.startsWith('T'))) {
+    const codePoints = [...text];
+    const lines = ann.trim().split('\n').filter((l) => l.startsWith('T'));
+    assert.equal(lines.length, 4);
+    for (const line of lines) {
       const [, typeAndSpan, surface] = line.split('\t');
       const [, a, b] = typeAndSpan.split(' ');
-      assert.equal(text.slice(Number(a), Number(b)), surface);
+      assert.equal(codePoints.slice(Number(a), Number(b)).join(''), surface);
     }
+    assert.match(ann, /^T1\tPeop 2 7\tJose\u0301$/m);
   });
 
   it('splits an entity across a line break into fragments, maps ids, and skips dangling relations', () => {

@@ -21,7 +21,7 @@ export function evaluateCommand(): Command {
     .description('score predictions against gold, or a model on annotated data (strict and boundaries, micro and macro, per type)')
     .option('--gold <file>', 'gold annotations')
     .option('--pred <file>', 'predictions (same documents and tokens as --gold)')
-    .option('--model <dir>', 'a trained model directory')
+    .option('--model <dir>', 'a trained model directory (default with --data: the bundled CoNLL04 model)')
     .option('--data <file>', 'annotated data to run --model on');
   return addDataFlags(cmd)
     .option('--paper-compat', 'reproduce the authors\' evaluation quirks (reference spec §4.2)')
@@ -45,8 +45,8 @@ async function reportFor(flags: EvalFlags): Promise<EvalReport> {
     printWarnings(diagnostics);
     return report;
   }
-  if (!flags.data) throw new UserError('evaluate needs --gold and --pred, or --model and --data');
-  if (!flags.model) throw new UserError('evaluate --data needs --model DIR (no bundled default model yet)');
+  if (!flags.data) throw new UserError('evaluate needs --gold and --pred, or --data (with --model DIR, or the bundled model)');
   const { evaluateModel } = await import('../../train/evaluate.js');
-  return evaluateModel(flags.model, flags.data, { format: flags.format });
+  const { DEFAULT_MODEL_DIR } = await import('../../extract/extractor.js');
+  return evaluateModel(flags.model ?? DEFAULT_MODEL_DIR, flags.data, { format: flags.format });
 }

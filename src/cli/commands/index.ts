@@ -2,10 +2,12 @@
 import type { Command } from 'commander';
 import { convertCommand } from './convert.js';
 import { evaluateCommand } from './evaluate.js';
+import { extractCommand } from './extract.js';
 import { predictCommand } from './predict.js';
+import { serveCommand } from './serve.js';
 import { statsCommand } from './stats.js';
 import { trainCommand } from './train.js';
 
 export function registerCommands(program: Command): void {
-  for (const make of [statsCommand, convertCommand, evaluateCommand, trainCommand, predictCommand]) program.addCommand(make());
+  for (const make of [statsCommand, convertCommand, evaluateCommand, trainCommand, predictCommand, extractCommand, serveCommand]) program.addCommand(make());
 }

@@ -1,23 +1,30 @@
-/** `entrel train --config FILE --out DIR [--set key=value …] [--resume]`: the NN (local-loss) phase. */
+/**
+ * `entrel train --config FILE --out DIR [--set key=value …] [--resume]`: the NN (local-loss) phase;
+ * with `--init DIR` (or `init` in the config): the MRT phase, fine-tuning that pretrained model.
+ */
 import { Command } from 'commander';
+import { UserError } from '../../errors.js';
 
-interface TrainFlags { config: string; out: string; set: string[]; resume?: boolean; quiet?: boolean; json?: boolean }
-
-const collect = (v: string, acc: string[]) => [...acc, v];
+interface TrainFlags { config: string; out: string; set: string[]; init?: string; mrt?: boolean; resume?: boolean; quiet?: boolean; json?: boolean }
 
 export function trainCommand(): Command {
   return new Command('train')
-    .description('train the joint model (local loss L_ent + L_rel) with dev-based model selection')
+    .description('train the joint model: local loss L_ent + L_rel, or minimum risk training from a pretrained model (--init)')
     .requiredOption('--config <file>', 'training config (JSON; defaults are the paper\'s, see configs/README.md)')
     .requiredOption('--out <dir>', 'run directory: best/ model, last/ checkpoint, train.log.jsonl, curve.svg')
-    .option('--set <key=value>', 'override a config key (repeatable), e.g. --set epochs=5 seed=2', collect, [])
+    .option('--set <key=value...>', 'override config keys, e.g. --set epochs=5 seed=2 alpha=0.5 (repeatable)', [])
+    .option('--init <dir>', 'pretrained model directory: run the MRT phase (L̃ + L_mrt) starting from it')
+    .option('--mrt', 'minimum risk training (needs --init or "init" in the config)')
     .option('--resume', 'continue a killed run from its last checkpoint')
     .option('--quiet', 'no progress bar')
     .option('--json', 'print the result as JSON')
     .action(async (flags: TrainFlags) => {
-      const { loadConfig, trainNN } = await import('../../train/index.js');
-      const config = loadConfig(flags.config, flags.set);
-      const result = await trainNN(config, flags.out, { resume: flags.resume, quiet: flags.quiet });
+      const { loadConfig, trainNN, trainMRT } = await import('../../train/index.js');
+      const sets = flags.init ? [...flags.set, `init=${JSON.stringify(flags.init)}`] : flags.set;
+      const config = loadConfig(flags.config, sets);
+      if (flags.mrt && !config.init) throw new UserError('--mrt starts from a pretrained model: pass --init DIR');
+      const train = config.init ? trainMRT : trainNN;
+      const result = await train(config, flags.out, { resume: flags.resume, quiet: flags.quiet });
       if (flags.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
       else process.stdout.write(`best dev relation F1 ${(result.bestScore * 100).toFixed(2)} at epoch ${result.bestEpoch}; model in ${flags.out}/best\n`);
     });

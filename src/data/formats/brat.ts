@@ -11,7 +11,7 @@
  */
 import { readFile, readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { UserError, type ErrorLocation } from '../../errors.js';
+import { quote, UserError, type ErrorLocation } from '../../errors.js';
 import { ioError, isDirectory } from '../io.js';
 import { fail } from '../validate.js';
 import { writeAtomic } from '../write.js';
@@ -131,7 +131,7 @@ async function readDoc(prefix: string, opts: ReadOptions): Promise<Document> {
     if (kind === 'T') {
       if (fields.length < 2) fail('expected "T<id>\\tTYPE START END\\tTEXT"', loc, id);
       const m = /^(\S+) (\d+ \d+(?:;\d+ \d+)*)$/.exec(fields[1]);
-      if (!m) fail(`expected "TYPE START END", got "${fields[1]}"`, loc, id);
+      if (!m) fail(`expected "TYPE START END", got ${quote(fields[1])}`, loc, id);
       const ranges = m[2].split(';').map((r) => r.split(' ').map(Number));
       for (const [s, e] of ranges) {
         if (e <= s) fail(`end ${e} is not after start ${s}`, loc, id);
@@ -167,13 +167,13 @@ async function readDoc(prefix: string, opts: ReadOptions): Promise<Document> {
     else if (kind === 'N') d.warn('brat-normalization-ignored', `${where(loc)} ${id}`);
     else if (kind === '*') d.warn('brat-equivalence-ignored', `${where(loc)} ${line}`);
     else if (kind === '#') d.warn('brat-note-ignored', `${where(loc)} ${id}`);
-    else fail(`unknown annotation line "${line.slice(0, 40)}"`, loc);
+    else fail(`unknown annotation line ${quote(line)}`, loc);
   });
 
   for (const r of rels) {
     const args: { sentence: number; entity: Entity }[] = [];
     for (const [role, arg] of [['Arg1', r.a1], ['Arg2', r.a2]] as const) {
-      if (!entityAt.has(arg)) fail(`unknown relation argument ${arg}`, r.loc, `${r.id}.${role}`);
+      if (!entityAt.has(arg)) fail(`unknown relation argument ${quote(arg)}`, r.loc, `${r.id}.${role}`);
       const a = entityAt.get(arg);
       if (a) args.push(a);
     }

@@ -8,6 +8,7 @@
  */
 import { access } from 'node:fs/promises';
 import { z } from 'zod';
+import { quote } from '../../errors.js';
 import { readJsonLines } from '../io.js';
 import { checkSpan, fail, parseWith } from '../validate.js';
 import { writeAtomic, type Source } from '../write.js';
@@ -47,13 +48,13 @@ async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Document>
       const mine = new Set<string>();
       s.entities.forEach((e, ei) => {
         checkSpan(e.start, e.end, tokens.length, loc, `${at}.entities[${ei}]`);
-        if (ids.has(e.id)) fail(`duplicate entity id "${e.id}"`, loc, `${at}.entities[${ei}].id`);
+        if (ids.has(e.id)) fail(`duplicate entity id ${quote(e.id)}`, loc, `${at}.entities[${ei}].id`);
         ids.add(e.id);
         mine.add(e.id);
       });
       s.relations.forEach((x, ri) => {
         for (const role of ['head', 'tail'] as const)
-          if (!mine.has(x[role])) fail(`unknown entity "${x[role]}" (not in this sentence)`, loc, `${at}.relations[${ri}].${role}`);
+          if (!mine.has(x[role])) fail(`unknown entity ${quote(x[role])} (not in this sentence)`, loc, `${at}.relations[${ri}].${role}`);
       });
       return { tokens, entities: s.entities, relations: s.relations };
     });

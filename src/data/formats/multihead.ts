@@ -9,7 +9,7 @@ import { readLineBatches } from '../io.js';
 import { fail } from '../validate.js';
 import { writeAtomic, type Source } from '../write.js';
 import { sentencesOf, toTokenSentence, tokenDocument } from './common.js';
-import type { ErrorLocation } from '../../errors.js';
+import { quote, type ErrorLocation } from '../../errors.js';
 import type { Diagnostics } from '../diagnostics.js';
 import type { Document } from '../corpus.js';
 import type { Format, ReadOptions } from './types.js';
@@ -28,8 +28,8 @@ function finish(p: Pending): Document {
     if (r.to >= p.tokens.length) fail(`head ${r.to} is past the end (${p.tokens.length} tokens)`, r.loc, 'heads');
     const head = endingAt.get(r.from);
     const tail = endingAt.get(r.to);
-    if (head === undefined) fail(`token ${r.from} carries relation ${r.type} but ends no entity`, r.loc, 'relations');
-    if (tail === undefined) fail(`relation ${r.type} points at token ${r.to}, which ends no entity`, r.loc, 'heads');
+    if (head === undefined) fail(`token ${r.from} carries relation ${quote(r.type)} but ends no entity`, r.loc, 'relations');
+    if (tail === undefined) fail(`relation ${quote(r.type)} points at token ${r.to}, which ends no entity`, r.loc, 'heads');
     return { type: r.type, head, tail };
   });
   return tokenDocument(p.id, [{ tokens: p.tokens, entities, relations }]);
@@ -39,7 +39,7 @@ const LIST = /^\[(.*)\]$/;
 
 function parseList(field: string, text: string, loc: ErrorLocation): string[] {
   const m = LIST.exec(text.trim());
-  if (!m) fail(`expected a [list], got "${text}"`, loc, field);
+  if (!m) fail(`expected a [list], got ${quote(text)}`, loc, field);
   return m[1].trim() === '' ? [] : m[1].split(',').map((s) => s.trim());
 }
 
@@ -60,18 +60,18 @@ async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Document>
       const f = line.split('\t');
       if (f.length !== 5) fail(`expected 5 tab-separated fields, got ${f.length}`, loc);
       const [idx, token, tag, relText, headText] = f;
-      if (Number(idx) !== cur.tokens.length) fail(`token index ${idx}, expected ${cur.tokens.length}`, loc, 'idx');
+      if (Number(idx) !== cur.tokens.length) fail(`token index ${quote(idx)}, expected ${cur.tokens.length}`, loc, 'idx');
       const labels = parseList('relations', relText, loc).map((s) => {
         const m = /^'(.*)'$/.exec(s);
-        if (!m) fail(`expected a quoted label, got ${s}`, loc, 'relations');
+        if (!m) fail(`expected a quoted label, got ${quote(s)}`, loc, 'relations');
         return m[1];
       });
       const heads = parseList('heads', headText, loc).map((s) => {
-        if (!/^\d+$/.test(s)) fail(`expected a token index, got "${s}"`, loc, 'heads');
+        if (!/^\d+$/.test(s)) fail(`expected a token index, got ${quote(s)}`, loc, 'heads');
         return Number(s);
       });
       if (labels.length !== heads.length) fail(`${labels.length} relation labels for ${heads.length} heads`, loc, 'heads');
-      if (!/^(O|[BI]-.+)$/.test(tag)) fail(`expected a BIO tag, got "${tag}"`, loc, 'tag');
+      if (!/^(O|[BI]-.+)$/.test(tag)) fail(`expected a BIO tag, got ${quote(tag)}`, loc, 'tag');
       cur.tokens.push(token);
       cur.tags.push(tag);
       labels.forEach((type, k) => {

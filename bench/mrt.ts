@@ -1,0 +1,68 @@
+/**
+ * Cost of an MRT epoch against an NN epoch (issue 5: ≤ 2× at K = 3), measured in one run on CoNLL04
+ * train from one pretrained model: NN and MRT epochs alternate (so machine load hits both alike), each
+ * a full pass of optimiser steps with the config's batch size, dev evaluation excluded.
+ *
+ *   npm run bench:mrt -- --init DIR [--rounds 2] [--K 3] [--set key=value …]
+ *
+ * Last line: `mrt epoch_ratio=<MRT seconds / NN seconds> K=<K>`.
+ */
+import { join, resolve } from 'node:path';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { clipGradNorm, setNumThreads, tidy } from '../src/tensor/index.js';
+import { loadConfig } from '../src/train/config.js';
+import type { TrainTask } from '../src/train/loop.js';
+import { mrtTask } from '../src/train/mrt/task.js';
+import { buildNNSetup, initFromModelDir, nnTask } from '../src/train/nn.js';
+import { createOptimizer } from '../src/train/optim.js';
+import { TrainRng } from '../src/train/rng.js';
+
+const args = process.argv.slice(2);
+const opt = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const init = opt('--init');
+if (!init) {
+  process.stderr.write('usage: npm run bench:mrt -- --init MODEL_DIR [--rounds N] [--K K] [--set key=value …]\n');
+  process.exit(2);
+}
+const rounds = Number(opt('--rounds') ?? 2);
+const K = Number(opt('--K') ?? 3);
+const sets = args.flatMap((a, i) => (args[i - 1] === '--set' ? [a] : []));
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const config = loadConfig(join(repo, 'configs/conll04-mrt.json'), [`K=${K}`, ...sets]);
+setNumThreads(config.threads);
+const s = await buildNNSetup(config);
+initFromModelDir(s, resolve(init));
+const params = s.model.parameters();
+
+/** Seconds of one epoch of optimiser steps (a fresh optimiser each time: same work on every epoch). */
+function epoch(task: TrainTask, e: number): { seconds: number; pairs: number } {
+  const rng = TrainRng.seeded(config.seed + e);
+  const optim = createOptimizer(config.optimizer, params, config);
+  const order = rng.shuffle(Array.from({ length: task.size }, (_, i) => i));
+  task.setTraining(true);
+  let pairs = 0;
+  const t0 = performance.now();
+  for (let j = 0; j < order.length; j += config.batchSize)
+    tidy(() => {
+      const out = task.batchLoss(order.slice(j, j + config.batchSize), { epoch: e, rng });
+      out.loss.backward();
+      clipGradNorm([...params.values()], config.clip);
+      optim.step();
+      optim.zeroGrad();
+      pairs += out.pairs;
+    });
+  return { seconds: (performance.now() - t0) / 1000, pairs };
+}
+
+const nn = nnTask(s);
+const mrt = mrtTask(s);
+let [nnSec, mrtSec] = [0, 0];
+for (let r = 0; r < rounds; r++) {
+  const a = epoch(nn, r);
+  const b = epoch(mrt, r);
+  nnSec += a.seconds;
+  mrtSec += b.seconds;
+  process.stdout.write(`round ${r + 1}: NN ${a.seconds.toFixed(1)} s (${a.pairs} pairs), MRT K=${K} ${b.seconds.toFixed(1)} s (${b.pairs} pairs)\n`);
+}
+process.stdout.write(`mrt epoch_ratio=${(mrtSec / nnSec).toFixed(3)} K=${K}\n`);

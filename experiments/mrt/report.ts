@@ -1,0 +1,50 @@
+/** results.md of the MRT studies: Table 2 (test, mean ± std over seeds), Figure 3 and 4 grids (dev). */
+export interface Scores {
+  relF1: number;
+  entF1: number;
+}
+
+export interface RunResult {
+  study: string;
+  name: string;
+  seed: number;
+  settings: string[];
+  bestEpoch: number;
+  epochs: number;
+  secondsPerEpoch: number;
+  dev: Scores;
+  test: Scores & { relBoundariesF1: number };
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const std = (xs: number[]) => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
+const pm = (xs: number[]) => (xs.length ? `${(100 * mean(xs)).toFixed(1)} ± ${(100 * std(xs)).toFixed(1)}` : '–');
+
+export function markdown(results: RunResult[], layout: { table2: string[]; alphas: number[]; mus: number[]; ks: number[] }): string {
+  const pick = (study: string, name: string) => results.filter((r) => r.study === study && r.name === name).sort((a, b) => a.seed - b.seed);
+  const nn = pick('table2', 'nn');
+  const out = ['# MRT on CoNLL04', '', '## Table 2 (test, model chosen on dev; mean ± std over seeds)', ''];
+  out.push('| system | seeds | test rel F1 (strict) | Δ vs NN (paired) | test ent F1 | test rel F1 (boundaries) | dev rel F1 | s / epoch |', '|---|---|---|---|---|---|---|---|');
+  for (const name of ['nn', ...layout.table2]) {
+    const rs = name === 'nn' ? nn : pick('table2', name);
+    if (!rs.length) {
+      out.push(`| ${name} | 0 | – | – | – | – | – | – |`);
+      continue;
+    }
+    // Paired gain: each run against the NN checkpoint of its own seed.
+    const gains = rs.flatMap((r) => nn.filter((b) => b.seed === r.seed).map((b) => r.test.relF1 - b.test.relF1));
+    const gain = name === 'nn' || !gains.length ? '–' : `${mean(gains) >= 0 ? '+' : ''}${(100 * mean(gains)).toFixed(1)} ± ${(100 * std(gains)).toFixed(1)}`;
+    const spe = name === 'nn' ? '–' : mean(rs.map((r) => r.secondsPerEpoch)).toFixed(0);
+    out.push(`| ${name} | ${rs.map((r) => r.seed).join(',')} | ${pm(rs.map((r) => r.test.relF1))} | ${gain} | ${pm(rs.map((r) => r.test.entF1))} | ${pm(rs.map((r) => r.test.relBoundariesF1))} | ${pm(rs.map((r) => r.dev.relF1))} | ${spe} |`);
+  }
+  const grid = (title: string, rows: [string, string][]) => {
+    out.push('', `## ${title} (dev F1, mean over seeds: relation / entity)`, '', '| setting | seeds | dev rel F1 | dev ent F1 |', '|---|---|---|---|');
+    for (const [name, label] of rows) {
+      const rs = pick(name.startsWith('K') ? 'fig4' : 'fig3', name);
+      out.push(`| ${label} | ${rs.length} | ${pm(rs.map((r) => r.dev.relF1))} | ${pm(rs.map((r) => r.dev.entF1))} |`);
+    }
+  };
+  grid('Figure 3: α × μ (Γ + Δ_E+R, K = 2)', layout.alphas.flatMap((a) => layout.mus.map((m): [string, string] => [`alpha${a}-mu${m}`, `α = ${a}, μ = ${m}`])));
+  grid('Figure 4: K (Γ + Δ_E+R, α = 1, μ = 1)', layout.ks.map((k): [string, string] => [`K${k}`, `K = ${k}`]));
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,156 @@
+/**
+ * MRT studies on CoNLL04, each run fine-tuning the 3 NN seeds of experiments/nn (runs/seed-N/best):
+ *
+ *   npx tsx experiments/mrt/run.ts --study table2|fig3|fig4|all [--seeds 1,2,3] [--only NAME-PART] [--set key=value …]
+ *
+ * - table2: the paper's Table 2 — Δ_E, Δ_R, Δ_E+R, Γ, Γ + Δ_E+R, each with relation sampling and with
+ *   "only sampling entities" — against the NN model it starts from AND against that model trained on
+ *   with L̃ alone for the same epochs ("NN continued"), which separates MRT from extra training.
+ *   Settings of footnote 12: with Γ α = 1, μ = 1, K = 2; without Γ α = 1e-4, μ = 1, K = 3.
+ * - fig3: Γ + Δ_E+R over a grid of α × μ (K = 2): dev F1 of entities and relations (Figure 3).
+ * - fig4: Γ + Δ_E+R over K ∈ {1, 2, 3, 5} (α = 1, μ = 1): dev F1 (Figure 4).
+ * Every setting is chosen on dev: each run keeps its best dev epoch (best/), scored once on test.
+ * Budget per run: configs/conll04-mrt.json with the EPOCHS/PATIENCE below (override with --set).
+ * Runs live in experiments/mrt/runs/<study>/<name>-s<seed>/; a finished run (result.json) is skipped,
+ * an interrupted one resumed. Writes results.json, results.md and the figures' SVGs beside this file.
+ */
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from '../../src/train/atomic.js';
+import { lineChartSvg } from '../../src/train/plot.js';
+import { loadConfig } from '../../src/train/config.js';
+import { evaluateModel } from '../../src/train/evaluate.js';
+import { runTraining, type TrainResult } from '../../src/train/loop.js';
+import { trainMRT } from '../../src/train/mrt/task.js';
+import { buildNNSetup, initFromModelDir, nnTask } from '../../src/train/nn.js';
+import { markdown, type RunResult } from './report.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '..', '..');
+const runsDir = join(here, 'runs');
+const nnRuns = join(repo, 'experiments', 'nn', 'runs');
+const BUDGET = ['epochs=8', 'patience=4'];
+
+type Variant = [name: string, sets: string[]];
+const WITH_GAMMA = ['gamma=true', 'alpha=1', 'mu=1', 'K=2'];
+const WITHOUT_GAMMA = ['gamma=false', 'alpha=0.0001', 'mu=1', 'K=3'];
+const TABLE2: Variant[] = [['nn-continued', []]];
+for (const [tag, rel] of [['', 'sampleRelations=true'], ['-ent-only', 'sampleRelations=false']] as const)
+  TABLE2.push(
+    [`delta-E${tag}`, ['delta=E', ...WITHOUT_GAMMA, rel]],
+    [`delta-R${tag}`, ['delta=R', ...WITHOUT_GAMMA, rel]],
+    [`delta-ER${tag}`, ['delta=E+R', ...WITHOUT_GAMMA, rel]],
+    [`gamma${tag}`, ['delta=none', ...WITH_GAMMA, rel]],
+    [`gamma-delta-ER${tag}`, ['delta=E+R', ...WITH_GAMMA, rel]],
+  );
+// Main row first: with a partial budget the headline comparison is done soonest.
+TABLE2.sort((a, b) => order(a[0]) - order(b[0]));
+function order(name: string): number {
+  return name === 'gamma-delta-ER' ? 0 : name === 'nn-continued' ? 1 : 2;
+}
+const ALPHAS = [0.0001, 0.01, 1, 10];
+const MUS = [0, 0.5, 1];
+const FIG3: Variant[] = ALPHAS.flatMap((a) => MUS.map((m): Variant => [`alpha${a}-mu${m}`, ['delta=E+R', 'gamma=true', 'K=2', `alpha=${a}`, `mu=${m}`]]));
+const KS = [1, 2, 3, 5];
+const FIG4: Variant[] = KS.map((k) => [`K${k}`, ['delta=E+R', 'gamma=true', 'alpha=1', 'mu=1', `K=${k}`]]);
+const STUDIES: Record<string, Variant[]> = { table2: TABLE2, fig3: FIG3, fig4: FIG4 };
+
+async function run(study: string, [name, sets]: Variant, seed: number, extra: string[]): Promise<RunResult> {
+  const dir = join(runsDir, study, `${name}-s${seed}`);
+  const done = join(dir, 'result.json');
+  if (existsSync(done)) return JSON.parse(readFileSync(done, 'utf8')) as RunResult;
+  const init = join(nnRuns, `seed-${seed}`, 'best');
+  if (!existsSync(init)) throw new Error(`${init} is missing: run \`npx tsx experiments/nn/run.ts --study seeds\` first`);
+  mkdirSync(dir, { recursive: true });
+  const config = loadConfig(join(repo, 'configs/conll04-mrt.json'), [`seed=${seed}`, `init=${JSON.stringify(init)}`, ...BUDGET, ...sets, ...extra]);
+  process.stderr.write(`experiments/mrt: ${study} ${name} seed ${seed} (${sets.join(' ')})\n`);
+  let r: TrainResult;
+  if (name === 'nn-continued') {
+    // The same budget of L̃ alone from the same checkpoint (fresh optimiser state, like MRT).
+    const s = await buildNNSetup(config);
+    initFromModelDir(s, init);
+    r = await runTraining(nnTask(s), config, dir, 'nn', { resume: true });
+  } else r = await trainMRT(config, dir, { resume: true });
+  const best = r.history.find((h) => h.epoch === r.bestEpoch)!;
+  const t = await evaluateModel(join(dir, 'best'), config.data.test!, { format: config.data.format });
+  const epochSeconds = r.history.map((h) => h.seconds);
+  const result: RunResult = {
+    study, name, seed, settings: [...sets, ...extra],
+    bestEpoch: r.bestEpoch, epochs: r.epochs, secondsPerEpoch: epochSeconds.reduce((a, b) => a + b, 0) / epochSeconds.length,
+    dev: best.dev,
+    test: { relF1: t.relations.strict.micro.f1, entF1: t.entities.micro.f1, relBoundariesF1: t.relations.boundaries.micro.f1 },
+  };
+  writeFileAtomic(done, JSON.stringify(result, null, 1) + '\n');
+  return result;
+}
+
+/** The NN checkpoints themselves, scored with the current code (the "NN" row). */
+async function baseline(seed: number): Promise<RunResult> {
+  const init = join(nnRuns, `seed-${seed}`);
+  const nn = JSON.parse(readFileSync(join(init, 'result.json'), 'utf8')) as { devRelF1: number; devEntF1: number };
+  const config = loadConfig(join(repo, 'configs/conll04-mrt.json'));
+  const t = await evaluateModel(join(init, 'best'), config.data.test!, { format: config.data.format });
+  return {
+    study: 'table2', name: 'nn', seed, settings: [], bestEpoch: 0, epochs: 0, secondsPerEpoch: 0,
+    dev: { relF1: nn.devRelF1, entF1: nn.devEntF1 },
+    test: { relF1: t.relations.strict.micro.f1, entF1: t.entities.micro.f1, relBoundariesF1: t.relations.boundaries.micro.f1 },
+  };
+}
+
+function finished(): RunResult[] {
+  if (!existsSync(runsDir)) return [];
+  return readdirSync(runsDir).flatMap((study) =>
+    readdirSync(join(runsDir, study))
+      .map((d) => join(runsDir, study, d, 'result.json'))
+      .filter(existsSync)
+      .map((f) => JSON.parse(readFileSync(f, 'utf8')) as RunResult),
+  );
+}
+
+async function save(seeds: number[]): Promise<void> {
+  const nn = await Promise.all(seeds.filter((s) => existsSync(join(nnRuns, `seed-${s}`, 'result.json'))).map(baseline));
+  const results = [...nn, ...finished()];
+  writeFileAtomic(join(here, 'results.json'), JSON.stringify(results, null, 1) + '\n');
+  writeFileAtomic(join(here, 'results.md'), markdown(results, { table2: TABLE2.map(([n]) => n), alphas: ALPHAS, mus: MUS, ks: KS }));
+  const series = (names: string[], study: string) =>
+    (['entF1', 'relF1'] as const).map((k) => ({
+      label: k === 'entF1' ? 'dev entity F1' : 'dev relation F1',
+      points: names.map((n) => {
+        const rs = results.filter((r) => r.study === study && r.name === n);
+        return rs.length ? (100 * rs.reduce((a, r) => a + r.dev[k], 0)) / rs.length : NaN;
+      }),
+    }));
+  writeFileAtomic(join(here, 'fig4-K.svg'), lineChartSvg('Figure 4: Γ + Δ_E+R, dev F1 over K (mean of seeds)', KS.map(String), series(FIG4.map(([n]) => n), 'fig4'), 'K (samples besides the gold output)'));
+  for (const mu of MUS)
+    writeFileAtomic(
+      join(here, `fig3-alpha-mu${mu}.svg`),
+      lineChartSvg(`Figure 3: Γ + Δ_E+R, dev F1 over α at μ = ${mu} (K = 2, mean of seeds)`, ALPHAS.map(String), series(ALPHAS.map((a) => `alpha${a}-mu${mu}`), 'fig3'), 'α'),
+    );
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const get = (k: string) => (args.includes(k) ? args[args.indexOf(k) + 1] : undefined);
+  const study = get('--study') ?? 'table2';
+  const seeds = (get('--seeds') ?? '1,2,3').split(',').map(Number);
+  const only = get('--only') ?? '';
+  const extra = args.flatMap((a, i) => (args[i - 1] === '--set' ? [a] : []));
+  const studies = study === 'all' ? Object.keys(STUDIES) : [study];
+  for (const st of studies) {
+    const variants = STUDIES[st];
+    if (!variants) throw new Error(`unknown study ${st} (table2, fig3, fig4, all)`);
+    // Seed-major within a variant: a variant's 3 seeds finish together, so rows complete one by one.
+    for (const v of variants.filter(([n]) => n.includes(only)))
+      for (const seed of seeds) {
+        await run(st, v, seed, extra);
+        await save(seeds);
+      }
+  }
+  await save(seeds);
+}
+
+main().catch((e) => {
+  process.stderr.write(`experiments/mrt: ${(e as Error).stack ?? e}\n`);
+  process.exit(1);
+});

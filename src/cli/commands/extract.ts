@@ -1,0 +1,135 @@
+/**
+ * `entrel extract`: entities and relations from raw text with a trained model (the bundled CoNLL04 model
+ * unless `--model` names one).
+ *
+ *   entrel extract "TEXT" [--json]                     one text: a table, or one JSON document
+ *   entrel extract --in FILE --out FILE [--format F]   a .txt (one text per paragraph) or .jsonl file,
+ *                                                      streamed: jsonl, brat (a directory) or html
+ */
+import { statSync } from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import cliProgress from 'cli-progress';
+import { UserError } from '../../errors.js';
+import type { ExtractOptions } from '../../extract/types.js';
+import { OUTPUT_FORMATS, type OutputFormat } from '../../extract/outputs.js';
+import { formatExtraction } from '../extract-table.js';
+import { printJson } from '../output.js';
+
+interface ExtractFlags {
+  json?: boolean;
+  in?: string;
+  out?: string;
+  format?: OutputFormat;
+  model?: string;
+  threshold?: number;
+  allow?: [string, string, string][];
+  maxDistance?: number;
+  batchSize?: number;
+  quiet?: boolean;
+}
+
+const number = (v: string) => {
+  const x = Number(v);
+  if (v.trim() === '' || !Number.isFinite(x)) throw new InvalidArgumentError('expected a number');
+  return x;
+};
+const integer = (v: string) => {
+  const x = number(v);
+  if (!Number.isInteger(x) || x < 1) throw new InvalidArgumentError('expected a positive integer');
+  return x;
+};
+const triple = (v: string, prev: [string, string, string][] = []) => {
+  const parts = v.split(',').map((s) => s.trim());
+  if (parts.length !== 3 || parts.some((p) => !p)) throw new InvalidArgumentError('expected HEAD_TYPE,RELATION,TAIL_TYPE (e.g. Peop,Work_For,Org)');
+  return [...prev, parts as [string, string, string]];
+};
+
+export function extractCommand(): Command {
+  return new Command('extract')
+    .description('extract entities and relations from text (the bundled CoNLL04 model unless --model is given)')
+    .argument('[text]', 'the text (or use --in FILE; without either, standard input is read)')
+    .option('--json', 'print one JSON document {text, sentences, entities, relations}')
+    .option('--in <file>', 'input file: .jsonl (a JSON string or {"text", "id"?} per line) or plain text (one text per paragraph)')
+    .option('--out <file>', 'output file (a directory for brat), written atomically')
+    .addOption(new Option('--format <name>', 'output format for --out').choices([...OUTPUT_FORMATS]))
+    .option('--model <dir>', 'a trained model directory (default: the bundled CoNLL04 model)')
+    .option('--threshold <p>', 'drop relations whose probability is below p', number)
+    .option('--allow <triple>', 'keep only relations HEAD_TYPE,RELATION,TAIL_TYPE (repeatable)', triple)
+    .option('--max-distance <tokens>', 'consider only entity pairs at most this many tokens apart', integer)
+    .option('--batch-size <n>', 'sentences per model call (default 128)', integer)
+    .option('--quiet', 'no progress bar')
+    .action(async (text: string | undefined, flags: ExtractFlags) => {
+      const options: ExtractOptions = { relationThreshold: flags.threshold, allowedTriples: flags.allow, maxPairDistance: flags.maxDistance };
+      if (flags.in !== undefined) {
+        if (text !== undefined) throw new UserError('give the text as an argument or --in FILE, not both');
+        if (flags.json) throw new UserError('--json prints one text; with --in use --out FILE --format jsonl');
+        if (!flags.out) throw new UserError('--in needs --out FILE');
+        return extractFile(flags.in, flags.out, flags.format ?? formatFromName(flags.out), options, flags);
+      }
+      if (flags.out || flags.format) throw new UserError('--out and --format go with --in FILE');
+      const input = text ?? (await readStdin());
+      const extractor = await loadExtractor(flags);
+      const doc = await extractor.extract(input, options);
+      if (flags.json) printJson(doc);
+      else process.stdout.write(formatExtraction(doc) + '\n');
+    });
+}
+
+async function loadExtractor(flags: ExtractFlags) {
+  const { Extractor } = await import('../../extract/extractor.js');
+  return Extractor.load(flags.model, { batchSize: flags.batchSize });
+}
+
+function formatFromName(out: string): OutputFormat {
+  if (/\.html?$/i.test(out)) return 'html';
+  if (/\.jsonl$/i.test(out)) return 'jsonl';
+  throw new UserError('cannot tell the output format from the name: give --format jsonl|brat|html', { file: out });
+}
+
+async function extractFile(input: string, out: string, format: OutputFormat, options: ExtractOptions, flags: ExtractFlags): Promise<void> {
+  const { readInputTexts } = await import('../../extract/inputs.js');
+  const { extractStream } = await import('../../extract/stream.js');
+  const { writeExtractions } = await import('../../extract/outputs.js');
+  let total: number;
+  try {
+    total = statSync(input).size;
+  } catch (e) {
+    throw new UserError(`cannot read: ${(e as NodeJS.ErrnoException).code ?? e}`, { file: input });
+  }
+  const extractor = await loadExtractor(flags);
+  const bar =
+    flags.quiet || !process.stderr.isTTY
+      ? undefined
+      : new cliProgress.SingleBar(
+          { stream: process.stderr, format: 'extract [{bar}] {percentage}% | {docs} texts | ETA {eta_formatted}', hideCursor: true, clearOnComplete: true },
+          cliProgress.Presets.shades_classic,
+        );
+  bar?.start(Math.max(1, total), 0, { docs: 0 });
+  let docs = 0;
+  async function* progress<T extends { bytesRead?: number }>(source: AsyncIterable<T>): AsyncGenerator<T> {
+    for await (const d of source) {
+      docs++;
+      bar?.update(Math.min(total, d.bytesRead ?? 0), { docs });
+      yield d;
+    }
+  }
+  const t0 = performance.now();
+  try {
+    await writeExtractions(progress(extractStream(extractor, readInputTexts(input), options)), out, format);
+  } finally {
+    bar?.stop();
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  process.stderr.write(`entrel: ${docs} texts → ${out} (${format}) in ${seconds.toFixed(1)} s\n`);
+}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) throw new UserError('give a text to extract from, --in FILE, or pipe text on standard input');
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new UserError('standard input is not valid UTF-8 text');
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * Extraction options checked against the model's label schema before any work is done, so that a typo
+ * in a type name is a clear error instead of silently filtering everything out.
+ */
+import type { LabelSchema } from '../data/corpus.js';
+import { UserError } from '../errors.js';
+import type { ExtractOptions } from './types.js';
+
+/** What the decoder applies: the options with defaults filled in and triples as a lookup set. */
+export interface ResolvedExtractOptions {
+  relationThreshold: number;
+  /** `head type\trelation\ttail type` keys; undefined = everything allowed. */
+  allowedTriples?: Set<string>;
+  maxPairDistance: number;
+}
+
+export const tripleKey = (head: string, relation: string, tail: string): string => `${head}\t${relation}\t${tail}`;
+
+export function resolveExtractOptions(options: ExtractOptions | undefined, schema: LabelSchema): ResolvedExtractOptions {
+  const o = options ?? {};
+  const fail = (field: string, msg: string): never => {
+    throw new UserError(msg, { field });
+  };
+  const t = o.relationThreshold ?? 0;
+  if (typeof t !== 'number' || !(t >= 0 && t <= 1)) fail('relationThreshold', `must be a number in [0, 1], got ${JSON.stringify(t)}`);
+  const d = o.maxPairDistance ?? Infinity;
+  if (d !== Infinity && !(Number.isInteger(d) && d >= 1))
+    fail('maxPairDistance', `must be a positive integer (tokens), got ${JSON.stringify(d)}`);
+  let allowed: Set<string> | undefined;
+  if (o.allowedTriples !== undefined) {
+    if (!Array.isArray(o.allowedTriples)) fail('allowedTriples', 'must be a list of [head type, relation, tail type]');
+    const entities = new Set(schema.entityTypes);
+    const relations = new Set(schema.relationTypes.map((r) => r.name));
+    const known = (kind: string, set: Set<string>) => `the model's ${kind} types are ${[...set].join(', ')}`;
+    allowed = new Set();
+    o.allowedTriples.forEach((triple, i) => {
+      const field = `allowedTriples[${i}]`;
+      if (!Array.isArray(triple) || triple.length !== 3 || triple.some((x) => typeof x !== 'string'))
+        fail(field, `must be [head type, relation, tail type], got ${JSON.stringify(triple)}`);
+      const [h, r, tl] = triple;
+      if (!entities.has(h)) fail(field, `unknown entity type "${h}" (${known('entity', entities)})`);
+      if (!relations.has(r)) fail(field, `unknown relation type "${r}" (${known('relation', relations)})`);
+      if (!entities.has(tl)) fail(field, `unknown entity type "${tl}" (${known('entity', entities)})`);
+      allowed!.add(tripleKey(h, r, tl));
+    });
+  }
+  return { relationThreshold: t, allowedTriples: allowed, maxPairDistance: d };
+}

@@ -1,0 +1,64 @@
+/**
+ * Writing extractions as they stream in, atomically (a temporary sibling renamed into place, so a failed
+ * run leaves no half output):
+ * - `jsonl`: one `{id, text, sentences, entities, relations}` per line;
+ * - `brat`: a directory of `ID.txt` + `ID.ann` pairs (code point offsets, see brat.ts) to correct in brat
+ *   or INCEpTION and read back with `--format brat`;
+ * - `html`: one self-contained page, a figure per text and the legend of entity types at the end (a
+ *   stream is not held in memory, so the page has no JSON tab: use jsonl for that).
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { safeName } from '../data/formats/brat.js';
+import { writeAtomic } from '../data/write.js';
+import { writeDirAtomic } from '../train/atomic.js';
+import { countTypes, htmlPageParts, renderFigure, renderLegendCounts } from '../web/html.js';
+import { toBratAnn } from './brat.js';
+import type { StreamedDocument } from './stream.js';
+
+export const OUTPUT_FORMATS = ['jsonl', 'brat', 'html'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/** Writes every document of `docs` to `out`; returns how many were written. */
+export async function writeExtractions(docs: AsyncIterable<StreamedDocument>, out: string, format: OutputFormat): Promise<number> {
+  let n = 0;
+  const counted = async function* () {
+    for await (const d of docs) {
+      n++;
+      yield d;
+    }
+  };
+  if (format === 'brat') await writeDirAtomic(out, 'the brat output', (tmp) => writeBrat(counted(), tmp));
+  else await writeAtomic(out, format === 'jsonl' ? jsonlLines(counted()) : htmlPieces(counted(), out));
+  return n;
+}
+
+async function* jsonlLines(docs: AsyncIterable<StreamedDocument>): AsyncGenerator<string> {
+  for await (const { id, doc } of docs) yield JSON.stringify({ id, ...doc }) + '\n';
+}
+
+async function writeBrat(docs: AsyncIterable<StreamedDocument>, dir: string): Promise<void> {
+  const used = new Set<string>();
+  for await (const { id, doc } of docs) {
+    let name = safeName(id);
+    for (let k = 2; used.has(name); k++) name = `${safeName(id)}_${k}`;
+    used.add(name);
+    writeFileSync(join(dir, `${name}.txt`), doc.text);
+    writeFileSync(join(dir, `${name}.ann`), toBratAnn(doc));
+  }
+}
+
+async function* htmlPieces(docs: AsyncIterable<StreamedDocument>, out: string): AsyncGenerator<string> {
+  const title = `entrel extraction: ${out}`;
+  const [head, tail] = htmlPageParts(title, []);
+  yield `${head}<h1>${escape(title)}</h1><div class="entrel-view">`;
+  const counts = new Map<string, number>();
+  let i = 0;
+  for await (const { id, doc } of docs) {
+    countTypes(doc, counts);
+    yield renderFigure(doc, i++, {}, id);
+  }
+  yield `<h2>Entity types</h2>${renderLegendCounts(counts)}</div>${tail}`;
+}
+
+const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -1,0 +1,36 @@
+/**
+ * The `entrel` package: `import { Extractor } from 'entrel'`.
+ *
+ * - Extraction: `Extractor` (load a model — the bundled CoNLL04 one by default — and extract entities and
+ *   relations from raw text), its result types, brat export, streaming over many texts.
+ * - Data: read, write and convert annotated corpora (`loadCorpus`, `readCorpus`, `writeCorpus`, `FORMATS`)
+ *   and the corpus types; raw text to sentences and tokens (`textToDocument`, `tokenize`, `splitSentences`).
+ * - Evaluation: `evaluate` and `Scorer` (strict / boundaries / NYT, micro and macro), `formatReport`.
+ * - Models and training: `loadModelDir`, `saveModelDir`, `loadConfig`, `trainNN`, `evaluateModel`,
+ *   `predictToFile`.
+ * - Service and view: `buildServer`, `startServer`, `renderHtml`, `renderDocumentSvg`.
+ * Character offsets everywhere are UTF-16 code units (JavaScript string indices).
+ * Importing this module loads the native libtorch binding.
+ */
+export * from './extract/index.js';
+export { extractStream, type StreamText, type StreamedDocument, type StreamOptions } from './extract/stream.js';
+export { UserError, isUserError, type ErrorLocation } from './errors.js';
+
+export type { Corpus, Document, Entity, LabelSchema, Relation, RelationType, Sentence, Token } from './data/corpus.js';
+export { FORMATS, WRITABLE_FORMATS, detectFormat, loadCorpus, readCorpus, writeCorpus } from './data/formats/index.js';
+export type { CorpusOptions, LoadedCorpus } from './data/formats/index.js';
+export { Diagnostics } from './data/diagnostics.js';
+export { computeStats, type CorpusStats } from './data/stats.js';
+export { splitSentences, textToDocument, tokenize, tokenizedSentences } from './text/index.js';
+export type { SentenceOptions, TokenizeOptions, TokenizedSentence } from './text/index.js';
+
+export { Scorer, evaluate, formatReport } from './eval/index.js';
+export type { CriterionScores, EvalReport, EvaluateOptions, PRF, ScorerOptions, TypeScores } from './eval/index.js';
+
+export { loadModelDir, saveModelDir, type LoadedModel } from './model/io.js';
+export type { ModelConfig, SentencePrediction } from './model/types.js';
+export { evaluateModel, loadConfig, predictToFile, trainNN } from './train/index.js';
+export type { TrainConfig, TrainOptions, TrainResult } from './train/index.js';
+
+export { buildServer, startServer, defaultServerOptions, type ServerOptions, type ListenOptions, type RunningServer } from './server/index.js';
+export { renderDocumentSvg, renderHtml, renderHtmlReport } from './web/index.js';

@@ -1,0 +1,188 @@
+/**
+ * L_mrt on one batch (paper §3.3, reference spec §3.3), batched: every member of every sentence's Y′(s)
+ * reads the SAME encoder pass (only the relation model depends on the sampled tags), and the candidate
+ * pairs of all members of the batch go through the relation model in one call. Per member ŷ = (E′, R′):
+ *
+ *   log P(E′ | s)      = Σ_i log P_ent(t′_i | s)                        (Eq. 1, summed over tokens)
+ *   log P(R′ | s, E′)  = Σ_(e1,e2) log P_rel(l′ | s, e1, e2)            (Eq. 2, over left-to-right pairs)
+ *   Q                  = Eq. 6 (risk.ts);  Δ = 1 − sentence F1 (eval/sentence-f1.ts)
+ *
+ * The relation labels l′ are drawn from P_rel (Algorithm 1 lines 11–14), or are the argmax label in the
+ * "only sampling entities" variant; drawing happens on detached probabilities, the log-probabilities
+ * of the drawn labels are then gathered differentiably.
+ */
+import type { CompactSentence, Label, RelTuple, SpanTuple } from '../../eval/compact.js';
+import { deltaE, deltaER, deltaR } from '../../eval/sentence-f1.js';
+import type { Span } from '../../data/bilou.js';
+import type { Batch } from '../../model/encode.js';
+import type { Encoded, JointModel } from '../../model/joint.js';
+import { candidatePairs, type CandidateRow } from '../../model/pairs.js';
+import type { GoldRelation, Rng } from '../../model/types.js';
+import { NONE } from '../../model/vocab.js';
+import { cat, noGrad, tensor, zeros, type Tensor } from '../../tensor/index.js';
+import type { MrtConfig } from '../config.js';
+import { mrtRisk, sampleDistribution } from './risk.js';
+import { drawCategorical, sampleTagSequences } from './sampling.js';
+
+/** One member of Y′(s): a tag sequence of sentence `sent`; `gold` marks y itself (column 0). */
+export interface Member {
+  sent: number;
+  tags: Int32Array;
+  gold: boolean;
+}
+
+/** Draws beyond the distinct samples wanted before a sentence's sample set is left smaller. */
+const MAX_DRAWS = 1000;
+
+/**
+ * Y′(s) for every sentence of the batch, tags only (Algorithm 1 lines 1–9). `probs` is the detached
+ * P_ent of the batch, [B, T, |tags|] row-major. The paper adds K samples to the gold output; the authors'
+ * code (`paperCompat`) counts the gold among its K.
+ */
+export function drawMembers(batch: Batch, probs: Float64Array, numTags: number, rng: Rng, mrt: MrtConfig): Member[][] {
+  if (!batch.tags) throw new Error('drawMembers: the batch has no gold tags');
+  const T = batch.maxLen;
+  const count = mrt.paperCompat ? mrt.K - 1 : mrt.K;
+  const out: Member[][] = [];
+  for (let b = 0; b < batch.size; b++) {
+    const n = batch.lengths[b];
+    const gold = batch.tags.slice(b * T, b * T + n);
+    const p = probs.subarray(b * T * numTags, (b * T + n) * numTags);
+    const samples = sampleTagSequences(p, numTags, gold, rng, { count, epsilon: mrt.epsilon, maxDraws: MAX_DRAWS });
+    out.push([{ sent: b, tags: gold, gold: true }, ...samples.map((tags) => ({ sent: b, tags, gold: false }))]);
+  }
+  return out;
+}
+
+export interface MrtLoss {
+  /** Mean over the batch's sentences of risk + hinge. */
+  loss: Tensor;
+  risk: Tensor;
+  hinge: Tensor;
+  /** Candidate pairs scored for all members. */
+  pairs: number;
+  /** Q [B, M] and Δ [B][M] (tests, diagnostics). */
+  Q: Tensor;
+  delta: number[][];
+}
+
+/** L_mrt for the drawn members, from an encoder pass `enc` of `batch` (in the caller's train/eval mode). */
+export function mrtObjective(model: JointModel, batch: Batch, enc: Encoded, members: Member[][], rng: Rng, mrt: MrtConfig): MrtLoss {
+  const { size: B, maxLen: T } = batch;
+  const nT = model.numTags;
+  const L = model.numLabels;
+  const dtype = enc.h.dtype;
+  const flat = members.flat();
+  const G = flat.length;
+  const M = Math.max(...members.map((m) => m.length));
+  const i64 = (a: Int32Array) => tensor(a, { dtype: 'int64' });
+  const golds = batch.sentences.map((s) => s.relations ?? []);
+
+  // log P(E′|s): gather log P_ent(t′_i) from the flattened [B·T·|tags|] log-probs, a zero pads short rows.
+  const logpTags = cat([model.tagLogProbs(enc.emissions).reshape([-1]), zeros([1], dtype)], 0);
+  const tagIdx = new Int32Array(G * T).fill(B * T * nT);
+  flat.forEach((m, g) => {
+    for (let i = 0; i < m.tags.length; i++) tagIdx[g * T + i] = (m.sent * T + i) * nT + m.tags[i];
+  });
+  const logPE = logpTags.indexSelect(0, i64(tagIdx)).reshape([G, T]).sum(1);
+
+  // Candidate pairs of every member (the gold member's pairs carry the gold labels, spec §2.4).
+  const rows: CandidateRow[] = flat.map((m) => ({ sent: m.sent, tags: m.tags, gold: m.gold ? golds[m.sent] : undefined }));
+  const { pairs, entities } = candidatePairs(rows, model.vocab);
+  const firstPair = new Int32Array(G + 1);
+  entities.forEach((e, g) => (firstPair[g + 1] = firstPair[g] + (e.length * (e.length - 1)) / 2));
+  const labels = new Int32Array(pairs.count);
+  let logPR: Tensor;
+  if (pairs.count === 0) logPR = zeros([G], dtype);
+  else {
+    const logq = model.relationLogits(enc.h, batch.lengths, pairs).logSoftmax(1);
+    const q = noGrad(() => logq.detach().exp().toFloat64Array());
+    flat.forEach((m, g) => {
+      for (let p = firstPair[g]; p < firstPair[g + 1]; p++)
+        // The paper's gold member is y = (E, R): its pairs keep their gold labels. The authors' code samples them too.
+        labels[p] = m.gold && !mrt.paperCompat ? pairs.labels[p] : mrt.sampleRelations ? drawCategorical(q, p * L, L, rng) : argmax(q, p * L, L);
+    });
+    const most = Math.max(1, ...Array.from({ length: G }, (_, g) => firstPair[g + 1] - firstPair[g]));
+    const relIdx = new Int32Array(G * most).fill(pairs.count * L);
+    flat.forEach((_, g) => {
+      for (let p = firstPair[g]; p < firstPair[g + 1]; p++) relIdx[g * most + p - firstPair[g]] = p * L + labels[p];
+    });
+    const logpRel = cat([logq.reshape([-1]), zeros([1], dtype)], 0);
+    logPR = logpRel.indexSelect(0, i64(relIdx)).reshape([G, most]).sum(1);
+  }
+
+  // [B, M] layout: member j of sentence b at b·M + j; pads read an extra zero and are masked out of Q.
+  const slot = new Int32Array(B * M).fill(G);
+  const valid = new Int32Array(B * M);
+  let g = 0;
+  members.forEach((ms, b) =>
+    ms.forEach((_, j) => {
+      slot[b * M + j] = g++;
+      valid[b * M + j] = 1;
+    }),
+  );
+  const layout = (v: Tensor) => cat([v, zeros([1], dtype)], 0).indexSelect(0, i64(slot)).reshape([B, M]);
+  const validMask = tensor(valid, { shape: [B, M] }).gt(0);
+  const Q = sampleDistribution(layout(logPE), layout(logPR), validMask, mrt.alpha, mrt.mu);
+
+  // Δ(ŷ, y) per member, a constant (no gradient flows through it).
+  const delta: number[][] = [];
+  const deltaFlat = new Float64Array(B * M);
+  g = 0;
+  members.forEach((ms, b) => {
+    const goldEnts = entities[firstMember(members, b)]; // column 0 holds the gold tags
+    const gold = compact(goldEnts, goldRelations(golds[b], goldEnts));
+    const row = ms.map((m, j) => {
+      const gi = g++;
+      if (m.gold && !mrt.paperCompat) return 0; // ŷ = y exactly
+      const rels: RelTuple[] = [];
+      const ents = entities[gi];
+      for (let p = firstPair[gi]; p < firstPair[gi + 1]; p++)
+        if (labels[p] !== NONE) {
+          const a = ents[pairs.ent1[p]];
+          const c = ents[pairs.ent2[p]];
+          rels.push([a.start, a.end, a.type, c.start, c.end, c.type, labels[p]]);
+        }
+      const d = deltaOf(mrt.delta, gold, compact(ents, rels));
+      deltaFlat[b * M + j] = d;
+      return d;
+    });
+    delta.push(row);
+  });
+  const { risk, hinge } = mrtRisk(Q, tensor(deltaFlat, { shape: [B, M], dtype }), {
+    useDelta: mrt.delta !== 'none',
+    gamma: mrt.gamma,
+    halveGamma: mrt.paperCompat,
+  });
+  return { loss: risk.add(hinge).mean(), risk: risk.mean(), hinge: hinge.mean(), pairs: pairs.count, Q, delta };
+}
+
+function firstMember(members: Member[][], b: number): number {
+  let g = 0;
+  for (let k = 0; k < b; k++) g += members[k].length;
+  return g;
+}
+
+function argmax(p: ArrayLike<number>, off: number, n: number): number {
+  let best = 0;
+  for (let j = 1; j < n; j++) if (p[off + j] > p[off + best]) best = j;
+  return best;
+}
+
+function compact(ents: Span[], rels: RelTuple[]): CompactSentence {
+  return { entities: ents.map((e): SpanTuple => [e.start, e.end, e.type]), relations: rels };
+}
+
+/** Gold relations as tuples (left, right, directed label id), argument types from the gold spans. */
+function goldRelations(gold: GoldRelation[], ents: Span[]): RelTuple[] {
+  const typeOf = (s: [number, number]): Label => ents.find((e) => e.start === s[0] && e.end === s[1])?.type ?? '';
+  return gold.map((r) => [r.left[0], r.left[1], typeOf(r.left), r.right[0], r.right[1], typeOf(r.right), r.label]);
+}
+
+/** Δ_E = 1 − F_ent, Δ_R = 1 − F_rel, Δ_E+R = 1 − ½(F_ent + F_rel); 'none' (Γ only) = 0. */
+function deltaOf(kind: MrtConfig['delta'], gold: CompactSentence, pred: CompactSentence): number {
+  if (kind === 'E') return deltaE(gold, pred);
+  if (kind === 'R') return deltaR(gold, pred);
+  if (kind === 'E+R') return deltaER(gold, pred);
+  return 0;
+}

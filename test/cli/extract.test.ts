@@ -1,0 +1,168 @@
+/**
+ * `entrel extract` and `entrel serve` as users run them (the built bin/entrel.js): on a tiny model trained
+ * here (known output), and `extract --json` / `evaluate --data` on the bundled model.
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { before, describe, it } from 'node:test';
+import { loadCorpus } from '../../src/data/formats/index.js';
+import { trainTinyModelDir } from '../extract/tiny-model.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const bin = join(root, 'bin', 'entrel.js');
+const test04 = join(root, '..', 'shared', 'data', 'conll04', 'unified_two_are_better', 'test.CoNLL04.json');
+const work = mkdtempSync(join(tmpdir(), 'entrel-extract-cli-'));
+let model: string;
+
+function entrel(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: work, encoding: 'utf8', input });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+before(() => {
+  model = trainTinyModelDir();
+});
+
+describe('entrel extract (tiny model)', () => {
+  const sentence = 'Dan works for Acme Corp .';
+
+  it('--json prints exactly one JSON document with offsets, ids and scores', () => {
+    const r = entrel(['extract', '--model', model, '--json', sentence]);
+    assert.equal(r.code, 0, r.err);
+    const doc = JSON.parse(r.out);
+    assert.deepEqual(Object.keys(doc), ['text', 'sentences', 'entities', 'relations']);
+    assert.equal(doc.text, sentence);
+    assert.deepEqual(doc.entities.map((e: { id: string; text: string; type: string; start: number; end: number }) => [e.id, e.text, e.type, e.start, e.end]), [
+      ['T1', 'Dan', 'PER', 0, 3],
+      ['T2', 'Acme Corp', 'ORG', 14, 23],
+    ]);
+    assert.equal(doc.relations.length, 1);
+    assert.deepEqual({ ...doc.relations[0], score: undefined }, { type: 'Work_For', head: 'T1', tail: 'T2', score: undefined });
+    assert.ok(doc.relations[0].score > 0 && doc.relations[0].score <= 1);
+  });
+
+  it('prints a readable table, and reads standard input when no text is given', () => {
+    for (const r of [entrel(['extract', '--model', model, sentence]), entrel(['extract', '--model', model], sentence)]) {
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.out, /^1 sentence, 2 entities, 1 relation$/m);
+      assert.match(r.out, /^T2 +ORG +Acme Corp +14 +23 +\d\.\d\d$/m);
+      assert.match(r.out, /^Work_For +T1 Dan +T2 Acme Corp +\d\.\d\d$/m);
+    }
+  });
+
+  it('options: --allow filters relations, an unknown type is exit 1 naming the field', () => {
+    const r = entrel(['extract', '--model', model, '--json', '--allow', 'PER,Kin,PER', sentence]);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(JSON.parse(r.out).relations.length, 0);
+    const bad = entrel(['extract', '--model', model, '--allow', 'Person,Work_For,ORG', sentence]);
+    assert.equal(bad.code, 1);
+    assert.equal(bad.err, 'entrel: allowedTriples[0]: unknown entity type "Person" (the model\'s entity types are PER, ORG, LOC)\n');
+    assert.equal(entrel(['extract', '--model', model, '--threshold', 'high', sentence]).code, 1);
+    const missing = entrel(['extract', '--model', join(work, 'none'), sentence]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.err, /none: model directory not found/);
+  });
+
+  it('--in FILE.txt --out streams paragraphs to jsonl, html and brat (atomically, readable back)', async () => {
+    const input = join(work, 'in.txt');
+    writeFileSync(input, `${sentence}\nUmbrella employs Alice in New York\n\n\n😀 Carol Smith and Dan are siblings\n`);
+    const jsonl = join(work, 'out.jsonl');
+    let r = entrel(['extract', '--model', model, '--in', input, '--out', jsonl]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /2 texts → .*out\.jsonl \(jsonl\)/);
+    const lines = readFileSync(jsonl, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(lines.map((l) => l.id), ['line-1', 'line-5']); // the first line of each paragraph
+    assert.equal(lines[0].sentences.length, 2); // a single line break inside a paragraph, then ICU's break after "."
+    const carol = lines[1].entities.find((e: { text: string }) => e.text === 'Carol Smith');
+    assert.deepEqual([carol.start, carol.end], [3, 14]); // after the emoji: 2 UTF-16 code units + a space
+
+    const html = join(work, 'out.html');
+    r = entrel(['extract', '--model', model, '--in', input, '--out', html]);
+    assert.equal(r.code, 0, r.err);
+    const page = readFileSync(html, 'utf8');
+    assert.equal(page.match(/<figure class="entrel-figure">/g)?.length, 2);
+    assert.match(page, /<svg/);
+    assert.match(page, /Entity types/);
+
+    const brat = join(work, 'out-brat');
+    r = entrel(['extract', '--model', model, '--in', input, '--out', brat, '--format', 'brat']);
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(readdirSync(brat).sort(), ['line-1.ann', 'line-1.txt', 'line-5.ann', 'line-5.txt']);
+    // brat counts code points; reading back gives the same UTF-16 spans as the JSON.
+    const back = await loadCorpus(brat, { format: 'brat' });
+    const doc4 = back.documents.find((d) => d.id === 'line-5')!;
+    const spans = doc4.sentences.flatMap((s) => s.entities.map((e) => [s.tokens[e.start].start, s.tokens[e.end - 1].end, e.type]));
+    assert.deepEqual(spans, lines[1].entities.map((e: { start: number; end: number; type: string }) => [e.start, e.end, e.type]));
+    assert.equal(doc4.sentences.flatMap((s) => s.relations).length, lines[1].relations.length);
+    assert.deepEqual(readdirSync(work).filter((f) => /tmp|\.old/.test(f)), []);
+  });
+
+  it('--in FILE.jsonl takes strings or {id, text}; a bad line is exit 1 naming file and line', () => {
+    const input = join(work, 'in.jsonl');
+    writeFileSync(input, `${JSON.stringify(sentence)}\n{"id": "x/1", "text": "Globex"}\n\n{"text": ""}\n`);
+    const out = join(work, 'from-jsonl.jsonl');
+    const r = entrel(['extract', '--model', model, '--in', input, '--out', out]);
+    assert.equal(r.code, 0, r.err);
+    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(lines.map((l) => [l.id, l.text, l.entities.length]), [['line-1', sentence, 2], ['x/1', 'Globex', 1], ['line-4', '', 0]]);
+    writeFileSync(input, `"ok"\n{"text": 5}\n`);
+    const bad = entrel(['extract', '--model', model, '--in', input, '--out', join(work, 'bad.jsonl')]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, /in\.jsonl:2: text: expected a JSON string or an object with a string "text"/);
+    assert.ok(!existsSync(join(work, 'bad.jsonl')));
+  });
+});
+
+describe('entrel serve', () => {
+  it('answers /health and /v1/extract on a random port, and exits 0 on SIGTERM', async () => {
+    const child = spawn(process.execPath, [bin, 'serve', '--model', model, '--port', '0'], { cwd: work, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stderr.on('data', (b: Buffer) => {
+        err += b;
+        const m = /on (http:\/\/\S+)/.exec(err);
+        if (m) resolve(m[1]);
+      });
+      child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
+    });
+    try {
+      const health = await fetch(`${url}/health`);
+      assert.equal(health.status, 200);
+      const res = await fetch(`${url}/v1/extract`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Dan works for Acme Corp .' }) });
+      assert.equal(res.status, 200);
+      const body = (await res.json()) as { documents: { entities: { text: string }[] }[] };
+      assert.deepEqual(body.documents[0].entities.map((e) => e.text), ['Dan', 'Acme Corp']);
+      const info = (await (await fetch(`${url}/v1/model`)).json()) as { name: string };
+      assert.equal(info.name, 'tiny');
+    } finally {
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0);
+    }
+  });
+});
+
+describe('the bundled model', () => {
+  it('extract --json without --model finds people with correct offsets', () => {
+    const text = 'John Wilkes Booth , who assassinated President Lincoln , was an actor .';
+    const r = entrel(['extract', '--json', text]);
+    assert.equal(r.code, 0, r.err);
+    const doc = JSON.parse(r.out);
+    const people = doc.entities.filter((e: { type: string }) => e.type === 'Peop');
+    assert.ok(people.some((e: { text: string; start: number; end: number }) => e.text === 'John Wilkes Booth' && e.start === 0 && e.end === 17), r.out);
+    for (const e of doc.entities) assert.equal(text.slice(e.start, e.end), e.text);
+  });
+
+  it('evaluate --data --json without --model scores the bundled model as its README says', () => {
+    const r = entrel(['evaluate', '--data', test04, '--json']);
+    assert.equal(r.code, 0, r.err);
+    const report = JSON.parse(r.out);
+    const meta = JSON.parse(readFileSync(join(root, 'models', 'conll04', 'config.json'), 'utf8')).meta;
+    assert.equal(Math.round(1000 * report.relations.strict.micro.f1) / 10, meta.metrics.test.relationStrictF1);
+    assert.equal(Math.round(1000 * report.entities.micro.f1) / 10, meta.metrics.test.entityF1);
+  });
+});

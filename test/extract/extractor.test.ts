@@ -1,0 +1,181 @@
+/** The library API on a tiny model trained here: offsets, ids, scores, options, bad input, bad model dirs. */
+import assert from 'node:assert/strict';
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { Extractor, type ExtractedDocument } from '../../src/extract/index.js';
+import { isUserError } from '../../src/errors.js';
+import { syntheticSentences } from '../model/fixtures.js';
+import { SCHEMA, trainTinyModelDir } from './tiny-model.js';
+
+let dir: string;
+let ex: Extractor;
+const train = syntheticSentences(20, 3);
+const texts = train.map((s) => s.tokens.map((t) => t.text).join(' '));
+
+before(async () => {
+  dir = trainTinyModelDir();
+  ex = await Extractor.load(dir);
+});
+
+/** `[start, end, type]` character spans and `head type rel tail type` strings of a document. */
+function summary(doc: ExtractedDocument) {
+  const byId = new Map(doc.entities.map((e) => [e.id, e]));
+  const sym = new Set(SCHEMA.relationTypes.filter((r) => r.symmetric).map((r) => r.name));
+  return {
+    entities: doc.entities.map((e) => `${e.text}/${e.type}`),
+    relations: doc.relations.map((r) => {
+      let [h, t] = [byId.get(r.head)!, byId.get(r.tail)!];
+      if (sym.has(r.type) && h.start > t.start) [h, t] = [t, h];
+      return `${h.text} ${r.type} ${t.text}`;
+    }),
+  };
+}
+
+function userError(f: () => unknown): Promise<string> {
+  return Promise.resolve()
+    .then(f)
+    .then(
+      () => assert.fail('expected a UserError'),
+      (e) => {
+        assert.ok(isUserError(e), `not a UserError: ${e}`);
+        return (e as Error).message;
+      },
+    );
+}
+
+describe('Extractor on a tiny trained model', () => {
+  it('finds the training sentences\' entities and relations with offsets, token spans and probabilities', async () => {
+    const docs = await ex.extract(texts);
+    assert.equal(docs.length, texts.length);
+    docs.forEach((doc, i) => {
+      const s = train[i];
+      const gold = {
+        entities: s.entities.map((e) => `${texts[i].slice(s.tokens[e.start].start, s.tokens[e.end - 1].end)}/${e.type}`),
+        relations: s.relations.map((r) => {
+          const [h, t] = [s.entities.find((e) => e.id === r.head)!, s.entities.find((e) => e.id === r.tail)!];
+          const text = (e: typeof h) => texts[i].slice(s.tokens[e.start].start, s.tokens[e.end - 1].end);
+          return r.type === 'Kin' && h.start > t.start ? `${text(t)} Kin ${text(h)}` : `${text(h)} ${r.type} ${text(t)}`;
+        }),
+      };
+      assert.deepEqual(summary(doc), gold, texts[i]);
+      assert.equal(doc.text, texts[i]);
+      const tokens = doc.sentences.flatMap((x) => x.tokens);
+      doc.entities.forEach((e, k) => {
+        assert.equal(e.id, `T${k + 1}`);
+        assert.equal(e.text, doc.text.slice(e.start, e.end));
+        assert.equal(e.start, tokens[e.tokenStart][0]);
+        assert.equal(e.end, tokens[e.tokenEnd - 1][1]);
+        assert.equal(e.sentence, 0);
+        assert.ok(e.score > 0.5 && e.score <= 1, `entity score ${e.score}`);
+      });
+      for (const r of doc.relations) assert.ok(r.score > 1 / 7 && r.score <= 1, `relation score ${r.score}`);
+    });
+  });
+
+  it('takes one string or many; empty and blank texts give empty documents', async () => {
+    const one = await ex.extract(texts[0]);
+    assert.ok(!Array.isArray(one));
+    assert.deepEqual(one, (await ex.extract([texts[0]]))[0]);
+    assert.deepEqual(await ex.extract(''), { text: '', sentences: [], entities: [], relations: [] });
+    const many = await ex.extract(['', ' \n\t ', texts[1]]);
+    assert.deepEqual(many.map((d) => d.sentences.length), [0, 0, 1]);
+    assert.deepEqual(await ex.extract([]), []);
+  });
+
+  it('keeps UTF-16 offsets after emoji, combining marks and control characters; several sentences', async () => {
+    const prefix = '😀🇫🇷 e\u0301\u0007\u0000 \u200b. ';
+    const text = `${prefix}${texts[0]}\n\n${texts[1]}`;
+    const doc = await ex.extract(text);
+    const plain = await ex.extract(texts[0]);
+    assert.ok(doc.sentences.length >= 2);
+    const shifted = plain.entities.map((e) => [e.start + prefix.length, e.end + prefix.length, e.type]);
+    // The prefix is a sentence of its own (the tiny model may tag its odd tokens); the next one is texts[0].
+    const after = doc.entities.filter((e) => e.start >= prefix.length).slice(0, plain.entities.length);
+    assert.deepEqual(after.map((e) => [e.start, e.end, e.type]), shifted);
+    for (const e of doc.entities) assert.equal(text.slice(e.start, e.end), e.text);
+    const last = doc.entities[doc.entities.length - 1];
+    assert.equal(last.sentence, doc.sentences.length - 1);
+  });
+
+  it('handles 1 MB of text without sentence punctuation in bounded sentences', async () => {
+    const unit = `${'the quick brown fox jumps over the lazy dog '.repeat(5)}Dan works for Acme Corp `;
+    const text = unit.repeat(Math.ceil(1_000_000 / unit.length));
+    const t0 = performance.now();
+    const doc = await ex.extract(text);
+    const ms = performance.now() - t0;
+    const tokens = doc.sentences.reduce((n, s) => n + s.tokens.length, 0);
+    assert.equal(tokens, (text.length / unit.length) * 50);
+    assert.ok(doc.sentences.every((s) => s.tokens.length <= 100));
+    assert.ok(doc.entities.filter((e) => e.text === 'Acme Corp').length > 1000, `${doc.entities.length} entities`);
+    for (const e of doc.entities) assert.equal(text.slice(e.start, e.end), e.text);
+    console.log(`1 MB, ${doc.sentences.length} sentences: ${ms.toFixed(0)} ms`);
+  });
+
+  it('relationThreshold keeps the relations at or above it', async () => {
+    const all = (await ex.extract(texts)).flatMap((d) => d.relations.map((r) => r.score)).sort();
+    const t = all[Math.floor(all.length / 2)];
+    const kept = (await ex.extract(texts, { relationThreshold: t })).flatMap((d) => d.relations);
+    assert.equal(kept.length, all.filter((s) => s >= t).length);
+    assert.ok(kept.every((r) => r.score >= t));
+    assert.equal((await ex.extract(texts, { relationThreshold: 1 })).flatMap((d) => d.relations.filter((r) => r.score < 1)).length, 0);
+  });
+
+  it('allowedTriples keeps the listed (head type, relation, tail type) only, symmetric types either way', async () => {
+    const docs = await ex.extract(texts, { allowedTriples: [['PER', 'Work_For', 'ORG'], ['PER', 'Kin', 'PER']] });
+    const types = new Set(docs.flatMap((d) => d.relations.map((r) => r.type)));
+    assert.deepEqual([...types].sort(), ['Kin', 'Work_For']);
+    assert.equal((await ex.extract(texts, { allowedTriples: [] })).flatMap((d) => d.relations).length, 0);
+  });
+
+  it('maxPairDistance drops pairs further apart (start of the right entity − last token of the left)', async () => {
+    const doc = await ex.extract('Umbrella employs Alice in New York');
+    assert.ok(doc.relations.length >= 2);
+    const near = await ex.extract('Umbrella employs Alice in New York', { maxPairDistance: 2 });
+    assert.ok(near.relations.length < doc.relations.length);
+    const pos = new Map(near.entities.map((e) => [e.id, e]));
+    for (const r of near.relations) {
+      const [a, b] = [pos.get(r.head)!, pos.get(r.tail)!].sort((x, y) => x.tokenStart - y.tokenStart);
+      assert.ok(b.tokenStart - a.tokenEnd + 1 <= 2);
+    }
+  });
+
+  it('rejects bad options and inputs with a UserError naming the field', async () => {
+    assert.match(await userError(() => ex.extract('x', { allowedTriples: [['Person', 'Work_For', 'ORG']] })), /^allowedTriples\[0\]: unknown entity type "Person" \(the model's entity types are PER, ORG, LOC\)$/);
+    assert.match(await userError(() => ex.extract('x', { allowedTriples: [['PER', 'Works', 'ORG']] })), /unknown relation type "Works"/);
+    assert.match(await userError(() => ex.extract('x', { allowedTriples: [['PER', 'Kin'] as never] })), /allowedTriples\[0\]: must be \[head type, relation, tail type\]/);
+    assert.match(await userError(() => ex.extract('x', { relationThreshold: 2 })), /^relationThreshold: must be a number in \[0, 1\]/);
+    assert.match(await userError(() => ex.extract('x', { maxPairDistance: 0 })), /^maxPairDistance: must be a positive integer/);
+    assert.match(await userError(() => ex.extract(['a', 5 as never])), /^texts\[1\]: must be a string, got number/);
+    assert.match(await userError(() => ex.extract(null as never)), /expects a string or an array of strings/);
+  });
+
+  it('info() reports the labels and what the model directory says about itself', () => {
+    assert.deepEqual(ex.info(), {
+      name: 'tiny', version: '9.9.9', entityTypes: ['PER', 'ORG', 'LOC'], relationTypes: SCHEMA.relationTypes,
+      metrics: { train: 1 }, trainedOn: 'synthetic',
+    });
+  });
+
+  it('a missing or corrupt model directory is a UserError naming the file', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'entrel-bad-model-'));
+    assert.match(await userError(() => Extractor.load(join(tmp, 'nope'))), /nope: model directory not found$/);
+    const copy = (name: string) => {
+      const d = join(tmp, name);
+      cpSync(dir, d, { recursive: true });
+      return d;
+    };
+    const missing = copy('missing');
+    rmSync(join(missing, 'vocab.json'));
+    assert.match(await userError(() => Extractor.load(missing)), /missing[/\\]vocab\.json: missing model file/);
+    const corrupt = copy('corrupt');
+    const w = readFileSync(join(corrupt, 'weights.safetensors'));
+    w[w.length - 3] ^= 0xff;
+    writeFileSync(join(corrupt, 'weights.safetensors'), w);
+    assert.match(await userError(() => Extractor.load(corrupt)), /corrupt[/\\]weights\.safetensors: checksum mismatch/);
+    const notJson = copy('notjson');
+    copyFileSync(join(notJson, 'weights.safetensors'), join(notJson, 'schema.json'));
+    assert.match(await userError(() => Extractor.load(notJson)), /notjson[/\\]schema\.json: checksum mismatch/);
+  });
+});

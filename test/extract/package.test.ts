@@ -1,0 +1,76 @@
+/**
+ * The package as a consumer sees it: `import { Extractor } from 'entrel'` through package.json's `exports`
+ * (the built dist/, linked into a temporary project's node_modules), at run time and in a strict
+ * TypeScript type check against the emitted .d.ts files. Needs `npm run build` first (`npm test` does it).
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { before, test } from 'node:test';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const project = mkdtempSync(join(tmpdir(), 'entrel-consumer-'));
+
+before(() => {
+  assert.ok(existsSync(join(root, 'dist', 'index.js')) && existsSync(join(root, 'dist', 'index.d.ts')), 'dist/ is not built: run npm run build');
+  mkdirSync(join(project, 'node_modules'));
+  symlinkSync(root, join(project, 'node_modules', 'entrel'), 'dir');
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', type: 'module', private: true }));
+});
+
+test('an ESM consumer imports the public API from "entrel"', () => {
+  writeFileSync(
+    join(project, 'main.mjs'),
+    `import * as entrel from 'entrel';
+import { Extractor, DEFAULT_MODEL_DIR } from 'entrel';
+const names = ['Extractor', 'toBratAnn', 'extractStream', 'loadCorpus', 'writeCorpus', 'FORMATS', 'textToDocument', 'tokenize',
+  'evaluate', 'Scorer', 'loadModelDir', 'trainNN', 'evaluateModel', 'startServer', 'buildServer', 'renderHtml', 'UserError'];
+console.log(JSON.stringify({ missing: names.filter((n) => !(n in entrel)), load: typeof Extractor.load, dir: DEFAULT_MODEL_DIR }));
+`,
+  );
+  const r = spawnSync(process.execPath, ['main.mjs'], { cwd: project, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.deepEqual(out.missing, []);
+  assert.equal(out.load, 'function');
+  // The bundled model is found beside the package, wherever the consumer runs from.
+  assert.equal(out.dir, join(root, 'models', 'conll04'));
+  // Deep imports are not part of the API: the exports map keeps them out.
+  writeFileSync(join(project, 'deep.mjs'), `import 'entrel/dist/extract/extractor.js';\n`);
+  const deep = spawnSync(process.execPath, ['deep.mjs'], { cwd: project, encoding: 'utf8' });
+  assert.notEqual(deep.status, 0);
+  assert.match(deep.stderr, /ERR_PACKAGE_PATH_NOT_EXPORTED/);
+});
+
+test('the emitted .d.ts files type-check a strict NodeNext consumer', () => {
+  writeFileSync(
+    join(project, 'tsconfig.json'),
+    // skipLibCheck: the declarations were emitted by a strict compile of src/; re-checking them (and fastify's,
+    // zod's…) takes 10 s here and tests nothing about the consumer's view.
+    JSON.stringify({
+      compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, types: [], skipLibCheck: true },
+      files: ['use.ts'],
+    }),
+  );
+  writeFileSync(
+    join(project, 'use.ts'),
+    `import { Extractor, type ExtractedDocument, type ExtractOptions, type ModelInfo } from 'entrel';
+export async function run(): Promise<number> {
+  const ex: Extractor = await Extractor.load();
+  const options: ExtractOptions = { relationThreshold: 0.5, allowedTriples: [['Peop', 'Work_For', 'Org']], maxPairDistance: 20 };
+  const one: ExtractedDocument = await ex.extract('John works for IBM.', options);
+  const many: ExtractedDocument[] = await ex.extract(['a', 'b']);
+  const info: ModelInfo = ex.info();
+  // @ts-expect-error a number is not a text
+  await ex.extract(42);
+  return one.entities[0].start + many.length + info.entityTypes.length;
+}
+`,
+  );
+  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  const r = spawnSync(process.execPath, [tsc, '-p', project], { cwd: project, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+});

@@ -1,0 +1,41 @@
+/**
+ * What a `kill -9` in the middle of an atomic write leaves behind must not break or litter the next
+ * write: a killed writer's temporary file or directory (named by its pid), and a `.old` directory when the
+ * kill came after the swap but before its removal (the next swap would otherwise fail on it).
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { writeDirAtomic, writeFileAtomic } from '../../src/train/atomic.js';
+
+const root = mkdtempSync(join(tmpdir(), 'entrel-leftovers-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+test('a killed writer\'s temporary file is removed by the next write of the same file', () => {
+  const dir = join(root, 'file');
+  mkdirSync(dir);
+  writeFileSync(join(dir, '.curve.svg.tmp-99999'), 'half');
+  writeFileSync(join(dir, '.other.svg.tmp-99999'), 'not ours');
+  writeFileAtomic(join(dir, 'curve.svg'), 'new');
+  assert.deepEqual(readdirSync(dir).sort(), ['.other.svg.tmp-99999', 'curve.svg']);
+});
+
+test('a killed writer\'s temporary directory is removed by the next swap of the same directory', async () => {
+  const dir = join(root, 'dir');
+  mkdirSync(join(dir, 'last.tmp-99999'), { recursive: true });
+  await writeDirAtomic(join(dir, 'last'), 'the checkpoint', (tmp) => writeFileSync(join(tmp, 'state.json'), '{}'));
+  assert.deepEqual(readdirSync(dir), ['last']);
+});
+
+test('a kill between the swap and the removal of .old does not break the next swap', async () => {
+  const dir = join(root, 'old');
+  mkdirSync(join(dir, 'last'), { recursive: true });
+  mkdirSync(join(dir, 'last.old'), { recursive: true });
+  writeFileSync(join(dir, 'last', 'state.json'), 'complete');
+  writeFileSync(join(dir, 'last.old', 'state.json'), 'previous');
+  await writeDirAtomic(join(dir, 'last'), 'the checkpoint', (tmp) => writeFileSync(join(tmp, 'state.json'), 'next'));
+  assert.deepEqual(readdirSync(dir), ['last']);
+  assert.equal(readFileSync(join(dir, 'last', 'state.json'), 'utf8'), 'next');
+});

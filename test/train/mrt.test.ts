@@ -1,0 +1,236 @@
+/**
+ * Minimum risk training on hand-made cases: Algorithm 1's sampling, Q (Eq. 6), Δ, the Γ hinge (Eq. 5),
+ * the gradient of L_mrt against finite differences, and an MRT run with kill + --resume.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { buildBatch, encodeSentence } from '../../src/model/encode.js';
+import { createJointModel } from '../../src/model/index.js';
+import { manualSeed, noGrad, setNumThreads, tensor, tidy } from '../../src/tensor/index.js';
+import { loadConfig, parseConfig, type MrtConfig } from '../../src/train/config.js';
+import { trainNN } from '../../src/train/nn.js';
+import { drawMembers, mrtObjective, type Member } from '../../src/train/mrt/objective.js';
+import { mrtRisk, sampleDistribution } from '../../src/train/mrt/risk.js';
+import { sampleTagSequences } from '../../src/train/mrt/sampling.js';
+import { trainMRT } from '../../src/train/mrt/task.js';
+import { SCHEMA, seededRng, sentence, syntheticSentences } from '../model/fixtures.js';
+
+const MRT: MrtConfig = { delta: 'E+R', gamma: true, alpha: 1, mu: 1, K: 3, sampleRelations: true, epsilon: 0.1, paperCompat: false };
+
+// ------------------------------------------------------------------------------------ sampling (Alg. 1)
+test('samples are distinct, never the gold sequence, and at most K of them', () => {
+  const n = 4;
+  const numTags = 3;
+  const probs = new Float64Array(n * numTags).fill(1 / numTags);
+  const gold = Int32Array.of(0, 1, 2, 0);
+  const s = sampleTagSequences(probs, numTags, gold, seededRng(1), { count: 5, epsilon: 0.1, maxDraws: 1000 });
+  assert.equal(s.length, 5);
+  const keys = new Set([gold.join(','), ...s.map((t) => t.join(','))]);
+  assert.equal(keys.size, 6);
+  for (const t of s) assert.equal(t.length, n);
+});
+
+test('a sentence with fewer distinct outputs than K gets a smaller set within the draw bound', () => {
+  // One token, two tags: the only sequence besides gold [0] is [1].
+  const s = sampleTagSequences(Float64Array.of(0.5, 0.5), 2, Int32Array.of(0), seededRng(2), { count: 3, epsilon: 0.1, maxDraws: 50 });
+  assert.deepEqual(s.map((t) => [...t]), [[1]]);
+});
+
+test('ε-greedy: each tag comes from P_ent with probability 1 − ε, uniformly with ε (footnote 5)', () => {
+  const n = 20000;
+  const numTags = 5;
+  const probs = new Float64Array(n * numTags);
+  for (let i = 0; i < n; i++) [probs[i * 5], probs[i * 5 + 1]] = [0.7, 0.3];
+  const [t] = sampleTagSequences(probs, numTags, new Int32Array(n), seededRng(3), { count: 1, epsilon: 0.1, maxDraws: 10 });
+  const freq = [0, 0, 0, 0, 0];
+  for (const x of t) freq[x]++;
+  // Expected: tag 0: 0.9·0.7 + 0.1/5, tag 1: 0.9·0.3 + 0.1/5, tags 2–4: 0.1/5 each. Bound: 5 standard errors.
+  const expected = [0.65, 0.29, 0.02, 0.02, 0.02];
+  expected.forEach((p, k) => {
+    const se = Math.sqrt((p * (1 - p)) / n);
+    assert.ok(Math.abs(freq[k] / n - p) < 5 * se, `tag ${k}: ${freq[k] / n} vs ${p}`);
+  });
+});
+
+// ------------------------------------------------------------------------------------------ Q (Eq. 6)
+const logPE = [[-1, -2, -4], [-0.5, -3, -9]];
+const logPR = [[-3, -1, -2], [-1, -1, -1]];
+const Qof = (alpha: number, mu: number, valid = [[1, 1, 1], [1, 1, 0]]) =>
+  noGrad(() =>
+    sampleDistribution(tensor(logPE.flat(), { shape: [2, 3] }), tensor(logPR.flat(), { shape: [2, 3] }), tensor(valid.flat(), { shape: [2, 3] }).gt(0), alpha, mu).toArray() as number[][],
+  );
+
+test('Q sums to 1 over Y′(s), matches [P(E)^μ P(R|E)^(1−μ)]^α / Z, and gives padded members 0', () => {
+  const [alpha, mu] = [0.7, 0.6];
+  const Q = Qof(alpha, mu);
+  for (let b = 0; b < 2; b++) {
+    const m = b === 0 ? 3 : 2;
+    const un = Array.from({ length: m }, (_, k) => (Math.exp(logPE[b][k]) ** mu * Math.exp(logPR[b][k]) ** (1 - mu)) ** alpha);
+    const Z = un.reduce((a, x) => a + x, 0);
+    un.forEach((u, k) => assert.ok(Math.abs(Q[b][k] - u / Z) < 1e-6, `Q[${b}][${k}] = ${Q[b][k]}, direct ${u / Z}`));
+    assert.ok(Math.abs(Q[b].reduce((a, x) => a + x, 0) - 1) < 1e-6);
+  }
+  assert.equal(Q[1][2], 0);
+});
+
+test('α → 0 makes Q uniform; a large α puts it on the most probable member', () => {
+  const flat = Qof(1e-7, 1);
+  flat[0].forEach((q) => assert.ok(Math.abs(q - 1 / 3) < 1e-5));
+  flat[1].slice(0, 2).forEach((q) => assert.ok(Math.abs(q - 1 / 2) < 1e-5));
+  const sharp = Qof(50, 1);
+  assert.ok(sharp[0][0] > 1 - 1e-6 && sharp[1][0] > 1 - 1e-6);
+  // μ = 0: only the relation model decides (member 1 of sentence 0 has the best log P(R|E)).
+  assert.ok(Qof(50, 0)[0][1] > 1 - 1e-6);
+});
+
+// ------------------------------------------------------------------------------------- risk, Γ hinge
+const riskOf = (Q: number[][], delta: number[][], opts = { useDelta: true, gamma: true, halveGamma: false }) =>
+  noGrad(() => {
+    const r = mrtRisk(tensor(Q.flat(), { shape: [Q.length, Q[0].length] }), tensor(delta.flat(), { shape: [Q.length, Q[0].length] }), opts);
+    return { risk: r.risk.toArray() as number[], hinge: r.hinge.toArray() as number[] };
+  });
+
+test('Γ hinge [1 − Q(y) + Q(y*)]_+ is 0 exactly when y holds all the mass or stands alone', () => {
+  const r = riskOf([[1, 0, 0], [0.6, 0.4, 0], [0.5, 0.2, 0.3], [1, 0, 0]], [[0, 1, 1], [0, 0.5, 0], [0, 1, 0.5], [0, 0, 0]]);
+  assert.equal(r.hinge[0], 0);
+  assert.ok(Math.abs(r.hinge[1] - 0.8) < 1e-6); // 1 − 0.6 + 0.4
+  assert.ok(Math.abs(r.hinge[2] - 0.8) < 1e-6); // y* = the best NON-gold member (0.3)
+  const alone = riskOf([[1]], [[0]]);
+  assert.equal(alone.hinge[0], 0);
+  for (const h of r.hinge) assert.ok(h >= 0);
+});
+
+test('risk: Σ Q·Δ without Γ, Σ Q·(Δ + 1 − Q) with Γ, halved in the authors\' code', () => {
+  const Q = [[0.5, 0.2, 0.3]];
+  const D = [[0, 1, 0.5]];
+  const qd = 0.2 + 0.15;
+  assert.ok(Math.abs(riskOf(Q, D, { useDelta: true, gamma: false, halveGamma: false }).risk[0] - qd) < 1e-6);
+  const gamma = 0.5 * 0.5 + 0.2 * 0.8 + 0.3 * 0.7;
+  assert.ok(Math.abs(riskOf(Q, D).risk[0] - (qd + gamma)) < 1e-6);
+  assert.ok(Math.abs(riskOf(Q, D, { useDelta: true, gamma: true, halveGamma: true }).risk[0] - (qd + gamma) / 2) < 1e-6);
+  assert.ok(Math.abs(riskOf(Q, D, { useDelta: false, gamma: true, halveGamma: false }).risk[0] - gamma) < 1e-6);
+  assert.equal(riskOf(Q, D, { useDelta: true, gamma: false, halveGamma: false }).hinge[0], 0);
+});
+
+// ------------------------------------------------------------------------------ Δ and the whole L_mrt
+function tinyModel(dtype: 'float32' | 'float64' = 'float32') {
+  setNumThreads(1);
+  manualSeed(7);
+  const train = syntheticSentences(4, 3);
+  const { model, vocab } = createJointModel(
+    train,
+    SCHEMA,
+    { wordDim: 5, charDim: 4, charFilters: 3, lstmHidden: 4, relFilters: 3, mlpHidden: 6, dropout: 0, maxDistance: 6 },
+    { glove: false, rng: seededRng(2), dtype },
+  );
+  model.eval();
+  return { model, vocab, train };
+}
+
+test('Δ of known samples: entity F1 and relation F1 against the gold sentence', () => {
+  const { model, vocab } = tinyModel();
+  const s = sentence(['Alice', 'works', 'for', 'Acme', '.'], [[0, 1, 'PER'], [3, 4, 'ORG']], [[0, 1, 'Work_For']]);
+  const batch = buildBatch([encodeSentence(s, vocab)], vocab.words.size);
+  const t = (x: string) => vocab.tags.get(x)!;
+  const members: Member[][] = [[
+    { sent: 0, tags: batch.tags!.slice(0, 5), gold: true },
+    { sent: 0, tags: Int32Array.of(t('U-PER'), t('O'), t('O'), t('O'), t('O')), gold: false }, // 1 of 2 entities
+    { sent: 0, tags: Int32Array.of(t('U-PER'), t('O'), t('O'), t('U-LOC'), t('O')), gold: false }, // wrong type
+  ]];
+  // Make every relation label NONE: the samples then predict no relation, so F_rel = 0.
+  noGrad(() => model.relOut.bias.copy_(tensor([50, ...new Array(vocab.relations.size - 1).fill(-50)])));
+  const run = (delta: MrtConfig['delta']) =>
+    tidy(() => mrtObjective(model, batch, model.encode(batch), members, seededRng(1), { ...MRT, delta, sampleRelations: false }).delta[0]);
+  const close = (a: number[], b: number[]) => a.forEach((x, i) => assert.ok(Math.abs(x - b[i]) < 1e-12, `${a} vs ${b}`));
+  close(run('E'), [0, 1 - 2 / 3, 1 - 1 / 2]);
+  close(run('R'), [0, 1, 1]); // the gold member is y itself: Δ = 0
+  close(run('E+R'), [0, 1 - (2 / 3) / 2, 1 - (1 / 2) / 2]);
+  // The authors' code scores the gold member with sampled (here: NONE) relations: F_rel = 0.
+  const compat = tidy(() => mrtObjective(model, batch, model.encode(batch), members, seededRng(1), { ...MRT, delta: 'R', paperCompat: true, sampleRelations: false }).delta[0]);
+  assert.equal(compat[0], 1);
+});
+
+test('drawMembers: gold first, K samples (paper) or K − 1 (authors\' code)', () => {
+  const { model, vocab, train } = tinyModel();
+  const batch = buildBatch(train.map((s) => encodeSentence(s, vocab)), vocab.words.size);
+  const probs = noGrad(() => tidy(() => model.encode(batch).emissions.softmax(2).toFloat64Array()));
+  const paper = drawMembers(batch, probs, model.numTags, seededRng(4), MRT);
+  const compat = drawMembers(batch, probs, model.numTags, seededRng(4), { ...MRT, paperCompat: true });
+  paper.forEach((ms, b) => {
+    assert.equal(ms.length, 4);
+    assert.ok(ms[0].gold && ms.slice(1).every((m) => !m.gold));
+    assert.deepEqual([...ms[0].tags], [...batch.tags!.slice(b * batch.maxLen, b * batch.maxLen + batch.lengths[b])]);
+    assert.equal(compat[b].length, 3);
+  });
+});
+
+test('gradient of L_mrt matches finite differences (float64, μ = 0.5 so both models enter Q)', () => {
+  const { model, vocab, train } = tinyModel('float64');
+  const batch = buildBatch(train.map((s) => encodeSentence(s, vocab)), vocab.words.size);
+  const probs = noGrad(() => tidy(() => model.encode(batch).emissions.softmax(2).toFloat64Array()));
+  const cfg: MrtConfig = { ...MRT, mu: 0.5, alpha: 0.8, K: 2, sampleRelations: false };
+  const members = drawMembers(batch, probs, model.numTags, seededRng(5), cfg);
+  const lossOf = () => mrtObjective(model, batch, model.encode(batch), members, seededRng(6), cfg).loss;
+  const at = () => noGrad(() => tidy(() => lossOf().item()));
+  tidy(() => lossOf().backward());
+  const pick = seededRng(8);
+  let checked = 0;
+  for (const [name, p] of model.parameters()) {
+    const grad = p.grad?.toFloat64Array() ?? new Float64Array(p.numel);
+    const data = p.toFloat64Array();
+    const set = (arr: Float64Array) => noGrad(() => p.copy_(tensor(arr, { shape: p.shape, dtype: 'float64' })));
+    for (let k = 0; k < 2; k++) {
+      const i = Math.floor(pick.random() * data.length);
+      const orig = data[i];
+      const eps = 1e-6;
+      data[i] = orig + eps;
+      set(data);
+      const up = at();
+      data[i] = orig - eps;
+      set(data);
+      const down = at();
+      data[i] = orig;
+      set(data);
+      const num = (up - down) / (2 * eps);
+      const err = Math.abs(num - grad[i]) / Math.max(1e-4, Math.abs(num) + Math.abs(grad[i]));
+      assert.ok(err < 1e-4, `${name}[${i}]: analytic ${grad[i]} vs numeric ${num}`);
+      checked++;
+    }
+  }
+  assert.ok(checked >= 30);
+});
+
+// ------------------------------------------------------------------------------------ config, training
+test('config: delta "none" needs gamma; the MRT keys validate with clear messages', () => {
+  const data = { train: 'a.json', dev: 'b.json' };
+  assert.throws(() => parseConfig({ data, mrt: { delta: 'none', gamma: false } }, 'c.json'), /c\.json.*mrt\.delta.*nothing to minimise/);
+  assert.throws(() => parseConfig({ data, mrt: { paperCompat: true, K: 1 } }, 'c.json'), /mrt\.K.*at least 2/);
+  assert.throws(() => parseConfig({ data, mrt: { delta: 'F' } }, 'c.json'), /mrt\.delta.*"E", "R", "E\+R" or "none"/);
+  assert.equal(parseConfig({ data, mrt: { delta: 'none' } }, 'c.json').mrt.gamma, true);
+});
+
+test('MRT from a pretrained model: runs, logs its risk, and kill + --resume repeats the run bit for bit', async () => {
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  const root = mkdtempSync(join(tmpdir(), 'entrel-mrt-'));
+  const nn = loadConfig(join(here, 'fixtures/tiny.json'), ['epochs=8']);
+  await trainNN(nn, join(root, 'nn'), { quiet: true });
+  const cfg = loadConfig(join(here, 'fixtures/tiny.json'), ['epochs=4', `init=${JSON.stringify(join(root, 'nn', 'best'))}`, 'K=3', 'mu=0.5']);
+  const ref = await trainMRT(cfg, join(root, 'ref'), { quiet: true });
+  const out = join(root, 'killed');
+  await assert.rejects(trainMRT(cfg, out, { quiet: true, onEpoch: (r) => { if (r.epoch === 2) throw new Error('kill -9'); } }), /kill -9/);
+  const res = await trainMRT(cfg, out, { quiet: true, resume: true });
+  const sum = (d: string) => createHash('sha256').update(readFileSync(join(d, 'last', 'weights.safetensors'))).digest('hex');
+  assert.equal(sum(out), sum(join(root, 'ref')));
+  assert.deepEqual(res.history.map((r) => r.dev), ref.history.map((r) => r.dev));
+  const log = readFileSync(join(root, 'ref', 'train.log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(log[0].kind, 'mrt');
+  const epochs = log.filter((r) => r.type === 'epoch');
+  assert.equal(epochs.length, 4);
+  for (const e of epochs) assert.ok(Number.isFinite(e.loss.risk) && e.loss.risk > 0 && Number.isFinite(e.loss.hinge));
+  await assert.rejects(trainMRT({ ...cfg, init: undefined }, join(root, 'x'), { quiet: true }), /--init/);
+});
