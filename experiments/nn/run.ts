@@ -1,12 +1,14 @@
 /**
  * NN (local-loss) system on CoNLL04: the optimiser study and the 3-seed result.
  *
- *   npx tsx experiments/nn/run.ts [--study optim|seeds|all] [--only NAME-PART] [--set key=value …]
+ *   npx tsx experiments/nn/run.ts [--study optim|seeds|words|screen|all] [--only NAME-PART] [--set key=value …]
  *
  * - optim: Adadelta (the paper's lr 1, ρ 0.9, ε 1e-6) vs Adam (lr 1e-3) at batch 100 and 32, seed 1:
  *   best dev strict relation F1, the epoch and wall-clock seconds to reach it. Dev only.
  * - seeds: configs/conll04.json (the default chosen by the optim study) with seeds 1, 2, 3; the model
  *   is chosen on dev (best/), then scored once on test.
+ * - words: fine-tuned (the paper) vs frozen GloVe word embeddings, seed 1, dev only.
+ * - screen: Adam lr 2e-3, dropout 0.3 (seed 1, dev only; compare with words-tuned at the same budget).
  * Every run lives in experiments/nn/runs/<name>/ (best/, last/, train.log.jsonl, curve.svg, result.json);
  * a finished run (result.json) is skipped and an interrupted one resumed, so the command can be re-run
  * after a kill. Writes results.json and results.md (mean ± std) beside this file.
@@ -42,6 +44,17 @@ const OPTIM_RUNS: [string, string[]][] = [
   ['optim-adam-b32', ['optimizer=adam', 'batchSize=32']],
 ];
 const SEED_RUNS: [string, string[]][] = [1, 2, 3].map((s) => [`seed-${s}`, [`seed=${s}`]]);
+// Fine-tuned word embeddings drift away from the GloVe space that words unseen in training keep at
+// inference; frozen ones do not (dev only, seed 1, the seeds study's budget).
+const WORDS_RUNS: [string, string[]][] = [
+  ['words-tuned', ['freezeWords=false']],
+  ['words-frozen', ['freezeWords=true']],
+];
+// Levers on the slow, overfitting NN curve (seed 1, dev only, same budget as the words study).
+const SCREEN_RUNS: [string, string[]][] = [
+  ['screen-lr2e-3', ['adam.lr=0.002']],
+  ['screen-dropout0.3', ['model.dropout=0.3']],
+];
 
 async function run(study: string, name: string, sets: string[], extra: string[], withTest: boolean): Promise<RunResult> {
   const dir = join(runsDir, name);
@@ -69,8 +82,18 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const std = (xs: number[]) => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
 const pm = (xs: number[]) => `${(100 * mean(xs)).toFixed(1)} ± ${(100 * std(xs)).toFixed(1)}`;
 
-function markdown(optim: RunResult[], seeds: RunResult[]): string {
+function devTable(out: string[], title: string, runs: RunResult[]): void {
+  if (!runs.length) return;
+  out.push(`## ${title}`, '', '| run | best dev rel F1 | dev ent F1 | best epoch / epochs run | seconds to best |', '|---|---|---|---|---|');
+  for (const r of runs)
+    out.push(`| ${r.name} | ${(100 * r.devRelF1).toFixed(1)} | ${(100 * r.devEntF1).toFixed(1)} | ${r.bestEpoch} / ${r.epochs} | ${r.secondsToBest} |`);
+  out.push('');
+}
+
+function markdown(optim: RunResult[], seeds: RunResult[], words: RunResult[], screen: RunResult[]): string {
   const out = ['# NN system on CoNLL04', ''];
+  devTable(out, 'Word embeddings: fine-tuned vs frozen (seed 1, dev only)', words);
+  devTable(out, 'Screening: learning rate and dropout (seed 1, dev only; baseline = words-tuned)', screen);
   if (optim.length) {
     out.push('## Optimiser and batch size (seed 1, dev only)', '', '| run | best dev rel F1 | dev ent F1 | best epoch / epochs run | seconds to best |', '|---|---|---|---|---|');
     for (const r of optim)
@@ -95,16 +118,28 @@ async function main(): Promise<void> {
   const selected = (runs: [string, string[]][]) => runs.filter(([n]) => n.includes(only));
   // The tables cover every finished run on disk, whichever study this invocation ran.
   const save = () => {
-    const all = [...OPTIM_RUNS, ...SEED_RUNS].map(([n]) => join(runsDir, n, 'result.json')).filter(existsSync);
+    const all = [...OPTIM_RUNS, ...SEED_RUNS, ...WORDS_RUNS, ...SCREEN_RUNS].map(([n]) => join(runsDir, n, 'result.json')).filter(existsSync);
     const results = all.map((f) => JSON.parse(readFileSync(f, 'utf8')) as RunResult);
     const optim = results.filter((r) => r.study === 'optim');
     const seeds = results.filter((r) => r.study === 'seeds');
-    writeFileAtomic(join(here, 'results.json'), JSON.stringify({ optim, seeds }, null, 1) + '\n');
-    writeFileAtomic(join(here, 'results.md'), markdown(optim, seeds));
+    const words = results.filter((r) => r.study === 'words');
+    const screen = results.filter((r) => r.study === 'screen');
+    writeFileAtomic(join(here, 'results.json'), JSON.stringify({ optim, seeds, words, screen }, null, 1) + '\n');
+    writeFileAtomic(join(here, 'results.md'), markdown(optim, seeds, words, screen));
   };
   if (study === 'optim' || study === 'all')
     for (const [name, sets] of selected(OPTIM_RUNS)) {
       await run('optim', name, sets, extra, false);
+      save();
+    }
+  if (study === 'words' || study === 'all')
+    for (const [name, sets] of selected(WORDS_RUNS)) {
+      await run('words', name, sets, extra, false);
+      save();
+    }
+  if (study === 'screen' || study === 'all')
+    for (const [name, sets] of selected(SCREEN_RUNS)) {
+      await run('screen', name, sets, extra, false);
       save();
     }
   if (study === 'seeds' || study === 'all')

@@ -23,6 +23,7 @@ import { loadModelDir } from '../model/io.js';
 import type { JointModel } from '../model/joint.js';
 import { predictEncoded } from '../model/predict.js';
 import type { EncodedSentence, SentencePrediction } from '../model/types.js';
+import { setNumThreads } from '../tensor/index.js';
 import { tokenizedSentences, type TokenizedSentence } from '../text/index.js';
 import { buildDocument } from './document.js';
 import { resolveExtractOptions } from './options.js';
@@ -31,9 +32,18 @@ import type { ExtractOptions, ExtractedDocument, ExtractorLike, ModelInfo } from
 /** The bundled model, found relative to this file (src/extract/ or dist/extract/), not the cwd. */
 export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../../models/conll04', import.meta.url));
 
+/** Most tokens in one model call (see `predict`). */
+const MAX_BATCH_TOKENS = 4096;
+
 export interface ExtractorOptions {
-  /** Sentences per model call (default 128). */
+  /** Sentences per model call (default 32: measured fastest on CoNLL04 among 8–256, bench/extract.ts). */
   batchSize?: number;
+  /**
+   * libtorch intra-op threads for the process (default 1, or `ENTREL_THREADS` when set). Inference ops
+   * are small, and on a busy machine libtorch's spinning workers made extraction 5–10× slower with 2
+   * threads than with 1 (bench/extract.ts, README Results); the server batches requests instead.
+   */
+  threads?: number;
 }
 
 export class Extractor implements ExtractorLike {
@@ -50,9 +60,13 @@ export class Extractor implements ExtractorLike {
     opts: ExtractorOptions,
   ) {
     this.schema = schema;
-    const b = opts.batchSize ?? 128;
+    const b = opts.batchSize ?? 32;
     if (!(Number.isInteger(b) && b > 0)) throw new UserError(`batchSize must be a positive integer, got ${JSON.stringify(b)}`);
     this.batchSize = b;
+    const t = opts.threads;
+    if (t !== undefined && !(Number.isInteger(t) && t > 0)) throw new UserError(`threads must be a positive integer, got ${JSON.stringify(t)}`);
+    const threads = t ?? (process.env.ENTREL_THREADS ? undefined : 1);
+    if (threads !== undefined) setNumThreads(threads);
     this.gloveWanted = meta.glove !== false && !model.glove;
     model.eval();
   }
@@ -116,11 +130,18 @@ export class Extractor implements ExtractorLike {
     const encoded = sentences.map((s) => encodeSentence({ tokens: s.tokens, entities: [], relations: [] }, vocab, { gold: false, glove }));
     const order = encoded.map((_, i) => i).sort((a, b) => encoded[a].words.length - encoded[b].words.length);
     const out: SentencePrediction[] = new Array(encoded.length);
-    for (let k = 0; k < order.length; k += this.batchSize) {
+    for (let k = 0; k < order.length; ) {
       if (k > 0) await new Promise<void>((r) => setImmediate(r));
-      const idx = order.slice(k, k + this.batchSize);
+      // At most batchSize sentences and MAX_BATCH_TOKENS tokens: long sentences (100-token chunks of
+      // unpunctuated text) make smaller batches, so the event loop is never held for long.
+      let end = k + 1;
+      let tokens = encoded[order[k]].words.length;
+      while (end < order.length && end - k < this.batchSize && tokens + encoded[order[end]].words.length <= MAX_BATCH_TOKENS)
+        tokens += encoded[order[end++]].words.length;
+      const idx = order.slice(k, end);
       const chunk: EncodedSentence[] = idx.map((i) => encoded[i]);
-      predictEncoded(this.model, chunk, { batchSize: this.batchSize }).forEach((p, j) => (out[idx[j]] = p));
+      predictEncoded(this.model, chunk, { batchSize: chunk.length }).forEach((p, j) => (out[idx[j]] = p));
+      k = end;
     }
     return out;
   }

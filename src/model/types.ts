@@ -59,7 +59,7 @@ export interface PredictedEntity {
   start: number;
   end: number;
   type: string;
-  /** Mean over the entity's tokens of the probability of the predicted tag. */
+  /** Probability of the entity's predicted tags (e.g. B-Peop L-Peop): the product over its tokens of P_ent. */
   score: number;
 }
 

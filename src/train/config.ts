@@ -19,6 +19,7 @@ const POS_NUM = 'expected a positive number';
 const PROB = 'expected a number in [0, 1)';
 const BOOL = 'expected true or false';
 const PATH = 'expected a file path (string)';
+const TRAIN_FILES = 'expected a file path or a non-empty list of file paths';
 
 const posInt = () => z.number({ error: POS_INT }).int({ error: POS_INT }).positive({ error: POS_INT });
 const nonNegInt = () => z.number({ error: NONNEG_INT }).int({ error: NONNEG_INT }).nonnegative({ error: NONNEG_INT });
@@ -47,7 +48,7 @@ const ModelSchema = z.strictObject({
 
 const DataSchema = z.strictObject({
   /** One file, or several read as one training set (the bundled model trains on train + dev). */
-  train: path().or(z.array(path(), { error: 'expected a file path or a list of file paths' }).min(1, { error: 'expected at least one file' })),
+  train: z.union([path(), z.array(path()).min(1, { error: TRAIN_FILES })], { error: TRAIN_FILES }),
   dev: path(),
   test: path().optional(),
   /** A format name of src/data; absent = detected from the file. */
@@ -93,6 +94,11 @@ export const TrainConfigSchema = z.strictObject({
   model: ModelSchema.default(ModelSchema.parse({})),
   /** Initialise word embeddings from GloVe 6B 100d. */
   glove: bool().default(true),
+  /**
+   * Keep the word embeddings fixed (the paper fine-tunes them). Words outside the training vocabulary
+   * get their untouched GloVe vectors at inference; frozen rows keep the training words in that space.
+   */
+  freezeWords: bool().default(false),
   epochs: posInt().default(100),
   /**
    * Stop after this many epochs without a better dev relation F1 (counted only once it is above 0);

@@ -15,7 +15,7 @@ import type { NamedParameters, Rng } from '../model/types.js';
 import { clipGradNorm, getRngState, manualSeed, noGrad, setNumThreads, setRngState, tidy, type Tensor } from '../tensor/index.js';
 import { writeDirAtomic, writeError, writeFileAtomic } from './atomic.js';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint, CHECKPOINT_VERSION, type RunState } from './checkpoint.js';
-import type { TrainConfig } from './config.js';
+import { TrainConfigSchema, type TrainConfig } from './config.js';
 import { TrainLog, type EpochRecord } from './log.js';
 import { createOptimizer, type OptimizerState } from './optim.js';
 import { curveSvg } from './plot.js';
@@ -183,7 +183,10 @@ async function checkpoint(dir: string, params: NamedParameters, opt: OptimizerSt
 /** Settings a resumed run may change: the budget and the thread count; anything else is another run. */
 const RESUMABLE_CHANGES = new Set(['epochs', 'patience', 'threads']);
 
-function checkSameRun(saved: TrainConfig, now: TrainConfig, dir: string): void {
+function checkSameRun(savedRaw: TrainConfig, now: TrainConfig, dir: string): void {
+  // A checkpoint written before a setting existed holds that setting's default (schema defaults fill it).
+  const parsed = TrainConfigSchema.safeParse(savedRaw);
+  const saved = parsed.success ? parsed.data : savedRaw;
   for (const key of new Set([...Object.keys(saved), ...Object.keys(now)]) as Set<keyof TrainConfig>) {
     if (RESUMABLE_CHANGES.has(key)) continue;
     if (JSON.stringify(saved[key]) !== JSON.stringify(now[key]))

@@ -42,6 +42,7 @@ export async function buildNNSetup(config: TrainConfig): Promise<NNSetup> {
   manualSeed(config.seed);
   const model = new JointModel(modelConfig(config), vocab, { wordInit: matrix });
   model.glove = glove;
+  if (config.freezeWords) model.word.weight.requiresGrad_(false); // optimisers skip gradient-less parameters
   return {
     config, schema, vocab, model, glove, dev,
     train: encodeAll(trainSplit.sentences, vocab, { maxLength: MAX_TRAIN_LENGTH }),

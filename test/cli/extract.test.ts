@@ -30,6 +30,14 @@ before(() => {
 describe('entrel extract (tiny model)', () => {
   const sentence = 'Dan works for Acme Corp .';
 
+  it('extract and serve have --help', () => {
+    for (const c of ['extract', 'serve']) {
+      const r = entrel([c, '--help']);
+      assert.equal(r.code, 0);
+      assert.match(r.out, new RegExp(`Usage: entrel ${c}`));
+    }
+  });
+
   it('--json prints exactly one JSON document with offsets, ids and scores', () => {
     const r = entrel(['extract', '--model', model, '--json', sentence]);
     assert.equal(r.code, 0, r.err);

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-export const ROOT = resolve(import.meta.dirname, '..', '..');
+const ROOT = resolve(import.meta.dirname, '..', '..');
 const CLI = join(import.meta.dirname, 'cli.ts');
 export const TINY_CONFIG = join(ROOT, 'test', 'train', 'fixtures', 'tiny.json');
 
@@ -22,7 +22,6 @@ export interface CliResult {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
-  ms: number;
 }
 
 /** When to kill: once the log shows `epoch` finished epochs, plus `extraMs` (a point inside the next one). */
@@ -34,7 +33,6 @@ export interface KillPlan {
 
 /** Runs the CLI from the sources; with a plan, sends it SIGKILL (kill -9) at the planned moment. */
 export function cli(args: string[], kill?: KillPlan): Promise<CliResult> {
-  const t0 = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -51,7 +49,7 @@ export function cli(args: string[], kill?: KillPlan): Promise<CliResult> {
   return new Promise((done) =>
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      done({ code, signal, stdout, stderr, ms: performance.now() - t0 });
+      done({ code, signal, stdout, stderr });
     }),
   );
 }

@@ -15,7 +15,7 @@ import type { Document, LabelSchema } from '../../src/data/corpus.js';
 import { loadConfig } from '../../src/train/config.js';
 import type { Shape } from './mutate.js';
 
-export const ROOT = resolve(import.meta.dirname, '..', '..');
+const ROOT = resolve(import.meta.dirname, '..', '..');
 const SHARED = resolve(ROOT, '..', 'shared', 'data');
 
 /** A valid input: its files by name; `mutate` names the one the fuzzer damages. */

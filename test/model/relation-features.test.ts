@@ -186,3 +186,11 @@ test('several tag sequences of one sentence share one encoder pass (MRT): batche
   assert.equal(scheduledGoldProbability(0), 0.5);
   assert.ok(Math.abs(scheduledGoldProbability(1) - 0.2689) < 1e-4);
 });
+
+test('relationLogits = W_2 · ReLU(W_1 · f + b_1) + b_2 over the full feature vector (one-hot distance included)', () => {
+  const m = model(true);
+  const f = m.relationFeatures(h, lengths, pairs);
+  const direct = m.relOut.forward(m.relHidden.forward(f).relu());
+  const logits = m.relationLogits(h, lengths, pairs);
+  closeList([...logits.toFloat64Array()], [...direct.toFloat64Array()], 'logits');
+});

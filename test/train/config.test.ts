@@ -33,7 +33,8 @@ test('defaults are the paper settings', () => {
   assert.equal(c.clip, 1);
   assert.equal(c.scheduleK, 1);
   assert.equal(c.glove, true);
-  assert.deepEqual(c.mrt, { delta: 'E+R', gamma: true, alpha: 1, mu: 1, K: 2, sampleRelations: true, paperCompat: false });
+  assert.equal(c.freezeWords, false);
+  assert.deepEqual(c.mrt, { delta: 'E+R', gamma: true, alpha: 1, mu: 1, K: 2, sampleRelations: true, epsilon: 0.1, paperCompat: false });
 });
 
 test('paths in the file are relative to the file, --set paths to the cwd', () => {
@@ -54,7 +55,7 @@ test('--set: dotted keys, JSON values, MRT shortcuts', () => {
   assert.equal(c.adam.lr, 0.002);
   assert.deepEqual(c.model.charWidths, [3]);
   assert.equal(c.model.fixRightContext, false);
-  assert.deepEqual(c.mrt, { delta: 'E', gamma: false, alpha: 1e-4, mu: 0.5, K: 3, sampleRelations: false, paperCompat: false });
+  assert.deepEqual(c.mrt, { delta: 'E', gamma: false, alpha: 1e-4, mu: 0.5, K: 3, sampleRelations: false, epsilon: 0.1, paperCompat: false });
 });
 
 test('errors are one line naming the file and the field', () => {
@@ -62,7 +63,7 @@ test('errors are one line naming the file and the field', () => {
   assert.equal(message(() => loadConfig(f, ['batchSize=abc'])), `${f}: batchSize: expected a positive integer, got "abc" (from --set)`);
   assert.equal(message(() => loadConfig(f, ['epochs=0'])), `${f}: epochs: expected a positive integer, got 0 (from --set)`);
   assert.equal(message(() => loadConfig(f, ['optimizer=sgd'])), `${f}: optimizer: expected "adadelta" or "adam", got "sgd" (from --set)`);
-  assert.equal(message(() => loadConfig(f, ['delta=X'])), `${f}: mrt.delta: expected "E", "R" or "E+R", got "X" (from --set)`);
+  assert.equal(message(() => loadConfig(f, ['delta=X'])), `${f}: mrt.delta: expected "E", "R", "E+R" or "none", got "X" (from --set)`);
   const bad = file({ ...minimal, model: { dropout: 1.5 } }, 'bad.json');
   assert.equal(message(() => loadConfig(bad)), `${bad}: model.dropout: expected a number in [0, 1), got 1.5`);
   const noDev = file({ data: { train: 'a' } }, 'nodev.json');
@@ -81,4 +82,13 @@ test('unknown keys are rejected with a suggestion', () => {
   assert.equal(message(() => loadConfig(f, ['bachSize=3'])), `${f}: bachSize: unknown key (did you mean "batchSize"?)`);
   assert.equal(message(() => loadConfig(f, ['model.lstmHiden=3'])), `${f}: model.lstmHiden: unknown key (did you mean "lstmHidden"?)`);
   assert.match(message(() => loadConfig(f, ['zzzzzzzzzz=1'])), /zzzzzzzzzz: unknown key \(known keys: data, model,/);
+});
+
+test('data.train may list several files, each resolved like a single path', () => {
+  const c = loadConfig(file({ data: { train: ['a.json', '/abs/b.json'], dev: 'dev.json' } }, 'list.json'), []);
+  assert.deepEqual(c.data.train, [join(dir, 'a.json'), '/abs/b.json']);
+  const set = loadConfig(file(minimal), ['data.train=["x.json","y.json"]']);
+  assert.deepEqual(set.data.train, [resolve('x.json'), resolve('y.json')]);
+  const f = file({ data: { train: [], dev: 'dev.json' } }, 'empty-list.json');
+  assert.equal(message(() => loadConfig(f)), `${f}: data.train: expected a file path or a non-empty list of file paths, got []`);
 });

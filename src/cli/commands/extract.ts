@@ -56,7 +56,7 @@ export function extractCommand(): Command {
     .option('--threshold <p>', 'drop relations whose probability is below p', number)
     .option('--allow <triple>', 'keep only relations HEAD_TYPE,RELATION,TAIL_TYPE (repeatable)', triple)
     .option('--max-distance <tokens>', 'consider only entity pairs at most this many tokens apart', integer)
-    .option('--batch-size <n>', 'sentences per model call (default 128)', integer)
+    .option('--batch-size <n>', 'sentences per model call (default 32)', integer)
     .option('--quiet', 'no progress bar')
     .action(async (text: string | undefined, flags: ExtractFlags) => {
       const options: ExtractOptions = { relationThreshold: flags.threshold, allowedTriples: flags.allow, maxPairDistance: flags.maxDistance };

@@ -2,15 +2,15 @@
  * The MRT phase (paper §3.4): start from a pretrained NN model (`--init`), fresh optimiser state, and
  * minimise L̃ + L_mrt with the shared loop (same model selection, logging, checkpoints and resume).
  *
- * Per batch:
- *   1. P_ent(· | s) in eval mode, outside the gradient — the proposal Algorithm 1 samples from (the
- *      authors' code also samples from the eval-mode distribution, spec §3.3.3);
- *   2. one train-mode encoder pass, shared by L̃ (scheduled sampling with the MRT epoch counter, as the
- *      authors' code restarts it, spec §2.8) and by every member of every Y′(s). The authors run a fresh
- *      forward pass with new dropout masks per member; sharing one pass is what makes K samples cheap.
+ * Per batch, ONE train-mode encoder pass is shared by everything:
+ *   - the proposal P_ent(· | s) that Algorithm 1 samples from is its detached tag softmax (the authors
+ *     run a separate eval-mode pass for it, spec §3.3.3; sampling under the batch's dropout mask costs
+ *     nothing extra and only adds proposal noise, on top of ε-greedy's);
+ *   - L̃ (scheduled sampling with the MRT epoch counter, as the authors' code restarts it, spec §2.8);
+ *   - every member of every Y′(s): the authors run a fresh forward pass per member and sentence.
  */
 import { buildBatch } from '../../model/encode.js';
-import { noGrad, tidy } from '../../tensor/index.js';
+import { noGrad } from '../../tensor/index.js';
 import { UserError } from '../../errors.js';
 import type { TrainConfig } from '../config.js';
 import { runTraining, type TrainOptions, type TrainResult, type TrainTask } from '../loop.js';
@@ -24,11 +24,9 @@ export function mrtTask(s: NNSetup): TrainTask {
     ...base,
     batchLoss(indices, ctx) {
       const batch = buildBatch(indices.map((i) => s.train[i]), s.vocab.words.size);
-      model.eval();
-      const probs = noGrad(() => tidy(() => model.encode(batch).emissions.softmax(2).toFloat64Array()));
-      model.train(true);
-      const members = drawMembers(batch, probs, model.numTags, ctx.rng, config.mrt);
       const enc = model.encode(batch);
+      const probs = noGrad(() => enc.emissions.detach().softmax(2).toFloat64Array());
+      const members = drawMembers(batch, probs, model.numTags, ctx.rng, config.mrt);
       const local = model.localLoss(batch, { epoch: ctx.epoch, rng: ctx.rng, scheduleK: config.scheduleK, encoded: enc });
       const mrt = mrtObjective(model, batch, enc, members, ctx.rng, config.mrt);
       return {

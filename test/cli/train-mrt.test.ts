@@ -1,0 +1,37 @@
+/** `entrel train` as the steering runs it: an NN run, then MRT with --init and several --set keys. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const bin = join(root, 'bin', 'entrel.js');
+const tiny = join(root, 'test', 'train', 'fixtures', 'tiny.json');
+
+function entrel(...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+test('train, then train --init with MRT keys after one --set; MRT without a model is a one-line error', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'entrel-cli-mrt-'));
+  const nn = entrel('train', '--config', tiny, '--out', join(dir, 'nn'), '--quiet', '--set', 'epochs=4', 'seed=3');
+  assert.equal(nn.code, 0, nn.err);
+  const mrt = entrel('train', '--config', tiny, '--init', join(dir, 'nn', 'best'), '--out', join(dir, 'mrt'), '--quiet', '--json',
+    '--set', 'epochs=2', 'delta=E', 'gamma=false', 'alpha=0.5', 'mu=0.5', 'K=3', 'sampleRelations=false', 'seed=2');
+  assert.equal(mrt.code, 0, mrt.err);
+  assert.equal(JSON.parse(mrt.out).epochs, 2);
+  const start = JSON.parse(readFileSync(join(dir, 'mrt', 'train.log.jsonl'), 'utf8').split('\n')[0]);
+  assert.equal(start.kind, 'mrt');
+  assert.deepEqual(
+    { ...start.config.mrt },
+    { delta: 'E', gamma: false, alpha: 0.5, mu: 0.5, K: 3, sampleRelations: false, epsilon: 0.1, paperCompat: false },
+  );
+  const bad = entrel('train', '--config', tiny, '--mrt', '--out', join(dir, 'x'));
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /--init/);
+  assert.equal(bad.err.trim().split('\n').length, 1);
+});

@@ -1,0 +1,44 @@
+/** The bundled CoNLL04 model (models/conll04) through the library, as `Extractor.load()` finds it. */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { before, describe, it } from 'node:test';
+import { DEFAULT_MODEL_DIR, Extractor } from '../../src/extract/index.js';
+
+let ex: Extractor;
+before(async () => {
+  ex = await Extractor.load();
+});
+
+describe('the bundled model', () => {
+  it('finds people, an organisation and Work_For in a CoNLL04 test sentence, with character offsets', async () => {
+    // CoNLL04 test, sentence 6 (gold: Wright/Peop, University of Texas/Org, Nixon/Peop; Wright Work_For the university)
+    const text = "Wright , a University of Texas law professor , served as one of Nixon 's lawyers in 1973 and 1974 .";
+    const doc = await ex.extract(text);
+    const find = (t: string) => doc.entities.find((e) => e.text === t);
+    assert.deepEqual(find('Wright') && [find('Wright')!.type, find('Wright')!.start, find('Wright')!.end], ['Peop', 0, 6]);
+    assert.deepEqual(find('Nixon') && [find('Nixon')!.type, find('Nixon')!.start, find('Nixon')!.end], ['Peop', 64, 69]);
+    const uni = find('University of Texas');
+    assert.ok(uni, JSON.stringify(doc.entities));
+    assert.deepEqual([uni.type, uni.start, uni.end, uni.tokenStart, uni.tokenEnd], ['Org', 11, 30, 3, 6]);
+    assert.ok(doc.relations.some((r) => r.type === 'Work_For' && r.head === find('Wright')!.id && r.tail === uni.id), JSON.stringify(doc.relations));
+    for (const e of doc.entities) assert.ok(e.score > 0.1 && e.score <= 1, JSON.stringify(e));
+  });
+
+  it('reports its labels and the test scores stored beside it', () => {
+    const info = ex.info();
+    const meta = JSON.parse(readFileSync(`${DEFAULT_MODEL_DIR}/config.json`, 'utf8')).meta;
+    assert.equal(info.name, 'entrel-conll04');
+    assert.deepEqual(info.entityTypes, ['Loc', 'Org', 'Other', 'Peop']);
+    assert.deepEqual(info.relationTypes.map((r) => r.name).sort(), ['Kill', 'Live_In', 'Located_In', 'OrgBased_In', 'Work_For']);
+    assert.deepEqual(info.metrics, meta.metrics);
+    assert.match(info.trainedOn ?? '', /train \+ dev/);
+  });
+
+  it('keeps offsets right around emoji and combining characters on real text', async () => {
+    const text = '🎉🎉 José\u0301 Martí met Mary Smith of Acme Corp in Boston.';
+    const doc = await ex.extract(text);
+    assert.ok(doc.entities.length >= 3, JSON.stringify(doc.entities));
+    for (const e of doc.entities) assert.equal(text.slice(e.start, e.end), e.text);
+    assert.deepEqual(doc.entities.find((e) => e.text === 'Boston') && doc.entities.find((e) => e.text === 'Boston')!.type, 'Loc');
+  });
+});
