@@ -1,7 +1,7 @@
 /**
  * NN (local-loss) system on CoNLL04: the optimiser study and the 3-seed result.
  *
- *   npx tsx experiments/nn/run.ts [--study optim|seeds|words|screen|all] [--only NAME-PART] [--set key=value …]
+ *   npx tsx experiments/nn/run.ts [--study optim|seeds|seeds-dropout0.3|words|screen|all] [--only NAME-PART] [--set key=value …]
  *
  * - optim: Adadelta (the paper's lr 1, ρ 0.9, ε 1e-6) vs Adam (lr 1e-3) at batch 100 and 32, seed 1:
  *   best dev strict relation F1, the epoch and wall-clock seconds to reach it. Dev only.
@@ -9,6 +9,7 @@
  *   is chosen on dev (best/), then scored once on test.
  * - words: fine-tuned (the paper) vs frozen GloVe word embeddings, seed 1, dev only.
  * - screen: Adam lr 2e-3, dropout 0.3 (seed 1, dev only; compare with words-tuned at the same budget).
+ * - seeds-dropout0.3: the seeds study with dropout 0.3.
  * Every run lives in experiments/nn/runs/<name>/ (best/, last/, train.log.jsonl, curve.svg, result.json);
  * a finished run (result.json) is skipped and an interrupted one resumed, so the command can be re-run
  * after a kill. Writes results.json and results.md (mean ± std) beside this file.
@@ -44,6 +45,8 @@ const OPTIM_RUNS: [string, string[]][] = [
   ['optim-adam-b32', ['optimizer=adam', 'batchSize=32']],
 ];
 const SEED_RUNS: [string, string[]][] = [1, 2, 3].map((s) => [`seed-${s}`, [`seed=${s}`]]);
+// The screen's best lever (dropout 0.3) over the same 3 seeds, chosen on dev, scored once on test.
+const SEED_D03_RUNS: [string, string[]][] = [1, 2, 3].map((s) => [`seed-${s}-dropout0.3`, [`seed=${s}`, 'model.dropout=0.3']]);
 // Fine-tuned word embeddings drift away from the GloVe space that words unseen in training keep at
 // inference; frozen ones do not (dev only, seed 1, the seeds study's budget).
 const WORDS_RUNS: [string, string[]][] = [
@@ -90,23 +93,23 @@ function devTable(out: string[], title: string, runs: RunResult[]): void {
   out.push('');
 }
 
-function markdown(optim: RunResult[], seeds: RunResult[], words: RunResult[], screen: RunResult[]): string {
+function testTable(out: string[], title: string, seeds: RunResult[]): void {
+  const tested = seeds.filter((r) => r.test);
+  if (!tested.length) return;
+  out.push(`## ${title} (${tested.length} seeds, mean ± std)`, '', '| strict micro rel F1 | entity F1 | boundaries rel F1 | dev rel F1 | seconds to best dev epoch |', '|---|---|---|---|---|');
+  out.push(`| ${pm(tested.map((r) => r.test!.relF1))} | ${pm(tested.map((r) => r.test!.entF1))} | ${pm(tested.map((r) => r.test!.relBoundariesF1))} | ${pm(tested.map((r) => r.devRelF1))} | ${mean(tested.map((r) => r.secondsToBest)).toFixed(0)} (max ${Math.max(...tested.map((r) => r.secondsToBest))}) |`);
+  out.push('', '| seed | test rel F1 | test ent F1 | best epoch | seconds to best |', '|---|---|---|---|---|');
+  for (const r of tested) out.push(`| ${r.settings.seed} | ${(100 * r.test!.relF1).toFixed(1)} | ${(100 * r.test!.entF1).toFixed(1)} | ${r.bestEpoch} | ${r.secondsToBest} |`);
+  out.push('');
+}
+
+function markdown(optim: RunResult[], seeds: RunResult[], seedsD03: RunResult[], words: RunResult[], screen: RunResult[]): string {
   const out = ['# NN system on CoNLL04', ''];
   devTable(out, 'Word embeddings: fine-tuned vs frozen (seed 1, dev only)', words);
   devTable(out, 'Screening: learning rate and dropout (seed 1, dev only; baseline = words-tuned)', screen);
-  if (optim.length) {
-    out.push('## Optimiser and batch size (seed 1, dev only)', '', '| run | best dev rel F1 | dev ent F1 | best epoch / epochs run | seconds to best |', '|---|---|---|---|---|');
-    for (const r of optim)
-      out.push(`| ${r.name} | ${(100 * r.devRelF1).toFixed(1)} | ${(100 * r.devEntF1).toFixed(1)} | ${r.bestEpoch} / ${r.epochs} | ${r.secondsToBest} |`);
-    out.push('');
-  }
-  const tested = seeds.filter((r) => r.test);
-  if (tested.length) {
-    out.push(`## Test, model chosen on dev (${tested.length} seeds, mean ± std)`, '', '| strict micro rel F1 | entity F1 | boundaries rel F1 | dev rel F1 | seconds to best dev epoch |', '|---|---|---|---|---|');
-    out.push(`| ${pm(tested.map((r) => r.test!.relF1))} | ${pm(tested.map((r) => r.test!.entF1))} | ${pm(tested.map((r) => r.test!.relBoundariesF1))} | ${pm(tested.map((r) => r.devRelF1))} | ${mean(tested.map((r) => r.secondsToBest)).toFixed(0)} (max ${Math.max(...tested.map((r) => r.secondsToBest))}) |`);
-    out.push('', '| seed | test rel F1 | test ent F1 | best epoch | seconds to best |', '|---|---|---|---|---|');
-    for (const r of tested) out.push(`| ${r.settings.seed} | ${(100 * r.test!.relF1).toFixed(1)} | ${(100 * r.test!.entF1).toFixed(1)} | ${r.bestEpoch} | ${r.secondsToBest} |`);
-  }
+  devTable(out, 'Optimiser and batch size (seed 1, dev only)', optim);
+  testTable(out, 'Test, model chosen on dev', seeds);
+  testTable(out, 'Test with dropout 0.3, model chosen on dev', seedsD03);
   return out.join('\n') + '\n';
 }
 
@@ -118,14 +121,15 @@ async function main(): Promise<void> {
   const selected = (runs: [string, string[]][]) => runs.filter(([n]) => n.includes(only));
   // The tables cover every finished run on disk, whichever study this invocation ran.
   const save = () => {
-    const all = [...OPTIM_RUNS, ...SEED_RUNS, ...WORDS_RUNS, ...SCREEN_RUNS].map(([n]) => join(runsDir, n, 'result.json')).filter(existsSync);
+    const all = [...OPTIM_RUNS, ...SEED_RUNS, ...SEED_D03_RUNS, ...WORDS_RUNS, ...SCREEN_RUNS].map(([n]) => join(runsDir, n, 'result.json')).filter(existsSync);
     const results = all.map((f) => JSON.parse(readFileSync(f, 'utf8')) as RunResult);
     const optim = results.filter((r) => r.study === 'optim');
     const seeds = results.filter((r) => r.study === 'seeds');
     const words = results.filter((r) => r.study === 'words');
     const screen = results.filter((r) => r.study === 'screen');
-    writeFileAtomic(join(here, 'results.json'), JSON.stringify({ optim, seeds, words, screen }, null, 1) + '\n');
-    writeFileAtomic(join(here, 'results.md'), markdown(optim, seeds, words, screen));
+    const seedsD03 = results.filter((r) => r.study === 'seeds-dropout0.3');
+    writeFileAtomic(join(here, 'results.json'), JSON.stringify({ optim, seeds, seedsD03, words, screen }, null, 1) + '\n');
+    writeFileAtomic(join(here, 'results.md'), markdown(optim, seeds, seedsD03, words, screen));
   };
   if (study === 'optim' || study === 'all')
     for (const [name, sets] of selected(OPTIM_RUNS)) {
@@ -140,6 +144,11 @@ async function main(): Promise<void> {
   if (study === 'screen' || study === 'all')
     for (const [name, sets] of selected(SCREEN_RUNS)) {
       await run('screen', name, sets, extra, false);
+      save();
+    }
+  if (study === 'seeds-dropout0.3' || study === 'all')
+    for (const [name, sets] of selected(SEED_D03_RUNS)) {
+      await run('seeds-dropout0.3', name, sets, extra, true);
       save();
     }
   if (study === 'seeds' || study === 'all')
