@@ -77,8 +77,23 @@ export function recoverDir(target: string): void {
 }
 
 /** Removes the temporary files or directories (`prefix` + pid) that killed writers left in `dir`. */
+/** Removes `prefix<pid>` leftovers of writers that are gone: another live process may be mid-write. */
 function removeStale(dir: string, prefix: string): void {
-  for (const name of readdirSync(dir)) if (name.startsWith(prefix)) rmSync(join(dir, name), { recursive: true, force: true });
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length));
+    if (Number.isInteger(pid) && pid !== process.pid && alive(pid)) continue;
+    rmSync(join(dir, name), { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
+  }
 }
 
 /** fsync a directory so its entries (renames) are durable. */

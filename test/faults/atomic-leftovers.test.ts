@@ -22,6 +22,15 @@ test('a killed writer\'s temporary file is removed by the next write of the same
   assert.deepEqual(readdirSync(dir).sort(), ['.other.svg.tmp-99999', 'curve.svg']);
 });
 
+test('another live writer\'s temporary file is left alone (two processes writing one results file)', () => {
+  const dir = join(root, 'live');
+  mkdirSync(dir);
+  const live = `.results.json.tmp-${process.ppid}`; // the test runner: alive while this test runs
+  writeFileSync(join(dir, live), 'in flight');
+  writeFileAtomic(join(dir, 'results.json'), 'ours');
+  assert.deepEqual(readdirSync(dir).sort(), [live, 'results.json']);
+});
+
 test('a killed writer\'s temporary directory is removed by the next swap of the same directory', async () => {
   const dir = join(root, 'dir');
   mkdirSync(join(dir, 'last.tmp-99999'), { recursive: true });
