@@ -119,43 +119,30 @@ async function main(): Promise<void> {
   const extra = args.flatMap((a, i) => (args[i - 1] === '--set' ? [a] : []));
   const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : '';
   const selected = (runs: [string, string[]][]) => runs.filter(([n]) => n.includes(only));
+  // Study name → its runs and whether the chosen model is scored on test; `all` runs them in this order.
+  const studies: [string, [string, string[]][], boolean][] = [
+    ['optim', OPTIM_RUNS, false],
+    ['words', WORDS_RUNS, false],
+    ['screen', SCREEN_RUNS, false],
+    ['seeds-dropout0.3', SEED_D03_RUNS, true],
+    ['seeds', SEED_RUNS, true],
+  ];
   // The tables cover every finished run on disk, whichever study this invocation ran.
   const save = () => {
-    const all = [...OPTIM_RUNS, ...SEED_RUNS, ...SEED_D03_RUNS, ...WORDS_RUNS, ...SCREEN_RUNS].map(([n]) => join(runsDir, n, 'result.json')).filter(existsSync);
+    const all = studies.flatMap(([, runs]) => runs).map(([n]) => join(runsDir, n, 'result.json')).filter(existsSync);
     const results = all.map((f) => JSON.parse(readFileSync(f, 'utf8')) as RunResult);
-    const optim = results.filter((r) => r.study === 'optim');
-    const seeds = results.filter((r) => r.study === 'seeds');
-    const words = results.filter((r) => r.study === 'words');
-    const screen = results.filter((r) => r.study === 'screen');
-    const seedsD03 = results.filter((r) => r.study === 'seeds-dropout0.3');
+    const of = (st: string) => results.filter((r) => r.study === st);
+    const [optim, seeds, seedsD03, words, screen] = ['optim', 'seeds', 'seeds-dropout0.3', 'words', 'screen'].map(of);
     writeFileAtomic(join(here, 'results.json'), JSON.stringify({ optim, seeds, seedsD03, words, screen }, null, 1) + '\n');
     writeFileAtomic(join(here, 'results.md'), markdown(optim, seeds, seedsD03, words, screen));
   };
-  if (study === 'optim' || study === 'all')
-    for (const [name, sets] of selected(OPTIM_RUNS)) {
-      await run('optim', name, sets, extra, false);
+  for (const [name, runs, withTest] of studies) {
+    if (study !== name && study !== 'all') continue;
+    for (const [runName, sets] of selected(runs)) {
+      await run(name, runName, sets, extra, withTest);
       save();
     }
-  if (study === 'words' || study === 'all')
-    for (const [name, sets] of selected(WORDS_RUNS)) {
-      await run('words', name, sets, extra, false);
-      save();
-    }
-  if (study === 'screen' || study === 'all')
-    for (const [name, sets] of selected(SCREEN_RUNS)) {
-      await run('screen', name, sets, extra, false);
-      save();
-    }
-  if (study === 'seeds-dropout0.3' || study === 'all')
-    for (const [name, sets] of selected(SEED_D03_RUNS)) {
-      await run('seeds-dropout0.3', name, sets, extra, true);
-      save();
-    }
-  if (study === 'seeds' || study === 'all')
-    for (const [name, sets] of selected(SEED_RUNS)) {
-      await run('seeds', name, sets, extra, true);
-      save();
-    }
+  }
 }
 
 main().catch((e) => {

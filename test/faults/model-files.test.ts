@@ -72,6 +72,13 @@ interface Fault {
 }
 
 const weights = (edit: (b: Buffer) => Buffer) => (dir: string) => writeFileSync(join(dir, W), edit(read(dir, W)));
+/** Edits the first tensor's header entry of the weights file (its data left as it is). */
+const firstTensorEntry = (edit: (entry: Record<string, any>, data: Buffer) => void) =>
+  weights((b) => {
+    const { header, data } = splitSafetensors(b);
+    edit(header[firstTensor(header)], data);
+    return joinSafetensors(header, data);
+  });
 const json = (file: string, edit: (o: any) => void) => (dir: string) => {
   const o = JSON.parse(read(dir, file).toString('utf8'));
   edit(o);
@@ -95,33 +102,21 @@ const FAULTS: Fault[] = [
   { name: 'bit-flipped weights (header JSON), checksums recomputed', apply: weights(flipBit((b) => 8, 1)), refresh: true, file: W, says: /header is not valid JSON|not a JSON object/ },
   {
     name: 'weights header claiming a bigger shape than its data, checksums recomputed',
-    apply: weights((b) => {
-      const { header, data } = splitSafetensors(b);
-      header[firstTensor(header)].shape = header[firstTensor(header)].shape.map((d: number) => d * 1000);
-      return joinSafetensors(header, data);
-    }),
+    apply: firstTensorEntry((t) => (t.shape = t.shape.map((d: number) => d * 1000))),
     refresh: true,
     file: W,
     says: /tensor|offsets|bytes|shape/,
   },
   {
     name: 'weights with data offsets past the end, checksums recomputed',
-    apply: weights((b) => {
-      const { header, data } = splitSafetensors(b);
-      header[firstTensor(header)].data_offsets = [0, data.length + 4096];
-      return joinSafetensors(header, data);
-    }),
+    apply: firstTensorEntry((t, data) => (t.data_offsets = [0, data.length + 4096])),
     refresh: true,
     file: W,
     says: /offset|bytes|past|exceeds/,
   },
   {
     name: 'weights with an unsupported dtype, checksums recomputed',
-    apply: weights((b) => {
-      const { header, data } = splitSafetensors(b);
-      header[firstTensor(header)].dtype = 'F128';
-      return joinSafetensors(header, data);
-    }),
+    apply: firstTensorEntry((t) => (t.dtype = 'F128')),
     refresh: true,
     file: W,
     says: /unsupported dtype/,

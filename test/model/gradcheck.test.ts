@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildBatch, encodeSentence } from '../../src/model/encode.js';
 import { createJointModel } from '../../src/model/index.js';
-import { manualSeed, noGrad, setNumThreads, tensor, tidy } from '../../src/tensor/index.js';
+import { manualSeed, noGrad, setNumThreads, tidy } from '../../src/tensor/index.js';
+import { assertGradientsMatch } from './finite-differences.js';
 import { SCHEMA, seededRng, syntheticSentences } from './fixtures.js';
 
 for (const normalization of ['batch', 'sentence'] as const)
@@ -27,32 +28,6 @@ for (const normalization of ['batch', 'sentence'] as const)
       assert.ok(l.pairs > 0);
       l.loss.backward();
     });
-    const pick = seededRng(3);
-    let checked = 0;
-    let worst = 0;
-    for (const [name, p] of params) {
-      const grad = p.grad?.toFloat64Array() ?? new Float64Array(p.numel);
-      const data = p.toFloat64Array();
-      const shape = p.shape;
-      const set = (arr: Float64Array) => noGrad(() => p.copy_(tensor(arr, { shape, dtype: 'float64' })));
-      for (let k = 0; k < 3; k++) {
-        const i = Math.floor(pick.random() * data.length);
-        const eps = 1e-5;
-        const orig = data[i];
-        data[i] = orig + eps;
-        set(data);
-        const up = lossAt();
-        data[i] = orig - eps;
-        set(data);
-        const down = lossAt();
-        data[i] = orig;
-        set(data);
-        const num = (up - down) / (2 * eps);
-        const err = Math.abs(num - grad[i]) / Math.max(1e-3, Math.abs(num) + Math.abs(grad[i]));
-        worst = Math.max(worst, err);
-        assert.ok(err < 1e-4, `${name}[${i}]: analytic ${grad[i]} vs numeric ${num}`);
-        checked++;
-      }
-    }
+    const { checked, worst } = assertGradientsMatch(params, lossAt, { perParam: 3, eps: 1e-5, tol: 1e-4, floor: 1e-3, pick: seededRng(3) });
     console.log(`gradcheck ${normalization}: ${checked} entries, worst relative error ${worst.toExponential(2)}`);
   });

@@ -19,6 +19,7 @@ import { mrtRisk, sampleDistribution } from '../../src/train/mrt/risk.js';
 import { sampleTagSequences } from '../../src/train/mrt/sampling.js';
 import { trainMRT } from '../../src/train/mrt/task.js';
 import { SCHEMA, seededRng, sentence, syntheticSentences } from '../model/fixtures.js';
+import { assertGradientsMatch } from '../model/finite-differences.js';
 
 const MRT: MrtConfig = { delta: 'E+R', gamma: true, alpha: 1, mu: 1, K: 3, sampleRelations: true, epsilon: 0.1, paperCompat: false };
 
@@ -178,30 +179,7 @@ test('gradient of L_mrt matches finite differences (float64, μ = 0.5 so both mo
   const lossOf = () => mrtObjective(model, batch, model.encode(batch), members, seededRng(6), cfg).loss;
   const at = () => noGrad(() => tidy(() => lossOf().item()));
   tidy(() => lossOf().backward());
-  const pick = seededRng(8);
-  let checked = 0;
-  for (const [name, p] of model.parameters()) {
-    const grad = p.grad?.toFloat64Array() ?? new Float64Array(p.numel);
-    const data = p.toFloat64Array();
-    const set = (arr: Float64Array) => noGrad(() => p.copy_(tensor(arr, { shape: p.shape, dtype: 'float64' })));
-    for (let k = 0; k < 2; k++) {
-      const i = Math.floor(pick.random() * data.length);
-      const orig = data[i];
-      const eps = 1e-6;
-      data[i] = orig + eps;
-      set(data);
-      const up = at();
-      data[i] = orig - eps;
-      set(data);
-      const down = at();
-      data[i] = orig;
-      set(data);
-      const num = (up - down) / (2 * eps);
-      const err = Math.abs(num - grad[i]) / Math.max(1e-4, Math.abs(num) + Math.abs(grad[i]));
-      assert.ok(err < 1e-4, `${name}[${i}]: analytic ${grad[i]} vs numeric ${num}`);
-      checked++;
-    }
-  }
+  const { checked } = assertGradientsMatch(model.parameters(), at, { perParam: 2, eps: 1e-6, tol: 1e-4, floor: 1e-4, pick: seededRng(8) });
   assert.ok(checked >= 30);
 });
 

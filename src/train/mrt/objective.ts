@@ -130,7 +130,7 @@ export function mrtObjective(model: JointModel, batch: Batch, enc: Encoded, memb
   const deltaFlat = new Float64Array(B * M);
   g = 0;
   members.forEach((ms, b) => {
-    const goldEnts = entities[firstMember(members, b)]; // column 0 holds the gold tags
+    const goldEnts = entities[g]; // column 0 of each sentence holds the gold tags
     const gold = compact(goldEnts, goldRelations(golds[b], goldEnts));
     const row = ms.map((m, j) => {
       const gi = g++;
@@ -155,12 +155,6 @@ export function mrtObjective(model: JointModel, batch: Batch, enc: Encoded, memb
     halveGamma: mrt.paperCompat,
   });
   return { loss: risk.add(hinge).mean(), risk: risk.mean(), hinge: hinge.mean(), pairs: pairs.count, Q, delta };
-}
-
-function firstMember(members: Member[][], b: number): number {
-  let g = 0;
-  for (let k = 0; k < b; k++) g += members[k].length;
-  return g;
 }
 
 function argmax(p: ArrayLike<number>, off: number, n: number): number {
