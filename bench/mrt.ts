@@ -5,11 +5,13 @@
  *
  *   npm run bench:mrt -- --init DIR [--rounds 2] [--K 3] [--set key=value …]
  *
- * Last line: `mrt epoch_ratio=<MRT seconds / NN seconds> K=<K>`.
+ * Last line: `mrt epoch_ratio=<MRT seconds / NN seconds> K=<K> cpu_ratio=<the same in process CPU seconds>`.
+ * With `--set threads=1` the CPU ratio is the work ratio, which other jobs on the machine hardly move.
  */
 import { join, resolve } from 'node:path';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadModelDir } from '../src/model/io.js';
 import { clipGradNorm, setNumThreads, tidy } from '../src/tensor/index.js';
 import { loadConfig } from '../src/train/config.js';
 import type { TrainTask } from '../src/train/loop.js';
@@ -27,22 +29,35 @@ if (!init) {
 }
 const rounds = Number(opt('--rounds') ?? 2);
 const K = Number(opt('--K') ?? 3);
-const sets = args.flatMap((a, i) => (args[i - 1] === '--set' ? [a] : []));
+// `--set a=1 b=2` as in `entrel train`: every key=value after a --set, up to the next option
+const sets: string[] = [];
+let inSet = false;
+for (const a of args) {
+  if (a.startsWith('--')) inSet = a === '--set';
+  else if (inSet) sets.push(a);
+}
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const config = loadConfig(join(repo, 'configs/conll04-mrt.json'), [`K=${K}`, ...sets]);
+// The model settings are the --init model's, as `entrel train --init` takes them.
+const config = { ...loadConfig(join(repo, 'configs/conll04-mrt.json'), [`K=${K}`, ...sets]), model: loadModelDir(resolve(init)).model.config };
 setNumThreads(config.threads);
 const s = await buildNNSetup(config);
 initFromModelDir(s, resolve(init));
 const params = s.model.parameters();
 
-/** Seconds of one epoch of optimiser steps (a fresh optimiser each time: same work on every epoch). */
-function epoch(task: TrainTask, e: number): { seconds: number; pairs: number } {
+const cpuSeconds = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+/** Seconds (wall, CPU) of one epoch of optimiser steps (a fresh optimiser each time: same work on every epoch). */
+function epoch(task: TrainTask, e: number): { seconds: number; cpu: number; pairs: number } {
   const rng = TrainRng.seeded(config.seed + e);
   const optim = createOptimizer(config.optimizer, params, config);
   const order = rng.shuffle(Array.from({ length: task.size }, (_, i) => i));
   task.setTraining(true);
   let pairs = 0;
   const t0 = performance.now();
+  const c0 = cpuSeconds();
   for (let j = 0; j < order.length; j += config.batchSize)
     tidy(() => {
       const out = task.batchLoss(order.slice(j, j + config.batchSize), { epoch: e, rng });
@@ -52,17 +67,20 @@ function epoch(task: TrainTask, e: number): { seconds: number; pairs: number } {
       optim.zeroGrad();
       pairs += out.pairs;
     });
-  return { seconds: (performance.now() - t0) / 1000, pairs };
+  return { seconds: (performance.now() - t0) / 1000, cpu: cpuSeconds() - c0, pairs };
 }
 
 const nn = nnTask(s);
 const mrt = mrtTask(s);
-let [nnSec, mrtSec] = [0, 0];
+let [nnSec, mrtSec, nnCpu, mrtCpu] = [0, 0, 0, 0];
 for (let r = 0; r < rounds; r++) {
   const a = epoch(nn, r);
   const b = epoch(mrt, r);
   nnSec += a.seconds;
   mrtSec += b.seconds;
-  process.stdout.write(`round ${r + 1}: NN ${a.seconds.toFixed(1)} s (${a.pairs} pairs), MRT K=${K} ${b.seconds.toFixed(1)} s (${b.pairs} pairs)\n`);
+  nnCpu += a.cpu;
+  mrtCpu += b.cpu;
+  const took = (x: { seconds: number; cpu: number; pairs: number }) => `${x.seconds.toFixed(1)} s (CPU ${x.cpu.toFixed(1)} s, ${x.pairs} pairs)`;
+  process.stdout.write(`round ${r + 1}: NN ${took(a)}, MRT K=${K} ${took(b)}\n`);
 }
-process.stdout.write(`mrt epoch_ratio=${(mrtSec / nnSec).toFixed(3)} K=${K}\n`);
+process.stdout.write(`mrt epoch_ratio=${(mrtSec / nnSec).toFixed(3)} K=${K} cpu_ratio=${(mrtCpu / nnCpu).toFixed(3)}\n`);

@@ -5,7 +5,7 @@
  *   npm run train:default [-- --work DIR --out DIR --set key=value …]
  *
  * `configs/default-model.json`: the settings of configs/conll04.json, trained on CoNLL04 train + dev
- * for a fixed 90 epochs (the mean best epoch of our dev-selected runs, experiments/nn). With dev inside
+ * for a fixed 90 epochs (more than the best epochs of our dev-selected runs, experiments/nn). With dev inside
  * the training data there is nothing left to select on, so the model is the LAST epoch's: the run's
  * `best/` (chosen on the "dev" file the loop requires, which here is training data) is ignored, and test
  * is used once, to report. The run lives in `--work` (default runs/default-model; resumable, re-running
@@ -87,7 +87,7 @@ Written by \`npm run train:default\` (scripts/train-default-model.ts); do not ed
 
 - Data: CoNLL04 train + dev (${setup.train.length} sentences): \`${portable.data.train.join('`, `')}\`.
 - Settings: \`training-config.json\` (configs/default-model.json): Adam lr 1e-3, batch 32, seed ${config.seed},
-  ${config.epochs} epochs (the mean best epoch of the dev-selected runs in experiments/nn), GloVe 6B 100d.
+  ${config.epochs} epochs (more than the best epochs of the dev-selected runs in experiments/nn), GloVe 6B 100d.
 - Selection: none — the last epoch. Dev is part of the training data, so the "dev" column of
   \`train.log.jsonl\` is measured on training data, not held out. The test file was used once, to report.
 - Labels: entities ${schema.entityTypes.join(', ')}; relations ${schema.relationTypes.map((r) => r.name).join(', ')}.

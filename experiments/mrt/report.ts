@@ -20,22 +20,29 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const std = (xs: number[]) => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
 const pm = (xs: number[]) => (xs.length ? `${(100 * mean(xs)).toFixed(1)} ± ${(100 * std(xs)).toFixed(1)}` : '–');
 
-export function markdown(results: RunResult[], layout: { table2: string[]; alphas: number[]; mus: number[]; ks: number[] }): string {
+export function markdown(
+  results: RunResult[],
+  layout: { table2: string[]; tables: [string, string][]; alphas: number[]; mus: number[]; ks: number[] },
+): string {
   const pick = (study: string, name: string) => results.filter((r) => r.study === study && r.name === name).sort((a, b) => a.seed - b.seed);
-  const nn = pick('table2', 'nn');
-  const out = ['# MRT on CoNLL04', '', '## Table 2 (test, model chosen on dev; mean ± std over seeds)', ''];
-  out.push('| system | seeds | test rel F1 (strict) | Δ vs NN (paired) | test ent F1 | test rel F1 (boundaries) | dev rel F1 | s / epoch |', '|---|---|---|---|---|---|---|---|');
-  for (const name of ['nn', ...layout.table2]) {
-    const rs = name === 'nn' ? nn : pick('table2', name);
-    if (!rs.length) {
-      out.push(`| ${name} | 0 | – | – | – | – | – | – |`);
-      continue;
+  const out = ['# MRT on CoNLL04'];
+  // One Table 2 per NN starting point: `table2` from experiments/nn runs/seed-N, labelled ones from theirs.
+  for (const [study, nnName] of layout.tables) {
+    const nn = pick(study, 'nn');
+    out.push('', `## Table 2${study === 'table2' ? '' : ` (${study}, from NN runs ${nnName}-N)`} (test, model chosen on dev; mean ± std over seeds)`, '');
+    out.push('| system | seeds | test rel F1 (strict) | Δ vs NN (paired) | test ent F1 | test rel F1 (boundaries) | dev rel F1 | s / epoch |', '|---|---|---|---|---|---|---|---|');
+    for (const name of ['nn', ...layout.table2]) {
+      const rs = pick(study, name);
+      if (!rs.length) {
+        if (study === 'table2') out.push(`| ${name} | 0 | – | – | – | – | – | – |`);
+        continue;
+      }
+      // Paired gain: each run against the NN checkpoint of its own seed.
+      const gains = rs.flatMap((r) => nn.filter((b) => b.seed === r.seed).map((b) => r.test.relF1 - b.test.relF1));
+      const gain = name === 'nn' || !gains.length ? '–' : `${mean(gains) >= 0 ? '+' : ''}${(100 * mean(gains)).toFixed(1)} ± ${(100 * std(gains)).toFixed(1)}`;
+      const spe = name === 'nn' ? '–' : mean(rs.map((r) => r.secondsPerEpoch)).toFixed(0);
+      out.push(`| ${name} | ${rs.map((r) => r.seed).join(',')} | ${pm(rs.map((r) => r.test.relF1))} | ${gain} | ${pm(rs.map((r) => r.test.entF1))} | ${pm(rs.map((r) => r.test.relBoundariesF1))} | ${pm(rs.map((r) => r.dev.relF1))} | ${spe} |`);
     }
-    // Paired gain: each run against the NN checkpoint of its own seed.
-    const gains = rs.flatMap((r) => nn.filter((b) => b.seed === r.seed).map((b) => r.test.relF1 - b.test.relF1));
-    const gain = name === 'nn' || !gains.length ? '–' : `${mean(gains) >= 0 ? '+' : ''}${(100 * mean(gains)).toFixed(1)} ± ${(100 * std(gains)).toFixed(1)}`;
-    const spe = name === 'nn' ? '–' : mean(rs.map((r) => r.secondsPerEpoch)).toFixed(0);
-    out.push(`| ${name} | ${rs.map((r) => r.seed).join(',')} | ${pm(rs.map((r) => r.test.relF1))} | ${gain} | ${pm(rs.map((r) => r.test.entF1))} | ${pm(rs.map((r) => r.test.relBoundariesF1))} | ${pm(rs.map((r) => r.dev.relF1))} | ${spe} |`);
   }
   const grid = (title: string, rows: [string, string][]) => {
     out.push('', `## ${title} (dev F1, mean over seeds: relation / entity)`, '', '| setting | seeds | dev rel F1 | dev ent F1 |', '|---|---|---|---|');

@@ -4,7 +4,9 @@
  *   npx tsx experiments/mrt/run.ts --study table2|fig3|fig4|all [--seeds 1,2,3] [--only NAME-PART] [--set key=value …] [--label L]
  *
  * `--label L` runs the study into runs/<study>-L/ (a variant of every run, e.g. another learning rate),
- * reported as its own study and never mixed into the unlabelled tables.
+ * reported as its own table and never mixed into the unlabelled ones. `--nn NAME` starts from other NN
+ * runs of experiments/nn (runs/NAME-N/best instead of runs/seed-N/best; needs a label); the labelled
+ * table's NN row and paired gains then come from those.
  *
  * - table2: the paper's Table 2 — Δ_E, Δ_R, Δ_E+R, Γ, Γ + Δ_E+R, each with relation sampling and with
  *   "only sampling entities" — against the NN model it starts from AND against that model trained on
@@ -61,12 +63,12 @@ const KS = [1, 2, 3, 5];
 const FIG4: Variant[] = KS.map((k) => [`K${k}`, ['delta=E+R', 'gamma=true', 'alpha=1', 'mu=1', `K=${k}`]]);
 const STUDIES: Record<string, Variant[]> = { table2: TABLE2, fig3: FIG3, fig4: FIG4 };
 
-async function run(study: string, [name, sets]: Variant, seed: number, extra: string[]): Promise<RunResult> {
+async function run(study: string, [name, sets]: Variant, seed: number, extra: string[], nnName: string): Promise<RunResult> {
   const dir = join(runsDir, study, `${name}-s${seed}`);
   const done = join(dir, 'result.json');
   if (existsSync(done)) return JSON.parse(readFileSync(done, 'utf8')) as RunResult;
-  const init = join(nnRuns, `seed-${seed}`, 'best');
-  if (!existsSync(init)) throw new Error(`${init} is missing: run \`npx tsx experiments/nn/run.ts --study seeds\` first`);
+  const init = join(nnRuns, `${nnName}-${seed}`, 'best');
+  if (!existsSync(init)) throw new Error(`${init} is missing: run \`npx tsx experiments/nn/run.ts\` for it first`);
   mkdirSync(dir, { recursive: true });
   const config = loadConfig(join(repo, 'configs/conll04-mrt.json'), [`seed=${seed}`, `init=${JSON.stringify(init)}`, ...BUDGET, ...sets, ...extra]);
   process.stderr.write(`experiments/mrt: ${study} ${name} seed ${seed} (${sets.join(' ')})\n`);
@@ -90,14 +92,14 @@ async function run(study: string, [name, sets]: Variant, seed: number, extra: st
   return result;
 }
 
-/** The NN checkpoints themselves, scored with the current code (the "NN" row). */
-async function baseline(seed: number): Promise<RunResult> {
-  const init = join(nnRuns, `seed-${seed}`);
+/** The NN checkpoints themselves, scored with the current code (the "NN" row of `study`). */
+async function baseline(seed: number, nnName: string, study: string): Promise<RunResult> {
+  const init = join(nnRuns, `${nnName}-${seed}`);
   const nn = JSON.parse(readFileSync(join(init, 'result.json'), 'utf8')) as { devRelF1: number; devEntF1: number };
   const config = loadConfig(join(repo, 'configs/conll04-mrt.json'));
   const t = await evaluateModel(join(init, 'best'), config.data.test!, { format: config.data.format });
   return {
-    study: 'table2', name: 'nn', seed, settings: [], bestEpoch: 0, epochs: 0, secondsPerEpoch: 0,
+    study, name: 'nn', seed, settings: [], bestEpoch: 0, epochs: 0, secondsPerEpoch: 0,
     dev: { relF1: nn.devRelF1, entF1: nn.devEntF1 },
     test: { relF1: t.relations.strict.micro.f1, entF1: t.entities.micro.f1, relBoundariesF1: t.relations.boundaries.micro.f1 },
   };
@@ -114,11 +116,21 @@ function finished(): RunResult[] {
   );
 }
 
+/** Which NN runs each Table 2 study started from: table2 → seed, labelled ones from runs/<study>/nn.json. */
+function tableBases(): [string, string][] {
+  const labelled = existsSync(runsDir)
+    ? readdirSync(runsDir).filter((d) => d.startsWith('table2-') && existsSync(join(runsDir, d, 'nn.json')))
+    : [];
+  return [['table2', 'seed'], ...labelled.map((d): [string, string] => [d, (JSON.parse(readFileSync(join(runsDir, d, 'nn.json'), 'utf8')) as { nn: string }).nn])];
+}
+
 async function save(seeds: number[]): Promise<void> {
-  const nn = await Promise.all(seeds.filter((s) => existsSync(join(nnRuns, `seed-${s}`, 'result.json'))).map(baseline));
+  const nn: RunResult[] = [];
+  for (const [study, nnName] of tableBases())
+    for (const s of seeds) if (existsSync(join(nnRuns, `${nnName}-${s}`, 'result.json'))) nn.push(await baseline(s, nnName, study));
   const results = [...nn, ...finished()];
   writeFileAtomic(join(here, 'results.json'), JSON.stringify(results, null, 1) + '\n');
-  writeFileAtomic(join(here, 'results.md'), markdown(results, { table2: TABLE2.map(([n]) => n), alphas: ALPHAS, mus: MUS, ks: KS }));
+  writeFileAtomic(join(here, 'results.md'), markdown(results, { table2: TABLE2.map(([n]) => n), tables: tableBases(), alphas: ALPHAS, mus: MUS, ks: KS }));
   const series = (names: string[], study: string) =>
     (['entF1', 'relF1'] as const).map((k) => ({
       label: k === 'entF1' ? 'dev entity F1' : 'dev relation F1',
@@ -143,6 +155,8 @@ async function main(): Promise<void> {
   const only = get('--only') ?? '';
   const extra = args.flatMap((a, i) => (args[i - 1] === '--set' ? [a] : []));
   const label = get('--label');
+  const nnName = get('--nn') ?? 'seed';
+  if (nnName !== 'seed' && !label) throw new Error('--nn needs a --label: its runs must not mix with the default tables');
   const studies = study === 'all' ? Object.keys(STUDIES) : [study];
   for (const st of studies) {
     const variants = STUDIES[st];
@@ -150,7 +164,12 @@ async function main(): Promise<void> {
     // Seed-major within a variant: a variant's 3 seeds finish together, so rows complete one by one.
     for (const v of variants.filter(([n]) => n.includes(only)))
       for (const seed of seeds) {
-        await run(label ? `${st}-${label}` : st, v, seed, extra);
+        const name = label ? `${st}-${label}` : st;
+        if (label) {
+          mkdirSync(join(runsDir, name), { recursive: true });
+          writeFileAtomic(join(runsDir, name, 'nn.json'), JSON.stringify({ nn: nnName }) + '\n');
+        }
+        await run(name, v, seed, extra, nnName);
         await save(seeds);
       }
   }

@@ -1,15 +1,19 @@
 /**
- * NN (local-loss) system on CoNLL04: the optimiser study and the 3-seed result.
+ * NN (local-loss) system on CoNLL04: the optimiser study, the tagger levers and the 3-seed results.
  *
- *   npx tsx experiments/nn/run.ts [--study optim|seeds|seeds-dropout0.3|words|screen|all] [--only NAME-PART] [--set key=value …]
+ *   npx tsx experiments/nn/run.ts [--study optim|words|screen|tagger|seeds|seeds-dropout0.3|seeds-config|all] [--only NAME-PART] [--set key=value …]
  *
  * - optim: Adadelta (the paper's lr 1, ρ 0.9, ε 1e-6) vs Adam (lr 1e-3) at batch 100 and 32, seed 1:
  *   best dev strict relation F1, the epoch and wall-clock seconds to reach it. Dev only.
- * - seeds: configs/conll04.json (the default chosen by the optim study) with seeds 1, 2, 3; the model
- *   is chosen on dev (best/), then scored once on test.
  * - words: fine-tuned (the paper) vs frozen GloVe word embeddings, seed 1, dev only.
  * - screen: Adam lr 2e-3, dropout 0.3 (seed 1, dev only; compare with words-tuned at the same budget).
- * - seeds-dropout0.3: the seeds study with dropout 0.3.
+ * - tagger: Viterbi decoding alone, then with a casing embedding, word dropout or a wider BiLSTM
+ *   (seed 1, dev only, up to 100 epochs).
+ * - seeds: the paper's tagger (argmax decoding) with the optim study's optimiser, seeds 1, 2, 3; the
+ *   model is chosen on dev (best/), then scored once on test. seeds-dropout0.3: the same with dropout 0.3.
+ * - seeds-config: configs/conll04.json as it is (the tagger levers chosen on dev), seeds 1, 2, 3.
+ * - seeds-config-c50: the same with 50 char-CNN filters per width.
+ * Runs before the tagger study pin the paper's tagger (PAPER_TAGGER), which was then the only one.
  * Every run lives in experiments/nn/runs/<name>/ (best/, last/, train.log.jsonl, curve.svg, result.json);
  * a finished run (result.json) is skipped and an interrupted one resumed, so the command can be re-run
  * after a kill. Writes results.json and results.md (mean ± std) beside this file.
@@ -38,25 +42,40 @@ interface RunResult {
   test?: { relF1: number; entF1: number; relBoundariesF1: number };
 }
 
+// The paper's tagger (argmax decoding, no casing, no word dropout), pinned: configs/conll04.json moved on.
+const PAPER_TAGGER = ['model.decoder=argmax', 'model.caseDim=0', 'model.wordDropout=0'];
 const OPTIM_RUNS: [string, string[]][] = [
-  ['optim-adadelta-b100', ['optimizer=adadelta', 'batchSize=100']],
-  ['optim-adam-b100', ['optimizer=adam', 'batchSize=100']],
-  ['optim-adadelta-b32', ['optimizer=adadelta', 'batchSize=32']],
-  ['optim-adam-b32', ['optimizer=adam', 'batchSize=32']],
+  ['optim-adadelta-b100', ['optimizer=adadelta', 'batchSize=100', ...PAPER_TAGGER]],
+  ['optim-adam-b100', ['optimizer=adam', 'batchSize=100', ...PAPER_TAGGER]],
+  ['optim-adadelta-b32', ['optimizer=adadelta', 'batchSize=32', ...PAPER_TAGGER]],
+  ['optim-adam-b32', ['optimizer=adam', 'batchSize=32', ...PAPER_TAGGER]],
 ];
-const SEED_RUNS: [string, string[]][] = [1, 2, 3].map((s) => [`seed-${s}`, [`seed=${s}`]]);
+const SEED_RUNS: [string, string[]][] = [1, 2, 3].map((s) => [`seed-${s}`, [`seed=${s}`, ...PAPER_TAGGER]]);
+// configs/conll04.json as it is now (the tagger levers the `tagger` study chose), 3 seeds.
+const SEED_CONFIG_RUNS: [string, string[]][] = [1, 2, 3].map((s) => [`config-seed-${s}`, [`seed=${s}`]]);
+// The same with twice the char-CNN filters (entity F1 was the target still short).
+const SEED_CONFIG_C50_RUNS: [string, string[]][] = [1, 2, 3].map((s) => [`config-c50-seed-${s}`, [`seed=${s}`, 'model.charFilters=50']]);
 // The screen's best lever (dropout 0.3) over the same 3 seeds, chosen on dev, scored once on test.
-const SEED_D03_RUNS: [string, string[]][] = [1, 2, 3].map((s) => [`seed-${s}-dropout0.3`, [`seed=${s}`, 'model.dropout=0.3']]);
+const SEED_D03_RUNS: [string, string[]][] = [1, 2, 3].map((s) => [`seed-${s}-dropout0.3`, [`seed=${s}`, 'model.dropout=0.3', ...PAPER_TAGGER]]);
 // Fine-tuned word embeddings drift away from the GloVe space that words unseen in training keep at
 // inference; frozen ones do not (dev only, seed 1, the seeds study's budget).
 const WORDS_RUNS: [string, string[]][] = [
-  ['words-tuned', ['freezeWords=false']],
-  ['words-frozen', ['freezeWords=true']],
+  ['words-tuned', ['freezeWords=false', ...PAPER_TAGGER]],
+  ['words-frozen', ['freezeWords=true', ...PAPER_TAGGER]],
 ];
 // Levers on the slow, overfitting NN curve (seed 1, dev only, same budget as the words study).
 const SCREEN_RUNS: [string, string[]][] = [
-  ['screen-lr2e-3', ['adam.lr=0.002']],
-  ['screen-dropout0.3', ['model.dropout=0.3']],
+  ['screen-lr2e-3', ['adam.lr=0.002', ...PAPER_TAGGER]],
+  ['screen-dropout0.3', ['model.dropout=0.3', ...PAPER_TAGGER]],
+];
+
+// The tagger's levers (seed 1, dev decides, full budget): constrained decoding alone, then with a
+// casing embedding, word dropout, or a wider BiLSTM.
+const TAGGER_RUNS: [string, string[]][] = [
+  ['tagger-viterbi-only', ['model.decoder=viterbi']],
+  ['tagger-viterbi-case10', ['model.decoder=viterbi', 'model.caseDim=10']],
+  ['tagger-viterbi-worddrop0.1', ['model.decoder=viterbi', 'model.wordDropout=0.1']],
+  ['tagger-viterbi-h128', ['model.decoder=viterbi', 'model.lstmHidden=128']],
 ];
 
 async function run(study: string, name: string, sets: string[], extra: string[], withTest: boolean): Promise<RunResult> {
@@ -103,12 +122,15 @@ function testTable(out: string[], title: string, seeds: RunResult[]): void {
   out.push('');
 }
 
-function markdown(optim: RunResult[], seeds: RunResult[], seedsD03: RunResult[], words: RunResult[], screen: RunResult[]): string {
+function markdown(optim: RunResult[], seeds: RunResult[], seedsD03: RunResult[], words: RunResult[], screen: RunResult[], tagger: RunResult[], seedsConfig: RunResult[], seedsC50: RunResult[]): string {
   const out = ['# NN system on CoNLL04', ''];
+  devTable(out, 'Tagger: Viterbi decoding, casing, word dropout, width (seed 1, dev only, up to 100 epochs)', tagger);
   devTable(out, 'Word embeddings: fine-tuned vs frozen (seed 1, dev only)', words);
   devTable(out, 'Screening: learning rate and dropout (seed 1, dev only; baseline = words-tuned)', screen);
   devTable(out, 'Optimiser and batch size (seed 1, dev only)', optim);
-  testTable(out, 'Test, model chosen on dev', seeds);
+  testTable(out, 'Test with configs/conll04.json (the chosen tagger levers), model chosen on dev', seedsConfig);
+  testTable(out, 'Test with configs/conll04.json and 50 char filters per width, model chosen on dev', seedsC50);
+  testTable(out, "Test with the paper's tagger (argmax decoding), model chosen on dev", seeds);
   testTable(out, 'Test with dropout 0.3, model chosen on dev', seedsD03);
   return out.join('\n') + '\n';
 }
@@ -124,17 +146,20 @@ async function main(): Promise<void> {
     ['optim', OPTIM_RUNS, false],
     ['words', WORDS_RUNS, false],
     ['screen', SCREEN_RUNS, false],
+    ['tagger', TAGGER_RUNS, false],
     ['seeds-dropout0.3', SEED_D03_RUNS, true],
     ['seeds', SEED_RUNS, true],
+    ['seeds-config', SEED_CONFIG_RUNS, true],
+    ['seeds-config-c50', SEED_CONFIG_C50_RUNS, true],
   ];
   // The tables cover every finished run on disk, whichever study this invocation ran.
   const save = () => {
     const all = studies.flatMap(([, runs]) => runs).map(([n]) => join(runsDir, n, 'result.json')).filter(existsSync);
     const results = all.map((f) => JSON.parse(readFileSync(f, 'utf8')) as RunResult);
     const of = (st: string) => results.filter((r) => r.study === st);
-    const [optim, seeds, seedsD03, words, screen] = ['optim', 'seeds', 'seeds-dropout0.3', 'words', 'screen'].map(of);
-    writeFileAtomic(join(here, 'results.json'), JSON.stringify({ optim, seeds, seedsD03, words, screen }, null, 1) + '\n');
-    writeFileAtomic(join(here, 'results.md'), markdown(optim, seeds, seedsD03, words, screen));
+    const [optim, seeds, seedsD03, words, screen, tagger, seedsConfig, seedsC50] = ['optim', 'seeds', 'seeds-dropout0.3', 'words', 'screen', 'tagger', 'seeds-config', 'seeds-config-c50'].map(of);
+    writeFileAtomic(join(here, 'results.json'), JSON.stringify({ optim, seeds, seedsD03, words, screen, tagger, seedsConfig, seedsC50 }, null, 1) + '\n');
+    writeFileAtomic(join(here, 'results.md'), markdown(optim, seeds, seedsD03, words, screen, tagger, seedsConfig, seedsC50));
   };
   for (const [name, runs, withTest] of studies) {
     if (study !== name && study !== 'all') continue;

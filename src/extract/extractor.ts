@@ -5,52 +5,70 @@
  *   const doc = await ex.extract('John Smith works for IBM in Boston.');
  *   const docs = await ex.extract([textA, textB], { relationThreshold: 0.5 });
  *
- * Texts are split into sentences and tokens (src/text), every sentence of every text is encoded, the
- * sentences are sorted by length and run through the model `batchSize` at a time (little padding, one
- * relation pass per batch), and the predictions are mapped back to character offsets (UTF-16 code units,
- * as JavaScript strings index). Sentences are capped at 100 tokens by the splitter, so a long text or one
- * without punctuation costs time linear in its length. Between batches the event loop gets a turn, so a
- * server stays responsive while a large text is processed.
+ * Texts are split into sentences and tokens (src/text), the sentences of all texts are sorted by length
+ * and run through the model `batchSize` at a time (little padding, one relation pass per batch;
+ * batches.ts), and the predictions are mapped back to character offsets (UTF-16 code units, as
+ * JavaScript strings index). Sentences are capped at 100 tokens by the splitter, so a long text or one
+ * without punctuation costs time linear in its length.
+ *
+ * Where the model runs: on up to `workers` worker threads (pool/), each with the model and 1 libtorch
+ * thread, once an input has POOL_MIN_SENTENCES sentences (then for every call, until `close()`); small
+ * inputs before that run on the calling thread, giving the event loop a turn between batches. The
+ * results are the same either way, bit for bit.
  */
-import { existsSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LabelSchema } from '../data/corpus.js';
 import { UserError } from '../errors.js';
-import { encodeSentence } from '../model/encode.js';
+import { buildBatch, encodeSentence } from '../model/encode.js';
 import { loadGlove } from '../model/glove.js';
 import { loadModelDir } from '../model/io.js';
 import type { JointModel } from '../model/joint.js';
-import { predictEncoded } from '../model/predict.js';
-import type { EncodedSentence, SentencePrediction } from '../model/types.js';
+import type { SentencePrediction } from '../model/types.js';
 import { setNumThreads } from '../tensor/index.js';
 import { tokenizedSentences, type TokenizedSentence } from '../text/index.js';
+import { planBatches } from './batches.js';
 import { buildDocument } from './document.js';
 import { resolveExtractOptions } from './options.js';
-import type { ExtractOptions, ExtractedDocument, ExtractorLike, ModelInfo } from './types.js';
+import { callSignal } from './call-signal.js';
+import { closedError, WorkerPool } from './pool/pool.js';
+import { runBatches } from './run-batches.js';
+import type { ExtractControl, ExtractOptions, ExtractedDocument, ExtractorLike, ModelInfo } from './types.js';
+import { POOL_MIN_SENTENCES, resolveWorkers } from './workers.js';
 
 /** The bundled model, found relative to this file (src/extract/ or dist/extract/), not the cwd. */
 export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../../models/conll04', import.meta.url));
-
-/** Most tokens in one model call (see `predict`). */
-const MAX_BATCH_TOKENS = 4096;
 
 export interface ExtractorOptions {
   /** Sentences per model call (default 32: measured fastest on CoNLL04 among 8–256, bench/extract.ts). */
   batchSize?: number;
   /**
-   * libtorch intra-op threads for the process (default 1, or `ENTREL_THREADS` when set). Inference ops
-   * are small, and on a busy machine libtorch's spinning workers made extraction 5–10× slower with 2
-   * threads than with 1 (bench/extract.ts, README Results); the server batches requests instead.
+   * libtorch intra-op threads for this thread and for each worker (default 1, or `ENTREL_THREADS` when
+   * set). Inference ops are small, and on a busy machine libtorch's spinning workers made extraction
+   * 5–10× slower with 2 threads than with 1 (bench/extract.ts, README Results); `workers` is the way to
+   * use more cores.
    */
   threads?: number;
+  /**
+   * Most worker threads running the model (default `ENTREL_WORKERS`, else min(2, available cores); 0 =
+   * always this thread). They start with the first input of at least 128 sentences (or `warmUp()`).
+   * Needs a model directory: an Extractor made by `fromModel` runs on this thread.
+   */
+  workers?: number;
 }
 
 export class Extractor implements ExtractorLike {
   readonly schema: LabelSchema;
   private readonly batchSize: number;
+  private readonly threads: number;
+  private readonly workers: number;
   /** Whether words outside the training vocabulary should be looked up in GloVe (loaded on first use). */
   private gloveWanted: boolean;
+  private pool?: WorkerPool;
+  private closed = false;
+  /** Aborted by `close()`: calls in flight stop at their next batch. */
+  private readonly lifetime = new AbortController();
 
   private constructor(
     readonly model: JointModel,
@@ -58,6 +76,8 @@ export class Extractor implements ExtractorLike {
     private readonly meta: Record<string, unknown>,
     private readonly source: string,
     opts: ExtractorOptions,
+    /** The model directory's checksum file, so that workers load the very same model; none for `fromModel`. */
+    private readonly checksum?: string,
   ) {
     this.schema = schema;
     const b = opts.batchSize ?? 32;
@@ -65,8 +85,10 @@ export class Extractor implements ExtractorLike {
     this.batchSize = b;
     const t = opts.threads;
     if (t !== undefined && !(Number.isInteger(t) && t > 0)) throw new UserError(`threads must be a positive integer, got ${JSON.stringify(t)}`);
-    const threads = t ?? (process.env.ENTREL_THREADS ? undefined : 1);
-    if (threads !== undefined) setNumThreads(threads);
+    const env = Number(process.env.ENTREL_THREADS);
+    this.threads = t ?? (Number.isInteger(env) && env > 0 ? env : 1);
+    setNumThreads(this.threads);
+    this.workers = checksum === undefined ? 0 : resolveWorkers(opts.workers);
     this.gloveWanted = meta.glove !== false && !model.glove;
     model.eval();
   }
@@ -80,23 +102,33 @@ export class Extractor implements ExtractorLike {
     if (modelDir === undefined && !existsSync(dir))
       throw new UserError('the bundled default model is missing (run `npm run train:default`, or name a model directory)', { file: dir });
     const { model, schema, meta } = loadModelDir(dir);
-    return new Extractor(model, schema, meta, dir, opts);
+    return new Extractor(model, schema, meta, dir, opts, readFileSync(join(dir, 'checksum'), 'utf8'));
   }
 
-  /** Wraps a model already in memory (e.g. just trained); `meta` as a model directory's config.json has it. */
+  /** Wraps a model already in memory (e.g. just trained); `meta` as a model directory's config.json has it. Runs on this thread. */
   static fromModel(model: JointModel, schema: LabelSchema, meta: Record<string, unknown> = {}, opts: ExtractorOptions = {}): Extractor {
     return new Extractor(model, schema, meta, 'memory', opts);
   }
 
-  extract(text: string, options?: ExtractOptions): Promise<ExtractedDocument>;
-  extract(texts: readonly string[], options?: ExtractOptions): Promise<ExtractedDocument[]>;
-  async extract(input: string | readonly string[], options?: ExtractOptions): Promise<ExtractedDocument | ExtractedDocument[]> {
-    if (typeof input === 'string') return (await this.extractMany([input], options))[0];
+  /** Worker threads this Extractor may run (0: everything on the calling thread). */
+  get maxWorkers(): number {
+    return this.workers;
+  }
+
+  /** Extract calls that can usefully run at once: the worker threads (1 without them). */
+  get parallelism(): number {
+    return Math.max(1, this.workers);
+  }
+
+  extract(text: string, options?: ExtractOptions, control?: ExtractControl): Promise<ExtractedDocument>;
+  extract(texts: readonly string[], options?: ExtractOptions, control?: ExtractControl): Promise<ExtractedDocument[]>;
+  async extract(input: string | readonly string[], options?: ExtractOptions, control: ExtractControl = {}): Promise<ExtractedDocument | ExtractedDocument[]> {
+    if (typeof input === 'string') return (await this.extractMany([input], options, control))[0];
     if (!Array.isArray(input)) throw new UserError(`extract expects a string or an array of strings, got ${typeof input}`);
     input.forEach((t, i) => {
       if (typeof t !== 'string') throw new UserError(`must be a string, got ${t === null ? 'null' : typeof t}`, { field: `texts[${i}]` });
     });
-    return this.extractMany(input, options);
+    return this.extractMany(input, options, control);
   }
 
   info(): ModelInfo {
@@ -111,38 +143,76 @@ export class Extractor implements ExtractorLike {
     };
   }
 
-  private async extractMany(texts: readonly string[], options?: ExtractOptions): Promise<ExtractedDocument[]> {
+  /** Loads the GloVe table and starts the worker threads now rather than at the first large input. */
+  async warmUp(): Promise<void> {
+    this.assertOpen();
+    this.loadGloveIfWanted();
+    if (this.workers === 0) return;
+    const pool = this.ensurePool();
+    const keepAlive = setInterval(() => undefined, 1 << 30); // starting workers are unref'd
+    try {
+      await pool.ready;
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+
+  /** Ends the worker threads (calls in flight reject with a UserError); the Extractor cannot extract afterwards. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.lifetime.abort(closedError());
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw closedError();
+  }
+
+  private async extractMany(texts: readonly string[], options: ExtractOptions | undefined, control: ExtractControl): Promise<ExtractedDocument[]> {
+    this.assertOpen();
     const resolved = resolveExtractOptions(options, this.schema);
     const split = texts.map((t) => tokenizedSentences(t));
-    const preds = await this.predict(split.flat());
-    let k = 0;
-    return texts.map((t, i) => buildDocument(t, split[i], preds.slice(k, (k += split[i].length)), this.schema, resolved));
+    const call = callSignal([control.signal, this.lifetime.signal]);
+    try {
+      call.signal.throwIfAborted();
+      const preds = await this.predict(split.flat(), call.signal);
+      let k = 0;
+      return texts.map((t, i) => buildDocument(t, split[i], preds.slice(k, (k += split[i].length)), this.schema, resolved));
+    } finally {
+      call.unlink();
+    }
   }
 
   /** Predictions in input order; sentences bucketed by length across all texts. */
-  private async predict(sentences: TokenizedSentence[]): Promise<SentencePrediction[]> {
-    if (sentences.length === 0) return [];
+  private async predict(sentences: TokenizedSentence[], signal?: AbortSignal): Promise<SentencePrediction[]> {
+    const out: SentencePrediction[] = sentences.map(() => ({ tags: [], entities: [], relations: [] }));
+    const real = sentences.map((s, i) => (s.tokens.length > 0 ? i : -1)).filter((i) => i >= 0);
+    if (real.length === 0) return out;
+    this.loadGloveIfWanted();
+    const { vocab, glove } = this.model;
+    const V = vocab.words.size;
+    const plan = planBatches(real.map((i) => sentences[i].tokens.length), this.batchSize).map((b) => b.map((j) => real[j]));
+    const build = (idx: number[]) =>
+      buildBatch(idx.map((i) => encodeSentence({ tokens: sentences[i].tokens, entities: [], relations: [] }, vocab, { gold: false, glove })), V, glove);
+    const pool = this.workers > 0 && (this.pool || real.length >= POOL_MIN_SENTENCES) ? this.ensurePool() : undefined;
+    await runBatches(plan, build, out, { local: (batch) => this.model.predict(batch), pool, signal });
+    return out;
+  }
+
+  /** The worker pool, started (or restarted, when it failed or every worker died) as needed. */
+  private ensurePool(): WorkerPool {
+    const current = this.pool;
+    if (current && !current.error && current.alive > 0) return current;
+    void current?.close();
+    return (this.pool = new WorkerPool({ modelDir: this.source, checksum: this.checksum!, threads: this.threads }, this.workers));
+  }
+
+  private loadGloveIfWanted(): void {
     if (this.gloveWanted) {
       this.model.glove = loadGlove();
       this.gloveWanted = false;
     }
-    const { vocab, glove } = this.model;
-    const encoded = sentences.map((s) => encodeSentence({ tokens: s.tokens, entities: [], relations: [] }, vocab, { gold: false, glove }));
-    const order = encoded.map((_, i) => i).sort((a, b) => encoded[a].words.length - encoded[b].words.length);
-    const out: SentencePrediction[] = new Array(encoded.length);
-    for (let k = 0; k < order.length; ) {
-      if (k > 0) await new Promise<void>((r) => setImmediate(r));
-      // At most batchSize sentences and MAX_BATCH_TOKENS tokens: long sentences (100-token chunks of
-      // unpunctuated text) make smaller batches, so the event loop is never held for long.
-      let end = k + 1;
-      let tokens = encoded[order[k]].words.length;
-      while (end < order.length && end - k < this.batchSize && tokens + encoded[order[end]].words.length <= MAX_BATCH_TOKENS)
-        tokens += encoded[order[end++]].words.length;
-      const idx = order.slice(k, end);
-      const chunk: EncodedSentence[] = idx.map((i) => encoded[i]);
-      predictEncoded(this.model, chunk, { batchSize: chunk.length }).forEach((p, j) => (out[idx[j]] = p));
-      k = end;
-    }
-    return out;
   }
 }

@@ -4,15 +4,18 @@
  * - `jsonl`: one `{id, text, sentences, entities, relations}` per line;
  * - `brat`: a directory of `ID.txt` + `ID.ann` pairs (code point offsets, see brat.ts) to correct in brat
  *   or INCEpTION and read back with `--format brat`;
- * - `html`: one self-contained page, a figure per text and the legend of entity types at the end (a
- *   stream is not held in memory, so the page has no JSON tab: use jsonl for that).
+ * - `html`: one self-contained page with the web view's View and JSON tabs: per text a figure (View)
+ *   and its JSON document `{id, text, sentences, entities, relations}` (JSON), written one after the
+ *   other as the texts stream in, so memory stays bounded; the legend of entity types closes the View.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { safeName } from '../data/formats/brat.js';
 import { writeAtomic } from '../data/write.js';
 import { writeDirAtomic } from '../train/atomic.js';
+import { escapeHtml } from '../web/escape.js';
 import { countTypes, htmlPageParts, renderFigure, renderLegendCounts } from '../web/html.js';
+import { panel, tabBar, tabScript } from '../web/styles.js';
 import { toBratAnn } from './brat.js';
 import type { StreamedDocument } from './stream.js';
 
@@ -50,15 +53,13 @@ async function writeBrat(docs: AsyncIterable<StreamedDocument>, dir: string): Pr
 
 async function* htmlPieces(docs: AsyncIterable<StreamedDocument>, out: string): AsyncGenerator<string> {
   const title = `entrel extraction: ${out}`;
-  const [head, tail] = htmlPageParts(title, []);
-  yield `${head}<h1>${escape(title)}</h1><div class="entrel-view">`;
+  const [head, tail] = htmlPageParts(title, [tabScript]);
+  yield `${head}<h1>${escapeHtml(title)}</h1>${tabBar}<div class="entrel-view">`;
   const counts = new Map<string, number>();
   let i = 0;
   for await (const { id, doc } of docs) {
     countTypes(doc, counts);
-    yield renderFigure(doc, i++, {}, id);
+    yield panel('view', renderFigure(doc, i++, {}, id)) + panel('json', `<pre class="json">${escapeHtml(JSON.stringify({ id, ...doc }, null, 2))}</pre>`);
   }
-  yield `<h2>Entity types</h2>${renderLegendCounts(counts)}</div>${tail}`;
+  yield `${panel('view', `<h2>Entity types</h2>${renderLegendCounts(counts)}`)}</div>${tail}`;
 }
-
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

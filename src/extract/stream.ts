@@ -1,6 +1,7 @@
 /**
  * Extraction over a stream of texts (a file of any size): texts are gathered into chunks — enough for
- * full length-bucketed batches, small enough to keep memory bounded — extracted, and yielded in input order.
+ * full length-bucketed batches, small enough to keep memory bounded — extracted (the next chunk while
+ * the previous one is consumed), and yielded in input order.
  */
 import type { ExtractOptions, ExtractedDocument, ExtractorLike } from './types.js';
 
@@ -34,17 +35,29 @@ export async function* extractStream(
   const maxChars = opts.chunkChars ?? 500_000;
   let chunk: StreamText[] = [];
   let chars = 0;
-  async function* run(): AsyncGenerator<StreamedDocument> {
-    const docs = await extractor.extract(chunk.map((t) => t.text), options);
-    const done = chunk;
+  // One chunk is extracted while the previous one is handed out (written), so worker threads have the
+  // next chunk's batches while this thread writes: at most two chunks are held.
+  let ahead: Promise<StreamedDocument[]> | undefined;
+  const start = (): Promise<StreamedDocument[]> => {
+    const texts = chunk;
     chunk = [];
     chars = 0;
-    for (let i = 0; i < done.length; i++) yield { id: done[i].id, doc: docs[i], bytesRead: done[i].bytesRead };
-  }
+    const done = extractor.extract(texts.map((t) => t.text), options).then((docs) =>
+      texts.map((t, i) => ({ id: t.id, doc: docs[i], bytesRead: t.bytesRead })),
+    );
+    done.catch(() => undefined); // rethrown below, when its turn comes
+    return done;
+  };
   for await (const t of texts) {
-    if (chunk.length && (chunk.length >= maxTexts || chars + t.text.length > maxChars)) yield* run();
+    if (chunk.length && (chunk.length >= maxTexts || chars + t.text.length > maxChars)) {
+      const next = start();
+      if (ahead) yield* await ahead;
+      ahead = next;
+    }
     chunk.push(t);
     chars += t.text.length;
   }
-  if (chunk.length) yield* run();
+  const last = chunk.length ? start() : undefined;
+  if (ahead) yield* await ahead;
+  if (last) yield* await last;
 }

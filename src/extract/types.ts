@@ -48,10 +48,26 @@ export interface ExtractOptions {
   maxPairDistance?: number;
 }
 
+/** How one `extract` call is run (not what it extracts). */
+export interface ExtractControl {
+  /**
+   * Abandons the call: once it aborts no further model batch starts (each thread finishes the batch it
+   * is computing; workers skip the call's batches queued for them), and the call rejects with the
+   * signal's reason.
+   */
+  signal?: AbortSignal;
+}
+
 /** What the server, the CLI and the web view need from a loaded model. */
 export interface ExtractorLike {
-  extract(texts: string[], options?: ExtractOptions): Promise<ExtractedDocument[]>;
+  extract(texts: string[], options?: ExtractOptions, control?: ExtractControl): Promise<ExtractedDocument[]>;
   info(): ModelInfo;
+  /** How many `extract` calls can usefully run at once (the Extractor's worker threads); default 1. */
+  readonly parallelism?: number;
+  /** Loads what the first call would load (GloVe table, worker threads), so a server's first request is not slow. */
+  warmUp?(): Promise<void>;
+  /** Releases worker threads; the extractor cannot be used afterwards. */
+  close?(): Promise<void>;
 }
 
 export interface ModelInfo {

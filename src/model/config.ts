@@ -20,7 +20,13 @@ export const DEFAULT_MODEL_CONFIG: Readonly<ModelConfig> = Object.freeze({
   // The paper's right context (the brief's default); false = the authors' code (left context twice).
   fixRightContext: true,
   tagScheme: 'BILOU',
+  decoder: 'argmax',
+  caseDim: 0,
+  wordDropout: 0,
 });
+
+/** Settings added after format version 1 was fixed: a model directory without them gets these values. */
+const LATER_SETTINGS = { decoder: 'argmax', caseDim: 0, wordDropout: 0 } as const;
 
 export function defaultModelConfig(overrides: Partial<ModelConfig> = {}): ModelConfig {
   return validateModelConfig({ ...DEFAULT_MODEL_CONFIG, charWidths: [2, 3], relWidths: [2, 3], ...overrides });
@@ -32,7 +38,7 @@ export function validateModelConfig(obj: unknown, file?: string): ModelConfig {
     throw new UserError(msg, { file, field });
   };
   if (obj === null || typeof obj !== 'object') return fail('model', 'must be an object');
-  const o = obj as Record<string, unknown>;
+  const o: Record<string, unknown> = { ...LATER_SETTINGS, ...(obj as Record<string, unknown>) };
   const int = (k: keyof ModelConfig, min: number) => {
     const v = o[k];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min) fail(k, `must be an integer ≥ ${min}, got ${JSON.stringify(v)}`);
@@ -48,6 +54,9 @@ export function validateModelConfig(obj: unknown, file?: string): ModelConfig {
   if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) fail('dropout', 'must be a number in [0, 1)');
   if (typeof o.fixRightContext !== 'boolean') fail('fixRightContext', 'must be true or false');
   if (o.tagScheme !== 'BILOU' && o.tagScheme !== 'BIEOU') fail('tagScheme', 'must be "BILOU" or "BIEOU"');
+  if (o.decoder !== 'argmax' && o.decoder !== 'viterbi') fail('decoder', 'must be "argmax" or "viterbi"');
+  const wordDropout = o.wordDropout;
+  if (typeof wordDropout !== 'number' || !(wordDropout >= 0 && wordDropout < 1)) fail('wordDropout', 'must be a number in [0, 1)');
   const known = new Set(Object.keys(DEFAULT_MODEL_CONFIG));
   for (const k of Object.keys(o)) if (!known.has(k)) fail(k, 'unknown model setting');
   return {
@@ -63,5 +72,8 @@ export function validateModelConfig(obj: unknown, file?: string): ModelConfig {
     maxDistance: int('maxDistance', 2),
     fixRightContext: o.fixRightContext as boolean,
     tagScheme: o.tagScheme as ModelConfig['tagScheme'],
+    decoder: o.decoder as ModelConfig['decoder'],
+    caseDim: int('caseDim', 0),
+    wordDropout: wordDropout as number,
   };
 }

@@ -16,6 +16,7 @@
 import { encodeTags, type OverlapPolicy, type Span } from '../data/bilou.js';
 import type { Sentence } from '../data/corpus.js';
 import { UserError } from '../errors.js';
+import { casingClass } from './casing.js';
 import type { GloveTable } from './glove.js';
 import type { EncodedSentence, GoldRelation } from './types.js';
 import { BACKWARD, FORWARD, UNK, type Vocabulary } from './vocab.js';
@@ -44,8 +45,10 @@ export function encodeSentence(s: Sentence, vocab: Vocabulary, opts: EncodeOptio
   const V = vocab.words.size;
   const words = new Int32Array(n);
   const chars: Int32Array[] = new Array(n);
+  const cases = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const text = s.tokens[i].text;
+    cases[i] = casingClass(text);
     let id = vocab.wordId(text);
     if (id === UNK && opts.glove) {
       const r = opts.glove.row(text.toLowerCase());
@@ -57,7 +60,7 @@ export function encodeSentence(s: Sentence, vocab: Vocabulary, opts: EncodeOptio
     // An empty token still needs one char position for the char CNN.
     chars[i] = c.length ? c : Int32Array.of(UNK);
   }
-  const out: EncodedSentence = { words, chars };
+  const out: EncodedSentence = { words, chars, cases };
   if (n < n0) out.truncatedFrom = n0;
   if (opts.gold === false) return out;
 
@@ -101,6 +104,8 @@ export interface Batch {
   chars: Int32Array;
   /** [B·T] char count of each token (0 at padded positions). */
   charLens: Int32Array;
+  /** [B·T] casing class of each token (0 at padded positions, model/casing.ts). */
+  cases: Int32Array;
   /** [B·T] gold tag ids (0 = O at padding), when every sentence has gold. */
   tags?: Int32Array;
   /** Extended-vocabulary rows for this batch: word id |V| + k reads row k of this [K, dim] matrix. */
@@ -123,6 +128,7 @@ export function buildBatch(sentences: EncodedSentence[], vocabSize: number, glov
   const words = new Int32Array(B * T);
   const chars = new Int32Array(B * T * W);
   const charLens = new Int32Array(B * T);
+  const cases = new Int32Array(B * T);
   const allGold = sentences.every((s) => s.tags !== undefined);
   const tags = allGold ? new Int32Array(B * T) : undefined;
   const extra = new Map<number, number>(); // glove row → extra row k
@@ -145,6 +151,7 @@ export function buildBatch(sentences: EncodedSentence[], vocabSize: number, glov
       chars.set(c, (b * T + i) * W);
       charLens[b * T + i] = c.length;
     }
+    cases.set(s.cases, b * T);
     if (tags) tags.set(s.tags!, b * T);
   }
   let extraWords: Float32Array | undefined;
@@ -153,5 +160,5 @@ export function buildBatch(sentences: EncodedSentence[], vocabSize: number, glov
     extraWords = new Float32Array(extra.size * d);
     for (const [row, k] of extra) extraWords.set(glove!.vectors.subarray(row * d, (row + 1) * d), k * d);
   }
-  return { sentences, size: B, maxLen: T, maxChars: W, lengths, words, chars, charLens, tags, extraWords, tokens };
+  return { sentences, size: B, maxLen: T, maxChars: W, lengths, words, chars, charLens, cases, tags, extraWords, tokens };
 }

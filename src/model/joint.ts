@@ -21,8 +21,10 @@
  * each sentence's token CE averaged over its |s| tokens and its pair CE over its own candidate count,
  * then the mean over the batch's sentences.
  */
-import { cat, crossEntropy, eye, keep, noGrad, oneHot, tensor, tidy, zeros, type Tensor } from '../tensor/index.js';
+import { cat, crossEntropy, eye, keep, noGrad, oneHot, randUniform, tensor, tidy, zeros, type Tensor } from '../tensor/index.js';
+import { CASE_CLASSES } from './casing.js';
 import type { Span } from '../data/bilou.js';
+import { tagGrammar, viterbiTags, type TagGrammar } from '../data/viterbi.js';
 import type { Batch } from './encode.js';
 import type { GloveTable } from './glove.js';
 import { BiLstm } from './layers/bilstm.js';
@@ -32,9 +34,9 @@ import { Dropout } from './layers/dropout.js';
 import { Embedding } from './layers/embedding.js';
 import { Linear } from './layers/linear.js';
 import { Module, withParamDType } from './layers/module.js';
-import { candidatePairs, relationIndex, slicePairs, type CandidateRow, type PairSet, type SegmentIndex } from './pairs.js';
+import { candidatePairs, relationIndex, slicePairs, type CandidateRow, type ContextIndex, type PairSet, type SegmentIndex } from './pairs.js';
 import type { LocalLoss, ModelConfig, NamedParameters, Rng, SentencePrediction } from './types.js';
-import { NONE, type Vocabulary } from './vocab.js';
+import { NONE, PAD, UNK, type Vocabulary } from './vocab.js';
 
 export type LossNormalization = 'batch' | 'sentence';
 
@@ -63,6 +65,22 @@ export interface Encoded {
   emissions: Tensor;
 }
 
+/** One block of the relation features f: its values per distinct input [S, width], and each pair's row. */
+interface FeatureBlock {
+  f: Tensor;
+  of: Int32Array;
+}
+
+/** The blocks of f (`relationParts`); f_dist is the bucket per pair. */
+interface RelationParts {
+  mid: FeatureBlock;
+  e1: FeatureBlock;
+  e2: FeatureBlock;
+  dist: Int32Array;
+  left: FeatureBlock;
+  right: FeatureBlock;
+}
+
 export interface JointModelOptions {
   /** Initial word matrix [|V|, wordDim] (GloVe init, model/glove.ts); default N(0,1) rows. */
   wordInit?: Float32Array;
@@ -85,6 +103,8 @@ export class JointModel extends Module {
 
   readonly word: Embedding;
   readonly char: CharCnn;
+  /** Casing-class embedding (`caseDim` > 0; model/casing.ts). */
+  readonly casing?: Embedding;
   readonly dropX: Dropout;
   readonly lstm: BiLstm;
   readonly dropH: Dropout;
@@ -98,6 +118,8 @@ export class JointModel extends Module {
   readonly relOut: Linear;
   /** Frozen one-hot table [|tags| + 1, |tags|]: identity plus a zero row for segment padding (spec §2.5). */
   private readonly tagTable: Tensor;
+  /** Valid tag transitions for the 'viterbi' decoder. */
+  private readonly grammar: TagGrammar;
   readonly relFeatureDim: number;
 
   constructor(config: ModelConfig, vocab: Vocabulary, opts: JointModelOptions = {}) {
@@ -112,7 +134,8 @@ export class JointModel extends Module {
     const modules = withParamDType(dtype, () => {
       const word = this.child('word', new Embedding(vocab.words.size, c.wordDim, opts.wordInit));
       const char = this.child('char', new CharCnn(vocab.chars.size, c.charDim, c.charWidths, c.charFilters, c.dropout));
-      const lstm = this.child('lstm', new BiLstm(c.wordDim + char.outDim, c.lstmHidden));
+      const casing = c.caseDim > 0 ? this.child('case', new Embedding(CASE_CLASSES, c.caseDim)) : undefined;
+      const lstm = this.child('lstm', new BiLstm(c.wordDim + char.outDim + c.caseDim, c.lstmHidden));
       const tagger = this.child('tagger', new Linear(H2, this.numTags));
       const zDim = H2 + this.numTags;
       const relMid = this.child('rel_mid', new MultiWidthCnn(zDim, c.relWidths, c.relFilters));
@@ -121,10 +144,11 @@ export class JointModel extends Module {
       const featDim = 3 * relMid.outDim + c.maxDistance + 2 * H2;
       const relHidden = this.child('rel_hidden', new Linear(featDim, c.mlpHidden));
       const relOut = this.child('rel_out', new Linear(c.mlpHidden, this.numLabels));
-      return { word, char, lstm, tagger, relMid, relE1, relE2, relHidden, relOut, featDim };
+      return { word, char, casing, lstm, tagger, relMid, relE1, relE2, relHidden, relOut, featDim };
     });
     this.word = modules.word;
     this.char = modules.char;
+    this.casing = modules.casing;
     this.lstm = modules.lstm;
     this.tagger = modules.tagger;
     this.relMid = modules.relMid;
@@ -137,6 +161,7 @@ export class JointModel extends Module {
     this.dropH = this.child('drop_h', new Dropout(c.dropout));
     this.dropZ = this.child('drop_z', new Dropout(c.dropout));
     this.dropMlp = this.child('drop_mlp', new Dropout(c.dropout));
+    this.grammar = tagGrammar(vocab.tags.items);
     this.tagTable = keep(cat([eye(this.numTags, dtype), zeros([1, this.numTags], dtype)], 0));
   }
 
@@ -170,12 +195,19 @@ export class JointModel extends Module {
     const charAll = cat([charFeat, zeros([1, charFeat.size(1)], charFeat.dtype)], 0)
       .indexSelect(0, tensor(scatter, { dtype: 'int64' }))
       .reshape([B, T, -1]);
-    const wordIds = tensor(batch.words, { dtype: 'int64', shape: [B, T] });
+    let wordIds = tensor(batch.words, { dtype: 'int64', shape: [B, T] });
+    const pUnk = this.config.wordDropout;
+    // Word dropout (training only): a real word becomes UNK with probability pUnk, so the tagger learns
+    // to lean on characters and context for the words it will meet outside the training vocabulary.
+    if (this.training && pUnk > 0) wordIds = wordIds.maskedFill(randUniform([B, T]).lt(pUnk).logicalAnd(wordIds.ne(PAD)), UNK);
     const extra = batch.extraWords
       ? tensor(batch.extraWords, { shape: [batch.extraWords.length / this.config.wordDim, this.config.wordDim] })
       : undefined;
     const w = this.word.forward(wordIds, extra);
-    const x = this.dropX.forward(cat([charAll, w], 2)); // x_i = c_i ⊕ w_i (authors' order)
+    // x_i = c_i ⊕ w_i (authors' order) [⊕ casing embedding]
+    const parts = [charAll, w];
+    if (this.casing) parts.push(this.casing.forward(tensor(batch.cases, { dtype: 'int64', shape: [B, T] })));
+    const x = this.dropX.forward(cat(parts, 2));
     const h = this.dropH.forward(this.lstm.forward(x, batch.lengths)); // h_i = →h_i ⊕ ←h_i
     return { h, emissions: this.tagger.forward(h) };
   }
@@ -193,52 +225,74 @@ export class JointModel extends Module {
    */
   relationLogits(h: Tensor, lengths: Int32Array, pairs: PairSet): Tensor {
     if (pairs.count === 0) return zeros([0, this.numLabels], h.dtype);
-    const { conv, dist, context } = this.relationParts(h, lengths, pairs);
-    // W_1 · f with f = [conv; onehot(dist); context]: the one-hot's product is a column of W_1, so it is
-    // gathered instead of multiplied (a third of the MLP's input, and of its cost, for every pair).
-    const W = this.relHidden.weight;
-    const nConv = conv.size(1);
-    const D = this.config.maxDistance;
-    const hidden = cat([conv, context], 1)
-      .matmul(cat([W.narrow(1, 0, nConv), W.narrow(1, nConv + D, W.size(1) - nConv - D)], 1).transpose(0, 1))
-      .add(W.narrow(1, nConv, D).transpose(0, 1).indexSelect(0, tensor(dist, { dtype: 'int64' })))
-      .add(this.relHidden.bias);
-    return this.relOut.forward(this.dropMlp.forward(hidden.relu()));
+    return this.relOut.forward(this.dropMlp.forward(this.relationHidden(this.relationParts(h, lengths, pairs)).relu()));
   }
 
   /** f_{e1,e2} = [f_mid, f_e1, f_e2, f_dist, f_left, f_right] for every pair: [P, relFeatureDim]. */
   relationFeatures(h: Tensor, lengths: Int32Array, pairs: PairSet): Tensor {
     if (pairs.count === 0) return zeros([0, this.relFeatureDim], h.dtype);
-    const { conv, dist, context } = this.relationParts(h, lengths, pairs);
-    return cat([conv, oneHot(tensor(dist, { dtype: 'int64' }), this.config.maxDistance).to(h.dtype), context], 1);
+    const { mid, e1, e2, dist, left, right } = this.relationParts(h, lengths, pairs);
+    const i64 = (a: Int32Array) => tensor(a, { dtype: 'int64' });
+    const perPair = (b: FeatureBlock) => b.f.indexSelect(0, i64(b.of));
+    const fDist = oneHot(i64(dist), this.config.maxDistance).to(h.dtype);
+    return cat([perPair(mid), perPair(e1), perPair(e2), fDist, perPair(left), perPair(right)], 1);
   }
 
-  /** The parts of f: [f_mid, f_e1, f_e2] [P, 3·F], the f_dist bucket per pair, and [f_left, f_right] [P, 4H]. */
-  private relationParts(h: Tensor, lengths: Int32Array, pairs: PairSet): { conv: Tensor; dist: Int32Array; context: Tensor } {
+  /**
+   * The blocks of f, each computed once per DISTINCT input (pairs.ts): the CNN features of the segments
+   * (an entity is e1 or e2 of several pairs; MRT's members share most entities and middles), and the
+   * LSTM-minus contexts, which depend on (sentence, start(e1)) and (sentence, end(e2)) only.
+   */
+  private relationParts(h: Tensor, lengths: Int32Array, pairs: PairSet): RelationParts {
     const [B, T, H2] = h.shape;
     const H = H2 / 2;
-    const c = this.config;
-    const idx = relationIndex(pairs, T, lengths, this.numTags, c.maxDistance);
+    const idx = relationIndex(pairs, T, lengths, this.numTags, this.config.maxDistance);
     const hf = cat([h.reshape([B * T, H2]), zeros([1, H2], h.dtype)], 0); // zero row Z = B·T
     const i64 = (a: Int32Array) => tensor(a, { dtype: 'int64' });
-    // z_i = h_i ⊕ v_i (v_i one-hot of t_i), one block of T rows per distinct tag sequence + a zero row
+    // z_i = h_i ⊕ v_i (v_i one-hot of t_i): one row per distinct (sentence, i, t_i) + a zero row
     const z = cat([hf.indexSelect(0, i64(idx.zH)), this.tagTable.indexSelect(0, i64(idx.zTag))], 1);
     // Dropout on z draws one mask per z row, shared by the three CNNs (the authors draw one per padded
     // segment of every pair); it is what lets the CNNs read all pairs from per-row products (conv.ts).
+    // A z row or a segment read by several pairs or tag sequences (MRT's members agree on most tokens)
+    // is ONE network evaluation used by each of them, so they share its mask as well.
     const zDrop = this.dropZ.forward(z);
-    const segment = (cnn: MultiWidthCnn, s: SegmentIndex): Tensor => cnn.forwardSpans(zDrop, s.start, s.length);
-    const fMid = segment(this.relMid, idx.mid);
-    const fE1 = segment(this.relE1, idx.e1);
-    const fE2 = segment(this.relE2, idx.e2);
-    const fwd = hf.narrow(1, 0, H);
-    const bwd = hf.narrow(1, H, H);
-    // f_left = →h_i ⊕ (←h_0 − ←h_{i+1}), i = start(e1) − 1
-    const fLeft = cat([fwd.indexSelect(0, i64(idx.leftF)), bwd.indexSelect(0, i64(idx.leftW0)).sub(bwd.indexSelect(0, i64(idx.leftWb)))], 1);
-    // f_right = (→h_{|s|−1} − →h_{j−1}) ⊕ ←h_j, j = end(e2)   (paper); authors' code: f_left again
-    const fRight = c.fixRightContext
-      ? cat([fwd.indexSelect(0, i64(idx.rightFEnd)).sub(fwd.indexSelect(0, i64(idx.rightFPrev))), bwd.indexSelect(0, i64(idx.rightW))], 1)
-      : fLeft;
-    return { conv: cat([fMid, fE1, fE2], 1), dist: idx.dist, context: cat([fLeft, fRight], 1) };
+    const segments = (cnn: MultiWidthCnn, s: SegmentIndex): FeatureBlock => ({ f: cnn.forwardSpans(zDrop, idx.layout, s.start, s.length), of: s.of });
+    // (→h_a − →h_b) ⊕ (←h_c − ←h_d) per distinct context; an absent term reads the zero row
+    const half = (from: number, plus: Int32Array, minus: Int32Array) =>
+      hf.narrow(1, from, H).indexSelect(0, i64(plus)).sub(hf.narrow(1, from, H).indexSelect(0, i64(minus)));
+    const side = (c: ContextIndex): FeatureBlock => ({ f: cat([half(0, c.fPlus, c.fMinus), half(H, c.wPlus, c.wMinus)], 1), of: c.of });
+    const left = side(idx.left);
+    return {
+      mid: segments(this.relMid, idx.mid),
+      e1: segments(this.relE1, idx.e1),
+      e2: segments(this.relE2, idx.e2),
+      dist: idx.dist,
+      left,
+      right: this.config.fixRightContext ? side(idx.right) : left, // the authors' code: f_left twice
+    };
+  }
+
+  /**
+   * W_1 · f + b_1 for every pair [P, mlpHidden], without building f: W_1 · f is the sum over f's blocks of
+   * W_block · f_block, and each product is computed once per distinct input of its block, then every
+   * pair adds its six rows (f_dist is a one-hot: its product is a column of W_1).
+   */
+  private relationHidden({ mid, e1, e2, dist, left, right }: RelationParts): Tensor {
+    const W = this.relHidden.weight; // [mlpHidden, |f|], columns in f's order
+    const n = W.size(0);
+    const P = dist.length;
+    const columns = (from: number, width: number) => W.narrow(1, from, width).transpose(0, 1);
+    const product = (b: FeatureBlock, col: number): [Tensor, Int32Array] => [b.f.matmul(columns(col, b.f.size(1))), b.of];
+    const [F, D, C] = [mid.f.size(1), this.config.maxDistance, left.f.size(1)];
+    const blocks: [Tensor, Int32Array][] = [product(mid, 0), product(e1, F), product(e2, 2 * F), [columns(3 * F, D), dist], product(left, 3 * F + D), product(right, 3 * F + D + C)];
+    const rows = new Int32Array(blocks.length * P);
+    let first = 0;
+    blocks.forEach(([table, of], k) => {
+      for (let p = 0; p < P; p++) rows[k * P + p] = first + of[p];
+      first += table.size(0);
+    });
+    const products = cat(blocks.map(([table]) => table), 0).indexSelect(0, tensor(rows, { dtype: 'int64' }));
+    return products.reshape([blocks.length, P, n]).sum(0).add(this.relHidden.bias);
   }
 
   // ------------------------------------------------------------------------------------------ losses
@@ -270,9 +324,10 @@ export class JointModel extends Module {
       // L_ent = −(1/|s|) Σ_i log P_ent(t_i | s)  (paper), or summed / batch tokens (code)
       const entLoss = tokCe.mul(tensor(tokW, { dtype: tokCe.dtype })).sum();
 
-      // Scheduled sampling (spec §2.8): per token, gold tag with p_gold, else the argmax tag.
+      // Scheduled sampling (spec §2.8): per token, gold tag with p_gold, else the predicted tag (the
+      // argmax in the paper; with the 'viterbi' decoder, the tags inference would feed the relation model).
       const pGold = scheduledGoldProbability(opts.epoch, opts.scheduleK ?? 1);
-      const pred = noGrad(() => emissions.argmax(2).toInt32Array());
+      const pred = noGrad(() => this.decodeTags(emissions, batch.lengths).tagIds);
       const ss = new Int32Array(B * T);
       for (let b = 0; b < B; b++)
         for (let i = 0; i < batch.lengths[b]; i++) {
@@ -322,12 +377,31 @@ export class JointModel extends Module {
     }
   }
 
+  /**
+   * Predicted tag ids [B·T] and each one's probability P_ent(t̂_i | s) (Eq. 1): the per-token argmax (the
+   * paper), or the most probable valid chunking (`decoder: 'viterbi'`, data/viterbi.ts).
+   */
+  private decodeTags(emissions: Tensor, lengths: Int32Array): { tagIds: Int32Array; tagProb: Float64Array } {
+    if (this.config.decoder === 'argmax') {
+      const best = emissions.softmax(2).max(2);
+      return { tagIds: best.indices.toInt32Array(), tagProb: best.values.toFloat64Array() };
+    }
+    const [B, T, n] = emissions.shape;
+    const logp = emissions.logSoftmax(2).toFloat32Array();
+    const tagIds = new Int32Array(B * T);
+    const tagProb = new Float64Array(B * T);
+    for (let b = 0; b < B; b++) {
+      const tags = viterbiTags(logp, b * T * n, lengths[b], this.grammar);
+      tagIds.set(tags, b * T);
+      for (let i = 0; i < tags.length; i++) tagProb[b * T + i] = Math.exp(logp[(b * T + i) * n + tags[i]]);
+    }
+    return { tagIds, tagProb };
+  }
+
   private predictInner(batch: Batch): SentencePrediction[] {
     const { size: B, maxLen: T } = batch;
     const { h, emissions } = this.encode(batch);
-    const best = emissions.softmax(2).max(2);
-    const tagIds = best.indices.toInt32Array();
-    const tagProb = best.values.toFloat64Array();
+    const { tagIds, tagProb } = this.decodeTags(emissions, batch.lengths);
     const rows: CandidateRow[] = [];
     for (let b = 0; b < B; b++) rows.push({ sent: b, tags: tagIds.subarray(b * T, b * T + batch.lengths[b]) });
     const { pairs, entities } = candidatePairs(rows, this.vocab);

@@ -1,6 +1,7 @@
 /**
  * Candidate entity pairs (reference spec §2.4) and the index arrays that let the relation model compute
- * the features of ALL pairs of a batch with a handful of gathers (spec §2.6). Pure JS, typed arrays.
+ * the features of ALL pairs of a batch with a handful of gathers (spec §2.6), each distinct input (z row,
+ * segment, context) once. Pure JS, typed arrays.
  *
  * A pair is (left, right) by start token, spans end-exclusive, with the direction folded into its label.
  * Each pair names the batch row of `h` it reads (`sent`) and the tag sequence whose one-hots enter its
@@ -47,8 +48,6 @@ export function decodeTagIds(tags: ArrayLike<number>, vocab: Vocabulary): Span[]
   return decodeTags(s);
 }
 
-const key = (a: number, b: number, c: number, d: number) => `${a},${b},${c},${d}`;
-
 /** All left-to-right pairs of each row's decoded entities (+ gold pairs), labelled from gold. */
 export function candidatePairs(rows: CandidateRow[], vocab: Vocabulary): { pairs: PairSet; entities: Span[][] } {
   const sent: number[] = [];
@@ -64,9 +63,13 @@ export function candidatePairs(rows: CandidateRow[], vocab: Vocabulary): { pairs
   for (const row of rows) {
     const ents = decodeTagIds(row.tags, vocab);
     entities.push(ents);
-    const gold = new Map<string, number>(); // last relation listed wins (spec §2.4)
+    // A pair's four token indices are ≤ the row's length n: one number, exact while (n + 1)^4 < 2^53
+    // (n < 9,740; gold labels and added gold pairs are training rows, ≤ 200 tokens).
+    const n1 = row.tags.length + 1;
+    const key = (a: number, b: number, c: number, d: number) => ((a * n1 + b) * n1 + c) * n1 + d;
+    const gold = new Map<number, number>(); // last relation listed wins (spec §2.4)
     for (const g of row.gold ?? []) gold.set(key(g.left[0], g.left[1], g.right[0], g.right[1]), g.label);
-    const seen = new Set<string>();
+    const seen = new Set<number>();
     const push = (a: number, b: number, c: number, d: number, i: number, j: number) => {
       const k = key(a, b, c, d);
       sent.push(row.sent);
@@ -136,42 +139,60 @@ export function slicePairs(p: PairSet, from: number, to: number): PairSet {
   };
 }
 
-/** One segment kind (e1, middle or e2) of every pair: z-table rows start[p] … start[p] + length[p] − 1. */
+/**
+ * One segment kind (e1, middle or e2): the distinct segments, layout rows start[s] … start[s] + length[s] − 1,
+ * and each pair's one. Segments that read the same z rows are one: an entity is e1 or e2 of several pairs,
+ * and MRT's members share most entities (and the middles between them).
+ */
 export interface SegmentIndex {
   start: Int32Array;
-  /** 0 for the empty middle of adjacent entities. */
+  /** 0 for the empty middle of adjacent entities (all empty middles are one segment). */
   length: Int32Array;
+  /** [P] the pair's segment. */
+  of: Int32Array;
 }
 
 /**
- * Everything the relation model gathers, for h flattened to [B·T + 1, 2H] with a zero last row `Z`.
- * LSTM-minus (paper §3.2, f = forward half, w = backward half of h):
+ * The distinct contexts of one side of the pairs and each pair's one, for h flattened to [B·T + 1, 2H]
+ * with a zero last row Z: context c = (f[fPlus[c]] − f[fMinus[c]]) ⊕ (w[wPlus[c]] − w[wMinus[c]]),
+ * f = forward half, w = backward half of h (LSTM-minus, paper §3.2):
  * - left of the pair, positions 0…i with i = s1−1: f_left = f_i ⊕ (w_0 − w_{i+1}); zeros when s1 = 0
- *   (f index → Z, and w_0 − w_{s1} = 0).
+ *   (f index → Z, and w_0 − w_{s1} = 0). It depends on (sentence, s1) only.
  * - right of the pair, positions j…|s|−1 with j = e2: f_right = (f_{|s|−1} − f_{j−1}) ⊕ w_j; zeros when
- *   j = |s| (the difference vanishes and w index → Z).
+ *   j = |s| (the difference vanishes and w index → Z). It depends on (sentence, e2) only.
  */
+export interface ContextIndex {
+  fPlus: Int32Array;
+  fMinus: Int32Array;
+  wPlus: Int32Array;
+  wMinus: Int32Array;
+  /** [P] the pair's context. */
+  of: Int32Array;
+}
+
+/** Everything the relation model gathers. */
 export interface RelationIndex {
   count: number;
   /**
-   * The z table z_i = h_i ⊕ onehot(t_i) has one block of rows per distinct (sentence, tag sequence), one
-   * row per real token, and a final zero row: row `start(r) + i` reads flat-h row `zH[…]` and tag
-   * `zTag[…]` (the last row reads the zero row of h and |tags| = the zero one-hot). Segments gather
-   * from it with one index.
+   * The z table z_i = h_i ⊕ onehot(t_i): one row per distinct (sentence, token, tag) the pairs read, and a
+   * final zero row; row r reads flat-h row `zH[r]` and tag `zTag[r]` (the zero row reads the zero row of
+   * h and |tags| = the zero one-hot).
    */
   zH: Int32Array;
   zTag: Int32Array;
+  /**
+   * Segment rows: one block per distinct (sentence, tag sequence), one row per real token, so that every
+   * segment is a contiguous run of them; row r reads z row `layout[r]`. Tag sequences of one sentence
+   * share the z row of every token they tag alike (MRT's samples mostly agree with gold and each other).
+   */
+  layout: Int32Array;
   e1: SegmentIndex;
   mid: SegmentIndex;
   e2: SegmentIndex;
   /** [P] distance bucket: min(start(e2) − last(e1), maxDistance − 1) (spec §2.6.2). */
   dist: Int32Array;
-  leftF: Int32Array;
-  leftW0: Int32Array;
-  leftWb: Int32Array;
-  rightFEnd: Int32Array;
-  rightFPrev: Int32Array;
-  rightW: Int32Array;
+  left: ContextIndex;
+  right: ContextIndex;
 }
 
 export function relationIndex(
@@ -183,7 +204,7 @@ export function relationIndex(
 ): RelationIndex {
   const P = pairs.count;
   const Z = lengths.length * T;
-  // One z block per distinct (sentence, tag sequence); training has one per sentence, MRT one per sample.
+  // One layout block per distinct (sentence, tag sequence); training has one per sentence, MRT one per member.
   const blockOf = new Map<ArrayLike<number>, Map<number, number>>();
   const blocks: { sent: number; tags: ArrayLike<number> }[] = [];
   const block = new Int32Array(P);
@@ -201,57 +222,85 @@ export function relationIndex(
   // Block r holds its sentence's real tokens only, from row blockStart[r] (padding rows would only cost).
   const blockStart = new Int32Array(blocks.length + 1);
   blocks.forEach(({ sent }, r) => (blockStart[r + 1] = blockStart[r] + lengths[sent]));
-  const zZero = blockStart[blocks.length];
-  const zH = new Int32Array(zZero + 1).fill(Z);
-  const zTag = new Int32Array(zZero + 1).fill(numTags);
+  const layout = new Int32Array(blockStart[blocks.length]);
+  const zOf = new Int32Array(Z * numTags).fill(-1); // (flat-h row, tag) → z row
+  const zH: number[] = [];
+  const zTag: number[] = [];
   blocks.forEach(({ sent, tags }, r) => {
     for (let i = 0; i < lengths[sent]; i++) {
-      zH[blockStart[r] + i] = sent * T + i;
-      zTag[blockStart[r] + i] = tags[i];
+      const key = (sent * T + i) * numTags + tags[i];
+      if (zOf[key] < 0) {
+        zOf[key] = zH.length;
+        zH.push(sent * T + i);
+        zTag.push(tags[i]);
+      }
+      layout[blockStart[r] + i] = zOf[key];
     }
   });
-  // Blocks hold contiguous token rows, so every segment is a contiguous run of z rows.
+  zH.push(Z);
+  zTag.push(numTags);
+  // Blocks hold contiguous token rows, so every segment is a contiguous run of layout rows; two segments are
+  // the same when they start at the same token of the same sentence and read the same z rows.
   const seg = (start: Int32Array, end: Int32Array): SegmentIndex => {
     const rows = new Int32Array(P);
     const lens = new Int32Array(P);
+    const next = new Int32Array(P); // the previous distinct segment at the same place (−1: none)
+    const of = new Int32Array(P);
+    const last = new Map<number, number>(); // (sentence, first token, length) → its newest distinct segment
+    let S = 0;
     for (let p = 0; p < P; p++) {
-      rows[p] = blockStart[block[p]] + start[p];
-      lens[p] = Math.max(0, end[p] - start[p]);
+      const n = Math.max(0, end[p] - start[p]);
+      const row = blockStart[block[p]] + start[p];
+      const place = n === 0 ? -1 : (pairs.sent[p] * T + start[p]) * (T + 1) + n;
+      let s = last.get(place) ?? -1;
+      while (s >= 0 && !sameRows(layout, rows[s], row, n)) s = next[s];
+      if (s < 0) {
+        s = S++;
+        rows[s] = row;
+        lens[s] = n;
+        next[s] = last.get(place) ?? -1;
+        last.set(place, s);
+      }
+      of[p] = s;
     }
-    return { start: rows, length: lens };
+    return { start: rows.slice(0, S), length: lens.slice(0, S), of };
   };
   const dist = new Int32Array(P);
-  const leftF = new Int32Array(P);
-  const leftW0 = new Int32Array(P);
-  const leftWb = new Int32Array(P);
-  const rightFEnd = new Int32Array(P);
-  const rightFPrev = new Int32Array(P);
-  const rightW = new Int32Array(P);
-  for (let p = 0; p < P; p++) {
-    const base = pairs.sent[p] * T;
-    const n = lengths[pairs.sent[p]];
-    const { s1, e2 } = { s1: pairs.s1[p], e2: pairs.e2[p] };
-    dist[p] = Math.max(0, Math.min(pairs.s2[p] - pairs.e1[p] + 1, maxDistance - 1));
-    leftF[p] = s1 > 0 ? base + s1 - 1 : Z;
-    leftW0[p] = base;
-    leftWb[p] = base + s1;
-    rightFEnd[p] = base + n - 1;
-    rightFPrev[p] = base + e2 - 1;
-    rightW[p] = e2 < n ? base + e2 : Z;
-  }
+  for (let p = 0; p < P; p++) dist[p] = Math.max(0, Math.min(pairs.s2[p] - pairs.e1[p] + 1, maxDistance - 1));
+  // One context per distinct (sentence, token `at[p]`): s1 for the left side, e2 for the right.
+  const contexts = (at: Int32Array, right: boolean): ContextIndex => {
+    const [fPlus, fMinus, wPlus, wMinus, of] = [0, 0, 0, 0, 0].map(() => new Int32Array(P));
+    const index = new Map<number, number>();
+    for (let p = 0; p < P; p++) {
+      const key = pairs.sent[p] * (T + 1) + at[p];
+      let c = index.get(key);
+      if (c === undefined) {
+        index.set(key, (c = index.size));
+        const [base, n, a] = [pairs.sent[p] * T, lengths[pairs.sent[p]], at[p]];
+        if (right) [fPlus[c], fMinus[c], wPlus[c], wMinus[c]] = [base + n - 1, base + a - 1, a < n ? base + a : Z, Z];
+        else [fPlus[c], fMinus[c], wPlus[c], wMinus[c]] = [a > 0 ? base + a - 1 : Z, Z, base, base + a];
+      }
+      of[p] = c;
+    }
+    const C = index.size;
+    return { fPlus: fPlus.slice(0, C), fMinus: fMinus.slice(0, C), wPlus: wPlus.slice(0, C), wMinus: wMinus.slice(0, C), of };
+  };
   return {
     count: P,
-    zH,
-    zTag,
+    zH: Int32Array.from(zH),
+    zTag: Int32Array.from(zTag),
+    layout,
     e1: seg(pairs.s1, pairs.e1),
     mid: seg(pairs.e1, pairs.s2),
     e2: seg(pairs.s2, pairs.e2),
     dist,
-    leftF,
-    leftW0,
-    leftWb,
-    rightFEnd,
-    rightFPrev,
-    rightW,
+    left: contexts(pairs.s1, false),
+    right: contexts(pairs.e2, true),
   };
+}
+
+/** Whether layout rows a … a + n − 1 and b … b + n − 1 read the same z rows. */
+function sameRows(layout: Int32Array, a: number, b: number, n: number): boolean {
+  for (let r = 0; r < n; r++) if (layout[a + r] !== layout[b + r]) return false;
+  return true;
 }

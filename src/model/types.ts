@@ -30,6 +30,15 @@ export interface ModelConfig {
   fixRightContext: boolean;
   /** 'BILOU' or 'BIEOU' (same tags, L ↔ E). */
   tagScheme: 'BILOU' | 'BIEOU';
+  /**
+   * How predicted tags are read: 'argmax' per token + the lenient chunker (the paper, spec §5.1), or
+   * 'viterbi': the most probable valid chunking under the same per-token probabilities (data/viterbi.ts).
+   */
+  decoder: 'argmax' | 'viterbi';
+  /** Size of a token-casing embedding appended to x (0 = none, the paper); classes in model/casing.ts. */
+  caseDim: number;
+  /** Training only: probability of replacing a word id by UNK (0 = never, the paper). */
+  wordDropout: number;
 }
 
 /** One sentence as ids. Spans are token spans [start, end). */
@@ -41,6 +50,8 @@ export interface EncodedSentence {
   words: Int32Array;
   /** Char ids per token. */
   chars: Int32Array[];
+  /** Casing class per token (model/casing.ts). */
+  cases: Uint8Array;
   /** Gold tag ids (training/evaluation only). */
   tags?: Int32Array;
   /** Gold relations: left span, right span, directed label id (> 0). */

@@ -21,7 +21,9 @@
 namespace {
 
 // ----------------------------------------------------------------------------------------- handle
-int64_t g_live = 0;
+// Live handles of this thread's JS context (worker threads each have their own: a handle is created,
+// disposed and finalized on its context's thread, so the count needs no lock and counts one context).
+thread_local int64_t g_live = 0;
 
 // One native tensor handle. JS sees a plain object wrapped (napi_wrap) around it; the TypeScript
 // Tensor class holds that object. The finalizer is a *basic* (GC-time, synchronous) finalizer, so

@@ -54,10 +54,13 @@ export function buildServer(extractor: ExtractorLike, options: ServerOptions = {
     reply.header('X-Content-Type-Options', 'nosniff');
   });
 
-  const batcher = new MicroBatcher((texts, o) => extractor.extract(texts, o), {
+  // One model call per worker thread of the extractor at a time, each bounded by extractTimeout.
+  const batcher = new MicroBatcher((texts, o, control) => extractor.extract(texts, o, control), {
     windowMs: opts.batchWindowMs,
     maxBatchTexts: opts.maxBatchTexts,
     maxQueuedTexts: opts.maxQueuedTexts,
+    maxConcurrent: extractor.parallelism ?? 1,
+    timeoutMs: opts.extractTimeout,
   });
   // Routes go in a plugin registered after swagger, so swagger's onRoute hook sees each of them.
   void app.register(async (scope) => {

@@ -1,7 +1,7 @@
-import type { ExtractOptions, ExtractedDocument } from '../extract/types.js';
+import type { ExtractControl, ExtractOptions, ExtractedDocument } from '../extract/types.js';
 import { HttpError } from './errors.js';
 
-export type ExtractFn = (texts: string[], options: ExtractOptions) => Promise<ExtractedDocument[]>;
+export type ExtractFn = (texts: string[], options: ExtractOptions, control: ExtractControl) => Promise<ExtractedDocument[]>;
 
 export interface BatcherOptions {
   /** Wait this long after the first queued request for others to join its batch. */
@@ -10,6 +10,10 @@ export interface BatcherOptions {
   maxBatchTexts: number;
   /** Most texts waiting; `submit` beyond it throws a 503 `overloaded` error. */
   maxQueuedTexts: number;
+  /** Model calls running at once (the extractor's worker threads). Default 1. */
+  maxConcurrent?: number;
+  /** Most time one submission may take, queue included, in ms; then it fails with 503 `timeout`. Default 0 (none). */
+  timeoutMs?: number;
 }
 
 interface Job {
@@ -18,17 +22,32 @@ interface Job {
   key: string;
   resolve: (docs: ExtractedDocument[]) => void;
   reject: (err: unknown) => void;
+  /** Answered (or timed out): nothing more is owed to it. */
+  settled: boolean;
+  timer?: NodeJS.Timeout;
+  /** The model call it is part of, once it runs. */
+  call?: Call;
+}
+
+interface Call {
+  jobs: Job[];
+  abort: AbortController;
 }
 
 /**
  * Collects texts from concurrent requests into one model call and hands each request its own slice.
- * Model calls run one at a time: the model is CPU-bound, and whatever arrives while a call runs forms
- * the next batch, so batches grow with load. Only requests with equal options share a call.
+ * Up to `maxConcurrent` model calls run at once (one per worker thread of the extractor); whatever
+ * arrives while they run forms the next batch, so batches grow with load. Only requests with equal
+ * options share a call.
+ *
+ * Time limit: a submission not answered within `timeoutMs` (waiting included) is rejected with a 503
+ * `timeout`; if it still waits it leaves the queue, and once every request of a running call has been
+ * answered or timed out, the call is aborted (the extractor starts no further model batch for it).
  */
 export class MicroBatcher {
   private queue: Job[] = [];
   private queuedTexts = 0;
-  private running = false;
+  private running = 0;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -36,9 +55,13 @@ export class MicroBatcher {
     private readonly opts: BatcherOptions,
   ) {}
 
-  /** Texts waiting for the model, not counting the call in progress. */
+  /** Texts waiting for the model, not counting the calls in progress. */
   get pending(): number {
     return this.queuedTexts;
+  }
+
+  private get maxConcurrent(): number {
+    return Math.max(1, this.opts.maxConcurrent ?? 1);
   }
 
   submit(texts: string[], options: ExtractOptions): Promise<ExtractedDocument[]> {
@@ -49,33 +72,37 @@ export class MicroBatcher {
       );
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ texts, options, key: optionsKey(options), resolve, reject });
+      const job: Job = { texts, options, key: optionsKey(options), resolve, reject, settled: false };
+      const limit = this.opts.timeoutMs ?? 0;
+      if (limit > 0) job.timer = setTimeout(() => this.expire(job, limit), limit);
+      this.queue.push(job);
       this.queuedTexts += texts.length;
       this.schedule();
     });
   }
 
-  /** Start a model call once the window has passed, or at once when a full batch is waiting. */
+  /** Start model calls once the window has passed, or at once when a full batch is waiting. */
   private schedule(): void {
-    if (this.running || this.queue.length === 0) return;
-    if (this.queuedTexts >= this.opts.maxBatchTexts) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-      void this.drain();
-    } else {
+    if (this.running >= this.maxConcurrent || this.queue.length === 0) return;
+    if (this.queuedTexts >= this.opts.maxBatchTexts) this.startCalls();
+    else
       this.timer ??= setTimeout(() => {
         this.timer = undefined;
-        void this.drain();
+        this.startCalls();
       }, this.opts.windowMs);
-    }
   }
 
-  private async drain(): Promise<void> {
-    this.running = true;
-    try {
-      while (this.queue.length > 0) await this.runBatch(this.takeBatch());
-    } finally {
-      this.running = false;
+  private startCalls(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.running < this.maxConcurrent && this.queue.length > 0) {
+      const batch = this.takeBatch();
+      this.running++;
+      void this.runBatch(batch).finally(() => {
+        this.running--;
+        // What queued meanwhile runs at once: it has waited at least as long as the window.
+        if (this.queue.length > 0) this.startCalls();
+      });
     }
   }
 
@@ -96,27 +123,56 @@ export class MicroBatcher {
   }
 
   private async runBatch(batch: Job[]): Promise<void> {
+    const call: Call = { jobs: batch, abort: new AbortController() };
+    for (const job of batch) job.call = call;
     try {
-      const docs = await this.call(batch.flatMap((j) => j.texts), batch[0].options);
+      const docs = await this.call(batch.flatMap((j) => j.texts), batch[0].options, call.abort.signal);
       let at = 0;
       for (const job of batch) {
-        job.resolve(docs.slice(at, at + job.texts.length));
-        at += job.texts.length;
+        const mine = docs.slice(at, (at += job.texts.length));
+        settle(job, () => job.resolve(mine));
       }
     } catch (err) {
-      if (batch.length === 1) return batch[0].reject(err);
+      const open = batch.filter((j) => !j.settled);
+      if (open.length === 0) return; // aborted: every request had timed out
+      if (batch.length === 1) return settle(batch[0], () => batch[0].reject(err));
       // One bad text must not fail the requests it happened to share a call with: retry each alone.
-      for (const job of batch) await this.runBatch([job]);
+      for (const job of open) if (!job.settled) await this.runBatch([job]);
     }
   }
 
-  private async call(texts: string[], options: ExtractOptions): Promise<ExtractedDocument[]> {
-    const docs = await this.run(texts, options);
+  private async call(texts: string[], options: ExtractOptions, signal: AbortSignal): Promise<ExtractedDocument[]> {
+    const docs = await this.run(texts, options, { signal });
     if (!Array.isArray(docs) || docs.length !== texts.length) {
       throw new Error(`extractor returned ${Array.isArray(docs) ? docs.length : typeof docs} documents for ${texts.length} texts`);
     }
     return docs;
   }
+
+  private expire(job: Job, limit: number): void {
+    if (job.settled) return;
+    const err = new HttpError(
+      503,
+      'timeout',
+      `the request was not done within the server's time limit of ${limit / 1000} s; send less text per request (or ask the operator for a longer --request-timeout)`,
+    );
+    if (!job.call) {
+      const i = this.queue.indexOf(job);
+      if (i >= 0) {
+        this.queue.splice(i, 1);
+        this.queuedTexts -= job.texts.length;
+      }
+    }
+    settle(job, () => job.reject(err));
+    if (job.call && job.call.jobs.every((j) => j.settled)) job.call.abort.abort(err);
+  }
+}
+
+function settle(job: Job, f: () => void): void {
+  if (job.settled) return;
+  job.settled = true;
+  clearTimeout(job.timer);
+  f();
 }
 
 function optionsKey(o: ExtractOptions): string {

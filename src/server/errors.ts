@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'not_found'
   | 'overloaded'
+  | 'timeout'
   | 'internal_error';
 
 export interface ErrorBody {
@@ -56,7 +57,8 @@ function classify(err: FastifyError | Error, bodyLimit: number): HttpError {
 export function makeErrorHandler(bodyLimit: number) {
   return (err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
     const http = classify(err, bodyLimit);
-    if (http.statusCode >= 500 && http.code !== 'overloaded') request.log.error({ err }, 'request failed');
+    if (http.code === 'timeout') request.log.warn({ url: request.url }, 'request timed out');
+    else if (http.statusCode >= 500 && http.code !== 'overloaded') request.log.error({ err }, 'request failed');
     const body: ErrorBody = { error: { code: http.code, message: http.message } };
     return reply.code(http.statusCode).headers(http.headers).type('application/json').send(body);
   };

@@ -14,6 +14,12 @@ export interface ServerOptions {
   maxQueuedTexts?: number;
   /** Time a client has to send a whole request (headers and body), in ms; then 408. Default 10,000. */
   requestTimeout?: number;
+  /**
+   * Most time the server works on one extraction request, from its arrival at the model queue to its
+   * documents, in ms (`entrel serve --request-timeout` in seconds); then 503 `timeout`, and no further
+   * model batch runs for it. 0 = no limit. Default 30,000.
+   */
+  extractTimeout?: number;
   /** Idle socket timeout in ms (no bytes either way). Default 60,000. */
   connectionTimeout?: number;
   /** How long an idle keep-alive connection stays open, in ms. Default 5,000. */
@@ -32,6 +38,7 @@ export const defaultServerOptions: ResolvedServerOptions = {
   maxBatchTexts: 64,
   maxQueuedTexts: 1024,
   requestTimeout: 10_000,
+  extractTimeout: 30_000,
   connectionTimeout: 60_000,
   keepAliveTimeout: 5_000,
   logger: false,

@@ -18,6 +18,7 @@ export interface RunningServer {
 
 export async function startServer(extractor: ExtractorLike, options: ListenOptions = {}): Promise<RunningServer> {
   const { host = '127.0.0.1', port = 8080, ...rest } = options;
+  await extractor.warmUp?.(); // GloVe table and worker threads before the first request
   const app = buildServer(extractor, rest);
   const url = await app.listen({ host, port });
   return { app, url };

@@ -44,6 +44,12 @@ const ModelSchema = z.strictObject({
   /** true = the paper's right context; false = the authors' code (spec §7.1.1). */
   fixRightContext: bool().default(true),
   tagScheme: z.enum(['BILOU', 'BIEOU'], { error: 'expected "BILOU" or "BIEOU"' }).default('BILOU'),
+  /** 'argmax' + the lenient chunker (the paper) or 'viterbi': the best valid chunking (data/viterbi.ts). */
+  decoder: z.enum(['argmax', 'viterbi'], { error: 'expected "argmax" or "viterbi"' }).default('argmax'),
+  /** Casing embedding size appended to x (0 = none, the paper; model/casing.ts). */
+  caseDim: nonNegInt().default(0),
+  /** Probability of replacing a training word by UNK (0 = never, the paper). */
+  wordDropout: prob().default(0),
 });
 
 const DataSchema = z.strictObject({

@@ -37,10 +37,16 @@ document.addEventListener('click', (ev) => {
 });
 `;
 
+/** The View / JSON tab bar; `tabScript` shows every `panel` of the chosen tab and hides the others. */
+export const tabBar =
+  `<nav class="tabs" role="tablist"><button type="button" role="tab" data-tab="view" aria-selected="true">View</button>` +
+  `<button type="button" role="tab" data-tab="json" aria-selected="false">JSON</button></nav>`;
+
+/** Content of one tab; a page may hold many panels of a tab (a streamed page has two per document). */
+export function panel(tab: 'view' | 'json', html: string): string {
+  return `<section data-panel="${tab}"${tab === 'view' ? '' : ' hidden'}>${html}</section>`;
+}
+
 export function tabs(view: string, json: string): string {
-  return (
-    `<nav class="tabs" role="tablist"><button type="button" role="tab" data-tab="view" aria-selected="true">View</button>` +
-    `<button type="button" role="tab" data-tab="json" aria-selected="false">JSON</button></nav>` +
-    `<section data-panel="view">${view}</section><section data-panel="json" hidden>${json}</section>`
-  );
+  return tabBar + panel('view', view) + panel('json', json);
 }

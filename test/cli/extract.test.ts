@@ -19,9 +19,13 @@ const work = mkdtempSync(join(tmpdir(), 'entrel-extract-cli-'));
 let model: string;
 
 function entrel(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: work, encoding: 'utf8', input });
-  return { code: r.status, out: r.stdout, err: r.stderr };
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: work, encoding: 'utf8', input, timeout: 120_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr, ms: performance.now() - t0 };
 }
+
+const unescapeHtml = (s: string) =>
+  s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
 
 before(() => {
   model = trainTinyModelDir();
@@ -95,6 +99,10 @@ describe('entrel extract (tiny model)', () => {
     assert.equal(page.match(/<figure class="entrel-figure">/g)?.length, 2);
     assert.match(page, /<svg/);
     assert.match(page, /Entity types/);
+    // The JSON tab: each text's document, as the jsonl output has it.
+    assert.match(page, /data-tab="json"/);
+    const json = [...page.matchAll(/<section data-panel="json" hidden><pre class="json">([^<]*)<\/pre>/g)].map((m) => JSON.parse(unescapeHtml(m[1])));
+    assert.deepEqual(json, lines);
 
     const brat = join(work, 'out-brat');
     r = entrel(['extract', '--model', model, '--in', input, '--out', brat, '--format', 'brat']);
@@ -107,6 +115,24 @@ describe('entrel extract (tiny model)', () => {
     assert.deepEqual(spans, lines[1].entities.map((e: { start: number; end: number; type: string }) => [e.start, e.end, e.type]));
     assert.equal(doc4.sentences.flatMap((s) => s.relations).length, lines[1].relations.length);
     assert.deepEqual(readdirSync(work).filter((f) => /tmp|\.old/.test(f)), []);
+  });
+
+  it('--workers: a large file gives the same output on worker threads, and the command exits promptly', () => {
+    const input = join(work, 'many.txt');
+    const paragraphs = Array.from({ length: 300 }, (_, i) => (i % 3 ? `${sentence}\nUmbrella employs Alice in New York` : `Carol Smith and Dan are siblings number ${i}`));
+    writeFileSync(input, paragraphs.join('\n\n') + '\n');
+    const outs = [0, 2].map((workers) => {
+      const out = join(work, `many-${workers}.jsonl`);
+      const r = entrel(['extract', '--model', model, '--workers', String(workers), '--in', input, '--out', out]);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.err, /300 texts → /);
+      return { text: readFileSync(out, 'utf8'), ms: r.ms };
+    });
+    assert.equal(outs[1].text, outs[0].text);
+    // The pool must not keep the process alive; the bound is loose because other jobs may share the cores.
+    assert.ok(outs[1].ms < 2 * outs[0].ms + 10000, `with workers ${Math.round(outs[1].ms)} ms, without ${Math.round(outs[0].ms)} ms`);
+    assert.equal(entrel(['extract', '--model', model, '--workers', '-1', sentence]).code, 1);
+    assert.equal(entrel(['extract', '--model', model, '--workers', 'two', sentence]).code, 1);
   });
 
   it('--in FILE.jsonl takes strings or {id, text}; a bad line is exit 1 naming file and line', () => {
@@ -127,7 +153,10 @@ describe('entrel extract (tiny model)', () => {
 
 describe('entrel serve', () => {
   it('answers /health and /v1/extract on a random port, and exits 0 on SIGTERM', async () => {
-    const child = spawn(process.execPath, [bin, 'serve', '--model', model, '--port', '0'], { cwd: work, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [bin, 'serve', '--model', model, '--port', '0', '--workers', '2', '--request-timeout', '20'], {
+      cwd: work,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let err = '';
     const url = await new Promise<string>((resolve, reject) => {
       child.stderr.on('data', (b: Buffer) => {
@@ -146,6 +175,7 @@ describe('entrel serve', () => {
       assert.deepEqual(body.documents[0].entities.map((e) => e.text), ['Dan', 'Acme Corp']);
       const info = (await (await fetch(`${url}/v1/model`)).json()) as { name: string };
       assert.equal(info.name, 'tiny');
+      assert.match(err, /model on 2 worker threads/);
     } finally {
       const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
       child.kill('SIGTERM');

@@ -63,14 +63,47 @@ test('MultiWidthCnn.forwardSpans = forward on each segment cut out of the table 
   const R = 40;
   const table = cat([randNormal([R - 1, 3]), zeros([1, 3])], 0); // last row zero
   const rows = table.toFloat64Array();
+  const identity = Int32Array.from({ length: R - 1 }, (_, i) => i);
   const spans: [number, number][] = [[0, 0], [5, 0], [0, 1], [3, 2], [7, 3], [10, 4], [2, 9], [0, 39], [20, 17], [38, 1], [12, 5], [12, 5]];
-  const y = cnn.forwardSpans(table, Int32Array.from(spans, (s) => s[0]), Int32Array.from(spans, (s) => s[1]));
+  const y = cnn.forwardSpans(table, identity, Int32Array.from(spans, (s) => s[0]), Int32Array.from(spans, (s) => s[1]));
   assert.deepEqual(y.shape, [spans.length, 8]);
   spans.forEach(([start, n], p) => {
     const seg = tensor(Float32Array.from(n ? rows.slice(start * 3, (start + n) * 3) : [0, 0, 0]), { shape: [1, Math.max(1, n), 3] });
     close(y.narrow(0, p, 1), cnn.forward(seg, Int32Array.of(n)), 1e-5);
   });
-  assert.deepEqual(cnn.forwardSpans(table, new Int32Array(0), new Int32Array(0)).shape, [0, 8]);
+  assert.deepEqual(cnn.forwardSpans(table, identity, new Int32Array(0), new Int32Array(0)).shape, [0, 8]);
+});
+
+test('MultiWidthCnn.forwardSpans of a few short segments in a long table (each window summed) = forward', () => {
+  manualSeed(6);
+  const cnn = new MultiWidthCnn(3, [1, 2, 3, 4], 2);
+  const R = 61;
+  const table = cat([randNormal([R - 1, 3]), zeros([1, 3])], 0);
+  const rows = table.toFloat64Array();
+  // Few rows per segment against a 60-row table: summing every window gathers fewer rows than the
+  // window sums of the whole table would, at every width.
+  const spans: [number, number][] = [[0, 1], [5, 2], [10, 0], [20, 3], [59, 1]];
+  const y = cnn.forwardSpans(table, Int32Array.from({ length: R - 1 }, (_, i) => i), Int32Array.from(spans, (s) => s[0]), Int32Array.from(spans, (s) => s[1]));
+  spans.forEach(([start, n], p) => {
+    const seg = tensor(Float32Array.from(n ? rows.slice(start * 3, (start + n) * 3) : [0, 0, 0]), { shape: [1, Math.max(1, n), 3] });
+    close(y.narrow(0, p, 1), cnn.forward(seg, Int32Array.of(n)), 1e-5);
+  });
+});
+
+test('MultiWidthCnn.forwardSpans through a layout that reads table rows several times = forward on the rows read', () => {
+  manualSeed(5);
+  const cnn = new MultiWidthCnn(3, [2, 3], 2);
+  const table = cat([randNormal([6, 3]), zeros([1, 3])], 0);
+  const rows = table.toFloat64Array();
+  // Two "tag sequences" of one 8-token sentence that share most rows (as MRT's samples do).
+  const layout = Int32Array.of(0, 1, 2, 3, 4, 2, 5, 1, 0, 1, 5, 3, 4, 2, 5, 1);
+  const spans: [number, number][] = [[0, 8], [8, 8], [2, 5], [10, 3], [7, 2], [15, 1], [9, 0], [3, 4]];
+  const y = cnn.forwardSpans(table, layout, Int32Array.from(spans, (s) => s[0]), Int32Array.from(spans, (s) => s[1]));
+  spans.forEach(([start, n], p) => {
+    const read = Array.from(layout.subarray(start, start + n), (r) => [...rows.slice(r * 3, r * 3 + 3)]).flat();
+    const seg = tensor(Float32Array.from(n ? read : [0, 0, 0]), { shape: [1, Math.max(1, n), 3] });
+    close(y.narrow(0, p, 1), cnn.forward(seg, Int32Array.of(n)), 1e-5);
+  });
 });
 
 test('CharCnn: [N·W] chars → [N, widths × filters]', () => {

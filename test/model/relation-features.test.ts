@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { defaultModelConfig } from '../../src/model/config.js';
 import { JointModel } from '../../src/model/joint.js';
-import { candidatePairs, relationIndex, type PairSet } from '../../src/model/pairs.js';
+import { candidatePairs, relationIndex, type PairSet, type SegmentIndex } from '../../src/model/pairs.js';
 import { Vocabulary } from '../../src/model/vocab.js';
 import { cat, manualSeed, randNormal, tensor, zeros, type Tensor } from '../../src/tensor/index.js';
 import { SCHEMA, syntheticSentences } from './fixtures.js';
@@ -108,12 +108,16 @@ test('relationIndex: padding rows point at the zero row, tags at the zero one-ho
   // then the zero row 10 (h row 12 = the zero row of h, tag 13 = the zero one-hot)
   assert.deepEqual([...idx.zH], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 12]);
   assert.deepEqual([...idx.zTag], [...tags0, ...tags1, 13]);
-  // Segments are contiguous runs of z rows: (first row, length); empty middles have length 0.
-  assert.deepEqual([...idx.mid.length], [0, 1, 0, 0, 1]);
-  assert.equal(idx.mid.start[1], 3);
-  assert.equal(idx.mid.start[4], 6 + 2);
-  assert.deepEqual([idx.e1.start[0], idx.e1.length[0]], [0, 1]);
-  assert.deepEqual([idx.e1.start[2], idx.e1.length[2]], [1, 2]);
+  assert.deepEqual([...idx.layout], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  // Segments are contiguous runs of layout rows: (first row, length); the empty middles (pairs 0, 2, 3,
+  // two sentences) have length 0 and are one segment.
+  const at = (s: SegmentIndex, p: number) => [s.start[s.of[p]], s.length[s.of[p]]];
+  assert.deepEqual(spec.map((_, p) => at(idx.mid, p)[1]), [0, 1, 0, 0, 1]);
+  assert.deepEqual([...idx.mid.of], [0, 1, 0, 0, 2]);
+  assert.equal(at(idx.mid, 1)[0], 3);
+  assert.equal(at(idx.mid, 4)[0], 6 + 2);
+  assert.deepEqual(at(idx.e1, 0), [0, 1]);
+  assert.deepEqual(at(idx.e1, 2), [1, 2]);
   assert.deepEqual([...idx.dist], [1, 2, 1, 1, 2]);
 });
 
@@ -187,10 +191,30 @@ test('several tag sequences of one sentence share one encoder pass (MRT): batche
   assert.ok(Math.abs(scheduledGoldProbability(1) - 0.2689) < 1e-4);
 });
 
-test('relationLogits = W_2 · ReLU(W_1 · f + b_1) + b_2 over the full feature vector (one-hot distance included)', () => {
+test('tag sequences of one sentence share the z rows, segments and contexts they agree on; batched = separate', async () => {
+  const { concatPairs } = await import('../../src/model/pairs.js');
   const m = model(true);
-  const f = m.relationFeatures(h, lengths, pairs);
-  const direct = m.relOut.forward(m.relHidden.forward(f).relu());
-  const logits = m.relationLogits(h, lengths, pairs);
-  closeList([...logits.toFloat64Array()], [...direct.toFloat64Array()], 'logits');
+  const t = (s: string) => vocab.tags.get(s)!;
+  const a = Int32Array.of(t('U-PER'), t('O'), t('U-ORG'), t('O'), t('B-LOC'), t('L-LOC'));
+  const b = Int32Array.of(t('U-PER'), t('O'), t('U-ORG'), t('U-PER'), t('B-LOC'), t('L-LOC')); // token 3 differs
+  const pa = candidatePairs([{ sent: 0, tags: a }], vocab).pairs; // PER–ORG, PER–LOC, ORG–LOC
+  const pb = candidatePairs([{ sent: 0, tags: b }], vocab).pairs; // the same and three with the new PER at 3
+  const both = concatPairs([pa, pb]);
+  const idx = relationIndex(both, 6, lengths, m.numTags, MAXD);
+  assert.equal(idx.layout.length, 12); // two blocks of 6 rows
+  assert.equal(idx.zH.length, 7 + 1); // 6 rows of a, b's token 3, the zero row
+  assert.deepEqual([idx.e1.start.length, idx.e2.start.length], [3, 3]); // entities 0, 2, 3 / 2, 3, 4–5
+  assert.equal(idx.mid.start.length, 3 + 4); // b's middle 1–2 is a's
+  assert.deepEqual([idx.left.of.length, idx.left.fPlus.length, idx.right.fPlus.length], [9, 3, 3]);
+  const batched = m.relationLogits(h, lengths, both).toFloat64Array();
+  closeList([...batched], [...m.relationLogits(h, lengths, pa).toFloat64Array(), ...m.relationLogits(h, lengths, pb).toFloat64Array()], 'logits');
 });
+
+for (const fix of [true, false])
+  test(`relationLogits = W_2 · ReLU(W_1 · f + b_1) + b_2 over the full feature vector (one-hot distance included; fixRightContext=${fix})`, () => {
+    const m = model(fix);
+    const f = m.relationFeatures(h, lengths, pairs);
+    const direct = m.relOut.forward(m.relHidden.forward(f).relu());
+    const logits = m.relationLogits(h, lengths, pairs);
+    closeList([...logits.toFloat64Array()], [...direct.toFloat64Array()], 'logits');
+  });

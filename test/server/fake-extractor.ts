@@ -4,6 +4,7 @@
  * related. It honours the extraction options and records every call.
  */
 import type {
+  ExtractControl,
   ExtractOptions,
   ExtractedDocument,
   ExtractedEntity,
@@ -78,15 +79,34 @@ export class FakeExtractor implements ExtractorLike {
   readonly calls: { texts: string[]; options: ExtractOptions }[] = [];
   /** Time each call takes, so concurrent requests can pile up. */
   delayMs = 0;
+  /** Time each text takes, one after the other, checking the call's abort signal before each (like model batches). */
+  perTextMs = 0;
+  /** Texts worked on (per-text mode), to see when work stops. */
+  textsDone = 0;
+  /** Calls running now, and the most seen at once. */
+  running = 0;
+  maxRunning = 0;
+  /** What `parallelism` reports to the server. */
+  parallelism = 1;
   /** Throw from `extract` when this says so. */
   failWhen: (texts: string[]) => Error | undefined = () => undefined;
 
-  async extract(texts: string[], options: ExtractOptions = {}): Promise<ExtractedDocument[]> {
+  async extract(texts: string[], options: ExtractOptions = {}, control: ExtractControl = {}): Promise<ExtractedDocument[]> {
     this.calls.push({ texts, options });
-    if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
-    const err = this.failWhen(texts);
-    if (err) throw err;
-    return texts.map((t) => fakeExtract(t, options));
+    this.maxRunning = Math.max(this.maxRunning, ++this.running);
+    try {
+      if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+      for (let i = 0; this.perTextMs > 0 && i < texts.length; i++) {
+        control.signal?.throwIfAborted();
+        await new Promise((r) => setTimeout(r, this.perTextMs));
+        this.textsDone++;
+      }
+      const err = this.failWhen(texts);
+      if (err) throw err;
+      return texts.map((t) => fakeExtract(t, options));
+    } finally {
+      this.running--;
+    }
   }
 
   info(): ModelInfo {

@@ -25,7 +25,8 @@ test('defaults are the paper settings', () => {
   const c = parseConfig(minimal, 'x.json');
   assert.deepEqual(c.model, {
     wordDim: 100, charDim: 50, charWidths: [2, 3], charFilters: 25, lstmHidden: 64, relWidths: [2, 3], relFilters: 25,
-    mlpHidden: 128, dropout: 0.5, maxDistance: 200, fixRightContext: true, tagScheme: 'BILOU',
+    mlpHidden: 128, dropout: 0.5, maxDistance: 200, fixRightContext: true, tagScheme: 'BILOU', decoder: 'argmax', caseDim: 0,
+    wordDropout: 0,
   });
   assert.equal(c.optimizer, 'adadelta');
   assert.deepEqual(c.adadelta, { lr: 1, rho: 0.9, eps: 1e-6 });

@@ -1,6 +1,7 @@
 /**
  * Minimum risk training on hand-made cases: Algorithm 1's sampling, Q (Eq. 6), Δ, the Γ hinge (Eq. 5),
- * the gradient of L_mrt against finite differences, and an MRT run with kill + --resume.
+ * the gradient of L_mrt against finite differences, L_mrt with the relation model's work shared between
+ * pairs and members against every pair alone, and an MRT run with kill + --resume.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -9,9 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { buildBatch, encodeSentence } from '../../src/model/encode.js';
+import { buildBatch, encodeSentence, type Batch } from '../../src/model/encode.js';
 import { createJointModel } from '../../src/model/index.js';
-import { manualSeed, noGrad, setNumThreads, tensor, tidy } from '../../src/tensor/index.js';
+import type { JointModel } from '../../src/model/joint.js';
+import { candidatePairs, relationIndex, slicePairs, type PairSet } from '../../src/model/pairs.js';
+import { cat, manualSeed, noGrad, setNumThreads, tensor, tidy, type Tensor } from '../../src/tensor/index.js';
 import { loadConfig, parseConfig, type MrtConfig } from '../../src/train/config.js';
 import { trainNN } from '../../src/train/nn.js';
 import { drawMembers, mrtObjective, type Member } from '../../src/train/mrt/objective.js';
@@ -181,6 +184,55 @@ test('gradient of L_mrt matches finite differences (float64, μ = 0.5 so both mo
   tidy(() => lossOf().backward());
   const { checked } = assertGradientsMatch(model.parameters(), at, { perParam: 2, eps: 1e-6, tol: 1e-4, floor: 1e-4, pick: seededRng(8) });
   assert.ok(checked >= 30);
+});
+
+// ------------------------------------------------------------------- shared relation-model evaluations
+/** L_mrt, its gradient (every parameter, flattened) and the pair count, with `m` as the model L_mrt sees. */
+function objectiveAndGradient(model: JointModel, m: JointModel, batch: Batch, members: Member[][], cfg: MrtConfig) {
+  for (const p of model.parameters().values()) p.zeroGrad();
+  return tidy(() => {
+    const out = mrtObjective(m, batch, model.encode(batch), members, seededRng(6), cfg);
+    out.loss.backward();
+    return { loss: out.loss.item(), grad: [...model.parameters().values()].flatMap((p) => [...(p.grad?.toFloat64Array() ?? new Float64Array(p.numel))]), pairs: out.pairs };
+  });
+}
+
+function assertSame(a: { loss: number; grad: number[] }, b: { loss: number; grad: number[] }, tol: number) {
+  assert.ok(Math.abs(a.loss - b.loss) <= tol * Math.abs(b.loss), `loss ${a.loss} vs ${b.loss}`);
+  const scale = Math.max(...b.grad.map(Math.abs));
+  a.grad.forEach((g, i) => assert.ok(Math.abs(g - b.grad[i]) <= tol * scale, `gradient entry ${i}: ${g} vs ${b.grad[i]}`));
+}
+
+test('L_mrt with each distinct z row, segment and context computed once = every pair alone (loss and gradients, float64)', () => {
+  const { model, vocab, train } = tinyModel('float64');
+  const batch = buildBatch(train.map((s) => encodeSentence(s, vocab)), vocab.words.size);
+  const probs = noGrad(() => tidy(() => model.encode(batch).emissions.softmax(2).toFloat64Array()));
+  const cfg: MrtConfig = { ...MRT, mu: 0.5, alpha: 0.8 }; // μ < 1: the relation model is in the gradient
+  const members = drawMembers(batch, probs, model.numTags, seededRng(5), cfg);
+  // The reference sends each candidate pair through the relation model on its own: no z row, segment or
+  // context is shared between pairs, members or sentences.
+  const alone: JointModel = Object.create(model, {
+    relationLogits: {
+      value: (h: Tensor, lengths: Int32Array, pairs: PairSet) =>
+        cat(Array.from({ length: pairs.count }, (_, p) => model.relationLogits(h, lengths, slicePairs(pairs, p, p + 1))), 0),
+    },
+  });
+  const shared = objectiveAndGradient(model, model, batch, members, cfg);
+  assertSame(shared, objectiveAndGradient(model, alone, batch, members, cfg), 1e-10);
+  // There was something to share: tokens tagged alike by several members, entities in several pairs.
+  const rows = members.flat().map((m) => ({ sent: m.sent, tags: m.tags }));
+  const idx = relationIndex(candidatePairs(rows, vocab).pairs, batch.maxLen, batch.lengths, model.numTags, model.config.maxDistance);
+  assert.ok(idx.zH.length - 1 < idx.layout.length && idx.e1.start.length < shared.pairs / 2, `${idx.zH.length - 1} z rows, ${idx.layout.length} layout rows, ${idx.e1.start.length} e1 segments, ${shared.pairs} pairs`);
+});
+
+test('with μ = 1 the relation model runs without autograd: same loss and gradients as with it in the graph (μ → 1)', () => {
+  const { model, vocab, train } = tinyModel('float64');
+  const batch = buildBatch(train.map((s) => encodeSentence(s, vocab)), vocab.words.size);
+  const probs = noGrad(() => tidy(() => model.encode(batch).emissions.softmax(2).toFloat64Array()));
+  const cfg: MrtConfig = { ...MRT, mu: 1 };
+  const members = drawMembers(batch, probs, model.numTags, seededRng(5), cfg);
+  const nearly = objectiveAndGradient(model, model, batch, members, { ...cfg, mu: 1 - 1e-12 });
+  assertSame(objectiveAndGradient(model, model, batch, members, cfg), nearly, 1e-9);
 });
 
 // ------------------------------------------------------------------------------------ config, training

@@ -3,9 +3,12 @@
  * browsers). Starts the service with the fake extractor, pastes text, extracts, and checks the screen.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { writeExtractions } from '../../src/extract/outputs.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { renderHtmlReport } from '../../src/web/index.js';
 import { FakeExtractor, fakeExtract } from '../server/fake-extractor.js';
@@ -94,6 +97,26 @@ describe('web view in chromium', () => {
     assert.equal(await page.locator('g.entity').count(), 3);
     await page.click('[data-tab="json"]');
     assert.match((await page.locator('pre.json').textContent()) as string, /"Bob Stone"/);
+  });
+
+  it('renders the streamed `extract --in … --format html` page with a working JSON tab', async () => {
+    const texts = ['Ann Lee met Bob Stone in Paris.', 'Carl Weiss works for Globex Inc in <Tokyo>.'];
+    const out = join(mkdtempSync(join(tmpdir(), 'entrel-stream-html-')), 'out.html');
+    const docs = async function* () {
+      for (const [i, t] of texts.entries()) yield { id: `doc-${i}`, doc: fakeExtract(t) };
+    };
+    await writeExtractions(docs(), out, 'html');
+    await page.setContent(readFileSync(out, 'utf8'));
+    assert.equal(await page.locator('g.entity').count(), texts.reduce((n, t) => n + fakeExtract(t).entities.length, 0));
+    assert.ok(await page.locator('.legend').isVisible());
+    assert.ok(!(await page.locator('pre.json').first().isVisible()));
+    await page.click('[data-tab="json"]');
+    assert.ok(!(await page.locator('svg.entrel-doc').first().isVisible()), 'the view is hidden');
+    const shown = (await page.locator('pre.json').allTextContents()).map((j) => JSON.parse(j));
+    assert.deepEqual(shown, texts.map((t, i) => ({ id: `doc-${i}`, ...fakeExtract(t) })));
+    await page.click('[data-tab="view"]');
+    assert.ok(await page.locator('svg.entrel-doc').first().isVisible());
+    await page.screenshot({ path: 'artifacts/extract-html-stream.png', fullPage: true });
   });
 
   it('loaded nothing from outside the service', () => {

@@ -10,6 +10,7 @@ import { statSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { UserError } from '../../errors.js';
+import type { Extractor } from '../../extract/extractor.js';
 import type { ExtractOptions } from '../../extract/types.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../../extract/outputs.js';
 import { formatExtraction } from '../extract-table.js';
@@ -25,6 +26,7 @@ interface ExtractFlags {
   allow?: [string, string, string][];
   maxDistance?: number;
   batchSize?: number;
+  workers?: number;
   quiet?: boolean;
 }
 
@@ -36,6 +38,11 @@ const number = (v: string) => {
 const integer = (v: string) => {
   const x = number(v);
   if (!Number.isInteger(x) || x < 1) throw new InvalidArgumentError('expected a positive integer');
+  return x;
+};
+const count = (v: string) => {
+  const x = number(v);
+  if (!Number.isInteger(x) || x < 0) throw new InvalidArgumentError('expected a non-negative integer');
   return x;
 };
 const triple = (v: string, prev: [string, string, string][] = []) => {
@@ -57,6 +64,7 @@ export function extractCommand(): Command {
     .option('--allow <triple>', 'keep only relations HEAD_TYPE,RELATION,TAIL_TYPE (repeatable)', triple)
     .option('--max-distance <tokens>', 'consider only entity pairs at most this many tokens apart', integer)
     .option('--batch-size <n>', 'sentences per model call (default 32)', integer)
+    .option('--workers <n>', 'most worker threads running the model for inputs of 128+ sentences (default $ENTREL_WORKERS, else min(2, cores); 0 = none)', count)
     .option('--quiet', 'no progress bar')
     .action(async (text: string | undefined, flags: ExtractFlags) => {
       const options: ExtractOptions = { relationThreshold: flags.threshold, allowedTriples: flags.allow, maxPairDistance: flags.maxDistance };
@@ -68,16 +76,21 @@ export function extractCommand(): Command {
       }
       if (flags.out || flags.format) throw new UserError('--out and --format go with --in FILE');
       const input = text ?? (await readStdin());
-      const extractor = await loadExtractor(flags);
-      const doc = await extractor.extract(input, options);
+      const doc = await withExtractor(flags, (extractor) => extractor.extract(input, options));
       if (flags.json) printJson(doc);
       else process.stdout.write(formatExtraction(doc) + '\n');
     });
 }
 
-async function loadExtractor(flags: ExtractFlags) {
+/** Loads the extractor, runs `f`, and ends its worker threads whatever happens. */
+async function withExtractor<T>(flags: ExtractFlags, f: (extractor: Extractor) => Promise<T>): Promise<T> {
   const { Extractor } = await import('../../extract/extractor.js');
-  return Extractor.load(flags.model, { batchSize: flags.batchSize });
+  const extractor = await Extractor.load(flags.model, { batchSize: flags.batchSize, workers: flags.workers });
+  try {
+    return await f(extractor);
+  } finally {
+    await extractor.close();
+  }
 }
 
 function formatFromName(out: string): OutputFormat {
@@ -87,16 +100,29 @@ function formatFromName(out: string): OutputFormat {
 }
 
 async function extractFile(input: string, out: string, format: OutputFormat, options: ExtractOptions, flags: ExtractFlags): Promise<void> {
-  const { readInputTexts } = await import('../../extract/inputs.js');
-  const { extractStream } = await import('../../extract/stream.js');
-  const { writeExtractions } = await import('../../extract/outputs.js');
   let total: number;
   try {
     total = statSync(input).size;
   } catch (e) {
     throw new UserError(`cannot read: ${(e as NodeJS.ErrnoException).code ?? e}`, { file: input });
   }
-  const extractor = await loadExtractor(flags);
+  return withExtractor(flags, (extractor) => streamToFile(extractor, { input, out, format, options, flags, total }));
+}
+
+interface StreamJob {
+  input: string;
+  out: string;
+  format: OutputFormat;
+  options: ExtractOptions;
+  flags: ExtractFlags;
+  /** Input size in bytes, for the progress bar. */
+  total: number;
+}
+
+async function streamToFile(extractor: Extractor, { input, out, format, options, flags, total }: StreamJob): Promise<void> {
+  const { readInputTexts } = await import('../../extract/inputs.js');
+  const { extractStream } = await import('../../extract/stream.js');
+  const { writeExtractions } = await import('../../extract/outputs.js');
   const bar =
     flags.quiet || !process.stderr.isTTY
       ? undefined

@@ -1,7 +1,8 @@
 /**
  * `entrel serve`: the HTTP service (src/server) with a model loaded once: POST /v1/extract, GET /v1/model,
- * GET /health, /openapi.json and the web view at /. Runs until SIGINT or SIGTERM, then stops accepting
- * connections, finishes the requests in flight and exits 0.
+ * GET /health, /openapi.json and the web view at /. The model runs on worker threads (`--workers`), and
+ * each request has a time limit (`--request-timeout`). Runs until SIGINT or SIGTERM, then stops
+ * accepting connections, finishes the requests in flight, ends the workers and exits 0.
  */
 import { Command, InvalidArgumentError } from 'commander';
 
@@ -9,11 +10,24 @@ interface ServeFlags {
   model?: string;
   port: number;
   host: string;
+  workers?: number;
+  requestTimeout: number;
 }
 
 const port = (v: string) => {
   const x = Number(v);
   if (!/^\d+$/.test(v.trim()) || x > 65535) throw new InvalidArgumentError('expected a port number 0–65535 (0 = any free port)');
+  return x;
+};
+
+const seconds = (v: string) => {
+  const x = Number(v);
+  if (v.trim() === '' || !Number.isFinite(x) || x < 0) throw new InvalidArgumentError('expected a number of seconds ≥ 0 (0 = no limit)');
+  return x;
+};
+const count = (v: string) => {
+  const x = Number(v);
+  if (!/^\d+$/.test(v.trim())) throw new InvalidArgumentError('expected a non-negative integer');
   return x;
 };
 
@@ -23,20 +37,28 @@ export function serveCommand(): Command {
     .option('--model <dir>', 'a trained model directory (default: the bundled CoNLL04 model)')
     .option('--port <n>', 'TCP port (0 = any free port)', port, 8080)
     .option('--host <address>', 'interface to listen on (0.0.0.0 for every interface)', '127.0.0.1')
+    .option('--workers <n>', 'worker threads running the model (default $ENTREL_WORKERS, else min(2, cores); 0 = the server thread)', count)
+    .option('--request-timeout <seconds>', 'most time spent on one extraction request, queue included; then 503 "timeout" (0 = no limit)', seconds, 30)
     .action(async (flags: ServeFlags) => {
       const { Extractor } = await import('../../extract/extractor.js');
       const { startServer } = await import('../../server/index.js');
-      const extractor = await Extractor.load(flags.model);
-      const { app, url } = await startServer(extractor, { host: flags.host, port: flags.port });
-      const info = extractor.info();
-      process.stderr.write(`entrel: serving ${info.name} ${info.version} on ${url} (Ctrl-C to stop)\n`);
-      await new Promise<void>((resolve) => {
-        const stop = (signal: string) => {
-          process.stderr.write(`entrel: ${signal}, shutting down\n`);
-          app.close().then(() => resolve(), () => resolve());
-        };
-        process.once('SIGINT', () => stop('SIGINT'));
-        process.once('SIGTERM', () => stop('SIGTERM'));
-      });
+      const extractor = await Extractor.load(flags.model, { workers: flags.workers });
+      try {
+        const { app, url } = await startServer(extractor, { host: flags.host, port: flags.port, extractTimeout: flags.requestTimeout * 1000 });
+        const info = extractor.info();
+        const w = extractor.maxWorkers;
+        const where = w === 0 ? 'model on the server thread' : `model on ${w} worker thread${w === 1 ? '' : 's'}`;
+        process.stderr.write(`entrel: serving ${info.name} ${info.version} on ${url} (${where}; Ctrl-C to stop)\n`);
+        await new Promise<void>((resolve) => {
+          const stop = (signal: string) => {
+            process.stderr.write(`entrel: ${signal}, shutting down\n`);
+            app.close().then(() => resolve(), () => resolve());
+          };
+          process.once('SIGINT', () => stop('SIGINT'));
+          process.once('SIGTERM', () => stop('SIGTERM'));
+        });
+      } finally {
+        await extractor.close();
+      }
     });
 }

@@ -16,7 +16,10 @@ export function registerExtractRoute(app: FastifyInstance, batcher: MicroBatcher
           `Send \`{"text": "…"}\` or \`{"texts": ["…", …]}\` (at most ${opts.maxTexts} texts of at most ` +
           `${opts.maxTextLength} UTF-16 code units each; body at most ${opts.bodyLimit} bytes). The answer is ` +
           'always `{"documents": [...]}`, one document per text in input order. Concurrent requests are ' +
-          'batched into one model call; when too much is queued the server answers 503 with Retry-After.',
+          'batched into model calls; when too much is queued the server answers 503 `overloaded` with ' +
+          'Retry-After, and a request not done within ' +
+          (opts.extractTimeout > 0 ? `${opts.extractTimeout / 1000} s` : 'the time limit (none set)') +
+          ' is answered 503 `timeout` and its extraction stopped.',
         body: extractBodySchema,
         response: { 200: extractReplySchema, ...postErrors, 503: { $ref: 'Error#' } },
       },

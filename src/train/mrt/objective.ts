@@ -95,7 +95,10 @@ export function mrtObjective(model: JointModel, batch: Batch, enc: Encoded, memb
   let logPR: Tensor;
   if (pairs.count === 0) logPR = zeros([G], dtype);
   else {
-    const logq = model.relationLogits(enc.h, batch.lengths, pairs).logSoftmax(1);
+    // With μ = 1, P(R′|E′)^(1−μ) = 1 leaves the relation model out of Q (Eq. 6): its share of L_mrt's
+    // gradient is exactly 0, so it runs without autograd (the drawn labels and Δ still need its output).
+    const relation = () => model.relationLogits(enc.h, batch.lengths, pairs).logSoftmax(1);
+    const logq = mrt.mu === 1 ? noGrad(relation) : relation();
     const q = noGrad(() => logq.detach().exp().toFloat64Array());
     flat.forEach((m, g) => {
       for (let p = firstPair[g]; p < firstPair[g + 1]; p++)

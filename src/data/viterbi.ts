@@ -1,0 +1,89 @@
+/**
+ * Constrained decoding of chunk tags: the most probable tag sequence that is a valid BILOU (or BIEOU)
+ * chunking, given independent per-token tag log-probabilities (the tagger's softmax, paper Eq. 1).
+ *
+ * The paper takes the per-token argmax and reads it with a lenient chunker (spec §5.1), which turns an
+ * invalid sequence such as `B-Peop O` or `B-Peop L-Org` into guesses. Since the tags are independent
+ * given the sentence, the best valid sequence under the same model is found exactly by Viterbi over a
+ * 0/1 transition mask: an entity opened with B continues with I and closes with L of the same type;
+ * outside an entity only O, B and U may come. Where the argmax sequence is valid, both agree.
+ */
+
+/** Which tag may follow which, for a tag list like the vocabulary's (O, B-T, I-T, L-T|E-T, U-T, …). */
+export interface TagGrammar {
+  n: number;
+  /** allowed[i·n + j] = 1 when tag j may follow tag i. */
+  allowed: Uint8Array;
+  /** May start / end a sentence. */
+  first: Uint8Array;
+  last: Uint8Array;
+}
+
+export function tagGrammar(tags: readonly string[]): TagGrammar {
+  const n = tags.length;
+  const parts = tags.map((t) => {
+    const dash = t.indexOf('-');
+    if (dash === -1) return { p: 'O', type: '' };
+    const p = t.slice(0, dash);
+    return { p: p === 'E' ? 'L' : p === 'S' ? 'U' : p, type: t.slice(dash + 1) };
+  });
+  const opens = (p: string) => p === 'B' || p === 'I'; // inside an entity after this tag
+  const allowed = new Uint8Array(n * n);
+  const first = new Uint8Array(n);
+  const last = new Uint8Array(n);
+  for (let j = 0; j < n; j++) {
+    const b = parts[j];
+    first[j] = b.p === 'I' || b.p === 'L' ? 0 : 1;
+    last[j] = opens(b.p) ? 0 : 1;
+    for (let i = 0; i < n; i++) {
+      const a = parts[i];
+      const ok = opens(a.p) ? (b.p === 'I' || b.p === 'L') && a.type === b.type : b.p !== 'I' && b.p !== 'L';
+      allowed[i * n + j] = ok ? 1 : 0;
+    }
+  }
+  return { n, allowed, first, last };
+}
+
+/**
+ * The valid tag sequence maximising Σ_i log P(t_i): `logp` holds `length` rows of `g.n` log-probabilities
+ * starting at `offset`. Returns the tag ids.
+ */
+export function viterbiTags(logp: ArrayLike<number>, offset: number, length: number, g: TagGrammar): Int32Array {
+  const { n, allowed } = g;
+  const out = new Int32Array(length);
+  if (length === 0) return out;
+  const back = new Int32Array(length * n);
+  let score = new Float64Array(n);
+  let next = new Float64Array(n);
+  for (let j = 0; j < n; j++) score[j] = g.first[j] ? logp[offset + j] : -Infinity;
+  for (let t = 1; t < length; t++) {
+    const row = offset + t * n;
+    for (let j = 0; j < n; j++) {
+      let best = -Infinity;
+      let arg = 0;
+      for (let i = 0; i < n; i++) {
+        if (!allowed[i * n + j]) continue;
+        const s = score[i];
+        if (s > best) {
+          best = s;
+          arg = i;
+        }
+      }
+      next[j] = best + logp[row + j];
+      back[t * n + j] = arg;
+    }
+    [score, next] = [next, score];
+  }
+  let best = -Infinity;
+  let arg = 0;
+  for (let j = 0; j < n; j++)
+    if (g.last[j] && score[j] > best) {
+      best = score[j];
+      arg = j;
+    }
+  for (let t = length - 1; t >= 0; t--) {
+    out[t] = arg;
+    arg = back[t * n + arg];
+  }
+  return out;
+}

@@ -1,0 +1,23 @@
+/**
+ * Length-bucketed model batches over the sentences of many texts: sentences sorted by token count
+ * (little padding), cut greedily into batches of at most `batchSize` sentences and `maxTokens` tokens
+ * (long sentences — 100-token chunks of unpunctuated text — make smaller batches, so no batch holds the
+ * event loop or a worker for long).
+ */
+
+/** Most tokens in one model call. */
+export const MAX_BATCH_TOKENS = 4096;
+
+/** Sentence indices per batch, in ascending length order. */
+export function planBatches(lengths: readonly number[], batchSize: number, maxTokens = MAX_BATCH_TOKENS): number[][] {
+  const order = lengths.map((_, i) => i).sort((a, b) => lengths[a] - lengths[b] || a - b);
+  const batches: number[][] = [];
+  for (let k = 0; k < order.length; ) {
+    let end = k + 1;
+    let tokens = lengths[order[k]];
+    while (end < order.length && end - k < batchSize && tokens + lengths[order[end]] <= maxTokens) tokens += lengths[order[end++]];
+    batches.push(order.slice(k, end));
+    k = end;
+  }
+  return batches;
+}

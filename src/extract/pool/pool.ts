@@ -1,0 +1,132 @@
+/**
+ * A pool of model worker threads (worker.ts), each with the model loaded and 1 libtorch intra-op thread:
+ * inter-op parallelism for extraction, where libtorch's own intra-op threads gain nothing (the ops are
+ * small) and spin destructively on a busy machine.
+ *
+ * The workers start at construction (`ready` tells when all have loaded the model). `predict` sends a
+ * batch to the worker with the fewest batches in flight; each worker answers in order. Starting and idle
+ * workers are unref'd, so a pool that is never closed does not keep the process alive; a worker with
+ * work is ref'd, so a process awaiting its answer does not exit early. A worker that fails or exits
+ * rejects its batches in flight with a clear error and leaves the pool (UserErrors thrown in a worker,
+ * such as a model directory that disappeared, arrive as UserErrors); `close` ends every worker and
+ * rejects what was in flight with a UserError.
+ */
+import type { Worker } from 'node:worker_threads';
+import { UserError } from '../../errors.js';
+import type { Batch } from '../../model/encode.js';
+import type { SentencePrediction } from '../../model/types.js';
+import { fromWireError, toWire, type PredictRequest, type WorkerInit, type WorkerMessage } from './protocol.js';
+import { spawnModelWorker } from './spawn.js';
+
+interface Pending {
+  resolve: (p: SentencePrediction[]) => void;
+  reject: (e: Error) => void;
+}
+
+interface Slot {
+  thread: Worker;
+  pending: Map<number, Pending>;
+  alive: boolean;
+}
+
+export class WorkerPool {
+  private readonly slots: Slot[] = [];
+  private nextId = 0;
+  private closing = false;
+  private state: 'starting' | 'ready' | 'failed' = 'starting';
+  private failure?: Error;
+  /** Resolves when every worker has loaded the model; rejects with the first load error (the pool then closes). */
+  readonly ready: Promise<void>;
+
+  /** Starts `size` workers at once; see `ready`. Starting threads do not keep the process alive. */
+  constructor(init: WorkerInit, size: number) {
+    this.ready = Promise.all(Array.from({ length: size }, () => this.spawn(init))).then(
+      () => {
+        this.state = 'ready';
+      },
+      async (e: Error) => {
+        this.state = 'failed';
+        this.failure = e;
+        await this.close();
+        throw e;
+      },
+    );
+    this.ready.catch(() => undefined); // reported through `ready` / `error` to whoever asks
+  }
+
+  get isReady(): boolean {
+    return this.state === 'ready' && this.alive > 0;
+  }
+
+  /** Why the workers could not start, once that is known. */
+  get error(): Error | undefined {
+    return this.failure;
+  }
+
+  /** Workers still running (or starting). */
+  get alive(): number {
+    return this.slots.filter((s) => s.alive).length;
+  }
+
+  /** The model's predictions for `batch`; `cancel` (protocol.ts) lets the worker skip it once its call is abandoned. */
+  predict(batch: Batch, cancel?: Int32Array): Promise<SentencePrediction[]> {
+    if (this.closing) return Promise.reject(closedError());
+    let slot: Slot | undefined;
+    for (const s of this.slots) if (s.alive && (!slot || s.pending.size < slot.pending.size)) slot = s;
+    if (!slot) return Promise.reject(this.failure ?? new Error('extraction worker pool: no worker is running'));
+    const target = slot;
+    const id = this.nextId++;
+    const { batch: wire, transfer } = toWire(batch);
+    return new Promise((resolve, reject) => {
+      if (target.pending.size === 0) target.thread.ref();
+      target.pending.set(id, { resolve, reject });
+      const request: PredictRequest = { id, batch: wire, cancel };
+      target.thread.postMessage(request, transfer);
+    });
+  }
+
+  /** Ends every worker; batches in flight reject with a UserError. */
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.slots.map((s) => s.thread.terminate()));
+  }
+
+  private spawn(init: WorkerInit): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const thread = spawnModelWorker(init);
+      thread.unref();
+      const slot: Slot = { thread, pending: new Map(), alive: true };
+      this.slots.push(slot);
+      let ready = false;
+      const settle = (id: number, f: (p: Pending) => void) => {
+        const p = slot.pending.get(id);
+        if (!p) return;
+        slot.pending.delete(id);
+        if (slot.pending.size === 0) thread.unref();
+        f(p);
+      };
+      const fail = (err: Error) => {
+        if (!slot.alive) return;
+        slot.alive = false;
+        for (const p of slot.pending.values()) p.reject(err);
+        slot.pending.clear();
+        if (!ready) reject(err);
+        void thread.terminate();
+      };
+      thread.on('message', (m: WorkerMessage) => {
+        if (m.type === 'ready') {
+          ready = true;
+          resolve();
+        } else if (m.type === 'result') settle(m.id, (p) => p.resolve(m.predictions));
+        else if (m.id === undefined) fail(fromWireError(m.error));
+        else settle(m.id, (p) => p.reject(fromWireError(m.error)));
+      });
+      thread.on('error', (e) => fail(new Error(`extraction worker failed: ${e.message}`)));
+      thread.on('messageerror', (e) => fail(new Error(`extraction worker: a message could not be read: ${e.message}`)));
+      thread.on('exit', (code) => fail(this.closing ? closedError() : new Error(`extraction worker exited unexpectedly (exit code ${code})`)));
+    });
+  }
+}
+
+/** What calls get once their Extractor (and so its pool) was closed. */
+export const closedError = () => new UserError('the Extractor was closed (Extractor.close()); load a new one to extract');

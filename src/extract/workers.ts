@@ -1,0 +1,25 @@
+/**
+ * How many model worker threads an Extractor may use: the `workers` option, else `ENTREL_WORKERS`, else
+ * min(2, available cores). 0 means every batch runs on the calling thread.
+ */
+import { availableParallelism } from 'node:os';
+import { UserError } from '../errors.js';
+
+/** Inputs with fewer sentences than this run on the calling thread while no worker is running yet. */
+export const POOL_MIN_SENTENCES = 128;
+
+export const DEFAULT_MAX_WORKERS = 2;
+
+export function resolveWorkers(option: number | undefined): number {
+  if (option !== undefined) {
+    if (!(Number.isInteger(option) && option >= 0)) throw new UserError(`workers must be a non-negative integer, got ${JSON.stringify(option)}`);
+    return option;
+  }
+  const env = process.env.ENTREL_WORKERS;
+  if (env !== undefined && env !== '') {
+    const n = Number(env);
+    if (!(/^\d+$/.test(env.trim()) && Number.isInteger(n))) throw new UserError(`ENTREL_WORKERS must be a non-negative integer, got "${env}"`);
+    return n;
+  }
+  return Math.min(DEFAULT_MAX_WORKERS, availableParallelism());
+}
