@@ -11,12 +11,11 @@
 import { join, resolve } from 'node:path';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadModelDir } from '../src/model/io.js';
 import { clipGradNorm, setNumThreads, tidy } from '../src/tensor/index.js';
 import { loadConfig } from '../src/train/config.js';
 import type { TrainTask } from '../src/train/loop.js';
 import { mrtTask } from '../src/train/mrt/task.js';
-import { buildNNSetup, initFromModelDir, nnTask } from '../src/train/nn.js';
+import { buildSetupFrom, nnTask } from '../src/train/nn.js';
 import { createOptimizer } from '../src/train/optim.js';
 import { TrainRng } from '../src/train/rng.js';
 
@@ -37,11 +36,10 @@ for (const a of args) {
   else if (inSet) sets.push(a);
 }
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-// The model settings are the --init model's, as `entrel train --init` takes them.
-const config = { ...loadConfig(join(repo, 'configs/conll04-mrt.json'), [`K=${K}`, ...sets]), model: loadModelDir(resolve(init)).model.config };
+const config = loadConfig(join(repo, 'configs/conll04-mrt.json'), [`K=${K}`, ...sets]);
 setNumThreads(config.threads);
-const s = await buildNNSetup(config);
-initFromModelDir(s, resolve(init));
+// The --init model's settings and weights, as `entrel train --init` takes them.
+const s = await buildSetupFrom(config, resolve(init));
 const params = s.model.parameters();
 
 const cpuSeconds = () => {

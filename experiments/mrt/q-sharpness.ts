@@ -16,7 +16,7 @@ import { noGrad, setNumThreads, tidy } from '../../src/tensor/index.js';
 import { writeFileAtomic } from '../../src/train/atomic.js';
 import { loadConfig } from '../../src/train/config.js';
 import { drawMembers, mrtObjective } from '../../src/train/mrt/objective.js';
-import { buildNNSetup, initFromModelDir } from '../../src/train/nn.js';
+import { buildSetupFrom } from '../../src/train/nn.js';
 import { TrainRng } from '../../src/train/rng.js';
 
 const args = process.argv.slice(2);
@@ -29,8 +29,7 @@ const ALPHAS = [0.0001, 0.01, 0.1, 1, 10];
 
 const config = loadConfig(join(here, '..', '..', 'configs', 'conll04-mrt.json'), [`K=${K}`, `seed=${seed}`, 'threads=1']);
 setNumThreads(config.threads);
-const s = await buildNNSetup(config);
-initFromModelDir(s, init);
+const s = await buildSetupFrom(config, init);
 s.model.train(true);
 const rows = ALPHAS.map((alpha) => ({ alpha, qGold: 0, sharp: 0, risk: 0, sampleDelta: 0, samples: 0, n: 0 }));
 const rng = TrainRng.seeded(seed);

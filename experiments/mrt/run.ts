@@ -28,7 +28,7 @@ import { loadConfig } from '../../src/train/config.js';
 import { evaluateModel } from '../../src/train/evaluate.js';
 import { runTraining, type TrainResult } from '../../src/train/loop.js';
 import { trainMRT } from '../../src/train/mrt/task.js';
-import { buildNNSetup, initFromModelDir, nnTask } from '../../src/train/nn.js';
+import { buildSetupFrom, nnTask } from '../../src/train/nn.js';
 import { markdown, type RunResult } from './report.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -75,9 +75,8 @@ async function run(study: string, [name, sets]: Variant, seed: number, extra: st
   let r: TrainResult;
   if (name === 'nn-continued') {
     // The same budget of L̃ alone from the same checkpoint (fresh optimiser state, like MRT).
-    const s = await buildNNSetup(config);
-    initFromModelDir(s, init);
-    r = await runTraining(nnTask(s), config, dir, 'nn', { resume: true });
+    const s = await buildSetupFrom(config, init);
+    r = await runTraining(nnTask(s), s.config, dir, 'nn', { resume: true });
   } else r = await trainMRT(config, dir, { resume: true });
   const best = r.history.find((h) => h.epoch === r.bestEpoch)!;
   const t = await evaluateModel(join(dir, 'best'), config.data.test!, { format: config.data.format });

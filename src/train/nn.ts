@@ -7,9 +7,9 @@ import type { LabelSchema } from '../data/corpus.js';
 import { Scorer } from '../eval/index.js';
 import { buildBatch } from '../model/encode.js';
 import { initialWordMatrix, loadGlove, type GloveTable } from '../model/glove.js';
-import { loadModelDir, writeModelFiles } from '../model/io.js';
+import { loadModelDir, writeModelFiles, type LoadedModel } from '../model/io.js';
 import { JointModel } from '../model/joint.js';
-import type { EncodedSentence } from '../model/types.js';
+import type { EncodedSentence, ModelConfig } from '../model/types.js';
 import { Vocabulary } from '../model/vocab.js';
 import { UserError } from '../errors.js';
 import { manualSeed } from '../tensor/index.js';
@@ -55,7 +55,26 @@ export async function buildNNSetup(config: TrainConfig): Promise<NNSetup> {
  * config required, since both come from the same training file and config.
  */
 export function initFromModelDir(s: NNSetup, dir: string): void {
+  copyModelInto(s, loadModelDir(dir), dir);
+}
+
+/**
+ * A setup that continues the model in `dir` (MRT's --init, "NN continued"): its model settings
+ * (architecture, decoder) replace the config's — the weights only fit them — and its weights are copied
+ * in; the directory is read once. Settings the config states differently are named on stderr.
+ */
+export async function buildSetupFrom(config: TrainConfig, dir: string, opts: { quiet?: boolean } = {}): Promise<NNSetup> {
   const loaded = loadModelDir(dir);
+  const model = loaded.model.config;
+  const differing = (Object.keys(model) as (keyof ModelConfig)[]).filter((k) => JSON.stringify(model[k]) !== JSON.stringify(config.model[k]));
+  if (differing.length && !opts.quiet)
+    process.stderr.write(`entrel: using the model settings of ${dir}: ${differing.map((k) => `model.${k}=${JSON.stringify(model[k])}`).join(', ')} (the config says ${differing.map((k) => JSON.stringify(config.model[k])).join(', ')})\n`);
+  const s = await buildNNSetup({ ...config, model: { ...model } });
+  copyModelInto(s, loaded, dir);
+  return s;
+}
+
+function copyModelInto(s: NNSetup, loaded: LoadedModel, dir: string): void {
   if (JSON.stringify(loaded.model.vocab.toJSON()) !== JSON.stringify(s.vocab.toJSON()))
     throw new UserError('the model was trained with another vocabulary (different training data or tag scheme)', { file: dir });
   const weights = Object.fromEntries(loaded.model.parameters());

@@ -30,6 +30,18 @@ before(() => {
   dir = trainTinyModelDir();
 });
 
+/** close() while a call of `copies` × the texts is running: the call rejects with a UserError. */
+async function assertCloseStopsCall(ex: Extractor, copies: number): Promise<void> {
+  const inFlight = ex.extract(Array.from({ length: copies }, () => texts).flat()).then(
+    () => 'finished',
+    (e: unknown) => e,
+  );
+  await new Promise((r) => setTimeout(r, 20));
+  await ex.close();
+  const e = await inFlight;
+  assert.ok(isUserError(e) && /the Extractor was closed/.test(e.message), String(e));
+}
+
 describe('Extractor on worker threads', () => {
   it('gives the same documents as the calling thread, in input order, with 1 and 2 workers', async () => {
     const here = await Extractor.load(dir, { workers: 0 });
@@ -67,15 +79,7 @@ describe('Extractor on worker threads', () => {
   it('rejects with a UserError once closed, also for a call in flight', async () => {
     const ex = await Extractor.load(dir, { workers: 2 });
     await ex.warmUp();
-    const many = Array.from({ length: 50 }, () => texts).flat();
-    const inFlight = ex.extract(many).then(
-      () => 'finished',
-      (e: unknown) => e,
-    );
-    await new Promise((r) => setTimeout(r, 20));
-    await ex.close();
-    const e = await inFlight;
-    assert.ok(isUserError(e) && /the Extractor was closed/.test(e.message), String(e));
+    await assertCloseStopsCall(ex, 50);
     await assert.rejects(ex.extract('Dan works for Acme Corp .'), (e) => isUserError(e) && /closed/.test((e as Error).message));
     await ex.close(); // twice is fine
   });
@@ -85,14 +89,7 @@ describe('Extractor on worker threads', () => {
     const lifetime = (ex as unknown as { lifetime: AbortController }).lifetime.signal;
     for (let i = 0; i < 20; i++) await ex.extract(texts.slice(0, 5), {}, { signal: new AbortController().signal });
     assert.equal(getEventListeners(lifetime, 'abort').length, 0);
-    const inFlight = ex.extract(Array.from({ length: 20 }, () => texts).flat()).then(
-      () => 'finished',
-      (e: unknown) => e,
-    );
-    await new Promise((r) => setTimeout(r, 20));
-    await ex.close();
-    const e = await inFlight;
-    assert.ok(isUserError(e) && /the Extractor was closed/.test(e.message), String(e));
+    await assertCloseStopsCall(ex, 20);
   });
 
   it('stops an aborted call, rejecting with the signal\'s reason', async () => {

@@ -12,11 +12,9 @@
 import { buildBatch } from '../../model/encode.js';
 import { noGrad } from '../../tensor/index.js';
 import { UserError } from '../../errors.js';
-import { loadModelDir } from '../../model/io.js';
-import type { ModelConfig } from '../../model/types.js';
 import type { TrainConfig } from '../config.js';
 import { runTraining, type TrainOptions, type TrainResult, type TrainTask } from '../loop.js';
-import { buildNNSetup, initFromModelDir, nnTask, type NNSetup } from '../nn.js';
+import { buildSetupFrom, nnTask, type NNSetup } from '../nn.js';
 import { drawMembers, mrtObjective } from './objective.js';
 
 export function mrtTask(s: NNSetup): TrainTask {
@@ -43,16 +41,7 @@ export function mrtTask(s: NNSetup): TrainTask {
 /** `entrel train --init DIR`: MRT fine-tuning of a pretrained model into `outDir`. */
 export async function trainMRT(config: TrainConfig, outDir: string, opts: TrainOptions = {}): Promise<TrainResult> {
   if (!config.init) throw new UserError('MRT starts from a pretrained model: pass --init DIR (a model directory from `entrel train`)');
-  const setup = await buildNNSetup(withInitModel(config, config.init, opts.quiet));
-  initFromModelDir(setup, config.init);
+  // MRT continues the --init model: its settings and weights, with a fresh optimiser (paper §3.4)
+  const setup = await buildSetupFrom(config, config.init, opts);
   return runTraining(mrtTask(setup), setup.config, outDir, 'mrt', opts);
-}
-
-/** MRT continues the --init model, so its model settings (architecture, decoder) are that model's. */
-function withInitModel(config: TrainConfig, init: string, quiet?: boolean): TrainConfig {
-  const model = loadModelDir(init).model.config;
-  const differing = (Object.keys(model) as (keyof ModelConfig)[]).filter((k) => JSON.stringify(model[k]) !== JSON.stringify(config.model[k]));
-  if (differing.length && !quiet)
-    process.stderr.write(`entrel: MRT uses the model settings of ${init}: ${differing.map((k) => `model.${k}=${JSON.stringify(model[k])}`).join(', ')} (the config says ${differing.map((k) => JSON.stringify(config.model[k])).join(', ')})\n`);
-  return { ...config, model: { ...model } };
 }
