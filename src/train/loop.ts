@@ -5,8 +5,8 @@
  * progress bar and training-curve SVG. What is trained and how a batch's loss is computed is the
  * `TrainTask`'s business.
  *
- * Out directory: best/ (model directory of the best dev relation F1), last/ (checkpoint), train.log.jsonl,
- * curve.svg.
+ * Out directory: best/ (model directory of the best dev score, `select`: relation F1 or the mean of
+ * entity and relation F1), last/ (checkpoint), train.log.jsonl, curve.svg.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -106,7 +106,7 @@ export async function runTraining(task: TrainTask, config: TrainConfig, outDir: 
   }
 
   const progress = createProgress(opts.quiet === true);
-  // Patience counts from the best epoch, and only once dev relation F1 has left 0: a model still on the
+  // Patience counts from the best epoch, and only once the dev score has left 0: a model still on the
   // all-O plateau (anchors README) has not started to learn, so "no improvement" means nothing yet.
   const stopEarly = () => config.patience > 0 && state.bestScore > 0 && state.epoch - state.bestEpoch >= config.patience;
   while (state.epoch < config.epochs && !stopEarly()) {
@@ -141,7 +141,8 @@ export async function runTraining(task: TrainTask, config: TrainConfig, outDir: 
     const trainSeconds = (performance.now() - t0) / 1000;
     task.setTraining(false);
     const dev = noGrad(() => task.evaluateDev());
-    const improved = dev.relF1 > state.bestScore;
+    const score = selectionScore(dev, config.select);
+    const improved = score > state.bestScore;
     if (improved) await writeDirAtomic(bestDir, 'the best model', (tmp) => task.saveModel(tmp));
     const seconds = (performance.now() - t0) / 1000;
     const record: EpochRecord = {
@@ -158,10 +159,10 @@ export async function runTraining(task: TrainTask, config: TrainConfig, outDir: 
     log.write(record);
     state.epoch = epoch + 1;
     state.elapsed += seconds;
-    if (improved) [state.bestScore, state.bestEpoch, state.secondsToBest] = [dev.relF1, epoch + 1, state.elapsed];
+    if (improved) [state.bestScore, state.bestEpoch, state.secondsToBest] = [score, epoch + 1, state.elapsed];
     state.history.push(record);
     state.finished = state.epoch >= config.epochs || stopEarly();
-    if (state.finished) log.write({ type: 'end', epochs: state.epoch, bestEpoch: state.bestEpoch, bestDevRelF1: state.bestScore, reason: stopEarly() ? 'patience' : 'epochs' });
+    if (state.finished) log.write({ type: 'end', epochs: state.epoch, bestEpoch: state.bestEpoch, bestScore: state.bestScore, select: config.select, reason: stopEarly() ? 'patience' : 'epochs' });
     writeFileAtomic(join(outDir, 'curve.svg'), curveSvg(state.history, `${kind} training: ${outDir}`));
     await checkpoint(lastDir, params, opt.state(), state, rng, log);
     if (!opts.quiet) process.stderr.write(summary(record) + '\n');
@@ -171,6 +172,11 @@ export async function runTraining(task: TrainTask, config: TrainConfig, outDir: 
     outDir, bestDir, bestScore: state.bestScore, bestEpoch: state.bestEpoch, epochs: state.epoch,
     secondsToBest: state.secondsToBest, history: state.history,
   };
+}
+
+/** The dev score that selects the model (config `select`). */
+export function selectionScore(dev: DevScores, select: TrainConfig['select']): number {
+  return select === 'relation' ? dev.relF1 : (dev.entF1 + dev.relF1) / 2;
 }
 
 async function checkpoint(dir: string, params: NamedParameters, opt: OptimizerState, state: RunState, rng: TrainRng, log: TrainLog): Promise<void> {

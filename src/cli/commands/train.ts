@@ -26,6 +26,14 @@ export function trainCommand(): Command {
       const train = config.init ? trainMRT : trainNN;
       const result = await train(config, flags.out, { resume: flags.resume, quiet: flags.quiet });
       if (flags.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-      else process.stdout.write(`best dev relation F1 ${(result.bestScore * 100).toFixed(2)} at epoch ${result.bestEpoch}; model in ${flags.out}/best\n`);
+      else {
+        const best = result.history.find((h) => h.epoch === result.bestEpoch);
+        const scores = best ? `dev relation F1 ${pct(best.dev.relF1)}, entity F1 ${pct(best.dev.entF1)}` : 'no epoch run';
+        process.stdout.write(`best epoch ${result.bestEpoch} (selected on ${config.select}): ${scores}; model in ${flags.out}/best\n`);
+      }
     });
+}
+
+function pct(x: number): string {
+  return (100 * x).toFixed(2);
 }
