@@ -19,7 +19,7 @@
  * Runs live in experiments/mrt/runs/<study>/<name>-s<seed>/; a finished run (result.json) is skipped,
  * an interrupted one resumed. Writes results.json, results.md and the figures' SVGs beside this file.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../../src/train/atomic.js';
@@ -67,8 +67,11 @@ async function run(study: string, [name, sets]: Variant, seed: number, extra: st
   const dir = join(runsDir, study, `${name}-s${seed}`);
   const done = join(dir, 'result.json');
   if (existsSync(done)) return JSON.parse(readFileSync(done, 'utf8')) as RunResult;
-  const init = join(nnRuns, `${nnName}-${seed}`, 'best');
-  if (!existsSync(init)) throw new Error(`${init} is missing: run \`npx tsx experiments/nn/run.ts\` for it first`);
+  const nnBest = join(nnRuns, `${nnName}-${seed}`, 'best');
+  if (!existsSync(nnBest)) throw new Error(`${nnBest} is missing: run \`npx tsx experiments/nn/run.ts\` for it first`);
+  // The checkpoint records `init`: its real path lets a run resume from another checkout whose runs/
+  // links to the same directory (experiments run from a git worktree).
+  const init = realpathSync(nnBest);
   mkdirSync(dir, { recursive: true });
   const config = loadConfig(join(repo, 'configs/conll04-mrt.json'), [`seed=${seed}`, `init=${JSON.stringify(init)}`, ...BUDGET, ...sets, ...extra]);
   process.stderr.write(`experiments/mrt: ${study} ${name} seed ${seed} (${sets.join(' ')})\n`);

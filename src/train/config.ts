@@ -122,6 +122,11 @@ export const TrainConfigSchema = z.strictObject({
   adadelta: AdadeltaSchema.default(AdadeltaSchema.parse({})),
   adam: AdamSchema.default(AdamSchema.parse({})),
   batchSize: posInt().default(100),
+  /**
+   * Decay of an exponential moving average of the weights (src/train/average.ts): dev is scored and
+   * best/ written with the averaged weights. 0 = off (the paper).
+   */
+  ema: prob().default(0),
   /** Total gradient L2-norm clip (spec §3.1). */
   clip: posNum().default(1.0),
   /** Scheduled sampling constant k: p_gold = k / (k + exp(epoch / k)) (spec §2.8). */

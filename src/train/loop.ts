@@ -1,8 +1,8 @@
 /**
  * The training loop shared by NN pretraining and MRT: seeded shuffle, minibatches, backward, gradient
- * clipping, optimiser step (each batch inside one `tidy` scope), dev evaluation after every epoch,
- * `best/` model and `last/` checkpoint written atomically, early stopping, exact resume, JSONL log,
- * progress bar and training-curve SVG. What is trained and how a batch's loss is computed is the
+ * clipping, optimiser step (each batch inside one `tidy` scope), dev evaluation after every epoch (with
+ * the weight average when `ema` is on), `best/` model and `last/` checkpoint written atomically, early
+ * stopping, exact resume, JSONL log, progress bar and training-curve SVG. What is trained and how a batch's loss is computed is the
  * `TrainTask`'s business.
  *
  * Out directory: best/ (model directory of the best dev score, `select`: relation F1 or the mean of
@@ -14,6 +14,7 @@ import { UserError } from '../errors.js';
 import type { NamedParameters, Rng } from '../model/types.js';
 import { clipGradNorm, getRngState, manualSeed, noGrad, setNumThreads, setRngState, tidy, type Tensor } from '../tensor/index.js';
 import { writeDirAtomic, writeError, writeFileAtomic } from './atomic.js';
+import { WeightAverage, withAverage } from './average.js';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint, CHECKPOINT_VERSION, type RunState } from './checkpoint.js';
 import { TrainConfigSchema, type TrainConfig } from './config.js';
 import { TrainLog, type EpochRecord } from './log.js';
@@ -76,7 +77,9 @@ export async function runTraining(task: TrainTask, config: TrainConfig, outDir: 
   }
   setNumThreads(config.threads);
   const params = task.params;
-  const opt = createOptimizer(config.optimizer, params, config);
+  const average = config.ema > 0 ? new WeightAverage(params, config.ema) : undefined;
+  const optimizer = createOptimizer(config.optimizer, params, config);
+  const opt = average ? withAverage(optimizer, average) : optimizer;
 
   let state: RunState;
   let rng: TrainRng;
@@ -140,10 +143,14 @@ export async function runTraining(task: TrainTask, config: TrainConfig, outDir: 
     progress.stop();
     const trainSeconds = (performance.now() - t0) / 1000;
     task.setTraining(false);
-    const dev = noGrad(() => task.evaluateDev());
-    const score = selectionScore(dev, config.select);
-    const improved = score > state.bestScore;
-    if (improved) await writeDirAtomic(bestDir, 'the best model', (tmp) => task.saveModel(tmp));
+    const scoreAndKeep = async () => {
+      const dev = noGrad(() => task.evaluateDev());
+      const score = selectionScore(dev, config.select);
+      const improved = score > state.bestScore;
+      if (improved) await writeDirAtomic(bestDir, 'the best model', (tmp) => task.saveModel(tmp));
+      return { dev, score, improved };
+    };
+    const { dev, score, improved } = average ? await average.with(scoreAndKeep) : await scoreAndKeep();
     const seconds = (performance.now() - t0) / 1000;
     const record: EpochRecord = {
       type: 'epoch',
