@@ -6,11 +6,13 @@
  * Q(gold) > 0.99, the mean risk Σ Q·Δ_E+R, and the mean Δ_E+R of the samples themselves.
  *
  *   npx tsx experiments/mrt/q-sharpness.ts --init experiments/nn/runs/seed-1/best [--K 2] [--seed 1]
+ *     [--sampler tokens|chunkings]
  *
- * Writes q-sharpness.md beside this file.
+ * Writes q-sharpness.md (q-sharpness-chunkings.md with `--sampler chunkings`) beside this file.
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tagGrammar } from '../../src/data/viterbi.js';
 import { buildBatch } from '../../src/model/encode.js';
 import { noGrad, setNumThreads, tidy } from '../../src/tensor/index.js';
 import { writeFileAtomic } from '../../src/train/atomic.js';
@@ -25,11 +27,13 @@ const here = dirname(fileURLToPath(import.meta.url));
 const init = resolve(get('--init', join(here, '..', 'nn', 'runs', 'seed-1', 'best'))!);
 const K = Number(get('--K', '2'));
 const seed = Number(get('--seed', '1'));
+const sampler = get('--sampler', 'tokens')!;
 const ALPHAS = [0.0001, 0.01, 0.1, 1, 10];
 
-const config = loadConfig(join(here, '..', '..', 'configs', 'conll04-mrt.json'), [`K=${K}`, `seed=${seed}`, 'threads=1']);
+const config = loadConfig(join(here, '..', '..', 'configs', 'conll04-mrt.json'), [`K=${K}`, `seed=${seed}`, 'threads=1', `mrt.sampler=${sampler}`]);
 setNumThreads(config.threads);
 const s = await buildSetupFrom(config, init);
+const grammar = tagGrammar(s.model.vocab.tags.items);
 s.model.train(true);
 const rows = ALPHAS.map((alpha) => ({ alpha, qGold: 0, sharp: 0, risk: 0, sampleDelta: 0, samples: 0, n: 0 }));
 const rng = TrainRng.seeded(seed);
@@ -39,7 +43,7 @@ noGrad(() => {
     tidy(() => {
       const enc = s.model.encode(batch);
       const probs = enc.emissions.softmax(2).toFloat64Array();
-      const members = drawMembers(batch, probs, s.model.numTags, rng, config.mrt);
+      const members = drawMembers(batch, probs, grammar, rng, config.mrt);
       for (const r of rows) {
         // The same members and relation draws for every α: the rng is re-seeded per batch.
         const out = mrtObjective(s.model, batch, enc, members, TrainRng.seeded(seed + j), { ...config.mrt, alpha: r.alpha, gamma: false });
@@ -59,12 +63,12 @@ const pct = (x: number) => (100 * x).toFixed(1);
 const md = [
   '# Sharpness of Q on CoNLL04 train (pretrained NN model, μ = 1)',
   '',
-  `Model \`${init}\`, K = ${K}, ε = ${config.mrt.epsilon}, seed ${seed}; ${rows[0].n} sentences. Command: \`npx tsx experiments/mrt/q-sharpness.ts --init … --K ${K}\`.`,
+  `Model \`${init}\`, K = ${K}, ε = ${config.mrt.epsilon}, sampler ${sampler}, seed ${seed}; ${rows[0].n} sentences. Command: \`npx tsx experiments/mrt/q-sharpness.ts --init … --K ${K} --sampler ${sampler}\`.`,
   '',
   '| α | mean Q(gold) | sentences with Q(gold) > 0.99 | mean risk Σ Q·Δ_E+R | mean Δ_E+R of the samples |',
   '|---|---|---|---|---|',
   ...rows.map((r) => `| ${r.alpha} | ${r.qGold / r.n >= 0.9995 ? '> 0.999' : (r.qGold / r.n).toFixed(3)} | ${pct(r.sharp / r.n)} % | ${(r.risk / r.n).toFixed(4)} | ${(r.sampleDelta / Math.max(1, r.samples)).toFixed(3)} |`),
   '',
 ].join('\n');
-writeFileAtomic(join(here, 'q-sharpness.md'), md);
+writeFileAtomic(join(here, sampler === 'tokens' ? 'q-sharpness.md' : `q-sharpness-${sampler}.md`), md);
 process.stdout.write(md);

@@ -89,6 +89,11 @@ const MrtSchema = z
     sampleRelations: bool().default(true),
     /** ε of footnote 5: a tag is drawn uniformly with this probability, else from P_ent. */
     epsilon: prob().default(0.1),
+    /**
+     * "tokens": each tag drawn on its own (Algorithm 1, the paper); "chunkings": the same ε-mixture
+     * conditioned on a valid BILOU sequence (src/train/mrt/sampling.ts), not in the paper.
+     */
+    sampler: z.enum(['tokens', 'chunkings'], { error: 'expected "tokens" or "chunkings"' }).default('tokens'),
     /** The authors' code instead of the paper's equations (spec §3.3, §7.1.2–4). */
     paperCompat: bool().default(false),
   })

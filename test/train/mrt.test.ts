@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { tagGrammar } from '../../src/data/viterbi.js';
 import { buildBatch, encodeSentence, type Batch } from '../../src/model/encode.js';
 import { createJointModel } from '../../src/model/index.js';
 import type { JointModel } from '../../src/model/joint.js';
@@ -19,12 +20,12 @@ import { loadConfig, parseConfig, type MrtConfig } from '../../src/train/config.
 import { trainNN } from '../../src/train/nn.js';
 import { drawMembers, mrtObjective, type Member } from '../../src/train/mrt/objective.js';
 import { mrtRisk, sampleDistribution } from '../../src/train/mrt/risk.js';
-import { sampleTagSequences } from '../../src/train/mrt/sampling.js';
+import { drawValidChunking, sampleTagSequences } from '../../src/train/mrt/sampling.js';
 import { trainMRT } from '../../src/train/mrt/task.js';
 import { SCHEMA, seededRng, sentence, syntheticSentences } from '../model/fixtures.js';
 import { assertGradientsMatch } from '../model/finite-differences.js';
 
-const MRT: MrtConfig = { delta: 'E+R', gamma: true, alpha: 1, mu: 1, K: 3, sampleRelations: true, epsilon: 0.1, paperCompat: false };
+const MRT: MrtConfig = { delta: 'E+R', gamma: true, alpha: 1, mu: 1, K: 3, sampleRelations: true, epsilon: 0.1, sampler: 'tokens', paperCompat: false };
 
 // ------------------------------------------------------------------------------------ sampling (Alg. 1)
 test('samples are distinct, never the gold sequence, and at most K of them', () => {
@@ -59,6 +60,55 @@ test('ε-greedy: each tag comes from P_ent with probability 1 − ε, uniformly 
     const se = Math.sqrt((p * (1 - p)) / n);
     assert.ok(Math.abs(freq[k] / n - p) < 5 * se, `tag ${k}: ${freq[k] / n} vs ${p}`);
   });
+});
+
+test('chunkings sampler: exact frequencies of the ε-mixture conditioned on a valid BILOU sequence', () => {
+  const g = tagGrammar(['O', 'B-X', 'I-X', 'L-X', 'U-X']);
+  const n = 3;
+  const k = g.n;
+  const probs = Float64Array.of(0.1, 0.5, 0.1, 0.2, 0.1, 0.3, 0.1, 0.3, 0.2, 0.1, 0.25, 0.05, 0.1, 0.5, 0.1);
+  const eps = 0.1;
+  const w = (i: number, j: number) => (1 - eps) * probs[i * k + j] + eps / k;
+  const valid = (t: number[]) =>
+    !!g.first[t[0]] && !!g.last[t[n - 1]] && t.slice(1).every((b, i) => g.allowed[t[i] * k + b] === 1);
+  // Every one of the k^n sequences, weighted by hand.
+  const exact = new Map<string, number>();
+  let z = 0;
+  for (let c = 0; c < k ** n; c++) {
+    const t = [Math.floor(c / k ** 2) % k, Math.floor(c / k) % k, c % k];
+    if (!valid(t)) continue;
+    const p = w(0, t[0]) * w(1, t[1]) * w(2, t[2]);
+    exact.set(t.join(','), p);
+    z += p;
+  }
+  const draws = 40000;
+  const seen = new Map<string, number>();
+  const rng = seededRng(11);
+  for (let d = 0; d < draws; d++) {
+    const key = drawValidChunking(probs, n, g, eps, rng).join(',');
+    assert.ok(exact.has(key), `invalid chunking drawn: ${key}`);
+    seen.set(key, (seen.get(key) ?? 0) + 1);
+  }
+  for (const [key, p] of exact) {
+    const q = p / z;
+    const se = Math.sqrt((q * (1 - q)) / draws);
+    assert.ok(Math.abs((seen.get(key) ?? 0) / draws - q) < 5 * se + 1e-9, `${key}: ${(seen.get(key) ?? 0) / draws} vs ${q}`);
+  }
+});
+
+test('chunkings sampler: distinct valid samples, never the gold sequence', () => {
+  const tags = ['O', 'B-X', 'I-X', 'L-X', 'U-X', 'B-Y', 'I-Y', 'L-Y', 'U-Y'];
+  const g = tagGrammar(tags);
+  const n = 6;
+  const probs = new Float64Array(n * g.n).fill(1 / g.n);
+  const gold = Int32Array.of(0, 1, 3, 0, 8, 0);
+  const s = sampleTagSequences(probs, g.n, gold, seededRng(12), { count: 6, epsilon: 0.1, maxDraws: 1000, chunkings: g });
+  assert.equal(s.length, 6);
+  assert.equal(new Set([gold.join(','), ...s.map((t) => t.join(','))]).size, 7);
+  for (const t of s) {
+    assert.ok(g.first[t[0]] && g.last[t[n - 1]], `${t}`);
+    for (let i = 1; i < n; i++) assert.equal(g.allowed[t[i - 1] * g.n + t[i]], 1, `${[...t].map((x) => tags[x])}`);
+  }
 });
 
 // ------------------------------------------------------------------------------------------ Q (Eq. 6)
@@ -163,8 +213,8 @@ test('drawMembers: gold first, K samples (paper) or K − 1 (authors\' code)', (
   const { model, vocab, train } = tinyModel();
   const batch = buildBatch(train.map((s) => encodeSentence(s, vocab)), vocab.words.size);
   const probs = noGrad(() => tidy(() => model.encode(batch).emissions.softmax(2).toFloat64Array()));
-  const paper = drawMembers(batch, probs, model.numTags, seededRng(4), MRT);
-  const compat = drawMembers(batch, probs, model.numTags, seededRng(4), { ...MRT, paperCompat: true });
+  const paper = drawMembers(batch, probs, tagGrammar(vocab.tags.items), seededRng(4), MRT);
+  const compat = drawMembers(batch, probs, tagGrammar(vocab.tags.items), seededRng(4), { ...MRT, paperCompat: true });
   paper.forEach((ms, b) => {
     assert.equal(ms.length, 4);
     assert.ok(ms[0].gold && ms.slice(1).every((m) => !m.gold));
@@ -178,7 +228,7 @@ test('gradient of L_mrt matches finite differences (float64, μ = 0.5 so both mo
   const batch = buildBatch(train.map((s) => encodeSentence(s, vocab)), vocab.words.size);
   const probs = noGrad(() => tidy(() => model.encode(batch).emissions.softmax(2).toFloat64Array()));
   const cfg: MrtConfig = { ...MRT, mu: 0.5, alpha: 0.8, K: 2, sampleRelations: false };
-  const members = drawMembers(batch, probs, model.numTags, seededRng(5), cfg);
+  const members = drawMembers(batch, probs, tagGrammar(vocab.tags.items), seededRng(5), cfg);
   const lossOf = () => mrtObjective(model, batch, model.encode(batch), members, seededRng(6), cfg).loss;
   const at = () => noGrad(() => tidy(() => lossOf().item()));
   tidy(() => lossOf().backward());
@@ -208,7 +258,7 @@ test('L_mrt with each distinct z row, segment and context computed once = every 
   const batch = buildBatch(train.map((s) => encodeSentence(s, vocab)), vocab.words.size);
   const probs = noGrad(() => tidy(() => model.encode(batch).emissions.softmax(2).toFloat64Array()));
   const cfg: MrtConfig = { ...MRT, mu: 0.5, alpha: 0.8 }; // μ < 1: the relation model is in the gradient
-  const members = drawMembers(batch, probs, model.numTags, seededRng(5), cfg);
+  const members = drawMembers(batch, probs, tagGrammar(vocab.tags.items), seededRng(5), cfg);
   // The reference sends each candidate pair through the relation model on its own: no z row, segment or
   // context is shared between pairs, members or sentences.
   const alone: JointModel = Object.create(model, {
@@ -230,7 +280,7 @@ test('with μ = 1 the relation model runs without autograd: same loss and gradie
   const batch = buildBatch(train.map((s) => encodeSentence(s, vocab)), vocab.words.size);
   const probs = noGrad(() => tidy(() => model.encode(batch).emissions.softmax(2).toFloat64Array()));
   const cfg: MrtConfig = { ...MRT, mu: 1 };
-  const members = drawMembers(batch, probs, model.numTags, seededRng(5), cfg);
+  const members = drawMembers(batch, probs, tagGrammar(vocab.tags.items), seededRng(5), cfg);
   const nearly = objectiveAndGradient(model, model, batch, members, { ...cfg, mu: 1 - 1e-12 });
   assertSame(objectiveAndGradient(model, model, batch, members, cfg), nearly, 1e-9);
 });

@@ -14,6 +14,7 @@
 import type { CompactSentence, Label, RelTuple, SpanTuple } from '../../eval/compact.js';
 import { deltaE, deltaER, deltaR } from '../../eval/sentence-f1.js';
 import type { Span } from '../../data/bilou.js';
+import type { TagGrammar } from '../../data/viterbi.js';
 import type { Batch } from '../../model/encode.js';
 import type { Encoded, JointModel } from '../../model/joint.js';
 import { candidatePairs, type CandidateRow } from '../../model/pairs.js';
@@ -36,19 +37,22 @@ const MAX_DRAWS = 1000;
 
 /**
  * Y′(s) for every sentence of the batch, tags only (Algorithm 1 lines 1–9). `probs` is the detached
- * P_ent of the batch, [B, T, |tags|] row-major. The paper adds K samples to the gold output; the authors'
+ * P_ent of the batch, [B, T, |tags|] row-major; `grammar` is the tag set's (its size, and the valid
+ * chunkings for `mrt.sampler = 'chunkings'`). The paper adds K samples to the gold output; the authors'
  * code (`paperCompat`) counts the gold among its K.
  */
-export function drawMembers(batch: Batch, probs: Float64Array, numTags: number, rng: Rng, mrt: MrtConfig): Member[][] {
+export function drawMembers(batch: Batch, probs: Float64Array, grammar: TagGrammar, rng: Rng, mrt: MrtConfig): Member[][] {
   if (!batch.tags) throw new Error('drawMembers: the batch has no gold tags');
   const T = batch.maxLen;
   const count = mrt.paperCompat ? mrt.K - 1 : mrt.K;
+  const numTags = grammar.n;
+  const chunkings = mrt.sampler === 'chunkings' ? grammar : undefined;
   const out: Member[][] = [];
   for (let b = 0; b < batch.size; b++) {
     const n = batch.lengths[b];
     const gold = batch.tags.slice(b * T, b * T + n);
     const p = probs.subarray(b * T * numTags, (b * T + n) * numTags);
-    const samples = sampleTagSequences(p, numTags, gold, rng, { count, epsilon: mrt.epsilon, maxDraws: MAX_DRAWS });
+    const samples = sampleTagSequences(p, numTags, gold, rng, { count, epsilon: mrt.epsilon, maxDraws: MAX_DRAWS, chunkings });
     out.push([{ sent: b, tags: gold, gold: true }, ...samples.map((tags) => ({ sent: b, tags, gold: false }))]);
   }
   return out;

@@ -3,6 +3,7 @@
  * Pure JS over the (detached) tag distribution P_ent(· | s) — sampling happens outside the gradient;
  * the probabilities of the drawn outputs are recomputed differentiably afterwards (objective.ts).
  */
+import type { TagGrammar } from '../../data/viterbi.js';
 import type { Rng } from '../../model/types.js';
 
 export interface TagSamplingOptions {
@@ -12,6 +13,8 @@ export interface TagSamplingOptions {
   epsilon: number;
   /** Bound on draws per sentence: a short, confidently tagged sentence may have fewer distinct outputs. */
   maxDraws: number;
+  /** Draw only tag sequences that are valid chunkings under this grammar (config `mrt.sampler`). */
+  chunkings?: TagGrammar;
 }
 
 /** Draws an index from the categorical `p[off .. off+n)` (sums to 1 up to rounding). */
@@ -40,14 +43,71 @@ export function sampleTagSequences(
   const seen = new Set<string>([Array.prototype.join.call(gold, ',')]);
   const out: Int32Array[] = [];
   for (let draw = 0; draw < opts.maxDraws && out.length < opts.count; draw++) {
-    const t = new Int32Array(n);
-    for (let i = 0; i < n; i++)
-      // line 5: t′_i ∼ P_ent with probability 1 − ε; line 6: uniform with probability ε
-      t[i] = rng.random() < opts.epsilon ? Math.floor(rng.random() * numTags) : drawCategorical(probs, i * numTags, numTags, rng);
+    const t = opts.chunkings ? drawValidChunking(probs, n, opts.chunkings, opts.epsilon, rng) : new Int32Array(n);
+    if (!opts.chunkings)
+      for (let i = 0; i < n; i++)
+        // line 5: t′_i ∼ P_ent with probability 1 − ε; line 6: uniform with probability ε
+        t[i] = rng.random() < opts.epsilon ? Math.floor(rng.random() * numTags) : drawCategorical(probs, i * numTags, numTags, rng);
     const key = t.join(',');
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(t);
   }
   return out;
+}
+
+/**
+ * Not in the paper. Lines 5–6 draw each tag from the mixture w_i = (1 − ε)·P_ent(· | s) + ε/|tags|, and
+ * most draws are then invalid sequences (an I or L with no B, a B never closed) that the chunker turns
+ * into spurious entities: easy negatives the model already rules out, so Q leaves them almost no mass.
+ * This draws from the same mixture conditioned on a valid chunking,
+ *   P(t) ∝ Π_i w_i(t_i) · [t is a valid BILOU sequence],
+ * exactly, by forward filtering and backward sampling over the grammar's 0/1 transitions (viterbi.ts).
+ * `probs` holds P_ent row-major [n, g.n].
+ */
+export function drawValidChunking(probs: ArrayLike<number>, n: number, g: TagGrammar, epsilon: number, rng: Rng): Int32Array {
+  const k = g.n;
+  const t = new Int32Array(n);
+  if (n === 0) return t;
+  const w = (i: number, j: number) => (1 - epsilon) * probs[i * k + j] + epsilon / k;
+  // fwd[i·k + j] ∝ the total weight of valid prefixes t_0..t_i ending in tag j (normalised per row).
+  const fwd = new Float64Array(n * k);
+  for (let j = 0; j < k; j++) fwd[j] = g.first[j] ? w(0, j) : 0;
+  normalise(fwd, 0, k);
+  for (let i = 1; i < n; i++) {
+    for (let j = 0; j < k; j++) {
+      let into = 0;
+      for (let a = 0; a < k; a++) if (g.allowed[a * k + j]) into += fwd[(i - 1) * k + a];
+      fwd[i * k + j] = into * w(i, j);
+    }
+    normalise(fwd, i * k, k);
+  }
+  const weights = new Float64Array(k);
+  for (let j = 0; j < k; j++) weights[j] = g.last[j] ? fwd[(n - 1) * k + j] : 0;
+  t[n - 1] = drawUnnormalised(weights, rng);
+  for (let i = n - 2; i >= 0; i--) {
+    for (let a = 0; a < k; a++) weights[a] = g.allowed[a * k + t[i + 1]] ? fwd[i * k + a] : 0;
+    t[i] = drawUnnormalised(weights, rng);
+  }
+  return t;
+}
+
+function normalise(x: Float64Array, off: number, n: number): void {
+  let z = 0;
+  for (let j = 0; j < n; j++) z += x[off + j];
+  for (let j = 0; j < n; j++) x[off + j] /= z;
+}
+
+function drawUnnormalised(w: Float64Array, rng: Rng): number {
+  let z = 0;
+  for (const x of w) z += x;
+  let u = rng.random() * z;
+  let last = 0;
+  for (let j = 0; j < w.length; j++) {
+    if (w[j] === 0) continue;
+    last = j;
+    u -= w[j];
+    if (u < 0) return j;
+  }
+  return last;
 }
