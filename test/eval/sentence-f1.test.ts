@@ -60,14 +60,16 @@ test('property: sentenceF1 agrees with the corpus scorer on a single sentence', 
   );
 });
 
-test('fast: 100k sentence rewards of 20 entities / 10 relations in under 2 s', () => {
+test('fast: 100k sentence rewards of 20 entities / 10 relations in under 2 s of CPU time', () => {
   const ents: SpanTuple[] = Array.from({ length: 20 }, (_, i) => [2 * i, 2 * i + 1, i % 4]);
   const rels: RelTuple[] = Array.from({ length: 10 }, (_, i) => [2 * i, 2 * i + 1, i % 4, 2 * i + 2, 2 * i + 3, 1, i % 3]);
   const g = { entities: ents, relations: rels };
   const p = { entities: ents.slice(5), relations: rels.slice(2) };
-  const t0 = performance.now();
+  // CPU time, not wall time: other jobs on the machine (CI runners, experiments) must not fail it.
+  const t0 = process.cpuUsage();
   let acc = 0;
   for (let i = 0; i < 100_000; i++) acc += deltaER(g, p);
   assert.ok(acc > 0);
-  assert.ok(performance.now() - t0 < 2000);
+  const { user, system } = process.cpuUsage(t0);
+  assert.ok((user + system) / 1000 < 2000, `${(user + system) / 1000} ms of CPU`);
 });
