@@ -1,7 +1,7 @@
 /**
  * Library extraction speed with the bundled model (models/conll04):
  *   npm run bench:extract [-- --seconds 10] [-- --workers 0,1,2] [-- --concurrent 1] [-- --rounds 1]
- *                         [-- --batch-size 32] [-- --model DIR]
+ *                         [-- --batch-size N] [-- --model DIR]
  *
  * - load: importing the package (libtorch's shared libraries included), `Extractor.load()` (model files
  *   read, checksums verified, weights copied), and the GloVe table the first extraction loads (used for
@@ -30,7 +30,7 @@ const { values: args } = parseArgs({
     workers: { type: 'string', default: '0,1,2' },
     rounds: { type: 'string', default: '1' },
     concurrent: { type: 'string', default: '1' },
-    'batch-size': { type: 'string', default: '32' },
+    'batch-size': { type: 'string' }, // default: the library's
     model: { type: 'string' },
   },
 });
@@ -41,9 +41,10 @@ const load1 = () => Math.round(loadavg()[0] * 100) / 100;
 
 let t0 = performance.now();
 const { Extractor, loadCorpus, tokenizedSentences } = await import('../src/index.js');
+const { DEFAULT_BATCH_SIZE } = await import('../src/extract/batches.js');
 const importMs = ms(t0);
 
-const batchSize = Number(args['batch-size']);
+const batchSize = args['batch-size'] === undefined ? DEFAULT_BATCH_SIZE : Number(args['batch-size']);
 t0 = performance.now();
 const first = await Extractor.load(args.model, { batchSize, workers: 0 });
 const loadMs = ms(t0);

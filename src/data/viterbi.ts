@@ -14,6 +14,9 @@ export interface TagGrammar {
   n: number;
   /** allowed[i·n + j] = 1 when tag j may follow tag i. */
   allowed: Uint8Array;
+  /** The tags that may precede tag j, ascending: before[beforeStart[j]] … before[beforeStart[j + 1] − 1]. */
+  before: Int32Array;
+  beforeStart: Int32Array;
   /** May start / end a sentence. */
   first: Uint8Array;
   last: Uint8Array;
@@ -41,7 +44,13 @@ export function tagGrammar(tags: readonly string[]): TagGrammar {
       allowed[i * n + j] = ok ? 1 : 0;
     }
   }
-  return { n, allowed, first, last };
+  const beforeStart = new Int32Array(n + 1);
+  const before: number[] = [];
+  for (let j = 0; j < n; j++) {
+    for (let i = 0; i < n; i++) if (allowed[i * n + j]) before.push(i);
+    beforeStart[j + 1] = before.length;
+  }
+  return { n, allowed, before: Int32Array.from(before), beforeStart, first, last };
 }
 
 /**
@@ -49,7 +58,7 @@ export function tagGrammar(tags: readonly string[]): TagGrammar {
  * starting at `offset`. Returns the tag ids.
  */
 export function viterbiTags(logp: ArrayLike<number>, offset: number, length: number, g: TagGrammar): Int32Array {
-  const { n, allowed } = g;
+  const { n, before, beforeStart } = g;
   const out = new Int32Array(length);
   if (length === 0) return out;
   const back = new Int32Array(length * n);
@@ -61,8 +70,9 @@ export function viterbiTags(logp: ArrayLike<number>, offset: number, length: num
     for (let j = 0; j < n; j++) {
       let best = -Infinity;
       let arg = 0;
-      for (let i = 0; i < n; i++) {
-        if (!allowed[i * n + j]) continue;
+      // Only the allowed predecessors (a third of all pairs under BILOU), ascending: ties go to the lowest id.
+      for (let q = beforeStart[j]; q < beforeStart[j + 1]; q++) {
+        const i = before[q];
         const s = score[i];
         if (s > best) {
           best = s;

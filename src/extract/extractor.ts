@@ -28,7 +28,7 @@ import type { JointModel } from '../model/joint.js';
 import type { SentencePrediction } from '../model/types.js';
 import { setNumThreads } from '../tensor/index.js';
 import { tokenizedSentences, type TokenizedSentence } from '../text/index.js';
-import { planBatches } from './batches.js';
+import { DEFAULT_BATCH_SIZE, planBatches } from './batches.js';
 import { buildDocument } from './document.js';
 import { resolveExtractOptions } from './options.js';
 import { callSignal } from './call-signal.js';
@@ -41,7 +41,7 @@ import { POOL_MIN_SENTENCES, resolveWorkers } from './workers.js';
 export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../../models/conll04', import.meta.url));
 
 export interface ExtractorOptions {
-  /** Sentences per model call (default 32: measured fastest on CoNLL04 among 8–256, bench/extract.ts). */
+  /** Sentences per model call (default DEFAULT_BATCH_SIZE, 128; batches.ts). */
   batchSize?: number;
   /**
    * libtorch intra-op threads for this thread and for each worker (default 1, or `ENTREL_THREADS` when
@@ -80,7 +80,7 @@ export class Extractor implements ExtractorLike {
     private readonly checksum?: string,
   ) {
     this.schema = schema;
-    const b = opts.batchSize ?? 32;
+    const b = opts.batchSize ?? DEFAULT_BATCH_SIZE;
     if (!(Number.isInteger(b) && b > 0)) throw new UserError(`batchSize must be a positive integer, got ${JSON.stringify(b)}`);
     this.batchSize = b;
     const t = opts.threads;

@@ -87,12 +87,15 @@ class BlobTable implements GloveTable {
     return (this.decoded ??= new TextDecoder().decode(this.blob).split('\n'));
   }
   row(word: string): number | undefined {
-    const b = encoder.encode(word);
+    // UTF-8 into a reused buffer: `encode` allocated an ArrayBuffer per look-up (most of its cost).
+    if (scratch.length < 3 * word.length) scratch = new Uint8Array(3 * word.length);
+    const b = scratch;
+    const n = encoder.encodeInto(word, b).written;
     const mask = this.slots.length - 1;
-    for (let h = fnv1a(b, 0, b.length) & mask; ; h = (h + 1) & mask) {
+    for (let h = fnv1a(b, 0, n) & mask; ; h = (h + 1) & mask) {
       const r = this.slots[h] - 1;
       if (r < 0) return undefined;
-      if (this.equals(r, b, 0, b.length)) return r;
+      if (this.equals(r, b, 0, n)) return r;
     }
   }
   private insert(r: number, a: number, z: number): void {
@@ -114,6 +117,8 @@ class BlobTable implements GloveTable {
 }
 
 const encoder = new TextEncoder();
+/** UTF-8 of the word being looked up (3 bytes per UTF-16 code unit at most). */
+let scratch = new Uint8Array(256);
 
 function fnv1a(bytes: Uint8Array, a: number, z: number): number {
   let h = 0x811c9dc5;

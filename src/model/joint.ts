@@ -21,7 +21,7 @@
  * each sentence's token CE averaged over its |s| tokens and its pair CE over its own candidate count,
  * then the mean over the batch's sentences.
  */
-import { cat, crossEntropy, eye, keep, noGrad, oneHot, randUniform, tensor, tidy, zeros, type Tensor } from '../tensor/index.js';
+import { cat, crossEntropy, eye, inferenceMode, keep, noGrad, oneHot, randUniform, tensor, tidy, zeros, type Tensor } from '../tensor/index.js';
 import { CASE_CLASSES } from './casing.js';
 import type { Span } from '../data/bilou.js';
 import { tagGrammar, viterbiTags, type TagGrammar } from '../data/viterbi.js';
@@ -371,7 +371,7 @@ export class JointModel extends Module {
     const wasTraining = this.training;
     this.eval();
     try {
-      return noGrad(() => tidy(() => this.predictInner(batch)));
+      return inferenceMode(() => tidy(() => this.predictInner(batch)));
     } finally {
       this.train(wasTraining);
     }
@@ -406,16 +406,21 @@ export class JointModel extends Module {
     for (let b = 0; b < B; b++) rows.push({ sent: b, tags: tagIds.subarray(b * T, b * T + batch.lengths[b]) });
     const { pairs, entities } = candidatePairs(rows, this.vocab);
     const names = this.vocab.tags.items;
-    const out: SentencePrediction[] = entities.map((ents: Span[], b) => ({
-      tags: Array.from(rows[b].tags, (t) => names[t]),
-      entities: ents.map((e) => {
-        // P(the span's predicted tags) = Π_i P_ent(t̂_i | s): the tags are independent given s (Eq. 1).
-        let p = 1;
-        for (let i = e.start; i < e.end; i++) p *= tagProb[b * T + i];
-        return { start: e.start, end: e.end, type: e.type, score: p };
-      }),
-      relations: [],
-    }));
+    const out: SentencePrediction[] = entities.map((ents: Span[], b) => {
+      const ids = rows[b].tags;
+      const tags = new Array<string>(ids.length);
+      for (let i = 0; i < ids.length; i++) tags[i] = names[ids[i]];
+      return {
+        tags,
+        entities: ents.map((e) => {
+          // P(the span's predicted tags) = Π_i P_ent(t̂_i | s): the tags are independent given s (Eq. 1).
+          let p = 1;
+          for (let i = e.start; i < e.end; i++) p *= tagProb[b * T + i];
+          return { start: e.start, end: e.end, type: e.type, score: p };
+        }),
+        relations: [],
+      };
+    });
     // The relation model runs over slices of the pairs: a batch of entity-dense sentences (lists of names,
     // 100-token chunks of unpunctuated text) has 10^5 pairs, whose segment tensors would take gigabytes.
     for (let from = 0; from < pairs.count; from += PREDICT_PAIR_SLICE) {

@@ -10,6 +10,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
 #include <c10/core/GradMode.h>
+#include <c10/core/InferenceMode.h>
 
 #include <atomic>
 #include <cmath>
@@ -28,6 +29,7 @@ thread_local int64_t g_live = 0;
 // One native tensor handle. JS sees a plain object wrapped (napi_wrap) around it; the TypeScript
 // Tensor class holds that object. The finalizer is a *basic* (GC-time, synchronous) finalizer, so
 // handles are freed during garbage collection even while a synchronous JS loop never yields.
+// `bytes` is what this handle reported to V8 as external memory: 0 until `track` (see Track).
 struct Handle {
   at::Tensor t;
   int64_t bytes = 0;
@@ -71,11 +73,7 @@ Napi::Value wrapT(Napi::Env env, at::Tensor&& t) {
     delete h;
     throw Napi::Error::New(env, "cannot wrap tensor handle");
   }
-  if (h->t.defined()) {
-    ++g_live;
-    h->bytes = static_cast<int64_t>(h->t.numel()) * static_cast<int64_t>(h->t.element_size());
-    adjustMemory(env, h->bytes);
-  }
+  if (h->t.defined()) ++g_live;
   return Napi::Value(env, obj);
 }
 Napi::Value wrapT(Napi::Env env, const at::Tensor& t) {
@@ -268,6 +266,18 @@ FN(Dispose) {
   return info.Env().Undefined();
 }
 FN(LiveCount) { return Napi::Number::New(info.Env(), static_cast<double>(g_live)); }
+// Reports the tensor's size to V8 as external memory (once), so that garbage collection weighs it: for
+// tensors whose lifetime the GC decides. Tensors a tidy scope disposes are never reported; counting them
+// made V8 collect for "external memory pressure" in every large batch, for memory no GC could free.
+FN(Track) {
+  Handle* h = unwrapHandle(info.Env(), info[0]);
+  if (!h) throw Napi::TypeError::New(info.Env(), "track: expected a Tensor");
+  if (h->t.defined() && h->bytes == 0) {
+    h->bytes = static_cast<int64_t>(h->t.numel()) * static_cast<int64_t>(h->t.element_size());
+    adjustMemory(info.Env(), h->bytes);
+  }
+  return info.Env().Undefined();
+}
 
 FN(Data) {
   return guard(info, "toTypedArray", [&](Ctx& c) -> Napi::Value {
@@ -699,6 +709,13 @@ FN(SetGradEnabled) {
   return Napi::Boolean::New(info.Env(), prev);
 }
 FN(IsGradEnabled) { return Napi::Boolean::New(info.Env(), c10::GradMode::is_enabled()); }
+// Calls info[0]() under c10::InferenceMode (torch.inference_mode()): no autograd, version counters or
+// view tracking, so every op inside skips that dispatch. Its tensors can never enter autograd later.
+FN(InferenceMode) {
+  c10::InferenceMode guard;
+  return info[0].As<Napi::Function>().Call({});
+}
+FN(IsInferenceMode) { return Napi::Boolean::New(info.Env(), c10::InferenceMode::is_enabled()); }
 
 // ------------------------------------------------------------------------------ creation, rng
 FN(Full) {
@@ -961,7 +978,7 @@ FN(SetInteropThreads) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
 #define REG(js, fn) exports.Set(js, Napi::Function::New(env, fn, js))
   REG("shape", Shape); REG("dtype", Dtype); REG("numel", Numel); REG("isDisposed", IsDisposed);
-  REG("dispose", Dispose); REG("liveCount", LiveCount); REG("data", Data); REG("item", Item);
+  REG("dispose", Dispose); REG("liveCount", LiveCount); REG("track", Track); REG("data", Data); REG("item", Item);
   REG("fromData", FromData);
   REG("un", Un); REG("unI", UnI); REG("bin", Bin); REG("binS", BinS); REG("binI", BinI); REG("binSI", BinSI);
   REG("addcI", AddcI); REG("clamp", Clamp);
@@ -972,7 +989,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   REG("where", Where); REG("cat", Cat);
   REG("requiresGrad", RequiresGrad); REG("setRequiresGrad", SetRequiresGrad); REG("grad", Grad);
   REG("setGrad", SetGrad); REG("backward", Backward); REG("setGradEnabled", SetGradEnabled);
-  REG("isGradEnabled", IsGradEnabled);
+  REG("isGradEnabled", IsGradEnabled); REG("inferenceMode", InferenceMode); REG("isInferenceMode", IsInferenceMode);
   REG("full", Full); REG("arange", Arange); REG("randUniform", RandUniform); REG("randNormal", RandNormal);
   REG("randint", Randint); REG("randperm", Randperm); REG("eye", Eye); REG("manualSeed", ManualSeed);
   REG("getRngState", GetRngState); REG("setRngState", SetRngState);

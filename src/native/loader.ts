@@ -29,6 +29,7 @@ export interface NativeBinding {
   isDisposed(a: H): boolean;
   dispose(a: H): void;
   liveCount(): number;
+  track(a: H): void;
   data(a: H, dtype: number): ArrayBuffer;
   item(a: H): number;
   fromData(data: ArrayBufferView, shape: number[], dtype: number): H;
@@ -71,6 +72,8 @@ export interface NativeBinding {
   backward(a: H, g: HN, retainGraph: boolean): void;
   setGradEnabled(b: boolean): boolean;
   isGradEnabled(): boolean;
+  inferenceMode<T>(fn: () => T): T;
+  isInferenceMode(): boolean;
   // creation and randomness
   full(shape: number[], v: number, dtype: number): H;
   arange(start: number, end: number, step: number, dtype: number): H;

@@ -22,6 +22,7 @@ export {
 export type { Reduction, LstmOptions } from './functional.js';
 export * as F from './functional.js';
 export {
-  tidy, keep, noGrad, enableGrad, isGradEnabled, liveTensorCount, scopeDepth, setNumThreads, getNumThreads,
+  tidy, keep, noGrad, inferenceMode, enableGrad, isGradEnabled, isInferenceMode, liveTensorCount, scopeDepth,
+  setNumThreads, getNumThreads,
 } from './scope.js';
 export { saveSafetensors, loadSafetensors } from './safetensors.js';

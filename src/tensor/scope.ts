@@ -3,7 +3,9 @@
  * callback returns, every recorded tensor that is not part of the return value (a Tensor, or arrays /
  * plain objects / Maps containing Tensors, searched recursively) and not `keep()`-ed is disposed.
  * Returned tensors move to the enclosing scope (if any). Outside every scope, tensors are freed by the
- * GC finalizer (their byte size is reported to V8 as external memory).
+ * GC finalizer. Only tensors left to the GC (made outside every scope, returned from the outermost one,
+ * or kept) report their byte size to V8 as external memory: a scope's own tensors die with it, and
+ * counting them made V8 run full collections for "external memory pressure" in large model batches.
  */
 import { loadNative } from '../native/loader.js';
 
@@ -15,6 +17,8 @@ export abstract class Scoped {
   _kept = false;
   abstract dispose(): void;
   abstract get isDisposed(): boolean;
+  /** @internal from now on the GC decides when this is freed (reports its memory to V8). */
+  abstract _leftToGc(): void;
   constructor() {
     const n = stack.length;
     if (n !== 0) stack[n - 1].push(this);
@@ -75,6 +79,7 @@ export function tidy<T>(fn: () => T): T {
     if (t._kept) continue;
     if (keepSet.has(t)) {
       if (parent) parent.push(t);
+      else t._leftToGc();
     } else t.dispose();
   }
   return result;
@@ -82,8 +87,10 @@ export function tidy<T>(fn: () => T): T {
 
 /** Exempts `t` (or each tensor in an array) from every scope: only dispose() or the GC frees it. */
 export function keep<T extends Scoped | Scoped[]>(t: T): T {
-  if (Array.isArray(t)) for (const x of t) x._kept = true;
-  else t._kept = true;
+  for (const x of Array.isArray(t) ? t : [t]) {
+    x._kept = true;
+    x._leftToGc();
+  }
   return t;
 }
 
@@ -95,6 +102,15 @@ export function noGrad<T>(fn: () => T): T {
   } finally {
     N.setGradEnabled(prev);
   }
+}
+
+/**
+ * Runs `fn` in libtorch's inference mode (like torch.inference_mode()): no autograd recording, and none
+ * of the bookkeeping noGrad still does (autograd dispatch, version counters, view tracking). Tensors
+ * created inside must not reach autograd afterwards (libtorch refuses them). Synchronous only.
+ */
+export function inferenceMode<T>(fn: () => T): T {
+  return N.inferenceMode(fn);
 }
 
 /** Runs `fn` with autograd recording enabled (inside a noGrad region, for example). */
@@ -109,6 +125,10 @@ export function enableGrad<T>(fn: () => T): T {
 
 export function isGradEnabled(): boolean {
   return N.isGradEnabled();
+}
+
+export function isInferenceMode(): boolean {
+  return N.isInferenceMode();
 }
 
 /** Number of native tensors alive (created and neither disposed nor garbage-collected). For tests. */

@@ -8,7 +8,7 @@
  * - Numbers passed where a tensor is accepted are scalars (integers stay integral for int64 tensors).
  */
 import { loadNative, type NativeHandle } from '../native/loader.js';
-import { Scoped } from './scope.js';
+import { Scoped, scopeDepth } from './scope.js';
 
 export const N = loadNative();
 
@@ -66,6 +66,12 @@ export class Tensor extends Scoped {
   constructor(handle: NativeHandle) {
     super();
     this._n = handle;
+    if (scopeDepth() === 0) this._leftToGc();
+  }
+
+  /** @internal */
+  override _leftToGc(): void {
+    N.track(this._n);
   }
 
   // ---------------------------------------------------------------- introspection

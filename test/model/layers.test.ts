@@ -116,6 +116,37 @@ test('CharCnn: [N·W] chars → [N, widths × filters]', () => {
   close(y.narrow(0, 1, 1), c.forward(Int32Array.of(5), Int32Array.of(1), 1));
 });
 
+test('CharCnn in eval mode (each distinct token once, tap products per character) = the padded convolution', () => {
+  manualSeed(7);
+  const c = new CharCnn(30, 8, [2, 3], 5, 0.5);
+  c.eval();
+  // Repeated tokens, one char, and lengths far apart (several length groups), in no particular order.
+  const words = [[2, 3, 4], [5], [2, 3, 4], [6, 7, 8, 9, 10, 11, 12, 13, 14], [9, 9], [1, 29, 3, 4, 5, 6, 7], [5]];
+  const W = 9;
+  const chars = new Int32Array(words.length * W);
+  words.forEach((w, i) => chars.set(w, i * W));
+  const lens = Int32Array.from(words, (w) => w.length);
+  const padded = c.cnn.forward(c.emb.forward(tensor(chars, { dtype: 'int64', shape: [words.length, W] })), lens);
+  close(c.forward(chars, lens, W), padded);
+});
+
+test('MultiWidthCnn.forwardSpans: segments of many lengths in any order, over a few rows of a large table = forward', () => {
+  manualSeed(8);
+  const cnn = new MultiWidthCnn(4, [2, 3], 3);
+  const R = 200;
+  const table = cat([randNormal([R - 1, 4]), zeros([1, 4])], 0);
+  const rows = table.toFloat64Array();
+  // Reads 40 of the 199 rows; lengths 0 to 30 (several length groups), unsorted, one segment twice.
+  const layout = Int32Array.from({ length: 40 }, (_, i) => (i * 37) % (R - 1));
+  const spans: [number, number][] = [[3, 30], [0, 1], [10, 0], [5, 7], [0, 2], [20, 12], [39, 1], [8, 4], [5, 7], [1, 16]];
+  const y = cnn.forwardSpans(table, layout, Int32Array.from(spans, (s) => s[0]), Int32Array.from(spans, (s) => s[1]));
+  spans.forEach(([start, n], p) => {
+    const read = Array.from(layout.subarray(start, start + n), (r) => [...rows.slice(r * 4, r * 4 + 4)]).flat();
+    const seg = tensor(Float32Array.from(n ? read : [0, 0, 0, 0]), { shape: [1, Math.max(1, n), 4] });
+    close(y.narrow(0, p, 1), cnn.forward(seg, Int32Array.of(n)), 1e-5);
+  });
+});
+
 test('BiLstm: [B, T, in] → [B, T, 2H]; padding is zero and does not change the real outputs', () => {
   manualSeed(4);
   const l = new BiLstm(6, 5);

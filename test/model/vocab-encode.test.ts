@@ -97,6 +97,25 @@ test('batch: padding, lengths, char tensor [B, T, W]', () => {
   assert.deepEqual([...b.words.slice(12)], [...enc[2].words, 0, 0, 0]);
 });
 
+test('GloVe cache table: look-ups of long, non-ASCII and prefix words (one reused UTF-8 buffer)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'entrel-glove-'));
+  try {
+    const long = 'ß'.repeat(150); // 300 UTF-8 bytes: past the initial buffer
+    const src = join(dir, 'wink.json');
+    writeFileSync(src, JSON.stringify({ dimensions: 1, words: ['alice', long, 'ünï'], vectors: { alice: [1, 0, 0], [long]: [2, 0, 0], 'ünï': [3, 0, 0] } }));
+    const cache = join(dir, 'glove.bin');
+    loadGlove({ source: src, cache });
+    const g = loadGlove({ source: src, cache }); // the hashed blob table
+    assert.equal(g.row(long), 1);
+    assert.equal(g.row('ünï'), 2);
+    assert.equal(g.row('ß'.repeat(149)), undefined);
+    assert.equal(g.row('alic'), undefined);
+    assert.equal(g.row('alice'), 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('GloVe: binary cache round trip; initial matrix uses GloVe rows, U(±0.25) elsewhere, PAD zero', () => {
   const dir = mkdtempSync(join(tmpdir(), 'entrel-glove-'));
   try {

@@ -205,6 +205,24 @@ test('in-place ops return this and modify storage', () => tidy(() => {
   assert.deepEqual(v.toArray(), [[1], [1], [1]], 'views share storage');
 }));
 
+test('inferenceMode: no autograd inside, the previous mode after (also when fn throws)', () => tidy(() => {
+  const w = tensor([1, 2, 3]).requiresGrad_();
+  assert.equal(T.isInferenceMode(), false);
+  const y = T.inferenceMode(() => {
+    assert.equal(T.isInferenceMode(), true);
+    assert.equal(T.isGradEnabled(), false);
+    return w.mul(2).add(1);
+  });
+  assert.equal(y.requiresGrad, false);
+  assert.deepEqual(y.toArray(), [3, 5, 7]);
+  assert.equal(T.isInferenceMode(), false);
+  assert.equal(T.isGradEnabled(), true);
+  assert.throws(() => T.inferenceMode(() => w.matmul(tensor([[1, 2]]))), /matmul/);
+  assert.equal(T.isInferenceMode(), false);
+  w.mul(w).sum().backward(); // parameters made outside still train
+  assert.deepEqual(w.grad!.toArray(), [2, 4, 6]);
+}));
+
 test('autograd basics: requiresGrad, grad, zeroGrad, detach, noGrad', () => tidy(() => {
   const w = tensor([1, 2, 3]).requiresGrad_();
   assert.equal(w.requiresGrad, true);

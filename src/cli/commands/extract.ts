@@ -10,6 +10,7 @@ import { statSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { UserError } from '../../errors.js';
+import { DEFAULT_BATCH_SIZE } from '../../extract/batches.js';
 import type { Extractor } from '../../extract/extractor.js';
 import type { ExtractOptions } from '../../extract/types.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../../extract/outputs.js';
@@ -63,7 +64,7 @@ export function extractCommand(): Command {
     .option('--threshold <p>', 'drop relations whose probability is below p', number)
     .option('--allow <triple>', 'keep only relations HEAD_TYPE,RELATION,TAIL_TYPE (repeatable)', triple)
     .option('--max-distance <tokens>', 'consider only entity pairs at most this many tokens apart', integer)
-    .option('--batch-size <n>', 'sentences per model call (default 32)', integer)
+    .option('--batch-size <n>', `sentences per model call (default ${DEFAULT_BATCH_SIZE})`, integer)
     .option('--workers <n>', 'most worker threads running the model for inputs of 128+ sentences (default $ENTREL_WORKERS, else min(2, cores); 0 = none)', count)
     .option('--quiet', 'no progress bar')
     .action(async (text: string | undefined, flags: ExtractFlags) => {

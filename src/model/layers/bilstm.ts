@@ -23,8 +23,10 @@ export class BiLstm extends Module {
       );
     }
   }
-  /** x [B, T, in], lengths [B] (any order) → [B, T, 2H] = [forward_i ; backward_i]. */
+  /** x [B, T, in], lengths [B] (any order) → [B, T, 2H] = [forward_i ; backward_i], contiguous. */
   forward(x: Tensor, lengths: Int32Array): Tensor {
-    return lstm(x, { weights: this.weights, bidirectional: true, batchFirst: true, lengths, training: this.training });
+    // The fused LSTM returns a transposed view of its time-major output: one copy here, instead of one in
+    // every later reshape and linear layer that reads it.
+    return lstm(x, { weights: this.weights, bidirectional: true, batchFirst: true, lengths, training: this.training }).contiguous();
   }
 }

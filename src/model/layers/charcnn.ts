@@ -3,7 +3,7 @@
  * → dropout → widths {2,3} × 25 wide convolutions → ReLU → max-pool over the token's real characters
  * (padding ignored, see conv.ts) → 50 dimensions.
  */
-import { cat, tensor, type Tensor } from '../../tensor/index.js';
+import { cat, tensor, zeros, type Tensor } from '../../tensor/index.js';
 import { MultiWidthCnn } from './conv.js';
 import { Dropout } from './dropout.js';
 import { Embedding } from './embedding.js';
@@ -33,41 +33,33 @@ export class CharCnn extends Module {
 
   /**
    * Inference (no dropout, so a token's features depend on its characters alone): each distinct token of
-   * the batch once, in groups of similar length, each padded only to its own longest token. A batch of
-   * 128 sentences repeats most of its tokens, and one long token no longer widens every row. Same values
-   * as the padded convolution (pooling ignores padding; padding rows are zero either way).
+   * the batch once (a batch repeats most of its tokens), through `MultiWidthCnn.forwardSpans` over the
+   * char embedding table: the filters' tap products are computed once per character of the alphabet,
+   * and every window of every token is a sum of looked-up rows, instead of a convolution over each
+   * token's embedded characters. Same values as the padded convolution up to float rounding (pooling
+   * ignores padding either way).
    */
   private forwardDistinct(chars: Int32Array, lens: Int32Array, W: number): Tensor {
     const N = lens.length;
     const seen = new Map<string, number>();
-    const distinct: number[] = []; // first row of each distinct token
-    const which = new Int32Array(N);
+    const which = new Int32Array(N); // token → its distinct token
+    const start: number[] = [];
+    const length: number[] = [];
+    const layout: number[] = []; // the distinct tokens' char ids, one after the other
     for (let i = 0; i < N; i++) {
-      const key = chars.subarray(i * W, i * W + lens[i]).join(',');
+      const ids = chars.subarray(i * W, i * W + lens[i]);
+      const key = ids.join(',');
       let u = seen.get(key);
-      if (u === undefined) seen.set(key, (u = distinct.push(i) - 1));
+      if (u === undefined) {
+        seen.set(key, (u = start.length));
+        start.push(layout.length);
+        length.push(ids.length);
+        for (const c of ids) layout.push(c);
+      }
       which[i] = u;
     }
-    const order = Int32Array.from(distinct.keys()).sort((a, b) => lens[distinct[a]] - lens[distinct[b]]);
-    const slot = new Int32Array(distinct.length); // distinct token → row of the concatenated group outputs
-    const outs: Tensor[] = [];
-    for (let from = 0; from < order.length; ) {
-      const shortest = Math.max(1, lens[distinct[order[from]]]);
-      let to = from + 1;
-      while (to < order.length && lens[distinct[order[to]]] <= 2 * shortest) to++;
-      const Wg = Math.max(1, lens[distinct[order[to - 1]]]);
-      const ids = new Int32Array((to - from) * Wg);
-      const gl = new Int32Array(to - from);
-      for (let g = 0; g < to - from; g++) {
-        const row = distinct[order[from + g]];
-        gl[g] = lens[row];
-        ids.set(chars.subarray(row * W, row * W + Math.min(Wg, W)), g * Wg);
-        slot[order[from + g]] = from + g;
-      }
-      outs.push(this.cnn.forward(this.emb.forward(tensor(ids, { dtype: 'int64', shape: [to - from, Wg] })), gl));
-      from = to;
-    }
-    const all = outs.length === 1 ? outs[0] : cat(outs, 0);
-    return all.indexSelect(0, tensor(Int32Array.from(which, (u) => slot[u]), { dtype: 'int64' }));
+    const table = cat([this.emb.weight, zeros([1, this.emb.dim], this.emb.weight.dtype)], 0); // last row zero
+    const features = this.cnn.forwardSpans(table, Int32Array.from(layout), Int32Array.from(start), Int32Array.from(length));
+    return features.indexSelect(0, tensor(which, { dtype: 'int64' }));
   }
 }

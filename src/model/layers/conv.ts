@@ -84,11 +84,19 @@ export class MultiWidthCnn extends Module {
    */
   forwardSpans(table: Tensor, layout: Int32Array, start: Int32Array, length: Int32Array): Tensor {
     const P = start.length;
+    if (P === 0) return zeros([0, this.outDim], table.dtype);
+    ({ table, layout } = rowsRead(table, layout, start, length));
     const [R, D] = table.shape;
     const zero = R - 1;
-    if (P === 0) return zeros([0, this.outDim], table.dtype);
-    let longest = 0;
-    for (let p = 0; p < P; p++) longest = Math.max(longest, length[p]);
+    // Segments by length, in groups whose longest is at most twice their shortest: summing every window
+    // pads a group's segments to its own longest only (one long middle no longer widens every pair's).
+    const order = Int32Array.from(start.keys()).sort((a, b) => length[a] - length[b] || a - b);
+    const sorted = order.every((p, i) => p === i);
+    if (!sorted) [start, length] = [permute(start, order), permute(length, order)];
+    const groups: number[] = [0]; // group g is sorted segments groups[g] … groups[g + 1] − 1
+    for (let p = 1; p < P; p++) if (length[p] > 2 * Math.max(1, length[groups[groups.length - 1]])) groups.push(p);
+    groups.push(P);
+    const longest = length[P - 1];
     const outs = this.convs.map((c) => {
       const K = c.width;
       const U = table.matmul(c.weight.permute([1, 2, 0]).reshape([D, K * this.filters])).reshape([R * K, this.filters]); // row r·K + k = W_k · table_r
@@ -97,13 +105,21 @@ export class MultiWidthCnn extends Module {
       // slabs, 3–11× faster than over an inner dimension of stride F.
       const tap = (p: number, r: number, k: number) => (r >= 0 && r < length[p] ? layout[start[p] + r] : zero) * K + k;
       // Rows each way gathers: every window's taps, or the window sums, sparse table and crossing taps.
-      const window = Math.max(1, longest) + K - 1; // wide-conv positions of the longest segment
+      let direct = 0;
+      for (let g = 0; g + 1 < groups.length; g++) direct += (groups[g + 1] - groups[g]) * (Math.max(1, length[groups[g + 1] - 1]) + K - 1) * K;
       const levels = 31 - Math.clz32(Math.max(1, longest - K + 1)); // sparse-table levels above the window sums
-      const direct = P * window * K <= layout.length * (K + levels) + P * (2 + crossingSlots(K) * K);
-      const pooled = direct ? allWindows(U, P, K, window, length, tap) : this.rangeMaxWindows(U, layout, zero, K, start, length, tap);
-      return pooled.amax(0).add(c.bias).relu(); // [P, F]
+      let pooled: Tensor;
+      if (direct <= layout.length * (K + levels) + P * (2 + crossingSlots(K) * K)) {
+        const parts = groups.slice(1).map((to, g) => allWindows(U, groups[g], to, K, length, tap).amax(0));
+        pooled = parts.length === 1 ? parts[0] : cat(parts, 0);
+      } else pooled = this.rangeMaxWindows(U, layout, zero, K, start, length, tap).amax(0);
+      return pooled.add(c.bias).relu(); // [P, F]
     });
-    return outs.length === 1 ? outs[0] : cat(outs, 1);
+    const out = outs.length === 1 ? outs[0] : cat(outs, 1);
+    if (sorted) return out;
+    const back = new Int32Array(P);
+    order.forEach((p, i) => (back[p] = i));
+    return out.indexSelect(0, tensor(back, { dtype: 'int64' }));
   }
 
   /**
@@ -167,14 +183,43 @@ export class MultiWidthCnn extends Module {
 }
 
 /**
- * [window, P, F]: every wide-conv position of every segment, summed from its taps; positions past a
- * segment's last one (n + K − 2, n = max(1, length)) repeat it, which leaves the max unchanged.
+ * The table cut down to the rows the segments read (and its zero row), with the layout remapped: tap
+ * products cost a matmul row per table row, and prediction's e1/e2 CNNs read only the entity tokens of
+ * a table that holds every token. Layout rows no segment reads map to the zero row (never pooled).
  */
-function allWindows(U: Tensor, P: number, K: number, window: number, length: Int32Array, tap: (p: number, r: number, k: number) => number): Tensor {
+function rowsRead(table: Tensor, layout: Int32Array, start: Int32Array, length: Int32Array): { table: Tensor; layout: Int32Array } {
+  const R = table.size(0);
+  const slot = new Int32Array(R).fill(-1);
+  const rows: number[] = [];
+  for (let p = 0; p < start.length; p++)
+    for (let r = start[p]; r < start[p] + length[p]; r++) if (slot[layout[r]] < 0) slot[layout[r]] = rows.push(layout[r]) - 1;
+  if (rows.length + 1 >= R) return { table, layout };
+  slot[R - 1] = rows.length;
+  rows.push(R - 1);
+  const remapped = new Int32Array(layout.length);
+  for (let i = 0; i < layout.length; i++) remapped[i] = slot[layout[i]] < 0 ? rows.length - 1 : slot[layout[i]];
+  return { table: table.indexSelect(0, tensor(Int32Array.from(rows), { dtype: 'int64' })), layout: remapped };
+}
+
+/** a[order[0]], a[order[1]], … (a loop: typed-array `from` with a map function is ~10× slower). */
+function permute(a: Int32Array, order: Int32Array): Int32Array {
+  const out = new Int32Array(order.length);
+  for (let i = 0; i < order.length; i++) out[i] = a[order[i]];
+  return out;
+}
+
+/**
+ * [window, to − from, F]: every wide-conv position of segments from … to − 1, whose longest is the last,
+ * summed from its taps; positions past a segment's last one (n + K − 2, n = max(1, length)) repeat it,
+ * which leaves the max unchanged.
+ */
+function allWindows(U: Tensor, from: number, to: number, K: number, length: Int32Array, tap: (p: number, r: number, k: number) => number): Tensor {
+  const P = to - from;
+  const window = Math.max(1, length[to - 1]) + K - 1;
   const rows = new Int32Array(K * window * P);
-  for (let p = 0; p < P; p++) {
-    const last = Math.max(1, length[p]) + K - 2;
-    for (let j = 0; j < window; j++) for (let k = 0; k < K; k++) rows[(k * window + j) * P + p] = tap(p, Math.min(j, last) + k - (K - 1), k);
+  for (let q = 0; q < P; q++) {
+    const last = Math.max(1, length[from + q]) + K - 2;
+    for (let j = 0; j < window; j++) for (let k = 0; k < K; k++) rows[(k * window + j) * P + q] = tap(from + q, Math.min(j, last) + k - (K - 1), k);
   }
   return U.indexSelect(0, tensor(rows, { dtype: 'int64' })).reshape([K, window, P, U.size(1)]).sum(0);
 }
