@@ -12,7 +12,6 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tagGrammar } from '../../src/data/viterbi.js';
 import { buildBatch } from '../../src/model/encode.js';
 import { noGrad, setNumThreads, tidy } from '../../src/tensor/index.js';
 import { writeFileAtomic } from '../../src/train/atomic.js';
@@ -33,7 +32,6 @@ const ALPHAS = [0.0001, 0.01, 0.1, 1, 10];
 const config = loadConfig(join(here, '..', '..', 'configs', 'conll04-mrt.json'), [`K=${K}`, `seed=${seed}`, 'threads=1', `mrt.sampler=${sampler}`]);
 setNumThreads(config.threads);
 const s = await buildSetupFrom(config, init);
-const grammar = tagGrammar(s.model.vocab.tags.items);
 s.model.train(true);
 const rows = ALPHAS.map((alpha) => ({ alpha, qGold: 0, sharp: 0, risk: 0, sampleDelta: 0, samples: 0, n: 0 }));
 const rng = TrainRng.seeded(seed);
@@ -43,7 +41,7 @@ noGrad(() => {
     tidy(() => {
       const enc = s.model.encode(batch);
       const probs = enc.emissions.softmax(2).toFloat64Array();
-      const members = drawMembers(batch, probs, grammar, rng, config.mrt);
+      const members = drawMembers(batch, probs, s.model.grammar, rng, config.mrt);
       for (const r of rows) {
         // The same members and relation draws for every α: the rng is re-seeded per batch.
         const out = mrtObjective(s.model, batch, enc, members, TrainRng.seeded(seed + j), { ...config.mrt, alpha: r.alpha, gamma: false });

@@ -118,8 +118,8 @@ export class JointModel extends Module {
   readonly relOut: Linear;
   /** Frozen one-hot table [|tags| + 1, |tags|]: identity plus a zero row for segment padding (spec §2.5). */
   private readonly tagTable: Tensor;
-  /** Valid tag transitions for the 'viterbi' decoder. */
-  private readonly grammar: TagGrammar;
+  /** Valid tag transitions (the 'viterbi' decoder, MRT's chunkings sampler). */
+  readonly grammar: TagGrammar;
   readonly relFeatureDim: number;
 
   constructor(config: ModelConfig, vocab: Vocabulary, opts: JointModelOptions = {}) {

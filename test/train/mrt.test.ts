@@ -213,8 +213,8 @@ test('drawMembers: gold first, K samples (paper) or K − 1 (authors\' code)', (
   const { model, vocab, train } = tinyModel();
   const batch = buildBatch(train.map((s) => encodeSentence(s, vocab)), vocab.words.size);
   const probs = noGrad(() => tidy(() => model.encode(batch).emissions.softmax(2).toFloat64Array()));
-  const paper = drawMembers(batch, probs, tagGrammar(vocab.tags.items), seededRng(4), MRT);
-  const compat = drawMembers(batch, probs, tagGrammar(vocab.tags.items), seededRng(4), { ...MRT, paperCompat: true });
+  const paper = drawMembers(batch, probs, model.grammar, seededRng(4), MRT);
+  const compat = drawMembers(batch, probs, model.grammar, seededRng(4), { ...MRT, paperCompat: true });
   paper.forEach((ms, b) => {
     assert.equal(ms.length, 4);
     assert.ok(ms[0].gold && ms.slice(1).every((m) => !m.gold));
@@ -228,7 +228,7 @@ test('gradient of L_mrt matches finite differences (float64, μ = 0.5 so both mo
   const batch = buildBatch(train.map((s) => encodeSentence(s, vocab)), vocab.words.size);
   const probs = noGrad(() => tidy(() => model.encode(batch).emissions.softmax(2).toFloat64Array()));
   const cfg: MrtConfig = { ...MRT, mu: 0.5, alpha: 0.8, K: 2, sampleRelations: false };
-  const members = drawMembers(batch, probs, tagGrammar(vocab.tags.items), seededRng(5), cfg);
+  const members = drawMembers(batch, probs, model.grammar, seededRng(5), cfg);
   const lossOf = () => mrtObjective(model, batch, model.encode(batch), members, seededRng(6), cfg).loss;
   const at = () => noGrad(() => tidy(() => lossOf().item()));
   tidy(() => lossOf().backward());
@@ -258,7 +258,7 @@ test('L_mrt with each distinct z row, segment and context computed once = every 
   const batch = buildBatch(train.map((s) => encodeSentence(s, vocab)), vocab.words.size);
   const probs = noGrad(() => tidy(() => model.encode(batch).emissions.softmax(2).toFloat64Array()));
   const cfg: MrtConfig = { ...MRT, mu: 0.5, alpha: 0.8 }; // μ < 1: the relation model is in the gradient
-  const members = drawMembers(batch, probs, tagGrammar(vocab.tags.items), seededRng(5), cfg);
+  const members = drawMembers(batch, probs, model.grammar, seededRng(5), cfg);
   // The reference sends each candidate pair through the relation model on its own: no z row, segment or
   // context is shared between pairs, members or sentences.
   const alone: JointModel = Object.create(model, {
@@ -280,7 +280,7 @@ test('with μ = 1 the relation model runs without autograd: same loss and gradie
   const batch = buildBatch(train.map((s) => encodeSentence(s, vocab)), vocab.words.size);
   const probs = noGrad(() => tidy(() => model.encode(batch).emissions.softmax(2).toFloat64Array()));
   const cfg: MrtConfig = { ...MRT, mu: 1 };
-  const members = drawMembers(batch, probs, tagGrammar(vocab.tags.items), seededRng(5), cfg);
+  const members = drawMembers(batch, probs, model.grammar, seededRng(5), cfg);
   const nearly = objectiveAndGradient(model, model, batch, members, { ...cfg, mu: 1 - 1e-12 });
   assertSame(objectiveAndGradient(model, model, batch, members, cfg), nearly, 1e-9);
 });

@@ -43,11 +43,7 @@ export function sampleTagSequences(
   const seen = new Set<string>([Array.prototype.join.call(gold, ',')]);
   const out: Int32Array[] = [];
   for (let draw = 0; draw < opts.maxDraws && out.length < opts.count; draw++) {
-    const t = opts.chunkings ? drawValidChunking(probs, n, opts.chunkings, opts.epsilon, rng) : new Int32Array(n);
-    if (!opts.chunkings)
-      for (let i = 0; i < n; i++)
-        // line 5: t′_i ∼ P_ent with probability 1 − ε; line 6: uniform with probability ε
-        t[i] = rng.random() < opts.epsilon ? Math.floor(rng.random() * numTags) : drawCategorical(probs, i * numTags, numTags, rng);
+    const t = opts.chunkings ? drawValidChunking(probs, n, opts.chunkings, opts.epsilon, rng) : drawTokens(probs, n, numTags, opts.epsilon, rng);
     const key = t.join(',');
     if (seen.has(key)) continue;
     seen.add(key);
@@ -56,13 +52,21 @@ export function sampleTagSequences(
   return out;
 }
 
+/** Lines 5–6: each tag t′_i ∼ P_ent with probability 1 − ε, uniform with probability ε. */
+function drawTokens(probs: ArrayLike<number>, n: number, numTags: number, epsilon: number, rng: Rng): Int32Array {
+  const t = new Int32Array(n);
+  for (let i = 0; i < n; i++)
+    t[i] = rng.random() < epsilon ? Math.floor(rng.random() * numTags) : drawCategorical(probs, i * numTags, numTags, rng);
+  return t;
+}
+
 /**
  * Not in the paper. Lines 5–6 draw each tag from the mixture w_i = (1 − ε)·P_ent(· | s) + ε/|tags|, and
  * most draws are then invalid sequences (an I or L with no B, a B never closed) that the chunker turns
  * into spurious entities: easy negatives the model already rules out, so Q leaves them almost no mass.
  * This draws from the same mixture conditioned on a valid chunking,
  *   P(t) ∝ Π_i w_i(t_i) · [t is a valid BILOU sequence],
- * exactly, by forward filtering and backward sampling over the grammar's 0/1 transitions (viterbi.ts).
+ * exactly, by forward filtering and backward sampling over the grammar's allowed predecessors (viterbi.ts).
  * `probs` holds P_ent row-major [n, g.n].
  */
 export function drawValidChunking(probs: ArrayLike<number>, n: number, g: TagGrammar, epsilon: number, rng: Rng): Int32Array {
@@ -77,7 +81,7 @@ export function drawValidChunking(probs: ArrayLike<number>, n: number, g: TagGra
   for (let i = 1; i < n; i++) {
     for (let j = 0; j < k; j++) {
       let into = 0;
-      for (let a = 0; a < k; a++) if (g.allowed[a * k + j]) into += fwd[(i - 1) * k + a];
+      for (let q = g.beforeStart[j]; q < g.beforeStart[j + 1]; q++) into += fwd[(i - 1) * k + g.before[q]];
       fwd[i * k + j] = into * w(i, j);
     }
     normalise(fwd, i * k, k);
@@ -86,7 +90,8 @@ export function drawValidChunking(probs: ArrayLike<number>, n: number, g: TagGra
   for (let j = 0; j < k; j++) weights[j] = g.last[j] ? fwd[(n - 1) * k + j] : 0;
   t[n - 1] = drawUnnormalised(weights, rng);
   for (let i = n - 2; i >= 0; i--) {
-    for (let a = 0; a < k; a++) weights[a] = g.allowed[a * k + t[i + 1]] ? fwd[i * k + a] : 0;
+    weights.fill(0);
+    for (let q = g.beforeStart[t[i + 1]]; q < g.beforeStart[t[i + 1] + 1]; q++) weights[g.before[q]] = fwd[i * k + g.before[q]];
     t[i] = drawUnnormalised(weights, rng);
   }
   return t;

@@ -16,19 +16,17 @@ import type { TrainConfig } from '../config.js';
 import { runTraining, type TrainOptions, type TrainResult, type TrainTask } from '../loop.js';
 import { buildSetupFrom, nnTask, type NNSetup } from '../nn.js';
 import { drawMembers, mrtObjective } from './objective.js';
-import { tagGrammar } from '../../data/viterbi.js';
 
 export function mrtTask(s: NNSetup): TrainTask {
   const { config, model } = s;
   const base = nnTask(s);
-  const grammar = tagGrammar(model.vocab.tags.items);
   return {
     ...base,
     batchLoss(indices, ctx) {
       const batch = buildBatch(indices.map((i) => s.train[i]), s.vocab.words.size);
       const enc = model.encode(batch);
       const probs = noGrad(() => enc.emissions.detach().softmax(2).toFloat64Array());
-      const members = drawMembers(batch, probs, grammar, ctx.rng, config.mrt);
+      const members = drawMembers(batch, probs, model.grammar, ctx.rng, config.mrt);
       const local = model.localLoss(batch, { epoch: ctx.epoch, rng: ctx.rng, scheduleK: config.scheduleK, encoded: enc });
       const mrt = mrtObjective(model, batch, enc, members, ctx.rng, config.mrt);
       return {
