@@ -11,6 +11,8 @@ export const DEFAULT_MODEL_CONFIG: Readonly<ModelConfig> = Object.freeze({
   charWidths: [2, 3],
   charFilters: 25,
   lstmHidden: 64,
+  // One BiLSTM layer (the paper); more are stacked with dropout between them.
+  lstmLayers: 1,
   relWidths: [2, 3],
   relFilters: 25,
   mlpHidden: 128,
@@ -26,7 +28,7 @@ export const DEFAULT_MODEL_CONFIG: Readonly<ModelConfig> = Object.freeze({
 });
 
 /** Settings added after format version 1 was fixed: a model directory without them gets these values. */
-const LATER_SETTINGS = { decoder: 'argmax', caseDim: 0, wordDropout: 0 } as const;
+const LATER_SETTINGS = { decoder: 'argmax', caseDim: 0, wordDropout: 0, lstmLayers: 1 } as const;
 
 export function defaultModelConfig(overrides: Partial<ModelConfig> = {}): ModelConfig {
   return validateModelConfig({ ...DEFAULT_MODEL_CONFIG, charWidths: [2, 3], relWidths: [2, 3], ...overrides });
@@ -65,6 +67,7 @@ export function validateModelConfig(obj: unknown, file?: string): ModelConfig {
     charWidths: widths('charWidths'),
     charFilters: int('charFilters', 1),
     lstmHidden: int('lstmHidden', 1),
+    lstmLayers: int('lstmLayers', 1),
     relWidths: widths('relWidths'),
     relFilters: int('relFilters', 1),
     mlpHidden: int('mlpHidden', 1),

@@ -135,7 +135,7 @@ export class JointModel extends Module {
       const word = this.child('word', new Embedding(vocab.words.size, c.wordDim, opts.wordInit));
       const char = this.child('char', new CharCnn(vocab.chars.size, c.charDim, c.charWidths, c.charFilters, c.dropout));
       const casing = c.caseDim > 0 ? this.child('case', new Embedding(CASE_CLASSES, c.caseDim)) : undefined;
-      const lstm = this.child('lstm', new BiLstm(c.wordDim + char.outDim + c.caseDim, c.lstmHidden));
+      const lstm = this.child('lstm', new BiLstm(c.wordDim + char.outDim + c.caseDim, c.lstmHidden, c.lstmLayers, c.dropout));
       const tagger = this.child('tagger', new Linear(H2, this.numTags));
       const zDim = H2 + this.numTags;
       const relMid = this.child('rel_mid', new MultiWidthCnn(zDim, c.relWidths, c.relFilters));

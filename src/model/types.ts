@@ -18,6 +18,8 @@ export interface ModelConfig {
   charFilters: number;
   /** BiLSTM hidden size per direction (paper: 64). */
   lstmHidden: number;
+  /** Stacked BiLSTM layers (paper: 1); dropout between them. */
+  lstmLayers: number;
   /** Relation CNN widths and filters per width (paper: [2,3] × 25). */
   relWidths: number[];
   relFilters: number;

@@ -35,6 +35,8 @@ const ModelSchema = z.strictObject({
   charWidths: widths().default([2, 3]),
   charFilters: posInt().default(25),
   lstmHidden: posInt().default(64),
+  /** Stacked BiLSTM layers (the paper: 1), with `dropout` between them. */
+  lstmLayers: posInt().default(1),
   relWidths: widths().default([2, 3]),
   relFilters: posInt().default(25),
   mlpHidden: posInt().default(128),
