@@ -72,6 +72,12 @@ export class WeightAverage {
 export function withAverage(opt: Optimizer, avg: WeightAverage): Optimizer {
   return {
     kind: opt.kind,
+    get lrScale() {
+      return opt.lrScale;
+    },
+    set lrScale(v: number) {
+      opt.lrScale = v;
+    },
     step: () => {
       opt.step();
       avg.update();

@@ -134,6 +134,12 @@ export const TrainConfigSchema = z.strictObject({
    * best/ written with the averaged weights. 0 = off (the paper).
    */
   ema: prob().default(0),
+  /**
+   * Multiply the learning rate by this after `lrPatience` epochs without a better dev score
+   * (src/train/schedule.ts). 1 = a constant rate (the paper).
+   */
+  lrDecay: z.number({ error: 'expected a number in (0, 1]' }).gt(0, { error: 'expected a number in (0, 1]' }).max(1, { error: 'expected a number in (0, 1]' }).default(1),
+  lrPatience: posInt().default(5),
   /** Total gradient L2-norm clip (spec §3.1). */
   clip: posNum().default(1.0),
   /** Scheduled sampling constant k: p_gold = k / (k + exp(epoch / k)) (spec §2.8). */

@@ -17,6 +17,8 @@ export interface EpochRecord {
   evalSeconds: number;
   sentencesPerSecond: number;
   pairsPerBatch: number;
+  /** Factor on the configured learning rate in this epoch (only with `lrDecay` < 1). */
+  lrScale?: number;
 }
 
 export class TrainLog {

@@ -19,6 +19,8 @@ export interface Optimizer {
   readonly kind: string;
   /** Applies one update from the parameters' current gradients. */
   step(): void;
+  /** Factor on the configured learning rate (the plateau schedule, src/train/schedule.ts); 1 at start. */
+  lrScale: number;
   /** Drops every gradient (PyTorch's zero_grad(set_to_none=True)). */
   zeroGrad(): void;
   /** The state as named tensors (the live buffers: save them before the next step). */
@@ -30,6 +32,7 @@ export interface Optimizer {
 /** Per-parameter buffers; `persistent` ones are state, the others scratch. */
 abstract class BufferedOptimizer implements Optimizer {
   abstract readonly kind: string;
+  lrScale = 1;
   private readonly steps = new Map<string, number>();
   private readonly bufs = new Map<string, Record<string, Tensor>>();
 
@@ -112,7 +115,8 @@ export class Adadelta extends BufferedOptimizer {
   }
 
   protected update(p: Tensor, g: Tensor, b: Record<string, Tensor>): void {
-    const { lr, rho, eps } = this.o;
+    const { rho, eps } = this.o;
+    const lr = this.o.lr * this.lrScale;
     // PyTorch's order of operations, so results agree to the last bit where libtorch's kernels do.
     b.square_avg.mul_(rho).addcmul_(g, g, 1 - rho);
     b.std.copy_(b.square_avg).add_(eps).sqrt_();
@@ -140,7 +144,8 @@ export class Adam extends BufferedOptimizer {
   }
 
   protected update(p: Tensor, g: Tensor, b: Record<string, Tensor>, t: number): void {
-    const { lr, beta1, beta2, eps } = this.o;
+    const { beta1, beta2, eps } = this.o;
+    const lr = this.o.lr * this.lrScale;
     const stepSize = lr / (1 - beta1 ** t);
     const bc2Sqrt = Math.sqrt(1 - beta2 ** t);
     b.exp_avg.mul_(beta1).add_(g, 1 - beta1);

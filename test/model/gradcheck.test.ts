@@ -7,15 +7,15 @@ import { manualSeed, noGrad, setNumThreads, tidy } from '../../src/tensor/index.
 import { assertGradientsMatch } from './finite-differences.js';
 import { SCHEMA, seededRng, syntheticSentences } from './fixtures.js';
 
-for (const normalization of ['batch', 'sentence'] as const)
-  test(`joint loss gradient matches finite differences (${normalization} normalisation)`, () => {
+for (const [normalization, lstmLayers] of [['batch', 1], ['sentence', 1], ['batch', 2]] as const)
+  test(`joint loss gradient matches finite differences (${normalization} normalisation, ${lstmLayers} BiLSTM layer(s))`, () => {
     setNumThreads(1); // tiny ops: threads only add overhead
     manualSeed(5);
     const train = syntheticSentences(4, 9);
     const { model, vocab } = createJointModel(
       train,
       SCHEMA,
-      { wordDim: 5, charDim: 4, charFilters: 3, lstmHidden: 4, relFilters: 3, mlpHidden: 6, dropout: 0, maxDistance: 6 },
+      { wordDim: 5, charDim: 4, charFilters: 3, lstmHidden: 4, lstmLayers, relFilters: 3, mlpHidden: 6, dropout: 0, maxDistance: 6 },
       { glove: false, rng: seededRng(2), dtype: 'float64' },
     );
     model.eval();
@@ -29,5 +29,5 @@ for (const normalization of ['batch', 'sentence'] as const)
       l.loss.backward();
     });
     const { checked, worst } = assertGradientsMatch(params, lossAt, { perParam: 3, eps: 1e-5, tol: 1e-4, floor: 1e-3, pick: seededRng(3) });
-    console.log(`gradcheck ${normalization}: ${checked} entries, worst relative error ${worst.toExponential(2)}`);
+    console.log(`gradcheck ${normalization}, ${lstmLayers} layer(s): ${checked} entries, worst relative error ${worst.toExponential(2)}`);
   });

@@ -159,6 +159,23 @@ test('BiLstm: [B, T, in] → [B, T, 2H]; padding is zero and does not change the
   assert.equal(l.namedParameters().size, 8);
 });
 
+test('BiLstm with 2 layers: 16 weights, [B, T, 2H]; dropout between the layers in train mode only', () => {
+  manualSeed(4);
+  const x = randNormal([2, 4, 6]);
+  const same = (a: Tensor, b: Tensor) => a.toFloat64Array().every((v, i) => v === b.toFloat64Array()[i]);
+  const deep = new BiLstm(6, 5, 2, 0.5);
+  assert.equal(deep.namedParameters().size, 16);
+  deep.train();
+  const a = deep.forward(x, Int32Array.of(4, 2));
+  assert.deepEqual(a.shape, [2, 4, 10]);
+  assert.ok(!same(a, deep.forward(x, Int32Array.of(4, 2))), 'train mode drops between the layers');
+  deep.eval();
+  assert.ok(same(deep.forward(x, Int32Array.of(4, 2)), deep.forward(x, Int32Array.of(4, 2))));
+  const shallow = new BiLstm(6, 5, 1, 0.5); // one layer: nothing between layers to drop
+  shallow.train();
+  assert.ok(same(shallow.forward(x, Int32Array.of(4, 2)), shallow.forward(x, Int32Array.of(4, 2))));
+});
+
 test('Dropout: identity in eval mode, zeroes in train mode', () => {
   const d = new Dropout(0.5);
   const x = randNormal([1000]);

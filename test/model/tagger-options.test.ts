@@ -24,6 +24,8 @@ test('model config: directories saved before the decoder/casing/word-dropout set
   assert.equal(c.decoder, 'argmax');
   assert.equal(c.caseDim, 0);
   assert.equal(c.wordDropout, 0);
+  assert.equal(c.lstmLayers, 1);
+  assert.throws(() => validateModelConfig({ ...old, lstmLayers: 0 }, 'x/config.json'), /x\/config\.json.*lstmLayers/);
   assert.throws(() => validateModelConfig({ ...old, decoder: 'beam' }, 'x/config.json'), /x\/config\.json.*decoder.*argmax.*viterbi/);
   assert.throws(() => validateModelConfig({ ...old, wordDropout: 1 }, 'x/config.json'), /wordDropout/);
   assert.throws(() => validateModelConfig({ ...old, caseDim: -1 }, 'x/config.json'), /caseDim/);
@@ -53,6 +55,25 @@ test('caseDim adds a casing embedding to the BiLSTM input, and the casing change
   const h2 = noGrad(() => model.encode(flipped).h.toFloat64Array());
   assert.ok(h1.some((v, i) => Math.abs(v - h2[i]) > 1e-6));
   assert.ok(!tinyModel({}).model.parameters().has('case.weight'));
+});
+
+test('lstmLayers 2 stacks a second BiLSTM reading both directions of the first', () => {
+  const { model, batch } = tinyModel({ lstmLayers: 2, dropout: 0.5 });
+  const p = model.parameters();
+  for (const sfx of ['', '_reverse']) {
+    assert.deepEqual(p.get(`lstm.weight_ih_l1${sfx}`)!.shape, [4 * 5, 2 * 5]);
+    assert.deepEqual(p.get(`lstm.weight_hh_l1${sfx}`)!.shape, [4 * 5, 5]);
+  }
+  assert.ok(!p.has('lstm.weight_ih_l2'));
+  assert.ok(!tinyModel({}).model.parameters().has('lstm.weight_ih_l1'));
+  model.eval();
+  const h = noGrad(() => model.encode(batch).h);
+  assert.deepEqual(h.shape, [batch.size, batch.maxLen, 2 * 5]);
+  const before = h.toFloat64Array();
+  assert.deepEqual(noGrad(() => model.encode(batch).h.toFloat64Array()), before, 'eval mode is deterministic');
+  noGrad(() => p.get('lstm.bias_ih_l1')!.mul_(3)); // the top layer's weights shape the output
+  const after = noGrad(() => model.encode(batch).h.toFloat64Array());
+  assert.ok(before.some((v, i) => Math.abs(v - after[i]) > 1e-6));
 });
 
 test('wordDropout replaces real words by UNK in train mode only', () => {
