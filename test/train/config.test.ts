@@ -24,7 +24,7 @@ const message = (f: () => unknown): string => {
 test('defaults are the paper settings', () => {
   const c = parseConfig(minimal, 'x.json');
   assert.deepEqual(c.model, {
-    wordDim: 100, charDim: 50, charWidths: [2, 3], charFilters: 25, lstmHidden: 64, relWidths: [2, 3], relFilters: 25,
+    wordDim: 100, charDim: 50, charWidths: [2, 3], charFilters: 25, lstmHidden: 64, lstmLayers: 1, relWidths: [2, 3], relFilters: 25,
     mlpHidden: 128, dropout: 0.5, maxDistance: 200, fixRightContext: true, tagScheme: 'BILOU', decoder: 'argmax', caseDim: 0,
     wordDropout: 0,
   });
@@ -33,6 +33,7 @@ test('defaults are the paper settings', () => {
   assert.equal(c.batchSize, 100);
   assert.equal(c.clip, 1);
   assert.equal(c.scheduleK, 1);
+  assert.equal(c.lrDecay, 1, "a constant learning rate (the paper)");
   assert.equal(c.glove, true);
   assert.equal(c.freezeWords, false);
   assert.deepEqual(c.mrt, { delta: 'E+R', gamma: true, alpha: 1, mu: 1, K: 2, sampleRelations: true, epsilon: 0.1, sampler: 'tokens', paperCompat: false });
