@@ -33,7 +33,7 @@ test('defaults are the paper settings', () => {
   assert.equal(c.batchSize, 100);
   assert.equal(c.clip, 1);
   assert.equal(c.scheduleK, 1);
-  assert.equal(c.lrDecay, 1, "a constant learning rate (the paper)");
+  assert.equal(c.lrDecay, 1, 'a constant learning rate (the paper)');
   assert.equal(c.glove, true);
   assert.equal(c.freezeWords, false);
   assert.deepEqual(c.mrt, { delta: 'E+R', gamma: true, alpha: 1, mu: 1, K: 2, sampleRelations: true, epsilon: 0.1, sampler: 'tokens', paperCompat: false });
