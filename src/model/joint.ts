@@ -50,6 +50,8 @@ export interface LocalLossOptions {
   rng: Rng;
   /** k of p_gold = k / (k + exp(epoch / k)) (spec §2.8; default 1). */
   scheduleK?: number;
+  /** λ in L̃ = λ·L_ent + L_rel (default 1, the paper's plain sum). */
+  entityWeight?: number;
   /** Default 'batch' (authors' code). */
   normalization?: LossNormalization;
   /** Add gold relation pairs as candidates (spec §2.4; default true). */
@@ -357,7 +359,8 @@ export class JointModel extends Module {
         // L_rel = −Σ log P_rel(l | s, e1, e2) / #candidates
         relLoss = ce.mul(tensor(pw, { dtype: ce.dtype })).sum();
       }
-      return { loss: entLoss.add(relLoss), entLoss, relLoss };
+      const w = opts.entityWeight ?? 1;
+      return { loss: (w === 1 ? entLoss : entLoss.mul(w)).add(relLoss), entLoss, relLoss };
     });
     return { ...out, pairs: pairsCount };
   }

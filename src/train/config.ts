@@ -142,6 +142,8 @@ export const TrainConfigSchema = z.strictObject({
   lrPatience: posInt().default(5),
   /** Total gradient L2-norm clip (spec §3.1). */
   clip: posNum().default(1.0),
+  /** λ of L̃ = λ·L_ent + L_rel: the tagger's share of the shared encoder's gradient (1 = the paper). */
+  entityWeight: posNum().default(1),
   /** Scheduled sampling constant k: p_gold = k / (k + exp(epoch / k)) (spec §2.8). */
   scheduleK: posNum().default(1),
   /** libtorch intra-op threads. */

@@ -99,7 +99,7 @@ export function nnTask(s: NNSetup): TrainTask {
     setTraining: (on) => void model.train(on),
     batchLoss(indices, ctx) {
       const batch = buildBatch(indices.map((i) => s.train[i]), s.vocab.words.size);
-      const l = model.localLoss(batch, { epoch: ctx.epoch, rng: ctx.rng, scheduleK: config.scheduleK });
+      const l = model.localLoss(batch, { epoch: ctx.epoch, rng: ctx.rng, scheduleK: config.scheduleK, entityWeight: config.entityWeight });
       return { loss: l.loss, parts: { ent: l.entLoss, rel: l.relLoss }, pairs: l.pairs };
     },
     evaluateDev: () => devScores(s, 100),

@@ -31,3 +31,28 @@ for (const [normalization, lstmLayers] of [['batch', 1], ['sentence', 1], ['batc
     const { checked, worst } = assertGradientsMatch(params, lossAt, { perParam: 3, eps: 1e-5, tol: 1e-4, floor: 1e-3, pick: seededRng(3) });
     console.log(`gradcheck ${normalization}, ${lstmLayers} layer(s): ${checked} entries, worst relative error ${worst.toExponential(2)}`);
   });
+
+test('entityWeight λ: L̃ = λ·L_ent + L_rel, with the same parts', () => {
+  setNumThreads(1);
+  manualSeed(5);
+  const train = syntheticSentences(4, 9);
+  const { model, vocab } = createJointModel(
+    train,
+    SCHEMA,
+    { wordDim: 5, charDim: 4, charFilters: 3, lstmHidden: 4, relFilters: 3, mlpHidden: 6, dropout: 0, maxDistance: 6 },
+    { glove: false, rng: seededRng(2), dtype: 'float64' },
+  );
+  model.eval();
+  const batch = buildBatch(train.map((s) => encodeSentence(s, vocab)), vocab.words.size);
+  const at = (entityWeight?: number) =>
+    noGrad(() => tidy(() => {
+      const l = model.localLoss(batch, { epoch: -60, rng: seededRng(1), entityWeight });
+      return [l.loss.item(), l.entLoss.item(), l.relLoss.item()];
+    }));
+  const [plain, ent, rel] = at();
+  assert.ok(ent > 0 && rel > 0);
+  assert.ok(Math.abs(plain - (ent + rel)) < 1e-12);
+  const [weighted, ent3, rel3] = at(3);
+  assert.deepEqual([ent3, rel3], [ent, rel]);
+  assert.ok(Math.abs(weighted - (3 * ent + rel)) < 1e-12);
+});

@@ -27,7 +27,7 @@ export function mrtTask(s: NNSetup): TrainTask {
       const enc = model.encode(batch);
       const probs = noGrad(() => enc.emissions.detach().softmax(2).toFloat64Array());
       const members = drawMembers(batch, probs, model.grammar, ctx.rng, config.mrt);
-      const local = model.localLoss(batch, { epoch: ctx.epoch, rng: ctx.rng, scheduleK: config.scheduleK, encoded: enc });
+      const local = model.localLoss(batch, { epoch: ctx.epoch, rng: ctx.rng, scheduleK: config.scheduleK, entityWeight: config.entityWeight, encoded: enc });
       const mrt = mrtObjective(model, batch, enc, members, ctx.rng, config.mrt);
       return {
         loss: local.loss.add(mrt.loss), // L̃ + L_mrt (§3.4)
