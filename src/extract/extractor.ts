@@ -148,13 +148,7 @@ export class Extractor implements ExtractorLike {
     this.assertOpen();
     this.loadGloveIfWanted();
     if (this.workers === 0) return;
-    const pool = this.ensurePool();
-    const keepAlive = setInterval(() => undefined, 1 << 30); // starting workers are unref'd
-    try {
-      await pool.ready;
-    } finally {
-      clearInterval(keepAlive);
-    }
+    await this.ensurePool().ready;
   }
 
   /** Ends the worker threads (calls in flight reject with a UserError); the Extractor cannot extract afterwards. */

@@ -4,9 +4,11 @@
  * small) and spin destructively on a busy machine.
  *
  * The workers start at construction (`ready` tells when all have loaded the model). `predict` sends a
- * batch to the worker with the fewest batches in flight; each worker answers in order. Starting and idle
- * workers are unref'd, so a pool that is never closed does not keep the process alive; a worker with
- * work is ref'd, so a process awaiting its answer does not exit early. A worker that fails or exits
+ * batch to the worker with the fewest batches in flight; each worker answers in order. The workers are
+ * always unref'd, so a pool that is never closed does not keep the process alive once idle; while the
+ * workers start and while any batch is in flight one ref'd timer keeps it alive, so a process awaiting
+ * `ready` or an answer does not exit early. (Toggling each worker's ref() with its queue instead let the
+ * event loop empty, rarely, with an answer still owed after an aborted call; CI saw it once.) A worker that fails or exits
  * rejects its batches in flight with a clear error and leaves the pool (UserErrors thrown in a worker,
  * such as a model directory that disappeared, arrive as UserErrors); `close` ends every worker and
  * rejects what was in flight with a UserError.
@@ -33,20 +35,26 @@ export class WorkerPool {
   private readonly slots: Slot[] = [];
   private nextId = 0;
   private closing = false;
+  /** The start-up and the batches in flight, and the timer that keeps the process alive meanwhile. */
+  private inFlight = 0;
+  private keepAlive?: ReturnType<typeof setInterval>;
   private state: 'starting' | 'ready' | 'failed' = 'starting';
   private failure?: Error;
   /** Resolves when every worker has loaded the model; rejects with the first load error (the pool then closes). */
   readonly ready: Promise<void>;
 
-  /** Starts `size` workers at once; see `ready`. Starting threads do not keep the process alive. */
+  /** Starts `size` workers at once; see `ready`. */
   constructor(init: WorkerInit, size: number) {
+    this.hold();
     this.ready = Promise.all(Array.from({ length: size }, () => this.spawn(init))).then(
       () => {
         this.state = 'ready';
+        this.release();
       },
       async (e: Error) => {
         this.state = 'failed';
         this.failure = e;
+        this.release();
         await this.close();
         throw e;
       },
@@ -78,8 +86,17 @@ export class WorkerPool {
     const id = this.nextId++;
     const { batch: wire, transfer } = toWire(batch);
     return new Promise((resolve, reject) => {
-      if (target.pending.size === 0) target.thread.ref();
-      target.pending.set(id, { resolve, reject });
+      this.hold();
+      target.pending.set(id, {
+        resolve: (p) => {
+          this.release();
+          resolve(p);
+        },
+        reject: (e) => {
+          this.release();
+          reject(e);
+        },
+      });
       const request: PredictRequest = { id, batch: wire, cancel };
       target.thread.postMessage(request, transfer);
     });
@@ -91,10 +108,18 @@ export class WorkerPool {
     await Promise.all(this.slots.map((s) => s.thread.terminate()));
   }
 
+  /** One more thing the process must stay alive for (the start-up, a batch in flight). */
+  private hold(): void {
+    if (this.inFlight++ === 0) this.keepAlive = setInterval(() => undefined, 1 << 30);
+  }
+
+  private release(): void {
+    if (--this.inFlight === 0) clearInterval(this.keepAlive);
+  }
+
   private spawn(init: WorkerInit): Promise<void> {
     return new Promise((resolve, reject) => {
       const thread = spawnModelWorker(init);
-      thread.unref();
       const slot: Slot = { thread, pending: new Map(), alive: true };
       this.slots.push(slot);
       let ready = false;
@@ -102,7 +127,6 @@ export class WorkerPool {
         const p = slot.pending.get(id);
         if (!p) return;
         slot.pending.delete(id);
-        if (slot.pending.size === 0) thread.unref();
         f(p);
       };
       const fail = (err: Error) => {
@@ -124,6 +148,8 @@ export class WorkerPool {
       thread.on('error', (e) => fail(new Error(`extraction worker failed: ${e.message}`)));
       thread.on('messageerror', (e) => fail(new Error(`extraction worker: a message could not be read: ${e.message}`)));
       thread.on('exit', (code) => fail(this.closing ? closedError() : new Error(`extraction worker exited unexpectedly (exit code ${code})`)));
+      // After the listeners: adding a 'message' listener refs the worker's port again (nodejs/node#53036).
+      thread.unref();
     });
   }
 }
