@@ -17,6 +17,7 @@ const POS_INT = 'expected a positive integer';
 const NONNEG_INT = 'expected a non-negative integer';
 const POS_NUM = 'expected a positive number';
 const PROB = 'expected a number in [0, 1)';
+const FACTOR = 'expected a number in (0, 1]';
 const BOOL = 'expected true or false';
 const PATH = 'expected a file path (string)';
 const TRAIN_FILES = 'expected a file path or a non-empty list of file paths';
@@ -138,7 +139,7 @@ export const TrainConfigSchema = z.strictObject({
    * Multiply the learning rate by this after `lrPatience` epochs without a better dev score
    * (src/train/schedule.ts). 1 = a constant rate (the paper).
    */
-  lrDecay: z.number({ error: 'expected a number in (0, 1]' }).gt(0, { error: 'expected a number in (0, 1]' }).max(1, { error: 'expected a number in (0, 1]' }).default(1),
+  lrDecay: z.number({ error: FACTOR }).gt(0, { error: FACTOR }).max(1, { error: FACTOR }).default(1),
   lrPatience: posInt().default(5),
   /** Total gradient L2-norm clip (spec §3.1). */
   clip: posNum().default(1.0),

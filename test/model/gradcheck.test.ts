@@ -7,19 +7,24 @@ import { manualSeed, noGrad, setNumThreads, tidy } from '../../src/tensor/index.
 import { assertGradientsMatch } from './finite-differences.js';
 import { SCHEMA, seededRng, syntheticSentences } from './fixtures.js';
 
+/** A float64 joint model without dropout, in eval mode, and one batch of its 4 training sentences. */
+function tinyModel(lstmLayers: number) {
+  setNumThreads(1); // tiny ops: threads only add overhead
+  manualSeed(5);
+  const train = syntheticSentences(4, 9);
+  const { model, vocab } = createJointModel(
+    train,
+    SCHEMA,
+    { wordDim: 5, charDim: 4, charFilters: 3, lstmHidden: 4, lstmLayers, relFilters: 3, mlpHidden: 6, dropout: 0, maxDistance: 6 },
+    { glove: false, rng: seededRng(2), dtype: 'float64' },
+  );
+  model.eval();
+  return { model, batch: buildBatch(train.map((s) => encodeSentence(s, vocab)), vocab.words.size) };
+}
+
 for (const [normalization, lstmLayers] of [['batch', 1], ['sentence', 1], ['batch', 2]] as const)
   test(`joint loss gradient matches finite differences (${normalization} normalisation, ${lstmLayers} BiLSTM layer(s))`, () => {
-    setNumThreads(1); // tiny ops: threads only add overhead
-    manualSeed(5);
-    const train = syntheticSentences(4, 9);
-    const { model, vocab } = createJointModel(
-      train,
-      SCHEMA,
-      { wordDim: 5, charDim: 4, charFilters: 3, lstmHidden: 4, lstmLayers, relFilters: 3, mlpHidden: 6, dropout: 0, maxDistance: 6 },
-      { glove: false, rng: seededRng(2), dtype: 'float64' },
-    );
-    model.eval();
-    const batch = buildBatch(train.map((s) => encodeSentence(s, vocab)), vocab.words.size);
+    const { model, batch } = tinyModel(lstmLayers);
     // epoch −60: p_gold = 1 within float precision, so the candidate pairs never depend on the weights.
     const lossAt = () => noGrad(() => tidy(() => model.localLoss(batch, { epoch: -60, rng: seededRng(1), normalization }).loss.item()));
     const params = model.parameters();
@@ -33,17 +38,7 @@ for (const [normalization, lstmLayers] of [['batch', 1], ['sentence', 1], ['batc
   });
 
 test('entityWeight λ: L̃ = λ·L_ent + L_rel, with the same parts', () => {
-  setNumThreads(1);
-  manualSeed(5);
-  const train = syntheticSentences(4, 9);
-  const { model, vocab } = createJointModel(
-    train,
-    SCHEMA,
-    { wordDim: 5, charDim: 4, charFilters: 3, lstmHidden: 4, relFilters: 3, mlpHidden: 6, dropout: 0, maxDistance: 6 },
-    { glove: false, rng: seededRng(2), dtype: 'float64' },
-  );
-  model.eval();
-  const batch = buildBatch(train.map((s) => encodeSentence(s, vocab)), vocab.words.size);
+  const { model, batch } = tinyModel(1);
   const at = (entityWeight?: number) =>
     noGrad(() => tidy(() => {
       const l = model.localLoss(batch, { epoch: -60, rng: seededRng(1), entityWeight });

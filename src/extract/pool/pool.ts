@@ -7,11 +7,11 @@
  * batch to the worker with the fewest batches in flight; each worker answers in order. The workers are
  * always unref'd, so a pool that is never closed does not keep the process alive once idle; while the
  * workers start and while any batch is in flight one ref'd timer keeps it alive, so a process awaiting
- * `ready` or an answer does not exit early. (Toggling each worker's ref() with its queue instead let the
- * event loop empty, rarely, with an answer still owed after an aborted call; CI saw it once.) A worker that fails or exits
- * rejects its batches in flight with a clear error and leaves the pool (UserErrors thrown in a worker,
- * such as a model directory that disappeared, arrive as UserErrors); `close` ends every worker and
- * rejects what was in flight with a UserError.
+ * `ready` or an answer does not exit early (toggling each worker's own ref with its queue once let the
+ * event loop empty with an answer still owed). A worker that fails or exits rejects its batches in
+ * flight with a clear error and leaves the pool (UserErrors thrown in a worker, such as a model directory
+ * that disappeared, arrive as UserErrors); `close` ends every worker and rejects what was in flight with
+ * a UserError.
  */
 import type { Worker } from 'node:worker_threads';
 import { UserError } from '../../errors.js';
