@@ -16,7 +16,7 @@ import { buildBatch } from '../../src/model/encode.js';
 import { noGrad, setNumThreads, tidy } from '../../src/tensor/index.js';
 import { writeFileAtomic } from '../../src/train/atomic.js';
 import { loadConfig } from '../../src/train/config.js';
-import { drawMembers, mrtObjective } from '../../src/train/mrt/objective.js';
+import { drawMembers, mrtObjective, tagProposal } from '../../src/train/mrt/objective.js';
 import { buildSetupFrom } from '../../src/train/nn.js';
 import { TrainRng } from '../../src/train/rng.js';
 
@@ -40,8 +40,7 @@ noGrad(() => {
     const batch = buildBatch(s.train.slice(j, j + 32), s.vocab.words.size);
     tidy(() => {
       const enc = s.model.encode(batch);
-      const probs = enc.emissions.softmax(2).toFloat64Array();
-      const members = drawMembers(batch, probs, s.model.grammar, rng, config.mrt);
+      const members = drawMembers(batch, tagProposal(s.model, enc.emissions), s.model.grammar, rng, config.mrt);
       for (const r of rows) {
         // The same members and relation draws for every α: the rng is re-seeded per batch.
         const out = mrtObjective(s.model, batch, enc, members, TrainRng.seeded(seed + j), { ...config.mrt, alpha: r.alpha, gamma: false });

@@ -1,6 +1,7 @@
 /**
  * Constrained decoding of chunk tags: the most probable tag sequence that is a valid BILOU (or BIEOU)
- * chunking, given independent per-token tag log-probabilities (the tagger's softmax, paper Eq. 1).
+ * chunking, given independent per-token tag log-probabilities (the tagger's softmax, paper Eq. 1), or
+ * given a linear-chain CRF's emissions and transition scores (`ChainScores`, model `tagger: 'crf'`).
  *
  * The paper takes the per-token argmax and reads it with a lenient chunker (spec §5.1), which turns an
  * invalid sequence such as `B-Peop O` or `B-Peop L-Org` into guesses. Since the tags are independent
@@ -54,17 +55,28 @@ export function tagGrammar(tags: readonly string[]): TagGrammar {
 }
 
 /**
- * The valid tag sequence maximising Σ_i log P(t_i): `logp` holds `length` rows of `g.n` log-probabilities
- * starting at `offset`. Returns the tag ids.
+ * A linear-chain CRF's scores besides its emissions: trans[i·n + j] for tag j after tag i, start[j] for
+ * a sentence's first tag, end[j] for its last. The grammar's invalid transitions are excluded on top.
  */
-export function viterbiTags(logp: ArrayLike<number>, offset: number, length: number, g: TagGrammar): Int32Array {
+export interface ChainScores {
+  trans: ArrayLike<number>;
+  start: ArrayLike<number>;
+  end: ArrayLike<number>;
+}
+
+/**
+ * The valid tag sequence maximising Σ_i log P(t_i): `logp` holds `length` rows of `g.n` log-probabilities
+ * starting at `offset`. With `chain`, `logp` holds CRF emissions and the sequence maximises
+ * start[t_0] + Σ_i logp_i(t_i) + Σ_i trans[t_(i−1), t_i] + end[t_(n−1)]. Returns the tag ids.
+ */
+export function viterbiTags(logp: ArrayLike<number>, offset: number, length: number, g: TagGrammar, chain?: ChainScores): Int32Array {
   const { n, before, beforeStart } = g;
   const out = new Int32Array(length);
   if (length === 0) return out;
   const back = new Int32Array(length * n);
   let score = new Float64Array(n);
   let next = new Float64Array(n);
-  for (let j = 0; j < n; j++) score[j] = g.first[j] ? logp[offset + j] : -Infinity;
+  for (let j = 0; j < n; j++) score[j] = g.first[j] ? logp[offset + j] + (chain ? chain.start[j] : 0) : -Infinity;
   for (let t = 1; t < length; t++) {
     const row = offset + t * n;
     for (let j = 0; j < n; j++) {
@@ -73,7 +85,7 @@ export function viterbiTags(logp: ArrayLike<number>, offset: number, length: num
       // Only the allowed predecessors (a third of all pairs under BILOU), ascending: ties go to the lowest id.
       for (let q = beforeStart[j]; q < beforeStart[j + 1]; q++) {
         const i = before[q];
-        const s = score[i];
+        const s = chain ? score[i] + chain.trans[i * n + j] : score[i];
         if (s > best) {
           best = s;
           arg = i;
@@ -86,14 +98,68 @@ export function viterbiTags(logp: ArrayLike<number>, offset: number, length: num
   }
   let best = -Infinity;
   let arg = 0;
-  for (let j = 0; j < n; j++)
-    if (g.last[j] && score[j] > best) {
-      best = score[j];
+  for (let j = 0; j < n; j++) {
+    const s = score[j] + (chain ? chain.end[j] : 0);
+    if (g.last[j] && s > best) {
+      best = s;
       arg = j;
     }
+  }
   for (let t = length - 1; t >= 0; t--) {
     out[t] = arg;
     arg = back[t * n + arg];
   }
   return out;
+}
+
+/**
+ * The forward pass of a CRF restricted to the grammar's valid chunkings, in log space, for one sentence
+ * (`em`: `length` rows of `g.n` emissions from `offset`): alpha[i·n + j] is the log of the total score of
+ * the valid prefixes t_0..t_i with t_i = j, emission i included (−∞ where no valid prefix ends in j).
+ */
+export function chainForward(em: ArrayLike<number>, offset: number, length: number, g: TagGrammar, chain: ChainScores): Float64Array {
+  const { n, before, beforeStart } = g;
+  const alpha = new Float64Array(length * n).fill(-Infinity);
+  if (length === 0) return alpha;
+  for (let j = 0; j < n; j++) if (g.first[j]) alpha[j] = chain.start[j] + em[offset + j];
+  const terms = new Float64Array(n);
+  for (let t = 1; t < length; t++)
+    for (let j = 0; j < n; j++) {
+      let m = 0;
+      for (let q = beforeStart[j]; q < beforeStart[j + 1]; q++, m++) terms[m] = alpha[(t - 1) * n + before[q]] + chain.trans[before[q] * n + j];
+      alpha[t * n + j] = logSumExp(terms, m) + em[offset + t * n + j];
+    }
+  return alpha;
+}
+
+/**
+ * Forward–backward (the forward pass above, then beta[i·n + j]: the log total score of the valid suffixes
+ * after i given t_i = j, emission i excluded, end score included) and log Z over all valid sequences.
+ */
+export function chainForwardBackward(em: ArrayLike<number>, offset: number, length: number, g: TagGrammar, chain: ChainScores): { alpha: Float64Array; beta: Float64Array; logZ: number } {
+  const n = g.n;
+  const alpha = chainForward(em, offset, length, g, chain);
+  const beta = new Float64Array(length * n).fill(-Infinity);
+  if (length === 0) return { alpha, beta, logZ: 0 };
+  const terms = new Float64Array(n);
+  for (let j = 0; j < n; j++) if (g.last[j]) beta[(length - 1) * n + j] = chain.end[j];
+  for (let t = length - 2; t >= 0; t--)
+    for (let i = 0; i < n; i++) {
+      let m = 0;
+      for (let j = 0; j < n; j++)
+        if (g.allowed[i * n + j]) terms[m++] = chain.trans[i * n + j] + em[offset + (t + 1) * n + j] + beta[(t + 1) * n + j];
+      beta[t * n + i] = logSumExp(terms, m);
+    }
+  for (let j = 0; j < n; j++) terms[j] = alpha[j] + beta[j];
+  return { alpha, beta, logZ: logSumExp(terms, n) };
+}
+
+/** log Σ_k exp(x_k) over the first m entries (−∞ when m = 0 or all are −∞). */
+export function logSumExp(x: ArrayLike<number>, m: number): number {
+  let max = -Infinity;
+  for (let k = 0; k < m; k++) if (x[k] > max) max = x[k];
+  if (max === -Infinity) return -Infinity;
+  let s = 0;
+  for (let k = 0; k < m; k++) s += Math.exp(x[k] - max);
+  return max + Math.log(s);
 }

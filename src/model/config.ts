@@ -23,12 +23,16 @@ export const DEFAULT_MODEL_CONFIG: Readonly<ModelConfig> = Object.freeze({
   fixRightContext: true,
   tagScheme: 'BILOU',
   decoder: 'argmax',
+  tagger: 'softmax',
   caseDim: 0,
   wordDropout: 0,
 });
 
 /** Settings added after format version 1 was fixed: a model directory without them gets these values. */
-const LATER_SETTINGS = { decoder: 'argmax', caseDim: 0, wordDropout: 0, lstmLayers: 1 } as const;
+const LATER_SETTINGS = { decoder: 'argmax', tagger: 'softmax', caseDim: 0, wordDropout: 0, lstmLayers: 1 } as const;
+
+/** A CRF has no per-token argmax to read: its best sequence is the Viterbi one. */
+export const CRF_DECODER = 'must be "viterbi" with tagger "crf" (a CRF decodes whole sequences)';
 
 export function defaultModelConfig(overrides: Partial<ModelConfig> = {}): ModelConfig {
   return validateModelConfig({ ...DEFAULT_MODEL_CONFIG, charWidths: [2, 3], relWidths: [2, 3], ...overrides });
@@ -57,6 +61,8 @@ export function validateModelConfig(obj: unknown, file?: string): ModelConfig {
   if (typeof o.fixRightContext !== 'boolean') fail('fixRightContext', 'must be true or false');
   if (o.tagScheme !== 'BILOU' && o.tagScheme !== 'BIEOU') fail('tagScheme', 'must be "BILOU" or "BIEOU"');
   if (o.decoder !== 'argmax' && o.decoder !== 'viterbi') fail('decoder', 'must be "argmax" or "viterbi"');
+  if (o.tagger !== 'softmax' && o.tagger !== 'crf') fail('tagger', 'must be "softmax" or "crf"');
+  if (o.tagger === 'crf' && o.decoder !== 'viterbi') fail('decoder', CRF_DECODER);
   const wordDropout = o.wordDropout;
   if (typeof wordDropout !== 'number' || !(wordDropout >= 0 && wordDropout < 1)) fail('wordDropout', 'must be a number in [0, 1)');
   const known = new Set(Object.keys(DEFAULT_MODEL_CONFIG));
@@ -76,6 +82,7 @@ export function validateModelConfig(obj: unknown, file?: string): ModelConfig {
     fixRightContext: o.fixRightContext as boolean,
     tagScheme: o.tagScheme as ModelConfig['tagScheme'],
     decoder: o.decoder as ModelConfig['decoder'],
+    tagger: o.tagger as ModelConfig['tagger'],
     caseDim: int('caseDim', 0),
     wordDropout: wordDropout as number,
   };

@@ -3,6 +3,8 @@
  *
  * Entity model: x_i = c_i ⊕ w_i (char CNN 50 ⊕ word 100) → dropout → BiLSTM (64 per direction)
  * → dropout → h_i = →h_i ⊕ ←h_i; P_ent(t̂_i | s) = Softmax(W_E · h_i)   (Eq. 1, `tagger` Linear).
+ * With `tagger: 'crf'` (not in the paper) the same emissions W_E · h_i feed a linear-chain CRF over valid
+ * chunkings instead (layers/crf.ts): L_ent is −log P(t | s) of the whole gold sequence.
  *
  * Relation model, for every candidate pair (e1, e2) of a batch at once (spec §2.4–2.7):
  *   z_i = h_i ⊕ onehot(t_i)
@@ -24,11 +26,12 @@
 import { cat, crossEntropy, eye, inferenceMode, keep, noGrad, oneHot, randUniform, tensor, tidy, zeros, type Tensor } from '../tensor/index.js';
 import { CASE_CLASSES } from './casing.js';
 import type { Span } from '../data/bilou.js';
-import { tagGrammar, viterbiTags, type TagGrammar } from '../data/viterbi.js';
+import { chainForwardBackward, tagGrammar, viterbiTags, type TagGrammar } from '../data/viterbi.js';
 import type { Batch } from './encode.js';
 import type { GloveTable } from './glove.js';
 import { BiLstm } from './layers/bilstm.js';
 import { CharCnn } from './layers/charcnn.js';
+import { Crf, type TagPath } from './layers/crf.js';
 import { MultiWidthCnn } from './layers/conv.js';
 import { Dropout } from './layers/dropout.js';
 import { Embedding } from './layers/embedding.js';
@@ -65,6 +68,12 @@ export interface Encoded {
   h: Tensor;
   /** [B, T, |tags|] tag scores W_E · h_i (Eq. 1 before the softmax). */
   emissions: Tensor;
+}
+
+/** Predicted tags [B·T] and the probability of a predicted span's tags (sentence b, tokens [start, end)). */
+interface DecodedTags {
+  tagIds: Int32Array;
+  spanScore(b: number, start: number, end: number): number;
 }
 
 /** One block of the relation features f: its values per distinct input [S, width], and each pair's row. */
@@ -111,6 +120,8 @@ export class JointModel extends Module {
   readonly lstm: BiLstm;
   readonly dropH: Dropout;
   readonly tagger: Linear;
+  /** The CRF over the emissions (`tagger: 'crf'`); absent for the paper's softmax. */
+  readonly crf?: Crf;
   readonly relE1: MultiWidthCnn;
   readonly relMid: MultiWidthCnn;
   readonly relE2: MultiWidthCnn;
@@ -133,12 +144,14 @@ export class JointModel extends Module {
     const c = config;
     const dtype = opts.dtype ?? 'float32';
     const H2 = 2 * c.lstmHidden;
+    const grammar = tagGrammar(vocab.tags.items);
     const modules = withParamDType(dtype, () => {
       const word = this.child('word', new Embedding(vocab.words.size, c.wordDim, opts.wordInit));
       const char = this.child('char', new CharCnn(vocab.chars.size, c.charDim, c.charWidths, c.charFilters, c.dropout));
       const casing = c.caseDim > 0 ? this.child('case', new Embedding(CASE_CLASSES, c.caseDim)) : undefined;
       const lstm = this.child('lstm', new BiLstm(c.wordDim + char.outDim + c.caseDim, c.lstmHidden, c.lstmLayers, c.dropout));
       const tagger = this.child('tagger', new Linear(H2, this.numTags));
+      const crf = c.tagger === 'crf' ? this.child('crf', new Crf(grammar)) : undefined;
       const zDim = H2 + this.numTags;
       const relMid = this.child('rel_mid', new MultiWidthCnn(zDim, c.relWidths, c.relFilters));
       const relE1 = this.child('rel_e1', new MultiWidthCnn(zDim, c.relWidths, c.relFilters));
@@ -146,13 +159,14 @@ export class JointModel extends Module {
       const featDim = 3 * relMid.outDim + c.maxDistance + 2 * H2;
       const relHidden = this.child('rel_hidden', new Linear(featDim, c.mlpHidden));
       const relOut = this.child('rel_out', new Linear(c.mlpHidden, this.numLabels));
-      return { word, char, casing, lstm, tagger, relMid, relE1, relE2, relHidden, relOut, featDim };
+      return { word, char, casing, lstm, tagger, crf, relMid, relE1, relE2, relHidden, relOut, featDim };
     });
     this.word = modules.word;
     this.char = modules.char;
     this.casing = modules.casing;
     this.lstm = modules.lstm;
     this.tagger = modules.tagger;
+    this.crf = modules.crf;
     this.relMid = modules.relMid;
     this.relE1 = modules.relE1;
     this.relE2 = modules.relE2;
@@ -163,7 +177,7 @@ export class JointModel extends Module {
     this.dropH = this.child('drop_h', new Dropout(c.dropout));
     this.dropZ = this.child('drop_z', new Dropout(c.dropout));
     this.dropMlp = this.child('drop_mlp', new Dropout(c.dropout));
-    this.grammar = tagGrammar(vocab.tags.items);
+    this.grammar = grammar;
     this.tagTable = keep(cat([eye(this.numTags, dtype), zeros([1, this.numTags], dtype)], 0));
   }
 
@@ -214,9 +228,20 @@ export class JointModel extends Module {
     return { h, emissions: this.tagger.forward(h) };
   }
 
-  /** log P_ent(t_i | s) for every tag: [B, T, |tags|] (Eq. 1). */
-  tagLogProbs(emissions: Tensor): Tensor {
-    return emissions.logSoftmax(2);
+  /**
+   * log P(t′ | s) of whole tag sequences [G], each of batch row `sent`, differentiably: Σ_i log P_ent(t′_i | s)
+   * under the paper's softmax (Eq. 1, the tags independent given s), or the CRF's sequence log-probability.
+   */
+  tagPathLogProbs(emissions: Tensor, lengths: Int32Array, paths: readonly TagPath[]): Tensor {
+    if (this.crf) return this.crf.pathLogProbs(emissions, this.crf.logPartition(emissions, lengths), paths);
+    const [B, T, n] = emissions.shape;
+    // gather log P_ent(t′_i) from the flattened [B·T·|tags|] log-probs; a zero pads short rows
+    const logp = cat([emissions.logSoftmax(2).reshape([-1]), zeros([1], emissions.dtype)], 0);
+    const idx = new Int32Array(paths.length * T).fill(B * T * n);
+    paths.forEach((m, g) => {
+      for (let i = 0; i < m.tags.length; i++) idx[g * T + i] = (m.sent * T + i) * n + m.tags[i];
+    });
+    return logp.indexSelect(0, tensor(idx, { dtype: 'int64' })).reshape([paths.length, T]).sum(1);
   }
 
   // ---------------------------------------------------------------------------------- relation model
@@ -298,6 +323,35 @@ export class JointModel extends Module {
   }
 
   // ------------------------------------------------------------------------------------------ losses
+  /**
+   * L_ent of a batch. Softmax (Eq. 1): −(1/|s|) Σ_i log P_ent(t_i | s) per sentence (the paper, 'sentence'),
+   * or the token CE summed over the batch / its tokens (the authors' code, 'batch'). CRF: −log P(t | s)
+   * per sentence, normalised the same two ways.
+   */
+  private entityLoss(emissions: Tensor, batch: Batch, goldTags: Int32Array, norm: LossNormalization): Tensor {
+    const { size: B, maxLen: T, lengths } = batch;
+    const N = batch.tokens;
+    const weight = (n: number) => (norm === 'batch' ? 1 / N : 1 / (B * n));
+    if (this.crf) {
+      const paths = Array.from(lengths, (n, b) => ({ sent: b, tags: goldTags.subarray(b * T, b * T + n) }));
+      const sentW = tensor(Float64Array.from(lengths, weight), { dtype: emissions.dtype });
+      return this.tagPathLogProbs(emissions, lengths, paths).mul(sentW).sum().neg();
+    }
+    const pos = new Int32Array(N);
+    const gold = new Int32Array(N);
+    const tokW = new Float64Array(N);
+    let k = 0;
+    for (let b = 0; b < B; b++)
+      for (let i = 0; i < lengths[b]; i++, k++) {
+        pos[k] = b * T + i;
+        gold[k] = goldTags[b * T + i];
+        tokW[k] = weight(lengths[b]);
+      }
+    const em = emissions.reshape([B * T, this.numTags]).indexSelect(0, tensor(pos, { dtype: 'int64' }));
+    const tokCe = crossEntropy(em, tensor(gold, { dtype: 'int64' }), { reduction: 'none' });
+    return tokCe.mul(tensor(tokW, { dtype: tokCe.dtype })).sum();
+  }
+
   /** L̃ = L_ent + L_rel on one batch, in the current (normally train) mode. Needs gold tags. */
   localLoss(batch: Batch, opts: LocalLossOptions): LocalLoss {
     if (!batch.tags) throw new Error('localLoss: the batch has no gold tags');
@@ -307,24 +361,7 @@ export class JointModel extends Module {
     let pairsCount = 0;
     const out = tidy(() => {
       const { h, emissions } = opts.encoded ?? this.encode(batch);
-      // Real token positions, and per-token weights for the chosen normalisation.
-      const N = batch.tokens;
-      const pos = new Int32Array(N);
-      const gold = new Int32Array(N);
-      const tokW = new Float64Array(N);
-      let k = 0;
-      for (let b = 0; b < B; b++) {
-        const n = batch.lengths[b];
-        for (let i = 0; i < n; i++, k++) {
-          pos[k] = b * T + i;
-          gold[k] = goldTags[b * T + i];
-          tokW[k] = norm === 'batch' ? 1 / N : 1 / (B * n);
-        }
-      }
-      const em = emissions.reshape([B * T, this.numTags]).indexSelect(0, tensor(pos, { dtype: 'int64' }));
-      const tokCe = crossEntropy(em, tensor(gold, { dtype: 'int64' }), { reduction: 'none' });
-      // L_ent = −(1/|s|) Σ_i log P_ent(t_i | s)  (paper), or summed / batch tokens (code)
-      const entLoss = tokCe.mul(tensor(tokW, { dtype: tokCe.dtype })).sum();
+      const entLoss = this.entityLoss(emissions, batch, goldTags, norm);
 
       // Scheduled sampling (spec §2.8): per token, gold tag with p_gold, else the predicted tag (the
       // argmax in the paper; with the 'viterbi' decoder, the tags inference would feed the relation model).
@@ -381,30 +418,65 @@ export class JointModel extends Module {
   }
 
   /**
-   * Predicted tag ids [B·T] and each one's probability P_ent(t̂_i | s) (Eq. 1): the per-token argmax (the
-   * paper), or the most probable valid chunking (`decoder: 'viterbi'`, data/viterbi.ts).
+   * Predicted tag ids [B·T], and the probability of a predicted span's tags (`spanScore`, read lazily): the
+   * per-token argmax (the paper), or the most probable valid chunking (`decoder: 'viterbi'`,
+   * data/viterbi.ts) under the softmax's independent tags or under the CRF.
    */
-  private decodeTags(emissions: Tensor, lengths: Int32Array): { tagIds: Int32Array; tagProb: Float64Array } {
+  private decodeTags(emissions: Tensor, lengths: Int32Array): DecodedTags {
+    if (this.crf) return this.decodeCrf(emissions, lengths);
+    const [B, T, n] = emissions.shape;
+    let tagIds: Int32Array;
+    let tagProb: Float64Array;
     if (this.config.decoder === 'argmax') {
       const best = emissions.softmax(2).max(2);
-      return { tagIds: best.indices.toInt32Array(), tagProb: best.values.toFloat64Array() };
+      [tagIds, tagProb] = [best.indices.toInt32Array(), best.values.toFloat64Array()];
+    } else {
+      const logp = emissions.logSoftmax(2).toFloat32Array();
+      [tagIds, tagProb] = [new Int32Array(B * T), new Float64Array(B * T)];
+      for (let b = 0; b < B; b++) {
+        const tags = viterbiTags(logp, b * T * n, lengths[b], this.grammar);
+        tagIds.set(tags, b * T);
+        for (let i = 0; i < tags.length; i++) tagProb[b * T + i] = Math.exp(logp[(b * T + i) * n + tags[i]]);
+      }
     }
+    // P(the span's predicted tags) = Π_i P_ent(t̂_i | s): the tags are independent given s (Eq. 1).
+    return {
+      tagIds,
+      spanScore(b, start, end) {
+        let p = 1;
+        for (let i = start; i < end; i++) p *= tagProb[b * T + i];
+        return p;
+      },
+    };
+  }
+
+  /** CRF Viterbi; a span's score is the CRF's marginal probability of its tags (forward–backward). */
+  private decodeCrf(emissions: Tensor, lengths: Int32Array): DecodedTags {
+    const crf = this.crf as Crf;
     const [B, T, n] = emissions.shape;
-    const logp = emissions.logSoftmax(2).toFloat32Array();
+    const em = emissions.toFloat64Array();
+    const chain = crf.chainScores();
     const tagIds = new Int32Array(B * T);
-    const tagProb = new Float64Array(B * T);
-    for (let b = 0; b < B; b++) {
-      const tags = viterbiTags(logp, b * T * n, lengths[b], this.grammar);
-      tagIds.set(tags, b * T);
-      for (let i = 0; i < tags.length; i++) tagProb[b * T + i] = Math.exp(logp[(b * T + i) * n + tags[i]]);
-    }
-    return { tagIds, tagProb };
+    for (let b = 0; b < B; b++) tagIds.set(viterbiTags(em, b * T * n, lengths[b], this.grammar, chain), b * T);
+    const passes = new Map<number, ReturnType<typeof chainForwardBackward>>();
+    return {
+      tagIds,
+      spanScore: (b, start, end) => {
+        let fb = passes.get(b);
+        if (!fb) passes.set(b, (fb = chainForwardBackward(em, b * T * n, lengths[b], this.grammar, chain)));
+        // log P(t_start..t_(end−1)) = α_start(t_start) + Σ (A[t_(i−1), t_i] + e_i(t_i)) + β_(end−1)(t_(end−1)) − log Z
+        const t = (i: number) => tagIds[b * T + i];
+        let s = fb.alpha[start * n + t(start)] + fb.beta[(end - 1) * n + t(end - 1)] - fb.logZ;
+        for (let i = start + 1; i < end; i++) s += chain.trans[t(i - 1) * n + t(i)] + em[(b * T + i) * n + t(i)];
+        return Math.exp(s);
+      },
+    };
   }
 
   private predictInner(batch: Batch): SentencePrediction[] {
     const { size: B, maxLen: T } = batch;
     const { h, emissions } = this.encode(batch);
-    const { tagIds, tagProb } = this.decodeTags(emissions, batch.lengths);
+    const { tagIds, spanScore } = this.decodeTags(emissions, batch.lengths);
     const rows: CandidateRow[] = [];
     for (let b = 0; b < B; b++) rows.push({ sent: b, tags: tagIds.subarray(b * T, b * T + batch.lengths[b]) });
     const { pairs, entities } = candidatePairs(rows, this.vocab);
@@ -415,12 +487,7 @@ export class JointModel extends Module {
       for (let i = 0; i < ids.length; i++) tags[i] = names[ids[i]];
       return {
         tags,
-        entities: ents.map((e) => {
-          // P(the span's predicted tags) = Π_i P_ent(t̂_i | s): the tags are independent given s (Eq. 1).
-          let p = 1;
-          for (let i = e.start; i < e.end; i++) p *= tagProb[b * T + i];
-          return { start: e.start, end: e.end, type: e.type, score: p };
-        }),
+        entities: ents.map((e) => ({ start: e.start, end: e.end, type: e.type, score: spanScore(b, e.start, e.end) })),
         relations: [],
       };
     });

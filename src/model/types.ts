@@ -37,6 +37,11 @@ export interface ModelConfig {
    * 'viterbi': the most probable valid chunking under the same per-token probabilities (data/viterbi.ts).
    */
   decoder: 'argmax' | 'viterbi';
+  /**
+   * The entity model's output layer: 'softmax' per token (the paper's Eq. 1) or 'crf', a linear-chain CRF
+   * over valid chunkings (model/layers/crf.ts), which decodes with Viterbi only.
+   */
+  tagger: 'softmax' | 'crf';
   /** Size of a token-casing embedding appended to x (0 = none, the paper); classes in model/casing.ts. */
   caseDim: number;
   /** Training only: probability of replacing a word id by UNK (0 = never, the paper). */

@@ -11,6 +11,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { FORMATS } from '../data/formats/index.js';
 import { quote, UserError } from '../errors.js';
+import { CRF_DECODER } from '../model/config.js';
 import type { ModelConfig } from '../model/types.js';
 
 const POS_INT = 'expected a positive integer';
@@ -49,11 +50,13 @@ const ModelSchema = z.strictObject({
   tagScheme: z.enum(['BILOU', 'BIEOU'], { error: 'expected "BILOU" or "BIEOU"' }).default('BILOU'),
   /** 'argmax' + the lenient chunker (the paper) or 'viterbi': the best valid chunking (data/viterbi.ts). */
   decoder: z.enum(['argmax', 'viterbi'], { error: 'expected "argmax" or "viterbi"' }).default('argmax'),
+  /** The output layer: 'softmax' per token (the paper's Eq. 1) or a linear-chain 'crf' (model/layers/crf.ts). */
+  tagger: z.enum(['softmax', 'crf'], { error: 'expected "softmax" or "crf"' }).default('softmax'),
   /** Casing embedding size appended to x (0 = none, the paper; model/casing.ts). */
   caseDim: nonNegInt().default(0),
   /** Probability of replacing a training word by UNK (0 = never, the paper). */
   wordDropout: prob().default(0),
-});
+}).refine((m) => m.tagger !== 'crf' || m.decoder === 'viterbi', { error: CRF_DECODER, path: ['decoder'] });
 
 const DataSchema = z.strictObject({
   /** One file, or several read as one training set (the bundled model trains on train + dev). */

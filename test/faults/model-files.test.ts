@@ -89,7 +89,6 @@ const flipBit = (at: (b: Buffer) => number, bit = 0) => (b: Buffer) => {
   c[at(c)] ^= 1 << bit;
   return c;
 };
-const headerEnd = (b: Buffer) => 8 + Number(b.readBigUInt64LE(0));
 
 const FAULTS: Fault[] = [
   { name: 'truncated weights', apply: weights((b) => b.subarray(0, Math.floor(b.length / 2))), refresh: false, file: W, says: /checksum mismatch/ },

@@ -9,7 +9,7 @@ import { UserError } from '../../src/errors.js';
 import { buildBatch, encodeSentence } from '../../src/model/encode.js';
 import { createJointModel } from '../../src/model/index.js';
 import { loadModelDir, MODEL_FILES, saveModelDir } from '../../src/model/io.js';
-import { manualSeed, randNormal, saveSafetensors, setNumThreads, loadSafetensors } from '../../src/tensor/index.js';
+import { manualSeed, noGrad, randNormal, saveSafetensors, setNumThreads, loadSafetensors } from '../../src/tensor/index.js';
 import { SCHEMA, seededRng, syntheticSentences } from './fixtures.js';
 
 setNumThreads(1);
@@ -88,6 +88,30 @@ corrupt('missing weight', (dir) => {
   delete tensors['tagger.bias'];
   saveSafetensors(p, tensors);
 }, /missing weight "tagger\.bias"/);
+
+corrupt('CRF tagger read with the argmax decoder', editJson('config.json', (o) => (o.model.tagger = 'crf')), /config\.json: decoder: must be "viterbi" with tagger "crf"/);
+
+test('a CRF tagger: its transition scores round-trip; entity scores are the CRF\'s span probabilities', () => {
+  manualSeed(4);
+  const { model: crfModel } = createJointModel(
+    train,
+    SCHEMA,
+    { wordDim: 8, charDim: 6, charFilters: 4, lstmHidden: 8, relFilters: 4, mlpHidden: 8, maxDistance: 8, tagger: 'crf', decoder: 'viterbi' },
+    { glove: false, rng: seededRng(1) },
+  );
+  const crf = crfModel.crf!;
+  noGrad(() => crf.transitions.copy_(randNormal(crf.transitions.shape)));
+  const dir = join(root, 'crf-model');
+  saveModelDir(dir, crfModel, SCHEMA);
+  const batch = buildBatch(train.map((s) => encodeSentence(s, vocab, { gold: false })), vocab.words.size);
+  const before = crfModel.predict(batch);
+  const loaded = loadModelDir(dir).model;
+  assert.equal(loaded.config.tagger, 'crf');
+  assert.deepEqual(loaded.crf!.transitions.toFloat64Array(), crf.transitions.toFloat64Array());
+  assert.deepEqual(loaded.predict(batch), before);
+  const scores = before.flatMap((p) => p.entities.map((e) => e.score));
+  assert.ok(scores.length > 0 && scores.every((x) => x > 0 && x <= 1 + 1e-9), `${scores}`);
+});
 
 test('predictSentences: input order, empty sentences, extended GloVe vocabulary at inference', async () => {
   const { predictSentences } = await import('../../src/model/predict.js');

@@ -25,7 +25,7 @@ test('defaults are the paper settings', () => {
   const c = parseConfig(minimal, 'x.json');
   assert.deepEqual(c.model, {
     wordDim: 100, charDim: 50, charWidths: [2, 3], charFilters: 25, lstmHidden: 64, lstmLayers: 1, relWidths: [2, 3], relFilters: 25,
-    mlpHidden: 128, dropout: 0.5, maxDistance: 200, fixRightContext: true, tagScheme: 'BILOU', decoder: 'argmax', caseDim: 0,
+    mlpHidden: 128, dropout: 0.5, maxDistance: 200, fixRightContext: true, tagScheme: 'BILOU', decoder: 'argmax', tagger: 'softmax', caseDim: 0,
     wordDropout: 0,
   });
   assert.equal(c.optimizer, 'adadelta');
@@ -66,6 +66,9 @@ test('errors are one line naming the file and the field', () => {
   assert.equal(message(() => loadConfig(f, ['epochs=0'])), `${f}: epochs: expected a positive integer, got 0 (from --set)`);
   assert.equal(message(() => loadConfig(f, ['optimizer=sgd'])), `${f}: optimizer: expected "adadelta" or "adam", got "sgd" (from --set)`);
   assert.equal(message(() => loadConfig(f, ['delta=X'])), `${f}: mrt.delta: expected "E", "R", "E+R" or "none", got "X" (from --set)`);
+  assert.equal(message(() => loadConfig(f, ['model.tagger=hmm'])), `${f}: model.tagger: expected "softmax" or "crf", got "hmm" (from --set)`);
+  assert.match(message(() => loadConfig(f, ['model.tagger=crf'])), /: model\.decoder: must be "viterbi" with tagger "crf"/);
+  assert.equal(loadConfig(f, ['model.tagger=crf', 'model.decoder=viterbi']).model.tagger, 'crf');
   const bad = file({ ...minimal, model: { dropout: 1.5 } }, 'bad.json');
   assert.equal(message(() => loadConfig(bad)), `${bad}: model.dropout: expected a number in [0, 1), got 1.5`);
   const noDev = file({ data: { train: 'a' } }, 'nodev.json');

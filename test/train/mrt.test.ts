@@ -15,10 +15,10 @@ import { buildBatch, encodeSentence, type Batch } from '../../src/model/encode.j
 import { createJointModel } from '../../src/model/index.js';
 import type { JointModel } from '../../src/model/joint.js';
 import { candidatePairs, relationIndex, slicePairs, type PairSet } from '../../src/model/pairs.js';
-import { cat, manualSeed, noGrad, setNumThreads, tensor, tidy, type Tensor } from '../../src/tensor/index.js';
+import { cat, manualSeed, noGrad, randNormal, setNumThreads, tensor, tidy, type Tensor } from '../../src/tensor/index.js';
 import { loadConfig, parseConfig, type MrtConfig } from '../../src/train/config.js';
 import { trainNN } from '../../src/train/nn.js';
-import { drawMembers, mrtObjective, type Member } from '../../src/train/mrt/objective.js';
+import { drawMembers, mrtObjective, tagProposal, type Member } from '../../src/train/mrt/objective.js';
 import { mrtRisk, sampleDistribution } from '../../src/train/mrt/risk.js';
 import { drawValidChunking, sampleTagSequences } from '../../src/train/mrt/sampling.js';
 import { trainMRT } from '../../src/train/mrt/task.js';
@@ -172,14 +172,14 @@ test('risk: Σ Q·Δ without Γ, Σ Q·(Δ + 1 − Q) with Γ, halved in the aut
 });
 
 // ------------------------------------------------------------------------------ Δ and the whole L_mrt
-function tinyModel(dtype: 'float32' | 'float64' = 'float32') {
+function tinyModel(dtype: 'float32' | 'float64' = 'float32', tagger: 'softmax' | 'crf' = 'softmax') {
   setNumThreads(1);
   manualSeed(7);
   const train = syntheticSentences(4, 3);
   const { model, vocab } = createJointModel(
     train,
     SCHEMA,
-    { wordDim: 5, charDim: 4, charFilters: 3, lstmHidden: 4, relFilters: 3, mlpHidden: 6, dropout: 0, maxDistance: 6 },
+    { wordDim: 5, charDim: 4, charFilters: 3, lstmHidden: 4, relFilters: 3, mlpHidden: 6, dropout: 0, maxDistance: 6, tagger, decoder: tagger === 'crf' ? 'viterbi' : 'argmax' },
     { glove: false, rng: seededRng(2), dtype },
   );
   model.eval();
@@ -212,9 +212,9 @@ test('Δ of known samples: entity F1 and relation F1 against the gold sentence',
 test('drawMembers: gold first, K samples (paper) or K − 1 (authors\' code)', () => {
   const { model, vocab, train } = tinyModel();
   const batch = buildBatch(train.map((s) => encodeSentence(s, vocab)), vocab.words.size);
-  const probs = noGrad(() => tidy(() => model.encode(batch).emissions.softmax(2).toFloat64Array()));
-  const paper = drawMembers(batch, probs, model.grammar, seededRng(4), MRT);
-  const compat = drawMembers(batch, probs, model.grammar, seededRng(4), { ...MRT, paperCompat: true });
+  const proposal = noGrad(() => tidy(() => tagProposal(model, model.encode(batch).emissions)));
+  const paper = drawMembers(batch, proposal, model.grammar, seededRng(4), MRT);
+  const compat = drawMembers(batch, proposal, model.grammar, seededRng(4), { ...MRT, paperCompat: true });
   paper.forEach((ms, b) => {
     assert.equal(ms.length, 4);
     assert.ok(ms[0].gold && ms.slice(1).every((m) => !m.gold));
@@ -223,17 +223,40 @@ test('drawMembers: gold first, K samples (paper) or K − 1 (authors\' code)', (
   });
 });
 
-test('gradient of L_mrt matches finite differences (float64, μ = 0.5 so both models enter Q)', () => {
-  const { model, vocab, train } = tinyModel('float64');
+for (const tagger of ['softmax', 'crf'] as const)
+test(`gradient of L_mrt matches finite differences (float64, μ = 0.5 so both models enter Q; ${tagger} tagger)`, () => {
+  const { model, vocab, train } = tinyModel('float64', tagger);
+  if (model.crf) noGrad(() => model.crf!.transitions.copy_(randNormal(model.crf!.transitions.shape, 0, 1, 'float64')));
   const batch = buildBatch(train.map((s) => encodeSentence(s, vocab)), vocab.words.size);
-  const probs = noGrad(() => tidy(() => model.encode(batch).emissions.softmax(2).toFloat64Array()));
+  const proposal = noGrad(() => tidy(() => tagProposal(model, model.encode(batch).emissions)));
   const cfg: MrtConfig = { ...MRT, mu: 0.5, alpha: 0.8, K: 2, sampleRelations: false };
-  const members = drawMembers(batch, probs, model.grammar, seededRng(5), cfg);
+  const members = drawMembers(batch, proposal, model.grammar, seededRng(5), cfg);
   const lossOf = () => mrtObjective(model, batch, model.encode(batch), members, seededRng(6), cfg).loss;
   const at = () => noGrad(() => tidy(() => lossOf().item()));
   tidy(() => lossOf().backward());
   const { checked } = assertGradientsMatch(model.parameters(), at, { perParam: 2, eps: 1e-6, tol: 1e-4, floor: 1e-4, pick: seededRng(8) });
   assert.ok(checked >= 30);
+});
+
+test('a CRF tagger: Y′(s) holds the gold sequence and distinct valid chunkings drawn from the CRF', () => {
+  const { model, vocab, train } = tinyModel('float32', 'crf');
+  const batch = buildBatch(train.map((s) => encodeSentence(s, vocab)), vocab.words.size);
+  const proposal = noGrad(() => tidy(() => tagProposal(model, model.encode(batch).emissions)));
+  assert.ok('chain' in proposal);
+  const g = model.grammar;
+  const members = drawMembers(batch, proposal, g, seededRng(4), { ...MRT, K: 3 });
+  members.forEach((ms, b) => {
+    assert.ok(ms[0].gold);
+    assert.equal(new Set(ms.map((m) => m.tags.join(','))).size, ms.length);
+    assert.equal(ms.length, 4, `sentence ${b}`);
+    for (const { tags: t } of ms) {
+      assert.ok(g.first[t[0]] && g.last[t[t.length - 1]]);
+      for (let i = 1; i < t.length; i++) assert.equal(g.allowed[t[i - 1] * g.n + t[i]], 1);
+    }
+  });
+  // Q is a distribution over each Y′(s), as with the softmax tagger.
+  const Q = noGrad(() => tidy(() => mrtObjective(model, batch, model.encode(batch), members, seededRng(6), MRT).Q.toArray() as number[][]));
+  for (const row of Q) assert.ok(Math.abs(row.reduce((a, x) => a + x, 0) - 1) < 1e-5);
 });
 
 // ------------------------------------------------------------------- shared relation-model evaluations
@@ -256,9 +279,9 @@ function assertSame(a: { loss: number; grad: number[] }, b: { loss: number; grad
 test('L_mrt with each distinct z row, segment and context computed once = every pair alone (loss and gradients, float64)', () => {
   const { model, vocab, train } = tinyModel('float64');
   const batch = buildBatch(train.map((s) => encodeSentence(s, vocab)), vocab.words.size);
-  const probs = noGrad(() => tidy(() => model.encode(batch).emissions.softmax(2).toFloat64Array()));
+  const proposal = noGrad(() => tidy(() => tagProposal(model, model.encode(batch).emissions)));
   const cfg: MrtConfig = { ...MRT, mu: 0.5, alpha: 0.8 }; // μ < 1: the relation model is in the gradient
-  const members = drawMembers(batch, probs, model.grammar, seededRng(5), cfg);
+  const members = drawMembers(batch, proposal, model.grammar, seededRng(5), cfg);
   // The reference sends each candidate pair through the relation model on its own: no z row, segment or
   // context is shared between pairs, members or sentences.
   const alone: JointModel = Object.create(model, {
@@ -278,9 +301,9 @@ test('L_mrt with each distinct z row, segment and context computed once = every 
 test('with μ = 1 the relation model runs without autograd: same loss and gradients as with it in the graph (μ → 1)', () => {
   const { model, vocab, train } = tinyModel('float64');
   const batch = buildBatch(train.map((s) => encodeSentence(s, vocab)), vocab.words.size);
-  const probs = noGrad(() => tidy(() => model.encode(batch).emissions.softmax(2).toFloat64Array()));
+  const proposal = noGrad(() => tidy(() => tagProposal(model, model.encode(batch).emissions)));
   const cfg: MrtConfig = { ...MRT, mu: 1 };
-  const members = drawMembers(batch, probs, model.grammar, seededRng(5), cfg);
+  const members = drawMembers(batch, proposal, model.grammar, seededRng(5), cfg);
   const nearly = objectiveAndGradient(model, model, batch, members, { ...cfg, mu: 1 - 1e-12 });
   assertSame(objectiveAndGradient(model, model, batch, members, cfg), nearly, 1e-9);
 });

@@ -3,7 +3,8 @@
  * reads the SAME encoder pass (only the relation model depends on the sampled tags), and the candidate
  * pairs of all members of the batch go through the relation model in one call. Per member ŷ = (E′, R′):
  *
- *   log P(E′ | s)      = Σ_i log P_ent(t′_i | s)                        (Eq. 1, summed over tokens)
+ *   log P(E′ | s)      = Σ_i log P_ent(t′_i | s)                        (Eq. 1, summed over tokens;
+ *                        the sequence's log-probability under a CRF tagger)
  *   log P(R′ | s, E′)  = Σ_(e1,e2) log P_rel(l′ | s, e1, e2)            (Eq. 2, over left-to-right pairs)
  *   Q                  = Eq. 6 (risk.ts);  Δ = 1 − sentence F1 (eval/sentence-f1.ts)
  *
@@ -14,7 +15,7 @@
 import type { CompactSentence, Label, RelTuple, SpanTuple } from '../../eval/compact.js';
 import { deltaE, deltaER, deltaR } from '../../eval/sentence-f1.js';
 import type { Span } from '../../data/bilou.js';
-import type { TagGrammar } from '../../data/viterbi.js';
+import type { ChainScores, TagGrammar } from '../../data/viterbi.js';
 import type { Batch } from '../../model/encode.js';
 import type { Encoded, JointModel } from '../../model/joint.js';
 import { candidatePairs, type CandidateRow } from '../../model/pairs.js';
@@ -36,23 +37,40 @@ export interface Member {
 const MAX_DRAWS = 1000;
 
 /**
- * Y′(s) for every sentence of the batch, tags only (Algorithm 1 lines 1–9). `probs` is the detached
- * P_ent of the batch, [B, T, |tags|] row-major; `grammar` is the tag set's (its size, and the valid
- * chunkings for `mrt.sampler = 'chunkings'`). The paper adds K samples to the gold output; the authors'
+ * What Algorithm 1 draws tags from, detached, [B, T, |tags|] row-major: the softmax tagger's P_ent, or a
+ * CRF tagger's emissions with its transition scores (the draws then come from the CRF, sampling.ts).
+ */
+export type TagProposal = { probs: Float64Array } | { emissions: Float64Array; chain: ChainScores };
+
+/** Algorithm 1's proposal from this batch's (train-mode) emissions, detached. */
+export function tagProposal(model: JointModel, emissions: Tensor): TagProposal {
+  return noGrad(() =>
+    model.crf
+      ? { emissions: emissions.detach().toFloat64Array(), chain: model.crf.chainScores() }
+      : { probs: emissions.detach().softmax(2).toFloat64Array() },
+  );
+}
+
+/**
+ * Y′(s) for every sentence of the batch, tags only (Algorithm 1 lines 1–9), drawn from `proposal`;
+ * `grammar` is the tag set's (its size, and the valid chunkings for `mrt.sampler = 'chunkings'`; a CRF
+ * draws valid chunkings whatever the sampler). The paper adds K samples to the gold output; the authors'
  * code (`paperCompat`) counts the gold among its K.
  */
-export function drawMembers(batch: Batch, probs: Float64Array, grammar: TagGrammar, rng: Rng, mrt: MrtConfig): Member[][] {
+export function drawMembers(batch: Batch, proposal: TagProposal, grammar: TagGrammar, rng: Rng, mrt: MrtConfig): Member[][] {
   if (!batch.tags) throw new Error('drawMembers: the batch has no gold tags');
   const T = batch.maxLen;
   const count = mrt.paperCompat ? mrt.K - 1 : mrt.K;
   const numTags = grammar.n;
   const chunkings = mrt.sampler === 'chunkings' ? grammar : undefined;
+  const crf = 'chain' in proposal ? { grammar, chain: proposal.chain } : undefined;
+  const table = 'chain' in proposal ? proposal.emissions : proposal.probs;
   const out: Member[][] = [];
   for (let b = 0; b < batch.size; b++) {
     const n = batch.lengths[b];
     const gold = batch.tags.slice(b * T, b * T + n);
-    const p = probs.subarray(b * T * numTags, (b * T + n) * numTags);
-    const samples = sampleTagSequences(p, numTags, gold, rng, { count, epsilon: mrt.epsilon, maxDraws: MAX_DRAWS, chunkings });
+    const p = table.subarray(b * T * numTags, (b * T + n) * numTags);
+    const samples = sampleTagSequences(p, numTags, gold, rng, { count, epsilon: mrt.epsilon, maxDraws: MAX_DRAWS, chunkings, crf });
     out.push([{ sent: b, tags: gold, gold: true }, ...samples.map((tags) => ({ sent: b, tags, gold: false }))]);
   }
   return out;
@@ -72,8 +90,7 @@ export interface MrtLoss {
 
 /** L_mrt for the drawn members, from an encoder pass `enc` of `batch` (in the caller's train/eval mode). */
 export function mrtObjective(model: JointModel, batch: Batch, enc: Encoded, members: Member[][], rng: Rng, mrt: MrtConfig): MrtLoss {
-  const { size: B, maxLen: T } = batch;
-  const nT = model.numTags;
+  const B = batch.size;
   const L = model.numLabels;
   const dtype = enc.h.dtype;
   const flat = members.flat();
@@ -82,13 +99,8 @@ export function mrtObjective(model: JointModel, batch: Batch, enc: Encoded, memb
   const i64 = (a: Int32Array) => tensor(a, { dtype: 'int64' });
   const golds = batch.sentences.map((s) => s.relations ?? []);
 
-  // log P(E′|s): gather log P_ent(t′_i) from the flattened [B·T·|tags|] log-probs, a zero pads short rows.
-  const logpTags = cat([model.tagLogProbs(enc.emissions).reshape([-1]), zeros([1], dtype)], 0);
-  const tagIdx = new Int32Array(G * T).fill(B * T * nT);
-  flat.forEach((m, g) => {
-    for (let i = 0; i < m.tags.length; i++) tagIdx[g * T + i] = (m.sent * T + i) * nT + m.tags[i];
-  });
-  const logPE = logpTags.indexSelect(0, i64(tagIdx)).reshape([G, T]).sum(1);
+  // log P(E′|s): Σ_i log P_ent(t′_i | s), or the CRF's log P(t′ | s) (`tagger: 'crf'`)
+  const logPE = model.tagPathLogProbs(enc.emissions, batch.lengths, flat);
 
   // Candidate pairs of every member (the gold member's pairs carry the gold labels, spec §2.4).
   const rows: CandidateRow[] = flat.map((m) => ({ sent: m.sent, tags: m.tags, gold: m.gold ? golds[m.sent] : undefined }));

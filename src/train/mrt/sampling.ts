@@ -3,7 +3,7 @@
  * Pure JS over the (detached) tag distribution P_ent(· | s) — sampling happens outside the gradient;
  * the probabilities of the drawn outputs are recomputed differentiably afterwards (objective.ts).
  */
-import type { TagGrammar } from '../../data/viterbi.js';
+import { chainForward, type ChainScores, type TagGrammar } from '../../data/viterbi.js';
 import type { Rng } from '../../model/types.js';
 
 export interface TagSamplingOptions {
@@ -15,6 +15,8 @@ export interface TagSamplingOptions {
   maxDraws: number;
   /** Draw only tag sequences that are valid chunkings under this grammar (config `mrt.sampler`). */
   chunkings?: TagGrammar;
+  /** A CRF tagger's scores: `probs` then holds its emissions, and draws come from the CRF (`crfSampler`). */
+  crf?: { grammar: TagGrammar; chain: ChainScores };
 }
 
 /** Draws an index from the categorical `p[off .. off+n)` (sums to 1 up to rounding). */
@@ -42,8 +44,13 @@ export function sampleTagSequences(
   const n = gold.length;
   const seen = new Set<string>([Array.prototype.join.call(gold, ',')]);
   const out: Int32Array[] = [];
+  const crf = opts.crf && crfSampler(probs, n, opts.crf.grammar, opts.crf.chain);
   for (let draw = 0; draw < opts.maxDraws && out.length < opts.count; draw++) {
-    const t = opts.chunkings ? drawValidChunking(probs, n, opts.chunkings, opts.epsilon, rng) : drawTokens(probs, n, numTags, opts.epsilon, rng);
+    const t = crf
+      ? crf(opts.epsilon, rng)
+      : opts.chunkings
+        ? drawValidChunking(probs, n, opts.chunkings, opts.epsilon, rng)
+        : drawTokens(probs, n, numTags, opts.epsilon, rng);
     const key = t.join(',');
     if (seen.has(key)) continue;
     seen.add(key);
@@ -95,6 +102,49 @@ export function drawValidChunking(probs: ArrayLike<number>, n: number, g: TagGra
     t[i] = drawUnnormalised(weights, rng);
   }
   return t;
+}
+
+/**
+ * Not in the paper: Algorithm 1's draw for a CRF tagger (`model.tagger = 'crf'`), whose P(E′ | s) is one
+ * distribution over valid chunkings, not independent tags. Forward filtering once per sentence, then per
+ * draw backward sampling of t_(n−1), …, t_0 from P(t_i | t_(i+1), s), which gives exact samples of the CRF;
+ * footnote 5's exploration becomes: each step takes, with probability ε, a uniformly drawn tag among those
+ * the chunking still allows there. `em` holds the emissions row-major [n, g.n].
+ */
+export function crfSampler(em: ArrayLike<number>, n: number, g: TagGrammar, chain: ChainScores): (epsilon: number, rng: Rng) => Int32Array {
+  const k = g.n;
+  const alpha = chainForward(em, 0, n, g, chain);
+  const logw = new Float64Array(k);
+  /** Draws a tag with weights exp(logw) (−∞ = not allowed), or uniformly among the allowed ones with probability ε. */
+  const pick = (epsilon: number, rng: Rng): number => {
+    const allowed: number[] = [];
+    let max = -Infinity;
+    for (let j = 0; j < k; j++)
+      if (logw[j] > -Infinity) {
+        allowed.push(j);
+        max = Math.max(max, logw[j]);
+      }
+    if (rng.random() < epsilon) return allowed[Math.floor(rng.random() * allowed.length)];
+    const w = new Float64Array(k);
+    for (const j of allowed) w[j] = Math.exp(logw[j] - max);
+    return drawUnnormalised(w, rng);
+  };
+  return (epsilon, rng) => {
+    const t = new Int32Array(n);
+    if (n === 0) return t;
+    for (let j = 0; j < k; j++) logw[j] = g.last[j] ? alpha[(n - 1) * k + j] + chain.end[j] : -Infinity;
+    t[n - 1] = pick(epsilon, rng);
+    for (let i = n - 2; i >= 0; i--) {
+      logw.fill(-Infinity);
+      const next = t[i + 1];
+      for (let q = g.beforeStart[next]; q < g.beforeStart[next + 1]; q++) {
+        const j = g.before[q];
+        logw[j] = alpha[i * k + j] + chain.trans[j * k + next];
+      }
+      t[i] = pick(epsilon, rng);
+    }
+    return t;
+  };
 }
 
 function normalise(x: Float64Array, off: number, n: number): void {

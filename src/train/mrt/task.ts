@@ -10,12 +10,12 @@
  *   - every member of every Y′(s): the authors run a fresh forward pass per member and sentence.
  */
 import { buildBatch } from '../../model/encode.js';
-import { noGrad } from '../../tensor/index.js';
+
 import { UserError } from '../../errors.js';
 import type { TrainConfig } from '../config.js';
 import { runTraining, type TrainOptions, type TrainResult, type TrainTask } from '../loop.js';
 import { buildSetupFrom, nnTask, type NNSetup } from '../nn.js';
-import { drawMembers, mrtObjective } from './objective.js';
+import { drawMembers, mrtObjective, tagProposal } from './objective.js';
 
 export function mrtTask(s: NNSetup): TrainTask {
   const { config, model } = s;
@@ -25,8 +25,7 @@ export function mrtTask(s: NNSetup): TrainTask {
     batchLoss(indices, ctx) {
       const batch = buildBatch(indices.map((i) => s.train[i]), s.vocab.words.size);
       const enc = model.encode(batch);
-      const probs = noGrad(() => enc.emissions.detach().softmax(2).toFloat64Array());
-      const members = drawMembers(batch, probs, model.grammar, ctx.rng, config.mrt);
+      const members = drawMembers(batch, tagProposal(model, enc.emissions), model.grammar, ctx.rng, config.mrt);
       const local = model.localLoss(batch, { epoch: ctx.epoch, rng: ctx.rng, scheduleK: config.scheduleK, entityWeight: config.entityWeight, encoded: enc });
       const mrt = mrtObjective(model, batch, enc, members, ctx.rng, config.mrt);
       return {

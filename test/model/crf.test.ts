@@ -1,0 +1,128 @@
+/**
+ * The CRF tagger (model.tagger = 'crf'): its tensor forward algorithm, path scores, the JS Viterbi,
+ * forward–backward and sampler, each against brute-force enumeration of every valid chunking.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { chainForwardBackward, tagGrammar, viterbiTags, type ChainScores } from '../../src/data/viterbi.js';
+import { Crf } from '../../src/model/layers/crf.js';
+import { withParamDType } from '../../src/model/layers/module.js';
+import { crfSampler } from '../../src/train/mrt/sampling.js';
+import { noGrad, setNumThreads, tensor, tidy } from '../../src/tensor/index.js';
+import { seededRng } from './fixtures.js';
+
+setNumThreads(1);
+const g = tagGrammar(['O', 'B-X', 'I-X', 'L-X', 'U-X', 'B-Y', 'I-Y', 'L-Y', 'U-Y']);
+const k = g.n;
+const rand = seededRng(21);
+const randoms = (m: number) => Float64Array.from({ length: m }, () => 2 * rand.random() - 1);
+const chain: ChainScores = { trans: randoms(k * k), start: randoms(k), end: randoms(k) };
+// Two sentences, lengths 4 and 2, padded to T = 4.
+const T = 4;
+const lengths = Int32Array.of(4, 2);
+const em = randoms(2 * T * k);
+
+/** Every valid chunking of length n with its unnormalised log-score under (em row b, chain). */
+function enumerate(b: number, n: number): { tags: number[]; score: number }[] {
+  const out: { tags: number[]; score: number }[] = [];
+  for (let c = 0; c < k ** n; c++) {
+    const tags = Array.from({ length: n }, (_, i) => Math.floor(c / k ** (n - 1 - i)) % k);
+    if (!g.first[tags[0]] || !g.last[tags[n - 1]] || tags.some((t, i) => i > 0 && !g.allowed[tags[i - 1] * k + t])) continue;
+    let score = chain.start[tags[0]] + chain.end[tags[n - 1]];
+    tags.forEach((t, i) => (score += em[(b * T + i) * k + t] + (i > 0 ? chain.trans[tags[i - 1] * k + t] : 0)));
+    out.push({ tags, score });
+  }
+  return out;
+}
+const logSumExp = (xs: number[]) => {
+  const m = Math.max(...xs);
+  return m + Math.log(xs.reduce((s, x) => s + Math.exp(x - m), 0));
+};
+
+/** A float64 Crf holding `chain`'s scores. */
+function crfLayer(): Crf {
+  const crf = withParamDType('float64', () => new Crf(g));
+  noGrad(() => {
+    crf.transitions.copy_(tensor(Float64Array.from(chain.trans), { shape: [k, k], dtype: 'float64' }));
+    crf.start.copy_(tensor(Float64Array.from(chain.start), { dtype: 'float64' }));
+    crf.end.copy_(tensor(Float64Array.from(chain.end), { dtype: 'float64' }));
+  });
+  return crf;
+}
+
+test('CRF log Z (tensor forward algorithm, padded batch) and the JS forward–backward match enumeration', () => {
+  const crf = crfLayer();
+  const logZ = noGrad(() => tidy(() => crf.logPartition(tensor(em, { shape: [2, T, k], dtype: 'float64' }), lengths).toFloat64Array()));
+  for (let b = 0; b < 2; b++) {
+    const exact = logSumExp(enumerate(b, lengths[b]).map((p) => p.score));
+    assert.ok(Math.abs(logZ[b] - exact) < 1e-9, `sentence ${b}: ${logZ[b]} vs ${exact}`);
+    assert.ok(Math.abs(chainForwardBackward(em, b * T * k, lengths[b], g, chain).logZ - exact) < 1e-9);
+  }
+});
+
+test('CRF path log-probabilities: exact for valid chunkings, which sum to 1; an invalid one gets ~0', () => {
+  const crf = crfLayer();
+  const paths = enumerate(0, 4);
+  const emissions = () => tensor(em, { shape: [2, T, k], dtype: 'float64' });
+  const logp = noGrad(() => tidy(() => {
+    const e = emissions();
+    return crf.pathLogProbs(e, crf.logPartition(e, lengths), paths.map((p) => ({ sent: 0, tags: p.tags }))).toFloat64Array();
+  }));
+  const logZ = logSumExp(paths.map((p) => p.score));
+  paths.forEach((p, i) => assert.ok(Math.abs(logp[i] - (p.score - logZ)) < 1e-9));
+  assert.ok(Math.abs(logp.reduce((s, x) => s + Math.exp(x), 0) - 1) < 1e-9);
+  // I-X first, B-X never closed: forbidden by the grammar.
+  const bad = noGrad(() => tidy(() => {
+    const e = emissions();
+    return crf.pathLogProbs(e, crf.logPartition(e, lengths), [{ sent: 1, tags: [2, 1] }]).item();
+  }));
+  assert.ok(bad < -1e3, `${bad}`);
+});
+
+test('CRF Viterbi returns the best valid chunking; span marginals match enumeration', () => {
+  for (let b = 0; b < 2; b++) {
+    const n = lengths[b];
+    const paths = enumerate(b, n);
+    const best = paths.reduce((a, p) => (p.score > a.score ? p : a));
+    assert.deepEqual([...viterbiTags(em, b * T * k, n, g, chain)], best.tags);
+    // P(t_1..t_(n−1) = best's) by forward–backward, against the sum over sequences that agree there.
+    const { alpha, beta, logZ } = chainForwardBackward(em, b * T * k, n, g, chain);
+    const [s, e] = [n - 2, n];
+    let lp = alpha[s * k + best.tags[s]] + beta[(e - 1) * k + best.tags[e - 1]] - logZ;
+    for (let i = s + 1; i < e; i++) lp += chain.trans[best.tags[i - 1] * k + best.tags[i]] + em[(b * T + i) * k + best.tags[i]];
+    const agree = paths.filter((p) => p.tags.slice(s, e).every((t, i) => t === best.tags[s + i]));
+    const exact = logSumExp(agree.map((p) => p.score)) - logSumExp(paths.map((p) => p.score));
+    assert.ok(Math.abs(lp - exact) < 1e-9, `${lp} vs ${exact}`);
+  }
+});
+
+test('CRF sampler: ε = 0 draws each valid chunking with its CRF probability; ε > 0 draws only valid ones', () => {
+  const n = 3;
+  const paths = enumerate(0, n);
+  const logZ = logSumExp(paths.map((p) => p.score));
+  const draw = crfSampler(em.subarray(0, n * k), n, g, chain);
+  const counts = new Map<string, number>();
+  const draws = 30000;
+  const rng = seededRng(5);
+  for (let d = 0; d < draws; d++) {
+    const key = draw(0, rng).join(',');
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const valid = new Set(paths.map((p) => p.tags.join(',')));
+  for (const key of counts.keys()) assert.ok(valid.has(key), `invalid chunking drawn: ${key}`);
+  for (const p of paths) {
+    const q = Math.exp(p.score - logZ);
+    const se = Math.sqrt((q * (1 - q)) / draws);
+    const f = (counts.get(p.tags.join(',')) ?? 0) / draws;
+    assert.ok(Math.abs(f - q) < 5 * se + 1e-9, `${p.tags}: ${f} vs ${q}`);
+  }
+  // Exploration: with ε = 1 every step is uniform over what the chunking allows, still always valid,
+  // and it reaches sequences the CRF itself makes rare.
+  const explored = new Set<string>();
+  for (let d = 0; d < 2000; d++) {
+    const key = draw(1, rng).join(',');
+    assert.ok(valid.has(key), key);
+    explored.add(key);
+  }
+  assert.ok(explored.size > valid.size / 2, `${explored.size} of ${valid.size}`);
+});
