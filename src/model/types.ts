@@ -77,7 +77,10 @@ export interface PredictedEntity {
   start: number;
   end: number;
   type: string;
-  /** Probability of the entity's predicted tags (e.g. B-Peop L-Peop): the product over its tokens of P_ent. */
+  /**
+   * Probability of the entity's predicted tags (e.g. B-Peop L-Peop): the product over its tokens of P_ent,
+   * or under a CRF tagger the CRF's marginal probability of those tags.
+   */
   score: number;
 }
 
