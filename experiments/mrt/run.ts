@@ -118,10 +118,13 @@ function finished(): RunResult[] {
   );
 }
 
-/** Which NN runs each Table 2 study started from: table2 → seed, labelled ones from runs/<study>/nn.json. */
+/**
+ * Which NN runs each test-scored study started from: table2 → seed, labelled ones (Table 2 or cells of
+ * Figure 3/4 run with --label) from runs/<study>/nn.json.
+ */
 function tableBases(): [string, string][] {
   const labelled = existsSync(runsDir)
-    ? readdirSync(runsDir).filter((d) => d.startsWith('table2-') && existsSync(join(runsDir, d, 'nn.json')))
+    ? readdirSync(runsDir).filter((d) => /^(table2|fig3|fig4)-/.test(d) && existsSync(join(runsDir, d, 'nn.json')))
     : [];
   return [['table2', 'seed'], ...labelled.map((d): [string, string] => [d, (JSON.parse(readFileSync(join(runsDir, d, 'nn.json'), 'utf8')) as { nn: string }).nn])];
 }
