@@ -31,7 +31,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..');
 
 async function ours(): Promise<{ train: number; infer: number; pairs: number }> {
-  const config = loadConfig(join(repo, 'configs/conll04.json'), ['optimizer=adadelta', 'glove=false', 'seed=1']);
+  // The softmax tagger of the reference (Eq. 1), whatever the config's output layer.
+  const config = loadConfig(join(repo, 'configs/conll04.json'), ['optimizer=adadelta', 'glove=false', 'seed=1', 'model.tagger=softmax', 'model.dropout=0.5']);
   setNumThreads(2);
   const s = await buildNNSetup(config);
   const params = s.model.parameters();

@@ -11,7 +11,7 @@
  *   (seed 1, dev only, up to 100 epochs).
  * - seeds: the paper's tagger (argmax decoding) with the optim study's optimiser, seeds 1, 2, 3; the
  *   model is chosen on dev (best/), then scored once on test. seeds-dropout0.3: the same with dropout 0.3.
- * - seeds-config: configs/conll04.json as it is (the tagger levers chosen on dev), seeds 1, 2, 3.
+ * - seeds-config: configs/conll04.json before the CRF (the tagger levers chosen on dev), seeds 1, 2, 3.
  * - seeds-config-c50: the same with 50 char-CNN filters per width.
  * - seeds-config-select: configs/conll04.json choosing best/ on the mean of dev entity and relation F1.
  * - seeds-config-ema: configs/conll04.json with an exponential moving average of the weights (ema 0.99).
@@ -23,6 +23,9 @@
  * - seeds-config-cw234: configs/conll04.json with char-CNN widths 2, 3 and 4.
  * - seeds-config-crf: configs/conll04.json with a linear-chain CRF over the emissions instead of the softmax.
  * - seeds-config-crf-d04: the same with dropout 0.4.
+ * Every run starts from configs/conll04.json as it was before the CRF was adopted (BEFORE_CRF: the softmax
+ * tagger, dropout 0.5), then applies its own settings: the config file has moved on since most of these ran,
+ * and a study must keep meaning what it measured. The config now is seeds-config-crf-d04's.
  * Runs before the tagger study pin the paper's tagger (PAPER_TAGGER), which was then the only one.
  * Every run lives in experiments/nn/runs/<name>/ (best/, last/, train.log.jsonl, curve.svg, result.json);
  * a finished run (result.json) is skipped and an interrupted one resumed, so the command can be re-run
@@ -52,8 +55,10 @@ interface RunResult {
   test?: { relF1: number; entF1: number; relBoundariesF1: number };
 }
 
-// The paper's tagger (argmax decoding, no casing, no word dropout), pinned: configs/conll04.json moved on.
-const PAPER_TAGGER = ['model.decoder=argmax', 'model.caseDim=0', 'model.wordDropout=0'];
+// configs/conll04.json before the CRF was adopted; each run's own settings follow (and override) these.
+const BEFORE_CRF = ['model.tagger=softmax', 'model.dropout=0.5'];
+// The paper's tagger (argmax decoding, no casing, no word dropout, BiLSTM 64), pinned: configs/conll04.json moved on.
+const PAPER_TAGGER = ['model.decoder=argmax', 'model.caseDim=0', 'model.wordDropout=0', 'model.lstmHidden=64'];
 const OPTIM_RUNS: [string, string[]][] = [
   ['optim-adadelta-b100', ['optimizer=adadelta', 'batchSize=100', ...PAPER_TAGGER]],
   ['optim-adam-b100', ['optimizer=adam', 'batchSize=100', ...PAPER_TAGGER]],
@@ -64,7 +69,7 @@ const SEED_RUNS: [string, string[]][] = [1, 2, 3].map((s) => [`seed-${s}`, [`see
 /** Runs config-<tag>-seed-N (config-seed-N without a tag) of configs/conll04.json with `sets`, seeds 1–3. */
 const configSeeds = (tag: string, sets: string[] = []): [string, string[]][] =>
   [1, 2, 3].map((s) => [`config-${tag ? `${tag}-` : ''}seed-${s}`, [`seed=${s}`, ...sets]]);
-// configs/conll04.json as it is now (the tagger levers the `tagger` study chose), 3 seeds.
+// configs/conll04.json before the CRF (the tagger levers the `tagger` study chose), 3 seeds.
 const SEED_CONFIG_RUNS = configSeeds('');
 // The same with twice the char-CNN filters (entity F1 was the target still short).
 const SEED_CONFIG_C50_RUNS = configSeeds('c50', ['model.charFilters=50']);
@@ -108,11 +113,13 @@ const SCREEN_RUNS: [string, string[]][] = [
 
 // The tagger's levers (seed 1, dev decides, full budget): constrained decoding alone, then with a
 // casing embedding, word dropout, or a wider BiLSTM.
+// The config then had none of them: no casing, BiLSTM 64.
+const TAGGER_BASE = ['model.caseDim=0', 'model.lstmHidden=64', 'model.decoder=viterbi'];
 const TAGGER_RUNS: [string, string[]][] = [
-  ['tagger-viterbi-only', ['model.decoder=viterbi']],
-  ['tagger-viterbi-case10', ['model.decoder=viterbi', 'model.caseDim=10']],
-  ['tagger-viterbi-worddrop0.1', ['model.decoder=viterbi', 'model.wordDropout=0.1']],
-  ['tagger-viterbi-h128', ['model.decoder=viterbi', 'model.lstmHidden=128']],
+  ['tagger-viterbi-only', TAGGER_BASE],
+  ['tagger-viterbi-case10', [...TAGGER_BASE, 'model.caseDim=10']],
+  ['tagger-viterbi-worddrop0.1', [...TAGGER_BASE, 'model.wordDropout=0.1']],
+  ['tagger-viterbi-h128', [...TAGGER_BASE, 'model.lstmHidden=128']],
 ];
 
 async function run(study: string, name: string, sets: string[], extra: string[], withTest: boolean): Promise<RunResult> {
@@ -120,7 +127,7 @@ async function run(study: string, name: string, sets: string[], extra: string[],
   const done = join(dir, 'result.json');
   if (existsSync(done)) return JSON.parse(readFileSync(done, 'utf8')) as RunResult;
   mkdirSync(dir, { recursive: true });
-  const config: TrainConfig = loadConfig(join(repo, 'configs/conll04.json'), [...sets, ...extra]);
+  const config: TrainConfig = loadConfig(join(repo, 'configs/conll04.json'), [...BEFORE_CRF, ...sets, ...extra]);
   process.stderr.write(`experiments/nn: ${name} (${sets.join(' ')})\n`);
   const r = await trainNN(config, dir, { resume: true });
   const best = r.history.find((h) => h.epoch === r.bestEpoch)!;

@@ -26,7 +26,7 @@
 import { cat, crossEntropy, eye, inferenceMode, keep, noGrad, oneHot, randUniform, tensor, tidy, zeros, type Tensor } from '../tensor/index.js';
 import { CASE_CLASSES } from './casing.js';
 import type { Span } from '../data/bilou.js';
-import { chainForwardBackward, tagGrammar, viterbiTags, type TagGrammar } from '../data/viterbi.js';
+import { chainForwardBackward, tagGrammar, viterbiTags, type ChainMarginals, type TagGrammar } from '../data/viterbi.js';
 import type { Batch } from './encode.js';
 import type { GloveTable } from './glove.js';
 import { BiLstm } from './layers/bilstm.js';
@@ -458,7 +458,7 @@ export class JointModel extends Module {
     const chain = crf.chainScores();
     const tagIds = new Int32Array(B * T);
     for (let b = 0; b < B; b++) tagIds.set(viterbiTags(em, b * T * n, lengths[b], this.grammar, chain), b * T);
-    const passes = new Map<number, ReturnType<typeof chainForwardBackward>>();
+    const passes = new Map<number, ChainMarginals>();
     return {
       tagIds,
       spanScore: (b, start, end) => {
@@ -466,7 +466,7 @@ export class JointModel extends Module {
         if (!fb) passes.set(b, (fb = chainForwardBackward(em, b * T * n, lengths[b], this.grammar, chain)));
         // log P(t_start..t_(end−1)) = α_start(t_start) + Σ (A[t_(i−1), t_i] + e_i(t_i)) + β_(end−1)(t_(end−1)) − log Z
         const t = (i: number) => tagIds[b * T + i];
-        let s = fb.alpha[start * n + t(start)] + fb.beta[(end - 1) * n + t(end - 1)] - fb.logZ;
+        let s = fb.logAlpha(start, t(start)) + fb.logBeta(end - 1, t(end - 1)) - fb.logZ;
         for (let i = start + 1; i < end; i++) s += chain.trans[t(i - 1) * n + t(i)] + em[(b * T + i) * n + t(i)];
         return Math.exp(s);
       },

@@ -85,15 +85,36 @@ test('CRF Viterbi returns the best valid chunking; span marginals match enumerat
     const paths = enumerate(b, n);
     const best = paths.reduce((a, p) => (p.score > a.score ? p : a));
     assert.deepEqual([...viterbiTags(em, b * T * k, n, g, chain)], best.tags);
-    // P(t_1..t_(n−1) = best's) by forward–backward, against the sum over sequences that agree there.
-    const { alpha, beta, logZ } = chainForwardBackward(em, b * T * k, n, g, chain);
-    const [s, e] = [n - 2, n];
-    let lp = alpha[s * k + best.tags[s]] + beta[(e - 1) * k + best.tags[e - 1]] - logZ;
-    for (let i = s + 1; i < e; i++) lp += chain.trans[best.tags[i - 1] * k + best.tags[i]] + em[(b * T + i) * k + best.tags[i]];
-    const agree = paths.filter((p) => p.tags.slice(s, e).every((t, i) => t === best.tags[s + i]));
-    const exact = logSumExp(agree.map((p) => p.score)) - logSumExp(paths.map((p) => p.score));
-    assert.ok(Math.abs(lp - exact) < 1e-9, `${lp} vs ${exact}`);
+    // P(t_s..t_(e−1) = best's) by forward–backward, for every span, against the sequences that agree there.
+    const fb = chainForwardBackward(em, b * T * k, n, g, chain);
+    const logZ = logSumExp(paths.map((p) => p.score));
+    for (let s = 0; s < n; s++)
+      for (let e = s + 1; e <= n; e++) {
+        let lp = fb.logAlpha(s, best.tags[s]) + fb.logBeta(e - 1, best.tags[e - 1]) - fb.logZ;
+        for (let i = s + 1; i < e; i++) lp += chain.trans[best.tags[i - 1] * k + best.tags[i]] + em[(b * T + i) * k + best.tags[i]];
+        const agree = paths.filter((p) => p.tags.slice(s, e).every((t, i) => t === best.tags[s + i]));
+        const exact = logSumExp(agree.map((p) => p.score)) - logZ;
+        assert.ok(Math.abs(lp - exact) < 1e-9, `[${s}, ${e}): ${lp} vs ${exact}`);
+      }
   }
+});
+
+test('CRF forward–backward stays exact when emissions are too far apart to rescale (log-space fallback)', () => {
+  // Row 0: a tag no sentence may start with scores 0, every allowed one −800: exp(−800) underflows.
+  const far = Float64Array.from(em);
+  for (let j = 0; j < k; j++) far[j] = g.first[j] ? -800 + em[j] : 0;
+  const n = lengths[0];
+  const fb = chainForwardBackward(far, 0, n, g, chain);
+  const scores: number[] = [];
+  for (let c = 0; c < k ** n; c++) {
+    const tags = Array.from({ length: n }, (_, i) => Math.floor(c / k ** (n - 1 - i)) % k);
+    if (!g.first[tags[0]] || !g.last[tags[n - 1]] || tags.some((t, i) => i > 0 && !g.allowed[tags[i - 1] * k + t])) continue;
+    let score = chain.start[tags[0]] + chain.end[tags[n - 1]];
+    tags.forEach((t, i) => (score += far[i * k + t] + (i > 0 ? chain.trans[tags[i - 1] * k + t] : 0)));
+    scores.push(score);
+  }
+  assert.ok(Math.abs(fb.logZ - logSumExp(scores)) < 1e-9, `${fb.logZ} vs ${logSumExp(scores)}`);
+  assert.ok(Number.isFinite(fb.logAlpha(0, 0)) && Number.isFinite(fb.logBeta(0, 0)));
 });
 
 test('CRF sampler: ε = 0 draws each valid chunking with its CRF probability; ε > 0 draws only valid ones', () => {
