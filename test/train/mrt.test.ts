@@ -317,12 +317,14 @@ test('config: delta "none" needs gamma; the MRT keys validate with clear message
   assert.equal(parseConfig({ data, mrt: { delta: 'none' } }, 'c.json').mrt.gamma, true);
 });
 
-test('MRT from a pretrained model: runs, logs its risk, and kill + --resume repeats the run bit for bit', async () => {
+for (const tagger of ['softmax', 'crf'] as const)
+test(`MRT from a pretrained model (${tagger} tagger): runs, logs its risk, and kill + --resume repeats the run bit for bit`, async () => {
   const here = fileURLToPath(new URL('.', import.meta.url));
   const root = mkdtempSync(join(tmpdir(), 'entrel-mrt-'));
-  const nn = loadConfig(join(here, 'fixtures/tiny.json'), ['epochs=8']);
+  const model = tagger === 'crf' ? ['model.tagger=crf', 'model.decoder=viterbi'] : [];
+  const nn = loadConfig(join(here, 'fixtures/tiny.json'), ['epochs=8', ...model]);
   await trainNN(nn, join(root, 'nn'), { quiet: true });
-  const cfg = loadConfig(join(here, 'fixtures/tiny.json'), ['epochs=4', `init=${JSON.stringify(join(root, 'nn', 'best'))}`, 'K=3', 'mu=0.5']);
+  const cfg = loadConfig(join(here, 'fixtures/tiny.json'), ['epochs=4', `init=${JSON.stringify(join(root, 'nn', 'best'))}`, 'K=3', 'mu=0.5', ...model]);
   const ref = await trainMRT(cfg, join(root, 'ref'), { quiet: true });
   const out = join(root, 'killed');
   await assert.rejects(trainMRT(cfg, out, { quiet: true, onEpoch: (r) => { if (r.epoch === 2) throw new Error('kill -9'); } }), /kill -9/);

@@ -31,6 +31,20 @@ test('kill + --resume gives the uninterrupted run bit for bit', async () => {
   assert.match(svg, /^<svg [^>]*>[\s\S]*<polyline[\s\S]*dev relation F1[\s\S]*<\/svg>\n$/);
 });
 
+test('a CRF tagger: kill + --resume gives the uninterrupted run bit for bit, and best/ scores what it logged', async () => {
+  const crf = loadConfig(join(here, 'fixtures/tiny.json'), ['model.tagger=crf', 'model.decoder=viterbi', 'epochs=12']);
+  const ref = await trainNN(crf, join(root, 'crf-ref'), { quiet: true });
+  const out = join(root, 'crf-killed');
+  await assert.rejects(trainNN(crf, out, { quiet: true, onEpoch: (r) => { if (r.epoch === 6) throw new Error('kill -9'); } }), /kill -9/);
+  const res = await trainNN(crf, out, { quiet: true, resume: true });
+  assert.equal(checksum(out), checksum(join(root, 'crf-ref')));
+  assert.deepEqual(res.history.map((r) => r.dev), ref.history.map((r) => r.dev));
+  const best = ref.history.find((r) => r.epoch === ref.bestEpoch)!;
+  const report = await evaluateModel(join(root, 'crf-ref', 'best'), crf.data.dev, { format: 'unified' });
+  assert.equal(report.entities.micro.f1, best.dev.entF1);
+  assert.ok(best.dev.entF1 > 0.5, `the tiny CRF model should learn the tiny data (dev entity F1 ${best.dev.entF1})`);
+});
+
 test('the best model evaluates to its logged dev score and predicts to JSON Lines', async () => {
   const out = join(root, 'ref');
   const log = readFileSync(join(out, 'train.log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
