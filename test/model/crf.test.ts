@@ -22,14 +22,14 @@ const T = 4;
 const lengths = Int32Array.of(4, 2);
 const em = randoms(2 * T * k);
 
-/** Every valid chunking of length n with its unnormalised log-score under (em row b, chain). */
-function enumerate(b: number, n: number): { tags: number[]; score: number }[] {
+/** Every valid chunking of length n with its unnormalised log-score under (row b of `e`, chain). */
+function enumerate(b: number, n: number, e: Float64Array = em): { tags: number[]; score: number }[] {
   const out: { tags: number[]; score: number }[] = [];
   for (let c = 0; c < k ** n; c++) {
     const tags = Array.from({ length: n }, (_, i) => Math.floor(c / k ** (n - 1 - i)) % k);
     if (!g.first[tags[0]] || !g.last[tags[n - 1]] || tags.some((t, i) => i > 0 && !g.allowed[tags[i - 1] * k + t])) continue;
     let score = chain.start[tags[0]] + chain.end[tags[n - 1]];
-    tags.forEach((t, i) => (score += em[(b * T + i) * k + t] + (i > 0 ? chain.trans[tags[i - 1] * k + t] : 0)));
+    tags.forEach((t, i) => (score += e[(b * T + i) * k + t] + (i > 0 ? chain.trans[tags[i - 1] * k + t] : 0)));
     out.push({ tags, score });
   }
   return out;
@@ -105,14 +105,7 @@ test('CRF forward–backward stays exact when emissions are too far apart to res
   for (let j = 0; j < k; j++) far[j] = g.first[j] ? -800 + em[j] : 0;
   const n = lengths[0];
   const fb = chainForwardBackward(far, 0, n, g, chain);
-  const scores: number[] = [];
-  for (let c = 0; c < k ** n; c++) {
-    const tags = Array.from({ length: n }, (_, i) => Math.floor(c / k ** (n - 1 - i)) % k);
-    if (!g.first[tags[0]] || !g.last[tags[n - 1]] || tags.some((t, i) => i > 0 && !g.allowed[tags[i - 1] * k + t])) continue;
-    let score = chain.start[tags[0]] + chain.end[tags[n - 1]];
-    tags.forEach((t, i) => (score += far[i * k + t] + (i > 0 ? chain.trans[tags[i - 1] * k + t] : 0)));
-    scores.push(score);
-  }
+  const scores = enumerate(0, n, far).map((p) => p.score);
   assert.ok(Math.abs(fb.logZ - logSumExp(scores)) < 1e-9, `${fb.logZ} vs ${logSumExp(scores)}`);
   assert.ok(Number.isFinite(fb.logAlpha(0, 0)) && Number.isFinite(fb.logBeta(0, 0)));
 });

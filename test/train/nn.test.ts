@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../../src/train/config.js';
+import { loadConfig, type TrainConfig } from '../../src/train/config.js';
 import { evaluateModel, predictToFile } from '../../src/train/evaluate.js';
 import { buildNNSetup, devScores, initFromModelDir, trainNN } from '../../src/train/nn.js';
 
@@ -18,13 +18,18 @@ const config = loadConfig(join(here, 'fixtures/tiny.json'));
 const root = mkdtempSync(join(tmpdir(), 'entrel-nn-'));
 const checksum = (dir: string) => createHash('sha256').update(readFileSync(join(dir, 'last', 'weights.safetensors'))).digest('hex');
 
-test('kill + --resume gives the uninterrupted run bit for bit', async () => {
-  const ref = await trainNN(config, join(root, 'ref'), { quiet: true });
-  const out = join(root, 'killed');
-  await assert.rejects(trainNN(config, out, { quiet: true, onEpoch: (r) => { if (r.epoch === 17) throw new Error('kill -9'); } }), /kill -9/);
-  const res = await trainNN(config, out, { quiet: true, resume: true });
-  assert.equal(checksum(out), checksum(join(root, 'ref')));
+/** Trains `cfg` into `refDir`, and again into `out` killed after epoch `killAt` then resumed; asserts both end alike. */
+async function killAndResume(cfg: TrainConfig, refDir: string, out: string, killAt: number) {
+  const ref = await trainNN(cfg, join(root, refDir), { quiet: true });
+  await assert.rejects(trainNN(cfg, join(root, out), { quiet: true, onEpoch: (r) => { if (r.epoch === killAt) throw new Error('kill -9'); } }), /kill -9/);
+  const res = await trainNN(cfg, join(root, out), { quiet: true, resume: true });
+  assert.equal(checksum(join(root, out)), checksum(join(root, refDir)));
   assert.deepEqual(res.history.map((r) => r.dev), ref.history.map((r) => r.dev));
+  return { ref, res, out: join(root, out) };
+}
+
+test('kill + --resume gives the uninterrupted run bit for bit', async () => {
+  const { ref, res, out } = await killAndResume(config, 'ref', 'killed', 17);
   assert.equal(res.bestScore, ref.bestScore);
   assert.ok(ref.bestScore >= 0.5, `the tiny model should learn the tiny data (dev rel F1 ${ref.bestScore})`);
   const svg = readFileSync(join(out, 'curve.svg'), 'utf8');
@@ -33,12 +38,7 @@ test('kill + --resume gives the uninterrupted run bit for bit', async () => {
 
 test('a CRF tagger: kill + --resume gives the uninterrupted run bit for bit, and best/ scores what it logged', async () => {
   const crf = loadConfig(join(here, 'fixtures/tiny.json'), ['model.tagger=crf', 'model.decoder=viterbi', 'epochs=12']);
-  const ref = await trainNN(crf, join(root, 'crf-ref'), { quiet: true });
-  const out = join(root, 'crf-killed');
-  await assert.rejects(trainNN(crf, out, { quiet: true, onEpoch: (r) => { if (r.epoch === 6) throw new Error('kill -9'); } }), /kill -9/);
-  const res = await trainNN(crf, out, { quiet: true, resume: true });
-  assert.equal(checksum(out), checksum(join(root, 'crf-ref')));
-  assert.deepEqual(res.history.map((r) => r.dev), ref.history.map((r) => r.dev));
+  const { ref } = await killAndResume(crf, 'crf-ref', 'crf-killed', 6);
   const best = ref.history.find((r) => r.epoch === ref.bestEpoch)!;
   const report = await evaluateModel(join(root, 'crf-ref', 'best'), crf.data.dev, { format: 'unified' });
   assert.equal(report.entities.micro.f1, best.dev.entF1);

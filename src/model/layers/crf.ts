@@ -43,34 +43,36 @@ export class Crf extends Module {
     this.endMask = mask(grammar.last, [n]);
   }
 
+  /** The learned scores with the grammar's exclusions added: transitions [n, n], start [n], end [n]. */
+  private masked(): { trans: Tensor; start: Tensor; end: Tensor } {
+    return { trans: this.transitions.add(this.transMask), start: this.start.add(this.startMask), end: this.end.add(this.endMask) };
+  }
+
   /** log Z(s) per sentence [B] by the forward algorithm over `emissions` [B, T, n] (0 for an empty one). */
   logPartition(emissions: Tensor, lengths: Int32Array): Tensor {
     const [B, T] = emissions.shape;
     const longest = Math.max(0, ...lengths);
+    const shortest = Math.min(...lengths);
     if (longest === 0) return zeros([B], emissions.dtype);
-    const trans = this.transitions.add(this.transMask).unsqueeze(0); // [1, n, n]
-    let alpha = emissions.narrow(1, 0, 1).squeeze(1).add(this.start.add(this.startMask)); // [B, n]
-    const live = tensor(Uint8Array.from({ length: B * T }, (_, k) => (k % T < lengths[Math.floor(k / T)] ? 1 : 0)), { shape: [B, T, 1] });
+    const { trans, start, end } = this.masked();
+    let alpha = emissions.narrow(1, 0, 1).squeeze(1).add(start); // [B, n]
+    // Which sentences still run at step t: [B, T, 1]; only needed past the shortest one.
+    const live = shortest < longest ? tensor(Uint8Array.from({ length: B * T }, (_, k) => (k % T < lengths[Math.floor(k / T)] ? 1 : 0)), { shape: [B, T, 1] }) : undefined;
     for (let t = 1; t < longest; t++) {
       // α_t(j) = logΣ_i exp(α_(t−1)(i) + A[i, j]) + e_t(j); a finished sentence keeps its α
-      const next = alpha.unsqueeze(2).add(trans).logsumexp(1).add(emissions.narrow(1, t, 1).squeeze(1));
-      alpha = lengths.every((n) => n > t) ? next : where(live.narrow(1, t, 1).squeeze(1), next, alpha);
+      const next = alpha.unsqueeze(2).add(trans.unsqueeze(0)).logsumexp(1).add(emissions.narrow(1, t, 1).squeeze(1));
+      alpha = t < shortest ? next : where((live as Tensor).narrow(1, t, 1).squeeze(1), next, alpha);
     }
-    const logZ = alpha.add(this.end.add(this.endMask)).logsumexp(1);
-    return lengths.every((n) => n > 0) ? logZ : where(tensor(Uint8Array.from(lengths, (n) => (n > 0 ? 1 : 0))), logZ, zeros([B], logZ.dtype));
+    const logZ = alpha.add(end).logsumexp(1);
+    return shortest > 0 ? logZ : where(tensor(Uint8Array.from(lengths, (n) => (n > 0 ? 1 : 0))), logZ, zeros([B], logZ.dtype));
   }
 
   /** The unnormalised log-score of each path [G] (the exponent of P(t | s) above). */
   pathScores(emissions: Tensor, paths: readonly TagPath[]): Tensor {
     const [B, T, n] = emissions.shape;
     // One table: the emissions, the transitions, the start and end scores, a zero for padding.
-    const table = cat([
-      emissions.reshape([-1]),
-      this.transitions.add(this.transMask).reshape([-1]),
-      this.start.add(this.startMask),
-      this.end.add(this.endMask),
-      zeros([1], emissions.dtype),
-    ]);
+    const { trans, start, end } = this.masked();
+    const table = cat([emissions.reshape([-1]), trans.reshape([-1]), start, end, zeros([1], emissions.dtype)]);
     const [transAt, startAt, endAt] = [B * T * n, B * T * n + n * n, B * T * n + n * n + n];
     const W = 2 * T + 1;
     const idx = new Int32Array(paths.length * W).fill(endAt + n);

@@ -114,19 +114,22 @@ export function drawValidChunking(probs: ArrayLike<number>, n: number, g: TagGra
 export function crfSampler(em: ArrayLike<number>, n: number, g: TagGrammar, chain: ChainScores): (epsilon: number, rng: Rng) => Int32Array {
   const k = g.n;
   const alpha = chainForward(em, 0, n, g, chain);
+  // Buffers reused by every step of every draw (one step per token).
   const logw = new Float64Array(k);
+  const allowed = new Int32Array(k);
+  const w = new Float64Array(k);
   /** Draws a tag with weights exp(logw) (−∞ = not allowed), or uniformly among the allowed ones with probability ε. */
   const pick = (epsilon: number, rng: Rng): number => {
-    const allowed: number[] = [];
+    let count = 0;
     let max = -Infinity;
     for (let j = 0; j < k; j++)
       if (logw[j] > -Infinity) {
-        allowed.push(j);
+        allowed[count++] = j;
         max = Math.max(max, logw[j]);
       }
-    if (rng.random() < epsilon) return allowed[Math.floor(rng.random() * allowed.length)];
-    const w = new Float64Array(k);
-    for (const j of allowed) w[j] = Math.exp(logw[j] - max);
+    if (rng.random() < epsilon) return allowed[Math.floor(rng.random() * count)];
+    w.fill(0);
+    for (let c = 0; c < count; c++) w[allowed[c]] = Math.exp(logw[allowed[c]] - max);
     return drawUnnormalised(w, rng);
   };
   return (epsilon, rng) => {
