@@ -6,9 +6,10 @@
  * Q(gold) > 0.99, the mean risk Σ Q·Δ_E+R, and the mean Δ_E+R of the samples themselves.
  *
  *   npx tsx experiments/mrt/q-sharpness.ts --init experiments/nn/runs/seed-1/best [--K 2] [--seed 1]
- *     [--sampler tokens|chunkings]
+ *     [--sampler tokens|chunkings] [--epsilon 0.1] [--label NAME]
  *
- * Writes q-sharpness.md (q-sharpness-chunkings.md with `--sampler chunkings`) beside this file.
+ * Writes q-sharpness.md (q-sharpness-chunkings.md with `--sampler chunkings`, q-sharpness-NAME.md with
+ * `--label NAME`) beside this file. With a CRF tagger the draws come from the CRF whatever `--sampler` says.
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,9 +28,11 @@ const init = resolve(get('--init', join(here, '..', 'nn', 'runs', 'seed-1', 'bes
 const K = Number(get('--K', '2'));
 const seed = Number(get('--seed', '1'));
 const sampler = get('--sampler', 'tokens')!;
+const epsilon = get('--epsilon', '0.1')!;
+const label = get('--label', sampler === 'tokens' ? '' : sampler)!;
 const ALPHAS = [0.0001, 0.01, 0.1, 1, 10];
 
-const config = loadConfig(join(here, '..', '..', 'configs', 'conll04-mrt.json'), [`K=${K}`, `seed=${seed}`, 'threads=1', `mrt.sampler=${sampler}`]);
+const config = loadConfig(join(here, '..', '..', 'configs', 'conll04-mrt.json'), [`K=${K}`, `seed=${seed}`, 'threads=1', `mrt.sampler=${sampler}`, `mrt.epsilon=${epsilon}`]);
 setNumThreads(config.threads);
 const s = await buildSetupFrom(config, init);
 s.model.train(true);
@@ -60,12 +63,12 @@ const pct = (x: number) => (100 * x).toFixed(1);
 const md = [
   '# Sharpness of Q on CoNLL04 train (pretrained NN model, μ = 1)',
   '',
-  `Model \`${init}\`, K = ${K}, ε = ${config.mrt.epsilon}, sampler ${sampler}, seed ${seed}; ${rows[0].n} sentences. Command: \`npx tsx experiments/mrt/q-sharpness.ts --init … --K ${K} --sampler ${sampler}\`.`,
+  `Model \`${init}\`, K = ${K}, ε = ${config.mrt.epsilon}, sampler ${sampler}, seed ${seed}; ${rows[0].n} sentences. Command: \`npx tsx experiments/mrt/q-sharpness.ts --init … --K ${K} --sampler ${sampler} --epsilon ${epsilon}\`.`,
   '',
   '| α | mean Q(gold) | sentences with Q(gold) > 0.99 | mean risk Σ Q·Δ_E+R | mean Δ_E+R of the samples |',
   '|---|---|---|---|---|',
   ...rows.map((r) => `| ${r.alpha} | ${r.qGold / r.n >= 0.9995 ? '> 0.999' : (r.qGold / r.n).toFixed(3)} | ${pct(r.sharp / r.n)} % | ${(r.risk / r.n).toFixed(4)} | ${(r.sampleDelta / Math.max(1, r.samples)).toFixed(3)} |`),
   '',
 ].join('\n');
-writeFileAtomic(join(here, sampler === 'tokens' ? 'q-sharpness.md' : `q-sharpness-${sampler}.md`), md);
+writeFileAtomic(join(here, label ? `q-sharpness-${label}.md` : 'q-sharpness.md'), md);
 process.stdout.write(md);

@@ -26,10 +26,11 @@ export const DEFAULT_MODEL_CONFIG: Readonly<ModelConfig> = Object.freeze({
   tagger: 'softmax',
   caseDim: 0,
   wordDropout: 0,
+  lockedDropout: false,
 });
 
 /** Settings added after format version 1 was fixed: a model directory without them gets these values. */
-const LATER_SETTINGS = { decoder: 'argmax', tagger: 'softmax', caseDim: 0, wordDropout: 0, lstmLayers: 1 } as const;
+const LATER_SETTINGS = { decoder: 'argmax', tagger: 'softmax', caseDim: 0, wordDropout: 0, lstmLayers: 1, lockedDropout: false } as const;
 
 /** A CRF has no per-token argmax to read: its best sequence is the Viterbi one. */
 export const CRF_DECODER = 'must be "viterbi" with tagger "crf" (a CRF decodes whole sequences)';
@@ -58,7 +59,7 @@ export function validateModelConfig(obj: unknown, file?: string): ModelConfig {
   };
   const dropout = o.dropout;
   if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) fail('dropout', 'must be a number in [0, 1)');
-  if (typeof o.fixRightContext !== 'boolean') fail('fixRightContext', 'must be true or false');
+  for (const k of ['fixRightContext', 'lockedDropout'] as const) if (typeof o[k] !== 'boolean') fail(k, 'must be true or false');
   if (o.tagScheme !== 'BILOU' && o.tagScheme !== 'BIEOU') fail('tagScheme', 'must be "BILOU" or "BIEOU"');
   if (o.decoder !== 'argmax' && o.decoder !== 'viterbi') fail('decoder', 'must be "argmax" or "viterbi"');
   if (o.tagger !== 'softmax' && o.tagger !== 'crf') fail('tagger', 'must be "softmax" or "crf"');
@@ -85,5 +86,6 @@ export function validateModelConfig(obj: unknown, file?: string): ModelConfig {
     tagger: o.tagger as ModelConfig['tagger'],
     caseDim: int('caseDim', 0),
     wordDropout: wordDropout as number,
+    lockedDropout: o.lockedDropout as boolean,
   };
 }

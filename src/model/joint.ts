@@ -173,8 +173,8 @@ export class JointModel extends Module {
     this.relHidden = modules.relHidden;
     this.relOut = modules.relOut;
     this.relFeatureDim = modules.featDim;
-    this.dropX = this.child('drop_x', new Dropout(c.dropout));
-    this.dropH = this.child('drop_h', new Dropout(c.dropout));
+    this.dropX = this.child('drop_x', new Dropout(c.dropout, c.lockedDropout));
+    this.dropH = this.child('drop_h', new Dropout(c.dropout, c.lockedDropout));
     this.dropZ = this.child('drop_z', new Dropout(c.dropout));
     this.dropMlp = this.child('drop_mlp', new Dropout(c.dropout));
     this.grammar = grammar;

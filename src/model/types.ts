@@ -46,6 +46,8 @@ export interface ModelConfig {
   caseDim: number;
   /** Training only: probability of replacing a word id by UNK (0 = never, the paper). */
   wordDropout: number;
+  /** Dropout on x and h with one mask per sentence shared by its tokens (variational); false = per token, the paper. */
+  lockedDropout: boolean;
 }
 
 /** One sentence as ids. Spans are token spans [start, end). */

@@ -56,6 +56,8 @@ const ModelSchema = z.strictObject({
   caseDim: nonNegInt().default(0),
   /** Probability of replacing a training word by UNK (0 = never, the paper). */
   wordDropout: prob().default(0),
+  /** One dropout mask per sentence for x and h, shared across its tokens (false = per token, the paper). */
+  lockedDropout: bool().default(false),
 }).refine((m) => m.tagger !== 'crf' || m.decoder === 'viterbi', { error: CRF_DECODER, path: ['decoder'] });
 
 const DataSchema = z.strictObject({

@@ -7,7 +7,7 @@ import { Conv1d, MultiWidthCnn } from '../../src/model/layers/conv.js';
 import { Dropout } from '../../src/model/layers/dropout.js';
 import { Embedding } from '../../src/model/layers/embedding.js';
 import { Linear } from '../../src/model/layers/linear.js';
-import { cat, manualSeed, randNormal, tensor, zeros, type Tensor } from '../../src/tensor/index.js';
+import { cat, manualSeed, ones, randNormal, tensor, zeros, type Tensor } from '../../src/tensor/index.js';
 
 const close = (a: Tensor, b: Tensor, tol = 1e-5) => {
   const x = a.toFloat64Array();
@@ -184,4 +184,28 @@ test('Dropout: identity in eval mode, zeroes in train mode', () => {
   d.train();
   const z = d.forward(x).toFloat64Array().filter((v) => v === 0).length;
   assert.ok(z > 350 && z < 650, `${z} zeros`);
+});
+
+test('Dropout locked: one mask per sentence and feature, the same at every token', () => {
+  const x = ones([4, 30, 50]);
+  const masks = (locked: boolean) => {
+    const d = new Dropout(0.5, locked);
+    d.train();
+    const v = d.forward(x).toFloat64Array();
+    let varyAlongTime = 0;
+    let zeros = 0;
+    for (let b = 0; b < 4; b++)
+      for (let f = 0; f < 50; f++)
+        for (let t = 0; t < 30; t++) {
+          const y = v[(b * 30 + t) * 50 + f];
+          assert.ok(y === 0 || Math.abs(y - 2) < 1e-6, `kept values are scaled by 1/(1 − p): ${y}`);
+          if (y === 0) zeros++;
+          if (t > 0 && y !== v[(b * 30 + t - 1) * 50 + f]) varyAlongTime++;
+        }
+    return { varyAlongTime, zeros };
+  };
+  const locked = masks(true);
+  assert.equal(locked.varyAlongTime, 0);
+  assert.ok(locked.zeros > 0.35 * 6000 && locked.zeros < 0.65 * 6000, `${locked.zeros} zeros`);
+  assert.ok(masks(false).varyAlongTime > 1000, 'per-token masks differ between tokens');
 });

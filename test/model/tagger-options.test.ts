@@ -24,6 +24,8 @@ test('model config: directories saved before the decoder/casing/word-dropout set
   assert.equal(c.decoder, 'argmax');
   assert.equal(c.caseDim, 0);
   assert.equal(c.wordDropout, 0);
+  assert.equal(c.lockedDropout, false);
+  assert.throws(() => validateModelConfig({ ...old, lockedDropout: 'yes' }, 'x/config.json'), /x\/config\.json.*lockedDropout.*true or false/);
   assert.equal(c.lstmLayers, 1);
   assert.throws(() => validateModelConfig({ ...old, lstmLayers: 0 }, 'x/config.json'), /x\/config\.json.*lstmLayers/);
   assert.throws(() => validateModelConfig({ ...old, decoder: 'beam' }, 'x/config.json'), /x\/config\.json.*decoder.*argmax.*viterbi/);
