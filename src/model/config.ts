@@ -27,10 +27,11 @@ export const DEFAULT_MODEL_CONFIG: Readonly<ModelConfig> = Object.freeze({
   caseDim: 0,
   wordDropout: 0,
   lockedDropout: false,
+  lmHidden: 0,
 });
 
 /** Settings added after format version 1 was fixed: a model directory without them gets these values. */
-const LATER_SETTINGS = { decoder: 'argmax', tagger: 'softmax', caseDim: 0, wordDropout: 0, lstmLayers: 1, lockedDropout: false } as const;
+const LATER_SETTINGS = { decoder: 'argmax', tagger: 'softmax', caseDim: 0, wordDropout: 0, lstmLayers: 1, lockedDropout: false, lmHidden: 0 } as const;
 
 /** A CRF has no per-token argmax to read: its best sequence is the Viterbi one. */
 export const CRF_DECODER = 'must be "viterbi" with tagger "crf" (a CRF decodes whole sequences)';
@@ -87,5 +88,6 @@ export function validateModelConfig(obj: unknown, file?: string): ModelConfig {
     caseDim: int('caseDim', 0),
     wordDropout: wordDropout as number,
     lockedDropout: o.lockedDropout as boolean,
+    lmHidden: int('lmHidden', 0),
   };
 }

@@ -34,6 +34,7 @@ import { CharCnn } from './layers/charcnn.js';
 import { Crf, type TagPath } from './layers/crf.js';
 import { MultiWidthCnn } from './layers/conv.js';
 import { Dropout } from './layers/dropout.js';
+import { LmHead } from './layers/lm-head.js';
 import { Embedding } from './layers/embedding.js';
 import { Linear } from './layers/linear.js';
 import { Module, withParamDType } from './layers/module.js';
@@ -61,6 +62,8 @@ export interface LocalLossOptions {
   addGoldPairs?: boolean;
   /** An encoder pass of this batch to reuse (MRT shares one pass between L̃ and its samples). */
   encoded?: Encoded;
+  /** γ of the language-model objective added to L̃ (model setting `lmHidden` > 0; default 0.1). */
+  lmWeight?: number;
 }
 
 export interface Encoded {
@@ -129,6 +132,8 @@ export class JointModel extends Module {
   readonly relHidden: Linear;
   readonly dropMlp: Dropout;
   readonly relOut: Linear;
+  /** Language-model heads on the forward and backward states (`lmHidden` > 0), for training only. */
+  readonly lm?: { fwd: LmHead; bwd: LmHead };
   /** Frozen one-hot table [|tags| + 1, |tags|]: identity plus a zero row for segment padding (spec §2.5). */
   private readonly tagTable: Tensor;
   /** Valid tag transitions (the 'viterbi' decoder, MRT's chunkings sampler). */
@@ -159,7 +164,14 @@ export class JointModel extends Module {
       const featDim = 3 * relMid.outDim + c.maxDistance + 2 * H2;
       const relHidden = this.child('rel_hidden', new Linear(featDim, c.mlpHidden));
       const relOut = this.child('rel_out', new Linear(c.mlpHidden, this.numLabels));
-      return { word, char, casing, lstm, tagger, crf, relMid, relE1, relE2, relHidden, relOut, featDim };
+      const lm =
+        c.lmHidden > 0
+          ? {
+              fwd: this.child('lm_fwd', new LmHead(c.lstmHidden, c.lmHidden, vocab.words.size)),
+              bwd: this.child('lm_bwd', new LmHead(c.lstmHidden, c.lmHidden, vocab.words.size)),
+            }
+          : undefined;
+      return { word, char, casing, lstm, tagger, crf, relMid, relE1, relE2, relHidden, relOut, lm, featDim };
     });
     this.word = modules.word;
     this.char = modules.char;
@@ -172,6 +184,7 @@ export class JointModel extends Module {
     this.relE2 = modules.relE2;
     this.relHidden = modules.relHidden;
     this.relOut = modules.relOut;
+    this.lm = modules.lm;
     this.relFeatureDim = modules.featDim;
     this.dropX = this.child('drop_x', new Dropout(c.dropout, c.lockedDropout));
     this.dropH = this.child('drop_h', new Dropout(c.dropout, c.lockedDropout));
@@ -352,7 +365,35 @@ export class JointModel extends Module {
     return tokCe.mul(tensor(tokW, { dtype: tokCe.dtype })).sum();
   }
 
-  /** L̃ = L_ent + L_rel on one batch, in the current (normally train) mode. Needs gold tags. */
+  /**
+   * The language-model objective (Rei 2017): −log P(w_{i+1} | →h_i) − log P(w_{i−1} | ←h_i), each the
+   * mean over the batch's real tokens; the word past either end of a sentence is the boundary class (id 0,
+   * PAD, never a word). Each direction reads only its own half of h, which has not seen the word it predicts.
+   */
+  private lmLoss(h: Tensor, batch: Batch): Tensor {
+    const lm = this.lm!;
+    const { size: B, maxLen: T, lengths } = batch;
+    const N = batch.tokens;
+    const H = this.config.lstmHidden;
+    const V = this.vocab.words.size;
+    const word = (p: number) => (batch.words[p] < V ? batch.words[p] : UNK); // extended (GloVe) ids: inference only
+    const pos = new Int32Array(N);
+    const next = new Int32Array(N);
+    const prev = new Int32Array(N);
+    let k = 0;
+    for (let b = 0; b < B; b++)
+      for (let i = 0; i < lengths[b]; i++, k++) {
+        pos[k] = b * T + i;
+        next[k] = i + 1 < lengths[b] ? word(b * T + i + 1) : PAD;
+        prev[k] = i > 0 ? word(b * T + i - 1) : PAD;
+      }
+    const rows = h.reshape([B * T, 2 * H]).indexSelect(0, tensor(pos, { dtype: 'int64' }));
+    const ce = (head: LmHead, states: Tensor, target: Int32Array) =>
+      crossEntropy(head.forward(states), tensor(target, { dtype: 'int64' }), { reduction: 'mean' });
+    return ce(lm.fwd, rows.narrow(1, 0, H), next).add(ce(lm.bwd, rows.narrow(1, H, H), prev));
+  }
+
+  /** L̃ = L_ent + L_rel (+ γ·L_lm with `lmHidden` > 0) on one batch, in the current (normally train) mode. Needs gold tags. */
   localLoss(batch: Batch, opts: LocalLossOptions): LocalLoss {
     if (!batch.tags) throw new Error('localLoss: the batch has no gold tags');
     const goldTags = batch.tags;
@@ -397,7 +438,11 @@ export class JointModel extends Module {
         relLoss = ce.mul(tensor(pw, { dtype: ce.dtype })).sum();
       }
       const w = opts.entityWeight ?? 1;
-      return { loss: (w === 1 ? entLoss : entLoss.mul(w)).add(relLoss), entLoss, relLoss };
+      const loss = (w === 1 ? entLoss : entLoss.mul(w)).add(relLoss);
+      const gamma = opts.lmWeight ?? 0.1;
+      if (!this.lm || gamma === 0) return { loss, entLoss, relLoss };
+      const lmLoss = this.lmLoss(h, batch);
+      return { loss: loss.add(lmLoss.mul(gamma)), entLoss, relLoss, lmLoss };
     });
     return { ...out, pairs: pairsCount };
   }

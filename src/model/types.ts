@@ -48,6 +48,8 @@ export interface ModelConfig {
   wordDropout: number;
   /** Dropout on x and h with one mask per sentence shared by its tokens (variational); false = per token, the paper. */
   lockedDropout: boolean;
+  /** Hidden size of the training-only language-model heads (Rei 2017); 0 = none, the paper. */
+  lmHidden: number;
 }
 
 /** One sentence as ids. Spans are token spans [start, end). */
@@ -107,6 +109,8 @@ export interface LocalLoss {
   loss: Tensor;
   entLoss: Tensor;
   relLoss: Tensor;
+  /** The language-model objective before γ (only with `lmHidden` > 0 and γ > 0). */
+  lmLoss?: Tensor;
   /** Candidate pairs that entered the relation loss (for throughput figures). */
   pairs: number;
 }

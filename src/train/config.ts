@@ -17,6 +17,7 @@ import type { ModelConfig } from '../model/types.js';
 const POS_INT = 'expected a positive integer';
 const NONNEG_INT = 'expected a non-negative integer';
 const POS_NUM = 'expected a positive number';
+const NONNEG_NUM = 'expected a number ≥ 0';
 const PROB = 'expected a number in [0, 1)';
 const FACTOR = 'expected a number in (0, 1]';
 const BOOL = 'expected true or false';
@@ -26,6 +27,7 @@ const TRAIN_FILES = 'expected a file path or a non-empty list of file paths';
 const posInt = () => z.number({ error: POS_INT }).int({ error: POS_INT }).positive({ error: POS_INT });
 const nonNegInt = () => z.number({ error: NONNEG_INT }).int({ error: NONNEG_INT }).nonnegative({ error: NONNEG_INT });
 const posNum = () => z.number({ error: POS_NUM }).positive({ error: POS_NUM });
+const nonNegNum = () => z.number({ error: NONNEG_NUM }).nonnegative({ error: NONNEG_NUM });
 const prob = () => z.number({ error: PROB }).min(0, { error: PROB }).lt(1, { error: PROB });
 const bool = () => z.boolean({ error: BOOL });
 const path = () => z.string({ error: PATH }).min(1, { error: PATH });
@@ -58,6 +60,8 @@ const ModelSchema = z.strictObject({
   wordDropout: prob().default(0),
   /** One dropout mask per sentence for x and h, shared across its tokens (false = per token, the paper). */
   lockedDropout: bool().default(false),
+  /** Hidden size of the language-model heads trained alongside (Rei 2017; 0 = none, the paper). */
+  lmHidden: nonNegInt().default(0),
 }).refine((m) => m.tagger !== 'crf' || m.decoder === 'viterbi', { error: CRF_DECODER, path: ['decoder'] });
 
 const DataSchema = z.strictObject({
@@ -150,6 +154,8 @@ export const TrainConfigSchema = z.strictObject({
   clip: posNum().default(1.0),
   /** λ of L̃ = λ·L_ent + L_rel: the tagger's share of the shared encoder's gradient (1 = the paper). */
   entityWeight: posNum().default(1),
+  /** γ of the language-model objective added to L̃ when `model.lmHidden` > 0 (Rei 2017: 0.1). */
+  lmWeight: nonNegNum().default(0.1),
   /** Scheduled sampling constant k: p_gold = k / (k + exp(epoch / k)) (spec §2.8). */
   scheduleK: posNum().default(1),
   /** libtorch intra-op threads. */

@@ -99,8 +99,8 @@ export function nnTask(s: NNSetup): TrainTask {
     setTraining: (on) => void model.train(on),
     batchLoss(indices, ctx) {
       const batch = buildBatch(indices.map((i) => s.train[i]), s.vocab.words.size);
-      const l = model.localLoss(batch, { epoch: ctx.epoch, rng: ctx.rng, scheduleK: config.scheduleK, entityWeight: config.entityWeight });
-      return { loss: l.loss, parts: { ent: l.entLoss, rel: l.relLoss }, pairs: l.pairs };
+      const l = model.localLoss(batch, { epoch: ctx.epoch, rng: ctx.rng, scheduleK: config.scheduleK, entityWeight: config.entityWeight, lmWeight: config.lmWeight });
+      return { loss: l.loss, parts: { ent: l.entLoss, rel: l.relLoss, ...(l.lmLoss && { lm: l.lmLoss }) }, pairs: l.pairs };
     },
     evaluateDev: () => devScores(s, 100),
     saveModel: (dir) => writeModelFiles(dir, model, s.schema, { glove: config.glove, trainConfig: config }),

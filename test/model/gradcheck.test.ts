@@ -8,23 +8,23 @@ import { assertGradientsMatch } from './finite-differences.js';
 import { SCHEMA, seededRng, syntheticSentences } from './fixtures.js';
 
 /** A float64 joint model without dropout, in eval mode, and one batch of its 4 training sentences. */
-function tinyModel(lstmLayers: number, tagger: 'softmax' | 'crf' = 'softmax') {
+function tinyModel(lstmLayers: number, tagger: 'softmax' | 'crf' = 'softmax', lmHidden = 0) {
   setNumThreads(1); // tiny ops: threads only add overhead
   manualSeed(5);
   const train = syntheticSentences(4, 9);
   const { model, vocab } = createJointModel(
     train,
     SCHEMA,
-    { wordDim: 5, charDim: 4, charFilters: 3, lstmHidden: 4, lstmLayers, relFilters: 3, mlpHidden: 6, dropout: 0, maxDistance: 6, tagger, decoder: tagger === 'crf' ? 'viterbi' : 'argmax' },
+    { wordDim: 5, charDim: 4, charFilters: 3, lstmHidden: 4, lstmLayers, relFilters: 3, mlpHidden: 6, dropout: 0, maxDistance: 6, tagger, decoder: tagger === 'crf' ? 'viterbi' : 'argmax', lmHidden },
     { glove: false, rng: seededRng(2), dtype: 'float64' },
   );
   model.eval();
   return { model, batch: buildBatch(train.map((s) => encodeSentence(s, vocab)), vocab.words.size) };
 }
 
-for (const [normalization, lstmLayers, tagger] of [['batch', 1, 'softmax'], ['sentence', 1, 'softmax'], ['batch', 2, 'softmax'], ['batch', 1, 'crf'], ['sentence', 1, 'crf']] as const)
-  test(`joint loss gradient matches finite differences (${normalization} normalisation, ${lstmLayers} BiLSTM layer(s), ${tagger})`, () => {
-    const { model, batch } = tinyModel(lstmLayers, tagger);
+for (const [normalization, lstmLayers, tagger, lmHidden] of [['batch', 1, 'softmax', 0], ['sentence', 1, 'softmax', 0], ['batch', 2, 'softmax', 0], ['batch', 1, 'crf', 0], ['sentence', 1, 'crf', 0], ['batch', 1, 'softmax', 3]] as const)
+  test(`joint loss gradient matches finite differences (${normalization} normalisation, ${lstmLayers} BiLSTM layer(s), ${tagger}${lmHidden ? ', LM objective' : ''})`, () => {
+    const { model, batch } = tinyModel(lstmLayers, tagger, lmHidden);
     // epoch −60: p_gold = 1 within float precision, so the candidate pairs never depend on the weights.
     const lossAt = () => noGrad(() => tidy(() => model.localLoss(batch, { epoch: -60, rng: seededRng(1), normalization }).loss.item()));
     const params = model.parameters();
@@ -35,6 +35,7 @@ for (const [normalization, lstmLayers, tagger] of [['batch', 1, 'softmax'], ['se
     });
     const { checked, worst } = assertGradientsMatch(params, lossAt, { perParam: 3, eps: 1e-5, tol: 1e-4, floor: 1e-3, pick: seededRng(3) });
     if (tagger === 'crf') assert.ok(params.has('crf.transitions') && params.has('crf.start') && params.has('crf.end'));
+    if (lmHidden) assert.ok(params.has('lm_fwd.out.weight') && params.has('lm_bwd.hidden.weight'));
     console.log(`gradcheck ${normalization}, ${lstmLayers} layer(s), ${tagger}: ${checked} entries, worst relative error ${worst.toExponential(2)}`);
   });
 

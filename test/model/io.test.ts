@@ -113,6 +113,27 @@ test('a CRF tagger: its transition scores round-trip; entity scores are the CRF\
   assert.ok(scores.length > 0 && scores.every((x) => x > 0 && x <= 1 + 1e-9), `${scores}`);
 });
 
+test('LM heads (lmHidden > 0) round-trip with the rest; predictions ignore them', () => {
+  manualSeed(5);
+  const { model: lmModel } = createJointModel(
+    train,
+    SCHEMA,
+    { wordDim: 8, charDim: 6, charFilters: 4, lstmHidden: 8, relFilters: 4, mlpHidden: 8, maxDistance: 8, lmHidden: 5 },
+    { glove: false, rng: seededRng(1) },
+  );
+  const dir = join(root, 'lm-model');
+  saveModelDir(dir, lmModel, SCHEMA);
+  const loaded = loadModelDir(dir).model;
+  assert.equal(loaded.config.lmHidden, 5);
+  assert.deepEqual(loaded.lm!.fwd.out.weight.shape, [vocab.words.size, 5]);
+  assert.deepEqual(loaded.lm!.bwd.hidden.weight.toFloat64Array(), lmModel.lm!.bwd.hidden.weight.toFloat64Array());
+  const batch = buildBatch(train.map((s) => encodeSentence(s, vocab, { gold: false })), vocab.words.size);
+  const before = lmModel.predict(batch);
+  noGrad(() => lmModel.lm!.fwd.out.weight.mul_(0));
+  assert.deepEqual(lmModel.predict(batch), before);
+  assert.deepEqual(loaded.predict(batch), before);
+});
+
 test('predictSentences: input order, empty sentences, extended GloVe vocabulary at inference', async () => {
   const { predictSentences } = await import('../../src/model/predict.js');
   const { gloveTable } = await import('../../src/model/glove.js');
