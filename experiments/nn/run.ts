@@ -1,7 +1,7 @@
 /**
  * NN (local-loss) system on CoNLL04: the optimiser study, the tagger levers and the 3-seed results.
  *
- *   npx tsx experiments/nn/run.ts [--study optim|words|screen|tagger|seeds|seeds-dropout0.3|seeds-config|seeds-config-c50|seeds-config-select|seeds-config-ema|seeds-config-dropout0.4|seeds-config-layers2|seeds-config-lrdecay|seeds-config-entw2|seeds-config-b16|seeds-config-cw234|seeds-config-crf|seeds-config-crf-d04|seeds-config-crf-d04-locked|seeds-config-crf-d04-lm|all] [--only NAME-PART] [--set key=value …]
+ *   npx tsx experiments/nn/run.ts [--study optim|words|screen|tagger|seeds|seeds-dropout0.3|seeds-config|seeds-config-c50|seeds-config-select|seeds-config-ema|seeds-config-dropout0.4|seeds-config-layers2|seeds-config-lrdecay|seeds-config-entw2|seeds-config-b16|seeds-config-cw234|seeds-config-crf|seeds-config-crf-d04|seeds-config-crf-d04-locked|seeds-config-crf-d04-lm|scierc-paper|scierc-crf|all] [--only NAME-PART] [--set key=value …]
  *
  * - optim: Adadelta (the paper's lr 1, ρ 0.9, ε 1e-6) vs Adam (lr 1e-3) at batch 100 and 32, seed 1:
  *   best dev strict relation F1, the epoch and wall-clock seconds to reach it. Dev only.
@@ -25,7 +25,9 @@
  * - seeds-config-crf-d04: the same with dropout 0.4.
  * - seeds-config-crf-d04-locked: the same with one dropout mask per sentence (variational dropout).
  * - seeds-config-crf-d04-lm: the CRF configuration with a language-model objective (Rei 2017, γ = 0.1).
- * Every run starts from configs/conll04.json as it was before the CRF was adopted (BEFORE_CRF: the softmax
+ * - scierc-paper, scierc-crf: SciERC (configs/scierc.json: the paper's tagger), and the same with the
+ *   tagger levers configs/conll04.json adopted (CRF, Viterbi, casing, BiLSTM 128, dropout 0.4); 3 seeds each.
+ * Every CoNLL04 run starts from configs/conll04.json as it was before the CRF was adopted (BEFORE_CRF: the softmax
  * tagger, dropout 0.5), then applies its own settings: the config file has moved on since most of these ran,
  * and a study must keep meaning what it measured. The config now is seeds-config-crf-d04's.
  * Runs before the tagger study pin the paper's tagger (PAPER_TAGGER), which was then the only one.
@@ -105,6 +107,10 @@ const SEED_CONFIG_CRF_D04_LOCKED_RUNS = configSeeds('crf-d04-locked', ['model.ta
 // The CRF configuration with the next and previous word predicted from each direction's states (Rei 2017:
 // a regulariser that helped small NER sets), 50 hidden units, γ = 0.1.
 const SEED_CONFIG_CRF_D04_LM_RUNS = configSeeds('crf-d04-lm', ['model.tagger=crf', 'model.dropout=0.4', 'model.lmHidden=50']);
+// SciERC: its config as it stands (the paper's tagger), then with every tagger lever CoNLL04 adopted.
+const SCIERC_PAPER_RUNS: [string, string[]][] = [1, 2, 3].map((s) => [`scierc-paper-seed-${s}`, [`seed=${s}`]]);
+const CONLL04_TAGGER = ['model.tagger=crf', 'model.decoder=viterbi', 'model.caseDim=10', 'model.lstmHidden=128', 'model.dropout=0.4'];
+const SCIERC_CRF_RUNS: [string, string[]][] = [1, 2, 3].map((s) => [`scierc-crf-seed-${s}`, [`seed=${s}`, ...CONLL04_TAGGER]]);
 // The screen's best lever (dropout 0.3) over the same 3 seeds, chosen on dev, scored once on test.
 const SEED_D03_RUNS: [string, string[]][] = [1, 2, 3].map((s) => [`seed-${s}-dropout0.3`, [`seed=${s}`, 'model.dropout=0.3', ...PAPER_TAGGER]]);
 // Fine-tuned word embeddings drift away from the GloVe space that words unseen in training keep at
@@ -130,12 +136,20 @@ const TAGGER_RUNS: [string, string[]][] = [
   ['tagger-viterbi-h128', [...TAGGER_BASE, 'model.lstmHidden=128']],
 ];
 
-async function run(study: string, name: string, sets: string[], extra: string[], withTest: boolean): Promise<RunResult> {
+/** The config file a study's runs start from, and the settings pinned before each run's own. */
+interface Base {
+  file: string;
+  pinned: string[];
+}
+const CONLL04: Base = { file: 'configs/conll04.json', pinned: BEFORE_CRF };
+const SCIERC: Base = { file: 'configs/scierc.json', pinned: [] };
+
+async function run(study: string, name: string, sets: string[], extra: string[], withTest: boolean, base: Base): Promise<RunResult> {
   const dir = join(runsDir, name);
   const done = join(dir, 'result.json');
   if (existsSync(done)) return JSON.parse(readFileSync(done, 'utf8')) as RunResult;
   mkdirSync(dir, { recursive: true });
-  const config: TrainConfig = loadConfig(join(repo, 'configs/conll04.json'), [...BEFORE_CRF, ...sets, ...extra]);
+  const config: TrainConfig = loadConfig(join(repo, base.file), [...base.pinned, ...sets, ...extra]);
   process.stderr.write(`experiments/nn: ${name} (${sets.join(' ')})\n`);
   const r = await trainNN(config, dir, { resume: true });
   const best = r.history.find((h) => h.epoch === r.bestEpoch)!;
@@ -189,6 +203,8 @@ const TABLES: [string, 'dev' | 'test', string][] = [
   ['seeds-config-crf-d04', 'test', 'Test with configs/conll04.json, a CRF output layer and dropout 0.4, model chosen on dev relation F1'],
   ['seeds-config-crf-d04-locked', 'test', 'Test with configs/conll04.json (CRF, dropout 0.4) and variational dropout, model chosen on dev relation F1'],
   ['seeds-config-crf-d04-lm', 'test', 'Test with configs/conll04.json (CRF, dropout 0.4) and the language-model objective, model chosen on dev relation F1'],
+  ['scierc-paper', 'test', "SciERC: configs/scierc.json (the paper's tagger), model chosen on dev relation F1"],
+  ['scierc-crf', 'test', 'SciERC: configs/scierc.json with the tagger of configs/conll04.json (CRF, Viterbi, casing, BiLSTM 128, dropout 0.4), model chosen on dev relation F1'],
   ['seeds-config-entw2', 'test', 'Test with configs/conll04.json and L̃ = 2·L_ent + L_rel, model chosen on dev relation F1'],
   ['seeds-config-lrdecay', 'test', 'Test with configs/conll04.json and the rate halved on a 5-epoch dev plateau, model chosen on dev relation F1'],
   ['seeds-config-select', 'test', 'Test with configs/conll04.json, model chosen on the mean of dev entity and relation F1'],
@@ -211,7 +227,7 @@ async function main(): Promise<void> {
   const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : '';
   const selected = (runs: [string, string[]][]) => runs.filter(([n]) => n.includes(only));
   // Study name → its runs and whether the chosen model is scored on test; `all` runs them in this order.
-  const studies: [string, [string, string[]][], boolean][] = [
+  const studies: [string, [string, string[]][], boolean, Base?][] = [
     ['optim', OPTIM_RUNS, false],
     ['words', WORDS_RUNS, false],
     ['screen', SCREEN_RUNS, false],
@@ -232,6 +248,8 @@ async function main(): Promise<void> {
     ['seeds-config-crf-d04', SEED_CONFIG_CRF_D04_RUNS, true],
     ['seeds-config-crf-d04-locked', SEED_CONFIG_CRF_D04_LOCKED_RUNS, true],
     ['seeds-config-crf-d04-lm', SEED_CONFIG_CRF_D04_LM_RUNS, true],
+    ['scierc-paper', SCIERC_PAPER_RUNS, true, SCIERC],
+    ['scierc-crf', SCIERC_CRF_RUNS, true, SCIERC],
   ];
   // The tables cover every finished run on disk, whichever study this invocation ran.
   const save = () => {
@@ -241,10 +259,10 @@ async function main(): Promise<void> {
     writeFileAtomic(join(here, 'results.json'), JSON.stringify(Object.fromEntries(studies.map(([st]) => [st, of(st)])), null, 1) + '\n');
     writeFileAtomic(join(here, 'results.md'), markdown(of));
   };
-  for (const [name, runs, withTest] of studies) {
+  for (const [name, runs, withTest, base] of studies) {
     if (study !== name && study !== 'all') continue;
     for (const [runName, sets] of selected(runs)) {
-      await run(name, runName, sets, extra, withTest);
+      await run(name, runName, sets, extra, withTest, base ?? CONLL04);
       save();
     }
   }
