@@ -11,7 +11,7 @@
  * Writes q-sharpness.md (q-sharpness-chunkings.md with `--sampler chunkings`, q-sharpness-NAME.md with
  * `--label NAME`) beside this file. With a CRF tagger the draws come from the CRF whatever `--sampler` says.
  */
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildBatch } from '../../src/model/encode.js';
 import { noGrad, setNumThreads, tidy } from '../../src/tensor/index.js';
@@ -63,7 +63,7 @@ const pct = (x: number) => (100 * x).toFixed(1);
 const md = [
   '# Sharpness of Q on CoNLL04 train (pretrained NN model, μ = 1)',
   '',
-  `Model \`${init}\`, K = ${K}, ε = ${config.mrt.epsilon}, sampler ${sampler}, seed ${seed}; ${rows[0].n} sentences. Command: \`npx tsx experiments/mrt/q-sharpness.ts --init … --K ${K} --sampler ${sampler} --epsilon ${epsilon}\`.`,
+  `Model \`${relative(join(here, '..', '..'), init)}\`, K = ${K}, ε = ${config.mrt.epsilon}, sampler ${sampler}, seed ${seed}; ${rows[0].n} sentences. Command: \`npx tsx experiments/mrt/q-sharpness.ts --init … --K ${K} --sampler ${sampler} --epsilon ${epsilon}\`.`,
   '',
   '| α | mean Q(gold) | sentences with Q(gold) > 0.99 | mean risk Σ Q·Δ_E+R | mean Δ_E+R of the samples |',
   '|---|---|---|---|---|',

@@ -12,7 +12,7 @@
  *
  * Writes risk-variance[-NAME].md beside this file.
  */
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildBatch, type Batch } from '../../src/model/encode.js';
 import { manualSeed, setNumThreads, tidy, type Tensor } from '../../src/tensor/index.js';
@@ -100,7 +100,7 @@ for (let j = 0; j < batches; j++) {
 const md = [
   '# Sampling noise of the L_mrt gradient (CoNLL04 train, pretrained NN model)',
   '',
-  `Model \`${init}\`; Γ + Δ_E+R, α = ${config.mrt.alpha}, μ = ${config.mrt.mu}, ε = ${config.mrt.epsilon}; ${batches} batches of 32 training sentences, each with its dropout masks held fixed and Y′(s) redrawn ${draws} times. Means over the batches. Command: \`npx tsx experiments/mrt/risk-variance.ts ${args.join(' ')}\`.`,
+  `Model \`${relative(join(here, '..', '..'), init)}\`; Γ + Δ_E+R, α = ${config.mrt.alpha}, μ = ${config.mrt.mu}, ε = ${config.mrt.epsilon}; ${batches} batches of 32 training sentences, each with its dropout masks held fixed and Y′(s) redrawn ${draws} times. Means over the batches. Command: \`npx tsx experiments/mrt/risk-variance.ts ${args.join(' ')}\`.`,
   '',
   '| K | mean risk Σ Q·Δ | its std over draws | ‖E g‖ (expected gradient) | RMS deviation of one draw | signal / noise | cos(mean L_mrt gradient, L̃ gradient) |',
   '|---|---|---|---|---|---|---|',
