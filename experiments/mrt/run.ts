@@ -6,7 +6,9 @@
  * `--label L` runs the study into runs/<study>-L/ (a variant of every run, e.g. another learning rate),
  * reported as its own table and never mixed into the unlabelled ones. `--nn NAME` starts from other NN
  * runs of experiments/nn (runs/NAME-N/best instead of runs/seed-N/best; needs a label); the labelled
- * table's NN row and paired gains then come from those.
+ * table's NN row and paired gains then come from those. `--config FILE` (with a label) fine-tunes on
+ * another corpus: its data and MRT settings instead of configs/conll04-mrt.json's (e.g.
+ * `--config configs/scierc-mrt.json --nn scierc-crf-seed --label scierc`).
  *
  * - table2: the paper's Table 2 — Δ_E, Δ_R, Δ_E+R, Γ, Γ + Δ_E+R, each with relation sampling and with
  *   "only sampling entities" — against the NN model it starts from AND against that model trained on
@@ -63,7 +65,9 @@ const KS = [1, 2, 3, 5];
 const FIG4: Variant[] = KS.map((k) => [`K${k}`, ['delta=E+R', 'gamma=true', 'alpha=1', 'mu=1', `K=${k}`]]);
 const STUDIES: Record<string, Variant[]> = { table2: TABLE2, fig3: FIG3, fig4: FIG4 };
 
-async function run(study: string, [name, sets]: Variant, seed: number, extra: string[], nnName: string): Promise<RunResult> {
+const DEFAULT_CONFIG = 'configs/conll04-mrt.json';
+
+async function run(study: string, [name, sets]: Variant, seed: number, extra: string[], nnName: string, configFile: string): Promise<RunResult> {
   const dir = join(runsDir, study, `${name}-s${seed}`);
   const done = join(dir, 'result.json');
   if (existsSync(done)) return JSON.parse(readFileSync(done, 'utf8')) as RunResult;
@@ -73,7 +77,7 @@ async function run(study: string, [name, sets]: Variant, seed: number, extra: st
   // links to the same directory (experiments run from a git worktree).
   const init = realpathSync(nnBest);
   mkdirSync(dir, { recursive: true });
-  const config = loadConfig(join(repo, 'configs/conll04-mrt.json'), [`seed=${seed}`, `init=${JSON.stringify(init)}`, ...BUDGET, ...sets, ...extra]);
+  const config = loadConfig(join(repo, configFile), [`seed=${seed}`, `init=${JSON.stringify(init)}`, ...BUDGET, ...sets, ...extra]);
   process.stderr.write(`experiments/mrt: ${study} ${name} seed ${seed} (${sets.join(' ')})\n`);
   let r: TrainResult;
   if (name === 'nn-continued') {
@@ -95,10 +99,10 @@ async function run(study: string, [name, sets]: Variant, seed: number, extra: st
 }
 
 /** The NN checkpoints themselves, scored with the current code (the "NN" row of `study`). */
-async function baseline(seed: number, nnName: string, study: string): Promise<RunResult> {
+async function baseline(seed: number, { study, nn: nnName, config: configFile }: Base): Promise<RunResult> {
   const init = join(nnRuns, `${nnName}-${seed}`);
   const nn = JSON.parse(readFileSync(join(init, 'result.json'), 'utf8')) as { devRelF1: number; devEntF1: number };
-  const config = loadConfig(join(repo, 'configs/conll04-mrt.json'));
+  const config = loadConfig(join(repo, configFile));
   const t = await evaluateModel(join(init, 'best'), config.data.test!, { format: config.data.format });
   return {
     study, name: 'nn', seed, settings: [], bestEpoch: 0, epochs: 0, secondsPerEpoch: 0,
@@ -118,24 +122,32 @@ function finished(): RunResult[] {
   );
 }
 
+/** A test-scored study, the NN runs it started from and the config it fine-tuned with. */
+interface Base {
+  study: string;
+  nn: string;
+  config: string;
+}
+
 /**
  * Which NN runs each test-scored study started from: table2 → seed, labelled ones (Table 2 or cells of
  * Figure 3/4 run with --label) from runs/<study>/nn.json.
  */
-function tableBases(): [string, string][] {
+function tableBases(): Base[] {
   const labelled = existsSync(runsDir)
     ? readdirSync(runsDir).filter((d) => /^(table2|fig3|fig4)-/.test(d) && existsSync(join(runsDir, d, 'nn.json')))
     : [];
-  return [['table2', 'seed'], ...labelled.map((d): [string, string] => [d, (JSON.parse(readFileSync(join(runsDir, d, 'nn.json'), 'utf8')) as { nn: string }).nn])];
+  const read = (d: string) => JSON.parse(readFileSync(join(runsDir, d, 'nn.json'), 'utf8')) as { nn: string; config?: string };
+  return [{ study: 'table2', nn: 'seed', config: DEFAULT_CONFIG }, ...labelled.map((d) => ({ study: d, nn: read(d).nn, config: read(d).config ?? DEFAULT_CONFIG }))];
 }
 
 async function save(seeds: number[]): Promise<void> {
   const nn: RunResult[] = [];
-  for (const [study, nnName] of tableBases())
-    for (const s of seeds) if (existsSync(join(nnRuns, `${nnName}-${s}`, 'result.json'))) nn.push(await baseline(s, nnName, study));
+  for (const base of tableBases())
+    for (const s of seeds) if (existsSync(join(nnRuns, `${base.nn}-${s}`, 'result.json'))) nn.push(await baseline(s, base));
   const results = [...nn, ...finished()];
   writeFileAtomic(join(here, 'results.json'), JSON.stringify(results, null, 1) + '\n');
-  writeFileAtomic(join(here, 'results.md'), markdown(results, { table2: TABLE2.map(([n]) => n), tables: tableBases(), alphas: ALPHAS, mus: MUS, ks: KS }));
+  writeFileAtomic(join(here, 'results.md'), markdown(results, { table2: TABLE2.map(([n]) => n), tables: tableBases().map((b): [string, string] => [b.study, b.nn]), alphas: ALPHAS, mus: MUS, ks: KS }));
   const series = (names: string[], study: string) =>
     (['entF1', 'relF1'] as const).map((k) => ({
       label: k === 'entF1' ? 'dev entity F1' : 'dev relation F1',
@@ -161,7 +173,8 @@ async function main(): Promise<void> {
   const extra = args.flatMap((a, i) => (args[i - 1] === '--set' ? [a] : []));
   const label = get('--label');
   const nnName = get('--nn') ?? 'seed';
-  if (nnName !== 'seed' && !label) throw new Error('--nn needs a --label: its runs must not mix with the default tables');
+  const configFile = get('--config') ?? DEFAULT_CONFIG;
+  if ((nnName !== 'seed' || configFile !== DEFAULT_CONFIG) && !label) throw new Error('--nn and --config need a --label: their runs must not mix with the default tables');
   const studies = study === 'all' ? Object.keys(STUDIES) : [study];
   for (const st of studies) {
     const variants = STUDIES[st];
@@ -172,9 +185,9 @@ async function main(): Promise<void> {
         const name = label ? `${st}-${label}` : st;
         if (label) {
           mkdirSync(join(runsDir, name), { recursive: true });
-          writeFileAtomic(join(runsDir, name, 'nn.json'), JSON.stringify({ nn: nnName }) + '\n');
+          writeFileAtomic(join(runsDir, name, 'nn.json'), JSON.stringify(configFile === DEFAULT_CONFIG ? { nn: nnName } : { nn: nnName, config: configFile }) + '\n');
         }
-        await run(name, v, seed, extra, nnName);
+        await run(name, v, seed, extra, nnName, configFile);
         await save(seeds);
       }
   }

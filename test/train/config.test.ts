@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -97,4 +97,13 @@ test('data.train may list several files, each resolved like a single path', () =
   assert.deepEqual(set.data.train, [resolve('x.json'), resolve('y.json')]);
   const f = file({ data: { train: [], dev: 'dev.json' } }, 'empty-list.json');
   assert.equal(message(() => loadConfig(f)), `${f}: data.train: expected a file path or a non-empty list of file paths, got []`);
+});
+
+test('every shipped config in configs/ loads, and its data files exist', () => {
+  const configs = readdirSync('configs').filter((f) => f.endsWith('.json'));
+  assert.ok(configs.length >= 5, configs.join(', '));
+  for (const f of configs) {
+    const c = loadConfig(join('configs', f));
+    for (const p of [c.data.train, c.data.dev, c.data.test].flat()) if (p) assert.ok(existsSync(p), `${f}: ${p}`);
+  }
 });
