@@ -12,7 +12,6 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Document } from '../../src/data/corpus.js';
 import { evaluate, type Counts } from '../../src/eval/index.js';
 import { setNumThreads } from '../../src/tensor/index.js';
 import { writeFileAtomic } from '../../src/train/atomic.js';
@@ -38,8 +37,8 @@ setNumThreads(config.threads);
 /** Strict relation TP/FP/FN of every sentence of a file, in file order. */
 async function perSentence(modelDir: string, file: string): Promise<Counts[]> {
   const { split, schema, predicted } = await predictFile(modelDir, file, { format: config.data.format });
-  const one = (g: Document, p: Document) => evaluate([g], [p], { schema: mergeSchemas(schema, split.schema) }).relations.strict.micro;
-  return split.documents.map((g, i) => one(g, predicted[i]));
+  const merged = mergeSchemas(schema, split.schema);
+  return split.documents.map((g, i) => evaluate([g], [predicted[i]], { schema: merged }).relations.strict.micro);
 }
 
 const f1 = (c: Counts) => (c.tp === 0 ? 0 : (2 * c.tp) / (2 * c.tp + c.fp + c.fn));
@@ -54,7 +53,10 @@ const sum = (cs: Counts[], idx: ArrayLike<number>): Counts => {
   return s;
 };
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const std = (xs: number[]) => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1));
+const std = (xs: number[]) => {
+  const m = mean(xs);
+  return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
+};
 const pts = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(1)}`;
 
 const lines = [

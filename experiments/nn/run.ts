@@ -70,10 +70,12 @@ const OPTIM_RUNS: [string, string[]][] = [
   ['optim-adadelta-b32', ['optimizer=adadelta', 'batchSize=32', ...PAPER_TAGGER]],
   ['optim-adam-b32', ['optimizer=adam', 'batchSize=32', ...PAPER_TAGGER]],
 ];
-const SEED_RUNS: [string, string[]][] = [1, 2, 3].map((s) => [`seed-${s}`, [`seed=${s}`, ...PAPER_TAGGER]]);
+/** Runs `<prefix>seed-1` … `<prefix>seed-3`, each with its seed and `sets`. */
+const threeSeeds = (prefix: string, sets: string[] = []): [string, string[]][] => [1, 2, 3].map((s) => [`${prefix}seed-${s}`, [`seed=${s}`, ...sets]]);
+const SEED_RUNS = threeSeeds('', PAPER_TAGGER);
 /** Runs config-<tag>-seed-N (config-seed-N without a tag) of configs/conll04.json with `sets`, seeds 1–3. */
 const configSeeds = (tag: string, sets: string[] = []): [string, string[]][] =>
-  [1, 2, 3].map((s) => [`config-${tag ? `${tag}-` : ''}seed-${s}`, [`seed=${s}`, ...sets]]);
+  threeSeeds(`config-${tag ? `${tag}-` : ''}`, sets);
 // configs/conll04.json before the CRF (the tagger levers the `tagger` study chose), 3 seeds.
 const SEED_CONFIG_RUNS = configSeeds('');
 // The same with twice the char-CNN filters (entity F1 was the target still short).
@@ -110,12 +112,12 @@ const SEED_CONFIG_CRF_D04_LOCKED_RUNS = configSeeds('crf-d04-locked', ['model.ta
 const SEED_CONFIG_CRF_D04_LM_RUNS = configSeeds('crf-d04-lm', ['model.tagger=crf', 'model.dropout=0.4', 'model.lmHidden=50']);
 // SciERC: the paper's tagger (configs/scierc.json before), then every tagger lever CoNLL04 adopted (now
 // configs/scierc.json: chosen on SciERC dev).
-const SCIERC_PAPER_RUNS: [string, string[]][] = [1, 2, 3].map((s) => [`scierc-paper-seed-${s}`, [`seed=${s}`, ...PAPER_TAGGER, 'model.tagger=softmax', 'model.dropout=0.5']]);
+const SCIERC_PAPER_RUNS = threeSeeds('scierc-paper-', [...PAPER_TAGGER, 'model.tagger=softmax', 'model.dropout=0.5']);
 const CONLL04_TAGGER = ['model.tagger=crf', 'model.decoder=viterbi', 'model.caseDim=10', 'model.lstmHidden=128', 'model.dropout=0.4'];
-const SCIERC_CRF_RUNS: [string, string[]][] = [1, 2, 3].map((s) => [`scierc-crf-seed-${s}`, [`seed=${s}`, ...CONLL04_TAGGER]]);
+const SCIERC_CRF_RUNS = threeSeeds('scierc-crf-', CONLL04_TAGGER);
 // The same with 100 epochs: two of its runs chose epochs 55 and 59 of 60 (their first 60 epochs are the
 // same runs, resumed exactly).
-const SCIERC_CRF_E100_RUNS: [string, string[]][] = [1, 2, 3].map((s) => [`scierc-crf-e100-seed-${s}`, [`seed=${s}`, ...CONLL04_TAGGER, 'epochs=100']]);
+const SCIERC_CRF_E100_RUNS = threeSeeds('scierc-crf-e100-', [...CONLL04_TAGGER, 'epochs=100']);
 // The screen's best lever (dropout 0.3) over the same 3 seeds, chosen on dev, scored once on test.
 const SEED_D03_RUNS: [string, string[]][] = [1, 2, 3].map((s) => [`seed-${s}-dropout0.3`, [`seed=${s}`, 'model.dropout=0.3', ...PAPER_TAGGER]]);
 // Fine-tuned word embeddings drift away from the GloVe space that words unseen in training keep at

@@ -33,6 +33,9 @@ export const DEFAULT_MODEL_CONFIG: Readonly<ModelConfig> = Object.freeze({
 /** Settings added after format version 1 was fixed: a model directory without them gets these values. */
 const LATER_SETTINGS = { decoder: 'argmax', tagger: 'softmax', caseDim: 0, wordDropout: 0, lstmLayers: 1, lockedDropout: false, lmHidden: 0 } as const;
 
+/** γ of the language-model objective (`lmHidden` > 0): Rei (2017)'s 0.1. */
+export const DEFAULT_LM_WEIGHT = 0.1;
+
 /** A CRF has no per-token argmax to read: its best sequence is the Viterbi one. */
 export const CRF_DECODER = 'must be "viterbi" with tagger "crf" (a CRF decodes whole sequences)';
 

@@ -26,6 +26,7 @@
 import { cat, crossEntropy, eye, inferenceMode, keep, noGrad, oneHot, randUniform, tensor, tidy, zeros, type Tensor } from '../tensor/index.js';
 import { CASE_CLASSES } from './casing.js';
 import type { Span } from '../data/bilou.js';
+import { DEFAULT_LM_WEIGHT } from './config.js';
 import { chainForwardBackward, tagGrammar, viterbiTags, type ChainMarginals, type TagGrammar } from '../data/viterbi.js';
 import type { Batch } from './encode.js';
 import type { GloveTable } from './glove.js';
@@ -62,7 +63,7 @@ export interface LocalLossOptions {
   addGoldPairs?: boolean;
   /** An encoder pass of this batch to reuse (MRT shares one pass between L̃ and its samples). */
   encoded?: Encoded;
-  /** γ of the language-model objective added to L̃ (model setting `lmHidden` > 0; default 0.1). */
+  /** γ of the language-model objective added to L̃ (model setting `lmHidden` > 0; default DEFAULT_LM_WEIGHT). */
   lmWeight?: number;
 }
 
@@ -439,7 +440,7 @@ export class JointModel extends Module {
       }
       const w = opts.entityWeight ?? 1;
       const loss = (w === 1 ? entLoss : entLoss.mul(w)).add(relLoss);
-      const gamma = opts.lmWeight ?? 0.1;
+      const gamma = opts.lmWeight ?? DEFAULT_LM_WEIGHT;
       if (!this.lm || gamma === 0) return { loss, entLoss, relLoss };
       const lmLoss = this.lmLoss(h, batch);
       return { loss: loss.add(lmLoss.mul(gamma)), entLoss, relLoss, lmLoss };

@@ -11,7 +11,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { FORMATS } from '../data/formats/index.js';
 import { quote, UserError } from '../errors.js';
-import { CRF_DECODER } from '../model/config.js';
+import { CRF_DECODER, DEFAULT_LM_WEIGHT } from '../model/config.js';
 import type { ModelConfig } from '../model/types.js';
 
 const POS_INT = 'expected a positive integer';
@@ -155,7 +155,7 @@ export const TrainConfigSchema = z.strictObject({
   /** λ of L̃ = λ·L_ent + L_rel: the tagger's share of the shared encoder's gradient (1 = the paper). */
   entityWeight: posNum().default(1),
   /** γ of the language-model objective added to L̃ when `model.lmHidden` > 0 (Rei 2017: 0.1). */
-  lmWeight: nonNegNum().default(0.1),
+  lmWeight: nonNegNum().default(DEFAULT_LM_WEIGHT),
   /** Scheduled sampling constant k: p_gold = k / (k + exp(epoch / k)) (spec §2.8). */
   scheduleK: posNum().default(1),
   /** libtorch intra-op threads. */
