@@ -28,10 +28,11 @@ export const DEFAULT_MODEL_CONFIG: Readonly<ModelConfig> = Object.freeze({
   wordDropout: 0,
   lockedDropout: false,
   lmHidden: 0,
+  staticWords: false,
 });
 
 /** Settings added after format version 1 was fixed: a model directory without them gets these values. */
-const LATER_SETTINGS = { decoder: 'argmax', tagger: 'softmax', caseDim: 0, wordDropout: 0, lstmLayers: 1, lockedDropout: false, lmHidden: 0 } as const;
+const LATER_SETTINGS = { decoder: 'argmax', tagger: 'softmax', caseDim: 0, wordDropout: 0, lstmLayers: 1, lockedDropout: false, lmHidden: 0, staticWords: false } as const;
 
 /** γ of the language-model objective (`lmHidden` > 0): Rei (2017)'s 0.1. */
 export const DEFAULT_LM_WEIGHT = 0.1;
@@ -63,7 +64,7 @@ export function validateModelConfig(obj: unknown, file?: string): ModelConfig {
   };
   const dropout = o.dropout;
   if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) fail('dropout', 'must be a number in [0, 1)');
-  for (const k of ['fixRightContext', 'lockedDropout'] as const) if (typeof o[k] !== 'boolean') fail(k, 'must be true or false');
+  for (const k of ['fixRightContext', 'lockedDropout', 'staticWords'] as const) if (typeof o[k] !== 'boolean') fail(k, 'must be true or false');
   if (o.tagScheme !== 'BILOU' && o.tagScheme !== 'BIEOU') fail('tagScheme', 'must be "BILOU" or "BIEOU"');
   if (o.decoder !== 'argmax' && o.decoder !== 'viterbi') fail('decoder', 'must be "argmax" or "viterbi"');
   if (o.tagger !== 'softmax' && o.tagger !== 'crf') fail('tagger', 'must be "softmax" or "crf"');
@@ -92,5 +93,6 @@ export function validateModelConfig(obj: unknown, file?: string): ModelConfig {
     wordDropout: wordDropout as number,
     lockedDropout: o.lockedDropout as boolean,
     lmHidden: int('lmHidden', 0),
+    staticWords: o.staticWords as boolean,
   };
 }

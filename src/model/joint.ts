@@ -117,6 +117,8 @@ export class JointModel extends Module {
   glove?: GloveTable;
 
   readonly word: Embedding;
+  /** The frozen second word channel (`staticWords`): the initial vectors, never updated. */
+  readonly staticWord?: Embedding;
   readonly char: CharCnn;
   /** Casing-class embedding (`caseDim` > 0; model/casing.ts). */
   readonly casing?: Embedding;
@@ -153,9 +155,15 @@ export class JointModel extends Module {
     const grammar = tagGrammar(vocab.tags.items);
     const modules = withParamDType(dtype, () => {
       const word = this.child('word', new Embedding(vocab.words.size, c.wordDim, opts.wordInit));
+      // Kim (2014)'s two channels: training words drift from GloVe as they are fine-tuned while words
+      // first met at inference keep their GloVe vectors; a frozen copy gives both one shared space.
+      const staticWord = c.staticWords
+        ? this.child('word_static', new Embedding(vocab.words.size, c.wordDim, opts.wordInit ?? word.weight.toFloat32Array()))
+        : undefined;
+      staticWord?.weight.requiresGrad_(false); // optimisers skip gradient-less parameters
       const char = this.child('char', new CharCnn(vocab.chars.size, c.charDim, c.charWidths, c.charFilters, c.dropout));
       const casing = c.caseDim > 0 ? this.child('case', new Embedding(CASE_CLASSES, c.caseDim)) : undefined;
-      const lstm = this.child('lstm', new BiLstm(c.wordDim + char.outDim + c.caseDim, c.lstmHidden, c.lstmLayers, c.dropout));
+      const lstm = this.child('lstm', new BiLstm(c.wordDim * (staticWord ? 2 : 1) + char.outDim + c.caseDim, c.lstmHidden, c.lstmLayers, c.dropout));
       const tagger = this.child('tagger', new Linear(H2, this.numTags));
       const crf = c.tagger === 'crf' ? this.child('crf', new Crf(grammar)) : undefined;
       const zDim = H2 + this.numTags;
@@ -172,9 +180,10 @@ export class JointModel extends Module {
               bwd: this.child('lm_bwd', new LmHead(c.lstmHidden, c.lmHidden, vocab.words.size)),
             }
           : undefined;
-      return { word, char, casing, lstm, tagger, crf, relMid, relE1, relE2, relHidden, relOut, lm, featDim };
+      return { word, staticWord, char, casing, lstm, tagger, crf, relMid, relE1, relE2, relHidden, relOut, lm, featDim };
     });
     this.word = modules.word;
+    this.staticWord = modules.staticWord;
     this.char = modules.char;
     this.casing = modules.casing;
     this.lstm = modules.lstm;
@@ -234,8 +243,9 @@ export class JointModel extends Module {
       ? tensor(batch.extraWords, { shape: [batch.extraWords.length / this.config.wordDim, this.config.wordDim] })
       : undefined;
     const w = this.word.forward(wordIds, extra);
-    // x_i = c_i ⊕ w_i (authors' order) [⊕ casing embedding]
+    // x_i = c_i ⊕ w_i (authors' order) [⊕ static w_i] [⊕ casing embedding]
     const parts = [charAll, w];
+    if (this.staticWord) parts.push(this.staticWord.forward(wordIds, extra));
     if (this.casing) parts.push(this.casing.forward(tensor(batch.cases, { dtype: 'int64', shape: [B, T] })));
     const x = this.dropX.forward(cat(parts, 2));
     const h = this.dropH.forward(this.lstm.forward(x, batch.lengths)); // h_i = →h_i ⊕ ←h_i

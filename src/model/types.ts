@@ -50,6 +50,8 @@ export interface ModelConfig {
   lockedDropout: boolean;
   /** Hidden size of the training-only language-model heads (Rei 2017); 0 = none, the paper. */
   lmHidden: number;
+  /** A second, frozen copy of the initial word vectors beside the fine-tuned ones (Kim 2014's two channels); false = one, the paper. */
+  staticWords: boolean;
 }
 
 /** One sentence as ids. Spans are token spans [start, end). */

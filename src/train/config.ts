@@ -62,6 +62,8 @@ const ModelSchema = z.strictObject({
   lockedDropout: bool().default(false),
   /** Hidden size of the language-model heads trained alongside (Rei 2017; 0 = none, the paper). */
   lmHidden: nonNegInt().default(0),
+  /** A frozen copy of the initial word vectors concatenated to the fine-tuned ones (false = one channel, the paper). */
+  staticWords: bool().default(false),
 }).refine((m) => m.tagger !== 'crf' || m.decoder === 'viterbi', { error: CRF_DECODER, path: ['decoder'] });
 
 const DataSchema = z.strictObject({
