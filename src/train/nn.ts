@@ -33,6 +33,9 @@ export interface NNSetup {
 
 /** Data, vocabulary and a freshly initialised model (deterministic given the config's seed). */
 export async function buildNNSetup(config: TrainConfig): Promise<NNSetup> {
+  // Checked here, not in the config schema: MRT's --init replaces config.model with its directory's.
+  if (config.lmWeight !== undefined && config.model.lmHidden === 0)
+    throw new UserError('is read only with model.lmHidden > 0 (the language-model heads it weighs): set model.lmHidden as well, or drop lmWeight', { field: 'lmWeight' });
   const trainSplit = await loadSplit(config.data.train, config.data.format);
   const dev = await loadSplit(config.data.dev, config.data.format);
   const schema = mergeSchemas(trainSplit.schema, dev.schema);

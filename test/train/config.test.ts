@@ -33,7 +33,7 @@ test('defaults are the paper settings', () => {
   assert.equal(c.batchSize, 100);
   assert.equal(c.clip, 1);
   assert.equal(c.scheduleK, 1);
-  assert.equal(c.lmWeight, 0.1, "Rei (2017)'s γ, used only with model.lmHidden > 0");
+  assert.equal(c.lmWeight, undefined, "absent: the model's default γ (Rei 2017's 0.1), used only with model.lmHidden > 0");
   assert.equal(c.lrDecay, 1, 'a constant learning rate (the paper)');
   assert.equal(c.glove, true);
   assert.equal(c.freezeWords, false);

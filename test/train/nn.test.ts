@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, type TrainConfig } from '../../src/train/config.js';
+import { loadModelDir } from '../../src/model/io.js';
 import { evaluateModel, predictToFile } from '../../src/train/evaluate.js';
 import { buildNNSetup, devScores, initFromModelDir, trainNN } from '../../src/train/nn.js';
 
@@ -43,6 +44,22 @@ test('a CRF tagger: kill + --resume gives the uninterrupted run bit for bit, and
   const report = await evaluateModel(join(root, 'crf-ref', 'best'), crf.data.dev, { format: 'unified' });
   assert.equal(report.entities.micro.f1, best.dev.entF1);
   assert.ok(best.dev.entF1 > 0.5, `the tiny CRF model should learn the tiny data (dev entity F1 ${best.dev.entF1})`);
+});
+
+test('two word channels (model.staticWords): kill + --resume gives the uninterrupted run bit for bit, the frozen one unchanged', async () => {
+  const two = loadConfig(join(here, 'fixtures/tiny.json'), ['model.staticWords=true', 'epochs=8']);
+  const { out } = await killAndResume(two, 'static-ref', 'static-killed', 4);
+  const start = await buildNNSetup(two); // the same seed: the initial weights
+  const trained = loadModelDir(join(out, 'best')).model;
+  assert.deepEqual(trained.staticWord!.weight.toFloat64Array(), start.model.staticWord!.weight.toFloat64Array());
+  assert.notDeepEqual(trained.word.weight.toFloat64Array(), start.model.word.weight.toFloat64Array());
+});
+
+test('lmWeight without the language-model heads is refused, naming the field', async () => {
+  const noHeads = loadConfig(join(here, 'fixtures/tiny.json'), ['lmWeight=0.5']);
+  await assert.rejects(buildNNSetup(noHeads), /lmWeight.*model\.lmHidden > 0/);
+  const withHeads = loadConfig(join(here, 'fixtures/tiny.json'), ['lmWeight=0.5', 'model.lmHidden=4']);
+  assert.ok((await buildNNSetup(withHeads)).model.lm);
 });
 
 test('the best model evaluates to its logged dev score and predicts to JSON Lines', async () => {
