@@ -1,7 +1,7 @@
 /**
  * MRT studies on CoNLL04, each run fine-tuning the 3 NN seeds of experiments/nn (runs/seed-N/best):
  *
- *   npx tsx experiments/mrt/run.ts --study table2|fig3|fig4|all [--seeds 1,2,3] [--only NAME-PART] [--set key=value …] [--label L]
+ *   npx tsx experiments/mrt/run.ts --study table2|fig3|fig4|all [--seeds 1,2,3] [--only NAME|NAME-PART] [--set key=value …] [--label L]
  *
  * `--label L` runs the study into runs/<study>-L/ (a variant of every run, e.g. another learning rate),
  * reported as its own table and never mixed into the unlabelled ones. `--nn NAME` starts from other NN
@@ -179,8 +179,11 @@ async function main(): Promise<void> {
   for (const st of studies) {
     const variants = STUDIES[st];
     if (!variants) throw new Error(`unknown study ${st} (table2, fig3, fig4, all)`);
+    // --only: the variant of exactly that name if there is one ("gamma-delta-ER" without its "-ent-only"
+    // twin), else every variant whose name contains it.
+    const exact = variants.filter(([n]) => n === only);
     // Seed-major within a variant: a variant's 3 seeds finish together, so rows complete one by one.
-    for (const v of variants.filter(([n]) => n.includes(only)))
+    for (const v of exact.length ? exact : variants.filter(([n]) => n.includes(only)))
       for (const seed of seeds) {
         const name = label ? `${st}-${label}` : st;
         if (label) {
