@@ -1,0 +1,94 @@
+/**
+ * Where trained models' entity and relation errors fall, on dev (the split the models were chosen on;
+ * test stays for scoring).
+ *
+ *   npx tsx experiments/nn/errors.ts [RUN …]     (default: configs/conll04.json's seeds, runs/config-crf-d04-seed-{1,2,3})
+ *
+ * Entities: each gold entity is found (same span and type), mistyped (same span, another type), cut
+ * differently (a predicted entity overlaps it: a boundary error), or missed; a predicted entity that
+ * overlaps no gold one is spurious. Relations: how many predicted relations join argument types no
+ * training relation of that label joins (what type constraints à la Roth & Yih 2004 could repair), and
+ * how many mistyped entities are arguments of predicted relations (what joint type decoding could reach).
+ * Writes errors.md beside this file.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Sentence } from '../../src/data/corpus.js';
+import { loadGlove } from '../../src/model/glove.js';
+import { loadModelDir } from '../../src/model/io.js';
+import { setNumThreads } from '../../src/tensor/index.js';
+import { writeFileAtomic } from '../../src/train/atomic.js';
+import { loadConfig } from '../../src/train/config.js';
+import { encodeAll, loadSplit, predictAll } from '../../src/train/data.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const runs = args.length ? args : [1, 2, 3].map((s) => `config-crf-d04-seed-${s}`);
+const config = loadConfig(join(here, '..', '..', 'configs', 'conll04.json'));
+setNumThreads(1);
+const glove = loadGlove();
+const [train, dev] = await Promise.all([loadSplit(config.data.train, config.data.format), loadSplit(config.data.dev, config.data.format)]);
+
+/** label → the "headType>tailType" pairs its training relations join. */
+function signatures(sentences: Sentence[]): Map<string, Set<string>> {
+  const sig = new Map<string, Set<string>>();
+  for (const s of sentences) {
+    const type = new Map(s.entities.map((e) => [e.id, e.type]));
+    for (const r of s.relations) {
+      if (!sig.has(r.type)) sig.set(r.type, new Set());
+      sig.get(r.type)!.add(`${type.get(r.head)}>${type.get(r.tail)}`);
+    }
+  }
+  return sig;
+}
+const sig = signatures(train.sentences);
+const goldEntities = dev.sentences.reduce((n, s) => n + s.entities.length, 0);
+
+const out = [
+  '# Where the errors are (dev)',
+  '',
+  '`npx tsx experiments/nn/errors.ts ' + runs.join(' ') + '`',
+  '',
+  `Dev: ${dev.sentences.length} sentences, ${goldEntities} gold entities. Relation type signatures from train: ` +
+    [...sig].map(([l, s]) => `${l} (${[...s].join(', ')})`).join('; ') + '.',
+  '',
+  '| run | found | mistyped | boundary | missed | spurious | predicted relations | off-signature | of them correct | mistyped entities in predicted relations |',
+  '|---|---|---|---|---|---|---|---|---|---|',
+];
+for (const run of runs) {
+  const { model } = loadModelDir(join(here, 'runs', run, 'best'));
+  model.glove = glove;
+  const preds = predictAll(model, encodeAll(dev.sentences, model.vocab, { gold: false, glove }), 100, glove);
+  const n = { found: 0, mistyped: 0, boundary: 0, missed: 0, spurious: 0, rels: 0, offSig: 0, offSigCorrect: 0, mistypedInRel: 0 };
+  dev.sentences.forEach((g, i) => {
+    const p = preds[i];
+    const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
+    const mistypedPred = new Set<number>();
+    for (const ge of g.entities) {
+      const same = p.entities.findIndex((pe) => pe.start === ge.start && pe.end === ge.end);
+      if (same >= 0 && p.entities[same].type === ge.type) n.found++;
+      else if (same >= 0) (n.mistyped++, mistypedPred.add(same));
+      else if (p.entities.some((pe) => overlaps(pe, ge))) n.boundary++;
+      else n.missed++;
+    }
+    n.spurious += p.entities.filter((pe) => !g.entities.some((ge) => overlaps(pe, ge))).length;
+    const goldRel = new Set(g.relations.map((r) => {
+      const [h, t] = [r.head, r.tail].map((id) => g.entities.find((e) => e.id === id)!);
+      return `${h.start},${h.end},${t.start},${t.end},${r.type}`;
+    }));
+    const inRel = new Set<number>();
+    for (const r of p.relations) {
+      const [h, t] = [p.entities[r.head], p.entities[r.tail]];
+      n.rels++;
+      inRel.add(r.head).add(r.tail);
+      if (!sig.get(r.type)?.has(`${h.type}>${t.type}`)) {
+        n.offSig++;
+        if (goldRel.has(`${h.start},${h.end},${t.start},${t.end},${r.type}`)) n.offSigCorrect++;
+      }
+    }
+    n.mistypedInRel += [...mistypedPred].filter((k) => inRel.has(k)).length;
+  });
+  out.push(`| ${run} | ${n.found} | ${n.mistyped} | ${n.boundary} | ${n.missed} | ${n.spurious} | ${n.rels} | ${n.offSig} | ${n.offSigCorrect} | ${n.mistypedInRel} |`);
+}
+writeFileAtomic(join(here, 'errors.md'), out.join('\n') + '\n');
+process.stdout.write(out.join('\n') + '\n');
