@@ -9,6 +9,8 @@
  * overlaps no gold one is spurious. Relations: how many predicted relations join argument types no
  * training relation of that label joins (what type constraints à la Roth & Yih 2004 could repair), and
  * how many mistyped entities are arguments of predicted relations (what joint type decoding could reach).
+ * Annotation: per type, training entities with a comma inside ("Kinderhook , N.Y.") against pairs of
+ * entities of that type split at a single comma ("Vienna" , "Austria"): the same text, annotated both ways.
  * Writes errors.md beside this file.
  */
 import { dirname, join } from 'node:path';
@@ -44,6 +46,19 @@ function signatures(sentences: Sentence[]): Map<string, Set<string>> {
 const sig = signatures(train.sentences);
 const goldEntities = dev.sentences.reduce((n, s) => n + s.entities.length, 0);
 
+/** type → [entities with an inner comma, same-type pairs split at one comma]. */
+function commaAnnotation(sentences: Sentence[]): Map<string, [number, number]> {
+  const count = new Map<string, [number, number]>();
+  const of = (t: string) => count.get(t) ?? count.set(t, [0, 0]).get(t)!;
+  for (const s of sentences) {
+    for (const e of s.entities) if (s.tokens.slice(e.start + 1, e.end - 1).some((t) => t.text === ',')) of(e.type)[0]++;
+    for (const a of s.entities)
+      for (const b of s.entities) if (a.type === b.type && b.start === a.end + 1 && s.tokens[a.end].text === ',') of(a.type)[1]++;
+  }
+  return count;
+}
+const commas = [...commaAnnotation(train.sentences)].filter(([, [inner, split]]) => inner + split > 0);
+
 const out = [
   '# Where the errors are (dev)',
   '',
@@ -52,14 +67,17 @@ const out = [
   `Dev: ${dev.sentences.length} sentences, ${goldEntities} gold entities. Relation type signatures from train: ` +
     [...sig].map(([l, s]) => `${l} (${[...s].join(', ')})`).join('; ') + '.',
   '',
-  '| run | found | mistyped | boundary | missed | spurious | predicted relations | off-signature | of them correct | mistyped entities in predicted relations |',
+  'Commas in training entities, per type (inside one entity / between two of that type): ' +
+    commas.map(([t, [inner, split]]) => `${t} ${inner} / ${split}`).join(', ') + '.',
+  '',
+  '| run | found | mistyped | boundary (at an inner comma) | missed | spurious | predicted relations | off-signature | of them correct | mistyped entities in predicted relations |',
   '|---|---|---|---|---|---|---|---|---|---|',
 ];
 for (const run of runs) {
   const { model } = loadModelDir(join(here, 'runs', run, 'best'));
   model.glove = glove;
   const preds = predictAll(model, encodeAll(dev.sentences, model.vocab, { gold: false, glove }), 100, glove);
-  const n = { found: 0, mistyped: 0, boundary: 0, missed: 0, spurious: 0, rels: 0, offSig: 0, offSigCorrect: 0, mistypedInRel: 0 };
+  const n = { found: 0, mistyped: 0, boundary: 0, commaBoundary: 0, missed: 0, spurious: 0, rels: 0, offSig: 0, offSigCorrect: 0, mistypedInRel: 0 };
   dev.sentences.forEach((g, i) => {
     const p = preds[i];
     const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
@@ -68,7 +86,12 @@ for (const run of runs) {
       const same = p.entities.findIndex((pe) => pe.start === ge.start && pe.end === ge.end);
       if (same >= 0 && p.entities[same].type === ge.type) n.found++;
       else if (same >= 0) (n.mistyped++, mistypedPred.add(same));
-      else if (p.entities.some((pe) => overlaps(pe, ge))) n.boundary++;
+      else if (p.entities.some((pe) => overlaps(pe, ge))) {
+        n.boundary++;
+        // the gold entity or a prediction cut across it has a comma inside: the inconsistent annotation above
+        const innerComma = (e: { start: number; end: number }) => g.tokens.slice(e.start + 1, e.end - 1).some((t) => t.text === ',');
+        if (innerComma(ge) || p.entities.some((pe) => overlaps(pe, ge) && innerComma(pe))) n.commaBoundary++;
+      }
       else n.missed++;
     }
     n.spurious += p.entities.filter((pe) => !g.entities.some((ge) => overlaps(pe, ge))).length;
@@ -88,7 +111,7 @@ for (const run of runs) {
     }
     n.mistypedInRel += [...mistypedPred].filter((k) => inRel.has(k)).length;
   });
-  out.push(`| ${run} | ${n.found} | ${n.mistyped} | ${n.boundary} | ${n.missed} | ${n.spurious} | ${n.rels} | ${n.offSig} | ${n.offSigCorrect} | ${n.mistypedInRel} |`);
+  out.push(`| ${run} | ${n.found} | ${n.mistyped} | ${n.boundary} (${n.commaBoundary}) | ${n.missed} | ${n.spurious} | ${n.rels} | ${n.offSig} | ${n.offSigCorrect} | ${n.mistypedInRel} |`);
 }
 writeFileAtomic(join(here, 'errors.md'), out.join('\n') + '\n');
 process.stdout.write(out.join('\n') + '\n');
