@@ -152,6 +152,8 @@ export const TrainConfigSchema = z.strictObject({
    */
   lrDecay: z.number({ error: FACTOR }).gt(0, { error: FACTOR }).max(1, { error: FACTOR }).default(1),
   lrPatience: posInt().default(5),
+  /** ρ of the time schedule lr / (1 + ρ·epoch) (Ma & Hovy 2016: 0.05; src/train/schedule.ts). 0 = off (the paper). */
+  lrTimeDecay: nonNegNum().default(0),
   /** Total gradient L2-norm clip (spec §3.1). */
   clip: posNum().default(1.0),
   /** λ of L̃ = λ·L_ent + L_rel: the tagger's share of the shared encoder's gradient (1 = the paper). */

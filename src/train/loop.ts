@@ -22,7 +22,7 @@ import { createOptimizer, type OptimizerState } from './optim.js';
 import { curveSvg } from './plot.js';
 import { createProgress } from './progress.js';
 import { TrainRng } from './rng.js';
-import { lrScale } from './schedule.js';
+import { lrScale, scheduled } from './schedule.js';
 
 export interface BatchLoss {
   loss: Tensor;
@@ -164,7 +164,7 @@ export async function runTraining(task: TrainTask, config: TrainConfig, outDir: 
       evalSeconds: round(seconds - trainSeconds),
       sentencesPerSecond: round(task.size / trainSeconds),
       pairsPerBatch: round(pairs / Math.max(1, batches)),
-      ...(config.lrDecay < 1 ? { lrScale: opt.lrScale } : {}),
+      ...(scheduled(config) ? { lrScale: opt.lrScale } : {}),
     };
     log.write(record);
     state.epoch = epoch + 1;
@@ -212,7 +212,7 @@ function checkSameRun(savedRaw: TrainConfig, now: TrainConfig, dir: string): voi
 
 function summary(r: EpochRecord): string {
   const loss = Object.entries(r.loss).map(([k, v]) => `${k}=${v.toFixed(4)}`).join(' ');
-  return `epoch ${r.epoch} ${loss} dev ent_f1=${r.dev.entF1.toFixed(4)} rel_f1=${r.dev.relF1.toFixed(4)}${r.best ? ' *' : ''}${r.lrScale !== undefined && r.lrScale < 1 ? ` lr×${r.lrScale}` : ''} ${r.sentencesPerSecond.toFixed(0)} sent/s ${r.seconds.toFixed(1)}+${r.evalSeconds.toFixed(1)} s`;
+  return `epoch ${r.epoch} ${loss} dev ent_f1=${r.dev.entF1.toFixed(4)} rel_f1=${r.dev.relF1.toFixed(4)}${r.best ? ' *' : ''}${r.lrScale !== undefined && r.lrScale < 1 ? ` lr×${+r.lrScale.toPrecision(3)}` : ''} ${r.sentencesPerSecond.toFixed(0)} sent/s ${r.seconds.toFixed(1)}+${r.evalSeconds.toFixed(1)} s`;
 }
 
 function round(x: number): number {
