@@ -231,7 +231,9 @@ export function parseConfig(obj: unknown, source: string, fromSet: Set<string> =
     const known = knownKeys(issue.path.map(String));
     const near = suggest(key, known);
     const where = issue.path.length ? `${dotted(issue.path)}.${key}` : key;
-    const hint = near ? `did you mean "${near}"?` : `known keys: ${known.join(', ')}`;
+    // The message stays one short line: a long list (the 20-odd model settings) is cut, configs/README.md has them all.
+    const shown = known.length <= 12 ? known.join(', ') : `${known.slice(0, 10).join(', ')}, … (${known.length} in all: configs/README.md)`;
+    const hint = near ? `did you mean "${near}"?` : `known keys: ${shown}`;
     throw new UserError(`unknown key (${hint})`, { file: source, field: where });
   } else if (issue.code === 'custom') {
     msg = issue.message;
