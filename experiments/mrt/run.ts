@@ -137,8 +137,11 @@ function tableBases(): Base[] {
   const labelled = existsSync(runsDir)
     ? readdirSync(runsDir).filter((d) => /^(table2|fig3|fig4)-/.test(d) && existsSync(join(runsDir, d, 'nn.json')))
     : [];
-  const read = (d: string) => JSON.parse(readFileSync(join(runsDir, d, 'nn.json'), 'utf8')) as { nn: string; config?: string };
-  return [{ study: 'table2', nn: 'seed', config: DEFAULT_CONFIG }, ...labelled.map((d) => ({ study: d, nn: read(d).nn, config: read(d).config ?? DEFAULT_CONFIG }))];
+  const read = (d: string): Base => {
+    const { nn, config } = JSON.parse(readFileSync(join(runsDir, d, 'nn.json'), 'utf8')) as { nn: string; config?: string };
+    return { study: d, nn, config: config ?? DEFAULT_CONFIG };
+  };
+  return [{ study: 'table2', nn: 'seed', config: DEFAULT_CONFIG }, ...labelled.map(read)];
 }
 
 async function save(seeds: number[]): Promise<void> {

@@ -46,12 +46,20 @@ function signatures(sentences: Sentence[]): Map<string, Set<string>> {
 const sig = signatures(train.sentences);
 const goldEntities = dev.sentences.reduce((n, s) => n + s.entities.length, 0);
 
+interface TokenSpan {
+  start: number;
+  end: number;
+}
+const overlaps = (a: TokenSpan, b: TokenSpan) => a.start < b.end && b.start < a.end;
+/** A comma strictly inside the span ("Kinderhook , N.Y."). */
+const innerComma = (s: Sentence, e: TokenSpan) => s.tokens.slice(e.start + 1, e.end - 1).some((t) => t.text === ',');
+
 /** type → [entities with an inner comma, same-type pairs split at one comma]. */
 function commaAnnotation(sentences: Sentence[]): Map<string, [number, number]> {
   const count = new Map<string, [number, number]>();
   const of = (t: string) => count.get(t) ?? count.set(t, [0, 0]).get(t)!;
   for (const s of sentences) {
-    for (const e of s.entities) if (s.tokens.slice(e.start + 1, e.end - 1).some((t) => t.text === ',')) of(e.type)[0]++;
+    for (const e of s.entities) if (innerComma(s, e)) of(e.type)[0]++;
     for (const a of s.entities)
       for (const b of s.entities) if (a.type === b.type && b.start === a.end + 1 && s.tokens[a.end].text === ',') of(a.type)[1]++;
   }
@@ -80,7 +88,6 @@ for (const run of runs) {
   const n = { found: 0, mistyped: 0, boundary: 0, commaBoundary: 0, missed: 0, spurious: 0, rels: 0, offSig: 0, offSigCorrect: 0, mistypedInRel: 0 };
   dev.sentences.forEach((g, i) => {
     const p = preds[i];
-    const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
     const mistypedPred = new Set<number>();
     for (const ge of g.entities) {
       const same = p.entities.findIndex((pe) => pe.start === ge.start && pe.end === ge.end);
@@ -89,8 +96,7 @@ for (const run of runs) {
       else if (p.entities.some((pe) => overlaps(pe, ge))) {
         n.boundary++;
         // the gold entity or a prediction cut across it has a comma inside: the inconsistent annotation above
-        const innerComma = (e: { start: number; end: number }) => g.tokens.slice(e.start + 1, e.end - 1).some((t) => t.text === ',');
-        if (innerComma(ge) || p.entities.some((pe) => overlaps(pe, ge) && innerComma(pe))) n.commaBoundary++;
+        if (innerComma(g, ge) || p.entities.some((pe) => overlaps(pe, ge) && innerComma(g, pe))) n.commaBoundary++;
       }
       else n.missed++;
     }
