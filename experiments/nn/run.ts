@@ -1,7 +1,7 @@
 /**
  * NN (local-loss) system on CoNLL04: the optimiser study, the tagger levers and the 3-seed results.
  *
- *   npx tsx experiments/nn/run.ts [--study optim|words|screen|tagger|seeds|seeds-dropout0.3|seeds-config|seeds-config-c50|seeds-config-select|seeds-config-ema|seeds-config-dropout0.4|seeds-config-layers2|seeds-config-lrdecay|seeds-config-entw2|seeds-config-b16|seeds-config-cw234|seeds-config-crf|seeds-config-crf-d04|seeds-config-crf-d04-locked|seeds-config-crf-d04-lm|seeds-config-crf-d04-ema|seeds-config-crf-d04-static|seeds-config-crf-d04-h256|seeds-config-crf-d04-timedecay|seeds-config-crf-d04-e20|scierc-paper|scierc-crf|scierc-crf-e100|all] [--only NAME-PART] [--set key=value …]
+ *   npx tsx experiments/nn/run.ts [--study optim|words|screen|tagger|seeds|seeds-dropout0.3|seeds-config|seeds-config-c50|seeds-config-select|seeds-config-ema|seeds-config-dropout0.4|seeds-config-layers2|seeds-config-lrdecay|seeds-config-entw2|seeds-config-b16|seeds-config-cw234|seeds-config-crf|seeds-config-crf-d04|seeds-config-crf-d04-locked|seeds-config-crf-d04-lm|seeds-config-crf-d04-ema|seeds-config-crf-d04-static|seeds-config-crf-d04-h256|seeds-config-crf-d04-timedecay|seeds-config-crf-d04-e20|seeds-traindev|scierc-paper|scierc-crf|scierc-crf-e100|all] [--only NAME-PART] [--set key=value …]
  *
  * - optim: Adadelta (the paper's lr 1, ρ 0.9, ε 1e-6) vs Adam (lr 1e-3) at batch 100 and 32, seed 1:
  *   best dev strict relation F1, the epoch and wall-clock seconds to reach it. Dev only.
@@ -31,6 +31,10 @@
  * - seeds-config-crf-d04-timedecay: the CRF configuration with the rate lr / (1 + 0.05·epoch) (Ma & Hovy 2016).
  * - seeds-config-crf-d04-e20: the CRF configuration stopped after 20 epochs, before it fits the training set
  *   (MRT starts from these in experiments/mrt, label crfd04-from-e20).
+ * - seeds-traindev: configs/default-model.json, the bundled model's recipe — the configuration trained on CoNLL04
+ *   train + dev (1,153 sentences, SpERT's protocol for its final models) for a fixed 90 epochs, the longest of
+ *   the dev-selected seeds-config-crf-d04 runs' best epochs — keeping the LAST epoch (dev is training data
+ *   here, so nothing is selected on it); seeds 1–3, scored once on test.
  * - scierc-paper, scierc-crf: SciERC with the paper's tagger, and with the tagger levers configs/conll04.json
  *   adopted (CRF, Viterbi, casing, BiLSTM 128, dropout 0.4; now configs/scierc.json); 3 seeds each.
  * - scierc-crf-e100: the latter with 100 epochs instead of 60.
@@ -131,6 +135,8 @@ const SEED_CONFIG_CRF_D04_TIME_RUNS = configSeeds('crf-d04-timedecay', ['model.t
 // The CRF configuration stopped at 20 epochs: the models MRT starts from when the training set is not yet
 // fitted (the full runs decode it at 98–99.8 F1, which leaves MRT's training risk next to nothing).
 const SEED_CONFIG_CRF_D04_E20_RUNS = configSeeds('crf-d04-e20', ['model.tagger=crf', 'model.dropout=0.4', 'epochs=20']);
+// The bundled model's recipe over 3 seeds (configs/default-model.json: train + dev, 90 epochs, the last kept).
+const TRAINDEV_RUNS = threeSeeds('traindev-');
 // SciERC: the paper's tagger (configs/scierc.json before), then every tagger lever CoNLL04 adopted (now
 // configs/scierc.json: chosen on SciERC dev).
 const SCIERC_PAPER_RUNS = threeSeeds('scierc-paper-', [...PAPER_TAGGER, 'model.tagger=softmax', 'model.dropout=0.5']);
@@ -168,9 +174,12 @@ const TAGGER_RUNS: [string, string[]][] = [
 interface Base {
   file: string;
   pinned: string[];
+  /** The checkpoint scored on test: `best/` (chosen on dev) unless dev is inside the training data. */
+  keep?: 'last';
 }
 const CONLL04: Base = { file: 'configs/conll04.json', pinned: BEFORE_CRF };
 const SCIERC: Base = { file: 'configs/scierc.json', pinned: [] };
+const TRAIN_DEV: Base = { file: 'configs/default-model.json', pinned: [], keep: 'last' };
 
 async function run(study: string, name: string, sets: string[], extra: string[], withTest: boolean, base: Base): Promise<RunResult> {
   const dir = join(runsDir, name);
@@ -180,14 +189,16 @@ async function run(study: string, name: string, sets: string[], extra: string[],
   const config: TrainConfig = loadConfig(join(repo, base.file), [...base.pinned, ...sets, ...extra]);
   process.stderr.write(`experiments/nn: ${name} (${sets.join(' ')})\n`);
   const r = await trainNN(config, dir, { resume: true });
-  const best = r.history.find((h) => h.epoch === r.bestEpoch)!;
+  // With keep = last the "best" epoch is the last one and its dev scores are on training data.
+  const kept = base.keep === 'last' ? r.history[r.history.length - 1] : r.history.find((h) => h.epoch === r.bestEpoch)!;
+  const seconds = base.keep === 'last' ? r.history.reduce((a, h) => a + h.seconds + h.evalSeconds, 0) : r.secondsToBest;
   const result: RunResult = {
     name, study, settings: Object.fromEntries([...sets, ...extra].map((s) => s.split('='))),
-    bestEpoch: r.bestEpoch, epochs: r.epochs, secondsToBest: Math.round(r.secondsToBest),
-    devRelF1: best.dev.relF1, devEntF1: best.dev.entF1,
+    bestEpoch: kept.epoch, epochs: r.epochs, secondsToBest: Math.round(seconds),
+    devRelF1: kept.dev.relF1, devEntF1: kept.dev.entF1,
   };
   if (withTest && config.data.test) {
-    const t = await evaluateModel(join(dir, 'best'), config.data.test, { format: config.data.format });
+    const t = await evaluateModel(join(dir, base.keep ?? 'best'), config.data.test, { format: config.data.format });
     result.test = { relF1: t.relations.strict.micro.f1, entF1: t.entities.micro.f1, relBoundariesF1: t.relations.boundaries.micro.f1 };
   }
   writeFileAtomic(done, JSON.stringify(result, null, 1) + '\n');
@@ -236,6 +247,7 @@ const TABLES: [string, 'dev' | 'test', string][] = [
   ['seeds-config-crf-d04-timedecay', 'test', 'Test with configs/conll04.json (CRF, dropout 0.4) and the rate lr / (1 + 0.05·epoch), model chosen on dev relation F1'],
   ['seeds-config-crf-d04-e20', 'test', 'Test with configs/conll04.json (CRF, dropout 0.4) stopped after 20 epochs, model chosen on dev relation F1'],
   ['seeds-config-crf-d04-ema', 'test', 'Test with configs/conll04.json (CRF, dropout 0.4) and a weight average (ema 0.99), model chosen on dev relation F1'],
+  ['seeds-traindev', 'test', "The bundled model's recipe: trained on train + dev for 90 epochs, the last kept (dev rel F1 is on training data here)"],
   ['scierc-paper', 'test', "SciERC with the paper's tagger, model chosen on dev relation F1"],
   ['scierc-crf', 'test', 'SciERC: configs/scierc.json, the tagger of configs/conll04.json (CRF, Viterbi, casing, BiLSTM 128, dropout 0.4), model chosen on dev relation F1'],
   ['scierc-crf-e100', 'test', 'SciERC: configs/scierc.json with 100 epochs, model chosen on dev relation F1'],
@@ -287,6 +299,7 @@ async function main(): Promise<void> {
     ['seeds-config-crf-d04-h256', SEED_CONFIG_CRF_D04_H256_RUNS, true],
     ['seeds-config-crf-d04-timedecay', SEED_CONFIG_CRF_D04_TIME_RUNS, true],
     ['seeds-config-crf-d04-e20', SEED_CONFIG_CRF_D04_E20_RUNS, true],
+    ['seeds-traindev', TRAINDEV_RUNS, true, TRAIN_DEV],
     ['scierc-paper', SCIERC_PAPER_RUNS, true, SCIERC],
     ['scierc-crf', SCIERC_CRF_RUNS, true, SCIERC],
     ['scierc-crf-e100', SCIERC_CRF_E100_RUNS, true, SCIERC],
