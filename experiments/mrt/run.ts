@@ -37,6 +37,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
 const runsDir = join(here, 'runs');
 const nnRuns = join(repo, 'experiments', 'nn', 'runs');
+const resultsFile = join(here, 'results.json');
+const basesFile = join(here, 'bases.json');
 const BUDGET = ['epochs=8', 'patience=4'];
 
 type Variant = [name: string, sets: string[]];
@@ -131,7 +133,8 @@ interface Base {
 
 /**
  * Which NN runs each test-scored study started from: table2 → seed, labelled ones (Table 2 or cells of
- * Figure 3/4 run with --label) from runs/<study>/nn.json.
+ * Figure 3/4 run with --label) from runs/<study>/nn.json, and from bases.json for labelled studies whose
+ * run directories are gone (runs/ is not committed; bases.json is, and save() keeps it complete).
  */
 function tableBases(): Base[] {
   const labelled = existsSync(runsDir)
@@ -141,16 +144,28 @@ function tableBases(): Base[] {
     const { nn, config } = JSON.parse(readFileSync(join(runsDir, d, 'nn.json'), 'utf8')) as { nn: string; config?: string };
     return { study: d, nn, config: config ?? DEFAULT_CONFIG };
   };
-  return [{ study: 'table2', nn: 'seed', config: DEFAULT_CONFIG }, ...labelled.map(read)];
+  const committed = existsSync(basesFile)
+    ? (JSON.parse(readFileSync(basesFile, 'utf8')) as { study: string; nn: string; config?: string }[]).map((b) => ({ ...b, config: b.config ?? DEFAULT_CONFIG }))
+    : [];
+  const byStudy = new Map([...committed, ...labelled.map(read)].map((b) => [b.study, b]));
+  return [{ study: 'table2', nn: 'seed', config: DEFAULT_CONFIG }, ...[...byStudy.values()].sort((a, b) => a.study.localeCompare(b.study))];
+}
+
+/** The committed rows of results.json, for runs (and NN checkpoints) whose directories are gone. */
+function committedResults(): RunResult[] {
+  return existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as RunResult[]) : [];
 }
 
 async function save(seeds: number[]): Promise<void> {
   const nn: RunResult[] = [];
-  for (const base of tableBases())
+  const bases = tableBases();
+  for (const base of bases)
     for (const s of seeds) if (existsSync(join(nnRuns, `${base.nn}-${s}`, 'result.json'))) nn.push(await baseline(s, base));
-  const results = [...nn, ...finished()];
-  writeFileAtomic(join(here, 'results.json'), JSON.stringify(results, null, 1) + '\n');
-  writeFileAtomic(join(here, 'results.md'), markdown(results, { table2: TABLE2.map(([n]) => n), tables: tableBases().map((b): [string, string] => [b.study, b.nn]), alphas: ALPHAS, mus: MUS, ks: KS }));
+  const key = (r: RunResult) => `${r.study}/${r.name}/${r.seed}`;
+  const results = [...new Map([...committedResults(), ...nn, ...finished()].map((r) => [key(r), r])).values()];
+  writeFileAtomic(resultsFile, JSON.stringify(results, null, 1) + '\n');
+  writeFileAtomic(basesFile, JSON.stringify(bases.slice(1).map(({ study, nn: n, config }) => (config === DEFAULT_CONFIG ? { study, nn: n } : { study, nn: n, config })), null, 1) + '\n');
+  writeFileAtomic(join(here, 'results.md'), markdown(results, { table2: TABLE2.map(([n]) => n), tables: bases.map((b): [string, string] => [b.study, b.nn]), alphas: ALPHAS, mus: MUS, ks: KS }));
   const series = (names: string[], study: string) =>
     (['entF1', 'relF1'] as const).map((k) => ({
       label: k === 'entF1' ? 'dev entity F1' : 'dev relation F1',

@@ -304,12 +304,16 @@ async function main(): Promise<void> {
     ['scierc-crf', SCIERC_CRF_RUNS, true, SCIERC],
     ['scierc-crf-e100', SCIERC_CRF_E100_RUNS, true, SCIERC],
   ];
-  // The tables cover every finished run on disk, whichever study this invocation ran.
+  // The tables cover every finished run on disk, whichever study this invocation ran, and keep the
+  // committed rows of runs whose directories are gone (runs/ is not committed: a fresh checkout has none).
   const save = () => {
     const all = studies.flatMap(([, runs]) => runs).map(([n]) => join(runsDir, n, 'result.json')).filter(existsSync);
-    const results = all.map((f) => JSON.parse(readFileSync(f, 'utf8')) as RunResult);
+    const onDisk = all.map((f) => JSON.parse(readFileSync(f, 'utf8')) as RunResult);
+    const resultsFile = join(here, 'results.json');
+    const committed = existsSync(resultsFile) ? Object.values(JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, RunResult[]>).flat() : [];
+    const results = [...new Map([...committed, ...onDisk].map((r) => [`${r.study}/${r.name}`, r])).values()];
     const of = (st: string) => results.filter((r) => r.study === st);
-    writeFileAtomic(join(here, 'results.json'), JSON.stringify(Object.fromEntries(studies.map(([st]) => [st, of(st)])), null, 1) + '\n');
+    writeFileAtomic(resultsFile, JSON.stringify(Object.fromEntries(studies.map(([st]) => [st, of(st)])), null, 1) + '\n');
     writeFileAtomic(join(here, 'results.md'), markdown(of));
   };
   for (const [name, runs, withTest, base] of studies) {
