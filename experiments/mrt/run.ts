@@ -1,14 +1,17 @@
 /**
  * MRT studies on CoNLL04, each run fine-tuning the 3 NN seeds of experiments/nn (runs/seed-N/best):
  *
- *   npx tsx experiments/mrt/run.ts --study table2|fig3|fig4|all [--seeds 1,2,3] [--only NAME|NAME-PART] [--set key=value …] [--label L]
+ *   npx tsx experiments/mrt/run.ts --study table2|fig3|fig4|all [--seeds 1,2,3] [--only NAME|NAME-PART] [--set key=value …] [--label L] [--nn NAME] [--config FILE] [--keep last]
  *
  * `--label L` runs the study into runs/<study>-L/ (a variant of every run, e.g. another learning rate),
  * reported as its own table and never mixed into the unlabelled ones. `--nn NAME` starts from other NN
  * runs of experiments/nn (runs/NAME-N/best instead of runs/seed-N/best; needs a label); the labelled
  * table's NN row and paired gains then come from those. `--config FILE` (with a label) fine-tunes on
  * another corpus: its data and MRT settings instead of configs/conll04-mrt.json's (e.g.
- * `--config configs/scierc-mrt.json --nn scierc-crf-seed --label scierc`).
+ * `--config configs/scierc-mrt.json --nn scierc-crf-seed --label scierc`). `--keep last` (with a label) is for
+ * a config whose training data holds dev (configs/default-model-mrt.json): nothing is selected on dev; the
+ * NN runs' final/ (experiments/nn keep = last) is the start and the NN row, and each run's last epoch,
+ * written as final/, is scored once on test (set `patience=0`: no early stopping either).
  *
  * - table2: the paper's Table 2 — Δ_E, Δ_R, Δ_E+R, Γ, Γ + Δ_E+R, each with relation sampling and with
  *   "only sampling entities" — against the NN model it starts from AND against that model trained on
@@ -24,12 +27,13 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeFileAtomic } from '../../src/train/atomic.js';
+import { writeModelFiles } from '../../src/model/io.js';
+import { writeDirAtomic, writeFileAtomic } from '../../src/train/atomic.js';
 import { lineChartSvg } from '../../src/train/plot.js';
 import { loadConfig } from '../../src/train/config.js';
 import { evaluateModel } from '../../src/train/evaluate.js';
-import { runTraining, type TrainResult } from '../../src/train/loop.js';
-import { trainMRT } from '../../src/train/mrt/task.js';
+import { runTraining } from '../../src/train/loop.js';
+import { mrtTask } from '../../src/train/mrt/task.js';
 import { buildSetupFrom, nnTask } from '../../src/train/nn.js';
 import { markdown, type RunResult } from './report.js';
 
@@ -69,30 +73,35 @@ const STUDIES: Record<string, Variant[]> = { table2: TABLE2, fig3: FIG3, fig4: F
 
 const DEFAULT_CONFIG = 'configs/conll04-mrt.json';
 
-async function run(study: string, [name, sets]: Variant, seed: number, extra: string[], nnName: string, configFile: string): Promise<RunResult> {
+/** The NN model a study starts from and scores its NN row with: best/ (chosen on dev), or final/ with keep = last. */
+const nnModel = (nnName: string, seed: number, keep?: 'last') => join(nnRuns, `${nnName}-${seed}`, keep === 'last' ? 'final' : 'best');
+
+async function run(study: string, [name, sets]: Variant, seed: number, extra: string[], base: Base): Promise<RunResult> {
   const dir = join(runsDir, study, `${name}-s${seed}`);
   const done = join(dir, 'result.json');
   if (existsSync(done)) return JSON.parse(readFileSync(done, 'utf8')) as RunResult;
-  const nnBest = join(nnRuns, `${nnName}-${seed}`, 'best');
-  if (!existsSync(nnBest)) throw new Error(`${nnBest} is missing: run \`npx tsx experiments/nn/run.ts\` for it first`);
+  const nnDir = nnModel(base.nn, seed, base.keep);
+  if (!existsSync(nnDir)) throw new Error(`${nnDir} is missing: run \`npx tsx experiments/nn/run.ts\` for it first`);
   // The checkpoint records `init`: its real path lets a run resume from another checkout whose runs/
   // links to the same directory (experiments run from a git worktree).
-  const init = realpathSync(nnBest);
+  const init = realpathSync(nnDir);
   mkdirSync(dir, { recursive: true });
-  const config = loadConfig(join(repo, configFile), [`seed=${seed}`, `init=${JSON.stringify(init)}`, ...BUDGET, ...sets, ...extra]);
+  const config = loadConfig(join(repo, base.config), [`seed=${seed}`, `init=${JSON.stringify(init)}`, ...BUDGET, ...sets, ...extra]);
   process.stderr.write(`experiments/mrt: ${study} ${name} seed ${seed} (${sets.join(' ')})\n`);
-  let r: TrainResult;
-  if (name === 'nn-continued') {
-    // The same budget of L̃ alone from the same checkpoint (fresh optimiser state, like MRT).
-    const s = await buildSetupFrom(config, init);
-    r = await runTraining(nnTask(s), s.config, dir, 'nn', { resume: true });
-  } else r = await trainMRT(config, dir, { resume: true });
-  const best = r.history.find((h) => h.epoch === r.bestEpoch)!;
-  const t = await evaluateModel(join(dir, 'best'), config.data.test!, { format: config.data.format });
+  // MRT continues the --init model with a fresh optimiser (paper §3.4); "NN continued" trains the same
+  // checkpoint for the same budget with L̃ alone.
+  const s = await buildSetupFrom(config, init);
+  const r = await runTraining(name === 'nn-continued' ? nnTask(s) : mrtTask(s), s.config, dir, name === 'nn-continued' ? 'nn' : 'mrt', { resume: true });
+  // keep = last (dev inside the training data): nothing is selected; the model the last epoch left is
+  // written as final/ and scored.
+  if (base.keep === 'last')
+    await writeDirAtomic(join(dir, 'final'), 'the last epoch\'s model', (tmp) => writeModelFiles(tmp, s.model, s.schema, { lastOf: r.epochs }));
+  const best = base.keep === 'last' ? r.history[r.history.length - 1] : r.history.find((h) => h.epoch === r.bestEpoch)!;
+  const t = await evaluateModel(join(dir, base.keep === 'last' ? 'final' : 'best'), config.data.test!, { format: config.data.format });
   const epochSeconds = r.history.map((h) => h.seconds);
   const result: RunResult = {
     study, name, seed, settings: [...sets, ...extra],
-    bestEpoch: r.bestEpoch, epochs: r.epochs, secondsPerEpoch: epochSeconds.reduce((a, b) => a + b, 0) / epochSeconds.length,
+    bestEpoch: best.epoch, epochs: r.epochs, secondsPerEpoch: epochSeconds.reduce((a, b) => a + b, 0) / epochSeconds.length,
     dev: best.dev,
     test: { relF1: t.relations.strict.micro.f1, entF1: t.entities.micro.f1, relBoundariesF1: t.relations.boundaries.micro.f1 },
   };
@@ -101,11 +110,10 @@ async function run(study: string, [name, sets]: Variant, seed: number, extra: st
 }
 
 /** The NN checkpoints themselves, scored with the current code (the "NN" row of `study`). */
-async function baseline(seed: number, { study, nn: nnName, config: configFile }: Base): Promise<RunResult> {
-  const init = join(nnRuns, `${nnName}-${seed}`);
-  const nn = JSON.parse(readFileSync(join(init, 'result.json'), 'utf8')) as { devRelF1: number; devEntF1: number };
+async function baseline(seed: number, { study, nn: nnName, config: configFile, keep }: Base): Promise<RunResult> {
+  const nn = JSON.parse(readFileSync(join(nnRuns, `${nnName}-${seed}`, 'result.json'), 'utf8')) as { devRelF1: number; devEntF1: number };
   const config = loadConfig(join(repo, configFile));
-  const t = await evaluateModel(join(init, 'best'), config.data.test!, { format: config.data.format });
+  const t = await evaluateModel(nnModel(nnName, seed, keep), config.data.test!, { format: config.data.format });
   return {
     study, name: 'nn', seed, settings: [], bestEpoch: 0, epochs: 0, secondsPerEpoch: 0,
     dev: { relF1: nn.devRelF1, entF1: nn.devEntF1 },
@@ -129,6 +137,8 @@ interface Base {
   study: string;
   nn: string;
   config: string;
+  /** 'last' when dev is inside the training data: no selection, the NN runs' and these runs' final/ are scored. */
+  keep?: 'last';
 }
 
 /**
@@ -141,14 +151,19 @@ function tableBases(): Base[] {
     ? readdirSync(runsDir).filter((d) => /^(table2|fig3|fig4)-/.test(d) && existsSync(join(runsDir, d, 'nn.json')))
     : [];
   const read = (d: string): Base => {
-    const { nn, config } = JSON.parse(readFileSync(join(runsDir, d, 'nn.json'), 'utf8')) as { nn: string; config?: string };
-    return { study: d, nn, config: config ?? DEFAULT_CONFIG };
+    const { nn, config, keep } = JSON.parse(readFileSync(join(runsDir, d, 'nn.json'), 'utf8')) as { nn: string; config?: string; keep?: 'last' };
+    return { study: d, nn, config: config ?? DEFAULT_CONFIG, ...(keep && { keep }) };
   };
   const committed = existsSync(basesFile)
-    ? (JSON.parse(readFileSync(basesFile, 'utf8')) as { study: string; nn: string; config?: string }[]).map((b) => ({ ...b, config: b.config ?? DEFAULT_CONFIG }))
+    ? (JSON.parse(readFileSync(basesFile, 'utf8')) as (Omit<Base, 'config'> & { config?: string })[]).map((b) => ({ ...b, config: b.config ?? DEFAULT_CONFIG }))
     : [];
   const byStudy = new Map([...committed, ...labelled.map(read)].map((b) => [b.study, b]));
   return [{ study: 'table2', nn: 'seed', config: DEFAULT_CONFIG }, ...[...byStudy.values()].sort((a, b) => a.study.localeCompare(b.study))];
+}
+
+/** A base as nn.json and bases.json hold it: the default config and keep are left out. */
+function committedBase({ study, nn, config, keep }: Base): Omit<Base, 'config'> & { config?: string } {
+  return { study, nn, ...(config !== DEFAULT_CONFIG && { config }), ...(keep && { keep }) };
 }
 
 /** The committed rows of results.json, for runs (and NN checkpoints) whose directories are gone. */
@@ -164,7 +179,7 @@ async function save(seeds: number[]): Promise<void> {
   const key = (r: RunResult) => `${r.study}/${r.name}/${r.seed}`;
   const results = [...new Map([...committedResults(), ...nn, ...finished()].map((r) => [key(r), r])).values()];
   writeFileAtomic(resultsFile, JSON.stringify(results, null, 1) + '\n');
-  writeFileAtomic(basesFile, JSON.stringify(bases.slice(1).map(({ study, nn: n, config }) => (config === DEFAULT_CONFIG ? { study, nn: n } : { study, nn: n, config })), null, 1) + '\n');
+  writeFileAtomic(basesFile, JSON.stringify(bases.slice(1).map(committedBase), null, 1) + '\n');
   writeFileAtomic(join(here, 'results.md'), markdown(results, { table2: TABLE2.map(([n]) => n), tables: bases.map((b): [string, string] => [b.study, b.nn]), alphas: ALPHAS, mus: MUS, ks: KS }));
   const series = (names: string[], study: string) =>
     (['entF1', 'relF1'] as const).map((k) => ({
@@ -192,7 +207,10 @@ async function main(): Promise<void> {
   const label = get('--label');
   const nnName = get('--nn') ?? 'seed';
   const configFile = get('--config') ?? DEFAULT_CONFIG;
-  if ((nnName !== 'seed' || configFile !== DEFAULT_CONFIG) && !label) throw new Error('--nn and --config need a --label: their runs must not mix with the default tables');
+  const keepArg = get('--keep');
+  if (keepArg !== undefined && keepArg !== 'last') throw new Error(`--keep takes only "last" (got ${keepArg})`);
+  const keep = keepArg as 'last' | undefined;
+  if ((nnName !== 'seed' || configFile !== DEFAULT_CONFIG || keep) && !label) throw new Error('--nn, --config and --keep need a --label: their runs must not mix with the default tables');
   const studies = study === 'all' ? Object.keys(STUDIES) : [study];
   for (const st of studies) {
     const variants = STUDIES[st];
@@ -204,11 +222,13 @@ async function main(): Promise<void> {
     for (const v of exact.length ? exact : variants.filter(([n]) => n.includes(only)))
       for (const seed of seeds) {
         const name = label ? `${st}-${label}` : st;
+        const base: Base = { study: name, nn: nnName, config: configFile, ...(keep && { keep }) };
         if (label) {
           mkdirSync(join(runsDir, name), { recursive: true });
-          writeFileAtomic(join(runsDir, name, 'nn.json'), JSON.stringify(configFile === DEFAULT_CONFIG ? { nn: nnName } : { nn: nnName, config: configFile }) + '\n');
+          const { study: _, ...nnJson } = committedBase(base);
+          writeFileAtomic(join(runsDir, name, 'nn.json'), JSON.stringify(nnJson) + '\n');
         }
-        await run(name, v, seed, extra, nnName, configFile);
+        await run(name, v, seed, extra, base);
         await save(seeds);
       }
   }
