@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { clipGradNorm, setNumThreads, tidy } from '../src/tensor/index.js';
-import { loadConfig } from '../src/train/config.js';
+import { loadConfig, setOverrides } from '../src/train/config.js';
 import type { TrainTask } from '../src/train/loop.js';
 import { mrtTask } from '../src/train/mrt/task.js';
 import { buildSetupFrom, nnTask } from '../src/train/nn.js';
@@ -28,13 +28,7 @@ if (!init) {
 }
 const rounds = Number(opt('--rounds') ?? 2);
 const K = Number(opt('--K') ?? 3);
-// `--set a=1 b=2` as in `entrel train`: every key=value after a --set, up to the next option
-const sets: string[] = [];
-let inSet = false;
-for (const a of args) {
-  if (a.startsWith('--')) inSet = a === '--set';
-  else if (inSet) sets.push(a);
-}
+const sets = setOverrides(args);
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const config = loadConfig(join(repo, 'configs/conll04-mrt.json'), [`K=${K}`, ...sets]);
 setNumThreads(config.threads);

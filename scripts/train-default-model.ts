@@ -19,7 +19,7 @@ import { evaluate, type EvalReport } from '../src/eval/index.js';
 import { writeModelFiles } from '../src/model/io.js';
 import { predictSentences } from '../src/model/predict.js';
 import { writeDirAtomic } from '../src/train/atomic.js';
-import { loadConfig } from '../src/train/config.js';
+import { loadConfig, setOverrides } from '../src/train/config.js';
 import { loadSplit, mergeSchemas } from '../src/train/data.js';
 import { runTraining } from '../src/train/loop.js';
 import { buildNNSetup, nnTask } from '../src/train/nn.js';
@@ -32,7 +32,7 @@ const workDir = flag('--work', join(repo, 'runs', 'default-model'));
 const outDir = flag('--out', join(repo, 'models', 'conll04'));
 const configFile = join(repo, 'configs', 'default-model.json');
 
-const config = loadConfig(configFile, args.flatMap((a, i) => (args[i - 1] === '--set' ? [a] : [])));
+const config = loadConfig(configFile, setOverrides(args));
 const setup = await buildNNSetup(config);
 const t0 = performance.now();
 const result = await runTraining(nnTask(setup), config, workDir, 'nn', { resume: true });

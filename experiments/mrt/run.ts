@@ -11,7 +11,8 @@
  * `--config configs/scierc-mrt.json --nn scierc-crf-seed --label scierc`). `--keep last` (with a label) is for
  * a config whose training data holds dev (configs/default-model-mrt.json): nothing is selected on dev; the
  * NN runs' final/ (experiments/nn keep = last) is the start and the NN row, and each run's last epoch,
- * written as final/, is scored once on test (set `patience=0`: no early stopping either).
+ * written as final/, is scored once on test; the budget is the config's own (no BUDGET below: a fixed
+ * number of epochs, patience 0), since early stopping would select on dev too.
  *
  * - table2: the paper's Table 2 — Δ_E, Δ_R, Δ_E+R, Γ, Γ + Δ_E+R, each with relation sampling and with
  *   "only sampling entities" — against the NN model it starts from AND against that model trained on
@@ -30,7 +31,7 @@ import { fileURLToPath } from 'node:url';
 import { writeModelFiles } from '../../src/model/io.js';
 import { writeDirAtomic, writeFileAtomic } from '../../src/train/atomic.js';
 import { lineChartSvg } from '../../src/train/plot.js';
-import { loadConfig } from '../../src/train/config.js';
+import { loadConfig, setOverrides } from '../../src/train/config.js';
 import { evaluateModel } from '../../src/train/evaluate.js';
 import { runTraining } from '../../src/train/loop.js';
 import { mrtTask } from '../../src/train/mrt/task.js';
@@ -86,7 +87,7 @@ async function run(study: string, [name, sets]: Variant, seed: number, extra: st
   // links to the same directory (experiments run from a git worktree).
   const init = realpathSync(nnDir);
   mkdirSync(dir, { recursive: true });
-  const config = loadConfig(join(repo, base.config), [`seed=${seed}`, `init=${JSON.stringify(init)}`, ...BUDGET, ...sets, ...extra]);
+  const config = loadConfig(join(repo, base.config), [`seed=${seed}`, `init=${JSON.stringify(init)}`, ...(base.keep === 'last' ? [] : BUDGET), ...sets, ...extra]);
   process.stderr.write(`experiments/mrt: ${study} ${name} seed ${seed} (${sets.join(' ')})\n`);
   // MRT continues the --init model with a fresh optimiser (paper §3.4); "NN continued" trains the same
   // checkpoint for the same budget with L̃ alone.
@@ -203,7 +204,7 @@ async function main(): Promise<void> {
   const study = get('--study') ?? 'table2';
   const seeds = (get('--seeds') ?? '1,2,3').split(',').map(Number);
   const only = get('--only') ?? '';
-  const extra = args.flatMap((a, i) => (args[i - 1] === '--set' ? [a] : []));
+  const extra = setOverrides(args);
   const label = get('--label');
   const nnName = get('--nn') ?? 'seed';
   const configFile = get('--config') ?? DEFAULT_CONFIG;

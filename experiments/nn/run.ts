@@ -49,7 +49,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, type TrainConfig } from '../../src/train/config.js';
+import { loadConfig, setOverrides, type TrainConfig } from '../../src/train/config.js';
 import { writeDirAtomic, writeFileAtomic } from '../../src/train/atomic.js';
 import { writeModelFiles } from '../../src/model/io.js';
 import { evaluateModel } from '../../src/train/evaluate.js';
@@ -276,7 +276,7 @@ function markdown(of: (study: string) => RunResult[]): string {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const study = args.includes('--study') ? args[args.indexOf('--study') + 1] : 'all';
-  const extra = args.flatMap((a, i) => (args[i - 1] === '--set' ? [a] : []));
+  const extra = setOverrides(args);
   const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : '';
   const selected = (runs: [string, string[]][]) => runs.filter(([n]) => n.includes(only));
   // Study name → its runs and whether the chosen model is scored on test; `all` runs them in this order.

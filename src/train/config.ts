@@ -186,6 +186,20 @@ const SHORTCUTS: Record<string, string> = {
   paperCompat: 'mrt.paperCompat',
 };
 
+/**
+ * The `key=value` overrides of a script's argv, as `entrel train` takes them: every word after a `--set`
+ * up to the next option, so `--set a=1 b=2` and `--set a=1 --set b=2` are the same.
+ */
+export function setOverrides(argv: string[]): string[] {
+  const sets: string[] = [];
+  let inSet = false;
+  for (const a of argv) {
+    if (a.startsWith('--')) inSet = a === '--set';
+    else if (inSet) sets.push(a);
+  }
+  return sets;
+}
+
 /** Reads, overrides and validates a config; relative data paths become absolute. */
 export function loadConfig(file: string, overrides: string[] = []): TrainConfig {
   let bytes: Buffer;

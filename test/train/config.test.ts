@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { loadConfig, parseConfig } from '../../src/train/config.js';
+import { loadConfig, parseConfig, setOverrides } from '../../src/train/config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'entrel-config-'));
 function file(obj: unknown, name = 'c.json'): string {
@@ -106,4 +106,10 @@ test('every shipped config in configs/ loads, and its data files exist', () => {
     const c = loadConfig(join('configs', f));
     for (const p of [c.data.train, c.data.dev, c.data.test].flat()) if (p) assert.ok(existsSync(p), `${f}: ${p}`);
   }
+});
+
+test('setOverrides: every word after --set up to the next option, as entrel train reads them', () => {
+  assert.deepEqual(setOverrides(['--study', 'x', '--set', 'a=1', 'b=2', '--only', 'seed-1', '--set', 'c=3']), ['a=1', 'b=2', 'c=3']);
+  assert.deepEqual(setOverrides(['--set', 'alpha=-1', '--label', 'l']), ['alpha=-1']);
+  assert.deepEqual(setOverrides(['--study', 'x', 'stray']), []);
 });
