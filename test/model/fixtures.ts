@@ -1,4 +1,5 @@
 /** Small synthetic corpora for the model tests. */
+import assert from 'node:assert/strict';
 import { documentFromTokens, type Entity, type LabelSchema, type Relation, type Sentence } from '../../src/data/corpus.js';
 import type { Rng, SentencePrediction } from '../../src/model/types.js';
 
@@ -90,4 +91,23 @@ export function strictF1(gold: Sentence[], pred: SentencePrediction[]): { ent: n
   });
   const f = (tp: number, p: number, g: number) => (tp === 0 ? (p === 0 && g === 0 ? 1 : 0) : (2 * tp) / (p + g));
   return { ent: f(etp, ep, eg), rel: f(rtp, rp, rg) };
+}
+
+/**
+ * The same prediction up to float rounding: tags, spans, types and relation arguments exactly, scores
+ * within `tol`. The same sentence in another batch (other rows beside it, other padding) may take
+ * another BLAS kernel path, which moves the last bits of a score on some CPUs.
+ */
+export function assertSamePrediction(actual: SentencePrediction, expected: SentencePrediction, tol = 1e-6): void {
+  const withoutScores = (p: SentencePrediction) => ({
+    tags: p.tags,
+    entities: p.entities.map(({ score: _, ...e }) => e),
+    relations: p.relations.map(({ score: _, ...r }) => r),
+  });
+  assert.deepEqual(withoutScores(actual), withoutScores(expected));
+  const scores = (p: SentencePrediction) => [...p.entities, ...p.relations].map((x) => x.score);
+  scores(actual).forEach((a, i) => {
+    const e = scores(expected)[i];
+    assert.ok(Math.abs(a - e) <= tol, `score ${i}: ${a} vs ${e} (tolerance ${tol})`);
+  });
 }
