@@ -31,7 +31,10 @@ export const DEFAULT_MODEL_CONFIG: Readonly<ModelConfig> = Object.freeze({
   staticWords: false,
 });
 
-/** Settings added after format version 1 was fixed: a model directory without them gets these values. */
+/**
+ * Settings added after format version 1 was fixed: a model directory without them gets these values —
+ * how such a model behaved before the setting existed, which is not tied to today's defaults.
+ */
 const LATER_SETTINGS = { decoder: 'argmax', tagger: 'softmax', caseDim: 0, wordDropout: 0, lstmLayers: 1, lockedDropout: false, lmHidden: 0, staticWords: false } as const;
 
 /** γ of the language-model objective (`lmHidden` > 0): Rei (2017)'s 0.1. */

@@ -11,7 +11,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { FORMATS } from '../data/formats/index.js';
 import { quote, UserError } from '../errors.js';
-import { CRF_DECODER } from '../model/config.js';
+import { CRF_DECODER, DEFAULT_MODEL_CONFIG as M } from '../model/config.js';
 import type { ModelConfig } from '../model/types.js';
 
 const POS_INT = 'expected a positive integer';
@@ -33,37 +33,39 @@ const bool = () => z.boolean({ error: BOOL });
 const path = () => z.string({ error: PATH }).min(1, { error: PATH });
 const widths = () => z.array(posInt(), { error: 'expected an array of positive integers' }).min(1);
 
+// Defaults: the model's own (model/config.ts), so a model built without a config file and one trained
+// from a config that leaves a setting out agree.
 const ModelSchema = z.strictObject({
-  wordDim: posInt().default(100),
-  charDim: posInt().default(50),
-  charWidths: widths().default([2, 3]),
-  charFilters: posInt().default(25),
-  lstmHidden: posInt().default(64),
+  wordDim: posInt().default(M.wordDim),
+  charDim: posInt().default(M.charDim),
+  charWidths: widths().default(() => [...M.charWidths]),
+  charFilters: posInt().default(M.charFilters),
+  lstmHidden: posInt().default(M.lstmHidden),
   /** Stacked BiLSTM layers (the paper: 1), with `dropout` between them. */
-  lstmLayers: posInt().default(1),
-  relWidths: widths().default([2, 3]),
-  relFilters: posInt().default(25),
-  mlpHidden: posInt().default(128),
-  dropout: prob().default(0.5),
+  lstmLayers: posInt().default(M.lstmLayers),
+  relWidths: widths().default(() => [...M.relWidths]),
+  relFilters: posInt().default(M.relFilters),
+  mlpHidden: posInt().default(M.mlpHidden),
+  dropout: prob().default(M.dropout),
   /** Distance one-hot size (spec §1.2: max_sent_len = 200). */
-  maxDistance: posInt().default(200),
+  maxDistance: posInt().default(M.maxDistance),
   /** true = the paper's right context; false = the authors' code (spec §7.1.1). */
-  fixRightContext: bool().default(true),
-  tagScheme: z.enum(['BILOU', 'BIEOU'], { error: 'expected "BILOU" or "BIEOU"' }).default('BILOU'),
+  fixRightContext: bool().default(M.fixRightContext),
+  tagScheme: z.enum(['BILOU', 'BIEOU'], { error: 'expected "BILOU" or "BIEOU"' }).default(M.tagScheme),
   /** 'argmax' + the lenient chunker (the paper) or 'viterbi': the best valid chunking (data/viterbi.ts). */
-  decoder: z.enum(['argmax', 'viterbi'], { error: 'expected "argmax" or "viterbi"' }).default('argmax'),
+  decoder: z.enum(['argmax', 'viterbi'], { error: 'expected "argmax" or "viterbi"' }).default(M.decoder),
   /** The output layer: 'softmax' per token (the paper's Eq. 1) or a linear-chain 'crf' (model/layers/crf.ts). */
-  tagger: z.enum(['softmax', 'crf'], { error: 'expected "softmax" or "crf"' }).default('softmax'),
+  tagger: z.enum(['softmax', 'crf'], { error: 'expected "softmax" or "crf"' }).default(M.tagger),
   /** Casing embedding size appended to x (0 = none, the paper; model/casing.ts). */
-  caseDim: nonNegInt().default(0),
+  caseDim: nonNegInt().default(M.caseDim),
   /** Probability of replacing a training word by UNK (0 = never, the paper). */
-  wordDropout: prob().default(0),
+  wordDropout: prob().default(M.wordDropout),
   /** One dropout mask per sentence for x and h, shared across its tokens (false = per token, the paper). */
-  lockedDropout: bool().default(false),
+  lockedDropout: bool().default(M.lockedDropout),
   /** Hidden size of the language-model heads trained alongside (Rei 2017; 0 = none, the paper). */
-  lmHidden: nonNegInt().default(0),
+  lmHidden: nonNegInt().default(M.lmHidden),
   /** A frozen copy of the initial word vectors concatenated to the fine-tuned ones (false = one channel, the paper). */
-  staticWords: bool().default(false),
+  staticWords: bool().default(M.staticWords),
 }).refine((m) => m.tagger !== 'crf' || m.decoder === 'viterbi', { error: CRF_DECODER, path: ['decoder'] });
 
 const DataSchema = z.strictObject({
