@@ -7,13 +7,12 @@
  *
  * Last line: `engine train_ratio=<ours/PyTorch> infer_ratio=<ours/PyTorch> train_sent_per_s=<ours>`.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { getNumThreads, manualSeed, noGrad, randint, tensor, tidy } from '../src/tensor/index.js';
 import { Adam, DIMS, Tagger, trainStep } from './engine/tagger.js';
+import { runPythonAnchor } from './python-anchor.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -81,18 +80,8 @@ function ours(): Result {
 }
 
 function pytorch(): Result | string {
-  if (!existsSync(anchor)) return `PyTorch reference not found at ${anchor}`;
-  const r = spawnSync('/usr/bin/python3', [anchor, '--threads', '2', '--steps', String(steps), '--warm', String(warm)], {
-    env: { ...process.env, OPENBLAS_NUM_THREADS: '1' },
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  if (r.error) return `cannot run /usr/bin/python3: ${r.error.message}. Install PyTorch with \`apt-get install python3-torch\``;
-  if (r.status !== 0) {
-    if (/No module named 'torch'|ModuleNotFoundError/.test(r.stderr))
-      return 'PyTorch is not installed for /usr/bin/python3: install it with `apt-get install -y python3-torch libopenblas0-pthread`';
-    return `PyTorch reference failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-1)[0]}`;
-  }
+  const r = runPythonAnchor(anchor, ['--threads', '2', '--steps', String(steps), '--warm', String(warm)], 120_000);
+  if ('error' in r) return r.error;
   const line = r.stdout.trim().split('\n').pop() ?? '';
   const j = JSON.parse(line) as { train_sent_per_s: number; infer_sent_per_s: number; loss_first: number; loss_last: number };
   return { train: j.train_sent_per_s, infer: j.infer_sent_per_s, lossFirst: j.loss_first, lossLast: j.loss_last };

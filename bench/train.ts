@@ -11,9 +11,9 @@
  * counts on both sides; printed).
  * Last line: `train train_ratio=<ours/PyTorch> infer_ratio=<ours/PyTorch>` (ratios of sentences/s).
  */
-import { spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isUserError, UserError } from '../src/errors.js';
 import { buildBatch } from '../src/model/encode.js';
 import { clipGradNorm, setNumThreads, tidy } from '../src/tensor/index.js';
 import { loadConfig } from '../src/train/config.js';
@@ -21,6 +21,7 @@ import { encodeAll, loadSplit } from '../src/train/data.js';
 import { buildNNSetup } from '../src/train/nn.js';
 import { Adadelta } from '../src/train/optim.js';
 import { TrainRng } from '../src/train/rng.js';
+import { anchorProblem, runPythonAnchor } from './python-anchor.js';
 import { goldTagInference } from './train/gold-infer.js';
 
 const args = process.argv.slice(2);
@@ -76,14 +77,13 @@ async function ours(): Promise<{ train: number; infer: number; pairs: number }> 
   return { train: sents / seconds, infer: (passes * enc.length) / dt, pairs };
 }
 
+const script = resolve(repo, '..', 'shared', 'anchors', 'torch_reference.py');
+
 function torch(): { train: number; infer: number } {
-  const script = resolve(repo, '..', 'shared', 'anchors', 'torch_reference.py');
   const data = resolve(repo, '..', 'shared', 'data', 'conll04', 'unified_two_are_better');
-  const r = spawnSync('/usr/bin/python3', [script, '--data', data, '--epochs', String(epochs), '--infer-tags', 'gold',
-    '--infer-min-seconds', String(inferSeconds), '--threads', '2', '--seed', '1'], {
-    env: { ...process.env, OPENBLAS_NUM_THREADS: '1' }, encoding: 'utf8', maxBuffer: 1 << 26,
-  });
-  if (r.status !== 0) throw new Error(`torch_reference.py failed (${r.status}): ${r.stderr || r.error}`);
+  const r = runPythonAnchor(script, ['--data', data, '--epochs', String(epochs), '--infer-tags', 'gold',
+    '--infer-min-seconds', String(inferSeconds), '--threads', '2', '--seed', '1']);
+  if ('error' in r) throw new UserError(r.error);
   for (const line of r.stdout.trim().split('\n')) if (/^(epoch|inference)/.test(line)) console.log(`torch ${line}`);
   const m = /RESULT train_sent_per_s=(\S+) infer_sent_per_s=(\S+)/.exec(r.stdout);
   if (!m) throw new Error(`no RESULT line from torch_reference.py:\n${r.stdout}`);
@@ -91,6 +91,9 @@ function torch(): { train: number; infer: number } {
 }
 
 async function main(): Promise<void> {
+  // Before our side's minutes of training: a missing PyTorch is one line and exit 1.
+  const problem = anchorProblem(script);
+  if (problem) throw new UserError(problem);
   const a = await ours();
   const b = torch();
   console.log(`ours  train_sent_per_s=${a.train.toFixed(1)} infer_sent_per_s=${a.infer.toFixed(1)}`);
@@ -99,6 +102,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((e) => {
+  if (isUserError(e)) {
+    console.error(`bench:train: ${e.message}`);
+    process.exit(1);
+  }
   console.error(e);
-  process.exit(1);
+  process.exit(2);
 });
