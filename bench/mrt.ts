@@ -8,8 +8,7 @@
  * Last line: `mrt epoch_ratio=<MRT seconds / NN seconds> K=<K> cpu_ratio=<the same in process CPU seconds>`.
  * With `--set threads=1` the CPU ratio is the work ratio, which other jobs on the machine hardly move.
  */
-import { join, resolve } from 'node:path';
-import { dirname } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { clipGradNorm, setNumThreads, tidy } from '../src/tensor/index.js';
 import { loadConfig, setOverrides } from '../src/train/config.js';
