@@ -1,4 +1,6 @@
 /** results.md of the MRT studies: Table 2 (test, mean ± std over seeds), Figure 3 and 4 grids (dev). */
+import type { Keep } from '../kept-model.js';
+
 export interface Scores {
   relF1: number;
   entF1: number;
@@ -22,7 +24,7 @@ const pm = (xs: number[]) => (xs.length ? `${(100 * mean(xs)).toFixed(1)} ± ${(
 
 export function markdown(
   results: RunResult[],
-  layout: { table2: string[]; tables: [study: string, nn: string, keep?: 'last'][]; alphas: number[]; mus: number[]; ks: number[] },
+  layout: { table2: string[]; tables: [study: string, nn: string, keep?: Keep][]; alphas: number[]; mus: number[]; ks: number[] },
 ): string {
   const pick = (study: string, name: string) => results.filter((r) => r.study === study && r.name === name).sort((a, b) => a.seed - b.seed);
   const out = ['# MRT on CoNLL04'];

@@ -28,14 +28,14 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeModelFiles } from '../../src/model/io.js';
-import { writeDirAtomic, writeFileAtomic } from '../../src/train/atomic.js';
+import { writeFileAtomic } from '../../src/train/atomic.js';
 import { lineChartSvg } from '../../src/train/plot.js';
 import { loadConfig, setOverrides } from '../../src/train/config.js';
 import { evaluateModel } from '../../src/train/evaluate.js';
 import { runTraining } from '../../src/train/loop.js';
 import { mrtTask } from '../../src/train/mrt/task.js';
 import { buildSetupFrom, nnTask } from '../../src/train/nn.js';
+import { keptModelDir, writeFinalModel, type Keep } from '../kept-model.js';
 import { markdown, type RunResult } from './report.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -75,7 +75,7 @@ const STUDIES: Record<string, Variant[]> = { table2: TABLE2, fig3: FIG3, fig4: F
 const DEFAULT_CONFIG = 'configs/conll04-mrt.json';
 
 /** The NN model a study starts from and scores its NN row with: best/ (chosen on dev), or final/ with keep = last. */
-const nnModel = (nnName: string, seed: number, keep?: 'last') => join(nnRuns, `${nnName}-${seed}`, keep === 'last' ? 'final' : 'best');
+const nnModel = (nnName: string, seed: number, keep?: Keep) => keptModelDir(join(nnRuns, `${nnName}-${seed}`), keep);
 
 async function run(study: string, [name, sets]: Variant, seed: number, extra: string[], base: Base): Promise<RunResult> {
   const dir = join(runsDir, study, `${name}-s${seed}`);
@@ -95,10 +95,9 @@ async function run(study: string, [name, sets]: Variant, seed: number, extra: st
   const r = await runTraining(name === 'nn-continued' ? nnTask(s) : mrtTask(s), s.config, dir, name === 'nn-continued' ? 'nn' : 'mrt', { resume: true });
   // keep = last (dev inside the training data): nothing is selected; the model the last epoch left is
   // written as final/ and scored.
-  if (base.keep === 'last')
-    await writeDirAtomic(join(dir, 'final'), 'the last epoch\'s model', (tmp) => writeModelFiles(tmp, s.model, s.schema, { lastOf: r.epochs }));
+  if (base.keep === 'last') await writeFinalModel(dir, s, r.epochs);
   const best = base.keep === 'last' ? r.history[r.history.length - 1] : r.history.find((h) => h.epoch === r.bestEpoch)!;
-  const t = await evaluateModel(join(dir, base.keep === 'last' ? 'final' : 'best'), config.data.test!, { format: config.data.format });
+  const t = await evaluateModel(keptModelDir(dir, base.keep), config.data.test!, { format: config.data.format });
   const epochSeconds = r.history.map((h) => h.seconds);
   const result: RunResult = {
     study, name, seed, settings: [...sets, ...extra],
@@ -139,8 +138,12 @@ interface Base {
   nn: string;
   config: string;
   /** 'last' when dev is inside the training data: no selection, the NN runs' and these runs' final/ are scored. */
-  keep?: 'last';
+  keep?: Keep;
 }
+
+/** A base as nn.json and bases.json hold it: the default config left out. */
+type StoredBase = Omit<Base, 'config'> & { config?: string };
+const fromStored = (b: StoredBase): Base => ({ ...b, config: b.config ?? DEFAULT_CONFIG });
 
 /**
  * Which NN runs each test-scored study started from: table2 → seed, labelled ones (Table 2 or cells of
@@ -151,19 +154,13 @@ function tableBases(): Base[] {
   const labelled = existsSync(runsDir)
     ? readdirSync(runsDir).filter((d) => /^(table2|fig3|fig4)-/.test(d) && existsSync(join(runsDir, d, 'nn.json')))
     : [];
-  const read = (d: string): Base => {
-    const { nn, config, keep } = JSON.parse(readFileSync(join(runsDir, d, 'nn.json'), 'utf8')) as { nn: string; config?: string; keep?: 'last' };
-    return { study: d, nn, config: config ?? DEFAULT_CONFIG, ...(keep && { keep }) };
-  };
-  const committed = existsSync(basesFile)
-    ? (JSON.parse(readFileSync(basesFile, 'utf8')) as (Omit<Base, 'config'> & { config?: string })[]).map((b) => ({ ...b, config: b.config ?? DEFAULT_CONFIG }))
-    : [];
+  const read = (d: string): Base => fromStored({ ...(JSON.parse(readFileSync(join(runsDir, d, 'nn.json'), 'utf8')) as Omit<StoredBase, 'study'>), study: d });
+  const committed = existsSync(basesFile) ? (JSON.parse(readFileSync(basesFile, 'utf8')) as StoredBase[]).map(fromStored) : [];
   const byStudy = new Map([...committed, ...labelled.map(read)].map((b) => [b.study, b]));
   return [{ study: 'table2', nn: 'seed', config: DEFAULT_CONFIG }, ...[...byStudy.values()].sort((a, b) => a.study.localeCompare(b.study))];
 }
 
-/** A base as nn.json and bases.json hold it: the default config and keep are left out. */
-function committedBase({ study, nn, config, keep }: Base): Omit<Base, 'config'> & { config?: string } {
+function toStored({ study, nn, config, keep }: Base): StoredBase {
   return { study, nn, ...(config !== DEFAULT_CONFIG && { config }), ...(keep && { keep }) };
 }
 
@@ -180,8 +177,8 @@ async function save(seeds: number[]): Promise<void> {
   const key = (r: RunResult) => `${r.study}/${r.name}/${r.seed}`;
   const results = [...new Map([...committedResults(), ...nn, ...finished()].map((r) => [key(r), r])).values()];
   writeFileAtomic(resultsFile, JSON.stringify(results, null, 1) + '\n');
-  writeFileAtomic(basesFile, JSON.stringify(bases.slice(1).map(committedBase), null, 1) + '\n');
-  writeFileAtomic(join(here, 'results.md'), markdown(results, { table2: TABLE2.map(([n]) => n), tables: bases.map((b): [string, string, 'last'?] => [b.study, b.nn, b.keep]), alphas: ALPHAS, mus: MUS, ks: KS }));
+  writeFileAtomic(basesFile, JSON.stringify(bases.slice(1).map(toStored), null, 1) + '\n');
+  writeFileAtomic(join(here, 'results.md'), markdown(results, { table2: TABLE2.map(([n]) => n), tables: bases.map((b): [string, string, Keep?] => [b.study, b.nn, b.keep]), alphas: ALPHAS, mus: MUS, ks: KS }));
   const series = (names: string[], study: string) =>
     (['entF1', 'relF1'] as const).map((k) => ({
       label: k === 'entF1' ? 'dev entity F1' : 'dev relation F1',
@@ -210,7 +207,7 @@ async function main(): Promise<void> {
   const configFile = get('--config') ?? DEFAULT_CONFIG;
   const keepArg = get('--keep');
   if (keepArg !== undefined && keepArg !== 'last') throw new Error(`--keep takes only "last" (got ${keepArg})`);
-  const keep = keepArg as 'last' | undefined;
+  const keep = keepArg as Keep | undefined;
   if ((nnName !== 'seed' || configFile !== DEFAULT_CONFIG || keep) && !label) throw new Error('--nn, --config and --keep need a --label: their runs must not mix with the default tables');
   const studies = study === 'all' ? Object.keys(STUDIES) : [study];
   for (const st of studies) {
@@ -226,7 +223,7 @@ async function main(): Promise<void> {
         const base: Base = { study: name, nn: nnName, config: configFile, ...(keep && { keep }) };
         if (label) {
           mkdirSync(join(runsDir, name), { recursive: true });
-          const { study: _, ...nnJson } = committedBase(base);
+          const { study: _, ...nnJson } = toStored(base);
           writeFileAtomic(join(runsDir, name, 'nn.json'), JSON.stringify(nnJson) + '\n');
         }
         await run(name, v, seed, extra, base);

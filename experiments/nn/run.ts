@@ -50,11 +50,11 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, setOverrides, type TrainConfig } from '../../src/train/config.js';
-import { writeDirAtomic, writeFileAtomic } from '../../src/train/atomic.js';
-import { writeModelFiles } from '../../src/model/io.js';
+import { writeFileAtomic } from '../../src/train/atomic.js';
 import { evaluateModel } from '../../src/train/evaluate.js';
 import { runTraining } from '../../src/train/loop.js';
 import { buildNNSetup, nnTask } from '../../src/train/nn.js';
+import { keptModelDir, writeFinalModel, type Keep } from '../kept-model.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
@@ -177,7 +177,7 @@ interface Base {
   file: string;
   pinned: string[];
   /** The model scored on test: `best/` (chosen on dev) unless dev is inside the training data; then `final/`, the last epoch's. */
-  keep?: 'last';
+  keep?: Keep;
 }
 const CONLL04: Base = { file: 'configs/conll04.json', pinned: BEFORE_CRF };
 const SCIERC: Base = { file: 'configs/scierc.json', pinned: [] };
@@ -192,11 +192,8 @@ async function run(study: string, name: string, sets: string[], extra: string[],
   process.stderr.write(`experiments/nn: ${name} (${sets.join(' ')})\n`);
   const setup = await buildNNSetup(config);
   const r = await runTraining(nnTask(setup), config, dir, 'nn', { resume: true });
-  // keep = last: the model as the last epoch left it (runTraining ends with those weights, trained now or
-  // restored from last/), written as a model directory `final/` (last/ is a checkpoint, not a model) for
-  // test and for MRT's --init. Its "best" epoch is the last one, its dev scores on training data.
-  if (base.keep === 'last')
-    await writeDirAtomic(join(dir, 'final'), 'the last epoch\'s model', (tmp) => writeModelFiles(tmp, setup.model, setup.schema, { lastOf: r.epochs }));
+  // keep = last: final/ is scored and is MRT's --init; its "best" epoch is the last one, its dev scores on training data.
+  if (base.keep === 'last') await writeFinalModel(dir, setup, r.epochs);
   const kept = base.keep === 'last' ? r.history[r.history.length - 1] : r.history.find((h) => h.epoch === r.bestEpoch)!;
   const seconds = base.keep === 'last' ? r.history.reduce((a, h) => a + h.seconds + h.evalSeconds, 0) : r.secondsToBest;
   const result: RunResult = {
@@ -205,7 +202,7 @@ async function run(study: string, name: string, sets: string[], extra: string[],
     devRelF1: kept.dev.relF1, devEntF1: kept.dev.entF1,
   };
   if (withTest && config.data.test) {
-    const t = await evaluateModel(join(dir, base.keep === 'last' ? 'final' : 'best'), config.data.test, { format: config.data.format });
+    const t = await evaluateModel(keptModelDir(dir, base.keep), config.data.test, { format: config.data.format });
     result.test = { relF1: t.relations.strict.micro.f1, entF1: t.entities.micro.f1, relBoundariesF1: t.relations.boundaries.micro.f1 };
   }
   writeFileAtomic(done, JSON.stringify(result, null, 1) + '\n');
