@@ -24,18 +24,18 @@ const pm = (xs: number[]) => (xs.length ? `${(100 * mean(xs)).toFixed(1)} ± ${(
 
 export function markdown(
   results: RunResult[],
-  layout: { table2: string[]; tables: [study: string, nn: string, keep?: Keep][]; alphas: number[]; mus: number[]; ks: number[] },
+  layout: { table2: string[]; tables: [study: string, nn: string, from: string, keep?: Keep][]; alphas: number[]; mus: number[]; ks: number[] },
 ): string {
   const pick = (study: string, name: string) => results.filter((r) => r.study === study && r.name === name).sort((a, b) => a.seed - b.seed);
   const out = ['# MRT on CoNLL04'];
   // One Table 2 per NN starting point: `table2` from experiments/nn runs/seed-N, labelled ones from theirs;
   // labelled cells of Figure 3 or 4 get the same test table (their rows: the cells that ran).
-  for (const [study, nnName, keep] of layout.tables) {
+  for (const [study, nnName, from, keep] of layout.tables) {
     const nn = pick(study, 'nn');
     const kind = study.startsWith('fig3') ? 'Figure 3 cells' : study.startsWith('fig4') ? 'Figure 4 cells' : 'Table 2';
     const names = kind === 'Table 2' ? layout.table2 : [...new Set(results.filter((r) => r.study === study && r.name !== 'nn').map((r) => r.name))].sort();
     const selection = keep === 'last' ? 'last epoch, nothing chosen on dev (dev is training data)' : 'model chosen on dev';
-    out.push('', `## ${kind}${study === 'table2' ? '' : ` (${study}, from NN runs ${nnName}-N${keep === 'last' ? '/final' : ''})`} (test, ${selection}; mean ± std over seeds)`, '');
+    out.push('', `## ${kind}${study === 'table2' ? '' : ` (${study}, from NN runs ${nnName}-N${from === 'best' ? '' : `/${from}`})`} (test, ${selection}; mean ± std over seeds)`, '');
     out.push('| system | seeds | test rel F1 (strict) | Δ vs NN (paired) | test ent F1 | test rel F1 (boundaries) | dev rel F1 | s / epoch |', '|---|---|---|---|---|---|---|---|');
     for (const name of ['nn', ...names]) {
       const rs = pick(study, name);

@@ -1,7 +1,7 @@
 /**
  * MRT studies on CoNLL04, each run fine-tuning the 3 NN seeds of experiments/nn (runs/seed-N/best):
  *
- *   npx tsx experiments/mrt/run.ts --study table2|fig3|fig4|all [--seeds 1,2,3] [--only NAME|NAME-PART] [--set key=value …] [--label L] [--nn NAME] [--config FILE] [--keep last]
+ *   npx tsx experiments/mrt/run.ts --study table2|fig3|fig4|all [--seeds 1,2,3] [--only NAME|NAME-PART] [--set key=value …] [--label L] [--nn NAME] [--config FILE] [--keep last] [--from best|final]
  *
  * `--label L` runs the study into runs/<study>-L/ (a variant of every run, e.g. another learning rate),
  * reported as its own table and never mixed into the unlabelled ones. `--nn NAME` starts from other NN
@@ -12,7 +12,9 @@
  * a config whose training data holds dev (configs/default-model-mrt.json): nothing is selected on dev; the
  * NN runs' final/ (experiments/nn keep = last) is the start and the NN row, and each run's last epoch,
  * written as final/, is scored once on test; the budget is the config's own (no BUDGET below: a fixed
- * number of epochs, patience 0), since early stopping would select on dev too.
+ * number of epochs, patience 0), since early stopping would select on dev too. `--from best` (with
+ * `--keep last`) starts instead from NN runs chosen on dev that never trained on it (seeds-heldout): the
+ * fine-tuning data then holds sentences those models have not fitted (`--label heldout`).
  *
  * - table2: the paper's Table 2 — Δ_E, Δ_R, Δ_E+R, Γ, Γ + Δ_E+R, each with relation sampling and with
  *   "only sampling entities" — against the NN model it starts from AND against that model trained on
@@ -74,14 +76,14 @@ const STUDIES: Record<string, Variant[]> = { table2: TABLE2, fig3: FIG3, fig4: F
 
 const DEFAULT_CONFIG = 'configs/conll04-mrt.json';
 
-/** The NN model a study starts from and scores its NN row with: best/ (chosen on dev), or final/ with keep = last. */
-const nnModel = (nnName: string, seed: number, keep?: Keep) => keptModelDir(join(nnRuns, `${nnName}-${seed}`), keep);
+/** The NN model a study starts from and scores its NN row with: best/ (chosen on dev), or final/ (the last epoch's). */
+const nnModel = (nnName: string, seed: number, from: Start) => join(nnRuns, `${nnName}-${seed}`, from);
 
 async function run(study: string, [name, sets]: Variant, seed: number, extra: string[], base: Base): Promise<RunResult> {
   const dir = join(runsDir, study, `${name}-s${seed}`);
   const done = join(dir, 'result.json');
   if (existsSync(done)) return JSON.parse(readFileSync(done, 'utf8')) as RunResult;
-  const nnDir = nnModel(base.nn, seed, base.keep);
+  const nnDir = nnModel(base.nn, seed, base.from);
   if (!existsSync(nnDir)) throw new Error(`${nnDir} is missing: run \`npx tsx experiments/nn/run.ts\` for it first`);
   // The checkpoint records `init`: its real path lets a run resume from another checkout whose runs/
   // links to the same directory (experiments run from a git worktree).
@@ -110,10 +112,10 @@ async function run(study: string, [name, sets]: Variant, seed: number, extra: st
 }
 
 /** The NN checkpoints themselves, scored with the current code (the "NN" row of `study`). */
-async function baseline(seed: number, { study, nn: nnName, config: configFile, keep }: Base): Promise<RunResult> {
+async function baseline(seed: number, { study, nn: nnName, config: configFile, from }: Base): Promise<RunResult> {
   const nn = JSON.parse(readFileSync(join(nnRuns, `${nnName}-${seed}`, 'result.json'), 'utf8')) as { devRelF1: number; devEntF1: number };
   const config = loadConfig(join(repo, configFile));
-  const t = await evaluateModel(nnModel(nnName, seed, keep), config.data.test!, { format: config.data.format });
+  const t = await evaluateModel(nnModel(nnName, seed, from), config.data.test!, { format: config.data.format });
   return {
     study, name: 'nn', seed, settings: [], bestEpoch: 0, epochs: 0, secondsPerEpoch: 0,
     dev: { relF1: nn.devRelF1, entF1: nn.devEntF1 },
@@ -137,13 +139,19 @@ interface Base {
   study: string;
   nn: string;
   config: string;
-  /** 'last' when dev is inside the training data: no selection, the NN runs' and these runs' final/ are scored. */
+  /** 'last' when dev is inside the training data: no selection, these runs' final/ are scored. */
   keep?: Keep;
+  /** The NN runs' model started from: best/, or final/ for NN runs that kept their last epoch. */
+  from: Start;
 }
 
-/** A base as nn.json and bases.json hold it: the default config left out. */
-type StoredBase = Omit<Base, 'config'> & { config?: string };
-const fromStored = (b: StoredBase): Base => ({ ...b, config: b.config ?? DEFAULT_CONFIG });
+type Start = 'best' | 'final';
+/** Where a study starts unless it says: where it keeps (NN runs on the same data as its own). */
+const defaultStart = (keep?: Keep): Start => (keep === 'last' ? 'final' : 'best');
+
+/** A base as nn.json and bases.json hold it: the default config and start left out. */
+type StoredBase = Omit<Base, 'config' | 'from'> & { config?: string; from?: Start };
+const fromStored = (b: StoredBase): Base => ({ ...b, config: b.config ?? DEFAULT_CONFIG, from: b.from ?? defaultStart(b.keep) });
 
 /**
  * Which NN runs each test-scored study started from: table2 → seed, labelled ones (Table 2 or cells of
@@ -157,11 +165,11 @@ function tableBases(): Base[] {
   const read = (d: string): Base => fromStored({ ...(JSON.parse(readFileSync(join(runsDir, d, 'nn.json'), 'utf8')) as Omit<StoredBase, 'study'>), study: d });
   const committed = existsSync(basesFile) ? (JSON.parse(readFileSync(basesFile, 'utf8')) as StoredBase[]).map(fromStored) : [];
   const byStudy = new Map([...committed, ...labelled.map(read)].map((b) => [b.study, b]));
-  return [{ study: 'table2', nn: 'seed', config: DEFAULT_CONFIG }, ...[...byStudy.values()].sort((a, b) => a.study.localeCompare(b.study))];
+  return [{ study: 'table2', nn: 'seed', config: DEFAULT_CONFIG, from: 'best' }, ...[...byStudy.values()].sort((a, b) => a.study.localeCompare(b.study))];
 }
 
-function toStored({ study, nn, config, keep }: Base): StoredBase {
-  return { study, nn, ...(config !== DEFAULT_CONFIG && { config }), ...(keep && { keep }) };
+function toStored({ study, nn, config, keep, from }: Base): StoredBase {
+  return { study, nn, ...(config !== DEFAULT_CONFIG && { config }), ...(keep && { keep }), ...(from !== defaultStart(keep) && { from }) };
 }
 
 /** The committed rows of results.json, for runs (and NN checkpoints) whose directories are gone. */
@@ -178,7 +186,7 @@ async function save(seeds: number[]): Promise<void> {
   const results = [...new Map([...committedResults(), ...nn, ...finished()].map((r) => [key(r), r])).values()];
   writeFileAtomic(resultsFile, JSON.stringify(results, null, 1) + '\n');
   writeFileAtomic(basesFile, JSON.stringify(bases.slice(1).map(toStored), null, 1) + '\n');
-  writeFileAtomic(join(here, 'results.md'), markdown(results, { table2: TABLE2.map(([n]) => n), tables: bases.map((b): [string, string, Keep?] => [b.study, b.nn, b.keep]), alphas: ALPHAS, mus: MUS, ks: KS }));
+  writeFileAtomic(join(here, 'results.md'), markdown(results, { table2: TABLE2.map(([n]) => n), tables: bases.map((b): [string, string, Start, Keep?] => [b.study, b.nn, b.from, b.keep]), alphas: ALPHAS, mus: MUS, ks: KS }));
   const series = (names: string[], study: string) =>
     (['entF1', 'relF1'] as const).map((k) => ({
       label: k === 'entF1' ? 'dev entity F1' : 'dev relation F1',
@@ -208,7 +216,10 @@ async function main(): Promise<void> {
   const keepArg = get('--keep');
   if (keepArg !== undefined && keepArg !== 'last') throw new Error(`--keep takes only "last" (got ${keepArg})`);
   const keep = keepArg as Keep | undefined;
-  if ((nnName !== 'seed' || configFile !== DEFAULT_CONFIG || keep) && !label) throw new Error('--nn, --config and --keep need a --label: their runs must not mix with the default tables');
+  const fromArg = get('--from') ?? defaultStart(keep);
+  if (fromArg !== 'best' && fromArg !== 'final') throw new Error(`--from takes "best" or "final" (got ${fromArg})`);
+  const from: Start = fromArg;
+  if ((nnName !== 'seed' || configFile !== DEFAULT_CONFIG || keep || from !== 'best') && !label) throw new Error('--nn, --config, --keep and --from need a --label: their runs must not mix with the default tables');
   const studies = study === 'all' ? Object.keys(STUDIES) : [study];
   for (const st of studies) {
     const variants = STUDIES[st];
@@ -220,7 +231,7 @@ async function main(): Promise<void> {
     for (const v of exact.length ? exact : variants.filter(([n]) => n.includes(only)))
       for (const seed of seeds) {
         const name = label ? `${st}-${label}` : st;
-        const base: Base = { study: name, nn: nnName, config: configFile, ...(keep && { keep }) };
+        const base: Base = { study: name, nn: nnName, config: configFile, ...(keep && { keep }), from };
         if (label) {
           mkdirSync(join(runsDir, name), { recursive: true });
           const { study: _, ...nnJson } = toStored(base);

@@ -1,7 +1,7 @@
 /**
  * NN (local-loss) system on CoNLL04: the optimiser study, the tagger levers and the 3-seed results.
  *
- *   npx tsx experiments/nn/run.ts [--study optim|words|screen|tagger|seeds|seeds-dropout0.3|seeds-config|seeds-config-c50|seeds-config-select|seeds-config-ema|seeds-config-dropout0.4|seeds-config-layers2|seeds-config-lrdecay|seeds-config-entw2|seeds-config-b16|seeds-config-cw234|seeds-config-crf|seeds-config-crf-d04|seeds-config-crf-d04-locked|seeds-config-crf-d04-lm|seeds-config-crf-d04-ema|seeds-config-crf-d04-static|seeds-config-crf-d04-h256|seeds-config-crf-d04-timedecay|seeds-config-crf-d04-e20|seeds-traindev|scierc-paper|scierc-crf|scierc-crf-e100|all] [--only NAME-PART] [--set key=value …]
+ *   npx tsx experiments/nn/run.ts [--study optim|words|screen|tagger|seeds|seeds-dropout0.3|seeds-config|seeds-config-c50|seeds-config-select|seeds-config-ema|seeds-config-dropout0.4|seeds-config-layers2|seeds-config-lrdecay|seeds-config-entw2|seeds-config-b16|seeds-config-cw234|seeds-config-crf|seeds-config-crf-d04|seeds-config-crf-d04-locked|seeds-config-crf-d04-lm|seeds-config-crf-d04-ema|seeds-config-crf-d04-static|seeds-config-crf-d04-h256|seeds-config-crf-d04-timedecay|seeds-config-crf-d04-e20|seeds-traindev|seeds-heldout|scierc-paper|scierc-crf|scierc-crf-e100|all] [--only NAME-PART] [--set key=value …]
  *
  * - optim: Adadelta (the paper's lr 1, ρ 0.9, ε 1e-6) vs Adam (lr 1e-3) at batch 100 and 32, seed 1:
  *   best dev strict relation F1, the epoch and wall-clock seconds to reach it. Dev only.
@@ -35,6 +35,8 @@
  *   train + dev (1,153 sentences, SpERT's protocol for its final models) for a fixed 90 epochs, the longest of
  *   the dev-selected seeds-config-crf-d04 runs' best epochs — keeping the LAST epoch (dev is training data
  *   here, so nothing is selected on it); seeds 1–3, scored once on test.
+ * - seeds-heldout: configs/conll04.json as it is, with today's code (train only, chosen on dev): the NN models
+ *   that experiments/mrt's held-out study fine-tunes on train + dev (label heldout).
  * - scierc-paper, scierc-crf: SciERC with the paper's tagger, and with the tagger levers configs/conll04.json
  *   adopted (CRF, Viterbi, casing, BiLSTM 128, dropout 0.4; now configs/scierc.json); 3 seeds each.
  * - scierc-crf-e100: the latter with 100 epochs instead of 60.
@@ -139,6 +141,9 @@ const SEED_CONFIG_CRF_D04_TIME_RUNS = configSeeds('crf-d04-timedecay', ['model.t
 const SEED_CONFIG_CRF_D04_E20_RUNS = configSeeds('crf-d04-e20', ['model.tagger=crf', 'model.dropout=0.4', 'epochs=20']);
 // The bundled model's recipe over 3 seeds (configs/default-model.json: train + dev, 90 epochs, the last kept).
 const TRAINDEV_RUNS = threeSeeds('traindev-');
+// configs/conll04.json as it is (train only, chosen on dev), today's code: the NN models that the held-out
+// MRT study fine-tunes on train + dev, where dev is data these models have not fitted.
+const HELDOUT_RUNS = threeSeeds('heldout-');
 // SciERC: the paper's tagger (configs/scierc.json before), then every tagger lever CoNLL04 adopted (now
 // configs/scierc.json: chosen on SciERC dev).
 const SCIERC_PAPER_RUNS = threeSeeds('scierc-paper-', [...PAPER_TAGGER, 'model.tagger=softmax', 'model.dropout=0.5']);
@@ -182,6 +187,7 @@ interface Base {
 const CONLL04: Base = { file: 'configs/conll04.json', pinned: BEFORE_CRF };
 const SCIERC: Base = { file: 'configs/scierc.json', pinned: [] };
 const TRAIN_DEV: Base = { file: 'configs/default-model.json', pinned: [], keep: 'last' };
+const CONLL04_AS_IS: Base = { file: 'configs/conll04.json', pinned: [] };
 
 async function run(study: string, name: string, sets: string[], extra: string[], withTest: boolean, base: Base): Promise<RunResult> {
   const dir = join(runsDir, name);
@@ -251,6 +257,7 @@ const TABLES: [string, 'dev' | 'test', string][] = [
   ['seeds-config-crf-d04-timedecay', 'test', 'Test with configs/conll04.json (CRF, dropout 0.4) and the rate lr / (1 + 0.05·epoch), model chosen on dev relation F1'],
   ['seeds-config-crf-d04-e20', 'test', 'Test with configs/conll04.json (CRF, dropout 0.4) stopped after 20 epochs, model chosen on dev relation F1'],
   ['seeds-config-crf-d04-ema', 'test', 'Test with configs/conll04.json (CRF, dropout 0.4) and a weight average (ema 0.99), model chosen on dev relation F1'],
+  ['seeds-heldout', 'test', 'Test with configs/conll04.json as it is (today\'s code), model chosen on dev relation F1: the held-out MRT study\'s NN models'],
   ['seeds-traindev', 'test', "The bundled model's recipe: trained on train + dev for 90 epochs, the last kept (dev rel F1 is on training data here)"],
   ['scierc-paper', 'test', "SciERC with the paper's tagger, model chosen on dev relation F1"],
   ['scierc-crf', 'test', 'SciERC: configs/scierc.json, the tagger of configs/conll04.json (CRF, Viterbi, casing, BiLSTM 128, dropout 0.4), model chosen on dev relation F1'],
@@ -304,6 +311,7 @@ async function main(): Promise<void> {
     ['seeds-config-crf-d04-timedecay', SEED_CONFIG_CRF_D04_TIME_RUNS, true],
     ['seeds-config-crf-d04-e20', SEED_CONFIG_CRF_D04_E20_RUNS, true],
     ['seeds-traindev', TRAINDEV_RUNS, true, TRAIN_DEV],
+    ['seeds-heldout', HELDOUT_RUNS, true, CONLL04_AS_IS],
     ['scierc-paper', SCIERC_PAPER_RUNS, true, SCIERC],
     ['scierc-crf', SCIERC_CRF_RUNS, true, SCIERC],
     ['scierc-crf-e100', SCIERC_CRF_E100_RUNS, true, SCIERC],

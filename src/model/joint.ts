@@ -143,6 +143,12 @@ export class JointModel extends Module {
   readonly grammar: TagGrammar;
   readonly relFeatureDim: number;
 
+  /** The parameters whose rows (dim 0) are word or character ids: they grow with an extended vocabulary. */
+  vocabularyRows(): Set<Tensor> {
+    const lm = this.lm ? [this.lm.fwd, this.lm.bwd].flatMap((h) => [h.out.weight, h.out.bias]) : [];
+    return new Set([this.word.weight, this.char.emb.weight, ...(this.staticWord ? [this.staticWord.weight] : []), ...lm]);
+  }
+
   constructor(config: ModelConfig, vocab: Vocabulary, opts: JointModelOptions = {}) {
     super();
     this.config = config;

@@ -121,6 +121,29 @@ export class Vocabulary {
     });
   }
 
+  /**
+   * This vocabulary with the words and characters of `sentences` it lacks appended (first-seen order),
+   * labels unchanged: every id it had keeps its meaning, so a trained model's rows stay valid
+   * (fine-tuning a model on new data, `--init`).
+   */
+  extendedWith(sentences: Iterable<Sentence>): Vocabulary {
+    const words = new Set(this.words.items);
+    const chars = new Set(this.chars.items);
+    for (const s of sentences)
+      for (const tok of s.tokens) {
+        words.add(tok.text.toLowerCase());
+        for (const c of tok.text) chars.add(c);
+      }
+    return new Vocabulary({ words: [...words], chars: [...chars], tags: [...this.tags.items], relations: [...this.relations.items], tagScheme: this.tagScheme });
+  }
+
+  /** Is `this` `base` with (possibly) words and characters appended, labels and scheme the same? */
+  extends(base: Vocabulary): boolean {
+    const prefix = (a: Index, b: Index) => a.size >= b.size && b.items.every((x, i) => a.items[i] === x);
+    return this.tagScheme === base.tagScheme && prefix(this.words, base.words) && prefix(this.chars, base.chars) &&
+      sameList(this.tags.items, base.tags.items) && sameList(this.relations.items, base.relations.items);
+  }
+
   /** Lowercased lookup; UNK when absent. */
   wordId(token: string): number {
     return this.words.get(token.toLowerCase()) ?? UNK;

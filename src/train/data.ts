@@ -19,6 +19,8 @@ export interface Split {
   documents: Document[];
   sentences: Sentence[];
   schema: LabelSchema;
+  /** Each file's own label schema, in order (errors name the file a label comes from). */
+  parts: { file: string; schema: LabelSchema }[];
 }
 
 /** One corpus file, or several read in order as one split (schemas merged; `file` lists them). */
@@ -28,7 +30,7 @@ export async function loadSplit(files: string | readonly string[], format?: stri
   for (const file of list) {
     const c = await loadCorpus(file, { format });
     for (const line of c.diagnostics.format()) process.stderr.write(`entrel: ${file}: ${line}\n`);
-    const part: Split = { file, format: c.format, documents: c.documents, sentences: [...allSentences(c)], schema: c.schema };
+    const part: Split = { file, format: c.format, documents: c.documents, sentences: [...allSentences(c)], schema: c.schema, parts: [{ file, schema: c.schema }] };
     split = split
       ? {
           file: `${split.file}, ${file}`,
@@ -36,6 +38,7 @@ export async function loadSplit(files: string | readonly string[], format?: stri
           documents: [...split.documents, ...part.documents],
           sentences: [...split.sentences, ...part.sentences],
           schema: mergeSchemas(split.schema, part.schema),
+          parts: [...split.parts, ...part.parts],
         }
       : part;
   }

@@ -12,7 +12,7 @@ import { JointModel } from '../model/joint.js';
 import type { EncodedSentence, ModelConfig } from '../model/types.js';
 import { Vocabulary } from '../model/vocab.js';
 import { UserError } from '../errors.js';
-import { manualSeed } from '../tensor/index.js';
+import { cat, manualSeed, type Tensor } from '../tensor/index.js';
 import { copyInto } from './checkpoint.js';
 import { modelConfig, type TrainConfig } from './config.js';
 import { encodeAll, loadSplit, MAX_TRAIN_LENGTH, mergeSchemas, predictAll, type Split } from './data.js';
@@ -31,31 +31,50 @@ export interface NNSetup {
   devEncoded: EncodedSentence[];
 }
 
-/** Data, vocabulary and a freshly initialised model (deterministic given the config's seed). */
-export async function buildNNSetup(config: TrainConfig): Promise<NNSetup> {
+/**
+ * Data, vocabulary and a freshly initialised model (deterministic given the config's seed). With `base`
+ * (a trained model to continue), the vocabulary is base's extended by the training data's new words and
+ * characters, and the labels are base's: the data may not bring entity or relation types of its own.
+ */
+export async function buildNNSetup(config: TrainConfig, base?: { loaded: LoadedModel; dir: string }): Promise<NNSetup> {
   // Checked here, not in the config schema: MRT's --init replaces config.model with its directory's.
   if (config.lmWeight !== undefined && config.model.lmHidden === 0)
     throw new UserError('is read only with model.lmHidden > 0 (the language-model heads it weighs): set model.lmHidden as well, or drop lmWeight', { field: 'lmWeight' });
   const trainSplit = await loadSplit(config.data.train, config.data.format);
   const dev = await loadSplit(config.data.dev, config.data.format);
-  const schema = mergeSchemas(trainSplit.schema, dev.schema);
-  const vocab = Vocabulary.build(trainSplit.sentences, schema, config.model.tagScheme);
+  if (base) for (const part of [...trainSplit.parts, ...dev.parts]) refuseNewLabels(part, base.loaded.schema, base.dir);
+  const schema = base ? base.loaded.schema : mergeSchemas(trainSplit.schema, dev.schema);
+  const vocab = base ? base.loaded.model.vocab.extendedWith(trainSplit.sentences) : Vocabulary.build(trainSplit.sentences, schema, config.model.tagScheme);
   const glove = config.glove ? loadGlove() : undefined;
   const { matrix } = initialWordMatrix(vocab, config.model.wordDim, TrainRng.seeded(config.seed + 0x5eed), glove);
   manualSeed(config.seed);
   const model = new JointModel(modelConfig(config), vocab, { wordInit: matrix });
   model.glove = glove;
   if (config.freezeWords) model.word.weight.requiresGrad_(false); // optimisers skip gradient-less parameters
-  return {
+  const s: NNSetup = {
     config, schema, vocab, model, glove, dev,
     train: encodeAll(trainSplit.sentences, vocab, { maxLength: MAX_TRAIN_LENGTH }),
     devEncoded: encodeAll(dev.sentences, vocab, { gold: false, glove }),
   };
+  if (base) copyModelInto(s, base.loaded, base.dir);
+  return s;
+}
+
+/** A model's labels are fixed by its output layers: data to continue it on may use only those. */
+function refuseNewLabels(part: Split['parts'][number], schema: LabelSchema, dir: string): void {
+  const entities = part.schema.entityTypes.filter((t) => !schema.entityTypes.includes(t));
+  const relations = part.schema.relationTypes.filter((r) => !schema.relationTypes.some((m) => m.name === r.name));
+  if (!entities.length && !relations.length) return;
+  const named = [...entities.map((t) => `entity type "${t}"`), ...relations.map((r) => `relation type "${r.name}"`)];
+  throw new UserError(
+    `has ${named.join(', ')}, which the model in ${dir} was not trained with (it knows entity types ${schema.entityTypes.join(', ')}; relation types ${schema.relationTypes.map((r) => r.name).join(', ')}). Continuing a model keeps its labels: train a new model without --init to add labels`,
+    { file: part.file },
+  );
 }
 
 /**
- * Starts the setup's model from a trained model directory (MRT's `--init`): same vocabulary and model
- * config required, since both come from the same training file and config.
+ * Starts the setup's model from a trained model directory: the setup must have the model's vocabulary
+ * (the same training file and config), or that vocabulary extended (buildSetupFrom).
  */
 export function initFromModelDir(s: NNSetup, dir: string): void {
   copyModelInto(s, loadModelDir(dir), dir);
@@ -64,7 +83,9 @@ export function initFromModelDir(s: NNSetup, dir: string): void {
 /**
  * A setup that continues the model in `dir` (MRT's --init, "NN continued"): its model settings
  * (architecture, decoder) replace the config's — the weights only fit them — and its weights are copied
- * in; the directory is read once. Settings the config states differently are named on stderr.
+ * in; the directory is read once. Settings the config states differently are named on stderr. The
+ * training data may differ from the model's (fine-tuning on new data): its new words and characters get
+ * rows of their own, initialised as a fresh model's are (GloVe, else random).
  */
 export async function buildSetupFrom(config: TrainConfig, dir: string, opts: { quiet?: boolean } = {}): Promise<NNSetup> {
   const loaded = loadModelDir(dir);
@@ -72,18 +93,32 @@ export async function buildSetupFrom(config: TrainConfig, dir: string, opts: { q
   const differing = (Object.keys(model) as (keyof ModelConfig)[]).filter((k) => JSON.stringify(model[k]) !== JSON.stringify(config.model[k]));
   if (differing.length && !opts.quiet)
     process.stderr.write(`entrel: using the model settings of ${dir}: ${differing.map((k) => `model.${k}=${JSON.stringify(model[k])}`).join(', ')} (the config says ${differing.map((k) => JSON.stringify(config.model[k])).join(', ')})\n`);
-  const s = await buildNNSetup({ ...config, model: { ...model } });
-  copyModelInto(s, loaded, dir);
+  const s = await buildNNSetup({ ...config, model: { ...model } }, { loaded, dir });
+  const [words, chars] = [s.vocab.words.size - loaded.model.vocab.words.size, s.vocab.chars.size - loaded.model.vocab.chars.size];
+  if ((words || chars) && !opts.quiet)
+    process.stderr.write(`entrel: the training data has ${words} words and ${chars} characters the model in ${dir} has not seen: they get new rows (${config.glove ? 'GloVe where it has them, else random' : 'random'})\n`);
   return s;
 }
 
+/**
+ * Copies a trained model's weights into the setup's model. Word- and character-indexed parameters may
+ * have grown (an extended vocabulary): their first rows are the model's, the rest keep their fresh init.
+ */
 function copyModelInto(s: NNSetup, loaded: LoadedModel, dir: string): void {
-  if (JSON.stringify(loaded.model.vocab.toJSON()) !== JSON.stringify(s.vocab.toJSON()))
+  if (!s.vocab.extends(loaded.model.vocab))
     throw new UserError('the model was trained with another vocabulary (different training data or tag scheme)', { file: dir });
-  const weights = Object.fromEntries(loaded.model.parameters());
+  const grown = s.model.vocabularyRows();
+  const trained = new Map(loaded.model.parameters());
+  const weights: Record<string, Tensor> = {};
+  for (const [name, p] of s.model.parameters()) {
+    const t = trained.get(name);
+    if (!t) continue; // copyInto names it
+    const extra = p.shape[0] - t.shape[0];
+    // The trained rows, then the new ones' fresh init (same dtype: p.detach() is outside autograd).
+    weights[name] = grown.has(p) && extra > 0 ? cat([t, p.detach().narrow(0, t.shape[0], extra)], 0) : t;
+  }
   copyInto(s.model.parameters(), weights, dir);
 }
-
 /** Dev micro F1 (entities, strict relations) of the model's eval-mode predictions. */
 export function devScores(s: NNSetup, batchSize: number): DevScores {
   const preds = predictAll(s.model, s.devEncoded, batchSize, s.glove);
