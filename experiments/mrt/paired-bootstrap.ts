@@ -6,9 +6,13 @@
  * mean over the seeds — the figure the issue's +1.5 target is about.
  *
  *   npx tsx experiments/mrt/paired-bootstrap.ts --label crfd04-eps0-e30 --nn config-crf-d04-seed
- *     [--variant gamma-delta-ER] [--seeds 1,2,3] [--samples 2000] [--seed 1]
+ *     [--variant gamma-delta-ER] [--baseline nn-continued] [--keep last] [--from best|final]
+ *     [--seeds 1,2,3] [--samples 2000] [--seed 1]
  *
- * Writes bootstrap-<label>-<variant>.md beside this file.
+ * `--baseline V` compares against another variant of the same study (e.g. L̃ alone) instead of the NN
+ * model. `--keep last` (studies run with it) reads each run's final/ and scores test only, since dev is
+ * training data there; the NN model is then final/ unless `--from best` (as the study was run).
+ * Writes bootstrap-<label>-<variant>[-vs-<baseline>].md beside this file.
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +32,13 @@ const label = get('--label');
 const nnName = get('--nn');
 if (!label || !nnName) throw new Error('usage: --label L --nn NAME [--variant V] [--seeds 1,2,3] [--samples 2000] [--seed 1]');
 const variant = get('--variant', 'gamma-delta-ER')!;
+const baseline = get('--baseline');
+const keepLast = get('--keep') === 'last';
+const from = get('--from', keepLast ? 'final' : 'best')!;
+const kept = keepLast ? 'final' : 'best';
+const study = join(repo, 'experiments', 'mrt', 'runs', `table2-${label}`);
+const baseName = baseline ?? 'NN';
+const baseDir = (s: number) => (baseline ? join(study, `${baseline}-s${s}`, kept) : join(repo, 'experiments', 'nn', 'runs', `${nnName}-${s}`, from));
 const seeds = get('--seeds', '1,2,3')!.split(',').map(Number);
 const samples = Number(get('--samples', '2000'));
 const rng = TrainRng.seeded(Number(get('--seed', '1')));
@@ -60,20 +71,20 @@ const std = (xs: number[]) => {
 const pts = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(1)}`;
 
 const lines = [
-  `# Paired bootstrap of MRT − NN, strict micro relation F1 (${label}, ${variant})`,
+  `# Paired bootstrap of MRT − ${baseName}, strict micro relation F1 (${label}, ${variant})`,
   '',
-  `NN models \`experiments/nn/runs/${nnName}-N/best\`, MRT models \`experiments/mrt/runs/table2-${label}/${variant}-sN/best\`; ${samples} resamples of the sentences, the same for both models and every seed. Command: \`npx tsx experiments/mrt/paired-bootstrap.ts --label ${label} --nn ${nnName} --variant ${variant}\`.`,
+  `${baseline ? `${baseline} models \`experiments/mrt/runs/table2-${label}/${baseline}-sN/${kept}\`` : `NN models \`experiments/nn/runs/${nnName}-N/${from}\``}, MRT models \`experiments/mrt/runs/table2-${label}/${variant}-sN/${kept}\`; ${samples} resamples of the sentences, the same for both models and every seed. Command: \`npx tsx experiments/mrt/paired-bootstrap.ts ${args.join(' ')}\`.`,
   '',
-  '| split | seed | NN F1 | MRT F1 | MRT − NN | bootstrap std | 95 % interval |',
+  `| split | seed | ${baseName} F1 | MRT F1 | MRT − ${baseName} | bootstrap std | 95 % interval |`,
   '|---|---|---|---|---|---|---|',
 ];
-for (const split of ['dev', 'test'] as const) {
+for (const split of keepLast ? (['test'] as const) : (['dev', 'test'] as const)) {
   const file = split === 'dev' ? config.data.dev : config.data.test!;
   const pairs: { nn: Counts[]; mrt: Counts[] }[] = [];
   for (const s of seeds)
     pairs.push({
-      nn: await perSentence(join(repo, 'experiments', 'nn', 'runs', `${nnName}-${s}`, 'best'), file),
-      mrt: await perSentence(join(repo, 'experiments', 'mrt', 'runs', `table2-${label}`, `${variant}-s${s}`, 'best'), file),
+      nn: await perSentence(baseDir(s), file),
+      mrt: await perSentence(join(study, `${variant}-s${s}`, kept), file),
     });
   const n = pairs[0].nn.length;
   const all = Array.from({ length: n }, (_, i) => i);
@@ -95,5 +106,5 @@ for (const split of ['dev', 'test'] as const) {
   row('mean', '', '', mean(observed), meanDiffs);
 }
 const md = lines.join('\n') + '\n';
-writeFileAtomic(join(here, `bootstrap-${label}-${variant}.md`), md);
+writeFileAtomic(join(here, `bootstrap-${label}-${variant}${baseline ? `-vs-${baseline}` : ''}.md`), md);
 process.stdout.write(md);
