@@ -35,7 +35,7 @@
  *   train + dev (1,153 sentences, SpERT's protocol for its final models) for a fixed 90 epochs, the longest of
  *   the dev-selected seeds-config-crf-d04 runs' best epochs — keeping the LAST epoch (dev is training data
  *   here, so nothing is selected on it); seeds 1–3, scored once on test.
- * - seeds-heldout: configs/conll04.json as it is, with today's code (train only, chosen on dev): the NN models
+ * - seeds-heldout: configs/conll04.json as it is, rerun with the code of 2026-12-04 (train only, chosen on dev): the NN models
  *   that experiments/mrt's held-out study fine-tunes on train + dev (label heldout).
  * - scierc-paper, scierc-crf: SciERC with the paper's tagger, and with the tagger levers configs/conll04.json
  *   adopted (CRF, Viterbi, casing, BiLSTM 128, dropout 0.4; now configs/scierc.json); 3 seeds each.
@@ -141,8 +141,8 @@ const SEED_CONFIG_CRF_D04_TIME_RUNS = configSeeds('crf-d04-timedecay', ['model.t
 const SEED_CONFIG_CRF_D04_E20_RUNS = configSeeds('crf-d04-e20', ['model.tagger=crf', 'model.dropout=0.4', 'epochs=20']);
 // The bundled model's recipe over 3 seeds (configs/default-model.json: train + dev, 90 epochs, the last kept).
 const TRAINDEV_RUNS = threeSeeds('traindev-');
-// configs/conll04.json as it is (train only, chosen on dev), today's code: the NN models that the held-out
-// MRT study fine-tunes on train + dev, where dev is data these models have not fitted.
+// configs/conll04.json as it is (train only, chosen on dev), rerun with the code of 2026-12-04: the NN
+// models that the held-out MRT study fine-tunes on train + dev, where dev is data they have not fitted.
 const HELDOUT_RUNS = threeSeeds('heldout-');
 // SciERC: the paper's tagger (configs/scierc.json before), then every tagger lever CoNLL04 adopted (now
 // configs/scierc.json: chosen on SciERC dev).
@@ -257,7 +257,7 @@ const TABLES: [string, 'dev' | 'test', string][] = [
   ['seeds-config-crf-d04-timedecay', 'test', 'Test with configs/conll04.json (CRF, dropout 0.4) and the rate lr / (1 + 0.05·epoch), model chosen on dev relation F1'],
   ['seeds-config-crf-d04-e20', 'test', 'Test with configs/conll04.json (CRF, dropout 0.4) stopped after 20 epochs, model chosen on dev relation F1'],
   ['seeds-config-crf-d04-ema', 'test', 'Test with configs/conll04.json (CRF, dropout 0.4) and a weight average (ema 0.99), model chosen on dev relation F1'],
-  ['seeds-heldout', 'test', 'Test with configs/conll04.json as it is (today\'s code), model chosen on dev relation F1: the held-out MRT study\'s NN models'],
+  ['seeds-heldout', 'test', 'Test with configs/conll04.json as it is, rerun with the code of 2026-12-04, model chosen on dev relation F1: the held-out MRT study\'s NN models'],
   ['seeds-traindev', 'test', "The bundled model's recipe: trained on train + dev for 90 epochs, the last kept (dev rel F1 is on training data here)"],
   ['scierc-paper', 'test', "SciERC with the paper's tagger, model chosen on dev relation F1"],
   ['scierc-crf', 'test', 'SciERC: configs/scierc.json, the tagger of configs/conll04.json (CRF, Viterbi, casing, BiLSTM 128, dropout 0.4), model chosen on dev relation F1'],
