@@ -145,6 +145,17 @@ export function nnTask(s: NNSetup): TrainTask {
   };
 }
 
+/**
+ * `entrel train --init DIR --local`: the model in `config.init` trained on with L̃ alone, e.g. a trained
+ * model fine-tuned on the user's own annotated data without MRT (buildSetupFrom: its settings, its
+ * vocabulary extended, its labels), with a fresh optimiser state.
+ */
+export async function continueNN(config: TrainConfig, outDir: string, opts: TrainOptions = {}): Promise<TrainResult> {
+  if (!config.init) throw new UserError('continuing a model needs --init DIR (a model directory from `entrel train`)');
+  const setup = await buildSetupFrom(config, config.init, opts);
+  return runTraining(nnTask(setup), setup.config, outDir, 'nn', opts);
+}
+
 /** `entrel train`: NN pretraining into `outDir` (best/, last/, train.log.jsonl, curve.svg). */
 export async function trainNN(config: TrainConfig, outDir: string, opts: TrainOptions = {}): Promise<TrainResult> {
   const setup = await buildNNSetup(config);

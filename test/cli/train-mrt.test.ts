@@ -35,3 +35,20 @@ test('train, then train --init with MRT keys after one --set; MRT without a mode
   assert.match(bad.err, /--init/);
   assert.equal(bad.err.trim().split('\n').length, 1);
 });
+
+test('train --init --local continues a model on other data with the local loss alone; --local alone is a one-line error', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'entrel-cli-local-'));
+  const nn = entrel('train', '--config', tiny, '--out', join(dir, 'nn'), '--quiet', '--set', 'epochs=2');
+  assert.equal(nn.code, 0, nn.err);
+  const data = JSON.stringify(['tiny-train.json', 'tiny-dev.json'].map((f) => join(root, 'test', 'train', 'fixtures', f)));
+  const local = entrel('train', '--config', tiny, '--init', join(dir, 'nn', 'best'), '--local', '--out', join(dir, 'local'), '--set', 'epochs=2', `data.train=${data}`);
+  assert.equal(local.code, 0, local.err);
+  assert.match(local.err, /the training data has \d+ words and \d+ characters the model in .*nn\/best has not seen/);
+  assert.equal(JSON.parse(readFileSync(join(dir, 'local', 'train.log.jsonl'), 'utf8').split('\n')[0]).kind, 'nn');
+  for (const [args, message] of [[['--local'], /--init/], [['--local', '--mrt', '--init', join(dir, 'nn', 'best')], /exclude each other/]] as const) {
+    const bad = entrel('train', '--config', tiny, ...args, '--out', join(dir, 'x'));
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, message);
+    assert.equal(bad.err.trim().split('\n').length, 1);
+  }
+});

@@ -1,11 +1,12 @@
 /**
  * `entrel train --config FILE --out DIR [--set key=value …] [--resume]`: the NN (local-loss) phase;
- * with `--init DIR` (or `init` in the config): the MRT phase, fine-tuning that pretrained model.
+ * with `--init DIR` (or `init` in the config): the MRT phase, fine-tuning that pretrained model, or with
+ * `--local` as well that model trained on with the local loss alone (e.g. on the user's own data).
  */
 import { Command } from 'commander';
 import { UserError } from '../../errors.js';
 
-interface TrainFlags { config: string; out: string; set: string[]; init?: string; mrt?: boolean; resume?: boolean; quiet?: boolean; json?: boolean }
+interface TrainFlags { config: string; out: string; set: string[]; init?: string; mrt?: boolean; local?: boolean; resume?: boolean; quiet?: boolean; json?: boolean }
 
 export function trainCommand(): Command {
   return new Command('train')
@@ -15,15 +16,18 @@ export function trainCommand(): Command {
     .option('--set <key=value...>', 'override config keys, e.g. --set epochs=5 seed=2 alpha=0.5 (repeatable)', [])
     .option('--init <dir>', 'pretrained model directory: run the MRT phase (L̃ + L_mrt) starting from it')
     .option('--mrt', 'minimum risk training (needs --init or "init" in the config)')
+    .option('--local', 'with --init: train that model on with the local loss alone, no MRT (e.g. a trained model on your own data)')
     .option('--resume', 'continue a killed run from its last checkpoint')
     .option('--quiet', 'no progress bar')
     .option('--json', 'print the result as JSON')
     .action(async (flags: TrainFlags) => {
-      const { loadConfig, trainNN, trainMRT } = await import('../../train/index.js');
+      const { loadConfig, trainNN, trainMRT, continueNN } = await import('../../train/index.js');
       const sets = flags.init ? [...flags.set, `init=${JSON.stringify(flags.init)}`] : flags.set;
       const config = loadConfig(flags.config, sets);
       if (flags.mrt && !config.init) throw new UserError('--mrt starts from a pretrained model: pass --init DIR');
-      const train = config.init ? trainMRT : trainNN;
+      if (flags.local && !config.init) throw new UserError('--local continues a trained model: pass --init DIR');
+      if (flags.local && flags.mrt) throw new UserError('--local (the local loss alone) and --mrt exclude each other');
+      const train = config.init ? (flags.local ? continueNN : trainMRT) : trainNN;
       const result = await train(config, flags.out, { resume: flags.resume, quiet: flags.quiet });
       if (flags.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
       else {
