@@ -81,7 +81,7 @@ export function initFromModelDir(s: NNSetup, dir: string): void {
 }
 
 /**
- * A setup that continues the model in `dir` (MRT's --init, "NN continued"): its model settings
+ * A setup that continues the model in `dir` (MRT's --init, and --init --local): its model settings
  * (architecture, decoder) replace the config's — the weights only fit them — and its weights are copied
  * in; the directory is read once. Settings the config states differently are named on stderr. The
  * training data may differ from the model's (fine-tuning on new data): its new words and characters get
@@ -119,6 +119,7 @@ function copyModelInto(s: NNSetup, loaded: LoadedModel, dir: string): void {
   }
   copyInto(s.model.parameters(), weights, dir);
 }
+
 /** Dev micro F1 (entities, strict relations) of the model's eval-mode predictions. */
 export function devScores(s: NNSetup, batchSize: number): DevScores {
   const preds = predictAll(s.model, s.devEncoded, batchSize, s.glove);
