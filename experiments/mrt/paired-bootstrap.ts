@@ -14,7 +14,7 @@
  * training data there; the NN model is then final/ unless `--from best` (as the study was run).
  * Writes bootstrap-<label>-<variant>[-vs-<baseline>].md beside this file.
  */
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { evaluate, type Counts } from '../../src/eval/index.js';
 import { setNumThreads } from '../../src/tensor/index.js';
@@ -23,6 +23,7 @@ import { loadConfig } from '../../src/train/config.js';
 import { mergeSchemas } from '../../src/train/data.js';
 import { predictFile } from '../../src/train/evaluate.js';
 import { TrainRng } from '../../src/train/rng.js';
+import { keptModelDir } from '../kept-model.js';
 
 const args = process.argv.slice(2);
 const get = (k: string, d?: string) => (args.includes(k) ? args[args.indexOf(k) + 1] : d);
@@ -35,7 +36,7 @@ const variant = get('--variant', 'gamma-delta-ER')!;
 const baseline = get('--baseline');
 const keepLast = get('--keep') === 'last';
 const from = get('--from', keepLast ? 'final' : 'best')!;
-const kept = keepLast ? 'final' : 'best';
+const kept = basename(keptModelDir('', keepLast ? 'last' : undefined));
 const study = join(repo, 'experiments', 'mrt', 'runs', `table2-${label}`);
 const baseName = baseline ?? 'NN';
 const baseDir = (s: number) => (baseline ? join(study, `${baseline}-s${s}`, kept) : join(repo, 'experiments', 'nn', 'runs', `${nnName}-${s}`, from));
