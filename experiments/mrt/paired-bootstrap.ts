@@ -12,7 +12,8 @@
  * `--baseline V` compares against another variant of the same study (e.g. L̃ alone) instead of the NN
  * model. `--keep last` (studies run with it) reads each run's final/ and scores test only, since dev is
  * training data there; the NN model is then final/ unless `--from best` (as the study was run).
- * Writes bootstrap-<label>-<variant>[-vs-<baseline>].md beside this file.
+ * Writes bootstrap-<label>-<variant>[-vs-<baseline>][-seeds<N-N-N>].md beside this file (the seeds named
+ * when they are not 1,2,3, so a second set of seeds does not overwrite the first).
  */
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,5 +108,6 @@ for (const split of keepLast ? (['test'] as const) : (['dev', 'test'] as const))
   row('mean', '', '', mean(observed), meanDiffs);
 }
 const md = lines.join('\n') + '\n';
-writeFileAtomic(join(here, `bootstrap-${label}-${variant}${baseline ? `-vs-${baseline}` : ''}.md`), md);
+const seedsSuffix = seeds.join(',') === '1,2,3' ? '' : `-seeds${seeds.join('-')}`;
+writeFileAtomic(join(here, `bootstrap-${label}-${variant}${baseline ? `-vs-${baseline}` : ''}${seedsSuffix}.md`), md);
 process.stdout.write(md);

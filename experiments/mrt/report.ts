@@ -31,7 +31,8 @@ export function markdown(
   // One Table 2 per NN starting point: `table2` from experiments/nn runs/seed-N, labelled ones from theirs;
   // labelled cells of Figure 3 or 4 get the same test table (their rows: the cells that ran).
   for (const [study, nnName, from, keep] of layout.tables) {
-    const nn = pick(study, 'nn');
+    // The NN row covers only seeds some fine-tuned row of this table ran (the NN runs may have more seeds).
+    const nn = pick(study, 'nn').filter((b) => results.some((r) => r.study === study && r.name !== 'nn' && r.seed === b.seed));
     const kind = study.startsWith('fig3') ? 'Figure 3 cells' : study.startsWith('fig4') ? 'Figure 4 cells' : 'Table 2';
     const names = kind === 'Table 2' ? layout.table2 : [...new Set(results.filter((r) => r.study === study && r.name !== 'nn').map((r) => r.name))].sort();
     const selection = keep === 'last' ? 'last epoch, nothing chosen on dev (dev is training data)' : 'model chosen on dev';
