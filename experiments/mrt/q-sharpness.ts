@@ -6,7 +6,10 @@
  * Q(gold) > 0.99, the mean risk Σ Q·Δ_E+R, and the mean Δ_E+R of the samples themselves.
  *
  *   npx tsx experiments/mrt/q-sharpness.ts --init experiments/nn/runs/seed-1/best [--K 2] [--seed 1]
- *     [--sampler tokens|chunkings] [--epsilon 0.1] [--label NAME]
+ *     [--sampler tokens|chunkings] [--epsilon 0.1] [--data FILE] [--label NAME]
+ *
+ * `--data FILE` measures other sentences than CoNLL04 train (e.g. dev, which a model chosen on dev has
+ * not fitted: the part of the held-out study's fine-tuning data where MRT has something to push on).
  *
  * Writes q-sharpness.md (q-sharpness-chunkings.md with `--sampler chunkings`, q-sharpness-NAME.md with
  * `--label NAME`) beside this file. With a CRF tagger the draws come from the CRF whatever `--sampler` says.
@@ -30,9 +33,10 @@ const seed = Number(get('--seed', '1'));
 const sampler = get('--sampler', 'tokens')!;
 const epsilon = get('--epsilon', '0.1')!;
 const label = get('--label', sampler === 'tokens' ? '' : sampler)!;
+const data = get('--data');
 const ALPHAS = [0.0001, 0.01, 0.1, 1, 10];
 
-const config = loadConfig(join(here, '..', '..', 'configs', 'conll04-mrt.json'), [`K=${K}`, `seed=${seed}`, 'threads=1', `mrt.sampler=${sampler}`, `mrt.epsilon=${epsilon}`]);
+const config = loadConfig(join(here, '..', '..', 'configs', 'conll04-mrt.json'), [`K=${K}`, `seed=${seed}`, 'threads=1', `mrt.sampler=${sampler}`, `mrt.epsilon=${epsilon}`, ...(data ? [`data.train=${data}`] : [])]);
 setNumThreads(config.threads);
 const s = await buildSetupFrom(config, init);
 s.model.train(true);
@@ -61,9 +65,9 @@ noGrad(() => {
 });
 const pct = (x: number) => (100 * x).toFixed(1);
 const md = [
-  '# Sharpness of Q on CoNLL04 train (pretrained NN model, μ = 1)',
+  `# Sharpness of Q on ${data ? relative(process.cwd(), resolve(data)) : 'CoNLL04 train'} (pretrained NN model, μ = 1)`,
   '',
-  `Model \`${relative(join(here, '..', '..'), init)}\`, K = ${K}, ε = ${config.mrt.epsilon}, sampler ${sampler}, seed ${seed}; ${rows[0].n} sentences. Command: \`npx tsx experiments/mrt/q-sharpness.ts --init … --K ${K} --sampler ${sampler} --epsilon ${epsilon}\`.`,
+  `Model \`${relative(join(here, '..', '..'), init)}\`, K = ${K}, ε = ${config.mrt.epsilon}, sampler ${sampler}, seed ${seed}; ${rows[0].n} sentences. Command: \`npx tsx experiments/mrt/q-sharpness.ts --init … --K ${K} --sampler ${sampler} --epsilon ${epsilon}${data ? ` --data ${data}` : ''}\`.`,
   '',
   '| α | mean Q(gold) | sentences with Q(gold) > 0.99 | mean risk Σ Q·Δ_E+R | mean Δ_E+R of the samples |',
   '|---|---|---|---|---|',
