@@ -39,7 +39,7 @@ export function markdown(
     out.push('', `## ${kind}${study === 'table2' ? '' : ` (${study}, from NN runs ${nnName}-N${from === 'best' ? '' : `/${from}`})`} (test, ${selection}; mean ± std over seeds)`, '');
     out.push('| system | seeds | test rel F1 (strict) | Δ vs NN (paired) | test ent F1 | test rel F1 (boundaries) | dev rel F1 | s / epoch |', '|---|---|---|---|---|---|---|---|');
     for (const name of ['nn', ...names]) {
-      const rs = pick(study, name);
+      const rs = name === 'nn' ? nn : pick(study, name);
       if (!rs.length) {
         if (study === 'table2') out.push(`| ${name} | 0 | – | – | – | – | – | – |`);
         continue;
