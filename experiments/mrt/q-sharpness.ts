@@ -9,7 +9,8 @@
  *     [--sampler tokens|chunkings] [--epsilon 0.1] [--data FILE] [--label NAME]
  *
  * `--data FILE` measures other sentences than CoNLL04 train (e.g. dev, which a model chosen on dev has
- * not fitted: the part of the held-out study's fine-tuning data where MRT has something to push on).
+ * not fitted: the part of the held-out study's fine-tuning data where MRT has something to push on). Its
+ * words the model lacks get new rows, as when MRT fine-tunes on that data.
  *
  * Writes q-sharpness.md (q-sharpness-chunkings.md with `--sampler chunkings`, q-sharpness-NAME.md with
  * `--label NAME`) beside this file. With a CRF tagger the draws come from the CRF whatever `--sampler` says.
