@@ -1,5 +1,5 @@
 /**
- * The JSONL training log (`train.log.jsonl`): a `start` line with the full config, one `epoch` line per
+ * The JSONL training log (`train.log.jsonl`): a `start` line with the machine (CPU, cores, threads; machine.ts) and the full config, one `epoch` line per
  * epoch, an `end` line. Checkpoints record the log's byte length; a resumed run truncates the log back
  * to it, so lines of epochs that a kill discarded do not appear twice.
  */

@@ -18,6 +18,7 @@ import { WeightAverage, withAverage } from './average.js';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint, CHECKPOINT_VERSION, type RunState } from './checkpoint.js';
 import { TrainConfigSchema, type TrainConfig } from './config.js';
 import { TrainLog, type EpochRecord } from './log.js';
+import { machineRecord } from './machine.js';
 import { createOptimizer, type OptimizerState } from './optim.js';
 import { curveSvg } from './plot.js';
 import { createProgress } from './progress.js';
@@ -94,7 +95,7 @@ export async function runTraining(task: TrainTask, config: TrainConfig, outDir: 
     rng = TrainRng.fromState(state.rng);
     setRngState(new Uint8Array(Buffer.from(state.torchRng, 'base64')));
     log = TrainLog.open(join(outDir, 'train.log.jsonl'), state.logOffset);
-    log.write({ type: 'resume', after: state.epoch, time: new Date().toISOString() });
+    log.write({ type: 'resume', after: state.epoch, time: new Date().toISOString(), machine: machineRecord() });
     if (!opts.quiet) process.stderr.write(`entrel: resuming ${outDir} after epoch ${state.epoch}\n`);
   } else {
     if (!opts.resume && (hasCheckpoint(lastDir) || existsSync(bestDir)))
@@ -106,7 +107,7 @@ export async function runTraining(task: TrainTask, config: TrainConfig, outDir: 
       logOffset: 0, elapsed: 0, finished: false, history: [], config,
     };
     log = TrainLog.open(join(outDir, 'train.log.jsonl'));
-    log.write({ type: 'start', kind, time: new Date().toISOString(), config });
+    log.write({ type: 'start', kind, time: new Date().toISOString(), machine: machineRecord(), config });
   }
 
   const progress = createProgress(opts.quiet === true);

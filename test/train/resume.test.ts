@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runTraining } from '../../src/train/loop.js';
@@ -35,6 +35,16 @@ test('resume after a kill between epochs equals the uninterrupted run', async ()
   assert.equal(res.bestScore, ref.res.bestScore);
   assert.deepEqual(res.history.map((r) => [r.loss, r.dev]), ref.res.history.map((r) => [r.loss, r.dev]));
   assert.deepEqual(epochLines(out).map((r) => r.epoch), [1, 2, 3, 4, 5]);
+  // The start and the resume both say which machine ran them: a rerun elsewhere may differ in its last bits.
+  const lines = readFileSync(join(out, 'train.log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const marks = lines.filter((r) => r.type === 'start' || r.type === 'resume');
+  assert.deepEqual(marks.map((r) => r.type), ['start', 'resume']);
+  for (const { machine } of marks) {
+    assert.equal(machine.cpu, cpus()[0]!.model.trim());
+    assert.equal(machine.cores, cpus().length);
+    assert.equal(machine.threads, toyConfig().threads);
+    assert.equal(machine.node, process.version);
+  }
 });
 
 test('resume after a crash in the middle of an epoch equals the uninterrupted run', async () => {
