@@ -1,7 +1,7 @@
 /**
- * The JSONL training log (`train.log.jsonl`): a `start` line with the machine (CPU, cores, threads; machine.ts) and the full config, one `epoch` line per
- * epoch, an `end` line. Checkpoints record the log's byte length; a resumed run truncates the log back
- * to it, so lines of epochs that a kill discarded do not appear twice.
+ * The JSONL training log (`train.log.jsonl`): a `start` line with the machine (machine.ts) and the full
+ * config, one `epoch` line per epoch, an `end` line. Checkpoints record the log's byte length; a resumed
+ * run truncates the log back to it, so lines of epochs that a kill discarded do not appear twice.
  */
 import { appendFileSync, existsSync, statSync, truncateSync } from 'node:fs';
 import { writeError } from './atomic.js';

@@ -1,7 +1,8 @@
 /**
  * What a training run ran on, written into its log's `start` and `resume` lines. Runs are bit-for-bit
- * reproducible with the same code on the same CPU only: another CPU model (another set of SIMD kernels
- * in libtorch and OpenBLAS) changes float sums in their last bits, and a run can take another path.
+ * reproducible with the same code on the same CPU only: on another CPU model (measured: AMD EPYC against
+ * Intel Xeon, likely through other SIMD kernels in libtorch and OpenBLAS) float sums change in their last
+ * bits, and a run can take another path.
  * The log says which CPU produced it, so a rerun that differs can be told from a bug.
  */
 import { cpus } from 'node:os';

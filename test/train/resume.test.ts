@@ -11,8 +11,8 @@ import { runTraining } from '../../src/train/loop.js';
 import { ToyTask, toyConfig } from './toy-task.js';
 
 const root = mkdtempSync(join(tmpdir(), 'entrel-resume-'));
-const epochLines = (dir: string) =>
-  readFileSync(join(dir, 'train.log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((r) => r.type === 'epoch');
+const logLines = (dir: string) => readFileSync(join(dir, 'train.log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+const epochLines = (dir: string) => logLines(dir).filter((r) => r.type === 'epoch');
 
 let refs = 0;
 async function reference() {
@@ -36,8 +36,7 @@ test('resume after a kill between epochs equals the uninterrupted run', async ()
   assert.deepEqual(res.history.map((r) => [r.loss, r.dev]), ref.res.history.map((r) => [r.loss, r.dev]));
   assert.deepEqual(epochLines(out).map((r) => r.epoch), [1, 2, 3, 4, 5]);
   // The start and the resume both say which machine ran them: a rerun elsewhere may differ in its last bits.
-  const lines = readFileSync(join(out, 'train.log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-  const marks = lines.filter((r) => r.type === 'start' || r.type === 'resume');
+  const marks = logLines(out).filter((r) => r.type === 'start' || r.type === 'resume');
   assert.deepEqual(marks.map((r) => r.type), ['start', 'resume']);
   for (const { machine } of marks) {
     assert.equal(machine.cpu, cpus()[0]!.model.trim());
