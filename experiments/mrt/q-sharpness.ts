@@ -6,14 +6,14 @@
  * Q(gold) > 0.99, the mean risk Σ Q·Δ_E+R, and the mean Δ_E+R of the samples themselves.
  *
  *   npx tsx experiments/mrt/q-sharpness.ts --init experiments/nn/runs/seed-1/best [--K 2] [--seed 1]
- *     [--sampler tokens|chunkings] [--epsilon 0.1] [--data FILE] [--label NAME]
+ *     [--sampler tokens|chunkings|kbest] [--epsilon 0.1] [--data FILE] [--label NAME]
  *
  * `--data FILE` measures other sentences than CoNLL04 train (e.g. dev, which a model chosen on dev has
  * not fitted: the part of the held-out study's fine-tuning data where MRT has something to push on). Its
  * words the model lacks get new rows, as when MRT fine-tunes on that data.
  *
  * Writes q-sharpness.md (q-sharpness-chunkings.md with `--sampler chunkings`, q-sharpness-NAME.md with
- * `--label NAME`) beside this file. With a CRF tagger the draws come from the CRF whatever `--sampler` says.
+ * `--label NAME`) beside this file. With a CRF tagger the draws come from the CRF unless `--sampler kbest`.
  */
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,7 +1,10 @@
 /**
  * MRT studies on CoNLL04, each run fine-tuning the 3 NN seeds of experiments/nn (runs/seed-N/best):
  *
- *   npx tsx experiments/mrt/run.ts --study table2|fig3|fig4|all [--seeds 1,2,3] [--only NAME|NAME-PART] [--set key=value …] [--label L] [--nn NAME] [--config FILE] [--keep last] [--from best|final]
+ *   npx tsx experiments/mrt/run.ts --study table2|fig3|fig4|all [--seeds 1,2,3] [--only NAME[,NAME…]] [--set key=value …] [--label L] [--nn NAME] [--config FILE] [--keep last] [--from best|final] [--report]
+ *
+ * `--only` takes variant names or parts of names, comma-separated; one that matches no variant is an error.
+ * `--report` trains nothing: it rewrites results.json, results.md and the SVGs from the runs on disk.
  *
  * `--label L` runs the study into runs/<study>-L/ (a variant of every run, e.g. another learning rate),
  * reported as its own table and never mixed into the unlabelled ones. `--nn NAME` starts from other NN
@@ -208,7 +211,8 @@ async function main(): Promise<void> {
   const get = (k: string) => (args.includes(k) ? args[args.indexOf(k) + 1] : undefined);
   const study = get('--study') ?? 'table2';
   const seeds = (get('--seeds') ?? '1,2,3').split(',').map(Number);
-  const only = get('--only') ?? '';
+  const only = get('--only')?.split(',') ?? [''];
+  const reportOnly = args.includes('--report');
   const extra = setOverrides(args);
   const label = get('--label');
   const nnName = get('--nn') ?? 'seed';
@@ -224,11 +228,8 @@ async function main(): Promise<void> {
   for (const st of studies) {
     const variants = STUDIES[st];
     if (!variants) throw new Error(`unknown study ${st} (table2, fig3, fig4, all)`);
-    // --only: the variant of exactly that name if there is one ("gamma-delta-ER" without its "-ent-only"
-    // twin), else every variant whose name contains it.
-    const exact = variants.filter(([n]) => n === only);
     // Seed-major within a variant: a variant's 3 seeds finish together, so rows complete one by one.
-    for (const v of exact.length ? exact : variants.filter(([n]) => n.includes(only)))
+    for (const v of reportOnly ? [] : selected(variants, only, st))
       for (const seed of seeds) {
         const name = label ? `${st}-${label}` : st;
         const base: Base = { study: name, nn: nnName, config: configFile, ...(keep && { keep }), from };
@@ -242,6 +243,19 @@ async function main(): Promise<void> {
       }
   }
   await save(seeds);
+}
+
+/**
+ * The variants `--only` names, in its order: for each part the variant of exactly that name if there is
+ * one ("gamma-delta-ER" without its "-ent-only" twin), else every variant whose name contains it.
+ */
+function selected(variants: Variant[], only: string[], study: string): Variant[] {
+  return only.flatMap((part) => {
+    const exact = variants.filter(([n]) => n === part);
+    const found = exact.length ? exact : variants.filter(([n]) => n.includes(part));
+    if (!found.length) throw new Error(`--only ${part}: no variant of ${study} is named so (${variants.map(([n]) => n).join(', ')})`);
+    return found;
+  });
 }
 
 main().catch((e) => {

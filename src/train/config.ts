@@ -107,11 +107,17 @@ const MrtSchema = z
     epsilon: prob().default(0.1),
     /**
      * "tokens": each tag drawn on its own (Algorithm 1, the paper); "chunkings": the same ε-mixture
-     * conditioned on a valid BILOU sequence (src/train/mrt/sampling.ts), not in the paper.
+     * conditioned on a valid BILOU sequence; "kbest": no draws, the K most probable valid chunkings
+     * other than gold (src/train/mrt/sampling.ts). The last two are not in the paper.
      */
-    sampler: z.enum(['tokens', 'chunkings'], { error: 'expected "tokens" or "chunkings"' }).default('tokens'),
+    sampler: z.enum(['tokens', 'chunkings', 'kbest'], { error: 'expected "tokens", "chunkings" or "kbest"' }).default('tokens'),
     /** The authors' code instead of the paper's equations (spec §3.3, §7.1.2–4). */
     paperCompat: bool().default(false),
+    /**
+     * λ of L̃ + λ·L_mrt: L_mrt's share of the gradient. 1 = the paper (§3.4); with footnote 12's α = 1 the
+     * risk is ~0.02 per sentence, so a larger λ is the way to make it count without sharpening Q further.
+     */
+    weight: posNum().default(1),
   })
   .refine((m) => m.gamma || m.delta !== 'none', { error: 'nothing to minimise: delta "none" needs gamma true', path: ['delta'] })
   .refine((m) => !m.paperCompat || m.K >= 2, { error: 'with paperCompat K counts the gold output, so it must be at least 2', path: ['K'] });

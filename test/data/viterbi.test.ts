@@ -3,39 +3,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decodeTags } from '../../src/data/bilou.js';
 import { tagGrammar, viterbiTags, type TagGrammar } from '../../src/data/viterbi.js';
+import { BILOU, isValid as valid, randomLogProbs, validSequences } from './chunkings.js';
 
-const BILOU = ['O', 'B-Peop', 'I-Peop', 'L-Peop', 'U-Peop', 'B-Org', 'I-Org', 'L-Org', 'U-Org'];
-
-function valid(seq: number[], g: TagGrammar): boolean {
-  if (!g.first[seq[0]] || !g.last[seq[seq.length - 1]]) return false;
-  for (let t = 1; t < seq.length; t++) if (!g.allowed[seq[t - 1] * g.n + seq[t]]) return false;
-  return true;
-}
-
-/** Every sequence of n^T, the best valid one. */
+/** The best valid sequence of n^T. */
 function bruteForce(logp: Float64Array, T: number, g: TagGrammar): { seq: number[]; score: number } {
-  let best = { seq: [] as number[], score: -Infinity };
-  const seq = new Array<number>(T).fill(0);
-  for (let code = 0; code < g.n ** T; code++) {
-    let c = code;
-    for (let t = 0; t < T; t++, c = Math.floor(c / g.n)) seq[t] = c % g.n;
-    if (!valid(seq, g)) continue;
-    const score = seq.reduce((s, tag, t) => s + logp[t * g.n + tag], 0);
-    if (score > best.score) best = { seq: [...seq], score };
-  }
-  return best;
-}
-
-function randomLogProbs(T: number, n: number, seed: number): Float64Array {
-  let x = seed;
-  const rand = () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
-  const out = new Float64Array(T * n);
-  for (let t = 0; t < T; t++) {
-    const e = Array.from({ length: n }, () => Math.exp(4 * rand()));
-    const z = e.reduce((a, b) => a + b, 0);
-    e.forEach((v, j) => (out[t * n + j] = Math.log(v / z)));
-  }
-  return out;
+  return validSequences(logp, T, g).reduce((a, b) => (b.score > a.score ? b : a));
 }
 
 test('tagGrammar: B/I continue with I/L of the same type; O, L, U are followed by O, B or U', () => {

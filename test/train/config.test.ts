@@ -37,7 +37,7 @@ test('defaults are the paper settings', () => {
   assert.equal(c.lrDecay, 1, 'a constant learning rate (the paper)');
   assert.equal(c.glove, true);
   assert.equal(c.freezeWords, false);
-  assert.deepEqual(c.mrt, { delta: 'E+R', gamma: true, alpha: 1, mu: 1, K: 2, sampleRelations: true, epsilon: 0.1, sampler: 'tokens', paperCompat: false });
+  assert.deepEqual(c.mrt, { delta: 'E+R', gamma: true, alpha: 1, mu: 1, K: 2, sampleRelations: true, epsilon: 0.1, sampler: 'tokens', paperCompat: false, weight: 1 });
 });
 
 test('paths in the file are relative to the file, --set paths to the cwd', () => {
@@ -58,7 +58,7 @@ test('--set: dotted keys, JSON values, MRT shortcuts', () => {
   assert.equal(c.adam.lr, 0.002);
   assert.deepEqual(c.model.charWidths, [3]);
   assert.equal(c.model.fixRightContext, false);
-  assert.deepEqual(c.mrt, { delta: 'E', gamma: false, alpha: 1e-4, mu: 0.5, K: 3, sampleRelations: false, epsilon: 0.1, sampler: 'tokens', paperCompat: false });
+  assert.deepEqual(c.mrt, { delta: 'E', gamma: false, alpha: 1e-4, mu: 0.5, K: 3, sampleRelations: false, epsilon: 0.1, sampler: 'tokens', paperCompat: false, weight: 1 });
 });
 
 test('errors are one line naming the file and the field', () => {

@@ -17,15 +17,15 @@ import type { JointModel } from '../../src/model/joint.js';
 import { candidatePairs, relationIndex, slicePairs, type PairSet } from '../../src/model/pairs.js';
 import { cat, manualSeed, noGrad, randNormal, setNumThreads, tensor, tidy, type Tensor } from '../../src/tensor/index.js';
 import { loadConfig, parseConfig, type MrtConfig } from '../../src/train/config.js';
-import { trainNN } from '../../src/train/nn.js';
+import { buildSetupFrom, trainNN } from '../../src/train/nn.js';
 import { drawMembers, mrtObjective, tagProposal, type Member } from '../../src/train/mrt/objective.js';
 import { mrtRisk, sampleDistribution } from '../../src/train/mrt/risk.js';
 import { drawValidChunking, sampleTagSequences } from '../../src/train/mrt/sampling.js';
-import { trainMRT } from '../../src/train/mrt/task.js';
+import { mrtTask, trainMRT } from '../../src/train/mrt/task.js';
 import { SCHEMA, seededRng, sentence, syntheticSentences } from '../model/fixtures.js';
 import { assertGradientsMatch } from '../model/finite-differences.js';
 
-const MRT: MrtConfig = { delta: 'E+R', gamma: true, alpha: 1, mu: 1, K: 3, sampleRelations: true, epsilon: 0.1, sampler: 'tokens', paperCompat: false };
+const MRT: MrtConfig = { delta: 'E+R', gamma: true, alpha: 1, mu: 1, K: 3, sampleRelations: true, epsilon: 0.1, sampler: 'tokens', paperCompat: false, weight: 1 };
 
 // ------------------------------------------------------------------------------------ sampling (Alg. 1)
 test('samples are distinct, never the gold sequence, and at most K of them', () => {
@@ -224,6 +224,33 @@ test('drawMembers: gold first, K samples (paper) or K − 1 (authors\' code)', (
 });
 
 for (const tagger of ['softmax', 'crf'] as const)
+test(`kbest sampler (${tagger} tagger): gold, then the K most probable valid chunkings, none more probable left out`, () => {
+  const { model, vocab, train } = tinyModel('float64', tagger);
+  if (model.crf) noGrad(() => model.crf!.transitions.copy_(randNormal(model.crf!.transitions.shape, 0, 1, 'float64')));
+  const batch = buildBatch(train.map((s) => encodeSentence(s, vocab)), vocab.words.size);
+  const g = model.grammar;
+  const { proposal, emissions } = noGrad(() => tidy(() => { const e = model.encode(batch).emissions; return { proposal: tagProposal(model, e), emissions: e.detach().clone() }; }));
+  const cfg: MrtConfig = { ...MRT, K: 3, sampler: 'kbest' };
+  const kbest = drawMembers(batch, proposal, g, seededRng(1), cfg);
+  assert.deepEqual(drawMembers(batch, proposal, g, seededRng(99), cfg), kbest, 'no randomness');
+  // Many exact draws of valid chunkings (ε = 0) as the field the K best must dominate.
+  const drawn = drawMembers(batch, proposal, g, seededRng(2), { ...MRT, K: 60, epsilon: 0, sampler: 'chunkings' });
+  const logP = (ms: Member[]) => noGrad(() => tidy(() => [...model.tagPathLogProbs(emissions, batch.lengths, ms).toFloat64Array()]));
+  kbest.forEach((ms, b) => {
+    assert.equal(ms.length, 4, `sentence ${b}`);
+    assert.ok(ms[0].gold && ms.slice(1).every((m) => !m.gold));
+    const keys = ms.map((m) => m.tags.join(','));
+    assert.equal(new Set(keys).size, 4);
+    for (const { tags: t } of ms) for (let i = 1; i < t.length; i++) assert.equal(g.allowed[t[i - 1] * g.n + t[i]], 1);
+    const best = logP(ms.slice(1));
+    best.forEach((x, r) => r > 0 && assert.ok(x <= best[r - 1] + 1e-9, 'best first'));
+    const others = drawn[b].slice(1).filter((m) => !keys.includes(m.tags.join(',')));
+    assert.ok(others.length > 0);
+    for (const x of logP(others)) assert.ok(x <= best[best.length - 1] + 1e-9, `a draw at ${x} beats the K-th best ${best[best.length - 1]}`);
+  });
+});
+
+for (const tagger of ['softmax', 'crf'] as const)
 test(`gradient of L_mrt matches finite differences (float64, μ = 0.5 so both models enter Q; ${tagger} tagger)`, () => {
   const { model, vocab, train } = tinyModel('float64', tagger);
   if (model.crf) noGrad(() => model.crf!.transitions.copy_(randNormal(model.crf!.transitions.shape, 0, 1, 'float64')));
@@ -315,6 +342,26 @@ test('config: delta "none" needs gamma; the MRT keys validate with clear message
   assert.throws(() => parseConfig({ data, mrt: { paperCompat: true, K: 1 } }, 'c.json'), /mrt\.K.*at least 2/);
   assert.throws(() => parseConfig({ data, mrt: { delta: 'F' } }, 'c.json'), /mrt\.delta.*"E", "R", "E\+R" or "none"/);
   assert.equal(parseConfig({ data, mrt: { delta: 'none' } }, 'c.json').mrt.gamma, true);
+});
+
+test('mrt.weight λ scales L_mrt alone in L̃ + λ·L_mrt', async () => {
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  const root = mkdtempSync(join(tmpdir(), 'entrel-mrt-weight-'));
+  await trainNN(loadConfig(join(here, 'fixtures/tiny.json'), ['epochs=3']), join(root, 'nn'), { quiet: true });
+  const lossAt = async (weight: number) => {
+    const cfg = loadConfig(join(here, 'fixtures/tiny.json'), [`init=${JSON.stringify(join(root, 'nn', 'best'))}`, `mrt.weight=${weight}`]);
+    const setup = await buildSetupFrom(cfg, cfg.init!, { quiet: true });
+    manualSeed(7); // the same dropout masks for both weights
+    const out = mrtTask(setup).batchLoss([0, 1, 2, 3], { epoch: 1, rng: seededRng(3) });
+    return { loss: out.loss.item(), parts: Object.fromEntries(Object.entries(out.parts).map(([k, v]) => [k, v.item()])) };
+  };
+  const one = await lossAt(1);
+  const three = await lossAt(3);
+  assert.deepEqual(three.parts, one.parts);
+  const mrt = one.parts.risk + one.parts.hinge;
+  assert.ok(mrt > 0);
+  assert.ok(Math.abs(three.loss - one.loss - 2 * mrt) < 1e-5 * Math.max(1, one.loss), `${three.loss} − ${one.loss} ≠ 2 × ${mrt}`);
+  assert.throws(() => loadConfig(join(here, 'fixtures/tiny.json'), ['mrt.weight=0']), /mrt\.weight/);
 });
 
 for (const tagger of ['softmax', 'crf'] as const)

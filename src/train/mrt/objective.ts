@@ -53,7 +53,7 @@ export function tagProposal(model: JointModel, emissions: Tensor): TagProposal {
 
 /**
  * Y′(s) for every sentence of the batch, tags only (Algorithm 1 lines 1–9), drawn from `proposal`;
- * `grammar` is the tag set's (its size, and the valid chunkings for `mrt.sampler = 'chunkings'`; a CRF
+ * `grammar` is the tag set's (its size, and the valid chunkings for `mrt.sampler = 'chunkings' | 'kbest'`; a CRF
  * draws valid chunkings whatever the sampler). The paper adds K samples to the gold output; the authors'
  * code (`paperCompat`) counts the gold among its K.
  */
@@ -63,6 +63,7 @@ export function drawMembers(batch: Batch, proposal: TagProposal, grammar: TagGra
   const count = mrt.paperCompat ? mrt.K - 1 : mrt.K;
   const numTags = grammar.n;
   const chunkings = mrt.sampler === 'chunkings' ? grammar : undefined;
+  const kbest = mrt.sampler === 'kbest' ? grammar : undefined;
   const crf = 'chain' in proposal ? { grammar, chain: proposal.chain } : undefined;
   const table = 'chain' in proposal ? proposal.emissions : proposal.probs;
   const out: Member[][] = [];
@@ -70,7 +71,7 @@ export function drawMembers(batch: Batch, proposal: TagProposal, grammar: TagGra
     const n = batch.lengths[b];
     const gold = batch.tags.slice(b * T, b * T + n);
     const p = table.subarray(b * T * numTags, (b * T + n) * numTags);
-    const samples = sampleTagSequences(p, numTags, gold, rng, { count, epsilon: mrt.epsilon, maxDraws: MAX_DRAWS, chunkings, crf });
+    const samples = sampleTagSequences(p, numTags, gold, rng, { count, epsilon: mrt.epsilon, maxDraws: MAX_DRAWS, chunkings, crf, kbest });
     out.push([{ sent: b, tags: gold, gold: true }, ...samples.map((tags) => ({ sent: b, tags, gold: false }))]);
   }
   return out;

@@ -3,6 +3,7 @@
  * Pure JS over the (detached) tag distribution P_ent(· | s) — sampling happens outside the gradient;
  * the probabilities of the drawn outputs are recomputed differentiably afterwards (objective.ts).
  */
+import { kBestTags } from '../../data/kbest.js';
 import { chainForward, type ChainScores, type TagGrammar } from '../../data/viterbi.js';
 import type { Rng } from '../../model/types.js';
 
@@ -17,6 +18,8 @@ export interface TagSamplingOptions {
   chunkings?: TagGrammar;
   /** A CRF tagger's scores: `probs` then holds its emissions, and draws come from the CRF (`crfSampler`). */
   crf?: { grammar: TagGrammar; chain: ChainScores };
+  /** No draws: the `count` best valid chunkings other than gold under this grammar (config `mrt.sampler`). */
+  kbest?: TagGrammar;
 }
 
 /** Draws an index from the categorical `p[off .. off+n)` (sums to 1 up to rounding). */
@@ -42,6 +45,7 @@ export function sampleTagSequences(
   opts: TagSamplingOptions,
 ): Int32Array[] {
   const n = gold.length;
+  if (opts.kbest) return bestOthers(probs, n, gold, opts.count, opts.kbest, opts.crf?.chain);
   const seen = new Set<string>([Array.prototype.join.call(gold, ',')]);
   const out: Int32Array[] = [];
   const crf = opts.crf && crfSampler(probs, n, opts.crf.grammar, opts.crf.chain);
@@ -57,6 +61,22 @@ export function sampleTagSequences(
     out.push(t);
   }
   return out;
+}
+
+/**
+ * Not in the paper: instead of Algorithm 1's draws, the `count` most probable valid chunkings that are not
+ * the gold one (list Viterbi, data/kbest.ts), under P_ent or under the CRF (`chain`; `probs` then holds
+ * its emissions). Risk training on the model's own best competitors rather than on random draws is what
+ * Edunov et al. (2018) found to work best for sequence-level risk; on a fitted training set these are the
+ * near misses (one boundary or type off) that ε-greedy draws rarely hit. No ε, no randomness.
+ */
+function bestOthers(probs: ArrayLike<number>, n: number, gold: ArrayLike<number>, count: number, g: TagGrammar, chain?: ChainScores): Int32Array[] {
+  const logp = chain ? probs : Float64Array.from({ length: n * g.n }, (_, k) => Math.log(probs[k]));
+  const goldKey = Array.prototype.join.call(gold, ',');
+  return kBestTags(logp, 0, n, g, count + 1, chain)
+    .map((b) => b.tags)
+    .filter((t) => t.join(',') !== goldKey)
+    .slice(0, count);
 }
 
 /** Lines 5–6: each tag t′_i ∼ P_ent with probability 1 − ε, uniform with probability ε. */

@@ -29,7 +29,7 @@ export function mrtTask(s: NNSetup): TrainTask {
       const local = model.localLoss(batch, { epoch: ctx.epoch, rng: ctx.rng, scheduleK: config.scheduleK, entityWeight: config.entityWeight, lmWeight: config.lmWeight, encoded: enc });
       const mrt = mrtObjective(model, batch, enc, members, ctx.rng, config.mrt);
       return {
-        loss: local.loss.add(mrt.loss), // L̃ + L_mrt (§3.4)
+        loss: local.loss.add(mrt.loss.mul(config.mrt.weight)), // L̃ + λ·L_mrt (§3.4: λ = 1)
         parts: { ent: local.entLoss, rel: local.relLoss, ...(local.lmLoss && { lm: local.lmLoss }), risk: mrt.risk, hinge: mrt.hinge },
         pairs: local.pairs + mrt.pairs,
       };
