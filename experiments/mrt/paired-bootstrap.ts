@@ -6,11 +6,12 @@
  * mean over the seeds — the figure the issue's +1.5 target is about.
  *
  *   npx tsx experiments/mrt/paired-bootstrap.ts --label crfd04-eps0-e30 --nn config-crf-d04-seed
- *     [--variant gamma-delta-ER] [--baseline nn-continued] [--keep last] [--from best|final]
- *     [--seeds 1,2,3] [--samples 2000] [--seed 1]
+ *     [--variant gamma-delta-ER] [--baseline nn-continued [--baseline-label L2]] [--keep last]
+ *     [--from best|final] [--seeds 1,2,3] [--samples 2000] [--seed 1]
  *
  * `--baseline V` compares against another variant of the same study (e.g. L̃ alone) instead of the NN
- * model. `--keep last` (studies run with it) reads each run's final/ and scores test only, since dev is
+ * model; `--baseline-label L2` takes that variant from study L2 (same NN models and protocol, e.g. the
+ * L̃-alone runs of `heldout` for a `heldout-kbest` study). `--keep last` (studies run with it) reads each run's final/ and scores test only, since dev is
  * training data there; the NN model is then final/ unless `--from best` (as the study was run).
  * Writes bootstrap-<label>-<variant>[-vs-<baseline>][-seeds<N-N-N>].md beside this file (the seeds named
  * when they are not 1,2,3, so a second set of seeds does not overwrite the first).
@@ -35,12 +36,14 @@ const nnName = get('--nn');
 if (!label || !nnName) throw new Error('usage: --label L --nn NAME [--variant V] [--seeds 1,2,3] [--samples 2000] [--seed 1]');
 const variant = get('--variant', 'gamma-delta-ER')!;
 const baseline = get('--baseline');
+const baseLabel = get('--baseline-label', label)!;
 const keepLast = get('--keep') === 'last';
 const from = get('--from', keepLast ? 'final' : 'best')!;
 const kept = basename(keptModelDir('', keepLast ? 'last' : undefined));
 const study = join(repo, 'experiments', 'mrt', 'runs', `table2-${label}`);
 const baseName = baseline ?? 'NN';
-const baseDir = (s: number) => (baseline ? join(study, `${baseline}-s${s}`, kept) : join(repo, 'experiments', 'nn', 'runs', `${nnName}-${s}`, from));
+const baseStudy = join(repo, 'experiments', 'mrt', 'runs', `table2-${baseLabel}`);
+const baseDir = (s: number) => (baseline ? join(baseStudy, `${baseline}-s${s}`, kept) : join(repo, 'experiments', 'nn', 'runs', `${nnName}-${s}`, from));
 const seeds = get('--seeds', '1,2,3')!.split(',').map(Number);
 const samples = Number(get('--samples', '2000'));
 const rng = TrainRng.seeded(Number(get('--seed', '1')));
@@ -75,7 +78,7 @@ const pts = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(1
 const lines = [
   `# Paired bootstrap of MRT − ${baseName}, strict micro relation F1 (${label}, ${variant})`,
   '',
-  `${baseline ? `${baseline} models \`experiments/mrt/runs/table2-${label}/${baseline}-sN/${kept}\`` : `NN models \`experiments/nn/runs/${nnName}-N/${from}\``}, MRT models \`experiments/mrt/runs/table2-${label}/${variant}-sN/${kept}\`; ${samples} resamples of the sentences, the same for both models and every seed. Command: \`npx tsx experiments/mrt/paired-bootstrap.ts ${args.join(' ')}\`.`,
+  `${baseline ? `${baseline} models \`experiments/mrt/runs/table2-${baseLabel}/${baseline}-sN/${kept}\`` : `NN models \`experiments/nn/runs/${nnName}-N/${from}\``}, MRT models \`experiments/mrt/runs/table2-${label}/${variant}-sN/${kept}\`; ${samples} resamples of the sentences, the same for both models and every seed. Command: \`npx tsx experiments/mrt/paired-bootstrap.ts ${args.join(' ')}\`.`,
   '',
   `| split | seed | ${baseName} F1 | MRT F1 | MRT − ${baseName} | bootstrap std | 95 % interval |`,
   '|---|---|---|---|---|---|---|',
@@ -109,5 +112,5 @@ for (const split of keepLast ? (['test'] as const) : (['dev', 'test'] as const))
 }
 const md = lines.join('\n') + '\n';
 const seedsSuffix = seeds.join(',') === '1,2,3' ? '' : `-seeds${seeds.join('-')}`;
-writeFileAtomic(join(here, `bootstrap-${label}-${variant}${baseline ? `-vs-${baseline}` : ''}${seedsSuffix}.md`), md);
+writeFileAtomic(join(here, `bootstrap-${label}-${variant}${baseline ? `-vs-${baseLabel === label ? '' : `${baseLabel}-`}${baseline}` : ''}${seedsSuffix}.md`), md);
 process.stdout.write(md);
