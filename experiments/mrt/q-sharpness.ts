@@ -65,10 +65,11 @@ noGrad(() => {
   }
 });
 const pct = (x: number) => (100 * x).toFixed(1);
+const kbest = sampler === 'kbest';
 const md = [
   `# Sharpness of Q on ${data ? relative(process.cwd(), resolve(data)) : 'CoNLL04 train'} (pretrained NN model, μ = 1)`,
   '',
-  `Model \`${relative(join(here, '..', '..'), init)}\`, K = ${K}, ε = ${config.mrt.epsilon}, sampler ${sampler}, seed ${seed}; ${rows[0].n} sentences. Command: \`npx tsx experiments/mrt/q-sharpness.ts --init … --K ${K} --sampler ${sampler} --epsilon ${epsilon}${data ? ` --data ${data}` : ''}\`.`,
+  `Model \`${relative(join(here, '..', '..'), init)}\`, K = ${K}, ${kbest ? 'no draws (ε unused)' : `ε = ${config.mrt.epsilon}`}, sampler ${sampler}, seed ${seed}; ${rows[0].n} sentences. Command: \`npx tsx experiments/mrt/q-sharpness.ts --init … --K ${K} --sampler ${sampler}${kbest ? '' : ` --epsilon ${epsilon}`}${data ? ` --data ${data}` : ''}${args.includes('--label') ? ` --label ${label}` : ''}\`.`,
   '',
   '| α | mean Q(gold) | sentences with Q(gold) > 0.99 | mean risk Σ Q·Δ_E+R | mean Δ_E+R of the samples |',
   '|---|---|---|---|---|',
