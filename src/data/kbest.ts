@@ -9,7 +9,8 @@ import type { ChainScores, TagGrammar } from './viterbi.js';
 /** The best `N` valid tag sequences, best first (fewer when the sentence has fewer), with their scores. */
 export function kBestTags(logp: ArrayLike<number>, offset: number, length: number, g: TagGrammar, N: number, chain?: ChainScores): { tags: Int32Array; score: number }[] {
   const { n, before, beforeStart } = g;
-  if (length === 0 || N <= 0) return length === 0 && N > 0 ? [{ tags: new Int32Array(0), score: 0 }] : [];
+  if (N <= 0) return [];
+  if (length === 0) return [{ tags: new Int32Array(0), score: 0 }];
   // Entry (t, j, r): the r-th best valid prefix t_0..t_t ending in tag j — its score, and the tag and
   // rank of its prefix at t − 1. count[t·n + j] ≤ N entries, ranked best first.
   const score = new Float64Array(length * n * N).fill(-Infinity);

@@ -9,6 +9,7 @@ import { Crf } from '../../src/model/layers/crf.js';
 import { withParamDType } from '../../src/model/layers/module.js';
 import { crfSampler } from '../../src/train/mrt/sampling.js';
 import { noGrad, setNumThreads, tensor, tidy } from '../../src/tensor/index.js';
+import { validSequences } from '../data/chunkings.js';
 import { seededRng } from './fixtures.js';
 
 setNumThreads(1);
@@ -23,17 +24,8 @@ const lengths = Int32Array.of(4, 2);
 const em = randoms(2 * T * k);
 
 /** Every valid chunking of length n with its unnormalised log-score under (row b of `e`, chain). */
-function enumerate(b: number, n: number, e: Float64Array = em): { tags: number[]; score: number }[] {
-  const out: { tags: number[]; score: number }[] = [];
-  for (let c = 0; c < k ** n; c++) {
-    const tags = Array.from({ length: n }, (_, i) => Math.floor(c / k ** (n - 1 - i)) % k);
-    if (!g.first[tags[0]] || !g.last[tags[n - 1]] || tags.some((t, i) => i > 0 && !g.allowed[tags[i - 1] * k + t])) continue;
-    let score = chain.start[tags[0]] + chain.end[tags[n - 1]];
-    tags.forEach((t, i) => (score += e[(b * T + i) * k + t] + (i > 0 ? chain.trans[tags[i - 1] * k + t] : 0)));
-    out.push({ tags, score });
-  }
-  return out;
-}
+const enumerate = (b: number, n: number, e: Float64Array = em) =>
+  validSequences(e.subarray(b * T * k), n, g, chain).map(({ seq, score }) => ({ tags: seq, score }));
 const logSumExp = (xs: number[]) => {
   const m = Math.max(...xs);
   return m + Math.log(xs.reduce((s, x) => s + Math.exp(x - m), 0));

@@ -45,8 +45,9 @@ export function sampleTagSequences(
   opts: TagSamplingOptions,
 ): Int32Array[] {
   const n = gold.length;
-  if (opts.kbest) return bestOthers(probs, n, gold, opts.count, opts.kbest, opts.crf?.chain);
-  const seen = new Set<string>([Array.prototype.join.call(gold, ',')]);
+  const goldKey = Array.prototype.join.call(gold, ',');
+  if (opts.kbest) return bestOthers(probs, n, goldKey, opts.count, opts.kbest, opts.crf?.chain);
+  const seen = new Set<string>([goldKey]);
   const out: Int32Array[] = [];
   const crf = opts.crf && crfSampler(probs, n, opts.crf.grammar, opts.crf.chain);
   for (let draw = 0; draw < opts.maxDraws && out.length < opts.count; draw++) {
@@ -70,9 +71,8 @@ export function sampleTagSequences(
  * Edunov et al. (2018) found to work best for sequence-level risk; on a fitted training set these are the
  * near misses (one boundary or type off) that ε-greedy draws rarely hit. No ε, no randomness.
  */
-function bestOthers(probs: ArrayLike<number>, n: number, gold: ArrayLike<number>, count: number, g: TagGrammar, chain?: ChainScores): Int32Array[] {
+function bestOthers(probs: ArrayLike<number>, n: number, goldKey: string, count: number, g: TagGrammar, chain?: ChainScores): Int32Array[] {
   const logp = chain ? probs : Float64Array.from({ length: n * g.n }, (_, k) => Math.log(probs[k]));
-  const goldKey = Array.prototype.join.call(gold, ',');
   return kBestTags(logp, 0, n, g, count + 1, chain)
     .map((b) => b.tags)
     .filter((t) => t.join(',') !== goldKey)
