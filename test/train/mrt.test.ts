@@ -102,7 +102,7 @@ test('chunkings sampler: distinct valid samples, never the gold sequence', () =>
   const n = 6;
   const probs = new Float64Array(n * g.n).fill(1 / g.n);
   const gold = Int32Array.of(0, 1, 3, 0, 8, 0);
-  const s = sampleTagSequences(probs, g.n, gold, seededRng(12), { count: 6, epsilon: 0.1, maxDraws: 1000, chunkings: g });
+  const s = sampleTagSequences(probs, g.n, gold, seededRng(12), { count: 6, epsilon: 0.1, maxDraws: 1000, sampler: { kind: 'chunkings', grammar: g } });
   assert.equal(s.length, 6);
   assert.equal(new Set([gold.join(','), ...s.map((t) => t.join(','))]).size, 7);
   for (const t of s) {

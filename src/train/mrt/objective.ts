@@ -24,7 +24,7 @@ import { NONE } from '../../model/vocab.js';
 import { cat, noGrad, tensor, zeros, type Tensor } from '../../tensor/index.js';
 import type { MrtConfig } from '../config.js';
 import { mrtRisk, sampleDistribution } from './risk.js';
-import { drawCategorical, sampleTagSequences } from './sampling.js';
+import { drawCategorical, sampleTagSequences, type TagSampler } from './sampling.js';
 
 /** One member of Y′(s): a tag sequence of sentence `sent`; `gold` marks y itself (column 0). */
 export interface Member {
@@ -62,19 +62,24 @@ export function drawMembers(batch: Batch, proposal: TagProposal, grammar: TagGra
   const T = batch.maxLen;
   const count = mrt.paperCompat ? mrt.K - 1 : mrt.K;
   const numTags = grammar.n;
-  const chunkings = mrt.sampler === 'chunkings' ? grammar : undefined;
-  const kbest = mrt.sampler === 'kbest' ? grammar : undefined;
-  const crf = 'chain' in proposal ? { grammar, chain: proposal.chain } : undefined;
+  const sampler = tagSampler(mrt.sampler, grammar, 'chain' in proposal ? proposal.chain : undefined);
   const table = 'chain' in proposal ? proposal.emissions : proposal.probs;
   const out: Member[][] = [];
   for (let b = 0; b < batch.size; b++) {
     const n = batch.lengths[b];
     const gold = batch.tags.slice(b * T, b * T + n);
     const p = table.subarray(b * T * numTags, (b * T + n) * numTags);
-    const samples = sampleTagSequences(p, numTags, gold, rng, { count, epsilon: mrt.epsilon, maxDraws: MAX_DRAWS, chunkings, crf, kbest });
+    const samples = sampleTagSequences(p, numTags, gold, rng, { count, epsilon: mrt.epsilon, maxDraws: MAX_DRAWS, sampler });
     out.push([{ sent: b, tags: gold, gold: true }, ...samples.map((tags) => ({ sent: b, tags, gold: false }))]);
   }
   return out;
+}
+
+/** Config `mrt.sampler` and the tagger → how Y′(s) is drawn. A CRF draws valid chunkings whatever the sampler. */
+function tagSampler(kind: MrtConfig['sampler'], grammar: TagGrammar, chain: ChainScores | undefined): TagSampler {
+  if (kind === 'kbest') return { kind, grammar, chain };
+  if (chain) return { kind: 'crf', grammar, chain };
+  return kind === 'chunkings' ? { kind, grammar } : { kind: 'tokens' };
 }
 
 export interface MrtLoss {

@@ -7,6 +7,20 @@ import { kBestTags } from '../../data/kbest.js';
 import { chainForward, type ChainScores, type TagGrammar } from '../../data/viterbi.js';
 import type { Rng } from '../../model/types.js';
 
+/**
+ * How Y′(s) is drawn: Algorithm 1's token-by-token draws (the paper), or one of the alternatives that
+ * config `mrt.sampler` and a CRF tagger select (see `drawMembers` in objective.ts).
+ *   - tokens: each tag on its own from footnote 5's ε-mixture;
+ *   - chunkings: the same mixture conditioned on a valid chunking under `grammar`;
+ *   - crf: draws from a CRF tagger (`probs` then holds its emissions, `chain` its transitions);
+ *   - kbest: no draws, the `count` best valid chunkings other than gold (under the CRF if `chain` is given).
+ */
+export type TagSampler =
+  | { kind: 'tokens' }
+  | { kind: 'chunkings'; grammar: TagGrammar }
+  | { kind: 'crf'; grammar: TagGrammar; chain: ChainScores }
+  | { kind: 'kbest'; grammar: TagGrammar; chain?: ChainScores };
+
 export interface TagSamplingOptions {
   /** Number of distinct samples wanted besides the gold sequence. */
   count: number;
@@ -14,12 +28,8 @@ export interface TagSamplingOptions {
   epsilon: number;
   /** Bound on draws per sentence: a short, confidently tagged sentence may have fewer distinct outputs. */
   maxDraws: number;
-  /** Draw only tag sequences that are valid chunkings under this grammar (config `mrt.sampler`). */
-  chunkings?: TagGrammar;
-  /** A CRF tagger's scores: `probs` then holds its emissions, and draws come from the CRF (`crfSampler`). */
-  crf?: { grammar: TagGrammar; chain: ChainScores };
-  /** No draws: the `count` best valid chunkings other than gold under this grammar (config `mrt.sampler`). */
-  kbest?: TagGrammar;
+  /** Default: `{ kind: 'tokens' }`, Algorithm 1. */
+  sampler?: TagSampler;
 }
 
 /** Draws an index from the categorical `p[off .. off+n)` (sums to 1 up to rounding). */
@@ -46,22 +56,31 @@ export function sampleTagSequences(
 ): Int32Array[] {
   const n = gold.length;
   const goldKey = Array.prototype.join.call(gold, ',');
-  if (opts.kbest) return bestOthers(probs, n, goldKey, opts.count, opts.kbest, opts.crf?.chain);
+  const sampler = opts.sampler ?? { kind: 'tokens' };
+  if (sampler.kind === 'kbest') return bestOthers(probs, n, goldKey, opts.count, sampler.grammar, sampler.chain);
+  const draw = drawer(probs, n, numTags, sampler);
   const seen = new Set<string>([goldKey]);
   const out: Int32Array[] = [];
-  const crf = opts.crf && crfSampler(probs, n, opts.crf.grammar, opts.crf.chain);
-  for (let draw = 0; draw < opts.maxDraws && out.length < opts.count; draw++) {
-    const t = crf
-      ? crf(opts.epsilon, rng)
-      : opts.chunkings
-        ? drawValidChunking(probs, n, opts.chunkings, opts.epsilon, rng)
-        : drawTokens(probs, n, numTags, opts.epsilon, rng);
+  for (let d = 0; d < opts.maxDraws && out.length < opts.count; d++) {
+    const t = draw(opts.epsilon, rng);
     const key = t.join(',');
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(t);
   }
   return out;
+}
+
+/** One draw of a whole tag sequence for the sentence, by the sampler's kind. */
+function drawer(probs: ArrayLike<number>, n: number, numTags: number, sampler: Exclude<TagSampler, { kind: 'kbest' }>): (epsilon: number, rng: Rng) => Int32Array {
+  switch (sampler.kind) {
+    case 'tokens':
+      return (epsilon, rng) => drawTokens(probs, n, numTags, epsilon, rng);
+    case 'chunkings':
+      return (epsilon, rng) => drawValidChunking(probs, n, sampler.grammar, epsilon, rng);
+    case 'crf':
+      return crfSampler(probs, n, sampler.grammar, sampler.chain);
+  }
 }
 
 /**
