@@ -5,14 +5,15 @@
  * seed) and reports the observed difference, its bootstrap standard deviation per seed, and that of the
  * mean over the seeds — the figure the issue's +1.5 target is about.
  *
- *   npx tsx experiments/mrt/paired-bootstrap.ts --label crfd04-eps0-e30 --nn config-crf-d04-seed
- *     [--variant gamma-delta-ER] [--baseline nn-continued [--baseline-label L2]] [--keep last]
- *     [--from best|final] [--seeds 1,2,3] [--samples 2000] [--seed 1]
+ *   npx tsx experiments/mrt/paired-bootstrap.ts --label crfd04-eps0-e30 [--variant gamma-delta-ER]
+ *     [--baseline nn-continued [--baseline-label L2]] [--seeds 1,2,3] [--samples 2000] [--seed 1]
  *
  * `--baseline V` compares against another variant of the same study (e.g. L̃ alone) instead of the NN
  * model; `--baseline-label L2` takes that variant from study L2 (same NN models and protocol, e.g. the
- * L̃-alone runs of `heldout` for a `heldout-kbest` study). `--keep last` (studies run with it) reads each run's final/ and scores test only, since dev is
- * training data there; the NN model is then final/ unless `--from best` (as the study was run).
+ * L̃-alone runs of `heldout` for a `heldout-kbest` study). The NN runs and the models compared are those
+ * the study recorded (bases.ts): best/, or final/ for a study run with `--keep last`, which is then scored
+ * on test only, since dev is training data there. `--nn`, `--keep` and `--from`, as the study was run,
+ * are accepted and checked against that record.
  * Writes bootstrap-<label>-<variant>[-vs-<baseline>][-seeds<N-N-N>].md beside this file (the seeds named
  * when they are not 1,2,3, so a second set of seeds does not overwrite the first).
  */
@@ -26,20 +27,28 @@ import { mergeSchemas } from '../../src/train/data.js';
 import { predictFile } from '../../src/train/evaluate.js';
 import { TrainRng } from '../../src/train/rng.js';
 import { keptModelDir } from '../kept-model.js';
+import { studyBase } from './bases.js';
 
 const args = process.argv.slice(2);
 const get = (k: string, d?: string) => (args.includes(k) ? args[args.indexOf(k) + 1] : d);
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
 const label = get('--label');
-const nnName = get('--nn');
-if (!label || !nnName) throw new Error('usage: --label L --nn NAME [--variant V] [--seeds 1,2,3] [--samples 2000] [--seed 1]');
+if (!label) throw new Error('usage: --label L [--variant V] [--baseline V2 [--baseline-label L2]] [--seeds 1,2,3] [--samples 2000] [--seed 1]');
 const variant = get('--variant', 'gamma-delta-ER')!;
 const baseline = get('--baseline');
 const baseLabel = get('--baseline-label', label)!;
-const keepLast = get('--keep') === 'last';
-const from = get('--from', keepLast ? 'final' : 'best')!;
-const kept = basename(keptModelDir('', keepLast ? 'last' : undefined));
+// The NN runs, and which models the study scored, are the study's own (bases.ts): a flag can only confirm them.
+const { nn: nnName, keep, from } = studyBase(`table2-${label}`);
+const keepLast = keep === 'last';
+for (const [flag, value] of [['--nn', nnName], ['--keep', keep], ['--from', from]] as const)
+  if (get(flag) !== undefined && get(flag) !== value) throw new Error(`${flag} ${get(flag)}: study table2-${label} ran with ${flag} ${value ?? '(none)'}`);
+if (baseline && baseLabel !== label) {
+  const other = studyBase(`table2-${baseLabel}`);
+  if (other.nn !== nnName || other.keep !== keep || other.from !== from)
+    throw new Error(`table2-${baseLabel} did not start from the same NN models as table2-${label}, or keeps another model: the runs are not paired`);
+}
+const kept = basename(keptModelDir('', keep));
 const study = join(repo, 'experiments', 'mrt', 'runs', `table2-${label}`);
 const baseName = baseline ?? 'NN';
 const baseStudy = join(repo, 'experiments', 'mrt', 'runs', `table2-${baseLabel}`);

@@ -41,6 +41,7 @@ import { runTraining } from '../../src/train/loop.js';
 import { mrtTask } from '../../src/train/mrt/task.js';
 import { buildSetupFrom, nnTask } from '../../src/train/nn.js';
 import { keptModelDir, writeFinalModel, type Keep } from '../kept-model.js';
+import { BASES_FILE, DEFAULT_CONFIG, defaultStart, tableBases, toStored, type Base, type Start } from './bases.js';
 import { markdown, type RunResult } from './report.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -48,7 +49,6 @@ const repo = resolve(here, '..', '..');
 const runsDir = join(here, 'runs');
 const nnRuns = join(repo, 'experiments', 'nn', 'runs');
 const resultsFile = join(here, 'results.json');
-const basesFile = join(here, 'bases.json');
 const BUDGET = ['epochs=8', 'patience=4'];
 
 type Variant = [name: string, sets: string[]];
@@ -76,8 +76,6 @@ const FIG3: Variant[] = [0.01, 1, 10, 0.0001].flatMap((a) => [1, 0.5, 0].map((m)
 const KS = [1, 2, 3, 5];
 const FIG4: Variant[] = KS.map((k) => [`K${k}`, ['delta=E+R', 'gamma=true', 'alpha=1', 'mu=1', `K=${k}`]]);
 const STUDIES: Record<string, Variant[]> = { table2: TABLE2, fig3: FIG3, fig4: FIG4 };
-
-const DEFAULT_CONFIG = 'configs/conll04-mrt.json';
 
 /** The NN model a study starts from and scores its NN row with: best/ (chosen on dev), or final/ (the last epoch's). */
 const nnModel = (nnName: string, seed: number, from: Start) => join(nnRuns, `${nnName}-${seed}`, from);
@@ -137,44 +135,6 @@ function finished(): RunResult[] {
   );
 }
 
-/** A test-scored study, the NN runs it started from and the config it fine-tuned with. */
-interface Base {
-  study: string;
-  nn: string;
-  config: string;
-  /** 'last' when dev is inside the training data: no selection, these runs' final/ are scored. */
-  keep?: Keep;
-  /** The NN runs' model started from: best/, or final/ for NN runs that kept their last epoch. */
-  from: Start;
-}
-
-type Start = 'best' | 'final';
-/** Where a study starts unless it says: where it keeps (NN runs on the same data as its own). */
-const defaultStart = (keep?: Keep): Start => (keep === 'last' ? 'final' : 'best');
-
-/** A base as nn.json and bases.json hold it: the default config and start left out. */
-type StoredBase = Omit<Base, 'config' | 'from'> & { config?: string; from?: Start };
-const fromStored = (b: StoredBase): Base => ({ ...b, config: b.config ?? DEFAULT_CONFIG, from: b.from ?? defaultStart(b.keep) });
-
-/**
- * Which NN runs each test-scored study started from: table2 → seed, labelled ones (Table 2 or cells of
- * Figure 3/4 run with --label) from runs/<study>/nn.json, and from bases.json for labelled studies whose
- * run directories are gone (runs/ is not committed; bases.json is, and save() keeps it complete).
- */
-function tableBases(): Base[] {
-  const labelled = existsSync(runsDir)
-    ? readdirSync(runsDir).filter((d) => /^(table2|fig3|fig4)-/.test(d) && existsSync(join(runsDir, d, 'nn.json')))
-    : [];
-  const read = (d: string): Base => fromStored({ ...(JSON.parse(readFileSync(join(runsDir, d, 'nn.json'), 'utf8')) as Omit<StoredBase, 'study'>), study: d });
-  const committed = existsSync(basesFile) ? (JSON.parse(readFileSync(basesFile, 'utf8')) as StoredBase[]).map(fromStored) : [];
-  const byStudy = new Map([...committed, ...labelled.map(read)].map((b) => [b.study, b]));
-  return [{ study: 'table2', nn: 'seed', config: DEFAULT_CONFIG, from: 'best' }, ...[...byStudy.values()].sort((a, b) => a.study.localeCompare(b.study))];
-}
-
-function toStored({ study, nn, config, keep, from }: Base): StoredBase {
-  return { study, nn, ...(config !== DEFAULT_CONFIG && { config }), ...(keep && { keep }), ...(from !== defaultStart(keep) && { from }) };
-}
-
 /** The committed rows of results.json, for runs (and NN checkpoints) whose directories are gone. */
 function committedResults(): RunResult[] {
   return existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as RunResult[]) : [];
@@ -188,7 +148,7 @@ async function save(seeds: number[]): Promise<void> {
   const key = (r: RunResult) => `${r.study}/${r.name}/${r.seed}`;
   const results = [...new Map([...committedResults(), ...nn, ...finished()].map((r) => [key(r), r])).values()];
   writeFileAtomic(resultsFile, JSON.stringify(results, null, 1) + '\n');
-  writeFileAtomic(basesFile, JSON.stringify(bases.slice(1).map(toStored), null, 1) + '\n');
+  writeFileAtomic(BASES_FILE, JSON.stringify(bases.slice(1).map(toStored), null, 1) + '\n');
   writeFileAtomic(join(here, 'results.md'), markdown(results, { table2: TABLE2.map(([n]) => n), tables: bases.map((b): [string, string, Start, Keep?] => [b.study, b.nn, b.from, b.keep]), alphas: ALPHAS, mus: MUS, ks: KS }));
   const series = (names: string[], study: string) =>
     (['entF1', 'relF1'] as const).map((k) => ({
