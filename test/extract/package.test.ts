@@ -74,3 +74,16 @@ export async function run(): Promise<number> {
   const r = spawnSync(process.execPath, [tsc, '-p', project], { cwd: project, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stdout + r.stderr);
 });
+
+test('npm pack ships the built API, the bundled model and the native sources, and nothing else', () => {
+  // --ignore-scripts: prepack would rebuild dist/, which `npm test` has just done.
+  const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const [pack] = JSON.parse(r.stdout) as { files: { path: string }[] }[];
+  const files = new Set(pack.files.map((f) => f.path));
+  for (const needed of ['package.json', 'bin/entrel.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'binding.gyp', 'src/native/entrel.cc', 'models/conll04/weights.safetensors', 'models/conll04/vocab.json', 'models/conll04/config.json'])
+    assert.ok(files.has(needed), `${needed} is not in the package`);
+  const tops = new Set([...files].map((f) => f.split('/')[0]));
+  assert.deepEqual([...tops].sort(), ['README.md', 'bin', 'binding.gyp', 'configs', 'dist', 'models', 'package.json', 'src']);
+  assert.ok(![...files].some((f) => f.endsWith('.test.js') || (f.endsWith('.ts') && !f.endsWith('.d.ts'))), 'tests or TypeScript sources leaked into the package');
+});
