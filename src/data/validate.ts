@@ -1,6 +1,9 @@
 /** Record validation shared by the readers: zod shapes, then span checks, all as located UserErrors. */
-import type { z } from 'zod';
+import { z } from 'zod';
 import { UserError, type ErrorLocation } from '../errors.js';
+
+/** An entity or relation type: a non-empty string (a model with an empty type could not be loaded back). */
+export const label = () => z.string().min(1, 'empty type');
 
 /** `entities[2].end` from a zod issue path. */
 export function fieldPath(path: readonly PropertyKey[], prefix = ''): string {

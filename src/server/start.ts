@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { UserError } from '../errors.js';
 import type { ExtractorLike } from '../extract/types.js';
 import { buildServer } from './app.js';
 import type { ServerOptions } from './options.js';
@@ -20,6 +21,23 @@ export async function startServer(extractor: ExtractorLike, options: ListenOptio
   const { host = '127.0.0.1', port = 8080, ...rest } = options;
   await extractor.warmUp?.(); // GloVe table and worker threads before the first request
   const app = buildServer(extractor, rest);
-  const url = await app.listen({ host, port });
+  let url: string;
+  try {
+    url = await app.listen({ host, port });
+  } catch (e) {
+    await app.close();
+    const why = LISTEN_ERRORS[(e as NodeJS.ErrnoException)?.code ?? ''];
+    if (why) throw new UserError(`cannot listen on ${host}:${port}: ${why}`);
+    throw e;
+  }
   return { app, url };
 }
+
+/** Why `listen` failed, for the errors the user fixes with another --port or --host. */
+const LISTEN_ERRORS: Record<string, string> = {
+  EADDRINUSE: 'the port is already in use (choose another --port, or 0 for any free port)',
+  EACCES: 'permission denied (ports below 1024 need privileges; choose another --port)',
+  EADDRNOTAVAIL: 'the address is not an interface of this machine (check --host)',
+  ENOTFOUND: 'unknown host (check --host)',
+  EAI_AGAIN: 'the host name could not be resolved (check --host)',
+};

@@ -289,7 +289,7 @@ function applyOverrides(obj: Record<string, unknown>, overrides: string[], file:
     const eq = item.indexOf('=');
     if (eq <= 0) throw new UserError(`--set expects key=value, got ${JSON.stringify(item)}`, { file });
     const rawKey = item.slice(0, eq).trim();
-    const key = SHORTCUTS[rawKey] ?? rawKey;
+    const key = Object.hasOwn(SHORTCUTS, rawKey) ? SHORTCUTS[rawKey] : rawKey; // not an inherited `constructor`
     const parts = key.split('.');
     // Keys are identifiers; this also keeps `__proto__` and friends from reaching Object.prototype.
     if (!parts.every((p) => /^[A-Za-z][A-Za-z0-9]*$/.test(p)))

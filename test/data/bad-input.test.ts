@@ -51,6 +51,8 @@ test('unified', async () => {
   await rejects(file(`[${ok}`), 'unified', { line: 1, unit: 'record', match: /truncated/ });
   await rejects(file(`[${ok},${U({ tokens: 'ab' })}]`), 'unified', { line: 2, unit: 'record', field: 'tokens' });
   await rejects(file(`[${U({ entities: [[0, 1, 7]] })}]`), 'unified', { field: 'entities[0][2]' });
+  // An empty type was read, trained on, and saved into a model that then refused to load.
+  await rejects(file(`[${U({ entities: [[0, 1, '']] })}]`), 'unified', { field: 'entities[0][2]', match: /empty type/ });
   await rejects(file(`[${U({ entities: [[0, 5, 'X']] })}]`), 'unified', { field: 'entities[0]', match: /past the end/ });
   await rejects(file(`[${U({ entities: [[1, 0, 'X']] })}]`), 'unified', { field: 'entities[0]', match: /not after start/ });
   await rejects(file(`[${U({ relations: [[0, 1, 1, 2, 'R']] })}]`), 'unified', { field: 'relations[0][2]', match: /no entity/ });
@@ -66,6 +68,7 @@ test('spert', async () => {
   await rejects(file(`[${S({ entities: [{ type: 'X', start: 0, end: 3 }] })}]`), 'spert', { field: 'entities[0]', match: /past the end/ });
   await rejects(file(`[${S({ entities: [{ type: 'X', start: 1, end: 1 }] })}]`), 'spert', { field: 'entities[0]', match: /not after/ });
   await rejects(file(`[${S({ relations: [{ type: 'R', head: 0, tail: 3 }] })}]`), 'spert', { field: 'relations[0].tail' });
+  await rejects(file(`[${S({ entities: [{ type: '', start: 0, end: 1 }] })}]`), 'spert', { field: 'entities[0].type', match: /empty type/ });
   await rejects(file('  \n'), 'spert', { match: /empty file/ });
   await rejects(file(badUtf8(`[${S({ tokens: ['x@', 'b'] })}]`)), 'spert', { line: 1, unit: 'record', match: /UTF-8/ });
 });
@@ -76,6 +79,9 @@ test('spert-tags', async () => {
   await rejects(file(`[${T({ tags: [1, 2] })}]`), 'spert-tags', { field: 'tags[0]' });
   await rejects(file(`[${T({ tags: ['O', 'O', 'U-X'] })}]`), 'spert-tags', { field: 'tags', match: /3 tags for 2 tokens/ });
   await rejects(file(`[${T({ relations: [{ head: 0, tail: 2, type: 'R' }] })}]`), 'spert-tags', { field: 'relations[0].tail' });
+  // Tags the decoder would read as O (an entity silently lost) or as an entity of an empty type.
+  for (const bad of ['Peop', 'B_Peop', 'X-Peop', 'B-', 'o'])
+    await rejects(file(`[${T({ tags: ['U-X', bad] })}]`), 'spert-tags', { field: 'tags[1]', match: /expected O or a B-/ });
   await rejects(file(''), 'spert-tags', { match: /empty file/ });
   await rejects(file(badUtf8(`[${T({ tags: ['U-@', 'O'] })}]`)), 'spert-tags', { line: 1, match: /UTF-8/ });
 });
@@ -87,6 +93,7 @@ test('dygie', async () => {
   await rejects(file(`${D({ sentences: 'abc' })}\n`), 'dygie', { line: 1, field: 'sentences' });
   await rejects(file(`${D({ ner: [[[0, 5, 'X']], []] })}\n`), 'dygie', { field: 'ner[0][0]', match: /past the end/ });
   await rejects(file(`${D({ ner: [[[1, 0, 'X']], []] })}\n`), 'dygie', { field: 'ner[0][0]', match: /before start/ });
+  await rejects(file(`${D({ ner: [[[0, 0, '']], [[2, 2, 'X']]] })}\n`), 'dygie', { field: 'ner[0][0][2]', match: /empty type/ });
   await rejects(file(`${D({ relations: [[[0, 0, 1, 1, 'R'], [0, 0, 0, 1, 'R']], []] })}`), 'dygie', { field: 'relations[0][1][2]', match: /no entity/ });
   await rejects(file('\n\n'), 'dygie', { match: /empty file/ });
   await rejects(file(badUtf8(`${D({})}\n${D({ doc_key: '@' })}\n`)), 'dygie', { line: 2, match: /UTF-8/ });
@@ -184,6 +191,7 @@ test('jsonl', async () => {
   await rejects(file(`${J({ sentences: sent({ tokens: [[0, 5], [4, 9]] }) })}\n`, '.jsonl'), 'jsonl', { field: 'sentences[0].tokens[1]', match: /previous token/ });
   await rejects(file(`${J({ sentences: sent({ entities: [{ id: 'T1', type: 'X', start: 4, end: 9 }] }) })}\n`, '.jsonl'), 'jsonl', { field: 'sentences[0].entities[0]', match: /past the end/ });
   await rejects(file(`${J({ sentences: sent({ entities: [{ id: 'T1', type: 'X', start: 2, end: 1 }] }) })}\n`, '.jsonl'), 'jsonl', { field: 'sentences[0].entities[0]' });
+  await rejects(file(`${J({ sentences: sent({ entities: [{ id: 'T1', type: '', start: 0, end: 1 }], relations: [] }) })}\n`, '.jsonl'), 'jsonl', { field: 'sentences[0].entities[0].type', match: /empty type/ });
   await rejects(file(`${J({ sentences: sent({ relations: [{ type: 'R', head: 'T1', tail: 'T7' }] }) })}\n`, '.jsonl'), 'jsonl', { field: 'sentences[0].relations[0].tail', match: /unknown entity/ });
   await rejects(file(`${J({ sentences: sent({ entities: [{ id: 'T1', type: 'X', start: 0, end: 1 }, { id: 'T1', type: 'X', start: 1, end: 2 }], relations: [] }) })}\n`, '.jsonl'), 'jsonl', { field: 'sentences[0].entities[1].id', match: /duplicate/ });
   await rejects(file('', '.jsonl'), 'jsonl', { match: /empty file/ });

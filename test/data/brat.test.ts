@@ -1,6 +1,7 @@
 /** brat standoff on hand-made fixtures (ACE05 itself is licensed and not available). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectFormat, loadCorpus, writeCorpus } from '../../src/data/formats/index.js';
 import { FIXTURES, collect, shape, tmp } from './helpers.js';
@@ -64,4 +65,16 @@ test('brat writer round-trips text, entities and relations', async () => {
   assert.deepEqual(back.docs.map((d) => d.text), c.documents.map((d) => d.text));
   assert.deepEqual(back.docs.map(shape), c.documents.map(shape));
   assert.equal(back.diagnostics.count(), 0);
+});
+
+test('brat warnings quote span text on one line (a span ending in a line break printed a two-line warning)', async () => {
+  const dir = join(tmp(), 'nl');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'd.txt'), 'John Smith works.\nMary.\n');
+  writeFileSync(join(dir, 'd.ann'), 'T1\tPER 0 18\tJohn Smith works.\n');
+  const { diagnostics } = await collect(dir);
+  const lines = diagnostics.format();
+  assert.equal(lines.length, 2);
+  for (const l of lines) assert.ok(!l.includes('\n'), l);
+  assert.match(lines.join(' '), /T1 "John Smith works\." vs "John Smith works\.\\n"/);
 });

@@ -22,6 +22,25 @@ describe('reliability', () => {
     }
   });
 
+  it('refuses a port in use, or an unknown host, with a one-line user error', async () => {
+    const { app, url } = await startServer(new FakeExtractor(), { port: 0 });
+    try {
+      const port = Number(new URL(url).port);
+      await assert.rejects(startServer(new FakeExtractor(), { port }), (e: unknown) => {
+        assert.ok(e instanceof UserError, `a UserError, not ${String(e)}`);
+        assert.equal(e.message, `cannot listen on 127.0.0.1:${port}: the port is already in use (choose another --port, or 0 for any free port)`);
+        return true;
+      });
+      await assert.rejects(startServer(new FakeExtractor(), { port: 0, host: 'no-such-host.invalid' }), (e: unknown) => {
+        assert.ok(e instanceof UserError, `a UserError, not ${String(e)}`);
+        assert.match(e.message, /^cannot listen on no-such-host\.invalid:0: /);
+        return true;
+      });
+    } finally {
+      await app.close();
+    }
+  });
+
   it('answers 503 with Retry-After under a flood, serves the rest, and recovers', async () => {
     const fake = new FakeExtractor();
     fake.delayMs = 50;

@@ -85,6 +85,9 @@ test('errors are one line naming the file and the field', () => {
 
 test('unknown keys are rejected with a suggestion', () => {
   const f = file(minimal);
+  // Names Object.prototype has are keys like any other, not shortcuts (was: TypeError "key.split is not a function").
+  for (const k of ['constructor', 'toString', 'hasOwnProperty'])
+    assert.match(message(() => loadConfig(f, [`${k}=1`])), new RegExp(`^${f}: ${k}: unknown key`));
   assert.equal(message(() => loadConfig(f, ['bachSize=3'])), `${f}: bachSize: unknown key (did you mean "batchSize"?)`);
   assert.equal(message(() => loadConfig(f, ['model.lstmHiden=3'])), `${f}: model.lstmHiden: unknown key (did you mean "lstmHidden"?)`);
   assert.match(message(() => loadConfig(f, ['zzzzzzzzzz=1'])), /zzzzzzzzzz: unknown key \(known keys: data, model,/);

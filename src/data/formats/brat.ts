@@ -143,7 +143,7 @@ async function readDoc(prefix: string, opts: ReadOptions): Promise<Document> {
       const s = toUnits(ranges[0][0]);
       const e = toUnits(ranges[0][1]);
       if (fields[2] !== undefined && fields[2] !== text.slice(s, e))
-        d.warn('brat-entity-text-mismatch', `${where(loc)} ${id} "${fields[2]}" vs "${text.slice(s, e)}"`);
+        d.warn('brat-entity-text-mismatch', `${where(loc)} ${id} ${quote(fields[2])} vs ${quote(text.slice(s, e))}`);
       let a = s;
       while (a < e && tokOf[a] < 0) a++;
       let b = e - 1;
@@ -155,7 +155,7 @@ async function readDoc(prefix: string, opts: ReadOptions): Promise<Document> {
       const toks = sentences[sentence].tokens;
       const entity = { id, type: m[1], start: tokOf[a], end: tokOf[b] + 1 };
       if (toks[entity.start].start !== s || toks[entity.end - 1].end !== e)
-        d.warn('brat-entity-widened-to-tokens', `${where(loc)} ${id} "${text.slice(s, e)}"`);
+        d.warn('brat-entity-widened-to-tokens', `${where(loc)} ${id} ${quote(text.slice(s, e))}`);
       sentences[sentence].entities.push(entity);
       entityAt.set(id, { sentence, entity });
     } else if (kind === 'R') {
@@ -203,8 +203,11 @@ function codePoints(text: string, units: number): number {
   return /[\uD800-\uDFFF]/.test(text) ? [...text.slice(0, units)].length : units;
 }
 
-/** A file name from a document id: path separators and other unsafe characters become `_`. */
-export const safeName = (id: string) => id.replace(/[^\w.-]+/g, '_').replace(/^\.+/, '_') || '_';
+/**
+ * A file name from a document id: path separators and other unsafe characters become `_`, and it is cut
+ * to 200 characters (ASCII), so that it fits the 255-byte name limit with `_2`, `.ann` and a temporary suffix.
+ */
+export const safeName = (id: string) => (id.replace(/[^\w.-]+/g, '_').replace(/^\.+/, '_') || '_').slice(0, 200);
 
 function annotations(doc: Document, diagnostics?: Diagnostics): string {
   const out: string[] = [];

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { readJsonLines } from '../io.js';
-import { fail, parseWith } from '../validate.js';
+import { fail, label, parseWith } from '../validate.js';
 import { writeAtomic, type Source } from '../write.js';
 import { jsonLinesText, toTokenSentence, tokenDocument, type TokenSentence } from './common.js';
 import type { Document } from '../corpus.js';
@@ -16,8 +16,8 @@ const int = z.number().int();
 const Rec = z.object({
   doc_key: z.union([z.string(), z.number()]),
   sentences: z.array(z.array(z.string())),
-  ner: z.array(z.array(z.tuple([int, int, z.string()]).rest(z.unknown()))).optional(),
-  relations: z.array(z.array(z.tuple([int, int, int, int, z.string()]).rest(z.unknown()))).optional(),
+  ner: z.array(z.array(z.tuple([int, int, label()]).rest(z.unknown()))).optional(),
+  relations: z.array(z.array(z.tuple([int, int, int, int, label()]).rest(z.unknown()))).optional(),
 });
 
 async function* read(file: string, opts: ReadOptions): AsyncGenerator<Document> {

@@ -10,7 +10,7 @@ import { access } from 'node:fs/promises';
 import { z } from 'zod';
 import { quote } from '../../errors.js';
 import { readJsonLines } from '../io.js';
-import { checkSpan, fail, parseWith } from '../validate.js';
+import { checkSpan, fail, label, parseWith } from '../validate.js';
 import { writeAtomic, type Source } from '../write.js';
 import { jsonLinesText } from './common.js';
 import { readTypesFile, typesFileFor, writeTypesFile } from './types-file.js';
@@ -24,8 +24,8 @@ const Line = z.object({
   sentences: z.array(
     z.object({
       tokens: z.array(z.tuple([int, int])),
-      entities: z.array(z.object({ id: z.string(), type: z.string(), start: int, end: int })).default([]),
-      relations: z.array(z.object({ type: z.string(), head: z.string(), tail: z.string() })).default([]),
+      entities: z.array(z.object({ id: z.string(), type: label(), start: int, end: int })).default([]),
+      relations: z.array(z.object({ type: label(), head: z.string(), tail: z.string() })).default([]),
     }),
   ),
 });

@@ -4,9 +4,10 @@
  * appearance, i.e. the chunks the tags decode to (lenient decoder, spec §5.1).
  */
 import { z } from 'zod';
+import { quote } from '../../errors.js';
 import { decodeTags, encodeTags } from '../bilou.js';
 import { readJsonArray } from '../io.js';
-import { fail, parseWith } from '../validate.js';
+import { fail, label, parseWith } from '../validate.js';
 import { writeAtomic } from '../write.js';
 import { jsonArrayText, sentencesOf, toTokenSentence, tokenDocument } from './common.js';
 import { findTypesFile, readTypesFile } from './types-file.js';
@@ -19,7 +20,7 @@ const int = z.number().int();
 const Rec = z.object({
   tokens: z.array(z.string()),
   tags: z.array(z.string()),
-  relations: z.array(z.object({ head: int, tail: int, type: z.string() })).default([]),
+  relations: z.array(z.object({ head: int, tail: int, type: label() })).default([]),
   orig_id: z.union([z.string(), z.number()]).optional(),
 });
 
@@ -28,6 +29,10 @@ async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Document>
     const r = parseWith(Rec, value, loc);
     if (r.tags.length !== r.tokens.length)
       fail(`${r.tags.length} tags for ${r.tokens.length} tokens`, loc, 'tags');
+    // The decoder reads anything (a tag without a known prefix as O), so a typo would silently lose an entity.
+    r.tags.forEach((t, i) => {
+      if (!/^(O|[BIELSU]-.+)$/.test(t)) fail(`expected O or a B-, I-, L-, E-, U- or S- tag with a type, got ${quote(t)}`, loc, `tags[${i}]`);
+    });
     const entities = decodeTags(r.tags);
     r.relations.forEach((x, i) => {
       for (const role of ['head', 'tail'] as const)

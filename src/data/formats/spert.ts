@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { readJsonArray } from '../io.js';
-import { checkSpan, fail, parseWith } from '../validate.js';
+import { checkSpan, fail, label, parseWith } from '../validate.js';
 import { writeAtomic } from '../write.js';
 import { jsonArrayText, mapAsync, sentencesOf, toTokenSentence, tokenDocument } from './common.js';
 import { findTypesFile, readTypesFile, typesFileFor, writeTypesFile } from './types-file.js';
@@ -15,8 +15,8 @@ import type { Format, ReadOptions } from './types.js';
 const int = z.number().int();
 const Rec = z.object({
   tokens: z.array(z.string()),
-  entities: z.array(z.object({ type: z.string(), start: int, end: int })),
-  relations: z.array(z.object({ type: z.string(), head: int, tail: int })).default([]),
+  entities: z.array(z.object({ type: label(), start: int, end: int })),
+  relations: z.array(z.object({ type: label(), head: int, tail: int })).default([]),
   orig_id: z.union([z.string(), z.number()]).optional(),
 });
 

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { readJsonArray } from '../io.js';
 import { writeAtomic } from '../write.js';
-import { checkSpan, fail, parseWith } from '../validate.js';
+import { checkSpan, fail, label, parseWith } from '../validate.js';
 import { jsonArrayText, sentencesOf, spanIndex, toTokenSentence, tokenDocument, mapAsync } from './common.js';
 import type { Document } from '../corpus.js';
 import type { Format, ReadOptions } from './types.js';
@@ -14,8 +14,8 @@ import type { Format, ReadOptions } from './types.js';
 const int = z.number().int();
 const Rec = z.object({
   tokens: z.array(z.string()),
-  entities: z.array(z.tuple([int, int, z.string()])).default([]),
-  relations: z.array(z.tuple([int, int, int, int, z.string()])).default([]),
+  entities: z.array(z.tuple([int, int, label()])).default([]),
+  relations: z.array(z.tuple([int, int, int, int, label()])).default([]),
 });
 
 async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Document> {
