@@ -37,6 +37,27 @@ export function formatLocated(message: string, loc: ErrorLocation): string {
   return parts.length ? `${parts.join(': ')}: ${oneLine}` : oneLine;
 }
 
+/** Why a file-system call failed, in words, for the errors a user fixes (paths, permissions, space). */
+export function fsReason(e: unknown): string | undefined {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  const why = code === undefined ? undefined : FS_REASONS[code];
+  return why && `${why} (${code})`;
+}
+
+const FS_REASONS: Record<string, string> = {
+  ENOENT: 'the directory does not exist',
+  ENOTDIR: 'a parent in the path is a file, not a directory',
+  EISDIR: 'it is a directory',
+  ENAMETOOLONG: 'the name is too long',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  EEXIST: 'a file is in the way',
+  EMFILE: 'too many open files',
+};
+
 export function isUserError(e: unknown): e is UserError {
   return e instanceof UserError;
 }

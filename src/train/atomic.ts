@@ -8,21 +8,15 @@
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { UserError } from '../errors.js';
+import { UserError, fsReason } from '../errors.js';
 
-/** File-system failures as one-line user errors naming what could not be written. */
-export function writeError(what: string, path: string, e: unknown): Error {
-  const code = (e as NodeJS.ErrnoException)?.code;
-  const why: Record<string, string> = {
-    ENOSPC: 'no space left on device',
-    EDQUOT: 'disk quota exceeded',
-    EACCES: 'permission denied',
-    EPERM: 'operation not permitted',
-    EROFS: 'read-only file system',
-    ENOTDIR: 'a parent is not a directory',
-  };
-  if (code && why[code]) return new UserError(`cannot write ${what}: ${why[code]} (${code}); the last complete checkpoint is kept`, { file: path });
-  return e as Error;
+/**
+ * File-system failures as one-line user errors naming what could not be written; `note` says what is
+ * left on disk (an atomic write leaves the previous version).
+ */
+export function writeError(what: string, path: string, e: unknown, note?: string): Error {
+  const reason = fsReason(e);
+  return reason ? new UserError(`cannot write ${what}: ${reason}${note ? `; ${note}` : ''}`, { file: path }) : (e as Error);
 }
 
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
@@ -40,12 +34,17 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw writeError(basename(path), path, e);
+    throw writeError(basename(path), path, e, 'its previous version, if any, is unchanged');
   }
 }
 
-/** Writes a whole directory atomically: `fill(tmpDir)` creates its content. */
-export async function writeDirAtomic(target: string, what: string, fill: (tmp: string) => Promise<void> | void): Promise<void> {
+/** Writes a whole directory atomically: `fill(tmpDir)` creates its content; `kept` says what a failure leaves. */
+export async function writeDirAtomic(
+  target: string,
+  what: string,
+  fill: (tmp: string) => Promise<void> | void,
+  kept = 'its previous version, if any, is unchanged',
+): Promise<void> {
   const tmp = `${target}.tmp-${process.pid}`;
   const old = `${target}.old`;
   try {
@@ -60,7 +59,7 @@ export async function writeDirAtomic(target: string, what: string, fill: (tmp: s
     rmSync(old, { recursive: true, force: true });
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
-    throw writeError(what, target, e);
+    throw writeError(what, target, e, kept);
   }
 }
 

@@ -51,8 +51,11 @@ export async function saveCheckpoint(dir: string, params: NamedParameters, opt: 
     saveSafetensors(join(tmp, 'weights.safetensors'), Object.fromEntries(params));
     saveSafetensors(join(tmp, 'optimizer.safetensors'), opt.tensors, opt.meta);
     writeFileSync(join(tmp, 'state.json'), JSON.stringify(state, null, 1) + '\n');
-  });
+  }, LAST_CHECKPOINT_KEPT);
 }
+
+/** What a failed checkpoint or best-model write leaves: the run can resume from the previous one. */
+export const LAST_CHECKPOINT_KEPT = 'the last complete checkpoint is kept';
 
 export function hasCheckpoint(dir: string): boolean {
   recoverDir(dir);

@@ -15,7 +15,7 @@ import type { NamedParameters, Rng } from '../model/types.js';
 import { clipGradNorm, getRngState, manualSeed, noGrad, setNumThreads, setRngState, tidy, type Tensor } from '../tensor/index.js';
 import { writeDirAtomic, writeError, writeFileAtomic } from './atomic.js';
 import { WeightAverage, withAverage } from './average.js';
-import { hasCheckpoint, loadCheckpoint, saveCheckpoint, CHECKPOINT_VERSION, type RunState } from './checkpoint.js';
+import { hasCheckpoint, loadCheckpoint, saveCheckpoint, CHECKPOINT_VERSION, LAST_CHECKPOINT_KEPT, type RunState } from './checkpoint.js';
 import { TrainConfigSchema, type TrainConfig } from './config.js';
 import { TrainLog, type EpochRecord } from './log.js';
 import { machineRecord } from './machine.js';
@@ -150,7 +150,7 @@ export async function runTraining(task: TrainTask, config: TrainConfig, outDir: 
       const dev = noGrad(() => task.evaluateDev());
       const score = selectionScore(dev, config.select);
       const improved = score > state.bestScore;
-      if (improved) await writeDirAtomic(bestDir, 'the best model', (tmp) => task.saveModel(tmp));
+      if (improved) await writeDirAtomic(bestDir, 'the best model', (tmp) => task.saveModel(tmp), LAST_CHECKPOINT_KEPT);
       return { dev, score, improved };
     };
     const { dev, score, improved } = average ? await average.with(scoreAndKeep) : await scoreAndKeep();

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,4 +70,46 @@ test('bad input is one line on stderr with exit 1; unknown options exit 1', () =
   assert.equal(entrel('stats', join(dir, 'missing.json')).code, 1);
   assert.equal(entrel('stats', bad, '--no-such-flag').code, 1);
   assert.equal(entrel('evaluate', '--gold', bad).code, 1);
+});
+
+test('an output that is an input (or the types file it came with) is refused before anything is written', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'entrel-cli-'));
+  const spert = join(dir, 'proto.json');
+  const types = join(dir, 'proto_types.json');
+  const typesText = JSON.stringify({ entities: { Peop: { short: 'P', verbose: 'Person' } }, relations: {} });
+  writeFileSync(spert, JSON.stringify([{ tokens: ['John', 'sleeps'], entities: [{ type: 'Peop', start: 0, end: 1 }], relations: [] }]));
+  writeFileSync(types, typesText);
+  const jsonl = join(dir, 'proto.jsonl'); // its types file would be proto_types.json, the input's
+  const r = entrel('convert', spert, jsonl, '--from', 'spert', '--to', 'jsonl', '--types', types);
+  assert.equal(r.code, 1, r.err);
+  assert.match(r.err, /proto_types\.json: the output is the input .*proto_types\.json; choose another output path/);
+  assert.equal(readFileSync(types, 'utf8'), typesText);
+
+  assert.equal(entrel('convert', spert, join(dir, 'other.jsonl'), '--from', 'spert', '--to', 'jsonl').code, 0);
+  const before = readFileSync(join(dir, 'other.jsonl'), 'utf8');
+  const p = entrel('predict', '--model', join(root, 'models', 'conll04'), '--data', join(dir, 'other.jsonl'), '--out', join(dir, 'other.jsonl'));
+  assert.equal(p.code, 1, p.err);
+  assert.match(p.err, /other\.jsonl: the output is the input/);
+  assert.equal(readFileSync(join(dir, 'other.jsonl'), 'utf8'), before);
+
+  const e = entrel('evaluate', '--gold', spert, '--pred', spert, '--out', spert);
+  assert.equal(e.code, 1, e.err);
+  assert.match(e.err, /proto\.json: the output is the input/);
+});
+
+test('evaluate --out names the file and the reason it cannot be written, and creates missing directories', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'entrel-cli-'));
+  const gold = join(dir, 'g.json');
+  writeFileSync(gold, JSON.stringify([{ tokens: ['John'], entities: [[0, 1, 'Peop']], relations: [] }]));
+  const underFile = entrel('evaluate', '--gold', gold, '--pred', gold, '--out', join(gold, 'r.json'));
+  assert.equal(underFile.code, 1);
+  assert.match(underFile.err.trim(), /^entrel: .*g\.json: cannot create directory: a file is in the way \(EEXIST\)$/);
+  const sub = join(dir, 'sub');
+  mkdirSync(sub);
+  const onDir = entrel('evaluate', '--gold', gold, '--pred', gold, '--out', sub);
+  assert.equal(onDir.code, 1);
+  assert.match(onDir.err.trim(), /cannot write: it is a directory \(EISDIR\)$/);
+  const nested = join(dir, 'new', 'deeper', 'r.json');
+  assert.equal(entrel('evaluate', '--gold', gold, '--pred', gold, '--out', nested).code, 0);
+  assert.equal(JSON.parse(readFileSync(nested, 'utf8')).entities.micro.f1, 1);
 });

@@ -108,5 +108,5 @@ test('an unwritable output directory stops training with one clear line; the che
 test('an output path under a regular file is one clear line', async () => {
   const r = await cli(args(join(TINY_CONFIG, 'run'), 2, false));
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stderr.trim(), /^entrel: .*tiny\.json\/run: cannot write the output directory: a parent is not a directory \(ENOTDIR\)/);
+  assert.match(r.stderr.trim(), /^entrel: .*tiny\.json\/run: cannot write the output directory: a parent in the path is a file, not a directory \(ENOTDIR\)/);
 });

@@ -59,5 +59,5 @@ test('an unwritable output directory is a one-line user error', async () => {
   writeFileSync(file, 'x');
   const err = await runTraining(new ToyTask(), toyConfig(), join(file, 'out'), 'nn', { quiet: true }).catch((e) => e);
   assert.ok(isUserError(err));
-  assert.match(err.message, /cannot write the output directory: a parent is not a directory \(ENOTDIR\)/);
+  assert.match(err.message, /cannot write the output directory: a parent in the path is a file, not a directory \(ENOTDIR\)/);
 });

@@ -1,7 +1,8 @@
 /** `entrel convert --from F --to G IN OUT`: between any readable and any writable format. */
 import { Command } from 'commander';
 import { Diagnostics } from '../../data/diagnostics.js';
-import { WRITABLE_FORMATS, loadCorpus, writeCorpus } from '../../data/formats/index.js';
+import { WRITABLE_FORMATS, inputFiles, loadCorpus, writeCorpus, writtenFiles } from '../../data/formats/index.js';
+import { refuseOverwritingInputs } from '../../data/write.js';
 import { printWarnings } from '../output.js';
 import { addDataFlags, corpusOptions, type DataFlags } from './data-options.js';
 
@@ -13,6 +14,7 @@ export function convertCommand(): Command {
   return addDataFlags(cmd, 'from')
     .requiredOption('--to <format>', `output format: ${WRITABLE_FORMATS.join(', ')}`)
     .action(async (input: string, out: string, flags: DataFlags & { from?: string; to: string }) => {
+      refuseOverwritingInputs(writtenFiles(out, flags.to), await inputFiles(input, { typesFile: flags.types }));
       const diagnostics = new Diagnostics();
       const corpus = await loadCorpus(input, { ...corpusOptions(flags, flags.from), diagnostics });
       await writeCorpus(corpus.documents, corpus.schema, out, flags.to, diagnostics);

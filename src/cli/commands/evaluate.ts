@@ -7,7 +7,7 @@ import { UserError } from '../../errors.js';
 import { Diagnostics } from '../../data/diagnostics.js';
 import { loadCorpus } from '../../data/formats/index.js';
 import { evaluate, formatReport, type EvalReport } from '../../eval/index.js';
-import { writeFileAtomic } from '../../train/atomic.js';
+import { refuseOverwritingInputs, writeAtomic } from '../../data/write.js';
 import { printJson, printWarnings } from '../output.js';
 import { addDataFlags, corpusOptions, type DataFlags } from './data-options.js';
 
@@ -28,8 +28,9 @@ export function evaluateCommand(): Command {
     .option('--json', 'print the report as JSON')
     .option('--out <file>', 'also write the JSON report to this file')
     .action(async (flags: EvalFlags) => {
+      if (flags.out) refuseOverwritingInputs([flags.out], [flags.gold, flags.pred, flags.data, flags.model, flags.types]);
       const report = await reportFor(flags);
-      if (flags.out) writeFileAtomic(flags.out, JSON.stringify(report, null, 2) + '\n');
+      if (flags.out) await writeAtomic(flags.out, [JSON.stringify(report, null, 2) + '\n']);
       if (flags.json) printJson(report);
       else process.stdout.write(formatReport(report) + '\n');
     });

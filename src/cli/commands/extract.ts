@@ -10,6 +10,7 @@ import { statSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { UserError } from '../../errors.js';
+import { refuseOverwritingInputs } from '../../data/write.js';
 import { DEFAULT_BATCH_SIZE } from '../../extract/batches.js';
 import type { Extractor } from '../../extract/extractor.js';
 import type { ExtractOptions } from '../../extract/types.js';
@@ -73,6 +74,7 @@ export function extractCommand(): Command {
         if (text !== undefined) throw new UserError('give the text as an argument or --in FILE, not both');
         if (flags.json) throw new UserError('--json prints one text; with --in use --out FILE --format jsonl');
         if (!flags.out) throw new UserError('--in needs --out FILE');
+        refuseOverwritingInputs([flags.out], [flags.in, flags.model]);
         return extractFile(flags.in, flags.out, flags.format ?? formatFromName(flags.out), options, flags);
       }
       if (flags.out || flags.format) throw new UserError('--out and --format go with --in FILE');

@@ -15,7 +15,7 @@ import { multihead } from './multihead.js';
 import { nyt } from './nyt.js';
 import { spert } from './spert.js';
 import { spertTags } from './spert-tags.js';
-import { readTypesFile } from './types-file.js';
+import { findTypesFile, readTypesFile, typesFileFor } from './types-file.js';
 import { unified } from './unified.js';
 import type { Format, ReadOptions } from './types.js';
 
@@ -135,4 +135,14 @@ export async function writeCorpus(
   const f = getFormat(format);
   if (!f.write) throw new UserError(`cannot write format "${format}" (writable: ${WRITABLE_FORMATS.join(', ')})`);
   await f.write(docs, schema, out, diagnostics);
+}
+
+/** Every path `writeCorpus(…, out, format)` writes: `out`, and for jsonl and spert the types file beside it. */
+export function writtenFiles(out: string, format: string): string[] {
+  return format === 'jsonl' || format === 'spert' ? [out, typesFileFor(out)] : [out];
+}
+
+/** Every path reading `file` may consult: the file, a `typesFile`, and the types files formats look for beside it. */
+export async function inputFiles(file: string, opts: Pick<CorpusOptions, 'typesFile'> = {}): Promise<string[]> {
+  return [file, opts.typesFile, typesFileFor(file), await findTypesFile(file)].filter((f): f is string => f !== undefined);
 }
