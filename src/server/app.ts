@@ -2,12 +2,21 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ExtractorLike } from '../extract/types.js';
 import { MicroBatcher } from './batcher.js';
-import { makeErrorHandler, notFoundHandler } from './errors.js';
+import {
+  HttpError,
+  expectationFailedHandler,
+  makeClientErrorHandler,
+  makeErrorHandler,
+  makeFrameworkErrorHandler,
+  notFoundHandler,
+} from './errors.js';
+import { methodNotAllowed } from './methods.js';
 import { resolveServerOptions, type ServerOptions } from './options.js';
 import { registerExtractRoute } from './routes/extract.js';
 import { registerMetaRoutes } from './routes/meta.js';
 import { registerWebRoutes } from './routes/web.js';
 import { documentSchema, errorSchema } from './schemas.js';
+import { formatValidationErrors } from './validation.js';
 
 /**
  * The HTTP service around one loaded model. Nothing here touches the file system: the extractor comes
@@ -26,11 +35,21 @@ export function buildServer(extractor: ExtractorLike, options: ServerOptions = {
     http: {
       connectionsCheckingInterval: Math.min(1000, Math.max(50, opts.requestTimeout / 4)),
       headersTimeout: opts.requestTimeout,
+      // Node answers a missing Host with an empty 400; the onRequest hook below answers it as JSON.
+      requireHostHeader: false,
     },
     forceCloseConnections: 'idle',
-    // Reject what the schema does not say instead of silently coercing or dropping it.
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+    // Reject what the schema does not say instead of silently coercing or dropping it. `verbose` gives
+    // the validation messages the schema around an error (to list the allowed properties).
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, verbose: true } },
+    schemaErrorFormatter: formatValidationErrors,
+    // Every answer Fastify or Node would give in their own shape goes through ours instead: parser
+    // errors on the socket, router errors, and requests that arrive while the server closes (below).
+    clientErrorHandler: makeClientErrorHandler(opts.requestTimeout),
+    frameworkErrors: makeFrameworkErrorHandler(opts.bodyLimit),
+    return503OnClosing: false,
   });
+  app.server.on('checkExpectation', expectationFailedHandler);
 
   app.addSchema(errorSchema);
   app.addSchema(documentSchema);
@@ -53,6 +72,19 @@ export function buildServer(extractor: ExtractorLike, options: ServerOptions = {
   app.addHook('onSend', async (_request, reply) => {
     reply.header('X-Content-Type-Options', 'nosniff');
   });
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onRequest', (request, _reply, done) => {
+    // Fastify marks these responses `Connection: close`, so the client's next try opens a new connection.
+    if (closing) done(new HttpError(503, 'shutting_down', 'the server is shutting down; retry on another connection'));
+    else if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
+      done(new HttpError(400, 'malformed_request', 'malformed HTTP request: an HTTP/1.1 request must have a Host header'));
+    } else done();
+  });
+  const methodNotAllowedRoutes = methodNotAllowed(app);
 
   // One model call per worker thread of the extractor at a time, each bounded by extractTimeout.
   const batcher = new MicroBatcher((texts, o, control) => extractor.extract(texts, o, control), {
@@ -68,5 +100,7 @@ export function buildServer(extractor: ExtractorLike, options: ServerOptions = {
     registerMetaRoutes(scope, extractor);
     registerWebRoutes(scope, extractor);
   });
+  // After all routes: a known path with another method answers 405 with Allow.
+  void app.register(methodNotAllowedRoutes);
   return app;
 }

@@ -1,4 +1,6 @@
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import http, { type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isUserError } from '../errors.js';
 
 /** Every error the service answers is `{error: {code, message}}` with one of these codes. */
@@ -11,8 +13,15 @@ export type ErrorCode =
   | 'body_too_large'
   | 'unsupported_media_type'
   | 'not_found'
+  | 'method_not_allowed'
+  | 'malformed_request'
+  | 'invalid_url'
+  | 'headers_too_large'
+  | 'request_timeout'
+  | 'expectation_failed'
   | 'overloaded'
   | 'timeout'
+  | 'shutting_down'
   | 'internal_error';
 
 export interface ErrorBody {
@@ -30,6 +39,11 @@ export class HttpError extends Error {
     super(message);
     this.name = 'HttpError';
   }
+}
+
+/** At most `max` characters of something the client sent, for quoting it in a message. */
+export function clip(s: string, max = 100): string {
+  return s.length > max ? `${s.slice(0, max)}…` : s;
 }
 
 function classify(err: FastifyError | Error, bodyLimit: number): HttpError {
@@ -58,13 +72,111 @@ export function makeErrorHandler(bodyLimit: number) {
   return (err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
     const http = classify(err, bodyLimit);
     if (http.code === 'timeout') request.log.warn({ url: request.url }, 'request timed out');
-    else if (http.statusCode >= 500 && http.code !== 'overloaded') request.log.error({ err }, 'request failed');
+    else if (http.statusCode >= 500 && http.code !== 'overloaded' && http.code !== 'shutting_down') {
+      request.log.error({ err }, 'request failed');
+    }
     const body: ErrorBody = { error: { code: http.code, message: http.message } };
     return reply.code(http.statusCode).headers(http.headers).type('application/json').send(body);
+  };
+}
+
+/**
+ * Fastify's `frameworkErrors`: errors its router raises before any route or hook runs (a URL that is not
+ * valid percent-encoding, a path parameter over `maxParamLength`, …), which it would otherwise answer with
+ * its own body. They go to the error handler like any other.
+ */
+export function makeFrameworkErrorHandler(bodyLimit: number) {
+  const handle = makeErrorHandler(bodyLimit);
+  return (err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    reply.header('X-Content-Type-Options', 'nosniff'); // no onSend hooks run here
+    const path = request.raw.url ?? '';
+    if (err.code === 'FST_ERR_BAD_URL') {
+      return handle(new HttpError(400, 'invalid_url', `the URL path has invalid percent-encoding: ${clip(path, 200)}`), request, reply);
+    }
+    return handle(err, request, reply);
   };
 }
 
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {
   const body: ErrorBody = { error: { code: 'not_found', message: `no route ${request.method} ${request.url.slice(0, 200)}` } };
   return reply.code(404).type('application/json').send(body);
+}
+
+/** A whole HTTP/1.1 response carrying an error, for the places below Fastify that only have a socket. */
+function rawErrorResponse(status: number, code: ErrorCode, message: string): string {
+  const body = JSON.stringify({ error: { code, message } } satisfies ErrorBody);
+  return (
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\n` +
+    'Content-Type: application/json; charset=utf-8\r\n' +
+    `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+    'X-Content-Type-Options: nosniff\r\n' +
+    'Connection: close\r\n\r\n' +
+    body
+  );
+}
+
+interface ParserError extends Error {
+  code?: string;
+  /** llhttp's description, e.g. "Invalid method encountered". */
+  reason?: string;
+}
+
+function classifyClientError(err: ParserError, pending: ServerResponse | undefined, requestTimeout: number): HttpError {
+  const code = err.code ?? '';
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    return new HttpError(408, 'request_timeout', `the request was not received in full within ${requestTimeout / 1000} s`);
+  }
+  if (code === 'HPE_HEADER_OVERFLOW') {
+    return new HttpError(431, 'headers_too_large', `request headers are larger than the limit of ${http.maxHeaderSize} bytes`);
+  }
+  if (code === 'HPE_PAUSED_H2_UPGRADE') {
+    return new HttpError(400, 'malformed_request', 'malformed HTTP request: HTTP/2 without an upgrade is not supported; use HTTP/1.1');
+  }
+  const reason = err.reason ?? err.message.replace(/^Parse Error: /, '');
+  let message = `malformed HTTP request: ${reason}${code ? ` (${code})` : ''}`;
+  // What follows a request's body is parsed as the next request: a Content-Length shorter than the body
+  // shows up as a bad method (or data after `Connection: close`) while that request is being answered.
+  if ((code === 'HPE_INVALID_METHOD' || code === 'HPE_CLOSED_CONNECTION') && pending) {
+    message += '; these bytes follow the previous request on the connection: is its Content-Length shorter than its body?';
+  }
+  return new HttpError(400, 'malformed_request', message);
+}
+
+/**
+ * Fastify's `clientErrorHandler`: Node's HTTP parser rejected what came on a connection (not HTTP, a bad
+ * header or chunk, headers too large, too slow to arrive). There is no request to answer, only a socket:
+ * write the error response on it, as Node's own handler would, and close it.
+ */
+export function makeClientErrorHandler(requestTimeout: number) {
+  return function clientErrorHandler(this: FastifyInstance, err: ParserError, socket: Socket) {
+    if (err.code === 'ECONNRESET' || socket.destroyed) return;
+    // The response to an earlier request on this connection, if one is under way (Node tracks it there).
+    const pending = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage ?? undefined;
+    const answer = classifyClientError(err, pending, requestTimeout);
+    this.log.trace({ err }, 'client error');
+    // Once a response has begun on this socket another one cannot be written into it.
+    if (socket.writable && !pending?.headersSent) {
+      socket.write(rawErrorResponse(answer.statusCode, answer.code, answer.message));
+    }
+    socket.destroy();
+  };
+}
+
+/**
+ * Node answers an `Expect` header other than `100-continue` with an empty 417 unless the server listens to
+ * `checkExpectation`: answer it in the documented shape instead.
+ */
+export function expectationFailedHandler(request: http.IncomingMessage, response: ServerResponse): void {
+  const expect = String(request.headers.expect ?? '');
+  const body: ErrorBody = {
+    error: { code: 'expectation_failed', message: `Expect: ${JSON.stringify(clip(expect))} is not supported; only 100-continue is` },
+  };
+  const payload = JSON.stringify(body);
+  response.shouldKeepAlive = false;
+  response.writeHead(417, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(payload),
+    'X-Content-Type-Options': 'nosniff',
+  });
+  response.end(payload);
 }

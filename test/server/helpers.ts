@@ -1,3 +1,5 @@
+import assert from 'node:assert/strict';
+import net from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildServer, type ServerOptions } from '../../src/server/index.js';
 import { FakeExtractor } from './fake-extractor.js';
@@ -12,4 +14,74 @@ export async function post(app: FastifyInstance, url: string, body: unknown, con
   const payload = typeof body === 'string' ? body : JSON.stringify(body);
   const res = await app.inject({ method: 'POST', url, payload, headers: { 'content-type': contentType } });
   return { status: res.statusCode, headers: res.headers, body: res.body, json: () => JSON.parse(res.body) };
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  json: () => any;
+}
+
+/**
+ * Write raw bytes to the server over TCP and read everything it answers until it closes the connection
+ * (send `Connection: close`), for requests `inject` cannot make: malformed HTTP, missing Host, ….
+ * Answers every response on the connection, in order.
+ */
+export function rawRequests(port: number, data: string | (() => AsyncIterable<string>)): Promise<RawResponse[]> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', async () => {
+      if (typeof data === 'string') socket.write(data);
+      else for await (const chunk of data()) socket.write(chunk);
+    });
+    let received = Buffer.alloc(0);
+    socket.on('data', (d) => (received = Buffer.concat([received, d])));
+    socket.on('error', () => {}); // a reset after the answer is fine; the answer is what is checked
+    socket.setTimeout(10_000, () => reject(new Error(`no close after 10 s; got ${JSON.stringify(received.toString())}`)));
+    socket.on('close', () => resolve(parseResponses(received.toString('latin1'))));
+  });
+}
+
+export async function rawRequest(port: number, data: string): Promise<RawResponse> {
+  const responses = await rawRequests(port, data);
+  assert.ok(responses.length >= 1, 'the server answered something');
+  return responses[responses.length - 1];
+}
+
+function parseResponses(text: string): RawResponse[] {
+  const out: RawResponse[] = [];
+  let rest = text;
+  while (rest.length > 0) {
+    const end = rest.indexOf('\r\n\r\n');
+    assert.ok(end >= 0, `a complete response head in ${JSON.stringify(rest.slice(0, 200))}`);
+    const [statusLine, ...lines] = rest.slice(0, end).split('\r\n');
+    const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1]);
+    const headers: Record<string, string> = {};
+    for (const line of lines) {
+      const i = line.indexOf(':');
+      headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+    }
+    rest = rest.slice(end + 4);
+    let body = '';
+    if (headers['transfer-encoding'] === 'chunked') {
+      for (;;) {
+        const eol = rest.indexOf('\r\n');
+        const size = parseInt(rest.slice(0, eol), 16);
+        rest = rest.slice(eol + 2);
+        if (!(size > 0)) {
+          rest = rest.slice(2);
+          break;
+        }
+        body += rest.slice(0, size);
+        rest = rest.slice(size + 2);
+      }
+    } else {
+      const length = Number(headers['content-length'] ?? 0);
+      body = rest.slice(0, length);
+      rest = rest.slice(length);
+    }
+    body = Buffer.from(body, 'latin1').toString('utf8');
+    out.push({ status, headers, body, json: () => JSON.parse(body) });
+  }
+  return out;
 }

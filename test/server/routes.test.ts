@@ -73,15 +73,51 @@ describe('routes', () => {
   });
 
   it('answers unknown routes with a JSON 404', async () => {
-    for (const [method, url] of [['GET', '/nope'], ['DELETE', '/v1/extract'], ['GET', '/v1/extract']] as const) {
+    for (const [method, url] of [['GET', '/nope'], ['DELETE', '/nope'], ['POST', '/v1/extract/'], ['GET', '/v1']] as const) {
       const res = await app.inject({ method, url });
       assert.equal(res.statusCode, 404, `${method} ${url}`);
       assert.equal(res.json().error.code, 'not_found');
     }
   });
 
+  it('answers a known path with another method 405, with Allow listing its methods', async () => {
+    const cases = [
+      ['GET', '/v1/extract', 'POST'],
+      ['PUT', '/v1/extract', 'POST'],
+      ['DELETE', '/v1/extract', 'POST'],
+      ['PATCH', '/v1/extract', 'POST'],
+      ['OPTIONS', '/v1/extract', 'POST'],
+      ['GET', '/v1/render', 'POST'],
+      ['POST', '/health', 'GET, HEAD'],
+      ['DELETE', '/v1/model', 'GET, HEAD'],
+      ['POST', '/', 'GET, HEAD'],
+      ['PUT', '/openapi.json', 'GET, HEAD'],
+    ] as const;
+    for (const [method, url, allow] of cases) {
+      const res = await app.inject({ method, url: `${url}?x=1` });
+      assert.equal(res.statusCode, 405, `${method} ${url}`);
+      assert.equal(res.headers.allow, allow, `${method} ${url}`);
+      assert.match(String(res.headers['content-type']), /^application\/json/);
+      assert.deepEqual(res.json(), {
+        error: { code: 'method_not_allowed', message: `${method} is not allowed on ${url}; use ${allow.replace(', ', ' or ')}` },
+      });
+    }
+    const head = await app.inject({ method: 'HEAD', url: '/v1/extract' });
+    assert.equal(head.statusCode, 405);
+    assert.equal(head.headers.allow, 'POST');
+    assert.equal((await app.inject({ method: 'HEAD', url: '/health' })).statusCode, 200, 'HEAD of a GET route still works');
+  });
+
+  it('answers 405 before reading the body, whatever the body is', async () => {
+    for (const [payload, type] of [['{broken', 'application/json'], ['hello', 'text/plain'], ['x'.repeat(3 * 1024 * 1024), 'application/json']]) {
+      const res = await app.inject({ method: 'PUT', url: '/v1/extract', payload, headers: { 'content-type': type } });
+      assert.equal(res.statusCode, 405, type);
+      assert.equal(res.json().error.code, 'method_not_allowed');
+    }
+  });
+
   it('sets nosniff on every response', async () => {
-    for (const url of ['/health', '/', '/nope']) {
+    for (const url of ['/health', '/', '/nope', '/v1/extract']) {
       assert.equal((await app.inject({ url })).headers['x-content-type-options'], 'nosniff');
     }
   });

@@ -31,21 +31,48 @@ describe('request validation', () => {
     const cases: [unknown, RegExp][] = [
       [{}, /exactly one of "text"/],
       [{ text: 'a', texts: ['b'] }, /exactly one of "text"/],
-      [{ text: 42 }, /text must be string/],
-      [{ texts: 'abc' }, /texts must be array/],
-      [{ texts: ['a', 1] }, /texts\/1 must be string/],
-      [{ text: 'a', relation_threshold: 0.5 }, /additional properties/],
-      [{ text: 'a', relationThreshold: 1.5 }, /relationThreshold must be <= 1/],
-      [{ text: 'a', relationThreshold: '0.5' }, /relationThreshold must be number/],
-      [{ text: 'a', maxPairDistance: 0 }, /maxPairDistance must be >= 1/],
-      [{ text: 'a', maxPairDistance: 2.5 }, /maxPairDistance must be integer/],
-      [{ text: 'a', allowedTriples: [['Peop', 'Work_For']] }, /allowedTriples\/0 must NOT have fewer than 3 items/],
+      [{ text: 42 }, /^body\.text must be string$/],
+      [{ texts: 'abc' }, /^body\.texts must be array$/],
+      [{ texts: ['a', 1] }, /^body\.texts\[1\] must be string$/],
+      [{ text: 'a', relation_threshold: 0.5 }, /^body has unknown property "relation_threshold"/],
+      [{ text: 'a', relationThreshold: 1.5 }, /^body\.relationThreshold must be <= 1$/],
+      [{ text: 'a', relationThreshold: '0.5' }, /^body\.relationThreshold must be number$/],
+      [{ text: 'a', maxPairDistance: 0 }, /^body\.maxPairDistance must be >= 1$/],
+      [{ text: 'a', maxPairDistance: 2.5 }, /^body\.maxPairDistance must be integer$/],
+      [{ text: 'a', allowedTriples: [['Peop', 'Work_For']] }, /^body\.allowedTriples\[0\] must NOT have fewer than 3 items$/],
       [[{ text: 'a' }], /body must be object/],
       ['"just a string"', /body must be object/],
       ['null', /body must be object/],
     ];
     for (const [body, message] of cases) assertError(await post(app, '/v1/extract', body), 400, 'invalid_request', message);
     assertError(await post(app, '/v1/render', { documents: [{ text: 'x' }] }), 400, 'invalid_request', /must have required property/);
+  });
+
+  it('names the unknown field, and the allowed ones', async () => {
+    const res = await post(app, '/v1/extract', { text: 'x', threshold: 'high' });
+    assertError(
+      res,
+      400,
+      'invalid_request',
+      /^body has unknown property "threshold" \(allowed: text, texts, relationThreshold, allowedTriples, maxPairDistance\)$/,
+    );
+    assertError(await post(app, '/v1/render', { documents: [], colour: 'red' }), 400, 'invalid_request', /^body has unknown property "colour" \(allowed: documents, width\)$/);
+    // A name that is no identifier, or a very long one, is quoted and cut short.
+    const long = 'k'.repeat(500);
+    const { error } = (await post(app, '/v1/extract', { text: 'x', [long]: 1 })).json();
+    assert.match(error.message, /^body has unknown property "k{20,100}…" \(allowed: /);
+    assert.ok(error.message.length < 300, error.message);
+  });
+
+  it('names the full path of a nested field in every validation message', async () => {
+    const doc = { text: 'a', sentences: [{ start: 0, end: 1, tokens: [[0, 1]] }], entities: [], relations: [] };
+    const cases: [unknown, RegExp][] = [
+      [{ documents: [doc, { ...doc, sentences: [{ start: -1, end: 1, tokens: [] }] }] }, /^body\.documents\[1\]\.sentences\[0\]\.start must be >= 0$/],
+      [{ documents: [{ ...doc, sentences: [{ start: 0, end: 1, tokens: [[0]] }] }] }, /^body\.documents\[0\]\.sentences\[0\]\.tokens\[0\] must NOT have fewer than 2 items$/],
+      [{ documents: [{ text: 'a', sentences: [], entities: [] }] }, /^body\.documents\[0\] must have required property 'relations'$/],
+      [{ documents: [doc], width: 5 }, /^body\.width must be >= 20$/],
+    ];
+    for (const [body, message] of cases) assertError(await post(app, '/v1/render', body), 400, 'invalid_request', message);
   });
 
   it('answers 413 for a body over the limit, with the limit in the message', async () => {

@@ -1,0 +1,46 @@
+import type { FastifySchemaValidationError } from 'fastify';
+import { clip } from './errors.js';
+
+/** Ajv's error with `verbose: true`, which adds the schema the failing keyword sits in. */
+interface AjvError extends FastifySchemaValidationError {
+  parentSchema?: { properties?: Record<string, unknown> };
+}
+
+/**
+ * Fastify's `schemaErrorFormatter`: one message naming the field of each Ajv error, as a JavaScript path
+ * from the part of the request (`body.documents[0].sentences[1].start must be >= 0`), and the property
+ * itself for an unknown one (`body has unknown property "threshold" (allowed: text, texts, …)`).
+ */
+export function formatValidationErrors(errors: FastifySchemaValidationError[], dataVar: string): Error {
+  return new Error(errors.map((e) => describe(e as AjvError, dataVar)).join('; '));
+}
+
+function describe(e: AjvError, dataVar: string): string {
+  const at = fieldPath(dataVar, e.instancePath);
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const allowed = Object.keys(e.parentSchema?.properties ?? {});
+      const list = allowed.length > 0 ? ` (allowed: ${clip(allowed.join(', '), 300)})` : '';
+      return `${at} has unknown property ${JSON.stringify(clip(String(e.params.additionalProperty)))}${list}`;
+    }
+    case 'enum': {
+      const values = (e.params.allowedValues as unknown[] | undefined) ?? [];
+      return `${at} must be one of ${clip(values.map((v) => JSON.stringify(v)).join(', '), 300)}`;
+    }
+    default:
+      return `${at} ${e.message ?? `fails ${e.keyword}`}`;
+  }
+}
+
+/** `body` + JSON pointer `/documents/0/text` → `body.documents[0].text`; other names quoted, long ones cut. */
+export function fieldPath(root: string, pointer: string): string {
+  if (pointer === '') return root;
+  let path = root;
+  for (const raw of pointer.slice(1).split('/')) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (/^(0|[1-9]\d*)$/.test(key)) path += `[${key}]`;
+    else if (/^[A-Za-z_$][\w$]*$/.test(key) && key.length <= 100) path += `.${key}`;
+    else path += `[${JSON.stringify(clip(key))}]`;
+  }
+  return path;
+}
