@@ -16,6 +16,11 @@ export interface CorpusStats {
   tokens: number;
   /** Sentence lengths in tokens (all zeros for an empty corpus). */
   sentenceLength: LengthSummary;
+  /**
+   * Counts by type, in order of first appearance. `byType` has no prototype, so that a type named
+   * `constructor`, `toString` or `__proto__` is counted like any other and an absent type reads undefined;
+   * it serialises to the same JSON as a plain object.
+   */
   entities: { total: number; byType: Record<string, number> };
   relations: { total: number; byType: Record<string, number> };
   /** Entity pairs in one sentence where one span lies inside the other (identical spans included). */
@@ -57,10 +62,22 @@ function overlaps(entities: Entity[]): { nested: number; crossing: number } {
   return { nested, crossing };
 }
 
+/**
+ * A prototype-less record of `entries`, keys in insertion order (the JSON of a plain object). Assigning
+ * `__proto__` on such an object creates an own property, as it should for a type of that name.
+ */
+export function dictionary<V>(entries: Iterable<readonly [string, V]>): Record<string, V> {
+  const out = Object.create(null) as Record<string, V>;
+  for (const [k, v] of entries) out[k] = v;
+  return out;
+}
+
 export function computeStats(documents: Iterable<Document>, warnings: WarningSummary[] = []): CorpusStats {
   const lens: number[] = [];
-  const ents: Record<string, number> = {};
-  const rels: Record<string, number> = {};
+  // Maps, not `{}`: a type named `constructor` or `toString` would start from the inherited function, and
+  // `__proto__` would set the prototype instead of counting.
+  const ents = new Map<string, number>();
+  const rels = new Map<string, number>();
   let docs = 0;
   let nestedPairs = 0;
   let crossingPairs = 0;
@@ -71,8 +88,8 @@ export function computeStats(documents: Iterable<Document>, warnings: WarningSum
     docs++;
     for (const s of d.sentences) {
       lens.push(s.tokens.length);
-      for (const e of s.entities) (ents[e.type] = (ents[e.type] ?? 0) + 1), entTotal++;
-      for (const r of s.relations) (rels[r.type] = (rels[r.type] ?? 0) + 1), relTotal++;
+      for (const e of s.entities) ents.set(e.type, (ents.get(e.type) ?? 0) + 1), entTotal++;
+      for (const r of s.relations) rels.set(r.type, (rels.get(r.type) ?? 0) + 1), relTotal++;
       const o = overlaps(s.entities);
       nestedPairs += o.nested;
       crossingPairs += o.crossing;
@@ -84,8 +101,8 @@ export function computeStats(documents: Iterable<Document>, warnings: WarningSum
     sentences: lens.length,
     tokens: lens.reduce((a, b) => a + b, 0),
     sentenceLength: lengths(lens),
-    entities: { total: entTotal, byType: ents },
-    relations: { total: relTotal, byType: rels },
+    entities: { total: entTotal, byType: dictionary(ents) },
+    relations: { total: relTotal, byType: dictionary(rels) },
     nestedPairs,
     crossingPairs,
     sentencesWithOverlap,

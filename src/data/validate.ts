@@ -1,6 +1,6 @@
 /** Record validation shared by the readers: zod shapes, then span checks, all as located UserErrors. */
 import { z } from 'zod';
-import { UserError, type ErrorLocation } from '../errors.js';
+import { quote, UserError, type ErrorLocation } from '../errors.js';
 
 /** An entity or relation type: a non-empty string (a model with an empty type could not be loaded back). */
 export const label = () => z.string().min(1, 'empty type');
@@ -16,13 +16,70 @@ export function fail(message: string, loc: ErrorLocation, field?: string): never
   throw new UserError(message, field === undefined ? loc : { ...loc, field });
 }
 
-/** Parses `value` with `schema` or throws the first issue, naming its field. */
-export function parseWith<T>(schema: z.ZodType<T>, value: unknown, loc: ErrorLocation): T {
+/**
+ * Parses `value` with `schema` or throws the first issue, naming its field; `prefix` is the path of
+ * `value` inside the record, for a part validated on its own.
+ */
+export function parseWith<T>(schema: z.ZodType<T>, value: unknown, loc: ErrorLocation, prefix: readonly PropertyKey[] = []): T {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  const field = fieldPath(issue.path);
-  return fail(issue.message, loc, field === '' ? undefined : field);
+  const { path: inner, message } = explain(r.error.issues[0], [], value);
+  const path = [...prefix, ...inner];
+  const field = fieldPath(path);
+  return fail(message, loc, field === '' ? undefined : field);
+}
+
+type Issue = z.core.$ZodIssue;
+
+/** The part of `root` at `path`, or undefined where the path leaves it. */
+function at(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v = root;
+  for (const k of path) {
+    if (typeof v !== 'object' || v === null || !Object.hasOwn(v, k)) return undefined;
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return v;
+}
+
+const EXPECTED: Record<string, string> = {
+  string: 'a string', number: 'a number', int: 'an integer', boolean: 'a boolean', array: 'an array',
+  tuple: 'an array', object: 'an object', record: 'an object', null: 'null',
+};
+const expected = (t: string) => (Object.hasOwn(EXPECTED, t) ? EXPECTED[t] : t);
+
+/** What a JSON value is, for "got …": its kind, and its value when that is short (scalars). */
+export function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  switch (typeof v) {
+    case 'string': return `a string (${quote(v)})`;
+    case 'number': return `a number (${v})`;
+    case 'boolean': return `a boolean (${v})`;
+    case 'object': return 'an object';
+    default: return typeof v;
+  }
+}
+
+const expectedButGot = (want: string[], got: unknown) =>
+  `expected ${[...new Set(want)].join(' or ')}, ${got === undefined ? 'but it is missing' : `got ${describeValue(got)}`}`;
+
+/**
+ * A zod issue as a message that says what was expected and what the input holds. zod's own text for a
+ * union is "Invalid input" and for a type "Invalid input: expected string, received undefined"; a union
+ * whose branches all fail on the value's type becomes "expected a string or a number, got a boolean (true)",
+ * and one whose branches got further (a union of shapes) is explained by the branch that got furthest.
+ */
+function explain(issue: Issue, prefix: readonly PropertyKey[], root: unknown): { path: PropertyKey[]; message: string } {
+  const path = [...prefix, ...issue.path];
+  if (issue.code === 'invalid_union' && issue.errors.length) {
+    const firsts = issue.errors.map((branch) => branch[0]).filter((x): x is Issue => x !== undefined);
+    if (firsts.length && firsts.every((b) => b.code === 'invalid_type' && b.path.length === 0))
+      return { path, message: expectedButGot(firsts.map((b) => expected((b as { expected: string }).expected)), at(root, path)) };
+    const furthest = firsts.reduce((a, b) => (b.path.length > a.path.length ? b : a), firsts[0]);
+    if (furthest) return explain(furthest, path, root);
+  }
+  if (issue.code === 'invalid_type') return { path, message: expectedButGot([expected(issue.expected)], at(root, path)) };
+  return { path, message: issue.message };
 }
 
 /** Checks a half-open span `[start, end)` inside `[0, limit]`; `what` names the unit (tokens, chars). */

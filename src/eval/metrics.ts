@@ -18,6 +18,11 @@ export type TypeScores = Counts & PRF;
 export interface CriterionScores {
   micro: TypeScores;
   macro: PRF;
+  /**
+   * Scores by type, schema types first. No prototype: a type named `__proto__`, `constructor` or
+   * `toString` is a row like any other, and a type not in the report reads undefined. Same JSON as a
+   * plain object.
+   */
   perType: Record<string, TypeScores>;
 }
 
@@ -48,16 +53,19 @@ export class TypeCounter {
   /** `types` (the schema's) come first in perType, then types seen only in the data. */
   summarize(types: readonly string[]): CriterionScores {
     const all = [...new Set([...types, ...this.counts.keys()])];
-    const perType: Record<string, TypeScores> = {};
+    const byType = new Map<string, TypeScores>();
     const total: Counts = { tp: 0, fp: 0, fn: 0 };
     for (const t of all) {
       const c = this.counts.get(t) ?? { tp: 0, fp: 0, fn: 0 };
-      perType[t] = scores(c);
+      byType.set(t, scores(c));
       total.tp += c.tp;
       total.fp += c.fp;
       total.fn += c.fn;
     }
-    const mean = (f: (s: TypeScores) => number) => ratio(all.reduce((a, t) => a + f(perType[t]), 0), all.length);
+    // `{}` lost a type named `__proto__` (the assignment set the prototype) and read `constructor` as a function.
+    const perType = Object.create(null) as Record<string, TypeScores>;
+    for (const [t, s] of byType) perType[t] = s;
+    const mean = (f: (s: TypeScores) => number) => ratio([...byType.values()].reduce((a, s) => a + f(s), 0), all.length);
     return { micro: scores(total), macro: { p: mean((s) => s.p), r: mean((s) => s.r), f1: mean((s) => s.f1) }, perType };
   }
 }

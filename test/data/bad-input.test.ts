@@ -202,3 +202,61 @@ test('detection: unknown content and unknown format names are one-line user erro
   await rejects(file('hello world\n', '.csv'), undefined as unknown as string, { match: /cannot detect the format.*--format/ });
   await assert.rejects(collect(file('[]'), { format: 'nope' }), (e: unknown) => e instanceof UserError && /unknown format "nope"/.test(e.message));
 });
+
+test('a missing or mistyped union field says what was expected and what it got (was "Invalid input")', async () => {
+  const noKey = JSON.parse(D({}));
+  delete noKey.doc_key;
+  const m1 = await rejects(file(`${D({})}\n${JSON.stringify(noKey)}\n`), 'dygie', { line: 2, field: 'doc_key' });
+  assert.match(m1, /doc_key: expected a string or a number, but it is missing$/);
+  const m2 = await rejects(file(`${D({ doc_key: true })}\n`), 'dygie', { field: 'doc_key' });
+  assert.match(m2, /doc_key: expected a string or a number, got a boolean \(true\)$/);
+  assert.match(await rejects(file(`${D({ doc_key: null })}\n`), 'dygie', { field: 'doc_key' }), /expected a string or a number, got null$/);
+  assert.match(await rejects(file(`${D({ doc_key: ['d'] })}\n`), 'dygie', { field: 'doc_key' }), /expected a string or a number, got an array$/);
+  // orig_id (spert, spert-tags) and NYT's sentId/articleId are unions too
+  assert.match(await rejects(file(`[${S({ orig_id: { id: 1 } })}]`), 'spert', { field: 'orig_id' }), /orig_id: expected a string or a number, got an object$/);
+  assert.match(await rejects(file(`[${T({ orig_id: false })}]`), 'spert-tags', { field: 'orig_id' }), /orig_id: expected a string or a number, got a boolean \(false\)$/);
+  const noSent = JSON.parse(N({}));
+  delete noSent.sentId;
+  assert.match(await rejects(file(`${JSON.stringify(noSent)}\n`), 'nyt', { field: 'sentId' }), /sentId: expected a string or a number, but it is missing$/);
+});
+
+test('plain type errors say expected and got too, and "missing" for an absent field', async () => {
+  assert.match(await rejects(file(`${D({ sentences: 'abc' })}\n`), 'dygie', { field: 'sentences' }), /sentences: expected an array, got a string \("abc"\)$/);
+  const noText = JSON.parse(J({}));
+  delete noText.text;
+  assert.match(await rejects(file(`${JSON.stringify(noText)}\n`, '.jsonl'), 'jsonl', { field: 'text' }), /text: expected a string, but it is missing$/);
+  assert.match(
+    await rejects(file(`[${S({ entities: [{ type: 'X', start: 0.5, end: 1 }] })}]`), 'spert', { field: 'entities[0].start' }),
+    /expected an integer, got a number \(0\.5\)$/,
+  );
+  assert.match(await rejects(file(`[${U({ entities: [[0, 1]] })}]`), 'unified', { field: 'entities[0][2]' }), /expected a string, but it is missing$/);
+  // a custom message (empty type) is kept as it is
+  assert.match(await rejects(file(`[${U({ entities: [[0, 1, '']] })}]`), 'unified', { field: 'entities[0][2]' }), /: empty type$/);
+});
+
+test('a union of shapes reports the issue of the branch that got furthest', async () => {
+  const { z } = await import('zod');
+  const { parseWith } = await import('../../src/data/validate.js');
+  const schema = z.object({ o: z.union([z.object({ x: z.string() }), z.array(z.number())]) });
+  const msg = (v: unknown) => {
+    try {
+      parseWith(schema, v, { file: 'f' });
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return 'no error';
+  };
+  assert.equal(msg({ o: { x: 1 } }), 'f: o.x: expected a string, got a number (1)');
+  assert.equal(msg({ o: [1, 'a'] }), 'f: o[1]: expected a number, got a string ("a")');
+  assert.equal(msg({ o: 'q' }), 'f: o: expected an object or an array, got a string ("q")');
+  assert.equal(msg({}), 'f: o: expected an object or an array, but it is missing');
+});
+
+test('types file: an entry named __proto__ is validated and kept like any other', async () => {
+  // written by hand: an object literal's __proto__ sets its prototype, so JSON.stringify would drop it
+  const bad = file('{"entities": {"X": {}}, "relations": {"__proto__": {"symmetric": "yes"}}}');
+  const { readTypesFile } = await import('../../src/data/formats/types-file.js');
+  await assert.rejects(readTypesFile(bad), (e: unknown) => e instanceof UserError && /relations\.__proto__\.symmetric: expected a boolean, got a string \("yes"\)$/.test(e.message));
+  writeFileSync(bad, '{"entities": {"__proto__": {}, "X": {}}, "relations": {"__proto__": {"symmetric": true}}}');
+  assert.deepEqual(await readTypesFile(bad), { entityTypes: ['__proto__', 'X'], relationTypes: [{ name: '__proto__', symmetric: true }] });
+});

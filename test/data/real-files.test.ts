@@ -58,12 +58,18 @@ test('multihead CoNLL04: 910/243/288 sentences; test = the same 288 annotated se
   assert.ok(shape(mh.docs[0])[0].relations.includes('23:26:Peop-Kill->15:16:Peop'));
 });
 
+// SciERC train lists 4 relations twice in their sentence (the published 3,219 counts them twice); the
+// copies are dropped with a `duplicate-relation-dropped` warning each.
+const SCIERC_TRAIN_REPEATS = 4;
+
 test('SpERT SciERC: counts, types file and symmetric flags', async () => {
   const dir = join(DATA, 'scierc/tanl_spert');
-  for (const [split, sentences, relations] of [['train', 1861, 3219], ['dev', 275, 455], ['test', 551, 974]] as const) {
+  for (const [split, sentences, relations] of [['train', 1861, 3219 - SCIERC_TRAIN_REPEATS], ['dev', 275, 455], ['test', 551, 974]] as const) {
     const c = await loadCorpus(join(dir, `scierc_joint_er_${split}.json`));
     assert.equal(c.format, 'spert');
     assert.deepEqual([counts(c.documents).sentences, counts(c.documents).relations], [sentences, relations]);
+    assert.equal(c.diagnostics.count('duplicate-relation-dropped'), split === 'train' ? SCIERC_TRAIN_REPEATS : 0);
+    assert.equal(c.diagnostics.count(), c.diagnostics.count('duplicate-relation-dropped'));
     assert.deepEqual(c.schema.entityTypes.length, 6);
     assert.deepEqual(
       c.schema.relationTypes.filter((r) => r.symmetric).map((r) => r.name),
@@ -73,9 +79,10 @@ test('SpERT SciERC: counts, types file and symmetric flags', async () => {
 });
 
 test('DyGIE SciERC: inclusive document offsets become the same sentence spans as the SpERT copy', async () => {
-  for (const [split, docsN, sentences, relations] of [['train', 350, 1861, 3219], ['dev', 50, 275, 455], ['test', 100, 551, 974]] as const) {
+  for (const [split, docsN, sentences, relations] of [['train', 350, 1861, 3219 - SCIERC_TRAIN_REPEATS], ['dev', 50, 275, 455], ['test', 100, 551, 974]] as const) {
     const dy = await collect(join(DATA, `scierc/dygie/${split}.json`));
     assert.deepEqual(counts(dy.docs), { documents: docsN, sentences, entities: counts(dy.docs).entities, relations });
+    assert.equal(dy.diagnostics.count('duplicate-relation-dropped'), split === 'train' ? SCIERC_TRAIN_REPEATS : 0);
     const sp = await collect(join(DATA, `scierc/tanl_spert/scierc_joint_er_${split}.json`));
     assert.equal(counts(dy.docs).entities, counts(sp.docs).entities);
     // SpERT un-escapes -LRB- etc.; spans and relations must agree

@@ -16,8 +16,9 @@ test('stats by hand: counts, lengths, nested and crossing pairs', () => {
   assert.equal(s.sentences, 2);
   assert.equal(s.tokens, 6);
   assert.deepEqual(s.sentenceLength, { min: 2, median: 3, mean: 3, max: 4, p95: 4 });
-  assert.deepEqual(s.entities, { total: 3, byType: { X: 2, Y: 1 } });
-  assert.deepEqual(s.relations, { total: 1, byType: { R: 1 } });
+  // byType has no prototype (see the test of types named like Object.prototype members)
+  assert.deepEqual({ ...s.entities, byType: { ...s.entities.byType } }, { total: 3, byType: { X: 2, Y: 1 } });
+  assert.deepEqual({ ...s.relations, byType: { ...s.relations.byType } }, { total: 1, byType: { R: 1 } });
   assert.equal(s.nestedPairs, 1); // [1,2) in [0,3)
   assert.equal(s.crossingPairs, 1); // [0,3) × [2,4)
   assert.equal(s.sentencesWithOverlap, 1);
@@ -36,4 +37,29 @@ test('stats on SciERC (nested entities) and NYT (warnings) format as text', asyn
   assert.match(text, /^documents: 395$/m);
   assert.match(text, /nyt-none-relation-dropped ×3470/);
   assert.match(text, /sentence length: min \d+, median/);
+});
+
+test('types named like Object.prototype members are counted like any other (constructor, __proto__, toString)', () => {
+  const e = (id: string, type: string, start: number, end: number) => ({ id, type, start, end });
+  const doc = documentFromTokens('d', [
+    {
+      tokens: ['a', 'b', 'c', 'd'],
+      entities: [e('1', '__proto__', 0, 1), e('2', 'constructor', 1, 2), e('3', 'constructor', 2, 3), e('4', 'hasOwnProperty', 3, 4)],
+      relations: [{ type: 'toString', head: '1', tail: '2' }, { type: '__proto__', head: '2', tail: '3' }, { type: 'toString', head: '3', tail: '4' }],
+    },
+  ]);
+  const s = computeStats([doc]);
+  assert.deepEqual(Object.entries(s.entities.byType), [['__proto__', 1], ['constructor', 2], ['hasOwnProperty', 1]]);
+  assert.deepEqual(Object.entries(s.relations.byType), [['toString', 2], ['__proto__', 1]]);
+  assert.equal(s.entities.byType.constructor, 2);
+  // a type that does not occur reads as absent, not as an inherited method
+  assert.equal(s.entities.byType.toString, undefined);
+  assert.equal(s.relations.byType.valueOf, undefined);
+  // JSON keeps the shape {total, byType: {type: count}}
+  assert.deepEqual(JSON.parse(JSON.stringify(s.entities)), JSON.parse('{"total":4,"byType":{"__proto__":1,"constructor":2,"hasOwnProperty":1}}'));
+  assert.equal(JSON.stringify(s.relations), '{"total":3,"byType":{"toString":2,"__proto__":1}}');
+  const text = formatStats(s);
+  assert.match(text, /^entities \(4\):\n {2}constructor +2\n {2}__proto__ +1\n {2}hasOwnProperty +1$/m);
+  assert.match(text, /^relations \(3\):\n {2}toString +2\n {2}__proto__ +1$/m);
+  assert.doesNotMatch(text, /native code/);
 });

@@ -87,3 +87,24 @@ test('brat writer: ids too long for a file name are cut, and ids cut to the same
   const sorted = (docs: typeof c.documents) => docs.flatMap(shape).map((x) => JSON.stringify(x)).sort();
   assert.deepEqual(sorted(back.docs), sorted([a, b]));
 });
+
+test('types files keep types named __proto__ or constructor (zod records dropped __proto__)', async () => {
+  const { documentFromTokens, inferSchema } = await import('../../src/data/corpus.js');
+  const doc = documentFromTokens('1', [
+    {
+      tokens: ['a', 'b', 'c'],
+      entities: [{ id: 'e1', type: '__proto__', start: 0, end: 1 }, { id: 'e2', type: 'constructor', start: 2, end: 3 }],
+      relations: [{ type: '__proto__', head: 'e1', tail: 'e2' }, { type: 'toString', head: 'e2', tail: 'e1' }],
+    },
+  ]);
+  const schema = inferSchema([doc], ['__proto__']);
+  for (const [format, name] of [['jsonl', 'x.jsonl'], ['spert', 'x.json']]) {
+    const out = join(tmp(), name);
+    await writeCorpus([doc], schema, out, format);
+    const types = JSON.parse(readFileSync(join(out, '..', 'x_types.json'), 'utf8'));
+    assert.deepEqual(Object.keys(types.entities), ['__proto__', 'constructor']);
+    const back = await loadCorpus(out);
+    assert.deepEqual(back.schema, schema, format);
+    assert.deepEqual(back.documents.map(shape), [doc].map(shape));
+  }
+});

@@ -88,3 +88,38 @@ test('formatReport: aligned plain-text table in percent with 2 decimals', () => 
   const rows = text.split('\n').filter((l) => /\d\.\d\d$/.test(l));
   assert.equal(new Set(rows.map((l) => l.length)).size, 1);
 });
+
+test('types named like Object.prototype members keep their rows (__proto__, constructor, toString)', () => {
+  // gold: __proto__[0,1) constructor[2,3) constructor[3,4); toString __proto__→constructor, valueOf __proto__→constructor#2
+  const g = sent(4, [[0, 1, '__proto__'], [2, 3, 'constructor'], [3, 4, 'constructor']], [[0, 1, 'toString'], [0, 2, 'valueOf']]);
+  // pred misses the second constructor and valueOf, adds a __proto__ entity
+  const p = sent(4, [[0, 1, '__proto__'], [2, 3, 'constructor'], [1, 2, '__proto__']], [[0, 1, 'toString']]);
+  const r = evaluate([doc('a', g)], [doc('a', p)]);
+  assert.deepEqual(Object.keys(r.entities.perType), ['__proto__', 'constructor']);
+  assert.deepEqual({ ...r.entities.perType.__proto__ }, { tp: 1, fp: 1, fn: 0, p: 0.5, r: 1, f1: 2 / 3 });
+  assert.deepEqual({ ...r.entities.perType.constructor }, { tp: 1, fp: 0, fn: 1, p: 1, r: 0.5, f1: 2 / 3 });
+  assert.deepEqual([r.entities.micro.tp, r.entities.micro.fp, r.entities.micro.fn], [2, 1, 1]);
+  assert.ok(Math.abs(r.entities.macro.f1 - 2 / 3) < 1e-12);
+  assert.deepEqual(Object.keys(r.relations.strict.perType), ['toString', 'valueOf']);
+  const rel = (type: string) => r.relations.strict.perType[type];
+  assert.equal(rel('toString').tp, 1);
+  assert.equal(rel('valueOf').fn, 1);
+  assert.equal(r.relations.strict.macro.f1, 0.5);
+  // a type that is not in the report is absent, not an inherited function
+  assert.equal(rel('hasOwnProperty'), undefined);
+  // JSON has the same shape as for any other type name
+  const json = JSON.parse(JSON.stringify(r));
+  assert.deepEqual(Object.keys(json.entities.perType), ['__proto__', 'constructor']);
+  assert.equal(json.entities.perType.constructor.fn, 1);
+  const text = formatReport(r);
+  assert.match(text, /^ {2}__proto__ +1 +1 +0 +50\.00 +100\.00 +66\.67$/m);
+  assert.match(text, /^ {2}constructor +1 +0 +1 +100\.00 +50\.00 +66\.67$/m);
+  assert.match(text, /^ {2}valueOf +0 +0 +1 +0\.00 +0\.00 +0\.00$/m);
+});
+
+test('schema types named like Object.prototype members are scored too', () => {
+  const r = evaluate([doc('a', sent(2, [[0, 1, 'X']]))], [doc('a', sent(2, [[0, 1, 'X']]))], { schema: schema(['__proto__', 'X'], ['constructor']) });
+  assert.deepEqual(Object.keys(r.entities.perType), ['__proto__', 'X']);
+  assert.equal(r.entities.macro.f1, 0.5); // __proto__ has no gold and no prediction: F1 0 pulls the macro down
+  assert.deepEqual(Object.keys(r.relations.strict.perType), ['constructor']);
+});

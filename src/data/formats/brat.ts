@@ -12,11 +12,12 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { quote, UserError, type ErrorLocation } from '../../errors.js';
-import { ioError, isDirectory } from '../io.js';
+import { ioError, isDirectory, type Located } from '../io.js';
 import { fail } from '../validate.js';
 import { writeAtomic } from '../write.js';
 import type { Diagnostics } from '../diagnostics.js';
 import type { Document, Entity, Relation, Sentence, Token } from '../corpus.js';
+import { eachLabel, unwritableLabel } from './common.js';
 import type { Format, ReadOptions } from './types.js';
 
 const DATE_LINE = /^\d{0,4}-\d{0,2}-\d{0,2}\s\d{0,2}:\d{0,2}:\d{0,2}$/;
@@ -194,8 +195,8 @@ async function readDoc(prefix: string, opts: ReadOptions): Promise<Document> {
   return { id, text, sentences };
 }
 
-async function* read(path: string, opts: ReadOptions): AsyncGenerator<Document> {
-  for (const prefix of await pairs(path)) yield await readDoc(prefix, opts);
+async function* read(path: string, opts: ReadOptions): AsyncGenerator<Located<Document>> {
+  for (const prefix of await pairs(path)) yield { value: await readDoc(prefix, opts), loc: { file: `${prefix}.ann` } };
 }
 
 /** Offsets in code points, as brat counts them. */
@@ -208,6 +209,17 @@ function codePoints(text: string, units: number): number {
  * to 200 characters (ASCII), so that it fits the 255-byte name limit with `_2`, `.ann` and a temporary suffix.
  */
 export const safeName = (id: string) => (id.replace(/[^\w.-]+/g, '_').replace(/^\.+/, '_') || '_').slice(0, 200);
+
+/**
+ * brat types are one whitespace-free token (`T1\tTYPE START END`, `R1\tTYPE Arg1:… Arg2:…`): a type with a
+ * space was written, and then refused by our own reader. Refused here instead, naming document and type.
+ */
+function checkLabels(doc: Document): void {
+  eachLabel(doc, (what, label) => {
+    if (label === '') unwritableLabel('brat', doc, what, label, 'is empty');
+    if (/\s/.test(label)) unwritableLabel('brat', doc, what, label, 'contains whitespace, which brat types cannot hold', label.trim().replace(/\s+/g, '_'));
+  });
+}
 
 function annotations(doc: Document, diagnostics?: Diagnostics): string {
   const out: string[] = [];
@@ -224,7 +236,14 @@ function annotations(doc: Document, diagnostics?: Diagnostics): string {
     }
   let n = 0;
   for (const s of doc.sentences)
-    for (const r of s.relations) out.push(`R${++n}\t${r.type} Arg1:${tid.get(r.head)} Arg2:${tid.get(r.tail)}`);
+    for (const r of s.relations) {
+      const [a1, a2] = [tid.get(r.head), tid.get(r.tail)];
+      if (a1 === undefined || a2 === undefined) {
+        const [role, id] = a1 === undefined ? ['head', r.head] : ['tail', r.tail];
+        throw new UserError(`relation ${role} ${quote(id)} is not an entity of document ${quote(doc.id)}`);
+      }
+      out.push(`R${++n}\t${r.type} Arg1:${a1} Arg2:${a2}`);
+    }
   return out.map((l) => l + '\n').join('');
 }
 
@@ -235,8 +254,12 @@ export const brat: Format = {
   schema: async (_file, opts) =>
     opts.ace05 ? { relationTypes: [{ name: 'PER-SOC', symmetric: true }] } : undefined,
   write: async (docs, _schema, out, diagnostics) => {
+    // An in-memory corpus is checked whole first, so that a bad type leaves no directory half-written;
+    // a stream is checked a document at a time, before that document's files are written.
+    if (Array.isArray(docs)) (docs as readonly Document[]).forEach(checkLabels);
     const used = new Set<string>();
     for await (const doc of docs) {
+      checkLabels(doc);
       let name = safeName(doc.id);
       for (let k = 2; used.has(name); k++) name = `${safeName(doc.id)}_${k}`;
       used.add(name);

@@ -1,6 +1,6 @@
 /** Shared pieces of the pre-tokenised formats: building documents from token lists and back. */
 import { documentFromTokens, type Document, type Sentence } from '../corpus.js';
-import { UserError } from '../../errors.js';
+import { quote, UserError } from '../../errors.js';
 
 export interface TokenSpan {
   type: string;
@@ -44,6 +44,23 @@ export function toTokenSentence(doc: Document, s: Sentence): TokenSentence {
     entities: s.entities.map((e) => ({ type: e.type, start: e.start, end: e.end })),
     relations: s.relations.map((r) => ({ type: r.type, head: at(r.head, 'head'), tail: at(r.tail, 'tail') })),
   };
+}
+
+/**
+ * A writer refusing a label its format cannot hold (a file entrel's own reader would then reject or
+ * misread). `why` completes "entity type "X" …"; `replacement`, if any, is offered as a rename.
+ */
+export function unwritableLabel(format: string, doc: Document, what: 'entity type' | 'relation type', label: string, why: string, replacement?: string): never {
+  const rename = replacement !== undefined && replacement !== '' ? ` (e.g. to ${quote(replacement)})` : '';
+  throw new UserError(`cannot write document ${quote(doc.id)} as ${format}: ${what} ${quote(label)} ${why}; rename it in the input${rename}`);
+}
+
+/** Calls `check` on every entity and relation type of `doc`. */
+export function eachLabel(doc: Document, check: (what: 'entity type' | 'relation type', label: string) => void): void {
+  for (const s of doc.sentences) {
+    for (const e of s.entities) check('entity type', e.type);
+    for (const r of s.relations) check('relation type', r.type);
+  }
 }
 
 /** First entity index per `start:end` span, for formats whose relations name spans. */

@@ -5,7 +5,7 @@
  * whose arguments lie in another sentence are dropped with a counted warning. Other keys are ignored.
  */
 import { z } from 'zod';
-import { readJsonLines } from '../io.js';
+import { readJsonLines, type Located } from '../io.js';
 import { fail, label, parseWith } from '../validate.js';
 import { writeAtomic, type Source } from '../write.js';
 import { jsonLinesText, toTokenSentence, tokenDocument, type TokenSentence } from './common.js';
@@ -20,7 +20,7 @@ const Rec = z.object({
   relations: z.array(z.array(z.tuple([int, int, int, int, label()]).rest(z.unknown()))).optional(),
 });
 
-async function* read(file: string, opts: ReadOptions): AsyncGenerator<Document> {
+async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Document>> {
   for await (const { value, loc } of readJsonLines(file)) {
     const r = parseWith(Rec, value, loc);
     const n = r.sentences.length;
@@ -57,7 +57,7 @@ async function* read(file: string, opts: ReadOptions): AsyncGenerator<Document> 
         else sentences[si].relations.push({ type, head: head[1], tail: tail[1] });
       }),
     );
-    yield tokenDocument(String(r.doc_key), sentences);
+    yield { value: tokenDocument(String(r.doc_key), sentences), loc };
   }
 }
 

@@ -9,6 +9,7 @@ import { Diagnostics } from '../diagnostics.js';
 import { ioError, isDirectory, readJsonArray, readJsonLines } from '../io.js';
 import type { Source } from '../write.js';
 import { brat } from './brat.js';
+import { checkDocuments } from './checks.js';
 import { dygie } from './dygie.js';
 import { jsonl } from './jsonl.js';
 import { multihead } from './multihead.js';
@@ -85,10 +86,14 @@ export interface CorpusOptions extends Partial<ReadOptions> {
   symmetric?: string[];
 }
 
-/** Streams the documents of `file` (any supported format). */
+/**
+ * Streams the documents of `file` (any supported format), through the checks every format shares
+ * (checks.ts: repeated relations dropped, self-relations and repeated document ids warned about).
+ */
 export async function* readCorpus(file: string, opts: CorpusOptions = {}): AsyncGenerator<Document> {
   const format = getFormat(opts.format ?? (await detectFormat(file)));
-  yield* format.read(file, { diagnostics: new Diagnostics(), ...opts });
+  const diagnostics = opts.diagnostics ?? new Diagnostics();
+  yield* checkDocuments(format.read(file, { ...opts, diagnostics }), diagnostics);
 }
 
 /**

@@ -9,7 +9,7 @@
 import { access } from 'node:fs/promises';
 import { z } from 'zod';
 import { quote } from '../../errors.js';
-import { readJsonLines } from '../io.js';
+import { readJsonLines, type Located } from '../io.js';
 import { checkSpan, fail, label, parseWith } from '../validate.js';
 import { writeAtomic, type Source } from '../write.js';
 import { jsonLinesText } from './common.js';
@@ -30,7 +30,7 @@ const Line = z.object({
   ),
 });
 
-async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Document> {
+async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Located<Document>> {
   for await (const { value, loc } of readJsonLines(file)) {
     const r = parseWith(Line, value, loc);
     const ids = new Set<string>();
@@ -58,7 +58,7 @@ async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Document>
       });
       return { tokens, entities: s.entities, relations: s.relations };
     });
-    yield { id: r.id, text: r.text, sentences };
+    yield { value: { id: r.id, text: r.text, sentences }, loc };
   }
 }
 

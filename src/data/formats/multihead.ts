@@ -5,17 +5,19 @@
  * the token's own index means "no relation".
  */
 import { decodeTags, encodeTags } from '../bilou.js';
-import { readLineBatches } from '../io.js';
+import { readLineBatches, type Located } from '../io.js';
 import { fail } from '../validate.js';
 import { writeAtomic, type Source } from '../write.js';
-import { sentencesOf, toTokenSentence, tokenDocument } from './common.js';
-import { quote, type ErrorLocation } from '../../errors.js';
+import { sentencesOf, toTokenSentence, tokenDocument, unwritableLabel } from './common.js';
+import { quote, UserError, type ErrorLocation } from '../../errors.js';
 import type { Diagnostics } from '../diagnostics.js';
 import type { Document } from '../corpus.js';
 import type { Format, ReadOptions } from './types.js';
 
 interface Pending {
   id: string;
+  /** The `#doc` line. */
+  loc: ErrorLocation;
   tokens: string[];
   tags: string[];
   rels: { type: string; from: number; to: number; loc: ErrorLocation }[];
@@ -43,7 +45,7 @@ function parseList(field: string, text: string, loc: ErrorLocation): string[] {
   return m[1].trim() === '' ? [] : m[1].split(',').map((s) => s.trim());
 }
 
-async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Document> {
+async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Located<Document>> {
   let cur: Pending | undefined;
   let any = false;
   for await (const batch of readLineBatches(file))
@@ -52,8 +54,8 @@ async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Document>
       any = true;
       const header = /^#doc\s+(\S+)\s*$/.exec(line);
       if (header) {
-        if (cur) yield finish(cur);
-        cur = { id: header[1], tokens: [], tags: [], rels: [] };
+        if (cur) yield { value: finish(cur), loc: cur.loc };
+        cur = { id: header[1], loc, tokens: [], tags: [], rels: [] };
         continue;
       }
       if (!cur) fail('expected a "#doc N" header before the first token', loc);
@@ -79,11 +81,38 @@ async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Document>
       });
     }
   if (!any) fail('empty file', { file });
-  if (cur) yield finish(cur);
+  if (cur) yield { value: finish(cur), loc: cur.loc };
+}
+
+/** Line breaks end a line, tabs a field; the reader's tag and label patterns stop at them too. */
+const LINE_OR_FIELD = /[\t\n\r\u2028\u2029]/;
+
+/**
+ * What the TSV cannot hold, refused rather than written into a file our reader rejects or misreads:
+ * a `#doc` id with whitespace, an entity type with a tab or line break, a relation type with those or a
+ * comma (labels are a comma-separated list), or the relation type `N` (which means "no relation").
+ */
+function checkLabels(d: Document, s: Document['sentences'][number], id: string): void {
+  if (!/^\S+$/.test(id))
+    throw new UserError(`cannot write document ${quote(d.id)} as multihead: its id ${quote(id)} is empty or contains whitespace, which a "#doc" header cannot hold; rename it in the input`);
+  const lineOrField = (label: string) => LINE_OR_FIELD.test(label) ? 'contains a tab or a line break, which a multihead TSV line cannot hold' : undefined;
+  for (const e of s.entities) {
+    const why = e.type === '' ? 'is empty' : lineOrField(e.type);
+    if (why) unwritableLabel('multihead', d, 'entity type', e.type, why, e.type.replace(/\s+/g, '_'));
+  }
+  for (const r of s.relations) {
+    const why =
+      r.type === '' ? 'is empty'
+      : r.type === 'N' ? 'is the multihead label for "no relation" (it would be read back as none)'
+      : r.type.includes(',') ? 'contains a comma, which separates the labels of a multihead relation list'
+      : lineOrField(r.type);
+    if (why) unwritableLabel('multihead', d, 'relation type', r.type, why, r.type === 'N' ? undefined : r.type.replace(/\s*,\s*|\s+/g, '_'));
+  }
 }
 
 async function* lines(docs: Source<Document>, diagnostics?: Diagnostics): AsyncGenerator<string> {
   for await (const [d, s, id] of sentencesOf(docs)) {
+    checkLabels(d, s, id);
     const t = toTokenSentence(d, s);
     const { tags, dropped } = encodeTags(t.tokens.length, t.entities, 'BIO');
     for (const e of dropped) diagnostics?.warn('overlapping-entity-dropped', `${id}: ${e.type} [${e.start}, ${e.end})`);

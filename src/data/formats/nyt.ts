@@ -6,7 +6,7 @@
  * `articleId-sentId`. Where the paper's code would crash (a mention not found) we skip with a warning.
  */
 import { z } from 'zod';
-import { readJsonLines } from '../io.js';
+import { readJsonLines, type Located } from '../io.js';
 import { fail, parseWith } from '../validate.js';
 import { tokenDocument, type TokenSpan } from './common.js';
 import devIds from '../nyt-dev-ids.json' with { type: 'json' };
@@ -38,7 +38,7 @@ function locate(tokens: string[], text: string): number {
 
 export const NYT_DEV_IDS: ReadonlySet<string> = new Set(devIds.dev);
 
-async function* read(file: string, opts: ReadOptions): AsyncGenerator<Document> {
+async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Document>> {
   const d = opts.diagnostics;
   const split = opts.split ?? 'all';
   let devSeen = 0;
@@ -85,7 +85,7 @@ async function* read(file: string, opts: ReadOptions): AsyncGenerator<Document> 
       labels.set(pair, [...seen, m.label]);
       relations.push({ type: m.label, head, tail });
     });
-    yield tokenDocument(docId, [{ tokens, entities, relations }]);
+    yield { value: tokenDocument(docId, [{ tokens, entities, relations }]), loc };
   }
   if (split !== 'all' && devSeen !== NYT_DEV_IDS.size)
     d.warn('nyt-dev-ids-not-in-file', `${file}: ${devSeen} of the ${NYT_DEV_IDS.size} dev ids found; the split is defined on CoType's test.json`);

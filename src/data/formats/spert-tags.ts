@@ -6,10 +6,10 @@
 import { z } from 'zod';
 import { quote } from '../../errors.js';
 import { decodeTags, encodeTags } from '../bilou.js';
-import { readJsonArray } from '../io.js';
+import { readJsonArray, type Located } from '../io.js';
 import { fail, label, parseWith } from '../validate.js';
 import { writeAtomic } from '../write.js';
-import { jsonArrayText, sentencesOf, toTokenSentence, tokenDocument } from './common.js';
+import { jsonArrayText, sentencesOf, toTokenSentence, tokenDocument, unwritableLabel } from './common.js';
 import { findTypesFile, readTypesFile } from './types-file.js';
 import type { Diagnostics } from '../diagnostics.js';
 import type { Document } from '../corpus.js';
@@ -24,7 +24,7 @@ const Rec = z.object({
   orig_id: z.union([z.string(), z.number()]).optional(),
 });
 
-async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Document> {
+async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Located<Document>> {
   for await (const { value, loc } of readJsonArray(file)) {
     const r = parseWith(Rec, value, loc);
     if (r.tags.length !== r.tokens.length)
@@ -39,13 +39,17 @@ async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Document>
         if (x[role] < 0 || x[role] >= entities.length)
           fail(`no entity ${x[role]} (the tags hold ${entities.length})`, loc, `relations[${i}].${role}`);
     });
-    yield tokenDocument(String(r.orig_id ?? loc.line), [{ tokens: r.tokens, entities, relations: r.relations }]);
+    yield { value: tokenDocument(String(r.orig_id ?? loc.line), [{ tokens: r.tokens, entities, relations: r.relations }]), loc };
   }
 }
 
 /** Overlapping entities cannot all be tagged: the longest is kept; the rest and their relations are counted. */
 async function* records(docs: Source<Document>, diagnostics?: Diagnostics) {
   for await (const [d, s, id] of sentencesOf(docs)) {
+    // A tag is `B-TYPE` on one line: the reader's tag pattern stops at a line break, and `B-` is no tag.
+    for (const e of s.entities)
+      if (e.type === '' || /[\n\r\u2028\u2029]/.test(e.type))
+        unwritableLabel('spert-tags', d, 'entity type', e.type, e.type === '' ? 'is empty' : 'contains a line break, which a tag cannot hold', e.type.replace(/\s+/g, '_'));
     const t = toTokenSentence(d, s);
     const { tags, dropped } = encodeTags(t.tokens.length, t.entities, 'BILOU');
     const lost = new Set(dropped);

@@ -4,7 +4,7 @@
  * symmetric flags. Each sentence becomes a document (id = orig_id, else the record number).
  */
 import { z } from 'zod';
-import { readJsonArray } from '../io.js';
+import { readJsonArray, type Located } from '../io.js';
 import { checkSpan, fail, label, parseWith } from '../validate.js';
 import { writeAtomic } from '../write.js';
 import { jsonArrayText, mapAsync, sentencesOf, toTokenSentence, tokenDocument } from './common.js';
@@ -20,7 +20,7 @@ const Rec = z.object({
   orig_id: z.union([z.string(), z.number()]).optional(),
 });
 
-async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Document> {
+async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Located<Document>> {
   for await (const { value, loc } of readJsonArray(file)) {
     const r = parseWith(Rec, value, loc);
     r.entities.forEach((e, i) => checkSpan(e.start, e.end, r.tokens.length, loc, `entities[${i}]`));
@@ -29,7 +29,7 @@ async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Document>
         if (x[role] < 0 || x[role] >= r.entities.length)
           fail(`no entity ${x[role]} (the record has ${r.entities.length})`, loc, `relations[${i}].${role}`);
     });
-    yield tokenDocument(String(r.orig_id ?? loc.line), [r]);
+    yield { value: tokenDocument(String(r.orig_id ?? loc.line), [r]), loc };
   }
 }
 

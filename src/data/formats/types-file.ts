@@ -7,10 +7,14 @@ import { ioError } from '../io.js';
 import { fail, parseWith } from '../validate.js';
 import { writeAtomic } from '../write.js';
 
+// The two maps are checked entry by entry below: zod builds a record by assignment, so an entry named
+// `__proto__` (an own key of the parsed JSON) became the record's prototype, unchecked and lost.
 const TypesFile = z.object({
-  entities: z.record(z.string(), z.object({}).loose()),
-  relations: z.record(z.string(), z.object({ symmetric: z.boolean().optional() }).loose()),
+  entities: z.record(z.string(), z.unknown()),
+  relations: z.record(z.string(), z.unknown()),
 });
+const EntityEntry = z.object({}).loose();
+const RelationEntry = z.object({ symmetric: z.boolean().optional() }).loose();
 
 export async function readTypesFile(file: string): Promise<LabelSchema> {
   let text: string;
@@ -26,11 +30,17 @@ export async function readTypesFile(file: string): Promise<LabelSchema> {
   } catch (e) {
     fail(`invalid JSON (${(e as Error).message})`, { file });
   }
-  const t = parseWith(TypesFile, value, { file });
-  return {
-    entityTypes: Object.keys(t.entities),
-    relationTypes: Object.entries(t.relations).map(([name, r]) => ({ name, symmetric: r.symmetric ?? false })),
-  };
+  parseWith(TypesFile, value, { file });
+  const raw = value as { entities: Record<string, unknown>; relations: Record<string, unknown> };
+  const entityTypes = Object.entries(raw.entities).map(([name, e]) => {
+    parseWith(EntityEntry, e, { file }, ['entities', name]);
+    return name;
+  });
+  const relationTypes = Object.entries(raw.relations).map(([name, r]) => ({
+    name,
+    symmetric: parseWith(RelationEntry, r, { file }, ['relations', name]).symmetric ?? false,
+  }));
+  return { entityTypes, relationTypes };
 }
 
 /** The types file SpERT keeps beside a data file: the only `*_types.json` in its directory, if any. */

@@ -4,7 +4,7 @@
  * a record. Relations name their arguments by span; each sentence becomes a document.
  */
 import { z } from 'zod';
-import { readJsonArray } from '../io.js';
+import { readJsonArray, type Located } from '../io.js';
 import { writeAtomic } from '../write.js';
 import { checkSpan, fail, label, parseWith } from '../validate.js';
 import { jsonArrayText, sentencesOf, spanIndex, toTokenSentence, tokenDocument, mapAsync } from './common.js';
@@ -18,7 +18,7 @@ const Rec = z.object({
   relations: z.array(z.tuple([int, int, int, int, label()])).default([]),
 });
 
-async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Document> {
+async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Located<Document>> {
   for await (const { value, loc } of readJsonArray(file)) {
     const r = parseWith(Rec, value, loc);
     const entities = r.entities.map(([start, end, type], i) => {
@@ -33,7 +33,7 @@ async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Document>
       if (tail === undefined) fail(`no entity with span [${s2}, ${e2})`, loc, `relations[${i}][2]`);
       return { type, head, tail };
     });
-    yield tokenDocument(String(loc.line), [{ tokens: r.tokens, entities, relations }]);
+    yield { value: tokenDocument(String(loc.line), [{ tokens: r.tokens, entities, relations }]), loc };
   }
 }
 

@@ -1,0 +1,81 @@
+/**
+ * Checks every reader's documents go through (`readCorpus`), for input that parses but is doubtful.
+ * Each finding is a counted warning naming the file and the line (or record) the document came from:
+ *
+ * - `duplicate-relation-dropped`: the same relation (type, head, tail) listed again in a sentence. The
+ *   copy is dropped, the first kept: a relation is a fact about two entities, and a copy would be
+ *   counted twice by `stats`, weighted twice in training and, once written out, make a gold file that
+ *   other tools score differently.
+ * - `self-relation-kept`: a relation whose head and tail are the same entity. It is KEPT: it is what the
+ *   gold says, and dropping it would quietly raise the recall entrel reports over what another scorer
+ *   reports on the same file. The warning is there because entrel's model only pairs distinct entities,
+ *   so it can never predict such a relation (each one is a false negative at evaluation) and training
+ *   ignores it.
+ * - `duplicate-document-id`: a second document with an id already seen in the same file. Both are kept
+ *   (their content may differ, and nothing says which one is right); `evaluate` refuses such a file as
+ *   gold or predictions, and the brat writer gives the second one a `_2` file name.
+ */
+import { quote, type ErrorLocation } from '../../errors.js';
+import type { Document, Entity, Relation, Sentence } from '../corpus.js';
+import type { Diagnostics } from '../diagnostics.js';
+import type { Located } from '../io.js';
+
+/** `file:line`, `file record N`, or the file alone: where a document came from, for a warning. */
+export function where(loc: ErrorLocation): string {
+  const file = loc.file ?? '';
+  if (loc.line === undefined) return file;
+  return loc.unit === 'record' ? `${file} record ${loc.line}` : `${file}:${loc.line}`;
+}
+
+/** Where the first of two documents was, relative to the second (same file: just its line). */
+function firstAt(first: ErrorLocation, now: ErrorLocation): string {
+  if (first.line === undefined || first.file !== now.file) return where(first);
+  return `${first.unit === 'record' ? 'record' : 'line'} ${first.line}`;
+}
+
+function surface(doc: Document, s: Sentence, e: Entity | undefined): string {
+  if (!e || e.start < 0 || e.end > s.tokens.length || e.end <= e.start) return '?';
+  return quote(doc.text.slice(s.tokens[e.start].start, s.tokens[e.end - 1].end), 40);
+}
+
+/** Drops repeated relations and warns about self-relations, in place; see the module comment. */
+function checkSentence(doc: Document, s: Sentence, si: number, at: string, diagnostics: Diagnostics): void {
+  let byId: Map<string, Entity> | undefined;
+  const describe = (rel: Relation) => {
+    byId ??= new Map(s.entities.map((e) => [e.id, e]));
+    const h = byId.get(rel.head);
+    const args = rel.head === rel.tail ? surface(doc, s, h) : `${surface(doc, s, h)} → ${surface(doc, s, byId.get(rel.tail))}`;
+    return `${at} document ${quote(doc.id)}, sentence ${si}: ${rel.type} ${rel.head}→${rel.tail} (${args})`;
+  };
+  const seen = s.relations.length > 1 ? new Set<string>() : undefined;
+  let dropped = false;
+  const kept = s.relations.filter((r) => {
+    if (seen) {
+      const key = JSON.stringify([r.type, r.head, r.tail]);
+      if (seen.has(key)) {
+        diagnostics.warn('duplicate-relation-dropped', describe(r));
+        return (dropped = true), false;
+      }
+      seen.add(key);
+    }
+    if (r.head === r.tail) diagnostics.warn('self-relation-kept', describe(r));
+    return true;
+  });
+  if (dropped) s.relations = kept;
+}
+
+/** The documents of one file, checked; see the module comment for what is checked and why. */
+export async function* checkDocuments(
+  docs: AsyncIterable<Located<Document>>,
+  diagnostics: Diagnostics,
+): AsyncGenerator<Document> {
+  const firstSeen = new Map<string, ErrorLocation>();
+  for await (const { value: doc, loc } of docs) {
+    const at = where(loc);
+    const first = firstSeen.get(doc.id);
+    if (first) diagnostics.warn('duplicate-document-id', `${at} document id ${quote(doc.id)} (first at ${firstAt(first, loc)}); both kept`);
+    else firstSeen.set(doc.id, loc);
+    doc.sentences.forEach((s, si) => checkSentence(doc, s, si, at, diagnostics));
+    yield doc;
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Input that parses but is doubtful: the same relation twice in a sentence, a relation from an entity to
+ * itself, two documents with one id in a file. Every format passes through one check (readCorpus), which
+ * counts a warning naming the file and the line (or record) of the document.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadCorpus } from '../../src/data/formats/index.js';
+import { computeStats } from '../../src/data/stats.js';
+import { evaluate } from '../../src/eval/evaluate.js';
+import { collect, shape, tmp } from './helpers.js';
+
+const dir = tmp();
+let n = 0;
+function file(content: string, ext = '.jsonl'): string {
+  const f = join(dir, `f${++n}${ext}`);
+  writeFileSync(f, content);
+  return f;
+}
+
+type Rel = { type: string; head: string; tail: string };
+const J = (id: string, relations: Rel[]) =>
+  JSON.stringify({
+    id,
+    text: 'Bob lives in Paris .',
+    sentences: [
+      {
+        tokens: [[0, 3], [4, 9], [10, 12], [13, 18], [19, 20]],
+        entities: [{ id: 'T1', type: 'PER', start: 0, end: 1 }, { id: 'T2', type: 'LOC', start: 3, end: 4 }],
+        relations,
+      },
+    ],
+  });
+const R = (type: string, head: string, tail: string): Rel => ({ type, head, tail });
+
+test('jsonl: a relation listed twice is kept once, with a warning naming file and line', async () => {
+  const f = file(`${J('a', [R('Live_In', 'T1', 'T2')])}\n${J('b', [R('Live_In', 'T1', 'T2'), R('Live_In', 'T1', 'T2'), R('Live_In', 'T1', 'T2')])}\n`);
+  const { docs, diagnostics } = await collect(f);
+  assert.deepEqual(shape(docs[1])[0].relations, ['0:1:PER-Live_In->3:4:LOC']);
+  assert.equal(diagnostics.count('duplicate-relation-dropped'), 2);
+  const [w] = diagnostics.summary().filter((s) => s.code === 'duplicate-relation-dropped');
+  assert.ok(w.examples[0].startsWith(`${f}:2 `), w.examples[0]);
+  assert.match(w.examples[0], /document "b", sentence 0: Live_In T1→T2/);
+  // it is no longer double-counted by stats
+  const c = await loadCorpus(f);
+  assert.equal(computeStats(c.documents).relations.total, 2);
+});
+
+test('jsonl: the same pair with another type, or the other direction, is no duplicate', async () => {
+  const f = file(`${J('a', [R('Live_In', 'T1', 'T2'), R('Work_In', 'T1', 'T2'), R('Live_In', 'T2', 'T1')])}\n`);
+  const { docs, diagnostics } = await collect(f);
+  assert.equal(docs[0].sentences[0].relations.length, 3);
+  assert.equal(diagnostics.count(), 0);
+});
+
+const D = (docKey: unknown, relations: unknown[][]) =>
+  JSON.stringify({ doc_key: docKey, sentences: [['Bob', 'lives', 'in', 'Paris'], ['He', 'left']], ner: [[[0, 0, 'PER'], [3, 3, 'LOC']], [[4, 4, 'PER']]], relations });
+
+test('dygie: a duplicate relation is dropped with a warning; a duplicate doc_key is warned about and both kept', async () => {
+  const f = file(`${D('x', [[[0, 0, 3, 3, 'R'], [0, 0, 3, 3, 'R']], []])}\n${D('y', [[], []])}\n${D('x', [[], []])}\n`);
+  const { docs, diagnostics } = await collect(f, { format: 'dygie' });
+  assert.equal(docs.length, 3);
+  assert.deepEqual(docs.map((d) => d.id), ['x', 'y', 'x']);
+  assert.equal(docs[0].sentences[0].relations.length, 1);
+  assert.equal(diagnostics.count('duplicate-relation-dropped'), 1);
+  assert.equal(diagnostics.count('duplicate-document-id'), 1);
+  const ex = diagnostics.summary().find((s) => s.code === 'duplicate-document-id')!.examples[0];
+  assert.ok(ex.startsWith(`${f}:3 `), ex);
+  assert.match(ex, /"x".*line 1/);
+});
+
+test('dygie: doc_key 7 and "7" are the same document id', async () => {
+  const { diagnostics } = await collect(file(`${D(7, [[], []])}\n${D('7', [[], []])}\n`), { format: 'dygie' });
+  assert.equal(diagnostics.count('duplicate-document-id'), 1);
+});
+
+test('jsonl: a duplicate document id is warned about; evaluation still refuses it as gold', async () => {
+  const f = file(`${J('a', [])}\n${J('b', [])}\n${J('a', [R('Live_In', 'T1', 'T2')])}\n`);
+  const c = await loadCorpus(f);
+  assert.equal(c.documents.length, 3);
+  assert.equal(c.diagnostics.count('duplicate-document-id'), 1);
+  assert.match(c.diagnostics.format()[0], new RegExp(`${f.replace(/[.]/g, '\\.')}:3 document id "a" \\(first at line 1\\)`));
+  assert.throws(() => evaluate(c.documents, c.documents), /two documents with id 'a'/);
+});
+
+test('a relation from an entity to itself is kept, with a warning', async () => {
+  const f = file(`${J('a', [R('Self', 'T1', 'T1'), R('Live_In', 'T1', 'T2')])}\n`);
+  const { docs, diagnostics } = await collect(f);
+  assert.deepEqual(shape(docs[0])[0].relations, ['0:1:PER-Self->0:1:PER', '0:1:PER-Live_In->3:4:LOC']);
+  assert.equal(diagnostics.count('self-relation-kept'), 1);
+  assert.match(diagnostics.format()[0], new RegExp(`${f.replace(/[.]/g, '\\.')}:1 document "a", sentence 0: Self T1→T1`));
+  // DyGIE: the same span as both arguments
+  const g = await collect(file(`${D('x', [[[0, 0, 0, 0, 'R']], []])}\n`), { format: 'dygie' });
+  assert.equal(g.docs[0].sentences[0].relations.length, 1);
+  assert.equal(g.diagnostics.count('self-relation-kept'), 1);
+});
+
+test('JSON-array formats name the record; brat names the .ann file', async () => {
+  const U = JSON.stringify({ tokens: ['a', 'b'], entities: [[0, 1, 'X'], [1, 2, 'Y']], relations: [[0, 1, 1, 2, 'R'], [0, 1, 1, 2, 'R']] });
+  const u = file(`[${U},\n${U}]`, '.json');
+  const a = await collect(u, { format: 'unified' });
+  assert.equal(a.diagnostics.count('duplicate-relation-dropped'), 2);
+  assert.deepEqual(a.diagnostics.summary()[0].examples.map((x) => x.split(' document')[0]), [`${u} record 1`, `${u} record 2`]);
+  // SpERT: the same orig_id twice
+  const S = (id: number) => JSON.stringify({ tokens: ['a'], entities: [], relations: [], orig_id: id });
+  const s = await collect(file(`[${S(4)}, ${S(5)}, ${S(4)}]`, '.json'), { format: 'spert' });
+  assert.match(s.diagnostics.format().join('\n'), /record 3 document id "4" \(first at record 1\)/);
+
+  const b = join(dir, `brat${++n}`);
+  mkdirSync(b);
+  writeFileSync(join(b, 'doc.txt'), 'Bob lives in Paris .\n');
+  writeFileSync(join(b, 'doc.ann'), 'T1\tPER 0 3\tBob\nT2\tLOC 13 18\tParis\nR1\tLive_In Arg1:T1 Arg2:T2\nR2\tLive_In Arg1:T1 Arg2:T2\n');
+  const br = await collect(b);
+  assert.equal(br.docs[0].sentences[0].relations.length, 1);
+  assert.equal(br.diagnostics.count('duplicate-relation-dropped'), 1);
+  assert.match(br.diagnostics.format()[0], /doc\.ann document "doc", sentence 0: Live_In T1→T2/);
+});
