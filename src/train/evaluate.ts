@@ -32,7 +32,20 @@ export async function predictFile(modelDir: string, dataFile: string, opts: Data
 /** The evaluation report (strict and boundaries, micro and macro, per type) of a model on a file. */
 export async function evaluateModel(modelDir: string, dataFile: string, opts: DataOptions = {}): Promise<EvalReport> {
   const { split, schema, predicted } = await predictFile(modelDir, dataFile, opts);
+  const unknown = unknownTypes(schema, split.schema);
+  if (unknown) process.stderr.write(`entrel: ${dataFile}: warning: ${unknown} the model in ${modelDir} does not know: it cannot predict them, so every one in the data counts as a miss\n`);
   return evaluate(split.documents, predicted, { schema: mergeSchemas(schema, split.schema) });
+}
+
+/** The data's types a model cannot predict, for a message (`entity types "A", "B" and relation type "R"`), if any. */
+export function unknownTypes(model: LabelSchema, data: LabelSchema): string | undefined {
+  const list = (kind: string, names: string[]) =>
+    names.length === 0 ? [] : [`${kind} type${names.length > 1 ? 's' : ''} ${names.map((n) => JSON.stringify(n)).join(', ')}`];
+  const ents = data.entityTypes.filter((t) => !model.entityTypes.includes(t));
+  const known = new Set(model.relationTypes.map((r) => r.name));
+  const rels = data.relationTypes.map((r) => r.name).filter((t) => !known.has(t));
+  const parts = [...list('entity', ents), ...list('relation', rels)];
+  return parts.length ? parts.join(' and ') : undefined;
 }
 
 /** Writes the model's predictions for `dataFile` to `outFile` as JSON Lines (src/data's jsonl format). */

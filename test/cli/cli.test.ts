@@ -113,3 +113,13 @@ test('evaluate --out names the file and the reason it cannot be written, and cre
   assert.equal(entrel('evaluate', '--gold', gold, '--pred', gold, '--out', nested).code, 0);
   assert.equal(JSON.parse(readFileSync(nested, 'utf8')).entities.micro.f1, 1);
 });
+
+test('evaluate --data warns about the types the model cannot predict', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'entrel-cli-'));
+  const data = join(dir, 'd.json');
+  writeFileSync(data, JSON.stringify([{ tokens: ['Aspirin', 'treats', 'pain', '.'], entities: [[0, 1, 'Drug'], [2, 3, 'Peop']], relations: [[0, 1, 2, 3, 'Treats']] }]));
+  const r = entrel('evaluate', '--data', data, '--format', 'unified', '--json');
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.err, /d\.json: warning: entity type "Drug" and relation type "Treats" the model in .* does not know: .*counts as a miss/);
+  assert.equal(JSON.parse(r.out).relations.strict.micro.fn, 1);
+});

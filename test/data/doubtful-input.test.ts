@@ -117,3 +117,16 @@ test('JSON-array formats name the record; brat names the .ann file', async () =>
   assert.equal(br.diagnostics.count('duplicate-relation-dropped'), 1);
   assert.match(br.diagnostics.format()[0], /doc\.ann document "doc", sentence 0: Live_In T1→T2/);
 });
+
+test('a type the data uses but its types file does not declare is warned about; a full declaration is quiet', async () => {
+  const data = file(`${J('a', [R('Live_In', 'T1', 'T2')])}\n`);
+  const types = (entities: string[], relations: string[]) =>
+    file(JSON.stringify({ entities: Object.fromEntries(entities.map((t) => [t, {}])), relations: Object.fromEntries(relations.map((t) => [t, {}])) }), '.json');
+  const partial = await loadCorpus(data, { typesFile: types(['PER'], []) });
+  assert.equal(partial.diagnostics.count('type-not-declared'), 2);
+  assert.equal(partial.diagnostics.count(), 2);
+  assert.match(partial.diagnostics.format().join('\n'), /entity type "LOC" is not declared in .*\.json.*relation type "Live_In"/s);
+  assert.deepEqual(partial.schema.entityTypes, ['PER', 'LOC']); // still read, so nothing is lost
+  const full = await loadCorpus(data, { typesFile: types(['PER', 'LOC'], ['Live_In']) });
+  assert.equal(full.diagnostics.count(), 0);
+});

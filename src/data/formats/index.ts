@@ -3,7 +3,7 @@
  * (`readCorpus`, `loadCorpus`, `writeCorpus`).
  */
 import { open } from 'node:fs/promises';
-import { UserError } from '../../errors.js';
+import { UserError, quote } from '../../errors.js';
 import { inferSchema, type Document, type LabelSchema } from '../corpus.js';
 import { Diagnostics } from '../diagnostics.js';
 import { ioError, isDirectory, readJsonArray, readJsonLines } from '../io.js';
@@ -105,11 +105,21 @@ export async function corpusSchema(file: string, documents: Iterable<Document>, 
   const ro: ReadOptions = { diagnostics: new Diagnostics(), ...opts };
   const own = opts.typesFile ? await readTypesFile(opts.typesFile) : await format.schema?.(file, ro);
   const seen = inferSchema(documents);
+  // Only a full declaration (a types file) can leave a type out; brat's ACE05 reading only marks PER-SOC.
+  if (own?.entityTypes && own.relationTypes) warnUndeclared(own, seen, opts.typesFile ?? 'the types file beside the data', ro.diagnostics);
   const symmetric = new Set(opts.symmetric ?? []);
   for (const r of own?.relationTypes ?? []) if (r.symmetric) symmetric.add(r.name);
   const ents = [...new Set([...(own?.entityTypes ?? []), ...seen.entityTypes])];
   const rels = [...new Set([...(own?.relationTypes ?? []).map((r) => r.name), ...seen.relationTypes.map((r) => r.name)])];
   return { entityTypes: ents, relationTypes: rels.map((name) => ({ name, symmetric: symmetric.has(name) })) };
+}
+
+/** Types the documents use that their types file does not declare: a typo there or in the data is likely. */
+function warnUndeclared(own: Partial<LabelSchema>, seen: LabelSchema, source: string, diagnostics: Diagnostics): void {
+  const ents = new Set(own.entityTypes ?? []);
+  const rels = new Set((own.relationTypes ?? []).map((r) => r.name));
+  for (const t of seen.entityTypes) if (!ents.has(t)) diagnostics.warn('type-not-declared', `entity type ${quote(t)} is not declared in ${source}`);
+  for (const r of seen.relationTypes) if (!rels.has(r.name)) diagnostics.warn('type-not-declared', `relation type ${quote(r.name)} is not declared in ${source}`);
 }
 
 export interface LoadedCorpus {
