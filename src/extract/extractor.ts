@@ -16,6 +16,7 @@
  * inputs before that run on the calling thread, giving the event loop a turn between batches. The
  * results are the same either way, bit for bit.
  */
+import { setMaxListeners } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,6 +91,8 @@ export class Extractor implements ExtractorLike {
     setNumThreads(this.threads);
     this.workers = checksum === undefined ? 0 : resolveWorkers(opts.workers);
     this.gloveWanted = meta.glove !== false && !model.glove;
+    // Every call in flight listens on it (callSignal): many concurrent calls are normal, not a leak.
+    setMaxListeners(0, this.lifetime.signal);
     model.eval();
   }
 

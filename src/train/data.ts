@@ -46,6 +46,14 @@ export async function loadSplit(files: string | readonly string[], format?: stri
   return split;
 }
 
+/** Type names for a message: `entity types "A", "B" and relation type "R"`; undefined when both lists are empty. */
+export function typesPhrase(entities: readonly string[], relations: readonly string[]): string | undefined {
+  const list = (kind: string, names: readonly string[]) =>
+    names.length === 0 ? [] : [`${kind} type${names.length > 1 ? 's' : ''} ${names.map((n) => JSON.stringify(n)).join(', ')}`];
+  const parts = [...list('entity', entities), ...list('relation', relations)];
+  return parts.length ? parts.join(' and ') : undefined;
+}
+
 /** `a` extended by the types only `b` has (order of `a` first); symmetric if either says so. */
 export function mergeSchemas(a: LabelSchema, b: LabelSchema): LabelSchema {
   const sym = new Set([...a.relationTypes, ...b.relationTypes].filter((r) => r.symmetric).map((r) => r.name));

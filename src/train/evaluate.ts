@@ -7,7 +7,7 @@ import { writeCorpus } from '../data/formats/index.js';
 import { evaluate, type EvalReport } from '../eval/index.js';
 import { loadGlove, type GloveTable } from '../model/glove.js';
 import { loadModelDir } from '../model/io.js';
-import { encodeAll, loadSplit, mergeSchemas, predictAll, type Split } from './data.js';
+import { encodeAll, loadSplit, mergeSchemas, predictAll, typesPhrase, type Split } from './data.js';
 import { predictedDocuments } from './predictions.js';
 
 export interface DataOptions {
@@ -39,13 +39,11 @@ export async function evaluateModel(modelDir: string, dataFile: string, opts: Da
 
 /** The data's types a model cannot predict, for a message (`entity types "A", "B" and relation type "R"`), if any. */
 export function unknownTypes(model: LabelSchema, data: LabelSchema): string | undefined {
-  const list = (kind: string, names: string[]) =>
-    names.length === 0 ? [] : [`${kind} type${names.length > 1 ? 's' : ''} ${names.map((n) => JSON.stringify(n)).join(', ')}`];
-  const ents = data.entityTypes.filter((t) => !model.entityTypes.includes(t));
   const known = new Set(model.relationTypes.map((r) => r.name));
-  const rels = data.relationTypes.map((r) => r.name).filter((t) => !known.has(t));
-  const parts = [...list('entity', ents), ...list('relation', rels)];
-  return parts.length ? parts.join(' and ') : undefined;
+  return typesPhrase(
+    data.entityTypes.filter((t) => !model.entityTypes.includes(t)),
+    data.relationTypes.map((r) => r.name).filter((t) => !known.has(t)),
+  );
 }
 
 /** Writes the model's predictions for `dataFile` to `outFile` as JSON Lines (src/data's jsonl format). */

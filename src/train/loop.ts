@@ -10,7 +10,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../errors.js';
+import { quote, UserError } from '../errors.js';
 import type { NamedParameters, Rng } from '../model/types.js';
 import { clipGradNorm, getRngState, manualSeed, noGrad, setNumThreads, setRngState, tidy, type Tensor } from '../tensor/index.js';
 import { writeDirAtomic, writeError, writeFileAtomic } from './atomic.js';
@@ -100,6 +100,9 @@ export async function runTraining(task: TrainTask, config: TrainConfig, outDir: 
   } else {
     if (!opts.resume && (hasCheckpoint(lastDir) || existsSync(bestDir)))
       throw new UserError('already holds a training run: pass --resume to continue it, or choose another --out', { file: outDir });
+    // Checkpoints are written whole (atomic.ts), so a `last` without one is not ours: it would be replaced.
+    if (existsSync(lastDir))
+      throw new UserError('exists but holds no training checkpoint (no state.json), and training would replace it: move it away or choose another --out', { file: lastDir });
     manualSeed(config.seed);
     rng = TrainRng.seeded(config.seed);
     state = {
@@ -206,9 +209,23 @@ function checkSameRun(savedRaw: TrainConfig, now: TrainConfig, dir: string): voi
   const saved = parsed.success ? parsed.data : savedRaw;
   for (const key of new Set([...Object.keys(saved), ...Object.keys(now)]) as Set<keyof TrainConfig>) {
     if (RESUMABLE_CHANGES.has(key)) continue;
-    if (JSON.stringify(saved[key]) !== JSON.stringify(now[key]))
-      throw new UserError(`cannot resume with a different "${key}" (${JSON.stringify(saved[key])} in the checkpoint, ${JSON.stringify(now[key])} now); only epochs, patience and threads may change`, { file: dir });
+    const diff = firstDifference(saved[key], now[key], key);
+    if (diff)
+      throw new UserError(`cannot resume with a different "${diff[0]}" (${quote(diff[1], 200)} in the checkpoint, ${quote(diff[2], 200)} now); only epochs, patience and threads may change`, { file: dir });
   }
+}
+
+/** The first setting (dotted path, down to a leaf of nested blocks such as `model`) where two configs differ. */
+function firstDifference(a: unknown, b: unknown, path: string): [string, unknown, unknown] | undefined {
+  const block = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+  if (block(a) && block(b)) {
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      const d = firstDifference(a[k], b[k], `${path}.${k}`);
+      if (d) return d;
+    }
+    return undefined;
+  }
+  return JSON.stringify(a) === JSON.stringify(b) ? undefined : [path, a, b];
 }
 
 function summary(r: EpochRecord): string {

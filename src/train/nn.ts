@@ -15,7 +15,7 @@ import { UserError } from '../errors.js';
 import { cat, manualSeed, type Tensor } from '../tensor/index.js';
 import { copyInto } from './checkpoint.js';
 import { modelConfig, type TrainConfig } from './config.js';
-import { encodeAll, loadSplit, MAX_TRAIN_LENGTH, mergeSchemas, predictAll, type Split } from './data.js';
+import { encodeAll, loadSplit, MAX_TRAIN_LENGTH, mergeSchemas, predictAll, typesPhrase, type Split } from './data.js';
 import { runTraining, type DevScores, type TrainOptions, type TrainResult, type TrainTask } from './loop.js';
 import { predictedSentence } from './predictions.js';
 import { TrainRng } from './rng.js';
@@ -44,6 +44,7 @@ export async function buildNNSetup(config: TrainConfig, base?: { loaded: LoadedM
   const dev = await loadSplit(config.data.dev, config.data.format);
   if (base) for (const part of [...trainSplit.parts, ...dev.parts]) refuseNewLabels(part, base.loaded.schema, base.dir);
   const schema = base ? base.loaded.schema : mergeSchemas(trainSplit.schema, dev.schema);
+  if (!base) warnUnlearnable(trainSplit, schema);
   const vocab = base ? base.loaded.model.vocab.extendedWith(trainSplit.sentences) : Vocabulary.build(trainSplit.sentences, schema, config.model.tagScheme);
   const glove = config.glove ? loadGlove() : undefined;
   const { matrix } = initialWordMatrix(vocab, config.model.wordDim, TrainRng.seeded(config.seed + 0x5eed), glove);
@@ -60,7 +61,26 @@ export async function buildNNSetup(config: TrainConfig, base?: { loaded: LoadedM
   return s;
 }
 
+/**
+ * Says on stderr what a new model cannot learn from its training data: no entities or no relations at all,
+ * or types of its label schema (dev's included) that no training sentence has.
+ */
+function warnUnlearnable(train: Split, schema: LabelSchema): void {
+  const ents = new Set(train.sentences.flatMap((s) => s.entities.map((e) => e.type)));
+  const rels = new Set(train.sentences.flatMap((s) => s.relations.map((r) => r.type)));
+  const warn = (msg: string) => process.stderr.write(`entrel: ${train.file}: warning: ${msg}\n`);
+  if (ents.size === 0) warn('the training data has no entities: the model will learn to find none');
+  else if (rels.size === 0) warn('the training data has no relations: the model will learn to find none');
+  const entsMissing = ents.size ? schema.entityTypes.filter((t) => !ents.has(t)) : [];
+  const relsMissing = rels.size ? schema.relationTypes.map((r) => r.name).filter((t) => !rels.has(t)) : [];
+  const missing = typesPhrase(entsMissing, relsMissing);
+  const one = entsMissing.length + relsMissing.length === 1;
+  if (missing)
+    warn(`${missing} never occur${one ? 's' : ''} in the training data (only in dev or a types file): the model cannot learn to predict ${one ? 'it' : 'them'}`);
+}
+
 /** A model's labels are fixed by its output layers: data to continue it on may use only those. */
+
 function refuseNewLabels(part: Split['parts'][number], schema: LabelSchema, dir: string): void {
   const entities = part.schema.entityTypes.filter((t) => !schema.entityTypes.includes(t));
   const relations = part.schema.relationTypes.filter((r) => !schema.relationTypes.some((m) => m.name === r.name));

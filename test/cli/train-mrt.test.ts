@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,4 +51,22 @@ test('train --init --local continues a model on other data with the local loss a
     assert.match(bad.err, message);
     assert.equal(bad.err.trim().split('\n').length, 1);
   }
+});
+
+test('train warns about what the training data cannot teach: no relations, or types only dev has', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'entrel-cli-unlearnable-'));
+  const fixture = (f: string) => JSON.parse(readFileSync(join(root, 'test', 'train', 'fixtures', f), 'utf8')) as { entities: unknown[][]; relations: unknown[][] }[];
+  const noRelations = join(dir, 'norel.json');
+  writeFileSync(noRelations, JSON.stringify(fixture('tiny-train.json').map((s) => ({ ...s, relations: [] }))));
+  const devNewTypes = join(dir, 'dev.json');
+  writeFileSync(devNewTypes, JSON.stringify(fixture('tiny-dev.json').map((s, i) => (i ? s : { ...s, entities: s.entities.map((e) => [e[0], e[1], 'Weird']), relations: [] }))));
+  const a = entrel('train', '--config', tiny, '--out', join(dir, 'a'), '--quiet', '--set', 'epochs=1', `data.train=${noRelations}`);
+  assert.equal(a.code, 0, a.err);
+  assert.match(a.err, /norel\.json: warning: the training data has no relations: the model will learn to find none/);
+  const b = entrel('train', '--config', tiny, '--out', join(dir, 'b'), '--quiet', '--set', 'epochs=1', `data.dev=${devNewTypes}`);
+  assert.equal(b.code, 0, b.err);
+  assert.match(b.err, /tiny-train\.json: warning: entity type "Weird" never occurs in the training data/);
+  const c = entrel('train', '--config', tiny, '--out', join(dir, 'c'), '--quiet', '--set', 'epochs=1');
+  assert.equal(c.code, 0, c.err);
+  assert.doesNotMatch(c.err, /warning/);
 });

@@ -152,6 +152,27 @@ describe('Extractor on a tiny trained model', () => {
     assert.match(await userError(() => ex.extract(null as never)), /expects a string or an array of strings/);
   });
 
+  it('rejects unknown option names and options that are not an object; NaN is named as such', async () => {
+    assert.match(await userError(() => ex.extract('x', { threshold: 0.9 } as never)), /^options: unknown option "threshold" \(allowed: relationThreshold, allowedTriples, maxPairDistance\)$/);
+    assert.match(await userError(() => ex.extract('x', 0.9 as never)), /^options: must be an object/);
+    assert.match(await userError(() => ex.extract('x', [] as never)), /^options: must be an object .*got an array$/);
+    assert.match(await userError(() => ex.extract('x', { relationThreshold: NaN })), /^relationThreshold: must be a number in \[0, 1\], got NaN$/);
+    assert.match(await userError(() => ex.extract('x', { maxPairDistance: -Infinity })), /got -Infinity$/);
+  });
+
+  it('many concurrent calls do not warn of an AbortSignal listener leak', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      await Promise.all(Array.from({ length: 30 }, () => ex.extract(texts[0])));
+      await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
+    } finally {
+      process.off('warning', onWarning);
+    }
+    assert.deepEqual(warnings.filter((w) => w === 'MaxListenersExceededWarning'), []);
+  });
+
   it('info() reports the labels and what the model directory says about itself', () => {
     assert.deepEqual(ex.info(), {
       name: 'tiny', version: '9.9.9', entityTypes: ['PER', 'ORG', 'LOC'], relationTypes: SCHEMA.relationTypes,

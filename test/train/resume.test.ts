@@ -3,7 +3,7 @@
  * scores), whether the kill came right after a checkpoint or in the middle of an epoch.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -74,6 +74,26 @@ test('resuming with a different config is refused', async () => {
   await assert.rejects(runTraining(new ToyTask(), toyConfig({ epochs: 2, seed: 8 }), out, 'nn', { quiet: true, resume: true }), /cannot resume with a different "seed"/);
   const r = await runTraining(new ToyTask(), toyConfig({ epochs: 2 }), out, 'nn', { quiet: true, resume: true });
   assert.equal(r.epochs, 2);
+});
+
+test('a changed nested setting is named down to its leaf', async () => {
+  const out = join(root, 'changed-nested');
+  const config = toyConfig({ epochs: 1 });
+  await runTraining(new ToyTask(), config, out, 'nn', { quiet: true });
+  const changed = { ...config, epochs: 2, model: { ...config.model, dropout: 0.25 } };
+  await assert.rejects(
+    runTraining(new ToyTask(), changed, out, 'nn', { quiet: true, resume: true }),
+    (e: Error) => /cannot resume with a different "model\.dropout" \(0\.5 in the checkpoint, 0\.25 now\)/.test(e.message) && e.message.length < 300,
+  );
+});
+
+test('an --out whose last/ is not a checkpoint is refused, and nothing in it is deleted', async () => {
+  const out = join(root, 'foreign');
+  mkdirSync(join(out, 'last'), { recursive: true });
+  writeFileSync(join(out, 'last', 'mine.txt'), 'precious');
+  for (const resume of [false, true])
+    await assert.rejects(runTraining(new ToyTask(), toyConfig(), out, 'nn', { quiet: true, resume }), /last: exists but holds no training checkpoint/);
+  assert.equal(readFileSync(join(out, 'last', 'mine.txt'), 'utf8'), 'precious');
 });
 
 test('early stopping after `patience` epochs without improvement', async () => {
