@@ -22,6 +22,14 @@ export class UserError extends Error {
   }
 }
 
+/** A run the user stopped (Ctrl-C): a clean end, not a failure of the input; the CLI exits 130. */
+export class Interrupted extends UserError {
+  constructor(message: string, location: ErrorLocation = {}) {
+    super(message, location);
+    this.name = 'Interrupted';
+  }
+}
+
 /** `file:line: field: message` — the shape of every located message. */
 export function formatLocated(message: string, loc: ErrorLocation): string {
   const parts: string[] = [];

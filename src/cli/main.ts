@@ -4,7 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { isUserError } from '../errors.js';
+import { Interrupted, isUserError } from '../errors.js';
+import { EXIT_INTERRUPTED } from './interrupt.js';
 import { registerCommands } from './commands/index.js';
 
 export const EXIT_OK = 0;
@@ -15,12 +16,25 @@ export function buildProgram(): Command {
   const program = new Command('entrel')
     .description('Joint entity and relation extraction (Sun et al. 2018, minimum risk training) on libtorch')
     .version(packageVersion(), '-V, --version')
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput(errorOutput('entrel'));
   registerCommands(program);
-  for (const c of program.commands) c.exitOverride().showHelpAfterError('(run with --help for usage)');
+  for (const c of program.commands) c.exitOverride().configureOutput(errorOutput(`entrel ${c.name()}`));
   return program;
+}
+
+/** Commander's usage errors in the shape of every other error: one `entrel: …` line, with where to look. */
+function errorOutput(command: string) {
+  return {
+    writeErr: (s: string) => process.stderr.write(s),
+    outputError: (message: string, write: (s: string) => void) => {
+      const text = message.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ');
+      // Training settings are config keys, not options: `train --seed 3` means `--set seed=3`.
+      const option = /^unknown option '--([\w.]+)'/.exec(text);
+      const hint = command === 'entrel train' && option ? `; config keys are set with --set, e.g. --set ${option[1]}=…` : '';
+      write(`entrel: ${text}${hint} (see ${command} --help)\n`);
+    },
+  };
 }
 
 /** Runs the CLI and returns the exit code (the caller sets process.exitCode). */
@@ -38,6 +52,10 @@ function exitCodeFor(e: unknown): number {
   if (e instanceof CommanderError) {
     // --help and --version end through here with code 0; parse errors were already printed.
     return e.exitCode === 0 ? EXIT_OK : EXIT_USER;
+  }
+  if (e instanceof Interrupted) {
+    process.stderr.write(`entrel: ${e.message}\n`);
+    return EXIT_INTERRUPTED;
   }
   if (isUserError(e)) {
     process.stderr.write(`entrel: ${e.message}\n`);

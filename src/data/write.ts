@@ -1,6 +1,6 @@
 /** Atomic output: write to a temporary sibling, then rename over the target, so a failed run leaves no half file. */
-import { realpathSync, statSync } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { realpathSync, rmSync, statSync } from 'node:fs';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, basename, join, sep } from 'node:path';
 import { UserError, fsReason } from '../errors.js';
 
@@ -12,7 +12,9 @@ export async function writeAtomic(out: string, pieces: Source<string>): Promise<
   await mkdir(dir, { recursive: true }).catch((e) => {
     throw new UserError(`cannot create directory: ${fsReason(e) ?? e}`, { file: dir });
   });
+  await removeStale(dir, basename(out));
   const tmp = join(dir, `.${basename(out)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  partial.add(tmp);
   let fh;
   try {
     fh = await open(tmp, 'w');
@@ -34,6 +36,37 @@ export async function writeAtomic(out: string, pieces: Source<string>): Promise<
     if (e instanceof UserError) throw e;
     const reason = fsReason(e);
     throw reason ? new UserError(`cannot write: ${reason}`, { file: out }) : e;
+  } finally {
+    partial.delete(tmp);
+  }
+}
+
+/** Temporary files of the writes in flight, for `abandonPartialOutputs`. */
+const partial = new Set<string>();
+
+/** Removes the temporary files of the writes in flight, synchronously: the process is about to end (Ctrl-C). */
+export function abandonPartialOutputs(): void {
+  for (const tmp of partial) rmSync(tmp, { force: true });
+  partial.clear();
+}
+
+/** Removes what writers of `name` that were killed (their pid is gone) left in `dir`. */
+async function removeStale(dir: string, name: string): Promise<void> {
+  const prefix = `.${name}.`;
+  for (const f of await readdir(dir).catch(() => [] as string[])) {
+    if (!f.startsWith(prefix) || !f.endsWith('.tmp')) continue;
+    const pid = Number(f.slice(prefix.length).split('.')[0]);
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !alive(pid)) await rm(join(dir, f), { force: true });
+  }
+}
+
+/** Whether process `pid` exists (a temporary file of a live writer must not be removed). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
   }
 }
 

@@ -90,8 +90,12 @@ function readJson(dir: string, file: string): unknown {
 /** Loads and validates a model directory. */
 export function loadModelDir(dir: string): LoadedModel {
   if (!existsSync(dir)) throw new UserError('model directory not found', { file: dir });
-  for (const f of [...MODEL_FILES, 'checksum'])
-    if (!existsSync(join(dir, f))) throw new UserError('missing model file (not a complete model directory?)', { file: join(dir, f) });
+  for (const f of [...MODEL_FILES, 'checksum']) {
+    if (existsSync(join(dir, f))) continue;
+    // A training run's directory holds its model in best/: the likely slip.
+    const hint = existsSync(join(dir, 'best', f)) ? `; ${dir} is a training run: its model is ${join(dir, 'best')}` : ' (not a complete model directory?)';
+    throw new UserError(`missing model file${hint}`, { file: join(dir, f) });
+  }
 
   // Checksums first: a corrupt file is reported as such, not as whatever parse error it causes.
   const sumPath = join(dir, 'checksum');

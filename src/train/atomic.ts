@@ -8,6 +8,7 @@
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { alive } from '../data/write.js';
 import { UserError, fsReason } from '../errors.js';
 
 /**
@@ -75,7 +76,6 @@ export function recoverDir(target: string): void {
   else renameSync(old, target);
 }
 
-/** Removes the temporary files or directories (`prefix` + pid) that killed writers left in `dir`. */
 /** Removes `prefix<pid>` leftovers of writers that are gone: another live process may be mid-write. */
 function removeStale(dir: string, prefix: string): void {
   for (const name of readdirSync(dir)) {
@@ -86,14 +86,6 @@ function removeStale(dir: string, prefix: string): void {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
-  }
-}
 
 /** fsync a directory so its entries (renames) are durable. */
 function syncDir(dir: string): void {

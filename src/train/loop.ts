@@ -10,7 +10,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { quote, UserError } from '../errors.js';
+import { Interrupted, quote, UserError } from '../errors.js';
 import type { NamedParameters, Rng } from '../model/types.js';
 import { clipGradNorm, getRngState, manualSeed, noGrad, setNumThreads, setRngState, tidy, type Tensor } from '../tensor/index.js';
 import { writeDirAtomic, writeError, writeFileAtomic } from './atomic.js';
@@ -56,6 +56,11 @@ export interface TrainOptions {
   quiet?: boolean;
   /** Called after every epoch's checkpoint (tests, experiments). */
   onEpoch?: (r: EpochRecord) => void;
+  /**
+   * Asked between batches (the loop yields to the event loop there, so signal handlers run): a name
+   * (e.g. "SIGINT") ends the run after the batch in flight, keeping the last complete checkpoint.
+   */
+  stopRequested?: () => string | undefined;
 }
 
 export interface TrainResult {
@@ -98,6 +103,8 @@ export async function runTraining(task: TrainTask, config: TrainConfig, outDir: 
     log.write({ type: 'resume', after: state.epoch, time: new Date().toISOString(), machine: machineRecord() });
     if (!opts.quiet) process.stderr.write(`entrel: resuming ${outDir} after epoch ${state.epoch}\n`);
   } else {
+    // A mistyped --out with --resume would otherwise start over without a word.
+    if (opts.resume) process.stderr.write(`entrel: ${lastDir}: no checkpoint to resume from: starting a new run\n`);
     if (!opts.resume && (hasCheckpoint(lastDir) || existsSync(bestDir)))
       throw new UserError('already holds a training run: pass --resume to continue it, or choose another --out', { file: outDir });
     // Checkpoints are written whole (atomic.ts), so a `last` without one is not ours: it would be replaced.
@@ -145,6 +152,14 @@ export async function runTraining(task: TrainTask, config: TrainConfig, outDir: 
       batches++;
       done += idx.length;
       progress.update(done, sums.total / batches, done / ((performance.now() - t0) / 1000));
+      if (opts.stopRequested) {
+        await new Promise((resolve) => setImmediate(resolve));
+        const signal = opts.stopRequested();
+        if (signal) {
+          progress.stop();
+          throw interrupted(signal, `in epoch ${epoch + 1}`, state.epoch, outDir);
+        }
+      }
     }
     progress.stop();
     const trainSeconds = (performance.now() - t0) / 1000;
@@ -181,11 +196,21 @@ export async function runTraining(task: TrainTask, config: TrainConfig, outDir: 
     await checkpoint(lastDir, params, opt.state(), state, rng, log);
     if (!opts.quiet) process.stderr.write(summary(record) + '\n');
     opts.onEpoch?.(record);
+    const signal = opts.stopRequested?.(); // came during the dev evaluation or the checkpoint
+    if (signal && !state.finished) throw interrupted(signal, `after epoch ${state.epoch}`, state.epoch, outDir);
   }
   return {
     outDir, bestDir, bestScore: state.bestScore, bestEpoch: state.bestEpoch, epochs: state.epoch,
     secondsToBest: state.secondsToBest, history: state.history,
   };
+}
+
+/** How a stopped run ends: what was kept, and how to go on. */
+function interrupted(signal: string, when: string, completed: number, outDir: string): Interrupted {
+  const kept = completed > 0
+    ? `the checkpoint after epoch ${completed} is kept in ${join(outDir, 'last')}: run the same command with --resume to continue`
+    : 'no epoch was completed, so there is nothing to resume';
+  return new Interrupted(`interrupted (${signal}) ${when}; ${kept}`, { file: outDir });
 }
 
 /** The dev score that selects the model (config `select`). */

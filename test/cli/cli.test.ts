@@ -69,6 +69,12 @@ test('bad input is one line on stderr with exit 1; unknown options exit 1', () =
   assert.match(r.err, /bad\.json record 1: entities\[0\]/);
   assert.equal(entrel('stats', join(dir, 'missing.json')).code, 1);
   assert.equal(entrel('stats', bad, '--no-such-flag').code, 1);
+  // Usage errors are one `entrel:` line too, naming where to look.
+  const usage = entrel('train', '--config', bad, '--out', dir, '--seed', '3');
+  assert.equal(usage.code, 1);
+  assert.equal(usage.err.trim().split('\n').length, 1, usage.err);
+  assert.match(usage.err, /^entrel: unknown option '--seed'.*--set seed=… \(see entrel train --help\)$/m);
+  assert.match(entrel('nope').err, /^entrel: unknown command 'nope' \(see entrel --help\)\n$/);
   assert.equal(entrel('evaluate', '--gold', bad).code, 1);
 });
 

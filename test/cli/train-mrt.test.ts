@@ -70,3 +70,14 @@ test('train warns about what the training data cannot teach: no relations, or ty
   assert.equal(c.code, 0, c.err);
   assert.doesNotMatch(c.err, /warning/);
 });
+
+test('--init with a run directory points at its best/; --resume with no checkpoint says it starts a new run', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'entrel-cli-init-'));
+  const run = join(dir, 'nn');
+  const fresh = entrel('train', '--config', tiny, '--out', run, '--resume', '--quiet', '--set', 'epochs=1');
+  assert.equal(fresh.code, 0, fresh.err);
+  assert.match(fresh.err, /nn\/last: no checkpoint to resume from: starting a new run/);
+  const bad = entrel('train', '--config', tiny, '--init', run, '--out', join(dir, 'mrt'), '--quiet');
+  assert.equal(bad.code, 1);
+  assert.match(bad.err.trim(), /nn\/config\.json: missing model file; .*nn is a training run: its model is .*nn\/best$/);
+});

@@ -4,6 +4,7 @@ import { Diagnostics } from '../../data/diagnostics.js';
 import { WRITABLE_FORMATS, inputFiles, loadCorpus, writeCorpus, writtenFiles } from '../../data/formats/index.js';
 import { refuseOverwritingInputs } from '../../data/write.js';
 import { printWarnings } from '../output.js';
+import { withInterrupts } from '../interrupt.js';
 import { addDataFlags, corpusOptions, type DataFlags } from './data-options.js';
 
 export function convertCommand(): Command {
@@ -17,7 +18,7 @@ export function convertCommand(): Command {
       refuseOverwritingInputs(writtenFiles(out, flags.to), await inputFiles(input, { typesFile: flags.types }));
       const diagnostics = new Diagnostics();
       const corpus = await loadCorpus(input, { ...corpusOptions(flags, flags.from), diagnostics });
-      await writeCorpus(corpus.documents, corpus.schema, out, flags.to, diagnostics);
+      await withInterrupts(() => writeCorpus(corpus.documents, corpus.schema, out, flags.to, diagnostics));
       printWarnings(diagnostics);
       const sentences = corpus.documents.reduce((n, d) => n + d.sentences.length, 0);
       process.stderr.write(`entrel: wrote ${corpus.documents.length} documents (${sentences} sentences) to ${out} as ${flags.to}\n`);

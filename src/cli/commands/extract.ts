@@ -11,6 +11,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { UserError } from '../../errors.js';
 import { refuseOverwritingInputs } from '../../data/write.js';
+import { withInterrupts } from '../interrupt.js';
 import { DEFAULT_BATCH_SIZE } from '../../extract/batches.js';
 import type { Extractor } from '../../extract/extractor.js';
 import type { ExtractOptions } from '../../extract/types.js';
@@ -75,7 +76,8 @@ export function extractCommand(): Command {
         if (flags.json) throw new UserError('--json prints one text; with --in use --out FILE --format jsonl');
         if (!flags.out) throw new UserError('--in needs --out FILE');
         refuseOverwritingInputs([flags.out], [flags.in, flags.model]);
-        return extractFile(flags.in, flags.out, flags.format ?? formatFromName(flags.out), options, flags);
+        const [input, out] = [flags.in, flags.out];
+        return withInterrupts(() => extractFile(input, out, flags.format ?? formatFromName(out), options, flags));
       }
       if (flags.out || flags.format) throw new UserError('--out and --format go with --in FILE');
       const input = text ?? (await readStdin());

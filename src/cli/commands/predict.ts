@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { inputFiles, writtenFiles } from '../../data/formats/index.js';
 import { refuseOverwritingInputs } from '../../data/write.js';
+import { withInterrupts } from '../interrupt.js';
 
 export function predictCommand(): Command {
   return new Command('predict')
@@ -13,7 +14,7 @@ export function predictCommand(): Command {
     .action(async (flags: { model: string; data: string; out: string; format?: string }) => {
       refuseOverwritingInputs(writtenFiles(flags.out, 'jsonl'), [...(await inputFiles(flags.data)), flags.model]);
       const { predictToFile } = await import('../../train/evaluate.js');
-      await predictToFile(flags.model, flags.data, flags.out, { format: flags.format });
+      await withInterrupts(() => predictToFile(flags.model, flags.data, flags.out, { format: flags.format }));
       process.stderr.write(`entrel: wrote predictions to ${flags.out}\n`);
     });
 }

@@ -5,6 +5,7 @@
  */
 import { Command } from 'commander';
 import { UserError } from '../../errors.js';
+import { withInterrupts } from '../interrupt.js';
 
 interface TrainFlags { config: string; out: string; set: string[]; init?: string; mrt?: boolean; local?: boolean; resume?: boolean; quiet?: boolean; json?: boolean }
 
@@ -28,7 +29,10 @@ export function trainCommand(): Command {
       if (flags.local && !config.init) throw new UserError('--local continues a trained model: pass --init DIR');
       if (flags.local && flags.mrt) throw new UserError('--local (the local loss alone) and --mrt exclude each other');
       const train = config.init ? (flags.local ? continueNN : trainMRT) : trainNN;
-      const result = await train(config, flags.out, { resume: flags.resume, quiet: flags.quiet });
+      const result = await withInterrupts(
+        (stopRequested) => train(config, flags.out, { resume: flags.resume, quiet: flags.quiet, stopRequested }),
+        true,
+      );
       if (flags.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
       else {
         const best = result.history.find((h) => h.epoch === result.bestEpoch);
