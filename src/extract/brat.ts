@@ -1,3 +1,4 @@
+import { checkDocument } from './args.js';
 import type { ExtractedDocument } from './types.js';
 
 /**
@@ -8,6 +9,7 @@ import type { ExtractedDocument } from './types.js';
  * fragments around it, as brat requires; spaces in type names become `_` (brat types are single words).
  */
 export function toBratAnn(doc: ExtractedDocument): string {
+  checkDocument(doc, 'doc');
   const lines: string[] = [];
   const ids = new Map<string, string>();
   const cp = codePointOffsets(doc.text);

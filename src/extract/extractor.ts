@@ -32,6 +32,7 @@ import { tokenizedSentences, type TokenizedSentence } from '../text/index.js';
 import { DEFAULT_BATCH_SIZE, planBatches } from './batches.js';
 import { buildDocument } from './document.js';
 import { resolveExtractOptions } from './options.js';
+import { checkOptions, described } from './args.js';
 import { callSignal } from './call-signal.js';
 import { closedError, WorkerPool } from './pool/pool.js';
 import { runBatches } from './run-batches.js';
@@ -59,6 +60,10 @@ export interface ExtractorOptions {
   workers?: number;
 }
 
+/** The option names `load` and `fromModel` take, and those of `extract`'s third argument. */
+const EXTRACTOR_OPTIONS = ['batchSize', 'threads', 'workers'];
+const CONTROL_OPTIONS = ['signal'];
+
 export class Extractor implements ExtractorLike {
   readonly schema: LabelSchema;
   private readonly batchSize: number;
@@ -81,6 +86,8 @@ export class Extractor implements ExtractorLike {
     private readonly checksum?: string,
   ) {
     this.schema = schema;
+    checkOptions(opts, 'options', EXTRACTOR_OPTIONS);
+    opts ??= {};
     const b = opts.batchSize ?? DEFAULT_BATCH_SIZE;
     if (!(Number.isInteger(b) && b > 0)) throw new UserError(`batchSize must be a positive integer, got ${JSON.stringify(b)}`);
     this.batchSize = b;
@@ -101,8 +108,11 @@ export class Extractor implements ExtractorLike {
    * default model. A missing or corrupt directory is a UserError naming the file.
    */
   static async load(modelDir?: string, opts: ExtractorOptions = {}): Promise<Extractor> {
+    if (modelDir !== undefined && modelDir !== null && typeof modelDir !== 'string')
+      throw new UserError(`must be the path of a model directory (a string), got ${described(modelDir)}`, { field: 'modelDir' });
+    checkOptions(opts, 'options', EXTRACTOR_OPTIONS);
     const dir = resolve(modelDir ?? DEFAULT_MODEL_DIR);
-    if (modelDir === undefined && !existsSync(dir))
+    if ((modelDir ?? undefined) === undefined && !existsSync(dir))
       throw new UserError('the bundled default model is missing (run `npm run train:default`, or name a model directory)', { file: dir });
     const { model, schema, meta } = loadModelDir(dir);
     return new Extractor(model, schema, meta, dir, opts, readFileSync(join(dir, 'checksum'), 'utf8'));
@@ -110,7 +120,8 @@ export class Extractor implements ExtractorLike {
 
   /** Wraps a model already in memory (e.g. just trained); `meta` as a model directory's config.json has it. Runs on this thread. */
   static fromModel(model: JointModel, schema: LabelSchema, meta: Record<string, unknown> = {}, opts: ExtractorOptions = {}): Extractor {
-    return new Extractor(model, schema, meta, 'memory', opts);
+    checkOptions(meta, 'meta');
+    return new Extractor(model, schema, meta ?? {}, 'memory', opts);
   }
 
   /** Worker threads this Extractor may run (0: everything on the calling thread). */
@@ -125,7 +136,12 @@ export class Extractor implements ExtractorLike {
 
   extract(text: string, options?: ExtractOptions, control?: ExtractControl): Promise<ExtractedDocument>;
   extract(texts: readonly string[], options?: ExtractOptions, control?: ExtractControl): Promise<ExtractedDocument[]>;
-  async extract(input: string | readonly string[], options?: ExtractOptions, control: ExtractControl = {}): Promise<ExtractedDocument | ExtractedDocument[]> {
+  async extract(input: string | readonly string[], options?: ExtractOptions, control?: ExtractControl): Promise<ExtractedDocument | ExtractedDocument[]> {
+    checkOptions(control, 'control', CONTROL_OPTIONS);
+    const signal = control?.signal;
+    if (signal !== undefined && !(signal instanceof AbortSignal))
+      throw new UserError(`must be an AbortSignal (e.g. AbortSignal.timeout(ms) or an AbortController's signal), got ${described(signal)}`, { field: 'signal' });
+    control ??= {};
     if (typeof input === 'string') return (await this.extractMany([input], options, control))[0];
     if (!Array.isArray(input)) throw new UserError(`extract expects a string or an array of strings, got ${typeof input}`);
     input.forEach((t, i) => {

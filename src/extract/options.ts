@@ -4,6 +4,7 @@
  */
 import type { LabelSchema } from '../data/corpus.js';
 import { quote, UserError } from '../errors.js';
+import { checkOptions, described } from './args.js';
 import type { ExtractOptions } from './types.js';
 
 /** What the decoder applies: the options with defaults filled in and triples as a lookup set. */
@@ -17,25 +18,19 @@ export interface ResolvedExtractOptions {
 /** The option names `extract` takes: any other key is a typo, an error rather than silently ignored. */
 const OPTION_NAMES = ['relationThreshold', 'allowedTriples', 'maxPairDistance'];
 
-/** A value for a message: numbers JSON cannot hold (NaN, ±Infinity) as themselves, not as `null`. */
-const shown = (v: unknown): string => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : quote(v));
-
 export const tripleKey = (head: string, relation: string, tail: string): string => `${head}\t${relation}\t${tail}`;
 
 export function resolveExtractOptions(options: ExtractOptions | undefined, schema: LabelSchema): ResolvedExtractOptions {
   const fail = (field: string, msg: string): never => {
     throw new UserError(msg, { field });
   };
-  if (options !== undefined && options !== null && (typeof options !== 'object' || Array.isArray(options)))
-    fail('options', `must be an object {${OPTION_NAMES.join(', ')}}, got ${Array.isArray(options) ? 'an array' : shown(options)}`);
+  checkOptions(options, 'options', OPTION_NAMES);
   const o = options ?? {};
-  for (const key of Object.keys(o))
-    if (!OPTION_NAMES.includes(key)) fail('options', `unknown option ${quote(key)} (allowed: ${OPTION_NAMES.join(', ')})`);
   const t = o.relationThreshold ?? 0;
-  if (typeof t !== 'number' || !(t >= 0 && t <= 1)) fail('relationThreshold', `must be a number in [0, 1], got ${shown(t)}`);
+  if (typeof t !== 'number' || !(t >= 0 && t <= 1)) fail('relationThreshold', `must be a number in [0, 1], got ${described(t)}`);
   const d = o.maxPairDistance ?? Infinity;
   if (d !== Infinity && !(Number.isInteger(d) && d >= 1))
-    fail('maxPairDistance', `must be a positive integer (tokens), got ${shown(d)}`);
+    fail('maxPairDistance', `must be a positive integer (tokens), got ${described(d)}`);
   let allowed: Set<string> | undefined;
   if (o.allowedTriples !== undefined) {
     if (!Array.isArray(o.allowedTriples)) fail('allowedTriples', 'must be a list of [head type, relation, tail type]');
@@ -46,7 +41,7 @@ export function resolveExtractOptions(options: ExtractOptions | undefined, schem
     o.allowedTriples.forEach((triple, i) => {
       const field = `allowedTriples[${i}]`;
       if (!Array.isArray(triple) || triple.length !== 3 || triple.some((x) => typeof x !== 'string'))
-        fail(field, `must be [head type, relation, tail type], got ${shown(triple)}`);
+        fail(field, `must be [head type, relation, tail type], got ${quote(triple)}`);
       const [h, r, tl] = triple;
       if (!entities.has(h)) fail(field, `unknown entity type "${h}" (${known('entity', entities)})`);
       if (!relations.has(r)) fail(field, `unknown relation type "${r}" (${known('relation', relations)})`);

@@ -3,10 +3,13 @@
  * full length-bucketed batches, small enough to keep memory bounded — extracted (the next chunk while
  * the previous one is consumed), and yielded in input order.
  */
+import { UserError } from '../errors.js';
+import { checkOptions, described } from './args.js';
 import type { ExtractOptions, ExtractedDocument, ExtractorLike } from './types.js';
 
+/** One text of the stream: a string, or `{text, id?}` (default id: its 0-based position in the stream, as a string). */
 export interface StreamText {
-  id: string;
+  id?: string;
   text: string;
   /** Passed through (e.g. input bytes consumed, for progress). */
   bytesRead?: number;
@@ -25,15 +28,42 @@ export interface StreamOptions {
   chunkChars?: number;
 }
 
+const STREAM_OPTIONS = ['chunkTexts', 'chunkChars'];
+
+/** The stream's source checked at the boundary: an (async) iterable, not a string (that would be one text per character). */
+function checkSource(texts: unknown): void {
+  const iterable =
+    texts !== null && typeof texts === 'object' && (Symbol.asyncIterator in texts || Symbol.iterator in texts);
+  if (!iterable)
+    throw new UserError(`must be an iterable or async iterable of strings or {text, id?} (e.g. an array or an async generator), got ${described(texts)}`, { field: 'texts' });
+}
+
+/** One item of the source as a StreamedDocument's id, text and bytesRead. */
+function streamText(t: unknown, i: number): StreamText & { id: string } {
+  if (typeof t === 'string') return { id: String(i), text: t };
+  const field = `texts[${i}]`;
+  if (t === null || typeof t !== 'object' || Array.isArray(t) || typeof (t as { text?: unknown }).text !== 'string')
+    throw new UserError(`must be a string or {text, id?} with a string text, got ${described(t)}`, { field });
+  const o = t as StreamText;
+  if (o.id !== undefined && typeof o.id !== 'string') throw new UserError(`must be a string, got ${described(o.id)}`, { field: `${field}.id` });
+  return { id: o.id ?? String(i), text: o.text, bytesRead: o.bytesRead };
+}
+
 export async function* extractStream(
   extractor: ExtractorLike,
-  texts: AsyncIterable<StreamText> | Iterable<StreamText>,
+  texts: AsyncIterable<StreamText | string> | Iterable<StreamText | string>,
   options: ExtractOptions = {},
   opts: StreamOptions = {},
 ): AsyncGenerator<StreamedDocument> {
-  const maxTexts = opts.chunkTexts ?? 256;
-  const maxChars = opts.chunkChars ?? 500_000;
-  let chunk: StreamText[] = [];
+  if (extractor === null || typeof extractor !== 'object' || typeof extractor.extract !== 'function')
+    throw new UserError(`must be an Extractor (Extractor.load()), got ${described(extractor)}`, { field: 'extractor' });
+  checkSource(texts);
+  checkOptions(opts, 'streamOptions', STREAM_OPTIONS);
+  const maxTexts = opts?.chunkTexts ?? 256;
+  const maxChars = opts?.chunkChars ?? 500_000;
+  for (const [name, v] of [['chunkTexts', maxTexts], ['chunkChars', maxChars]] as const)
+    if (!(Number.isInteger(v) && v > 0)) throw new UserError(`must be a positive integer, got ${described(v)}`, { field: name });
+  let chunk: (StreamText & { id: string })[] = [];
   let chars = 0;
   // One chunk is extracted while the previous one is handed out (written), so worker threads have the
   // next chunk's batches while this thread writes: at most two chunks are held.
@@ -48,7 +78,9 @@ export async function* extractStream(
     done.catch(() => undefined); // rethrown below, when its turn comes
     return done;
   };
-  for await (const t of texts) {
+  let index = 0;
+  for await (const item of texts) {
+    const t = streamText(item, index++);
     if (chunk.length && (chunk.length >= maxTexts || chars + t.text.length > maxChars)) {
       const next = start();
       if (ahead) yield* await ahead;

@@ -1,6 +1,7 @@
 import { escapeHtml as esc } from './escape.js';
 import { htmlPage } from './html.js';
 import { geometry } from './layout.js';
+import { countedScript } from './plural.js';
 import { tabScript, tabs } from './styles.js';
 
 /**
@@ -9,6 +10,7 @@ import { tabScript, tabs } from './styles.js';
  * (JSON) or as server-escaped markup, never as raw user text.
  */
 const appScript = `
+${countedScript}
 const form = document.getElementById('extract-form');
 const status = document.getElementById('status');
 const view = document.getElementById('view');
@@ -34,7 +36,7 @@ form.addEventListener('submit', async (ev) => {
     const width = Math.max(20, Math.min(400, Math.floor((document.body.clientWidth - 100) / ${geometry.charWidth})));
     view.innerHTML = await (await post('/v1/render', { documents: result.documents, width })).text();
     const d = result.documents[0];
-    status.textContent = d.entities.length + ' entities, ' + d.relations.length + ' relations';
+    status.textContent = counted(d.entities.length, 'entity', 'entities') + ', ' + counted(d.relations.length, 'relation');
   } catch (err) {
     status.className = 'error';
     status.textContent = err.message;

@@ -1,7 +1,9 @@
+import { checkDocument, checkDocuments, checkOptions } from '../extract/args.js';
 import type { ExtractedDocument } from '../extract/types.js';
 import { typeColor } from './colors.js';
 import { contentSecurityPolicy } from './csp.js';
 import { escapeHtml as esc } from './escape.js';
+import { documentCounts } from './plural.js';
 import { css, tabScript, tabs } from './styles.js';
 import { renderDocumentSvg, type SvgOptions } from './svg.js';
 
@@ -40,6 +42,9 @@ export function renderDocumentsView(docs: ExtractedDocument[], opts: Omit<SvgOpt
 
 /** A self-contained HTML page (inline CSS and script, no network) for `extract --format html`. */
 export function renderHtmlReport(docs: ExtractedDocument[], opts: HtmlOptions = {}): string {
+  checkDocuments(docs, 'docs');
+  checkOptions(opts, 'options');
+  opts ??= {};
   const title = opts.title ?? 'entrel extraction';
   const json = `<pre class="json">${esc(JSON.stringify(docs, null, 2))}</pre>`;
   return htmlPage(title, [tabScript], `<h1>${esc(title)}</h1>${tabs(renderDocumentsView(docs, opts), json)}`);
@@ -47,6 +52,7 @@ export function renderHtmlReport(docs: ExtractedDocument[], opts: HtmlOptions = 
 
 /** One document as a self-contained HTML page. */
 export function renderHtml(doc: ExtractedDocument, opts: HtmlOptions = {}): string {
+  checkDocument(doc, 'doc');
   return renderHtmlReport([doc], opts);
 }
 
@@ -62,6 +68,8 @@ export function htmlPageParts(title: string, scripts: string[]): [string, string
     `<!doctype html><html lang="en"><head><meta charset="utf-8">` +
       `<meta http-equiv="Content-Security-Policy" content="${esc(contentSecurityPolicy(scripts))}">` +
       `<meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)}</title>` +
+      // No icon: an empty one, so that browsers do not ask for /favicon.ico (a 404 in the console). CSP img-src allows data:.
+      `<link rel="icon" href="data:,">` +
       `<style>${css}</style></head><body>`,
     `${scripts.map((s) => `<script>${s}</script>`).join('')}</body></html>\n`,
   ];
@@ -69,7 +77,7 @@ export function htmlPageParts(title: string, scripts: string[]): [string, string
 
 /** One document's figure: caption and SVG (`index` keeps SVG ids unique within a page). */
 export function renderFigure(doc: ExtractedDocument, index: number, opts: Omit<SvgOptions, 'idSuffix'> = {}, caption = `Document ${index + 1}`): string {
-  const text = `${caption}: ${doc.entities.length} entities, ${doc.relations.length} relations`;
+  const text = `${caption}: ${documentCounts(doc.entities.length, doc.relations.length)}`;
   const empty = doc.entities.length === 0 ? '<p class="note">No entities found.</p>' : '';
   return `<figure class="entrel-figure"><figcaption>${esc(text)}</figcaption>${empty}${renderDocumentSvg(doc, { ...opts, idSuffix: String(index) })}</figure>`;
 }

@@ -1,6 +1,8 @@
+import { checkDocument, checkOptions } from '../extract/args.js';
 import type { ExtractedDocument } from '../extract/types.js';
 import { typeColor } from './colors.js';
 import { escapeHtml as esc } from './escape.js';
+import { documentCounts } from './plural.js';
 import { geometry as g, layoutDocument, type Arc, type EntityBox, type LayoutOptions, type Row } from './layout.js';
 
 export interface SvgOptions extends LayoutOptions {
@@ -12,13 +14,16 @@ const n = (v: number) => Math.round(v * 10) / 10;
 
 /** One document as an SVG: text rows, entity boxes coloured by type, relation arcs with labels. */
 export function renderDocumentSvg(doc: ExtractedDocument, opts: SvgOptions = {}): string {
+  checkDocument(doc, 'doc');
+  checkOptions(opts, 'options');
+  opts ??= {};
   const layout = layoutDocument(doc, opts);
   const marker = `entrel-arrow-${(opts.idSuffix ?? '0').replace(/[^\w-]/g, '_')}`;
   const byId = new Map(layout.entities.map((e) => [e.id, e]));
   const rows = layout.rows.map((row) => renderRow(row, marker, byId)).join('');
   return (
     `<svg class="entrel-doc" xmlns="http://www.w3.org/2000/svg" width="${n(layout.width)}" height="${n(layout.height)}" ` +
-    `viewBox="0 0 ${n(layout.width)} ${n(layout.height)}" role="img" aria-label="${esc(`${layout.entities.length} entities, ${doc.relations.length} relations`)}">` +
+    `viewBox="0 0 ${n(layout.width)} ${n(layout.height)}" role="img" aria-label="${esc(documentCounts(layout.entities.length, doc.relations.length))}">` +
     `<defs><marker id="${marker}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto">` +
     `<path d="M0,0 L10,5 L0,10 z" class="arrowhead"/></marker></defs>${rows}</svg>`
   );

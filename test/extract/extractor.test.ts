@@ -160,6 +160,22 @@ describe('Extractor on a tiny trained model', () => {
     assert.match(await userError(() => ex.extract('x', { maxPairDistance: -Infinity })), /got -Infinity$/);
   });
 
+  it('rejects misuse of the call control, load and fromModel with a UserError naming the argument', async () => {
+    assert.match(await userError(() => ex.extract('x', {}, { signal: 'x' } as never)), /^signal: must be an AbortSignal .*got "x"$/);
+    assert.match(await userError(() => ex.extract('x', {}, { signal: { aborted: false } } as never)), /^signal: must be an AbortSignal/);
+    assert.match(await userError(() => ex.extract('x', {}, 'x' as never)), /^control: must be an object \{signal\}, got "x"$/);
+    assert.match(await userError(() => ex.extract('x', {}, { relationThreshold: 0.5 } as never)), /^control: unknown option "relationThreshold" \(allowed: signal\)$/);
+    // null is "none given", as for the extract options.
+    assert.deepEqual(await ex.extract(texts[0], {}, null as never), await ex.extract(texts[0]));
+    assert.deepEqual(await ex.extract(texts[0], null as never, { signal: new AbortController().signal }), await ex.extract(texts[0]));
+    assert.match(await userError(() => Extractor.load(5 as never)), /^modelDir: must be the path of a model directory \(a string\), got 5$/);
+    assert.match(await userError(() => Extractor.load({ workers: 0 } as never)), /^modelDir: .*got an object \{"workers":0\}$/);
+    assert.match(await userError(() => Extractor.load(dir, 3 as never)), /^options: must be an object \{batchSize, threads, workers\}, got 3$/);
+    assert.match(await userError(() => Extractor.load(dir, { worker: 0 } as never)), /^options: unknown option "worker" \(allowed: batchSize, threads, workers\)$/);
+    assert.match(await userError(() => Extractor.fromModel(ex.model, ex.schema, {}, 'x' as never)), /^options: must be an object/);
+    assert.match(await userError(() => Extractor.fromModel(ex.model, ex.schema, 7 as never)), /^meta: must be an object, got 7$/);
+  });
+
   it('many concurrent calls do not warn of an AbortSignal listener leak', async () => {
     const warnings: string[] = [];
     const onWarning = (w: Error) => warnings.push(w.name);

@@ -47,4 +47,9 @@ describe('toBratAnn', () => {
   it('gives an empty file for a document without entities', () => {
     assert.equal(toBratAnn(fakeExtract('nothing here')), '');
   });
+
+  it('rejects what is not an extracted document with a UserError naming the argument', () => {
+    for (const bad of [undefined, 'text', { text: 'x', entities: [] }])
+      assert.throws(() => toBratAnn(bad as never), { name: 'UserError', message: /^doc: must be an extracted document \{text, entities, relations\}, got / });
+  });
 });

@@ -119,6 +119,40 @@ describe('web view in chromium', () => {
     await page.screenshot({ path: 'artifacts/extract-html-stream.png', fullPage: true });
   });
 
+  it('says "1 relation" and "1 entity" in the status line', async () => {
+    await page.goto(`${server.url}/`);
+    for (const [input, status] of [['John Smith works for Acme Corp.', '2 entities, 1 relation'], ['John works.', '1 entity, 0 relations']]) {
+      await page.fill('#text', input);
+      await page.click('#extract');
+      await page.waitForFunction((s) => document.getElementById('status')?.textContent === s, status, { timeout: 5000 });
+    }
+    assert.match((await page.locator('figcaption').textContent()) as string, /: 1 entity, 0 relations$/);
+  });
+
+  it('pages name an inline icon (no /favicon.ico 404) that their CSP lets load, without console errors', async () => {
+    const fresh = await browser.newPage();
+    const errors: string[] = [];
+    const asked: string[] = [];
+    fresh.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    fresh.on('pageerror', (e) => errors.push(e.message));
+    fresh.on('request', (r) => asked.push(new URL(r.url()).pathname));
+    await fresh.addInitScript(() =>
+      document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP: ${e.violatedDirective} ${e.blockedURI}`)),
+    );
+    const icons: (string | null)[] = [];
+    try {
+      await fresh.goto(`${server.url}/`, { waitUntil: 'networkidle' });
+      icons.push(await fresh.locator('head link[rel="icon"]').getAttribute('href', { timeout: 1000 }));
+      await fresh.setContent(renderHtmlReport([fakeExtract('Ann Lee met Bob Stone in Paris.')]), { waitUntil: 'networkidle' });
+      icons.push(await fresh.locator('head link[rel="icon"]').getAttribute('href', { timeout: 1000 }));
+    } finally {
+      await fresh.close();
+    }
+    assert.deepEqual(icons, ['data:,', 'data:,']);
+    assert.deepEqual(errors, []);
+    assert.ok(!asked.includes('/favicon.ico'), `requests: ${asked.join(', ')}`);
+  });
+
   it('loaded nothing from outside the service', () => {
     assert.deepEqual(foreignRequests, []);
   });

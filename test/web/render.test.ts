@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ExtractedDocument, ExtractedEntity } from '../../src/extract/types.js';
 import { geometry, layoutDocument } from '../../src/web/layout.js';
-import { escapeHtml, renderDocumentSvg, renderHtml, renderHtmlReport, typeColor } from '../../src/web/index.js';
+import { escapeHtml, renderAppPage, renderDocumentSvg, renderHtml, renderHtmlReport, typeColor } from '../../src/web/index.js';
 import { fakeExtract } from '../server/fake-extractor.js';
 
 /** A document whose entities are the given words of `text` (first occurrence), typed `T`. */
@@ -122,13 +122,53 @@ describe('renderer', () => {
     const docs = ['Ann met Bob in Paris.', 'Globex Inc is in Tokyo.'].map((t) => fakeExtract(t));
     const html = renderHtmlReport(docs, { title: 'Run <1>' });
     assert.match(html, /^<!doctype html>/);
-    assert.doesNotMatch(html.replace(/xmlns="http:\/\/www\.w3\.org\/2000\/svg"/g, ''), /https?:|<link|\ssrc=/);
+    // The only link is the empty inline icon, which loads nothing.
+    assert.doesNotMatch(html.replace(/xmlns="http:\/\/www\.w3\.org\/2000\/svg"/g, '').replace('<link rel="icon" href="data:,">', ''), /https?:|<link|\ssrc=/);
     assert.match(html, /<title>Run &lt;1&gt;<\/title>/);
     assert.match(html, /<ul class="legend"[^>]*><li data-type="Loc">/);
     assert.match(html, /data-tab="json"/);
     assert.ok(html.includes(escapeHtml(JSON.stringify(docs, null, 2))), 'JSON tab holds the documents');
     assert.equal(html.match(/<svg /g)?.length, 2);
     assert.equal(new Set(html.match(/id="entrel-arrow-\d+"/g)).size, 2, 'marker ids are unique on the page');
+  });
+
+  it('counts entities and relations in the right number: 1 relation, 0 relations, 1 entity', () => {
+    const one = docWith('Ann met Bob.', ['Ann', 'Bob'], [[0, 1, 'Met']]);
+    const report = renderHtmlReport([one, docWith('Carl.', ['Carl'], []), docWith('none', [], [])]);
+    assert.deepEqual([...report.matchAll(/<figcaption>([^<]*)<\/figcaption>/g)].map((m) => m[1]), [
+      'Document 1: 2 entities, 1 relation',
+      'Document 2: 1 entity, 0 relations',
+      'Document 3: 0 entities, 0 relations',
+    ]);
+    assert.match(renderDocumentSvg(one), /aria-label="2 entities, 1 relation"/);
+    // The service page's status line uses the same rule, in its inline script.
+    const app = renderAppPage('m');
+    const script = /^const counted = .*;$/m.exec(app)?.[0];
+    assert.ok(script, 'the page script defines counted()');
+    const counted = new Function(`${script}; return counted;`)() as (n: number, one: string, many?: string) => string;
+    assert.deepEqual([counted(1, 'relation'), counted(0, 'relation'), counted(1, 'entity', 'entities'), counted(3, 'entity', 'entities')], ['1 relation', '0 relations', '1 entity', '3 entities']);
+    assert.match(app, /counted\(d\.entities\.length, 'entity', 'entities'\) \+ ', ' \+ counted\(d\.relations\.length, 'relation'\)/);
+  });
+
+  it('pages declare an empty icon (no /favicon.ico request) that their CSP allows', () => {
+    for (const page of [renderHtml(docWith('Ann.', ['Ann'], [])), renderAppPage('m')]) {
+      assert.match(page, /<head>.*<link rel="icon" href="data:,">.*<\/head>/s);
+      const csp = (/http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(page)?.[1] ?? '').replace(/&#39;/g, "'");
+      assert.match(csp, /img-src [^;]*\bdata:/);
+    }
+  });
+
+  it('rejects what is not a document, a document list or an options object with a UserError naming the argument', () => {
+    const doc = docWith('Ann.', ['Ann'], []);
+    const cases: [() => unknown, RegExp][] = [
+      [() => renderHtml(undefined as never), /^doc: must be an extracted document \{text, entities, relations\}, got undefined$/],
+      [() => renderDocumentSvg({ text: 5 } as never), /^doc: must be an extracted document .*got an object \{"text":5\}$/],
+      [() => renderHtmlReport(doc as never), /^docs: must be an array of extracted documents, got an object/],
+      [() => renderHtmlReport([doc, 'x'] as never), /^docs\[1\]: must be an extracted document .*got "x"$/],
+      [() => renderHtml(doc, 'wide' as never), /^options: must be an object, got "wide"$/],
+      [() => renderDocumentSvg(doc, 80 as never), /^options: must be an object, got 80$/],
+    ];
+    for (const [f, message] of cases) assert.throws(f, { name: 'UserError', message });
   });
 
   it('takes time linear in the document length', () => {

@@ -1,0 +1,52 @@
+/** extractStream's arguments: what the source may hold, and misuse as a UserError naming the argument. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { isUserError } from '../../src/errors.js';
+import { extractStream } from '../../src/extract/stream.js';
+import { FakeExtractor } from '../server/fake-extractor.js';
+
+const all = async <T>(it: AsyncIterable<T>) => {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+};
+
+/** The UserError message iterating the stream rejects with. */
+async function streamError(...args: Parameters<typeof extractStream>): Promise<string> {
+  try {
+    await all(extractStream(...args));
+  } catch (e) {
+    assert.ok(isUserError(e), `not a UserError: ${e}`);
+    return (e as Error).message;
+  }
+  return assert.fail('expected a UserError');
+}
+
+test('extractStream: the source may hold strings and {text, id?}; ids default to the position', async () => {
+  const gen = async function* () {
+    yield 'Ann met Bob.';
+    yield { text: 'Carl met Dan.', id: 'c' };
+    yield { text: 'Eve met Fay.' };
+  };
+  for (const source of [gen(), ['Ann met Bob.', { text: 'Carl met Dan.', id: 'c' }, { text: 'Eve met Fay.' }]]) {
+    const docs = await all(extractStream(new FakeExtractor(), source, {}, { chunkTexts: 2 }));
+    assert.deepEqual(docs.map((d) => [d.id, d.doc.text]), [['0', 'Ann met Bob.'], ['c', 'Carl met Dan.'], ['2', 'Eve met Fay.']]);
+  }
+});
+
+test('extractStream: a bad extractor, source, item or stream option is a UserError naming it', async () => {
+  const fake = new FakeExtractor();
+  const source = /^texts: must be an iterable or async iterable of strings or \{text, id\?\} \(e\.g\. an array or an async generator\), got /;
+  assert.match(await streamError(fake, 5 as never), new RegExp(`${source.source}5$`));
+  assert.match(await streamError(fake, 'one text' as never), new RegExp(`${source.source}"one text"$`));
+  assert.match(await streamError(fake, undefined as never), new RegExp(`${source.source}undefined$`));
+  assert.match(await streamError(fake, ['ok', 7] as never), /^texts\[1\]: must be a string or \{text, id\?\} with a string text, got 7$/);
+  assert.match(await streamError(fake, [{ id: 'a' }] as never), /^texts\[0\]: must be a string or \{text, id\?\} .*got an object \{"id":"a"\}$/);
+  assert.match(await streamError(fake, [{ text: 'x', id: 3 }] as never), /^texts\[0\]\.id: must be a string, got 3$/);
+  assert.match(await streamError(undefined as never, ['x']), /^extractor: must be an Extractor \(Extractor\.load\(\)\), got undefined$/);
+  assert.match(await streamError(fake, ['x'], {}, 5 as never), /^streamOptions: must be an object \{chunkTexts, chunkChars\}, got 5$/);
+  assert.match(await streamError(fake, ['x'], {}, { chunk: 3 } as never), /^streamOptions: unknown option "chunk" \(allowed: chunkTexts, chunkChars\)$/);
+  assert.match(await streamError(fake, ['x'], {}, { chunkTexts: 0 }), /^chunkTexts: must be a positive integer, got 0$/);
+  assert.match(await streamError(fake, ['x'], {}, { chunkChars: NaN }), /^chunkChars: must be a positive integer, got NaN$/);
+  assert.deepEqual(fake.calls, [], 'nothing was extracted');
+});
