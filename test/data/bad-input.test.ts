@@ -195,6 +195,10 @@ test('jsonl', async () => {
   await rejects(file(`${J({ sentences: sent({ relations: [{ type: 'R', head: 'T1', tail: 'T7' }] }) })}\n`, '.jsonl'), 'jsonl', { field: 'sentences[0].relations[0].tail', match: /unknown entity/ });
   await rejects(file(`${J({ sentences: sent({ entities: [{ id: 'T1', type: 'X', start: 0, end: 1 }, { id: 'T1', type: 'X', start: 1, end: 2 }], relations: [] }) })}\n`, '.jsonl'), 'jsonl', { field: 'sentences[0].entities[1].id', match: /duplicate/ });
   await rejects(file('', '.jsonl'), 'jsonl', { match: /empty file/ });
+  // `entrel extract` output (entities and relations beside the sentences) read as a corpus lost them all without a word
+  const extracted = { sentences: [{ start: 0, end: 20, tokens: JSON.parse(J({})).sentences[0].tokens }], entities: [{ id: 'T1', text: 'Bob', type: 'PER', start: 0, end: 3, sentence: 0, tokenStart: 0, tokenEnd: 1, score: 0.9 }], relations: [] };
+  await rejects(file(`${J(extracted)}\n`, '.jsonl'), 'jsonl', { line: 1, field: 'entities', match: /document level/ });
+  await rejects(file(`${J({ sentences: sent({}), relations: [] })}\n`, '.jsonl'), 'jsonl', { line: 1, field: 'relations', match: /document level/ });
   await rejects(file(badUtf8(`${J({})}\n${J({ id: 'x@' })}\n`), '.jsonl'), 'jsonl', { line: 2, match: /UTF-8/ });
 });
 

@@ -55,6 +55,17 @@ test('spert writer writes the types file with symmetric flags', async () => {
   assert.deepEqual((await loadCorpus(out)).schema, c.schema);
 });
 
+test('spert reads back its own types file when the directory holds other *_types.json files', async () => {
+  const c = await loadCorpus(join(DATA, 'scierc/tanl_spert/scierc_joint_er_dev.json'));
+  const dir = tmp();
+  // gold and predictions side by side, each with its types file
+  await writeCorpus(c.documents, c.schema, join(dir, 'gold.jsonl'), 'jsonl');
+  await writeCorpus(c.documents, c.schema, join(dir, 'pred.json'), 'spert');
+  const back = await loadCorpus(join(dir, 'pred.json'));
+  assert.deepEqual(back.schema, c.schema);
+  assert.equal(back.schema.relationTypes.find((r) => r.name === 'Compare')?.symmetric, true);
+});
+
 test('tag writers count the overlapping entities they cannot hold', async () => {
   const c = await loadCorpus(join(DATA, 'scierc/tanl_spert/scierc_joint_er_dev.json'));
   const diagnostics = new Diagnostics();

@@ -32,6 +32,15 @@ const Line = z.object({
 
 async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Located<Document>> {
   for await (const { value, loc } of readJsonLines(file)) {
+    // `entrel extract --format jsonl` writes entities and relations beside the sentences, document-level;
+    // read as a corpus they would be dropped without a word (stats: 0 entities, evaluate: empty predictions).
+    for (const key of ['entities', 'relations'] as const)
+      if (typeof value === 'object' && value !== null && key in value)
+        fail(
+          `"${key}" at the document level (the shape \`entrel extract\` writes) is not part of the canonical JSONL, which holds them in each sentence; use \`entrel predict\` for predictions to score or convert`,
+          loc,
+          key,
+        );
     const r = parseWith(Line, value, loc);
     const ids = new Set<string>();
     let prevEnd = 0;

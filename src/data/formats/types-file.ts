@@ -1,5 +1,5 @@
 /** SpERT's types file: `{entities: {Type: {short, verbose}}, relations: {Type: {short, verbose, symmetric}}}`. */
-import { readFile, readdir } from 'node:fs/promises';
+import { access, readFile, readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { LabelSchema } from '../corpus.js';
@@ -43,8 +43,16 @@ export async function readTypesFile(file: string): Promise<LabelSchema> {
   return { entityTypes, relationTypes };
 }
 
-/** The types file SpERT keeps beside a data file: the only `*_types.json` in its directory, if any. */
+/**
+ * The types file SpERT keeps beside a data file: `NAME_types.json` for `NAME.json` (what our writers
+ * write, `typesFileFor`) if it exists, else the only `*_types.json` in its directory (SpERT's own
+ * layout: `conll04_types.json` beside `conll04_test.json`), if any. The exact name comes first: a
+ * directory holding several files with their types files (gold and predictions side by side) would
+ * otherwise give none, and the symmetric flags would be lost without a word.
+ */
 export async function findTypesFile(dataFile: string): Promise<string | undefined> {
+  const own = typesFileFor(dataFile);
+  if (await access(own).then(() => true, () => false)) return own;
   const dir = dirname(dataFile);
   const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('_types.json'));
   return names.length === 1 ? join(dir, names[0]) : undefined;
