@@ -4,7 +4,7 @@
  * closes its Extractor still exits.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { getEventListeners } from 'node:events';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { before, describe, it } from 'node:test';
 import { Extractor } from '../../src/extract/index.js';
 import { WorkerPool } from '../../src/extract/pool/pool.js';
+import { workerExecArgv } from '../../src/extract/pool/spawn.js';
 import { isUserError } from '../../src/errors.js';
 import { buildBatch, encodeSentence } from '../../src/model/encode.js';
 import { syntheticSentences } from '../model/fixtures.js';
@@ -142,6 +143,21 @@ describe('Extractor on worker threads', () => {
     } finally {
       await pool.close();
     }
+  });
+
+  it('starts its workers from `node --input-type=module -e` too (they do not inherit --input-type)', () => {
+    const dist = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
+    const code =
+      `import { Extractor } from ${JSON.stringify(dist)};\n` +
+      `const ex = await Extractor.load(${JSON.stringify(dir)}, { workers: 1 });\n` +
+      `await ex.warmUp();\n` +
+      `const docs = await ex.extract(${JSON.stringify(texts)});\n` +
+      `await ex.close();\n` +
+      `process.stdout.write('done ' + docs.length + '\\n');\n`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), `done ${texts.length}`);
+    assert.deepEqual(workerExecArgv(['--input-type', 'module', '--max-old-space-size=512', '--input-type=commonjs']), ['--max-old-space-size=512']);
   });
 
   it('a process that never closes its Extractor exits when its work is done', async () => {
