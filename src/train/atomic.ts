@@ -6,7 +6,7 @@
  * either the previous or the new version is complete on disk. Temporary names carry the writer's pid; a
  * killed writer's leftovers are removed by the next write of the same target.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { alive } from '../data/write.js';
 import { UserError, fsReason } from '../errors.js';
@@ -48,6 +48,9 @@ export async function writeDirAtomic(
 ): Promise<void> {
   const tmp = `${target}.tmp-${process.pid}`;
   const old = `${target}.old`;
+  // The swap would replace whatever is there: a file of the user's in the way is an error, not a casualty.
+  if (existsSync(target) && !statSync(target).isDirectory())
+    throw new UserError(`cannot write ${what}: a file is in the way (it must be a directory)`, { file: target });
   try {
     removeStale(dirname(target), `${basename(target)}.tmp-`);
     mkdirSync(tmp, { recursive: true });

@@ -61,3 +61,12 @@ test('an unwritable output directory is a one-line user error', async () => {
   assert.ok(isUserError(err));
   assert.match(err.message, /cannot write the output directory: a parent in the path is a file, not a directory \(ENOTDIR\)/);
 });
+
+test('a directory write over a file of the user is refused, and the file is kept', async () => {
+  const file = join(root, 'users-file');
+  writeFileSync(file, 'mine');
+  const err = await writeDirAtomic(file, 'the brat output', (tmp) => writeFileSync(join(tmp, 'a.txt'), 'x')).catch((e) => e);
+  assert.ok(isUserError(err), String(err));
+  assert.match(err.message, /users-file: cannot write the brat output: a file is in the way \(it must be a directory\)/);
+  assert.equal(readFileSync(file, 'utf8'), 'mine');
+});
