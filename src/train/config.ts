@@ -335,6 +335,26 @@ function resolvePaths(obj: Record<string, unknown>, base: string): void {
   }
 }
 
+/**
+ * Every config key as a dotted path with its default (undefined: required or optional without one), in
+ * schema order: what configs/README.md lists (scripts/config-keys.ts writes it, a test keeps it in step).
+ */
+export function configKeys(): { key: string; default: unknown }[] {
+  const defaults = TrainConfigSchema.parse({ data: { train: 'TRAIN', dev: 'DEV' } }) as Record<string, unknown>;
+  const out: { key: string; default: unknown }[] = [];
+  const walk = (schema: z.ZodType, prefix: string, values: unknown) => {
+    const shape = (unwrap(schema) as z.ZodObject).shape as Record<string, z.ZodType>;
+    for (const [k, sub] of Object.entries(shape)) {
+      const key = prefix ? `${prefix}.${k}` : k;
+      const value = (values as Record<string, unknown> | undefined)?.[k];
+      if (unwrap(sub) instanceof z.ZodObject) walk(sub, key, value);
+      else out.push({ key, default: key === 'data.train' || key === 'data.dev' ? undefined : value });
+    }
+  };
+  walk(TrainConfigSchema, '', defaults);
+  return out;
+}
+
 function knownKeys(path: string[]): string[] {
   let s: z.ZodType = TrainConfigSchema;
   for (const p of path) {

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { loadConfig, parseConfig, setOverrides } from '../../src/train/config.js';
+import { configKeys, loadConfig, parseConfig, setOverrides } from '../../src/train/config.js';
+import { configKeysTable, KEYS_BEGIN, KEYS_END } from '../../scripts/config-keys-table.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'entrel-config-'));
 function file(obj: unknown, name = 'c.json'): string {
@@ -115,4 +116,12 @@ test('setOverrides: every word after --set up to the next option, as entrel trai
   assert.deepEqual(setOverrides(['--study', 'x', '--set', 'a=1', 'b=2', '--only', 'seed-1', '--set', 'c=3']), ['a=1', 'b=2', 'c=3']);
   assert.deepEqual(setOverrides(['--set', 'alpha=-1', '--label', 'l']), ['alpha=-1']);
   assert.deepEqual(setOverrides(['--study', 'x', 'stray']), []);
+});
+
+test('configs/README.md lists every config key with its default, as the schema has them', () => {
+  const readme = readFileSync(new URL('../../configs/README.md', import.meta.url), 'utf8');
+  const block = readme.slice(readme.indexOf(KEYS_BEGIN) + KEYS_BEGIN.length, readme.indexOf(KEYS_END)).trim();
+  assert.equal(block, configKeysTable(), 'run: node --import tsx scripts/config-keys.ts');
+  assert.ok(configKeys().some((k) => k.key === 'mrt.weight' && k.default === 1));
+  assert.ok(configKeys().some((k) => k.key === 'model.lstmHidden' && k.default === 64));
 });
