@@ -17,7 +17,7 @@ import { fail } from '../validate.js';
 import { writeAtomic } from '../write.js';
 import type { Diagnostics } from '../diagnostics.js';
 import type { Document, Entity, Relation, Sentence, Token } from '../corpus.js';
-import { eachLabel, unwritableLabel } from './common.js';
+import { countSymmetricNotKept, eachLabel, unwritableLabel } from './common.js';
 import type { Format, ReadOptions } from './types.js';
 
 const DATE_LINE = /^\d{0,4}-\d{0,2}-\d{0,2}\s\d{0,2}:\d{0,2}:\d{0,2}$/;
@@ -247,22 +247,63 @@ function annotations(doc: Document, diagnostics?: Diagnostics): string {
   return out.map((l) => l + '\n').join('');
 }
 
+/**
+ * What reading the pair back changes, counted: brat's sentences are the lines of the text (so sentences
+ * sharing a line merge, a sentence over several lines splits, one without tokens is lost) and its tokens
+ * are the whitespace-separated pieces (so other tokens are re-cut, and their entities widened).
+ */
+function countReadBackChanges(doc: Document, diagnostics?: Diagnostics): void {
+  if (!diagnostics) return;
+  const text = doc.text;
+  let line = 0;
+  let at = 0;
+  const lineAt = (pos: number) => { // tokens come in text order, so `pos` only grows
+    for (; at < pos; at++) if (text[at] === '\n') line++;
+    return line;
+  };
+  const lost = (what: string) => diagnostics.warn('brat-sentence-boundary-not-kept', `${quote(doc.id)}: ${what}`);
+  let prevLine = -1;
+  doc.sentences.forEach((s, i) => {
+    if (!s.tokens.length) return lost(`sentence ${i} has no tokens (not read back)`);
+    const first = lineAt(s.tokens[0].start);
+    const last = lineAt(s.tokens[s.tokens.length - 1].end - 1);
+    if (first === prevLine) lost(`sentence ${i} shares line ${first + 1} with the one before (read back as one)`);
+    if (last !== first) lost(`sentence ${i} spans lines ${first + 1}–${last + 1} (read back as ${last - first + 1})`);
+    prevLine = last;
+  });
+  const pieces = text.matchAll(/\S+/g);
+  for (const t of doc.sentences.flatMap((s) => s.tokens)) {
+    const p = pieces.next().value;
+    if (p?.index !== t.start || p[0].length !== t.end - t.start)
+      return diagnostics.warn('brat-tokens-not-kept', `${quote(doc.id)}: token ${quote(text.slice(t.start, t.end))} at ${t.start} is read back as ${p ? quote(p[0]) : 'nothing'}`);
+  }
+  if (!pieces.next().done) diagnostics.warn('brat-tokens-not-kept', `${quote(doc.id)}: text outside the sentences is read back as tokens`);
+}
+
 export const brat: Format = {
   name: 'brat',
   description: 'brat standoff .txt + .ann (a directory of pairs or one pair); --ace05 for LSTM-ER ACE05 output',
   read,
   schema: async (_file, opts) =>
     opts.ace05 ? { relationTypes: [{ name: 'PER-SOC', symmetric: true }] } : undefined,
-  write: async (docs, _schema, out, diagnostics) => {
+  write: async (docs, schema, out, diagnostics) => {
+    countSymmetricNotKept(schema, diagnostics);
     // An in-memory corpus is checked whole first, so that a bad type leaves no directory half-written;
     // a stream is checked a document at a time, before that document's files are written.
     if (Array.isArray(docs)) (docs as readonly Document[]).forEach(checkLabels);
     const used = new Set<string>();
     for await (const doc of docs) {
       checkLabels(doc);
+      // an empty .txt is refused by the reader: the whole directory would be unreadable
+      if (doc.text.trim() === '') {
+        diagnostics?.warn('empty-document-dropped', quote(doc.id));
+        continue;
+      }
       let name = safeName(doc.id);
       for (let k = 2; used.has(name); k++) name = `${safeName(doc.id)}_${k}`;
       used.add(name);
+      if (name !== doc.id) diagnostics?.warn('document-id-renamed', `${quote(doc.id)} → ${quote(name)} (its file name)`);
+      countReadBackChanges(doc, diagnostics);
       await writeAtomic(join(out, `${name}.txt`), [doc.text]);
       await writeAtomic(join(out, `${name}.ann`), [annotations(doc, diagnostics)]);
     }

@@ -1,5 +1,6 @@
 /** Shared pieces of the pre-tokenised formats: building documents from token lists and back. */
-import { documentFromTokens, type Document, type Sentence } from '../corpus.js';
+import { documentFromTokens, type Document, type LabelSchema, type Sentence } from '../corpus.js';
+import type { Diagnostics } from '../diagnostics.js';
 import { quote, UserError } from '../../errors.js';
 
 export interface TokenSpan {
@@ -91,10 +92,38 @@ export async function* jsonLinesText(items: AsyncIterable<unknown>): AsyncGenera
   for await (const x of items) yield JSON.stringify(x) + '\n';
 }
 
-/** Every sentence of every document, with its document and an id for the sentence alone. */
+/**
+ * Every sentence of every document, with its document and an id for the sentence alone, for the writers
+ * of one sentence a record (read back as one document each). Counts what that loses: a document of several
+ * sentences is split, one of none is dropped, and (`countTextNotKept`) text the tokens do not rebuild.
+ */
 export async function* sentencesOf(
   docs: Iterable<Document> | AsyncIterable<Document>,
+  diagnostics?: Diagnostics,
 ): AsyncGenerator<[Document, Sentence, string]> {
-  for await (const d of docs)
-    for (const [i, s] of d.sentences.entries()) yield [d, s, d.sentences.length === 1 ? d.id : `${d.id}#${i}`];
+  for await (const d of docs) {
+    const n = d.sentences.length;
+    if (n === 0) diagnostics?.warn('empty-document-dropped', quote(d.id));
+    if (n > 1) diagnostics?.warn('document-split-into-sentences', `${quote(d.id)} (${n} sentences)`);
+    countTextNotKept(d, diagnostics);
+    for (const [i, s] of d.sentences.entries()) yield [d, s, n === 1 ? d.id : `${d.id}#${i}`];
+  }
+}
+
+/**
+ * Token formats hold tokens only: reading back rebuilds the text as the tokens joined by a space and the
+ * sentences by a line break (`documentFromTokens`). Counts a document whose text was anything else.
+ */
+export function countTextNotKept(d: Document, diagnostics?: Diagnostics): void {
+  if (!diagnostics) return;
+  const rebuilt = d.sentences.map((s) => s.tokens.map((t) => t.text).join(' ')).join('\n');
+  if (rebuilt === d.text) return;
+  let i = 0;
+  while (i < rebuilt.length && rebuilt[i] === d.text[i]) i++;
+  diagnostics.warn('text-not-kept', `${quote(d.id)} from character ${i}: ${quote(d.text.slice(i, i + 20))} becomes ${quote(rebuilt.slice(i, i + 20))}`);
+}
+
+/** For writers whose files carry no schema: each relation type marked symmetric reads back as not. */
+export function countSymmetricNotKept(schema: LabelSchema, diagnostics?: Diagnostics): void {
+  for (const r of schema.relationTypes) if (r.symmetric) diagnostics?.warn('symmetric-flag-not-kept', quote(r.name));
 }

@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { readJsonLines, type Located } from '../io.js';
 import { fail, label, parseWith } from '../validate.js';
 import { writeAtomic, type Source } from '../write.js';
-import { jsonLinesText, toTokenSentence, tokenDocument, type TokenSentence } from './common.js';
+import { countSymmetricNotKept, countTextNotKept, jsonLinesText, toTokenSentence, tokenDocument, type TokenSentence } from './common.js';
+import type { Diagnostics } from '../diagnostics.js';
 import type { Document } from '../corpus.js';
 import type { Format, ReadOptions } from './types.js';
 
@@ -61,8 +62,9 @@ async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Do
   }
 }
 
-async function* records(docs: Source<Document>) {
+async function* records(docs: Source<Document>, diagnostics?: Diagnostics) {
   for await (const d of docs) {
+    countTextNotKept(d, diagnostics);
     let off = 0;
     const ner: unknown[] = [];
     const relations: unknown[] = [];
@@ -82,5 +84,8 @@ export const dygie: Format = {
   name: 'dygie',
   description: 'DyGIE/PURE JSONL, a document a line, document-level inclusive offsets (SciERC, ACE05)',
   read,
-  write: (docs, _schema, out) => writeAtomic(out, jsonLinesText(records(docs))),
+  write: (docs, schema, out, diagnostics) => {
+    countSymmetricNotKept(schema, diagnostics);
+    return writeAtomic(out, jsonLinesText(records(docs, diagnostics)));
+  },
 };

@@ -8,7 +8,7 @@ import { decodeTags, encodeTags } from '../bilou.js';
 import { readLineBatches, type Located } from '../io.js';
 import { fail } from '../validate.js';
 import { writeAtomic, type Source } from '../write.js';
-import { sentencesOf, toTokenSentence, tokenDocument, unwritableLabel } from './common.js';
+import { countSymmetricNotKept, sentencesOf, toTokenSentence, tokenDocument, unwritableLabel } from './common.js';
 import { quote, UserError, type ErrorLocation } from '../../errors.js';
 import type { Diagnostics } from '../diagnostics.js';
 import type { Document } from '../corpus.js';
@@ -111,7 +111,7 @@ function checkLabels(d: Document, s: Document['sentences'][number], id: string):
 }
 
 async function* lines(docs: Source<Document>, diagnostics?: Diagnostics): AsyncGenerator<string> {
-  for await (const [d, s, id] of sentencesOf(docs)) {
+  for await (const [d, s, id] of sentencesOf(docs, diagnostics)) {
     checkLabels(d, s, id);
     const t = toTokenSentence(d, s);
     const { tags, dropped } = encodeTags(t.tokens.length, t.entities, 'BIO');
@@ -136,5 +136,8 @@ export const multihead: Format = {
   name: 'multihead',
   description: "multi-head CoNLL04 TSV: '#doc N', then idx token BIO ['rel',…] [headIdx,…] per token",
   read,
-  write: (docs, _schema, out, diagnostics) => writeAtomic(out, lines(docs, diagnostics)),
+  write: (docs, schema, out, diagnostics) => {
+    countSymmetricNotKept(schema, diagnostics);
+    return writeAtomic(out, lines(docs, diagnostics));
+  },
 };

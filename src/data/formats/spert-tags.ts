@@ -9,7 +9,7 @@ import { decodeTags, encodeTags } from '../bilou.js';
 import { readJsonArray, type Located } from '../io.js';
 import { fail, label, parseWith } from '../validate.js';
 import { writeAtomic } from '../write.js';
-import { jsonArrayText, sentencesOf, toTokenSentence, tokenDocument, unwritableLabel } from './common.js';
+import { countSymmetricNotKept, jsonArrayText, sentencesOf, toTokenSentence, tokenDocument, unwritableLabel } from './common.js';
 import { findTypesFile, readTypesFile } from './types-file.js';
 import type { Diagnostics } from '../diagnostics.js';
 import type { Document } from '../corpus.js';
@@ -45,7 +45,7 @@ async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Located<D
 
 /** Overlapping entities cannot all be tagged: the longest is kept; the rest and their relations are counted. */
 async function* records(docs: Source<Document>, diagnostics?: Diagnostics) {
-  for await (const [d, s, id] of sentencesOf(docs)) {
+  for await (const [d, s, id] of sentencesOf(docs, diagnostics)) {
     // A tag is `B-TYPE` on one line: the reader's tag pattern stops at a line break, and `B-` is no tag.
     for (const e of s.entities)
       if (e.type === '' || /[\n\r\u2028\u2029]/.test(e.type))
@@ -78,5 +78,8 @@ export const spertTags: Format = {
     const types = opts.typesFile ?? (await findTypesFile(file));
     return types === undefined ? undefined : readTypesFile(types);
   },
-  write: (docs, _schema, out, diagnostics) => writeAtomic(out, jsonArrayText(records(docs, diagnostics))),
+  write: (docs, schema, out, diagnostics) => {
+    countSymmetricNotKept(schema, diagnostics); // no types file is written
+    return writeAtomic(out, jsonArrayText(records(docs, diagnostics)));
+  },
 };

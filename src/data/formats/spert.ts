@@ -41,11 +41,11 @@ export const spert: Format = {
     const types = opts.typesFile ?? (await findTypesFile(file));
     return types === undefined ? undefined : readTypesFile(types);
   },
-  write: async (docs, schema, out) => {
+  write: async (docs, schema, out, diagnostics) => {
     await writeAtomic(
       out,
       jsonArrayText(
-        mapAsync(sentencesOf(docs), ([d, s, id]) => ({ ...toTokenSentence(d, s), orig_id: id })),
+        mapAsync(sentencesOf(docs, diagnostics), ([d, s, id]) => ({ ...toTokenSentence(d, s), orig_id: id })),
       ),
     );
     await writeTypesFile(schema, typesFileFor(out));

@@ -1,13 +1,15 @@
 /**
  * "Unified" JSON of Wang & Lu 2020 (CoNLL04 two-are-better; ADE has the same shape): a JSON array of
  * `{tokens, entities: [[start, endExclusive, type]], relations: [[s1, e1, s2, e2, type]]}`, one sentence
- * a record. Relations name their arguments by span; each sentence becomes a document.
+ * a record. Relations name their arguments by span; each sentence becomes a document, named by its record
+ * number (the writer counts the document ids, splits and symmetric flags this loses).
  */
 import { z } from 'zod';
 import { readJsonArray, type Located } from '../io.js';
 import { writeAtomic } from '../write.js';
 import { checkSpan, fail, label, parseWith } from '../validate.js';
-import { jsonArrayText, sentencesOf, spanIndex, toTokenSentence, tokenDocument, mapAsync } from './common.js';
+import { quote } from '../../errors.js';
+import { countSymmetricNotKept, jsonArrayText, sentencesOf, spanIndex, toTokenSentence, tokenDocument, mapAsync } from './common.js';
 import type { Document } from '../corpus.js';
 import type { Format, ReadOptions } from './types.js';
 
@@ -41,22 +43,30 @@ export const unified: Format = {
   name: 'unified',
   description: 'JSON array of {tokens, entities:[[s,e,type]], relations:[[s1,e1,s2,e2,type]]} (CoNLL04, ADE)',
   read,
-  write: (docs, _schema, out) =>
-      writeAtomic(
-        out,
-        jsonArrayText(
-          mapAsync(sentencesOf(docs), ([d, s]) => {
-            const t = toTokenSentence(d, s);
-            return {
-              tokens: t.tokens,
-              entities: t.entities.map((e) => [e.start, e.end, e.type]),
-              relations: t.relations.map((r) => {
-                const h = t.entities[r.head];
-                const x = t.entities[r.tail];
-                return [h.start, h.end, x.start, x.end, r.type];
-              }),
-            };
-          }),
-        ),
+  write: (docs, schema, out, diagnostics) => {
+    countSymmetricNotKept(schema, diagnostics);
+    let record = 0;
+    return writeAtomic(
+      out,
+      jsonArrayText(
+        mapAsync(sentencesOf(docs, diagnostics), ([d, s]) => {
+          // records have no id field: the reader names each document by its record number
+          record++;
+          const n = d.sentences.length;
+          if (s === d.sentences[0] && (n > 1 || d.id !== String(record)))
+            diagnostics?.warn('document-id-not-kept', `${quote(d.id)} (read back as ${n > 1 ? `${record}…${record + n - 1}` : record})`);
+          const t = toTokenSentence(d, s);
+          return {
+            tokens: t.tokens,
+            entities: t.entities.map((e) => [e.start, e.end, e.type]),
+            relations: t.relations.map((r) => {
+              const h = t.entities[r.head];
+              const x = t.entities[r.tail];
+              return [h.start, h.end, x.start, x.end, r.type];
+            }),
+          };
+        }),
       ),
+    );
+  },
 };
