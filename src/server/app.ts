@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ExtractorLike } from '../extract/types.js';
 import { MicroBatcher } from './batcher.js';
+import { registerCors } from './cors.js';
 import {
   HttpError,
   expectationFailedHandler,
@@ -25,7 +26,8 @@ import { formatValidationErrors } from './validation.js';
 export function buildServer(extractor: ExtractorLike, options: ServerOptions = {}): FastifyInstance {
   const opts = resolveServerOptions(options);
   const app = Fastify({
-    logger: opts.logger,
+    // Off means no request log, but the faults a 500 tells the client to look for in "the server log".
+    logger: opts.logger ? true : { level: 'error', stream: opts.errorLog },
     bodyLimit: opts.bodyLimit,
     requestTimeout: opts.requestTimeout,
     connectionTimeout: opts.connectionTimeout,
@@ -69,10 +71,17 @@ export function buildServer(extractor: ExtractorLike, options: ServerOptions = {
   app.removeContentTypeParser('text/plain');
   app.setErrorHandler(makeErrorHandler(opts.bodyLimit));
   app.setNotFoundHandler(notFoundHandler);
+  let closing = false;
   app.addHook('onSend', async (_request, reply) => {
     reply.header('X-Content-Type-Options', 'nosniff');
   });
-  let closing = false;
+  // A connection whose last request is answered while the server closes is closed at once, so that
+  // close() does not wait for the client's keep-alive to time out. One with a request already sent
+  // behind it (pipelined) is not idle: that request is answered 503 `shutting_down` (below).
+  app.addHook('onResponse', (_request, _reply, done) => {
+    if (closing) setImmediate(() => app.server.closeIdleConnections());
+    done();
+  });
   app.addHook('preClose', (done) => {
     closing = true;
     done();
@@ -84,6 +93,7 @@ export function buildServer(extractor: ExtractorLike, options: ServerOptions = {
       done(new HttpError(400, 'malformed_request', 'malformed HTTP request: an HTTP/1.1 request must have a Host header'));
     } else done();
   });
+  registerCors(app, opts.cors);
   const methodNotAllowedRoutes = methodNotAllowed(app);
 
   // One model call per worker thread of the extractor at a time, each bounded by extractTimeout.
@@ -98,7 +108,7 @@ export function buildServer(extractor: ExtractorLike, options: ServerOptions = {
   void app.register(async (scope) => {
     registerExtractRoute(scope, batcher, opts);
     registerMetaRoutes(scope, extractor);
-    registerWebRoutes(scope, extractor);
+    registerWebRoutes(scope, extractor, opts);
   });
   // After all routes: a known path with another method answers 405 with Allow.
   void app.register(methodNotAllowedRoutes);

@@ -1,6 +1,8 @@
 import type { ExtractControl, ExtractOptions, ExtractedDocument } from '../extract/types.js';
 import { HttpError } from './errors.js';
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export type ExtractFn = (texts: string[], options: ExtractOptions, control: ExtractControl) => Promise<ExtractedDocument[]>;
 
 export interface BatcherOptions {
@@ -74,7 +76,8 @@ export class MicroBatcher {
     return new Promise((resolve, reject) => {
       const job: Job = { texts, options, key: optionsKey(options), resolve, reject, settled: false };
       const limit = this.opts.timeoutMs ?? 0;
-      if (limit > 0) job.timer = setTimeout(() => this.expire(job, limit), limit);
+      // setTimeout fires at once beyond 2^31 - 1 ms (≈ 24.8 days): a limit that long is no limit.
+      if (limit > 0 && limit <= MAX_TIMER_MS) job.timer = setTimeout(() => this.expire(job, limit), limit);
       this.queue.push(job);
       this.queuedTexts += texts.length;
       this.schedule();

@@ -70,7 +70,8 @@ function classify(err: FastifyError | Error, bodyLimit: number): HttpError {
 /** Fastify error handler: log server faults, answer everything as JSON. */
 export function makeErrorHandler(bodyLimit: number) {
   return (err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
-    const http = classify(err, bodyLimit);
+    // A route may have its own body limit (/v1/render); the 413 names the one that applied.
+    const http = classify(err, request.routeOptions?.bodyLimit ?? bodyLimit);
     if (http.code === 'timeout') request.log.warn({ url: request.url }, 'request timed out');
     else if (http.statusCode >= 500 && http.code !== 'overloaded' && http.code !== 'shutting_down') {
       request.log.error({ err }, 'request failed');

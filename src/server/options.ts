@@ -2,6 +2,12 @@
 export interface ServerOptions {
   /** Largest request body in bytes (413 above). Default 2 MiB. */
   bodyLimit?: number;
+  /**
+   * Largest body of POST /v1/render in bytes (413 above). The web page sends back the documents that
+   * /v1/extract answered, which are about 18 bytes per character of text (tokens and spans), so this must
+   * be far larger than `bodyLimit` for the page to draw a long text. Default 32 MiB.
+   */
+  renderBodyLimit?: number;
   /** Longest single text in UTF-16 code units (413 above). Default 1,000,000. */
   maxTextLength?: number;
   /** Most texts in one request (400 above). Default 64. */
@@ -24,14 +30,27 @@ export interface ServerOptions {
   connectionTimeout?: number;
   /** How long an idle keep-alive connection stays open, in ms. Default 5,000. */
   keepAliveTimeout?: number;
-  /** Pass `true` to log requests with Fastify's logger (pino, JSON to stdout). Default off. */
+  /**
+   * Pass `true` to log every request with Fastify's logger (pino, JSON to stdout). Default off: then only
+   * server faults (the 500s whose message says "see the server log") are logged, one JSON line each to
+   * `errorLog`.
+   */
   logger?: boolean;
+  /** Where server faults are logged when `logger` is off. Default `process.stderr`. */
+  errorLog?: { write(line: string): unknown };
+  /**
+   * Origins whose pages may call the API from a browser (CORS): exact origins such as
+   * `https://app.example.com`, or `*` for any. Preflight `OPTIONS` requests from them get 204 with the
+   * route's methods; their requests get `Access-Control-Allow-Origin`. Default none (same origin only).
+   */
+  cors?: string[];
 }
 
 export type ResolvedServerOptions = Required<ServerOptions>;
 
 export const defaultServerOptions: ResolvedServerOptions = {
   bodyLimit: 2 * 1024 * 1024,
+  renderBodyLimit: 32 * 1024 * 1024,
   maxTextLength: 1_000_000,
   maxTexts: 64,
   batchWindowMs: 2,
@@ -42,6 +61,8 @@ export const defaultServerOptions: ResolvedServerOptions = {
   connectionTimeout: 60_000,
   keepAliveTimeout: 5_000,
   logger: false,
+  errorLog: process.stderr,
+  cors: [],
 };
 
 export function resolveServerOptions(opts: ServerOptions = {}): ResolvedServerOptions {

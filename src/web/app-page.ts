@@ -29,17 +29,27 @@ form.addEventListener('submit', async (ev) => {
   if (threshold !== '') body.relationThreshold = Number(threshold);
   status.className = '';
   status.textContent = 'Extracting…';
+  // What is shown always belongs to this text: no drawing or JSON of the previous one stays behind.
+  view.textContent = '';
+  json.textContent = '';
+  form.elements.extract.disabled = true;
+  let stage = '';
   try {
     const result = await (await post('/v1/extract', body)).json();
     json.textContent = JSON.stringify(result, null, 2);
+    const d = result.documents[0];
+    const counts = counted(d.entities.length, 'entity', 'entities') + ', ' + counted(d.relations.length, 'relation');
+    status.textContent = counts + '; drawing…';
+    stage = counts + '; cannot draw them (the JSON tab has them): ';
     // Fit rows to the window (the view may be hidden behind the JSON tab, so not its own width).
     const width = Math.max(20, Math.min(400, Math.floor((document.body.clientWidth - 100) / ${geometry.charWidth})));
     view.innerHTML = await (await post('/v1/render', { documents: result.documents, width })).text();
-    const d = result.documents[0];
-    status.textContent = counted(d.entities.length, 'entity', 'entities') + ', ' + counted(d.relations.length, 'relation');
+    status.textContent = counts;
   } catch (err) {
     status.className = 'error';
-    status.textContent = err.message;
+    status.textContent = stage + err.message;
+  } finally {
+    form.elements.extract.disabled = false;
   }
 });
 `;
@@ -47,7 +57,7 @@ form.addEventListener('submit', async (ev) => {
 const form =
   `<form id="extract-form"><label for="text">Text</label>` +
   `<textarea id="text" name="text" rows="6" placeholder="Paste text, e.g. John Smith works for Acme Corp in Boston."></textarea>` +
-  `<div class="controls"><button id="extract" type="submit">Extract</button>` +
+  `<div class="controls"><button id="extract" name="extract" type="submit">Extract</button>` +
   `<label>Relation threshold <input name="threshold" type="number" min="0" max="1" step="0.05" placeholder="0"></label>` +
   `<span id="status" role="status"></span></div></form>`;
 

@@ -153,11 +153,14 @@ describe('entrel extract (tiny model)', () => {
 
 describe('entrel serve', () => {
   it('answers /health and /v1/extract on a random port, and exits 0 on SIGTERM', async () => {
-    const child = spawn(process.execPath, [bin, 'serve', '--model', model, '--port', '0', '--workers', '2', '--request-timeout', '20'], {
-      cwd: work,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [bin, 'serve', '--model', model, '--port', '0', '--workers', '2', '--request-timeout', '20', '--cors', 'https://app.example', '--max-texts', '2', '--log'],
+      { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let err = '';
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b));
     const url = await new Promise<string>((resolve, reject) => {
       child.stderr.on('data', (b: Buffer) => {
         err += b;
@@ -176,6 +179,16 @@ describe('entrel serve', () => {
       const info = (await (await fetch(`${url}/v1/model`)).json()) as { name: string };
       assert.equal(info.name, 'tiny');
       assert.match(err, /model on 2 worker threads/);
+      // --cors: a page of that origin may call the API; --max-texts: the limit per request; --log: access log.
+      const origin = 'https://app.example';
+      const pre = await fetch(`${url}/v1/extract`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
+      assert.equal(pre.status, 204);
+      assert.equal(pre.headers.get('access-control-allow-origin'), origin);
+      const many = await fetch(`${url}/v1/extract`, { method: 'POST', headers: { 'content-type': 'application/json', origin }, body: JSON.stringify({ texts: ['a', 'b', 'c'] }) });
+      assert.equal(many.status, 400);
+      assert.equal(many.headers.get('access-control-allow-origin'), origin);
+      assert.equal(((await many.json()) as { error: { code: string } }).error.code, 'batch_too_large');
+      assert.ok(out.split('\n').some((l) => l.includes('"/v1/extract"') && l.startsWith('{')), out.slice(0, 500));
     } finally {
       const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
       child.kill('SIGTERM');

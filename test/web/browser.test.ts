@@ -92,6 +92,31 @@ describe('web view in chromium', () => {
     assert.equal(await page.locator('#status').textContent(), 'text has 1500 characters; the limit is 1000');
   });
 
+  it('leaves no drawing or JSON of the previous text beside an error', async () => {
+    // The previous tests drew a text; the last one failed: nothing of the earlier result may stay on screen.
+    assert.equal(await page.locator('svg.entrel-doc').count(), 0);
+    assert.equal(await page.locator('#json').textContent(), '');
+    assert.ok(await page.locator('#extract').isEnabled(), 'the button works again');
+  });
+
+  it('draws a result many times larger than the request body limit', async () => {
+    const small = await startServer(new FakeExtractor(), { port: 0, bodyLimit: 4000 });
+    try {
+      const long = 'John Smith works for Acme Corp in Boston. '.repeat(60); // 2.5 KB sent, far more answered
+      await page.goto(`${small.url}/`);
+      await page.fill('#text', long);
+      await page.click('#extract');
+      await page.waitForFunction(() => /relations$|error/.test((document.getElementById('status')?.textContent ?? '') + document.getElementById('status')?.className));
+      assert.equal(await page.locator('#status').getAttribute('class'), '', await page.locator('#status').textContent() as string);
+      assert.equal(await page.locator('g.entity').count(), fakeExtract(long).entities.length);
+    } finally {
+      await small.app.close();
+      // That service is ours too.
+      const mine = foreignRequests.filter((u) => !u.startsWith(small.url));
+      foreignRequests.splice(0, foreignRequests.length, ...mine);
+    }
+  });
+
   it('renders the --format html report with working tabs', async () => {
     await page.setContent(renderHtmlReport([fakeExtract('Ann Lee met Bob Stone in Paris.')]));
     assert.equal(await page.locator('g.entity').count(), 3);

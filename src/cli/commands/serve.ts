@@ -12,6 +12,11 @@ interface ServeFlags {
   host: string;
   workers?: number;
   requestTimeout: number;
+  cors?: string[];
+  bodyLimit?: number;
+  maxTextLength?: number;
+  maxTexts?: number;
+  log?: boolean;
 }
 
 const port = (v: string) => {
@@ -30,6 +35,12 @@ const count = (v: string) => {
   if (!/^\d+$/.test(v.trim())) throw new InvalidArgumentError('expected a non-negative integer');
   return x;
 };
+const positive = (v: string) => {
+  const x = count(v);
+  if (x === 0) throw new InvalidArgumentError('expected a positive integer');
+  return x;
+};
+const repeated = (v: string, prev: string[] = []) => [...prev, v];
 
 export function serveCommand(): Command {
   return new Command('serve')
@@ -39,16 +50,32 @@ export function serveCommand(): Command {
     .option('--host <address>', 'interface to listen on (0.0.0.0 for every interface)', '127.0.0.1')
     .option('--workers <n>', 'worker threads running the model (default $ENTREL_WORKERS, else min(2, cores); 0 = the server thread)', count)
     .option('--request-timeout <seconds>', 'most time spent on one extraction request, queue included; then 503 "timeout" (0 = no limit)', seconds, 30)
+    .option('--cors <origin>', 'let pages of this origin call the API from a browser (repeatable; * = any origin)', repeated)
+    .option('--body-limit <bytes>', 'largest request body of POST /v1/extract (default 2 MiB)', positive)
+    .option('--max-text-length <n>', 'longest text, in UTF-16 code units (default 1,000,000)', positive)
+    .option('--max-texts <n>', 'most texts in one request (default 64)', positive)
+    .option('--log', 'log every request (JSON lines on stdout); without it only server faults are logged, on stderr')
     .action(async (flags: ServeFlags) => {
       const { Extractor } = await import('../../extract/extractor.js');
       const { startServer } = await import('../../server/index.js');
       const extractor = await Extractor.load(flags.model, { workers: flags.workers });
       try {
-        const { app, url } = await startServer(extractor, { host: flags.host, port: flags.port, extractTimeout: flags.requestTimeout * 1000 });
+        const { app, url } = await startServer(extractor, {
+          host: flags.host,
+          port: flags.port,
+          extractTimeout: flags.requestTimeout * 1000,
+          cors: flags.cors,
+          bodyLimit: flags.bodyLimit,
+          maxTextLength: flags.maxTextLength,
+          maxTexts: flags.maxTexts,
+          logger: flags.log,
+        });
         const info = extractor.info();
         const w = extractor.maxWorkers;
         const where = w === 0 ? 'model on the server thread' : `model on ${w} worker thread${w === 1 ? '' : 's'}`;
-        process.stderr.write(`entrel: serving ${info.name} ${info.version} on ${url} (${where}; Ctrl-C to stop)\n`);
+        // Fastify reports a wildcard address as 127.0.0.1; say that every interface is listening.
+        const every = flags.host === '0.0.0.0' || flags.host === '::' ? ` (every interface: ${flags.host})` : '';
+        process.stderr.write(`entrel: serving ${info.name} ${info.version} on ${url}${every} (${where}; Ctrl-C to stop)\n`);
         await new Promise<void>((resolve) => {
           const stop = (signal: string) => {
             process.stderr.write(`entrel: ${signal}, shutting down\n`);

@@ -3,9 +3,10 @@ import type { ExtractorLike } from '../../extract/types.js';
 import { appScripts, renderAppPage } from '../../web/app-page.js';
 import { contentSecurityPolicy } from '../../web/csp.js';
 import { renderDocumentsView } from '../../web/html.js';
+import type { ResolvedServerOptions } from '../options.js';
 import { postErrors, renderBodySchema, type RenderBody } from '../schemas.js';
 
-export function registerWebRoutes(app: FastifyInstance, extractor: ExtractorLike): void {
+export function registerWebRoutes(app: FastifyInstance, extractor: ExtractorLike, opts: ResolvedServerOptions): void {
   const page = renderAppPage(extractor.info().name);
   const csp = contentSecurityPolicy(appScripts);
 
@@ -16,12 +17,15 @@ export function registerWebRoutes(app: FastifyInstance, extractor: ExtractorLike
   app.post<{ Body: RenderBody }>(
     '/v1/render',
     {
+      // It takes back what /v1/extract answered, which is many times the size of the text sent there.
+      bodyLimit: opts.renderBodyLimit,
       schema: {
         tags: ['view'],
         summary: 'Draw documents as HTML (legend + one SVG per document)',
         description:
           'Takes the `documents` that /v1/extract returned and answers an HTML fragment (text/html): the ' +
-          'renderer behind the web page and `entrel extract --format html`. All text is escaped.',
+          'renderer behind the web page and `entrel extract --format html`. All text is escaped. Body at most ' +
+          `${opts.renderBodyLimit} bytes.`,
         body: renderBodySchema,
         response: { 200: { description: 'HTML fragment', content: { 'text/html': { schema: { type: 'string' } } } }, ...postErrors },
       },

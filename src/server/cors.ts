@@ -1,0 +1,72 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { UserError } from '../errors.js';
+
+/** What a preflight may ask for: the API's methods and the one header a JSON request needs. */
+const ALLOW_METHODS = 'GET, HEAD, POST';
+const ALLOW_HEADERS = 'Content-Type';
+const MAX_AGE = '600';
+
+/** Checks `cors` entries: `*` or an exact origin (`https://app.example.com`, no path, no trailing slash). */
+export function checkCorsOrigins(origins: string[]): Set<string> {
+  for (const o of origins) {
+    if (o === '*') continue;
+    let origin: string | undefined;
+    try {
+      origin = new URL(o).origin;
+    } catch {
+      origin = undefined;
+    }
+    if (origin !== o || origin === 'null') {
+      throw new UserError(
+        `cors: ${JSON.stringify(o)} is not an origin; give scheme, host and port only, e.g. https://app.example.com or http://localhost:3000 (or * for any)`,
+      );
+    }
+  }
+  return new Set(origins);
+}
+
+/**
+ * CORS for the origins in `origins` (none: no CORS headers at all, as before). A preflight (`OPTIONS` with
+ * `Origin` and `Access-Control-Request-Method`) from an allowed origin is answered 204 before routing; any
+ * other response to such an origin, errors included, carries `Access-Control-Allow-Origin` so that the
+ * page can read the JSON error.
+ */
+export function registerCors(app: FastifyInstance, origins: string[]): void {
+  if (origins.length === 0) return;
+  const allowed = checkCorsOrigins(origins);
+  const any = allowed.has('*');
+  const allowOrigin = (request: FastifyRequest): string | undefined => {
+    const origin = request.headers.origin;
+    if (typeof origin !== 'string') return undefined;
+    if (any) return '*';
+    return allowed.has(origin) ? origin : undefined;
+  };
+  const vary = (reply: FastifyReply) => {
+    if (any) return;
+    const current = reply.getHeader('vary');
+    if (current === undefined) reply.header('Vary', 'Origin');
+    else if (!/\borigin\b/i.test(String(current))) reply.header('Vary', `${String(current)}, Origin`);
+  };
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.method !== 'OPTIONS' || request.headers['access-control-request-method'] === undefined) return;
+    const origin = allowOrigin(request);
+    if (origin === undefined) return; // not ours to allow: routing answers it (405 on a known path)
+    vary(reply);
+    return reply
+      .code(204)
+      .header('Access-Control-Allow-Origin', origin)
+      .header('Access-Control-Allow-Methods', ALLOW_METHODS)
+      .header('Access-Control-Allow-Headers', ALLOW_HEADERS)
+      .header('Access-Control-Max-Age', MAX_AGE)
+      .send();
+  });
+
+  app.addHook('onSend', async (request, reply) => {
+    vary(reply);
+    const origin = allowOrigin(request);
+    if (origin === undefined || reply.getHeader('access-control-allow-origin') !== undefined) return;
+    reply.header('Access-Control-Allow-Origin', origin);
+    reply.header('Access-Control-Expose-Headers', 'Retry-After');
+  });
+}
