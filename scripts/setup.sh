@@ -1,8 +1,20 @@
 #!/usr/bin/env bash
 # Installs everything entrel needs on Debian 12 (run as root): the system libraries through apt-get when
 # missing, the npm dependencies from the lockfile, the native libtorch binding and the TypeScript build.
+# Idempotent: a step whose result is already up to date is skipped, so a second run changes nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+fail() {
+  echo "entrel setup: $*" >&2
+  exit 1
+}
+
+# Node.js is not installed here (Debian 12's own nodejs is 18): package.json's engines ask for 20 or later.
+command -v node >/dev/null 2>&1 || fail 'Node.js 20 or later is needed and `node` is not on PATH (see https://nodejs.org or NodeSource)'
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+((node_major >= 20)) || fail "Node.js 20 or later is needed, \`node\` is $(node --version) ($(command -v node))"
+command -v npm >/dev/null 2>&1 || fail '`npm` is not on PATH (it comes with Node.js)'
 
 # libtorch + OpenBLAS (tensor engine), a C++ toolchain for the addon, chromium for the browser tests.
 packages=(libtorch-dev libopenblas0-pthread g++ make python3 chromium)
@@ -11,16 +23,29 @@ for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 if ((${#missing[@]})); then
+  command -v apt-get >/dev/null 2>&1 ||
+    fail "apt-get is not available (this script is for Debian 12); install these Debian packages or their equivalents: ${missing[*]}"
+  (($(id -u) == 0)) || fail "run as root to install ${missing[*]} (or install them first: apt-get install -y ${missing[*]})"
   echo "entrel setup: installing ${missing[*]} with apt-get" >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# npm ci also builds the native addon (binding.gyp) through node-gyp.
-npm ci --no-audit --no-fund --loglevel=error
-[ -f build/Release/entrel_native.node ] || npm run --silent build:native >/dev/null
-npm run --silent build
+# True when $1 exists and nothing among the rest is newer.
+up_to_date() {
+  local target=$1
+  shift
+  [ -e "$target" ] && [ -z "$(find "$@" -newer "$target" -print -quit 2>/dev/null)" ]
+}
+
+# npm ci (which also builds the native addon, binding.gyp, through node-gyp) only when node_modules is not
+# the lockfile's: npm ci deletes node_modules first, and with it the GloVe cache below.
+if ! up_to_date node_modules/.package-lock.json package-lock.json package.json; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+up_to_date build/Release/entrel_native.node src/native/*.cc binding.gyp || npm run --silent build:native >/dev/null
+up_to_date dist/index.js src tsconfig.json tsconfig.build.json || npm run --silent build
 # The binary GloVe cache (src/model/glove.ts), converted once here so the first extraction does not spend
-# ~15 s parsing the 307 MB JSON.
+# ~15 s parsing the 307 MB JSON (an existing cache is only checked).
 node -e "import('./dist/model/glove.js').then((g) => g.loadGlove())"

@@ -5,11 +5,13 @@
  * unless the user set it: libtorch parallelises at the op level itself, and nested OpenBLAS threads
  * oversubscribe the cores (measured: 3× slower, erratic). After loading, libtorch's intra-op thread
  * count is set from `ENTREL_THREADS` (default 2) and the inter-op pool to 1 (nothing here uses it).
- * `ENTREL_NATIVE_PATH` overrides the location of the .node file.
+ * `ENTREL_NATIVE_PATH` overrides the location of the .node file (a relative path is taken from the current
+ * directory). A binding that cannot load is a UserError saying what to install or rebuild; nothing is
+ * written to stderr here (the CLI prints the error once, a library caller gets it thrown).
  */
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
 
@@ -105,10 +107,18 @@ export interface NativeBinding {
   setInteropThreads(n: number): boolean;
 }
 
-const INSTALL_HINT =
-  'entrel needs libtorch (the C++ library behind PyTorch) and its native binding. Install libtorch with ' +
-  '`apt-get install -y libtorch-dev libopenblas0-pthread`, then rebuild the binding with `npx node-gyp rebuild` ' +
-  '(or `npm run build:native`) in the entrel package directory.';
+/** What to do, naming the package directory: `npm rebuild entrel` from a project that installed it (npm
+ * brings node-gyp), `npm run build:native` in a checkout (`npx node-gyp` would have to download node-gyp). */
+function installHint(root: string): string {
+  return (
+    'entrel needs libtorch (the C++ library behind PyTorch) and its native binding. Install libtorch with ' +
+    '`apt-get install -y libtorch-dev libopenblas0-pthread`, then rebuild the binding: `npm rebuild entrel` in ' +
+    `the project that installed entrel, or \`npm run build:native\` in ${root}.`
+  );
+}
+
+/** Most libtorch intra-op threads accepted (more only costs: each one is started as the binding loads). */
+export const MAX_THREADS = 1024;
 
 /** Package root: the nearest ancestor of this file holding binding.gyp (works from src/ and dist/). */
 function packageRoot(): string {
@@ -123,13 +133,13 @@ function packageRoot(): string {
 }
 
 let cached: NativeBinding | undefined;
-let printed = false;
 
 export function threadsFromEnv(): number {
   const v = process.env.ENTREL_THREADS;
   if (v === undefined || v === '') return 2;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UserError(`ENTREL_THREADS must be a positive integer, got "${v}"`);
+  if (!/^\s*\d+\s*$/.test(v) || n < 1 || n > MAX_THREADS)
+    throw new UserError(`ENTREL_THREADS must be an integer from 1 to ${MAX_THREADS}, got "${v}"`);
   return n;
 }
 
@@ -139,22 +149,19 @@ export function loadNative(): NativeBinding {
   if (process.env.OPENBLAS_NUM_THREADS === undefined) process.env.OPENBLAS_NUM_THREADS = '1';
   const root = packageRoot();
   const candidates = [join(root, 'build', 'Release', 'entrel_native.node'), join(root, 'build', 'Debug', 'entrel_native.node')];
-  const override = process.env.ENTREL_NATIVE_PATH;
+  // require() would take a relative path from this file's directory (or as a package name): make it absolute.
+  const override = process.env.ENTREL_NATIVE_PATH ? resolve(process.env.ENTREL_NATIVE_PATH) : undefined;
   const file = override ? (existsSync(override) ? override : undefined) : candidates.find((f) => existsSync(f));
   const require = createRequire(import.meta.url);
   let mod: NativeBinding;
   try {
-    if (!file) throw new Error(`binding not built: ${override ?? candidates[0]} does not exist`);
+    if (!file)
+      throw new Error(override ? `ENTREL_NATIVE_PATH names ${override}, which does not exist` : `binding not built: ${candidates[0]} does not exist`);
     mod = require(file) as NativeBinding;
   } catch (e) {
     const why = (e as Error).message.split('\n')[0];
     const missingLib = /lib(torch|c10|openblas)[^ ]*\.so/.test(why);
-    const msg = `${INSTALL_HINT} (${missingLib ? 'libtorch is missing' : 'cannot load the native binding'}: ${why})`;
-    if (!printed) {
-      printed = true;
-      process.stderr.write(`entrel: ${msg}\n`);
-    }
-    throw new UserError(msg);
+    throw new UserError(`${installHint(root)} (${missingLib ? 'libtorch is missing' : 'cannot load the native binding'}: ${why})`);
   }
   mod.setNumThreads(threadsFromEnv());
   mod.setInteropThreads(1);

@@ -1,10 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { getNumThreads } from '../../src/tensor/index.js';
+import { MAX_THREADS } from '../../src/native/loader.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -23,7 +25,7 @@ test('threads: OPENBLAS_NUM_THREADS=1 is set before loading; 2 intra-op threads 
   assert.equal(r.stdout.trim(), '1 1', r.stderr);
 });
 
-test('a missing or broken binding gives one clear install/rebuild message', () => {
+test('a missing or broken binding gives one clear install/rebuild message, thrown, not printed', () => {
   const dir = mkdtempSync(join(tmpdir(), 'entrel-loader-'));
   try {
     const code = `
@@ -34,13 +36,58 @@ test('a missing or broken binding gives one clear install/rebuild message', () =
     writeFileSync(broken, 'not an ELF file');
     const bad = runWith({ ENTREL_NATIVE_PATH: broken }, code);
     for (const r of [missing, bad]) {
-      assert.equal((r.stderr.match(/apt-get install -y libtorch-dev libopenblas0-pthread/g) ?? []).length, 1, `printed once: ${r.stderr}`);
-      assert.match(r.stderr, /npx node-gyp rebuild/);
+      // A library does not write to stderr on its own: a caller that catches the error sees nothing else.
+      assert.equal(r.stderr, '');
       const lines = r.stdout.trim().split('\n');
       assert.equal(lines.length, 2);
-      for (const l of lines) assert.match(l, /^UserError: .*libtorch/);
+      for (const l of lines) {
+        assert.match(l, /^UserError: .*apt-get install -y libtorch-dev libopenblas0-pthread/);
+        // npm brings node-gyp to `npm rebuild`; `npx node-gyp` would have to download it.
+        assert.match(l, /`npm rebuild entrel`/);
+        assert.match(l, new RegExp('`npm run build:native` in ' + root.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+      }
     }
+    assert.match(missing.stdout, /ENTREL_NATIVE_PATH names .*nope\.node, which does not exist/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the CLI prints a missing binding once, as one line', () => {
+  const code = `const { run } = await import('./src/cli/main.ts'); process.exitCode = await run(['node', 'entrel', 'extract', 'John works for IBM.']);`;
+  const r = runWith({ ENTREL_NATIVE_PATH: join(tmpdir(), 'entrel-no-such-binding.node') }, code);
+  assert.equal(r.status, 1, r.stderr);
+  assert.equal(r.stdout, '');
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0], /^entrel: entrel needs libtorch .*does not exist\)$/);
+});
+
+test('ENTREL_NATIVE_PATH may be relative to the current directory', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'entrel-loader-'));
+  try {
+    const built = join(root, 'build', 'Release', 'entrel_native.node');
+    copyFileSync(built, join(dir, 'entrel_native.node'));
+    const loader = pathToFileURL(join(root, 'src', 'native', 'loader.ts')).href;
+    const r = spawnSync(
+      process.execPath,
+      // --import tsx is resolved from the cwd, which has no node_modules: name tsx's loader by URL.
+      ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', `const { loadNative } = await import(${JSON.stringify(loader)}); console.log(loadNative().getNumThreads());`],
+      { cwd: dir, env: { ...process.env, ENTREL_NATIVE_PATH: 'entrel_native.node', ENTREL_THREADS: '1' }, encoding: 'utf8' },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), '1');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('ENTREL_THREADS must be a decimal integer from 1 to MAX_THREADS, so 1e9 is refused before libgomp aborts', () => {
+  for (const v of ['1e9', '1000000000', '0x4', '0', '-1', '1.5', 'abc', String(MAX_THREADS + 1)]) {
+    const r = runWith({ ENTREL_THREADS: v }, "const { threadsFromEnv } = await import('./src/native/loader.ts'); console.log(threadsFromEnv());");
+    assert.notEqual(r.status, 0, `${v} accepted: ${r.stdout}`);
+    assert.match(r.stderr, new RegExp(`ENTREL_THREADS must be an integer from 1 to ${MAX_THREADS}, got "${v.replace('.', '\\.')}"`));
+  }
+  const ok = runWith({ ENTREL_THREADS: ' 3 ' }, "const { threadsFromEnv } = await import('./src/native/loader.ts'); console.log(threadsFromEnv());");
+  assert.equal(ok.stdout.trim(), '3', ok.stderr);
 });
