@@ -10,15 +10,20 @@ export const POOL_MIN_SENTENCES = 128;
 
 export const DEFAULT_MAX_WORKERS = 2;
 
+/** Most worker threads accepted: each holds a copy of the model (~100 MB), so a typo of 10⁹ must not start. */
+export const MAX_WORKERS = 64;
+
 export function resolveWorkers(option: number | undefined): number {
   if (option !== undefined) {
-    if (!(Number.isInteger(option) && option >= 0)) throw new UserError(`workers must be a non-negative integer, got ${JSON.stringify(option)}`);
+    if (!(Number.isInteger(option) && option >= 0 && option <= MAX_WORKERS))
+      throw new UserError(`workers must be an integer from 0 to ${MAX_WORKERS}, got ${JSON.stringify(option)}`);
     return option;
   }
   const env = process.env.ENTREL_WORKERS;
   if (env !== undefined && env !== '') {
     const n = Number(env);
-    if (!(/^\d+$/.test(env.trim()) && Number.isInteger(n))) throw new UserError(`ENTREL_WORKERS must be a non-negative integer, got "${env}"`);
+    if (!(/^\d+$/.test(env.trim()) && Number.isInteger(n) && n <= MAX_WORKERS))
+      throw new UserError(`ENTREL_WORKERS must be an integer from 0 to ${MAX_WORKERS}, got "${env}"`);
     return n;
   }
   return Math.min(DEFAULT_MAX_WORKERS, availableParallelism());

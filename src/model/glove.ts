@@ -24,7 +24,7 @@
  *   needed GloVe rows after the trained matrix for that batch only (`Batch.extraWords`). The table is
  *   loaded lazily, only when a model is asked to encode with it. Everything else maps to UNK.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
@@ -157,7 +157,14 @@ export function loadGlove(opts: { source?: string; cache?: string } = {}): Glove
   let table = existsSync(cache) ? readCache(cache, srcSize) : undefined;
   if (!table) {
     table = parseWinkJson(source);
-    writeCache(cache, table, srcSize);
+    try {
+      writeCache(cache, table, srcSize);
+    } catch (e) {
+      // The cache only saves the next process the parse: an unwritable place (a read-only install) is no error.
+      const code = (e as NodeJS.ErrnoException).code;
+      if (!code) throw e;
+      process.emitWarning(`entrel: cannot write the GloVe cache ${cache} (${code}); each process will parse the embeddings again (seconds). Set ENTREL_CACHE to a writable directory.`);
+    }
   }
   if (!opts.source && !opts.cache) cached = table;
   return table;
@@ -199,16 +206,21 @@ function writeCache(path: string, t: GloveTable, srcSize: number): void {
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
   const fd = openSync(tmp, 'w');
   try {
-    writeSync(fd, head);
-    writeSync(fd, words);
-    writeSync(fd, Buffer.alloc(pad));
-    const bytes = Buffer.from(t.vectors.buffer, t.vectors.byteOffset, t.vectors.byteLength);
-    for (let off = 0; off < bytes.length; off += 1 << 26) writeSync(fd, bytes.subarray(off, Math.min(bytes.length, off + (1 << 26))));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    try {
+      writeSync(fd, head);
+      writeSync(fd, words);
+      writeSync(fd, Buffer.alloc(pad));
+      const bytes = Buffer.from(t.vectors.buffer, t.vectors.byteOffset, t.vectors.byteLength);
+      for (let off = 0; off < bytes.length; off += 1 << 26) writeSync(fd, bytes.subarray(off, Math.min(bytes.length, off + (1 << 26))));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true }); // a full disk must not leave a 160 MB partial file behind
+    throw e;
   }
-  renameSync(tmp, path);
 }
 
 function readCache(path: string, srcSize: number): GloveTable | undefined {

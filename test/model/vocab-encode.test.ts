@@ -116,6 +116,27 @@ test('GloVe cache table: look-ups of long, non-ASCII and prefix words (one reuse
   }
 });
 
+test('GloVe: an unwritable cache place is a warning, not an error; the table is still loaded', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'entrel-glove-'));
+  const warnings: string[] = [];
+  const onWarning = (w: Error) => warnings.push(w.message);
+  process.on('warning', onWarning);
+  try {
+    const src = join(dir, 'wink.json');
+    writeFileSync(src, JSON.stringify({ dimensions: 1, words: ['alice'], vectors: { alice: [1] } }));
+    writeFileSync(join(dir, 'a-file'), 'x');
+    const cache = join(dir, 'a-file', 'glove.bin'); // its directory cannot be made: a file is in the way
+    const g = loadGlove({ source: src, cache });
+    assert.equal(g.row('alice'), 0);
+    await new Promise<void>((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /cannot write the GloVe cache .*a-file\/glove\.bin \((EEXIST|ENOTDIR)\).*ENTREL_CACHE/);
+  } finally {
+    process.off('warning', onWarning);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('GloVe: binary cache round trip; initial matrix uses GloVe rows, U(±0.25) elsewhere, PAD zero', () => {
   const dir = mkdtempSync(join(tmpdir(), 'entrel-glove-'));
   try {
