@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,6 +84,12 @@ test('npm pack ships the built API, the bundled model and the native sources, an
   for (const needed of ['package.json', 'bin/entrel.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'binding.gyp', 'src/native/entrel.cc', 'models/conll04/weights.safetensors', 'models/conll04/vocab.json', 'models/conll04/config.json'])
     assert.ok(files.has(needed), `${needed} is not in the package`);
   const tops = new Set([...files].map((f) => f.split('/')[0]));
-  assert.deepEqual([...tops].sort(), ['README.md', 'bin', 'binding.gyp', 'configs', 'dist', 'models', 'package.json', 'src']);
+  assert.deepEqual([...tops].sort(), ['LICENSE', 'README.md', 'bin', 'binding.gyp', 'configs', 'dist', 'models', 'package.json', 'src']);
   assert.ok(![...files].some((f) => f.endsWith('.test.js') || (f.endsWith('.ts') && !f.endsWith('.d.ts'))), 'tests or TypeScript sources leaked into the package');
+});
+
+test('the source maps of dist/ carry their sources (the .ts files are not shipped)', () => {
+  const map = JSON.parse(readFileSync(join(root, 'dist', 'extract', 'extractor.js.map'), 'utf8')) as { sources: string[]; sourcesContent?: string[] };
+  assert.equal(map.sources.length, 1);
+  assert.match(map.sourcesContent?.[0] ?? '', /export class Extractor/);
 });
