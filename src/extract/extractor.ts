@@ -16,6 +16,7 @@
  * inputs before that run on the calling thread, giving the event loop a turn between batches. The
  * results are the same either way, bit for bit.
  */
+import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -159,6 +160,7 @@ export class Extractor implements ExtractorLike {
       relationTypes: this.schema.relationTypes.map((r) => ({ ...r })),
       metrics: m.metrics,
       trainedOn: typeof m.trainedOn === 'string' ? m.trainedOn : undefined,
+      ...(this.checksum !== undefined && { checksum: createHash('sha256').update(this.checksum).digest('hex') }),
     };
   }
 

@@ -78,4 +78,9 @@ export interface ModelInfo {
   /** Scores the model reached on its test/dev data when trained (eval JSON), if recorded. */
   metrics?: unknown;
   trainedOn?: string;
+  /**
+   * SHA-256 of the model directory's `checksum` file (which lists the SHA-256 of every model file): the
+   * same for the same model files anywhere, so it tells deployments apart. None for `fromModel`.
+   */
+  checksum?: string;
 }

@@ -1,3 +1,5 @@
+import { constants as zlibConstants } from 'node:zlib';
+import compress from '@fastify/compress';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ExtractorLike } from '../extract/types.js';
@@ -16,8 +18,12 @@ import { resolveServerOptions, type ServerOptions } from './options.js';
 import { registerExtractRoute } from './routes/extract.js';
 import { registerMetaRoutes } from './routes/meta.js';
 import { registerWebRoutes } from './routes/web.js';
-import { documentSchema, errorSchema } from './schemas.js';
+import { REQUEST_ID_HEADER, genReqId } from './request-id.js';
+import { apiDescription, documentSchema, errorResponses, errorSchema } from './schemas.js';
 import { formatValidationErrors } from './validation.js';
+
+/** Answers smaller than this many bytes are sent uncompressed (with their Content-Length). */
+export const COMPRESS_THRESHOLD = 1024;
 
 /**
  * The HTTP service around one loaded model. Nothing here touches the file system: the extractor comes
@@ -27,7 +33,10 @@ export function buildServer(extractor: ExtractorLike, options: ServerOptions = {
   const opts = resolveServerOptions(options);
   const app = Fastify({
     // Off means no request log, but the faults a 500 tells the client to look for in "the server log".
-    logger: opts.logger ? true : { level: 'error', stream: opts.errorLog },
+    logger: opts.logger ? { level: 'info', stream: opts.accessLog } : { level: 'error', stream: opts.errorLog },
+    // request.id (the `reqId` of every log line) is the client's X-Request-Id if it is safe, else a UUID.
+    genReqId,
+    requestIdHeader: false,
     bodyLimit: opts.bodyLimit,
     requestTimeout: opts.requestTimeout,
     connectionTimeout: opts.connectionTimeout,
@@ -61,8 +70,9 @@ export function buildServer(extractor: ExtractorLike, options: ServerOptions = {
       info: {
         title: 'entrel',
         version: extractor.info().version,
-        description: 'Joint entity and relation extraction. All errors are `{"error": {"code", "message"}}`.',
+        description: apiDescription,
       },
+      components: { responses: errorResponses },
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
@@ -72,8 +82,9 @@ export function buildServer(extractor: ExtractorLike, options: ServerOptions = {
   app.setErrorHandler(makeErrorHandler(opts.bodyLimit));
   app.setNotFoundHandler(notFoundHandler);
   let closing = false;
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', async (request, reply) => {
     reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header(REQUEST_ID_HEADER, request.id);
   });
   // A connection whose last request is answered while the server closes is closed at once, so that
   // close() does not wait for the client's keep-alive to time out. One with a request already sent
@@ -104,10 +115,23 @@ export function buildServer(extractor: ExtractorLike, options: ServerOptions = {
     maxConcurrent: extractor.parallelism ?? 1,
     timeoutMs: opts.extractTimeout,
   });
+  if (opts.compress) {
+    // Before the routes: it adds its onSend hook to each route as the route is added. Answers under the
+    // threshold keep their Content-Length and no Content-Encoding; bigger ones are compressed on the
+    // request thread up to a few KiB, beyond that on libuv's thread pool (streamed, chunked).
+    void app.register(compress, {
+      encodings: ['br', 'gzip'],
+      threshold: COMPRESS_THRESHOLD,
+      // Brotli's default quality (11) takes seconds on a large answer; 4 is about gzip's speed, smaller.
+      brotliOptions: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } },
+      // Only answers: request bodies are still read as sent (nothing inflated behind bodyLimit's back).
+      globalDecompression: false,
+    });
+  }
   // Routes go in a plugin registered after swagger, so swagger's onRoute hook sees each of them.
   void app.register(async (scope) => {
     registerExtractRoute(scope, batcher, opts);
-    registerMetaRoutes(scope, extractor);
+    registerMetaRoutes(scope, extractor, opts);
     registerWebRoutes(scope, extractor, opts);
   });
   // After all routes: a known path with another method answers 405 with Allow.

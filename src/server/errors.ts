@@ -2,27 +2,39 @@ import http, { type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isUserError } from '../errors.js';
+import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 
-/** Every error the service answers is `{error: {code, message}}` with one of these codes. */
-export type ErrorCode =
-  | 'invalid_request'
-  | 'invalid_json'
-  | 'invalid_input'
-  | 'batch_too_large'
-  | 'text_too_long'
-  | 'body_too_large'
-  | 'unsupported_media_type'
-  | 'not_found'
-  | 'method_not_allowed'
-  | 'malformed_request'
-  | 'invalid_url'
-  | 'headers_too_large'
-  | 'request_timeout'
-  | 'expectation_failed'
-  | 'overloaded'
-  | 'timeout'
-  | 'shutting_down'
-  | 'internal_error';
+/**
+ * Every error the service answers is `{error: {code, message}}` with one of these codes: the one list the
+ * `ErrorCode` type and the OpenAPI enum of `error.code` are both made from. Each with its status and meaning.
+ */
+export const ERROR_CODES = {
+  invalid_request: [400, 'the body does not match the route\'s schema, or neither/both of `text` and `texts`'],
+  invalid_json: [400, 'the body is empty or not valid JSON'],
+  invalid_input: [400, 'the model rejected the input or options'],
+  batch_too_large: [400, 'more texts in one request than the limit'],
+  text_too_long: [413, 'a text longer than the limit'],
+  body_too_large: [413, 'a body larger than the route\'s limit'],
+  unsupported_media_type: [415, 'a body that is not `application/json`'],
+  not_found: [404, 'no route has this path'],
+  method_not_allowed: [405, 'the path exists but not with this method (see `Allow`)'],
+  malformed_request: [400, 'not valid HTTP/1.1 (bad syntax, no Host, HTTP/2 without upgrade)'],
+  invalid_url: [400, 'a URL path that is not valid percent-encoding'],
+  headers_too_large: [431, 'request headers larger than the limit'],
+  request_timeout: [408, 'the request was not received in full in time'],
+  expectation_failed: [417, 'an `Expect` other than `100-continue`'],
+  overloaded: [503, 'too much work queued; retry after `Retry-After` seconds'],
+  timeout: [503, 'the extraction took longer than the server\'s time limit and was stopped'],
+  shutting_down: [503, 'the server is shutting down; retry on another connection'],
+  internal_error: [500, 'a fault of the server; see its log'],
+} as const satisfies Record<string, readonly [number, string]>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The codes answered with `status`, in the order of ERROR_CODES. */
+export function errorCodesWithStatus(...statuses: number[]): ErrorCode[] {
+  return (Object.keys(ERROR_CODES) as ErrorCode[]).filter((c) => statuses.includes(ERROR_CODES[c][0]));
+}
 
 export interface ErrorBody {
   error: { code: ErrorCode; message: string };
@@ -89,7 +101,9 @@ export function makeErrorHandler(bodyLimit: number) {
 export function makeFrameworkErrorHandler(bodyLimit: number) {
   const handle = makeErrorHandler(bodyLimit);
   return (err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    reply.header('X-Content-Type-Options', 'nosniff'); // no onSend hooks run here
+    // No onSend hooks run here: set what they would.
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header(REQUEST_ID_HEADER, request.id);
     const path = request.raw.url ?? '';
     if (err.code === 'FST_ERR_BAD_URL') {
       return handle(new HttpError(400, 'invalid_url', `the URL path has invalid percent-encoding: ${clip(path, 200)}`), request, reply);
@@ -104,13 +118,14 @@ export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {
 }
 
 /** A whole HTTP/1.1 response carrying an error, for the places below Fastify that only have a socket. */
-function rawErrorResponse(status: number, code: ErrorCode, message: string): string {
+function rawErrorResponse(status: number, code: ErrorCode, message: string, requestId: string): string {
   const body = JSON.stringify({ error: { code, message } } satisfies ErrorBody);
   return (
     `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\n` +
     'Content-Type: application/json; charset=utf-8\r\n' +
     `Content-Length: ${Buffer.byteLength(body)}\r\n` +
     'X-Content-Type-Options: nosniff\r\n' +
+    `${REQUEST_ID_HEADER}: ${requestId}\r\n` +
     'Connection: close\r\n\r\n' +
     body
   );
@@ -154,10 +169,12 @@ export function makeClientErrorHandler(requestTimeout: number) {
     // The response to an earlier request on this connection, if one is under way (Node tracks it there).
     const pending = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage ?? undefined;
     const answer = classifyClientError(err, pending, requestTimeout);
-    this.log.trace({ err }, 'client error');
+    // No request could be read, so no X-Request-Id either: a new id ties the answer to the log line.
+    const reqId = requestIdFrom({});
+    this.log.trace({ err, reqId }, 'client error');
     // Once a response has begun on this socket another one cannot be written into it.
     if (socket.writable && !pending?.headersSent) {
-      socket.write(rawErrorResponse(answer.statusCode, answer.code, answer.message));
+      socket.write(rawErrorResponse(answer.statusCode, answer.code, answer.message, reqId));
     }
     socket.destroy();
   };
@@ -178,6 +195,7 @@ export function expectationFailedHandler(request: http.IncomingMessage, response
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(payload),
     'X-Content-Type-Options': 'nosniff',
+    [REQUEST_ID_HEADER]: requestIdFrom(request.headers),
   });
   response.end(payload);
 }

@@ -1,5 +1,6 @@
 export { buildServer } from './app.js';
 export { startServer, type ListenOptions, type RunningServer } from './start.js';
 export { defaultServerOptions, type ServerOptions } from './options.js';
+export { ERROR_CODES } from './errors.js';
 export type { ErrorBody, ErrorCode } from './errors.js';
 export type { ExtractBody, ExtractReply, RenderBody } from './schemas.js';

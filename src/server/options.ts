@@ -38,6 +38,13 @@ export interface ServerOptions {
   logger?: boolean;
   /** Where server faults are logged when `logger` is off. Default `process.stderr`. */
   errorLog?: { write(line: string): unknown };
+  /** Where the request log goes when `logger` is on (one JSON line each, with `reqId`). Default `process.stdout`. */
+  accessLog?: { write(line: string): unknown };
+  /**
+   * Compress answers of 1 KiB or more (JSON, HTML) with br or gzip when the request's `Accept-Encoding`
+   * allows it. Default on.
+   */
+  compress?: boolean;
   /**
    * Origins whose pages may call the API from a browser (CORS): exact origins such as
    * `https://app.example.com`, or `*` for any. Preflight `OPTIONS` requests from them get 204 with the
@@ -62,6 +69,8 @@ export const defaultServerOptions: ResolvedServerOptions = {
   keepAliveTimeout: 5_000,
   logger: false,
   errorLog: process.stderr,
+  accessLog: process.stdout,
+  compress: true,
   cors: [],
 };
 

@@ -3,8 +3,17 @@
  * @fastify/swagger turns them into the OpenAPI description. The TypeScript types beside them mirror them.
  */
 import type { ExtractOptions, ExtractedDocument } from '../extract/types.js';
+import { ERROR_CODES, errorCodesWithStatus, type ErrorCode } from './errors.js';
+import { REQUEST_ID_HEADER } from './request-id.js';
 
 const span = { type: 'integer', minimum: 0 } as const;
+
+const errorCodes = Object.keys(ERROR_CODES) as ErrorCode[];
+
+/** `code` (status): meaning, one line per code, for the descriptions below. */
+function codeList(codes: ErrorCode[]): string {
+  return codes.map((c) => `- \`${c}\` (${ERROR_CODES[c][0]}): ${ERROR_CODES[c][1]}`).join('\n');
+}
 
 export const errorSchema = {
   $id: 'Error',
@@ -16,12 +25,78 @@ export const errorSchema = {
       type: 'object',
       required: ['code', 'message'],
       properties: {
-        code: { type: 'string', description: 'Stable machine-readable code, e.g. `text_too_long`.' },
+        code: {
+          type: 'string',
+          enum: errorCodes,
+          description: `Stable machine-readable code (HTTP status in brackets):\n${codeList(errorCodes)}`,
+        },
         message: { type: 'string', description: 'One-line explanation for a person.' },
       },
     },
   },
-} as const;
+};
+
+interface HeaderSchema {
+  type: 'string' | 'integer';
+  description: string;
+}
+
+const requestIdHeader: HeaderSchema = {
+  type: 'string',
+  description:
+    'The request\'s `X-Request-Id` if it had one of 1–128 letters, digits and `-_.:/+=@`, else a new UUID; ' +
+    'the `reqId` of the server\'s log lines about the request.',
+};
+
+/** An error response for the OpenAPI description: the Error body, the codes it can carry, its headers. */
+function errorResponse(statuses: number[], summary: string, headers: Record<string, HeaderSchema> = {}) {
+  return {
+    description: `${summary}\n\n${codeList(errorCodesWithStatus(...statuses))}`,
+    headers: { [REQUEST_ID_HEADER]: requestIdHeader, ...headers },
+    content: { 'application/json': { schema: { $ref: 'Error#' } } },
+  };
+}
+
+const retryAfter: HeaderSchema = { type: 'integer', description: 'Seconds to wait before retrying (with `overloaded`).' };
+
+/** Answers any request can get, whatever its route: server fault, shutting down (and for /v1/extract overloaded, timeout). */
+const anyRouteErrors = {
+  500: errorResponse([500], 'Server fault.'),
+  503: errorResponse([503], 'Service unavailable: retry later (`Retry-After`) or on another connection.', { 'Retry-After': retryAfter }),
+  default: errorResponse([400, 408, 417, 431], 'Malformed or incomplete HTTP, or an unmet `Expect` (any route).'),
+};
+
+/** The error responses of a GET route, for the OpenAPI description. */
+export const getErrors = anyRouteErrors;
+
+/** `errorResponse` as OpenAPI itself has it, for `components` (which @fastify/swagger copies as they are). */
+function openapiErrorResponse(...args: Parameters<typeof errorResponse>) {
+  const { description, headers } = errorResponse(...args);
+  return {
+    description,
+    headers: Object.fromEntries(Object.entries(headers).map(([name, { description: d, ...schema }]) => [name, { description: d, schema }])),
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  };
+}
+
+/**
+ * Errors that belong to no route, as reusable OpenAPI responses (`#/components/responses/…`): a path no
+ * route has, and a known path asked with a method it does not take.
+ */
+export const errorResponses = {
+  NotFound: openapiErrorResponse([404], 'No route has this path (any method).'),
+  MethodNotAllowed: openapiErrorResponse([405], 'The path exists, but not with this method; `Allow` lists its methods.', {
+    Allow: { type: 'string', description: 'The methods of the path, e.g. `POST` or `GET, HEAD`.' },
+  }),
+};
+
+export const apiDescription =
+  'Joint entity and relation extraction. All errors are `{"error": {"code", "message"}}` (schema `Error`, ' +
+  'codes listed there). Besides the responses listed per operation, a path no route has is answered 404 ' +
+  '`not_found` (`#/components/responses/NotFound`), and a known path asked with another method 405 ' +
+  '`method_not_allowed` with `Allow` (`#/components/responses/MethodNotAllowed`). Every response carries ' +
+  `\`${REQUEST_ID_HEADER}\`: the request's own if it sent a safe one, else a new UUID. Answers of 1 KiB or ` +
+  'more are compressed (br or gzip) when `Accept-Encoding` allows it.';
 
 export const documentSchema = {
   $id: 'Document',
@@ -93,7 +168,16 @@ export const modelInfoSchema = {
         properties: { name: { type: 'string' }, symmetric: { type: 'boolean' } },
       },
     },
-    metrics: { description: 'Scores the model reached when trained, if recorded.' },
+    checksum: {
+      type: 'string',
+      pattern: '^[0-9a-f]{64}$',
+      description:
+        'SHA-256 of the model directory\'s `checksum` file, which lists the SHA-256 of every model file: the ' +
+        'same model files give the same value wherever they are served. Absent if the server was not told it.',
+    },
+    metrics: {
+      description: 'Scores the model reached when trained, if recorded; file paths in it are reduced to their base name.',
+    },
     trainedOn: { type: 'string' },
   },
 } as const;
@@ -156,7 +240,10 @@ export const renderBodySchema = {
   },
 } as const;
 
-const errorRef = { $ref: 'Error#' } as const;
-
 /** The error responses a body-taking route can give, for the OpenAPI description. */
-export const postErrors = { 400: errorRef, 413: errorRef, 415: errorRef, 500: errorRef } as const;
+export const postErrors = {
+  400: errorResponse([400], 'The request is invalid.'),
+  413: errorResponse([413], 'The body or a text is larger than the limit.'),
+  415: errorResponse([415], 'The body is not `application/json`.'),
+  ...anyRouteErrors,
+};

@@ -1,5 +1,6 @@
 /** The bundled CoNLL04 model (models/conll04) through the library, as `Extractor.load()` finds it. */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
 import { DEFAULT_MODEL_DIR, Extractor } from '../../src/extract/index.js';
@@ -22,6 +23,11 @@ describe('the bundled model', () => {
     assert.deepEqual([uni.type, uni.start, uni.end, uni.tokenStart, uni.tokenEnd], ['Org', 11, 30, 3, 6]);
     assert.ok(doc.relations.some((r) => r.type === 'Work_For' && r.head === find('Wright')!.id && r.tail === uni.id), JSON.stringify(doc.relations));
     for (const e of doc.entities) assert.ok(e.score > 0.1 && e.score <= 1, JSON.stringify(e));
+  });
+
+  it("identifies itself by the SHA-256 of its directory's checksum file", () => {
+    const sum = createHash('sha256').update(readFileSync(`${DEFAULT_MODEL_DIR}/checksum`, 'utf8')).digest('hex');
+    assert.equal(ex.info().checksum, sum);
   });
 
   it('reports its labels and the test scores stored beside it', () => {

@@ -17,6 +17,7 @@ interface ServeFlags {
   maxTextLength?: number;
   maxTexts?: number;
   log?: boolean;
+  compress: boolean;
 }
 
 const port = (v: string) => {
@@ -55,6 +56,7 @@ export function serveCommand(): Command {
     .option('--max-text-length <n>', 'longest text, in UTF-16 code units (default 1,000,000)', positive)
     .option('--max-texts <n>', 'most texts in one request (default 64)', positive)
     .option('--log', 'log every request (JSON lines on stdout); without it only server faults are logged, on stderr')
+    .option('--no-compress', 'answer uncompressed even when the client accepts br or gzip (default: compress answers of 1 KiB or more)')
     .action(async (flags: ServeFlags) => {
       const { Extractor } = await import('../../extract/extractor.js');
       const { startServer } = await import('../../server/index.js');
@@ -69,6 +71,7 @@ export function serveCommand(): Command {
           maxTextLength: flags.maxTextLength,
           maxTexts: flags.maxTexts,
           logger: flags.log,
+          compress: flags.compress,
         });
         const info = extractor.info();
         const w = extractor.maxWorkers;

@@ -12,6 +12,7 @@ export function registerExtractRoute(app: FastifyInstance, batcher: MicroBatcher
       schema: {
         tags: ['extraction'],
         summary: 'Extract entities and relations from one or many texts',
+        operationId: 'extract',
         description:
           `Send \`{"text": "…"}\` or \`{"texts": ["…", …]}\` (at most ${opts.maxTexts} texts of at most ` +
           `${opts.maxTextLength} UTF-16 code units each; body at most ${opts.bodyLimit} bytes). The answer is ` +
@@ -21,7 +22,7 @@ export function registerExtractRoute(app: FastifyInstance, batcher: MicroBatcher
           (opts.extractTimeout > 0 ? `${opts.extractTimeout / 1000} s` : 'the time limit (none set)') +
           ' is answered 503 `timeout` and its extraction stopped.',
         body: extractBodySchema,
-        response: { 200: extractReplySchema, ...postErrors, 503: { $ref: 'Error#' } },
+        response: { 200: extractReplySchema, ...postErrors },
       },
     },
     async (request) => {

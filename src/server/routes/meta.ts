@@ -1,16 +1,24 @@
 import type { FastifyInstance } from 'fastify';
-import type { ExtractorLike } from '../../extract/types.js';
-import { modelInfoSchema } from '../schemas.js';
+import type { ExtractorLike, ModelInfo } from '../../extract/types.js';
+import type { ResolvedServerOptions } from '../options.js';
+import { getErrors, modelInfoSchema } from '../schemas.js';
 
-export function registerMetaRoutes(app: FastifyInstance, extractor: ExtractorLike): void {
+/** What GET /v1/model answers: the model's info, its checksum if known. */
+export interface ServedModelInfo extends ModelInfo {
+  checksum?: string;
+}
+
+export function registerMetaRoutes(app: FastifyInstance, extractor: ExtractorLike, opts: ResolvedServerOptions): void {
   app.get(
     '/health',
     {
       schema: {
         tags: ['service'],
         summary: 'Liveness check',
+        operationId: 'getHealth',
         response: {
           200: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } },
+          ...getErrors,
         },
       },
     },
@@ -22,12 +30,30 @@ export function registerMetaRoutes(app: FastifyInstance, extractor: ExtractorLik
     {
       schema: {
         tags: ['service'],
-        summary: 'The loaded model: labels, version and the metrics it was trained to',
-        response: { 200: modelInfoSchema },
+        summary: 'The loaded model: labels, version, checksum and the metrics it was trained to',
+        operationId: 'getModel',
+        response: { 200: modelInfoSchema, ...getErrors },
       },
     },
-    async () => extractor.info(),
+    async (): Promise<ServedModelInfo> => {
+      const info = extractor.info();
+      return { ...info, metrics: withoutPaths(info.metrics) };
+    },
   );
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+}
+
+/**
+ * `value` with every string that looks like a file path (a `/` or `\` and no white space) reduced to its
+ * base name: the metrics name the data they were measured on by its path on the training machine, which
+ * is no business of the service's clients.
+ */
+export function withoutPaths(value: unknown): unknown {
+  if (typeof value === 'string') return /[\\/]/.test(value) && !/\s/.test(value) ? (value.split(/[\\/]+/).filter(Boolean).pop() ?? '') : value;
+  if (Array.isArray(value)) return value.map(withoutPaths);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutPaths(v)]));
+  }
+  return value;
 }

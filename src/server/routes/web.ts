@@ -22,6 +22,7 @@ export function registerWebRoutes(app: FastifyInstance, extractor: ExtractorLike
       schema: {
         tags: ['view'],
         summary: 'Draw documents as HTML (legend + one SVG per document)',
+        operationId: 'render',
         description:
           'Takes the `documents` that /v1/extract returned and answers an HTML fragment (text/html): the ' +
           'renderer behind the web page and `entrel extract --format html`. All text is escaped. Body at most ' +
