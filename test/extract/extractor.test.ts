@@ -1,5 +1,6 @@
 /** The library API on a tiny model trained here: offsets, ids, scores, options, bad input, bad model dirs. */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -193,6 +194,7 @@ describe('Extractor on a tiny trained model', () => {
     assert.deepEqual(ex.info(), {
       name: 'tiny', version: '9.9.9', entityTypes: ['PER', 'ORG', 'LOC'], relationTypes: SCHEMA.relationTypes,
       metrics: { train: 1 }, trainedOn: 'synthetic',
+      checksum: createHash('sha256').update(readFileSync(join(dir, 'checksum'), 'utf8')).digest('hex'),
     });
   });
 
