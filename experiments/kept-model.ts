@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { writeModelFiles } from '../src/model/io.js';
-import { writeDirAtomic } from '../src/train/atomic.js';
+import { writeDirAtomic } from '../src/data/atomic.js';
 import type { NNSetup } from '../src/train/nn.js';
 
 export type Keep = 'last';

@@ -18,7 +18,7 @@ import { Diagnostics } from '../src/data/diagnostics.js';
 import { evaluate, type EvalReport } from '../src/eval/index.js';
 import { writeModelFiles } from '../src/model/io.js';
 import { predictSentences } from '../src/model/predict.js';
-import { writeDirAtomic } from '../src/train/atomic.js';
+import { writeDirAtomic } from '../src/data/atomic.js';
 import { loadConfig, setOverrides } from '../src/train/config.js';
 import { loadSplit, mergeSchemas } from '../src/train/data.js';
 import { runTraining } from '../src/train/loop.js';

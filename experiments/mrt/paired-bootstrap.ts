@@ -21,7 +21,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { evaluate, type Counts } from '../../src/eval/index.js';
 import { setNumThreads } from '../../src/tensor/index.js';
-import { writeFileAtomic } from '../../src/train/atomic.js';
+import { writeFileAtomic } from '../../src/data/atomic.js';
 import { loadConfig } from '../../src/train/config.js';
 import { mergeSchemas } from '../../src/train/data.js';
 import { predictFile } from '../../src/train/evaluate.js';

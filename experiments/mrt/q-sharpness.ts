@@ -19,7 +19,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildBatch } from '../../src/model/encode.js';
 import { noGrad, setNumThreads, tidy } from '../../src/tensor/index.js';
-import { writeFileAtomic } from '../../src/train/atomic.js';
+import { writeFileAtomic } from '../../src/data/atomic.js';
 import { loadConfig } from '../../src/train/config.js';
 import { drawMembers, mrtObjective, tagProposal } from '../../src/train/mrt/objective.js';
 import { buildSetupFrom } from '../../src/train/nn.js';

@@ -33,7 +33,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeFileAtomic } from '../../src/train/atomic.js';
+import { writeFileAtomic } from '../../src/data/atomic.js';
 import { lineChartSvg } from '../../src/train/plot.js';
 import { loadConfig, setOverrides } from '../../src/train/config.js';
 import { evaluateModel } from '../../src/train/evaluate.js';

@@ -13,7 +13,7 @@ import { loadGlove } from '../../src/model/glove.js';
 import { loadModelDir } from '../../src/model/io.js';
 import type { ModelConfig } from '../../src/model/types.js';
 import { setNumThreads } from '../../src/tensor/index.js';
-import { writeFileAtomic } from '../../src/train/atomic.js';
+import { writeFileAtomic } from '../../src/data/atomic.js';
 import { loadConfig } from '../../src/train/config.js';
 import { encodeAll, loadSplit, mergeSchemas, predictAll } from '../../src/train/data.js';
 import { predictedDocuments } from '../../src/train/predictions.js';

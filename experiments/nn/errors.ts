@@ -19,7 +19,7 @@ import type { Sentence } from '../../src/data/corpus.js';
 import { loadGlove } from '../../src/model/glove.js';
 import { loadModelDir } from '../../src/model/io.js';
 import { setNumThreads } from '../../src/tensor/index.js';
-import { writeFileAtomic } from '../../src/train/atomic.js';
+import { writeFileAtomic } from '../../src/data/atomic.js';
 import { loadConfig } from '../../src/train/config.js';
 import { encodeAll, loadSplit, predictAll } from '../../src/train/data.js';
 

@@ -24,7 +24,7 @@ import { candidatePairs, slicePairs, type CandidateRow } from '../../src/model/p
 import type { SentencePrediction } from '../../src/model/types.js';
 import { NONE } from '../../src/model/vocab.js';
 import { inferenceMode, setNumThreads, tidy } from '../../src/tensor/index.js';
-import { writeFileAtomic } from '../../src/train/atomic.js';
+import { writeFileAtomic } from '../../src/data/atomic.js';
 import { loadConfig } from '../../src/train/config.js';
 import { encodeAll, loadSplit, mergeSchemas } from '../../src/train/data.js';
 import { predictedDocuments } from '../../src/train/predictions.js';

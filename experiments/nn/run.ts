@@ -52,7 +52,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, setOverrides, type TrainConfig } from '../../src/train/config.js';
-import { writeFileAtomic } from '../../src/train/atomic.js';
+import { writeFileAtomic } from '../../src/data/atomic.js';
 import { evaluateModel } from '../../src/train/evaluate.js';
 import { runTraining } from '../../src/train/loop.js';
 import { buildNNSetup, nnTask } from '../../src/train/nn.js';

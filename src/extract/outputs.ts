@@ -12,7 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { safeName } from '../data/formats/brat.js';
 import { writeAtomic } from '../data/write.js';
-import { writeDirAtomic } from '../train/atomic.js';
+import { writeDirAtomic } from '../data/atomic.js';
 import { escapeHtml } from '../web/escape.js';
 import { countTypes, htmlPageParts, renderFigure, renderLegendCounts } from '../web/html.js';
 import { panel, tabBar, tabScript } from '../web/styles.js';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import type { NamedParameters } from '../model/types.js';
 import { loadSafetensors, noGrad, saveSafetensors, type Tensor } from '../tensor/index.js';
-import { recoverDir, writeDirAtomic } from './atomic.js';
+import { recoverDir, writeDirAtomic } from '../data/atomic.js';
 import type { TrainConfig } from './config.js';
 import type { EpochRecord } from './log.js';
 import type { OptimizerState } from './optim.js';

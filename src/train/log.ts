@@ -4,7 +4,7 @@
  * run truncates the log back to it, so lines of epochs that a kill discarded do not appear twice.
  */
 import { appendFileSync, existsSync, statSync, truncateSync } from 'node:fs';
-import { writeError } from './atomic.js';
+import { writeError } from '../data/atomic.js';
 
 export interface EpochRecord {
   type: 'epoch';

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { writeDirAtomic, writeFileAtomic } from '../../src/train/atomic.js';
+import { writeDirAtomic, writeFileAtomic } from '../../src/data/atomic.js';
 
 const root = mkdtempSync(join(tmpdir(), 'entrel-leftovers-'));
 after(() => rmSync(root, { recursive: true, force: true }));

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { isUserError } from '../../src/errors.js';
-import { writeDirAtomic } from '../../src/train/atomic.js';
+import { writeDirAtomic } from '../../src/data/atomic.js';
 import { hasCheckpoint, loadCheckpoint } from '../../src/train/checkpoint.js';
 import { runTraining } from '../../src/train/loop.js';
 import { ToyTask, toyConfig } from './toy-task.js';

@@ -8,7 +8,7 @@
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { alive } from '../data/write.js';
+import { alive } from './write.js';
 import { UserError, fsReason } from '../errors.js';
 
 /**
