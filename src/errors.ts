@@ -33,13 +33,8 @@ export class Interrupted extends UserError {
 /** `file:line: field: message` — the shape of every located message. */
 export function formatLocated(message: string, loc: ErrorLocation): string {
   const parts: string[] = [];
-  if (loc.file !== undefined) {
-    let where = loc.file;
-    if (loc.line !== undefined) where += loc.unit === 'record' ? ` record ${loc.line}` : `:${loc.line}`;
-    parts.push(where);
-  } else if (loc.line !== undefined) {
-    parts.push(`${loc.unit === 'record' ? 'record' : 'line'} ${loc.line}`);
-  }
+  const where = formatWhere(loc);
+  if (where !== '') parts.push(where);
   if (loc.field !== undefined) parts.push(loc.field);
   const oneLine = message.replace(/\s*\n\s*/g, ' ');
   return parts.length ? `${parts.join(': ')}: ${oneLine}` : oneLine;
@@ -65,6 +60,14 @@ const FS_REASONS: Record<string, string> = {
   EEXIST: 'a file is in the way',
   EMFILE: 'too many open files',
 };
+
+/** `file:line`, `file record N`, the file alone, or `line N` / `record N` without a file: where, without the field. */
+export function formatWhere(loc: ErrorLocation): string {
+  const at = loc.line === undefined ? undefined : loc.unit === 'record' ? `record ${loc.line}` : `line ${loc.line}`;
+  if (loc.file === undefined) return at ?? '';
+  if (loc.line === undefined) return loc.file;
+  return loc.unit === 'record' ? `${loc.file} ${at}` : `${loc.file}:${loc.line}`;
+}
 
 export function isUserError(e: unknown): e is UserError {
   return e instanceof UserError;

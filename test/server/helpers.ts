@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { buildServer, type ServerOptions } from '../../src/server/index.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { buildServer, startServer, type ServerOptions } from '../../src/server/index.js';
 import { FakeExtractor } from './fake-extractor.js';
 
 export function fakeServer(opts: ServerOptions = {}): { app: FastifyInstance; fake: FakeExtractor } {
@@ -85,3 +86,36 @@ function parseResponses(text: string): RawResponse[] {
   }
   return out;
 }
+
+/**
+ * A real server on a free port closes while a request of `fake` (give it a `delayMs`) is in flight, and a
+ * second request arrives on the same connection: the raw bytes of the connection's answers, split into
+ * the answer to the request in flight and the one to the latecomer (`GET /health`).
+ */
+export async function answersWhileClosing(fake: FakeExtractor): Promise<{ inFlight: string; late: string; all: string }> {
+  const { app, url } = await startServer(fake, { port: 0 });
+  const socket = net.connect(Number(new URL(url).port), '127.0.0.1');
+  let closing: Promise<void> | undefined;
+  try {
+    const received = new Promise<string>((resolve) => {
+      let data = '';
+      socket.on('data', (d) => (data += d));
+      socket.on('close', () => resolve(data));
+      socket.on('error', () => {});
+    });
+    socket.write('POST /v1/extract HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 12\r\n\r\n{"text":"a"}');
+    while (fake.calls.length === 0) await sleep(10); // in flight
+    closing = app.close(); // finishes the request in flight, answers the next one 503
+    await sleep(20);
+    socket.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n');
+    const all = await received;
+    const [inFlight, late] = all.split(/(?=HTTP\/1\.1 )/);
+    return { inFlight: inFlight ?? '', late: late ?? '', all };
+  } finally {
+    socket.destroy();
+    await (closing ?? app.close());
+  }
+}
+
+/** The JSON body of a raw HTTP answer. */
+export const rawJsonBody = (answer: string): unknown => JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));

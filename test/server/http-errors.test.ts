@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { FakeExtractor } from './fake-extractor.js';
-import { rawRequest, rawRequests, type RawResponse } from './helpers.js';
+import { answersWhileClosing, rawJsonBody, rawRequest, rawRequests, type RawResponse } from './helpers.js';
 
 /** The documented shape `{error: {code, message}}` and nothing else, as JSON. */
 function assertErrorShape(res: RawResponse, status: number, code: string, message: RegExp) {
@@ -106,31 +104,10 @@ describe('shutting down', () => {
   it('answers a request arriving while the server closes with a JSON 503, after finishing the one in flight', async () => {
     const fake = new FakeExtractor();
     fake.delayMs = 1000;
-    const { app, url } = await startServer(fake, { port: 0 });
-    const socket = net.connect(Number(new URL(url).port), '127.0.0.1');
-    let closing: Promise<void> | undefined;
-    try {
-      const responses = new Promise<string>((resolve) => {
-        let received = '';
-        socket.on('data', (d) => (received += d));
-        socket.on('close', () => resolve(received));
-        socket.on('error', () => {});
-      });
-      socket.write('POST /v1/extract HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 12\r\n\r\n{"text":"a"}');
-      while (fake.calls.length === 0) await sleep(10); // in flight
-      closing = app.close();
-      await sleep(20);
-      socket.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n');
-      const received = await responses;
-      const [first, second] = received.split(/(?=HTTP\/1\.1 )/);
-      assert.match(first, /^HTTP\/1\.1 200 /, 'the request in flight is answered');
-      assert.match(second ?? '', /^HTTP\/1\.1 503 /, received);
-      assert.match(second, /\r\nconnection: close\r\n/i);
-      const body = JSON.parse(second.slice(second.indexOf('\r\n\r\n') + 4));
-      assert.deepEqual(body, { error: { code: 'shutting_down', message: 'the server is shutting down; retry on another connection' } });
-    } finally {
-      socket.destroy();
-      await (closing ?? app.close());
-    }
+    const { inFlight: first, late: second, all: received } = await answersWhileClosing(fake);
+    assert.match(first, /^HTTP\/1\.1 200 /, 'the request in flight is answered');
+    assert.match(second, /^HTTP\/1\.1 503 /, received);
+    assert.match(second, /\r\nconnection: close\r\n/i);
+    assert.deepEqual(rawJsonBody(second), { error: { code: 'shutting_down', message: 'the server is shutting down; retry on another connection' } });
   });
 });

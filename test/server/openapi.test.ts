@@ -4,14 +4,13 @@
  * served schemas.
  */
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { ERROR_CODES } from '../../src/server/errors.js';
-import { buildServer, startServer } from '../../src/server/index.js';
+import { buildServer } from '../../src/server/index.js';
 import { FakeExtractor, fakeExtract } from './fake-extractor.js';
+import { answersWhileClosing, rawJsonBody } from './helpers.js';
 
 const pointer = (...parts: string[]) => parts.map((p) => p.replaceAll('~', '~0').replaceAll('/', '~1')).join('/');
 
@@ -130,29 +129,10 @@ describe('OpenAPI document', () => {
   it('validates the 503 shutting_down answer', async () => {
     const slow = new FakeExtractor();
     slow.delayMs = 300;
-    const { app: server, url } = await startServer(slow, { port: 0 });
-    const socket = net.connect(Number(new URL(url).port), '127.0.0.1');
-    let closed: Promise<void> | undefined;
-    try {
-      const received = new Promise<string>((resolve) => {
-        let data = '';
-        socket.on('data', (d) => (data += d));
-        socket.on('close', () => resolve(data));
-        socket.on('error', () => {});
-      });
-      socket.write('POST /v1/extract HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 12\r\n\r\n{"text":"a"}');
-      while (slow.calls.length === 0) await sleep(10);
-      closed = server.close(); // finishes the request in flight, answers the next one 503
-      await sleep(20);
-      socket.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n');
-      const second = (await received).split(/(?=HTTP\/1\.1 )/)[1] ?? '';
-      assert.match(second, /^HTTP\/1\.1 503 /);
-      const body = JSON.parse(second.slice(second.indexOf('\r\n\r\n') + 4));
-      assert.equal(body.error.code, 'shutting_down');
-      check(responseValidator('/health', 'get', '503'), 503, body, 'shutting_down');
-    } finally {
-      socket.destroy();
-      await (closed ?? server.close());
-    }
+    const { late: second } = await answersWhileClosing(slow);
+    assert.match(second, /^HTTP\/1\.1 503 /);
+    const body = rawJsonBody(second) as { error: { code: string } };
+    assert.equal(body.error.code, 'shutting_down');
+    check(responseValidator('/health', 'get', '503'), 503, body, 'shutting_down');
   });
 });

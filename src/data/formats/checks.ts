@@ -15,22 +15,15 @@
  *   (their content may differ, and nothing says which one is right); `evaluate` refuses such a file as
  *   gold or predictions, and the brat writer gives the second one a `_2` file name.
  */
-import { quote, type ErrorLocation } from '../../errors.js';
+import { formatWhere, quote, type ErrorLocation } from '../../errors.js';
 import type { Document, Entity, Relation, Sentence } from '../corpus.js';
 import type { Diagnostics } from '../diagnostics.js';
 import type { Located } from '../io.js';
 
-/** `file:line`, `file record N`, or the file alone: where a document came from, for a warning. */
-export function where(loc: ErrorLocation): string {
-  const file = loc.file ?? '';
-  if (loc.line === undefined) return file;
-  return loc.unit === 'record' ? `${file} record ${loc.line}` : `${file}:${loc.line}`;
-}
-
 /** Where the first of two documents was, relative to the second (same file: just its line). */
 function firstAt(first: ErrorLocation, now: ErrorLocation): string {
-  if (first.line === undefined || first.file !== now.file) return where(first);
-  return `${first.unit === 'record' ? 'record' : 'line'} ${first.line}`;
+  const sameFile = first.file === now.file && first.line !== undefined;
+  return formatWhere(sameFile ? { ...first, file: undefined } : first);
 }
 
 function surface(doc: Document, s: Sentence, e: Entity | undefined): string {
@@ -71,7 +64,7 @@ export async function* checkDocuments(
 ): AsyncGenerator<Document> {
   const firstSeen = new Map<string, ErrorLocation>();
   for await (const { value: doc, loc } of docs) {
-    const at = where(loc);
+    const at = formatWhere(loc);
     const first = firstSeen.get(doc.id);
     if (first) diagnostics.warn('duplicate-document-id', `${at} document id ${quote(doc.id)} (first at ${firstAt(first, loc)}); both kept`);
     else firstSeen.set(doc.id, loc);

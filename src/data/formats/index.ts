@@ -157,7 +157,7 @@ export function writtenFiles(out: string, format: string): string[] {
   return format === 'jsonl' || format === 'spert' ? [out, typesFileFor(out)] : [out];
 }
 
-/** Every path reading `file` may consult: the file, a `typesFile`, and the types files formats look for beside it. */
+/** Every path reading `file` may consult: the file, a `typesFile`, and the types file formats look for beside it. */
 export async function inputFiles(file: string, opts: Pick<CorpusOptions, 'typesFile'> = {}): Promise<string[]> {
-  return [file, opts.typesFile, typesFileFor(file), await findTypesFile(file)].filter((f): f is string => f !== undefined);
+  return [file, opts.typesFile, await findTypesFile(file)].filter((f): f is string => f !== undefined);
 }
