@@ -10,7 +10,8 @@
  *   `predictToFile`.
  * - Service and view: `buildServer`, `startServer`, `renderHtml`, `renderDocumentSvg`.
  * Character offsets everywhere are UTF-16 code units (JavaScript string indices).
- * Importing this module loads the native libtorch binding.
+ * The native libtorch binding loads at the first tensor operation (loading or training a model), so the
+ * data, evaluation and rendering functions work where libtorch is not installed.
  */
 export * from './extract/index.js';
 export { extractStream, type StreamText, type StreamedDocument, type StreamOptions } from './extract/stream.js';

@@ -168,3 +168,18 @@ export function loadNative(): NativeBinding {
   cached = mod;
   return mod;
 }
+
+/**
+ * A stand-in for the binding that loads it on first use, so that importing entrel for its data and
+ * evaluation functions works without libtorch. `swap` receives the real binding at that first use: the
+ * importing module replaces its stand-in with it, and later calls skip the Proxy.
+ */
+export function lazyNative(swap: (binding: NativeBinding) => void): NativeBinding {
+  return new Proxy({} as NativeBinding, {
+    get(_, key) {
+      const binding = loadNative();
+      swap(binding);
+      return Reflect.get(binding, key);
+    },
+  });
+}

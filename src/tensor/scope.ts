@@ -7,9 +7,9 @@
  * or kept) report their byte size to V8 as external memory: a scope's own tensors die with it, and
  * counting them made V8 run full collections for "external memory pressure" in large model batches.
  */
-import { loadNative } from '../native/loader.js';
+import { lazyNative, type NativeBinding } from '../native/loader.js';
 
-const N = loadNative();
+let N: NativeBinding = lazyNative((binding) => (N = binding));
 
 /** Base of everything a scope can track. */
 export abstract class Scoped {

@@ -7,10 +7,11 @@
  *   on shared storage, so disposing one never invalidates another.
  * - Numbers passed where a tensor is accepted are scalars (integers stay integral for int64 tensors).
  */
-import { loadNative, type NativeHandle } from '../native/loader.js';
+import { lazyNative, type NativeBinding, type NativeHandle } from '../native/loader.js';
 import { Scoped, scopeDepth } from './scope.js';
 
-export const N = loadNative();
+/** The binding, loaded at the first tensor operation (not at import). */
+export let N: NativeBinding = lazyNative((binding) => (N = binding));
 
 export type DType = 'float32' | 'float64' | 'int64' | 'bool';
 export const DTYPES: readonly DType[] = ['float32', 'float64', 'int64', 'bool'];

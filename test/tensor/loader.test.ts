@@ -18,8 +18,9 @@ function runWith(env: Record<string, string>, code: string): { status: number | 
 }
 
 test('threads: OPENBLAS_NUM_THREADS=1 is set before loading; 2 intra-op threads by default', () => {
+  const threads = getNumThreads(); // the first native call loads the binding
   assert.equal(process.env.OPENBLAS_NUM_THREADS, '1');
-  if (process.env.ENTREL_THREADS === undefined) assert.equal(getNumThreads(), 2);
+  if (process.env.ENTREL_THREADS === undefined) assert.equal(threads, 2);
   const r = runWith({ ENTREL_THREADS: '1' },
     "const T = await import('./src/tensor/index.ts'); console.log(T.getNumThreads(), process.env.OPENBLAS_NUM_THREADS);");
   assert.equal(r.stdout.trim(), '1 1', r.stderr);
@@ -90,4 +91,19 @@ test('ENTREL_THREADS must be a decimal integer from 1 to MAX_THREADS, so 1e9 is 
   }
   const ok = runWith({ ENTREL_THREADS: ' 3 ' }, "const { threadsFromEnv } = await import('./src/native/loader.ts'); console.log(threadsFromEnv());");
   assert.equal(ok.stdout.trim(), '3', ok.stderr);
+});
+
+test('importing entrel does not load the binding: data, evaluation and rendering work without libtorch', () => {
+  const gold = join(root, '..', 'shared', 'data', 'conll04', 'spert', 'conll04_dev.json');
+  const code = `
+    const m = await import('./src/index.ts');
+    const { documents } = await m.loadCorpus(${JSON.stringify(gold)});
+    console.log(documents.length, m.evaluate(documents, documents).relations.strict.micro.f1);
+    const doc = { text: 'John', sentences: [{ start: 0, end: 4, tokens: [[0, 4]] }], entities: [], relations: [] };
+    console.log(m.renderDocumentSvg(doc).startsWith('<svg'));
+    try { await m.Extractor.load(); } catch (e) { console.log(e.name, /apt-get install -y libtorch-dev/.test(e.message)); }`;
+  const r = runWith({ ENTREL_NATIVE_PATH: join(tmpdir(), 'entrel-no-such-binding.node') }, code);
+  assert.equal(r.status, 0, r.stderr);
+  // The first model load is where the install message comes, as a UserError the caller can catch.
+  assert.deepEqual(r.stdout.trim().split('\n'), ['231 1', 'true', 'UserError true']);
 });
