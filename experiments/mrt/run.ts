@@ -95,7 +95,8 @@ async function run(study: string, [name, sets]: Variant, seed: number, extra: st
   // MRT continues the --init model with a fresh optimiser (paper §3.4); "NN continued" trains the same
   // checkpoint for the same budget with L̃ alone.
   const s = await buildSetupFrom(config, init);
-  const r = await runTraining(name === 'nn-continued' ? nnTask(s) : mrtTask(s), s.config, dir, name === 'nn-continued' ? 'nn' : 'mrt', { resume: true });
+  // Anything already in the run's directory is an interrupted run to resume; an empty one starts fresh.
+  const r = await runTraining(name === 'nn-continued' ? nnTask(s) : mrtTask(s), s.config, dir, name === 'nn-continued' ? 'nn' : 'mrt', { resume: readdirSync(dir).length > 0 });
   // keep = last (dev inside the training data): nothing is selected; the model the last epoch left is
   // written as final/ and scored.
   if (base.keep === 'last') await writeFinalModel(dir, s, r.epochs);

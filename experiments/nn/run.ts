@@ -48,7 +48,7 @@
  * a finished run (result.json) is skipped and an interrupted one resumed, so the command can be re-run
  * after a kill. Writes results.json and results.md (mean ± std) beside this file.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, setOverrides, type TrainConfig } from '../../src/train/config.js';
@@ -200,7 +200,8 @@ async function run(study: string, name: string, sets: string[], extra: string[],
   const config: TrainConfig = loadConfig(join(repo, base.file), [...base.pinned, ...sets, ...extra]);
   process.stderr.write(`experiments/nn: ${name} (${sets.join(' ')})\n`);
   const setup = await buildNNSetup(config);
-  const r = await runTraining(nnTask(setup), config, dir, 'nn', { resume: true });
+  // Anything already in the run's directory is an interrupted run to resume; an empty one starts fresh.
+  const r = await runTraining(nnTask(setup), config, dir, 'nn', { resume: readdirSync(dir).length > 0 });
   // keep = last: final/ is scored and is MRT's --init; its "best" epoch is the last one, its dev scores on training data.
   if (base.keep === 'last') await writeFinalModel(dir, setup, r.epochs);
   const kept = base.keep === 'last' ? r.history[r.history.length - 1] : r.history.find((h) => h.epoch === r.bestEpoch)!;
