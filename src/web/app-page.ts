@@ -22,8 +22,14 @@ async function post(path, body) {
   try { message = (await res.json()).error.message; } catch {}
   throw new Error(message);
 }
+const button = form.elements.extract;
+let busy = false;
 form.addEventListener('submit', async (ev) => {
   ev.preventDefault();
+  // aria-disabled, not disabled: disabling the focused button would drop keyboard focus to the page.
+  if (busy) return;
+  busy = true;
+  button.setAttribute('aria-disabled', 'true');
   const body = { text: form.elements.text.value };
   const threshold = form.elements.threshold.value;
   if (threshold !== '') body.relationThreshold = Number(threshold);
@@ -32,7 +38,6 @@ form.addEventListener('submit', async (ev) => {
   // What is shown always belongs to this text: no drawing or JSON of the previous one stays behind.
   view.textContent = '';
   json.textContent = '';
-  form.elements.extract.disabled = true;
   let stage = '';
   try {
     const result = await (await post('/v1/extract', body)).json();
@@ -49,7 +54,8 @@ form.addEventListener('submit', async (ev) => {
     status.className = 'error';
     status.textContent = stage + err.message;
   } finally {
-    form.elements.extract.disabled = false;
+    busy = false;
+    button.removeAttribute('aria-disabled');
   }
 });
 `;

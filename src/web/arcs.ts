@@ -62,10 +62,59 @@ export function placeArcs(pieces: ArcPiece[], rowWidth: number): void {
     return [Math.min(p.x1, p.x2, p.labelX - half), Math.max(p.x1, p.x2, p.labelX + half)];
   };
   const sorted = [...pieces].sort((a, b) => Math.abs(a.x2 - a.x1) - Math.abs(b.x2 - b.x1));
-  const placed: { lo: number; hi: number; level: number }[] = [];
+  const placed: { piece: ArcPiece; lo: number; hi: number }[] = [];
   for (const p of sorted) {
     const [lo, hi] = extent(p);
-    p.level = 1 + Math.max(0, ...placed.filter((q) => lo < q.hi + GAP && q.lo < hi + GAP).map((q) => q.level));
-    placed.push({ lo, hi, level: p.level });
+    p.level = 1 + Math.max(0, ...placed.filter((q) => lo < q.hi + GAP && q.lo < hi + GAP).map((q) => q.piece.level));
+    placed.push({ piece: p, lo, hi });
   }
+  const legs = pieces.flatMap((q) => legsOf(q).map((x) => ({ x, level: q.level }))).sort((a, b) => a.x - b.x);
+  for (const { piece, lo, hi } of placed) clearLegs(piece, lo, hi, legs);
+}
+
+/** Horizontal room a leg takes at any level: its slant (at most 4 px) and the stroke. */
+const LEG = 5;
+
+/** x of the vertical legs an arc drops to its boxes (an end at the row's edge has none). */
+const legsOf = (p: ArcPiece): number[] => [...('box' in p.from ? [p.x1] : []), ...('box' in p.to ? [p.x2] : [])];
+
+/**
+ * Higher arcs' legs pass through a label's level on their way down to their boxes. Slide the label
+ * along its own arc, within the room stacking gave it (so it still meets no label of its level), to the
+ * nearest place no such leg crosses, and off its own arc's corners too if it can be (a label there hides
+ * where the arc turns down). Where there is no such place it stays, drawn over the legs (svg.ts).
+ */
+function clearLegs(p: ArcPiece, lo: number, hi: number, allLegs: { x: number; level: number }[]): void {
+  const half = p.labelWidth / 2;
+  const legs: number[] = [];
+  // allLegs is sorted by x: start at the first that can reach [lo, hi].
+  let i = 0;
+  for (let step = allLegs.length; step > 0; step >>= 1) while (i + step <= allLegs.length && allLegs[i + step - 1].x + LEG <= lo) i += step;
+  for (; i < allLegs.length && allLegs[i].x - LEG < hi; i++) if (allLegs[i].level > p.level) legs.push(allLegs[i].x);
+  if (legs.length === 0) return;
+  const place = (xs: number[]) => nearestFree(xs, lo + half, hi - half, half, p.labelX);
+  const withOwn = [...legs];
+  for (const x of legsOf(p)) {
+    const at = withOwn.findIndex((y) => y > x);
+    withOwn.splice(at < 0 ? withOwn.length : at, 0, x);
+  }
+  p.labelX = place(withOwn) ?? place(legs) ?? p.labelX;
+}
+
+/** The label centre in [from, to] nearest `want` that no leg (at `legs`, sorted) crosses, if any. */
+function nearestFree(legs: number[], from: number, to: number, half: number, want: number): number | undefined {
+  // A leg at x rules out the centres in (x - LEG - half, x + LEG + half); the free gaps lie between.
+  let best: number | undefined;
+  const consider = (a: number, b: number) => {
+    if (a > b) return;
+    const c = Math.min(Math.max(want, a), b);
+    if (best === undefined || Math.abs(c - want) < Math.abs(best - want)) best = c;
+  };
+  let free = from;
+  for (const x of legs) {
+    consider(free, Math.min(x - LEG - half, to));
+    free = Math.max(free, x + LEG + half);
+  }
+  consider(free, to);
+  return best;
 }

@@ -5,7 +5,7 @@ import { contentSecurityPolicy } from './csp.js';
 import { escapeHtml as esc } from './escape.js';
 import { documentCounts } from './plural.js';
 import { css, tabScript, tabs } from './styles.js';
-import { renderDocumentSvg, type SvgOptions } from './svg.js';
+import { renderPageSvg, type SvgOptions } from './svg.js';
 
 export type HtmlOptions = Omit<SvgOptions, 'idSuffix'> & {
   /** Page title. Default `entrel extraction`. */
@@ -79,5 +79,5 @@ export function htmlPageParts(title: string, scripts: string[]): [string, string
 export function renderFigure(doc: ExtractedDocument, index: number, opts: Omit<SvgOptions, 'idSuffix'> = {}, caption = `Document ${index + 1}`): string {
   const text = `${caption}: ${documentCounts(doc.entities.length, doc.relations.length)}`;
   const empty = doc.entities.length === 0 ? '<p class="note">No entities found.</p>' : '';
-  return `<figure class="entrel-figure"><figcaption>${esc(text)}</figcaption>${empty}${renderDocumentSvg(doc, { ...opts, idSuffix: String(index) })}</figure>`;
+  return `<figure class="entrel-figure"><figcaption>${esc(text)}</figcaption>${empty}${renderPageSvg(doc, { ...opts, idSuffix: String(index) })}</figure>`;
 }

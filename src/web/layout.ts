@@ -4,7 +4,9 @@
  */
 import type { ExtractedDocument, ExtractedEntity, ExtractedRelation } from '../extract/types.js';
 import { placeArcs, type ArcEnd, type ArcPiece, type Box } from './arcs.js';
-import { columnIndex } from './width.js';
+import { hasRtl, paragraphDirection, reorderRow } from './bidi.js';
+import { placeTags, type Tag } from './tags.js';
+import { columnIndex, columns } from './width.js';
 import { wrapRows, type Span } from './wrap.js';
 
 export const geometry = {
@@ -27,11 +29,17 @@ export interface Word {
   text: string;
   x: number;
   w: number;
+  /** Right-to-left text (bidi.ts). */
+  rtl?: boolean;
 }
 
 export interface EntityBox extends Box {
   entity: ExtractedEntity;
   text: string;
+  /** Right-to-left text (bidi.ts). */
+  rtl?: boolean;
+  /** The type name under the box. */
+  tag: Tag;
 }
 
 export interface Arc extends ArcPiece {
@@ -86,20 +94,31 @@ export function layoutDocument(doc: ExtractedDocument, opts: LayoutOptions = {})
   for (const entity of entities) {
     while (r < spans.length - 1 && entity.start >= spans[r + 1].start) r++;
     const x = g.padX + (cols[entity.start] - cols[spans[r].start]) * g.charWidth;
-    const box: EntityBox = { entity, text: display(text.slice(entity.start, entity.end)), x, w: (cols[entity.end] - cols[entity.start]) * g.charWidth };
+    const box: EntityBox = { entity, text: display(text.slice(entity.start, entity.end)), x, w: (cols[entity.end] - cols[entity.start]) * g.charWidth, tag: { x: 0, w: 0, line: 0 } };
     rows[r].boxes.push(box);
     if (!rowOf.has(entity.id)) rowOf.set(entity.id, { row: r, box });
   }
   rows.forEach((row, i) => (row.words = words(text, spans[i], row.boxes, cols)));
+  // Right-to-left script reads from the right: rows holding some get their pieces reordered.
+  let base: 'R' | 'L' = 'L';
+  rows.forEach((row, i) => {
+    if (i === 0 || /[\n\r]/.test(text.slice(spans[i - 1].end, spans[i].start))) base = paragraphDirection(text, spans[i].start);
+    if (hasRtl(text.slice(spans[i].start, spans[i].end))) reorderRow([...row.words, ...row.boxes].sort((a, b) => a.x - b.x), base);
+  });
 
   const maxCols = spans.reduce((m, s) => Math.max(m, cols[s.end] - cols[s.start]), width);
   const svgWidth = 2 * g.padX + maxCols * g.charWidth;
+  const tagLines = rows.map((row) => {
+    const tags = placeTags(row.boxes.map((b) => ({ ...b, tagWidth: columns(b.entity.type) * g.labelCharWidth })), svgWidth);
+    row.boxes.forEach((b, i) => (b.tag = tags[i]));
+    return 1 + Math.max(0, ...tags.map((t) => t.line));
+  });
   for (const relation of doc.relations) {
     const head = rowOf.get(relation.head);
     const tail = rowOf.get(relation.tail);
     if (!head || !tail || head === tail) continue;
     const piece = (row: number, from: ArcEnd, to: ArcEnd, arrow: boolean) =>
-      rows[row].arcs.push({ relation, from, to, arrow, label: relation.type, labelWidth: relation.type.length * g.labelCharWidth + 8, x1: 0, x2: 0, labelX: 0, level: 0 });
+      rows[row].arcs.push({ relation, from, to, arrow, label: relation.type, labelWidth: columns(relation.type) * g.labelCharWidth + 8, x1: 0, x2: 0, labelX: 0, level: 0 });
     if (head.row === tail.row) {
       piece(head.row, { box: head.box }, { box: tail.box }, true);
     } else {
@@ -112,12 +131,12 @@ export function layoutDocument(doc: ExtractedDocument, opts: LayoutOptions = {})
   }
 
   let y = 0;
-  for (const row of rows) {
+  for (const [i, row] of rows.entries()) {
     placeArcs(row.arcs, svgWidth);
     const levels = Math.max(0, ...row.arcs.map((a) => a.level));
     row.y = y;
     row.boxTop = y + g.arcBase + levels * g.levelHeight;
-    row.height = g.arcBase + levels * g.levelHeight + g.boxHeight + g.tagHeight + g.rowGap;
+    row.height = g.arcBase + levels * g.levelHeight + g.boxHeight + tagLines[i] * g.tagHeight + g.rowGap;
     y += row.height;
   }
   return { width: svgWidth, height: y, rows, entities };

@@ -1,3 +1,20 @@
+/**
+ * How a drawing looks. A standalone SVG (`renderDocumentSvg`) carries it, having no page to style it:
+ * without it arcs have no stroke and labels are black boxes.
+ */
+export const drawingCss = `
+svg.entrel-doc { background: #fff; }
+.entrel-doc text { white-space: pre; }
+.entrel-doc .word, .entrel-doc .entity-text { font: 14px ui-monospace, "DejaVu Sans Mono", monospace; fill: #111; }
+.entrel-doc .entity-type { font: 600 10px ui-monospace, "DejaVu Sans Mono", monospace; }
+.entrel-doc .arc { stroke: #555; stroke-width: 1.2; }
+.entrel-doc .arrowhead { fill: #555; }
+.entrel-doc .relation-label { font: 10px ui-monospace, "DejaVu Sans Mono", monospace; fill: #222; }
+.entrel-doc .relation-label-bg { fill: #fff; stroke: #aaa; stroke-width: 0.6; }
+.entrel-doc .relation:hover .arc { stroke: #c00; stroke-width: 2; }
+.entrel-doc .relation:hover .arrowhead { fill: #c00; }
+`;
+
 /** Style and behaviour shared by the report page and the service's page: inline, so pages work offline. */
 export const css = `
 :root { color-scheme: light; }
@@ -11,20 +28,18 @@ h1 { font-size: 20px; margin: 0 0 12px; }
 .swatch { display: inline-block; width: 14px; height: 14px; border: 1.5px solid; border-radius: 3px; }
 .entrel-figure { margin: 0 0 16px; padding: 8px; background: #fff; border: 1px solid #ddd; border-radius: 4px; overflow-x: auto; }
 .entrel-figure figcaption { font-size: 12px; color: #666; margin-bottom: 4px; }
-.entrel-doc text { white-space: pre; }
-.entrel-doc .word, .entrel-doc .entity-text { font: 14px ui-monospace, "DejaVu Sans Mono", monospace; fill: #111; }
-.entrel-doc .entity-type { font: 600 10px system-ui, sans-serif; }
-.entrel-doc .arc { stroke: #555; stroke-width: 1.2; }
-.entrel-doc .arrowhead { fill: #555; }
-.entrel-doc .relation-label { font: 10px ui-monospace, "DejaVu Sans Mono", monospace; fill: #222; }
-.entrel-doc .relation-label-bg { fill: #fff; stroke: #aaa; stroke-width: 0.6; }
-.entrel-doc .relation:hover .arc { stroke: #c00; stroke-width: 2; }
-.entrel-doc .relation:hover .arrowhead { fill: #c00; }
+${drawingCss.trim()}
 .note { color: #666; font-style: italic; }
 .error { color: #b00020; font-weight: 600; }
 pre.json { background: #fff; border: 1px solid #ddd; padding: 8px; overflow: auto; font-size: 12px; }
 textarea { width: 100%; box-sizing: border-box; font: 14px ui-monospace, monospace; }
 form .controls { display: flex; gap: 12px; align-items: center; margin-top: 6px; }
+button[aria-disabled="true"] { opacity: 0.5; cursor: progress; }
+/* Paper does not scroll: a drawing wider than the page shrinks to fit instead of being cut off. */
+@media print {
+  .entrel-figure { overflow: visible; }
+  .entrel-doc { max-width: 100%; height: auto; }
+}
 `;
 
 /** Switches between the panels of `.tabs` (View / JSON). */

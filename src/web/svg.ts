@@ -1,9 +1,11 @@
 import { checkDocument, checkOptions } from '../extract/args.js';
 import type { ExtractedDocument } from '../extract/types.js';
 import { typeColor } from './colors.js';
+import { describeDrawing } from './describe.js';
 import { escapeHtml as esc } from './escape.js';
 import { documentCounts } from './plural.js';
 import { geometry as g, layoutDocument, type Arc, type EntityBox, type LayoutOptions, type Row } from './layout.js';
+import { drawingCss } from './styles.js';
 
 export interface SvgOptions extends LayoutOptions {
   /** Makes the arrowhead marker id unique when several SVGs share a page. Default `0`. */
@@ -12,8 +14,20 @@ export interface SvgOptions extends LayoutOptions {
 
 const n = (v: number) => Math.round(v * 10) / 10;
 
-/** One document as an SVG: text rows, entity boxes coloured by type, relation arcs with labels. */
+/**
+ * One document as an SVG: text rows, entity boxes coloured by type, relation arcs with labels. It
+ * carries its own style, so it draws the same saved as a file as on a page.
+ */
 export function renderDocumentSvg(doc: ExtractedDocument, opts: SvgOptions = {}): string {
+  return drawSvg(doc, opts, `<style>${drawingCss}</style>`);
+}
+
+/** The same SVG for a page whose stylesheet (`css`) has the style already: no copy per document. */
+export function renderPageSvg(doc: ExtractedDocument, opts: SvgOptions = {}): string {
+  return drawSvg(doc, opts, '');
+}
+
+function drawSvg(doc: ExtractedDocument, opts: SvgOptions, style: string): string {
   checkDocument(doc, 'doc');
   checkOptions(opts, 'options');
   opts ??= {};
@@ -24,24 +38,27 @@ export function renderDocumentSvg(doc: ExtractedDocument, opts: SvgOptions = {})
   return (
     `<svg class="entrel-doc" xmlns="http://www.w3.org/2000/svg" width="${n(layout.width)}" height="${n(layout.height)}" ` +
     `viewBox="0 0 ${n(layout.width)} ${n(layout.height)}" role="img" aria-label="${esc(documentCounts(layout.entities.length, doc.relations.length))}">` +
-    `<defs><marker id="${marker}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto">` +
+    `<desc>${esc(describeDrawing(doc, layout.entities))}</desc>${style}<defs><marker id="${marker}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto">` +
     `<path d="M0,0 L10,5 L0,10 z" class="arrowhead"/></marker></defs>${rows}</svg>`
   );
 }
 
 function renderRow(row: Row, marker: string, byId: Map<string, { text: string }>): string {
   const baseline = row.boxTop + 15.5;
-  const text = row.words.map((w) => textAt(w.text, w.x, baseline, w.w, 'word')).join('');
+  const text = row.words.map((w) => textAt(w.text, w.x, baseline, w.w, 'word', '', w.rtl)).join('');
   const boxes = row.boxes.map((b) => renderBox(b, row.boxTop, baseline)).join('');
-  const arcs = row.arcs.map((a) => renderArc(a, row.boxTop, marker, byId)).join('');
+  // Highest arcs first: a leg that still has to cross a lower arc's label passes behind it, not over it.
+  const arcs = [...row.arcs].sort((a, b) => b.level - a.level).map((a) => renderArc(a, row.boxTop, marker, byId)).join('');
   // Arcs last so their labels sit above boxes of long entities.
   return `<g class="row">${text}${boxes}${arcs}</g>`;
 }
 
 /** A text run forced to its grid width, so layout never depends on the font the viewer has. */
-function textAt(s: string, x: number, y: number, w: number, cls: string): string {
+function textAt(s: string, x: number, y: number, w: number, cls: string, attrs = '', rtl = false): string {
   const fit = w > 0 ? ` textLength="${n(w)}" lengthAdjust="spacingAndGlyphs"` : '';
-  return `<text class="${cls}" x="${n(x)}" y="${n(y)}"${fit}>${esc(s)}</text>`;
+  // Right-to-left text starts at its right end.
+  const at = rtl ? `x="${n(x + w)}" direction="rtl"` : `x="${n(x)}"`;
+  return `<text class="${cls}" ${at} y="${n(y)}"${fit}${attrs}>${esc(s)}</text>`;
 }
 
 function renderBox(b: EntityBox, top: number, baseline: number): string {
@@ -51,8 +68,9 @@ function renderBox(b: EntityBox, top: number, baseline: number): string {
   return (
     `<g class="entity" data-id="${esc(e.id)}" data-type="${esc(e.type)}"><title>${esc(title)}</title>` +
     `<rect x="${n(b.x - 1)}" y="${n(top)}" width="${n(b.w + 2)}" height="${g.boxHeight}" rx="3" fill="${c.fill}" stroke="${c.stroke}"/>` +
-    textAt(b.text, b.x, baseline, b.w, 'entity-text') +
-    `<text class="entity-type" x="${n(b.x + b.w / 2)}" y="${n(top + g.boxHeight + 10)}" text-anchor="middle" fill="${c.stroke}">${esc(e.type)}</text></g>`
+    textAt(b.text, b.x, baseline, b.w, 'entity-text', '', b.rtl) +
+    textAt(e.type, b.tag.x - b.tag.w / 2, top + g.boxHeight + 10 + b.tag.line * g.tagHeight, b.tag.w, 'entity-type', ` fill="${c.stroke}"`) +
+    `</g>`
   );
 }
 

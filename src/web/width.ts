@@ -26,3 +26,8 @@ export function columnIndex(text: string): Int32Array {
   cols[text.length] = col;
   return cols;
 }
+
+/** Columns `text` takes (a type name in a tag or label: `出生地` is 6, not 3). */
+export function columns(text: string): number {
+  return columnIndex(text)[text.length];
+}

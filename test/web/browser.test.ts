@@ -3,14 +3,14 @@
  * browsers). Starts the service with the fake extractor, pastes text, extracts, and checks the screen.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { writeExtractions } from '../../src/extract/outputs.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
-import { renderHtmlReport } from '../../src/web/index.js';
+import { renderDocumentSvg, renderHtmlReport } from '../../src/web/index.js';
 import { FakeExtractor, fakeExtract } from '../server/fake-extractor.js';
 
 const executablePath = '/usr/bin/chromium';
@@ -124,6 +124,49 @@ describe('web view in chromium', () => {
     assert.match((await page.locator('pre.json').textContent()) as string, /"Bob Stone"/);
   });
 
+  it('shrinks a drawing wider than the paper to fit when printing, instead of cutting it off', async () => {
+    const wide = renderHtmlReport([fakeExtract('John Smith works for Acme Corp in Boston. '.repeat(4))], { width: 150 });
+    const printed = await browser.newPage({ viewport: { width: 700, height: 900 } });
+    try {
+      await printed.setContent(wide);
+      await printed.emulateMedia({ media: 'print' });
+      const [svg, figure] = await Promise.all(['svg.entrel-doc', 'figure'].map((s) => printed.locator(s).boundingBox()));
+      assert.ok(svg && figure && svg.width > 300, 'drawn');
+      assert.ok(svg.x + svg.width <= figure.x + figure.width, `drawing ${svg.x}+${svg.width} inside the figure ${figure.x}+${figure.width}`);
+      assert.ok(Math.abs(svg.height / svg.width - Number(await printed.locator('svg.entrel-doc').getAttribute('height')) / Number(await printed.locator('svg.entrel-doc').getAttribute('width'))) < 0.01, 'in proportion');
+    } finally {
+      await printed.close();
+    }
+  });
+
+  it('draws a saved SVG standalone: well-formed XML whatever the text holds, styled without a page', async () => {
+    const doc = fakeExtract('John\vSmith works for Acme\u0001Corp in Boston.\fMary Jones lives in Paris \ud800.');
+    assert.ok(doc.entities.some((e) => e.text.includes('\v')) && doc.relations.length > 0);
+    const file = join(mkdtempSync(join(tmpdir(), 'entrel-svg-')), 'doc.svg');
+    writeFileSync(file, renderDocumentSvg(doc));
+    const standalone = await browser.newPage();
+    try {
+      await standalone.goto(`file://${file}`);
+      assert.equal(await standalone.locator('parsererror').count(), 0, 'the file parses');
+      const style = (sel: string, prop: string) => standalone.locator(sel).first().evaluate((el, p) => getComputedStyle(el).getPropertyValue(p), prop);
+      assert.equal(await style('path.arc', 'stroke'), 'rgb(85, 85, 85)', 'arcs are drawn');
+      assert.equal(await style('rect.relation-label-bg', 'fill'), 'rgb(255, 255, 255)', 'labels are not black boxes');
+      assert.match(await style('text.word', 'font-family'), /mono/i);
+    } finally {
+      await standalone.close();
+    }
+  });
+
+  it('gives screen readers the entities and relations of a drawing as its description', async () => {
+    await page.setContent(renderHtmlReport([fakeExtract('John Smith works for Acme Corp.')]));
+    const cdp = await page.context().newCDPSession(page);
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: { role?: { value: string }; name?: { value: string }; description?: { value: string } }[] };
+    await cdp.detach();
+    const image = nodes.find((n) => n.role?.value === 'image');
+    assert.equal(image?.name?.value, '2 entities, 1 relation');
+    assert.equal(image?.description?.value, 'Entities: John Smith (Peop), Acme Corp (Org). Relations: Work_For from John Smith to Acme Corp.');
+  });
+
   it('renders the streamed `extract --in … --format html` page with a working JSON tab', async () => {
     const texts = ['Ann Lee met Bob Stone in Paris.', 'Carl Weiss works for Globex Inc in <Tokyo>.'];
     const out = join(mkdtempSync(join(tmpdir(), 'entrel-stream-html-')), 'out.html');
@@ -142,6 +185,28 @@ describe('web view in chromium', () => {
     await page.click('[data-tab="view"]');
     assert.ok(await page.locator('svg.entrel-doc').first().isVisible());
     await page.screenshot({ path: 'artifacts/extract-html-stream.png', fullPage: true });
+  });
+
+  it('keeps keyboard focus on Extract while it works, and takes one extraction at a time', async () => {
+    const slow = new FakeExtractor();
+    slow.delayMs = 300;
+    const service = await startServer(slow, { port: 0 });
+    try {
+      await page.goto(`${service.url}/`);
+      await page.fill('#text', 'John Smith works for Acme Corp.');
+      await page.focus('#extract');
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Enter'); // again while the first runs: ignored
+      assert.equal(await page.locator('#extract').getAttribute('aria-disabled'), 'true', 'shown as busy');
+      await page.waitForFunction(() => document.getElementById('status')?.textContent === '2 entities, 1 relation');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'extract', 'focus stays where the user was');
+      assert.equal(await page.locator('#extract').getAttribute('aria-disabled'), null);
+      assert.equal(slow.calls.length, 1);
+    } finally {
+      await service.app.close();
+      const mine = foreignRequests.filter((u) => !u.startsWith(service.url));
+      foreignRequests.splice(0, foreignRequests.length, ...mine);
+    }
   });
 
   it('says "1 relation" and "1 entity" in the status line', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ExtractedDocument, ExtractedEntity } from '../../src/extract/types.js';
+import { palette } from '../../src/web/colors.js';
 import { geometry, layoutDocument } from '../../src/web/layout.js';
 import { escapeHtml, renderAppPage, renderDocumentSvg, renderHtml, renderHtmlReport, typeColor } from '../../src/web/index.js';
 import { fakeExtract } from '../server/fake-extractor.js';
@@ -31,6 +32,15 @@ describe('renderer', () => {
     assert.match(page, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/, 'the JSON tab holds the escaped text');
   });
 
+  it('writes no character XML forbids, so a saved SVG stays readable', () => {
+    const doc = docWith('Ann\vLee met Bob\u0001 in Paris \ud800 \udc00x.', ['Ann\vLee', 'Bob\u0001', 'Paris'], [[0, 1, 'Met\u0002']]);
+    doc.entities[2].type = 'Loc\ufffe';
+    for (const out of [renderDocumentSvg(doc), renderHtml(doc)]) {
+      assert.doesNotMatch(out, /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
+    }
+    assert.equal(escapeHtml('😀 <a\u000b>'), '😀 &lt;a\ufffd&gt;', 'pairs stay, forbidden characters become U+FFFD');
+  });
+
   it('colours each type the same everywhere, and the usual types differently', () => {
     assert.deepEqual(typeColor('Peop'), typeColor('Peop'));
     const fills = ['Peop', 'Loc', 'Org', 'Other'].map((t) => typeColor(t).fill);
@@ -42,6 +52,26 @@ describe('renderer', () => {
       assert.ok(html.includes(`fill="${typeColor(t).fill}"`), `box of ${t}`);
       assert.ok(html.includes(`<li data-type="${t}"><span class="swatch" style="background:${typeColor(t).fill}`), `legend of ${t}`);
     }
+  });
+
+  it('keeps the colours apart from each other, and type tags readable on white', () => {
+    const linear = (hex: string) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((v) => (v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+    const lab = (hex: string) => {
+      const [r, g, b] = linear(hex);
+      const f = (t: number) => (t > 0.008856 ? Math.cbrt(t) : 7.787 * t + 16 / 116);
+      const [x, y, z] = [(r * 0.4124 + g * 0.3576 + b * 0.1805) / 0.95047, r * 0.2126 + g * 0.7152 + b * 0.0722, (r * 0.0193 + g * 0.1192 + b * 0.9505) / 1.08883];
+      return [116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))];
+    };
+    const luminance = (hex: string) => linear(hex).reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+    for (const [i, a] of palette.entries()) {
+      assert.ok(1.05 / (luminance(a.stroke) + 0.05) >= 4.5, `tag colour ${a.stroke} on white`);
+      for (const b of palette.slice(i + 1)) {
+        const [p, q] = [lab(a.fill), lab(b.fill)];
+        assert.ok(Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]) >= 15, `${a.fill} and ${b.fill} look alike`);
+      }
+    }
+    const scierc = ['Task', 'Method', 'Metric', 'Material', 'OtherScientificTerm', 'Generic'];
+    assert.equal(new Set(scierc.map((t) => typeColor(t).fill)).size, scierc.length, 'SciERC types');
   });
 
   it('wraps long text into rows within the width, never splitting an entity', () => {
@@ -148,6 +178,15 @@ describe('renderer', () => {
     const counted = new Function(`${script}; return counted;`)() as (n: number, one: string, many?: string) => string;
     assert.deepEqual([counted(1, 'relation'), counted(0, 'relation'), counted(1, 'entity', 'entities'), counted(3, 'entity', 'entities')], ['1 relation', '0 relations', '1 entity', '3 entities']);
     assert.match(app, /counted\(d\.entities\.length, 'entity', 'entities'\) \+ ', ' \+ counted\(d\.relations\.length, 'relation'\)/);
+  });
+
+  it('tells screen readers what the drawing shows, not only how many things', () => {
+    const doc = docWith('Ann <b> met Bob in Rome.', ['Ann', 'Bob', 'Rome'], [[0, 1, 'Met'], [1, 2, 'Live_In'], [0, 9, 'dangling']]);
+    doc.entities[0].type = 'Peop&Co';
+    const svg = renderDocumentSvg(doc);
+    assert.match(svg, /^<svg [^>]*role="img" aria-label="[^"]*"><desc>([^<]*)<\/desc>/);
+    const desc = (/<desc>([^<]*)<\/desc>/.exec(svg) as RegExpExecArray)[1];
+    assert.equal(desc, 'Entities: Ann (Peop&amp;Co), Bob (T), Rome (T). Relations: Met from Ann to Bob; Live_In from Bob to Rome.');
   });
 
   it('pages declare an empty icon (no /favicon.ico request) that their CSP allows', () => {
