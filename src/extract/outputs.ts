@@ -9,7 +9,7 @@
  *   other as the texts stream in, so memory stays bounded; the legend of entity types closes the View.
  */
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { safeName } from '../data/formats/brat.js';
 import { writeAtomic } from '../data/write.js';
 import { writeDirAtomic } from '../data/atomic.js';
@@ -52,7 +52,8 @@ async function writeBrat(docs: AsyncIterable<StreamedDocument>, dir: string): Pr
 }
 
 async function* htmlPieces(docs: AsyncIterable<StreamedDocument>, out: string): AsyncGenerator<string> {
-  const title = `entrel extraction: ${out}`;
+  // The file's own name: a page that is shared should not carry the writer's directories.
+  const title = `entrel extraction: ${basename(out)}`;
   const [head, tail] = htmlPageParts(title, [tabScript]);
   yield `${head}<h1>${escapeHtml(title)}</h1>${tabBar}<div class="entrel-view">`;
   const counts = new Map<string, number>();

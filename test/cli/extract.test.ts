@@ -99,6 +99,8 @@ describe('entrel extract (tiny model)', () => {
     assert.equal(page.match(/<figure class="entrel-figure">/g)?.length, 2);
     assert.match(page, /<svg/);
     assert.match(page, /Entity types/);
+    // Titled by the file's name, not the writer's directories.
+    assert.match(page, /<title>entrel extraction: out\.html<\/title>/);
     // The JSON tab: each text's document, as the jsonl output has it.
     assert.match(page, /data-tab="json"/);
     const json = [...page.matchAll(/<section data-panel="json" hidden><pre class="json">([^<]*)<\/pre>/g)].map((m) => JSON.parse(unescapeHtml(m[1])));
