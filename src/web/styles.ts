@@ -42,24 +42,43 @@ button[aria-disabled="true"] { opacity: 0.5; cursor: progress; }
 }
 `;
 
-/** Switches between the panels of `.tabs` (View / JSON). */
+/**
+ * Switches between the panels of `.tabs` (View / JSON), by click or, as the WAI-ARIA tabs pattern has it,
+ * by the arrow, Home and End keys on the focused tab (only the selected tab is in the Tab order).
+ */
 export const tabScript = `
+function entrelSelectTab(tab) {
+  for (const b of document.querySelectorAll('[data-tab]')) {
+    b.setAttribute('aria-selected', String(b === tab));
+    b.tabIndex = b === tab ? 0 : -1;
+  }
+  for (const p of document.querySelectorAll('[data-panel]')) p.hidden = p.dataset.panel !== tab.dataset.tab;
+}
 document.addEventListener('click', (ev) => {
   const tab = ev.target.closest && ev.target.closest('[data-tab]');
-  if (!tab) return;
-  for (const b of document.querySelectorAll('[data-tab]')) b.setAttribute('aria-selected', String(b === tab));
-  for (const p of document.querySelectorAll('[data-panel]')) p.hidden = p.dataset.panel !== tab.dataset.tab;
+  if (tab) entrelSelectTab(tab);
+});
+document.addEventListener('keydown', (ev) => {
+  if (!ev.target.closest || !ev.target.closest('[data-tab]')) return;
+  const all = [...document.querySelectorAll('[data-tab]')];
+  const i = all.indexOf(ev.target.closest('[data-tab]'));
+  const to = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: all.length - 1 }[ev.key];
+  if (to === undefined) return;
+  ev.preventDefault();
+  const tab = all[(to + all.length) % all.length];
+  entrelSelectTab(tab);
+  tab.focus();
 });
 `;
 
 /** The View / JSON tab bar; `tabScript` shows every `panel` of the chosen tab and hides the others. */
 export const tabBar =
-  `<nav class="tabs" role="tablist"><button type="button" role="tab" data-tab="view" aria-selected="true">View</button>` +
-  `<button type="button" role="tab" data-tab="json" aria-selected="false">JSON</button></nav>`;
+  `<nav class="tabs" role="tablist"><button type="button" role="tab" id="entrel-tab-view" data-tab="view" aria-selected="true">View</button>` +
+  `<button type="button" role="tab" id="entrel-tab-json" data-tab="json" aria-selected="false" tabindex="-1">JSON</button></nav>`;
 
 /** Content of one tab; a page may hold many panels of a tab (a streamed page has two per document). */
 export function panel(tab: 'view' | 'json', html: string): string {
-  return `<section data-panel="${tab}"${tab === 'view' ? '' : ' hidden'}>${html}</section>`;
+  return `<section role="tabpanel" aria-labelledby="entrel-tab-${tab}" data-panel="${tab}"${tab === 'view' ? '' : ' hidden'}>${html}</section>`;
 }
 
 export function tabs(view: string, json: string): string {

@@ -103,7 +103,7 @@ describe('entrel extract (tiny model)', () => {
     assert.match(page, /<title>entrel extraction: out\.html<\/title>/);
     // The JSON tab: each text's document, as the jsonl output has it.
     assert.match(page, /data-tab="json"/);
-    const json = [...page.matchAll(/<section data-panel="json" hidden><pre class="json">([^<]*)<\/pre>/g)].map((m) => JSON.parse(unescapeHtml(m[1])));
+    const json = [...page.matchAll(/<section role="tabpanel" aria-labelledby="entrel-tab-json" data-panel="json" hidden><pre class="json">([^<]*)<\/pre>/g)].map((m) => JSON.parse(unescapeHtml(m[1])));
     assert.deepEqual(json, lines);
 
     const brat = join(work, 'out-brat');

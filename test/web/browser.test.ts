@@ -85,6 +85,22 @@ describe('web view in chromium', () => {
     assert.ok(await page.locator('svg.entrel-doc').isVisible());
   });
 
+  it('switches tabs with the arrow keys, keeping only the selected tab in the Tab order', async () => {
+    await page.focus('[data-tab="view"]');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.tab), 'json');
+    assert.ok(await page.locator('#json').isVisible());
+    assert.deepEqual(await page.locator('[data-tab]').evaluateAll((bs) => bs.map((b) => [b.getAttribute('aria-selected'), (b as HTMLElement).tabIndex])), [['false', -1], ['true', 0]]);
+    // Each panel names its tab; a screen reader announces "View tab panel".
+    assert.equal(await page.locator('[role="tabpanel"][aria-labelledby="entrel-tab-json"]:visible').count(), 1);
+    await page.keyboard.press('ArrowRight'); // wraps around
+    assert.ok(await page.locator('svg.entrel-doc').isVisible());
+    await page.keyboard.press('End');
+    assert.ok(await page.locator('#json').isVisible());
+    await page.keyboard.press('Home');
+    assert.ok(await page.locator('svg.entrel-doc').isVisible());
+  });
+
   it('shows a server error as a message', async () => {
     await page.fill('#text', 'x'.repeat(1500));
     await page.click('#extract');
