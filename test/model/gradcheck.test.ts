@@ -1,26 +1,14 @@
 /** Finite-difference check of the gradient of the whole joint loss L_ent + L_rel (float64, tiny model). */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildBatch, encodeSentence } from '../../src/model/encode.js';
-import { createJointModel } from '../../src/model/index.js';
-import { manualSeed, noGrad, setNumThreads, tidy } from '../../src/tensor/index.js';
+import { noGrad, tidy } from '../../src/tensor/index.js';
 import { assertGradientsMatch } from './finite-differences.js';
-import { SCHEMA, seededRng, syntheticSentences } from './fixtures.js';
+import { seededRng } from './fixtures.js';
+import { tinyJointModel } from './tiny-joint.js';
 
 /** A float64 joint model without dropout, in eval mode, and one batch of its 4 training sentences. */
-function tinyModel(lstmLayers: number, tagger: 'softmax' | 'crf' = 'softmax', lmHidden = 0) {
-  setNumThreads(1); // tiny ops: threads only add overhead
-  manualSeed(5);
-  const train = syntheticSentences(4, 9);
-  const { model, vocab } = createJointModel(
-    train,
-    SCHEMA,
-    { wordDim: 5, charDim: 4, charFilters: 3, lstmHidden: 4, lstmLayers, relFilters: 3, mlpHidden: 6, dropout: 0, maxDistance: 6, tagger, decoder: tagger === 'crf' ? 'viterbi' : 'argmax', lmHidden },
-    { glove: false, rng: seededRng(2), dtype: 'float64' },
-  );
-  model.eval();
-  return { model, batch: buildBatch(train.map((s) => encodeSentence(s, vocab)), vocab.words.size) };
-}
+const tinyModel = (lstmLayers: number, tagger: 'softmax' | 'crf' = 'softmax', lmHidden = 0) =>
+  tinyJointModel({ torchSeed: 5, train: [4, 9], dtype: 'float64', config: { lstmLayers, tagger, decoder: tagger === 'crf' ? 'viterbi' : 'argmax', lmHidden } });
 
 for (const [normalization, lstmLayers, tagger, lmHidden] of [['batch', 1, 'softmax', 0], ['sentence', 1, 'softmax', 0], ['batch', 2, 'softmax', 0], ['batch', 1, 'crf', 0], ['sentence', 1, 'crf', 0], ['batch', 1, 'softmax', 3]] as const)
   test(`joint loss gradient matches finite differences (${normalization} normalisation, ${lstmLayers} BiLSTM layer(s), ${tagger}${lmHidden ? ', LM objective' : ''})`, () => {

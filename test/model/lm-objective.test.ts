@@ -1,25 +1,12 @@
 /** The language-model objective (`model.lmHidden`, Rei 2017): its targets, its halves of h, and γ. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildBatch, encodeSentence } from '../../src/model/encode.js';
-import { createJointModel } from '../../src/model/index.js';
 import { PAD } from '../../src/model/vocab.js';
-import { manualSeed, noGrad, setNumThreads, tensor, tidy } from '../../src/tensor/index.js';
-import { SCHEMA, seededRng, syntheticSentences } from './fixtures.js';
+import { noGrad, tensor, tidy } from '../../src/tensor/index.js';
+import { seededRng } from './fixtures.js';
+import { tinyJointModel } from './tiny-joint.js';
 
-function tinyModel(lmHidden: number) {
-  setNumThreads(1);
-  manualSeed(7);
-  const train = syntheticSentences(5, 4);
-  const { model, vocab } = createJointModel(
-    train,
-    SCHEMA,
-    { wordDim: 5, charDim: 4, charFilters: 3, lstmHidden: 4, relFilters: 3, mlpHidden: 6, dropout: 0, maxDistance: 6, lmHidden },
-    { glove: false, rng: seededRng(2), dtype: 'float64' },
-  );
-  model.eval();
-  return { model, batch: buildBatch(train.map((s) => encodeSentence(s, vocab)), vocab.words.size) };
-}
+const tinyModel = (lmHidden: number) => tinyJointModel({ torchSeed: 7, train: [5, 4], dtype: 'float64', config: { lmHidden } });
 
 test('L̃ + γ·L_lm: the forward state predicts the next word, the backward state the previous one, PAD past the ends', () => {
   const { model, batch } = tinyModel(3);

@@ -6,29 +6,18 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { validateModelConfig } from '../../src/model/config.js';
 import { buildBatch, encodeSentence } from '../../src/model/encode.js';
-import { createJointModel } from '../../src/model/index.js';
 import { loadModelDir, saveModelDir } from '../../src/model/io.js';
-import { manualSeed, noGrad, setNumThreads, tensor, tidy } from '../../src/tensor/index.js';
+import { noGrad, tensor, tidy } from '../../src/tensor/index.js';
 import { Adam } from '../../src/train/optim.js';
 import { SCHEMA, seededRng, syntheticSentences } from './fixtures.js';
+import { tinyJointModel } from './tiny-joint.js';
 
 const root = mkdtempSync(join(tmpdir(), 'entrel-static-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 const train = syntheticSentences(6, 4);
 
-function tinyModel(staticWords: boolean, dtype: 'float32' | 'float64' = 'float64') {
-  setNumThreads(1);
-  manualSeed(11);
-  const { model, vocab } = createJointModel(
-    train,
-    SCHEMA,
-    { wordDim: 5, charDim: 4, charFilters: 3, lstmHidden: 4, relFilters: 3, mlpHidden: 6, dropout: 0, maxDistance: 6, staticWords },
-    { glove: false, rng: seededRng(2), dtype },
-  );
-  model.eval();
-  const batch = buildBatch(train.map((s) => encodeSentence(s, vocab)), vocab.words.size);
-  return { model, vocab, batch };
-}
+const tinyModel = (staticWords: boolean, dtype: 'float32' | 'float64' = 'float64') =>
+  tinyJointModel({ torchSeed: 11, train, dtype, config: { staticWords } });
 
 const emissionsOf = (model: ReturnType<typeof tinyModel>['model'], batch: ReturnType<typeof tinyModel>['batch']) =>
   noGrad(() => tidy(() => model.encode(batch).emissions.toFloat64Array()));

@@ -4,11 +4,10 @@ import { test } from 'node:test';
 import { casingClass } from '../../src/model/casing.js';
 import { tagGrammar } from '../../src/data/viterbi.js';
 import { validateModelConfig } from '../../src/model/config.js';
-import { buildBatch, encodeSentence } from '../../src/model/encode.js';
-import { createJointModel } from '../../src/model/index.js';
 import { UNK } from '../../src/model/vocab.js';
-import { manualSeed, noGrad, setNumThreads } from '../../src/tensor/index.js';
-import { SCHEMA, seededRng, syntheticSentences } from './fixtures.js';
+import type { ModelConfig } from '../../src/model/types.js';
+import { noGrad } from '../../src/tensor/index.js';
+import { tinyJointModel } from './tiny-joint.js';
 
 test('casingClass: lower, Initial, ALLCAPS, mIxEd, numbers, digits inside, punctuation', () => {
   const cases: [string, number][] = [
@@ -33,18 +32,8 @@ test('model config: directories saved before the decoder/casing/word-dropout set
   assert.throws(() => validateModelConfig({ ...old, caseDim: -1 }, 'x/config.json'), /caseDim/);
 });
 
-function tinyModel(extra: Record<string, unknown>) {
-  setNumThreads(1);
-  manualSeed(3);
-  const train = syntheticSentences(6, 2);
-  const { model, vocab } = createJointModel(
-    train,
-    SCHEMA,
-    { wordDim: 8, charDim: 4, charFilters: 3, lstmHidden: 5, relFilters: 4, mlpHidden: 6, dropout: 0, maxDistance: 10, ...extra },
-    { glove: false, rng: seededRng(1) },
-  );
-  return { model, batch: buildBatch(train.map((s) => encodeSentence(s, vocab)), vocab.words.size) };
-}
+const tinyModel = (extra: Partial<ModelConfig>) =>
+  tinyJointModel({ torchSeed: 3, train: [6, 2], initSeed: 1, training: true, config: { wordDim: 8, lstmHidden: 5, relFilters: 4, maxDistance: 10, ...extra } });
 
 test('caseDim adds a casing embedding to the BiLSTM input, and the casing changes the states', () => {
   const { model, batch } = tinyModel({ caseDim: 3 });

@@ -1,11 +1,10 @@
 /** Trains a tiny model (no GloVe) on 20 synthetic sentences until it fits them exactly (or gives up). */
-import { buildBatch, encodeSentence } from '../../src/model/encode.js';
-import { createJointModel } from '../../src/model/index.js';
 import type { JointModel } from '../../src/model/joint.js';
 import type { ModelConfig } from '../../src/model/types.js';
-import { clipGradNorm, manualSeed, setNumThreads, tidy } from '../../src/tensor/index.js';
+import { clipGradNorm, tidy } from '../../src/tensor/index.js';
 import { Adam } from '../../src/train/optim.js';
-import { SCHEMA, seededRng, strictF1, syntheticSentences } from './fixtures.js';
+import { seededRng, strictF1 } from './fixtures.js';
+import { tinyJointModel } from './tiny-joint.js';
 
 export interface TinyFit {
   model: JointModel;
@@ -17,16 +16,10 @@ export interface TinyFit {
 
 /** At most 400 full-batch Adam steps, stopping at F1 = 1.0 or once `deadlineMs` has passed. */
 export function fitTinyModel(deadlineMs = Infinity, config: Partial<ModelConfig> = {}): TinyFit {
-  setNumThreads(1); // tiny ops: threads only add overhead
-  manualSeed(7);
-  const train = syntheticSentences(20, 3);
-  const { model, vocab } = createJointModel(
-    train,
-    SCHEMA,
-    { wordDim: 16, charDim: 8, charFilters: 4, lstmHidden: 16, relFilters: 8, mlpHidden: 32, dropout: 0.1, maxDistance: 10, ...config },
-    { glove: false, rng: seededRng(1) },
-  );
-  const batch = buildBatch(train.map((s) => encodeSentence(s, vocab)), vocab.words.size);
+  const { model, batch, train } = tinyJointModel({
+    torchSeed: 7, train: [20, 3], initSeed: 1, training: true,
+    config: { wordDim: 16, charDim: 8, charFilters: 4, lstmHidden: 16, relFilters: 8, mlpHidden: 32, dropout: 0.1, maxDistance: 10, ...config },
+  });
   const params = model.parameters();
   const opt = new Adam(params, { lr: 0.02, beta1: 0.9, beta2: 0.999, eps: 1e-8 });
   const rng = seededRng(5);

@@ -12,17 +12,17 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { tagGrammar } from '../../src/data/viterbi.js';
 import { buildBatch, encodeSentence, type Batch } from '../../src/model/encode.js';
-import { createJointModel } from '../../src/model/index.js';
 import type { JointModel } from '../../src/model/joint.js';
 import { candidatePairs, relationIndex, slicePairs, type PairSet } from '../../src/model/pairs.js';
-import { cat, manualSeed, noGrad, randNormal, setNumThreads, tensor, tidy, type Tensor } from '../../src/tensor/index.js';
+import { cat, manualSeed, noGrad, randNormal, tensor, tidy, type Tensor } from '../../src/tensor/index.js';
 import { loadConfig, parseConfig, type MrtConfig } from '../../src/train/config.js';
 import { buildSetupFrom, trainNN } from '../../src/train/nn.js';
 import { drawMembers, mrtObjective, tagProposal, type Member } from '../../src/train/mrt/objective.js';
 import { mrtRisk, sampleDistribution } from '../../src/train/mrt/risk.js';
 import { drawValidChunking, sampleTagSequences } from '../../src/train/mrt/sampling.js';
 import { mrtTask, trainMRT } from '../../src/train/mrt/task.js';
-import { SCHEMA, seededRng, sentence, syntheticSentences } from '../model/fixtures.js';
+import { seededRng, sentence } from '../model/fixtures.js';
+import { tinyJointModel } from '../model/tiny-joint.js';
 import { assertGradientsMatch } from '../model/finite-differences.js';
 
 const MRT: MrtConfig = { delta: 'E+R', gamma: true, alpha: 1, mu: 1, K: 3, sampleRelations: true, epsilon: 0.1, sampler: 'tokens', paperCompat: false, weight: 1 };
@@ -172,19 +172,8 @@ test('risk: Σ Q·Δ without Γ, Σ Q·(Δ + 1 − Q) with Γ, halved in the aut
 });
 
 // ------------------------------------------------------------------------------ Δ and the whole L_mrt
-function tinyModel(dtype: 'float32' | 'float64' = 'float32', tagger: 'softmax' | 'crf' = 'softmax') {
-  setNumThreads(1);
-  manualSeed(7);
-  const train = syntheticSentences(4, 3);
-  const { model, vocab } = createJointModel(
-    train,
-    SCHEMA,
-    { wordDim: 5, charDim: 4, charFilters: 3, lstmHidden: 4, relFilters: 3, mlpHidden: 6, dropout: 0, maxDistance: 6, tagger, decoder: tagger === 'crf' ? 'viterbi' : 'argmax' },
-    { glove: false, rng: seededRng(2), dtype },
-  );
-  model.eval();
-  return { model, vocab, train };
-}
+const tinyModel = (dtype: 'float32' | 'float64' = 'float32', tagger: 'softmax' | 'crf' = 'softmax') =>
+  tinyJointModel({ torchSeed: 7, train: [4, 3], dtype, config: { tagger, decoder: tagger === 'crf' ? 'viterbi' : 'argmax' } });
 
 test('Δ of known samples: entity F1 and relation F1 against the gold sentence', () => {
   const { model, vocab } = tinyModel();

@@ -1,0 +1,33 @@
+/** The tests' tiny joint model: no GloVe, a few synthetic sentences, every seed fixed. */
+import type { Sentence } from '../../src/data/corpus.js';
+import { buildBatch, encodeSentence } from '../../src/model/encode.js';
+import { createJointModel } from '../../src/model/index.js';
+import type { ModelConfig } from '../../src/model/types.js';
+import { manualSeed, setNumThreads } from '../../src/tensor/index.js';
+import { SCHEMA, seededRng, syntheticSentences } from './fixtures.js';
+
+/** Dimensions small enough for finite differences and brute force; `config` overrides any of them. */
+export const TINY_DIMS: Partial<ModelConfig> = { wordDim: 5, charDim: 4, charFilters: 3, lstmHidden: 4, relFilters: 3, mlpHidden: 6, dropout: 0, maxDistance: 6 };
+
+export interface TinyJointOptions {
+  /** libtorch's seed, set before the parameters are made. */
+  torchSeed: number;
+  /** The training sentences, or `[n, seed]` of `syntheticSentences`. */
+  train: Sentence[] | [number, number];
+  config?: Partial<ModelConfig>;
+  /** Seed of the word-matrix initialisation (default 2). */
+  initSeed?: number;
+  dtype?: 'float32' | 'float64';
+  /** Leave the model in training mode (default: eval mode, no dropout). */
+  training?: boolean;
+}
+
+/** A tiny model over its training sentences, and those sentences as one batch. */
+export function tinyJointModel(o: TinyJointOptions) {
+  setNumThreads(1); // tiny ops: threads only add overhead
+  manualSeed(o.torchSeed);
+  const train = typeof o.train[0] === 'number' ? syntheticSentences(...(o.train as [number, number])) : (o.train as Sentence[]);
+  const { model, vocab } = createJointModel(train, SCHEMA, { ...TINY_DIMS, ...o.config }, { glove: false, rng: seededRng(o.initSeed ?? 2), dtype: o.dtype });
+  if (!o.training) model.eval();
+  return { model, vocab, train, batch: buildBatch(train.map((s) => encodeSentence(s, vocab)), vocab.words.size) };
+}
