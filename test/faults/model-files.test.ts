@@ -15,22 +15,16 @@ import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { createJointModel } from '../../src/model/index.js';
 import { MODEL_FILES, saveModelDir } from '../../src/model/io.js';
-import { manualSeed, randNormal, saveSafetensors, loadSafetensors, setNumThreads } from '../../src/tensor/index.js';
-import { SCHEMA, seededRng, syntheticSentences } from '../model/fixtures.js';
+import { randNormal, saveSafetensors, loadSafetensors, setNumThreads } from '../../src/tensor/index.js';
+import { SCHEMA } from '../model/fixtures.js';
+import { SMALL_DIMS, tinyJointModel } from '../model/tiny-joint.js';
 
 setNumThreads(1);
 const root = mkdtempSync(join(tmpdir(), 'entrel-model-faults-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
-manualSeed(5);
-const { model } = createJointModel(
-  syntheticSentences(10, 2),
-  SCHEMA,
-  { wordDim: 8, charDim: 6, charFilters: 4, lstmHidden: 8, relFilters: 4, mlpHidden: 8, maxDistance: 8 },
-  { glove: false, rng: seededRng(2) },
-);
+const { model } = tinyJointModel({ torchSeed: 5, train: [10, 2], config: SMALL_DIMS });
 
 const W = 'weights.safetensors';
 const read = (dir: string, f: string) => readFileSync(join(dir, f));

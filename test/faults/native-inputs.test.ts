@@ -8,19 +8,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Extractor } from '../../src/extract/extractor.js';
-import { createJointModel } from '../../src/model/index.js';
-import { manualSeed, setNumThreads } from '../../src/tensor/index.js';
-import { SCHEMA, seededRng, syntheticSentences } from '../model/fixtures.js';
+import { SCHEMA } from '../model/fixtures.js';
+import { SMALL_DIMS, tinyJointModel } from '../model/tiny-joint.js';
 import { cli, TINY_CONFIG } from './harness.js';
 
-setNumThreads(1);
-manualSeed(9);
-const { model } = createJointModel(
-  syntheticSentences(10, 3),
-  SCHEMA,
-  { wordDim: 8, charDim: 6, charFilters: 4, lstmHidden: 8, relFilters: 4, mlpHidden: 8, maxDistance: 8 },
-  { glove: false, rng: seededRng(3) },
-);
+const { model } = tinyJointModel({ torchSeed: 9, train: [10, 3], initSeed: 3, config: SMALL_DIMS });
 const extractor = Extractor.fromModel(model, SCHEMA, { glove: false });
 
 const HOSTILE: [string, string][] = [

@@ -7,23 +7,16 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { UserError } from '../../src/errors.js';
 import { buildBatch, encodeSentence } from '../../src/model/encode.js';
-import { createJointModel } from '../../src/model/index.js';
 import { loadModelDir, MODEL_FILES, saveModelDir } from '../../src/model/io.js';
-import { manualSeed, noGrad, randNormal, saveSafetensors, setNumThreads, loadSafetensors } from '../../src/tensor/index.js';
-import { SCHEMA, seededRng, syntheticSentences } from './fixtures.js';
+import { noGrad, randNormal, saveSafetensors, setNumThreads, loadSafetensors } from '../../src/tensor/index.js';
+import { SCHEMA } from './fixtures.js';
+import { SMALL_DIMS, tinyJointModel } from './tiny-joint.js';
 
 setNumThreads(1);
 const root = mkdtempSync(join(tmpdir(), 'entrel-io-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
-manualSeed(3);
-const train = syntheticSentences(12, 4);
-const { model, vocab } = createJointModel(
-  train,
-  SCHEMA,
-  { wordDim: 8, charDim: 6, charFilters: 4, lstmHidden: 8, relFilters: 4, mlpHidden: 8, maxDistance: 8 },
-  { glove: false, rng: seededRng(1) },
-);
+const { model, vocab, train } = tinyJointModel({ torchSeed: 3, train: [12, 4], initSeed: 1, config: SMALL_DIMS });
 const saved = join(root, 'model');
 saveModelDir(saved, model, SCHEMA, { note: 'test' });
 
@@ -92,13 +85,7 @@ corrupt('missing weight', (dir) => {
 corrupt('CRF tagger read with the argmax decoder', editJson('config.json', (o) => (o.model.tagger = 'crf')), /config\.json: decoder: must be "viterbi" with tagger "crf"/);
 
 test('a CRF tagger: its transition scores round-trip; entity scores are the CRF\'s span probabilities', () => {
-  manualSeed(4);
-  const { model: crfModel } = createJointModel(
-    train,
-    SCHEMA,
-    { wordDim: 8, charDim: 6, charFilters: 4, lstmHidden: 8, relFilters: 4, mlpHidden: 8, maxDistance: 8, tagger: 'crf', decoder: 'viterbi' },
-    { glove: false, rng: seededRng(1) },
-  );
+  const { model: crfModel } = tinyJointModel({ torchSeed: 4, train, initSeed: 1, config: { ...SMALL_DIMS, tagger: 'crf', decoder: 'viterbi' } });
   const crf = crfModel.crf!;
   noGrad(() => crf.transitions.copy_(randNormal(crf.transitions.shape)));
   const dir = join(root, 'crf-model');
@@ -114,13 +101,7 @@ test('a CRF tagger: its transition scores round-trip; entity scores are the CRF\
 });
 
 test('LM heads (lmHidden > 0) round-trip with the rest; predictions ignore them', () => {
-  manualSeed(5);
-  const { model: lmModel } = createJointModel(
-    train,
-    SCHEMA,
-    { wordDim: 8, charDim: 6, charFilters: 4, lstmHidden: 8, relFilters: 4, mlpHidden: 8, maxDistance: 8, lmHidden: 5 },
-    { glove: false, rng: seededRng(1) },
-  );
+  const { model: lmModel } = tinyJointModel({ torchSeed: 5, train, initSeed: 1, config: { ...SMALL_DIMS, lmHidden: 5 } });
   const dir = join(root, 'lm-model');
   saveModelDir(dir, lmModel, SCHEMA);
   const loaded = loadModelDir(dir).model;

@@ -9,6 +9,9 @@ import { SCHEMA, seededRng, syntheticSentences } from './fixtures.js';
 /** Dimensions small enough for finite differences and brute force; `config` overrides any of them. */
 export const TINY_DIMS: Partial<ModelConfig> = { wordDim: 5, charDim: 4, charFilters: 3, lstmHidden: 4, relFilters: 3, mlpHidden: 6, dropout: 0, maxDistance: 6 };
 
+/** A little larger, for the save/load and fault tests. */
+export const SMALL_DIMS: Partial<ModelConfig> = { wordDim: 8, charDim: 6, charFilters: 4, lstmHidden: 8, relFilters: 4, mlpHidden: 8, maxDistance: 8 };
+
 export interface TinyJointOptions {
   /** libtorch's seed, set before the parameters are made. */
   torchSeed: number;
