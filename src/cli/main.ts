@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { Interrupted, isUserError } from '../errors.js';
+import { Interrupted, isUserError, UserError } from '../errors.js';
 import { EXIT_INTERRUPTED } from './interrupt.js';
 import { registerCommands } from './commands/index.js';
 
@@ -20,7 +20,22 @@ export function buildProgram(): Command {
     .configureOutput(errorOutput('entrel'));
   registerCommands(program);
   for (const c of program.commands) c.exitOverride().configureOutput(errorOutput(`entrel ${c.name()}`));
+  program.hook('preAction', (_, action) => refuseEmptyOptions(action));
   return program;
+}
+
+/**
+ * `--out "$DIR"` with DIR unset passes an empty value: as a path it would silently mean the current
+ * directory (or, for `evaluate --out`, no file at all). No option or file argument takes an empty value
+ * on purpose (the text `extract` reads may be empty).
+ */
+function refuseEmptyOptions(command: Command): void {
+  const empty = (v: unknown) => v === '' || (Array.isArray(v) && v.includes(''));
+  for (const option of command.options)
+    if (empty(command.getOptionValue(option.attributeName()))) throw new UserError(`${option.long} is empty (an unset shell variable?)`);
+  command.registeredArguments.forEach((a, i) => {
+    if (a.name() !== 'text' && empty(command.processedArgs[i])) throw new UserError(`<${a.name()}> is empty (an unset shell variable?)`);
+  });
 }
 
 /** Commander's usage errors in the shape of every other error: one `entrel: …` line, with where to look. */
@@ -66,6 +81,11 @@ function exitCodeFor(e: unknown): number {
     process.stderr.write(`entrel: ${err.message}\n`);
     return EXIT_USER;
   }
+  const overflow = FLOAT_OVERFLOW.exec(String(err?.message));
+  if (overflow) {
+    process.stderr.write(`entrel: a setting is too large for float32 arithmetic (libtorch's ${overflow[1]} overflowed): use a smaller learning rate or weight\n`);
+    return EXIT_USER;
+  }
   const oom = OUT_OF_MEMORY.exec(String(err?.message));
   if (oom) {
     const size = oom[1] ? `${(Number(oom[1]) / 2 ** 30).toFixed(1)} GiB` : 'more than can be addressed';
@@ -78,10 +98,14 @@ function exitCodeFor(e: unknown): number {
 }
 
 /**
- * libtorch's allocation failures: the machine ran out, not entrel (a config asking for a 10⁹-wide LSTM
- * gets here). The user fixes it by asking for less, so it is a user error, not a bug report.
+ * libtorch's allocation failures, and V8's for a typed array: the machine ran out, not entrel (a config
+ * asking for a 10⁹-wide LSTM or a 10⁶-wide CNN window gets here). The user fixes it by asking for less,
+ * so it is a user error, not a bug report.
  */
-const OUT_OF_MEMORY = /can't allocate memory: you tried to allocate (\d+) bytes|Storage size calculation overflowed/;
+const OUT_OF_MEMORY = /can't allocate memory: you tried to allocate (\d+) bytes|Storage size calculation overflowed|Invalid typed array length|Array buffer allocation failed/;
+
+/** A config number (e.g. `adam.lr=1e38`) that libtorch cannot turn into a float32 scalar: the user's to lower. */
+const FLOAT_OVERFLOW = /^(\w+): value cannot be converted to type float without overflow/;
 
 /** File-system failures the user can fix (missing file, permissions, full disk). */
 const FS_USER_ERRORS = new Set(['ENOENT', 'EACCES', 'EPERM', 'ENOSPC', 'EISDIR', 'ENOTDIR', 'EROFS', 'EEXIST']);

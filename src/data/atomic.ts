@@ -46,6 +46,8 @@ export async function writeDirAtomic(
   fill: (tmp: string) => Promise<void> | void,
   kept = 'its previous version, if any, is unchanged',
 ): Promise<void> {
+  // `out/` is the directory `out`: its siblings `out.tmp-…` and `out.old` must not land inside it.
+  if (/.[\\/]$/.test(target)) target = target.replace(/(.)[\\/]+$/, '$1');
   const tmp = `${target}.tmp-${process.pid}`;
   const old = `${target}.old`;
   // The swap would replace whatever is there: a file of the user's in the way is an error, not a casualty.

@@ -86,6 +86,23 @@ export async function* readLines(file: string): AsyncGenerator<Located<string>> 
   for await (const batch of readLineBatches(file)) yield* batch;
 }
 
+/**
+ * A whole JSON file (a training config, a types file): a syntax error names its line and column, where
+ * JSON.parse gives a character position, which nobody can find in an editor.
+ */
+export function parseJsonFile(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const message = (e as Error).message;
+    const m = / at position (\d+)(?: \(line \d+ column \d+\))?/.exec(message);
+    if (!m) throw new UserError(`invalid JSON (${message})`, { file });
+    const before = text.slice(0, Number(m[1]));
+    const column = before.length - before.lastIndexOf('\n');
+    throw new UserError(`invalid JSON (${message.replace(m[0], '')}, column ${column})`, { file, line: before.split('\n').length });
+  }
+}
+
 function parseJson(text: string, loc: ErrorLocation): unknown {
   try {
     return JSON.parse(text);

@@ -8,6 +8,8 @@ export type Source<T> = Iterable<T> | AsyncIterable<T>;
 
 /** Writes every string of `pieces` (with no separator added) to `out` atomically. */
 export async function writeAtomic(out: string, pieces: Source<string>): Promise<void> {
+  // `x/` names a directory: the rename would fail with ENOTDIR, which reads as a wrong parent.
+  if (/[\\/]$/.test(out)) throw new UserError('ends in "/", which names a directory: the output is a file, give its name', { file: out });
   const dir = dirname(out);
   await mkdir(dir, { recursive: true }).catch((e) => {
     throw new UserError(`cannot create directory: ${fsReason(e) ?? e}`, { file: dir });

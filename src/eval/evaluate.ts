@@ -1,10 +1,11 @@
 /**
- * Corpus evaluation: aligns predicted documents with gold ones (by document id, then sentence index),
+ * Corpus evaluation: aligns predicted documents with gold ones (by document id, or by position when both
+ * list the same ids in the same order; then by sentence index),
  * checks that both tokenise identically, and scores every sentence.
  */
 import { inferSchema, type Document, type LabelSchema, type Sentence } from '../data/corpus.js';
 import type { Diagnostics } from '../data/diagnostics.js';
-import { UserError } from '../errors.js';
+import { UserError, type ErrorLocation } from '../errors.js';
 import { Scorer, type EvalReport, type ScorerOptions } from './scorer.js';
 
 export interface EvaluateOptions extends ScorerOptions {
@@ -12,6 +13,9 @@ export interface EvaluateOptions extends ScorerOptions {
   schema?: LabelSchema;
   /** Receives `missing-prediction` warnings; without it they go to process.emitWarning. */
   diagnostics?: Diagnostics;
+  /** The files gold and predictions were read from, named in errors. */
+  goldFile?: string;
+  predFile?: string;
 }
 
 function sameTokens(g: Sentence, p: Sentence): boolean {
@@ -19,26 +23,43 @@ function sameTokens(g: Sentence, p: Sentence): boolean {
   return g.tokens.every((t, i) => t.start === p.tokens[i].start && t.end === p.tokens[i].end);
 }
 
-function byId(docs: readonly Document[], side: string): Map<string, Document> {
+/** Errors about one side name its file, when the caller gave it. */
+const at = (file?: string): ErrorLocation => (file === undefined ? {} : { file });
+
+function byId(docs: readonly Document[], side: string, loc: ErrorLocation): Map<string, Document> {
   const m = new Map<string, Document>();
   for (const d of docs) {
-    if (m.has(d.id)) throw new UserError(`${side} has two documents with id '${d.id}'`);
+    if (m.has(d.id))
+      throw new UserError(`${side} two documents with id '${d.id}' (predictions pair with gold by id, or by position when both list the same ids in the same order)`, loc);
     m.set(d.id, d);
   }
   return m;
 }
 
-export function evaluate(gold: readonly Document[], pred: readonly Document[], opts: EvaluateOptions = {}): EvalReport {
-  const preds = byId(pred, 'predictions');
-  const golds = byId(gold, 'gold');
+/**
+ * The prediction of each gold document (undefined: none). By position when both sides list the same ids
+ * in the same order, as predictions made from the gold file do (`evaluate --model`, `predict`): a file
+ * whose ids repeat (read with a `duplicate-document-id` warning) is scored too. Else by id.
+ */
+function pairs(gold: readonly Document[], pred: readonly Document[], opts: EvaluateOptions): (Document | undefined)[] {
+  if (gold.length === pred.length && gold.every((g, i) => g.id === pred[i].id)) return [...pred];
+  const predLoc = at(opts.predFile);
+  const preds = byId(pred, 'predictions have', predLoc);
+  const golds = byId(gold, 'gold has', at(opts.goldFile));
   for (const id of preds.keys())
-    if (!golds.has(id)) throw new UserError(`predictions have document '${id}', which gold does not have`);
+    if (!golds.has(id))
+      throw new UserError(`predictions have document '${id}', which gold${opts.goldFile === undefined ? '' : ` (${opts.goldFile})`} does not have`, predLoc);
+  return gold.map((g) => preds.get(g.id));
+}
 
+export function evaluate(gold: readonly Document[], pred: readonly Document[], opts: EvaluateOptions = {}): EvalReport {
+  const predicted = pairs(gold, pred, opts);
+  const predLoc = at(opts.predFile);
   const scorer = new Scorer(opts.schema ?? inferSchema([...gold, ...pred]), opts);
   const diag = opts.diagnostics;
   let missing = 0;
-  for (const g of gold) {
-    const p = preds.get(g.id);
+  gold.forEach((g, gi) => {
+    const p = predicted[gi];
     if (!p) {
       missing++;
       diag?.warn('missing-prediction', `document '${g.id}' scored as an empty prediction`);
@@ -46,16 +67,17 @@ export function evaluate(gold: readonly Document[], pred: readonly Document[], o
       const i = Math.min(p.sentences.length, g.sentences.length);
       throw new UserError(
         `document '${g.id}', sentence ${i}: predictions have ${p.sentences.length} sentences, gold has ${g.sentences.length}`,
+        predLoc,
       );
     }
     g.sentences.forEach((gs, i) => {
       const where = `document '${g.id}', sentence ${i}`;
       const ps = p ? p.sentences[i] : { tokens: gs.tokens, entities: [], relations: [] };
       if (!sameTokens(gs, ps))
-        throw new UserError(`${where}: predicted tokens differ from gold (count or character offsets)`);
+        throw new UserError(`${where}: predicted tokens differ from gold (count or character offsets)`, predLoc);
       scorer.add(gs, ps, where);
     });
-  }
+  });
   if (missing > 0 && !diag)
     process.emitWarning(`${missing} gold document(s) have no prediction and were scored as empty predictions`);
   return scorer.report();

@@ -26,3 +26,4 @@ export {
   setNumThreads, getNumThreads,
 } from './scope.js';
 export { saveSafetensors, loadSafetensors } from './safetensors.js';
+export { MAX_THREADS } from '../native/loader.js';

@@ -10,9 +10,11 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { FORMATS } from '../data/formats/index.js';
+import { parseJsonFile } from '../data/io.js';
 import { quote, UserError } from '../errors.js';
 import { CRF_DECODER, DEFAULT_MODEL_CONFIG as M } from '../model/config.js';
 import type { ModelConfig } from '../model/types.js';
+import { MAX_THREADS } from '../tensor/index.js';
 
 const POS_INT = 'expected a positive integer';
 const NONNEG_INT = 'expected a non-negative integer';
@@ -21,6 +23,7 @@ const NONNEG_NUM = 'expected a number ≥ 0';
 const PROB = 'expected a number in [0, 1)';
 const FACTOR = 'expected a number in (0, 1]';
 const BOOL = 'expected true or false';
+const THREADS = `expected an integer from 1 to ${MAX_THREADS}`;
 const PATH = 'expected a file path (string)';
 const TRAIN_FILES = 'expected a file path or a non-empty list of file paths';
 
@@ -31,7 +34,10 @@ const nonNegNum = () => z.number({ error: NONNEG_NUM }).nonnegative({ error: NON
 const prob = () => z.number({ error: PROB }).min(0, { error: PROB }).lt(1, { error: PROB });
 const bool = () => z.boolean({ error: BOOL });
 const path = () => z.string({ error: PATH }).min(1, { error: PATH });
-const widths = () => z.array(posInt(), { error: 'expected an array of positive integers' }).min(1);
+const WIDTHS = 'expected a non-empty array of positive integers';
+const widths = () => z.array(posInt(), { error: WIDTHS }).min(1, { error: WIDTHS });
+/** A block of settings given as something else (`--set data=3`): zod's own words name its types. */
+const BLOCK = { error: (issue: { code?: string }) => (issue.code === 'invalid_type' ? 'expected an object of settings' : undefined) };
 
 // Defaults: the model's own (model/config.ts), so a model built without a config file and one trained
 // from a config that leaves a setting out agree.
@@ -66,7 +72,7 @@ const ModelSchema = z.strictObject({
   lmHidden: nonNegInt().default(M.lmHidden),
   /** A frozen copy of the initial word vectors concatenated to the fine-tuned ones (false = one channel, the paper). */
   staticWords: bool().default(M.staticWords),
-}).refine((m) => m.tagger !== 'crf' || m.decoder === 'viterbi', { error: CRF_DECODER, path: ['decoder'] });
+}, BLOCK).refine((m) => m.tagger !== 'crf' || m.decoder === 'viterbi', { error: CRF_DECODER, path: ['decoder'] });
 
 const DataSchema = z.strictObject({
   /** One file, or several read as one training set (the bundled model trains on train + dev). */
@@ -75,20 +81,20 @@ const DataSchema = z.strictObject({
   test: path().optional(),
   /** A format name of src/data; absent = detected from the file. */
   format: z.enum(FORMATS as [string, ...string[]], { error: `expected one of ${FORMATS.join(', ')}` }).optional(),
-});
+}, BLOCK);
 
 const AdadeltaSchema = z.strictObject({
   lr: posNum().default(1.0),
   rho: prob().default(0.9),
   eps: posNum().default(1e-6),
-});
+}, BLOCK);
 
 const AdamSchema = z.strictObject({
   lr: posNum().default(1e-3),
   beta1: prob().default(0.9),
   beta2: prob().default(0.999),
   eps: posNum().default(1e-8),
-});
+}, BLOCK);
 
 /** Minimum risk training (issue 5); footnote 12 of the paper: with Γ α = 1, μ = 1, K = 2. */
 const MrtSchema = z
@@ -118,7 +124,7 @@ const MrtSchema = z
      * risk is ~0.02 per sentence, so a larger λ is the way to make it count without sharpening Q further.
      */
     weight: posNum().default(1),
-  })
+  }, BLOCK)
   .refine((m) => m.gamma || m.delta !== 'none', { error: 'nothing to minimise: delta "none" needs gamma true', path: ['delta'] })
   .refine((m) => !m.paperCompat || m.K >= 2, { error: 'with paperCompat K counts the gold output, so it must be at least 2', path: ['K'] });
 
@@ -173,12 +179,12 @@ export const TrainConfigSchema = z.strictObject({
   lmWeight: nonNegNum().optional(),
   /** Scheduled sampling constant k: p_gold = k / (k + exp(epoch / k)) (spec §2.8). */
   scheduleK: posNum().default(1),
-  /** libtorch intra-op threads. */
-  threads: posInt().default(2),
+  /** libtorch intra-op threads (loadConfig: absent = ENTREL_THREADS, else 2). */
+  threads: z.number({ error: THREADS }).int({ error: THREADS }).min(1, { error: THREADS }).max(MAX_THREADS, { error: THREADS }).default(2),
   /** Pretrained NN model directory MRT starts from (issue 5). */
   init: path().optional(),
   mrt: MrtSchema.default(MrtSchema.parse({})),
-});
+}, BLOCK);
 
 export type TrainConfig = z.infer<typeof TrainConfigSchema>;
 export type MrtConfig = TrainConfig['mrt'];
@@ -224,23 +230,23 @@ export function loadConfig(file: string, overrides: string[] = []): TrainConfig 
   } catch {
     throw new UserError('not valid UTF-8 text', { file });
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new UserError(`invalid JSON (${(e as Error).message})`, { file });
-  }
+  const raw = parseJsonFile(text, file);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     throw new UserError('expected a JSON object at the top level', { file });
   const obj = raw as Record<string, unknown>;
   resolvePaths(obj, dirname(file));
   const fromSet = applyOverrides(obj, overrides, file);
+  // Set neither in the file nor with --set: the count every other command takes (ENTREL_THREADS, else
+  // 2), so that `ENTREL_THREADS=1 entrel train …` trains on one thread as the README says.
+  const env = process.env.ENTREL_THREADS?.trim();
+  const fromEnv = obj.threads === undefined && !!env;
+  if (fromEnv) obj.threads = /^\d+$/.test(env) ? Number(env) : env;
   resolvePaths(obj, process.cwd());
-  return parseConfig(obj, file, fromSet);
+  return parseConfig(obj, file, fromSet, fromEnv ? new Set(['threads']) : undefined);
 }
 
 /** Validates an already-built object (`source` names it in errors). */
-export function parseConfig(obj: unknown, source: string, fromSet: Set<string> = new Set()): TrainConfig {
+export function parseConfig(obj: unknown, source: string, fromSet: Set<string> = new Set(), fromEnv: Set<string> = new Set()): TrainConfig {
   // Not `reportInput`: zod serialises the issues it builds, and a value nested 100,000 deep overflows the
   // stack there. The offending value is looked up by the issue's path instead.
   const r = TrainConfigSchema.safeParse(obj);
@@ -264,6 +270,7 @@ export function parseConfig(obj: unknown, source: string, fromSet: Set<string> =
     msg = input === undefined ? 'missing (required)' : `${issue.message}, got ${quote(input)}`;
   }
   if (field !== undefined && fromSet.has(field)) msg += ' (from --set)';
+  if (field !== undefined && fromEnv.has(field)) msg += ' (from ENTREL_THREADS)';
   throw new UserError(msg, { file: source, field });
 }
 

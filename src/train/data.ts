@@ -3,7 +3,7 @@
  * order, and the sentences as ids. Also batched prediction over a whole split.
  */
 import { allSentences, type Document, type LabelSchema, type Sentence } from '../data/corpus.js';
-import { loadCorpus } from '../data/formats/index.js';
+import { loadCorpus, type CorpusOptions } from '../data/formats/index.js';
 import { buildBatch, encodeSentence, type EncodeOptions } from '../model/encode.js';
 import type { GloveTable } from '../model/glove.js';
 import type { JointModel } from '../model/joint.js';
@@ -23,12 +23,16 @@ export interface Split {
   parts: { file: string; schema: LabelSchema }[];
 }
 
-/** One corpus file, or several read in order as one split (schemas merged; `file` lists them). */
-export async function loadSplit(files: string | readonly string[], format?: string): Promise<Split> {
+/**
+ * One corpus file, or several read in order as one split (schemas merged; `file` lists them). `opts` is
+ * the format's name, or all the reading options (`--types`, `--split`, `--ace05`).
+ */
+export async function loadSplit(files: string | readonly string[], opts: string | Omit<CorpusOptions, 'diagnostics'> = {}): Promise<Split> {
   const list = typeof files === 'string' ? [files] : files;
+  const read = typeof opts === 'string' ? { format: opts } : opts;
   let split: Split | undefined;
   for (const file of list) {
-    const c = await loadCorpus(file, { format });
+    const c = await loadCorpus(file, read);
     for (const line of c.diagnostics.format()) process.stderr.write(`entrel: ${file}: ${line}\n`);
     const part: Split = { file, format: c.format, documents: c.documents, sentences: [...allSentences(c)], schema: c.schema, parts: [{ file, schema: c.schema }] };
     split = split
@@ -68,10 +72,17 @@ export function encodeAll(sentences: Sentence[], vocab: Vocabulary, opts: Encode
   return sentences.map((s) => encodeSentence(s, vocab, opts));
 }
 
-/** Eval-mode predictions for every sentence, in order, `batchSize` sentences at a time. */
+/**
+ * Eval-mode predictions for every sentence, in order, `batchSize` sentences at a time. A sentence without
+ * tokens (the jsonl format allows one) predicts nothing, without the model, which takes none.
+ */
 export function predictAll(model: JointModel, encoded: EncodedSentence[], batchSize: number, glove?: GloveTable): SentencePrediction[] {
-  const out: SentencePrediction[] = [];
-  for (let i = 0; i < encoded.length; i += batchSize)
-    out.push(...model.predict(buildBatch(encoded.slice(i, i + batchSize), model.vocab.words.size, glove)));
+  const out: SentencePrediction[] = encoded.map(() => ({ tags: [], entities: [], relations: [] }));
+  const nonEmpty = encoded.flatMap((e, i) => (e.words.length ? [i] : []));
+  for (let i = 0; i < nonEmpty.length; i += batchSize) {
+    const ids = nonEmpty.slice(i, i + batchSize);
+    const preds = model.predict(buildBatch(ids.map((j) => encoded[j]), model.vocab.words.size, glove));
+    ids.forEach((j, k) => (out[j] = preds[k]));
+  }
   return out;
 }

@@ -3,24 +3,25 @@
  * sentence of an annotated file, then score against the file's annotation or write the predictions.
  */
 import type { Document, LabelSchema } from '../data/corpus.js';
-import { writeCorpus } from '../data/formats/index.js';
+import { writeCorpus, type CorpusOptions } from '../data/formats/index.js';
 import { evaluate, type EvalReport } from '../eval/index.js';
 import { loadGlove, type GloveTable } from '../model/glove.js';
 import { loadModelDir } from '../model/io.js';
 import { encodeAll, loadSplit, mergeSchemas, predictAll, typesPhrase, type Split } from './data.js';
 import { predictedDocuments } from './predictions.js';
 
-export interface DataOptions {
-  /** Format of the data file (a name of src/data); detected when absent. */
-  format?: string;
+/** How to read the data file (format, detected when absent; `--types`, `--split`, `--ace05`) and score it. */
+export interface DataOptions extends Omit<CorpusOptions, 'diagnostics'> {
   /** Sentences per prediction batch (default 100). */
   batchSize?: number;
+  /** Score as the authors' evaluator does (eval/paper-compat.ts). */
+  paperCompat?: boolean;
 }
 
 /** Predicted documents for `dataFile` (same ids, sentences and tokens as the file). */
 export async function predictFile(modelDir: string, dataFile: string, opts: DataOptions = {}): Promise<{ split: Split; schema: LabelSchema; predicted: Document[] }> {
   const { model, schema, meta } = loadModelDir(modelDir);
-  const split = await loadSplit(dataFile, opts.format);
+  const split = await loadSplit(dataFile, opts);
   // Models trained with GloVe read unseen words through it (the extended vocabulary, model/glove.ts).
   const glove: GloveTable | undefined = meta.glove === false ? undefined : loadGlove();
   model.glove = glove;
@@ -34,7 +35,7 @@ export async function evaluateModel(modelDir: string, dataFile: string, opts: Da
   const { split, schema, predicted } = await predictFile(modelDir, dataFile, opts);
   const unknown = unknownTypes(schema, split.schema);
   if (unknown) process.stderr.write(`entrel: ${dataFile}: warning: ${unknown} the model in ${modelDir} does not know: it cannot predict them, so every one in the data counts as a miss\n`);
-  return evaluate(split.documents, predicted, { schema: mergeSchemas(schema, split.schema) });
+  return evaluate(split.documents, predicted, { schema: mergeSchemas(schema, split.schema), paperCompat: opts.paperCompat, goldFile: dataFile });
 }
 
 /** The data's types a model cannot predict, for a message (`entity types "A", "B" and relation type "R"`), if any. */

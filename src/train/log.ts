@@ -1,7 +1,10 @@
 /**
  * The JSONL training log (`train.log.jsonl`): a `start` line with the machine (machine.ts) and the full
- * config, one `epoch` line per epoch, an `end` line. Checkpoints record the log's byte length; a resumed
- * run truncates the log back to it, so lines of epochs that a kill discarded do not appear twice.
+ * config, one `epoch` line per epoch (EpochRecord), a `resume` line (`after`: the epoch the checkpoint
+ * holds, with the machine) where a resumed run goes on, and last an `end` line (`reason`: epochs or
+ * patience). Checkpoints record the log's byte length; a resumed run truncates the log back to it, so
+ * lines of epochs that a kill discarded do not appear twice, and the `end` of a finished run resumed for
+ * more epochs (written after its last checkpoint) gives way to the new one.
  */
 import { appendFileSync, existsSync, statSync, truncateSync } from 'node:fs';
 import { writeError } from '../data/atomic.js';
@@ -17,7 +20,7 @@ export interface EpochRecord {
   evalSeconds: number;
   sentencesPerSecond: number;
   pairsPerBatch: number;
-  /** Factor on the configured learning rate in this epoch (only with `lrDecay` < 1). */
+  /** Factor on the configured learning rate in this epoch (only with a schedule: `lrDecay` < 1 or `lrTimeDecay` > 0). */
   lrScale?: number;
 }
 

@@ -148,6 +148,11 @@ export async function runTraining(task: TrainTask, config: TrainConfig, outDir: 
         pairs += out.pairs;
         return v;
       });
+      // A NaN or infinite loss has already reached the weights: going on would train and save garbage.
+      if (!Number.isFinite(vals.total)) {
+        progress.stop();
+        throw diverged(vals.total, `epoch ${epoch + 1}, batch ${batches + 1}`, state.epoch, outDir, config);
+      }
       for (const [k, v] of Object.entries(vals)) sums[k] = (sums[k] ?? 0) + v;
       batches++;
       done += idx.length;
@@ -191,7 +196,6 @@ export async function runTraining(task: TrainTask, config: TrainConfig, outDir: 
     if (improved) [state.bestScore, state.bestEpoch, state.secondsToBest] = [score, epoch + 1, state.elapsed];
     state.history.push(record);
     state.finished = state.epoch >= config.epochs || stopEarly();
-    if (state.finished) log.write({ type: 'end', epochs: state.epoch, bestEpoch: state.bestEpoch, bestScore: state.bestScore, select: config.select, reason: stopEarly() ? 'patience' : 'epochs' });
     writeFileAtomic(join(outDir, 'curve.svg'), curveSvg(state.history, `${kind} training: ${outDir}`));
     await checkpoint(lastDir, params, opt.state(), state, rng, log);
     if (!opts.quiet) process.stderr.write(summary(record) + '\n');
@@ -199,6 +203,9 @@ export async function runTraining(task: TrainTask, config: TrainConfig, outDir: 
     const signal = opts.stopRequested?.(); // came during the dev evaluation or the checkpoint
     if (signal && !state.finished) throw interrupted(signal, `after epoch ${state.epoch}`, state.epoch, outDir);
   }
+  // Written after the last checkpoint, whose log offset therefore ends before it: a finished run resumed
+  // (for more epochs, or again) drops this line with the truncation and ends with one `end` of its own.
+  log.write({ type: 'end', epochs: state.epoch, bestEpoch: state.bestEpoch, bestScore: state.bestScore, select: config.select, reason: stopEarly() ? 'patience' : 'epochs' });
   return {
     outDir, bestDir, bestScore: state.bestScore, bestEpoch: state.bestEpoch, epochs: state.epoch,
     secondsToBest: state.secondsToBest, history: state.history,
@@ -211,6 +218,16 @@ function interrupted(signal: string, when: string, completed: number, outDir: st
     ? `the checkpoint after epoch ${completed} is kept in ${join(outDir, 'last')}: run the same command with --resume to continue`
     : 'no epoch was completed, so there is nothing to resume';
   return new Interrupted(`interrupted (${signal}) ${when}; ${kept}`, { file: outDir });
+}
+
+/** A run whose loss left the finite numbers: what was kept, and what to change (settings a resume keeps). */
+function diverged(loss: number, when: string, completed: number, outDir: string, config: TrainConfig): UserError {
+  const kept = completed > 0 ? `the checkpoint after epoch ${completed} is kept in ${join(outDir, 'last')}` : 'no epoch was completed';
+  const lr = `${config.optimizer}.lr`;
+  return new UserError(
+    `training diverged: the loss is ${loss} in ${when} (${kept}); train again into a new --out with a lower ${lr} (now ${config[config.optimizer].lr}) or smaller loss weights`,
+    { file: outDir },
+  );
 }
 
 /** The dev score that selects the model (config `select`). */

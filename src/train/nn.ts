@@ -16,6 +16,7 @@ import { cat, manualSeed, type Tensor } from '../tensor/index.js';
 import { copyInto } from './checkpoint.js';
 import { modelConfig, type TrainConfig } from './config.js';
 import { encodeAll, loadSplit, MAX_TRAIN_LENGTH, mergeSchemas, predictAll, typesPhrase, type Split } from './data.js';
+import { trainingLosses } from './losses.js';
 import { runTraining, type DevScores, type TrainOptions, type TrainResult, type TrainTask } from './loop.js';
 import { predictedSentence } from './predictions.js';
 import { TrainRng } from './rng.js';
@@ -41,10 +42,14 @@ export async function buildNNSetup(config: TrainConfig, base?: { loaded: LoadedM
   if (config.lmWeight !== undefined && config.model.lmHidden === 0)
     throw new UserError('is read only with model.lmHidden > 0 (the language-model heads it weighs): set model.lmHidden as well, or drop lmWeight', { field: 'lmWeight' });
   const trainSplit = await loadSplit(config.data.train, config.data.format);
+  // A sentence without tokens (jsonl allows one) has nothing to learn from, and the model takes none.
+  const trainSentences = trainSplit.sentences.filter((x) => x.tokens.length > 0);
+  if (!trainSentences.length) throw new UserError('has no sentence with tokens: there is nothing to train on', { file: trainSplit.file });
   const dev = await loadSplit(config.data.dev, config.data.format);
   if (base) for (const part of [...trainSplit.parts, ...dev.parts]) refuseNewLabels(part, base.loaded.schema, base.dir);
   const schema = base ? base.loaded.schema : mergeSchemas(trainSplit.schema, dev.schema);
   if (!base) warnUnlearnable(trainSplit, schema);
+  for (const line of trainingLosses(trainSplit.documents, config.model.tagScheme).format()) process.stderr.write(`entrel: ${trainSplit.file}: ${line}\n`);
   const vocab = base ? base.loaded.model.vocab.extendedWith(trainSplit.sentences) : Vocabulary.build(trainSplit.sentences, schema, config.model.tagScheme);
   const glove = config.glove ? loadGlove() : undefined;
   const { matrix } = initialWordMatrix(vocab, config.model.wordDim, TrainRng.seeded(config.seed + 0x5eed), glove);
@@ -54,7 +59,7 @@ export async function buildNNSetup(config: TrainConfig, base?: { loaded: LoadedM
   if (config.freezeWords) model.word.weight.requiresGrad_(false); // optimisers skip gradient-less parameters
   const s: NNSetup = {
     config, schema, vocab, model, glove, dev,
-    train: encodeAll(trainSplit.sentences, vocab, { maxLength: MAX_TRAIN_LENGTH }),
+    train: encodeAll(trainSentences, vocab, { maxLength: MAX_TRAIN_LENGTH }),
     devEncoded: encodeAll(dev.sentences, vocab, { gold: false, glove }),
   };
   if (base) copyModelInto(s, base.loaded, base.dir);

@@ -264,3 +264,9 @@ test('types file: an entry named __proto__ is validated and kept like any other'
   writeFileSync(bad, '{"entities": {"__proto__": {}, "X": {}}, "relations": {"__proto__": {"symmetric": true}}}');
   assert.deepEqual(await readTypesFile(bad), { entityTypes: ['__proto__', 'X'], relationTypes: [{ name: '__proto__', symmetric: true }] });
 });
+
+test('types file: a JSON syntax error names its line and column', async () => {
+  const bad = file('{\n  "entities": {"X": {}},\n  "relations": {"R": {"symmetric": true} "S": {}}\n}\n');
+  const { readTypesFile } = await import('../../src/data/formats/types-file.js');
+  await assert.rejects(readTypesFile(bad), (e: unknown) => e instanceof UserError && e.message.startsWith(`${bad}:3: invalid JSON (`) && /column \d+\)$/.test(e.message));
+});

@@ -78,3 +78,25 @@ test('brat warnings quote span text on one line (a span ending in a line break p
   for (const l of lines) assert.ok(!l.includes('\n'), l);
   assert.match(lines.join(' '), /T1 "John Smith works\." vs "John Smith works\.\\n"/);
 });
+
+test('a .txt without its .ann in a brat directory is counted, not skipped silently', async () => {
+  const dir = join(tmp(), 'lone');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'a.txt'), 'Mary works.\n');
+  writeFileSync(join(dir, 'a.ann'), 'T1\tPER 0 4\tMary\n');
+  writeFileSync(join(dir, 'b.txt'), 'An unannotated text.\n');
+  const { docs, diagnostics } = await collect(dir);
+  assert.deepEqual(docs.map((d) => d.id), ['a']);
+  assert.equal(diagnostics.count('brat-text-without-ann-skipped'), 1);
+  assert.match(diagnostics.format().join('\n'), /brat-text-without-ann-skipped ×1 \(e\.g\. .*b\.txt\)/);
+});
+
+test('the reference text of a T line is the rest of the line: a span over a tab is no mismatch', async () => {
+  const dir = join(tmp(), 'tab');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'a.txt'), 'John\tSmith works.\n');
+  writeFileSync(join(dir, 'a.ann'), 'T1\tPER 0 10\tJohn\tSmith\n');
+  const { docs, diagnostics } = await collect(dir);
+  assert.deepEqual(shape(docs[0])[0].entities, ['0:2:PER']);
+  assert.equal(diagnostics.count(), 0, diagnostics.format().join('\n'));
+});

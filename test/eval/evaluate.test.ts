@@ -123,3 +123,17 @@ test('schema types named like Object.prototype members are scored too', () => {
   assert.equal(r.entities.macro.f1, 0.5); // __proto__ has no gold and no prediction: F1 0 pulls the macro down
   assert.deepEqual(Object.keys(r.relations.strict.perType), ['constructor']);
 });
+
+test('errors about the pairing name the file they are in', () => {
+  const files = { goldFile: 'gold.jsonl', predFile: 'pred.jsonl' };
+  assert.throws(() => evaluate([doc('a', s1)], [doc('zz', s2)], files), { message: /^pred\.jsonl: predictions have document 'zz', which gold \(gold\.jsonl\) does not have$/ });
+  assert.throws(() => evaluate([doc('a', s1), doc('a', s2)], [doc('b', s2)], files), { message: /^gold\.jsonl: gold has two documents with id 'a'/ });
+  assert.throws(() => evaluate([doc('a', s1, s2)], [doc('a', s1)], files), { message: /^pred\.jsonl: document 'a', sentence 1: predictions have 1 sentences/ });
+  assert.throws(() => evaluate([doc('a', s1)], [doc('a', sent(5, []))], files), { message: /^pred\.jsonl: document 'a', sentence 0: predicted tokens differ/ });
+});
+
+test('repeated ids listed in the same order on both sides pair by position', () => {
+  const r = evaluate([doc('a', s1), doc('a', s2)], [doc('a', s1), doc('a', sent(3, []))], { schema: S });
+  assert.equal(r.sentences, 2);
+  assert.deepEqual(r.entities.micro, { tp: 2, fp: 0, fn: 1, p: 1, r: 2 / 3, f1: 0.8 });
+});

@@ -125,3 +125,43 @@ test('configs/README.md lists every config key with its default, as the schema h
   assert.ok(configKeys().some((k) => k.key === 'mrt.weight' && k.default === 1));
   assert.ok(configKeys().some((k) => k.key === 'model.lstmHidden' && k.default === 64));
 });
+
+test('threads: absent from the file and --set, ENTREL_THREADS gives it (as every other command reads it)', () => {
+  const f = file(minimal, 'threads.json');
+  const saved = process.env.ENTREL_THREADS;
+  try {
+    process.env.ENTREL_THREADS = '1';
+    assert.equal(loadConfig(f).threads, 1);
+    assert.equal(loadConfig(f, ['threads=3']).threads, 3, '--set wins');
+    assert.equal(loadConfig(file({ ...minimal, threads: 4 }, 'threads4.json')).threads, 4, 'the file wins');
+    delete process.env.ENTREL_THREADS;
+    assert.equal(loadConfig(f).threads, 2);
+    process.env.ENTREL_THREADS = 'two';
+    assert.equal(message(() => loadConfig(f)), `${f}: threads: expected an integer from 1 to 1024, got "two" (from ENTREL_THREADS)`);
+    process.env.ENTREL_THREADS = '1000000000';
+    assert.match(message(() => loadConfig(f)), /threads: expected an integer from 1 to 1024, got 1000000000 \(from ENTREL_THREADS\)$/);
+  } finally {
+    if (saved === undefined) delete process.env.ENTREL_THREADS;
+    else process.env.ENTREL_THREADS = saved;
+  }
+});
+
+test('a JSON syntax error names its line and column, not a character position', () => {
+  const f = file('{\n  "data": {\n    "train": "a.json"\n    "dev": "b.json"\n  }\n}\n', 'syntax.json');
+  assert.match(message(() => loadConfig(f)), new RegExp(`^${f}:4: invalid JSON \\(.*, column 5\\)$`));
+  assert.doesNotMatch(message(() => loadConfig(f)), /position/);
+});
+
+test('a block given as something else, or an empty widths list, is named in the words of the other errors', () => {
+  const f = file(minimal, 'blocks.json');
+  assert.equal(message(() => loadConfig(f, ['data=3'])), `${f}: data: expected an object of settings, got 3 (from --set)`);
+  assert.equal(message(() => loadConfig(f, ['mrt=true'])), `${f}: mrt: expected an object of settings, got true (from --set)`);
+  assert.equal(message(() => loadConfig(f, ['model.charWidths=[]'])), `${f}: model.charWidths: expected a non-empty array of positive integers, got [] (from --set)`);
+  assert.match(message(() => loadConfig(f, ['model.foo=1'])), /model\.foo: unknown key/);
+});
+
+test('threads beyond 1024 are refused (libgomp aborted the process when asked for 10⁹)', () => {
+  const f = file(minimal, 'many-threads.json');
+  assert.equal(message(() => loadConfig(f, ['threads=1000000000'])), `${f}: threads: expected an integer from 1 to 1024, got 1000000000 (from --set)`);
+  assert.equal(loadConfig(f, ['threads=1024']).threads, 1024);
+});

@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { UserError } from '../../src/errors.js';
 import { runTraining } from '../../src/train/loop.js';
 import { ToyTask, toyConfig } from './toy-task.js';
 
@@ -100,4 +101,29 @@ test('early stopping after `patience` epochs without improvement', async () => {
   const res = await runTraining(new ToyTask(), toyConfig({ epochs: 50, patience: 2 }), join(root, 'patience'), 'nn', { quiet: true });
   assert.ok(res.epochs < 50);
   assert.equal(res.epochs - res.bestEpoch, 2);
+});
+
+test('the log of a finished run resumed (again, or for more epochs) ends with exactly one `end`, after its `resume`', async () => {
+  const out = join(root, 'log-ends');
+  await runTraining(new ToyTask(), toyConfig({ epochs: 2 }), out, 'nn', { quiet: true });
+  await runTraining(new ToyTask(), toyConfig({ epochs: 2 }), out, 'nn', { quiet: true, resume: true });
+  await runTraining(new ToyTask(), toyConfig({ epochs: 3 }), out, 'nn', { quiet: true, resume: true });
+  const types = logLines(out).map((r) => (r.type === 'epoch' ? `epoch ${r.epoch}` : r.type));
+  // The log goes back to the last checkpoint at each resume: a resume that ran no epoch leaves nothing.
+  assert.deepEqual(types, ['start', 'epoch 1', 'epoch 2', 'resume', 'epoch 3', 'end']);
+  assert.equal(logLines(out).at(-1).epochs, 3);
+});
+
+test('a loss that leaves the finite numbers ends the run with a user error, keeping the last checkpoint', async () => {
+  class Diverging extends ToyTask {
+    override batchLoss(indices: number[], ctx: { epoch: number; rng: { random(): number } }) {
+      const out = super.batchLoss(indices, ctx);
+      return ctx.epoch === 2 ? { ...out, loss: out.loss.mul(Number.NaN) } : out;
+    }
+  }
+  const out = join(root, 'diverged');
+  const task = new Diverging();
+  await assert.rejects(runTraining(task, toyConfig(), out, 'nn', { quiet: true }), (e: unknown) =>
+    e instanceof UserError && e.message === `${out}: training diverged: the loss is NaN in epoch 3, batch 1 (the checkpoint after epoch 2 is kept in ${join(out, 'last')}); train again into a new --out with a lower adam.lr (now 0.001) or smaller loss weights`);
+  assert.deepEqual(epochLines(out).map((r) => r.epoch), [1, 2]);
 });

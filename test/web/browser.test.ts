@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { writeExtractions } from '../../src/extract/outputs.js';
+import { writeExtractions } from '../../src/cli/extract-outputs.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { renderDocumentSvg, renderHtmlReport } from '../../src/web/index.js';
 import { FakeExtractor, fakeExtract } from '../server/fake-extractor.js';

@@ -39,15 +39,17 @@ export function evaluateCommand(): Command {
 async function reportFor(flags: EvalFlags): Promise<EvalReport> {
   if (flags.gold || flags.pred) {
     if (!flags.gold || !flags.pred) throw new UserError('evaluate needs both --gold and --pred');
+    // Two ways to evaluate: the other one's flags would be ignored without a word.
+    if (flags.model || flags.data) throw new UserError('--gold/--pred score a predictions file, --model/--data run a model: give one pair, not both');
     const diagnostics = new Diagnostics();
     const gold = await loadCorpus(flags.gold, { ...corpusOptions(flags), diagnostics });
     const pred = await loadCorpus(flags.pred, { ...corpusOptions(flags), diagnostics });
-    const report = evaluate(gold.documents, pred.documents, { schema: gold.schema, paperCompat: flags.paperCompat, diagnostics });
+    const report = evaluate(gold.documents, pred.documents, { schema: gold.schema, paperCompat: flags.paperCompat, diagnostics, goldFile: flags.gold, predFile: flags.pred });
     printWarnings(diagnostics);
     return report;
   }
   if (!flags.data) throw new UserError('evaluate needs --gold and --pred, or --data (with --model DIR, or the bundled model)');
   const { evaluateModel } = await import('../../train/evaluate.js');
   const { DEFAULT_MODEL_DIR } = await import('../../extract/extractor.js');
-  return evaluateModel(flags.model ?? DEFAULT_MODEL_DIR, flags.data, { format: flags.format });
+  return evaluateModel(flags.model ?? DEFAULT_MODEL_DIR, flags.data, { ...corpusOptions(flags), paperCompat: flags.paperCompat });
 }

@@ -15,7 +15,7 @@ import { withInterrupts } from '../interrupt.js';
 import { DEFAULT_BATCH_SIZE } from '../../extract/batches.js';
 import type { Extractor } from '../../extract/extractor.js';
 import type { ExtractOptions } from '../../extract/types.js';
-import { OUTPUT_FORMATS, type OutputFormat } from '../../extract/outputs.js';
+import { OUTPUT_FORMATS, type OutputFormat } from '../extract-outputs.js';
 import { formatExtraction } from '../extract-table.js';
 import { printJson } from '../output.js';
 
@@ -127,7 +127,7 @@ interface StreamJob {
 async function streamToFile(extractor: Extractor, { input, out, format, options, flags, total }: StreamJob): Promise<void> {
   const { readInputTexts } = await import('../../extract/inputs.js');
   const { extractStream } = await import('../../extract/stream.js');
-  const { writeExtractions } = await import('../../extract/outputs.js');
+  const { writeExtractions } = await import('../extract-outputs.js');
   const bar =
     flags.quiet || !process.stderr.isTTY
       ? undefined

@@ -9,25 +9,31 @@
  * the first 3 lines are headers (not sentences), a trailing date-time line is dropped, PER-SOC arguments
  * are put in text order, and the `.split` suffix is removed from document ids.
  */
+import { readdirSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { quote, UserError, type ErrorLocation } from '../../errors.js';
 import { ioError, isDirectory, type Located } from '../io.js';
 import { fail } from '../validate.js';
-import { writeAtomic } from '../write.js';
+import { writeDirAtomic } from '../atomic.js';
+import { writeAtomic, type Source } from '../write.js';
 import type { Diagnostics } from '../diagnostics.js';
-import type { Document, Entity, Relation, Sentence, Token } from '../corpus.js';
+import type { Document, Entity, LabelSchema, Relation, Sentence, Token } from '../corpus.js';
 import { countSymmetricNotKept, eachLabel, unwritableLabel } from './common.js';
 import type { Format, ReadOptions } from './types.js';
 
 const DATE_LINE = /^\d{0,4}-\d{0,2}-\d{0,2}\s\d{0,2}:\d{0,2}:\d{0,2}$/;
 
-/** The `.txt`/`.ann` prefixes (without extension) to read, in natural order (doc2 before doc10). */
-async function pairs(path: string): Promise<string[]> {
+/**
+ * The `.txt`/`.ann` prefixes (without extension) to read, in natural order (doc2 before doc10). A `.txt`
+ * without its `.ann` is not read (it may be no document at all, e.g. a README), but counted.
+ */
+async function pairs(path: string, diagnostics: Diagnostics): Promise<string[]> {
   if (await isDirectory(path)) {
-    const names = (await readdir(path))
-      .filter((n) => n.endsWith('.ann'))
-      .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    const all = await readdir(path);
+    const names = all.filter((n) => n.endsWith('.ann')).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    const anns = new Set(names);
+    for (const n of all) if (n.endsWith('.txt') && !anns.has(`${n.slice(0, -4)}.ann`)) diagnostics.warn('brat-text-without-ann-skipped', join(path, n));
     if (!names.length) throw new UserError('no .ann files in this directory', { file: path });
     return names.map((n) => join(path, n.slice(0, -4)));
   }
@@ -143,8 +149,10 @@ async function readDoc(prefix: string, opts: ReadOptions): Promise<Document> {
       if (ranges.length > 1) return d.warn('brat-discontinuous-entity-dropped', `${where(loc)} ${id}`);
       const s = toUnits(ranges[0][0]);
       const e = toUnits(ranges[0][1]);
-      if (fields[2] !== undefined && fields[2] !== text.slice(s, e))
-        d.warn('brat-entity-text-mismatch', `${where(loc)} ${id} ${quote(fields[2])} vs ${quote(text.slice(s, e))}`);
+      // The reference text is the rest of the line: a span over a tab holds one.
+      const surface = fields.length > 2 ? fields.slice(2).join('\t') : undefined;
+      if (surface !== undefined && surface !== text.slice(s, e))
+        d.warn('brat-entity-text-mismatch', `${where(loc)} ${id} ${quote(surface)} vs ${quote(text.slice(s, e))}`);
       let a = s;
       while (a < e && tokOf[a] < 0) a++;
       let b = e - 1;
@@ -196,7 +204,7 @@ async function readDoc(prefix: string, opts: ReadOptions): Promise<Document> {
 }
 
 async function* read(path: string, opts: ReadOptions): AsyncGenerator<Located<Document>> {
-  for (const prefix of await pairs(path)) yield { value: await readDoc(prefix, opts), loc: { file: `${prefix}.ann` } };
+  for (const prefix of await pairs(path, opts.diagnostics)) yield { value: await readDoc(prefix, opts), loc: { file: `${prefix}.ann` } };
 }
 
 /** Offsets in code points, as brat counts them. */
@@ -280,6 +288,49 @@ function countReadBackChanges(doc: Document, diagnostics?: Diagnostics): void {
   if (!pieces.next().done) diagnostics.warn('brat-tokens-not-kept', `${quote(doc.id)}: text outside the sentences is read back as tokens`);
 }
 
+/** The pairs of `docs`, written into `out` (a fresh directory: `brat.write` swaps it in). */
+async function writePairs(docs: Source<Document>, schema: LabelSchema, out: string, diagnostics?: Diagnostics): Promise<void> {
+  countSymmetricNotKept(schema, diagnostics);
+  // An in-memory corpus is checked whole first, so that a bad type leaves no directory half-written;
+  // a stream is checked a document at a time, before that document's files are written.
+  if (Array.isArray(docs)) (docs as readonly Document[]).forEach(checkLabels);
+  const used = new Set<string>();
+  for await (const doc of docs) {
+    checkLabels(doc);
+    // an empty .txt is refused by the reader: the whole directory would be unreadable
+    if (doc.text.trim() === '') {
+      diagnostics?.warn('empty-document-dropped', quote(doc.id));
+      continue;
+    }
+    let name = safeName(doc.id);
+    for (let k = 2; used.has(name); k++) name = `${safeName(doc.id)}_${k}`;
+    used.add(name);
+    if (name !== doc.id) diagnostics?.warn('document-id-renamed', `${quote(doc.id)} → ${quote(name)} (its file name)`);
+    countReadBackChanges(doc, diagnostics);
+    await writeAtomic(join(out, `${name}.txt`), [doc.text]);
+    await writeAtomic(join(out, `${name}.ann`), [annotations(doc, diagnostics)]);
+  }
+}
+
+/**
+ * A brat output replaces its directory whole (atomic.ts), so that no pair of an earlier output is read
+ * back with the new documents. A directory holding anything but `.txt`/`.ann` pairs is not an earlier
+ * output but the user's (notes, a brat project's annotation.conf): refused, not deleted.
+ */
+export function refuseForeignDirectory(out: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(out);
+  } catch {
+    return; // absent; a file in the way is writeDirAtomic's error
+  }
+  const has = new Set(names);
+  const pair = (n: string) => /\.(txt|ann)$/.test(n) && has.has(n.slice(0, -4) + (n.endsWith('.txt') ? '.ann' : '.txt'));
+  const other = names.filter((n) => !pair(n));
+  if (other.length)
+    throw new UserError(`holds ${quote(other[0])}${other.length > 1 ? ` and ${other.length - 1} more` : ''}, which is not a brat .txt/.ann pair: a brat output replaces the whole directory, so choose a new or empty one`, { file: out });
+}
+
 export const brat: Format = {
   name: 'brat',
   description: 'brat standoff .txt + .ann (a directory of pairs or one pair); --ace05 for LSTM-ER ACE05 output',
@@ -287,25 +338,7 @@ export const brat: Format = {
   schema: async (_file, opts) =>
     opts.ace05 ? { relationTypes: [{ name: 'PER-SOC', symmetric: true }] } : undefined,
   write: async (docs, schema, out, diagnostics) => {
-    countSymmetricNotKept(schema, diagnostics);
-    // An in-memory corpus is checked whole first, so that a bad type leaves no directory half-written;
-    // a stream is checked a document at a time, before that document's files are written.
-    if (Array.isArray(docs)) (docs as readonly Document[]).forEach(checkLabels);
-    const used = new Set<string>();
-    for await (const doc of docs) {
-      checkLabels(doc);
-      // an empty .txt is refused by the reader: the whole directory would be unreadable
-      if (doc.text.trim() === '') {
-        diagnostics?.warn('empty-document-dropped', quote(doc.id));
-        continue;
-      }
-      let name = safeName(doc.id);
-      for (let k = 2; used.has(name); k++) name = `${safeName(doc.id)}_${k}`;
-      used.add(name);
-      if (name !== doc.id) diagnostics?.warn('document-id-renamed', `${quote(doc.id)} → ${quote(name)} (its file name)`);
-      countReadBackChanges(doc, diagnostics);
-      await writeAtomic(join(out, `${name}.txt`), [doc.text]);
-      await writeAtomic(join(out, `${name}.ann`), [annotations(doc, diagnostics)]);
-    }
+    refuseForeignDirectory(out);
+    await writeDirAtomic(out, 'the brat output', (tmp) => writePairs(docs, schema, tmp, diagnostics));
   },
 };

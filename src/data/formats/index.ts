@@ -92,6 +92,10 @@ export interface CorpusOptions extends Partial<ReadOptions> {
  */
 export async function* readCorpus(file: string, opts: CorpusOptions = {}): AsyncGenerator<Document> {
   const format = getFormat(opts.format ?? (await detectFormat(file)));
+  // Options of another format would be ignored without a word: `--split test` on a brat file reads it all.
+  if (opts.split !== undefined && opts.split !== 'all' && format.name !== 'nyt')
+    throw new UserError(`--split ${opts.split} selects part of NYT CoType's test file, but this is read as ${format.name}`, { file });
+  if (opts.ace05 && format.name !== 'brat') throw new UserError(`--ace05 reads LSTM-ER's brat output, but this is read as ${format.name}`, { file });
   const diagnostics = opts.diagnostics ?? new Diagnostics();
   yield* checkDocuments(format.read(file, { ...opts, diagnostics }), diagnostics);
 }

@@ -3,7 +3,7 @@ import { access, readFile, readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { LabelSchema } from '../corpus.js';
-import { ioError } from '../io.js';
+import { ioError, parseJsonFile } from '../io.js';
 import { fail, parseWith } from '../validate.js';
 import { writeAtomic } from '../write.js';
 
@@ -24,12 +24,7 @@ export async function readTypesFile(file: string): Promise<LabelSchema> {
     if (e instanceof TypeError) fail('not valid UTF-8 text', { file });
     throw ioError(file, e);
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    fail(`invalid JSON (${(e as Error).message})`, { file });
-  }
+  const value = parseJsonFile(text, file);
   parseWith(TypesFile, value, { file });
   const raw = value as { entities: Record<string, unknown>; relations: Record<string, unknown> };
   const entityTypes = Object.entries(raw.entities).map(([name, e]) => {

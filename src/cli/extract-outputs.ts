@@ -10,14 +10,14 @@
  */
 import { writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { safeName } from '../data/formats/brat.js';
+import { refuseForeignDirectory, safeName } from '../data/formats/brat.js';
 import { writeAtomic } from '../data/write.js';
 import { writeDirAtomic } from '../data/atomic.js';
 import { escapeHtml } from '../web/escape.js';
 import { countTypes, htmlPageParts, renderFigure, renderLegendCounts } from '../web/html.js';
 import { panel, tabBar, tabScript } from '../web/styles.js';
-import { toBratAnn } from './brat.js';
-import type { StreamedDocument } from './stream.js';
+import { toBratAnn } from '../extract/brat.js';
+import type { StreamedDocument } from '../extract/stream.js';
 
 export const OUTPUT_FORMATS = ['jsonl', 'brat', 'html'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -31,8 +31,10 @@ export async function writeExtractions(docs: AsyncIterable<StreamedDocument>, ou
       yield d;
     }
   };
-  if (format === 'brat') await writeDirAtomic(out, 'the brat output', (tmp) => writeBrat(counted(), tmp));
-  else await writeAtomic(out, format === 'jsonl' ? jsonlLines(counted()) : htmlPieces(counted(), out));
+  if (format === 'brat') {
+    refuseForeignDirectory(out); // the swap would delete what else is there
+    await writeDirAtomic(out, 'the brat output', (tmp) => writeBrat(counted(), tmp));
+  } else await writeAtomic(out, format === 'jsonl' ? jsonlLines(counted()) : htmlPieces(counted(), out));
   return n;
 }
 

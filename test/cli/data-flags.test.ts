@@ -1,0 +1,56 @@
+/**
+ * Flags that were silently ignored or misread are one error line: the reading flags every data command
+ * shares (data-options.ts) outside their choices or on another format, empty paths, evaluate's two
+ * modes mixed. Runs the CLI in this process.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { entrel } from './in-process.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'entrel-flags-'));
+const unified = join(dir, 'u.json');
+writeFileSync(unified, JSON.stringify([{ tokens: ['Mary', 'works'], entities: [[0, 1, 'Peop']], relations: [] }]));
+
+test('--split takes dev, test or all only', async () => {
+  for (const cmd of [['stats', unified], ['convert', '--to', 'jsonl', unified, join(dir, 'o.jsonl')], ['predict', '--model', dir, '--data', unified, '--out', join(dir, 'p.jsonl')]]) {
+    const r = await entrel(...cmd, '--split', 'tset');
+    assert.equal(r.code, 1, cmd.join(' '));
+    assert.match(r.err, /^entrel: option '--split <part>' argument 'tset' is invalid\. Allowed choices are dev, test, all\./);
+  }
+});
+
+test('--split and --ace05 on a file of another format are errors naming the file', async () => {
+  const split = await entrel('stats', unified, '--split', 'test');
+  assert.equal(split.code, 1);
+  assert.equal(split.err, `entrel: ${unified}: --split test selects part of NYT CoType's test file, but this is read as unified\n`);
+  const ace = await entrel('stats', unified, '--ace05');
+  assert.equal(ace.code, 1);
+  assert.match(ace.err, /u\.json: --ace05 reads LSTM-ER's brat output, but this is read as unified\n$/);
+  assert.equal((await entrel('convert', '--to', 'jsonl', unified, join(dir, 'all.jsonl'), '--split', 'all')).code, 0);
+});
+
+test('an empty path (an unset shell variable) is refused by name, not taken as the current directory or ignored', async () => {
+  const cases: [string[], string][] = [
+    [['evaluate', '--gold', unified, '--pred', unified, '--out', ''], '--out'],
+    [['predict', '--model', dir, '--data', unified, '--out', ''], '--out'],
+    [['train', '--config', unified, '--out', ''], '--out'],
+    [['convert', '--to', 'jsonl', unified, ''], '<out>'],
+    [['stats', ''], '<file>'],
+  ];
+  for (const [args, name] of cases) {
+    const r = await entrel(...args);
+    assert.equal(r.code, 1, args.join(' '));
+    assert.equal(r.err, `entrel: ${name} is empty (an unset shell variable?)\n`, args.join(' '));
+  }
+});
+
+test('evaluate refuses --model or --data beside --gold/--pred instead of ignoring them', async () => {
+  for (const extra of [['--model', dir], ['--data', unified]]) {
+    const r = await entrel('evaluate', '--gold', unified, '--pred', unified, ...extra);
+    assert.equal(r.code, 1, extra.join(' '));
+    assert.equal(r.err, 'entrel: --gold/--pred score a predictions file, --model/--data run a model: give one pair, not both\n');
+  }
+});

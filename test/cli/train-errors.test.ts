@@ -1,0 +1,26 @@
+/**
+ * Config numbers that only fail inside the engine are one user-error line, not an internal error with a
+ * stack: a learning rate libtorch cannot hold as a float32, a CNN window too wide to allocate.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { entrel } from './in-process.js';
+
+const tiny = fileURLToPath(new URL('../train/fixtures/tiny.json', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'entrel-train-errors-'));
+
+test('a learning rate beyond float32 is a user error naming what to lower', async () => {
+  const r = await entrel('train', '--config', tiny, '--out', join(dir, 'lr'), '--quiet', '--set', 'adam.lr=1e38', 'epochs=1');
+  assert.equal(r.code, 1, r.err);
+  assert.match(r.err, /^entrel: a setting is too large for float32 arithmetic \(libtorch's \w+ overflowed\): use a smaller learning rate or weight\n$/);
+});
+
+test('a relation CNN window too wide to allocate is out of memory, a user error', async () => {
+  const r = await entrel('train', '--config', tiny, '--out', join(dir, 'wide'), '--quiet', '--set', 'model.relWidths=[1000000]', 'epochs=1');
+  assert.equal(r.code, 1, r.err);
+  assert.match(r.err, /^entrel: out of memory: .*use smaller model sizes or batchSize\n$/);
+});

@@ -1,0 +1,64 @@
+/**
+ * `entrel evaluate --model DIR --data FILE` reads FILE as every other command does (--split, --types,
+ * --paper-compat reach it) and scores any file it can read, repeated document ids included.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../../src/train/config.js';
+import { evaluateModel, predictFile } from '../../src/train/evaluate.js';
+import { trainNN } from '../../src/train/nn.js';
+
+const tiny = fileURLToPath(new URL('fixtures/tiny.json', import.meta.url));
+const nyt = fileURLToPath(new URL('../../../shared/data/nyt_cotype/test.json', import.meta.url));
+const root = mkdtempSync(join(tmpdir(), 'entrel-evaldata-'));
+const trained = trainNN(loadConfig(tiny, ['epochs=1']), join(root, 'run'), { quiet: true });
+const model = join(root, 'run', 'best');
+
+test('a file whose document ids repeat is scored (predictions pair by position), not refused', async () => {
+  await trained;
+  const line = (id: string) => JSON.stringify({ id, text: 'Mary Jones works for Globex', sentences: [{ tokens: [[0, 4], [5, 10], [11, 16], [17, 20], [21, 27]], entities: [{ id: 'T1', type: 'Peop', start: 0, end: 2 }], relations: [] }] });
+  const file = join(root, 'dup.jsonl');
+  writeFileSync(file, [line('d1'), line('d2'), line('d1')].join('\n') + '\n');
+  const report = await evaluateModel(model, file);
+  assert.equal(report.sentences, 3);
+  assert.equal(report.entities.micro.tp + report.entities.micro.fn, 3);
+});
+
+test('--split reaches the reader: NYT test part only', async () => {
+  await trained;
+  const { predicted } = await predictFile(model, nyt, { split: 'test' });
+  assert.equal(predicted.length, 356);
+  assert.equal((await evaluateModel(model, nyt, { split: 'dev' })).sentences, 39);
+});
+
+test('--paper-compat reaches the scorer: a gold relation between overlapping entities is skipped', async () => {
+  await trained;
+  const file = join(root, 'nested.json');
+  writeFileSync(file, JSON.stringify([{ tokens: ['Mary', 'Jones', 'Lima', 'x'], entities: [[0, 3, 'Peop'], [2, 3, 'Loc']], relations: [[0, 3, 2, 3, 'Live_In']] }]));
+  const gold = (r: Awaited<ReturnType<typeof evaluateModel>>) => r.relations.strict.micro.tp + r.relations.strict.micro.fn;
+  assert.equal(gold(await evaluateModel(model, file, { format: 'unified' })), 1);
+  assert.equal(gold(await evaluateModel(model, file, { format: 'unified', paperCompat: true })), 0);
+});
+
+test('a sentence without tokens (jsonl allows one) is predicted empty and skipped in training, not an internal error', async () => {
+  await trained;
+  const file = join(root, 'empty-sentence.jsonl');
+  const sentences = [{ tokens: [], entities: [], relations: [] }, { tokens: [[0, 4], [5, 10]], entities: [{ id: 'T1', type: 'Peop', start: 0, end: 2 }], relations: [] }];
+  writeFileSync(file, JSON.stringify({ id: 'a', text: 'Mary Jones', sentences }) + '\n');
+  const { predicted } = await predictFile(model, file);
+  assert.deepEqual(predicted[0].sentences[0], { tokens: [], entities: [], relations: [] });
+  assert.equal((await evaluateModel(model, file)).sentences, 2);
+  const run = await trainNN(loadConfig(tiny, ['epochs=1', `data.train=${file}`, `data.dev=${file}`, 'data.format=jsonl']), join(root, 'empty-run'), { quiet: true });
+  assert.equal(run.epochs, 1);
+});
+
+test('training data without a sentence with tokens is an error naming the file, not a run on random weights', async () => {
+  const file = join(root, 'no-sentences.jsonl');
+  writeFileSync(file, JSON.stringify({ id: 'a', text: 'x', sentences: [{ tokens: [], entities: [], relations: [] }] }) + '\n');
+  const config = loadConfig(tiny, ['epochs=1', `data.train=${file}`, 'data.format=jsonl']);
+  await assert.rejects(trainNN(config, join(root, 'nothing'), { quiet: true }), { name: 'UserError', message: `${file}: has no sentence with tokens: there is nothing to train on` });
+});
