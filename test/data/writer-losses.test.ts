@@ -133,6 +133,10 @@ test('token formats count a document whose text the tokens do not rebuild; brat 
     (await roundTrip([RAW], inferSchema([RAW]), 'dygie')).diagnostics.summary().find((w) => w.code === 'text-not-kept')!.examples[0],
     /^"x\/1" from character 5: " Smith/,
   );
+  // Whitespace after the last token (a text file's final line break) moves no offset: not counted.
+  const tokens = { ...RAW, text: RAW.sentences.map((s) => s.tokens.map((t) => t.text).join(' ')).join('\n') };
+  for (const [text, counted] of [[tokens.text + '\n', 0], [tokens.text + ' \n\n', 0]] as const)
+    assert.equal((await roundTrip([{ ...tokens, text }], inferSchema([RAW]), 'dygie')).diagnostics.count('text-not-kept'), counted, JSON.stringify(text.slice(-3)));
 });
 
 test('a document without sentences, which a one-sentence-a-record or brat file cannot hold, is counted', async () => {
