@@ -74,6 +74,21 @@ export interface TrainResult {
   history: EpochRecord[];
 }
 
+/**
+ * Refuses an output directory that a new run would damage: one holding a run (without --resume), or a
+ * `last/` that is not a checkpoint. The commands call it before reading any data, so a wrong --out is
+ * reported at once rather than after loading a large corpus; runTraining calls it again.
+ */
+export function checkRunDir(outDir: string, resume: boolean | undefined): void {
+  const lastDir = join(outDir, 'last');
+  if (resume && hasCheckpoint(lastDir)) return;
+  if (!resume && (hasCheckpoint(lastDir) || existsSync(join(outDir, 'best'))))
+    throw new UserError('already holds a training run: pass --resume to continue it, or choose another --out', { file: outDir });
+  // Checkpoints are written whole (atomic.ts), so a `last` without one is not ours: it would be replaced.
+  if (existsSync(lastDir))
+    throw new UserError('exists but holds no training checkpoint (no state.json), and training would replace it: move it away or choose another --out', { file: lastDir });
+}
+
 export async function runTraining(task: TrainTask, config: TrainConfig, outDir: string, kind: string, opts: TrainOptions = {}): Promise<TrainResult> {
   const lastDir = join(outDir, 'last');
   const bestDir = join(outDir, 'best');
@@ -105,11 +120,7 @@ export async function runTraining(task: TrainTask, config: TrainConfig, outDir: 
   } else {
     // A mistyped --out with --resume would otherwise start over without a word.
     if (opts.resume) process.stderr.write(`entrel: ${lastDir}: no checkpoint to resume from: starting a new run\n`);
-    if (!opts.resume && (hasCheckpoint(lastDir) || existsSync(bestDir)))
-      throw new UserError('already holds a training run: pass --resume to continue it, or choose another --out', { file: outDir });
-    // Checkpoints are written whole (atomic.ts), so a `last` without one is not ours: it would be replaced.
-    if (existsSync(lastDir))
-      throw new UserError('exists but holds no training checkpoint (no state.json), and training would replace it: move it away or choose another --out', { file: lastDir });
+    checkRunDir(outDir, opts.resume);
     manualSeed(config.seed);
     rng = TrainRng.seeded(config.seed);
     state = {

@@ -17,7 +17,7 @@ import { copyInto } from './checkpoint.js';
 import { modelConfig, type TrainConfig } from './config.js';
 import { encodeAll, loadSplit, MAX_TRAIN_LENGTH, mergeSchemas, predictAll, typesPhrase, type Split } from './data.js';
 import { trainingLosses } from './losses.js';
-import { runTraining, type DevScores, type TrainOptions, type TrainResult, type TrainTask } from './loop.js';
+import { checkRunDir, runTraining, type DevScores, type TrainOptions, type TrainResult, type TrainTask } from './loop.js';
 import { predictedSentence } from './predictions.js';
 import { TrainRng } from './rng.js';
 
@@ -178,12 +178,14 @@ export function nnTask(s: NNSetup): TrainTask {
  */
 export async function continueNN(config: TrainConfig, outDir: string, opts: TrainOptions = {}): Promise<TrainResult> {
   if (!config.init) throw new UserError('continuing a model needs --init DIR (a model directory from `entrel train`)');
+  checkRunDir(outDir, opts.resume);
   const setup = await buildSetupFrom(config, config.init, opts);
   return runTraining(nnTask(setup), setup.config, outDir, 'nn', opts);
 }
 
 /** `entrel train`: NN pretraining into `outDir` (best/, last/, train.log.jsonl, curve.svg). */
 export async function trainNN(config: TrainConfig, outDir: string, opts: TrainOptions = {}): Promise<TrainResult> {
+  checkRunDir(outDir, opts.resume);
   const setup = await buildNNSetup(config);
   return runTraining(nnTask(setup), config, outDir, 'nn', opts);
 }

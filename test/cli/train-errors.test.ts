@@ -3,7 +3,7 @@
  * stack: a learning rate libtorch cannot hold as a float32, a CNN window too wide to allocate.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -23,4 +23,15 @@ test('a relation CNN window too wide to allocate is out of memory, a user error'
   const r = await entrel('train', '--config', tiny, '--out', join(dir, 'wide'), '--quiet', '--set', 'model.relWidths=[1000000]', 'epochs=1');
   assert.equal(r.code, 1, r.err);
   assert.match(r.err, /^entrel: out of memory: .*use smaller model sizes or batchSize\n$/);
+});
+
+test('an --out that holds a run is refused before any data is read', async () => {
+  const out = join(dir, 'taken');
+  mkdirSync(join(out, 'best'), { recursive: true });
+  // The training file does not exist: reading data first would report that instead.
+  const r = await entrel('train', '--config', tiny, '--out', out, '--quiet', '--set', 'data.train="/nonexistent/train.json"', 'epochs=1');
+  assert.equal(r.code, 1, r.err);
+  assert.match(r.err, /already holds a training run: pass --resume/);
+  const mrt = await entrel('train', '--mrt', '--init', out, '--config', tiny, '--out', out, '--quiet', '--set', 'data.train="/nonexistent/train.json"');
+  assert.match(mrt.err, /already holds a training run: pass --resume/);
 });
