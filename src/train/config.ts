@@ -6,7 +6,7 @@
  * with `--set` are relative to the current directory (where the user typed them). Every validation
  * error is one line naming the file and the field; unknown keys are rejected with a suggestion.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { FORMATS } from '../data/formats/index.js';
@@ -243,6 +243,17 @@ export function loadConfig(file: string, overrides: string[] = []): TrainConfig 
   if (fromEnv) obj.threads = /^\d+$/.test(env) ? Number(env) : env;
   resolvePaths(obj, process.cwd());
   return parseConfig(obj, file, fromSet, fromEnv ? new Set(['threads']) : undefined);
+}
+
+/**
+ * Refuses data paths that name nothing, naming the key and the config file: reading them later would
+ * name only the resolved path, and only after loading everything before it.
+ */
+export function checkDataFiles(config: TrainConfig, source: string): void {
+  const keys: [string, string | string[] | undefined][] = [['data.train', config.data.train], ['data.dev', config.data.dev], ['data.test', config.data.test]];
+  for (const [field, value] of keys)
+    for (const [i, path] of [value ?? []].flat().entries())
+      if (!existsSync(path)) throw new UserError(`no such file or directory: ${path}`, { file: source, field: Array.isArray(value) ? `${field}[${i}]` : field });
 }
 
 /** Validates an already-built object (`source` names it in errors). */

@@ -3,7 +3,7 @@
  * stack: a learning rate libtorch cannot hold as a float32, a CNN window too wide to allocate.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -28,10 +28,21 @@ test('a relation CNN window too wide to allocate is out of memory, a user error'
 test('an --out that holds a run is refused before any data is read', async () => {
   const out = join(dir, 'taken');
   mkdirSync(join(out, 'best'), { recursive: true });
-  // The training file does not exist: reading data first would report that instead.
-  const r = await entrel('train', '--config', tiny, '--out', out, '--quiet', '--set', 'data.train="/nonexistent/train.json"', 'epochs=1');
+  // The training file is not a corpus: reading data first would report that instead.
+  const bad = join(dir, 'not-a-corpus.json');
+  writeFileSync(bad, 'not JSON');
+  const set = `data.train=${JSON.stringify(bad)}`;
+  const r = await entrel('train', '--config', tiny, '--out', out, '--quiet', '--set', set, 'epochs=1');
   assert.equal(r.code, 1, r.err);
   assert.match(r.err, /already holds a training run: pass --resume/);
-  const mrt = await entrel('train', '--mrt', '--init', out, '--config', tiny, '--out', out, '--quiet', '--set', 'data.train="/nonexistent/train.json"');
+  const mrt = await entrel('train', '--mrt', '--init', out, '--config', tiny, '--out', out, '--quiet', '--set', set);
   assert.match(mrt.err, /already holds a training run: pass --resume/);
+});
+
+test('a data file that does not exist is named by its config key and the config file, before training starts', async () => {
+  const r = await entrel('train', '--config', tiny, '--out', join(dir, 'nodata'), '--quiet', '--set', 'data.dev="/nonexistent/dev.json"');
+  assert.equal(r.code, 1, r.err);
+  assert.equal(r.err, `entrel: ${tiny}: data.dev: no such file or directory: /nonexistent/dev.json\n`);
+  const list = await entrel('train', '--config', tiny, '--out', join(dir, 'nodata2'), '--quiet', '--set', `data.train=[${JSON.stringify(tiny)},"/nonexistent/b.json"]`);
+  assert.match(list.err, /: data\.train\[1\]: no such file or directory: \/nonexistent\/b\.json\n$/);
 });

@@ -22,9 +22,10 @@ export function trainCommand(): Command {
     .option('--quiet', 'no progress bar, per-epoch lines or notes (warnings and errors still show)')
     .option('--json', 'print the result as JSON')
     .action(async (flags: TrainFlags) => {
-      const { loadConfig, trainNN, trainMRT, continueNN } = await import('../../train/index.js');
+      const { checkDataFiles, loadConfig, trainNN, trainMRT, continueNN } = await import('../../train/index.js');
       const sets = flags.init ? [...flags.set, `init=${JSON.stringify(flags.init)}`] : flags.set;
       const config = loadConfig(flags.config, sets);
+      checkDataFiles(config, flags.config);
       if (flags.mrt && !config.init) throw new UserError('--mrt starts from a pretrained model: pass --init DIR');
       if (flags.local && !config.init) throw new UserError('--local continues a trained model: pass --init DIR');
       if (flags.local && flags.mrt) throw new UserError('--local (the local loss alone) and --mrt exclude each other');
