@@ -5,9 +5,9 @@ export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
 }
 
-/** Warnings go to stderr so that stdout stays machine-readable. */
-export function printWarnings(diagnostics: Diagnostics): void {
-  for (const line of diagnostics.format()) process.stderr.write(`entrel: ${line}\n`);
+/** Warnings go to stderr so that stdout stays machine-readable, each after the file it is about. */
+export function printWarnings(diagnostics: Diagnostics, file: string): void {
+  for (const line of diagnostics.format()) process.stderr.write(`entrel: ${file}: ${line}\n`);
 }
 
 /** Fixed-width table with a header row; numbers right-aligned. */

@@ -129,3 +129,28 @@ test('evaluate --data warns about the types the model cannot predict', () => {
   assert.match(r.err, /d\.json: warning: entity type "Drug" and relation type "Treats" the model in .* does not know: .*counts as a miss/);
   assert.equal(JSON.parse(r.out).relations.strict.micro.fn, 1);
 });
+
+test('warnings name the file they are about: evaluate the gold or the predictions, convert the input or the output', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'entrel-cli-warn-'));
+  const doc = (id: string, relations: object[]) => JSON.stringify({
+    id, text: 'John  Smith works for IBM .',
+    sentences: [{ tokens: [[0, 4], [6, 11], [12, 17], [18, 21], [22, 25], [26, 27]],
+      entities: [{ id: 'T1', type: 'Peop', start: 0, end: 2 }, { id: 'T2', type: 'Org', start: 4, end: 5 }], relations }],
+  });
+  const rel = { type: 'Work_For', head: 'T1', tail: 'T2' };
+  const gold = join(dir, 'gold.jsonl');
+  writeFileSync(gold, [doc('a', [rel, rel]), doc('b', [rel])].join('\n') + '\n'); // a relation listed twice
+  const pred = join(dir, 'pred.jsonl');
+  writeFileSync(pred, doc('a', [rel]) + '\n'); // no prediction for b
+  const e = entrel('evaluate', '--gold', gold, '--pred', pred);
+  assert.equal(e.code, 0, e.err);
+  assert.match(e.err, new RegExp(`^entrel: ${gold}: warning: duplicate-relation-dropped ×1`, 'm'));
+  assert.match(e.err, new RegExp(`^entrel: ${pred}: warning: missing-prediction ×1`, 'm'));
+
+  // The double space is not kept by a token format: the output loses the text, the input loses a relation.
+  const out = join(dir, 'out.json');
+  const c = entrel('convert', '--to', 'dygie', gold, out);
+  assert.equal(c.code, 0, c.err);
+  assert.match(c.err, new RegExp(`^entrel: ${gold}: warning: duplicate-relation-dropped ×1`, 'm'));
+  assert.match(c.err, new RegExp(`^entrel: ${out}: warning: text-not-kept ×2`, 'm'));
+});

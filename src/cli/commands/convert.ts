@@ -16,10 +16,12 @@ export function convertCommand(): Command {
     .requiredOption('--to <format>', `output format: ${WRITABLE_FORMATS.join(', ')}`)
     .action(async (input: string, out: string, flags: DataFlags & { from?: string; to: string }) => {
       refuseOverwritingInputs(writtenFiles(out, flags.to), await inputFiles(input, { typesFile: flags.types }));
-      const diagnostics = new Diagnostics();
-      const corpus = await loadCorpus(input, { ...corpusOptions(flags, flags.from), diagnostics });
-      await withInterrupts(() => writeCorpus(corpus.documents, corpus.schema, out, flags.to, diagnostics));
-      printWarnings(diagnostics);
+      const corpus = await loadCorpus(input, { ...corpusOptions(flags, flags.from), diagnostics: new Diagnostics() });
+      printWarnings(corpus.diagnostics, input);
+      // What the output format cannot hold, counted as it is written.
+      const lost = new Diagnostics();
+      await withInterrupts(() => writeCorpus(corpus.documents, corpus.schema, out, flags.to, lost));
+      printWarnings(lost, out);
       const sentences = corpus.documents.reduce((n, d) => n + d.sentences.length, 0);
       process.stderr.write(`entrel: wrote ${corpus.documents.length} documents (${sentences} sentences) to ${out} as ${flags.to}\n`);
     });

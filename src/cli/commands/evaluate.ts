@@ -41,11 +41,12 @@ async function reportFor(flags: EvalFlags): Promise<EvalReport> {
     if (!flags.gold || !flags.pred) throw new UserError('evaluate needs both --gold and --pred');
     // Two ways to evaluate: the other one's flags would be ignored without a word.
     if (flags.model || flags.data) throw new UserError('--gold/--pred score a predictions file, --model/--data run a model: give one pair, not both');
-    const diagnostics = new Diagnostics();
-    const gold = await loadCorpus(flags.gold, { ...corpusOptions(flags), diagnostics });
-    const pred = await loadCorpus(flags.pred, { ...corpusOptions(flags), diagnostics });
-    const report = evaluate(gold.documents, pred.documents, { schema: gold.schema, paperCompat: flags.paperCompat, diagnostics, goldFile: flags.gold, predFile: flags.pred });
-    printWarnings(diagnostics);
+    const gold = await loadCorpus(flags.gold, { ...corpusOptions(flags), diagnostics: new Diagnostics() });
+    // Scoring's warnings (a document without its prediction, …) are about the predictions.
+    const pred = await loadCorpus(flags.pred, { ...corpusOptions(flags), diagnostics: new Diagnostics() });
+    const report = evaluate(gold.documents, pred.documents, { schema: gold.schema, paperCompat: flags.paperCompat, diagnostics: pred.diagnostics, goldFile: flags.gold, predFile: flags.pred });
+    printWarnings(gold.diagnostics, flags.gold);
+    printWarnings(pred.diagnostics, flags.pred);
     return report;
   }
   if (!flags.data) throw new UserError('evaluate needs --gold and --pred, or --data (with --model DIR, or the bundled model)');
