@@ -10,6 +10,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import type { LabelSchema } from '../data/corpus.js';
+import { CONF_FILE, confText } from '../data/formats/brat-conf.js';
 import { refuseForeignDirectory, safeName } from '../data/formats/brat.js';
 import { writeAtomic } from '../data/write.js';
 import { writeDirAtomic } from '../data/atomic.js';
@@ -22,8 +24,11 @@ import type { StreamedDocument } from '../extract/stream.js';
 export const OUTPUT_FORMATS = ['jsonl', 'brat', 'html'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
-/** Writes every document of `docs` to `out`; returns how many were written. */
-export async function writeExtractions(docs: AsyncIterable<StreamedDocument>, out: string, format: OutputFormat): Promise<number> {
+/**
+ * Writes every document of `docs` to `out`; returns how many were written. `schema` (the model's labels)
+ * goes into a brat output's annotation.conf, so brat offers the model's types when the output is corrected.
+ */
+export async function writeExtractions(docs: AsyncIterable<StreamedDocument>, out: string, format: OutputFormat, schema?: LabelSchema): Promise<number> {
   let n = 0;
   const counted = async function* () {
     for await (const d of docs) {
@@ -33,7 +38,10 @@ export async function writeExtractions(docs: AsyncIterable<StreamedDocument>, ou
   };
   if (format === 'brat') {
     refuseForeignDirectory(out); // the swap would delete what else is there
-    await writeDirAtomic(out, 'the brat output', (tmp) => writeBrat(counted(), tmp));
+    await writeDirAtomic(out, 'the brat output', async (tmp) => {
+      await writeBrat(counted(), tmp);
+      if (schema) writeFileSync(join(tmp, CONF_FILE), confText(schema));
+    });
   } else await writeAtomic(out, format === 'jsonl' ? jsonlLines(counted()) : htmlPieces(counted(), out));
   return n;
 }

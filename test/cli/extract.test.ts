@@ -109,7 +109,9 @@ describe('entrel extract (tiny model)', () => {
     const brat = join(work, 'out-brat');
     r = entrel(['extract', '--model', model, '--in', input, '--out', brat, '--format', 'brat']);
     assert.equal(r.code, 0, r.err);
-    assert.deepEqual(readdirSync(brat).sort(), ['line-1.ann', 'line-1.txt', 'line-5.ann', 'line-5.txt']);
+    assert.deepEqual(readdirSync(brat).sort(), ['annotation.conf', 'line-1.ann', 'line-1.txt', 'line-5.ann', 'line-5.txt']);
+    // brat offers the model's types when the output is corrected.
+    assert.match(readFileSync(join(brat, 'annotation.conf'), 'utf8'), /\[entities\]\nPER\nORG\nLOC\n\n\[relations\]\nWork_For\tArg1:<ENTITY>, Arg2:<ENTITY>\n/);
     // brat counts code points; reading back gives the same UTF-16 spans as the JSON.
     const back = await loadCorpus(brat, { format: 'brat' });
     const doc4 = back.documents.find((d) => d.id === 'line-5')!;

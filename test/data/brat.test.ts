@@ -1,8 +1,10 @@
 /** brat standoff on hand-made fixtures (ACE05 itself is licensed and not available). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Diagnostics } from '../../src/data/diagnostics.js';
+import { CONF_MARK } from '../../src/data/formats/brat-conf.js';
 import { detectFormat, loadCorpus, writeCorpus } from '../../src/data/formats/index.js';
 import { FIXTURES, collect, shape, tmp } from './helpers.js';
 
@@ -99,4 +101,48 @@ test('the reference text of a T line is the rest of the line: a span over a tab 
   const { docs, diagnostics } = await collect(dir);
   assert.deepEqual(shape(docs[0])[0].entities, ['0:2:PER']);
   assert.equal(diagnostics.count(), 0, diagnostics.format().join('\n'));
+});
+
+test('a brat output carries annotation.conf: the schema round-trips, symmetric types and types no document uses included', async () => {
+  // PER-SOC, in a document but not in the schema, is declared after the schema's types.
+  const { documents } = await loadCorpus(SIMPLE);
+  const schema = {
+    entityTypes: ['PER', 'ORG', 'LOC', 'MISC'], // MISC: declared, in no document
+    relationTypes: [{ name: 'Work_For', symmetric: false }, { name: 'Located_In', symmetric: false }, { name: 'Live_In', symmetric: false }, { name: 'Kin', symmetric: true }],
+  };
+  const out = join(tmp(), 'out');
+  const diagnostics = new Diagnostics();
+  await writeCorpus(documents, schema, out, 'brat', diagnostics);
+  assert.equal(diagnostics.count('symmetric-flag-not-kept'), 0);
+  assert.equal(
+    readFileSync(join(out, 'annotation.conf'), 'utf8'),
+    [CONF_MARK, '[entities]', 'PER', 'ORG', 'LOC', 'MISC', '', '[relations]',
+      'Work_For\tArg1:<ENTITY>, Arg2:<ENTITY>', 'Located_In\tArg1:<ENTITY>, Arg2:<ENTITY>', 'Live_In\tArg1:<ENTITY>, Arg2:<ENTITY>',
+      'Kin\tArg1:<ENTITY>, Arg2:<ENTITY>, <REL-TYPE>:symmetric', 'PER-SOC\tArg1:<ENTITY>, Arg2:<ENTITY>', '', '[events]', '', '[attributes]', ''].join('\n'),
+  );
+  assert.deepEqual((await loadCorpus(out)).schema, { ...schema, relationTypes: [...schema.relationTypes, { name: 'PER-SOC', symmetric: false }] });
+  // The conf is entrel's own: writing there again replaces the directory.
+  await writeCorpus(documents.slice(0, 1), schema, out, 'brat');
+  assert.deepEqual((await loadCorpus(out)).documents.map((d) => d.id), ['doc1']);
+});
+
+test("a brat project's annotation.conf is read: hierarchy, groups, macros and flags; undeclared types are named", async () => {
+  const dir = join(tmp(), 'project');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'annotation.conf'), [
+    '# a hand-written brat configuration', '[entities]', '!Agent', '\tPerson', '\tOrganization', 'Location', '',
+    '[relations]', '<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>', 'Employs\tArg1:Organization, Arg2:Person',
+    'Sibling\tArg1:Person, Arg2:Person, <REL-TYPE>:symmetric-transitive', '', '[events]', '', '[attributes]', 'Negated\tArg:<EVENT>', '',
+  ].join('\r\n'));
+  writeFileSync(join(dir, 'a.txt'), 'Ann works at Acme in Oslo .\n');
+  writeFileSync(join(dir, 'a.ann'), 'T1\tPerson 0 3\tAnn\nT2\tOrganization 13 17\tAcme\nT3\tCity 21 25\tOslo\nR1\tEmploys Arg1:T2 Arg2:T1\n');
+  const c = await loadCorpus(dir);
+  assert.deepEqual(c.schema, {
+    entityTypes: ['Person', 'Organization', 'Location', 'City'],
+    relationTypes: [{ name: 'Employs', symmetric: false }, { name: 'Sibling', symmetric: true }],
+  });
+  const w = c.diagnostics.summary().find((x) => x.code === 'type-not-declared');
+  assert.deepEqual(w?.examples, [`entity type "City" is not declared in ${join(dir, 'annotation.conf')}`]);
+  // It is the user's: a brat output there is refused, not written over.
+  await assert.rejects(writeCorpus(c.documents, c.schema, dir, 'brat'), /holds "annotation\.conf", which is not a brat \.txt\/\.ann pair/);
 });

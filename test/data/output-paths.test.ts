@@ -21,7 +21,7 @@ test('convert --to brat over an earlier output leaves only the new documents', a
   const [a, b] = SIMPLE_DOCS;
   await writeCorpus([a, b], { entityTypes: [], relationTypes: [] }, out, 'brat');
   await writeCorpus([b], { entityTypes: [], relationTypes: [] }, out, 'brat');
-  assert.deepEqual(readdirSync(out).sort(), ['b.ann', 'b.txt']);
+  assert.deepEqual(readdirSync(out).sort(), ['annotation.conf', 'b.ann', 'b.txt']);
   assert.deepEqual((await loadCorpus(out)).documents.map((d) => d.id), ['b']);
 });
 
@@ -42,7 +42,7 @@ test('a directory holding other files is refused and left as it was', async () =
 test('an output directory named with a trailing "/" is the directory itself (was: EINVAL renaming it into itself)', async () => {
   const out = join(tmp(), 'out') + '/';
   for (let i = 0; i < 2; i++) await writeCorpus(SIMPLE_DOCS, { entityTypes: [], relationTypes: [] }, out, 'brat');
-  assert.deepEqual(readdirSync(out).sort(), ['a.ann', 'a.txt', 'b.ann', 'b.txt']);
+  assert.deepEqual(readdirSync(out).sort(), ['a.ann', 'a.txt', 'annotation.conf', 'b.ann', 'b.txt']);
   const extracted: StreamedDocument[] = [{ id: 'x', doc: { text: 'Mary', sentences: [], entities: [], relations: [] } }];
   const ex = join(tmp(), 'ex') + '/';
   for (let i = 0; i < 2; i++) await writeExtractions((async function* () { yield* extracted; })(), ex, 'brat');

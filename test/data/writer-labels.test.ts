@@ -114,3 +114,11 @@ test('brat writer refuses a relation naming an entity the document does not hold
   doc.sentences[0].relations.push({ type: 'Knows', head: 'e1', tail: 'nope' });
   await refused([doc], 'brat', /relation tail "nope" is not an entity of document "d1"/);
 });
+
+test("brat writer refuses a type annotation.conf would read as markup, naming the document", async () => {
+  for (const type of ['#Tag', '!Group', '<ENTITY>', '[entities]']) {
+    const doc = documentFromTokens('d1', [{ tokens: ['Ann'], entities: [{ id: 'T1', type, start: 0, end: 1 }], relations: [] }]);
+    await assert.rejects(writeCorpus([doc], inferSchema([doc]), join(tmp(), 'out'), 'brat'), (e: unknown) =>
+      e instanceof UserError && e.message.startsWith(`cannot write document "d1" as brat: entity type ${JSON.stringify(type)} starts with`));
+  }
+});

@@ -93,7 +93,7 @@ test('brat writer: ids too long for a file name are cut, and ids cut to the same
   const long = 'x'.repeat(300); // was ENAMETOOLONG, reported as an internal error
   const out = join(tmp(), 'out');
   await writeCorpus([{ ...a, id: `${long}a` }, { ...b, id: `${long}b` }], c.schema, out, 'brat');
-  assert.deepEqual(readdir(out).sort(), [`${'x'.repeat(200)}.ann`, `${'x'.repeat(200)}.txt`, `${'x'.repeat(200)}_2.ann`, `${'x'.repeat(200)}_2.txt`]);
+  assert.deepEqual(readdir(out).sort(), ['annotation.conf', `${'x'.repeat(200)}.ann`, `${'x'.repeat(200)}.txt`, `${'x'.repeat(200)}_2.ann`, `${'x'.repeat(200)}_2.txt`]);
   const back = await collect(out, { format: 'brat' });
   const sorted = (docs: typeof c.documents) => docs.flatMap(shape).map((x) => JSON.stringify(x)).sort();
   assert.deepEqual(sorted(back.docs), sorted([a, b]));

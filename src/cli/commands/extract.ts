@@ -146,7 +146,7 @@ async function streamToFile(extractor: Extractor, { input, out, format, options,
   }
   const t0 = performance.now();
   try {
-    await writeExtractions(progress(extractStream(extractor, readInputTexts(input), options)), out, format);
+    await writeExtractions(progress(extractStream(extractor, readInputTexts(input), options)), out, format, extractor.info());
   } finally {
     bar?.stop();
   }

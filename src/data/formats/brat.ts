@@ -9,9 +9,9 @@
  * the first 3 lines are headers (not sentences), a trailing date-time line is dropped, PER-SOC arguments
  * are put in text order, and the `.split` suffix is removed from document ids.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { quote, UserError, type ErrorLocation } from '../../errors.js';
 import { ioError, isDirectory, type Located } from '../io.js';
 import { fail } from '../validate.js';
@@ -19,7 +19,8 @@ import { writeDirAtomic } from '../atomic.js';
 import { writeAtomic, type Source } from '../write.js';
 import type { Diagnostics } from '../diagnostics.js';
 import type { Document, Entity, LabelSchema, Relation, Sentence, Token } from '../corpus.js';
-import { countSymmetricNotKept, eachLabel, unwritableLabel } from './common.js';
+import { CONF_FILE, CONF_MARK, confText, readConf } from './brat-conf.js';
+import { eachLabel, unwritableLabel } from './common.js';
 import type { Format, ReadOptions } from './types.js';
 
 const DATE_LINE = /^\d{0,4}-\d{0,2}-\d{0,2}\s\d{0,2}:\d{0,2}:\d{0,2}$/;
@@ -226,6 +227,7 @@ function checkLabels(doc: Document): void {
   eachLabel(doc, (what, label) => {
     if (label === '') unwritableLabel('brat', doc, what, label, 'is empty');
     if (/\s/.test(label)) unwritableLabel('brat', doc, what, label, 'contains whitespace, which brat types cannot hold', label.trim().replace(/\s+/g, '_'));
+    if (/^[!<#[]/.test(label)) unwritableLabel('brat', doc, what, label, "starts with '!', '<', '#' or '[', which annotation.conf reads as markup", label.replace(/^[!<#[]+/, ''));
   });
 }
 
@@ -288,15 +290,21 @@ function countReadBackChanges(doc: Document, diagnostics?: Diagnostics): void {
   if (!pieces.next().done) diagnostics.warn('brat-tokens-not-kept', `${quote(doc.id)}: text outside the sentences is read back as tokens`);
 }
 
-/** The pairs of `docs`, written into `out` (a fresh directory: `brat.write` swaps it in). */
+/** The pairs of `docs` and the schema's annotation.conf, written into `out` (a fresh directory: `brat.write` swaps it in). */
 async function writePairs(docs: Source<Document>, schema: LabelSchema, out: string, diagnostics?: Diagnostics): Promise<void> {
-  countSymmetricNotKept(schema, diagnostics);
   // An in-memory corpus is checked whole first, so that a bad type leaves no directory half-written;
   // a stream is checked a document at a time, before that document's files are written.
   if (Array.isArray(docs)) (docs as readonly Document[]).forEach(checkLabels);
   const used = new Set<string>();
+  // annotation.conf declares the schema's types and any type a document has beyond them.
+  const entityTypes = new Set(schema.entityTypes);
+  const relationTypes = new Map(schema.relationTypes.map((r) => [r.name, r]));
   for await (const doc of docs) {
     checkLabels(doc);
+    eachLabel(doc, (what, t) => {
+      if (what === 'entity type') entityTypes.add(t);
+      else if (!relationTypes.has(t)) relationTypes.set(t, { name: t, symmetric: false });
+    });
     // an empty .txt is refused by the reader: the whole directory would be unreadable
     if (doc.text.trim() === '') {
       diagnostics?.warn('empty-document-dropped', quote(doc.id));
@@ -310,6 +318,7 @@ async function writePairs(docs: Source<Document>, schema: LabelSchema, out: stri
     await writeAtomic(join(out, `${name}.txt`), [doc.text]);
     await writeAtomic(join(out, `${name}.ann`), [annotations(doc, diagnostics)]);
   }
+  await writeAtomic(join(out, CONF_FILE), [confText({ entityTypes: [...entityTypes], relationTypes: [...relationTypes.values()] })]);
 }
 
 /**
@@ -326,7 +335,8 @@ export function refuseForeignDirectory(out: string): void {
   }
   const has = new Set(names);
   const pair = (n: string) => /\.(txt|ann)$/.test(n) && has.has(n.slice(0, -4) + (n.endsWith('.txt') ? '.ann' : '.txt'));
-  const other = names.filter((n) => !pair(n));
+  const ours = (n: string) => n === CONF_FILE && readFileSync(join(out, n), 'utf8').startsWith(CONF_MARK);
+  const other = names.filter((n) => !pair(n) && !ours(n));
   if (other.length)
     throw new UserError(`holds ${quote(other[0])}${other.length > 1 ? ` and ${other.length - 1} more` : ''}, which is not a brat .txt/.ann pair: a brat output replaces the whole directory, so choose a new or empty one`, { file: out });
 }
@@ -335,8 +345,12 @@ export const brat: Format = {
   name: 'brat',
   description: 'brat standoff .txt + .ann (a directory of pairs or one pair); --ace05 for LSTM-ER ACE05 output',
   read,
-  schema: async (_file, opts) =>
-    opts.ace05 ? { relationTypes: [{ name: 'PER-SOC', symmetric: true }] } : undefined,
+  schema: async (file, opts) => {
+    if (opts.ace05) return { relationTypes: [{ name: 'PER-SOC', symmetric: true }] };
+    const conf = join((await isDirectory(file)) ? file : dirname(file), CONF_FILE);
+    const declared = await readConf(conf);
+    return declared && { ...declared, source: conf };
+  },
   write: async (docs, schema, out, diagnostics) => {
     refuseForeignDirectory(out);
     await writeDirAtomic(out, 'the brat output', (tmp) => writePairs(docs, schema, tmp, diagnostics));

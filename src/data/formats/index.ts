@@ -110,7 +110,7 @@ export async function corpusSchema(file: string, documents: Iterable<Document>, 
   const own = opts.typesFile ? await readTypesFile(opts.typesFile) : await format.schema?.(file, ro);
   const seen = inferSchema(documents);
   // Only a full declaration (a types file) can leave a type out; brat's ACE05 reading only marks PER-SOC.
-  if (own?.entityTypes && own.relationTypes) warnUndeclared(own, seen, opts.typesFile ?? 'the types file beside the data', ro.diagnostics);
+  if (own?.entityTypes && own.relationTypes) warnUndeclared(own, seen, opts.typesFile ?? ('source' in own ? own.source : undefined) ?? 'the types file beside the data', ro.diagnostics);
   const symmetric = new Set(opts.symmetric ?? []);
   for (const r of own?.relationTypes ?? []) if (r.symmetric) symmetric.add(r.name);
   const ents = [...new Set([...(own?.entityTypes ?? []), ...seen.entityTypes])];

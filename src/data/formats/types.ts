@@ -35,6 +35,9 @@ export interface Format {
   description: string;
   read: Reader;
   write?: Writer;
-  /** Label schema the format's own files carry (types file, known symmetric types), if any. */
-  schema?: (file: string, opts: ReadOptions) => Promise<Partial<LabelSchema> | undefined>;
+  /**
+   * Label schema the format's own files carry (types file, brat's annotation.conf, known symmetric
+   * types), if any; `source` names the file that declares it, for warnings.
+   */
+  schema?: (file: string, opts: ReadOptions) => Promise<(Partial<LabelSchema> & { source?: string }) | undefined>;
 }

@@ -1,0 +1,59 @@
+/**
+ * brat's `annotation.conf`, the label schema of a brat collection: `[entities]` lists entity types,
+ * `[relations]` relation types with their arguments and flags (`<REL-TYPE>:symmetric`). brat needs it to
+ * offer the right types when a user corrects entrel's output; entrel reads it back so that a brat round
+ * trip keeps the schema (type order, symmetric relation types). Only the directory's own file is read
+ * (brat would also look in parent directories).
+ */
+import { readFile } from 'node:fs/promises';
+import { quote, UserError } from '../../errors.js';
+import type { LabelSchema } from '../corpus.js';
+import { ioError } from '../io.js';
+
+export const CONF_FILE = 'annotation.conf';
+
+/** The first line of a conf entrel wrote: a brat output directory holding it is entrel's to replace. */
+export const CONF_MARK = '# Written by entrel from the label schema of the corpus.';
+
+/** The conf for `schema`: every relation may join any two entities (the data, not the conf, says which). */
+export function confText(schema: LabelSchema): string {
+  for (const t of [...schema.entityTypes, ...schema.relationTypes.map((r) => r.name)])
+    if (t === '' || /\s/.test(t) || /^[!<#[]/.test(t))
+      throw new UserError(`cannot write ${CONF_FILE}: type ${quote(t)} is not a brat type name (no whitespace, no leading '!', '<', '#' or '['); rename it in the input`);
+  const relation = (r: LabelSchema['relationTypes'][number]) => `${r.name}\tArg1:<ENTITY>, Arg2:<ENTITY>${r.symmetric ? ', <REL-TYPE>:symmetric' : ''}`;
+  return [CONF_MARK, '[entities]', ...schema.entityTypes, '', '[relations]', ...schema.relationTypes.map(relation), '', '[events]', '', '[attributes]', ''].join('\n');
+}
+
+/**
+ * The schema `file` declares, or undefined when there is none. Indented (hierarchical) types count as
+ * types; `!Group` names and `<MACRO>` lines are not types. A relation is symmetric when its
+ * `<REL-TYPE>` flags include `symmetric` (`symmetric-transitive` too).
+ */
+export async function readConf(file: string): Promise<Pick<LabelSchema, 'entityTypes' | 'relationTypes'> | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw ioError(file, e);
+  }
+  const schema: Pick<LabelSchema, 'entityTypes' | 'relationTypes'> = { entityTypes: [], relationTypes: [] };
+  let section = '';
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const header = /^\[(\w+)\]$/.exec(line);
+    if (header) {
+      section = header[1];
+      return;
+    }
+    if (line.startsWith('<') || line.startsWith('!')) return;
+    const name = line.split(/\s/)[0];
+    if (section === 'entities') schema.entityTypes.push(name);
+    else if (section === 'relations') {
+      const flags = /<REL-TYPE>:([\w-]+)/.exec(line)?.[1].split('-') ?? [];
+      schema.relationTypes.push({ name, symmetric: flags.includes('symmetric') });
+    } else if (section === '') throw new UserError(`${quote(line)} comes before any [section] header`, { file, line: i + 1 });
+  });
+  return schema;
+}
