@@ -6,8 +6,9 @@
  * either the previous or the new version is complete on disk. Temporary names carry the writer's pid; a
  * killed writer's leftovers are removed by the next write of the same target.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { makeDirs } from './io.js';
 import { alive } from './write.js';
 import { UserError, fsReason } from '../errors.js';
 
@@ -55,7 +56,7 @@ export async function writeDirAtomic(
     throw new UserError(`cannot write ${what}: a file is in the way (it must be a directory)`, { file: target });
   try {
     removeStale(dirname(target), `${basename(target)}.tmp-`);
-    mkdirSync(tmp, { recursive: true });
+    makeDirs(tmp);
     await fill(tmp);
     syncDir(tmp);
     recoverDir(target);

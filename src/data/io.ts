@@ -4,7 +4,8 @@
  * '\n' is ASCII, so splitting UTF-8 at them is safe); each line or record is decoded strictly, so a
  * non-UTF-8 byte is reported with the line or record it sits in.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { UserError, type ErrorLocation } from '../errors.js';
 
@@ -21,6 +22,26 @@ export function ioError(file: string, e: unknown): UserError {
   const why =
     code === 'ENOENT' ? 'no such file or directory' : code === 'EISDIR' ? 'is a directory' : code ?? String(e);
   return new UserError(`cannot read: ${why}`, { file });
+}
+
+/**
+ * `mkdir -p`, one directory at a time: Node 20's recursive mkdir spins forever where mkdir answers ENOENT
+ * under a parent that exists (inside /proc or /sys), so a mistyped --out hung every command. Throws the
+ * errno error of the first directory that cannot be made (ENOENT, EACCES, ENOTDIR, …).
+ */
+export function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  for (let d = resolve(dir); !existsSync(d); d = dirname(d)) {
+    missing.push(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing.reverse()) {
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e; // another process made it meanwhile
+    }
+  }
 }
 
 export async function isDirectory(path: string): Promise<boolean> {

@@ -1,8 +1,9 @@
 /** Atomic output: write to a temporary sibling, then rename over the target, so a failed run leaves no half file. */
 import { realpathSync, rmSync, statSync } from 'node:fs';
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { open, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, basename, join, sep } from 'node:path';
 import { UserError, fsReason } from '../errors.js';
+import { makeDirs } from './io.js';
 
 export type Source<T> = Iterable<T> | AsyncIterable<T>;
 
@@ -11,9 +12,11 @@ export async function writeAtomic(out: string, pieces: Source<string>): Promise<
   // `x/` names a directory: the rename would fail with ENOTDIR, which reads as a wrong parent.
   if (/[\\/]$/.test(out)) throw new UserError('ends in "/", which names a directory: the output is a file, give its name', { file: out });
   const dir = dirname(out);
-  await mkdir(dir, { recursive: true }).catch((e) => {
+  try {
+    makeDirs(dir);
+  } catch (e) {
     throw new UserError(`cannot create directory: ${fsReason(e) ?? e}`, { file: dir });
-  });
+  }
   await removeStale(dir, basename(out));
   const tmp = join(dir, `.${basename(out)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   partial.add(tmp);

@@ -24,9 +24,10 @@
  *   needed GloVe rows after the trained matrix for that batch only (`Batch.extraWords`). The table is
  *   loaded lazily, only when a model is asked to encode with it. Everything else maps to UNK.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { makeDirs } from '../data/io.js';
 import { UserError } from '../errors.js';
 import type { Rng } from './types.js';
 import type { Vocabulary } from './vocab.js';
@@ -194,7 +195,7 @@ export function parseWinkJson(source: string): GloveTable {
 }
 
 function writeCache(path: string, t: GloveTable, srcSize: number): void {
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirs(dirname(path));
   const words = Buffer.from(t.words.join('\n'), 'utf8');
   const pad = (4 - ((HEADER + words.length) % 4)) % 4;
   const head = Buffer.alloc(HEADER);

@@ -16,8 +16,9 @@
  * vocabulary not matching the schema, missing/extra/wrong-shape weights.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { makeDirs } from '../data/io.js';
 import type { LabelSchema } from '../data/corpus.js';
 import { UserError } from '../errors.js';
 import { loadSafetensors, noGrad, saveSafetensors, type Tensor } from '../tensor/index.js';
@@ -41,7 +42,7 @@ export interface LoadedModel {
 /** Writes the model files into `dir` (created if needed; should be empty). */
 export function writeModelFiles(dir: string, model: JointModel, schema: LabelSchema, meta: Record<string, unknown> = {}): void {
   if (!model.vocab.matchesSchema(schema)) throw new Error('writeModelFiles: the schema does not match the model vocabulary');
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   const json = (v: unknown) => JSON.stringify(v, null, 1) + '\n';
   writeFileSync(join(dir, 'config.json'), json({ format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, model: model.config, meta }));
   writeFileSync(join(dir, 'schema.json'), json(schema));
@@ -58,7 +59,7 @@ export function writeModelFiles(dir: string, model: JointModel, schema: LabelSch
 /** Atomically (re)places `dir` with a complete model directory. */
 export function saveModelDir(dir: string, model: JointModel, schema: LabelSchema, meta: Record<string, unknown> = {}): void {
   const parent = dirname(dir);
-  mkdirSync(parent, { recursive: true });
+  makeDirs(parent);
   const tmp = join(parent, `.${basename(dir)}.tmp-${process.pid}-${Date.now()}`);
   try {
     writeModelFiles(tmp, model, schema, meta);

@@ -8,8 +8,9 @@
  * Out directory: best/ (model directory of the best dev score, `select`: relation F1 or the mean of
  * entity and relation F1), last/ (checkpoint), train.log.jsonl, curve.svg.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeDirs } from '../data/io.js';
 import { Interrupted, quote, UserError } from '../errors.js';
 import type { NamedParameters, Rng } from '../model/types.js';
 import { clipGradNorm, getRngState, manualSeed, noGrad, setNumThreads, setRngState, tidy, type Tensor } from '../tensor/index.js';
@@ -93,7 +94,7 @@ export async function runTraining(task: TrainTask, config: TrainConfig, outDir: 
   const lastDir = join(outDir, 'last');
   const bestDir = join(outDir, 'best');
   try {
-    mkdirSync(outDir, { recursive: true });
+    makeDirs(outDir);
   } catch (e) {
     throw writeError('the output directory', outDir, e);
   }

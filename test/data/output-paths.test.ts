@@ -5,6 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../src/errors.js';
@@ -12,6 +13,7 @@ import { loadCorpus, writeCorpus } from '../../src/data/formats/index.js';
 import { writeExtractions } from '../../src/cli/extract-outputs.js';
 import type { StreamedDocument } from '../../src/extract/stream.js';
 import { documentFromTokens } from '../../src/data/corpus.js';
+import { makeDirs } from '../../src/data/io.js';
 import { tmp } from './helpers.js';
 
 const SIMPLE_DOCS = ['a', 'b'].map((id) => documentFromTokens(id, [{ tokens: ['Mary', 'works'], entities: [{ id: 'T1', type: 'Peop', start: 0, end: 1 }], relations: [] }]));
@@ -53,4 +55,21 @@ test('a file output named with a trailing "/" is refused by name (was: ENOTDIR, 
   const out = join(tmp(), 'preds') + '/';
   await assert.rejects(writeCorpus(SIMPLE_DOCS, { entityTypes: [], relationTypes: [] }, out, 'jsonl'), (e: unknown) =>
     e instanceof UserError && e.message === `${out}: ends in "/", which names a directory: the output is a file, give its name`);
+});
+
+test('makeDirs makes every missing directory, and fails at once where mkdir cannot (Node 20 recursive mkdir spins under /proc)', () => {
+  const deep = join(tmp(), 'a', 'b', 'c');
+  makeDirs(deep);
+  makeDirs(deep); // already there
+  assert.ok(existsSync(deep));
+  const file = join(tmp(), 'f');
+  writeFileSync(file, '');
+  assert.throws(() => makeDirs(join(file, 'x')), { code: 'ENOTDIR' });
+  if (existsSync('/proc/self')) {
+    // In a child with a deadline: the old code never returned.
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e',
+      `const { makeDirs } = await import(${JSON.stringify(new URL('../../src/data/io.ts', import.meta.url).href)}); try { makeDirs('/proc/entrel-no-such/out'); } catch (e) { console.log(e.code); }`],
+    { encoding: 'utf8', timeout: 20_000 });
+    assert.equal(r.stdout.trim(), 'ENOENT', r.stderr || `status ${r.status} signal ${r.signal}`);
+  }
 });
