@@ -11,16 +11,21 @@ const TITLES = [
 ];
 /** Precede a number (`Dec. 13`, `No. 1`). */
 const BEFORE_NUMBER = ['Jan', 'Feb', 'Mar', 'Apr', 'Jun', 'Jul', 'Aug', 'Sep', 'Sept', 'Oct', 'Nov', 'Dec', 'No', 'Nos', 'pp'];
-/** Often inside a sentence, sometimes at its end (`Apple Inc.`, `Nashville, Tenn.`). */
-const OTHER = [
-  'Inc', 'Corp', 'Co', 'Ltd', 'Bros', 'Jr', 'Sr', 'Dept', 'Univ', 'Assn', 'Ave', 'Blvd', 'etc', 'approx',
+/** Often inside a sentence, sometimes at its end (`Apple Inc.`, `Acme Inc. President John Doe`). */
+const OTHER = ['Inc', 'Corp', 'Co', 'Ltd', 'Bros', 'Jr', 'Sr', 'Dept', 'Univ', 'Assn', 'Ave', 'Blvd', 'etc', 'approx'];
+/**
+ * US states (AP style): after a city a comma follows them inside a sentence (`Nashville, Tenn., police`),
+ * so where ICU breaks after one (before a capitalized word, a quote, a bracket) its sentence ends, unless a
+ * title or a number follows (`Calif. Gov. Brown`, `Menlo Park, Calif. 94025`).
+ */
+const STATES = [
   'Ala', 'Ariz', 'Ark', 'Calif', 'Colo', 'Conn', 'Del', 'Fla', 'Ga', 'Ill', 'Ind', 'Kan', 'Ky', 'La', 'Md',
   'Mass', 'Mich', 'Minn', 'Miss', 'Mo', 'Mont', 'Neb', 'Nev', 'Okla', 'Ore', 'Pa', 'Tenn', 'Tex', 'Va', 'Vt',
   'Wash', 'Wis', 'Wyo',
 ];
 
 /** Regex source matching one known abbreviation, period included (longest alternatives first). */
-export const ABBREVIATION_SOURCE = `(?:${[...TITLES, ...BEFORE_NUMBER, ...OTHER]
+export const ABBREVIATION_SOURCE = `(?:${[...TITLES, ...BEFORE_NUMBER, ...OTHER, ...STATES]
   .sort((a, b) => b.length - a.length)
   .join('|')})\\.`;
 
@@ -28,6 +33,7 @@ const dotted = (xs: string[]) => new Set(xs.map((x) => `${x}.`));
 const titles = dotted(TITLES);
 const beforeNumber = dotted(BEFORE_NUMBER);
 const other = dotted(OTHER);
+const states = dotted(STATES);
 /** `U.S.`, `a.m.`, initials like `J.` */
 const ACRONYM = /^(?:\p{L}\.)+$/u;
 /** Words that usually open a sentence: after `U.S.` or `Inc.` they mean the sentence did end there. */
@@ -44,6 +50,7 @@ export function continuesAfter(last: string, next: string): boolean {
   if (/^\p{Ll}/u.test(next)) return true;
   if (titles.has(last)) return true;
   if (beforeNumber.has(last)) return /^\p{N}/u.test(next);
+  if (states.has(last)) return titles.has(next) || /^\p{N}/u.test(next);
   if (other.has(last) || ACRONYM.test(last)) return !STARTERS.has(next);
   return false;
 }

@@ -5,8 +5,9 @@
  * offsets or normalise the text, and offsets are what ties predictions back to the input.
  * Conventions, as in the training corpora: punctuation split off; contractions split (`do n't`,
  * `John 's`; style `conll04` gives CoNLL04's `don 't` and keeps `$` on amounts); known abbreviations
- * (`Inc.`, `Mr.`), dotted acronyms (`U.S.`), numbers (`150,000`, `3.5`), hyphenated words (`co-founder`),
- * URLs and e-mail addresses stay whole. Han/kana characters are one token each (no spaces to split on).
+ * (`Inc.`, `Mr.`), dotted acronyms (`U.S.`, `U.S`), numbers (`150,000`, `3.5`, `.38`), hyphenated words
+ * (`co-founder`, also with acronyms and abbreviations: `U.S.-led`, `D-N.Y.`, `R-Calif.`), URLs and
+ * e-mail addresses stay whole. Han/kana characters are one token each (no spaces to split on).
  * Control characters count as whitespace. A token boundary never falls inside a grapheme cluster
  * (emoji sequences, combining marks), except right after whitespace that the cluster starts with.
  */
@@ -22,6 +23,11 @@ export interface TokenizeOptions {
 const WS = /[\s\p{Cc}]*/uy;
 const CJK = '\\p{sc=Han}\\p{sc=Hiragana}\\p{sc=Katakana}';
 const ALNUM = `(?:(?![${CJK}])[\\p{L}\\p{M}\\p{N}]|(?<=\\p{N})[.,:](?=\\p{N}))+`;
+/** Dotted acronyms, `U.S.`, `p.m.`, and without their last period (`U.S officials`, `J.R.R`: longest first). */
+const ACRONYM = '(?:(?:\\p{L}\\.)+\\p{L}(?![\\p{L}\\p{M}\\p{N}.])|(?:\\p{L}\\.){2,})';
+const ABBREVIATION = `(?:${ABBREVIATION_SOURCE}(?![\\p{L}\\p{N}]))`;
+/** A number's leading decimal point, `.38`, not after a word or number (`x.5`, `1.2.3` are other tokens). */
+const DECIMAL_POINT = '(?:(?<![\\p{L}\\p{M}\\p{N}.])\\.(?=\\p{N}))';
 /** Flags (regional-indicator pairs) and emoji with modifiers, tags and ZWJ sequences: one token each. */
 const EMOJI =
   '\\p{RI}\\p{RI}|\\p{ExtPict}[\\p{M}\\p{EMod}\\u{E0020}-\\u{E007F}]*(?:\\u200D\\p{ExtPict}[\\p{M}\\p{EMod}\\u{E0020}-\\u{E007F}]*)*';
@@ -30,9 +36,9 @@ const TOKEN = new RegExp(
     /((?:https?|ftp):\/\/[^\s\p{Cc}]+|www\.[^\s\p{Cc}]+)/u.source,
     // ASCII local part capped at 64 (RFC 5321): a long run without '@' cannot make scanning quadratic.
     /([\w.%+-]{1,64}@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+)/u.source,
-    `(${ABBREVIATION_SOURCE}(?![\\p{L}\\p{N}])|(?:\\p{L}\\.){2,}|(?!I\\.)\\p{Lu}\\.(?![\\p{L}\\p{N}]))`,
+    `(${ACRONYM}(?:-(?:${ACRONYM}|${ABBREVIATION}|${ALNUM}))*|${ABBREVIATION}|(?!I\\.)\\p{Lu}\\.(?![\\p{L}\\p{N}]))`,
     /(['’](?:[tTsSdDmM]|[rRvV][eE]|[lL][lL])(?![\p{L}\p{M}\p{N}]))/u.source,
-    `(${ALNUM}(?:[-'’]${ALNUM})*)`,
+    `(${DECIMAL_POINT}?${ALNUM}(?:-(?:${ACRONYM}|${ABBREVIATION})|[-'’]${ALNUM})*)`,
     `(${EMOJI}|[${CJK}]\\p{M}*|\\.{2,}|-{2,}|[^]\\p{M}*)`,
   ].join('|'),
   'uy',

@@ -22,6 +22,18 @@ test('ICU sentences with abbreviation fixes', () => {
   ]);
 });
 
+test('a state abbreviation before a capitalized word ends the sentence (AP style puts a comma after it inside one)', () => {
+  assert.deepEqual(sentences('He was born in Denison, Tex. Bette Davis was born in Lowell, Mass. "She died," he said.'), [
+    'He was born in Denison, Tex.',
+    'Bette Davis was born in Lowell, Mass.',
+    '"She died," he said.',
+  ]);
+  // Inside a sentence: a comma, a lowercase word or a title follows; company suffixes still continue.
+  assert.deepEqual(sentences('Memphis, Tenn., police and Calif. Gov. Jerry Brown met Acme Inc. President John Doe at Menlo Park, Calif. 94025 today.'), [
+    'Memphis, Tenn., police and Calif. Gov. Jerry Brown met Acme Inc. President John Doe at Menlo Park, Calif. 94025 today.',
+  ]);
+});
+
 test('newline modes: paragraph (default), line, none', () => {
   const text = 'A wrapped\nsentence here. Title without stop\n\n  Next paragraph\n\u2029Last';
   assert.deepEqual(sentences(text), ['A wrapped\nsentence here.', 'Title without stop', 'Next paragraph', 'Last']);

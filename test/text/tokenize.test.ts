@@ -19,6 +19,26 @@ test('PTB-like conventions on CoNLL04-like sentences', () => {
   assert.deepEqual(words('Pre-tokenised input: John \'s car , do n\'t'), ['Pre-tokenised', 'input', ':', 'John', "'s", 'car', ',', 'do', "n't"]);
 });
 
+test('hyphenated words with an acronym or abbreviation stay whole: party-state labels, U.S.-led', () => {
+  // Was `R-N` `.` `Y.`, `D-Calif` `.`, `U.S.` `-` `led` (CoNLL04 writes them whole: `R-S.C.`, `D-Calif.`, `U.S.-led`).
+  assert.deepEqual(words('Sen. Al D\'Amato, R-N.Y., and Rep. Pat Schroeder, D-Colo., met D-Calif. aides.'), [
+    'Sen.', 'Al', "D'Amato", ',', 'R-N.Y.', ',', 'and', 'Rep.', 'Pat', 'Schroeder', ',', 'D-Colo.', ',', 'met', 'D-Calif.', 'aides', '.',
+  ]);
+  assert.deepEqual(words('the U.S.-led force and anti-U.S. riots in mid-Dec. 1990'), ['the', 'U.S.-led', 'force', 'and', 'anti-U.S.', 'riots', 'in', 'mid-Dec.', '1990']);
+  // A word that only looks like an abbreviation's start is not one; a hyphen before a space stays apart.
+  assert.deepEqual(words('a no-Nonsense man, U.S.- and Soviet-made'), ['a', 'no-Nonsense', 'man', ',', 'U.S.', '-', 'and', 'Soviet-made']);
+});
+
+test('a dotted acronym without its last period is one token (`U.S officials`, not `U . S`)', () => {
+  assert.deepEqual(words('In Washington, U.S officials met J.R.R Tolkien at 3 p.m'), ['In', 'Washington', ',', 'U.S', 'officials', 'met', 'J.R.R', 'Tolkien', 'at', '3', 'p.m']);
+  assert.deepEqual(words('J.R.R. Tolkien, e.g. this; end.Then'), ['J.R.R.', 'Tolkien', ',', 'e.g.', 'this', ';', 'end', '.', 'Then']);
+});
+
+test('a number with a leading decimal point keeps it (`.38-caliber`), after a word or number it is a period', () => {
+  assert.deepEqual(words('a .38-caliber gun (.22) for $.50, .5% more'), ['a', '.38-caliber', 'gun', '(', '.22', ')', 'for', '$', '.50', ',', '.5', '%', 'more']);
+  assert.deepEqual(words('x.5 and 1.2.3 and ...5'), ['x', '.', '5', 'and', '1.2.3', 'and', '...', '5']);
+});
+
 test('URLs and e-mail addresses stay whole; trailing punctuation is split off', () => {
   assert.deepEqual(words('See https://example.com/a?b=1&c=2, or www.acme.org. Mail j.doe+x@mail.co.uk!'), [
     'See', 'https://example.com/a?b=1&c=2', ',', 'or', 'www.acme.org', '.', 'Mail', 'j.doe+x@mail.co.uk', '!',
