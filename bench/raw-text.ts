@@ -21,7 +21,8 @@
  *     scorer). Also: with "lenient gold" (CoNLL04 sometimes glues a sentence's final period to its last
  *     word, `Texas.`, entity included; there the gold span is taken without that period); the whole split
  *     given as one text (the splitter decides what the model sees together); and the model called directly
- *     on the texts tokenized with style `conll04` (the Extractor always uses the default, `ptb`);
+ *     on the texts tokenized with the other tokenizer style than the model's (`ptb` for the bundled
+ *     model, whose `tokenizer` is `conll04`);
  * (c) the most frequent tokenization disagreements (aligned regions where the two tokenizations differ,
  *     grouped by token shape: `Xx.` → `Xx .`), with counts, the gold entities they cut, and examples;
  *     and where the entity F1 gap comes from (entities the gold-token run finds and the raw-text run
@@ -56,6 +57,10 @@ if (!['test', 'dev', 'train'].includes(args.split)) throw new Error(`--split tes
 const repo = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const dataFile = join(repo, '..', 'shared', 'data', 'conll04', 'spert', `conll04_${args.split}.json`);
 const modelDir = args.model ?? DEFAULT_MODEL_DIR;
+// The model tokenizes raw text in its training corpus's style (`model.tokenizer`), as the Extractor does.
+const { model: loadedModel, meta: loadedMeta } = loadModelDir(modelDir);
+const modelStyle = loadedModel.config.tokenizer;
+const otherStyle = modelStyle === 'ptb' ? 'conll04' : 'ptb';
 const top = Number(args.top);
 const nExamples = Number(args.examples);
 const log = (s: string) => {
@@ -216,7 +221,7 @@ const sameTokens: boolean[] = [];
 
 for (const it of items) {
   const text = it.detok.text;
-  const sents = tokenizedSentences(text);
+  const sents = tokenizedSentences(text, { style: modelStyle });
   if (sents.length > 1) {
     splitSentences++;
     if (splitExamples.length < nExamples) splitExamples.push(sents.map((x) => text.slice(x.start, x.end)).join(' ‖ '));
@@ -269,7 +274,7 @@ for (let k = 0, at = 0; k < texts.length; k++) {
   if (k > 0) goldBoundaries.push(at);
   at += texts[k].length + 1;
 }
-const entrelStarts = new Set(tokenizedSentences(joined).map((x) => x.start));
+const entrelStarts = new Set(tokenizedSentences(joined, { style: modelStyle }).map((x) => x.start));
 const gbSet = new Set(goldBoundaries);
 const TERMINATED = /[.!?]["')\]]*$/u;
 let mergedAfterTerminator = 0;
@@ -307,12 +312,12 @@ const rawPred: CompactSentence[] = docs.map((d) => {
 });
 
 /**
- * The model on the raw texts split and tokenized with `opts`, called directly (the Extractor always uses
- * the default options): what another tokenizer style would give. With the defaults it must reproduce the
+ * The model on the raw texts split and tokenized with `opts`, called directly: what another tokenizer
+ * style would give. With the model's own style (as the Extractor tokenizes) it must reproduce the
  * Extractor's predictions.
  */
 const direct = (() => {
-  const { model, meta } = loadModelDir(modelDir);
+  const [model, meta] = [loadedModel, loadedMeta];
   const glove = meta.glove === false ? undefined : loadGlove();
   model.glove = glove;
   return (opts: SentenceOptions): CompactSentence[] =>
@@ -331,9 +336,9 @@ const direct = (() => {
       return out;
     });
 })();
-const directDefault = direct({});
+const directDefault = direct({ style: modelStyle });
 const sameAsExtractor = directDefault.every((d, k) => JSON.stringify(d.entities) === JSON.stringify(rawPred[k].entities));
-const directConll04 = direct({ style: 'conll04' });
+const directOther = direct({ style: otherStyle });
 
 function score(goldOf: (it: Item) => CompactSentence, pred: (it: Item, k: number) => CompactSentence) {
   const sc = new Scorer(schema);
@@ -377,8 +382,8 @@ const joinedPred: CompactSentence[] = (() => {
   return out;
 })();
 const joinedScores = score((it) => it.gold, (_, k) => joinedPred[k]);
-const conll04Scores = score((it) => it.gold, (_, k) => directConll04[k]);
-const conll04Lenient = score((it) => it.lenient, (_, k) => directConll04[k]);
+const otherScores = score((it) => it.gold, (_, k) => directOther[k]);
+const otherLenient = score((it) => it.lenient, (_, k) => directOther[k]);
 const goldTokenLenient = score((it) => it.lenient, (it) => it.goldTokenPred);
 const gluedEntities = items.reduce((n, it) => n + it.gold.entities.filter((e, k) => e[1] !== it.lenient.entities[k][1]).length, 0);
 
@@ -428,9 +433,9 @@ log(`  gap (raw − gold tokens): entity F1 ${(rawScores.entities.f1 - goldToken
 line('raw text, whole split as one text', joinedScores);
 line('gold tokens, lenient gold', goldTokenLenient);
 line('raw text, lenient gold', rawLenient);
-line('raw text, style conll04 (not the Extractor)', conll04Scores);
-line('raw text, style conll04, lenient gold', conll04Lenient);
-log(`  (the model called directly with the default style ${sameAsExtractor ? 'gives' : 'does NOT give'} the Extractor's entities)`);
+line(`raw text, style ${otherStyle} (not the model's ${modelStyle})`, otherScores);
+line(`raw text, style ${otherStyle}, lenient gold`, otherLenient);
+log(`  (the model called directly with its own style ${sameAsExtractor ? 'gives' : 'does NOT give'} the Extractor's entities)`);
 log(`  lenient gold: ${gluedEntities} gold entities lose a period glued to a sentence's last word (Texas. → Texas)`);
 log(`  correct entities the raw-text run lacks: ${gap.lostSameTokens + gap.lostOtherTokens} (${gap.lostOtherTokens} in sentences tokenized differently); ` +
   `it has and the gold-token run lacks: ${gap.gainedSameTokens + gap.gainedOtherTokens} (${gap.gainedOtherTokens})`);
@@ -446,7 +451,7 @@ const result = {
   tokenizer: { goldTokens, goldTokensSame, units, unitsSame, sentencesSame, entities, entitiesOnBoundaries },
   splitter: { splitOneAtATime: splitSentences, joined: { boundaries: goldBoundaries.length, mergedAfterTerminator, mergedUnterminated, extraBreaks: extraBreaks.length } },
   goldTokens: goldTokenScores, rawText: rawScores, goldTokensLenient: goldTokenLenient, rawTextLenient: rawLenient,
-  rawTextJoined: joinedScores, rawTextConll04Style: conll04Scores, rawTextConll04StyleLenient: conll04Lenient, directSameAsExtractor: sameAsExtractor, gluedEntities, gap,
+  rawTextJoined: joinedScores, modelTokenizer: modelStyle, rawTextOtherStyle: { style: otherStyle, ...otherScores }, rawTextOtherStyleLenient: otherLenient, directSameAsExtractor: sameAsExtractor, gluedEntities, gap,
   disagreements: ranked.slice(0, top).map(([k, c]) => ({ shape: k, count: c.count, entitiesCut: c.entitiesCut, examples: [...c.examples] })),
 };
 console.log(args.json ? JSON.stringify(result, null, 2) : JSON.stringify(result));

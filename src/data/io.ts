@@ -4,7 +4,7 @@
  * '\n' is ASCII, so splitting UTF-8 at them is safe); each line or record is decoded strictly, so a
  * non-UTF-8 byte is reported with the line or record it sits in.
  */
-import { createReadStream, existsSync, mkdirSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { UserError, type ErrorLocation } from '../errors.js';
@@ -35,6 +35,9 @@ export function makeDirs(dir: string): void {
     missing.push(d);
     if (dirname(d) === d) break;
   }
+  // The path itself is there but is no directory: what mkdir would say.
+  if (missing.length === 0 && !statSync(resolve(dir)).isDirectory())
+    throw Object.assign(new Error(`EEXIST: file already exists, mkdir '${dir}'`), { code: 'EEXIST', path: dir });
   for (const d of missing.reverse()) {
     try {
       mkdirSync(d);

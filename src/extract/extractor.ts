@@ -158,6 +158,7 @@ export class Extractor implements ExtractorLike {
       version: typeof m.version === 'string' ? m.version : '0',
       entityTypes: [...this.schema.entityTypes],
       relationTypes: this.schema.relationTypes.map((r) => ({ ...r })),
+      tokenizer: this.model.config.tokenizer,
       metrics: m.metrics,
       trainedOn: typeof m.trainedOn === 'string' ? m.trainedOn : undefined,
       ...(this.checksum !== undefined && { checksum: createHash('sha256').update(this.checksum).digest('hex') }),
@@ -188,7 +189,8 @@ export class Extractor implements ExtractorLike {
   private async extractMany(texts: readonly string[], options: ExtractOptions | undefined, control: ExtractControl): Promise<ExtractedDocument[]> {
     this.assertOpen();
     const resolved = resolveExtractOptions(options, this.schema);
-    const split = texts.map((t) => tokenizedSentences(t));
+    // Tokenized as the model's training corpus was (its `tokenizer` setting).
+    const split = texts.map((t) => tokenizedSentences(t, { style: this.model.config.tokenizer }));
     const call = callSignal([control.signal, this.lifetime.signal]);
     try {
       call.signal.throwIfAborted();

@@ -75,6 +75,8 @@ export interface ModelInfo {
   version: string;
   entityTypes: string[];
   relationTypes: { name: string; symmetric: boolean }[];
+  /** How raw text is tokenized for the model (its `tokenizer` setting: its training corpus's conventions). */
+  tokenizer: 'ptb' | 'conll04';
   /** Scores the model reached on its test/dev data when trained (eval JSON), if recorded. */
   metrics?: unknown;
   trainedOn?: string;

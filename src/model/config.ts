@@ -29,13 +29,14 @@ export const DEFAULT_MODEL_CONFIG: Readonly<ModelConfig> = Object.freeze({
   lockedDropout: false,
   lmHidden: 0,
   staticWords: false,
+  tokenizer: 'ptb',
 });
 
 /**
  * Settings added after format version 1 was fixed: a model directory without them gets these values —
  * how such a model behaved before the setting existed, which is not tied to today's defaults.
  */
-const LATER_SETTINGS = { decoder: 'argmax', tagger: 'softmax', caseDim: 0, wordDropout: 0, lstmLayers: 1, lockedDropout: false, lmHidden: 0, staticWords: false } as const;
+const LATER_SETTINGS = { decoder: 'argmax', tagger: 'softmax', caseDim: 0, wordDropout: 0, lstmLayers: 1, lockedDropout: false, lmHidden: 0, staticWords: false, tokenizer: 'ptb' } as const;
 
 /** γ of the language-model objective (`lmHidden` > 0): Rei (2017)'s 0.1. */
 export const DEFAULT_LM_WEIGHT = 0.1;
@@ -72,6 +73,7 @@ export function validateModelConfig(obj: unknown, file?: string): ModelConfig {
   if (o.decoder !== 'argmax' && o.decoder !== 'viterbi') fail('decoder', 'must be "argmax" or "viterbi"');
   if (o.tagger !== 'softmax' && o.tagger !== 'crf') fail('tagger', 'must be "softmax" or "crf"');
   if (o.tagger === 'crf' && o.decoder !== 'viterbi') fail('decoder', CRF_DECODER);
+  if (o.tokenizer !== 'ptb' && o.tokenizer !== 'conll04') fail('tokenizer', 'must be "ptb" or "conll04"');
   const wordDropout = o.wordDropout;
   if (typeof wordDropout !== 'number' || !(wordDropout >= 0 && wordDropout < 1)) fail('wordDropout', 'must be a number in [0, 1)');
   const known = new Set(Object.keys(DEFAULT_MODEL_CONFIG));
@@ -97,5 +99,6 @@ export function validateModelConfig(obj: unknown, file?: string): ModelConfig {
     lockedDropout: o.lockedDropout as boolean,
     lmHidden: int('lmHidden', 0),
     staticWords: o.staticWords as boolean,
+    tokenizer: o.tokenizer as ModelConfig['tokenizer'],
   };
 }

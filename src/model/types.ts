@@ -52,6 +52,11 @@ export interface ModelConfig {
   lmHidden: number;
   /** A second, frozen copy of the initial word vectors beside the fine-tuned ones (Kim 2014's two channels); false = one, the paper. */
   staticWords: boolean;
+  /**
+   * How raw text is tokenized for this model (src/text/tokenize.ts): the conventions of its training
+   * corpus, which came tokenized. 'ptb' (Penn Treebank: `do n't`, `$ 3.2`) or 'conll04' (`don 't`, `$3.2`).
+   */
+  tokenizer: 'ptb' | 'conll04';
 }
 
 /** One sentence as ids. Spans are token spans [start, end). */

@@ -155,10 +155,15 @@ export const documentSchema = {
 
 export const modelInfoSchema = {
   type: 'object',
-  required: ['name', 'version', 'entityTypes', 'relationTypes'],
+  required: ['name', 'version', 'entityTypes', 'relationTypes', 'tokenizer'],
   properties: {
     name: { type: 'string' },
     version: { type: 'string' },
+    tokenizer: {
+      type: 'string',
+      enum: ['ptb', 'conll04'],
+      description: 'How the service tokenizes text for this model: the conventions of its training corpus.',
+    },
     entityTypes: { type: 'array', items: { type: 'string' } },
     relationTypes: {
       type: 'array',

@@ -72,6 +72,8 @@ const ModelSchema = z.strictObject({
   lmHidden: nonNegInt().default(M.lmHidden),
   /** A frozen copy of the initial word vectors concatenated to the fine-tuned ones (false = one channel, the paper). */
   staticWords: bool().default(M.staticWords),
+  /** How `extract` tokenizes raw text for the model: its training corpus's conventions ('ptb' or 'conll04'). */
+  tokenizer: z.enum(['ptb', 'conll04'], { error: 'expected "ptb" or "conll04"' }).default(M.tokenizer),
 }, BLOCK).refine((m) => m.tagger !== 'crf' || m.decoder === 'viterbi', { error: CRF_DECODER, path: ['decoder'] });
 
 const DataSchema = z.strictObject({

@@ -65,6 +65,7 @@ test('makeDirs makes every missing directory, and fails at once where mkdir cann
   const file = join(tmp(), 'f');
   writeFileSync(file, '');
   assert.throws(() => makeDirs(join(file, 'x')), { code: 'ENOTDIR' });
+  assert.throws(() => makeDirs(file), { code: 'EEXIST' }); // a file where the directory should be
   if (existsSync('/proc/self')) {
     // In a child with a deadline: the old code never returned.
     const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e',

@@ -48,3 +48,13 @@ describe('the bundled model', () => {
     assert.deepEqual(doc.entities.find((e) => e.text === 'Boston') && doc.entities.find((e) => e.text === 'Boston')!.type, 'Loc');
   });
 });
+
+describe('the bundled model tokenizes raw text as CoNLL04 was tokenized', () => {
+  it("keeps '$' on amounts and splits contractions as `don 't` (its tokenizer setting)", async () => {
+    assert.equal(ex.info().tokenizer, 'conll04');
+    const text = "Acme don't pay $3.2 million to Mary Smith.";
+    const doc = await ex.extract(text);
+    const tokens = doc.sentences[0].tokens.map(([s, e]) => text.slice(s, e));
+    assert.deepEqual(tokens, ['Acme', 'don', "'t", 'pay', '$3.2', 'million', 'to', 'Mary', 'Smith', '.']);
+  });
+});

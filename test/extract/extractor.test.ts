@@ -193,7 +193,7 @@ describe('Extractor on a tiny trained model', () => {
   it('info() reports the labels and what the model directory says about itself', () => {
     assert.deepEqual(ex.info(), {
       name: 'tiny', version: '9.9.9', entityTypes: ['PER', 'ORG', 'LOC'], relationTypes: SCHEMA.relationTypes,
-      metrics: { train: 1 }, trainedOn: 'synthetic',
+      tokenizer: 'ptb', metrics: { train: 1 }, trainedOn: 'synthetic',
       checksum: createHash('sha256').update(readFileSync(join(dir, 'checksum'), 'utf8')).digest('hex'),
     });
   });

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { UserError } from '../../src/errors.js';
+import { defaultModelConfig, validateModelConfig } from '../../src/model/config.js';
 import { buildBatch, encodeSentence } from '../../src/model/encode.js';
 import { loadModelDir, MODEL_FILES, saveModelDir } from '../../src/model/io.js';
 import { noGrad, randNormal, saveSafetensors, setNumThreads, loadSafetensors } from '../../src/tensor/index.js';
@@ -139,4 +140,12 @@ test('predictSentences: input order, empty sentences, extended GloVe vocabulary 
   } finally {
     model.glove = undefined;
   }
+});
+
+test('the tokenizer setting: a model directory without one reads as ptb; a wrong value is named', () => {
+  assert.equal(defaultModelConfig().tokenizer, 'ptb');
+  const { tokenizer: _, ...old } = defaultModelConfig();
+  assert.equal(validateModelConfig(old).tokenizer, 'ptb');
+  assert.throws(() => validateModelConfig({ ...old, tokenizer: 'spacy' }, 'm/config.json'), (e: unknown) =>
+    e instanceof UserError && e.location.field === 'tokenizer' && /^m\/config\.json.*must be "ptb" or "conll04"/.test(e.message));
 });

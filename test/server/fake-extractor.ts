@@ -115,6 +115,7 @@ export class FakeExtractor implements ExtractorLike {
       version: '0.0.1',
       entityTypes: ['Loc', 'Org', 'Peop'],
       relationTypes: ['Live_In', 'Located_In', 'OrgBased_In', 'Work_For'].map((name) => ({ name, symmetric: false })),
+      tokenizer: 'ptb',
       metrics: { test: { relationF1: 0.5 } },
       trainedOn: 'nothing',
     };

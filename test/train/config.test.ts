@@ -27,7 +27,7 @@ test('defaults are the paper settings', () => {
   assert.deepEqual(c.model, {
     wordDim: 100, charDim: 50, charWidths: [2, 3], charFilters: 25, lstmHidden: 64, lstmLayers: 1, relWidths: [2, 3], relFilters: 25,
     mlpHidden: 128, dropout: 0.5, maxDistance: 200, fixRightContext: true, tagScheme: 'BILOU', decoder: 'argmax', tagger: 'softmax', caseDim: 0,
-    wordDropout: 0, lockedDropout: false, lmHidden: 0, staticWords: false,
+    wordDropout: 0, lockedDropout: false, lmHidden: 0, staticWords: false, tokenizer: 'ptb',
   });
   assert.equal(c.optimizer, 'adadelta');
   assert.deepEqual(c.adadelta, { lr: 1, rho: 0.9, eps: 1e-6 });
