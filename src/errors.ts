@@ -42,7 +42,9 @@ export function formatLocated(message: string, loc: ErrorLocation): string {
 
 /** Why a file-system call failed, in words, for the errors a user fixes (paths, permissions, space). */
 export function fsReason(e: unknown): string | undefined {
-  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  const { code, syscall } = (e ?? {}) as NodeJS.ErrnoException;
+  // makeDirs (data/io.ts) makes one level at a time, so its mkdir's parent exists: the file system refuses (/proc).
+  if (code === 'ENOENT' && syscall === 'mkdir') return `this file system does not allow a new directory here (${code})`;
   const why = code === undefined ? undefined : FS_REASONS[code];
   return why && `${why} (${code})`;
 }

@@ -69,8 +69,8 @@ test('makeDirs makes every missing directory, and fails at once where mkdir cann
   if (existsSync('/proc/self')) {
     // In a child with a deadline: the old code never returned.
     const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e',
-      `const { makeDirs } = await import(${JSON.stringify(new URL('../../src/data/io.ts', import.meta.url).href)}); try { makeDirs('/proc/entrel-no-such/out'); } catch (e) { console.log(e.code); }`],
+      `const { makeDirs } = await import(${JSON.stringify(new URL('../../src/data/io.ts', import.meta.url).href)}); const { fsReason } = await import(${JSON.stringify(new URL('../../src/errors.ts', import.meta.url).href)}); try { makeDirs('/proc/entrel-no-such/out'); } catch (e) { console.log(e.code, fsReason(e)); }`],
     { encoding: 'utf8', timeout: 20_000 });
-    assert.equal(r.stdout.trim(), 'ENOENT', r.stderr || `status ${r.status} signal ${r.signal}`);
+    assert.equal(r.stdout.trim(), 'ENOENT this file system does not allow a new directory here (ENOENT)', r.stderr || `status ${r.status} signal ${r.signal}`);
   }
 });
