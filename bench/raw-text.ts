@@ -58,8 +58,8 @@ const repo = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const dataFile = join(repo, '..', 'shared', 'data', 'conll04', 'spert', `conll04_${args.split}.json`);
 const modelDir = args.model ?? DEFAULT_MODEL_DIR;
 // The model tokenizes raw text in its training corpus's style (`model.tokenizer`), as the Extractor does.
-const { model: loadedModel, meta: loadedMeta } = loadModelDir(modelDir);
-const modelStyle = loadedModel.config.tokenizer;
+const { model, meta } = loadModelDir(modelDir);
+const modelStyle = model.config.tokenizer;
 const otherStyle = modelStyle === 'ptb' ? 'conll04' : 'ptb';
 const top = Number(args.top);
 const nExamples = Number(args.examples);
@@ -317,7 +317,6 @@ const rawPred: CompactSentence[] = docs.map((d) => {
  * Extractor's predictions.
  */
 const direct = (() => {
-  const [model, meta] = [loadedModel, loadedMeta];
   const glove = meta.glove === false ? undefined : loadGlove();
   model.glove = glove;
   return (opts: SentenceOptions): CompactSentence[] =>

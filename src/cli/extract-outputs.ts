@@ -12,7 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { LabelSchema } from '../data/corpus.js';
 import { CONF_FILE, confText } from '../data/formats/brat-conf.js';
-import { refuseForeignDirectory, safeName } from '../data/formats/brat.js';
+import { fileNameFor, refuseForeignDirectory } from '../data/formats/brat.js';
 import { writeAtomic } from '../data/write.js';
 import { writeDirAtomic } from '../data/atomic.js';
 import { escapeHtml } from '../web/escape.js';
@@ -53,9 +53,7 @@ async function* jsonlLines(docs: AsyncIterable<StreamedDocument>): AsyncGenerato
 async function writeBrat(docs: AsyncIterable<StreamedDocument>, dir: string): Promise<void> {
   const used = new Set<string>();
   for await (const { id, doc } of docs) {
-    let name = safeName(id);
-    for (let k = 2; used.has(name); k++) name = `${safeName(id)}_${k}`;
-    used.add(name);
+    const name = fileNameFor(id, used);
     writeFileSync(join(dir, `${name}.txt`), doc.text);
     writeFileSync(join(dir, `${name}.ann`), toBratAnn(doc));
   }

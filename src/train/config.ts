@@ -252,10 +252,11 @@ export function loadConfig(file: string, overrides: string[] = []): TrainConfig 
  * name only the resolved path, and only after loading everything before it.
  */
 export function checkDataFiles(config: TrainConfig, source: string): void {
-  const keys: [string, string | string[] | undefined][] = [['data.train', config.data.train], ['data.dev', config.data.dev], ['data.test', config.data.test]];
-  for (const [field, value] of keys)
+  for (const key of ['train', 'dev', 'test'] as const) {
+    const [field, value] = [`data.${key}`, config.data[key]];
     for (const [i, path] of [value ?? []].flat().entries())
       if (!existsSync(path)) throw new UserError(`no such file or directory: ${path}`, { file: source, field: Array.isArray(value) ? `${field}[${i}]` : field });
+  }
 }
 
 /** Validates an already-built object (`source` names it in errors). */

@@ -214,10 +214,17 @@ function codePoints(text: string, units: number): number {
 }
 
 /**
- * A file name from a document id: path separators and other unsafe characters become `_`, and it is cut
- * to 200 characters (ASCII), so that it fits the 255-byte name limit with `_2`, `.ann` and a temporary suffix.
+ * A file name from a document id, not yet in `used` (where it is added; `_2`, `_3`, … tell ids apart that
+ * come out the same): path separators and other unsafe characters become `_`, and it is cut to 200
+ * characters (ASCII), so that it fits the 255-byte name limit with `_2`, `.ann` and a temporary suffix.
  */
-export const safeName = (id: string) => (id.replace(/[^\w.-]+/g, '_').replace(/^\.+/, '_') || '_').slice(0, 200);
+export function fileNameFor(id: string, used: Set<string>): string {
+  const safe = (id.replace(/[^\w.-]+/g, '_').replace(/^\.+/, '_') || '_').slice(0, 200);
+  let name = safe;
+  for (let k = 2; used.has(name); k++) name = `${safe}_${k}`;
+  used.add(name);
+  return name;
+}
 
 /**
  * brat types are one whitespace-free token (`T1\tTYPE START END`, `R1\tTYPE Arg1:… Arg2:…`): a type with a
@@ -310,9 +317,7 @@ async function writePairs(docs: Source<Document>, schema: LabelSchema, out: stri
       diagnostics?.warn('empty-document-dropped', quote(doc.id));
       continue;
     }
-    let name = safeName(doc.id);
-    for (let k = 2; used.has(name); k++) name = `${safeName(doc.id)}_${k}`;
-    used.add(name);
+    const name = fileNameFor(doc.id, used);
     if (name !== doc.id) diagnostics?.warn('document-id-renamed', `${quote(doc.id)} → ${quote(name)} (its file name)`);
     countReadBackChanges(doc, diagnostics);
     await writeAtomic(join(out, `${name}.txt`), [doc.text]);

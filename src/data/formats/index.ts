@@ -107,10 +107,12 @@ export async function* readCorpus(file: string, opts: CorpusOptions = {}): Async
 export async function corpusSchema(file: string, documents: Iterable<Document>, opts: CorpusOptions = {}): Promise<LabelSchema> {
   const format = getFormat(opts.format ?? (await detectFormat(file)));
   const ro: ReadOptions = { diagnostics: new Diagnostics(), ...opts };
-  const own = opts.typesFile ? await readTypesFile(opts.typesFile) : await format.schema?.(file, ro);
+  const own: (Partial<LabelSchema> & { source?: string }) | undefined = opts.typesFile
+    ? { ...(await readTypesFile(opts.typesFile)), source: opts.typesFile }
+    : await format.schema?.(file, ro);
   const seen = inferSchema(documents);
   // Only a full declaration (a types file) can leave a type out; brat's ACE05 reading only marks PER-SOC.
-  if (own?.entityTypes && own.relationTypes) warnUndeclared(own, seen, opts.typesFile ?? ('source' in own ? own.source : undefined) ?? 'the types file beside the data', ro.diagnostics);
+  if (own?.entityTypes && own.relationTypes) warnUndeclared(own, seen, own.source ?? 'the types file beside the data', ro.diagnostics);
   const symmetric = new Set(opts.symmetric ?? []);
   for (const r of own?.relationTypes ?? []) if (r.symmetric) symmetric.add(r.name);
   const ents = [...new Set([...(own?.entityTypes ?? []), ...seen.entityTypes])];
