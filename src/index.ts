@@ -5,10 +5,12 @@
  *   relations from raw text), its result types, brat export, streaming over many texts.
  * - Data: read, write and convert annotated corpora (`loadCorpus`, `readCorpus`, `writeCorpus`, `FORMATS`)
  *   and the corpus types; raw text to sentences and tokens (`textToDocument`, `tokenize`, `splitSentences`).
- * - Evaluation: `evaluate` and `Scorer` (strict / boundaries / NYT, micro and macro), `formatReport`.
+ * - Evaluation: `evaluate` and `Scorer` (strict / boundaries / NYT, micro and macro), `formatReport`;
+ *   the error breakdown (`evaluateWithErrors`, `ErrorAnalyzer`, `formatErrors`).
  * - Models and training: `loadModelDir`, `saveModelDir`, `loadConfig`, `trainNN`, `evaluateModel`,
  *   `predictToFile`.
- * - Service and view: `buildServer`, `startServer`, `renderHtml`, `renderDocumentSvg`.
+ * - Service and view: `buildServer`, `startServer`, `renderHtml`, `renderDocumentSvg`; predictions drawn
+ *   against gold (`compareCorpora`, then `renderComparisonHtml`: what `entrel view --gold` writes).
  * Character offsets everywhere are UTF-16 code units (JavaScript string indices).
  * The native libtorch binding loads at the first tensor operation (loading or training a model), so the
  * data, evaluation and rendering functions work where libtorch is not installed.
@@ -27,6 +29,8 @@ export type { SentenceOptions, TokenizeOptions, TokenizedSentence } from './text
 
 export { Scorer, evaluate, formatReport } from './eval/index.js';
 export type { CriterionScores, EvalReport, EvaluateOptions, PRF, ScorerOptions, TypeScores } from './eval/index.js';
+export { ErrorAnalyzer, evaluateWithErrors, formatErrors } from './eval/index.js';
+export type { ConfusionMatrix, ErrorBreakdown, ErrorInstance, ErrorReport, RelationRef, SpanRef } from './eval/index.js';
 
 export { loadModelDir, saveModelDir, type LoadedModel } from './model/io.js';
 export type { ModelConfig, SentencePrediction } from './model/types.js';
@@ -35,3 +39,6 @@ export type { TrainConfig, TrainOptions, TrainResult } from './train/index.js';
 
 export { buildServer, startServer, defaultServerOptions, type ServerOptions, type ListenOptions, type RunningServer } from './server/index.js';
 export { renderDocumentSvg, renderHtml, renderHtmlReport } from './web/index.js';
+export { comparisonCounts, renderComparisonHtml } from './web/index.js';
+export type { ComparedDocument, ComparedEntity, ComparedRelation, ComparisonHtmlOptions, ComparisonScores, ItemStatus, StatusCounts } from './web/index.js';
+export { compareCorpora, compareDocument, type Comparison, type CompareOptions } from './cli/view-compare.js';

@@ -15,9 +15,8 @@ import { CONF_FILE, confText } from '../data/formats/brat-conf.js';
 import { fileNameFor, refuseForeignDirectory } from '../data/formats/brat.js';
 import { writeAtomic } from '../data/write.js';
 import { writeDirAtomic } from '../data/atomic.js';
-import { escapeHtml } from '../web/escape.js';
-import { countTypes, htmlPageParts, renderFigure, renderLegendCounts } from '../web/html.js';
-import { panel, tabBar, tabScript } from '../web/styles.js';
+import { renderFigure } from '../web/html.js';
+import { streamPage } from '../web/page-stream.js';
 import { toBratAnn } from '../extract/brat.js';
 import type { StreamedDocument } from '../extract/stream.js';
 
@@ -60,15 +59,10 @@ async function writeBrat(docs: AsyncIterable<StreamedDocument>, dir: string): Pr
 }
 
 async function* htmlPieces(docs: AsyncIterable<StreamedDocument>, out: string): AsyncGenerator<string> {
-  // The file's own name: a page that is shared should not carry the writer's directories.
-  const title = `entrel extraction: ${basename(out)}`;
-  const [head, tail] = htmlPageParts(title, [tabScript]);
-  yield `${head}<h1>${escapeHtml(title)}</h1>${tabBar}<div class="entrel-view">`;
-  const counts = new Map<string, number>();
   let i = 0;
-  for await (const { id, doc } of docs) {
-    countTypes(doc, counts);
-    yield panel('view', renderFigure(doc, i++, {}, id)) + panel('json', `<pre class="json">${escapeHtml(JSON.stringify({ id, ...doc }, null, 2))}</pre>`);
+  async function* parts() {
+    for await (const { id, doc } of docs) yield { doc, figure: renderFigure(doc, i++, {}, id), json: { id, ...doc } };
   }
-  yield `${panel('view', `<h2>Entity types</h2>${renderLegendCounts(counts)}`)}</div>${tail}`;
+  // The file's own name: a page that is shared should not carry the writer's directories.
+  yield* streamPage(`entrel extraction: ${basename(out)}`, parts());
 }

@@ -2,9 +2,9 @@
  * The `entrel` command line: one sub-command per file in `commands/`, consistent flags, and exit codes
  * 0 = ok, 1 = user error (one line on stderr, no stack trace), 2 = internal error.
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { Interrupted, isUserError, UserError } from '../errors.js';
+import { ENTREL_VERSION } from '../model/version.js';
 import { EXIT_INTERRUPTED } from './interrupt.js';
 import { registerCommands } from './commands/index.js';
 
@@ -15,7 +15,7 @@ export const EXIT_INTERNAL = 2;
 export function buildProgram(): Command {
   const program = new Command('entrel')
     .description('Joint entity and relation extraction (Sun et al. 2018, minimum risk training) on libtorch')
-    .version(packageVersion(), '-V, --version')
+    .version(ENTREL_VERSION, '-V, --version')
     .exitOverride()
     .configureOutput(errorOutput('entrel'));
   registerCommands(program);
@@ -109,9 +109,3 @@ const FLOAT_OVERFLOW = /^(\w+): value cannot be converted to type float without 
 
 /** File-system failures the user can fix (missing file, permissions, full disk). */
 const FS_USER_ERRORS = new Set(['ENOENT', 'EACCES', 'EPERM', 'ENOSPC', 'EISDIR', 'ENOTDIR', 'EROFS', 'EEXIST']);
-
-/** Read from package.json, two levels above both src/cli/ and dist/cli/. */
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}

@@ -6,6 +6,7 @@
 import { inferSchema, type Document, type LabelSchema, type Sentence } from '../data/corpus.js';
 import type { Diagnostics } from '../data/diagnostics.js';
 import { UserError, type ErrorLocation } from '../errors.js';
+import { ErrorAnalyzer, type ErrorReport, type SentenceLocation } from './errors.js';
 import { Scorer, type EvalReport, type ScorerOptions } from './scorer.js';
 
 export interface EvaluateOptions extends ScorerOptions {
@@ -41,7 +42,7 @@ function byId(docs: readonly Document[], side: string, loc: ErrorLocation): Map<
  * in the same order, as predictions made from the gold file do (`evaluate --model`, `predict`): a file
  * whose ids repeat (read with a `duplicate-document-id` warning) is scored too. Else by id.
  */
-function pairs(gold: readonly Document[], pred: readonly Document[], opts: EvaluateOptions): (Document | undefined)[] {
+export function pairDocuments(gold: readonly Document[], pred: readonly Document[], opts: EvaluateOptions = {}): (Document | undefined)[] {
   if (gold.length === pred.length && gold.every((g, i) => g.id === pred[i].id)) return [...pred];
   const predLoc = at(opts.predFile);
   const preds = byId(pred, 'predictions have', predLoc);
@@ -53,9 +54,32 @@ function pairs(gold: readonly Document[], pred: readonly Document[], opts: Evalu
 }
 
 export function evaluate(gold: readonly Document[], pred: readonly Document[], opts: EvaluateOptions = {}): EvalReport {
-  const predicted = pairs(gold, pred, opts);
+  const scorer = new Scorer(schemaFor(gold, pred, opts), opts);
+  forEachSentencePair(gold, pred, opts, (g, p, _at, where) => scorer.add(g, p, where));
+  return scorer.report();
+}
+
+/** `evaluate` and the error breakdown (errors.ts) of the same sentence pairs, in one pass. */
+export function evaluateWithErrors(gold: readonly Document[], pred: readonly Document[], opts: EvaluateOptions = {}): { report: EvalReport; errors: ErrorReport } {
+  const schema = schemaFor(gold, pred, opts);
+  const scorer = new Scorer(schema, opts);
+  const analyzer = new ErrorAnalyzer(schema, opts);
+  forEachSentencePair(gold, pred, opts, (g, p, at, where) => {
+    scorer.add(g, p, where);
+    analyzer.add(g, p, at);
+  });
+  return { report: scorer.report(), errors: analyzer.report() };
+}
+
+const schemaFor = (gold: readonly Document[], pred: readonly Document[], opts: EvaluateOptions): LabelSchema =>
+  opts.schema ?? inferSchema([...gold, ...pred]);
+
+type Visit = (gold: Sentence, pred: Sentence, at: SentenceLocation, where: string) => void;
+
+/** Every gold sentence with its prediction (empty where the document has none), checked to tokenise alike. */
+function forEachSentencePair(gold: readonly Document[], pred: readonly Document[], opts: EvaluateOptions, visit: Visit): void {
+  const predicted = pairDocuments(gold, pred, opts);
   const predLoc = at(opts.predFile);
-  const scorer = new Scorer(opts.schema ?? inferSchema([...gold, ...pred]), opts);
   const diag = opts.diagnostics;
   let missing = 0;
   gold.forEach((g, gi) => {
@@ -75,10 +99,9 @@ export function evaluate(gold: readonly Document[], pred: readonly Document[], o
       const ps = p ? p.sentences[i] : { tokens: gs.tokens, entities: [], relations: [] };
       if (!sameTokens(gs, ps))
         throw new UserError(`${where}: predicted tokens differ from gold (count or character offsets)`, predLoc);
-      scorer.add(gs, ps, where);
+      visit(gs, ps, { document: g.id, sentence: i }, where);
     });
   });
   if (missing > 0 && !diag)
     process.emitWarning(`${missing} gold document(s) have no prediction and were scored as empty predictions`);
-  return scorer.report();
 }

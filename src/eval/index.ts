@@ -1,6 +1,20 @@
 export { canonicalRelation, compactSentence } from './compact.js';
 export type { CompactSentence, Label, RelTuple, SpanTuple } from './compact.js';
-export { evaluate } from './evaluate.js';
+export { ENTITY_ERROR_CATEGORIES, ErrorAnalyzer, NONE, RELATION_ERROR_CATEGORIES } from './errors.js';
+export type {
+  ConfusionMatrix,
+  EntityErrorCategory,
+  ErrorBreakdown,
+  ErrorInstance,
+  ErrorReport,
+  FpFn,
+  RelationErrorCategory,
+  RelationRef,
+  SentenceLocation,
+  SpanRef,
+} from './errors.js';
+export { formatErrors } from './errors-table.js';
+export { evaluate, evaluateWithErrors, pairDocuments } from './evaluate.js';
 export type { EvaluateOptions } from './evaluate.js';
 export { scores, TypeCounter } from './metrics.js';
 export type { Counts, CriterionScores, PRF, TypeScores } from './metrics.js';

@@ -25,6 +25,22 @@ export interface ScorerOptions {
   paperCompat?: boolean;
 }
 
+/**
+ * The two sides as a Scorer compares them: symmetric relation types canonical, and the gold side as the
+ * authors' evaluator reads it under `paperCompat`. The error breakdown (errors.ts) reads them the same way.
+ */
+export function compactPair(
+  gold: Sentence,
+  pred: Sentence,
+  symmetric: ReadonlySet<string>,
+  options: ScorerOptions,
+  where?: string,
+): [gold: CompactSentence, pred: CompactSentence] {
+  const isSym = (t: string) => symmetric.has(t);
+  const g = compactSentence(gold, isSym, where);
+  return [options.paperCompat ? paperCompatGold(gold, g) : g, compactSentence(pred, isSym, where)];
+}
+
 const keyed = <T>(items: readonly T[], key: (x: T) => unknown[], type: (x: T) => unknown) =>
   new Map(items.map((x) => [JSON.stringify(key(x)), String(type(x))]));
 
@@ -45,10 +61,8 @@ export class Scorer {
 
   /** Scores one sentence pair; `where` names it in errors (e.g. `document d1, sentence 3`). */
   add(gold: Sentence, pred: Sentence, where?: string): void {
-    const isSym = (t: string) => this.symmetric.has(t);
-    let g = compactSentence(gold, isSym, where);
-    if (this.options.paperCompat) g = paperCompatGold(gold, g);
-    this.addCompact(g, compactSentence(pred, isSym, where));
+    const [g, p] = compactPair(gold, pred, this.symmetric, this.options, where);
+    this.addCompact(g, p);
   }
 
   /** Scores compact tuples directly; symmetric relations must already be canonical. */

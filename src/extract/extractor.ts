@@ -16,11 +16,9 @@
  * inputs before that run on the calling thread, giving the event loop a turn between batches. The
  * results are the same either way, bit for bit.
  */
-import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { LabelSchema } from '../data/corpus.js';
 import { UserError } from '../errors.js';
 import { buildBatch, encodeSentence } from '../model/encode.js';
@@ -35,13 +33,13 @@ import { buildDocument } from './document.js';
 import { resolveExtractOptions } from './options.js';
 import { checkOptions, described } from './args.js';
 import { callSignal } from './call-signal.js';
+import { modelDirOrDefault, modelInfo } from './model-info.js';
 import { closedError, WorkerPool } from './pool/pool.js';
 import { runBatches } from './run-batches.js';
 import type { ExtractControl, ExtractOptions, ExtractedDocument, ExtractorLike, ModelInfo } from './types.js';
 import { POOL_MIN_SENTENCES, resolveWorkers } from './workers.js';
 
-/** The bundled model, found relative to this file (src/extract/ or dist/extract/), not the cwd. */
-export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../../models/conll04', import.meta.url));
+export { DEFAULT_MODEL_DIR } from './model-info.js';
 
 export interface ExtractorOptions {
   /** Sentences per model call (default DEFAULT_BATCH_SIZE, 128; batches.ts). */
@@ -112,9 +110,7 @@ export class Extractor implements ExtractorLike {
     if (modelDir !== undefined && modelDir !== null && typeof modelDir !== 'string')
       throw new UserError(`must be the path of a model directory (a string), got ${described(modelDir)}`, { field: 'modelDir' });
     checkOptions(opts, 'options', EXTRACTOR_OPTIONS);
-    const dir = resolve(modelDir ?? DEFAULT_MODEL_DIR);
-    if ((modelDir ?? undefined) === undefined && !existsSync(dir))
-      throw new UserError('the bundled default model is missing (run `npm run train:default`, or name a model directory)', { file: dir });
+    const dir = modelDirOrDefault(modelDir ?? undefined);
     const { model, schema, meta } = loadModelDir(dir);
     return new Extractor(model, schema, meta, dir, opts, readFileSync(join(dir, 'checksum'), 'utf8'));
   }
@@ -152,17 +148,7 @@ export class Extractor implements ExtractorLike {
   }
 
   info(): ModelInfo {
-    const m = this.meta;
-    return {
-      name: typeof m.name === 'string' ? m.name : basename(this.source),
-      version: typeof m.version === 'string' ? m.version : '0',
-      entityTypes: [...this.schema.entityTypes],
-      relationTypes: this.schema.relationTypes.map((r) => ({ ...r })),
-      tokenizer: this.model.config.tokenizer,
-      metrics: m.metrics,
-      trainedOn: typeof m.trainedOn === 'string' ? m.trainedOn : undefined,
-      ...(this.checksum !== undefined && { checksum: createHash('sha256').update(this.checksum).digest('hex') }),
-    };
+    return modelInfo({ meta: this.meta, schema: this.schema, config: this.model.config, source: this.source, checksumFile: this.checksum });
   }
 
   /** Loads the GloVe table and starts the worker threads now rather than at the first large input. */

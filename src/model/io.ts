@@ -13,7 +13,8 @@
  * system); `writeModelFiles` writes into an existing empty directory (for callers with their own atomic
  * directory writer). `loadModelDir` validates everything and throws a UserError naming the bad file:
  * missing file, unknown format or version, checksum mismatch, invalid config/schema/vocabulary,
- * vocabulary not matching the schema, missing/extra/wrong-shape weights.
+ * vocabulary not matching the schema, missing/extra/wrong-shape weights; `readModelDir` does the same
+ * short of the weights, without libtorch.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,6 +27,7 @@ import { validateModelConfig } from './config.js';
 import { JointModel } from './joint.js';
 import { withoutInit } from './layers/module.js';
 import type { ModelConfig } from './types.js';
+import { ENTREL_VERSION } from './version.js';
 import { Vocabulary } from './vocab.js';
 
 export const MODEL_FORMAT = 'entrel-model';
@@ -39,12 +41,13 @@ export interface LoadedModel {
   meta: Record<string, unknown>;
 }
 
-/** Writes the model files into `dir` (created if needed; should be empty). */
+/** Writes the model files into `dir` (created if needed; should be empty); `meta.entrelVersion` says which entrel wrote them. */
 export function writeModelFiles(dir: string, model: JointModel, schema: LabelSchema, meta: Record<string, unknown> = {}): void {
   if (!model.vocab.matchesSchema(schema)) throw new Error('writeModelFiles: the schema does not match the model vocabulary');
   makeDirs(dir);
   const json = (v: unknown) => JSON.stringify(v, null, 1) + '\n';
-  writeFileSync(join(dir, 'config.json'), json({ format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, model: model.config, meta }));
+  const config = { format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, model: model.config, meta: { entrelVersion: ENTREL_VERSION, ...meta } };
+  writeFileSync(join(dir, 'config.json'), json(config));
   writeFileSync(join(dir, 'schema.json'), json(schema));
   writeFileSync(join(dir, 'vocab.json'), JSON.stringify(model.vocab.toJSON()) + '\n');
   const weights: Record<string, Tensor> = {};
@@ -88,8 +91,19 @@ function readJson(dir: string, file: string): unknown {
   }
 }
 
-/** Loads and validates a model directory. */
-export function loadModelDir(dir: string): LoadedModel {
+/** A model directory's files, read and validated, without its weights. */
+export interface ModelDirContents {
+  schema: LabelSchema;
+  config: ModelConfig;
+  meta: Record<string, unknown>;
+  vocab: Vocabulary;
+}
+
+/**
+ * Checks a model directory as `loadModelDir` does (files present, checksums, config, schema, vocabulary)
+ * and reads everything but the weights: no libtorch needed.
+ */
+export function readModelDir(dir: string): ModelDirContents {
   if (!existsSync(dir)) throw new UserError('model directory not found', { file: dir });
   for (const f of [...MODEL_FILES, 'checksum']) {
     if (existsSync(join(dir, f))) continue;
@@ -134,7 +148,12 @@ export function loadModelDir(dir: string): LoadedModel {
     throw new UserError(`tag scheme ${vocab.tagScheme} differs from config.json's ${config.tagScheme}`, { file: vocabPath });
   if (!vocab.matchesSchema(schema))
     throw new UserError('tags/relation labels do not match schema.json', { file: vocabPath });
+  return { schema, config, meta, vocab };
+}
 
+/** Loads and validates a model directory. */
+export function loadModelDir(dir: string): LoadedModel {
+  const { schema, config, meta, vocab } = readModelDir(dir);
   const model = withoutInit(() => new JointModel(config, vocab)); // weights come from the file
   const wPath = join(dir, 'weights.safetensors');
   const { tensors } = loadSafetensors(wPath);

@@ -25,5 +25,5 @@ export {
   tidy, keep, noGrad, inferenceMode, enableGrad, isGradEnabled, isInferenceMode, liveTensorCount, scopeDepth,
   setNumThreads, getNumThreads,
 } from './scope.js';
-export { saveSafetensors, loadSafetensors } from './safetensors.js';
+export { saveSafetensors, loadSafetensors, readSafetensorsHeader } from './safetensors.js';
 export { MAX_THREADS } from '../native/loader.js';

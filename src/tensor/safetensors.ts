@@ -3,7 +3,7 @@
  * Layout: u64 little-endian header length n, n bytes of JSON header (padded with spaces to a multiple
  * of 8), then the raw little-endian tensor bytes. Supported dtypes: F32, F64, I64, BOOL.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { Tensor, type DType } from './tensor.js';
@@ -66,31 +66,43 @@ function corrupt(path: string, why: string): UserError {
   return new UserError(`not a valid safetensors file (${why})`, { file: path });
 }
 
-/** Reads a safetensors file; throws a UserError naming the file if it is truncated or corrupt. */
-export function loadSafetensors(path: string): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
-  let buf: Buffer;
-  try {
-    buf = readFileSync(path);
-  } catch (e) {
-    throw new UserError(`cannot read safetensors file: ${(e as Error).message}`, { file: path });
-  }
-  if (buf.byteLength < 8) throw corrupt(path, `file is ${buf.byteLength} bytes, shorter than the 8-byte header length`);
-  const n = buf.readBigUInt64LE(0);
-  if (n > BigInt(MAX_HEADER) || Number(n) + 8 > buf.byteLength)
-    throw corrupt(path, `header length ${n} exceeds the file size ${buf.byteLength} (truncated?)`);
+/** One tensor of a safetensors header; `begin`/`end` are byte offsets into the data after the header. */
+export interface SafetensorsEntry {
+  name: string;
+  dtype: DType;
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
+export interface SafetensorsHeader {
+  entries: SafetensorsEntry[];
+  metadata: Record<string, string>;
+  /** Where the tensor data starts in the file. */
+  dataStart: number;
+}
+
+/**
+ * Parses and checks the header of a safetensors file of `size` bytes against that size; `read(start,
+ * length)` returns bytes of the file. Throws a UserError naming `path` if it is truncated or corrupt.
+ */
+function parseHeader(path: string, size: number, read: (start: number, length: number) => Buffer): SafetensorsHeader {
+  if (size < 8) throw corrupt(path, `file is ${size} bytes, shorter than the 8-byte header length`);
+  const n = read(0, 8).readBigUInt64LE(0);
+  if (n > BigInt(MAX_HEADER) || Number(n) + 8 > size)
+    throw corrupt(path, `header length ${n} exceeds the file size ${size} (truncated?)`);
   const hlen = Number(n);
   let header: Record<string, unknown>;
   try {
-    header = JSON.parse(buf.subarray(8, 8 + hlen).toString('utf8')) as Record<string, unknown>;
+    header = JSON.parse(read(8, hlen).toString('utf8')) as Record<string, unknown>;
   } catch (e) {
     throw corrupt(path, `header is not valid JSON: ${(e as Error).message}`);
   }
   if (header === null || typeof header !== 'object' || Array.isArray(header)) throw corrupt(path, 'header is not a JSON object');
   const dataStart = 8 + hlen;
-  const dataLen = buf.byteLength - dataStart;
+  const dataLen = size - dataStart;
   const metadata: Record<string, string> = {};
-  const tensors: Record<string, Tensor> = {};
-  const entries: [string, { dtype: DType; bytes: number }, number[], number, number][] = [];
+  const entries: SafetensorsEntry[] = [];
   let maxEnd = 0;
   for (const [name, v] of Object.entries(header)) {
     if (name === '__metadata__') {
@@ -115,18 +127,54 @@ export function loadSafetensors(path: string): { tensors: Record<string, Tensor>
       throw corrupt(path, `tensor "${name}": shape [${(e.shape as number[]).join(',')}] needs ${numel * dt.bytes} bytes, offsets give ${off[1] - off[0]}`);
     if (off[1] > dataLen) throw corrupt(path, `tensor "${name}" ends at byte ${off[1]} beyond the data (${dataLen} bytes; truncated?)`);
     maxEnd = Math.max(maxEnd, off[1]);
-    entries.push([name, dt, e.shape as number[], off[0], off[1]]);
+    entries.push({ name, dtype: dt.dtype, shape: e.shape as number[], begin: off[0], end: off[1] });
   }
   if (maxEnd !== dataLen) throw corrupt(path, `${dataLen - maxEnd} trailing bytes after the last tensor`);
+  return { entries, metadata, dataStart };
+}
+
+/**
+ * Reads and checks only the header of a safetensors file (names, dtypes, shapes, metadata), not the
+ * tensor data: no libtorch needed.
+ */
+export function readSafetensorsHeader(path: string): SafetensorsHeader {
+  let fd: number;
   try {
-    for (const [name, dt, shape, b, e] of entries) {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw new UserError(`cannot read safetensors file: ${(e as Error).message}`, { file: path });
+  }
+  try {
+    const read = (start: number, length: number) => {
+      const b = Buffer.alloc(length);
+      readSync(fd, b, 0, length, start);
+      return b;
+    };
+    return parseHeader(path, fstatSync(fd).size, read);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads a safetensors file; throws a UserError naming the file if it is truncated or corrupt. */
+export function loadSafetensors(path: string): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(path);
+  } catch (e) {
+    throw new UserError(`cannot read safetensors file: ${(e as Error).message}`, { file: path });
+  }
+  const { entries, metadata, dataStart } = parseHeader(path, buf.byteLength, (start, length) => buf.subarray(start, start + length));
+  const tensors: Record<string, Tensor> = {};
+  try {
+    for (const { name, dtype, shape, begin, end } of entries) {
       // Copy into an aligned buffer (typed arrays need aligned offsets).
-      const bytes = new Uint8Array(e - b);
-      bytes.set(buf.subarray(dataStart + b, dataStart + e));
+      const bytes = new Uint8Array(end - begin);
+      bytes.set(buf.subarray(dataStart + begin, dataStart + end));
       const view =
-        dt.dtype === 'float32' ? new Float32Array(bytes.buffer) : dt.dtype === 'float64' ? new Float64Array(bytes.buffer)
-          : dt.dtype === 'int64' ? new BigInt64Array(bytes.buffer) : bytes;
-      tensors[name] = tensor(view, { shape, dtype: dt.dtype });
+        dtype === 'float32' ? new Float32Array(bytes.buffer) : dtype === 'float64' ? new Float64Array(bytes.buffer)
+          : dtype === 'int64' ? new BigInt64Array(bytes.buffer) : bytes;
+      tensors[name] = tensor(view, { shape, dtype });
     }
   } catch (err) {
     for (const t of Object.values(tensors)) t.dispose();

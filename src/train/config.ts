@@ -281,12 +281,17 @@ export function parseConfig(obj: unknown, source: string, fromSet: Set<string> =
     msg = issue.message;
   } else {
     const input = valueAt(obj, issue.path);
-    msg = input === undefined ? 'missing (required)' : `${issue.message}, got ${quote(input)}`;
+    msg = input === undefined ? `missing (required)${MISSING_HINT[dotted(issue.path)] ?? ''}` : `${issue.message}, got ${quote(input)}`;
   }
   if (field !== undefined && fromSet.has(field)) msg += ' (from --set)';
   if (field !== undefined && fromEnv.has(field)) msg += ' (from ENTREL_THREADS)';
   throw new UserError(msg, { file: source, field });
 }
+
+/** What to do about a missing key, where it is not obvious. */
+const MISSING_HINT: Record<string, string> = {
+  'data.dev': ': the dev file chooses the model; to carve one out of your data: entrel split FILE --out DIR',
+};
 
 /** The value at a zod issue's path in the raw config (undefined when absent). */
 function valueAt(obj: unknown, path: PropertyKey[]): unknown {

@@ -4,7 +4,7 @@
  */
 import type { Document, LabelSchema } from '../data/corpus.js';
 import { writeCorpus, type CorpusOptions } from '../data/formats/index.js';
-import { evaluate, type EvalReport } from '../eval/index.js';
+import { evaluate, evaluateWithErrors, type ErrorReport, type EvalReport, type EvaluateOptions } from '../eval/index.js';
 import { loadGlove, type GloveTable } from '../model/glove.js';
 import { loadModelDir } from '../model/io.js';
 import { encodeAll, loadSplit, mergeSchemas, predictAll, typesPhrase, type Split } from './data.js';
@@ -32,10 +32,22 @@ export async function predictFile(modelDir: string, dataFile: string, opts: Data
 
 /** The evaluation report (strict and boundaries, micro and macro, per type) of a model on a file. */
 export async function evaluateModel(modelDir: string, dataFile: string, opts: DataOptions = {}): Promise<EvalReport> {
+  const { gold, predicted, options } = await modelRun(modelDir, dataFile, opts);
+  return evaluate(gold, predicted, options);
+}
+
+/** `evaluateModel` with the error breakdown of the same predictions (eval/errors.ts). */
+export async function evaluateModelWithErrors(modelDir: string, dataFile: string, opts: DataOptions = {}): Promise<{ report: EvalReport; errors: ErrorReport }> {
+  const { gold, predicted, options } = await modelRun(modelDir, dataFile, opts);
+  return evaluateWithErrors(gold, predicted, options);
+}
+
+/** The file's documents, the model's predictions of them, and how to score them. */
+async function modelRun(modelDir: string, dataFile: string, opts: DataOptions): Promise<{ gold: Document[]; predicted: Document[]; options: EvaluateOptions }> {
   const { split, schema, predicted } = await predictFile(modelDir, dataFile, opts);
   const unknown = unknownTypes(schema, split.schema);
   if (unknown) process.stderr.write(`entrel: ${dataFile}: warning: ${unknown} the model in ${modelDir} does not know: it cannot predict them, so every one in the data counts as a miss\n`);
-  return evaluate(split.documents, predicted, { schema: mergeSchemas(schema, split.schema), paperCompat: opts.paperCompat, goldFile: dataFile });
+  return { gold: split.documents, predicted, options: { schema: mergeSchemas(schema, split.schema), paperCompat: opts.paperCompat, goldFile: dataFile } };
 }
 
 /** The data's types a model cannot predict, for a message (`entity types "A", "B" and relation type "R"`), if any. */

@@ -39,6 +39,12 @@ export interface DevScores {
   relF1: number;
 }
 
+/** Where in a run a kept model comes from: its epoch (1-based) and its dev scores. */
+export interface ChosenAt {
+  epoch: number;
+  dev: DevScores;
+}
+
 export interface TrainTask {
   readonly params: NamedParameters;
   /** Number of training sentences. */
@@ -48,8 +54,8 @@ export interface TrainTask {
   batchLoss(indices: number[], ctx: { epoch: number; rng: Rng }): BatchLoss;
   /** Dev set micro F1 of entities and strict relations (called in eval mode, without autograd). */
   evaluateDev(): DevScores;
-  /** Writes a complete model directory into `dir` (an empty directory). */
-  saveModel(dir: string): void | Promise<void>;
+  /** Writes a complete model directory into `dir` (an empty directory), recording the epoch and dev scores it was chosen at. */
+  saveModel(dir: string, chosen: ChosenAt): void | Promise<void>;
 }
 
 export interface TrainOptions {
@@ -185,7 +191,7 @@ export async function runTraining(task: TrainTask, config: TrainConfig, outDir: 
       const dev = noGrad(() => task.evaluateDev());
       const score = selectionScore(dev, config.select);
       const improved = score > state.bestScore;
-      if (improved) await writeDirAtomic(bestDir, 'the best model', (tmp) => task.saveModel(tmp), LAST_CHECKPOINT_KEPT);
+      if (improved) await writeDirAtomic(bestDir, 'the best model', (tmp) => task.saveModel(tmp, { epoch: epoch + 1, dev }), LAST_CHECKPOINT_KEPT);
       return { dev, score, improved };
     };
     const { dev, score, improved } = average ? await average.with(scoreAndKeep) : await scoreAndKeep();

@@ -19,6 +19,7 @@ import { encodeAll, loadSplit, MAX_TRAIN_LENGTH, mergeSchemas, predictAll, types
 import { trainingLosses } from './losses.js';
 import { checkRunDir, runTraining, type DevScores, type TrainOptions, type TrainResult, type TrainTask } from './loop.js';
 import { predictedSentence } from './predictions.js';
+import { shortModelName, trainedMeta } from './provenance.js';
 import { TrainRng } from './rng.js';
 
 export interface NNSetup {
@@ -154,8 +155,11 @@ export function devScores(s: NNSetup, batchSize: number): DevScores {
   return { entF1: r.entities.micro.f1, relF1: r.relations.strict.micro.f1 };
 }
 
-/** The TrainTask of the local objective; `saveModel` writes a complete model directory. */
-export function nnTask(s: NNSetup): TrainTask {
+/**
+ * The TrainTask of the local objective; `saveModel` writes a complete model directory, whose meta says
+ * it was trained with `how`.
+ */
+export function nnTask(s: NNSetup, how = s.config.init ? `the local loss, continued from ${shortModelName(s.config.init)}` : 'the local loss'): TrainTask {
   const { config, model } = s;
   return {
     params: model.parameters(),
@@ -167,7 +171,7 @@ export function nnTask(s: NNSetup): TrainTask {
       return { loss: l.loss, parts: { ent: l.entLoss, rel: l.relLoss, ...(l.lmLoss && { lm: l.lmLoss }) }, pairs: l.pairs };
     },
     evaluateDev: () => devScores(s, 100),
-    saveModel: (dir) => writeModelFiles(dir, model, s.schema, { glove: config.glove, trainConfig: config }),
+    saveModel: (dir, chosen) => writeModelFiles(dir, model, s.schema, trainedMeta(config, s.train.length, how, chosen)),
   };
 }
 

@@ -30,9 +30,11 @@ const otherX = (end: ArcEnd) => ('box' in end ? center(end.box) : end.edge);
  * Spread the arcs meeting at a box across its width, ordered so that a longer arc's leg stands outside
  * a shorter one's (legs do not cut bars); then stack arcs, shortest first, each one level above every
  * arc it overlaps (label included), so crossing arcs get different heights and labels never collide.
+ * Boxes of the same span (one stacked below the other, layout.ts) share their legs' places: their
+ * legs come down the same column.
  */
 export function placeArcs(pieces: ArcPiece[], rowWidth: number): void {
-  const ends = new Map<Box, { piece: ArcPiece; side: 'from' | 'to'; other: number }[]>();
+  const ends = new Map<string, { box: Box; list: { piece: ArcPiece; side: 'from' | 'to'; other: number }[] }>();
   for (const piece of pieces) {
     for (const side of ['from', 'to'] as const) {
       const end = piece[side];
@@ -41,12 +43,13 @@ export function placeArcs(pieces: ArcPiece[], rowWidth: number): void {
         continue;
       }
       const other = otherX(side === 'from' ? piece.to : piece.from);
-      const list = ends.get(end.box) ?? [];
-      list.push({ piece, side, other });
-      ends.set(end.box, list);
+      const column = `${end.box.x},${end.box.w}`;
+      const at = ends.get(column) ?? { box: end.box, list: [] };
+      at.list.push({ piece, side, other });
+      ends.set(column, at);
     }
   }
-  for (const [box, list] of ends) {
+  for (const { box, list } of ends.values()) {
     const c = center(box);
     // Left-going arcs first, then right-going; within each, the farther the other end, the further right.
     list.sort((a, b) => Number(a.other > c) - Number(b.other > c) || b.other - a.other);

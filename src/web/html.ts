@@ -3,7 +3,8 @@ import type { ExtractedDocument } from '../extract/types.js';
 import { typeColor } from './colors.js';
 import { contentSecurityPolicy } from './csp.js';
 import { escapeHtml as esc } from './escape.js';
-import { documentCounts } from './plural.js';
+import { drawable } from './layout.js';
+import { counted, documentCounts } from './plural.js';
 import { css, tabScript, tabs } from './styles.js';
 import { renderPageSvg, type SvgOptions } from './svg.js';
 
@@ -79,5 +80,11 @@ export function htmlPageParts(title: string, scripts: string[]): [string, string
 export function renderFigure(doc: ExtractedDocument, index: number, opts: Omit<SvgOptions, 'idSuffix'> = {}, caption = `Document ${index + 1}`): string {
   const text = `${caption}: ${documentCounts(doc.entities.length, doc.relations.length)}`;
   const empty = doc.entities.length === 0 ? '<p class="note">No entities found.</p>' : '';
-  return `<figure class="entrel-figure"><figcaption>${esc(text)}</figcaption>${empty}${renderPageSvg(doc, { ...opts, idSuffix: String(index) })}</figure>`;
+  return `<figure class="entrel-figure"><figcaption>${esc(text)}</figcaption>${empty}${undrawnNote(doc, opts.stack)}${renderPageSvg(doc, { ...opts, idSuffix: String(index) })}</figure>`;
+}
+
+/** Says how many entities a drawing leaves out (overlapping ones unless `stack`, malformed spans); nothing when none. */
+export function undrawnNote(doc: ExtractedDocument, stack?: boolean): string {
+  const n = doc.entities.length - drawable(doc, stack).length;
+  return n > 0 ? `<p class="note">${counted(n, 'entity', 'entities')} not drawn: overlapping another or outside the text (the JSON tab lists all).</p>` : '';
 }

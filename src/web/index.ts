@@ -1,6 +1,17 @@
 export { renderDocumentSvg, type SvgOptions } from './svg.js';
 export { renderHtml, renderHtmlReport, renderDocumentsView, renderLegend, type HtmlOptions } from './html.js';
 export { renderAppPage } from './app-page.js';
+export {
+  renderComparisonHtml,
+  comparisonCounts,
+  type ComparedDocument,
+  type ComparedEntity,
+  type ComparedRelation,
+  type ComparisonHtmlOptions,
+  type ComparisonScores,
+  type StatusCounts,
+} from './compare.js';
+export type { ItemStatus } from './marks.js';
 export { layoutDocument, type DocumentLayout, type LayoutOptions } from './layout.js';
 export { typeColor, type TypeColor } from './colors.js';
 export { escapeHtml } from './escape.js';

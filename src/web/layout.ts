@@ -5,6 +5,7 @@
 import type { ExtractedDocument, ExtractedEntity, ExtractedRelation } from '../extract/types.js';
 import { placeArcs, type ArcEnd, type ArcPiece, type Box } from './arcs.js';
 import { hasRtl, paragraphDirection, reorderRow } from './bidi.js';
+import { markedType, statusOf } from './marks.js';
 import { placeTags, type Tag } from './tags.js';
 import { columnIndex, columns } from './width.js';
 import { wrapRows, type Span } from './wrap.js';
@@ -18,11 +19,17 @@ export const geometry = {
   tagHeight: 14,
   rowGap: 6,
   labelCharWidth: 6.2,
+  laneGap: 4,
 };
 
 export interface LayoutOptions {
   /** Row width in characters (monospace columns). Default 80. */
   width?: number;
+  /**
+   * Draw an entity that overlaps another (nested gold, or a missed entity against a predicted one) in a
+   * lane below the text instead of leaving it out. Default false: extraction never overlaps.
+   */
+  stack?: boolean;
 }
 
 export interface Word {
@@ -40,6 +47,9 @@ export interface EntityBox extends Box {
   rtl?: boolean;
   /** The type name under the box. */
   tag: Tag;
+  /** 0: on the text line; 1, 2, …: stacked below it (`stack`). Its top is `dy` below the row's `boxTop`. */
+  lane: number;
+  dy: number;
 }
 
 export interface Arc extends ArcPiece {
@@ -62,28 +72,59 @@ export interface DocumentLayout {
   width: number;
   height: number;
   rows: Row[];
-  /** Entities that are drawn: well-formed spans, first of any overlapping ones. */
+  /** Entities that are drawn: well-formed spans; without `stack`, the first of any overlapping ones. */
   entities: ExtractedEntity[];
 }
 
 /** Controls and line breaks show as spaces; everything else as typed. */
 const display = (s: string) => s.replace(/[\p{Cc}\p{Zl}\p{Zp}]/gu, ' ');
 
-/** Entities that can be drawn, sorted; a document from a client may hold anything schema-valid. */
-function drawable(doc: ExtractedDocument): ExtractedEntity[] {
-  const sorted = doc.entities
+/**
+ * Entities that can be drawn (a document from a client may hold anything schema-valid), each with its
+ * lane, sorted by start. Lane 0 is the text line: the first of overlapping entities, predictions before
+ * missed ones (the line shows what was predicted). With `stack`, an entity that overlaps one goes to the
+ * first lane below where it fits; without, it is left out.
+ */
+export function drawable(doc: ExtractedDocument, stack = false): { entity: ExtractedEntity; lane: number }[] {
+  const valid = doc.entities
     .filter((e) => Number.isInteger(e.start) && Number.isInteger(e.end) && e.start >= 0 && e.start < e.end && e.end <= doc.text.length)
-    .sort((a, b) => a.start - b.start || b.end - a.end);
-  const out: ExtractedEntity[] = [];
-  for (const e of sorted) if (out.length === 0 || e.start >= out[out.length - 1].end) out.push(e);
-  return out;
+    .sort((a, b) => Number(statusOf(a) === 'missed') - Number(statusOf(b) === 'missed') || a.start - b.start || b.end - a.end);
+  const lanes: { start: number; end: number }[][] = []; // each sorted by start, without overlaps
+  const out: { entity: ExtractedEntity; lane: number }[] = [];
+  for (const entity of valid) {
+    let lane = lanes.findIndex((spans) => fits(spans, entity));
+    if (lane < 0) lane = stack || lanes.length === 0 ? lanes.push([]) - 1 : -1;
+    if (lane < 0) continue;
+    insertSorted(lanes[lane], entity);
+    out.push({ entity, lane });
+  }
+  return out.sort((a, b) => a.entity.start - b.entity.start || a.lane - b.lane);
 }
+
+/** Index of the first span in `spans` (sorted, disjoint) that ends after `at`. */
+function firstEndingAfter(spans: { end: number }[], at: number): number {
+  let [lo, hi] = [0, spans.length];
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (spans[mid].end > at) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+const fits = (spans: { start: number; end: number }[], e: { start: number; end: number }) => {
+  const next = spans[firstEndingAfter(spans, e.start)];
+  return next === undefined || next.start >= e.end;
+};
+
+const insertSorted = (spans: { start: number; end: number }[], e: { start: number; end: number }) => spans.splice(firstEndingAfter(spans, e.start), 0, e);
 
 export function layoutDocument(doc: ExtractedDocument, opts: LayoutOptions = {}): DocumentLayout {
   const g = geometry;
   const width = Math.max(10, Math.floor(opts.width ?? 80));
   const text = doc.text;
-  const entities = drawable(doc);
+  const placed = drawable(doc, opts.stack);
+  const entities = placed.map((p) => p.entity);
   const cols = columnIndex(text);
   const spans = wrapRows(text, entities, cols, width);
 
@@ -91,14 +132,16 @@ export function layoutDocument(doc: ExtractedDocument, opts: LayoutOptions = {})
   const rows: Row[] = spans.map(() => ({ y: 0, boxTop: 0, height: 0, words: [], boxes: [], arcs: [] }));
   const rowOf = new Map<string, { row: number; box: EntityBox }>();
   let r = 0;
-  for (const entity of entities) {
+  for (const { entity, lane } of placed) {
     while (r < spans.length - 1 && entity.start >= spans[r + 1].start) r++;
     const x = g.padX + (cols[entity.start] - cols[spans[r].start]) * g.charWidth;
-    const box: EntityBox = { entity, text: display(text.slice(entity.start, entity.end)), x, w: (cols[entity.end] - cols[entity.start]) * g.charWidth, tag: { x: 0, w: 0, line: 0 } };
+    const w = (cols[entity.end] - cols[entity.start]) * g.charWidth;
+    const box: EntityBox = { entity, text: display(text.slice(entity.start, entity.end)), x, w, tag: { x: 0, w: 0, line: 0 }, lane, dy: 0 };
     rows[r].boxes.push(box);
     if (!rowOf.has(entity.id)) rowOf.set(entity.id, { row: r, box });
   }
-  rows.forEach((row, i) => (row.words = words(text, spans[i], row.boxes, cols)));
+  // Stacked boxes repeat their text below the line: the line's words are cut by its own boxes only.
+  rows.forEach((row, i) => (row.words = words(text, spans[i], row.boxes.filter((b) => b.lane === 0), cols)));
   // Right-to-left script reads from the right: rows holding some get their pieces reordered.
   let base: 'R' | 'L' = 'L';
   rows.forEach((row, i) => {
@@ -108,17 +151,23 @@ export function layoutDocument(doc: ExtractedDocument, opts: LayoutOptions = {})
 
   const maxCols = spans.reduce((m, s) => Math.max(m, cols[s.end] - cols[s.start]), width);
   const svgWidth = 2 * g.padX + maxCols * g.charWidth;
-  const tagLines = rows.map((row) => {
-    const tags = placeTags(row.boxes.map((b) => ({ ...b, tagWidth: columns(b.entity.type) * g.labelCharWidth })), svgWidth);
-    row.boxes.forEach((b, i) => (b.tag = tags[i]));
-    return 1 + Math.max(0, ...tags.map((t) => t.line));
+  // Each lane: its boxes, then their tags; the next lane starts below them. `below`: the row's height under boxTop.
+  const below = rows.map((row) => {
+    let dy = 0;
+    for (let lane = 0; lane === 0 || row.boxes.some((b) => b.lane >= lane); lane++) {
+      const boxes = row.boxes.filter((b) => b.lane === lane);
+      const tags = placeTags(boxes.map((b) => ({ ...b, tagWidth: columns(markedType(b.entity)) * g.labelCharWidth })), svgWidth);
+      boxes.forEach((b, i) => ((b.tag = tags[i]), (b.dy = dy)));
+      dy += g.boxHeight + (1 + Math.max(0, ...tags.map((t) => t.line))) * g.tagHeight + g.laneGap;
+    }
+    return dy - g.laneGap;
   });
   for (const relation of doc.relations) {
     const head = rowOf.get(relation.head);
     const tail = rowOf.get(relation.tail);
     if (!head || !tail || head === tail) continue;
     const piece = (row: number, from: ArcEnd, to: ArcEnd, arrow: boolean) =>
-      rows[row].arcs.push({ relation, from, to, arrow, label: relation.type, labelWidth: columns(relation.type) * g.labelCharWidth + 8, x1: 0, x2: 0, labelX: 0, level: 0 });
+      rows[row].arcs.push({ relation, from, to, arrow, label: markedType(relation), labelWidth: columns(markedType(relation)) * g.labelCharWidth + 8, x1: 0, x2: 0, labelX: 0, level: 0 });
     if (head.row === tail.row) {
       piece(head.row, { box: head.box }, { box: tail.box }, true);
     } else {
@@ -136,7 +185,7 @@ export function layoutDocument(doc: ExtractedDocument, opts: LayoutOptions = {})
     const levels = Math.max(0, ...row.arcs.map((a) => a.level));
     row.y = y;
     row.boxTop = y + g.arcBase + levels * g.levelHeight;
-    row.height = g.arcBase + levels * g.levelHeight + g.boxHeight + tagLines[i] * g.tagHeight + g.rowGap;
+    row.height = g.arcBase + levels * g.levelHeight + below[i] + g.rowGap;
     y += row.height;
   }
   return { width: svgWidth, height: y, rows, entities };

@@ -6,11 +6,19 @@ export const drawingCss = `
 svg.entrel-doc { background: #fff; }
 .entrel-doc text { white-space: pre; }
 .entrel-doc .word, .entrel-doc .entity-text { font: 14px ui-monospace, "DejaVu Sans Mono", monospace; fill: #111; }
-.entrel-doc .entity-type { font: 600 10px ui-monospace, "DejaVu Sans Mono", monospace; }
+.entrel-doc .entity-type { font: 600 10px ui-monospace, "DejaVu Sans Mono", monospace; paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
 .entrel-doc .arc { stroke: #555; stroke-width: 1.2; }
 .entrel-doc .arrowhead { fill: #555; }
 .entrel-doc .relation-label { font: 10px ui-monospace, "DejaVu Sans Mono", monospace; fill: #222; }
 .entrel-doc .relation-label-bg { fill: #fff; stroke: #aaa; stroke-width: 0.6; }
+.entrel-doc .entity.missed rect { fill: #fff; stroke-width: 1.6; stroke-dasharray: 5 3; }
+.entrel-doc .entity.spurious rect { stroke: #b00020; stroke-width: 3; }
+.entrel-doc .relation.missed .arc { stroke-dasharray: 5 3; }
+.entrel-doc .relation.missed .relation-label-bg { stroke: #555; stroke-dasharray: 3 2; }
+.entrel-doc .relation.spurious .arc { stroke: #b00020; stroke-width: 2; }
+.entrel-doc .relation.spurious .relation-label-bg { stroke: #b00020; stroke-width: 1.2; }
+.entrel-doc .relation.spurious .relation-label { fill: #b00020; }
+.entrel-doc .arrowhead.spurious { fill: #b00020; }
 .entrel-doc .relation:hover .arc { stroke: #c00; stroke-width: 2; }
 .entrel-doc .relation:hover .arrowhead { fill: #c00; }
 `;
@@ -30,6 +38,10 @@ h1 { font-size: 20px; margin: 0 0 12px; }
 .entrel-figure figcaption { font-size: 12px; color: #666; margin-bottom: 4px; }
 ${drawingCss.trim()}
 .note { color: #666; font-style: italic; }
+.scores { border-collapse: collapse; margin: 0 0 12px; font-variant-numeric: tabular-nums; }
+.scores th, .scores td { padding: 2px 10px; border-bottom: 1px solid #ddd; text-align: right; }
+.scores th:first-child { text-align: left; }
+.legend.marks li { gap: 4px; }
 .error { color: #b00020; font-weight: 600; }
 pre.json { background: #fff; border: 1px solid #ddd; padding: 8px; overflow: auto; font-size: 12px; }
 textarea { width: 100%; box-sizing: border-box; font: 14px ui-monospace, monospace; }

@@ -9,6 +9,7 @@ import { UserError } from '../../src/errors.js';
 import { defaultModelConfig, validateModelConfig } from '../../src/model/config.js';
 import { buildBatch, encodeSentence } from '../../src/model/encode.js';
 import { loadModelDir, MODEL_FILES, saveModelDir } from '../../src/model/io.js';
+import { ENTREL_VERSION } from '../../src/model/version.js';
 import { noGrad, randNormal, saveSafetensors, setNumThreads, loadSafetensors } from '../../src/tensor/index.js';
 import { SCHEMA } from './fixtures.js';
 import { SMALL_DIMS, tinyJointModel } from './tiny-joint.js';
@@ -26,7 +27,7 @@ test('save → load gives identical predictions', () => {
   const before = model.predict(batch);
   const { model: loaded, schema, meta } = loadModelDir(saved);
   assert.deepEqual(schema, SCHEMA);
-  assert.deepEqual(meta, { note: 'test' });
+  assert.deepEqual(meta, { entrelVersion: ENTREL_VERSION, note: 'test' }); // the writer's version, then the caller's meta
   assert.deepEqual(loaded.predict(batch), before);
   assert.ok(before.some((p) => p.entities.length > 0));
   for (const f of [...MODEL_FILES, 'checksum']) assert.ok(existsSync(join(saved, f)));

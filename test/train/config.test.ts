@@ -74,7 +74,12 @@ test('errors are one line naming the file and the field', () => {
   const bad = file({ ...minimal, model: { dropout: 1.5 } }, 'bad.json');
   assert.equal(message(() => loadConfig(bad)), `${bad}: model.dropout: expected a number in [0, 1), got 1.5`);
   const noDev = file({ data: { train: 'a' } }, 'nodev.json');
-  assert.equal(message(() => loadConfig(noDev)), `${noDev}: data.dev: missing (required)`);
+  assert.equal(
+    message(() => loadConfig(noDev)),
+    `${noDev}: data.dev: missing (required): the dev file chooses the model; to carve one out of your data: entrel split FILE --out DIR`,
+  );
+  const noTrain = file({ data: { dev: 'a' } }, 'notrain.json');
+  assert.equal(message(() => loadConfig(noTrain)), `${noTrain}: data.train: missing (required)`);
   const broken = file('{"data": ', 'broken.json');
   assert.match(message(() => loadConfig(broken)), new RegExp(`^${broken}: invalid JSON`));
   assert.match(message(() => loadConfig(join(dir, 'none.json'))), /none\.json: cannot read config: no such file$/);

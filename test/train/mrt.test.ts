@@ -12,6 +12,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { tagGrammar } from '../../src/data/viterbi.js';
 import { buildBatch, encodeSentence, type Batch } from '../../src/model/encode.js';
+import { loadModelDir } from '../../src/model/io.js';
 import type { JointModel } from '../../src/model/joint.js';
 import { candidatePairs, relationIndex, slicePairs, type PairSet } from '../../src/model/pairs.js';
 import { cat, manualSeed, noGrad, randNormal, tensor, tidy, type Tensor } from '../../src/tensor/index.js';
@@ -370,6 +371,7 @@ test(`MRT from a pretrained model (${tagger} tagger): runs, logs its risk, and k
   assert.deepEqual(res.history.map((r) => r.dev), ref.history.map((r) => r.dev));
   const log = readFileSync(join(root, 'ref', 'train.log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.equal(log[0].kind, 'mrt');
+  assert.match(String(loadModelDir(join(root, 'ref', 'best')).meta.trainedOn), /^tiny-train\.json \(18 sentences\) with MRT \(Γ \+ Δ_E\+R, α 1, μ 0\.5, K 3\) from nn\/best; epoch \d, chosen on tiny-dev\.json/);
   const epochs = log.filter((r) => r.type === 'epoch');
   assert.equal(epochs.length, 4);
   for (const e of epochs) assert.ok(Number.isFinite(e.loss.risk) && e.loss.risk > 0 && Number.isFinite(e.loss.hinge));

@@ -69,6 +69,12 @@ test('the best model evaluates to its logged dev score and predicts to JSON Line
   const report = await evaluateModel(join(out, 'best'), config.data.dev, { format: 'unified' });
   assert.equal(report.relations.strict.micro.f1, best.dev.relF1);
   assert.equal(report.entities.micro.f1, best.dev.entF1);
+  // best/ says how it was made: entrel's version, its data, epoch and dev scores (file names, not paths).
+  const { meta } = loadModelDir(join(out, 'best'));
+  assert.equal(meta.entrelVersion, JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version);
+  assert.equal(meta.trainedOn, `tiny-train.json (18 sentences) with the local loss; epoch ${best.epoch}, chosen on tiny-dev.json by strict relation F1`);
+  const percent = (f: number) => Math.round(f * 1000) / 10;
+  assert.deepEqual(meta.metrics, { dev: { file: 'tiny-dev.json', entityF1: percent(best.dev.entF1), relationStrictF1: percent(best.dev.relF1) } });
   const pred = join(root, 'pred.jsonl');
   await predictToFile(join(out, 'best'), config.data.dev, pred);
   assert.equal(readFileSync(pred, 'utf8').trim().split('\n').length, 6);

@@ -1,20 +1,25 @@
 /**
  * `entrel evaluate`: gold against predictions (`--gold G --pred P`), or a trained model on annotated
  * data (`--model DIR --data FILE`). Prints a table, or the report as JSON with `--json`; `--out` writes it.
+ * `--errors` adds the error breakdown (eval/errors.ts): tables after the scores, an `errors` key in JSON.
  */
 import { Command } from 'commander';
 import { UserError } from '../../errors.js';
 import { Diagnostics } from '../../data/diagnostics.js';
 import { loadCorpus } from '../../data/formats/index.js';
-import { evaluate, formatReport, type EvalReport } from '../../eval/index.js';
+import { evaluate, evaluateWithErrors, formatErrors, formatReport, type ErrorReport, type EvalReport } from '../../eval/index.js';
 import { refuseOverwritingInputs, writeAtomic } from '../../data/write.js';
 import { printJson, printWarnings } from '../output.js';
 import { addDataFlags, corpusOptions, type DataFlags } from './data-options.js';
+import { nonNegativeInteger } from './arg-values.js';
 
 interface EvalFlags extends DataFlags {
   gold?: string; pred?: string; model?: string; data?: string;
   paperCompat?: boolean; json?: boolean; out?: string;
+  errors?: boolean; errorExamples?: number;
 }
+
+const DEFAULT_ERROR_EXAMPLES = 3;
 
 export function evaluateCommand(): Command {
   const cmd = new Command('evaluate')
@@ -27,16 +32,23 @@ export function evaluateCommand(): Command {
     .option('--paper-compat', 'reproduce the authors\' evaluation quirks (reference spec §4.2)')
     .option('--json', 'print the report as JSON')
     .option('--out <file>', 'also write the JSON report to this file')
+    .option('--errors', 'break the strict false positives and negatives down by kind (type, boundary, direction, …), with confusion matrices')
+    .option('--error-examples <n>', `examples shown per error category with --errors (default ${DEFAULT_ERROR_EXAMPLES}; 0 = none)`, nonNegativeInteger)
     .action(async (flags: EvalFlags) => {
+      if (flags.errorExamples !== undefined && !flags.errors) throw new UserError('--error-examples needs --errors');
       if (flags.out) refuseOverwritingInputs([flags.out], [flags.gold, flags.pred, flags.data, flags.model, flags.types]);
-      const report = await reportFor(flags);
-      if (flags.out) await writeAtomic(flags.out, [JSON.stringify(report, null, 2) + '\n']);
-      if (flags.json) printJson(report);
-      else process.stdout.write(formatReport(report) + '\n');
+      const { report, errors } = await reportFor(flags);
+      const json = errors ? { ...report, errors } : report;
+      if (flags.out) await writeAtomic(flags.out, [JSON.stringify(json, null, 2) + '\n']);
+      if (flags.json) printJson(json);
+      else {
+        process.stdout.write(formatReport(report) + '\n');
+        if (errors) process.stdout.write(formatErrors(errors, flags.errorExamples ?? DEFAULT_ERROR_EXAMPLES) + '\n');
+      }
     });
 }
 
-async function reportFor(flags: EvalFlags): Promise<EvalReport> {
+async function reportFor(flags: EvalFlags): Promise<{ report: EvalReport; errors?: ErrorReport }> {
   if (flags.gold || flags.pred) {
     if (!flags.gold || !flags.pred) throw new UserError('evaluate needs both --gold and --pred');
     // Two ways to evaluate: the other one's flags would be ignored without a word.
@@ -44,13 +56,15 @@ async function reportFor(flags: EvalFlags): Promise<EvalReport> {
     const gold = await loadCorpus(flags.gold, { ...corpusOptions(flags), diagnostics: new Diagnostics() });
     // Scoring's warnings (a document without its prediction, …) are about the predictions.
     const pred = await loadCorpus(flags.pred, { ...corpusOptions(flags), diagnostics: new Diagnostics() });
-    const report = evaluate(gold.documents, pred.documents, { schema: gold.schema, paperCompat: flags.paperCompat, diagnostics: pred.diagnostics, goldFile: flags.gold, predFile: flags.pred });
+    const opts = { schema: gold.schema, paperCompat: flags.paperCompat, diagnostics: pred.diagnostics, goldFile: flags.gold, predFile: flags.pred };
+    const scored = flags.errors ? evaluateWithErrors(gold.documents, pred.documents, opts) : { report: evaluate(gold.documents, pred.documents, opts) };
     printWarnings(gold.diagnostics, flags.gold);
     printWarnings(pred.diagnostics, flags.pred);
-    return report;
+    return scored;
   }
   if (!flags.data) throw new UserError('evaluate needs --gold and --pred, or --data (with --model DIR, or the bundled model)');
-  const { evaluateModel } = await import('../../train/evaluate.js');
+  const { evaluateModel, evaluateModelWithErrors } = await import('../../train/evaluate.js');
   const { DEFAULT_MODEL_DIR } = await import('../../extract/extractor.js');
-  return evaluateModel(flags.model ?? DEFAULT_MODEL_DIR, flags.data, { ...corpusOptions(flags), paperCompat: flags.paperCompat });
+  const args = [flags.model ?? DEFAULT_MODEL_DIR, flags.data, { ...corpusOptions(flags), paperCompat: flags.paperCompat }] as const;
+  return flags.errors ? evaluateModelWithErrors(...args) : { report: await evaluateModel(...args) };
 }

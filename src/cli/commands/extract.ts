@@ -18,6 +18,7 @@ import type { ExtractOptions } from '../../extract/types.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../extract-outputs.js';
 import { formatExtraction } from '../extract-table.js';
 import { printJson } from '../output.js';
+import { finiteNumber, nonNegativeInteger, positiveInteger } from './arg-values.js';
 
 interface ExtractFlags {
   json?: boolean;
@@ -33,21 +34,6 @@ interface ExtractFlags {
   quiet?: boolean;
 }
 
-const number = (v: string) => {
-  const x = Number(v);
-  if (v.trim() === '' || !Number.isFinite(x)) throw new InvalidArgumentError('expected a number');
-  return x;
-};
-const integer = (v: string) => {
-  const x = number(v);
-  if (!Number.isInteger(x) || x < 1) throw new InvalidArgumentError('expected a positive integer');
-  return x;
-};
-const count = (v: string) => {
-  const x = number(v);
-  if (!Number.isInteger(x) || x < 0) throw new InvalidArgumentError('expected a non-negative integer');
-  return x;
-};
 const triple = (v: string, prev: [string, string, string][] = []) => {
   const parts = v.split(',').map((s) => s.trim());
   if (parts.length !== 3 || parts.some((p) => !p)) throw new InvalidArgumentError('expected HEAD_TYPE,RELATION,TAIL_TYPE (e.g. Peop,Work_For,Org)');
@@ -63,11 +49,11 @@ export function extractCommand(): Command {
     .option('--out <file>', 'output file (a directory for brat), written atomically')
     .addOption(new Option('--format <name>', 'output format for --out').choices([...OUTPUT_FORMATS]))
     .option('--model <dir>', 'a trained model directory (default: the bundled CoNLL04 model)')
-    .option('--threshold <p>', 'drop relations whose probability is below p', number)
+    .option('--threshold <p>', 'drop relations whose probability is below p', finiteNumber)
     .option('--allow <triple>', 'keep only relations HEAD_TYPE,RELATION,TAIL_TYPE (repeatable)', triple)
-    .option('--max-distance <tokens>', 'consider only entity pairs at most this many tokens apart', integer)
-    .option('--batch-size <n>', `sentences per model call (default ${DEFAULT_BATCH_SIZE})`, integer)
-    .option('--workers <n>', 'most worker threads running the model for inputs of 128+ sentences (default $ENTREL_WORKERS, else min(2, cores); 0 = none)', count)
+    .option('--max-distance <tokens>', 'consider only entity pairs at most this many tokens apart', positiveInteger)
+    .option('--batch-size <n>', `sentences per model call (default ${DEFAULT_BATCH_SIZE})`, positiveInteger)
+    .option('--workers <n>', 'most worker threads running the model for inputs of 128+ sentences (default $ENTREL_WORKERS, else min(2, cores); 0 = none)', nonNegativeInteger)
     .option('--quiet', 'no progress bar')
     .action(async (text: string | undefined, flags: ExtractFlags) => {
       const options: ExtractOptions = { relationThreshold: flags.threshold, allowedTriples: flags.allow, maxPairDistance: flags.maxDistance };

@@ -3,11 +3,14 @@ import type { Command } from 'commander';
 import { convertCommand } from './convert.js';
 import { evaluateCommand } from './evaluate.js';
 import { extractCommand } from './extract.js';
+import { infoCommand } from './info.js';
 import { predictCommand } from './predict.js';
 import { serveCommand } from './serve.js';
+import { splitCommand } from './split.js';
 import { statsCommand } from './stats.js';
 import { trainCommand } from './train.js';
+import { viewCommand } from './view.js';
 
 export function registerCommands(program: Command): void {
-  for (const make of [statsCommand, convertCommand, evaluateCommand, trainCommand, predictCommand, extractCommand, serveCommand]) program.addCommand(make());
+  for (const make of [statsCommand, convertCommand, splitCommand, evaluateCommand, trainCommand, predictCommand, extractCommand, serveCommand, infoCommand, viewCommand]) program.addCommand(make());
 }

@@ -5,6 +5,7 @@
  * accepting connections, finishes the requests in flight, ends the workers and exits 0.
  */
 import { Command, InvalidArgumentError } from 'commander';
+import { nonNegativeInteger, positiveInteger } from './arg-values.js';
 
 interface ServeFlags {
   model?: string;
@@ -31,16 +32,6 @@ const seconds = (v: string) => {
   if (v.trim() === '' || !Number.isFinite(x) || x < 0) throw new InvalidArgumentError('expected a number of seconds ≥ 0 (0 = no limit)');
   return x;
 };
-const count = (v: string) => {
-  const x = Number(v);
-  if (!/^\d+$/.test(v.trim())) throw new InvalidArgumentError('expected a non-negative integer');
-  return x;
-};
-const positive = (v: string) => {
-  const x = count(v);
-  if (x === 0) throw new InvalidArgumentError('expected a positive integer');
-  return x;
-};
 const repeated = (v: string, prev: string[] = []) => [...prev, v];
 
 export function serveCommand(): Command {
@@ -49,12 +40,12 @@ export function serveCommand(): Command {
     .option('--model <dir>', 'a trained model directory (default: the bundled CoNLL04 model)')
     .option('--port <n>', 'TCP port (0 = any free port)', port, 8080)
     .option('--host <address>', 'interface to listen on (0.0.0.0 for every interface)', '127.0.0.1')
-    .option('--workers <n>', 'worker threads running the model (default $ENTREL_WORKERS, else min(2, cores); 0 = the server thread)', count)
+    .option('--workers <n>', 'worker threads running the model (default $ENTREL_WORKERS, else min(2, cores); 0 = the server thread)', nonNegativeInteger)
     .option('--request-timeout <seconds>', 'most time spent on one extraction request, queue included; then 503 "timeout" (0 = no limit)', seconds, 30)
     .option('--cors <origin>', 'let pages of this origin call the API from a browser (repeatable; * = any origin)', repeated)
-    .option('--body-limit <bytes>', 'largest request body of POST /v1/extract (default 2 MiB)', positive)
-    .option('--max-text-length <n>', 'longest text, in UTF-16 code units (default 1,000,000)', positive)
-    .option('--max-texts <n>', 'most texts in one request (default 64)', positive)
+    .option('--body-limit <bytes>', 'largest request body of POST /v1/extract (default 2 MiB)', positiveInteger)
+    .option('--max-text-length <n>', 'longest text, in UTF-16 code units (default 1,000,000)', positiveInteger)
+    .option('--max-texts <n>', 'most texts in one request (default 64)', positiveInteger)
     .option('--log', 'log every request (JSON lines on stdout); without it only server faults are logged, on stderr')
     .option('--no-compress', 'answer uncompressed even when the client accepts br or gzip (default: compress answers of 1 KiB or more)')
     .action(async (flags: ServeFlags) => {

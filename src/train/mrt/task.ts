@@ -15,11 +15,14 @@ import { UserError } from '../../errors.js';
 import type { TrainConfig } from '../config.js';
 import { checkRunDir, runTraining, type TrainOptions, type TrainResult, type TrainTask } from '../loop.js';
 import { buildSetupFrom, nnTask, type NNSetup } from '../nn.js';
+import { shortModelName } from '../provenance.js';
 import { drawMembers, mrtObjective, tagProposal } from './objective.js';
 
 export function mrtTask(s: NNSetup): TrainTask {
   const { config, model } = s;
-  const base = nnTask(s);
+  const m = config.mrt;
+  const risk = [m.gamma && 'Γ', m.delta !== 'none' && `Δ_${m.delta}`].filter(Boolean).join(' + ');
+  const base = nnTask(s, `MRT (${risk}, α ${m.alpha}, μ ${m.mu}, K ${m.K}) from ${shortModelName(config.init ?? '')}`);
   return {
     ...base,
     batchLoss(indices, ctx) {

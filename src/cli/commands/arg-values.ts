@@ -1,0 +1,21 @@
+/** Parsers of numeric flag values shared by the commands: a bad value is commander's one-line error naming the flag. */
+import { InvalidArgumentError } from 'commander';
+
+/** Any finite number (`0.5`, `-1`, `1e-3`). */
+export function finiteNumber(v: string): number {
+  const x = Number(v);
+  if (v.trim() === '' || !Number.isFinite(x)) throw new InvalidArgumentError('expected a number');
+  return x;
+}
+
+/** 0, 1, 2, … written as digits (`1e2` and `1.0` are refused: a count is written plainly). */
+export function nonNegativeInteger(v: string): number {
+  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(Number(v))) throw new InvalidArgumentError('expected a non-negative integer');
+  return Number(v);
+}
+
+/** 1, 2, 3, … written as digits. */
+export function positiveInteger(v: string): number {
+  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(Number(v)) || Number(v) < 1) throw new InvalidArgumentError('expected a positive integer');
+  return Number(v);
+}

@@ -1,0 +1,170 @@
+/**
+ * `entrel view FILE --out PAGE.html`: an annotated file drawn as the web view's page (per document a
+ * figure and its JSON, the legend). With `--gold GOLD`, FILE is predictions: every entity and relation is
+ * marked correct, spurious or missed, and the page opens with the corpus scores. A data command: it
+ * never loads libtorch. The page streams to disk, written atomically.
+ */
+import { statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { Command, Option } from 'commander';
+import cliProgress from 'cli-progress';
+import { UserError } from '../../errors.js';
+import { countSentences } from '../../data/corpus.js';
+import { Diagnostics } from '../../data/diagnostics.js';
+import { FORMATS, inputFiles, loadCorpus, readCorpus } from '../../data/formats/index.js';
+import { refuseOverwritingInputs, writeAtomic } from '../../data/write.js';
+import { comparisonExtras, comparisonJson, hasErrors, knownScore, renderComparisonFigure } from '../../web/compare.js';
+import { escapeHtml as esc } from '../../web/escape.js';
+import { renderFigure } from '../../web/html.js';
+import { streamPage, type PageExtras, type PagePart } from '../../web/page-stream.js';
+import { counted } from '../../web/plural.js';
+import { withInterrupts } from '../interrupt.js';
+import { printWarnings } from '../output.js';
+import { compareCorpora } from '../view-compare.js';
+import { viewDocument } from '../view-documents.js';
+import { addDataFlags, corpusOptions, type DataFlags } from './data-options.js';
+import { positiveInteger } from './arg-values.js';
+
+interface ViewFlags extends DataFlags {
+  out: string;
+  gold?: string;
+  goldFormat?: string;
+  onlyErrors?: boolean;
+  limit?: number;
+  title?: string;
+  quiet?: boolean;
+}
+
+export function viewCommand(): Command {
+  const cmd = new Command('view')
+    .description('draw an annotated file as an HTML page; with --gold, mark predictions correct, spurious or missed against gold')
+    .argument('<file>', 'annotated file (any corpus format); the predictions with --gold')
+    .requiredOption('--out <page>', 'the HTML page to write (atomically)');
+  return addDataFlags(cmd)
+    .option('--gold <file>', 'gold annotation of the same documents and tokens: FILE is compared with it')
+    .addOption(new Option('--gold-format <name>', 'format of --gold (detected from the content when absent)').choices([...FORMATS]))
+    .option('--only-errors', 'with --gold: draw only documents with a spurious or missed item')
+    .option('--limit <n>', 'draw at most n documents', positiveInteger)
+    .option('--title <text>', 'page title')
+    .option('--quiet', 'no progress bar')
+    .action(async (file: string, flags: ViewFlags) => {
+      if (!flags.gold && flags.onlyErrors) throw new UserError('--only-errors needs --gold GOLD: errors are differences from gold');
+      if (!flags.gold && flags.goldFormat) throw new UserError('--gold-format goes with --gold GOLD');
+      if (statSync(flags.out, { throwIfNoEntry: false })?.isDirectory())
+        throw new UserError('is a directory: the page is a file, give its name (e.g. page.html)', { file: flags.out });
+      const inputs = [...(await inputFiles(file, { typesFile: flags.types })), ...(flags.gold ? await inputFiles(flags.gold) : [])];
+      refuseOverwritingInputs([flags.out], inputs);
+      const page = flags.gold ? await comparisonPage(file, flags.gold, flags) : corpusPage(file, flags);
+      const drawn = await withInterrupts(() => page.write());
+      printWarnings(page.diagnostics, file);
+      process.stderr.write(`entrel: drew ${counted(drawn.count, 'document')} to ${flags.out}\n`);
+      if (drawn.more) process.stderr.write(`entrel: stopped after ${counted(drawn.count, 'document')} (--limit ${flags.limit}); more were not drawn\n`);
+    });
+}
+
+interface Drawn {
+  count: number;
+  /** `--limit` left documents out. */
+  more: boolean;
+}
+
+interface Page {
+  write(): Promise<Drawn>;
+  /** Warnings of reading FILE, printed once the page is written (streaming reads them as it goes). */
+  diagnostics: Diagnostics;
+}
+
+/** The documents of a file as they are read: bounded memory for files of any size. */
+function corpusPage(file: string, flags: ViewFlags): Page {
+  const diagnostics = new Diagnostics();
+  const docs = async function* () {
+    for await (const d of readCorpus(file, { ...corpusOptions(flags), diagnostics })) {
+      const doc = viewDocument(d);
+      yield { id: d.id, doc, json: { id: d.id, ...doc, entities: doc.entities.map(knownScore), relations: doc.relations.map(knownScore) } };
+    }
+  };
+  const title = flags.title ?? `entrel view: ${basename(file)}`;
+  const note = (drawn: Drawn) => (drawn.more ? `<p class="note">Stopped after ${counted(drawn.count, 'document')} (--limit); the file has more.</p>` : '');
+  return {
+    diagnostics,
+    write: () =>
+      writePage(
+        flags,
+        title,
+        docs(),
+        // Stacked: a file may nest entities (ACE, SciERC), which one line of boxes cannot show.
+        ({ id, doc, json }, i) => ({ doc, json, figure: renderFigure(doc, i, { stack: true }, id) }),
+        (drawn) => ({ viewEnd: () => note(drawn) }),
+      ),
+  };
+}
+
+/** FILE's predictions against GOLD: both read whole (as `evaluate` reads them), the page streamed. */
+async function comparisonPage(file: string, goldFile: string, flags: ViewFlags): Promise<Page> {
+  const gold = await loadCorpus(goldFile, { ...corpusOptions(flags, flags.goldFormat), diagnostics: new Diagnostics() });
+  const pred = await loadCorpus(file, { ...corpusOptions(flags), diagnostics: new Diagnostics() });
+  const { report, documents } = compareCorpora(gold.documents, pred.documents, { schema: gold.schema, diagnostics: pred.diagnostics, goldFile, predFile: file });
+  printWarnings(gold.diagnostics, goldFile);
+  const total = gold.documents.length;
+  const about =
+    `<p class="about">Predictions <b>${esc(basename(file))}</b> against gold <b>${esc(basename(goldFile))}</b>: ` +
+    `${counted(total, 'document')}, ${counted(countSentences(gold.documents), 'sentence')}; micro scores over all of them, strict criteria.</p>`;
+  const shown = async function* () {
+    for (const doc of documents) if (!flags.onlyErrors || hasErrors(doc)) yield doc;
+  };
+  const which = (flags.onlyErrors ? ', those with a spurious or missed item' : '') + (flags.limit !== undefined ? `, at most ${flags.limit}` : '');
+  const note = (drawn: Drawn) => `<p class="note">${drawn.count} of ${counted(total, 'document')} drawn${which}.</p>`;
+  const title = flags.title ?? `entrel view: ${basename(file)} against ${basename(goldFile)}`;
+  return {
+    diagnostics: pred.diagnostics,
+    write: () =>
+      writePage(
+        flags,
+        title,
+        shown(),
+        (doc, i) => ({ doc, json: comparisonJson(doc), figure: renderComparisonFigure(doc, i) }),
+        (drawn) => comparisonExtras(report, about, () => note(drawn)),
+        // --only-errors draws an unknown part of them: the bar counts without a total then.
+        flags.onlyErrors ? undefined : total,
+      ),
+  };
+}
+
+/**
+ * Streams `items` as figures to `flags.out`, at most `--limit` of them, with a progress bar on a
+ * terminal; `extras` get the count, which is final when the end of the page is written.
+ */
+async function writePage<T>(
+  flags: ViewFlags,
+  title: string,
+  items: AsyncIterable<T>,
+  part: (item: T, i: number) => PagePart,
+  extras: (drawn: Drawn) => PageExtras,
+  total?: number,
+): Promise<Drawn> {
+  const drawn: Drawn = { count: 0, more: false };
+  const bar = flags.quiet || !process.stderr.isTTY ? undefined : progressBar(total);
+  async function* parts() {
+    for await (const item of items) {
+      if (drawn.count === flags.limit) {
+        drawn.more = true;
+        break;
+      }
+      yield part(item, drawn.count++);
+      bar?.increment();
+    }
+  }
+  try {
+    await writeAtomic(flags.out, streamPage(title, parts(), extras(drawn)));
+  } finally {
+    bar?.stop();
+  }
+  return drawn;
+}
+
+function progressBar(total: number | undefined): cliProgress.SingleBar {
+  const format = total === undefined ? 'view {value} documents' : 'view [{bar}] {value}/{total} documents | ETA {eta_formatted}';
+  const bar = new cliProgress.SingleBar({ stream: process.stderr, format, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
+  bar.start(total ?? 0, 0);
+  return bar;
+}

@@ -1,0 +1,69 @@
+/** The readable form of a model card that `entrel info` prints. */
+import type { ModelCard } from '../extract/model-card.js';
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+function bytes(n: number): string {
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MB`;
+  return n >= 1e3 ? `${(n / 1e3).toFixed(1)} kB` : `${n} B`;
+}
+
+/** `test: entityF1 86.3, relationStrictF1 63.8 (test.json)` per split, whatever numbers were recorded. */
+function metricLines(metrics: unknown): string[] {
+  if (metrics === undefined) return ['not recorded'];
+  if (metrics === null || typeof metrics !== 'object') return [JSON.stringify(metrics)];
+  return Object.entries(metrics).map(([split, v]) => {
+    if (v === null || typeof v !== 'object') return `${split}: ${JSON.stringify(v)}`;
+    const fields = Object.entries(v as Record<string, unknown>);
+    const numbers = fields.filter(([, x]) => typeof x === 'number').map(([k, x]) => `${k} ${x}`);
+    const file = (v as Record<string, unknown>).file;
+    return `${split}: ${numbers.join(', ')}${typeof file === 'string' ? ` (${file})` : ''}`;
+  });
+}
+
+/** Parameters per module (the first part of a tensor's name), largest first. */
+function moduleLines(tensors: ModelCard['tensors']): string[] {
+  const sizes = new Map<string, number>();
+  for (const t of tensors) {
+    const module = t.name.split('.')[0];
+    sizes.set(module, (sizes.get(module) ?? 0) + t.shape.reduce((a, b) => a * b, 1));
+  }
+  const width = Math.max(...[...sizes.keys()].map((m) => m.length));
+  return [...sizes].sort((a, b) => b[1] - a[1]).map(([m, n]) => `  ${m.padEnd(width)}  ${count(n).padStart(9)}`);
+}
+
+export function formatModelCard(card: ModelCard): string {
+  const m = card.model;
+  const widths = (w: number[], filters: number) => `widths ${w.join(',')} × ${filters} filters`;
+  const symmetric = card.relationTypes.filter((r) => r.symmetric).length;
+  const dtypes = [...new Set(card.tensors.map((t) => t.dtype))].join('/');
+  const extras = [m.staticWords && 'a frozen second word channel', m.lmHidden > 0 && `language-model heads ${m.lmHidden}`].filter(Boolean);
+  const rows: [string, string | string[]][] = [
+    ['model', `${card.name} ${card.version} (${card.format} format ${card.formatVersion}${card.writtenBy ? `, written by entrel ${card.writtenBy}` : ''})`],
+    ['directory', `${card.dir} (${bytes(card.sizeBytes)})`],
+    ['checksum', `${card.checksum} (every model file verified)`],
+    ['entities', card.entityTypes.join(', ')],
+    [
+      'relations',
+      card.relationTypes.map((r) => (r.symmetric ? `${r.name} (symmetric)` : r.name)).join(', ') + (symmetric ? '' : ' (all directed)'),
+    ],
+    ['tokenizer', card.tokenizer],
+    ['tagger', `${m.tagger}, ${m.decoder} decoding, ${m.tagScheme} tags`],
+    [
+      'encoder',
+      `words ${m.wordDim}d, characters ${m.charDim}d (CNN ${widths(m.charWidths, m.charFilters)})${m.caseDim ? `, casing ${m.caseDim}d` : ''}` +
+        ` → BiLSTM ${m.lstmHidden} per direction, ${m.lstmLayers} layer${m.lstmLayers === 1 ? '' : 's'}` +
+        (extras.length ? `; ${extras.join(', ')}` : ''),
+    ],
+    ['relation model', `CNN ${widths(m.relWidths, m.relFilters)}, MLP ${m.mlpHidden}, ${m.maxDistance} distance buckets`],
+    ['vocabulary', `${count(card.vocabulary.words)} words, ${count(card.vocabulary.chars)} characters`],
+    ['GloVe', card.glove === undefined ? 'not recorded' : card.glove ? 'yes' : 'no'],
+    ['parameters', [`${count(card.parameters)} in ${card.tensors.length} ${dtypes} tensors (shapes: --json)`, ...moduleLines(card.tensors)]],
+    ['trained on', card.trainedOn || card.trainData ? [card.trainedOn, card.trainData?.join(', ')].filter((x) => x !== undefined) : 'not recorded'],
+    ['metrics', metricLines(card.metrics)],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return rows
+    .flatMap(([k, v]) => [v].flat().map((line, i) => `${(i === 0 ? k : '').padEnd(width)}  ${line}`.trimEnd()))
+    .join('\n');
+}

@@ -1,0 +1,54 @@
+/**
+ * Entity error categories. Each strict error — an fp (a predicted entity no gold entity has with the
+ * same span and type) or an fn (a gold entity no prediction has) — takes the first that applies,
+ * looking at the other side's entities:
+ * - `type`: one has the same span (so another type);
+ * - `boundary`: one overlaps it with the same type (so another span);
+ * - `boundary+type`: one overlaps it (another span and another type);
+ * - else `spurious` (an fp overlapping no gold entity) or `missed` (an fn no prediction overlaps).
+ * So an fp overlapping several gold entities counts once, as type > boundary > boundary+type. The other
+ * side's entities count whether or not they were matched themselves: a prediction overlapping a gold
+ * entity that another prediction found exactly is still a boundary error.
+ */
+import type { SpanTuple } from './compact.js';
+import type { EntityErrorCategory } from './errors.js';
+import { pairLabels, type Classified } from './errors-tally.js';
+
+type EntityError = Classified<EntityErrorCategory, SpanTuple>;
+
+const key = (e: SpanTuple) => JSON.stringify(e);
+const overlaps = (a: SpanTuple, b: SpanTuple) => a[0] < b[1] && b[0] < a[1];
+
+/** Both sides hold each entity once. Errors come fps first, each side in its own order. */
+export function classifyEntities(gold: readonly SpanTuple[], pred: readonly SpanTuple[]): EntityError[] {
+  const [goldKeys, predKeys] = [new Set(gold.map(key)), new Set(pred.map(key))];
+  return [
+    ...pred.filter((p) => !goldKeys.has(key(p))).map((p) => classify(p, gold, 'fp')),
+    ...gold.filter((g) => !predKeys.has(key(g))).map((g) => classify(g, pred, 'fn')),
+  ];
+}
+
+function classify(e: SpanTuple, others: readonly SpanTuple[], side: 'fp' | 'fn'): EntityError {
+  const near = others.filter((o) => overlaps(e, o));
+  const error = (category: EntityErrorCategory, other?: SpanTuple): EntityError => ({ category, side, type: String(e[2]), item: e, other });
+  const sameSpan = near.find((o) => o[0] === e[0] && o[1] === e[1]);
+  if (sameSpan) return error('type', sameSpan);
+  const sameType = near.find((o) => o[2] === e[2]);
+  if (sameType) return error('boundary', sameType);
+  if (near.length > 0) return error('boundary+type', near[0]);
+  return error(side === 'fp' ? 'spurious' : 'missed');
+}
+
+/** The entity type confusion over exact spans: per span, its gold types against its predicted ones. */
+export function entityConfusion(gold: readonly SpanTuple[], pred: readonly SpanTuple[]): [string, string][] {
+  const spans = new Map<string, [SpanTuple[], SpanTuple[]]>();
+  const side = (e: SpanTuple) => {
+    const k = `${e[0]},${e[1]}`;
+    let s = spans.get(k);
+    if (!s) spans.set(k, (s = [[], []]));
+    return s;
+  };
+  for (const g of gold) side(g)[0].push(g);
+  for (const p of pred) side(p)[1].push(p);
+  return [...spans.values()].flatMap(([g, p]) => pairLabels(g, p, key, (e) => String(e[2])));
+}

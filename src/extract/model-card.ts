@@ -1,0 +1,64 @@
+/**
+ * What a model directory holds (`entrel info`): `Extractor.info()`'s fields plus the architecture,
+ * vocabulary sizes, parameter count and tensor shapes, training data and size on disk. The directory is
+ * checked as `loadModelDir` checks it, but the weights are read only as far as their safetensors header,
+ * so no libtorch is needed.
+ */
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MODEL_FORMAT, MODEL_FORMAT_VERSION, readModelDir } from '../model/io.js';
+import type { ModelConfig } from '../model/types.js';
+import { readSafetensorsHeader } from '../tensor/index.js';
+import { modelDirOrDefault, modelInfo } from './model-info.js';
+import type { ModelInfo } from './types.js';
+
+export interface ModelCard extends ModelInfo {
+  /** The model directory, absolute. */
+  dir: string;
+  format: string;
+  formatVersion: number;
+  /** The model settings of config.json: the architecture. */
+  model: ModelConfig;
+  /** The entrel version that wrote the directory (absent when not recorded: models before 0.1.0's `meta.entrelVersion`). */
+  writtenBy?: string;
+  /** Whether training started from GloVe word vectors (absent when not recorded). */
+  glove?: boolean;
+  /** The training files of the recorded training config (absent when not recorded). */
+  trainData?: string[];
+  /** Entries of each vocabulary, `<pad>` and `<unk>` included. */
+  vocabulary: { words: number; chars: number; tags: number; relationLabels: number };
+  /** Trainable parameters: the element count of every tensor in weights.safetensors. */
+  parameters: number;
+  tensors: { name: string; dtype: string; shape: number[] }[];
+  /** Bytes of every file in the directory, model files and the rest. */
+  sizeBytes: number;
+}
+
+/** Reads and checks `modelDir` (default: the bundled model); a bad directory is a UserError naming the file. */
+export function readModelCard(modelDir?: string): ModelCard {
+  const dir = modelDirOrDefault(modelDir);
+  const { schema, config, meta, vocab } = readModelDir(dir);
+  const { entries } = readSafetensorsHeader(join(dir, 'weights.safetensors'));
+  const tensors = entries.map(({ name, dtype, shape }) => ({ name, dtype, shape }));
+  const trainData = [(meta.trainConfig as { data?: { train?: unknown } } | undefined)?.data?.train ?? []].flat();
+  return {
+    ...modelInfo({ meta, schema, config, source: dir, checksumFile: readFileSync(join(dir, 'checksum'), 'utf8') }),
+    dir,
+    format: MODEL_FORMAT,
+    formatVersion: MODEL_FORMAT_VERSION,
+    model: config,
+    ...(typeof meta.entrelVersion === 'string' && { writtenBy: meta.entrelVersion }),
+    ...(typeof meta.glove === 'boolean' && { glove: meta.glove }),
+    ...(trainData.length > 0 && trainData.every((f) => typeof f === 'string') && { trainData }),
+    vocabulary: { words: vocab.words.size, chars: vocab.chars.size, tags: vocab.tags.size, relationLabels: vocab.relations.size },
+    parameters: tensors.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0),
+    tensors,
+    sizeBytes: sizeOnDisk(dir),
+  };
+}
+
+function sizeOnDisk(dir: string): number {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((f) => lstatSync(join(dir, f)))
+    .reduce((n, s) => n + (s.isFile() ? s.size : 0), 0);
+}

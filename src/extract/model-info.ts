@@ -1,0 +1,46 @@
+/**
+ * Which model directory is meant (the bundled one unless named) and what a model says about itself
+ * (`Extractor.info()`, `GET /v1/model`, `entrel info`). Nothing here loads libtorch.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LabelSchema } from '../data/corpus.js';
+import { UserError } from '../errors.js';
+import type { ModelConfig } from '../model/types.js';
+import type { ModelInfo } from './types.js';
+
+/** The bundled model, found relative to this file (src/extract/ or dist/extract/), not the cwd. */
+export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../../models/conll04', import.meta.url));
+
+/** The absolute model directory: `modelDir`, or the bundled model, which must be there. */
+export function modelDirOrDefault(modelDir: string | undefined): string {
+  const dir = resolve(modelDir ?? DEFAULT_MODEL_DIR);
+  if (modelDir === undefined && !existsSync(dir))
+    throw new UserError('the bundled default model is missing (run `npm run train:default`, or name a model directory)', { file: dir });
+  return dir;
+}
+
+export interface ModelInfoSource {
+  meta: Record<string, unknown>;
+  schema: LabelSchema;
+  config: ModelConfig;
+  /** The model directory, or a name for a model in memory. */
+  source: string;
+  /** The text of the directory's checksum file; none for a model in memory. */
+  checksumFile?: string;
+}
+
+export function modelInfo({ meta: m, schema, config, source, checksumFile }: ModelInfoSource): ModelInfo {
+  return {
+    name: typeof m.name === 'string' ? m.name : basename(source),
+    version: typeof m.version === 'string' ? m.version : '0',
+    entityTypes: [...schema.entityTypes],
+    relationTypes: schema.relationTypes.map((r) => ({ ...r })),
+    tokenizer: config.tokenizer,
+    metrics: m.metrics,
+    trainedOn: typeof m.trainedOn === 'string' ? m.trainedOn : undefined,
+    ...(checksumFile !== undefined && { checksum: createHash('sha256').update(checksumFile).digest('hex') }),
+  };
+}

@@ -1,0 +1,90 @@
+/** `entrel split`, run from source as users run the command: files written, summary, split.json, errors. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DATA, FIXTURES, ROOT, collect, counts, shape, tmp } from '../data/helpers.js';
+
+const main = new URL('../../src/cli/main.ts', import.meta.url).href;
+
+function entrel(...args: string[]) {
+  const code = `import { run } from ${JSON.stringify(main)}; process.exitCode = await run(['node', 'entrel', ...process.argv.slice(1)]);`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+const train04 = join(DATA, 'conll04', 'unified_two_are_better', 'train.CoNLL04.json');
+
+test('CoNLL04 train splits into three files that hold every sentence once, as split.json records', async () => {
+  const out = tmp();
+  const r = entrel('split', train04, '--out', out, '--dev', '0.1', '--test', '100', '--seed', '5', '--json');
+  assert.equal(r.code, 0, r.err);
+  const summary = JSON.parse(r.out);
+  assert.deepEqual(summary.parts.map((p: { part: string; documents: number }) => [p.part, p.documents]), [['train', 730], ['dev', 92], ['test', 100]]);
+  const source = (await collect(train04)).docs;
+  const record = JSON.parse(readFileSync(join(out, 'split.json'), 'utf8'));
+  assert.equal(record.seed, 5);
+  const positions: number[] = [];
+  for (const part of ['train', 'dev', 'test']) {
+    const { docs } = await collect(join(out, `${part}.json`));
+    const p: number[] = record.parts[part].positions;
+    assert.equal(docs.length, p.length);
+    // Each written document is the source document at its recorded position, in corpus order.
+    docs.forEach((d, k) => assert.deepEqual(shape(d), shape(source[p[k]]), `${part} ${k}`));
+    assert.deepEqual(counts(docs).relations, summary.parts.find((s: { part: string }) => s.part === part).relations);
+    positions.push(...p);
+  }
+  assert.deepEqual(positions.sort((a, b) => a - b), source.map((_, i) => i));
+});
+
+test('the same seed writes the same files; another seed another split', () => {
+  const [a, b, c] = [tmp(), tmp(), tmp()];
+  for (const [dir, seed] of [[a, '2'], [b, '2'], [c, '3']]) assert.equal(entrel('split', train04, '--out', dir, '--seed', seed, '--json').code, 0);
+  const file = (dir: string, f: string) => readFileSync(join(dir, f), 'utf8');
+  assert.equal(file(a, 'dev.json'), file(b, 'dev.json'));
+  assert.notEqual(file(a, 'dev.json'), file(c, 'dev.json'));
+});
+
+test('a brat directory splits into brat directories with the label schema; --to converts; --test 0 writes no test part', async () => {
+  const out = tmp();
+  const r = entrel('split', join(FIXTURES, 'brat', 'simple'), '--out', out, '--dev', '1', '--test', '0');
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^part\s+documents\s+sentences\s+entities\s+relations\s+written to\n/);
+  assert.deepEqual(readdirSync(out).sort(), ['dev', 'split.json', 'train']);
+  assert.ok(existsSync(join(out, 'train', 'annotation.conf')));
+  const [train, dev] = [(await collect(join(out, 'train'))).docs, (await collect(join(out, 'dev'))).docs];
+  assert.equal(train.length + dev.length, 2);
+  assert.equal(dev.length, 1);
+
+  const jsonl = tmp();
+  assert.equal(entrel('split', join(FIXTURES, 'brat', 'simple'), '--out', jsonl, '--dev', '1', '--test', '0', '--to', 'jsonl', '--json').code, 0);
+  assert.deepEqual(readdirSync(jsonl).sort(), ['dev.jsonl', 'dev_types.json', 'split.json', 'train.jsonl', 'train_types.json']);
+});
+
+test('bad values and impossible splits are one-line errors naming the flag or file', () => {
+  const out = tmp();
+  const cases: [string[], RegExp][] = [
+    [['--dev', 'abc'], /option '--dev <size>' argument 'abc' is invalid\. expected a fraction in \[0, 1\) or a count of documents/],
+    [['--test', '2.5'], /argument '2\.5' is invalid\. expected a fraction in \[0, 1\) or a whole count of documents/],
+    [['--seed', '1.5'], /option '--seed <n>' argument '1\.5' is invalid\. expected an integer/],
+    [['--to', 'nyt'], /option '--to <format>' argument 'nyt' is invalid/],
+    [['--dev', '900', '--test', '100'], /has 922 documents, too few for 900 dev and 100 test/],
+    [['--dev', '0', '--test', '0'], /both 0: nothing to split off/],
+  ];
+  for (const [flags, message] of cases) {
+    const r = entrel('split', train04, '--out', out, ...flags);
+    assert.equal(r.code, 1, flags.join(' '));
+    assert.match(r.err, message);
+    assert.equal(r.err.trim().split('\n').length, 1, r.err);
+  }
+  const nyt = entrel('split', join(DATA, 'nyt_cotype', 'test.json'), '--out', out);
+  assert.equal(nyt.code, 1);
+  assert.match(nyt.err, /test\.json: entrel cannot write nyt, the input's format; name an output format with --to/);
+  // The output directory holding the input: the input would be overwritten.
+  const src = tmp();
+  assert.equal(entrel('convert', '--to', 'unified', train04, join(src, 'train.json')).code, 0);
+  const over = entrel('split', join(src, 'train.json'), '--out', src);
+  assert.equal(over.code, 1);
+  assert.match(over.err, /train\.json: the output is the input .*choose another output path/);
+});
