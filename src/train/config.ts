@@ -152,6 +152,12 @@ export const TrainConfigSchema = z.strictObject({
    * 0 = never stop early.
    */
   patience: nonNegInt().default(20),
+  /**
+   * Also score dev every this many training sentences within an epoch, keeping best/ when it improves
+   * (the authors' code validates every 200, reference spec §3.1); 0 = only at each epoch's end. Training
+   * is the same either way: only which model best/ holds can change.
+   */
+  validateEvery: nonNegInt().default(0),
   seed: nonNegInt().default(1),
   optimizer: z.enum(['adadelta', 'adam'], { error: 'expected "adadelta" or "adam"' }).default('adadelta'),
   adadelta: AdadeltaSchema.default(AdadeltaSchema.parse({})),

@@ -1,6 +1,7 @@
 /**
  * The JSONL training log (`train.log.jsonl`): a `start` line with the machine (machine.ts) and the full
- * config, one `epoch` line per epoch (EpochRecord), a `resume` line (`after`: the epoch the checkpoint
+ * config, one `epoch` line per epoch (EpochRecord) after its `validation` lines (ValidationRecord, with
+ * `validateEvery`), a `resume` line (`after`: the epoch the checkpoint
  * holds, with the machine) where a resumed run goes on, and last an `end` line (`reason`: epochs or
  * patience). Checkpoints record the log's byte length; a resumed run truncates the log back to it, so
  * lines of epochs that a kill discarded do not appear twice, and the `end` of a finished run resumed for
@@ -22,6 +23,15 @@ export interface EpochRecord {
   pairsPerBatch: number;
   /** Factor on the configured learning rate in this epoch (only with a schedule: `lrDecay` < 1 or `lrTimeDecay` > 0). */
   lrScale?: number;
+}
+
+/** A dev score taken within an epoch (`validateEvery`), after `sentences` of its training sentences. */
+export interface ValidationRecord {
+  type: 'validation';
+  epoch: number;
+  sentences: number;
+  dev: { entF1: number; relF1: number };
+  best: boolean;
 }
 
 export class TrainLog {

@@ -18,7 +18,7 @@ import { writeDirAtomic, writeError, writeFileAtomic } from '../data/atomic.js';
 import { WeightAverage, withAverage } from './average.js';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint, CHECKPOINT_VERSION, LAST_CHECKPOINT_KEPT, type RunState } from './checkpoint.js';
 import { TrainConfigSchema, type TrainConfig } from './config.js';
-import { TrainLog, type EpochRecord } from './log.js';
+import { TrainLog, type EpochRecord, type ValidationRecord } from './log.js';
 import { machineRecord } from './machine.js';
 import { createOptimizer, type OptimizerState } from './optim.js';
 import { curveSvg } from './plot.js';
@@ -39,9 +39,11 @@ export interface DevScores {
   relF1: number;
 }
 
-/** Where in a run a kept model comes from: its epoch (1-based) and its dev scores. */
+/** Where in a run a kept model comes from: its epoch (1-based), how far into it (`validateEvery`), its dev scores. */
 export interface ChosenAt {
   epoch: number;
+  /** Training sentences of the epoch done, when scored within it; absent at its end. */
+  sentences?: number;
   dev: DevScores;
 }
 
@@ -151,6 +153,18 @@ export async function runTraining(task: TrainTask, config: TrainConfig, outDir: 
     let batches = 0;
     let pairs = 0;
     let done = 0;
+    /** Scores dev, and keeps the model as best/ when it is; `sentences`: how far into the epoch (undefined: its end). */
+    const validate = (sentences?: number) => {
+      const scoreAndKeep = async () => {
+        const dev = noGrad(() => task.evaluateDev());
+        const score = selectionScore(dev, config.select);
+        const improved = score > state.bestScore;
+        const chosen = { epoch: epoch + 1, dev, ...(sentences !== undefined && { sentences }) };
+        if (improved) await writeDirAtomic(bestDir, 'the best model', (tmp) => task.saveModel(tmp, chosen), LAST_CHECKPOINT_KEPT);
+        return { dev, score, improved };
+      };
+      return average ? average.with(scoreAndKeep) : scoreAndKeep();
+    };
     task.setTraining(true);
     progress.start(epoch + 1, task.size);
     for (let j = 0; j < order.length; j += config.batchSize) {
@@ -175,6 +189,16 @@ export async function runTraining(task: TrainTask, config: TrainConfig, outDir: 
       batches++;
       done += idx.length;
       progress.update(done, sums.total / batches, done / ((performance.now() - t0) / 1000));
+      // Within the epoch (its end is scored below): dev in eval mode, which draws no random numbers, so
+      // training goes on exactly as without it.
+      const every = config.validateEvery;
+      if (every > 0 && done < order.length && Math.floor(done / every) > Math.floor((done - idx.length) / every)) {
+        task.setTraining(false);
+        const v = await validate(done);
+        task.setTraining(true);
+        log.write({ type: 'validation', epoch: epoch + 1, sentences: done, dev: v.dev, best: v.improved } satisfies ValidationRecord);
+        if (v.improved) [state.bestScore, state.bestEpoch, state.secondsToBest] = [v.score, epoch + 1, state.elapsed + (performance.now() - t0) / 1000];
+      }
       if (opts.stopRequested) {
         await new Promise((resolve) => setImmediate(resolve));
         const signal = opts.stopRequested();
@@ -187,14 +211,7 @@ export async function runTraining(task: TrainTask, config: TrainConfig, outDir: 
     progress.stop();
     const trainSeconds = (performance.now() - t0) / 1000;
     task.setTraining(false);
-    const scoreAndKeep = async () => {
-      const dev = noGrad(() => task.evaluateDev());
-      const score = selectionScore(dev, config.select);
-      const improved = score > state.bestScore;
-      if (improved) await writeDirAtomic(bestDir, 'the best model', (tmp) => task.saveModel(tmp, { epoch: epoch + 1, dev }), LAST_CHECKPOINT_KEPT);
-      return { dev, score, improved };
-    };
-    const { dev, score, improved } = average ? await average.with(scoreAndKeep) : await scoreAndKeep();
+    const { dev, score, improved } = await validate();
     const seconds = (performance.now() - t0) / 1000;
     const record: EpochRecord = {
       type: 'epoch',

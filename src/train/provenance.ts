@@ -13,10 +13,11 @@ export function trainedMeta(config: TrainConfig, sentences: number, how: string,
   const dev = basename(config.data.dev);
   const by = config.select === 'relation' ? 'strict relation F1' : 'mean of entity and relation F1';
   const percent = (f: number) => Math.round(f * 1000) / 10;
+  const within = chosen.sentences === undefined ? '' : ` (after ${chosen.sentences} of its ${sentences} sentences)`;
   return {
     glove: config.glove,
     trainConfig: config,
-    trainedOn: `${files} (${sentences} sentences) with ${how}; epoch ${chosen.epoch}, chosen on ${dev} by ${by}`,
+    trainedOn: `${files} (${sentences} sentences) with ${how}; epoch ${chosen.epoch}${within}, chosen on ${dev} by ${by}`,
     metrics: { dev: { file: dev, entityF1: percent(chosen.dev.entF1), relationStrictF1: percent(chosen.dev.relF1) } },
   };
 }

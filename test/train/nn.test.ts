@@ -13,6 +13,7 @@ import { loadConfig, type TrainConfig } from '../../src/train/config.js';
 import { loadModelDir } from '../../src/model/io.js';
 import { evaluateModel, predictToFile } from '../../src/train/evaluate.js';
 import { buildNNSetup, devScores, initFromModelDir, trainNN } from '../../src/train/nn.js';
+import { trainedMeta } from '../../src/train/provenance.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const config = loadConfig(join(here, 'fixtures/tiny.json'));
@@ -53,6 +54,35 @@ test('two word channels (model.staticWords): kill + --resume gives the uninterru
   const trained = loadModelDir(join(out, 'best')).model;
   assert.deepEqual(trained.staticWord!.weight.toFloat64Array(), start.model.staticWord!.weight.toFloat64Array());
   assert.notDeepEqual(trained.word.weight.toFloat64Array(), start.model.word.weight.toFloat64Array());
+});
+
+test('validateEvery scores dev within epochs and keeps the best of all scores, training exactly as without it', async () => {
+  const every = loadConfig(join(here, 'fixtures/tiny.json'), ['epochs=14', 'validateEvery=6']);
+  const plain = await trainNN({ ...every, validateEvery: 0 }, join(root, 'validate-off'), { quiet: true });
+  const res = await trainNN(every, join(root, 'validate-on'), { quiet: true });
+  assert.equal(checksum(join(root, 'validate-on')), checksum(join(root, 'validate-off')));
+  assert.deepEqual(res.history.map((r) => r.dev), plain.history.map((r) => r.dev));
+  const log = readFileSync(join(root, 'validate-on', 'train.log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  // 18 training sentences in batches of 6: scored after 6 and 12 of them, then at the epoch's end.
+  const within = log.filter((r) => r.type === 'validation');
+  assert.deepEqual(within.map((r) => [r.epoch, r.sentences]), Array.from({ length: 14 }, (_, i) => i + 1).flatMap((e) => [[e, 6], [e, 12]]));
+  const scores = log.filter((r) => r.type === 'validation' || r.type === 'epoch');
+  const top = Math.max(...scores.map((r) => r.dev.relF1));
+  assert.equal(res.bestScore, top);
+  const kept = scores.filter((r) => r.best).pop();
+  assert.equal(kept.dev.relF1, top);
+  const report = await evaluateModel(join(root, 'validate-on', 'best'), every.data.dev, { format: 'unified' });
+  assert.equal(report.relations.strict.micro.f1, kept.dev.relF1);
+  assert.equal(report.entities.micro.f1, kept.dev.entF1);
+  const { meta } = loadModelDir(join(root, 'validate-on', 'best'));
+  const where = kept.type === 'validation' ? ` \\(after ${kept.sentences} of its 18 sentences\\)` : '';
+  assert.match(String(meta.trainedOn), new RegExp(`; epoch ${kept.epoch}${where}, chosen on`));
+});
+
+test('a model kept within an epoch says how far into it', () => {
+  const meta = trainedMeta(config, 18, 'the local loss', { epoch: 3, sentences: 12, dev: { entF1: 0.5, relF1: 0.25 } });
+  assert.equal(meta.trainedOn, 'tiny-train.json (18 sentences) with the local loss; epoch 3 (after 12 of its 18 sentences), chosen on tiny-dev.json by strict relation F1');
+  assert.deepEqual(meta.metrics, { dev: { file: 'tiny-dev.json', entityF1: 50, relationStrictF1: 25 } });
 });
 
 test('lmWeight without the language-model heads is refused, naming the field', async () => {
