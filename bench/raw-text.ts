@@ -5,7 +5,7 @@
  *
  * CoNLL04 (the SpERT copy, /work/shared/data/conll04/spert) has tokens, not text, and one sentence per
  * record (no multi-sentence documents). Each gold sentence is turned back into the raw text a user
- * would have (`detokenize`: PTB spacing, CoNLL04's split quotes `` ` ` ``/`' '` → `"`, `-LRB-`-style
+ * would have (bench/detokenize.ts: PTB spacing, CoNLL04's split quotes `` ` ` ``/`' '` → `"`, `-LRB-`-style
  * brackets → their characters, AP's `-LCB-` → ½, `4 : 45` → `4:45`, `1 , 200` → `1,200`, `O 'Brien` →
  * `O'Brien`), keeping every gold token's character span. Then:
  * (a) tokenizer agreement: the share of gold tokens (a `` ` ` `` pair counts as the one token `"`) whose
@@ -42,6 +42,7 @@ import { loadModelDir } from '../src/model/io.js';
 import type { SentenceOptions } from '../src/text/index.js';
 import { encodeAll, predictAll } from '../src/train/data.js';
 import { predictFile } from '../src/train/evaluate.js';
+import { detokenize, type Detokenized } from './detokenize.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -66,72 +67,6 @@ const nExamples = Number(args.examples);
 const log = (s: string) => {
   if (!args.json) console.log(s);
 };
-
-// ---------------------------------------------------------------------------------------------- text
-
-interface Unit {
-  text: string;
-  /** Gold tokens [from, to) this unit renders (2 for a `` ` ` `` or `' '` pair). */
-  from: number;
-  to: number;
-  /** No space before it / after it. */
-  glueLeft: boolean;
-  glueRight: boolean;
-}
-export interface Detokenized {
-  text: string;
-  /** Per gold token, its character span (both tokens of a quote pair get the quote's). */
-  spans: [number, number][];
-  units: { start: number; end: number; from: number; to: number }[];
-}
-
-const PTB: Record<string, [string, 'open' | 'close']> = {
-  '-LRB-': ['(', 'open'], '-RRB-': [')', 'close'], '-LSB-': ['[', 'open'], '-RSB-': [']', 'close'],
-  '-RCB-': ['}', 'close'], '``': ['"', 'open'], "''": ['"', 'close'],
-};
-const CLITIC = /^(?:n't|'(?:s|t|d|m|re|ve|ll))$/i;
-const GLUE_LEFT = new Set([',', '.', ';', ':', '!', '?', ')', ']', '}', '%', "'"]);
-const GLUE_RIGHT = new Set(['(', '[', '{', '$', '#']);
-const DIGITS = /^\p{N}+$/u;
-
-/** Gold tokens → realistic raw text, every token's span kept. */
-export function detokenize(tokens: readonly string[]): Detokenized {
-  const units: Unit[] = [];
-  let dquotes = 0;
-  for (let i = 0; i < tokens.length; ) {
-    const t = tokens[i];
-    const prev = units[units.length - 1];
-    const unit = (text: string, n: number, glueLeft: boolean, glueRight: boolean) => {
-      units.push({ text, from: i, to: i + n, glueLeft, glueRight });
-      i += n;
-    };
-    if ((t === '`' || t === "'") && tokens[i + 1] === t) unit('"', 2, t === "'", t === '`');
-    else if (t === '`') unit("'", 1, false, true);
-    else if (PTB[t]) unit(PTB[t][0], 1, PTB[t][1] === 'close', PTB[t][1] === 'open');
-    else if (t === '-LCB-') unit('½', 1, prev !== undefined && DIGITS.test(prev.text), false); // AP wire's `{` is ½
-    else if (t === '"') unit('"', 1, dquotes % 2 === 1, dquotes++ % 2 === 0);
-    else if (CLITIC.test(t)) unit(t, 1, true, false);
-    // O 'Brien, al-Sa 'id, o 'clock: the corpus split a word at its apostrophe
-    else if (/^'\p{L}/u.test(t) && prev && /\p{L}$/u.test(prev.text) && (/^'\p{Ll}/u.test(t) || /^\p{Lu}$/u.test(prev.text)))
-      unit(t, 1, true, false);
-    // 4 : 45 → 4:45, 1 , 200 → 1,200 (only the second digit group of a number: 3 digits)
-    else if ((t === ':' || t === ',') && prev && /^\p{N}{1,3}$/u.test(prev.text) && /^\p{N}+$/u.test(tokens[i + 1] ?? '') &&
-      (t === ':' ? tokens[i + 1].length === 2 : tokens[i + 1].length === 3))
-      unit(t, 1, true, true);
-    else unit(t, 1, GLUE_LEFT.has(t), GLUE_RIGHT.has(t));
-  }
-  let text = '';
-  const spans: [number, number][] = [];
-  const out: Detokenized['units'] = [];
-  units.forEach((u, k) => {
-    if (k > 0 && !u.glueLeft && !units[k - 1].glueRight) text += ' ';
-    const start = text.length;
-    text += u.text;
-    out.push({ start, end: text.length, from: u.from, to: u.to });
-    for (let j = u.from; j < u.to; j++) spans.push([start, text.length]);
-  });
-  return { text, spans, units: out };
-}
 
 /** Token shape for grouping disagreements: letter case runs → X/x, digit runs → d, the rest kept. */
 const shape = (s: string) =>

@@ -11,8 +11,20 @@ const TITLES = [
 ];
 /** Precede a number (`Dec. 13`, `No. 1`). */
 const BEFORE_NUMBER = ['Jan', 'Feb', 'Mar', 'Apr', 'Jun', 'Jul', 'Aug', 'Sep', 'Sept', 'Oct', 'Nov', 'Dec', 'No', 'Nos', 'pp'];
-/** Often inside a sentence, sometimes at its end (`Apple Inc.`, `Acme Inc. President John Doe`). */
-const OTHER = ['Inc', 'Corp', 'Co', 'Ltd', 'Bros', 'Jr', 'Sr', 'Dept', 'Univ', 'Assn', 'Ave', 'Blvd', 'etc', 'approx'];
+/**
+ * Often inside a sentence, sometimes at its end (`Apple Inc.`, `Acme Inc. President John Doe`,
+ * `et al. (1998)`). Company suffixes also lowercase (`U S West inc.`), not the others: `no.`, `st.` are words.
+ */
+const OTHER = [
+  'Inc', 'Corp', 'Co', 'Ltd', 'inc', 'corp', 'co', 'ltd', 'Bros', 'Dept', 'Univ', 'Assn', 'Ave', 'Blvd', 'etc',
+  'approx', 'al',
+];
+/**
+ * Follow a name, and a capitalized word after a name rarely continues its sentence (`…King Jr. Born in…`),
+ * except a few (`Martin Luther King Jr. Day`, `Jr. High School`).
+ */
+const NAME_SUFFIXES = ['Jr', 'Sr'];
+const AFTER_SUFFIX = new Set(['Day', 'High']);
 /**
  * US states (AP style): after a city a comma follows them inside a sentence (`Nashville, Tenn., police`),
  * so where ICU breaks after one (before a capitalized word, a quote, a bracket) its sentence ends, unless a
@@ -23,9 +35,14 @@ const STATES = [
   'Mass', 'Mich', 'Minn', 'Miss', 'Mo', 'Mont', 'Neb', 'Nev', 'Okla', 'Ore', 'Pa', 'Tenn', 'Tex', 'Va', 'Vt',
   'Wash', 'Wis', 'Wyo',
 ];
+/**
+ * Dotted states (tokenized as acronyms): the same after a city's comma (`Brooklyn, N.Y. Police said`);
+ * elsewhere they can be a name's first word (`the D.C. Circuit`).
+ */
+const DOTTED_STATES = ['D.C.', 'N.C.', 'N.D.', 'N.H.', 'N.J.', 'N.M.', 'N.Y.', 'R.I.', 'S.C.', 'S.D.'];
 
 /** Regex source matching one known abbreviation, period included (longest alternatives first). */
-export const ABBREVIATION_SOURCE = `(?:${[...TITLES, ...BEFORE_NUMBER, ...OTHER, ...STATES]
+export const ABBREVIATION_SOURCE = `(?:${[...TITLES, ...BEFORE_NUMBER, ...OTHER, ...NAME_SUFFIXES, ...STATES]
   .sort((a, b) => b.length - a.length)
   .join('|')})\\.`;
 
@@ -34,6 +51,8 @@ const titles = dotted(TITLES);
 const beforeNumber = dotted(BEFORE_NUMBER);
 const other = dotted(OTHER);
 const states = dotted(STATES);
+const nameSuffixes = dotted(NAME_SUFFIXES);
+const dottedStates = new Set(DOTTED_STATES);
 /** `U.S.`, `a.m.`, initials like `J.` */
 const ACRONYM = /^(?:\p{L}\.)+$/u;
 /** Words that usually open a sentence: after `U.S.` or `Inc.` they mean the sentence did end there. */
@@ -43,14 +62,16 @@ const STARTERS = new Set(
 );
 
 /**
- * Whether an ICU sentence break between tokens `last` and `next` should be undone. Also undone before a
- * lowercase word: ICU always breaks after `?`/`!` (`"Really?" she asked.`).
+ * Whether an ICU sentence break between tokens `last` and `next` should be undone (`before`: the token
+ * before `last`). Also undone before a lowercase word: ICU always breaks after `?`/`!` (`"Really?" she asked.`);
+ * and before AP's dash `_`, which leads on from a dateline or a quote (`COLUMBIA, S.C. _ Jesse Jackson…`).
  */
-export function continuesAfter(last: string, next: string): boolean {
-  if (/^\p{Ll}/u.test(next)) return true;
+export function continuesAfter(last: string, next: string, before?: string): boolean {
+  if (/^\p{Ll}/u.test(next) || next === '_') return true;
   if (titles.has(last)) return true;
   if (beforeNumber.has(last)) return /^\p{N}/u.test(next);
-  if (states.has(last)) return titles.has(next) || /^\p{N}/u.test(next);
+  if (states.has(last) || (dottedStates.has(last) && before === ',')) return titles.has(next) || /^\p{N}/u.test(next);
+  if (nameSuffixes.has(last)) return AFTER_SUFFIX.has(next) || /^\p{N}/u.test(next);
   if (other.has(last) || ACRONYM.test(last)) return !STARTERS.has(next);
   return false;
 }

@@ -2,8 +2,8 @@
  * Sentence splitting: ICU's sentence segmenter (Intl.Segmenter, built into Node), then
  * - line breaks: ICU always breaks at one; `newlines` decides which are hard boundaries and hides the rest;
  * - abbreviations: breaks after `Mr.`, `U.S.`, `Dec. 13`… are undone (see abbreviations.ts);
- * - length: a sentence longer than `maxTokens` is cut into chunks of at most `maxTokens` tokens, so text
- *   without punctuation still gives bounded sentences.
+ * - length: a sentence longer than `maxTokens` is cut into chunks of at most `maxTokens` tokens (after a
+ *   comma or semicolon where one is near the end), so text without punctuation still gives bounded sentences.
  * Sentences are groups of tokens, so a boundary never cuts a token.
  */
 import type { Token } from '../data/corpus.js';
@@ -74,6 +74,18 @@ function icuBreaks(segmenter: Intl.Segmenter, text: string, a: number, b: number
   return out;
 }
 
+const CLAUSE_END = /^(?:[,;:_]|--)$/u;
+/**
+ * Where a chunk of a too-long sentence starting at token `i` ends: after the last clause punctuation in its
+ * second half not followed by a capitalized word (which may continue a name: `Denison, Tex.`), else after
+ * `max` tokens.
+ */
+function cutAt(tokens: Token[], i: number, max: number): number {
+  for (let k = i + max - 1; k >= i + Math.ceil(max / 2); k--)
+    if (CLAUSE_END.test(tokens[k - 1].text) && !/^\p{Lu}/u.test(tokens[k].text)) return k;
+  return i + max;
+}
+
 const segmenters = new Map<string, Intl.Segmenter>();
 /** One segmenter per locale: constructing one costs about as much as splitting a short text. */
 function sentenceSegmenter(locale: string): Intl.Segmenter {
@@ -88,9 +100,11 @@ export function tokenizedSentences(text: string, opts: SentenceOptions = {}): To
   const segmenter = sentenceSegmenter(opts.locale ?? 'en');
   const out: TokenizedSentence[] = [];
   const emit = (tokens: Token[]) => {
-    for (let i = 0; i < tokens.length; i += max) {
-      const chunk = tokens.slice(i, i + max);
+    for (let i = 0; i < tokens.length; ) {
+      const end = i + max >= tokens.length ? tokens.length : cutAt(tokens, i, max);
+      const chunk = tokens.slice(i, end);
       out.push({ start: chunk[0].start, end: chunk[chunk.length - 1].end, tokens: chunk });
+      i = end;
     }
   };
   for (const [a, b] of blocks(text, opts.newlines ?? 'paragraph')) {
@@ -103,7 +117,7 @@ export function tokenizedSentences(text: string, opts: SentenceOptions = {}): To
       const crossed = bi < breaks.length && breaks[bi] <= t.start;
       while (bi < breaks.length && breaks[bi] <= t.start) bi++;
       const last = current[current.length - 1];
-      if (crossed && last && !continuesAfter(last.text, t.text)) {
+      if (crossed && last && !continuesAfter(last.text, t.text, current[current.length - 2]?.text)) {
         emit(current);
         current = [];
       }

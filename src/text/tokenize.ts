@@ -6,8 +6,9 @@
  * Conventions, as in the training corpora: punctuation split off; contractions split (`do n't`,
  * `John 's`; style `conll04` gives CoNLL04's `don 't` and keeps `$` on amounts); known abbreviations
  * (`Inc.`, `Mr.`), dotted acronyms (`U.S.`, `U.S`), numbers (`150,000`, `3.5`, `.38`), hyphenated words
- * (`co-founder`, also with acronyms and abbreviations: `U.S.-led`, `D-N.Y.`, `R-Calif.`), URLs and
- * e-mail addresses stay whole. Han/kana characters are one token each (no spaces to split on).
+ * (`co-founder`, also with acronyms and abbreviations: `U.S.-led`, `D-N.Y.`, `R-Calif.`), `AT&T`, URLs and
+ * e-mail addresses stay whole. An HTML character reference is a letter of its word (`Aguil&oacute;`) or a
+ * token (`&amp;`). Han/kana characters are one token each (no spaces to split on).
  * Control characters count as whitespace. A token boundary never falls inside a grapheme cluster
  * (emoji sequences, combining marks), except right after whitespace that the cluster starts with.
  */
@@ -22,7 +23,12 @@ export interface TokenizeOptions {
 
 const WS = /[\s\p{Cc}]*/uy;
 const CJK = '\\p{sc=Han}\\p{sc=Hiragana}\\p{sc=Katakana}';
-const ALNUM = `(?:(?![${CJK}])[\\p{L}\\p{M}\\p{N}]|(?<=\\p{N})[.,:](?=\\p{N}))+`;
+/** HTML references to accented Latin letters (`Aguil&oacute;`, `&Eacute;cole`): letters of their word. */
+const LETTER_REF = '&(?:[A-Za-z](?:acute|grave|circ|uml|tilde|ring|cedil|slash|caron|macr|breve|ogon|dot|strok)|szlig|[AaOo][Ee]lig|ETH|eth|THORN|thorn);';
+/** Other HTML references (`&amp;`, `&quot;`, `&#8217;`): one token each, not `&` `amp` `;`. */
+const REF = '&(?:[a-z][A-Za-z\\d]{1,31}|#\\d{1,7}|#[xX][\\da-fA-F]{1,6});';
+/** Letters and digits; inside a number `.,:` (`3.5`, `1,000`, `4:45`); between capitals `&` (`AT&T`, `R&amp;D`). */
+const ALNUM = `(?:(?![${CJK}])[\\p{L}\\p{M}\\p{N}]|${LETTER_REF}|(?<=\\p{N})[.,:](?=\\p{N})|(?<=\\p{Lu})&(?:amp;)?(?=\\p{Lu}))+`;
 /** Dotted acronyms, `U.S.`, `p.m.`, and without their last period (`U.S officials`, `J.R.R`: longest first). */
 const ACRONYM = '(?:(?:\\p{L}\\.)+\\p{L}(?![\\p{L}\\p{M}\\p{N}.])|(?:\\p{L}\\.){2,})';
 const ABBREVIATION = `(?:${ABBREVIATION_SOURCE}(?![\\p{L}\\p{N}]))`;
@@ -39,7 +45,7 @@ const TOKEN = new RegExp(
     `(${ACRONYM}(?:-(?:${ACRONYM}|${ABBREVIATION}|${ALNUM}))*|${ABBREVIATION}|(?!I\\.)\\p{Lu}\\.(?![\\p{L}\\p{N}]))`,
     /(['’](?:[tTsSdDmM]|[rRvV][eE]|[lL][lL])(?![\p{L}\p{M}\p{N}]))/u.source,
     `(${DECIMAL_POINT}?${ALNUM}(?:-(?:${ACRONYM}|${ABBREVIATION})|[-'’]${ALNUM})*)`,
-    `(${EMOJI}|[${CJK}]\\p{M}*|\\.{2,}|-{2,}|[^]\\p{M}*)`,
+    `(${EMOJI}|[${CJK}]\\p{M}*|${REF}|\\.{2,}|-{2,}|[^]\\p{M}*)`,
   ].join('|'),
   'uy',
 );

@@ -34,6 +34,60 @@ test('a state abbreviation before a capitalized word ends the sentence (AP style
   ]);
 });
 
+test('a dotted state after a comma ends the sentence like Tex. (was merged: it shared the U.S. rule)', () => {
+  // CoNLL04 train/dev/test join 15 sentences this way (`Batavia, N.Y. Ms. Toth…`).
+  assert.deepEqual(sentences('He lives in Brooklyn, N.Y. Police said so. TRENTON, N.J. Soprano Judy Kaye won.'), [
+    'He lives in Brooklyn, N.Y.',
+    'Police said so.',
+    'TRENTON, N.J.',
+    'Soprano Judy Kaye won.',
+  ]);
+  // Without a comma it may start a name; a title or number after it continues, as after `Calif.`.
+  assert.deepEqual(sentences('He sat on the D.C. Circuit in Albany, N.Y. Gov. Cuomo and Albany, N.Y. 12207 agreed. The U.S. Army left.'), [
+    'He sat on the D.C. Circuit in Albany, N.Y. Gov. Cuomo and Albany, N.Y. 12207 agreed.',
+    'The U.S. Army left.',
+  ]);
+});
+
+test('Jr. and Sr. before a capitalized word end the sentence, except in `Jr. Day` and `Jr. High`', () => {
+  // Was merged (`…King Jr. Born in Philadelphia…`, 5 times in CoNLL04, never a name going on).
+  assert.deepEqual(sentences('He shot Martin Luther King Jr. Born in Alton, Ray fled. Ed Sr. "No," he said.'), [
+    'He shot Martin Luther King Jr.',
+    'Born in Alton, Ray fled.',
+    'Ed Sr.',
+    '"No," he said.',
+  ]);
+  assert.deepEqual(sentences('On Martin Luther King Jr. Day he spoke at Lincoln Jr. High School.').length, 1);
+});
+
+test("AP's dash `_` after a dateline or a quote does not start a sentence", () => {
+  // CoNLL04 writes `COLUMBIA, S.C. _ Jesse Jackson…` and `"…time." _ Dallas resident…` as one sentence.
+  assert.deepEqual(sentences('COLUMBIA, S.C. _ Jesse Jackson spoke. "A long time." _ Danny Veno, a resident. SOLEDAD, Calif. _ A parole.'), [
+    'COLUMBIA, S.C. _ Jesse Jackson spoke.',
+    '"A long time." _ Danny Veno, a resident.',
+    'SOLEDAD, Calif. _ A parole.',
+  ]);
+});
+
+test('et al. and a lowercase company suffix are abbreviations: no break before a reference, a bracket, a name', () => {
+  // SciERC: `…described in Freund et al. (1998).` was cut after `al.`
+  assert.deepEqual(sentences('As in Freund et al. (1998), and Zhang et al. [1] did. We use Smith et al. The rest is new. U S West inc. Chairman Jack spoke.'), [
+    'As in Freund et al. (1998), and Zhang et al. [1] did.',
+    'We use Smith et al.',
+    'The rest is new.',
+    'U S West inc. Chairman Jack spoke.',
+  ]);
+});
+
+test('a too-long sentence is cut after clause punctuation in the chunk\'s second half, not mid-phrase', () => {
+  const words = (n: number, w: string) => Array.from({ length: n }, (_, i) => `${w}${i}`).join(' ');
+  // 6 words, a comma, 5 words; then a comma before a capitalized word (it may go on a name: `Denison, Tex.`).
+  const s = sentences(`${words(6, 'a')}, ${words(5, 'b')}, Denison ${words(3, 'c')}`, { maxTokens: 10 });
+  assert.deepEqual(s, [`${words(6, 'a')},`, `${words(5, 'b')}, Denison ${words(3, 'c')}`]);
+  // Punctuation only in the first half: cut after maxTokens, as before.
+  assert.deepEqual(tokenizedSentences(`${words(3, 'a')}, ${words(12, 'b')}`, { maxTokens: 10 }).map((x) => x.tokens.length), [10, 6]);
+});
+
 test('newline modes: paragraph (default), line, none', () => {
   const text = 'A wrapped\nsentence here. Title without stop\n\n  Next paragraph\n\u2029Last';
   assert.deepEqual(sentences(text), ['A wrapped\nsentence here.', 'Title without stop', 'Next paragraph', 'Last']);
@@ -71,7 +125,7 @@ test('textToDocument: tokens point into the original text, no annotation', () =>
 
 const piece = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 5 }),
-  fc.constantFrom('. ', '? ', '! ', '\n', '\n\n', 'Mr. ', 'U.S. ', 'The ', 'Dec. ', '12 ', '"', '👍🏽', '日本。', '\u0000', ' '),
+  fc.constantFrom('. ', '? ', '! ', '\n', '\n\n', 'Mr. ', 'U.S. ', 'The ', 'Dec. ', '12 ', '"', '👍🏽', '日本。', '\u0000', ' ', ', ', 'N.Y. ', 'Jr. ', '_ '),
 );
 
 test('property: sentences are ordered, disjoint, bounded and together hold exactly the tokens of the text', () => {

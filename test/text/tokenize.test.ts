@@ -39,6 +39,27 @@ test('a number with a leading decimal point keeps it (`.38-caliber`), after a wo
   assert.deepEqual(words('x.5 and 1.2.3 and ...5'), ['x', '.', '5', 'and', '1.2.3', 'and', '...', '5']);
 });
 
+test('HTML character references: a letter stays in its word, any other is one token (was `Aguil` `&` `oacute` `;`)', () => {
+  assert.deepEqual(words('Jordi Aguil&oacute;, &Eacute;cole and &#233;t&#xE9; in Tom &amp; Jerry &quot;Hi&quot;&nbsp;x'), [
+    'Jordi', 'Aguil&oacute;', ',', '&Eacute;cole', 'and', '&#233;', 't', '&#xE9;', 'in', 'Tom', '&amp;', 'Jerry', '&quot;', 'Hi', '&quot;', '&nbsp;', 'x',
+  ]);
+  // Only a lowercase name is taken for a reference: `&Jones;` is an ampersand, a name and a semicolon.
+  assert.deepEqual(words('Smith&Jones; a &b c&'), ['Smith', '&', 'Jones', ';', 'a', '&', 'b', 'c', '&']);
+});
+
+test('an ampersand between capitals stays in the word: AT&T, R&D, R&amp;D (NYT and SciERC write them whole)', () => {
+  assert.deepEqual(words('AT&T; Q&A, Texas A&M and R&amp;D but rock&roll, AT & T'), [
+    'AT&T', ';', 'Q&A', ',', 'Texas', 'A&M', 'and', 'R&amp;D', 'but', 'rock', '&', 'roll', ',', 'AT', '&', 'T',
+  ]);
+});
+
+test('et al. and lowercase company suffixes are abbreviations; other lowercase forms are not (`no.` is a word)', () => {
+  // CoNLL04 writes `U S West inc.`, SciERC `et al.`
+  assert.deepEqual(words('U S West inc., Acme corp. and ltd. co. per Smith et al. said no. st.'), [
+    'U', 'S', 'West', 'inc.', ',', 'Acme', 'corp.', 'and', 'ltd.', 'co.', 'per', 'Smith', 'et', 'al.', 'said', 'no', '.', 'st', '.',
+  ]);
+});
+
 test('URLs and e-mail addresses stay whole; trailing punctuation is split off', () => {
   assert.deepEqual(words('See https://example.com/a?b=1&c=2, or www.acme.org. Mail j.doe+x@mail.co.uk!'), [
     'See', 'https://example.com/a?b=1&c=2', ',', 'or', 'www.acme.org', '.', 'Mail', 'j.doe+x@mail.co.uk', '!',
@@ -80,6 +101,7 @@ const piece = fc.oneof(
   fc.constantFrom(
     '👨‍👩‍👧', '👍🏽', '🇫🇷', '🇩', '1️⃣', '\u0301', 'e\u0301', '\u200d', '日本語', 'ﾊﾞ', '\u0000', '\t', '\r\n', '\u2028',
     ' ', ' ', "n't", "'s", 'U.S.', 'Mr.', '3.5', '150,000', 'co-op', '...', 'http://x.y/z.', 'a@b.cd', '$', '"', '\ud800',
+    '&amp;', '&oacute;', '&#233;', 'AT&T', '&',
   ),
 );
 
