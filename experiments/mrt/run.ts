@@ -40,7 +40,7 @@ import { evaluateModel } from '../../src/train/evaluate.js';
 import { runTraining } from '../../src/train/loop.js';
 import { mrtTask } from '../../src/train/mrt/task.js';
 import { buildSetupFrom, nnTask } from '../../src/train/nn.js';
-import { keptModelDir, writeFinalModel, type Keep } from '../kept-model.js';
+import { keptModelDir, keptScores, writeFinalModel, type Keep } from '../kept-model.js';
 import { BASES_FILE, DEFAULT_CONFIG, defaultStart, tableBases, toStored, type Base, type Start } from './bases.js';
 import { markdown, type RunResult } from './report.js';
 
@@ -100,7 +100,7 @@ async function run(study: string, [name, sets]: Variant, seed: number, extra: st
   // keep = last (dev inside the training data): nothing is selected; the model the last epoch left is
   // written as final/ and scored.
   if (base.keep === 'last') await writeFinalModel(dir, s, r.epochs);
-  const best = base.keep === 'last' ? r.history[r.history.length - 1] : r.history.find((h) => h.epoch === r.bestEpoch)!;
+  const best = base.keep === 'last' ? r.history[r.history.length - 1] : keptScores(dir);
   const t = await evaluateModel(keptModelDir(dir, base.keep), config.data.test!, { format: config.data.format });
   const epochSeconds = r.history.map((h) => h.seconds);
   const result: RunResult = {

@@ -39,7 +39,8 @@ export function formatModelCard(card: ModelCard): string {
   const dtypes = [...new Set(card.tensors.map((t) => t.dtype))].join('/');
   const extras = [m.staticWords && 'a frozen second word channel', m.lmHidden > 0 && `language-model heads ${m.lmHidden}`].filter(Boolean);
   const rows: [string, string | string[]][] = [
-    ['model', `${card.name} ${card.version} (${card.format} format ${card.formatVersion}${card.writtenBy ? `, written by entrel ${card.writtenBy}` : ''})`],
+    // Version "0" is info()'s stand-in for none recorded (models of `entrel train`): not worth printing.
+    ['model', `${card.name}${card.version === '0' ? '' : ` ${card.version}`} (${card.format} format ${card.formatVersion}${card.writtenBy ? `, written by entrel ${card.writtenBy}` : ''})`],
     ['directory', `${card.dir} (${bytes(card.sizeBytes)})`],
     ['checksum', `${card.checksum} (every model file verified)`],
     ['entities', card.entityTypes.join(', ')],

@@ -9,7 +9,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { makeDirs } from './io.js';
-import { alive } from './write.js';
+import { alive, removedOnInterrupt } from './write.js';
 import { UserError, fsReason } from '../errors.js';
 
 /**
@@ -54,6 +54,7 @@ export async function writeDirAtomic(
   // The swap would replace whatever is there: a file of the user's in the way is an error, not a casualty.
   if (existsSync(target) && !statSync(target).isDirectory())
     throw new UserError(`cannot write ${what}: a file is in the way (it must be a directory)`, { file: target });
+  const done = removedOnInterrupt(tmp);
   try {
     removeStale(dirname(target), `${basename(target)}.tmp-`);
     makeDirs(tmp);
@@ -67,6 +68,8 @@ export async function writeDirAtomic(
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw writeError(what, target, e, kept);
+  } finally {
+    done();
   }
 }
 

@@ -19,6 +19,8 @@ export interface SplitOptions {
   dev: PartSize;
   test: PartSize;
   seed: number;
+  /** The corpus file, named in errors. */
+  file?: string;
 }
 
 /** Positions (0-based, in corpus order) of the documents of each part. */
@@ -39,6 +41,7 @@ export function splitPositions(n: number, opts: SplitOptions): Split {
     throw new UserError(
       `the corpus has ${n} document${n === 1 ? '' : 's'}, too few for ${dev} dev and ${test} test and at least one for train` +
         ' (the split is by whole documents; give smaller --dev/--test)',
+      { file: opts.file },
     );
   const order = shuffledRange(n, opts.seed);
   const sorted = (xs: number[]) => xs.sort((a, b) => a - b);

@@ -19,7 +19,7 @@ export async function writeAtomic(out: string, pieces: Source<string>): Promise<
   }
   await removeStale(dir, basename(out));
   const tmp = join(dir, `.${basename(out)}.${process.pid}.${Date.now().toString(36)}.tmp`);
-  partial.add(tmp);
+  const done = removedOnInterrupt(tmp);
   let fh;
   try {
     fh = await open(tmp, 'w');
@@ -42,16 +42,22 @@ export async function writeAtomic(out: string, pieces: Source<string>): Promise<
     const reason = fsReason(e);
     throw reason ? new UserError(`cannot write: ${reason}`, { file: out }) : e;
   } finally {
-    partial.delete(tmp);
+    done();
   }
 }
 
-/** Temporary files of the writes in flight, for `abandonPartialOutputs`. */
+/** Temporary files and directories of the writes in flight, for `abandonPartialOutputs`. */
 const partial = new Set<string>();
 
-/** Removes the temporary files of the writes in flight, synchronously: the process is about to end (Ctrl-C). */
+/** Marks a temporary file or directory to be removed if the process is interrupted; call the result once it is gone or in place. */
+export function removedOnInterrupt(tmp: string): () => void {
+  partial.add(tmp);
+  return () => partial.delete(tmp);
+}
+
+/** Removes the temporary files and directories of the writes in flight, synchronously: the process is about to end (Ctrl-C). */
 export function abandonPartialOutputs(): void {
-  for (const tmp of partial) rmSync(tmp, { force: true });
+  for (const tmp of partial) rmSync(tmp, { recursive: true, force: true });
   partial.clear();
 }
 
@@ -83,16 +89,21 @@ export function alive(pid: number): boolean {
  */
 export function refuseOverwritingInputs(outputs: readonly string[], inputs: readonly (string | undefined)[]): void {
   for (const out of outputs) {
-    const o = existing(out);
-    if (!o) continue;
-    const isDir = statSync(o).isDirectory();
-    for (const input of inputs) {
-      const i = input === undefined ? undefined : existing(input);
-      if (!i || !(i === o || (isDir && i.startsWith(o + sep)))) continue;
-      const what = i === o ? 'is' : 'contains';
-      throw new UserError(`the output ${what} the input ${input}; choose another output path`, { file: out });
-    }
+    const hit = inputAt(out, inputs);
+    if (hit) throw new UserError(`the output ${hit.what} the input ${hit.input}; choose another output path`, { file: out });
   }
+}
+
+/** The input that writing or replacing `out` would destroy: `out` itself, or one inside it. */
+export function inputAt(out: string, inputs: readonly (string | undefined)[]): { input: string; what: 'is' | 'contains' } | undefined {
+  const o = existing(out);
+  if (!o) return undefined;
+  const isDir = statSync(o).isDirectory();
+  for (const input of inputs) {
+    const i = input === undefined ? undefined : existing(input);
+    if (i && (i === o || (isDir && i.startsWith(o + sep)))) return { input: input!, what: i === o ? 'is' : 'contains' };
+  }
+  return undefined;
 }
 
 function existing(path: string): string | undefined {

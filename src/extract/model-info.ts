@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LabelSchema } from '../data/corpus.js';
 import { UserError } from '../errors.js';
@@ -32,9 +32,18 @@ export interface ModelInfoSource {
   checksumFile?: string;
 }
 
+/** A run's kept models are all called best/, final/ or last/: their run directory tells them apart. */
+const RUN_MODEL_DIRS = new Set(['best', 'final', 'last']);
+
+/** The name of a model that records none: its directory's, with the run's for `my-run/best`. */
+function unnamed(source: string): string {
+  const base = basename(source);
+  return RUN_MODEL_DIRS.has(base) ? `${basename(dirname(source))}/${base}` : base;
+}
+
 export function modelInfo({ meta: m, schema, config, source, checksumFile }: ModelInfoSource): ModelInfo {
   return {
-    name: typeof m.name === 'string' ? m.name : basename(source),
+    name: typeof m.name === 'string' ? m.name : unnamed(source),
     version: typeof m.version === 'string' ? m.version : '0',
     entityTypes: [...schema.entityTypes],
     relationTypes: schema.relationTypes.map((r) => ({ ...r })),

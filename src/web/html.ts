@@ -47,8 +47,16 @@ export function renderHtmlReport(docs: ExtractedDocument[], opts: HtmlOptions = 
   checkOptions(opts, 'options');
   opts ??= {};
   const title = opts.title ?? 'entrel extraction';
-  const json = `<pre class="json">${esc(JSON.stringify(docs, null, 2))}</pre>`;
+  const json = `<pre class="json">${esc(readableJson(docs))}</pre>`;
   return htmlPage(title, [tabScript], `<h1>${esc(title)}</h1>${tabs(renderDocumentsView(docs, opts), json)}`);
+}
+
+/**
+ * The JSON tab's text: indented, with each array of numbers on one line (a token's `[start, end]` took
+ * four). Only arrays are touched: a JSON string holds no raw line break.
+ */
+export function readableJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/\[\n\s*(-?[\d.eE+-]+(?:,\n\s*-?[\d.eE+-]+)*)\n\s*\]/g, (_, numbers: string) => `[${numbers.split(/,\n\s*/).join(', ')}]`);
 }
 
 /** One document as a self-contained HTML page. */
@@ -83,8 +91,18 @@ export function renderFigure(doc: ExtractedDocument, index: number, opts: Omit<S
   return `<figure class="entrel-figure"><figcaption>${esc(text)}</figcaption>${empty}${undrawnNote(doc, opts.stack)}${renderPageSvg(doc, { ...opts, idSuffix: String(index) })}</figure>`;
 }
 
-/** Says how many entities a drawing leaves out (overlapping ones unless `stack`, malformed spans); nothing when none. */
+/**
+ * Says what a drawing leaves out, nothing when nothing: entities (overlapping ones unless `stack`,
+ * malformed spans) and relations (an entity's to itself, which has no arc, or one to an entity left out).
+ */
 export function undrawnNote(doc: ExtractedDocument, stack?: boolean): string {
-  const n = doc.entities.length - drawable(doc, stack).length;
-  return n > 0 ? `<p class="note">${counted(n, 'entity', 'entities')} not drawn: overlapping another or outside the text (the JSON tab lists all).</p>` : '';
+  const placed = drawable(doc, stack);
+  const drawn = new Set(placed.map((p) => p.entity.id));
+  const entities = doc.entities.length - placed.length;
+  const relations = doc.relations.filter((r) => r.head === r.tail || !drawn.has(r.head) || !drawn.has(r.tail)).length;
+  const said = [
+    entities > 0 && `${counted(entities, 'entity', 'entities')} not drawn: overlapping another or outside the text`,
+    relations > 0 && `${counted(relations, 'relation')} not drawn: from an entity to itself, or to one not drawn`,
+  ].filter(Boolean);
+  return said.length > 0 ? `<p class="note">${said.join('; ')} (the JSON tab lists all).</p>` : '';
 }

@@ -5,7 +5,7 @@
  */
 import type { ExtractedDocument } from '../extract/types.js';
 import { escapeHtml as esc } from './escape.js';
-import { countTypes, htmlPageParts, renderLegendCounts } from './html.js';
+import { countTypes, htmlPageParts, readableJson, renderLegendCounts } from './html.js';
 import { panel, tabBar, tabScript } from './styles.js';
 
 /** One document of a page. */
@@ -35,7 +35,7 @@ export function pageWriter(title: string, extras: PageExtras = {}) {
     head: () => `${head}<h1>${esc(title)}</h1>${extras.top ?? ''}${tabBar}<div class="entrel-view">${extras.viewTop ? panel('view', extras.viewTop) : ''}`,
     part: ({ doc, figure, json }: PagePart) => {
       countTypes(doc, counts);
-      return panel('view', figure) + panel('json', `<pre class="json">${esc(JSON.stringify(json, null, 2))}</pre>`);
+      return panel('view', figure) + panel('json', `<pre class="json">${esc(readableJson(json))}</pre>`);
     },
     end: () => `${panel('view', `${extras.viewEnd?.() ?? ''}<h2>Entity types</h2>${renderLegendCounts(counts)}`)}</div>${tail}`,
   };

@@ -103,6 +103,15 @@ test('an output that is an input (or the types file it came with) is refused bef
   assert.match(e.err, /proto\.json: the output is the input/);
 });
 
+test('predict without --model runs the bundled model, as evaluate and extract do', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'entrel-cli-'));
+  const data = join(root, 'test', 'fixtures', 'view', 'gold.jsonl');
+  const bundled = entrel('predict', '--data', data, '--out', join(dir, 'a.jsonl'));
+  assert.equal(bundled.code, 0, bundled.err);
+  assert.equal(entrel('predict', '--model', join(root, 'models', 'conll04'), '--data', data, '--out', join(dir, 'b.jsonl')).code, 0);
+  assert.equal(readFileSync(join(dir, 'a.jsonl'), 'utf8'), readFileSync(join(dir, 'b.jsonl'), 'utf8'));
+});
+
 test('evaluate --out names the file and the reason it cannot be written, and creates missing directories', () => {
   const dir = mkdtempSync(join(tmpdir(), 'entrel-cli-'));
   const gold = join(dir, 'g.json');

@@ -4,10 +4,11 @@
  * modes mixed. Runs the CLI in this process.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { entrel } from './in-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'entrel-flags-'));
@@ -30,6 +31,25 @@ test('--split and --ace05 on a file of another format are errors naming the file
   assert.equal(ace.code, 1);
   assert.match(ace.err, /u\.json: --ace05 reads LSTM-ER's brat output, but this is read as unified\n$/);
   assert.equal((await entrel('convert', '--to', 'jsonl', unified, join(dir, 'all.jsonl'), '--split', 'all')).code, 0);
+});
+
+test('beside predictions (JSONL, as predict writes them), --split and --ace05 select from the gold file of their format', async () => {
+  const cotype = join(fileURLToPath(new URL('../../..', import.meta.url)), 'shared', 'data', 'nyt_cotype', 'test.json');
+  const pred = join(dir, 'nyt-pred.jsonl');
+  assert.equal((await entrel('convert', '--to', 'jsonl', cotype, pred, '--split', 'test')).code, 0);
+  const scores = join(dir, 'nyt-eval.json');
+  // evaluate prints its table on stdout, the test runner's: it is kept out.
+  const write = process.stdout.write;
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  const evaluated = await entrel('evaluate', '--gold', cotype, '--pred', pred, '--split', 'test', '--out', scores).finally(() => (process.stdout.write = write));
+  assert.equal(evaluated.code, 0, evaluated.err);
+  assert.equal(JSON.parse(readFileSync(scores, 'utf8')).relations.strict.micro.f1, 1);
+  const viewed = await entrel('view', pred, '--gold', cotype, '--split', 'test', '--out', join(dir, 'nyt.html'));
+  assert.equal(viewed.code, 0, viewed.err);
+  assert.match(viewed.err, /drew 356 documents/);
+  // Neither file NYT CoType: refused, as for one file.
+  const neither = await entrel('view', unified, '--gold', unified, '--split', 'test', '--out', join(dir, 'u.html'));
+  assert.match(neither.err, /u\.json: --split test selects part of NYT CoType's test file, but this is read as unified/);
 });
 
 test('an empty path (an unset shell variable) is refused by name, not taken as the current directory or ignored', async () => {

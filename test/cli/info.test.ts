@@ -123,6 +123,10 @@ describe('entrel info on a tiny saved model', () => {
     assert.deepEqual(new Map(card.tensors.map((t) => [t.name, t.shape])), new Map(params.map(([name, p]) => [name, p.shape])));
     assert.deepEqual(card.vocabulary, { words: vocab.words.size, chars: vocab.chars.size, tags: vocab.tags.size, relationLabels: vocab.relations.size });
     assert.equal(card.name, 'tiny');
+    // A run's model directory is named with its run: best/ alone says nothing.
+    const runDir = join(tmp, 'my-run');
+    cpSync(tinyDir, join(runDir, 'best'), { recursive: true });
+    assert.equal(readModelCard(join(runDir, 'best')).name, 'my-run/best');
     assert.equal(card.version, '0');
     assert.equal(card.tokenizer, 'ptb');
     assert.equal(card.glove, false);
@@ -131,7 +135,7 @@ describe('entrel info on a tiny saved model', () => {
     assert.equal(card.metrics, undefined);
     const text = formatModelCard(card);
     assert.match(text, /^relations +Work_For, Located_In, Kin \(symmetric\)$/m);
-    assert.match(text, new RegExp(`^model +tiny 0 \\(entrel-model format 1, written by entrel ${card.writtenBy}\\)$`, 'm'));
+    assert.match(text, new RegExp(`^model +tiny \\(entrel-model format 1, written by entrel ${card.writtenBy}\\)$`, 'm'));
     assert.match(text, /^GloVe +no$/m);
     assert.match(text, /^trained on +train\.jsonl$/m);
     assert.match(text, /^metrics +not recorded$/m);

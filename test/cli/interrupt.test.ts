@@ -64,3 +64,36 @@ test('Ctrl-C during extract --in leaves neither the output nor its temporary fil
   assert.deepEqual(readdirSync(dir), ['in.txt']);
   assert.equal(existsSync(out), false);
 });
+
+/** A JSONL corpus of `n` one-sentence documents in a new directory, big enough to interrupt its writing. */
+function corpus(n: number): { dir: string; input: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'entrel-int-'));
+  const input = join(dir, 'in.jsonl');
+  const tokens = [[0, 6], [7, 12], [13, 16], [17, 21], [22, 24], [25, 31], [32, 33]];
+  const entities = [{ id: 'T1', type: 'Peop', start: 0, end: 1 }, { id: 'T2', type: 'Org', start: 3, end: 4 }, { id: 'T3', type: 'Loc', start: 5, end: 6 }];
+  const line = (i: number) => JSON.stringify({ id: `d${i}`, text: 'Person works for Acme in Boston .', sentences: [{ tokens, entities, relations: [{ type: 'Work_For', head: 'T1', tail: 'T2' }] }] });
+  writeFileSync(input, Array.from({ length: n }, (_, i) => line(i)).join('\n') + '\n');
+  return { dir, input };
+}
+
+test('Ctrl-C during a brat output leaves neither it nor its temporary directory', async () => {
+  const { dir, input } = corpus(20_000);
+  const run = start(['convert', '--to', 'brat', input, join(dir, 'out')]);
+  await until('the temporary directory', () => readdirSync(dir).some((f) => f.startsWith('out.tmp-')));
+  run.child.kill('SIGINT');
+  const { code, err } = await run.done;
+  assert.equal(code, 130, err);
+  assert.deepEqual(readdirSync(dir), ['in.jsonl']);
+});
+
+test('Ctrl-C during split leaves no part: the parts are moved into DIR together or not at all', async () => {
+  const { dir, input } = corpus(120_000);
+  const out = join(dir, 'split');
+  const run = start(['split', input, '--out', out]);
+  // The first part written, wherever this version writes it first.
+  await until('the train part', () => existsSync(out) && readdirSync(out, { recursive: true, encoding: 'utf8' }).some((f) => f.endsWith('train.jsonl')));
+  run.child.kill('SIGINT');
+  const { code, err } = await run.done;
+  assert.equal(code, 130, err);
+  assert.deepEqual(readdirSync(out), []);
+});

@@ -2,8 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { splitPositions } from '../../src/data/split.js';
 import { DATA, FIXTURES, ROOT, collect, counts, shape, tmp } from '../data/helpers.js';
 
 const main = new URL('../../src/cli/main.ts', import.meta.url).href;
@@ -58,7 +59,11 @@ test('a brat directory splits into brat directories with the label schema; --to 
   assert.equal(dev.length, 1);
 
   const jsonl = tmp();
-  assert.equal(entrel('split', join(FIXTURES, 'brat', 'simple'), '--out', jsonl, '--dev', '1', '--test', '0', '--to', 'jsonl', '--json').code, 0);
+  const json = entrel('split', join(FIXTURES, 'brat', 'simple'), '--out', jsonl, '--dev', '1', '--test', '0', '--to', 'jsonl', '--json');
+  assert.equal(json.code, 0);
+  // --json holds every warning on stderr, as stats --json does: reading the brat files', and label coverage.
+  const codes = JSON.parse(json.out).warnings.map((w: { code: string }) => w.code);
+  assert.ok(codes.includes('brat-discontinuous-entity-dropped') && codes.includes('type-not-in-train'), codes.join(' '));
   assert.deepEqual(readdirSync(jsonl).sort(), ['dev.jsonl', 'dev_types.json', 'split.json', 'train.jsonl', 'train_types.json']);
 });
 
@@ -78,13 +83,63 @@ test('bad values and impossible splits are one-line errors naming the flag or fi
     assert.match(r.err, message);
     assert.equal(r.err.trim().split('\n').length, 1, r.err);
   }
+  // Refused before the corpus is read: no warnings of reading it come first.
   const nyt = entrel('split', join(DATA, 'nyt_cotype', 'test.json'), '--out', out);
   assert.equal(nyt.code, 1);
-  assert.match(nyt.err, /test\.json: entrel cannot write nyt, the input's format; name an output format with --to/);
+  assert.match(nyt.err, /^entrel: .*test\.json: entrel cannot write nyt, the input's format; name an output format with --to/);
+  assert.equal(nyt.err.trim().split('\n').length, 1, nyt.err);
+  // The corpus too small for the parts asked: the file is named.
+  const one = join(tmp(), 'one.jsonl');
+  writeFileSync(one, JSON.stringify({ id: 'a', text: 'A b', sentences: [{ tokens: [[0, 1], [2, 3]], entities: [], relations: [] }] }) + '\n');
+  const small = entrel('split', one, '--out', out);
+  assert.equal(small.code, 1);
+  assert.equal(small.err, `entrel: ${one}: the corpus has 1 document, too few for 1 dev and 1 test and at least one for train (the split is by whole documents; give smaller --dev/--test)\n`);
   // The output directory holding the input: the input would be overwritten.
   const src = tmp();
   assert.equal(entrel('convert', '--to', 'unified', train04, join(src, 'train.json')).code, 0);
   const over = entrel('split', join(src, 'train.json'), '--out', src);
   assert.equal(over.code, 1);
   assert.match(over.err, /train\.json: the output is the input .*choose another output path/);
+});
+
+test('a split replaces the one before it in DIR: parts it does not write are removed, anything else kept', async () => {
+  const out = tmp();
+  assert.equal(entrel('split', train04, '--out', out, '--to', 'jsonl').code, 0);
+  writeFileSync(join(out, 'notes.txt'), 'mine');
+  // No test part now: the earlier test.jsonl (documents now in train) must not stay beside the new parts.
+  const r = entrel('split', train04, '--out', out, '--to', 'jsonl', '--test', '0', '--seed', '2');
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(readdirSync(out).sort(), ['dev.jsonl', 'dev_types.json', 'notes.txt', 'split.json', 'train.jsonl', 'train_types.json']);
+  // split.json names each part's file within DIR, wherever the command ran.
+  const record = JSON.parse(readFileSync(join(out, 'split.json'), 'utf8'));
+  assert.deepEqual(Object.keys(record.parts), ['train', 'dev']);
+  assert.equal(record.parts.train.file, 'train.jsonl');
+  // Another format: the earlier jsonl parts go.
+  assert.equal(entrel('split', train04, '--out', out, '--to', 'brat').code, 0);
+  assert.deepEqual(readdirSync(out).sort(), ['dev', 'notes.txt', 'split.json', 'test', 'train']);
+  // An earlier part read as this split's input stays.
+  const again = entrel('split', join(out, 'test'), '--out', out, '--test', '0', '--dev', '5');
+  assert.equal(again.code, 0, again.err);
+  assert.deepEqual(readdirSync(out).sort(), ['dev', 'notes.txt', 'split.json', 'test', 'train']);
+  assert.equal((await collect(join(out, 'test'))).docs.length, 92);
+});
+
+test('a split that fails half-way (or is interrupted) leaves the earlier one whole, and names outputs by their place in DIR', () => {
+  const work = tmp();
+  const corpus = join(work, 'corpus.jsonl');
+  assert.equal(entrel('convert', '--from', 'unified', '--to', 'jsonl', train04, corpus).code, 0);
+  const out = join(work, 'split');
+  assert.equal(entrel('split', corpus, '--out', out, '--to', 'brat').code, 0);
+  const snapshot = () => readdirSync(out, { recursive: true, encoding: 'utf8' }).sort().map((f) => [f, statSync(join(out, f)).isFile() ? readFileSync(join(out, f), 'utf8') : '']);
+  const before = snapshot();
+  // brat cannot hold a type with a space: give one to a test document, the part written last.
+  const docs = readFileSync(corpus, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const { test: held } = splitPositions(docs.length, { dev: { fraction: 0.1 }, test: { fraction: 0.1 }, seed: 1 });
+  docs[held[0]].sentences[0].entities[0].type = 'Two words';
+  writeFileSync(corpus, docs.map((d) => JSON.stringify(d)).join('\n') + '\n');
+  const r = entrel('split', corpus, '--out', out, '--to', 'brat');
+  assert.equal(r.code, 1);
+  assert.match(r.err, /Two words/);
+  assert.doesNotMatch(r.err, /staging/);
+  assert.deepEqual(snapshot(), before);
 });

@@ -86,6 +86,19 @@ describe('entrel view', () => {
     assert.match(r.html, /0 of 288 documents drawn, those with a spurious or missed item\./);
   });
 
+  it('says which relations it cannot draw: a relation of an entity to itself has no arc', async () => {
+    const dir = tmp();
+    const self = join(dir, 'self.jsonl');
+    const doc = { id: 's', text: 'Acme bought Acme .', sentences: [{ tokens: [[0, 4], [5, 11], [12, 16], [17, 18]], entities: [{ id: 'T1', type: 'Org', start: 0, end: 1 }, { id: 'T2', type: 'Org', start: 2, end: 3 }], relations: [{ type: 'Owns', head: 'T1', tail: 'T1' }, { type: 'Owns', head: 'T1', tail: 'T2' }] }] };
+    writeFileSync(self, JSON.stringify(doc) + '\n');
+    for (const args of [[self], [self, '--gold', self]]) {
+      const r = await view(...args);
+      assert.equal(r.code, 0, r.err);
+      assert.equal(count(r.html, /<g class="relation[^"]*" data-type/g), 1);
+      assert.match(r.html, /<p class="note">1 relation not drawn: from an entity to itself, or to one not drawn \(the JSON tab lists all\)\.<\/p>/);
+    }
+  });
+
   it('runs without libtorch: a data command', () => {
     const dir = tmp();
     const code = "import { run } from './src/cli/main.ts'; process.exitCode = await run(['node', 'entrel', ...process.argv.slice(1)]);";

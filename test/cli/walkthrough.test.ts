@@ -38,6 +38,7 @@ test('a brat project: split, train, evaluate --errors, predict, view against gol
   const best = join(w, 'run', 'best');
   // 4. Score on test, with the error analysis: the categories add up to the errors.
   const test = join(w, 'data', 'test.jsonl');
+  assert.match(entrel('evaluate', '--model', best, '--data', test, '--errors'), /^Relation errors \(strict\) by category/m);
   const report = JSON.parse(entrel('evaluate', '--model', best, '--data', test, '--errors', '--json'));
   const rel = report.errors.relations;
   const fn = Object.values(rel.byCategory as Record<string, { fn: number }>).reduce((n, c) => n + c.fn, 0);
@@ -46,9 +47,12 @@ test('a brat project: split, train, evaluate --errors, predict, view against gol
   const pred = join(w, 'pred.jsonl');
   entrel('predict', '--model', best, '--data', test, '--out', pred);
   const page = join(w, 'errors.html');
-  entrel('view', pred, '--gold', test, '--out', page);
+  entrel('view', pred, '--gold', test, '--only-errors', '--out', page);
+  // The page draws exactly the documents evaluate --errors finds an error in.
+  const withErrors = new Set([...report.errors.entities.errors, ...rel.errors].map((e: { document: string }) => e.document));
   const html = readFileSync(page, 'utf8');
-  assert.equal(html.match(/<figure/g)?.length, 23);
+  assert.equal(html.match(/<figure/g)?.length ?? 0, withErrors.size);
+  assert.ok(withErrors.size > 0);
   // 6. The model says what it is and extracts from raw text.
   const card = JSON.parse(entrel('info', '--model', best, '--json'));
   assert.deepEqual(card.entityTypes.toSorted(), ['Loc', 'Org', 'Other', 'Peop']);

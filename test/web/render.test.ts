@@ -157,7 +157,13 @@ describe('renderer', () => {
     assert.match(html, /<title>Run &lt;1&gt;<\/title>/);
     assert.match(html, /<ul class="legend"[^>]*><li data-type="Loc">/);
     assert.match(html, /data-tab="json"/);
-    assert.ok(html.includes(escapeHtml(JSON.stringify(docs, null, 2))), 'JSON tab holds the documents');
+    // The JSON tab holds the documents, a token's [start, end] on one line.
+    const json = /<pre class="json">([\s\S]*?)<\/pre>/.exec(html)![1];
+    assert.deepEqual(JSON.parse(json.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')), docs);
+    assert.match(json, /&quot;tokens&quot;: \[\n\s+\[0, 3\],\n\s+\[4, 7\],/);
+    // Only arrays of numbers: strings that look like them stay as they are.
+    const odd = { ...docs[0], text: '[\n1,\n2\n] [ 3, 4 ]' };
+    assert.ok(renderHtmlReport([odd]).includes(escapeHtml(JSON.stringify(odd.text))));
     assert.equal(html.match(/<svg /g)?.length, 2);
     assert.equal(new Set(html.match(/id="entrel-arrow-\d+"/g)).size, 2, 'marker ids are unique on the page');
   });

@@ -1,6 +1,6 @@
 /** Flags shared by every command that reads annotated data, so they read the same everywhere. */
 import { Command, Option } from 'commander';
-import { FORMATS, type CorpusOptions } from '../../data/formats/index.js';
+import { FORMATS, detectFormat, type CorpusOptions } from '../../data/formats/index.js';
 
 export interface DataFlags {
   format?: string;
@@ -20,4 +20,16 @@ export function addDataFlags(cmd: Command, formatFlag = 'format'): Command {
 
 export function corpusOptions(flags: DataFlags, format = flags.format): CorpusOptions {
   return { format, typesFile: flags.types, split: flags.split, ace05: flags.ace05 };
+}
+
+/**
+ * Options for each file a command reads side by side (gold and predictions). `--split` and `--ace05`
+ * pick from NYT CoType's and LSTM-ER's files, so they go to the files of that format only: the other
+ * one is usually predictions as `predict` writes them (JSONL), which hold the selected part already.
+ * Where no file has that format, every file gets them, and reading refuses them as for one file.
+ */
+export async function pairedOptions(flags: DataFlags, files: { file: string; format?: string }[]): Promise<CorpusOptions[]> {
+  const formats = await Promise.all(files.map((f) => f.format ?? detectFormat(f.file)));
+  const to = <T>(value: T, format: string, i: number) => (formats.includes(format) && formats[i] !== format ? undefined : value);
+  return formats.map((format, i) => ({ format, typesFile: flags.types, split: to(flags.split, 'nyt', i), ace05: to(flags.ace05, 'brat', i) }));
 }

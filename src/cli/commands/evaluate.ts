@@ -10,7 +10,7 @@ import { loadCorpus } from '../../data/formats/index.js';
 import { evaluate, evaluateWithErrors, formatErrors, formatReport, type ErrorReport, type EvalReport } from '../../eval/index.js';
 import { refuseOverwritingInputs, writeAtomic } from '../../data/write.js';
 import { printJson, printWarnings } from '../output.js';
-import { addDataFlags, corpusOptions, type DataFlags } from './data-options.js';
+import { addDataFlags, corpusOptions, pairedOptions, type DataFlags } from './data-options.js';
 import { nonNegativeInteger } from './arg-values.js';
 
 interface EvalFlags extends DataFlags {
@@ -53,9 +53,10 @@ async function reportFor(flags: EvalFlags): Promise<{ report: EvalReport; errors
     if (!flags.gold || !flags.pred) throw new UserError('evaluate needs both --gold and --pred');
     // Two ways to evaluate: the other one's flags would be ignored without a word.
     if (flags.model || flags.data) throw new UserError('--gold/--pred score a predictions file, --model/--data run a model: give one pair, not both');
-    const gold = await loadCorpus(flags.gold, { ...corpusOptions(flags), diagnostics: new Diagnostics() });
+    const [goldOptions, predOptions] = await pairedOptions(flags, [{ file: flags.gold, format: flags.format }, { file: flags.pred, format: flags.format }]);
+    const gold = await loadCorpus(flags.gold, { ...goldOptions, diagnostics: new Diagnostics() });
     // Scoring's warnings (a document without its prediction, …) are about the predictions.
-    const pred = await loadCorpus(flags.pred, { ...corpusOptions(flags), diagnostics: new Diagnostics() });
+    const pred = await loadCorpus(flags.pred, { ...predOptions, diagnostics: new Diagnostics() });
     const opts = { schema: gold.schema, paperCompat: flags.paperCompat, diagnostics: pred.diagnostics, goldFile: flags.gold, predFile: flags.pred };
     const scored = flags.errors ? evaluateWithErrors(gold.documents, pred.documents, opts) : { report: evaluate(gold.documents, pred.documents, opts) };
     printWarnings(gold.diagnostics, flags.gold);

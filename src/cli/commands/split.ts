@@ -2,22 +2,23 @@
  * `entrel split FILE --out DIR`: a seeded train / dev / test split of one annotated corpus by whole
  * documents, for users whose annotations are one file (a brat project): `entrel train` needs a dev set.
  * Writes DIR/train.EXT, DIR/dev.EXT, DIR/test.EXT (brat: directories) and DIR/split.json, which records
- * the seed and which documents went where.
+ * the seed and which documents went where; all together or none (data/staging.ts), replacing the parts
+ * of an earlier split there.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { join } from 'node:path';
 import { Diagnostics } from '../../data/diagnostics.js';
-import { WRITABLE_FORMATS, inputFiles, loadCorpus, writeCorpus, writtenFiles } from '../../data/formats/index.js';
-import { PARTS, checkLabelCoverage, splitPositions, type Part, type PartSize } from '../../data/split.js';
+import { refuseForeignDirectory } from '../../data/formats/brat.js';
+import { WRITABLE_FORMATS, detectFormat, inputFiles, loadCorpus, writeCorpus, writtenFiles } from '../../data/formats/index.js';
+import { PARTS, checkLabelCoverage, documentsFor, splitPositions, type Part, type PartSize } from '../../data/split.js';
+import { SPLIT_RECORD, earlierOutputs, partFile, splitRecordJson } from '../../data/split-record.js';
+import { writeTogether } from '../../data/staging.js';
 import { computeStats } from '../../data/stats.js';
-import { refuseOverwritingInputs, writeAtomic } from '../../data/write.js';
+import { inputAt, refuseOverwritingInputs, writeAtomic } from '../../data/write.js';
 import { UserError } from '../../errors.js';
 import { withInterrupts } from '../interrupt.js';
 import { formatTable, printJson, printWarnings } from '../output.js';
 import { addDataFlags, corpusOptions, type DataFlags } from './data-options.js';
-
-/** File name endings by output format, as the corpora of each format name their splits (brat: a directory). */
-const EXTENSION: Record<string, string> = { jsonl: '.jsonl', unified: '.json', spert: '.json', 'spert-tags': '.json', dygie: '.json', multihead: '.txt', brat: '' };
 
 /** `0.1` is a fraction of the documents, `200` a count of them, `0` none. */
 function partSize(v: string): PartSize {
@@ -54,52 +55,58 @@ export function splitCommand(): Command {
     .option('--seed <n>', 'seed of the random order', seedValue, 1)
     .option('--json', 'print the summary as JSON')
     .action(async (file: string, flags: SplitFlags) => {
-      const diagnostics = new Diagnostics();
-      const corpus = await loadCorpus(file, { ...corpusOptions(flags), diagnostics });
-      printWarnings(corpus.diagnostics, file);
-      const format = flags.to ?? corpus.format;
+      // Refused before the corpus is read: a format entrel cannot write, outputs over inputs, a brat part holding other files.
+      const from = flags.format ?? (await detectFormat(file));
+      const format = flags.to ?? from;
       if (!WRITABLE_FORMATS.includes(format))
         throw new UserError(`entrel cannot write ${format}, the input's format; name an output format with --to (${WRITABLE_FORMATS.join(', ')})`, { file });
-      const split = splitPositions(corpus.documents.length, flags);
-      const parts = PARTS.filter((p) => split[p].length > 0);
-      const outOf = (p: Part) => join(flags.out, p + EXTENSION[format]);
+      // A part asked to be 0 is not written; any other takes at least one document.
+      const parts = PARTS.filter((p) => p === 'train' || documentsFor(flags[p], 1) > 0);
+      const outputs = parts.map((p) => partFile(p, format));
       const inputs = await inputFiles(file, { typesFile: flags.types });
-      refuseOverwritingInputs([...parts.flatMap((p) => writtenFiles(outOf(p), format)), join(flags.out, 'split.json')], inputs);
+      refuseOverwritingInputs([...outputs.flatMap((o) => writtenFiles(join(flags.out, o), format)), join(flags.out, SPLIT_RECORD)], inputs);
+      if (format === 'brat') for (const o of outputs) refuseForeignDirectory(join(flags.out, o));
+      // An earlier split's parts that this one does not write would pass for part of it (and overlap its train).
+      const obsolete = earlierOutputs(flags.out).filter((name) => !inputAt(join(flags.out, name), inputs));
 
+      const corpus = await loadCorpus(file, { ...corpusOptions(flags, from), diagnostics: new Diagnostics() });
+      printWarnings(corpus.diagnostics, file);
+      const split = splitPositions(corpus.documents.length, { ...flags, file });
+      const docsOf = (p: Part) => split[p].map((i) => corpus.documents[i]);
       const coverage = new Diagnostics();
       checkLabelCoverage(corpus.documents, split, coverage);
       const lost = new Diagnostics();
-      await withInterrupts(async () => {
-        for (const p of parts) await writeCorpus(split[p].map((i) => corpus.documents[i]), corpus.schema, outOf(p), format, lost);
-        const record = {
-          source: file,
-          format,
-          seed: flags.seed,
-          dev: flags.dev,
-          test: flags.test,
-          parts: Object.fromEntries(parts.map((p) => [p, { file: outOf(p), positions: split[p], ids: split[p].map((i) => corpus.documents[i].id) }])),
-        };
-        await writeAtomic(join(flags.out, 'split.json'), [recordJson(record)]);
-      });
+      await withInterrupts(() =>
+        writeTogether(
+          flags.out,
+          async (dir) => {
+            for (const p of parts) await writeCorpus(docsOf(p), corpus.schema, join(dir, partFile(p, format)), format, lost);
+            const record = {
+              source: file,
+              format,
+              seed: flags.seed,
+              dev: flags.dev,
+              test: flags.test,
+              parts: Object.fromEntries(parts.map((p) => [p, { file: partFile(p, format), positions: split[p], ids: docsOf(p).map((d) => d.id) }])),
+            };
+            await writeAtomic(join(dir, SPLIT_RECORD), [splitRecordJson(record)]);
+          },
+          obsolete,
+        ),
+      );
       printWarnings(lost, flags.out);
       printWarnings(coverage, flags.out);
 
       const summary = parts.map((p) => {
-        const s = computeStats(split[p].map((i) => corpus.documents[i]), []);
-        return { part: p, file: outOf(p), documents: s.documents, sentences: s.sentences, entities: s.entities.total, relations: s.relations.total };
+        const s = computeStats(docsOf(p), []);
+        return { part: p, file: join(flags.out, partFile(p, format)), documents: s.documents, sentences: s.sentences, entities: s.entities.total, relations: s.relations.total };
       });
-      if (flags.json) printJson({ source: file, format, seed: flags.seed, parts: summary, warnings: coverage.summary() });
+      // Every warning, as stats --json has them: of reading, of what the output format lost, of label coverage.
+      const warnings = [corpus.diagnostics, lost, coverage].flatMap((d) => d.summary());
+      if (flags.json) printJson({ source: file, format, seed: flags.seed, parts: summary, warnings });
       else {
         const rows = summary.map((s) => [s.part, s.documents, s.sentences, s.entities, s.relations, s.file]);
         process.stdout.write(`${formatTable(['part', 'documents', 'sentences', 'entities', 'relations', 'written to'], rows)}\n`);
       }
     });
-}
-
-/** One key a line, each part's lists on its own line: readable, and diffable when a split changes. */
-function recordJson(record: { parts: Record<string, unknown> } & Record<string, unknown>): string {
-  const line = (indent: string, [k, v]: [string, unknown]) => `${indent}${JSON.stringify(k)}: ${JSON.stringify(v)}`;
-  const { parts, ...rest } = record;
-  const partLines = Object.entries(parts).map((e) => line('  ', e));
-  return `{\n${Object.entries(rest).map((e) => line(' ', e)).join(',\n')},\n "parts": {\n${partLines.join(',\n')}\n }\n}\n`;
 }

@@ -22,7 +22,7 @@ import { withInterrupts } from '../interrupt.js';
 import { printWarnings } from '../output.js';
 import { compareCorpora } from '../view-compare.js';
 import { viewDocument } from '../view-documents.js';
-import { addDataFlags, corpusOptions, type DataFlags } from './data-options.js';
+import { addDataFlags, corpusOptions, pairedOptions, type DataFlags } from './data-options.js';
 import { positiveInteger } from './arg-values.js';
 
 interface ViewFlags extends DataFlags {
@@ -101,8 +101,9 @@ function corpusPage(file: string, flags: ViewFlags): Page {
 
 /** FILE's predictions against GOLD: both read whole (as `evaluate` reads them), the page streamed. */
 async function comparisonPage(file: string, goldFile: string, flags: ViewFlags): Promise<Page> {
-  const gold = await loadCorpus(goldFile, { ...corpusOptions(flags, flags.goldFormat), diagnostics: new Diagnostics() });
-  const pred = await loadCorpus(file, { ...corpusOptions(flags), diagnostics: new Diagnostics() });
+  const [goldOptions, predOptions] = await pairedOptions(flags, [{ file: goldFile, format: flags.goldFormat }, { file, format: flags.format }]);
+  const gold = await loadCorpus(goldFile, { ...goldOptions, diagnostics: new Diagnostics() });
+  const pred = await loadCorpus(file, { ...predOptions, diagnostics: new Diagnostics() });
   const { report, documents } = compareCorpora(gold.documents, pred.documents, { schema: gold.schema, diagnostics: pred.diagnostics, goldFile, predFile: file });
   printWarnings(gold.diagnostics, goldFile);
   const total = gold.documents.length;

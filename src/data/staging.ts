@@ -1,0 +1,69 @@
+/**
+ * Several outputs of one command into one directory, all or none (`entrel split`: train, dev, test and
+ * split.json). They are written into a staging directory inside it, then moved into place in one
+ * synchronous step, which a Ctrl-C (handled between event-loop turns) cannot cut in two. So a failure or
+ * an interrupt leaves the earlier outputs as they were, never some new parts beside old ones.
+ */
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError, fsReason } from '../errors.js';
+import { writeError } from './atomic.js';
+import { makeDirs } from './io.js';
+import { alive, removedOnInterrupt } from './write.js';
+
+const PREFIX = '.entrel-staging-';
+
+/**
+ * Runs `fill(staging)`, which writes the outputs into `staging` under their final names, then moves each
+ * into `dir` (a directory output replaces the one there) and removes `obsolete`: names in `dir` that an
+ * earlier run wrote and this one does not.
+ */
+export async function writeTogether(dir: string, fill: (staging: string) => Promise<void>, obsolete: readonly string[] = []): Promise<void> {
+  try {
+    makeDirs(dir);
+  } catch (e) {
+    throw new UserError(`cannot create directory: ${fsReason(e) ?? e}`, { file: dir });
+  }
+  removeAbandoned(dir);
+  const staging = join(dir, `${PREFIX}${process.pid}`);
+  const done = removedOnInterrupt(staging);
+  try {
+    rmSync(staging, { recursive: true, force: true }); // a killed run's, whose pid this process now has
+    makeDirs(staging);
+    await fill(staging);
+    const names = readdirSync(staging);
+    for (const name of names) refuseKindChange(join(staging, name), join(dir, name));
+    for (const name of names) moveInto(join(staging, name), join(dir, name));
+    for (const name of obsolete) if (!names.includes(name)) rmSync(join(dir, name), { recursive: true, force: true });
+  } catch (e) {
+    // The writers name the staging directory; the user knows the outputs by their place in `dir`.
+    if (e instanceof UserError) throw new UserError(e.message.split(staging).join(dir));
+    throw writeError('the outputs', dir, e);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+    done();
+  }
+}
+
+/** A file output where a directory is (or the reverse) would fail half-way through the moves: refused before the first. */
+function refuseKindChange(from: string, to: string): void {
+  if (!existsSync(to) || statSync(from).isDirectory() === statSync(to).isDirectory()) return;
+  throw new UserError(`cannot write: a ${statSync(to).isDirectory() ? 'directory' : 'file'} is in the way`, { file: to });
+}
+
+function moveInto(from: string, to: string): void {
+  if (!statSync(from).isDirectory() || !existsSync(to)) return renameSync(from, to);
+  // Linux renames a directory only over an empty one: the old one steps aside first.
+  const old = `${to}.old-${process.pid}`;
+  renameSync(to, old);
+  renameSync(from, to);
+  rmSync(old, { recursive: true, force: true });
+}
+
+/** Staging directories of runs that were killed (their pid is gone). */
+function removeAbandoned(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const pid = Number(name.slice(PREFIX.length));
+    if (name.startsWith(PREFIX) && Number.isInteger(pid) && pid !== process.pid && !alive(pid)) rmSync(join(dir, name), { recursive: true, force: true });
+  }
+}
