@@ -1,0 +1,101 @@
+/**
+ * The data commands that write several outputs (`split`: parts and split.json; `view`: one large page;
+ * `convert` to brat: a directory) on a real full disk and a read-only one: exit 1, one line naming the
+ * output, the earlier outputs as they were, and nothing half-written left behind. Needs root to mount a
+ * small tmpfs (CI runs as root). Run by `npm run test:faults`, not `npm test`.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { closeSync, ftruncateSync, fstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+import { cli } from './harness.js';
+
+const DATA = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'data');
+const TRAIN04 = join(DATA, 'conll04', 'unified_two_are_better', 'train.CoNLL04.json');
+const root = mkdtempSync(join(tmpdir(), 'entrel-outputs-'));
+const mnt = join(root, 'mnt');
+const isRoot = process.getuid?.() === 0;
+
+before(() => {
+  mkdirSync(mnt);
+  // 3 MB: room for one split of CoNLL04 train (about 0.6 MB) and a page of a few documents, not for much more.
+  if (isRoot) execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=3m', 'tmpfs', mnt]);
+});
+after(() => {
+  if (isRoot) execFileSync('umount', ['-l', mnt]);
+  rmSync(root, { recursive: true, force: true });
+});
+
+/** Fills the file system of `dir` but `leave` bytes; returns the filler to delete. */
+function fill(dir: string, leave: number): string {
+  const path = join(dir, 'filler');
+  const fd = openSync(path, 'w');
+  const chunk = Buffer.alloc(64 * 1024, 1);
+  try {
+    for (;;) writeSync(fd, chunk);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') throw e;
+  }
+  ftruncateSync(fd, Math.max(0, fstatSync(fd).size - leave));
+  closeSync(fd);
+  return path;
+}
+
+/** Every file under `dir` with its content: what must not change. */
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort())
+    try {
+      out[f] = readFileSync(join(dir, f), 'utf8');
+    } catch {
+      out[f] = '<dir>';
+    }
+  return out;
+}
+
+function assertOneLine(r: { code: number | null; stderr: string }, names: string, why: RegExp): void {
+  assert.equal(r.code, 1, r.stderr);
+  const lines = r.stderr.trim().split('\n').filter((l) => !/warning:/.test(l));
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0], new RegExp(`^entrel: ${names}`));
+  assert.match(lines[0], why);
+}
+
+test('split on a full disk, then a read-only one: one line, the earlier split untouched, no staging left', async () => {
+  assert.ok(isRoot, 'needs root to mount a tmpfs (CI runs as root)');
+  const out = join(mnt, 'split');
+  const first = await cli(['split', TRAIN04, '--out', out, '--to', 'jsonl', '--seed', '1']);
+  assert.equal(first.code, 0, first.stderr);
+  const before = snapshot(out);
+  const filler = fill(mnt, 8 * 1024);
+  const full = await cli(['split', TRAIN04, '--out', out, '--to', 'jsonl', '--seed', '2']);
+  assertOneLine(full, out, /no space left on device \(ENOSPC\)/);
+  assert.deepEqual(snapshot(out), before);
+  rmSync(filler);
+  execFileSync('mount', ['-o', 'remount,ro', mnt]);
+  try {
+    const ro = await cli(['split', TRAIN04, '--out', out, '--to', 'jsonl', '--seed', '2']);
+    assertOneLine(ro, out, /read-only file system \(EROFS\)/);
+  } finally {
+    execFileSync('mount', ['-o', 'remount,rw', mnt]);
+  }
+  assert.deepEqual(snapshot(out), before);
+});
+
+test('view and convert to brat on a full disk: one line naming the output, nothing half-written', async () => {
+  assert.ok(isRoot, 'needs root to mount a tmpfs (CI runs as root)');
+  const filler = fill(mnt, 64 * 1024);
+  try {
+    const page = join(mnt, 'page.html');
+    const view = await cli(['view', TRAIN04, '--out', page, '--quiet']);
+    assertOneLine(view, page, /no space left on device \(ENOSPC\)/);
+    const brat = join(mnt, 'brat');
+    const convert = await cli(['convert', '--to', 'brat', TRAIN04, brat]);
+    assertOneLine(convert, brat, /no space left on device \(ENOSPC\)/);
+    assert.deepEqual(readdirSync(mnt).filter((n) => n !== 'filler' && n !== 'split').sort(), [], 'no page, brat directory or temporary file left');
+  } finally {
+    rmSync(filler);
+  }
+});
