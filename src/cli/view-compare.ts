@@ -82,7 +82,7 @@ export function compareDocument(gold: Document, pred: Document | undefined, isSy
     const entities = marked(g.entities, p.entities, key).sort(([a], [b]) => a[0] - b[0] || a[1] - b[1]);
     const byKey = new Map<string, ComparedEntity>();
     for (const [[start, end, type], status] of entities) {
-      const e = { ...viewEntity(gold.text, gs, { si, tokenBase }, `T${doc.entities.length + 1}`, String(type), start, end), status };
+      const e = { ...viewEntity(gold.text, gs, { doc: gold.id, si, tokenBase }, `T${doc.entities.length + 1}`, String(type), start, end), status };
       byKey.set(key([start, end, type]), e);
       doc.entities.push(e);
     }

@@ -172,4 +172,12 @@ describe('comparison of predictions with gold', () => {
     assert.throws(() => renderComparisonHtml(bad), (e) => e instanceof UserError && /^docs\[1\]\.relations\[2\]\.status: must be correct, spurious, missed, got "wrong"$/.test(e.message));
     assert.throws(() => renderComparisonHtml(docs, { title: 'x', colour: 1 } as never), /options: unknown option "colour"/);
   });
+
+  it('refuses, from code, an entity span past its sentence, naming the entity (not a TypeError)', async () => {
+    const gold = (await loadCorpus(fixture('gold.jsonl'))).documents;
+    const pred = structuredClone(gold);
+    pred[0].sentences[0].entities[0].end = 99;
+    const { documents } = compareCorpora(gold, pred);
+    assert.throws(() => [...documents], (e) => e instanceof UserError && /^document 'd1', sentence 0, Peop entity \[0, 99\): end 99 is past the end \(9 tokens\)$/.test(e.message));
+  });
 });
