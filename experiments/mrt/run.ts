@@ -113,11 +113,17 @@ async function run(study: string, [name, sets]: Variant, seed: number, extra: st
   return result;
 }
 
+/** Test scores of NN checkpoints, by model directory and test file: save() after each run reports them again. */
+const baselineScores = new Map<string, Promise<Awaited<ReturnType<typeof evaluateModel>>>>();
+
 /** The NN checkpoints themselves, scored with the current code (the "NN" row of `study`). */
 async function baseline(seed: number, { study, nn: nnName, config: configFile, from }: Base): Promise<RunResult> {
   const nn = JSON.parse(readFileSync(join(nnRuns, `${nnName}-${seed}`, 'result.json'), 'utf8')) as { devRelF1: number; devEntF1: number };
   const config = loadConfig(join(repo, configFile));
-  const t = await evaluateModel(nnModel(nnName, seed, from), config.data.test!, { format: config.data.format });
+  const dir = nnModel(nnName, seed, from);
+  const key = `${dir}\n${config.data.test}`;
+  if (!baselineScores.has(key)) baselineScores.set(key, evaluateModel(dir, config.data.test!, { format: config.data.format }));
+  const t = await baselineScores.get(key)!;
   return {
     study, name: 'nn', seed, settings: [], bestEpoch: 0, epochs: 0, secondsPerEpoch: 0,
     dev: { relF1: nn.devRelF1, entF1: nn.devEntF1 },
@@ -141,10 +147,14 @@ function committedResults(): RunResult[] {
   return existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as RunResult[]) : [];
 }
 
-async function save(seeds: number[]): Promise<void> {
+/**
+ * Rewrites the results from the runs on disk and the committed rows. NN rows are scored afresh for the
+ * studies in `studies` (all of them without it: `--report`); the others keep their committed rows.
+ */
+async function save(seeds: number[], studies?: ReadonlySet<string>): Promise<void> {
   const nn: RunResult[] = [];
   const bases = tableBases();
-  for (const base of bases)
+  for (const base of bases.filter((b) => !studies || studies.has(b.study)))
     for (const s of seeds) if (existsSync(join(nnRuns, `${base.nn}-${s}`, 'result.json'))) nn.push(await baseline(s, base));
   const key = (r: RunResult) => `${r.study}/${r.name}/${r.seed}`;
   const results = [...new Map([...committedResults(), ...nn, ...finished()].map((r) => [key(r), r])).values()];
@@ -186,6 +196,7 @@ async function main(): Promise<void> {
   const from: Start = fromArg;
   if ((nnName !== 'seed' || configFile !== DEFAULT_CONFIG || keep || from !== 'best') && !label) throw new Error('--nn, --config, --keep and --from need a --label: their runs must not mix with the default tables');
   const studies = study === 'all' ? Object.keys(STUDIES) : [study];
+  const ran = new Set<string>();
   for (const st of studies) {
     const variants = STUDIES[st];
     if (!variants) throw new Error(`unknown study ${st} (table2, fig3, fig4, all)`);
@@ -200,10 +211,11 @@ async function main(): Promise<void> {
           writeFileAtomic(join(runsDir, name, 'nn.json'), JSON.stringify(nnJson) + '\n');
         }
         await run(name, v, seed, extra, base);
-        await save(seeds);
+        ran.add(name);
+        await save(seeds, ran);
       }
   }
-  await save(seeds);
+  await save(seeds, reportOnly ? undefined : ran);
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * NN (local-loss) system on CoNLL04: the optimiser study, the tagger levers and the 3-seed results.
  *
- *   npx tsx experiments/nn/run.ts [--study optim|words|screen|tagger|seeds|seeds-dropout0.3|seeds-config|seeds-config-c50|seeds-config-select|seeds-config-ema|seeds-config-dropout0.4|seeds-config-layers2|seeds-config-lrdecay|seeds-config-entw2|seeds-config-b16|seeds-config-cw234|seeds-config-crf|seeds-config-crf-d04|seeds-config-crf-d04-locked|seeds-config-crf-d04-lm|seeds-config-crf-d04-ema|seeds-config-crf-d04-static|seeds-config-crf-d04-h256|seeds-config-crf-d04-timedecay|seeds-config-crf-d04-e20|seeds-traindev|seeds-heldout|scierc-paper|scierc-crf|scierc-crf-e100|all] [--only NAME-PART] [--set key=value …]
+ *   npx tsx experiments/nn/run.ts [--study optim|words|screen|tagger|seeds|seeds-dropout0.3|seeds-config|seeds-config-c50|seeds-config-select|seeds-config-ema|seeds-config-dropout0.4|seeds-config-layers2|seeds-config-lrdecay|seeds-config-entw2|seeds-config-b16|seeds-config-cw234|seeds-config-crf|seeds-config-crf-d04|seeds-config-crf-d04-locked|seeds-config-crf-d04-lm|seeds-config-crf-d04-ema|seeds-config-crf-d04-static|seeds-config-crf-d04-h256|seeds-config-crf-d04-timedecay|seeds-config-crf-d04-e20|seeds-traindev|seeds-heldout|seeds-heldout-v200|scierc-paper|scierc-crf|scierc-crf-e100|all] [--only NAME-PART] [--set key=value …]
  *
  * - optim: Adadelta (the paper's lr 1, ρ 0.9, ε 1e-6) vs Adam (lr 1e-3) at batch 100 and 32, seed 1:
  *   best dev strict relation F1, the epoch and wall-clock seconds to reach it. Dev only.
@@ -37,6 +37,7 @@
  *   here, so nothing is selected on it); seeds 1–3, scored once on test.
  * - seeds-heldout: configs/conll04.json as it is, rerun with the code of 2026-12-04 (train only, chosen on dev), seeds 1–9: the NN models
  *   that experiments/mrt's held-out study fine-tunes on train + dev (label heldout).
+ * - seeds-heldout-v200: the same, seeds 4–6, scoring dev every 200 training sentences (the authors' protocol).
  * - scierc-paper, scierc-crf: SciERC with the paper's tagger, and with the tagger levers configs/conll04.json
  *   adopted (CRF, Viterbi, casing, BiLSTM 128, dropout 0.4; now configs/scierc.json); 3 seeds each.
  * - scierc-crf-e100: the latter with 100 epochs instead of 60.
@@ -56,7 +57,7 @@ import { writeFileAtomic } from '../../src/data/atomic.js';
 import { evaluateModel } from '../../src/train/evaluate.js';
 import { runTraining } from '../../src/train/loop.js';
 import { buildNNSetup, nnTask } from '../../src/train/nn.js';
-import { keptModelDir, writeFinalModel, type Keep } from '../kept-model.js';
+import { keptModelDir, keptScores, writeFinalModel, type Keep } from '../kept-model.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
@@ -147,6 +148,9 @@ const TRAINDEV_RUNS = threeSeeds('traindev-');
 // models that the held-out MRT study fine-tunes on train + dev, where dev is data they have not fitted.
 // Seeds 4–9 were added to narrow the MRT comparison, whose 3-seed spread was larger than its gain.
 const HELDOUT_RUNS = seedRuns('heldout-', [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+// The same scoring dev every 200 training sentences, as the authors' code does (spec §3.1): NN models
+// chosen among ~5× more candidates, for MRT chosen the same way (experiments/mrt, label sel-v200-nnv200).
+const HELDOUT_V200_RUNS = seedRuns('heldout-v200-', [4, 5, 6], ['validateEvery=200']);
 // SciERC: the paper's tagger (configs/scierc.json before), then every tagger lever CoNLL04 adopted (now
 // configs/scierc.json: chosen on SciERC dev).
 const SCIERC_PAPER_RUNS = threeSeeds('scierc-paper-', [...PAPER_TAGGER, 'model.tagger=softmax', 'model.dropout=0.5']);
@@ -204,7 +208,7 @@ async function run(study: string, name: string, sets: string[], extra: string[],
   const r = await runTraining(nnTask(setup), config, dir, 'nn', { resume: readdirSync(dir).length > 0 });
   // keep = last: final/ is scored and is MRT's --init; its "best" epoch is the last one, its dev scores on training data.
   if (base.keep === 'last') await writeFinalModel(dir, setup, r.epochs);
-  const kept = base.keep === 'last' ? r.history[r.history.length - 1] : r.history.find((h) => h.epoch === r.bestEpoch)!;
+  const kept = base.keep === 'last' ? r.history[r.history.length - 1] : keptScores(dir);
   const seconds = base.keep === 'last' ? r.history.reduce((a, h) => a + h.seconds + h.evalSeconds, 0) : r.secondsToBest;
   const result: RunResult = {
     name, study, settings: Object.fromEntries([...sets, ...extra].map((s) => s.split('='))),
@@ -262,6 +266,7 @@ const TABLES: [string, 'dev' | 'test', string][] = [
   ['seeds-config-crf-d04-e20', 'test', 'Test with configs/conll04.json (CRF, dropout 0.4) stopped after 20 epochs, model chosen on dev relation F1'],
   ['seeds-config-crf-d04-ema', 'test', 'Test with configs/conll04.json (CRF, dropout 0.4) and a weight average (ema 0.99), model chosen on dev relation F1'],
   ['seeds-heldout', 'test', 'Test with configs/conll04.json as it is, rerun with the code of 2026-12-04, model chosen on dev relation F1: the held-out MRT study\'s NN models'],
+  ['seeds-heldout-v200', 'test', 'The same, dev scored every 200 training sentences (validateEvery=200, the authors\' protocol), model chosen on dev relation F1'],
   ['seeds-traindev', 'test', "The bundled model's recipe: trained on train + dev for 90 epochs, the last kept (dev rel F1 is on training data here)"],
   ['scierc-paper', 'test', "SciERC with the paper's tagger, model chosen on dev relation F1"],
   ['scierc-crf', 'test', 'SciERC: configs/scierc.json, the tagger of configs/conll04.json (CRF, Viterbi, casing, BiLSTM 128, dropout 0.4), model chosen on dev relation F1'],
@@ -316,6 +321,7 @@ async function main(): Promise<void> {
     ['seeds-config-crf-d04-e20', SEED_CONFIG_CRF_D04_E20_RUNS, true],
     ['seeds-traindev', TRAINDEV_RUNS, true, TRAIN_DEV],
     ['seeds-heldout', HELDOUT_RUNS, true, CONLL04_AS_IS],
+    ['seeds-heldout-v200', HELDOUT_V200_RUNS, true, CONLL04_AS_IS],
     ['scierc-paper', SCIERC_PAPER_RUNS, true, SCIERC],
     ['scierc-crf', SCIERC_CRF_RUNS, true, SCIERC],
     ['scierc-crf-e100', SCIERC_CRF_E100_RUNS, true, SCIERC],
