@@ -12,7 +12,7 @@
  */
 import type { SpanTuple } from './compact.js';
 import type { EntityErrorCategory } from './errors.js';
-import { pairLabels, type Classified } from './errors-tally.js';
+import { confusionCells, type Classified } from './errors-tally.js';
 
 type EntityError = Classified<EntityErrorCategory, SpanTuple>;
 
@@ -41,14 +41,5 @@ function classify(e: SpanTuple, others: readonly SpanTuple[], side: 'fp' | 'fn')
 
 /** The entity type confusion over exact spans: per span, its gold types against its predicted ones. */
 export function entityConfusion(gold: readonly SpanTuple[], pred: readonly SpanTuple[]): [string, string][] {
-  const spans = new Map<string, [SpanTuple[], SpanTuple[]]>();
-  const side = (e: SpanTuple) => {
-    const k = `${e[0]},${e[1]}`;
-    let s = spans.get(k);
-    if (!s) spans.set(k, (s = [[], []]));
-    return s;
-  };
-  for (const g of gold) side(g)[0].push(g);
-  for (const p of pred) side(p)[1].push(p);
-  return [...spans.values()].flatMap(([g, p]) => pairLabels(g, p, key, (e) => String(e[2])));
+  return confusionCells(gold, pred, (e) => `${e[0]},${e[1]}`, key, (e) => String(e[2]));
 }

@@ -11,7 +11,7 @@
  */
 import type { RelTuple, SpanTuple } from './compact.js';
 import type { RelationErrorCategory } from './errors.js';
-import { pairLabels, type Classified } from './errors-tally.js';
+import { confusionCells, type Classified } from './errors-tally.js';
 
 type RelationError = Classified<RelationErrorCategory, RelTuple>;
 
@@ -53,14 +53,5 @@ function classify(r: RelTuple, others: readonly RelTuple[], side: 'fp' | 'fn', i
  * arguments swapped) is not a match: it counts against NONE on both sides, as strict scoring sees it.
  */
 export function relationConfusion(gold: readonly RelTuple[], pred: readonly RelTuple[]): [string, string][] {
-  const pairs = new Map<string, [RelTuple[], RelTuple[]]>();
-  const side = (r: RelTuple) => {
-    const k = pairKey(r);
-    let s = pairs.get(k);
-    if (!s) pairs.set(k, (s = [[], []]));
-    return s;
-  };
-  for (const g of gold) side(g)[0].push(g);
-  for (const p of pred) side(p)[1].push(p);
-  return [...pairs.values()].flatMap(([g, p]) => pairLabels(g, p, key, (r) => String(r[6])));
+  return confusionCells(gold, pred, pairKey, key, (r) => String(r[6]));
 }

@@ -46,11 +46,28 @@ export interface Classified<C, T> {
 }
 
 /**
+ * Confusion cells [gold label, predicted label] of two sides' items, matched within groups (`group`: a
+ * span, or an argument pair) by `pairLabels`.
+ */
+export function confusionCells<T>(gold: readonly T[], pred: readonly T[], group: (t: T) => string, key: (t: T) => string, label: (t: T) => string): [string, string][] {
+  const groups = new Map<string, [T[], T[]]>();
+  const sides = (t: T) => {
+    const k = group(t);
+    let s = groups.get(k);
+    if (!s) groups.set(k, (s = [[], []]));
+    return s;
+  };
+  for (const g of gold) sides(g)[0].push(g);
+  for (const p of pred) sides(p)[1].push(p);
+  return [...groups.values()].flatMap(([g, p]) => pairLabels(g, p, key, label));
+}
+
+/**
  * Confusion cells of the items on one span (or argument pair): the items equal on both sides first (the
  * diagonal), then each remaining gold item with the first remaining prediction of another label, then
  * the rest against NONE. So a row adds up to its gold items and a column to its predictions.
  */
-export function pairLabels<T>(gold: readonly T[], pred: readonly T[], key: (t: T) => string, label: (t: T) => string): [string, string][] {
+function pairLabels<T>(gold: readonly T[], pred: readonly T[], key: (t: T) => string, label: (t: T) => string): [string, string][] {
   const predKeys = new Set(pred.map(key));
   const goldKeys = new Set(gold.map(key));
   const cells: [string, string][] = gold.filter((g) => predKeys.has(key(g))).map((g) => [label(g), label(g)]);

@@ -8,7 +8,7 @@
  * The categories are defined in errors-entities.ts and errors-relations.ts.
  */
 import type { LabelSchema, Sentence, Token } from '../data/corpus.js';
-import type { RelTuple, SpanTuple } from './compact.js';
+import type { CompactSentence, RelTuple, SpanTuple } from './compact.js';
 import { classifyEntities, entityConfusion } from './errors-entities.js';
 import { classifyRelations, relationConfusion } from './errors-relations.js';
 import { Tally, type ErrorBreakdown, type FpFn } from './errors-tally.js';
@@ -76,8 +76,12 @@ export class ErrorAnalyzer {
   /** Analyses one sentence pair; the gold sentence's tokens give the errors' text. */
   add(gold: Sentence, pred: Sentence, at: SentenceLocation): void {
     const where = `document '${at.document}', sentence ${at.sentence}`;
-    const [g, p] = compactPair(gold, pred, this.symmetric, this.options, where);
-    const span = spanRef(gold.tokens);
+    this.addCompact(...compactPair(gold, pred, this.symmetric, this.options, where), gold.tokens, at);
+  }
+
+  /** Analyses a sentence pair already read as the Scorer reads it (`compactPair`); `tokens` are gold's. */
+  addCompact(g: CompactSentence, p: CompactSentence, tokens: readonly Token[], at: SentenceLocation): void {
+    const span = spanRef(tokens);
     const rel = (r: RelTuple): RelationRef => ({ type: String(r[6]), head: span([r[0], r[1], r[2]]), tail: span([r[3], r[4], r[5]]) });
 
     const [ge, pe] = [unique(g.entities), unique(p.entities)];

@@ -7,7 +7,7 @@ import { inferSchema, type Document, type LabelSchema, type Sentence } from '../
 import type { Diagnostics } from '../data/diagnostics.js';
 import { UserError, type ErrorLocation } from '../errors.js';
 import { ErrorAnalyzer, type ErrorReport, type SentenceLocation } from './errors.js';
-import { Scorer, type EvalReport, type ScorerOptions } from './scorer.js';
+import { compactPair, Scorer, type EvalReport, type ScorerOptions } from './scorer.js';
 
 export interface EvaluateOptions extends ScorerOptions {
   /** Types and symmetry; default: inferred from gold ∪ predictions, nothing symmetric. */
@@ -64,9 +64,12 @@ export function evaluateWithErrors(gold: readonly Document[], pred: readonly Doc
   const schema = schemaFor(gold, pred, opts);
   const scorer = new Scorer(schema, opts);
   const analyzer = new ErrorAnalyzer(schema, opts);
+  const symmetric = new Set(schema.relationTypes.filter((r) => r.symmetric).map((r) => r.name));
   forEachSentencePair(gold, pred, opts, (g, p, at, where) => {
-    scorer.add(g, p, where);
-    analyzer.add(g, p, at);
+    // Read once for both, as the Scorer reads them.
+    const [cg, cp] = compactPair(g, p, symmetric, opts, where);
+    scorer.addCompact(cg, cp);
+    analyzer.addCompact(cg, cp, g.tokens, at);
   });
   return { report: scorer.report(), errors: analyzer.report() };
 }

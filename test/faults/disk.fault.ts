@@ -9,11 +9,11 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, closeSync, ftruncateSync, fstatSync, mkdtempSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { bestChecksum, checkpointEpoch, cli, TINY_CONFIG } from './harness.js';
+import { bestChecksum, checkpointEpoch, cli, fill, TINY_CONFIG } from './harness.js';
 
 /** The best model's weights (config.json also records the epoch budget, which these runs change). */
 const bestWeights = (out: string) => bestChecksum(out).split('\n').find((l) => l.endsWith('weights.safetensors'));
@@ -36,21 +36,6 @@ after(() => {
   if (isRoot) execFileSync('umount', ['-l', mnt]);
   rmSync(root, { recursive: true, force: true });
 });
-
-/** Fills the file system of `dir` to the last byte, then frees `leave` bytes; returns the filler to delete. */
-function fill(dir: string, leave: number): string {
-  const path = join(dir, 'filler');
-  const fd = openSync(path, 'w');
-  const chunk = Buffer.alloc(64 * 1024, 1);
-  try {
-    for (;;) writeSync(fd, chunk);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') throw e;
-  }
-  ftruncateSync(fd, Math.max(0, fstatSync(fd).size - leave));
-  closeSync(fd);
-  return path;
-}
 
 /** The checks every fault shares: exit 1, one line saying why, checkpoint and best/ untouched, no litter. */
 function assertStoppedCleanly(r: { code: number | null; stderr: string }, out: string, why: RegExp, epoch: number, best: string) {

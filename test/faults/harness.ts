@@ -4,7 +4,7 @@
  * is one more entry in a list.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -63,6 +63,21 @@ export function seeded(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** Fills the file system of `dir` to the last byte, then frees `leave` bytes; returns the filler to delete. */
+export function fill(dir: string, leave: number): string {
+  const path = join(dir, 'filler');
+  const fd = openSync(path, 'w');
+  const chunk = Buffer.alloc(64 * 1024, 1);
+  try {
+    for (;;) writeSync(fd, chunk);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') throw e;
+  }
+  ftruncateSync(fd, Math.max(0, fstatSync(fd).size - leave));
+  closeSync(fd);
+  return path;
 }
 
 /** Epochs the `last/` checkpoint holds (0 when there is none yet). */

@@ -6,11 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { closeSync, ftruncateSync, fstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
-import { cli } from './harness.js';
+import { cli, fill } from './harness.js';
 
 const DATA = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'data');
 const TRAIN04 = join(DATA, 'conll04', 'unified_two_are_better', 'train.CoNLL04.json');
@@ -27,21 +27,6 @@ after(() => {
   if (isRoot) execFileSync('umount', ['-l', mnt]);
   rmSync(root, { recursive: true, force: true });
 });
-
-/** Fills the file system of `dir` but `leave` bytes; returns the filler to delete. */
-function fill(dir: string, leave: number): string {
-  const path = join(dir, 'filler');
-  const fd = openSync(path, 'w');
-  const chunk = Buffer.alloc(64 * 1024, 1);
-  try {
-    for (;;) writeSync(fd, chunk);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') throw e;
-  }
-  ftruncateSync(fd, Math.max(0, fstatSync(fd).size - leave));
-  closeSync(fd);
-  return path;
-}
 
 /** Every file under `dir` with its content: what must not change. */
 function snapshot(dir: string): Record<string, string> {

@@ -8,6 +8,12 @@ export function finiteNumber(v: string): number {
   return x;
 }
 
+/** Any whole number written as digits, with an optional minus (a seed). */
+export function integer(v: string): number {
+  if (!/^-?\d+$/.test(v.trim()) || !Number.isSafeInteger(Number(v))) throw new InvalidArgumentError('expected an integer');
+  return Number(v);
+}
+
 /** 0, 1, 2, … written as digits (`1e2` and `1.0` are refused: a count is written plainly). */
 export function nonNegativeInteger(v: string): number {
   if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(Number(v))) throw new InvalidArgumentError('expected a non-negative integer');

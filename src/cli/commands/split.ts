@@ -18,6 +18,7 @@ import { inputAt, refuseOverwritingInputs, writeAtomic } from '../../data/write.
 import { UserError } from '../../errors.js';
 import { withInterrupts } from '../interrupt.js';
 import { formatTable, printJson, printWarnings } from '../output.js';
+import { integer } from './arg-values.js';
 import { addDataFlags, corpusOptions, type DataFlags } from './data-options.js';
 
 /** `0.1` is a fraction of the documents, `200` a count of them, `0` none. */
@@ -27,11 +28,6 @@ function partSize(v: string): PartSize {
   if (x < 1) return { fraction: x };
   if (!Number.isInteger(x)) throw new InvalidArgumentError('expected a fraction in [0, 1) or a whole count of documents');
   return { count: x };
-}
-
-function seedValue(v: string): number {
-  if (!/^-?\d+$/.test(v.trim()) || !Number.isSafeInteger(Number(v))) throw new InvalidArgumentError('expected an integer');
-  return Number(v);
 }
 
 interface SplitFlags extends DataFlags {
@@ -52,7 +48,7 @@ export function splitCommand(): Command {
     .addOption(new Option('--to <format>', "output format (default: the input's)").choices(WRITABLE_FORMATS))
     .addOption(new Option('--dev <size>', 'dev part: a fraction of the documents (0.1) or a count (200); 0 = none').argParser(partSize).default({ fraction: 0.1 }, '0.1'))
     .addOption(new Option('--test <size>', 'test part, the same way; 0 = none (you have a test set)').argParser(partSize).default({ fraction: 0.1 }, '0.1'))
-    .option('--seed <n>', 'seed of the random order', seedValue, 1)
+    .option('--seed <n>', 'seed of the random order', integer, 1)
     .option('--json', 'print the summary as JSON')
     .action(async (file: string, flags: SplitFlags) => {
       // Refused before the corpus is read: a format entrel cannot write, outputs over inputs, a brat part holding other files.
