@@ -6,7 +6,8 @@
  * - Data: read, write and convert annotated corpora (`loadCorpus`, `readCorpus`, `writeCorpus`, `FORMATS`)
  *   and the corpus types; raw text to sentences and tokens (`textToDocument`, `tokenize`, `splitSentences`).
  * - Evaluation: `evaluate` and `Scorer` (strict / boundaries / NYT, micro and macro), `formatReport`;
- *   the error breakdown (`evaluateWithErrors`, `ErrorAnalyzer`, `formatErrors`).
+ *   the error breakdown (`evaluateWithErrors`, `ErrorAnalyzer`, `formatErrors`); bootstrap confidence
+ *   intervals and paired significance tests (`confidenceIntervals`, `compareSystems`).
  * - Models and training: `loadModelDir`, `saveModelDir`, `loadConfig`, `trainNN`, `evaluateModel`,
  *   `predictToFile`.
  * - Service and view: `buildServer`, `startServer`, `renderHtml`, `renderDocumentSvg`; predictions drawn
@@ -23,6 +24,7 @@ export type { Corpus, Document, Entity, LabelSchema, Relation, RelationType, Sen
 export { FORMATS, WRITABLE_FORMATS, detectFormat, loadCorpus, readCorpus, writeCorpus } from './data/formats/index.js';
 export type { CorpusOptions, LoadedCorpus } from './data/formats/index.js';
 export { Diagnostics } from './data/diagnostics.js';
+export { checkRelabelOptions, parseRenameSpec, relabelCorpus, type RelabelCounts, type RelabelOptions, type RelabelResult, type RenameCount } from './data/relabel.js';
 export { computeStats, type CorpusStats } from './data/stats.js';
 export { splitSentences, textToDocument, tokenize, tokenizedSentences } from './text/index.js';
 export type { SentenceOptions, TokenizeOptions, TokenizedSentence } from './text/index.js';
@@ -31,6 +33,8 @@ export { Scorer, evaluate, formatReport } from './eval/index.js';
 export type { CriterionScores, EvalReport, EvaluateOptions, PRF, ScorerOptions, TypeScores } from './eval/index.js';
 export { ErrorAnalyzer, evaluateWithErrors, formatErrors } from './eval/index.js';
 export type { ConfusionMatrix, ErrorBreakdown, ErrorInstance, ErrorReport, RelationRef, SpanRef } from './eval/index.js';
+export { compareSystems, confidenceIntervals, formatComparison, formatIntervals } from './eval/index.js';
+export type { CompareSystemsOptions, Difference, Interval, ResampleOptions, ResampleUnit, ScoreIntervals, SystemComparison, SystemsComparison } from './eval/index.js';
 
 export { loadModelDir, saveModelDir, type LoadedModel } from './model/io.js';
 export type { ModelConfig, SentencePrediction } from './model/types.js';

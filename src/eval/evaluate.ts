@@ -74,13 +74,15 @@ export function evaluateWithErrors(gold: readonly Document[], pred: readonly Doc
   return { report: scorer.report(), errors: analyzer.report() };
 }
 
-const schemaFor = (gold: readonly Document[], pred: readonly Document[], opts: EvaluateOptions): LabelSchema =>
+/** The schema scoring uses: the caller's, else the types of both sides. */
+export const schemaFor = (gold: readonly Document[], pred: readonly Document[], opts: EvaluateOptions): LabelSchema =>
   opts.schema ?? inferSchema([...gold, ...pred]);
 
-type Visit = (gold: Sentence, pred: Sentence, at: SentenceLocation, where: string) => void;
+/** `documentIndex` is the gold document's position in the gold list. */
+type Visit = (gold: Sentence, pred: Sentence, at: SentenceLocation, where: string, documentIndex: number) => void;
 
 /** Every gold sentence with its prediction (empty where the document has none), checked to tokenise alike. */
-function forEachSentencePair(gold: readonly Document[], pred: readonly Document[], opts: EvaluateOptions, visit: Visit): void {
+export function forEachSentencePair(gold: readonly Document[], pred: readonly Document[], opts: EvaluateOptions, visit: Visit): void {
   const predicted = pairDocuments(gold, pred, opts);
   const predLoc = at(opts.predFile);
   const diag = opts.diagnostics;
@@ -102,7 +104,7 @@ function forEachSentencePair(gold: readonly Document[], pred: readonly Document[
       const ps = p ? p.sentences[i] : { tokens: gs.tokens, entities: [], relations: [] };
       if (!sameTokens(gs, ps))
         throw new UserError(`${where}: predicted tokens differ from gold (count or character offsets)`, predLoc);
-      visit(gs, ps, { document: g.id, sentence: i }, where);
+      visit(gs, ps, { document: g.id, sentence: i }, where, gi);
     });
   });
   if (missing > 0 && !diag)

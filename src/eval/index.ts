@@ -23,4 +23,19 @@ export { Scorer } from './scorer.js';
 export type { EvalReport, ScorerOptions } from './scorer.js';
 export { deltaE, deltaER, deltaR, sentenceF1, setF1 } from './sentence-f1.js';
 export type { SentenceF1 } from './sentence-f1.js';
+export { compareCounts, compareSystems, confidenceIntervals, MEASURES, RESAMPLE_UNITS, unitCounts } from './significance.js';
+export type {
+  CompareSystemsOptions,
+  Difference,
+  Interval,
+  Measure,
+  ResampleOptions,
+  ResampleSettings,
+  ResampleUnit,
+  ScoreIntervals,
+  SystemComparison,
+  SystemsComparison,
+  UnitCounts,
+} from './significance.js';
+export { formatComparison, formatIntervals } from './significance-table.js';
 export { formatReport } from './table.js';

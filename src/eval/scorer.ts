@@ -44,6 +44,22 @@ export function compactPair(
 const keyed = <T>(items: readonly T[], key: (x: T) => unknown[], type: (x: T) => unknown) =>
   new Map(items.map((x) => [JSON.stringify(key(x)), String(type(x))]));
 
+/** A sentence's items under each criterion: item key → type (keys are sets, so a duplicate counts once). */
+export interface CriterionItems {
+  entities: Map<string, string>;
+  strict: Map<string, string>;
+  /** Also the `nyt` criterion's items (see above). */
+  boundaries: Map<string, string>;
+}
+
+export function criterionItems(c: CompactSentence): CriterionItems {
+  return {
+    entities: keyed(c.entities, (e) => [...e], (e) => e[2]),
+    strict: keyed(c.relations, (r) => [...r], (r) => r[6]),
+    boundaries: keyed(c.relations, (r) => [r[0], r[1], r[3], r[4], r[6]], (r) => r[6]),
+  };
+}
+
 export class Scorer {
   private readonly entities = new TypeCounter();
   private readonly strict = new TypeCounter();
@@ -68,14 +84,11 @@ export class Scorer {
   /** Scores compact tuples directly; symmetric relations must already be canonical. */
   addCompact(gold: CompactSentence, pred: CompactSentence): void {
     this.sentences++;
-    const ent = (c: CompactSentence) => keyed(c.entities, (e) => [...e], (e) => e[2]);
-    this.entities.add(ent(gold), ent(pred));
-    const strict = (c: CompactSentence) => keyed(c.relations, (r) => [...r], (r) => r[6]);
-    this.strict.add(strict(gold), strict(pred));
-    const spans = (c: CompactSentence) => keyed(c.relations, (r) => [r[0], r[1], r[3], r[4], r[6]], (r) => r[6]);
-    const [gs, ps] = [spans(gold), spans(pred)];
-    this.boundaries.add(gs, ps);
-    this.nyt.add(gs, ps);
+    const [g, p] = [criterionItems(gold), criterionItems(pred)];
+    this.entities.add(g.entities, p.entities);
+    this.strict.add(g.strict, p.strict);
+    this.boundaries.add(g.boundaries, p.boundaries);
+    this.nyt.add(g.boundaries, p.boundaries);
   }
 
   report(): EvalReport {

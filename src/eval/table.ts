@@ -14,7 +14,13 @@ function block(title: string, s: CriterionScores): string[][] {
   return rows;
 }
 
-/** Aligns every block to shared column widths: first column left-aligned, numbers right-aligned. */
+/** Rows aligned to shared column widths: first column left-aligned, numbers right-aligned. */
+export function alignRows(rows: readonly string[][]): string[] {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd());
+}
+
+/** One block per criterion, all aligned to the same column widths. */
 export function formatReport(report: EvalReport): string {
   const blocks = [
     block('Entities', report.entities),
@@ -22,8 +28,8 @@ export function formatReport(report: EvalReport): string {
     block('Relations (boundaries)', report.relations.boundaries),
     block('Relations (nyt: ignore entity type)', report.relations.nyt),
   ];
-  const widths = [0, 1, 2, 3, 4, 5, 6].map((c) => Math.max(...blocks.flat().map((r) => r[c].length)));
-  const line = (r: string[]) =>
-    r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd();
-  return [`Sentences: ${report.sentences}`, ...blocks.map((b) => b.map(line).join('\n'))].join('\n\n') + '\n';
+  const lines = alignRows(blocks.flat());
+  let at = 0;
+  const text = blocks.map((b) => lines.slice(at, (at += b.length)).join('\n'));
+  return [`Sentences: ${report.sentences}`, ...text].join('\n\n') + '\n';
 }

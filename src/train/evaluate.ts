@@ -32,14 +32,23 @@ export async function predictFile(modelDir: string, dataFile: string, opts: Data
 
 /** The evaluation report (strict and boundaries, micro and macro, per type) of a model on a file. */
 export async function evaluateModel(modelDir: string, dataFile: string, opts: DataOptions = {}): Promise<EvalReport> {
-  const { gold, predicted, options } = await modelRun(modelDir, dataFile, opts);
-  return evaluate(gold, predicted, options);
+  return scoreModel(modelDir, dataFile, opts, evaluate);
 }
 
 /** `evaluateModel` with the error breakdown of the same predictions (eval/errors.ts). */
 export async function evaluateModelWithErrors(modelDir: string, dataFile: string, opts: DataOptions = {}): Promise<{ report: EvalReport; errors: ErrorReport }> {
+  return scoreModel(modelDir, dataFile, opts, evaluateWithErrors);
+}
+
+/** Runs a model on a file and hands gold, predictions and the scoring options to `score` (any of eval's scorers). */
+export async function scoreModel<T>(
+  modelDir: string,
+  dataFile: string,
+  opts: DataOptions,
+  score: (gold: Document[], predicted: Document[], options: EvaluateOptions) => T,
+): Promise<T> {
   const { gold, predicted, options } = await modelRun(modelDir, dataFile, opts);
-  return evaluateWithErrors(gold, predicted, options);
+  return score(gold, predicted, options);
 }
 
 /** The file's documents, the model's predictions of them, and how to score them. */

@@ -25,3 +25,6 @@ export function positiveInteger(v: string): number {
   if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(Number(v)) || Number(v) < 1) throw new InvalidArgumentError('expected a positive integer');
   return Number(v);
 }
+
+/** A repeatable flag's values, in the order given (commander's collector for `--flag a --flag b`). */
+export const repeated = (v: string, prev: string[] = []): string[] => [...prev, v];

@@ -2,18 +2,25 @@
  * `entrel evaluate`: gold against predictions (`--gold G --pred P`), or a trained model on annotated
  * data (`--model DIR --data FILE`). Prints a table, or the report as JSON with `--json`; `--out` writes it.
  * `--errors` adds the error breakdown (eval/errors.ts): tables after the scores, an `errors` key in JSON.
+ * `--bootstrap` adds confidence intervals (eval/significance.ts): a table after the scores, `intervals` in JSON.
  */
 import { Command } from 'commander';
 import { UserError } from '../../errors.js';
 import { Diagnostics } from '../../data/diagnostics.js';
 import { loadCorpus } from '../../data/formats/index.js';
-import { evaluate, evaluateWithErrors, formatErrors, formatReport, type ErrorReport, type EvalReport } from '../../eval/index.js';
+import type { Document } from '../../data/corpus.js';
+import {
+  confidenceIntervals, evaluate, evaluateWithErrors, formatErrors, formatIntervals, formatReport,
+  type ErrorReport, type EvalReport, type EvaluateOptions, type ResampleOptions, type ScoreIntervals,
+} from '../../eval/index.js';
 import { refuseOverwritingInputs, writeAtomic } from '../../data/write.js';
 import { printJson, printWarnings } from '../output.js';
 import { addDataFlags, corpusOptions, pairedOptions, type DataFlags } from './data-options.js';
-import { nonNegativeInteger } from './arg-values.js';
+import { nonNegativeInteger, positiveInteger } from './arg-values.js';
+import { addResampleFlags, refuseUnusedResampleFlags, resampleOptions, type ResampleFlags } from './resample-flags.js';
 
-interface EvalFlags extends DataFlags {
+interface EvalFlags extends DataFlags, ResampleFlags {
+  bootstrap?: number | true;
   gold?: string; pred?: string; model?: string; data?: string;
   paperCompat?: boolean; json?: boolean; out?: string;
   errors?: boolean; errorExamples?: number;
@@ -28,27 +35,44 @@ export function evaluateCommand(): Command {
     .option('--pred <file>', 'predictions (same documents and tokens as --gold)')
     .option('--model <dir>', 'a trained model directory (default with --data: the bundled CoNLL04 model)')
     .option('--data <file>', 'annotated data to run --model on');
-  return addDataFlags(cmd)
+  addDataFlags(cmd)
     .option('--paper-compat', 'reproduce the authors\' evaluation quirks (reference spec §4.2)')
     .option('--json', 'print the report as JSON')
     .option('--out <file>', 'also write the JSON report to this file')
     .option('--errors', 'break the strict false positives and negatives down by kind (type, boundary, direction, …), with confusion matrices')
     .option('--error-examples <n>', `examples shown per error category with --errors (default ${DEFAULT_ERROR_EXAMPLES}; 0 = none)`, nonNegativeInteger)
+    .option('--bootstrap [samples]', 'add confidence intervals of micro P/R/F1: percentile bootstrap over gold documents (default 1000 resamples)', positiveInteger);
+  return addResampleFlags(cmd, ' (with --bootstrap)')
     .action(async (flags: EvalFlags) => {
       if (flags.errorExamples !== undefined && !flags.errors) throw new UserError('--error-examples needs --errors');
+      let resample: ResampleOptions | undefined;
+      if (flags.bootstrap === undefined) refuseUnusedResampleFlags(flags, '--bootstrap');
+      else resample = { ...resampleOptions(flags), samples: flags.bootstrap === true ? undefined : flags.bootstrap };
       if (flags.out) refuseOverwritingInputs([flags.out], [flags.gold, flags.pred, flags.data, flags.model, flags.types]);
-      const { report, errors } = await reportFor(flags);
-      const json = errors ? { ...report, errors } : report;
+      const { report, errors, intervals } = await reportFor(flags, resample);
+      const json = { ...report, ...(errors ? { errors } : {}), ...(intervals ? { intervals } : {}) };
       if (flags.out) await writeAtomic(flags.out, [JSON.stringify(json, null, 2) + '\n']);
       if (flags.json) printJson(json);
       else {
         process.stdout.write(formatReport(report) + '\n');
+        if (intervals) process.stdout.write(formatIntervals(intervals) + '\n');
         if (errors) process.stdout.write(formatErrors(errors, flags.errorExamples ?? DEFAULT_ERROR_EXAMPLES) + '\n');
       }
     });
 }
 
-async function reportFor(flags: EvalFlags): Promise<{ report: EvalReport; errors?: ErrorReport }> {
+interface Scored {
+  report: EvalReport;
+  errors?: ErrorReport;
+  intervals?: ScoreIntervals;
+}
+
+async function reportFor(flags: EvalFlags, resample: ResampleOptions | undefined): Promise<Scored> {
+  const score = (gold: Document[], pred: Document[], options: EvaluateOptions): Scored => ({
+    ...(flags.errors ? evaluateWithErrors(gold, pred, options) : { report: evaluate(gold, pred, options) }),
+    // The report's pass has warned about the predictions already.
+    ...(resample ? { intervals: confidenceIntervals(gold, pred, { ...options, ...resample, diagnostics: new Diagnostics() }) } : {}),
+  });
   if (flags.gold || flags.pred) {
     if (!flags.gold || !flags.pred) throw new UserError('evaluate needs both --gold and --pred');
     // Two ways to evaluate: the other one's flags would be ignored without a word.
@@ -57,15 +81,13 @@ async function reportFor(flags: EvalFlags): Promise<{ report: EvalReport; errors
     const gold = await loadCorpus(flags.gold, { ...goldOptions, diagnostics: new Diagnostics() });
     // Scoring's warnings (a document without its prediction, …) are about the predictions.
     const pred = await loadCorpus(flags.pred, { ...predOptions, diagnostics: new Diagnostics() });
-    const opts = { schema: gold.schema, paperCompat: flags.paperCompat, diagnostics: pred.diagnostics, goldFile: flags.gold, predFile: flags.pred };
-    const scored = flags.errors ? evaluateWithErrors(gold.documents, pred.documents, opts) : { report: evaluate(gold.documents, pred.documents, opts) };
+    const scored = score(gold.documents, pred.documents, { schema: gold.schema, paperCompat: flags.paperCompat, diagnostics: pred.diagnostics, goldFile: flags.gold, predFile: flags.pred });
     printWarnings(gold.diagnostics, flags.gold);
     printWarnings(pred.diagnostics, flags.pred);
     return scored;
   }
   if (!flags.data) throw new UserError('evaluate needs --gold and --pred, or --data (with --model DIR, or the bundled model)');
-  const { evaluateModel, evaluateModelWithErrors } = await import('../../train/evaluate.js');
+  const { scoreModel } = await import('../../train/evaluate.js');
   const { DEFAULT_MODEL_DIR } = await import('../../extract/extractor.js');
-  const args = [flags.model ?? DEFAULT_MODEL_DIR, flags.data, { ...corpusOptions(flags), paperCompat: flags.paperCompat }] as const;
-  return flags.errors ? evaluateModelWithErrors(...args) : { report: await evaluateModel(...args) };
+  return scoreModel(flags.model ?? DEFAULT_MODEL_DIR, flags.data, { ...corpusOptions(flags), paperCompat: flags.paperCompat }, score);
 }

@@ -1,5 +1,6 @@
 /** Every `entrel` sub-command; neural commands load the native engine lazily so data commands stay fast. */
 import type { Command } from 'commander';
+import { compareCommand } from './compare.js';
 import { convertCommand } from './convert.js';
 import { evaluateCommand } from './evaluate.js';
 import { extractCommand } from './extract.js';
@@ -12,5 +13,5 @@ import { trainCommand } from './train.js';
 import { viewCommand } from './view.js';
 
 export function registerCommands(program: Command): void {
-  for (const make of [statsCommand, convertCommand, splitCommand, evaluateCommand, trainCommand, predictCommand, extractCommand, serveCommand, infoCommand, viewCommand]) program.addCommand(make());
+  for (const make of [statsCommand, convertCommand, splitCommand, evaluateCommand, compareCommand, trainCommand, predictCommand, extractCommand, serveCommand, infoCommand, viewCommand]) program.addCommand(make());
 }

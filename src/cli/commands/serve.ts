@@ -5,7 +5,7 @@
  * accepting connections, finishes the requests in flight, ends the workers and exits 0.
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { nonNegativeInteger, positiveInteger } from './arg-values.js';
+import { nonNegativeInteger, positiveInteger, repeated } from './arg-values.js';
 
 interface ServeFlags {
   model?: string;
@@ -32,7 +32,6 @@ const seconds = (v: string) => {
   if (v.trim() === '' || !Number.isFinite(x) || x < 0) throw new InvalidArgumentError('expected a number of seconds ≥ 0 (0 = no limit)');
   return x;
 };
-const repeated = (v: string, prev: string[] = []) => [...prev, v];
 
 export function serveCommand(): Command {
   return new Command('serve')

@@ -1,0 +1,60 @@
+/**
+ * `entrel compare --gold G BASELINE SYSTEM [SYSTEM …]`: is a system's score really different from the
+ * baseline's on this gold? For each measure the micro F1 of both, the difference, its paired bootstrap
+ * interval and the approximate randomization p-value (eval/significance.ts). Every file is read and
+ * paired with gold as `evaluate --gold --pred` does.
+ */
+import { Command } from 'commander';
+import { Diagnostics } from '../../data/diagnostics.js';
+import { loadCorpus } from '../../data/formats/index.js';
+import { refuseOverwritingInputs, writeAtomic } from '../../data/write.js';
+import { compareCounts, formatComparison, unitCounts } from '../../eval/index.js';
+import { UserError } from '../../errors.js';
+import { printJson, printWarnings } from '../output.js';
+import { positiveInteger } from './arg-values.js';
+import { addDataFlags, pairedOptions, type DataFlags } from './data-options.js';
+import { addResampleFlags, resampleOptions, type ResampleFlags } from './resample-flags.js';
+
+interface CompareFlags extends DataFlags, ResampleFlags {
+  gold?: string;
+  samples?: number;
+  trials?: number;
+  paperCompat?: boolean;
+  json?: boolean;
+  out?: string;
+}
+
+export function compareCommand(): Command {
+  const cmd = new Command('compare')
+    .description('test whether systems score differently on the same gold: each prediction file against the first (the baseline), with paired bootstrap intervals and approximate randomization p-values of the F1 differences')
+    .argument('<predictions...>', 'prediction files, the baseline first (at least two)')
+    .option('--gold <file>', 'gold annotations (required)');
+  addDataFlags(cmd)
+    .option('--samples <n>', 'bootstrap resamples (default 1000)', positiveInteger)
+    .option('--trials <n>', 'approximate randomization shuffles (default 10000)', positiveInteger)
+    .option('--paper-compat', 'score as the authors\' evaluator does (reference spec §4.2)')
+    .option('--json', 'print the comparison as JSON')
+    .option('--out <file>', 'also write the JSON comparison to this file');
+  return addResampleFlags(cmd).action(async (files: string[], flags: CompareFlags) => {
+    if (!flags.gold) throw new UserError('compare needs --gold FILE');
+    if (files.length < 2) throw new UserError(`compare needs at least two prediction files, the baseline first (got ${files.length})`);
+    if (flags.out) refuseOverwritingInputs([flags.out], [flags.gold, ...files, flags.types]);
+    const options = await pairedOptions(flags, [flags.gold, ...files].map((file) => ({ file, format: flags.format })));
+    const gold = await loadCorpus(flags.gold, { ...options[0], diagnostics: new Diagnostics() });
+    const systems = [];
+    for (const [i, file] of files.entries()) systems.push(await loadCorpus(file, { ...options[i + 1], diagnostics: new Diagnostics() }));
+    const resample = { ...resampleOptions(flags), samples: flags.samples, trials: flags.trials };
+    const counted = systems.map((s, i) => unitCounts(gold.documents, s.documents, {
+      unit: resample.unit, schema: gold.schema, paperCompat: flags.paperCompat,
+      // Pairing's errors and warnings (a document without its prediction, …) are about the predictions.
+      goldFile: flags.gold, predFile: files[i], diagnostics: s.diagnostics,
+    }));
+    const comparison = compareCounts(counted, resample);
+    printWarnings(gold.diagnostics, flags.gold);
+    systems.forEach((s, i) => printWarnings(s.diagnostics, files[i]));
+    const json = { gold: flags.gold, files, ...comparison };
+    if (flags.out) await writeAtomic(flags.out, [JSON.stringify(json, null, 2) + '\n']);
+    if (flags.json) printJson(json);
+    else process.stdout.write(`Gold: ${flags.gold}\n\n${formatComparison(comparison, files)}`);
+  });
+}

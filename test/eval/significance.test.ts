@@ -1,0 +1,174 @@
+/**
+ * Bootstrap intervals and paired significance tests (src/eval/significance.ts): the unit counts agree with
+ * `evaluate`, the randomization test agrees with the exact permutation test, and the resampling is seeded,
+ * paired and by whole units.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Document } from '../../src/data/corpus.js';
+import { isUserError } from '../../src/errors.js';
+import { compareCounts, compareSystems, confidenceIntervals, evaluate, scores, unitCounts, MEASURES, type UnitCounts } from '../../src/eval/index.js';
+import { doc, schema, sent } from './helpers.js';
+
+const S = schema(['Peop', 'Loc'], ['Live_In']);
+
+/** John(Peop) lives in Boston(Loc). */
+const gold1 = () => sent(6, [[0, 1, 'Peop'], [4, 5, 'Loc']], [[0, 1, 'Live_In']]);
+/** The kinds of prediction a unit can hold, from right to wrong. */
+const OUTPUT = {
+  right: gold1,
+  noRelation: () => sent(6, [[0, 1, 'Peop'], [4, 5, 'Loc']]),
+  wrongType: () => sent(6, [[0, 1, 'Loc'], [4, 5, 'Loc']], [[0, 1, 'Live_In']]),
+  extra: () => sent(6, [[0, 1, 'Peop'], [2, 3, 'Loc'], [4, 5, 'Loc']], [[0, 2, 'Live_In'], [0, 1, 'Live_In']]),
+  nothing: () => sent(6, []),
+} as const;
+type Kind = keyof typeof OUTPUT;
+
+const goldDocs = (n: number): Document[] => Array.from({ length: n }, (_, i) => doc(`d${i}`, gold1()));
+const system = (kinds: Kind[]): Document[] => kinds.map((k, i) => doc(`d${i}`, OUTPUT[k]()));
+const f1Of = (c: Int32Array) => {
+  let tp = 0, fp = 0, fn = 0;
+  for (let u = 0; u < c.length / 3; u++) [tp, fp, fn] = [tp + c[3 * u], fp + c[3 * u + 1], fn + c[3 * u + 2]];
+  return scores({ tp, fp, fn }).f1;
+};
+
+test('unit counts add up to evaluate\'s micro counts, by document and by sentence', () => {
+  const gold = [doc('a', gold1(), gold1()), doc('b', gold1()), doc('c', gold1(), gold1(), gold1())];
+  const pred = [doc('a', OUTPUT.extra(), OUTPUT.wrongType()), doc('b', OUTPUT.noRelation()), doc('c', OUTPUT.right(), OUTPUT.nothing(), OUTPUT.extra())];
+  const report = evaluate(gold, pred, { schema: S });
+  const micro = { entities: report.entities.micro, strict: report.relations.strict.micro, boundaries: report.relations.boundaries.micro };
+  for (const unit of ['document', 'sentence'] as const) {
+    const u = unitCounts(gold, pred, { schema: S, unit });
+    assert.equal(u.units, unit === 'document' ? 3 : 6);
+    for (const m of MEASURES) {
+      const sum = [0, 1, 2].map((j) => u.counts[m].reduce((a, x, i) => (i % 3 === j ? a + x : a), 0));
+      assert.deepEqual(sum, [micro[m].tp, micro[m].fp, micro[m].fn], `${unit} ${m}`);
+    }
+  }
+  // Document c: right (2 tp, 1 rel tp), nothing (2 fn, 1 fn), extra (2 tp + 1 fp; 1 tp + 1 fp): entities [4, 1, 2].
+  assert.deepEqual([...unitCounts(gold, pred, { schema: S }).counts.entities.slice(6, 9)], [4, 1, 2]);
+});
+
+test('intervals: seeded, nested by confidence, degenerate where every unit scores alike', () => {
+  const kinds: Kind[] = ['right', 'noRelation', 'wrongType', 'extra', 'nothing', 'right', 'extra', 'right', 'noRelation', 'right'];
+  const gold = goldDocs(kinds.length), pred = system(kinds);
+  const a = confidenceIntervals(gold, pred, { schema: S, seed: 7 });
+  assert.deepEqual(confidenceIntervals(gold, pred, { schema: S, seed: 7 }), a);
+  assert.notDeepEqual(confidenceIntervals(gold, pred, { schema: S, seed: 8 }).relations.strict, a.relations.strict);
+  assert.deepEqual([a.unit, a.units, a.samples, a.confidence], ['document', 10, 1000, 0.95]);
+  const report = evaluate(gold, pred, { schema: S });
+  const point = { entities: report.entities.micro, strict: report.relations.strict.micro };
+  for (const [m, i] of [['entities', a.entities], ['strict', a.relations.strict]] as const)
+    for (const k of ['p', 'r', 'f1'] as const) {
+      assert.ok(i[k].low <= point[m][k] && point[m][k] <= i[k].high, `${m} ${k}`);
+      assert.ok(i[k].low < i[k].high, `${m} ${k} has spread`);
+    }
+  // The same resamples at a lower coverage: an interval inside the wider one.
+  const half = confidenceIntervals(gold, pred, { schema: S, seed: 7, confidence: 0.5 });
+  assert.ok(half.relations.strict.f1.low >= a.relations.strict.f1.low && half.relations.strict.f1.high <= a.relations.strict.f1.high);
+  assert.ok(half.relations.strict.f1.high - half.relations.strict.f1.low < a.relations.strict.f1.high - a.relations.strict.f1.low);
+  // Units that all score alike: every resample scores the same, whatever it draws.
+  const alike = confidenceIntervals(goldDocs(6), system(Array(6).fill('extra')), { schema: S });
+  assert.deepEqual(alike.entities.f1, { low: 0.8, high: 0.8 });
+  assert.deepEqual(alike.relations.strict.p, { low: 0.5, high: 0.5 });
+  const perfect = confidenceIntervals(goldDocs(4), goldDocs(4), { schema: S });
+  assert.deepEqual(perfect.relations.boundaries.f1, { low: 1, high: 1 });
+});
+
+test('resampling by document keeps a document\'s sentences together', () => {
+  // Two documents: one all right, one all wrong. By document a resample's F1 can only be a mix of whole
+  // documents (0, 0.5 or 1 of recall); by sentence it takes other values too.
+  const gold = [doc('a', gold1(), gold1(), gold1()), doc('b', gold1(), gold1(), gold1())];
+  const pred = [doc('a', OUTPUT.right(), OUTPUT.right(), OUTPUT.right()), doc('b', OUTPUT.nothing(), OUTPUT.nothing(), OUTPUT.nothing())];
+  const byDoc = confidenceIntervals(gold, pred, { schema: S, confidence: 0.999, samples: 400 });
+  // Recall of a resample of 2 documents: 0, 1/2 or 1.
+  assert.deepEqual(byDoc.entities.r, { low: 0, high: 1 });
+  const bySentence = confidenceIntervals(gold, pred, { schema: S, unit: 'sentence', confidence: 0.5, samples: 400 });
+  assert.equal(bySentence.units, 6);
+  assert.ok(bySentence.entities.r.low > 0 && bySentence.entities.r.high < 1, JSON.stringify(bySentence.entities.r));
+});
+
+/** The exact two-sided permutation p-value: every one of the 2^n swaps of whole units. */
+function exactP(a: UnitCounts, b: UnitCounts, m: (typeof MEASURES)[number]): number {
+  const n = a.units;
+  const observed = Math.abs(f1Of(b.counts[m]) - f1Of(a.counts[m]));
+  let reach = 0;
+  for (let mask = 0; mask < 2 ** n; mask++) {
+    const [x, y] = [new Int32Array(3 * n), new Int32Array(3 * n)];
+    for (let u = 0; u < n; u++) {
+      const swap = (mask >> u) & 1;
+      for (let j = 0; j < 3; j++) {
+        x[3 * u + j] = (swap ? b : a).counts[m][3 * u + j];
+        y[3 * u + j] = (swap ? a : b).counts[m][3 * u + j];
+      }
+    }
+    if (Math.abs(f1Of(y) - f1Of(x)) >= observed - 1e-12) reach++;
+  }
+  return reach / 2 ** n;
+}
+
+test('approximate randomization agrees with the exact permutation test', () => {
+  // 11 documents, 3 scored alike by both systems (shuffling them changes nothing).
+  const ka: Kind[] = ['right', 'noRelation', 'right', 'nothing', 'right', 'extra', 'right', 'wrongType', 'right', 'right', 'noRelation'];
+  const kb: Kind[] = ['right', 'right', 'right', 'right', 'extra', 'right', 'noRelation', 'right', 'right', 'right', 'right'];
+  const gold = goldDocs(ka.length);
+  const [a, b] = [unitCounts(gold, system(ka), { schema: S }), unitCounts(gold, system(kb), { schema: S })];
+  const trials = 20_000;
+  const c = compareCounts([a, b], { trials, samples: 10 });
+  const diffs = { entities: c.comparisons[0].entities, strict: c.comparisons[0].relations.strict, boundaries: c.comparisons[0].relations.boundaries };
+  for (const m of MEASURES) {
+    const exact = exactP(a, b, m);
+    assert.ok(exact > 0.01 && exact < 0.9, `${m}: a p-value worth estimating (${exact})`);
+    // Four standard errors of a binomial share of 20,000.
+    const tolerance = 4 * Math.sqrt((exact * (1 - exact)) / trials) + 1 / trials;
+    assert.ok(Math.abs(diffs[m].p - exact) < tolerance, `${m}: randomization ${diffs[m].p}, exact ${exact}`);
+  }
+});
+
+test('paired comparison: identical systems, a uniformly better one, order and added systems', () => {
+  const gold = goldDocs(30);
+  const worse = system(Array.from({ length: 30 }, (_, i): Kind => (i % 2 ? 'noRelation' : 'nothing')));
+  const better = system(Array(30).fill('right'));
+  const same = compareSystems(gold, [worse, worse], { schema: S, trials: 500, samples: 200 });
+  assert.deepEqual(same.comparisons[0].relations.strict, { baseline: 0, system: 0, diff: 0, interval: { low: 0, high: 0 }, p: 1 });
+  assert.equal(same.comparisons[0].entities.p, 1);
+  const trials = 2000;
+  const c = compareSystems(gold, [worse, better], { schema: S, trials, samples: 500, seed: 3 });
+  const strict = c.comparisons[0].relations.strict;
+  assert.equal(strict.diff, 1);
+  // Better on all 30 documents: no shuffle of 2000 reaches the observed difference (chance 2 in 2^30).
+  assert.equal(strict.p, 1 / (trials + 1));
+  assert.ok(c.comparisons[0].entities.interval.low > 0);
+  assert.deepEqual(c.systems.map((s) => s.relations.strict.f1), [0, 1]);
+  // Baseline and system exchanged: the same resamples and shuffles, so the difference and interval negate.
+  const mixed = system(Array.from({ length: 30 }, (_, i): Kind => (['right', 'extra', 'noRelation', 'wrongType'] as const)[i % 4]));
+  const ab = compareSystems(gold, [worse, mixed], { schema: S, trials: 500, samples: 300 }).comparisons[0].entities;
+  const ba = compareSystems(gold, [mixed, worse], { schema: S, trials: 500, samples: 300 }).comparisons[0].entities;
+  assert.equal(ba.diff, -ab.diff);
+  // (up to rounding: the interval's ends are interpolated between two order statistics)
+  assert.ok(Math.abs(ba.interval.low + ab.interval.high) < 1e-12 && Math.abs(ba.interval.high + ab.interval.low) < 1e-12, JSON.stringify([ab, ba]));
+  assert.equal(ba.p, ab.p);
+  // A third system changes nothing about the second's row.
+  const three = compareSystems(gold, [worse, mixed, better], { schema: S, trials: 500, samples: 300 });
+  assert.deepEqual(three.comparisons[0].entities, ab);
+  assert.equal(three.comparisons[1].system, 2);
+});
+
+test('bad settings and inputs are UserErrors naming the setting', () => {
+  const gold = goldDocs(3), pred = system(['right', 'nothing', 'extra']);
+  const cases: [() => unknown, RegExp][] = [
+    [() => confidenceIntervals(gold, pred, { samples: 0 }), /samples must be a positive integer, not 0/],
+    [() => confidenceIntervals(gold, pred, { samples: 2.5 }), /samples must be a positive integer/],
+    [() => confidenceIntervals(gold, pred, { confidence: 95 }), /confidence must be between 0 and 1 \(e\.g\. 0\.95\), not 95/],
+    [() => confidenceIntervals(gold, pred, { confidence: 1 }), /confidence must be between 0 and 1/],
+    [() => confidenceIntervals(gold, pred, { unit: 'paragraph' as 'document' }), /unit must be one of document, sentence, not "paragraph"/],
+    [() => confidenceIntervals(gold, pred, { seed: 0.5 }), /seed must be an integer/],
+    [() => confidenceIntervals([], [], {}), /nothing to resample: the gold data has no documents/],
+    [() => compareSystems(gold, [pred], {}), /at least two systems, not 1/],
+    [() => compareSystems(gold, [pred, pred], { trials: 0 }), /trials must be a positive integer/],
+    [() => compareCounts([unitCounts(gold, pred), unitCounts(gold.slice(1), pred.slice(1))]), /same 3 gold documents/],
+    [() => compareCounts([unitCounts(gold, pred), unitCounts(gold, pred, { unit: 'sentence' })], { unit: 'document' }), /same 3 gold documents/],
+  ];
+  for (const [f, message] of cases)
+    assert.throws(f, (e: unknown) => isUserError(e) && message.test((e as Error).message), String(message));
+});
