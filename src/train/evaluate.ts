@@ -3,6 +3,7 @@
  * sentence of an annotated file, then score against the file's annotation or write the predictions.
  */
 import type { Document, LabelSchema } from '../data/corpus.js';
+import type { Diagnostics } from '../data/diagnostics.js';
 import { writeCorpus, type CorpusOptions } from '../data/formats/index.js';
 import { evaluate, evaluateWithErrors, type ErrorReport, type EvalReport, type EvaluateOptions } from '../eval/index.js';
 import { loadGlove, type GloveTable } from '../model/glove.js';
@@ -68,8 +69,12 @@ export function unknownTypes(model: LabelSchema, data: LabelSchema): string | un
   );
 }
 
-/** Writes the model's predictions for `dataFile` to `outFile` as JSON Lines (src/data's jsonl format). */
-export async function predictToFile(modelDir: string, dataFile: string, outFile: string, opts: DataOptions = {}): Promise<void> {
+/**
+ * Writes the model's predictions for `dataFile` to `outFile` in `format` (default JSON Lines, src/data's
+ * jsonl format; any writable format, e.g. brat to correct them there). What the format cannot hold goes
+ * to `diagnostics`.
+ */
+export async function predictToFile(modelDir: string, dataFile: string, outFile: string, opts: DataOptions = {}, format = 'jsonl', diagnostics?: Diagnostics): Promise<void> {
   const { schema, predicted } = await predictFile(modelDir, dataFile, opts);
-  await writeCorpus(predicted, schema, outFile, 'jsonl');
+  await writeCorpus(predicted, schema, outFile, format, diagnostics);
 }

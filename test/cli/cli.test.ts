@@ -112,6 +112,32 @@ test('predict without --model runs the bundled model, as evaluate and extract do
   assert.equal(readFileSync(join(dir, 'a.jsonl'), 'utf8'), readFileSync(join(dir, 'b.jsonl'), 'utf8'));
 });
 
+test('predict --to writes any writable format, scored as the JSONL predictions are; what it cannot hold is warned about', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'entrel-cli-'));
+  const data = join(root, 'test', 'fixtures', 'view', 'gold.jsonl');
+  assert.equal(entrel('predict', '--data', data, '--out', join(dir, 'p.jsonl')).code, 0);
+  const brat = entrel('predict', '--data', data, '--out', join(dir, 'brat'), '--to', 'brat');
+  assert.equal(brat.code, 0, brat.err);
+  assert.match(brat.err, /wrote predictions to .*brat as brat/);
+  assert.match(readFileSync(join(dir, 'brat', 'annotation.conf'), 'utf8'), /^Work_For\tArg1:<ENTITY>, Arg2:<ENTITY>$/m);
+  // unified holds one sentence a record and no ids: the loss is reported.
+  const unified = entrel('predict', '--data', data, '--out', join(dir, 'p.json'), '--to', 'unified');
+  assert.equal(unified.code, 0, unified.err);
+  assert.match(unified.err, /p\.json: warning: document-id-not-kept/);
+  assert.match(unified.err, /p\.json: warning: document-split-into-sentences/);
+  assert.equal(entrel('predict', '--data', data, '--out', join(dir, 'p.dygie.jsonl'), '--to', 'dygie').code, 0);
+  const scored = (pred: string) => JSON.parse(entrel('evaluate', '--gold', data, '--pred', pred, '--json').out);
+  const expected = scored(join(dir, 'p.jsonl'));
+  assert.ok(expected.entities.micro.tp > 0 && expected.relations.strict.micro.tp > 0);
+  for (const pred of [join(dir, 'brat'), join(dir, 'p.dygie.jsonl')]) {
+    const r = scored(pred);
+    assert.deepEqual([r.entities.micro, r.relations.strict.micro], [expected.entities.micro, expected.relations.strict.micro], pred);
+  }
+  const bad = entrel('predict', '--data', data, '--out', join(dir, 'x'), '--to', 'nyt');
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /option '--to <format>' argument 'nyt' is invalid\. Allowed choices are jsonl, /);
+});
+
 test('evaluate --out names the file and the reason it cannot be written, and creates missing directories', () => {
   const dir = mkdtempSync(join(tmpdir(), 'entrel-cli-'));
   const gold = join(dir, 'g.json');

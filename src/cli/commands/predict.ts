@@ -1,23 +1,30 @@
-/** `entrel predict [--model DIR] --data FILE --out FILE`: predictions over an annotated or tokenised file. */
-import { Command } from 'commander';
-import { inputFiles, writtenFiles } from '../../data/formats/index.js';
+/** `entrel predict [--model DIR] --data FILE --out FILE [--to FORMAT]`: predictions over an annotated or tokenised file. */
+import { Command, Option } from 'commander';
+import { Diagnostics } from '../../data/diagnostics.js';
+import { WRITABLE_FORMATS, inputFiles, writtenFiles } from '../../data/formats/index.js';
 import { refuseOverwritingInputs } from '../../data/write.js';
 import { modelDirOrDefault } from '../../extract/model-info.js';
 import { withInterrupts } from '../interrupt.js';
+import { printWarnings } from '../output.js';
 import { addDataFlags, corpusOptions, type DataFlags } from './data-options.js';
 
 export function predictCommand(): Command {
   const cmd = new Command('predict')
-    .description('predict entities and relations for every sentence of a corpus file (written as entrel JSONL)')
+    .description('predict entities and relations for every sentence of a corpus file (written as entrel JSONL, or any writable format)')
     .option('--model <dir>', 'a trained model directory (default: the bundled CoNLL04 model)')
     .requiredOption('--data <file>', 'input corpus (any supported format)')
-    .requiredOption('--out <file>', 'output JSONL file (written atomically)');
+    .requiredOption('--out <file>', 'output file, a directory for brat (written atomically)')
+    .addOption(new Option('--to <format>', 'output format (default jsonl; brat to correct the predictions in brat)').choices([...WRITABLE_FORMATS]));
   // The data flags of evaluate --data: the same file reads the same way (e.g. NYT's --split test).
-  return addDataFlags(cmd).action(async (flags: DataFlags & { model?: string; data: string; out: string }) => {
+  return addDataFlags(cmd).action(async (flags: DataFlags & { model?: string; data: string; out: string; to?: string }) => {
     const model = modelDirOrDefault(flags.model);
-    refuseOverwritingInputs(writtenFiles(flags.out, 'jsonl'), [...(await inputFiles(flags.data, { typesFile: flags.types })), model]);
+    const to = flags.to ?? 'jsonl';
+    refuseOverwritingInputs(writtenFiles(flags.out, to), [...(await inputFiles(flags.data, { typesFile: flags.types })), model]);
     const { predictToFile } = await import('../../train/evaluate.js');
-    await withInterrupts(() => predictToFile(model, flags.data, flags.out, corpusOptions(flags)));
-    process.stderr.write(`entrel: wrote predictions to ${flags.out}\n`);
+    // What the output format cannot hold, counted as it is written (as convert does).
+    const lost = new Diagnostics();
+    await withInterrupts(() => predictToFile(model, flags.data, flags.out, corpusOptions(flags), to, lost));
+    printWarnings(lost, flags.out);
+    process.stderr.write(`entrel: wrote predictions to ${flags.out}${to === 'jsonl' ? '' : ` as ${to}`}\n`);
   });
 }
