@@ -7,7 +7,8 @@
  *   and the corpus types; raw text to sentences and tokens (`textToDocument`, `tokenize`, `splitSentences`).
  * - Evaluation: `evaluate` and `Scorer` (strict / boundaries / NYT, micro and macro), `formatReport`;
  *   the error breakdown (`evaluateWithErrors`, `ErrorAnalyzer`, `formatErrors`); bootstrap confidence
- *   intervals and paired significance tests (`confidenceIntervals`, `compareSystems`).
+ *   intervals and paired significance tests (`confidenceIntervals`, `compareSystems`); majority voting
+ *   over systems' predictions (`vote`).
  * - Models and training: `loadModelDir`, `saveModelDir`, `loadConfig`, `trainNN`, `evaluateModel`,
  *   `predictToFile`.
  * - Service and view: `buildServer`, `startServer`, `renderHtml`, `renderDocumentSvg`; predictions drawn
@@ -33,8 +34,8 @@ export { Scorer, evaluate, formatReport } from './eval/index.js';
 export type { CriterionScores, EvalReport, EvaluateOptions, PRF, ScorerOptions, TypeScores } from './eval/index.js';
 export { ErrorAnalyzer, evaluateWithErrors, formatErrors } from './eval/index.js';
 export type { ConfusionMatrix, ErrorBreakdown, ErrorInstance, ErrorReport, RelationRef, SpanRef } from './eval/index.js';
-export { compareSystems, confidenceIntervals, formatComparison, formatIntervals } from './eval/index.js';
-export type { CompareSystemsOptions, Difference, Interval, ResampleOptions, ResampleUnit, ScoreIntervals, SystemComparison, SystemsComparison } from './eval/index.js';
+export { compareSystems, confidenceIntervals, formatComparison, formatIntervals, vote } from './eval/index.js';
+export type { CompareSystemsOptions, Difference, Interval, ResampleOptions, ResampleUnit, ScoreIntervals, SystemComparison, SystemsComparison, VoteCounts, VoteOptions } from './eval/index.js';
 
 export { loadModelDir, saveModelDir, type LoadedModel } from './model/io.js';
 export type { ModelConfig, SentencePrediction } from './model/types.js';

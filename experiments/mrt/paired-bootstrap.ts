@@ -23,7 +23,7 @@ import { evaluate, type Counts } from '../../src/eval/index.js';
 import { setNumThreads } from '../../src/tensor/index.js';
 import { writeFileAtomic } from '../../src/data/atomic.js';
 import { loadConfig } from '../../src/train/config.js';
-import { mergeSchemas } from '../../src/train/data.js';
+import { mergeSchemas } from '../../src/data/corpus.js';
 import { predictFile } from '../../src/train/evaluate.js';
 import { TrainRng } from '../../src/train/rng.js';
 import { keptModelDir } from '../kept-model.js';

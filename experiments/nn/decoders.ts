@@ -15,7 +15,8 @@ import type { ModelConfig } from '../../src/model/types.js';
 import { setNumThreads } from '../../src/tensor/index.js';
 import { writeFileAtomic } from '../../src/data/atomic.js';
 import { loadConfig } from '../../src/train/config.js';
-import { encodeAll, loadSplit, mergeSchemas, predictAll } from '../../src/train/data.js';
+import { mergeSchemas } from '../../src/data/corpus.js';
+import { encodeAll, loadSplit, predictAll } from '../../src/train/data.js';
 import { predictedDocuments } from '../../src/train/predictions.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

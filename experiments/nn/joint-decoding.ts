@@ -26,7 +26,8 @@ import { NONE } from '../../src/model/vocab.js';
 import { inferenceMode, setNumThreads, tidy } from '../../src/tensor/index.js';
 import { writeFileAtomic } from '../../src/data/atomic.js';
 import { loadConfig } from '../../src/train/config.js';
-import { encodeAll, loadSplit, mergeSchemas } from '../../src/train/data.js';
+import { mergeSchemas } from '../../src/data/corpus.js';
+import { encodeAll, loadSplit } from '../../src/train/data.js';
 import { predictedDocuments } from '../../src/train/predictions.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -77,6 +77,16 @@ export function inferSchema(documents: Iterable<Document>, symmetric: Iterable<s
   };
 }
 
+/** The first schema extended by the types only the later ones have (in order); symmetric if any says so. */
+export function mergeSchemas(...schemas: readonly LabelSchema[]): LabelSchema {
+  const all = schemas.flatMap((s) => s.relationTypes);
+  const sym = new Set(all.filter((r) => r.symmetric).map((r) => r.name));
+  return {
+    entityTypes: [...new Set(schemas.flatMap((s) => s.entityTypes))],
+    relationTypes: [...new Set(all.map((r) => r.name))].map((name) => ({ name, symmetric: sym.has(name) })),
+  };
+}
+
 /** Builds a document from pre-tokenised sentences: text = tokens joined by ' ', sentences by '\n'. */
 export function documentFromTokens(
   id: string,

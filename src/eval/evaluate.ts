@@ -31,25 +31,41 @@ function byId(docs: readonly Document[], side: string, loc: ErrorLocation): Map<
   const m = new Map<string, Document>();
   for (const d of docs) {
     if (m.has(d.id))
-      throw new UserError(`${side} two documents with id '${d.id}' (predictions pair with gold by id, or by position when both list the same ids in the same order)`, loc);
+      throw new UserError(`${side} two documents with id '${d.id}' (documents pair by id, or by position when both sides list the same ids in the same order)`, loc);
     m.set(d.id, d);
   }
   return m;
 }
+
+/** What the two sides are called in pairing errors (`vote` pairs systems with the first one). */
+export interface PairingNames {
+  /** e.g. `gold has`. */
+  goldHas: string;
+  /** e.g. `predictions have`. */
+  predHave: string;
+  gold: string;
+}
+
+const GOLD_AND_PREDICTIONS: PairingNames = { goldHas: 'gold has', predHave: 'predictions have', gold: 'gold' };
 
 /**
  * The prediction of each gold document (undefined: none). By position when both sides list the same ids
  * in the same order, as predictions made from the gold file do (`evaluate --model`, `predict`): a file
  * whose ids repeat (read with a `duplicate-document-id` warning) is scored too. Else by id.
  */
-export function pairDocuments(gold: readonly Document[], pred: readonly Document[], opts: EvaluateOptions = {}): (Document | undefined)[] {
+export function pairDocuments(
+  gold: readonly Document[],
+  pred: readonly Document[],
+  opts: EvaluateOptions = {},
+  names: PairingNames = GOLD_AND_PREDICTIONS,
+): (Document | undefined)[] {
   if (gold.length === pred.length && gold.every((g, i) => g.id === pred[i].id)) return [...pred];
   const predLoc = at(opts.predFile);
-  const preds = byId(pred, 'predictions have', predLoc);
-  const golds = byId(gold, 'gold has', at(opts.goldFile));
+  const preds = byId(pred, names.predHave, predLoc);
+  const golds = byId(gold, names.goldHas, at(opts.goldFile));
   for (const id of preds.keys())
     if (!golds.has(id))
-      throw new UserError(`predictions have document '${id}', which gold${opts.goldFile === undefined ? '' : ` (${opts.goldFile})`} does not have`, predLoc);
+      throw new UserError(`${names.predHave} document '${id}', which ${names.gold}${opts.goldFile === undefined ? '' : ` (${opts.goldFile})`} does not have`, predLoc);
   return gold.map((g) => preds.get(g.id));
 }
 

@@ -2,7 +2,7 @@
  * Corpus files → what the trainer and the evaluator feed the model: documents, their sentences in
  * order, and the sentences as ids. Also batched prediction over a whole split.
  */
-import { allSentences, type Document, type LabelSchema, type Sentence } from '../data/corpus.js';
+import { allSentences, mergeSchemas, type Document, type LabelSchema, type Sentence } from '../data/corpus.js';
 import { loadCorpus, type CorpusOptions } from '../data/formats/index.js';
 import { buildBatch, encodeSentence, type EncodeOptions } from '../model/encode.js';
 import type { GloveTable } from '../model/glove.js';
@@ -56,16 +56,6 @@ export function typesPhrase(entities: readonly string[], relations: readonly str
     names.length === 0 ? [] : [`${kind} type${names.length > 1 ? 's' : ''} ${names.map((n) => JSON.stringify(n)).join(', ')}`];
   const parts = [...list('entity', entities), ...list('relation', relations)];
   return parts.length ? parts.join(' and ') : undefined;
-}
-
-/** `a` extended by the types only `b` has (order of `a` first); symmetric if either says so. */
-export function mergeSchemas(a: LabelSchema, b: LabelSchema): LabelSchema {
-  const sym = new Set([...a.relationTypes, ...b.relationTypes].filter((r) => r.symmetric).map((r) => r.name));
-  const rels = [...new Set([...a.relationTypes, ...b.relationTypes].map((r) => r.name))];
-  return {
-    entityTypes: [...new Set([...a.entityTypes, ...b.entityTypes])],
-    relationTypes: rels.map((name) => ({ name, symmetric: sym.has(name) })),
-  };
 }
 
 export function encodeAll(sentences: Sentence[], vocab: Vocabulary, opts: EncodeOptions): EncodedSentence[] {

@@ -2,13 +2,13 @@
  * What `entrel evaluate --model` and `entrel predict` call: load a model directory, predict every
  * sentence of an annotated file, then score against the file's annotation or write the predictions.
  */
-import type { Document, LabelSchema } from '../data/corpus.js';
+import { mergeSchemas, type Document, type LabelSchema } from '../data/corpus.js';
 import type { Diagnostics } from '../data/diagnostics.js';
 import { writeCorpus, type CorpusOptions } from '../data/formats/index.js';
 import { evaluate, evaluateWithErrors, type ErrorReport, type EvalReport, type EvaluateOptions } from '../eval/index.js';
 import { loadGlove, type GloveTable } from '../model/glove.js';
 import { loadModelDir } from '../model/io.js';
-import { encodeAll, loadSplit, mergeSchemas, predictAll, typesPhrase, type Split } from './data.js';
+import { encodeAll, loadSplit, predictAll, typesPhrase, type Split } from './data.js';
 import { predictedDocuments } from './predictions.js';
 
 /** How to read the data file (format, detected when absent; `--types`, `--split`, `--ace05`) and score it. */

@@ -3,7 +3,7 @@
  * vocabulary from the training split, the JointModel (GloVe-initialised words), and the TrainTask the
  * shared loop runs. `buildNNSetup` is exported for MRT, which trains the same model with another loss.
  */
-import type { LabelSchema } from '../data/corpus.js';
+import { mergeSchemas, type LabelSchema } from '../data/corpus.js';
 import { Scorer } from '../eval/index.js';
 import { buildBatch } from '../model/encode.js';
 import { initialWordMatrix, loadGlove, type GloveTable } from '../model/glove.js';
@@ -15,7 +15,7 @@ import { UserError } from '../errors.js';
 import { cat, manualSeed, type Tensor } from '../tensor/index.js';
 import { copyInto } from './checkpoint.js';
 import { modelConfig, type TrainConfig } from './config.js';
-import { encodeAll, loadSplit, MAX_TRAIN_LENGTH, mergeSchemas, predictAll, typesPhrase, type Split } from './data.js';
+import { encodeAll, loadSplit, MAX_TRAIN_LENGTH, predictAll, typesPhrase, type Split } from './data.js';
 import { trainingLosses } from './losses.js';
 import { checkRunDir, runTraining, type DevScores, type TrainOptions, type TrainResult, type TrainTask } from './loop.js';
 import { predictedSentence } from './predictions.js';

@@ -17,7 +17,7 @@ function entrel(...args: string[]) {
 }
 
 test('every command has --help and exits 0', () => {
-  for (const c of ['stats', 'convert', 'split', 'evaluate', 'compare', 'train', 'predict', 'extract', 'serve', 'view', 'info']) {
+  for (const c of ['stats', 'convert', 'split', 'evaluate', 'compare', 'train', 'predict', 'extract', 'serve', 'view', 'info', 'vote']) {
     const r = entrel(c, '--help');
     assert.equal(r.code, 0, c);
     assert.match(r.out, new RegExp(`Usage: entrel ${c}`));

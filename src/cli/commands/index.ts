@@ -11,7 +11,8 @@ import { splitCommand } from './split.js';
 import { statsCommand } from './stats.js';
 import { trainCommand } from './train.js';
 import { viewCommand } from './view.js';
+import { voteCommand } from './vote.js';
 
 export function registerCommands(program: Command): void {
-  for (const make of [statsCommand, convertCommand, splitCommand, evaluateCommand, compareCommand, trainCommand, predictCommand, extractCommand, serveCommand, infoCommand, viewCommand]) program.addCommand(make());
+  for (const make of [statsCommand, convertCommand, splitCommand, evaluateCommand, compareCommand, trainCommand, predictCommand, extractCommand, serveCommand, infoCommand, viewCommand, voteCommand]) program.addCommand(make());
 }
