@@ -39,5 +39,5 @@ export type {
 } from './significance.js';
 export { formatComparison, formatIntervals } from './significance-table.js';
 export { formatReport } from './table.js';
-export { vote } from './vote.js';
+export { resolveMinVotes, vote } from './vote.js';
 export type { VoteCounts, VoteOptions } from './vote.js';

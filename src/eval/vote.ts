@@ -47,8 +47,7 @@ const entityKey = (e: { start: number; end: number; type: string }) => JSON.stri
 export function vote(systems: readonly (readonly Document[])[], opts: VoteOptions = {}): { documents: Document[]; counts: VoteCounts } {
   const n = systems.length;
   if (n < 2) throw new UserError(`voting needs at least two systems' predictions, not ${n}`);
-  const minVotes = opts.minVotes ?? Math.floor(n / 2) + 1;
-  if (!Number.isInteger(minVotes) || minVotes < 1 || minVotes > n) throw new UserError(`minVotes must be a whole number from 1 to ${n} (the systems), not ${minVotes}`);
+  const minVotes = resolveMinVotes(opts.minVotes, n);
   const symmetric = new Set(opts.schema?.relationTypes.filter((r) => r.symmetric).map((r) => r.name));
   const fileOf = (i: number): ErrorLocation => (opts.files?.[i] === undefined ? {} : { file: opts.files[i] });
   const base = systems[0];
@@ -74,6 +73,13 @@ export function vote(systems: readonly (readonly Document[])[], opts: VoteOption
     }),
   }));
   return { documents, counts };
+}
+
+/** The votes an item needs among `n` systems: `minVotes`, checked, or more than half. */
+export function resolveMinVotes(minVotes: number | undefined, n: number): number {
+  const k = minVotes ?? Math.floor(n / 2) + 1;
+  if (!Number.isInteger(k) || k < 1 || k > n) throw new UserError(`minVotes must be a whole number from 1 to ${n} (the systems), not ${k}`);
+  return k;
 }
 
 function sameTokens(a: Sentence, b: Sentence): boolean {

@@ -85,4 +85,6 @@ export interface ModelInfo {
    * same for the same model files anywhere, so it tells deployments apart. None for `fromModel`.
    */
   checksum?: string;
+  /** An ensemble's models (EnsembleExtractor); its checksum is then the SHA-256 of theirs, one a line. */
+  members?: { name: string; version: string; checksum?: string }[];
 }

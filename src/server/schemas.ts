@@ -184,6 +184,15 @@ export const modelInfoSchema = {
       description: 'Scores the model reached when trained, if recorded; file paths in it are reduced to their base name.',
     },
     trainedOn: { type: 'string' },
+    members: {
+      type: 'array',
+      description: 'The models of an ensemble (`entrel serve --model A --model B …`), which vote on every answer.',
+      items: {
+        type: 'object',
+        required: ['name', 'version'],
+        properties: { name: { type: 'string' }, version: { type: 'string' }, checksum: { type: 'string', pattern: '^[0-9a-f]{64}$' } },
+      },
+    },
   },
 } as const;
 

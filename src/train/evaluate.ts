@@ -5,7 +5,8 @@
 import { mergeSchemas, type Document, type LabelSchema } from '../data/corpus.js';
 import type { Diagnostics } from '../data/diagnostics.js';
 import { writeCorpus, type CorpusOptions } from '../data/formats/index.js';
-import { evaluate, evaluateWithErrors, type ErrorReport, type EvalReport, type EvaluateOptions } from '../eval/index.js';
+import { evaluate, evaluateWithErrors, resolveMinVotes, vote, type ErrorReport, type EvalReport, type EvaluateOptions } from '../eval/index.js';
+import { UserError } from '../errors.js';
 import { loadGlove, type GloveTable } from '../model/glove.js';
 import { loadModelDir } from '../model/io.js';
 import { encodeAll, loadSplit, predictAll, typesPhrase, type Split } from './data.js';
@@ -17,33 +18,50 @@ export interface DataOptions extends Omit<CorpusOptions, 'diagnostics'> {
   batchSize?: number;
   /** Score as the authors' evaluator does (eval/paper-compat.ts). */
   paperCompat?: boolean;
+  /** With several model directories: how many must predict an item (default: more than half). */
+  minVotes?: number;
 }
 
-/** Predicted documents for `dataFile` (same ids, sentences and tokens as the file). */
-export async function predictFile(modelDir: string, dataFile: string, opts: DataOptions = {}): Promise<{ split: Split; schema: LabelSchema; predicted: Document[] }> {
-  const { model, schema, meta } = loadModelDir(modelDir);
+/**
+ * Predicted documents for `dataFile` (same ids, sentences and tokens as the file). Several model
+ * directories: each predicts, and their majority vote (eval/vote.ts; `minVotes` to change it) is the
+ * prediction, with the union of their labels.
+ */
+export async function predictFile(modelDirs: string | readonly string[], dataFile: string, opts: DataOptions = {}): Promise<{ split: Split; schema: LabelSchema; predicted: Document[] }> {
+  const dirs = typeof modelDirs === 'string' ? [modelDirs] : modelDirs;
+  if (dirs.length === 0) throw new UserError('no model directory to predict with');
+  if (opts.minVotes !== undefined && dirs.length < 2) throw new UserError('minVotes needs several model directories');
+  // Checked before any model runs.
+  if (dirs.length > 1) resolveMinVotes(opts.minVotes, dirs.length);
   const split = await loadSplit(dataFile, opts);
-  // Models trained with GloVe read unseen words through it (the extended vocabulary, model/glove.ts).
-  const glove: GloveTable | undefined = meta.glove === false ? undefined : loadGlove();
-  model.glove = glove;
-  const encoded = encodeAll(split.sentences, model.vocab, { gold: false, glove });
-  const preds = predictAll(model, encoded, opts.batchSize ?? 100, glove);
-  return { split, schema, predicted: predictedDocuments(split.documents, preds) };
+  const each = dirs.map((dir) => {
+    const { model, schema, meta } = loadModelDir(dir);
+    // Models trained with GloVe read unseen words through it (the extended vocabulary, model/glove.ts).
+    const glove: GloveTable | undefined = meta.glove === false ? undefined : loadGlove();
+    model.glove = glove;
+    const encoded = encodeAll(split.sentences, model.vocab, { gold: false, glove });
+    const preds = predictAll(model, encoded, opts.batchSize ?? 100, glove);
+    return { schema, predicted: predictedDocuments(split.documents, preds) };
+  });
+  if (each.length === 1) return { split, ...each[0] };
+  const schema = mergeSchemas(...each.map((x) => x.schema));
+  const { documents } = vote(each.map((x) => x.predicted), { minVotes: opts.minVotes, schema, files: dirs });
+  return { split, schema, predicted: documents };
 }
 
 /** The evaluation report (strict and boundaries, micro and macro, per type) of a model on a file. */
-export async function evaluateModel(modelDir: string, dataFile: string, opts: DataOptions = {}): Promise<EvalReport> {
+export async function evaluateModel(modelDir: string | readonly string[], dataFile: string, opts: DataOptions = {}): Promise<EvalReport> {
   return scoreModel(modelDir, dataFile, opts, evaluate);
 }
 
 /** `evaluateModel` with the error breakdown of the same predictions (eval/errors.ts). */
-export async function evaluateModelWithErrors(modelDir: string, dataFile: string, opts: DataOptions = {}): Promise<{ report: EvalReport; errors: ErrorReport }> {
+export async function evaluateModelWithErrors(modelDir: string | readonly string[], dataFile: string, opts: DataOptions = {}): Promise<{ report: EvalReport; errors: ErrorReport }> {
   return scoreModel(modelDir, dataFile, opts, evaluateWithErrors);
 }
 
 /** Runs a model on a file and hands gold, predictions and the scoring options to `score` (any of eval's scorers). */
 export async function scoreModel<T>(
-  modelDir: string,
+  modelDir: string | readonly string[],
   dataFile: string,
   opts: DataOptions,
   score: (gold: Document[], predicted: Document[], options: EvaluateOptions) => T,
@@ -53,10 +71,11 @@ export async function scoreModel<T>(
 }
 
 /** The file's documents, the model's predictions of them, and how to score them. */
-async function modelRun(modelDir: string, dataFile: string, opts: DataOptions): Promise<{ gold: Document[]; predicted: Document[]; options: EvaluateOptions }> {
+async function modelRun(modelDir: string | readonly string[], dataFile: string, opts: DataOptions): Promise<{ gold: Document[]; predicted: Document[]; options: EvaluateOptions }> {
   const { split, schema, predicted } = await predictFile(modelDir, dataFile, opts);
   const unknown = unknownTypes(schema, split.schema);
-  if (unknown) process.stderr.write(`entrel: ${dataFile}: warning: ${unknown} the model in ${modelDir} does not know: it cannot predict them, so every one in the data counts as a miss\n`);
+  const who = typeof modelDir === 'string' ? `the model in ${modelDir} does` : `the models in ${modelDir.join(', ')} do`;
+  if (unknown) process.stderr.write(`entrel: ${dataFile}: warning: ${unknown} ${who} not know: they cannot be predicted, so every one in the data counts as a miss\n`);
   return { gold: split.documents, predicted, options: { schema: mergeSchemas(schema, split.schema), paperCompat: opts.paperCompat, goldFile: dataFile } };
 }
 
@@ -74,7 +93,7 @@ export function unknownTypes(model: LabelSchema, data: LabelSchema): string | un
  * jsonl format; any writable format, e.g. brat to correct them there). What the format cannot hold goes
  * to `diagnostics`.
  */
-export async function predictToFile(modelDir: string, dataFile: string, outFile: string, opts: DataOptions = {}, format = 'jsonl', diagnostics?: Diagnostics): Promise<void> {
+export async function predictToFile(modelDir: string | readonly string[], dataFile: string, outFile: string, opts: DataOptions = {}, format = 'jsonl', diagnostics?: Diagnostics): Promise<void> {
   const { schema, predicted } = await predictFile(modelDir, dataFile, opts);
   await writeCorpus(predicted, schema, outFile, format, diagnostics);
 }

@@ -138,6 +138,25 @@ test('predict --to writes any writable format, scored as the JSONL predictions a
   assert.match(bad.err, /option '--to <format>' argument 'nyt' is invalid\. Allowed choices are jsonl, /);
 });
 
+test('predict with several models writes their majority vote; the same model twice gives its own predictions', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'entrel-cli-'));
+  const data = join(root, 'test', 'fixtures', 'view', 'gold.jsonl');
+  const bundled = join(root, 'models', 'conll04');
+  assert.equal(entrel('predict', '--data', data, '--out', join(dir, 'one.jsonl')).code, 0);
+  const two = entrel('predict', '--model', bundled, '--model', bundled, '--data', data, '--out', join(dir, 'two.jsonl'));
+  assert.equal(two.code, 0, two.err);
+  assert.equal(readFileSync(join(dir, 'two.jsonl'), 'utf8'), readFileSync(join(dir, 'one.jsonl'), 'utf8'));
+  // One vote of two keeps the union: here the same.
+  assert.equal(entrel('predict', '--model', bundled, '--model', bundled, '--min-votes', '1', '--data', data, '--out', join(dir, 'u.jsonl')).code, 0);
+  assert.equal(readFileSync(join(dir, 'u.jsonl'), 'utf8'), readFileSync(join(dir, 'one.jsonl'), 'utf8'));
+  const alone = entrel('predict', '--model', bundled, '--min-votes', '1', '--data', data, '--out', join(dir, 'x.jsonl'));
+  assert.equal(alone.code, 1);
+  assert.match(alone.err, /--min-votes needs several models/);
+  const tooMany = entrel('predict', '--model', bundled, '--model', bundled, '--min-votes', '3', '--data', data, '--out', join(dir, 'x.jsonl'));
+  assert.equal(tooMany.code, 1);
+  assert.match(tooMany.err, /minVotes must be a whole number from 1 to 2/);
+});
+
 test('evaluate --out names the file and the reason it cannot be written, and creates missing directories', () => {
   const dir = mkdtempSync(join(tmpdir(), 'entrel-cli-'));
   const gold = join(dir, 'g.json');

@@ -57,6 +57,28 @@ describe('entrel extract (tiny model)', () => {
     assert.ok(doc.relations[0].score > 0 && doc.relations[0].score <= 1);
   });
 
+  it('--model given several times: an ensemble, which agreeing models leave as one; --min-votes checked', () => {
+    const round = (doc: { entities: { score: number }[]; relations: { score: number }[] }) => ({
+      ...doc,
+      entities: doc.entities.map((e) => ({ ...e, score: e.score.toFixed(9) })),
+      relations: doc.relations.map((r) => ({ ...r, score: r.score.toFixed(9) })),
+    });
+    const one = entrel(['extract', '--model', model, '--json', sentence]);
+    const three = entrel(['extract', '--model', model, '--model', model, '--model', model, '--json', sentence]);
+    assert.equal(three.code, 0, three.err);
+    assert.deepEqual(round(JSON.parse(three.out)), round(JSON.parse(one.out)));
+    const all = entrel(['extract', '--model', model, '--model', model, '--min-votes', '2', '--json', sentence]);
+    assert.equal(all.code, 0, all.err);
+    for (const [args, message] of [
+      [['--model', model, '--min-votes', '1'], /--min-votes needs several models/],
+      [['--model', model, '--model', model, '--min-votes', '3'], /minVotes: must be a whole number from 1 to 2 \(the models\), got 3/],
+    ] as const) {
+      const r = entrel(['extract', ...args, sentence]);
+      assert.equal(r.code, 1, r.err);
+      assert.match(r.err, message);
+    }
+  });
+
   it('prints a readable table, and reads standard input when no text is given', () => {
     for (const r of [entrel(['extract', '--model', model, sentence]), entrel(['extract', '--model', model], sentence)]) {
       assert.equal(r.code, 0, r.err);

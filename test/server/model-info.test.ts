@@ -55,6 +55,24 @@ describe('GET /v1/model', () => {
     assert.equal(info.trainedOn, 'nothing');
   });
 
+  it("lists an ensemble's models, with their checksums", async () => {
+    const sum = (x: string) => createHash('sha256').update(x).digest('hex');
+    class EnsembleFake extends FakeExtractor {
+      override info(): ModelInfo {
+        return { ...super.info(), name: 'ensemble of 2', checksum: sum('ab'), members: [{ name: 'a', version: '1', checksum: sum('a') }, { name: 'b', version: '2' }] };
+      }
+    }
+    const app = buildServer(new EnsembleFake());
+    try {
+      const info = (await app.inject({ url: '/v1/model' })).json();
+      assert.deepEqual(info.members, [{ name: 'a', version: '1', checksum: sum('a') }, { name: 'b', version: '2' }]);
+      const spec = (await app.inject({ url: '/openapi.json' })).json();
+      assert.match(spec.paths['/v1/model'].get.responses['200'].content['application/json'].schema.properties.members.description, /ensemble/);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('is described with its checksum in the OpenAPI document', async () => {
     const app = buildServer(new FakeExtractor());
     try {

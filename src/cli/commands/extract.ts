@@ -13,19 +13,20 @@ import { UserError } from '../../errors.js';
 import { refuseOverwritingInputs } from '../../data/write.js';
 import { withInterrupts } from '../interrupt.js';
 import { DEFAULT_BATCH_SIZE } from '../../extract/batches.js';
-import type { Extractor } from '../../extract/extractor.js';
 import type { ExtractOptions } from '../../extract/types.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../extract-outputs.js';
 import { formatExtraction } from '../extract-table.js';
 import { printJson } from '../output.js';
-import { finiteNumber, nonNegativeInteger, positiveInteger } from './arg-values.js';
+import { finiteNumber, nonNegativeInteger, positiveInteger, repeated } from './arg-values.js';
+import { loadExtractor, type LoadedExtractor } from '../load-extractor.js';
 
 interface ExtractFlags {
   json?: boolean;
   in?: string;
   out?: string;
   format?: OutputFormat;
-  model?: string;
+  model?: string[];
+  minVotes?: number;
   threshold?: number;
   allow?: [string, string, string][];
   maxDistance?: number;
@@ -48,7 +49,8 @@ export function extractCommand(): Command {
     .option('--in <file>', 'input file: .jsonl (a JSON string or {"text", "id"?} per line) or plain text (one text per paragraph)')
     .option('--out <file>', 'output file (a directory for brat), written atomically')
     .addOption(new Option('--format <name>', 'output format for --out').choices([...OUTPUT_FORMATS]))
-    .option('--model <dir>', 'a trained model directory (default: the bundled CoNLL04 model)')
+    .option('--model <dir>', 'a trained model directory (default: the bundled CoNLL04 model); several: an ensemble that votes (repeatable)', repeated)
+    .option('--min-votes <k>', 'with several models: how many must extract an item (default: more than half)', positiveInteger)
     .option('--threshold <p>', 'drop relations whose probability is below p', finiteNumber)
     .option('--allow <triple>', 'keep only relations HEAD_TYPE,RELATION,TAIL_TYPE (repeatable)', triple)
     .option('--max-distance <tokens>', 'consider only entity pairs at most this many tokens apart', positiveInteger)
@@ -61,22 +63,21 @@ export function extractCommand(): Command {
         if (text !== undefined) throw new UserError('give the text as an argument or --in FILE, not both');
         if (flags.json) throw new UserError('--json prints one text; with --in use --out FILE --format jsonl');
         if (!flags.out) throw new UserError('--in needs --out FILE');
-        refuseOverwritingInputs([flags.out], [flags.in, flags.model]);
+        refuseOverwritingInputs([flags.out], [flags.in, ...(flags.model ?? [])]);
         const [input, out] = [flags.in, flags.out];
         return withInterrupts(() => extractFile(input, out, flags.format ?? formatFromName(out), options, flags));
       }
       if (flags.out || flags.format) throw new UserError('--out and --format go with --in FILE');
       const input = text ?? (await readStdin());
-      const doc = await withExtractor(flags, (extractor) => extractor.extract(input, options));
+      const [doc] = await withExtractor(flags, (extractor) => extractor.extract([input], options));
       if (flags.json) printJson(doc);
       else process.stdout.write(formatExtraction(doc) + '\n');
     });
 }
 
 /** Loads the extractor, runs `f`, and ends its worker threads whatever happens. */
-async function withExtractor<T>(flags: ExtractFlags, f: (extractor: Extractor) => Promise<T>): Promise<T> {
-  const { Extractor } = await import('../../extract/extractor.js');
-  const extractor = await Extractor.load(flags.model, { batchSize: flags.batchSize, workers: flags.workers });
+async function withExtractor<T>(flags: ExtractFlags, f: (extractor: LoadedExtractor) => Promise<T>): Promise<T> {
+  const extractor = await loadExtractor(flags);
   try {
     return await f(extractor);
   } finally {
@@ -110,7 +111,7 @@ interface StreamJob {
   total: number;
 }
 
-async function streamToFile(extractor: Extractor, { input, out, format, options, flags, total }: StreamJob): Promise<void> {
+async function streamToFile(extractor: LoadedExtractor, { input, out, format, options, flags, total }: StreamJob): Promise<void> {
   const { readInputTexts } = await import('../../extract/inputs.js');
   const { extractStream } = await import('../../extract/stream.js');
   const { writeExtractions } = await import('../extract-outputs.js');

@@ -6,24 +6,28 @@ import { refuseOverwritingInputs } from '../../data/write.js';
 import { modelDirOrDefault } from '../../extract/model-info.js';
 import { withInterrupts } from '../interrupt.js';
 import { printWarnings } from '../output.js';
+import { UserError } from '../../errors.js';
+import { positiveInteger, repeated } from './arg-values.js';
 import { addDataFlags, corpusOptions, type DataFlags } from './data-options.js';
 
 export function predictCommand(): Command {
   const cmd = new Command('predict')
     .description('predict entities and relations for every sentence of a corpus file (written as entrel JSONL, or any writable format)')
-    .option('--model <dir>', 'a trained model directory (default: the bundled CoNLL04 model)')
+    .option('--model <dir>', 'a trained model directory (default: the bundled CoNLL04 model); several: their majority vote (repeatable)', repeated)
+    .option('--min-votes <k>', 'with several models: how many must predict an item (default: more than half)', positiveInteger)
     .requiredOption('--data <file>', 'input corpus (any supported format)')
     .requiredOption('--out <file>', 'output file, a directory for brat (written atomically)')
     .addOption(new Option('--to <format>', 'output format (default jsonl; brat to correct the predictions in brat)').choices([...WRITABLE_FORMATS]));
   // The data flags of evaluate --data: the same file reads the same way (e.g. NYT's --split test).
-  return addDataFlags(cmd).action(async (flags: DataFlags & { model?: string; data: string; out: string; to?: string }) => {
-    const model = modelDirOrDefault(flags.model);
+  return addDataFlags(cmd).action(async (flags: DataFlags & { model?: string[]; minVotes?: number; data: string; out: string; to?: string }) => {
+    if (flags.minVotes !== undefined && (flags.model?.length ?? 0) < 2) throw new UserError('--min-votes needs several models (--model A --model B …)');
+    const models = flags.model ?? [modelDirOrDefault(undefined)];
     const to = flags.to ?? 'jsonl';
-    refuseOverwritingInputs(writtenFiles(flags.out, to), [...(await inputFiles(flags.data, { typesFile: flags.types })), model]);
+    refuseOverwritingInputs(writtenFiles(flags.out, to), [...(await inputFiles(flags.data, { typesFile: flags.types })), ...models]);
     const { predictToFile } = await import('../../train/evaluate.js');
     // What the output format cannot hold, counted as it is written (as convert does).
     const lost = new Diagnostics();
-    await withInterrupts(() => predictToFile(model, flags.data, flags.out, corpusOptions(flags), to, lost));
+    await withInterrupts(() => predictToFile(models, flags.data, flags.out, { ...corpusOptions(flags), minVotes: flags.minVotes }, to, lost));
     printWarnings(lost, flags.out);
     process.stderr.write(`entrel: wrote predictions to ${flags.out}${to === 'jsonl' ? '' : ` as ${to}`}\n`);
   });

@@ -6,9 +6,11 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { nonNegativeInteger, positiveInteger, repeated } from './arg-values.js';
+import { loadExtractor } from '../load-extractor.js';
 
 interface ServeFlags {
-  model?: string;
+  model?: string[];
+  minVotes?: number;
   port: number;
   host: string;
   workers?: number;
@@ -36,7 +38,8 @@ const seconds = (v: string) => {
 export function serveCommand(): Command {
   return new Command('serve')
     .description('serve extraction over HTTP (POST /v1/extract, GET /v1/model, GET /health, OpenAPI at /openapi.json, web view at /)')
-    .option('--model <dir>', 'a trained model directory (default: the bundled CoNLL04 model)')
+    .option('--model <dir>', 'a trained model directory (default: the bundled CoNLL04 model); several: an ensemble that votes (repeatable)', repeated)
+    .option('--min-votes <k>', 'with several models: how many must extract an item (default: more than half)', positiveInteger)
     .option('--port <n>', 'TCP port (0 = any free port)', port, 8080)
     .option('--host <address>', 'interface to listen on (0.0.0.0 for every interface)', '127.0.0.1')
     .option('--workers <n>', 'worker threads running the model (default $ENTREL_WORKERS, else min(2, cores); 0 = the server thread)', nonNegativeInteger)
@@ -48,9 +51,8 @@ export function serveCommand(): Command {
     .option('--log', 'log every request (JSON lines on stdout); without it only server faults are logged, on stderr')
     .option('--no-compress', 'answer uncompressed even when the client accepts br or gzip (default: compress answers of 1 KiB or more)')
     .action(async (flags: ServeFlags) => {
-      const { Extractor } = await import('../../extract/extractor.js');
       const { startServer } = await import('../../server/index.js');
-      const extractor = await Extractor.load(flags.model, { workers: flags.workers });
+      const extractor = await loadExtractor(flags);
       try {
         const { app, url } = await startServer(extractor, {
           host: flags.host,

@@ -1,0 +1,137 @@
+/**
+ * Ensembles: the vote on extraction results (ensemble-vote.ts) on hand-made documents, and the
+ * EnsembleExtractor on tiny models trained here.
+ */
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { EnsembleExtractor, Extractor, type ExtractedDocument, type ExtractedEntity } from '../../src/extract/index.js';
+import { voteExtractions } from '../../src/extract/ensemble-vote.js';
+import { isUserError } from '../../src/errors.js';
+import { saveModelDir } from '../../src/model/io.js';
+import { fitTinyModel } from '../model/tiny-fit.js';
+import { syntheticSentences } from '../model/fixtures.js';
+import { SCHEMA } from './tiny-model.js';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const TEXT = 'Ann works for Acme in Rome';
+const ent = (id: string, tokenStart: number, type: string, score: number): ExtractedEntity => ({
+  id, text: TEXT.split(' ')[tokenStart], type, start: 0, end: 0, sentence: 0, tokenStart, tokenEnd: tokenStart + 1, score,
+});
+const docOf = (entities: ExtractedEntity[], relations: [string, string, string, number][]): ExtractedDocument => ({
+  text: TEXT,
+  sentences: [{ start: 0, end: TEXT.length, tokens: [] }],
+  entities,
+  relations: relations.map(([head, tail, type, score]) => ({ head, tail, type, score })),
+});
+const settings = { minVotes: 2, relationThreshold: 0, symmetric: new Set(['Kin']) };
+/** `type text` of the entities and `head rel tail score` of the relations. */
+const show = (d: ExtractedDocument) => {
+  const text = new Map(d.entities.map((e) => [e.id, e.text]));
+  return {
+    entities: d.entities.map((e) => `${e.id} ${e.type} ${e.text} ${e.score.toFixed(3)}`),
+    relations: d.relations.map((r) => `${text.get(r.head)} ${r.type} ${text.get(r.tail)} ${r.score.toFixed(3)}`),
+  };
+};
+
+describe('voteExtractions', () => {
+  // Three models: all find Ann and Acme; two find Rome as LOC, one as ORG; Work_For from two.
+  const a = docOf([ent('T1', 0, 'PER', 0.9), ent('T2', 3, 'ORG', 0.8), ent('T3', 5, 'LOC', 0.7)], [['T1', 'T2', 'Work_For', 0.6]]);
+  const b = docOf([ent('T1', 5, 'LOC', 0.5), ent('T2', 0, 'PER', 0.6), ent('T3', 3, 'ORG', 0.8)], [['T2', 'T3', 'Work_For', 0.9], ['T3', 'T1', 'Located_In', 0.9]]);
+  const c = docOf([ent('T1', 0, 'PER', 0.9), ent('T2', 3, 'ORG', 1), ent('T3', 5, 'ORG', 0.9)], []);
+
+  it('keeps the majority\'s items, renumbered in token order, scored by the mean with 0 for a model without them', () => {
+    assert.deepEqual(show(voteExtractions([a, b, c], settings)), {
+      entities: ['T1 PER Ann 0.800', 'T2 ORG Acme 0.867', 'T3 LOC Rome 0.400'],
+      relations: ['Ann Work_For Acme 0.500'],
+    });
+  });
+
+  it('the threshold applies to the mean score; one vote keeps everything, three only what all agree on', () => {
+    assert.deepEqual(show(voteExtractions([a, b, c], { ...settings, relationThreshold: 0.51 })).relations, []);
+    const union = show(voteExtractions([a, b, c], { ...settings, minVotes: 1 }));
+    assert.deepEqual(union.entities, ['T1 PER Ann 0.800', 'T2 ORG Acme 0.867', 'T3 LOC Rome 0.400', 'T4 ORG Rome 0.300']);
+    assert.deepEqual(union.relations, ['Ann Work_For Acme 0.500', 'Acme Located_In Rome 0.300']);
+    assert.deepEqual(show(voteExtractions([a, b, c], { ...settings, minVotes: 3 })), { entities: ['T1 PER Ann 0.800', 'T2 ORG Acme 0.867'], relations: [] });
+  });
+
+  it('a symmetric type votes unordered, a directed one does not; a model listing an item twice votes once', () => {
+    const kin = (h: string, t: string) => docOf([ent('T1', 0, 'PER', 1), ent('T2', 3, 'PER', 1)], [[h, t, 'Kin', 1], [h, t, 'Work_For', 1]]);
+    const v = show(voteExtractions([kin('T1', 'T2'), kin('T2', 'T1'), docOf([], [])], settings));
+    assert.deepEqual(v.relations, ['Ann Kin Acme 0.667']);
+    const twice = docOf([ent('T1', 0, 'PER', 1), ent('T2', 0, 'PER', 1)], []);
+    assert.deepEqual(show(voteExtractions([twice, docOf([], []), docOf([], [])], settings)).entities, []);
+  });
+});
+
+describe('EnsembleExtractor', () => {
+  let dirA: string, dirB: string, other: string;
+  const texts = syntheticSentences(12, 7).map((s) => s.tokens.map((t) => t.text).join(' '));
+
+  before(() => {
+    const root = mkdtempSync(join(tmpdir(), 'entrel-ensemble-'));
+    const { model } = fitTinyModel();
+    [dirA, dirB] = [join(root, 'a'), join(root, 'b')];
+    saveModelDir(dirA, model, SCHEMA, { glove: false, name: 'tiny-a', version: '1' });
+    saveModelDir(dirB, model, SCHEMA, { glove: false, name: 'tiny-b', version: '1' });
+    // The same weights with LOC called GPE (schema, tags, checksums): other labels, for an ensemble.
+    other = join(root, 'other');
+    cpSync(dirA, other, { recursive: true });
+    const sums = ['schema.json', 'vocab.json'].map((f) => {
+      const path = join(other, f);
+      writeFileSync(path, readFileSync(path, 'utf8').replaceAll('LOC', 'GPE'));
+      return [f, createHash('sha256').update(readFileSync(path)).digest('hex')];
+    });
+    const checksum = join(other, 'checksum');
+    writeFileSync(checksum, readFileSync(checksum, 'utf8').split('\n').map((line) => {
+      const hit = sums.find(([f]) => line.endsWith(`  ${f}`));
+      return hit ? `${hit[1]}  ${hit[0]}` : line;
+    }).join('\n'));
+  });
+
+  it('models that agree give what each gives alone, scores included; info names them and checksums them', async () => {
+    const single = await Extractor.load(dirA, { workers: 0 });
+    const ensemble = await EnsembleExtractor.load([dirA, dirB, dirA], { workers: 0 });
+    try {
+      // Scores to 9 digits: a mean of three equal numbers can differ from them in the last bit.
+      const rounded = (docs: ExtractedDocument[]) =>
+        docs.map((d) => ({ ...d, entities: d.entities.map((e) => ({ ...e, score: e.score.toFixed(9) })), relations: d.relations.map((r) => ({ ...r, score: r.score.toFixed(9) })) }));
+      const alone = await single.extract(texts);
+      const voted = await ensemble.extract(texts);
+      assert.ok(alone.some((d) => d.relations.length > 0));
+      assert.deepEqual(rounded(voted), rounded(alone));
+      assert.deepEqual(rounded([await ensemble.extract(texts[0])]), rounded([await single.extract(texts[0])]));
+      // The threshold applies to the ensemble's (here equal) scores.
+      const withRelations = voted.find((d) => d.relations.length > 0)!;
+      const t = Math.min(...withRelations.relations.map((r) => r.score));
+      const above = await ensemble.extract(withRelations.text, { relationThreshold: t + 1e-6 });
+      assert.equal(above.relations.length, withRelations.relations.filter((r) => r.score >= t + 1e-6).length);
+      assert.ok(above.relations.length < withRelations.relations.length);
+      const info = ensemble.info();
+      assert.match(info.name, /^ensemble of 3 \(tiny-a, tiny-b, tiny-a; at least 2 votes\)$/);
+      assert.deepEqual(info.members?.map((m) => m.name), ['tiny-a', 'tiny-b', 'tiny-a']);
+      assert.match(info.checksum ?? '', /^[0-9a-f]{64}$/);
+      assert.notEqual(info.checksum, single.info().checksum);
+      assert.deepEqual(info.entityTypes, SCHEMA.entityTypes);
+      assert.equal(ensemble.maxWorkers, 0);
+    } finally {
+      await single.close();
+      await ensemble.close();
+    }
+  });
+
+  it('refuses one model, a vote count out of range, and models with other labels or another tokenizer, naming the directory', async () => {
+    const fails = async (f: () => Promise<unknown>, message: RegExp, where?: string) => {
+      await assert.rejects(f, (e: unknown) => isUserError(e) && message.test(e.message) && (where === undefined || e.location.file === where || e.location.field === where), String(message));
+    };
+    await fails(() => EnsembleExtractor.load([dirA]), /at least two model directories, got 1/, 'modelDirs');
+    await fails(() => EnsembleExtractor.load([dirA, dirB], { minVotes: 3 }), /from 1 to 2 \(the models\), got 3/, 'minVotes');
+    await fails(() => EnsembleExtractor.load([dirA, dirB], { minVote: 1 } as object), /minVote/);
+    await fails(() => EnsembleExtractor.load([dirA, other], { workers: 0 }), /has other labels than .*a .*an ensemble's models must share them/, other);
+    await fails(() => EnsembleExtractor.load([dirA, join(dirA, '..', 'missing')], { workers: 0 }), /missing/);
+    // The bundled model reads text in CoNLL04's style, the tiny one in PTB's.
+    await fails(() => EnsembleExtractor.load([dirA, 'models/conll04'], { workers: 0 }), /tokenizes as conll04, .* as ptb/, 'models/conll04');
+  });
+});
