@@ -19,7 +19,8 @@ export interface EvaluateOptions extends ScorerOptions {
   predFile?: string;
 }
 
-function sameTokens(g: Sentence, p: Sentence): boolean {
+/** Whether two sentences have the same tokens (count and character offsets). */
+export function sameTokens(g: Sentence, p: Sentence): boolean {
   if (g.tokens.length !== p.tokens.length) return false;
   return g.tokens.every((t, i) => t.start === p.tokens[i].start && t.end === p.tokens[i].end);
 }

@@ -12,7 +12,7 @@
  */
 import type { Document, LabelSchema, Sentence } from '../data/corpus.js';
 import { UserError, type ErrorLocation } from '../errors.js';
-import { pairDocuments } from './evaluate.js';
+import { pairDocuments, sameTokens } from './evaluate.js';
 
 export interface VoteOptions {
   /** Systems that must agree on an item (default: more than half of them). */
@@ -80,10 +80,6 @@ export function resolveMinVotes(minVotes: number | undefined, n: number): number
   const k = minVotes ?? Math.floor(n / 2) + 1;
   if (!Number.isInteger(k) || k < 1 || k > n) throw new UserError(`minVotes must be a whole number from 1 to ${n} (the systems), not ${k}`);
   return k;
-}
-
-function sameTokens(a: Sentence, b: Sentence): boolean {
-  return a.tokens.length === b.tokens.length && a.tokens.every((t, i) => t.start === b.tokens[i].start && t.end === b.tokens[i].end);
 }
 
 /** One system's votes: each distinct item of its sentence once. */
