@@ -13,6 +13,8 @@ const align = (rows: string[][]) => alignRows(rows).join('\n');
 const resampled = (s: ResampleSettings) =>
   `${s.samples} resamples of the ${s.units} gold ${s.unit}${s.units === 1 ? '' : 's'}, seed ${s.seed}`;
 const level = (s: ResampleSettings) => `${+(100 * s.confidence).toFixed(4)} %`;
+/** Four decimals, or two significant digits below 0.001, so that no p-value reads 0.0000 (it never is 0). */
+const pValue = (p: number) => (p >= 0.001 ? p.toFixed(4) : p.toPrecision(2));
 
 /** The intervals of one system's P, R and F1, after `formatReport`'s tables. */
 export function formatIntervals(ci: ScoreIntervals): string {
@@ -26,16 +28,16 @@ export function formatIntervals(ci: ScoreIntervals): string {
 export function formatComparison(c: SystemsComparison, names: readonly string[]): string {
   const systems = [['system', ...MEASURE_TITLES.map((t) => `${t} F1`)]];
   c.systems.forEach((s, i) => systems.push([names[i], pct(s.entities.f1), pct(s.relations.strict.f1), pct(s.relations.boundaries.f1)]));
+  // The names head the block, not its first column: two long paths there would widen every row.
   const blocks = c.comparisons.map((cmp) => {
-    const name = names[cmp.system];
-    const rows = [[`${name} against ${names[0]}`, 'baseline F1', 'F1', 'difference', `${level(c)} interval`, 'p']];
+    const rows = [['', 'baseline F1', 'F1', 'difference', `${level(c)} interval`, 'p']];
     const diffs: Difference[] = [cmp.entities, cmp.relations.strict, cmp.relations.boundaries];
-    diffs.forEach((d, i) => rows.push([`  ${MEASURE_TITLES[i]}`, pct(d.baseline), pct(d.system), signed(d.diff), range(d.interval, signed), d.p.toFixed(4)]));
-    return align(rows);
+    diffs.forEach((d, i) => rows.push([`  ${MEASURE_TITLES[i]}`, pct(d.baseline), pct(d.system), signed(d.diff), range(d.interval, signed), pValue(d.p)]));
+    return `${names[cmp.system]} against ${names[0]}\n${align(rows)}`;
   });
   return [
     align(systems),
-    `Differences in F1 points. Interval: paired bootstrap, ${resampled(c)}. p: approximate randomization, ${c.trials} shuffles (two-sided; the smallest it can give is ${(1 / (c.trials + 1)).toPrecision(2)}).`,
+    `Differences in F1 points. Interval: paired bootstrap, ${resampled(c)}. p: approximate randomization, ${c.trials} shuffles (two-sided; the smallest it can give is ${pValue(1 / (c.trials + 1))}).`,
     ...blocks,
   ].join('\n\n') + '\n';
 }

@@ -14,12 +14,12 @@
  * its units, so a resample costs one pass over them.
  */
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { xoroshiro128plus, xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 import type { Document } from '../data/corpus.js';
 import { UserError } from '../errors.js';
 import { forEachSentencePair, schemaFor, type EvaluateOptions } from './evaluate.js';
-import { scores, type TypeScores } from './metrics.js';
+import { scores, type Counts, type TypeScores } from './metrics.js';
 import { compactPair, criterionItems } from './scorer.js';
 
 /** The micro scores resampled: entities, and relations under the strict and boundaries criteria. */
@@ -150,6 +150,16 @@ function microOf(c: Int32Array, idx?: Int32Array): TypeScores {
   return scores({ tp, fp, fn });
 }
 
+/**
+ * The generator of a seed. `xoroshiro128plus` keeps the seed's low 32 bits only (2^32 + 1 would draw as
+ * 1), so the bits above go into the state it leaves 0; seeds of 32 bits draw as it draws them.
+ */
+function generator(seed: number): RandomGenerator {
+  const low = seed | 0;
+  const high = (seed - low) / 2 ** 32;
+  return high === 0 ? xoroshiro128plus(low) : xoroshiro128plusFromState([-1, ~low, low, high | 0]);
+}
+
 /** A resample of n units: n draws with replacement. */
 function resample(gen: RandomGenerator, n: number, idx: Int32Array): Int32Array {
   for (let k = 0; k < n; k++) idx[k] = uniformInt(gen, 0, n - 1);
@@ -178,7 +188,7 @@ export function confidenceIntervals(gold: readonly Document[], pred: readonly Do
   const s = settings(opts);
   const { units, counts } = unitCounts(gold, pred, { ...opts, unit: s.unit });
   needUnits(units, s.unit);
-  const gen = xoroshiro128plus(s.seed);
+  const gen = generator(s.seed);
   const idx = new Int32Array(units);
   const drawn = Object.fromEntries(MEASURES.map((m) => [m, { p: new Float64Array(s.samples), r: new Float64Array(s.samples), f1: new Float64Array(s.samples) }])) as Record<Measure, Record<'p' | 'r' | 'f1', Float64Array>>;
   for (let k = 0; k < s.samples; k++) {
@@ -229,66 +239,79 @@ export function compareCounts(counted: readonly UnitCounts[], opts: CompareSyste
 }
 
 /**
+ * F1(system) − F1(baseline), exactly 0 when the two are the same fraction 2tp / (2tp + fp + fn): `scores`
+ * divides P and R first, so equal F1s of different counts can differ in the last bit (a "−0.00").
+ */
+function f1Diff(sys: Counts, base: Counts): number {
+  if (sys.tp * (2 * base.tp + base.fp + base.fn) === base.tp * (2 * sys.tp + sys.fp + sys.fn)) return 0;
+  return scores(sys).f1 - scores(base).f1;
+}
+
+/**
  * Every measure's observed F1 difference, its paired bootstrap interval, and the randomization p-value.
  * A resample and a shuffle serve all measures at once (they move whole units), drawn from one generator
  * seeded with `seed`: all the resamples first, then the shuffles.
  */
 function differences(base: UnitCounts['counts'], sys: UnitCounts['counts'], s: { samples: number; trials: number; confidence: number; seed: number }): Record<Measure, Difference> {
-  const gen = xoroshiro128plus(s.seed);
+  const gen = generator(s.seed);
   const units = base.entities.length / 3;
   const idx = new Int32Array(units);
   const diffs = Object.fromEntries(MEASURES.map((m) => [m, new Float64Array(s.samples)])) as Record<Measure, Float64Array>;
   for (let k = 0; k < s.samples; k++) {
     resample(gen, units, idx);
-    for (const m of MEASURES) diffs[m][k] = microOf(sys[m], idx).f1 - microOf(base[m], idx).f1;
+    for (const m of MEASURES) diffs[m][k] = f1Diff(microOf(sys[m], idx), microOf(base[m], idx));
   }
   const p = randomizationP(base, sys, s.trials, gen);
   return Object.fromEntries(MEASURES.map((m) => {
-    const [b, y] = [microOf(base[m]).f1, microOf(sys[m]).f1];
-    return [m, { baseline: b, system: y, diff: y - b, interval: percentileInterval(diffs[m], s.confidence), p: p[m] }];
+    const [b, y] = [microOf(base[m]), microOf(sys[m])];
+    return [m, { baseline: b.f1, system: y.f1, diff: f1Diff(y, b), interval: percentileInterval(diffs[m], s.confidence), p: p[m] }];
   })) as Record<Measure, Difference>;
 }
 
 /**
  * Approximate randomization, two-sided, for every measure. Swapping a unit both systems score alike
- * changes nothing, so only the units where they differ are shuffled: a swap moves that unit's counts from
- * one system's totals to the other's.
+ * changes nothing, so only the units where they differ are shuffled: a swap moves that unit's
+ * difference (system − baseline) from the system's totals to the baseline's. One draw of the generator
+ * flips the coins of 32 units.
  */
 function randomizationP(base: UnitCounts['counts'], sys: UnitCounts['counts'], trials: number, gen: RandomGenerator): Record<Measure, number> {
   const units = base.entities.length / 3;
-  const differing: number[] = [];
-  for (let u = 0; u < units; u++)
-    if (MEASURES.some((m) => [0, 1, 2].some((j) => base[m][3 * u + j] !== sys[m][3 * u + j]))) differing.push(u);
-  // Per measure: the totals of the units never swapped, then each trial's totals (tp, fp, fn).
-  const fixed = (c: Int32Array) => {
-    const t = [0, 0, 0];
-    let k = 0;
-    for (let u = 0; u < units; u++) {
-      if (differing[k] === u) { k++; continue; }
-      for (let j = 0; j < 3; j++) t[j] += c[3 * u + j];
-    }
-    return t;
-  };
-  const f1 = (c: number[]) => scores({ tp: c[0], fp: c[1], fn: c[2] }).f1;
-  const measures = MEASURES.map((m) => {
-    const observed = microOf(sys[m]).f1 - microOf(base[m]).f1;
-    // Floating-point slack, so that a shuffle reproducing the observed split counts as reaching it.
-    return { m, b: base[m], y: sys[m], restB: fixed(base[m]), restY: fixed(sys[m]), reach: Math.abs(observed) - 1e-12, hits: 0 };
-  });
-  const swapped = new Uint8Array(differing.length);
-  for (let k = 0; k < trials; k++) {
-    for (let i = 0; i < differing.length; i++) swapped[i] = uniformInt(gen, 0, 1);
-    for (const x of measures) {
-      const a = [...x.restB], z = [...x.restY];
-      differing.forEach((u, i) => {
-        const [toB, toY] = swapped[i] ? [z, a] : [a, z];
-        for (let j = 0; j < 3; j++) {
-          toB[j] += x.b[3 * u + j];
-          toY[j] += x.y[3 * u + j];
-        }
-      });
-      if (Math.abs(f1(z) - f1(a)) >= x.reach) x.hits++;
-    }
+  // F1 = 2tp / (2tp + fp + fn) needs only tp and fp + fn: of each measure, in MEASURES order.
+  const f1 = (tp: number, errors: number) => (tp === 0 ? 0 : (2 * tp) / (2 * tp + errors));
+  const delta: number[] = [];
+  for (let u = 0; u < units; u++) {
+    const d = MEASURES.flatMap((m) => {
+      const [b, y] = [base[m], sys[m]];
+      return [y[3 * u] - b[3 * u], y[3 * u + 1] + y[3 * u + 2] - b[3 * u + 1] - b[3 * u + 2]];
+    });
+    if (d.some((x) => x !== 0)) delta.push(...d);
   }
-  return Object.fromEntries(measures.map((x) => [x.m, (x.hits + 1) / (trials + 1)])) as Record<Measure, number>;
+  const deltas = Int32Array.from(delta);
+  const differing = deltas.length / 6;
+  const totals = MEASURES.map((m) => {
+    const [b, y] = [microOf(base[m]), microOf(sys[m])];
+    return { tpB: b.tp, errB: b.fp + b.fn, tpY: y.tp, errY: y.fp + y.fn };
+  });
+  // Floating-point slack, so that a shuffle whose difference equals the observed one counts as reaching it.
+  const reach = totals.map((t) => Math.abs(f1(t.tpY, t.errY) - f1(t.tpB, t.errB)) - 1e-12);
+  const hits = [0, 0, 0];
+  for (let k = 0; k < trials; k++) {
+    let t0 = 0, e0 = 0, t1 = 0, e1 = 0, t2 = 0, e2 = 0;
+    for (let i = 0; i < differing; i += 32) {
+      let bits = gen.next();
+      for (let u = i, end = Math.min(differing, i + 32); u < end; u++, bits >>>= 1) {
+        // Without a branch: a coin flip is what a CPU cannot predict.
+        const w = bits & 1, o = 6 * u;
+        t0 += w * deltas[o]; e0 += w * deltas[o + 1];
+        t1 += w * deltas[o + 2]; e1 += w * deltas[o + 3];
+        t2 += w * deltas[o + 4]; e2 += w * deltas[o + 5];
+      }
+    }
+    const moved = [[t0, e0], [t1, e1], [t2, e2]];
+    totals.forEach((t, mi) => {
+      const [tp, err] = moved[mi];
+      if (Math.abs(f1(t.tpY - tp, t.errY - err) - f1(t.tpB + tp, t.errB + err)) >= reach[mi]) hits[mi]++;
+    });
+  }
+  return Object.fromEntries(MEASURES.map((m, mi) => [m, (hits[mi] + 1) / (trials + 1)])) as Record<Measure, number>;
 }

@@ -155,6 +155,12 @@ test('predict with several models writes their majority vote; the same model twi
   const tooMany = entrel('predict', '--model', bundled, '--model', bundled, '--min-votes', '3', '--data', data, '--out', join(dir, 'x.jsonl'));
   assert.equal(tooMany.code, 1);
   assert.match(tooMany.err, /minVotes must be a whole number from 1 to 2/);
+  // evaluate --data scores the same vote.
+  const score = (...models: string[]) => JSON.parse(entrel('evaluate', ...models.flatMap((m) => ['--model', m]), '--data', data, '--json').out);
+  assert.deepEqual(score(bundled, bundled).relations.strict.micro, score(bundled).relations.strict.micro);
+  const e = entrel('evaluate', '--model', bundled, '--min-votes', '1', '--data', data);
+  assert.equal(e.code, 1);
+  assert.match(e.err, /--min-votes needs several models/);
 });
 
 test('evaluate --out names the file and the reason it cannot be written, and creates missing directories', () => {

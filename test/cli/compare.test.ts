@@ -89,6 +89,29 @@ test('evaluate --data --bootstrap: intervals of a model\'s scores (the bundled m
   assert.ok(json.intervals.entities.f1.low <= f1 && f1 <= json.intervals.entities.f1.high, JSON.stringify(json.intervals.entities));
 });
 
+test('--out refuses the types file read beside an input (compare and evaluate)', () => {
+  // Predictions as `predict` writes them: JSONL with its schema in a_types.json.
+  const text = tokens.join(' ');
+  const spans = tokens.map((t, i) => {
+    const start = tokens.slice(0, i).join(' ').length + (i > 0 ? 1 : 0);
+    return [start, start + t.length];
+  });
+  const sentence = { tokens: spans, entities: right.entities.map(([start, end, type], i) => ({ id: `T${i}`, type, start, end })), relations: [] };
+  const sub = mkdtempSync(join(dir, 'jsonl-'));
+  const jsonl = join(sub, 'a.jsonl');
+  writeFileSync(jsonl, Array.from({ length: 20 }, (_, i) => JSON.stringify({ id: String(i + 1), text, sentences: [sentence] })).join('\n') + '\n');
+  const types = join(sub, 'a_types.json');
+  const schema = JSON.stringify({ entities: { Peop: {}, Org: {}, Loc: {} }, relations: { Work_For: { symmetric: false }, OrgBased_In: { symmetric: false } } });
+  writeFileSync(types, schema);
+  assert.equal(entrel('compare', '--gold', gold, jsonl, b, '--samples', '10', '--trials', '10').code, 0);
+  for (const args of [['compare', '--gold', gold, jsonl, b], ['evaluate', '--gold', gold, '--pred', jsonl]]) {
+    const r = entrel(...args, '--out', types);
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.err, /the output is the input .*a_types\.json; choose another output path/);
+    assert.equal(readFileSync(types, 'utf8'), schema);
+  }
+});
+
 test('one-line errors: missing gold, one file, a bad value, a resampling flag without --bootstrap, unpaired predictions', () => {
   const other = write('other.json', [{ tokens: ['He', 'left', '.'], entities: [], relations: [] }]);
   const cases: [string[], RegExp][] = [

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Document } from '../../src/data/corpus.js';
 import { isUserError } from '../../src/errors.js';
-import { compareCounts, compareSystems, confidenceIntervals, evaluate, scores, unitCounts, MEASURES, type UnitCounts } from '../../src/eval/index.js';
+import { compareCounts, compareSystems, confidenceIntervals, evaluate, formatComparison, scores, unitCounts, MEASURES, type UnitCounts } from '../../src/eval/index.js';
 import { doc, schema, sent } from './helpers.js';
 
 const S = schema(['Peop', 'Loc'], ['Live_In']);
@@ -55,6 +55,8 @@ test('intervals: seeded, nested by confidence, degenerate where every unit score
   const a = confidenceIntervals(gold, pred, { schema: S, seed: 7 });
   assert.deepEqual(confidenceIntervals(gold, pred, { schema: S, seed: 7 }), a);
   assert.notDeepEqual(confidenceIntervals(gold, pred, { schema: S, seed: 8 }).relations.strict, a.relations.strict);
+  // Every bit of a seed counts: 2^32 + 7 is not 7.
+  assert.notDeepEqual(confidenceIntervals(gold, pred, { schema: S, seed: 2 ** 32 + 7 }).relations.strict, a.relations.strict);
   assert.deepEqual([a.unit, a.units, a.samples, a.confidence], ['document', 10, 1000, 0.95]);
   const report = evaluate(gold, pred, { schema: S });
   const point = { entities: report.entities.micro, strict: report.relations.strict.micro };
@@ -152,6 +154,50 @@ test('paired comparison: identical systems, a uniformly better one, order and ad
   const three = compareSystems(gold, [worse, mixed, better], { schema: S, trials: 500, samples: 300 });
   assert.deepEqual(three.comparisons[0].entities, ab);
   assert.equal(three.comparisons[1].system, 2);
+});
+
+/** Unit counts of `units` units, each the same `[tp, fp, fn]` under every measure. */
+const sameCounts = (units: number, unit: (u: number) => [number, number, number]): UnitCounts => {
+  const c = new Int32Array(3 * units);
+  for (let u = 0; u < units; u++) c.set(unit(u), 3 * u);
+  return { unit: 'document', units, counts: { entities: c, strict: c, boundaries: c } };
+};
+
+test('two F1s that are the same fraction differ by exactly 0, not by the last bit of their quotients', () => {
+  // P 1, R 1/5 and P 1/2, R 1/4: F1 1/3 both, but P and R divided first give 0.33333333333333337 and 0.3333333333333333.
+  assert.ok(scores({ tp: 1, fp: 1, fn: 3 }).f1 < scores({ tp: 1, fp: 0, fn: 4 }).f1);
+  const c = compareCounts([sameCounts(1, () => [1, 0, 4]), sameCounts(1, () => [1, 1, 3])], { samples: 20, trials: 20 });
+  const d = c.comparisons[0].entities;
+  assert.ok(Object.is(d.diff, 0) && Object.is(d.interval.low, 0) && Object.is(d.interval.high, 0), JSON.stringify(d));
+  assert.equal(d.p, 1);
+  assert.match(formatComparison(c, ['a', 'b']), /^ {2}Entities +33\.33 +33\.33 +\+0\.00 +\[\+0\.00, \+0\.00\] +1\.0000$/m);
+});
+
+test('approximate randomization of 50,000 differing documents: 2,000 shuffles in a fraction of a second', () => {
+  // Each shuffle moves about half the units; one coin flip a unit, 32 from each draw of the generator.
+  let x = 1;
+  const next = () => (x = (x * 48271) % 2147483647) % 5;
+  const [a, b] = [sameCounts(50_000, () => [next(), next(), next()]), sameCounts(50_000, () => [next(), next(), next()])];
+  const start = performance.now();
+  const c = compareCounts([a, b], { samples: 1, trials: 2000 });
+  const seconds = (performance.now() - start) / 1000;
+  // About 0.5 s; 3 leaves room for a busy machine (drawing a coin per unit and summing per measure took 7.5 s).
+  assert.ok(seconds < 3, `${seconds.toFixed(1)} s`);
+  assert.ok(c.comparisons[0].entities.p > 1 / 2001);
+});
+
+test('the comparison table: block titles outside the columns, p-values never shown as 0', () => {
+  const gold = goldDocs(30);
+  const long = (name: string) => `/experiments/runs/a-rather-long-directory-name-for-one-run/seed-4/predictions/${name}.jsonl`;
+  const c = compareSystems(gold, [system(Array(30).fill('nothing')), system(Array(30).fill('right'))], { schema: S, samples: 50, trials: 100_000 });
+  const text = formatComparison(c, [long('a'), long('b')]);
+  assert.match(text, new RegExp(`^${long('b')} against ${long('a')}$`, 'm'));
+  // The measures' rows are as wide as the measures' titles and the numbers, whatever the names.
+  for (const line of text.split('\n').filter((l) => l.startsWith('  '))) assert.ok(line.length < 90, line);
+  // Better on all 30 documents: no shuffle of 100,000 reaches it (chance 2 in 2^30 each), p = 1/100,001.
+  assert.equal(c.comparisons[0].relations.strict.p, 1 / 100_001);
+  assert.match(text, /^ {2}Relations \(strict\) .* 0\.000010$/m);
+  assert.match(text, /the smallest it can give is 0\.000010\)/);
 });
 
 test('bad settings and inputs are UserErrors naming the setting', () => {

@@ -6,7 +6,7 @@
  */
 import { Command } from 'commander';
 import { Diagnostics } from '../../data/diagnostics.js';
-import { loadCorpus } from '../../data/formats/index.js';
+import { inputFiles, loadCorpus } from '../../data/formats/index.js';
 import { refuseOverwritingInputs, writeAtomic } from '../../data/write.js';
 import { compareCounts, formatComparison, unitCounts } from '../../eval/index.js';
 import { UserError } from '../../errors.js';
@@ -38,20 +38,26 @@ export function compareCommand(): Command {
   return addResampleFlags(cmd).action(async (files: string[], flags: CompareFlags) => {
     if (!flags.gold) throw new UserError('compare needs --gold FILE');
     if (files.length < 2) throw new UserError(`compare needs at least two prediction files, the baseline first (got ${files.length})`);
-    if (flags.out) refuseOverwritingInputs([flags.out], [flags.gold, ...files, flags.types]);
+    // A types file read beside an input is an input too.
+    if (flags.out) refuseOverwritingInputs([flags.out], [flags.types, ...(await Promise.all([flags.gold, ...files].map((f) => inputFiles(f)))).flat()]);
     const options = await pairedOptions(flags, [flags.gold, ...files].map((file) => ({ file, format: flags.format })));
     const gold = await loadCorpus(flags.gold, { ...options[0], diagnostics: new Diagnostics() });
-    const systems = [];
-    for (const [i, file] of files.entries()) systems.push(await loadCorpus(file, { ...options[i + 1], diagnostics: new Diagnostics() }));
     const resample = { ...resampleOptions(flags), samples: flags.samples, trials: flags.trials };
-    const counted = systems.map((s, i) => unitCounts(gold.documents, s.documents, {
-      unit: resample.unit, schema: gold.schema, paperCompat: flags.paperCompat,
-      // Pairing's errors and warnings (a document without its prediction, …) are about the predictions.
-      goldFile: flags.gold, predFile: files[i], diagnostics: s.diagnostics,
-    }));
+    // One system's documents in memory at a time: only its unit counts are kept.
+    const counted = [];
+    const warnings = [];
+    for (const [i, file] of files.entries()) {
+      const { documents, diagnostics } = await loadCorpus(file, { ...options[i + 1], diagnostics: new Diagnostics() });
+      counted.push(unitCounts(gold.documents, documents, {
+        unit: resample.unit, schema: gold.schema, paperCompat: flags.paperCompat,
+        // Pairing's errors and warnings (a document without its prediction, …) are about the predictions.
+        goldFile: flags.gold, predFile: file, diagnostics,
+      }));
+      warnings.push(diagnostics);
+    }
     const comparison = compareCounts(counted, resample);
     printWarnings(gold.diagnostics, flags.gold);
-    systems.forEach((s, i) => printWarnings(s.diagnostics, files[i]));
+    warnings.forEach((d, i) => printWarnings(d, files[i]));
     const json = { gold: flags.gold, files, ...comparison };
     if (flags.out) await writeAtomic(flags.out, [JSON.stringify(json, null, 2) + '\n']);
     if (flags.json) printJson(json);

@@ -7,7 +7,7 @@
 import { Command } from 'commander';
 import { UserError } from '../../errors.js';
 import { Diagnostics } from '../../data/diagnostics.js';
-import { loadCorpus } from '../../data/formats/index.js';
+import { inputFiles, loadCorpus } from '../../data/formats/index.js';
 import type { Document } from '../../data/corpus.js';
 import {
   confidenceIntervals, evaluate, evaluateWithErrors, formatErrors, formatIntervals, formatReport,
@@ -16,12 +16,12 @@ import {
 import { refuseOverwritingInputs, writeAtomic } from '../../data/write.js';
 import { printJson, printWarnings } from '../output.js';
 import { addDataFlags, corpusOptions, pairedOptions, type DataFlags } from './data-options.js';
-import { nonNegativeInteger, positiveInteger } from './arg-values.js';
+import { nonNegativeInteger, positiveInteger, repeated } from './arg-values.js';
 import { addResampleFlags, refuseUnusedResampleFlags, resampleOptions, type ResampleFlags } from './resample-flags.js';
 
 interface EvalFlags extends DataFlags, ResampleFlags {
   bootstrap?: number | true;
-  gold?: string; pred?: string; model?: string; data?: string;
+  gold?: string; pred?: string; model?: string[]; data?: string; minVotes?: number;
   paperCompat?: boolean; json?: boolean; out?: string;
   errors?: boolean; errorExamples?: number;
 }
@@ -33,7 +33,8 @@ export function evaluateCommand(): Command {
     .description('score predictions against gold, or a model on annotated data (strict and boundaries, micro and macro, per type)')
     .option('--gold <file>', 'gold annotations')
     .option('--pred <file>', 'predictions (same documents and tokens as --gold)')
-    .option('--model <dir>', 'a trained model directory (default with --data: the bundled CoNLL04 model)')
+    .option('--model <dir>', 'a trained model directory (default with --data: the bundled CoNLL04 model); several: their majority vote is scored (repeatable)', repeated)
+    .option('--min-votes <k>', 'with several models: how many must predict an item (default: more than half)', positiveInteger)
     .option('--data <file>', 'annotated data to run --model on');
   addDataFlags(cmd)
     .option('--paper-compat', 'reproduce the authors\' evaluation quirks (reference spec §4.2)')
@@ -48,7 +49,11 @@ export function evaluateCommand(): Command {
       let resample: ResampleOptions | undefined;
       if (flags.bootstrap === undefined) refuseUnusedResampleFlags(flags, '--bootstrap');
       else resample = { ...resampleOptions(flags), samples: flags.bootstrap === true ? undefined : flags.bootstrap };
-      if (flags.out) refuseOverwritingInputs([flags.out], [flags.gold, flags.pred, flags.data, flags.model, flags.types]);
+      if (flags.out) {
+        // A types file read beside an input is an input too.
+        const read = await Promise.all([flags.gold, flags.pred, flags.data].filter((f) => f !== undefined).map((f) => inputFiles(f)));
+        refuseOverwritingInputs([flags.out], [...read.flat(), ...(flags.model ?? []), flags.types]);
+      }
       const { report, errors, intervals } = await reportFor(flags, resample);
       const json = { ...report, ...(errors ? { errors } : {}), ...(intervals ? { intervals } : {}) };
       if (flags.out) await writeAtomic(flags.out, [JSON.stringify(json, null, 2) + '\n']);
@@ -76,7 +81,7 @@ async function reportFor(flags: EvalFlags, resample: ResampleOptions | undefined
   if (flags.gold || flags.pred) {
     if (!flags.gold || !flags.pred) throw new UserError('evaluate needs both --gold and --pred');
     // Two ways to evaluate: the other one's flags would be ignored without a word.
-    if (flags.model || flags.data) throw new UserError('--gold/--pred score a predictions file, --model/--data run a model: give one pair, not both');
+    if (flags.model || flags.data || flags.minVotes !== undefined) throw new UserError('--gold/--pred score a predictions file, --model/--data run a model: give one pair, not both');
     const [goldOptions, predOptions] = await pairedOptions(flags, [{ file: flags.gold, format: flags.format }, { file: flags.pred, format: flags.format }]);
     const gold = await loadCorpus(flags.gold, { ...goldOptions, diagnostics: new Diagnostics() });
     // Scoring's warnings (a document without its prediction, …) are about the predictions.
@@ -89,5 +94,6 @@ async function reportFor(flags: EvalFlags, resample: ResampleOptions | undefined
   if (!flags.data) throw new UserError('evaluate needs --gold and --pred, or --data (with --model DIR, or the bundled model)');
   const { scoreModel } = await import('../../train/evaluate.js');
   const { DEFAULT_MODEL_DIR } = await import('../../extract/extractor.js');
-  return scoreModel(flags.model ?? DEFAULT_MODEL_DIR, flags.data, { ...corpusOptions(flags), paperCompat: flags.paperCompat }, score);
+  if (flags.minVotes !== undefined && (flags.model?.length ?? 0) < 2) throw new UserError('--min-votes needs several models (--model A --model B …)');
+  return scoreModel(flags.model ?? DEFAULT_MODEL_DIR, flags.data, { ...corpusOptions(flags), paperCompat: flags.paperCompat, minVotes: flags.minVotes }, score);
 }
