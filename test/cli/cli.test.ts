@@ -91,7 +91,9 @@ test('an output that is an input (or the types file it came with) is refused bef
   assert.match(r.err, /proto_types\.json: the output is the input .*proto_types\.json; choose another output path/);
   assert.equal(readFileSync(types, 'utf8'), typesText);
 
-  assert.equal(entrel('convert', spert, join(dir, 'other.jsonl'), '--from', 'spert', '--to', 'jsonl').code, 0);
+  const converted = entrel('convert', spert, join(dir, 'other.jsonl'), '--from', 'spert', '--to', 'jsonl');
+  assert.equal(converted.code, 0);
+  assert.match(converted.err, /wrote 1 document \(1 sentence\) to /);
   const before = readFileSync(join(dir, 'other.jsonl'), 'utf8');
   const p = entrel('predict', '--model', join(root, 'models', 'conll04'), '--data', join(dir, 'other.jsonl'), '--out', join(dir, 'other.jsonl'));
   assert.equal(p.code, 1, p.err);

@@ -7,6 +7,7 @@ import { Diagnostics } from '../../data/diagnostics.js';
 import { WRITABLE_FORMATS, inputFiles, loadCorpus, writeCorpus, writtenFiles } from '../../data/formats/index.js';
 import { checkRelabelOptions, formatRelabelCounts, parseRenameSpec, relabelCorpus, type RelabelOptions } from '../../data/relabel.js';
 import { refuseOverwritingInputs } from '../../data/write.js';
+import { counted } from '../../web/plural.js';
 import { printWarnings } from '../output.js';
 import { withInterrupts } from '../interrupt.js';
 import { repeated } from './arg-values.js';
@@ -55,6 +56,6 @@ export function convertCommand(): Command {
       await withInterrupts(() => writeCorpus(documents, schema, out, flags.to, lost));
       printWarnings(lost, out);
       const sentences = documents.reduce((n, d) => n + d.sentences.length, 0);
-      process.stderr.write(`entrel: wrote ${documents.length} documents (${sentences} sentences) to ${out} as ${flags.to}\n`);
+      process.stderr.write(`entrel: wrote ${counted(documents.length, 'document')} (${counted(sentences, 'sentence')}) to ${out} as ${flags.to}\n`);
     });
 }

@@ -10,6 +10,7 @@ import { refuseOverwritingInputs } from '../../data/write.js';
 import { vote } from '../../eval/index.js';
 import { UserError } from '../../errors.js';
 import { withInterrupts } from '../interrupt.js';
+import { counted } from '../../web/plural.js';
 import { printWarnings } from '../output.js';
 import { positiveInteger } from './arg-values.js';
 import { addDataFlags, pairedOptions, type DataFlags } from './data-options.js';
@@ -49,7 +50,7 @@ export function voteCommand(): Command {
     const of = (k: { kept: number; distinct: number }) => `${k.kept} of ${k.distinct}`;
     process.stderr.write(
       `entrel: kept ${of(counts.entities)} distinct entities and ${of(counts.relations)} distinct relations ` +
-        `(at least ${counts.minVotes} of ${counts.systems} votes); wrote ${documents.length} documents to ${flags.out}${to === 'jsonl' ? '' : ` as ${to}`}\n`,
+        `(at least ${counts.minVotes} of ${counts.systems} votes); wrote ${counted(documents.length, 'document')} to ${flags.out}${to === 'jsonl' ? '' : ` as ${to}`}\n`,
     );
   });
 }
