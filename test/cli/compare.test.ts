@@ -53,7 +53,9 @@ test('compare --json and --out: the same comparison, seeded', () => {
   assert.equal(r.code, 0, r.err);
   const json = JSON.parse(r.out);
   assert.deepEqual(JSON.parse(readFileSync(out, 'utf8')), json);
-  assert.deepEqual([json.gold, json.files, json.unit, json.units, json.samples, json.trials, json.seed, json.confidence], [gold, [a, b], 'sentence', 20, 300, 700, 5, 0.9]);
+  assert.deepEqual([json.gold, json.files, json.paperCompat, json.unit, json.units, json.samples, json.trials, json.seed, json.confidence], [gold, [a, b], false, 'sentence', 20, 300, 700, 5, 0.9]);
+  assert.equal(JSON.parse(entrel('compare', '--gold', gold, a, b, '--json', '--paper-compat', '--trials', '10', '--samples', '10').out).paperCompat, true);
+  assert.match(entrel('compare', '--gold', gold, a, b, '--paper-compat', '--trials', '10', '--samples', '10').out, /^Gold: .*gold\.json \(scored as the authors' evaluator does, --paper-compat\)$/m);
   const strict = json.comparisons[0].relations.strict;
   assert.equal(json.comparisons[0].system, 1);
   assert.ok(Math.abs(strict.diff - (36 / 38 - 2 / 3)) < 1e-12);

@@ -58,9 +58,9 @@ export function compareCommand(): Command {
     const comparison = compareCounts(counted, resample);
     printWarnings(gold.diagnostics, flags.gold);
     warnings.forEach((d, i) => printWarnings(d, files[i]));
-    const json = { gold: flags.gold, files, ...comparison };
+    const json = { gold: flags.gold, files, paperCompat: flags.paperCompat === true, ...comparison };
     if (flags.out) await writeAtomic(flags.out, [JSON.stringify(json, null, 2) + '\n']);
     if (flags.json) printJson(json);
-    else process.stdout.write(`Gold: ${flags.gold}\n\n${formatComparison(comparison, files)}`);
+    else process.stdout.write(`Gold: ${flags.gold}${flags.paperCompat ? ' (scored as the authors\' evaluator does, --paper-compat)' : ''}\n\n${formatComparison(comparison, files)}`);
   });
 }
