@@ -15,11 +15,18 @@ export interface ModelFlags {
   batchSize?: number;
 }
 
+/** `--min-votes` against the number of `--model`s (extract, serve, predict, evaluate), in the flags' words. */
+export function checkMinVotes(models: number, minVotes: number | undefined): void {
+  if (minVotes === undefined) return;
+  if (models < 2) throw new UserError('--min-votes needs several models (--model A --model B …)');
+  if (minVotes > models) throw new UserError(`--min-votes ${minVotes}: there are only ${models} models`);
+}
+
 export async function loadExtractor(flags: ModelFlags): Promise<LoadedExtractor> {
   const dirs = flags.model ?? [];
   const opts = { batchSize: flags.batchSize, workers: flags.workers };
+  checkMinVotes(dirs.length, flags.minVotes);
   if (dirs.length < 2) {
-    if (flags.minVotes !== undefined) throw new UserError('--min-votes needs several models (--model A --model B …)');
     const { Extractor } = await import('../extract/extractor.js');
     return Extractor.load(dirs[0], opts);
   }

@@ -11,6 +11,7 @@
  * can both be kept, as nested entities are.
  */
 import type { Document, LabelSchema, Sentence } from '../data/corpus.js';
+import type { Diagnostics } from '../data/diagnostics.js';
 import { UserError, type ErrorLocation } from '../errors.js';
 import { pairDocuments, sameTokens } from './evaluate.js';
 
@@ -21,6 +22,8 @@ export interface VoteOptions {
   schema?: LabelSchema;
   /** The files the systems were read from, named in errors. */
   files?: readonly string[];
+  /** Per system: where to warn about a document it lacks (which votes for nothing). */
+  diagnostics?: readonly (Diagnostics | undefined)[];
 }
 
 export interface VoteCounts {
@@ -33,7 +36,8 @@ export interface VoteCounts {
 
 interface Ballot {
   entities: Map<string, number>;
-  relations: Map<string, number>;
+  /** By relation key: its votes, and its arguments (entity keys) as the first system to vote for it gave them. */
+  relations: Map<string, { votes: number; head: string; tail: string; type: string }>;
 }
 
 const entityKey = (e: { start: number; end: number; type: string }) => JSON.stringify([e.start, e.end, e.type]);
@@ -54,6 +58,11 @@ export function vote(systems: readonly (readonly Document[])[], opts: VoteOption
   const names = { goldHas: 'the first system has', predHave: 'this system has', gold: 'the first system' };
   const paired = systems.map((docs, i) => (i === 0 ? [...base] : pairDocuments(base, docs, { goldFile: opts.files?.[0], predFile: opts.files?.[i] }, names)));
   const counts: VoteCounts = { systems: n, minVotes, entities: { distinct: 0, kept: 0 }, relations: { distinct: 0, kept: 0 } };
+  paired.forEach((docs, i) =>
+    base.forEach((doc, di) => {
+      if (!docs[di]) opts.diagnostics?.[i]?.warn('missing-document', `document '${doc.id}' is not in this file: it votes for nothing there`);
+    }),
+  );
   const documents = base.map((doc, di): Document => ({
     id: doc.id,
     text: doc.text,
@@ -85,17 +94,19 @@ export function resolveMinVotes(minVotes: number | undefined, n: number): number
 /** One system's votes: each distinct item of its sentence once. */
 function cast(ballot: Ballot, s: Sentence, symmetric: ReadonlySet<string>, where: string, loc: ErrorLocation): void {
   const byId = new Map(s.entities.map((e) => [e.id, entityKey(e)]));
-  const add = (m: Map<string, number>, keys: Iterable<string>) => {
-    for (const k of new Set(keys)) m.set(k, (m.get(k) ?? 0) + 1);
-  };
-  add(ballot.entities, byId.values());
-  add(ballot.relations, s.relations.map((r, i) => {
+  for (const k of new Set(byId.values())) ballot.entities.set(k, (ballot.entities.get(k) ?? 0) + 1);
+  const voted = new Set<string>();
+  s.relations.forEach((r, i) => {
     const [h, t] = [byId.get(r.head), byId.get(r.tail)];
     if (h === undefined || t === undefined) throw new UserError(`${where}: relation ${i} (${r.type}) names entity '${h === undefined ? r.head : r.tail}', which the sentence does not hold`, loc);
     // A symmetric relation votes with its arguments in a fixed order, so A–B and B–A are one item.
-    const [a, b] = symmetric.has(r.type) && t < h ? [t, h] : [h, t];
-    return JSON.stringify([a, b, r.type]);
-  }));
+    const key = JSON.stringify(symmetric.has(r.type) && t < h ? [t, h, r.type] : [h, t, r.type]);
+    if (voted.has(key)) return;
+    voted.add(key);
+    const b = ballot.relations.get(key);
+    if (b) b.votes++;
+    else ballot.relations.set(key, { votes: 1, head: h, tail: t, type: r.type });
+  });
 }
 
 /**
@@ -103,17 +114,16 @@ function cast(ballot: Ballot, s: Sentence, symmetric: ReadonlySet<string>, where
  * the sentence (`s0e1`: unique in the document); counts what was kept.
  */
 function count(ballot: Ballot, sentence: Sentence, idPrefix: string, minVotes: number, counts: VoteCounts): Sentence {
-  const keptKeys = (m: Map<string, number>) => [...m].filter(([, v]) => v >= minVotes).map(([k]) => k);
-  const entities = keptKeys(ballot.entities)
-    .map((k) => JSON.parse(k) as [number, number, string])
+  const entities = [...ballot.entities]
+    .filter(([, votes]) => votes >= minVotes)
+    .map(([k]) => JSON.parse(k) as [number, number, string])
     .sort((x, y) => x[0] - y[0] || x[1] - y[1] || (x[2] < y[2] ? -1 : x[2] > y[2] ? 1 : 0))
     .map(([start, end, type], i) => ({ id: `${idPrefix}e${i}`, type, start, end }));
   const idOf = new Map(entities.map((e) => [entityKey(e), e.id]));
-  const relations = keptKeys(ballot.relations).map((k) => {
-    const [h, t, type] = JSON.parse(k) as [string, string, string];
+  const relations = [...ballot.relations.values()]
+    .filter((r) => r.votes >= minVotes)
     // Both arguments have at least the relation's votes (above), so both are kept.
-    return { type, head: idOf.get(h)!, tail: idOf.get(t)! };
-  });
+    .map(({ type, head, tail }) => ({ type, head: idOf.get(head)!, tail: idOf.get(tail)! }));
   counts.entities.distinct += ballot.entities.size;
   counts.entities.kept += entities.length;
   counts.relations.distinct += ballot.relations.size;

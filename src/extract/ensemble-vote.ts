@@ -44,9 +44,9 @@ export function voteExtractions(docs: readonly ExtractedDocument[], s: VoteSetti
       seen.add(k);
     }
     for (const r of doc.relations) {
-      let [head, tail] = [keyOf.get(r.head)!, keyOf.get(r.tail)!];
-      if (s.symmetric.has(r.type) && tail < head) [head, tail] = [tail, head];
-      const k = `${head}|${tail}|${r.type}`;
+      const [head, tail] = [keyOf.get(r.head)!, keyOf.get(r.tail)!];
+      // A symmetric type votes unordered (one key for both directions) and keeps the first model's direction.
+      const k = s.symmetric.has(r.type) && tail < head ? `${tail}|${head}|${r.type}` : `${head}|${tail}|${r.type}`;
       if (!seen.has(k)) tally(relations, k, { head, tail, type: r.type }, r.score);
       seen.add(k);
     }
@@ -72,7 +72,7 @@ export function voteExtractions(docs: readonly ExtractedDocument[], s: VoteSetti
   const pair = (r: ExtractedRelation) => [position.get(r.head)!, position.get(r.tail)!].sort((x, y) => x - y);
   out.relations.sort((a, b) => {
     const [p, q] = [pair(a), pair(b)];
-    return p[0] - q[0] || p[1] - q[1] || (a.type < b.type ? -1 : 1);
+    return p[0] - q[0] || p[1] - q[1] || (a.type < b.type ? -1 : a.type > b.type ? 1 : position.get(a.head)! - position.get(b.head)!);
   });
   return out;
 }

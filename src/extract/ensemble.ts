@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import type { LabelSchema } from '../data/corpus.js';
 import { UserError } from '../errors.js';
 import { checkOptions, described } from './args.js';
+import { callSignal } from './call-signal.js';
 import { voteExtractions } from './ensemble-vote.js';
 import { Extractor, type ExtractorOptions } from './extractor.js';
 import { resolveExtractOptions } from './options.js';
@@ -21,7 +22,8 @@ import { resolveWorkers } from './workers.js';
 export interface EnsembleOptions extends ExtractorOptions {
   /**
    * Models that must extract an item for the ensemble to keep it (default: more than half of them).
-   * `workers` is the ensemble's total: each model gets an equal share (at least 1 when any).
+   * `workers` is divided among the models: each gets an equal share, at least 1 when any (so three
+   * models with `workers: 2` run three threads).
    */
   minVotes?: number;
 }
@@ -90,9 +92,27 @@ export class EnsembleExtractor implements ExtractorLike {
   async extract(input: string | readonly string[], options?: ExtractOptions, control?: ExtractControl): Promise<ExtractedDocument | ExtractedDocument[]> {
     // The threshold applies to the ensemble's scores, not to each model's.
     const { relationThreshold } = resolveExtractOptions(options, this.schema);
+    checkOptions(control, 'control', ['signal']);
+    const signal = control?.signal;
+    if (signal !== undefined && !(signal instanceof AbortSignal)) throw new UserError(`must be an AbortSignal, got ${described(signal)}`, { field: 'signal' });
     const each = { ...options, relationThreshold: 0 };
     const texts = typeof input === 'string' ? [input] : input;
-    const results = await Promise.all(this.members.map((x) => x.extract(texts, each, control)));
+    // A model that fails stops the others: the call rejects, so their work would be thrown away.
+    const failed = new AbortController();
+    const call = callSignal([signal, failed.signal]);
+    let results: ExtractedDocument[][];
+    try {
+      results = await Promise.all(
+        this.members.map((x) =>
+          x.extract(texts, each, { signal: call.signal }).catch((e: unknown) => {
+            failed.abort(e);
+            throw e;
+          }),
+        ),
+      );
+    } finally {
+      call.unlink();
+    }
     const settings = { minVotes: this.minVotes, relationThreshold, symmetric: this.symmetric };
     const docs = results[0].map((_, i) => voteExtractions(results.map((r) => r[i]), settings));
     return typeof input === 'string' ? docs[0] : docs;

@@ -178,7 +178,8 @@ export const modelInfoSchema = {
       pattern: '^[0-9a-f]{64}$',
       description:
         'SHA-256 of the model directory\'s `checksum` file, which lists the SHA-256 of every model file: the ' +
-        'same model files give the same value wherever they are served. Absent if the server was not told it.',
+        'same model files give the same value wherever they are served. For an ensemble, the SHA-256 of its ' +
+        'members\' checksums, one a line. Absent if the server was not told it.',
     },
     metrics: {
       description: 'Scores the model reached when trained, if recorded; file paths in it are reduced to their base name.',

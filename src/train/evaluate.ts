@@ -74,7 +74,8 @@ export async function scoreModel<T>(
 async function modelRun(modelDir: string | readonly string[], dataFile: string, opts: DataOptions): Promise<{ gold: Document[]; predicted: Document[]; options: EvaluateOptions }> {
   const { split, schema, predicted } = await predictFile(modelDir, dataFile, opts);
   const unknown = unknownTypes(schema, split.schema);
-  const who = typeof modelDir === 'string' ? `the model in ${modelDir} does` : `the models in ${modelDir.join(', ')} do`;
+  const dirs = typeof modelDir === 'string' ? [modelDir] : modelDir;
+  const who = dirs.length === 1 ? `the model in ${dirs[0]} does` : `the models in ${dirs.join(', ')} do`;
   if (unknown) process.stderr.write(`entrel: ${dataFile}: warning: ${unknown} ${who} not know: they cannot be predicted, so every one in the data counts as a miss\n`);
   return { gold: split.documents, predicted, options: { schema: mergeSchemas(schema, split.schema), paperCompat: opts.paperCompat, goldFile: dataFile } };
 }

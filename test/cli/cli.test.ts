@@ -74,7 +74,8 @@ test('bad input is one line on stderr with exit 1; unknown options exit 1', () =
   assert.equal(usage.code, 1);
   assert.equal(usage.err.trim().split('\n').length, 1, usage.err);
   assert.match(usage.err, /^entrel: unknown option '--seed'.*--set seed=… \(see entrel train --help\)$/m);
-  assert.match(entrel('nope').err, /^entrel: unknown command 'nope' \(see entrel --help\)\n$/);
+  // A name close to none (commander suggests `vote` for 'nope').
+  assert.match(entrel('xyzzy').err, /^entrel: unknown command 'xyzzy' \(see entrel --help\)\n$/);
   assert.equal(entrel('evaluate', '--gold', bad).code, 1);
 });
 
@@ -156,13 +157,16 @@ test('predict with several models writes their majority vote; the same model twi
   assert.match(alone.err, /--min-votes needs several models/);
   const tooMany = entrel('predict', '--model', bundled, '--model', bundled, '--min-votes', '3', '--data', data, '--out', join(dir, 'x.jsonl'));
   assert.equal(tooMany.code, 1);
-  assert.match(tooMany.err, /minVotes must be a whole number from 1 to 2/);
+  assert.equal(tooMany.err, 'entrel: --min-votes 3: there are only 2 models\n');
   // evaluate --data scores the same vote.
   const score = (...models: string[]) => JSON.parse(entrel('evaluate', ...models.flatMap((m) => ['--model', m]), '--data', data, '--json').out);
   assert.deepEqual(score(bundled, bundled).relations.strict.micro, score(bundled).relations.strict.micro);
   const e = entrel('evaluate', '--model', bundled, '--min-votes', '1', '--data', data);
   assert.equal(e.code, 1);
   assert.match(e.err, /--min-votes needs several models/);
+  const over = entrel('evaluate', '--model', bundled, '--model', bundled, '--min-votes', '3', '--data', data);
+  assert.equal(over.code, 1);
+  assert.equal(over.err, 'entrel: --min-votes 3: there are only 2 models\n');
 });
 
 test('evaluate --out names the file and the reason it cannot be written, and creates missing directories', () => {
@@ -190,6 +194,10 @@ test('evaluate --data warns about the types the model cannot predict', () => {
   assert.equal(r.code, 0, r.err);
   assert.match(r.err, /d\.json: warning: entity type "Drug" and relation type "Treats" the model in .* does not know: .*counts as a miss/);
   assert.equal(JSON.parse(r.out).relations.strict.micro.fn, 1);
+  // One --model is one model; several are named together.
+  const bundled = join(root, 'models', 'conll04');
+  assert.match(entrel('evaluate', '--model', bundled, '--data', data, '--format', 'unified').err, /the model in .*conll04 does not know/);
+  assert.match(entrel('evaluate', '--model', bundled, '--model', bundled, '--data', data, '--format', 'unified').err, /the models in .*conll04, .*conll04 do not know/);
 });
 
 test('warnings name the file they are about: evaluate the gold or the predictions, convert the input or the output', () => {

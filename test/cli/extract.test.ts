@@ -71,7 +71,7 @@ describe('entrel extract (tiny model)', () => {
     assert.equal(all.code, 0, all.err);
     for (const [args, message] of [
       [['--model', model, '--min-votes', '1'], /--min-votes needs several models/],
-      [['--model', model, '--model', model, '--min-votes', '3'], /minVotes: must be a whole number from 1 to 2 \(the models\), got 3/],
+      [['--model', model, '--model', model, '--min-votes', '3'], /^entrel: --min-votes 3: there are only 2 models\n$/],
     ] as const) {
       const r = entrel(['extract', ...args, sentence]);
       assert.equal(r.code, 1, r.err);
@@ -215,6 +215,30 @@ describe('entrel serve', () => {
       assert.equal(many.headers.get('access-control-allow-origin'), origin);
       assert.equal(((await many.json()) as { error: { code: string } }).error.code, 'batch_too_large');
       assert.ok(out.split('\n').some((l) => l.includes('"/v1/extract"') && l.startsWith('{')), out.slice(0, 500));
+    } finally {
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0);
+    }
+  });
+});
+
+describe('entrel serve with an ensemble (tiny model twice)', () => {
+  it('names the models on its startup line, and GET /v1/model lists them', async () => {
+    const child = spawn(process.execPath, [bin, 'serve', '--model', model, '--model', model, '--port', '0', '--workers', '0'], { cwd: work, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stderr.on('data', (b: Buffer) => {
+        err += b;
+        const m = /on (http:\/\/\S+)/.exec(err);
+        if (m) resolve(m[1]);
+      });
+      child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
+    });
+    try {
+      assert.match(err, /^entrel: serving ensemble of 2 \(tiny, tiny; at least 2 votes\) on http:\/\/127\.0\.0\.1:\d+ \(model on the server thread; Ctrl-C to stop\)$/m);
+      const info = (await (await fetch(`${url}/v1/model`)).json()) as { members: { name: string; version: string }[] };
+      assert.deepEqual(info.members.map((m) => [m.name, m.version]), [['tiny', '9.9.9'], ['tiny', '9.9.9']]);
     } finally {
       const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
       child.kill('SIGTERM');

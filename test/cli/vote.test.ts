@@ -36,6 +36,12 @@ test('vote writes the majority\'s predictions, which score above every system th
   assert.equal((await entrel('vote', a, b, c, '--out', brat, '--to', 'brat')).code, 0);
   assert.match(readFileSync(join(brat, 'annotation.conf'), 'utf8'), /^OrgBased_In\t/m);
   assert.equal(evaluate(g, await read(brat)).relations.strict.micro.f1, 1);
+  // A file without a document votes for nothing there, and is warned about.
+  const short = join(dir, 'short.json');
+  writeFileSync(short, JSON.stringify(JSON.parse(readFileSync(c, 'utf8')).slice(0, 1)));
+  const partial = await entrel('vote', a, b, short, '--out', join(dir, 'partial.jsonl'));
+  assert.equal(partial.code, 0, partial.err);
+  assert.match(partial.err, /short\.json: warning: missing-document ×1 \(e\.g\. document '2' is not in this file: it votes for nothing there\)\n/);
   const all = join(dir, 'all.jsonl');
   assert.equal((await entrel('vote', a, b, c, '--out', all, '--min-votes', '3')).code, 0);
   assert.equal(evaluate(g, await read(all)).relations.strict.micro.tp, 0);
@@ -51,6 +57,10 @@ test('vote refuses one file, more votes than files, an output over an input, and
     [['vote', a, b, '--out', a, '--to', 'unified'], /the output is the input/],
     [['vote', a, other, '--out', join(dir, 'o.jsonl')], /other\.json: document '\d+', sentence 0: tokens differ from the first system's/],
   ];
+  // The types file written beside the output (x.json → x_types.json) would be that of input x.jsonl.
+  const sub = join(dir, 'sub');
+  assert.equal((await entrel('vote', a, b, c, '--out', join(sub, 'x.jsonl'))).code, 0);
+  cases.push([['vote', join(sub, 'x.jsonl'), b, '--out', join(sub, 'x.json'), '--to', 'spert'], /x_types\.json: the output is the input .*x_types\.json; choose another output path/]);
   for (const [args, message] of cases) {
     const r = await entrel(...args);
     assert.equal(r.code, 1, args.join(' '));

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Document } from '../../src/data/corpus.js';
+import { Diagnostics } from '../../src/data/diagnostics.js';
 import { isUserError } from '../../src/errors.js';
 import { evaluate, vote } from '../../src/eval/index.js';
 import { doc, schema, sent } from './helpers.js';
@@ -45,6 +46,10 @@ test('a symmetric type votes unordered; any other keeps its direction', () => {
   const sym = vote(systems, { schema: schema(['Peop'], ['Spouse'], ['Spouse']) });
   assert.equal(items(sym.documents[0]).relations.length, 1);
   assert.equal(sym.counts.relations.distinct, 1);
+  // Kept in the direction the systems gave, also where the spans' keys sort the other way ([10,…] before [2,…]).
+  const far = doc('d', sent(12, [[2, 3, 'Peop'], [10, 11, 'Peop']], [[0, 1, 'Spouse']]));
+  const agreed = vote([[far], [far]], { schema: schema(['Peop'], ['Spouse'], ['Spouse']) });
+  assert.deepEqual(items(agreed.documents[0]).relations, ['2-3:Peop>10-11:Peop:Spouse']);
 });
 
 test('documents pair by id in any order; a system without a document votes for nothing there', () => {
@@ -57,8 +62,10 @@ test('documents pair by id in any order; a system without a document votes for n
   assert.deepEqual(documents[1].sentences.map((_, i) => items(documents[1], i).entities), [['1-2:Org'], ['0-1:Peop']]);
   // Unique ids across a document's sentences.
   assert.deepEqual(documents[1].sentences.flatMap((s) => s.entities.map((e) => e.id)), ['s0e0', 's1e0']);
-  // Two of three systems lack x: it cannot reach a majority.
-  assert.deepEqual(items(vote([gold, onlyY, onlyY]).documents[0]).entities, []);
+  // Two of three systems lack x: it cannot reach a majority, and each is warned about.
+  const warned = [new Diagnostics(), new Diagnostics(), new Diagnostics()];
+  assert.deepEqual(items(vote([gold, onlyY, onlyY], { diagnostics: warned }).documents[0]).entities, []);
+  assert.deepEqual(warned.map((d) => d.format()), [[], ...Array(2).fill([`warning: missing-document ×1 (e.g. document 'x' is not in this file: it votes for nothing there)`])]);
   // Voting perfect predictions gives them back, scored perfectly.
   const r = evaluate(gold, vote([gold, reversed, gold]).documents);
   assert.equal(r.entities.micro.f1, 1);

@@ -61,6 +61,14 @@ describe('voteExtractions', () => {
     const kin = (h: string, t: string) => docOf([ent('T1', 0, 'PER', 1), ent('T2', 3, 'PER', 1)], [[h, t, 'Kin', 1], [h, t, 'Work_For', 1]]);
     const v = show(voteExtractions([kin('T1', 'T2'), kin('T2', 'T1'), docOf([], [])], settings));
     assert.deepEqual(v.relations, ['Ann Kin Acme 0.667']);
+    // Kept in the direction the models gave, also where the spans' keys sort the other way ('10,…' before '2,…').
+    const far = docOf([ent('T1', 2, 'PER', 1), ent('T2', 10, 'PER', 1)], [['T1', 'T2', 'Kin', 1]]);
+    assert.deepEqual(voteExtractions([far, far], settings).relations.map((r) => `${r.head} ${r.tail}`), ['T1 T2']);
+    // With one vote each direction of a directed type is kept, in the same order whichever model comes first.
+    const [there, back] = [docOf(far.entities, [['T1', 'T2', 'Work_For', 1]]), docOf(far.entities, [['T2', 'T1', 'Work_For', 1]])];
+    const union = (docs: ExtractedDocument[]) => voteExtractions(docs, { ...settings, minVotes: 1 }).relations.map((r) => `${r.head} ${r.tail}`);
+    assert.deepEqual(union([there, back]), ['T1 T2', 'T2 T1']);
+    assert.deepEqual(union([back, there]), ['T1 T2', 'T2 T1']);
     const twice = docOf([ent('T1', 0, 'PER', 1), ent('T2', 0, 'PER', 1)], []);
     assert.deepEqual(show(voteExtractions([twice, docOf([], []), docOf([], [])], settings)).entities, []);
   });
@@ -118,6 +126,29 @@ describe('EnsembleExtractor', () => {
       assert.equal(ensemble.maxWorkers, 0);
     } finally {
       await single.close();
+      await ensemble.close();
+    }
+  });
+
+  it('a model that fails stops the others\' work on that call; a bad control is refused', async () => {
+    const ensemble = await EnsembleExtractor.load([dirA, dirB], { workers: 0, batchSize: 1 });
+    try {
+      const [broken, working] = ensemble.members;
+      broken.extract = (async () => {
+        throw new Error('model A broke');
+      }) as typeof broken.extract;
+      let batches = 0;
+      const predict = working.model.predict.bind(working.model);
+      working.model.predict = (batch) => (batches++, predict(batch));
+      let call: Promise<unknown> | undefined;
+      const extract = working.extract.bind(working);
+      working.extract = ((...args: Parameters<typeof extract>) => (call = extract(...args))) as typeof working.extract;
+      await assert.rejects(ensemble.extract(texts), /model A broke/);
+      // The other model stopped at its next batch, with that error, rather than running the call to its end.
+      await assert.rejects(call!, /model A broke/);
+      assert.ok(batches < texts.length, `${batches} of ${texts.length} batches`);
+      await assert.rejects(ensemble.extract('x', {}, { signal: 'soon' } as never), (e: unknown) => isUserError(e) && e.location.field === 'signal');
+    } finally {
       await ensemble.close();
     }
   });

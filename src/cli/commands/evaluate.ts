@@ -15,6 +15,7 @@ import {
 } from '../../eval/index.js';
 import { refuseOverwritingInputs, writeAtomic } from '../../data/write.js';
 import { printJson, printWarnings } from '../output.js';
+import { checkMinVotes } from '../load-extractor.js';
 import { addDataFlags, corpusOptions, pairedOptions, type DataFlags } from './data-options.js';
 import { nonNegativeInteger, positiveInteger, repeated } from './arg-values.js';
 import { addResampleFlags, refuseUnusedResampleFlags, resampleOptions, type ResampleFlags } from './resample-flags.js';
@@ -94,6 +95,6 @@ async function reportFor(flags: EvalFlags, resample: ResampleOptions | undefined
   if (!flags.data) throw new UserError('evaluate needs --gold and --pred, or --data (with --model DIR, or the bundled model)');
   const { scoreModel } = await import('../../train/evaluate.js');
   const { DEFAULT_MODEL_DIR } = await import('../../extract/extractor.js');
-  if (flags.minVotes !== undefined && (flags.model?.length ?? 0) < 2) throw new UserError('--min-votes needs several models (--model A --model B …)');
+  checkMinVotes(flags.model?.length ?? 0, flags.minVotes);
   return scoreModel(flags.model ?? DEFAULT_MODEL_DIR, flags.data, { ...corpusOptions(flags), paperCompat: flags.paperCompat, minVotes: flags.minVotes }, score);
 }

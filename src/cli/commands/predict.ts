@@ -6,7 +6,7 @@ import { refuseOverwritingInputs } from '../../data/write.js';
 import { modelDirOrDefault } from '../../extract/model-info.js';
 import { withInterrupts } from '../interrupt.js';
 import { printWarnings } from '../output.js';
-import { UserError } from '../../errors.js';
+import { checkMinVotes } from '../load-extractor.js';
 import { positiveInteger, repeated } from './arg-values.js';
 import { addDataFlags, corpusOptions, type DataFlags } from './data-options.js';
 
@@ -20,7 +20,7 @@ export function predictCommand(): Command {
     .addOption(new Option('--to <format>', 'output format (default jsonl; brat to correct the predictions in brat)').choices([...WRITABLE_FORMATS]));
   // The data flags of evaluate --data: the same file reads the same way (e.g. NYT's --split test).
   return addDataFlags(cmd).action(async (flags: DataFlags & { model?: string[]; minVotes?: number; data: string; out: string; to?: string }) => {
-    if (flags.minVotes !== undefined && (flags.model?.length ?? 0) < 2) throw new UserError('--min-votes needs several models (--model A --model B …)');
+    checkMinVotes(flags.model?.length ?? 0, flags.minVotes);
     const models = flags.model ?? [modelDirOrDefault(undefined)];
     const to = flags.to ?? 'jsonl';
     refuseOverwritingInputs(writtenFiles(flags.out, to), [...(await inputFiles(flags.data, { typesFile: flags.types })), ...models]);

@@ -70,7 +70,9 @@ export function serveCommand(): Command {
         const where = w === 0 ? 'model on the server thread' : `model on ${w} worker thread${w === 1 ? '' : 's'}`;
         // Fastify reports a wildcard address as 127.0.0.1; say that every interface is listening.
         const every = flags.host === '0.0.0.0' || flags.host === '::' ? ` (every interface: ${flags.host})` : '';
-        process.stderr.write(`entrel: serving ${info.name} ${info.version} on ${url}${every} (${where}; Ctrl-C to stop)\n`);
+        // An ensemble's name lists its models (a version would be one of theirs).
+        const what = info.members ? info.name : `${info.name} ${info.version}`;
+        process.stderr.write(`entrel: serving ${what} on ${url}${every} (${where}; Ctrl-C to stop)\n`);
         await new Promise<void>((resolve) => {
           const stop = (signal: string) => {
             process.stderr.write(`entrel: ${signal}, shutting down\n`);

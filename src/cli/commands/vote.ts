@@ -5,7 +5,7 @@
 import { Command, Option } from 'commander';
 import { mergeSchemas } from '../../data/corpus.js';
 import { Diagnostics } from '../../data/diagnostics.js';
-import { WRITABLE_FORMATS, loadCorpus, writeCorpus, writtenFiles } from '../../data/formats/index.js';
+import { WRITABLE_FORMATS, inputFiles, loadCorpus, writeCorpus, writtenFiles } from '../../data/formats/index.js';
 import { refuseOverwritingInputs } from '../../data/write.js';
 import { vote } from '../../eval/index.js';
 import { UserError } from '../../errors.js';
@@ -34,7 +34,9 @@ export function voteCommand(): Command {
     if (flags.minVotes !== undefined && flags.minVotes > files.length)
       throw new UserError(`--min-votes ${flags.minVotes}: there are only ${files.length} prediction files`);
     const to = flags.to ?? 'jsonl';
-    refuseOverwritingInputs(writtenFiles(flags.out, to), [...files, flags.types]);
+    // A types file read beside an input is an input too.
+    const inputs = await Promise.all(files.map((file) => inputFiles(file, { typesFile: flags.types })));
+    refuseOverwritingInputs(writtenFiles(flags.out, to), inputs.flat());
     const options = await pairedOptions(flags, files.map((file) => ({ file, format: flags.format })));
     const systems = [];
     for (const [i, file] of files.entries()) {
@@ -43,7 +45,9 @@ export function voteCommand(): Command {
       systems.push(corpus);
     }
     const schema = mergeSchemas(...systems.map((s) => s.schema));
-    const { documents, counts } = vote(systems.map((s) => s.documents), { minVotes: flags.minVotes, schema, files });
+    const missing = files.map(() => new Diagnostics());
+    const { documents, counts } = vote(systems.map((s) => s.documents), { minVotes: flags.minVotes, schema, files, diagnostics: missing });
+    missing.forEach((d, i) => printWarnings(d, files[i]));
     const lost = new Diagnostics();
     await withInterrupts(() => writeCorpus(documents, schema, flags.out, to, lost));
     printWarnings(lost, flags.out);
