@@ -41,3 +41,5 @@ export { formatComparison, formatIntervals } from './significance-table.js';
 export { formatReport } from './table.js';
 export { resolveMinVotes, vote } from './vote.js';
 export type { VoteCounts, VoteOptions } from './vote.js';
+export { DEFAULT_THRESHOLDS, formatThresholds, thresholdSweep } from './thresholds.js';
+export type { RelationScores, ThresholdRow } from './thresholds.js';

@@ -5,7 +5,7 @@
 import { mergeSchemas, type Document, type LabelSchema } from '../data/corpus.js';
 import type { Diagnostics } from '../data/diagnostics.js';
 import { writeCorpus, type CorpusOptions } from '../data/formats/index.js';
-import { evaluate, evaluateWithErrors, resolveMinVotes, vote, type ErrorReport, type EvalReport, type EvaluateOptions } from '../eval/index.js';
+import { evaluate, evaluateWithErrors, resolveMinVotes, vote, type RelationScores, type ErrorReport, type EvalReport, type EvaluateOptions } from '../eval/index.js';
 import { UserError } from '../errors.js';
 import { loadGlove, type GloveTable } from '../model/glove.js';
 import { loadModelDir } from '../model/io.js';
@@ -27,7 +27,11 @@ export interface DataOptions extends Omit<CorpusOptions, 'diagnostics'> {
  * directories: each predicts, and their majority vote (eval/vote.ts; `minVotes` to change it) is the
  * prediction, with the union of their labels.
  */
-export async function predictFile(modelDirs: string | readonly string[], dataFile: string, opts: DataOptions = {}): Promise<{ split: Split; schema: LabelSchema; predicted: Document[] }> {
+export async function predictFile(
+  modelDirs: string | readonly string[],
+  dataFile: string,
+  opts: DataOptions = {},
+): Promise<{ split: Split; schema: LabelSchema; predicted: Document[]; relationScores?: RelationScores }> {
   const dirs = typeof modelDirs === 'string' ? [modelDirs] : modelDirs;
   if (dirs.length === 0) throw new UserError('no model directory to predict with');
   if (opts.minVotes !== undefined && dirs.length < 2) throw new UserError('minVotes needs several model directories');
@@ -41,7 +45,10 @@ export async function predictFile(modelDirs: string | readonly string[], dataFil
     model.glove = glove;
     const encoded = encodeAll(split.sentences, model.vocab, { gold: false, glove });
     const preds = predictAll(model, encoded, opts.batchSize ?? 100, glove);
-    return { schema, predicted: predictedDocuments(split.documents, preds) };
+    // The relations' probabilities, in the order predictedDocuments lists them (one model only: a vote has none).
+    let k = 0;
+    const relationScores = split.documents.map((d) => d.sentences.map(() => preds[k++].relations.map((r) => r.score)));
+    return { schema, predicted: predictedDocuments(split.documents, preds), relationScores };
   });
   if (each.length === 1) return { split, ...each[0] };
   const schema = mergeSchemas(...each.map((x) => x.schema));
@@ -59,25 +66,32 @@ export async function evaluateModelWithErrors(modelDir: string | readonly string
   return scoreModel(modelDir, dataFile, opts, evaluateWithErrors);
 }
 
-/** Runs a model on a file and hands gold, predictions and the scoring options to `score` (any of eval's scorers). */
+/**
+ * Runs a model on a file and hands gold, predictions and the scoring options to `score` (any of eval's
+ * scorers), and the relations' scores when one model predicted (a vote has none).
+ */
 export async function scoreModel<T>(
   modelDir: string | readonly string[],
   dataFile: string,
   opts: DataOptions,
-  score: (gold: Document[], predicted: Document[], options: EvaluateOptions) => T,
+  score: (gold: Document[], predicted: Document[], options: EvaluateOptions, relationScores?: RelationScores) => T,
 ): Promise<T> {
-  const { gold, predicted, options } = await modelRun(modelDir, dataFile, opts);
-  return score(gold, predicted, options);
+  const { gold, predicted, options, relationScores } = await modelRun(modelDir, dataFile, opts);
+  return score(gold, predicted, options, relationScores);
 }
 
 /** The file's documents, the model's predictions of them, and how to score them. */
-async function modelRun(modelDir: string | readonly string[], dataFile: string, opts: DataOptions): Promise<{ gold: Document[]; predicted: Document[]; options: EvaluateOptions }> {
-  const { split, schema, predicted } = await predictFile(modelDir, dataFile, opts);
+async function modelRun(
+  modelDir: string | readonly string[],
+  dataFile: string,
+  opts: DataOptions,
+): Promise<{ gold: Document[]; predicted: Document[]; options: EvaluateOptions; relationScores?: RelationScores }> {
+  const { split, schema, predicted, relationScores } = await predictFile(modelDir, dataFile, opts);
   const unknown = unknownTypes(schema, split.schema);
   const dirs = typeof modelDir === 'string' ? [modelDir] : modelDir;
   const who = dirs.length === 1 ? `the model in ${dirs[0]} does` : `the models in ${dirs.join(', ')} do`;
   if (unknown) process.stderr.write(`entrel: ${dataFile}: warning: ${unknown} ${who} not know: they cannot be predicted, so every one in the data counts as a miss\n`);
-  return { gold: split.documents, predicted, options: { schema: mergeSchemas(schema, split.schema), paperCompat: opts.paperCompat, goldFile: dataFile } };
+  return { gold: split.documents, predicted, relationScores, options: { schema: mergeSchemas(schema, split.schema), paperCompat: opts.paperCompat, goldFile: dataFile } };
 }
 
 /** The data's types a model cannot predict, for a message (`entity types "A", "B" and relation type "R"`), if any. */

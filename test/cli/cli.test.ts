@@ -169,6 +169,32 @@ test('predict with several models writes their majority vote; the same model twi
   assert.equal(over.err, 'entrel: --min-votes 3: there are only 2 models\n');
 });
 
+test('evaluate --data --thresholds: strict relation scores at each relation threshold, as extraction would keep them', () => {
+  const data = join(root, 'test', 'fixtures', 'view', 'gold.jsonl');
+  const r = entrel('evaluate', '--data', data, '--thresholds', '0,0.5,0.999', '--json');
+  assert.equal(r.code, 0, r.err);
+  const json = JSON.parse(r.out);
+  assert.deepEqual(json.thresholds.map((t: { threshold: number }) => t.threshold), [0, 0.5, 0.999]);
+  // Threshold 0 keeps every predicted relation: the report's own scores.
+  const all = json.thresholds[0];
+  assert.deepEqual([all.p, all.r, all.f1], [json.relations.strict.micro.p, json.relations.strict.micro.r, json.relations.strict.micro.f1]);
+  assert.equal(all.relations, json.relations.strict.micro.tp + json.relations.strict.micro.fp);
+  assert.ok(json.thresholds[2].relations < all.relations);
+  const text = entrel('evaluate', '--data', data, '--thresholds');
+  assert.match(text.out, /^Relation threshold \(strict relations;/m);
+  assert.match(text.out, /^0\.90 +\d+ /m);
+  const cases: [string[], RegExp][] = [
+    [['evaluate', '--gold', data, '--pred', data, '--thresholds'], /--thresholds needs --data/],
+    [['evaluate', '--data', data, '--model', join(root, 'models', 'conll04'), '--model', join(root, 'models', 'conll04'), '--thresholds'], /--thresholds needs one --model/],
+    [['evaluate', '--data', data, '--thresholds', '0.5,2'], /--thresholds.*expected comma-separated thresholds in \[0, 1\]/],
+  ];
+  for (const [args, message] of cases) {
+    const bad = entrel(...args);
+    assert.equal(bad.code, 1, args.join(' '));
+    assert.match(bad.err, message);
+  }
+});
+
 test('evaluate --out names the file and the reason it cannot be written, and creates missing directories', () => {
   const dir = mkdtempSync(join(tmpdir(), 'entrel-cli-'));
   const gold = join(dir, 'g.json');
