@@ -9,6 +9,29 @@ export type Source<T> = Iterable<T> | AsyncIterable<T>;
 
 /** Writes every string of `pieces` (with no separator added) to `out` atomically. */
 export async function writeAtomic(out: string, pieces: Source<string>): Promise<void> {
+  await writeAtomicTogether([{ out, pieces }]);
+}
+
+/**
+ * Several files that belong together (a data file and the types file beside it), all or none: every one
+ * is written to its temporary sibling first, and only when all are complete are they renamed into place.
+ * A full disk or a Ctrl-C while writing leaves every earlier file as it was.
+ */
+export async function writeAtomicTogether(files: readonly { out: string; pieces: Source<string> }[]): Promise<void> {
+  const staged: { tmp: string; out: string; done: () => void }[] = [];
+  try {
+    for (const { out, pieces } of files) staged.push(await writeTemporary(out, pieces));
+    for (const { tmp, out } of staged) await rename(tmp, out).catch((e) => rethrow(e, out));
+  } finally {
+    for (const { tmp, done } of staged) {
+      await rm(tmp, { force: true });
+      done();
+    }
+  }
+}
+
+/** Writes `pieces` to a temporary sibling of `out` (removed on Ctrl-C), and returns it. */
+async function writeTemporary(out: string, pieces: Source<string>): Promise<{ tmp: string; out: string; done: () => void }> {
   // `x/` names a directory: the rename would fail with ENOTDIR, which reads as a wrong parent.
   if (/[\\/]$/.test(out)) throw new UserError('ends in "/", which names a directory: the output is a file, give its name', { file: out });
   const dir = dirname(out);
@@ -17,6 +40,8 @@ export async function writeAtomic(out: string, pieces: Source<string>): Promise<
   } catch (e) {
     throw new UserError(`cannot create directory: ${fsReason(e) ?? e}`, { file: dir });
   }
+  // A directory in the way would fail only at the rename, after the other files of a pair were renamed.
+  if (statSync(out, { throwIfNoEntry: false })?.isDirectory()) throw new UserError('is a directory: the output is a file, give another name', { file: out });
   await removeStale(dir, basename(out));
   const tmp = join(dir, `.${basename(out)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   const done = removedOnInterrupt(tmp);
@@ -33,17 +58,20 @@ export async function writeAtomic(out: string, pieces: Source<string>): Promise<
     }
     await fh.write(buf);
     await fh.close();
-    fh = undefined;
-    await rename(tmp, out);
+    return { tmp, out, done };
   } catch (e) {
-    await fh?.close();
+    await fh?.close().catch(() => undefined);
     await rm(tmp, { force: true });
-    if (e instanceof UserError) throw e;
-    const reason = fsReason(e);
-    throw reason ? new UserError(`cannot write: ${reason}`, { file: out }) : e;
-  } finally {
     done();
+    return rethrow(e, out);
   }
+}
+
+/** A file-system failure as a UserError naming `out`; anything else as it is. */
+function rethrow(e: unknown, out: string): never {
+  if (e instanceof UserError) throw e;
+  const reason = fsReason(e);
+  throw reason ? new UserError(`cannot write: ${reason}`, { file: out }) : e;
 }
 
 /** Temporary files and directories of the writes in flight, for `abandonPartialOutputs`. */

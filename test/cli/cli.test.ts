@@ -206,7 +206,7 @@ test('evaluate --out names the file and the reason it cannot be written, and cre
   mkdirSync(sub);
   const onDir = entrel('evaluate', '--gold', gold, '--pred', gold, '--out', sub);
   assert.equal(onDir.code, 1);
-  assert.match(onDir.err.trim(), /cannot write: it is a directory \(EISDIR\)$/);
+  assert.match(onDir.err.trim(), /sub: is a directory: the output is a file, give another name$/);
   const nested = join(dir, 'new', 'deeper', 'r.json');
   assert.equal(entrel('evaluate', '--gold', gold, '--pred', gold, '--out', nested).code, 0);
   assert.equal(JSON.parse(readFileSync(nested, 'utf8')).entities.micro.f1, 1);

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../src/errors.js';
 import { loadCorpus, writeCorpus } from '../../src/data/formats/index.js';
@@ -73,4 +73,18 @@ test('makeDirs makes every missing directory, and fails at once where mkdir cann
     { encoding: 'utf8', timeout: 20_000 });
     assert.equal(r.stdout.trim(), 'ENOENT this file system does not allow a new directory here (ENOENT)', r.stderr || `status ${r.status} signal ${r.signal}`);
   }
+});
+
+test('a data file and its types file are written together: when the types file cannot be, the earlier pair stays', async () => {
+  const dir = tmp();
+  const out = join(dir, 'c.jsonl');
+  const schema = { entityTypes: ['Peop'], relationTypes: [] };
+  await writeCorpus(SIMPLE_DOCS, schema, out, 'jsonl');
+  const before = [readFileSync(out, 'utf8'), readFileSync(join(dir, 'c_types.json'), 'utf8')];
+  // A directory where the types file goes: refused before the data file replaces the earlier one.
+  rmSync(join(dir, 'c_types.json'));
+  mkdirSync(join(dir, 'c_types.json'));
+  await assert.rejects(writeCorpus(SIMPLE_DOCS.slice(1), { entityTypes: ['Peop', 'Org'], relationTypes: [] }, out, 'jsonl'), /c_types\.json: is a directory: the output is a file/);
+  assert.equal(readFileSync(out, 'utf8'), before[0], 'the data file of the failed pair did not replace the earlier one');
+  assert.deepEqual(readdirSync(dir).sort(), ['c.jsonl', 'c_types.json'], 'no temporary file left');
 });

@@ -84,3 +84,30 @@ test('view and convert to brat on a full disk: one line naming the output, nothi
     rmSync(filler);
   }
 });
+
+test('vote, predict --to brat and compare --out on a full disk: one line naming the output, nothing half-written', async () => {
+  assert.ok(isRoot, 'needs root to mount a tmpfs (CI runs as root)');
+  const filler = fill(mnt, 16 * 1024);
+  try {
+    const voted = join(mnt, 'vote.jsonl');
+    const vote = await cli(['vote', TRAIN04, TRAIN04, TRAIN04, '--out', voted]);
+    // The schema beside it (vote_types.json) is an output too: either may be the one that finds the disk full.
+    assertOneLine(vote, join(mnt, 'vote(?:\\.jsonl|_types\\.json)'), /no space left on device \(ENOSPC\)/);
+    const brat = join(mnt, 'pred-brat');
+    const predict = await cli(['predict', '--data', TRAIN04, '--out', brat, '--to', 'brat']);
+    assertOneLine(predict, brat, /no space left on device \(ENOSPC\)/);
+    const report = join(mnt, 'comparison.json');
+    // 16 KB: the comparison's JSON fits, so fill the rest first.
+    rmSync(filler);
+    const tight = fill(mnt, 256);
+    try {
+      const compare = await cli(['compare', '--gold', TRAIN04, TRAIN04, TRAIN04, '--out', report, '--trials', '10', '--samples', '10']);
+      assertOneLine(compare, report, /no space left on device \(ENOSPC\)/);
+    } finally {
+      rmSync(tight);
+    }
+    assert.deepEqual(readdirSync(mnt).filter((n) => n !== 'filler' && n !== 'split').sort(), [], 'no output or temporary file left');
+  } finally {
+    rmSync(filler, { force: true });
+  }
+});

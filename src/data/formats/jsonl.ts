@@ -11,9 +11,9 @@ import { z } from 'zod';
 import { quote } from '../../errors.js';
 import { readJsonLines, type Located } from '../io.js';
 import { checkSpan, fail, label, parseWith } from '../validate.js';
-import { writeAtomic, type Source } from '../write.js';
+import { writeAtomicTogether, type Source } from '../write.js';
 import { jsonLinesText } from './common.js';
-import { readTypesFile, typesFileFor, writeTypesFile } from './types-file.js';
+import { readTypesFile, typesFileFor, typesFileText } from './types-file.js';
 import type { Document, Sentence } from '../corpus.js';
 import type { Format, ReadOptions } from './types.js';
 
@@ -94,7 +94,10 @@ export const jsonl: Format = {
     return exists ? readTypesFile(sidecar) : undefined;
   },
   write: async (docs, schema, out) => {
-    await writeAtomic(out, jsonLinesText(jsonlRecords(docs)));
-    await writeTypesFile(schema, typesFileFor(out));
+    // The data and its types file together: a failure leaves neither half of a new pair.
+    await writeAtomicTogether([
+      { out, pieces: jsonLinesText(jsonlRecords(docs)) },
+      { out: typesFileFor(out), pieces: [typesFileText(schema)] },
+    ]);
   },
 };

@@ -6,9 +6,9 @@
 import { z } from 'zod';
 import { readJsonArray, type Located } from '../io.js';
 import { checkSpan, fail, label, parseWith } from '../validate.js';
-import { writeAtomic } from '../write.js';
+import { writeAtomicTogether } from '../write.js';
 import { jsonArrayText, mapAsync, sentencesOf, toTokenSentence, tokenDocument } from './common.js';
-import { findTypesFile, readTypesFile, typesFileFor, writeTypesFile } from './types-file.js';
+import { findTypesFile, readTypesFile, typesFileFor, typesFileText } from './types-file.js';
 import type { Document } from '../corpus.js';
 import type { Format, ReadOptions } from './types.js';
 
@@ -42,12 +42,10 @@ export const spert: Format = {
     return types === undefined ? undefined : readTypesFile(types);
   },
   write: async (docs, schema, out, diagnostics) => {
-    await writeAtomic(
-      out,
-      jsonArrayText(
-        mapAsync(sentencesOf(docs, diagnostics), ([d, s, id]) => ({ ...toTokenSentence(d, s), orig_id: id })),
-      ),
-    );
-    await writeTypesFile(schema, typesFileFor(out));
+    // The data and its types file together: a failure leaves neither half of a new pair.
+    await writeAtomicTogether([
+      { out, pieces: jsonArrayText(mapAsync(sentencesOf(docs, diagnostics), ([d, s, id]) => ({ ...toTokenSentence(d, s), orig_id: id }))) },
+      { out: typesFileFor(out), pieces: [typesFileText(schema)] },
+    ]);
   },
 };

@@ -5,7 +5,6 @@ import { z } from 'zod';
 import type { LabelSchema } from '../corpus.js';
 import { ioError, parseJsonFile } from '../io.js';
 import { fail, parseWith } from '../validate.js';
-import { writeAtomic } from '../write.js';
 
 // The two maps are checked entry by entry below: zod builds a record by assignment, so an entry named
 // `__proto__` (an own key of the parsed JSON) became the record's prototype, unchecked and lost.
@@ -58,10 +57,11 @@ export function typesFileFor(out: string): string {
   return join(dirname(out), basename(out).replace(/\.jsonl?$/, '') + '_types.json');
 }
 
-export function writeTypesFile(schema: LabelSchema, out: string): Promise<void> {
+/** The SpERT-style types file of a schema (what `readTypesFile` reads back). */
+export function typesFileText(schema: LabelSchema): string {
   const entities = Object.fromEntries(schema.entityTypes.map((t) => [t, { short: t, verbose: t }]));
   const relations = Object.fromEntries(
     schema.relationTypes.map((r) => [r.name, { short: r.name, verbose: r.name, symmetric: r.symmetric }]),
   );
-  return writeAtomic(out, [JSON.stringify({ entities, relations }, null, 2) + '\n']);
+  return JSON.stringify({ entities, relations }, null, 2) + '\n';
 }
