@@ -3,6 +3,7 @@ import compress from '@fastify/compress';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ExtractorLike } from '../extract/types.js';
+import { registerAccess, registerRateLimit } from './access.js';
 import { MicroBatcher } from './batcher.js';
 import { registerCors } from './cors.js';
 import {
@@ -19,7 +20,7 @@ import { registerExtractRoute } from './routes/extract.js';
 import { registerMetaRoutes } from './routes/meta.js';
 import { registerWebRoutes } from './routes/web.js';
 import { REQUEST_ID_HEADER, genReqId } from './request-id.js';
-import { apiDescription, documentSchema, errorResponses, errorSchema } from './schemas.js';
+import { apiDescription, apiKeysDescription, documentSchema, errorResponses, errorSchema } from './schemas.js';
 import { formatValidationErrors } from './validation.js';
 
 /** Answers smaller than this many bytes are sent uncompressed (with their Content-Length). */
@@ -72,7 +73,12 @@ export function buildServer(extractor: ExtractorLike, options: ServerOptions = {
         version: extractor.info().version,
         description: apiDescription,
       },
-      components: { responses: errorResponses },
+      components: {
+        responses: errorResponses,
+        ...(opts.apiKeys.length > 0 && {
+          securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: apiKeysDescription } },
+        }),
+      },
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
@@ -104,7 +110,9 @@ export function buildServer(extractor: ExtractorLike, options: ServerOptions = {
       done(new HttpError(400, 'malformed_request', 'malformed HTTP request: an HTTP/1.1 request must have a Host header'));
     } else done();
   });
-  registerCors(app, opts.cors);
+  registerCors(app, opts.cors, { apiKeys: opts.apiKeys.length > 0, rateLimit: opts.rateLimit > 0 });
+  // After the hooks above (a closing server's 503, a missing Host's 400 and CORS preflights come first).
+  registerAccess(app, opts);
   const methodNotAllowedRoutes = methodNotAllowed(app);
 
   // One model call per worker thread of the extractor at a time, each bounded by extractTimeout.
@@ -130,6 +138,7 @@ export function buildServer(extractor: ExtractorLike, options: ServerOptions = {
   }
   // Routes go in a plugin registered after swagger, so swagger's onRoute hook sees each of them.
   void app.register(async (scope) => {
+    await registerRateLimit(scope, opts);
     registerExtractRoute(scope, batcher, opts);
     registerMetaRoutes(scope, extractor, opts);
     registerWebRoutes(scope, extractor, opts);

@@ -1,9 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { UserError } from '../errors.js';
 
-/** What a preflight may ask for: the API's methods and the one header a JSON request needs. */
+/** What a preflight may ask for: the API's methods and the one header a JSON request needs (and the key's). */
 const ALLOW_METHODS = 'GET, HEAD, POST';
 const ALLOW_HEADERS = 'Content-Type';
+const ALLOW_HEADERS_WITH_KEY = 'Content-Type, Authorization';
+/** Response headers a page may read: Retry-After (503, 429), and those of API keys and the rate limit when on. */
+const EXPOSE_HEADERS = 'Retry-After';
+const EXPOSE_AUTH = 'WWW-Authenticate';
+const EXPOSE_RATE_LIMIT = 'X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset';
 const MAX_AGE = '600';
 
 /** Checks `cors` entries: `*` or an exact origin (`https://app.example.com`, no path, no trailing slash). */
@@ -31,8 +36,10 @@ export function checkCorsOrigins(origins: string[]): Set<string> {
  * other response to such an origin, errors included, carries `Access-Control-Allow-Origin` so that the
  * page can read the JSON error.
  */
-export function registerCors(app: FastifyInstance, origins: string[]): void {
+export function registerCors(app: FastifyInstance, origins: string[], access: { apiKeys?: boolean; rateLimit?: boolean } = {}): void {
   if (origins.length === 0) return;
+  const allowHeaders = access.apiKeys ? ALLOW_HEADERS_WITH_KEY : ALLOW_HEADERS;
+  const exposeHeaders = [EXPOSE_HEADERS, access.apiKeys && EXPOSE_AUTH, access.rateLimit && EXPOSE_RATE_LIMIT].filter(Boolean).join(', ');
   const allowed = checkCorsOrigins(origins);
   const any = allowed.has('*');
   const allowOrigin = (request: FastifyRequest): string | undefined => {
@@ -57,7 +64,7 @@ export function registerCors(app: FastifyInstance, origins: string[]): void {
       .code(204)
       .header('Access-Control-Allow-Origin', origin)
       .header('Access-Control-Allow-Methods', ALLOW_METHODS)
-      .header('Access-Control-Allow-Headers', ALLOW_HEADERS)
+      .header('Access-Control-Allow-Headers', allowHeaders)
       .header('Access-Control-Max-Age', MAX_AGE)
       .send();
   });
@@ -67,6 +74,6 @@ export function registerCors(app: FastifyInstance, origins: string[]): void {
     const origin = allowOrigin(request);
     if (origin === undefined || reply.getHeader('access-control-allow-origin') !== undefined) return;
     reply.header('Access-Control-Allow-Origin', origin);
-    reply.header('Access-Control-Expose-Headers', 'Retry-After');
+    reply.header('Access-Control-Expose-Headers', exposeHeaders);
   });
 }

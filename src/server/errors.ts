@@ -18,6 +18,8 @@ export const ERROR_CODES = {
   unsupported_media_type: [415, 'a body that is not `application/json`'],
   not_found: [404, 'no route has this path'],
   method_not_allowed: [405, 'the path exists but not with this method (see `Allow`)'],
+  unauthorized: [401, 'the server requires an API key (`Authorization: Bearer <key>`) and none, or a wrong one, was sent; see `WWW-Authenticate`'],
+  rate_limited: [429, 'more requests a minute than the server allows this API key or client address; retry after `Retry-After` seconds'],
   malformed_request: [400, 'not valid HTTP/1.1 (bad syntax, no Host, HTTP/2 without upgrade)'],
   invalid_url: [400, 'a URL path that is not valid percent-encoding'],
   headers_too_large: [431, 'request headers larger than the limit'],

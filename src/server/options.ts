@@ -51,6 +51,20 @@ export interface ServerOptions {
    * route's methods; their requests get `Access-Control-Allow-Origin`. Default none (same origin only).
    */
   cors?: string[];
+  /**
+   * API keys (each at least 16 characters of `A–Z a–z 0–9 - . _ ~ + /`, `=` at the end). When given, every
+   * request except `GET /health`, the web page `GET /`, `/openapi.json` and `OPTIONS` (CORS preflight)
+   * needs `Authorization: Bearer <one of them>`, else 401 `unauthorized` with `WWW-Authenticate: Bearer`.
+   * Keys are compared in constant time and never logged. Default none (`[]`: no key needed).
+   */
+  apiKeys?: string[];
+  /**
+   * Most requests a minute to the `/v1/*` routes per client: per API key when `apiKeys` are set, else per
+   * client address (the connection's: behind a proxy, all clients share the proxy's). Beyond it, 429
+   * `rate_limited` with `Retry-After`; every limited answer carries `X-RateLimit-Limit`, `-Remaining` and
+   * `-Reset`. 0 = no limit (default).
+   */
+  rateLimit?: number;
 }
 
 export type ResolvedServerOptions = Required<ServerOptions>;
@@ -72,6 +86,8 @@ export const defaultServerOptions: ResolvedServerOptions = {
   accessLog: process.stdout,
   compress: true,
   cors: [],
+  apiKeys: [],
+  rateLimit: 0,
 };
 
 export function resolveServerOptions(opts: ServerOptions = {}): ResolvedServerOptions {

@@ -98,6 +98,12 @@ export const apiDescription =
   `\`${REQUEST_ID_HEADER}\`: the request's own if it sent a safe one, else a new UUID. Answers of 1 KiB or ` +
   'more are compressed (br or gzip) when `Accept-Encoding` allows it.';
 
+/** The `bearerAuth` security scheme's description (only in a server with API keys). */
+export const apiKeysDescription =
+  'Every operation here but `GET /health` (and the web page `/` and `/openapi.json`) needs ' +
+  '`Authorization: Bearer <key>` with a key the operator gave out; without one, or with a wrong one, the ' +
+  'answer is 401 `unauthorized` with `WWW-Authenticate: Bearer`.';
+
 export const documentSchema = {
   $id: 'Document',
   type: 'object',
@@ -254,6 +260,28 @@ export const renderBodySchema = {
     width: { type: 'integer', minimum: 20, maximum: 400, description: 'Line width in characters.' },
   },
 } as const;
+
+/** What a protected route can also answer when the server requires API keys (`apiKeys`). */
+export const authErrors = {
+  401: errorResponse([401], 'No API key, or not a valid one: send `Authorization: Bearer <key>`.', {
+    'WWW-Authenticate': {
+      type: 'string',
+      description: '`Bearer`, or `Bearer error="invalid_token"` when a key was sent but is not valid.',
+    },
+  }),
+};
+
+const rateHeader = (description: string): HeaderSchema => ({ type: 'integer', description });
+
+/** What a rate-limited route can also answer, when the server has a rate limit (`rateLimit`). */
+export const rateLimitErrors = {
+  429: errorResponse([429], 'Too many requests this minute from this API key (or, without keys, this client address).', {
+    'Retry-After': rateHeader('Seconds until the window ends and requests are taken again.'),
+    'X-RateLimit-Limit': rateHeader('Requests allowed a minute.'),
+    'X-RateLimit-Remaining': rateHeader('Requests left in this window (0).'),
+    'X-RateLimit-Reset': rateHeader('Seconds until the window ends.'),
+  }),
+};
 
 /** The error responses a body-taking route can give, for the OpenAPI description. */
 export const postErrors = {

@@ -1,12 +1,19 @@
 /**
  * `entrel serve`: the HTTP service (src/server) with a model loaded once: POST /v1/extract, GET /v1/model,
  * GET /health, /openapi.json and the web view at /. The model runs on worker threads (`--workers`), and
- * each request has a time limit (`--request-timeout`). Runs until SIGINT or SIGTERM, then stops
- * accepting connections, finishes the requests in flight, ends the workers and exits 0.
+ * each request has a time limit (`--request-timeout`). API keys (`--api-key-file`, else `ENTREL_API_KEYS`)
+ * and a rate limit (`--rate-limit`) guard the /v1 routes of a server reachable beyond this machine. Runs
+ * until SIGINT or SIGTERM, then stops accepting connections, finishes the requests in flight, ends the
+ * workers and exits 0.
  */
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
+import { ioError } from '../../data/io.js';
 import { nonNegativeInteger, positiveInteger, repeated } from './arg-values.js';
 import { loadExtractor } from '../load-extractor.js';
+
+/** The environment variable with API keys, comma-separated, when --api-key-file is not given. */
+export const API_KEYS_ENV = 'ENTREL_API_KEYS';
 
 interface ServeFlags {
   model?: string[];
@@ -21,6 +28,29 @@ interface ServeFlags {
   maxTexts?: number;
   log?: boolean;
   compress: boolean;
+  apiKeyFile?: string;
+  rateLimit?: number;
+}
+
+/**
+ * The API keys to require and where they came from (for the startup line): --api-key-file, else
+ * ENTREL_API_KEYS, else none. Bad keys are one-line UserErrors naming the file and line (or the variable).
+ */
+export async function apiKeysFrom(file: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<{ keys: string[]; source?: string }> {
+  // Loaded here, as the server is: other commands need not load Fastify's plugins.
+  const { parseApiKeyFile, parseApiKeyList } = await import('../../server/access.js');
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw ioError(file, e);
+    }
+    return { keys: parseApiKeyFile(text, file), source: file };
+  }
+  const list = env[API_KEYS_ENV];
+  if (list === undefined) return { keys: [] };
+  return { keys: parseApiKeyList(list, API_KEYS_ENV), source: API_KEYS_ENV };
 }
 
 const port = (v: string) => {
@@ -49,9 +79,13 @@ export function serveCommand(): Command {
     .option('--max-text-length <n>', 'longest text, in UTF-16 code units (default 1,000,000)', positiveInteger)
     .option('--max-texts <n>', 'most texts in one request (default 64)', positiveInteger)
     .option('--log', 'log every request (JSON lines on stdout); without it only server faults are logged, on stderr')
+    .option('--api-key-file <file>', 'require an API key on /v1/* (Authorization: Bearer KEY): the keys, one a line, 16+ characters each, # comments (default: $ENTREL_API_KEYS, comma-separated, if set)')
+    .option('--rate-limit <n>', 'most requests a minute to /v1/* per API key (without keys: per client address); then 429 (0 = no limit)', nonNegativeInteger)
     .option('--no-compress', 'answer uncompressed even when the client accepts br or gzip (default: compress answers of 1 KiB or more)')
     .action(async (flags: ServeFlags) => {
       const { startServer } = await import('../../server/index.js');
+      // Before the model loads: a bad key file fails at once.
+      const access = await apiKeysFrom(flags.apiKeyFile);
       const extractor = await loadExtractor(flags);
       try {
         const { app, url } = await startServer(extractor, {
@@ -64,6 +98,8 @@ export function serveCommand(): Command {
           maxTexts: flags.maxTexts,
           logger: flags.log,
           compress: flags.compress,
+          apiKeys: access.keys,
+          rateLimit: flags.rateLimit,
         });
         const info = extractor.info();
         const w = extractor.maxWorkers;
@@ -72,7 +108,13 @@ export function serveCommand(): Command {
         const every = flags.host === '0.0.0.0' || flags.host === '::' ? ` (every interface: ${flags.host})` : '';
         // An ensemble's name lists its models (a version would be one of theirs).
         const what = info.members ? info.name : `${info.name} ${info.version}`;
-        process.stderr.write(`entrel: serving ${what} on ${url}${every} (${where}; Ctrl-C to stop)\n`);
+        // Whether keys and a limit are on, never a key.
+        const n = access.keys.length;
+        const keys = access.source ? `; API key required (${n} key${n === 1 ? '' : 's'} from ${access.source})` : '';
+        const per = n > 0 ? 'API key' : 'client address';
+        const r = flags.rateLimit ?? 0;
+        const limit = r > 0 ? `; rate limit ${r} request${r === 1 ? '' : 's'} a minute per ${per}` : '';
+        process.stderr.write(`entrel: serving ${what} on ${url}${every} (${where}${keys}${limit}; Ctrl-C to stop)\n`);
         await new Promise<void>((resolve) => {
           const stop = (signal: string) => {
             process.stderr.write(`entrel: ${signal}, shutting down\n`);

@@ -7,7 +7,9 @@ import type { ResolvedServerOptions } from '../options.js';
 import { postErrors, renderBodySchema, type RenderBody } from '../schemas.js';
 
 export function registerWebRoutes(app: FastifyInstance, extractor: ExtractorLike, opts: ResolvedServerOptions): void {
-  const page = renderAppPage(extractor.info().name);
+  // The page asks for an API key (and sends it) when the server requires one: it is told so here, in the
+  // page itself, since every /v1 route it could ask is behind the key.
+  const page = renderAppPage(extractor.info().name, { apiKey: opts.apiKeys.length > 0 });
   const csp = contentSecurityPolicy(appScripts);
 
   app.get('/', { schema: { hide: true } }, async (_request, reply) =>

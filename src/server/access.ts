@@ -1,0 +1,161 @@
+/**
+ * Who may call the service, and how often: API keys (@fastify/bearer-auth) and a rate limit
+ * (@fastify/rate-limit), both off unless configured. Their errors are answered by the service's error
+ * handler, so they have its shape (`{"error": {"code", "message"}}`), request id and CORS headers.
+ */
+import bearerAuth from '@fastify/bearer-auth';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import { UserError } from '../errors.js';
+import { HttpError } from './errors.js';
+import type { ResolvedServerOptions } from './options.js';
+import { authErrors, rateLimitErrors } from './schemas.js';
+
+/**
+ * The routes anyone may call when the server requires API keys: the load balancer's health check, the web
+ * page (which asks for the key itself; its scripts and styles are inline, so it has no other assets) and
+ * the API description. Everything else needs a key, paths no route has included (they answer 401, not
+ * 404, to a request without one): a route added later is protected unless it is listed here.
+ */
+export const OPEN_ROUTES: ReadonlySet<string> = new Set(['/', '/health', '/openapi.json']);
+
+export const MIN_API_KEY_LENGTH = 16;
+
+/** RFC 6750's token68, the characters a Bearer credential may have: a key with others could not be sent. */
+const TOKEN68 = /^[A-Za-z0-9._~+/-]+=*$/;
+
+/** Why `key` cannot be an API key, or undefined if it can. Never quotes the key. */
+export function apiKeyProblem(key: string): string | undefined {
+  if (key.length < MIN_API_KEY_LENGTH) {
+    return `an API key must have at least ${MIN_API_KEY_LENGTH} characters; this one has ${key.length}`;
+  }
+  if (!TOKEN68.test(key)) {
+    return 'an API key may only have the characters A-Z a-z 0-9 - . _ ~ + / (and = at the end), as a Bearer token';
+  }
+  return undefined;
+}
+
+/**
+ * The keys of an API key file's text: one a line, surrounding white space dropped, blank lines and lines
+ * starting with `#` skipped. A bad key or no key at all is a UserError naming the file (and line).
+ */
+export function parseApiKeyFile(text: string, file: string): string[] {
+  const keys: string[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const problem = apiKeyProblem(line);
+    if (problem) throw new UserError(problem, { file, line: i + 1 });
+    keys.push(line);
+  });
+  if (keys.length === 0) throw new UserError('no API key in the file (one a line; blank lines and # comments are skipped)', { file });
+  return keys;
+}
+
+/** The keys of a comma-separated list (`ENTREL_API_KEYS`), `name` naming it in errors; empty entries skipped. */
+export function parseApiKeyList(value: string, name: string): string[] {
+  if (value.trim() === '') throw new UserError(`${name} is empty (an unset shell variable?); unset it to serve without API keys`);
+  const keys = value.split(',').map((k) => k.trim()).filter((k) => k !== '');
+  if (keys.length === 0) throw new UserError(`${name} has no API key (comma-separated keys expected)`);
+  keys.forEach((k, i) => {
+    const problem = apiKeyProblem(k);
+    if (problem) throw new UserError(`${name}: key ${i + 1}: ${problem}`);
+  });
+  return keys;
+}
+
+/** `apiKeys` and `rateLimit` of ServerOptions, checked: UserErrors naming the option (never a key). */
+export function checkAccessOptions(opts: Pick<ResolvedServerOptions, 'apiKeys' | 'rateLimit'>): void {
+  if (!Array.isArray(opts.apiKeys)) throw new UserError('apiKeys: must be an array of strings');
+  opts.apiKeys.forEach((k: unknown, i) => {
+    if (typeof k !== 'string') throw new UserError(`apiKeys[${i}]: must be a string`);
+    const problem = apiKeyProblem(k);
+    if (problem) throw new UserError(`apiKeys[${i}]: ${problem}`);
+  });
+  if (!Number.isSafeInteger(opts.rateLimit) || opts.rateLimit < 0) {
+    throw new UserError(`rateLimit: must be a whole number of requests a minute ≥ 0 (0 = no limit), got ${String(opts.rateLimit)}`);
+  }
+}
+
+const isOpen = (request: FastifyRequest): boolean =>
+  // A CORS preflight never carries credentials (the browser sends them on the request that follows).
+  request.method === 'OPTIONS' || OPEN_ROUTES.has(request.routeOptions.url ?? '');
+
+/** The Bearer credential of an authenticated request (as @fastify/bearer-auth reads it). */
+const bearerToken = (request: FastifyRequest): string => (request.headers.authorization ?? '').slice('Bearer '.length).trim();
+
+/**
+ * Before the routes are registered: API keys (if any) on every request but those to OPEN_ROUTES, and the
+ * OpenAPI description of what keys and the rate limit add to the protected routes.
+ */
+export function registerAccess(app: FastifyInstance, opts: ResolvedServerOptions): void {
+  checkAccessOptions(opts);
+  const keyed = opts.apiKeys.length > 0;
+  const limited = opts.rateLimit > 0;
+
+  // The description says what this server asks: a client made from a keyless server's description sends
+  // no key, one made from a keyed server's knows it needs one (`bearerAuth` is only defined with keys).
+  if (keyed || limited) {
+    app.addHook('onRoute', (route) => {
+      if (route.schema?.hide || OPEN_ROUTES.has(route.url)) return;
+      route.schema = {
+        ...route.schema,
+        ...(keyed && { security: [{ bearerAuth: [] }] }),
+        response: { ...(route.schema?.response as object), ...(keyed && authErrors), ...(limited && rateLimitErrors) },
+      };
+    });
+  }
+  if (!keyed) return;
+
+  // addHook: false: the plugin only provides `verifyBearerAuth` (constant-time comparison against every
+  // key), called below on the protected requests; its errors come to `done`, which answers them in our
+  // shape through the error handler. (Its own hook would guard every route of its scope, /health too,
+  // and answer with its `errorResponse`, typed `{error: string}`.) rfc6749: the scheme name `Bearer` is
+  // matched case-insensitively, as HTTP authentication schemes are (RFC 9110 §11.1). Its log line
+  // ("unauthorized: missing authorization header") names no key, and is at info: only with `logger`.
+  void app.register(bearerAuth, { keys: opts.apiKeys, addHook: false, specCompliance: 'rfc6749', verifyErrorLogLevel: 'info' });
+  app.addHook('onRequest', (request, reply, done) => {
+    if (isOpen(request)) return done();
+    const verify = app.verifyBearerAuth;
+    if (!verify) return done(new Error('@fastify/bearer-auth is not loaded'));
+    verify(request, reply, (err) => done(err && unauthorized(err as FastifyError, request)));
+  });
+}
+
+/** @fastify/bearer-auth's rejection as our 401, with the RFC 6750 challenge. */
+function unauthorized(err: FastifyError, request: FastifyRequest): Error {
+  if (err.statusCode !== 401) return err;
+  if (err.code === 'FST_BEARER_AUTH_MISSING_AUTHORIZATION_HEADER') {
+    return new HttpError(401, 'unauthorized', 'this server requires an API key: send the header "Authorization: Bearer <key>"', {
+      'WWW-Authenticate': 'Bearer',
+    });
+  }
+  if (!/^bearer /i.test(request.headers.authorization ?? '')) {
+    return new HttpError(401, 'unauthorized', 'the Authorization header must be "Bearer <key>"', { 'WWW-Authenticate': 'Bearer' });
+  }
+  return new HttpError(401, 'unauthorized', 'the API key is not valid', { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+}
+
+/**
+ * The rate limit on the routes registered after it in `scope` but those in OPEN_ROUTES: `rateLimit`
+ * requests a minute per API key when there are keys (the key is checked before, so a request without a
+ * valid one is answered 401 and not counted), else per client address. Each key is counted under its
+ * position in `apiKeys`, not under the key itself.
+ */
+export async function registerRateLimit(scope: FastifyInstance, opts: ResolvedServerOptions): Promise<void> {
+  if (opts.rateLimit <= 0) return;
+  const keyed = opts.apiKeys.length > 0;
+  const keyIds = new Map(opts.apiKeys.map((k, i) => [k, `key ${i}`]));
+  await scope.register(rateLimit, {
+    max: opts.rateLimit,
+    timeWindow: 60_000,
+    allowList: (request) => OPEN_ROUTES.has(request.routeOptions.url ?? ''),
+    ...(keyed && { keyGenerator: (request: FastifyRequest) => keyIds.get(bearerToken(request)) ?? `address ${request.ip}` }),
+    errorResponseBuilder: (_request, context) =>
+      new HttpError(
+        context.statusCode,
+        'rate_limited',
+        `more than ${context.max} requests a minute from this ${keyed ? 'API key' : 'client address'}; retry in ${Math.max(1, Math.ceil(context.ttl / 1000))} s`,
+      ),
+  });
+}
