@@ -193,6 +193,19 @@ describe('entrel serve with API keys and a rate limit (built bin)', () => {
     assert.ok(!out.err.includes(KEY_B));
   });
 
+  it('every interface without keys: a warning after the startup line; with keys, none', async () => {
+    for (const [args, warned] of [[['--host', '0.0.0.0'], true], [['--host', '0.0.0.0', '--api-key-file', keyFile], false], [[], false]] as const) {
+      const { out, stop } = await start([...args]);
+      try {
+        // The warning follows the startup line at once; give it a moment to arrive.
+        await new Promise((r) => setTimeout(r, 200));
+        assert.equal(/warning: every interface and no API key: anyone who can reach this machine can use the service/.test(out.err), warned, out.err);
+      } finally {
+        assert.equal(await stop(), 0);
+      }
+    }
+  });
+
   it('--rate-limit alone: per client address, said on the startup line', async () => {
     const { url, out, stop } = await start(['--rate-limit', '1']);
     try {

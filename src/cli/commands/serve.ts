@@ -115,6 +115,8 @@ export function serveCommand(): Command {
         const r = flags.rateLimit ?? 0;
         const limit = r > 0 ? `; rate limit ${r} request${r === 1 ? '' : 's'} a minute per ${per}` : '';
         process.stderr.write(`entrel: serving ${what} on ${url}${every} (${where}${keys}${limit}; Ctrl-C to stop)\n`);
+        if (every && n === 0)
+          process.stderr.write('entrel: warning: every interface and no API key: anyone who can reach this machine can use the service (--api-key-file, or ENTREL_API_KEYS)\n');
         await new Promise<void>((resolve) => {
           const stop = (signal: string) => {
             process.stderr.write(`entrel: ${signal}, shutting down\n`);
