@@ -42,4 +42,7 @@ export { formatReport } from './table.js';
 export { resolveMinVotes, vote } from './vote.js';
 export type { VoteCounts, VoteOptions } from './vote.js';
 export { DEFAULT_THRESHOLDS, formatThresholds, thresholdSweep } from './thresholds.js';
-export type { RelationScores, ThresholdRow } from './thresholds.js';
+export type { ThresholdRow } from './thresholds.js';
+export type { ItemScores, PredictionScores } from './item-scores.js';
+export { calibration, formatCalibration } from './calibration.js';
+export type { Calibration, CalibrationBin, CalibrationReport } from './calibration.js';

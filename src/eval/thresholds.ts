@@ -6,11 +6,9 @@
 import type { Document } from '../data/corpus.js';
 import { Diagnostics } from '../data/diagnostics.js';
 import { UserError } from '../errors.js';
+import { checkScores, type ItemScores } from './item-scores.js';
 import { evaluate, type EvaluateOptions } from './evaluate.js';
 import { alignRows } from './table.js';
-
-/** A score per predicted relation: `scores[d][s][i]` for relation i of sentence s of document d. */
-export type RelationScores = readonly (readonly (readonly number[])[])[];
 
 export interface ThresholdRow {
   threshold: number;
@@ -27,17 +25,12 @@ export const DEFAULT_THRESHOLDS: readonly number[] = Array.from({ length: 10 }, 
 export function thresholdSweep(
   gold: readonly Document[],
   pred: readonly Document[],
-  scores: RelationScores,
+  scores: ItemScores,
   thresholds: readonly number[] = DEFAULT_THRESHOLDS,
   opts: EvaluateOptions = {},
 ): ThresholdRow[] {
   for (const t of thresholds) if (!(t >= 0 && t <= 1)) throw new UserError(`a relation threshold must be a number in [0, 1], not ${t}`);
-  pred.forEach((d, di) =>
-    d.sentences.forEach((s, si) => {
-      if (scores[di]?.[si]?.length !== s.relations.length)
-        throw new UserError(`document '${d.id}', sentence ${si}: ${s.relations.length} relations but ${scores[di]?.[si]?.length ?? 0} scores`);
-    }),
-  );
+  checkScores(pred, scores, 'relations');
   return [...thresholds].sort((a, b) => a - b).map((threshold) => {
     let kept = 0;
     const filtered = pred.map((d, di) => ({

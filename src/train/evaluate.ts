@@ -5,10 +5,11 @@
 import { mergeSchemas, type Document, type LabelSchema } from '../data/corpus.js';
 import type { Diagnostics } from '../data/diagnostics.js';
 import { writeCorpus, type CorpusOptions } from '../data/formats/index.js';
-import { evaluate, evaluateWithErrors, resolveMinVotes, vote, type RelationScores, type ErrorReport, type EvalReport, type EvaluateOptions } from '../eval/index.js';
+import { evaluate, evaluateWithErrors, resolveMinVotes, vote, type PredictionScores, type ErrorReport, type EvalReport, type EvaluateOptions } from '../eval/index.js';
 import { UserError } from '../errors.js';
 import { loadGlove, type GloveTable } from '../model/glove.js';
 import { loadModelDir } from '../model/io.js';
+import type { SentencePrediction } from '../model/types.js';
 import { encodeAll, loadSplit, predictAll, typesPhrase, type Split } from './data.js';
 import { predictedDocuments } from './predictions.js';
 
@@ -31,7 +32,7 @@ export async function predictFile(
   modelDirs: string | readonly string[],
   dataFile: string,
   opts: DataOptions = {},
-): Promise<{ split: Split; schema: LabelSchema; predicted: Document[]; relationScores?: RelationScores }> {
+): Promise<{ split: Split; schema: LabelSchema; predicted: Document[]; scores?: PredictionScores }> {
   const dirs = typeof modelDirs === 'string' ? [modelDirs] : modelDirs;
   if (dirs.length === 0) throw new UserError('no model directory to predict with');
   if (opts.minVotes !== undefined && dirs.length < 2) throw new UserError('minVotes needs several model directories');
@@ -45,10 +46,13 @@ export async function predictFile(
     model.glove = glove;
     const encoded = encodeAll(split.sentences, model.vocab, { gold: false, glove });
     const preds = predictAll(model, encoded, opts.batchSize ?? 100, glove);
-    // The relations' probabilities, in the order predictedDocuments lists them (one model only: a vote has none).
-    let k = 0;
-    const relationScores = split.documents.map((d) => d.sentences.map(() => preds[k++].relations.map((r) => r.score)));
-    return { schema, predicted: predictedDocuments(split.documents, preds), relationScores };
+    // The model's probabilities, in the order predictedDocuments lists the items (one model only: a vote has none).
+    const of = (items: (p: SentencePrediction) => { score: number }[]) => {
+      let k = 0;
+      return split.documents.map((d) => d.sentences.map(() => items(preds[k++]).map((x) => x.score)));
+    };
+    const scores = { entities: of((p) => p.entities), relations: of((p) => p.relations) };
+    return { schema, predicted: predictedDocuments(split.documents, preds), scores };
   });
   if (each.length === 1) return { split, ...each[0] };
   const schema = mergeSchemas(...each.map((x) => x.schema));
@@ -74,10 +78,10 @@ export async function scoreModel<T>(
   modelDir: string | readonly string[],
   dataFile: string,
   opts: DataOptions,
-  score: (gold: Document[], predicted: Document[], options: EvaluateOptions, relationScores?: RelationScores) => T,
+  score: (gold: Document[], predicted: Document[], options: EvaluateOptions, scores?: PredictionScores) => T,
 ): Promise<T> {
-  const { gold, predicted, options, relationScores } = await modelRun(modelDir, dataFile, opts);
-  return score(gold, predicted, options, relationScores);
+  const { gold, predicted, options, scores } = await modelRun(modelDir, dataFile, opts);
+  return score(gold, predicted, options, scores);
 }
 
 /** The file's documents, the model's predictions of them, and how to score them. */
@@ -85,13 +89,13 @@ async function modelRun(
   modelDir: string | readonly string[],
   dataFile: string,
   opts: DataOptions,
-): Promise<{ gold: Document[]; predicted: Document[]; options: EvaluateOptions; relationScores?: RelationScores }> {
-  const { split, schema, predicted, relationScores } = await predictFile(modelDir, dataFile, opts);
+): Promise<{ gold: Document[]; predicted: Document[]; options: EvaluateOptions; scores?: PredictionScores }> {
+  const { split, schema, predicted, scores } = await predictFile(modelDir, dataFile, opts);
   const unknown = unknownTypes(schema, split.schema);
   const dirs = typeof modelDir === 'string' ? [modelDir] : modelDir;
   const who = dirs.length === 1 ? `the model in ${dirs[0]} does` : `the models in ${dirs.join(', ')} do`;
   if (unknown) process.stderr.write(`entrel: ${dataFile}: warning: ${unknown} ${who} not know: they cannot be predicted, so every one in the data counts as a miss\n`);
-  return { gold: split.documents, predicted, relationScores, options: { schema: mergeSchemas(schema, split.schema), paperCompat: opts.paperCompat, goldFile: dataFile } };
+  return { gold: split.documents, predicted, scores, options: { schema: mergeSchemas(schema, split.schema), paperCompat: opts.paperCompat, goldFile: dataFile } };
 }
 
 /** The data's types a model cannot predict, for a message (`entity types "A", "B" and relation type "R"`), if any. */

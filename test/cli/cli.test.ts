@@ -180,6 +180,13 @@ test('evaluate --data --thresholds: strict relation scores at each relation thre
   assert.deepEqual([all.p, all.r, all.f1], [json.relations.strict.micro.p, json.relations.strict.micro.r, json.relations.strict.micro.f1]);
   assert.equal(all.relations, json.relations.strict.micro.tp + json.relations.strict.micro.fp);
   assert.ok(json.thresholds[2].relations < all.relations);
+  // --calibration: every predicted item in one bin, as many right as strict scoring counts.
+  const cal = JSON.parse(entrel('evaluate', '--data', data, '--calibration', '--json').out).calibration;
+  const sum = (bins: { items: number; precision: number }[], f: (b: { items: number; precision: number }) => number) => bins.reduce((a, b) => a + f(b), 0);
+  assert.equal(sum(cal.relations.bins, (b) => b.items), all.relations);
+  assert.equal(Math.round(sum(cal.relations.bins, (b) => b.items * b.precision)), json.relations.strict.micro.tp);
+  assert.equal(Math.round(sum(cal.entities.bins, (b) => b.items * b.precision)), json.entities.micro.tp);
+  assert.ok(cal.relations.ece >= 0 && cal.relations.ece <= 1);
   const text = entrel('evaluate', '--data', data, '--thresholds');
   assert.match(text.out, /^Relation threshold \(strict relations;/m);
   assert.match(text.out, /^0\.90 +\d+ /m);
@@ -187,6 +194,7 @@ test('evaluate --data --thresholds: strict relation scores at each relation thre
     [['evaluate', '--gold', data, '--pred', data, '--thresholds'], /--thresholds needs --data/],
     [['evaluate', '--data', data, '--model', join(root, 'models', 'conll04'), '--model', join(root, 'models', 'conll04'), '--thresholds'], /--thresholds needs one --model/],
     [['evaluate', '--data', data, '--thresholds', '0.5,2'], /--thresholds.*expected comma-separated thresholds in \[0, 1\]/],
+    [['evaluate', '--gold', data, '--pred', data, '--calibration'], /--calibration needs --data/],
   ];
   for (const [args, message] of cases) {
     const bad = entrel(...args);

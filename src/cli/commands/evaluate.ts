@@ -3,7 +3,8 @@
  * data (`--model DIR --data FILE`). Prints a table, or the report as JSON with `--json`; `--out` writes it.
  * `--errors` adds the error breakdown (eval/errors.ts): tables after the scores, an `errors` key in JSON.
  * `--bootstrap` adds confidence intervals (eval/significance.ts): a table after the scores, `intervals` in JSON.
- * `--thresholds` (with --data) adds strict relation scores at each relation threshold (eval/thresholds.ts).
+ * `--thresholds` (with --data) adds strict relation scores at each relation threshold (eval/thresholds.ts),
+ * `--calibration` the scores' reliability (eval/calibration.ts).
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { UserError } from '../../errors.js';
@@ -12,8 +13,8 @@ import { inputFiles, loadCorpus } from '../../data/formats/index.js';
 import type { Document } from '../../data/corpus.js';
 import {
   confidenceIntervals, evaluate, evaluateWithErrors, formatErrors, formatIntervals, formatReport,
-  formatThresholds, thresholdSweep, DEFAULT_THRESHOLDS,
-  type ErrorReport, type EvalReport, type EvaluateOptions, type RelationScores, type ResampleOptions, type ScoreIntervals, type ThresholdRow,
+  formatThresholds, thresholdSweep, DEFAULT_THRESHOLDS, calibration, formatCalibration,
+  type ErrorReport, type EvalReport, type EvaluateOptions, type PredictionScores, type CalibrationReport, type ResampleOptions, type ScoreIntervals, type ThresholdRow,
 } from '../../eval/index.js';
 import { refuseOverwritingInputs, writeAtomic } from '../../data/write.js';
 import { printJson, printWarnings } from '../output.js';
@@ -25,6 +26,7 @@ import { addResampleFlags, refuseUnusedResampleFlags, resampleOptions, type Resa
 interface EvalFlags extends DataFlags, ResampleFlags {
   bootstrap?: number | true;
   thresholds?: number[] | true;
+  calibration?: boolean;
   gold?: string; pred?: string; model?: string[]; data?: string; minVotes?: number;
   paperCompat?: boolean; json?: boolean; out?: string;
   errors?: boolean; errorExamples?: number;
@@ -54,6 +56,7 @@ export function evaluateCommand(): Command {
     .option('--errors', 'break the strict false positives and negatives down by kind (type, boundary, direction, …), with confusion matrices')
     .option('--error-examples <n>', `examples shown per error category with --errors (default ${DEFAULT_ERROR_EXAMPLES}; 0 = none)`, nonNegativeInteger)
     .option('--thresholds [list]', 'with --data: strict relation P/R/F1 at each relation threshold (comma-separated, in [0, 1]; default 0,0.1,…,0.9), to choose --threshold on dev data', thresholdList)
+    .option('--calibration', 'with --data: are the scores probabilities? items by score bin against how many are right, and the expected calibration error')
     .option('--bootstrap [samples]', 'add confidence intervals of micro P/R/F1: percentile bootstrap over gold documents (default 1000 resamples)', positiveInteger);
   return addResampleFlags(cmd, ' (with --bootstrap)')
     .action(async (flags: EvalFlags) => {
@@ -66,14 +69,15 @@ export function evaluateCommand(): Command {
         const read = await Promise.all([flags.gold, flags.pred, flags.data].filter((f) => f !== undefined).map((f) => inputFiles(f)));
         refuseOverwritingInputs([flags.out], [...read.flat(), ...(flags.model ?? []), flags.types]);
       }
-      const { report, errors, intervals, thresholds } = await reportFor(flags, resample);
-      const json = { ...report, ...(errors ? { errors } : {}), ...(intervals ? { intervals } : {}), ...(thresholds ? { thresholds } : {}) };
+      const { report, errors, intervals, thresholds, calibration: calibrated } = await reportFor(flags, resample);
+      const json = { ...report, ...(errors ? { errors } : {}), ...(intervals ? { intervals } : {}), ...(thresholds ? { thresholds } : {}), ...(calibrated ? { calibration: calibrated } : {}) };
       if (flags.out) await writeAtomic(flags.out, [JSON.stringify(json, null, 2) + '\n']);
       if (flags.json) printJson(json);
       else {
         process.stdout.write(formatReport(report) + '\n');
         if (intervals) process.stdout.write(formatIntervals(intervals) + '\n');
         if (thresholds) process.stdout.write(formatThresholds(thresholds) + '\n');
+        if (calibrated) process.stdout.write(formatCalibration(calibrated) + '\n');
         if (errors) process.stdout.write(formatErrors(errors, flags.errorExamples ?? DEFAULT_ERROR_EXAMPLES) + '\n');
       }
     });
@@ -84,19 +88,21 @@ interface Scored {
   errors?: ErrorReport;
   intervals?: ScoreIntervals;
   thresholds?: ThresholdRow[];
+  calibration?: CalibrationReport;
 }
 
 async function reportFor(flags: EvalFlags, resample: ResampleOptions | undefined): Promise<Scored> {
   const thresholds = flags.thresholds === true ? DEFAULT_THRESHOLDS : flags.thresholds;
-  const score = (gold: Document[], pred: Document[], options: EvaluateOptions, relationScores?: RelationScores): Scored => ({
+  const score = (gold: Document[], pred: Document[], options: EvaluateOptions, scores?: PredictionScores): Scored => ({
     ...(flags.errors ? evaluateWithErrors(gold, pred, options) : { report: evaluate(gold, pred, options) }),
     // The report's pass has warned about the predictions already.
     ...(resample ? { intervals: confidenceIntervals(gold, pred, { ...options, ...resample, diagnostics: new Diagnostics() }) } : {}),
-    ...(thresholds && relationScores ? { thresholds: thresholdSweep(gold, pred, relationScores, thresholds, options) } : {}),
+    ...(thresholds && scores ? { thresholds: thresholdSweep(gold, pred, scores.relations, thresholds, options) } : {}),
+    ...(flags.calibration && scores ? { calibration: calibration(gold, pred, scores, options) } : {}),
   });
   if (flags.gold || flags.pred) {
     if (!flags.gold || !flags.pred) throw new UserError('evaluate needs both --gold and --pred');
-    if (thresholds) throw new UserError('--thresholds needs --data: it runs the model for the relations\' scores, which a predictions file does not hold');
+    if (thresholds || flags.calibration) throw new UserError(`${thresholds ? '--thresholds' : '--calibration'} needs --data: it runs the model for its scores, which a predictions file does not hold`);
     // Two ways to evaluate: the other one's flags would be ignored without a word.
     if (flags.model || flags.data || flags.minVotes !== undefined) throw new UserError('--gold/--pred score a predictions file, --model/--data run a model: give one pair, not both');
     const [goldOptions, predOptions] = await pairedOptions(flags, [{ file: flags.gold, format: flags.format }, { file: flags.pred, format: flags.format }]);
@@ -112,6 +118,7 @@ async function reportFor(flags: EvalFlags, resample: ResampleOptions | undefined
   const { scoreModel } = await import('../../train/evaluate.js');
   const { DEFAULT_MODEL_DIR } = await import('../../extract/extractor.js');
   checkMinVotes(flags.model?.length ?? 0, flags.minVotes);
-  if (thresholds && (flags.model?.length ?? 0) > 1) throw new UserError('--thresholds needs one --model: a vote of several has no relation scores');
+  if ((thresholds || flags.calibration) && (flags.model?.length ?? 0) > 1)
+    throw new UserError(`${thresholds ? '--thresholds' : '--calibration'} needs one --model: a vote of several has no scores`);
   return scoreModel(flags.model ?? DEFAULT_MODEL_DIR, flags.data, { ...corpusOptions(flags), paperCompat: flags.paperCompat, minVotes: flags.minVotes }, score);
 }
