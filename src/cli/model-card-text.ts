@@ -62,6 +62,7 @@ export function formatModelCard(card: ModelCard): string {
     ['parameters', [`${count(card.parameters)} in ${card.tensors.length} ${dtypes} tensors (shapes: --json)`, ...moduleLines(card.tensors)]],
     ['trained on', card.trainedOn || card.trainData ? [card.trainedOn, card.trainData?.join(', ')].filter((x) => x !== undefined) : 'not recorded'],
     ['metrics', metricLines(card.metrics)],
+    ['scores', card.calibration ? `calibrated${card.calibration.fittedOn ? ` on ${card.calibration.fittedOn}` : ''} (entrel calibrate)` : "the model's own probabilities (entrel calibrate calibrates them)"],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows

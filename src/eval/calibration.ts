@@ -38,6 +38,17 @@ const BINS = 10;
 
 /** Bins of the predicted items' scores against whether strict scoring counts them right. */
 export function calibration(gold: readonly Document[], pred: readonly Document[], scores: PredictionScores, opts: EvaluateOptions = {}): CalibrationReport {
+  const items = scoredItems(gold, pred, scores, opts);
+  return { entities: binned(items.entities), relations: binned(items.relations) };
+}
+
+/** Every predicted entity and relation as [its score, whether strict scoring counts it right]. */
+export function scoredItems(
+  gold: readonly Document[],
+  pred: readonly Document[],
+  scores: PredictionScores,
+  opts: EvaluateOptions = {},
+): { entities: [number, boolean][]; relations: [number, boolean][] } {
   checkScores(pred, scores.entities, 'entities');
   checkScores(pred, scores.relations, 'relations');
   const schema = schemaFor(gold, pred, opts);
@@ -55,7 +66,7 @@ export function calibration(gold: readonly Document[], pred: readonly Document[]
     cp.entities.forEach((e, i) => seen.entities.push([scores.entities[di][si][i], goldItems.entities.has(JSON.stringify([...e]))]));
     cp.relations.forEach((r, i) => seen.relations.push([scores.relations[di][si][i], goldItems.strict.has(JSON.stringify([...r]))]));
   });
-  return { entities: binned(seen.entities), relations: binned(seen.relations) };
+  return seen;
 }
 
 function binned(items: readonly [score: number, right: boolean][]): Calibration {

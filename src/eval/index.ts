@@ -44,5 +44,5 @@ export type { VoteCounts, VoteOptions } from './vote.js';
 export { DEFAULT_THRESHOLDS, formatThresholds, thresholdSweep } from './thresholds.js';
 export type { ThresholdRow } from './thresholds.js';
 export type { ItemScores, PredictionScores } from './item-scores.js';
-export { calibration, formatCalibration } from './calibration.js';
+export { calibration, formatCalibration, scoredItems } from './calibration.js';
 export type { Calibration, CalibrationBin, CalibrationReport } from './calibration.js';

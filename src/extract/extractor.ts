@@ -24,6 +24,7 @@ import { UserError } from '../errors.js';
 import { buildBatch, encodeSentence } from '../model/encode.js';
 import { loadGlove } from '../model/glove.js';
 import { loadModelDir } from '../model/io.js';
+import { mapScores, readScoreMaps, type ScoreMaps } from '../model/score-map.js';
 import type { JointModel } from '../model/joint.js';
 import type { SentencePrediction } from '../model/types.js';
 import { setNumThreads } from '../tensor/index.js';
@@ -68,6 +69,8 @@ export class Extractor implements ExtractorLike {
   private readonly batchSize: number;
   private readonly threads: number;
   private readonly workers: number;
+  /** Calibrated scores (`entrel calibrate`, model/score-map.ts), when the model has them. */
+  private readonly scoreMaps?: ScoreMaps;
   /** Whether words outside the training vocabulary should be looked up in GloVe (loaded on first use). */
   private gloveWanted: boolean;
   private pool?: WorkerPool;
@@ -97,6 +100,7 @@ export class Extractor implements ExtractorLike {
     setNumThreads(this.threads);
     this.workers = checksum === undefined ? 0 : resolveWorkers(opts.workers);
     this.gloveWanted = meta.glove !== false && !model.glove;
+    this.scoreMaps = readScoreMaps(meta, source === 'memory' ? 'meta' : join(source, 'config.json'));
     // Every call in flight listens on it (callSignal): many concurrent calls are normal, not a leak.
     setMaxListeners(0, this.lifetime.signal);
     model.eval();
@@ -180,7 +184,8 @@ export class Extractor implements ExtractorLike {
     const call = callSignal([control.signal, this.lifetime.signal]);
     try {
       call.signal.throwIfAborted();
-      const preds = await this.predict(split.flat(), call.signal);
+      const predicted = await this.predict(split.flat(), call.signal);
+      const preds = this.scoreMaps ? mapScores(predicted, this.scoreMaps) : predicted;
       let k = 0;
       return texts.map((t, i) => buildDocument(t, split[i], preds.slice(k, (k += split[i].length)), this.schema, resolved));
     } finally {

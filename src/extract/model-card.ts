@@ -4,6 +4,7 @@
  * checked as `loadModelDir` checks it, but the weights are read only as far as their safetensors header,
  * so no libtorch is needed.
  */
+import { readScoreMaps } from '../model/score-map.js';
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, readModelDir } from '../model/io.js';
@@ -32,6 +33,8 @@ export interface ModelCard extends ModelInfo {
   tensors: { name: string; dtype: string; shape: number[] }[];
   /** Bytes of every file in the directory, model files and the rest. */
   sizeBytes: number;
+  /** Whether the scores are calibrated (`entrel calibrate`), and on what data. */
+  calibration: { fittedOn?: string } | null;
 }
 
 /** Reads and checks `modelDir` (default: the bundled model); a bad directory is a UserError naming the file. */
@@ -54,7 +57,13 @@ export function readModelCard(modelDir?: string): ModelCard {
     parameters: tensors.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0),
     tensors,
     sizeBytes: sizeOnDisk(dir),
+    calibration: calibrationOf(meta, join(dir, 'config.json')),
   };
+}
+
+function calibrationOf(meta: Record<string, unknown>, file: string): ModelCard['calibration'] {
+  const maps = readScoreMaps(meta, file);
+  return maps ? { ...(maps.fittedOn !== undefined && { fittedOn: maps.fittedOn }) } : null;
 }
 
 function sizeOnDisk(dir: string): number {

@@ -2,6 +2,7 @@
  * What `entrel evaluate --model` and `entrel predict` call: load a model directory, predict every
  * sentence of an annotated file, then score against the file's annotation or write the predictions.
  */
+import { join } from 'node:path';
 import { mergeSchemas, type Document, type LabelSchema } from '../data/corpus.js';
 import type { Diagnostics } from '../data/diagnostics.js';
 import { writeCorpus, type CorpusOptions } from '../data/formats/index.js';
@@ -9,6 +10,7 @@ import { evaluate, evaluateWithErrors, resolveMinVotes, vote, type PredictionSco
 import { UserError } from '../errors.js';
 import { loadGlove, type GloveTable } from '../model/glove.js';
 import { loadModelDir } from '../model/io.js';
+import { mapScores, readScoreMaps } from '../model/score-map.js';
 import type { SentencePrediction } from '../model/types.js';
 import { encodeAll, loadSplit, predictAll, typesPhrase, type Split } from './data.js';
 import { predictedDocuments } from './predictions.js';
@@ -21,6 +23,8 @@ export interface DataOptions extends Omit<CorpusOptions, 'diagnostics'> {
   paperCompat?: boolean;
   /** With several model directories: how many must predict an item (default: more than half). */
   minVotes?: number;
+  /** The model's own scores even when it has calibrated ones (`entrel calibrate` fits on them). */
+  rawScores?: boolean;
 }
 
 /**
@@ -45,7 +49,10 @@ export async function predictFile(
     const glove: GloveTable | undefined = meta.glove === false ? undefined : loadGlove();
     model.glove = glove;
     const encoded = encodeAll(split.sentences, model.vocab, { gold: false, glove });
-    const preds = predictAll(model, encoded, opts.batchSize ?? 100, glove);
+    const raw = predictAll(model, encoded, opts.batchSize ?? 100, glove);
+    // Calibrated scores where `entrel calibrate` fitted them (model/score-map.ts): the predictions are the same.
+    const maps = opts.rawScores ? undefined : readScoreMaps(meta, join(dir, 'config.json'));
+    const preds = maps ? mapScores(raw, maps) : raw;
     // The model's probabilities, in the order predictedDocuments lists the items (one model only: a vote has none).
     const of = (items: (p: SentencePrediction) => { score: number }[]) => {
       let k = 0;

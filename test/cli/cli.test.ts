@@ -17,7 +17,7 @@ function entrel(...args: string[]) {
 }
 
 test('every command has --help and exits 0', () => {
-  for (const c of ['stats', 'convert', 'split', 'evaluate', 'compare', 'train', 'predict', 'extract', 'serve', 'view', 'info', 'vote']) {
+  for (const c of ['stats', 'convert', 'split', 'evaluate', 'compare', 'train', 'predict', 'extract', 'serve', 'view', 'info', 'vote', 'calibrate']) {
     const r = entrel(c, '--help');
     assert.equal(r.code, 0, c);
     assert.match(r.out, new RegExp(`Usage: entrel ${c}`));
@@ -201,6 +201,43 @@ test('evaluate --data --thresholds: strict relation scores at each relation thre
     assert.equal(bad.code, 1, args.join(' '));
     assert.match(bad.err, message);
   }
+});
+
+test('calibrate writes the model with score maps: the same predictions, other scores; an output over the model is refused', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'entrel-cli-'));
+  const data = join(root, 'test', 'fixtures', 'view', 'gold.jsonl');
+  const bundled = join(root, 'models', 'conll04');
+  const out = join(dir, 'calibrated');
+  const r = entrel('calibrate', '--data', data, '--out', out, '--json');
+  assert.equal(r.code, 0, r.err);
+  const fit = JSON.parse(r.out);
+  assert.ok(fit.maps.relations.x.length >= 1 && fit.after.relations.ece <= fit.before.relations.ece);
+  const meta = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).meta;
+  assert.deepEqual(meta.calibration.relations, fit.maps.relations);
+  assert.equal(meta.calibration.fittedOn, 'gold.jsonl');
+  assert.deepEqual(JSON.parse(entrel('info', '--model', out, '--json').out).calibration, { fittedOn: 'gold.jsonl' });
+  assert.equal(JSON.parse(entrel('info', '--json').out).calibration, null);
+  // The same predictions, scored the same by evaluate; the scores themselves are the mapped ones.
+  const scored = (model: string) => JSON.parse(entrel('evaluate', '--model', model, '--data', data, '--json', '--calibration').out);
+  const [a, b] = [scored(bundled), scored(out)];
+  assert.deepEqual(b.relations.strict.micro, a.relations.strict.micro);
+  assert.deepEqual(b.entities.micro, a.entities.micro);
+  assert.notDeepEqual(b.calibration.relations.bins, a.calibration.relations.bins);
+  const { Extractor } = await import('../../src/extract/index.js');
+  const [ea, eb] = [await Extractor.load(bundled, { workers: 0 }), await Extractor.load(out, { workers: 0 })];
+  try {
+    const text = 'Mary Smith works for Acme Corp in Boston.';
+    const [da, db] = [await ea.extract(text), await eb.extract(text)];
+    assert.deepEqual(db.entities.map((e) => [e.text, e.type]), da.entities.map((e) => [e.text, e.type]));
+    assert.deepEqual(db.relations.map((x) => [x.head, x.type, x.tail]), da.relations.map((x) => [x.head, x.type, x.tail]));
+    assert.ok(db.relations.some((x, i) => x.score !== da.relations[i].score), 'mapped relation scores');
+  } finally {
+    await ea.close();
+    await eb.close();
+  }
+  const over = entrel('calibrate', '--model', out, '--data', data, '--out', out);
+  assert.equal(over.code, 1);
+  assert.match(over.err, /the output is the input/);
 });
 
 test('evaluate --out names the file and the reason it cannot be written, and creates missing directories', () => {

@@ -1,5 +1,6 @@
 /** Every `entrel` sub-command; neural commands load the native engine lazily so data commands stay fast. */
 import type { Command } from 'commander';
+import { calibrateCommand } from './calibrate.js';
 import { compareCommand } from './compare.js';
 import { convertCommand } from './convert.js';
 import { evaluateCommand } from './evaluate.js';
@@ -14,5 +15,5 @@ import { viewCommand } from './view.js';
 import { voteCommand } from './vote.js';
 
 export function registerCommands(program: Command): void {
-  for (const make of [statsCommand, convertCommand, splitCommand, evaluateCommand, compareCommand, trainCommand, predictCommand, extractCommand, serveCommand, infoCommand, viewCommand, voteCommand]) program.addCommand(make());
+  for (const make of [statsCommand, convertCommand, splitCommand, evaluateCommand, compareCommand, trainCommand, calibrateCommand, predictCommand, extractCommand, serveCommand, infoCommand, viewCommand, voteCommand]) program.addCommand(make());
 }

@@ -1,0 +1,37 @@
+/**
+ * `entrel calibrate --model DIR --data DEV --out DIR2`: the model with its scores calibrated on DEV
+ * (train/calibrate.ts). Prints the calibration before and after, on DEV.
+ */
+import { Command } from 'commander';
+import { inputFiles } from '../../data/formats/index.js';
+import { refuseOverwritingInputs } from '../../data/write.js';
+import { formatCalibration } from '../../eval/index.js';
+import { modelDirOrDefault } from '../../extract/model-info.js';
+import { withInterrupts } from '../interrupt.js';
+import { printJson } from '../output.js';
+import { addDataFlags, corpusOptions, type DataFlags } from './data-options.js';
+
+interface CalibrateFlags extends DataFlags {
+  model?: string;
+  data: string;
+  out: string;
+  json?: boolean;
+}
+
+export function calibrateCommand(): Command {
+  const cmd = new Command('calibrate')
+    .description("fit a model's score calibration on annotated dev data and write the model with it (same predictions; scores that say how often such an item is right)")
+    .option('--model <dir>', 'a trained model directory (default: the bundled CoNLL04 model)')
+    .requiredOption('--data <file>', 'annotated data the model was not trained on (dev)')
+    .requiredOption('--out <dir>', 'the calibrated model directory (written atomically)')
+    .option('--json', 'print the maps and the calibration before and after as JSON');
+  return addDataFlags(cmd).action(async (flags: CalibrateFlags) => {
+    const model = modelDirOrDefault(flags.model);
+    refuseOverwritingInputs([flags.out], [...(await inputFiles(flags.data, { typesFile: flags.types })), model]);
+    const { calibrateModel } = await import('../../train/calibrate.js');
+    const r = await withInterrupts(() => calibrateModel(model, flags.data, flags.out, corpusOptions(flags)));
+    if (flags.json) printJson(r);
+    else process.stdout.write(`Before (the model's own scores), on ${flags.data}:\n${formatCalibration(r.before)}\nAfter:\n${formatCalibration(r.after)}`);
+    process.stderr.write(`entrel: wrote the calibrated model to ${flags.out}\n`);
+  });
+}
