@@ -30,17 +30,30 @@ export interface ScoreMaps {
 export function fitScoreMap(points: readonly (readonly [score: number, right: boolean])[]): ScoreMap {
   if (points.length === 0) return { x: [0, 1], y: [0, 1] }; // nothing to learn from: the identity
   const sorted = [...points].sort((a, b) => a[0] - b[0]);
-  // Blocks of [sum of scores, sum of rights, count], merged while a block's mean exceeds the next one's.
-  const blocks: [number, number, number][] = [];
+  // Items of equal score are one point of the fit, weighted by their number: one score maps to one value
+  // (the share of them right), whatever order they came in.
+  const ties: [score: number, rights: number, count: number][] = [];
   for (const [score, right] of sorted) {
-    blocks.push([score, right ? 1 : 0, 1]);
+    const last = ties[ties.length - 1];
+    if (last?.[0] !== score) ties.push([score, right ? 1 : 0, 1]);
+    else {
+      last[1] += right ? 1 : 0;
+      last[2]++;
+    }
+  }
+  // Blocks of [sum of scores, sum of rights, count, the one score of a block of ties], merged while a
+  // block's mean exceeds the next one's.
+  const blocks: [number, number, number, number | undefined][] = [];
+  for (const [score, rights, count] of ties) {
+    blocks.push([score * count, rights, count, score]);
     while (blocks.length > 1) {
       const [a, b] = [blocks[blocks.length - 2], blocks[blocks.length - 1]];
       if (a[1] / a[2] < b[1] / b[2]) break;
-      blocks.splice(-2, 2, [a[0] + b[0], a[1] + b[1], a[2] + b[2]]);
+      blocks.splice(-2, 2, [a[0] + b[0], a[1] + b[1], a[2] + b[2], undefined]);
     }
   }
-  return { x: blocks.map((b) => b[0] / b[2]), y: blocks.map((b) => b[1] / b[2]) };
+  // A block of one score breaks at that very score (a sum of copies divided back can miss it by an ulp).
+  return { x: blocks.map((b) => b[3] ?? b[0] / b[2]), y: blocks.map((b) => b[1] / b[2]) };
 }
 
 export function applyScoreMap(map: ScoreMap, score: number): number {

@@ -45,13 +45,14 @@ export async function predictFile(
   const split = await loadSplit(dataFile, opts);
   const each = dirs.map((dir) => {
     const { model, schema, meta } = loadModelDir(dir);
+    // Calibrated scores where `entrel calibrate` fitted them (model/score-map.ts): the predictions are the
+    // same. Checked before the model runs.
+    const maps = opts.rawScores ? undefined : readScoreMaps(meta, join(dir, 'config.json'));
     // Models trained with GloVe read unseen words through it (the extended vocabulary, model/glove.ts).
     const glove: GloveTable | undefined = meta.glove === false ? undefined : loadGlove();
     model.glove = glove;
     const encoded = encodeAll(split.sentences, model.vocab, { gold: false, glove });
     const raw = predictAll(model, encoded, opts.batchSize ?? 100, glove);
-    // Calibrated scores where `entrel calibrate` fitted them (model/score-map.ts): the predictions are the same.
-    const maps = opts.rawScores ? undefined : readScoreMaps(meta, join(dir, 'config.json'));
     const preds = maps ? mapScores(raw, maps) : raw;
     // The model's probabilities, in the order predictedDocuments lists the items (one model only: a vote has none).
     const of = (items: (p: SentencePrediction) => { score: number }[]) => {

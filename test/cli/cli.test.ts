@@ -238,6 +238,26 @@ test('calibrate writes the model with score maps: the same predictions, other sc
   const over = entrel('calibrate', '--model', out, '--data', data, '--out', out);
   assert.equal(over.code, 1);
   assert.match(over.err, /the output is the input/);
+  // The output holds the model files only and replaces its directory: one holding anything else is refused, not deleted.
+  const foreign = join(dir, 'mine');
+  mkdirSync(foreign);
+  writeFileSync(join(foreign, 'notes.txt'), 'keep me');
+  const refused = entrel('calibrate', '--data', data, '--out', foreign);
+  assert.equal(refused.code, 1);
+  assert.match(refused.err.trim(), /^entrel: .*mine: holds "notes\.txt", which is not a model file: the calibrated model replaces the whole directory/);
+  assert.equal(readFileSync(join(foreign, 'notes.txt'), 'utf8'), 'keep me');
+  // An earlier calibrated model is replaced; missing parent directories are made.
+  assert.equal(entrel('calibrate', '--data', data, '--out', out).code, 0);
+  const nested = join(dir, 'new', 'deeper', 'cal');
+  assert.equal(entrel('calibrate', '--data', data, '--out', nested).code, 0);
+  assert.equal(JSON.parse(readFileSync(join(nested, 'config.json'), 'utf8')).meta.calibration.fittedOn, 'gold.jsonl');
+  // Fitting on a file the model was trained on (the bundled model: CoNLL04 train and dev) is warned about.
+  const trainedOn = join(dir, 'valid.CoNLL04.json');
+  writeFileSync(trainedOn, readFileSync(data));
+  const warned = entrel('calibrate', '--data', trainedOn, '--format', 'jsonl', '--out', join(dir, 'cal2'));
+  assert.equal(warned.code, 0, warned.err);
+  assert.match(warned.err, /valid\.CoNLL04\.json: warning: the model was trained on a file of this name \(.*config\.json: meta\.trainConfig\.data\.train\)/);
+  assert.doesNotMatch(r.err, /warning/);
 });
 
 test('evaluate --out names the file and the reason it cannot be written, and creates missing directories', () => {

@@ -16,6 +16,20 @@ test('the fit pools adjacent violators into a non-decreasing map at the blocks\'
   assert.deepEqual(fitScoreMap([]), { x: [0, 1], y: [0, 1] });
 });
 
+test('items of equal score are one point of the fit: one value, their share right, in any order', () => {
+  // Three items at 1 (one right): whatever their order, a score of 1 maps to 1/3, not to the last run's 0 or 1.
+  for (const order of [[true, false, false], [false, false, true], [false, true, false]]) {
+    const m = fitScoreMap([[0.2, false], ...order.map((r): [number, boolean] => [1, r])]);
+    assert.deepEqual(m, { x: [0.2, 1], y: [0, 1 / 3] }, JSON.stringify(order));
+    assert.equal(applyScoreMap(m, 1), 1 / 3);
+  }
+  // A tie pooled as a whole: [0.4: 2 of 5] stays below [0.6: 2 of 3], though the 0.6 group starts with a wrong one.
+  const pts: [number, boolean][] = [[0.4, true], [0.4, true], [0.4, false], [0.4, false], [0.4, false], [0.6, false], [0.6, true], [0.6, true]];
+  assert.deepEqual(fitScoreMap(pts), { x: [0.4, 0.6], y: [0.4, 2 / 3] });
+  // Copies of 0.1 break at 0.1 itself, not at their sum divided back (0.30000000000000004 / 3).
+  assert.deepEqual(fitScoreMap([[0.1, false], [0.1, false], [0.1, true], [0.9, true]]).x, [0.1, 0.9]);
+});
+
 test('application interpolates between breakpoints and is constant outside them', () => {
   const m = { x: [0.2, 0.6, 1], y: [0.1, 0.5, 0.9] };
   assert.equal(applyScoreMap(m, 0), 0.1);

@@ -23,12 +23,15 @@ export function calibrateCommand(): Command {
     .description("fit a model's score calibration on annotated dev data and write the model with it (same predictions; scores that say how often such an item is right)")
     .option('--model <dir>', 'a trained model directory (default: the bundled CoNLL04 model)')
     .requiredOption('--data <file>', 'annotated data the model was not trained on (dev)')
-    .requiredOption('--out <dir>', 'the calibrated model directory (written atomically)')
+    .requiredOption('--out <dir>', 'the calibrated model directory: the model files only, written atomically (an existing directory holding other files is refused)')
     .option('--json', 'print the maps and the calibration before and after as JSON');
   return addDataFlags(cmd).action(async (flags: CalibrateFlags) => {
     const model = modelDirOrDefault(flags.model);
     refuseOverwritingInputs([flags.out], [...(await inputFiles(flags.data, { typesFile: flags.types })), model]);
-    const { calibrateModel } = await import('../../train/calibrate.js');
+    const { calibrateModel, refuseForeignDirectory, trainedOnWarning } = await import('../../train/calibrate.js');
+    refuseForeignDirectory(flags.out); // before the model runs
+    const warning = trainedOnWarning(model, flags.data);
+    if (warning) process.stderr.write(`entrel: ${flags.data}: warning: ${warning}\n`);
     const r = await withInterrupts(() => calibrateModel(model, flags.data, flags.out, corpusOptions(flags)));
     if (flags.json) printJson(r);
     else process.stdout.write(`Before (the model's own scores), on ${flags.data}:\n${formatCalibration(r.before)}\nAfter:\n${formatCalibration(r.after)}`);
