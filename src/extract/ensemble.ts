@@ -2,7 +2,8 @@
  * Several models extracting as one (not in the paper): every model extracts the text, and the majority
  * vote of their results is the answer (ensemble-vote.ts). Models trained with different seeds make
  * different mistakes: three NN models' vote gained 2.7–3.1 strict relation F1 over their mean on CoNLL04
- * test (README, Evaluation). The models must share their labels and tokenizer; each costs its own
+ * test (README, Evaluation). The models must share their labels and tokenizer, and be calibrated alike
+ * (all or none: `entrel calibrate`); each costs its own
  * prediction, so three models take about three times as long.
  *
  *   const ex = await EnsembleExtractor.load(['runs/s1/best', 'runs/s2/best', 'runs/s3/best']);
@@ -69,6 +70,9 @@ export class EnsembleExtractor implements ExtractorLike {
           throw new UserError(`tokenizes as ${b.tokenizer}, ${firstDir} as ${a.tokenizer}: an ensemble's models must read text alike`, { file: modelDirs[i] });
         if (!sameLabels(first.schema, x.schema))
           throw new UserError(`has other labels than ${firstDir} (entity types ${x.schema.entityTypes.join(', ')}; relation types ${x.schema.relationTypes.map((r) => r.name).join(', ')}): an ensemble's models must share them`, { file: modelDirs[i] });
+        // The mean of calibrated and raw probabilities means neither.
+        if (x.calibrated !== first.calibrated)
+          throw new UserError(`${x.calibrated ? 'is' : 'is not'} calibrated and ${firstDir} ${first.calibrated ? 'is' : 'is not'}: calibrate every model of an ensemble (entrel calibrate), or none`, { file: modelDirs[i] });
       });
     } catch (e) {
       await Promise.all(members.map((x) => x.close()));

@@ -125,6 +125,11 @@ export class Extractor implements ExtractorLike {
     return new Extractor(model, schema, meta ?? {}, 'memory', opts);
   }
 
+  /** Whether its scores are calibrated (`entrel calibrate`), not the model's own probabilities. */
+  get calibrated(): boolean {
+    return this.scoreMaps !== undefined;
+  }
+
   /** Worker threads this Extractor may run (0: everything on the calling thread). */
   get maxWorkers(): number {
     return this.workers;

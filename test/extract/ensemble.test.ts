@@ -162,6 +162,11 @@ describe('EnsembleExtractor', () => {
     await fails(() => EnsembleExtractor.load([dirA, dirB], { minVote: 1 } as object), /minVote/);
     await fails(() => EnsembleExtractor.load([dirA, other], { workers: 0 }), /has other labels than .*a .*an ensemble's models must share them/, other);
     await fails(() => EnsembleExtractor.load([dirA, join(dirA, '..', 'missing')], { workers: 0 }), /missing/);
+    // Calibrated scores and raw ones would be averaged into neither.
+    const calibrated = join(dirA, '..', 'calibrated');
+    const { model } = fitTinyModel();
+    saveModelDir(calibrated, model, SCHEMA, { glove: false, calibration: { entities: { x: [0, 1], y: [0, 1] }, relations: { x: [0.5], y: [0.5] } } });
+    await fails(() => EnsembleExtractor.load([dirA, calibrated], { workers: 0 }), /is calibrated and .*a is not: calibrate every model of an ensemble/, calibrated);
     // The bundled model reads text in CoNLL04's style, the tiny one in PTB's.
     await fails(() => EnsembleExtractor.load([dirA, 'models/conll04'], { workers: 0 }), /tokenizes as conll04, .* as ptb/, 'models/conll04');
   });
