@@ -69,8 +69,10 @@ export function evaluateCommand(): Command {
         const read = await Promise.all([flags.gold, flags.pred, flags.data].filter((f) => f !== undefined).map((f) => inputFiles(f)));
         refuseOverwritingInputs([flags.out], [...read.flat(), ...(flags.model ?? []), flags.types]);
       }
-      const { report, errors, intervals, thresholds, calibration: calibrated } = await reportFor(flags, resample);
-      const json = { ...report, ...(errors ? { errors } : {}), ...(intervals ? { intervals } : {}), ...(thresholds ? { thresholds } : {}), ...(calibrated ? { calibration: calibrated } : {}) };
+      const { report, ...analyses } = await reportFor(flags, resample);
+      const { errors, intervals, thresholds, calibration: calibrated } = analyses;
+      // The analyses asked for, each under its own key after the report's.
+      const json = { ...report, ...analyses };
       if (flags.out) await writeAtomic(flags.out, [JSON.stringify(json, null, 2) + '\n']);
       if (flags.json) printJson(json);
       else {
