@@ -18,6 +18,9 @@ interface CalibrateFlags extends DataFlags {
   json?: boolean;
 }
 
+/** Fewer predicted items of a kind than this in DEV are warned about. */
+const FEW_ITEMS = 100;
+
 export function calibrateCommand(): Command {
   const cmd = new Command('calibrate')
     .description("fit a model's score calibration on annotated dev data and write the model with it (same predictions; scores that say how often such an item is right)")
@@ -33,6 +36,12 @@ export function calibrateCommand(): Command {
     const warning = trainedOnWarning(model, flags.data);
     if (warning) process.stderr.write(`entrel: ${flags.data}: warning: ${warning}\n`);
     const r = await withInterrupts(() => calibrateModel(model, flags.data, flags.out, corpusOptions(flags)));
+    // A map fitted on a handful of items is mostly noise; on none it is the identity.
+    for (const kind of ['entities', 'relations'] as const) {
+      const n = r.before[kind].items;
+      if (n < FEW_ITEMS)
+        process.stderr.write(`entrel: ${flags.data}: warning: only ${n} predicted ${kind} to fit on: ${n === 0 ? "their scores stay the model's own" : 'the map is rough; calibrate on more data'}\n`);
+    }
     if (flags.json) printJson(r);
     else process.stdout.write(`Before (the model's own scores), on ${flags.data}:\n${formatCalibration(r.before)}\nAfter:\n${formatCalibration(r.after)}`);
     process.stderr.write(`entrel: wrote the calibrated model to ${flags.out}\n`);
