@@ -24,7 +24,7 @@ function entrel(...args: string[]): string {
   return r.stdout;
 }
 
-test('a brat project: split, train, evaluate --errors, predict, view against gold, info, extract', () => {
+test('a brat project: split, train, evaluate --errors, predict, view against gold, calibrate, info, extract', () => {
   const w = tmp();
   // 1. A brat project (made from CoNLL04's dev split: 231 one-sentence documents).
   entrel('convert', '--from', 'unified', '--to', 'brat', join(DATA, 'conll04', 'unified_two_are_better', 'valid.CoNLL04.json'), join(w, 'project'));
@@ -53,11 +53,14 @@ test('a brat project: split, train, evaluate --errors, predict, view against gol
   const html = readFileSync(page, 'utf8');
   assert.equal(html.match(/<figure/g)?.length ?? 0, withErrors.size);
   assert.ok(withErrors.size > 0);
-  // 6. The model says what it is and extracts from raw text.
-  const card = JSON.parse(entrel('info', '--model', best, '--json'));
+  // 6. Scores calibrated on dev (the same predictions); the model says what it is and extracts from raw text.
+  const model = join(w, 'model');
+  entrel('calibrate', '--model', best, '--data', join(w, 'data', 'dev.jsonl'), '--out', model);
+  const card = JSON.parse(entrel('info', '--model', model, '--json'));
+  assert.deepEqual(card.calibration, { fittedOn: 'dev.jsonl' });
   assert.deepEqual(card.entityTypes.toSorted(), ['Loc', 'Org', 'Other', 'Peop']);
   assert.match(card.trainedOn, /^train\.jsonl \(185 sentences\) with the local loss; epoch [1-3], chosen on dev\.jsonl/);
-  const doc = JSON.parse(entrel('extract', '--model', best, '--json', 'Mary Smith works for Acme Corp in Boston.'));
+  const doc = JSON.parse(entrel('extract', '--model', model, '--json', 'Mary Smith works for Acme Corp in Boston.'));
   assert.equal(doc.text, 'Mary Smith works for Acme Corp in Boston.');
   assert.ok(Array.isArray(doc.entities) && Array.isArray(doc.relations));
 });
