@@ -7,7 +7,7 @@
  */
 import type { Document } from '../data/corpus.js';
 import { Diagnostics } from '../data/diagnostics.js';
-import { forEachSentencePair, pairDocuments, schemaFor, type EvaluateOptions } from './evaluate.js';
+import { forEachSentencePair, schemaFor, type EvaluateOptions } from './evaluate.js';
 import { checkScores, type PredictionScores } from './item-scores.js';
 import { compactPair, criterionItems } from './scorer.js';
 import { alignRows } from './table.js';
@@ -54,11 +54,9 @@ export function scoredItems(
   const schema = schemaFor(gold, pred, opts);
   const symmetric = new Set(schema.relationTypes.filter((r) => r.symmetric).map((r) => r.name));
   const seen = { entities: [] as [number, boolean][], relations: [] as [number, boolean][] };
-  // The scores follow the predicted documents' order; documents pair with gold as evaluate pairs them.
+  // The scores follow the predicted documents' order, which pairing with gold may not keep.
   const predIndex = new Map(pred.map((d, i) => [d, i]));
-  const paired = pairDocuments(gold, pred, opts);
-  forEachSentencePair(gold, pred, { ...opts, diagnostics: opts.diagnostics ?? new Diagnostics() }, (g, p, at, where, gi) => {
-    const doc = paired[gi];
+  forEachSentencePair(gold, pred, { ...opts, diagnostics: opts.diagnostics ?? new Diagnostics() }, (g, p, at, where, _gi, doc) => {
     if (!doc) return; // no prediction: nothing scored
     const [di, si] = [predIndex.get(doc)!, at.sentence];
     const [cg, cp] = compactPair(g, p, symmetric, opts, where);

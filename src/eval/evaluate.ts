@@ -95,8 +95,11 @@ export function evaluateWithErrors(gold: readonly Document[], pred: readonly Doc
 export const schemaFor = (gold: readonly Document[], pred: readonly Document[], opts: EvaluateOptions): LabelSchema =>
   opts.schema ?? inferSchema([...gold, ...pred]);
 
-/** `documentIndex` is the gold document's position in the gold list. */
-type Visit = (gold: Sentence, pred: Sentence, at: SentenceLocation, where: string, documentIndex: number) => void;
+/**
+ * `documentIndex` is the gold document's position in the gold list, `predDocument` the prediction it was
+ * paired with (undefined: none, the sentence is scored as an empty prediction).
+ */
+type Visit = (gold: Sentence, pred: Sentence, at: SentenceLocation, where: string, documentIndex: number, predDocument: Document | undefined) => void;
 
 /** Every gold sentence with its prediction (empty where the document has none), checked to tokenise alike. */
 export function forEachSentencePair(gold: readonly Document[], pred: readonly Document[], opts: EvaluateOptions, visit: Visit): void {
@@ -121,7 +124,7 @@ export function forEachSentencePair(gold: readonly Document[], pred: readonly Do
       const ps = p ? p.sentences[i] : { tokens: gs.tokens, entities: [], relations: [] };
       if (!sameTokens(gs, ps))
         throw new UserError(`${where}: predicted tokens differ from gold (count or character offsets)`, predLoc);
-      visit(gs, ps, { document: g.id, sentence: i }, where, gi);
+      visit(gs, ps, { document: g.id, sentence: i }, where, gi, p);
     });
   });
   if (missing > 0 && !diag)

@@ -3,7 +3,7 @@
  * here (known output), and `extract --json` / `evaluate --data` on the bundled model.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { before, describe, it } from 'node:test';
 import { loadCorpus } from '../../src/data/formats/index.js';
 import { trainTinyModelDir } from '../extract/tiny-model.js';
+import { startServe } from './processes.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'bin', 'entrel.js');
@@ -179,22 +180,10 @@ describe('entrel extract (tiny model)', () => {
 
 describe('entrel serve', () => {
   it('answers /health and /v1/extract on a random port, and exits 0 on SIGTERM', async () => {
-    const child = spawn(
-      process.execPath,
-      [bin, 'serve', '--model', model, '--port', '0', '--workers', '2', '--request-timeout', '20', '--cors', 'https://app.example', '--max-texts', '2', '--log'],
-      { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] },
+    const { url, out: printed, stop } = await startServe(
+      ['--model', model, '--port', '0', '--workers', '2', '--request-timeout', '20', '--cors', 'https://app.example', '--max-texts', '2', '--log'],
+      { cwd: work },
     );
-    let err = '';
-    let out = '';
-    child.stdout.on('data', (b: Buffer) => (out += b));
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stderr.on('data', (b: Buffer) => {
-        err += b;
-        const m = /on (http:\/\/\S+)/.exec(err);
-        if (m) resolve(m[1]);
-      });
-      child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
-    });
     try {
       const health = await fetch(`${url}/health`);
       assert.equal(health.status, 200);
@@ -204,7 +193,7 @@ describe('entrel serve', () => {
       assert.deepEqual(body.documents[0].entities.map((e) => e.text), ['Dan', 'Acme Corp']);
       const info = (await (await fetch(`${url}/v1/model`)).json()) as { name: string };
       assert.equal(info.name, 'tiny');
-      assert.match(err, /model on 2 worker threads/);
+      assert.match(printed.err, /model on 2 worker threads/);
       // --cors: a page of that origin may call the API; --max-texts: the limit per request; --log: access log.
       const origin = 'https://app.example';
       const pre = await fetch(`${url}/v1/extract`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
@@ -214,35 +203,22 @@ describe('entrel serve', () => {
       assert.equal(many.status, 400);
       assert.equal(many.headers.get('access-control-allow-origin'), origin);
       assert.equal(((await many.json()) as { error: { code: string } }).error.code, 'batch_too_large');
-      assert.ok(out.split('\n').some((l) => l.includes('"/v1/extract"') && l.startsWith('{')), out.slice(0, 500));
+      assert.ok(printed.out.split('\n').some((l) => l.includes('"/v1/extract"') && l.startsWith('{')), printed.out.slice(0, 500));
     } finally {
-      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-      child.kill('SIGTERM');
-      assert.equal(await exited, 0);
+      assert.equal(await stop(), 0);
     }
   });
 });
 
 describe('entrel serve with an ensemble (tiny model twice)', () => {
   it('names the models on its startup line, and GET /v1/model lists them', async () => {
-    const child = spawn(process.execPath, [bin, 'serve', '--model', model, '--model', model, '--port', '0', '--workers', '0'], { cwd: work, stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stderr.on('data', (b: Buffer) => {
-        err += b;
-        const m = /on (http:\/\/\S+)/.exec(err);
-        if (m) resolve(m[1]);
-      });
-      child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
-    });
+    const { url, out, stop } = await startServe(['--model', model, '--model', model, '--port', '0', '--workers', '0'], { cwd: work });
     try {
-      assert.match(err, /^entrel: serving ensemble of 2 \(tiny, tiny; at least 2 votes\) on http:\/\/127\.0\.0\.1:\d+ \(model on the server thread; Ctrl-C to stop\)$/m);
+      assert.match(out.err, /^entrel: serving ensemble of 2 \(tiny, tiny; at least 2 votes\) on http:\/\/127\.0\.0\.1:\d+ \(model on the server thread; Ctrl-C to stop\)$/m);
       const info = (await (await fetch(`${url}/v1/model`)).json()) as { members: { name: string; version: string }[] };
       assert.deepEqual(info.members.map((m) => [m.name, m.version]), [['tiny', '9.9.9'], ['tiny', '9.9.9']]);
     } finally {
-      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-      child.kill('SIGTERM');
-      assert.equal(await exited, 0);
+      assert.equal(await stop(), 0);
     }
   });
 });

@@ -5,18 +5,15 @@
  * prints no key anywhere.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { before, describe, it } from 'node:test';
 import { apiKeysFrom } from '../../src/cli/commands/serve.js';
 import { trainTinyModelDir } from '../extract/tiny-model.js';
 import { entrel } from './in-process.js';
+import { startServe } from './processes.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(root, 'bin', 'entrel.js');
 const work = mkdtempSync(join(tmpdir(), 'entrel-serve-auth-'));
 const KEY_A = 'cli-key-a-0123456789abcdef';
 const KEY_B = 'cli-key-b-0123456789abcdef';
@@ -114,31 +111,11 @@ describe('entrel serve with API keys and a rate limit (built bin)', () => {
     model = trainTinyModelDir();
   });
 
-  /** Starts `entrel serve …` and answers its URL, stderr and stdout so far, and a stop function (exit code). */
+  /** `entrel serve` of the tiny model on this thread, with ENTREL_API_KEYS only as `env` sets it. */
   async function start(args: string[], env: NodeJS.ProcessEnv = {}) {
     const childEnv = { ...process.env, ...env };
     if (env.ENTREL_API_KEYS === undefined) delete childEnv.ENTREL_API_KEYS;
-    const child = spawn(process.execPath, [bin, 'serve', '--model', model, '--port', '0', '--workers', '0', ...args], {
-      cwd: work,
-      env: childEnv,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const out = { err: '', out: '' };
-    child.stdout.on('data', (b: Buffer) => (out.out += b));
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stderr.on('data', (b: Buffer) => {
-        out.err += b;
-        const m = /on (http:\/\/\S+)/.exec(out.err);
-        if (m) resolve(m[1]);
-      });
-      child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${out.err}`)));
-    });
-    const stop = async () => {
-      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-      child.kill('SIGTERM');
-      return exited;
-    };
-    return { url, out, stop };
+    return startServe(['--model', model, '--port', '0', '--workers', '0', ...args], { cwd: work, env: childEnv });
   }
 
   const post = (url: string, key?: string) =>

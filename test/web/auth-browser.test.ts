@@ -4,13 +4,12 @@
  * `Authorization: Bearer` to both API calls, keeps it in this tab's sessionStorage and never in the URL.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../src/server/index.js';
+import { launchChromium } from './chromium.js';
 import { FakeExtractor, fakeExtract } from '../server/fake-extractor.js';
 
-const executablePath = '/usr/bin/chromium';
 const KEY = 'browser-key-0123456789abcdef';
 const text = 'John Smith works for Acme Corp in Boston.';
 
@@ -24,12 +23,7 @@ describe('web view with API keys, in chromium', () => {
   const problems: string[] = [];
 
   before(async () => {
-    assert.ok(existsSync(executablePath), `no browser at ${executablePath}: install it with \`apt-get install chromium\``);
-    browser = await chromium.launch({
-      executablePath,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
     server = await startServer(fake, { port: 0, apiKeys: [KEY, 'another-key-0123456789abcdef'] });
     page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
     page.on('request', (r) => sent.push({ url: r.url(), authorization: r.headers().authorization }));

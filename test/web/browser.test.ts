@@ -3,17 +3,17 @@
  * browsers). Starts the service with the fake extractor, pastes text, extracts, and checks the screen.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { writeExtractions } from '../../src/cli/extract-outputs.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { renderDocumentSvg, renderHtmlReport } from '../../src/web/index.js';
+import { launchChromium } from './chromium.js';
 import { FakeExtractor, fakeExtract } from '../server/fake-extractor.js';
 
-const executablePath = '/usr/bin/chromium';
 const text =
   'John Smith works for Acme Corp in Boston. Mary Jones, who met Zoë 😀 Park in Paris, lives in London with ' +
   'Carl Weiss of Globex Inc. <script>window.__xss = 1</script> Ann Lee & Bob Stone stay in Tokyo.';
@@ -25,12 +25,7 @@ describe('web view in chromium', () => {
   const foreignRequests: string[] = [];
 
   before(async () => {
-    assert.ok(existsSync(executablePath), `no browser at ${executablePath}: install it with \`apt-get install chromium\``);
-    browser = await chromium.launch({
-      executablePath,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
     server = await startServer(new FakeExtractor(), { port: 0, maxTextLength: 1000 });
     page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
     page.on('request', (r) => {

@@ -4,14 +4,14 @@
  * Saves artifacts/view-compare.png.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './chromium.js';
 import { loadCorpus } from '../../src/data/formats/index.js';
 import { compareCorpora, renderComparisonHtml } from '../../src/index.js';
 
-const executablePath = '/usr/bin/chromium';
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/view/${name}`, import.meta.url));
 
 describe('comparison page in chromium', () => {
@@ -19,8 +19,7 @@ describe('comparison page in chromium', () => {
   let page: Page;
 
   before(async () => {
-    assert.ok(existsSync(executablePath), `no browser at ${executablePath}: install it with \`apt-get install chromium\``);
-    browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
     const gold = await loadCorpus(fixture('gold.jsonl'));
     const pred = await loadCorpus(fixture('pred.jsonl'));
