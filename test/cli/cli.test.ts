@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -141,30 +141,37 @@ test('predict --to writes any writable format, scored as the JSONL predictions a
   assert.match(bad.err, /option '--to <format>' argument 'nyt' is invalid\. Allowed choices are jsonl, /);
 });
 
-test('predict with several models writes their majority vote; the same model twice gives its own predictions', () => {
+test('predict with several models writes their majority vote; a copy of the same model gives its own predictions; one directory twice is refused', () => {
   const dir = mkdtempSync(join(tmpdir(), 'entrel-cli-'));
   const data = join(root, 'test', 'fixtures', 'view', 'gold.jsonl');
   const bundled = join(root, 'models', 'conll04');
+  const copy = join(dir, 'copy');
+  cpSync(bundled, copy, { recursive: true });
+  for (const command of ['predict', 'evaluate']) {
+    const twice = entrel(command, '--model', bundled, '--model', bundled, '--data', data, ...(command === 'predict' ? ['--out', join(dir, 'x.jsonl')] : []));
+    assert.equal(twice.code, 1, twice.err);
+    assert.match(twice.err, /^entrel: --model .*conll04: the same model directory as --model .*conll04; /);
+  }
   assert.equal(entrel('predict', '--data', data, '--out', join(dir, 'one.jsonl')).code, 0);
-  const two = entrel('predict', '--model', bundled, '--model', bundled, '--data', data, '--out', join(dir, 'two.jsonl'));
+  const two = entrel('predict', '--model', bundled, '--model', copy, '--data', data, '--out', join(dir, 'two.jsonl'));
   assert.equal(two.code, 0, two.err);
   assert.equal(readFileSync(join(dir, 'two.jsonl'), 'utf8'), readFileSync(join(dir, 'one.jsonl'), 'utf8'));
   // One vote of two keeps the union: here the same.
-  assert.equal(entrel('predict', '--model', bundled, '--model', bundled, '--min-votes', '1', '--data', data, '--out', join(dir, 'u.jsonl')).code, 0);
+  assert.equal(entrel('predict', '--model', bundled, '--model', copy, '--min-votes', '1', '--data', data, '--out', join(dir, 'u.jsonl')).code, 0);
   assert.equal(readFileSync(join(dir, 'u.jsonl'), 'utf8'), readFileSync(join(dir, 'one.jsonl'), 'utf8'));
   const alone = entrel('predict', '--model', bundled, '--min-votes', '1', '--data', data, '--out', join(dir, 'x.jsonl'));
   assert.equal(alone.code, 1);
   assert.match(alone.err, /--min-votes needs several models/);
-  const tooMany = entrel('predict', '--model', bundled, '--model', bundled, '--min-votes', '3', '--data', data, '--out', join(dir, 'x.jsonl'));
+  const tooMany = entrel('predict', '--model', bundled, '--model', copy, '--min-votes', '3', '--data', data, '--out', join(dir, 'x.jsonl'));
   assert.equal(tooMany.code, 1);
   assert.equal(tooMany.err, 'entrel: --min-votes 3: there are only 2 models\n');
   // evaluate --data scores the same vote.
   const score = (...models: string[]) => JSON.parse(entrel('evaluate', ...models.flatMap((m) => ['--model', m]), '--data', data, '--json').out);
-  assert.deepEqual(score(bundled, bundled).relations.strict.micro, score(bundled).relations.strict.micro);
+  assert.deepEqual(score(bundled, copy).relations.strict.micro, score(bundled).relations.strict.micro);
   const e = entrel('evaluate', '--model', bundled, '--min-votes', '1', '--data', data);
   assert.equal(e.code, 1);
   assert.match(e.err, /--min-votes needs several models/);
-  const over = entrel('evaluate', '--model', bundled, '--model', bundled, '--min-votes', '3', '--data', data);
+  const over = entrel('evaluate', '--model', bundled, '--model', copy, '--min-votes', '3', '--data', data);
   assert.equal(over.code, 1);
   assert.equal(over.err, 'entrel: --min-votes 3: there are only 2 models\n');
 });
@@ -192,7 +199,7 @@ test('evaluate --data --thresholds: strict relation scores at each relation thre
   assert.match(text.out, /^0\.90 +\d+ /m);
   const cases: [string[], RegExp][] = [
     [['evaluate', '--gold', data, '--pred', data, '--thresholds'], /--thresholds needs --data/],
-    [['evaluate', '--data', data, '--model', join(root, 'models', 'conll04'), '--model', join(root, 'models', 'conll04'), '--thresholds'], /--thresholds needs one --model/],
+    [['evaluate', '--data', data, '--model', join(root, 'models', 'conll04'), '--model', join(root, 'test', 'fixtures', 'no-such-model'), '--thresholds'], /--thresholds needs one --model/],
     [['evaluate', '--data', data, '--thresholds', '0.5,2'], /--thresholds.*expected comma-separated thresholds in \[0, 1\]/],
     [['evaluate', '--gold', data, '--pred', data, '--calibration'], /--calibration needs --data/],
   ];
@@ -290,7 +297,9 @@ test('evaluate --data warns about the types the model cannot predict', () => {
   // One --model is one model; several are named together.
   const bundled = join(root, 'models', 'conll04');
   assert.match(entrel('evaluate', '--model', bundled, '--data', data, '--format', 'unified').err, /the model in .*conll04 does not know/);
-  assert.match(entrel('evaluate', '--model', bundled, '--model', bundled, '--data', data, '--format', 'unified').err, /the models in .*conll04, .*conll04 do not know/);
+  const copy = join(dir, 'copy');
+  cpSync(bundled, copy, { recursive: true });
+  assert.match(entrel('evaluate', '--model', bundled, '--model', copy, '--data', data, '--format', 'unified').err, /the models in .*conll04, .*copy do not know/);
 });
 
 test('warnings name the file they are about: evaluate the gold or the predictions, convert the input or the output', () => {

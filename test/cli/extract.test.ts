@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,13 @@ before(() => {
   model = trainTinyModelDir();
 });
 
+/** A copy of a model directory, elsewhere: the same model under another directory, as an ensemble member. */
+function copyOf(dir: string): string {
+  const copy = join(mkdtempSync(join(tmpdir(), 'entrel-copy-')), 'model');
+  cpSync(dir, copy, { recursive: true });
+  return copy;
+}
+
 describe('entrel extract (tiny model)', () => {
   const sentence = 'Dan works for Acme Corp .';
 
@@ -58,21 +65,26 @@ describe('entrel extract (tiny model)', () => {
     assert.ok(doc.relations[0].score > 0 && doc.relations[0].score <= 1);
   });
 
-  it('--model given several times: an ensemble, which agreeing models leave as one; --min-votes checked', () => {
+  it('--model given several times: an ensemble, which agreeing models leave as one; --min-votes checked; one directory twice refused', () => {
+    const copies = [copyOf(model), copyOf(model)];
     const round = (doc: { entities: { score: number }[]; relations: { score: number }[] }) => ({
       ...doc,
       entities: doc.entities.map((e) => ({ ...e, score: e.score.toFixed(9) })),
       relations: doc.relations.map((r) => ({ ...r, score: r.score.toFixed(9) })),
     });
     const one = entrel(['extract', '--model', model, '--json', sentence]);
-    const three = entrel(['extract', '--model', model, '--model', model, '--model', model, '--json', sentence]);
+    const three = entrel(['extract', '--model', model, '--model', copies[0], '--model', copies[1], '--json', sentence]);
     assert.equal(three.code, 0, three.err);
     assert.deepEqual(round(JSON.parse(three.out)), round(JSON.parse(one.out)));
-    const all = entrel(['extract', '--model', model, '--model', model, '--min-votes', '2', '--json', sentence]);
+    const all = entrel(['extract', '--model', model, '--model', copies[0], '--min-votes', '2', '--json', sentence]);
     assert.equal(all.code, 0, all.err);
+    const link = join(mkdtempSync(join(tmpdir(), 'entrel-link-')), 'same');
+    symlinkSync(model, link);
     for (const [args, message] of [
       [['--model', model, '--min-votes', '1'], /--min-votes needs several models/],
-      [['--model', model, '--model', model, '--min-votes', '3'], /^entrel: --min-votes 3: there are only 2 models\n$/],
+      [['--model', model, '--model', copies[0], '--min-votes', '3'], /^entrel: --min-votes 3: there are only 2 models\n$/],
+      [['--model', model, '--model', `${model}/`], /^entrel: --model .*\/: the same model directory as --model .*; an ensemble's models must differ, or that model's votes count twice\n$/],
+      [['--model', model, '--model', copies[0], '--model', link], /^entrel: --model .*same: the same model directory as --model /],
     ] as const) {
       const r = entrel(['extract', ...args, sentence]);
       assert.equal(r.code, 1, r.err);
@@ -210,9 +222,9 @@ describe('entrel serve', () => {
   });
 });
 
-describe('entrel serve with an ensemble (tiny model twice)', () => {
+describe('entrel serve with an ensemble (the tiny model and a copy)', () => {
   it('names the models on its startup line, and GET /v1/model lists them', async () => {
-    const { url, out, stop } = await startServe(['--model', model, '--model', model, '--port', '0', '--workers', '0'], { cwd: work });
+    const { url, out, stop } = await startServe(['--model', model, '--model', copyOf(model), '--port', '0', '--workers', '0'], { cwd: work });
     try {
       assert.match(out.err, /^entrel: serving ensemble of 2 \(tiny, tiny; at least 2 votes\) on http:\/\/127\.0\.0\.1:\d+ \(model on the server thread; Ctrl-C to stop\)$/m);
       const info = (await (await fetch(`${url}/v1/model`)).json()) as { members: { name: string; version: string }[] };

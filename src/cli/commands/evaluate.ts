@@ -18,7 +18,7 @@ import {
 } from '../../eval/index.js';
 import { refuseOverwritingInputs, writeAtomic } from '../../data/write.js';
 import { printJson, printWarnings } from '../output.js';
-import { checkMinVotes } from '../load-extractor.js';
+import { checkModelFlags } from '../load-extractor.js';
 import { addDataFlags, corpusOptions, pairedOptions, type DataFlags } from './data-options.js';
 import { finiteNumber, nonNegativeInteger, positiveInteger, repeated } from './arg-values.js';
 import { addResampleFlags, refuseUnusedResampleFlags, resampleOptions, type ResampleFlags } from './resample-flags.js';
@@ -119,7 +119,7 @@ async function reportFor(flags: EvalFlags, resample: ResampleOptions | undefined
   if (!flags.data) throw new UserError('evaluate needs --gold and --pred, or --data (with --model DIR, or the bundled model)');
   const { scoreModel } = await import('../../train/evaluate.js');
   const { DEFAULT_MODEL_DIR } = await import('../../extract/extractor.js');
-  checkMinVotes(flags.model?.length ?? 0, flags.minVotes);
+  checkModelFlags(flags.model ?? [], flags.minVotes);
   if ((thresholds || flags.calibration) && (flags.model?.length ?? 0) > 1)
     throw new UserError(`${thresholds ? '--thresholds' : '--calibration'} needs one --model: a vote of several has no scores`);
   return scoreModel(flags.model ?? DEFAULT_MODEL_DIR, flags.data, { ...corpusOptions(flags), paperCompat: flags.paperCompat, minVotes: flags.minVotes }, score);

@@ -6,7 +6,7 @@ import { refuseOverwritingInputs } from '../../data/write.js';
 import { modelDirOrDefault } from '../../extract/model-info.js';
 import { withInterrupts } from '../interrupt.js';
 import { printWarnings } from '../output.js';
-import { checkMinVotes } from '../load-extractor.js';
+import { checkModelFlags } from '../load-extractor.js';
 import { positiveInteger, repeated } from './arg-values.js';
 import { addDataFlags, corpusOptions, type DataFlags } from './data-options.js';
 
@@ -20,7 +20,7 @@ export function predictCommand(): Command {
     .addOption(new Option('--to <format>', 'output format (default jsonl; brat to correct the predictions in brat)').choices([...WRITABLE_FORMATS]));
   // The data flags of evaluate --data: the same file reads the same way (e.g. NYT's --split test).
   return addDataFlags(cmd).action(async (flags: DataFlags & { model?: string[]; minVotes?: number; data: string; out: string; to?: string }) => {
-    checkMinVotes(flags.model?.length ?? 0, flags.minVotes);
+    checkModelFlags(flags.model ?? [], flags.minVotes);
     const models = flags.model ?? [modelDirOrDefault(undefined)];
     const to = flags.to ?? 'jsonl';
     refuseOverwritingInputs(writtenFiles(flags.out, to), [...(await inputFiles(flags.data, { typesFile: flags.types })), ...models]);
