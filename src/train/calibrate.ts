@@ -25,6 +25,10 @@ export async function calibrateModel(modelDir: string, dataFile: string, outDir:
   const { split, schema, predicted, scores } = await predictFile(modelDir, dataFile, { ...opts, rawScores: true });
   const options = { schema: mergeSchemas(schema, split.schema), paperCompat: opts.paperCompat, goldFile: dataFile };
   const items = scoredItems(split.documents, predicted, scores!, options);
+  // A map fitted on nothing would be the identity, and the model would still say it is calibrated.
+  for (const kind of ['entities', 'relations'] as const)
+    if (items[kind].length === 0)
+      throw new UserError(`the model predicts no ${kind} in this data, so there is nothing to fit their scores on: calibrate on annotated data where it does (dev)`, { file: dataFile });
   const maps: ScoreMaps = { entities: fitScoreMap(items.entities), relations: fitScoreMap(items.relations), fittedOn: basename(dataFile) };
   const map = (m: ScoreMaps['entities'], xs: ItemScores) => xs.map((d) => d.map((s) => s.map((x) => applyScoreMap(m, x))));
   const mapped = { entities: map(maps.entities, scores!.entities), relations: map(maps.relations, scores!.relations) };

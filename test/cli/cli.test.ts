@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -267,6 +267,13 @@ test('calibrate writes the model with score maps: the same predictions, other sc
   assert.doesNotMatch(r.err, /trained on a file of this name/);
   // The fixture's few items: the maps are fitted, and said to be rough.
   assert.match(r.err, /gold\.jsonl: warning: only \d+ predicted relations to fit on: the map is rough; calibrate on more data/);
+  // With no predicted relations at all there is nothing to fit: refused, and nothing written.
+  const noRelations = join(dir, 'no-relations.json');
+  writeFileSync(noRelations, JSON.stringify([{ tokens: ['John', 'Smith', 'slept', '.'], entities: [[0, 2, 'Peop']], relations: [] }]));
+  const none = entrel('calibrate', '--data', noRelations, '--out', join(dir, 'cal3'));
+  assert.equal(none.code, 1, none.err);
+  assert.match(none.err, /^entrel: .*no-relations\.json: the model predicts no relations in this data, so there is nothing to fit their scores on: calibrate on annotated data where it does \(dev\)\n$/);
+  assert.equal(existsSync(join(dir, 'cal3')), false);
 });
 
 test('evaluate --out names the file and the reason it cannot be written, and creates missing directories', () => {

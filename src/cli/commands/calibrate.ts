@@ -36,11 +36,10 @@ export function calibrateCommand(): Command {
     const warning = trainedOnWarning(model, flags.data);
     if (warning) process.stderr.write(`entrel: ${flags.data}: warning: ${warning}\n`);
     const r = await withInterrupts(() => calibrateModel(model, flags.data, flags.out, corpusOptions(flags)));
-    // A map fitted on a handful of items is mostly noise; on none it is the identity.
+    // A map fitted on a handful of items is mostly noise (on none, calibrateModel refuses).
     for (const kind of ['entities', 'relations'] as const) {
       const n = r.before[kind].items;
-      if (n < FEW_ITEMS)
-        process.stderr.write(`entrel: ${flags.data}: warning: only ${n} predicted ${kind} to fit on: ${n === 0 ? "their scores stay the model's own" : 'the map is rough; calibrate on more data'}\n`);
+      if (n < FEW_ITEMS) process.stderr.write(`entrel: ${flags.data}: warning: only ${n} predicted ${kind} to fit on: the map is rough; calibrate on more data\n`);
     }
     if (flags.json) printJson(r);
     else process.stdout.write(`Before (the model's own scores), on ${flags.data}:\n${formatCalibration(r.before)}\nAfter:\n${formatCalibration(r.after)}`);
