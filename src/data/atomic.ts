@@ -6,10 +6,11 @@
  * either the previous or the new version is complete on disk. Temporary names carry the writer's pid; a
  * killed writer's leftovers are removed by the next write of the same target.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { makeDirs } from './io.js';
-import { alive, removedOnInterrupt } from './write.js';
+import { pidAfter, removeAbandoned } from './abandoned.js';
+import { removedOnInterrupt } from './write.js';
 import { UserError, fsReason } from '../errors.js';
 
 /**
@@ -24,8 +25,8 @@ export function writeError(what: string, path: string, e: unknown, note?: string
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
   try {
-    removeStale(dirname(path), `.${basename(path)}.tmp-`);
-    const fd = openSync(tmp, 'w');
+    removeAbandoned(dirname(path), pidAfter(`.${basename(path)}.tmp-`));
+    const fd = openSync(tmp, 'w'); // truncates a leftover of an earlier process that had this pid
     try {
       if (typeof data === 'string') writeSync(fd, data);
       else writeSync(fd, data);
@@ -56,7 +57,8 @@ export async function writeDirAtomic(
     throw new UserError(`cannot write ${what}: a file is in the way (it must be a directory)`, { file: target });
   const done = removedOnInterrupt(tmp);
   try {
-    removeStale(dirname(target), `${basename(target)}.tmp-`);
+    removeAbandoned(dirname(target), pidAfter(`${basename(target)}.tmp-`));
+    rmSync(tmp, { recursive: true, force: true }); // a leftover of an earlier process that had this pid
     makeDirs(tmp);
     await fill(tmp);
     syncDir(tmp);
@@ -84,17 +86,6 @@ export function recoverDir(target: string): void {
   if (existsSync(target)) rmSync(old, { recursive: true, force: true });
   else renameSync(old, target);
 }
-
-/** Removes `prefix<pid>` leftovers of writers that are gone: another live process may be mid-write. */
-function removeStale(dir: string, prefix: string): void {
-  for (const name of readdirSync(dir)) {
-    if (!name.startsWith(prefix)) continue;
-    const pid = Number(name.slice(prefix.length));
-    if (Number.isInteger(pid) && pid !== process.pid && alive(pid)) continue;
-    rmSync(join(dir, name), { recursive: true, force: true });
-  }
-}
-
 
 /** fsync a directory so its entries (renames) are durable. */
 function syncDir(dir: string): void {

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { UserError, fsReason } from '../errors.js';
 import { writeError } from './atomic.js';
 import { makeDirs } from './io.js';
-import { alive, removedOnInterrupt } from './write.js';
+import { pidAfter, removeAbandoned } from './abandoned.js';
+import { removedOnInterrupt } from './write.js';
 
 const PREFIX = '.entrel-staging-';
 
@@ -24,7 +25,7 @@ export async function writeTogether(dir: string, fill: (staging: string) => Prom
   } catch (e) {
     throw new UserError(`cannot create directory: ${fsReason(e) ?? e}`, { file: dir });
   }
-  removeAbandoned(dir);
+  removeAbandoned(dir, pidAfter(PREFIX));
   const staging = join(dir, `${PREFIX}${process.pid}`);
   const done = removedOnInterrupt(staging);
   try {
@@ -58,12 +59,4 @@ function moveInto(from: string, to: string): void {
   renameSync(to, old);
   renameSync(from, to);
   rmSync(old, { recursive: true, force: true });
-}
-
-/** Staging directories of runs that were killed (their pid is gone). */
-function removeAbandoned(dir: string): void {
-  for (const name of readdirSync(dir)) {
-    const pid = Number(name.slice(PREFIX.length));
-    if (name.startsWith(PREFIX) && Number.isInteger(pid) && pid !== process.pid && !alive(pid)) rmSync(join(dir, name), { recursive: true, force: true });
-  }
 }

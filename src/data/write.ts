@@ -1,8 +1,9 @@
 /** Atomic output: write to a temporary sibling, then rename over the target, so a failed run leaves no half file. */
 import { realpathSync, rmSync, statSync } from 'node:fs';
-import { open, readdir, rename, rm } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import { dirname, basename, join, sep } from 'node:path';
 import { UserError, fsReason } from '../errors.js';
+import { removeAbandoned } from './abandoned.js';
 import { makeDirs } from './io.js';
 
 export type Source<T> = Iterable<T> | AsyncIterable<T>;
@@ -42,7 +43,7 @@ async function writeTemporary(out: string, pieces: Source<string>): Promise<{ tm
   }
   // A directory in the way would fail only at the rename, after the other files of a pair were renamed.
   if (statSync(out, { throwIfNoEntry: false })?.isDirectory()) throw new UserError('is a directory: the output is a file, give another name', { file: out });
-  await removeStale(dir, basename(out));
+  removeAbandoned(dir, temporaryWriter(basename(out)));
   const tmp = join(dir, `.${basename(out)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   const done = removedOnInterrupt(tmp);
   let fh;
@@ -67,6 +68,12 @@ async function writeTemporary(out: string, pieces: Source<string>): Promise<{ tm
   }
 }
 
+/** The pid in a temporary name of `name` (`.name.<pid>.<time>.tmp`, written by writeTemporary), undefined for any other name. */
+function temporaryWriter(name: string): (f: string) => number | undefined {
+  const prefix = `.${name}.`;
+  return (f) => (f.startsWith(prefix) && f.endsWith('.tmp') ? Number(f.slice(prefix.length).split('.')[0]) : undefined);
+}
+
 /** A file-system failure as a UserError naming `out`; anything else as it is. */
 function rethrow(e: unknown, out: string): never {
   if (e instanceof UserError) throw e;
@@ -87,26 +94,6 @@ export function removedOnInterrupt(tmp: string): () => void {
 export function abandonPartialOutputs(): void {
   for (const tmp of partial) rmSync(tmp, { recursive: true, force: true });
   partial.clear();
-}
-
-/** Removes what writers of `name` that were killed (their pid is gone) left in `dir`. */
-async function removeStale(dir: string, name: string): Promise<void> {
-  const prefix = `.${name}.`;
-  for (const f of await readdir(dir).catch(() => [] as string[])) {
-    if (!f.startsWith(prefix) || !f.endsWith('.tmp')) continue;
-    const pid = Number(f.slice(prefix.length).split('.')[0]);
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !alive(pid)) await rm(join(dir, f), { force: true });
-  }
-}
-
-/** Whether process `pid` exists (a temporary file of a live writer must not be removed). */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
-  }
 }
 
 /**

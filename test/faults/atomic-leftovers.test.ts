@@ -1,7 +1,8 @@
 /**
  * What a `kill -9` in the middle of an atomic write leaves behind must not break or litter the next
  * write: a killed writer's temporary file or directory (named by its pid), and a `.old` directory when the
- * kill came after the swap but before its removal (the next swap would otherwise fail on it).
+ * kill came after the swap but before its removal (the next swap would otherwise fail on it). The three
+ * writers (data/atomic.ts, data/write.ts, data/staging.ts) share the sweep (data/abandoned.ts).
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { writeDirAtomic, writeFileAtomic } from '../../src/data/atomic.js';
+import { writeTogether } from '../../src/data/staging.js';
+import { writeAtomic } from '../../src/data/write.js';
 
 const root = mkdtempSync(join(tmpdir(), 'entrel-leftovers-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -47,4 +50,32 @@ test('a kill between the swap and the removal of .old does not break the next sw
   await writeDirAtomic(join(dir, 'last'), 'the checkpoint', (tmp) => writeFileSync(join(tmp, 'state.json'), 'next'));
   assert.deepEqual(readdirSync(dir), ['last']);
   assert.equal(readFileSync(join(dir, 'last', 'state.json'), 'utf8'), 'next');
+});
+
+test('a leftover of an earlier process that had this very pid is not mixed into the new directory', async () => {
+  const dir = join(root, 'own');
+  mkdirSync(join(dir, `last.tmp-${process.pid}`), { recursive: true });
+  writeFileSync(join(dir, `last.tmp-${process.pid}`, 'stray.json'), 'from the earlier process');
+  await writeDirAtomic(join(dir, 'last'), 'the checkpoint', (tmp) => writeFileSync(join(tmp, 'state.json'), '{}'));
+  assert.deepEqual(readdirSync(join(dir, 'last')), ['state.json']);
+});
+
+test('streamed outputs (data/write.ts): a killed writer\'s temporary file goes, a live writer\'s and other outputs\' stay', async () => {
+  const dir = join(root, 'stream');
+  mkdirSync(dir);
+  const dead = '.out.jsonl.99999.m0abc.tmp';
+  const live = `.out.jsonl.${process.ppid}.m0abc.tmp`;
+  const other = '.other.jsonl.99999.m0abc.tmp';
+  for (const f of [dead, live, other]) writeFileSync(join(dir, f), 'half');
+  await writeAtomic(join(dir, 'out.jsonl'), ['a\n', 'b\n']);
+  assert.deepEqual(readdirSync(dir).sort(), [live, other, 'out.jsonl'].sort());
+  assert.equal(readFileSync(join(dir, 'out.jsonl'), 'utf8'), 'a\nb\n');
+});
+
+test('staged outputs (data/staging.ts): a killed run\'s staging directory goes, a live run\'s stays', async () => {
+  const dir = join(root, 'staging');
+  mkdirSync(join(dir, '.entrel-staging-99999'), { recursive: true });
+  mkdirSync(join(dir, `.entrel-staging-${process.ppid}`));
+  await writeTogether(dir, async (staging) => writeFileSync(join(staging, 'train.jsonl'), 'x\n'));
+  assert.deepEqual(readdirSync(dir).sort(), [`.entrel-staging-${process.ppid}`, 'train.jsonl'].sort());
 });
