@@ -3,6 +3,7 @@
  * (@fastify/rate-limit), both off unless configured. Their errors are answered by the service's error
  * handler, so they have its shape (`{"error": {"code", "message"}}`), request id and CORS headers.
  */
+import { isIP } from 'node:net';
 import bearerAuth from '@fastify/bearer-auth';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
@@ -64,8 +65,23 @@ export function parseApiKeyList(value: string, name: string): string[] {
   return keys;
 }
 
-/** `apiKeys` and `rateLimit` of ServerOptions, checked: UserErrors naming the option (never a key). */
-export function checkAccessOptions(opts: Pick<ResolvedServerOptions, 'apiKeys' | 'rateLimit'>): void {
+/** The names proxy-addr (Fastify's `trustProxy`) gives to the private and loopback ranges. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** Why `entry` cannot name trusted proxies (an address, `address/prefix`, or a range name), or undefined if it can. */
+export function trustedProxyProblem(entry: string): string | undefined {
+  if (PROXY_RANGE_NAMES.has(entry)) return undefined;
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return `${JSON.stringify(entry)} is not an IP address, an address/prefix range or one of ${[...PROXY_RANGE_NAMES].join(', ')}`;
+  if (prefix === undefined) return undefined;
+  const bits = family === 4 ? 32 : 128;
+  if (!/^\d+$/.test(prefix) || Number(prefix) > bits) return `${JSON.stringify(entry)}: the prefix length of an IPv${family} range must be a whole number from 0 to ${bits}`;
+  return undefined;
+}
+
+/** `apiKeys`, `rateLimit` and `trustProxy` of ServerOptions, checked: UserErrors naming the option (never a key). */
+export function checkAccessOptions(opts: Pick<ResolvedServerOptions, 'apiKeys' | 'rateLimit' | 'trustProxy'>): void {
   if (!Array.isArray(opts.apiKeys)) throw new UserError('apiKeys: must be an array of strings');
   opts.apiKeys.forEach((k: unknown, i) => {
     if (typeof k !== 'string') throw new UserError(`apiKeys[${i}]: must be a string`);
@@ -75,6 +91,11 @@ export function checkAccessOptions(opts: Pick<ResolvedServerOptions, 'apiKeys' |
   if (!Number.isSafeInteger(opts.rateLimit) || opts.rateLimit < 0) {
     throw new UserError(`rateLimit: must be a whole number of requests a minute ≥ 0 (0 = no limit), got ${String(opts.rateLimit)}`);
   }
+  if (!Array.isArray(opts.trustProxy)) throw new UserError('trustProxy: must be an array of strings');
+  opts.trustProxy.forEach((entry: unknown, i) => {
+    const problem = typeof entry === 'string' ? trustedProxyProblem(entry) : 'must be a string';
+    if (problem) throw new UserError(`trustProxy[${i}]: ${problem}`);
+  });
 }
 
 const isOpen = (request: FastifyRequest): boolean =>
@@ -89,7 +110,6 @@ const bearerToken = (request: FastifyRequest): string => (request.headers.author
  * OpenAPI description of what keys and the rate limit add to the protected routes.
  */
 export function registerAccess(app: FastifyInstance, opts: ResolvedServerOptions): void {
-  checkAccessOptions(opts);
   const keyed = opts.apiKeys.length > 0;
   const limited = opts.rateLimit > 0;
 

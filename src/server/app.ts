@@ -3,7 +3,7 @@ import compress from '@fastify/compress';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ExtractorLike } from '../extract/types.js';
-import { registerAccess, registerRateLimit } from './access.js';
+import { checkAccessOptions, registerAccess, registerRateLimit } from './access.js';
 import { MicroBatcher } from './batcher.js';
 import { registerCors } from './cors.js';
 import {
@@ -32,6 +32,7 @@ export const COMPRESS_THRESHOLD = 1024;
  */
 export function buildServer(extractor: ExtractorLike, options: ServerOptions = {}): FastifyInstance {
   const opts = resolveServerOptions(options);
+  checkAccessOptions(opts); // before Fastify reads trustProxy, whose own error would not name the option
   const app = Fastify({
     // Off means no request log, but the faults a 500 tells the client to look for in "the server log".
     logger: opts.logger ? { level: 'info', stream: opts.accessLog } : { level: 'error', stream: opts.errorLog },
@@ -51,6 +52,8 @@ export function buildServer(extractor: ExtractorLike, options: ServerOptions = {
       requireHostHeader: false,
     },
     forceCloseConnections: 'idle',
+    // request.ip (the rate limit's client, the log's remoteAddress) is then the address the proxy forwards.
+    trustProxy: opts.trustProxy.length > 0 ? opts.trustProxy : false,
     // Reject what the schema does not say instead of silently coercing or dropping it. `verbose` gives
     // the validation messages the schema around an error (to list the allowed properties).
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, verbose: true } },

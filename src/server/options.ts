@@ -60,11 +60,20 @@ export interface ServerOptions {
   apiKeys?: string[];
   /**
    * Most requests a minute to the `/v1/*` routes per client: per API key when `apiKeys` are set, else per
-   * client address (the connection's: behind a proxy, all clients share the proxy's). Beyond it, 429
+   * client address (the connection's, or behind a proxy named in `trustProxy` the client's it forwards).
+   * Beyond it, 429
    * `rate_limited` with `Retry-After`; every limited answer carries `X-RateLimit-Limit`, `-Remaining` and
    * `-Reset`. 0 = no limit (default).
    */
   rateLimit?: number;
+  /**
+   * The reverse proxies (a load balancer, nginx) whose `X-Forwarded-For`, `-Proto` and `-Host` the server
+   * believes: addresses (`10.0.0.2`, `::1`), ranges (`10.0.0.0/8`, `fd00::/8`) or `loopback`, `linklocal`,
+   * `uniquelocal`. A request from one of them counts, for the rate limit and in the request log, as coming
+   * from the client address it forwards. Default none: the connection's address, since a client talking
+   * to the server directly could write any `X-Forwarded-For`.
+   */
+  trustProxy?: string[];
 }
 
 export type ResolvedServerOptions = Required<ServerOptions>;
@@ -88,6 +97,7 @@ export const defaultServerOptions: ResolvedServerOptions = {
   cors: [],
   apiKeys: [],
   rateLimit: 0,
+  trustProxy: [],
 };
 
 export function resolveServerOptions(opts: ServerOptions = {}): ResolvedServerOptions {

@@ -98,6 +98,18 @@ describe('entrel serve: API key and rate limit flags (in process)', () => {
     }
   });
 
+  it('refuses a --trust-proxy that names no address or range, before the model loads', async () => {
+    for (const [v, message] of [
+      ['10.0.0.0/40', '--trust-proxy: "10.0.0.0/40": the prefix length of an IPv4 range must be a whole number from 0 to 32'],
+      ['loopback,nginx', '--trust-proxy: "nginx" is not an IP address, an address/prefix range or one of loopback, linklocal, uniquelocal'],
+    ]) {
+      assert.deepEqual(await serve('--trust-proxy', v), { code: 1, err: `entrel: ${message}\n` });
+    }
+    const empty = await serve('--trust-proxy', ' , ');
+    assert.equal(empty.code, 1);
+    assert.match(empty.err, /^entrel: option '--trust-proxy <addresses>' argument ' , ' is invalid\. expected proxy addresses or ranges/);
+  });
+
   it('takes the keys from --api-key-file, else ENTREL_API_KEYS, else none', async () => {
     assert.deepEqual(await apiKeysFrom(keyFile, { ENTREL_API_KEYS: 'ignored-key-0123456789' }), { keys: [KEY_A, KEY_B], source: keyFile });
     assert.deepEqual(await apiKeysFrom(undefined, { ENTREL_API_KEYS: ` ${KEY_B}, ${KEY_A} ` }), { keys: [KEY_B, KEY_A], source: 'ENTREL_API_KEYS' });
@@ -190,6 +202,20 @@ describe('entrel serve with API keys and a rate limit (built bin)', () => {
       assert.equal((await post(url)).status, 200);
       assert.equal((await post(url)).status, 429);
       assert.equal((await fetch(`${url}/health`)).status, 200);
+    } finally {
+      assert.equal(await stop(), 0);
+    }
+  });
+
+  it('--trust-proxy: the clients a local proxy forwards are limited apart, and the startup line names the proxies', async () => {
+    const { url, out, stop } = await start(['--rate-limit', '1', '--trust-proxy', 'loopback', '--trust-proxy', '10.0.0.0/8']);
+    try {
+      assert.match(out.err, /rate limit 1 request a minute per client address; client addresses forwarded by loopback, 10\.0\.0\.0\/8; Ctrl-C to stop\)$/m);
+      const via = (client: string) =>
+        fetch(`${url}/v1/extract`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': client }, body: JSON.stringify({ text: 'Dan works for Acme Corp .' }) });
+      assert.equal((await via('203.0.113.7')).status, 200);
+      assert.equal((await via('203.0.113.7')).status, 429);
+      assert.equal((await via('203.0.113.8')).status, 200);
     } finally {
       assert.equal(await stop(), 0);
     }

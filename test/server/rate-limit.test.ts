@@ -178,3 +178,40 @@ describe('rate limit in the OpenAPI description and for CORS', () => {
     }
   });
 });
+
+describe('rate limit behind a reverse proxy (trustProxy)', () => {
+  const via = (proxy: string, client: string): InjectOptions => extract({ 'x-forwarded-for': client }, proxy);
+
+  it('counts each client the trusted proxy forwards apart, and a forwarded address as one client', async () => {
+    const app = buildServer(new FakeExtractor(), { rateLimit: 1, trustProxy: ['10.0.0.0/8'] });
+    try {
+      assert.deepEqual(await statuses(app, via('10.1.2.3', '203.0.113.7'), 2), [200, 429]);
+      assert.equal((await app.inject(via('10.1.2.3', '203.0.113.8'))).statusCode, 200, 'another client through the same proxy');
+      // A client that is not a trusted proxy cannot escape the limit by writing the header itself.
+      assert.deepEqual(await statuses(app, via('198.51.100.1', '192.0.2.1'), 1), [200]);
+      assert.equal((await app.inject(via('198.51.100.1', '192.0.2.2'))).statusCode, 429);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('without trustProxy, X-Forwarded-For is ignored: every client of a proxy shares its address', async () => {
+    const app = buildServer(new FakeExtractor(), { rateLimit: 1 });
+    try {
+      assert.equal((await app.inject(via('10.1.2.3', '203.0.113.7'))).statusCode, 200);
+      assert.equal((await app.inject(via('10.1.2.3', '203.0.113.8'))).statusCode, 429);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('a bad entry is a UserError naming it, before the server is built', () => {
+    for (const [entry, message] of [
+      ['10.0.0.0/33', /^trustProxy\[1\]: "10\.0\.0\.0\/33": the prefix length of an IPv4 range must be a whole number from 0 to 32$/],
+      ['proxy.example.com', /^trustProxy\[1\]: "proxy\.example\.com" is not an IP address, an address\/prefix range or one of loopback, linklocal, uniquelocal$/],
+      ['fd00::/129', /^trustProxy\[1\]: "fd00::\/129": the prefix length of an IPv6 range must be a whole number from 0 to 128$/],
+    ] as const) {
+      assert.throws(() => buildServer(new FakeExtractor(), { trustProxy: ['loopback', entry] }), (e: Error) => e.name === 'UserError' && message.test(e.message));
+    }
+  });
+});

@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { ioError } from '../../data/io.js';
+import { UserError } from '../../errors.js';
 import { nonNegativeInteger, positiveInteger, repeated } from './arg-values.js';
 import { loadExtractor } from '../load-extractor.js';
 
@@ -30,6 +31,7 @@ interface ServeFlags {
   compress: boolean;
   apiKeyFile?: string;
   rateLimit?: number;
+  trustProxy?: string[];
 }
 
 /**
@@ -51,6 +53,22 @@ export async function apiKeysFrom(file: string | undefined, env: NodeJS.ProcessE
   const list = env[API_KEYS_ENV];
   if (list === undefined) return { keys: [] };
   return { keys: parseApiKeyList(list, API_KEYS_ENV), source: API_KEYS_ENV };
+}
+
+/** `--trust-proxy A,B`, repeatable: every address or range given, in order. */
+const addresses = (v: string, prev: string[] = []): string[] => {
+  const given = v.split(',').map((a) => a.trim()).filter((a) => a !== '');
+  if (given.length === 0) throw new InvalidArgumentError('expected proxy addresses or ranges, comma-separated (an unset shell variable?)');
+  return [...prev, ...given];
+};
+
+/** Each --trust-proxy entry checked before the model loads, as a one-line error naming the flag. */
+async function checkTrustedProxies(entries: readonly string[]): Promise<void> {
+  const { trustedProxyProblem } = await import('../../server/access.js');
+  for (const entry of entries) {
+    const problem = trustedProxyProblem(entry);
+    if (problem) throw new UserError(`--trust-proxy: ${problem}`);
+  }
 }
 
 const port = (v: string) => {
@@ -81,11 +99,13 @@ export function serveCommand(): Command {
     .option('--log', 'log every request (JSON lines on stdout); without it only server faults are logged, on stderr')
     .option('--api-key-file <file>', 'require an API key on /v1/* (Authorization: Bearer KEY): the keys, one a line, 16+ characters each, # comments (default: $ENTREL_API_KEYS, comma-separated, if set)')
     .option('--rate-limit <n>', 'most requests a minute to /v1/* per API key (without keys: per client address); then 429 (0 = no limit)', nonNegativeInteger)
+    .option('--trust-proxy <addresses>', 'behind a reverse proxy: the proxies whose X-Forwarded-For to believe (addresses, ranges such as 10.0.0.0/8, or loopback; comma-separated, repeatable), so that the rate limit and the log see each client\'s own address', addresses)
     .option('--no-compress', 'answer uncompressed even when the client accepts br or gzip (default: compress answers of 1 KiB or more)')
     .action(async (flags: ServeFlags) => {
       const { startServer } = await import('../../server/index.js');
       // Before the model loads: a bad key file fails at once.
       const access = await apiKeysFrom(flags.apiKeyFile);
+      await checkTrustedProxies(flags.trustProxy ?? []);
       const extractor = await loadExtractor(flags);
       try {
         const { app, url } = await startServer(extractor, {
@@ -100,6 +120,7 @@ export function serveCommand(): Command {
           compress: flags.compress,
           apiKeys: access.keys,
           rateLimit: flags.rateLimit,
+          trustProxy: flags.trustProxy,
         });
         const info = extractor.info();
         const w = extractor.maxWorkers;
@@ -114,7 +135,8 @@ export function serveCommand(): Command {
         const per = n > 0 ? 'API key' : 'client address';
         const r = flags.rateLimit ?? 0;
         const limit = r > 0 ? `; rate limit ${r} request${r === 1 ? '' : 's'} a minute per ${per}` : '';
-        process.stderr.write(`entrel: serving ${what} on ${url}${every} (${where}${keys}${limit}; Ctrl-C to stop)\n`);
+        const proxies = flags.trustProxy?.length ? `; client addresses forwarded by ${flags.trustProxy.join(', ')}` : '';
+        process.stderr.write(`entrel: serving ${what} on ${url}${every} (${where}${keys}${limit}${proxies}; Ctrl-C to stop)\n`);
         if (every && n === 0)
           process.stderr.write('entrel: warning: every interface and no API key: anyone who can reach this machine can use the service (--api-key-file, or ENTREL_API_KEYS)\n');
         await new Promise<void>((resolve) => {
