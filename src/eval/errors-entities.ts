@@ -12,7 +12,7 @@
  */
 import type { SpanTuple } from './compact.js';
 import type { EntityErrorCategory } from './errors.js';
-import { confusionCells, type Classified } from './errors-tally.js';
+import { confusionCells, type CellLabel, type Classified } from './errors-tally.js';
 
 type EntityError = Classified<EntityErrorCategory, SpanTuple>;
 
@@ -39,7 +39,7 @@ function classify(e: SpanTuple, others: readonly SpanTuple[], side: 'fp' | 'fn')
   return error(side === 'fp' ? 'spurious' : 'missed');
 }
 
-/** The entity type confusion over exact spans: per span, its gold types against its predicted ones. */
-export function entityConfusion(gold: readonly SpanTuple[], pred: readonly SpanTuple[]): [string, string][] {
+/** The entity type confusion over exact spans: per span, its gold types against its predicted ones (null: no item). */
+export function entityConfusion(gold: readonly SpanTuple[], pred: readonly SpanTuple[]): [CellLabel, CellLabel][] {
   return confusionCells(gold, pred, (e) => `${e[0]},${e[1]}`, key, (e) => String(e[2]));
 }

@@ -11,7 +11,7 @@
  */
 import type { RelTuple, SpanTuple } from './compact.js';
 import type { RelationErrorCategory } from './errors.js';
-import { confusionCells, type Classified } from './errors-tally.js';
+import { confusionCells, type CellLabel, type Classified } from './errors-tally.js';
 
 type RelationError = Classified<RelationErrorCategory, RelTuple>;
 
@@ -50,8 +50,8 @@ function classify(r: RelTuple, others: readonly RelTuple[], side: 'fp' | 'fn', i
 /**
  * The relation type confusion over argument-exact pairs: per unordered pair of arguments (spans and
  * entity types), its gold relation types against its predicted ones. A direction error (same type, the
- * arguments swapped) is not a match: it counts against NONE on both sides, as strict scoring sees it.
+ * arguments swapped) is not a match: it counts against "no item" on both sides, as strict scoring sees it.
  */
-export function relationConfusion(gold: readonly RelTuple[], pred: readonly RelTuple[]): [string, string][] {
+export function relationConfusion(gold: readonly RelTuple[], pred: readonly RelTuple[]): [CellLabel, CellLabel][] {
   return confusionCells(gold, pred, pairKey, key, (r) => String(r[6]));
 }

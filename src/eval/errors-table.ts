@@ -1,6 +1,6 @@
 /** Plain-text error breakdown for the CLI: counts by category and type, the confusion matrices, examples. */
 import type { ErrorReport, RelationRef, SpanRef } from './errors.js';
-import type { ConfusionMatrix, ErrorBreakdown, ErrorInstance } from './errors-tally.js';
+import { NONE, unusedLabel, type ConfusionMatrix, type ErrorBreakdown, type ErrorInstance } from './errors-tally.js';
 
 /** First column left-aligned, the others right-aligned, two spaces apart. */
 function align(rows: string[][]): string {
@@ -8,7 +8,10 @@ function align(rows: string[][]): string {
   return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd()).join('\n');
 }
 
-/** Rows: types, then all; columns: categories. Cells are FP/FN, or one number where a side cannot occur. */
+/**
+ * Rows: types, then all (`(all)` if a type is named all); columns: categories. Cells are FP/FN, or one
+ * number where a side cannot occur.
+ */
 function counts<C extends string>(title: string, b: ErrorBreakdown<C, unknown>): string {
   const categories = Object.keys(b.byCategory) as C[];
   const cell = (c: C, x: { fp: number; fn: number }) => (c === 'spurious' ? `${x.fp}` : c === 'missed' ? `${x.fn}` : `${x.fp}/${x.fn}`);
@@ -20,7 +23,7 @@ function counts<C extends string>(title: string, b: ErrorBreakdown<C, unknown>):
   const table = align([
     ['', ...categories, 'total'],
     ...Object.entries(b.perType).map(([t, byCat]) => row(t, byCat)),
-    row('all', b.byCategory),
+    row(unusedLabel(new Set(Object.keys(b.perType)), 'all', 'all'), b.byCategory),
   ]);
   return `${title} by category (FP/FN; spurious are FPs, missed FNs)\n${table}`;
 }
@@ -37,8 +40,10 @@ function argumentsCorrect(r: ErrorReport['relations']): string {
   return `Relation errors whose two arguments are correct entities: the relation model's own (FP/FN)\n${table}`;
 }
 
+/** Rows gold, columns predicted; the title says which label is "no item" when it is not NONE. */
 function confusion(title: string, m: ConfusionMatrix): string {
-  return `${title} (rows gold, columns predicted)\n${align([['', ...m.labels], ...m.labels.map((g, i) => [`  ${g}`, ...m.counts[i].map(String)])])}`;
+  const none = m.none === NONE ? '' : `; ${m.none}: no item, a type being named ${NONE}`;
+  return `${title} (rows gold, columns predicted${none})\n${align([['', ...m.labels], ...m.labels.map((g, i) => [`  ${g}`, ...m.counts[i].map(String)])])}`;
 }
 
 const span = (s: SpanRef) => `"${s.text}" ${s.type} [${s.start},${s.end})`;

@@ -1,18 +1,44 @@
 /** Accumulation shared by the entity and relation error breakdowns: counts, confusion cells, instances. */
 
-/** The confusion matrices' row and column for "no item on this side". */
+/**
+ * The label of the confusion matrices' row and column for "no item on this side", unless a type has
+ * that name: a matrix's own is its `none` (`noneLabel`).
+ */
 export const NONE = 'NONE';
+
+/**
+ * `preferred` unless it is `taken`, else the first of `(fallback)`, `(fallback 2)`, … that is not: a
+ * label for something that is no type (no item, all types) which no type can be mistaken for.
+ */
+export function unusedLabel(taken: ReadonlySet<string>, preferred: string, fallback: string): string {
+  if (!taken.has(preferred)) return preferred;
+  for (let i = 1; ; i++) {
+    const label = i === 1 ? `(${fallback})` : `(${fallback} ${i})`;
+    if (!taken.has(label)) return label;
+  }
+}
+
+/** The "no item" label of a matrix over `types`: NONE, or `(none)` etc. when a type is named NONE. */
+export const noneLabel = (types: Iterable<string>): string => unusedLabel(new Set(types), NONE, 'none');
 
 export interface FpFn {
   fp: number;
   fn: number;
 }
 
-/** Rows are gold labels, columns predicted ones, both in `labels` order (NONE last). */
+/** Rows are gold labels, columns predicted ones, both in `labels` order ("no item" last). */
 export interface ConfusionMatrix {
   labels: string[];
   counts: number[][];
+  /**
+   * The last label, the row and column of "no item on this side" (a missed gold item's prediction, a
+   * spurious prediction's gold item): `NONE`, or `(none)` (`(none 2)`, …) when a type is named NONE.
+   */
+  none: string;
 }
+
+/** A confusion cell's side: a type, or null for "no item" (kept apart from any type until the matrix is labelled). */
+export type CellLabel = string | null;
 
 /** One error: `fp` is a prediction (`pred`), `fn` a gold item (`gold`); the other field is the counterpart that decided the category (null for spurious/missed). */
 export interface ErrorInstance<C, R> {
@@ -49,7 +75,7 @@ export interface Classified<C, T> {
  * Confusion cells [gold label, predicted label] of two sides' items, matched within groups (`group`: a
  * span, or an argument pair) by `pairLabels`.
  */
-export function confusionCells<T>(gold: readonly T[], pred: readonly T[], group: (t: T) => string, key: (t: T) => string, label: (t: T) => string): [string, string][] {
+export function confusionCells<T>(gold: readonly T[], pred: readonly T[], group: (t: T) => string, key: (t: T) => string, label: (t: T) => string): [CellLabel, CellLabel][] {
   const groups = new Map<string, [T[], T[]]>();
   const sides = (t: T) => {
     const k = group(t);
@@ -65,18 +91,18 @@ export function confusionCells<T>(gold: readonly T[], pred: readonly T[], group:
 /**
  * Confusion cells of the items on one span (or argument pair): the items equal on both sides first (the
  * diagonal), then each remaining gold item with the first remaining prediction of another label, then
- * the rest against NONE. So a row adds up to its gold items and a column to its predictions.
+ * the rest against "no item" (null). So a row adds up to its gold items and a column to its predictions.
  */
-function pairLabels<T>(gold: readonly T[], pred: readonly T[], key: (t: T) => string, label: (t: T) => string): [string, string][] {
+function pairLabels<T>(gold: readonly T[], pred: readonly T[], key: (t: T) => string, label: (t: T) => string): [CellLabel, CellLabel][] {
   const predKeys = new Set(pred.map(key));
   const goldKeys = new Set(gold.map(key));
-  const cells: [string, string][] = gold.filter((g) => predKeys.has(key(g))).map((g) => [label(g), label(g)]);
+  const cells: [CellLabel, CellLabel][] = gold.filter((g) => predKeys.has(key(g))).map((g) => [label(g), label(g)]);
   const restPred = pred.filter((p) => !goldKeys.has(key(p)));
   for (const g of gold.filter((x) => !predKeys.has(key(x)))) {
     const i = restPred.findIndex((p) => label(p) !== label(g));
-    cells.push([label(g), i < 0 ? NONE : label(restPred.splice(i, 1)[0])]);
+    cells.push([label(g), i < 0 ? null : label(restPred.splice(i, 1)[0])]);
   }
-  for (const p of restPred) cells.push([NONE, label(p)]);
+  for (const p of restPred) cells.push([null, label(p)]);
   return cells;
 }
 
@@ -115,9 +141,9 @@ export class Tally<C extends string, R> {
     this.instances.push({ category: c.category, side: c.side, document: at.document, sentence: at.sentence, gold, pred });
   }
 
-  confuse(cells: readonly [gold: string, pred: string][]): void {
+  confuse(cells: readonly [gold: CellLabel, pred: CellLabel][]): void {
     for (const [g, p] of cells) {
-      for (const t of [g, p]) if (t !== NONE) this.seen.add(t);
+      for (const t of [g, p]) if (t !== null) this.seen.add(t);
       const k = JSON.stringify([g, p]);
       this.cells.set(k, (this.cells.get(k) ?? 0) + 1);
     }
@@ -131,15 +157,17 @@ export class Tally<C extends string, R> {
         byCategory[c].fp += counts[c].fp;
         byCategory[c].fn += counts[c].fn;
       }
-    const labels = [...new Set([...types, NONE])];
-    const counts = labels.map((g) => labels.map((p) => this.cells.get(JSON.stringify([g, p])) ?? 0));
+    // Cells are keyed by type or null ("no item"): a type named NONE is a row of its own.
+    const keys: CellLabel[] = [...types, null];
+    const counts = keys.map((g) => keys.map((p) => this.cells.get(JSON.stringify([g, p])) ?? 0));
+    const none = noneLabel(types);
     const sum = (side: keyof FpFn) => this.categories.reduce((n, c) => n + byCategory[c][side], 0);
     return {
       fp: sum('fp'),
       fn: sum('fn'),
       byCategory,
       perType: record(types.map((t) => [t, this.perType.get(t) ?? this.zero()])),
-      confusion: { labels, counts },
+      confusion: { labels: [...types, none], counts, none },
       errors: [...this.instances],
     };
   }

@@ -74,7 +74,15 @@ export interface DocumentLayout {
   rows: Row[];
   /** Entities that are drawn: well-formed spans; without `stack`, the first of any overlapping ones. */
   entities: ExtractedEntity[];
+  /**
+   * The document has nothing to draw (no text, or only spaces and controls, and no entity box): no rows,
+   * and the drawing is the note `NO_TEXT` (`width` and `height` are its), not an empty band.
+   */
+  noText: boolean;
 }
+
+/** What the drawing of a document without text shows. */
+export const NO_TEXT = '(no text)';
 
 /** Controls and line breaks show as spaces; everything else as typed. */
 const display = (s: string) => s.replace(/[\p{Cc}\p{Zl}\p{Zp}]/gu, ' ');
@@ -142,6 +150,8 @@ export function layoutDocument(doc: ExtractedDocument, opts: LayoutOptions = {})
   }
   // Stacked boxes repeat their text below the line: the line's words are cut by its own boxes only.
   rows.forEach((row, i) => (row.words = words(text, spans[i], row.boxes.filter((b) => b.lane === 0), cols)));
+  if (rows.every((row) => row.words.length === 0 && row.boxes.length === 0))
+    return { width: 2 * g.padX + columns(NO_TEXT) * g.charWidth, height: g.boxHeight + 2 * g.rowGap, rows: [], entities, noText: true };
   // Right-to-left script reads from the right: rows holding some get their pieces reordered.
   let base: 'R' | 'L' = 'L';
   rows.forEach((row, i) => {
@@ -151,17 +161,6 @@ export function layoutDocument(doc: ExtractedDocument, opts: LayoutOptions = {})
 
   const maxCols = spans.reduce((m, s) => Math.max(m, cols[s.end] - cols[s.start]), width);
   const svgWidth = 2 * g.padX + maxCols * g.charWidth;
-  // Each lane: its boxes, then their tags; the next lane starts below them. `below`: the row's height under boxTop.
-  const below = rows.map((row) => {
-    let dy = 0;
-    for (let lane = 0; lane === 0 || row.boxes.some((b) => b.lane >= lane); lane++) {
-      const boxes = row.boxes.filter((b) => b.lane === lane);
-      const tags = placeTags(boxes.map((b) => ({ ...b, tagWidth: columns(markedType(b.entity)) * g.labelCharWidth })), svgWidth);
-      boxes.forEach((b, i) => ((b.tag = tags[i]), (b.dy = dy)));
-      dy += g.boxHeight + (1 + Math.max(0, ...tags.map((t) => t.line))) * g.tagHeight + g.laneGap;
-    }
-    return dy - g.laneGap;
-  });
   for (const relation of doc.relations) {
     const head = rowOf.get(relation.head);
     const tail = rowOf.get(relation.tail);
@@ -178,17 +177,33 @@ export function layoutDocument(doc: ExtractedDocument, opts: LayoutOptions = {})
       piece(tail.row, { edge: svgWidth - headEdge }, { box: tail.box }, true);
     }
   }
+  for (const row of rows) placeArcs(row.arcs, svgWidth);
+
+  // Each lane: its boxes, then their tags; the next lane starts below them. An arc to a box stacked in
+  // a lower lane drops through the lanes above it: their tags keep clear of the drop (a missed entity's
+  // arc would otherwise run through the type of the predicted one above it). `below`: height under boxTop.
+  const below = rows.map((row) => {
+    const drops = row.arcs.flatMap((a) => ([[a.from, a.x1], [a.to, a.x2]] as const).flatMap(([end, x]) => ('box' in end ? [{ x, lane: (end.box as EntityBox).lane }] : [])));
+    let dy = 0;
+    for (let lane = 0; lane === 0 || row.boxes.some((b) => b.lane >= lane); lane++) {
+      const boxes = row.boxes.filter((b) => b.lane === lane);
+      const through = drops.filter((d) => d.lane > lane).map((d) => d.x);
+      const tags = placeTags(boxes.map((b) => ({ ...b, tagWidth: columns(markedType(b.entity)) * g.labelCharWidth })), svgWidth, through);
+      boxes.forEach((b, i) => ((b.tag = tags[i]), (b.dy = dy)));
+      dy += g.boxHeight + (1 + Math.max(0, ...tags.map((t) => t.line))) * g.tagHeight + g.laneGap;
+    }
+    return dy - g.laneGap;
+  });
 
   let y = 0;
   for (const [i, row] of rows.entries()) {
-    placeArcs(row.arcs, svgWidth);
     const levels = Math.max(0, ...row.arcs.map((a) => a.level));
     row.y = y;
     row.boxTop = y + g.arcBase + levels * g.levelHeight;
     row.height = g.arcBase + levels * g.levelHeight + below[i] + g.rowGap;
     y += row.height;
   }
-  return { width: svgWidth, height: y, rows, entities };
+  return { width: svgWidth, height: y, rows, entities, noText: false };
 }
 
 /** Words of a row outside its entity boxes, each placed at its column. */

@@ -6,6 +6,7 @@ export const drawingCss = `
 svg.entrel-doc { background: #fff; }
 .entrel-doc text { white-space: pre; }
 .entrel-doc .word, .entrel-doc .entity-text { font: 14px ui-monospace, "DejaVu Sans Mono", monospace; fill: #111; }
+.entrel-doc .no-text { font: italic 14px ui-monospace, "DejaVu Sans Mono", monospace; fill: #666; }
 .entrel-doc .entity-type { font: 600 10px ui-monospace, "DejaVu Sans Mono", monospace; paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
 .entrel-doc .arc { stroke: #555; stroke-width: 1.2; }
 .entrel-doc .arrowhead { fill: #555; }

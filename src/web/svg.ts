@@ -6,7 +6,8 @@ import { describeDrawing } from './describe.js';
 import { escapeHtml as esc } from './escape.js';
 import { markedType, statusClass, statusOf, statusWords } from './marks.js';
 import { documentCounts } from './plural.js';
-import { geometry as g, layoutDocument, type Arc, type EntityBox, type LayoutOptions, type Row } from './layout.js';
+import { columns } from './width.js';
+import { geometry as g, layoutDocument, NO_TEXT, type Arc, type EntityBox, type LayoutOptions, type Row } from './layout.js';
 import { drawingCss } from './styles.js';
 
 export interface SvgOptions extends LayoutOptions {
@@ -36,13 +37,17 @@ function drawSvg(doc: ExtractedDocument, opts: SvgOptions, style: string): strin
   const layout = layoutDocument(doc, opts);
   const marker = `entrel-arrow-${(opts.idSuffix ?? '0').replace(/[^\w-]/g, '_')}`;
   const byId = new Map(layout.entities.map((e) => [e.id, e]));
-  const rows = layout.rows.map((row) => renderRow(row, marker, byId)).join('');
+  // A document without text says so, where an empty band would look like a drawing that failed.
+  const rows = layout.noText
+    ? textAt(NO_TEXT, g.padX, g.rowGap + 15.5, columns(NO_TEXT) * g.charWidth, 'no-text')
+    : layout.rows.map((row) => renderRow(row, marker, byId)).join('');
+  const desc = layout.noText ? 'The document has no text.' : describeDrawing(doc, layout.entities);
   // Spurious arcs are drawn in another colour: their arrowheads too (sized to their thicker stroke).
   const spurious = doc.relations.some((r) => statusOf(r) === 'spurious') ? arrowhead(`${marker}-spurious`, 'arrowhead spurious', 4.5) : '';
   return (
     `<svg class="entrel-doc" xmlns="http://www.w3.org/2000/svg" width="${n(layout.width)}" height="${n(layout.height)}" ` +
     `viewBox="0 0 ${n(layout.width)} ${n(layout.height)}" role="img" aria-label="${esc(documentCounts(layout.entities.length, doc.relations.length))}">` +
-    `<desc>${esc(describeDrawing(doc, layout.entities))}</desc>${style}<defs>${arrowhead(marker, 'arrowhead')}${spurious}</defs>${rows}</svg>`
+    `<desc>${esc(desc)}</desc>${style}<defs>${arrowhead(marker, 'arrowhead')}${spurious}</defs>${rows}</svg>`
   );
 }
 

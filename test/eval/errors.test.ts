@@ -214,6 +214,53 @@ test('formatErrors: category and confusion tables, examples per category', () =>
   assert.doesNotMatch(formatErrors(r.errors, 0), /first \d+ per category/);
 });
 
+test('confusion: a type named NONE keeps its own row and column, apart from the "no item" one', () => {
+  // gold NONE [0,1) found; Peop [2,3) predicted as NONE; NONE [4,5) missed; Peop [6,7) spurious.
+  const types = schema(['Peop', 'NONE'], ['Work_For']);
+  const g = sent(8, [[0, 1, 'NONE'], [2, 3, 'Peop'], [4, 5, 'NONE']]);
+  const p = sent(8, [[0, 1, 'NONE'], [2, 3, 'NONE'], [6, 7, 'Peop']]);
+  const r = run(g, p, { schema: types });
+  const m = r.errors.entities.confusion;
+  assert.equal(m.none, '(none)');
+  assert.deepEqual(m.labels, ['Peop', 'NONE', '(none)']);
+  assert.deepEqual(m.counts, [
+    [0, 1, 0], // gold Peop: once predicted NONE
+    [0, 1, 1], // gold NONE: once right, once missed
+    [1, 0, 0], // no gold item: a spurious Peop
+  ]);
+  assertPartitions(r);
+  // Without such a type the label stays NONE, and says so.
+  assert.deepEqual([r.errors.relations.confusion.none, r.errors.relations.confusion.labels], ['NONE', ['Work_For', 'NONE']]);
+  // A relation type named NONE found only in the data (not in the schema), and a type named like the fallback.
+  const rels = run(
+    sent(4, [[0, 1, 'Peop'], [2, 3, 'Peop']], [[0, 1, 'NONE'], [1, 0, 'Work_For']]),
+    sent(4, [[0, 1, 'Peop'], [2, 3, 'Peop']], [[0, 1, 'NONE']]),
+    { schema: schema(['Peop'], ['Work_For', '(none)']) },
+  );
+  const rm = rels.errors.relations.confusion;
+  assert.deepEqual([rm.none, rm.labels], ['(none 2)', ['Work_For', '(none)', 'NONE', '(none 2)']]);
+  const at = (gl: string, pl: string) => rm.counts[rm.labels.indexOf(gl)][rm.labels.indexOf(pl)];
+  assert.deepEqual([at('NONE', 'NONE'), at('Work_For', '(none 2)'), at('(none 2)', 'NONE')], [1, 1, 0]);
+  assertPartitions(rels);
+  // The JSON keeps its shape: labels, counts and the "no item" label, last.
+  assert.deepEqual(Object.keys(JSON.parse(JSON.stringify(m))), ['labels', 'counts', 'none']);
+});
+
+test('formatErrors: a type named NONE or all is not mistaken for the "no item" row or the total', () => {
+  const types = schema(['all', 'NONE'], []);
+  const r = run(sent(6, [[0, 1, 'all'], [2, 3, 'NONE']]), sent(6, [[0, 1, 'NONE'], [4, 5, 'all']]), { schema: types });
+  const text = formatErrors(r.errors, 0);
+  assert.match(text, /^Entity types over exact spans \(rows gold, columns predicted; \(none\): no item, a type being named NONE\)$/m);
+  assert.match(text, /^ {2}all +0 +1 +0$/m); // gold all: predicted NONE once
+  assert.match(text, /^ {2}NONE +0 +0 +1$/m); // gold NONE: missed
+  assert.match(text, /^ {2}\(none\) +1 +0 +0$/m); // a spurious all
+  // The counts table: the type all, then the total row, labelled apart.
+  assert.match(text, /^ {2}all +0\/1 +0\/0 +0\/0 +1 +0 +1\/1$/m); // all predicted NONE (an fn of all), a spurious all
+  assert.match(text, /^ {2}\(all\) +1\/1 +0\/0 +0\/0 +1 +1 +2\/2$/m);
+  // Relation types: none named NONE, so the title is as ever.
+  assert.match(text, /^Relation types over argument-exact pairs \(rows gold, columns predicted\)$/m);
+});
+
 // A seeded perturbation of the CoNLL04 test split: every category occurs, and the partition must hold.
 const TEST04 = new URL('../../../shared/data/conll04/unified_two_are_better/test.CoNLL04.json', import.meta.url).pathname;
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ExtractedDocument, ExtractedEntity } from '../../src/extract/types.js';
 import { renderDocumentSvg } from '../../src/web/index.js';
-import { geometry, layoutDocument, type Row } from '../../src/web/layout.js';
+import { geometry, layoutDocument, type EntityBox, type Row } from '../../src/web/layout.js';
 
 /** A document whose entities are the given [word, type] pairs, found left to right in `text`. */
 function docWith(text: string, words: [string, string][], relations: [number, number, string][]): ExtractedDocument {
@@ -114,6 +114,31 @@ describe('drawing geometry', () => {
     const drawn = [...renderDocumentSvg(doc).matchAll(/<text class="entity-type" x="([^"]*)" y="([^"]*)" textLength="([^"]*)"/g)].map((m) => m.slice(1).map(Number));
     assert.deepEqual(drawn.map(([x, , w]) => [x, w]), tags.map((t) => [Math.round(t.lo * 10) / 10, Math.round(t.w * 10) / 10]));
     assert.equal(new Set(drawn.map(([, y]) => y)).size, lines);
+  });
+
+  it('keeps type tags of stacked lanes clear of the drops that pass them on the way to a lower lane', () => {
+    // Nested entities on one span: three lanes, each relation from Ann dropping to its own lane.
+    const text = 'Ann visited New York City Hall';
+    const at = (w: string) => text.indexOf(w);
+    const entity = (id: string, w: string, type: string, start = at(w)): ExtractedEntity => ({ id, text: w, type, start, end: start + w.length, sentence: 0, tokenStart: 0, tokenEnd: 1, score: 1 });
+    const doc: ExtractedDocument = {
+      text,
+      sentences: [],
+      entities: [entity('A', 'Ann', 'Person'), entity('H', 'New York City Hall', 'Facility'), entity('C', 'New York City', 'Location'), entity('Y', 'New York', 'StateOrProvince')],
+      relations: ['H', 'C', 'Y'].map((tail, i) => ({ type: `r${i}`, head: 'A', tail, score: 1 })),
+    };
+    const [row] = layoutDocument(doc, { stack: true }).rows;
+    assert.deepEqual(row.boxes.map((b) => `${b.entity.id}${b.lane}`).sort(), ['A0', 'C1', 'H0', 'Y2']);
+    const ends = row.arcs.map((a) => ({ x: a.x2, lane: ('box' in a.to ? (a.to.box as EntityBox).lane : 0) }));
+    assert.equal(ends.filter((e) => e.lane > 0).length, 2);
+    for (const d of ends)
+      for (const b of row.boxes.filter((b) => b.lane < d.lane)) {
+        const [lo, hi] = [b.tag.x - b.tag.w / 2, b.tag.x + b.tag.w / 2];
+        assert.ok(d.x <= lo - 2 || d.x >= hi + 2, `the drop at ${d.x} to lane ${d.lane} crosses the tag of ${b.entity.text} (${lo}–${hi})`);
+      }
+    // Without drops the tags stay centred under their boxes.
+    const [plain] = layoutDocument({ ...doc, relations: [] }, { stack: true }).rows;
+    for (const b of plain.boxes) assert.ok(Math.abs(b.tag.x - (b.x + b.w / 2)) < 1e-9, `${b.entity.text} centred`);
   });
 
   it('gives wide characters in type names their two columns, in labels and tags alike', () => {

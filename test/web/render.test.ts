@@ -195,6 +195,32 @@ describe('renderer', () => {
     assert.equal(desc, 'Entities: Ann (Peop&amp;Co), Bob (T), Rome (T). Relations: Met from Ann to Bob; Live_In from Bob to Rome.');
   });
 
+  it('draws a document without text as a short note, not an empty band', () => {
+    const svgHeight = (svg: string) => Number(/^<svg [^>]*height="([\d.]+)"/.exec(svg)?.[1]);
+    const note = /<text class="no-text" [^>]*>\(no text\)<\/text>/;
+    for (const text of ['', '  \n\n \u0001 ']) {
+      const doc = { text, sentences: [], entities: [], relations: [] };
+      const layout = layoutDocument(doc);
+      assert.deepEqual([layout.noText, layout.rows], [true, []], JSON.stringify(text));
+      const svg = renderDocumentSvg(doc);
+      assert.match(svg, note);
+      assert.equal(svg.match(/<text /g)?.length, 1, 'the note is all the drawing holds');
+      assert.equal(svgHeight(svg), layout.height);
+      assert.ok(layout.height < geometry.arcBase + geometry.boxHeight + geometry.tagHeight + geometry.rowGap, 'lower than a row');
+      assert.match(svg, /<desc>The document has no text\.<\/desc>/);
+      // On a page the figure keeps its drawing (one per document), and the page styles the note.
+      const page = renderHtmlReport([docWith('Ann.', ['Ann'], []), doc]);
+      assert.equal(page.match(/<svg class="entrel-doc"/g)?.length, 2);
+      assert.match(page, note);
+      assert.match(page, /\.entrel-doc \.no-text \{[^}]*fill:/);
+    }
+    // Text, or an entity box (here over spaces), is drawn as ever.
+    assert.doesNotMatch(renderDocumentSvg(docWith('Ann.', ['Ann'], [])), /class="no-text"/);
+    const spaces = { text: '   ', sentences: [], entities: [{ id: 'T1', text: '   ', type: 'T', start: 0, end: 3, sentence: 0, tokenStart: 0, tokenEnd: 1, score: 1 }], relations: [] };
+    assert.equal(layoutDocument(spaces).noText, false);
+    assert.match(renderDocumentSvg(spaces), /<g class="entity" data-id="T1"/);
+  });
+
   it('pages declare an empty icon (no /favicon.ico request) that their CSP allows', () => {
     for (const page of [renderHtml(docWith('Ann.', ['Ann'], [])), renderAppPage('m')]) {
       assert.match(page, /<head>.*<link rel="icon" href="data:,">.*<\/head>/s);

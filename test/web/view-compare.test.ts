@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Document } from '../../src/data/corpus.js';
 import { loadCorpus } from '../../src/data/formats/index.js';
 import { compareCorpora, compareDocument, comparisonCounts, renderComparisonHtml, renderDocumentSvg, UserError, type ComparedDocument } from '../../src/index.js';
-import { layoutDocument } from '../../src/web/layout.js';
+import { layoutDocument, type EntityBox } from '../../src/web/layout.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/view/${name}`, import.meta.url));
 
@@ -163,6 +163,35 @@ describe('comparison of predictions with gold', () => {
     assert.match(svg, /<g class="relation missed"><path class="arc" d="M[\d.]+,[\d.]+ L[\d.]+,[\d.]+" fill="none" marker-end="url\(#entrel-arrow-0\)"\/><\/g>/);
     // Without `stack` (extraction's drawing) an overlapping entity is left out, as before.
     assert.equal(layoutDocument(d2).entities.length, d2.entities.length - 1);
+  });
+
+  it("keeps the type tag of a predicted entity clear of the drop to the missed one below it, in the layout and the SVG", async () => {
+    const { docs } = await compared();
+    for (const doc of docs) {
+      for (const width of [80, 40, 25]) {
+        // Layout: each arc end at a stacked box drops through the lanes above it; their tags keep clear.
+        for (const row of layoutDocument(doc, { stack: true, width }).rows) {
+          const drops = row.arcs.flatMap((a) => [[a.from, a.x1] as const, [a.to, a.x2] as const]).flatMap(([end, x]) => ('box' in end ? [{ x, lane: (end.box as EntityBox).lane }] : []));
+          for (const d of drops.filter((d) => d.lane > 0))
+            for (const b of row.boxes.filter((b) => b.lane < d.lane)) {
+              const [lo, hi] = [b.tag.x - b.tag.w / 2, b.tag.x + b.tag.w / 2];
+              assert.ok(d.x <= lo - 2 || d.x >= hi + 2, `${doc.id} width ${width}: the drop at ${d.x} crosses the tag of ${b.entity.text}/${b.entity.type} (${lo}–${hi})`);
+              // The tag still belongs to its box: it overlaps it.
+              assert.ok(lo < b.x + b.w && hi > b.x, `${doc.id}: the tag of ${b.entity.text} stays under its box`);
+            }
+        }
+        // SVG: no vertical drop path runs through the text of a type tag.
+        const svg = renderDocumentSvg(doc, { stack: true, width });
+        const drops = [...svg.matchAll(/<path class="arc" d="M([\d.]+),([\d.]+) L([\d.]+),([\d.]+)" fill="none"/g)]
+          .map((m) => m.slice(1).map(Number))
+          .filter(([x1, , x2]) => x1 === x2);
+        const tags = [...svg.matchAll(/<text class="entity-type" x="([\d.]+)" y="([\d.]+)" textLength="([\d.]+)"[^>]*>([^<]*)</g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]), w: Number(m[3]), text: m[4] }));
+        for (const [x, y1, , y2] of drops)
+          for (const t of tags)
+            if (t.y - 8 < y2 && t.y + 2 > y1) assert.ok(x < t.x - 1 || x > t.x + t.w + 1, `${doc.id} width ${width}: the drop at x=${x} crosses the tag "${t.text}" (${t.x}–${t.x + t.w})`);
+        if (doc.id !== 'd3') assert.ok(drops.length > 0, `${doc.id} has drops to check`);
+      }
+    }
   });
 
   it('refuses a document whose items have no status, naming the field', async () => {
