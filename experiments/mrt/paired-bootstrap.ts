@@ -19,7 +19,7 @@
  */
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { evaluate, type Counts } from '../../src/eval/index.js';
+import { unitCounts, type Counts } from '../../src/eval/index.js';
 import { setNumThreads } from '../../src/tensor/index.js';
 import { writeFileAtomic } from '../../src/data/atomic.js';
 import { loadConfig } from '../../src/train/config.js';
@@ -59,21 +59,25 @@ const rng = TrainRng.seeded(Number(get('--seed', '1')));
 const config = loadConfig(join(repo, 'configs', 'conll04.json'), []);
 setNumThreads(config.threads);
 
-/** Strict relation TP/FP/FN of every sentence of a file, in file order. */
-async function perSentence(modelDir: string, file: string): Promise<Counts[]> {
+/**
+ * Strict relation TP/FP/FN of every sentence of a file, in file order, as `entrel compare` counts them
+ * (eval/significance.ts): sentence i's at 3i, 3i + 1, 3i + 2.
+ */
+async function perSentence(modelDir: string, file: string): Promise<Int32Array> {
   const { split, schema, predicted } = await predictFile(modelDir, file, { format: config.data.format });
-  const merged = mergeSchemas(schema, split.schema);
-  return split.documents.map((g, i) => evaluate([g], [predicted[i]], { schema: merged }).relations.strict.micro);
+  return unitCounts(split.documents, predicted, { schema: mergeSchemas(schema, split.schema), unit: 'sentence' }).counts.strict;
 }
 
+/** F1 as 2tp / (2tp + fp + fn), so that two systems' equal F1s differ by exactly 0 (a "+0.0", not a "−0.0"). */
 const f1 = (c: Counts) => (c.tp === 0 ? 0 : (2 * c.tp) / (2 * c.tp + c.fp + c.fn));
-const sum = (cs: Counts[], idx: ArrayLike<number>): Counts => {
+/** The counts of the sentences listed in `idx` (each as often as listed). */
+const sum = (counts: Int32Array, idx: ArrayLike<number>): Counts => {
   const s = { tp: 0, fp: 0, fn: 0 };
   for (let k = 0; k < idx.length; k++) {
-    const c = cs[idx[k]];
-    s.tp += c.tp;
-    s.fp += c.fp;
-    s.fn += c.fn;
+    const u = 3 * idx[k];
+    s.tp += counts[u];
+    s.fp += counts[u + 1];
+    s.fn += counts[u + 2];
   }
   return s;
 };
@@ -94,13 +98,13 @@ const lines = [
 ];
 for (const split of keepLast ? (['test'] as const) : (['dev', 'test'] as const)) {
   const file = split === 'dev' ? config.data.dev : config.data.test!;
-  const pairs: { nn: Counts[]; mrt: Counts[] }[] = [];
+  const pairs: { nn: Int32Array; mrt: Int32Array }[] = [];
   for (const s of seeds)
     pairs.push({
       nn: await perSentence(baseDir(s), file),
       mrt: await perSentence(join(study, `${variant}-s${s}`, kept), file),
     });
-  const n = pairs[0].nn.length;
+  const n = pairs[0].nn.length / 3;
   const all = Array.from({ length: n }, (_, i) => i);
   const diffs = pairs.map(() => [] as number[]);
   const meanDiffs: number[] = [];

@@ -3,17 +3,16 @@
  * become one, keeping each entity (exact span and type) and each relation (both arguments' spans and
  * types, its type and direction; unordered for a symmetric type) that at least `minVotes` systems
  * predicted — by default a majority. Strict scoring's own units, so a kept item is one that the
- * majority would have scored alike.
- *
- * A kept relation's arguments are always kept: every system voting for the relation predicted both, so
- * they have at least its votes. With a majority, kept entities never overlap when no system's do (two
- * overlapping spans cannot both hold more than half the votes); with fewer votes overlapping entities
- * can both be kept, as nested entities are.
+ * majority would have scored alike. The vote of each sentence is data/majority-vote.ts, which ensembles
+ * share; here the systems' documents are paired and checked, a sentence at a time.
  */
-import type { Document, LabelSchema, Sentence } from '../data/corpus.js';
+import type { Document, Entity, LabelSchema, Sentence } from '../data/corpus.js';
 import type { Diagnostics } from '../data/diagnostics.js';
+import { majorityVote, resolveMinVotes, type Ballot } from '../data/majority-vote.js';
 import { UserError, type ErrorLocation } from '../errors.js';
 import { pairDocuments, sameTokens } from './evaluate.js';
+
+export { resolveMinVotes };
 
 export interface VoteOptions {
   /** Systems that must agree on an item (default: more than half of them). */
@@ -33,14 +32,6 @@ export interface VoteCounts {
   entities: { distinct: number; kept: number };
   relations: { distinct: number; kept: number };
 }
-
-interface Ballot {
-  entities: Map<string, number>;
-  /** By relation key: its votes, and its arguments (entity keys) as the first system to vote for it gave them. */
-  relations: Map<string, { votes: number; head: string; tail: string; type: string }>;
-}
-
-const entityKey = (e: { start: number; end: number; type: string }) => JSON.stringify([e.start, e.end, e.type]);
 
 /**
  * One document list: the first system's documents (ids, texts, tokens), with the items that got the
@@ -63,70 +54,31 @@ export function vote(systems: readonly (readonly Document[])[], opts: VoteOption
       if (!docs[di]) opts.diagnostics?.[i]?.warn('missing-document', `document '${doc.id}' is not in this file: it votes for nothing there`);
     }),
   );
+  const settings = { minVotes, symmetric, span: (e: Entity) => [e.start, e.end] as const };
   const documents = base.map((doc, di): Document => ({
     id: doc.id,
     text: doc.text,
-    sentences: doc.sentences.map((sentence, si) => {
-      const ballot: Ballot = { entities: new Map(), relations: new Map() };
-      paired.forEach((docs, i) => {
+    sentences: doc.sentences.map((sentence, si): Sentence => {
+      const where = `document '${doc.id}', sentence ${si}`;
+      const ballots = paired.map((docs, i): Ballot<Entity> | undefined => {
         const d = docs[di];
-        if (!d) return;
-        const where = `document '${doc.id}', sentence ${si}`;
+        if (!d) return undefined;
         if (d.sentences.length !== doc.sentences.length)
           throw new UserError(`document '${doc.id}': ${d.sentences.length} sentences, the first system's has ${doc.sentences.length}`, fileOf(i));
         const s = d.sentences[si];
         if (!sameTokens(s, sentence)) throw new UserError(`${where}: tokens differ from the first system's (count or character offsets)`, fileOf(i));
-        cast(ballot, s, symmetric, where, fileOf(i));
+        return { entities: s.entities, relations: s.relations, where, location: fileOf(i) };
       });
-      return count(ballot, sentence, `s${si}`, minVotes, counts);
+      const voted = majorityVote(ballots, settings);
+      counts.entities.distinct += voted.distinct.entities;
+      counts.entities.kept += voted.entities.length;
+      counts.relations.distinct += voted.distinct.relations;
+      counts.relations.kept += voted.relations.length;
+      // Ids prefixed by the sentence (`s0e1`): unique in the document.
+      const entities = voted.entities.map(({ first, start, end }, i) => ({ id: `s${si}e${i}`, type: first.type, start, end }));
+      const relations = voted.relations.map(({ type, head, tail }) => ({ type, head: entities[head].id, tail: entities[tail].id }));
+      return { tokens: sentence.tokens, entities, relations };
     }),
   }));
   return { documents, counts };
-}
-
-/** The votes an item needs among `n` systems: `minVotes`, checked, or more than half. */
-export function resolveMinVotes(minVotes: number | undefined, n: number): number {
-  const k = minVotes ?? Math.floor(n / 2) + 1;
-  if (!Number.isInteger(k) || k < 1 || k > n) throw new UserError(`minVotes must be a whole number from 1 to ${n} (the systems), not ${k}`);
-  return k;
-}
-
-/** One system's votes: each distinct item of its sentence once. */
-function cast(ballot: Ballot, s: Sentence, symmetric: ReadonlySet<string>, where: string, loc: ErrorLocation): void {
-  const byId = new Map(s.entities.map((e) => [e.id, entityKey(e)]));
-  for (const k of new Set(byId.values())) ballot.entities.set(k, (ballot.entities.get(k) ?? 0) + 1);
-  const voted = new Set<string>();
-  s.relations.forEach((r, i) => {
-    const [h, t] = [byId.get(r.head), byId.get(r.tail)];
-    if (h === undefined || t === undefined) throw new UserError(`${where}: relation ${i} (${r.type}) names entity '${h === undefined ? r.head : r.tail}', which the sentence does not hold`, loc);
-    // A symmetric relation votes with its arguments in a fixed order, so A–B and B–A are one item.
-    const key = JSON.stringify(symmetric.has(r.type) && t < h ? [t, h, r.type] : [h, t, r.type]);
-    if (voted.has(key)) return;
-    voted.add(key);
-    const b = ballot.relations.get(key);
-    if (b) b.votes++;
-    else ballot.relations.set(key, { votes: 1, head: h, tail: t, type: r.type });
-  });
-}
-
-/**
- * The sentence (its tokens) with the items that got `minVotes`, entities in text order, ids prefixed by
- * the sentence (`s0e1`: unique in the document); counts what was kept.
- */
-function count(ballot: Ballot, sentence: Sentence, idPrefix: string, minVotes: number, counts: VoteCounts): Sentence {
-  const entities = [...ballot.entities]
-    .filter(([, votes]) => votes >= minVotes)
-    .map(([k]) => JSON.parse(k) as [number, number, string])
-    .sort((x, y) => x[0] - y[0] || x[1] - y[1] || (x[2] < y[2] ? -1 : x[2] > y[2] ? 1 : 0))
-    .map(([start, end, type], i) => ({ id: `${idPrefix}e${i}`, type, start, end }));
-  const idOf = new Map(entities.map((e) => [entityKey(e), e.id]));
-  const relations = [...ballot.relations.values()]
-    .filter((r) => r.votes >= minVotes)
-    // Both arguments have at least the relation's votes (above), so both are kept.
-    .map(({ type, head, tail }) => ({ type, head: idOf.get(head)!, tail: idOf.get(tail)! }));
-  counts.entities.distinct += ballot.entities.size;
-  counts.entities.kept += entities.length;
-  counts.relations.distinct += ballot.relations.size;
-  counts.relations.kept += relations.length;
-  return { tokens: sentence.tokens, entities, relations };
 }

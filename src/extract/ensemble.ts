@@ -1,9 +1,9 @@
 /**
  * Several models extracting as one (not in the paper): every model extracts the text, and the majority
- * vote of their results is the answer (ensemble-vote.ts). Models trained with different seeds make
- * different mistakes: three NN models' vote gained 2.7–3.1 strict relation F1 over their mean on CoNLL04
- * test (README, Evaluation). The models must share their labels and tokenizer, and be calibrated alike
- * (all or none: `entrel calibrate`); each costs its own
+ * vote of their results is the answer (ensemble-vote.ts, over data/majority-vote.ts as `entrel vote`).
+ * Models trained with different seeds make different mistakes: three NN models' vote gained 2.7–3.1
+ * strict relation F1 over their mean on CoNLL04 test (README, Evaluation). The models must share their
+ * labels and tokenizer, and be calibrated alike (all or none: `entrel calibrate`); each costs its own
  * prediction, so three models take about three times as long.
  *
  *   const ex = await EnsembleExtractor.load(['runs/s1/best', 'runs/s2/best', 'runs/s3/best']);
@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { LabelSchema } from '../data/corpus.js';
+import { resolveMinVotes } from '../data/majority-vote.js';
 import { UserError } from '../errors.js';
 import { checkOptions, described } from './args.js';
 import { callSignal } from './call-signal.js';
@@ -55,9 +56,7 @@ export class EnsembleExtractor implements ExtractorLike {
     checkOptions(opts, 'options', ENSEMBLE_OPTIONS);
     const { minVotes: m, ...rest } = opts ?? {};
     const n = modelDirs.length;
-    const minVotes = m ?? Math.floor(n / 2) + 1;
-    if (!Number.isInteger(minVotes) || minVotes < 1 || minVotes > n)
-      throw new UserError(`must be a whole number from 1 to ${n} (the models), got ${described(minVotes)}`, { field: 'minVotes' });
+    const minVotes = resolveMinVotes(m, n, 'models');
     const workers = resolveWorkers(rest.workers);
     const share = workers === 0 ? 0 : Math.max(1, Math.floor(workers / n));
     const members: Extractor[] = [];

@@ -1,11 +1,12 @@
 /** `entrel vote`: files in, the majority's predictions out (any writable format), one-line errors. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Diagnostics } from '../../src/data/diagnostics.js';
-import { loadCorpus } from '../../src/data/formats/index.js';
+import type { LabelSchema } from '../../src/data/corpus.js';
+import { loadCorpus, writeCorpus } from '../../src/data/formats/index.js';
 import { evaluate } from '../../src/eval/index.js';
 import { entrel } from './in-process.js';
 
@@ -28,6 +29,8 @@ test('vote writes the majority\'s predictions, which score above every system th
   const r = await entrel('vote', a, b, c, '--out', out);
   assert.equal(r.code, 0, r.err);
   assert.match(r.err, /kept 4 of 6 distinct entities and 2 of 2 distinct relations \(at least 2 of 3 votes\); wrote 2 documents to .*vote\.jsonl/);
+  // The files declare no labels: that a has no Work_For and b no Loc is what they predicted, not their labels.
+  assert.doesNotMatch(r.err, /labels differ/);
   const g = await read(gold);
   const score = async (f: string) => evaluate(g, await read(f)).relations.strict.micro.f1;
   assert.equal(await score(out), 1);
@@ -68,3 +71,43 @@ test('vote refuses one file, more votes than files, an output over an input, and
     assert.equal(r.err.trim().split('\n').length, 1, r.err);
   }
 });
+
+test('vote warns about files whose declared labels differ, naming the files and the types, and votes all the same', async () => {
+  const sub = join(dir, 'labels');
+  mkdirSync(sub);
+  const docs = await read(c);
+  const labels = (loc: string, killSymmetric: boolean): LabelSchema => ({
+    entityTypes: ['Peop', 'Org', loc],
+    relationTypes: [{ name: 'Work_For', symmetric: false }, { name: 'OrgBased_In', symmetric: false }, { name: 'Kill', symmetric: killSymmetric }],
+  });
+  const gpe = docs.map((d) => ({ ...d, sentences: d.sentences.map((s) => ({ ...s, entities: s.entities.map((e) => ({ ...e, type: e.type === 'Loc' ? 'GPE' : e.type })) })) }));
+  // As `entrel predict` writes them: JSON Lines and the model's labels in a types file beside.
+  const [x, y, z] = ['x.jsonl', 'y.jsonl', 'z.jsonl'].map((f) => join(sub, f));
+  await writeCorpus(docs, labels('Loc', false), x, 'jsonl');
+  await writeCorpus(gpe, labels('GPE', false), y, 'jsonl');
+  await writeCorpus(docs, labels('Loc', true), z, 'jsonl');
+  const out = join(sub, 'vote.jsonl');
+  const r = await entrel('vote', x, y, z, '--out', out);
+  assert.equal(r.code, 0, r.err);
+  const differ = (err: string) => err.split('\n').filter((l) => l.includes('labels differ'));
+  assert.deepEqual(differ(r.err), [
+    `entrel: warning: labels differ: entity type "Loc" is a label of ${x}, ${z} but ${y} does not declare it: at most 2 of the 3 files can vote for its entities`,
+    `entrel: warning: labels differ: entity type "GPE" is a label of ${y} but ${x}, ${z} do not declare it: at most 1 of the 3 files can vote for its entities, and 2 votes are needed`,
+    `entrel: warning: labels differ: relation type "Kill" is symmetric in ${z} but not in ${x}, ${y}: the vote takes both its directions as one relation`,
+  ]);
+  // Voted all the same: Loc by two of the three, GPE by one.
+  const voted = (await read(out))[0].sentences[0].entities.map((e) => `${e.start}-${e.end}:${e.type}`);
+  assert.deepEqual(voted, ['0-2:Peop', '4-5:Org', '6-7:Loc']);
+  // A file that declares nothing is compared by the types it uses, against the labels others declare.
+  assert.deepEqual(differ((await entrel('vote', y, a, c, '--out', join(sub, 'mixed.jsonl'))).err), [
+    `entrel: warning: labels differ: entity type "Loc" is a label of ${a}, ${c} but ${y} does not declare it: at most 2 of the 3 files can vote for its entities`,
+  ]);
+  // One --types file declares the labels of all: nothing to compare.
+  assert.deepEqual(differ((await entrel('vote', x, y, z, '--types', typesOf(x), '--out', join(sub, 'typed.jsonl'))).err), []);
+  // Only the symmetry differs; a file given twice is named once.
+  assert.deepEqual(differ((await entrel('vote', x, z, x, '--out', join(sub, 'same.jsonl'))).err), [
+    `entrel: warning: labels differ: relation type "Kill" is symmetric in ${z} but not in ${x}: the vote takes both its directions as one relation`,
+  ]);
+});
+
+const typesOf = (f: string) => f.replace(/\.jsonl$/, '_types.json');

@@ -34,7 +34,10 @@ test('a majority keeps what at least two of three systems predicted, in text ord
 test('min votes: 1 is the union (overlapping entities kept), all systems the intersection', () => {
   const union = items(vote([[A], [B], [C]], { minVotes: 1 }).documents[0]);
   assert.deepEqual(union.entities, ['0-1:Peop', '0-2:Peop', '4-5:Org', '6-7:Loc', '6-7:Org']);
-  assert.equal(union.relations.length, 3);
+  // Relations as a model lists them (by the pair's left entity, then its right one), whichever system comes first.
+  const relations = ['0-1:Peop>4-5:Org:Work_For', '0-2:Peop>4-5:Org:Work_For', '4-5:Org>6-7:Loc:OrgBased_In'];
+  assert.deepEqual(union.relations, relations);
+  assert.deepEqual(items(vote([[C], [B], [A]], { minVotes: 1 }).documents[0]).relations, relations);
   const all = items(vote([[A], [B], [C]], { minVotes: 3 }).documents[0]);
   assert.deepEqual(all, { entities: ['4-5:Org'], relations: [] });
 });
@@ -76,8 +79,9 @@ test('bad input: a UserError naming the system\'s file, document and sentence', 
   const bad = (f: () => unknown, message: RegExp, file?: string) =>
     assert.throws(f, (e: unknown) => isUserError(e) && message.test((e as Error).message) && (file === undefined || e.location.file === file), String(message));
   bad(() => vote([[A]]), /at least two systems' predictions, not 1/);
-  bad(() => vote([[A], [B]], { minVotes: 3 }), /minVotes must be a whole number from 1 to 2 \(the systems\), not 3/);
-  bad(() => vote([[A], [B]], { minVotes: 0 }), /minVotes must be a whole number/);
+  bad(() => vote([[A], [B]], { minVotes: 3 }), /^minVotes: must be a whole number from 1 to 2 \(the systems\), got 3$/);
+  bad(() => vote([[A], [B]], { minVotes: 0 }), /^minVotes: must be a whole number from 1 to 2 \(the systems\), got 0$/);
+  bad(() => vote([[A], [B]], { minVotes: 1.5 }), /minVotes: must be a whole number .* got 1\.5$/);
   bad(() => vote([[A], [other]], { files: ['a.jsonl', 'b.jsonl'] }), /document 'd', sentence 0: tokens differ from the first system's/, 'b.jsonl');
   bad(() => vote([[A], [doc('d', A.sentences[0], A.sentences[0])]], { files: ['a', 'b'] }), /document 'd': 2 sentences, the first system's has 1/, 'b');
   bad(() => vote([[A], [doc('e', A.sentences[0])]], { files: ['a', 'b'] }), /this system has document 'e', which the first system \(a\) does not have/, 'b');

@@ -1,6 +1,6 @@
 /**
- * Ensembles: the vote on extraction results (ensemble-vote.ts) on hand-made documents, and the
- * EnsembleExtractor on tiny models trained here.
+ * Ensembles: the vote on extraction results (ensemble-vote.ts, over data/majority-vote.ts) on hand-made
+ * documents, and the EnsembleExtractor on tiny models trained here.
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
@@ -71,6 +71,9 @@ describe('voteExtractions', () => {
     assert.deepEqual(union([back, there]), ['T1 T2', 'T2 T1']);
     const twice = docOf([ent('T1', 0, 'PER', 1), ent('T2', 0, 'PER', 1)], []);
     assert.deepEqual(show(voteExtractions([twice, docOf([], []), docOf([], [])], settings)).entities, []);
+    // A relation whose argument a model does not hold is an error naming the model, not a relation to nowhere.
+    const dangling = docOf([ent('T1', 0, 'PER', 1)], [['T1', 'T9', 'Kin', 1]]);
+    assert.throws(() => voteExtractions([a, dangling], settings), (e: unknown) => isUserError(e) && e.message === "model 2 of the ensemble: relation 0 (Kin) names entity 'T9', which is not among its entities");
   });
 });
 

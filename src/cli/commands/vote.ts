@@ -1,14 +1,16 @@
 /**
  * `entrel vote A B C … --out FILE [--to FORMAT] [--min-votes K]`: several systems' predictions of the
- * same documents combined by majority vote (eval/vote.ts), written like any corpus.
+ * same documents combined by majority vote (eval/vote.ts), written like any corpus. Files whose declared
+ * labels differ are voted all the same (systems may share only some types), with a warning naming the
+ * files and the types.
  */
 import { Command, Option } from 'commander';
-import { mergeSchemas } from '../../data/corpus.js';
+import { mergeSchemas, type LabelSchema } from '../../data/corpus.js';
 import { Diagnostics } from '../../data/diagnostics.js';
-import { WRITABLE_FORMATS, inputFiles, loadCorpus, writeCorpus, writtenFiles } from '../../data/formats/index.js';
+import { WRITABLE_FORMATS, getFormat, inputFiles, loadCorpus, writeCorpus, writtenFiles, type CorpusOptions, type LoadedCorpus } from '../../data/formats/index.js';
 import { refuseOverwritingInputs } from '../../data/write.js';
-import { vote } from '../../eval/index.js';
-import { UserError } from '../../errors.js';
+import { resolveMinVotes, vote } from '../../eval/index.js';
+import { UserError, quote } from '../../errors.js';
 import { withInterrupts } from '../interrupt.js';
 import { counted } from '../../web/plural.js';
 import { printWarnings } from '../output.js';
@@ -38,11 +40,17 @@ export function voteCommand(): Command {
     const inputs = await Promise.all(files.map((file) => inputFiles(file, { typesFile: flags.types })));
     refuseOverwritingInputs(writtenFiles(flags.out, to), inputs.flat());
     const options = await pairedOptions(flags, files.map((file) => ({ file, format: flags.format })));
-    const systems = [];
+    const systems: LoadedCorpus[] = [];
     for (const [i, file] of files.entries()) {
       const corpus = await loadCorpus(file, { ...options[i], diagnostics: new Diagnostics() });
       printWarnings(corpus.diagnostics, file);
       systems.push(corpus);
+    }
+    // One --types file declares the labels of all: what a file uses beyond it was warned about while reading.
+    if (flags.types === undefined) {
+      const declared = await Promise.all(files.map((file, i) => declaredLabels(file, options[i])));
+      const labels = files.map((file, i) => ({ file, declared: declared[i], used: systems[i].schema }));
+      for (const line of labelDifferences(labels, resolveMinVotes(flags.minVotes, files.length))) process.stderr.write(`entrel: warning: ${line}\n`);
     }
     const schema = mergeSchemas(...systems.map((s) => s.schema));
     const missing = files.map(() => new Diagnostics());
@@ -57,4 +65,49 @@ export function voteCommand(): Command {
         `(at least ${counts.minVotes} of ${counts.systems} votes); wrote ${counted(documents.length, 'document')} to ${flags.out}${to === 'jsonl' ? '' : ` as ${to}`}\n`,
     );
   });
+}
+
+/** The labels a file declares (a types file beside it, brat's annotation.conf), when it declares them all. */
+async function declaredLabels(file: string, options: CorpusOptions): Promise<LabelSchema | undefined> {
+  const own = await getFormat(options.format!).schema?.(file, { ...options, diagnostics: new Diagnostics() });
+  return own?.entityTypes && own.relationTypes ? { entityTypes: own.entityTypes, relationTypes: own.relationTypes } : undefined;
+}
+
+/**
+ * Prediction files of systems with other labels, which the vote would combine without a word: a type
+ * that is a label of some files (declared, or used by a file that declares nothing) and that others
+ * declare they do not have (those can never vote for its items: LOC in one, GPE in another), and a
+ * relation type that some declare symmetric and others not (the vote takes both directions as one, as
+ * the output's schema marks it symmetric). A file that declares nothing is compared by the types it
+ * uses only where others declare theirs: a type it does not use may simply not have been predicted.
+ */
+function labelDifferences(files: readonly { file: string; declared?: LabelSchema; used: LabelSchema }[], minVotes: number): string[] {
+  // A file given twice (to count twice) is named once.
+  const list = (names: string[]) => [...new Set(names)].join(', ');
+  const lines: string[] = [];
+  const kinds = [
+    { kind: 'entity', items: 'entities', types: (s: LabelSchema) => s.entityTypes },
+    { kind: 'relation', items: 'relations', types: (s: LabelSchema) => s.relationTypes.map((r) => r.name) },
+  ];
+  for (const { kind, items, types } of kinds) {
+    const labels = files.map((f) => new Set(types(f.declared ?? f.used)));
+    for (const type of new Set(labels.flatMap((l) => [...l]))) {
+      const lacking = files.filter((f, i) => f.declared && !labels[i].has(type)).map((f) => f.file);
+      if (lacking.length === 0) continue;
+      const having = files.filter((_, i) => labels[i].has(type)).map((f) => f.file);
+      const most = files.length - lacking.length;
+      lines.push(
+        `labels differ: ${kind} type ${quote(type)} is a label of ${list(having)} but ${list(lacking)} ${lacking.length === 1 ? 'does' : 'do'} not declare it: ` +
+          `at most ${most} of the ${files.length} files can vote for its ${items}${most < minVotes ? `, and ${minVotes} votes are needed` : ''}`,
+      );
+    }
+  }
+  const declaring = files.filter((f) => f.declared);
+  for (const name of new Set(declaring.flatMap((f) => f.declared!.relationTypes.map((r) => r.name)))) {
+    const symmetric = (want: boolean) => declaring.filter((f) => f.declared!.relationTypes.some((r) => r.name === name && r.symmetric === want)).map((f) => f.file);
+    const [yes, no] = [symmetric(true), symmetric(false)];
+    if (yes.length > 0 && no.length > 0)
+      lines.push(`labels differ: relation type ${quote(name)} is symmetric in ${list(yes)} but not in ${list(no)}: the vote takes both its directions as one relation`);
+  }
+  return lines;
 }
