@@ -40,10 +40,11 @@ export type { CompareSystemsOptions, Difference, Interval, ResampleOptions, Resa
 export { loadModelDir, saveModelDir, type LoadedModel } from './model/io.js';
 export type { ModelConfig, SentencePrediction } from './model/types.js';
 export { evaluateModel, loadConfig, predictToFile, trainNN } from './train/index.js';
-export type { TrainConfig, TrainOptions, TrainResult } from './train/index.js';
+export type { DataOptions, TrainConfig, TrainOptions, TrainResult } from './train/index.js';
 
 export { buildServer, startServer, defaultServerOptions, type ServerOptions, type ListenOptions, type RunningServer } from './server/index.js';
-export { renderDocumentSvg, renderHtml, renderHtmlReport } from './web/index.js';
+export type { ErrorBody, ErrorCode, ExtractBody, ExtractReply } from './server/index.js';
+export { renderDocumentSvg, renderHtml, renderHtmlReport, type HtmlOptions, type SvgOptions } from './web/index.js';
 export { comparisonCounts, renderComparisonHtml } from './web/index.js';
 export type { ComparedDocument, ComparedEntity, ComparedRelation, ComparisonHtmlOptions, ComparisonScores, ItemStatus, StatusCounts } from './web/index.js';
 export { compareCorpora, compareDocument, type Comparison, type CompareOptions } from './cli/view-compare.js';

@@ -1,4 +1,5 @@
-import { checkDocument } from './args.js';
+import { UserError } from '../errors.js';
+import { checkDocument, described } from './args.js';
 import type { ExtractedDocument } from './types.js';
 
 /**
@@ -14,6 +15,10 @@ export function toBratAnn(doc: ExtractedDocument): string {
   const ids = new Map<string, string>();
   const cp = codePointOffsets(doc.text);
   doc.entities.forEach((e, i) => {
+    // A span outside the text would make a file brat rejects; a missing type, a TypeError here.
+    const spanOk = Number.isInteger(e?.start) && Number.isInteger(e.end) && 0 <= e.start && e.start <= e.end && e.end <= doc.text.length;
+    if (!spanOk || typeof e.type !== 'string')
+      throw new UserError(`must be an entity {id, type, start, end} within the text (${doc.text.length} code units), got ${described(e)}`, { field: `doc.entities[${i}]` });
     const id = `T${i + 1}`;
     ids.set(e.id, id);
     const fragments = lineFragments(doc.text, e.start, e.end);
@@ -22,7 +27,8 @@ export function toBratAnn(doc: ExtractedDocument): string {
     lines.push(`${id}\t${bratName(e.type)} ${offsets}\t${text}`);
   });
   let r = 0;
-  for (const rel of doc.relations) {
+  for (const [i, rel] of doc.relations.entries()) {
+    if (typeof rel?.type !== 'string') throw new UserError(`must be a relation {type, head, tail}, got ${described(rel)}`, { field: `doc.relations[${i}]` });
     const head = ids.get(rel.head);
     const tail = ids.get(rel.tail);
     // A relation to an entity the document does not hold cannot be expressed; brat would reject the file.

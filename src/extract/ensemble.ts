@@ -92,6 +92,7 @@ export class EnsembleExtractor implements ExtractorLike {
 
   extract(text: string, options?: ExtractOptions, control?: ExtractControl): Promise<ExtractedDocument>;
   extract(texts: readonly string[], options?: ExtractOptions, control?: ExtractControl): Promise<ExtractedDocument[]>;
+  extract(input: string | readonly string[], options?: ExtractOptions, control?: ExtractControl): Promise<ExtractedDocument | ExtractedDocument[]>;
   async extract(input: string | readonly string[], options?: ExtractOptions, control?: ExtractControl): Promise<ExtractedDocument | ExtractedDocument[]> {
     // The threshold applies to the ensemble's scores, not to each model's.
     const { relationThreshold } = resolveExtractOptions(options, this.schema);

@@ -27,7 +27,7 @@ import { loadModelDir } from '../model/io.js';
 import { mapScores, readScoreMaps, type ScoreMaps } from '../model/score-map.js';
 import type { JointModel } from '../model/joint.js';
 import type { SentencePrediction } from '../model/types.js';
-import { setNumThreads } from '../tensor/index.js';
+import { MAX_THREADS, setNumThreads } from '../tensor/index.js';
 import { tokenizedSentences, type TokenizedSentence } from '../text/index.js';
 import { DEFAULT_BATCH_SIZE, planBatches } from './batches.js';
 import { buildDocument } from './document.js';
@@ -91,10 +91,12 @@ export class Extractor implements ExtractorLike {
     checkOptions(opts, 'options', EXTRACTOR_OPTIONS);
     opts ??= {};
     const b = opts.batchSize ?? DEFAULT_BATCH_SIZE;
-    if (!(Number.isInteger(b) && b > 0)) throw new UserError(`batchSize must be a positive integer, got ${JSON.stringify(b)}`);
+    if (!(Number.isInteger(b) && b > 0)) throw new UserError(`batchSize must be a positive integer, got ${described(b)}`);
     this.batchSize = b;
     const t = opts.threads;
-    if (t !== undefined && !(Number.isInteger(t) && t > 0)) throw new UserError(`threads must be a positive integer, got ${JSON.stringify(t)}`);
+    // Bounded as ENTREL_THREADS is: libtorch takes any count (10⁵ hung the process; 2³² + 1 wrapped to 1).
+    if (t !== undefined && !(Number.isInteger(t) && t > 0 && t <= MAX_THREADS))
+      throw new UserError(`threads must be an integer from 1 to ${MAX_THREADS}, got ${described(t)}`);
     const env = Number(process.env.ENTREL_THREADS);
     this.threads = t ?? (Number.isInteger(env) && env > 0 ? env : 1);
     setNumThreads(this.threads);
@@ -122,6 +124,8 @@ export class Extractor implements ExtractorLike {
   /** Wraps a model already in memory (e.g. just trained); `meta` as a model directory's config.json has it. Runs on this thread. */
   static fromModel(model: JointModel, schema: LabelSchema, meta: Record<string, unknown> = {}, opts: ExtractorOptions = {}): Extractor {
     checkOptions(meta, 'meta');
+    // Checked though unused (no directory for workers to load), so that a bad value is not silently taken.
+    if (opts?.workers !== undefined) resolveWorkers(opts.workers);
     return new Extractor(model, schema, meta ?? {}, 'memory', opts);
   }
 
@@ -142,6 +146,7 @@ export class Extractor implements ExtractorLike {
 
   extract(text: string, options?: ExtractOptions, control?: ExtractControl): Promise<ExtractedDocument>;
   extract(texts: readonly string[], options?: ExtractOptions, control?: ExtractControl): Promise<ExtractedDocument[]>;
+  extract(input: string | readonly string[], options?: ExtractOptions, control?: ExtractControl): Promise<ExtractedDocument | ExtractedDocument[]>;
   async extract(input: string | readonly string[], options?: ExtractOptions, control?: ExtractControl): Promise<ExtractedDocument | ExtractedDocument[]> {
     checkOptions(control, 'control', CONTROL_OPTIONS);
     const signal = control?.signal;
@@ -149,10 +154,10 @@ export class Extractor implements ExtractorLike {
       throw new UserError(`must be an AbortSignal (e.g. AbortSignal.timeout(ms) or an AbortController's signal), got ${described(signal)}`, { field: 'signal' });
     control ??= {};
     if (typeof input === 'string') return (await this.extractMany([input], options, control))[0];
-    if (!Array.isArray(input)) throw new UserError(`extract expects a string or an array of strings, got ${typeof input}`);
-    input.forEach((t, i) => {
-      if (typeof t !== 'string') throw new UserError(`must be a string, got ${t === null ? 'null' : typeof t}`, { field: `texts[${i}]` });
-    });
+    if (!Array.isArray(input)) throw new UserError(`extract expects a string or an array of strings, got ${described(input)}`);
+    // By index, not forEach: a hole in a sparse array ([, 'text']) is a missing text, not one to skip.
+    for (let i = 0; i < input.length; i++)
+      if (typeof input[i] !== 'string') throw new UserError(`must be a string, got ${input[i] === null ? 'null' : typeof input[i]}`, { field: `texts[${i}]` });
     return this.extractMany(input, options, control);
   }
 

@@ -5,6 +5,7 @@
  */
 import { UserError } from '../errors.js';
 import { checkOptions, described } from './args.js';
+import { resolveExtractOptions } from './options.js';
 import type { ExtractOptions, ExtractedDocument, ExtractorLike } from './types.js';
 
 /** One text of the stream: a string, or `{text, id?}` (default id: its 0-based position in the stream, as a string). */
@@ -55,7 +56,7 @@ export async function* extractStream(
   options: ExtractOptions = {},
   opts: StreamOptions = {},
 ): AsyncGenerator<StreamedDocument> {
-  if (extractor === null || typeof extractor !== 'object' || typeof extractor.extract !== 'function')
+  if (extractor === null || typeof extractor !== 'object' || typeof extractor.extract !== 'function' || typeof extractor.info !== 'function')
     throw new UserError(`must be an Extractor (Extractor.load()), got ${described(extractor)}`, { field: 'extractor' });
   checkSource(texts);
   checkOptions(opts, 'streamOptions', STREAM_OPTIONS);
@@ -63,6 +64,9 @@ export async function* extractStream(
   const maxChars = opts?.chunkChars ?? 500_000;
   for (const [name, v] of [['chunkTexts', maxTexts], ['chunkChars', maxChars]] as const)
     if (!(Number.isInteger(v) && v > 0)) throw new UserError(`must be a positive integer, got ${described(v)}`, { field: name });
+  // Checked against the model's labels before any text is read: else a typo surfaced only at the first
+  // chunk's extraction, once two chunks of the source (a file's first 512 texts) had been read.
+  resolveExtractOptions(options, extractor.info());
   let chunk: (StreamText & { id: string })[] = [];
   let chars = 0;
   // One chunk is extracted while the previous one is handed out (written), so worker threads have the

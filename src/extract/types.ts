@@ -42,8 +42,8 @@ export interface ExtractedDocument {
 export interface ExtractOptions {
   /** Drop relations whose probability is below this (default 0: keep every non-NONE argmax). */
   relationThreshold?: number;
-  /** Keep only relations whose (head type, relation, tail type) is listed. */
-  allowedTriples?: [string, string, string][];
+  /** Keep only relations whose (head type, relation, tail type) is listed (read only: `as const` lists are fine). */
+  allowedTriples?: readonly (readonly [string, string, string])[];
   /** Consider only entity pairs at most this many tokens apart (default: whole sentence). */
   maxPairDistance?: number;
 }

@@ -4,6 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { UserError } from '../errors.js';
+import { described } from './args.js';
 
 /** Inputs with fewer sentences than this run on the calling thread while no worker is running yet. */
 export const POOL_MIN_SENTENCES = 128;
@@ -16,7 +17,7 @@ export const MAX_WORKERS = 64;
 export function resolveWorkers(option: number | undefined): number {
   if (option !== undefined) {
     if (!(Number.isInteger(option) && option >= 0 && option <= MAX_WORKERS))
-      throw new UserError(`workers must be an integer from 0 to ${MAX_WORKERS}, got ${JSON.stringify(option)}`);
+      throw new UserError(`workers must be an integer from 0 to ${MAX_WORKERS}, got ${described(option)}`);
     return option;
   }
   const env = process.env.ENTREL_WORKERS;

@@ -75,6 +75,41 @@ export async function run(): Promise<number> {
   assert.equal(r.status, 0, r.stdout + r.stderr);
 });
 
+test('a consumer can name the option and reply types of the exported functions, and pass a text or texts as one value', () => {
+  writeFileSync(
+    join(project, 'tsconfig.types.json'),
+    JSON.stringify({
+      compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, types: [], skipLibCheck: true },
+      files: ['types.ts'],
+    }),
+  );
+  writeFileSync(
+    join(project, 'types.ts'),
+    `import { EnsembleExtractor, Extractor, evaluateModel, renderDocumentSvg, renderHtml } from 'entrel';
+import type { DataOptions, ErrorBody, ErrorCode, ExtractBody, ExtractedDocument, ExtractOptions, ExtractReply, HtmlOptions, SvgOptions } from 'entrel';
+export async function run(ex: Extractor, ensemble: EnsembleExtractor, input: string | string[], doc: ExtractedDocument): Promise<number> {
+  // A constant list of triples is readonly.
+  const triples = [['Peop', 'Work_For', 'Org']] as const;
+  const options: ExtractOptions = { allowedTriples: triples };
+  const out: ExtractedDocument | ExtractedDocument[] = await ex.extract(input, options);
+  const voted: ExtractedDocument | ExtractedDocument[] = await ensemble.extract(input);
+  const html: HtmlOptions = { title: 'Predictions', width: 60 };
+  const svg: SvgOptions = { width: 60 };
+  const data: DataOptions = { batchSize: 50 };
+  const body: ExtractBody = { texts: ['Tom lives in Ohio.'], relationThreshold: 0.5 };
+  const reply: ExtractReply = { documents: [doc] };
+  const code: ErrorCode = 'timeout';
+  const error: ErrorBody = { error: { code, message: 'took too long' } };
+  const report = await evaluateModel('model', 'test.json', data);
+  return renderHtml(doc, html).length + renderDocumentSvg(doc, svg).length + [out, voted].flat().length + report.sentences + JSON.stringify([body, reply, error]).length;
+}
+`,
+  );
+  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  const r = spawnSync(process.execPath, [tsc, '-p', join(project, 'tsconfig.types.json')], { cwd: project, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+});
+
 test('npm pack ships the built API, the bundled model and the native sources, and nothing else', () => {
   // --ignore-scripts: prepack would rebuild dist/, which `npm test` has just done.
   const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
