@@ -41,38 +41,70 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   }
 }
 
+const KEPT = 'its previous version, if any, is unchanged';
+
 /** Writes a whole directory atomically: `fill(tmpDir)` creates its content; `kept` says what a failure leaves. */
-export async function writeDirAtomic(
-  target: string,
-  what: string,
-  fill: (tmp: string) => Promise<void> | void,
-  kept = 'its previous version, if any, is unchanged',
-): Promise<void> {
+export async function writeDirAtomic(target: string, what: string, fill: (tmp: string) => Promise<void> | void, kept = KEPT): Promise<void> {
+  const s = stage(target, what);
+  try {
+    prepare(s);
+    await fill(s.tmp);
+    swapIn(s);
+  } catch (e) {
+    rmSync(s.tmp, { recursive: true, force: true });
+    throw writeError(what, s.target, e, kept);
+  } finally {
+    s.done();
+  }
+}
+
+/** writeDirAtomic for a synchronous `fill` (the library's saveModelDir), in one synchronous step. */
+export function writeDirAtomicSync(target: string, what: string, fill: (tmp: string) => void, kept = KEPT): void {
+  const s = stage(target, what);
+  try {
+    prepare(s);
+    fill(s.tmp);
+    swapIn(s);
+  } catch (e) {
+    rmSync(s.tmp, { recursive: true, force: true });
+    throw writeError(what, s.target, e, kept);
+  } finally {
+    s.done();
+  }
+}
+
+interface Staged {
+  target: string;
+  tmp: string;
+  done: () => void;
+}
+
+function stage(target: string, what: string): Staged {
   // `out/` is the directory `out`: its siblings `out.tmp-…` and `out.old` must not land inside it.
   if (/.[\\/]$/.test(target)) target = target.replace(/(.)[\\/]+$/, '$1');
-  const tmp = `${target}.tmp-${process.pid}`;
-  const old = `${target}.old`;
   // The swap would replace whatever is there: a file of the user's in the way is an error, not a casualty.
   if (existsSync(target) && !statSync(target).isDirectory())
     throw new UserError(`cannot write ${what}: a file is in the way (it must be a directory)`, { file: target });
-  const done = removedOnInterrupt(tmp);
-  try {
-    removeAbandoned(dirname(target), pidAfter(`${basename(target)}.tmp-`));
-    rmSync(tmp, { recursive: true, force: true }); // a leftover of an earlier process that had this pid
-    makeDirs(tmp);
-    await fill(tmp);
-    syncDir(tmp);
-    recoverDir(target);
-    if (existsSync(target)) renameSync(target, old);
-    renameSync(tmp, target);
-    syncDir(dirname(target));
-    rmSync(old, { recursive: true, force: true });
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw writeError(what, target, e, kept);
-  } finally {
-    done();
-  }
+  const tmp = `${target}.tmp-${process.pid}`;
+  return { target, tmp, done: removedOnInterrupt(tmp) };
+}
+
+/** An empty temporary directory beside the target, after removing what killed writers left there. */
+function prepare({ target, tmp }: Staged): void {
+  removeAbandoned(dirname(target), pidAfter(`${basename(target)}.tmp-`));
+  rmSync(tmp, { recursive: true, force: true }); // a leftover of an earlier process that had this pid
+  makeDirs(tmp);
+}
+
+/** The filled temporary directory in the target's place: target → target.old, tmp → target, then target.old removed. */
+function swapIn({ target, tmp }: Staged): void {
+  const old = `${target}.old`;
+  syncDir(tmp);
+  recoverDir(target);
+  if (existsSync(target)) renameSync(target, old);
+  renameSync(tmp, target);
+  syncDir(dirname(target));
+  rmSync(old, { recursive: true, force: true });
 }
 
 /**

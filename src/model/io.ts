@@ -10,18 +10,19 @@
  *   checksum             one line per file above: `<sha256 hex>  <file name>` (sha256sum format)
  *
  * `saveModelDir` writes into a temporary sibling directory and renames it into place (atomic on one file
- * system); `writeModelFiles` writes into an existing empty directory (for callers with their own atomic
+ * system), refusing to replace a directory that holds other files; `writeModelFiles` writes into an existing empty directory (for callers with their own atomic
  * directory writer). `loadModelDir` validates everything and throws a UserError naming the bad file:
  * missing file, unknown format or version, checksum mismatch, invalid config/schema/vocabulary,
  * vocabulary not matching the schema, missing/extra/wrong-shape weights; `readModelDir` does the same
  * short of the weights, without libtorch.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeDirAtomicSync } from '../data/atomic.js';
 import { makeDirs } from '../data/io.js';
 import type { LabelSchema } from '../data/corpus.js';
-import { UserError } from '../errors.js';
+import { quote, UserError } from '../errors.js';
 import { loadSafetensors, noGrad, saveSafetensors, type Tensor } from '../tensor/index.js';
 import { validateModelConfig } from './config.js';
 import { JointModel } from './joint.js';
@@ -59,23 +60,31 @@ export function writeModelFiles(dir: string, model: JointModel, schema: LabelSch
   writeFileSync(join(dir, 'checksum'), sums);
 }
 
-/** Atomically (re)places `dir` with a complete model directory. */
+/**
+ * Atomically (re)places `dir` with a complete model directory (data/atomic.ts). A directory holding
+ * anything but model files (the user's, or a training run's logs) is refused, not replaced.
+ */
 export function saveModelDir(dir: string, model: JointModel, schema: LabelSchema, meta: Record<string, unknown> = {}): void {
-  const parent = dirname(dir);
-  makeDirs(parent);
-  const tmp = join(parent, `.${basename(dir)}.tmp-${process.pid}-${Date.now()}`);
+  refuseNonModelDirectory(dir, 'model');
+  writeDirAtomicSync(dir, 'the model', (tmp) => writeModelFiles(tmp, model, schema, meta));
+}
+
+/**
+ * A model write replaces its directory whole: a directory holding anything but the model files (a
+ * README, a test report, a run's log, the user's files) is refused with a UserError; an earlier model is
+ * fine. `what` names the model in the message ("calibrated model").
+ */
+export function refuseNonModelDirectory(dir: string, what: string): void {
+  let names: string[];
   try {
-    writeModelFiles(tmp, model, schema, meta);
-    if (existsSync(dir)) {
-      const old = join(parent, `.${basename(dir)}.old-${process.pid}-${Date.now()}`);
-      renameSync(dir, old);
-      renameSync(tmp, dir);
-      rmSync(old, { recursive: true, force: true });
-    } else renameSync(tmp, dir);
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw e;
+    names = readdirSync(dir);
+  } catch {
+    return; // absent; a file in the way is the writer's error
   }
+  const ours = new Set<string>([...MODEL_FILES, 'checksum']);
+  const other = names.filter((n) => !ours.has(n));
+  if (other.length)
+    throw new UserError(`holds ${quote(other[0])}${other.length > 1 ? ` and ${other.length - 1} more` : ''}, which is not a model file: the ${what} replaces the whole directory, so choose a new or empty one`, { file: dir });
 }
 
 function sha256(path: string): string {

@@ -3,14 +3,11 @@
  * (model/score-map.ts). The model's predictions do not change; its scores then say how often an item
  * with that score is right on data like this.
  */
-import { readdirSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { writeDirAtomic, writeError } from '../data/atomic.js';
+import { basename, join } from 'node:path';
 import { mergeSchemas } from '../data/corpus.js';
-import { makeDirs } from '../data/io.js';
 import { calibration, scoredItems, type CalibrationReport, type ItemScores } from '../eval/index.js';
-import { quote, UserError } from '../errors.js';
-import { loadModelDir, MODEL_FILES, readModelDir, writeModelFiles } from '../model/io.js';
+import { UserError } from '../errors.js';
+import { loadModelDir, readModelDir, saveModelDir } from '../model/io.js';
 import { applyScoreMap, fitScoreMap, type ScoreMaps } from '../model/score-map.js';
 import { predictFile, type DataOptions } from './evaluate.js';
 
@@ -33,32 +30,9 @@ export async function calibrateModel(modelDir: string, dataFile: string, outDir:
   const map = (m: ScoreMaps['entities'], xs: ItemScores) => xs.map((d) => d.map((s) => s.map((x) => applyScoreMap(m, x))));
   const mapped = { entities: map(maps.entities, scores!.entities), relations: map(maps.relations, scores!.relations) };
   const { model, schema: modelSchema, meta } = loadModelDir(modelDir);
-  refuseForeignDirectory(outDir);
-  try {
-    makeDirs(dirname(outDir));
-  } catch (e) {
-    throw writeError('the calibrated model', outDir, e);
-  }
-  await writeDirAtomic(outDir, 'the calibrated model', (tmp) => writeModelFiles(tmp, model, modelSchema, { ...meta, calibration: maps }));
+  // The model files only (a README or log beside the input model is not copied), replacing an earlier model.
+  saveModelDir(outDir, model, modelSchema, { ...meta, calibration: maps });
   return { maps, before: calibration(split.documents, predicted, scores!, options), after: calibration(split.documents, predicted, mapped, options) };
-}
-
-/**
- * The output replaces its directory whole (data/atomic.ts) and holds the model files only: a directory
- * holding anything else (a model's README or test report, a run's log, the user's files) is refused, not
- * deleted. An earlier model directory, e.g. an earlier calibration, is replaced.
- */
-export function refuseForeignDirectory(outDir: string): void {
-  let names: string[];
-  try {
-    names = readdirSync(outDir);
-  } catch {
-    return; // absent; a file in the way is writeDirAtomic's error
-  }
-  const ours = new Set<string>([...MODEL_FILES, 'checksum']);
-  const other = names.filter((n) => !ours.has(n));
-  if (other.length)
-    throw new UserError(`holds ${quote(other[0])}${other.length > 1 ? ` and ${other.length - 1} more` : ''}, which is not a model file: the calibrated model replaces the whole directory, so choose a new or empty one`, { file: outDir });
 }
 
 /**

@@ -1,7 +1,7 @@
 /** Model directory: save → load round trip and validation of corrupt directories. */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -33,6 +33,22 @@ test('save → load gives identical predictions', () => {
   for (const f of [...MODEL_FILES, 'checksum']) assert.ok(existsSync(join(saved, f)));
   saveModelDir(saved, model, SCHEMA); // replacing an existing directory works
   assert.deepEqual(loadModelDir(saved).model.predict(batch), before);
+});
+
+test('saveModelDir refuses to replace a directory holding anything but model files, and a file in the way', () => {
+  const mine = join(root, 'mine');
+  mkdirSync(mine);
+  writeFileSync(join(mine, 'notes.txt'), 'keep me');
+  assert.throws(() => saveModelDir(mine, model, SCHEMA), (e: Error) => e instanceof UserError && /mine: holds "notes\.txt", which is not a model file: the model replaces the whole directory/.test(e.message));
+  assert.deepEqual(readdirSync(mine), ['notes.txt']);
+  const file = join(root, 'a-file');
+  writeFileSync(file, 'x');
+  assert.throws(() => saveModelDir(file, model, SCHEMA), (e: Error) => e instanceof UserError && /cannot write the model: a file is in the way/.test(e.message));
+  assert.equal(readFileSync(file, 'utf8'), 'x');
+  // Missing parents are made; nothing but the model is left beside it.
+  const nested = join(root, 'new', 'deeper', 'model');
+  saveModelDir(nested, model, SCHEMA);
+  assert.deepEqual(readdirSync(join(root, 'new', 'deeper')), ['model']);
 });
 
 /** Copies the saved model, applies `edit`, optionally refreshes the checksums, expects a UserError. */

@@ -31,8 +31,9 @@ export function calibrateCommand(): Command {
   return addDataFlags(cmd).action(async (flags: CalibrateFlags) => {
     const model = modelDirOrDefault(flags.model);
     refuseOverwritingInputs([flags.out], [...(await inputFiles(flags.data, { typesFile: flags.types })), model]);
-    const { calibrateModel, refuseForeignDirectory, trainedOnWarning } = await import('../../train/calibrate.js');
-    refuseForeignDirectory(flags.out); // before the model runs
+    const { calibrateModel, trainedOnWarning } = await import('../../train/calibrate.js');
+    const { refuseNonModelDirectory } = await import('../../model/io.js');
+    refuseNonModelDirectory(flags.out, 'calibrated model'); // before the model runs
     const warning = trainedOnWarning(model, flags.data);
     if (warning) process.stderr.write(`entrel: ${flags.data}: warning: ${warning}\n`);
     const r = await withInterrupts(() => calibrateModel(model, flags.data, flags.out, corpusOptions(flags)));
