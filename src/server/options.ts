@@ -1,4 +1,7 @@
 /** Limits and timeouts of the HTTP service; every field has a default fit for one 2-core machine. */
+import { UserError } from '../errors.js';
+import { checkOptions, described } from '../extract/args.js';
+
 export interface ServerOptions {
   /** Largest request body in bytes (413 above). Default 2 MiB. */
   bodyLimit?: number;
@@ -100,7 +103,28 @@ export const defaultServerOptions: ResolvedServerOptions = {
   trustProxy: [],
 };
 
+/** The options with their defaults, checked: a misspelt name or a value out of range is a UserError naming it. */
 export function resolveServerOptions(opts: ServerOptions = {}): ResolvedServerOptions {
-  const defined = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined));
-  return { ...defaultServerOptions, ...defined };
+  checkOptions(opts, 'serverOptions', Object.keys(defaultServerOptions));
+  const defined = Object.fromEntries(Object.entries(opts ?? {}).filter(([, v]) => v !== undefined));
+  const resolved = { ...defaultServerOptions, ...defined } as ResolvedServerOptions;
+  checkValues(resolved);
+  return resolved;
+}
+
+/** Sizes and counts: a NaN limit would be no limit, a negative one would refuse everything. */
+const COUNTS = ['bodyLimit', 'renderBodyLimit', 'maxTextLength', 'maxTexts', 'maxBatchTexts', 'maxQueuedTexts'] as const;
+/** Times in ms, 0 allowed (Node's "no limit" for its own timeouts; `extractTimeout`'s too). */
+const TIMES = ['batchWindowMs', 'requestTimeout', 'extractTimeout', 'connectionTimeout', 'keepAliveTimeout'] as const;
+
+function checkValues(o: ResolvedServerOptions): void {
+  const fail = (field: string, what: string, v: unknown): never => {
+    throw new UserError(`must be ${what}, got ${described(v)}`, { field });
+  };
+  for (const k of COUNTS) if (!(Number.isSafeInteger(o[k]) && o[k] > 0)) fail(k, 'a positive whole number', o[k]);
+  for (const k of TIMES) if (!(typeof o[k] === 'number' && Number.isFinite(o[k]) && o[k] >= 0)) fail(k, 'a number of milliseconds ≥ 0', o[k]);
+  for (const k of ['logger', 'compress'] as const) if (typeof o[k] !== 'boolean') fail(k, 'true or false', o[k]);
+  for (const k of ['errorLog', 'accessLog'] as const)
+    if (typeof (o[k] as { write?: unknown } | null)?.write !== 'function') fail(k, 'a stream (an object with write(line))', o[k]);
+  if (!Array.isArray(o.cors) || o.cors.some((c) => typeof c !== 'string')) fail('cors', 'an array of origins (strings)', o.cors);
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { UserError } from '../errors.js';
+import { described } from '../extract/args.js';
 import type { ExtractorLike } from '../extract/types.js';
 import { buildServer } from './app.js';
 import type { ServerOptions } from './options.js';
@@ -18,7 +19,10 @@ export interface RunningServer {
 }
 
 export async function startServer(extractor: ExtractorLike, options: ListenOptions = {}): Promise<RunningServer> {
-  const { host = '127.0.0.1', port = 8080, ...rest } = options;
+  const { host = '127.0.0.1', port = 8080, ...rest } = options ?? {};
+  // Node's own errors for these name neither the option nor the value.
+  if (typeof host !== 'string' || host === '') throw new UserError(`must be an interface address or host name, got ${described(host)}`, { field: 'host' });
+  if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new UserError(`must be a port number 0–65535 (0 = any free port), got ${described(port)}`, { field: 'port' });
   await extractor.warmUp?.(); // GloVe table and worker threads before the first request
   const app = buildServer(extractor, rest);
   let url: string;

@@ -1,0 +1,50 @@
+/**
+ * ServerOptions and ListenOptions from library callers: a misspelt name or a value that would silently
+ * lift a limit (NaN), refuse every request (a negative count) or crash inside Fastify or Node is a
+ * UserError naming the option, before anything listens.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { buildServer, startServer, type ServerOptions } from '../../src/server/index.js';
+import { FakeExtractor } from './fake-extractor.js';
+
+const refused = (message: RegExp) => (e: Error) => e.name === 'UserError' && message.test(e.message);
+
+describe('server options are checked', () => {
+  it('refuses unknown names, listing the known ones', () => {
+    assert.throws(() => buildServer(new FakeExtractor(), { maxText: 10 } as ServerOptions), refused(/^serverOptions: unknown option "maxText" \(allowed: bodyLimit, .*trustProxy\)$/));
+  });
+
+  it('refuses counts that are not positive whole numbers, and times that are not ms ≥ 0', () => {
+    const cases: [ServerOptions, RegExp][] = [
+      [{ maxTexts: NaN }, /^maxTexts: must be a positive whole number, got NaN$/],
+      [{ maxTexts: -1 }, /^maxTexts: must be a positive whole number, got -1$/],
+      [{ bodyLimit: 'x' as unknown as number }, /^bodyLimit: must be a positive whole number, got "x"$/],
+      [{ maxTextLength: 2.5 }, /^maxTextLength: must be a positive whole number, got 2\.5$/],
+      [{ extractTimeout: -5 }, /^extractTimeout: must be a number of milliseconds ≥ 0, got -5$/],
+      [{ requestTimeout: Infinity }, /^requestTimeout: must be a number of milliseconds ≥ 0, got Infinity$/],
+      [{ logger: 'yes' as unknown as boolean }, /^logger: must be true or false, got "yes"$/],
+      [{ errorLog: {} as never }, /^errorLog: must be a stream \(an object with write\(line\)\), got an object \{\}$/],
+      [{ cors: 'https://a.example' as unknown as string[] }, /^cors: must be an array of origins \(strings\), got "https:\/\/a\.example"$/],
+    ];
+    for (const [opts, message] of cases) assert.throws(() => buildServer(new FakeExtractor(), opts), refused(message), JSON.stringify(opts));
+  });
+
+  it('takes 0 where it means no limit, and undefined as the default', async () => {
+    const app = buildServer(new FakeExtractor(), { extractTimeout: 0, batchWindowMs: 0, maxTexts: undefined });
+    const res = await app.inject({ method: 'POST', url: '/v1/extract', payload: { texts: Array(64).fill('a') } });
+    assert.equal(res.statusCode, 200, res.body);
+    await app.close();
+  });
+
+  it('startServer refuses a port or host Node would reject with its own error', async () => {
+    for (const [opts, message] of [
+      [{ port: -1 }, /^port: must be a port number 0–65535 \(0 = any free port\), got -1$/],
+      [{ port: 70000 }, /^port: must be a port number 0–65535/],
+      [{ port: '80' as unknown as number }, /^port: must be a port number 0–65535 \(0 = any free port\), got "80"$/],
+      [{ host: '' }, /^host: must be an interface address or host name, got ""$/],
+    ] as const) {
+      await assert.rejects(startServer(new FakeExtractor(), opts), refused(message));
+    }
+  });
+});
