@@ -89,3 +89,33 @@ export function quote(value: unknown, max = 60): string {
   }
   return s.length > max ? `${s.slice(0, max)}…` : s;
 }
+
+/*
+ * What library callers pass to the public entry points is checked with these, so that misuse is a one-line
+ * UserError naming the argument rather than a TypeError from deep inside.
+ */
+
+/** A value for a message: `null`, `an array`, `a function`, or the value itself (quoted, cut short). */
+export function described(v: unknown): string {
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'function') return 'a function';
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  if (v !== null && typeof v === 'object') return `an object ${quote(v)}`;
+  return v === undefined ? 'undefined' : quote(v);
+}
+
+/** A plain object (not null, not an array). */
+export const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * An options object: undefined or null (none given) or a plain object whose keys are all in `names`
+ * (any other key is a typo, an error rather than silently ignored).
+ */
+export function checkOptions(value: unknown, field: string, names?: readonly string[]): void {
+  if (value === undefined || value === null) return;
+  const shape = names ? ` {${names.join(', ')}}` : '';
+  if (!isObject(value)) throw new UserError(`must be an object${shape}, got ${described(value)}`, { field });
+  if (names)
+    for (const key of Object.keys(value))
+      if (!names.includes(key)) throw new UserError(`unknown option ${quote(key)} (allowed: ${names.join(', ')})`, { field });
+}

@@ -1,5 +1,5 @@
-import { UserError } from '../errors.js';
-import { checkDocument, described } from './args.js';
+import { described, UserError } from '../errors.js';
+import { checkDocument } from './args.js';
 import type { ExtractedDocument } from './types.js';
 
 /**

@@ -12,8 +12,7 @@
 import { createHash } from 'node:crypto';
 import type { LabelSchema } from '../data/corpus.js';
 import { resolveMinVotes } from '../data/majority-vote.js';
-import { UserError } from '../errors.js';
-import { checkOptions, described } from './args.js';
+import { checkOptions, described, UserError } from '../errors.js';
 import { callSignal } from './call-signal.js';
 import { voteExtractions } from './ensemble-vote.js';
 import { Extractor, type ExtractorOptions } from './extractor.js';

@@ -3,8 +3,7 @@
  * in a type name is a clear error instead of silently filtering everything out.
  */
 import type { LabelSchema } from '../data/corpus.js';
-import { quote, UserError } from '../errors.js';
-import { checkOptions, described } from './args.js';
+import { checkOptions, described, quote, UserError } from '../errors.js';
 import type { ExtractOptions } from './types.js';
 
 /** What the decoder applies: the options with defaults filled in and triples as a lookup set. */

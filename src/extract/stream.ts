@@ -3,8 +3,7 @@
  * full length-bucketed batches, small enough to keep memory bounded — extracted (the next chunk while
  * the previous one is consumed), and yielded in input order.
  */
-import { UserError } from '../errors.js';
-import { checkOptions, described } from './args.js';
+import { checkOptions, described, UserError } from '../errors.js';
 import { resolveExtractOptions } from './options.js';
 import type { ExtractOptions, ExtractedDocument, ExtractorLike } from './types.js';
 

@@ -3,8 +3,7 @@
  * min(2, available cores). 0 means every batch runs on the calling thread.
  */
 import { availableParallelism } from 'node:os';
-import { UserError } from '../errors.js';
-import { described } from './args.js';
+import { described, UserError } from '../errors.js';
 
 /** Inputs with fewer sentences than this run on the calling thread while no worker is running yet. */
 export const POOL_MIN_SENTENCES = 128;

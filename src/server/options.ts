@@ -1,6 +1,5 @@
 /** Limits and timeouts of the HTTP service; every field has a default fit for one 2-core machine. */
-import { UserError } from '../errors.js';
-import { checkOptions, described } from '../extract/args.js';
+import { checkOptions, described, UserError } from '../errors.js';
 
 export interface ServerOptions {
   /** Largest request body in bytes (413 above). Default 2 MiB. */

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { UserError } from '../errors.js';
-import { described } from '../extract/args.js';
+import { described, UserError } from '../errors.js';
 import type { ExtractorLike } from '../extract/types.js';
 import { buildServer } from './app.js';
 import type { ServerOptions } from './options.js';

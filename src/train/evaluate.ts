@@ -7,7 +7,7 @@ import { mergeSchemas, type Document, type LabelSchema } from '../data/corpus.js
 import type { Diagnostics } from '../data/diagnostics.js';
 import { writeCorpus, type CorpusOptions } from '../data/formats/index.js';
 import { evaluate, evaluateWithErrors, resolveMinVotes, vote, type PredictionScores, type ErrorReport, type EvalReport, type EvaluateOptions } from '../eval/index.js';
-import { UserError } from '../errors.js';
+import { checkOptions, described, UserError } from '../errors.js';
 import { loadGlove, type GloveTable } from '../model/glove.js';
 import { loadModelDir } from '../model/io.js';
 import { mapScores, readScoreMaps } from '../model/score-map.js';
@@ -27,6 +27,15 @@ export interface DataOptions extends Omit<CorpusOptions, 'diagnostics'> {
   rawScores?: boolean;
 }
 
+const DATA_OPTIONS: readonly (keyof DataOptions)[] = ['format', 'typesFile', 'split', 'ace05', 'symmetric', 'batchSize', 'paperCompat', 'minVotes', 'rawScores'];
+
+/** A library caller's options: a misspelt name would be ignored, a batch size of 0 or NaN fail inside libtorch. */
+function checkDataOptions(opts: DataOptions): void {
+  checkOptions(opts, 'options', DATA_OPTIONS);
+  const b = opts?.batchSize;
+  if (b !== undefined && !(Number.isSafeInteger(b) && b > 0)) throw new UserError(`must be a positive whole number of sentences, got ${described(b)}`, { field: 'batchSize' });
+}
+
 /**
  * Predicted documents for `dataFile` (same ids, sentences and tokens as the file). Several model
  * directories: each predicts, and their majority vote (eval/vote.ts; `minVotes` to change it) is the
@@ -37,6 +46,7 @@ export async function predictFile(
   dataFile: string,
   opts: DataOptions = {},
 ): Promise<{ split: Split; schema: LabelSchema; predicted: Document[]; scores?: PredictionScores }> {
+  checkDataOptions(opts);
   const dirs = typeof modelDirs === 'string' ? [modelDirs] : modelDirs;
   if (dirs.length === 0) throw new UserError('no model directory to predict with');
   if (opts.minVotes !== undefined && dirs.length < 2) throw new UserError('minVotes needs several model directories');

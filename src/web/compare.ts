@@ -3,9 +3,9 @@
  * per document in which every entity and relation is marked correct, spurious or missed (marks.ts),
  * captioned with the document's counts, and a page headed by the corpus scores.
  */
-import { checkDocument, checkOptions, described } from '../extract/args.js';
+import { checkDocument } from '../extract/args.js';
 import type { ExtractedDocument, ExtractedEntity, ExtractedRelation } from '../extract/types.js';
-import { UserError } from '../errors.js';
+import { checkOptions, described, UserError } from '../errors.js';
 import { escapeHtml as esc } from './escape.js';
 import { undrawnNote } from './html.js';
 import type { LayoutOptions } from './layout.js';

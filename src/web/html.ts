@@ -1,4 +1,5 @@
-import { checkDocument, checkDocuments, checkOptions } from '../extract/args.js';
+import { checkOptions } from '../errors.js';
+import { checkDocument, checkDocuments } from '../extract/args.js';
 import type { ExtractedDocument } from '../extract/types.js';
 import { typeColor } from './colors.js';
 import { contentSecurityPolicy } from './csp.js';

@@ -1,4 +1,5 @@
-import { checkDocument, checkOptions } from '../extract/args.js';
+import { checkOptions } from '../errors.js';
+import { checkDocument } from '../extract/args.js';
 import type { ExtractedDocument } from '../extract/types.js';
 import type { ArcEnd } from './arcs.js';
 import { typeColor } from './colors.js';

@@ -62,3 +62,13 @@ test('training data without a sentence with tokens is an error naming the file, 
   const config = loadConfig(tiny, ['epochs=1', `data.train=${file}`, 'data.format=jsonl']);
   await assert.rejects(trainNN(config, join(root, 'nothing'), { quiet: true }), { name: 'UserError', message: `${file}: has no sentence with tokens: there is nothing to train on` });
 });
+
+test('a library caller\'s options are checked before the model runs: a misspelt name, a batch size libtorch cannot take', async () => {
+  await trained;
+  const file = join(root, 'one.jsonl');
+  writeFileSync(file, JSON.stringify({ id: 'd', text: 'Mary Jones', sentences: [{ tokens: [[0, 4], [5, 10]], entities: [], relations: [] }] }) + '\n');
+  const refused = (message: RegExp) => (e: Error) => e.name === 'UserError' && message.test(e.message);
+  await assert.rejects(evaluateModel(model, file, { threshold: 0.5 } as object), refused(/^options: unknown option "threshold" \(allowed: format, typesFile, /));
+  for (const b of [0, -1, NaN, 2.5]) await assert.rejects(evaluateModel(model, file, { batchSize: b }), refused(/^batchSize: must be a positive whole number of sentences, got /), String(b));
+  assert.equal((await evaluateModel(model, file, { batchSize: 1 })).sentences, 1);
+});
