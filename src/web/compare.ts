@@ -5,10 +5,10 @@
  */
 import { checkDocument } from '../extract/args.js';
 import type { ExtractedDocument, ExtractedEntity, ExtractedRelation } from '../extract/types.js';
-import { checkOptions, described, UserError } from '../errors.js';
+import { described, UserError } from '../errors.js';
 import { escapeHtml as esc } from './escape.js';
 import { undrawnNote } from './html.js';
-import type { LayoutOptions } from './layout.js';
+import { checkDrawingOptions, type LayoutOptions } from './layout.js';
 import { ITEM_STATUSES, renderMarksLegend, type ItemStatus } from './marks.js';
 import { pageWriter, type PageExtras } from './page-stream.js';
 import { renderPageSvg } from './svg.js';
@@ -119,7 +119,7 @@ export interface ComparisonHtmlOptions extends LayoutOptions {
  */
 export function renderComparisonHtml(docs: ComparedDocument[], opts: ComparisonHtmlOptions = {}): string {
   checkComparedDocuments(docs, 'docs');
-  checkOptions(opts, 'options', ['title', 'scores', 'width']);
+  checkDrawingOptions(opts, ['title', 'scores', 'width']);
   opts ??= {};
   const page = pageWriter(opts.title ?? 'entrel comparison', comparisonExtras(opts.scores));
   const parts = docs.map((doc, i) => page.part({ doc, figure: renderComparisonFigure(doc, i, { width: opts.width }), json: comparisonJson(doc) }));

@@ -1,10 +1,9 @@
-import { checkOptions } from '../errors.js';
 import { checkDocument, checkDocuments } from '../extract/args.js';
 import type { ExtractedDocument } from '../extract/types.js';
 import { typeColor } from './colors.js';
 import { contentSecurityPolicy } from './csp.js';
 import { escapeHtml as esc } from './escape.js';
-import { drawable } from './layout.js';
+import { checkDrawingOptions, drawable } from './layout.js';
 import { counted, documentCounts } from './plural.js';
 import { css, tabScript, tabs } from './styles.js';
 import { renderPageSvg, type SvgOptions } from './svg.js';
@@ -45,7 +44,7 @@ export function renderDocumentsView(docs: ExtractedDocument[], opts: Omit<SvgOpt
 /** A self-contained HTML page (inline CSS and script, no network) for `extract --format html`. */
 export function renderHtmlReport(docs: ExtractedDocument[], opts: HtmlOptions = {}): string {
   checkDocuments(docs, 'docs');
-  checkOptions(opts, 'options');
+  checkDrawingOptions(opts, ['width', 'stack', 'title']);
   opts ??= {};
   const title = opts.title ?? 'entrel extraction';
   const json = `<pre class="json">${esc(readableJson(docs))}</pre>`;

@@ -2,6 +2,7 @@
  * Geometry of one document's view: text rows in a monospace grid, entity boxes, and relation arcs above
  * them. Pure computation (no DOM, no font measuring), so Node and the browser draw the same picture.
  */
+import { checkOptions, described, UserError } from '../errors.js';
 import type { ExtractedDocument, ExtractedEntity, ExtractedRelation } from '../extract/types.js';
 import { placeArcs, type ArcEnd, type ArcPiece, type Box } from './arcs.js';
 import { hasRtl, paragraphDirection, reorderRow } from './bidi.js';
@@ -23,13 +24,28 @@ export const geometry = {
 };
 
 export interface LayoutOptions {
-  /** Row width in characters (monospace columns). Default 80. */
+  /** Row width in characters (monospace columns), at least 10 (a smaller one draws 10). Default 80. */
   width?: number;
   /**
    * Draw an entity that overlaps another (nested gold, or a missed entity against a predicted one) in a
    * lane below the text instead of leaving it out. Default false: extraction never overlaps.
    */
   stack?: boolean;
+}
+
+/**
+ * A library caller's drawing options (`names`: those the entry point takes), checked: a misspelt name, a
+ * width that is not a positive number (NaN drew nothing), a flag or text of another type.
+ */
+export function checkDrawingOptions(opts: unknown, names: readonly string[]): void {
+  checkOptions(opts, 'options', names);
+  const o = (opts ?? {}) as Record<string, unknown>;
+  const fail = (field: string, what: string): never => {
+    throw new UserError(`must be ${what}, got ${described(o[field])}`, { field: `options.${field}` });
+  };
+  if (o.width !== undefined && !(typeof o.width === 'number' && Number.isFinite(o.width) && o.width > 0)) fail('width', 'a positive number of characters');
+  if (o.stack !== undefined && typeof o.stack !== 'boolean') fail('stack', 'true or false');
+  for (const k of ['title', 'idSuffix']) if (o[k] !== undefined && typeof o[k] !== 'string') fail(k, 'a string');
 }
 
 export interface Word {

@@ -1,4 +1,3 @@
-import { checkOptions } from '../errors.js';
 import { checkDocument } from '../extract/args.js';
 import type { ExtractedDocument } from '../extract/types.js';
 import type { ArcEnd } from './arcs.js';
@@ -8,7 +7,7 @@ import { escapeHtml as esc } from './escape.js';
 import { markedType, statusClass, statusOf, statusWords } from './marks.js';
 import { documentCounts } from './plural.js';
 import { columns } from './width.js';
-import { geometry as g, layoutDocument, NO_TEXT, type Arc, type EntityBox, type LayoutOptions, type Row } from './layout.js';
+import { checkDrawingOptions, geometry as g, layoutDocument, NO_TEXT, type Arc, type EntityBox, type LayoutOptions, type Row } from './layout.js';
 import { drawingCss } from './styles.js';
 
 export interface SvgOptions extends LayoutOptions {
@@ -23,18 +22,20 @@ const n = (v: number) => Math.round(v * 10) / 10;
  * carries its own style, so it draws the same saved as a file as on a page.
  */
 export function renderDocumentSvg(doc: ExtractedDocument, opts: SvgOptions = {}): string {
-  return drawSvg(doc, opts, `<style>${drawingCss}</style>`);
+  checkDocument(doc, 'doc');
+  checkDrawingOptions(opts, ['width', 'stack', 'idSuffix']);
+  return drawSvg(doc, opts ?? {}, `<style>${drawingCss}</style>`);
 }
 
-/** The same SVG for a page whose stylesheet (`css`) has the style already: no copy per document. */
+/**
+ * The same SVG for a page whose stylesheet (`css`) has the style already: no copy per document. For the
+ * pages' renderers, which have checked the documents and options their caller gave.
+ */
 export function renderPageSvg(doc: ExtractedDocument, opts: SvgOptions = {}): string {
   return drawSvg(doc, opts, '');
 }
 
 function drawSvg(doc: ExtractedDocument, opts: SvgOptions, style: string): string {
-  checkDocument(doc, 'doc');
-  checkOptions(opts, 'options');
-  opts ??= {};
   const layout = layoutDocument(doc, opts);
   const marker = `entrel-arrow-${(opts.idSuffix ?? '0').replace(/[^\w-]/g, '_')}`;
   const byId = new Map(layout.entities.map((e) => [e.id, e]));

@@ -236,8 +236,14 @@ describe('renderer', () => {
       [() => renderDocumentSvg({ text: 5 } as never), /^doc: must be an extracted document .*got an object \{"text":5\}$/],
       [() => renderHtmlReport(doc as never), /^docs: must be an array of extracted documents, got an object/],
       [() => renderHtmlReport([doc, 'x'] as never), /^docs\[1\]: must be an extracted document .*got "x"$/],
-      [() => renderHtml(doc, 'wide' as never), /^options: must be an object, got "wide"$/],
-      [() => renderDocumentSvg(doc, 80 as never), /^options: must be an object, got 80$/],
+      [() => renderHtml(doc, 'wide' as never), /^options: must be an object \{width, stack, title\}, got "wide"$/],
+      [() => renderDocumentSvg(doc, 80 as never), /^options: must be an object \{width, stack, idSuffix\}, got 80$/],
+      // Misspelt names and values a drawing cannot use (a NaN width drew nothing; -3 was taken as 10).
+      [() => renderHtml(doc, { widht: 60 } as never), /^options: unknown option "widht" \(allowed: width, stack, title\)$/],
+      [() => renderDocumentSvg(doc, { width: NaN }), /^options\.width: must be a positive number of characters, got NaN$/],
+      [() => renderHtml(doc, { width: -3 }), /^options\.width: must be a positive number of characters, got -3$/],
+      [() => renderDocumentSvg(doc, { stack: 'yes' as never }), /^options\.stack: must be true or false, got "yes"$/],
+      [() => renderHtmlReport([doc], { title: 5 as never }), /^options\.title: must be a string, got 5$/],
     ];
     for (const [f, message] of cases) assert.throws(f, { name: 'UserError', message });
   });
