@@ -7,6 +7,8 @@
  * Formats that have no original text (pre-tokenised corpora) get a text made of the tokens joined by
  * single spaces, sentences separated by a newline.
  */
+import { described, isObject, UserError } from '../errors.js';
+
 export interface Token {
   text: string;
   /** Character offset of the first code unit in `Document.text`. */
@@ -54,6 +56,26 @@ export interface RelationType {
 export interface LabelSchema {
   entityTypes: string[];
   relationTypes: RelationType[];
+}
+
+/** A label schema from a library caller, as far as the code reading it relies on. */
+export function checkLabelSchema(schema: unknown, field: string): asserts schema is LabelSchema {
+  const o = schema as Partial<Record<keyof LabelSchema, unknown>> | null;
+  const ok =
+    isObject(schema) &&
+    Array.isArray(o!.entityTypes) &&
+    o!.entityTypes.every((t) => typeof t === 'string') &&
+    Array.isArray(o!.relationTypes) &&
+    o!.relationTypes.every((r) => isObject(r) && typeof r.name === 'string');
+  if (!ok) throw new UserError(`must be a label schema {entityTypes: string[], relationTypes: {name, symmetric}[]}, got ${described(schema)}`, { field });
+}
+
+/** Documents from a library caller: an array of objects with their sentences (their content is read as it is used). */
+export function checkDocumentArray(docs: unknown, field: string): asserts docs is Document[] {
+  if (!Array.isArray(docs)) throw new UserError(`must be an array of documents {id, sentences}, got ${described(docs)}`, { field });
+  docs.forEach((d, i) => {
+    if (!isObject(d) || !Array.isArray(d.sentences)) throw new UserError(`must be a document {id, sentences}, got ${described(d)}`, { field: `${field}[${i}]` });
+  });
 }
 
 export interface Corpus {

@@ -3,9 +3,9 @@
  * list the same ids in the same order; then by sentence index),
  * checks that both tokenise identically, and scores every sentence.
  */
-import { inferSchema, type Document, type LabelSchema, type Sentence } from '../data/corpus.js';
+import { checkDocumentArray, checkLabelSchema, inferSchema, type Document, type LabelSchema, type Sentence } from '../data/corpus.js';
 import type { Diagnostics } from '../data/diagnostics.js';
-import { UserError, type ErrorLocation } from '../errors.js';
+import { checkOptions, UserError, type ErrorLocation } from '../errors.js';
 import { ErrorAnalyzer, type ErrorReport, type SentenceLocation } from './errors.js';
 import { compactPair, Scorer, type EvalReport, type ScorerOptions } from './scorer.js';
 
@@ -71,13 +71,24 @@ export function pairDocuments(
 }
 
 export function evaluate(gold: readonly Document[], pred: readonly Document[], opts: EvaluateOptions = {}): EvalReport {
+  checkPair(gold, pred, opts);
   const scorer = new Scorer(schemaFor(gold, pred, opts), opts);
   forEachSentencePair(gold, pred, opts, (g, p, _at, where) => scorer.add(g, p, where));
   return scorer.report();
 }
 
+/** What a library caller passes to evaluate: two document lists, an options object (a schema if any). */
+function checkPair(gold: unknown, pred: unknown, opts: unknown): void {
+  checkDocumentArray(gold, 'gold');
+  checkDocumentArray(pred, 'pred');
+  checkOptions(opts, 'options');
+  const schema = (opts as EvaluateOptions | undefined)?.schema;
+  if (schema !== undefined) checkLabelSchema(schema, 'options.schema');
+}
+
 /** `evaluate` and the error breakdown (errors.ts) of the same sentence pairs, in one pass. */
 export function evaluateWithErrors(gold: readonly Document[], pred: readonly Document[], opts: EvaluateOptions = {}): { report: EvalReport; errors: ErrorReport } {
+  checkPair(gold, pred, opts);
   const schema = schemaFor(gold, pred, opts);
   const scorer = new Scorer(schema, opts);
   const analyzer = new ErrorAnalyzer(schema, opts);

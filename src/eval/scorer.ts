@@ -9,7 +9,8 @@
  *   criterion so reports can name the number the paper compares with Zheng et al.
  * Relation types the schema marks symmetric are scored unordered (arguments put in text order).
  */
-import type { LabelSchema, Sentence } from '../data/corpus.js';
+import { checkLabelSchema, type LabelSchema, type Sentence } from '../data/corpus.js';
+import { checkOptions } from '../errors.js';
 import { compactSentence, type CompactSentence } from './compact.js';
 import { TypeCounter, type CriterionScores } from './metrics.js';
 import { paperCompatGold } from './paper-compat.js';
@@ -72,6 +73,9 @@ export class Scorer {
     private readonly schema: LabelSchema,
     private readonly options: ScorerOptions = {},
   ) {
+    checkLabelSchema(schema, 'schema');
+    checkOptions(options, 'options');
+    this.options ??= {};
     this.symmetric = new Set(schema.relationTypes.filter((r) => r.symmetric).map((r) => r.name));
   }
 

@@ -7,6 +7,7 @@
  * Sentences are groups of tokens, so a boundary never cuts a token.
  */
 import type { Token } from '../data/corpus.js';
+import { described, UserError } from '../errors.js';
 import { continuesAfter } from './abbreviations.js';
 import { tokenize, type TokenizeOptions } from './tokenize.js';
 
@@ -96,7 +97,8 @@ function sentenceSegmenter(locale: string): Intl.Segmenter {
 
 export function tokenizedSentences(text: string, opts: SentenceOptions = {}): TokenizedSentence[] {
   const max = opts.maxTokens ?? 100;
-  if (!(Number.isInteger(max) && max > 0)) throw new RangeError(`maxTokens must be a positive integer, got ${max}`);
+  if (typeof text !== 'string') throw new UserError(`must be a string, got ${described(text)}`, { field: 'text' });
+  if (!(Number.isInteger(max) && max > 0)) throw new UserError(`must be a positive integer, got ${described(max)}`, { field: 'maxTokens' });
   const segmenter = sentenceSegmenter(opts.locale ?? 'en');
   const out: TokenizedSentence[] = [];
   const emit = (tokens: Token[]) => {

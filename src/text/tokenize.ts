@@ -13,6 +13,7 @@
  * (emoji sequences, combining marks), except right after whitespace that the cluster starts with.
  */
 import type { Token } from '../data/corpus.js';
+import { described, UserError } from '../errors.js';
 import { ABBREVIATION_SOURCE } from './abbreviations.js';
 import { insideGrapheme } from './graphemes.js';
 
@@ -54,7 +55,8 @@ const PTB_CONTRACTION = /^(.+?)(n['’]t|['’](?:s|d|m|re|ve|ll))$/iu;
 const CONLL_CONTRACTION = /^(.+?)(['’](?:t|s|d|m|re|ve|ll))$/iu;
 
 /** Tokens of `text[start, end)`, offsets into the whole `text`. */
-export function tokenize(text: string, start = 0, end = text.length, opts: TokenizeOptions = {}): Token[] {
+export function tokenize(text: string, start = 0, end = text?.length, opts: TokenizeOptions = {}): Token[] {
+  if (typeof text !== 'string') throw new UserError(`must be a string, got ${described(text)}`, { field: 'text' });
   const s = text.slice(start, end);
   const contraction = opts.style === 'conll04' ? CONLL_CONTRACTION : PTB_CONTRACTION;
   const out: Token[] = [];

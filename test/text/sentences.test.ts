@@ -102,7 +102,7 @@ test('long sentences are cut into chunks of at most maxTokens tokens', () => {
   const s = tokenizedSentences(text, { maxTokens: 10 });
   assert.deepEqual(s.map((x) => x.tokens.length), [10, 10, 5]);
   assert.equal(text.slice(s[1].start, s[1].end), 'w10 w11 w12 w13 w14 w15 w16 w17 w18 w19');
-  assert.throws(() => splitSentences(text, { maxTokens: 0 }), RangeError);
+  assert.throws(() => splitSentences(text, { maxTokens: 0 }), { name: 'UserError', message: 'maxTokens: must be a positive integer, got 0' });
 });
 
 test('empty and whitespace-only text give no sentences', () => {

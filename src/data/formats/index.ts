@@ -3,8 +3,8 @@
  * (`readCorpus`, `loadCorpus`, `writeCorpus`).
  */
 import { open } from 'node:fs/promises';
-import { UserError, quote } from '../../errors.js';
-import { inferSchema, type Document, type LabelSchema } from '../corpus.js';
+import { checkOptions, described, UserError, quote } from '../../errors.js';
+import { checkLabelSchema, inferSchema, type Document, type LabelSchema } from '../corpus.js';
 import { Diagnostics } from '../diagnostics.js';
 import { ioError, isDirectory, readJsonArray, readJsonLines } from '../io.js';
 import type { Source } from '../write.js';
@@ -137,6 +137,9 @@ export interface LoadedCorpus {
 
 /** Reads a whole corpus into memory with its schema and the warnings of reading it. */
 export async function loadCorpus(file: string, opts: CorpusOptions = {}): Promise<LoadedCorpus> {
+  if (typeof file !== 'string' || file === '') throw new UserError(`must be a file name, got ${described(file)}`, { field: 'file' });
+  checkOptions(opts, 'options');
+  opts ??= {};
   const format = opts.format ?? (await detectFormat(file));
   const diagnostics = opts.diagnostics ?? new Diagnostics();
   const o = { ...opts, format, diagnostics };
@@ -153,6 +156,7 @@ export async function writeCorpus(
   format: string,
   diagnostics?: Diagnostics,
 ): Promise<void> {
+  checkLabelSchema(schema, 'schema');
   const f = getFormat(format);
   if (!f.write) throw new UserError(`cannot write format "${format}" (writable: ${WRITABLE_FORMATS.join(', ')})`);
   await f.write(docs, schema, out, diagnostics);

@@ -1,0 +1,43 @@
+/**
+ * The corpus, evaluation and text functions of the package, called from JavaScript with what they do
+ * not take: a UserError naming the argument, not a TypeError from inside.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { loadCorpus, writeCorpus } from '../../src/data/formats/index.js';
+import { evaluate, evaluateWithErrors, Scorer } from '../../src/eval/index.js';
+import { textToDocument, tokenize, tokenizedSentences } from '../../src/text/index.js';
+
+const refused = (message: RegExp) => (e: Error) => e.name === 'UserError' && message.test(e.message);
+const doc = textToDocument('d1', 'Ann met Bob.');
+
+test('evaluate and Scorer: document lists, options and schema checked', () => {
+  for (const f of [evaluate, evaluateWithErrors]) {
+    assert.throws(() => f(null as never, [doc]), refused(/^gold: must be an array of documents \{id, sentences\}, got null$/));
+    assert.throws(() => f([doc], [doc, 'x'] as never), refused(/^pred\[1\]: must be a document \{id, sentences\}, got "x"$/));
+    assert.throws(() => f([doc], [doc], 'strict' as never), refused(/^options: must be an object, got "strict"$/));
+    assert.throws(() => f([doc], [doc], { schema: { entityTypes: 'Peop' } as never }), refused(/^options\.schema: must be a label schema /));
+  }
+  assert.equal(evaluate([doc], [doc]).sentences, 1);
+  assert.throws(() => new Scorer(null as never), refused(/^schema: must be a label schema \{entityTypes: string\[\], relationTypes: \{name, symmetric\}\[\]\}, got null$/));
+  assert.throws(() => new Scorer({ entityTypes: [], relationTypes: ['Kill'] } as never), refused(/^schema: must be a label schema/));
+  assert.equal(new Scorer({ entityTypes: ['Peop'], relationTypes: [] }).report().sentences, 0);
+});
+
+test('loadCorpus and writeCorpus: a file name, options and a schema checked', async () => {
+  await assert.rejects(loadCorpus(undefined as never), refused(/^file: must be a file name, got undefined$/));
+  await assert.rejects(loadCorpus('x.jsonl', 'jsonl' as never), refused(/^options: must be an object, got "jsonl"$/));
+  const out = join(mkdtempSync(join(tmpdir(), 'entrel-args-')), 'out.jsonl');
+  await assert.rejects(writeCorpus([doc], null as never, out, 'jsonl'), refused(/^schema: must be a label schema .*got null$/));
+});
+
+test('textToDocument, tokenize and tokenizedSentences: strings and a positive maxTokens', () => {
+  assert.throws(() => textToDocument('d', undefined as never), refused(/^text: must be a string, got undefined$/));
+  assert.throws(() => textToDocument(7 as never, 'x'), refused(/^id: must be a string, got 7$/));
+  assert.throws(() => tokenize(5 as never), refused(/^text: must be a string, got 5$/));
+  assert.throws(() => tokenizedSentences('a b', { maxTokens: NaN }), refused(/^maxTokens: must be a positive integer, got NaN$/));
+  assert.deepEqual(tokenize('Ann met').map((t) => t.text), ['Ann', 'met']);
+});
