@@ -39,6 +39,7 @@ export type { CompareSystemsOptions, Difference, Interval, ResampleOptions, Resa
 
 export { loadModelDir, saveModelDir, type LoadedModel } from './model/io.js';
 export type { ModelConfig, SentencePrediction } from './model/types.js';
+export type { JointModel } from './model/joint.js';
 export { evaluateModel, loadConfig, predictToFile, trainNN } from './train/index.js';
 export type { DataOptions, TrainConfig, TrainOptions, TrainResult } from './train/index.js';
 

@@ -85,9 +85,13 @@ test('a consumer can name the option and reply types of the exported functions, 
   );
   writeFileSync(
     join(project, 'types.ts'),
-    `import { EnsembleExtractor, Extractor, evaluateModel, renderDocumentSvg, renderHtml } from 'entrel';
-import type { DataOptions, ErrorBody, ErrorCode, ExtractBody, ExtractedDocument, ExtractOptions, ExtractReply, HtmlOptions, SvgOptions } from 'entrel';
+    `import { EnsembleExtractor, Extractor, evaluateModel, loadModelDir, renderDocumentSvg, renderHtml } from 'entrel';
+import type { DataOptions, ErrorBody, ErrorCode, ExtractBody, ExtractedDocument, ExtractOptions, ExtractReply, HtmlOptions, JointModel, SvgOptions } from 'entrel';
 export async function run(ex: Extractor, ensemble: EnsembleExtractor, input: string | string[], doc: ExtractedDocument): Promise<number> {
+  // A model in memory, as fromModel takes it.
+  const { model, schema } = loadModelDir('model');
+  const inMemory: JointModel = model;
+  Extractor.fromModel(inMemory, schema);
   // A constant list of triples is readonly.
   const triples = [['Peop', 'Work_For', 'Org']] as const;
   const options: ExtractOptions = { allowedTriples: triples };
