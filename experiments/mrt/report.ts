@@ -20,6 +20,15 @@ export interface RunResult {
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const std = (xs: number[]) => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
+/** Student's t at 0.975 for 1–30 degrees of freedom (beyond: the normal's 1.96 is within 0.05). */
+const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+/** The 95 % t-interval of the mean of paired differences, in points: does the seed spread allow a gain of that size? */
+const tInterval = (xs: number[]) => {
+  if (xs.length < 2) return '–';
+  const half = (T975[xs.length - 2] ?? 1.96) * (std(xs) / Math.sqrt(xs.length));
+  const pt = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(100 * v).toFixed(2)}`;
+  return `${pt(mean(xs) - half)} … ${pt(mean(xs) + half)}`;
+};
 const pm = (xs: number[]) => (xs.length ? `${(100 * mean(xs)).toFixed(1)} ± ${(100 * std(xs)).toFixed(1)}` : '–');
 
 export function markdown(
@@ -37,18 +46,19 @@ export function markdown(
     const names = kind === 'Table 2' ? layout.table2 : [...new Set(results.filter((r) => r.study === study && r.name !== 'nn').map((r) => r.name))].sort();
     const selection = keep === 'last' ? 'last epoch, nothing chosen on dev (dev is training data)' : 'model chosen on dev';
     out.push('', `## ${kind}${study === 'table2' ? '' : ` (${study}, from NN runs ${nnName}-N${from === 'best' ? '' : `/${from}`})`} (test, ${selection}; mean ± std over seeds)`, '');
-    out.push('| system | seeds | test rel F1 (strict) | Δ vs NN (paired) | test ent F1 | test rel F1 (boundaries) | dev rel F1 | s / epoch |', '|---|---|---|---|---|---|---|---|');
+    out.push('| system | seeds | test rel F1 (strict) | Δ vs NN (paired) | 95 % t-interval of Δ | test ent F1 | test rel F1 (boundaries) | dev rel F1 | s / epoch |', '|---|---|---|---|---|---|---|---|---|');
     for (const name of ['nn', ...names]) {
       const rs = name === 'nn' ? nn : pick(study, name);
       if (!rs.length) {
-        if (study === 'table2') out.push(`| ${name} | 0 | – | – | – | – | – | – |`);
+        if (study === 'table2') out.push(`| ${name} | 0 | – | – | – | – | – | – | – |`);
         continue;
       }
       // Paired gain: each run against the NN checkpoint of its own seed.
       const gains = rs.flatMap((r) => nn.filter((b) => b.seed === r.seed).map((b) => r.test.relF1 - b.test.relF1));
       const gain = name === 'nn' || !gains.length ? '–' : `${mean(gains) >= 0 ? '+' : ''}${(100 * mean(gains)).toFixed(1)} ± ${(100 * std(gains)).toFixed(1)}`;
       const spe = name === 'nn' ? '–' : mean(rs.map((r) => r.secondsPerEpoch)).toFixed(0);
-      out.push(`| ${name} | ${rs.map((r) => r.seed).join(',')} | ${pm(rs.map((r) => r.test.relF1))} | ${gain} | ${pm(rs.map((r) => r.test.entF1))} | ${pm(rs.map((r) => r.test.relBoundariesF1))} | ${pm(rs.map((r) => r.dev.relF1))} | ${spe} |`);
+      const interval = name === 'nn' ? '–' : tInterval(gains);
+      out.push(`| ${name} | ${rs.map((r) => r.seed).join(',')} | ${pm(rs.map((r) => r.test.relF1))} | ${gain} | ${interval} | ${pm(rs.map((r) => r.test.entF1))} | ${pm(rs.map((r) => r.test.relBoundariesF1))} | ${pm(rs.map((r) => r.dev.relF1))} | ${spe} |`);
     }
   }
   const grid = (title: string, rows: [string, string][]) => {

@@ -149,15 +149,25 @@ function committedResults(): RunResult[] {
 
 /**
  * Rewrites the results from the runs on disk and the committed rows. NN rows are scored afresh for the
- * studies in `studies` (all of them without it: `--report`); the others keep their committed rows.
+ * studies in `studies` (all of them without it: `--report`); the others keep their committed rows. A
+ * committed NN row stays, too, where none of its study's runs of that seed is on disk: the NN model may
+ * have been retrained since those runs started from it (the held-out seeds 1–3 were, on 2026-12-06, by
+ * newer code), and its paired gains must stay against the model they fine-tuned.
  */
 async function save(seeds: number[], studies?: ReadonlySet<string>): Promise<void> {
   const nn: RunResult[] = [];
   const bases = tableBases();
-  for (const base of bases.filter((b) => !studies || studies.has(b.study)))
-    for (const s of seeds) if (existsSync(join(nnRuns, `${base.nn}-${s}`, 'result.json'))) nn.push(await baseline(s, base));
+  const committed = committedResults();
+  const onDisk = finished();
   const key = (r: RunResult) => `${r.study}/${r.name}/${r.seed}`;
-  const results = [...new Map([...committedResults(), ...nn, ...finished()].map((r) => [key(r), r])).values()];
+  const committedNN = new Set(committed.filter((r) => r.name === 'nn').map(key));
+  const runsOf = new Set(onDisk.map((r) => `${r.study}/${r.seed}`));
+  for (const base of bases.filter((b) => !studies || studies.has(b.study)))
+    for (const s of seeds) {
+      const stale = committedNN.has(`${base.study}/nn/${s}`) && !runsOf.has(`${base.study}/${s}`);
+      if (!stale && existsSync(join(nnRuns, `${base.nn}-${s}`, 'result.json'))) nn.push(await baseline(s, base));
+    }
+  const results = [...new Map([...committed, ...nn, ...onDisk].map((r) => [key(r), r])).values()];
   writeFileAtomic(resultsFile, JSON.stringify(results, null, 1) + '\n');
   writeFileAtomic(BASES_FILE, JSON.stringify(bases.slice(1).map(toStored), null, 1) + '\n');
   writeFileAtomic(join(here, 'results.md'), markdown(results, { table2: TABLE2.map(([n]) => n), tables: bases.map((b): [string, string, Start, Keep?] => [b.study, b.nn, b.from, b.keep]), alphas: ALPHAS, mus: MUS, ks: KS }));
