@@ -4,7 +4,8 @@
  * Before the addon (and with it libtorch and OpenBLAS) is loaded, `OPENBLAS_NUM_THREADS` is set to 1
  * unless the user set it: libtorch parallelises at the op level itself, and nested OpenBLAS threads
  * oversubscribe the cores (measured: 3× slower, erratic). After loading, libtorch's intra-op thread
- * count is set from `ENTREL_THREADS` (default 2) and the inter-op pool to 1 (nothing here uses it).
+ * count is set from `ENTREL_THREADS` (default 2; training's `threads` and the Extractor's, default 1, then
+ * set their own) and the inter-op pool to 1 (nothing here uses it).
  * `ENTREL_NATIVE_PATH` overrides the location of the .node file (a relative path is taken from the current
  * directory). A binding that cannot load is a UserError saying what to install or rebuild; nothing is
  * written to stderr here (the CLI prints the error once, a library caller gets it thrown).

@@ -141,7 +141,7 @@ export function scopeDepth(): number {
   return stack.length;
 }
 
-/** Sets libtorch's intra-op thread count (default 2, or env ENTREL_THREADS). */
+/** Sets libtorch's intra-op thread count (at load: ENTREL_THREADS, default 2; training and the Extractor set their own). */
 export function setNumThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads: expected a positive integer, got ${n}`);
   N.setNumThreads(n);
