@@ -181,6 +181,12 @@ export const TrainConfigSchema = z.strictObject({
   /** λ of L̃ = λ·L_ent + L_rel: the tagger's share of the shared encoder's gradient (1 = the paper). */
   entityWeight: posNum().default(1),
   /**
+   * L̃ averaged over the batch's tokens and candidate pairs (`batch`, the authors' code), or over each
+   * sentence's own (the paper's 1/|s| and 1/|Ê|(|Ê|−1)) and then over sentences (`sentence`; reference
+   * spec, known difference 5).
+   */
+  lossNormalization: z.enum(['batch', 'sentence'], { error: 'expected "batch" or "sentence"' }).default('batch'),
+  /**
    * γ of the language-model objective added to L̃; absent = DEFAULT_LM_WEIGHT (Rei 2017: 0.1). Only
    * `model.lmHidden` > 0 has the heads it weighs, so a set value without them is refused (nn.ts).
    */

@@ -167,7 +167,7 @@ export function nnTask(s: NNSetup, how = s.config.init ? `the local loss, contin
     setTraining: (on) => void model.train(on),
     batchLoss(indices, ctx) {
       const batch = buildBatch(indices.map((i) => s.train[i]), s.vocab.words.size);
-      const l = model.localLoss(batch, { epoch: ctx.epoch, rng: ctx.rng, scheduleK: config.scheduleK, entityWeight: config.entityWeight, lmWeight: config.lmWeight });
+      const l = model.localLoss(batch, { epoch: ctx.epoch, rng: ctx.rng, scheduleK: config.scheduleK, entityWeight: config.entityWeight, normalization: config.lossNormalization, lmWeight: config.lmWeight });
       return { loss: l.loss, parts: { ent: l.entLoss, rel: l.relLoss, ...(l.lmLoss && { lm: l.lmLoss }) }, pairs: l.pairs };
     },
     evaluateDev: () => devScores(s, 100),

@@ -79,6 +79,14 @@ test('validateEvery scores dev within epochs and keeps the best of all scores, t
   assert.match(String(meta.trainedOn), new RegExp(`; epoch ${kept.epoch}${where}, chosen on`));
 });
 
+test('lossNormalization reaches the local loss: the paper\'s per-sentence mean trains differently from the per-batch one; a bad value names the key', async () => {
+  const batch = await trainNN(loadConfig(join(here, 'fixtures/tiny.json'), ['epochs=2']), join(root, 'norm-batch'), { quiet: true });
+  const sentence = await trainNN(loadConfig(join(here, 'fixtures/tiny.json'), ['epochs=2', 'lossNormalization=sentence']), join(root, 'norm-sentence'), { quiet: true });
+  const losses = (r: typeof batch) => r.history.map((h) => h.loss.total);
+  assert.notDeepEqual(losses(sentence), losses(batch));
+  assert.throws(() => loadConfig(join(here, 'fixtures/tiny.json'), ['lossNormalization=token']), /lossNormalization: expected "batch" or "sentence"/);
+});
+
 test('a model kept within an epoch says how far into it', () => {
   const meta = trainedMeta(config, 18, 'the local loss', { epoch: 3, sentences: 12, dev: { entF1: 0.5, relF1: 0.25 } });
   assert.equal(meta.trainedOn, 'tiny-train.json (18 sentences) with the local loss; epoch 3 (after 12 of its 18 sentences), chosen on tiny-dev.json by strict relation F1');

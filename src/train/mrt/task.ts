@@ -29,7 +29,7 @@ export function mrtTask(s: NNSetup): TrainTask {
       const batch = buildBatch(indices.map((i) => s.train[i]), s.vocab.words.size);
       const enc = model.encode(batch);
       const members = drawMembers(batch, tagProposal(model, enc.emissions), model.grammar, ctx.rng, config.mrt);
-      const local = model.localLoss(batch, { epoch: ctx.epoch, rng: ctx.rng, scheduleK: config.scheduleK, entityWeight: config.entityWeight, lmWeight: config.lmWeight, encoded: enc });
+      const local = model.localLoss(batch, { epoch: ctx.epoch, rng: ctx.rng, scheduleK: config.scheduleK, entityWeight: config.entityWeight, normalization: config.lossNormalization, lmWeight: config.lmWeight, encoded: enc });
       const mrt = mrtObjective(model, batch, enc, members, ctx.rng, config.mrt);
       return {
         loss: local.loss.add(mrt.loss.mul(config.mrt.weight)), // L̃ + λ·L_mrt (§3.4: λ = 1)
