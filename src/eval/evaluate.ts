@@ -72,6 +72,7 @@ export function pairDocuments(
 
 export function evaluate(gold: readonly Document[], pred: readonly Document[], opts: EvaluateOptions = {}): EvalReport {
   checkPair(gold, pred, opts);
+  opts ??= {}; // null: no options, as checkOptions takes it
   const scorer = new Scorer(schemaFor(gold, pred, opts), opts);
   forEachSentencePair(gold, pred, opts, (g, p, _at, where) => scorer.add(g, p, where));
   return scorer.report();
@@ -89,6 +90,7 @@ function checkPair(gold: unknown, pred: unknown, opts: unknown): void {
 /** `evaluate` and the error breakdown (errors.ts) of the same sentence pairs, in one pass. */
 export function evaluateWithErrors(gold: readonly Document[], pred: readonly Document[], opts: EvaluateOptions = {}): { report: EvalReport; errors: ErrorReport } {
   checkPair(gold, pred, opts);
+  opts ??= {};
   const schema = schemaFor(gold, pred, opts);
   const scorer = new Scorer(schema, opts);
   const analyzer = new ErrorAnalyzer(schema, opts);

@@ -76,7 +76,10 @@ export function trustedProxyProblem(entry: string): string | undefined {
   if (family === 0 || rest.length > 0) return `${JSON.stringify(entry)} is not an IP address, an address/prefix range or one of ${[...PROXY_RANGE_NAMES].join(', ')}`;
   if (prefix === undefined) return undefined;
   const bits = family === 4 ? 32 : 128;
-  if (!/^\d+$/.test(prefix) || Number(prefix) > bits) return `${JSON.stringify(entry)}: the prefix length of an IPv${family} range must be a whole number from 0 to ${bits}`;
+  // proxy-addr (Fastify's trustProxy) refuses a prefix of 0 with a TypeError of its own: /0 would trust
+  // every address, so that any client could write the X-Forwarded-For the rate limit believes.
+  if (!/^\d+$/.test(prefix) || Number(prefix) < 1 || Number(prefix) > bits)
+    return `${JSON.stringify(entry)}: the prefix length of an IPv${family} range must be a whole number from 1 to ${bits}`;
   return undefined;
 }
 

@@ -45,8 +45,11 @@ export function buildServer(extractor: ExtractorLike, options: ServerOptions = {
     keepAliveTimeout: opts.keepAliveTimeout,
     // Node checks request timeouts on this interval (default 30 s): make it fine enough to honour them.
     // It enforces requestTimeout on a trickled body only if headersTimeout is no longer (Node 20).
+    // requestTimeout here too: Node compares headersTimeout with the one it is created with (Fastify sets
+    // its own only afterwards), so one above Node's default of 5 minutes was a RangeError.
     http: {
       connectionsCheckingInterval: Math.min(1000, Math.max(50, opts.requestTimeout / 4)),
+      requestTimeout: opts.requestTimeout,
       headersTimeout: opts.requestTimeout,
       // Node answers a missing Host with an empty 400; the onRequest hook below answers it as JSON.
       requireHostHeader: false,

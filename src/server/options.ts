@@ -115,6 +115,8 @@ export function resolveServerOptions(opts: ServerOptions = {}): ResolvedServerOp
 const COUNTS = ['bodyLimit', 'renderBodyLimit', 'maxTextLength', 'maxTexts', 'maxBatchTexts', 'maxQueuedTexts'] as const;
 /** Times in ms, 0 allowed (Node's "no limit" for its own timeouts; `extractTimeout`'s too). */
 const TIMES = ['batchWindowMs', 'requestTimeout', 'extractTimeout', 'connectionTimeout', 'keepAliveTimeout'] as const;
+/** Those Fastify hands to Node's server, which takes whole milliseconds only (Fastify's own error names none). */
+const WHOLE_TIMES = ['requestTimeout', 'connectionTimeout', 'keepAliveTimeout'] as const;
 
 function checkValues(o: ResolvedServerOptions): void {
   const fail = (field: string, what: string, v: unknown): never => {
@@ -122,6 +124,7 @@ function checkValues(o: ResolvedServerOptions): void {
   };
   for (const k of COUNTS) if (!(Number.isSafeInteger(o[k]) && o[k] > 0)) fail(k, 'a positive whole number', o[k]);
   for (const k of TIMES) if (!(typeof o[k] === 'number' && Number.isFinite(o[k]) && o[k] >= 0)) fail(k, 'a number of milliseconds ≥ 0', o[k]);
+  for (const k of WHOLE_TIMES) if (!Number.isSafeInteger(o[k])) fail(k, 'a whole number of milliseconds ≥ 0', o[k]);
   for (const k of ['logger', 'compress'] as const) if (typeof o[k] !== 'boolean') fail(k, 'true or false', o[k]);
   for (const k of ['errorLog', 'accessLog'] as const)
     if (typeof (o[k] as { write?: unknown } | null)?.write !== 'function') fail(k, 'a stream (an object with write(line))', o[k]);

@@ -96,6 +96,7 @@ function sentenceSegmenter(locale: string): Intl.Segmenter {
 }
 
 export function tokenizedSentences(text: string, opts: SentenceOptions = {}): TokenizedSentence[] {
+  opts ??= {}; // null: no options
   const max = opts.maxTokens ?? 100;
   if (typeof text !== 'string') throw new UserError(`must be a string, got ${described(text)}`, { field: 'text' });
   if (!(Number.isInteger(max) && max > 0)) throw new UserError(`must be a positive integer, got ${described(max)}`, { field: 'maxTokens' });

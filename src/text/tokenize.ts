@@ -57,6 +57,7 @@ const CONLL_CONTRACTION = /^(.+?)(['’](?:t|s|d|m|re|ve|ll))$/iu;
 /** Tokens of `text[start, end)`, offsets into the whole `text`. */
 export function tokenize(text: string, start = 0, end = text?.length, opts: TokenizeOptions = {}): Token[] {
   if (typeof text !== 'string') throw new UserError(`must be a string, got ${described(text)}`, { field: 'text' });
+  opts ??= {}; // null: no options
   const s = text.slice(start, end);
   const contraction = opts.style === 'conll04' ? CONLL_CONTRACTION : PTB_CONTRACTION;
   const out: Token[] = [];

@@ -29,11 +29,15 @@ export interface DataOptions extends Omit<CorpusOptions, 'diagnostics'> {
 
 const DATA_OPTIONS: readonly (keyof DataOptions)[] = ['format', 'typesFile', 'split', 'ace05', 'symmetric', 'batchSize', 'paperCompat', 'minVotes', 'rawScores'];
 
-/** A library caller's options: a misspelt name would be ignored, a batch size of 0 or NaN fail inside libtorch. */
-function checkDataOptions(opts: DataOptions): void {
+/**
+ * A library caller's options: a misspelt name would be ignored, a batch size of 0 or NaN fail inside
+ * libtorch. The options to use: null (none given, as checkOptions takes it) is `{}`.
+ */
+function checkDataOptions(opts: DataOptions | null): DataOptions {
   checkOptions(opts, 'options', DATA_OPTIONS);
   const b = opts?.batchSize;
   if (b !== undefined && !(Number.isSafeInteger(b) && b > 0)) throw new UserError(`must be a positive whole number of sentences, got ${described(b)}`, { field: 'batchSize' });
+  return opts ?? {};
 }
 
 /**
@@ -46,7 +50,7 @@ export async function predictFile(
   dataFile: string,
   opts: DataOptions = {},
 ): Promise<{ split: Split; schema: LabelSchema; predicted: Document[]; scores?: PredictionScores }> {
-  checkDataOptions(opts);
+  opts = checkDataOptions(opts);
   const dirs = typeof modelDirs === 'string' ? [modelDirs] : modelDirs;
   if (dirs.length === 0) throw new UserError('no model directory to predict with');
   if (opts.minVotes !== undefined && dirs.length < 2) throw new UserError('minVotes needs several model directories');
@@ -108,6 +112,7 @@ async function modelRun(
   dataFile: string,
   opts: DataOptions,
 ): Promise<{ gold: Document[]; predicted: Document[]; options: EvaluateOptions; scores?: PredictionScores }> {
+  opts = checkDataOptions(opts);
   const { split, schema, predicted, scores } = await predictFile(modelDir, dataFile, opts);
   const unknown = unknownTypes(schema, split.schema);
   const dirs = typeof modelDir === 'string' ? [modelDir] : modelDir;

@@ -100,7 +100,7 @@ describe('entrel serve: API key and rate limit flags (in process)', () => {
 
   it('refuses a --trust-proxy that names no address or range, before the model loads', async () => {
     for (const [v, message] of [
-      ['10.0.0.0/40', '--trust-proxy: "10.0.0.0/40": the prefix length of an IPv4 range must be a whole number from 0 to 32'],
+      ['10.0.0.0/40', '--trust-proxy: "10.0.0.0/40": the prefix length of an IPv4 range must be a whole number from 1 to 32'],
       ['loopback,nginx', '--trust-proxy: "nginx" is not an IP address, an address/prefix range or one of loopback, linklocal, uniquelocal'],
     ]) {
       assert.deepEqual(await serve('--trust-proxy', v), { code: 1, err: `entrel: ${message}\n` });

@@ -22,6 +22,9 @@ test('evaluate and Scorer: document lists, options and schema checked', () => {
     assert.throws(() => f([doc], [doc], { schema: { entityTypes: 'Peop' } as never }), refused(/^options\.schema: must be a label schema /));
   }
   assert.equal(evaluate([doc], [doc]).sentences, 1);
+  // null is no options, as the check takes it: not a TypeError after it.
+  assert.equal(evaluate([doc], [doc], null as never).sentences, 1);
+  assert.equal(evaluateWithErrors([doc], [doc], null as never).report.sentences, 1);
   assert.throws(() => new Scorer(null as never), refused(/^schema: must be a label schema \{entityTypes: string\[\], relationTypes: \{name, symmetric\}\[\]\}, got null$/));
   assert.throws(() => new Scorer({ entityTypes: [], relationTypes: ['Kill'] } as never), refused(/^schema: must be a label schema/));
   assert.equal(new Scorer({ entityTypes: ['Peop'], relationTypes: [] }).report().sentences, 0);
@@ -40,4 +43,8 @@ test('textToDocument, tokenize and tokenizedSentences: strings and a positive ma
   assert.throws(() => tokenize(5 as never), refused(/^text: must be a string, got 5$/));
   assert.throws(() => tokenizedSentences('a b', { maxTokens: NaN }), refused(/^maxTokens: must be a positive integer, got NaN$/));
   assert.deepEqual(tokenize('Ann met').map((t) => t.text), ['Ann', 'met']);
+  // null is no options.
+  assert.deepEqual(tokenize('Ann met', 0, 7, null as never).map((t) => t.text), ['Ann', 'met']);
+  assert.equal(tokenizedSentences('Ann met Bob. He left.', null as never).length, 2);
+  assert.deepEqual(textToDocument('d1', 'Ann met Bob.', null as never), doc);
 });

@@ -23,6 +23,10 @@ describe('server options are checked', () => {
       [{ maxTextLength: 2.5 }, /^maxTextLength: must be a positive whole number, got 2\.5$/],
       [{ extractTimeout: -5 }, /^extractTimeout: must be a number of milliseconds ≥ 0, got -5$/],
       [{ requestTimeout: Infinity }, /^requestTimeout: must be a number of milliseconds ≥ 0, got Infinity$/],
+      // Node's server takes whole milliseconds: Fastify's error for 0.5 named no option.
+      [{ requestTimeout: 0.5 }, /^requestTimeout: must be a whole number of milliseconds ≥ 0, got 0\.5$/],
+      [{ keepAliveTimeout: 1.5 }, /^keepAliveTimeout: must be a whole number of milliseconds ≥ 0, got 1\.5$/],
+      [{ connectionTimeout: 2.5 }, /^connectionTimeout: must be a whole number of milliseconds ≥ 0, got 2\.5$/],
       [{ logger: 'yes' as unknown as boolean }, /^logger: must be true or false, got "yes"$/],
       [{ errorLog: {} as never }, /^errorLog: must be a stream \(an object with write\(line\)\), got an object \{\}$/],
       [{ cors: 'https://a.example' as unknown as string[] }, /^cors: must be an array of origins \(strings\), got "https:\/\/a\.example"$/],
@@ -35,6 +39,18 @@ describe('server options are checked', () => {
     const res = await app.inject({ method: 'POST', url: '/v1/extract', payload: { texts: Array(64).fill('a') } });
     assert.equal(res.statusCode, 200, res.body);
     await app.close();
+  });
+
+  it('takes a requestTimeout above Node\'s default of 5 minutes (it was a RangeError about headersTimeout)', async () => {
+    for (const requestTimeout of [600_000, 2 ** 31]) {
+      const { app, url } = await startServer(new FakeExtractor(), { port: 0, requestTimeout });
+      try {
+        assert.equal((await fetch(`${url}/health`)).status, 200);
+        assert.deepEqual([app.server.requestTimeout, app.server.headersTimeout], [requestTimeout, requestTimeout]);
+      } finally {
+        await app.close();
+      }
+    }
   });
 
   it('startServer refuses a port or host Node would reject with its own error', async () => {

@@ -207,9 +207,12 @@ describe('rate limit behind a reverse proxy (trustProxy)', () => {
 
   it('a bad entry is a UserError naming it, before the server is built', () => {
     for (const [entry, message] of [
-      ['10.0.0.0/33', /^trustProxy\[1\]: "10\.0\.0\.0\/33": the prefix length of an IPv4 range must be a whole number from 0 to 32$/],
+      ['10.0.0.0/33', /^trustProxy\[1\]: "10\.0\.0\.0\/33": the prefix length of an IPv4 range must be a whole number from 1 to 32$/],
       ['proxy.example.com', /^trustProxy\[1\]: "proxy\.example\.com" is not an IP address, an address\/prefix range or one of loopback, linklocal, uniquelocal$/],
-      ['fd00::/129', /^trustProxy\[1\]: "fd00::\/129": the prefix length of an IPv6 range must be a whole number from 0 to 128$/],
+      ['fd00::/129', /^trustProxy\[1\]: "fd00::\/129": the prefix length of an IPv6 range must be a whole number from 1 to 128$/],
+      // A prefix of 0 (every address) proxy-addr refuses with a TypeError of its own.
+      ['0.0.0.0/0', /^trustProxy\[1\]: "0\.0\.0\.0\/0": the prefix length of an IPv4 range must be a whole number from 1 to 32$/],
+      ['::/0', /^trustProxy\[1\]: "::\/0": the prefix length of an IPv6 range must be a whole number from 1 to 128$/],
     ] as const) {
       assert.throws(() => buildServer(new FakeExtractor(), { trustProxy: ['loopback', entry] }), (e: Error) => e.name === 'UserError' && message.test(e.message));
     }
