@@ -1,8 +1,9 @@
 /**
  * Crash-safe writes. A file is written to a temporary name, fsynced and renamed over the target; a
  * directory is filled under a temporary name and swapped in with two renames (Linux cannot rename a
- * directory over a non-empty one): target → target.old, tmp → target, then target.old is removed.
- * A crash between the two renames leaves target.old, which `recoverDir` puts back. So at every instant
+ * directory over a non-empty one): target → its hidden sibling `.target.entrel-old` (`oldOf`), tmp →
+ * target, then the old one is removed. A crash between the two renames leaves the old one, which
+ * `recoverDir` puts back. (A visible `target.old` could be a directory of the user's.) So at every instant
  * either the previous or the new version is complete on disk. Temporary names carry the writer's pid; a
  * killed writer's leftovers are removed by the next write of the same target.
  */
@@ -80,7 +81,7 @@ interface Staged {
 }
 
 function stage(target: string, what: string): Staged {
-  // `out/` is the directory `out`: its siblings `out.tmp-…` and `out.old` must not land inside it.
+  // `out/` is the directory `out`: its siblings `out.tmp-…` and `.out.entrel-old` must not land inside it.
   if (/.[\\/]$/.test(target)) target = target.replace(/(.)[\\/]+$/, '$1');
   // The swap would replace whatever is there: a file of the user's in the way is an error, not a casualty.
   if (existsSync(target) && !statSync(target).isDirectory())
@@ -96,9 +97,9 @@ function prepare({ target, tmp }: Staged): void {
   makeDirs(tmp);
 }
 
-/** The filled temporary directory in the target's place: target → target.old, tmp → target, then target.old removed. */
+/** The filled temporary directory in the target's place: target → oldOf(target), tmp → target, then the old one removed. */
 function swapIn({ target, tmp }: Staged): void {
-  const old = `${target}.old`;
+  const old = oldOf(target);
   syncDir(tmp);
   recoverDir(target);
   if (existsSync(target)) renameSync(target, old);
@@ -107,13 +108,18 @@ function swapIn({ target, tmp }: Staged): void {
   rmSync(old, { recursive: true, force: true });
 }
 
+/** Where a swap puts the previous version of `target` while the new one moves in: a hidden sibling. */
+export function oldOf(target: string): string {
+  return join(dirname(target), `.${basename(target)}.entrel-old`);
+}
+
 /**
- * Finishes a swap that a crash interrupted. Target missing but target.old there: the crash came between
- * the renames, so target.old is the complete version to put back. Both there: the swap completed and only
- * the removal of target.old was cut short (left alone, the next swap's rename would fail on it).
+ * Finishes a swap that a crash interrupted. Target missing but its old one (`oldOf`) there: the crash came
+ * between the renames, so the old one is the complete version to put back. Both there: the swap completed
+ * and only the removal of the old one was cut short (left alone, the next swap's rename would fail on it).
  */
 export function recoverDir(target: string): void {
-  const old = `${target}.old`;
+  const old = oldOf(target);
   if (!existsSync(old)) return;
   if (existsSync(target)) rmSync(old, { recursive: true, force: true });
   else renameSync(old, target);

@@ -1,6 +1,6 @@
 /**
  * What a `kill -9` in the middle of an atomic write leaves behind must not break or litter the next
- * write: a killed writer's temporary file or directory (named by its pid), and a `.old` directory when the
+ * write: a killed writer's temporary file or directory (named by its pid), and the hidden old copy when the
  * kill came after the swap but before its removal (the next swap would otherwise fail on it). The three
  * writers (data/atomic.ts, data/write.ts, data/staging.ts) share the sweep (data/abandoned.ts).
  */
@@ -41,15 +41,25 @@ test('a killed writer\'s temporary directory is removed by the next swap of the 
   assert.deepEqual(readdirSync(dir), ['last']);
 });
 
-test('a kill between the swap and the removal of .old does not break the next swap', async () => {
+test('a kill between the swap and the removal of the old copy does not break the next swap', async () => {
   const dir = join(root, 'old');
   mkdirSync(join(dir, 'last'), { recursive: true });
-  mkdirSync(join(dir, 'last.old'), { recursive: true });
+  mkdirSync(join(dir, '.last.entrel-old'), { recursive: true });
   writeFileSync(join(dir, 'last', 'state.json'), 'complete');
-  writeFileSync(join(dir, 'last.old', 'state.json'), 'previous');
+  writeFileSync(join(dir, '.last.entrel-old', 'state.json'), 'previous');
   await writeDirAtomic(join(dir, 'last'), 'the checkpoint', (tmp) => writeFileSync(join(tmp, 'state.json'), 'next'));
   assert.deepEqual(readdirSync(dir), ['last']);
   assert.equal(readFileSync(join(dir, 'last', 'state.json'), 'utf8'), 'next');
+});
+
+test("a directory of the user's named like the target and .old is neither taken for a crash's copy nor removed", async () => {
+  const dir = join(root, 'users-old');
+  mkdirSync(join(dir, 'model.old'), { recursive: true });
+  writeFileSync(join(dir, 'model.old', 'notes.txt'), 'my backup');
+  await writeDirAtomic(join(dir, 'model'), 'the model', (tmp) => writeFileSync(join(tmp, 'config.json'), '{}'));
+  await writeDirAtomic(join(dir, 'model'), 'the model', (tmp) => writeFileSync(join(tmp, 'config.json'), '{"v": 2}'));
+  assert.deepEqual(readdirSync(dir).sort(), ['model', 'model.old']);
+  assert.equal(readFileSync(join(dir, 'model.old', 'notes.txt'), 'utf8'), 'my backup');
 });
 
 test('a leftover of an earlier process that had this very pid is not mixed into the new directory', async () => {

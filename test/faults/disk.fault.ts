@@ -46,7 +46,7 @@ function assertStoppedCleanly(r: { code: number | null; stderr: string }, out: s
   assert.match(msg, new RegExp(`^entrel: ${out}`), 'names the path');
   assert.equal(checkpointEpoch(out), epoch, 'the last checkpoint is the one before the fault');
   assert.equal(bestChecksum(out), best, 'best/ is untouched');
-  assert.deepEqual(readdirSync(out).filter((n) => n.includes('.tmp-') || n.endsWith('.old')), [], 'no half-written leftovers');
+  assert.deepEqual(readdirSync(out).filter((n) => n.includes('.tmp-') || n.endsWith('.entrel-old')), [], 'no half-written leftovers');
   const loaded = execFileSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'load-model-child.ts'), join(out, 'best')], { encoding: 'utf8' });
   assert.equal(JSON.parse(loaded).outcome, 'loaded', 'best/ still loads');
 }

@@ -26,11 +26,11 @@ test('a failure while writing a directory leaves the previous version intact', a
   assert.deepEqual(readdirSync(root).sort(), ['d']);
 });
 
-test('a crash between the two renames is recovered from target.old', async () => {
+test('a crash between the two renames is recovered from the hidden old copy', async () => {
   const out = join(root, 'run');
   const task = new ToyTask();
   await runTraining(task, toyConfig({ epochs: 2 }), out, 'nn', { quiet: true });
-  renameSync(join(out, 'last'), join(out, 'last.old')); // as if killed right after the first rename
+  renameSync(join(out, 'last'), join(out, '.last.entrel-old')); // as if killed right after the first rename
   assert.ok(hasCheckpoint(join(out, 'last')));
   const { state } = loadCheckpoint(join(out, 'last'), new ToyTask().params, 'nn');
   assert.equal(state.epoch, 2);
