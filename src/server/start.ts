@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { described, UserError } from '../errors.js';
 import type { ExtractorLike } from '../extract/types.js';
 import { buildServer } from './app.js';
-import type { ServerOptions } from './options.js';
+import { resolveServerOptions, type ServerOptions } from './options.js';
 
 export interface ListenOptions extends ServerOptions {
   /** Interface to bind. Default 127.0.0.1: only this machine can connect unless told otherwise. */
@@ -22,6 +22,7 @@ export async function startServer(extractor: ExtractorLike, options: ListenOptio
   // Node's own errors for these name neither the option nor the value.
   if (typeof host !== 'string' || host === '') throw new UserError(`must be an interface address or host name, got ${described(host)}`, { field: 'host' });
   if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new UserError(`must be a port number 0–65535 (0 = any free port), got ${described(port)}`, { field: 'port' });
+  resolveServerOptions(rest); // checked before the warm-up, which may take seconds: buildServer takes them again
   await extractor.warmUp?.(); // GloVe table and worker threads before the first request
   const app = buildServer(extractor, rest);
   let url: string;

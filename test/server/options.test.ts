@@ -53,6 +53,14 @@ describe('server options are checked', () => {
     }
   });
 
+  it('startServer refuses a bad option before warming the model up (GloVe, worker threads)', async () => {
+    const fake = new FakeExtractor();
+    let warmed = false;
+    Object.assign(fake, { warmUp: async () => void (warmed = true) });
+    await assert.rejects(startServer(fake, { port: 0, maxTexts: 0 }), refused(/^maxTexts: must be a positive whole number, got 0$/));
+    assert.equal(warmed, false);
+  });
+
   it('startServer refuses a port or host Node would reject with its own error', async () => {
     for (const [opts, message] of [
       [{ port: -1 }, /^port: must be a port number 0–65535 \(0 = any free port\), got -1$/],
