@@ -2,10 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from '../temp-dir.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'bin', 'entrel.js');
@@ -33,7 +33,7 @@ test('stats --json counts the CoNLL04 test split', () => {
 });
 
 test('convert to jsonl, then evaluate gold against itself and a perturbed copy', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'entrel-cli-'));
+  const dir = tempDir('entrel-cli-');
   const out = join(dir, 'test.jsonl');
   assert.equal(entrel('convert', '--from', 'unified', '--to', 'jsonl', test04, out).code, 0);
   const same = JSON.parse(entrel('evaluate', '--gold', test04, '--pred', out, '--json').out);
@@ -60,7 +60,7 @@ function readLines(file: string): string[] {
 }
 
 test('bad input is one line on stderr with exit 1; unknown options exit 1', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'entrel-cli-'));
+  const dir = tempDir('entrel-cli-');
   const bad = join(dir, 'bad.json');
   writeFileSync(bad, '[{"tokens": ["a"], "entities": [[0, 3, "X"]], "relations": []}]');
   const r = entrel('stats', bad);
@@ -80,7 +80,7 @@ test('bad input is one line on stderr with exit 1; unknown options exit 1', () =
 });
 
 test('an output that is an input (or the types file it came with) is refused before anything is written', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'entrel-cli-'));
+  const dir = tempDir('entrel-cli-');
   const spert = join(dir, 'proto.json');
   const types = join(dir, 'proto_types.json');
   const typesText = JSON.stringify({ entities: { Peop: { short: 'P', verbose: 'Person' } }, relations: {} });
@@ -107,7 +107,7 @@ test('an output that is an input (or the types file it came with) is refused bef
 });
 
 test('predict without --model runs the bundled model, as evaluate and extract do', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'entrel-cli-'));
+  const dir = tempDir('entrel-cli-');
   const data = join(root, 'test', 'fixtures', 'view', 'gold.jsonl');
   const bundled = entrel('predict', '--data', data, '--out', join(dir, 'a.jsonl'));
   assert.equal(bundled.code, 0, bundled.err);
@@ -116,7 +116,7 @@ test('predict without --model runs the bundled model, as evaluate and extract do
 });
 
 test('predict --to writes any writable format, scored as the JSONL predictions are; what it cannot hold is warned about', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'entrel-cli-'));
+  const dir = tempDir('entrel-cli-');
   const data = join(root, 'test', 'fixtures', 'view', 'gold.jsonl');
   assert.equal(entrel('predict', '--data', data, '--out', join(dir, 'p.jsonl')).code, 0);
   const brat = entrel('predict', '--data', data, '--out', join(dir, 'brat'), '--to', 'brat');
@@ -142,7 +142,7 @@ test('predict --to writes any writable format, scored as the JSONL predictions a
 });
 
 test('predict with several models writes their majority vote; a copy of the same model gives its own predictions; one directory twice is refused', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'entrel-cli-'));
+  const dir = tempDir('entrel-cli-');
   const data = join(root, 'test', 'fixtures', 'view', 'gold.jsonl');
   const bundled = join(root, 'models', 'conll04');
   const copy = join(dir, 'copy');
@@ -211,7 +211,7 @@ test('evaluate --data --thresholds: strict relation scores at each relation thre
 });
 
 test('calibrate writes the model with score maps: the same predictions, other scores; an output over the model is refused', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'entrel-cli-'));
+  const dir = tempDir('entrel-cli-');
   const data = join(root, 'test', 'fixtures', 'view', 'gold.jsonl');
   const bundled = join(root, 'models', 'conll04');
   const out = join(dir, 'calibrated');
@@ -277,7 +277,7 @@ test('calibrate writes the model with score maps: the same predictions, other sc
 });
 
 test('evaluate --out names the file and the reason it cannot be written, and creates missing directories', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'entrel-cli-'));
+  const dir = tempDir('entrel-cli-');
   const gold = join(dir, 'g.json');
   writeFileSync(gold, JSON.stringify([{ tokens: ['John'], entities: [[0, 1, 'Peop']], relations: [] }]));
   const underFile = entrel('evaluate', '--gold', gold, '--pred', gold, '--out', join(gold, 'r.json'));
@@ -294,7 +294,7 @@ test('evaluate --out names the file and the reason it cannot be written, and cre
 });
 
 test('evaluate --data warns about the types the model cannot predict', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'entrel-cli-'));
+  const dir = tempDir('entrel-cli-');
   const data = join(dir, 'd.json');
   writeFileSync(data, JSON.stringify([{ tokens: ['Aspirin', 'treats', 'pain', '.'], entities: [[0, 1, 'Drug'], [2, 3, 'Peop']], relations: [[0, 1, 2, 3, 'Treats']] }]));
   const r = entrel('evaluate', '--data', data, '--format', 'unified', '--json');
@@ -310,7 +310,7 @@ test('evaluate --data warns about the types the model cannot predict', () => {
 });
 
 test('warnings name the file they are about: evaluate the gold or the predictions, convert the input or the output', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'entrel-cli-warn-'));
+  const dir = tempDir('entrel-cli-warn-');
   const doc = (id: string, relations: object[]) => JSON.stringify({
     id, text: 'John  Smith works for IBM .',
     sentences: [{ tokens: [[0, 4], [6, 11], [12, 17], [18, 21], [22, 25], [26, 27]],

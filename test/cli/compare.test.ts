@@ -5,12 +5,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { entrelFromSource as entrel } from './processes.js';
+import { tempDir } from '../temp-dir.js';
 
 
-const dir = mkdtempSync(join(tmpdir(), 'entrel-compare-'));
+const dir = tempDir('entrel-compare-');
 const tokens = ['Mary', 'Smith', 'works', 'for', 'Acme', 'in', 'Boston', '.'];
 const right = { tokens, entities: [[0, 2, 'Peop'], [4, 5, 'Org'], [6, 7, 'Loc']], relations: [[0, 2, 4, 5, 'Work_For'], [4, 5, 6, 7, 'OrgBased_In']] };
 const noRelations = { ...right, relations: [] };

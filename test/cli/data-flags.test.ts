@@ -4,14 +4,14 @@
  * modes mixed. Runs the CLI in this process.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { entrel } from './in-process.js';
+import { tempDir } from '../temp-dir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'entrel-flags-'));
+const dir = tempDir('entrel-flags-');
 const unified = join(dir, 'u.json');
 writeFileSync(unified, JSON.stringify([{ tokens: ['Mary', 'works'], entities: [[0, 1, 'Peop']], relations: [] }]));
 

@@ -4,17 +4,17 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Diagnostics } from '../../src/data/diagnostics.js';
 import { loadCorpus } from '../../src/data/formats/index.js';
 import { evaluate, formatReport } from '../../src/eval/index.js';
 import { entrel as inProcess } from './in-process.js';
 import { entrelFromSource as entrel } from './processes.js';
+import { tempDir } from '../temp-dir.js';
 
 
-const dir = mkdtempSync(join(tmpdir(), 'entrel-errors-'));
+const dir = tempDir('entrel-errors-');
 const gold = join(dir, 'gold.json');
 const pred = join(dir, 'pred.json');
 const tokens = ['Mary', 'Smith', 'works', 'for', 'Acme', 'Corp', 'in', 'Boston', '.'];

@@ -4,19 +4,19 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { before, describe, it } from 'node:test';
 import { loadCorpus } from '../../src/data/formats/index.js';
 import { trainTinyModelDir } from '../extract/tiny-model.js';
 import { startServe } from './processes.js';
+import { tempDir } from '../temp-dir.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'bin', 'entrel.js');
 const test04 = join(root, '..', 'shared', 'data', 'conll04', 'unified_two_are_better', 'test.CoNLL04.json');
-const work = mkdtempSync(join(tmpdir(), 'entrel-extract-cli-'));
+const work = tempDir('entrel-extract-cli-');
 let model: string;
 
 function entrel(args: string[], input?: string) {
@@ -34,7 +34,7 @@ before(() => {
 
 /** A copy of a model directory, elsewhere: the same model under another directory, as an ensemble member. */
 function copyOf(dir: string): string {
-  const copy = join(mkdtempSync(join(tmpdir(), 'entrel-copy-')), 'model');
+  const copy = join(tempDir('entrel-copy-'), 'model');
   cpSync(dir, copy, { recursive: true });
   return copy;
 }
@@ -78,7 +78,7 @@ describe('entrel extract (tiny model)', () => {
     assert.deepEqual(round(JSON.parse(three.out)), round(JSON.parse(one.out)));
     const all = entrel(['extract', '--model', model, '--model', copies[0], '--min-votes', '2', '--json', sentence]);
     assert.equal(all.code, 0, all.err);
-    const link = join(mkdtempSync(join(tmpdir(), 'entrel-link-')), 'same');
+    const link = join(tempDir('entrel-link-'), 'same');
     symlinkSync(model, link);
     for (const [args, message] of [
       [['--model', model, '--min-votes', '1'], /--min-votes needs several models/],

@@ -5,10 +5,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { formatModelCard } from '../../src/cli/model-card-text.js';
 import { readModelCard, type ModelCard } from '../../src/extract/model-card.js';
 import { DEFAULT_MODEL_DIR, Extractor } from '../../src/extract/index.js';
@@ -16,10 +15,10 @@ import { MODEL_FILES, saveModelDir } from '../../src/model/io.js';
 import { SCHEMA } from '../model/fixtures.js';
 import { SMALL_DIMS, tinyJointModel } from '../model/tiny-joint.js';
 import { entrel } from './in-process.js';
+import { tempDir } from '../temp-dir.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const tmp = mkdtempSync(join(tmpdir(), 'entrel-info-'));
-after(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir('entrel-info-');
 
 /** `entrel ...args` from src in a child process whose native binding cannot load: info must not need it. */
 function entrelWithoutLibtorch(...args: string[]): { status: number | null; stdout: string; stderr: string } {

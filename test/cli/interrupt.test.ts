@@ -6,10 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from '../temp-dir.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'bin', 'entrel.js');
@@ -33,7 +33,7 @@ async function until(what: string, ok: () => boolean, ms = 60_000): Promise<void
 }
 
 test('Ctrl-C stops training after the batch in flight, keeps the last checkpoint, and --resume finishes the run', async () => {
-  const out = join(mkdtempSync(join(tmpdir(), 'entrel-int-')), 'run');
+  const out = join(tempDir('entrel-int-'), 'run');
   const run = start(['train', '--config', tiny, '--out', out, '--set', 'epochs=100000']);
   await until('the first epoch', () => /^epoch 1 /m.test(run.stderr()));
   run.child.kill('SIGINT');
@@ -51,7 +51,7 @@ test('Ctrl-C stops training after the batch in flight, keeps the last checkpoint
 });
 
 test('Ctrl-C during extract --in leaves neither the output nor its temporary file', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'entrel-int-'));
+  const dir = tempDir('entrel-int-');
   const input = join(dir, 'in.txt');
   writeFileSync(input, Array.from({ length: 4000 }, (_, i) => `Person ${i} works for Company ${i} in Boston .`).join('\n\n'));
   const out = join(dir, 'out.jsonl');
@@ -67,7 +67,7 @@ test('Ctrl-C during extract --in leaves neither the output nor its temporary fil
 
 /** A JSONL corpus of `n` one-sentence documents in a new directory, big enough to interrupt its writing. */
 function corpus(n: number): { dir: string; input: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'entrel-int-'));
+  const dir = tempDir('entrel-int-');
   const input = join(dir, 'in.jsonl');
   const tokens = [[0, 6], [7, 12], [13, 16], [17, 21], [22, 24], [25, 31], [32, 33]];
   const entities = [{ id: 'T1', type: 'Peop', start: 0, end: 1 }, { id: 'T2', type: 'Org', start: 3, end: 4 }, { id: 'T3', type: 'Loc', start: 5, end: 6 }];

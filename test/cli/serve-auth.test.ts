@@ -5,16 +5,16 @@
  * prints no key anywhere.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { apiKeysFrom } from '../../src/cli/commands/serve.js';
 import { trainTinyModelDir } from '../extract/tiny-model.js';
 import { entrel } from './in-process.js';
 import { startServe } from './processes.js';
+import { tempDir } from '../temp-dir.js';
 
-const work = mkdtempSync(join(tmpdir(), 'entrel-serve-auth-'));
+const work = tempDir('entrel-serve-auth-');
 const KEY_A = 'cli-key-a-0123456789abcdef';
 const KEY_B = 'cli-key-b-0123456789abcdef';
 const keyFile = join(work, 'keys.txt');

@@ -3,15 +3,15 @@
  * stack: a learning rate libtorch cannot hold as a float32, a CNN window too wide to allocate.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { entrel } from './in-process.js';
+import { tempDir } from '../temp-dir.js';
 
 const tiny = fileURLToPath(new URL('../train/fixtures/tiny.json', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'entrel-train-errors-'));
+const dir = tempDir('entrel-train-errors-');
 
 test('a learning rate beyond float32 is a user error naming what to lower', async () => {
   const r = await entrel('train', '--config', tiny, '--out', join(dir, 'lr'), '--quiet', '--set', 'adam.lr=1e38', 'epochs=1');

@@ -2,10 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from '../temp-dir.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'bin', 'entrel.js');
@@ -17,7 +17,7 @@ function entrel(...args: string[]) {
 }
 
 test('train, then train --init with MRT keys after one --set; MRT without a model is a one-line error', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'entrel-cli-mrt-'));
+  const dir = tempDir('entrel-cli-mrt-');
   const nn = entrel('train', '--config', tiny, '--out', join(dir, 'nn'), '--quiet', '--set', 'epochs=4', 'seed=3');
   assert.equal(nn.code, 0, nn.err);
   const mrt = entrel('train', '--config', tiny, '--init', join(dir, 'nn', 'best'), '--out', join(dir, 'mrt'), '--quiet', '--json',
@@ -37,7 +37,7 @@ test('train, then train --init with MRT keys after one --set; MRT without a mode
 });
 
 test('train --init --local continues a model on other data with the local loss alone; --local alone is a one-line error', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'entrel-cli-local-'));
+  const dir = tempDir('entrel-cli-local-');
   const nn = entrel('train', '--config', tiny, '--out', join(dir, 'nn'), '--quiet', '--set', 'epochs=2');
   assert.equal(nn.code, 0, nn.err);
   const data = JSON.stringify(['tiny-train.json', 'tiny-dev.json'].map((f) => join(root, 'test', 'train', 'fixtures', f)));
@@ -54,7 +54,7 @@ test('train --init --local continues a model on other data with the local loss a
 });
 
 test('train warns about what the training data cannot teach: no relations, or types only dev has', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'entrel-cli-unlearnable-'));
+  const dir = tempDir('entrel-cli-unlearnable-');
   const fixture = (f: string) => JSON.parse(readFileSync(join(root, 'test', 'train', 'fixtures', f), 'utf8')) as { entities: unknown[][]; relations: unknown[][] }[];
   const noRelations = join(dir, 'norel.json');
   writeFileSync(noRelations, JSON.stringify(fixture('tiny-train.json').map((s) => ({ ...s, relations: [] }))));
@@ -72,7 +72,7 @@ test('train warns about what the training data cannot teach: no relations, or ty
 });
 
 test('--init with a run directory points at its best/; --resume with no checkpoint says it starts a new run', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'entrel-cli-init-'));
+  const dir = tempDir('entrel-cli-init-');
   const run = join(dir, 'nn');
   const fresh = entrel('train', '--config', tiny, '--out', run, '--resume', '--quiet', '--set', 'epochs=1');
   assert.equal(fresh.code, 0, fresh.err);

@@ -1,19 +1,19 @@
 /** `entrel view`: annotated files and predictions against gold drawn as a page, and the errors it refuses with. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { entrel } from './in-process.js';
+import { tempDir } from '../temp-dir.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const test04 = join(root, '..', 'shared', 'data', 'conll04', 'unified_two_are_better', 'test.CoNLL04.json');
 const fixture = (name: string) => join(root, 'test', 'fixtures', 'view', name);
 const [gold, pred] = [fixture('gold.jsonl'), fixture('pred.jsonl')];
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'entrel-view-'));
+const tmp = () => tempDir('entrel-view-');
 const count = (html: string, re: RegExp) => html.match(re)?.length ?? 0;
 const captions = (html: string) => [...html.matchAll(/<figcaption>([^<]*)<\/figcaption>/g)].map((m) => m[1]);
 

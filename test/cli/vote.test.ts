@@ -1,16 +1,16 @@
 /** `entrel vote`: files in, the majority's predictions out (any writable format), one-line errors. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Diagnostics } from '../../src/data/diagnostics.js';
 import type { LabelSchema } from '../../src/data/corpus.js';
 import { loadCorpus, writeCorpus } from '../../src/data/formats/index.js';
 import { evaluate } from '../../src/eval/index.js';
 import { entrel } from './in-process.js';
+import { tempDir } from '../temp-dir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'entrel-vote-'));
+const dir = tempDir('entrel-vote-');
 const tokens = ['Mary', 'Smith', 'works', 'for', 'Acme', 'in', 'Boston', '.'];
 const write = (name: string, entities: unknown[], relations: unknown[]) => {
   const file = join(dir, name);

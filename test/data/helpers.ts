@@ -1,10 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Diagnostics } from '../../src/data/diagnostics.js';
 import { readCorpus, type CorpusOptions } from '../../src/data/formats/index.js';
 import type { Document } from '../../src/data/corpus.js';
+import { tempDir } from '../temp-dir.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Repository root = two levels above test/data. */
@@ -13,7 +12,7 @@ export const ROOT = resolve(here, '..', '..');
 export const DATA = resolve(ROOT, '..', 'shared', 'data');
 export const FIXTURES = join(ROOT, 'test', 'fixtures', 'data');
 
-export const tmp = () => mkdtempSync(join(tmpdir(), 'entrel-data-'));
+export const tmp = () => tempDir('entrel-data-');
 
 export async function collect(file: string, opts: CorpusOptions = {}): Promise<{ docs: Document[]; diagnostics: Diagnostics }> {
   const diagnostics = opts.diagnostics ?? new Diagnostics();

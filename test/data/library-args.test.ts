@@ -3,13 +3,12 @@
  * not take: a UserError naming the argument, not a TypeError from inside.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadCorpus, writeCorpus } from '../../src/data/formats/index.js';
 import { evaluate, evaluateWithErrors, Scorer } from '../../src/eval/index.js';
 import { textToDocument, tokenize, tokenizedSentences } from '../../src/text/index.js';
+import { tempDir } from '../temp-dir.js';
 
 const refused = (message: RegExp) => (e: Error) => e.name === 'UserError' && message.test(e.message);
 const doc = textToDocument('d1', 'Ann met Bob.');
@@ -33,7 +32,7 @@ test('evaluate and Scorer: document lists, options and schema checked', () => {
 test('loadCorpus and writeCorpus: a file name, options and a schema checked', async () => {
   await assert.rejects(loadCorpus(undefined as never), refused(/^file: must be a file name, got undefined$/));
   await assert.rejects(loadCorpus('x.jsonl', 'jsonl' as never), refused(/^options: must be an object, got "jsonl"$/));
-  const out = join(mkdtempSync(join(tmpdir(), 'entrel-args-')), 'out.jsonl');
+  const out = join(tempDir('entrel-args-'), 'out.jsonl');
   await assert.rejects(writeCorpus([doc], null as never, out, 'jsonl'), refused(/^schema: must be a label schema .*got null$/));
 });
 

@@ -4,18 +4,17 @@
  * show values (`// doc.entities[0]: {…}`) runs against the bundled model and must give them.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runInNewContext } from 'node:vm';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import ts from 'typescript';
+import { tempDir } from '../temp-dir.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const api = join(root, 'src', 'index.ts');
-const tmp = mkdtempSync(join(tmpdir(), 'entrel-readme-'));
-after(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir('entrel-readme-');
 // ES modules, as the README's imports and top-level awaits are.
 writeFileSync(join(tmp, 'package.json'), '{"type": "module"}\n');
 

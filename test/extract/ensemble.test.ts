@@ -12,9 +12,9 @@ import { fitTinyModel } from '../model/tiny-fit.js';
 import { syntheticSentences } from '../model/fixtures.js';
 import { SCHEMA } from './tiny-model.js';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../temp-dir.js';
 
 const TEXT = 'Ann works for Acme in Rome';
 const ent = (id: string, tokenStart: number, type: string, score: number): ExtractedEntity => ({
@@ -82,7 +82,7 @@ describe('EnsembleExtractor', () => {
   const texts = syntheticSentences(12, 7).map((s) => s.tokens.map((t) => t.text).join(' '));
 
   before(() => {
-    const root = mkdtempSync(join(tmpdir(), 'entrel-ensemble-'));
+    const root = tempDir('entrel-ensemble-');
     const { model } = fitTinyModel();
     [dirA, dirB] = [join(root, 'a'), join(root, 'b')];
     saveModelDir(dirA, model, SCHEMA, { glove: false, name: 'tiny-a', version: '1' });

@@ -1,14 +1,14 @@
 /** The library API on a tiny model trained here: offsets, ids, scores, options, bad input, bad model dirs. */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { Extractor, type ExtractedDocument } from '../../src/extract/index.js';
 import { isUserError } from '../../src/errors.js';
 import { syntheticSentences } from '../model/fixtures.js';
 import { SCHEMA, trainTinyModelDir } from './tiny-model.js';
+import { tempDir } from '../temp-dir.js';
 
 let dir: string;
 let ex: Extractor;
@@ -199,7 +199,7 @@ describe('Extractor on a tiny trained model', () => {
   });
 
   it('a missing or corrupt model directory is a UserError naming the file', async () => {
-    const tmp = mkdtempSync(join(tmpdir(), 'entrel-bad-model-'));
+    const tmp = tempDir('entrel-bad-model-');
     assert.match(await userError(() => Extractor.load(join(tmp, 'nope'))), /nope: model directory not found$/);
     const copy = (name: string) => {
       const d = join(tmp, name);

@@ -1,14 +1,14 @@
 /** Input files for `entrel extract --in`: paragraphs of .txt, lines of .jsonl, long lines cut, bad lines located. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { readInputTexts } from '../../src/extract/inputs.js';
 import { extractStream } from '../../src/extract/stream.js';
 import { FakeExtractor } from '../server/fake-extractor.js';
+import { tempDir } from '../temp-dir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'entrel-inputs-'));
+const dir = tempDir('entrel-inputs-');
 const file = (name: string, text: string) => {
   const p = join(dir, name);
   writeFileSync(p, text);

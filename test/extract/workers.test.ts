@@ -6,8 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { getEventListeners } from 'node:events';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { before, describe, it } from 'node:test';
@@ -18,6 +17,7 @@ import { isUserError } from '../../src/errors.js';
 import { buildBatch, encodeSentence } from '../../src/model/encode.js';
 import { syntheticSentences } from '../model/fixtures.js';
 import { trainTinyModelDir } from './tiny-model.js';
+import { tempDir } from '../temp-dir.js';
 
 let dir: string;
 /** 150 texts, 300+ sentences: one to three sentences each, an empty one, a long unpunctuated one, emoji. */
@@ -109,7 +109,7 @@ describe('Extractor on worker threads', () => {
   });
 
   it('a worker that cannot load the model gives its UserError, naming the file', async () => {
-    const tmp = mkdtempSync(join(tmpdir(), 'entrel-worker-model-'));
+    const tmp = tempDir('entrel-worker-model-');
     const copy = join(tmp, 'model');
     cpSync(dir, copy, { recursive: true });
     const ex = await Extractor.load(copy, { workers: 2 });
@@ -161,7 +161,7 @@ describe('Extractor on worker threads', () => {
   });
 
   it('a process that never closes its Extractor exits when its work is done', async () => {
-    const script = join(mkdtempSync(join(tmpdir(), 'entrel-exit-')), 'run.mts');
+    const script = join(tempDir('entrel-exit-'), 'run.mts');
     const src = fileURLToPath(new URL('../../src/extract/index.js', import.meta.url));
     writeFileSync(
       script,

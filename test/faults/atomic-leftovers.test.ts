@@ -5,16 +5,15 @@
  * writers (data/atomic.ts, data/write.ts, data/staging.ts) share the sweep (data/abandoned.ts).
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { writeDirAtomic, writeFileAtomic } from '../../src/data/atomic.js';
 import { writeTogether } from '../../src/data/staging.js';
 import { writeAtomic } from '../../src/data/write.js';
+import { tempDir } from '../temp-dir.js';
 
-const root = mkdtempSync(join(tmpdir(), 'entrel-leftovers-'));
-after(() => rmSync(root, { recursive: true, force: true }));
+const root = tempDir('entrel-leftovers-');
 
 test('a killed writer\'s temporary file is removed by the next write of the same file', () => {
   const dir = join(root, 'file');

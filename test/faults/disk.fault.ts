@@ -9,16 +9,16 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { bestChecksum, checkpointEpoch, cli, fill, TINY_CONFIG } from './harness.js';
+import { tempDir } from '../temp-dir.js';
 
 /** The best model's weights (config.json also records the epoch budget, which these runs change). */
 const bestWeights = (out: string) => bestChecksum(out).split('\n').find((l) => l.endsWith('weights.safetensors'));
 
-const root = mkdtempSync(join(tmpdir(), 'entrel-disk-'));
+const root = tempDir('entrel-disk-');
 const mnt = join(root, 'mnt');
 const isRoot = process.getuid?.() === 0;
 const args = (out: string, epochs: number, resume = true) =>

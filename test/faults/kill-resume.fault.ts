@@ -7,16 +7,15 @@
  * ENTREL_FAULT_KILLS (kills per run, default 4) and ENTREL_FAULT_SEED (default 7) vary it.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { bestChecksum, cli, killAndResume, loggedEpochs, TINY_CONFIG, type Scenario } from './harness.js';
+import { tempDir } from '../temp-dir.js';
 
 const KILLS = Number(process.env.ENTREL_FAULT_KILLS ?? 4);
 const SEED = Number(process.env.ENTREL_FAULT_SEED ?? 7);
-const root = mkdtempSync(join(tmpdir(), 'entrel-kill-'));
-after(() => rmSync(root, { recursive: true, force: true }));
+const root = tempDir('entrel-kill-');
 
 const common = ['--config', TINY_CONFIG, '--quiet', '--json'];
 /** Every kind of training run; MRT starts from the NN scenario's uninterrupted model. */

@@ -11,18 +11,17 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import { MODEL_FILES, saveModelDir } from '../../src/model/io.js';
 import { randNormal, saveSafetensors, loadSafetensors, setNumThreads } from '../../src/tensor/index.js';
 import { SCHEMA } from '../model/fixtures.js';
 import { SMALL_DIMS, tinyJointModel } from '../model/tiny-joint.js';
+import { tempDir } from '../temp-dir.js';
 
 setNumThreads(1);
-const root = mkdtempSync(join(tmpdir(), 'entrel-model-faults-'));
-after(() => rmSync(root, { recursive: true, force: true }));
+const root = tempDir('entrel-model-faults-');
 
 const { model } = tinyJointModel({ torchSeed: 5, train: [10, 2], config: SMALL_DIMS });
 

@@ -6,15 +6,15 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { cli, fill } from './harness.js';
+import { tempDir } from '../temp-dir.js';
 
 const DATA = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'data');
 const TRAIN04 = join(DATA, 'conll04', 'unified_two_are_better', 'train.CoNLL04.json');
-const root = mkdtempSync(join(tmpdir(), 'entrel-outputs-'));
+const root = tempDir('entrel-outputs-');
 const mnt = join(root, 'mnt');
 const isRoot = process.getuid?.() === 0;
 

@@ -5,13 +5,13 @@
  * (tokens inside the text and matching it, entity spans inside their sentence, relations between entities
  * of their sentence), so a reader cannot "succeed" with garbage.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../src/errors.js';
 import type { Document } from '../../src/data/corpus.js';
 import type { Mutated } from './mutate.js';
 import type { Seed, Target } from './targets.js';
+import { tempDir } from '../temp-dir.js';
 
 export type Outcome = 'parsed' | 'user-error';
 
@@ -47,7 +47,7 @@ export function checkDocuments(docs: Document[]): void {
 
 /** A scratch directory per target, reused across its cases. */
 export function scratch(): { dir: string; dispose(): void } {
-  const dir = mkdtempSync(join(tmpdir(), 'entrel-fuzz-'));
+  const dir = tempDir('entrel-fuzz-');
   return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

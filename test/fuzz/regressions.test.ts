@@ -6,16 +6,15 @@
  *   - readers echoed whole fields into messages: a 5,000-character token made a 5,000-character "line".
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { loadCorpus } from '../../src/data/formats/index.js';
 import { UserError } from '../../src/errors.js';
 import { loadConfig } from '../../src/train/config.js';
+import { tempDir } from '../temp-dir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'entrel-fuzz-regress-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('entrel-fuzz-regress-');
 
 function userError(fn: () => unknown, file: string, re: RegExp): Promise<void> {
   return (async () => {

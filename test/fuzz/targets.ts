@@ -5,7 +5,7 @@
  * the first records of the shared benchmark files when they are there (read, never copied into the repo).
  */
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Diagnostics } from '../../src/data/diagnostics.js';
@@ -97,19 +97,24 @@ async function filesOf(dir: string): Promise<Record<string, Buffer>> {
 
 /** The seeds of one format, written by its writer (NYT, which has none, from a CoType line). */
 async function builtSeeds(format: string): Promise<Seed[]> {
-  const dir = await mkdtemp(join(tmpdir(), 'entrel-fuzz-seed-'));
   if (format === 'nyt') {
     const line = Buffer.from(NYT_LINE + '\n');
     return [{ files: { 'data.jsonl': Buffer.concat([line, line]) }, mutate: 'data.jsonl', shape: 'jsonl' }];
   }
-  if (format === 'brat') {
-    await writeCorpus(CORPUS, SCHEMA, dir, 'brat', new Diagnostics());
-    const files = await filesOf(dir);
-    return [{ files, mutate: 'd1.ann', shape: 'lines' }, { files, mutate: 'd1.txt', shape: 'lines' }];
+  // Written to disk by the format's own writer, then held in memory: the directory goes at once.
+  const dir = await mkdtemp(join(tmpdir(), 'entrel-fuzz-seed-'));
+  try {
+    if (format === 'brat') {
+      await writeCorpus(CORPUS, SCHEMA, dir, 'brat', new Diagnostics());
+      const files = await filesOf(dir);
+      return [{ files, mutate: 'd1.ann', shape: 'lines' }, { files, mutate: 'd1.txt', shape: 'lines' }];
+    }
+    const [name, shape] = FILE[format];
+    await writeCorpus(CORPUS, SCHEMA, join(dir, name), format, new Diagnostics());
+    return [{ files: await filesOf(dir), mutate: name, shape }];
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
-  const [name, shape] = FILE[format];
-  await writeCorpus(CORPUS, SCHEMA, join(dir, name), format, new Diagnostics());
-  return [{ files: await filesOf(dir), mutate: name, shape }];
 }
 
 /** Up to `n` records of a shared benchmark file as a seed (JSON arrays re-serialised, other formats by lines). */

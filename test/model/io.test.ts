@@ -1,10 +1,9 @@
 /** Model directory: save → load round trip and validation of corrupt directories. */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { UserError } from '../../src/errors.js';
 import { defaultModelConfig, validateModelConfig } from '../../src/model/config.js';
 import { buildBatch, encodeSentence } from '../../src/model/encode.js';
@@ -13,10 +12,10 @@ import { ENTREL_VERSION } from '../../src/model/version.js';
 import { noGrad, randNormal, saveSafetensors, setNumThreads, loadSafetensors } from '../../src/tensor/index.js';
 import { SCHEMA } from './fixtures.js';
 import { SMALL_DIMS, tinyJointModel } from './tiny-joint.js';
+import { tempDir } from '../temp-dir.js';
 
 setNumThreads(1);
-const root = mkdtempSync(join(tmpdir(), 'entrel-io-'));
-after(() => rmSync(root, { recursive: true, force: true }));
+const root = tempDir('entrel-io-');
 
 const { model, vocab, train } = tinyJointModel({ torchSeed: 3, train: [12, 4], initSeed: 1, config: SMALL_DIMS });
 const saved = join(root, 'model');

@@ -1,9 +1,7 @@
 /** The two word channels (`model.staticWords`, Kim 2014): a frozen copy of the initial vectors beside the fine-tuned ones. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { validateModelConfig } from '../../src/model/config.js';
 import { buildBatch, encodeSentence } from '../../src/model/encode.js';
 import { loadModelDir, saveModelDir } from '../../src/model/io.js';
@@ -11,9 +9,9 @@ import { noGrad, tensor, tidy } from '../../src/tensor/index.js';
 import { Adam } from '../../src/train/optim.js';
 import { SCHEMA, seededRng, syntheticSentences } from './fixtures.js';
 import { tinyJointModel } from './tiny-joint.js';
+import { tempDir } from '../temp-dir.js';
 
-const root = mkdtempSync(join(tmpdir(), 'entrel-static-'));
-after(() => rmSync(root, { recursive: true, force: true }));
+const root = tempDir('entrel-static-');
 const train = syntheticSentences(6, 4);
 
 const tinyModel = (staticWords: boolean, dtype: 'float32' | 'float64' = 'float64') =>

@@ -1,7 +1,6 @@
 /** Vocabularies, GloVe cache and initialisation, sentence encoding and batching. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildBatch, encodeSentence } from '../../src/model/encode.js';
@@ -9,6 +8,7 @@ import { gloveTable, initialWordMatrix, loadGlove } from '../../src/model/glove.
 import { PAD, UNK, Vocabulary } from '../../src/model/vocab.js';
 import { UserError } from '../../src/errors.js';
 import { SCHEMA, seededRng, sentence } from './fixtures.js';
+import { tempDir } from '../temp-dir.js';
 
 const train = [
   sentence(['Alice', 'works', 'for', 'Acme', 'Corp', '.'], [[0, 1, 'PER'], [3, 5, 'ORG']], [[0, 1, 'Work_For']]),
@@ -98,7 +98,7 @@ test('batch: padding, lengths, char tensor [B, T, W]', () => {
 });
 
 test('GloVe cache table: look-ups of long, non-ASCII and prefix words (one reused UTF-8 buffer)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'entrel-glove-'));
+  const dir = tempDir('entrel-glove-');
   try {
     const long = 'ß'.repeat(150); // 300 UTF-8 bytes: past the initial buffer
     const src = join(dir, 'wink.json');
@@ -117,7 +117,7 @@ test('GloVe cache table: look-ups of long, non-ASCII and prefix words (one reuse
 });
 
 test('GloVe: an unwritable cache place is a warning, not an error; the table is still loaded', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'entrel-glove-'));
+  const dir = tempDir('entrel-glove-');
   const warnings: string[] = [];
   const onWarning = (w: Error) => warnings.push(w.message);
   process.on('warning', onWarning);
@@ -138,7 +138,7 @@ test('GloVe: an unwritable cache place is a warning, not an error; the table is 
 });
 
 test('GloVe: binary cache round trip; initial matrix uses GloVe rows, U(±0.25) elsewhere, PAD zero', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'entrel-glove-'));
+  const dir = tempDir('entrel-glove-');
   try {
     const src = join(dir, 'wink.json');
     writeFileSync(src, JSON.stringify({ dimensions: 3, words: ['alice', 'works', 'ünï'], vectors: { alice: [1, 2, 3, 3.7, 0], works: [4, 5, 6, 8.7, 1], 'ünï': [7, 8, 9, 1, 2] } }));

@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { getNumThreads } from '../../src/tensor/index.js';
 import { MAX_THREADS } from '../../src/native/loader.js';
+import { tempDir } from '../temp-dir.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -27,7 +28,7 @@ test('threads: OPENBLAS_NUM_THREADS=1 is set before loading; 2 intra-op threads 
 });
 
 test('a missing or broken binding gives one clear install/rebuild message, thrown, not printed', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'entrel-loader-'));
+  const dir = tempDir('entrel-loader-');
   try {
     const code = `
       const { loadNative } = await import('./src/native/loader.ts');
@@ -65,7 +66,7 @@ test('the CLI prints a missing binding once, as one line', () => {
 });
 
 test('ENTREL_NATIVE_PATH may be relative to the current directory', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'entrel-loader-'));
+  const dir = tempDir('entrel-loader-');
   try {
     const built = join(root, 'build', 'Release', 'entrel_native.node');
     copyFileSync(built, join(dir, 'entrel_native.node'));

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as T from '../../src/tensor/index.js';
 import { loadSafetensors, saveSafetensors, tensor, tidy } from '../../src/tensor/index.js';
 import { UserError } from '../../src/errors.js';
+import { tempDir } from '../temp-dir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'entrel-st-'));
+const dir = tempDir('entrel-st-');
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('safetensors round trip: all dtypes, shapes, metadata', () => tidy(() => {

@@ -1,7 +1,6 @@
 /** Checkpoints and model directories are replaced atomically; write failures are one-line user errors. */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { isUserError } from '../../src/errors.js';
@@ -9,8 +8,9 @@ import { writeDirAtomic } from '../../src/data/atomic.js';
 import { hasCheckpoint, loadCheckpoint } from '../../src/train/checkpoint.js';
 import { runTraining } from '../../src/train/loop.js';
 import { ToyTask, toyConfig } from './toy-task.js';
+import { tempDir } from '../temp-dir.js';
 
-const root = mkdtempSync(join(tmpdir(), 'entrel-atomic-'));
+const root = tempDir('entrel-atomic-');
 
 test('a failure while writing a directory leaves the previous version intact', async () => {
   const dir = join(root, 'd');

@@ -3,17 +3,17 @@
  * raw ones back, and exact resume with the average in the checkpoint.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadSafetensors, tensor, type Tensor } from '../../src/tensor/index.js';
 import { WeightAverage } from '../../src/train/average.js';
 import { runTraining } from '../../src/train/loop.js';
 import { ToyTask, toyConfig } from './toy-task.js';
+import { tempDir } from '../temp-dir.js';
 
 const values = (t: Tensor) => [...(t.toTypedArray() as Float32Array)];
-const root = mkdtempSync(join(tmpdir(), 'entrel-ema-'));
+const root = tempDir('entrel-ema-');
 
 test('the average follows d_t = min(decay, (1+t)/(10+t)) from the initial weights', async () => {
   const p = tensor([1, 2]);

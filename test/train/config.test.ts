@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { configKeys, loadConfig, parseConfig, setOverrides } from '../../src/train/config.js';
 import { configKeysTable, KEYS_BEGIN, KEYS_END } from '../../scripts/config-keys-table.js';
+import { tempDir } from '../temp-dir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'entrel-config-'));
+const dir = tempDir('entrel-config-');
 function file(obj: unknown, name = 'c.json'): string {
   const p = join(dir, name);
   writeFileSync(p, typeof obj === 'string' ? obj : JSON.stringify(obj));

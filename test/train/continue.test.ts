@@ -3,8 +3,7 @@
  * vocabulary is extended by the new words and characters, its labels are kept, its trained rows copied.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -15,10 +14,11 @@ import { evaluateModel } from '../../src/train/evaluate.js';
 import { trainMRT } from '../../src/train/mrt/task.js';
 import { buildNNSetup, buildSetupFrom, initFromModelDir, trainNN } from '../../src/train/nn.js';
 import { assertSamePrediction } from '../model/fixtures.js';
+import { tempDir } from '../temp-dir.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const fixture = (f: string) => join(here, 'fixtures', f);
-const root = mkdtempSync(join(tmpdir(), 'entrel-continue-'));
+const root = tempDir('entrel-continue-');
 // Every word- or character-indexed parameter: embeddings, the frozen channel, the LM heads' outputs.
 const MODEL = ['model.staticWords=true', 'model.lmHidden=4'];
 const nnBest = join(root, 'nn', 'best');

@@ -3,18 +3,18 @@
  * --paper-compat reach it) and scores any file it can read, repeated document ids included.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/train/config.js';
 import { evaluateModel, predictFile } from '../../src/train/evaluate.js';
 import { trainNN } from '../../src/train/nn.js';
+import { tempDir } from '../temp-dir.js';
 
 const tiny = fileURLToPath(new URL('fixtures/tiny.json', import.meta.url));
 const nyt = fileURLToPath(new URL('../../../shared/data/nyt_cotype/test.json', import.meta.url));
-const root = mkdtempSync(join(tmpdir(), 'entrel-evaldata-'));
+const root = tempDir('entrel-evaldata-');
 const trained = trainNN(loadConfig(tiny, ['epochs=1']), join(root, 'run'), { quiet: true });
 const model = join(root, 'run', 'best');
 

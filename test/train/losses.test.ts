@@ -1,7 +1,6 @@
 /** What encoding for training drops (nested entities, tokens past 200) is counted, not silent. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +8,7 @@ import { documentFromTokens } from '../../src/data/corpus.js';
 import { loadConfig } from '../../src/train/config.js';
 import { trainingLosses } from '../../src/train/losses.js';
 import { buildNNSetup } from '../../src/train/nn.js';
+import { tempDir } from '../temp-dir.js';
 
 const tiny = fileURLToPath(new URL('fixtures/tiny.json', import.meta.url));
 
@@ -36,7 +36,7 @@ test('a nested entity and a sentence past 200 tokens are counted with where they
 });
 
 test('training says on stderr what its targets lose', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'entrel-losses-'));
+  const dir = tempDir('entrel-losses-');
   const train = join(dir, 'train.json');
   writeFileSync(train, JSON.stringify([{ tokens: ['Mary', 'Jones', 'works', 'for', 'Globex'], entities: [[0, 2, 'Peop'], [1, 2, 'Peop'], [4, 5, 'Org']], relations: [[0, 2, 4, 5, 'Work_For']] }]));
   const config = loadConfig(tiny, [`data.train=${train}`, `data.dev=${train}`]);

@@ -5,8 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +24,7 @@ import { mrtTask, trainMRT } from '../../src/train/mrt/task.js';
 import { seededRng, sentence } from '../model/fixtures.js';
 import { tinyJointModel } from '../model/tiny-joint.js';
 import { assertGradientsMatch } from '../model/finite-differences.js';
+import { tempDir } from '../temp-dir.js';
 
 const MRT: MrtConfig = { delta: 'E+R', gamma: true, alpha: 1, mu: 1, K: 3, sampleRelations: true, epsilon: 0.1, sampler: 'tokens', paperCompat: false, weight: 1 };
 
@@ -336,7 +336,7 @@ test('config: delta "none" needs gamma; the MRT keys validate with clear message
 
 test('mrt.weight λ scales L_mrt alone in L̃ + λ·L_mrt', async () => {
   const here = fileURLToPath(new URL('.', import.meta.url));
-  const root = mkdtempSync(join(tmpdir(), 'entrel-mrt-weight-'));
+  const root = tempDir('entrel-mrt-weight-');
   await trainNN(loadConfig(join(here, 'fixtures/tiny.json'), ['epochs=3']), join(root, 'nn'), { quiet: true });
   const lossAt = async (weight: number) => {
     const cfg = loadConfig(join(here, 'fixtures/tiny.json'), [`init=${JSON.stringify(join(root, 'nn', 'best'))}`, `mrt.weight=${weight}`]);
@@ -357,7 +357,7 @@ test('mrt.weight λ scales L_mrt alone in L̃ + λ·L_mrt', async () => {
 for (const tagger of ['softmax', 'crf'] as const)
 test(`MRT from a pretrained model (${tagger} tagger): runs, logs its risk, and kill + --resume repeats the run bit for bit`, async () => {
   const here = fileURLToPath(new URL('.', import.meta.url));
-  const root = mkdtempSync(join(tmpdir(), 'entrel-mrt-'));
+  const root = tempDir('entrel-mrt-');
   const model = tagger === 'crf' ? ['model.tagger=crf', 'model.decoder=viterbi'] : [];
   const nn = loadConfig(join(here, 'fixtures/tiny.json'), ['epochs=8', ...model]);
   await trainNN(nn, join(root, 'nn'), { quiet: true });

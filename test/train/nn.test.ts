@@ -4,8 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -14,10 +13,11 @@ import { loadModelDir } from '../../src/model/io.js';
 import { evaluateModel, predictToFile } from '../../src/train/evaluate.js';
 import { buildNNSetup, devScores, initFromModelDir, trainNN } from '../../src/train/nn.js';
 import { trainedMeta } from '../../src/train/provenance.js';
+import { tempDir } from '../temp-dir.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const config = loadConfig(join(here, 'fixtures/tiny.json'));
-const root = mkdtempSync(join(tmpdir(), 'entrel-nn-'));
+const root = tempDir('entrel-nn-');
 const checksum = (dir: string) => createHash('sha256').update(readFileSync(join(dir, 'last', 'weights.safetensors'))).digest('hex');
 
 /** Trains `cfg` into `refDir`, and again into `out` killed after epoch `killAt` then resumed; asserts both end alike. */

@@ -3,15 +3,16 @@
  * scores), whether the kill came right after a checkpoint or in the middle of an epoch.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { UserError } from '../../src/errors.js';
 import { runTraining } from '../../src/train/loop.js';
 import { ToyTask, toyConfig } from './toy-task.js';
+import { tempDir } from '../temp-dir.js';
 
-const root = mkdtempSync(join(tmpdir(), 'entrel-resume-'));
+const root = tempDir('entrel-resume-');
 const logLines = (dir: string) => readFileSync(join(dir, 'train.log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 const epochLines = (dir: string) => logLines(dir).filter((r) => r.type === 'epoch');
 

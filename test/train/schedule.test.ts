@@ -1,7 +1,5 @@
 /** The learning-rate schedules (plateau, time): the factor from the epochs' history, the optimiser's use of it, resume. */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { tensor } from '../../src/tensor/index.js';
@@ -10,6 +8,7 @@ import { runTraining } from '../../src/train/loop.js';
 import { Adam } from '../../src/train/optim.js';
 import { lrScale } from '../../src/train/schedule.js';
 import { ToyTask, toyConfig } from './toy-task.js';
+import { tempDir } from '../temp-dir.js';
 
 const epochs = (flags: string, f1 = 0.5) =>
   [...flags].map((c) => ({ best: c === '*', dev: { entF1: c === '0' ? 0 : f1, relF1: c === '0' ? 0 : f1 } }));
@@ -63,7 +62,7 @@ test('config: lrDecay in (0, 1], lrPatience a positive integer', () => {
 });
 
 test('a decaying run logs its factor per epoch and resumes after a kill to the same weights', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'entrel-schedule-'));
+  const root = tempDir('entrel-schedule-');
   const cfg = toyConfig({ epochs: 12, patience: 0, lrDecay: 0.5, lrPatience: 1 });
   const ref = new ToyTask();
   const a = await runTraining(ref, cfg, join(root, 'ref'), 'nn', { quiet: true });
@@ -83,7 +82,7 @@ test('a decaying run logs its factor per epoch and resumes after a kill to the s
 });
 
 test('a time-decayed run logs lr / (1 + ρ·epoch) and resumes after a kill to the same weights', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'entrel-schedule-'));
+  const root = tempDir('entrel-schedule-');
   const cfg = toyConfig({ epochs: 8, patience: 0, lrTimeDecay: 0.5 });
   const ref = new ToyTask();
   const a = await runTraining(ref, cfg, join(root, 'ref'), 'nn', { quiet: true });

@@ -3,13 +3,13 @@
  * on scripted dev scores where relation F1 peaks before the mean of entity and relation F1 does.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseConfig } from '../../src/train/config.js';
 import { runTraining, selectionScore, type DevScores } from '../../src/train/loop.js';
 import { ToyTask, toyConfig } from './toy-task.js';
+import { tempDir } from '../temp-dir.js';
 
 /** Epoch by epoch: relation F1 is best at epoch 2; entity F1 climbs on, so the mean is best at epoch 4. */
 const SCRIPT: DevScores[] = [
@@ -28,7 +28,7 @@ class ScriptedDev extends ToyTask {
   }
 }
 
-const root = mkdtempSync(join(tmpdir(), 'entrel-select-'));
+const root = tempDir('entrel-select-');
 
 test('"relation" keeps the epoch of the best dev relation F1 and counts patience from it', async () => {
   const res = await runTraining(new ScriptedDev(), toyConfig({ epochs: 6, patience: 2, select: 'relation' }), join(root, 'rel'), 'nn', { quiet: true });

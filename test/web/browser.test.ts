@@ -3,8 +3,7 @@
  * browsers). Starts the service with the fake extractor, pastes text, extracts, and checks the screen.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -13,6 +12,7 @@ import { startServer, type RunningServer } from '../../src/server/index.js';
 import { renderDocumentSvg, renderHtmlReport } from '../../src/web/index.js';
 import { launchChromium } from './chromium.js';
 import { FakeExtractor, fakeExtract } from '../server/fake-extractor.js';
+import { tempDir } from '../temp-dir.js';
 
 const text =
   'John Smith works for Acme Corp in Boston. Mary Jones, who met Zoë 😀 Park in Paris, lives in London with ' +
@@ -153,7 +153,7 @@ describe('web view in chromium', () => {
   it('draws a saved SVG standalone: well-formed XML whatever the text holds, styled without a page', async () => {
     const doc = fakeExtract('John\vSmith works for Acme\u0001Corp in Boston.\fMary Jones lives in Paris \ud800.');
     assert.ok(doc.entities.some((e) => e.text.includes('\v')) && doc.relations.length > 0);
-    const file = join(mkdtempSync(join(tmpdir(), 'entrel-svg-')), 'doc.svg');
+    const file = join(tempDir('entrel-svg-'), 'doc.svg');
     writeFileSync(file, renderDocumentSvg(doc));
     const standalone = await browser.newPage();
     try {
@@ -180,7 +180,7 @@ describe('web view in chromium', () => {
 
   it('renders the streamed `extract --in … --format html` page with a working JSON tab', async () => {
     const texts = ['Ann Lee met Bob Stone in Paris.', 'Carl Weiss works for Globex Inc in <Tokyo>.'];
-    const out = join(mkdtempSync(join(tmpdir(), 'entrel-stream-html-')), 'out.html');
+    const out = join(tempDir('entrel-stream-html-'), 'out.html');
     const docs = async function* () {
       for (const [i, t] of texts.entries()) yield { id: `doc-${i}`, doc: fakeExtract(t) };
     };
