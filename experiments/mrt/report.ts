@@ -16,6 +16,8 @@ export interface RunResult {
   secondsPerEpoch: number;
   dev: Scores;
   test: Scores & { relBoundariesF1: number };
+  /** The SHA-256 of the NN model's checksum file: the model a run started from, or an NN row scored (runs since 2026-12-06). */
+  init?: string;
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;

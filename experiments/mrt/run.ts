@@ -30,6 +30,7 @@
  * Runs live in experiments/mrt/runs/<study>/<name>-s<seed>/; a finished run (result.json) is skipped,
  * an interrupted one resumed. Writes results.json, results.md and the figures' SVGs beside this file.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,6 +81,9 @@ const STUDIES: Record<string, Variant[]> = { table2: TABLE2, fig3: FIG3, fig4: F
 /** The NN model a study starts from and scores its NN row with: best/ (chosen on dev), or final/ (the last epoch's). */
 const nnModel = (nnName: string, seed: number, from: Start) => join(nnRuns, `${nnName}-${seed}`, from);
 
+/** Which NN model a row is about: the SHA-256 of its directory's checksum file (one line per model file). */
+const modelChecksum = (dir: string) => createHash('sha256').update(readFileSync(join(dir, 'checksum'))).digest('hex');
+
 async function run(study: string, [name, sets]: Variant, seed: number, extra: string[], base: Base): Promise<RunResult> {
   const dir = join(runsDir, study, `${name}-s${seed}`);
   const done = join(dir, 'result.json');
@@ -108,6 +112,7 @@ async function run(study: string, [name, sets]: Variant, seed: number, extra: st
     bestEpoch: best.epoch, epochs: r.epochs, secondsPerEpoch: epochSeconds.reduce((a, b) => a + b, 0) / epochSeconds.length,
     dev: best.dev,
     test: { relF1: t.relations.strict.micro.f1, entF1: t.entities.micro.f1, relBoundariesF1: t.relations.boundaries.micro.f1 },
+    init: modelChecksum(nnDir),
   };
   writeFileAtomic(done, JSON.stringify(result, null, 1) + '\n');
   return result;
@@ -128,6 +133,7 @@ async function baseline(seed: number, { study, nn: nnName, config: configFile, f
     study, name: 'nn', seed, settings: [], bestEpoch: 0, epochs: 0, secondsPerEpoch: 0,
     dev: { relF1: nn.devRelF1, entF1: nn.devEntF1 },
     test: { relF1: t.relations.strict.micro.f1, entF1: t.entities.micro.f1, relBoundariesF1: t.relations.boundaries.micro.f1 },
+    init: modelChecksum(dir),
   };
 }
 
@@ -150,9 +156,9 @@ function committedResults(): RunResult[] {
 /**
  * Rewrites the results from the runs on disk and the committed rows. NN rows are scored afresh for the
  * studies in `studies` (all of them without it: `--report`); the others keep their committed rows. A
- * committed NN row stays, too, where none of its study's runs of that seed is on disk: the NN model may
- * have been retrained since those runs started from it (the held-out seeds 1–3 were, on 2026-12-06, by
- * newer code), and its paired gains must stay against the model they fine-tuned.
+ * committed NN row stays, too, where the NN model on disk may not be the one its study's runs of that
+ * seed fine-tuned: none of them is on disk, or one records (`init`) another model. The paired gains must
+ * stay against the model the runs started from (the held-out seeds 1–3 were retrained on 2026-12-06).
  */
 async function save(seeds: number[], studies?: ReadonlySet<string>): Promise<void> {
   const nn: RunResult[] = [];
@@ -161,11 +167,13 @@ async function save(seeds: number[], studies?: ReadonlySet<string>): Promise<voi
   const onDisk = finished();
   const key = (r: RunResult) => `${r.study}/${r.name}/${r.seed}`;
   const committedNN = new Set(committed.filter((r) => r.name === 'nn').map(key));
-  const runsOf = new Set(onDisk.map((r) => `${r.study}/${r.seed}`));
   for (const base of bases.filter((b) => !studies || studies.has(b.study)))
     for (const s of seeds) {
-      const stale = committedNN.has(`${base.study}/nn/${s}`) && !runsOf.has(`${base.study}/${s}`);
-      if (!stale && existsSync(join(nnRuns, `${base.nn}-${s}`, 'result.json'))) nn.push(await baseline(s, base));
+      if (!existsSync(join(nnRuns, `${base.nn}-${s}`, 'result.json'))) continue;
+      const runs = onDisk.filter((r) => r.study === base.study && r.seed === s);
+      const now = modelChecksum(nnModel(base.nn, s, base.from));
+      const stale = committedNN.has(`${base.study}/nn/${s}`) && (runs.length === 0 || runs.some((r) => r.init !== undefined && r.init !== now));
+      if (!stale) nn.push(await baseline(s, base));
     }
   const results = [...new Map([...committed, ...nn, ...onDisk].map((r) => [key(r), r])).values()];
   writeFileAtomic(resultsFile, JSON.stringify(results, null, 1) + '\n');
