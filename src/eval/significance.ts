@@ -17,7 +17,7 @@ import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus, xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 import type { Document } from '../data/corpus.js';
-import { UserError } from '../errors.js';
+import { checkOptions, UserError } from '../errors.js';
 import { forEachSentencePair, schemaFor, type EvaluateOptions } from './evaluate.js';
 import { scores, type Counts, type TypeScores } from './metrics.js';
 import { compactPair, criterionItems } from './scorer.js';
@@ -185,6 +185,8 @@ function needUnits(units: number, unit: ResampleUnit): void {
 
 /** Percentile bootstrap intervals of micro P, R and F1 of predictions against gold. */
 export function confidenceIntervals(gold: readonly Document[], pred: readonly Document[], opts: EvaluateOptions & ResampleOptions = {}): ScoreIntervals {
+  checkOptions(opts, 'options');
+  opts ??= {};
   const s = settings(opts);
   const { units, counts } = unitCounts(gold, pred, { ...opts, unit: s.unit });
   needUnits(units, s.unit);
@@ -214,6 +216,8 @@ export function confidenceIntervals(gold: readonly Document[], pred: readonly Do
  * Each comparison draws from its own generator seeded with `seed`, so adding a system changes no other row.
  */
 export function compareSystems(gold: readonly Document[], systems: readonly (readonly Document[])[], opts: EvaluateOptions & CompareSystemsOptions = {}): SystemsComparison {
+  checkOptions(opts, 'options');
+  opts ??= {};
   const unit = opts.unit ?? DEFAULTS.unit;
   const schema = opts.schema ?? schemaFor(gold, systems.flat(), opts);
   return compareCounts(systems.map((pred) => unitCounts(gold, pred, { ...opts, schema, unit })), opts);

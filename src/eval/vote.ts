@@ -6,10 +6,10 @@
  * majority would have scored alike. The vote of each sentence is data/majority-vote.ts, which ensembles
  * share; here the systems' documents are paired and checked, a sentence at a time.
  */
-import type { Document, Entity, LabelSchema, Sentence } from '../data/corpus.js';
+import { checkDocumentArray, type Document, type Entity, type LabelSchema, type Sentence } from '../data/corpus.js';
 import type { Diagnostics } from '../data/diagnostics.js';
 import { majorityVote, resolveMinVotes, type Ballot } from '../data/majority-vote.js';
-import { UserError, type ErrorLocation } from '../errors.js';
+import { checkOptions, described, UserError, type ErrorLocation } from '../errors.js';
 import { pairDocuments, sameTokens } from './evaluate.js';
 
 export { resolveMinVotes };
@@ -40,6 +40,10 @@ export interface VoteCounts {
  * nothing), and must tokenise every sentence alike.
  */
 export function vote(systems: readonly (readonly Document[])[], opts: VoteOptions = {}): { documents: Document[]; counts: VoteCounts } {
+  checkOptions(opts, 'options');
+  opts ??= {};
+  if (!Array.isArray(systems as unknown)) throw new UserError(`must be an array of the systems' document lists, got ${described(systems)}`, { field: 'systems' });
+  systems.forEach((docs, i) => checkDocumentArray(docs, `systems[${i}]`));
   const n = systems.length;
   if (n < 2) throw new UserError(`voting needs at least two systems' predictions, not ${n}`);
   const minVotes = resolveMinVotes(opts.minVotes, n);

@@ -31,7 +31,7 @@ export async function startServer(extractor: ExtractorLike, options: ListenOptio
   } catch (e) {
     await app.close();
     const why = LISTEN_ERRORS[(e as NodeJS.ErrnoException)?.code ?? ''];
-    if (why) throw new UserError(`cannot listen on ${host}:${port}: ${why}`);
+    if (why) throw new UserError(`cannot listen on ${hostPort(host, port)}: ${why}`);
     throw e;
   }
   return { app, url };
@@ -45,3 +45,8 @@ const LISTEN_ERRORS: Record<string, string> = {
   ENOTFOUND: 'unknown host (check --host)',
   EAI_AGAIN: 'the host name could not be resolved (check --host)',
 };
+
+/** `host:port`, an IPv6 address bracketed as in a URL (`[::1]:8080`). */
+export function hostPort(host: string, port: number): string {
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+}

@@ -105,7 +105,8 @@ export function comparisonExtras(scores: ComparisonScores | undefined, about = '
   return { top: about + (scores ? renderScores(scores) : ''), viewTop: `<h2>Marks</h2>${renderMarksLegend()}`, viewEnd };
 }
 
-export interface ComparisonHtmlOptions extends LayoutOptions {
+/** The comparison always stacks overlapping entities (a missed one under a predicted one): no `stack`. */
+export interface ComparisonHtmlOptions extends Omit<LayoutOptions, 'stack'> {
   /** Page title. Default `entrel comparison`. */
   title?: string;
   /** Corpus scores for the top of the page, e.g. what `evaluate` returned for the same documents. */

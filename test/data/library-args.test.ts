@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadCorpus, writeCorpus } from '../../src/data/formats/index.js';
-import { evaluate, evaluateWithErrors, Scorer } from '../../src/eval/index.js';
+import { compareSystems, confidenceIntervals, evaluate, evaluateWithErrors, Scorer, vote } from '../../src/eval/index.js';
 import { textToDocument, tokenize, tokenizedSentences } from '../../src/text/index.js';
 import { tempDir } from '../temp-dir.js';
 
@@ -46,4 +46,13 @@ test('textToDocument, tokenize and tokenizedSentences: strings and a positive ma
   assert.deepEqual(tokenize('Ann met', 0, 7, null as never).map((t) => t.text), ['Ann', 'met']);
   assert.equal(tokenizedSentences('Ann met Bob. He left.', null as never).length, 2);
   assert.deepEqual(textToDocument('d1', 'Ann met Bob.', null as never), doc);
+});
+
+test('vote, confidenceIntervals and compareSystems: null options mean none, other misuse is named', () => {
+  assert.equal(vote([[doc], [doc]], null as never).documents.length, 1);
+  assert.throws(() => vote([[doc], 'x'] as never), refused(/^systems\[1\]: must be an array of documents \{id, sentences\}, got "x"$/));
+  assert.throws(() => vote([[doc], [doc]], 2 as never), refused(/^options: must be an object, got 2$/));
+  const gold = [textToDocument('a', 'Ann met Bob.'), textToDocument('b', 'Bob met Ann.')];
+  assert.equal(confidenceIntervals(gold, gold, null as never).units, 2);
+  assert.equal(compareSystems(gold, [gold, gold], null as never).systems.length, 2);
 });

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildServer, startServer, type ServerOptions } from '../../src/server/index.js';
+import { hostPort } from '../../src/server/start.js';
 import { FakeExtractor } from './fake-extractor.js';
 
 const refused = (message: RegExp) => (e: Error) => e.name === 'UserError' && message.test(e.message);
@@ -71,4 +72,10 @@ describe('server options are checked', () => {
       await assert.rejects(startServer(new FakeExtractor(), opts), refused(message));
     }
   });
+});
+
+it('names a listening address as a URL does: an IPv6 one bracketed before its port', () => {
+  assert.equal(hostPort('127.0.0.1', 8080), '127.0.0.1:8080');
+  assert.equal(hostPort('::1', 8080), '[::1]:8080');
+  assert.equal(hostPort('localhost', 0), 'localhost:0');
 });
