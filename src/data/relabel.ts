@@ -67,16 +67,28 @@ export interface RelabelResult {
   counts: RelabelCounts;
 }
 
-const renameFlag = (from: string, to: string) => `--rename-type ${quote(`${from}=${to}`)}`;
+/** The flag as the user would write it: `=` and `\\` in a type name escaped (parseRenameSpec). */
+const escaped = (t: string) => t.replace(/[\\=]/g, (c) => `\\${c}`);
+const renameFlag = (from: string, to: string) => `--rename-type ${quote(`${escaped(from)}=${escaped(to)}`)}`;
 const dropFlag = (t: string) => `--drop-type ${quote(t)}`;
 
-/** `OLD=NEW` (split at the first `=`) → `[OLD, NEW]`; a malformed spec is a `UserError` naming it. */
+/**
+ * `OLD=NEW` → `[OLD, NEW]`, split at the first `=` that no backslash escapes: a type whose name holds `=`
+ * is written with `\=` (and a backslash as `\\`), e.g. `a\=b=c` renames "a=b" to "c". A malformed spec
+ * is a `UserError` naming it.
+ */
 export function parseRenameSpec(spec: string): [string, string] {
-  const eq = spec.indexOf('=');
-  if (eq < 0) throw new UserError(`--rename-type ${quote(spec)}: expected OLD=NEW (e.g. PER=Peop)`);
-  const pair: [string, string] = [spec.slice(0, eq), spec.slice(eq + 1)];
-  checkPair(pair[0], pair[1]);
-  return pair;
+  const parts: [string, string] = ['', ''];
+  let side = 0;
+  for (let i = 0; i < spec.length; i++) {
+    const c = spec[i];
+    if (c === '\\' && (spec[i + 1] === '=' || spec[i + 1] === '\\')) parts[side] += spec[++i];
+    else if (c === '=' && side === 0) side = 1;
+    else parts[side] += c;
+  }
+  if (side === 0) throw new UserError(`--rename-type ${quote(spec)}: expected OLD=NEW (e.g. PER=Peop; \\= for an = in a type name)`);
+  checkPair(parts[0], parts[1]);
+  return parts;
 }
 
 function checkPair(from: string, to: string): void {

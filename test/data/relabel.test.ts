@@ -177,8 +177,14 @@ test('merging a symmetric and a directed relation type is an error naming both',
 test('malformed --rename-type values are errors naming the value', () => {
   assert.deepEqual(parseRenameSpec('PER=Peop'), ['PER', 'Peop']);
   assert.deepEqual(parseRenameSpec('a=b=c'), ['a', 'b=c']); // at the first "="
+  // A type whose name holds "=" (or a backslash before one): escaped with a backslash.
+  assert.deepEqual(parseRenameSpec('a\\=b=c'), ['a=b', 'c']);
+  assert.deepEqual(parseRenameSpec('a=b\\=c'), ['a', 'b=c']);
+  assert.deepEqual(parseRenameSpec('a\\\\=b'), ['a\\', 'b']);
+  assert.deepEqual(parseRenameSpec('c\\d=e'), ['c\\d', 'e']);
   const cases: [string, string][] = [
-    ['PER', '--rename-type "PER": expected OLD=NEW (e.g. PER=Peop)'],
+    ['PER', '--rename-type "PER": expected OLD=NEW (e.g. PER=Peop; \\= for an = in a type name)'],
+    ['a\\=b', '--rename-type "a\\\\=b": expected OLD=NEW (e.g. PER=Peop; \\= for an = in a type name)'],
     ['=Peop', '--rename-type "=Peop": the old type name is empty (expected OLD=NEW, e.g. PER=Peop)'],
     ['PER=', '--rename-type "PER=": the new type name is empty (expected OLD=NEW, e.g. PER=Peop)'],
     ['PER=PER', '--rename-type "PER=PER": renames "PER" to itself'],

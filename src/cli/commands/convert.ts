@@ -30,7 +30,7 @@ export function convertCommand(): Command {
     .option(
       '--rename-type <OLD=NEW>',
       'rename type OLD to NEW: the entity type, the relation type, or both, whichever the input has by that name (repeatable; ' +
-        'several OLD may share a NEW, and NEW may be a type the input has: they merge; all renames apply at once, so A=B B=A swaps)',
+        'several OLD may share a NEW, and NEW may be a type the input has: they merge; all renames apply at once, so A=B B=A swaps; \\= for an = in a type name)',
       repeated,
     )
     .option('--drop-type <type>', 'remove the entities of this type with every relation touching them, and the relations of this type (repeatable; each counted as a warning)', repeated)
