@@ -144,7 +144,7 @@ test('the relabelling flags\' mistakes are one-line errors naming the flag and v
   const out = join(tmp(), 'never');
   const known = '(entity types: PER, ORG, LOC, MISC; relation types: works_for, based_in, knows, fan_of)';
   const cases: [string[], string][] = [
-    [['--rename-type', 'PER'], '--rename-type "PER": expected OLD=NEW (e.g. PER=Peop)'],
+    [['--rename-type', 'PER'], '--rename-type "PER": expected OLD=NEW (e.g. PER=Peop; \\= for an = in a type name)'],
     [['--rename-type', '=Peop'], '--rename-type "=Peop": the old type name is empty (expected OLD=NEW, e.g. PER=Peop)'],
     [['--rename-type', 'PER='], '--rename-type "PER=": the new type name is empty (expected OLD=NEW, e.g. PER=Peop)'],
     [['--rename-type', 'PER=PER'], '--rename-type "PER=PER": renames "PER" to itself'],
