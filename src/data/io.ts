@@ -4,7 +4,7 @@
  * '\n' is ASCII, so splitting UTF-8 at them is safe); each line or record is decoded strictly, so a
  * non-UTF-8 byte is reported with the line or record it sits in.
  */
-import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { UserError, type ErrorLocation } from '../errors.js';
@@ -224,4 +224,24 @@ export async function* readJsonArray(file: string): AsyncGenerator<Located<unkno
     if (state === 'between') record++;
     throw new UserError('truncated JSON: the file ends inside the array', loc());
   }
+}
+
+/**
+ * The first directory named twice in `dirs` (`runs/a` and `runs/a/`, or a link to it), as the indices of
+ * its two names; a missing directory is compared as written (loading it then says it is missing).
+ */
+export function repeatedDirectory(dirs: readonly string[]): [first: number, again: number] | undefined {
+  const seen = new Map<string, number>();
+  for (const [i, dir] of dirs.entries()) {
+    let real: string;
+    try {
+      real = realpathSync(dir);
+    } catch {
+      real = resolve(dir);
+    }
+    const first = seen.get(real);
+    if (first !== undefined) return [first, i];
+    seen.set(real, i);
+  }
+  return undefined;
 }

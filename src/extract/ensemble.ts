@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { LabelSchema } from '../data/corpus.js';
+import { repeatedDirectory } from '../data/io.js';
 import { resolveMinVotes } from '../data/majority-vote.js';
 import { checkOptions, described, UserError } from '../errors.js';
 import { callSignal } from './call-signal.js';
@@ -53,6 +54,8 @@ export class EnsembleExtractor implements ExtractorLike {
       throw new UserError(`must be a list of model directories (strings), got ${described(modelDirs)}`, { field: 'modelDirs' });
     if (modelDirs.length < 2) throw new UserError(`an ensemble needs at least two model directories, got ${modelDirs.length}`, { field: 'modelDirs' });
     checkOptions(opts, 'options', ENSEMBLE_OPTIONS);
+    const twice = repeatedDirectory(modelDirs);
+    if (twice) throw new UserError(`is the same model directory as modelDirs[${twice[0]}] (${modelDirs[twice[0]]}): that model's votes would count twice`, { field: `modelDirs[${twice[1]}]` });
     const { minVotes: m, ...rest } = opts ?? {};
     const n = modelDirs.length;
     const minVotes = resolveMinVotes(m, n, 'models');
@@ -143,3 +146,4 @@ export class EnsembleExtractor implements ExtractorLike {
     await Promise.all(this.members.map((x) => x.close()));
   }
 }
+

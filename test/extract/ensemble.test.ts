@@ -78,15 +78,16 @@ describe('voteExtractions', () => {
 });
 
 describe('EnsembleExtractor', () => {
-  let dirA: string, dirB: string, other: string;
+  let dirA: string, dirB: string, dirC: string, other: string;
   const texts = syntheticSentences(12, 7).map((s) => s.tokens.map((t) => t.text).join(' '));
 
   before(() => {
     const root = tempDir('entrel-ensemble-');
     const { model } = fitTinyModel();
-    [dirA, dirB] = [join(root, 'a'), join(root, 'b')];
+    [dirA, dirB, dirC] = [join(root, 'a'), join(root, 'b'), join(root, 'c')];
     saveModelDir(dirA, model, SCHEMA, { glove: false, name: 'tiny-a', version: '1' });
     saveModelDir(dirB, model, SCHEMA, { glove: false, name: 'tiny-b', version: '1' });
+    saveModelDir(dirC, model, SCHEMA, { glove: false, name: 'tiny-a', version: '1' }); // a copy of a
     // The same weights with LOC called GPE (schema, tags, checksums): other labels, for an ensemble.
     other = join(root, 'other');
     cpSync(dirA, other, { recursive: true });
@@ -104,7 +105,7 @@ describe('EnsembleExtractor', () => {
 
   it('models that agree give what each gives alone, scores included; info names them and checksums them', async () => {
     const single = await Extractor.load(dirA, { workers: 0 });
-    const ensemble = await EnsembleExtractor.load([dirA, dirB, dirA], { workers: 0 });
+    const ensemble = await EnsembleExtractor.load([dirA, dirB, dirC], { workers: 0 });
     try {
       // Scores to 9 digits: a mean of three equal numbers can differ from them in the last bit.
       const rounded = (docs: ExtractedDocument[]) =>
@@ -172,5 +173,12 @@ describe('EnsembleExtractor', () => {
     await fails(() => EnsembleExtractor.load([dirA, calibrated], { workers: 0 }), /is calibrated and .*a is not: calibrate every model of an ensemble/, calibrated);
     // The bundled model reads text in CoNLL04's style, the tiny one in PTB's.
     await fails(() => EnsembleExtractor.load([dirA, 'models/conll04'], { workers: 0 }), /tokenizes as conll04, .* as ptb/, 'models/conll04');
+  });
+});
+
+describe('EnsembleExtractor.load: one directory twice', () => {
+  it('is refused (also with a trailing slash), before any model loads', async () => {
+    await assert.rejects(EnsembleExtractor.load(['/no/such/model', '/no/such/model/']), (e: Error) =>
+      e.name === 'UserError' && e.message === "modelDirs[1]: is the same model directory as modelDirs[0] (/no/such/model): that model's votes would count twice");
   });
 });
