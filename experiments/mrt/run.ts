@@ -121,8 +121,8 @@ async function run(study: string, [name, sets]: Variant, seed: number, extra: st
 /** Test scores of NN checkpoints, by model directory and test file: save() after each run reports them again. */
 const baselineScores = new Map<string, Promise<Awaited<ReturnType<typeof evaluateModel>>>>();
 
-/** The NN checkpoints themselves, scored with the current code (the "NN" row of `study`). */
-async function baseline(seed: number, { study, nn: nnName, config: configFile, from }: Base): Promise<RunResult> {
+/** The NN checkpoints themselves, scored with the current code (the "NN" row of `study`); `init`: the model's checksum. */
+async function baseline(seed: number, { study, nn: nnName, config: configFile, from }: Base, init: string): Promise<RunResult> {
   const nn = JSON.parse(readFileSync(join(nnRuns, `${nnName}-${seed}`, 'result.json'), 'utf8')) as { devRelF1: number; devEntF1: number };
   const config = loadConfig(join(repo, configFile));
   const dir = nnModel(nnName, seed, from);
@@ -133,7 +133,7 @@ async function baseline(seed: number, { study, nn: nnName, config: configFile, f
     study, name: 'nn', seed, settings: [], bestEpoch: 0, epochs: 0, secondsPerEpoch: 0,
     dev: { relF1: nn.devRelF1, entF1: nn.devEntF1 },
     test: { relF1: t.relations.strict.micro.f1, entF1: t.entities.micro.f1, relBoundariesF1: t.relations.boundaries.micro.f1 },
-    init: modelChecksum(dir),
+    init,
   };
 }
 
@@ -173,7 +173,7 @@ async function save(seeds: number[], studies?: ReadonlySet<string>): Promise<voi
       const runs = onDisk.filter((r) => r.study === base.study && r.seed === s);
       const now = modelChecksum(nnModel(base.nn, s, base.from));
       const stale = committedNN.has(`${base.study}/nn/${s}`) && (runs.length === 0 || runs.some((r) => r.init !== undefined && r.init !== now));
-      if (!stale) nn.push(await baseline(s, base));
+      if (!stale) nn.push(await baseline(s, base, now));
     }
   const results = [...new Map([...committed, ...nn, ...onDisk].map((r) => [key(r), r])).values()];
   writeFileAtomic(resultsFile, JSON.stringify(results, null, 1) + '\n');

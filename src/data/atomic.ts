@@ -52,8 +52,7 @@ export async function writeDirAtomic(target: string, what: string, fill: (tmp: s
     await fill(s.tmp);
     swapIn(s);
   } catch (e) {
-    rmSync(s.tmp, { recursive: true, force: true });
-    throw writeError(what, s.target, e, kept);
+    abandon(s, what, e, kept);
   } finally {
     s.done();
   }
@@ -67,11 +66,16 @@ export function writeDirAtomicSync(target: string, what: string, fill: (tmp: str
     fill(s.tmp);
     swapIn(s);
   } catch (e) {
-    rmSync(s.tmp, { recursive: true, force: true });
-    throw writeError(what, s.target, e, kept);
+    abandon(s, what, e, kept);
   } finally {
     s.done();
   }
+}
+
+/** A failed directory write: its temporary directory removed, the failure as writeError words it. */
+function abandon({ target, tmp }: Staged, what: string, e: unknown, kept: string): never {
+  rmSync(tmp, { recursive: true, force: true });
+  throw writeError(what, target, e, kept);
 }
 
 interface Staged {

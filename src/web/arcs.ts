@@ -1,4 +1,5 @@
 /** Where the relation arcs of one row go: anchor points on the entity boxes and stacking levels. */
+import { nearestClear } from './gaps.js';
 
 export interface Box {
   x: number;
@@ -95,29 +96,12 @@ function clearLegs(p: ArcPiece, lo: number, hi: number, allLegs: { x: number; le
   for (let step = allLegs.length; step > 0; step >>= 1) while (i + step <= allLegs.length && allLegs[i + step - 1].x + LEG <= lo) i += step;
   for (; i < allLegs.length && allLegs[i].x - LEG < hi; i++) if (allLegs[i].level > p.level) legs.push(allLegs[i].x);
   if (legs.length === 0) return;
-  const place = (xs: number[]) => nearestFree(xs, lo + half, hi - half, half, p.labelX);
+  // A leg rules out the label centres within LEG + half of it.
+  const place = (xs: number[]) => nearestClear(xs, LEG + half, lo + half, hi - half, p.labelX);
   const withOwn = [...legs];
   for (const x of legsOf(p)) {
     const at = withOwn.findIndex((y) => y > x);
     withOwn.splice(at < 0 ? withOwn.length : at, 0, x);
   }
   p.labelX = place(withOwn) ?? place(legs) ?? p.labelX;
-}
-
-/** The label centre in [from, to] nearest `want` that no leg (at `legs`, sorted) crosses, if any. */
-function nearestFree(legs: number[], from: number, to: number, half: number, want: number): number | undefined {
-  // A leg at x rules out the centres in (x - LEG - half, x + LEG + half); the free gaps lie between.
-  let best: number | undefined;
-  const consider = (a: number, b: number) => {
-    if (a > b) return;
-    const c = Math.min(Math.max(want, a), b);
-    if (best === undefined || Math.abs(c - want) < Math.abs(best - want)) best = c;
-  };
-  let free = from;
-  for (const x of legs) {
-    consider(free, Math.min(x - LEG - half, to));
-    free = Math.max(free, x + LEG + half);
-  }
-  consider(free, to);
-  return best;
 }

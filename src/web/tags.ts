@@ -1,4 +1,5 @@
 /** Where the type tags under a row's entity boxes go: centred under their box, on as many lines as needed. */
+import { nearestClear } from './gaps.js';
 
 export interface Tag {
   /** Centre x, width in px, and line under the box (0 = first). */
@@ -29,28 +30,11 @@ export function placeTags(boxes: { x: number; w: number; tagWidth: number }[], r
     const half = b.tagWidth / 2;
     const [lo, hi] = [half + 2, rowWidth - half - 2];
     const want = Math.max(lo, Math.min(b.x + b.w / 2, hi));
-    const x = clearOf(lines, half + CLEAR, lo, hi, want) ?? want;
+    const x = nearestClear(lines, half + CLEAR, lo, hi, want) ?? want;
     let line = ends.findIndex((end) => end + GAP <= x - half);
     if (line < 0) line = ends.length;
     ends[line] = x + half;
     tags[i] = { x, w: b.tagWidth, line };
   }
   return tags;
-}
-
-/** The point of [lo, hi] nearest `want` at least `r` from every x of `lines` (sorted), if any. */
-function clearOf(lines: readonly number[], r: number, lo: number, hi: number, want: number): number | undefined {
-  let best: number | undefined;
-  const consider = (a: number, b: number) => {
-    if (a > b) return;
-    const c = Math.min(Math.max(want, a), b);
-    if (best === undefined || Math.abs(c - want) < Math.abs(best - want)) best = c;
-  };
-  let free = lo;
-  for (const x of lines) {
-    consider(free, Math.min(x - r, hi));
-    free = Math.max(free, x + r);
-  }
-  consider(free, hi);
-  return best;
 }
