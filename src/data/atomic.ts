@@ -5,12 +5,14 @@
  * target, then the old one is removed. A crash between the two renames leaves the old one, which
  * `recoverDir` puts back. (A visible `target.old` could be a directory of the user's.) So at every instant
  * either the previous or the new version is complete on disk. Temporary names carry the writer's pid; a
- * killed writer's leftovers are removed by the next write of the same target.
+ * killed writer's leftovers are removed by the next write of the same target. Swaps of one target by
+ * several processes take turns (data/swap-lock.ts): the last one wins, whole.
  */
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { makeDirs } from './io.js';
 import { pidAfter, removeAbandoned } from './abandoned.js';
+import { withSwapLock } from './swap-lock.js';
 import { removedOnInterrupt } from './write.js';
 import { UserError, fsReason } from '../errors.js';
 
@@ -50,7 +52,7 @@ export async function writeDirAtomic(target: string, what: string, fill: (tmp: s
   try {
     prepare(s);
     await fill(s.tmp);
-    swapIn(s);
+    swapIn(s, what);
   } catch (e) {
     abandon(s, what, e, kept);
   } finally {
@@ -64,7 +66,7 @@ export function writeDirAtomicSync(target: string, what: string, fill: (tmp: str
   try {
     prepare(s);
     fill(s.tmp);
-    swapIn(s);
+    swapIn(s, what);
   } catch (e) {
     abandon(s, what, e, kept);
   } finally {
@@ -101,15 +103,20 @@ function prepare({ target, tmp }: Staged): void {
   makeDirs(tmp);
 }
 
-/** The filled temporary directory in the target's place: target → oldOf(target), tmp → target, then the old one removed. */
-function swapIn({ target, tmp }: Staged): void {
+/**
+ * The filled temporary directory in the target's place: target → oldOf(target), tmp → target, then the old
+ * one removed; under the target's swap lock, as another process may be swapping it in too.
+ */
+function swapIn({ target, tmp }: Staged, what: string): void {
   const old = oldOf(target);
   syncDir(tmp);
-  recoverDir(target);
-  if (existsSync(target)) renameSync(target, old);
-  renameSync(tmp, target);
-  syncDir(dirname(target));
-  rmSync(old, { recursive: true, force: true });
+  withSwapLock(target, what, () => {
+    recoverUnlocked(target);
+    if (existsSync(target)) renameSync(target, old);
+    renameSync(tmp, target);
+    syncDir(dirname(target));
+    rmSync(old, { recursive: true, force: true });
+  });
 }
 
 /** Where a swap puts the previous version of `target` while the new one moves in: a hidden sibling. */
@@ -121,8 +128,14 @@ export function oldOf(target: string): string {
  * Finishes a swap that a crash interrupted. Target missing but its old one (`oldOf`) there: the crash came
  * between the renames, so the old one is the complete version to put back. Both there: the swap completed
  * and only the removal of the old one was cut short (left alone, the next swap's rename would fail on it).
+ * Under the swap lock: another process's swap in progress looks the same as a crash.
  */
-export function recoverDir(target: string): void {
+export function recoverDir(target: string, what = 'the directory'): void {
+  if (!existsSync(oldOf(target))) return;
+  withSwapLock(target, what, () => recoverUnlocked(target));
+}
+
+function recoverUnlocked(target: string): void {
   const old = oldOf(target);
   if (!existsSync(old)) return;
   if (existsSync(target)) rmSync(old, { recursive: true, force: true });

@@ -16,7 +16,6 @@
  * inputs before that run on the calling thread, giving the event loop a turn between batches. The
  * results are the same either way, bit for bit.
  */
-import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabelSchema } from '../data/corpus.js';
@@ -102,8 +101,6 @@ export class Extractor implements ExtractorLike {
     this.workers = checksum === undefined ? 0 : resolveWorkers(opts.workers);
     this.gloveWanted = meta.glove !== false && !model.glove;
     this.scoreMaps = readScoreMaps(meta, source === 'memory' ? 'meta' : join(source, 'config.json'));
-    // Every call in flight listens on it (callSignal): many concurrent calls are normal, not a leak.
-    setMaxListeners(0, this.lifetime.signal);
     model.eval();
   }
 

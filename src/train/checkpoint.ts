@@ -58,13 +58,13 @@ export async function saveCheckpoint(dir: string, params: NamedParameters, opt: 
 export const LAST_CHECKPOINT_KEPT = 'the last complete checkpoint is kept';
 
 export function hasCheckpoint(dir: string): boolean {
-  recoverDir(dir);
+  recoverDir(dir, 'the checkpoint');
   return existsSync(join(dir, 'state.json'));
 }
 
 /** Reads a checkpoint and copies its weights into `params`; returns the optimiser state and run state. */
 export function loadCheckpoint(dir: string, params: NamedParameters, kind: string): { opt: OptimizerState; state: RunState } {
-  recoverDir(dir);
+  recoverDir(dir, 'the checkpoint');
   const file = join(dir, 'state.json');
   let state: RunState;
   try {

@@ -183,6 +183,9 @@ describe('Extractor on a tiny trained model', () => {
     process.on('warning', onWarning);
     try {
       await Promise.all(Array.from({ length: 30 }, () => ex.extract(texts[0])));
+      // One caller's signal shared by all of them, as a server's shutdown signal would be.
+      const shared = new AbortController().signal;
+      await Promise.all(Array.from({ length: 30 }, () => ex.extract(texts[0], {}, { signal: shared })));
       await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
     } finally {
       process.off('warning', onWarning);
