@@ -48,4 +48,4 @@ export type { ErrorBody, ErrorCode, ExtractBody, ExtractReply } from './server/i
 export { renderDocumentSvg, renderHtml, renderHtmlReport, type HtmlOptions, type SvgOptions } from './web/index.js';
 export { comparisonCounts, renderComparisonHtml } from './web/index.js';
 export type { ComparedDocument, ComparedEntity, ComparedRelation, ComparisonHtmlOptions, ComparisonScores, ItemStatus, StatusCounts } from './web/index.js';
-export { compareCorpora, compareDocument, type Comparison, type CompareOptions } from './cli/view-compare.js';
+export { compareCorpora, compareDocument, type Comparison, type CompareOptions } from './web/compare-corpora.js';

@@ -17,8 +17,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   model: ['tensor', 'data', 'text'],
   train: ['model', 'tensor', 'data', 'eval', 'text'],
   extract: ['model', 'tensor', 'data', 'text'],
-  // The view draws extraction results: it reads extract's result types.
-  web: ['extract'],
+  // The view draws extraction results (extract's result types) and annotated corpora, alone or marked
+  // against gold by the evaluator's criteria (data, eval).
+  web: ['extract', 'data', 'eval'],
   server: ['extract', 'web', 'data', 'eval', 'text'],
   cli: ['train', 'extract', 'server', 'web', 'model', 'data', 'eval', 'text'],
 };

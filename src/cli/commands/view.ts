@@ -20,8 +20,8 @@ import { streamPage, type PageExtras, type PagePart } from '../../web/page-strea
 import { counted } from '../../web/plural.js';
 import { withInterrupts } from '../interrupt.js';
 import { printWarnings } from '../output.js';
-import { compareCorpora } from '../view-compare.js';
-import { viewDocument } from '../view-documents.js';
+import { compareCorpora } from '../../web/compare-corpora.js';
+import { viewDocument } from '../../web/corpus-view.js';
 import { addDataFlags, corpusOptions, pairedOptions, type DataFlags } from './data-options.js';
 import { positiveInteger } from './arg-values.js';
 

@@ -8,9 +8,9 @@
 import { inferSchema, type Document, type LabelSchema } from '../data/corpus.js';
 import type { Diagnostics } from '../data/diagnostics.js';
 import { compactSentence, evaluate, pairDocuments, type EvalReport } from '../eval/index.js';
-import type { ComparedDocument, ComparedEntity } from '../web/compare.js';
-import type { ItemStatus } from '../web/marks.js';
-import { viewEntity, viewSentence } from './view-documents.js';
+import type { ComparedDocument, ComparedEntity } from './compare.js';
+import type { ItemStatus } from './marks.js';
+import { viewEntity, viewSentence } from './corpus-view.js';
 
 export interface CompareOptions {
   /** Types and symmetry; default: inferred from gold ∪ predictions, nothing symmetric. */
