@@ -89,12 +89,12 @@ export class Extractor implements ExtractorLike {
     checkOptions(opts, 'options', EXTRACTOR_OPTIONS);
     opts ??= {};
     const b = opts.batchSize ?? DEFAULT_BATCH_SIZE;
-    if (!(Number.isInteger(b) && b > 0)) throw new UserError(`batchSize must be a positive integer, got ${described(b)}`);
+    if (!(Number.isInteger(b) && b > 0)) throw new UserError(`must be a positive integer, got ${described(b)}`, { field: 'batchSize' });
     this.batchSize = b;
     const t = opts.threads;
     // Bounded as ENTREL_THREADS is: libtorch takes any count (10⁵ hung the process; 2³² + 1 wrapped to 1).
     if (t !== undefined && !(Number.isInteger(t) && t > 0 && t <= MAX_THREADS))
-      throw new UserError(`threads must be an integer from 1 to ${MAX_THREADS}, got ${described(t)}`);
+      throw new UserError(`must be an integer from 1 to ${MAX_THREADS}, got ${described(t)}`, { field: 'threads' });
     const env = Number(process.env.ENTREL_THREADS);
     this.threads = t ?? (Number.isInteger(env) && env > 0 ? env : 1);
     setNumThreads(this.threads);

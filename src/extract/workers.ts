@@ -16,14 +16,14 @@ export const MAX_WORKERS = 64;
 export function resolveWorkers(option: number | undefined): number {
   if (option !== undefined) {
     if (!(Number.isInteger(option) && option >= 0 && option <= MAX_WORKERS))
-      throw new UserError(`workers must be an integer from 0 to ${MAX_WORKERS}, got ${described(option)}`);
+      throw new UserError(`must be an integer from 0 to ${MAX_WORKERS}, got ${described(option)}`, { field: 'workers' });
     return option;
   }
   const env = process.env.ENTREL_WORKERS;
   if (env !== undefined && env !== '') {
     const n = Number(env);
     if (!(/^\d+$/.test(env.trim()) && Number.isInteger(n) && n <= MAX_WORKERS))
-      throw new UserError(`ENTREL_WORKERS must be an integer from 0 to ${MAX_WORKERS}, got "${env}"`);
+      throw new UserError(`must be an integer from 0 to ${MAX_WORKERS}, got "${env}"`, { field: 'ENTREL_WORKERS' });
     return n;
   }
   return Math.min(DEFAULT_MAX_WORKERS, availableParallelism());

@@ -26,17 +26,20 @@ async function userError(f: () => unknown): Promise<string> {
 }
 
 test('a bad load option is shown as given (NaN, not null), and threads is bounded as ENTREL_THREADS is', async () => {
-  assert.match(await userError(() => Extractor.load(undefined, { batchSize: NaN })), /^batchSize must be a positive integer, got NaN$/);
-  assert.match(await userError(() => Extractor.load(undefined, { workers: NaN })), /^workers must be an integer from 0 to 64, got NaN$/);
+  assert.match(await userError(() => Extractor.load(undefined, { batchSize: NaN })), /^batchSize: must be a positive integer, got NaN$/);
+  assert.match(await userError(() => Extractor.load(undefined, { workers: NaN })), /^workers: must be an integer from 0 to 64, got NaN$/);
   // libtorch wrapped 2³² + 1 to 1 thread, and 10⁵ hung the process.
-  assert.match(await userError(() => Extractor.load(undefined, { threads: 2 ** 32 + 1 })), /^threads must be an integer from 1 to 1024, got 4294967297$/);
-  assert.match(await userError(() => Extractor.load(undefined, { threads: 1025 })), /^threads must be an integer from 1 to 1024, got 1025$/);
+  assert.match(await userError(() => Extractor.load(undefined, { threads: 2 ** 32 + 1 })), /^threads: must be an integer from 1 to 1024, got 4294967297$/);
+  assert.match(await userError(() => Extractor.load(undefined, { threads: 1025 })), /^threads: must be an integer from 1 to 1024, got 1025$/);
+  // A caller reading the error's location finds the option there, as for every other argument.
+  for (const [options, field] of [[{ batchSize: 0 }, 'batchSize'], [{ workers: -1 }, 'workers'], [{ threads: 0 }, 'threads']] as const)
+    await assert.rejects(Extractor.load(undefined, options), (e: unknown) => isUserError(e) && e.location.field === field);
 });
 
 test('fromModel checks workers though a model in memory runs on this thread', async () => {
   const { model, schema, meta } = loadModelDir(DEFAULT_MODEL_DIR);
-  assert.match(await userError(() => Extractor.fromModel(model, schema, meta, { workers: -1 })), /^workers must be an integer from 0 to 64, got -1$/);
-  assert.match(await userError(() => Extractor.fromModel(model, schema, meta, { workers: '2' as never })), /^workers must be an integer from 0 to 64, got "2"$/);
+  assert.match(await userError(() => Extractor.fromModel(model, schema, meta, { workers: -1 })), /^workers: must be an integer from 0 to 64, got -1$/);
+  assert.match(await userError(() => Extractor.fromModel(model, schema, meta, { workers: '2' as never })), /^workers: must be an integer from 0 to 64, got "2"$/);
   assert.equal(Extractor.fromModel(model, schema, meta, { workers: 2 }).maxWorkers, 0);
 });
 

@@ -31,8 +31,8 @@ test('the option wins over ENTREL_WORKERS; both are bounded, so a typo cannot st
   withEnv('3', () => assert.equal(resolveWorkers(undefined), 3));
   withEnv(undefined, () => assert.ok(resolveWorkers(undefined) >= 1 && resolveWorkers(undefined) <= 2));
   assert.equal(resolveWorkers(MAX_WORKERS), MAX_WORKERS);
-  assert.match(userError(() => resolveWorkers(1_000_000_000)), /workers must be an integer from 0 to 64, got 1000000000/);
-  assert.match(userError(() => resolveWorkers(-1)), /workers must be an integer from 0 to 64/);
+  assert.match(userError(() => resolveWorkers(1_000_000_000)), /workers: must be an integer from 0 to 64, got 1000000000/);
+  assert.match(userError(() => resolveWorkers(-1)), /workers: must be an integer from 0 to 64/);
   for (const bad of ['1000000000', 'abc', '-1', '1e9', '1.5'])
-    withEnv(bad, () => assert.match(userError(() => resolveWorkers(undefined)), new RegExp(`ENTREL_WORKERS must be an integer from 0 to 64, got "${bad.replace('.', '\\.')}"`)));
+    withEnv(bad, () => assert.match(userError(() => resolveWorkers(undefined)), new RegExp(`ENTREL_WORKERS: must be an integer from 0 to 64, got "${bad.replace('.', '\\.')}"`)));
 });
