@@ -24,13 +24,32 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const std = (xs: number[]) => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
 /** Student's t at 0.975 for 1–30 degrees of freedom (beyond: the normal's 1.96, which is 0.08 too small at 31 and 0.04 at 60). */
 const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
-/** The 95 % t-interval of the mean of paired differences, in points: does the seed spread allow a gain of that size? */
-const tInterval = (xs: number[]) => {
-  if (xs.length < 2) return '–';
+/** The 95 % t-interval of the mean of paired differences: does the seed spread allow a gain of that size? */
+export function tInterval95(xs: number[]): { mean: number; lo: number; hi: number } | undefined {
+  if (xs.length < 2) return undefined;
   const half = (T975[xs.length - 2] ?? 1.96) * (std(xs) / Math.sqrt(xs.length));
+  return { mean: mean(xs), lo: mean(xs) - half, hi: mean(xs) + half };
+}
+const tInterval = (xs: number[]) => {
+  const t = tInterval95(xs);
   const pt = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(100 * v).toFixed(2)}`;
-  return `${pt(mean(xs) - half)} … ${pt(mean(xs) + half)}`;
+  return t ? `${pt(t.lo)} … ${pt(t.hi)}` : '–';
 };
+
+/**
+ * The NN rows of a table: only seeds some fine-tuned row of it ran (the NN runs may have more seeds).
+ * A row's paired gains: each run against the NN checkpoint of its own seed.
+ */
+function nnRows(results: RunResult[], study: string): RunResult[] {
+  return results.filter((b) => b.study === study && b.name === 'nn' && results.some((r) => r.study === study && r.name !== 'nn' && r.seed === b.seed));
+}
+export function pairedGains(results: RunResult[], study: string, name: string): number[] {
+  const nn = nnRows(results, study);
+  return results
+    .filter((r) => r.study === study && r.name === name)
+    .sort((a, b) => a.seed - b.seed)
+    .flatMap((r) => nn.filter((b) => b.seed === r.seed).map((b) => r.test.relF1 - b.test.relF1));
+}
 const pm = (xs: number[]) => (xs.length ? `${(100 * mean(xs)).toFixed(1)} ± ${(100 * std(xs)).toFixed(1)}` : '–');
 
 export function markdown(
@@ -42,8 +61,7 @@ export function markdown(
   // One Table 2 per NN starting point: `table2` from experiments/nn runs/seed-N, labelled ones from theirs;
   // labelled cells of Figure 3 or 4 get the same test table (their rows: the cells that ran).
   for (const [study, nnName, from, keep] of layout.tables) {
-    // The NN row covers only seeds some fine-tuned row of this table ran (the NN runs may have more seeds).
-    const nn = pick(study, 'nn').filter((b) => results.some((r) => r.study === study && r.name !== 'nn' && r.seed === b.seed));
+    const nn = nnRows(results, study).sort((a, b) => a.seed - b.seed);
     const kind = study.startsWith('fig3') ? 'Figure 3 cells' : study.startsWith('fig4') ? 'Figure 4 cells' : 'Table 2';
     const names = kind === 'Table 2' ? layout.table2 : [...new Set(results.filter((r) => r.study === study && r.name !== 'nn').map((r) => r.name))].sort();
     const selection = keep === 'last' ? 'last epoch, nothing chosen on dev (dev is training data)' : 'model chosen on dev';
@@ -55,8 +73,7 @@ export function markdown(
         if (study === 'table2') out.push(`| ${name} | 0 | – | – | – | – | – | – | – |`);
         continue;
       }
-      // Paired gain: each run against the NN checkpoint of its own seed.
-      const gains = rs.flatMap((r) => nn.filter((b) => b.seed === r.seed).map((b) => r.test.relF1 - b.test.relF1));
+      const gains = pairedGains(results, study, name);
       const gain = name === 'nn' || !gains.length ? '–' : `${mean(gains) >= 0 ? '+' : ''}${(100 * mean(gains)).toFixed(1)} ± ${(100 * std(gains)).toFixed(1)}`;
       const spe = name === 'nn' ? '–' : mean(rs.map((r) => r.secondsPerEpoch)).toFixed(0);
       const interval = name === 'nn' ? '–' : tInterval(gains);
