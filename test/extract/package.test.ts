@@ -45,6 +45,22 @@ console.log(JSON.stringify({ missing: names.filter((n) => !(n in entrel)), load:
   assert.match(deep.stderr, /ERR_PACKAGE_PATH_NOT_EXPORTED/);
 });
 
+test("a CommonJS consumer's require('entrel') loads it where Node can require an ES module, else says to import()", () => {
+  writeFileSync(join(project, 'main.cjs'), `const { Extractor } = require('entrel');\nconsole.log(typeof Extractor.load);\n`);
+  const r = spawnSync(process.execPath, ['main.cjs'], { cwd: project, encoding: 'utf8' });
+  // Node 20.19+ and 22.12+ require() ES modules (without top-level await); earlier ones refuse with advice.
+  const canRequire = (process.features as { require_module?: boolean }).require_module === true;
+  if (canRequire) {
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, 'function\n');
+  } else {
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /ERR_REQUIRE_ESM[\s\S]*dynamic import\(\)/);
+  }
+  // Without the "require" path in the exports map, Node said only: No "exports" main defined.
+  assert.doesNotMatch(r.stderr, /No "exports" main defined/);
+});
+
 test('the emitted .d.ts files type-check a strict NodeNext consumer', () => {
   writeFileSync(
     join(project, 'tsconfig.json'),
