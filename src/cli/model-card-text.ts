@@ -58,7 +58,7 @@ export function formatModelCard(card: ModelCard): string {
     ],
     ['relation model', `CNN ${widths(m.relWidths, m.relFilters)}, MLP ${m.mlpHidden}, ${m.maxDistance} distance buckets`],
     ['vocabulary', `${count(card.vocabulary.words)} words, ${count(card.vocabulary.chars)} characters`],
-    ['GloVe', card.glove === undefined ? 'not recorded' : card.glove ? 'yes' : 'no'],
+    ['word vectors', wordVectorsLine(card)],
     ['parameters', [`${count(card.parameters)} in ${card.tensors.length} ${dtypes} tensors (shapes: --json)`, ...moduleLines(card.tensors)]],
     ['trained on', card.trainedOn || card.trainData ? [card.trainedOn, card.trainData?.join(', ')].filter((x) => x !== undefined) : 'not recorded'],
     ['metrics', metricLines(card.metrics)],
@@ -68,4 +68,12 @@ export function formatModelCard(card: ModelCard): string {
   return rows
     .flatMap(([k, v]) => [v].flat().map((line, i) => `${(i === 0 ? k : '').padEnd(width)}  ${line}`.trimEnd()))
     .join('\n');
+}
+
+/** The pretrained word vectors the model started from, and reads unseen words through. */
+function wordVectorsLine(card: ModelCard): string {
+  if (card.glove === undefined) return 'not recorded';
+  if (!card.glove) return 'none (random initialisation)';
+  const e = card.embeddings;
+  return e ? `${e.file} (${count(e.words)} words, ${e.dim} dimensions; ENTREL_EMBEDDINGS if it moved)` : 'GloVe 6B 100d';
 }

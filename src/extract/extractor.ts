@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import type { LabelSchema } from '../data/corpus.js';
 import { checkOptions, described, UserError } from '../errors.js';
 import { buildBatch, encodeSentence } from '../model/encode.js';
-import { loadGlove } from '../model/glove.js';
+import { modelWordVectors, recordedWordVectors, wordVectorsFile } from '../model/word-vectors.js';
 import { loadModelDir } from '../model/io.js';
 import { mapScores, readScoreMaps, type ScoreMaps } from '../model/score-map.js';
 import type { JointModel } from '../model/joint.js';
@@ -69,7 +69,7 @@ export class Extractor implements ExtractorLike {
   private readonly workers: number;
   /** Calibrated scores (`entrel calibrate`, model/score-map.ts), when the model has them. */
   private readonly scoreMaps?: ScoreMaps;
-  /** Whether words outside the training vocabulary should be looked up in GloVe (loaded on first use). */
+  /** Whether words outside the training vocabulary should be looked up in its word vectors (GloVe or its own; loaded on first use). */
   private gloveWanted: boolean;
   private pool?: WorkerPool;
   private closed = false;
@@ -100,7 +100,11 @@ export class Extractor implements ExtractorLike {
     setNumThreads(this.threads);
     this.workers = checksum === undefined ? 0 : resolveWorkers(opts.workers);
     this.gloveWanted = meta.glove !== false && !model.glove;
-    this.scoreMaps = readScoreMaps(meta, source === 'memory' ? 'meta' : join(source, 'config.json'));
+    const where = source === 'memory' ? 'meta' : join(source, 'config.json');
+    // The model's own word vectors must be on this machine: said at load, not at the first extract.
+    const own = this.gloveWanted ? recordedWordVectors(meta, where) : undefined;
+    if (own) wordVectorsFile(own, where);
+    this.scoreMaps = readScoreMaps(meta, where);
     model.eval();
   }
 
@@ -225,7 +229,7 @@ export class Extractor implements ExtractorLike {
 
   private loadGloveIfWanted(): void {
     if (this.gloveWanted) {
-      this.model.glove = loadGlove();
+      this.model.glove = modelWordVectors(this.meta, this.source === 'memory' ? 'meta' : join(this.source, 'config.json'));
       this.gloveWanted = false;
     }
   }

@@ -9,6 +9,7 @@ import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, readModelDir } from '../model/io.js';
 import type { ModelConfig } from '../model/types.js';
+import { recordedWordVectors, type WordVectorsRecord } from '../model/word-vectors.js';
 import { readSafetensorsHeader } from '../tensor/index.js';
 import { modelDirOrDefault, modelInfo } from './model-info.js';
 import type { ModelInfo } from './types.js';
@@ -22,8 +23,10 @@ export interface ModelCard extends ModelInfo {
   model: ModelConfig;
   /** The entrel version that wrote the directory (absent when not recorded: models before 0.1.0's `meta.entrelVersion`). */
   writtenBy?: string;
-  /** Whether training started from GloVe word vectors (absent when not recorded). */
+  /** Whether training started from pretrained word vectors, GloVe or `embeddings` (absent when not recorded). */
   glove?: boolean;
+  /** The user's own word vectors it was trained with (config `embeddings`), instead of GloVe. */
+  embeddings?: WordVectorsRecord;
   /** The training files of the recorded training config (absent when not recorded). */
   trainData?: string[];
   /** Entries of each vocabulary, `<pad>` and `<unk>` included. */
@@ -52,6 +55,7 @@ export function readModelCard(modelDir?: string): ModelCard {
     model: config,
     ...(typeof meta.entrelVersion === 'string' && { writtenBy: meta.entrelVersion }),
     ...(typeof meta.glove === 'boolean' && { glove: meta.glove }),
+    ...(meta.embeddings !== undefined && { embeddings: recordedWordVectors(meta, join(dir, 'config.json')) }),
     ...(trainData.length > 0 && trainData.every((f) => typeof f === 'string') && { trainData }),
     vocabulary: { words: vocab.words.size, chars: vocab.chars.size, tags: vocab.tags.size, relationLabels: vocab.relations.size },
     parameters: tensors.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0),

@@ -142,9 +142,13 @@ export function gloveSourcePath(): string {
   }
 }
 
+/** Where converted vector tables are kept: `$ENTREL_CACHE`, else `node_modules/.cache/entrel/`. */
+export function tableCacheDir(source = gloveSourcePath()): string {
+  return process.env.ENTREL_CACHE ?? join(dirname(dirname(source)), '.cache', 'entrel');
+}
+
 export function gloveCachePath(source = gloveSourcePath()): string {
-  const dir = process.env.ENTREL_CACHE ?? join(dirname(dirname(source)), '.cache', 'entrel');
-  return join(dir, 'glove-6B-100d.bin');
+  return join(tableCacheDir(source), 'glove-6B-100d.bin');
 }
 
 let cached: GloveTable | undefined;
@@ -155,17 +159,10 @@ export function loadGlove(opts: { source?: string; cache?: string } = {}): Glove
   const source = opts.source ?? gloveSourcePath();
   const cache = opts.cache ?? gloveCachePath(source);
   const srcSize = statSync(source).size;
-  let table = existsSync(cache) ? readCache(cache, srcSize) : undefined;
+  let table = existsSync(cache) ? readTableCache(cache, srcSize) : undefined;
   if (!table) {
     table = parseWinkJson(source);
-    try {
-      writeCache(cache, table, srcSize);
-    } catch (e) {
-      // The cache only saves the next process the parse: an unwritable place (a read-only install) is no error.
-      const code = (e as NodeJS.ErrnoException).code;
-      if (!code) throw e;
-      process.emitWarning(`entrel: cannot write the GloVe cache ${cache} (${code}); each process will parse the embeddings again (seconds). Set ENTREL_CACHE to a writable directory.`);
-    }
+    writeTableCache(cache, table, srcSize, 'GloVe');
   }
   if (!opts.source && !opts.cache) cached = table;
   return table;
@@ -192,6 +189,20 @@ export function parseWinkJson(source: string): GloveTable {
     for (let d = 0; d < dim; d++) vectors[i * dim + d] = v[d];
   });
   return new Table(dim, words, vectors);
+}
+
+/**
+ * Writes a table's binary cache (`srcSize`: the size of the file it was parsed from). The cache only saves
+ * the next process the parse: an unwritable place (a read-only install) is a warning, not an error.
+ */
+export function writeTableCache(path: string, t: GloveTable, srcSize: number, what: string): void {
+  try {
+    writeCache(path, t, srcSize);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (!code) throw e;
+    process.emitWarning(`entrel: cannot write the ${what} cache ${path} (${code}); each process will parse the vectors again. Set ENTREL_CACHE to a writable directory.`);
+  }
 }
 
 function writeCache(path: string, t: GloveTable, srcSize: number): void {
@@ -224,7 +235,8 @@ function writeCache(path: string, t: GloveTable, srcSize: number): void {
   }
 }
 
-function readCache(path: string, srcSize: number): GloveTable | undefined {
+/** A table from its binary cache; undefined when the cache is not of a source of `srcSize` bytes, or damaged. */
+export function readTableCache(path: string, srcSize: number): GloveTable | undefined {
   const buf = readFileSync(path);
   if (buf.length < HEADER || buf.toString('latin1', 0, 8) !== MAGIC) return undefined;
   const n = buf.readUInt32LE(8);
@@ -259,7 +271,7 @@ export function initialWordMatrix(
   rng: Rng,
   glove?: GloveTable,
 ): { matrix: Float32Array; found: number } {
-  if (glove && glove.dim !== dim) throw new UserError(`GloVe has ${glove.dim} dimensions but wordDim is ${dim}`);
+  if (glove && glove.dim !== dim) throw new UserError(`the word vectors have ${glove.dim} dimensions but model.wordDim is ${dim}: set model.wordDim=${glove.dim}`);
   const V = vocab.words.size;
   const m = new Float32Array(V * dim);
   for (let i = 0; i < m.length; i++) m[i] = (rng.random() * 2 - 1) * 0.25;

@@ -13,6 +13,7 @@ export * from './types.js';
 export * from './vocab.js';
 export * from './config.js';
 export * from './glove.js';
+export * from './word-vectors.js';
 export * from './encode.js';
 export * from './pairs.js';
 export * from './joint.js';
@@ -20,7 +21,7 @@ export * from './io.js';
 export * from './predict.js';
 
 export interface CreateModelOptions {
-  /** GloVe initialisation of the word matrix: true = the bundled GloVe 6B 100d, a table, or false (default true). */
+  /** GloVe initialisation of the word matrix: true = the bundled GloVe 6B 100d, a table (e.g. `loadWordVectors(file)`), or false (default true). */
   glove?: boolean | GloveTable;
   /** Source of the U(−0.25, 0.25) init of words outside GloVe (seeded by the caller). */
   rng: Rng;

@@ -2,7 +2,7 @@
  * The training configuration: one validated object with the paper's values as defaults (reference spec
  * §2.1, §3.1), read from a JSON file and adjusted with `--set key=value`.
  *
- * Paths in the file (`data.*`, `init`) are relative to the directory of the config file; paths given
+ * Paths in the file (`data.*`, `init`, `embeddings`) are relative to the directory of the config file; paths given
  * with `--set` are relative to the current directory (where the user typed them). Every validation
  * error is one line naming the file and the field; unknown keys are rejected with a suggestion.
  */
@@ -133,8 +133,13 @@ const MrtSchema = z
 export const TrainConfigSchema = z.strictObject({
   data: DataSchema,
   model: ModelSchema.default(ModelSchema.parse({})),
-  /** Initialise word embeddings from GloVe 6B 100d. */
+  /** Initialise word embeddings from GloVe 6B 100d (or from `embeddings`); false: random, and no extended vocabulary. */
   glove: bool().default(true),
+  /**
+   * The user's own word vectors instead of GloVe: a text file as GloVe, word2vec or fastText `.vec` write
+   * it (src/model/word-vectors.ts). Its dimension must be model.wordDim.
+   */
+  embeddings: path().optional(),
   /**
    * Keep the word embeddings fixed (the paper fine-tunes them). Words outside the training vocabulary
    * get their untouched GloVe vectors at inference; frozen rows keep the training words in that space.
@@ -264,6 +269,8 @@ export function loadConfig(file: string, overrides: string[] = []): TrainConfig 
  * name only the resolved path, and only after loading everything before it.
  */
 export function checkDataFiles(config: TrainConfig, source: string): void {
+  if (config.embeddings !== undefined && !existsSync(config.embeddings))
+    throw new UserError(`no such file: ${config.embeddings}`, { file: source, field: 'embeddings' });
   for (const key of ['train', 'dev', 'test'] as const) {
     const [field, value] = [`data.${key}`, config.data[key]];
     for (const [i, path] of [value ?? []].flat().entries())
@@ -360,6 +367,7 @@ const PATH_KEYS: [string | null, string][] = [
   ['data', 'dev'],
   ['data', 'test'],
   [null, 'init'],
+  [null, 'embeddings'],
 ];
 
 /** Makes every still-relative path absolute against `base` (idempotent). */

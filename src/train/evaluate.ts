@@ -8,7 +8,8 @@ import type { Diagnostics } from '../data/diagnostics.js';
 import { writeCorpus, type CorpusOptions } from '../data/formats/index.js';
 import { evaluate, evaluateWithErrors, resolveMinVotes, vote, type PredictionScores, type ErrorReport, type EvalReport, type EvaluateOptions } from '../eval/index.js';
 import { checkOptions, described, UserError } from '../errors.js';
-import { loadGlove, type GloveTable } from '../model/glove.js';
+import type { GloveTable } from '../model/glove.js';
+import { modelWordVectors } from '../model/word-vectors.js';
 import { loadModelDir } from '../model/io.js';
 import { mapScores, readScoreMaps } from '../model/score-map.js';
 import type { SentencePrediction } from '../model/types.js';
@@ -62,8 +63,9 @@ export async function predictFile(
     // Calibrated scores where `entrel calibrate` fitted them (model/score-map.ts): the predictions are the
     // same. Checked before the model runs.
     const maps = opts.rawScores ? undefined : readScoreMaps(meta, join(dir, 'config.json'));
-    // Models trained with GloVe read unseen words through it (the extended vocabulary, model/glove.ts).
-    const glove: GloveTable | undefined = meta.glove === false ? undefined : loadGlove();
+    // Models trained with GloVe (or their own word vectors) read unseen words through them (the extended
+    // vocabulary, model/glove.ts).
+    const glove: GloveTable | undefined = modelWordVectors(meta, join(dir, 'config.json'));
     model.glove = glove;
     const encoded = encodeAll(split.sentences, model.vocab, { gold: false, glove });
     const raw = predictAll(model, encoded, opts.batchSize ?? 100, glove);

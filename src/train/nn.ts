@@ -7,6 +7,7 @@ import { mergeSchemas, type LabelSchema } from '../data/corpus.js';
 import { Scorer } from '../eval/index.js';
 import { buildBatch } from '../model/encode.js';
 import { initialWordMatrix, loadGlove, type GloveTable } from '../model/glove.js';
+import { loadWordVectors, modelWordVectors, recordedWordVectors, wordVectorsFile, wordVectorsRecord, type WordVectorsRecord } from '../model/word-vectors.js';
 import { loadModelDir, writeModelFiles, type LoadedModel } from '../model/io.js';
 import { JointModel } from '../model/joint.js';
 import type { EncodedSentence, ModelConfig } from '../model/types.js';
@@ -27,7 +28,9 @@ export interface NNSetup {
   schema: LabelSchema;
   vocab: Vocabulary;
   model: JointModel;
+  /** The pretrained word vectors (GloVe, or the user's own: then `vectors` records their file). */
   glove?: GloveTable;
+  vectors?: WordVectorsRecord;
   train: EncodedSentence[];
   dev: Split;
   devEncoded: EncodedSentence[];
@@ -42,6 +45,8 @@ export async function buildNNSetup(config: TrainConfig, base?: { loaded: LoadedM
   // Checked here, not in the config schema: MRT's --init replaces config.model with its directory's.
   if (config.lmWeight !== undefined && config.model.lmHidden === 0)
     throw new UserError('is read only with model.lmHidden > 0 (the language-model heads it weighs): set model.lmHidden as well, or drop lmWeight', { field: 'lmWeight' });
+  if (config.embeddings !== undefined && !config.glove)
+    throw new UserError('is read only with glove true (glove false trains without pretrained word vectors): drop one of them', { field: 'embeddings' });
   const trainSplit = await loadSplit(config.data.train, config.data.format);
   // A sentence without tokens (jsonl allows one) has nothing to learn from, and the model takes none.
   const trainSentences = trainSplit.sentences.filter((x) => x.tokens.length > 0);
@@ -52,19 +57,36 @@ export async function buildNNSetup(config: TrainConfig, base?: { loaded: LoadedM
   if (!base) warnUnlearnable(trainSplit, schema);
   for (const line of trainingLosses(trainSplit.documents, config.model.tagScheme).format()) process.stderr.write(`entrel: ${trainSplit.file}: ${line}\n`);
   const vocab = base ? base.loaded.model.vocab.extendedWith(trainSplit.sentences) : Vocabulary.build(trainSplit.sentences, schema, config.model.tagScheme);
-  const glove = config.glove ? loadGlove() : undefined;
+  const { table: glove, record: vectors } = runWordVectors(config, base);
+  // A continued model keeps its own vectors (its extended vocabulary reads through them): the config says so.
+  if (base) config = { ...config, glove: glove !== undefined, embeddings: vectors?.file };
   const { matrix } = initialWordMatrix(vocab, config.model.wordDim, TrainRng.seeded(config.seed + 0x5eed), glove);
   manualSeed(config.seed);
   const model = new JointModel(modelConfig(config), vocab, { wordInit: matrix });
   model.glove = glove;
   if (config.freezeWords) model.word.weight.requiresGrad_(false); // optimisers skip gradient-less parameters
   const s: NNSetup = {
-    config, schema, vocab, model, glove, dev,
+    config, schema, vocab, model, glove, vectors, dev,
     train: encodeAll(trainSentences, vocab, { maxLength: MAX_TRAIN_LENGTH }),
     devEncoded: encodeAll(dev.sentences, vocab, { gold: false, glove }),
   };
   if (base) copyModelInto(s, base.loaded, base.dir);
   return s;
+}
+
+/** The pretrained word vectors of a run: a continued model's own, else the config's file, GloVe, or none. */
+function runWordVectors(config: TrainConfig, base?: { loaded: LoadedModel; dir: string }): { table?: GloveTable; record?: WordVectorsRecord } {
+  if (base) {
+    const table = modelWordVectors(base.loaded.meta, base.dir);
+    const own = recordedWordVectors(base.loaded.meta, base.dir);
+    return { table, record: own && table && wordVectorsRecord(wordVectorsFile(own, base.dir), table) };
+  }
+  if (!config.glove) return {};
+  if (config.embeddings === undefined) return { table: loadGlove() };
+  const table = loadWordVectors(config.embeddings);
+  if (table.dim !== config.model.wordDim)
+    throw new UserError(`the word vectors have ${table.dim} dimensions but model.wordDim is ${config.model.wordDim}: set model.wordDim=${table.dim}`, { file: config.embeddings });
+  return { table, record: wordVectorsRecord(config.embeddings, table) };
 }
 
 /**
@@ -120,9 +142,12 @@ export async function buildSetupFrom(config: TrainConfig, dir: string, opts: { q
   if (differing.length && !opts.quiet)
     process.stderr.write(`entrel: using the model settings of ${dir}: ${differing.map((k) => `model.${k}=${JSON.stringify(model[k])}`).join(', ')} (the config says ${differing.map((k) => JSON.stringify(config.model[k])).join(', ')})\n`);
   const s = await buildNNSetup({ ...config, model: { ...model } }, { loaded, dir });
+  const vectorsOf = (c: TrainConfig) => (c.glove ? (c.embeddings ?? 'GloVe') : 'none');
+  if (vectorsOf(s.config) !== vectorsOf(config) && !opts.quiet)
+    process.stderr.write(`entrel: using the word vectors of ${dir}: ${vectorsOf(s.config)} (the config says ${vectorsOf(config)})\n`);
   const [words, chars] = [s.vocab.words.size - loaded.model.vocab.words.size, s.vocab.chars.size - loaded.model.vocab.chars.size];
   if ((words || chars) && !opts.quiet)
-    process.stderr.write(`entrel: the training data has ${words} words and ${chars} characters the model in ${dir} has not seen: they get new rows (${config.glove ? 'GloVe where it has them, else random' : 'random'})\n`);
+    process.stderr.write(`entrel: the training data has ${words} words and ${chars} characters the model in ${dir} has not seen: they get new rows (${s.glove ? `${s.vectors ? 'its word vectors' : 'GloVe'} where they have them, else random` : 'random'})\n`);
   return s;
 }
 
@@ -171,7 +196,7 @@ export function nnTask(s: NNSetup, how = s.config.init ? `the local loss, contin
       return { loss: l.loss, parts: { ent: l.entLoss, rel: l.relLoss, ...(l.lmLoss && { lm: l.lmLoss }) }, pairs: l.pairs };
     },
     evaluateDev: () => devScores(s, 100),
-    saveModel: (dir, chosen) => writeModelFiles(dir, model, s.schema, trainedMeta(config, s.train.length, how, chosen)),
+    saveModel: (dir, chosen) => writeModelFiles(dir, model, s.schema, { ...trainedMeta(config, s.train.length, how, chosen), ...(s.vectors && { embeddings: s.vectors }) }),
   };
 }
 

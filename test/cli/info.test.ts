@@ -101,7 +101,7 @@ describe('entrel info on the bundled model', () => {
     assert.match(line('encoder') ?? '', /^words 100d, characters 50d .*casing 10d → BiLSTM 128 per direction, 1 layer$/);
     assert.equal(line('parameters'), `${card.parameters.toLocaleString('en-US')} in ${card.tensors.length} float32 tensors (shapes: --json)`);
     assert.equal(line('vocabulary'), `${card.vocabulary.words.toLocaleString('en-US')} words, ${card.vocabulary.chars} characters`);
-    assert.equal(line('GloVe'), 'yes');
+    assert.equal(line('word vectors'), 'GloVe 6B 100d');
     assert.equal(line('checksum'), `${card.checksum} (every model file verified)`);
     const test = (card.metrics as { test: Record<string, number> }).test;
     assert.match(line('metrics') ?? '', new RegExp(`^test: entityF1 ${test.entityF1}, relationStrictF1 ${test.relationStrictF1}, `));
@@ -135,7 +135,7 @@ describe('entrel info on a tiny saved model', () => {
     const text = formatModelCard(card);
     assert.match(text, /^relations +Work_For, Located_In, Kin \(symmetric\)$/m);
     assert.match(text, new RegExp(`^model +tiny \\(entrel-model format 1, written by entrel ${card.writtenBy}\\)$`, 'm'));
-    assert.match(text, /^GloVe +no$/m);
+    assert.match(text, /^word vectors +none \(random initialisation\)$/m);
     assert.match(text, /^trained on +train\.jsonl$/m);
     assert.match(text, /^metrics +not recorded$/m);
     assert.match(text, /casing 3d → BiLSTM 8 per direction/);

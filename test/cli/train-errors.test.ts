@@ -45,4 +45,6 @@ test('a data file that does not exist is named by its config key and the config 
   assert.equal(r.err, `entrel: ${tiny}: data.dev: no such file or directory: /nonexistent/dev.json\n`);
   const list = await entrel('train', '--config', tiny, '--out', join(dir, 'nodata2'), '--quiet', '--set', `data.train=[${JSON.stringify(tiny)},"/nonexistent/b.json"]`);
   assert.match(list.err, /: data\.train\[1\]: no such file or directory: \/nonexistent\/b\.json\n$/);
+  const vectors = await entrel('train', '--config', tiny, '--out', join(dir, 'novectors'), '--quiet', '--set', 'glove=true', 'embeddings=/nonexistent/vectors.txt');
+  assert.equal(vectors.err, `entrel: ${tiny}: embeddings: no such file: /nonexistent/vectors.txt\n`);
 });

@@ -1,0 +1,84 @@
+/**
+ * Training with the user's own word vectors (config `embeddings`) instead of GloVe: the word matrix
+ * starts from them, the model records the file, and every reader of the model (Extractor, evaluate,
+ * info, a continued run) reads unseen words through the same file, or says why it cannot.
+ */
+import assert from 'node:assert/strict';
+import { renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { isUserError } from '../../src/errors.js';
+import { Extractor } from '../../src/extract/extractor.js';
+import { readModelCard } from '../../src/extract/model-card.js';
+import { formatModelCard } from '../../src/cli/model-card-text.js';
+import { loadModelDir } from '../../src/model/io.js';
+import { loadConfig } from '../../src/train/config.js';
+import { buildNNSetup, buildSetupFrom, trainNN } from '../../src/train/nn.js';
+import { tempDir } from '../temp-dir.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const tiny = join(here, 'fixtures', 'tiny.json');
+const root = tempDir('entrel-own-vectors-');
+process.env.ENTREL_CACHE = join(root, 'cache');
+
+// 8 dimensions as the tiny config's words; "initech" and "lagos" occur only in dev.
+const WORDS = ['works', 'for', 'lives', 'in', 'mary', 'initech', 'lagos', 'globex'];
+const vec = (i: number) => Array.from({ length: 8 }, (_, d) => ((i + 1) * (d + 1)) / 100);
+const vectors = join(root, 'vectors.txt');
+writeFileSync(vectors, `${WORDS.length} 8\n${WORDS.map((w, i) => `${w} ${vec(i).join(' ')}`).join('\n')}\n`);
+const config = (sets: string[] = []) => loadConfig(tiny, ['glove=true', `embeddings=${JSON.stringify(vectors)}`, 'epochs=2', ...sets]);
+
+function refusal(e: unknown, message: RegExp): true {
+  assert.ok(isUserError(e), String(e));
+  assert.match(e.message, message);
+  return true;
+}
+
+test('the word matrix starts from the file: its words get their vectors, others random', async () => {
+  const s = await buildNNSetup(config());
+  const w = s.model.word.weight.toFloat64Array();
+  const row = (word: string) => [...w.subarray(s.vocab.wordId(word) * 8, (s.vocab.wordId(word) + 1) * 8)];
+  assert.deepEqual(row('works'), vec(0).map(Math.fround));
+  assert.deepEqual(row('Mary'), vec(4).map(Math.fround), 'looked up lowercased');
+  assert.notDeepEqual(row('Tokyo'), vec(0).map(Math.fround));
+  assert.equal(s.vectors?.words, WORDS.length);
+  // dev's unseen words read through the file (the extended vocabulary): id |V| + row.
+  assert.equal(s.devEncoded[0].words[4], s.vocab.words.size + s.glove!.row('initech')!);
+});
+
+test('the dimension must be model.wordDim, and glove false excludes embeddings', async () => {
+  await assert.rejects(buildNNSetup(config(['model.wordDim=6'])), (e) => refusal(e, /the word vectors have 8 dimensions but model\.wordDim is 6: set model\.wordDim=8/));
+  await assert.rejects(buildNNSetup(config(['glove=false'])), (e) => refusal(e, /^embeddings: is read only with glove true/));
+});
+
+test('a trained model records its vectors; the Extractor, info and a continued run use them; moved, ENTREL_EMBEDDINGS finds them', async () => {
+  const out = join(root, 'run');
+  await trainNN(config(), out, { quiet: true });
+  const best = join(out, 'best');
+  const { meta } = loadModelDir(best);
+  assert.deepEqual({ ...(meta.embeddings as object), bytes: 0 }, { file: vectors, bytes: 0, dim: 8, words: WORDS.length });
+  assert.match(formatModelCard(readModelCard(best)), /^word vectors +.*vectors\.txt \(8 words, 8 dimensions; ENTREL_EMBEDDINGS if it moved\)$/m);
+  const ex = await Extractor.load(best, { workers: 0 });
+  await ex.extract('Ali Khan lives in Lagos .');
+  assert.equal(ex.model.glove?.row('lagos'), WORDS.indexOf('lagos'), 'unseen words read through the model\'s own vectors');
+  await ex.close();
+  // A run continued from it keeps them, whatever the config says.
+  const continued = await buildSetupFrom(loadConfig(tiny, [`init=${JSON.stringify(best)}`]), best, { quiet: true });
+  assert.equal(continued.vectors?.file, vectors);
+  assert.equal(continued.config.embeddings, vectors);
+  assert.equal(continued.config.glove, true);
+
+  const moved = join(root, 'elsewhere.txt');
+  renameSync(vectors, moved);
+  await assert.rejects(Extractor.load(best), (e) => refusal(e, /config\.json: the model was trained with the word vectors .*vectors\.txt, which are not there: .*ENTREL_EMBEDDINGS/));
+  process.env.ENTREL_EMBEDDINGS = moved;
+  try {
+    const again = await Extractor.load(best, { workers: 0 });
+    assert.equal((await again.extract('Mary Jones works for Initech .')).text, 'Mary Jones works for Initech .');
+    await again.close();
+  } finally {
+    delete process.env.ENTREL_EMBEDDINGS;
+    renameSync(moved, vectors);
+  }
+});
