@@ -1,0 +1,55 @@
+/**
+ * The reader of one's own word vectors (config `embeddings`, src/model/word-vectors.ts) on a file of
+ * GloVe's size: the bundled GloVe 6B 100d written out as a fastText-style text file, then read back.
+ *   npm run bench:word-vectors [-- --out DIR]
+ * Reports the text file's size, the first load (parse + binary cache), a cached load in a fresh process,
+ * and that every row equals GloVe's (so training with `embeddings=DIR/glove.txt` must repeat a GloVe run
+ * exactly; README, Your own data). Ends with one JSON line. The cache goes to DIR/cache.
+ */
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, mkdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadGlove } from '../src/model/glove.js';
+import { loadWordVectors } from '../src/model/word-vectors.js';
+
+const { values: args } = parseArgs({ options: { out: { type: 'string', default: join(process.env.TMPDIR ?? '/tmp', 'entrel-word-vectors') } } });
+const dir = args.out!;
+const text = join(dir, 'glove.txt');
+const cache = join(dir, 'cache');
+mkdirSync(dir, { recursive: true });
+rmSync(cache, { recursive: true, force: true });
+
+const glove = loadGlove();
+const out = createWriteStream(text);
+out.write(`${glove.words.length} ${glove.dim}\n`);
+for (let i = 0; i < glove.words.length; i++) {
+  // 9 significant digits print a float32 exactly.
+  const v = Array.from(glove.vectors.subarray(i * glove.dim, (i + 1) * glove.dim), (x) => Number(x.toPrecision(9)));
+  if (!out.write(`${glove.words[i]} ${v.join(' ')}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
+}
+out.end();
+await new Promise<void>((r) => out.on('finish', () => r()));
+
+process.env.ENTREL_CACHE = cache;
+const t0 = performance.now();
+const table = loadWordVectors(text);
+const firstLoad = (performance.now() - t0) / 1000;
+let differing = 0;
+for (let i = 0; i < glove.words.length; i++) {
+  const r = table.row(glove.words[i]);
+  const same = r !== undefined && glove.vectors.subarray(i * glove.dim, (i + 1) * glove.dim).every((x, d) => x === table.vectors[r * glove.dim + d]);
+  if (!same) differing++;
+}
+// A fresh process finds the cache.
+const probe = `import { loadWordVectors } from ${JSON.stringify(new URL('../src/model/word-vectors.ts', import.meta.url).pathname)};
+const t = performance.now(); loadWordVectors(${JSON.stringify(text)}); console.log((performance.now() - t) / 1000);`;
+const cached = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], { encoding: 'utf8', env: { ...process.env, ENTREL_CACHE: cache } });
+if (cached.status !== 0) throw new Error(cached.stderr);
+const cachedLoad = Number(cached.stdout.trim());
+
+const mb = statSync(text).size / 2 ** 20;
+console.log(`${text}: ${glove.words.length} words × ${glove.dim}, ${mb.toFixed(0)} MiB`);
+console.log(`first load (parse + cache): ${firstLoad.toFixed(1)} s (${(mb / firstLoad).toFixed(0)} MiB/s); cached, fresh process: ${cachedLoad.toFixed(2)} s`);
+console.log(`rows differing from GloVe: ${differing}`);
+console.log(JSON.stringify({ words: glove.words.length, dim: glove.dim, mib: Math.round(mb), firstLoadS: +firstLoad.toFixed(2), cachedLoadS: +cachedLoad.toFixed(3), differing }));
