@@ -1,6 +1,7 @@
 /**
  * The reader of one's own word vectors (config `embeddings`, src/model/word-vectors.ts) on a file of
- * GloVe's size: the bundled GloVe 6B 100d written out as a fastText-style text file, then read back.
+ * GloVe's size: the bundled GloVe 6B 100d written out as a fastText-style text file and in word2vec's
+ * binary format, then read back.
  *   npm run bench:word-vectors [-- --out DIR]
  * Reports the text file's size, the first load (parse + binary cache), a cached load in a fresh process,
  * and that every row equals GloVe's (so training with `embeddings=DIR/glove.txt` must repeat a GloVe run
@@ -48,8 +49,27 @@ const cached = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=mod
 if (cached.status !== 0) throw new Error(cached.stderr);
 const cachedLoad = Number(cached.stdout.trim());
 
+// The same table in word2vec's binary format.
+const bin = join(dir, 'glove.bin');
+const raw = createWriteStream(bin);
+raw.write(`${glove.words.length} ${glove.dim}\n`);
+for (let i = 0; i < glove.words.length; i++) {
+  const row = Buffer.from(glove.vectors.slice(i * glove.dim, (i + 1) * glove.dim).buffer);
+  if (!raw.write(Buffer.concat([Buffer.from(`${glove.words[i]} `), row, Buffer.from('\n')]))) await new Promise<void>((r) => raw.once('drain', () => r()));
+}
+raw.end();
+await new Promise<void>((r) => raw.on('finish', () => r()));
+const t1 = performance.now();
+const fromBinary = loadWordVectors(bin);
+const binaryLoad = (performance.now() - t1) / 1000;
+const binaryDiffering = glove.words.filter((w, i) => {
+  const r = fromBinary.row(w);
+  return r === undefined || glove.vectors.subarray(i * glove.dim, (i + 1) * glove.dim).some((x, d) => x !== fromBinary.vectors[r * glove.dim + d]);
+}).length;
+
 const mb = statSync(text).size / 2 ** 20;
 console.log(`${text}: ${glove.words.length} words × ${glove.dim}, ${mb.toFixed(0)} MiB`);
 console.log(`first load (parse + cache): ${firstLoad.toFixed(1)} s (${(mb / firstLoad).toFixed(0)} MiB/s); cached, fresh process: ${cachedLoad.toFixed(2)} s`);
 console.log(`rows differing from GloVe: ${differing}`);
-console.log(JSON.stringify({ words: glove.words.length, dim: glove.dim, mib: Math.round(mb), firstLoadS: +firstLoad.toFixed(2), cachedLoadS: +cachedLoad.toFixed(3), differing }));
+console.log(`${bin} (word2vec binary, ${(statSync(bin).size / 2 ** 20).toFixed(0)} MiB): first load ${binaryLoad.toFixed(1)} s, rows differing from GloVe: ${binaryDiffering}`);
+console.log(JSON.stringify({ words: glove.words.length, dim: glove.dim, mib: Math.round(mb), firstLoadS: +firstLoad.toFixed(2), cachedLoadS: +cachedLoad.toFixed(3), differing, binaryLoadS: +binaryLoad.toFixed(2), binaryDiffering }));

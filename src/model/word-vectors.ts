@@ -2,7 +2,8 @@
  * A user's own word vectors (the training config's `embeddings`) in place of the bundled GloVe, e.g.
  * domain vectors for biomedical text. The file is text, as GloVe, word2vec (`binary=False`) and fastText
  * (`.vec`) write it: an optional first line `COUNT DIM`, then a word and its DIM numbers a line, separated
- * by spaces (a word may itself hold spaces: the last DIM fields are the numbers). Words are lowercased, as
+ * by spaces (a word may itself hold spaces: the last DIM fields are the numbers); or word2vec's binary
+ * format (`binary=True`), recognised by its first bytes. Words are lowercased, as
  * the model's vocabulary is (model/vocab.ts); of words equal after that, the first is kept (the files list
  * frequent words first). Parsed once into the binary cache GloVe uses (model/glove.ts), keyed by the file's
  * path, size and time, so later loads take a fraction of a second.
@@ -29,15 +30,40 @@ export interface WordVectorsRecord {
 
 const CHUNK = 1 << 24;
 
-/** Parses a text word-vectors file (slow for big files: seconds per 100 MB; `loadWordVectors` caches it). */
-export function readWordVectorsText(file: string): GloveTable {
+function openVectors(file: string): number {
   if (/\.(gz|bz2|xz|zst|zip)$/i.test(file)) throw new UserError('compressed word vectors are not read: decompress the file first (e.g. gunzip)', { file });
-  let fd: number;
   try {
-    fd = openSync(file, 'r');
+    return openSync(file, 'r');
   } catch (e) {
     throw new UserError(`cannot read the word vectors: ${fsReason(e) ?? (e as Error).message}`, { file });
   }
+}
+
+/** Parses a word-vectors file, text or word2vec's binary format (told apart by their first bytes). */
+export function readWordVectors(file: string): GloveTable {
+  const fd = openVectors(file);
+  let head: Buffer;
+  try {
+    head = Buffer.alloc(4096);
+    head = head.subarray(0, readSync(fd, head, 0, head.length, 0));
+  } finally {
+    closeSync(fd);
+  }
+  const header = /^(\d+) (\d+)\r?\n/.exec(head.toString('latin1'));
+  // word2vec's binary: the header, then a word, a space and raw float32s, which are not number text.
+  if (header) {
+    const after = head.subarray(header[0].length);
+    const space = after.indexOf(0x20);
+    const sample = space < 0 ? after.subarray(0, 0) : after.subarray(space + 1, space + 1 + Math.min(64, 4 * Number(header[2])));
+    if (sample.some((b) => !/[0-9.eE+\- \r\n]/.test(String.fromCharCode(b))))
+      return readWord2vecBinary(file, Number(header[1]), Number(header[2]), header[0].length);
+  }
+  return readWordVectorsText(file);
+}
+
+/** Parses a text word-vectors file (slow for big files: seconds per 100 MB; `loadWordVectors` caches it). */
+export function readWordVectorsText(file: string): GloveTable {
+  const fd = openVectors(file);
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const words: string[] = [];
   const seen = new Set<string>();
@@ -90,7 +116,7 @@ export function readWordVectorsText(file: string): GloveTable {
         text = rest + decoder.decode(buf.subarray(0, n), { stream: n > 0 });
       } catch {
         lineNo++;
-        fail('not UTF-8 text: a binary word2vec file? Write it as text (gensim: save_word2vec_format(path, binary=False))');
+        fail('not UTF-8 text (and not word2vec\'s binary format, which starts with a line `COUNT DIM`)');
       }
       const lines = text!.split('\n');
       rest = n > 0 ? lines.pop()! : '';
@@ -107,6 +133,69 @@ export function readWordVectorsText(file: string): GloveTable {
   if (declared !== undefined && declared !== vectorLines)
     throw new UserError(`the header says ${declared} words, the file has ${vectorLines}${vectorLines < declared ? ': was it cut short?' : ''}`, { file, line: 1 });
   return gloveTable(dim!, words, vectors.slice(0, words.length * dim!));
+}
+
+/**
+ * word2vec's binary format (`binary=True`, e.g. GoogleNews-vectors-negative300.bin): a text header
+ * `COUNT DIM`, then per word its bytes up to a space and DIM little-endian float32s (a newline may follow).
+ */
+function readWord2vecBinary(file: string, count: number, dim: number, start: number): GloveTable {
+  if (dim === 0) throw new UserError('the header says the vectors have 0 dimensions', { file, line: 1 });
+  const fd = openVectors(file);
+  const rowBytes = 4 * dim;
+  let buf = Buffer.alloc(Math.max(CHUNK, 2 * rowBytes + 4096));
+  let [pos, end, offset, eof] = [0, 0, start, false];
+  /** At least `n` unread bytes in buf[pos, end), unless the file ends first. */
+  const fill = (n: number) => {
+    if (end - pos >= n || eof) return;
+    buf.copy(buf, 0, pos, end);
+    [end, pos] = [end - pos, 0];
+    while (end < buf.length && !eof) {
+      const got = readSync(fd, buf, end, buf.length - end, offset);
+      offset += got;
+      end += got;
+      if (got === 0) eof = true;
+    }
+  };
+  const words: string[] = [];
+  const seen = new Set<string>();
+  const vectors = new Float32Array(count * dim);
+  const decoder = new TextDecoder();
+  try {
+    for (let i = 0; i < count; i++) {
+      const cut = () => new UserError(`the header says ${count} words, the file ends after ${i}: was it cut short?`, { file, line: 1 });
+      fill(1);
+      while (pos < end && (buf[pos] === 0x0a || buf[pos] === 0x0d)) pos++;
+      fill(rowBytes + 4096);
+      let space = buf.indexOf(0x20, pos);
+      if (space < 0 || space >= end) {
+        if (eof) throw cut();
+        fill(buf.length);
+        space = buf.indexOf(0x20, pos);
+        if (space < 0 || space >= end) throw new UserError(`word ${i + 1} is not followed by a space within ${buf.length} bytes: not word2vec's binary format`, { file });
+      }
+      const word = decoder.decode(buf.subarray(pos, space)).toLowerCase();
+      pos = space + 1;
+      fill(rowBytes);
+      if (end - pos < rowBytes) throw cut();
+      const row = words.length;
+      let finite = true;
+      for (let d = 0; d < dim; d++) {
+        const v = buf.readFloatLE(pos + 4 * d);
+        finite &&= Number.isFinite(v);
+        vectors[row * dim + d] = v;
+      }
+      pos += rowBytes;
+      if (!finite) throw new UserError(`the vector of word ${i + 1} (${JSON.stringify(word.slice(0, 40))}) holds a non-finite number`, { file });
+      if (word === '' || word.includes('\n') || seen.has(word)) continue;
+      seen.add(word);
+      words.push(word);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  if (!words.length) throw new UserError('holds no word vectors', { file });
+  return gloveTable(dim, words, vectors.slice(0, words.length * dim));
 }
 
 const memo = new Map<string, GloveTable>();
@@ -127,7 +216,7 @@ export function loadWordVectors(file: string): GloveTable {
   const cache = join(tableCacheDir(), `vectors-${createHash('sha256').update(key).digest('hex').slice(0, 16)}.bin`);
   let table = existsSync(cache) ? readTableCache(cache, st.size) : undefined;
   if (!table) {
-    table = readWordVectorsText(real);
+    table = readWordVectors(real);
     writeTableCache(cache, table, st.size, 'word vectors');
   }
   memo.set(key, table);

@@ -136,8 +136,8 @@ export const TrainConfigSchema = z.strictObject({
   /** Initialise word embeddings from GloVe 6B 100d (or from `embeddings`); false: random, and no extended vocabulary. */
   glove: bool().default(true),
   /**
-   * The user's own word vectors instead of GloVe: a text file as GloVe, word2vec or fastText `.vec` write
-   * it (src/model/word-vectors.ts). Its dimension must be model.wordDim.
+   * The user's own word vectors instead of GloVe: a file as GloVe, word2vec (text or binary) or fastText
+   * `.vec` write it (src/model/word-vectors.ts). Its dimension must be model.wordDim.
    */
   embeddings: path().optional(),
   /**

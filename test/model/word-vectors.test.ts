@@ -8,7 +8,7 @@ import { appendFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { isUserError } from '../../src/errors.js';
-import { loadWordVectors, modelWordVectors, readWordVectorsText, wordVectorsRecord } from '../../src/model/word-vectors.js';
+import { loadWordVectors, modelWordVectors, readWordVectors, readWordVectorsText, wordVectorsRecord } from '../../src/model/word-vectors.js';
 import { tempDir } from '../temp-dir.js';
 
 const dir = tempDir('entrel-vectors-');
@@ -55,10 +55,32 @@ test('a faulty file is refused naming the line and what is wrong', () => {
   refused(() => readWordVectorsText(file('3 2\na 1 2\nb 3 4\n')), /the header says 3 words, the file has 2: was it cut short\?/, 1);
   refused(() => readWordVectorsText(file('\n\n')), /holds no word vectors/);
   refused(() => readWordVectorsText(file('word\n')), /expected a word and its numbers/, 1);
-  // word2vec's binary format: a text header, then raw floats.
-  refused(() => readWordVectorsText(file(Buffer.concat([Buffer.from('1 2\na '), Buffer.from(new Float32Array([0.5, -3.14159e-30]).buffer), Buffer.from([0xff, 0xfe])]))), /not UTF-8 text: a binary word2vec file\?.*binary=False/);
+  refused(() => readWordVectorsText(file(Buffer.from([0x61, 0x20, 0xff, 0xfe, 0x0a]))), /not UTF-8 text \(and not word2vec's binary format/, 1);
   refused(() => readWordVectorsText(file('a 1\n', 'v.vec.gz')), /compressed word vectors are not read: decompress the file first/);
   refused(() => readWordVectorsText(join(dir, 'none.txt')), /cannot read the word vectors: .*ENOENT/);
+});
+
+/** word2vec's binary format: a text header, then per word its bytes, a space and raw float32s. */
+function binary(count: number, rows: [string, number[]][], newline = true): Buffer {
+  const parts = [Buffer.from(`${count} ${rows[0][1].length}\n`)];
+  for (const [w, v] of rows) parts.push(Buffer.from(`${w} `), Buffer.from(new Float32Array(v).buffer), Buffer.from(newline ? '\n' : ''));
+  return Buffer.concat(parts);
+}
+
+test("word2vec's binary format is recognised and read, with or without newlines; lowercased, first kept", () => {
+  // Float bytes that are a space (32) or a newline (10) must not confuse the reader: the denormals 4.5e-44 and 1.4e-44.
+  const rows: [string, number[]][] = [['The', [0.5, -2]], ['the', [9, 9]], ['Köln', [4.5e-44, 1.4e-44]], ['New_York', [3, 4]]];
+  for (const newline of [true, false]) {
+    const t = readWordVectors(file(binary(4, rows, newline)));
+    assert.equal(t.dim, 2);
+    assert.deepEqual(t.words, ['the', 'köln', 'new_york']);
+    assert.deepEqual(vector(t, 'the'), [0.5, -2]);
+    assert.deepEqual(vector(t, 'köln'), [4.5e-44, 1.4e-44].map(Math.fround));
+  }
+  refused(() => readWordVectors(file(binary(5, rows))), /the header says 5 words, the file ends after 4: was it cut short\?/);
+  refused(() => readWordVectors(file(binary(1, [['a', [NaN, 1]]]))), /the vector of word 1 \("a"\) holds a non-finite number/);
+  // A text file with a header is still text.
+  assert.deepEqual(vector(readWordVectors(file('1 2\na -1.5e-3 2\n')), 'a'), [-1.5e-3, 2].map(Math.fround));
 });
 
 test('loadWordVectors keeps a binary cache, and a changed file is read again', () => {
