@@ -37,8 +37,8 @@ import type { Document, LabelSchema } from '../src/data/corpus.js';
 import { canonicalRelation, type CompactSentence, type RelTuple, type SpanTuple } from '../src/eval/compact.js';
 import { Extractor, Scorer, evaluate, tokenizedSentences } from '../src/index.js';
 import { DEFAULT_MODEL_DIR } from '../src/extract/extractor.js';
-import { loadGlove } from '../src/model/glove.js';
 import { loadModelDir } from '../src/model/io.js';
+import { modelWordVectors } from '../src/model/word-vectors.js';
 import type { SentenceOptions } from '../src/text/index.js';
 import { encodeAll, predictAll } from '../src/train/data.js';
 import { predictFile } from '../src/train/evaluate.js';
@@ -252,7 +252,8 @@ const rawPred: CompactSentence[] = docs.map((d) => {
  * Extractor's predictions.
  */
 const direct = (() => {
-  const glove = meta.glove === false ? undefined : loadGlove();
+  // Through the model's own word vectors, as the Extractor reads unseen words.
+  const glove = modelWordVectors(meta, model.config.wordDim, modelDir);
   model.glove = glove;
   return (opts: SentenceOptions): CompactSentence[] =>
     texts.map((text) => {

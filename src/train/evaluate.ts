@@ -65,7 +65,7 @@ export async function predictFile(
     const maps = opts.rawScores ? undefined : readScoreMaps(meta, join(dir, 'config.json'));
     // Models trained with GloVe (or their own word vectors) read unseen words through them (the extended
     // vocabulary, model/glove.ts).
-    const glove: GloveTable | undefined = modelWordVectors(meta, join(dir, 'config.json'));
+    const glove: GloveTable | undefined = modelWordVectors(meta, model.config.wordDim, dir);
     model.glove = glove;
     const encoded = encodeAll(split.sentences, model.vocab, { gold: false, glove });
     const raw = predictAll(model, encoded, opts.batchSize ?? 100, glove);

@@ -3,6 +3,7 @@
  * vocabulary from the training split, the JointModel (GloVe-initialised words), and the TrainTask the
  * shared loop runs. `buildNNSetup` is exported for MRT, which trains the same model with another loss.
  */
+import { existsSync, realpathSync } from 'node:fs';
 import { mergeSchemas, type LabelSchema } from '../data/corpus.js';
 import { Scorer } from '../eval/index.js';
 import { buildBatch } from '../model/encode.js';
@@ -74,19 +75,25 @@ export async function buildNNSetup(config: TrainConfig, base?: { loaded: LoadedM
   return s;
 }
 
-/** The pretrained word vectors of a run: a continued model's own, else the config's file, GloVe, or none. */
+/**
+ * The pretrained word vectors of a run: a continued model's own (as its meta records them), else the
+ * config's file, GloVe, or none.
+ */
 function runWordVectors(config: TrainConfig, base?: { loaded: LoadedModel; dir: string }): { table?: GloveTable; record?: WordVectorsRecord } {
-  if (base) {
-    const table = modelWordVectors(base.loaded.meta, base.dir);
+  const wordDim = config.model.wordDim;
+  if (base && base.loaded.meta.glove !== undefined) {
+    const table = modelWordVectors(base.loaded.meta, wordDim, base.dir);
     const own = recordedWordVectors(base.loaded.meta, base.dir);
     return { table, record: own && table && wordVectorsRecord(wordVectorsFile(own, base.dir), table) };
   }
+  // A model that does not say (one saved by the library) is continued with the config's vectors.
   if (!config.glove) return {};
-  if (config.embeddings === undefined) return { table: loadGlove() };
-  const table = loadWordVectors(config.embeddings);
-  if (table.dim !== config.model.wordDim)
-    throw new UserError(`the word vectors have ${table.dim} dimensions but model.wordDim is ${config.model.wordDim}: set model.wordDim=${table.dim}`, { file: config.embeddings });
-  return { table, record: wordVectorsRecord(config.embeddings, table) };
+  const table = config.embeddings === undefined ? loadGlove() : loadWordVectors(config.embeddings);
+  if (table.dim !== wordDim) {
+    const fix = base ? `the model in ${base.dir} has ${wordDim}: set glove=false, or embeddings to vectors of ${wordDim}` : `model.wordDim is ${wordDim}: set model.wordDim=${table.dim}`;
+    throw new UserError(`the word vectors have ${table.dim} dimensions but ${fix}`, { file: config.embeddings ?? 'GloVe' });
+  }
+  return { table, record: config.embeddings === undefined ? undefined : wordVectorsRecord(config.embeddings, table) };
 }
 
 /**
@@ -142,7 +149,7 @@ export async function buildSetupFrom(config: TrainConfig, dir: string, opts: { q
   if (differing.length && !opts.quiet)
     process.stderr.write(`entrel: using the model settings of ${dir}: ${differing.map((k) => `model.${k}=${JSON.stringify(model[k])}`).join(', ')} (the config says ${differing.map((k) => JSON.stringify(config.model[k])).join(', ')})\n`);
   const s = await buildNNSetup({ ...config, model: { ...model } }, { loaded, dir });
-  const vectorsOf = (c: TrainConfig) => (c.glove ? (c.embeddings ?? 'GloVe') : 'none');
+  const vectorsOf = (c: TrainConfig) => (c.glove ? (c.embeddings === undefined ? 'GloVe' : existsSync(c.embeddings) ? realpathSync(c.embeddings) : c.embeddings) : 'none');
   if (vectorsOf(s.config) !== vectorsOf(config) && !opts.quiet)
     process.stderr.write(`entrel: using the word vectors of ${dir}: ${vectorsOf(s.config)} (the config says ${vectorsOf(config)})\n`);
   const [words, chars] = [s.vocab.words.size - loaded.model.vocab.words.size, s.vocab.chars.size - loaded.model.vocab.chars.size];

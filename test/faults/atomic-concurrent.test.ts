@@ -50,7 +50,9 @@ test('three processes swapping in one directory at once all succeed, and it ends
 test("a killed writer's lock is taken over, and a checkpoint read recovers under the lock", () => {
   const dir = tempDir('entrel-stale-lock-');
   const target = join(dir, 'last');
-  writeFileSync(join(dir, '.last.entrel-lock'), '99999'); // no such process
+  writeFileSync(join(dir, '.last.entrel-lock'), '99999:0123abcd'); // no such process
+  // … and the guard of a waiter killed while taking a stale lock over.
+  writeFileSync(join(dir, '.last.entrel-lock.takeover'), '99998:takeover');
   writeDirAtomicSync(target, 'the checkpoint', (tmp) => writeFileSync(join(tmp, 'state.json'), '{}'));
   assert.deepEqual(readdirSync(dir), ['last']);
   // Killed between its two renames, holding the lock: the old copy goes back in place.

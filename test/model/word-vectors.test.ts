@@ -49,13 +49,17 @@ test('a GloVe file: no header, the dimension is the first line\'s; a last line w
 });
 
 test('a faulty file is refused naming the line and what is wrong', () => {
-  refused(() => readWordVectorsText(file('a 1 2\nb 3\n')), /has 1 fields after the word, expected 2 numbers \(as the first line says\)/, 2);
-  refused(() => readWordVectorsText(file('2 3\na 1 2 x\n')), /field 4 "x" is not a number/, 2);
-  refused(() => readWordVectorsText(file('a 1 NaN\n')), /field 3 "NaN" is not a number/, 1);
+  refused(() => readWordVectorsText(file('a 1 2\nb 3\n')), /has 1 numbers after the word, expected 2 \(as the first line says\)/, 2);
+  // More numbers than the header says is not a word with spaces.
+  refused(() => readWordVectorsText(file('2 2\nhello 1 2 3\nb 3 4 5\n')), /has 3 numbers after the word, expected 2 \(as the header says\)/, 2);
+  refused(() => readWordVectorsText(file('2 3\na 1 2 x\n')), /field 4 "x" is not a number a float32 holds/, 2);
+  for (const bad of ['NaN', 'Infinity', '0x10', '0b11', '1e39', '\t'])
+    refused(() => readWordVectorsText(file(`a 1 ${bad}\n`)), new RegExp(`field 3 ${JSON.stringify(bad).replace(/\\/g, '\\\\')} is not a number`), 1);
   refused(() => readWordVectorsText(file('3 2\na 1 2\nb 3 4\n')), /the header says 3 words, the file has 2: was it cut short\?/, 1);
   refused(() => readWordVectorsText(file('\n\n')), /holds no word vectors/);
   refused(() => readWordVectorsText(file('word\n')), /expected a word and its numbers/, 1);
-  refused(() => readWordVectorsText(file(Buffer.from([0x61, 0x20, 0xff, 0xfe, 0x0a]))), /not UTF-8 text \(and not word2vec's binary format/, 1);
+  // The line of a bad byte, not the first line of the chunk it was read in.
+  refused(() => readWordVectorsText(file(Buffer.concat([Buffer.from('a 1 2\n'.repeat(999)), Buffer.from([0x62, 0x20, 0xff, 0x0a])]))), /not UTF-8 text \(and not word2vec's binary format/, 1000);
   refused(() => readWordVectorsText(file('a 1\n', 'v.vec.gz')), /compressed word vectors are not read: decompress the file first/);
   refused(() => readWordVectorsText(join(dir, 'none.txt')), /cannot read the word vectors: .*ENOENT/);
 });
@@ -78,35 +82,52 @@ test("word2vec's binary format is recognised and read, with or without newlines;
     assert.deepEqual(vector(t, 'köln'), [4.5e-44, 1.4e-44].map(Math.fround));
   }
   refused(() => readWordVectors(file(binary(5, rows))), /the header says 5 words, the file ends after 4: was it cut short\?/);
+  refused(() => readWordVectors(file(binary(4000000000, rows))), /the header says 4000000000 words of 2 dimensions, which need at least \d+ bytes; the file has \d+/, 1);
   refused(() => readWordVectors(file(binary(1, [['a', [NaN, 1]]]))), /the vector of word 1 \("a"\) holds a non-finite number/);
-  // A text file with a header is still text.
+  // A text file with a header is still text, also when its first word has a space.
   assert.deepEqual(vector(readWordVectors(file('1 2\na -1.5e-3 2\n')), 'a'), [-1.5e-3, 2].map(Math.fround));
+  assert.deepEqual(readWordVectors(file('2 2\nnew york 0.5 0.25\ncat 1 2\n')).words, ['new york', 'cat']);
+  assert.deepEqual(readWordVectors(file('1 2\nend 1 2')).words, ['end']);
 });
 
-test('loadWordVectors keeps a binary cache, and a changed file is read again', () => {
+test('loadWordVectors keeps one cache per file, rebuilt when the file changes', () => {
   const path = file('a 1 2\n', 'cached.txt');
   assert.deepEqual(vector(loadWordVectors(path), 'a'), [1, 2]);
-  assert.equal(readdirSync(join(dir, 'cache')).filter((f) => f.startsWith('vectors-')).length, 1);
   appendFileSync(path, 'b 3 4\n');
   assert.deepEqual(vector(loadWordVectors(path), 'b'), [3, 4]);
+  writeFileSync(path, 'a 5 6\nb 7 8\n'); // the same size: the time tells
+  assert.deepEqual(vector(loadWordVectors(path), 'a'), [5, 6]);
+  assert.deepEqual(readdirSync(join(dir, 'cache')).filter((f) => f.startsWith('vectors-')).map((f) => f.replace(/^vectors-[0-9a-f]+/, '')).sort(), ['.bin', '.key']);
 });
 
-test('a model trained with its own vectors reads them from where it recorded them, or from ENTREL_EMBEDDINGS; another file is refused', () => {
+test('a model with its own vectors finds them where it recorded them or where ENTREL_EMBEDDINGS says; other vectors are refused', () => {
   const path = file('a 1 2\nb 3 4\n', 'mine.txt');
   const record = wordVectorsRecord(path, readWordVectorsText(path));
-  assert.deepEqual({ ...record, file: undefined }, { file: undefined, bytes: 12, dim: 2, words: 2 });
+  assert.deepEqual({ ...record, file: undefined, fingerprint: record.fingerprint.length }, { file: undefined, bytes: 12, fingerprint: 32, dim: 2, words: 2 });
   const meta = { glove: true, embeddings: record };
-  assert.deepEqual(vector(modelWordVectors(meta, 'm/config.json')!, 'b'), [3, 4]);
-  assert.equal(modelWordVectors({ glove: false, embeddings: record }, 'm/config.json'), undefined);
-  const gone = { glove: true, embeddings: { ...record, file: join(dir, 'moved-away.txt') } };
-  refused(() => modelWordVectors(gone, 'm/config.json'), /the model was trained with the word vectors .*moved-away\.txt, which are not there: put them at that path, or set ENTREL_EMBEDDINGS/);
-  process.env.ENTREL_EMBEDDINGS = path;
-  try {
-    assert.deepEqual(vector(modelWordVectors(gone, 'm/config.json')!, 'a'), [1, 2]);
-    process.env.ENTREL_EMBEDDINGS = file('a 1 2 3\n', 'other.txt');
-    refused(() => modelWordVectors(gone, 'm/config.json'), /is not the word vectors the model was trained with: 8 bytes, where .*moved-away\.txt had 12/);
-  } finally {
-    delete process.env.ENTREL_EMBEDDINGS;
-  }
-  refused(() => modelWordVectors({ embeddings: { file: 3 } }, 'm/config.json'), /meta\.embeddings must be \{file, bytes, dim, words\}/);
+  assert.deepEqual(vector(modelWordVectors(meta, 2, 'm')!, 'b'), [3, 4]);
+  assert.equal(modelWordVectors({ glove: false, embeddings: record }, 2, 'm'), undefined);
+  // A model saved without saying (the library's saveModelDir) and words of another dimension than GloVe's: none.
+  assert.equal(modelWordVectors({}, 8, 'm'), undefined);
+  const moved = join(dir, 'moved');
+  const gone = { glove: true, embeddings: { ...record, file: join(moved, 'mine.txt') } };
+  refused(() => modelWordVectors(gone, 2, 'm'), /^m: was trained with the word vectors .*moved\/mine\.txt, which are not there: put them at that path, or set ENTREL_EMBEDDINGS to the file or its directory$/);
+  const other = file('a 9 9\nb 9 9\n', 'other.txt'); // the same size, other vectors
+  const env = (value: string, f: () => void) => {
+    process.env.ENTREL_EMBEDDINGS = value;
+    try {
+      f();
+    } finally {
+      delete process.env.ENTREL_EMBEDDINGS;
+    }
+  };
+  env(path, () => assert.deepEqual(vector(modelWordVectors(gone, 2, 'm')!, 'a'), [1, 2]));
+  env(dir, () => assert.deepEqual(vector(modelWordVectors(gone, 2, 'm')!, 'a'), [1, 2]), );
+  env(`${other}:${path}`, () => assert.deepEqual(vector(modelWordVectors(gone, 2, 'm')!, 'a'), [1, 2]));
+  env(other, () => refused(() => modelWordVectors(gone, 2, 'm'), /^m: was trained with the word vectors .*mine\.txt \(12 bytes\); .*other\.txt is other vectors/));
+  // The recorded path holds other vectors now: ENTREL_EMBEDDINGS finds the model's own.
+  const atRecord = { glove: true, embeddings: { ...record, file: other } };
+  env(path, () => assert.deepEqual(vector(modelWordVectors(atRecord, 2, 'm')!, 'a'), [1, 2]));
+  refused(() => modelWordVectors({ embeddings: { file: 3 } }, 2, 'm/config.json'), /^m\/config\.json: meta\.embeddings: must be \{file, bytes, fingerprint, dim, words\}/);
+  refused(() => modelWordVectors({ glove: true }, 8, 'm'), /^m: says it was trained with GloVe \(100 dimensions\), but its words have 8$/);
 });

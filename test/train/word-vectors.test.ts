@@ -12,7 +12,7 @@ import { isUserError } from '../../src/errors.js';
 import { Extractor } from '../../src/extract/extractor.js';
 import { readModelCard } from '../../src/extract/model-card.js';
 import { formatModelCard } from '../../src/cli/model-card-text.js';
-import { loadModelDir } from '../../src/model/io.js';
+import { loadModelDir, saveModelDir } from '../../src/model/io.js';
 import { loadConfig } from '../../src/train/config.js';
 import { buildNNSetup, buildSetupFrom, trainNN } from '../../src/train/nn.js';
 import { tempDir } from '../temp-dir.js';
@@ -57,7 +57,7 @@ test('a trained model records its vectors; the Extractor, info and a continued r
   await trainNN(config(), out, { quiet: true });
   const best = join(out, 'best');
   const { meta } = loadModelDir(best);
-  assert.deepEqual({ ...(meta.embeddings as object), bytes: 0 }, { file: vectors, bytes: 0, dim: 8, words: WORDS.length });
+  assert.deepEqual({ ...(meta.embeddings as object), bytes: 0, fingerprint: '' }, { file: vectors, bytes: 0, fingerprint: '', dim: 8, words: WORDS.length });
   assert.match(formatModelCard(readModelCard(best)), /^word vectors +.*vectors\.txt \(8 words, 8 dimensions; ENTREL_EMBEDDINGS if it moved\)$/m);
   const ex = await Extractor.load(best, { workers: 0 });
   await ex.extract('Ali Khan lives in Lagos .');
@@ -71,7 +71,7 @@ test('a trained model records its vectors; the Extractor, info and a continued r
 
   const moved = join(root, 'elsewhere.txt');
   renameSync(vectors, moved);
-  await assert.rejects(Extractor.load(best), (e) => refusal(e, /config\.json: the model was trained with the word vectors .*vectors\.txt, which are not there: .*ENTREL_EMBEDDINGS/));
+  await assert.rejects(Extractor.load(best), (e) => refusal(e, /best: was trained with the word vectors .*vectors\.txt, which are not there: .*ENTREL_EMBEDDINGS/));
   process.env.ENTREL_EMBEDDINGS = moved;
   try {
     const again = await Extractor.load(best, { workers: 0 });
@@ -81,4 +81,20 @@ test('a trained model records its vectors; the Extractor, info and a continued r
     delete process.env.ENTREL_EMBEDDINGS;
     renameSync(moved, vectors);
   }
+});
+
+test('a model that does not say which vectors it had (the library\'s saveModelDir) is continued with the config\'s', async () => {
+  const out = join(root, 'plain');
+  await trainNN(loadConfig(tiny, ['epochs=1']), out, { quiet: true });
+  const { model, schema } = loadModelDir(join(out, 'best'));
+  const bare = join(root, 'bare');
+  saveModelDir(bare, model, schema); // meta {}: no glove key
+  const none = await buildSetupFrom(loadConfig(tiny, [`init=${JSON.stringify(bare)}`]), bare, { quiet: true });
+  assert.equal(none.glove, undefined);
+  const own = await buildSetupFrom(config([`init=${JSON.stringify(bare)}`]), bare, { quiet: true });
+  assert.equal(own.vectors?.file, vectors);
+  await assert.rejects(
+    buildSetupFrom(loadConfig(tiny, [`init=${JSON.stringify(bare)}`, 'glove=true']), bare, { quiet: true }),
+    (e) => refusal(e, /GloVe: the word vectors have 100 dimensions but the model in .*bare has 8: set glove=false, or embeddings to vectors of 8/),
+  );
 });
