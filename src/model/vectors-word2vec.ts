@@ -93,6 +93,10 @@ export function readWord2vecBinary(file: string): GloveTable {
       seen.add(word);
       words.push(word);
     }
+    // More after the last word than line ends: more words than the header says, which would be lost.
+    fill(buf.length);
+    while (pos < end && (buf[pos] === 0x0a || buf[pos] === 0x0d || buf[pos] === 0x20)) pos++;
+    if (pos < end) throw new UserError(`the header says ${count} words, but the file goes on after them`, { file, line: 1 });
     if (!words.length) throw new UserError('holds no word vectors', { file });
     return gloveTable(dim, words, vectors.slice(0, words.length * dim));
   } finally {

@@ -82,6 +82,7 @@ test("word2vec's binary format is recognised and read, with or without newlines;
     assert.deepEqual(vector(t, 'köln'), [4.5e-44, 1.4e-44].map(Math.fround));
   }
   refused(() => readWordVectors(file(binary(5, rows))), /the header says 5 words, the file ends after 4: was it cut short\?/);
+  refused(() => readWordVectors(file(binary(3, rows))), /the header says 3 words, but the file goes on after them/, 1);
   refused(() => readWordVectors(file(binary(4000000000, rows))), /the header says 4000000000 words of 2 dimensions, which need at least \d+ bytes; the file has \d+/, 1);
   refused(() => readWordVectors(file(binary(1, [['a', [NaN, 1]]]))), /the vector of word 1 \("a"\) holds a non-finite number/);
   // A text file with a header is still text, also when its first word has a space.
