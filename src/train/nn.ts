@@ -61,7 +61,8 @@ export async function buildNNSetup(config: TrainConfig, base?: { loaded: LoadedM
   const { table: glove, record: vectors } = runWordVectors(config, base);
   // A continued model keeps its own vectors (its extended vocabulary reads through them): the config says so.
   if (base) config = { ...config, glove: glove !== undefined, embeddings: vectors?.file };
-  const { matrix } = initialWordMatrix(vocab, config.model.wordDim, TrainRng.seeded(config.seed + 0x5eed), glove);
+  const { matrix, found } = initialWordMatrix(vocab, config.model.wordDim, TrainRng.seeded(config.seed + 0x5eed), glove);
+  if (glove && !base) sayCoverage(found, vocab.words.size - 2, vectors?.file);
   manualSeed(config.seed);
   const model = new JointModel(modelConfig(config), vocab, { wordInit: matrix });
   model.glove = glove;
@@ -73,6 +74,18 @@ export async function buildNNSetup(config: TrainConfig, base?: { loaded: LoadedM
   };
   if (base) copyModelInto(s, base.loaded, base.dir);
   return s;
+}
+
+/**
+ * How many training words the pretrained vectors cover, on stderr: a low share says the vectors do not fit
+ * the corpus (another language, casing, tokenization), which the model's scores would show only later.
+ */
+function sayCoverage(found: number, words: number, file?: string): void {
+  const share = words ? found / words : 1;
+  const name = file ?? 'GloVe';
+  process.stderr.write(`entrel: ${name}: ${found} of the ${words} training words have a vector (${(100 * share).toFixed(1)} %)\n`);
+  if (share < 0.5)
+    process.stderr.write(`entrel: ${name}: warning: fewer than half the training words have a vector; are they of the corpus's language, and its tokenization?\n`);
 }
 
 /**

@@ -35,8 +35,24 @@ function refusal(e: unknown, message: RegExp): true {
   return true;
 }
 
-test('the word matrix starts from the file: its words get their vectors, others random', async () => {
-  const s = await buildNNSetup(config());
+/** What `f` writes to stderr. */
+async function stderrOf(f: () => Promise<unknown>): Promise<string> {
+  const write = process.stderr.write;
+  let out = '';
+  process.stderr.write = ((chunk: string) => ((out += chunk), true)) as typeof write;
+  try {
+    await f();
+  } finally {
+    process.stderr.write = write;
+  }
+  return out;
+}
+
+test('the word matrix starts from the file: its words get their vectors, others random; the coverage is said', async () => {
+  let s!: Awaited<ReturnType<typeof buildNNSetup>>;
+  const said = await stderrOf(async () => (s = await buildNNSetup(config())));
+  assert.match(said, /^entrel: .*vectors\.txt: 6 of the 2\d training words have a vector \(2\d\.\d %\)$/m);
+  assert.match(said, /vectors\.txt: warning: fewer than half the training words have a vector/);
   const w = s.model.word.weight.toFloat64Array();
   const row = (word: string) => [...w.subarray(s.vocab.wordId(word) * 8, (s.vocab.wordId(word) + 1) * 8)];
   assert.deepEqual(row('works'), vec(0).map(Math.fround));
