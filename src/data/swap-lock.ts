@@ -5,7 +5,7 @@
  * and holding its owner's pid and a random token. A swap holds it for milliseconds, so waiting is a short
  * sleep and retry. A lock whose owner is gone (killed mid-swap) is taken over, one waiter at a time (under
  * `.target.entrel-lock.takeover`), and only if it still holds the token found stale; a holder removes the
- * lock only while it holds its own token.
+ * lock only while it holds its own token. (Node has no flock; this is the file-only equivalent.)
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
@@ -22,11 +22,14 @@ export function lockOf(target: string): string {
   return join(dirname(target), `.${basename(target)}.entrel-lock`);
 }
 
-/** Runs `fn` holding `target`'s swap lock; `what` names the target in the error of a lock never freed. */
-export function withSwapLock<T>(target: string, what: string, fn: () => T): T {
+/**
+ * Runs `fn` holding `target`'s swap lock; `what` names the target in the error of a lock never freed
+ * (after `waitMs`).
+ */
+export function withSwapLock<T>(target: string, what: string, fn: () => T, waitMs = WAIT_MS): T {
   const lock = lockOf(target);
   const mine = `${process.pid}:${randomBytes(8).toString('hex')}`;
-  acquire(lock, mine, what);
+  acquire(lock, mine, what, waitMs);
   try {
     return fn();
   } finally {
@@ -34,45 +37,42 @@ export function withSwapLock<T>(target: string, what: string, fn: () => T): T {
   }
 }
 
-function acquire(lock: string, mine: string, what: string): void {
-  const deadline = Date.now() + WAIT_MS;
+function acquire(lock: string, mine: string, what: string, waitMs: number): void {
+  const deadline = Date.now() + waitMs;
   for (;;) {
     if (tryCreate(lock, mine)) return;
     const held = contentOf(lock);
     if (held === undefined) continue; // freed meanwhile
     const owner = ownerOf(lock, held);
-    if (owner === 'gone') {
-      takeOver(lock, held);
-      continue;
-    }
-    if (Date.now() > deadline)
+    if (owner === 'gone' && takeOver(lock, held)) continue;
+    if (Date.now() > deadline) {
+      const wait = `${waitMs / 1000} s`;
       throw new UserError(
-        `another process (pid ${owner}) has been replacing ${what} for ${WAIT_MS / 1000} s; if no entrel process is running, remove ${lock}`,
+        owner === 'gone'
+          ? `the lock of ${what} is stale, but ${lock}.takeover has been held for ${wait} (a process killed while taking the lock over?); if no entrel process is running, remove both files`
+          : `another process (pid ${owner}) has been replacing ${what} for ${wait}; if no entrel process is running, remove ${lock}`,
         { file: lock },
       );
+    }
     sleep(RETRY_MS);
   }
 }
 
 /**
- * Removes a dead owner's lock, if it still holds the content found stale: under the takeover file, so
- * that two waiters finding the same stale lock cannot remove the new lock one of them has just made.
+ * Removes a dead owner's lock, if it still holds the content found stale; false when another waiter is
+ * taking it over (its guard file exists). Only the guard's creator removes the guard: a guard left by a
+ * process killed in these microseconds is for the user to remove (the error says so), as removing another
+ * waiter's live guard would let two of them in.
  */
-function takeOver(lock: string, stale: string): void {
+function takeOver(lock: string, stale: string): boolean {
   const guard = `${lock}.takeover`;
-  const mine = `${process.pid}:takeover`;
-  if (!tryCreate(guard, mine)) {
-    // Another waiter is taking over; one killed while doing it (milliseconds) leaves its guard behind.
-    const held = contentOf(guard);
-    if (held !== undefined && ownerOf(guard, held) === 'gone') rmSync(guard, { force: true });
-    else sleep(RETRY_MS);
-    return;
-  }
+  if (!tryCreate(guard, `${process.pid}:takeover`)) return false;
   try {
     if (contentOf(lock) === stale) rmSync(lock, { force: true });
   } finally {
     rmSync(guard, { force: true });
   }
+  return true;
 }
 
 function tryCreate(lock: string, content: string): boolean {

@@ -24,10 +24,11 @@
  *   needed GloVe rows after the trained matrix for that batch only (`Batch.extraWords`). The table is
  *   loaded lazily, only when a model is asked to encode with it. Everything else maps to UNK.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { pidAfter, removeAbandoned } from '../data/abandoned.js';
 import { makeDirs } from '../data/io.js';
 import { UserError } from '../errors.js';
 import type { Rng } from './types.js';
@@ -38,6 +39,8 @@ const HEADER = 8 + 4 * 3 + 8;
 
 export interface GloveTable {
   readonly dim: number;
+  /** The number of words (rows), without decoding the word list of a cached table. */
+  readonly size: number;
   readonly words: readonly string[];
   /** Row-major [words.length, dim]. */
   readonly vectors: Float32Array;
@@ -46,12 +49,14 @@ export interface GloveTable {
 }
 
 class Table implements GloveTable {
+  readonly size: number;
   private readonly index: Map<string, number>;
   constructor(
     readonly dim: number,
     readonly words: readonly string[],
     readonly vectors: Float32Array,
   ) {
+    this.size = words.length;
     this.index = new Map();
     for (let i = 0; i < words.length; i++) this.index.set(words[i], i);
   }
@@ -74,15 +79,16 @@ class BlobTable implements GloveTable {
     readonly dim: number,
     private readonly blob: Uint8Array,
     readonly vectors: Float32Array,
-    count: number,
+    readonly size: number,
   ) {
+    const count = size;
     const offsets = new Uint32Array(count + 1);
     for (let i = 0, w = 1; i < blob.length && w < count; i++) if (blob[i] === 0x0a) offsets[w++] = i + 1;
     offsets[count] = blob.length + 1; // as if the blob ended with '\n'
     this.offsets = offsets;
-    let size = 1;
-    while (size < 2 * count) size *= 2;
-    this.slots = new Int32Array(size);
+    let slots = 1;
+    while (slots < 2 * count) slots *= 2;
+    this.slots = new Int32Array(slots);
     for (let r = 0; r < count; r++) this.insert(r, offsets[r], offsets[r + 1] - 1);
   }
   get words(): readonly string[] {
@@ -230,7 +236,9 @@ function writeCache(path: string, t: GloveTable, srcSize: number): void {
   head.writeUInt32LE(t.dim, 12);
   head.writeUInt32LE(words.length, 16);
   head.writeDoubleLE(srcSize, 20);
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  // Named by pid, so that the next writer removes what a killed one left (a partial cache can be gigabytes).
+  const tmp = `${path}.tmp-${process.pid}`;
+  removeAbandoned(dirname(path), pidAfter(`${basename(path)}.tmp-`));
   const fd = openSync(tmp, 'w');
   try {
     try {
@@ -250,29 +258,52 @@ function writeCache(path: string, t: GloveTable, srcSize: number): void {
   }
 }
 
-/** A table from its binary cache; undefined when the cache is not of a source of `srcSize` bytes, or damaged. */
+/**
+ * A table from its binary cache; undefined when the cache is missing, damaged, or not of a source of
+ * `srcSize` bytes. Read in slices straight into the vectors: a cache can pass 2 GiB (fastText's 2M words
+ * × 300), which `readFileSync` refuses.
+ */
 export function readTableCache(path: string, srcSize: number): GloveTable | undefined {
-  const buf = readFileSync(path);
-  if (buf.length < HEADER || buf.toString('latin1', 0, 8) !== MAGIC) return undefined;
-  const n = buf.readUInt32LE(8);
-  const dim = buf.readUInt32LE(12);
-  const wl = buf.readUInt32LE(16);
-  if (buf.readDoubleLE(20) !== srcSize) return undefined;
-  const vecOff = HEADER + wl + ((4 - ((HEADER + wl) % 4)) % 4);
-  if (buf.length !== vecOff + n * dim * 4) return undefined;
-  const blob = buf.subarray(HEADER, HEADER + wl);
-  let lines = n > 0 ? 1 : 0;
-  for (let i = 0; i < blob.length; i++) if (blob[i] === 0x0a) lines++;
-  if (lines !== n) return undefined;
-  // A view when aligned (readFileSync gives a large file its own ArrayBuffer, and vecOff is padded to 4):
-  // no 136 MB copy at load. Otherwise copy into an aligned buffer (pooled Buffers may be unaligned).
-  let vectors: Float32Array;
-  if ((buf.byteOffset + vecOff) % 4 === 0) vectors = new Float32Array(buf.buffer, buf.byteOffset + vecOff, n * dim);
-  else {
-    vectors = new Float32Array(n * dim);
-    new Uint8Array(vectors.buffer).set(buf.subarray(vecOff, vecOff + n * dim * 4));
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return undefined;
   }
-  return new BlobTable(dim, blob, vectors, n);
+  try {
+    const size = fstatSync(fd).size;
+    const head = Buffer.alloc(HEADER);
+    if (readSync(fd, head, 0, HEADER, 0) < HEADER || head.toString('latin1', 0, 8) !== MAGIC) return undefined;
+    const n = head.readUInt32LE(8);
+    const dim = head.readUInt32LE(12);
+    const wl = head.readUInt32LE(16);
+    if (head.readDoubleLE(20) !== srcSize) return undefined;
+    const vecOff = HEADER + wl + ((4 - ((HEADER + wl) % 4)) % 4);
+    if (size !== vecOff + n * dim * 4) return undefined;
+    const blob = new Uint8Array(wl);
+    if (readFully(fd, blob, HEADER) < wl) return undefined;
+    let lines = n > 0 ? 1 : 0;
+    for (let i = 0; i < blob.length; i++) if (blob[i] === 0x0a) lines++;
+    if (lines !== n) return undefined;
+    const vectors = new Float32Array(n * dim);
+    if (readFully(fd, new Uint8Array(vectors.buffer), vecOff) < vectors.byteLength) return undefined;
+    return new BlobTable(dim, blob, vectors, n);
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads `into.length` bytes from `position` in slices of 1 GiB (one read call takes at most 2 GiB); the count read. */
+function readFully(fd: number, into: Uint8Array, position: number): number {
+  let done = 0;
+  while (done < into.length) {
+    const got = readSync(fd, into, done, Math.min(into.length - done, 1 << 30), position + done);
+    if (got === 0) break;
+    done += got;
+  }
+  return done;
 }
 
 /**

@@ -30,6 +30,8 @@ export function vectorsFingerprint(file: string): string {
     const buf = Buffer.alloc(EDGE);
     for (const at of size > 2 * EDGE ? [0, size - EDGE] : [0]) hash.update(buf.subarray(0, readSync(fd, buf, 0, EDGE, at)));
     return hash.digest('hex').slice(0, 32);
+  } catch (e) {
+    throw new UserError(`cannot read the word vectors: ${fsReason(e) ?? (e as Error).message}`, { file });
   } finally {
     closeSync(fd);
   }

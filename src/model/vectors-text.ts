@@ -5,7 +5,7 @@
  * header's or the first line's. Words are lowercased, as the model's vocabulary is; of words equal after
  * that, the first is kept (the files list frequent words first).
  */
-import { closeSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
 import { UserError, fsReason } from '../errors.js';
 import { gloveTable, type GloveTable } from './glove.js';
 import { NUMBER, openVectors } from './vectors-file.js';
@@ -15,6 +15,7 @@ const CHUNK = 1 << 24;
 /** Parses a text word-vectors file (seconds per 100 MB: `loadWordVectors` caches the result). */
 export function readWordVectorsText(file: string): GloveTable {
   const fd = openVectors(file);
+  const size = fstatSync(fd).size;
   const words: string[] = [];
   const seen = new Set<string>();
   let vectors = new Float32Array(0);
@@ -34,6 +35,9 @@ export function readWordVectorsText(file: string): GloveTable {
     if (dim === undefined && fields.length === 2 && /^\d+$/.test(fields[0]) && /^\d+$/.test(fields[1])) {
       [declared, dim] = [Number(fields[0]), Number(fields[1])];
       if (dim === 0) fail('the header says the vectors have 0 dimensions');
+      // Room for every word at once when the file can hold them (a number and its space take 2 bytes at
+      // least); growing by doubling would hold up to twice as much.
+      if (2 * declared * dim <= size) vectors = new Float32Array(declared * dim);
       return;
     }
     dim ??= fields.length - 1;
@@ -61,23 +65,39 @@ export function readWordVectorsText(file: string): GloveTable {
     words.push(word);
   };
   try {
+    // Whole lines are decoded, so a bad byte is found on its own line (a line end is one byte in UTF-8,
+    // never inside a character).
     const decoder = new TextDecoder('utf-8', { fatal: true });
-    const buf = Buffer.allocUnsafe(CHUNK);
-    let rest = '';
+    const chunk = Buffer.allocUnsafe(CHUNK);
+    let carry: Buffer = Buffer.alloc(0);
     for (;;) {
-      const n = readSync(fd, buf, 0, CHUNK, null);
+      const n = readSync(fd, chunk, 0, CHUNK, null);
+      const data = carry.length ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
+      const cut = n > 0 ? data.lastIndexOf(0x0a) + 1 : data.length;
+      const complete = data.subarray(0, cut);
+      carry = Buffer.from(data.subarray(cut));
       let text: string;
       try {
-        text = rest + decoder.decode(buf.subarray(0, n), { stream: n > 0 });
+        text = decoder.decode(complete);
       } catch {
-        // The line of the first bad byte: the lines before it in this chunk, and the one it is on.
-        const loose = rest + new TextDecoder().decode(buf.subarray(0, n));
-        lineNo += loose.slice(0, loose.indexOf('\uFFFD')).split('\n').length;
+        for (let at = 0; ; lineNo++) {
+          const next = complete.indexOf(0x0a, at);
+          try {
+            decoder.decode(complete.subarray(at, next < 0 ? complete.length : next));
+          } catch {
+            break;
+          }
+          if (next < 0) break;
+          at = next + 1;
+        }
+        lineNo++;
         return fail("not UTF-8 text (and not word2vec's binary format, which starts with a line `COUNT DIM`)");
       }
-      const lines = text.split('\n');
-      rest = n > 0 ? lines.pop()! : '';
-      for (const l of lines) take(l);
+      if (complete.length > 0) {
+        const lines = text.split('\n');
+        if (n > 0) lines.pop(); // the empty piece after the chunk's last line end
+        for (const l of lines) take(l);
+      }
       if (n === 0) break;
     }
   } catch (e) {
@@ -89,5 +109,6 @@ export function readWordVectorsText(file: string): GloveTable {
   if (!words.length) throw new UserError('holds no word vectors', { file });
   if (declared !== undefined && declared !== vectorLines)
     throw new UserError(`the header says ${declared} words, the file has ${vectorLines}${vectorLines < declared ? ': was it cut short?' : ''}`, { file, line: 1 });
-  return gloveTable(dim!, words, vectors.slice(0, words.length * dim!));
+  // A view, not a copy: a copy would add the whole table to the peak memory.
+  return gloveTable(dim!, words, vectors.subarray(0, words.length * dim!));
 }

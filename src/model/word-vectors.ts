@@ -85,7 +85,7 @@ export function loadWordVectors(file: string): GloveTable {
 
 /** The record a model keeps of the vectors in `file` (`table`: as loaded from it). */
 export function wordVectorsRecord(file: string, table: GloveTable): WordVectorsRecord {
-  return { file: realpathSync(file), bytes: statSync(file).size, fingerprint: vectorsFingerprint(file), dim: table.dim, words: table.words.length };
+  return { file: realpathSync(file), bytes: statSync(file).size, fingerprint: vectorsFingerprint(file), dim: table.dim, words: table.size };
 }
 
 /** `meta.embeddings` of a model directory, checked (undefined: the model has none). */
@@ -130,8 +130,8 @@ export function modelWordVectors(meta: Record<string, unknown>, wordDim: number,
   const rec = recordedWordVectors(meta, model);
   if (rec) {
     const table = loadWordVectors(wordVectorsFile(rec, model));
-    if (table.dim !== rec.dim || table.words.length !== rec.words)
-      throw new UserError(`was trained with ${rec.words} word vectors of ${rec.dim} dimensions (${rec.file}); the file now holds ${table.words.length} of ${table.dim}`, { file: model });
+    if (table.dim !== rec.dim || table.size !== rec.words)
+      throw new UserError(`was trained with ${rec.words} word vectors of ${rec.dim} dimensions (${rec.file}); the file now holds ${table.size} of ${table.dim}`, { file: model });
     return table;
   }
   if (wordDim === GLOVE_DIM) return loadGlove();

@@ -6,7 +6,7 @@
  * with `--set` are relative to the current directory (where the user typed them). Every validation
  * error is one line naming the file and the field; unknown keys are rejected with a suggestion.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { FORMATS } from '../data/formats/index.js';
@@ -271,6 +271,8 @@ export function loadConfig(file: string, overrides: string[] = []): TrainConfig 
 export function checkDataFiles(config: TrainConfig, source: string): void {
   if (config.embeddings !== undefined && !existsSync(config.embeddings))
     throw new UserError(`no such file: ${config.embeddings}`, { file: source, field: 'embeddings' });
+  if (config.embeddings !== undefined && !statSync(config.embeddings).isFile())
+    throw new UserError(`is not a file: ${config.embeddings} (expected a word-vectors file)`, { file: source, field: 'embeddings' });
   for (const key of ['train', 'dev', 'test'] as const) {
     const [field, value] = [`data.${key}`, config.data[key]];
     for (const [i, path] of [value ?? []].flat().entries())

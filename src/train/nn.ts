@@ -58,9 +58,10 @@ export async function buildNNSetup(config: TrainConfig, base?: { loaded: LoadedM
   if (!base) warnUnlearnable(trainSplit, schema);
   for (const line of trainingLosses(trainSplit.documents, config.model.tagScheme).format()) process.stderr.write(`entrel: ${trainSplit.file}: ${line}\n`);
   const vocab = base ? base.loaded.model.vocab.extendedWith(trainSplit.sentences) : Vocabulary.build(trainSplit.sentences, schema, config.model.tagScheme);
-  const { table: glove, record: vectors } = runWordVectors(config, base);
-  // A continued model keeps its own vectors (its extended vocabulary reads through them): the config says so.
-  if (base) config = { ...config, glove: glove !== undefined, embeddings: vectors?.file };
+  const { table: glove, record: vectors, named } = runWordVectors(config, base);
+  // A continued model keeps its own vectors (its extended vocabulary reads through them): the config says
+  // so, by the path the model recorded (where ENTREL_EMBEDDINGS found them may change between resumes).
+  if (base) config = { ...config, glove: glove !== undefined, embeddings: named };
   const { matrix, found } = initialWordMatrix(vocab, config.model.wordDim, TrainRng.seeded(config.seed + 0x5eed), glove);
   if (glove && !base) sayCoverage(found, vocab.words.size - 2, vectors?.file);
   manualSeed(config.seed);
@@ -92,12 +93,12 @@ function sayCoverage(found: number, words: number, file?: string): void {
  * The pretrained word vectors of a run: a continued model's own (as its meta records them), else the
  * config's file, GloVe, or none.
  */
-function runWordVectors(config: TrainConfig, base?: { loaded: LoadedModel; dir: string }): { table?: GloveTable; record?: WordVectorsRecord } {
+function runWordVectors(config: TrainConfig, base?: { loaded: LoadedModel; dir: string }): { table?: GloveTable; record?: WordVectorsRecord; named?: string } {
   const wordDim = config.model.wordDim;
   if (base && base.loaded.meta.glove !== undefined) {
     const table = modelWordVectors(base.loaded.meta, wordDim, base.dir);
     const own = recordedWordVectors(base.loaded.meta, base.dir);
-    return { table, record: own && table && wordVectorsRecord(wordVectorsFile(own, base.dir), table) };
+    return { table, record: own && table && wordVectorsRecord(wordVectorsFile(own, base.dir), table), named: own?.file };
   }
   // A model that does not say (one saved by the library) is continued with the config's vectors.
   if (!config.glove) return {};
@@ -106,7 +107,7 @@ function runWordVectors(config: TrainConfig, base?: { loaded: LoadedModel; dir: 
     const fix = base ? `the model in ${base.dir} has ${wordDim}: set glove=false, or embeddings to vectors of ${wordDim}` : `model.wordDim is ${wordDim}: set model.wordDim=${table.dim}`;
     throw new UserError(`the word vectors have ${table.dim} dimensions but ${fix}`, { file: config.embeddings ?? 'GloVe' });
   }
-  return { table, record: config.embeddings === undefined ? undefined : wordVectorsRecord(config.embeddings, table) };
+  return { table, record: config.embeddings === undefined ? undefined : wordVectorsRecord(config.embeddings, table), named: config.embeddings };
 }
 
 /**

@@ -6,11 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { recoverDir, writeDirAtomicSync } from '../../src/data/atomic.js';
+import { withSwapLock } from '../../src/data/swap-lock.js';
+import { isUserError } from '../../src/errors.js';
 import { tempDir } from '../temp-dir.js';
 
 const atomic = fileURLToPath(new URL('../../src/data/atomic.ts', import.meta.url));
@@ -51,8 +53,6 @@ test("a killed writer's lock is taken over, and a checkpoint read recovers under
   const dir = tempDir('entrel-stale-lock-');
   const target = join(dir, 'last');
   writeFileSync(join(dir, '.last.entrel-lock'), '99999:0123abcd'); // no such process
-  // … and the guard of a waiter killed while taking a stale lock over.
-  writeFileSync(join(dir, '.last.entrel-lock.takeover'), '99998:takeover');
   writeDirAtomicSync(target, 'the checkpoint', (tmp) => writeFileSync(join(tmp, 'state.json'), '{}'));
   assert.deepEqual(readdirSync(dir), ['last']);
   // Killed between its two renames, holding the lock: the old copy goes back in place.
@@ -61,4 +61,18 @@ test("a killed writer's lock is taken over, and a checkpoint read recovers under
   recoverDir(target, 'the checkpoint');
   assert.deepEqual(readdirSync(dir), ['last']);
   assert.equal(readFileSync(join(target, 'state.json'), 'utf8'), '{}');
+});
+
+test('a takeover guard left by a killed waiter is not removed by another (that could let two in): the error says what to remove', () => {
+  const dir = tempDir('entrel-stuck-guard-');
+  const target = join(dir, 'last');
+  writeFileSync(join(dir, '.last.entrel-lock'), '99999:0123abcd');
+  writeFileSync(join(dir, '.last.entrel-lock.takeover'), '99998:takeover');
+  assert.throws(
+    () => withSwapLock(target, 'the checkpoint', () => assert.fail('entered'), 50),
+    (e: unknown) => isUserError(e) && /the lock of the checkpoint is stale, but .*\.last\.entrel-lock\.takeover has been held for 0\.05 s .*remove both files/.test(e.message),
+  );
+  rmSync(join(dir, '.last.entrel-lock.takeover'));
+  assert.equal(withSwapLock(target, 'the checkpoint', () => 'in', 50), 'in');
+  assert.deepEqual(readdirSync(dir), []);
 });

@@ -4,8 +4,11 @@
  * model's record of the file (missing, moved, replaced).
  */
 import assert from 'node:assert/strict';
-import { appendFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readTableCache } from '../../src/model/glove.js';
 import { test } from 'node:test';
 import { isUserError } from '../../src/errors.js';
 import { loadWordVectors, modelWordVectors, readWordVectors, readWordVectorsText, wordVectorsRecord } from '../../src/model/word-vectors.js';
@@ -60,8 +63,25 @@ test('a faulty file is refused naming the line and what is wrong', () => {
   refused(() => readWordVectorsText(file('word\n')), /expected a word and its numbers/, 1);
   // The line of a bad byte, not the first line of the chunk it was read in.
   refused(() => readWordVectorsText(file(Buffer.concat([Buffer.from('a 1 2\n'.repeat(999)), Buffer.from([0x62, 0x20, 0xff, 0x0a])]))), /not UTF-8 text \(and not word2vec's binary format/, 1000);
+  // A valid U+FFFD in a word is no bad byte; the bad one is on line 10.
+  refused(() => readWordVectorsText(file(Buffer.concat([Buffer.from('a 1 2\nb 1 2\n\uFFFD 1 2\n' + 'c 1 2\n'.repeat(6)), Buffer.from([0x64, 0xff, 0x20, 0x31, 0x20, 0x32, 0x0a])]))), /not UTF-8 text/, 10);
+  // Text with a header is read as text whatever is wrong with it, and the fault named with its line.
+  refused(() => readWordVectors(file('2 16\na 1 2 3 4 5 6 7 8\nb 1 2 3 4 5 6 7 8\n')), /has 8 numbers after the word, expected 16 \(as the header says\)/, 2);
+  refused(() => readWordVectors(file(Buffer.concat([Buffer.from('1 2\n'), Buffer.from([0x4b, 0xf6, 0x6c, 0x6e]), Buffer.from(' 1 2\n')]))), /not UTF-8 text/, 2);
   refused(() => readWordVectorsText(file('a 1\n', 'v.vec.gz')), /compressed word vectors are not read: decompress the file first/);
   refused(() => readWordVectorsText(join(dir, 'none.txt')), /cannot read the word vectors: .*ENOENT/);
+});
+
+test('a character split by the 16 MiB read boundary is read whole, and a bad byte after it is on its own line', () => {
+  // The first line 31 bytes, the others 32: line 524289 starts one byte before 2²⁴, with a 2-byte é.
+  const line = (w: string) => `${w.padEnd(27, 'x')} 1 2\n`;
+  const m = 524288;
+  const lines = [line('first').slice(1), ...Array.from({ length: m - 1 }, (_, i) => line(`w${i}`)), `é${line('split').slice(2)}`, line('after')];
+  const text = lines.join('');
+  assert.equal(Buffer.byteLength(lines.slice(0, m).join('')), 2 ** 24 - 1);
+  const t = readWordVectorsText(file(text, 'boundary.txt'));
+  assert.equal(t.words[m], `é${line('split').slice(2, 27)}`);
+  refused(() => readWordVectorsText(file(Buffer.concat([Buffer.from(text), Buffer.from([0x7a, 0xff, 0x20, 0x31, 0x20, 0x32, 0x0a])]), 'boundary-bad.txt')), /not UTF-8 text/, m + 3);
 });
 
 /** word2vec's binary format: a text header, then per word its bytes, a space and raw float32s. */
@@ -98,7 +118,20 @@ test('loadWordVectors keeps one cache per file, rebuilt when the file changes', 
   assert.deepEqual(vector(loadWordVectors(path), 'b'), [3, 4]);
   writeFileSync(path, 'a 5 6\nb 7 8\n'); // the same size: the time tells
   assert.deepEqual(vector(loadWordVectors(path), 'a'), [5, 6]);
-  assert.deepEqual(readdirSync(join(dir, 'cache')).filter((f) => f.startsWith('vectors-')).map((f) => f.replace(/^vectors-[0-9a-f]+/, '')).sort(), ['.bin', '.key']);
+  const cached = readdirSync(join(dir, 'cache')).filter((f) => f.startsWith('vectors-'));
+  assert.deepEqual(cached.map((f) => f.replace(/^vectors-[0-9a-f]+/, '')).sort(), ['.bin', '.key']);
+  // A cache removed behind its stamp's back (or damaged) is rebuilt by the next process, not an error.
+  const bin = join(dir, 'cache', cached.find((f) => f.endsWith('.bin'))!);
+  assert.equal(readTableCache(join(dir, 'cache', 'none.bin'), 12), undefined);
+  writeFileSync(join(dir, 'cache', 'short.bin'), 'ENTRGLV1');
+  assert.equal(readTableCache(join(dir, 'cache', 'short.bin'), 12), undefined);
+  rmSync(bin);
+  const script = `import { loadWordVectors } from ${JSON.stringify(fileURLToPath(new URL('../../src/model/word-vectors.ts', import.meta.url)))};
+    console.log(JSON.stringify([...loadWordVectors(${JSON.stringify(path)}).vectors]));`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env } });
+  assert.equal(r.stderr, '');
+  assert.deepEqual(JSON.parse(r.stdout), [5, 6, 7, 8]);
+  assert.ok(readdirSync(join(dir, 'cache')).includes(basename(bin)), 'rewritten');
 });
 
 test('a model with its own vectors finds them where it recorded them or where ENTREL_EMBEDDINGS says; other vectors are refused', () => {

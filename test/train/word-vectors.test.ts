@@ -93,6 +93,10 @@ test('a trained model records its vectors; the Extractor, info and a continued r
     const again = await Extractor.load(best, { workers: 0 });
     assert.equal((await again.extract('Mary Jones works for Initech .')).text, 'Mary Jones works for Initech .');
     await again.close();
+    // A run continued from it records where the vectors are now, and keeps the model's path in its config
+    // (what a resume compares: it must not depend on where ENTREL_EMBEDDINGS found them).
+    const there = await buildSetupFrom(loadConfig(tiny, [`init=${JSON.stringify(best)}`]), best, { quiet: true });
+    assert.deepEqual([there.vectors?.file, there.config.embeddings], [moved, vectors]);
   } finally {
     delete process.env.ENTREL_EMBEDDINGS;
     renameSync(moved, vectors);
