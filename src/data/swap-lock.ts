@@ -85,9 +85,13 @@ function tryCreate(lock: string, content: string): boolean {
   }
   try {
     writeSync(fd, content);
-  } finally {
+  } catch (e) {
+    // Ours (made exclusively) but empty: left, it would block every later writer of the target.
     closeSync(fd);
+    rmSync(lock, { force: true });
+    throw e;
   }
+  closeSync(fd);
   return true;
 }
 

@@ -29,7 +29,7 @@ export function readWordVectorsText(file: string): GloveTable {
   const from = () => (declared === undefined ? 'the first line says' : 'the header says');
   const take = (raw: string) => {
     lineNo++;
-    const line = raw.replace(/[ \r]+$/, '');
+    const line = (lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw).replace(/[ \r]+$/, '');
     if (line === '') return;
     const fields = line.split(' ');
     if (dim === undefined && fields.length === 2 && /^\d+$/.test(fields[0]) && /^\d+$/.test(fields[1])) {
@@ -67,7 +67,8 @@ export function readWordVectorsText(file: string): GloveTable {
   try {
     // Whole lines are decoded, so a bad byte is found on its own line (a line end is one byte in UTF-8,
     // never inside a character).
-    const decoder = new TextDecoder('utf-8', { fatal: true });
+    // ignoreBOM: a U+FEFF at the start of a later chunk is a word's; the file's own BOM is dropped below.
+    const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
     const chunk = Buffer.allocUnsafe(CHUNK);
     let carry: Buffer = Buffer.alloc(0);
     for (;;) {

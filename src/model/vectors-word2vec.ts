@@ -25,8 +25,11 @@ export function isWord2vecBinary(head: Buffer, whole: boolean): boolean {
     if (!whole) return true;
     end = rest.length;
   }
+  // Two numbers at the end (one for 1-dimensional vectors): raw floats ending in digit bytes are common
+  // enough (1 row in 4,000) to pass for one, a space between two such runs is not.
   const fields = rest.subarray(0, end).toString('latin1').replace(/[ \r]+$/, '').split(' ');
-  return !(fields.length >= 2 && NUMBER.test(fields[fields.length - 1]));
+  const k = Math.min(Number(header[2]), 2);
+  return !(fields.length > k && fields.slice(fields.length - k).every((f) => NUMBER.test(f)));
 }
 
 export function readWord2vecBinary(file: string): GloveTable {
@@ -41,7 +44,10 @@ export function readWord2vecBinary(file: string): GloveTable {
     const rowBytes = 4 * dim;
     // Each word takes at least a byte, a space and its floats: a header asking for more than the file holds is wrong.
     if (header[0].length + count * (rowBytes + 2) > size)
-      throw new UserError(`the header says ${count} words of ${dim} dimensions, which need at least ${header[0].length + count * (rowBytes + 2)} bytes; the file has ${size}: was it cut short?`, { file, line: 1 });
+      throw new UserError(
+        `read as word2vec's binary format, the header says ${count} words of ${dim} dimensions, which need at least ${header[0].length + count * (rowBytes + 2)} bytes; the file has ${size}: was it cut short? (A text file is read as binary when its second line does not end in two numbers.)`,
+        { file, line: 1 },
+      );
     buf = Buffer.alloc(Math.max(CHUNK, 2 * rowBytes + 4096));
     let [pos, end, offset, eof] = [0, 0, header[0].length, false];
     /** At least `n` unread bytes in buf[pos, end), unless the file ends first. */

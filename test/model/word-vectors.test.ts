@@ -49,6 +49,8 @@ test('a GloVe file: no header, the dimension is the first line\'s; a last line w
   const t = readWordVectorsText(file('a 1 2\nb 3 4'));
   assert.equal(t.dim, 2);
   assert.deepEqual(vector(t, 'b'), [3, 4]);
+  // A byte-order mark starts the file, not its first word; U+FEFF elsewhere is a word's.
+  assert.deepEqual(readWordVectorsText(file('\uFEFFa 1 2\n\uFEFFb 3 4\n')).words, ['a', '\uFEFFb']);
 });
 
 test('a faulty file is refused naming the line and what is wrong', () => {
@@ -105,6 +107,10 @@ test("word2vec's binary format is recognised and read, with or without newlines;
   refused(() => readWordVectors(file(binary(3, rows))), /the header says 3 words, but the file goes on after them/, 1);
   refused(() => readWordVectors(file(binary(4000000000, rows))), /the header says 4000000000 words of 2 dimensions, which need at least \d+ bytes; the file has \d+/, 1);
   refused(() => readWordVectors(file(binary(1, [['a', [NaN, 1]]]))), /the vector of word 1 \("a"\) holds a non-finite number/);
+  // A first row whose float bytes read "5" then a newline (0.0498 is 35 0a 4c 3d) is still binary.
+  const digits = Buffer.concat([Buffer.from('1 3\n</s> '), Buffer.from(new Uint32Array([0x3d4c0a35, 0x3f800000, 0x40000000]).buffer), Buffer.from('\n')]);
+  assert.deepEqual([...digits.subarray(9, 11)], [0x35, 0x0a]);
+  assert.deepEqual(readWordVectors(file(digits)).words, ['</s>']);
   // A text file with a header is still text, also when its first word has a space.
   assert.deepEqual(vector(readWordVectors(file('1 2\na -1.5e-3 2\n')), 'a'), [-1.5e-3, 2].map(Math.fround));
   assert.deepEqual(readWordVectors(file('2 2\nnew york 0.5 0.25\ncat 1 2\n')).words, ['new york', 'cat']);
