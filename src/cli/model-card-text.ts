@@ -1,4 +1,5 @@
 /** The readable form of a model card that `entrel info` prints. */
+import { existsSync } from 'node:fs';
 import type { ModelCard } from '../extract/model-card.js';
 
 const count = (n: number) => n.toLocaleString('en-US');
@@ -75,5 +76,7 @@ function wordVectorsLine(card: ModelCard): string {
   if (card.glove === undefined) return 'not recorded';
   if (!card.glove) return 'none (random initialisation)';
   const e = card.embeddings;
-  return e ? `${e.file} (${count(e.words)} words, ${e.dim} dimensions; ENTREL_EMBEDDINGS if it moved)` : 'GloVe 6B 100d';
+  if (!e) return 'GloVe 6B 100d';
+  const where = existsSync(e.file) ? 'ENTREL_EMBEDDINGS if it moved' : 'not at that path here: set ENTREL_EMBEDDINGS to where it is';
+  return `${e.file} (${count(e.words)} words, ${e.dim} dimensions; ${where})`;
 }

@@ -87,6 +87,7 @@ test('a trained model records its vectors; the Extractor, info and a continued r
 
   const moved = join(root, 'elsewhere.txt');
   renameSync(vectors, moved);
+  assert.match(formatModelCard(readModelCard(best)), /^word vectors +.*vectors\.txt \(8 words, 8 dimensions; not at that path here: set ENTREL_EMBEDDINGS to where it is\)$/m);
   await assert.rejects(Extractor.load(best), (e) => refusal(e, /best: was trained with the word vectors .*vectors\.txt, which are not there: .*ENTREL_EMBEDDINGS/));
   process.env.ENTREL_EMBEDDINGS = moved;
   try {
