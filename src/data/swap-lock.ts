@@ -8,6 +8,7 @@
  * lock only while it holds its own token. (Node has no flock; this is the file-only equivalent.)
  */
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { alive } from './abandoned.js';
@@ -17,6 +18,8 @@ const WAIT_MS = 30_000;
 const RETRY_MS = 5;
 // A lock file still empty this long after it was made: its owner died between creating and writing it.
 const EMPTY_STALE_MS = 2_000;
+// A lock of another host this old: a swap (two renames and a removal) takes milliseconds.
+const FOREIGN_STALE_MS = 10 * 60_000;
 
 export function lockOf(target: string): string {
   return join(dirname(target), `.${basename(target)}.entrel-lock`);
@@ -28,7 +31,7 @@ export function lockOf(target: string): string {
  */
 export function withSwapLock<T>(target: string, what: string, fn: () => T, waitMs = WAIT_MS): T {
   const lock = lockOf(target);
-  const mine = `${process.pid}:${randomBytes(8).toString('hex')}`;
+  const mine = `${process.pid}:${randomBytes(8).toString('hex')}:${hostname()}`;
   acquire(lock, mine, what, waitMs);
   try {
     return fn();
@@ -66,7 +69,7 @@ function acquire(lock: string, mine: string, what: string, waitMs: number): void
  */
 function takeOver(lock: string, stale: string): boolean {
   const guard = `${lock}.takeover`;
-  if (!tryCreate(guard, `${process.pid}:takeover`)) return false;
+  if (!tryCreate(guard, `${process.pid}:takeover:${hostname()}`)) return false;
   try {
     if (contentOf(lock) === stale) rmSync(lock, { force: true });
   } finally {
@@ -103,18 +106,23 @@ function contentOf(file: string): string | undefined {
   }
 }
 
-/** The holder's pid (0: not written yet), or 'gone' when it no longer runs. */
+/**
+ * The holder's pid (0: not written yet), or 'gone' when it no longer runs. A holder on another machine
+ * or container (a shared volume: its pids are not ours to check) counts as gone only once its lock is
+ * older than any swap takes.
+ */
 function ownerOf(file: string, content: string): number | 'gone' {
-  if (content === '') {
-    let age = 0;
-    try {
-      age = Date.now() - statSync(file).mtimeMs;
-    } catch {
-      return 0; // vanished: the next round finds out
-    }
-    return age > EMPTY_STALE_MS ? 'gone' : 0;
+  let age = 0;
+  try {
+    age = Date.now() - statSync(file).mtimeMs;
+  } catch {
+    return 0; // vanished: the next round finds out
   }
-  const pid = Number(content.split(':')[0]);
+  if (content === '') return age > EMPTY_STALE_MS ? 'gone' : 0;
+  const [pidText, , ...rest] = content.split(':');
+  const host = rest.length ? rest.join(':') : undefined;
+  const pid = Number(pidText);
+  if (host !== undefined && host !== hostname()) return age > FOREIGN_STALE_MS ? 'gone' : pid;
   // This process holds no lock between swaps (they are synchronous): one naming it is an earlier process's.
   if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || !alive(pid)) return 'gone';
   return pid;

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -75,4 +75,15 @@ test('a takeover guard left by a killed waiter is not removed by another (that c
   rmSync(join(dir, '.last.entrel-lock.takeover'));
   assert.equal(withSwapLock(target, 'the checkpoint', () => 'in', 50), 'in');
   assert.deepEqual(readdirSync(dir), []);
+});
+
+test("another host's lock (a shared volume) is not judged by this host's pids: it is waited for until it is old", () => {
+  const dir = tempDir('entrel-foreign-lock-');
+  const target = join(dir, 'last');
+  const lock = join(dir, '.last.entrel-lock');
+  writeFileSync(lock, '99999:0123abcd:some-other-host'); // a pid that is not running here
+  assert.throws(() => withSwapLock(target, 'the model', () => assert.fail('entered'), 50), (e: unknown) => isUserError(e) && /another process \(pid 99999\) has been replacing the model/.test(e.message));
+  const old = new Date(Date.now() - 11 * 60_000);
+  utimesSync(lock, old, old);
+  assert.equal(withSwapLock(target, 'the model', () => 'in', 50), 'in');
 });
