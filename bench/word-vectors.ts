@@ -5,7 +5,8 @@
  *   npm run bench:word-vectors [-- --out DIR]
  * Reports the text file's size, the first load (parse + binary cache), a cached load in a fresh process,
  * and that every row equals GloVe's (so training with `embeddings=DIR/glove.txt` must repeat a GloVe run
- * exactly; README, Your own data). Ends with one JSON line. The cache goes to DIR/cache.
+ * exactly; README, Your own data). Ends with one JSON line. The cache goes to DIR/cache; the files (about
+ * 940 MB) stay in DIR for a rerun or a training with them.
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, rmSync, statSync } from 'node:fs';

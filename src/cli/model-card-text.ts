@@ -1,5 +1,4 @@
 /** The readable form of a model card that `entrel info` prints. */
-import { existsSync } from 'node:fs';
 import type { ModelCard } from '../extract/model-card.js';
 
 const count = (n: number) => n.toLocaleString('en-US');
@@ -71,12 +70,12 @@ export function formatModelCard(card: ModelCard): string {
     .join('\n');
 }
 
-/** The pretrained word vectors the model started from, and reads unseen words through. */
-function wordVectorsLine(card: ModelCard): string {
+/** The pretrained word vectors the model started from, reads unseen words through, and where they are here. */
+function wordVectorsLine(card: ModelCard): string | string[] {
   if (card.glove === undefined) return 'not recorded';
   if (!card.glove) return 'none (random initialisation)';
   const e = card.embeddings;
   if (!e) return 'GloVe 6B 100d';
-  const where = existsSync(e.file) ? 'ENTREL_EMBEDDINGS if it moved' : 'not at that path here: set ENTREL_EMBEDDINGS to where it is';
-  return `${e.file} (${count(e.words)} words, ${e.dim} dimensions; ${where})`;
+  const here = e.foundAt === e.file ? 'found there' : e.foundAt ? `found at ${e.foundAt} (ENTREL_EMBEDDINGS)` : `not usable here: ${e.problem}`;
+  return [`${e.file} (${count(e.words)} words, ${e.dim} dimensions)`, here];
 }

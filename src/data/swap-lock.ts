@@ -2,7 +2,7 @@
  * Serialises the directory swaps of one target across processes (data/atomic.ts). A swap is two renames
  * around a hidden old copy; a second writer (or a reader's recovery) acting between them would put the old
  * copy back or fail on it. The lock is a file `.target.entrel-lock` beside the target, created exclusively
- * and holding its owner's pid and a random token. A swap holds it for milliseconds, so waiting is a short
+ * and holding its owner's pid, a random token and its host name. A swap holds it for milliseconds, so waiting is a short
  * sleep and retry. A lock whose owner is gone (killed mid-swap) is taken over, one waiter at a time (under
  * `.target.entrel-lock.takeover`), and only if it still holds the token found stale; a holder removes the
  * lock only while it holds its own token. (Node has no flock; this is the file-only equivalent.)

@@ -9,7 +9,8 @@ import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, readModelDir } from '../model/io.js';
 import type { ModelConfig } from '../model/types.js';
-import { recordedWordVectors, type WordVectorsRecord } from '../model/word-vectors.js';
+import { recordedWordVectors, wordVectorsFile, type WordVectorsRecord } from '../model/word-vectors.js';
+import { isUserError } from '../errors.js';
 import { readSafetensorsHeader } from '../tensor/index.js';
 import { modelDirOrDefault, modelInfo } from './model-info.js';
 import type { ModelInfo } from './types.js';
@@ -25,8 +26,11 @@ export interface ModelCard extends ModelInfo {
   writtenBy?: string;
   /** Whether training started from pretrained word vectors, GloVe or `embeddings` (absent when not recorded). */
   glove?: boolean;
-  /** The user's own word vectors it was trained with (config `embeddings`), instead of GloVe. */
-  embeddings?: WordVectorsRecord;
+  /**
+   * The user's own word vectors it was trained with (config `embeddings`), instead of GloVe, and where they
+   * are on this machine (`foundAt`: the recorded path, or one ENTREL_EMBEDDINGS names), or why not (`problem`).
+   */
+  embeddings?: WordVectorsRecord & { foundAt?: string; problem?: string };
   /** The training files of the recorded training config (absent when not recorded). */
   trainData?: string[];
   /** Entries of each vocabulary, `<pad>` and `<unk>` included. */
@@ -55,7 +59,7 @@ export function readModelCard(modelDir?: string): ModelCard {
     model: config,
     ...(typeof meta.entrelVersion === 'string' && { writtenBy: meta.entrelVersion }),
     ...(typeof meta.glove === 'boolean' && { glove: meta.glove }),
-    ...(meta.embeddings !== undefined && { embeddings: recordedWordVectors(meta, join(dir, 'config.json')) }),
+    ...(meta.embeddings !== undefined && { embeddings: vectorsHere(recordedWordVectors(meta, join(dir, 'config.json'))!, dir) }),
     ...(trainData.length > 0 && trainData.every((f) => typeof f === 'string') && { trainData }),
     vocabulary: { words: vocab.words.size, chars: vocab.chars.size, tags: vocab.tags.size, relationLabels: vocab.relations.size },
     parameters: tensors.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0),
@@ -63,6 +67,16 @@ export function readModelCard(modelDir?: string): ModelCard {
     sizeBytes: sizeOnDisk(dir),
     calibration: calibrationOf(meta, join(dir, 'config.json')),
   };
+}
+
+/** A model's own word vectors with where they are found here, or the reason they are not. */
+function vectorsHere(rec: WordVectorsRecord, dir: string): NonNullable<ModelCard['embeddings']> {
+  try {
+    return { ...rec, foundAt: wordVectorsFile(rec, dir) };
+  } catch (e) {
+    if (!isUserError(e)) throw e;
+    return { ...rec, problem: e.message.replace(/^[^:]*: /, '') };
+  }
 }
 
 function calibrationOf(meta: Record<string, unknown>, file: string): ModelCard['calibration'] {

@@ -18,7 +18,7 @@ export function openVectors(file: string): number {
 const EDGE = 1 << 20;
 
 /**
- * A fingerprint of a vectors file: SHA-256 of its size, first and last MiB. A file of the same size with
+ * A fingerprint of a vectors file: SHA-256 of its size, first and last MiB (overlapping under 2 MiB). A file of the same size with
  * other vectors (another model's, another dimension) differs there, and it costs milliseconds where
  * hashing a multi-gigabyte file would cost a minute at every model load.
  */
@@ -28,7 +28,7 @@ export function vectorsFingerprint(file: string): string {
     const size = fstatSync(fd).size;
     const hash = createHash('sha256').update(String(size));
     const buf = Buffer.alloc(EDGE);
-    for (const at of size > 2 * EDGE ? [0, size - EDGE] : [0]) hash.update(buf.subarray(0, readSync(fd, buf, 0, EDGE, at)));
+    for (const at of size > EDGE ? [0, size - EDGE] : [0]) hash.update(buf.subarray(0, readSync(fd, buf, 0, EDGE, at)));
     return hash.digest('hex').slice(0, 32);
   } catch (e) {
     throw new UserError(`cannot read the word vectors: ${fsReason(e) ?? (e as Error).message}`, { file });
