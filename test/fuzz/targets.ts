@@ -13,6 +13,8 @@ import { loadCorpus, writeCorpus } from '../../src/data/formats/index.js';
 import { readTypesFile } from '../../src/data/formats/types-file.js';
 import type { Document, LabelSchema } from '../../src/data/corpus.js';
 import { loadConfig } from '../../src/train/config.js';
+import { readWordVectors } from '../../src/model/word-vectors.js';
+import { PropertyViolation } from './check.js';
 import type { Shape } from './mutate.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -179,5 +181,24 @@ export async function targets(shared = false): Promise<Target[]> {
       return undefined;
     },
   });
+  out.push(...vectorTargets());
   return out;
+}
+
+/** The word-vectors readers (config `embeddings`): a fastText-style text file with a header, and word2vec's binary. */
+function vectorTargets(): Target[] {
+  const rows: [string, number[]][] = [['the', [0.1, -0.25, 3]], ['Boston', [1e-3, 2, -4.5]], ['new york', [0, 1, 2]], ['Köln', [7, 8, 9]]];
+  const text = Buffer.from(`${rows.length} 3\n${rows.map(([w, v]) => `${w} ${v.join(' ')}`).join('\n')}\n`);
+  const binary = Buffer.concat([Buffer.from(`${rows.length} 3\n`), ...rows.flatMap(([w, v]) => [Buffer.from(`${w.replace(' ', '_')} `), Buffer.from(new Float32Array(v).buffer), Buffer.from('\n')])]);
+  const load = (name: string) => async (dir: string) => {
+    const t = readWordVectors(join(dir, name));
+    // A parse must be a consistent table: one row per distinct word, finite numbers.
+    if (t.vectors.length !== t.size * t.dim || t.size !== t.words.length || new Set(t.words).size !== t.size || !t.vectors.every(Number.isFinite))
+      throw new PropertyViolation(`inconsistent vectors table: ${t.size} words × ${t.dim}, ${t.vectors.length} numbers`);
+    return undefined;
+  };
+  return [
+    { name: 'vectors-txt', seeds: [{ files: { 'v.vec': text }, mutate: 'v.vec', shape: 'lines' }], load: load('v.vec') },
+    { name: 'vectors-bin', seeds: [{ files: { 'v.bin': binary }, mutate: 'v.bin', shape: 'lines' }], load: load('v.bin') },
+  ];
 }
