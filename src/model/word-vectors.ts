@@ -10,9 +10,9 @@
  * recorded path, or in a place `ENTREL_EMBEDDINGS` names.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, existsSync, readdirSync, readFileSync, readSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { writeFileAtomic } from '../data/atomic.js';
-import { basename, delimiter, join } from 'node:path';
+import { basename, delimiter, dirname, join } from 'node:path';
 import { fsReason, UserError } from '../errors.js';
 import { GLOVE_DIM, loadGlove, readTableCache, tableCacheDir, writeTableCache, type GloveTable } from './glove.js';
 import { openVectors, vectorsFingerprint } from './vectors-file.js';
@@ -77,10 +77,32 @@ export function loadWordVectors(file: string): GloveTable {
   let table = stamp === key ? readTableCache(`${base}.bin`, st.size) : undefined;
   if (!table) {
     table = readWordVectors(real);
+    removeOrphanCaches(dirname(base));
     if (writeTableCache(`${base}.bin`, table, st.size, 'word vectors')) writeFileAtomic(`${base}.key`, key);
   }
   memo.set(key, table);
   return table;
+}
+
+/**
+ * Removes the caches of vectors files that are gone (moved or deleted): each is about as large as its
+ * vectors, and nothing else would ever read it. A stamp's first line is the path its cache was made from.
+ */
+function removeOrphanCaches(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => /^vectors-[0-9a-f]{16}\.key$/.test(n));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    try {
+      const source = readFileSync(join(dir, name), 'utf8').split('\n')[0];
+      if (source && !existsSync(source)) for (const f of [name.replace(/\.key$/, '.bin'), name]) rmSync(join(dir, f), { force: true });
+    } catch {
+      // another process's, being replaced: left for the next sweep
+    }
+  }
 }
 
 /** The record a model keeps of the vectors in `file` (`table`: as loaded from it). */

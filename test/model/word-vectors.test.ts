@@ -138,6 +138,11 @@ test('loadWordVectors keeps one cache per file, rebuilt when the file changes', 
   assert.equal(r.stderr, '');
   assert.deepEqual(JSON.parse(r.stdout), [5, 6, 7, 8]);
   assert.ok(readdirSync(join(dir, 'cache')).includes(basename(bin)), 'rewritten');
+  // The cache of a vectors file that is gone is removed when another cache is made.
+  rmSync(path);
+  loadWordVectors(file('z 1 2\n', 'another.txt'));
+  assert.ok(!readdirSync(join(dir, 'cache')).includes(basename(bin)), 'the orphan went');
+  assert.equal(readdirSync(join(dir, 'cache')).filter((f) => f.startsWith('vectors-') && f.endsWith('.bin')).length, 1);
 });
 
 test('a model with its own vectors finds them where it recorded them or where ENTREL_EMBEDDINGS says; other vectors are refused', () => {
