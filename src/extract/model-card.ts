@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, readModelDir } from '../model/io.js';
 import type { ModelConfig } from '../model/types.js';
 import { recordedWordVectors, wordVectorsFile, type WordVectorsRecord } from '../model/word-vectors.js';
-import { isUserError } from '../errors.js';
+import { formatLocated, isUserError } from '../errors.js';
 import { readSafetensorsHeader } from '../tensor/index.js';
 import { modelDirOrDefault, modelInfo } from './model-info.js';
 import type { ModelInfo } from './types.js';
@@ -75,7 +75,10 @@ function vectorsHere(rec: WordVectorsRecord, dir: string): NonNullable<ModelCard
     return { ...rec, foundAt: wordVectorsFile(rec, dir) };
   } catch (e) {
     if (!isUserError(e)) throw e;
-    return { ...rec, problem: e.message.replace(/^[^:]*: /, '') };
+    // The reason without the model's directory in front (the card names it); another file named stays.
+    const prefix = formatLocated('', e.location);
+    const strip = e.location.file === dir && e.message.startsWith(prefix);
+    return { ...rec, problem: strip ? e.message.slice(prefix.length) : e.message };
   }
 }
 

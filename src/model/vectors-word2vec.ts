@@ -41,6 +41,7 @@ export function readWord2vecBinary(file: string): GloveTable {
     const header = /^(\d+) (\d+)\r?\n/.exec(head)!;
     const [count, dim] = [Number(header[1]), Number(header[2])];
     if (dim === 0) throw new UserError('the header says the vectors have 0 dimensions', { file, line: 1 });
+    if (count === 0) throw new UserError('holds no word vectors (the header says 0 words)', { file, line: 1 });
     const rowBytes = 4 * dim;
     // Each word takes at least a byte, a space and its floats: a header asking for more than the file holds is wrong.
     if (header[0].length + count * (rowBytes + 2) > size)

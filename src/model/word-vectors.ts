@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, readdirSync, readFileSync, readSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { writeFileAtomic } from '../data/atomic.js';
+import { hostname } from 'node:os';
 import { basename, delimiter, dirname, join } from 'node:path';
 import { fsReason, UserError } from '../errors.js';
 import { GLOVE_DIM, loadGlove, readTableCache, tableCacheDir, writeTableCache, type GloveTable } from './glove.js';
@@ -63,7 +64,8 @@ export function loadWordVectors(file: string): GloveTable {
   }
   // Size, time and fingerprint: a file rewritten within one clock tick keeps its time (Linux stamps files
   // with a coarse clock), but not its first and last MiB.
-  const key = `${real}\n${st.size}\n${st.mtimeMs}\n${vectorsFingerprint(real)}`;
+  // The host last: a cache directory may be shared by machines that each have their own files.
+  const key = `${real}\n${st.size}\n${st.mtimeMs}\n${vectorsFingerprint(real)}\n${hostname()}`;
   const hit = memo.get(key);
   if (hit) return hit;
   // One cache per path, with a stamp of the file it was made from; another stamp means the file changed.
@@ -86,7 +88,9 @@ export function loadWordVectors(file: string): GloveTable {
 
 /**
  * Removes the caches of vectors files that are gone (moved or deleted): each is about as large as its
- * vectors, and nothing else would ever read it. A stamp's first line is the path its cache was made from.
+ * vectors, and nothing else would ever read it. Only this host's: another machine sharing the directory
+ * has files this one cannot see. A stamp is the source path (which may hold line ends), then four lines:
+ * size, time, fingerprint, host.
  */
 function removeOrphanCaches(dir: string): void {
   let names: string[];
@@ -97,8 +101,10 @@ function removeOrphanCaches(dir: string): void {
   }
   for (const name of names) {
     try {
-      const source = readFileSync(join(dir, name), 'utf8').split('\n')[0];
-      if (source && !existsSync(source)) for (const f of [name.replace(/\.key$/, '.bin'), name]) rmSync(join(dir, f), { force: true });
+      const lines = readFileSync(join(dir, name), 'utf8').split('\n');
+      const [host, source] = [lines[lines.length - 1], lines.slice(0, -4).join('\n')];
+      if (lines.length >= 5 && host === hostname() && !existsSync(source))
+        for (const f of [name.replace(/\.key$/, '.bin'), name]) rmSync(join(dir, f), { force: true });
     } catch {
       // another process's, being replaced: left for the next sweep
     }

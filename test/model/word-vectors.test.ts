@@ -4,7 +4,7 @@
  * model's record of the file (missing, moved, replaced).
  */
 import assert from 'node:assert/strict';
-import { appendFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -105,6 +105,7 @@ test("word2vec's binary format is recognised and read, with or without newlines;
   }
   refused(() => readWordVectors(file(binary(5, rows))), /the header says 5 words, the file ends after 4: was it cut short\?/);
   refused(() => readWordVectors(file(binary(3, rows))), /the header says 3 words, but the file goes on after them/, 1);
+  refused(() => readWordVectors(file('0 999999999999\n')), /holds no word vectors \(the header says 0 words\)/, 1);
   refused(() => readWordVectors(file(binary(4000000000, rows))), /the header says 4000000000 words of 2 dimensions, which need at least \d+ bytes; the file has \d+/, 1);
   refused(() => readWordVectors(file(binary(1, [['a', [NaN, 1]]]))), /the vector of word 1 \("a"\) holds a non-finite number/);
   // A first row whose float bytes read "5" then a newline (0.0498 is 35 0a 4c 3d) is still binary.
@@ -138,11 +139,21 @@ test('loadWordVectors keeps one cache per file, rebuilt when the file changes', 
   assert.equal(r.stderr, '');
   assert.deepEqual(JSON.parse(r.stdout), [5, 6, 7, 8]);
   assert.ok(readdirSync(join(dir, 'cache')).includes(basename(bin)), 'rewritten');
+  // A path with a line end in it is read whole from the stamp: its file is there, its cache stays.
+  mkdirSync(join(dir, 'nl\ndir'));
+  const odd = join(dir, 'nl\ndir', 'v.txt');
+  writeFileSync(odd, 'q 1 2\n');
+  loadWordVectors(odd);
+  // Another host's cache (a shared directory) is not this host's to judge, whatever its path.
+  const foreign = join(dir, 'cache', 'vectors-00000000000000aa');
+  writeFileSync(`${foreign}.key`, `${join(dir, 'not\nhere.txt')}\n12\n1\nfp\nsome-other-host`);
+  writeFileSync(`${foreign}.bin`, 'x');
   // The cache of a vectors file that is gone is removed when another cache is made.
   rmSync(path);
   loadWordVectors(file('z 1 2\n', 'another.txt'));
   assert.ok(!readdirSync(join(dir, 'cache')).includes(basename(bin)), 'the orphan went');
-  assert.equal(readdirSync(join(dir, 'cache')).filter((f) => f.startsWith('vectors-') && f.endsWith('.bin')).length, 1);
+  assert.equal(readdirSync(join(dir, 'cache')).filter((f) => f.startsWith('vectors-') && f.endsWith('.bin')).length, 3);
+  assert.ok(readdirSync(join(dir, 'cache')).includes('vectors-00000000000000aa.bin'), "another host's stays");
 });
 
 test('a model with its own vectors finds them where it recorded them or where ENTREL_EMBEDDINGS says; other vectors are refused', () => {
