@@ -37,12 +37,13 @@ process.env.ENTREL_CACHE = cache;
 const t0 = performance.now();
 const table = loadWordVectors(text);
 const firstLoad = (performance.now() - t0) / 1000;
-let differing = 0;
-for (let i = 0; i < glove.words.length; i++) {
-  const r = table.row(glove.words[i]);
-  const same = r !== undefined && glove.vectors.subarray(i * glove.dim, (i + 1) * glove.dim).every((x, d) => x === table.vectors[r * glove.dim + d]);
-  if (!same) differing++;
-}
+/** GloVe's words whose row in `t` is missing or differs. */
+const rowsDiffering = (t: typeof glove) =>
+  glove.words.filter((w, i) => {
+    const r = t.row(w);
+    return r === undefined || glove.vectors.subarray(i * glove.dim, (i + 1) * glove.dim).some((x, d) => x !== t.vectors[r * glove.dim + d]);
+  }).length;
+const differing = rowsDiffering(table);
 // A fresh process finds the cache.
 const probe = `import { loadWordVectors } from ${JSON.stringify(new URL('../src/model/word-vectors.ts', import.meta.url).pathname)};
 const t = performance.now(); loadWordVectors(${JSON.stringify(text)}); console.log((performance.now() - t) / 1000);`;
@@ -63,10 +64,7 @@ await new Promise<void>((r) => raw.on('finish', () => r()));
 const t1 = performance.now();
 const fromBinary = loadWordVectors(bin);
 const binaryLoad = (performance.now() - t1) / 1000;
-const binaryDiffering = glove.words.filter((w, i) => {
-  const r = fromBinary.row(w);
-  return r === undefined || glove.vectors.subarray(i * glove.dim, (i + 1) * glove.dim).some((x, d) => x !== fromBinary.vectors[r * glove.dim + d]);
-}).length;
+const binaryDiffering = rowsDiffering(fromBinary);
 
 const mb = statSync(text).size / 2 ** 20;
 console.log(`${text}: ${glove.words.length} words × ${glove.dim}, ${mb.toFixed(0)} MiB`);

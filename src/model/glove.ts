@@ -24,7 +24,7 @@
  *   needed GloVe rows after the trained matrix for that batch only (`Batch.extraWords`). The table is
  *   loaded lazily, only when a model is asked to encode with it. Everything else maps to UNK.
  */
-import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -177,7 +177,7 @@ export function loadGlove(opts: { source?: string; cache?: string } = {}): Glove
   const source = opts.source ?? gloveSourcePath();
   const cache = opts.cache ?? gloveCachePath(source);
   const srcSize = statSync(source).size;
-  let table = existsSync(cache) ? readTableCache(cache, srcSize) : undefined;
+  let table = readTableCache(cache, srcSize);
   if (!table) {
     table = parseWinkJson(source);
     writeTableCache(cache, table, srcSize, 'GloVe');

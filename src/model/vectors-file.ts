@@ -3,6 +3,12 @@ import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { UserError, fsReason } from '../errors.js';
 
+/** How much of a vectors file is read at a time. */
+export const CHUNK = 1 << 24;
+
+/** The `COUNT DIM` first line of fastText, word2vec (text and binary) files. */
+export const COUNT_DIM = /^(\d+) (\d+)\r?\n/;
+
 /** A decimal number as the writers print one (no hex, binary, `Infinity` or empty field). */
 export const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 

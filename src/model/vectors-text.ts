@@ -8,9 +8,7 @@
 import { closeSync, fstatSync, readSync } from 'node:fs';
 import { UserError, fsReason } from '../errors.js';
 import { gloveTable, type GloveTable } from './glove.js';
-import { NUMBER, openVectors } from './vectors-file.js';
-
-const CHUNK = 1 << 24;
+import { CHUNK, NUMBER, openVectors } from './vectors-file.js';
 
 /** Parses a text word-vectors file (seconds per 100 MB: `loadWordVectors` caches the result). */
 export function readWordVectorsText(file: string): GloveTable {

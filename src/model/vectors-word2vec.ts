@@ -6,9 +6,7 @@
 import { closeSync, fstatSync, readSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { gloveTable, type GloveTable } from './glove.js';
-import { NUMBER, openVectors } from './vectors-file.js';
-
-const CHUNK = 1 << 24;
+import { CHUNK, COUNT_DIM, NUMBER, openVectors } from './vectors-file.js';
 
 /**
  * Whether a file starting with `head` is in word2vec's binary format: the header, then a word and raw
@@ -17,7 +15,7 @@ const CHUNK = 1 << 24;
  * practically never look like that. `whole`: `head` is the whole file.
  */
 export function isWord2vecBinary(head: Buffer, whole: boolean): boolean {
-  const header = /^(\d+) (\d+)\r?\n/.exec(head.toString('latin1'));
+  const header = COUNT_DIM.exec(head.toString('latin1'));
   if (!header) return false;
   const rest = head.subarray(header[0].length);
   let end = rest.indexOf(0x0a);
@@ -38,7 +36,7 @@ export function readWord2vecBinary(file: string): GloveTable {
     const size = fstatSync(fd).size;
     let buf = Buffer.alloc(4096);
     const head = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('latin1');
-    const header = /^(\d+) (\d+)\r?\n/.exec(head)!;
+    const header = COUNT_DIM.exec(head)!;
     const [count, dim] = [Number(header[1]), Number(header[2])];
     if (dim === 0) throw new UserError('the header says the vectors have 0 dimensions', { file, line: 1 });
     if (count === 0) throw new UserError('holds no word vectors (the header says 0 words)', { file, line: 1 });

@@ -52,8 +52,11 @@ export function readWordVectors(file: string): GloveTable {
 
 const memo = new Map<string, GloveTable>();
 
-/** The vectors of `file`, parsed once into the binary cache and memoised per process. */
-export function loadWordVectors(file: string): GloveTable {
+/**
+ * The vectors of `file`, parsed once into the binary cache and memoised per process. `fingerprint`: the
+ * file's, when the caller has just checked it (wordVectorsFile), so it is not read again.
+ */
+export function loadWordVectors(file: string, fingerprint?: string): GloveTable {
   let real: string;
   let st: { size: number; mtimeMs: number };
   try {
@@ -65,7 +68,7 @@ export function loadWordVectors(file: string): GloveTable {
   // Size, time and fingerprint: a file rewritten within one clock tick keeps its time (Linux stamps files
   // with a coarse clock), but not its first and last MiB.
   // The host last: a cache directory may be shared by machines that each have their own files.
-  const key = `${real}\n${st.size}\n${st.mtimeMs}\n${vectorsFingerprint(real)}\n${hostname()}`;
+  const key = `${real}\n${st.size}\n${st.mtimeMs}\n${fingerprint ?? vectorsFingerprint(real)}\n${hostname()}`;
   const hit = memo.get(key);
   if (hit) return hit;
   // One cache per path, with a stamp of the file it was made from; another stamp means the file changed.
@@ -148,6 +151,15 @@ export function wordVectorsFile(rec: WordVectorsRecord, model: string): string {
   );
 }
 
+/** A model's own word vectors (`rec`, its record of them): where they are on this machine, and their table. */
+export function ownWordVectors(rec: WordVectorsRecord, model: string): { file: string; table: GloveTable } {
+  const file = wordVectorsFile(rec, model);
+  const table = loadWordVectors(file, rec.fingerprint);
+  if (table.dim !== rec.dim || table.size !== rec.words)
+    throw new UserError(`was trained with ${rec.words} word vectors of ${rec.dim} dimensions (${rec.file}); the file now holds ${table.size} of ${table.dim}`, { file: model });
+  return { file, table };
+}
+
 /**
  * The table through which a trained model reads words outside its vocabulary (the extended vocabulary,
  * model/glove.ts): its own word vectors, else the bundled GloVe, or none (`glove: false`). A model that
@@ -156,12 +168,7 @@ export function wordVectorsFile(rec: WordVectorsRecord, model: string): string {
 export function modelWordVectors(meta: Record<string, unknown>, wordDim: number, model: string): GloveTable | undefined {
   if (meta.glove === false) return undefined;
   const rec = recordedWordVectors(meta, model);
-  if (rec) {
-    const table = loadWordVectors(wordVectorsFile(rec, model));
-    if (table.dim !== rec.dim || table.size !== rec.words)
-      throw new UserError(`was trained with ${rec.words} word vectors of ${rec.dim} dimensions (${rec.file}); the file now holds ${table.size} of ${table.dim}`, { file: model });
-    return table;
-  }
+  if (rec) return ownWordVectors(rec, model).table;
   if (wordDim === GLOVE_DIM) return loadGlove();
   if (meta.glove === undefined) return undefined;
   throw new UserError(`says it was trained with GloVe (${GLOVE_DIM} dimensions), but its words have ${wordDim}`, { file: model });

@@ -8,7 +8,7 @@ import { mergeSchemas, type LabelSchema } from '../data/corpus.js';
 import { Scorer } from '../eval/index.js';
 import { buildBatch } from '../model/encode.js';
 import { initialWordMatrix, loadGlove, type GloveTable } from '../model/glove.js';
-import { loadWordVectors, modelWordVectors, recordedWordVectors, wordVectorsFile, wordVectorsRecord, type WordVectorsRecord } from '../model/word-vectors.js';
+import { loadWordVectors, modelWordVectors, ownWordVectors, recordedWordVectors, wordVectorsRecord, type WordVectorsRecord } from '../model/word-vectors.js';
 import { loadModelDir, writeModelFiles, type LoadedModel } from '../model/io.js';
 import { JointModel } from '../model/joint.js';
 import type { EncodedSentence, ModelConfig } from '../model/types.js';
@@ -96,9 +96,11 @@ function sayCoverage(found: number, words: number, file?: string): void {
 function runWordVectors(config: TrainConfig, base?: { loaded: LoadedModel; dir: string }): { table?: GloveTable; record?: WordVectorsRecord; named?: string } {
   const wordDim = config.model.wordDim;
   if (base && base.loaded.meta.glove !== undefined) {
-    const table = modelWordVectors(base.loaded.meta, wordDim, base.dir);
-    const own = recordedWordVectors(base.loaded.meta, base.dir);
-    return { table, record: own && table && wordVectorsRecord(wordVectorsFile(own, base.dir), table), named: own?.file };
+    const own = base.loaded.meta.glove ? recordedWordVectors(base.loaded.meta, base.dir) : undefined;
+    if (!own) return { table: modelWordVectors(base.loaded.meta, wordDim, base.dir) };
+    // The same vectors (checked), recorded where they are now.
+    const { file, table } = ownWordVectors(own, base.dir);
+    return { table, record: { ...own, file: realpathSync(file) }, named: own.file };
   }
   // A model that does not say (one saved by the library) is continued with the config's vectors.
   if (!config.glove) return {};
