@@ -10,7 +10,8 @@
  *   intervals and paired significance tests (`confidenceIntervals`, `compareSystems`); majority voting
  *   over systems' predictions (`vote`).
  * - Models and training: `loadModelDir`, `saveModelDir`, `loadConfig`, `trainNN`, `evaluateModel`,
- *   `predictToFile`.
+ *   `predictToFile`; a model as an npm package (`packageModel`) and a model named by directory or
+ *   installed package (`resolveModelRef`).
  * - Service and view: `buildServer`, `startServer`, `renderHtml`, `renderDocumentSvg`; predictions drawn
  *   against gold (`compareCorpora`, then `renderComparisonHtml`: what `entrel view --gold` writes).
  * Character offsets everywhere are UTF-16 code units (JavaScript string indices).
@@ -38,6 +39,8 @@ export { compareSystems, confidenceIntervals, formatComparison, formatIntervals,
 export type { CompareSystemsOptions, Difference, Interval, ResampleOptions, ResampleUnit, ScoreIntervals, SystemComparison, SystemsComparison, VoteCounts, VoteOptions } from './eval/index.js';
 
 export { loadModelDir, saveModelDir, type LoadedModel } from './model/io.js';
+export { resolveModelRef } from './model/model-ref.js';
+export { packageModel, type PackageOptions, type PackageResult } from './extract/model-package.js';
 export type { ModelConfig, SentencePrediction } from './model/types.js';
 export type { JointModel } from './model/joint.js';
 export { evaluateModel, loadConfig, predictToFile, trainNN } from './train/index.js';

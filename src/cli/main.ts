@@ -16,6 +16,8 @@ export function buildProgram(): Command {
   const program = new Command('entrel')
     .description('Joint entity and relation extraction (Sun et al. 2018, minimum risk training) on libtorch')
     .version(ENTREL_VERSION, '-V, --version')
+    // `entrel --version` is entrel's; after a command, `--version` is that command's (package's semver).
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput(errorOutput('entrel'));
   registerCommands(program);

@@ -1,4 +1,5 @@
 /** The readable form of a model card that `entrel info` prints. */
+import { dirname } from 'node:path';
 import type { ModelCard } from '../extract/model-card.js';
 
 const count = (n: number) => n.toLocaleString('en-US');
@@ -76,6 +77,7 @@ function wordVectorsLine(card: ModelCard): string | string[] {
   if (!card.glove) return 'none (random initialisation)';
   const e = card.embeddings;
   if (!e) return 'GloVe 6B 100d';
-  const here = e.foundAt === e.file ? 'found there' : e.foundAt ? `found at ${e.foundAt} (ENTREL_EMBEDDINGS)` : `not usable here: ${e.problem}`;
+  const inModel = e.foundAt !== undefined && dirname(e.foundAt) === card.dir;
+  const here = e.foundAt === e.file ? 'found there' : inModel ? 'found in the model directory' : e.foundAt ? `found at ${e.foundAt} (ENTREL_EMBEDDINGS)` : `not usable here: ${e.problem}`;
   return [`${e.file} (${count(e.words)} words, ${e.dim} dimensions)`, here];
 }

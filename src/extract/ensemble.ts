@@ -14,6 +14,7 @@ import type { LabelSchema } from '../data/corpus.js';
 import { repeatedDirectory } from '../data/io.js';
 import { resolveMinVotes } from '../data/majority-vote.js';
 import { checkOptions, described, UserError } from '../errors.js';
+import { resolveModelRef } from '../model/model-ref.js';
 import { callSignal } from './call-signal.js';
 import { voteExtractions } from './ensemble-vote.js';
 import { Extractor, type ExtractorOptions } from './extractor.js';
@@ -54,7 +55,10 @@ export class EnsembleExtractor implements ExtractorLike {
       throw new UserError(`must be a list of model directories (strings), got ${described(modelDirs)}`, { field: 'modelDirs' });
     if (modelDirs.length < 2) throw new UserError(`an ensemble needs at least two model directories, got ${modelDirs.length}`, { field: 'modelDirs' });
     checkOptions(opts, 'options', ENSEMBLE_OPTIONS);
-    const twice = repeatedDirectory(modelDirs);
+    // Package names as their model directories, so that a package and its directory are seen as one model
+    // (errors name each model as the caller did).
+    const dirs = modelDirs.map((m) => resolveModelRef(m));
+    const twice = repeatedDirectory(dirs);
     if (twice) throw new UserError(`is the same model directory as modelDirs[${twice[0]}] (${modelDirs[twice[0]]}): that model's votes would count twice`, { field: `modelDirs[${twice[1]}]` });
     const { minVotes: m, ...rest } = opts ?? {};
     const n = modelDirs.length;
@@ -63,7 +67,7 @@ export class EnsembleExtractor implements ExtractorLike {
     const share = workers === 0 ? 0 : Math.max(1, Math.floor(workers / n));
     const members: Extractor[] = [];
     try {
-      for (const dir of modelDirs) members.push(await Extractor.load(dir, { ...rest, workers: share }));
+      for (const dir of dirs) members.push(await Extractor.load(dir, { ...rest, workers: share }));
       const [first, firstDir] = [members[0], modelDirs[0]];
       members.forEach((x, i) => {
         const [a, b] = [first.info(), x.info()];

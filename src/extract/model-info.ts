@@ -4,22 +4,26 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LabelSchema } from '../data/corpus.js';
 import { UserError } from '../errors.js';
+import { resolveModelRef } from '../model/model-ref.js';
 import type { ModelConfig } from '../model/types.js';
 import type { ModelInfo } from './types.js';
 
 /** The bundled model, found relative to this file (src/extract/ or dist/extract/), not the cwd. */
 export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../../models/conll04', import.meta.url));
 
-/** The absolute model directory: `modelDir`, or the bundled model, which must be there. */
+/**
+ * The absolute model directory: `modelDir` (a directory, or an installed model package's name:
+ * model/model-ref.ts), or the bundled model, which must be there.
+ */
 export function modelDirOrDefault(modelDir: string | undefined): string {
-  const dir = resolve(modelDir ?? DEFAULT_MODEL_DIR);
-  if (modelDir === undefined && !existsSync(dir))
-    throw new UserError('the bundled default model is missing (run `npm run train:default`, or name a model directory)', { file: dir });
-  return dir;
+  if (modelDir !== undefined) return resolveModelRef(modelDir);
+  if (!existsSync(DEFAULT_MODEL_DIR))
+    throw new UserError('the bundled default model is missing (run `npm run train:default`, or name a model directory)', { file: DEFAULT_MODEL_DIR });
+  return DEFAULT_MODEL_DIR;
 }
 
 export interface ModelInfoSource {

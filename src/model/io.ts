@@ -56,8 +56,12 @@ export function writeModelFiles(dir: string, model: JointModel, schema: LabelSch
     for (const [name, t] of model.parameters()) weights[name] = t.detach().to('float32').contiguous();
   });
   saveSafetensors(join(dir, 'weights.safetensors'), weights, { format: MODEL_FORMAT, version: String(MODEL_FORMAT_VERSION) });
-  const sums = MODEL_FILES.map((f) => `${sha256(join(dir, f))}  ${f}\n`).join('');
-  writeFileSync(join(dir, 'checksum'), sums);
+  writeChecksum(dir);
+}
+
+/** The `checksum` file of the model files in `dir` (after writing them, or changing config.json's meta). */
+export function writeChecksum(dir: string): void {
+  writeFileSync(join(dir, 'checksum'), MODEL_FILES.map((f) => `${sha256(join(dir, f))}  ${f}\n`).join(''));
 }
 
 /**

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, readdirSync, readFileSync, readSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { writeFileAtomic } from '../data/atomic.js';
 import { hostname } from 'node:os';
-import { basename, delimiter, dirname, join } from 'node:path';
+import { basename, delimiter, dirname, isAbsolute, join } from 'node:path';
 import { fsReason, UserError } from '../errors.js';
 import { GLOVE_DIM, loadGlove, readTableCache, tableCacheDir, writeTableCache, type GloveTable } from './glove.js';
 import { openVectors, vectorsFingerprint } from './vectors-file.js';
@@ -130,13 +130,16 @@ export function recordedWordVectors(meta: Record<string, unknown>, where: string
 }
 
 /**
- * Where a model's own word vectors are on this machine: the path it recorded, else each entry of
+ * Where a model's own word vectors are on this machine: the path it recorded, else a file of the recorded
+ * name in the model directory (where `entrel package --with-vectors` puts it), else each entry of
  * `ENTREL_EMBEDDINGS` (a file, or a directory holding one of the recorded name; several joined by `:`),
- * the first of the recorded size and fingerprint. `model` names the model in errors.
+ * the first of the recorded size and fingerprint. `model` is the model directory (absolute), or names a
+ * model in memory, in errors.
  */
 export function wordVectorsFile(rec: WordVectorsRecord, model: string): string {
   const env = process.env.ENTREL_EMBEDDINGS?.trim();
-  const places = [rec.file, ...(env ? env.split(delimiter).filter(Boolean) : []).map((p) => (existsSync(p) && statSync(p).isDirectory() ? join(p, basename(rec.file)) : p))];
+  const inModel = isAbsolute(model) ? [join(model, basename(rec.file))] : [];
+  const places = [rec.file, ...inModel, ...(env ? env.split(delimiter).filter(Boolean) : []).map((p) => (existsSync(p) && statSync(p).isDirectory() ? join(p, basename(rec.file)) : p))];
   const found = places.filter((p) => existsSync(p) && statSync(p).isFile());
   const same = found.find((p) => statSync(p).size === rec.bytes && vectorsFingerprint(p) === rec.fingerprint);
   if (same) return same;
@@ -146,7 +149,7 @@ export function wordVectorsFile(rec: WordVectorsRecord, model: string): string {
       { file: model },
     );
   throw new UserError(
-    `was trained with the word vectors ${rec.file}, which are not there${env ? ` nor where ENTREL_EMBEDDINGS says (${env})` : ''}: put them at that path, or set ENTREL_EMBEDDINGS to the file or its directory`,
+    `was trained with the word vectors ${rec.file}, which are not there${inModel.length ? ' nor in the model directory' : ''}${env ? ` nor where ENTREL_EMBEDDINGS says (${env})` : ''}: put them at that path${inModel.length ? ' or into the model directory' : ''}, or set ENTREL_EMBEDDINGS to the file or its directory`,
     { file: model },
   );
 }

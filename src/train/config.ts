@@ -13,6 +13,7 @@ import { FORMATS } from '../data/formats/index.js';
 import { parseJsonFile } from '../data/io.js';
 import { quote, UserError } from '../errors.js';
 import { CRF_DECODER, DEFAULT_MODEL_CONFIG as M } from '../model/config.js';
+import { installedModelPackage, isPackageName } from '../model/model-ref.js';
 import type { ModelConfig } from '../model/types.js';
 import { MAX_THREADS } from '../tensor/index.js';
 
@@ -273,6 +274,8 @@ export function checkDataFiles(config: TrainConfig, source: string): void {
     throw new UserError(`no such file: ${config.embeddings}`, { file: source, field: 'embeddings' });
   if (config.embeddings !== undefined && !statSync(config.embeddings).isFile())
     throw new UserError(`is not a file: ${config.embeddings} (expected a word-vectors file)`, { file: source, field: 'embeddings' });
+  if (config.init !== undefined && !existsSync(config.init))
+    throw new UserError(`no such model directory: ${config.init} (a model package's name works once the package is installed)`, { file: source, field: 'init' });
   for (const key of ['train', 'dev', 'test'] as const) {
     const [field, value] = [`data.${key}`, config.data[key]];
     for (const [i, path] of [value ?? []].flat().entries())
@@ -379,7 +382,10 @@ function resolvePaths(obj: Record<string, unknown>, base: string): void {
     if (!node || typeof node !== 'object') continue;
     const abs = (v: unknown) => (typeof v === 'string' && v !== '' && !isAbsolute(v) ? resolve(base, v) : v);
     const v = node[key];
-    if (v !== undefined) node[key] = Array.isArray(v) ? v.map(abs) : abs(v);
+    // `init` may name an installed model package (`entrel package`) where no such path exists.
+    const pkg = key === 'init' && typeof v === 'string' && !isAbsolute(v) && !existsSync(resolve(base, v)) && isPackageName(v) ? installedModelPackage(v, base) : undefined;
+    if (pkg !== undefined) node[key] = pkg;
+    else if (v !== undefined) node[key] = Array.isArray(v) ? v.map(abs) : abs(v);
   }
 }
 

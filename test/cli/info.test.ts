@@ -85,7 +85,7 @@ describe('entrel info on the bundled model', () => {
     const r = entrelWithoutLibtorch('info', '--help');
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^Usage: entrel info \[options\]/);
-    assert.match(r.stdout, /--model <dir>/);
+    assert.match(r.stdout, /--model <dir\|package>/);
   });
 
   it('prints a readable card', () => {

@@ -1,7 +1,7 @@
 /**
  * README's "Your own data, step by step", run as a user runs it (tiny settings, so it takes seconds): a
  * brat project is split, trained on, scored with the error analysis, predicted, drawn against gold, and
- * used — every step reading what the one before it wrote.
+ * used and packaged — every step reading what the one before it wrote.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,7 +24,7 @@ function entrel(...args: string[]): string {
   return r.stdout;
 }
 
-test('a brat project: split, train, evaluate --errors, predict, view against gold, calibrate, info, extract', () => {
+test('a brat project: split, train, evaluate --errors, predict, view against gold, calibrate, info, extract, package', () => {
   const w = tmp();
   // 1. A brat project (made from CoNLL04's dev split: 231 one-sentence documents).
   entrel('convert', '--from', 'unified', '--to', 'brat', join(DATA, 'conll04', 'unified_two_are_better', 'valid.CoNLL04.json'), join(w, 'project'));
@@ -63,4 +63,8 @@ test('a brat project: split, train, evaluate --errors, predict, view against gol
   const doc = JSON.parse(entrel('extract', '--model', model, '--json', 'Mary Smith works for Acme Corp in Boston.'));
   assert.equal(doc.text, 'Mary Smith works for Acme Corp in Boston.');
   assert.ok(Array.isArray(doc.entities) && Array.isArray(doc.relations));
+  // 7. Shared as an npm package: the model inside is the calibrated one, under the package's name.
+  entrel('package', '--model', model, '--out', join(w, 'my-package'), '--name', '@me/entrel-news', '--license', 'MIT');
+  const packaged = JSON.parse(entrel('info', '--model', join(w, 'my-package', 'model'), '--json'));
+  assert.deepEqual([packaged.name, packaged.calibration, packaged.tensors], ['@me/entrel-news', card.calibration, card.tensors]);
 });

@@ -1,5 +1,6 @@
-/** Parsers of numeric flag values shared by the commands: a bad value is commander's one-line error naming the flag. */
+/** Parsers of flag values shared by the commands: a bad value is a one-line error naming the flag. */
 import { InvalidArgumentError } from 'commander';
+import { resolveModelRef } from '../../model/model-ref.js';
 
 /** Any finite number (`0.5`, `-1`, `1e-3`). */
 export function finiteNumber(v: string): number {
@@ -28,3 +29,12 @@ export function positiveInteger(v: string): number {
 
 /** A repeatable flag's values, in the order given (commander's collector for `--flag a --flag b`). */
 export const repeated = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+/**
+ * A `--model`/`--init` value as its absolute model directory: a directory, or an installed model package's
+ * name (model/model-ref.ts). An empty value stays empty, for the empty-option check to name.
+ */
+export const modelRef = (v: string): string => (v === '' ? v : resolveModelRef(v));
+
+/** Repeatable `--model`: each value as `modelRef` reads it. */
+export const modelRefs = (v: string, prev: string[] = []): string[] => [...prev, modelRef(v)];

@@ -3,6 +3,7 @@
  * (train/calibrate.ts). Prints the calibration before and after, on DEV.
  */
 import { Command } from 'commander';
+import { modelRef } from './arg-values.js';
 import { inputFiles } from '../../data/formats/index.js';
 import { refuseOverwritingInputs } from '../../data/write.js';
 import { formatCalibration } from '../../eval/index.js';
@@ -24,7 +25,7 @@ const FEW_ITEMS = 100;
 export function calibrateCommand(): Command {
   const cmd = new Command('calibrate')
     .description("fit a model's score calibration on annotated dev data and write the model with it (same predictions; scores that say how often such an item is right)")
-    .option('--model <dir>', 'a trained model directory (default: the bundled CoNLL04 model)')
+    .option('--model <dir|package>', 'a trained model directory (default: the bundled CoNLL04 model)', modelRef)
     .requiredOption('--data <file>', 'annotated data the model was not trained on (dev)')
     .requiredOption('--out <dir>', 'the calibrated model directory: the model files only, written atomically (an existing directory holding other files is refused)')
     .option('--json', 'print the maps and the calibration before and after as JSON');

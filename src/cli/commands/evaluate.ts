@@ -20,7 +20,7 @@ import { refuseOverwritingInputs, writeAtomic } from '../../data/write.js';
 import { printJson, printWarnings } from '../output.js';
 import { checkModelFlags } from '../load-extractor.js';
 import { addDataFlags, corpusOptions, pairedOptions, type DataFlags } from './data-options.js';
-import { finiteNumber, nonNegativeInteger, positiveInteger, repeated } from './arg-values.js';
+import { finiteNumber, modelRefs, nonNegativeInteger, positiveInteger } from './arg-values.js';
 import { addResampleFlags, refuseUnusedResampleFlags, resampleOptions, type ResampleFlags } from './resample-flags.js';
 
 interface EvalFlags extends DataFlags, ResampleFlags {
@@ -46,7 +46,7 @@ export function evaluateCommand(): Command {
     .description('score predictions against gold, or a model on annotated data (strict and boundaries, micro and macro, per type)')
     .option('--gold <file>', 'gold annotations')
     .option('--pred <file>', 'predictions (same documents and tokens as --gold)')
-    .option('--model <dir>', 'a trained model directory (default with --data: the bundled CoNLL04 model); several: their majority vote is scored (repeatable)', repeated)
+    .option('--model <dir|package>', 'a trained model directory (default with --data: the bundled CoNLL04 model); several: their majority vote is scored (repeatable)', modelRefs)
     .option('--min-votes <k>', 'with several models: how many must predict an item (default: more than half)', positiveInteger)
     .option('--data <file>', 'annotated data to run --model on');
   addDataFlags(cmd)

@@ -17,7 +17,7 @@ import type { ExtractOptions } from '../../extract/types.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../extract-outputs.js';
 import { formatExtraction } from '../extract-table.js';
 import { printJson } from '../output.js';
-import { finiteNumber, nonNegativeInteger, positiveInteger, repeated } from './arg-values.js';
+import { finiteNumber, modelRefs, nonNegativeInteger, positiveInteger } from './arg-values.js';
 import { loadExtractor, type LoadedExtractor } from '../load-extractor.js';
 
 interface ExtractFlags {
@@ -49,7 +49,7 @@ export function extractCommand(): Command {
     .option('--in <file>', 'input file: .jsonl (a JSON string or {"text", "id"?} per line) or plain text (one text per paragraph)')
     .option('--out <file>', 'output file (a directory for brat), written atomically')
     .addOption(new Option('--format <name>', 'output format for --out').choices([...OUTPUT_FORMATS]))
-    .option('--model <dir>', 'a trained model directory (default: the bundled CoNLL04 model); several: an ensemble that votes (repeatable)', repeated)
+    .option('--model <dir|package>', 'a trained model directory (default: the bundled CoNLL04 model); several: an ensemble that votes (repeatable)', modelRefs)
     .option('--min-votes <k>', 'with several models: how many must extract an item (default: more than half)', positiveInteger)
     .option('--threshold <p>', 'drop relations whose probability is below p', finiteNumber)
     .option('--allow <triple>', 'keep only relations HEAD_TYPE,RELATION,TAIL_TYPE (repeatable)', triple)

@@ -6,6 +6,7 @@ import { convertCommand } from './convert.js';
 import { evaluateCommand } from './evaluate.js';
 import { extractCommand } from './extract.js';
 import { infoCommand } from './info.js';
+import { packageCommand } from './package.js';
 import { predictCommand } from './predict.js';
 import { serveCommand } from './serve.js';
 import { splitCommand } from './split.js';
@@ -15,5 +16,5 @@ import { viewCommand } from './view.js';
 import { voteCommand } from './vote.js';
 
 export function registerCommands(program: Command): void {
-  for (const make of [statsCommand, convertCommand, splitCommand, evaluateCommand, compareCommand, trainCommand, calibrateCommand, predictCommand, extractCommand, serveCommand, infoCommand, viewCommand, voteCommand]) program.addCommand(make());
+  for (const make of [statsCommand, convertCommand, splitCommand, evaluateCommand, compareCommand, trainCommand, calibrateCommand, predictCommand, extractCommand, serveCommand, infoCommand, packageCommand, viewCommand, voteCommand]) program.addCommand(make());
 }

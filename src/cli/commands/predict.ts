@@ -7,13 +7,13 @@ import { modelDirOrDefault } from '../../extract/model-info.js';
 import { withInterrupts } from '../interrupt.js';
 import { printWarnings } from '../output.js';
 import { checkModelFlags } from '../load-extractor.js';
-import { positiveInteger, repeated } from './arg-values.js';
+import { modelRefs, positiveInteger } from './arg-values.js';
 import { addDataFlags, corpusOptions, type DataFlags } from './data-options.js';
 
 export function predictCommand(): Command {
   const cmd = new Command('predict')
     .description('predict entities and relations for every sentence of a corpus file (written as entrel JSONL, or any writable format)')
-    .option('--model <dir>', 'a trained model directory (default: the bundled CoNLL04 model); several: their majority vote (repeatable)', repeated)
+    .option('--model <dir|package>', 'a trained model directory (default: the bundled CoNLL04 model); several: their majority vote (repeatable)', modelRefs)
     .option('--min-votes <k>', 'with several models: how many must predict an item (default: more than half)', positiveInteger)
     .requiredOption('--data <file>', 'input corpus (any supported format)')
     .requiredOption('--out <file>', 'output file, a directory for brat (written atomically)')

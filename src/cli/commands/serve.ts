@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { ioError } from '../../data/io.js';
 import { UserError } from '../../errors.js';
-import { nonNegativeInteger, positiveInteger, repeated } from './arg-values.js';
+import { modelRefs, nonNegativeInteger, positiveInteger, repeated } from './arg-values.js';
 import { loadExtractor } from '../load-extractor.js';
 
 /** The environment variable with API keys, comma-separated, when --api-key-file is not given. */
@@ -86,7 +86,7 @@ const seconds = (v: string) => {
 export function serveCommand(): Command {
   return new Command('serve')
     .description('serve extraction over HTTP (POST /v1/extract, GET /v1/model, GET /health, OpenAPI at /openapi.json, web view at /)')
-    .option('--model <dir>', 'a trained model directory (default: the bundled CoNLL04 model); several: an ensemble that votes (repeatable)', repeated)
+    .option('--model <dir|package>', 'a trained model directory (default: the bundled CoNLL04 model); several: an ensemble that votes (repeatable)', modelRefs)
     .option('--min-votes <k>', 'with several models: how many must extract an item (default: more than half)', positiveInteger)
     .option('--port <n>', 'TCP port (0 = any free port)', port, 8080)
     .option('--host <address>', 'interface to listen on (0.0.0.0 for every interface)', '127.0.0.1')

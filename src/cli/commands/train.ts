@@ -15,7 +15,7 @@ export function trainCommand(): Command {
     .requiredOption('--config <file>', 'training config (JSON; defaults are the paper\'s, see configs/README.md)')
     .requiredOption('--out <dir>', 'run directory: best/ model, last/ checkpoint, train.log.jsonl, curve.svg')
     .option('--set <key=value...>', 'override config keys, e.g. --set epochs=5 seed=2 alpha=0.5, or embeddings=VECTORS model.wordDim=300 for your own word vectors (repeatable)', [])
-    .option('--init <dir>', 'pretrained model directory: run the MRT phase (L̃ + L_mrt) starting from it')
+    .option('--init <dir|package>', 'pretrained model directory (or installed model package): run the MRT phase (L̃ + L_mrt) starting from it')
     .option('--mrt', 'minimum risk training (needs --init or "init" in the config)')
     .option('--local', 'with --init: train that model on with the local loss alone, no MRT (e.g. a trained model on your own data)')
     .option('--resume', 'continue a killed run from its last checkpoint')

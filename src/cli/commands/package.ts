@@ -1,0 +1,61 @@
+/**
+ * `entrel package [--model M] --out DIR [--name N] [--version V] …`: a trained model as an npm package
+ * (extract/model-package.ts), to `npm install`, `npm pack` or `npm publish`; installed, `--model N` finds it.
+ */
+import { Command } from 'commander';
+import { formatLocated, isUserError, UserError } from '../../errors.js';
+import { modelRef } from './arg-values.js';
+import { printJson } from '../output.js';
+
+interface PackageFlags {
+  model?: string;
+  out: string;
+  name?: string;
+  version?: string;
+  description?: string;
+  license?: string;
+  author?: string;
+  withVectors?: boolean;
+  json?: boolean;
+}
+
+/** A bad `name` or `version` option, as the flag the user typed (`--version: "1.0" is not …`). */
+function inFlagWords<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    const field = isUserError(e) && e.location.file === undefined ? e.location.field : undefined;
+    if (field !== 'name' && field !== 'version') throw e;
+    throw new UserError((e as Error).message.slice(formatLocated('', { field }).length), { field: `--${field}` });
+  }
+}
+
+const megabytes = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
+
+export function packageCommand(): Command {
+  return new Command('package')
+    .description('write a trained model as an npm package: npm install it (or pack, or publish it), then --model NAME finds it')
+    .option('--model <dir|package>', 'the model to package (default: the bundled CoNLL04 model)', modelRef)
+    .requiredOption('--out <dir>', "the package directory, written atomically (an existing one must be empty or an earlier model package)")
+    .option('--name <name>', "the npm package name, e.g. @you/entrel-bio (default: the model's name, if it is a valid one)")
+    .option('--version <semver>', "the package version (default: the model's, if it is one, else 1.0.0)")
+    .option('--description <text>', 'package.json description (default: the model\'s labels and training data)')
+    .option('--license <spdx>', 'package.json license, e.g. MIT, CC-BY-4.0 or UNLICENSED')
+    .option('--author <who>', 'package.json author')
+    .option('--with-vectors', "include the model's own word vectors (config `embeddings`), through which it reads words it was not trained on")
+    .option('--json', 'print what was written as JSON')
+    .action(async (flags: PackageFlags) => {
+      const { packageModel } = await import('../../extract/model-package.js');
+      const r = inFlagWords(() => packageModel(flags.model, flags.out, flags));
+      for (const w of r.warnings) process.stderr.write(`entrel: warning: ${w}\n`);
+      if (flags.json) return printJson(r);
+      process.stdout.write(
+        [
+          `wrote ${r.name}@${r.version} to ${r.dir} (${r.files.length} files, ${megabytes(r.bytes)})`,
+          `  install:  npm install ${r.dir}   (or: npm pack ${r.dir}, then install the .tgz; npm publish ${r.dir} to share it)`,
+          `  use:      npx entrel extract --model ${r.name} "…"   or   Extractor.load(${JSON.stringify(r.name)})`,
+          '',
+        ].join('\n'),
+      );
+    });
+}
