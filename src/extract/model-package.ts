@@ -1,18 +1,18 @@
 /**
  * `entrel package`: a trained model as an npm package, the way spaCy ships models as pip packages. The
- * package holds the model directory (`model/`, checksums verified before and after the copy), an
- * `index.js` exporting its path, types, and a README made from the model card; its package.json's
- * `"entrel"` field is how `--model NAME` and `Extractor.load(NAME)` find the model once the package is
- * installed (model/model-ref.ts). `npm install`, `npm pack` or `npm publish` the written directory.
- * Nothing here loads libtorch.
+ * package holds the model directory (`model/`, the copy checked against the model's checksums, then
+ * given the package's name and version), an `index.js` exporting its path, types, and a README made from
+ * the packaged model's card; its package.json's `"entrel"` field is how `--model NAME` and
+ * `Extractor.load(NAME)` find the model once the package is installed (model/model-ref.ts). `npm
+ * install`, `npm pack` or `npm publish` the written directory. Nothing here loads libtorch.
  */
-import { copyFileSync, existsSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import semver from 'semver';
 import validateName from 'validate-npm-package-name';
-import { writeDirAtomicSync } from '../data/atomic.js';
 import { makeDirs } from '../data/io.js';
-import { UserError } from '../errors.js';
+import { writeTogether } from '../data/staging.js';
+import { quote, UserError } from '../errors.js';
 import { MODEL_FILES, MODEL_FORMAT, MODEL_FORMAT_VERSION, readModelDir, writeChecksum } from '../model/io.js';
 import { PACKAGE_FIELD } from '../model/model-ref.js';
 import { vectorsFingerprint } from '../model/vectors-file.js';
@@ -50,31 +50,39 @@ export interface PackageResult {
 /** The folder of the model inside the package. */
 const MODEL_FOLDER = 'model';
 
-/** Writes the model `model` (a directory or installed package; default: the bundled one) as a package in `out`. */
-export function packageModel(model: string | undefined, out: string, opts: PackageOptions = {}): PackageResult {
+/** What `entrel package` writes into the package directory; anything else there is the user's and stays. */
+const WRITTEN = ['README.md', 'index.js', 'index.d.ts', 'package.json', MODEL_FOLDER];
+
+/**
+ * Writes the model `model` (a directory or package; default: the bundled one) as a package in `out`: a new
+ * or empty directory, or an earlier model package, whose own files (a LICENSE, .git, a CHANGELOG) and
+ * package.json fields stay. The package's files are moved into place together (data/staging.ts).
+ */
+export async function packageModel(model: string | undefined, out: string, opts: PackageOptions = {}): Promise<PackageResult> {
   const source = modelDirOrDefault(model);
   const card = readModelCard(source);
   const name = packageName(opts.name, card);
   const version = packageVersion(opts.version, card);
   const dir = resolve(out);
-  refuseTarget(dir, source);
+  const earlier = refuseTarget(dir, source);
   const warnings: string[] = [];
   const vectors = vectorsToCopy(card, opts.withVectors === true, warnings);
-  if (opts.license === undefined) warnings.push('no --license: the package says nothing of whether others may use the model (npm shows it as unlicensed)');
-  const pkg = packageJson(name, version, card, opts);
-  writeDirAtomicSync(dir, 'the model package', (tmp) => {
-    const modelDir = join(tmp, MODEL_FOLDER);
+  const pkg = packageJson(name, version, card, opts, earlier);
+  if (pkg.license === undefined) warnings.push('no --license: the package says nothing of whether others may use the model (npm shows it as unlicensed)');
+  await writeTogether(dir, async (staging) => {
+    const modelDir = join(staging, MODEL_FOLDER);
     makeDirs(modelDir);
     for (const f of [...MODEL_FILES, 'checksum']) copyFileSync(join(source, f), join(modelDir, f));
     readModelDir(modelDir); // the copy verified against the model's checksums, before they are renewed
     renameModel(modelDir, name, version);
     if (vectors) copyVectors(vectors, join(modelDir, basename(card.embeddings!.file)), card.embeddings!);
-    writeFileSync(join(tmp, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
-    writeFileSync(join(tmp, 'index.js'), indexJs(name, version));
-    writeFileSync(join(tmp, 'index.d.ts'), INDEX_D_TS);
-    writeFileSync(join(tmp, 'README.md'), modelReadme(card, { name, version, description: pkg.description, withVectors: vectors !== undefined }));
+    writeFileSync(join(staging, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
+    writeFileSync(join(staging, 'index.js'), indexJs(name, version));
+    writeFileSync(join(staging, 'index.d.ts'), INDEX_D_TS);
+    // The card of the model as packaged: its name, version and checksum are the package's.
+    writeFileSync(join(staging, 'README.md'), modelReadme(readModelCard(modelDir), { name, version, description: pkg.description, withVectors: vectors !== undefined }));
   });
-  const files = listFiles(dir);
+  const files = WRITTEN.flatMap((f) => listFiles(dir, f));
   return { dir, name, version, files, bytes: files.reduce((n, f) => n + f.bytes, 0), warnings };
 }
 
@@ -83,6 +91,7 @@ function packageName(given: string | undefined, card: ModelCard): string {
     if (validateName(card.name).validForNewPackages) return card.name;
     throw new UserError(`the model's name ${JSON.stringify(card.name)} is not a valid npm package name: give one with --name (e.g. --name @you/entrel-model)`, { file: card.dir, field: 'name' });
   }
+  if (given === 'entrel') throw new UserError('"entrel" is entrel\'s own name: installed, the model would replace entrel', { field: 'name' });
   const v = validateName(given);
   if (!v.validForNewPackages)
     throw new UserError(`${JSON.stringify(given)} is not a valid npm package name: ${[...(v.errors ?? []), ...(v.warnings ?? [])].join('; ')}`, { field: 'name' });
@@ -97,10 +106,18 @@ function packageVersion(given: string | undefined, card: ModelCard): string {
 }
 
 /**
- * The package replaces `dir` whole: refused where that would lose something, i.e. anything but an empty
- * directory or a model package written before, and inside (or around) the model being packaged.
+ * Where the package may not go: inside (or around) the model being packaged, a dangling symbolic link, or a
+ * directory holding other things that is not a model package. Returns the earlier package's package.json
+ * (its fields are kept), if there is one.
  */
-function refuseTarget(dir: string, source: string): void {
+function refuseTarget(dir: string, source: string): Record<string, unknown> | undefined {
+  let link: string | undefined;
+  try {
+    if (lstatSync(dir).isSymbolicLink()) link = readlinkSync(dir);
+  } catch {
+    // absent
+  }
+  if (link !== undefined && !existsSync(dir)) throw new UserError(`is a symbolic link to ${link}, which does not exist`, { file: dir });
   const real = (p: string) => {
     let tail = '';
     while (!existsSync(p) && dirname(p) !== p) [tail, p] = [join(basename(p), tail), dirname(p)];
@@ -112,20 +129,24 @@ function refuseTarget(dir: string, source: string): void {
   };
   const [d, s] = [real(dir), real(source)];
   if (within(d, s) || within(s, d))
-    throw new UserError(`the package would ${within(d, s) ? 'be written inside' : 'replace a directory holding'} the model it packages (${source}): choose another --out`, { file: dir });
-  if (!existsSync(dir)) return;
-  if (!statSync(dir).isDirectory()) return; // the writer names the file in the way
+    throw new UserError(`the package would ${within(d, s) ? 'be written inside' : 'be written around'} the model it packages (${source}): choose another --out`, { file: dir });
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return undefined; // a file in the way: the writer names it
   const names = readdirSync(dir);
-  if (names.length === 0 || isModelPackage(dir)) return;
-  throw new UserError(`holds ${names.length} file${names.length === 1 ? '' : 's'} and is not a model package: the package replaces the whole directory, so choose a new or empty one`, { file: dir });
+  if (names.length === 0) return undefined;
+  const earlier = readPackageJson(dir);
+  if (earlier && typeof earlier[PACKAGE_FIELD] === 'object' && earlier[PACKAGE_FIELD] !== null) return earlier;
+  throw new UserError(
+    `holds ${quote(names[0])}${names.length > 1 ? ` and ${names.length - 1} more` : ''} and is not a model package: choose a new or empty directory (or an earlier model package, which is updated)`,
+    { file: dir },
+  );
 }
 
-function isModelPackage(dir: string): boolean {
+function readPackageJson(dir: string): Record<string, unknown> | undefined {
   try {
-    const json = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
-    return typeof json[PACKAGE_FIELD] === 'object' && json[PACKAGE_FIELD] !== null;
+    const json: unknown = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    return json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -163,22 +184,31 @@ function renameModel(modelDir: string, name: string, version: string): void {
   writeChecksum(modelDir);
 }
 
-function packageJson(name: string, version: string, card: ModelCard, opts: PackageOptions) {
+/**
+ * package.json: an earlier package's fields kept (repository, homepage, its own `files` entries, …), with
+ * what this model makes true written over them. entrel is no dependency: installing a model must not
+ * fetch entrel, and the model format's version (checked at load) says which entrel reads it.
+ */
+function packageJson(name: string, version: string, card: ModelCard, opts: PackageOptions, earlier: Record<string, unknown> = {}) {
   const relations = card.relationTypes.map((r) => r.name).join(', ');
+  const described = `An entrel model: ${card.entityTypes.join(', ')} entities and ${relations} relations${card.trainedOn ? `, trained on ${card.trainedOn}` : ''}`;
+  const kept = (key: string) => (typeof earlier[key] === 'string' ? (earlier[key] as string) : undefined);
+  const files = Array.isArray(earlier.files) ? earlier.files.filter((f): f is string => typeof f === 'string') : [];
+  const keywords = Array.isArray(earlier.keywords) ? earlier.keywords.filter((k): k is string => typeof k === 'string') : [];
+  const license = opts.license ?? kept('license');
+  const author = opts.author ?? earlier.author;
   return {
+    ...earlier,
     name,
     version,
-    description: opts.description ?? `An entrel model: ${card.entityTypes.join(', ')} entities and ${relations} relations${card.trainedOn ? `, trained on ${card.trainedOn}` : ''}`,
-    keywords: ['entrel', 'entrel-model', 'relation-extraction', 'named-entity-recognition', 'information-extraction'],
-    ...(opts.license !== undefined && { license: opts.license }),
-    ...(opts.author !== undefined && { author: opts.author }),
+    description: opts.description ?? kept('description') ?? described,
+    keywords: [...new Set(['entrel', 'entrel-model', 'relation-extraction', 'named-entity-recognition', 'information-extraction', ...keywords])],
+    ...(license !== undefined && { license }),
+    ...(author !== undefined && { author }),
     main: 'index.js',
     types: 'index.d.ts',
     exports: { '.': { types: './index.d.ts', default: './index.js' }, './package.json': './package.json' },
-    files: ['index.js', 'index.d.ts', MODEL_FOLDER],
-    // Optional: installing the model must not fetch entrel, but an entrel too old to read it is refused.
-    peerDependencies: { entrel: `>=${ENTREL_VERSION}` },
-    peerDependenciesMeta: { entrel: { optional: true } },
+    files: [...new Set(['index.js', 'index.d.ts', MODEL_FOLDER, ...files])],
     [PACKAGE_FIELD]: { model: MODEL_FOLDER, format: MODEL_FORMAT, formatVersion: MODEL_FORMAT_VERSION, writtenBy: ENTREL_VERSION },
   };
 }
@@ -203,11 +233,11 @@ export declare const name: string;
 export declare const version: string;
 `;
 
-function listFiles(dir: string, prefix = ''): { path: string; bytes: number }[] {
-  return readdirSync(join(dir, prefix), { withFileTypes: true })
-    .sort((a, b) => (a.name < b.name ? -1 : 1))
-    .flatMap((e) => {
-      const path = prefix ? `${prefix}/${e.name}` : e.name;
-      return e.isDirectory() ? listFiles(dir, path) : [{ path, bytes: statSync(join(dir, path)).size }];
-    });
+/** `path` (a file or a folder of the package) as the files it holds, with their sizes. */
+function listFiles(dir: string, path: string): { path: string; bytes: number }[] {
+  const full = join(dir, path);
+  if (!statSync(full).isDirectory()) return [{ path, bytes: statSync(full).size }];
+  return readdirSync(full)
+    .sort()
+    .flatMap((name) => listFiles(dir, `${path}/${name}`));
 }

@@ -1,16 +1,22 @@
 /**
- * What `--model X` (and `Extractor.load(X)`, a config's `init`) names: a model directory, or an installed
- * npm package made by `entrel package`, found as Node finds packages (`node_modules/X` in the directory
- * and each one above it). The package's `package.json` says where its model is (`"entrel": {"model": …}`).
- * A path that exists always wins, so a directory named like a package is still the directory.
+ * What `--model X` (and `Extractor.load(X)`, a config's `init`) names: a model directory, a model package's
+ * directory (`entrel package` output, e.g. `./my-package`), or the name of an installed model package,
+ * found as Node finds packages (`node_modules/X` in the directory and each one above it), from the
+ * current directory and then from where entrel itself is installed (the project that has entrel has
+ * its model packages beside it, wherever the process was started). A package's `package.json` says where
+ * its model is (`"entrel": {"model": …}`). A path that exists always wins over a name.
  */
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import validateName from 'validate-npm-package-name';
 import { UserError } from '../errors.js';
 
 /** The `package.json` field of a model package, and the folder of its model. */
 export const PACKAGE_FIELD = 'entrel';
+
+/** Where entrel itself is (src/model/ or dist/model/ of its package): the second place names are looked up from. */
+const ENTREL_DIR = fileURLToPath(new URL('.', import.meta.url));
 
 /** Whether `ref` could be an npm package name (old rules too: capitals were once allowed). */
 export function isPackageName(ref: string): boolean {
@@ -19,26 +25,52 @@ export function isPackageName(ref: string): boolean {
 }
 
 /**
- * The absolute model directory `ref` names, relative to `base`: the path when it exists, else the model of
- * the installed package of that name; a name that is neither is a UserError saying where it looked.
- * Anything else (a path that is not there) is returned resolved, for the loader's own "not found".
+ * The absolute model directory `ref` names, relative to `base`: the path when it exists (a package's
+ * directory: its model folder), else the model of the installed package of that name; a name that is
+ * neither is a UserError saying where it looked. Anything else (a path that is not there) is returned
+ * resolved, for the loader's own "not found".
  */
 export function resolveModelRef(ref: string, base = process.cwd()): string {
-  const path = resolve(base, ref);
-  if (existsSync(path) || !isPackageName(ref)) return path;
-  const dir = installedModelPackage(ref, base);
-  if (dir === undefined)
-    throw new UserError(
-      `no model directory of that name (${path}), nor an installed npm package "${ref}" (looked for node_modules/${ref} from ${base} upward): name a model directory, or \`npm install\` the model package`,
-      { file: ref },
-    );
-  return dir;
+  const found = locateModel(ref, base);
+  if (found !== undefined) return found;
+  if (!isPackageName(ref)) return resolve(base, ref);
+  throw new UserError(
+    `no model directory of that name (${resolve(base, ref)}), nor an installed npm package "${ref}" (looked for node_modules/${ref} from ${[...new Set([resolve(base), ENTREL_DIR])].join(' and from ')} upward): name a model directory, or \`npm install\` the model package`,
+    { file: ref },
+  );
 }
 
-/** The model directory of the installed model package `name` seen from `base`; undefined when none is installed. */
-export function installedModelPackage(name: string, base: string): string | undefined {
-  const pkg = installedPackage(name, base);
-  return pkg === undefined ? undefined : packageModelDir(pkg, name);
+/**
+ * `ref` as the caller wrote it when it is the model directory itself (errors then name it so), else the
+ * directory it names (`resolveModelRef`).
+ */
+export function modelPath(ref: string): string {
+  const dir = resolveModelRef(ref);
+  return dir === resolve(ref) ? ref : dir;
+}
+
+/** The model directory `ref` names, or undefined when no path or installed package has that name. */
+export function locateModel(ref: string, base: string): string | undefined {
+  const path = resolve(base, ref);
+  if (existsSync(path)) return packageDirModel(path) ?? path;
+  if (!isPackageName(ref)) return undefined;
+  for (const from of [base, ENTREL_DIR]) {
+    const pkg = installedPackage(ref, from);
+    if (pkg !== undefined) return packageModelDir(pkg, ref);
+  }
+  return undefined;
+}
+
+/** A model package's own directory (package.json with the field, no model files) as its model folder. */
+function packageDirModel(path: string): string | undefined {
+  if (!statSync(path).isDirectory() || existsSync(join(path, 'config.json')) || !existsSync(join(path, 'package.json'))) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(join(path, 'package.json'), 'utf8'));
+  } catch {
+    return undefined; // not a model package: the loader says what is missing
+  }
+  return json !== null && typeof json === 'object' && PACKAGE_FIELD in json ? packageModelDir(path, path) : undefined;
 }
 
 /** The directory of the installed package `name` seen from `base`, as Node's resolution walks up. */
@@ -61,16 +93,19 @@ function packageModelDir(pkgDir: string, name: string): string {
   }
   const field = (json as Record<string, unknown> | null)?.[PACKAGE_FIELD];
   const model = (field as Record<string, unknown> | null | undefined)?.model;
+  const where = { file, field: `${PACKAGE_FIELD}.model` };
   if (field === undefined)
     throw new UserError(`package "${name}" is not an entrel model package (its package.json has no "${PACKAGE_FIELD}" field; \`entrel package\` makes one)`, { file, field: PACKAGE_FIELD });
-  if (typeof model !== 'string' || model === '' || isAbsolute(model))
-    throw new UserError(`expected a relative path to the model folder, got ${JSON.stringify(model)}`, { file, field: `${PACKAGE_FIELD}.model` });
+  if (typeof model !== 'string' || model === '' || isAbsolute(model)) throw new UserError(`expected a relative path to the model folder, got ${JSON.stringify(model)}`, where);
   const dir = resolve(pkgDir, model);
-  const real = (p: string) => (existsSync(p) ? realpathSync(p) : p);
-  const inside = relative(real(pkgDir), real(dir));
-  if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside))
-    throw new UserError(`${JSON.stringify(model)} is outside the package`, { file, field: `${PACKAGE_FIELD}.model` });
+  const outside = (from: string, to: string) => {
+    const r = relative(from, to);
+    return r === '..' || r.startsWith(`..${sep}`) || isAbsolute(r);
+  };
+  if (outside(pkgDir, dir)) throw new UserError(`${JSON.stringify(model)} is outside the package`, where);
   if (!existsSync(dir) || !statSync(dir).isDirectory())
-    throw new UserError(`the package's model folder ${JSON.stringify(model)} is missing (a broken install? reinstall "${name}")`, { file, field: `${PACKAGE_FIELD}.model` });
+    throw new UserError(`the package's model folder ${JSON.stringify(model)} is missing (a broken install? reinstall "${name}")`, where);
+  // A symbolic link inside the package that leads out of it.
+  if (outside(realpathSync(pkgDir), realpathSync(dir))) throw new UserError(`${JSON.stringify(model)} is outside the package`, where);
   return dir;
 }

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, readdirSync, readFileSync, readSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { writeFileAtomic } from '../data/atomic.js';
 import { hostname } from 'node:os';
-import { basename, delimiter, dirname, isAbsolute, join } from 'node:path';
+import { basename, delimiter, dirname, join } from 'node:path';
 import { fsReason, UserError } from '../errors.js';
 import { GLOVE_DIM, loadGlove, readTableCache, tableCacheDir, writeTableCache, type GloveTable } from './glove.js';
 import { openVectors, vectorsFingerprint } from './vectors-file.js';
@@ -133,12 +133,12 @@ export function recordedWordVectors(meta: Record<string, unknown>, where: string
  * Where a model's own word vectors are on this machine: the path it recorded, else a file of the recorded
  * name in the model directory (where `entrel package --with-vectors` puts it), else each entry of
  * `ENTREL_EMBEDDINGS` (a file, or a directory holding one of the recorded name; several joined by `:`),
- * the first of the recorded size and fingerprint. `model` is the model directory (absolute), or names a
- * model in memory, in errors.
+ * the first of the recorded size and fingerprint. `model` is the model directory, or names a model in
+ * memory, in errors.
  */
 export function wordVectorsFile(rec: WordVectorsRecord, model: string): string {
   const env = process.env.ENTREL_EMBEDDINGS?.trim();
-  const inModel = isAbsolute(model) ? [join(model, basename(rec.file))] : [];
+  const inModel = existsSync(model) && statSync(model).isDirectory() ? [join(model, basename(rec.file))] : [];
   const places = [rec.file, ...inModel, ...(env ? env.split(delimiter).filter(Boolean) : []).map((p) => (existsSync(p) && statSync(p).isDirectory() ? join(p, basename(rec.file)) : p))];
   const found = places.filter((p) => existsSync(p) && statSync(p).isFile());
   const same = found.find((p) => statSync(p).size === rec.bytes && vectorsFingerprint(p) === rec.fingerprint);

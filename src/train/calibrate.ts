@@ -8,6 +8,7 @@ import { mergeSchemas } from '../data/corpus.js';
 import { calibration, scoredItems, type CalibrationReport, type ItemScores } from '../eval/index.js';
 import { UserError } from '../errors.js';
 import { loadModelDir, readModelDir, saveModelDir } from '../model/io.js';
+import { modelPath } from '../model/model-ref.js';
 import { applyScoreMap, fitScoreMap, type ScoreMaps } from '../model/score-map.js';
 import { predictFile, type DataOptions } from './evaluate.js';
 
@@ -18,7 +19,8 @@ export interface CalibrateResult {
   after: CalibrationReport;
 }
 
-export async function calibrateModel(modelDir: string, dataFile: string, outDir: string, opts: DataOptions = {}): Promise<CalibrateResult> {
+export async function calibrateModel(modelRef: string, dataFile: string, outDir: string, opts: DataOptions = {}): Promise<CalibrateResult> {
+  const modelDir = modelPath(modelRef); // a model package's name or directory: its model folder
   const { split, schema, predicted, scores } = await predictFile(modelDir, dataFile, { ...opts, rawScores: true });
   const options = { schema: mergeSchemas(schema, split.schema), paperCompat: opts.paperCompat, goldFile: dataFile };
   const items = scoredItems(split.documents, predicted, scores!, options);
@@ -40,7 +42,8 @@ export async function calibrateModel(modelDir: string, dataFile: string, outDir:
  * `meta.trainConfig.data.train`; the bundled model's includes CoNLL04 dev): a map fitted on training data
  * says items are right more often than they are on new data.
  */
-export function trainedOnWarning(modelDir: string, dataFile: string): string | undefined {
+export function trainedOnWarning(modelRef: string, dataFile: string): string | undefined {
+  const modelDir = modelPath(modelRef);
   const train = [(readModelDir(modelDir).meta.trainConfig as { data?: { train?: unknown } } | undefined)?.data?.train ?? []].flat();
   if (train.some((f) => typeof f === 'string' && basename(f) === basename(dataFile)))
     return `the model was trained on a file of this name (${join(modelDir, 'config.json')}: meta.trainConfig.data.train): calibrate on data it was not trained on, or the scores will overstate how often items are right`;

@@ -13,7 +13,7 @@ import { FORMATS } from '../data/formats/index.js';
 import { parseJsonFile } from '../data/io.js';
 import { quote, UserError } from '../errors.js';
 import { CRF_DECODER, DEFAULT_MODEL_CONFIG as M } from '../model/config.js';
-import { installedModelPackage, isPackageName } from '../model/model-ref.js';
+import { locateModel } from '../model/model-ref.js';
 import type { ModelConfig } from '../model/types.js';
 import { MAX_THREADS } from '../tensor/index.js';
 
@@ -382,9 +382,9 @@ function resolvePaths(obj: Record<string, unknown>, base: string): void {
     if (!node || typeof node !== 'object') continue;
     const abs = (v: unknown) => (typeof v === 'string' && v !== '' && !isAbsolute(v) ? resolve(base, v) : v);
     const v = node[key];
-    // `init` may name an installed model package (`entrel package`) where no such path exists.
-    const pkg = key === 'init' && typeof v === 'string' && !isAbsolute(v) && !existsSync(resolve(base, v)) && isPackageName(v) ? installedModelPackage(v, base) : undefined;
-    if (pkg !== undefined) node[key] = pkg;
+    // `init` may name a model package, by its directory or, installed, by its name (model/model-ref.ts).
+    const model = key === 'init' && typeof v === 'string' && v !== '' ? locateModel(v, base) : undefined;
+    if (model !== undefined) node[key] = model;
     else if (v !== undefined) node[key] = Array.isArray(v) ? v.map(abs) : abs(v);
   }
 }

@@ -11,6 +11,7 @@ import { checkOptions, described, UserError } from '../errors.js';
 import type { GloveTable } from '../model/glove.js';
 import { modelWordVectors } from '../model/word-vectors.js';
 import { loadModelDir } from '../model/io.js';
+import { modelPath } from '../model/model-ref.js';
 import { mapScores, readScoreMaps } from '../model/score-map.js';
 import type { SentencePrediction } from '../model/types.js';
 import { encodeAll, loadSplit, predictAll, typesPhrase, type Split } from './data.js';
@@ -52,7 +53,8 @@ export async function predictFile(
   opts: DataOptions = {},
 ): Promise<{ split: Split; schema: LabelSchema; predicted: Document[]; scores?: PredictionScores }> {
   opts = checkDataOptions(opts);
-  const dirs = typeof modelDirs === 'string' ? [modelDirs] : modelDirs;
+  // Model packages' names and directories as their model folders; a model directory as given.
+  const dirs = (typeof modelDirs === 'string' ? [modelDirs] : modelDirs).map((d) => modelPath(d));
   if (dirs.length === 0) throw new UserError('no model directory to predict with');
   if (opts.minVotes !== undefined && dirs.length < 2) throw new UserError('minVotes needs several model directories');
   // Checked before any model runs.

@@ -32,6 +32,7 @@ describe('entrel package, then npm pack and npm install', () => {
     const r = entrel(['package', '--model', modelDir, '--out', out, '--name', '@acme/cli-model', '--version', '0.3.0']);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /^wrote @acme\/cli-model@0\.3\.0 to .*pkg \(9 files, [\d.]+ MB\)\n {2}install: {2}npm install /);
+    assert.match(r.out, /npm publish .*pkg --access public to share it publicly\)\n/, 'a scoped package is published restricted unless told');
     assert.match(r.out, /use: {6}npx entrel extract --model @acme\/cli-model "…"/);
     assert.match(r.err, /^entrel: warning: no --license: /);
   });
@@ -61,6 +62,12 @@ describe('entrel package, then npm pack and npm install', () => {
       const r = run(process.execPath, ['--input-type', code.startsWith('import') ? 'module' : 'commonjs', '-e', code], proj);
       assert.equal(r.out.trim(), `${join(proj, 'node_modules', '@acme', 'cli-model', 'model')} @acme/cli-model`, r.err);
     }
+  });
+
+  it("finds the model of the package's own directory, as the install hint's `npm install DIR` leaves it", () => {
+    const r = entrel(['info', '--model', 'pkg', '--json'], tmp);
+    assert.equal(r.code, 0, r.err);
+    assert.equal((JSON.parse(r.out) as { dir: string }).dir, join(tmp, 'pkg', 'model'));
   });
 
   it("names the flag of a bad name or version, and a package that is not installed", () => {

@@ -4,15 +4,16 @@
  * finds packages, by the CLI, the library and a training config.
  */
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readModelCard } from '../../src/extract/model-card.js';
 import { packageModel } from '../../src/extract/model-package.js';
-import { Extractor } from '../../src/extract/index.js';
+import { EnsembleExtractor, Extractor } from '../../src/extract/index.js';
 import { saveModelDir } from '../../src/model/io.js';
-import { resolveModelRef } from '../../src/model/model-ref.js';
-import { readWordVectorsText, wordVectorsRecord } from '../../src/model/word-vectors.js';
+import { modelPath, resolveModelRef } from '../../src/model/model-ref.js';
+import { readWordVectorsText, wordVectorsFile, wordVectorsRecord } from '../../src/model/word-vectors.js';
 import { checkDataFiles, loadConfig } from '../../src/train/config.js';
 import { SCHEMA } from '../model/fixtures.js';
 import { SMALL_DIMS, tinyJointModel } from '../model/tiny-joint.js';
@@ -32,6 +33,14 @@ function refused(fn: () => unknown, message: RegExp, field?: string): void {
   });
 }
 
+async function refusedAsync(fn: () => Promise<unknown>, message: RegExp, field?: string): Promise<void> {
+  await assert.rejects(fn, (e: Error & { location?: { field?: string } }) => {
+    assert.match(e.message, message);
+    if (field !== undefined) assert.equal(e.location?.field, field);
+    return true;
+  });
+}
+
 /** A project directory with `pkg` installed under `name` (a copy, as `npm install` of a tarball leaves it). */
 function project(name: string, pkg: string): string {
   const dir = tempDir('entrel-project-');
@@ -39,14 +48,14 @@ function project(name: string, pkg: string): string {
   return dir;
 }
 
-describe('entrel package', () => {
-  const out = join(tmp, 'pkg');
-  const r = packageModel(modelDir, out, { name: '@acme/tiny-model', version: 'v1.2.3', license: 'MIT', author: 'Acme' });
+const out = join(tmp, 'pkg');
+const r = await packageModel(modelDir, out, { name: '@acme/tiny-model', version: 'v1.2.3', license: 'MIT', author: 'Acme' });
 
+describe('entrel package', () => {
   it('writes the model, an index exporting its path, types, a README and a package.json that says where the model is', () => {
     assert.deepEqual(
       r.files.map((f) => f.path),
-      ['README.md', 'index.d.ts', 'index.js', 'model/checksum', 'model/config.json', 'model/schema.json', 'model/vocab.json', 'model/weights.safetensors', 'package.json'],
+      ['README.md', 'index.js', 'index.d.ts', 'package.json', 'model/checksum', 'model/config.json', 'model/schema.json', 'model/vocab.json', 'model/weights.safetensors'],
     );
     assert.equal(r.bytes, r.files.reduce((n, f) => n + f.bytes, 0));
     assert.equal(r.version, '1.2.3', 'semver cleans the leading v');
@@ -58,7 +67,8 @@ describe('entrel package', () => {
     assert.equal(pkg.author, 'Acme');
     assert.deepEqual(pkg.files, ['index.js', 'index.d.ts', 'model']);
     assert.equal(pkg.entrel.model, 'model');
-    assert.deepEqual(pkg.peerDependenciesMeta, { entrel: { optional: true } }, 'installing a model must not fetch entrel');
+    // npm overrides an unmet peer dependency (and removes the user's entrel): the model format's version says it.
+    assert.deepEqual([pkg.dependencies, pkg.peerDependencies, pkg.entrel.formatVersion], [undefined, undefined, 1]);
     assert.match(pkg.description, /^An entrel model: PER, ORG, LOC entities and .*trained on synthetic$/);
     assert.match(readFileSync(join(out, 'index.js'), 'utf8'), /exports\.modelDir = join\(__dirname, "model"\);/);
   });
@@ -73,17 +83,20 @@ describe('entrel package', () => {
     assert.equal(readFileSync(join(out, 'model', 'weights.safetensors')).compare(readFileSync(join(modelDir, 'weights.safetensors'))), 0);
   });
 
-  it("writes a README with the labels, the recorded scores and how to use the package", () => {
+  it("writes a README with the labels, the recorded scores, how to use the package and the packaged model's checksum", () => {
     const readme = readFileSync(join(out, 'README.md'), 'utf8');
     assert.match(readme, /^# @acme\/tiny-model\n/);
     assert.match(readme, /npx entrel extract --model @acme\/tiny-model /);
     assert.match(readme, /\| entities \| PER, ORG, LOC \|/);
     assert.match(readme, /\| test \(test\.json\) \| entityF1 \| 12\.5 \|/);
     assert.match(readme, /\| word vectors \| none \(random initialisation\) \|/);
+    assert.match(readme, /\| version \| 1\.2\.3 /);
+    const sum = createHash('sha256').update(readFileSync(join(out, 'model', 'checksum'))).digest('hex');
+    assert.match(readme, new RegExp(`\\| checksum \\| \`${sum}\``));
   });
 
-  it("defaults to the model's own name and version, and warns that no license was given", () => {
-    const d = packageModel(modelDir, join(tmp, 'defaults'));
+  it("defaults to the model's own name and version, and warns that no license was given", async () => {
+    const d = await packageModel(modelDir, join(tmp, 'defaults'));
     assert.equal(d.name, 'tiny');
     assert.equal(d.version, '9.9.9');
     assert.equal(d.warnings.length, 1);
@@ -91,48 +104,75 @@ describe('entrel package', () => {
     assert.equal(JSON.parse(readFileSync(join(tmp, 'defaults', 'package.json'), 'utf8')).license, undefined);
   });
 
-  it('refuses a bad name or version, naming the field, and writes nothing', () => {
+  it('refuses a bad name or version, naming the field, and writes nothing', async () => {
     const dir = join(tmp, 'bad');
-    refused(() => packageModel(modelDir, dir, { name: 'Tiny Model' }), /"Tiny Model" is not a valid npm package name: .*URL-friendly/, 'name');
-    refused(() => packageModel(modelDir, dir, { name: 'tiny', version: '1.0' }), /"1\.0" is not a semver version/, 'version');
+    await refusedAsync(() => packageModel(modelDir, dir, { name: 'Tiny Model' }), /"Tiny Model" is not a valid npm package name: .*URL-friendly/, 'name');
+    await refusedAsync(() => packageModel(modelDir, dir, { name: 'entrel' }), /"entrel" is entrel's own name/, 'name');
+    await refusedAsync(() => packageModel(modelDir, dir, { name: 'tiny', version: '1.0' }), /"1\.0" is not a semver version/, 'version');
     const unnamed = join(tmp, 'Unnamed Run');
     saveModelDir(unnamed, model, SCHEMA, { glove: false });
-    refused(() => packageModel(unnamed, dir), /the model's name "Unnamed Run" is not a valid npm package name: give one with --name/, 'name');
+    await refusedAsync(() => packageModel(unnamed, dir), /the model's name "Unnamed Run" is not a valid npm package name: give one with --name/, 'name');
     assert.equal(existsSync(dir), false);
   });
 
-  it('refuses to write inside the model, over it, or over a directory of other files, which stay as they were', () => {
-    refused(() => packageModel(modelDir, join(modelDir, 'pkg')), /would be written inside the model it packages/);
-    refused(() => packageModel(modelDir, tmp), /would replace a directory holding the model it packages/);
+  it('refuses to write inside the model, around it, or over a directory of other files, which stay as they were', async () => {
+    await refusedAsync(() => packageModel(modelDir, join(modelDir, 'pkg')), /would be written inside the model it packages/);
+    await refusedAsync(() => packageModel(modelDir, tmp), /would be written around the model it packages/);
     const mine = join(tmp, 'mine');
     mkdirSync(mine);
     writeFileSync(join(mine, 'notes.txt'), 'mine');
-    refused(() => packageModel(modelDir, mine, { name: 'x' }), /holds 1 file and is not a model package: .*choose a new or empty one/);
+    await refusedAsync(() => packageModel(modelDir, mine, { name: 'x' }), /holds "notes\.txt" and is not a model package: choose a new or empty directory/);
     assert.deepEqual(readdirSync(mine), ['notes.txt']);
+    const dangling = join(tmp, 'dangling');
+    symlinkSync(join(tmp, 'nowhere'), dangling);
+    await refusedAsync(() => packageModel(modelDir, dangling, { name: 'x' }), /dangling: is a symbolic link to .*nowhere, which does not exist/);
     assert.equal(readModelCard(modelDir).name, 'tiny');
   });
 
-  it('replaces a model package written before, whole', () => {
+  it("updates an earlier package: its model and entrel's files replaced, the user's own files and package.json fields kept", async () => {
     const again = join(tmp, 'again');
-    packageModel(modelDir, again, { name: 'tiny', version: '1.0.0' });
-    writeFileSync(join(again, 'model', 'stray'), 'left by hand');
-    packageModel(modelDir, again, { name: 'tiny', version: '1.0.1' });
-    assert.equal(JSON.parse(readFileSync(join(again, 'package.json'), 'utf8')).version, '1.0.1');
-    assert.equal(existsSync(join(again, 'model', 'stray')), false);
+    await packageModel(modelDir, again, { name: 'tiny', version: '1.0.0', license: 'MIT' });
+    mkdirSync(join(again, '.git'));
+    writeFileSync(join(again, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    writeFileSync(join(again, 'LICENSE'), 'MIT License\n');
+    writeFileSync(join(again, 'model', 'stray'), 'left in the model folder');
+    const pkg = JSON.parse(readFileSync(join(again, 'package.json'), 'utf8'));
+    writeFileSync(join(again, 'package.json'), JSON.stringify({ ...pkg, repository: 'github:acme/tiny', files: [...pkg.files, 'LICENSE'], description: 'Mine.' }));
+    const next = await packageModel(modelDir, again, { name: 'tiny', version: '1.0.1' });
+    assert.deepEqual(next.warnings, [], 'the license given before is kept');
+    const updated = JSON.parse(readFileSync(join(again, 'package.json'), 'utf8'));
+    assert.deepEqual([updated.version, updated.repository, updated.description, updated.license], ['1.0.1', 'github:acme/tiny', 'Mine.', 'MIT']);
+    assert.deepEqual(updated.files, ['index.js', 'index.d.ts', 'model', 'LICENSE']);
+    assert.equal(readFileSync(join(again, '.git', 'HEAD'), 'utf8'), 'ref: refs/heads/main\n');
+    assert.equal(readFileSync(join(again, 'LICENSE'), 'utf8'), 'MIT License\n');
+    assert.equal(existsSync(join(again, 'model', 'stray')), false, 'the model folder is the model');
+    assert.equal(readModelCard(join(again, 'model')).version, '1.0.1');
+    assert.deepEqual(readdirSync(again).sort(), ['.git', 'LICENSE', 'README.md', 'index.d.ts', 'index.js', 'model', 'package.json']);
   });
 
-  it('refuses a corrupt model before writing anything', () => {
+  it('through a symbolic link to an earlier package, updates the package the link leads to', async () => {
+    const real = join(tmp, 'real-pkg');
+    await packageModel(modelDir, real, { name: 'tiny', version: '1.0.0' });
+    const link = join(tmp, 'link-pkg');
+    symlinkSync(real, link);
+    await packageModel(modelDir, link, { name: 'tiny', version: '2.0.0' });
+    assert.ok(lstatSync(link).isSymbolicLink());
+    assert.equal(JSON.parse(readFileSync(join(real, 'package.json'), 'utf8')).version, '2.0.0');
+  });
+
+  it('refuses a corrupt model before writing anything', async () => {
     const broken = join(tmp, 'broken');
     cpSync(modelDir, broken, { recursive: true });
     writeFileSync(join(broken, 'vocab.json'), '{}');
-    refused(() => packageModel(broken, join(tmp, 'from-broken'), { name: 'x' }), /checksum mismatch/);
+    await refusedAsync(() => packageModel(broken, join(tmp, 'from-broken'), { name: 'x' }), /checksum mismatch/);
     assert.equal(existsSync(join(tmp, 'from-broken')), false);
   });
 });
 
+const pkg = join(tmp, 'found');
+await packageModel(modelDir, pkg, { name: '@acme/found', version: '1.0.0' });
+
 describe('a model package found by name', () => {
-  const pkg = join(tmp, 'found');
-  packageModel(modelDir, pkg, { name: '@acme/found', version: '1.0.0' });
   const proj = project('@acme/found', pkg);
   const deep = join(proj, 'src', 'deep');
   mkdirSync(deep, { recursive: true });
@@ -156,8 +196,24 @@ describe('a model package found by name', () => {
     assert.equal(readModelCard(resolveModelRef('@acme/found', linked)).name, '@acme/found');
   });
 
-  it('says where it looked when the package is not installed', () => {
-    refused(() => resolveModelRef('@acme/missing', deep), /no model directory of that name \(.*missing\), nor an installed npm package "@acme\/missing" \(looked for node_modules\/@acme\/missing from .* upward\)/);
+  it("and by the package's own directory, as `npm install ./dir` users have it", () => {
+    assert.equal(resolveModelRef(pkg, deep), join(pkg, 'model'));
+    assert.equal(modelPath(pkg), join(pkg, 'model'));
+    assert.equal(modelPath(modelDir), modelDir, 'a model directory is kept as written');
+  });
+
+  it('says where it looked when the package is not installed: from the directory, then from where entrel is', () => {
+    refused(() => resolveModelRef('@acme/missing', deep), /no model directory of that name \(.*missing\), nor an installed npm package "@acme\/missing" \(looked for node_modules\/@acme\/missing from .*deep and from .*model.? upward\)/);
+  });
+
+  it('with its missing model folder named as such through a symlinked install', () => {
+    const linked = tempDir('entrel-linked-missing-');
+    const source = join(linked, 'src-pkg');
+    cpSync(pkg, source, { recursive: true });
+    mkdirSync(join(linked, 'node_modules', '@acme'), { recursive: true });
+    symlinkSync(source, join(linked, 'node_modules', '@acme', 'found'));
+    renameSync(join(source, 'model'), join(source, 'model.bak'));
+    refused(() => resolveModelRef('@acme/found', linked), /the package's model folder "model" is missing/, 'entrel.model');
   });
 
   it('refuses a package that is not a model package, or whose model is outside it or missing', () => {
@@ -179,7 +235,7 @@ describe('a model package found by name', () => {
     refused(() => resolveModelRef('garbled', other), /cannot read the package\.json of package "garbled"/);
   });
 
-  it('by Extractor.load, from the current directory', async () => {
+  it('by Extractor.load and EnsembleExtractor.load, from the current directory', async () => {
     const was = process.cwd();
     process.chdir(deep);
     try {
@@ -187,6 +243,10 @@ describe('a model package found by name', () => {
       assert.equal(ex.info().name, '@acme/found');
       assert.equal(ex.info().version, '1.0.0');
       await ex.close();
+      await assert.rejects(EnsembleExtractor.load(['@acme/found', join(proj, 'node_modules', '@acme', 'found', 'model')]), /is the same model directory as modelDirs\[0\] \(@acme\/found\)/);
+      const ensemble = await EnsembleExtractor.load(['@acme/found', modelDir], { workers: 0 });
+      assert.equal(ensemble.info().entityTypes.length, 3);
+      await ensemble.close();
     } finally {
       process.chdir(was);
     }
@@ -197,6 +257,7 @@ describe('a model package found by name', () => {
     writeFileSync(file, JSON.stringify({ data: { train: file, dev: file }, init: '@acme/found' }));
     const config = loadConfig(file);
     assert.equal(config.init, join(proj, 'node_modules', '@acme', 'found', 'model'));
+    assert.equal(loadConfig(file, [`init=${pkg}`]).init, join(pkg, 'model'), "a package's directory: its model folder");
     writeFileSync(file, JSON.stringify({ data: { train: file, dev: file }, init: '@acme/missing' }));
     refused(() => checkDataFiles(loadConfig(file), file), /no such model directory: .*@acme\/missing \(a model package's name works once the package is installed\)/, 'init');
   });
@@ -210,11 +271,11 @@ describe('a model with its own word vectors, packaged', () => {
   const own = join(src, 'own');
   saveModelDir(own, model, SCHEMA, { glove: true, name: 'own', version: '1.0.0', embeddings: wordVectorsRecord(vectors, readWordVectorsText(vectors)) });
 
-  it('leaves the vectors out with a warning, or takes them with --with-vectors', () => {
-    const without = packageModel(own, join(src, 'without'), { license: 'MIT' });
+  it('leaves the vectors out with a warning, or takes them with --with-vectors', async () => {
+    const without = await packageModel(own, join(src, 'without'), { license: 'MIT' });
     assert.equal(without.warnings.length, 1);
     assert.match(without.warnings[0], /through its own word vectors \(.*domain\.vec, 0\.0 MB\), which the package does not hold: .*--with-vectors/);
-    const withIt = packageModel(own, join(src, 'with'), { license: 'MIT', withVectors: true });
+    const withIt = await packageModel(own, join(src, 'with'), { license: 'MIT', withVectors: true });
     assert.deepEqual(withIt.warnings, []);
     assert.ok(withIt.files.some((f) => f.path === 'model/domain.vec'));
     assert.match(readFileSync(join(src, 'with', 'README.md'), 'utf8'), /its own, domain\.vec \(3 words, 8 dimensions\), in the package/);
@@ -230,12 +291,21 @@ describe('a model with its own word vectors, packaged', () => {
       await ex.close();
       assert.match(readModelCard(join(src, 'without', 'model')).embeddings?.problem ?? '', /domain\.vec, which are not there nor in the model directory: put them at that path or into the model directory, or set ENTREL_EMBEDDINGS/);
       await assert.rejects(Extractor.load(join(src, 'without', 'model'), { workers: 0 }), /which are not there nor in the model directory/);
+      // A model directory given relative to the current directory (evaluateModel, predictToFile take it so).
+      const was = process.cwd();
+      process.chdir(src);
+      try {
+        const rec = readModelCard(join(src, 'with', 'model')).embeddings!;
+        assert.equal(wordVectorsFile(rec, join('with', 'model')), join('with', 'model', 'domain.vec'));
+      } finally {
+        process.chdir(was);
+      }
     } finally {
       renameSync(`${vectors}.moved`, vectors);
     }
   });
 
-  it('refuses --with-vectors for a model without vectors of its own', () => {
-    refused(() => packageModel(modelDir, join(src, 'none'), { withVectors: true }), /--with-vectors: the model has no word vectors of its own \(it was trained without pretrained vectors\)/);
+  it('refuses --with-vectors for a model without vectors of its own', async () => {
+    await refusedAsync(() => packageModel(modelDir, join(src, 'none'), { withVectors: true }), /--with-vectors: the model has no word vectors of its own \(it was trained without pretrained vectors\)/);
   });
 });

@@ -87,8 +87,8 @@ test('a trained model records its vectors; the Extractor, info and a continued r
 
   const moved = join(root, 'elsewhere.txt');
   renameSync(vectors, moved);
-  assert.match(formatModelCard(readModelCard(best)), /^word vectors +.*vectors\.txt \(8 words, 8 dimensions\)\n +not usable here: was trained with the word vectors .*which are not there: .*ENTREL_EMBEDDINGS/m);
-  await assert.rejects(Extractor.load(best), (e) => refusal(e, /best: was trained with the word vectors .*vectors\.txt, which are not there: .*ENTREL_EMBEDDINGS/));
+  assert.match(formatModelCard(readModelCard(best)), /^word vectors +.*vectors\.txt \(8 words, 8 dimensions\)\n +not usable here: was trained with the word vectors .*which are not there nor in the model directory: put them at that path or into the model directory, .*ENTREL_EMBEDDINGS/m);
+  await assert.rejects(Extractor.load(best), (e) => refusal(e, /best: was trained with the word vectors .*vectors\.txt, which are not there nor in the model directory: put them at that path or into the model directory, .*ENTREL_EMBEDDINGS/));
   process.env.ENTREL_EMBEDDINGS = moved;
   try {
     assert.match(formatModelCard(readModelCard(best)), /^ +found at .*elsewhere\.txt \(ENTREL_EMBEDDINGS\)$/m);

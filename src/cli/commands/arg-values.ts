@@ -1,6 +1,6 @@
 /** Parsers of flag values shared by the commands: a bad value is a one-line error naming the flag. */
 import { InvalidArgumentError } from 'commander';
-import { resolveModelRef } from '../../model/model-ref.js';
+import { modelPath } from '../../model/model-ref.js';
 
 /** Any finite number (`0.5`, `-1`, `1e-3`). */
 export function finiteNumber(v: string): number {
@@ -31,10 +31,10 @@ export function positiveInteger(v: string): number {
 export const repeated = (v: string, prev: string[] = []): string[] => [...prev, v];
 
 /**
- * A `--model`/`--init` value as its absolute model directory: a directory, or an installed model package's
- * name (model/model-ref.ts). An empty value stays empty, for the empty-option check to name.
+ * A `--model`/`--init` value: a model directory as given, or the directory a model package's name or
+ * directory names (model/model-ref.ts). An empty value stays empty, for the empty-option check to name.
  */
-export const modelRef = (v: string): string => (v === '' ? v : resolveModelRef(v));
+export const modelRef = (v: string): string => (v === '' ? v : modelPath(v));
 
 /** Repeatable `--model`: each value as `modelRef` reads it. */
 export const modelRefs = (v: string, prev: string[] = []): string[] => [...prev, modelRef(v)];

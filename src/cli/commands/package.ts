@@ -3,8 +3,10 @@
  * (extract/model-package.ts), to `npm install`, `npm pack` or `npm publish`; installed, `--model N` finds it.
  */
 import { Command } from 'commander';
+import semver from 'semver';
 import { formatLocated, isUserError, UserError } from '../../errors.js';
 import { modelRef } from './arg-values.js';
+import { withInterrupts } from '../interrupt.js';
 import { printJson } from '../output.js';
 
 interface PackageFlags {
@@ -20,14 +22,23 @@ interface PackageFlags {
 }
 
 /** A bad `name` or `version` option, as the flag the user typed (`--version: "1.0" is not …`). */
-function inFlagWords<T>(fn: () => T): T {
+async function inFlagWords<T>(fn: () => Promise<T>): Promise<T> {
   try {
-    return fn();
+    return await fn();
   } catch (e) {
     const field = isUserError(e) && e.location.file === undefined ? e.location.field : undefined;
     if (field !== 'name' && field !== 'version') throw e;
     throw new UserError((e as Error).message.slice(formatLocated('', { field }).length), { field: `--${field}` });
   }
+}
+
+/**
+ * `npm publish` as this package needs it: a scoped name is published restricted (private, paid) unless
+ * told otherwise, which stays the user's choice; a prerelease version needs a dist-tag.
+ */
+function publishCommand(dir: string, name: string, version: string): string {
+  const flags = [name.startsWith('@') && '--access public', semver.prerelease(version) && '--tag next'].filter(Boolean);
+  return `npm publish ${dir}${flags.length ? ` ${flags.join(' ')}` : ''}`;
 }
 
 const megabytes = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
@@ -36,7 +47,7 @@ export function packageCommand(): Command {
   return new Command('package')
     .description('write a trained model as an npm package: npm install it (or pack, or publish it), then --model NAME finds it')
     .option('--model <dir|package>', 'the model to package (default: the bundled CoNLL04 model)', modelRef)
-    .requiredOption('--out <dir>', "the package directory, written atomically (an existing one must be empty or an earlier model package)")
+    .requiredOption('--out <dir>', "the package directory: new, empty, or an earlier model package (updated; your own files there stay)")
     .option('--name <name>', "the npm package name, e.g. @you/entrel-bio (default: the model's name, if it is a valid one)")
     .option('--version <semver>', "the package version (default: the model's, if it is one, else 1.0.0)")
     .option('--description <text>', 'package.json description (default: the model\'s labels and training data)')
@@ -46,13 +57,13 @@ export function packageCommand(): Command {
     .option('--json', 'print what was written as JSON')
     .action(async (flags: PackageFlags) => {
       const { packageModel } = await import('../../extract/model-package.js');
-      const r = inFlagWords(() => packageModel(flags.model, flags.out, flags));
+      const r = await withInterrupts(() => inFlagWords(() => packageModel(flags.model, flags.out, flags)));
       for (const w of r.warnings) process.stderr.write(`entrel: warning: ${w}\n`);
       if (flags.json) return printJson(r);
       process.stdout.write(
         [
           `wrote ${r.name}@${r.version} to ${r.dir} (${r.files.length} files, ${megabytes(r.bytes)})`,
-          `  install:  npm install ${r.dir}   (or: npm pack ${r.dir}, then install the .tgz; npm publish ${r.dir} to share it)`,
+          `  install:  npm install ${r.dir}   (or: npm pack ${r.dir}, then install the .tgz; ${publishCommand(r.dir, r.name, r.version)} to share it${r.name.startsWith('@') ? ' publicly' : ''})`,
           `  use:      npx entrel extract --model ${r.name} "…"   or   Extractor.load(${JSON.stringify(r.name)})`,
           '',
         ].join('\n'),

@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 import { UserError } from '../../errors.js';
 import { withInterrupts } from '../interrupt.js';
+import { modelRef } from './arg-values.js';
 
 interface TrainFlags { config: string; out: string; set: string[]; init?: string; mrt?: boolean; local?: boolean; resume?: boolean; quiet?: boolean; json?: boolean }
 
@@ -15,7 +16,7 @@ export function trainCommand(): Command {
     .requiredOption('--config <file>', 'training config (JSON; defaults are the paper\'s, see configs/README.md)')
     .requiredOption('--out <dir>', 'run directory: best/ model, last/ checkpoint, train.log.jsonl, curve.svg')
     .option('--set <key=value...>', 'override config keys, e.g. --set epochs=5 seed=2 alpha=0.5, or embeddings=VECTORS model.wordDim=300 for your own word vectors (repeatable)', [])
-    .option('--init <dir|package>', 'pretrained model directory (or installed model package): run the MRT phase (L̃ + L_mrt) starting from it')
+    .option('--init <dir|package>', 'pretrained model directory (or model package): run the MRT phase (L̃ + L_mrt) starting from it', modelRef)
     .option('--mrt', 'minimum risk training (needs --init or "init" in the config)')
     .option('--local', 'with --init: train that model on with the local loss alone, no MRT (e.g. a trained model on your own data)')
     .option('--resume', 'continue a killed run from its last checkpoint')
