@@ -7,7 +7,14 @@ import type { LabelSchema } from '../data/corpus.js';
 import type { TokenizedSentence } from '../text/index.js';
 import type { SentencePrediction } from '../model/types.js';
 import { tripleKey, type ResolvedExtractOptions } from './options.js';
-import type { ExtractedDocument, ExtractedEntity, ExtractedRelation } from './types.js';
+import type { PlacedEntity } from './given-entities.js';
+import type { ExtractedDocument, ExtractedEntity, ExtractedRelation, GivenEntity } from './types.js';
+
+/** The entities a caller gave for the text (`extract({text, entities})`) and where they were placed. */
+export interface GivenInText {
+  entities: readonly GivenEntity[];
+  placed: readonly PlacedEntity[][];
+}
 
 export function buildDocument(
   text: string,
@@ -15,6 +22,7 @@ export function buildDocument(
   predictions: readonly SentencePrediction[],
   schema: LabelSchema,
   options: ResolvedExtractOptions,
+  given?: GivenInText,
 ): ExtractedDocument {
   const symmetric = new Set(schema.relationTypes.filter((r) => r.symmetric).map((r) => r.name));
   const allowed = (h: ExtractedEntity, type: string, t: ExtractedEntity) =>
@@ -22,15 +30,18 @@ export function buildDocument(
     options.allowedTriples.has(tripleKey(h.type, type, t.type)) ||
     (symmetric.has(type) && options.allowedTriples.has(tripleKey(t.type, type, h.type)));
   const doc: ExtractedDocument = { text, sentences: [], entities: [], relations: [] };
+  const nextId = entityIds(given?.entities);
   let tokenBase = 0;
   sentences.forEach((s, si) => {
     const pred = predictions[si];
     doc.sentences.push({ start: s.start, end: s.end, tokens: s.tokens.map((t): [number, number] => [t.start, t.end]) });
-    const ents = pred.entities.map((e, k): ExtractedEntity => {
-      const start = s.tokens[e.start].start;
-      const end = s.tokens[e.end - 1].end;
+    const ents = pred.entities.map((e): ExtractedEntity => {
+      // A given entity keeps its own offsets and id; the model's tags hold it token for token.
+      const mine = given && givenAt(given, si, e.start, e.end);
+      const start = mine ? mine.start : s.tokens[e.start].start;
+      const end = mine ? mine.end : s.tokens[e.end - 1].end;
       return {
-        id: `T${doc.entities.length + k + 1}`,
+        id: mine?.id ?? nextId(),
         text: text.slice(start, end),
         type: e.type,
         start,
@@ -55,4 +66,23 @@ export function buildDocument(
     tokenBase += s.tokens.length;
   });
   return doc;
+}
+
+/** `T1`, `T2`, … in text order, passing over the ids the caller gave. */
+function entityIds(given: readonly GivenEntity[] | undefined): () => string {
+  const taken = new Set(given?.flatMap((e) => (e.id === undefined ? [] : [e.id])));
+  let n = 0;
+  return () => {
+    let id: string;
+    do id = `T${++n}`;
+    while (taken.has(id));
+    return id;
+  };
+}
+
+/** The given entity the model's tags put at tokens [start, end) of sentence `si`. */
+function givenAt(given: GivenInText, si: number, start: number, end: number): GivenEntity {
+  const p = given.placed[si].find((e) => e.start === start && e.end === end);
+  if (!p) throw new Error(`buildDocument: no given entity at tokens ${start}–${end} of sentence ${si}`);
+  return given.entities[p.index];
 }

@@ -13,13 +13,15 @@ export interface VoteSettings {
   minVotes: number;
   relationThreshold: number;
   symmetric: ReadonlySet<string>;
+  /** The text's entities were given: every model kept them, under the ids the caller knows them by. */
+  givenEntities?: boolean;
 }
 
 /** `docs`: the same text extracted by each model (same tokenizer, so the same sentences and tokens). */
 export function voteExtractions(docs: readonly ExtractedDocument[], s: VoteSettings): ExtractedDocument {
   const ballots = docs.map((d, i) => ({ entities: d.entities, relations: d.relations, where: `model ${i + 1} of the ensemble` }));
   const voted = majorityVote(ballots, { ...s, span: (e: ExtractedEntity) => [e.tokenStart, e.tokenEnd] as const });
-  const entities = voted.entities.map(({ first, score }, i): ExtractedEntity => ({ ...first, id: `T${i + 1}`, score }));
+  const entities = voted.entities.map(({ first, score }, i): ExtractedEntity => ({ ...first, id: s.givenEntities ? first.id : `T${i + 1}`, score }));
   const relations = voted.relations
     // Only here: a prediction file's relations (eval/vote.ts) were thresholded by the system that wrote it.
     .filter((r) => r.score >= s.relationThreshold)

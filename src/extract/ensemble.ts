@@ -19,7 +19,7 @@ import { callSignal } from './call-signal.js';
 import { voteExtractions } from './ensemble-vote.js';
 import { Extractor, type ExtractorOptions } from './extractor.js';
 import { resolveExtractOptions } from './options.js';
-import type { ExtractControl, ExtractOptions, ExtractedDocument, ExtractorLike, ModelInfo } from './types.js';
+import type { ExtractControl, ExtractedDocument, ExtractInput, ExtractOptions, ExtractorLike, ModelInfo, TextInput } from './types.js';
 import { resolveWorkers } from './workers.js';
 
 export interface EnsembleOptions extends ExtractorOptions {
@@ -96,17 +96,17 @@ export class EnsembleExtractor implements ExtractorLike {
     return Math.min(...this.members.map((x) => x.parallelism));
   }
 
-  extract(text: string, options?: ExtractOptions, control?: ExtractControl): Promise<ExtractedDocument>;
-  extract(texts: readonly string[], options?: ExtractOptions, control?: ExtractControl): Promise<ExtractedDocument[]>;
-  extract(input: string | readonly string[], options?: ExtractOptions, control?: ExtractControl): Promise<ExtractedDocument | ExtractedDocument[]>;
-  async extract(input: string | readonly string[], options?: ExtractOptions, control?: ExtractControl): Promise<ExtractedDocument | ExtractedDocument[]> {
+  extract(input: ExtractInput, options?: ExtractOptions, control?: ExtractControl): Promise<ExtractedDocument>;
+  extract(inputs: readonly ExtractInput[], options?: ExtractOptions, control?: ExtractControl): Promise<ExtractedDocument[]>;
+  extract(input: ExtractInput | readonly ExtractInput[], options?: ExtractOptions, control?: ExtractControl): Promise<ExtractedDocument | ExtractedDocument[]>;
+  async extract(input: ExtractInput | readonly ExtractInput[], options?: ExtractOptions, control?: ExtractControl): Promise<ExtractedDocument | ExtractedDocument[]> {
     // The threshold applies to the ensemble's scores, not to each model's.
     const { relationThreshold } = resolveExtractOptions(options, this.schema);
     checkOptions(control, 'control', ['signal']);
     const signal = control?.signal;
     if (signal !== undefined && !(signal instanceof AbortSignal)) throw new UserError(`must be an AbortSignal, got ${described(signal)}`, { field: 'signal' });
     const each = { ...options, relationThreshold: 0 };
-    const texts = typeof input === 'string' ? [input] : input;
+    const texts: readonly ExtractInput[] = Array.isArray(input) ? input : [input as ExtractInput];
     // A model that fails stops the others: the call rejects, so their work would be thrown away.
     const failed = new AbortController();
     const call = callSignal([signal, failed.signal]);
@@ -124,8 +124,10 @@ export class EnsembleExtractor implements ExtractorLike {
       call.unlink();
     }
     const settings = { minVotes: this.minVotes, relationThreshold, symmetric: this.symmetric };
-    const docs = results[0].map((_, i) => voteExtractions(results.map((r) => r[i]), settings));
-    return typeof input === 'string' ? docs[0] : docs;
+    // Inputs are checked by the models by now: an object input is a {text, entities?}.
+    const given = (i: number) => typeof texts[i] === 'object' && (texts[i] as TextInput).entities !== undefined;
+    const docs = results[0].map((_, i) => voteExtractions(results.map((r) => r[i]), { ...settings, givenEntities: given(i) }));
+    return Array.isArray(input) ? docs : docs[0];
   }
 
   /** The models' labels and tokenizer, a name listing them, and a checksum of theirs. */

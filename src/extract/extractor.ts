@@ -30,12 +30,13 @@ import { MAX_THREADS, setNumThreads } from '../tensor/index.js';
 import { tokenizedSentences, type TokenizedSentence } from '../text/index.js';
 import { DEFAULT_BATCH_SIZE, planBatches } from './batches.js';
 import { buildDocument } from './document.js';
+import { alignGivenEntities, readExtractInput, type PlacedEntity, type ReadInput } from './given-entities.js';
 import { resolveExtractOptions } from './options.js';
 import { callSignal } from './call-signal.js';
 import { modelDirOrDefault, modelInfo } from './model-info.js';
 import { closedError, WorkerPool } from './pool/pool.js';
 import { runBatches } from './run-batches.js';
-import type { ExtractControl, ExtractOptions, ExtractedDocument, ExtractorLike, ModelInfo } from './types.js';
+import type { ExtractControl, ExtractInput, ExtractOptions, ExtractedDocument, ExtractorLike, ModelInfo } from './types.js';
 import { POOL_MIN_SENTENCES, resolveWorkers } from './workers.js';
 
 export { DEFAULT_MODEL_DIR } from './model-info.js';
@@ -144,21 +145,24 @@ export class Extractor implements ExtractorLike {
     return Math.max(1, this.workers);
   }
 
-  extract(text: string, options?: ExtractOptions, control?: ExtractControl): Promise<ExtractedDocument>;
-  extract(texts: readonly string[], options?: ExtractOptions, control?: ExtractControl): Promise<ExtractedDocument[]>;
-  extract(input: string | readonly string[], options?: ExtractOptions, control?: ExtractControl): Promise<ExtractedDocument | ExtractedDocument[]>;
-  async extract(input: string | readonly string[], options?: ExtractOptions, control?: ExtractControl): Promise<ExtractedDocument | ExtractedDocument[]> {
+  extract(input: ExtractInput, options?: ExtractOptions, control?: ExtractControl): Promise<ExtractedDocument>;
+  extract(inputs: readonly ExtractInput[], options?: ExtractOptions, control?: ExtractControl): Promise<ExtractedDocument[]>;
+  extract(input: ExtractInput | readonly ExtractInput[], options?: ExtractOptions, control?: ExtractControl): Promise<ExtractedDocument | ExtractedDocument[]>;
+  async extract(input: ExtractInput | readonly ExtractInput[], options?: ExtractOptions, control?: ExtractControl): Promise<ExtractedDocument | ExtractedDocument[]> {
     checkOptions(control, 'control', CONTROL_OPTIONS);
     const signal = control?.signal;
     if (signal !== undefined && !(signal instanceof AbortSignal))
       throw new UserError(`must be an AbortSignal (e.g. AbortSignal.timeout(ms) or an AbortController's signal), got ${described(signal)}`, { field: 'signal' });
     control ??= {};
-    if (typeof input === 'string') return (await this.extractMany([input], options, control))[0];
-    if (!Array.isArray(input)) throw new UserError(`extract expects a string or an array of strings, got ${described(input)}`);
+    if (!Array.isArray(input)) {
+      if (typeof input !== 'string' && (input === null || typeof input !== 'object'))
+        throw new UserError(`extract expects a string, a {text, entities?} object or an array of them, got ${described(input)}`);
+      return (await this.extractMany([readExtractInput(input, this.schema, '')], options, control))[0];
+    }
     // By index, not forEach: a hole in a sparse array ([, 'text']) is a missing text, not one to skip.
-    for (let i = 0; i < input.length; i++)
-      if (typeof input[i] !== 'string') throw new UserError(`must be a string, got ${input[i] === null ? 'null' : typeof input[i]}`, { field: `texts[${i}]` });
-    return this.extractMany(input, options, control);
+    const inputs: ReadInput[] = [];
+    for (let i = 0; i < input.length; i++) inputs.push(readExtractInput(input[i], this.schema, `texts[${i}]`));
+    return this.extractMany(inputs, options, control);
   }
 
   info(): ModelInfo {
@@ -186,25 +190,35 @@ export class Extractor implements ExtractorLike {
     if (this.closed) throw closedError();
   }
 
-  private async extractMany(texts: readonly string[], options: ExtractOptions | undefined, control: ExtractControl): Promise<ExtractedDocument[]> {
+  private async extractMany(inputs: readonly ReadInput[], options: ExtractOptions | undefined, control: ExtractControl): Promise<ExtractedDocument[]> {
     this.assertOpen();
     const resolved = resolveExtractOptions(options, this.schema);
-    // Tokenized as the model's training corpus was (its `tokenizer` setting).
-    const split = texts.map((t) => tokenizedSentences(t, { style: this.model.config.tokenizer }));
+    // Tokenized as the model's training corpus was (its `tokenizer` setting), then fitted to given entities.
+    const texts = inputs.map(({ text, entities, field }) => {
+      const sentences = tokenizedSentences(text, { style: this.model.config.tokenizer });
+      return entities ? { text, ...alignGivenEntities(text, sentences, entities, field), given: entities } : { text, sentences, entities: undefined, given: undefined };
+    });
     const call = callSignal([control.signal, this.lifetime.signal]);
     try {
       call.signal.throwIfAborted();
-      const predicted = await this.predict(split.flat(), call.signal);
+      const placed = texts.flatMap((t) => t.entities ?? t.sentences.map(() => undefined));
+      const predicted = await this.predict(texts.flatMap((t) => t.sentences), placed, call.signal);
       const preds = this.scoreMaps ? mapScores(predicted, this.scoreMaps) : predicted;
       let k = 0;
-      return texts.map((t, i) => buildDocument(t, split[i], preds.slice(k, (k += split[i].length)), this.schema, resolved));
+      return texts.map((t) => {
+        const own = preds.slice(k, (k += t.sentences.length));
+        return buildDocument(t.text, t.sentences, own, this.schema, resolved, t.given && { entities: t.given, placed: t.entities! });
+      });
     } finally {
       call.unlink();
     }
   }
 
-  /** Predictions in input order; sentences bucketed by length across all texts. */
-  private async predict(sentences: TokenizedSentence[], signal?: AbortSignal): Promise<SentencePrediction[]> {
+  /**
+   * Predictions in input order; sentences bucketed by length across all texts. A sentence with `placed`
+   * entities (given ones) keeps exactly those: the model classifies the relations between them.
+   */
+  private async predict(sentences: TokenizedSentence[], placed: readonly (PlacedEntity[] | undefined)[], signal?: AbortSignal): Promise<SentencePrediction[]> {
     const out: SentencePrediction[] = sentences.map(() => ({ tags: [], entities: [], relations: [] }));
     const real = sentences.map((s, i) => (s.tokens.length > 0 ? i : -1)).filter((i) => i >= 0);
     if (real.length === 0) return out;
@@ -212,8 +226,12 @@ export class Extractor implements ExtractorLike {
     const { vocab, glove } = this.model;
     const V = vocab.words.size;
     const plan = planBatches(real.map((i) => sentences[i].tokens.length), this.batchSize).map((b) => b.map((j) => real[j]));
-    const build = (idx: number[]) =>
-      buildBatch(idx.map((i) => encodeSentence({ tokens: sentences[i].tokens, entities: [], relations: [] }, vocab, { gold: false, glove })), V, glove);
+    const encode = (i: number) => {
+      const given = placed[i];
+      const entities = (given ?? []).map((e) => ({ id: String(e.index), type: e.type, start: e.start, end: e.end }));
+      return encodeSentence({ tokens: sentences[i].tokens, entities, relations: [] }, vocab, given ? { given: true, glove } : { gold: false, glove });
+    };
+    const build = (idx: number[]) => buildBatch(idx.map(encode), V, glove);
     const pool = this.workers > 0 && (this.pool || real.length >= POOL_MIN_SENTENCES) ? this.ensurePool() : undefined;
     await runBatches(plan, build, out, { local: (batch) => this.model.predict(batch), pool, signal });
     return out;

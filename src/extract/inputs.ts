@@ -1,7 +1,8 @@
 /**
  * Texts to extract from, streamed out of a file so that a large input keeps memory bounded:
  * - `.jsonl`: one text per non-blank line, as a JSON string or an object with a string `text` (its `id`,
- *   if a string or number, is carried to the output);
+ *   if a string or number, is carried to the output; its `entities`, if any, are the text's known entities,
+ *   between which the model finds the relations);
  * - anything else is plain text: one text per paragraph (blank lines separate paragraphs; single line
  *   breaks stay inside the text, where the sentence splitter reads them as spaces). A paragraph longer
  *   than `maxChars` is cut at a line break (or, for one enormous line, at the limit).
@@ -14,6 +15,9 @@ export interface InputText {
   /** From the input (jsonl `id`) or `line-N` (first line of the paragraph / jsonl line). */
   id: string;
   text: string;
+  /** A jsonl line's `entities` (checked by extraction: stream.ts), and where the line is, for its errors. */
+  entities?: unknown;
+  where?: { file: string; line: number };
   /** Bytes of input consumed so far, for progress. */
   bytesRead: number;
 }
@@ -43,8 +47,13 @@ async function* readJsonlTexts(file: string): AsyncGenerator<InputText> {
     const id = `line-${loc.line}`;
     if (typeof v === 'string') yield { id, text: v, bytesRead: bytes };
     else if (v && typeof v === 'object' && !Array.isArray(v) && typeof (v as { text?: unknown }).text === 'string') {
-      const o = v as { text: string; id?: unknown };
-      yield { id: typeof o.id === 'string' || typeof o.id === 'number' ? String(o.id) : id, text: o.text, bytesRead: bytes };
+      const o = v as { text: string; id?: unknown; entities?: unknown };
+      yield {
+        id: typeof o.id === 'string' || typeof o.id === 'number' ? String(o.id) : id,
+        text: o.text,
+        bytesRead: bytes,
+        ...(o.entities !== undefined && { entities: o.entities, where: { file, line: loc.line! } }),
+      };
     } else throw new UserError('expected a JSON string or an object with a string "text"', { ...loc, field: 'text' });
   }
 }

@@ -3,14 +3,21 @@
  * full length-bucketed batches, small enough to keep memory bounded — extracted (the next chunk while
  * the previous one is consumed), and yielded in input order.
  */
-import { checkOptions, described, UserError } from '../errors.js';
+import { checkOptions, described, formatLocated, isUserError, UserError } from '../errors.js';
+import { checkExtractInput } from './given-entities.js';
 import { resolveExtractOptions } from './options.js';
-import type { ExtractOptions, ExtractedDocument, ExtractorLike } from './types.js';
+import type { ExtractInput, ExtractOptions, ExtractedDocument, ExtractorLike, GivenEntity, ModelInfo } from './types.js';
 
-/** One text of the stream: a string, or `{text, id?}` (default id: its 0-based position in the stream, as a string). */
+/**
+ * One text of the stream: a string, or `{text, id?, entities?}` (default id: its 0-based position in the
+ * stream, as a string; `entities`: the text's known entities, as `extract({text, entities})` takes them).
+ */
 export interface StreamText {
   id?: string;
   text: string;
+  entities?: unknown;
+  /** Where the text came from (a file's line), which then names its errors instead of its stream position. */
+  where?: { file: string; line: number };
   /** Passed through (e.g. input bytes consumed, for progress). */
   bytesRead?: number;
 }
@@ -38,15 +45,31 @@ function checkSource(texts: unknown): void {
     throw new UserError(`must be an iterable or async iterable of strings or {text, id?} (e.g. an array or an async generator), got ${described(texts)}`, { field: 'texts' });
 }
 
-/** One item of the source as a StreamedDocument's id, text and bytesRead. */
-function streamText(t: unknown, i: number): StreamText & { id: string } {
-  if (typeof t === 'string') return { id: String(i), text: t };
+/** A streamed text as `extract` takes it, checked as it is read (a bad one must not fail its whole chunk later). */
+interface Streamed {
+  id: string;
+  input: ExtractInput;
+  bytesRead?: number;
+}
+
+/** One item of the source as a StreamedDocument's id, its extract input and bytesRead. */
+function streamText(t: unknown, i: number, model: ModelInfo): Streamed {
+  if (typeof t === 'string') return { id: String(i), input: t };
   const field = `texts[${i}]`;
   if (t === null || typeof t !== 'object' || Array.isArray(t) || typeof (t as { text?: unknown }).text !== 'string')
-    throw new UserError(`must be a string or {text, id?} with a string text, got ${described(t)}`, { field });
+    throw new UserError(`must be a string or {text, id?, entities?} with a string text, got ${described(t)}`, { field });
   const o = t as StreamText;
   if (o.id !== undefined && typeof o.id !== 'string') throw new UserError(`must be a string, got ${described(o.id)}`, { field: `${field}.id` });
-  return { id: o.id ?? String(i), text: o.text, bytesRead: o.bytesRead };
+  if (o.entities === undefined) return { id: o.id ?? String(i), input: o.text, bytesRead: o.bytesRead };
+  const input = { text: o.text, entities: o.entities as GivenEntity[] };
+  try {
+    checkExtractInput(input, { entityTypes: model.entityTypes, relationTypes: model.relationTypes }, model.tokenizer, o.where ? '' : field);
+  } catch (e) {
+    if (!isUserError(e) || !o.where) throw e;
+    // Named by the line it came from: `file:7: entities[0].type: …`.
+    throw new UserError(e.message.slice(formatLocated('', e.location).length), { ...o.where, field: e.location.field });
+  }
+  return { id: o.id ?? String(i), input, bytesRead: o.bytesRead };
 }
 
 export async function* extractStream(
@@ -66,7 +89,8 @@ export async function* extractStream(
   // Checked against the model's labels before any text is read: else a typo surfaced only at the first
   // chunk's extraction, once two chunks of the source (a file's first 512 texts) had been read.
   resolveExtractOptions(options, extractor.info());
-  let chunk: (StreamText & { id: string })[] = [];
+  const model = extractor.info();
+  let chunk: Streamed[] = [];
   let chars = 0;
   // One chunk is extracted while the previous one is handed out (written), so worker threads have the
   // next chunk's batches while this thread writes: at most two chunks are held.
@@ -75,7 +99,7 @@ export async function* extractStream(
     const texts = chunk;
     chunk = [];
     chars = 0;
-    const done = extractor.extract(texts.map((t) => t.text), options).then((docs) =>
+    const done = extractor.extract(texts.map((t) => t.input), options).then((docs) =>
       texts.map((t, i) => ({ id: t.id, doc: docs[i], bytesRead: t.bytesRead })),
     );
     done.catch(() => undefined); // rethrown below, when its turn comes
@@ -83,14 +107,15 @@ export async function* extractStream(
   };
   let index = 0;
   for await (const item of texts) {
-    const t = streamText(item, index++);
-    if (chunk.length && (chunk.length >= maxTexts || chars + t.text.length > maxChars)) {
+    const t = streamText(item, index++, model);
+    const length = typeof t.input === 'string' ? t.input.length : t.input.text.length;
+    if (chunk.length && (chunk.length >= maxTexts || chars + length > maxChars)) {
       const next = start();
       if (ahead) yield* await ahead;
       ahead = next;
     }
     chunk.push(t);
-    chars += t.text.length;
+    chars += length;
   }
   const last = chunk.length ? start() : undefined;
   if (ahead) yield* await ahead;

@@ -39,6 +39,27 @@ export interface ExtractedDocument {
   relations: ExtractedRelation[];
 }
 
+/** An entity the caller already has: a character span of the text and one of the model's entity types. */
+export interface GivenEntity {
+  start: number;
+  end: number;
+  type: string;
+  /** Its id in the output (relations name it); default `T1`, `T2`, … in text order. */
+  id?: string;
+}
+
+/**
+ * A text to extract from, with the entities already known in it, if any: with `entities` the model keeps
+ * exactly those (each scored with its tagger's probability of it) and finds the relations between them.
+ */
+export interface TextInput {
+  text: string;
+  entities?: readonly GivenEntity[];
+}
+
+/** What `extract` reads: a text, or a text with its entities. */
+export type ExtractInput = string | TextInput;
+
 export interface ExtractOptions {
   /** Drop relations whose probability is below this (default 0: keep every non-NONE argmax). */
   relationThreshold?: number;
@@ -60,7 +81,7 @@ export interface ExtractControl {
 
 /** What the server, the CLI and the web view need from a loaded model. */
 export interface ExtractorLike {
-  extract(texts: string[], options?: ExtractOptions, control?: ExtractControl): Promise<ExtractedDocument[]>;
+  extract(texts: readonly ExtractInput[], options?: ExtractOptions, control?: ExtractControl): Promise<ExtractedDocument[]>;
   info(): ModelInfo;
   /** How many `extract` calls can usefully run at once (the Extractor's worker threads); default 1. */
   readonly parallelism?: number;

@@ -14,7 +14,7 @@
  * char CNN (their word id is unaffected): one 2,000-character URL would otherwise blow up the char tensor.
  */
 import { encodeTags, type OverlapPolicy, type Span } from '../data/bilou.js';
-import type { Sentence } from '../data/corpus.js';
+import type { Entity, Sentence } from '../data/corpus.js';
 import { UserError } from '../errors.js';
 import { casingClass } from './casing.js';
 import type { GloveTable } from './glove.js';
@@ -36,6 +36,11 @@ export interface EncodeOptions {
    * (the extended vocabulary, see glove.ts); the batch builder then needs the same table.
    */
   glove?: GloveTable;
+  /**
+   * Prediction with given entities: the sentence's entities (non-overlapping) become `given` tags, which
+   * the model uses instead of decoding its own (relations among known entities); no gold is encoded.
+   */
+  given?: boolean;
 }
 
 export function encodeSentence(s: Sentence, vocab: Vocabulary, opts: EncodeOptions = {}): EncodedSentence {
@@ -62,14 +67,14 @@ export function encodeSentence(s: Sentence, vocab: Vocabulary, opts: EncodeOptio
   }
   const out: EncodedSentence = { words, chars, cases };
   if (n < n0) out.truncatedFrom = n0;
+  if (opts.given) {
+    out.given = tagIds(n, s.entities, vocab, 'keep-longest'); // the caller refuses overlaps
+    return out;
+  }
   if (opts.gold === false) return out;
 
   const kept = s.entities.filter((e) => e.end <= n);
-  for (const e of kept)
-    if (!vocab.tags.has(`U-${e.type}`)) throw new UserError(`entity type "${e.type}" is not in the model's label schema`);
-  const spans: Span[] = kept.map((e) => ({ type: e.type, start: e.start, end: e.end }));
-  const tagStrings = encodeTags(n, spans, vocab.tagScheme, opts.overlap ?? 'keep-longest').tags;
-  out.tags = Int32Array.from(tagStrings, (t) => vocab.tags.get(t) ?? 0);
+  out.tags = tagIds(n, kept, vocab, opts.overlap ?? 'keep-longest');
 
   const byId = new Map(kept.map((e) => [e.id, e]));
   const rels: GoldRelation[] = [];
@@ -87,6 +92,14 @@ export function encodeSentence(s: Sentence, vocab: Vocabulary, opts: EncodeOptio
   }
   out.relations = rels;
   return out;
+}
+
+/** The tag ids of `entities` over `n` tokens; a type outside the model's schema is a UserError. */
+function tagIds(n: number, entities: readonly Entity[], vocab: Vocabulary, overlap: OverlapPolicy): Int32Array {
+  for (const e of entities)
+    if (!vocab.tags.has(`U-${e.type}`)) throw new UserError(`entity type "${e.type}" is not in the model's label schema`);
+  const spans: Span[] = entities.map((e) => ({ type: e.type, start: e.start, end: e.end }));
+  return Int32Array.from(encodeTags(n, spans, vocab.tagScheme, overlap).tags, (t) => vocab.tags.get(t) ?? 0);
 }
 
 /** A padded minibatch as typed arrays, in the order of the input sentences (not sorted). */
@@ -108,6 +121,8 @@ export interface Batch {
   cases: Int32Array;
   /** [B·T] gold tag ids (0 = O at padding), when every sentence has gold. */
   tags?: Int32Array;
+  /** [B·T] given tag ids (`EncodedSentence.given`), −1 throughout a sentence whose entities are not given; absent when none are. */
+  given?: Int32Array;
   /** Extended-vocabulary rows for this batch: word id |V| + k reads row k of this [K, dim] matrix. */
   extraWords?: Float32Array;
   /** Total real tokens. */
@@ -131,6 +146,7 @@ export function buildBatch(sentences: EncodedSentence[], vocabSize: number, glov
   const cases = new Int32Array(B * T);
   const allGold = sentences.every((s) => s.tags !== undefined);
   const tags = allGold ? new Int32Array(B * T) : undefined;
+  let given: Int32Array | undefined;
   const extra = new Map<number, number>(); // glove row → extra row k
   for (let b = 0; b < B; b++) {
     const s = sentences[b];
@@ -153,6 +169,7 @@ export function buildBatch(sentences: EncodedSentence[], vocabSize: number, glov
     }
     cases.set(s.cases, b * T);
     if (tags) tags.set(s.tags!, b * T);
+    if (s.given) (given ??= new Int32Array(B * T).fill(-1)).set(s.given, b * T);
   }
   let extraWords: Float32Array | undefined;
   if (extra.size) {
@@ -160,5 +177,5 @@ export function buildBatch(sentences: EncodedSentence[], vocabSize: number, glov
     extraWords = new Float32Array(extra.size * d);
     for (const [row, k] of extra) extraWords.set(glove!.vectors.subarray(row * d, (row + 1) * d), k * d);
   }
-  return { sentences, size: B, maxLen: T, maxChars: W, lengths, words, chars, charLens, cases, tags, extraWords, tokens };
+  return { sentences, size: B, maxLen: T, maxChars: W, lengths, words, chars, charLens, cases, tags, given, extraWords, tokens };
 }

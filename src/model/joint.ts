@@ -467,7 +467,9 @@ export class JointModel extends Module {
   // --------------------------------------------------------------------------------------- inference
   /**
    * Eval-mode prediction (spec §5): argmax tags → entities (lenient decoder) → all left-to-right pairs →
-   * argmax label; NONE dropped, direction undone. Restores the previous train/eval mode.
+   * argmax label; NONE dropped, direction undone. Where the batch has `given` tags (entities the caller
+   * knows), they replace the decoded ones, and the entities' scores are the tagger's probability of them.
+   * Restores the previous train/eval mode.
    */
   predict(batch: Batch): SentencePrediction[] {
     const wasTraining = this.training;
@@ -484,12 +486,24 @@ export class JointModel extends Module {
    * per-token argmax (the paper), or the most probable valid chunking (`decoder: 'viterbi'`,
    * data/viterbi.ts) under the softmax's independent tags or under the CRF.
    */
-  private decodeTags(emissions: Tensor, lengths: Int32Array): DecodedTags {
-    if (this.crf) return this.decodeCrf(emissions, lengths);
+  private decodeTags(emissions: Tensor, lengths: Int32Array, given?: Int32Array): DecodedTags {
+    if (this.crf) return this.decodeCrf(emissions, lengths, given);
     const [B, T, n] = emissions.shape;
     let tagIds: Int32Array;
     let tagProb: Float64Array;
-    if (this.config.decoder === 'argmax') {
+    if (given) {
+      // Given tags where the caller gave them, each with P_ent(t_i | s) (Eq. 1); decoded tags elsewhere.
+      const decoded = this.decodeTags(emissions, lengths);
+      const probs = emissions.softmax(2).toFloat32Array();
+      tagIds = decoded.tagIds;
+      tagProb = new Float64Array(B * T);
+      for (let b = 0; b < B; b++)
+        for (let i = 0; i < lengths[b]; i++) {
+          const p = b * T + i;
+          if (given[b * T] >= 0) tagIds[p] = given[p];
+          tagProb[p] = probs[p * n + tagIds[p]];
+        }
+    } else if (this.config.decoder === 'argmax') {
       const best = emissions.softmax(2).max(2);
       [tagIds, tagProb] = [best.indices.toInt32Array(), best.values.toFloat64Array()];
     } else {
@@ -512,14 +526,16 @@ export class JointModel extends Module {
     };
   }
 
-  /** CRF Viterbi; a span's score is the CRF's marginal probability of its tags (forward–backward). */
-  private decodeCrf(emissions: Tensor, lengths: Int32Array): DecodedTags {
+  /** CRF Viterbi (or the given tags); a span's score is the CRF's marginal probability of its tags (forward–backward). */
+  private decodeCrf(emissions: Tensor, lengths: Int32Array, given?: Int32Array): DecodedTags {
     const crf = this.crf as Crf;
     const [B, T, n] = emissions.shape;
     const em = emissions.toFloat64Array();
     const chain = crf.chainScores();
     const tagIds = new Int32Array(B * T);
-    for (let b = 0; b < B; b++) tagIds.set(viterbiTags(em, b * T * n, lengths[b], this.grammar, chain), b * T);
+    for (let b = 0; b < B; b++)
+      if (given && given[b * T] >= 0) tagIds.set(given.subarray(b * T, b * T + lengths[b]), b * T);
+      else tagIds.set(viterbiTags(em, b * T * n, lengths[b], this.grammar, chain), b * T);
     const passes = new Map<number, ChainMarginals>();
     return {
       tagIds,
@@ -538,7 +554,7 @@ export class JointModel extends Module {
   private predictInner(batch: Batch): SentencePrediction[] {
     const { size: B, maxLen: T } = batch;
     const { h, emissions } = this.encode(batch);
-    const { tagIds, spanScore } = this.decodeTags(emissions, batch.lengths);
+    const { tagIds, spanScore } = this.decodeTags(emissions, batch.lengths, batch.given);
     const rows: CandidateRow[] = [];
     for (let b = 0; b < B; b++) rows.push({ sent: b, tags: tagIds.subarray(b * T, b * T + batch.lengths[b]) });
     const { pairs, entities } = candidatePairs(rows, this.vocab);

@@ -76,6 +76,11 @@ export interface EncodedSentence {
   relations?: GoldRelation[];
   /** Set when the encoder truncated the sentence (training `maxLength`): its original token count. */
   truncatedFrom?: number;
+  /**
+   * Tag ids of entities the caller gives (prediction only, `EncodeOptions.given`): the relation model reads
+   * them in place of the tagger's decoded tags.
+   */
+  given?: Int32Array;
 }
 
 export interface GoldRelation {

@@ -145,7 +145,7 @@ export function buildServer(extractor: ExtractorLike, options: ServerOptions = {
   // Routes go in a plugin registered after swagger, so swagger's onRoute hook sees each of them.
   void app.register(async (scope) => {
     await registerRateLimit(scope, opts);
-    registerExtractRoute(scope, batcher, opts);
+    registerExtractRoute(scope, batcher, opts, extractor.info());
     registerMetaRoutes(scope, extractor, opts);
     registerWebRoutes(scope, extractor, opts);
   });

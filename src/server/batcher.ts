@@ -1,9 +1,9 @@
-import type { ExtractControl, ExtractOptions, ExtractedDocument } from '../extract/types.js';
+import type { ExtractControl, ExtractInput, ExtractOptions, ExtractedDocument } from '../extract/types.js';
 import { HttpError } from './errors.js';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-export type ExtractFn = (texts: string[], options: ExtractOptions, control: ExtractControl) => Promise<ExtractedDocument[]>;
+export type ExtractFn = (texts: ExtractInput[], options: ExtractOptions, control: ExtractControl) => Promise<ExtractedDocument[]>;
 
 export interface BatcherOptions {
   /** Wait this long after the first queued request for others to join its batch. */
@@ -19,7 +19,7 @@ export interface BatcherOptions {
 }
 
 interface Job {
-  texts: string[];
+  texts: ExtractInput[];
   options: ExtractOptions;
   key: string;
   resolve: (docs: ExtractedDocument[]) => void;
@@ -66,7 +66,7 @@ export class MicroBatcher {
     return Math.max(1, this.opts.maxConcurrent ?? 1);
   }
 
-  submit(texts: string[], options: ExtractOptions): Promise<ExtractedDocument[]> {
+  submit(texts: ExtractInput[], options: ExtractOptions): Promise<ExtractedDocument[]> {
     if (texts.length === 0) return Promise.resolve([]);
     if (this.queuedTexts + texts.length > this.opts.maxQueuedTexts) {
       return Promise.reject(
@@ -144,7 +144,7 @@ export class MicroBatcher {
     }
   }
 
-  private async call(texts: string[], options: ExtractOptions, signal: AbortSignal): Promise<ExtractedDocument[]> {
+  private async call(texts: ExtractInput[], options: ExtractOptions, signal: AbortSignal): Promise<ExtractedDocument[]> {
     const docs = await this.run(texts, options, { signal });
     if (!Array.isArray(docs) || docs.length !== texts.length) {
       throw new Error(`extractor returned ${Array.isArray(docs) ? docs.length : typeof docs} documents for ${texts.length} texts`);

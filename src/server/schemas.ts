@@ -2,7 +2,7 @@
  * JSON schemas of the routes: Fastify validates requests and serialises responses with them, and
  * @fastify/swagger turns them into the OpenAPI description. The TypeScript types beside them mirror them.
  */
-import type { ExtractOptions, ExtractedDocument } from '../extract/types.js';
+import type { ExtractOptions, ExtractedDocument, GivenEntity, TextInput } from '../extract/types.js';
 import { ERROR_CODES, errorCodesWithStatus, type ErrorCode } from './errors.js';
 import { REQUEST_ID_HEADER } from './request-id.js';
 
@@ -205,17 +205,43 @@ export const modelInfoSchema = {
 
 export interface ExtractBody extends ExtractOptions {
   text?: string;
-  texts?: string[];
+  /** With `text`: the entities already known in it (the model then finds the relations between them). */
+  entities?: GivenEntity[];
+  texts?: (string | TextInput)[];
 }
+
+/** Entities the caller knows; their offsets, types and overlaps are checked in the handler (extract/given-entities.ts). */
+const givenEntitiesSchema = {
+  type: 'array',
+  description:
+    'Entities already known in the text, as UTF-16 character spans with one of the model\'s entity types (and an optional id for the ' +
+    'answer to use): the answer keeps exactly these, each scored with the tagger\'s probability of it, and the relations between them.',
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['start', 'end', 'type'],
+    properties: { start: { type: 'integer', minimum: 0 }, end: { type: 'integer', minimum: 1 }, type: { type: 'string' }, id: { type: 'string', minLength: 1 } },
+  },
+} as const;
 
 /** Limits are checked in the handler, not here, so that they get their own codes and messages. */
 export const extractBodySchema = {
   type: 'object',
   additionalProperties: false,
-  description: 'Give exactly one of `text` or `texts`.',
+  description: 'Give exactly one of `text` (with `entities`, if known) or `texts`.',
   properties: {
     text: { type: 'string', description: 'One text (any length up to the server limit, many sentences).' },
-    texts: { type: 'array', items: { type: 'string' }, description: 'Several texts, one document each.' },
+    entities: givenEntitiesSchema,
+    texts: {
+      type: 'array',
+      description: 'Several texts, one document each: a string, or `{"text", "entities"}` for a text whose entities are known.',
+      items: {
+        anyOf: [
+          { type: 'string' },
+          { type: 'object', additionalProperties: false, required: ['text'], properties: { text: { type: 'string' }, entities: givenEntitiesSchema } },
+        ],
+      },
+    },
     relationThreshold: {
       type: 'number',
       minimum: 0,

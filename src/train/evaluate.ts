@@ -3,7 +3,7 @@
  * sentence of an annotated file, then score against the file's annotation or write the predictions.
  */
 import { join } from 'node:path';
-import { mergeSchemas, type Document, type LabelSchema } from '../data/corpus.js';
+import { mergeSchemas, type Document, type LabelSchema, type Sentence } from '../data/corpus.js';
 import type { Diagnostics } from '../data/diagnostics.js';
 import { writeCorpus, type CorpusOptions } from '../data/formats/index.js';
 import { evaluate, evaluateWithErrors, resolveMinVotes, vote, type PredictionScores, type ErrorReport, type EvalReport, type EvaluateOptions } from '../eval/index.js';
@@ -27,9 +27,15 @@ export interface DataOptions extends Omit<CorpusOptions, 'diagnostics'> {
   minVotes?: number;
   /** The model's own scores even when it has calibrated ones (`entrel calibrate` fits on them). */
   rawScores?: boolean;
+  /**
+   * The data's own entities given to the model (relation classification with gold entities, the field's
+   * other relation score): the model keeps them and finds only the relations between them. Entities of
+   * types the model does not know cannot be given; overlapping ones keep the longest (data/bilou.ts).
+   */
+  goldEntities?: boolean;
 }
 
-const DATA_OPTIONS: readonly (keyof DataOptions)[] = ['format', 'typesFile', 'split', 'ace05', 'symmetric', 'batchSize', 'paperCompat', 'minVotes', 'rawScores'];
+const DATA_OPTIONS: readonly (keyof DataOptions)[] = ['format', 'typesFile', 'split', 'ace05', 'symmetric', 'batchSize', 'paperCompat', 'minVotes', 'rawScores', 'goldEntities'];
 
 /**
  * A library caller's options: a misspelt name would be ignored, a batch size of 0 or NaN fail inside
@@ -69,7 +75,9 @@ export async function predictFile(
     // vocabulary, model/glove.ts).
     const glove: GloveTable | undefined = modelWordVectors(meta, model.config.wordDim, dir);
     model.glove = glove;
-    const encoded = encodeAll(split.sentences, model.vocab, { gold: false, glove });
+    const encoded = opts.goldEntities
+      ? encodeAll(withKnownEntities(split.sentences, schema), model.vocab, { given: true, glove })
+      : encodeAll(split.sentences, model.vocab, { gold: false, glove });
     const raw = predictAll(model, encoded, opts.batchSize ?? 100, glove);
     const preds = maps ? mapScores(raw, maps) : raw;
     // The model's probabilities, in the order predictedDocuments lists the items (one model only: a vote has none).
@@ -108,6 +116,12 @@ export async function scoreModel<T>(
 ): Promise<T> {
   const { gold, predicted, options, scores } = await modelRun(modelDir, dataFile, opts);
   return score(gold, predicted, options, scores);
+}
+
+/** The sentences with only the entities of types the model knows, to give it (`goldEntities`). */
+function withKnownEntities(sentences: readonly Sentence[], schema: LabelSchema): Sentence[] {
+  const known = new Set(schema.entityTypes);
+  return sentences.map((s) => (s.entities.every((e) => known.has(e.type)) ? s : { ...s, entities: s.entities.filter((e) => known.has(e.type)) }));
 }
 
 /** The file's documents, the model's predictions of them, and how to score them. */

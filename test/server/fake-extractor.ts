@@ -5,6 +5,7 @@
  */
 import type {
   ExtractControl,
+  ExtractInput,
   ExtractOptions,
   ExtractedDocument,
   ExtractedEntity,
@@ -91,7 +92,12 @@ export class FakeExtractor implements ExtractorLike {
   /** Throw from `extract` when this says so. */
   failWhen: (texts: string[]) => Error | undefined = () => undefined;
 
-  async extract(texts: string[], options: ExtractOptions = {}, control: ExtractControl = {}): Promise<ExtractedDocument[]> {
+  /** Each call's inputs as given (a text with its entities stays an object; `calls` has the texts). */
+  inputs: (readonly ExtractInput[])[] = [];
+
+  async extract(given: readonly ExtractInput[], options: ExtractOptions = {}, control: ExtractControl = {}): Promise<ExtractedDocument[]> {
+    const texts = given.map((x) => (typeof x === 'string' ? x : x.text));
+    this.inputs.push(given);
     this.calls.push({ texts, options });
     this.maxRunning = Math.max(this.maxRunning, ++this.running);
     try {

@@ -27,7 +27,7 @@ interface EvalFlags extends DataFlags, ResampleFlags {
   bootstrap?: number | true;
   thresholds?: number[] | true;
   calibration?: boolean;
-  gold?: string; pred?: string; model?: string[]; data?: string; minVotes?: number;
+  gold?: string; pred?: string; model?: string[]; data?: string; minVotes?: number; goldEntities?: boolean;
   paperCompat?: boolean; json?: boolean; out?: string;
   errors?: boolean; errorExamples?: number;
 }
@@ -48,7 +48,8 @@ export function evaluateCommand(): Command {
     .option('--pred <file>', 'predictions (same documents and tokens as --gold)')
     .option('--model <dir|package>', 'a trained model directory (default with --data: the bundled CoNLL04 model); several: their majority vote is scored (repeatable)', modelRefs)
     .option('--min-votes <k>', 'with several models: how many must predict an item (default: more than half)', positiveInteger)
-    .option('--data <file>', 'annotated data to run --model on');
+    .option('--data <file>', 'annotated data to run --model on')
+    .option('--gold-entities', "with --data: give the model the data's own entities, so that only its relations are scored as its own (relation classification with gold entities)");
   addDataFlags(cmd)
     .option('--paper-compat', 'reproduce the authors\' evaluation quirks (reference spec §4.2)')
     .option('--json', 'print the report as JSON')
@@ -106,7 +107,7 @@ async function reportFor(flags: EvalFlags, resample: ResampleOptions | undefined
     if (!flags.gold || !flags.pred) throw new UserError('evaluate needs both --gold and --pred');
     if (thresholds || flags.calibration) throw new UserError(`${thresholds ? '--thresholds' : '--calibration'} needs --data: it runs the model for its scores, which a predictions file does not hold`);
     // Two ways to evaluate: the other one's flags would be ignored without a word.
-    if (flags.model || flags.data || flags.minVotes !== undefined) throw new UserError('--gold/--pred score a predictions file, --model/--data run a model: give one pair, not both');
+    if (flags.model || flags.data || flags.minVotes !== undefined || flags.goldEntities) throw new UserError('--gold/--pred score a predictions file, --model/--data run a model: give one pair, not both');
     const [goldOptions, predOptions] = await pairedOptions(flags, [{ file: flags.gold, format: flags.format }, { file: flags.pred, format: flags.format }]);
     const gold = await loadCorpus(flags.gold, { ...goldOptions, diagnostics: new Diagnostics() });
     // Scoring's warnings (a document without its prediction, …) are about the predictions.
@@ -122,5 +123,5 @@ async function reportFor(flags: EvalFlags, resample: ResampleOptions | undefined
   checkModelFlags(flags.model ?? [], flags.minVotes);
   if ((thresholds || flags.calibration) && (flags.model?.length ?? 0) > 1)
     throw new UserError(`${thresholds ? '--thresholds' : '--calibration'} needs one --model: a vote of several has no scores`);
-  return scoreModel(flags.model ?? DEFAULT_MODEL_DIR, flags.data, { ...corpusOptions(flags), paperCompat: flags.paperCompat, minVotes: flags.minVotes }, score);
+  return scoreModel(flags.model ?? DEFAULT_MODEL_DIR, flags.data, { ...corpusOptions(flags), paperCompat: flags.paperCompat, minVotes: flags.minVotes, goldEntities: flags.goldEntities }, score);
 }

@@ -13,6 +13,7 @@ import { UserError } from '../../errors.js';
 import { refuseOverwritingInputs } from '../../data/write.js';
 import { withInterrupts } from '../interrupt.js';
 import { DEFAULT_BATCH_SIZE } from '../../extract/batches.js';
+import { checkExtractInput } from '../../extract/given-entities.js';
 import type { ExtractOptions } from '../../extract/types.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../extract-outputs.js';
 import { formatExtraction } from '../extract-table.js';
@@ -33,6 +34,7 @@ interface ExtractFlags {
   batchSize?: number;
   workers?: number;
   quiet?: boolean;
+  entities?: string;
 }
 
 const triple = (v: string, prev: [string, string, string][] = []) => {
@@ -46,7 +48,8 @@ export function extractCommand(): Command {
     .description('extract entities and relations from text (the bundled CoNLL04 model unless --model is given)')
     .argument('[text]', 'the text (or use --in FILE; without either, standard input is read)')
     .option('--json', 'print one JSON document {text, sentences, entities, relations}')
-    .option('--in <file>', 'input file: .jsonl (a JSON string or {"text", "id"?} per line) or plain text (one text per paragraph)')
+    .option('--in <file>', 'input file: .jsonl (a JSON string or {"text", "id"?, "entities"?} per line) or plain text (one text per paragraph)')
+    .option('--entities <json>', 'the entities already known in the text, as JSON [{"start", "end", "type", "id"?}, …] (character offsets): the model keeps exactly these and finds the relations between them')
     .option('--out <file>', 'output file (a directory for brat), written atomically')
     .addOption(new Option('--format <name>', 'output format for --out').choices([...OUTPUT_FORMATS]))
     .option('--model <dir|package>', 'a trained model directory (default: the bundled CoNLL04 model); several: an ensemble that votes (repeatable)', modelRefs)
@@ -61,6 +64,7 @@ export function extractCommand(): Command {
       const options: ExtractOptions = { relationThreshold: flags.threshold, allowedTriples: flags.allow, maxPairDistance: flags.maxDistance };
       if (flags.in !== undefined) {
         if (text !== undefined) throw new UserError('give the text as an argument or --in FILE, not both');
+        if (flags.entities !== undefined) throw new UserError('--entities goes with one text; with --in FILE.jsonl give each line its own: {"text": …, "entities": […]}');
         if (flags.json) throw new UserError('--json prints one text; with --in use --out FILE --format jsonl');
         if (!flags.out) throw new UserError('--in needs --out FILE');
         refuseOverwritingInputs([flags.out], [flags.in, ...(flags.model ?? [])]);
@@ -68,11 +72,30 @@ export function extractCommand(): Command {
         return withInterrupts(() => extractFile(input, out, flags.format ?? formatFromName(out), options, flags));
       }
       if (flags.out || flags.format) throw new UserError('--out and --format go with --in FILE');
+      const given = flags.entities === undefined ? undefined : parseEntitiesFlag(flags.entities);
       const input = text ?? (await readStdin());
-      const [doc] = await withExtractor(flags, (extractor) => extractor.extract([input], options));
+      const [doc] = await withExtractor(flags, (extractor) => {
+        if (given === undefined) return extractor.extract([input], options);
+        // Checked here, so that errors name `entities[…]` as the flag gives them.
+        const { entityTypes, relationTypes, tokenizer } = extractor.info();
+        const { entities } = checkExtractInput({ text: input, entities: given }, { entityTypes, relationTypes }, tokenizer, '');
+        return extractor.extract([{ text: input, entities }], options);
+      });
       if (flags.json) printJson(doc);
       else process.stdout.write(formatExtraction(doc) + '\n');
     });
+}
+
+/** `--entities`: a JSON array (its entities are checked against the text and the model later). */
+function parseEntitiesFlag(json: string): unknown {
+  let v: unknown;
+  try {
+    v = JSON.parse(json);
+  } catch (e) {
+    throw new UserError(`not valid JSON (${(e as Error).message}): give [{"start": 0, "end": 10, "type": "Peop"}, …]`, { field: '--entities' });
+  }
+  if (!Array.isArray(v)) throw new UserError('must be a JSON array of {"start", "end", "type", "id"?}', { field: '--entities' });
+  return v;
 }
 
 /** Loads the extractor, runs `f`, and ends its worker threads whatever happens. */

@@ -17,9 +17,10 @@ export function predictCommand(): Command {
     .option('--min-votes <k>', 'with several models: how many must predict an item (default: more than half)', positiveInteger)
     .requiredOption('--data <file>', 'input corpus (any supported format)')
     .requiredOption('--out <file>', 'output file, a directory for brat (written atomically)')
-    .addOption(new Option('--to <format>', 'output format (default jsonl; brat to correct the predictions in brat)').choices([...WRITABLE_FORMATS]));
+    .addOption(new Option('--to <format>', 'output format (default jsonl; brat to correct the predictions in brat)').choices([...WRITABLE_FORMATS]))
+    .option('--gold-entities', "give the model the data's own entities: it keeps them and predicts only the relations between them");
   // The data flags of evaluate --data: the same file reads the same way (e.g. NYT's --split test).
-  return addDataFlags(cmd).action(async (flags: DataFlags & { model?: string[]; minVotes?: number; data: string; out: string; to?: string }) => {
+  return addDataFlags(cmd).action(async (flags: DataFlags & { model?: string[]; minVotes?: number; data: string; out: string; to?: string; goldEntities?: boolean }) => {
     checkModelFlags(flags.model ?? [], flags.minVotes);
     const models = flags.model ?? [modelDirOrDefault(undefined)];
     const to = flags.to ?? 'jsonl';
@@ -27,7 +28,7 @@ export function predictCommand(): Command {
     const { predictToFile } = await import('../../train/evaluate.js');
     // What the output format cannot hold, counted as it is written (as convert does).
     const lost = new Diagnostics();
-    await withInterrupts(() => predictToFile(models, flags.data, flags.out, { ...corpusOptions(flags), minVotes: flags.minVotes }, to, lost));
+    await withInterrupts(() => predictToFile(models, flags.data, flags.out, { ...corpusOptions(flags), minVotes: flags.minVotes, goldEntities: flags.goldEntities }, to, lost));
     printWarnings(lost, flags.out);
     process.stderr.write(`entrel: wrote predictions to ${flags.out}${to === 'jsonl' ? '' : ` as ${to}`}\n`);
   });

@@ -1,11 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import type { ExtractOptions } from '../../extract/types.js';
+import { checkExtractInput } from '../../extract/given-entities.js';
+import type { ExtractInput, ExtractOptions, GivenEntity, ModelInfo } from '../../extract/types.js';
 import type { MicroBatcher } from '../batcher.js';
 import { HttpError } from '../errors.js';
 import type { ResolvedServerOptions } from '../options.js';
 import { extractBodySchema, extractReplySchema, postErrors, type ExtractBody, type ExtractReply } from '../schemas.js';
 
-export function registerExtractRoute(app: FastifyInstance, batcher: MicroBatcher, opts: ResolvedServerOptions): void {
+/** `model`: what the extractor reads (entity types and tokenizer), to check given entities before they are queued. */
+export function registerExtractRoute(app: FastifyInstance, batcher: MicroBatcher, opts: ResolvedServerOptions, model: ModelInfo): void {
   app.post<{ Body: ExtractBody; Reply: ExtractReply }>(
     '/v1/extract',
     {
@@ -26,27 +28,33 @@ export function registerExtractRoute(app: FastifyInstance, batcher: MicroBatcher
       },
     },
     async (request) => {
-      const { text, texts, ...options } = request.body;
-      const inputs = checkInputs(text, texts, opts);
+      const { text, entities, texts, ...options } = request.body;
+      const inputs = checkInputs(text, entities, texts, opts, model);
       const documents = await batcher.submit(inputs, options satisfies ExtractOptions);
       return { documents };
     },
   );
 }
 
-function checkInputs(text: string | undefined, texts: string[] | undefined, opts: ResolvedServerOptions): string[] {
+/**
+ * The request's inputs, each checked here, given entities included (a 400 naming the field): a bad one
+ * must fail its own request, not the batch it would join.
+ */
+function checkInputs(text: string | undefined, entities: GivenEntity[] | undefined, texts: ExtractInput[] | undefined, opts: ResolvedServerOptions, model: ModelInfo): ExtractInput[] {
   if ((text === undefined) === (texts === undefined)) {
-    throw new HttpError(400, 'invalid_request', 'give exactly one of "text" (a string) or "texts" (an array of strings)');
+    throw new HttpError(400, 'invalid_request', 'give exactly one of "text" (a string) or "texts" (an array of strings or {text, entities} objects)');
   }
-  const inputs = texts ?? [text as string];
+  if (entities !== undefined && texts !== undefined) throw new HttpError(400, 'invalid_request', '"entities" goes with "text"; with "texts", give each text as {"text", "entities"}');
+  const inputs: ExtractInput[] = texts ?? [entities === undefined ? (text as string) : { text: text as string, entities }];
   if (inputs.length > opts.maxTexts) {
     throw new HttpError(400, 'batch_too_large', `${inputs.length} texts in one request; the limit is ${opts.maxTexts}`);
   }
-  inputs.forEach((t, i) => {
-    if (t.length > opts.maxTextLength) {
-      const which = texts ? `texts[${i}]` : 'text';
-      throw new HttpError(413, 'text_too_long', `${which} has ${t.length} characters; the limit is ${opts.maxTextLength}`);
-    }
+  const schema = { entityTypes: model.entityTypes, relationTypes: model.relationTypes };
+  inputs.forEach((input, i) => {
+    const t = typeof input === 'string' ? input : input.text;
+    const which = texts ? `texts[${i}]` : 'text';
+    if (t.length > opts.maxTextLength) throw new HttpError(413, 'text_too_long', `${which} has ${t.length} characters; the limit is ${opts.maxTextLength}`);
+    if (typeof input !== 'string') checkExtractInput(input, schema, model.tokenizer, texts ? which : '');
   });
   return inputs;
 }

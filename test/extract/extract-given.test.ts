@@ -1,0 +1,117 @@
+/**
+ * `extract({text, entities})` on a tiny model fitted to its training sentences: with the sentences' own
+ * entities given, it finds their relations; the entities come back as given (offsets, ids), scored by the
+ * tagger; a wrong type is kept but scored low; worker threads and ensembles agree; bad input names its field.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { EnsembleExtractor, Extractor, type ExtractedDocument, type GivenEntity } from '../../src/extract/index.js';
+import { syntheticSentences } from '../model/fixtures.js';
+import { trainTinyModelDir } from './tiny-model.js';
+
+let dir: string;
+let ex: Extractor;
+const train = syntheticSentences(20, 3);
+const texts = train.map((s) => s.tokens.map((t) => t.text).join(' '));
+
+/** A training sentence's entities as character spans of its text, ids `e0`, `e1`, … as the fixture numbers them. */
+function givenOf(i: number): GivenEntity[] {
+  const starts: number[] = [];
+  let at = 0;
+  for (const t of train[i].tokens) {
+    starts.push(at);
+    at += t.text.length + 1;
+  }
+  const tokens = train[i].tokens;
+  return train[i].entities.map((e) => ({ id: `e${e.id.slice(1)}`, type: e.type, start: starts[e.start], end: starts[e.end - 1] + tokens[e.end - 1].text.length }));
+}
+
+/** The gold relations of sentence i as `head tail type` over the given ids (symmetric ones in text order). */
+function goldRelations(i: number): string[] {
+  return train[i].relations.map((r) => {
+    let [h, t] = [`e${r.head.slice(1)}`, `e${r.tail.slice(1)}`];
+    if (r.type === 'Kin' && train[i].entities.find((e) => e.id === r.head)!.start > train[i].entities.find((e) => e.id === r.tail)!.start) [h, t] = [t, h];
+    return `${h} ${t} ${r.type}`;
+  }).sort();
+}
+
+function relations(doc: ExtractedDocument): string[] {
+  const start = new Map(doc.entities.map((e) => [e.id, e.start]));
+  return doc.relations
+    .map((r) => (r.type === 'Kin' && start.get(r.head)! > start.get(r.tail)! ? `${r.tail} ${r.head} ${r.type}` : `${r.head} ${r.tail} ${r.type}`))
+    .sort();
+}
+
+before(async () => {
+  dir = trainTinyModelDir();
+  ex = await Extractor.load(dir, { workers: 0 });
+});
+after(() => ex.close());
+
+describe('extract with given entities', () => {
+  it("keeps exactly the given entities, with their offsets and ids, and finds the sentences' relations between them", async () => {
+    const docs = await ex.extract(texts.map((text, i) => ({ text, entities: givenOf(i) })));
+    const found = await ex.extract(texts);
+    docs.forEach((doc, i) => {
+      const given = givenOf(i);
+      assert.deepEqual(
+        doc.entities.map((e) => [e.id, e.start, e.end, e.type]),
+        given.map((e) => [e.id, e.start, e.end, e.type]),
+      );
+      // The fitted model finds these very entities unprompted: the same tags, so the same probability.
+      assert.deepEqual(found[i].entities.map((e) => [e.start, e.end, e.type]), given.map((e) => [e.start, e.end, e.type]));
+      doc.entities.forEach((e, k) => assert.ok(Math.abs(e.score - found[i].entities[k].score) < 1e-6, `${e.score} vs ${found[i].entities[k].score}`));
+      assert.deepEqual(relations(doc), goldRelations(i));
+    });
+  });
+
+  it('numbers entities without an id T1, T2, … in text order, passing over the ids given', async () => {
+    const i = train.findIndex((s) => s.entities.length >= 2);
+    const [a, b, ...rest] = givenOf(i);
+    const doc = await ex.extract({ text: texts[i], entities: [{ ...b, id: 'T1' }, { start: a.start, end: a.end, type: a.type }, ...rest.map(({ id: _, ...e }) => e)] });
+    assert.deepEqual(doc.entities.map((e) => e.id), ['T2', 'T1', ...rest.map((_, k) => `T${k + 3}`)]);
+  });
+
+  it('keeps a given entity of a type the tagger would not give it, scored as the tagger sees it', async () => {
+    const i = train.findIndex((s) => s.entities.some((e) => e.type === 'PER'));
+    const per = givenOf(i).find((e) => e.type === 'PER')!;
+    const doc = await ex.extract({ text: texts[i], entities: [{ ...per, type: 'LOC' }] });
+    assert.equal(doc.entities.length, 1);
+    assert.equal(doc.entities[0].type, 'LOC');
+    assert.ok(doc.entities[0].score < 0.1, `a fitted tagger doubts it: ${doc.entities[0].score}`);
+    const none = await ex.extract({ text: texts[i], entities: [] });
+    assert.deepEqual([none.entities, none.relations], [[], []], 'no entities given: none found');
+  });
+
+  it('mixes texts with and without given entities in one call, and worker threads give the same answers', async () => {
+    const inputs = Array.from({ length: 160 }, (_, k) => (k % 2 ? { text: texts[k % 20], entities: givenOf(k % 20) } : texts[k % 20]));
+    const local = await ex.extract(inputs);
+    const pooled = await Extractor.load(dir, { workers: 2 });
+    try {
+      assert.deepEqual(await pooled.extract(inputs), local);
+    } finally {
+      await pooled.close();
+    }
+    assert.deepEqual(local[1].entities.map((e) => e.id), givenOf(1).map((e) => e.id));
+    assert.ok(local[0].entities.every((e) => /^T\d+$/.test(e.id)));
+  });
+
+  it('is voted on by an ensemble, which keeps the given ids', async () => {
+    const ensemble = await EnsembleExtractor.load([dir, trainTinyModelDir()], { workers: 0 });
+    try {
+      const [doc] = await ensemble.extract([{ text: texts[1], entities: givenOf(1) }]);
+      assert.deepEqual(doc.entities.map((e) => e.id), givenOf(1).map((e) => e.id));
+      assert.deepEqual(relations(doc), goldRelations(1));
+    } finally {
+      await ensemble.close();
+    }
+  });
+
+  it('refuses bad inputs, naming the text and the entity', async () => {
+    await assert.rejects(ex.extract([texts[0], { text: texts[1], entities: [{ start: 0, end: 3, type: 'Drug' }] }]), /texts\[1\]\.entities\[0\]\.type: "Drug" is not one of the model's entity types \(PER, ORG, LOC\)/);
+    await assert.rejects(ex.extract({ text: 'x', entities: 'none' as unknown as GivenEntity[] }), /entities: must be an array of \{start, end, type\}/);
+    await assert.rejects(ex.extract([{ text: 'x', id: 3 } as unknown as string]), /texts\[0\]: unknown field "id" \(an input has text and optional entities\)/);
+    await assert.rejects(ex.extract([{ texts: 'x' } as unknown as string]), /texts\[0\]: must be a string or an object \{text, entities\?\}/);
+    await assert.rejects(ex.extract(42 as unknown as string), /extract expects a string, a \{text, entities\?\} object or an array of them, got 42/);
+  });
+});

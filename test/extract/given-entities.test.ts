@@ -1,0 +1,90 @@
+/**
+ * Given entities fitted to the text's tokens and sentences (extract/given-entities.ts): tokens split at
+ * span boundaries inside them, sentences joined where a span crosses the splitter's boundary, and every
+ * bad entity refused with the field that names it.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { alignGivenEntities, checkGivenEntities } from '../../src/extract/given-entities.js';
+import { tokenizedSentences } from '../../src/text/index.js';
+
+const schema = { entityTypes: ['Peop', 'Org', 'Loc'], relationTypes: [{ name: 'Work_For', symmetric: false }] };
+
+function align(text: string, entities: unknown) {
+  const checked = checkGivenEntities(text, entities, schema, 'entities');
+  return alignGivenEntities(text, tokenizedSentences(text, { style: 'ptb' }), checked, 'entities');
+}
+
+const tokenTexts = (a: ReturnType<typeof align>) => a.sentences.map((s) => s.tokens.map((t) => t.text));
+
+function refused(fn: () => unknown, message: RegExp, field: string): void {
+  assert.throws(fn, (e: Error & { location?: { field?: string } }) => {
+    assert.match(e.message, message);
+    assert.equal(e.location?.field, field);
+    return true;
+  });
+}
+
+describe('given entities', () => {
+  it('are placed on their tokens, sentence by sentence, in token order whatever the input order', () => {
+    const text = 'Mary Smith works for Acme Corp. She lives in Boston.';
+    const a = align(text, [
+      { start: 45, end: 51, type: 'Loc' },
+      { start: 0, end: 10, type: 'Peop' },
+      { start: 21, end: 30, type: 'Org' },
+    ]);
+    assert.equal(a.sentences.length, 2);
+    assert.deepEqual(a.entities, [
+      [
+        { index: 1, type: 'Peop', start: 0, end: 2 },
+        { index: 2, type: 'Org', start: 4, end: 6 },
+      ],
+      [{ index: 0, type: 'Loc', start: 3, end: 4 }],
+    ]);
+  });
+
+  it('split a token where a span starts or ends inside it, each piece keeping its own characters', () => {
+    const text = 'AcmeCorp hired Tom.';
+    const a = align(text, [{ start: 0, end: 4, type: 'Org' }, { start: 15, end: 18, type: 'Peop' }]);
+    assert.deepEqual(tokenTexts(a), [['Acme', 'Corp', 'hired', 'Tom', '.']]);
+    assert.deepEqual(a.sentences[0].tokens.slice(0, 2).map((t) => [t.start, t.end]), [[0, 4], [4, 8]]);
+    assert.deepEqual(a.entities[0].map((e) => [e.start, e.end]), [[0, 1], [3, 4]]);
+  });
+
+  it('join the sentences a span crosses, and only those', () => {
+    const text = 'He met Acme. Corp people. Then he left. Again.';
+    const split = tokenizedSentences(text, { style: 'ptb' });
+    assert.equal(split.length, 4, 'the splitter cuts after "Acme."');
+    const a = align(text, [{ start: 7, end: 17, type: 'Org' }]);
+    assert.equal(a.sentences.length, 3);
+    assert.deepEqual([a.sentences[0].start, a.sentences[0].end], [0, 25]);
+    assert.deepEqual(a.entities[0], [{ index: 0, type: 'Org', start: 2, end: 5 }]);
+    assert.deepEqual(a.entities.slice(1), [[], []]);
+  });
+
+  it('may be none: the text as the splitter made it', () => {
+    const a = align('One. Two.', []);
+    assert.deepEqual(tokenTexts(a), [['One', '.'], ['Two', '.']]);
+  });
+
+  it('are refused when malformed, outside the text, of an unknown type, overlapping or on spaces alone', () => {
+    const text = 'Mary Smith works for Acme Corp.';
+    refused(() => align(text, { start: 0 }), /must be an array of \{start, end, type\}/, 'entities');
+    refused(() => align(text, [null]), /must be an object \{start, end, type\}, got null/, 'entities[0]');
+    refused(() => align(text, [{ start: 0, end: 4, type: 'Peop', score: 1 }]), /unknown field "score"/, 'entities[0]');
+    refused(() => align(text, [{ start: '0', end: 4, type: 'Peop' }]), /must be a whole number \(a character offset\), got "0"/, 'entities[0].start');
+    refused(() => align(text, [{ start: 0, end: 4.5, type: 'Peop' }]), /must be a whole number/, 'entities[0].end');
+    refused(() => align(text, [{ start: 40, end: 44, type: 'Peop' }]), /40 is outside the text \(0 to 30\)/, 'entities[0].start');
+    refused(() => align(text, [{ start: 5, end: 5, type: 'Peop' }]), /5 must be after start \(5\) and at most the text's length \(31\)/, 'entities[0].end');
+    refused(() => align(text, [{ start: 0, end: 4, type: 'PER' }]), /"PER" is not one of the model's entity types \(Peop, Org, Loc\)/, 'entities[0].type');
+    refused(() => align(text, [{ start: 0, end: 4, type: 'Peop', id: '' }]), /must be a non-empty string/, 'entities[0].id');
+    refused(() => align(text, [{ start: 0, end: 4, type: 'Peop', id: 'a' }, { start: 5, end: 10, type: 'Peop', id: 'a' }]), /"a" is also the id of entities\[0\]/, 'entities[1].id');
+    refused(
+      () => align(text, [{ start: 21, end: 30, type: 'Org' }, { start: 26, end: 30, type: 'Org' }]),
+      /"Corp" \(26–30\) overlaps entities\[0\], "Acme Corp" \(21–30\): the model's tags hold one entity per token/,
+      'entities[1]',
+    );
+    refused(() => align(text, [{ start: 0, end: 4, type: 'Peop' }, { start: 0, end: 4, type: 'Org' }]), /overlaps entities\[0\]/, 'entities[1]');
+    refused(() => align(text, [{ start: 4, end: 5, type: 'Peop' }]), /" " \(4–5\) holds no token: only spaces/, 'entities[0]');
+  });
+});
