@@ -155,7 +155,8 @@ export class Extractor implements ExtractorLike {
       throw new UserError(`must be an AbortSignal (e.g. AbortSignal.timeout(ms) or an AbortController's signal), got ${described(signal)}`, { field: 'signal' });
     control ??= {};
     if (!Array.isArray(input)) {
-      if (typeof input !== 'string' && (input === null || typeof input !== 'object'))
+      const shaped = typeof input === 'string' || (input !== null && typeof input === 'object' && typeof (input as { text?: unknown }).text === 'string');
+      if (!shaped)
         throw new UserError(`extract expects a string, a {text, entities?} object or an array of them, got ${described(input)}`);
       return (await this.extractMany([readExtractInput(input, this.schema, '')], options, control))[0];
     }

@@ -12,7 +12,28 @@ interface AjvError extends FastifySchemaValidationError {
  * itself for an unknown one (`body has unknown property "threshold" (allowed: text, texts, …)`).
  */
 export function formatValidationErrors(errors: FastifySchemaValidationError[], dataVar: string): Error {
-  return new Error(errors.map((e) => describe(e as AjvError, dataVar)).join('; '));
+  return new Error(withoutAlternatives(errors as AjvError[], dataVar).join('; '));
+}
+
+/**
+ * Ajv reports every failed alternative of an `anyOf` (`texts[1]`: a string, or a `{text, entities}`
+ * object) and then the `anyOf` itself. Kept: the reasons of the alternative of the right type (an unknown
+ * property, a missing one, a bad entity), or, where the value's type fits none, the types it may have.
+ */
+function withoutAlternatives(errors: AjvError[], dataVar: string): string[] {
+  const anyOf = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
+  const types = new Map<string, string[]>();
+  const out: string[] = [];
+  for (const e of errors) {
+    if (!anyOf.has(e.instancePath)) out.push(describe(e, dataVar));
+    else if (e.keyword === 'type') types.set(e.instancePath, [...(types.get(e.instancePath) ?? []), String(e.params.type)]);
+    else if (e.keyword !== 'anyOf') out.push(describe(e, dataVar));
+  }
+  for (const [path, allowed] of types) {
+    const deeper = errors.some((e) => (e.instancePath === path && e.keyword !== 'type' && e.keyword !== 'anyOf') || e.instancePath.startsWith(`${path}/`));
+    if (!deeper) out.push(`${fieldPath(dataVar, path)} must be ${allowed.join(' or ')}`);
+  }
+  return out;
 }
 
 function describe(e: AjvError, dataVar: string): string {

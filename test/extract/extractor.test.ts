@@ -149,8 +149,8 @@ describe('Extractor on a tiny trained model', () => {
     assert.match(await userError(() => ex.extract('x', { allowedTriples: [['PER', 'Kin'] as never] })), /allowedTriples\[0\]: must be \[head type, relation, tail type\]/);
     assert.match(await userError(() => ex.extract('x', { relationThreshold: 2 })), /^relationThreshold: must be a number in \[0, 1\]/);
     assert.match(await userError(() => ex.extract('x', { maxPairDistance: 0 })), /^maxPairDistance: must be a positive integer/);
-    assert.match(await userError(() => ex.extract(['a', 5 as never])), /^texts\[1\]: must be a string, got number/);
-    assert.match(await userError(() => ex.extract(null as never)), /expects a string or an array of strings/);
+    assert.match(await userError(() => ex.extract(['a', 5 as never])), /^texts\[1\]: must be a string or an object \{text, entities\?\}, got 5$/);
+    assert.match(await userError(() => ex.extract(null as never)), /^extract expects a string, a \{text, entities\?\} object or an array of them, got null$/);
   });
 
   it('rejects unknown option names and options that are not an object; NaN is named as such', async () => {

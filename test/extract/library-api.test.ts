@@ -44,10 +44,10 @@ test('fromModel checks workers though a model in memory runs on this thread', as
 });
 
 test('a hole in an array of texts is a missing text, not one skipped (the answer had a hole); a non-array is shown as given', async () => {
-  assert.match(await userError(() => ex.extract([, 'Tom lives in Ohio.'] as never)), /^texts\[0\]: must be a string, got undefined$/);
-  assert.match(await userError(() => ex.extract(new Array(2) as never)), /^texts\[0\]: must be a string, got undefined$/);
-  assert.match(await userError(() => ex.extract(new Set(['a']) as never)), /^extract expects a string or an array of strings, got an object \{\}$/);
-  assert.match(await userError(() => ex.extract(null as never)), /^extract expects a string or an array of strings, got null$/);
+  assert.match(await userError(() => ex.extract([, 'Tom lives in Ohio.'] as never)), /^texts\[0\]: must be a string or an object \{text, entities\?\}, got undefined$/);
+  assert.match(await userError(() => ex.extract(new Array(2) as never)), /^texts\[0\]: must be a string or an object \{text, entities\?\}, got undefined$/);
+  assert.match(await userError(() => ex.extract(new Set(['a']) as never)), /^extract expects a string, a \{text, entities\?\} object or an array of them, got an object \{\}$/);
+  assert.match(await userError(() => ex.extract(null as never)), /^extract expects a string, a \{text, entities\?\} object or an array of them, got null$/);
 });
 
 test('extractStream checks the options against the model before it reads the source', async () => {

@@ -33,7 +33,7 @@ describe('request validation', () => {
       [{ text: 'a', texts: ['b'] }, /exactly one of "text"/],
       [{ text: 42 }, /^body\.text must be string$/],
       [{ texts: 'abc' }, /^body\.texts must be array$/],
-      [{ texts: ['a', 1] }, /^body\.texts\[1\] must be string$/],
+      [{ texts: ['a', 1] }, /^body\.texts\[1\] must be string or object$/],
       [{ text: 'a', relation_threshold: 0.5 }, /^body has unknown property "relation_threshold"/],
       [{ text: 'a', relationThreshold: 1.5 }, /^body\.relationThreshold must be <= 1$/],
       [{ text: 'a', relationThreshold: '0.5' }, /^body\.relationThreshold must be number$/],
@@ -54,7 +54,7 @@ describe('request validation', () => {
       res,
       400,
       'invalid_request',
-      /^body has unknown property "threshold" \(allowed: text, texts, relationThreshold, allowedTriples, maxPairDistance\)$/,
+      /^body has unknown property "threshold" \(allowed: text, entities, texts, relationThreshold, allowedTriples, maxPairDistance\)$/,
     );
     assertError(await post(app, '/v1/render', { documents: [], colour: 'red' }), 400, 'invalid_request', /^body has unknown property "colour" \(allowed: documents, width\)$/);
     // A name that is no identifier, or a very long one, is quoted and cut short.
