@@ -30,7 +30,7 @@ import { MAX_THREADS, setNumThreads } from '../tensor/index.js';
 import { tokenizedSentences, type TokenizedSentence } from '../text/index.js';
 import { DEFAULT_BATCH_SIZE, planBatches } from './batches.js';
 import { buildDocument } from './document.js';
-import { alignGivenEntities, readExtractInput, type PlacedEntity, type ReadInput } from './given-entities.js';
+import { alignGivenEntities, readExtractInput, readSingleInput, type PlacedEntity, type ReadInput } from './given-entities.js';
 import { resolveExtractOptions } from './options.js';
 import { callSignal } from './call-signal.js';
 import { modelDirOrDefault, modelInfo } from './model-info.js';
@@ -57,6 +57,15 @@ export interface ExtractorOptions {
    * Needs a model directory: an Extractor made by `fromModel` runs on this thread.
    */
   workers?: number;
+}
+
+/**
+ * Calibrated scores (model/score-map.ts), except given entities': the map was fitted on entities the model
+ * predicted, and would lift one the tagger rejects to the lowest score it saw there. They keep the
+ * tagger's own probability.
+ */
+function calibrated(preds: SentencePrediction[], placed: readonly (PlacedEntity[] | undefined)[], maps: ScoreMaps): SentencePrediction[] {
+  return mapScores(preds, maps).map((p, i) => (placed[i] ? { ...p, entities: preds[i].entities } : p));
 }
 
 /** The option names `load` and `fromModel` take, and those of `extract`'s third argument. */
@@ -154,12 +163,7 @@ export class Extractor implements ExtractorLike {
     if (signal !== undefined && !(signal instanceof AbortSignal))
       throw new UserError(`must be an AbortSignal (e.g. AbortSignal.timeout(ms) or an AbortController's signal), got ${described(signal)}`, { field: 'signal' });
     control ??= {};
-    if (!Array.isArray(input)) {
-      const shaped = typeof input === 'string' || (input !== null && typeof input === 'object' && typeof (input as { text?: unknown }).text === 'string');
-      if (!shaped)
-        throw new UserError(`extract expects a string, a {text, entities?} object or an array of them, got ${described(input)}`);
-      return (await this.extractMany([readExtractInput(input, this.schema, '')], options, control))[0];
-    }
+    if (!Array.isArray(input)) return (await this.extractMany([readSingleInput(input, this.schema)], options, control))[0];
     // By index, not forEach: a hole in a sparse array ([, 'text']) is a missing text, not one to skip.
     const inputs: ReadInput[] = [];
     for (let i = 0; i < input.length; i++) inputs.push(readExtractInput(input[i], this.schema, `texts[${i}]`));
@@ -204,7 +208,7 @@ export class Extractor implements ExtractorLike {
       call.signal.throwIfAborted();
       const placed = texts.flatMap((t) => t.entities ?? t.sentences.map(() => undefined));
       const predicted = await this.predict(texts.flatMap((t) => t.sentences), placed, call.signal);
-      const preds = this.scoreMaps ? mapScores(predicted, this.scoreMaps) : predicted;
+      const preds = this.scoreMaps ? calibrated(predicted, placed, this.scoreMaps) : predicted;
       let k = 0;
       return texts.map((t) => {
         const own = preds.slice(k, (k += t.sentences.length));

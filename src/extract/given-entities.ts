@@ -19,6 +19,13 @@ export interface ReadInput {
   field: string;
 }
 
+/** The one input of `extract(input)` (not an array), read; anything else is named as what extract takes. */
+export function readSingleInput(input: unknown, schema: LabelSchema): ReadInput {
+  const shaped = typeof input === 'string' || (input !== null && typeof input === 'object' && typeof (input as { text?: unknown }).text === 'string');
+  if (!shaped) throw new UserError(`extract expects a string, a {text, entities?} object or an array of them, got ${described(input)}`);
+  return readExtractInput(input, schema, '');
+}
+
 /** An `extract` input (a string or `{text, entities?}`) at `at` (`''` for a single input, else `texts[i]`). */
 export function readExtractInput(input: unknown, schema: LabelSchema, at: string): ReadInput {
   const field = at ? `${at}.entities` : 'entities';
@@ -57,85 +64,130 @@ export function checkExtractInput(input: unknown, schema: LabelSchema, tokenizer
   return read;
 }
 
-/** Checks `entities` (at `field`, e.g. `entities` or `texts[2].entities`) against the text and the model's types. */
+/** Characters an entity neither starts nor ends with (the tokenizer's spaces). */
+const SPACE = /[\s\p{Cc}]/u;
+
+/**
+ * Checks `entities` (at `field`, e.g. `entities` or `texts[2].entities`) against the text and the model's
+ * types; returns copies (the caller's objects may change while the model runs).
+ */
 export function checkGivenEntities(text: string, entities: unknown, schema: LabelSchema, field: string): GivenEntity[] {
   if (!Array.isArray(entities)) throw new UserError(`must be an array of {start, end, type} (character offsets), got ${described(entities)}`, { field });
+  if (entities.length > 0 && text.length === 0) throw new UserError('the text is empty: it has no characters to be entities', { field });
   const ids = new Map<string, number>();
+  const out: GivenEntity[] = [];
   for (let k = 0; k < entities.length; k++) {
     const e = entities[k] as Partial<GivenEntity> | null;
     const at = `${field}[${k}]`;
     if (e === null || typeof e !== 'object' || Array.isArray(e)) throw new UserError(`must be an object {start, end, type}, got ${described(e)}`, { field: at });
     for (const key of Object.keys(e))
       if (!['start', 'end', 'type', 'id'].includes(key)) throw new UserError(`unknown field ${quote(key)} (an entity has start, end, type and an optional id)`, { field: at });
-    for (const key of ['start', 'end'] as const)
-      if (!Number.isInteger(e[key])) throw new UserError(`must be a whole number (a character offset), got ${described(e[key])}`, { field: `${at}.${key}` });
-    const [start, end] = [e.start!, e.end!];
-    if (start < 0 || start >= text.length) throw new UserError(`${start} is outside the text (0 to ${text.length - 1})`, { field: `${at}.start` });
-    if (end <= start || end > text.length) throw new UserError(`${end} must be after start (${start}) and at most the text's length (${text.length})`, { field: `${at}.end` });
-    for (const key of ['start', 'end'] as const) {
-      const o = e[key]!;
-      if (o > 0 && o < text.length && insideGrapheme(text, o))
-        throw new UserError(`${o} falls inside a character (a surrogate pair or a letter with its marks): offsets are UTF-16 code units between characters`, { field: `${at}.${key}` });
+    const { start, end, type, id } = e;
+    for (const [key, v] of [['start', start], ['end', end]] as const)
+      if (!Number.isInteger(v)) throw new UserError(`must be a whole number (a character offset), got ${described(v)}`, { field: `${at}.${key}` });
+    if (start! < 0 || start! >= text.length) throw new UserError(`${start} is outside the text (0 to ${text.length - 1})`, { field: `${at}.start` });
+    if (end! <= start! || end! > text.length) throw new UserError(`${end} must be after start (${start}) and at most the text's length (${text.length})`, { field: `${at}.end` });
+    for (const [key, o] of [['start', start!], ['end', end!]] as const) {
+      const inside = characterAt(text, o);
+      if (inside) throw new UserError(`${o} falls inside ${inside}: offsets are UTF-16 code units between characters`, { field: `${at}.${key}` });
     }
-    if (typeof e.type !== 'string' || !schema.entityTypes.includes(e.type))
-      throw new UserError(`${described(e.type)} is not one of the model's entity types (${schema.entityTypes.join(', ')})`, { field: `${at}.type` });
-    if (e.id !== undefined) {
-      if (typeof e.id !== 'string' || e.id === '') throw new UserError(`must be a non-empty string, got ${described(e.id)}`, { field: `${at}.id` });
-      const before = ids.get(e.id);
-      if (before !== undefined) throw new UserError(`${quote(e.id)} is also the id of ${field}[${before}]`, { field: `${at}.id` });
-      ids.set(e.id, k);
+    const span = text.slice(start, end);
+    if (SPACE.test(span[0]) || SPACE.test(span[span.length - 1]))
+      throw new UserError(`${quote(span)} (${start}–${end}) ${span.trim() ? `${SPACE.test(span[0]) ? 'starts' : 'ends'} with a space: a span holds the entity's characters only` : 'is only spaces'}`, { field: at });
+    if (typeof type !== 'string' || !schema.entityTypes.includes(type))
+      throw new UserError(`${described(type)} is not one of the model's entity types (${schema.entityTypes.join(', ')})`, { field: `${at}.type` });
+    if (id !== undefined) {
+      if (typeof id !== 'string' || id === '') throw new UserError(`must be a non-empty string, got ${described(id)}`, { field: `${at}.id` });
+      const before = ids.get(id);
+      if (before !== undefined) throw new UserError(`${quote(id)} is also the id of ${field}[${before}]`, { field: `${at}.id` });
+      ids.set(id, k);
     }
+    out.push({ start: start!, end: end!, type, ...(id !== undefined && { id }) });
   }
-  return entities as GivenEntity[];
+  // The model's tags hold one entity per token: spans may touch, not overlap.
+  const order = out.map((_, k) => k).sort((a, b) => out[a].start - out[b].start || out[a].end - out[b].end);
+  for (let k = 1; k < order.length; k++) {
+    const [x, y] = [out[order[k - 1]], out[order[k]]];
+    if (y.start < x.end)
+      throw new UserError(
+        `${quote(text.slice(y.start, y.end))} (${y.start}–${y.end}) overlaps ${field}[${order[k - 1]}], ${quote(text.slice(x.start, x.end))} (${x.start}–${x.end}): the model's tags hold one entity per token`,
+        { field: `${field}[${order[k]}]` },
+      );
+  }
+  return out;
 }
 
-/** The text's sentences fitted to the (checked) entities, and where each entity is in them. */
+/** What offset `o` of `text` falls inside, if it is not between two characters (grapheme clusters). */
+function characterAt(text: string, o: number): string | undefined {
+  if (o <= 0 || o >= text.length) return undefined;
+  const code = (i: number) => text.charCodeAt(i);
+  if ((code(o) & 0xfc00) === 0xdc00 && (code(o - 1) & 0xfc00) === 0xd800) return 'a surrogate pair';
+  // Regional indicators pair up from the start of their run (a flag is two): an odd count before `o` splits one.
+  const regional = (i: number) => code(i) === 0xd83c && code(i + 1) >= 0xdde6 && code(i + 1) <= 0xddff;
+  if (o + 1 < text.length && regional(o)) {
+    let before = 0;
+    for (let i = o - 2; i >= 0 && regional(i); i -= 2) before++;
+    if (before % 2 === 1) return 'a flag (two regional indicators)';
+  }
+  return insideGrapheme(text, o) ? 'a character (a letter with its marks, or an emoji sequence)' : undefined;
+}
+
+/**
+ * Most tokens of a sentence the splitter made or the entities joined, as the splitter bounds them
+ * (text/sentences.ts): the relation model runs over every pair of a sentence's entities, so a joined
+ * sentence must not grow without bound.
+ */
+const MAX_SENTENCE_TOKENS = 100;
+
+/**
+ * The text's sentences fitted to the (checked) entities, and where each entity is in them: no sentence
+ * boundary inside an entity (those of the splitter there are moved out of it), and no sentence longer than
+ * MAX_SENTENCE_TOKENS unless one entity is.
+ */
 export function alignGivenEntities(text: string, sentences: readonly TokenizedSentence[], entities: readonly GivenEntity[], field: string): AlignedText {
   const cuts = [...new Set(entities.flatMap((e) => [e.start, e.end]))].sort((a, b) => a - b);
-  const split = sentences.map((s) => ({ start: s.start, end: s.end, tokens: s.tokens.flatMap((t) => splitToken(text, t, cuts)) }));
-  // Document-level tokens (in text order) with their sentence, to find the tokens and sentences of an entity.
-  const flat = split.flatMap((s, si) => s.tokens.map((t) => ({ t, si })));
+  // Each sentence's tokens split at the entities' edges, and all of them in text order.
+  const split = sentences.map((s) => s.tokens.flatMap((t) => splitToken(text, t, cuts)));
+  const tokens = split.flat();
   const spans = entities.map((e, index) => {
-    const from = firstAtOrAfter(flat.length, (i) => flat[i].t.start >= e.start);
+    const from = firstAtOrAfter(tokens.length, (i) => tokens[i].start >= e.start);
     let to = from;
-    while (to < flat.length && flat[to].t.end <= e.end) to++;
-    if (to === from) throw new UserError(`${quote(text.slice(e.start, e.end))} (${e.start}–${e.end}) holds no token: only spaces`, { field: `${field}[${index}]` });
-    return { index, type: e.type, from, to, first: flat[from].si, last: flat[to - 1].si };
+    while (to < tokens.length && tokens[to].end <= e.end) to++;
+    if (to === from) throw new UserError(`${quote(text.slice(e.start, e.end))} (${e.start}–${e.end}) holds no token`, { field: `${field}[${index}]` });
+    return { index, type: e.type, from, to };
   });
-  const ordered = [...spans].sort((a, b) => a.from - b.from || a.to - b.to);
-  for (let k = 1; k < ordered.length; k++) {
-    const [a, b] = [ordered[k - 1], ordered[k]];
-    if (b.from < a.to) {
-      const [x, y] = [entities[a.index], entities[b.index]];
-      throw new UserError(
-        `${quote(text.slice(y.start, y.end))} (${y.start}–${y.end}) overlaps ${field}[${a.index}], ${quote(text.slice(x.start, x.end))} (${x.start}–${x.end}): the model's tags hold one entity per token`,
-        { field: `${field}[${b.index}]` },
-      );
-    }
+  // inside[b]: token boundary b (before token b) falls inside an entity.
+  const inside = new Array<boolean>(tokens.length + 1).fill(false);
+  for (const s of spans) for (let b = s.from + 1; b < s.to; b++) inside[b] = true;
+  // The splitter's boundaries outside entities, then cuts where a joined stretch is too long.
+  const splitter: number[] = [];
+  let at = 0;
+  for (const own of split) {
+    if (at > 0 && at < tokens.length && !inside[at]) splitter.push(at);
+    at += own.length;
   }
-  // Sentences an entity spans become one: joinNext[s] joins sentence s with s + 1.
-  const joinNext = new Array<boolean>(split.length).fill(false);
-  for (const s of spans) for (let si = s.first; si < s.last; si++) joinNext[si] = true;
-  const out: TokenizedSentence[] = [];
-  const firstToken: number[] = []; // document-level index of each output sentence's first token
-  let base = 0;
-  split.forEach((s, si) => {
-    if (si > 0 && joinNext[si - 1]) {
-      const last = out[out.length - 1];
-      last.tokens.push(...s.tokens);
-      last.end = s.end;
-    } else {
-      out.push({ start: s.start, end: s.end, tokens: [...s.tokens] });
-      firstToken.push(base);
-    }
-    base += s.tokens.length;
+  const bounds = [0];
+  for (const b of [...splitter, tokens.length]) {
+    while (b - bounds[bounds.length - 1] > MAX_SENTENCE_TOKENS) bounds.push(cutWithin(bounds[bounds.length - 1], b, inside));
+    if (b > bounds[bounds.length - 1]) bounds.push(b);
+  }
+  const out: TokenizedSentence[] = bounds.slice(1).map((end, i) => {
+    const own = tokens.slice(bounds[i], end);
+    return { start: own[0].start, end: own[own.length - 1].end, tokens: own };
   });
   const placed: PlacedEntity[][] = out.map(() => []);
-  for (const s of ordered) {
-    const si = firstAtOrAfter(firstToken.length, (i) => firstToken[i] > s.from) - 1;
-    placed[si].push({ index: s.index, type: s.type, start: s.from - firstToken[si], end: s.to - firstToken[si] });
+  for (const s of [...spans].sort((a, b) => a.from - b.from)) {
+    const si = firstAtOrAfter(bounds.length, (i) => bounds[i] > s.from) - 1;
+    placed[si].push({ index: s.index, type: s.type, start: s.from - bounds[si], end: s.to - bounds[si] });
   }
   return { sentences: out, entities: placed };
+}
+
+/** A boundary after `from` and before `to` outside every entity: the last within MAX_SENTENCE_TOKENS, else the first after. */
+function cutWithin(from: number, to: number, inside: readonly boolean[]): number {
+  for (let b = from + MAX_SENTENCE_TOKENS; b > from; b--) if (!inside[b]) return b;
+  for (let b = from + MAX_SENTENCE_TOKENS + 1; b < to; b++) if (!inside[b]) return b;
+  return to;
 }
 
 /** The first index in [0, n) where `ok` holds, `ok` being false then true along the indices (n if none). */

@@ -10,6 +10,7 @@ import { evaluate, evaluateWithErrors, resolveMinVotes, vote, type PredictionSco
 import { checkOptions, described, UserError } from '../errors.js';
 import type { GloveTable } from '../model/glove.js';
 import { modelWordVectors } from '../model/word-vectors.js';
+import { encodeTags, type TagScheme } from '../data/bilou.js';
 import { loadModelDir } from '../model/io.js';
 import { modelPath } from '../model/model-ref.js';
 import { mapScores, readScoreMaps } from '../model/score-map.js';
@@ -45,6 +46,8 @@ function checkDataOptions(opts: DataOptions | null): DataOptions {
   checkOptions(opts, 'options', DATA_OPTIONS);
   const b = opts?.batchSize;
   if (b !== undefined && !(Number.isSafeInteger(b) && b > 0)) throw new UserError(`must be a positive whole number of sentences, got ${described(b)}`, { field: 'batchSize' });
+  for (const key of ['paperCompat', 'rawScores', 'goldEntities'] as const)
+    if (opts?.[key] !== undefined && typeof opts[key] !== 'boolean') throw new UserError(`must be true or false, got ${described(opts[key])}`, { field: key });
   return opts ?? {};
 }
 
@@ -66,6 +69,7 @@ export async function predictFile(
   // Checked before any model runs.
   if (dirs.length > 1) resolveMinVotes(opts.minVotes, dirs.length);
   const split = await loadSplit(dataFile, opts);
+  const warned = new Set<string>(); // a vote's models share most labels: each warning once
   const each = dirs.map((dir) => {
     const { model, schema, meta } = loadModelDir(dir);
     // Calibrated scores where `entrel calibrate` fitted them (model/score-map.ts): the predictions are the
@@ -76,10 +80,11 @@ export async function predictFile(
     const glove: GloveTable | undefined = modelWordVectors(meta, model.config.wordDim, dir);
     model.glove = glove;
     const encoded = opts.goldEntities
-      ? encodeAll(withKnownEntities(split.sentences, schema), model.vocab, { given: true, glove })
+      ? encodeAll(givenEntities(split.sentences, schema, model.vocab.tagScheme, dataFile, warned), model.vocab, { given: true, glove })
       : encodeAll(split.sentences, model.vocab, { gold: false, glove });
     const raw = predictAll(model, encoded, opts.batchSize ?? 100, glove);
-    const preds = maps ? mapScores(raw, maps) : raw;
+    // Given entities keep the tagger's probability: the map was fitted on entities the model predicted.
+    const preds = maps ? mapScores(raw, maps).map((p, i) => (opts.goldEntities ? { ...p, entities: raw[i].entities } : p)) : raw;
     // The model's probabilities, in the order predictedDocuments lists the items (one model only: a vote has none).
     const of = (items: (p: SentencePrediction) => { score: number }[]) => {
       let k = 0;
@@ -118,10 +123,23 @@ export async function scoreModel<T>(
   return score(gold, predicted, options, scores);
 }
 
-/** The sentences with only the entities of types the model knows, to give it (`goldEntities`). */
-function withKnownEntities(sentences: readonly Sentence[], schema: LabelSchema): Sentence[] {
+/**
+ * The data's entities the model can be given (`goldEntities`): those of types it knows (scoring warns of
+ * the others); of overlapping ones the longest, its tags holding one entity per token, the others warned
+ * about (once), as scoring will count them missed.
+ */
+function givenEntities(sentences: readonly Sentence[], schema: LabelSchema, scheme: TagScheme, file: string, warned: Set<string>): Sentence[] {
   const known = new Set(schema.entityTypes);
-  return sentences.map((s) => (s.entities.every((e) => known.has(e.type)) ? s : { ...s, entities: s.entities.filter((e) => known.has(e.type)) }));
+  let overlapping = 0;
+  const out = sentences.map((s) => {
+    const ok = s.entities.filter((e) => known.has(e.type));
+    const { dropped } = encodeTags(s.tokens.length, ok, scheme, 'keep-longest');
+    overlapping += dropped.length;
+    return ok.length === s.entities.length ? s : { ...s, entities: ok };
+  });
+  const line = `entrel: ${file}: warning: ${overlapping} of the data's entities cannot be given to the model (each overlaps a longer one, and its tags hold one entity per token): they count as missed, and so do their relations\n`;
+  if (overlapping > 0 && !warned.has(line)) process.stderr.write(line), warned.add(line);
+  return out;
 }
 
 /** The file's documents, the model's predictions of them, and how to score them. */

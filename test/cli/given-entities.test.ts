@@ -54,23 +54,29 @@ describe('given entities from the command line', () => {
     assert.match(bad.err, /^entrel: .*bad\.jsonl:2: entities\[1\]: "Smith" \(5–10\) overlaps entities\[0\], "Mary Smith" \(0–10\)/);
   });
 
-  it('evaluate and predict --gold-entities give the model the data\'s entities: they score 100, the relations are the model\'s', () => {
+  it("evaluate and predict --gold-entities give the model the data's entities, all but those a longer one overlaps, which are warned of", () => {
     const data = [
-      { tokens: ['Mary', 'Smith', 'works', 'for', 'Acme', 'Corp', '.'], entities: [[0, 2, 'Peop'], [4, 6, 'Org']], relations: [[0, 2, 4, 6, 'Work_For']] },
-      { tokens: ['Tom', 'lives', 'in', 'Ohio', '.'], entities: [[0, 1, 'Peop'], [3, 4, 'Loc']], relations: [[0, 1, 3, 4, 'Live_In']] },
+      // The model misses a lowercase person unprompted.
+      { tokens: ['the', 'blorp', 'works', 'for', 'Acme', 'Corp', '.'], entities: [[1, 2, 'Peop'], [4, 6, 'Org']], relations: [[1, 2, 4, 6, 'Work_For']] },
+      // Boston inside Boston University: the tags hold one of them.
+      { tokens: ['Tom', 'studies', 'at', 'Boston', 'University', '.'], entities: [[0, 1, 'Peop'], [3, 5, 'Org'], [3, 4, 'Loc']], relations: [[0, 1, 3, 5, 'Work_For']] },
     ];
     writeFileSync(join(tmp, 'gold.json'), JSON.stringify(data));
-    const r = entrel('evaluate', '--data', 'gold.json', '--format', 'unified', '--gold-entities', '--json');
-    assert.equal(r.code, 0, r.err);
-    const report = JSON.parse(r.out);
-    assert.equal(report.entities.micro.f1, 1);
-    assert.equal(report.relations.strict.micro.f1, 1, 'two easy relations between the right entities');
+    const entities = (r: { code: number | null; out: string; err: string }) => {
+      assert.equal(r.code, 0, r.err);
+      const { tp, fp, fn } = JSON.parse(r.out).entities.micro;
+      return [tp, fp, fn];
+    };
+    assert.deepEqual(entities(entrel('evaluate', '--data', 'gold.json', '--format', 'unified', '--json')), [3, 0, 2], 'unprompted: blorp and Boston missed');
+    const given = entrel('evaluate', '--data', 'gold.json', '--format', 'unified', '--gold-entities', '--json');
+    assert.deepEqual(entities(given), [4, 0, 1], 'given: only the nested Boston missed');
+    assert.match(given.err, /gold\.json: warning: 1 of the data's entities cannot be given to the model \(each overlaps a longer one, and its tags hold one entity per token\): they count as missed, and so do their relations/);
     const p = entrel('predict', '--data', 'gold.json', '--format', 'unified', '--gold-entities', '--out', 'pred.jsonl');
     assert.equal(p.code, 0, p.err);
     const pred = readFileSync(join(tmp, 'pred.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     const spans = pred.map((d: { sentences: { entities: { type: string; start: number; end: number }[] }[] }) => d.sentences[0].entities.map((e) => [e.start, e.end, e.type]));
-    assert.deepEqual(spans, data.map((d) => d.entities));
+    assert.deepEqual(spans, [data[0].entities, data[1].entities.slice(0, 2)]);
     const mixed = entrel('evaluate', '--gold', 'gold.json', '--pred', 'pred.jsonl', '--gold-entities');
-    assert.match(mixed.err, /--gold\/--pred score a predictions file, --model\/--data run a model/);
+    assert.match(mixed.err, /--gold-entities gives a model the data's entities: it goes with --data \(and --model\), not with --gold\/--pred/);
   });
 });

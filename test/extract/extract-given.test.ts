@@ -4,9 +4,12 @@
  * tagger; a wrong type is kept but scored low; worker threads and ensembles agree; bad input names its field.
  */
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { EnsembleExtractor, Extractor, type ExtractedDocument, type GivenEntity } from '../../src/extract/index.js';
+import { loadModelDir, saveModelDir } from '../../src/model/io.js';
 import { syntheticSentences } from '../model/fixtures.js';
+import { tempDir } from '../temp-dir.js';
 import { trainTinyModelDir } from './tiny-model.js';
 
 let dir: string;
@@ -84,10 +87,11 @@ describe('extract with given entities', () => {
   });
 
   it('mixes texts with and without given entities in one call, and worker threads give the same answers', async () => {
-    const inputs = Array.from({ length: 160 }, (_, k) => (k % 2 ? { text: texts[k % 20], entities: givenOf(k % 20) } : texts[k % 20]));
+    const inputs = Array.from({ length: 400 }, (_, k) => (k % 2 ? { text: texts[k % 20], entities: givenOf(k % 20) } : texts[k % 20]));
     const local = await ex.extract(inputs);
     const pooled = await Extractor.load(dir, { workers: 2 });
     try {
+      await pooled.warmUp(); // workers ready: every batch goes to them (run-batches.ts), given tags included
       assert.deepEqual(await pooled.extract(inputs), local);
     } finally {
       await pooled.close();
@@ -96,15 +100,42 @@ describe('extract with given entities', () => {
     assert.ok(local[0].entities.every((e) => /^T\d+$/.test(e.id)));
   });
 
-  it('is voted on by an ensemble, which keeps the given ids', async () => {
+  it('is voted on by an ensemble, which keeps the given ids and names a single input\'s entities as such', async () => {
     const ensemble = await EnsembleExtractor.load([dir, trainTinyModelDir()], { workers: 0 });
     try {
       const [doc] = await ensemble.extract([{ text: texts[1], entities: givenOf(1) }]);
       assert.deepEqual(doc.entities.map((e) => e.id), givenOf(1).map((e) => e.id));
       assert.deepEqual(relations(doc), goldRelations(1));
+      await assert.rejects(ensemble.extract({ text: texts[1], entities: [{ start: 0, end: 2, type: 'Drug' }] }), /^UserError: entities\[0\]\.type: "Drug"/);
     } finally {
       await ensemble.close();
     }
+  });
+
+  it('keeps the tagger\'s own score of a given entity in a calibrated model (the map was fitted on predicted ones)', async () => {
+    const { model, schema } = loadModelDir(dir);
+    const calibratedDir = join(tempDir('entrel-given-calibrated-'), 'model');
+    saveModelDir(calibratedDir, model, schema, { glove: false, calibration: { entities: { x: [0], y: [0.9] }, relations: { x: [0], y: [0.8] } } });
+    const calibrated = await Extractor.load(calibratedDir, { workers: 0 });
+    try {
+      const i = train.findIndex((s) => s.entities.some((e) => e.type === 'PER') && s.relations.length > 0);
+      const [found, given] = await calibrated.extract([texts[i], { text: texts[i], entities: givenOf(i).map((e) => (e.type === 'PER' ? { ...e, type: 'LOC' } : e)) }]);
+      assert.ok(found.entities.every((e) => e.score === 0.9), 'predicted entities: the map');
+      const wrong = given.entities.find((e) => e.type === 'LOC' && givenOf(i).find((g) => g.id === e.id)!.type === 'PER')!;
+      assert.ok(wrong.score < 0.1, `a given entity the tagger rejects stays low: ${wrong.score}`);
+      assert.ok(found.relations.concat(given.relations).every((r) => r.score === 0.8), 'relations: the map');
+    } finally {
+      await calibrated.close();
+    }
+  });
+
+  it('reads the entities when called: changing them while the model runs changes nothing', async () => {
+    const entities = givenOf(0);
+    const pending = ex.extract({ text: texts[0], entities });
+    entities[0].start = 1;
+    entities[0].id = 'changed';
+    const doc = await pending;
+    assert.deepEqual(doc.entities.map((e) => [e.id, e.start]), givenOf(0).map((e) => [e.id, e.start]));
   });
 
   it('refuses bad inputs, naming the text and the entity', async () => {

@@ -51,7 +51,7 @@ describe('given entities', () => {
     assert.deepEqual(a.entities[0].map((e) => [e.start, e.end]), [[0, 1], [3, 4]]);
   });
 
-  it('join the sentences a span crosses, and only those', () => {
+  it('move a sentence cut out of a span that crosses it, and leave the other cuts', () => {
     const text = 'He met Acme. Corp people. Then he left. Again.';
     const split = tokenizedSentences(text, { style: 'ptb' });
     assert.equal(split.length, 4, 'the splitter cuts after "Acme."');
@@ -85,6 +85,31 @@ describe('given entities', () => {
       'entities[1]',
     );
     refused(() => align(text, [{ start: 0, end: 4, type: 'Peop' }, { start: 0, end: 4, type: 'Org' }]), /overlaps entities\[0\]/, 'entities[1]');
-    refused(() => align(text, [{ start: 4, end: 5, type: 'Peop' }]), /" " \(4–5\) holds no token: only spaces/, 'entities[0]');
+    refused(() => align(text, [{ start: 4, end: 5, type: 'Peop' }]), /^entities\[0\]: " " \(4–5\) is only spaces$/, 'entities[0]');
+    refused(() => align(text, [{ start: 4, end: 10, type: 'Peop' }]), /" Smith" \(4–10\) starts with a space: a span holds the entity's characters only/, 'entities[0]');
+    refused(() => align(text, [{ start: 0, end: 5, type: 'Peop' }]), /"Mary " \(0–5\) ends with a space/, 'entities[0]');
+    refused(() => align('', [{ start: 0, end: 1, type: 'Peop' }]), /the text is empty/, 'entities');
+  });
+
+  it('are refused where an offset splits a character: a surrogate pair, a flag, a letter and its mark', () => {
+    refused(() => align('I met 😀Bob Smith.', [{ start: 7, end: 16, type: 'Peop' }]), /^entities\[0\]\.start: 7 falls inside a surrogate pair/, 'entities[0].start');
+    refused(() => align('I 🇫🇷 love Paris', [{ start: 2, end: 4, type: 'Loc' }]), /^entities\[0\]\.end: 4 falls inside a flag \(two regional indicators\)/, 'entities[0].end');
+    refused(() => align('Zoe\u0301 lives here', [{ start: 0, end: 3, type: 'Peop' }]), /^entities\[0\]\.end: 3 falls inside a character \(a letter with its marks/, 'entities[0].end');
+    const flags = align('I 🇫🇷🇩🇪 go', [{ start: 6, end: 10, type: 'Loc' }]);
+    assert.deepEqual(flags.entities.flat().map((e) => e.index), [0], 'between two flags is between characters');
+  });
+
+  it('keep sentences within the splitter\'s 100 tokens however many cuts the entities cross', () => {
+    const words = Array.from({ length: 1000 }, (_, i) => `w${i}`);
+    const text = words.join(' ');
+    const starts: number[] = [];
+    words.reduce((at, w) => (starts.push(at), at + w.length + 1), 0);
+    // Two-token entities over every boundary the splitter makes (it cuts runs of words every 100 tokens).
+    const entities = Array.from({ length: 499 }, (_, k) => ({ start: starts[2 * k + 1], end: starts[2 * k + 2] + words[2 * k + 2].length, type: 'Org' }));
+    const a = align(text, entities);
+    assert.ok(a.sentences.every((s) => s.tokens.length <= 100), `longest ${Math.max(...a.sentences.map((s) => s.tokens.length))}`);
+    assert.equal(a.sentences.reduce((n, s) => n + s.tokens.length, 0), 1000, 'every token kept');
+    assert.equal(a.entities.flat().length, 499, 'no entity cut in two');
+    for (const [si, list] of a.entities.entries()) for (const e of list) assert.ok(e.end <= a.sentences[si].tokens.length);
   });
 });

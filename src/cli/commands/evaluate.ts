@@ -107,7 +107,8 @@ async function reportFor(flags: EvalFlags, resample: ResampleOptions | undefined
     if (!flags.gold || !flags.pred) throw new UserError('evaluate needs both --gold and --pred');
     if (thresholds || flags.calibration) throw new UserError(`${thresholds ? '--thresholds' : '--calibration'} needs --data: it runs the model for its scores, which a predictions file does not hold`);
     // Two ways to evaluate: the other one's flags would be ignored without a word.
-    if (flags.model || flags.data || flags.minVotes !== undefined || flags.goldEntities) throw new UserError('--gold/--pred score a predictions file, --model/--data run a model: give one pair, not both');
+    if (flags.goldEntities) throw new UserError("--gold-entities gives a model the data's entities: it goes with --data (and --model), not with --gold/--pred");
+    if (flags.model || flags.data || flags.minVotes !== undefined) throw new UserError('--gold/--pred score a predictions file, --model/--data run a model: give one pair, not both');
     const [goldOptions, predOptions] = await pairedOptions(flags, [{ file: flags.gold, format: flags.format }, { file: flags.pred, format: flags.format }]);
     const gold = await loadCorpus(flags.gold, { ...goldOptions, diagnostics: new Diagnostics() });
     // Scoring's warnings (a document without its prediction, …) are about the predictions.
