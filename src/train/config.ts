@@ -267,19 +267,20 @@ export function loadConfig(file: string, overrides: string[] = []): TrainConfig 
 
 /**
  * Refuses data paths that name nothing, naming the key and the config file: reading them later would
- * name only the resolved path, and only after loading everything before it.
+ * name only the resolved path, and only after loading everything before it. `given` names the flag a key
+ * came from (`--set`, `--init`), for the message to say so: the config file does not hold that value.
  */
-export function checkDataFiles(config: TrainConfig, source: string): void {
-  if (config.embeddings !== undefined && !existsSync(config.embeddings))
-    throw new UserError(`no such file: ${config.embeddings}`, { file: source, field: 'embeddings' });
-  if (config.embeddings !== undefined && !statSync(config.embeddings).isFile())
-    throw new UserError(`is not a file: ${config.embeddings} (expected a word-vectors file)`, { file: source, field: 'embeddings' });
-  if (config.init !== undefined && !existsSync(config.init))
-    throw new UserError(`no such model directory: ${config.init} (a model package's name works once the package is installed)`, { file: source, field: 'init' });
+export function checkDataFiles(config: TrainConfig, source: string, given: ReadonlyMap<string, string> = new Map()): void {
+  const refuse = (message: string, field: string) => {
+    const flag = given.get(field) ?? given.get(field.replace(/\[\d+\]$/, ''));
+    throw new UserError(`${message}${flag ? ` (from ${flag})` : ''}`, { file: source, field });
+  };
+  if (config.embeddings !== undefined && !existsSync(config.embeddings)) refuse(`no such file: ${config.embeddings}`, 'embeddings');
+  if (config.embeddings !== undefined && !statSync(config.embeddings).isFile()) refuse(`is not a file: ${config.embeddings} (expected a word-vectors file)`, 'embeddings');
+  if (config.init !== undefined && !existsSync(config.init)) refuse(`no such model directory: ${config.init} (a model package's name works once the package is installed)`, 'init');
   for (const key of ['train', 'dev', 'test'] as const) {
     const [field, value] = [`data.${key}`, config.data[key]];
-    for (const [i, path] of [value ?? []].flat().entries())
-      if (!existsSync(path)) throw new UserError(`no such file or directory: ${path}`, { file: source, field: Array.isArray(value) ? `${field}[${i}]` : field });
+    for (const [i, path] of [value ?? []].flat().entries()) if (!existsSync(path)) refuse(`no such file or directory: ${path}`, Array.isArray(value) ? `${field}[${i}]` : field);
   }
 }
 

@@ -3,7 +3,7 @@
  * stack: a learning rate libtorch cannot hold as a float32, a CNN window too wide to allocate.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -39,12 +39,16 @@ test('an --out that holds a run is refused before any data is read', async () =>
   assert.match(mrt.err, /already holds a training run: pass --resume/);
 });
 
-test('a data file that does not exist is named by its config key and the config file, before training starts', async () => {
+test('a data file that does not exist is named by its config key, the config file and the --set that gave it, before training starts', async () => {
   const r = await entrel('train', '--config', tiny, '--out', join(dir, 'nodata'), '--quiet', '--set', 'data.dev="/nonexistent/dev.json"');
   assert.equal(r.code, 1, r.err);
-  assert.equal(r.err, `entrel: ${tiny}: data.dev: no such file or directory: /nonexistent/dev.json\n`);
+  assert.equal(r.err, `entrel: ${tiny}: data.dev: no such file or directory: /nonexistent/dev.json (from --set)\n`);
   const list = await entrel('train', '--config', tiny, '--out', join(dir, 'nodata2'), '--quiet', '--set', `data.train=[${JSON.stringify(tiny)},"/nonexistent/b.json"]`);
-  assert.match(list.err, /: data\.train\[1\]: no such file or directory: \/nonexistent\/b\.json\n$/);
+  assert.match(list.err, /: data\.train\[1\]: no such file or directory: \/nonexistent\/b\.json \(from --set\)\n$/);
   const vectors = await entrel('train', '--config', tiny, '--out', join(dir, 'novectors'), '--quiet', '--set', 'glove=true', 'embeddings=/nonexistent/vectors.txt');
-  assert.equal(vectors.err, `entrel: ${tiny}: embeddings: no such file: /nonexistent/vectors.txt\n`);
+  assert.equal(vectors.err, `entrel: ${tiny}: embeddings: no such file: /nonexistent/vectors.txt (from --set)\n`);
+  const file = join(dir, 'missing-data.json');
+  writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(tiny, 'utf8')), data: { train: tiny, dev: '/nonexistent/dev.json' } }));
+  const inFile = await entrel('train', '--config', file, '--out', join(dir, 'nodata3'), '--quiet');
+  assert.equal(inFile.err, `entrel: ${file}: data.dev: no such file or directory: /nonexistent/dev.json\n`, 'from the file: no (from --set)');
 });

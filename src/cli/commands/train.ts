@@ -26,7 +26,10 @@ export function trainCommand(): Command {
       const { checkDataFiles, loadConfig, trainNN, trainMRT, continueNN } = await import('../../train/index.js');
       const sets = flags.init ? [...flags.set, `init=${JSON.stringify(flags.init)}`] : flags.set;
       const config = loadConfig(flags.config, sets);
-      checkDataFiles(config, flags.config);
+      // Which keys the command line gave, for errors about them to say so.
+      const given = new Map(flags.set.map((s): [string, string] => [s.split('=')[0].trim(), '--set']));
+      if (flags.init !== undefined) given.set('init', '--init');
+      checkDataFiles(config, flags.config, given);
       if (flags.mrt && !config.init) throw new UserError('--mrt starts from a pretrained model: pass --init DIR');
       if (flags.local && !config.init) throw new UserError('--local continues a trained model: pass --init DIR');
       if (flags.local && flags.mrt) throw new UserError('--local (the local loss alone) and --mrt exclude each other');
