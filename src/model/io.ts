@@ -66,11 +66,12 @@ export function writeChecksum(dir: string): void {
 
 /**
  * Atomically (re)places `dir` with a complete model directory (data/atomic.ts). A directory holding
- * anything but model files (the user's, or a training run's logs) is refused, not replaced.
+ * anything but model files (the user's, or a training run's logs) is refused, not replaced. `what` names
+ * the model in errors (`calibrated model`).
  */
-export function saveModelDir(dir: string, model: JointModel, schema: LabelSchema, meta: Record<string, unknown> = {}): void {
-  refuseNonModelDirectory(dir, 'model');
-  writeDirAtomicSync(dir, 'the model', (tmp) => writeModelFiles(tmp, model, schema, meta));
+export function saveModelDir(dir: string, model: JointModel, schema: LabelSchema, meta: Record<string, unknown> = {}, what = 'model'): void {
+  refuseNonModelDirectory(dir, what);
+  writeDirAtomicSync(dir, `the ${what}`, (tmp) => writeModelFiles(tmp, model, schema, meta));
 }
 
 /**

@@ -33,7 +33,7 @@ export async function calibrateModel(modelRef: string, dataFile: string, outDir:
   const mapped = { entities: map(maps.entities, scores!.entities), relations: map(maps.relations, scores!.relations) };
   const { model, schema: modelSchema, meta } = loadModelDir(modelDir);
   // The model files only (a README or log beside the input model is not copied), replacing an earlier model.
-  saveModelDir(outDir, model, modelSchema, { ...meta, calibration: maps });
+  saveModelDir(outDir, model, modelSchema, { ...meta, calibration: maps }, 'calibrated model');
   return { maps, before: calibration(split.documents, predicted, scores!, options), after: calibration(split.documents, predicted, mapped, options) };
 }
 

@@ -43,6 +43,9 @@ test('saveModelDir refuses to replace a directory holding anything but model fil
   const file = join(root, 'a-file');
   writeFileSync(file, 'x');
   assert.throws(() => saveModelDir(file, model, SCHEMA), (e: Error) => e instanceof UserError && /cannot write the model: a file is in the way/.test(e.message));
+  // A caller names its model (`entrel calibrate` writes the calibrated model).
+  assert.throws(() => saveModelDir(file, model, SCHEMA, {}, 'calibrated model'), (e: Error) => e instanceof UserError && /cannot write the calibrated model: a file is in the way/.test(e.message));
+  assert.throws(() => saveModelDir(mine, model, SCHEMA, {}, 'calibrated model'), (e: Error) => e instanceof UserError && /the calibrated model replaces the whole directory/.test(e.message));
   assert.equal(readFileSync(file, 'utf8'), 'x');
   // Missing parents are made; nothing but the model is left beside it.
   const nested = join(root, 'new', 'deeper', 'model');
