@@ -4,14 +4,14 @@
  * directory over a non-empty one): target → its hidden sibling `.target.entrel-old` (`oldOf`), tmp →
  * target, then the old one is removed. A crash between the two renames leaves the old one, which
  * `recoverDir` puts back. (A visible `target.old` could be a directory of the user's.) So at every instant
- * either the previous or the new version is complete on disk. Temporary names carry the writer's pid; a
+ * either the previous or the new version is complete on disk. Temporary names carry the writer's pid and host (data/abandoned.ts); a
  * killed writer's leftovers are removed by the next write of the same target. Swaps of one target by
  * several processes take turns (data/swap-lock.ts): the last one wins, whole.
  */
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { makeDirs } from './io.js';
-import { pidAfter, removeAbandoned } from './abandoned.js';
+import { pidAfter, removeAbandoned, WRITER } from './abandoned.js';
 import { withSwapLock } from './swap-lock.js';
 import { removedOnInterrupt } from './write.js';
 import { UserError, fsReason } from '../errors.js';
@@ -26,7 +26,7 @@ export function writeError(what: string, path: string, e: unknown, note?: string
 }
 
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
+  const tmp = join(dirname(path), `.${basename(path)}.tmp-${WRITER}`);
   try {
     removeAbandoned(dirname(path), pidAfter(`.${basename(path)}.tmp-`));
     const fd = openSync(tmp, 'w'); // truncates a leftover of an earlier process that had this pid
@@ -92,7 +92,7 @@ function stage(target: string, what: string): Staged {
   // The swap would replace whatever is there: a file of the user's in the way is an error, not a casualty.
   if (existsSync(target) && !statSync(target).isDirectory())
     throw new UserError(`cannot write ${what}: a file is in the way (it must be a directory)`, { file: target });
-  const tmp = `${target}.tmp-${process.pid}`;
+  const tmp = `${target}.tmp-${WRITER}`;
   return { target, tmp, done: removedOnInterrupt(tmp) };
 }
 

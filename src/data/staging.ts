@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { UserError, fsReason } from '../errors.js';
 import { writeError } from './atomic.js';
 import { makeDirs } from './io.js';
-import { pidAfter, removeAbandoned } from './abandoned.js';
+import { pidAfter, removeAbandoned, WRITER } from './abandoned.js';
 import { removedOnInterrupt } from './write.js';
 
 const PREFIX = '.entrel-staging-';
@@ -26,7 +26,7 @@ export async function writeTogether(dir: string, fill: (staging: string) => Prom
     throw new UserError(`cannot create directory: ${fsReason(e) ?? e}`, { file: dir });
   }
   removeAbandoned(dir, pidAfter(PREFIX));
-  const staging = join(dir, `${PREFIX}${process.pid}`);
+  const staging = join(dir, `${PREFIX}${WRITER}`);
   const done = removedOnInterrupt(staging);
   try {
     rmSync(staging, { recursive: true, force: true }); // a killed run's, whose pid this process now has
@@ -55,7 +55,7 @@ function refuseKindChange(from: string, to: string): void {
 function moveInto(from: string, to: string): void {
   if (!statSync(from).isDirectory() || !existsSync(to)) return renameSync(from, to);
   // Linux renames a directory only over an empty one: the old one steps aside first.
-  const old = `${to}.old-${process.pid}`;
+  const old = `${to}.old-${WRITER}`;
   renameSync(to, old);
   renameSync(from, to);
   rmSync(old, { recursive: true, force: true });

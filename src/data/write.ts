@@ -3,7 +3,7 @@ import { realpathSync, rmSync, statSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { dirname, basename, join, sep } from 'node:path';
 import { UserError, fsReason } from '../errors.js';
-import { removeAbandoned } from './abandoned.js';
+import { removeAbandoned, WRITER, writerPid } from './abandoned.js';
 import { makeDirs } from './io.js';
 
 export type Source<T> = Iterable<T> | AsyncIterable<T>;
@@ -44,7 +44,7 @@ async function writeTemporary(out: string, pieces: Source<string>): Promise<{ tm
   // A directory in the way would fail only at the rename, after the other files of a pair were renamed.
   if (statSync(out, { throwIfNoEntry: false })?.isDirectory()) throw new UserError('is a directory: the output is a file, give another name', { file: out });
   removeAbandoned(dir, temporaryWriter(basename(out)));
-  const tmp = join(dir, `.${basename(out)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  const tmp = join(dir, `.${basename(out)}.${WRITER}.${Date.now().toString(36)}.tmp`);
   const done = removedOnInterrupt(tmp);
   let fh;
   try {
@@ -71,7 +71,7 @@ async function writeTemporary(out: string, pieces: Source<string>): Promise<{ tm
 /** The pid in a temporary name of `name` (`.name.<pid>.<time>.tmp`, written by writeTemporary), undefined for any other name. */
 function temporaryWriter(name: string): (f: string) => number | undefined {
   const prefix = `.${name}.`;
-  return (f) => (f.startsWith(prefix) && f.endsWith('.tmp') ? Number(f.slice(prefix.length).split('.')[0]) : undefined);
+  return (f) => (f.startsWith(prefix) && f.endsWith('.tmp') ? writerPid(f.slice(prefix.length).split('.')[0]) : undefined);
 }
 
 /** A file-system failure as a UserError naming `out`; anything else as it is. */

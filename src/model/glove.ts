@@ -28,7 +28,7 @@ import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, rena
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { pidAfter, removeAbandoned } from '../data/abandoned.js';
+import { pidAfter, removeAbandoned, WRITER } from '../data/abandoned.js';
 import { makeDirs } from '../data/io.js';
 import { UserError } from '../errors.js';
 import type { Rng } from './types.js';
@@ -237,7 +237,7 @@ function writeCache(path: string, t: GloveTable, srcSize: number): void {
   head.writeUInt32LE(words.length, 16);
   head.writeDoubleLE(srcSize, 20);
   // Named by pid, so that the next writer removes what a killed one left (a partial cache can be gigabytes).
-  const tmp = `${path}.tmp-${process.pid}`;
+  const tmp = `${path}.tmp-${WRITER}`;
   removeAbandoned(dirname(path), pidAfter(`${basename(path)}.tmp-`));
   const fd = openSync(tmp, 'w');
   try {

@@ -1,6 +1,6 @@
 /**
  * What a `kill -9` in the middle of an atomic write leaves behind must not break or litter the next
- * write: a killed writer's temporary file or directory (named by its pid), and the hidden old copy when the
+ * write: a killed writer's temporary file or directory (named by its pid and host), and the hidden old copy when the
  * kill came after the swap but before its removal (the next swap would otherwise fail on it). The three
  * writers (data/atomic.ts, data/write.ts, data/staging.ts) share the sweep (data/abandoned.ts).
  */
@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { WRITER } from '../../src/data/abandoned.js';
 import { writeDirAtomic, writeFileAtomic } from '../../src/data/atomic.js';
 import { writeTogether } from '../../src/data/staging.js';
 import { writeAtomic } from '../../src/data/write.js';
@@ -31,6 +32,19 @@ test('another live writer\'s temporary file is left alone (two processes writing
   writeFileSync(join(dir, live), 'in flight');
   writeFileAtomic(join(dir, 'results.json'), 'ours');
   assert.deepEqual(readdirSync(dir).sort(), [live, 'results.json']);
+});
+
+test("a killed writer's temporary files of this host go, another host's stay (a directory shared between containers)", async () => {
+  const dir = join(root, 'hosts');
+  mkdirSync(dir);
+  const other = WRITER.endsWith('@00000000') ? '@11111111' : '@00000000';
+  const [mine, theirs] = [`.curve.svg.tmp-99999${WRITER.slice(WRITER.indexOf('@'))}`, `.curve.svg.tmp-99999${other}`];
+  const [mineDir, theirsDir] = [`last.tmp-99999${WRITER.slice(WRITER.indexOf('@'))}`, `last.tmp-99999${other}`];
+  for (const f of [mine, theirs]) writeFileSync(join(dir, f), 'half');
+  for (const d of [mineDir, theirsDir]) mkdirSync(join(dir, d));
+  writeFileAtomic(join(dir, 'curve.svg'), 'new');
+  await writeDirAtomic(join(dir, 'last'), 'the checkpoint', (tmp) => writeFileSync(join(tmp, 'state.json'), '{}'));
+  assert.deepEqual(readdirSync(dir).sort(), [theirs, 'curve.svg', 'last', theirsDir].sort());
 });
 
 test('a killed writer\'s temporary directory is removed by the next swap of the same directory', async () => {
@@ -63,8 +77,8 @@ test("a directory of the user's named like the target and .old is neither taken 
 
 test('a leftover of an earlier process that had this very pid is not mixed into the new directory', async () => {
   const dir = join(root, 'own');
-  mkdirSync(join(dir, `last.tmp-${process.pid}`), { recursive: true });
-  writeFileSync(join(dir, `last.tmp-${process.pid}`, 'stray.json'), 'from the earlier process');
+  mkdirSync(join(dir, `last.tmp-${WRITER}`), { recursive: true });
+  writeFileSync(join(dir, `last.tmp-${WRITER}`, 'stray.json'), 'from the earlier process');
   await writeDirAtomic(join(dir, 'last'), 'the checkpoint', (tmp) => writeFileSync(join(tmp, 'state.json'), '{}'));
   assert.deepEqual(readdirSync(join(dir, 'last')), ['state.json']);
 });
