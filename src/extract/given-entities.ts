@@ -141,8 +141,8 @@ const MAX_SENTENCE_TOKENS = 100;
 
 /**
  * The text's sentences fitted to the (checked) entities, and where each entity is in them: no sentence
- * boundary inside an entity (those of the splitter there are moved out of it), and no sentence longer than
- * MAX_SENTENCE_TOKENS unless one entity is.
+ * boundary inside an entity (those of the splitter there are joined over or moved out of it), and no
+ * sentence longer than MAX_SENTENCE_TOKENS unless one entity is (an entity that long is a sentence of its own).
  */
 export function alignGivenEntities(text: string, sentences: readonly TokenizedSentence[], entities: readonly GivenEntity[], field: string): AlignedText {
   const cuts = [...new Set(entities.flatMap((e) => [e.start, e.end]))].sort((a, b) => a - b);
@@ -156,16 +156,28 @@ export function alignGivenEntities(text: string, sentences: readonly TokenizedSe
     if (to === from) throw new UserError(`${quote(text.slice(e.start, e.end))} (${e.start}–${e.end}) holds no token`, { field: `${field}[${index}]` });
     return { index, type: e.type, from, to };
   });
-  // inside[b]: token boundary b (before token b) falls inside an entity.
-  const inside = new Array<boolean>(tokens.length + 1).fill(false);
-  for (const s of spans) for (let b = s.from + 1; b < s.to; b++) inside[b] = true;
-  // The splitter's boundaries outside entities, then cuts where a joined stretch is too long.
-  const splitter: number[] = [];
+  // covering[b]: the entity token boundary b (before token b) falls inside, or −1.
+  const covering = new Int32Array(tokens.length + 1).fill(-1);
+  for (const [k, s] of spans.entries()) for (let b = s.from + 1; b < s.to; b++) covering[b] = k;
+  const inside = (b: number) => covering[b] >= 0;
+  const starts: number[] = [];
   let at = 0;
   for (const own of split) {
-    if (at > 0 && at < tokens.length && !inside[at]) splitter.push(at);
+    if (at > 0 && at < tokens.length) starts.push(at);
     at += own.length;
   }
+  // The splitter's boundaries; one inside an entity joins its two sentences where they fit in
+  // MAX_SENTENCE_TOKENS together, else moves to the entity's start (or end), so the entity stays whole and
+  // with the sentence it begins (`met Acme. | Corp hired …` → `met | Acme. Corp hired …`).
+  const splitter: number[] = [];
+  starts.forEach((b, i) => {
+    if (!inside(b)) return void splitter.push(b);
+    const [prev, next] = [splitter[splitter.length - 1] ?? 0, starts[i + 1] ?? tokens.length];
+    if (next - prev <= MAX_SENTENCE_TOKENS) return;
+    const { from, to } = spans[covering[b]];
+    if (from > prev && !inside(from)) splitter.push(from);
+    else if (to < next && !inside(to)) splitter.push(to);
+  });
   const bounds = [0];
   for (const b of [...splitter, tokens.length]) {
     while (b - bounds[bounds.length - 1] > MAX_SENTENCE_TOKENS) bounds.push(cutWithin(bounds[bounds.length - 1], b, inside));
@@ -184,9 +196,9 @@ export function alignGivenEntities(text: string, sentences: readonly TokenizedSe
 }
 
 /** A boundary after `from` and before `to` outside every entity: the last within MAX_SENTENCE_TOKENS, else the first after. */
-function cutWithin(from: number, to: number, inside: readonly boolean[]): number {
-  for (let b = from + MAX_SENTENCE_TOKENS; b > from; b--) if (!inside[b]) return b;
-  for (let b = from + MAX_SENTENCE_TOKENS + 1; b < to; b++) if (!inside[b]) return b;
+function cutWithin(from: number, to: number, inside: (b: number) => boolean): number {
+  for (let b = from + MAX_SENTENCE_TOKENS; b > from; b--) if (!inside(b)) return b;
+  for (let b = from + MAX_SENTENCE_TOKENS + 1; b < to; b++) if (!inside(b)) return b;
   return to;
 }
 

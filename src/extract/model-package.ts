@@ -12,7 +12,7 @@ import semver from 'semver';
 import validateName from 'validate-npm-package-name';
 import { makeDirs } from '../data/io.js';
 import { writeTogether } from '../data/staging.js';
-import { quote, UserError } from '../errors.js';
+import { described, quote, UserError } from '../errors.js';
 import { MODEL_FILES, MODEL_FORMAT, MODEL_FORMAT_VERSION, readModelDir, writeChecksum } from '../model/io.js';
 import { PACKAGE_FIELD } from '../model/model-ref.js';
 import { vectorsFingerprint } from '../model/vectors-file.js';
@@ -61,35 +61,47 @@ const WRITTEN = ['README.md', 'index.js', 'index.d.ts', 'package.json', MODEL_FO
 export async function packageModel(model: string | undefined, out: string, opts: PackageOptions = {}): Promise<PackageResult> {
   const source = modelDirOrDefault(model);
   const card = readModelCard(source);
-  const name = packageName(opts.name, card);
-  const version = packageVersion(opts.version, card);
   const dir = resolve(out);
   const earlier = refuseTarget(dir, source);
+  // Updating a package: its name and version stay unless given.
+  const name = packageName(opts.name ?? (typeof earlier?.name === 'string' ? earlier.name : undefined), card);
+  const version = packageVersion(opts.version ?? (typeof earlier?.version === 'string' && semver.valid(earlier.version) ? earlier.version : undefined), card);
   const warnings: string[] = [];
   const vectors = vectorsToCopy(card, opts.withVectors === true, warnings);
   const pkg = packageJson(name, version, card, opts, earlier);
   if (pkg.license === undefined) warnings.push('no --license: the package says nothing of whether others may use the model (npm shows it as unlicensed)');
+  if (earlier && opts.version === undefined) warnings.push(`the version stays ${version}: give --version for a new release (npm refuses to publish a version twice)`);
+  // An earlier package's model in another folder is replaced by this one's.
+  const before = (earlier?.[PACKAGE_FIELD] as { model?: unknown } | undefined)?.model;
+  const obsolete = typeof before === 'string' && before !== MODEL_FOLDER && /^[\w.-]+$/.test(before) && !before.startsWith('.') ? [before] : [];
+  // A step at a time, so that Ctrl-C (handled between event-loop turns) can stop a long copy: the staging
+  // directory is then removed and the earlier package left as it was.
+  const step = () => new Promise<void>((r) => setImmediate(r));
   await writeTogether(dir, async (staging) => {
     const modelDir = join(staging, MODEL_FOLDER);
     makeDirs(modelDir);
-    for (const f of [...MODEL_FILES, 'checksum']) copyFileSync(join(source, f), join(modelDir, f));
+    for (const f of [...MODEL_FILES, 'checksum']) {
+      copyFileSync(join(source, f), join(modelDir, f));
+      await step();
+    }
     readModelDir(modelDir); // the copy verified against the model's checksums, before they are renewed
     renameModel(modelDir, name, version);
     if (vectors) copyVectors(vectors, join(modelDir, basename(card.embeddings!.file)), card.embeddings!);
+    await step();
     writeFileSync(join(staging, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
     writeFileSync(join(staging, 'index.js'), indexJs(name, version));
     writeFileSync(join(staging, 'index.d.ts'), INDEX_D_TS);
     // The card of the model as packaged: its name, version and checksum are the package's.
     writeFileSync(join(staging, 'README.md'), modelReadme(readModelCard(modelDir), { name, version, description: pkg.description, withVectors: vectors !== undefined }));
-  });
+  }, obsolete);
   const files = WRITTEN.flatMap((f) => listFiles(dir, f));
   return { dir, name, version, files, bytes: files.reduce((n, f) => n + f.bytes, 0), warnings };
 }
 
 function packageName(given: string | undefined, card: ModelCard): string {
   if (given === undefined) {
-    if (validateName(card.name).validForNewPackages) return card.name;
-    throw new UserError(`the model's name ${JSON.stringify(card.name)} is not a valid npm package name: give one with --name (e.g. --name @you/entrel-model)`, { file: card.dir, field: 'name' });
+    if (validateName(card.name).validForNewPackages && card.name !== 'entrel') return card.name;
+    throw new UserError(`the model's name ${JSON.stringify(card.name)} cannot be the package's (${card.name === 'entrel' ? "it is entrel's own" : 'not a valid npm package name'}): give one with --name (e.g. --name @you/entrel-model)`, { file: card.dir, field: 'name' });
   }
   if (given === 'entrel') throw new UserError('"entrel" is entrel\'s own name: installed, the model would replace entrel', { field: 'name' });
   const v = validateName(given);
@@ -131,7 +143,8 @@ function refuseTarget(dir: string, source: string): Record<string, unknown> | un
   if (within(d, s) || within(s, d))
     throw new UserError(`the package would ${within(d, s) ? 'be written inside' : 'be written around'} the model it packages (${source}): choose another --out`, { file: dir });
   if (!existsSync(dir) || !statSync(dir).isDirectory()) return undefined; // a file in the way: the writer names it
-  const names = readdirSync(dir);
+  // A killed run's staging directory is entrel's own leftover, which the write removes.
+  const names = readdirSync(dir).filter((n) => !n.startsWith('.entrel-staging-'));
   if (names.length === 0) return undefined;
   const earlier = readPackageJson(dir);
   if (earlier && typeof earlier[PACKAGE_FIELD] === 'object' && earlier[PACKAGE_FIELD] !== null) return earlier;
@@ -141,13 +154,18 @@ function refuseTarget(dir: string, source: string): Record<string, unknown> | un
   );
 }
 
+/** The directory's package.json, if it has one; one that cannot be read is an error naming it (it may be an earlier package's). */
 function readPackageJson(dir: string): Record<string, unknown> | undefined {
+  const file = join(dir, 'package.json');
+  if (!existsSync(file)) return undefined;
+  let json: unknown;
   try {
-    const json: unknown = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-    return json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UserError(`cannot read it (${(e as Error).message}): fix it, or choose another --out`, { file });
   }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new UserError(`must be a JSON object, got ${described(json)}: fix it, or choose another --out`, { file });
+  return json as Record<string, unknown>;
 }
 
 /** The word-vectors file to copy, if any; a model that needs one and goes without it is warned of. */
@@ -191,9 +209,11 @@ function renameModel(modelDir: string, name: string, version: string): void {
  */
 function packageJson(name: string, version: string, card: ModelCard, opts: PackageOptions, earlier: Record<string, unknown> = {}) {
   const relations = card.relationTypes.map((r) => r.name).join(', ');
-  const described = `An entrel model: ${card.entityTypes.join(', ')} entities and ${relations} relations${card.trainedOn ? `, trained on ${card.trainedOn}` : ''}`;
+  const generated = `${GENERATED}${card.entityTypes.join(', ')} entities and ${relations} relations${card.trainedOn ? `, trained on ${card.trainedOn}` : ''}`;
   const kept = (key: string) => (typeof earlier[key] === 'string' ? (earlier[key] as string) : undefined);
-  const files = Array.isArray(earlier.files) ? earlier.files.filter((f): f is string => typeof f === 'string') : [];
+  // A description entrel wrote describes the earlier model: written anew; the user's own is kept.
+  const ownDescription = kept('description')?.startsWith(GENERATED) ? undefined : kept('description');
+  const files = [earlier.files ?? []].flat().filter((f): f is string => typeof f === 'string');
   const keywords = Array.isArray(earlier.keywords) ? earlier.keywords.filter((k): k is string => typeof k === 'string') : [];
   const license = opts.license ?? kept('license');
   const author = opts.author ?? earlier.author;
@@ -201,10 +221,12 @@ function packageJson(name: string, version: string, card: ModelCard, opts: Packa
     ...earlier,
     name,
     version,
-    description: opts.description ?? kept('description') ?? described,
+    description: opts.description ?? ownDescription ?? generated,
     keywords: [...new Set(['entrel', 'entrel-model', 'relation-extraction', 'named-entity-recognition', 'information-extraction', ...keywords])],
     ...(license !== undefined && { license }),
     ...(author !== undefined && { author }),
+    // index.js is CommonJS whatever an earlier package.json said.
+    type: 'commonjs',
     main: 'index.js',
     types: 'index.d.ts',
     exports: { '.': { types: './index.d.ts', default: './index.js' }, './package.json': './package.json' },
@@ -212,6 +234,9 @@ function packageJson(name: string, version: string, card: ModelCard, opts: Packa
     [PACKAGE_FIELD]: { model: MODEL_FOLDER, format: MODEL_FORMAT, formatVersion: MODEL_FORMAT_VERSION, writtenBy: ENTREL_VERSION },
   };
 }
+
+/** How the description entrel writes begins (one of the user's own does not, and is kept). */
+const GENERATED = 'An entrel model: ';
 
 /** CommonJS, so that both `require` and `import` give the named exports. */
 function indexJs(name: string, version: string): string {

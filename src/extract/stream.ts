@@ -61,15 +61,16 @@ function streamText(t: unknown, i: number, model: ModelInfo): Streamed {
   const o = t as StreamText;
   if (o.id !== undefined && typeof o.id !== 'string') throw new UserError(`must be a string, got ${described(o.id)}`, { field: `${field}.id` });
   if (o.entities === undefined) return { id: o.id ?? String(i), input: o.text, bytesRead: o.bytesRead };
-  const input = { text: o.text, entities: o.entities as GivenEntity[] };
+  let entities: GivenEntity[];
   try {
-    checkExtractInput(input, { entityTypes: model.entityTypes, relationTypes: model.relationTypes }, model.tokenizer, o.where ? '' : field);
+    // The checked copy is what is extracted: a source may reuse its objects for the items after this one.
+    entities = checkExtractInput({ text: o.text, entities: o.entities }, { entityTypes: model.entityTypes, relationTypes: model.relationTypes }, model.tokenizer, o.where ? '' : field).entities!;
   } catch (e) {
     if (!isUserError(e) || !o.where) throw e;
     // Named by the line it came from: `file:7: entities[0].type: …`.
     throw new UserError(e.message.slice(formatLocated('', e.location).length), { ...o.where, field: e.location.field });
   }
-  return { id: o.id ?? String(i), input, bytesRead: o.bytesRead };
+  return { id: o.id ?? String(i), input: { text: o.text, entities }, bytesRead: o.bytesRead };
 }
 
 export async function* extractStream(

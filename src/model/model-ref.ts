@@ -4,7 +4,8 @@
  * found as Node finds packages (`node_modules/X` in the directory and each one above it), from the
  * current directory and then from where entrel itself is installed (the project that has entrel has
  * its model packages beside it, wherever the process was started). A package's `package.json` says where
- * its model is (`"entrel": {"model": …}`). A path that exists always wins over a name.
+ * its model is (`"entrel": {"model": …}`). A directory that holds a model (or a model package) wins over a
+ * name; a file, or a directory of something else, does not hide an installed package of that name.
  */
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -52,13 +53,19 @@ export function modelPath(ref: string): string {
 /** The model directory `ref` names, or undefined when no path or installed package has that name. */
 export function locateModel(ref: string, base: string): string | undefined {
   const path = resolve(base, ref);
-  if (existsSync(path)) return packageDirModel(path) ?? path;
-  if (!isPackageName(ref)) return undefined;
-  for (const from of [base, ENTREL_DIR]) {
-    const pkg = installedPackage(ref, from);
-    if (pkg !== undefined) return packageModelDir(pkg, ref);
-  }
-  return undefined;
+  const here = existsSync(path) ? (packageDirModel(path) ?? path) : undefined;
+  if (here !== undefined && (!isPackageName(ref) || holdsModel(here))) return here;
+  if (isPackageName(ref))
+    for (const from of [base, ENTREL_DIR]) {
+      const pkg = installedPackage(ref, from);
+      if (pkg !== undefined) return packageModelDir(pkg, ref, true);
+    }
+  return here;
+}
+
+/** Whether `dir` is a directory with a model's config (complete or not: the loader names what is missing). */
+function holdsModel(dir: string): boolean {
+  return statSync(dir).isDirectory() && existsSync(join(dir, 'config.json'));
 }
 
 /** A model package's own directory (package.json with the field, no model files) as its model folder. */
@@ -70,7 +77,7 @@ function packageDirModel(path: string): string | undefined {
   } catch {
     return undefined; // not a model package: the loader says what is missing
   }
-  return json !== null && typeof json === 'object' && PACKAGE_FIELD in json ? packageModelDir(path, path) : undefined;
+  return json !== null && typeof json === 'object' && PACKAGE_FIELD in json ? packageModelDir(path, path, false) : undefined;
 }
 
 /** The directory of the installed package `name` seen from `base`, as Node's resolution walks up. */
@@ -82,8 +89,8 @@ function installedPackage(name: string, base: string): string | undefined {
   }
 }
 
-/** The model folder a model package's package.json names, which must be inside the package. */
-function packageModelDir(pkgDir: string, name: string): string {
+/** The model folder a model package's package.json names, which must be inside the package (`installed`: under node_modules). */
+function packageModelDir(pkgDir: string, name: string, installed: boolean): string {
   const file = join(pkgDir, 'package.json');
   let json: unknown;
   try {
@@ -104,7 +111,7 @@ function packageModelDir(pkgDir: string, name: string): string {
   };
   if (outside(pkgDir, dir)) throw new UserError(`${JSON.stringify(model)} is outside the package`, where);
   if (!existsSync(dir) || !statSync(dir).isDirectory())
-    throw new UserError(`the package's model folder ${JSON.stringify(model)} is missing (a broken install? reinstall "${name}")`, where);
+    throw new UserError(`the package's model folder ${JSON.stringify(model)} is missing${installed ? ` (a broken install? reinstall "${name}")` : ''}`, where);
   // A symbolic link inside the package that leads out of it.
   if (outside(realpathSync(pkgDir), realpathSync(dir))) throw new UserError(`${JSON.stringify(model)} is outside the package`, where);
   return dir;

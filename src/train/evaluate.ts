@@ -137,7 +137,7 @@ function givenEntities(sentences: readonly Sentence[], schema: LabelSchema, sche
     overlapping += dropped.length;
     return ok.length === s.entities.length ? s : { ...s, entities: ok };
   });
-  const line = `entrel: ${file}: warning: ${overlapping} of the data's entities cannot be given to the model (each overlaps a longer one, and its tags hold one entity per token): they count as missed, and so do their relations\n`;
+  const line = `entrel: ${file}: warning: ${overlapping} of the data's entities cannot be given to the model (each overlaps another, kept in its place: the tags hold one entity per token): they count as missed, and so do their relations\n`;
   if (overlapping > 0 && !warned.has(line)) process.stderr.write(line), warned.add(line);
   return out;
 }

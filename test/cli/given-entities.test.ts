@@ -70,7 +70,7 @@ describe('given entities from the command line', () => {
     assert.deepEqual(entities(entrel('evaluate', '--data', 'gold.json', '--format', 'unified', '--json')), [3, 0, 2], 'unprompted: blorp and Boston missed');
     const given = entrel('evaluate', '--data', 'gold.json', '--format', 'unified', '--gold-entities', '--json');
     assert.deepEqual(entities(given), [4, 0, 1], 'given: only the nested Boston missed');
-    assert.match(given.err, /gold\.json: warning: 1 of the data's entities cannot be given to the model \(each overlaps a longer one, and its tags hold one entity per token\): they count as missed, and so do their relations/);
+    assert.match(given.err, /gold\.json: warning: 1 of the data's entities cannot be given to the model \(each overlaps another, kept in its place: the tags hold one entity per token\): they count as missed, and so do their relations/);
     const p = entrel('predict', '--data', 'gold.json', '--format', 'unified', '--gold-entities', '--out', 'pred.jsonl');
     assert.equal(p.code, 0, p.err);
     const pred = readFileSync(join(tmp, 'pred.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));

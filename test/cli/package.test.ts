@@ -75,7 +75,7 @@ describe('entrel package, then npm pack and npm install', () => {
     assert.deepEqual([bad.code, bad.err], [1, 'entrel: --version: "1.0" is not a semver version (MAJOR.MINOR.PATCH, e.g. 1.0.0)\n']);
     const unnamed = entrel(['package', '--model', modelDir, '--out', join(tmp, 'bad')]);
     assert.equal(unnamed.code, 1);
-    assert.match(unnamed.err, /^entrel: .*best: name: the model's name "run\/best" is not a valid npm package name: give one with --name/);
+    assert.match(unnamed.err, /^entrel: .*best: name: the model's name "run\/best" cannot be the package's \(not a valid npm package name\): give one with --name/);
     const missing = entrel(['extract', '--model', '@acme/not-installed', 'text'], tmp);
     assert.equal(missing.code, 1);
     assert.match(missing.err, /^entrel: @acme\/not-installed: no model directory of that name .*nor an installed npm package "@acme\/not-installed"/);

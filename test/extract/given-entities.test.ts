@@ -99,6 +99,23 @@ describe('given entities', () => {
     assert.deepEqual(flags.entities.flat().map((e) => e.index), [0], 'between two flags is between characters');
   });
 
+  it("move a cut inside a span to the span's start where joining would pass 100 tokens, keeping the sentence it begins whole", () => {
+    const filler = Array.from({ length: 92 }, (_, i) => `w${i}`).join(' ');
+    const text = `${filler} met Acme. Corp hired Mary Smith in Boston last year.`;
+    const at = (s: string) => text.indexOf(s);
+    const a = align(text, [
+      { start: at('Acme'), end: at('Corp') + 4, type: 'Org' },
+      { start: at('Mary'), end: at('Smith') + 5, type: 'Peop' },
+      { start: at('Boston'), end: at('Boston') + 6, type: 'Loc' },
+    ]);
+    assert.deepEqual(tokenTexts(a).map((s) => s.slice(0, 3)), [['w0', 'w1', 'w2'], ['Acme', '.', 'Corp']]);
+    assert.deepEqual(a.entities[1].map((e) => e.index), [0, 1, 2], 'the entities of the second sentence together');
+    // An entity longer than 100 tokens is a sentence of its own.
+    const long = Array.from({ length: 150 }, (_, i) => `x${i}`).join(' ');
+    const b = align(`Tom works for ${long} now.`, [{ start: 14, end: 14 + long.length, type: 'Org' }]);
+    assert.deepEqual(b.sentences.map((s) => s.tokens.length), [3, 150, 2]);
+  });
+
   it('keep sentences within the splitter\'s 100 tokens however many cuts the entities cross', () => {
     const words = Array.from({ length: 1000 }, (_, i) => `w${i}`);
     const text = words.join(' ');

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readModelCard } from '../../src/extract/model-card.js';
@@ -111,7 +111,7 @@ describe('entrel package', () => {
     await refusedAsync(() => packageModel(modelDir, dir, { name: 'tiny', version: '1.0' }), /"1\.0" is not a semver version/, 'version');
     const unnamed = join(tmp, 'Unnamed Run');
     saveModelDir(unnamed, model, SCHEMA, { glove: false });
-    await refusedAsync(() => packageModel(unnamed, dir), /the model's name "Unnamed Run" is not a valid npm package name: give one with --name/, 'name');
+    await refusedAsync(() => packageModel(unnamed, dir), /the model's name "Unnamed Run" cannot be the package's \(not a valid npm package name\): give one with --name/, 'name');
     assert.equal(existsSync(dir), false);
   });
 
@@ -150,6 +150,38 @@ describe('entrel package', () => {
     assert.deepEqual(readdirSync(again).sort(), ['.git', 'LICENSE', 'README.md', 'index.d.ts', 'index.js', 'model', 'package.json']);
   });
 
+  it("keeps an update's name and version unless given (saying so), writes its generated description anew, and replaces an earlier model folder", async () => {
+    const pkgDir = join(tmp, 'renamed');
+    await packageModel(modelDir, pkgDir, { name: '@me/keep', version: '2.3.0', license: 'MIT' });
+    const other = join(tmp, 'other-model');
+    saveModelDir(other, model, { ...SCHEMA, entityTypes: ['PER', 'ORG', 'LOC'] }, { glove: false, name: 'other', version: '0.0.1', trainedOn: 'other data' });
+    // As an earlier entrel version might have left it: the model in another folder, an ES-module type.
+    const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
+    renameSync(join(pkgDir, 'model'), join(pkgDir, 'weights'));
+    writeFileSync(join(pkgDir, 'package.json'), JSON.stringify({ ...pkg, type: 'module', entrel: { ...pkg.entrel, model: 'weights' } }));
+    const r = await packageModel(other, pkgDir);
+    assert.deepEqual([r.name, r.version], ['@me/keep', '2.3.0']);
+    assert.deepEqual(r.warnings, ['the version stays 2.3.0: give --version for a new release (npm refuses to publish a version twice)']);
+    const now = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
+    assert.match(now.description, /trained on other data$/, 'the generated description is the new model\'s');
+    assert.deepEqual([now.type, now.entrel.model], ['commonjs', 'model']);
+    assert.equal(existsSync(join(pkgDir, 'weights')), false, 'the earlier model folder is gone');
+    assert.equal(readModelCard(join(pkgDir, 'model')).trainedOn, 'other data');
+  });
+
+  it("refuses an --out whose package.json cannot be read, naming it, and ignores a killed run's staging directory", async () => {
+    const broken = join(tmp, 'broken-json');
+    mkdirSync(broken);
+    writeFileSync(join(broken, 'package.json'), '{ bad json');
+    await refusedAsync(() => packageModel(modelDir, broken, { name: 'x' }), /broken-json\/package\.json: cannot read it \(.*\): fix it, or choose another --out/);
+    writeFileSync(join(broken, 'package.json'), '[]');
+    await refusedAsync(() => packageModel(modelDir, broken, { name: 'x' }), /package\.json: must be a JSON object, got an array/);
+    const killed = join(tmp, 'killed');
+    mkdirSync(join(killed, '.entrel-staging-999999'), { recursive: true });
+    await packageModel(modelDir, killed, { name: 'x' });
+    assert.deepEqual(readdirSync(killed).sort(), ['README.md', 'index.d.ts', 'index.js', 'model', 'package.json']);
+  });
+
   it('through a symbolic link to an earlier package, updates the package the link leads to', async () => {
     const real = join(tmp, 'real-pkg');
     await packageModel(modelDir, real, { name: 'tiny', version: '1.0.0' });
@@ -183,9 +215,17 @@ describe('a model package found by name', () => {
     assert.equal(resolveModelRef('@acme/found', deep), want);
   });
 
-  it('while a path that exists is always the path', () => {
+  it('while a directory holding a model is that model, and a file or another directory of the name does not hide the package', () => {
     mkdirSync(join(deep, 'tiny'));
+    writeFileSync(join(deep, 'tiny', 'config.json'), '{}');
     assert.equal(resolveModelRef('tiny', deep), join(deep, 'tiny'));
+    const shadow = tempDir('entrel-shadow-');
+    cpSync(pkg, join(shadow, 'node_modules', 'shadowed'), { recursive: true });
+    writeFileSync(join(shadow, 'shadowed'), 'a file of the same name');
+    assert.equal(resolveModelRef('shadowed', shadow), join(shadow, 'node_modules', 'shadowed', 'model'));
+    rmSync(join(shadow, 'shadowed'));
+    mkdirSync(join(shadow, 'shadowed'));
+    assert.equal(resolveModelRef('shadowed', shadow), join(shadow, 'node_modules', 'shadowed', 'model'));
     assert.equal(resolveModelRef('./no/such/dir', deep), join(deep, 'no', 'such', 'dir'), 'not a package name: left to the loader');
   });
 

@@ -50,3 +50,26 @@ test('extractStream: a bad extractor, source, item or stream option is a UserErr
   assert.match(await streamError(fake, ['x'], {}, { chunkChars: NaN }), /^chunkChars: must be a positive integer, got NaN$/);
   assert.deepEqual(fake.calls, [], 'nothing was extracted');
 });
+
+test("extractStream: given entities are checked as read, and the checked copy is extracted (a source may reuse its objects)", async () => {
+  const fake = new FakeExtractor();
+  const shared = [{ start: 0, end: 3, type: 'Org' }];
+  async function* source() {
+    yield { text: 'IBM hired Tom.', entities: shared };
+    shared[0].type = 'Loc'; // the next item's entities, in the same array
+    yield { text: 'IBM is in Ohio.', entities: shared };
+  }
+  for await (const _ of extractStream(fake, source())) void _;
+  const inputs = fake.inputs.flat() as { text: string; entities: { type: string }[] }[];
+  assert.deepEqual(inputs.map((x) => x.entities[0].type), ['Org', 'Loc']);
+  const bad = async function* () {
+    yield 'fine';
+    yield { text: 'IBM', entities: [{ start: 0, end: 3, type: 'Drug' }] };
+  };
+  await assert.rejects(
+    (async () => {
+      for await (const _ of extractStream(fake, bad())) void _;
+    })(),
+    /texts\[1\]\.entities\[0\]\.type: "Drug" is not one of the model's entity types/,
+  );
+});

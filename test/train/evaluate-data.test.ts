@@ -70,6 +70,8 @@ test('a library caller\'s options are checked before the model runs: a misspelt 
   const refused = (message: RegExp) => (e: Error) => e.name === 'UserError' && message.test(e.message);
   await assert.rejects(evaluateModel(model, file, { threshold: 0.5 } as object), refused(/^options: unknown option "threshold" \(allowed: format, typesFile, /));
   for (const b of [0, -1, NaN, 2.5]) await assert.rejects(evaluateModel(model, file, { batchSize: b }), refused(/^batchSize: must be a positive whole number of sentences, got /), String(b));
+  for (const key of ['goldEntities', 'rawScores', 'paperCompat'] as const)
+    await assert.rejects(evaluateModel(model, file, { [key]: 'yes' as never }), refused(new RegExp(`^${key}: must be true or false, got "yes"$`)), key);
   assert.equal((await evaluateModel(model, file, { batchSize: 1 })).sentences, 1);
   // null is no options, as the check takes it: not a TypeError after it.
   assert.equal((await evaluateModel(model, file, null as never)).sentences, 1);
