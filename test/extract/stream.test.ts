@@ -60,7 +60,7 @@ test("extractStream: given entities are checked as read, and the checked copy is
     yield { text: 'IBM is in Ohio.', entities: shared };
   }
   for await (const _ of extractStream(fake, source())) void _;
-  const inputs = fake.inputs.flat() as { text: string; entities: { type: string }[] }[];
+  const inputs = fake.inputs.flat() as unknown as { text: string; entities: { type: string }[] }[];
   assert.deepEqual(inputs.map((x) => x.entities[0].type), ['Org', 'Loc']);
   const bad = async function* () {
     yield 'fine';
