@@ -48,6 +48,16 @@ export function splitPositions(n: number, opts: SplitOptions): Split {
   return { dev: sorted(order.slice(0, dev)), test: sorted(order.slice(dev, dev + test)), train: sorted(order.slice(dev + test)) };
 }
 
+/**
+ * `k` folds of `n` documents for cross-validation: positions in a seeded random order dealt out in turn,
+ * so fold sizes differ by at most one; each fold in corpus order.
+ */
+export function foldPositions(n: number, k: number, seed: number): number[][] {
+  const folds: number[][] = Array.from({ length: k }, () => []);
+  shuffledRange(n, seed).forEach((p, i) => folds[i % k].push(p));
+  return folds.map((f) => f.sort((a, b) => a - b));
+}
+
 /** 0 … n−1 in a seeded random order (Fisher–Yates over xoroshiro128+, as training's shuffle). */
 function shuffledRange(n: number, seed: number): number[] {
   const gen = xoroshiro128plus(seed | 0);

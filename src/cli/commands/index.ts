@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { calibrateCommand } from './calibrate.js';
 import { compareCommand } from './compare.js';
 import { convertCommand } from './convert.js';
+import { crossvalCommand } from './crossval.js';
 import { evaluateCommand } from './evaluate.js';
 import { extractCommand } from './extract.js';
 import { infoCommand } from './info.js';
@@ -16,5 +17,5 @@ import { viewCommand } from './view.js';
 import { voteCommand } from './vote.js';
 
 export function registerCommands(program: Command): void {
-  for (const make of [statsCommand, convertCommand, splitCommand, evaluateCommand, compareCommand, trainCommand, calibrateCommand, predictCommand, extractCommand, serveCommand, infoCommand, packageCommand, viewCommand, voteCommand]) program.addCommand(make());
+  for (const make of [statsCommand, convertCommand, splitCommand, evaluateCommand, compareCommand, trainCommand, crossvalCommand, calibrateCommand, predictCommand, extractCommand, serveCommand, infoCommand, packageCommand, viewCommand, voteCommand]) program.addCommand(make());
 }

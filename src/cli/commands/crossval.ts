@@ -1,0 +1,56 @@
+/**
+ * `entrel crossval --config FILE --data FILE --out DIR [--folds 5] [--seed N] [--set key=value …]`:
+ * k-fold cross-validation of the training recipe in FILE on one annotated corpus (train/crossval.ts).
+ */
+import { Command } from 'commander';
+import { withInterrupts } from '../interrupt.js';
+import { formatTable, printJson } from '../output.js';
+import { integer, positiveInteger } from './arg-values.js';
+import { addDataFlags, corpusOptions, type DataFlags } from './data-options.js';
+
+interface CrossValFlags extends DataFlags {
+  config: string;
+  data: string;
+  out: string;
+  folds: number;
+  seed: number;
+  set: string[];
+  quiet?: boolean;
+  json?: boolean;
+}
+
+const pct = (x: number) => (100 * x).toFixed(2);
+
+export function crossvalCommand(): Command {
+  const cmd = new Command('crossval')
+    .description('k-fold cross-validation by whole documents: train and score the recipe of a config on every fold of one annotated corpus')
+    .requiredOption('--config <file>', 'training config (its data files are not used: the folds are the data)')
+    .requiredOption('--data <file>', 'the annotated corpus (any readable format, a brat project too)')
+    .requiredOption('--out <dir>', "the study's directory: each fold's parts, run and result, and crossval.json; run again with the same settings to go on where it stopped")
+    .option('--folds <k>', 'number of folds (at least 3)', positiveInteger, 5)
+    .option('--seed <n>', "seed of the documents' order", integer, 1)
+    .option('--set <key=value...>', 'override config keys, as for train (repeatable)', [])
+    .option('--quiet', 'no progress bars or per-epoch lines')
+    .option('--json', 'print the result as JSON');
+  return addDataFlags(cmd).action(async (flags: CrossValFlags) => {
+    const { crossValidate } = await import('../../train/crossval.js');
+    const result = await withInterrupts(
+      (stopRequested) =>
+        crossValidate(flags.config, flags.data, flags.out, {
+          folds: flags.folds,
+          seed: flags.seed,
+          sets: flags.set,
+          corpus: corpusOptions(flags),
+          quiet: flags.quiet,
+          stopRequested,
+          onFold: (f, k) => process.stderr.write(`entrel: fold ${f} of ${k}\n`),
+        }),
+      true,
+    );
+    if (flags.json) return printJson(result);
+    const rows = result.folds.map((r) => [`fold ${r.fold}`, `${r.documents.train}/${r.documents.dev}/${r.documents.test}`, r.bestEpoch, pct(r.entityF1), pct(r.relationStrictF1), pct(r.relationBoundariesF1)]);
+    const summary = (label: string, s: typeof result.mean) => [label, '', '', pct(s.entityF1), pct(s.relationStrictF1), pct(s.relationBoundariesF1)];
+    const table = formatTable(['', 'documents train/dev/test', 'best epoch', 'entity F1', 'relation F1 (strict)', 'relation F1 (boundaries)'], [...rows, summary('mean', result.mean), summary('std', result.std)]);
+    process.stdout.write(`${table}\n(${result.folds.length} folds, seed ${result.seed}; ${flags.out}/crossval.json)\n`);
+  });
+}

@@ -1,0 +1,78 @@
+/**
+ * `entrel crossval` (built bin, tiny settings on CoNLL04's dev split): k folds by whole documents, each
+ * trained and scored; a second run with the same settings goes on where the first stopped (here: a fold
+ * whose result was removed is the only one run again); other settings in the same directory are refused.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { foldPositions } from '../../src/data/split.js';
+import { DATA } from '../data/helpers.js';
+import { tempDir } from '../temp-dir.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const bin = join(root, 'bin', 'entrel.js');
+const tiny = join(root, 'test', 'train', 'fixtures', 'tiny.json');
+const data = join(DATA, 'conll04', 'unified_two_are_better', 'valid.CoNLL04.json');
+const out = join(tempDir('entrel-crossval-'), 'study');
+const crossval = (...args: string[]) => {
+  const r = spawnSync(process.execPath, [bin, 'crossval', '--config', tiny, '--data', data, '--format', 'unified', '--out', out, '--quiet', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, ENTREL_THREADS: '1' },
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+
+describe('entrel crossval', () => {
+  it('deals documents into k folds of sizes within one, each once, seeded', () => {
+    const folds = foldPositions(10, 3, 7);
+    assert.deepEqual(folds.map((f) => f.length), [4, 3, 3]);
+    assert.deepEqual(folds.flat().sort((a, b) => a - b), [...Array(10).keys()]);
+    assert.deepEqual(foldPositions(10, 3, 7), folds);
+    assert.notDeepEqual(foldPositions(10, 3, 8), folds);
+  });
+
+  it('trains and scores every fold, and reports each with their mean and standard deviation', () => {
+    const r = crossval('--folds', '3', '--set', 'epochs=10', 'select=entity+relation', '--json');
+    assert.equal(r.code, 0, r.err);
+    const result = JSON.parse(r.out);
+    assert.deepEqual(result.folds.map((f: { documents: { train: number; dev: number; test: number } }) => f.documents), [
+      { train: 77, dev: 77, test: 77 },
+      { train: 77, dev: 77, test: 77 },
+      { train: 77, dev: 77, test: 77 },
+    ]);
+    const f1 = result.folds.map((f: { entityF1: number }) => f.entityF1);
+    assert.ok(f1.every((x: number) => x > 0.02), `a tiny model learns some entities in 10 epochs: ${f1}`);
+    const mean = f1.reduce((a: number, b: number) => a + b, 0) / 3;
+    assert.ok(Math.abs(result.mean.entityF1 - mean) < 1e-12);
+    const sd = Math.sqrt(f1.reduce((a: number, x: number) => a + (x - mean) ** 2, 0) / 2);
+    assert.ok(Math.abs(result.std.entityF1 - sd) < 1e-12);
+    assert.deepEqual(JSON.parse(readFileSync(join(out, 'crossval.json'), 'utf8')), result);
+    // The test folds are disjoint and cover the corpus: fold f's test is fold f + 1's dev.
+    const ids = (f: number, part: string) => readFileSync(join(out, `fold-${f}`, `${part}.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l).id);
+    assert.deepEqual(ids(1, 'dev'), ids(2, 'test'));
+    assert.equal(new Set([1, 2, 3].flatMap((f) => ids(f, 'test'))).size, 231);
+  });
+
+  it('goes on where it stopped with the same settings, and refuses other settings in the same directory', () => {
+    const kept = statSync(join(out, 'fold-1', 'result.json')).mtimeMs;
+    rmSync(join(out, 'fold-3', 'result.json'));
+    const again = crossval('--folds', '3', '--set', 'epochs=10', 'select=entity+relation');
+    assert.equal(again.code, 0, again.err);
+    assert.equal(again.err, 'entrel: fold 3 of 3\n', 'only the fold without a result runs');
+    assert.equal(statSync(join(out, 'fold-1', 'result.json')).mtimeMs, kept);
+    assert.match(again.out, /^mean {2,}/m);
+    const other = crossval('--folds', '4', '--set', 'epochs=10', 'select=entity+relation');
+    assert.equal(other.code, 1);
+    assert.match(other.err, /plan\.json: holds a study with other settings \(.*3 folds, seed 1, --set epochs=10 select=entity\+relation\): run it with those, or choose another --out/);
+  });
+
+  it('refuses too few folds or documents, and --set of the data the folds are', () => {
+    assert.match(crossval('--folds', '2').err, /folds: must be a whole number of at least 3/);
+    assert.match(crossval('--folds', '300').err, /holds 231 documents, too few for 300 folds/);
+    assert.match(crossval('--set', 'data.dev=x.json').err, /--set: data\.dev is what the folds are/);
+  });
+});
