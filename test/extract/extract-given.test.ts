@@ -7,7 +7,10 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { EnsembleExtractor, Extractor, type ExtractedDocument, type GivenEntity } from '../../src/extract/index.js';
+import { documentFromTokens } from '../../src/data/corpus.js';
+import { writeCorpus } from '../../src/data/formats/index.js';
 import { loadModelDir, saveModelDir } from '../../src/model/io.js';
+import { predictFile } from '../../src/train/evaluate.js';
 import { syntheticSentences } from '../model/fixtures.js';
 import { tempDir } from '../temp-dir.js';
 import { trainTinyModelDir } from './tiny-model.js';
@@ -127,6 +130,20 @@ describe('extract with given entities', () => {
     } finally {
       await calibrated.close();
     }
+  });
+
+  it('and so does predictFile with goldEntities (evaluate/predict --gold-entities) on a calibrated model', async () => {
+    const { model, schema } = loadModelDir(dir);
+    const calibratedDir = join(tempDir('entrel-gold-calibrated-'), 'model');
+    saveModelDir(calibratedDir, model, schema, { glove: false, calibration: { entities: { x: [0], y: [0.9] }, relations: { x: [0], y: [0.8] } } });
+    const file = join(tempDir('entrel-gold-data-'), 'train.jsonl');
+    const docs = train.map((s, i) => documentFromTokens(`d${i}`, [{ tokens: s.tokens.map((t) => t.text), entities: s.entities, relations: s.relations }]));
+    await writeCorpus(docs, schema, file, 'jsonl');
+    const raw = await predictFile(dir, file, { goldEntities: true });
+    const mapped = await predictFile(calibratedDir, file, { goldEntities: true });
+    assert.deepEqual(mapped.scores!.entities, raw.scores!.entities, "given entities keep the tagger's probability");
+    assert.ok(mapped.scores!.relations.flat(2).every((x) => x === 0.8), 'relations are mapped');
+    assert.ok(mapped.scores!.relations.flat(2).length > 0);
   });
 
   it('reads the entities when called: changing them while the model runs changes nothing', async () => {
