@@ -5,15 +5,17 @@
  * reports their mean and standard deviation. A fold's parts, run and result are kept under
  * `OUT/fold-f/`, so a stopped study goes on where it stopped when run again with the same settings.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../data/atomic.js';
 import { Diagnostics } from '../data/diagnostics.js';
 import { loadCorpus, writeCorpus, type CorpusOptions } from '../data/formats/index.js';
 import { makeDirs } from '../data/io.js';
 import { foldPositions } from '../data/split.js';
-import { Interrupted, UserError } from '../errors.js';
-import { loadConfig } from './config.js';
+import { Interrupted, quote, UserError } from '../errors.js';
+import { hasCheckpoint } from './checkpoint.js';
+import { checkDataFiles, loadConfig } from './config.js';
 import { evaluateModel } from './evaluate.js';
 import { trainNN } from './nn.js';
 
@@ -26,6 +28,8 @@ export interface CrossValOptions {
   sets?: string[];
   /** How the corpus file is read. */
   corpus?: Omit<CorpusOptions, 'diagnostics'>;
+  /** Where the corpus reader's warnings go (documents or annotations it could not take), for the caller to show. */
+  diagnostics?: Diagnostics;
   quiet?: boolean;
   stopRequested?: () => string | undefined;
   /** Told when a fold starts (the CLI's progress line). */
@@ -55,14 +59,24 @@ export interface CrossValResult {
 
 const SCORES = ['entityF1', 'relationStrictF1', 'relationBoundariesF1'] as const;
 
-/** What a study directory was started with: running it again with other settings would mix two studies. */
+/**
+ * What a study directory was started with: running it again with other data, corpus options, recipe,
+ * folds or seed would mix two studies. The corpus and the effective training config (the config file with
+ * its `--set`s, whatever their order) are compared by digest.
+ */
 interface Plan {
   data: string;
+  dataDigest: string;
+  corpusOptions: Record<string, unknown>;
   config: string;
+  recipeDigest: string;
   folds: number;
   seed: number;
+  /** For the message only: the `--set`s as given. */
   sets: string[];
 }
+
+const PLAN_KEYS: (keyof Plan)[] = ['dataDigest', 'corpusOptions', 'recipeDigest', 'folds', 'seed'];
 
 export async function crossValidate(configFile: string, dataFile: string, outDir: string, opts: CrossValOptions = {}): Promise<CrossValResult> {
   const k = opts.folds ?? 5;
@@ -71,13 +85,30 @@ export async function crossValidate(configFile: string, dataFile: string, outDir
   const sets = opts.sets ?? [];
   const dataKey = sets.find((s) => /^data\.(train|dev|test)\s*=/.test(s));
   if (dataKey) throw new UserError(`${dataKey.split('=')[0].trim()} is what the folds are: cross-validation sets the training, dev and test data itself`, { field: '--set' });
+  if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new UserError("is a file: --out is the study's directory", { file: outDir });
   // The folds are the data: a config's own data files are neither needed nor read.
   const foldData = (train: string, dev: string) => [...sets, `data.train=${JSON.stringify(train)}`, `data.dev=${JSON.stringify(dev)}`, 'data.format="jsonl"'];
-  loadConfig(configFile, foldData('train.jsonl', 'dev.jsonl')); // a bad config or --set fails before the corpus is read
-  const corpus = await loadCorpus(dataFile, { ...opts.corpus, diagnostics: new Diagnostics() });
+  // Checked before the corpus is read: the config, its --sets and the files it names (word vectors).
+  const recipe = loadConfig(configFile, foldData(dataFile, dataFile));
+  checkDataFiles(recipe, configFile, new Map(sets.map((s): [string, string] => [s.split('=')[0].trim(), '--set'])));
+  if (recipe.init !== undefined)
+    throw new UserError('cross-validation trains each fold from scratch: remove "init" (a model trained on the whole corpus has seen every test fold)', { file: configFile, field: 'init' });
+  const corpus = await loadCorpus(dataFile, { ...opts.corpus, diagnostics: opts.diagnostics ?? new Diagnostics() });
   const n = corpus.documents.length;
-  if (n < k) throw new UserError(`holds ${n} document${n === 1 ? '' : 's'}, too few for ${k} folds (the folds are whole documents; give fewer --folds)`, { file: dataFile });
-  checkPlan(outDir, { data: resolve(dataFile), config: resolve(configFile), folds: k, seed, sets });
+  if (n < 3) throw new UserError(`holds ${n} document${n === 1 ? '' : 's'}: cross-validation needs at least 3 (a test, a dev and a training fold of whole documents)`, { file: dataFile });
+  if (n < k) throw new UserError(`holds ${n} documents, too few for ${k} folds (the folds are whole documents; give fewer --folds)`, { file: dataFile });
+  const { data: _paths, ...rest } = recipe;
+  checkPlan(outDir, {
+    data: resolve(dataFile),
+    dataDigest: digest(corpus.documents),
+    corpusOptions: { ...opts.corpus },
+    config: resolve(configFile),
+    recipeDigest: digest({ ...rest, threads: undefined, data: { ...recipe.data, train: undefined, dev: undefined } }), // threads change no result
+    folds: k,
+    seed,
+    sets,
+  });
+  rmSync(join(outDir, 'crossval.json'), { force: true }); // written again when every fold is done
 
   const folds = foldPositions(n, k, seed);
   const results: FoldResult[] = [];
@@ -85,7 +116,7 @@ export async function crossValidate(configFile: string, dataFile: string, outDir
     const dir = join(outDir, `fold-${f + 1}`);
     const resultFile = join(dir, 'result.json');
     if (existsSync(resultFile)) {
-      results.push(JSON.parse(readFileSync(resultFile, 'utf8')) as FoldResult);
+      results.push(readFoldResult(resultFile, f + 1));
       continue;
     }
     opts.onFold?.(f + 1, k);
@@ -98,9 +129,12 @@ export async function crossValidate(configFile: string, dataFile: string, outDir
     const loaded = loadConfig(configFile, foldData(files.train, files.dev));
     const config = { ...loaded, data: { ...loaded.data, test: undefined } }; // the test fold is scored below
     const runDir = join(dir, 'run');
+    // A run stopped before its first checkpoint (a best/ already written, say) has nothing to resume: it starts again.
+    const resume = hasCheckpoint(join(runDir, 'last'));
+    if (!resume) rmSync(runDir, { recursive: true, force: true });
     let run;
     try {
-      run = await trainNN(config, runDir, { resume: existsSync(join(runDir, 'last')), quiet: opts.quiet, stopRequested: opts.stopRequested });
+      run = await trainNN(config, runDir, { resume, quiet: opts.quiet, stopRequested: opts.stopRequested });
     } catch (e) {
       if (!(e instanceof Interrupted)) throw e;
       throw new Interrupted(`fold ${f + 1} of ${k}: ${e.message.replace(/: run the same command with --resume to continue$/, '')}; run the same crossval command to go on where it stopped`);
@@ -126,24 +160,64 @@ export async function crossValidate(configFile: string, dataFile: string, outDir
   return out;
 }
 
-/** Records the study's settings in `outDir/plan.json`, or refuses a directory that holds another study. */
-function checkPlan(outDir: string, plan: Plan): void {
-  const file = join(outDir, 'plan.json');
-  if (existsSync(file)) {
-    let before: unknown;
-    try {
-      before = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (e) {
-      throw new UserError(`cannot read the study's settings (${(e as Error).message}): choose another --out`, { file });
-    }
-    if (JSON.stringify(before) !== JSON.stringify(plan))
-      throw new UserError(`holds a study with other settings (${describePlan(before as Plan)}): run it with those, or choose another --out`, { file });
-    return;
-  }
-  makeDirs(outDir);
-  writeFileAtomic(file, JSON.stringify(plan, null, 2) + '\n');
+/** sha256 of a value's JSON with its object keys sorted (the same settings in any order, the same digest). */
+function digest(value: unknown): string {
+  const sorted = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(sorted) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((key) => [key, sorted((v as Record<string, unknown>)[key])])) : v;
+  return createHash('sha256').update(JSON.stringify(sorted(value)) ?? 'undefined').digest('hex');
 }
 
-function describePlan(p: Plan): string {
+/** A fold's kept result, checked: a damaged one is named, to be removed (the fold then runs again). */
+function readFoldResult(file: string, fold: number): FoldResult {
+  let r: Partial<FoldResult> | null;
+  try {
+    r = JSON.parse(readFileSync(file, 'utf8')) as Partial<FoldResult> | null;
+  } catch (e) {
+    throw new UserError(`cannot read fold ${fold}'s result (${(e as Error).message}): delete it to run the fold again`, { file });
+  }
+  const ok =
+    r !== null && typeof r === 'object' && r.fold === fold && SCORES.every((s) => typeof r![s] === 'number' && r![s]! >= 0 && r![s]! <= 1) &&
+    typeof r.documents === 'object' && r.documents !== null && Number.isInteger(r.bestEpoch) && Number.isInteger(r.epochs);
+  if (!ok) throw new UserError(`is not fold ${fold}'s result as crossval writes it: delete it to run the fold again`, { file });
+  return r as FoldResult;
+}
+
+/**
+ * Records the study's settings in `outDir/plan.json`, or refuses a directory that holds another study,
+ * or anything without a plan (its fold directories would be taken for this study's).
+ */
+function checkPlan(outDir: string, plan: Plan): void {
+  const file = join(outDir, 'plan.json');
+  if (!existsSync(file)) {
+    const there = existsSync(outDir) ? readdirSync(outDir) : [];
+    if (there.length) throw new UserError(`holds ${quote(there[0])}${there.length > 1 ? ` and ${there.length - 1} more` : ''} but no study (plan.json): choose a new or empty directory`, { file: outDir });
+    makeDirs(outDir);
+    writeFileAtomic(file, JSON.stringify(plan, null, 2) + '\n');
+    return;
+  }
+  let before: Partial<Plan> | null;
+  try {
+    before = JSON.parse(readFileSync(file, 'utf8')) as Partial<Plan> | null;
+  } catch (e) {
+    throw new UserError(`cannot read the study's settings (${(e as Error).message}): choose another --out`, { file });
+  }
+  if (before === null || typeof before !== 'object') throw new UserError("is not a study's settings: choose another --out", { file });
+  const differ = PLAN_KEYS.filter((key) => JSON.stringify(before![key]) !== JSON.stringify(plan[key]));
+  if (differ.length)
+    throw new UserError(
+      `holds a study with other ${differ.map((key) => PLAN_WORDS[key]).join(', ')} (${describePlan(before)}): run it with those, or choose another --out`,
+      { file },
+    );
+}
+
+const PLAN_WORDS: Record<string, string> = {
+  dataDigest: 'data (the corpus changed)',
+  corpusOptions: 'reading options',
+  recipeDigest: 'training settings (the config or its --sets)',
+  folds: 'number of folds',
+  seed: 'seed',
+};
+
+function describePlan(p: Partial<Plan>): string {
   return `data ${p.data}, config ${p.config}, ${p.folds} folds, seed ${p.seed}${p.sets?.length ? `, --set ${p.sets.join(' ')}` : ''}`;
 }

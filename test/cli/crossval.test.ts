@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { foldPositions } from '../../src/data/split.js';
@@ -55,19 +55,47 @@ describe('entrel crossval', () => {
     const ids = (f: number, part: string) => readFileSync(join(out, `fold-${f}`, `${part}.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l).id);
     assert.deepEqual(ids(1, 'dev'), ids(2, 'test'));
     assert.equal(new Set([1, 2, 3].flatMap((f) => ids(f, 'test'))).size, 231);
+    for (const f of [1, 2, 3]) {
+      const [train, dev, test] = ['train', 'dev', 'test'].map((p) => new Set(ids(f, p)));
+      assert.equal(train.size + dev.size + test.size, 231);
+      for (const id of train) assert.ok(!dev.has(id) && !test.has(id), `fold ${f}: ${id} in train and dev or test`);
+    }
   });
 
-  it('goes on where it stopped with the same settings, and refuses other settings in the same directory', () => {
+  it('goes on where it stopped with the same settings, a fold stopped before its first checkpoint started again, to the same result', () => {
     const kept = statSync(join(out, 'fold-1', 'result.json')).mtimeMs;
+    const before = JSON.parse(readFileSync(join(out, 'fold-3', 'result.json'), 'utf8'));
+    // As a stop right after the first best/ was written leaves it: no result, no checkpoint.
     rmSync(join(out, 'fold-3', 'result.json'));
-    const again = crossval('--folds', '3', '--set', 'epochs=10', 'select=entity+relation');
+    rmSync(join(out, 'fold-3', 'run', 'last'), { recursive: true });
+    const again = crossval('--folds', '3', '--set', 'select=entity+relation', 'epochs=10');
     assert.equal(again.code, 0, again.err);
-    assert.equal(again.err, 'entrel: fold 3 of 3\n', 'only the fold without a result runs');
+    assert.equal(again.err, 'entrel: fold 3 of 3\n', 'only the fold without a result runs (the --sets in another order are the same settings)');
     assert.equal(statSync(join(out, 'fold-1', 'result.json')).mtimeMs, kept);
+    assert.deepEqual(JSON.parse(readFileSync(join(out, 'fold-3', 'result.json'), 'utf8')), before, 'the same seed, the same fold result');
     assert.match(again.out, /^mean {2,}/m);
-    const other = crossval('--folds', '4', '--set', 'epochs=10', 'select=entity+relation');
-    assert.equal(other.code, 1);
-    assert.match(other.err, /plan\.json: holds a study with other settings \(.*3 folds, seed 1, --set epochs=10 select=entity\+relation\): run it with those, or choose another --out/);
+  });
+
+  it('refuses other settings, another corpus, a directory of other files, a damaged result and init, naming why', () => {
+    const folds = crossval('--folds', '4', '--set', 'epochs=10', 'select=entity+relation');
+    assert.equal(folds.code, 1);
+    assert.match(folds.err, /plan\.json: holds a study with other number of folds \(data .*valid\.CoNLL04\.json, config .*tiny\.json, 3 folds, seed 1, --set epochs=10 select=entity\+relation\): run it with those, or choose another --out/);
+    assert.match(crossval('--folds', '3', '--set', 'epochs=11', 'select=entity+relation').err, /holds a study with other training settings \(the config or its --sets\)/);
+    const test = join(DATA, 'conll04', 'unified_two_are_better', 'test.CoNLL04.json');
+    const other = spawnSync(process.execPath, [bin, 'crossval', '--config', tiny, '--data', test, '--format', 'unified', '--out', out, '--folds', '3', '--set', 'epochs=10', 'select=entity+relation'], { cwd: root, encoding: 'utf8' });
+    assert.match(other.stderr, /holds a study with other data \(the corpus changed\)/);
+    const foreign = tempDir('entrel-crossval-foreign-');
+    writeFileSync(join(foreign, 'notes.txt'), 'mine');
+    const intoForeign = spawnSync(process.execPath, [bin, 'crossval', '--config', tiny, '--data', data, '--format', 'unified', '--out', foreign, '--folds', '3'], { cwd: root, encoding: 'utf8' });
+    assert.match(intoForeign.stderr, /holds "notes\.txt" but no study \(plan\.json\): choose a new or empty directory/);
+    const result = join(out, 'fold-2', 'result.json');
+    const good = readFileSync(result, 'utf8');
+    writeFileSync(result, '{"fold": 2');
+    assert.match(crossval('--folds', '3', '--set', 'epochs=10', 'select=entity+relation').err, /fold-2\/result\.json: cannot read fold 2's result \(.*\): delete it to run the fold again\n$/);
+    writeFileSync(result, '{"fold": 2}');
+    assert.match(crossval('--folds', '3', '--set', 'epochs=10', 'select=entity+relation').err, /fold-2\/result\.json: is not fold 2's result as crossval writes it/);
+    writeFileSync(result, good);
+    assert.match(crossval('--folds', '3', '--set', 'init=models/conll04').err, /tiny\.json: init: cross-validation trains each fold from scratch/);
   });
 
   it('refuses too few folds or documents, and --set of the data the folds are', () => {

@@ -4,7 +4,8 @@
  */
 import { Command } from 'commander';
 import { withInterrupts } from '../interrupt.js';
-import { formatTable, printJson } from '../output.js';
+import { Diagnostics } from '../../data/diagnostics.js';
+import { formatTable, printJson, printWarnings } from '../output.js';
 import { integer, positiveInteger } from './arg-values.js';
 import { addDataFlags, corpusOptions, type DataFlags } from './data-options.js';
 
@@ -34,6 +35,13 @@ export function crossvalCommand(): Command {
     .option('--json', 'print the result as JSON');
   return addDataFlags(cmd).action(async (flags: CrossValFlags) => {
     const { crossValidate } = await import('../../train/crossval.js');
+    // The corpus reader's warnings, shown before the first fold trains (or at the end, if none had to).
+    const diagnostics = new Diagnostics();
+    let shown = false;
+    const showWarnings = () => {
+      if (!shown) printWarnings(diagnostics, flags.data);
+      shown = true;
+    };
     const result = await withInterrupts(
       (stopRequested) =>
         crossValidate(flags.config, flags.data, flags.out, {
@@ -41,12 +49,17 @@ export function crossvalCommand(): Command {
           seed: flags.seed,
           sets: flags.set,
           corpus: corpusOptions(flags),
+          diagnostics,
           quiet: flags.quiet,
           stopRequested,
-          onFold: (f, k) => process.stderr.write(`entrel: fold ${f} of ${k}\n`),
+          onFold: (f, k) => {
+            showWarnings();
+            process.stderr.write(`entrel: fold ${f} of ${k}\n`);
+          },
         }),
       true,
     );
+    showWarnings();
     if (flags.json) return printJson(result);
     const rows = result.folds.map((r) => [`fold ${r.fold}`, `${r.documents.train}/${r.documents.dev}/${r.documents.test}`, r.bestEpoch, pct(r.entityF1), pct(r.relationStrictF1), pct(r.relationBoundariesF1)]);
     const summary = (label: string, s: typeof result.mean) => [label, '', '', pct(s.entityF1), pct(s.relationStrictF1), pct(s.relationBoundariesF1)];
