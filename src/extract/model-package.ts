@@ -71,9 +71,9 @@ export async function packageModel(model: string | undefined, out: string, opts:
   const pkg = packageJson(name, version, card, opts, earlier);
   if (pkg.license === undefined) warnings.push('no --license: the package says nothing of whether others may use the model (npm shows it as unlicensed)');
   if (earlier && opts.version === undefined) warnings.push(`the version stays ${version}: give --version for a new release (npm refuses to publish a version twice)`);
-  // An earlier package's model in another folder is replaced by this one's.
+  // An earlier package's model in another folder is replaced by this one's (a folder of model files only).
   const before = (earlier?.[PACKAGE_FIELD] as { model?: unknown } | undefined)?.model;
-  const obsolete = typeof before === 'string' && before !== MODEL_FOLDER && /^[\w.-]+$/.test(before) && !before.startsWith('.') ? [before] : [];
+  const obsolete = typeof before === 'string' && before !== MODEL_FOLDER && !WRITTEN.includes(before) && /^[\w-][\w.-]*$/.test(before) && onlyModelFiles(join(dir, before)) ? [before] : [];
   // A step at a time, so that Ctrl-C (handled between event-loop turns) can stop a long copy: the staging
   // directory is then removed and the earlier package left as it was.
   const step = () => new Promise<void>((r) => setImmediate(r));
@@ -166,6 +166,20 @@ function readPackageJson(dir: string): Record<string, unknown> | undefined {
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new UserError(`must be a JSON object, got ${described(json)}: fix it, or choose another --out`, { file });
   return json as Record<string, unknown>;
+}
+
+/** Whether `folder` holds a model's files and nothing else (its word vectors aside): safe to replace. */
+function onlyModelFiles(folder: string): boolean {
+  try {
+    const names = readdirSync(folder);
+    const model = new Set<string>([...MODEL_FILES, 'checksum']);
+    if (![...model].every((f) => names.includes(f))) return false;
+    const others = names.filter((n) => !model.has(n));
+    const vectors = (JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')) as { meta?: { embeddings?: { file?: unknown } } } | null)?.meta?.embeddings?.file;
+    return others.every((n) => typeof vectors === 'string' && n === basename(vectors) && statSync(join(folder, n)).isFile());
+  } catch {
+    return false; // not readable as a model folder: not ours to remove
+  }
 }
 
 /** The word-vectors file to copy, if any; a model that needs one and goes without it is warned of. */
