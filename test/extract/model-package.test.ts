@@ -169,6 +169,17 @@ describe('entrel package', () => {
     assert.equal(readModelCard(join(pkgDir, 'model')).trainedOn, 'other data');
   });
 
+  it("leaves a folder of the user's that an earlier package.json named as its model", async () => {
+    const pkgDir = join(tmp, 'user-folder');
+    await packageModel(modelDir, pkgDir, { name: 'keep-src', version: '1.0.0' });
+    const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
+    mkdirSync(join(pkgDir, 'src'));
+    writeFileSync(join(pkgDir, 'src', 'notes.txt'), 'mine');
+    writeFileSync(join(pkgDir, 'package.json'), JSON.stringify({ ...pkg, entrel: { ...pkg.entrel, model: 'src' } }));
+    await packageModel(modelDir, pkgDir, { version: '1.0.1' });
+    assert.equal(readFileSync(join(pkgDir, 'src', 'notes.txt'), 'utf8'), 'mine');
+  });
+
   it("refuses an --out whose package.json cannot be read, naming it, and ignores a killed run's staging directory", async () => {
     const broken = join(tmp, 'broken-json');
     mkdirSync(broken);
