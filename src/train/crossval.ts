@@ -86,24 +86,27 @@ export async function crossValidate(configFile: string, dataFile: string, outDir
   const dataKey = sets.find((s) => /^data\.(train|dev|test)\s*=/.test(s));
   if (dataKey) throw new UserError(`${dataKey.split('=')[0].trim()} is what the folds are: cross-validation sets the training, dev and test data itself`, { field: '--set' });
   if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new UserError("is a file: --out is the study's directory", { file: outDir });
+  if (!existsSync(dataFile)) throw new UserError('no such file or directory', { file: dataFile });
   // The folds are the data: a config's own data files are neither needed nor read.
   const foldData = (train: string, dev: string) => [...sets, `data.train=${JSON.stringify(train)}`, `data.dev=${JSON.stringify(dev)}`, 'data.format="jsonl"'];
   // Checked before the corpus is read: the config, its --sets and the files it names (word vectors).
-  const recipe = loadConfig(configFile, foldData(dataFile, dataFile));
-  checkDataFiles(recipe, configFile, new Map(sets.map((s): [string, string] => [s.split('=')[0].trim(), '--set'])));
+  const loadedRecipe = loadConfig(configFile, foldData(dataFile, dataFile));
+  const recipe = { ...loadedRecipe, data: { ...loadedRecipe.data, train: '', dev: '', test: undefined } }; // the folds are its data
+  checkDataFiles({ ...recipe, data: { ...recipe.data, train: dataFile, dev: dataFile } }, configFile, new Map(sets.map((s): [string, string] => [s.split('=')[0].trim(), '--set'])));
   if (recipe.init !== undefined)
     throw new UserError('cross-validation trains each fold from scratch: remove "init" (a model trained on the whole corpus has seen every test fold)', { file: configFile, field: 'init' });
   const corpus = await loadCorpus(dataFile, { ...opts.corpus, diagnostics: opts.diagnostics ?? new Diagnostics() });
   const n = corpus.documents.length;
   if (n < 3) throw new UserError(`holds ${n} document${n === 1 ? '' : 's'}: cross-validation needs at least 3 (a test, a dev and a training fold of whole documents)`, { file: dataFile });
   if (n < k) throw new UserError(`holds ${n} documents, too few for ${k} folds (the folds are whole documents; give fewer --folds)`, { file: dataFile });
-  const { data: _paths, ...rest } = recipe;
+  const typesFile = opts.corpus?.typesFile;
   checkPlan(outDir, {
     data: resolve(dataFile),
-    dataDigest: digest(corpus.documents),
-    corpusOptions: { ...opts.corpus },
+    dataDigest: digest({ documents: corpus.documents, schema: corpus.schema }),
+    // As read, not as typed: a detected format and the same one named are one study.
+    corpusOptions: { ...opts.corpus, format: corpus.format, ...(typesFile !== undefined && { typesFile: resolve(typesFile) }) },
     config: resolve(configFile),
-    recipeDigest: digest({ ...rest, threads: undefined, data: { ...recipe.data, train: undefined, dev: undefined } }), // threads change no result
+    recipeDigest: digest({ ...recipe, threads: undefined }), // threads change no result
     folds: k,
     seed,
     sets,
@@ -136,8 +139,12 @@ export async function crossValidate(configFile: string, dataFile: string, outDir
     try {
       run = await trainNN(config, runDir, { resume, quiet: opts.quiet, stopRequested: opts.stopRequested });
     } catch (e) {
-      if (!(e instanceof Interrupted)) throw e;
-      throw new Interrupted(`fold ${f + 1} of ${k}: ${e.message.replace(/: run the same command with --resume to continue$/, '')}; run the same crossval command to go on where it stopped`);
+      if (e instanceof Interrupted)
+        throw new Interrupted(`fold ${f + 1} of ${k}: ${e.message.replace(/: run the same command with --resume to continue$/, '')}; run the same crossval command to go on where it stopped`);
+      // A study moved since the fold's checkpoint: its parts' paths changed, nothing else.
+      if (e instanceof UserError && /cannot resume with a different "data\.(train|dev)"/.test(e.message))
+        throw new UserError(`fold ${f + 1}'s checkpoint was written where the study was before (its parts' paths differ): delete ${runDir} to train that fold again`, { file: runDir });
+      throw e;
     }
     const report = await evaluateModel(run.bestDir, files.test, { format: 'jsonl' });
     const result: FoldResult = {
@@ -203,11 +210,22 @@ function checkPlan(outDir: string, plan: Plan): void {
   }
   if (before === null || typeof before !== 'object') throw new UserError("is not a study's settings: choose another --out", { file });
   const differ = PLAN_KEYS.filter((key) => JSON.stringify(before![key]) !== JSON.stringify(plan[key]));
+  if (differ.length && !trainedAny(outDir)) {
+    // Nothing trained yet (a study that failed while starting): its plan and parts give way to this one.
+    for (const name of readdirSync(outDir)) if (/^fold-\d+$/.test(name)) rmSync(join(outDir, name), { recursive: true, force: true });
+    writeFileAtomic(file, JSON.stringify(plan, null, 2) + '\n');
+    return;
+  }
   if (differ.length)
     throw new UserError(
       `holds a study with other ${differ.map((key) => PLAN_WORDS[key]).join(', ')} (${describePlan(before)}): run it with those, or choose another --out`,
       { file },
     );
+}
+
+/** Whether any fold of the study in `outDir` has a result or a run. */
+function trainedAny(outDir: string): boolean {
+  return readdirSync(outDir).some((name) => /^fold-\d+$/.test(name) && (existsSync(join(outDir, name, 'result.json')) || existsSync(join(outDir, name, 'run'))));
 }
 
 const PLAN_WORDS: Record<string, string> = {
@@ -219,5 +237,6 @@ const PLAN_WORDS: Record<string, string> = {
 };
 
 function describePlan(p: Partial<Plan>): string {
-  return `data ${p.data}, config ${p.config}, ${p.folds} folds, seed ${p.seed}${p.sets?.length ? `, --set ${p.sets.join(' ')}` : ''}`;
+  const reading = Object.entries(p.corpusOptions ?? {}).map(([key, v]) => `${key} ${v}`).join(', ');
+  return `data ${p.data}${reading ? ` (${reading})` : ''}, config ${p.config}, ${p.folds} folds, seed ${p.seed}${p.sets?.length ? `, --set ${p.sets.join(' ')}` : ''}`;
 }

@@ -79,7 +79,7 @@ describe('entrel crossval', () => {
   it('refuses other settings, another corpus, a directory of other files, a damaged result and init, naming why', () => {
     const folds = crossval('--folds', '4', '--set', 'epochs=10', 'select=entity+relation');
     assert.equal(folds.code, 1);
-    assert.match(folds.err, /plan\.json: holds a study with other number of folds \(data .*valid\.CoNLL04\.json, config .*tiny\.json, 3 folds, seed 1, --set epochs=10 select=entity\+relation\): run it with those, or choose another --out/);
+    assert.match(folds.err, /plan\.json: holds a study with other number of folds \(data .*valid\.CoNLL04\.json \(format unified\), config .*tiny\.json, 3 folds, seed 1, --set epochs=10 select=entity\+relation\): run it with those, or choose another --out/);
     assert.match(crossval('--folds', '3', '--set', 'epochs=11', 'select=entity+relation').err, /holds a study with other training settings \(the config or its --sets\)/);
     const test = join(DATA, 'conll04', 'unified_two_are_better', 'test.CoNLL04.json');
     const other = spawnSync(process.execPath, [bin, 'crossval', '--config', tiny, '--data', test, '--format', 'unified', '--out', out, '--folds', '3', '--set', 'epochs=10', 'select=entity+relation'], { cwd: root, encoding: 'utf8' });
@@ -96,6 +96,12 @@ describe('entrel crossval', () => {
     assert.match(crossval('--folds', '3', '--set', 'epochs=10', 'select=entity+relation').err, /fold-2\/result\.json: is not fold 2's result as crossval writes it/);
     writeFileSync(result, good);
     assert.match(crossval('--folds', '3', '--set', 'init=models/conll04').err, /tiny\.json: init: cross-validation trains each fold from scratch/);
+    // A study that stopped before training anything gives way to one with other settings.
+    const fresh = join(tempDir('entrel-crossval-fresh-'), 'study');
+    const run = (...args: string[]) => spawnSync(process.execPath, [bin, 'crossval', '--config', tiny, '--data', data, '--format', 'unified', '--out', fresh, '--folds', '3', '--quiet', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, ENTREL_THREADS: '1' } });
+    const failed = run('--set', 'glove=true', 'model.wordDim=2', 'embeddings=' + join(root, 'package.json'));
+    assert.equal(failed.status, 1);
+    assert.equal(run('--set', 'epochs=1').status, 0, 'the failed one trained nothing to keep');
   });
 
   it('refuses too few folds or documents, and --set of the data the folds are', () => {

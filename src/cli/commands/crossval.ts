@@ -42,24 +42,28 @@ export function crossvalCommand(): Command {
       if (!shown) printWarnings(diagnostics, flags.data);
       shown = true;
     };
-    const result = await withInterrupts(
-      (stopRequested) =>
-        crossValidate(flags.config, flags.data, flags.out, {
-          folds: flags.folds,
-          seed: flags.seed,
-          sets: flags.set,
-          corpus: corpusOptions(flags),
-          diagnostics,
-          quiet: flags.quiet,
-          stopRequested,
-          onFold: (f, k) => {
-            showWarnings();
-            process.stderr.write(`entrel: fold ${f} of ${k}\n`);
-          },
-        }),
-      true,
-    );
-    showWarnings();
+    let result;
+    try {
+      result = await withInterrupts(
+        (stopRequested) =>
+          crossValidate(flags.config, flags.data, flags.out, {
+            folds: flags.folds,
+            seed: flags.seed,
+            sets: flags.set,
+            corpus: corpusOptions(flags),
+            diagnostics,
+            quiet: flags.quiet,
+            stopRequested,
+            onFold: (f, k) => {
+              showWarnings();
+              process.stderr.write(`entrel: fold ${f} of ${k}\n`);
+            },
+          }),
+        true,
+      );
+    } finally {
+      showWarnings(); // also when it stops before a fold runs: they may say why (documents skipped)
+    }
     if (flags.json) return printJson(result);
     const rows = result.folds.map((r) => [`fold ${r.fold}`, `${r.documents.train}/${r.documents.dev}/${r.documents.test}`, r.bestEpoch, pct(r.entityF1), pct(r.relationStrictF1), pct(r.relationBoundariesF1)]);
     const summary = (label: string, s: typeof result.mean) => [label, '', '', pct(s.entityF1), pct(s.relationStrictF1), pct(s.relationBoundariesF1)];
