@@ -64,16 +64,22 @@ export async function packageModel(model: string | undefined, out: string, opts:
   const dir = resolve(out);
   const earlier = refuseTarget(dir, source);
   // Updating a package: its name and version stay unless given.
-  const name = packageName(opts.name ?? (typeof earlier?.name === 'string' ? earlier.name : undefined), card);
-  const version = packageVersion(opts.version ?? (typeof earlier?.version === 'string' && semver.valid(earlier.version) ? earlier.version : undefined), card);
+  const earlierName = opts.name === undefined && typeof earlier?.name === 'string' ? earlier.name : undefined;
+  if (earlierName !== undefined && !validateName(earlierName).validForNewPackages)
+    throw new UserError(`its name ${JSON.stringify(earlierName)} is not a valid npm package name: give one with --name`, { file: join(dir, 'package.json'), field: 'name' });
+  const name = packageName(opts.name ?? earlierName, card);
+  const earlierVersion = typeof earlier?.version === 'string' && semver.valid(earlier.version) ? earlier.version : undefined;
+  const version = packageVersion(opts.version ?? earlierVersion, card);
   const warnings: string[] = [];
+  if (earlier && opts.version === undefined && earlier.version !== undefined && earlierVersion === undefined)
+    warnings.push(`the earlier package.json's version ${JSON.stringify(earlier.version)} is not a semver version: the package now has ${version}`);
   const vectors = vectorsToCopy(card, opts.withVectors === true, warnings);
-  const pkg = packageJson(name, version, card, opts, earlier);
-  if (pkg.license === undefined) warnings.push('no --license: the package says nothing of whether others may use the model (npm shows it as unlicensed)');
-  if (earlier && opts.version === undefined) warnings.push(`the version stays ${version}: give --version for a new release (npm refuses to publish a version twice)`);
   // An earlier package's model in another folder is replaced by this one's (a folder of model files only).
   const before = (earlier?.[PACKAGE_FIELD] as { model?: unknown } | undefined)?.model;
   const obsolete = typeof before === 'string' && before !== MODEL_FOLDER && !WRITTEN.includes(before) && /^[\w-][\w.-]*$/.test(before) && onlyModelFiles(join(dir, before)) ? [before] : [];
+  const pkg = packageJson(name, version, card, opts, earlier, obsolete);
+  if (pkg.license === undefined) warnings.push('no --license: the package says nothing of whether others may use the model (npm shows it as unlicensed)');
+  if (earlierVersion !== undefined && opts.version === undefined) warnings.push(`the version stays ${version}: give --version for a new release (npm refuses to publish a version twice)`);
   // A step at a time, so that Ctrl-C (handled between event-loop turns) can stop a long copy: the staging
   // directory is then removed and the earlier package left as it was.
   const step = () => new Promise<void>((r) => setImmediate(r));
@@ -221,13 +227,13 @@ function renameModel(modelDir: string, name: string, version: string): void {
  * what this model makes true written over them. entrel is no dependency: installing a model must not
  * fetch entrel, and the model format's version (checked at load) says which entrel reads it.
  */
-function packageJson(name: string, version: string, card: ModelCard, opts: PackageOptions, earlier: Record<string, unknown> = {}) {
+function packageJson(name: string, version: string, card: ModelCard, opts: PackageOptions, earlier: Record<string, unknown> = {}, removed: readonly string[] = []) {
   const relations = card.relationTypes.map((r) => r.name).join(', ');
   const generated = `${GENERATED}${card.entityTypes.join(', ')} entities and ${relations} relations${card.trainedOn ? `, trained on ${card.trainedOn}` : ''}`;
   const kept = (key: string) => (typeof earlier[key] === 'string' ? (earlier[key] as string) : undefined);
   // A description entrel wrote describes the earlier model: written anew; the user's own is kept.
   const ownDescription = kept('description')?.startsWith(GENERATED) ? undefined : kept('description');
-  const files = [earlier.files ?? []].flat().filter((f): f is string => typeof f === 'string');
+  const files = [earlier.files ?? []].flat().filter((f): f is string => typeof f === 'string' && !removed.includes(f.replace(/^\.\/|\/$/g, '')));
   const keywords = Array.isArray(earlier.keywords) ? earlier.keywords.filter((k): k is string => typeof k === 'string') : [];
   const license = opts.license ?? kept('license');
   const author = opts.author ?? earlier.author;

@@ -158,15 +158,27 @@ describe('entrel package', () => {
     // As an earlier entrel version might have left it: the model in another folder, an ES-module type.
     const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
     renameSync(join(pkgDir, 'model'), join(pkgDir, 'weights'));
-    writeFileSync(join(pkgDir, 'package.json'), JSON.stringify({ ...pkg, type: 'module', entrel: { ...pkg.entrel, model: 'weights' } }));
+    writeFileSync(join(pkgDir, 'package.json'), JSON.stringify({ ...pkg, type: 'module', files: [...pkg.files, 'weights'], entrel: { ...pkg.entrel, model: 'weights' } }));
     const r = await packageModel(other, pkgDir);
     assert.deepEqual([r.name, r.version], ['@me/keep', '2.3.0']);
     assert.deepEqual(r.warnings, ['the version stays 2.3.0: give --version for a new release (npm refuses to publish a version twice)']);
     const now = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
     assert.match(now.description, /trained on other data$/, 'the generated description is the new model\'s');
     assert.deepEqual([now.type, now.entrel.model], ['commonjs', 'model']);
+    assert.deepEqual(now.files, ['index.js', 'index.d.ts', 'model'], 'the removed folder is no longer listed');
     assert.equal(existsSync(join(pkgDir, 'weights')), false, 'the earlier model folder is gone');
     assert.equal(readModelCard(join(pkgDir, 'model')).trainedOn, 'other data');
+  });
+
+  it("names an earlier package.json's bad name, and says when its bad version is replaced", async () => {
+    const pkgDir = join(tmp, 'bad-earlier');
+    await packageModel(modelDir, pkgDir, { name: 'bad-earlier', version: '1.0.0' });
+    const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
+    writeFileSync(join(pkgDir, 'package.json'), JSON.stringify({ ...pkg, name: 'My Model' }));
+    await refusedAsync(() => packageModel(modelDir, pkgDir), /bad-earlier\/package\.json: name: its name "My Model" is not a valid npm package name: give one with --name/);
+    writeFileSync(join(pkgDir, 'package.json'), JSON.stringify({ ...pkg, version: 'banana', files: [...pkg.files, 'weights/'] }));
+    const r = await packageModel(modelDir, pkgDir);
+    assert.deepEqual(r.warnings.filter((w) => /version/.test(w)), ['the earlier package.json\'s version "banana" is not a semver version: the package now has 9.9.9']);
   });
 
   it("leaves a folder of the user's that an earlier package.json named as its model", async () => {
