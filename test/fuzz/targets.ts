@@ -14,6 +14,11 @@ import { readTypesFile } from '../../src/data/formats/types-file.js';
 import type { Document, LabelSchema } from '../../src/data/corpus.js';
 import { loadConfig } from '../../src/train/config.js';
 import { readWordVectors } from '../../src/model/word-vectors.js';
+import { alignGivenEntities } from '../../src/extract/given-entities.js';
+import { readInputTexts } from '../../src/extract/inputs.js';
+import { extractStream } from '../../src/extract/stream.js';
+import { FakeExtractor } from '../server/fake-extractor.js';
+import { tokenizedSentences } from '../../src/text/index.js';
 import { PropertyViolation } from './check.js';
 import type { Shape } from './mutate.js';
 
@@ -181,8 +186,50 @@ export async function targets(shared = false): Promise<Target[]> {
       return undefined;
     },
   });
-  out.push(...vectorTargets());
+  out.push(...vectorTargets(), givenEntitiesTarget());
   return out;
+}
+
+/**
+ * `extract --in FILE.jsonl` lines with given entities: read, checked and fitted to the tokens as extraction
+ * does. A line that passes must place every entity on whole tokens inside its span, in a sentence of at most
+ * 100 tokens unless the entity itself is longer, with no token lost.
+ */
+function givenEntitiesTarget(): Target {
+  const line = (text: string, entities: [number, number, string][]) => JSON.stringify({ text, entities: entities.map(([start, end, type]) => ({ start, end, type })) });
+  const lines = [
+    line('John Smith works for Acme Corp. in Boston.', [[0, 10, 'Peop'], [21, 30, 'Org'], [35, 41, 'Loc']]),
+    line('He met Dr. Smith of AcmeCorp in Köln 😀 today.', [[7, 16, 'Peop'], [20, 24, 'Org'], [32, 36, 'Loc']]),
+    JSON.stringify('a plain line'),
+  ];
+  return {
+    name: 'given-entities',
+    seeds: [{ files: { 'in.jsonl': Buffer.from(lines.join('\n') + '\n') }, mutate: 'in.jsonl', shape: 'lines' }],
+    async load(dir) {
+      // Through the stream `extract --in` uses (errors named by file and line), to a stand-in model.
+      const fake = new FakeExtractor();
+      for await (const _ of extractStream(fake, readInputTexts(join(dir, 'in.jsonl')))) void _;
+      for (const input of fake.inputs.flat()) {
+        if (typeof input === 'string') continue;
+        const [text, entities] = [input.text, input.entities!];
+        const sentences = tokenizedSentences(text, { style: 'ptb' });
+        const a = alignGivenEntities(text, sentences, entities, 'entities');
+        const tokens = a.sentences.reduce((n, s) => n + s.tokens.length, 0);
+        if (tokens < sentences.reduce((n, s) => n + s.tokens.length, 0)) throw new PropertyViolation('alignment lost tokens');
+        a.entities.forEach((placed, si) => {
+          const s = a.sentences[si];
+          if (s.tokens.length > 100 && !placed.some((e) => e.end - e.start > 100)) throw new PropertyViolation(`a sentence of ${s.tokens.length} tokens`);
+          for (const e of placed) {
+            const g = entities[e.index];
+            if (!(e.end > e.start && e.end <= s.tokens.length && s.tokens[e.start].start >= g.start && s.tokens[e.end - 1].end <= g.end))
+              throw new PropertyViolation(`entity ${e.index} (${g.start}–${g.end}) placed on tokens ${e.start}–${e.end} of sentence ${si}`);
+          }
+        });
+        if (a.entities.flat().length !== entities.length) throw new PropertyViolation('an entity was not placed');
+      }
+      return undefined;
+    },
+  };
 }
 
 /** The word-vectors readers (config `embeddings`): a fastText-style text file with a header, and word2vec's binary. */
