@@ -146,7 +146,7 @@ export function buildServer(extractor: ExtractorLike, options: ServerOptions = {
   void app.register(async (scope) => {
     await registerRateLimit(scope, opts);
     registerExtractRoute(scope, batcher, opts, extractor.info());
-    registerMetaRoutes(scope, extractor, opts);
+    registerMetaRoutes(scope, extractor);
     registerWebRoutes(scope, extractor, opts);
   });
   // After all routes: a known path with another method answers 405 with Allow.

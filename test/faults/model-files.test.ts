@@ -91,7 +91,7 @@ const FAULTS: Fault[] = [
   { name: 'empty weights file, checksums recomputed', apply: weights(() => Buffer.alloc(0)), refresh: true, file: W, says: /0 bytes/ },
   { name: 'bit-flipped weights (data)', apply: weights(flipBit((b) => b.length - 3, 6)), refresh: false, file: W, says: /checksum mismatch/ },
   { name: 'bit-flipped weights (header length), checksums recomputed', apply: weights(flipBit(() => 5, 3)), refresh: true, file: W, says: /header length/ },
-  { name: 'bit-flipped weights (header JSON), checksums recomputed', apply: weights(flipBit((b) => 8, 1)), refresh: true, file: W, says: /header is not valid JSON|not a JSON object/ },
+  { name: 'bit-flipped weights (header JSON), checksums recomputed', apply: weights(flipBit(() => 8, 1)), refresh: true, file: W, says: /header is not valid JSON|not a JSON object/ },
   {
     name: 'weights header claiming a bigger shape than its data, checksums recomputed',
     apply: firstTensorEntry((t) => (t.shape = t.shape.map((d: number) => d * 1000))),

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import type { ExtractorLike, ModelInfo } from '../../extract/types.js';
-import type { ResolvedServerOptions } from '../options.js';
 import { getErrors, modelInfoSchema } from '../schemas.js';
 
 /** What GET /v1/model answers: the model's info, its checksum if known. */
@@ -8,7 +7,7 @@ export interface ServedModelInfo extends ModelInfo {
   checksum?: string;
 }
 
-export function registerMetaRoutes(app: FastifyInstance, extractor: ExtractorLike, opts: ResolvedServerOptions): void {
+export function registerMetaRoutes(app: FastifyInstance, extractor: ExtractorLike): void {
   app.get(
     '/health',
     {
