@@ -213,11 +213,15 @@ function copyVectors(from: string, to: string, rec: WordVectorsRecord): void {
     throw new UserError('the word vectors changed while they were copied: package again', { file: from });
 }
 
-/** The package's name and version become the model's (`Extractor.info()`, `GET /v1/model`), checksums renewed. */
+/**
+ * The package's name and version become the model's (`Extractor.info()`, `GET /v1/model`), and the paths
+ * it recorded become file names (a package must not publish its author's directories; a model finds its
+ * word vectors by name and fingerprint), checksums renewed.
+ */
 function renameModel(modelDir: string, name: string, version: string): void {
   const file = join(modelDir, 'config.json');
   const config = JSON.parse(readFileSync(file, 'utf8')) as { meta?: Record<string, unknown> };
-  config.meta = { ...config.meta, name, version };
+  config.meta = { ...fileNamesOnly(config.meta ?? {}), name, version };
   writeFileSync(file, JSON.stringify(config, null, 1) + '\n');
   writeChecksum(modelDir);
 }
@@ -253,6 +257,30 @@ function packageJson(name: string, version: string, card: ModelCard, opts: Packa
     files: [...new Set(['index.js', 'index.d.ts', MODEL_FOLDER, ...files])],
     [PACKAGE_FIELD]: { model: MODEL_FOLDER, format: MODEL_FORMAT, formatVersion: MODEL_FORMAT_VERSION, writtenBy: ENTREL_VERSION },
   };
+}
+
+/** `meta` with the paths entrel records (training data, init, word vectors, scored files) cut to file names. */
+function fileNamesOnly(meta: Record<string, unknown>): Record<string, unknown> {
+  const name = (v: unknown) => (typeof v === 'string' ? v.split(/[\\/]/).pop() : v);
+  const names = (v: unknown) => (Array.isArray(v) ? v.map(name) : name(v));
+  const object = (v: unknown) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+  const out = { ...meta };
+  const train = object(meta.trainConfig);
+  if (train) {
+    const data = object(train.data);
+    out.trainConfig = {
+      ...train,
+      ...(data && { data: { ...data, ...Object.fromEntries(['train', 'dev', 'test', 'types'].filter((k) => k in data).map((k) => [k, names(data[k])])) } }),
+      ...('init' in train && { init: name(train.init) }),
+      ...('embeddings' in train && { embeddings: name(train.embeddings) }),
+    };
+  }
+  const embeddings = object(meta.embeddings);
+  if (embeddings) out.embeddings = { ...embeddings, file: name(embeddings.file) };
+  const metrics = object(meta.metrics);
+  if (metrics)
+    out.metrics = Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, object(v) && 'file' in object(v)! ? { ...object(v), file: name(object(v)!.file) } : v]));
+  return out;
 }
 
 /** How the description entrel writes begins (one of the user's own does not, and is kept). */

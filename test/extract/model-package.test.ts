@@ -22,7 +22,14 @@ import { tempDir } from '../temp-dir.js';
 const tmp = tempDir('entrel-package-');
 const { model } = tinyJointModel({ torchSeed: 3, train: [10, 2], config: SMALL_DIMS });
 const modelDir = join(tmp, 'tiny');
-saveModelDir(modelDir, model, SCHEMA, { glove: false, name: 'tiny', version: '9.9.9', trainedOn: 'synthetic', metrics: { test: { entityF1: 12.5, file: '/data/test.json' } } });
+saveModelDir(modelDir, model, SCHEMA, {
+  glove: false,
+  name: 'tiny',
+  version: '9.9.9',
+  trainedOn: 'synthetic',
+  metrics: { test: { entityF1: 12.5, file: '/data/test.json' } },
+  trainConfig: { data: { train: ['/home/me/a.json', '/home/me/b.json'], dev: '/home/me/dev.json', format: 'unified' }, epochs: 3 },
+});
 
 /** A UserError with this message (its location included) and, when given, this field. */
 function refused(fn: () => unknown, message: RegExp, field?: string): void {
@@ -73,8 +80,11 @@ describe('entrel package', () => {
     assert.match(readFileSync(join(out, 'index.js'), 'utf8'), /exports\.modelDir = join\(__dirname, "model"\);/);
   });
 
-  it("gives the model the package's name and version, with checksums that verify", () => {
+  it("gives the model the package's name and version, and its recorded paths as file names, with checksums that verify", () => {
     const card = readModelCard(join(out, 'model'));
+    const meta = JSON.parse(readFileSync(join(out, 'model', 'config.json'), 'utf8')).meta;
+    assert.deepEqual([meta.trainConfig.data, meta.trainConfig.epochs, meta.metrics.test.file], [{ train: ['a.json', 'b.json'], dev: 'dev.json', format: 'unified' }, 3, 'test.json']);
+    assert.deepEqual(card.trainData, ['a.json', 'b.json']);
     assert.equal(card.name, '@acme/tiny-model');
     assert.equal(card.version, '1.2.3');
     const source = readModelCard(modelDir);
@@ -341,6 +351,10 @@ describe('a model with its own word vectors, packaged', () => {
     const withIt = await packageModel(own, join(src, 'with'), { license: 'MIT', withVectors: true });
     assert.deepEqual(withIt.warnings, []);
     assert.ok(withIt.files.some((f) => f.path === 'model/domain.vec'));
+    // The package publishes file names, not the author's directories; the model finds its vectors by name and fingerprint.
+    const config = readFileSync(join(src, 'with', 'model', 'config.json'), 'utf8');
+    assert.ok(!config.includes(src), 'no path of the author\'s machine');
+    assert.equal(JSON.parse(config).meta.embeddings.file, 'domain.vec');
     assert.match(readFileSync(join(src, 'with', 'README.md'), 'utf8'), /its own, domain\.vec \(3 words, 8 dimensions\), in the package/);
   });
 
