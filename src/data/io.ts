@@ -5,7 +5,7 @@
  * non-UTF-8 byte is reported with the line or record it sits in.
  */
 import { createReadStream, existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { UserError, type ErrorLocation } from '../errors.js';
 
@@ -22,6 +22,12 @@ export function ioError(file: string, e: unknown): UserError {
   const why =
     code === 'ENOENT' ? 'no such file or directory' : code === 'EISDIR' ? 'is a directory' : code ?? String(e);
   return new UserError(`cannot read: ${why}`, { file });
+}
+
+/** Whether `path` is `dir` or inside it, by their names (resolve symbolic links first where they matter). */
+export function isWithin(path: string, dir: string): boolean {
+  const r = relative(dir, path);
+  return r === '' || (r !== '..' && !r.startsWith(`..${sep}`) && !isAbsolute(r));
 }
 
 /**

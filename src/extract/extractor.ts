@@ -59,15 +59,6 @@ export interface ExtractorOptions {
   workers?: number;
 }
 
-/**
- * Calibrated scores (model/score-map.ts), except given entities': the map was fitted on entities the model
- * predicted, and would lift one the tagger rejects to the lowest score it saw there. They keep the
- * tagger's own probability.
- */
-function calibrated(preds: SentencePrediction[], placed: readonly (PlacedEntity[] | undefined)[], maps: ScoreMaps): SentencePrediction[] {
-  return mapScores(preds, maps).map((p, i) => (placed[i] ? { ...p, entities: preds[i].entities } : p));
-}
-
 /** The option names `load` and `fromModel` take, and those of `extract`'s third argument. */
 const EXTRACTOR_OPTIONS = ['batchSize', 'threads', 'workers'];
 const CONTROL_OPTIONS = ['signal'];
@@ -208,7 +199,7 @@ export class Extractor implements ExtractorLike {
       call.signal.throwIfAborted();
       const placed = texts.flatMap((t) => t.entities ?? t.sentences.map(() => undefined));
       const predicted = await this.predict(texts.flatMap((t) => t.sentences), placed, call.signal);
-      const preds = this.scoreMaps ? calibrated(predicted, placed, this.scoreMaps) : predicted;
+      const preds = this.scoreMaps ? mapScores(predicted, this.scoreMaps, (i) => placed[i] !== undefined) : predicted;
       let k = 0;
       return texts.map((t) => {
         const own = preds.slice(k, (k += t.sentences.length));

@@ -2,11 +2,13 @@
  * Relations between entities the caller already has (`extract({text, entities})`): the entities, as
  * character spans, become the tags the relation model reads in place of the tagger's, so the model only
  * classifies the relations between them. Checked and fitted to the text's tokens here:
- * - a span boundary inside a token splits the token there (`Acme` in `Acme's`), so the entity is whole tokens;
- * - a span across the sentence splitter's boundary (`Dr. Smith` cut after `Dr.`) joins those sentences;
+ * - a span boundary inside a token splits the token there (`Acme` in `AcmeCorp`), so the entity is whole tokens;
+ * - a cut of the sentence splitter inside a span (`Dr. Smith` cut after `Dr.`) joins the two sentences,
+ *   or moves to the span's start where together they would pass the splitter's 100 tokens;
  * - the model's tags hold one entity per token, so overlapping spans are refused, naming both.
  */
 import type { LabelSchema, Token } from '../data/corpus.js';
+import { firstIndex } from '../data/search.js';
 import { described, quote, UserError } from '../errors.js';
 import { insideGrapheme, tokenizedSentences, type TokenizedSentence } from '../text/index.js';
 import type { GivenEntity } from './types.js';
@@ -19,19 +21,20 @@ export interface ReadInput {
   field: string;
 }
 
+/** A string, or an object with a string `text` (its other fields checked by readExtractInput). */
+const isInput = (x: unknown): x is string | { text: string } => typeof x === 'string' || (x !== null && typeof x === 'object' && !Array.isArray(x) && typeof (x as { text?: unknown }).text === 'string');
+
 /** The one input of `extract(input)` (not an array), read; anything else is named as what extract takes. */
 export function readSingleInput(input: unknown, schema: LabelSchema): ReadInput {
-  const shaped = typeof input === 'string' || (input !== null && typeof input === 'object' && typeof (input as { text?: unknown }).text === 'string');
-  if (!shaped) throw new UserError(`extract expects a string, a {text, entities?} object or an array of them, got ${described(input)}`);
+  if (!isInput(input)) throw new UserError(`extract expects a string, a {text, entities?} object or an array of them, got ${described(input)}`);
   return readExtractInput(input, schema, '');
 }
 
 /** An `extract` input (a string or `{text, entities?}`) at `at` (`''` for a single input, else `texts[i]`). */
 export function readExtractInput(input: unknown, schema: LabelSchema, at: string): ReadInput {
   const field = at ? `${at}.entities` : 'entities';
+  if (!isInput(input)) throw new UserError(`must be a string or an object {text, entities?}, got ${described(input)}`, at ? { field: at } : {});
   if (typeof input === 'string') return { text: input, field };
-  if (input === null || typeof input !== 'object' || Array.isArray(input) || typeof (input as { text?: unknown }).text !== 'string')
-    throw new UserError(`must be a string or an object {text, entities?}, got ${described(input)}`, at ? { field: at } : {});
   for (const key of Object.keys(input))
     if (key !== 'text' && key !== 'entities') throw new UserError(`unknown field ${quote(key)} (an input has text and optional entities)`, at ? { field: at } : {});
   const { text, entities } = input as { text: string; entities?: unknown };
@@ -59,7 +62,11 @@ export interface AlignedText {
  * for a server that must refuse one request's bad entities before it joins a batch with others.
  */
 export function checkExtractInput(input: unknown, schema: LabelSchema, tokenizer: 'ptb' | 'conll04', at: string): ReadInput {
-  const read = readExtractInput(input, schema, at);
+  return checkAlignment(readExtractInput(input, schema, at), tokenizer);
+}
+
+/** A read input whose entities are fitted to its tokens once, for the errors only that raises. */
+export function checkAlignment(read: ReadInput, tokenizer: 'ptb' | 'conll04'): ReadInput {
   if (read.entities) alignGivenEntities(read.text, tokenizedSentences(read.text, { style: tokenizer }), read.entities, read.field);
   return read;
 }
@@ -150,7 +157,7 @@ export function alignGivenEntities(text: string, sentences: readonly TokenizedSe
   const split = sentences.map((s) => s.tokens.flatMap((t) => splitToken(text, t, cuts)));
   const tokens = split.flat();
   const spans = entities.map((e, index) => {
-    const from = firstAtOrAfter(tokens.length, (i) => tokens[i].start >= e.start);
+    const from = firstIndex(tokens.length, (i) => tokens[i].start >= e.start);
     let to = from;
     while (to < tokens.length && tokens[to].end <= e.end) to++;
     if (to === from) throw new UserError(`${quote(text.slice(e.start, e.end))} (${e.start}–${e.end}) holds no token`, { field: `${field}[${index}]` });
@@ -189,7 +196,7 @@ export function alignGivenEntities(text: string, sentences: readonly TokenizedSe
   });
   const placed: PlacedEntity[][] = out.map(() => []);
   for (const s of [...spans].sort((a, b) => a.from - b.from)) {
-    const si = firstAtOrAfter(bounds.length, (i) => bounds[i] > s.from) - 1;
+    const si = firstIndex(bounds.length, (i) => bounds[i] > s.from) - 1;
     placed[si].push({ index: s.index, type: s.type, start: s.from - bounds[si], end: s.to - bounds[si] });
   }
   return { sentences: out, entities: placed };
@@ -202,21 +209,10 @@ function cutWithin(from: number, to: number, inside: (b: number) => boolean): nu
   return to;
 }
 
-/** The first index in [0, n) where `ok` holds, `ok` being false then true along the indices (n if none). */
-function firstAtOrAfter(n: number, ok: (i: number) => boolean): number {
-  let [lo, hi] = [0, n];
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (ok(mid)) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
 /** `t` cut at each offset strictly inside it (`cuts` sorted; each piece's text is the text's own characters there). */
 function splitToken(text: string, t: Token, cuts: readonly number[]): Token[] {
   const at: number[] = [];
-  for (let k = firstAtOrAfter(cuts.length, (i) => cuts[i] > t.start); k < cuts.length && cuts[k] < t.end; k++) at.push(cuts[k]);
+  for (let k = firstIndex(cuts.length, (i) => cuts[i] > t.start); k < cuts.length && cuts[k] < t.end; k++) at.push(cuts[k]);
   if (at.length === 0) return [t];
   const bounds = [t.start, ...at, t.end];
   return bounds.slice(1).map((end, i) => ({ text: text.slice(bounds[i], end), start: bounds[i], end }));

@@ -7,10 +7,10 @@
  * install`, `npm pack` or `npm publish` the written directory. Nothing here loads libtorch.
  */
 import { copyFileSync, existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import semver from 'semver';
 import validateName from 'validate-npm-package-name';
-import { makeDirs } from '../data/io.js';
+import { isWithin, makeDirs } from '../data/io.js';
 import { writeTogether } from '../data/staging.js';
 import { described, quote, UserError } from '../errors.js';
 import { MODEL_FILES, MODEL_FORMAT, MODEL_FORMAT_VERSION, readModelDir, writeChecksum } from '../model/io.js';
@@ -141,13 +141,9 @@ function refuseTarget(dir: string, source: string): Record<string, unknown> | un
     while (!existsSync(p) && dirname(p) !== p) [tail, p] = [join(basename(p), tail), dirname(p)];
     return join(realpathSync(p), tail);
   };
-  const within = (a: string, b: string) => {
-    const r = relative(b, a);
-    return r === '' || (r !== '..' && !r.startsWith(`..${sep}`) && !isAbsolute(r));
-  };
   const [d, s] = [real(dir), real(source)];
-  if (within(d, s) || within(s, d))
-    throw new UserError(`the package would ${within(d, s) ? 'be written inside' : 'be written around'} the model it packages (${source}): choose another --out`, { file: dir });
+  if (isWithin(d, s) || isWithin(s, d))
+    throw new UserError(`the package would ${isWithin(d, s) ? 'be written inside' : 'be written around'} the model it packages (${source}): choose another --out`, { file: dir });
   if (!existsSync(dir) || !statSync(dir).isDirectory()) return undefined; // a file in the way: the writer names it
   // A killed run's staging directory is entrel's own leftover, which the write removes.
   const names = readdirSync(dir).filter((n) => !n.startsWith('.entrel-staging-'));

@@ -8,7 +8,8 @@
  * name; a file, or a directory of something else, does not hide an installed package of that name.
  */
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { isWithin } from '../data/io.js';
 import { fileURLToPath } from 'node:url';
 import validateName from 'validate-npm-package-name';
 import { UserError } from '../errors.js';
@@ -105,14 +106,10 @@ function packageModelDir(pkgDir: string, name: string, installed: boolean): stri
     throw new UserError(`package "${name}" is not an entrel model package (its package.json has no "${PACKAGE_FIELD}" field; \`entrel package\` makes one)`, { file, field: PACKAGE_FIELD });
   if (typeof model !== 'string' || model === '' || isAbsolute(model)) throw new UserError(`expected a relative path to the model folder, got ${JSON.stringify(model)}`, where);
   const dir = resolve(pkgDir, model);
-  const outside = (from: string, to: string) => {
-    const r = relative(from, to);
-    return r === '..' || r.startsWith(`..${sep}`) || isAbsolute(r);
-  };
-  if (outside(pkgDir, dir)) throw new UserError(`${JSON.stringify(model)} is outside the package`, where);
+  if (!isWithin(dir, pkgDir)) throw new UserError(`${JSON.stringify(model)} is outside the package`, where);
   if (!existsSync(dir) || !statSync(dir).isDirectory())
     throw new UserError(`the package's model folder ${JSON.stringify(model)} is missing${installed ? ` (a broken install? reinstall "${name}")` : ''}`, where);
   // A symbolic link inside the package that leads out of it.
-  if (outside(realpathSync(pkgDir), realpathSync(dir))) throw new UserError(`${JSON.stringify(model)} is outside the package`, where);
+  if (!isWithin(realpathSync(dir), realpathSync(pkgDir))) throw new UserError(`${JSON.stringify(model)} is outside the package`, where);
   return dir;
 }

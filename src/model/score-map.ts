@@ -66,11 +66,15 @@ export function applyScoreMap(map: ScoreMap, score: number): number {
   return x[hi] === x[lo] ? y[hi] : y[lo] + ((score - x[lo]) / (x[hi] - x[lo])) * (y[hi] - y[lo]);
 }
 
-/** The predictions with their entities' and relations' scores mapped. */
-export function mapScores(preds: readonly SentencePrediction[], maps: ScoreMaps): SentencePrediction[] {
-  return preds.map((p) => ({
+/**
+ * The predictions with their entities' and relations' scores mapped. `givenEntities(i)` says that sentence
+ * i's entities were given, not predicted: they keep the tagger's own probability, as the map was fitted on
+ * predicted entities and would lift one the tagger rejects to the lowest score it saw there.
+ */
+export function mapScores(preds: readonly SentencePrediction[], maps: ScoreMaps, givenEntities: (i: number) => boolean = () => false): SentencePrediction[] {
+  return preds.map((p, i) => ({
     ...p,
-    entities: p.entities.map((e) => ({ ...e, score: applyScoreMap(maps.entities, e.score) })),
+    entities: givenEntities(i) ? p.entities : p.entities.map((e) => ({ ...e, score: applyScoreMap(maps.entities, e.score) })),
     relations: p.relations.map((r) => ({ ...r, score: applyScoreMap(maps.relations, r.score) })),
   }));
 }

@@ -265,6 +265,11 @@ export function loadConfig(file: string, overrides: string[] = []): TrainConfig 
   return parseConfig(obj, file, fromSet, fromEnv ? new Set(['threads']) : undefined);
 }
 
+/** The config keys `--set key=value …` gives, each named by that flag (for checkDataFiles' messages). */
+export function keysFromSet(sets: readonly string[]): Map<string, string> {
+  return new Map(sets.map((s): [string, string] => [s.split('=')[0].trim(), '--set']));
+}
+
 /**
  * Refuses data paths that name nothing, naming the key and the config file: reading them later would
  * name only the resolved path, and only after loading everything before it. `given` names the flag a key

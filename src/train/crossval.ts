@@ -15,7 +15,7 @@ import { makeDirs } from '../data/io.js';
 import { foldPositions } from '../data/split.js';
 import { Interrupted, quote, UserError } from '../errors.js';
 import { hasCheckpoint } from './checkpoint.js';
-import { checkDataFiles, loadConfig } from './config.js';
+import { checkDataFiles, keysFromSet, loadConfig } from './config.js';
 import { evaluateModel } from './evaluate.js';
 import { trainNN } from './nn.js';
 
@@ -87,12 +87,12 @@ export async function crossValidate(configFile: string, dataFile: string, outDir
   if (dataKey) throw new UserError(`${dataKey.split('=')[0].trim()} is what the folds are: cross-validation sets the training, dev and test data itself`, { field: '--set' });
   if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new UserError("is a file: --out is the study's directory", { file: outDir });
   if (!existsSync(dataFile)) throw new UserError('no such file or directory', { file: dataFile });
-  // The folds are the data: a config's own data files are neither needed nor read.
-  const foldData = (train: string, dev: string) => [...sets, `data.train=${JSON.stringify(train)}`, `data.dev=${JSON.stringify(dev)}`, 'data.format="jsonl"'];
-  // Checked before the corpus is read: the config, its --sets and the files it names (word vectors).
-  const loadedRecipe = loadConfig(configFile, foldData(dataFile, dataFile));
-  const recipe = { ...loadedRecipe, data: { ...loadedRecipe.data, train: '', dev: '', test: undefined } }; // the folds are its data
-  checkDataFiles({ ...recipe, data: { ...recipe.data, train: dataFile, dev: dataFile } }, configFile, new Map(sets.map((s): [string, string] => [s.split('=')[0].trim(), '--set'])));
+  // Checked before the corpus is read: the config, its --sets and the files it names (word vectors). The
+  // folds are its data, so a config's own data files are neither needed nor read.
+  const loaded = loadConfig(configFile, [...sets, `data.train=${JSON.stringify(dataFile)}`, `data.dev=${JSON.stringify(dataFile)}`, 'data.format="jsonl"']);
+  checkDataFiles({ ...loaded, data: { ...loaded.data, test: undefined } }, configFile, keysFromSet(sets));
+  const foldConfig = (train: string, dev: string) => ({ ...loaded, data: { ...loaded.data, train: resolve(train), dev: resolve(dev), test: undefined } });
+  const recipe = { ...loaded, data: { ...loaded.data, train: '', dev: '', test: undefined } }; // whatever the folds' files
   if (recipe.init !== undefined)
     throw new UserError('cross-validation trains each fold from scratch: remove "init" (a model trained on the whole corpus has seen every test fold)', { file: configFile, field: 'init' });
   const corpus = await loadCorpus(dataFile, { ...opts.corpus, diagnostics: opts.diagnostics ?? new Diagnostics() });
@@ -129,8 +129,7 @@ export async function crossValidate(configFile: string, dataFile: string, outDir
     makeDirs(dir);
     for (const p of ['train', 'dev', 'test'] as const)
       if (!existsSync(files[p])) await writeCorpus(parts[p].map((i) => corpus.documents[i]), corpus.schema, files[p], 'jsonl', new Diagnostics());
-    const loaded = loadConfig(configFile, foldData(files.train, files.dev));
-    const config = { ...loaded, data: { ...loaded.data, test: undefined } }; // the test fold is scored below
+    const config = foldConfig(files.train, files.dev); // the test fold is scored below
     const runDir = join(dir, 'run');
     // A run stopped before its first checkpoint (a best/ already written, say) has nothing to resume: it starts again.
     const resume = hasCheckpoint(join(runDir, 'last'));
@@ -161,7 +160,10 @@ export async function crossValidate(configFile: string, dataFile: string, outDir
   }
   const stat = (f: (xs: number[]) => number) => Object.fromEntries(SCORES.map((s) => [s, f(results.map((r) => r[s]))])) as unknown as FoldScores;
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const std = (xs: number[]) => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1));
+  const std = (xs: number[]) => {
+    const m = mean(xs);
+    return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
+  };
   const out: CrossValResult = { folds: results, mean: stat(mean), std: stat(std), seed };
   writeFileAtomic(join(outDir, 'crossval.json'), JSON.stringify(out, null, 2) + '\n');
   return out;

@@ -83,8 +83,7 @@ export async function predictFile(
       ? encodeAll(givenEntities(split.sentences, schema, model.vocab.tagScheme, dataFile, warned), model.vocab, { given: true, glove })
       : encodeAll(split.sentences, model.vocab, { gold: false, glove });
     const raw = predictAll(model, encoded, opts.batchSize ?? 100, glove);
-    // Given entities keep the tagger's probability: the map was fitted on entities the model predicted.
-    const preds = maps ? mapScores(raw, maps).map((p, i) => (opts.goldEntities ? { ...p, entities: raw[i].entities } : p)) : raw;
+    const preds = maps ? mapScores(raw, maps, () => opts.goldEntities === true) : raw;
     // The model's probabilities, in the order predictedDocuments lists the items (one model only: a vote has none).
     const of = (items: (p: SentencePrediction) => { score: number }[]) => {
       let k = 0;

@@ -10,6 +10,7 @@ import { markedType, statusOf } from './marks.js';
 import { placeTags, type Tag } from './tags.js';
 import { columnIndex, columns } from './width.js';
 import { wrapRows, type Span } from './wrap.js';
+import { firstIndex } from '../data/search.js';
 
 export const geometry = {
   charWidth: 8.4,
@@ -126,15 +127,7 @@ export function drawable(doc: ExtractedDocument, stack = false): { entity: Extra
 }
 
 /** Index of the first span in `spans` (sorted, disjoint) that ends after `at`. */
-function firstEndingAfter(spans: { end: number }[], at: number): number {
-  let [lo, hi] = [0, spans.length];
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (spans[mid].end > at) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
+const firstEndingAfter = (spans: { end: number }[], at: number): number => firstIndex(spans.length, (i) => spans[i].end > at);
 
 const fits = (spans: { start: number; end: number }[], e: { start: number; end: number }) => {
   const next = spans[firstEndingAfter(spans, e.start)];

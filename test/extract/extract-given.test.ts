@@ -13,7 +13,7 @@ import { loadModelDir, saveModelDir } from '../../src/model/io.js';
 import { predictFile } from '../../src/train/evaluate.js';
 import { syntheticSentences } from '../model/fixtures.js';
 import { tempDir } from '../temp-dir.js';
-import { trainTinyModelDir } from './tiny-model.js';
+import { SCHEMA, trainTinyModelDir } from './tiny-model.js';
 
 let dir: string;
 let ex: Extractor;
@@ -46,6 +46,14 @@ function relations(doc: ExtractedDocument): string[] {
   return doc.relations
     .map((r) => (r.type === 'Kin' && start.get(r.head)! > start.get(r.tail)! ? `${r.tail} ${r.head} ${r.type}` : `${r.head} ${r.tail} ${r.type}`))
     .sort();
+}
+
+/** The tiny model with score maps that send every entity score to 0.9 and every relation score to 0.8. */
+function calibratedCopy(): string {
+  const { model, schema } = loadModelDir(dir);
+  const out = join(tempDir('entrel-given-calibrated-'), 'model');
+  saveModelDir(out, model, schema, { glove: false, calibration: { entities: { x: [0], y: [0.9] }, relations: { x: [0], y: [0.8] } } });
+  return out;
 }
 
 before(async () => {
@@ -116,9 +124,7 @@ describe('extract with given entities', () => {
   });
 
   it('keeps the tagger\'s own score of a given entity in a calibrated model (the map was fitted on predicted ones)', async () => {
-    const { model, schema } = loadModelDir(dir);
-    const calibratedDir = join(tempDir('entrel-given-calibrated-'), 'model');
-    saveModelDir(calibratedDir, model, schema, { glove: false, calibration: { entities: { x: [0], y: [0.9] }, relations: { x: [0], y: [0.8] } } });
+    const calibratedDir = calibratedCopy();
     const calibrated = await Extractor.load(calibratedDir, { workers: 0 });
     try {
       const i = train.findIndex((s) => s.entities.some((e) => e.type === 'PER') && s.relations.length > 0);
@@ -133,12 +139,10 @@ describe('extract with given entities', () => {
   });
 
   it('and so does predictFile with goldEntities (evaluate/predict --gold-entities) on a calibrated model', async () => {
-    const { model, schema } = loadModelDir(dir);
-    const calibratedDir = join(tempDir('entrel-gold-calibrated-'), 'model');
-    saveModelDir(calibratedDir, model, schema, { glove: false, calibration: { entities: { x: [0], y: [0.9] }, relations: { x: [0], y: [0.8] } } });
+    const calibratedDir = calibratedCopy();
     const file = join(tempDir('entrel-gold-data-'), 'train.jsonl');
     const docs = train.map((s, i) => documentFromTokens(`d${i}`, [{ tokens: s.tokens.map((t) => t.text), entities: s.entities, relations: s.relations }]));
-    await writeCorpus(docs, schema, file, 'jsonl');
+    await writeCorpus(docs, SCHEMA, file, 'jsonl');
     const raw = await predictFile(dir, file, { goldEntities: true });
     const mapped = await predictFile(calibratedDir, file, { goldEntities: true });
     assert.deepEqual(mapped.scores!.entities, raw.scores!.entities, "given entities keep the tagger's probability");

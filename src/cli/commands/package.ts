@@ -7,17 +7,12 @@ import semver from 'semver';
 import { formatLocated, isUserError, UserError } from '../../errors.js';
 import { modelRef } from './arg-values.js';
 import { withInterrupts } from '../interrupt.js';
+import type { PackageOptions } from '../../extract/model-package.js';
 import { printJson } from '../output.js';
 
-interface PackageFlags {
+interface PackageFlags extends PackageOptions {
   model?: string;
   out: string;
-  name?: string;
-  version?: string;
-  description?: string;
-  license?: string;
-  author?: string;
-  withVectors?: boolean;
   json?: boolean;
 }
 

@@ -23,11 +23,11 @@ export function trainCommand(): Command {
     .option('--quiet', 'no progress bar, per-epoch lines or notes (warnings and errors still show)')
     .option('--json', 'print the result as JSON')
     .action(async (flags: TrainFlags) => {
-      const { checkDataFiles, loadConfig, trainNN, trainMRT, continueNN } = await import('../../train/index.js');
+      const { checkDataFiles, keysFromSet, loadConfig, trainNN, trainMRT, continueNN } = await import('../../train/index.js');
       const sets = flags.init ? [...flags.set, `init=${JSON.stringify(flags.init)}`] : flags.set;
       const config = loadConfig(flags.config, sets);
       // Which keys the command line gave, for errors about them to say so.
-      const given = new Map(flags.set.map((s): [string, string] => [s.split('=')[0].trim(), '--set']));
+      const given = keysFromSet(flags.set);
       if (flags.init !== undefined) given.set('init', '--init');
       checkDataFiles(config, flags.config, given);
       if (flags.mrt && !config.init) throw new UserError('--mrt starts from a pretrained model: pass --init DIR');
