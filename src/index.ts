@@ -28,7 +28,8 @@ export type { CorpusOptions, LoadedCorpus } from './data/formats/index.js';
 export { Diagnostics } from './data/diagnostics.js';
 export { checkRelabelOptions, parseRenameSpec, relabelCorpus, type RelabelCounts, type RelabelOptions, type RelabelResult, type RenameCount } from './data/relabel.js';
 export { computeStats, type CorpusStats } from './data/stats.js';
-export { splitSentences, textToDocument, tokenize, tokenizedSentences } from './text/index.js';
+export { splitSentences, tokenize, tokenizedSentences } from './text/index.js';
+export { textToDocument } from './data/text-document.js';
 export type { SentenceOptions, TokenizeOptions, TokenizedSentence } from './text/index.js';
 
 export { Scorer, evaluate, formatReport } from './eval/index.js';

@@ -11,8 +11,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 const ALLOWED: Record<string, readonly string[]> = {
   native: [],
   tensor: ['native'],
-  data: [],
-  text: ['data'],
+  text: [],
+  data: ['text'],
   eval: ['data'],
   model: ['tensor', 'data', 'text'],
   train: ['model', 'tensor', 'data', 'eval', 'text'],

@@ -39,7 +39,7 @@ export async function writeExtractions(docs: AsyncIterable<StreamedDocument>, ou
     refuseForeignDirectory(out); // the swap would delete what else is there
     await writeDirAtomic(out, 'the brat output', async (tmp) => {
       await writeBrat(counted(), tmp);
-      if (schema) writeFileSync(join(tmp, CONF_FILE), confText(schema));
+      if (schema) writeFileSync(join(tmp, CONF_FILE), confText(schema, 'text'));
     });
   } else await writeAtomic(out, format === 'jsonl' ? jsonlLines(counted()) : htmlPieces(counted(), out));
   return n;

@@ -8,14 +8,9 @@
  * single spaces, sentences separated by a newline.
  */
 import { described, isObject, UserError } from '../errors.js';
+import type { Token } from '../text/token.js';
 
-export interface Token {
-  text: string;
-  /** Character offset of the first code unit in `Document.text`. */
-  start: number;
-  /** Character offset one past the last code unit; `doc.text.slice(start, end) === text`. */
-  end: number;
-}
+export type { Token };
 
 export interface Entity {
   /** Unique within the document. */

@@ -23,6 +23,15 @@ export class Diagnostics {
     if (w.examples.length < this.maxExamples) w.examples.push(example);
   }
 
+  /** Adds `other`'s counts and its examples, up to this one's limit. */
+  absorb(other: Diagnostics): void {
+    for (const w of other.summary()) {
+      const before = this.count(w.code);
+      for (const e of w.examples) this.warn(w.code, e);
+      this.byCode.get(w.code)!.count = before + w.count;
+    }
+  }
+
   count(code?: string): number {
     if (code !== undefined) return this.byCode.get(code)?.count ?? 0;
     let n = 0;

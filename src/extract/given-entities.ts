@@ -7,9 +7,9 @@
  *   or moves to the span's start where together they would pass the splitter's 100 tokens;
  * - the model's tags hold one entity per token, so overlapping spans are refused, naming both.
  */
-import type { LabelSchema, Token } from '../data/corpus.js';
-import { firstIndex } from '../data/search.js';
+import type { LabelSchema } from '../data/corpus.js';
 import { described, quote, UserError } from '../errors.js';
+import { fitSentencesToSpans } from '../data/fit-spans.js';
 import { insideGrapheme, tokenizedSentences, type TokenizedSentence } from '../text/index.js';
 import type { GivenEntity } from './types.js';
 
@@ -140,80 +140,17 @@ function characterAt(text: string, o: number): string | undefined {
 }
 
 /**
- * Most tokens of a sentence the splitter made or the entities joined, as the splitter bounds them
- * (text/sentences.ts): the relation model runs over every pair of a sentence's entities, so a joined
- * sentence must not grow without bound.
- */
-const MAX_SENTENCE_TOKENS = 100;
-
-/**
- * The text's sentences fitted to the (checked) entities, and where each entity is in them: no sentence
- * boundary inside an entity (those of the splitter there are joined over or moved out of it), and no
- * sentence longer than MAX_SENTENCE_TOKENS unless one entity is (an entity that long is a sentence of its own).
+ * The text's sentences fitted to the (checked) entities (data/fit-spans.ts), and where each entity is in
+ * them: whole tokens of one sentence, no sentence longer than the splitter's bound unless one entity is.
  */
 export function alignGivenEntities(text: string, sentences: readonly TokenizedSentence[], entities: readonly GivenEntity[], field: string): AlignedText {
-  const cuts = [...new Set(entities.flatMap((e) => [e.start, e.end]))].sort((a, b) => a - b);
-  // Each sentence's tokens split at the entities' edges, and all of them in text order.
-  const split = sentences.map((s) => s.tokens.flatMap((t) => splitToken(text, t, cuts)));
-  const tokens = split.flat();
-  const spans = entities.map((e, index) => {
-    const from = firstIndex(tokens.length, (i) => tokens[i].start >= e.start);
-    let to = from;
-    while (to < tokens.length && tokens[to].end <= e.end) to++;
-    if (to === from) throw new UserError(`${quote(text.slice(e.start, e.end))} (${e.start}–${e.end}) holds no token`, { field: `${field}[${index}]` });
-    return { index, type: e.type, from, to };
+  const fitted = fitSentencesToSpans(text, sentences, entities);
+  const placed: PlacedEntity[][] = fitted.sentences.map(() => []);
+  fitted.placed.forEach((p, index) => {
+    const e = entities[index];
+    if (!p) throw new UserError(`${quote(text.slice(e.start, e.end))} (${e.start}–${e.end}) holds no token`, { field: `${field}[${index}]` });
+    placed[p.sentence].push({ index, type: e.type, start: p.start, end: p.end });
   });
-  // covering[b]: the entity token boundary b (before token b) falls inside, or −1.
-  const covering = new Int32Array(tokens.length + 1).fill(-1);
-  for (const [k, s] of spans.entries()) for (let b = s.from + 1; b < s.to; b++) covering[b] = k;
-  const inside = (b: number) => covering[b] >= 0;
-  const starts: number[] = [];
-  let at = 0;
-  for (const own of split) {
-    if (at > 0 && at < tokens.length) starts.push(at);
-    at += own.length;
-  }
-  // The splitter's boundaries; one inside an entity joins its two sentences where they fit in
-  // MAX_SENTENCE_TOKENS together, else moves to the entity's start (or end), so the entity stays whole and
-  // with the sentence it begins (`met Acme. | Corp hired …` → `met | Acme. Corp hired …`).
-  const splitter: number[] = [];
-  starts.forEach((b, i) => {
-    if (!inside(b)) return void splitter.push(b);
-    const [prev, next] = [splitter[splitter.length - 1] ?? 0, starts[i + 1] ?? tokens.length];
-    if (next - prev <= MAX_SENTENCE_TOKENS) return;
-    const { from, to } = spans[covering[b]];
-    if (from > prev && !inside(from)) splitter.push(from);
-    else if (to < next && !inside(to)) splitter.push(to);
-  });
-  const bounds = [0];
-  for (const b of [...splitter, tokens.length]) {
-    while (b - bounds[bounds.length - 1] > MAX_SENTENCE_TOKENS) bounds.push(cutWithin(bounds[bounds.length - 1], b, inside));
-    if (b > bounds[bounds.length - 1]) bounds.push(b);
-  }
-  const out: TokenizedSentence[] = bounds.slice(1).map((end, i) => {
-    const own = tokens.slice(bounds[i], end);
-    return { start: own[0].start, end: own[own.length - 1].end, tokens: own };
-  });
-  const placed: PlacedEntity[][] = out.map(() => []);
-  for (const s of [...spans].sort((a, b) => a.from - b.from)) {
-    const si = firstIndex(bounds.length, (i) => bounds[i] > s.from) - 1;
-    placed[si].push({ index: s.index, type: s.type, start: s.from - bounds[si], end: s.to - bounds[si] });
-  }
-  return { sentences: out, entities: placed };
-}
-
-/** A boundary after `from` and before `to` outside every entity: the last within MAX_SENTENCE_TOKENS, else the first after. */
-function cutWithin(from: number, to: number, inside: (b: number) => boolean): number {
-  for (let b = from + MAX_SENTENCE_TOKENS; b > from; b--) if (!inside(b)) return b;
-  for (let b = from + MAX_SENTENCE_TOKENS + 1; b < to; b++) if (!inside(b)) return b;
-  return to;
-}
-
-/** `t` cut at each offset strictly inside it (`cuts` sorted; each piece's text is the text's own characters there). */
-function splitToken(text: string, t: Token, cuts: readonly number[]): Token[] {
-  const at: number[] = [];
-  for (let k = firstIndex(cuts.length, (i) => cuts[i] > t.start); k < cuts.length && cuts[k] < t.end; k++) at.push(cuts[k]);
-  if (at.length === 0) return [t];
-  const bounds = [t.start, ...at, t.end];
-  return bounds.slice(1).map((end, i) => ({ text: text.slice(bounds[i], end), start: bounds[i], end }));
+  for (const list of placed) list.sort((a, b) => a.start - b.start);
+  return { sentences: fitted.sentences, entities: placed };
 }

@@ -1,6 +1,6 @@
-export { textToDocument } from './document.js';
 export { splitSentences, tokenizedSentences } from './sentences.js';
 export type { SentenceOptions, TokenizedSentence } from './sentences.js';
 export { insideGrapheme } from './graphemes.js';
 export { tokenize } from './tokenize.js';
 export type { TokenizeOptions } from './tokenize.js';
+export type { Token } from './token.js';

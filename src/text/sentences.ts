@@ -6,7 +6,7 @@
  *   comma or semicolon where one is near the end), so text without punctuation still gives bounded sentences.
  * Sentences are groups of tokens, so a boundary never cuts a token.
  */
-import type { Token } from '../data/corpus.js';
+import type { Token } from './token.js';
 import { described, UserError } from '../errors.js';
 import { continuesAfter } from './abbreviations.js';
 import { tokenize, type TokenizeOptions } from './tokenize.js';

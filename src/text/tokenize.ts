@@ -12,7 +12,7 @@
  * Control characters count as whitespace. A token boundary never falls inside a grapheme cluster
  * (emoji sequences, combining marks), except right after whitespace that the cluster starts with.
  */
-import type { Token } from '../data/corpus.js';
+import type { Token } from './token.js';
 import { described, UserError } from '../errors.js';
 import { ABBREVIATION_SOURCE } from './abbreviations.js';
 import { insideGrapheme } from './graphemes.js';

@@ -84,6 +84,8 @@ const DataSchema = z.strictObject({
   test: path().optional(),
   /** A format name of src/data; absent = detected from the file. */
   format: z.enum(FORMATS as [string, ...string[]], { error: `expected one of ${FORMATS.join(', ')}` }).optional(),
+  /** How brat files' text is cut into sentences and tokens (src/data/formats/brat.ts); the model's tokenizer cuts `text`. */
+  bratLayout: z.enum(['auto', 'lines', 'text'], { error: 'expected "auto", "lines" or "text"' }).optional(),
 }, BLOCK);
 
 const AdadeltaSchema = z.strictObject({

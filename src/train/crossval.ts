@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../data/atomic.js';
 import { Diagnostics } from '../data/diagnostics.js';
-import { loadCorpus, writeCorpus, type CorpusOptions } from '../data/formats/index.js';
+import { detectFormat, loadCorpus, writeCorpus, type CorpusOptions } from '../data/formats/index.js';
 import { makeDirs } from '../data/io.js';
 import { foldPositions } from '../data/split.js';
 import { Interrupted, quote, UserError } from '../errors.js';
@@ -95,7 +95,10 @@ export async function crossValidate(configFile: string, dataFile: string, outDir
   const recipe = { ...loaded, data: { ...loaded.data, train: '', dev: '', test: undefined } }; // whatever the folds' files
   if (recipe.init !== undefined)
     throw new UserError('cross-validation trains each fold from scratch: remove "init" (a model trained on the whole corpus has seen every test fold)', { file: configFile, field: 'init' });
-  const corpus = await loadCorpus(dataFile, { ...opts.corpus, diagnostics: opts.diagnostics ?? new Diagnostics() });
+  // brat's raw text is cut as the recipe's model will cut what it extracts from (its config's digest holds both).
+  const brat = (opts.corpus?.format ?? (await detectFormat(dataFile))) === 'brat';
+  const reading = { bratLayout: brat ? loaded.data.bratLayout : undefined, tokenizer: loaded.model.tokenizer, ...opts.corpus };
+  const corpus = await loadCorpus(dataFile, { ...reading, diagnostics: opts.diagnostics ?? new Diagnostics() });
   const n = corpus.documents.length;
   if (n < 3) throw new UserError(`holds ${n} document${n === 1 ? '' : 's'}: cross-validation needs at least 3 (a test, a dev and a training fold of whole documents)`, { file: dataFile });
   if (n < k) throw new UserError(`holds ${n} documents, too few for ${k} folds (the folds are whole documents; give fewer --folds)`, { file: dataFile });

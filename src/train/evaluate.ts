@@ -11,7 +11,7 @@ import { checkOptions, described, UserError } from '../errors.js';
 import type { GloveTable } from '../model/glove.js';
 import { modelWordVectors } from '../model/word-vectors.js';
 import { encodeTags, type TagScheme } from '../data/bilou.js';
-import { loadModelDir } from '../model/io.js';
+import { loadModelDir, readModelDir } from '../model/io.js';
 import { modelPath } from '../model/model-ref.js';
 import { mapScores, readScoreMaps } from '../model/score-map.js';
 import type { SentencePrediction } from '../model/types.js';
@@ -36,7 +36,7 @@ export interface DataOptions extends Omit<CorpusOptions, 'diagnostics'> {
   goldEntities?: boolean;
 }
 
-const DATA_OPTIONS: readonly (keyof DataOptions)[] = ['format', 'typesFile', 'split', 'ace05', 'symmetric', 'batchSize', 'paperCompat', 'minVotes', 'rawScores', 'goldEntities'];
+const DATA_OPTIONS: readonly (keyof DataOptions)[] = ['format', 'typesFile', 'split', 'ace05', 'bratLayout', 'tokenizer', 'symmetric', 'batchSize', 'paperCompat', 'minVotes', 'rawScores', 'goldEntities'];
 
 /**
  * A library caller's options: a misspelt name would be ignored, a batch size of 0 or NaN fail inside
@@ -68,7 +68,8 @@ export async function predictFile(
   if (opts.minVotes !== undefined && dirs.length < 2) throw new UserError('minVotes needs several model directories');
   // Checked before any model runs.
   if (dirs.length > 1) resolveMinVotes(opts.minVotes, dirs.length);
-  const split = await loadSplit(dataFile, opts);
+  // brat's raw text (the `text` layout) is cut as the (first) model cuts what it extracts from.
+  const split = await loadSplit(dataFile, { ...opts, tokenizer: opts.tokenizer ?? readModelDir(dirs[0]).config.tokenizer });
   const warned = new Set<string>(); // a vote's models share most labels: each warning once
   const each = dirs.map((dir) => {
     const { model, schema, meta } = loadModelDir(dir);

@@ -48,11 +48,12 @@ export async function buildNNSetup(config: TrainConfig, base?: { loaded: LoadedM
     throw new UserError('is read only with model.lmHidden > 0 (the language-model heads it weighs): set model.lmHidden as well, or drop lmWeight', { field: 'lmWeight' });
   if (config.embeddings !== undefined && !config.glove)
     throw new UserError('is read only with glove true (glove false trains without pretrained word vectors): drop one of them', { field: 'embeddings' });
-  const trainSplit = await loadSplit(config.data.train, config.data.format);
+  const reading = { format: config.data.format, bratLayout: config.data.bratLayout, tokenizer: config.model.tokenizer };
+  const trainSplit = await loadSplit(config.data.train, reading);
   // A sentence without tokens (jsonl allows one) has nothing to learn from, and the model takes none.
   const trainSentences = trainSplit.sentences.filter((x) => x.tokens.length > 0);
   if (!trainSentences.length) throw new UserError('has no sentence with tokens: there is nothing to train on', { file: trainSplit.file });
-  const dev = await loadSplit(config.data.dev, config.data.format);
+  const dev = await loadSplit(config.data.dev, reading);
   if (base) for (const part of [...trainSplit.parts, ...dev.parts]) refuseNewLabels(part, base.loaded.schema, base.dir);
   const schema = base ? base.loaded.schema : mergeSchemas(trainSplit.schema, dev.schema);
   if (!base) warnUnlearnable(trainSplit, schema);

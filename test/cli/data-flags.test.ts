@@ -4,7 +4,7 @@
  * modes mixed. Runs the CLI in this process.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +31,30 @@ test('--split and --ace05 on a file of another format are errors naming the file
   assert.equal(ace.code, 1);
   assert.match(ace.err, /u\.json: --ace05 reads LSTM-ER's brat output, but this is read as unified\n$/);
   assert.equal((await entrel('convert', '--to', 'jsonl', unified, join(dir, 'all.jsonl'), '--split', 'all')).code, 0);
+});
+
+test('--brat-layout takes auto, lines or text, reads a brat collection so, and is refused on a format with tokens', async () => {
+  const bad = await entrel('stats', unified, '--brat-layout', 'words');
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /^entrel: option '--brat-layout <layout>' argument 'words' is invalid\. Allowed choices are auto, lines, text\./);
+  const other = await entrel('stats', unified, '--brat-layout', 'text');
+  assert.equal(other.code, 1);
+  assert.equal(other.err, `entrel: ${unified}: --brat-layout text says how to cut brat's text into sentences and tokens, but this is read as unified, whose tokens are given\n`);
+  const brat = join(dir, 'raw-brat');
+  mkdirSync(brat);
+  writeFileSync(join(brat, 'a.txt'), 'Mary works for Acme. She lives in Oslo.\n');
+  writeFileSync(join(brat, 'a.ann'), 'T1\tPeop 0 4\tMary\nT2\tOrg 15 19\tAcme\n');
+  const tokens = async (...layout: string[]) => {
+    const out = join(dir, `raw-${layout.join('')}.jsonl`);
+    const r = await entrel('convert', '--from', 'brat', '--to', 'jsonl', brat, out, ...layout);
+    assert.equal(r.code, 0, r.err);
+    return readFileSync(out, 'utf8').trim().split('\n').map((l) => {
+      const d = JSON.parse(l) as { text: string; sentences: { tokens: [number, number][] }[] };
+      return d.sentences.map((x) => x.tokens.map(([a, b]) => d.text.slice(a, b)).join(' '));
+    });
+  };
+  assert.deepEqual(await tokens(), [['Mary works for Acme .', 'She lives in Oslo .']]);
+  assert.deepEqual(await tokens('--brat-layout', 'lines'), [['Mary works for Acme. She lives in Oslo.']]);
 });
 
 test('beside predictions (JSONL, as predict writes them), --split and --ace05 select from the gold file of their format', async () => {

@@ -11,9 +11,9 @@ import { FIXTURES, collect, shape, tmp } from './helpers.js';
 const SIMPLE = join(FIXTURES, 'brat', 'simple');
 const ACE = join(FIXTURES, 'brat', 'ace05');
 
-test('brat directory: lines are sentences, char spans become token spans', async () => {
+test('brat directory, lines layout: lines are sentences, char spans become token spans', async () => {
   assert.equal(await detectFormat(SIMPLE), 'brat');
-  const { docs, diagnostics } = await collect(SIMPLE);
+  const { docs, diagnostics } = await collect(SIMPLE, { bratLayout: 'lines' });
   assert.deepEqual(docs.map((d) => d.id), ['doc1', 'doc2']);
   const [d1] = docs;
   assert.equal(d1.sentences.length, 3); // the empty line is no sentence
@@ -37,7 +37,7 @@ test('brat directory: lines are sentences, char spans become token spans', async
 
 test('brat single pair, named by either file', async () => {
   for (const f of ['doc2.ann', 'doc2.txt']) {
-    const { docs } = await collect(join(SIMPLE, f), { format: 'brat' });
+    const { docs } = await collect(join(SIMPLE, f), { format: 'brat', bratLayout: 'lines' });
     assert.deepEqual(shape(docs[0])[0].relations, ['2:3:PER-PER-SOC->0:1:PER']); // no reordering outside ace05
   }
 });
@@ -55,7 +55,7 @@ test('brat ace05 mode: 3 header lines, date line, PER-SOC in text order', async 
   assert.equal(c.diagnostics.count('relation-dropped-with-entity'), 1);
   assert.ok(c.schema.relationTypes.find((r) => r.name === 'PER-SOC')?.symmetric);
   // without the option the header lines are sentences and the date line too
-  const plain = await collect(ACE);
+  const plain = await collect(ACE, { bratLayout: 'lines' });
   assert.equal(plain.docs[0].sentences.length, 6);
 });
 
@@ -74,7 +74,7 @@ test('brat warnings quote span text on one line (a span ending in a line break p
   mkdirSync(dir);
   writeFileSync(join(dir, 'd.txt'), 'John Smith works.\nMary.\n');
   writeFileSync(join(dir, 'd.ann'), 'T1\tPER 0 18\tJohn Smith works.\n');
-  const { diagnostics } = await collect(dir);
+  const { diagnostics } = await collect(dir, { bratLayout: 'lines' });
   const lines = diagnostics.format();
   assert.equal(lines.length, 2);
   for (const l of lines) assert.ok(!l.includes('\n'), l);
@@ -105,7 +105,7 @@ test('the reference text of a T line is the rest of the line: a span over a tab 
 
 test('a brat output carries annotation.conf: the schema round-trips, symmetric types and types no document uses included', async () => {
   // PER-SOC, in a document but not in the schema, is declared after the schema's types.
-  const { documents } = await loadCorpus(SIMPLE);
+  const { documents } = await loadCorpus(SIMPLE, { bratLayout: 'lines' });
   const schema = {
     entityTypes: ['PER', 'ORG', 'LOC', 'MISC'], // MISC: declared, in no document
     relationTypes: [{ name: 'Work_For', symmetric: false }, { name: 'Located_In', symmetric: false }, { name: 'Live_In', symmetric: false }, { name: 'Kin', symmetric: true }],
@@ -116,7 +116,7 @@ test('a brat output carries annotation.conf: the schema round-trips, symmetric t
   assert.equal(diagnostics.count('symmetric-flag-not-kept'), 0);
   assert.equal(
     readFileSync(join(out, 'annotation.conf'), 'utf8'),
-    [CONF_MARK, '[entities]', 'PER', 'ORG', 'LOC', 'MISC', '', '[relations]',
+    [CONF_MARK, '# entrel layout: lines (a sentence a line, tokens between spaces)', '[entities]', 'PER', 'ORG', 'LOC', 'MISC', '', '[relations]',
       'Work_For\tArg1:<ENTITY>, Arg2:<ENTITY>', 'Located_In\tArg1:<ENTITY>, Arg2:<ENTITY>', 'Live_In\tArg1:<ENTITY>, Arg2:<ENTITY>',
       'Kin\tArg1:<ENTITY>, Arg2:<ENTITY>, <REL-TYPE>:symmetric', 'PER-SOC\tArg1:<ENTITY>, Arg2:<ENTITY>', '', '[events]', '', '[attributes]', ''].join('\n'),
   );

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadCorpus, writeCorpus } from '../../src/data/formats/index.js';
 import { compareSystems, confidenceIntervals, evaluate, evaluateWithErrors, Scorer, vote } from '../../src/eval/index.js';
-import { textToDocument, tokenize, tokenizedSentences } from '../../src/text/index.js';
+import { textToDocument } from '../../src/data/text-document.js';
+import { tokenize, tokenizedSentences } from '../../src/text/index.js';
 import { tempDir } from '../temp-dir.js';
 
 const refused = (message: RegExp) => (e: Error) => e.name === 'UserError' && message.test(e.message);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { textToDocument } from '../../src/text/document.js';
+import { textToDocument } from '../../src/data/text-document.js';
 import { splitSentences, tokenizedSentences } from '../../src/text/sentences.js';
 import { tokenize } from '../../src/text/tokenize.js';
 

@@ -7,6 +7,7 @@ export interface DataFlags {
   types?: string;
   split?: 'dev' | 'test' | 'all';
   ace05?: boolean;
+  bratLayout?: 'auto' | 'lines' | 'text';
 }
 
 /** `formatFlag` names the format option (`convert` calls it `from`). */
@@ -15,15 +16,19 @@ export function addDataFlags(cmd: Command, formatFlag = 'format'): Command {
     .option(`--${formatFlag} <name>`, `input format: ${FORMATS.join(', ')} (detected from the content when absent)`)
     .option('--types <file>', 'a SpERT-style types file giving the label schema')
     .addOption(new Option('--split <part>', 'NYT CoType test file: the paper\'s seeded dev or test part').choices(['dev', 'test', 'all']))
-    .option('--ace05', 'brat input is LSTM-ER ACE05 output (skip 3 header lines, PER-SOC in text order)');
+    .option('--ace05', 'brat input is LSTM-ER ACE05 output (skip 3 header lines, PER-SOC in text order)')
+    .addOption(
+      new Option('--brat-layout <layout>', "brat input's sentences and tokens: lines (a sentence a line, tokens between spaces), text (raw text, split as extract does; tokens cut at the entities), auto (what its annotation.conf records, else text)")
+        .choices(['auto', 'lines', 'text']),
+    );
 }
 
 export function corpusOptions(flags: DataFlags, format = flags.format): CorpusOptions {
-  return { format, typesFile: flags.types, split: flags.split, ace05: flags.ace05 };
+  return { format, typesFile: flags.types, split: flags.split, ace05: flags.ace05, bratLayout: flags.bratLayout };
 }
 
 /**
- * Options for each file a command reads side by side (gold and predictions). `--split` and `--ace05`
+ * Options for each file a command reads side by side (gold and predictions). `--split`, `--ace05` and `--brat-layout`
  * pick from NYT CoType's and LSTM-ER's files, so they go to the files of that format only: the other
  * one is usually predictions as `predict` writes them (JSONL), which hold the selected part already.
  * Where no file has that format, every file gets them, and reading refuses them as for one file.
@@ -31,5 +36,5 @@ export function corpusOptions(flags: DataFlags, format = flags.format): CorpusOp
 export async function pairedOptions(flags: DataFlags, files: { file: string; format?: string }[]): Promise<CorpusOptions[]> {
   const formats = await Promise.all(files.map((f) => f.format ?? detectFormat(f.file)));
   const to = <T>(value: T, format: string, i: number) => (formats.includes(format) && formats[i] !== format ? undefined : value);
-  return formats.map((format, i) => ({ format, typesFile: flags.types, split: to(flags.split, 'nyt', i), ace05: to(flags.ace05, 'brat', i) }));
+  return formats.map((format, i) => ({ format, typesFile: flags.types, split: to(flags.split, 'nyt', i), ace05: to(flags.ace05, 'brat', i), bratLayout: to(flags.bratLayout, 'brat', i) }));
 }

@@ -15,13 +15,24 @@ export const CONF_FILE = 'annotation.conf';
 /** The first line of a conf entrel wrote: a brat output directory holding it is entrel's to replace. */
 export const CONF_MARK = '# Written by entrel from the label schema of the corpus.';
 
-/** The conf for `schema`: every relation may join any two entities (the data, not the conf, says which). */
-export function confText(schema: LabelSchema): string {
+/**
+ * The line that records how the collection's `.txt` files read back (brat.ts, BratLayout): `lines` where
+ * each is a sentence a line with tokens between spaces, `text` where they hold raw text.
+ */
+const LAYOUT_LINE = /^# entrel layout: (lines|text)\b/m;
+const layoutLine = (layout: 'lines' | 'text') =>
+  `# entrel layout: ${layout} (${layout === 'lines' ? 'a sentence a line, tokens between spaces' : 'raw text, split into sentences and tokens as entrel extract does'})`;
+
+/**
+ * The conf for `schema`: every relation may join any two entities (the data, not the conf, says which);
+ * `layout` is how entrel should read the `.txt` files back.
+ */
+export function confText(schema: LabelSchema, layout: 'lines' | 'text'): string {
   for (const t of [...schema.entityTypes, ...schema.relationTypes.map((r) => r.name)])
     if (t === '' || /\s/.test(t) || /^[!<#[]/.test(t))
       throw new UserError(`cannot write ${CONF_FILE}: type ${quote(t)} is not a brat type name (no whitespace, no leading '!', '<', '#' or '['); rename it in the input`);
   const relation = (r: LabelSchema['relationTypes'][number]) => `${r.name}\tArg1:<ENTITY>, Arg2:<ENTITY>${r.symmetric ? ', <REL-TYPE>:symmetric' : ''}`;
-  return [CONF_MARK, '[entities]', ...schema.entityTypes, '', '[relations]', ...schema.relationTypes.map(relation), '', '[events]', '', '[attributes]', ''].join('\n');
+  return [CONF_MARK, layoutLine(layout), '[entities]', ...schema.entityTypes, '', '[relations]', ...schema.relationTypes.map(relation), '', '[events]', '', '[attributes]', ''].join('\n');
 }
 
 /**
@@ -56,4 +67,20 @@ export async function readConf(file: string): Promise<Pick<LabelSchema, 'entityT
     } else if (section === '') throw new UserError(`${quote(line)} comes before any [section] header`, { file, line: i + 1 });
   });
   return schema;
+}
+
+/**
+ * The layout a conf records: its layout line; `lines` for a conf entrel wrote before it recorded one (it
+ * wrote token data a sentence a line); undefined for another conf, or none.
+ */
+export async function readConfLayout(file: string): Promise<'lines' | 'text' | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw ioError(file, e);
+  }
+  if (!text.startsWith(CONF_MARK)) return undefined;
+  return (LAYOUT_LINE.exec(text)?.[1] as 'lines' | 'text' | undefined) ?? 'lines';
 }

@@ -17,9 +17,11 @@ import { ioError, isDirectory, type Located } from '../io.js';
 import { fail } from '../validate.js';
 import { writeDirAtomic } from '../atomic.js';
 import { writeAtomic, type Source } from '../write.js';
-import type { Diagnostics } from '../diagnostics.js';
+import { Diagnostics } from '../diagnostics.js';
 import type { Document, Entity, LabelSchema, Relation, Sentence, Token } from '../corpus.js';
-import { CONF_FILE, CONF_MARK, confText, readConf } from './brat-conf.js';
+import { CONF_FILE, CONF_MARK, confText, readConf, readConfLayout } from './brat-conf.js';
+import { tokenizedSentences } from '../../text/index.js';
+import { fitSentencesToSpans } from '../fit-spans.js';
 import { eachLabel, unwritableLabel } from './common.js';
 import type { Format, ReadOptions } from './types.js';
 
@@ -43,7 +45,10 @@ async function pairs(path: string, diagnostics: Diagnostics): Promise<string[]> 
   return [m[1]];
 }
 
-/** Strict UTF-8 per line, so a bad byte is reported with its line. */
+/**
+ * Strict UTF-8 per line, so a bad byte is reported with its line. A byte-order mark is kept as the text's
+ * first character (whitespace to the tokenizer): brat counts it in the `.ann` offsets.
+ */
 async function readText(file: string): Promise<string> {
   let buf: Buffer;
   try {
@@ -51,7 +56,7 @@ async function readText(file: string): Promise<string> {
   } catch (e) {
     throw ioError(file, e);
   }
-  const dec = new TextDecoder('utf-8', { fatal: true });
+  const dec = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   let from = 0;
   let line = 1;
   const out: string[] = [];
@@ -99,7 +104,19 @@ function splitLines(text: string, ace05: boolean): Line[] {
   return lines;
 }
 
-async function readDoc(prefix: string, opts: ReadOptions): Promise<Document> {
+/** A `T` line: its character span (UTF-16), where it is, and its reference text. */
+interface Annotation {
+  id: string;
+  type: string;
+  start: number;
+  end: number;
+  loc: ErrorLocation;
+}
+
+/** An entity placed in a sentence, or null where it was dropped (warned about); by annotation id. */
+type Placed = Map<string, { sentence: number; entity: Entity } | null>;
+
+async function readDoc(prefix: string, opts: ReadOptions, layout: BratLayout): Promise<Document> {
   const d = opts.diagnostics;
   const ace05 = opts.ace05 ?? false;
   const txtFile = `${prefix}.txt`;
@@ -108,27 +125,11 @@ async function readDoc(prefix: string, opts: ReadOptions): Promise<Document> {
   if (text.trim() === '') throw new UserError('empty file', { file: txtFile });
   const ann = await readText(annFile);
   const toUnits = codePointMap(text);
-
-  const lines = splitLines(text, ace05);
-  const first = ace05 ? 3 : 0;
-  // char offset → [line, token] of the token covering it
-  const lineOf = new Int32Array(text.length).fill(-1);
-  const tokOf = new Int32Array(text.length).fill(-1);
-  lines.forEach((l, li) => l.tokens.forEach((t, ti) => {
-    lineOf.fill(li, t.start, t.end);
-    tokOf.fill(ti, t.start, t.end);
-  }));
-  const sentenceOfLine = new Map<number, number>();
-  const sentences: Sentence[] = [];
-  lines.forEach((l, li) => {
-    if (li < first || !l.tokens.length) return;
-    sentenceOfLine.set(li, sentences.length);
-    sentences.push({ tokens: l.tokens, entities: [], relations: [] });
-  });
-
-  const entityAt = new Map<string, { sentence: number; entity: Entity } | null>(); // null = dropped
-  const rels: { id: string; type: string; a1: string; a2: string; loc: ErrorLocation }[] = [];
   const where = (loc: ErrorLocation) => `${annFile}:${loc.line}`;
+
+  const spans: Annotation[] = [];
+  const declared = new Set<string>();
+  const rels: { id: string; type: string; a1: string; a2: string; loc: ErrorLocation }[] = [];
   ann.split('\n').forEach((rawLine, i) => {
     const line = rawLine.replace(/\r$/, '');
     const loc = { file: annFile, line: i + 1 };
@@ -145,29 +146,16 @@ async function readDoc(prefix: string, opts: ReadOptions): Promise<Document> {
         if (e <= s) fail(`end ${e} is not after start ${s}`, loc, id);
         if (toUnits(e) > text.length) fail(`end ${e} is past the end of ${basename(txtFile)} (${text.length} characters)`, loc, id);
       }
-      if (entityAt.has(id)) fail('duplicate annotation id', loc, id);
-      entityAt.set(id, null);
+      if (declared.has(id)) fail('duplicate annotation id', loc, id);
+      declared.add(id);
       if (ranges.length > 1) return d.warn('brat-discontinuous-entity-dropped', `${where(loc)} ${id}`);
-      const s = toUnits(ranges[0][0]);
-      const e = toUnits(ranges[0][1]);
+      const start = toUnits(ranges[0][0]);
+      const end = toUnits(ranges[0][1]);
       // The reference text is the rest of the line: a span over a tab holds one.
       const surface = fields.length > 2 ? fields.slice(2).join('\t') : undefined;
-      if (surface !== undefined && surface !== text.slice(s, e))
-        d.warn('brat-entity-text-mismatch', `${where(loc)} ${id} ${quote(surface)} vs ${quote(text.slice(s, e))}`);
-      let a = s;
-      while (a < e && tokOf[a] < 0) a++;
-      let b = e - 1;
-      while (b > a && tokOf[b] < 0) b--;
-      if (a >= e) return d.warn('brat-entity-on-whitespace-dropped', `${where(loc)} ${id}`);
-      if (lineOf[a] !== lineOf[b]) return d.warn('brat-entity-across-lines-dropped', `${where(loc)} ${id}`);
-      const sentence = sentenceOfLine.get(lineOf[a]);
-      if (sentence === undefined) return d.warn('brat-entity-in-header-dropped', `${where(loc)} ${id}`);
-      const toks = sentences[sentence].tokens;
-      const entity = { id, type: m[1], start: tokOf[a], end: tokOf[b] + 1 };
-      if (toks[entity.start].start !== s || toks[entity.end - 1].end !== e)
-        d.warn('brat-entity-widened-to-tokens', `${where(loc)} ${id} ${quote(text.slice(s, e))}`);
-      sentences[sentence].entities.push(entity);
-      entityAt.set(id, { sentence, entity });
+      if (surface !== undefined && surface !== text.slice(start, end))
+        d.warn('brat-entity-text-mismatch', `${where(loc)} ${id} ${quote(surface)} vs ${quote(text.slice(start, end))}`);
+      spans.push({ id, type: m[1], start, end, loc });
     } else if (kind === 'R') {
       const m = fields.length >= 2 ? /^(\S+) Arg1:(\S+) Arg2:(\S+)\s*$/.exec(fields[1]) : null;
       if (!m) fail('expected "R<id>\\tTYPE Arg1:T<id> Arg2:T<id>"', loc, id);
@@ -180,11 +168,12 @@ async function readDoc(prefix: string, opts: ReadOptions): Promise<Document> {
     else fail(`unknown annotation line ${quote(line)}`, loc);
   });
 
+  const { sentences, placed } = layout === 'lines' ? onLines(text, spans, ace05, d, where) : onText(text, spans, opts.tokenizer ?? 'ptb', d, where);
   for (const r of rels) {
     const args: { sentence: number; entity: Entity }[] = [];
     for (const [role, arg] of [['Arg1', r.a1], ['Arg2', r.a2]] as const) {
-      if (!entityAt.has(arg)) fail(`unknown relation argument ${quote(arg)}`, r.loc, `${r.id}.${role}`);
-      const a = entityAt.get(arg);
+      if (!declared.has(arg)) fail(`unknown relation argument ${quote(arg)}`, r.loc, `${r.id}.${role}`);
+      const a = placed.get(arg);
       if (a) args.push(a);
     }
     if (args.length < 2) {
@@ -204,8 +193,95 @@ async function readDoc(prefix: string, opts: ReadOptions): Promise<Document> {
   return { id, text, sentences };
 }
 
+/** Layout `lines`: a sentence a non-empty line, a token a whitespace-separated piece; spans widened to whole tokens. */
+function onLines(text: string, spans: readonly Annotation[], ace05: boolean, d: Diagnostics, where: (loc: ErrorLocation) => string): { sentences: Sentence[]; placed: Placed } {
+  const lines = splitLines(text, ace05);
+  const first = ace05 ? 3 : 0;
+  // char offset → [line, token] of the token covering it
+  const lineOf = new Int32Array(text.length).fill(-1);
+  const tokOf = new Int32Array(text.length).fill(-1);
+  lines.forEach((l, li) => l.tokens.forEach((t, ti) => {
+    lineOf.fill(li, t.start, t.end);
+    tokOf.fill(ti, t.start, t.end);
+  }));
+  const sentenceOfLine = new Map<number, number>();
+  const sentences: Sentence[] = [];
+  lines.forEach((l, li) => {
+    if (li < first || !l.tokens.length) return;
+    sentenceOfLine.set(li, sentences.length);
+    sentences.push({ tokens: l.tokens, entities: [], relations: [] });
+  });
+  const placed: Placed = new Map();
+  for (const { id, type, start: s, end: e, loc } of spans) {
+    placed.set(id, null);
+    let a = s;
+    while (a < e && tokOf[a] < 0) a++;
+    let b = e - 1;
+    while (b > a && tokOf[b] < 0) b--;
+    if (a >= e) {
+      d.warn('brat-entity-on-whitespace-dropped', `${where(loc)} ${id}`);
+      continue;
+    }
+    if (lineOf[a] !== lineOf[b]) {
+      d.warn('brat-entity-across-lines-dropped', `${where(loc)} ${id}`);
+      continue;
+    }
+    const sentence = sentenceOfLine.get(lineOf[a]);
+    if (sentence === undefined) {
+      d.warn('brat-entity-in-header-dropped', `${where(loc)} ${id}`);
+      continue;
+    }
+    const toks = sentences[sentence].tokens;
+    const entity = { id, type, start: tokOf[a], end: tokOf[b] + 1 };
+    if (toks[entity.start].start !== s || toks[entity.end - 1].end !== e)
+      d.warn('brat-entity-widened-to-tokens', `${where(loc)} ${id} ${quote(text.slice(s, e))} (a token is a whitespace-separated piece: --brat-layout text cuts tokens at the entity)`);
+    sentences[sentence].entities.push(entity);
+    placed.set(id, { sentence, entity });
+  }
+  return { sentences, placed };
+}
+
+/**
+ * Layout `text`: sentences and tokens as `extract` makes them from raw text (text/sentences.ts, the
+ * model's tokenizer), then fitted to the annotations (data/fit-spans.ts): tokens cut at every entity
+ * boundary, so an entity is exactly its characters, and no sentence boundary inside an entity.
+ */
+function onText(text: string, spans: readonly Annotation[], style: 'ptb' | 'conll04', d: Diagnostics, where: (loc: ErrorLocation) => string): { sentences: Sentence[]; placed: Placed } {
+  const fitted = fitSentencesToSpans(text, tokenizedSentences(text, { style }), spans);
+  const sentences: Sentence[] = fitted.sentences.map((s) => ({ tokens: s.tokens, entities: [], relations: [] }));
+  const placed: Placed = new Map();
+  spans.forEach(({ id, type, loc }, k) => {
+    const p = fitted.placed[k];
+    if (!p) {
+      placed.set(id, null);
+      return d.warn('brat-entity-on-whitespace-dropped', `${where(loc)} ${id}`);
+    }
+    const entity = { id, type, start: p.start, end: p.end };
+    sentences[p.sentence].entities.push(entity);
+    placed.set(id, { sentence: p.sentence, entity });
+  });
+  return { sentences, placed };
+}
+
+/** How a collection's `.txt` files are cut into sentences and tokens (ReadOptions.bratLayout). */
+export type BratLayout = 'lines' | 'text';
+
+/**
+ * The layout to read `path` with: the one asked for; else `lines` for LSTM-ER's ACE05 output; else the
+ * one the collection's annotation.conf records (entrel writes it: brat-conf.ts); else `text`, as brat
+ * collections are annotated raw text.
+ */
+async function layoutOf(path: string, opts: ReadOptions): Promise<BratLayout> {
+  if (opts.bratLayout && opts.bratLayout !== 'auto') return opts.bratLayout;
+  if (opts.ace05) return 'lines';
+  return (await readConfLayout(join((await isDirectory(path)) ? path : dirname(path), CONF_FILE))) ?? 'text';
+}
+
 async function* read(path: string, opts: ReadOptions): AsyncGenerator<Located<Document>> {
-  for (const prefix of await pairs(path, opts.diagnostics)) yield { value: await readDoc(prefix, opts), loc: { file: `${prefix}.ann` } };
+  if (opts.ace05 && opts.bratLayout === 'text') throw new UserError("--ace05 reads LSTM-ER's output a sentence a line: it cannot be read with --brat-layout text", { file: path });
+  const prefixes = await pairs(path, opts.diagnostics);
+  const layout = await layoutOf(path, opts);
+  for (const prefix of prefixes) yield { value: await readDoc(prefix, opts, layout), loc: { file: `${prefix}.ann` } };
 }
 
 /** Offsets in code points, as brat counts them. */
@@ -265,12 +341,11 @@ function annotations(doc: Document, diagnostics?: Diagnostics): string {
 }
 
 /**
- * What reading the pair back changes, counted: brat's sentences are the lines of the text (so sentences
- * sharing a line merge, a sentence over several lines splits, one without tokens is lost) and its tokens
- * are the whitespace-separated pieces (so other tokens are re-cut, and their entities widened).
+ * What reading the pair back with the `lines` layout changes, counted in `d`: sentences are the lines of
+ * the text (so sentences sharing a line merge, a sentence over several lines splits, one without tokens is
+ * lost) and tokens the whitespace-separated pieces (so other tokens are re-cut, and their entities widened).
  */
-function countReadBackChanges(doc: Document, diagnostics?: Diagnostics): void {
-  if (!diagnostics) return;
+function linesChanges(doc: Document, d: Diagnostics): void {
   const text = doc.text;
   let line = 0;
   let at = 0;
@@ -278,7 +353,7 @@ function countReadBackChanges(doc: Document, diagnostics?: Diagnostics): void {
     for (; at < pos; at++) if (text[at] === '\n') line++;
     return line;
   };
-  const lost = (what: string) => diagnostics.warn('brat-sentence-boundary-not-kept', `${quote(doc.id)}: ${what}`);
+  const lost = (what: string) => d.warn('brat-sentence-boundary-not-kept', `${quote(doc.id)}: ${what}`);
   let prevLine = -1;
   doc.sentences.forEach((s, i) => {
     if (!s.tokens.length) return lost(`sentence ${i} has no tokens (not read back)`);
@@ -292,9 +367,33 @@ function countReadBackChanges(doc: Document, diagnostics?: Diagnostics): void {
   for (const t of doc.sentences.flatMap((s) => s.tokens)) {
     const p = pieces.next().value;
     if (p?.index !== t.start || p[0].length !== t.end - t.start)
-      return diagnostics.warn('brat-tokens-not-kept', `${quote(doc.id)}: token ${quote(text.slice(t.start, t.end))} at ${t.start} is read back as ${p ? quote(p[0]) : 'nothing'}`);
+      return d.warn('brat-tokens-not-kept', `${quote(doc.id)}: token ${quote(text.slice(t.start, t.end))} at ${t.start} is read back as ${p ? quote(p[0]) : 'nothing'}`);
   }
-  if (!pieces.next().done) diagnostics.warn('brat-tokens-not-kept', `${quote(doc.id)}: text outside the sentences is read back as tokens`);
+  if (!pieces.next().done) d.warn('brat-tokens-not-kept', `${quote(doc.id)}: text outside the sentences is read back as tokens`);
+}
+
+/**
+ * What reading the pair back with the `text` layout changes, counted in `d`: sentences and tokens are
+ * those the splitter and the tokenizer make, cut at the entities (`onText`).
+ */
+function textChanges(doc: Document, d: Diagnostics): void {
+  const spans = doc.sentences.flatMap((s) => s.entities.map((e) => ({ start: s.tokens[e.start].start, end: s.tokens[e.end - 1].end })));
+  const back = fitSentencesToSpans(doc.text, tokenizedSentences(doc.text), spans).sentences;
+  const lost = (what: string) => d.warn('brat-sentence-boundary-not-kept', `${quote(doc.id)}: ${what}`);
+  const empty = doc.sentences.findIndex((s) => !s.tokens.length);
+  if (empty >= 0) lost(`sentence ${empty} has no tokens (not read back)`);
+  const starts = doc.sentences.filter((s) => s.tokens.length).map((s) => s.tokens[0].start);
+  const backStarts = back.map((s) => s.start);
+  const i = starts.findIndex((x, k) => x !== backStarts[k]);
+  if (i >= 0 || starts.length !== backStarts.length) {
+    const k = i >= 0 ? i : Math.min(starts.length, backStarts.length);
+    lost(`${starts.length} sentences are read back as ${backStarts.length}, the first change at character ${Math.min(starts[k] ?? Infinity, backStarts[k] ?? Infinity)}`);
+  }
+  const tokens = doc.sentences.flatMap((s) => s.tokens);
+  const backTokens = back.flatMap((s) => s.tokens);
+  const t = tokens.findIndex((x, k) => x.start !== backTokens[k]?.start || x.end !== backTokens[k].end);
+  if (t >= 0) d.warn('brat-tokens-not-kept', `${quote(doc.id)}: token ${quote(tokens[t].text)} at ${tokens[t].start} is read back as ${backTokens[t] ? quote(backTokens[t].text) : 'nothing'}`);
+  else if (backTokens.length > tokens.length) d.warn('brat-tokens-not-kept', `${quote(doc.id)}: text outside the sentences is read back as tokens`);
 }
 
 /** The pairs of `docs` and the schema's annotation.conf, written into `out` (a fresh directory: `brat.write` swaps it in). */
@@ -306,6 +405,10 @@ async function writePairs(docs: Source<Document>, schema: LabelSchema, out: stri
   // annotation.conf declares the schema's types and any type a document has beyond them.
   const entityTypes = new Set(schema.entityTypes);
   const relationTypes = new Map(schema.relationTypes.map((r) => [r.name, r]));
+  // The layout recorded is the one that reads the most documents back unchanged (ties: lines, exact for
+  // token data); only its changes are reported.
+  const changes = { lines: new Diagnostics(), text: new Diagnostics() };
+  const changed = { lines: 0, text: 0 };
   for await (const doc of docs) {
     checkLabels(doc);
     eachLabel(doc, (what, t) => {
@@ -319,11 +422,17 @@ async function writePairs(docs: Source<Document>, schema: LabelSchema, out: stri
     }
     const name = fileNameFor(doc.id, used);
     if (name !== doc.id) diagnostics?.warn('document-id-renamed', `${quote(doc.id)} → ${quote(name)} (its file name)`);
-    countReadBackChanges(doc, diagnostics);
+    for (const [layout, count] of [['lines', linesChanges], ['text', textChanges]] as const) {
+      const before = changes[layout].count();
+      count(doc, changes[layout]);
+      if (changes[layout].count() > before) changed[layout]++;
+    }
     await writeAtomic(join(out, `${name}.txt`), [doc.text]);
     await writeAtomic(join(out, `${name}.ann`), [annotations(doc, diagnostics)]);
   }
-  await writeAtomic(join(out, CONF_FILE), [confText({ entityTypes: [...entityTypes], relationTypes: [...relationTypes.values()] })]);
+  const layout = changed.text < changed.lines ? 'text' : 'lines';
+  diagnostics?.absorb(changes[layout]);
+  await writeAtomic(join(out, CONF_FILE), [confText({ entityTypes: [...entityTypes], relationTypes: [...relationTypes.values()] }, layout)]);
 }
 
 /**

@@ -96,6 +96,8 @@ export async function* readCorpus(file: string, opts: CorpusOptions = {}): Async
   if (opts.split !== undefined && opts.split !== 'all' && format.name !== 'nyt')
     throw new UserError(`--split ${opts.split} selects part of NYT CoType's test file, but this is read as ${format.name}`, { file });
   if (opts.ace05 && format.name !== 'brat') throw new UserError(`--ace05 reads LSTM-ER's brat output, but this is read as ${format.name}`, { file });
+  if (opts.bratLayout && opts.bratLayout !== 'auto' && format.name !== 'brat')
+    throw new UserError(`--brat-layout ${opts.bratLayout} says how to cut brat's text into sentences and tokens, but this is read as ${format.name}, whose tokens are given`, { file });
   const diagnostics = opts.diagnostics ?? new Diagnostics();
   yield* checkDocuments(format.read(file, { ...opts, diagnostics }), diagnostics);
 }

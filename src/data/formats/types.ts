@@ -13,6 +13,14 @@ export interface ReadOptions {
   split?: 'dev' | 'test' | 'all';
   /** brat only: read LSTM-ER's ACE05 output as the paper does (3 header lines, date line, PER-SOC order). */
   ace05?: boolean;
+  /**
+   * brat only: `lines` reads a sentence a line and a token a whitespace-separated piece (entrel's own
+   * output of token data, LSTM-ER); `text` splits the raw text as `extract` does, cutting tokens at the
+   * entities; `auto` (default): what the collection's annotation.conf records, else `text` (brat.ts).
+   */
+  bratLayout?: 'auto' | 'lines' | 'text';
+  /** The tokenizer style of the `text` layout: the model's (default `ptb`). */
+  tokenizer?: 'ptb' | 'conll04';
 }
 
 /**

@@ -1,7 +1,7 @@
 /** Raw text → a Document ready for extraction: sentences and tokens with offsets, no annotation. */
-import type { Document } from '../data/corpus.js';
 import { described, UserError } from '../errors.js';
-import { tokenizedSentences, type SentenceOptions } from './sentences.js';
+import { tokenizedSentences, type SentenceOptions } from '../text/index.js';
+import type { Document } from './corpus.js';
 
 export function textToDocument(id: string, text: string, opts: SentenceOptions = {}): Document {
   for (const [field, v] of [['id', id], ['text', text]] as const) if (typeof v !== 'string') throw new UserError(`must be a string, got ${described(v)}`, { field });
