@@ -1,8 +1,8 @@
 /** The extractor `extract` and `serve` run: one model, or an ensemble when `--model` is given several times. */
 import { UserError } from '../errors.js';
 import { repeatedDirectory } from '../data/io.js';
-import { weightsChecksum } from '../extract/model-info.js';
 import type { ExtractorLike } from '../extract/types.js';
+import { printWarning } from './output.js';
 
 export interface LoadedExtractor extends ExtractorLike {
   readonly maxWorkers: number;
@@ -19,8 +19,8 @@ export interface ModelFlags {
 
 /**
  * The `--model`s and `--min-votes` of extract, serve, predict and evaluate, checked in the flags' words. A
- * directory named twice (`runs/a` and `runs/a/`, or a link to it) would silently count its votes twice;
- * a copy of one elsewhere is warned of.
+ * directory named twice (`runs/a` and `runs/a/`, or a link to it) would silently count its votes twice (a
+ * copy of one elsewhere is warned of where the models load: `onWarning`).
  */
 export function checkModelFlags(dirs: readonly string[], minVotes: number | undefined): void {
   const twice = repeatedDirectory(dirs);
@@ -29,19 +29,6 @@ export function checkModelFlags(dirs: readonly string[], minVotes: number | unde
   if (minVotes !== undefined) {
     if (dirs.length < 2) throw new UserError('--min-votes needs several models (--model A --model B …)');
     if (minVotes > dirs.length) throw new UserError(`--min-votes ${minVotes}: there are only ${dirs.length} models`);
-  }
-  warnOfCopies(dirs);
-}
-
-/** Two directories holding the same weights (a copy) are one model voting twice: allowed, but said. */
-function warnOfCopies(dirs: readonly string[]): void {
-  const first = new Map<string, string>();
-  for (const dir of dirs) {
-    const sum = weightsChecksum(dir);
-    if (sum === undefined) continue;
-    const same = first.get(sum);
-    if (same === undefined) first.set(sum, dir);
-    else process.stderr.write(`entrel: warning: --model ${dir} has the same weights as --model ${same} (a copy?): the vote counts that model twice\n`);
   }
 }
 
@@ -54,5 +41,5 @@ export async function loadExtractor(flags: ModelFlags): Promise<LoadedExtractor>
     return Extractor.load(dirs[0], opts);
   }
   const { EnsembleExtractor } = await import('../extract/ensemble.js');
-  return EnsembleExtractor.load(dirs, { ...opts, minVotes: flags.minVotes });
+  return EnsembleExtractor.load(dirs, { ...opts, minVotes: flags.minVotes, onWarning: printWarning });
 }

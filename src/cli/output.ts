@@ -10,6 +10,11 @@ export function printWarnings(diagnostics: Diagnostics, file: string): void {
   for (const line of diagnostics.format()) process.stderr.write(`entrel: ${file}: ${line}\n`);
 }
 
+/** A warning of the library (an `onWarning` callback) as the CLI prints every warning. */
+export function printWarning(message: string): void {
+  process.stderr.write(`entrel: warning: ${message}\n`);
+}
+
 /** Fixed-width table with a header row; numbers right-aligned. */
 export function formatTable(header: string[], rows: (string | number)[][]): string {
   const cells = [header, ...rows.map((r) => r.map(String))];

@@ -14,7 +14,7 @@ import type { LabelSchema } from '../data/corpus.js';
 import { repeatedDirectory } from '../data/io.js';
 import { resolveMinVotes } from '../data/majority-vote.js';
 import { checkOptions, described, UserError } from '../errors.js';
-import { resolveModelRef } from '../model/model-ref.js';
+import { resolveModelRef, warnOfCopies } from '../model/model-ref.js';
 import { callSignal } from './call-signal.js';
 import { checkAlignment, readSingleInput } from './given-entities.js';
 import { voteExtractions } from './ensemble-vote.js';
@@ -30,9 +30,14 @@ export interface EnsembleOptions extends ExtractorOptions {
    * models with `workers: 2` run three threads).
    */
   minVotes?: number;
+  /**
+   * Receives what loading allows but the caller should know: two directories with the same weights (a
+   * copy), whose model the vote counts twice. Default: `process.emitWarning`.
+   */
+  onWarning?: (message: string) => void;
 }
 
-const ENSEMBLE_OPTIONS = ['batchSize', 'threads', 'workers', 'minVotes'];
+const ENSEMBLE_OPTIONS = ['batchSize', 'threads', 'workers', 'minVotes', 'onWarning'];
 
 const sameLabels = (a: LabelSchema, b: LabelSchema) =>
   [...a.entityTypes].sort().join('\n') === [...b.entityTypes].sort().join('\n') &&
@@ -61,7 +66,8 @@ export class EnsembleExtractor implements ExtractorLike {
     const dirs = modelDirs.map((m) => resolveModelRef(m));
     const twice = repeatedDirectory(dirs);
     if (twice) throw new UserError(`is the same model directory as modelDirs[${twice[0]}] (${modelDirs[twice[0]]}): that model's votes would count twice`, { field: `modelDirs[${twice[1]}]` });
-    const { minVotes: m, ...rest } = opts ?? {};
+    const { minVotes: m, onWarning, ...rest } = opts ?? {};
+    if (onWarning !== undefined && typeof onWarning !== 'function') throw new UserError(`must be a function, got ${described(onWarning)}`, { field: 'onWarning' });
     const n = modelDirs.length;
     const minVotes = resolveMinVotes(m, n, 'models');
     const workers = resolveWorkers(rest.workers);
@@ -84,6 +90,7 @@ export class EnsembleExtractor implements ExtractorLike {
       await Promise.all(members.map((x) => x.close()));
       throw e;
     }
+    warnOfCopies(modelDirs, dirs, onWarning);
     return new EnsembleExtractor(members, minVotes);
   }
 

@@ -3,8 +3,8 @@
  * (`Extractor.info()`, `GET /v1/model`, `entrel info`). Nothing here loads libtorch.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LabelSchema } from '../data/corpus.js';
 import { UserError } from '../errors.js';
@@ -56,16 +56,4 @@ export function modelInfo({ meta: m, schema, config, source, checksumFile }: Mod
     trainedOn: typeof m.trainedOn === 'string' ? m.trainedOn : undefined,
     ...(checksumFile !== undefined && { checksum: createHash('sha256').update(checksumFile).digest('hex') }),
   };
-}
-
-/**
- * The sha256 of a model directory's weights as its `checksum` file lists it (unchecked: loading checks it),
- * without libtorch; undefined when the directory has none to read.
- */
-export function weightsChecksum(modelDir: string): string | undefined {
-  try {
-    return /^([0-9a-f]{64}) {2}weights\.safetensors$/m.exec(readFileSync(join(modelDir, 'checksum'), 'utf8'))?.[1];
-  } catch {
-    return undefined;
-  }
 }

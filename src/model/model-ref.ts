@@ -113,3 +113,31 @@ function packageModelDir(pkgDir: string, name: string, installed: boolean): stri
   if (!isWithin(realpathSync(dir), realpathSync(pkgDir))) throw new UserError(`${JSON.stringify(model)} is outside the package`, where);
   return dir;
 }
+
+/**
+ * The sha256 of a model directory's weights as its `checksum` file lists it (unchecked: loading checks it),
+ * without libtorch; undefined when the directory has none to read.
+ */
+export function weightsChecksum(modelDir: string): string | undefined {
+  try {
+    return /^([0-9a-f]{64}) {2}weights\.safetensors$/m.exec(readFileSync(join(modelDir, 'checksum'), 'utf8'))?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Two directories holding the same weights (a copy, or a model and its package) are one model voting
+ * twice in an ensemble: allowed, but said, naming them as the caller did (`given`; `dirs` are their model
+ * directories). Default: `process.emitWarning`.
+ */
+export function warnOfCopies(given: readonly string[], dirs: readonly string[], onWarning: (message: string) => void = (m) => process.emitWarning(m, 'EntrelWarning')): void {
+  const first = new Map<string, number>();
+  dirs.forEach((dir, index) => {
+    const sum = weightsChecksum(dir);
+    if (sum === undefined) return;
+    const sameAs = first.get(sum);
+    if (sameAs === undefined) first.set(sum, index);
+    else onWarning(`${given[index]} has the same weights as ${given[sameAs]} (a copy?): the vote counts that model twice`);
+  });
+}

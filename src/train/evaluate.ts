@@ -12,7 +12,7 @@ import type { GloveTable } from '../model/glove.js';
 import { modelWordVectors } from '../model/word-vectors.js';
 import { encodeTags, type TagScheme } from '../data/bilou.js';
 import { loadModelDir, readModelDir } from '../model/io.js';
-import { modelPath } from '../model/model-ref.js';
+import { modelPath, warnOfCopies } from '../model/model-ref.js';
 import { mapScores, readScoreMaps } from '../model/score-map.js';
 import type { SentencePrediction } from '../model/types.js';
 import { encodeAll, loadSplit, predictAll, typesPhrase, type Split } from './data.js';
@@ -34,9 +34,11 @@ export interface DataOptions extends Omit<CorpusOptions, 'diagnostics'> {
    * types the model does not know cannot be given; overlapping ones keep the longest (data/bilou.ts).
    */
   goldEntities?: boolean;
+  /** Receives what reading allows but the caller should know (several models: a copy voting twice). Default: `process.emitWarning`. */
+  onWarning?: (message: string) => void;
 }
 
-const DATA_OPTIONS: readonly (keyof DataOptions)[] = ['format', 'typesFile', 'split', 'ace05', 'bratLayout', 'tokenizer', 'symmetric', 'batchSize', 'paperCompat', 'minVotes', 'rawScores', 'goldEntities'];
+const DATA_OPTIONS: readonly (keyof DataOptions)[] = ['format', 'typesFile', 'split', 'ace05', 'bratLayout', 'tokenizer', 'symmetric', 'batchSize', 'paperCompat', 'minVotes', 'rawScores', 'goldEntities', 'onWarning'];
 
 /**
  * A library caller's options: a misspelt name would be ignored, a batch size of 0 or NaN fail inside
@@ -68,6 +70,8 @@ export async function predictFile(
   if (opts.minVotes !== undefined && dirs.length < 2) throw new UserError('minVotes needs several model directories');
   // Checked before any model runs.
   if (dirs.length > 1) resolveMinVotes(opts.minVotes, dirs.length);
+  if (opts.onWarning !== undefined && typeof opts.onWarning !== 'function') throw new UserError(`must be a function, got ${described(opts.onWarning)}`, { field: 'onWarning' });
+  if (dirs.length > 1) warnOfCopies(typeof modelDirs === 'string' ? [modelDirs] : modelDirs, dirs, opts.onWarning);
   // brat's raw text (the `text` layout) is cut as the (first) model cuts what it extracts from.
   const split = await loadSplit(dataFile, { ...opts, tokenizer: opts.tokenizer ?? readModelDir(dirs[0]).config.tokenizer });
   const warned = new Set<string>(); // a vote's models share most labels: each warning once

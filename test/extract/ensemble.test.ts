@@ -105,8 +105,11 @@ describe('EnsembleExtractor', () => {
 
   it('models that agree give what each gives alone, scores included; info names them and checksums them', async () => {
     const single = await Extractor.load(dirA, { workers: 0 });
-    const ensemble = await EnsembleExtractor.load([dirA, dirB, dirC], { workers: 0 });
+    // Three saves of one model: the same weights, each a copy voting twice, said to onWarning.
+    const warnings: string[] = [];
+    const ensemble = await EnsembleExtractor.load([dirA, dirB, dirC], { workers: 0, onWarning: (m) => warnings.push(m) });
     try {
+      assert.deepEqual(warnings, [dirB, dirC].map((d) => `${d} has the same weights as ${dirA} (a copy?): the vote counts that model twice`));
       // Scores to 9 digits: a mean of three equal numbers can differ from them in the last bit.
       const rounded = (docs: ExtractedDocument[]) =>
         docs.map((d) => ({ ...d, entities: d.entities.map((e) => ({ ...e, score: e.score.toFixed(9) })), relations: d.relations.map((r) => ({ ...r, score: r.score.toFixed(9) })) }));
@@ -173,6 +176,25 @@ describe('EnsembleExtractor', () => {
     await fails(() => EnsembleExtractor.load([dirA, calibrated], { workers: 0 }), /is calibrated and .*a is not: calibrate every model of an ensemble/, calibrated);
     // The bundled model reads text in CoNLL04's style, the tiny one in PTB's.
     await fails(() => EnsembleExtractor.load([dirA, 'models/conll04'], { workers: 0 }), /tokenizes as conll04, .* as ptb/, 'models/conll04');
+  });
+});
+
+describe('EnsembleExtractor.load: a copy of a model', () => {
+  it('is said with process.emitWarning when no onWarning is given; a non-function onWarning is refused', async () => {
+    const root = tempDir('entrel-ensemble-copy-');
+    const { model } = fitTinyModel();
+    const [a, b] = [join(root, 'a'), join(root, 'b')];
+    saveModelDir(a, model, SCHEMA, { glove: false });
+    cpSync(a, b, { recursive: true });
+    const seen: string[] = [];
+    const listen = (w: Error) => void (w.message.startsWith(root) && seen.push(`${w.name}: ${w.message}`));
+    process.on('warning', listen);
+    const ensemble = await EnsembleExtractor.load([a, b], { workers: 0 });
+    await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
+    process.off('warning', listen);
+    await ensemble.close();
+    assert.deepEqual(seen, [`EntrelWarning: ${b} has the same weights as ${a} (a copy?): the vote counts that model twice`]);
+    await assert.rejects(EnsembleExtractor.load([a, b], { onWarning: 'stderr' as never }), /onWarning: must be a function, got "stderr"/);
   });
 });
 

@@ -150,12 +150,12 @@ const SHARED_SEEDS: Record<string, () => (Seed | undefined)[]> = {
   multihead: () => [sharedSeed('conll04/multihead/dev.txt', 'data.txt', 'lines', 3)],
 };
 
-const corpusTarget = (format: string, seeds: Seed[]): Target => ({
-  name: format,
+const corpusTarget = (format: string, seeds: Seed[], opts: { name?: string; bratLayout?: 'text' } = {}): Target => ({
+  name: opts.name ?? format,
   seeds,
   async load(dir, seed, detect) {
     const file = join(dir, format === 'brat' ? seed.mutate : FILE[format]?.[0] ?? 'data.jsonl');
-    return (await loadCorpus(file, { format: detect ? undefined : format })).documents;
+    return (await loadCorpus(file, { format: detect ? undefined : format, bratLayout: opts.bratLayout })).documents;
   },
 });
 
@@ -168,6 +168,8 @@ export async function targets(shared = false): Promise<Target[]> {
     const seeds = await builtSeeds(format);
     if (shared) for (const s of SHARED_SEEDS[format]?.() ?? []) if (s) seeds.push(s);
     out.push(corpusTarget(format, seeds));
+    // brat's raw-text layout: the splitter, the tokenizer and the fitting to the entities (data/fit-spans.ts)
+    if (format === 'brat') out.push(corpusTarget(format, seeds, { name: 'brat-text', bratLayout: 'text' }));
   }
   const types = Object.entries((await builtSeeds('spert'))[0].files).find(([n]) => n.endsWith('_types.json'))!;
   out.push({

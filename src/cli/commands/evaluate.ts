@@ -17,7 +17,7 @@ import {
   type ErrorReport, type EvalReport, type EvaluateOptions, type PredictionScores, type CalibrationReport, type ResampleOptions, type ScoreIntervals, type ThresholdRow,
 } from '../../eval/index.js';
 import { refuseOverwritingInputs, writeAtomic } from '../../data/write.js';
-import { printJson, printWarnings } from '../output.js';
+import { printJson, printWarning, printWarnings } from '../output.js';
 import { checkModelFlags } from '../load-extractor.js';
 import { addDataFlags, corpusOptions, pairedOptions, type DataFlags } from './data-options.js';
 import { finiteNumber, modelRefs, nonNegativeInteger, positiveInteger } from './arg-values.js';
@@ -124,5 +124,5 @@ async function reportFor(flags: EvalFlags, resample: ResampleOptions | undefined
   checkModelFlags(flags.model ?? [], flags.minVotes);
   if ((thresholds || flags.calibration) && (flags.model?.length ?? 0) > 1)
     throw new UserError(`${thresholds ? '--thresholds' : '--calibration'} needs one --model: a vote of several has no scores`);
-  return scoreModel(flags.model ?? DEFAULT_MODEL_DIR, flags.data, { ...corpusOptions(flags), paperCompat: flags.paperCompat, minVotes: flags.minVotes, goldEntities: flags.goldEntities }, score);
+  return scoreModel(flags.model ?? DEFAULT_MODEL_DIR, flags.data, { ...corpusOptions(flags), paperCompat: flags.paperCompat, minVotes: flags.minVotes, goldEntities: flags.goldEntities, onWarning: printWarning }, score);
 }

@@ -8,7 +8,7 @@ import { formatLocated, isUserError, UserError } from '../../errors.js';
 import { modelRef } from './arg-values.js';
 import { withInterrupts } from '../interrupt.js';
 import type { PackageOptions } from '../../extract/model-package.js';
-import { printJson } from '../output.js';
+import { printJson, printWarning } from '../output.js';
 
 interface PackageFlags extends PackageOptions {
   model?: string;
@@ -53,7 +53,7 @@ export function packageCommand(): Command {
     .action(async (flags: PackageFlags) => {
       const { packageModel } = await import('../../extract/model-package.js');
       const r = await withInterrupts(() => inFlagWords(() => packageModel(flags.model, flags.out, flags)));
-      for (const w of r.warnings) process.stderr.write(`entrel: warning: ${w}\n`);
+      for (const w of r.warnings) printWarning(w);
       if (flags.json) return printJson(r);
       process.stdout.write(
         [

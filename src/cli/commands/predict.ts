@@ -5,7 +5,7 @@ import { WRITABLE_FORMATS, inputFiles, writtenFiles } from '../../data/formats/i
 import { refuseOverwritingInputs } from '../../data/write.js';
 import { modelDirOrDefault } from '../../extract/model-info.js';
 import { withInterrupts } from '../interrupt.js';
-import { printWarnings } from '../output.js';
+import { printWarning, printWarnings } from '../output.js';
 import { checkModelFlags } from '../load-extractor.js';
 import { modelRefs, positiveInteger } from './arg-values.js';
 import { addDataFlags, corpusOptions, type DataFlags } from './data-options.js';
@@ -28,7 +28,7 @@ export function predictCommand(): Command {
     const { predictToFile } = await import('../../train/evaluate.js');
     // What the output format cannot hold, counted as it is written (as convert does).
     const lost = new Diagnostics();
-    await withInterrupts(() => predictToFile(models, flags.data, flags.out, { ...corpusOptions(flags), minVotes: flags.minVotes, goldEntities: flags.goldEntities }, to, lost));
+    await withInterrupts(() => predictToFile(models, flags.data, flags.out, { ...corpusOptions(flags), minVotes: flags.minVotes, goldEntities: flags.goldEntities, onWarning: printWarning }, to, lost));
     printWarnings(lost, flags.out);
     process.stderr.write(`entrel: wrote predictions to ${flags.out}${to === 'jsonl' ? '' : ` as ${to}`}\n`);
   });

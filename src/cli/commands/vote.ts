@@ -13,7 +13,7 @@ import { resolveMinVotes, vote } from '../../eval/index.js';
 import { UserError, quote } from '../../errors.js';
 import { withInterrupts } from '../interrupt.js';
 import { counted } from '../../web/plural.js';
-import { printWarnings } from '../output.js';
+import { printWarning, printWarnings } from '../output.js';
 import { positiveInteger } from './arg-values.js';
 import { addDataFlags, pairedOptions, type DataFlags } from './data-options.js';
 
@@ -50,7 +50,7 @@ export function voteCommand(): Command {
     if (flags.types === undefined) {
       const declared = await Promise.all(files.map((file, i) => declaredLabels(file, options[i])));
       const labels = files.map((file, i) => ({ file, declared: declared[i], used: systems[i].schema }));
-      for (const line of labelDifferences(labels, resolveMinVotes(flags.minVotes, files.length))) process.stderr.write(`entrel: warning: ${line}\n`);
+      for (const line of labelDifferences(labels, resolveMinVotes(flags.minVotes, files.length))) printWarning(line);
     }
     const schema = mergeSchemas(...systems.map((s) => s.schema));
     const missing = files.map(() => new Diagnostics());
