@@ -18,6 +18,7 @@ import { writeDirAtomic } from '../data/atomic.js';
 import { renderFigure } from '../web/html.js';
 import { streamPage } from '../web/page-stream.js';
 import { toBratAnn } from '../extract/brat.js';
+import { printWarning } from './output.js';
 import type { StreamedDocument } from '../extract/stream.js';
 
 export const OUTPUT_FORMATS = ['jsonl', 'brat', 'html'] as const;
@@ -27,7 +28,7 @@ export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
  * Writes every document of `docs` to `out`; returns how many were written. `schema` (the model's labels)
  * goes into a brat output's annotation.conf, so brat offers the model's types when the output is corrected.
  */
-export async function writeExtractions(docs: AsyncIterable<StreamedDocument>, out: string, format: OutputFormat, schema?: LabelSchema): Promise<number> {
+export async function writeExtractions(docs: AsyncIterable<StreamedDocument>, out: string, format: OutputFormat, schema?: LabelSchema & { tokenizer: 'ptb' | 'conll04' }): Promise<number> {
   let n = 0;
   const counted = async function* () {
     for await (const d of docs) {
@@ -39,7 +40,7 @@ export async function writeExtractions(docs: AsyncIterable<StreamedDocument>, ou
     refuseForeignDirectory(out); // the swap would delete what else is there
     await writeDirAtomic(out, 'the brat output', async (tmp) => {
       await writeBrat(counted(), tmp);
-      if (schema) writeFileSync(join(tmp, CONF_FILE), confText(schema, 'text'));
+      if (schema) writeFileSync(join(tmp, CONF_FILE), confText(schema, { layout: 'text', tokenizer: schema.tokenizer }));
     });
   } else await writeAtomic(out, format === 'jsonl' ? jsonlLines(counted()) : htmlPieces(counted(), out));
   return n;
@@ -52,6 +53,11 @@ async function* jsonlLines(docs: AsyncIterable<StreamedDocument>): AsyncGenerato
 async function writeBrat(docs: AsyncIterable<StreamedDocument>, dir: string): Promise<void> {
   const used = new Set<string>();
   for await (const { id, doc } of docs) {
+    // brat refuses an empty .txt (and so would entrel's reader, for the whole directory)
+    if (doc.text.trim() === '') {
+      printWarning(`${id}: a text of spaces only: no brat pair written`);
+      continue;
+    }
     const name = fileNameFor(id, used);
     writeFileSync(join(dir, `${name}.txt`), doc.text);
     writeFileSync(join(dir, `${name}.ann`), toBratAnn(doc));

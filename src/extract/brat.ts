@@ -1,3 +1,4 @@
+import { codePointOffsets, entityLine } from '../data/formats/brat.js';
 import { described, UserError } from '../errors.js';
 import { checkDocument } from './args.js';
 import type { ExtractedDocument } from './types.js';
@@ -21,10 +22,7 @@ export function toBratAnn(doc: ExtractedDocument): string {
       throw new UserError(`must be an entity {id, type, start, end} within the text (${doc.text.length} code units), got ${described(e)}`, { field: `doc.entities[${i}]` });
     const id = `T${i + 1}`;
     ids.set(e.id, id);
-    const fragments = lineFragments(doc.text, e.start, e.end);
-    const offsets = fragments.map(([a, b]) => `${cp(a)} ${cp(b)}`).join(';');
-    const text = fragments.map(([a, b]) => doc.text.slice(a, b)).join(' ');
-    lines.push(`${id}\t${bratName(e.type)} ${offsets}\t${text}`);
+    lines.push(entityLine(id, bratName(e.type), doc.text, e.start, e.end, cp));
   });
   let r = 0;
   for (const [i, rel] of doc.relations.entries()) {
@@ -38,29 +36,3 @@ export function toBratAnn(doc: ExtractedDocument): string {
 }
 
 const bratName = (s: string) => s.replace(/\s+/g, '_');
-
-/** UTF-16 offset → code point offset (identity unless the text has characters outside the BMP). */
-function codePointOffsets(text: string): (utf16: number) => number {
-  if (!/[\uD800-\uDFFF]/.test(text)) return (i) => i;
-  const map = new Int32Array(text.length + 1);
-  for (let i = 0, n = 0; i <= text.length; i++) {
-    map[i] = n;
-    const c = text.charCodeAt(i);
-    // A surrogate pair is one code point: counted once, after its low half.
-    if (!(c >= 0xd800 && c <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00)) n++;
-  }
-  return (i) => map[i];
-}
-
-/** [start, end) split at line breaks, each fragment trimmed of them; empty fragments dropped. */
-function lineFragments(text: string, start: number, end: number): [number, number][] {
-  const out: [number, number][] = [];
-  let from = start;
-  for (let i = start; i <= end; i++) {
-    if (i === end || text[i] === '\n' || text[i] === '\r') {
-      if (i > from) out.push([from, i]);
-      from = i + 1;
-    }
-  }
-  return out.length ? out : [[start, end]];
-}

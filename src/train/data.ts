@@ -3,7 +3,7 @@
  * order, and the sentences as ids. Also batched prediction over a whole split.
  */
 import { allSentences, mergeSchemas, type Document, type LabelSchema, type Sentence } from '../data/corpus.js';
-import { detectFormat, loadCorpus, type CorpusOptions } from '../data/formats/index.js';
+import { CORPUS_OPTIONS, loadCorpus, type CorpusOptions } from '../data/formats/index.js';
 import { buildBatch, encodeSentence, type EncodeOptions } from '../model/encode.js';
 import type { GloveTable } from '../model/glove.js';
 import type { JointModel } from '../model/joint.js';
@@ -29,12 +29,11 @@ export interface Split {
  */
 export async function loadSplit(files: string | readonly string[], opts: string | Omit<CorpusOptions, 'diagnostics'> = {}): Promise<Split> {
   const list = typeof files === 'string' ? [files] : files;
-  const read = typeof opts === 'string' ? { format: opts } : opts;
+  // The reading options only (a DataOptions also holds batchSize, minVotes, …).
+  const read: CorpusOptions = typeof opts === 'string' ? { format: opts } : Object.fromEntries(Object.entries(opts).filter(([k]) => (CORPUS_OPTIONS as readonly string[]).includes(k)));
   let split: Split | undefined;
   for (const file of list) {
-    // A brat layout (a config's data.bratLayout) is for the brat files among them; the others have tokens.
-    const brat = read.bratLayout === undefined || (read.format ?? (await detectFormat(file))) === 'brat';
-    const c = await loadCorpus(file, brat ? read : { ...read, bratLayout: undefined });
+    const c = await loadCorpus(file, read);
     for (const line of c.diagnostics.format()) process.stderr.write(`entrel: ${file}: ${line}\n`);
     const part: Split = { file, format: c.format, documents: c.documents, sentences: [...allSentences(c)], schema: c.schema, parts: [{ file, schema: c.schema }] };
     split = split

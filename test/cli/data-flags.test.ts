@@ -39,7 +39,10 @@ test('--brat-layout takes auto, lines or text, reads a brat collection so, and i
   assert.match(bad.err, /^entrel: option '--brat-layout <layout>' argument 'words' is invalid\. Allowed choices are auto, lines, text\./);
   const other = await entrel('stats', unified, '--brat-layout', 'text');
   assert.equal(other.code, 1);
-  assert.equal(other.err, `entrel: ${unified}: --brat-layout text says how to cut brat's text into sentences and tokens, but this is read as unified, whose tokens are given\n`);
+  assert.equal(other.err, `entrel: ${unified}: the brat layout text (--brat-layout, data.bratLayout) says how to cut brat's text into sentences and tokens, but this is read as unified, whose tokens are given\n`);
+  // evaluate and predict read their data as every command does
+  const evaluated = await entrel('evaluate', '--data', unified, '--brat-layout', 'lines');
+  assert.match(evaluated.err, /the brat layout lines .* but this is read as unified/);
   const brat = join(dir, 'raw-brat');
   mkdirSync(brat);
   writeFileSync(join(brat, 'a.txt'), 'Mary works for Acme. She lives in Oslo.\n');

@@ -92,6 +92,10 @@ test('a byte-order mark is a character of the text, as brat counts it: offsets a
     const [sentence] = docs[0].sentences;
     assert.deepEqual(sentence.entities.map((e) => docs[0].text.slice(sentence.tokens[e.start].start, sentence.tokens[e.end - 1].end)), bratLayout === 'text' ? ['John', 'Acme'] : ['John', 'Acme.']);
   }
+  // An .ann's own byte-order mark is no character of its first line.
+  const { docs, diagnostics } = await collect(collection({ 'a.txt': 'John works.\n', 'a.ann': '\uFEFFT1\tPER 0 4\tJohn\n' }));
+  assert.equal(diagnostics.count(), 0);
+  assert.equal(docs[0].sentences[0].entities.length, 1);
 });
 
 test('the writer records the layout that reads its documents back unchanged, and auto reads it so', async () => {
@@ -106,10 +110,18 @@ test('the writer records the layout that reads its documents back unchanged, and
   await writeCorpus([raw], inferSchema([raw]), out, 'brat', diagnostics);
   assert.equal(diagnostics.count(), 0, diagnostics.format().join('\n'));
   const conf = readFileSync(join(out, 'annotation.conf'), 'utf8').split('\n');
-  assert.deepEqual(conf.slice(0, 2), [CONF_MARK, '# entrel layout: text (raw text, split into sentences and tokens as entrel extract does)']);
+  assert.deepEqual(conf.slice(0, 2), [CONF_MARK, '# entrel layout: text, tokenizer ptb (raw text, split into sentences and tokens as entrel extract does)']);
   const back = await loadCorpus(out);
   assert.equal(back.diagnostics.count(), 0);
   assert.deepEqual(back.documents.map(shape), [raw].map(shape));
+
+  // Cut by the conll04 tokenizer (`$300`, `didn 't`): recorded, and read back so.
+  const c4 = textToDocument('c', 'He paid $300 and didn\'t leave.', { style: 'conll04' });
+  c4.sentences[0].entities.push({ id: 'm', type: 'MONEY', start: 2, end: 3 });
+  const out3 = join(tmp(), 'c4');
+  await writeCorpus([c4], inferSchema([c4]), out3, 'brat');
+  assert.match(readFileSync(join(out3, 'annotation.conf'), 'utf8'), /^# entrel layout: text, tokenizer conll04 /m);
+  assert.deepEqual((await loadCorpus(out3)).documents.map(shape), [c4].map(shape));
 
   // Token data a sentence a line (as the token formats rebuild their text): the lines layout, and a
   // sentence-final "said." piece stays one token as the corpus had it.

@@ -169,7 +169,8 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
   try {
-    // A byte-order mark stays (whitespace to the tokenizer), so offsets count it as the file's readers do.
+    // A byte-order mark stays (whitespace to the tokenizer), so that offsets, --entities' too, count it as
+    // Node's and Python's UTF-8 readers of the file do. (`--in`'s paragraphs are texts of their own: not there.)
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(Buffer.concat(chunks));
   } catch {
     throw new UserError('standard input is not valid UTF-8 text');

@@ -16,18 +16,23 @@ export const CONF_FILE = 'annotation.conf';
 export const CONF_MARK = '# Written by entrel from the label schema of the corpus.';
 
 /**
- * The line that records how the collection's `.txt` files read back (brat.ts, BratLayout): `lines` where
- * each is a sentence a line with tokens between spaces, `text` where they hold raw text.
+ * How a collection's `.txt` files read back (brat.ts): `lines` where each is a sentence a line with tokens
+ * between spaces; `text` where they hold raw text, cut as `extract` cuts it with `tokenizer`.
  */
-const LAYOUT_LINE = /^# entrel layout: (lines|text)\b/m;
-const layoutLine = (layout: 'lines' | 'text') =>
-  `# entrel layout: ${layout} (${layout === 'lines' ? 'a sentence a line, tokens between spaces' : 'raw text, split into sentences and tokens as entrel extract does'})`;
+export type RecordedLayout = { layout: 'lines' } | { layout: 'text'; tokenizer: 'ptb' | 'conll04' };
+
+/** The conf line that records it. */
+const LAYOUT_LINE = /^# entrel layout: (lines|text)(?:, tokenizer (ptb|conll04))?\b/m;
+const layoutLine = (l: RecordedLayout) =>
+  l.layout === 'lines'
+    ? '# entrel layout: lines (a sentence a line, tokens between spaces)'
+    : `# entrel layout: text, tokenizer ${l.tokenizer} (raw text, split into sentences and tokens as entrel extract does)`;
 
 /**
  * The conf for `schema`: every relation may join any two entities (the data, not the conf, says which);
  * `layout` is how entrel should read the `.txt` files back.
  */
-export function confText(schema: LabelSchema, layout: 'lines' | 'text'): string {
+export function confText(schema: LabelSchema, layout: RecordedLayout): string {
   for (const t of [...schema.entityTypes, ...schema.relationTypes.map((r) => r.name)])
     if (t === '' || /\s/.test(t) || /^[!<#[]/.test(t))
       throw new UserError(`cannot write ${CONF_FILE}: type ${quote(t)} is not a brat type name (no whitespace, no leading '!', '<', '#' or '['); rename it in the input`);
@@ -73,7 +78,7 @@ export async function readConf(file: string): Promise<Pick<LabelSchema, 'entityT
  * The layout a conf records: its layout line; `lines` for a conf entrel wrote before it recorded one (it
  * wrote token data a sentence a line); undefined for another conf, or none.
  */
-export async function readConfLayout(file: string): Promise<'lines' | 'text' | undefined> {
+export async function readConfLayout(file: string): Promise<RecordedLayout | undefined> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -82,5 +87,6 @@ export async function readConfLayout(file: string): Promise<'lines' | 'text' | u
     throw ioError(file, e);
   }
   if (!text.startsWith(CONF_MARK)) return undefined;
-  return (LAYOUT_LINE.exec(text)?.[1] as 'lines' | 'text' | undefined) ?? 'lines';
+  const m = LAYOUT_LINE.exec(text);
+  return m?.[1] === 'text' ? { layout: 'text', tokenizer: (m[2] as 'ptb' | 'conll04' | undefined) ?? 'ptb' } : { layout: 'lines' };
 }

@@ -18,10 +18,9 @@ import { fail } from '../validate.js';
 import { writeDirAtomic } from '../atomic.js';
 import { writeAtomic, type Source } from '../write.js';
 import { Diagnostics } from '../diagnostics.js';
-import type { Document, Entity, LabelSchema, Relation, Sentence, Token } from '../corpus.js';
-import { CONF_FILE, CONF_MARK, confText, readConf, readConfLayout } from './brat-conf.js';
-import { tokenizedSentences } from '../../text/index.js';
-import { fitSentencesToSpans } from '../fit-spans.js';
+import type { Document, LabelSchema, Sentence, Token } from '../corpus.js';
+import { CONF_FILE, CONF_MARK, confText, readConf, readConfLayout, type RecordedLayout } from './brat-conf.js';
+import { attachRelations, countSplitChanges, placeOnText, type CharEntity, type CharRelation, type Placed } from './spans.js';
 import { eachLabel, unwritableLabel } from './common.js';
 import type { Format, ReadOptions } from './types.js';
 
@@ -46,16 +45,17 @@ async function pairs(path: string, diagnostics: Diagnostics): Promise<string[]> 
 }
 
 /**
- * Strict UTF-8 per line, so a bad byte is reported with its line. A byte-order mark is kept as the text's
- * first character (whitespace to the tokenizer): brat counts it in the `.ann` offsets.
+ * Strict UTF-8 per line, so a bad byte is reported with its line. A `.txt`'s byte-order mark (`keepBom`) is
+ * kept as its first character (whitespace to the tokenizer): brat counts it in the `.ann` offsets.
  */
-async function readText(file: string): Promise<string> {
+async function readText(file: string, keepBom = false): Promise<string> {
   let buf: Buffer;
   try {
     buf = await readFile(file);
   } catch (e) {
     throw ioError(file, e);
   }
+  // ignoreBOM: a U+FEFF opening a later line is the text's; the file's own one is dropped below (or kept).
   const dec = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   let from = 0;
   let line = 1;
@@ -68,7 +68,10 @@ async function readText(file: string): Promise<string> {
     } catch {
       throw new UserError('not valid UTF-8 text', { file, line });
     }
-    if (nl === -1) return out.join('\n');
+    if (nl === -1) {
+      const text = out.join('\n');
+      return keepBom ? text : text.replace(/^\uFEFF/, '');
+    }
     from = nl + 1;
     line++;
   }
@@ -104,24 +107,16 @@ function splitLines(text: string, ace05: boolean): Line[] {
   return lines;
 }
 
-/** A `T` line: its character span (UTF-16), where it is, and its reference text. */
-interface Annotation {
-  id: string;
-  type: string;
-  start: number;
-  end: number;
-  loc: ErrorLocation;
-}
+/** A `T` line: its character span (UTF-16) and where it is. */
+type Annotation = CharEntity & { loc: ErrorLocation };
 
-/** An entity placed in a sentence, or null where it was dropped (warned about); by annotation id. */
-type Placed = Map<string, { sentence: number; entity: Entity } | null>;
 
 async function readDoc(prefix: string, opts: ReadOptions, layout: BratLayout): Promise<Document> {
   const d = opts.diagnostics;
   const ace05 = opts.ace05 ?? false;
   const txtFile = `${prefix}.txt`;
   const annFile = `${prefix}.ann`;
-  const text = await readText(txtFile);
+  const text = await readText(txtFile, true);
   if (text.trim() === '') throw new UserError('empty file', { file: txtFile });
   const ann = await readText(annFile);
   const toUnits = codePointMap(text);
@@ -129,7 +124,7 @@ async function readDoc(prefix: string, opts: ReadOptions, layout: BratLayout): P
 
   const spans: Annotation[] = [];
   const declared = new Set<string>();
-  const rels: { id: string; type: string; a1: string; a2: string; loc: ErrorLocation }[] = [];
+  const rels: (CharRelation & { id: string; loc: ErrorLocation })[] = [];
   ann.split('\n').forEach((rawLine, i) => {
     const line = rawLine.replace(/\r$/, '');
     const loc = { file: annFile, line: i + 1 };
@@ -148,18 +143,21 @@ async function readDoc(prefix: string, opts: ReadOptions, layout: BratLayout): P
       }
       if (declared.has(id)) fail('duplicate annotation id', loc, id);
       declared.add(id);
-      if (ranges.length > 1) return d.warn('brat-discontinuous-entity-dropped', `${where(loc)} ${id}`);
-      const start = toUnits(ranges[0][0]);
-      const end = toUnits(ranges[0][1]);
+      // Fragments parted by a line break (and spaces) only are one span over lines, as brat writes it.
+      const units = ranges.map(([s, e]) => [toUnits(s), toUnits(e)]).sort((x, y) => x[0] - y[0]);
+      if (units.some(([s], k) => k > 0 && !/^[^\S\n\r]*[\n\r]\s*$/.test(text.slice(units[k - 1][1], s))))
+        return d.warn('brat-discontinuous-entity-dropped', `${where(loc)} ${id}`);
+      const start = units[0][0];
+      const end = units[units.length - 1][1];
       // The reference text is the rest of the line: a span over a tab holds one.
       const surface = fields.length > 2 ? fields.slice(2).join('\t') : undefined;
-      if (surface !== undefined && surface !== text.slice(start, end))
-        d.warn('brat-entity-text-mismatch', `${where(loc)} ${id} ${quote(surface)} vs ${quote(text.slice(start, end))}`);
-      spans.push({ id, type: m[1], start, end, loc });
+      const own = units.map(([s, e]) => text.slice(s, e)).join(' '); // brat joins fragments' text with a space
+      if (surface !== undefined && surface !== own) d.warn('brat-entity-text-mismatch', `${where(loc)} ${id} ${quote(surface)} vs ${quote(own)}`);
+      spans.push({ id, type: m[1], start, end, loc, where: `${where(loc)} ${id}` });
     } else if (kind === 'R') {
       const m = fields.length >= 2 ? /^(\S+) Arg1:(\S+) Arg2:(\S+)\s*$/.exec(fields[1]) : null;
       if (!m) fail('expected "R<id>\\tTYPE Arg1:T<id> Arg2:T<id>"', loc, id);
-      rels.push({ id, type: m[1], a1: m[2], a2: m[3], loc });
+      rels.push({ id, type: m[1], head: m[2], tail: m[3], loc, where: `${where(loc)} ${id}` });
     } else if (kind === 'E') d.warn('brat-event-ignored', `${where(loc)} ${id}`);
     else if (kind === 'A' || kind === 'M') d.warn('brat-attribute-ignored', `${where(loc)} ${id}`);
     else if (kind === 'N') d.warn('brat-normalization-ignored', `${where(loc)} ${id}`);
@@ -168,26 +166,11 @@ async function readDoc(prefix: string, opts: ReadOptions, layout: BratLayout): P
     else fail(`unknown annotation line ${quote(line)}`, loc);
   });
 
-  const { sentences, placed } = layout === 'lines' ? onLines(text, spans, ace05, d, where) : onText(text, spans, opts.tokenizer ?? 'ptb', d, where);
-  for (const r of rels) {
-    const args: { sentence: number; entity: Entity }[] = [];
-    for (const [role, arg] of [['Arg1', r.a1], ['Arg2', r.a2]] as const) {
+  const { sentences, placed } = layout.layout === 'lines' ? onLines(text, spans, ace05, d, where) : placeOnText(text, spans, layout.tokenizer, d, 'brat');
+  for (const r of rels)
+    for (const [role, arg] of [['Arg1', r.head], ['Arg2', r.tail]] as const)
       if (!declared.has(arg)) fail(`unknown relation argument ${quote(arg)}`, r.loc, `${r.id}.${role}`);
-      const a = placed.get(arg);
-      if (a) args.push(a);
-    }
-    if (args.length < 2) {
-      d.warn('relation-dropped-with-entity', `${where(r.loc)} ${r.id}`);
-      continue;
-    }
-    let [h, t] = args;
-    if (h.sentence !== t.sentence) {
-      d.warn('cross-sentence-relation-dropped', `${where(r.loc)} ${r.id}`);
-      continue;
-    }
-    if (ace05 && r.type === 'PER-SOC' && h.entity.start > t.entity.start) [h, t] = [t, h];
-    sentences[h.sentence].relations.push({ type: r.type, head: h.entity.id, tail: t.entity.id } satisfies Relation);
-  }
+  attachRelations(sentences, placed, rels, d, (r, h, t) => ace05 && r.type === 'PER-SOC' && h.start > t.start);
   let id = basename(prefix);
   if (ace05) id = id.replace(/\.split$/, '');
   return { id, text, sentences };
@@ -234,37 +217,15 @@ function onLines(text: string, spans: readonly Annotation[], ace05: boolean, d: 
     const toks = sentences[sentence].tokens;
     const entity = { id, type, start: tokOf[a], end: tokOf[b] + 1 };
     if (toks[entity.start].start !== s || toks[entity.end - 1].end !== e)
-      d.warn('brat-entity-widened-to-tokens', `${where(loc)} ${id} ${quote(text.slice(s, e))} (a token is a whitespace-separated piece: --brat-layout text cuts tokens at the entity)`);
+      d.warn('brat-entity-widened-to-tokens', `${where(loc)} ${id} ${quote(text.slice(s, e))}${ace05 ? '' : ' (a token is a whitespace-separated piece: --brat-layout text cuts tokens at the entity)'}`);
     sentences[sentence].entities.push(entity);
     placed.set(id, { sentence, entity });
   }
   return { sentences, placed };
 }
 
-/**
- * Layout `text`: sentences and tokens as `extract` makes them from raw text (text/sentences.ts, the
- * model's tokenizer), then fitted to the annotations (data/fit-spans.ts): tokens cut at every entity
- * boundary, so an entity is exactly its characters, and no sentence boundary inside an entity.
- */
-function onText(text: string, spans: readonly Annotation[], style: 'ptb' | 'conll04', d: Diagnostics, where: (loc: ErrorLocation) => string): { sentences: Sentence[]; placed: Placed } {
-  const fitted = fitSentencesToSpans(text, tokenizedSentences(text, { style }), spans);
-  const sentences: Sentence[] = fitted.sentences.map((s) => ({ tokens: s.tokens, entities: [], relations: [] }));
-  const placed: Placed = new Map();
-  spans.forEach(({ id, type, loc }, k) => {
-    const p = fitted.placed[k];
-    if (!p) {
-      placed.set(id, null);
-      return d.warn('brat-entity-on-whitespace-dropped', `${where(loc)} ${id}`);
-    }
-    const entity = { id, type, start: p.start, end: p.end };
-    sentences[p.sentence].entities.push(entity);
-    placed.set(id, { sentence: p.sentence, entity });
-  });
-  return { sentences, placed };
-}
-
-/** How a collection's `.txt` files are cut into sentences and tokens (ReadOptions.bratLayout). */
-export type BratLayout = 'lines' | 'text';
+/** How a collection's `.txt` files are cut into sentences and tokens (ReadOptions.bratLayout, and the tokenizer of `text`). */
+type BratLayout = RecordedLayout;
 
 /**
  * The layout to read `path` with: the one asked for; else `lines` for LSTM-ER's ACE05 output; else the
@@ -272,9 +233,11 @@ export type BratLayout = 'lines' | 'text';
  * collections are annotated raw text.
  */
 async function layoutOf(path: string, opts: ReadOptions): Promise<BratLayout> {
-  if (opts.bratLayout && opts.bratLayout !== 'auto') return opts.bratLayout;
-  if (opts.ace05) return 'lines';
-  return (await readConfLayout(join((await isDirectory(path)) ? path : dirname(path), CONF_FILE))) ?? 'text';
+  const recorded = opts.ace05 ? undefined : await readConfLayout(join((await isDirectory(path)) ? path : dirname(path), CONF_FILE));
+  // The tokenizer given (the model's, a config's) cuts what that model will see; else the one recorded.
+  const tokenizer = opts.tokenizer ?? (recorded?.layout === 'text' ? recorded.tokenizer : 'ptb');
+  const layout = opts.bratLayout && opts.bratLayout !== 'auto' ? opts.bratLayout : opts.ace05 ? 'lines' : recorded?.layout ?? 'text';
+  return layout === 'lines' ? { layout } : { layout, tokenizer };
 }
 
 async function* read(path: string, opts: ReadOptions): AsyncGenerator<Located<Document>> {
@@ -284,9 +247,36 @@ async function* read(path: string, opts: ReadOptions): AsyncGenerator<Located<Do
   for (const prefix of prefixes) yield { value: await readDoc(prefix, opts, layout), loc: { file: `${prefix}.ann` } };
 }
 
-/** Offsets in code points, as brat counts them. */
-function codePoints(text: string, units: number): number {
-  return /[\uD800-\uDFFF]/.test(text) ? [...text.slice(0, units)].length : units;
+/** UTF-16 offset → code point offset, as brat counts them (identity unless the text has characters outside the BMP). */
+export function codePointOffsets(text: string): (utf16: number) => number {
+  if (!/[\uD800-\uDFFF]/.test(text)) return (i) => i;
+  const map = new Int32Array(text.length + 1);
+  for (let i = 0, n = 0; i <= text.length; i++) {
+    map[i] = n;
+    const c = text.charCodeAt(i);
+    // A surrogate pair is one code point: counted once, after its low half.
+    if (!(c >= 0xd800 && c <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00)) n++;
+  }
+  return (i) => map[i];
+}
+
+/**
+ * An entity's `T` line: its span as fragments around the line breaks in it (brat's text-bound spans cannot
+ * cross one; the reader joins fragments that only a line break parts), offsets in code points
+ * (`cp`: codePointOffsets of the text).
+ */
+export function entityLine(id: string, type: string, text: string, start: number, end: number, cp: (utf16: number) => number): string {
+  const fragments: [number, number][] = [];
+  let from = start;
+  for (let i = start; i <= end; i++) {
+    if (i === end || text[i] === '\n' || text[i] === '\r') {
+      if (i > from) fragments.push([from, i]);
+      from = i + 1;
+    }
+  }
+  if (!fragments.length) fragments.push([start, end]);
+  const offsets = fragments.map(([a, b]) => `${cp(a)} ${cp(b)}`).join(';');
+  return `${id}\t${type} ${offsets}\t${fragments.map(([a, b]) => text.slice(a, b)).join(' ')}`;
 }
 
 /**
@@ -314,18 +304,15 @@ function checkLabels(doc: Document): void {
   });
 }
 
-function annotations(doc: Document, diagnostics?: Diagnostics): string {
+function annotations(doc: Document): string {
   const out: string[] = [];
   const tid = new Map<string, string>();
+  const cp = codePointOffsets(doc.text);
   for (const s of doc.sentences)
     for (const e of s.entities) {
-      const a = s.tokens[e.start].start;
-      const b = s.tokens[e.end - 1].end;
       const id = `T${tid.size + 1}`;
       tid.set(e.id, id);
-      const surface = doc.text.slice(a, b);
-      if (surface.includes('\n')) diagnostics?.warn('brat-entity-text-has-newline', `${doc.id} ${e.id}`);
-      out.push(`${id}\t${e.type} ${codePoints(doc.text, a)} ${codePoints(doc.text, b)}\t${surface.replace(/\n/g, ' ')}`);
+      out.push(entityLine(id, e.type, doc.text, s.tokens[e.start].start, s.tokens[e.end - 1].end, cp));
     }
   let n = 0;
   for (const s of doc.sentences)
@@ -372,30 +359,6 @@ function linesChanges(doc: Document, d: Diagnostics): void {
   if (!pieces.next().done) d.warn('brat-tokens-not-kept', `${quote(doc.id)}: text outside the sentences is read back as tokens`);
 }
 
-/**
- * What reading the pair back with the `text` layout changes, counted in `d`: sentences and tokens are
- * those the splitter and the tokenizer make, cut at the entities (`onText`).
- */
-function textChanges(doc: Document, d: Diagnostics): void {
-  const spans = doc.sentences.flatMap((s) => s.entities.map((e) => ({ start: s.tokens[e.start].start, end: s.tokens[e.end - 1].end })));
-  const back = fitSentencesToSpans(doc.text, tokenizedSentences(doc.text), spans).sentences;
-  const lost = (what: string) => d.warn('brat-sentence-boundary-not-kept', `${quote(doc.id)}: ${what}`);
-  const empty = doc.sentences.findIndex((s) => !s.tokens.length);
-  if (empty >= 0) lost(`sentence ${empty} has no tokens (not read back)`);
-  const starts = doc.sentences.filter((s) => s.tokens.length).map((s) => s.tokens[0].start);
-  const backStarts = back.map((s) => s.start);
-  const i = starts.findIndex((x, k) => x !== backStarts[k]);
-  if (i >= 0 || starts.length !== backStarts.length) {
-    const k = i >= 0 ? i : Math.min(starts.length, backStarts.length);
-    lost(`${starts.length} sentences are read back as ${backStarts.length}, the first change at character ${Math.min(starts[k] ?? Infinity, backStarts[k] ?? Infinity)}`);
-  }
-  const tokens = doc.sentences.flatMap((s) => s.tokens);
-  const backTokens = back.flatMap((s) => s.tokens);
-  const t = tokens.findIndex((x, k) => x.start !== backTokens[k]?.start || x.end !== backTokens[k].end);
-  if (t >= 0) d.warn('brat-tokens-not-kept', `${quote(doc.id)}: token ${quote(tokens[t].text)} at ${tokens[t].start} is read back as ${backTokens[t] ? quote(backTokens[t].text) : 'nothing'}`);
-  else if (backTokens.length > tokens.length) d.warn('brat-tokens-not-kept', `${quote(doc.id)}: text outside the sentences is read back as tokens`);
-}
-
 /** The pairs of `docs` and the schema's annotation.conf, written into `out` (a fresh directory: `brat.write` swaps it in). */
 async function writePairs(docs: Source<Document>, schema: LabelSchema, out: string, diagnostics?: Diagnostics): Promise<void> {
   // An in-memory corpus is checked whole first, so that a bad type leaves no directory half-written;
@@ -406,9 +369,16 @@ async function writePairs(docs: Source<Document>, schema: LabelSchema, out: stri
   const entityTypes = new Set(schema.entityTypes);
   const relationTypes = new Map(schema.relationTypes.map((r) => [r.name, r]));
   // The layout recorded is the one that reads the most documents back unchanged (ties: lines, exact for
-  // token data); only its changes are reported.
-  const changes = { lines: new Diagnostics(), text: new Diagnostics() };
-  const changed = { lines: 0, text: 0 };
+  // token data, then ptb); only its changes are reported.
+  const candidates: { layout: RecordedLayout; count: (doc: Document, d: Diagnostics) => void; changes: Diagnostics; changed: number }[] = [
+    { layout: { layout: 'lines' }, count: linesChanges, changes: new Diagnostics(), changed: 0 },
+    ...(['ptb', 'conll04'] as const).map((tokenizer) => ({
+      layout: { layout: 'text', tokenizer } as const,
+      count: (doc: Document, d: Diagnostics) => countSplitChanges(doc, d, { sentences: 'brat-sentence-boundary-not-kept', tokens: 'brat-tokens-not-kept' }, tokenizer),
+      changes: new Diagnostics(),
+      changed: 0,
+    })),
+  ];
   for await (const doc of docs) {
     checkLabels(doc);
     eachLabel(doc, (what, t) => {
@@ -422,17 +392,17 @@ async function writePairs(docs: Source<Document>, schema: LabelSchema, out: stri
     }
     const name = fileNameFor(doc.id, used);
     if (name !== doc.id) diagnostics?.warn('document-id-renamed', `${quote(doc.id)} → ${quote(name)} (its file name)`);
-    for (const [layout, count] of [['lines', linesChanges], ['text', textChanges]] as const) {
-      const before = changes[layout].count();
-      count(doc, changes[layout]);
-      if (changes[layout].count() > before) changed[layout]++;
+    for (const c of candidates) {
+      const before = c.changes.count();
+      c.count(doc, c.changes);
+      if (c.changes.count() > before) c.changed++;
     }
     await writeAtomic(join(out, `${name}.txt`), [doc.text]);
-    await writeAtomic(join(out, `${name}.ann`), [annotations(doc, diagnostics)]);
+    await writeAtomic(join(out, `${name}.ann`), [annotations(doc)]);
   }
-  const layout = changed.text < changed.lines ? 'text' : 'lines';
-  diagnostics?.absorb(changes[layout]);
-  await writeAtomic(join(out, CONF_FILE), [confText({ entityTypes: [...entityTypes], relationTypes: [...relationTypes.values()] }, layout)]);
+  const best = candidates.reduce((a, c) => (c.changed < a.changed ? c : a));
+  diagnostics?.absorb(best.changes);
+  await writeAtomic(join(out, CONF_FILE), [confText({ entityTypes: [...entityTypes], relationTypes: [...relationTypes.values()] }, best.layout)]);
 }
 
 /**

@@ -97,7 +97,7 @@ export async function* readCorpus(file: string, opts: CorpusOptions = {}): Async
     throw new UserError(`--split ${opts.split} selects part of NYT CoType's test file, but this is read as ${format.name}`, { file });
   if (opts.ace05 && format.name !== 'brat') throw new UserError(`--ace05 reads LSTM-ER's brat output, but this is read as ${format.name}`, { file });
   if (opts.bratLayout && opts.bratLayout !== 'auto' && format.name !== 'brat')
-    throw new UserError(`--brat-layout ${opts.bratLayout} says how to cut brat's text into sentences and tokens, but this is read as ${format.name}, whose tokens are given`, { file });
+    throw new UserError(`the brat layout ${opts.bratLayout} (--brat-layout, data.bratLayout) says how to cut brat's text into sentences and tokens, but this is read as ${format.name}, whose tokens are given`, { file });
   const diagnostics = opts.diagnostics ?? new Diagnostics();
   yield* checkDocuments(format.read(file, { ...opts, diagnostics }), diagnostics);
 }
@@ -137,10 +137,25 @@ export interface LoadedCorpus {
   diagnostics: Diagnostics;
 }
 
+/** The reading options' names, for a library caller's misspelt one. */
+export const CORPUS_OPTIONS: readonly (keyof CorpusOptions)[] = ['format', 'typesFile', 'split', 'ace05', 'bratLayout', 'tokenizer', 'symmetric', 'diagnostics'];
+
+/** A library caller's reading options, checked: a value out of its choices would be read as the default. */
+function checkCorpusOptions(opts: CorpusOptions | null): void {
+  checkOptions(opts, 'options', CORPUS_OPTIONS);
+  const choices: [keyof CorpusOptions, readonly unknown[]][] = [
+    ['split', ['dev', 'test', 'all']], ['bratLayout', ['auto', 'lines', 'text']], ['tokenizer', ['ptb', 'conll04']], ['ace05', [true, false]],
+  ];
+  for (const [key, allowed] of choices) {
+    const v = opts?.[key];
+    if (v !== undefined && !allowed.includes(v)) throw new UserError(`must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${described(v)}`, { field: key });
+  }
+}
+
 /** Reads a whole corpus into memory with its schema and the warnings of reading it. */
 export async function loadCorpus(file: string, opts: CorpusOptions = {}): Promise<LoadedCorpus> {
   if (typeof file !== 'string' || file === '') throw new UserError(`must be a file name, got ${described(file)}`, { field: 'file' });
-  checkOptions(opts, 'options');
+  checkCorpusOptions(opts);
   opts ??= {};
   const format = opts.format ?? (await detectFormat(file));
   const diagnostics = opts.diagnostics ?? new Diagnostics();
