@@ -11,7 +11,7 @@ const CONLL = join(DATA, 'conll04/unified_two_are_better/test.CoNLL04.json');
 const SCIERC = join(DATA, 'scierc/dygie/dev.json');
 
 test('writable formats', () => {
-  assert.deepEqual([...WRITABLE_FORMATS].sort(), ['brat', 'dygie', 'jsonl', 'multihead', 'spert', 'spert-tags', 'unified']);
+  assert.deepEqual([...WRITABLE_FORMATS].sort(), ['brat', 'doccano', 'dygie', 'jsonl', 'labelstudio', 'multihead', 'spert', 'spert-tags', 'unified']);
 });
 
 for (const format of ['jsonl', 'unified', 'spert', 'dygie', 'brat', 'multihead', 'spert-tags'])

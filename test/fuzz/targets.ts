@@ -93,6 +93,8 @@ const FILE: Record<string, [string, Shape]> = {
   'spert-tags': ['data.json', 'json'],
   dygie: ['data.jsonl', 'jsonl'],
   multihead: ['data.txt', 'lines'],
+  doccano: ['data.jsonl', 'jsonl'],
+  labelstudio: ['data.json', 'json'],
 };
 
 /** Every file of a directory, by name. */
@@ -164,7 +166,7 @@ const CONFIGS = ['configs/conll04.json', 'test/train/fixtures/tiny.json'];
 /** Every target; `shared` adds seeds from ../shared/data (the bench does, the CI slice does not). */
 export async function targets(shared = false): Promise<Target[]> {
   const out: Target[] = [];
-  for (const format of ['jsonl', 'unified', 'spert', 'spert-tags', 'dygie', 'nyt', 'brat', 'multihead']) {
+  for (const format of ['jsonl', 'unified', 'spert', 'spert-tags', 'dygie', 'nyt', 'brat', 'multihead', 'doccano', 'labelstudio']) {
     const seeds = await builtSeeds(format);
     if (shared) for (const s of SHARED_SEEDS[format]?.() ?? []) if (s) seeds.push(s);
     out.push(corpusTarget(format, seeds));

@@ -10,8 +10,10 @@ import { ioError, isDirectory, readJsonArray, readJsonLines } from '../io.js';
 import type { Source } from '../write.js';
 import { brat } from './brat.js';
 import { checkDocuments } from './checks.js';
+import { doccano } from './doccano.js';
 import { dygie } from './dygie.js';
 import { jsonl } from './jsonl.js';
+import { labelstudio } from './labelstudio.js';
 import { multihead } from './multihead.js';
 import { nyt } from './nyt.js';
 import { spert } from './spert.js';
@@ -22,7 +24,7 @@ import type { Format, ReadOptions } from './types.js';
 
 export type { Format, ReadOptions } from './types.js';
 
-const ALL: Format[] = [jsonl, unified, spert, spertTags, dygie, nyt, brat, multihead];
+const ALL: Format[] = [jsonl, unified, spert, spertTags, dygie, nyt, brat, multihead, doccano, labelstudio];
 export const FORMATS: readonly string[] = ALL.map((f) => f.name);
 /** Formats `writeCorpus` can produce. */
 export const WRITABLE_FORMATS: readonly string[] = ALL.filter((f) => f.write).map((f) => f.name);
@@ -59,12 +61,13 @@ export async function detectFormat(file: string): Promise<string> {
   if (head === '') throw new UserError('empty file', { file });
   if (head.startsWith('[')) {
     for await (const { value: v } of readJsonArray(file)) {
+      if (isObj(v) && isObj(v.data) && (Array.isArray(v.annotations) || Array.isArray(v.predictions))) return 'labelstudio';
       if (!isObj(v) || !(Array.isArray(v.tokens) || Array.isArray(v.tags))) break;
       if (Array.isArray(v.tags)) return 'spert-tags';
       if (Array.isArray(v.entities) && v.entities.length) return isObj(v.entities[0]) ? 'spert' : 'unified';
       return 'orig_id' in v ? 'spert' : 'unified';
     }
-    throw unknown('a JSON array whose first record has neither "tokens" nor "tags"');
+    throw unknown('a JSON array whose first record has neither "tokens", "tags" nor Label Studio\'s "data" and "annotations"');
   }
   if (head.startsWith('{')) {
     for await (const { value: v } of readJsonLines(file)) {
@@ -72,9 +75,10 @@ export async function detectFormat(file: string): Promise<string> {
       if ('doc_key' in v && 'sentences' in v) return 'dygie';
       if ('sentText' in v && 'entityMentions' in v) return 'nyt';
       if ('text' in v && 'sentences' in v) return 'jsonl';
+      if (typeof v.text === 'string' && ('entities' in v || 'label' in v || 'relations' in v)) return 'doccano';
       break;
     }
-    throw unknown('JSON Lines whose first line has none of "doc_key", "sentText", "text"+"sentences"');
+    throw unknown('JSON Lines whose first line has none of "doc_key", "sentText", "text"+"sentences", "text"+"entities"');
   }
   throw unknown('neither JSON, JSON Lines, "#doc" TSV nor brat');
 }

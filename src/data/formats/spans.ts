@@ -7,7 +7,7 @@
 import { quote, UserError, type ErrorLocation } from '../../errors.js';
 import { tokenizedSentences } from '../../text/index.js';
 import type { Document, Entity, Sentence } from '../corpus.js';
-import type { Diagnostics } from '../diagnostics.js';
+import { Diagnostics } from '../diagnostics.js';
 import { fitSentencesToSpans } from '../fit-spans.js';
 import { fail } from '../validate.js';
 
@@ -118,6 +118,20 @@ export function countSplitChanges(doc: Document, d: Diagnostics, code = { senten
   const t = tokens.findIndex((x, k) => x.start !== backTokens[k]?.start || x.end !== backTokens[k].end);
   if (t >= 0) d.warn(code.tokens, `${quote(doc.id)}: token ${quote(tokens[t].text)} at ${tokens[t].start} is read back as ${backTokens[t] ? quote(backTokens[t].text) : 'nothing'}`);
   else if (backTokens.length > tokens.length) d.warn(code.tokens, `${quote(doc.id)}: text outside the sentences is read back as tokens`);
+}
+
+/**
+ * What reading `d` back from its text alone changes, for a raw-text format that records no tokenizer:
+ * nothing where either tokenizer makes its sentences and tokens again, else what `ptb` changes.
+ */
+export function countTextSplitChanges(d: Document, diagnostics?: Diagnostics): void {
+  if (!diagnostics) return;
+  const each = (['conll04', 'ptb'] as const).map((style) => {
+    const own = new Diagnostics();
+    countSplitChanges(d, own, undefined, style);
+    return own;
+  });
+  if (each.every((x) => x.count() > 0)) diagnostics.absorb(each[1]);
 }
 
 /** Each document's entities as character spans with document-wide ids (`T1`, `T2`, …), and its relations by those ids. */

@@ -19,7 +19,7 @@ export interface ReadOptions {
    * entities; `auto` (default): what the collection's annotation.conf records, else `text` (brat.ts).
    */
   bratLayout?: 'auto' | 'lines' | 'text';
-  /** The tokenizer style of the `text` layout: the model's (default `ptb`). */
+  /** The tokenizer style that cuts raw text (brat's `text` layout, doccano, Label Studio): the model's (default `ptb`). */
   tokenizer?: 'ptb' | 'conll04';
 }
 

@@ -1,0 +1,122 @@
+/**
+ * Label Studio's JSON export (a JSON array of tasks) of a text project with `<Labels>` and `<Relations>`:
+ * `{"id", "data": {"text", …}, "annotations": [{"result": [...], "was_cancelled"}], "predictions"}`.
+ * - The text is `data.text`, else the one string field of `data`. The document id is `data.id` (what
+ *   entrel writes), else the task's `id`.
+ * - A task's annotation: the one marked `ground_truth`, else the first not cancelled; the others are
+ *   counted. A task without one (unlabelled, skipped, or with predictions only) is dropped and counted: its
+ *   empty annotation would teach that nothing is there.
+ * - `labels` results are entities (`value.start`/`value.end`: UTF-16 offsets, as the editor counts them;
+ *   the first of several labels); `relation` results are relations by result id, `direction` `right`
+ *   (from → to), `left` (to → from) or `bi` (read as from → to), type the first of `labels` (a relation
+ *   without one is dropped, counted). Other results (choices, text areas, HTML labels) are counted.
+ * The text is cut into sentences and tokens as `extract` cuts it, tokens cut at the entities (spans.ts).
+ * The writer writes each document's entities and relations as its annotation, for the labelling config
+ * `<Labels name="label" toName="text">` and `<Relations>` over `<Text name="text" value="$text">`.
+ */
+import { z } from 'zod';
+import { formatWhere, quote } from '../../errors.js';
+import type { Document } from '../corpus.js';
+import type { Diagnostics } from '../diagnostics.js';
+import { readJsonArray, type Located } from '../io.js';
+import { fail, parseWith } from '../validate.js';
+import { writeAtomic, type Source } from '../write.js';
+import { countSymmetricNotKept, jsonArrayText } from './common.js';
+import { attachRelations, charSpans, checkCharSpan, countTextSplitChanges, placeOnText, type CharEntity, type CharRelation } from './spans.js';
+import type { Format, ReadOptions } from './types.js';
+
+const id = z.union([z.number(), z.string()]);
+const Result = z.looseObject({
+  id: id.optional(),
+  type: z.string(),
+  value: z.looseObject({}).optional(),
+  from_id: id.optional(),
+  to_id: id.optional(),
+  direction: z.enum(['right', 'left', 'bi']).optional(),
+  labels: z.array(z.string()).optional(),
+});
+const Annotation = z.looseObject({ result: z.array(Result), was_cancelled: z.boolean().optional(), ground_truth: z.boolean().optional() });
+const Task = z.looseObject({ id: id.optional(), data: z.record(z.string(), z.unknown()), annotations: z.array(Annotation).optional() });
+const Labels = z.looseObject({ start: z.number(), end: z.number(), labels: z.array(z.string().min(1, 'empty type')).min(1, 'no label') });
+
+/** The task's text: `data.text`, else its one string field. */
+function textOf(data: Record<string, unknown>, loc: Located<unknown>['loc']): string {
+  if (typeof data.text === 'string') return data.text;
+  const strings = Object.keys(data).filter((k) => typeof data[k] === 'string');
+  if (strings.length === 1) return data[strings[0]] as string;
+  return fail(
+    strings.length ? `no "text" and several string fields (${strings.map((k) => quote(k)).join(', ')}): which is the text?` : 'no string field to read the text from',
+    loc,
+    'data',
+  );
+}
+
+async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Document>> {
+  const d = opts.diagnostics;
+  for await (const { value, loc } of readJsonArray(file)) {
+    const task = parseWith(Task, value, loc);
+    const text = textOf(task.data, loc);
+    const own = task.data.id;
+    const docId = typeof own === 'string' || typeof own === 'number' ? String(own) : task.id !== undefined ? String(task.id) : `record-${loc.line}`;
+    const where = `${formatWhere(loc)} task ${quote(docId)}`;
+    const done = (task.annotations ?? []).map((a, k) => ({ a, k })).filter(({ a }) => !a.was_cancelled);
+    const chosen = done.find(({ a }) => a.ground_truth) ?? done[0];
+    if (!chosen) {
+      d.warn('labelstudio-task-without-annotation-dropped', where);
+      continue;
+    }
+    if (done.length > 1) d.warn('labelstudio-other-annotations-ignored', `${where}: ${done.length - 1} besides annotations[${chosen.k}]`);
+    const at = (k: number) => `annotations[${chosen.k}].result[${k}]`;
+    const entities: CharEntity[] = [];
+    const relations: (CharRelation & { k: number; from: string; to: string })[] = [];
+    chosen.a.result.forEach((r, k) => {
+      if (r.type === 'labels') {
+        const v = parseWith(Labels, r.value, loc, [...at(k).split('.'), 'value']);
+        if (r.id === undefined) fail('a labels result without its "id" (relations name entities by it)', loc, `${at(k)}.id`);
+        checkCharSpan(text, v.start, v.end, loc, `${at(k)}.value`);
+        if (v.labels.length > 1) d.warn('labelstudio-extra-labels-ignored', `${where} ${at(k)}: ${v.labels.map((l) => quote(l)).join(', ')}`);
+        entities.push({ id: String(r.id), type: v.labels[0], start: v.start, end: v.end, where: `${where} ${at(k)} ${quote(text.slice(v.start, v.end), 40)}` });
+      } else if (r.type === 'relation') {
+        if (r.from_id === undefined || r.to_id === undefined) fail('a relation result needs "from_id" and "to_id"', loc, at(k));
+        const type = r.labels?.[0];
+        if (type === undefined || type === '') return d.warn('labelstudio-unlabelled-relation-dropped', `${where} ${at(k)}`);
+        const [from, to] = [String(r.from_id), String(r.to_id)];
+        const [head, tail] = r.direction === 'left' ? [to, from] : [from, to];
+        relations.push({ type, head, tail, where: `${where} ${at(k)} ${type}`, k, from, to });
+      } else d.warn('labelstudio-result-ignored', `${where} ${at(k)} (type ${quote(r.type)})`);
+    });
+    const ids = new Set<string>();
+    entities.forEach((e) => {
+      if (ids.has(e.id)) fail(`two labels results with id ${quote(e.id)}`, loc, `annotations[${chosen.k}].result`);
+      ids.add(e.id);
+    });
+    for (const r of relations)
+      for (const [name, ref] of [['from_id', r.from], ['to_id', r.to]] as const)
+        if (!ids.has(ref)) fail(`no labels result with id ${quote(ref)}`, loc, `${at(r.k)}.${name}`);
+    const { sentences, placed } = placeOnText(text, entities, opts.tokenizer ?? 'ptb', d, 'labelstudio');
+    attachRelations(sentences, placed, relations, d);
+    yield { value: { id: docId, text, sentences }, loc };
+  }
+}
+
+async function* tasks(docs: Source<Document>, diagnostics?: Diagnostics) {
+  for await (const d of docs) {
+    countTextSplitChanges(d, diagnostics);
+    const { entities, relations } = charSpans(d);
+    const result = [
+      ...entities.map((e) => ({ id: e.id, from_name: 'label', to_name: 'text', type: 'labels', value: { start: e.start, end: e.end, text: d.text.slice(e.start, e.end), labels: [e.type] } })),
+      ...relations.map((r) => ({ from_id: r.head, to_id: r.tail, type: 'relation', direction: 'right', labels: [r.type] })),
+    ];
+    yield { data: { text: d.text, id: d.id }, annotations: [{ result }] };
+  }
+}
+
+export const labelstudio: Format = {
+  name: 'labelstudio',
+  description: "Label Studio JSON export of a text project with labels and relations (read with entrel's sentence splitter and tokenizer)",
+  read,
+  write: (docs, schema, out, diagnostics) => {
+    countSymmetricNotKept(schema, diagnostics);
+    return writeAtomic(out, jsonArrayText(tasks(docs, diagnostics)));
+  },
+};
