@@ -1,4 +1,5 @@
-import { codePointOffsets, entityLine } from '../data/formats/brat.js';
+import { entityLine } from '../data/formats/brat.js';
+import { codePointOffsets } from '../data/formats/spans.js';
 import { described, UserError } from '../errors.js';
 import { checkDocument } from './args.js';
 import type { ExtractedDocument } from './types.js';

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Diagnostics } from '../../src/data/diagnostics.js';
 import { detectFormat, loadCorpus, writeCorpus } from '../../src/data/formats/index.js';
@@ -117,7 +117,7 @@ const LS_TASKS = (() => {
     },
     { id: 102, data: { text: 'Skipped.' }, annotations: [{ id: 3, was_cancelled: true, result: [] }] },
     { id: 103, data: { text: 'Only a model looked at this.' }, annotations: [], predictions: [{ result: [] }] },
-    { id: 104, data: { body: 'Ann visited Rome.', n: 3 }, annotations: [{ result: [ent('r', { start: 12, end: 16 }, ['LOC'])] }] },
+    { id: 104, data: { body: 'Ann visited Rome.', n: 3 }, annotations: [{ result: [{ ...ent('r', { start: 12, end: 16 }, ['LOC']), value: { start: 12, end: 16, text: 'Rome', labels: ['LOC'] } }] }] },
   ];
 })();
 
@@ -148,12 +148,53 @@ test('Label Studio: wrong input is named by record and field', async () => {
   };
   const labels = (value: unknown, id = 'e') => ({ data: { text: TEXT }, annotations: [{ result: [{ id, type: 'labels', value }] }] });
   await refused({ data: { a: 'x', b: 'y' }, annotations: [{ result: [] }] }, /record 2: data: no "text" and several string fields \("a", "b"\): which is the text\?$/);
-  await refused(labels({ start: 0, end: 999, labels: ['PER'] }), /record 2: annotations\[0\]\.result\[0\]\.value: end 999 is past the end of the text/);
+  await refused(labels({ start: 0, end: 999, labels: ['PER'] }), /record 2: annotations\[0\]\.result\[0\]\.value: span 0–999 is not within the text \(63 characters\)$/);
+  await refused({ data: { text: 12345, title: 'Ann visited Rome.' }, annotations: [{ result: [] }] }, /record 2: data\.text: expected a string, got a number \(12345\)$/);
+  await refused(
+    { data: { text: TEXT }, annotations: [{ result: [{ id: 'a', to_name: 'text', type: 'labels', value: { start: 0, end: 4, labels: ['PER'] } }, { id: 'b', to_name: 'title', type: 'labels', value: { start: 0, end: 4, labels: ['PER'] } }] }] },
+    /annotations\[0\]\.result\[1\]\.to_name: labels on several objects \("text", "title"\): entrel reads one text a task$/,
+  );
   await refused(labels({ start: 0, end: 4, labels: [] }), /annotations\[0\]\.result\[0\]\.value\.labels: no label$/);
   await refused(
     { data: { text: TEXT }, annotations: [{ result: [{ id: 'e', type: 'labels', value: { start: 0, end: 4, labels: ['PER'] } }, { type: 'relation', from_id: 'e', to_id: 'z', labels: ['R'] }] }] },
     /annotations\[0\]\.result\[1\]\.to_id: no labels result with id "z"$/,
   );
+});
+
+test('Label Studio counts code points (older exports UTF-16 units, told by value.text); two controls on one region are one entity; bi is counted', async () => {
+  const text = '😀 Ann met Bob in Oslo.';
+  const result = [
+    { id: 'a', to_name: 'text', type: 'labels', value: { start: 2, end: 5, text: 'Ann', labels: ['PER'] } }, // code points
+    { id: 'a', to_name: 'text', type: 'labels', value: { start: 2, end: 5, text: 'Ann', labels: ['HUMAN'] } }, // a second <Labels>
+    { id: 'b', to_name: 'text', type: 'labels', value: { start: 10, end: 13, labels: ['PER'] } }, // code points, without text
+    { id: 'o', to_name: 'text', type: 'labels', value: { start: 18, end: 22, text: 'Oslo', labels: ['LOC'] } }, // UTF-16 units (an older export)
+    { from_id: 'a', to_id: 'b', type: 'relation', direction: 'bi', labels: ['Knows'] },
+  ];
+  const c = await loadCorpus(file('cp.json', JSON.stringify([{ id: 1, data: { text }, annotations: [{ result }] }])));
+  const [s] = c.documents[0].sentences;
+  assert.deepEqual(s.entities.map((e) => `${text.slice(s.tokens[e.start].start, s.tokens[e.end - 1].end)}:${e.type}`), ['Ann:PER', 'Bob:PER', 'Oslo:LOC']);
+  assert.deepEqual(s.relations.map((r) => `${r.head}>${r.tail}`), ['a>b']);
+  const count = Object.fromEntries(c.diagnostics.summary().map((w) => [w.code, w.count]));
+  assert.deepEqual(count, { 'labelstudio-extra-labels-ignored': 1, 'labelstudio-bidirectional-relation-read-from-to': 1 });
+  // Written back in code points, as Label Studio shows them
+  const out = join(tmp(), 'cp-out.json');
+  await writeCorpus(c.documents, c.schema, out, 'labelstudio');
+  const written = JSON.parse(readFileSync(out, 'utf8')) as { annotations: { result: { value?: { start: number; end: number; text: string } }[] }[] }[];
+  assert.deepEqual(written[0].annotations[0].result.flatMap((r) => (r.value ? [[r.value.start, r.value.end, r.value.text]] : [])), [[2, 5, 'Ann'], [10, 13, 'Bob'], [17, 21, 'Oslo']]);
+});
+
+test('doccano writer: texts of spaces are not written, overlapping entities are said', async () => {
+  const doc = (id: string, text: string, entities: [number, number][]): Document => ({
+    id,
+    text,
+    sentences: [{ tokens: [...text.matchAll(/\S+/g)].map((m) => ({ text: m[0], start: m.index, end: m.index + m[0].length })), entities: entities.map(([start, end], k) => ({ id: `e${k}`, type: 'X', start, end })), relations: [] }],
+  });
+  const diagnostics = new Diagnostics();
+  const out = join(tmp(), 'w.jsonl');
+  await writeCorpus([doc('a', 'New York City', [[0, 2], [1, 3]]), { id: 'b', text: '  ', sentences: [] }], { entityTypes: ['X'], relationTypes: [] }, out, 'doccano', diagnostics);
+  assert.equal(readFileSync(out, 'utf8').trim().split('\n').length, 1);
+  assert.equal(diagnostics.count('empty-document-dropped'), 1);
+  assert.match(diagnostics.format().join('\n'), /doccano-overlapping-entities ×1 \(e\.g\. "a": 2 entities overlap another/);
 });
 
 test('doccano and Label Studio writers: CoNLL04 reads back with the same entities and relations, and says what it cannot hold', async () => {
@@ -169,6 +210,7 @@ test('doccano and Label Studio writers: CoNLL04 reads back with the same entitie
     assert.deepEqual(got.map((d) => [d.id, d.text, d.entities]), want.map((d) => [d.id, d.text, d.entities]), format);
     const lost = want.reduce((n, d, i) => n + d.relations.length - got[i].relations.length, 0);
     assert.equal(lost, back.diagnostics.count('cross-sentence-relation-dropped'), format);
+    assert.equal(diagnostics.count('relation-not-kept'), lost, format); // said when written
     assert.ok(lost <= 3, `${format}: ${lost} relations lost`);
     assert.ok(got.every((d, i) => d.relations.every((r) => want[i].relations.includes(r))), format);
     // The CoNLL04 tokens joined by spaces are cut again (`-LRB-`, `said.`): counted, per document.

@@ -20,7 +20,7 @@ import { writeAtomic, type Source } from '../write.js';
 import { Diagnostics } from '../diagnostics.js';
 import type { Document, LabelSchema, Sentence, Token } from '../corpus.js';
 import { CONF_FILE, CONF_MARK, confText, readConf, readConfLayout, type RecordedLayout } from './brat-conf.js';
-import { attachRelations, countSplitChanges, placeOnText, type CharEntity, type CharRelation, type Placed } from './spans.js';
+import { attachRelations, codePointOffsets, countSplitChanges, fromCodePoints, placeOnText, type CharEntity, type CharRelation, type Placed } from './spans.js';
 import { eachLabel, unwritableLabel } from './common.js';
 import type { Format, ReadOptions } from './types.js';
 
@@ -77,15 +77,6 @@ async function readText(file: string, keepBom = false): Promise<string> {
   }
 }
 
-/** Code point offset → UTF-16 offset (identity unless the text has astral characters). */
-function codePointMap(text: string): (cp: number) => number {
-  if (!/[\uD800-\uDFFF]/.test(text)) return (cp) => cp;
-  const map: number[] = [];
-  for (let i = 0; i < text.length; i += (text.codePointAt(i) ?? 0) > 0xffff ? 2 : 1) map.push(i);
-  map.push(text.length);
-  return (cp) => map[cp] ?? text.length + 1;
-}
-
 interface Line {
   start: number;
   tokens: Token[];
@@ -119,7 +110,7 @@ async function readDoc(prefix: string, opts: ReadOptions, layout: BratLayout): P
   const text = await readText(txtFile, true);
   if (text.trim() === '') throw new UserError('empty file', { file: txtFile });
   const ann = await readText(annFile);
-  const toUnits = codePointMap(text);
+  const toUnits = fromCodePoints(text);
   const where = (loc: ErrorLocation) => `${annFile}:${loc.line}`;
 
   const spans: Annotation[] = [];
@@ -245,19 +236,6 @@ async function* read(path: string, opts: ReadOptions): AsyncGenerator<Located<Do
   const prefixes = await pairs(path, opts.diagnostics);
   const layout = await layoutOf(path, opts);
   for (const prefix of prefixes) yield { value: await readDoc(prefix, opts, layout), loc: { file: `${prefix}.ann` } };
-}
-
-/** UTF-16 offset → code point offset, as brat counts them (identity unless the text has characters outside the BMP). */
-export function codePointOffsets(text: string): (utf16: number) => number {
-  if (!/[\uD800-\uDFFF]/.test(text)) return (i) => i;
-  const map = new Int32Array(text.length + 1);
-  for (let i = 0, n = 0; i <= text.length; i++) {
-    map[i] = n;
-    const c = text.charCodeAt(i);
-    // A surrogate pair is one code point: counted once, after its low half.
-    if (!(c >= 0xd800 && c <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00)) n++;
-  }
-  return (i) => map[i];
 }
 
 /**

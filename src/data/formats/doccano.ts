@@ -16,7 +16,7 @@ import { readJsonLines, type Located } from '../io.js';
 import { fail, label, parseWith } from '../validate.js';
 import { writeAtomic, type Source } from '../write.js';
 import { countSymmetricNotKept, jsonLinesText } from './common.js';
-import { attachRelations, charSpans, checkCharSpan, countTextSplitChanges, placeOnText, type CharEntity, type CharRelation } from './spans.js';
+import { attachRelations, charSpans, checkCharSpan, countSplitChanges, placeOnText, type CharEntity, type CharRelation } from './spans.js';
 import type { Format, ReadOptions } from './types.js';
 
 const int = z.number().int();
@@ -39,6 +39,10 @@ async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Do
     const r = parseWith(Rec, value, loc);
     if (r.entities && r.label) fail('both "entities" and "label": which holds the entities?', loc, 'label');
     const docId = r.id === undefined ? `line-${loc.line}` : String(r.id);
+    if (r.text.trim() === '') {
+      opts.diagnostics.warn('empty-document-dropped', `${file}:${loc.line} ${quote(docId)}`);
+      continue;
+    }
     const at = (field: string) => `${file}:${loc.line} ${field}`;
     const listed = r.entities ? 'entities' : 'label';
     const entities: CharEntity[] = (r.entities ?? r.label ?? []).map((e, k) => {
@@ -65,8 +69,15 @@ async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Do
 
 async function* records(docs: Source<Document>, diagnostics?: Diagnostics) {
   for await (const d of docs) {
-    countTextSplitChanges(d, diagnostics);
+    // doccano refuses an empty text ("The empty text is not allowed")
+    if (d.text.trim() === '') {
+      diagnostics?.warn('empty-document-dropped', quote(d.id));
+      continue;
+    }
+    if (diagnostics) countSplitChanges(d, diagnostics);
     const { entities, relations } = charSpans(d);
+    const overlapping = entities.filter((e, k) => entities.some((o, j) => j !== k && o.start < e.end && e.start < o.end)).length;
+    if (overlapping) diagnostics?.warn('doccano-overlapping-entities', `${quote(d.id)}: ${overlapping} entities overlap another (doccano imports them only into a project that allows overlapping entities)`);
     const num = new Map(entities.map((e, k) => [e.id, k + 1]));
     yield {
       id: d.id,

@@ -75,7 +75,7 @@ export async function detectFormat(file: string): Promise<string> {
       if ('doc_key' in v && 'sentences' in v) return 'dygie';
       if ('sentText' in v && 'entityMentions' in v) return 'nyt';
       if ('text' in v && 'sentences' in v) return 'jsonl';
-      if (typeof v.text === 'string' && ('entities' in v || 'label' in v || 'relations' in v)) return 'doccano';
+      if (typeof v.text === 'string' && (Array.isArray(v.entities) || Array.isArray(v.label) || Array.isArray(v.relations))) return 'doccano';
       break;
     }
     throw unknown('JSON Lines whose first line has none of "doc_key", "sentText", "text"+"sentences", "text"+"entities"');

@@ -1,15 +1,17 @@
 /**
  * Label Studio's JSON export (a JSON array of tasks) of a text project with `<Labels>` and `<Relations>`:
  * `{"id", "data": {"text", …}, "annotations": [{"result": [...], "was_cancelled"}], "predictions"}`.
- * - The text is `data.text`, else the one string field of `data`. The document id is `data.id` (what
+ * - The text is `data.text` (a string), else the one string field of `data`. The document id is `data.id` (what
  *   entrel writes), else the task's `id`.
  * - A task's annotation: the one marked `ground_truth`, else the first not cancelled; the others are
  *   counted. A task without one (unlabelled, skipped, or with predictions only) is dropped and counted: its
  *   empty annotation would teach that nothing is there.
- * - `labels` results are entities (`value.start`/`value.end`: UTF-16 offsets, as the editor counts them;
- *   the first of several labels); `relation` results are relations by result id, `direction` `right`
- *   (from → to), `left` (to → from) or `bi` (read as from → to), type the first of `labels` (a relation
- *   without one is dropped, counted). Other results (choices, text areas, HTML labels) are counted.
+ * - `labels` results are entities: `value.start`/`value.end` count code points, as Label Studio does
+ *   (older versions counted UTF-16 units: where `value.text` says so, they are read so; where it matches
+ *   neither, it is counted); the first of several labels (two `<Labels>` controls give one region id
+ *   twice), all on one `<Text>`. `relation` results are relations by result id, `direction` `right`
+ *   (from → to), `left` (to → from) or `bi` (read as from → to, counted), type the first of `labels` (a
+ *   relation without one is dropped, counted). Other results (choices, text areas, HTML labels) are counted.
  * The text is cut into sentences and tokens as `extract` cuts it, tokens cut at the entities (spans.ts).
  * The writer writes each document's entities and relations as its annotation, for the labelling config
  * `<Labels name="label" toName="text">` and `<Relations>` over `<Text name="text" value="$text">`.
@@ -19,10 +21,10 @@ import { formatWhere, quote } from '../../errors.js';
 import type { Document } from '../corpus.js';
 import type { Diagnostics } from '../diagnostics.js';
 import { readJsonArray, type Located } from '../io.js';
-import { fail, parseWith } from '../validate.js';
+import { describeValue, fail, parseWith } from '../validate.js';
 import { writeAtomic, type Source } from '../write.js';
 import { countSymmetricNotKept, jsonArrayText } from './common.js';
-import { attachRelations, charSpans, checkCharSpan, countTextSplitChanges, placeOnText, type CharEntity, type CharRelation } from './spans.js';
+import { attachRelations, charSpans, codePointOffsets, countSplitChanges, fromCodePoints, placeOnText, type CharEntity, type CharRelation } from './spans.js';
 import type { Format, ReadOptions } from './types.js';
 
 const id = z.union([z.number(), z.string()]);
@@ -37,11 +39,12 @@ const Result = z.looseObject({
 });
 const Annotation = z.looseObject({ result: z.array(Result), was_cancelled: z.boolean().optional(), ground_truth: z.boolean().optional() });
 const Task = z.looseObject({ id: id.optional(), data: z.record(z.string(), z.unknown()), annotations: z.array(Annotation).optional() });
-const Labels = z.looseObject({ start: z.number(), end: z.number(), labels: z.array(z.string().min(1, 'empty type')).min(1, 'no label') });
+const Labels = z.looseObject({ start: z.number().int(), end: z.number().int(), text: z.string().optional(), labels: z.array(z.string().min(1, 'empty type')).min(1, 'no label') });
 
 /** The task's text: `data.text`, else its one string field. */
 function textOf(data: Record<string, unknown>, loc: Located<unknown>['loc']): string {
   if (typeof data.text === 'string') return data.text;
+  if (data.text !== undefined) return fail(`expected a string, got ${describeValue(data.text)}`, loc, 'data.text');
   const strings = Object.keys(data).filter((k) => typeof data[k] === 'string');
   if (strings.length === 1) return data[strings[0]] as string;
   return fail(
@@ -66,33 +69,51 @@ async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Do
       continue;
     }
     if (done.length > 1) d.warn('labelstudio-other-annotations-ignored', `${where}: ${done.length - 1} besides annotations[${chosen.k}]`);
+    if (text.trim() === '') {
+      d.warn('empty-document-dropped', where);
+      continue;
+    }
     const at = (k: number) => `annotations[${chosen.k}].result[${k}]`;
-    const entities: CharEntity[] = [];
+    const units = fromCodePoints(text);
+    const codePoints = [...text].length;
+    const byId = new Map<string, CharEntity & { k: number }>();
     const relations: (CharRelation & { k: number; from: string; to: string })[] = [];
+    const objects = new Set<string>();
     chosen.a.result.forEach((r, k) => {
       if (r.type === 'labels') {
         const v = parseWith(Labels, r.value, loc, [...at(k).split('.'), 'value']);
         if (r.id === undefined) fail('a labels result without its "id" (relations name entities by it)', loc, `${at(k)}.id`);
-        checkCharSpan(text, v.start, v.end, loc, `${at(k)}.value`);
-        if (v.labels.length > 1) d.warn('labelstudio-extra-labels-ignored', `${where} ${at(k)}: ${v.labels.map((l) => quote(l)).join(', ')}`);
-        entities.push({ id: String(r.id), type: v.labels[0], start: v.start, end: v.end, where: `${where} ${at(k)} ${quote(text.slice(v.start, v.end), 40)}` });
+        if (typeof r.to_name === 'string') objects.add(r.to_name);
+        if (objects.size > 1) fail(`labels on several objects (${[...objects].map((o) => quote(o)).join(', ')}): entrel reads one text a task`, loc, `${at(k)}.to_name`);
+        // Label Studio counts code points; older versions counted UTF-16 units, which `text` tells apart.
+        const asUnits = v.start >= 0 && v.end > v.start && v.end <= text.length ? [v.start, v.end] : undefined;
+        const asCodePoints = v.start >= 0 && v.end > v.start && v.end <= codePoints ? [units(v.start), units(v.end)] : undefined;
+        const says = (x: number[] | undefined) => x !== undefined && text.slice(x[0], x[1]) === v.text;
+        const span = v.text === undefined || says(asCodePoints) ? asCodePoints : says(asUnits) ? asUnits : asCodePoints;
+        if (!span) fail(`span ${v.start}–${v.end} is not within the text (${codePoints} characters)`, loc, `${at(k)}.value`);
+        const [start, end] = span;
+        if (v.text !== undefined && text.slice(start, end) !== v.text)
+          d.warn('labelstudio-entity-text-mismatch', `${where} ${at(k)} ${quote(v.text, 40)} vs ${quote(text.slice(start, end), 40)}`);
+        const id = String(r.id);
+        const same = byId.get(id);
+        // Two <Labels> controls on one region: results with one id, one span, a label each.
+        if (same && (same.start !== start || same.end !== end)) fail(`two labels results with id ${quote(id)} and different spans`, loc, `${at(k)}.id`);
+        if (same || v.labels.length > 1) d.warn('labelstudio-extra-labels-ignored', `${where} ${at(k)}: ${v.labels.map((l) => quote(l)).join(', ')}`);
+        if (!same) byId.set(id, { id, type: v.labels[0], start, end, k, where: `${where} ${at(k)} ${quote(text.slice(start, end), 40)}` });
       } else if (r.type === 'relation') {
         if (r.from_id === undefined || r.to_id === undefined) fail('a relation result needs "from_id" and "to_id"', loc, at(k));
         const type = r.labels?.[0];
         if (type === undefined || type === '') return d.warn('labelstudio-unlabelled-relation-dropped', `${where} ${at(k)}`);
         const [from, to] = [String(r.from_id), String(r.to_id)];
+        if (r.direction === 'bi') d.warn('labelstudio-bidirectional-relation-read-from-to', `${where} ${at(k)} ${type} (mark a symmetric type so in a --types file)`);
         const [head, tail] = r.direction === 'left' ? [to, from] : [from, to];
         relations.push({ type, head, tail, where: `${where} ${at(k)} ${type}`, k, from, to });
       } else d.warn('labelstudio-result-ignored', `${where} ${at(k)} (type ${quote(r.type)})`);
     });
-    const ids = new Set<string>();
-    entities.forEach((e) => {
-      if (ids.has(e.id)) fail(`two labels results with id ${quote(e.id)}`, loc, `annotations[${chosen.k}].result`);
-      ids.add(e.id);
-    });
+    const entities = [...byId.values()];
     for (const r of relations)
       for (const [name, ref] of [['from_id', r.from], ['to_id', r.to]] as const)
-        if (!ids.has(ref)) fail(`no labels result with id ${quote(ref)}`, loc, `${at(r.k)}.${name}`);
+        if (!byId.has(ref)) fail(`no labels result with id ${quote(ref)}`, loc, `${at(r.k)}.${name}`);
     const { sentences, placed } = placeOnText(text, entities, opts.tokenizer ?? 'ptb', d, 'labelstudio');
     attachRelations(sentences, placed, relations, d);
     yield { value: { id: docId, text, sentences }, loc };
@@ -101,10 +122,15 @@ async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Do
 
 async function* tasks(docs: Source<Document>, diagnostics?: Diagnostics) {
   for await (const d of docs) {
-    countTextSplitChanges(d, diagnostics);
+    if (d.text.trim() === '') {
+      diagnostics?.warn('empty-document-dropped', quote(d.id));
+      continue;
+    }
+    if (diagnostics) countSplitChanges(d, diagnostics);
     const { entities, relations } = charSpans(d);
+    const cp = codePointOffsets(d.text); // Label Studio counts code points
     const result = [
-      ...entities.map((e) => ({ id: e.id, from_name: 'label', to_name: 'text', type: 'labels', value: { start: e.start, end: e.end, text: d.text.slice(e.start, e.end), labels: [e.type] } })),
+      ...entities.map((e) => ({ id: e.id, from_name: 'label', to_name: 'text', type: 'labels', value: { start: cp(e.start), end: cp(e.end), text: d.text.slice(e.start, e.end), labels: [e.type] } })),
       ...relations.map((r) => ({ from_id: r.head, to_id: r.tail, type: 'relation', direction: 'right', labels: [r.type] })),
     ];
     yield { data: { text: d.text, id: d.id }, annotations: [{ result }] };

@@ -7,7 +7,7 @@
 import { quote, UserError, type ErrorLocation } from '../../errors.js';
 import { tokenizedSentences } from '../../text/index.js';
 import type { Document, Entity, Sentence } from '../corpus.js';
-import { Diagnostics } from '../diagnostics.js';
+import type { Diagnostics } from '../diagnostics.js';
 import { fitSentencesToSpans } from '../fit-spans.js';
 import { fail } from '../validate.js';
 
@@ -78,6 +78,28 @@ export function attachRelations(
   }
 }
 
+/** Code point offset → UTF-16 offset (identity unless the text has characters outside the BMP); past the end: beyond the text. */
+export function fromCodePoints(text: string): (cp: number) => number {
+  if (!/[\uD800-\uDFFF]/.test(text)) return (cp) => cp;
+  const map: number[] = [];
+  for (let i = 0; i < text.length; i += (text.codePointAt(i) ?? 0) > 0xffff ? 2 : 1) map.push(i);
+  map.push(text.length);
+  return (cp) => map[cp] ?? text.length + 1;
+}
+
+/** UTF-16 offset → code point offset, as Python (brat, Label Studio) counts (identity unless the text has characters outside the BMP). */
+export function codePointOffsets(text: string): (utf16: number) => number {
+  if (!/[\uD800-\uDFFF]/.test(text)) return (i) => i;
+  const map = new Int32Array(text.length + 1);
+  for (let i = 0, n = 0; i <= text.length; i++) {
+    map[i] = n;
+    const c = text.charCodeAt(i);
+    // A surrogate pair is one code point: counted once, after its low half.
+    if (!(c >= 0xd800 && c <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00)) n++;
+  }
+  return (i) => map[i];
+}
+
 /**
  * A character span `[start, end)` of `text` from an annotation tool: whole numbers within the text, and
  * not inside a character (a surrogate pair: offsets counted in code points or graphemes, not UTF-16).
@@ -98,7 +120,9 @@ export function checkCharSpan(text: string, start: unknown, end: unknown, loc: E
 
 /**
  * What reading `doc` back from its text alone changes, counted in `d` (a writer of a raw-text format):
- * sentences and tokens are those the splitter and the tokenizer make, cut at the entities (`placeOnText`).
+ * sentences and tokens are those the splitter and the tokenizer make, cut at the entities (`placeOnText`;
+ * `style`: the tokenizer reading will use, `ptb` where nothing records another), and relations whose
+ * arguments that puts in two sentences are lost.
  */
 export function countSplitChanges(doc: Document, d: Diagnostics, code = { sentences: 'sentence-boundary-not-kept', tokens: 'tokens-not-kept' }, style: 'ptb' | 'conll04' = 'ptb'): void {
   const spans = doc.sentences.flatMap((s) => s.entities.map((e) => ({ start: s.tokens[e.start].start, end: s.tokens[e.end - 1].end })));
@@ -118,20 +142,13 @@ export function countSplitChanges(doc: Document, d: Diagnostics, code = { senten
   const t = tokens.findIndex((x, k) => x.start !== backTokens[k]?.start || x.end !== backTokens[k].end);
   if (t >= 0) d.warn(code.tokens, `${quote(doc.id)}: token ${quote(tokens[t].text)} at ${tokens[t].start} is read back as ${backTokens[t] ? quote(backTokens[t].text) : 'nothing'}`);
   else if (backTokens.length > tokens.length) d.warn(code.tokens, `${quote(doc.id)}: text outside the sentences is read back as tokens`);
-}
-
-/**
- * What reading `d` back from its text alone changes, for a raw-text format that records no tokenizer:
- * nothing where either tokenizer makes its sentences and tokens again, else what `ptb` changes.
- */
-export function countTextSplitChanges(d: Document, diagnostics?: Diagnostics): void {
-  if (!diagnostics) return;
-  const each = (['conll04', 'ptb'] as const).map((style) => {
-    const own = new Diagnostics();
-    countSplitChanges(d, own, undefined, style);
-    return own;
-  });
-  if (each.every((x) => x.count() > 0)) diagnostics.absorb(each[1]);
+  // A relation whose arguments the splitter parts is dropped on reading back.
+  const sentenceAt = (offset: number) => back.findIndex((s) => s.start <= offset && offset < s.end);
+  for (const s of doc.sentences) {
+    const at = new Map(s.entities.map((e) => [e.id, sentenceAt(s.tokens[e.start].start)]));
+    for (const r of s.relations)
+      if (at.get(r.head) !== at.get(r.tail)) d.warn('relation-not-kept', `${quote(doc.id)}: ${r.type} (its arguments are read back in two sentences)`);
+  }
 }
 
 /** Each document's entities as character spans with document-wide ids (`T1`, `T2`, …), and its relations by those ids. */
