@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { UserError, fsReason } from '../errors.js';
 import { writeError } from './atomic.js';
 import { makeDirs } from './io.js';
-import { pidAfter, removeAbandoned, WRITER } from './abandoned.js';
+import { alive, pidAfter, removeAbandoned, WRITER, writerPid } from './abandoned.js';
 import { removedOnInterrupt } from './write.js';
 
 const PREFIX = '.entrel-staging-';
@@ -26,6 +26,7 @@ export async function writeTogether(dir: string, fill: (staging: string) => Prom
     throw new UserError(`cannot create directory: ${fsReason(e) ?? e}`, { file: dir });
   }
   removeAbandoned(dir, pidAfter(PREFIX));
+  recoverStepAside(dir);
   const staging = join(dir, `${PREFIX}${WRITER}`);
   const done = removedOnInterrupt(staging);
   try {
@@ -50,6 +51,21 @@ export async function writeTogether(dir: string, fill: (staging: string) => Prom
 function refuseKindChange(from: string, to: string): void {
   if (!existsSync(to) || statSync(from).isDirectory() === statSync(to).isDirectory()) return;
   throw new UserError(`cannot write: a ${statSync(to).isDirectory() ? 'directory' : 'file'} is in the way`, { file: to });
+}
+
+/**
+ * A `NAME.old-<writer>` a killed writer left (`moveInto`, killed between its two renames or before the
+ * removal): where NAME is back in place it is the earlier version, removed; where NAME is missing it is
+ * the only version there is, put back.
+ */
+function recoverStepAside(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const m = /^(.+)\.old-(\d+@[0-9a-f]{8})$/.exec(name); // a pid alone may be a year of the user's (`model.old-2024`)
+    const pid = m ? writerPid(m[2]) : undefined;
+    if (!m || pid === undefined || pid === process.pid || alive(pid)) continue;
+    if (existsSync(join(dir, m[1]))) rmSync(join(dir, name), { recursive: true, force: true });
+    else renameSync(join(dir, name), join(dir, m[1]));
+  }
 }
 
 function moveInto(from: string, to: string): void {

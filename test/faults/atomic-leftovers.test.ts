@@ -102,3 +102,21 @@ test('staged outputs (data/staging.ts): a killed run\'s staging directory goes, 
   await writeTogether(dir, async (staging) => writeFileSync(join(staging, 'train.jsonl'), 'x\n'));
   assert.deepEqual(readdirSync(dir).sort(), [`.entrel-staging-${process.ppid}`, 'train.jsonl'].sort());
 });
+
+test("staged outputs: a killed run's stepped-aside directory goes where the new one is in place, and comes back where it is not", async () => {
+  const dir = join(root, 'staging-aside');
+  // killed after both renames: model/ is the new one, model.old-<dead> the earlier one
+  mkdirSync(join(dir, 'model'), { recursive: true });
+  mkdirSync(join(dir, `model.old-${WRITER.replace(/^\d+/, '99999')}`));
+  // killed between the renames: only the earlier one exists, aside
+  const aside = `vectors.old-${WRITER.replace(/^\d+/, '99999')}`;
+  mkdirSync(join(dir, aside));
+  writeFileSync(join(dir, aside, 'v.txt'), 'earlier');
+  // a live writer's, and a name of the user's that only looks like one
+  mkdirSync(join(dir, `parts.old-${WRITER.replace(/^\d+/, String(process.ppid))}`));
+  mkdirSync(join(dir, 'notes.old-copy'));
+  mkdirSync(join(dir, 'model.old-2024'));
+  await writeTogether(dir, async (staging) => writeFileSync(join(staging, 'split.json'), '{}\n'));
+  assert.deepEqual(readdirSync(dir).sort(), ['model', 'model.old-2024', 'notes.old-copy', `parts.old-${WRITER.replace(/^\d+/, String(process.ppid))}`, 'split.json', 'vectors'].sort());
+  assert.equal(readFileSync(join(dir, 'vectors', 'v.txt'), 'utf8'), 'earlier');
+});
