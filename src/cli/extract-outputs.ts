@@ -4,6 +4,8 @@
  * - `jsonl`: one `{id, text, sentences, entities, relations}` per line;
  * - `brat`: a directory of `ID.txt` + `ID.ann` pairs (code point offsets, see brat.ts) to correct in brat
  *   or INCEpTION and read back with `--format brat`;
+ * - `labelstudio`: a JSON array of Label Studio tasks with the extraction as a scored prediction, and
+ *   `doccano`: doccano import lines (extract/annotation-tools.ts), to correct there and read back;
  * - `html`: one self-contained page with the web view's View and JSON tabs: per text a figure (View)
  *   and its JSON document `{id, text, sentences, entities, relations}` (JSON), written one after the
  *   other as the texts stream in, so memory stays bounded; the legend of entity types closes the View.
@@ -18,17 +20,25 @@ import { writeDirAtomic } from '../data/atomic.js';
 import { renderFigure } from '../web/html.js';
 import { streamPage } from '../web/page-stream.js';
 import { toBratAnn } from '../extract/brat.js';
+import { toDoccanoLine, toLabelStudioTask } from '../extract/annotation-tools.js';
+import { jsonArrayText, jsonLinesText, mapAsync } from '../data/formats/common.js';
 import { printWarning } from './output.js';
 import type { StreamedDocument } from '../extract/stream.js';
 
-export const OUTPUT_FORMATS = ['jsonl', 'brat', 'html'] as const;
+export const OUTPUT_FORMATS = ['jsonl', 'brat', 'html', 'labelstudio', 'doccano'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /**
  * Writes every document of `docs` to `out`; returns how many were written. `schema` (the model's labels)
- * goes into a brat output's annotation.conf, so brat offers the model's types when the output is corrected.
+ * goes into a brat output's annotation.conf, so brat offers the model's types when the output is corrected;
+ * its name and version name the predictions of a Label Studio output.
  */
-export async function writeExtractions(docs: AsyncIterable<StreamedDocument>, out: string, format: OutputFormat, schema?: LabelSchema & { tokenizer: 'ptb' | 'conll04' }): Promise<number> {
+export async function writeExtractions(
+  docs: AsyncIterable<StreamedDocument>,
+  out: string,
+  format: OutputFormat,
+  schema?: LabelSchema & { tokenizer: 'ptb' | 'conll04'; name: string; version: string },
+): Promise<number> {
   let n = 0;
   const counted = async function* () {
     for await (const d of docs) {
@@ -39,11 +49,22 @@ export async function writeExtractions(docs: AsyncIterable<StreamedDocument>, ou
   if (format === 'brat') {
     refuseForeignDirectory(out); // the swap would delete what else is there
     await writeDirAtomic(out, 'the brat output', async (tmp) => {
-      await writeBrat(counted(), tmp);
+      await writeBrat(withText(counted(), format), tmp);
       if (schema) writeFileSync(join(tmp, CONF_FILE), confText(schema, { layout: 'text', tokenizer: schema.tokenizer }));
     });
-  } else await writeAtomic(out, format === 'jsonl' ? jsonlLines(counted()) : htmlPieces(counted(), out));
+  } else if (format === 'labelstudio') {
+    const version = schema ? `${schema.name} ${schema.version}` : 'entrel';
+    await writeAtomic(out, jsonArrayText(mapAsync(withText(counted(), format), ({ id, doc }) => toLabelStudioTask(id, doc, version))));
+  } else if (format === 'doccano') await writeAtomic(out, jsonLinesText(mapAsync(withText(counted(), format), ({ id, doc }) => toDoccanoLine(id, doc))));
+  else await writeAtomic(out, format === 'jsonl' ? jsonlLines(counted()) : htmlPieces(counted(), out));
   return n;
+}
+
+/** The documents with a text to annotate: brat and doccano refuse an empty one, and a text of spaces has nothing to annotate. */
+async function* withText(docs: AsyncIterable<StreamedDocument>, format: OutputFormat): AsyncGenerator<StreamedDocument> {
+  for await (const d of docs)
+    if (d.doc.text.trim() !== '') yield d;
+    else printWarning(`${d.id}: a text of spaces only: not written to the ${format} output`);
 }
 
 async function* jsonlLines(docs: AsyncIterable<StreamedDocument>): AsyncGenerator<string> {
@@ -53,11 +74,6 @@ async function* jsonlLines(docs: AsyncIterable<StreamedDocument>): AsyncGenerato
 async function writeBrat(docs: AsyncIterable<StreamedDocument>, dir: string): Promise<void> {
   const used = new Set<string>();
   for await (const { id, doc } of docs) {
-    // brat refuses an empty .txt (and so would entrel's reader, for the whole directory)
-    if (doc.text.trim() === '') {
-      printWarning(`${id}: a text of spaces only: no brat pair written`);
-      continue;
-    }
     const name = fileNameFor(id, used);
     writeFileSync(join(dir, `${name}.txt`), doc.text);
     writeFileSync(join(dir, `${name}.ann`), toBratAnn(doc));

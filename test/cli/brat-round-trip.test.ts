@@ -36,7 +36,7 @@ test('extract --format brat reads back with the sentences, tokens and entities e
   assert.equal((await entrel('extract', '--in', input, '--out', asJsonl)).code, 0);
   const written = await entrel('extract', '--in', input, '--out', asBrat, '--format', 'brat');
   assert.equal(written.code, 0, written.err);
-  assert.match(written.err, /warning: line-3: a text of spaces only: no brat pair written/);
+  assert.match(written.err, /warning: line-3: a text of spaces only: not written to the brat output/);
   assert.match(readFileSync(join(asBrat, 'annotation.conf'), 'utf8'), /^# entrel layout: text, tokenizer conll04 /m);
   // the entity over the line break is brat's two fragments
   assert.match(readFileSync(join(asBrat, 'line-2.ann'), 'utf8'), /^T1\tPeop 0 4;5 10\tMary Smith$/m);
@@ -54,4 +54,51 @@ test('extract --format brat reads back with the sentences, tokens and entities e
     d.sentences.flatMap((s) => (s.entities ?? []).map((e) => `${s.tokens[e.start][0]}-${s.tokens[e.end - 1][1]}:${e.type}`)).sort();
   assert.deepEqual(read.map(readSpans), extracted.map(spans));
   assert.ok(readSpans(read[1]).includes('0-10:Peop'));
+});
+
+test('extract --format labelstudio|doccano: the tools\' imports, which read back (once annotated) as extract made them', async () => {
+  const dir = tempDir('entrel-tools-trip-');
+  const input = join(dir, 'in.jsonl');
+  writeFileSync(input, [
+    JSON.stringify('😀 Mary Smith, who works for Acme Corp. in Boston, paid $300 to IBM.'),
+    JSON.stringify('John Wilkes Booth, who assassinated President Lincoln, was an actor.'),
+    JSON.stringify(' '),
+  ].join('\n') + '\n');
+  const asJsonl = join(dir, 'out.jsonl');
+  assert.equal((await entrel('extract', '--in', input, '--out', asJsonl)).code, 0);
+  const extracted = readJsonl(asJsonl).filter((d) => d.text.trim() !== '');
+  const want = extracted.map((d) => d.entities.map((e) => `${d.text.slice(e.start, e.end)}:${e.type}`).sort());
+  assert.ok(want[0].length >= 3 && extracted[0].relations.length >= 1, JSON.stringify(extracted[0]));
+
+  const ls = join(dir, 'pre.json');
+  const wrote = await entrel('extract', '--in', input, '--out', ls, '--format', 'labelstudio');
+  assert.equal(wrote.code, 0, wrote.err);
+  assert.match(wrote.err, /line-3: a text of spaces only: not written to the labelstudio output/);
+  type Task = { data: { text: string; id: string }; predictions?: { model_version: string; score: number; result: { value?: { start: number; end: number; text: string }; score: number }[] }[]; annotations?: unknown[] };
+  const tasks = JSON.parse(readFileSync(ls, 'utf8')) as Task[];
+  assert.equal(tasks.length, 2);
+  const [p] = tasks[0].predictions!;
+  assert.match(p.model_version, /conll04/i);
+  assert.ok(p.score > 0 && p.score <= 1 && p.result.every((r) => r.score > 0 && r.score <= 1));
+  // code points: after the emoji, each region's offsets slice its text out of the text as Python counts it
+  const cps = [...tasks[0].data.text];
+  for (const r of p.result) if (r.value) assert.equal(cps.slice(r.value.start, r.value.end).join(''), r.value.text);
+  // As predictions they are no annotation: read, they are dropped and counted.
+  const unread = join(dir, 'unread.jsonl');
+  const c = await entrel('convert', '--from', 'labelstudio', '--to', 'jsonl', ls, unread);
+  assert.match(c.err, /labelstudio-task-without-annotation-dropped ×2/);
+  // Accepted as they are by an annotator, they read back as extract made them.
+  const accepted = join(dir, 'accepted.json');
+  writeFileSync(accepted, JSON.stringify(tasks.map((t) => ({ ...t, annotations: [{ result: t.predictions![0].result }], predictions: [] }))));
+  const doccano = join(dir, 'pre-doccano.jsonl');
+  assert.equal((await entrel('extract', '--in', input, '--out', doccano, '--format', 'doccano')).code, 0);
+  for (const [file, from] of [[accepted, 'labelstudio'], [doccano, 'doccano']]) {
+    const back = join(dir, `back-${from}.jsonl`);
+    const r = await entrel('convert', '--from', from, '--to', 'jsonl', file, back);
+    assert.equal(r.code, 0, r.err);
+    const read = readJsonl(back);
+    const got = read.map((d) => d.sentences.flatMap((s) => (s.entities ?? []).map((e) => `${d.text.slice(s.tokens[e.start][0], s.tokens[e.end - 1][1])}:${e.type}`)).sort());
+    assert.deepEqual(got, want, from);
+    assert.equal(read.reduce((n, d) => n + d.sentences.reduce((m, s) => m + ((s as { relations?: unknown[] }).relations?.length ?? 0), 0), 0), extracted.reduce((n, d) => n + d.relations.length, 0), from);
+  }
 });

@@ -111,7 +111,7 @@ async function withExtractor<T>(flags: ExtractFlags, f: (extractor: LoadedExtrac
 function formatFromName(out: string): OutputFormat {
   if (/\.html?$/i.test(out)) return 'html';
   if (/\.jsonl$/i.test(out)) return 'jsonl';
-  throw new UserError('cannot tell the output format from the name: give --format jsonl|brat|html', { file: out });
+  throw new UserError(`cannot tell the output format from the name: give --format ${OUTPUT_FORMATS.join('|')}`, { file: out });
 }
 
 async function extractFile(input: string, out: string, format: OutputFormat, options: ExtractOptions, flags: ExtractFlags): Promise<void> {
