@@ -15,7 +15,8 @@ import { basename, join } from 'node:path';
 import type { LabelSchema } from '../data/corpus.js';
 import { CONF_FILE, confText } from '../data/formats/brat-conf.js';
 import { fileNameFor, refuseForeignDirectory } from '../data/formats/brat.js';
-import { writeAtomic } from '../data/write.js';
+import { writeAtomic, writeAtomicTogether } from '../data/write.js';
+import { labelConfigFor, labelConfigText } from '../data/formats/labelstudio.js';
 import { writeDirAtomic } from '../data/atomic.js';
 import { renderFigure } from '../web/html.js';
 import { streamPage } from '../web/page-stream.js';
@@ -54,7 +55,9 @@ export async function writeExtractions(
     });
   } else if (format === 'labelstudio') {
     const version = schema ? `${schema.name} ${schema.version}` : 'entrel';
-    await writeAtomic(out, jsonArrayText(mapAsync(withText(counted(), format), ({ id, doc }) => toLabelStudioTask(id, doc, version))));
+    const pieces = jsonArrayText(mapAsync(withText(counted(), format), ({ id, doc }) => toLabelStudioTask(id, doc, version)));
+    // The project's labelling config beside it, with the model's labels.
+    await writeAtomicTogether([{ out, pieces }, ...(schema ? [{ out: labelConfigFor(out), pieces: [labelConfigText(schema)] }] : [])]);
   } else if (format === 'doccano') await writeAtomic(out, jsonLinesText(mapAsync(withText(counted(), format), ({ id, doc }) => toDoccanoLine(id, doc))));
   else await writeAtomic(out, format === 'jsonl' ? jsonlLines(counted()) : htmlPieces(counted(), out));
   return n;

@@ -76,6 +76,7 @@ test('extract --format labelstudio|doccano: the tools\' imports, which read back
   assert.match(wrote.err, /line-3: a text of spaces only: not written to the labelstudio output/);
   type Task = { data: { text: string; id: string }; predictions?: { model_version: string; score: number; result: { value?: { start: number; end: number; text: string }; score: number }[] }[]; annotations?: unknown[] };
   const tasks = JSON.parse(readFileSync(ls, 'utf8')) as Task[];
+  assert.match(readFileSync(join(dir, 'pre.label-config.xml'), 'utf8'), /<Relation value="Work_For"\/>[\s\S]*<Label value="Peop"\/>[\s\S]*<Text name="text" value="\$text"\/>/);
   assert.equal(tasks.length, 2);
   const [p] = tasks[0].predictions!;
   assert.match(p.model_version, /conll04/i);

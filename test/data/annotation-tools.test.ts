@@ -176,9 +176,13 @@ test('Label Studio counts code points (older exports UTF-16 units, told by value
   assert.deepEqual(s.relations.map((r) => `${r.head}>${r.tail}`), ['a>b']);
   const count = Object.fromEntries(c.diagnostics.summary().map((w) => [w.code, w.count]));
   assert.deepEqual(count, { 'labelstudio-extra-labels-ignored': 1, 'labelstudio-bidirectional-relation-read-from-to': 1 });
-  // Written back in code points, as Label Studio shows them
+  // Written back in code points, as Label Studio shows them, with the project's labelling config beside
   const out = join(tmp(), 'cp-out.json');
-  await writeCorpus(c.documents, c.schema, out, 'labelstudio');
+  await writeCorpus(c.documents, { entityTypes: ['PER', 'R&D "lab"'], relationTypes: [] }, out, 'labelstudio');
+  assert.equal(readFileSync(out.replace(/\.json$/, '.label-config.xml'), 'utf8'), [
+    '<View>', '  <Relations>', '    <Relation value="Knows"/>', '  </Relations>', '  <Labels name="label" toName="text">',
+    '    <Label value="PER"/>', '    <Label value="R&amp;D &quot;lab&quot;"/>', '    <Label value="LOC"/>', '  </Labels>', '  <Text name="text" value="$text"/>', '</View>', '',
+  ].join('\n'));
   const written = JSON.parse(readFileSync(out, 'utf8')) as { annotations: { result: { value?: { start: number; end: number; text: string } }[] }[] }[];
   assert.deepEqual(written[0].annotations[0].result.flatMap((r) => (r.value ? [[r.value.start, r.value.end, r.value.text]] : [])), [[2, 5, 'Ann'], [10, 13, 'Bob'], [17, 21, 'Oslo']]);
 });

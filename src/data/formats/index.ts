@@ -13,7 +13,7 @@ import { checkDocuments } from './checks.js';
 import { doccano } from './doccano.js';
 import { dygie } from './dygie.js';
 import { jsonl } from './jsonl.js';
-import { labelstudio } from './labelstudio.js';
+import { labelConfigFor, labelstudio } from './labelstudio.js';
 import { multihead } from './multihead.js';
 import { nyt } from './nyt.js';
 import { spert } from './spert.js';
@@ -183,8 +183,9 @@ export async function writeCorpus(
   await f.write(docs, schema, out, diagnostics);
 }
 
-/** Every path `writeCorpus(…, out, format)` writes: `out`, and for jsonl and spert the types file beside it. */
+/** Every path `writeCorpus(…, out, format)` writes: `out`, and for jsonl and spert the types file beside it, for labelstudio its labelling config. */
 export function writtenFiles(out: string, format: string): string[] {
+  if (format === 'labelstudio') return [out, labelConfigFor(out)];
   return format === 'jsonl' || format === 'spert' ? [out, typesFileFor(out)] : [out];
 }
 

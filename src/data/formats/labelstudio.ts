@@ -18,12 +18,12 @@
  */
 import { z } from 'zod';
 import { formatWhere, quote } from '../../errors.js';
-import type { Document } from '../corpus.js';
+import type { Document, LabelSchema } from '../corpus.js';
 import type { Diagnostics } from '../diagnostics.js';
 import { readJsonArray, type Located } from '../io.js';
 import { describeValue, fail, parseWith } from '../validate.js';
-import { writeAtomic, type Source } from '../write.js';
-import { countSymmetricNotKept, jsonArrayText } from './common.js';
+import { writeAtomicTogether, type Source } from '../write.js';
+import { countSymmetricNotKept, eachLabel, jsonArrayText } from './common.js';
 import { attachRelations, charSpans, codePointOffsets, countSplitChanges, fromCodePoints, placeOnText, type CharEntity, type CharRelation } from './spans.js';
 import type { Format, ReadOptions } from './types.js';
 
@@ -120,8 +120,38 @@ async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Do
   }
 }
 
-async function* tasks(docs: Source<Document>, diagnostics?: Diagnostics) {
+/** The labelling config beside a Label Studio file: `pre.json` → `pre.label-config.xml`. */
+export function labelConfigFor(out: string): string {
+  return `${out.replace(/\.json$/i, '')}.label-config.xml`;
+}
+
+const xmlAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/**
+ * The labelling config a Label Studio project needs to show such tasks (paste it into the project's
+ * Labeling Interface, Code): the schema's entity types as `<Labels>`, its relation types as `<Relations>`.
+ */
+export function labelConfigText(schema: Pick<LabelSchema, 'entityTypes' | 'relationTypes'>): string {
+  return [
+    '<View>',
+    '  <Relations>',
+    ...schema.relationTypes.map((r) => `    <Relation value="${xmlAttr(r.name)}"/>`),
+    '  </Relations>',
+    '  <Labels name="label" toName="text">',
+    ...schema.entityTypes.map((t) => `    <Label value="${xmlAttr(t)}"/>`),
+    '  </Labels>',
+    '  <Text name="text" value="$text"/>',
+    '</View>',
+    '',
+  ].join('\n');
+}
+
+async function* tasks(docs: Source<Document>, diagnostics?: Diagnostics, seen?: LabelSchema) {
   for await (const d of docs) {
+    if (seen) eachLabel(d, (what, t) => {
+      if (what === 'entity type') { if (!seen.entityTypes.includes(t)) seen.entityTypes.push(t); }
+      else if (!seen.relationTypes.some((r) => r.name === t)) seen.relationTypes.push({ name: t, symmetric: false });
+    });
     if (d.text.trim() === '') {
       diagnostics?.warn('empty-document-dropped', quote(d.id));
       continue;
@@ -143,6 +173,11 @@ export const labelstudio: Format = {
   read,
   write: (docs, schema, out, diagnostics) => {
     countSymmetricNotKept(schema, diagnostics);
-    return writeAtomic(out, jsonArrayText(tasks(docs, diagnostics)));
+    // The schema's types and those the documents add, known once the tasks are written.
+    const seen: LabelSchema = { entityTypes: [...schema.entityTypes], relationTypes: [...schema.relationTypes] };
+    return writeAtomicTogether([
+      { out, pieces: jsonArrayText(tasks(docs, diagnostics, seen)) },
+      { out: labelConfigFor(out), pieces: (async function* () { yield labelConfigText(seen); })() },
+    ]);
   },
 };
