@@ -127,6 +127,10 @@ export async function crossValidate(configFile: string, dataFile: string, outDir
       results.push(readFoldResult(resultFile, f + 1));
       continue;
     }
+    // A signal while the corpus was read or the last fold scored: stop here, before this fold's work.
+    const signal = opts.stopRequested?.();
+    if (signal !== undefined)
+      throw new Interrupted(`interrupted (${signal}) before fold ${f + 1} of ${k}; ${f ? `folds 1–${f} are kept; ` : ''}run the same crossval command to go on where it stopped`, { file: outDir });
     opts.onFold?.(f + 1, k);
     const dev = (f + 1) % k;
     const parts = { test: folds[f], dev: folds[dev], train: folds.filter((_, i) => i !== f && i !== dev).flat().sort((a, b) => a - b) };

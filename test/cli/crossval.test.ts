@@ -110,3 +110,16 @@ describe('entrel crossval', () => {
     assert.match(crossval('--set', 'data.dev=x.json').err, /--set: data\.dev is what the folds are/);
   });
 });
+
+describe('crossValidate, stopped between folds', () => {
+  it('stops before the next fold when a signal came while reading or scoring, and says how to go on', async () => {
+    const { crossValidate } = await import('../../src/train/crossval.js');
+    const { Interrupted } = await import('../../src/errors.js');
+    const study = join(tempDir('entrel-crossval-stop-'), 'study');
+    await assert.rejects(
+      crossValidate(tiny, data, study, { folds: 3, corpus: { format: 'unified' }, quiet: true, stopRequested: () => 'SIGINT' }),
+      (e: Error) => e instanceof Interrupted && /study: interrupted \(SIGINT\) before fold 1 of 3; run the same crossval command to go on where it stopped$/.test(e.message),
+    );
+    assert.throws(() => statSync(join(study, 'fold-1')), /ENOENT/); // no fold's work began
+  });
+});
