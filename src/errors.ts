@@ -60,6 +60,7 @@ const FS_REASONS: Record<string, string> = {
   EPERM: 'operation not permitted',
   EROFS: 'read-only file system',
   EEXIST: 'a file is in the way',
+  ENOTEMPTY: 'a directory in the way is not empty',
   EMFILE: 'too many open files',
 };
 

@@ -63,6 +63,11 @@ export async function writeExtractions(
   return n;
 }
 
+/** Every path an output of `format` at `out` writes (a Label Studio output: its labelling config too). */
+export function extractionFiles(out: string, format: OutputFormat): string[] {
+  return format === 'labelstudio' ? [out, labelConfigFor(out)] : [out];
+}
+
 /** The documents with a text to annotate: brat and doccano refuse an empty one, and a text of spaces has nothing to annotate. */
 async function* withText(docs: AsyncIterable<StreamedDocument>, format: OutputFormat): AsyncGenerator<StreamedDocument> {
   for await (const d of docs)

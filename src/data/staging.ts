@@ -55,16 +55,29 @@ function refuseKindChange(from: string, to: string): void {
 
 /**
  * A `NAME.old-<writer>` a killed writer left (`moveInto`, killed between its two renames or before the
- * removal): where NAME is back in place it is the earlier version, removed; where NAME is missing it is
- * the only version there is, put back.
+ * removal): where NAME is back in place it is the earlier version, removed (tidying only: a failure is
+ * left for a later run); where NAME is missing it is the only version there is, put back. One of this
+ * very pid is a dead process's too (a container's pid 1 again): `moveInto` never leaves one behind alive.
  */
 function recoverStepAside(dir: string): void {
   for (const name of readdirSync(dir)) {
     const m = /^(.+)\.old-(\d+@[0-9a-f]{8})$/.exec(name); // a pid alone may be a year of the user's (`model.old-2024`)
     const pid = m ? writerPid(m[2]) : undefined;
-    if (!m || pid === undefined || pid === process.pid || alive(pid)) continue;
-    if (existsSync(join(dir, m[1]))) rmSync(join(dir, name), { recursive: true, force: true });
-    else renameSync(join(dir, name), join(dir, m[1]));
+    if (!m || pid === undefined || (pid !== process.pid && alive(pid))) continue;
+    const [aside, back] = [join(dir, name), join(dir, m[1])];
+    if (existsSync(back)) {
+      try {
+        rmSync(aside, { recursive: true, force: true });
+      } catch {
+        // another user's leftover in a shared directory: not ours to remove, and in nobody's way
+      }
+    } else {
+      try {
+        renameSync(aside, back);
+      } catch (e) {
+        throw new UserError(`cannot put back the earlier ${m[1]} a stopped run left aside: ${fsReason(e) ?? e}`, { file: aside });
+      }
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 /** Atomic output: write to a temporary sibling, then rename over the target, so a failed run leaves no half file. */
-import { realpathSync, rmSync, statSync } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { open, rm } from 'node:fs/promises';
 import { dirname, basename, join, sep } from 'node:path';
 import { UserError, fsReason } from '../errors.js';
 import { removeAbandoned, WRITER, writerPid } from './abandoned.js';
@@ -22,7 +22,14 @@ export async function writeAtomicTogether(files: readonly { out: string; pieces:
   const staged: { tmp: string; out: string; done: () => void }[] = [];
   try {
     for (const { out, pieces } of files) staged.push(await writeTemporary(out, pieces));
-    for (const { tmp, out } of staged) await rename(tmp, out).catch((e) => rethrow(e, out));
+    // One synchronous step, which a Ctrl-C (handled between event-loop turns) cannot cut in two.
+    for (const { tmp, out } of staged) {
+      try {
+        renameSync(tmp, out);
+      } catch (e) {
+        rethrow(e, out);
+      }
+    }
   } finally {
     for (const { tmp, done } of staged) {
       await rm(tmp, { force: true });

@@ -70,6 +70,12 @@ test('extract --format labelstudio|doccano: the tools\' imports, which read back
   const want = extracted.map((d) => d.entities.map((e) => `${d.text.slice(e.start, e.end)}:${e.type}`).sort());
   assert.ok(want[0].length >= 3 && extracted[0].relations.length >= 1, JSON.stringify(extracted[0]));
 
+  // The labelling config beside it is an output too: never written over the input.
+  const sidecar = join(dir, 'notes.label-config.xml');
+  writeFileSync(sidecar, 'Bob lives in Rome.\n');
+  const over = await entrel('extract', '--in', sidecar, '--out', join(dir, 'notes.json'), '--format', 'labelstudio');
+  assert.equal(over.code, 1);
+  assert.equal(readFileSync(sidecar, 'utf8'), 'Bob lives in Rome.\n');
   const ls = join(dir, 'pre.json');
   const wrote = await entrel('extract', '--in', input, '--out', ls, '--format', 'labelstudio');
   assert.equal(wrote.code, 0, wrote.err);

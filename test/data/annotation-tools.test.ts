@@ -187,6 +187,11 @@ test('Label Studio counts code points (older exports UTF-16 units, told by value
   assert.deepEqual(written[0].annotations[0].result.flatMap((r) => (r.value ? [[r.value.start, r.value.end, r.value.text]] : [])), [[2, 5, 'Ann'], [10, 13, 'Bob'], [17, 21, 'Oslo']]);
 });
 
+test('a labelling config without entity or relation types leaves out the block Label Studio would refuse empty', async () => {
+  const { labelConfigText } = await import('../../src/data/formats/labelstudio.js');
+  assert.equal(labelConfigText({ entityTypes: [], relationTypes: [] }), '<View>\n  <Text name="text" value="$text"/>\n</View>\n');
+});
+
 test('doccano writer: texts of spaces are not written, overlapping entities are said', async () => {
   const doc = (id: string, text: string, entities: [number, number][]): Document => ({
     id,

@@ -116,7 +116,9 @@ test("staged outputs: a killed run's stepped-aside directory goes where the new 
   mkdirSync(join(dir, `parts.old-${WRITER.replace(/^\d+/, String(process.ppid))}`));
   mkdirSync(join(dir, 'notes.old-copy'));
   mkdirSync(join(dir, 'model.old-2024'));
+  // a dead run that had this very pid (a container's pid 1 again) left its earlier parts aside
+  mkdirSync(join(dir, `parts2.old-${WRITER}`));
   await writeTogether(dir, async (staging) => writeFileSync(join(staging, 'split.json'), '{}\n'));
-  assert.deepEqual(readdirSync(dir).sort(), ['model', 'model.old-2024', 'notes.old-copy', `parts.old-${WRITER.replace(/^\d+/, String(process.ppid))}`, 'split.json', 'vectors'].sort());
+  assert.deepEqual(readdirSync(dir).sort(), ['model', 'model.old-2024', 'notes.old-copy', `parts.old-${WRITER.replace(/^\d+/, String(process.ppid))}`, 'parts2', 'split.json', 'vectors'].sort());
   assert.equal(readFileSync(join(dir, 'vectors', 'v.txt'), 'utf8'), 'earlier');
 });

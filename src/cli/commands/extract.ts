@@ -15,7 +15,7 @@ import { withInterrupts } from '../interrupt.js';
 import { DEFAULT_BATCH_SIZE } from '../../extract/batches.js';
 import { checkExtractInput } from '../../extract/given-entities.js';
 import type { ExtractOptions } from '../../extract/types.js';
-import { OUTPUT_FORMATS, type OutputFormat } from '../extract-outputs.js';
+import { extractionFiles, OUTPUT_FORMATS, type OutputFormat } from '../extract-outputs.js';
 import { formatExtraction } from '../extract-table.js';
 import { printJson } from '../output.js';
 import { finiteNumber, modelRefs, nonNegativeInteger, positiveInteger } from './arg-values.js';
@@ -67,7 +67,7 @@ export function extractCommand(): Command {
         if (flags.entities !== undefined) throw new UserError('--entities goes with one text; with --in FILE.jsonl give each line its own: {"text": …, "entities": […]}');
         if (flags.json) throw new UserError('--json prints one text; with --in use --out FILE --format jsonl');
         if (!flags.out) throw new UserError('--in needs --out FILE');
-        refuseOverwritingInputs([flags.out], [flags.in, ...(flags.model ?? [])]);
+        refuseOverwritingInputs(extractionFiles(flags.out, flags.format ?? formatFromName(flags.out)), [flags.in, ...(flags.model ?? [])]);
         const [input, out] = [flags.in, flags.out];
         return withInterrupts(() => extractFile(input, out, flags.format ?? formatFromName(out), options, flags));
       }

@@ -132,14 +132,12 @@ const xmlAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').re
  * Labeling Interface, Code): the schema's entity types as `<Labels>`, its relation types as `<Relations>`.
  */
 export function labelConfigText(schema: Pick<LabelSchema, 'entityTypes' | 'relationTypes'>): string {
+  // Label Studio refuses a <Labels> without a <Label>: a schema without entity types has none.
+  const block = (open: string, close: string, lines: string[]) => (lines.length ? [open, ...lines, close] : []);
   return [
     '<View>',
-    '  <Relations>',
-    ...schema.relationTypes.map((r) => `    <Relation value="${xmlAttr(r.name)}"/>`),
-    '  </Relations>',
-    '  <Labels name="label" toName="text">',
-    ...schema.entityTypes.map((t) => `    <Label value="${xmlAttr(t)}"/>`),
-    '  </Labels>',
+    ...block('  <Relations>', '  </Relations>', schema.relationTypes.map((r) => `    <Relation value="${xmlAttr(r.name)}"/>`)),
+    ...block('  <Labels name="label" toName="text">', '  </Labels>', schema.entityTypes.map((t) => `    <Label value="${xmlAttr(t)}"/>`)),
     '  <Text name="text" value="$text"/>',
     '</View>',
     '',
