@@ -15,24 +15,85 @@ import type { ExtractedDocument } from './types.js';
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 
-/** A Label Studio task with the extraction as its prediction by `modelVersion`. */
-export function toLabelStudioTask(id: string, doc: ExtractedDocument, modelVersion: string): unknown {
+/**
+ * What a Label Studio project's labelling config says about where entrel's predictions go: the `<Text>`
+ * (its name and the task data field its `value="$field"` names), the `<Labels>` control on it, and the
+ * entity and relation types the project offers (undefined: no list, take every type).
+ */
+export interface LabelStudioTarget {
+  textName: string;
+  labelsName: string;
+  /** The task data field holding the text. */
+  field?: string;
+  entityTypes?: ReadonlySet<string>;
+  relationTypes?: ReadonlySet<string>;
+}
+
+/** entrel's own config (data/formats/labelstudio.ts labelConfigText). */
+export const DEFAULT_TARGET: LabelStudioTarget = { textName: 'text', labelsName: 'label', field: 'text' };
+
+const attr = (tag: string, name: string) => {
+  const v = new RegExp(`\\s${name}\\s*=\\s*("([^"]*)"|'([^']*)')`).exec(tag);
+  return v === null ? undefined : (v[2] ?? v[3]).replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+};
+
+/**
+ * The target in a labelling config (Label Studio's XML, read for the few tags that matter), or undefined
+ * when it has no `<Labels>` on a `<Text>`: the project is not one entrel can pre-annotate.
+ */
+export function readLabelConfig(xml: string): LabelStudioTarget | undefined {
+  const tags = [...xml.matchAll(/<(\/?)(\w+)\b([^>]*?)(\/?)>/g)].map((m) => ({ close: m[1] === '/', name: m[2], attrs: ` ${m[3]}`, self: m[4] === '/' }));
+  const texts = new Map<string, string | undefined>();
+  for (const t of tags) if (!t.close && t.name === 'Text') texts.set(attr(t.attrs, 'name') ?? '', attr(t.attrs, 'value')?.replace(/^\$/, ''));
+  let target: LabelStudioTarget | undefined;
+  let inLabels = false;
+  let inRelations = false;
+  const entityTypes = new Set<string>();
+  const relationTypes = new Set<string>();
+  for (const t of tags) {
+    if (t.name === 'Labels') {
+      if (t.close) inLabels = false;
+      else if (!target && texts.has(attr(t.attrs, 'toName') ?? '')) {
+        const textName = attr(t.attrs, 'toName') as string;
+        target = { textName, labelsName: attr(t.attrs, 'name') ?? '', field: texts.get(textName) };
+        inLabels = !t.self;
+      }
+    } else if (t.name === 'Relations') inRelations = !t.close && !t.self;
+    else if (!t.close && t.name === 'Label' && inLabels) entityTypes.add(attr(t.attrs, 'value') ?? '');
+    else if (!t.close && t.name === 'Relation' && inRelations) relationTypes.add(attr(t.attrs, 'value') ?? '');
+  }
+  return target && { ...target, ...(entityTypes.size && { entityTypes }), ...(relationTypes.size && { relationTypes }) };
+}
+
+/**
+ * The extraction as a Label Studio prediction by `modelVersion` for `target`: regions on its `<Text>`
+ * through its `<Labels>` (only types it offers, and relations whose types it offers between kept regions),
+ * offsets in code points, each with the model's score; the prediction's score is their mean.
+ */
+export function labelStudioPrediction(doc: ExtractedDocument, modelVersion: string, target: LabelStudioTarget = DEFAULT_TARGET): { model_version: string; score: number; result: unknown[] } {
   checkDocument(doc, 'doc');
   const cp = codePointOffsets(doc.text);
+  const entities = doc.entities.filter((e) => target.entityTypes?.has(e.type) ?? true);
+  const kept = new Set(entities.map((e) => e.id));
+  const relations = doc.relations.filter((r) => kept.has(r.head) && kept.has(r.tail) && (target.relationTypes?.has(r.type) ?? true));
   const result = [
-    ...doc.entities.map((e) => ({
+    ...entities.map((e) => ({
       id: e.id,
-      from_name: 'label',
-      to_name: 'text',
+      from_name: target.labelsName,
+      to_name: target.textName,
       type: 'labels',
       value: { start: cp(e.start), end: cp(e.end), text: doc.text.slice(e.start, e.end), labels: [e.type] },
       score: e.score,
     })),
-    ...doc.relations.map((r) => ({ from_id: r.head, to_id: r.tail, type: 'relation', direction: 'right', labels: [r.type], score: r.score })),
+    ...relations.map((r) => ({ from_id: r.head, to_id: r.tail, type: 'relation', direction: 'right', labels: [r.type], score: r.score })),
   ];
-  // The task's score: the mean of its items' (Label Studio's "prediction score", to sort the least sure first).
-  const score = mean([...doc.entities.map((e) => e.score), ...doc.relations.map((r) => r.score)]);
-  return { data: { text: doc.text, id }, predictions: [{ model_version: modelVersion, score, result }] };
+  // Label Studio's "prediction score", to sort the least sure tasks first.
+  return { model_version: modelVersion, score: mean([...entities.map((e) => e.score), ...relations.map((r) => r.score)]), result };
+}
+
+/** A Label Studio task with the extraction as its prediction by `modelVersion`. */
+export function toLabelStudioTask(id: string, doc: ExtractedDocument, modelVersion: string): unknown {
+  return { data: { text: doc.text, id }, predictions: [labelStudioPrediction(doc, modelVersion)] };
 }
 
 /** A doccano import line with the extraction as its annotation. */

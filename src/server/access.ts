@@ -3,6 +3,7 @@
  * (@fastify/rate-limit), both off unless configured. Their errors are answered by the service's error
  * handler, so they have its shape (`{"error": {"code", "message"}}`), request id and CORS headers.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import bearerAuth from '@fastify/bearer-auth';
 import rateLimit from '@fastify/rate-limit';
@@ -10,6 +11,7 @@ import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { UserError } from '../errors.js';
 import { HttpError } from './errors.js';
 import type { ResolvedServerOptions } from './options.js';
+import { LABEL_STUDIO_PREFIX } from './routes/labelstudio.js';
 import { authErrors, rateLimitErrors } from './schemas.js';
 
 /**
@@ -109,6 +111,28 @@ const isOpen = (request: FastifyRequest): boolean =>
 const bearerToken = (request: FastifyRequest): string => (request.headers.authorization ?? '').slice('Bearer '.length).trim();
 
 /**
+ * Label Studio's ML backend connection sends no Bearer token but Basic authentication: on its routes
+ * (routes/labelstudio.ts) the key is the password (any user name). Undefined for another request.
+ */
+function basicPassword(request: FastifyRequest): string | undefined {
+  const auth = request.headers.authorization ?? '';
+  if (!(request.routeOptions.url ?? '').startsWith(`${LABEL_STUDIO_PREFIX}/`) || !/^basic /i.test(auth)) return undefined;
+  const decoded = Buffer.from(auth.slice('Basic '.length).trim(), 'base64').toString('utf8');
+  return decoded.slice(decoded.indexOf(':') + 1);
+}
+
+/** The key a request presents: its Bearer token, or on Label Studio's routes its Basic password. */
+const credential = (request: FastifyRequest): string => basicPassword(request) ?? bearerToken(request);
+
+/** Whether `key` is one of `keys`, in time independent of where they differ. */
+function isKey(key: string, keys: readonly string[]): boolean {
+  const k = createHash('sha256').update(key).digest();
+  let found = false;
+  for (const other of keys) found = timingSafeEqual(k, createHash('sha256').update(other).digest()) || found;
+  return found;
+}
+
+/**
  * Before the routes are registered: API keys (if any) on every request but those to OPEN_ROUTES, and the
  * OpenAPI description of what keys and the rate limit add to the protected routes.
  */
@@ -139,6 +163,9 @@ export function registerAccess(app: FastifyInstance, opts: ResolvedServerOptions
   void app.register(bearerAuth, { keys: opts.apiKeys, addHook: false, specCompliance: 'rfc6749', verifyErrorLogLevel: 'info' });
   app.addHook('onRequest', (request, reply, done) => {
     if (isOpen(request)) return done();
+    const password = basicPassword(request);
+    if (password !== undefined)
+      return done(isKey(password, opts.apiKeys) ? undefined : new HttpError(401, 'unauthorized', 'the API key (the Basic authentication password) is not valid', { 'WWW-Authenticate': 'Basic realm="entrel"' }));
     const verify = app.verifyBearerAuth;
     if (!verify) return done(new Error('@fastify/bearer-auth is not loaded'));
     verify(request, reply, (err) => done(err && unauthorized(err as FastifyError, request)));
@@ -173,7 +200,7 @@ export async function registerRateLimit(scope: FastifyInstance, opts: ResolvedSe
     max: opts.rateLimit,
     timeWindow: 60_000,
     allowList: (request) => OPEN_ROUTES.has(request.routeOptions.url ?? ''),
-    ...(keyed && { keyGenerator: (request: FastifyRequest) => keyIds.get(bearerToken(request)) ?? `address ${request.ip}` }),
+    ...(keyed && { keyGenerator: (request: FastifyRequest) => keyIds.get(credential(request)) ?? `address ${request.ip}` }),
     errorResponseBuilder: (_request, context) =>
       new HttpError(
         context.statusCode,

@@ -19,6 +19,7 @@ import { resolveServerOptions, type ServerOptions } from './options.js';
 import { registerExtractRoute } from './routes/extract.js';
 import { registerMetaRoutes } from './routes/meta.js';
 import { registerWebRoutes } from './routes/web.js';
+import { registerLabelStudioRoutes } from './routes/labelstudio.js';
 import { REQUEST_ID_HEADER, genReqId } from './request-id.js';
 import { apiDescription, apiKeysDescription, documentSchema, errorResponses, errorSchema } from './schemas.js';
 import { formatValidationErrors } from './validation.js';
@@ -148,6 +149,7 @@ export function buildServer(extractor: ExtractorLike, options: ServerOptions = {
     registerExtractRoute(scope, batcher, opts, extractor.info());
     registerMetaRoutes(scope, extractor);
     registerWebRoutes(scope, extractor, opts);
+    registerLabelStudioRoutes(scope, batcher, opts, extractor.info());
   });
   // After all routes: a known path with another method answers 405 with Allow.
   void app.register(methodNotAllowedRoutes);

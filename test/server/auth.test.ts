@@ -211,7 +211,10 @@ describe('API keys in the OpenAPI description', () => {
       const doc = await spec(app);
       assert.deepEqual({ ...doc.components.securitySchemes.bearerAuth, description: undefined }, { type: 'http', scheme: 'bearer', description: undefined });
       const operations = Object.entries<any>(doc.paths).flatMap(([path, item]) => Object.entries<any>(item).map(([method, op]) => ({ path, method, op })));
-      assert.deepEqual(operations.map((o) => `${o.method} ${o.path}`).sort(), ['get /health', 'get /v1/model', 'post /v1/extract', 'post /v1/render']);
+      assert.deepEqual(operations.map((o) => `${o.method} ${o.path}`).sort(), [
+        'get /health', 'get /labelstudio/health', 'get /labelstudio/metrics', 'get /v1/model',
+        'post /labelstudio/predict', 'post /labelstudio/setup', 'post /labelstudio/webhook', 'post /v1/extract', 'post /v1/render',
+      ]);
       for (const { path, method, op } of operations) {
         if (path === '/health') {
           assert.equal(op.security, undefined);

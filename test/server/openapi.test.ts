@@ -46,7 +46,7 @@ describe('OpenAPI document', () => {
         ids.push(op.operationId);
       }
     }
-    assert.deepEqual(ids.sort(), ['extract', 'getHealth', 'getModel', 'render']);
+    assert.deepEqual(ids.sort(), ['extract', 'getHealth', 'getModel', 'labelStudioHealth', 'labelStudioMetrics', 'labelStudioPredict', 'labelStudioSetup', 'labelStudioWebhook', 'render']);
   });
 
   it('lists exactly the error codes the server has', () => {

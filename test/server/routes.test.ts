@@ -47,7 +47,10 @@ describe('routes', () => {
     assert.equal(res.statusCode, 200);
     const spec = res.json();
     assert.match(spec.openapi, /^3\./);
-    assert.deepEqual(Object.keys(spec.paths).sort(), ['/health', '/v1/extract', '/v1/model', '/v1/render']);
+    assert.deepEqual(Object.keys(spec.paths).sort(), [
+      '/health', '/labelstudio/health', '/labelstudio/metrics', '/labelstudio/predict', '/labelstudio/setup', '/labelstudio/webhook',
+      '/v1/extract', '/v1/model', '/v1/render',
+    ]);
     const extract = spec.paths['/v1/extract'].post;
     assert.ok(extract.requestBody.content['application/json'].schema.properties.texts);
     for (const code of ['200', '400', '413', '415', '500', '503']) assert.ok(extract.responses[code], code);

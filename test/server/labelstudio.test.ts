@@ -1,0 +1,101 @@
+/**
+ * Label Studio's ML backend protocol under /labelstudio: a Label Studio project connected to the service
+ * gets its tasks pre-annotated, in its own config's names and types, offsets in code points, scored;
+ * with API keys, Label Studio's Basic authentication carries the key as its password.
+ */
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { readLabelConfig } from '../../src/extract/annotation-tools.js';
+import { fakeServer, post } from './helpers.js';
+
+const CONFIG = `<View>
+  <Labels name="ner" toName="doc"><Label value="Peop" background="red"/><Label value="Org"/></Labels>
+  <Relations><Relation value="Work_For"/></Relations>
+  <Text name="doc" value="$content"/>
+</View>`;
+
+describe('Label Studio ML backend', () => {
+  const { app, fake } = fakeServer({ batchWindowMs: 5 });
+  after(() => app.close());
+
+  it('answers the connection check, setup, metrics and webhooks as Label Studio expects', async () => {
+    for (const url of ['/labelstudio/health', '/labelstudio/']) {
+      const res = await app.inject({ method: 'GET', url });
+      assert.equal(res.statusCode, 200, url);
+      assert.equal(res.json().status, 'UP');
+    }
+    const setup = await post(app, '/labelstudio/setup', { project: '3.1700000000', schema: CONFIG, hostname: 'http://ls', access_token: 'x' });
+    assert.equal(setup.status, 200, setup.body);
+    assert.match(setup.json().model_version, /\S/);
+    const bad = await post(app, '/labelstudio/setup', { project: '3.1', schema: '<View><Choices name="c" toName="t"/><Text name="t" value="$text"/></View>' });
+    assert.equal(bad.status, 400);
+    assert.match(bad.json().error.message, /^schema: the labelling config has no <Labels> on a <Text>/);
+    assert.equal((await app.inject({ method: 'GET', url: '/labelstudio/metrics' })).statusCode, 200);
+    const hook = await post(app, '/labelstudio/webhook', { action: 'ANNOTATION_CREATED', project: { id: 3 } });
+    assert.equal(hook.status, 200);
+  });
+
+  it("pre-annotates each task in its config's names and types, offsets in code points, with scores", async () => {
+    const text = '😀 Mary Smith works for Acme Corp in Boston.';
+    const res = await post(app, '/labelstudio/predict', { tasks: [{ id: 1, data: { content: text, other: 1 } }], label_config: CONFIG, project: '3.1700000000', params: { context: null } });
+    assert.equal(res.status, 200, res.body);
+    const [prediction] = res.json().results;
+    assert.ok(prediction.score > 0 && prediction.score <= 1);
+    const regions = prediction.result.filter((r: { type: string }) => r.type === 'labels');
+    const cps = [...text];
+    assert.deepEqual(
+      regions.map((r: { from_name: string; to_name: string; value: { start: number; end: number; labels: string[] } }) => [r.from_name, r.to_name, cps.slice(r.value.start, r.value.end).join(''), r.value.labels[0]]),
+      [['ner', 'doc', 'Mary Smith', 'Peop'], ['ner', 'doc', 'Acme Corp', 'Org']], // Boston (Loc) is no type of the project
+    );
+    const relations = prediction.result.filter((r: { type: string }) => r.type === 'relation');
+    assert.deepEqual(relations.map((r: { labels: string[]; direction: string }) => [r.labels[0], r.direction]), [['Work_For', 'right']]);
+    assert.equal(fake.inputs.at(-1)?.[0], text);
+  });
+
+  it('without a config reads data.text and answers for entrel\'s own config; refuses what it cannot read, naming the task', async () => {
+    const ok = await post(app, '/labelstudio/predict', { tasks: [{ data: { text: 'Ann works for Acme Corp.' } }, { data: { body: 'Tom lives in Ohio.' } }] });
+    assert.equal(ok.status, 200, ok.body);
+    const results = ok.json().results;
+    assert.equal(results.length, 2);
+    assert.ok(results[0].result.every((r: { from_name?: string; to_name?: string; type: string }) => r.type === 'relation' || (r.from_name === 'label' && r.to_name === 'text')));
+    const cases: [unknown, number, RegExp][] = [
+      [{ tasks: [{ data: { content: 7 } }], label_config: CONFIG }, 400, /^tasks\[0\]\.data\.content: expected the task's text \(a string\)$/],
+      [{ tasks: [{ data: { a: 'x', b: 'y' } }] }, 400, /^tasks\[0\]\.data\.text: expected the task's text \(a string\), and data has several string fields \(a, b\) to take instead$/],
+      [{ tasks: [{ nodata: 1 }] }, 400, /tasks\/0|tasks\[0\]/],
+      [{ tasks: [{ data: { text: 'x' } }], label_config: '<View><Text name="t" value="$text"/></View>' }, 400, /^label_config: the labelling config has no <Labels> on a <Text>/],
+    ];
+    for (const [body, status, message] of cases) {
+      const res = await post(app, '/labelstudio/predict', body);
+      assert.equal(res.status, status, `${JSON.stringify(body)}: ${res.body}`);
+      assert.match(res.json().error.message, message, JSON.stringify(body));
+    }
+  });
+});
+
+describe('Label Studio ML backend with API keys', () => {
+  const key = 'k'.repeat(24);
+  const { app } = fakeServer({ apiKeys: [key] });
+  after(() => app.close());
+  const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+  const predict = (authorization?: string, url = '/labelstudio/predict') =>
+    app.inject({ method: 'POST', url, payload: { tasks: [{ data: { text: 'Ann works for Acme Corp.' } }] }, headers: { 'content-type': 'application/json', ...(authorization && { authorization }) } });
+
+  it("takes the key as Label Studio's Basic password (or a Bearer token), and only on its routes", async () => {
+    assert.equal((await predict(basic('label-studio', key))).statusCode, 200);
+    assert.equal((await predict(`Bearer ${key}`)).statusCode, 200);
+    const wrong = await predict(basic('label-studio', 'not-the-key-at-all-xx'));
+    assert.equal(wrong.statusCode, 401);
+    assert.equal(wrong.headers['www-authenticate'], 'Basic realm="entrel"');
+    assert.equal((await predict()).statusCode, 401);
+    const elsewhere = await app.inject({ method: 'POST', url: '/v1/extract', payload: { text: 'Ann.' }, headers: { 'content-type': 'application/json', authorization: basic('x', key) } });
+    assert.equal(elsewhere.statusCode, 401);
+  });
+});
+
+describe('readLabelConfig', () => {
+  it("finds the Labels on a Text, its data field and the types offered, quotes and entities in attributes too", () => {
+    assert.deepEqual(readLabelConfig(CONFIG), { textName: 'doc', labelsName: 'ner', field: 'content', entityTypes: new Set(['Peop', 'Org']), relationTypes: new Set(['Work_For']) });
+    assert.deepEqual(readLabelConfig(`<View><Text value='$t' name='x'/><Labels toName='x' name="l"><Label value="R&amp;D"/></Labels></View>`), { textName: 'x', labelsName: 'l', field: 't', entityTypes: new Set(['R&D']) });
+    assert.equal(readLabelConfig('<View><Labels name="l" toName="img"><Label value="A"/></Labels><Image name="img" value="$image"/></View>'), undefined);
+  });
+});
