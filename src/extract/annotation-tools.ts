@@ -11,59 +11,10 @@
  */
 import { codePointOffsets } from '../data/formats/spans.js';
 import { checkDocument } from './args.js';
+import { DEFAULT_TARGET, type LabelStudioTarget } from './label-config.js';
 import type { ExtractedDocument } from './types.js';
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
-
-/**
- * What a Label Studio project's labelling config says about where entrel's predictions go: the `<Text>`
- * (its name and the task data field its `value="$field"` names), the `<Labels>` control on it, and the
- * entity and relation types the project offers (undefined: no list, take every type).
- */
-export interface LabelStudioTarget {
-  textName: string;
-  labelsName: string;
-  /** The task data field holding the text. */
-  field?: string;
-  entityTypes?: ReadonlySet<string>;
-  relationTypes?: ReadonlySet<string>;
-}
-
-/** entrel's own config (data/formats/labelstudio.ts labelConfigText). */
-export const DEFAULT_TARGET: LabelStudioTarget = { textName: 'text', labelsName: 'label', field: 'text' };
-
-const attr = (tag: string, name: string) => {
-  const v = new RegExp(`\\s${name}\\s*=\\s*("([^"]*)"|'([^']*)')`).exec(tag);
-  return v === null ? undefined : (v[2] ?? v[3]).replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-};
-
-/**
- * The target in a labelling config (Label Studio's XML, read for the few tags that matter), or undefined
- * when it has no `<Labels>` on a `<Text>`: the project is not one entrel can pre-annotate.
- */
-export function readLabelConfig(xml: string): LabelStudioTarget | undefined {
-  const tags = [...xml.matchAll(/<(\/?)(\w+)\b([^>]*?)(\/?)>/g)].map((m) => ({ close: m[1] === '/', name: m[2], attrs: ` ${m[3]}`, self: m[4] === '/' }));
-  const texts = new Map<string, string | undefined>();
-  for (const t of tags) if (!t.close && t.name === 'Text') texts.set(attr(t.attrs, 'name') ?? '', attr(t.attrs, 'value')?.replace(/^\$/, ''));
-  let target: LabelStudioTarget | undefined;
-  let inLabels = false;
-  let inRelations = false;
-  const entityTypes = new Set<string>();
-  const relationTypes = new Set<string>();
-  for (const t of tags) {
-    if (t.name === 'Labels') {
-      if (t.close) inLabels = false;
-      else if (!target && texts.has(attr(t.attrs, 'toName') ?? '')) {
-        const textName = attr(t.attrs, 'toName') as string;
-        target = { textName, labelsName: attr(t.attrs, 'name') ?? '', field: texts.get(textName) };
-        inLabels = !t.self;
-      }
-    } else if (t.name === 'Relations') inRelations = !t.close && !t.self;
-    else if (!t.close && t.name === 'Label' && inLabels) entityTypes.add(attr(t.attrs, 'value') ?? '');
-    else if (!t.close && t.name === 'Relation' && inRelations) relationTypes.add(attr(t.attrs, 'value') ?? '');
-  }
-  return target && { ...target, ...(entityTypes.size && { entityTypes }), ...(relationTypes.size && { relationTypes }) };
-}
 
 /**
  * The extraction as a Label Studio prediction by `modelVersion` for `target`: regions on its `<Text>`

@@ -11,7 +11,7 @@ import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { UserError } from '../errors.js';
 import { HttpError } from './errors.js';
 import type { ResolvedServerOptions } from './options.js';
-import { LABEL_STUDIO_PREFIX } from './routes/labelstudio.js';
+import { LABEL_STUDIO_HEALTH, LABEL_STUDIO_PREFIX } from './routes/labelstudio.js';
 import { authErrors, rateLimitErrors } from './schemas.js';
 
 /**
@@ -116,9 +116,10 @@ const bearerToken = (request: FastifyRequest): string => (request.headers.author
  */
 function basicPassword(request: FastifyRequest): string | undefined {
   const auth = request.headers.authorization ?? '';
-  if (!(request.routeOptions.url ?? '').startsWith(`${LABEL_STUDIO_PREFIX}/`) || !/^basic /i.test(auth)) return undefined;
-  const decoded = Buffer.from(auth.slice('Basic '.length).trim(), 'base64').toString('utf8');
-  return decoded.slice(decoded.indexOf(':') + 1);
+  if (!(request.routeOptions.url ?? '').startsWith(`${LABEL_STUDIO_PREFIX}/`) || !/^basic(\s|$)/i.test(auth)) return undefined;
+  const decoded = Buffer.from(auth.slice('Basic'.length).trim(), 'base64').toString('utf8');
+  // Not `user:password`: no password, which no key is.
+  return decoded.includes(':') ? decoded.slice(decoded.indexOf(':') + 1) : '';
 }
 
 /** The key a request presents: its Bearer token, or on Label Studio's routes its Basic password. */
@@ -199,7 +200,8 @@ export async function registerRateLimit(scope: FastifyInstance, opts: ResolvedSe
   await scope.register(rateLimit, {
     max: opts.rateLimit,
     timeWindow: 60_000,
-    allowList: (request) => OPEN_ROUTES.has(request.routeOptions.url ?? ''),
+    // Label Studio checks its backend's health around its predictions: as /health, not counted.
+    allowList: (request) => OPEN_ROUTES.has(request.routeOptions.url ?? '') || LABEL_STUDIO_HEALTH.has(request.routeOptions.url ?? ''),
     ...(keyed && { keyGenerator: (request: FastifyRequest) => keyIds.get(credential(request)) ?? `address ${request.ip}` }),
     errorResponseBuilder: (_request, context) =>
       new HttpError(

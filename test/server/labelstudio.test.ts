@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { readLabelConfig } from '../../src/extract/annotation-tools.js';
+import { readLabelConfig } from '../../src/extract/label-config.js';
 import { fakeServer, post } from './helpers.js';
 
 const CONFIG = `<View>
@@ -30,6 +30,10 @@ describe('Label Studio ML backend', () => {
     const bad = await post(app, '/labelstudio/setup', { project: '3.1', schema: '<View><Choices name="c" toName="t"/><Text name="t" value="$text"/></View>' });
     assert.equal(bad.status, 400);
     assert.match(bad.json().error.message, /^schema: the labelling config has no <Labels> on a <Text>/);
+    // The stock NER template's labels: none the model has, so every pre-annotation would be empty.
+    const none = await post(app, '/labelstudio/setup', { project: '3.1', schema: '<View><Labels name="l" toName="t"><Label value="PER"/><Label value="ORG"/></Labels><Text name="t" value="$text"/></View>' });
+    assert.equal(none.status, 400);
+    assert.match(none.json().error.message, /^schema: none of the project's labels \(PER, ORG\) is one of the model's entity types \(/);
     assert.equal((await app.inject({ method: 'GET', url: '/labelstudio/metrics' })).statusCode, 200);
     const hook = await post(app, '/labelstudio/webhook', { action: 'ANNOTATION_CREATED', project: { id: 3 } });
     assert.equal(hook.status, 200);
@@ -50,6 +54,32 @@ describe('Label Studio ML backend', () => {
     const relations = prediction.result.filter((r: { type: string }) => r.type === 'relation');
     assert.deepEqual(relations.map((r: { labels: string[]; direction: string }) => [r.labels[0], r.direction]), [['Work_For', 'right']]);
     assert.equal(fake.inputs.at(-1)?.[0], text);
+  });
+
+  it("keeps an interactive request's regions (the annotator's, code points) and asks only for relations", async () => {
+    const text = '😀 Mary Smith works for Acme Corp in Boston.';
+    const region = (id: string, start: number, end: number, label: string) => ({ id, from_name: 'ner', to_name: 'doc', type: 'labels', value: { start, end, labels: [label] } });
+    const context = { result: [region('m1', 2, 12, 'Peop'), region('a1', 23, 32, 'Org'), region('x', 25, 28, 'Org'), region('y', 36, 42, 'Unknown')] };
+    const res = await post(app, '/labelstudio/predict', { tasks: [{ id: 1, data: { content: text } }], label_config: CONFIG, params: { context } });
+    assert.equal(res.status, 200, res.body);
+    // UTF-16 offsets (the emoji is 2 units); the overlapping region and the unknown type are left out
+    assert.deepEqual(fake.inputs.at(-1), [{ text, entities: [{ start: 3, end: 13, type: 'Peop', id: 'm1' }, { start: 24, end: 33, type: 'Org', id: 'a1' }] }]);
+  });
+
+  it('takes many tasks ("Retrieve predictions") a request\'s worth at a time, in order', async () => {
+    const tasks = Array.from({ length: 70 }, (_, i) => ({ id: i, data: { text: `Person${i} Smith works for Acme Corp.` } }));
+    const res = await post(app, '/labelstudio/predict', { tasks });
+    assert.equal(res.status, 200, res.body);
+    const results = res.json().results as { result: { value?: { text: string } }[] }[];
+    assert.equal(results.length, 70);
+    assert.equal(results[69].result[0].value?.text, 'Person69 Smith');
+  });
+
+  it('reads a config in linear time: 400 KB of "<a" is a prompt 400, and the server answers others meanwhile', async () => {
+    const t0 = performance.now();
+    const res = await post(app, '/labelstudio/predict', { tasks: [{ data: { text: 'x' } }], label_config: '<a'.repeat(200_000) });
+    assert.equal(res.status, 400);
+    assert.ok(performance.now() - t0 < 2000, `${performance.now() - t0} ms`);
   });
 
   it('without a config reads data.text and answers for entrel\'s own config; refuses what it cannot read, naming the task', async () => {
@@ -87,6 +117,11 @@ describe('Label Studio ML backend with API keys', () => {
     assert.equal(wrong.statusCode, 401);
     assert.equal(wrong.headers['www-authenticate'], 'Basic realm="entrel"');
     assert.equal((await predict()).statusCode, 401);
+    for (const malformed of ['Basic', `Basic ${Buffer.from(key).toString('base64')}`]) {
+      const res = await predict(malformed); // no user:password
+      assert.equal(res.statusCode, 401, malformed);
+      assert.equal(res.headers['www-authenticate'], 'Basic realm="entrel"', malformed);
+    }
     const elsewhere = await app.inject({ method: 'POST', url: '/v1/extract', payload: { text: 'Ann.' }, headers: { 'content-type': 'application/json', authorization: basic('x', key) } });
     assert.equal(elsewhere.statusCode, 401);
   });
@@ -97,5 +132,9 @@ describe('readLabelConfig', () => {
     assert.deepEqual(readLabelConfig(CONFIG), { textName: 'doc', labelsName: 'ner', field: 'content', entityTypes: new Set(['Peop', 'Org']), relationTypes: new Set(['Work_For']) });
     assert.deepEqual(readLabelConfig(`<View><Text value='$t' name='x'/><Labels toName='x' name="l"><Label value="R&amp;D"/></Labels></View>`), { textName: 'x', labelsName: 'l', field: 't', entityTypes: new Set(['R&D']) });
     assert.equal(readLabelConfig('<View><Labels name="l" toName="img"><Label value="A"/></Labels><Image name="img" value="$image"/></View>'), undefined);
+    // comments are no tags; a toName list maps to its first <Text>; numeric references and '>' in values
+    const cfg = `<View><!-- <Labels name="old" toName="a"><Label value="Loc"/></Labels> -->
+      <Labels name="ner" toName="img, a"><Label value="R&#38;D &#x3e; x" hint="a > b"/></Labels><Text name="a" value="$body"/></View>`;
+    assert.deepEqual(readLabelConfig(cfg), { textName: 'a', labelsName: 'ner', field: 'body', entityTypes: new Set(['R&D > x']) });
   });
 });

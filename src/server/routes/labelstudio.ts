@@ -12,14 +12,19 @@
  * With API keys, Label Studio sends one as the password of its Basic authentication (access.ts).
  */
 import type { FastifyInstance } from 'fastify';
-import { DEFAULT_TARGET, labelStudioPrediction, readLabelConfig, type LabelStudioTarget } from '../../extract/annotation-tools.js';
-import type { ModelInfo } from '../../extract/types.js';
+import { labelStudioPrediction } from '../../extract/annotation-tools.js';
+import { DEFAULT_TARGET, readLabelConfig, type LabelStudioTarget } from '../../extract/label-config.js';
+import { fromCodePoints } from '../../data/formats/spans.js';
+import type { ExtractedDocument, ExtractInput, GivenEntity, ModelInfo } from '../../extract/types.js';
 import type { MicroBatcher } from '../batcher.js';
 import { HttpError } from '../errors.js';
 import type { ResolvedServerOptions } from '../options.js';
 import { getErrors, postErrors } from '../schemas.js';
 
 export const LABEL_STUDIO_PREFIX = '/labelstudio';
+
+/** Label Studio's connection checks (exempt from the rate limit, as /health is). */
+export const LABEL_STUDIO_HEALTH: ReadonlySet<string> = new Set([`${LABEL_STUDIO_PREFIX}/health`, `${LABEL_STUDIO_PREFIX}/`]);
 
 /** Label Studio sends more than entrel reads (project, params, …): those are let through. */
 const predictBody = {
@@ -35,6 +40,32 @@ const predictBody = {
 interface PredictBody {
   tasks: { id?: unknown; data: Record<string, unknown> }[];
   label_config?: string;
+  /** Interactive pre-annotation: `context.result` holds the regions the annotator has drawn so far. */
+  params?: { context?: { result?: unknown } | null };
+}
+
+/**
+ * The annotator's regions in an interactive request's context, as given entities (code points → UTF-16):
+ * the model keeps them and finds the relations between them. Only `labels` regions on the target's text,
+ * of types the model knows; one overlapping an earlier one is left out (the model's tags hold one a token).
+ */
+function contextEntities(context: unknown, text: string, target: LabelStudioTarget, model: ModelInfo): GivenEntity[] | undefined {
+  const result = (context as { result?: unknown } | null | undefined)?.result;
+  if (!Array.isArray(result)) return undefined;
+  const units = fromCodePoints(text);
+  const known = new Set(model.entityTypes);
+  const out: GivenEntity[] = [];
+  for (const r of result as { type?: unknown; to_name?: unknown; id?: unknown; value?: { start?: unknown; end?: unknown; labels?: unknown } }[]) {
+    const v = r?.value;
+    const type = Array.isArray(v?.labels) ? v.labels[0] : undefined;
+    if (r?.type !== 'labels' || (r.to_name !== undefined && r.to_name !== target.textName) || typeof type !== 'string' || !known.has(type)) continue;
+    if (!Number.isSafeInteger(v?.start) || !Number.isSafeInteger(v?.end)) continue;
+    const [start, end] = [units(v!.start as number), units(v!.end as number)];
+    if (!(start >= 0 && end > start && end <= text.length) || text.slice(start, end).trim() === '') continue;
+    if (out.some((e) => e.start < end && start < e.end)) continue;
+    out.push({ start, end, type, ...(typeof r.id === 'string' && r.id !== '' && !out.some((e) => e.id === r.id) && { id: r.id }) });
+  }
+  return out.length ? out : undefined;
 }
 
 const open = { type: 'object', additionalProperties: true } as const;
@@ -68,7 +99,10 @@ export function registerLabelStudioRoutes(app: FastifyInstance, batcher: MicroBa
     `${LABEL_STUDIO_PREFIX}/setup`,
     { schema: { tags, summary: "Label Studio's model setup: checks the project's labelling config", operationId: 'labelStudioSetup', body: { ...open, properties: { schema: { type: 'string' } } }, response: { 200: open, ...postErrors } } },
     async (request) => {
-      targetOf(request.body.schema as string | undefined, 'schema');
+      const target = targetOf(request.body.schema as string | undefined, 'schema');
+      // A project none of whose labels the model has would get empty pre-annotations for ever.
+      if (target.entityTypes && ![...target.entityTypes].some((t) => model.entityTypes.includes(t)))
+        throw new HttpError(400, 'invalid_input', `schema: none of the project's labels (${[...target.entityTypes].join(', ')}) is one of the model's entity types (${model.entityTypes.join(', ')})`);
       return { model_version: modelVersion };
     },
   );
@@ -80,21 +114,24 @@ export function registerLabelStudioRoutes(app: FastifyInstance, batcher: MicroBa
         tags,
         summary: "Label Studio's pre-annotation: entities and relations of each task's text",
         operationId: 'labelStudioPredict',
-        description: `At most ${opts.maxTexts} tasks of at most ${opts.maxTextLength} UTF-16 code units each.`,
+        description: `Tasks of at most ${opts.maxTextLength} UTF-16 code units each, extracted ${opts.maxTexts} at a time.`,
         body: predictBody,
         response: { 200: open, ...postErrors },
       },
     },
     async (request) => {
-      const { tasks, label_config: config } = request.body;
+      const { tasks, label_config: config, params } = request.body;
       const target = targetOf(config, 'label_config');
-      if (tasks.length > opts.maxTexts) throw new HttpError(400, 'batch_too_large', `${tasks.length} tasks in one request; the limit is ${opts.maxTexts}`);
-      const texts = tasks.map((t, i) => {
+      const inputs: ExtractInput[] = tasks.map((t, i) => {
         const text = textOf(t.data, target, i);
         if (text.length > opts.maxTextLength) throw new HttpError(413, 'text_too_long', `tasks[${i}] has ${text.length} characters; the limit is ${opts.maxTextLength}`);
-        return text;
+        // Interactive pre-annotation (one task): the annotator's regions are kept, the model adds relations.
+        const entities = tasks.length === 1 ? contextEntities(params?.context, text, target, model) : undefined;
+        return entities ? { text, entities } : text;
       });
-      const documents = await batcher.submit(texts, {});
+      // "Retrieve predictions" on many tasks: in requests' worth at a time, one after the other.
+      const documents: ExtractedDocument[] = [];
+      for (let i = 0; i < inputs.length; i += opts.maxTexts) documents.push(...(await batcher.submit(inputs.slice(i, i + opts.maxTexts), {})));
       return { results: documents.map((doc) => labelStudioPrediction(doc, modelVersion, target)), model_version: modelVersion };
     },
   );
