@@ -137,4 +137,22 @@ describe('readLabelConfig', () => {
       <Labels name="ner" toName="img, a"><Label value="R&#38;D &#x3e; x" hint="a > b"/></Labels><Text name="a" value="$body"/></View>`;
     assert.deepEqual(readLabelConfig(cfg), { textName: 'a', labelsName: 'ner', field: 'body', entityTypes: new Set(['R&D > x']) });
   });
+
+  it('never throws, and stays fast, on damaged configs (seeded mutations of a real one)', () => {
+    let seed = 12345;
+    const next = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const pieces = ['<', '>', '"', "'", '/', '<!--', '-->', '&#', '&#x110000;', '=', ' ', 'Labels', 'Text', 'toName="doc"', '$'];
+    for (let k = 0; k < 2000; k++) {
+      let x = CONFIG;
+      for (let m = 1 + next(6); m > 0; m--) {
+        const at = next(x.length + 1);
+        const cut = next(4);
+        x = x.slice(0, at) + (next(3) ? pieces[next(pieces.length)] : '') + x.slice(at + cut);
+      }
+      const t0 = performance.now();
+      const got = readLabelConfig(x.repeat(1 + next(50)));
+      assert.ok(performance.now() - t0 < 200, x);
+      if (got) assert.equal(typeof got.textName, 'string', x);
+    }
+  });
 });
