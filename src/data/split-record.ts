@@ -11,7 +11,7 @@ import { PARTS, type Part, type PartSize } from './split.js';
 export const SPLIT_RECORD = 'split.json';
 
 /** File name endings by output format, as the corpora of each format name their splits (brat: a directory). */
-const EXTENSION: Record<string, string> = { jsonl: '.jsonl', unified: '.json', spert: '.json', 'spert-tags': '.json', dygie: '.json', multihead: '.txt', brat: '' };
+const EXTENSION: Record<string, string> = { jsonl: '.jsonl', unified: '.json', spert: '.json', 'spert-tags': '.json', dygie: '.json', multihead: '.txt', brat: '', doccano: '.jsonl', labelstudio: '.json' };
 
 /** The name of a part's file (or brat directory) in the output directory. */
 export const partFile = (part: Part, format: string): string => part + EXTENSION[format];

@@ -5,7 +5,7 @@
  * Runs the CLI in this process, with the bundled model.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { entrel } from './in-process.js';
@@ -107,5 +107,19 @@ test('extract --format labelstudio|doccano: the tools\' imports, which read back
     const got = read.map((d) => d.sentences.flatMap((s) => (s.entities ?? []).map((e) => `${d.text.slice(s.tokens[e.start][0], s.tokens[e.end - 1][1])}:${e.type}`)).sort());
     assert.deepEqual(got, want, from);
     assert.equal(read.reduce((n, d) => n + d.sentences.reduce((m, s) => m + ((s as { relations?: unknown[] }).relations?.length ?? 0), 0), 0), extracted.reduce((n, d) => n + d.relations.length, 0), from);
+  }
+});
+
+test('split writes doccano and Label Studio parts under their names, sidecars included, and replaces them', async () => {
+  const dir = tempDir('entrel-split-tools-');
+  const source = join(dir, 'all.jsonl');
+  writeFileSync(source, Array.from({ length: 10 }, (_, i) => JSON.stringify({ id: i, text: `Ann${i} works for Acme.`, entities: [{ id: 1, label: 'PER', start_offset: 0, end_offset: `Ann${i}`.length }] })).join('\n') + '\n');
+  for (const [to, names] of [['doccano', ['dev.jsonl', 'split.json', 'test.jsonl', 'train.jsonl']], ['labelstudio', ['dev.json', 'dev.label-config.xml', 'split.json', 'test.json', 'test.label-config.xml', 'train.json', 'train.label-config.xml']]] as const) {
+    const out = join(dir, `parts-${to}`);
+    for (const seed of ['1', '2']) {
+      const r = await entrel('split', source, '--out', out, '--to', to, '--seed', seed, '--dev', '2', '--test', '2');
+      assert.equal(r.code, 0, r.err);
+      assert.deepEqual(readdirSync(out).sort(), [...names], `${to} seed ${seed}`);
+    }
   }
 });

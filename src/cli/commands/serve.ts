@@ -2,7 +2,7 @@
  * `entrel serve`: the HTTP service (src/server) with a model loaded once: POST /v1/extract, GET /v1/model,
  * GET /health, /openapi.json and the web view at /. The model runs on worker threads (`--workers`), and
  * each request has a time limit (`--request-timeout`). API keys (`--api-key-file`, else `ENTREL_API_KEYS`)
- * and a rate limit (`--rate-limit`) guard the /v1 routes of a server reachable beyond this machine. Runs
+ * and a rate limit (`--rate-limit`) guard the /v1 and /labelstudio routes of a server reachable beyond this machine. Runs
  * until SIGINT or SIGTERM, then stops accepting connections, finishes the requests in flight, ends the
  * workers and exits 0.
  */
@@ -85,7 +85,7 @@ const seconds = (v: string) => {
 
 export function serveCommand(): Command {
   return new Command('serve')
-    .description('serve extraction over HTTP (POST /v1/extract, GET /v1/model, GET /health, OpenAPI at /openapi.json, web view at /)')
+    .description('serve extraction over HTTP (POST /v1/extract, GET /v1/model, GET /health, OpenAPI at /openapi.json, web view at /, Label Studio ML backend at /labelstudio)')
     .option('--model <dir|package>', 'a trained model directory (default: the bundled CoNLL04 model); several: an ensemble that votes (repeatable)', modelRefs)
     .option('--min-votes <k>', 'with several models: how many must extract an item (default: more than half)', positiveInteger)
     .option('--port <n>', 'TCP port (0 = any free port)', port, 8080)
@@ -97,8 +97,8 @@ export function serveCommand(): Command {
     .option('--max-text-length <n>', 'longest text, in UTF-16 code units (default 1,000,000)', positiveInteger)
     .option('--max-texts <n>', 'most texts in one request (default 64)', positiveInteger)
     .option('--log', 'log every request (JSON lines on stdout); without it only server faults are logged, on stderr')
-    .option('--api-key-file <file>', 'require an API key on /v1/* (Authorization: Bearer KEY): the keys, one a line, 16+ characters each, # comments (default: $ENTREL_API_KEYS, comma-separated, if set)')
-    .option('--rate-limit <n>', 'most requests a minute to /v1/* per API key (without keys: per client address); then 429 (0 = no limit)', nonNegativeInteger)
+    .option('--api-key-file <file>', 'require an API key on /v1/* and /labelstudio/* (Authorization: Bearer KEY; Label Studio: the Basic password): the keys, one a line, 16+ characters each, # comments (default: $ENTREL_API_KEYS, comma-separated, if set)')
+    .option('--rate-limit <n>', 'most requests a minute to /v1/* and /labelstudio/* per API key (without keys: per client address); then 429 (0 = no limit)', nonNegativeInteger)
     .option('--trust-proxy <addresses>', 'behind a reverse proxy: the proxies whose X-Forwarded-For to believe (addresses, ranges such as 10.0.0.0/8, or loopback; comma-separated, repeatable), so that the rate limit and the log see each client\'s own address', addresses)
     .option('--no-compress', 'answer uncompressed even when the client accepts br or gzip (default: compress answers of 1 KiB or more)')
     .action(async (flags: ServeFlags) => {

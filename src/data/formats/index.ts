@@ -24,6 +24,9 @@ import type { Format, ReadOptions } from './types.js';
 
 export type { Format, ReadOptions } from './types.js';
 
+/** The formats of raw text with character offsets, cut into sentences and tokens as `extract` cuts text (spans.ts). */
+const RAW_TEXT: ReadonlySet<string> = new Set(['doccano', 'labelstudio']);
+
 const ALL: Format[] = [jsonl, unified, spert, spertTags, dygie, nyt, brat, multihead, doccano, labelstudio];
 export const FORMATS: readonly string[] = ALL.map((f) => f.name);
 /** Formats `writeCorpus` can produce. */
@@ -101,7 +104,7 @@ export async function* readCorpus(file: string, opts: CorpusOptions = {}): Async
     throw new UserError(`--split ${opts.split} selects part of NYT CoType's test file, but this is read as ${format.name}`, { file });
   if (opts.ace05 && format.name !== 'brat') throw new UserError(`--ace05 reads LSTM-ER's brat output, but this is read as ${format.name}`, { file });
   if (opts.bratLayout && opts.bratLayout !== 'auto' && format.name !== 'brat')
-    throw new UserError(`the brat layout ${opts.bratLayout} (--brat-layout, data.bratLayout) says how to cut brat's text into sentences and tokens, but this is read as ${format.name}, whose tokens are given`, { file });
+    throw new UserError(`the brat layout ${opts.bratLayout} (--brat-layout, data.bratLayout) says how to cut brat's text into sentences and tokens, but this is read as ${format.name}, ${RAW_TEXT.has(format.name) ? 'always cut as extract cuts text' : 'whose tokens are given'}`, { file });
   const diagnostics = opts.diagnostics ?? new Diagnostics();
   yield* checkDocuments(format.read(file, { ...opts, diagnostics }), diagnostics);
 }
