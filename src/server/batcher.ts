@@ -66,7 +66,11 @@ export class MicroBatcher {
     return Math.max(1, this.opts.maxConcurrent ?? 1);
   }
 
-  submit(texts: ExtractInput[], options: ExtractOptions): Promise<ExtractedDocument[]> {
+  /**
+   * Queues `texts` for the model; the answer comes within the time limit (`timeoutMs`), or `withinMs` when
+   * given (what is left of a request that submits in parts), else a 503 `timeout`.
+   */
+  submit(texts: ExtractInput[], options: ExtractOptions, withinMs?: number): Promise<ExtractedDocument[]> {
     if (texts.length === 0) return Promise.resolve([]);
     if (this.queuedTexts + texts.length > this.opts.maxQueuedTexts) {
       return Promise.reject(
@@ -75,7 +79,7 @@ export class MicroBatcher {
     }
     return new Promise((resolve, reject) => {
       const job: Job = { texts, options, key: optionsKey(options), resolve, reject, settled: false };
-      const limit = this.opts.timeoutMs ?? 0;
+      const limit = withinMs ?? this.opts.timeoutMs ?? 0;
       // setTimeout fires at once beyond 2^31 - 1 ms (≈ 24.8 days): a limit that long is no limit.
       if (limit > 0 && limit <= MAX_TIMER_MS) job.timer = setTimeout(() => this.expire(job, limit), limit);
       this.queue.push(job);
@@ -157,7 +161,7 @@ export class MicroBatcher {
     const err = new HttpError(
       503,
       'timeout',
-      `the request was not done within the server's time limit of ${limit / 1000} s; send less text per request (or ask the operator for a longer --request-timeout)`,
+      `the request was not done within the server's time limit${limit === this.opts.timeoutMs ? ` of ${limit / 1000} s` : ` (${((this.opts.timeoutMs ?? 0) / 1000)} s for the whole request)`}; send less text per request (or ask the operator for a longer --request-timeout)`,
     );
     if (!job.call) {
       const i = this.queue.indexOf(job);

@@ -102,6 +102,21 @@ describe('Label Studio ML backend', () => {
   });
 });
 
+describe('Label Studio ML backend, time limit', () => {
+  it('holds for the whole request, not for each part of many tasks', async () => {
+    const { app, fake } = fakeServer({ extractTimeout: 250, maxTexts: 2, batchWindowMs: 1 });
+    after(() => app.close());
+    fake.delayMs = 100; // each part of 2 tasks takes 100 ms: 5 parts take 500 ms, past the 250 ms limit
+    const tasks = Array.from({ length: 10 }, (_, i) => ({ data: { text: `Ann${i} works for Acme Corp.` } }));
+    const res = await post(app, '/labelstudio/predict', { tasks });
+    assert.equal(res.status, 503, res.body);
+    assert.equal(res.json().error.code, 'timeout');
+    assert.match(res.json().error.message, /\(0\.25 s for the whole request\)/);
+    fake.delayMs = 10;
+    assert.equal((await post(app, '/labelstudio/predict', { tasks })).status, 200);
+  });
+});
+
 describe('Label Studio ML backend with API keys', () => {
   const key = 'k'.repeat(24);
   const { app } = fakeServer({ apiKeys: [key] });

@@ -114,7 +114,7 @@ export function registerLabelStudioRoutes(app: FastifyInstance, batcher: MicroBa
         tags,
         summary: "Label Studio's pre-annotation: entities and relations of each task's text",
         operationId: 'labelStudioPredict',
-        description: `Tasks of at most ${opts.maxTextLength} UTF-16 code units each, extracted ${opts.maxTexts} at a time.`,
+        description: `Tasks of at most ${opts.maxTextLength} UTF-16 code units each, extracted ${opts.maxTexts} at a time, all within the request's time limit.`,
         body: predictBody,
         response: { 200: open, ...postErrors },
       },
@@ -129,9 +129,14 @@ export function registerLabelStudioRoutes(app: FastifyInstance, batcher: MicroBa
         const entities = tasks.length === 1 ? contextEntities(params?.context, text, target, model) : undefined;
         return entities ? { text, entities } : text;
       });
-      // "Retrieve predictions" on many tasks: in requests' worth at a time, one after the other.
+      // "Retrieve predictions" on many tasks: in requests' worth at a time, one after the other, all
+      // within the one time limit of the request.
       const documents: ExtractedDocument[] = [];
-      for (let i = 0; i < inputs.length; i += opts.maxTexts) documents.push(...(await batcher.submit(inputs.slice(i, i + opts.maxTexts), {})));
+      const deadline = Date.now() + opts.extractTimeout;
+      for (let i = 0; i < inputs.length; i += opts.maxTexts) {
+        const left = opts.extractTimeout > 0 ? Math.max(1, deadline - Date.now()) : undefined;
+        documents.push(...(await batcher.submit(inputs.slice(i, i + opts.maxTexts), {}, left)));
+      }
       return { results: documents.map((doc) => labelStudioPrediction(doc, modelVersion, target)), model_version: modelVersion };
     },
   );
