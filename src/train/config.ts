@@ -86,6 +86,8 @@ const DataSchema = z.strictObject({
   format: z.enum(FORMATS as [string, ...string[]], { error: `expected one of ${FORMATS.join(', ')}` }).optional(),
   /** How brat files' text is cut into sentences and tokens (src/data/formats/brat.ts); the model's tokenizer cuts `text`. */
   bratLayout: z.enum(['auto', 'lines', 'text'], { error: 'expected "auto", "lines" or "text"' }).optional(),
+  /** brat files are LSTM-ER's ACE05 output, read as the paper read them (`--ace05`; src/data/formats/brat.ts). */
+  ace05: bool().optional(),
 }, BLOCK);
 
 const AdadeltaSchema = z.strictObject({

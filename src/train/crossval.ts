@@ -92,14 +92,19 @@ export async function crossValidate(configFile: string, dataFile: string, outDir
   const loaded = loadConfig(configFile, [...sets, `data.train=${JSON.stringify(dataFile)}`, `data.dev=${JSON.stringify(dataFile)}`, 'data.format="jsonl"']);
   checkDataFiles({ ...loaded, data: { ...loaded.data, test: undefined } }, configFile, keysFromSet(sets));
   // The folds are JSONL, cut already: no brat layout applies to them.
-  const foldConfig = (train: string, dev: string) => ({ ...loaded, data: { ...loaded.data, train: resolve(train), dev: resolve(dev), test: undefined, bratLayout: undefined } });
+  const foldConfig = (train: string, dev: string) => ({ ...loaded, data: { ...loaded.data, train: resolve(train), dev: resolve(dev), test: undefined, bratLayout: undefined, ace05: undefined } });
   const recipe = { ...loaded, data: { ...loaded.data, train: '', dev: '', test: undefined } }; // whatever the folds' files
   if (recipe.init !== undefined)
     throw new UserError('cross-validation trains each fold from scratch: remove "init" (a model trained on the whole corpus has seen every test fold)', { file: configFile, field: 'init' });
   // brat's raw text is cut as the recipe's model will cut what it extracts from (its config's digest holds both).
   // The command's reading options first, then the recipe's (its brat layout where the corpus is brat).
   const brat = (opts.corpus?.format ?? (await detectFormat(dataFile))) === 'brat';
-  const reading = { ...opts.corpus, bratLayout: opts.corpus?.bratLayout ?? (brat ? loaded.data.bratLayout : undefined), tokenizer: opts.corpus?.tokenizer ?? loaded.model.tokenizer };
+  const reading = {
+    ...opts.corpus,
+    bratLayout: opts.corpus?.bratLayout ?? (brat ? loaded.data.bratLayout : undefined),
+    ace05: opts.corpus?.ace05 ?? (brat ? loaded.data.ace05 : undefined),
+    tokenizer: opts.corpus?.tokenizer ?? loaded.model.tokenizer,
+  };
   const corpus = await loadCorpus(dataFile, { ...reading, diagnostics: opts.diagnostics ?? new Diagnostics() });
   const n = corpus.documents.length;
   if (n < 3) throw new UserError(`holds ${n} document${n === 1 ? '' : 's'}: cross-validation needs at least 3 (a test, a dev and a training fold of whole documents)`, { file: dataFile });

@@ -48,7 +48,7 @@ export async function buildNNSetup(config: TrainConfig, base?: { loaded: LoadedM
     throw new UserError('is read only with model.lmHidden > 0 (the language-model heads it weighs): set model.lmHidden as well, or drop lmWeight', { field: 'lmWeight' });
   if (config.embeddings !== undefined && !config.glove)
     throw new UserError('is read only with glove true (glove false trains without pretrained word vectors): drop one of them', { field: 'embeddings' });
-  const reading = { format: config.data.format, bratLayout: config.data.bratLayout, tokenizer: config.model.tokenizer };
+  const reading = { format: config.data.format, bratLayout: config.data.bratLayout, ace05: config.data.ace05, tokenizer: config.model.tokenizer };
   const trainSplit = await loadSplit(config.data.train, reading);
   // A sentence without tokens (jsonl allows one) has nothing to learn from, and the model takes none.
   const trainSentences = trainSplit.sentences.filter((x) => x.tokens.length > 0);

@@ -170,3 +170,15 @@ test('threads beyond 1024 are refused (libgomp aborted the process when asked fo
   assert.equal(message(() => loadConfig(f, ['threads=1000000000'])), `${f}: threads: expected an integer from 1 to 1024, got 1000000000 (from --set)`);
   assert.equal(loadConfig(f, ['threads=1024']).threads, 1024);
 });
+
+test('data.ace05 reads LSTM-ER ACE05 brat output for training as --ace05 does (header lines are no sentences)', async () => {
+  const { buildNNSetup } = await import('../../src/train/nn.js');
+  const ace = join(import.meta.dirname, '..', 'fixtures', 'data', 'brat', 'ace05');
+  const tiny = join(import.meta.dirname, 'fixtures', 'tiny.json');
+  const sets = [`data.train=${JSON.stringify(ace)}`, `data.dev=${JSON.stringify(ace)}`, 'data.format="brat"'];
+  const [plain, paper] = await Promise.all([['data.bratLayout="lines"'], ['data.ace05=true']].map((extra) => buildNNSetup(loadConfig(tiny, [...sets, ...extra]))));
+  assert.equal(paper.dev.sentences.length, 2);
+  assert.equal(plain.dev.sentences.length, 6);
+  assert.ok(paper.dev.schema.relationTypes.find((r) => r.name === 'PER-SOC')?.symmetric);
+  assert.match(message(() => loadConfig(tiny, [...sets, 'data.ace05=1'])), /data\.ace05: expected true or false, got 1/);
+});
