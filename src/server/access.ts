@@ -148,7 +148,7 @@ export function registerAccess(app: FastifyInstance, opts: ResolvedServerOptions
       if (route.schema?.hide || OPEN_ROUTES.has(route.url)) return;
       route.schema = {
         ...route.schema,
-        ...(keyed && { security: [{ bearerAuth: [] }] }),
+        ...(keyed && { security: route.url.startsWith(`${LABEL_STUDIO_PREFIX}/`) ? [{ bearerAuth: [] }, { basicAuth: [] }] : [{ bearerAuth: [] }] }),
         response: { ...(route.schema?.response as object), ...(keyed && authErrors), ...(limited && rateLimitErrors) },
       };
     });

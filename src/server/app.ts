@@ -83,7 +83,10 @@ export function buildServer(extractor: ExtractorLike, options: ServerOptions = {
       components: {
         responses: errorResponses,
         ...(opts.apiKeys.length > 0 && {
-          securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: apiKeysDescription } },
+          securitySchemes: {
+            bearerAuth: { type: 'http', scheme: 'bearer', description: apiKeysDescription },
+            basicAuth: { type: 'http', scheme: 'basic', description: "Label Studio's ML backend routes only: any user name, an API key as the password." },
+          },
         }),
       },
     },
