@@ -29,7 +29,7 @@ test('--split and --ace05 on a file of another format are errors naming the file
   assert.equal(split.err, `entrel: ${unified}: --split test selects part of NYT CoType's test file, but this is read as unified\n`);
   const ace = await entrel('stats', unified, '--ace05');
   assert.equal(ace.code, 1);
-  assert.match(ace.err, /u\.json: --ace05 reads LSTM-ER's brat output, but this is read as unified\n$/);
+  assert.match(ace.err, /u\.json: --ace05 \(data\.ace05\) reads LSTM-ER's brat output, but this is read as unified\n$/);
   assert.equal((await entrel('convert', '--to', 'jsonl', unified, join(dir, 'all.jsonl'), '--split', 'all')).code, 0);
 });
 

@@ -144,5 +144,5 @@ test('a conf entrel wrote before it recorded a layout reads as lines; --ace05 wi
   const dir = collection({ 'a.txt': 'Ann said.\n', 'a.ann': 'T1\tPER 0 3\tAnn\n', 'annotation.conf': `${CONF_MARK}\n[entities]\nPER\n` });
   assert.deepEqual(shape((await collect(dir)).docs[0])[0].tokens, ['Ann', 'said.']);
   assert.deepEqual(shape((await collect(dir, { bratLayout: 'text' })).docs[0])[0].tokens, ['Ann', 'said', '.']);
-  await assert.rejects(collect(dir, { ace05: true, bratLayout: 'text' }), /--ace05 reads LSTM-ER's output a sentence a line/);
+  await assert.rejects(collect(dir, { ace05: true, bratLayout: 'text' }), /--ace05 \(data\.ace05\) reads LSTM-ER's output a sentence a line: it cannot be read with the brat layout text/);
 });

@@ -232,7 +232,7 @@ async function layoutOf(path: string, opts: ReadOptions): Promise<BratLayout> {
 }
 
 async function* read(path: string, opts: ReadOptions): AsyncGenerator<Located<Document>> {
-  if (opts.ace05 && opts.bratLayout === 'text') throw new UserError("--ace05 reads LSTM-ER's output a sentence a line: it cannot be read with --brat-layout text", { file: path });
+  if (opts.ace05 && opts.bratLayout === 'text') throw new UserError("--ace05 (data.ace05) reads LSTM-ER's output a sentence a line: it cannot be read with the brat layout text", { file: path });
   const prefixes = await pairs(path, opts.diagnostics);
   const layout = await layoutOf(path, opts);
   for (const prefix of prefixes) yield { value: await readDoc(prefix, opts, layout), loc: { file: `${prefix}.ann` } };

@@ -102,7 +102,7 @@ export async function* readCorpus(file: string, opts: CorpusOptions = {}): Async
   // Options of another format would be ignored without a word: `--split test` on a brat file reads it all.
   if (opts.split !== undefined && opts.split !== 'all' && format.name !== 'nyt')
     throw new UserError(`--split ${opts.split} selects part of NYT CoType's test file, but this is read as ${format.name}`, { file });
-  if (opts.ace05 && format.name !== 'brat') throw new UserError(`--ace05 reads LSTM-ER's brat output, but this is read as ${format.name}`, { file });
+  if (opts.ace05 && format.name !== 'brat') throw new UserError(`--ace05 (data.ace05) reads LSTM-ER's brat output, but this is read as ${format.name}`, { file });
   if (opts.bratLayout && opts.bratLayout !== 'auto' && format.name !== 'brat')
     throw new UserError(`the brat layout ${opts.bratLayout} (--brat-layout, data.bratLayout) says how to cut brat's text into sentences and tokens, but this is read as ${format.name}, ${RAW_TEXT.has(format.name) ? 'always cut as extract cuts text' : 'whose tokens are given'}`, { file });
   const diagnostics = opts.diagnostics ?? new Diagnostics();

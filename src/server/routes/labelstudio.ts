@@ -134,7 +134,9 @@ export function registerLabelStudioRoutes(app: FastifyInstance, batcher: MicroBa
       const documents: ExtractedDocument[] = [];
       const deadline = Date.now() + opts.extractTimeout;
       for (let i = 0; i < inputs.length; i += opts.maxTexts) {
-        const left = opts.extractTimeout > 0 ? Math.max(1, deadline - Date.now()) : undefined;
+        const left = opts.extractTimeout > 0 ? deadline - Date.now() : undefined;
+        if (left !== undefined && left <= 0) // spent between parts: no model call for nothing
+          throw new HttpError(503, 'timeout', `the request was not done within the server's time limit (${opts.extractTimeout / 1000} s for the whole request); send fewer tasks per request (or ask the operator for a longer --request-timeout)`);
         documents.push(...(await batcher.submit(inputs.slice(i, i + opts.maxTexts), {}, left)));
       }
       return { results: documents.map((doc) => labelStudioPrediction(doc, modelVersion, target)), model_version: modelVersion };
