@@ -12,7 +12,7 @@ import { UserError } from '../errors.js';
 import { HttpError } from './errors.js';
 import type { ResolvedServerOptions } from './options.js';
 import { LABEL_STUDIO_HEALTH, LABEL_STUDIO_PREFIX } from './routes/labelstudio.js';
-import { authErrors, rateLimitErrors } from './schemas.js';
+import { authErrors, labelStudioAuthErrors, rateLimitErrors } from './schemas.js';
 
 /**
  * The routes anyone may call when the server requires API keys: the load balancer's health check, the web
@@ -146,10 +146,15 @@ export function registerAccess(app: FastifyInstance, opts: ResolvedServerOptions
   if (keyed || limited) {
     app.addHook('onRoute', (route) => {
       if (route.schema?.hide || OPEN_ROUTES.has(route.url)) return;
+      const labelStudio = route.url.startsWith(`${LABEL_STUDIO_PREFIX}/`);
       route.schema = {
         ...route.schema,
-        ...(keyed && { security: route.url.startsWith(`${LABEL_STUDIO_PREFIX}/`) ? [{ bearerAuth: [] }, { basicAuth: [] }] : [{ bearerAuth: [] }] }),
-        response: { ...(route.schema?.response as object), ...(keyed && authErrors), ...(limited && rateLimitErrors) },
+        ...(keyed && { security: labelStudio ? [{ bearerAuth: [] }, { basicAuth: [] }] : [{ bearerAuth: [] }] }),
+        response: {
+          ...(route.schema?.response as object),
+          ...(keyed && (labelStudio ? labelStudioAuthErrors : authErrors)),
+          ...(limited && !LABEL_STUDIO_HEALTH.has(route.url) && rateLimitErrors),
+        },
       };
     });
   }

@@ -297,6 +297,16 @@ export const authErrors = {
   }),
 };
 
+/** The same for Label Studio's routes, which also take the key as a Basic password. */
+export const labelStudioAuthErrors = {
+  401: errorResponse([401], 'No API key, or not a valid one: send `Authorization: Bearer <key>`, or Basic authentication with the key as the password.', {
+    'WWW-Authenticate': {
+      type: 'string',
+      description: '`Basic realm="entrel"` when Basic credentials were sent, else as for the other routes (`Bearer`, `Bearer error="invalid_token"`).',
+    },
+  }),
+};
+
 const rateHeader = (description: string): HeaderSchema => ({ type: 'integer', description });
 
 /** What a rate-limited route can also answer, when the server has a rate limit (`rateLimit`). */
