@@ -11,7 +11,7 @@
  */
 import { codePointOffsets } from '../data/formats/spans.js';
 import { checkDocument } from './args.js';
-import { DEFAULT_TARGET, type LabelStudioTarget } from './label-config.js';
+import { DEFAULT_TARGET, projectLabel, type LabelStudioTarget } from './label-config.js';
 import type { ExtractedDocument } from './types.js';
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
@@ -24,19 +24,22 @@ const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.l
 export function labelStudioPrediction(doc: ExtractedDocument, modelVersion: string, target: LabelStudioTarget = DEFAULT_TARGET): { model_version: string; score: number; result: unknown[] } {
   checkDocument(doc, 'doc');
   const cp = codePointOffsets(doc.text);
-  const entities = doc.entities.filter((e) => target.entityTypes?.has(e.type) ?? true);
+  // The model's types under the project's names (`predicted_values`), then only those the project offers.
+  const label = (type: string) => projectLabel(target.entityMap, type);
+  const relationLabel = (type: string) => projectLabel(target.relationMap, type);
+  const entities = doc.entities.filter((e) => target.entityTypes?.has(label(e.type)) ?? true);
   const kept = new Set(entities.map((e) => e.id));
-  const relations = doc.relations.filter((r) => kept.has(r.head) && kept.has(r.tail) && (target.relationTypes?.has(r.type) ?? true));
+  const relations = doc.relations.filter((r) => kept.has(r.head) && kept.has(r.tail) && (target.relationTypes?.has(relationLabel(r.type)) ?? true));
   const result = [
     ...entities.map((e) => ({
       id: e.id,
       from_name: target.labelsName,
       to_name: target.textName,
       type: 'labels',
-      value: { start: cp(e.start), end: cp(e.end), text: doc.text.slice(e.start, e.end), labels: [e.type] },
+      value: { start: cp(e.start), end: cp(e.end), text: doc.text.slice(e.start, e.end), labels: [label(e.type)] },
       score: e.score,
     })),
-    ...relations.map((r) => ({ from_id: r.head, to_id: r.tail, type: 'relation', direction: 'right', labels: [r.type], score: r.score })),
+    ...relations.map((r) => ({ from_id: r.head, to_id: r.tail, type: 'relation', direction: 'right', labels: [relationLabel(r.type)], score: r.score })),
   ];
   // Label Studio's "prediction score", to sort the least sure tasks first.
   return { model_version: modelVersion, score: mean([...entities.map((e) => e.score), ...relations.map((r) => r.score)]), result };

@@ -3,7 +3,7 @@
  * field holds the text, the `<Labels>` control on it, and the entity and relation types the project offers.
  * A small tag scanner rather than an XML parser: the config comes in a request, so it reads in one pass
  * (linear time, whatever the input), skips comments, and takes what Label Studio's own parser takes
- * (`toName="a,b"` lists, either quote, character references).
+ * (`toName="a,b"` lists, either quote, character references), and the ML backends' `predicted_values`.
  */
 
 /** Where entrel's predictions go in a project. */
@@ -15,7 +15,16 @@ export interface LabelStudioTarget {
   /** The types the project offers (undefined: no list, take every type). */
   entityTypes?: ReadonlySet<string>;
   relationTypes?: ReadonlySet<string>;
+  /**
+   * A model's type → the project's label, from `predicted_values="A,B"` on a `<Label>` or `<Relation>` (the
+   * ML backends' convention for a project whose labels are named otherwise than the model's types).
+   */
+  entityMap?: ReadonlyMap<string, string>;
+  relationMap?: ReadonlyMap<string, string>;
 }
+
+/** The project's name for a model's type (itself where the config maps it to nothing). */
+export const projectLabel = (map: ReadonlyMap<string, string> | undefined, type: string): string => map?.get(type) ?? type;
 
 /** entrel's own config (data/formats/labelstudio.ts labelConfigText). */
 export const DEFAULT_TARGET: LabelStudioTarget = { textName: 'text', labelsName: 'label', field: 'text' };
@@ -83,6 +92,13 @@ export function readLabelConfig(xml: string): LabelStudioTarget | undefined {
   let inRelations = false;
   const entityTypes = new Set<string>();
   const relationTypes = new Set<string>();
+  const entityMap = new Map<string, string>();
+  const relationMap = new Map<string, string>();
+  const mapped = (t: Tag, into: Map<string, string>) => {
+    const value = t.attrs.get('value') ?? '';
+    for (const p of (t.attrs.get('predicted_values') ?? '').split(',').map((x) => x.trim()).filter(Boolean)) if (!into.has(p)) into.set(p, value);
+    return value;
+  };
   for (const t of all) {
     if (t.name === 'Labels') {
       if (t.close) inLabels = false;
@@ -93,8 +109,14 @@ export function readLabelConfig(xml: string): LabelStudioTarget | undefined {
         inLabels = !t.self;
       }
     } else if (t.name === 'Relations') inRelations = !t.close && !t.self;
-    else if (!t.close && t.name === 'Label' && inLabels) entityTypes.add(t.attrs.get('value') ?? '');
-    else if (!t.close && t.name === 'Relation' && inRelations) relationTypes.add(t.attrs.get('value') ?? '');
+    else if (!t.close && t.name === 'Label' && inLabels) entityTypes.add(mapped(t, entityMap));
+    else if (!t.close && t.name === 'Relation' && inRelations) relationTypes.add(mapped(t, relationMap));
   }
-  return target && { ...target, ...(entityTypes.size && { entityTypes }), ...(relationTypes.size && { relationTypes }) };
+  return target && {
+    ...target,
+    ...(entityTypes.size && { entityTypes }),
+    ...(relationTypes.size && { relationTypes }),
+    ...(entityMap.size && { entityMap }),
+    ...(relationMap.size && { relationMap }),
+  };
 }

@@ -66,6 +66,22 @@ describe('Label Studio ML backend', () => {
     assert.deepEqual(fake.inputs.at(-1), [{ text, entities: [{ start: 3, end: 13, type: 'Peop', id: 'm1' }, { start: 24, end: 33, type: 'Org', id: 'a1' }] }]);
   });
 
+  it("maps the model's types to a project's own labels with predicted_values, both ways", async () => {
+    const config = `<View><Labels name="label" toName="text"><Label value="PER" predicted_values="Peop"/><Label value="ORG" predicted_values="Org, Organisation"/></Labels>
+      <Relations><Relation value="works for" predicted_values="Work_For"/></Relations><Text name="text" value="$text"/></View>`;
+    assert.equal((await post(app, '/labelstudio/setup', { project: '4.1', schema: config })).status, 200);
+    const text = 'Mary Smith works for Acme Corp in Boston.';
+    const res = await post(app, '/labelstudio/predict', { tasks: [{ data: { text } }], label_config: config });
+    assert.equal(res.status, 200, res.body);
+    const result = res.json().results[0].result as { type: string; value?: { labels: string[] }; labels?: string[] }[];
+    assert.deepEqual(result.filter((r) => r.type === 'labels').map((r) => r.value!.labels[0]), ['PER', 'ORG']);
+    assert.deepEqual(result.filter((r) => r.type === 'relation').map((r) => r.labels![0]), ['works for']);
+    // an annotator's PER region goes to the model as its Peop
+    const context = { result: [{ id: 'p', to_name: 'text', type: 'labels', value: { start: 0, end: 10, labels: ['PER'] } }] };
+    assert.equal((await post(app, '/labelstudio/predict', { tasks: [{ data: { text } }], label_config: config, params: { context } })).status, 200);
+    assert.deepEqual(fake.inputs.at(-1), [{ text, entities: [{ start: 0, end: 10, type: 'Peop', id: 'p' }] }]);
+  });
+
   it('takes many tasks ("Retrieve predictions") a request\'s worth at a time, in order', async () => {
     const tasks = Array.from({ length: 70 }, (_, i) => ({ id: i, data: { text: `Person${i} Smith works for Acme Corp.` } }));
     const res = await post(app, '/labelstudio/predict', { tasks });

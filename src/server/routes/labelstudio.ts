@@ -13,7 +13,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { labelStudioPrediction } from '../../extract/annotation-tools.js';
-import { DEFAULT_TARGET, readLabelConfig, type LabelStudioTarget } from '../../extract/label-config.js';
+import { DEFAULT_TARGET, projectLabel, readLabelConfig, type LabelStudioTarget } from '../../extract/label-config.js';
 import { fromCodePoints } from '../../data/formats/spans.js';
 import type { ExtractedDocument, ExtractInput, GivenEntity, ModelInfo } from '../../extract/types.js';
 import type { MicroBatcher } from '../batcher.js';
@@ -53,12 +53,14 @@ function contextEntities(context: unknown, text: string, target: LabelStudioTarg
   const result = (context as { result?: unknown } | null | undefined)?.result;
   if (!Array.isArray(result)) return undefined;
   const units = fromCodePoints(text);
-  const known = new Set(model.entityTypes);
+  // The project's labels back to the model's types (`predicted_values`), else as they are.
+  const modelType = new Map(model.entityTypes.map((t) => [projectLabel(target.entityMap, t), t]));
   const out: GivenEntity[] = [];
   for (const r of result as { type?: unknown; to_name?: unknown; id?: unknown; value?: { start?: unknown; end?: unknown; labels?: unknown } }[]) {
     const v = r?.value;
-    const type = Array.isArray(v?.labels) ? v.labels[0] : undefined;
-    if (r?.type !== 'labels' || (r.to_name !== undefined && r.to_name !== target.textName) || typeof type !== 'string' || !known.has(type)) continue;
+    const label = Array.isArray(v?.labels) ? v.labels[0] : undefined;
+    const type = typeof label === 'string' ? modelType.get(label) : undefined;
+    if (r?.type !== 'labels' || (r.to_name !== undefined && r.to_name !== target.textName) || type === undefined) continue;
     if (!Number.isSafeInteger(v?.start) || !Number.isSafeInteger(v?.end)) continue;
     const [start, end] = [units(v!.start as number), units(v!.end as number)];
     if (!(start >= 0 && end > start && end <= text.length) || text.slice(start, end).trim() === '') continue;
@@ -101,8 +103,8 @@ export function registerLabelStudioRoutes(app: FastifyInstance, batcher: MicroBa
     async (request) => {
       const target = targetOf(request.body.schema as string | undefined, 'schema');
       // A project none of whose labels the model has would get empty pre-annotations for ever.
-      if (target.entityTypes && ![...target.entityTypes].some((t) => model.entityTypes.includes(t)))
-        throw new HttpError(400, 'invalid_input', `schema: none of the project's labels (${[...target.entityTypes].join(', ')}) is one of the model's entity types (${model.entityTypes.join(', ')})`);
+      if (target.entityTypes && !model.entityTypes.some((t) => target.entityTypes!.has(projectLabel(target.entityMap, t))))
+        throw new HttpError(400, 'invalid_input', `schema: none of the project's labels (${[...target.entityTypes].join(', ')}) is one of the model's entity types (${model.entityTypes.join(', ')}); name them so, or map them with predicted_values="TYPE" on the <Label>`);
       return { model_version: modelVersion };
     },
   );
