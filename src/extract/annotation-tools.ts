@@ -9,6 +9,8 @@
  * Both for the labelling config entrel's Label Studio writer assumes: `<Labels name="label" toName="text">`,
  * `<Relations>`, `<Text name="text" value="$text">`.
  */
+import { doccanoLine } from '../data/formats/doccano.js';
+import { labelsResult, relationResult } from '../data/formats/labelstudio.js';
 import { codePointOffsets } from '../data/formats/spans.js';
 import { checkDocument } from './args.js';
 import { DEFAULT_TARGET, projectLabel, type LabelStudioTarget } from './label-config.js';
@@ -30,16 +32,10 @@ export function labelStudioPrediction(doc: ExtractedDocument, modelVersion: stri
   const entities = doc.entities.filter((e) => target.entityTypes?.has(label(e.type)) ?? true);
   const kept = new Set(entities.map((e) => e.id));
   const relations = doc.relations.filter((r) => kept.has(r.head) && kept.has(r.tail) && (target.relationTypes?.has(relationLabel(r.type)) ?? true));
+  const names = { from: target.labelsName, to: target.textName };
   const result = [
-    ...entities.map((e) => ({
-      id: e.id,
-      from_name: target.labelsName,
-      to_name: target.textName,
-      type: 'labels',
-      value: { start: cp(e.start), end: cp(e.end), text: doc.text.slice(e.start, e.end), labels: [label(e.type)] },
-      score: e.score,
-    })),
-    ...relations.map((r) => ({ from_id: r.head, to_id: r.tail, type: 'relation', direction: 'right', labels: [relationLabel(r.type)], score: r.score })),
+    ...entities.map((e) => ({ ...labelsResult(e.id, doc.text, e.start, e.end, label(e.type), cp, names), score: e.score })),
+    ...relations.map((r) => ({ ...relationResult(r.head, r.tail, relationLabel(r.type)), score: r.score })),
   ];
   // Label Studio's "prediction score", to sort the least sure tasks first.
   return { model_version: modelVersion, score: mean([...entities.map((e) => e.score), ...relations.map((r) => r.score)]), result };
@@ -53,11 +49,5 @@ export function toLabelStudioTask(id: string, doc: ExtractedDocument, modelVersi
 /** A doccano import line with the extraction as its annotation. */
 export function toDoccanoLine(id: string, doc: ExtractedDocument): unknown {
   checkDocument(doc, 'doc');
-  const num = new Map(doc.entities.map((e, k) => [e.id, k + 1]));
-  return {
-    id,
-    text: doc.text,
-    entities: doc.entities.map((e) => ({ id: num.get(e.id), label: e.type, start_offset: e.start, end_offset: e.end })),
-    relations: doc.relations.map((r, k) => ({ id: k + 1, from_id: num.get(r.head), to_id: num.get(r.tail), type: r.type })),
-  };
+  return doccanoLine(id, doc.text, doc.entities, doc.relations);
 }

@@ -6,6 +6,8 @@
  * (`toName="a,b"` lists, either quote, character references), and the ML backends' `predicted_values`.
  */
 
+import { OWN_NAMES } from '../data/formats/labelstudio.js';
+
 /** Where entrel's predictions go in a project. */
 export interface LabelStudioTarget {
   textName: string;
@@ -27,7 +29,7 @@ export interface LabelStudioTarget {
 export const projectLabel = (map: ReadonlyMap<string, string> | undefined, type: string): string => map?.get(type) ?? type;
 
 /** entrel's own config (data/formats/labelstudio.ts labelConfigText). */
-export const DEFAULT_TARGET: LabelStudioTarget = { textName: 'text', labelsName: 'label', field: 'text' };
+export const DEFAULT_TARGET: LabelStudioTarget = { textName: OWN_NAMES.to, labelsName: OWN_NAMES.from, field: 'text' };
 
 interface Tag {
   name: string;

@@ -40,19 +40,24 @@ export function confText(schema: LabelSchema, layout: RecordedLayout): string {
   return [CONF_MARK, layoutLine(layout), '[entities]', ...schema.entityTypes, '', '[relations]', ...schema.relationTypes.map(relation), '', '[events]', '', '[attributes]', ''].join('\n');
 }
 
+/** The text of a conf file, or undefined when there is none. */
+async function confFileText(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw ioError(file, e);
+  }
+}
+
 /**
  * The schema `file` declares, or undefined when there is none. Indented (hierarchical) types count as
  * types; `!Group` names and `<MACRO>` lines are not types. A relation is symmetric when its
  * `<REL-TYPE>` flags include `symmetric` (`symmetric-transitive` too).
  */
 export async function readConf(file: string): Promise<Pick<LabelSchema, 'entityTypes' | 'relationTypes'> | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw ioError(file, e);
-  }
+  const text = await confFileText(file);
+  if (text === undefined) return undefined;
   const schema: Pick<LabelSchema, 'entityTypes' | 'relationTypes'> = { entityTypes: [], relationTypes: [] };
   let section = '';
   text.split(/\r?\n/).forEach((raw, i) => {
@@ -79,13 +84,8 @@ export async function readConf(file: string): Promise<Pick<LabelSchema, 'entityT
  * wrote token data a sentence a line); undefined for another conf, or none.
  */
 export async function readConfLayout(file: string): Promise<RecordedLayout | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw ioError(file, e);
-  }
+  const text = await confFileText(file);
+  if (text === undefined) return undefined;
   if (!text.startsWith(CONF_MARK)) return undefined;
   const m = LAYOUT_LINE.exec(text);
   return m?.[1] === 'text' ? { layout: 'text', tokenizer: (m[2] as 'ptb' | 'conll04' | undefined) ?? 'ptb' } : { layout: 'lines' };

@@ -21,7 +21,7 @@ import { Diagnostics } from '../diagnostics.js';
 import type { Document, LabelSchema, Sentence, Token } from '../corpus.js';
 import { CONF_FILE, CONF_MARK, confText, readConf, readConfLayout, type RecordedLayout } from './brat-conf.js';
 import { attachRelations, codePointOffsets, countSplitChanges, fromCodePoints, placeOnText, type CharEntity, type CharRelation, type Placed } from './spans.js';
-import { eachLabel, unwritableLabel } from './common.js';
+import { eachLabel, growingSchema, unwritableLabel } from './common.js';
 import type { Format, ReadOptions } from './types.js';
 
 const DATE_LINE = /^\d{0,4}-\d{0,2}-\d{0,2}\s\d{0,2}:\d{0,2}:\d{0,2}$/;
@@ -344,8 +344,7 @@ async function writePairs(docs: Source<Document>, schema: LabelSchema, out: stri
   if (Array.isArray(docs)) (docs as readonly Document[]).forEach(checkLabels);
   const used = new Set<string>();
   // annotation.conf declares the schema's types and any type a document has beyond them.
-  const entityTypes = new Set(schema.entityTypes);
-  const relationTypes = new Map(schema.relationTypes.map((r) => [r.name, r]));
+  const declared = growingSchema(schema);
   // The layout recorded is the one that reads the most documents back unchanged (ties: lines, exact for
   // token data, then ptb); only its changes are reported.
   const candidates: { layout: RecordedLayout; count: (doc: Document, d: Diagnostics) => void; changes: Diagnostics; changed: number }[] = [
@@ -359,10 +358,7 @@ async function writePairs(docs: Source<Document>, schema: LabelSchema, out: stri
   ];
   for await (const doc of docs) {
     checkLabels(doc);
-    eachLabel(doc, (what, t) => {
-      if (what === 'entity type') entityTypes.add(t);
-      else if (!relationTypes.has(t)) relationTypes.set(t, { name: t, symmetric: false });
-    });
+    declared.add(doc);
     // an empty .txt is refused by the reader: the whole directory would be unreadable
     if (doc.text.trim() === '') {
       diagnostics?.warn('empty-document-dropped', quote(doc.id));
@@ -380,7 +376,7 @@ async function writePairs(docs: Source<Document>, schema: LabelSchema, out: stri
   }
   const best = candidates.reduce((a, c) => (c.changed < a.changed ? c : a));
   diagnostics?.absorb(best.changes);
-  await writeAtomic(join(out, CONF_FILE), [confText({ entityTypes: [...entityTypes], relationTypes: [...relationTypes.values()] }, best.layout)]);
+  await writeAtomic(join(out, CONF_FILE), [confText(declared.schema, best.layout)]);
 }
 
 /**

@@ -64,6 +64,30 @@ export function eachLabel(doc: Document, check: (what: 'entity type' | 'relation
   }
 }
 
+/**
+ * `schema`'s types and, after them, every type `add`ed documents use that it lacks (as not symmetric):
+ * what a writer whose file declares the schema (brat's annotation.conf, Label Studio's labelling config)
+ * declares once the documents are written.
+ */
+export function growingSchema(schema: LabelSchema): { add(doc: Document): void; schema: LabelSchema } {
+  const grown: LabelSchema = { entityTypes: [...schema.entityTypes], relationTypes: [...schema.relationTypes] };
+  const entities = new Set(grown.entityTypes);
+  const relations = new Set(grown.relationTypes.map((r) => r.name));
+  return {
+    add: (doc) =>
+      eachLabel(doc, (what, t) => {
+        if (what === 'entity type' && !entities.has(t)) {
+          entities.add(t);
+          grown.entityTypes.push(t);
+        } else if (what === 'relation type' && !relations.has(t)) {
+          relations.add(t);
+          grown.relationTypes.push({ name: t, symmetric: false });
+        }
+      }),
+    schema: grown,
+  };
+}
+
 /** First entity index per `start:end` span, for formats whose relations name spans. */
 export function spanIndex(entities: readonly TokenSpan[]): Map<string, number> {
   const m = new Map<string, number>();

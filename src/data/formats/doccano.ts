@@ -78,14 +78,27 @@ async function* records(docs: Source<Document>, diagnostics?: Diagnostics) {
     const { entities, relations } = charSpans(d);
     const overlapping = entities.filter((e, k) => entities.some((o, j) => j !== k && o.start < e.end && e.start < o.end)).length;
     if (overlapping) diagnostics?.warn('doccano-overlapping-entities', `${quote(d.id)}: ${overlapping} entities overlap another (doccano imports them only into a project that allows overlapping entities)`);
-    const num = new Map(entities.map((e, k) => [e.id, k + 1]));
-    yield {
-      id: d.id,
-      text: d.text,
-      entities: entities.map((e) => ({ id: num.get(e.id), label: e.type, start_offset: e.start, end_offset: e.end })),
-      relations: relations.map((x, k) => ({ id: k + 1, from_id: num.get(x.head), to_id: num.get(x.tail), type: x.type })),
-    };
+    yield doccanoLine(d.id, d.text, entities, relations);
   }
+}
+
+/**
+ * A doccano import line: the text with its entities (UTF-16 offsets, as doccano counts) and the relations
+ * between them, numbered 1, 2, … as doccano's own export numbers them.
+ */
+export function doccanoLine(
+  id: string,
+  text: string,
+  entities: readonly { id: string; type: string; start: number; end: number }[],
+  relations: readonly { type: string; head: string; tail: string }[],
+) {
+  const num = new Map(entities.map((e, k) => [e.id, k + 1]));
+  return {
+    id,
+    text,
+    entities: entities.map((e) => ({ id: num.get(e.id), label: e.type, start_offset: e.start, end_offset: e.end })),
+    relations: relations.map((x, k) => ({ id: k + 1, from_id: num.get(x.head), to_id: num.get(x.tail), type: x.type })),
+  };
 }
 
 export const doccano: Format = {

@@ -23,7 +23,7 @@ import type { Diagnostics } from '../diagnostics.js';
 import { readJsonArray, type Located } from '../io.js';
 import { describeValue, fail, parseWith } from '../validate.js';
 import { writeAtomicTogether, type Source } from '../write.js';
-import { countSymmetricNotKept, eachLabel, jsonArrayText } from './common.js';
+import { countSymmetricNotKept, growingSchema, jsonArrayText } from './common.js';
 import { attachRelations, charSpans, codePointOffsets, countSplitChanges, fromCodePoints, placeOnText, type CharEntity, type CharRelation } from './spans.js';
 import type { Format, ReadOptions } from './types.js';
 
@@ -120,6 +120,15 @@ async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Do
   }
 }
 
+/** Where a result goes in a project: its `<Labels>` control and the `<Text>` it labels. */
+export interface ResultNames {
+  from: string;
+  to: string;
+}
+
+/** entrel's own labelling config's names (`labelConfigText`). */
+export const OWN_NAMES: ResultNames = { from: 'label', to: 'text' };
+
 /** The labelling config beside a Label Studio file: `pre.json` → `pre.label-config.xml`. */
 export function labelConfigFor(out: string): string {
   return `${out.replace(/\.json$/i, '')}.label-config.xml`;
@@ -137,19 +146,26 @@ export function labelConfigText(schema: Pick<LabelSchema, 'entityTypes' | 'relat
   return [
     '<View>',
     ...block('  <Relations>', '  </Relations>', schema.relationTypes.map((r) => `    <Relation value="${xmlAttr(r.name)}"/>`)),
-    ...block('  <Labels name="label" toName="text">', '  </Labels>', schema.entityTypes.map((t) => `    <Label value="${xmlAttr(t)}"/>`)),
-    '  <Text name="text" value="$text"/>',
+    ...block(`  <Labels name="${OWN_NAMES.from}" toName="${OWN_NAMES.to}">`, '  </Labels>', schema.entityTypes.map((t) => `    <Label value="${xmlAttr(t)}"/>`)),
+    `  <Text name="${OWN_NAMES.to}" value="$text"/>`,
     '</View>',
     '',
   ].join('\n');
 }
 
-async function* tasks(docs: Source<Document>, diagnostics?: Diagnostics, seen?: LabelSchema) {
+/** A `labels` result: the entity `id`, `[start, end)` of `text` (UTF-16; written in code points, `cp`), its label. */
+export function labelsResult(id: string, text: string, start: number, end: number, label: string, cp: (utf16: number) => number, names: ResultNames = OWN_NAMES) {
+  return { id, from_name: names.from, to_name: names.to, type: 'labels', value: { start: cp(start), end: cp(end), text: text.slice(start, end), labels: [label] } };
+}
+
+/** A `relation` result from the entity `head` to `tail`. */
+export function relationResult(head: string, tail: string, label: string) {
+  return { from_id: head, to_id: tail, type: 'relation', direction: 'right', labels: [label] };
+}
+
+async function* tasks(docs: Source<Document>, diagnostics: Diagnostics | undefined, declared: ReturnType<typeof growingSchema>) {
   for await (const d of docs) {
-    if (seen) eachLabel(d, (what, t) => {
-      if (what === 'entity type') { if (!seen.entityTypes.includes(t)) seen.entityTypes.push(t); }
-      else if (!seen.relationTypes.some((r) => r.name === t)) seen.relationTypes.push({ name: t, symmetric: false });
-    });
+    declared.add(d);
     if (d.text.trim() === '') {
       diagnostics?.warn('empty-document-dropped', quote(d.id));
       continue;
@@ -157,10 +173,7 @@ async function* tasks(docs: Source<Document>, diagnostics?: Diagnostics, seen?: 
     if (diagnostics) countSplitChanges(d, diagnostics);
     const { entities, relations } = charSpans(d);
     const cp = codePointOffsets(d.text); // Label Studio counts code points
-    const result = [
-      ...entities.map((e) => ({ id: e.id, from_name: 'label', to_name: 'text', type: 'labels', value: { start: cp(e.start), end: cp(e.end), text: d.text.slice(e.start, e.end), labels: [e.type] } })),
-      ...relations.map((r) => ({ from_id: r.head, to_id: r.tail, type: 'relation', direction: 'right', labels: [r.type] })),
-    ];
+    const result = [...entities.map((e) => labelsResult(e.id, d.text, e.start, e.end, e.type, cp)), ...relations.map((r) => relationResult(r.head, r.tail, r.type))];
     yield { data: { text: d.text, id: d.id }, annotations: [{ result }] };
   }
 }
@@ -172,10 +185,10 @@ export const labelstudio: Format = {
   write: (docs, schema, out, diagnostics) => {
     countSymmetricNotKept(schema, diagnostics);
     // The schema's types and those the documents add, known once the tasks are written.
-    const seen: LabelSchema = { entityTypes: [...schema.entityTypes], relationTypes: [...schema.relationTypes] };
+    const declared = growingSchema(schema);
     return writeAtomicTogether([
-      { out, pieces: jsonArrayText(tasks(docs, diagnostics, seen)) },
-      { out: labelConfigFor(out), pieces: (async function* () { yield labelConfigText(seen); })() },
+      { out, pieces: jsonArrayText(tasks(docs, diagnostics, declared)) },
+      { out: labelConfigFor(out), pieces: (async function* () { yield labelConfigText(declared.schema); })() },
     ]);
   },
 };

@@ -9,6 +9,7 @@ import { tokenizedSentences } from '../../text/index.js';
 import type { Document, Entity, Sentence } from '../corpus.js';
 import type { Diagnostics } from '../diagnostics.js';
 import { fitSentencesToSpans } from '../fit-spans.js';
+import { firstIndex } from '../search.js';
 import { fail } from '../validate.js';
 
 /** An entity as a character span (UTF-16 offsets into the text). */
@@ -143,7 +144,10 @@ export function countSplitChanges(doc: Document, d: Diagnostics, code = { senten
   if (t >= 0) d.warn(code.tokens, `${quote(doc.id)}: token ${quote(tokens[t].text)} at ${tokens[t].start} is read back as ${backTokens[t] ? quote(backTokens[t].text) : 'nothing'}`);
   else if (backTokens.length > tokens.length) d.warn(code.tokens, `${quote(doc.id)}: text outside the sentences is read back as tokens`);
   // A relation whose arguments the splitter parts is dropped on reading back.
-  const sentenceAt = (offset: number) => back.findIndex((s) => s.start <= offset && offset < s.end);
+  const sentenceAt = (offset: number) => { // the sentences are in text order, apart: a binary search
+    const i = firstIndex(back.length, (k) => back[k].start > offset) - 1;
+    return i >= 0 && offset < back[i].end ? i : -1;
+  };
   for (const s of doc.sentences) {
     const at = new Map(s.entities.map((e) => [e.id, sentenceAt(s.tokens[e.start].start)]));
     for (const r of s.relations)
