@@ -63,7 +63,7 @@ export function scoredItems(
     const goldItems = criterionItems(cg);
     cp.entities.forEach((e, i) => seen.entities.push([scores.entities[di][si][i], goldItems.entities.has(JSON.stringify([...e]))]));
     cp.relations.forEach((r, i) => seen.relations.push([scores.relations[di][si][i], goldItems.strict.has(JSON.stringify([...r]))]));
-  });
+  }, false);
   return seen;
 }
 

@@ -1,8 +1,10 @@
 /**
  * Corpus evaluation: aligns predicted documents with gold ones (by document id, or by position when both
- * list the same ids in the same order; then by sentence index),
- * checks that both tokenise identically, and scores every sentence.
+ * list the same ids in the same order; then by sentence index), checks that both tokenise identically
+ * (or puts both on common tokens where they tokenise one text differently: data/common-tokens.ts), and
+ * scores every sentence.
  */
+import { onCommonTokens } from '../data/common-tokens.js';
 import { checkDocumentArray, checkLabelSchema, inferSchema, type Document, type LabelSchema, type Sentence } from '../data/corpus.js';
 import type { Diagnostics } from '../data/diagnostics.js';
 import { checkOptions, UserError, type ErrorLocation } from '../errors.js';
@@ -110,34 +112,64 @@ export const schemaFor = (gold: readonly Document[], pred: readonly Document[], 
 
 /**
  * `documentIndex` is the gold document's position in the gold list, `predDocument` the prediction it was
- * paired with (undefined: none, the sentence is scored as an empty prediction).
+ * paired with (undefined: none, the sentence is scored as an empty prediction), `goldDocument` the gold
+ * document as scored (on common tokens with the prediction where they tokenise its text differently).
  */
-type Visit = (gold: Sentence, pred: Sentence, at: SentenceLocation, where: string, documentIndex: number, predDocument: Document | undefined) => void;
+type Visit = (
+  gold: Sentence,
+  pred: Sentence,
+  at: SentenceLocation,
+  where: string,
+  documentIndex: number,
+  predDocument: Document | undefined,
+  goldDocument: Document,
+) => void;
 
-/** Every gold sentence with its prediction (empty where the document has none), checked to tokenise alike. */
-export function forEachSentencePair(gold: readonly Document[], pred: readonly Document[], opts: EvaluateOptions, visit: Visit): void {
-  const predicted = pairDocuments(gold, pred, opts);
+/**
+ * A gold document and its prediction with the same sentences and tokens: as they are, else (`common`) on
+ * the common tokens of their one text, with a `scored-on-common-tokens` warning. Documents of different
+ * texts, or tokenised differently with `common` false, are refused.
+ */
+export function comparablePair(g: Document, p: Document, opts: EvaluateOptions, common = true): [Document, Document] {
+  const sameSentences = p.sentences.length === g.sentences.length && g.sentences.every((s, i) => sameTokens(s, p.sentences[i]));
+  if (sameSentences) return [g, p];
+  const onCommon = common ? onCommonTokens([g, p]) : undefined;
+  if (onCommon) {
+    const [cg, cp] = onCommon;
+    const joined = cg.sentences.length === g.sentences.length ? '' : `, in ${cg.sentences.length} sentences for gold's ${g.sentences.length}`;
+    opts.diagnostics?.warn('scored-on-common-tokens', `document '${g.id}': tokenised differently, scored on the tokens of both${joined}`);
+    return [cg, cp];
+  }
   const predLoc = at(opts.predFile);
+  const why = common ? '' : " (scores are listed by the predictions' own sentences and tokens, so they must tokenise as gold does)";
+  if (p.sentences.length !== g.sentences.length) {
+    const i = Math.min(p.sentences.length, g.sentences.length);
+    throw new UserError(`document '${g.id}', sentence ${i}: predictions have ${p.sentences.length} sentences, gold has ${g.sentences.length}${why}`, predLoc);
+  }
+  const i = g.sentences.findIndex((s, k) => !sameTokens(s, p.sentences[k]));
+  throw new UserError(`document '${g.id}', sentence ${i}: predicted tokens differ from gold (count or character offsets)${why}`, predLoc);
+}
+
+/**
+ * Every gold sentence with its prediction (empty where the document has none), on the same tokens: as
+ * they are, or on common tokens (`comparablePair`) unless `common` is false (scores listed by sentence
+ * and item, as calibration reads them, follow the prediction's own sentences).
+ */
+export function forEachSentencePair(gold: readonly Document[], pred: readonly Document[], opts: EvaluateOptions, visit: Visit, common = true): void {
+  const predicted = pairDocuments(gold, pred, opts);
   const diag = opts.diagnostics;
   let missing = 0;
-  gold.forEach((g, gi) => {
+  gold.forEach((original, gi) => {
     const p = predicted[gi];
     if (!p) {
       missing++;
-      diag?.warn('missing-prediction', `document '${g.id}' scored as an empty prediction`);
-    } else if (p.sentences.length !== g.sentences.length) {
-      const i = Math.min(p.sentences.length, g.sentences.length);
-      throw new UserError(
-        `document '${g.id}', sentence ${i}: predictions have ${p.sentences.length} sentences, gold has ${g.sentences.length}`,
-        predLoc,
-      );
+      diag?.warn('missing-prediction', `document '${original.id}' scored as an empty prediction`);
     }
+    const [g, cp] = p ? comparablePair(original, p, opts, common) : [original, undefined];
     g.sentences.forEach((gs, i) => {
-      const where = `document '${g.id}', sentence ${i}`;
-      const ps = p ? p.sentences[i] : { tokens: gs.tokens, entities: [], relations: [] };
-      if (!sameTokens(gs, ps))
-        throw new UserError(`${where}: predicted tokens differ from gold (count or character offsets)`, predLoc);
-      visit(gs, ps, { document: g.id, sentence: i }, where, gi, p);
+      const where = `document '${g.id}', sentence ${i}${g === original ? '' : ' (on common tokens)'}`;
+      const ps = cp ? cp.sentences[i] : { tokens: gs.tokens, entities: [], relations: [] };
+      visit(gs, ps, { document: g.id, sentence: i }, where, gi, p, g);
     });
   });
   if (missing > 0 && !diag)

@@ -14,7 +14,7 @@ export type {
   SpanRef,
 } from './errors.js';
 export { formatErrors } from './errors-table.js';
-export { evaluate, evaluateWithErrors, pairDocuments } from './evaluate.js';
+export { comparablePair, evaluate, evaluateWithErrors, pairDocuments } from './evaluate.js';
 export type { EvaluateOptions } from './evaluate.js';
 export { scores, TypeCounter } from './metrics.js';
 export type { Counts, CriterionScores, PRF, TypeScores } from './metrics.js';

@@ -110,6 +110,10 @@ function settings(opts: CompareSystemsOptions): Omit<ResampleSettings, 'units'> 
   return s;
 }
 
+/** Whether `scored` has `original`'s sentences (each starting where it does). */
+const sameSentenceStarts = (scored: Document, original: Document): boolean =>
+  scored === original || (scored.sentences.length === original.sentences.length && scored.sentences.every((s, i) => s.tokens[0]?.start === original.sentences[i].tokens[0]?.start));
+
 /** Options left undefined take their defaults. */
 const definedOnly = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
@@ -121,7 +125,10 @@ export function unitCounts(gold: readonly Document[], pred: readonly Document[],
   const units = unit === 'document' ? gold.length : gold.reduce((n, d) => n + d.sentences.length, 0);
   const counts = { entities: new Int32Array(3 * units), strict: new Int32Array(3 * units), boundaries: new Int32Array(3 * units) };
   let sentence = 0;
-  forEachSentencePair(gold, pred, opts, (g, p, _at, where, documentIndex) => {
+  forEachSentencePair(gold, pred, opts, (g, p, at, where, documentIndex, _p, scored) => {
+    // A sentence unit is one of gold's sentences, which common tokens may join (common-tokens.ts).
+    if (unit === 'sentence' && at.sentence === 0 && !sameSentenceStarts(scored, gold[documentIndex]))
+      throw new UserError(`document '${scored.id}': the predictions split it into other sentences than gold, so it is scored on sentences joined over both and cannot be resampled by gold sentence: resample by document (--unit document)`, opts.predFile === undefined ? {} : { file: opts.predFile });
     const u = unit === 'document' ? documentIndex : sentence++;
     const [cg, cp] = compactPair(g, p, symmetric, opts, where);
     const [gi, pi] = [criterionItems(cg), criterionItems(cp)];

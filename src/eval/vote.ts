@@ -10,6 +10,7 @@ import { checkDocumentArray, type Document, type Entity, type LabelSchema, type 
 import type { Diagnostics } from '../data/diagnostics.js';
 import { majorityVote, resolveMinVotes, type Ballot } from '../data/majority-vote.js';
 import { checkOptions, described, UserError, type ErrorLocation } from '../errors.js';
+import { onCommonTokens } from '../data/common-tokens.js';
 import { pairDocuments, sameTokens } from './evaluate.js';
 
 export { resolveMinVotes };
@@ -37,7 +38,7 @@ export interface VoteCounts {
  * One document list: the first system's documents (ids, texts, tokens), with the items that got the
  * votes. The other systems pair with the first as predictions pair with gold in `evaluate` (by position
  * when they list the same ids in the same order, else by id; a document a system lacks votes for
- * nothing), and must tokenise every sentence alike.
+ * nothing), and must tokenise every sentence alike, or be of one text, then put on common tokens.
  */
 export function vote(systems: readonly (readonly Document[])[], opts: VoteOptions = {}): { documents: Document[]; counts: VoteCounts } {
   checkOptions(opts, 'options');
@@ -59,30 +60,59 @@ export function vote(systems: readonly (readonly Document[])[], opts: VoteOption
     }),
   );
   const settings = { minVotes, symmetric, span: (e: Entity) => [e.start, e.end] as const };
-  const documents = base.map((doc, di): Document => ({
-    id: doc.id,
-    text: doc.text,
-    sentences: doc.sentences.map((sentence, si): Sentence => {
-      const where = `document '${doc.id}', sentence ${si}`;
-      const ballots = paired.map((docs, i): Ballot<Entity> | undefined => {
-        const d = docs[di];
-        if (!d) return undefined;
-        if (d.sentences.length !== doc.sentences.length)
-          throw new UserError(`document '${doc.id}': ${d.sentences.length} sentences, the first system's has ${doc.sentences.length}`, fileOf(i));
-        const s = d.sentences[si];
-        if (!sameTokens(s, sentence)) throw new UserError(`${where}: tokens differ from the first system's (count or character offsets)`, fileOf(i));
-        return { entities: s.entities, relations: s.relations, where, location: fileOf(i) };
-      });
-      const voted = majorityVote(ballots, settings);
-      counts.entities.distinct += voted.distinct.entities;
-      counts.entities.kept += voted.entities.length;
-      counts.relations.distinct += voted.distinct.relations;
-      counts.relations.kept += voted.relations.length;
-      // Ids prefixed by the sentence (`s0e1`): unique in the document.
-      const entities = voted.entities.map(({ first, start, end }, i) => ({ id: `s${si}e${i}`, type: first.type, start, end }));
-      const relations = voted.relations.map(({ type, head, tail }) => ({ type, head: entities[head].id, tail: entities[tail].id }));
-      return { tokens: sentence.tokens, entities, relations };
-    }),
-  }));
+  const documents = base.map((original, di): Document => {
+    const docs = onSameTokens(paired.map((d) => d[di]), fileOf, opts.diagnostics);
+    const doc = docs[0]!;
+    return {
+      id: doc.id,
+      text: doc.text,
+      sentences: doc.sentences.map((sentence, si): Sentence => {
+        const where = `document '${doc.id}', sentence ${si}${doc === original ? '' : ' (on common tokens)'}`;
+        const ballots = docs.map((d, i): Ballot<Entity> | undefined => {
+          if (!d) return undefined;
+          const s = d.sentences[si];
+          return { entities: s.entities, relations: s.relations, where, location: fileOf(i) };
+        });
+        const voted = majorityVote(ballots, settings);
+        counts.entities.distinct += voted.distinct.entities;
+        counts.entities.kept += voted.entities.length;
+        counts.relations.distinct += voted.distinct.relations;
+        counts.relations.kept += voted.relations.length;
+        // Ids prefixed by the sentence (`s0e1`): unique in the document.
+        const entities = voted.entities.map(({ first, start, end }, i) => ({ id: `s${si}e${i}`, type: first.type, start, end }));
+        const relations = voted.relations.map(({ type, head, tail }) => ({ type, head: entities[head].id, tail: entities[tail].id }));
+        return { tokens: sentence.tokens, entities, relations };
+      }),
+    };
+  });
   return { documents, counts };
+}
+
+/**
+ * One document as each system has it (undefined: a system lacks it), with the first system's sentences
+ * and tokens: as they are, else all on the common tokens of their one text (data/common-tokens.ts),
+ * warned about in the first system's diagnostics; refused where their texts differ.
+ */
+function onSameTokens(
+  docs: readonly (Document | undefined)[],
+  fileOf: (i: number) => ErrorLocation,
+  diagnostics: readonly (Diagnostics | undefined)[] | undefined,
+): readonly (Document | undefined)[] {
+  const first = docs[0]!;
+  const differs = (d: Document | undefined) =>
+    d !== undefined && (d.sentences.length !== first.sentences.length || d.sentences.some((s, si) => !sameTokens(s, first.sentences[si])));
+  const i = docs.findIndex(differs);
+  if (i < 0) return docs;
+  const present = docs.filter((d): d is Document => d !== undefined);
+  const common = onCommonTokens(present);
+  if (common) {
+    diagnostics?.[0]?.warn('voted-on-common-tokens', `document '${first.id}': the systems tokenise it differently (${fileOf(i).file ?? `system ${i + 1}`}), voted on the tokens of all`);
+    let k = 0;
+    return docs.map((d) => (d === undefined ? undefined : common[k++]));
+  }
+  const d = docs[i]!;
+  if (d.sentences.length !== first.sentences.length)
+    throw new UserError(`document '${first.id}': ${d.sentences.length} sentences, the first system's has ${first.sentences.length}`, fileOf(i));
+  const si = d.sentences.findIndex((s, k) => !sameTokens(s, first.sentences[k]));
+  throw new UserError(`document '${first.id}', sentence ${si}: tokens differ from the first system's (count or character offsets)`, fileOf(i));
 }

@@ -2,12 +2,12 @@
  * Predictions against gold for the view (`entrel view --gold`): every entity and relation marked
  * correct, spurious or missed under the Scorer's strict criteria, by the same tuples it matches on
  * (src/eval/compact.ts: entity span + type; relation spans, entity types, relation type and direction,
- * symmetric types unordered). The scores are `evaluate`'s, which also pairs the documents and refuses
- * what it cannot pair or whose tokens differ.
+ * symmetric types unordered). The scores are `evaluate`'s, which also pairs the documents, puts a
+ * pair that tokenises one text differently on common tokens, and refuses what it cannot pair.
  */
 import { inferSchema, type Document, type LabelSchema } from '../data/corpus.js';
 import type { Diagnostics } from '../data/diagnostics.js';
-import { compactSentence, evaluate, pairDocuments, type EvalReport } from '../eval/index.js';
+import { comparablePair, compactSentence, evaluate, pairDocuments, type EvalReport } from '../eval/index.js';
 import type { ComparedDocument, ComparedEntity } from './compare.js';
 import type { ItemStatus } from './marks.js';
 import { viewEntity, viewSentence } from './corpus-view.js';
@@ -40,11 +40,16 @@ export function compareCorpora(gold: readonly Document[], pred: readonly Documen
   const symmetric = new Set(schema.relationTypes.filter((r) => r.symmetric).map((r) => r.name));
   const isSymmetric = (type: string) => symmetric.has(type);
   const paired = pairDocuments(gold, pred, opts);
+  // Without the diagnostics: `evaluate` warned about each pair put on common tokens already.
+  const quiet = { ...opts, diagnostics: undefined };
   return {
     report,
     documents: {
       *[Symbol.iterator]() {
-        for (const [i, g] of gold.entries()) yield compareDocument(g, paired[i], isSymmetric);
+        for (const [i, g] of gold.entries()) {
+          const p = paired[i];
+          yield p ? compareDocument(...comparablePair(g, p, quiet), isSymmetric) : compareDocument(g, undefined, isSymmetric);
+        }
       },
     },
   };
@@ -67,7 +72,7 @@ function marked<T>(gold: readonly T[], pred: readonly T[], key: (x: T) => string
 
 /**
  * One document's gold and predictions in one (no prediction: everything missed). Sentences pair by
- * index and must have the same tokens (`compareCorpora` checks it through `evaluate`). Entity ids are
+ * index and must have the same tokens (`compareCorpora` puts them on common tokens: `comparablePair`). Entity ids are
  * new (`T1`… in text order): gold and predictions each have their own.
  */
 export function compareDocument(gold: Document, pred: Document | undefined, isSymmetric: (type: string) => boolean = () => false): ComparedDocument {

@@ -111,6 +111,20 @@ describe('entrel view', () => {
     assert.ok(existsSync(join(dir, 'p.html')));
   });
 
+  it('predictions of the same text with other tokens: drawn on the tokens of both, warned about', async () => {
+    const moved = join(tmp(), 'moved.jsonl');
+    const docs = readFileSync(pred, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    // `Paris` as `P` `aris`: the entity over `Paris .` keeps its characters.
+    docs[1].sentences[1].tokens.splice(6, 1, [41, 42], [42, 46]);
+    docs[1].sentences[1].entities[2].end = 9;
+    writeFileSync(moved, docs.map((d) => JSON.stringify(d)).join('\n') + '\n');
+    const r = await view(moved, '--gold', gold);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /moved\.jsonl: warning: scored-on-common-tokens ×1 \(e\.g\. document 'd2': tokenised differently, scored on the tokens of both\)/);
+    // Scored as the same items on gold's own tokens are.
+    assert.equal(captions(r.html)[1], 'd2: entities 3 correct, 1 spurious, 1 missed; relations 1 correct, 1 spurious, 1 missed');
+  });
+
   describe('refuses with one line naming what is wrong, exit 1, no page', () => {
     const refused = async (args: string[], message: RegExp) => {
       const r = await view(...args);
@@ -156,11 +170,12 @@ describe('entrel view', () => {
       await refused([bad, '--gold', gold], new RegExp(`^entrel: ${bad}:2: `));
     });
 
-    it('predictions that do not pair with gold: other tokens, an unknown document', async () => {
+    it('predictions that do not pair with gold: other tokens of another text, an unknown document', async () => {
       const dir = tmp();
       const moved = join(dir, 'moved.jsonl');
       const docs = readFileSync(pred, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
       docs[1].sentences[1].tokens[7] = [46, 47];
+      docs[1].text = `X${docs[1].text.slice(1)}`;
       writeFileSync(moved, docs.map((d) => JSON.stringify(d)).join('\n') + '\n');
       await refused([moved, '--gold', gold], new RegExp(`^entrel: ${moved}: document 'd2', sentence 1: predicted tokens differ from gold`));
       const unknown = join(dir, 'unknown.jsonl');

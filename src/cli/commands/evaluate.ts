@@ -45,7 +45,7 @@ export function evaluateCommand(): Command {
   const cmd = new Command('evaluate')
     .description('score predictions against gold, or a model on annotated data (strict and boundaries, micro and macro, per type)')
     .option('--gold <file>', 'gold annotations')
-    .option('--pred <file>', 'predictions (same documents and tokens as --gold)')
+    .option('--pred <file>', 'predictions (same documents and texts as --gold; tokenised otherwise, both are scored on common tokens)')
     .option('--model <dir|package>', 'a trained model directory (default with --data: the bundled CoNLL04 model); several: their majority vote is scored (repeatable)', modelRefs)
     .option('--min-votes <k>', 'with several models: how many must predict an item (default: more than half)', positiveInteger)
     .option('--data <file>', 'annotated data to run --model on')

@@ -41,7 +41,7 @@ export function viewCommand(): Command {
     .argument('<file>', 'annotated file (any corpus format); the predictions with --gold')
     .requiredOption('--out <page>', 'the HTML page to write (atomically)');
   return addDataFlags(cmd)
-    .option('--gold <file>', 'gold annotation of the same documents and tokens: FILE is compared with it')
+    .option('--gold <file>', 'gold annotation of the same documents (and texts; tokenised otherwise, both are put on common tokens): FILE is compared with it')
     .addOption(new Option('--gold-format <name>', 'format of --gold (detected from the content when absent)').choices([...FORMATS]))
     .option('--only-errors', 'with --gold: draw only documents with a spurious or missed item')
     .option('--limit <n>', 'draw at most n documents', positiveInteger)
