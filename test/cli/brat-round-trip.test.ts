@@ -5,9 +5,11 @@
  * Runs the CLI in this process, with the bundled model.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { entrel } from './in-process.js';
 import { tempDir } from '../temp-dir.js';
 
@@ -19,6 +21,7 @@ interface JsonlDoc {
   relations: unknown[];
 }
 
+const bin = fileURLToPath(new URL('../../bin/entrel.js', import.meta.url));
 const readJsonl = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as JsonlDoc);
 const tokens = (d: JsonlDoc) => d.sentences.map((s) => s.tokens.map(([a, b]) => d.text.slice(a, b)));
 
@@ -90,10 +93,39 @@ test('extract --format labelstudio|doccano: the tools\' imports, which read back
   // code points: after the emoji, each region's offsets slice its text out of the text as Python counts it
   const cps = [...tasks[0].data.text];
   for (const r of p.result) if (r.value) assert.equal(cps.slice(r.value.start, r.value.end).join(''), r.value.text);
-  // As predictions they are no annotation: read, they are dropped and counted.
+  // As predictions they are no annotation: read, they are dropped and counted, saying how to read them.
   const unread = join(dir, 'unread.jsonl');
   const c = await entrel('convert', '--from', 'labelstudio', '--to', 'jsonl', ls, unread);
-  assert.match(c.err, /labelstudio-task-without-annotation-dropped ×2/);
+  assert.match(c.err, /labelstudio-task-with-only-predictions-dropped ×2 \(e\.g\. .*\(--ls-results predictions reads the predictions\)/);
+  // Read as predictions, they are what extract made.
+  const predicted = join(dir, 'predicted.jsonl');
+  const asPredictions = await entrel('convert', '--from', 'labelstudio', '--to', 'jsonl', '--ls-results', 'predictions', ls, predicted);
+  assert.equal(asPredictions.code, 0, asPredictions.err);
+  const entitiesOf = (docs: ReturnType<typeof readJsonl>) =>
+    docs.map((d) => d.sentences.flatMap((s) => (s.entities ?? []).map((e) => `${d.text.slice(s.tokens[e.start][0], s.tokens[e.end - 1][1])}:${e.type}`)).sort());
+  assert.deepEqual(entitiesOf(readJsonl(predicted)), want);
+  // An annotator deletes the first region of the first task: its predictions score against the correction.
+  const corrected = join(dir, 'corrected.json');
+  const results = tasks[0].predictions![0].result as { id?: string; from_id?: string; to_id?: string }[];
+  const removed = results[0];
+  const kept = results.filter((r) => r !== removed && r.from_id !== removed.id && r.to_id !== removed.id);
+  const lostRelations = results.length - 1 - kept.length;
+  writeFileSync(corrected, JSON.stringify(tasks.map((t, i) => ({ ...t, annotations: [{ result: i === 0 ? kept : t.predictions![0].result }] }))));
+  const reportFile = join(dir, 'report.json');
+  const scored = spawnSync(process.execPath, [bin, 'evaluate', '--gold', corrected, '--pred', corrected, '--ls-results', 'predictions', '--out', reportFile], { encoding: 'utf8' });
+  assert.equal(scored.status, 0, scored.stderr);
+  const report = JSON.parse(readFileSync(reportFile, 'utf8'));
+  assert.deepEqual([report.entities.micro.fp, report.entities.micro.fn], [1, 0]);
+  assert.deepEqual([report.relations.strict.micro.fp, report.relations.strict.micro.fn], [lostRelations, 0]);
+  for (const [args, message] of [
+    [['evaluate', '--data', corrected, '--ls-results', 'predictions'], /--ls-results says how to read --pred; --data is annotated data/],
+    [['stats', asJsonl, '--ls-results', 'predictions'], /is read as jsonl/],
+    [['evaluate', '--gold', corrected, '--pred', predicted, '--ls-results', 'predictions'], /no predictions file here is one \(.*predicted\.jsonl\)/],
+  ] as [string[], RegExp][]) {
+    const r = await entrel(...args);
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.err, message);
+  }
   // Accepted as they are by an annotator, they read back as extract made them.
   const accepted = join(dir, 'accepted.json');
   writeFileSync(accepted, JSON.stringify(tasks.map((t) => ({ ...t, annotations: [{ result: t.predictions![0].result }], predictions: [] }))));

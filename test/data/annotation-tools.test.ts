@@ -137,8 +137,34 @@ test('Label Studio: the ground-truth annotation is read, relations by direction;
     'labelstudio-extra-labels-ignored': 1,
     'labelstudio-unlabelled-relation-dropped': 1,
     'labelstudio-result-ignored': 1,
-    'labelstudio-task-without-annotation-dropped': 2,
+    'labelstudio-task-without-annotation-dropped': 1,
+    'labelstudio-task-with-only-predictions-dropped': 1,
   });
+});
+
+test('Label Studio predictions: read on request, the last of each task; a task with only predictions says so when annotations are read', async () => {
+  const region = (id: string, start: number, end: number, label: string) => ({ id, to_name: 'text', type: 'labels', value: { start, end, labels: [label] } });
+  const [m, a] = [span('Mary Jones'), span('Acme Inc.')];
+  const tasks = [
+    { id: 1, data: { text: TEXT }, predictions: [{ result: [region('x', m.start, m.end, 'ORG')] }, { model_version: 'v2', result: [region('p', m.start, m.end, 'PER'), region('o', a.start, a.end, 'ORG'), { from_id: 'p', to_id: 'o', type: 'relation', labels: ['Work_For'] }] }] },
+    { id: 2, data: { text: TEXT }, annotations: [{ result: [region('p', m.start, m.end, 'PER')] }] },
+    // Predictions are checked only where they are read.
+    { id: 3, data: { text: TEXT }, annotations: [{ result: [] }], predictions: 'not checked when annotations are read' },
+  ];
+  const path = file('pred.json', JSON.stringify(tasks.slice(0, 2)));
+  const predicted = await loadCorpus(path, { labelStudioResults: 'predictions' });
+  assert.deepEqual(predicted.documents.map((d) => d.id), ['1']);
+  assert.deepEqual(shape(predicted.documents[0])[0].relations, ['0:2:PER-Work_For->4:6:ORG']);
+  const count = (c: { diagnostics: Diagnostics }) => Object.fromEntries(c.diagnostics.summary().map((w) => [w.code, w.count]));
+  assert.deepEqual(count(predicted), { 'labelstudio-other-predictions-ignored': 1, 'labelstudio-task-without-prediction-dropped': 1 });
+  const annotated = await loadCorpus(file('all.json', JSON.stringify(tasks)));
+  assert.deepEqual(annotated.documents.map((d) => d.id), ['2', '3']);
+  assert.deepEqual(count(annotated), { 'labelstudio-task-with-only-predictions-dropped': 1 });
+  assert.match(annotated.diagnostics.format()[0], /task "1" \(--ls-results predictions reads the predictions\)/);
+  const bad = file('bad-pred.json', JSON.stringify([{ data: { text: TEXT }, predictions: [{ result: [{ id: 'p', type: 'labels', value: { start: 0, end: 999, labels: ['PER'] } }] }] }]));
+  await assert.rejects(loadCorpus(bad, { labelStudioResults: 'predictions' }), /record 1: predictions\[0\]\.result\[0\]\.value: span 0–999 is not within the text/);
+  await assert.rejects(loadCorpus(bad, { labelStudioResults: 'prediction' as 'predictions' }), /labelStudioResults: must be one of "annotations", "predictions", got/);
+  await assert.rejects(loadCorpus(file('d.jsonl', '{"text": "Ann.", "label": []}\n'), { labelStudioResults: 'predictions' }), /d\.jsonl: Label Studio's predictions .* but this is read as doccano/);
 });
 
 test('Label Studio: wrong input is named by record and field', async () => {

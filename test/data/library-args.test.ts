@@ -34,7 +34,7 @@ test('loadCorpus and writeCorpus: a file name, options and a schema checked', as
   await assert.rejects(loadCorpus(undefined as never), refused(/^file: must be a file name, got undefined$/));
   await assert.rejects(loadCorpus('x.jsonl', 'jsonl' as never), refused(/^options: must be an object \{format, typesFile, .*\}, got "jsonl"$/));
   // A misspelt option, or a value out of its choices, would be read as the default.
-  await assert.rejects(loadCorpus('x', { bratLayuot: 'text' } as never), refused(/^options: unknown option "bratLayuot" \(allowed: format, typesFile, split, ace05, bratLayout, tokenizer, symmetric, diagnostics\)$/));
+  await assert.rejects(loadCorpus('x', { bratLayuot: 'text' } as never), refused(/^options: unknown option "bratLayuot" \(allowed: format, typesFile, split, ace05, bratLayout, tokenizer, labelStudioResults, symmetric, diagnostics\)$/));
   await assert.rejects(loadCorpus('x', { bratLayout: 'Lines' } as never), refused(/^bratLayout: must be one of "auto", "lines", "text", got "Lines"$/));
   await assert.rejects(loadCorpus('x', { tokenizer: 'spacy' } as never), refused(/^tokenizer: must be one of "ptb", "conll04", got "spacy"$/));
   const out = join(tempDir('entrel-args-'), 'out.jsonl');

@@ -12,7 +12,7 @@ import { compareCounts, formatComparison, unitCounts } from '../../eval/index.js
 import { UserError } from '../../errors.js';
 import { printJson, printWarnings } from '../output.js';
 import { positiveInteger } from './arg-values.js';
-import { addDataFlags, pairedOptions, type DataFlags } from './data-options.js';
+import { addDataFlags, addLabelStudioFlag, pairedOptions, type DataFlags } from './data-options.js';
 import { addResampleFlags, resampleOptions, type ResampleFlags } from './resample-flags.js';
 
 interface CompareFlags extends DataFlags, ResampleFlags {
@@ -29,7 +29,7 @@ export function compareCommand(): Command {
     .description('test whether systems score differently on the same gold: each prediction file against the first (the baseline), with paired bootstrap intervals and approximate randomization p-values of the F1 differences')
     .argument('<predictions...>', 'prediction files, the baseline first (at least two)')
     .option('--gold <file>', 'gold annotations (required)');
-  addDataFlags(cmd)
+  addLabelStudioFlag(addDataFlags(cmd), 'the prediction files that are Label Studio files (--gold is read from its annotations)')
     .option('--samples <n>', 'bootstrap resamples (default 1000)', positiveInteger)
     .option('--trials <n>', 'approximate randomization shuffles (default 10000)', positiveInteger)
     .option('--paper-compat', 'score as the authors\' evaluator does (reference spec §4.2)')
@@ -40,7 +40,7 @@ export function compareCommand(): Command {
     if (files.length < 2) throw new UserError(`compare needs at least two prediction files, the baseline first (got ${files.length})`);
     // A types file read beside an input is an input too.
     if (flags.out) refuseOverwritingInputs([flags.out], [flags.types, ...(await Promise.all([flags.gold, ...files].map((f) => inputFiles(f)))).flat()]);
-    const options = await pairedOptions(flags, [flags.gold, ...files].map((file) => ({ file, format: flags.format })));
+    const options = await pairedOptions(flags, [flags.gold, ...files].map((file, i) => ({ file, format: flags.format, gold: i === 0 })));
     const gold = await loadCorpus(flags.gold, { ...options[0], diagnostics: new Diagnostics() });
     const resample = { ...resampleOptions(flags), samples: flags.samples, trials: flags.trials };
     // One system's documents in memory at a time: only its unit counts are kept.

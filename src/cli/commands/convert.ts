@@ -11,7 +11,7 @@ import { counted } from '../../web/plural.js';
 import { printWarnings } from '../output.js';
 import { withInterrupts } from '../interrupt.js';
 import { repeated } from './arg-values.js';
-import { addDataFlags, corpusOptions, type DataFlags } from './data-options.js';
+import { addDataFlags, addLabelStudioFlag, corpusOptions, type DataFlags } from './data-options.js';
 
 interface ConvertFlags extends DataFlags {
   from?: string;
@@ -25,7 +25,7 @@ export function convertCommand(): Command {
     .description('convert an annotated corpus between formats, optionally renaming or dropping types')
     .argument('<in>', 'input file (or brat directory)')
     .argument('<out>', 'output file (a directory for brat)');
-  return addDataFlags(cmd, 'from')
+  return addLabelStudioFlag(addDataFlags(cmd, 'from'), 'a Label Studio input')
     .requiredOption('--to <format>', `output format: ${WRITABLE_FORMATS.join(', ')}`)
     .option(
       '--rename-type <OLD=NEW>',

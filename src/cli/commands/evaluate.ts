@@ -19,7 +19,7 @@ import {
 import { refuseOverwritingInputs, writeAtomic } from '../../data/write.js';
 import { printJson, printWarning, printWarnings } from '../output.js';
 import { checkModelFlags } from '../load-extractor.js';
-import { addDataFlags, corpusOptions, pairedOptions, type DataFlags } from './data-options.js';
+import { addDataFlags, addLabelStudioFlag, corpusOptions, pairedOptions, type DataFlags } from './data-options.js';
 import { finiteNumber, modelRefs, nonNegativeInteger, positiveInteger } from './arg-values.js';
 import { addResampleFlags, refuseUnusedResampleFlags, resampleOptions, type ResampleFlags } from './resample-flags.js';
 
@@ -50,7 +50,7 @@ export function evaluateCommand(): Command {
     .option('--min-votes <k>', 'with several models: how many must predict an item (default: more than half)', positiveInteger)
     .option('--data <file>', 'annotated data to run --model on')
     .option('--gold-entities', "with --data: give the model the data's own entities, so that only its relations are scored as its own (relation classification with gold entities)");
-  addDataFlags(cmd)
+  addLabelStudioFlag(addDataFlags(cmd), '--pred, if a Label Studio file (--gold is read from its annotations)')
     .option('--paper-compat', 'reproduce the authors\' evaluation quirks (reference spec §4.2)')
     .option('--json', 'print the report as JSON')
     .option('--out <file>', 'also write the JSON report to this file')
@@ -109,7 +109,7 @@ async function reportFor(flags: EvalFlags, resample: ResampleOptions | undefined
     // Two ways to evaluate: the other one's flags would be ignored without a word.
     if (flags.goldEntities) throw new UserError("--gold-entities gives a model the data's entities: it goes with --data (and --model), not with --gold/--pred");
     if (flags.model || flags.data || flags.minVotes !== undefined) throw new UserError('--gold/--pred score a predictions file, --model/--data run a model: give one pair, not both');
-    const [goldOptions, predOptions] = await pairedOptions(flags, [{ file: flags.gold, format: flags.format }, { file: flags.pred, format: flags.format }]);
+    const [goldOptions, predOptions] = await pairedOptions(flags, [{ file: flags.gold, format: flags.format, gold: true }, { file: flags.pred, format: flags.format }]);
     const gold = await loadCorpus(flags.gold, { ...goldOptions, diagnostics: new Diagnostics() });
     // Scoring's warnings (a document without its prediction, …) are about the predictions.
     const pred = await loadCorpus(flags.pred, { ...predOptions, diagnostics: new Diagnostics() });
@@ -119,6 +119,7 @@ async function reportFor(flags: EvalFlags, resample: ResampleOptions | undefined
     return scored;
   }
   if (!flags.data) throw new UserError('evaluate needs --gold and --pred, or --data (with --model DIR, or the bundled model)');
+  if (flags.lsResults) throw new UserError('--ls-results says how to read --pred; --data is annotated data, read from its annotations');
   const { scoreModel } = await import('../../train/evaluate.js');
   const { DEFAULT_MODEL_DIR } = await import('../../extract/extractor.js');
   checkModelFlags(flags.model ?? [], flags.minVotes);

@@ -3,10 +3,10 @@ import { Command } from 'commander';
 import { computeStats, formatStats } from '../../data/stats.js';
 import { loadCorpus } from '../../data/formats/index.js';
 import { printJson } from '../output.js';
-import { addDataFlags, corpusOptions, type DataFlags } from './data-options.js';
+import { addDataFlags, addLabelStudioFlag, corpusOptions, type DataFlags } from './data-options.js';
 
 export function statsCommand(): Command {
-  return addDataFlags(new Command('stats').description('print corpus statistics of an annotated file').argument('<file>'))
+  return addLabelStudioFlag(addDataFlags(new Command('stats').description('print corpus statistics of an annotated file').argument('<file>')), 'a Label Studio file')
     .option('--json', 'print JSON instead of a table')
     .action(async (file: string, flags: DataFlags & { json?: boolean }) => {
       const corpus = await loadCorpus(file, corpusOptions(flags));

@@ -22,7 +22,7 @@ import { withInterrupts } from '../interrupt.js';
 import { printWarnings } from '../output.js';
 import { compareCorpora } from '../../web/compare-corpora.js';
 import { viewDocument } from '../../web/corpus-view.js';
-import { addDataFlags, corpusOptions, pairedOptions, type DataFlags } from './data-options.js';
+import { addDataFlags, addLabelStudioFlag, corpusOptions, pairedOptions, type DataFlags } from './data-options.js';
 import { positiveInteger } from './arg-values.js';
 
 interface ViewFlags extends DataFlags {
@@ -40,7 +40,7 @@ export function viewCommand(): Command {
     .description('draw an annotated file as an HTML page; with --gold, mark predictions correct, spurious or missed against gold')
     .argument('<file>', 'annotated file (any corpus format); the predictions with --gold')
     .requiredOption('--out <page>', 'the HTML page to write (atomically)');
-  return addDataFlags(cmd)
+  return addLabelStudioFlag(addDataFlags(cmd), 'FILE, if a Label Studio file (--gold is read from its annotations)')
     .option('--gold <file>', 'gold annotation of the same documents (and texts; tokenised otherwise, both are put on common tokens): FILE is compared with it')
     .addOption(new Option('--gold-format <name>', 'format of --gold (detected from the content when absent)').choices([...FORMATS]))
     .option('--only-errors', 'with --gold: draw only documents with a spurious or missed item')
@@ -101,7 +101,7 @@ function corpusPage(file: string, flags: ViewFlags): Page {
 
 /** FILE's predictions against GOLD: both read whole (as `evaluate` reads them), the page streamed. */
 async function comparisonPage(file: string, goldFile: string, flags: ViewFlags): Promise<Page> {
-  const [goldOptions, predOptions] = await pairedOptions(flags, [{ file: goldFile, format: flags.goldFormat }, { file, format: flags.format }]);
+  const [goldOptions, predOptions] = await pairedOptions(flags, [{ file: goldFile, format: flags.goldFormat, gold: true }, { file, format: flags.format }]);
   const gold = await loadCorpus(goldFile, { ...goldOptions, diagnostics: new Diagnostics() });
   const pred = await loadCorpus(file, { ...predOptions, diagnostics: new Diagnostics() });
   const { report, documents } = compareCorpora(gold.documents, pred.documents, { schema: gold.schema, diagnostics: pred.diagnostics, goldFile, predFile: file });

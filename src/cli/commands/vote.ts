@@ -15,7 +15,7 @@ import { withInterrupts } from '../interrupt.js';
 import { counted } from '../../web/plural.js';
 import { printWarning, printWarnings } from '../output.js';
 import { positiveInteger } from './arg-values.js';
-import { addDataFlags, pairedOptions, type DataFlags } from './data-options.js';
+import { addDataFlags, addLabelStudioFlag, pairedOptions, type DataFlags } from './data-options.js';
 
 interface VoteFlags extends DataFlags {
   out: string;
@@ -27,7 +27,7 @@ export function voteCommand(): Command {
   const cmd = new Command('vote')
     .description('combine several systems\' predictions of the same documents: keep each entity and relation that a majority of them (or --min-votes) predicted')
     .argument('<predictions...>', 'prediction files (at least two), e.g. from entrel predict with models of different seeds; the first gives the documents\' order');
-  addDataFlags(cmd)
+  addLabelStudioFlag(addDataFlags(cmd), 'the prediction files that are Label Studio files')
     .requiredOption('--out <file>', 'output file, a directory for brat (written atomically)')
     .addOption(new Option('--to <format>', 'output format (default jsonl)').choices([...WRITABLE_FORMATS]))
     .option('--min-votes <k>', 'systems that must predict an item for it to be kept (default: more than half)', positiveInteger);

@@ -105,6 +105,8 @@ export async function* readCorpus(file: string, opts: CorpusOptions = {}): Async
   if (opts.ace05 && format.name !== 'brat') throw new UserError(`--ace05 (data.ace05) reads LSTM-ER's brat output, but this is read as ${format.name}`, { file });
   if (opts.bratLayout && opts.bratLayout !== 'auto' && format.name !== 'brat')
     throw new UserError(`the brat layout ${opts.bratLayout} (--brat-layout, data.bratLayout) says how to cut brat's text into sentences and tokens, but this is read as ${format.name}, ${RAW_TEXT.has(format.name) ? 'always cut as extract cuts text' : 'whose tokens are given'}`, { file });
+  if (opts.labelStudioResults === 'predictions' && format.name !== 'labelstudio')
+    throw new UserError(`Label Studio's predictions (--ls-results predictions) are read from a Label Studio export, but this is read as ${format.name}`, { file });
   const diagnostics = opts.diagnostics ?? new Diagnostics();
   yield* checkDocuments(format.read(file, { ...opts, diagnostics }), diagnostics);
 }
@@ -145,13 +147,14 @@ export interface LoadedCorpus {
 }
 
 /** The reading options' names, for a library caller's misspelt one. */
-export const CORPUS_OPTIONS: readonly (keyof CorpusOptions)[] = ['format', 'typesFile', 'split', 'ace05', 'bratLayout', 'tokenizer', 'symmetric', 'diagnostics'];
+export const CORPUS_OPTIONS: readonly (keyof CorpusOptions)[] = ['format', 'typesFile', 'split', 'ace05', 'bratLayout', 'tokenizer', 'labelStudioResults', 'symmetric', 'diagnostics'];
 
 /** A library caller's reading options, checked: a value out of its choices would be read as the default. */
 function checkCorpusOptions(opts: CorpusOptions | null): void {
   checkOptions(opts, 'options', CORPUS_OPTIONS);
   const choices: [keyof CorpusOptions, readonly unknown[]][] = [
     ['split', ['dev', 'test', 'all']], ['bratLayout', ['auto', 'lines', 'text']], ['tokenizer', ['ptb', 'conll04']], ['ace05', [true, false]],
+    ['labelStudioResults', ['annotations', 'predictions']],
   ];
   for (const [key, allowed] of choices) {
     const v = opts?.[key];

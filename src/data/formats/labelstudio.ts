@@ -5,7 +5,8 @@
  *   entrel writes), else the task's `id`.
  * - A task's annotation: the one marked `ground_truth`, else the first not cancelled; the others are
  *   counted. A task without one (unlabelled, skipped, or with predictions only) is dropped and counted: its
- *   empty annotation would teach that nothing is there.
+ *   empty annotation would teach that nothing is there. With `labelStudioResults: 'predictions'` the
+ *   task's last prediction is read instead (a model's output, to view or score against the annotations).
  * - `labels` results are entities: `value.start`/`value.end` count code points, as Label Studio does
  *   (older versions counted UTF-16 units: where `value.text` says so, they are read so; where it matches
  *   neither, it is counted); the first of several labels (two `<Labels>` controls give one region id
@@ -38,7 +39,9 @@ const Result = z.looseObject({
   labels: z.array(z.string()).optional(),
 });
 const Annotation = z.looseObject({ result: z.array(Result), was_cancelled: z.boolean().optional(), ground_truth: z.boolean().optional() });
-const Task = z.looseObject({ id: id.optional(), data: z.record(z.string(), z.unknown()), annotations: z.array(Annotation).optional() });
+const Prediction = z.looseObject({ result: z.array(Result) });
+// Predictions are checked only where they are read.
+const Task = z.looseObject({ id: id.optional(), data: z.record(z.string(), z.unknown()), annotations: z.array(Annotation).optional(), predictions: z.unknown() });
 const Labels = z.looseObject({ start: z.number().int(), end: z.number().int(), text: z.string().optional(), labels: z.array(z.string().min(1, 'empty type')).min(1, 'no label') });
 
 /** The task's text: `data.text`, else its one string field. */
@@ -54,6 +57,39 @@ function textOf(data: Record<string, unknown>, loc: Located<unknown>['loc']): st
   );
 }
 
+/** Which results of a task are read: `field` (annotations or predictions) item `k`. */
+interface Chosen {
+  a: { result: z.infer<typeof Result>[] };
+  k: number;
+  field: 'annotations' | 'predictions';
+}
+
+/** The task's annotation: the ground truth, else the first not cancelled (none: dropped, counted). */
+function annotation(task: z.infer<typeof Task>, where: string, d: Diagnostics): Chosen | undefined {
+  const done = (task.annotations ?? []).map((a, k) => ({ a, k, field: 'annotations' as const })).filter(({ a }) => !a.was_cancelled);
+  const chosen = done.find(({ a }) => a.ground_truth) ?? done[0];
+  if (!chosen) {
+    // A model's predictions are no annotation: training on them would teach the model its own mistakes.
+    if (Array.isArray(task.predictions) && task.predictions.length > 0) d.warn('labelstudio-task-with-only-predictions-dropped', `${where} (--ls-results predictions reads the predictions)`);
+    else d.warn('labelstudio-task-without-annotation-dropped', where);
+    return undefined;
+  }
+  if (done.length > 1) d.warn('labelstudio-other-annotations-ignored', `${where}: ${done.length - 1} besides annotations[${chosen.k}]`);
+  return chosen;
+}
+
+/** The task's last (newest) prediction (none: dropped, counted). */
+function prediction(task: z.infer<typeof Task>, where: string, loc: Located<unknown>['loc'], d: Diagnostics): Chosen | undefined {
+  const all = parseWith(z.array(z.unknown()).optional(), task.predictions, loc, ['predictions']) ?? [];
+  if (all.length === 0) {
+    d.warn('labelstudio-task-without-prediction-dropped', where);
+    return undefined;
+  }
+  const k = all.length - 1;
+  if (k > 0) d.warn('labelstudio-other-predictions-ignored', `${where}: ${k} besides predictions[${k}], the last`);
+  return { a: parseWith(Prediction, all[k], loc, ['predictions', k]), k, field: 'predictions' };
+}
+
 async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Document>> {
   const d = opts.diagnostics;
   for await (const { value, loc } of readJsonArray(file)) {
@@ -62,18 +98,13 @@ async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Do
     const own = task.data.id;
     const docId = typeof own === 'string' || typeof own === 'number' ? String(own) : task.id !== undefined ? String(task.id) : `record-${loc.line}`;
     const where = `${formatWhere(loc)} task ${quote(docId)}`;
-    const done = (task.annotations ?? []).map((a, k) => ({ a, k })).filter(({ a }) => !a.was_cancelled);
-    const chosen = done.find(({ a }) => a.ground_truth) ?? done[0];
-    if (!chosen) {
-      d.warn('labelstudio-task-without-annotation-dropped', where);
-      continue;
-    }
-    if (done.length > 1) d.warn('labelstudio-other-annotations-ignored', `${where}: ${done.length - 1} besides annotations[${chosen.k}]`);
+    const chosen = opts.labelStudioResults === 'predictions' ? prediction(task, where, loc, d) : annotation(task, where, d);
+    if (!chosen) continue;
     if (text.trim() === '') {
       d.warn('empty-document-dropped', where);
       continue;
     }
-    const at = (k: number) => `annotations[${chosen.k}].result[${k}]`;
+    const at = (k: number) => `${chosen.field}[${chosen.k}].result[${k}]`;
     const units = fromCodePoints(text);
     const codePoints = [...text].length;
     const byId = new Map<string, CharEntity & { k: number }>();

@@ -21,6 +21,8 @@ export interface ReadOptions {
   bratLayout?: 'auto' | 'lines' | 'text';
   /** The tokenizer style that cuts raw text (brat's `text` layout, doccano, Label Studio): the model's (default `ptb`). */
   tokenizer?: 'ptb' | 'conll04';
+  /** Label Studio only: read each task's annotation (default) or its last prediction. */
+  labelStudioResults?: 'annotations' | 'predictions';
 }
 
 /**
