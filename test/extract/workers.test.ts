@@ -12,7 +12,6 @@ import { fileURLToPath } from 'node:url';
 import { before, describe, it } from 'node:test';
 import { Extractor } from '../../src/extract/index.js';
 import { WorkerPool } from '../../src/extract/pool/pool.js';
-import { workerExecArgv } from '../../src/extract/pool/spawn.js';
 import { isUserError } from '../../src/errors.js';
 import { buildBatch, encodeSentence } from '../../src/model/encode.js';
 import { syntheticSentences } from '../model/fixtures.js';
@@ -145,7 +144,7 @@ describe('Extractor on worker threads', () => {
     }
   });
 
-  it('starts its workers from `node --input-type=module -e` too (they do not inherit --input-type)', () => {
+  it('starts its workers from `node --input-type=module -e` too, and with V8 and process-wide flags (--max-old-space-size, --title)', () => {
     const dist = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
     const code =
       `import { Extractor } from ${JSON.stringify(dist)};\n` +
@@ -154,10 +153,11 @@ describe('Extractor on worker threads', () => {
       `const docs = await ex.extract(${JSON.stringify(texts)});\n` +
       `await ex.close();\n` +
       `process.stdout.write('done ' + docs.length + '\\n');\n`;
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', timeout: 60_000 });
-    assert.equal(r.status, 0, r.stderr);
-    assert.equal(r.stdout.trim(), `done ${texts.length}`);
-    assert.deepEqual(workerExecArgv(['--input-type', 'module', '--max-old-space-size=512', '--input-type=commonjs']), ['--max-old-space-size=512']);
+    for (const flags of [['--input-type=module'], ['--max-old-space-size=2048', '--stack-size=900', '--title=entrel-test', '--expose-gc', '--input-type=module']]) {
+      const r = spawnSync(process.execPath, [...flags, '-e', code], { encoding: 'utf8', timeout: 60_000 });
+      assert.equal(r.status, 0, `${flags.join(' ')}: ${r.stderr}`);
+      assert.equal(r.stdout.trim(), `done ${texts.length}`);
+    }
   });
 
   it('a process that never closes its Extractor exits when its work is done', async () => {

@@ -1,36 +1,19 @@
 /**
- * Starts one model worker thread. From the compiled package (dist/) the entry is worker.js; from the
- * TypeScript sources (tests, benchmarks, `node --import tsx`) a worker thread does not inherit the
- * parent's tsx loader on Node 20, so a two-line bootstrap registers tsx in the thread before importing
- * worker.ts.
+ * Starts one model worker thread, always from a one-line `eval` bootstrap that imports the entry:
+ * worker.js from the compiled package (dist/), worker.ts from the TypeScript sources (tests, benchmarks,
+ * `node --import tsx`), after registering tsx in the thread, which on Node 20 does not inherit the
+ * parent's loader. The thread inherits the parent's Node flags as they are: given as `execArgv`, V8 and
+ * process-wide ones (`--max-old-space-size`, `--title`) are refused (ERR_WORKER_INVALID_EXEC_ARGV), and a
+ * file entry would fail on an inherited `--input-type` (`node --input-type=module -e …`); an eval entry
+ * takes both.
  */
 import { Worker } from 'node:worker_threads';
 import type { WorkerInit } from './protocol.js';
 
 export function spawnModelWorker(init: WorkerInit): Worker {
   const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./worker.js', here), { workerData: init, execArgv: workerExecArgv() });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./worker.ts', here).href;
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: init, execArgv: workerExecArgv() });
-}
-
-/**
- * The parent's Node flags minus those about how the main script is given: a thread started from
- * `node --input-type=module -e …` would otherwise inherit `--input-type` and fail to start ("can only be
- * used with string input").
- */
-export function workerExecArgv(argv: readonly string[] = process.execArgv): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a.startsWith('--input-type=')) continue;
-    if (a === '--input-type') {
-      i++; // its value is the next argument
-      continue;
-    }
-    out.push(a);
-  }
-  return out;
+  const entry = new URL(here.endsWith('.ts') ? './worker.ts' : './worker.js', here).href;
+  const load = `import(${JSON.stringify(entry)})`;
+  const bootstrap = here.endsWith('.ts') ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return ${load}; });` : `${load};`;
+  return new Worker(bootstrap, { eval: true, workerData: init });
 }
