@@ -113,7 +113,8 @@ export interface NativeBinding {
 function installHint(root: string): string {
   return (
     'entrel needs libtorch (the C++ library behind PyTorch) and its native binding. Install libtorch with ' +
-    '`apt-get install -y libtorch-dev libopenblas0-pthread`, then rebuild the binding: `npm rebuild entrel` in ' +
+    '`apt-get install -y libtorch-dev libopenblas0-pthread` (elsewhere: set ENTREL_LIBTORCH to a libtorch directory ' +
+    'holding include/ and lib/), then rebuild the binding: `npm rebuild entrel` in ' +
     `the project that installed entrel, or \`npm run build:native\` in ${root}.`
   );
 }

@@ -55,6 +55,17 @@ test('a missing or broken binding gives one clear install/rebuild message, throw
   }
 });
 
+test("npm's install step without libtorch, or with a build that fails, says what to do and lets the install finish", () => {
+  // Without libtorch's headers nothing is built: the repository's own build/ is not touched.
+  const r = spawnSync(process.execPath, ['scripts/install-native.cjs'], { cwd: root, env: { ...process.env, ENTREL_LIBTORCH: join(tmpdir(), 'no-libtorch-here') }, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /entrel: the libtorch binding was not built: libtorch's headers are not there \(.*no-libtorch-here\/include\/ATen\/ATen\.h\)\./);
+  assert.match(r.stderr, /apt-get install -y libtorch-dev libopenblas0-pthread.*ENTREL_LIBTORCH.*`npm rebuild entrel`/);
+  // binding.gyp takes libtorch's place from the same script.
+  const paths = spawnSync(process.execPath, ['scripts/libtorch-paths.cjs', 'include'], { cwd: root, env: { ...process.env, ENTREL_LIBTORCH: '/opt/libtorch' }, encoding: 'utf8' });
+  assert.equal(paths.stdout.trim(), '/opt/libtorch/include /opt/libtorch/include/torch/csrc/api/include');
+});
+
 test('the CLI prints a missing binding once, as one line', () => {
   const code = `const { run } = await import('./src/cli/main.ts'); process.exitCode = await run(['node', 'entrel', 'extract', 'John works for IBM.']);`;
   const r = runWith({ ENTREL_NATIVE_PATH: join(tmpdir(), 'entrel-no-such-binding.node') }, code);
