@@ -13,19 +13,39 @@ export interface ErrorLocation {
   field?: string;
 }
 
+/**
+ * What kind of problem a UserError is, for a program to act on without reading the message:
+ * - `ENTREL_INVALID_INPUT`: an argument, option, config value or input file (the default);
+ * - `ENTREL_MODEL_NOT_FOUND`: no model directory or installed model package by that name;
+ * - `ENTREL_MODEL_CORRUPT`: a model directory with a file missing, modified (checksums) or unreadable;
+ * - `ENTREL_NATIVE_MISSING`: libtorch or the native binding cannot be loaded;
+ * - `ENTREL_CLOSED`: a call on a closed Extractor;
+ * - `ENTREL_INTERRUPTED`: a run the user stopped (Ctrl-C).
+ */
+export type UserErrorCode =
+  | 'ENTREL_INVALID_INPUT'
+  | 'ENTREL_MODEL_NOT_FOUND'
+  | 'ENTREL_MODEL_CORRUPT'
+  | 'ENTREL_NATIVE_MISSING'
+  | 'ENTREL_CLOSED'
+  | 'ENTREL_INTERRUPTED';
+
 export class UserError extends Error {
   readonly location: ErrorLocation;
-  constructor(message: string, location: ErrorLocation = {}) {
+  /** Set once by the thrower; a caller that knows better (a model being loaded) may set it once more. */
+  code: UserErrorCode;
+  constructor(message: string, location: ErrorLocation = {}, code: UserErrorCode = 'ENTREL_INVALID_INPUT') {
     super(formatLocated(message, location));
     this.name = 'UserError';
     this.location = location;
+    this.code = code;
   }
 }
 
 /** A run the user stopped (Ctrl-C): a clean end, not a failure of the input; the CLI exits 130. */
 export class Interrupted extends UserError {
   constructor(message: string, location: ErrorLocation = {}) {
-    super(message, location);
+    super(message, location, 'ENTREL_INTERRUPTED');
     this.name = 'Interrupted';
   }
 }

@@ -20,7 +20,7 @@
  */
 export * from './extract/index.js';
 export { extractStream, type StreamText, type StreamedDocument, type StreamOptions } from './extract/stream.js';
-export { UserError, isUserError, type ErrorLocation } from './errors.js';
+export { UserError, isUserError, type ErrorLocation, type UserErrorCode } from './errors.js';
 
 export type { Corpus, Document, Entity, LabelSchema, Relation, RelationType, Sentence, Token } from './data/corpus.js';
 export { FORMATS, WRITABLE_FORMATS, detectFormat, loadCorpus, readCorpus, writeCorpus } from './data/formats/index.js';
@@ -40,7 +40,7 @@ export { compareSystems, confidenceIntervals, formatComparison, formatIntervals,
 export type { CompareSystemsOptions, Difference, Interval, ResampleOptions, ResampleUnit, ScoreIntervals, SystemComparison, SystemsComparison, VoteCounts, VoteOptions } from './eval/index.js';
 
 export { loadModelDir, saveModelDir, type LoadedModel } from './model/io.js';
-export { resolveModelRef } from './model/model-ref.js';
+export { resolveModelRef, type ModelRef } from './model/model-ref.js';
 export { packageModel, type PackageOptions, type PackageResult } from './extract/model-package.js';
 export type { ModelConfig, SentencePrediction } from './model/types.js';
 export type { JointModel } from './model/joint.js';

@@ -14,7 +14,7 @@ import type { LabelSchema } from '../data/corpus.js';
 import { repeatedDirectory } from '../data/io.js';
 import { resolveMinVotes } from '../data/majority-vote.js';
 import { checkOptions, described, UserError } from '../errors.js';
-import { resolveModelRef, warnOfCopies } from '../model/model-ref.js';
+import { modelRefArg, resolveModelRef, warnOfCopies, type ModelRef } from '../model/model-ref.js';
 import { callSignal } from './call-signal.js';
 import { checkAlignment, readSingleInput } from './given-entities.js';
 import { voteExtractions } from './ensemble-vote.js';
@@ -56,9 +56,13 @@ export class EnsembleExtractor implements ExtractorLike {
   }
 
   /** Loads every model directory (at least two); models with other labels or another tokenizer are refused, naming the directory. */
-  static async load(modelDirs: readonly string[], opts: EnsembleOptions = {}): Promise<EnsembleExtractor> {
-    if (!Array.isArray(modelDirs) || modelDirs.some((d) => typeof d !== 'string'))
-      throw new UserError(`must be a list of model directories (strings), got ${described(modelDirs)}`, { field: 'modelDirs' });
+  static async load(refs: readonly ModelRef[], opts: EnsembleOptions = {}): Promise<EnsembleExtractor> {
+    if (!Array.isArray(refs)) throw new UserError(`must be a list of model directories or package names, got ${described(refs)}`, { field: 'modelDirs' });
+    const modelDirs = refs.map((r, i) => {
+      const ref = modelRefArg(r, `modelDirs[${i}]`);
+      if (ref === undefined) throw new UserError(`must be a model directory or package name, got ${described(r)}`, { field: `modelDirs[${i}]` });
+      return ref;
+    });
     if (modelDirs.length < 2) throw new UserError(`an ensemble needs at least two model directories, got ${modelDirs.length}`, { field: 'modelDirs' });
     checkOptions(opts, 'options', ENSEMBLE_OPTIONS);
     // Package names as their model directories, so that a package and its directory are seen as one model

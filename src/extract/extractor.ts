@@ -34,6 +34,7 @@ import { alignGivenEntities, readExtractInput, readSingleInput, type PlacedEntit
 import { resolveExtractOptions } from './options.js';
 import { callSignal } from './call-signal.js';
 import { modelDirOrDefault, modelInfo } from './model-info.js';
+import { modelRefArg, type ModelRef } from '../model/model-ref.js';
 import { closedError, WorkerPool } from './pool/pool.js';
 import { runBatches } from './run-batches.js';
 import type { ExtractControl, ExtractInput, ExtractOptions, ExtractedDocument, ExtractorLike, ModelInfo } from './types.js';
@@ -113,11 +114,10 @@ export class Extractor implements ExtractorLike {
    * Loads a model directory (written by `entrel train` or `saveModelDir`); without one, the bundled
    * default model. A missing or corrupt directory is a UserError naming the file.
    */
-  static async load(modelDir?: string, opts: ExtractorOptions = {}): Promise<Extractor> {
-    if (modelDir !== undefined && modelDir !== null && typeof modelDir !== 'string')
-      throw new UserError(`must be the path of a model directory (a string), got ${described(modelDir)}`, { field: 'modelDir' });
+  static async load(modelDir?: ModelRef, opts: ExtractorOptions = {}): Promise<Extractor> {
+    const ref = modelRefArg(modelDir, 'modelDir');
     checkOptions(opts, 'options', EXTRACTOR_OPTIONS);
-    const dir = modelDirOrDefault(modelDir ?? undefined);
+    const dir = modelDirOrDefault(ref);
     const { model, schema, meta } = loadModelDir(dir);
     return new Extractor(model, schema, meta, dir, opts, readFileSync(join(dir, 'checksum'), 'utf8'));
   }

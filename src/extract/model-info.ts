@@ -22,7 +22,7 @@ export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../../models/conll04', i
 export function modelDirOrDefault(modelDir: string | undefined): string {
   if (modelDir !== undefined) return resolveModelRef(modelDir);
   if (!existsSync(DEFAULT_MODEL_DIR))
-    throw new UserError('the bundled default model is missing (run `npm run train:default`, or name a model directory)', { file: DEFAULT_MODEL_DIR });
+    throw new UserError('the bundled default model is missing (run `npm run train:default`, or name a model directory)', { file: DEFAULT_MODEL_DIR }, 'ENTREL_MODEL_NOT_FOUND');
   return DEFAULT_MODEL_DIR;
 }
 

@@ -17,8 +17,8 @@
  * short of the weights, without libtorch.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { writeDirAtomicSync } from '../data/atomic.js';
 import { makeDirs } from '../data/io.js';
 import type { LabelSchema } from '../data/corpus.js';
@@ -118,7 +118,25 @@ export interface ModelDirContents {
  * and reads everything but the weights: no libtorch needed.
  */
 export function readModelDir(dir: string): ModelDirContents {
-  if (!existsSync(dir)) throw new UserError('model directory not found', { file: dir });
+  return modelErrors(() => readModelFiles(dir));
+}
+
+/** Whatever is wrong inside a model directory that is there, the model is what is broken (UserError codes). */
+function modelErrors<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof UserError && e.code === 'ENTREL_INVALID_INPUT') e.code = 'ENTREL_MODEL_CORRUPT';
+    throw e;
+  }
+}
+
+function readModelFiles(dir: string): ModelDirContents {
+  if (!existsSync(dir)) throw new UserError('model directory not found', { file: dir }, 'ENTREL_MODEL_NOT_FOUND');
+  if (!statSync(dir).isDirectory()) {
+    const hint = [...MODEL_FILES, 'checksum'].includes(basename(dir)) ? `: the model directory is ${dirname(dir)}` : ' (the directory holding config.json, weights.safetensors, …)';
+    throw new UserError(`is a file, not a model directory${hint}`, { file: dir }, 'ENTREL_MODEL_NOT_FOUND');
+  }
   for (const f of [...MODEL_FILES, 'checksum']) {
     if (existsSync(join(dir, f))) continue;
     // A training run's directory holds its model in best/: the likely slip.
@@ -170,8 +188,15 @@ export function loadModelDir(dir: string): LoadedModel {
   const { schema, config, meta, vocab } = readModelDir(dir);
   const model = withoutInit(() => new JointModel(config, vocab)); // weights come from the file
   const wPath = join(dir, 'weights.safetensors');
-  const { tensors } = loadSafetensors(wPath);
+  const { tensors } = modelErrors(() => loadSafetensors(wPath));
   const params = model.parameters();
+  modelErrors(() => copyWeights(tensors, params, wPath));
+  model.eval();
+  return { model, schema, config, meta };
+}
+
+/** The file's tensors into the model's parameters, each checked by name and shape. */
+function copyWeights(tensors: Record<string, Tensor>, params: Map<string, Tensor>, wPath: string): void {
   for (const name of Object.keys(tensors))
     if (!params.has(name)) throw new UserError(`unexpected weight "${name}"`, { file: wPath });
   noGrad(() => {
@@ -184,8 +209,6 @@ export function loadModelDir(dir: string): LoadedModel {
       t.dispose();
     }
   });
-  model.eval();
-  return { model, schema, config, meta };
 }
 
 export function validateSchema(obj: unknown, file: string): LabelSchema {

@@ -12,13 +12,36 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { isWithin } from '../data/io.js';
 import { fileURLToPath } from 'node:url';
 import validateName from 'validate-npm-package-name';
-import { UserError } from '../errors.js';
+import { described, UserError } from '../errors.js';
 
 /** The `package.json` field of a model package, and the folder of its model. */
 export const PACKAGE_FIELD = 'entrel';
 
 /** Where entrel itself is (src/model/ or dist/model/ of its package): the second place names are looked up from. */
 const ENTREL_DIR = fileURLToPath(new URL('.', import.meta.url));
+
+/** What a library caller names a model by: a path or package name, or a `file:` URL (object or string), as Node's fs takes them. */
+export type ModelRef = string | URL;
+
+/**
+ * A library caller's model argument as a path or package name; undefined or null: none given (the
+ * bundled model). `new URL('./model', import.meta.url)` is how an ES module names a file it ships.
+ */
+export function modelRefArg(value: unknown, field: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (value instanceof URL || (typeof value === 'string' && value.startsWith('file:'))) {
+    try {
+      return fileURLToPath(value);
+    } catch (e) {
+      throw new UserError(`must be a file: URL of a model directory, got ${quoteUrl(value)} (${(e as Error).message})`, { field });
+    }
+  }
+  if (typeof value !== 'string') throw new UserError(`must be a model directory (a path or file: URL) or an installed model package's name, got ${described(value)}`, { field });
+  if (value === '') throw new UserError('is empty: name a model directory or package (or leave it out for the bundled model)', { field });
+  return value;
+}
+
+const quoteUrl = (u: URL | string) => JSON.stringify(String(u));
 
 /** Whether `ref` could be an npm package name (old rules too: capitals were once allowed). */
 export function isPackageName(ref: string): boolean {
@@ -39,6 +62,7 @@ export function resolveModelRef(ref: string, base = process.cwd()): string {
   throw new UserError(
     `no model directory of that name (${resolve(base, ref)}), nor an installed npm package "${ref}" (looked for node_modules/${ref} from ${[...new Set([resolve(base), ENTREL_DIR])].join(' and from ')} upward): name a model directory, or \`npm install\` the model package`,
     { file: ref },
+    'ENTREL_MODEL_NOT_FOUND',
   );
 }
 

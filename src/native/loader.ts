@@ -163,7 +163,7 @@ export function loadNative(): NativeBinding {
   } catch (e) {
     const why = (e as Error).message.split('\n')[0];
     const missingLib = /lib(torch|c10|openblas)[^ ]*\.so/.test(why);
-    throw new UserError(`${installHint(root)} (${missingLib ? 'libtorch is missing' : 'cannot load the native binding'}: ${why})`);
+    throw new UserError(`${installHint(root)} (${missingLib ? 'libtorch is missing' : 'cannot load the native binding'}: ${why})`, {}, 'ENTREL_NATIVE_MISSING');
   }
   mod.setNumThreads(threadsFromEnv());
   mod.setInteropThreads(1);

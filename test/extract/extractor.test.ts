@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { copyFileSync, cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { before, describe, it } from 'node:test';
 import { Extractor, type ExtractedDocument } from '../../src/extract/index.js';
 import { isUserError } from '../../src/errors.js';
@@ -169,7 +170,9 @@ describe('Extractor on a tiny trained model', () => {
     // null is "none given", as for the extract options.
     assert.deepEqual(await ex.extract(texts[0], {}, null as never), await ex.extract(texts[0]));
     assert.deepEqual(await ex.extract(texts[0], null as never, { signal: new AbortController().signal }), await ex.extract(texts[0]));
-    assert.match(await userError(() => Extractor.load(5 as never)), /^modelDir: must be the path of a model directory \(a string\), got 5$/);
+    assert.match(await userError(() => Extractor.load(5 as never)), /^modelDir: must be a model directory \(a path or file: URL\) or an installed model package's name, got 5$/);
+    assert.match(await userError(() => Extractor.load('')), /^modelDir: is empty: name a model directory or package \(or leave it out for the bundled model\)$/);
+    assert.match(await userError(() => Extractor.load('file://host/x')), /^modelDir: must be a file: URL of a model directory, got "file:\/\/host\/x"/);
     assert.match(await userError(() => Extractor.load({ workers: 0 } as never)), /^modelDir: .*got an object \{"workers":0\}$/);
     assert.match(await userError(() => Extractor.load(dir, 3 as never)), /^options: must be an object \{batchSize, threads, workers\}, got 3$/);
     assert.match(await userError(() => Extractor.load(dir, { worker: 0 } as never)), /^options: unknown option "worker" \(allowed: batchSize, threads, workers\)$/);
@@ -204,6 +207,10 @@ describe('Extractor on a tiny trained model', () => {
   it('a missing or corrupt model directory is a UserError naming the file', async () => {
     const tmp = tempDir('entrel-bad-model-');
     assert.match(await userError(() => Extractor.load(join(tmp, 'nope'))), /nope: model directory not found$/);
+    // As Node's fs takes them: a file: URL, as an object (`new URL('./model', import.meta.url)`) or a string.
+    for (const url of [pathToFileURL(dir), pathToFileURL(dir).href]) assert.deepEqual((await Extractor.load(url, { workers: 0 })).info().name, 'tiny');
+    // A file is not a model directory; one of the model's files names its directory.
+    assert.match(await userError(() => Extractor.load(join(dir, 'config.json'))), new RegExp(`config\\.json: is a file, not a model directory: the model directory is ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
     const copy = (name: string) => {
       const d = join(tmp, name);
       cpSync(dir, d, { recursive: true });

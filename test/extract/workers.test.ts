@@ -40,6 +40,7 @@ async function assertCloseStopsCall(ex: Extractor, copies: number): Promise<void
   await ex.close();
   const e = await inFlight;
   assert.ok(isUserError(e) && /the Extractor was closed/.test(e.message), String(e));
+  assert.equal(e.code, 'ENTREL_CLOSED');
 }
 
 describe('Extractor on worker threads', () => {

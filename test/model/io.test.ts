@@ -69,6 +69,8 @@ function corrupt(name: string, edit: (dir: string) => void, re: RegExp, fixSums 
     assert.throws(() => loadModelDir(dir), (e: unknown) => {
       assert.ok(e instanceof UserError, String(e));
       assert.match(e.message, re);
+      // A program tells a model that is not there from one that is broken by the code.
+      assert.equal(e.code, /model directory not found/.test(e.message) ? 'ENTREL_MODEL_NOT_FOUND' : 'ENTREL_MODEL_CORRUPT');
       return true;
     });
   });

@@ -32,7 +32,7 @@ test('a missing or broken binding gives one clear install/rebuild message, throw
   try {
     const code = `
       const { loadNative } = await import('./src/native/loader.ts');
-      for (let i = 0; i < 2; i++) { try { loadNative(); } catch (e) { console.log(e.name + ': ' + e.message); } }`;
+      for (let i = 0; i < 2; i++) { try { loadNative(); } catch (e) { console.log(e.name + ' ' + e.code + ': ' + e.message); } }`;
     const missing = runWith({ ENTREL_NATIVE_PATH: join(dir, 'nope.node') }, code);
     const broken = join(dir, 'broken.node');
     writeFileSync(broken, 'not an ELF file');
@@ -43,7 +43,7 @@ test('a missing or broken binding gives one clear install/rebuild message, throw
       const lines = r.stdout.trim().split('\n');
       assert.equal(lines.length, 2);
       for (const l of lines) {
-        assert.match(l, /^UserError: .*apt-get install -y libtorch-dev libopenblas0-pthread/);
+        assert.match(l, /^UserError ENTREL_NATIVE_MISSING: .*apt-get install -y libtorch-dev libopenblas0-pthread/);
         // npm brings node-gyp to `npm rebuild`; `npx node-gyp` would have to download it.
         assert.match(l, /`npm rebuild entrel`/);
         assert.match(l, new RegExp('`npm run build:native` in ' + root.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));

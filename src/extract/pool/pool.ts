@@ -155,4 +155,4 @@ export class WorkerPool {
 }
 
 /** What calls get once their Extractor (and so its pool) was closed. */
-export const closedError = () => new UserError('the Extractor was closed (Extractor.close()); load a new one to extract');
+export const closedError = () => new UserError('the Extractor was closed (Extractor.close()); load a new one to extract', {}, 'ENTREL_CLOSED');

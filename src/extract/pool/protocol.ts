@@ -9,7 +9,7 @@
  * the typed arrays); its buffers are transferred, not copied. Predictions come back without their per-token
  * tag strings, which extraction does not use.
  */
-import { UserError, type ErrorLocation } from '../../errors.js';
+import { UserError, type ErrorLocation, type UserErrorCode } from '../../errors.js';
 import type { Batch } from '../../model/encode.js';
 import type { SentencePrediction } from '../../model/types.js';
 
@@ -45,17 +45,18 @@ export interface WireError {
   message: string;
   user: boolean;
   location?: ErrorLocation;
+  code?: UserErrorCode;
 }
 
 export function toWireError(e: unknown): WireError {
-  if (e instanceof UserError) return { message: e.message, user: true, location: e.location };
+  if (e instanceof UserError) return { message: e.message, user: true, location: e.location, code: e.code };
   return { message: e instanceof Error ? e.message : String(e), user: false };
 }
 
 /** Back into an Error on the main thread: a UserError as it was thrown, anything else named as the worker's. */
 export function fromWireError(w: WireError): Error {
   if (!w.user) return new Error(`extraction worker: ${w.message}`);
-  const e = new UserError(w.message);
+  const e = new UserError(w.message, {}, w.code);
   Object.defineProperty(e, 'location', { value: w.location ?? {}, enumerable: true });
   return e;
 }
