@@ -5,6 +5,24 @@ import { quote, UserError, type ErrorLocation } from '../errors.js';
 /** An entity or relation type: a non-empty string (a model with an empty type could not be loaded back). */
 export const label = () => z.string().min(1, 'empty type');
 
+/**
+ * Why `text` cannot be a token, if it cannot: an empty token, or one with whitespace at an edge. The token
+ * formats join tokens with spaces, and the raw-text writers would write an entity on such a token as a
+ * span entrel's readers refuse (empty) or read back otherwise.
+ */
+export function tokenProblem(text: string): string | undefined {
+  if (text === '') return 'empty token';
+  if (/^\s|\s$/.test(text)) return `token ${quote(text)} starts or ends with whitespace`;
+  return undefined;
+}
+
+/** A token of the pre-tokenised formats: a string `tokenProblem` finds nothing wrong with. */
+export const tokenText = () =>
+  z.string().superRefine((t, ctx) => {
+    const why = tokenProblem(t);
+    if (why) ctx.addIssue({ code: 'custom', message: why });
+  });
+
 /** `entities[2].end` from a zod issue path. */
 export function fieldPath(path: readonly PropertyKey[], prefix = ''): string {
   let out = prefix;

@@ -57,6 +57,9 @@ test('unified', async () => {
   await rejects(file(`[${U({ entities: [[1, 0, 'X']] })}]`), 'unified', { field: 'entities[0]', match: /not after start/ });
   await rejects(file(`[${U({ relations: [[0, 1, 1, 2, 'R']] })}]`), 'unified', { field: 'relations[0][2]', match: /no entity/ });
   await rejects(file(''), 'unified', { match: /empty file/ });
+  // An empty token (or one with whitespace at an edge) made an entity the raw-text writers wrote as an empty span.
+  await rejects(file(`[${U({ tokens: ['a', ''] })}]`), 'unified', { field: 'tokens[1]', match: /: empty token$/ });
+  await rejects(file(`[${U({ tokens: [' a', 'b'] })}]`), 'unified', { field: 'tokens[0]', match: /token " a" starts or ends with whitespace$/ });
   await rejects(file('{"tokens": []}'), 'unified', { match: /JSON array/ });
   await rejects(file(badUtf8(`[${ok},${U({ tokens: ['@', 'b'] })}]`)), 'unified', { line: 2, unit: 'record', match: /UTF-8/ });
 });
@@ -70,6 +73,7 @@ test('spert', async () => {
   await rejects(file(`[${S({ relations: [{ type: 'R', head: 0, tail: 3 }] })}]`), 'spert', { field: 'relations[0].tail' });
   await rejects(file(`[${S({ entities: [{ type: '', start: 0, end: 1 }] })}]`), 'spert', { field: 'entities[0].type', match: /empty type/ });
   await rejects(file('  \n'), 'spert', { match: /empty file/ });
+  await rejects(file(`[${S({ tokens: ['', 'b'] })}]`), 'spert', { field: 'tokens[0]', match: /empty token/ });
   await rejects(file(badUtf8(`[${S({ tokens: ['x@', 'b'] })}]`)), 'spert', { line: 1, unit: 'record', match: /UTF-8/ });
 });
 
@@ -83,6 +87,7 @@ test('spert-tags', async () => {
   for (const bad of ['Peop', 'B_Peop', 'X-Peop', 'B-', 'o'])
     await rejects(file(`[${T({ tags: ['U-X', bad] })}]`), 'spert-tags', { field: 'tags[1]', match: /expected O or a B-/ });
   await rejects(file(''), 'spert-tags', { match: /empty file/ });
+  await rejects(file(`[${T({ tokens: ['a', 'b\t'] })}]`), 'spert-tags', { field: 'tokens[1]', match: /starts or ends with whitespace/ });
   await rejects(file(badUtf8(`[${T({ tags: ['U-@', 'O'] })}]`)), 'spert-tags', { line: 1, match: /UTF-8/ });
 });
 
@@ -96,6 +101,7 @@ test('dygie', async () => {
   await rejects(file(`${D({ ner: [[[0, 0, '']], [[2, 2, 'X']]] })}\n`), 'dygie', { field: 'ner[0][0][2]', match: /empty type/ });
   await rejects(file(`${D({ relations: [[[0, 0, 1, 1, 'R'], [0, 0, 0, 1, 'R']], []] })}`), 'dygie', { field: 'relations[0][1][2]', match: /no entity/ });
   await rejects(file('\n\n'), 'dygie', { match: /empty file/ });
+  await rejects(file(`${D({ sentences: [['a', ''], ['c']] })}\n`), 'dygie', { field: 'sentences[0][1]', match: /empty token/ });
   await rejects(file(badUtf8(`${D({})}\n${D({ doc_key: '@' })}\n`)), 'dygie', { line: 2, match: /UTF-8/ });
 });
 
@@ -117,6 +123,11 @@ test('nyt', async () => {
   await rejects(file(`${N({ entityMentions: [{ start: 0, text: 'Bob' }] })}\n`), 'nyt', { field: 'entityMentions[0].label' });
   await rejects(file(`${N({ sentText: '  ' })}\n`), 'nyt', { field: 'sentText', match: /empty sentence/ });
   await rejects(file(''), 'nyt', { match: /empty file/ });
+  // An empty type was read, trained on, and saved into a model that then refused to load.
+  await rejects(file(`${N({ entityMentions: [{ start: 0, text: 'Bob', label: '' }] })}\n`), 'nyt', { field: 'entityMentions[0].label', match: /: empty type$/ });
+  await rejects(file(`${N({ relationMentions: [{ em1Text: 'Bob', em2Text: 'Paris', label: '' }] })}\n`), 'nyt', { field: 'relationMentions[0].label', match: /: empty type$/ });
+  // split on single spaces, as the paper does: two in a row make an empty token
+  await rejects(file(`${N({ sentText: 'Bob lives  in Paris .' })}\n`), 'nyt', { field: 'sentText', match: /token 2: empty token \(two spaces in a row/ });
   await rejects(file(badUtf8(`${N({ sentText: 'Bob @ Paris' })}\n`)), 'nyt', { line: 1, match: /UTF-8/ });
 });
 
@@ -144,6 +155,8 @@ test('multihead', async () => {
   await rejects(file(MH.replace("['Live_In']", "'Live_In'"), '.txt'), 'multihead', { line: 3, field: 'relations' });
   await rejects(file('0\tJohn\tO\t[\'N\']\t[0]\n', '.txt'), 'multihead', { line: 1, match: /#doc/ });
   await rejects(file('', '.txt'), 'multihead', { match: /empty file/ });
+  await rejects(file(MH.replace("['Live_In']\t[3]", "['Live_In', '']\t[3, 1]"), '.txt'), 'multihead', { line: 3, field: 'relations[1]', match: /: empty type$/ });
+  await rejects(file(MH.replace('\tof\t', '\t\t'), '.txt'), 'multihead', { line: 4, field: 'token', match: /: empty token$/ });
   await rejects(file(badUtf8(MH.replace('Boston', 'Bost@n')), '.txt'), 'multihead', { line: 5, match: /UTF-8/ });
 });
 
@@ -189,6 +202,9 @@ test('jsonl', async () => {
   await rejects(file(`${J({ sentences: sent({ tokens: [[0, 3], [4, 90]] }) })}\n`, '.jsonl'), 'jsonl', { field: 'sentences[0].tokens[1]', match: /past the end/ });
   await rejects(file(`${J({ sentences: sent({ tokens: [[3, 0]] }) })}\n`, '.jsonl'), 'jsonl', { field: 'sentences[0].tokens[0]', match: /before start/ });
   await rejects(file(`${J({ sentences: sent({ tokens: [[0, 5], [4, 9]] }) })}\n`, '.jsonl'), 'jsonl', { field: 'sentences[0].tokens[1]', match: /previous token/ });
+  // A zero-length token was read, and an entity on it written by brat, doccano and Label Studio as a span they refuse.
+  await rejects(file(`${J({ sentences: sent({ tokens: [[0, 3], [3, 3], [4, 9], [10, 12], [13, 18]] }) })}\n`, '.jsonl'), 'jsonl', { field: 'sentences[0].tokens[1]', match: /: empty token \(characters 3–3\)$/ });
+  await rejects(file(`${J({ sentences: sent({ tokens: [[0, 3], [3, 9], [10, 12], [13, 18], [19, 20]] }) })}\n`, '.jsonl'), 'jsonl', { field: 'sentences[0].tokens[1]', match: /token " lives" starts or ends with whitespace/ });
   await rejects(file(`${J({ sentences: sent({ entities: [{ id: 'T1', type: 'X', start: 4, end: 9 }] }) })}\n`, '.jsonl'), 'jsonl', { field: 'sentences[0].entities[0]', match: /past the end/ });
   await rejects(file(`${J({ sentences: sent({ entities: [{ id: 'T1', type: 'X', start: 2, end: 1 }] }) })}\n`, '.jsonl'), 'jsonl', { field: 'sentences[0].entities[0]' });
   await rejects(file(`${J({ sentences: sent({ entities: [{ id: 'T1', type: '', start: 0, end: 1 }], relations: [] }) })}\n`, '.jsonl'), 'jsonl', { field: 'sentences[0].entities[0].type', match: /empty type/ });

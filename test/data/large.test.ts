@@ -10,6 +10,8 @@ import { tmp } from './helpers.js';
 
 const TARGET = 50 * 1024 * 1024;
 const words = Array.from({ length: 40 }, (_, i) => `word${i}`);
+/** The tokens of `words.join(' ')`. */
+const spans = words.map((_, k) => words.slice(0, k).join(' ').length + (k && 1)).map((start, k) => [start, start + words[k].length]);
 
 async function generate(file: string, open: string, record: (i: number) => string, sep: string, close: string) {
   const out = createWriteStream(file);
@@ -26,7 +28,7 @@ async function generate(file: string, open: string, record: (i: number) => strin
 
 const cases: [string, string, (i: number) => string, string, string][] = [
   ['unified', '[', () => JSON.stringify({ tokens: words, entities: [[0, 2, 'X'], [5, 6, 'Y']], relations: [[0, 2, 5, 6, 'R']] }), ',\n', ']'],
-  ['jsonl', '', (i) => JSON.stringify({ id: `d${i}`, text: words.join(' '), sentences: [{ tokens: words.map((w, k) => [k * 7, k * 7 + w.length]).slice(0, 10), entities: [{ id: 'a', type: 'X', start: 0, end: 2 }], relations: [] }] }), '\n', '\n'],
+  ['jsonl', '', (i) => JSON.stringify({ id: `d${i}`, text: words.join(' '), sentences: [{ tokens: spans.slice(0, 10), entities: [{ id: 'a', type: 'X', start: 0, end: 2 }], relations: [] }] }), '\n', '\n'],
   ['dygie', '', (i) => JSON.stringify({ doc_key: `d${i}`, sentences: [words, words], ner: [[[0, 1, 'X']], [[40, 41, 'Y']]], relations: [[], []] }), '\n', '\n'],
   ['multihead', '', (i) => `#doc ${i}\n` + words.map((w, k) => `${k}\t${w}\t${k === 0 ? 'B-X' : 'O'}\t['N']\t[${k}]\n`).join(''), '', ''],
 ];

@@ -122,3 +122,25 @@ test("brat writer refuses a type annotation.conf would read as markup, naming th
       e instanceof UserError && e.message.startsWith(`cannot write document "d1" as brat: entity type ${JSON.stringify(type)} starts with`));
   }
 });
+
+const WRITERS = ['jsonl', 'unified', 'spert', 'spert-tags', 'dygie', 'multihead', 'brat', 'doccano', 'labelstudio'];
+
+test('every writer refuses an empty type, which every reader refuses (jsonl wrote it, and then could not read its own file)', async () => {
+  for (const format of WRITERS) {
+    await refused([corpus('d1', '', 'Per', 'Knows')], format, /document "d1".*entity type "" is empty/);
+    await refused([corpus('d1', 'Per', 'Per', '')], format, /document "d1".*relation type "" is empty/);
+  }
+});
+
+test('every writer refuses an empty token or one with whitespace at an edge (brat, doccano and Label Studio wrote an empty span)', async () => {
+  const withToken = (start: number, end: number) => {
+    const doc = corpus('d1', 'Per', 'Per', 'Knows');
+    doc.sentences[0].tokens[2] = { text: doc.text.slice(start, end), start, end };
+    return doc;
+  };
+  const bob = corpus('x', 'Per', 'Per', 'Knows').sentences[0].tokens[2];
+  for (const format of WRITERS) {
+    await refused([withToken(bob.start, bob.start)], format, /document "d1".*sentence 0, token 2 \(characters 10–10\): empty token/);
+    await refused([withToken(bob.start - 1, bob.end)], format, /document "d1".*token 2 .*: token " Bob" starts or ends with whitespace/);
+  }
+});

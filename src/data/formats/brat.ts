@@ -21,7 +21,7 @@ import { Diagnostics } from '../diagnostics.js';
 import type { Document, LabelSchema, Sentence, Token } from '../corpus.js';
 import { CONF_FILE, CONF_MARK, confText, readConf, readConfLayout, type RecordedLayout } from './brat-conf.js';
 import { attachRelations, codePointOffsets, countSplitChanges, fromCodePoints, placeOnText, type CharEntity, type CharRelation, type Placed } from './spans.js';
-import { eachLabel, growingSchema, unwritableLabel } from './common.js';
+import { eachLabel, growingSchema, refuseUnreadable, unwritableLabel } from './common.js';
 import type { Format, ReadOptions } from './types.js';
 
 const DATE_LINE = /^\d{0,4}-\d{0,2}-\d{0,2}\s\d{0,2}:\d{0,2}:\d{0,2}$/;
@@ -275,8 +275,8 @@ export function fileNameFor(id: string, used: Set<string>): string {
  * space was written, and then refused by our own reader. Refused here instead, naming document and type.
  */
 function checkLabels(doc: Document): void {
+  refuseUnreadable(doc, 'brat');
   eachLabel(doc, (what, label) => {
-    if (label === '') unwritableLabel('brat', doc, what, label, 'is empty');
     if (/\s/.test(label)) unwritableLabel('brat', doc, what, label, 'contains whitespace, which brat types cannot hold', label.trim().replace(/\s+/g, '_'));
     if (/^[!<#[]/.test(label)) unwritableLabel('brat', doc, what, label, "starts with '!', '<', '#' or '[', which annotation.conf reads as markup", label.replace(/^[!<#[]+/, ''));
   });

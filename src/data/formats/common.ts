@@ -2,6 +2,7 @@
 import { documentFromTokens, type Document, type LabelSchema, type Sentence } from '../corpus.js';
 import type { Diagnostics } from '../diagnostics.js';
 import { quote, UserError } from '../../errors.js';
+import { tokenProblem } from '../validate.js';
 
 export interface TokenSpan {
   type: string;
@@ -54,6 +55,25 @@ export function toTokenSentence(doc: Document, s: Sentence): TokenSentence {
 export function unwritableLabel(format: string, doc: Document, what: 'entity type' | 'relation type', label: string, why: string, replacement?: string): never {
   const rename = replacement !== undefined && replacement !== '' ? ` (e.g. to ${quote(replacement)})` : '';
   throw new UserError(`cannot write document ${quote(doc.id)} as ${format}: ${what} ${quote(label)} ${why}; rename it in the input${rename}`);
+}
+
+/**
+ * Refuses what entrel's readers refuse, so that no writer makes a file it cannot read back: an empty type,
+ * and a token that is empty or has whitespace at an edge (a library caller's documents may hold them), as
+ * the format writes it: its character span of the text, or (`tokenTexts`, the token formats) its text.
+ * `format` names the output in the message.
+ */
+export function refuseUnreadable(doc: Document, format?: string, tokenTexts = false): void {
+  const cannot = `cannot write document ${quote(doc.id)}${format === undefined ? '' : ` as ${format}`}`;
+  eachLabel(doc, (what, label) => {
+    if (label === '') throw new UserError(`${cannot}: ${what} "" is empty; rename it in the input`);
+  });
+  doc.sentences.forEach((s, si) =>
+    s.tokens.forEach((t, ti) => {
+      const why = tokenProblem(tokenTexts ? t.text : doc.text.slice(t.start, t.end));
+      if (why) throw new UserError(`${cannot}: sentence ${si}, token ${ti} (characters ${t.start}–${t.end}): ${why}`);
+    }),
+  );
 }
 
 /** Calls `check` on every entity and relation type of `doc`. */
@@ -118,14 +138,17 @@ export async function* jsonLinesText(items: AsyncIterable<unknown>): AsyncGenera
 
 /**
  * Every sentence of every document, with its document and an id for the sentence alone, for the writers
- * of one sentence a record (read back as one document each). Counts what that loses: a document of several
- * sentences is split, one of none is dropped, and (`countTextNotKept`) text the tokens do not rebuild.
+ * of one sentence a record (read back as one document each), refusing what `format` could not read back
+ * (`refuseUnreadable`). Counts what that loses: a document of several sentences is split, one of none is
+ * dropped, and (`countTextNotKept`) text the tokens do not rebuild.
  */
 export async function* sentencesOf(
+  format: string,
   docs: Iterable<Document> | AsyncIterable<Document>,
   diagnostics?: Diagnostics,
 ): AsyncGenerator<[Document, Sentence, string]> {
   for await (const d of docs) {
+    refuseUnreadable(d, format, true);
     const n = d.sentences.length;
     if (n === 0) diagnostics?.warn('empty-document-dropped', quote(d.id));
     if (n > 1) diagnostics?.warn('document-split-into-sentences', `${quote(d.id)} (${n} sentences)`);

@@ -75,7 +75,7 @@ async function* records(docs: Source<Document>, diagnostics?: Diagnostics) {
       continue;
     }
     if (diagnostics) countSplitChanges(d, diagnostics);
-    const { entities, relations } = charSpans(d);
+    const { entities, relations } = charSpans(d, 'doccano');
     const overlapping = entities.filter((e, k) => entities.some((o, j) => j !== k && o.start < e.end && e.start < o.end)).length;
     if (overlapping) diagnostics?.warn('doccano-overlapping-entities', `${quote(d.id)}: ${overlapping} entities overlap another (doccano imports them only into a project that allows overlapping entities)`);
     yield doccanoLine(d.id, d.text, entities, relations);

@@ -6,9 +6,9 @@
  */
 import { z } from 'zod';
 import { readJsonLines, type Located } from '../io.js';
-import { fail, label, parseWith } from '../validate.js';
+import { fail, label, parseWith, tokenText } from '../validate.js';
 import { writeAtomic, type Source } from '../write.js';
-import { countSymmetricNotKept, countTextNotKept, jsonLinesText, toTokenSentence, tokenDocument, type TokenSentence } from './common.js';
+import { countSymmetricNotKept, countTextNotKept, jsonLinesText, refuseUnreadable, toTokenSentence, tokenDocument, type TokenSentence } from './common.js';
 import type { Diagnostics } from '../diagnostics.js';
 import type { Document } from '../corpus.js';
 import type { Format, ReadOptions } from './types.js';
@@ -16,7 +16,7 @@ import type { Format, ReadOptions } from './types.js';
 const int = z.number().int();
 const Rec = z.object({
   doc_key: z.union([z.string(), z.number()]),
-  sentences: z.array(z.array(z.string())),
+  sentences: z.array(z.array(tokenText())),
   ner: z.array(z.array(z.tuple([int, int, label()]).rest(z.unknown()))).optional(),
   relations: z.array(z.array(z.tuple([int, int, int, int, label()]).rest(z.unknown()))).optional(),
 });
@@ -64,6 +64,7 @@ async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Do
 
 async function* records(docs: Source<Document>, diagnostics?: Diagnostics) {
   for await (const d of docs) {
+    refuseUnreadable(d, 'dygie', true);
     countTextNotKept(d, diagnostics);
     let off = 0;
     const ner: unknown[] = [];

@@ -2,7 +2,8 @@
  * entrel's canonical form: JSON Lines, one document a line:
  * `{"id", "text", "sentences": [{"tokens": [[start, end], …], "entities": [{"id", "type", "start", "end"}],
  *   "relations": [{"type", "head", "tail"}]}]}`
- * Tokens are character offsets into `text` (UTF-16 units); entities are token spans, end-exclusive, with
+ * Tokens are character offsets into `text` (UTF-16 units), each over at least one character and with no
+ * whitespace at its edges (tokenProblem); entities are token spans, end-exclusive, with
  * ids unique in the document; relations link entity ids of the same sentence. Every line is validated.
  * The label schema lives in a sidecar `NAME_types.json` (SpERT's types-file shape) written beside it.
  */
@@ -10,9 +11,9 @@ import { access } from 'node:fs/promises';
 import { z } from 'zod';
 import { quote } from '../../errors.js';
 import { readJsonLines, type Located } from '../io.js';
-import { checkSpan, fail, label, parseWith } from '../validate.js';
+import { checkSpan, fail, label, parseWith, tokenProblem } from '../validate.js';
 import { writeAtomicTogether, type Source } from '../write.js';
-import { jsonLinesText } from './common.js';
+import { jsonLinesText, refuseUnreadable } from './common.js';
 import { readTypesFile, typesFileFor, typesFileText } from './types-file.js';
 import type { Document, Sentence } from '../corpus.js';
 import type { Format, ReadOptions } from './types.js';
@@ -50,6 +51,8 @@ async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Located<D
         const field = `${at}.tokens[${ti}]`;
         if (end < start) fail(`end ${end} is before start ${start}`, loc, field);
         if (end > r.text.length) fail(`end ${end} is past the end of the text (${r.text.length} characters)`, loc, field);
+        const bad = tokenProblem(r.text.slice(start, end));
+        if (bad) fail(`${bad} (characters ${start}–${end})`, loc, field);
         if (start < prevEnd) fail(`token starts at ${start}, inside the previous token (ends at ${prevEnd})`, loc, field);
         prevEnd = end;
         return { text: r.text.slice(start, end), start, end };
@@ -72,7 +75,8 @@ async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Located<D
 }
 
 export async function* jsonlRecords(docs: Source<Document>) {
-  for await (const d of docs)
+  for await (const d of docs) {
+    refuseUnreadable(d, 'jsonl');
     yield {
       id: d.id,
       text: d.text,
@@ -82,6 +86,7 @@ export async function* jsonlRecords(docs: Source<Document>) {
         relations: s.relations.map(({ type, head, tail }) => ({ type, head, tail })),
       })),
     };
+  }
 }
 
 export const jsonl: Format = {

@@ -6,7 +6,7 @@
  */
 import { decodeTags, encodeTags } from '../bilou.js';
 import { readLineBatches, type Located } from '../io.js';
-import { fail } from '../validate.js';
+import { fail, tokenProblem } from '../validate.js';
 import { writeAtomic, type Source } from '../write.js';
 import { countSymmetricNotKept, sentencesOf, toTokenSentence, tokenDocument, unwritableLabel } from './common.js';
 import { quote, UserError, type ErrorLocation } from '../../errors.js';
@@ -63,9 +63,10 @@ async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Located<D
       if (f.length !== 5) fail(`expected 5 tab-separated fields, got ${f.length}`, loc);
       const [idx, token, tag, relText, headText] = f;
       if (Number(idx) !== cur.tokens.length) fail(`token index ${quote(idx)}, expected ${cur.tokens.length}`, loc, 'idx');
-      const labels = parseList('relations', relText, loc).map((s) => {
+      const labels = parseList('relations', relText, loc).map((s, k) => {
         const m = /^'(.*)'$/.exec(s);
         if (!m) fail(`expected a quoted label, got ${quote(s)}`, loc, 'relations');
+        if (m[1] === '') fail('empty type', loc, `relations[${k}]`);
         return m[1];
       });
       const heads = parseList('heads', headText, loc).map((s) => {
@@ -74,6 +75,8 @@ async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Located<D
       });
       if (labels.length !== heads.length) fail(`${labels.length} relation labels for ${heads.length} heads`, loc, 'heads');
       if (!/^(O|[BI]-.+)$/.test(tag)) fail(`expected a BIO tag, got ${quote(tag)}`, loc, 'tag');
+      const bad = tokenProblem(token);
+      if (bad) fail(bad, loc, 'token');
       cur.tokens.push(token);
       cur.tags.push(tag);
       labels.forEach((type, k) => {
@@ -97,13 +100,12 @@ function checkLabels(d: Document, s: Document['sentences'][number], id: string):
     throw new UserError(`cannot write document ${quote(d.id)} as multihead: its id ${quote(id)} is empty or contains whitespace, which a "#doc" header cannot hold; rename it in the input`);
   const lineOrField = (label: string) => LINE_OR_FIELD.test(label) ? 'contains a tab or a line break, which a multihead TSV line cannot hold' : undefined;
   for (const e of s.entities) {
-    const why = e.type === '' ? 'is empty' : lineOrField(e.type);
+    const why = lineOrField(e.type);
     if (why) unwritableLabel('multihead', d, 'entity type', e.type, why, e.type.replace(/\s+/g, '_'));
   }
   for (const r of s.relations) {
     const why =
-      r.type === '' ? 'is empty'
-      : r.type === 'N' ? 'is the multihead label for "no relation" (it would be read back as none)'
+      r.type === 'N' ? 'is the multihead label for "no relation" (it would be read back as none)'
       : r.type.includes(',') ? 'contains a comma, which separates the labels of a multihead relation list'
       : lineOrField(r.type);
     if (why) unwritableLabel('multihead', d, 'relation type', r.type, why, r.type === 'N' ? undefined : r.type.replace(/\s*,\s*|\s+/g, '_'));
@@ -111,7 +113,7 @@ function checkLabels(d: Document, s: Document['sentences'][number], id: string):
 }
 
 async function* lines(docs: Source<Document>, diagnostics?: Diagnostics): AsyncGenerator<string> {
-  for await (const [d, s, id] of sentencesOf(docs, diagnostics)) {
+  for await (const [d, s, id] of sentencesOf('multihead', docs, diagnostics)) {
     checkLabels(d, s, id);
     const t = toTokenSentence(d, s);
     const { tags, dropped } = encodeTags(t.tokens.length, t.entities, 'BIO');

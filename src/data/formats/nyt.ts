@@ -1,13 +1,13 @@
 /**
  * CoType NYT JSON Lines, read exactly as the paper's lib/nyt_data_preprocess.py (reference spec §1.6):
- * strip, fold the accented letters below to ASCII, drop a `"…"` wrapper, split on single spaces; each
- * mention is the FIRST occurrence of its token sequence; `None` relations are dropped; relation arguments
- * are found by text, the last mention with that text winning. One document per sentence, id
+ * strip, fold the accented letters below to ASCII, drop a `"…"` wrapper, split on single spaces (the empty
+ * token of two spaces in a row is refused); each mention is the FIRST occurrence of its token sequence;
+ * `None` relations are dropped; relation arguments are found by text, the last mention with that text winning. One document per sentence, id
  * `articleId-sentId`. Where the paper's code would crash (a mention not found) we skip with a warning.
  */
 import { z } from 'zod';
 import { readJsonLines, type Located } from '../io.js';
-import { fail, parseWith } from '../validate.js';
+import { fail, label, parseWith, tokenProblem } from '../validate.js';
 import { tokenDocument, type TokenSpan } from './common.js';
 import devIds from '../nyt-dev-ids.json' with { type: 'json' };
 import type { Document } from '../corpus.js';
@@ -23,8 +23,8 @@ const Rec = z.object({
   sentId: id,
   articleId: id,
   sentText: z.string(),
-  entityMentions: z.array(z.object({ start: z.number().int(), label: z.string(), text: z.string() })),
-  relationMentions: z.array(z.object({ em1Text: z.string(), em2Text: z.string(), label: z.string() })),
+  entityMentions: z.array(z.object({ start: z.number().int(), label: label(), text: z.string() })),
+  relationMentions: z.array(z.object({ em1Text: z.string(), em2Text: z.string(), label: label() })),
 });
 
 function locate(tokens: string[], text: string): number {
@@ -54,6 +54,10 @@ async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Do
     if (text === '') fail('empty sentence', loc, 'sentText');
     if (text.length > 1 && text.startsWith('"') && text.endsWith('"')) text = text.slice(1, -1);
     const tokens = text.split(' ');
+    tokens.forEach((t, i) => {
+      const bad = tokenProblem(t);
+      if (bad) fail(`token ${i}: ${bad}${t === '' ? ' (two spaces in a row: the text is split on single spaces)' : ''}`, loc, 'sentText');
+    });
 
     const entities: TokenSpan[] = [];
     const bySpan = new Map<string, number>();

@@ -11,6 +11,7 @@ import type { Diagnostics } from '../diagnostics.js';
 import { fitSentencesToSpans } from '../fit-spans.js';
 import { firstIndex } from '../search.js';
 import { fail } from '../validate.js';
+import { refuseUnreadable } from './common.js';
 
 /** An entity as a character span (UTF-16 offsets into the text). */
 export interface CharEntity {
@@ -155,8 +156,12 @@ export function countSplitChanges(doc: Document, d: Diagnostics, code = { senten
   }
 }
 
-/** Each document's entities as character spans with document-wide ids (`T1`, `T2`, …), and its relations by those ids. */
-export function charSpans(doc: Document): { entities: { id: string; type: string; start: number; end: number }[]; relations: { type: string; head: string; tail: string }[] } {
+/**
+ * Each document's entities as character spans with document-wide ids (`T1`, `T2`, …), and its relations by
+ * those ids; what no reader would read back refused (`refuseUnreadable`, naming `format`).
+ */
+export function charSpans(doc: Document, format?: string): { entities: { id: string; type: string; start: number; end: number }[]; relations: { type: string; head: string; tail: string }[] } {
+  refuseUnreadable(doc, format);
   const ids = new Map<string, string>();
   const entities = doc.sentences.flatMap((s, si) =>
     s.entities.map((e) => {

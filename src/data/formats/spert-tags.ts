@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { quote } from '../../errors.js';
 import { decodeTags, encodeTags } from '../bilou.js';
 import { readJsonArray, type Located } from '../io.js';
-import { fail, label, parseWith } from '../validate.js';
+import { fail, label, parseWith, tokenText } from '../validate.js';
 import { writeAtomic } from '../write.js';
 import { countSymmetricNotKept, jsonArrayText, sentencesOf, toTokenSentence, tokenDocument, unwritableLabel } from './common.js';
 import { findTypesFile, readTypesFile } from './types-file.js';
@@ -18,7 +18,7 @@ import type { Format, ReadOptions } from './types.js';
 
 const int = z.number().int();
 const Rec = z.object({
-  tokens: z.array(z.string()),
+  tokens: z.array(tokenText()),
   tags: z.array(z.string()),
   relations: z.array(z.object({ head: int, tail: int, type: label() })).default([]),
   orig_id: z.union([z.string(), z.number()]).optional(),
@@ -45,11 +45,10 @@ async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Located<D
 
 /** Overlapping entities cannot all be tagged: the longest is kept; the rest and their relations are counted. */
 async function* records(docs: Source<Document>, diagnostics?: Diagnostics) {
-  for await (const [d, s, id] of sentencesOf(docs, diagnostics)) {
-    // A tag is `B-TYPE` on one line: the reader's tag pattern stops at a line break, and `B-` is no tag.
+  for await (const [d, s, id] of sentencesOf('spert-tags', docs, diagnostics)) {
+    // A tag is `B-TYPE` on one line: the reader's tag pattern stops at a line break (an empty type sentencesOf refuses).
     for (const e of s.entities)
-      if (e.type === '' || /[\n\r\u2028\u2029]/.test(e.type))
-        unwritableLabel('spert-tags', d, 'entity type', e.type, e.type === '' ? 'is empty' : 'contains a line break, which a tag cannot hold', e.type.replace(/\s+/g, '_'));
+      if (/[\n\r\u2028\u2029]/.test(e.type)) unwritableLabel('spert-tags', d, 'entity type', e.type, 'contains a line break, which a tag cannot hold', e.type.replace(/\s+/g, '_'));
     const t = toTokenSentence(d, s);
     const { tags, dropped } = encodeTags(t.tokens.length, t.entities, 'BILOU');
     const lost = new Set(dropped);

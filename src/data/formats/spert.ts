@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { readJsonArray, type Located } from '../io.js';
-import { checkSpan, fail, label, parseWith } from '../validate.js';
+import { checkSpan, fail, label, parseWith, tokenText } from '../validate.js';
 import { writeAtomicTogether } from '../write.js';
 import { jsonArrayText, mapAsync, sentencesOf, toTokenSentence, tokenDocument } from './common.js';
 import { findTypesFile, readTypesFile, typesFileFor, typesFileText } from './types-file.js';
@@ -14,7 +14,7 @@ import type { Format, ReadOptions } from './types.js';
 
 const int = z.number().int();
 const Rec = z.object({
-  tokens: z.array(z.string()),
+  tokens: z.array(tokenText()),
   entities: z.array(z.object({ type: label(), start: int, end: int })),
   relations: z.array(z.object({ type: label(), head: int, tail: int })).default([]),
   orig_id: z.union([z.string(), z.number()]).optional(),
@@ -44,7 +44,7 @@ export const spert: Format = {
   write: async (docs, schema, out, diagnostics) => {
     // The data and its types file together: a failure leaves neither half of a new pair.
     await writeAtomicTogether([
-      { out, pieces: jsonArrayText(mapAsync(sentencesOf(docs, diagnostics), ([d, s, id]) => ({ ...toTokenSentence(d, s), orig_id: id }))) },
+      { out, pieces: jsonArrayText(mapAsync(sentencesOf('spert', docs, diagnostics), ([d, s, id]) => ({ ...toTokenSentence(d, s), orig_id: id }))) },
       { out: typesFileFor(out), pieces: [typesFileText(schema)] },
     ]);
   },

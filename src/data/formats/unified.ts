@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { readJsonArray, type Located } from '../io.js';
 import { writeAtomic } from '../write.js';
-import { checkSpan, fail, label, parseWith } from '../validate.js';
+import { checkSpan, fail, label, parseWith, tokenText } from '../validate.js';
 import { quote } from '../../errors.js';
 import { countSymmetricNotKept, jsonArrayText, sentencesOf, spanIndex, toTokenSentence, tokenDocument, mapAsync } from './common.js';
 import type { Document } from '../corpus.js';
@@ -15,7 +15,7 @@ import type { Format, ReadOptions } from './types.js';
 
 const int = z.number().int();
 const Rec = z.object({
-  tokens: z.array(z.string()),
+  tokens: z.array(tokenText()),
   entities: z.array(z.tuple([int, int, label()])).default([]),
   relations: z.array(z.tuple([int, int, int, int, label()])).default([]),
 });
@@ -49,7 +49,7 @@ export const unified: Format = {
     return writeAtomic(
       out,
       jsonArrayText(
-        mapAsync(sentencesOf(docs, diagnostics), ([d, s]) => {
+        mapAsync(sentencesOf('unified', docs, diagnostics), ([d, s]) => {
           // records have no id field: the reader names each document by its record number
           record++;
           const n = d.sentences.length;
