@@ -80,11 +80,13 @@ export function evaluate(gold: readonly Document[], pred: readonly Document[], o
   return scorer.report();
 }
 
+const EVALUATE_OPTIONS: readonly (keyof EvaluateOptions)[] = ['schema', 'paperCompat', 'diagnostics', 'goldFile', 'predFile'];
+
 /** What a library caller passes to evaluate: two document lists, an options object (a schema if any). */
 function checkPair(gold: unknown, pred: unknown, opts: unknown): void {
   checkDocumentArray(gold, 'gold');
   checkDocumentArray(pred, 'pred');
-  checkOptions(opts, 'options');
+  checkOptions(opts, 'options', EVALUATE_OPTIONS);
   const schema = (opts as EvaluateOptions | undefined)?.schema;
   if (schema !== undefined) checkLabelSchema(schema, 'options.schema');
 }

@@ -9,12 +9,13 @@
 import { copyFileSync, existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import semver from 'semver';
+import validateLicense from 'validate-npm-package-license';
 import validateName from 'validate-npm-package-name';
 import { isWithin, makeDirs } from '../data/io.js';
 import { writeTogether } from '../data/staging.js';
-import { described, quote, UserError } from '../errors.js';
+import { checkOptions, described, quote, UserError } from '../errors.js';
 import { MODEL_FILES, MODEL_FORMAT, MODEL_FORMAT_VERSION, readModelDir, writeChecksum } from '../model/io.js';
-import { PACKAGE_FIELD } from '../model/model-ref.js';
+import { modelRefArg, PACKAGE_FIELD, type ModelRef } from '../model/model-ref.js';
 import { vectorsFingerprint } from '../model/vectors-file.js';
 import { ENTREL_VERSION } from '../model/version.js';
 import type { WordVectorsRecord } from '../model/word-vectors.js';
@@ -58,15 +59,18 @@ const WRITTEN = ['README.md', 'index.js', 'index.d.ts', 'package.json', MODEL_FO
  * or empty directory, or an earlier model package, whose own files (a LICENSE, .git, a CHANGELOG) and
  * package.json fields stay. The package's files are moved into place together (data/staging.ts).
  */
-export async function packageModel(model: string | undefined, out: string, opts: PackageOptions = {}): Promise<PackageResult> {
-  const source = modelDirOrDefault(model);
+export async function packageModel(model: ModelRef | undefined, out: string, opts: PackageOptions = {}): Promise<PackageResult> {
+  checkPackageOptions(opts);
+  opts ??= {};
+  if (typeof out !== 'string' || out === '') throw new UserError(`must be the package directory to write, got ${described(out)}`, { field: 'out' });
+  const source = modelDirOrDefault(modelRefArg(model, 'model'));
   const card = readModelCard(source);
   const dir = resolve(out);
   const earlier = refuseTarget(dir, source);
   // Updating a package: its name and version stay unless given.
   const earlierName = opts.name === undefined && typeof earlier?.name === 'string' ? earlier.name : undefined;
   if (earlierName !== undefined && !validateName(earlierName).validForNewPackages)
-    throw new UserError(`its name ${JSON.stringify(earlierName)} is not a valid npm package name: give one with --name`, { file: join(dir, 'package.json'), field: 'name' });
+    throw new UserError(`its name ${JSON.stringify(earlierName)} is not a valid npm package name: give one with --name (the name option)`, { file: join(dir, 'package.json'), field: 'name' });
   const name = packageName(opts.name ?? earlierName, card);
   const earlierVersion = typeof earlier?.version === 'string' && semver.valid(earlier.version) ? earlier.version : undefined;
   const version = packageVersion(opts.version ?? earlierVersion, card);
@@ -104,10 +108,25 @@ export async function packageModel(model: string | undefined, out: string, opts:
   return { dir, name, version, files, bytes: files.reduce((n, f) => n + f.bytes, 0), warnings };
 }
 
+const PACKAGE_OPTIONS: readonly (keyof PackageOptions)[] = ['name', 'version', 'description', 'license', 'author', 'withVectors'];
+
+/** A library caller's options: known names, strings, a boolean, a license npm accepts. */
+function checkPackageOptions(opts: PackageOptions | null | undefined): void {
+  checkOptions(opts, 'options', PACKAGE_OPTIONS);
+  for (const key of ['name', 'version', 'description', 'license', 'author'] as const) {
+    const v = opts?.[key];
+    if (v !== undefined && typeof v !== 'string') throw new UserError(`must be a string, got ${described(v)}`, { field: key });
+  }
+  if (opts?.withVectors !== undefined && typeof opts.withVectors !== 'boolean') throw new UserError(`must be true or false, got ${described(opts.withVectors)}`, { field: 'withVectors' });
+  // npm's own check of package.json's license: an SPDX expression, UNLICENSED, or SEE LICENSE IN <file>.
+  if (opts?.license !== undefined && !validateLicense(opts.license).validForNewPackages)
+    throw new UserError(`${quote(opts.license)} is not a license npm accepts: an SPDX expression (MIT, Apache-2.0, CC-BY-4.0, (MIT OR Apache-2.0)), UNLICENSED, or SEE LICENSE IN <file>`, { field: 'license' });
+}
+
 function packageName(given: string | undefined, card: ModelCard): string {
   if (given === undefined) {
     if (validateName(card.name).validForNewPackages && card.name !== 'entrel') return card.name;
-    throw new UserError(`the model's name ${JSON.stringify(card.name)} cannot be the package's (${card.name === 'entrel' ? "it is entrel's own" : 'not a valid npm package name'}): give one with --name (e.g. --name @you/entrel-model)`, { file: card.dir, field: 'name' });
+    throw new UserError(`the model's name ${JSON.stringify(card.name)} cannot be the package's (${card.name === 'entrel' ? "it is entrel's own" : 'not a valid npm package name'}): give one with --name (the name option; e.g. @you/entrel-model)`, { file: card.dir, field: 'name' });
   }
   if (given === 'entrel') throw new UserError('"entrel" is entrel\'s own name: installed, the model would replace entrel', { field: 'name' });
   const v = validateName(given);

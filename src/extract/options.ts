@@ -25,9 +25,10 @@ export function resolveExtractOptions(options: ExtractOptions | undefined, schem
   };
   checkOptions(options, 'options', OPTION_NAMES);
   const o = options ?? {};
-  const t = o.relationThreshold ?? 0;
+  // undefined is "not given"; null is no threshold and no distance either, so it is refused like any other non-number.
+  const t = o.relationThreshold === undefined ? 0 : o.relationThreshold;
   if (typeof t !== 'number' || !(t >= 0 && t <= 1)) fail('relationThreshold', `must be a number in [0, 1], got ${described(t)}`);
-  const d = o.maxPairDistance ?? Infinity;
+  const d = o.maxPairDistance === undefined ? Infinity : o.maxPairDistance;
   if (d !== Infinity && !(Number.isInteger(d) && d >= 1))
     fail('maxPairDistance', `must be a positive integer (tokens), got ${described(d)}`);
   let allowed: Set<string> | undefined;

@@ -3,7 +3,7 @@
  * full length-bucketed batches, small enough to keep memory bounded — extracted (the next chunk while
  * the previous one is consumed), and yielded in input order.
  */
-import { checkOptions, described, formatLocated, isUserError, UserError } from '../errors.js';
+import { checkOptions, described, formatLocated, isUserError, quote, UserError } from '../errors.js';
 import { checkExtractInput } from './given-entities.js';
 import { resolveExtractOptions } from './options.js';
 import type { ExtractInput, ExtractOptions, ExtractedDocument, ExtractorLike, GivenEntity, ModelInfo } from './types.js';
@@ -52,6 +52,9 @@ interface Streamed {
   bytesRead?: number;
 }
 
+/** An item's fields: the caller's, and what entrel's own file reader adds (`where`, `bytesRead`). */
+const ITEM_FIELDS: readonly string[] = ['text', 'id', 'entities', 'where', 'bytesRead'];
+
 /** One item of the source as a StreamedDocument's id, its extract input and bytesRead. */
 function streamText(t: unknown, i: number, model: ModelInfo): Streamed {
   if (typeof t === 'string') return { id: String(i), input: t };
@@ -59,6 +62,8 @@ function streamText(t: unknown, i: number, model: ModelInfo): Streamed {
   if (t === null || typeof t !== 'object' || Array.isArray(t) || typeof (t as { text?: unknown }).text !== 'string')
     throw new UserError(`must be a string or {text, id?, entities?} with a string text, got ${described(t)}`, { field });
   const o = t as StreamText;
+  const unknown = Object.keys(o).find((k) => !ITEM_FIELDS.includes(k));
+  if (unknown !== undefined) throw new UserError(`unknown field ${quote(unknown)} (an item has text, and optionally id and entities)`, { field });
   if (o.id !== undefined && typeof o.id !== 'string') throw new UserError(`must be a string, got ${described(o.id)}`, { field: `${field}.id` });
   if (o.entities === undefined) return { id: o.id ?? String(i), input: o.text, bytesRead: o.bytesRead };
   let entities: GivenEntity[];

@@ -33,6 +33,13 @@ test('an extra predicted document is a UserError', () => {
   });
 });
 
+test('a misspelt option is a UserError, not ignored', () => {
+  assert.throws(() => evaluate([doc('a', s1)], [doc('a', s1)], { paperCompatt: true } as never), {
+    name: 'UserError',
+    message: /^options: unknown option "paperCompatt" \(allowed: schema, paperCompat, diagnostics, goldFile, predFile\)$/,
+  });
+});
+
 test('duplicate document ids are a UserError', () => {
   assert.throws(() => evaluate([doc('a', s1)], [doc('a', s1), doc('a', s1)]), /two documents with id 'a'/);
 });

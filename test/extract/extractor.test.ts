@@ -160,6 +160,9 @@ describe('Extractor on a tiny trained model', () => {
     assert.match(await userError(() => ex.extract('x', [] as never)), /^options: must be an object .*got an array$/);
     assert.match(await userError(() => ex.extract('x', { relationThreshold: NaN })), /^relationThreshold: must be a number in \[0, 1\], got NaN$/);
     assert.match(await userError(() => ex.extract('x', { maxPairDistance: -Infinity })), /got -Infinity$/);
+    // null is no number: refused, not read as the default.
+    assert.match(await userError(() => ex.extract('x', { relationThreshold: null } as never)), /^relationThreshold: must be a number in \[0, 1\], got null$/);
+    assert.match(await userError(() => ex.extract('x', { maxPairDistance: null } as never)), /^maxPairDistance: must be a positive integer \(tokens\), got null$/);
   });
 
   it('rejects misuse of the call control, load and fromModel with a UserError naming the argument', async () => {

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readModelCard } from '../../src/extract/model-card.js';
@@ -122,7 +123,16 @@ describe('entrel package', () => {
     const unnamed = join(tmp, 'Unnamed Run');
     saveModelDir(unnamed, model, SCHEMA, { glove: false });
     await refusedAsync(() => packageModel(unnamed, dir), /the model's name "Unnamed Run" cannot be the package's \(not a valid npm package name\): give one with --name/, 'name');
+    // A library caller's misspelt option, wrong type, or a license npm would not accept.
+    await refusedAsync(() => packageModel(modelDir, dir, { nam: 'x' } as never), /unknown option "nam" \(allowed: name, version, description, license, author, withVectors\)/, 'options');
+    await refusedAsync(() => packageModel(modelDir, dir, { name: 'tiny', license: 7 } as never), /must be a string, got 7/, 'license');
+    await refusedAsync(() => packageModel(modelDir, dir, { name: 'tiny', withVectors: 'yes' } as never), /must be true or false, got "yes"/, 'withVectors');
+    await refusedAsync(() => packageModel(modelDir, dir, { name: 'tiny', license: 'not a license (' }), /"not a license \(" is not a license npm accepts: an SPDX expression/, 'license');
+    await refusedAsync(() => packageModel(modelDir, '', { name: 'tiny' }), /must be the package directory to write, got ""/, 'out');
     assert.equal(existsSync(dir), false);
+    // Accepted: an SPDX expression, and the model named by a file: URL.
+    const ok = await packageModel(pathToFileURL(modelDir), join(tmp, 'licensed'), { name: 'tiny', license: '(MIT OR Apache-2.0)' });
+    assert.equal(JSON.parse(readFileSync(join(ok.dir, 'package.json'), 'utf8')).license, '(MIT OR Apache-2.0)');
   });
 
   it('refuses to write inside the model, around it, or over a directory of other files, which stay as they were', async () => {
