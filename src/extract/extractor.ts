@@ -20,13 +20,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabelSchema } from '../data/corpus.js';
 import { checkOptions, described, UserError } from '../errors.js';
-import { buildBatch, encodeSentence } from '../model/encode.js';
+import { buildBatch, encodeSentence, type Batch } from '../model/encode.js';
 import { modelWordVectors, recordedWordVectors, wordVectorsFile } from '../model/word-vectors.js';
 import { loadModelDir } from '../model/io.js';
 import { mapScores, readScoreMaps, type ScoreMaps } from '../model/score-map.js';
 import type { JointModel } from '../model/joint.js';
 import type { SentencePrediction } from '../model/types.js';
-import { MAX_THREADS, setNumThreads } from '../tensor/index.js';
+import { getNumThreads, MAX_THREADS, setNumThreads } from '../tensor/index.js';
 import { tokenizedSentences, type TokenizedSentence } from '../text/index.js';
 import { DEFAULT_BATCH_SIZE, planBatches } from './batches.js';
 import { buildDocument } from './document.js';
@@ -99,7 +99,6 @@ export class Extractor implements ExtractorLike {
       throw new UserError(`must be an integer from 1 to ${MAX_THREADS}, got ${described(t)}`, { field: 'threads' });
     const env = Number(process.env.ENTREL_THREADS);
     this.threads = t ?? (Number.isInteger(env) && env > 0 ? env : 1);
-    setNumThreads(this.threads);
     this.workers = checksum === undefined ? 0 : resolveWorkers(opts.workers);
     this.gloveWanted = meta.glove !== false && !model.glove;
     const where = source === 'memory' ? 'meta' : join(source, 'config.json');
@@ -229,8 +228,17 @@ export class Extractor implements ExtractorLike {
     };
     const build = (idx: number[]) => buildBatch(idx.map(encode), V, glove);
     const pool = this.workers > 0 && (this.pool || real.length >= POOL_MIN_SENTENCES) ? this.ensurePool() : undefined;
-    await runBatches(plan, build, out, { local: (batch) => this.model.predict(batch), pool, signal });
+    await runBatches(plan, build, out, { local: (batch) => this.predictHere(batch), pool, signal });
     return out;
+  }
+
+  /**
+   * One batch on the calling thread, with this Extractor's thread count: libtorch's is the process's,
+   * which another Extractor or a training run may have set since.
+   */
+  private predictHere(batch: Batch): SentencePrediction[] {
+    if (getNumThreads() !== this.threads) setNumThreads(this.threads);
+    return this.model.predict(batch);
   }
 
   /** The worker pool, started (or restarted, when it failed or every worker died) as needed. */

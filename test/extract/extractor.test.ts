@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { before, describe, it } from 'node:test';
 import { Extractor, type ExtractedDocument } from '../../src/extract/index.js';
 import { isUserError } from '../../src/errors.js';
+import { getNumThreads } from '../../src/tensor/index.js';
 import { syntheticSentences } from '../model/fixtures.js';
 import { SCHEMA, trainTinyModelDir } from './tiny-model.js';
 import { tempDir } from '../temp-dir.js';
@@ -197,6 +198,19 @@ describe('Extractor on a tiny trained model', () => {
       process.off('warning', onWarning);
     }
     assert.deepEqual(warnings.filter((w) => w === 'MaxListenersExceededWarning'), []);
+  });
+
+  it('each Extractor extracts with its own thread count, though libtorch has one for the process', async () => {
+    const [two, one] = [await Extractor.load(dir, { threads: 2, workers: 0 }), await Extractor.load(dir, { threads: 1, workers: 0 })];
+    const seen: number[] = [];
+    for (const ex of [two, one, two]) {
+      const predict = ex.model.predict.bind(ex.model);
+      ex.model.predict = (batch) => (seen.push(getNumThreads()), predict(batch));
+      await ex.extract(texts[0]);
+      ex.model.predict = predict;
+    }
+    assert.deepEqual(seen, [2, 1, 2]);
+    await Promise.all([two.close(), one.close()]);
   });
 
   it('info() reports the labels and what the model directory says about itself', () => {
