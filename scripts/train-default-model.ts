@@ -70,7 +70,10 @@ mkdirSync(dirname(outDir), { recursive: true });
 await writeDirAtomic(outDir, 'the default model', (tmp) => {
   writeModelFiles(tmp, model, schema, meta);
   copyFileSync(configFile, join(tmp, 'training-config.json'));
-  copyFileSync(join(workDir, 'train.log.jsonl'), join(tmp, 'train.log.jsonl'));
+  // The log's data paths relative to the repository, as the config names them: a package holds no paths
+  // of the machine that trained it.
+  const log = readFileSync(join(workDir, 'train.log.jsonl'), 'utf8');
+  writeFileSync(join(tmp, 'train.log.jsonl'), log.replaceAll(JSON.stringify(dirname(repo) + '/').slice(1, -1), '../'));
   writeFileSync(join(tmp, 'test-eval.json'), JSON.stringify(report, null, 1) + '\n');
   writeFileSync(join(tmp, 'README.md'), readme());
 });
