@@ -18,7 +18,8 @@ test('brat directory, lines layout: lines are sentences, char spans become token
   const [d1] = docs;
   assert.equal(d1.sentences.length, 3); // the empty line is no sentence
   const s = shape(d1);
-  assert.deepEqual(s[0].entities, ['0:2:PER', '4:6:ORG', '7:8:LOC', '0:2:PER']);
+  // T9 "ohn Smi", widened to tokens, is T1: merged into it
+  assert.deepEqual(s[0].entities, ['0:2:PER', '4:6:ORG', '7:8:LOC']);
   assert.deepEqual(s[0].relations, ['0:2:PER-Work_For->4:6:ORG', '4:6:ORG-Located_In->7:8:LOC']);
   assert.deepEqual(s[1].relations, ['0:1:PER-Live_In->2:3:LOC']);
   // code point offsets after an emoji land on the right UTF-16 slice
@@ -31,6 +32,7 @@ test('brat directory, lines layout: lines are sentences, char spans become token
   assert.equal(w('relation-dropped-with-entity'), 1); // R5 uses the discontinuous T8
   assert.equal(w('cross-sentence-relation-dropped'), 1); // R4: Mary → Montréal
   assert.equal(w('brat-entity-widened-to-tokens'), 1); // T9 "ohn Smi"
+  assert.equal(w('duplicate-entity-merged'), 1); // T9 = T1
   for (const code of ['brat-event-ignored', 'brat-attribute-ignored', 'brat-normalization-ignored', 'brat-note-ignored', 'brat-equivalence-ignored'])
     assert.equal(w(code), 1, code);
 });

@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadCorpus } from '../../src/data/formats/index.js';
+import { Diagnostics } from '../../src/data/diagnostics.js';
+import { loadCorpus, writeCorpus } from '../../src/data/formats/index.js';
 import { computeStats } from '../../src/data/stats.js';
 import { evaluate } from '../../src/eval/evaluate.js';
 import { collect, shape, tmp } from './helpers.js';
@@ -131,4 +132,60 @@ test('a type the data uses but its types file does not declare is warned about; 
   assert.deepEqual(partial.schema.entityTypes, ['PER', 'LOC']); // still read, so nothing is lost
   const full = await loadCorpus(data, { typesFile: types(['PER', 'LOC'], ['Live_In']) });
   assert.equal(full.diagnostics.count(), 0);
+});
+
+/** The review's case: Mary Smith is both a Peop (C) and an Org (D); Kill's head is the Org. */
+const SAME_SPAN = JSON.stringify({
+  id: 'n1',
+  text: 'The University of New York hired Mary Smith .',
+  sentences: [{
+    tokens: [[0, 3], [4, 14], [15, 17], [18, 21], [22, 26], [27, 32], [33, 37], [38, 43], [44, 45]],
+    entities: [{ id: 'A', type: 'Org', start: 1, end: 5 }, { id: 'B', type: 'Loc', start: 3, end: 5 }, { id: 'C', type: 'Peop', start: 6, end: 8 }, { id: 'D', type: 'Org', start: 6, end: 8 }],
+    relations: [R('OrgBased_In', 'A', 'B'), R('Work_For', 'C', 'A'), R('Kill', 'D', 'A')],
+  }],
+});
+
+test('unified and dygie name relation arguments by span: where two types share one, the writer and the reader count it', async () => {
+  const source = await loadCorpus(file(`${SAME_SPAN}\n`));
+  for (const format of ['unified', 'dygie']) {
+    const out = join(dir, `same-span.${format}.json`);
+    const written = new Diagnostics();
+    await writeCorpus(source.documents, source.schema, out, format, written);
+    // Kill's head D is read back as C, the first entity of its span: a changed relation, counted on writing…
+    assert.equal(written.count('relation-argument-ambiguous'), 1, format);
+    assert.match(written.format().join('\n'), /"n1": the head of Kill, Org \[6, 8\), shares its span with Peop, the entity it is read back as/);
+    // …and on reading, for each relation naming that span (Work_For's head and Kill's).
+    const back = await collect(out, { format });
+    assert.equal(back.diagnostics.count('relation-argument-ambiguous'), 2, format);
+    assert.match(back.diagnostics.format().join('\n'), /relations\[(1|0\]\[1)\]\[0\] \[6, (8\)|7\]) is the span of 2 entities \("Peop", "Org"\): attached to the first, "Peop"/);
+    assert.deepEqual(shape(back.docs[0])[0].relations.at(-1), '6:8:Peop-Kill->1:5:Org');
+  }
+  // Without a second type on a span there is nothing to count.
+  const plain = JSON.parse(SAME_SPAN);
+  plain.sentences[0].entities.pop();
+  plain.sentences[0].relations.pop();
+  const one = await loadCorpus(file(`${JSON.stringify(plain)}\n`));
+  const quiet = new Diagnostics();
+  await writeCorpus(one.documents, one.schema, join(dir, 'one.json'), 'unified', quiet);
+  assert.equal(quiet.count('relation-argument-ambiguous'), 0);
+  assert.equal((await collect(join(dir, 'one.json'), { format: 'unified' })).diagnostics.count(), 0);
+});
+
+test('an entity with the span and type of an earlier one is merged into it, its relations moved, and counted', async () => {
+  const doc = JSON.parse(J('a', [R('Live_In', 'T1', 'T2'), R('Live_In', 'T3', 'T2'), R('Knows', 'T2', 'T3')]));
+  doc.sentences[0].entities.push({ id: 'T3', type: 'PER', start: 0, end: 1 });
+  const f = file(`${JSON.stringify(doc)}\n`);
+  const c = await loadCorpus(f);
+  const s = c.documents[0].sentences[0];
+  assert.deepEqual(s.entities.map((e) => e.id), ['T1', 'T2']);
+  // T3's Live_In is T1's again: kept once
+  assert.deepEqual(s.relations, [R('Live_In', 'T1', 'T2'), R('Knows', 'T2', 'T1')]);
+  assert.equal(c.diagnostics.count('duplicate-entity-merged'), 1);
+  assert.equal(c.diagnostics.count('duplicate-relation-dropped'), 1);
+  assert.match(c.diagnostics.format().join('\n'), new RegExp(`${f.replace(/[.]/g, '\\.')}:1 document "a", sentence 0: PER T3 = T1 \\("Bob"\\)`));
+  // no longer a "nested" pair to stats
+  assert.equal(computeStats(c.documents).nestedPairs, 0);
+  // another type on the same span is another entity
+  doc.sentences[0].entities[2].type = 'ORG';
+  assert.equal((await loadCorpus(file(`${JSON.stringify(doc)}\n`))).documents[0].sentences[0].entities.length, 3);
 });

@@ -2,6 +2,9 @@
  * Checks every reader's documents go through (`readCorpus`), for input that parses but is doubtful.
  * Each finding is a counted warning naming the file and the line (or record) the document came from:
  *
+ * - `duplicate-entity-merged`: an entity with the span and the type of an earlier one in its sentence. The
+ *   copy is dropped and its relations moved to the first: as for relations below, and a copy also reads as
+ *   a "nested" pair (stats) that no flat tagging holds, and as a gold entity no prediction can match.
  * - `duplicate-relation-dropped`: the same relation (type, head, tail) listed again in a sentence. The
  *   copy is dropped, the first kept: a relation is a fact about two entities, and a copy would be
  *   counted twice by `stats`, weighted twice in training and, once written out, make a gold file that
@@ -31,8 +34,9 @@ function surface(doc: Document, s: Sentence, e: Entity | undefined): string {
   return quote(doc.text.slice(s.tokens[e.start].start, s.tokens[e.end - 1].end), 40);
 }
 
-/** Drops repeated relations and warns about self-relations, in place; see the module comment. */
+/** Merges repeated entities, drops repeated relations and warns about self-relations, in place; see the module comment. */
 function checkSentence(doc: Document, s: Sentence, si: number, at: string, diagnostics: Diagnostics): void {
+  if (s.entities.length > 1) mergeDuplicateEntities(doc, s, si, at, diagnostics);
   let byId: Map<string, Entity> | undefined;
   const describe = (rel: Relation) => {
     byId ??= new Map(s.entities.map((e) => [e.id, e]));
@@ -55,6 +59,23 @@ function checkSentence(doc: Document, s: Sentence, si: number, at: string, diagn
     return true;
   });
   if (dropped) s.relations = kept;
+}
+
+/** Drops each entity with the span and type of an earlier one in `s`, its relations moved to that one. */
+function mergeDuplicateEntities(doc: Document, s: Sentence, si: number, at: string, diagnostics: Diagnostics): void {
+  const first = new Map<string, Entity>();
+  const merged = new Map<string, string>();
+  const kept = s.entities.filter((e) => {
+    const key = `${e.start}:${e.end}:${e.type}`;
+    const f = first.get(key);
+    if (!f) return first.set(key, e), true;
+    merged.set(e.id, f.id);
+    diagnostics.warn('duplicate-entity-merged', `${at} document ${quote(doc.id)}, sentence ${si}: ${e.type} ${e.id} = ${f.id} (${surface(doc, s, e)})`);
+    return false;
+  });
+  if (!merged.size) return;
+  s.entities = kept;
+  s.relations = s.relations.map((r) => ({ ...r, head: merged.get(r.head) ?? r.head, tail: merged.get(r.tail) ?? r.tail }));
 }
 
 /** The documents of one file, checked; see the module comment for what is checked and why. */

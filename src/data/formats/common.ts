@@ -108,14 +108,42 @@ export function growingSchema(schema: LabelSchema): { add(doc: Document): void; 
   };
 }
 
-/** First entity index per `start:end` span, for formats whose relations name spans. */
-export function spanIndex(entities: readonly TokenSpan[]): Map<string, number> {
-  const m = new Map<string, number>();
+/** Entity indices per `start:end` span, in order, for formats whose relations name their arguments by span. */
+export function spanIndex(entities: readonly TokenSpan[]): Map<string, number[]> {
+  const m = new Map<string, number[]>();
   entities.forEach((e, i) => {
     const k = `${e.start}:${e.end}`;
-    if (!m.has(k)) m.set(k, i);
+    const at = m.get(k);
+    if (at) at.push(i);
+    else m.set(k, [i]);
   });
   return m;
+}
+
+/**
+ * A relation argument named by its span (unified, dygie) is the first entity with that span. Where entities
+ * of different types share the span (`types`: theirs, in order), the format cannot say which one is meant:
+ * counted (`relation-argument-ambiguous`; `where` names the argument).
+ */
+export function warnAmbiguousArgument(types: readonly string[], diagnostics: Diagnostics, where: string): void {
+  if (types.some((t) => t !== types[0]))
+    diagnostics.warn('relation-argument-ambiguous', `${where} is the span of ${types.length} entities (${types.map((t) => quote(t)).join(', ')}): attached to the first, ${quote(types[0])}`);
+}
+
+/**
+ * For the writers of formats whose relations name their arguments by span (unified, dygie): counts each
+ * argument that reading back attaches to another entity, the first of its span, of another type.
+ */
+export function countAmbiguousArguments(t: TokenSentence, id: string, diagnostics?: Diagnostics): void {
+  if (!diagnostics || !t.relations.length) return;
+  const spans = spanIndex(t.entities);
+  for (const r of t.relations)
+    for (const [role, i] of [['head', r.head], ['tail', r.tail]] as const) {
+      const e = t.entities[i];
+      const first = t.entities[spans.get(`${e.start}:${e.end}`)![0]];
+      if (first.type !== e.type)
+        diagnostics.warn('relation-argument-ambiguous', `${quote(id)}: the ${role} of ${r.type}, ${e.type} [${e.start}, ${e.end}), shares its span with ${first.type}, the entity it is read back as`);
+    }
 }
 
 export async function* mapAsync<T, U>(src: Iterable<T> | AsyncIterable<T>, f: (x: T) => U): AsyncGenerator<U> {

@@ -2,13 +2,15 @@
  * DyGIE/PURE JSON Lines (SciERC; ACE05 as DyGIE and PURE ship it): one document a line,
  * `{doc_key, sentences: [[tok]], ner: [[[s, e, type]]], relations: [[[s1, e1, s2, e2, type]]]}` with
  * DOCUMENT-level INCLUSIVE token offsets. They become sentence-relative end-exclusive spans; relations
- * whose arguments lie in another sentence are dropped with a counted warning. Other keys are ignored.
+ * whose arguments lie in another sentence are dropped with a counted warning. A relation names its
+ * arguments by span, the first entity of that span (where entities of two types share it, counted both
+ * ways: `relation-argument-ambiguous`). Other keys are ignored.
  */
 import { z } from 'zod';
 import { readJsonLines, type Located } from '../io.js';
 import { fail, label, parseWith, tokenText } from '../validate.js';
 import { writeAtomic, type Source } from '../write.js';
-import { countSymmetricNotKept, countTextNotKept, jsonLinesText, refuseUnreadable, toTokenSentence, tokenDocument, type TokenSentence } from './common.js';
+import { countAmbiguousArguments, countSymmetricNotKept, countTextNotKept, jsonLinesText, refuseUnreadable, toTokenSentence, tokenDocument, warnAmbiguousArgument, type TokenSentence } from './common.js';
 import type { Diagnostics } from '../diagnostics.js';
 import type { Document } from '../corpus.js';
 import type { Format, ReadOptions } from './types.js';
@@ -32,8 +34,8 @@ async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Do
     let total = 0;
     for (const s of r.sentences) offsets.push(total), (total += s.length);
 
-    // doc-level "s:e" → [sentence, entity index]
-    const where = new Map<string, [number, number]>();
+    // doc-level "s:e" → the [sentence, entity index] of each entity with that span
+    const where = new Map<string, [number, number][]>();
     const sentences: TokenSentence[] = r.sentences.map((tokens, si) => {
       const entities = (r.ner?.[si] ?? []).map(([s, e, type], k) => {
         const field = `ner[${si}][${k}]`;
@@ -42,17 +44,23 @@ async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Do
         if (e >= total) fail(`end ${e} is past the end (${total} tokens; offsets are inclusive)`, loc, field);
         if (s < offsets[si] || e >= offsets[si] + tokens.length)
           fail(`span [${s}, ${e}] is outside sentence ${si} (tokens ${offsets[si]}..${offsets[si] + tokens.length - 1})`, loc, field);
-        if (!where.has(`${s}:${e}`)) where.set(`${s}:${e}`, [si, k]);
+        const same = where.get(`${s}:${e}`);
+        if (same) same.push([si, k]);
+        else where.set(`${s}:${e}`, [[si, k]]);
         return { type, start: s - offsets[si], end: e - offsets[si] + 1 };
       });
       return { tokens, entities, relations: [] };
     });
+    const argument = (s: number, e: number, field: string) => {
+      const at = where.get(`${s}:${e}`);
+      if (!at) fail(`no entity with span [${s}, ${e}]`, loc, field);
+      warnAmbiguousArgument(at.map(([si, k]) => sentences[si].entities[k].type), opts.diagnostics, `${file}:${loc.line} ${r.doc_key} ${field} [${s}, ${e}]`);
+      return at[0];
+    };
     r.relations?.forEach((rels, si) =>
       rels.forEach(([s1, e1, s2, e2, type], k) => {
-        const head = where.get(`${s1}:${e1}`);
-        const tail = where.get(`${s2}:${e2}`);
-        if (!head) fail(`no entity with span [${s1}, ${e1}]`, loc, `relations[${si}][${k}][0]`);
-        if (!tail) fail(`no entity with span [${s2}, ${e2}]`, loc, `relations[${si}][${k}][2]`);
+        const head = argument(s1, e1, `relations[${si}][${k}][0]`);
+        const tail = argument(s2, e2, `relations[${si}][${k}][2]`);
         if (head[0] !== si || tail[0] !== si)
           opts.diagnostics.warn('cross-sentence-relation-dropped', `${file}:${loc.line} ${r.doc_key} ${type} [${s1},${e1}]→[${s2},${e2}]`);
         else sentences[si].relations.push({ type, head: head[1], tail: tail[1] });
@@ -71,6 +79,7 @@ async function* records(docs: Source<Document>, diagnostics?: Diagnostics) {
     const relations: unknown[] = [];
     const sentences = d.sentences.map((s) => {
       const t = toTokenSentence(d, s);
+      countAmbiguousArguments(t, d.id, diagnostics);
       const span = (i: number) => [t.entities[i].start + off, t.entities[i].end + off - 1];
       ner.push(t.entities.map((_, i) => [...span(i), t.entities[i].type]));
       relations.push(t.relations.map((x) => [...span(x.head), ...span(x.tail), x.type]));

@@ -1,15 +1,16 @@
 /**
  * "Unified" JSON of Wang & Lu 2020 (CoNLL04 two-are-better; ADE has the same shape): a JSON array of
  * `{tokens, entities: [[start, endExclusive, type]], relations: [[s1, e1, s2, e2, type]]}`, one sentence
- * a record. Relations name their arguments by span; each sentence becomes a document, named by its record
- * number (the writer counts the document ids, splits and symmetric flags this loses).
+ * a record. Relations name their arguments by span, the first entity of that span (where entities of two
+ * types share it, counted both ways: `relation-argument-ambiguous`); each sentence becomes a document,
+ * named by its record number (the writer counts the document ids, splits and symmetric flags this loses).
  */
 import { z } from 'zod';
 import { readJsonArray, type Located } from '../io.js';
 import { writeAtomic } from '../write.js';
 import { checkSpan, fail, label, parseWith, tokenText } from '../validate.js';
-import { quote } from '../../errors.js';
-import { countSymmetricNotKept, jsonArrayText, sentencesOf, spanIndex, toTokenSentence, tokenDocument, mapAsync } from './common.js';
+import { formatWhere, quote } from '../../errors.js';
+import { countAmbiguousArguments, countSymmetricNotKept, jsonArrayText, mapAsync, sentencesOf, spanIndex, toTokenSentence, tokenDocument, warnAmbiguousArgument } from './common.js';
 import type { Document } from '../corpus.js';
 import type { Format, ReadOptions } from './types.js';
 
@@ -20,7 +21,7 @@ const Rec = z.object({
   relations: z.array(z.tuple([int, int, int, int, label()])).default([]),
 });
 
-async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Located<Document>> {
+async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Document>> {
   for await (const { value, loc } of readJsonArray(file)) {
     const r = parseWith(Rec, value, loc);
     const entities = r.entities.map(([start, end, type], i) => {
@@ -28,13 +29,17 @@ async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Located<D
       return { type, start, end };
     });
     const spans = spanIndex(entities);
-    const relations = r.relations.map(([s1, e1, s2, e2, type], i) => {
-      const head = spans.get(`${s1}:${e1}`);
-      const tail = spans.get(`${s2}:${e2}`);
-      if (head === undefined) fail(`no entity with span [${s1}, ${e1})`, loc, `relations[${i}][0]`);
-      if (tail === undefined) fail(`no entity with span [${s2}, ${e2})`, loc, `relations[${i}][2]`);
-      return { type, head, tail };
-    });
+    const argument = (s: number, e: number, field: string) => {
+      const at = spans.get(`${s}:${e}`);
+      if (!at) fail(`no entity with span [${s}, ${e})`, loc, field);
+      warnAmbiguousArgument(at.map((k) => entities[k].type), opts.diagnostics, `${formatWhere(loc)} ${field} [${s}, ${e})`);
+      return at[0];
+    };
+    const relations = r.relations.map(([s1, e1, s2, e2, type], i) => ({
+      type,
+      head: argument(s1, e1, `relations[${i}][0]`),
+      tail: argument(s2, e2, `relations[${i}][2]`),
+    }));
     yield { value: tokenDocument(String(loc.line), [{ tokens: r.tokens, entities, relations }]), loc };
   }
 }
@@ -56,6 +61,7 @@ export const unified: Format = {
           if (s === d.sentences[0] && (n > 1 || d.id !== String(record)))
             diagnostics?.warn('document-id-not-kept', `${quote(d.id)} (read back as ${n > 1 ? `${record}…${record + n - 1}` : record})`);
           const t = toTokenSentence(d, s);
+          countAmbiguousArguments(t, d.id, diagnostics);
           return {
             tokens: t.tokens,
             entities: t.entities.map((e) => [e.start, e.end, e.type]),
