@@ -39,13 +39,29 @@ up_to_date() {
   [ -e "$target" ] && [ -z "$(find "$@" -newer "$target" -print -quit 2>/dev/null)" ]
 }
 
-# npm ci (which also builds the native addon, binding.gyp, through node-gyp) only when node_modules is not
+# The addon and dist/ are rebuilt when their sources' content changed, not their times: a copy of the tree
+# gives every file a new time, and can leave a dist/ newer than the sources it was not built from.
+native_digest() { sha256sum src/native/*.cc binding.gyp scripts/libtorch-paths.cjs | sha256sum | cut -d' ' -f1; }
+dist_digest() { find src tsconfig.json tsconfig.build.json -type f ! -name '*.cc' -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1; }
+# Runs the command after $1 and $2 unless file $1 holds digest $2, then records it there.
+build_unless() {
+  local stamp=$1 digest=$2
+  shift 2
+  [ -e "$stamp" ] && [ "$(cat "$stamp")" = "$digest" ] && return 0
+  "$@"
+  echo "$digest" >"$stamp"
+}
+
+# npm ci (which also builds the native addon through its install script) only when node_modules is not
 # the lockfile's: npm ci deletes node_modules first, and with it the GloVe cache below.
 if ! up_to_date node_modules/.package-lock.json package-lock.json package.json; then
   npm ci --no-audit --no-fund --loglevel=error
+  [ -e build/Release/entrel_native.node ] && native_digest >build/inputs.sha256
 fi
-up_to_date build/Release/entrel_native.node src/native/*.cc binding.gyp || npm run --silent build:native >/dev/null
-up_to_date dist/index.js src tsconfig.json tsconfig.build.json || npm run --silent build
+[ -e build/Release/entrel_native.node ] || rm -f build/inputs.sha256
+build_unless build/inputs.sha256 "$(native_digest)" npm run --silent build:native >/dev/null
+[ -e dist/index.js ] || rm -f dist/inputs.sha256
+build_unless dist/inputs.sha256 "$(dist_digest)" npm run --silent build
 # The binary GloVe cache (src/model/glove.ts), converted once here so the first extraction does not spend
 # ~15 s parsing the 307 MB JSON (an existing cache is only checked).
 node -e "import('./dist/model/glove.js').then((g) => g.loadGlove())"
