@@ -81,6 +81,18 @@ function splitTag(tag: string): [string, string] {
 }
 
 /**
+ * Whether `decodeTags` repairs `tag` after `prev` (undefined at the start): a continuation (I-, L-/E-) of no
+ * open chunk of its type, which it reads as the start of a new chunk. (A B- with no I- or L- after it is a
+ * one-token chunk in BIO, and no repair.) The readers of tag formats count these.
+ */
+export function isRepairedTag(prev: string | undefined, tag: string): boolean {
+  const [p, t] = splitTag(tag);
+  if (p !== 'I' && p !== 'E') return false;
+  const [pp, pt] = prev === undefined ? ['O', ''] : splitTag(prev);
+  return !((pp === 'B' || pp === 'I') && pt === t);
+}
+
+/**
  * Spec §5.1, verbatim: a token starts a chunk if its prefix is B or U, or it is I/E after E/U/O, or its
  * type differs from the previous tag's; otherwise a same-type token extends the open chunk.
  * E.g. `B-X E-X E-X` → [0,2) and [2,3); `I-X` after O starts a chunk; `B-X I-X` is one chunk.

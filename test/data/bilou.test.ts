@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { decodeTags, encodeTags, type Span, type TagScheme } from '../../src/data/bilou.js';
+import { decodeTags, encodeTags, isRepairedTag, type Span, type TagScheme } from '../../src/data/bilou.js';
 
 const sp = (start: number, end: number, type = 'X'): Span => ({ type, start, end });
 
@@ -68,6 +68,8 @@ for (const scheme of ['BILOU', 'BIEOU', 'BIO'] as TagScheme[])
         const { tags, dropped } = encodeTags(length, spans, scheme);
         assert.deepEqual(dropped, []);
         assert.deepEqual(decodeTags(tags), spans);
+        // a valid sequence: nothing for the readers to count as repaired
+        assert.ok(tags.every((t, i) => !isRepairedTag(tags[i - 1], t)));
       }),
       { numRuns: 500 },
     );
@@ -85,4 +87,17 @@ test('property: the decoder accepts any tag sequence and returns ordered, disjoi
       }
     }),
   );
+});
+
+test('property: a tag is repaired exactly where the decoder starts an entity on a continuation (I-, L-, E-)', () => {
+  const tag = fc.oneof(fc.constant('O'), fc.tuple(fc.constantFrom('B', 'I', 'L', 'E', 'U', 'S'), fc.constantFrom('X', 'Y')).map(([p, t]) => `${p}-${t}`));
+  fc.assert(
+    fc.property(fc.array(tag, { maxLength: 30 }), (tags) => {
+      const starts = new Set(decodeTags(tags).map((s) => s.start));
+      const repaired = tags.map((t, i) => isRepairedTag(tags[i - 1], t));
+      tags.forEach((t, i) => assert.equal(repaired[i], /^[ILE]-/.test(t) && starts.has(i), `${tags.join(' ')} at ${i}`));
+    }),
+    { numRuns: 500 },
+  );
+  assert.deepEqual(['B-Peop', 'L-Org', 'O', 'I-X', 'B-X', 'I-X', 'L-X', 'B-Y'].map((t, i, a) => isRepairedTag(a[i - 1], t)), [false, true, false, true, false, false, false, false]);
 });

@@ -189,3 +189,18 @@ test('an entity with the span and type of an earlier one is merged into it, its 
   doc.sentences[0].entities[2].type = 'ORG';
   assert.equal((await loadCorpus(file(`${JSON.stringify(doc)}\n`))).documents[0].sentences[0].entities.length, 3);
 });
+
+test('spert-tags and multihead: a tag sequence the decoder repairs is counted, naming the record or line', async () => {
+  const tags = file(JSON.stringify([{ tokens: ['John', 'Smith', 'works', 'for', 'IBM'], tags: ['B-Peop', 'L-Org', 'O', 'O', 'U-Org'], relations: [{ head: 0, tail: 1, type: 'Work_For' }] }]), '.json');
+  const a = await collect(tags, { format: 'spert-tags' });
+  assert.deepEqual(shape(a.docs[0])[0].relations, ['0:1:Peop-Work_For->1:2:Org']); // what the repair makes of it…
+  assert.equal(a.diagnostics.count('invalid-tag-sequence-repaired'), 1); // …is no longer silent
+  assert.equal(a.diagnostics.format()[0], `warning: invalid-tag-sequence-repaired ×1 (e.g. ${tags} record 1 tags[1] "L-Org" after "B-Peop": read as the start of an entity)`);
+  const mh = file("#doc 1\n0\tJohn\tB-Peop\t['N']\t[0]\n1\tSmith\tI-Org\t['Work_For']\t[4]\n2\tworks\tO\t['N']\t[2]\n3\tfor\tO\t['N']\t[3]\n4\tIBM\tI-Org\t['N']\t[4]\n", '.txt');
+  const b = await collect(mh, { format: 'multihead' });
+  assert.equal(b.diagnostics.count('invalid-tag-sequence-repaired'), 2);
+  assert.match(b.diagnostics.format()[0], new RegExp(`${mh.replace(/[.]/g, '\\.')}:3 tag "I-Org" after "B-Peop": read as the start of an entity; .*:6 tag "I-Org" after "O"`));
+  // valid BILOU and BIO, and a B- alone (a one-token entity in BIO), are quiet
+  const ok = file(JSON.stringify([{ tokens: ['a', 'b', 'c', 'd'], tags: ['B-X', 'I-X', 'L-X', 'B-Y'], relations: [] }]), '.json');
+  assert.equal((await collect(ok, { format: 'spert-tags' })).diagnostics.count(), 0);
+});

@@ -2,9 +2,10 @@
  * Multi-head selection CoNLL04 TSV (Bekoulis et al. 2018): each sentence opens with `#doc N`, then one
  * line per token: `idx<TAB>token<TAB>BIO-tag<TAB>['rel', …]<TAB>[headTokenIdx, …]`. A relation is written
  * on the LAST token of its head (Arg1) entity and points at the LAST token of its tail entity; `N` with
- * the token's own index means "no relation".
+ * the token's own index means "no relation". An I- tag that continues no entity of its type is read as
+ * the start of one (spec §5.1), counted: `invalid-tag-sequence-repaired`.
  */
-import { decodeTags, encodeTags } from '../bilou.js';
+import { decodeTags, encodeTags, isRepairedTag } from '../bilou.js';
 import { readLineBatches, type Located } from '../io.js';
 import { fail, tokenProblem } from '../validate.js';
 import { writeAtomic, type Source } from '../write.js';
@@ -45,7 +46,7 @@ function parseList(field: string, text: string, loc: ErrorLocation): string[] {
   return m[1].trim() === '' ? [] : m[1].split(',').map((s) => s.trim());
 }
 
-async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Located<Document>> {
+async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Document>> {
   let cur: Pending | undefined;
   let any = false;
   for await (const batch of readLineBatches(file))
@@ -77,6 +78,9 @@ async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Located<D
       if (!/^(O|[BI]-.+)$/.test(tag)) fail(`expected a BIO tag, got ${quote(tag)}`, loc, 'tag');
       const bad = tokenProblem(token);
       if (bad) fail(bad, loc, 'token');
+      const prev = cur.tags.at(-1);
+      if (isRepairedTag(prev, tag))
+        opts.diagnostics.warn('invalid-tag-sequence-repaired', `${file}:${loc.line} tag ${quote(tag)} after ${prev === undefined ? 'the start' : quote(prev)}: read as the start of an entity`);
       cur.tokens.push(token);
       cur.tags.push(tag);
       labels.forEach((type, k) => {

@@ -1,11 +1,12 @@
 /**
  * SpERT-style JSON with BILOU tags instead of spans (the `conll04/spert/` copy from TablERT):
  * `{tokens, tags, relations: [{head, tail, type}], orig_id}`; head/tail index the entities in order of
- * appearance, i.e. the chunks the tags decode to (lenient decoder, spec §5.1).
+ * appearance, i.e. the chunks the tags decode to (lenient decoder, spec §5.1; a tag it repairs, a
+ * continuation of no entity, is counted: `invalid-tag-sequence-repaired`).
  */
 import { z } from 'zod';
-import { quote } from '../../errors.js';
-import { decodeTags, encodeTags } from '../bilou.js';
+import { formatWhere, quote } from '../../errors.js';
+import { decodeTags, encodeTags, isRepairedTag } from '../bilou.js';
 import { readJsonArray, type Located } from '../io.js';
 import { fail, label, parseWith, tokenText } from '../validate.js';
 import { writeAtomic } from '../write.js';
@@ -24,7 +25,7 @@ const Rec = z.object({
   orig_id: z.union([z.string(), z.number()]).optional(),
 });
 
-async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Located<Document>> {
+async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Document>> {
   for await (const { value, loc } of readJsonArray(file)) {
     const r = parseWith(Rec, value, loc);
     if (r.tags.length !== r.tokens.length)
@@ -32,6 +33,10 @@ async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Located<D
     // The decoder reads anything (a tag without a known prefix as O), so a typo would silently lose an entity.
     r.tags.forEach((t, i) => {
       if (!/^(O|[BIELSU]-.+)$/.test(t)) fail(`expected O or a B-, I-, L-, E-, U- or S- tag with a type, got ${quote(t)}`, loc, `tags[${i}]`);
+    });
+    r.tags.forEach((t, i) => {
+      if (isRepairedTag(r.tags[i - 1], t))
+        opts.diagnostics.warn('invalid-tag-sequence-repaired', `${formatWhere(loc)} tags[${i}] ${quote(t)} after ${i ? quote(r.tags[i - 1]) : 'the start'}: read as the start of an entity`);
     });
     const entities = decodeTags(r.tags);
     r.relations.forEach((x, i) => {
