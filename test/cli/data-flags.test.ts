@@ -101,3 +101,20 @@ test('evaluate refuses --model or --data beside --gold/--pred instead of ignorin
     assert.equal(r.err, 'entrel: --gold/--pred score a predictions file, --model/--data run a model: give one pair, not both\n');
   }
 });
+
+test("--tokenizer cuts raw text as a model's config would (conll04: don 't, $3), for split --to jsonl too", async () => {
+  const doccano = join(dir, 'raw.jsonl');
+  writeFileSync(doccano, JSON.stringify({ text: "Mary doesn't pay $3 to Acme.", label: [[0, 4, 'Peop'], [23, 27, 'Org']] }) + '\n');
+  const tokensOf = async (...flags: string[]) => {
+    const out = join(tempDir('entrel-tok-'), 'o.jsonl');
+    const r = await entrel('convert', '--to', 'jsonl', doccano, out, ...flags);
+    assert.equal(r.code, 0, r.err);
+    const d = JSON.parse(readFileSync(out, 'utf8'));
+    return d.sentences[0].tokens.map(([a, b]: [number, number]) => d.text.slice(a, b)).join(' ');
+  };
+  assert.equal(await tokensOf(), "Mary does n't pay $ 3 to Acme .");
+  assert.equal(await tokensOf('--tokenizer', 'conll04'), "Mary doesn 't pay $3 to Acme .");
+  const bad = await entrel('stats', doccano, '--tokenizer', 'spacy');
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /argument 'spacy' is invalid\. Allowed choices are ptb, conll04\./);
+});

@@ -9,6 +9,7 @@ export interface DataFlags {
   split?: 'dev' | 'test' | 'all';
   ace05?: boolean;
   bratLayout?: 'auto' | 'lines' | 'text';
+  tokenizer?: 'ptb' | 'conll04';
   lsResults?: 'annotations' | 'predictions';
 }
 
@@ -22,6 +23,10 @@ export function addDataFlags(cmd: Command, formatFlag = 'format'): Command {
     .addOption(
       new Option('--brat-layout <layout>', "brat input's sentences and tokens: lines (a sentence a line, tokens between spaces), text (raw text, split as extract does; tokens cut at the entities), auto (what its annotation.conf records, else text)")
         .choices(['auto', 'lines', 'text']),
+    )
+    .addOption(
+      new Option('--tokenizer <style>', "how raw text (brat's text layout, doccano, Label Studio) is cut into tokens: ptb (do n't, $ 3) or conll04 (don 't, $3), as the model's config says (default: the model's where one runs, else ptb)")
+        .choices(['ptb', 'conll04']),
     );
 }
 
@@ -38,7 +43,9 @@ export function addLabelStudioFlag(cmd: Command, which: string): Command {
 export function corpusOptions(flags: DataFlags, format = flags.format): CorpusOptions {
   // Only where given: the commands that run a model on annotated data take no such option.
   const results = flags.lsResults === undefined ? {} : { labelStudioResults: flags.lsResults };
-  return { format, typesFile: flags.types, split: flags.split, ace05: flags.ace05, bratLayout: flags.bratLayout, ...results };
+  // Only where given: a model's own tokenizer is the default of the commands that run one.
+  const tokenizer = flags.tokenizer === undefined ? {} : { tokenizer: flags.tokenizer };
+  return { format, typesFile: flags.types, split: flags.split, ace05: flags.ace05, bratLayout: flags.bratLayout, ...tokenizer, ...results };
 }
 
 /**
@@ -62,6 +69,7 @@ export async function pairedOptions(flags: DataFlags, files: { file: string; for
     split: to(flags.split, 'nyt', i),
     ace05: to(flags.ace05, 'brat', i),
     bratLayout: to(flags.bratLayout, 'brat', i),
+    tokenizer: flags.tokenizer,
     labelStudioResults: results(i),
   }));
 }

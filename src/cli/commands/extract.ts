@@ -51,7 +51,7 @@ export function extractCommand(): Command {
     .option('--in <file>', 'input file: .jsonl (a JSON string or {"text", "id"?, "entities"?} per line) or plain text (one text per paragraph)')
     .option('--entities <json>', 'the entities already known in the text, as JSON [{"start", "end", "type", "id"?}, …] (character offsets): the model keeps exactly these and finds the relations between them')
     .option('--out <file>', 'output file (a directory for brat), written atomically')
-    .addOption(new Option('--format <name>', 'output format for --out').choices([...OUTPUT_FORMATS]))
+    .addOption(new Option('--format <name>', 'output format for --out (default: from its name, .jsonl or .html)').choices([...OUTPUT_FORMATS]))
     .option('--model <dir|package>', 'a trained model directory (default: the bundled CoNLL04 model); several: an ensemble that votes (repeatable)', modelRefs)
     .option('--min-votes <k>', 'with several models: how many must extract an item (default: more than half)', positiveInteger)
     .option('--threshold <p>', 'drop relations whose probability is below p', finiteNumber)
