@@ -2,7 +2,8 @@
  * Streaming input for the readers: lines, JSON Lines and top-level JSON arrays, read in chunks so a
  * large file keeps memory bounded. Bytes are split before decoding (every JSON structural character and
  * '\n' is ASCII, so splitting UTF-8 at them is safe); each line or record is decoded strictly, so a
- * non-UTF-8 byte is reported with the line or record it sits in.
+ * non-UTF-8 byte is reported with the line or record it sits in. A line or record over
+ * MAX_DOCUMENT_BYTES is refused, naming its size.
  */
 import { createReadStream, existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
@@ -10,6 +11,23 @@ import { stat } from 'node:fs/promises';
 import { UserError, type ErrorLocation } from '../errors.js';
 
 const CHUNK = 1 << 20;
+
+/**
+ * The most bytes one document may take: a line of JSON Lines, a record of a JSON array, a brat `.txt` or
+ * `.ann` file. A document read is held several times over (its text, its tokens, its sentences): 16 MB
+ * of raw text (doccano) takes about 850 MB of memory, and one of a few hundred MB exhausted V8's heap
+ * (a native crash) or exceeded the longest string V8 holds (512 MB), which read as "not valid UTF-8".
+ * A book is a few MB; a larger text is to be split into several documents.
+ */
+export const MAX_DOCUMENT_BYTES = 16 * 2 ** 20;
+
+const megabytes = (bytes: number) => `${Math.ceil((bytes / 2 ** 20) * 10) / 10} MB`;
+
+/** The refusal of a document over MAX_DOCUMENT_BYTES (`bytes` long) at `loc`: a line, a record or a whole file. */
+export function tooLarge(bytes: number, loc: ErrorLocation): UserError {
+  const what = loc.line === undefined ? 'this file' : loc.unit === 'record' ? 'this record' : 'this line';
+  return new UserError(`too large: ${what} is ${megabytes(bytes)}, and one document may take at most ${megabytes(MAX_DOCUMENT_BYTES)}; split it into smaller documents`, loc);
+}
 
 export interface Located<T> {
   value: T;
@@ -77,17 +95,23 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 function decode(bytes: Uint8Array, loc: ErrorLocation): string {
   try {
     return utf8.decode(bytes);
-  } catch {
-    throw new UserError('not valid UTF-8 text', loc);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ERR_ENCODING_INVALID_ENCODED_DATA') throw new UserError('not valid UTF-8 text', loc);
+    // A line a reader without a limit (extract's input) took whole, longer than V8's longest string.
+    if (code === 'ERR_STRING_TOO_LONG') throw new UserError(`too large: ${megabytes(bytes.length)} in one line, more than one JavaScript string can hold`, loc);
+    throw e;
   }
 }
 
 /**
- * Lines without their '\n' (and a trailing '\r'), 1-based line numbers; a UTF-8 BOM is dropped.
+ * Lines without their '\n' (and a trailing '\r'), 1-based line numbers; a UTF-8 BOM is dropped; a line of
+ * more than `maxBytes` is refused (tooLarge), once its end shows how long it is.
  * Yields the lines of each chunk as one batch: a generator step per line costs more than the parsing.
  */
-export async function* readLineBatches(file: string): AsyncGenerator<Located<string>[]> {
+export async function* readLineBatches(file: string, maxBytes = Infinity): AsyncGenerator<Located<string>[]> {
   let pending: Buffer[] = [];
+  let size = 0; // of the pending line; past maxBytes its bytes are only counted
   let line = 0;
   const emit = (parts: Buffer[]): Located<string> => {
     line++;
@@ -97,23 +121,34 @@ export async function* readLineBatches(file: string): AsyncGenerator<Located<str
     const loc = { file, line };
     return { value: decode(buf, loc), loc };
   };
+  const add = (piece: Buffer) => {
+    size += piece.length;
+    if (size <= maxBytes) pending.push(piece);
+    else pending = [];
+  };
+  const refuseLong = () => {
+    if (size > maxBytes) throw tooLarge(size, { file, line: line + 1 });
+  };
   for await (const chunk of chunks(file)) {
     const batch: Located<string>[] = [];
     let from = 0;
     for (let nl = chunk.indexOf(0x0a); nl !== -1; nl = chunk.indexOf(0x0a, from)) {
-      pending.push(chunk.subarray(from, nl));
+      add(chunk.subarray(from, nl));
+      refuseLong();
       batch.push(emit(pending));
       pending = [];
+      size = 0;
       from = nl + 1;
     }
-    if (from < chunk.length) pending.push(chunk.subarray(from));
+    if (from < chunk.length) add(chunk.subarray(from));
     if (batch.length) yield batch;
   }
+  refuseLong();
   if (pending.length) yield [emit(pending)];
 }
 
-export async function* readLines(file: string): AsyncGenerator<Located<string>> {
-  for await (const batch of readLineBatches(file)) yield* batch;
+export async function* readLines(file: string, maxBytes = Infinity): AsyncGenerator<Located<string>> {
+  for await (const batch of readLineBatches(file, maxBytes)) yield* batch;
 }
 
 /**
@@ -141,10 +176,10 @@ function parseJson(text: string, loc: ErrorLocation): unknown {
   }
 }
 
-/** One JSON value per non-blank line; an empty file is an error. */
+/** One JSON value per non-blank line, a document of at most MAX_DOCUMENT_BYTES; an empty file is an error. */
 export async function* readJsonLines(file: string): AsyncGenerator<Located<unknown>> {
   let any = false;
-  for await (const { value, loc } of readLines(file)) {
+  for await (const { value, loc } of readLines(file, MAX_DOCUMENT_BYTES)) {
     if (value.trim() === '') continue;
     any = true;
     yield { value: parseJson(value, loc), loc };
@@ -156,7 +191,8 @@ const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
 
 /**
  * The elements of a top-level JSON array, one at a time (record numbers are 1-based). Scans bytes
- * tracking string/escape state and nesting depth; only one element is held in memory at a time.
+ * tracking string/escape state and nesting depth; only one element is held in memory at a time, and one
+ * of more than MAX_DOCUMENT_BYTES is refused (tooLarge) once its end shows how long it is.
  */
 export async function* readJsonArray(file: string): AsyncGenerator<Located<unknown>> {
   type State = 'start' | 'between' | 'element' | 'done';
@@ -166,13 +202,21 @@ export async function* readJsonArray(file: string): AsyncGenerator<Located<unkno
   let inString = false;
   let escape = false;
   let parts: Buffer[] = [];
+  let size = 0; // of the element; past MAX_DOCUMENT_BYTES its bytes are only counted
   let afterComma = false;
   let bom = true;
   const loc = (): ErrorLocation => ({ file, line: record, unit: 'record' });
+  const add = (piece: Buffer) => {
+    size += piece.length;
+    if (size <= MAX_DOCUMENT_BYTES) parts.push(piece);
+    else parts = [];
+  };
   const finish = (): Located<unknown> => {
     const l = loc();
+    if (size > MAX_DOCUMENT_BYTES) throw tooLarge(size, l);
     const value = parseJson(decode(Buffer.concat(parts), l), l);
     parts = [];
+    size = 0;
     return { value, loc: l };
   };
 
@@ -196,7 +240,7 @@ export async function* readJsonArray(file: string): AsyncGenerator<Located<unkno
         else if (b === 0x5d || b === 0x7d) depth--;
         if (depth < 0 || (depth === 0 && b === 0x2c)) {
           // the element ended just before this ',' or ']'
-          parts.push(chunk.subarray(elemStart === -1 ? 0 : elemStart, i));
+          add(chunk.subarray(elemStart === -1 ? 0 : elemStart, i));
           elemStart = -1;
           yield finish();
           state = b === 0x2c ? 'between' : 'done';
@@ -223,7 +267,7 @@ export async function* readJsonArray(file: string): AsyncGenerator<Located<unkno
         throw new UserError('unexpected content after the closing "]"', { file });
       }
     }
-    if (state === 'element') parts.push(chunk.subarray(elemStart === -1 ? 0 : elemStart));
+    if (state === 'element') add(chunk.subarray(elemStart === -1 ? 0 : elemStart));
   }
   if (state === 'start') throw new UserError('empty file', { file });
   if (state !== 'done') {

@@ -286,3 +286,19 @@ test('types file: a JSON syntax error names its line and column', async () => {
   const { readTypesFile } = await import('../../src/data/formats/types-file.js');
   await assert.rejects(readTypesFile(bad), (e: unknown) => e instanceof UserError && e.message.startsWith(`${bad}:3: invalid JSON (`) && /column \d+\)$/.test(e.message));
 });
+
+test('a document over MAX_DOCUMENT_BYTES is refused naming its size and the limit (it read as "not valid UTF-8", or exhausted the heap)', async () => {
+  const { MAX_DOCUMENT_BYTES } = await import('../../src/data/io.js');
+  const text = 'John Smith works for IBM in Boston. '.repeat(Math.ceil((MAX_DOCUMENT_BYTES + 2 ** 20) / 36));
+  const limit = /too large: this (line|record|file) is \d+(\.\d)? MB, and one document may take at most 16 MB; split it into smaller documents$/;
+  const small = JSON.stringify({ id: 1, text: 'A b.', entities: [], relations: [] });
+  const doccano = file(`${small}\n${JSON.stringify({ id: 2, text, entities: [], relations: [] })}\n`, '.jsonl');
+  await rejects(doccano, 'doccano', { line: 2, match: limit });
+  await rejects(doccano, undefined as unknown as string, { line: 2, match: limit }); // detection reads it too
+  await rejects(file(`[${U({})},\n${U({ tokens: text.split(' ').slice(0, -1) })}]`), 'unified', { line: 2, unit: 'record', match: limit });
+  const big = bratPair(text, 'T1\tPER 0 4\tJohn\n');
+  await assert.rejects(collect(big, { format: 'brat' }), (e) => e instanceof UserError && e.location.file!.endsWith('a.txt') && limit.test(e.message));
+  // the limit is on one document: the lines after a large one within it are read
+  const fine = file(`${JSON.stringify({ id: 3, text: text.slice(0, 2 ** 20), entities: [], relations: [] })}\n${small}\n`, '.jsonl');
+  assert.equal((await collect(fine, { format: 'doccano' })).docs.length, 2);
+});

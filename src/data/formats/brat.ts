@@ -10,10 +10,10 @@
  * are put in text order, and the `.split` suffix is removed from document ids.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { quote, UserError, type ErrorLocation } from '../../errors.js';
-import { ioError, isDirectory, type Located } from '../io.js';
+import { MAX_DOCUMENT_BYTES, ioError, isDirectory, tooLarge, type Located } from '../io.js';
 import { fail } from '../validate.js';
 import { writeDirAtomic } from '../atomic.js';
 import { writeAtomic, type Source } from '../write.js';
@@ -45,14 +45,17 @@ async function pairs(path: string, diagnostics: Diagnostics): Promise<string[]> 
 }
 
 /**
- * Strict UTF-8 per line, so a bad byte is reported with its line. A `.txt`'s byte-order mark (`keepBom`) is
+ * A file of at most MAX_DOCUMENT_BYTES, strict UTF-8 per line, so a bad byte is reported with its line. A `.txt`'s byte-order mark (`keepBom`) is
  * kept as its first character (whitespace to the tokenizer): brat counts it in the `.ann` offsets.
  */
 async function readText(file: string, keepBom = false): Promise<string> {
   let buf: Buffer;
   try {
+    const { size } = await stat(file);
+    if (size > MAX_DOCUMENT_BYTES) throw tooLarge(size, { file });
     buf = await readFile(file);
   } catch (e) {
+    if (e instanceof UserError) throw e;
     throw ioError(file, e);
   }
   // ignoreBOM: a U+FEFF opening a later line is the text's; the file's own one is dropped below (or kept).

@@ -6,7 +6,7 @@
  * the start of one (spec §5.1), counted: `invalid-tag-sequence-repaired`.
  */
 import { decodeTags, encodeTags, isRepairedTag } from '../bilou.js';
-import { readLineBatches, type Located } from '../io.js';
+import { MAX_DOCUMENT_BYTES, readLineBatches, type Located } from '../io.js';
 import { fail, tokenProblem } from '../validate.js';
 import { writeAtomic, type Source } from '../write.js';
 import { countSymmetricNotKept, sentencesOf, toTokenSentence, tokenDocument, unwritableLabel } from './common.js';
@@ -49,7 +49,7 @@ function parseList(field: string, text: string, loc: ErrorLocation): string[] {
 async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Document>> {
   let cur: Pending | undefined;
   let any = false;
-  for await (const batch of readLineBatches(file))
+  for await (const batch of readLineBatches(file, MAX_DOCUMENT_BYTES))
     for (const { value: line, loc } of batch) {
       if (line.trim() === '') continue;
       any = true;
