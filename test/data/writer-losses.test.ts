@@ -4,6 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCorpus, writeCorpus } from '../../src/data/formats/index.js';
 import { Diagnostics } from '../../src/data/diagnostics.js';
@@ -148,4 +149,25 @@ test('a document without sentences, which a one-sentence-a-record or brat file c
     assert.equal(diagnostics.count('empty-document-dropped'), dropped ? 1 : 0, format);
     assert.equal(dropped, format !== 'jsonl' && format !== 'dygie', format);
   }
+});
+
+test("dygie: what a document cannot hold is counted on reading, as the writer writes none of it (SciERC's coreference clusters)", async () => {
+  const lines = readFileSync(SCIERC, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const withClusters = lines.filter((l) => l.clusters.length).length;
+  assert.ok(withClusters > 40, `${withClusters}`);
+  const c = await loadCorpus(SCIERC);
+  assert.equal(c.diagnostics.count('dygie-clusters-dropped'), withClusters);
+  assert.match(c.diagnostics.format().join('\n'), new RegExp(`dygie-clusters-dropped ×${withClusters} \\(e\\.g\\. .*dev\\.json:1 ${lines[0].doc_key}: ${lines[0].clusters.length} coreference clusters;`));
+  // events, fields the reader has no use for and a model's scores after a span's type
+  const doc = { dataset: 'ace-event', doc_key: 'd', sentences: [['Bob', 'left', '.']], ner: [[[0, 0, 'PER', 1.5, 0.9]]], relations: [[]], clusters: [[[0, 0]]], events: [[[[1, 'Move']]]], predicted_ner: [[]] };
+  const f = join(tmp(), 'd.json');
+  writeFileSync(f, `${JSON.stringify(doc)}\n`);
+  const d = await loadCorpus(f, { format: 'dygie' });
+  const w = Object.fromEntries(d.diagnostics.summary().map((x) => [x.code, x.examples]));
+  assert.deepEqual(w['dygie-clusters-dropped'], [`${f}:1 d: 1 coreference cluster`]);
+  assert.deepEqual(w['dygie-events-dropped'], [`${f}:1 d: 1 event`]);
+  assert.deepEqual(w['dygie-field-dropped'], [`${f}:1 d: "dataset"`, `${f}:1 d: "predicted_ner"`, `${f}:1 d: the values after the type of 1 span`]);
+  // written back: the document, and nothing of the rest
+  const { back } = await roundTrip(d.documents, d.schema, 'dygie');
+  assert.equal(back.diagnostics.count(), 0);
 });

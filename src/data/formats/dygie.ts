@@ -4,13 +4,17 @@
  * DOCUMENT-level INCLUSIVE token offsets. They become sentence-relative end-exclusive spans; relations
  * whose arguments lie in another sentence are dropped with a counted warning. A relation names its
  * arguments by span, the first entity of that span (where entities of two types share it, counted both
- * ways: `relation-argument-ambiguous`). Other keys are ignored.
+ * ways: `relation-argument-ambiguous`). Coreference `clusters` and `events`, which a document cannot
+ * hold, are dropped, counted a document at a time (`dygie-clusters-dropped`, `dygie-events-dropped`; the
+ * writer writes none), and so are other fields (`dataset`, a model's `predicted_ner`) and values after a
+ * span's type (a model's scores): `dygie-field-dropped`.
  */
 import { z } from 'zod';
 import { readJsonLines, type Located } from '../io.js';
 import { fail, label, parseWith, tokenText } from '../validate.js';
 import { writeAtomic, type Source } from '../write.js';
 import { countAmbiguousArguments, countSymmetricNotKept, countTextNotKept, jsonLinesText, refuseUnreadable, toTokenSentence, tokenDocument, warnAmbiguousArgument, type TokenSentence } from './common.js';
+import { quote } from '../../errors.js';
 import type { Diagnostics } from '../diagnostics.js';
 import type { Document } from '../corpus.js';
 import type { Format, ReadOptions } from './types.js';
@@ -21,6 +25,9 @@ const Rec = z.object({
   sentences: z.array(z.array(tokenText())),
   ner: z.array(z.array(z.tuple([int, int, label()]).rest(z.unknown()))).optional(),
   relations: z.array(z.array(z.tuple([int, int, int, int, label()]).rest(z.unknown()))).optional(),
+  // annotations entrel has no place for: counted when dropped
+  clusters: z.unknown(),
+  events: z.unknown(),
 });
 
 async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Document>> {
@@ -66,8 +73,23 @@ async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Do
         else sentences[si].relations.push({ type, head: head[1], tail: tail[1] });
       }),
     );
+    countDropped(r, value as object, opts.diagnostics, `${file}:${loc.line} ${r.doc_key}`);
     yield { value: tokenDocument(String(r.doc_key), sentences), loc };
   }
+}
+
+const READ = new Set(['doc_key', 'sentences', 'ner', 'relations', 'clusters', 'events']);
+const plural = (n: number, what: string) => `${n} ${what}${n > 1 ? 's' : ''}`;
+
+/** What a record holds beyond the document it becomes, counted a kind at a time (see the module comment). */
+function countDropped(r: z.infer<typeof Rec>, raw: object, d: Diagnostics, where: string): void {
+  const clusters = Array.isArray(r.clusters) ? r.clusters.length : 0; // a list of clusters
+  const events = Array.isArray(r.events) ? r.events.flat().length : 0; // a list a sentence
+  if (clusters) d.warn('dygie-clusters-dropped', `${where}: ${plural(clusters, 'coreference cluster')}`);
+  if (events) d.warn('dygie-events-dropped', `${where}: ${plural(events, 'event')}`);
+  for (const key of Object.keys(raw)) if (!READ.has(key)) d.warn('dygie-field-dropped', `${where}: ${quote(key)}`);
+  const scored = (r.ner ?? []).flat().filter((x) => x.length > 3).length + (r.relations ?? []).flat().filter((x) => x.length > 5).length;
+  if (scored) d.warn('dygie-field-dropped', `${where}: the values after the type of ${plural(scored, 'span')}`);
 }
 
 async function* records(docs: Source<Document>, diagnostics?: Diagnostics) {
