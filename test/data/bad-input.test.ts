@@ -302,3 +302,22 @@ test('a document over MAX_DOCUMENT_BYTES is refused naming its size and the limi
   const fine = file(`${JSON.stringify({ id: 3, text: text.slice(0, 2 ** 20), entities: [], relations: [] })}\n${small}\n`, '.jsonl');
   assert.equal((await collect(fine, { format: 'doccano' })).docs.length, 2);
 });
+
+test('detection reads past records without entities; an error in a field of a detected format says the format was detected', async () => {
+  const { detectFormat } = await import('../../src/data/formats/index.js');
+  const none = JSON.stringify({ tokens: ['a'], entities: [], relations: [] });
+  const spert = JSON.stringify({ tokens: ['a'], entities: [{ type: 'X', start: 0, end: 1 }], relations: [] });
+  // SpERT without orig_id whose first sentence has no entity was detected as unified, and failed on record 2
+  const f = file(`[${none},\n${spert}]`);
+  assert.equal(await detectFormat(f), 'spert');
+  assert.equal((await collect(f)).docs.length, 2);
+  assert.equal(await detectFormat(file(`[${none},\n${JSON.stringify({ tokens: ['a'], entities: [[0, 1, 'X']] })}]`)), 'unified');
+  assert.equal(await detectFormat(file(`[${none}]`)), 'unified');
+  // Past the records detection reads, the guess (unified) can be wrong: the error says it was a guess.
+  const late = file(`[${Array(101).fill(none).join(',\n')},\n${spert}]`);
+  const msg = await rejects(late, undefined as unknown as string, { line: 102, unit: 'record', field: 'entities[0]' });
+  assert.match(msg, /entities\[0\]: expected an array, got an object \(the format unified was detected from the content: if it is another, name it with --format\)$/);
+  // named, or an error in no field (here bytes that are not UTF-8): no such note
+  assert.match(await rejects(late, 'unified', { field: 'entities[0]' }), /got an object$/);
+  assert.match(await rejects(file(badUtf8(`[${none},\n${JSON.stringify({ tokens: ['@'] })}]`)), undefined as unknown as string, { line: 2 }), /not valid UTF-8 text$/);
+});

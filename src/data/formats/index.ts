@@ -53,7 +53,15 @@ async function firstBytes(file: string, n = 4096): Promise<string> {
 
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
-/** The format of `file` from its content (a directory, or a `.ann`/`.txt` file not in "#doc" TSV, is brat). */
+/** How many records of a JSON array detection reads to tell unified from SpERT (records without entities say nothing). */
+const DETECTION_RECORDS = 100;
+
+/**
+ * The format of `file` from its content (a directory, or a `.ann`/`.txt` file not in "#doc" TSV, is brat).
+ * A JSON array of token records is SpERT where its first record with an entity or a relation writes it as
+ * an object (or a record has SpERT's `orig_id`), unified where as a list; without either in its first
+ * DETECTION_RECORDS records, unified. A reading error then says that the format was detected.
+ */
 export async function detectFormat(file: string): Promise<string> {
   if (await isDirectory(file)) return 'brat';
   const head = await firstBytes(file);
@@ -63,14 +71,22 @@ export async function detectFormat(file: string): Promise<string> {
     new UserError(`cannot detect the format (${why}); name it with --format (one of ${FORMATS.join(', ')})`, { file });
   if (head === '') throw new UserError('empty file', { file });
   if (head.startsWith('[')) {
+    const notTokens = () => unknown('a JSON array whose first record has neither "tokens", "tags" nor Label Studio\'s "data" and "annotations"');
+    let records = 0;
     for await (const { value: v } of readJsonArray(file)) {
-      if (isObj(v) && isObj(v.data) && (Array.isArray(v.annotations) || Array.isArray(v.predictions))) return 'labelstudio';
-      if (!isObj(v) || !(Array.isArray(v.tokens) || Array.isArray(v.tags))) break;
-      if (Array.isArray(v.tags)) return 'spert-tags';
-      if (Array.isArray(v.entities) && v.entities.length) return isObj(v.entities[0]) ? 'spert' : 'unified';
-      return 'orig_id' in v ? 'spert' : 'unified';
+      if (records++ === 0) {
+        if (isObj(v) && isObj(v.data) && (Array.isArray(v.annotations) || Array.isArray(v.predictions))) return 'labelstudio';
+        if (!isObj(v) || !(Array.isArray(v.tokens) || Array.isArray(v.tags))) throw notTokens();
+        if (Array.isArray(v.tags)) return 'spert-tags';
+      }
+      // unified writes an entity or a relation as a list, SpERT as an object
+      if (!isObj(v) || records > DETECTION_RECORDS) return 'unified';
+      if ('orig_id' in v) return 'spert';
+      const item = [v.entities, v.relations].find((a) => Array.isArray(a) && a.length) as unknown[] | undefined;
+      if (item) return isObj(item[0]) ? 'spert' : 'unified';
     }
-    throw unknown('a JSON array whose first record has neither "tokens", "tags" nor Label Studio\'s "data" and "annotations"');
+    if (records) return 'unified';
+    throw notTokens();
   }
   if (head.startsWith('{')) {
     for await (const { value: v } of readJsonLines(file)) {
@@ -98,7 +114,15 @@ export interface CorpusOptions extends Partial<ReadOptions> {
  * (checks.ts: repeated relations dropped, self-relations and repeated document ids warned about).
  */
 export async function* readCorpus(file: string, opts: CorpusOptions = {}): AsyncGenerator<Document> {
-  const format = getFormat(opts.format ?? (await detectFormat(file)));
+  yield* readAs(file, opts, opts.format ?? (await detectFormat(file)), opts.format === undefined);
+}
+
+/**
+ * readCorpus in format `name`. Where it was `detected` from the content (a brat directory or pair is no
+ * guess), an error in a field says so: record 2 of a SpERT file read as unified said "expected an array".
+ */
+async function* readAs(file: string, opts: CorpusOptions, name: string, detected: boolean): AsyncGenerator<Document> {
+  const format = getFormat(name);
   // Options of another format would be ignored without a word: `--split test` on a brat file reads it all.
   if (opts.split !== undefined && opts.split !== 'all' && format.name !== 'nyt')
     throw new UserError(`--split ${opts.split} selects part of NYT CoType's test file, but this is read as ${format.name}`, { file });
@@ -108,7 +132,15 @@ export async function* readCorpus(file: string, opts: CorpusOptions = {}): Async
   if (opts.labelStudioResults === 'predictions' && format.name !== 'labelstudio')
     throw new UserError(`Label Studio's predictions (--ls-results predictions) are read from a Label Studio export, but this is read as ${format.name}`, { file });
   const diagnostics = opts.diagnostics ?? new Diagnostics();
-  yield* checkDocuments(format.read(file, { ...opts, diagnostics }), diagnostics);
+  const docs = checkDocuments(format.read(file, { ...opts, diagnostics }), diagnostics);
+  if (!detected || name === 'brat') return yield* docs;
+  try {
+    yield* docs;
+  } catch (e) {
+    // A field not as the format has it may be the format's fault, not the file's.
+    if (e instanceof UserError && e.location.field !== undefined) e.message += ` (the format ${name} was detected from the content: if it is another, name it with --format)`;
+    throw e;
+  }
 }
 
 /**
@@ -171,7 +203,7 @@ export async function loadCorpus(file: string, opts: CorpusOptions = {}): Promis
   const diagnostics = opts.diagnostics ?? new Diagnostics();
   const o = { ...opts, format, diagnostics };
   const documents: Document[] = [];
-  for await (const d of readCorpus(file, o)) documents.push(d);
+  for await (const d of readAs(file, o, format, opts.format === undefined)) documents.push(d);
   return { format, documents, schema: await corpusSchema(file, documents, o), diagnostics };
 }
 
