@@ -10,9 +10,9 @@ export function printWarnings(diagnostics: Diagnostics, file: string): void {
   for (const line of diagnostics.format()) process.stderr.write(`entrel: ${file}: ${line}\n`);
 }
 
-/** A warning of the library (an `onWarning` callback) as the CLI prints every warning. */
-export function printWarning(message: string): void {
-  process.stderr.write(`entrel: warning: ${message}\n`);
+/** A warning of the library (an `onWarning` callback) as the CLI prints every warning; one about a file as printWarnings does. */
+export function printWarning(message: string, about?: { file: string; text: string }): void {
+  process.stderr.write(about ? `entrel: ${about.file}: warning: ${about.text}\n` : `entrel: warning: ${message}\n`);
 }
 
 /** Fixed-width table with a header row; numbers right-aligned. */
