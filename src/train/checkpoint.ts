@@ -4,53 +4,95 @@
  *   last/weights.safetensors    the parameters, by their stable names
  *   last/optimizer.safetensors  the optimiser buffers (metadata: kind, per-parameter steps)
  *   last/state.json             epochs done, best score, both RNG states, log offset, curve history
+ *   last/checksum               the sha256 of the three, as a model directory's (model/io.ts)
  *
- * Written as one directory swap (atomic.ts), so a kill at any moment leaves a complete checkpoint.
+ * Written as one directory swap (atomic.ts), so a kill at any moment leaves a complete checkpoint. Read
+ * back checked: checksums (a flipped byte would resume silently, or diverge and blame the learning rate),
+ * then state.json's fields, each refused by name.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { UserError } from '../errors.js';
 import type { NamedParameters } from '../model/types.js';
-import { loadSafetensors, noGrad, saveSafetensors, type Tensor } from '../tensor/index.js';
+import { loadSafetensors, noGrad, saveSafetensors, setRngState, type Tensor } from '../tensor/index.js';
 import { recoverDir, writeDirAtomic } from '../data/atomic.js';
-import type { TrainConfig } from './config.js';
-import type { EpochRecord } from './log.js';
+import { parseWith } from '../data/validate.js';
 import type { OptimizerState } from './optim.js';
+import { TrainRng } from './rng.js';
 
 export const CHECKPOINT_VERSION = 1;
 
-export interface RunState {
-  version: number;
-  /** 'nn' or 'mrt': a checkpoint only resumes the kind of run that wrote it. */
-  kind: string;
-  /** Epochs completed. */
-  epoch: number;
-  /** Best dev relation F1 so far; −1 before the first epoch, so the first epoch always writes best/. */
-  bestScore: number;
-  /** 1-based epoch of the best dev score (0 = none yet). */
-  bestEpoch: number;
-  /** pure-rand state of the trainer's stream. */
-  rng: number[];
-  /** libtorch generator state, base64. */
-  torchRng: string;
-  /** Byte length of train.log.jsonl at this checkpoint. */
-  logOffset: number;
-  /** Wall-clock seconds of training and evaluation so far (across resumes). */
-  elapsed: number;
-  /** `elapsed` at the end of the best epoch. */
-  secondsToBest: number;
-  /** Set when the run ended (epoch budget or early stopping); a resume with a larger budget goes on. */
-  finished: boolean;
-  history: EpochRecord[];
-  /** The run's configuration; a resume must use the same (budget aside). */
-  config: TrainConfig;
-}
+const FILES = ['weights.safetensors', 'optimizer.safetensors', 'state.json'] as const;
+
+/** What to do about a checkpoint that cannot be resumed from. */
+const START_OVER = 'the run cannot resume from it: train again into a new --out (best/ beside it holds the best model so far)';
+
+const COUNT = 'expected a whole number ≥ 0';
+const count = () => z.number({ error: COUNT }).int({ error: COUNT }).nonnegative({ error: COUNT });
+const epochNo = () => z.number({ error: 'expected an epoch number ≥ 1' }).int({ error: 'expected an epoch number ≥ 1' }).positive({ error: 'expected an epoch number ≥ 1' });
+const seconds = () => z.number({ error: 'expected a number of seconds ≥ 0' }).nonnegative({ error: 'expected a number of seconds ≥ 0' });
+const F1 = 'expected a number in [0, 1]';
+const DevSchema = z.object({ entF1: z.number({ error: F1 }).min(0, { error: F1 }).max(1, { error: F1 }), relF1: z.number({ error: F1 }).min(0, { error: F1 }).max(1, { error: F1 }) });
+
+const EpochSchema = z.object({
+  type: z.literal('epoch'),
+  epoch: epochNo(),
+  loss: z.record(z.string(), z.number()),
+  dev: DevSchema,
+  best: z.boolean(),
+  seconds: seconds(),
+  evalSeconds: seconds(),
+  sentencesPerSecond: z.number().nonnegative(),
+  pairsPerBatch: z.number().nonnegative(),
+  lrScale: z.number().positive().max(1).optional(),
+});
+
+const INT32 = 'expected a 32-bit integer';
+const RunStateSchema = z
+  .object({
+    version: z.literal(CHECKPOINT_VERSION),
+    /** 'nn' or 'mrt': a checkpoint only resumes the kind of run that wrote it. */
+    kind: z.string(),
+    /** Epochs completed. */
+    epoch: count(),
+    /** Best dev score (`select`) so far; −1 before the first epoch, so the first epoch always writes best/. */
+    bestScore: z.number({ error: 'expected a number in [-1, 1]' }).min(-1, { error: 'expected a number in [-1, 1]' }).max(1, { error: 'expected a number in [-1, 1]' }),
+    /** 1-based epoch of the best dev score (0 = none yet). */
+    bestEpoch: count(),
+    /** Where best/'s model was chosen and its dev scores (absent in checkpoints of earlier versions). */
+    chosen: z.object({ epoch: epochNo(), sentences: count().optional(), dev: DevSchema }).optional(),
+    /** pure-rand state of the trainer's stream (xoroshiro128+: four 32-bit integers). */
+    rng: z.array(z.number({ error: INT32 }).int({ error: INT32 }).min(-(2 ** 31), { error: INT32 }).max(2 ** 31 - 1, { error: INT32 })).length(4, { error: 'expected 4 numbers' }),
+    /** libtorch generator state, base64. */
+    torchRng: z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, { error: 'expected base64 text' }),
+    /** Byte length of train.log.jsonl at this checkpoint. */
+    logOffset: count(),
+    /** Wall-clock seconds of training and evaluation so far (across resumes). */
+    elapsed: seconds(),
+    /** `elapsed` at the end of the best epoch. */
+    secondsToBest: seconds(),
+    /** Set when the run ended (epoch budget or early stopping); a resume with a larger budget goes on. */
+    finished: z.boolean(),
+    history: z.array(EpochSchema),
+    /** The run's configuration; a resume must use the same (budget aside): loop.ts compares them. */
+    config: z.record(z.string(), z.unknown()),
+    /** Digests of the data trained on, by config key (TrainTask.data; absent in checkpoints of earlier versions). */
+    data: z.record(z.string(), z.string()).optional(),
+  })
+  // Each epoch appends its record: a history that does not count the epochs is not this run's.
+  .refine((s) => s.history.length === s.epoch && s.history.every((h, i) => h.epoch === i + 1), { error: 'does not hold one record for each epoch done', path: ['history'] })
+  .refine((s) => s.bestEpoch <= s.epoch, { error: 'is after the last epoch done', path: ['bestEpoch'] });
+
+export type RunState = z.infer<typeof RunStateSchema>;
 
 export async function saveCheckpoint(dir: string, params: NamedParameters, opt: OptimizerState, state: RunState): Promise<void> {
   await writeDirAtomic(dir, 'the checkpoint', (tmp) => {
     saveSafetensors(join(tmp, 'weights.safetensors'), Object.fromEntries(params));
     saveSafetensors(join(tmp, 'optimizer.safetensors'), opt.tensors, opt.meta);
     writeFileSync(join(tmp, 'state.json'), JSON.stringify(state, null, 1) + '\n');
+    writeFileSync(join(tmp, 'checksum'), FILES.map((f) => `${sha256(join(tmp, f))}  ${f}\n`).join(''));
   }, LAST_CHECKPOINT_KEPT);
 }
 
@@ -62,23 +104,59 @@ export function hasCheckpoint(dir: string): boolean {
   return existsSync(join(dir, 'state.json'));
 }
 
-/** Reads a checkpoint and copies its weights into `params`; returns the optimiser state and run state. */
-export function loadCheckpoint(dir: string, params: NamedParameters, kind: string): { opt: OptimizerState; state: RunState } {
+/**
+ * Reads a checkpoint, copies its weights into `params` and restores libtorch's generator; returns the
+ * optimiser state, the run state and the trainer's random stream.
+ */
+export function loadCheckpoint(dir: string, params: NamedParameters, kind: string): { opt: OptimizerState; state: RunState; rng: TrainRng } {
   recoverDir(dir, 'the checkpoint');
+  verifyChecksums(dir);
   const file = join(dir, 'state.json');
-  let state: RunState;
+  let raw: unknown;
   try {
-    state = JSON.parse(readFileSync(file, 'utf8')) as RunState;
+    raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
     throw new UserError(`cannot read the checkpoint: ${(e as Error).message}`, { file });
   }
-  if (state.version !== CHECKPOINT_VERSION)
-    throw new UserError(`checkpoint version ${state.version}, this entrel reads version ${CHECKPOINT_VERSION}`, { file });
-  if (state.kind !== kind) throw new UserError(`this is a checkpoint of a ${state.kind} run, not of a ${kind} run`, { file });
+  const head = (raw ?? {}) as { version?: unknown; kind?: unknown };
+  if (head.version !== CHECKPOINT_VERSION)
+    throw new UserError(`checkpoint version ${JSON.stringify(head.version)}, this entrel reads version ${CHECKPOINT_VERSION}`, { file });
+  if (head.kind !== kind) throw new UserError(`this is a checkpoint of a ${String(head.kind)} run, not of a ${kind} run`, { file });
+  const state = parseWith(RunStateSchema, raw, { file });
+  try {
+    setRngState(new Uint8Array(Buffer.from(state.torchRng, 'base64')));
+  } catch (e) {
+    throw new UserError(`not a state of libtorch's generator (${(e as Error).message.split('\n')[0]}): ${START_OVER}`, { file, field: 'torchRng' });
+  }
   const weights = loadSafetensors(join(dir, 'weights.safetensors')).tensors;
   copyInto(params, weights, join(dir, 'weights.safetensors'));
   const o = loadSafetensors(join(dir, 'optimizer.safetensors'));
-  return { opt: { tensors: o.tensors, meta: o.metadata }, state };
+  return { opt: { tensors: o.tensors, meta: o.metadata }, state, rng: TrainRng.fromState(state.rng) };
+}
+
+/**
+ * Checks the checkpoint's files against its `checksum` file. A checkpoint of an earlier entrel has none,
+ * and is read unchecked: its run could not resume otherwise.
+ */
+function verifyChecksums(dir: string): void {
+  const sumPath = join(dir, 'checksum');
+  if (!existsSync(sumPath)) return;
+  const listed = new Map<string, string>();
+  for (const line of readFileSync(sumPath, 'utf8').split('\n')) {
+    const m = /^([0-9a-f]{64}) {2}(\S+)$/.exec(line);
+    if (m) listed.set(m[2], m[1]);
+  }
+  for (const f of FILES) {
+    const want = listed.get(f);
+    if (!want) throw new UserError(`no checksum of ${f}: the checksum file is damaged, so ${START_OVER}`, { file: sumPath });
+    if (!existsSync(join(dir, f))) throw new UserError(`missing: the checkpoint is incomplete, so ${START_OVER}`, { file: join(dir, f) });
+    if (sha256(join(dir, f)) !== want)
+      throw new UserError(`checksum mismatch: the file was modified or corrupted after the checkpoint was written, so ${START_OVER}`, { file: join(dir, f) });
+  }
+}
+
+function sha256(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
 /** Copies tensors into same-named parameters, refusing any missing name or shape mismatch. */

@@ -269,6 +269,17 @@ export function loadConfig(file: string, overrides: string[] = []): TrainConfig 
   return parseConfig(obj, file, fromSet, fromEnv ? new Set(['threads']) : undefined);
 }
 
+/**
+ * The `--set key=value` items that set a key of the `mrt` block (`mrt.K`, or its shortcut `K`): only
+ * minimum risk training reads them, so a run of the local loss must not take them without a word.
+ */
+export function mrtOnlySets(sets: readonly string[]): string[] {
+  return sets.filter((s) => {
+    const key = s.split('=')[0].trim();
+    return key === 'mrt' || key.startsWith('mrt.') || Object.hasOwn(SHORTCUTS, key);
+  });
+}
+
 /** The config keys `--set key=value …` gives, each named by that flag (for checkDataFiles' messages). */
 export function keysFromSet(sets: readonly string[]): Map<string, string> {
   return new Map(sets.map((s): [string, string] => [s.split('=')[0].trim(), '--set']));
@@ -287,9 +298,15 @@ export function checkDataFiles(config: TrainConfig, source: string, given: Reado
   if (config.embeddings !== undefined && !existsSync(config.embeddings)) refuse(`no such file: ${config.embeddings}`, 'embeddings');
   if (config.embeddings !== undefined && !statSync(config.embeddings).isFile()) refuse(`is not a file: ${config.embeddings} (expected a word-vectors file)`, 'embeddings');
   if (config.init !== undefined && !existsSync(config.init)) refuse(`no such model directory: ${config.init} (a model package's name works once the package is installed)`, 'init');
+  const format = config.data.format;
   for (const key of ['train', 'dev', 'test'] as const) {
     const [field, value] = [`data.${key}`, config.data[key]];
-    for (const [i, path] of [value ?? []].flat().entries()) if (!existsSync(path)) refuse(`no such file or directory: ${path}`, Array.isArray(value) ? `${field}[${i}]` : field);
+    for (const [i, path] of [value ?? []].flat().entries()) {
+      const at = Array.isArray(value) ? `${field}[${i}]` : field;
+      if (!existsSync(path)) refuse(`no such file or directory: ${path}`, at);
+      // A directory is a brat project; another format's reader would name the path only, not the key.
+      if (format !== undefined && format !== 'brat' && statSync(path).isDirectory()) refuse(`is a directory: ${path} (data.format ${format} reads a file; a directory is read as a brat project)`, at);
+    }
   }
 }
 

@@ -5,7 +5,6 @@
  * reports their mean and standard deviation. A fold's parts, run and result are kept under
  * `OUT/fold-f/`, so a stopped study goes on where it stopped when run again with the same settings.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../data/atomic.js';
@@ -15,9 +14,11 @@ import { makeDirs } from '../data/io.js';
 import { foldPositions } from '../data/split.js';
 import { Interrupted, quote, UserError } from '../errors.js';
 import { hasCheckpoint } from './checkpoint.js';
-import { checkDataFiles, keysFromSet, loadConfig } from './config.js';
+import { checkDataFiles, keysFromSet, loadConfig, mrtOnlySets } from './config.js';
 import { evaluateModel } from './evaluate.js';
+import { digest } from './fingerprint.js';
 import { trainNN } from './nn.js';
+import type { OnWarning } from './warnings.js';
 
 export interface CrossValOptions {
   /** Number of folds (at least 3: test, dev and train each need one; default 5). */
@@ -31,6 +32,8 @@ export interface CrossValOptions {
   /** Where the corpus reader's warnings go (documents or annotations it could not take), for the caller to show. */
   diagnostics?: Diagnostics;
   quiet?: boolean;
+  /** Receives what training and scoring a fold warn of. Default: `process.emitWarning`. */
+  onWarning?: OnWarning;
   stopRequested?: () => string | undefined;
   /** Told when a fold starts (the CLI's progress line). */
   onFold?: (fold: number, of: number) => void;
@@ -85,12 +88,15 @@ export async function crossValidate(configFile: string, dataFile: string, outDir
   const sets = opts.sets ?? [];
   const dataKey = sets.find((s) => /^data\.(train|dev|test)\s*=/.test(s));
   if (dataKey) throw new UserError(`${dataKey.split('=')[0].trim()} is what the folds are: cross-validation sets the training, dev and test data itself`, { field: '--set' });
+  const mrt = mrtOnlySets(sets);
+  if (mrt.length) throw new UserError(`${mrt[0]}: only minimum risk training reads it, and cross-validation trains each fold with the local loss`, { field: '--set' });
   if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new UserError("is a file: --out is the study's directory", { file: outDir });
   if (!existsSync(dataFile)) throw new UserError('no such file or directory', { file: dataFile });
   // Checked before the corpus is read: the config, its --sets and the files it names (word vectors). The
   // folds are its data, so a config's own data files are neither needed nor read.
   const loaded = loadConfig(configFile, [...sets, `data.train=${JSON.stringify(dataFile)}`, `data.dev=${JSON.stringify(dataFile)}`, 'data.format="jsonl"']);
-  checkDataFiles({ ...loaded, data: { ...loaded.data, test: undefined } }, configFile, keysFromSet(sets));
+  // The data is --data, in the format the corpus is read in (not the folds' jsonl): checked above.
+  checkDataFiles({ ...loaded, data: { ...loaded.data, format: undefined, test: undefined } }, configFile, keysFromSet(sets));
   // The folds are JSONL, cut already: no brat layout applies to them.
   const foldConfig = (train: string, dev: string) => ({ ...loaded, data: { ...loaded.data, train: resolve(train), dev: resolve(dev), test: undefined, bratLayout: undefined, ace05: undefined } });
   const recipe = { ...loaded, data: { ...loaded.data, train: '', dev: '', test: undefined } }; // whatever the folds' files
@@ -150,7 +156,7 @@ export async function crossValidate(configFile: string, dataFile: string, outDir
     if (!resume) rmSync(runDir, { recursive: true, force: true });
     let run;
     try {
-      run = await trainNN(config, runDir, { resume, quiet: opts.quiet, stopRequested: opts.stopRequested });
+      run = await trainNN(config, runDir, { resume, quiet: opts.quiet, onWarning: opts.onWarning, stopRequested: opts.stopRequested });
     } catch (e) {
       if (e instanceof Interrupted)
         throw new Interrupted(`fold ${f + 1} of ${k}: ${e.message.replace(/: run the same command with --resume to continue$/, '')}; run the same crossval command to go on where it stopped`);
@@ -159,7 +165,7 @@ export async function crossValidate(configFile: string, dataFile: string, outDir
         throw new UserError(`fold ${f + 1}'s checkpoint was written where the study was before (its parts' paths differ): delete ${runDir} to train that fold again`, { file: runDir });
       throw e;
     }
-    const report = await evaluateModel(run.bestDir, files.test, { format: 'jsonl' });
+    const report = await evaluateModel(run.bestDir, files.test, { format: 'jsonl', onWarning: opts.onWarning });
     const result: FoldResult = {
       fold: f + 1,
       documents: { train: parts.train.length, dev: parts.dev.length, test: parts.test.length },
@@ -181,13 +187,6 @@ export async function crossValidate(configFile: string, dataFile: string, outDir
   const out: CrossValResult = { folds: results, mean: stat(mean), std: stat(std), seed };
   writeFileAtomic(join(outDir, 'crossval.json'), JSON.stringify(out, null, 2) + '\n');
   return out;
-}
-
-/** sha256 of a value's JSON with its object keys sorted (the same settings in any order, the same digest). */
-function digest(value: unknown): string {
-  const sorted = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(sorted) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((key) => [key, sorted((v as Record<string, unknown>)[key])])) : v;
-  return createHash('sha256').update(JSON.stringify(sorted(value)) ?? 'undefined').digest('hex');
 }
 
 /** A fold's kept result, checked: a damaged one is named, to be removed (the fold then runs again). */

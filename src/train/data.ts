@@ -9,6 +9,7 @@ import type { GloveTable } from '../model/glove.js';
 import type { JointModel } from '../model/joint.js';
 import type { EncodedSentence, SentencePrediction } from '../model/types.js';
 import type { Vocabulary } from '../model/vocab.js';
+import { emitWarning, warnCounted, type OnWarning } from './warnings.js';
 
 /** Sentences longer than this are truncated for training (reference spec §1.2: max_sent_len 200). */
 export const MAX_TRAIN_LENGTH = 200;
@@ -25,16 +26,17 @@ export interface Split {
 
 /**
  * One corpus file, or several read in order as one split (schemas merged; `file` lists them). `opts` is
- * the format's name, or all the reading options (`--types`, `--split`, `--ace05`).
+ * the format's name, or all the reading options (`--types`, `--split`, `--ace05`). Each file's reading
+ * warnings go to `onWarning`.
  */
-export async function loadSplit(files: string | readonly string[], opts: string | Omit<CorpusOptions, 'diagnostics'> = {}): Promise<Split> {
+export async function loadSplit(files: string | readonly string[], opts: string | Omit<CorpusOptions, 'diagnostics'> = {}, onWarning: OnWarning = emitWarning): Promise<Split> {
   const list = typeof files === 'string' ? [files] : files;
   // The reading options only (a DataOptions also holds batchSize, minVotes, …).
   const read: CorpusOptions = typeof opts === 'string' ? { format: opts } : Object.fromEntries(Object.entries(opts).filter(([k]) => (CORPUS_OPTIONS as readonly string[]).includes(k)));
   let split: Split | undefined;
   for (const file of list) {
     const c = await loadCorpus(file, read);
-    for (const line of c.diagnostics.format()) process.stderr.write(`entrel: ${file}: ${line}\n`);
+    warnCounted(onWarning, file, c.diagnostics);
     const part: Split = { file, format: c.format, documents: c.documents, sentences: [...allSentences(c)], schema: c.schema, parts: [{ file, schema: c.schema }] };
     split = split
       ? {

@@ -3,6 +3,7 @@
  * sentence of an annotated file, then score against the file's annotation or write the predictions.
  */
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { mergeSchemas, type Document, type LabelSchema, type Sentence } from '../data/corpus.js';
 import type { Diagnostics } from '../data/diagnostics.js';
 import { writeCorpus, type CorpusOptions } from '../data/formats/index.js';
@@ -17,6 +18,7 @@ import { mapScores, readScoreMaps } from '../model/score-map.js';
 import type { SentencePrediction } from '../model/types.js';
 import { encodeAll, loadSplit, predictAll, typesPhrase, type Split } from './data.js';
 import { predictedDocuments } from './predictions.js';
+import { emitWarning, warnAbout, type OnWarning } from './warnings.js';
 
 /** How to read the data file (format, detected when absent; `--types`, `--split`, `--ace05`) and score it. */
 export interface DataOptions extends Omit<CorpusOptions, 'diagnostics'> {
@@ -34,8 +36,11 @@ export interface DataOptions extends Omit<CorpusOptions, 'diagnostics'> {
    * types the model does not know cannot be given; overlapping ones keep the longest (data/bilou.ts).
    */
   goldEntities?: boolean;
-  /** Receives what reading allows but the caller should know (several models: a copy voting twice). Default: `process.emitWarning`. */
-  onWarning?: (message: string) => void;
+  /**
+   * Receives what the caller should know: the data file's reading warnings, its types the model does not
+   * know, given entities it cannot take, a copy voting twice. Default: `process.emitWarning`.
+   */
+  onWarning?: OnWarning;
 }
 
 const DATA_OPTIONS: readonly (keyof DataOptions)[] = ['format', 'typesFile', 'split', 'ace05', 'bratLayout', 'tokenizer', 'symmetric', 'batchSize', 'paperCompat', 'minVotes', 'rawScores', 'goldEntities', 'onWarning'];
@@ -53,27 +58,51 @@ function checkDataOptions(opts: DataOptions | null): DataOptions {
   return opts ?? {};
 }
 
+/** The models a library caller named: a directory or package name, or several; undefined: the bundled model. */
+type ModelDirs = string | readonly string[] | undefined;
+
+/** The bundled model, as extract's DEFAULT_MODEL_DIR finds it (from src/train/ or dist/train/), which this layer may not import. */
+const BUNDLED_MODEL_DIR = fileURLToPath(new URL('../../models/conll04', import.meta.url));
+
+/** A library caller's model argument as a list, checked: a TypeError from deep inside would not name it. */
+function modelRefs(modelDirs: ModelDirs): readonly string[] {
+  if (modelDirs === undefined) return [BUNDLED_MODEL_DIR];
+  const refs: unknown[] = Array.isArray(modelDirs) ? modelDirs : [modelDirs];
+  refs.forEach((d, i) => {
+    if (typeof d !== 'string' || d === '')
+      throw new UserError(`must be a model directory or an installed model package's name (or several; none: the bundled model), got ${described(d)}`, { field: Array.isArray(modelDirs) ? `modelDir[${i}]` : 'modelDir' });
+  });
+  return refs as string[];
+}
+
+/** Who cannot predict something, for a message: `the model in X does`, `the models in X, Y do`. */
+function whoDoes(refs: readonly string[]): string {
+  return refs.length === 1 ? `the model in ${refs[0]} does` : `the models in ${refs.join(', ')} do`;
+}
+
 /**
  * Predicted documents for `dataFile` (same ids, sentences and tokens as the file). Several model
  * directories: each predicts, and their majority vote (eval/vote.ts; `minVotes` to change it) is the
- * prediction, with the union of their labels.
+ * prediction, with the union of their labels. No model: the bundled one.
  */
 export async function predictFile(
-  modelDirs: string | readonly string[],
+  modelDirs: ModelDirs,
   dataFile: string,
   opts: DataOptions = {},
 ): Promise<{ split: Split; schema: LabelSchema; predicted: Document[]; scores?: PredictionScores }> {
   opts = checkDataOptions(opts);
+  const refs = modelRefs(modelDirs);
   // Model packages' names and directories as their model folders; a model directory as given.
-  const dirs = (typeof modelDirs === 'string' ? [modelDirs] : modelDirs).map((d) => modelPath(d));
+  const dirs = refs.map((d) => modelPath(d));
   if (dirs.length === 0) throw new UserError('no model directory to predict with');
   if (opts.minVotes !== undefined && dirs.length < 2) throw new UserError('minVotes needs several model directories');
   // Checked before any model runs.
   if (dirs.length > 1) resolveMinVotes(opts.minVotes, dirs.length);
   if (opts.onWarning !== undefined && typeof opts.onWarning !== 'function') throw new UserError(`must be a function, got ${described(opts.onWarning)}`, { field: 'onWarning' });
-  if (dirs.length > 1) warnOfCopies(typeof modelDirs === 'string' ? [modelDirs] : modelDirs, dirs, opts.onWarning);
+  const onWarning = opts.onWarning ?? emitWarning;
+  if (dirs.length > 1) warnOfCopies(refs, dirs, onWarning);
   // brat's raw text (the `text` layout) is cut as the (first) model cuts what it extracts from.
-  const split = await loadSplit(dataFile, { ...opts, tokenizer: opts.tokenizer ?? readModelDir(dirs[0]).config.tokenizer });
+  const split = await loadSplit(dataFile, { ...opts, tokenizer: opts.tokenizer ?? readModelDir(dirs[0]).config.tokenizer }, onWarning);
   const warned = new Set<string>(); // a vote's models share most labels: each warning once
   const each = dirs.map((dir) => {
     const { model, schema, meta } = loadModelDir(dir);
@@ -85,7 +114,7 @@ export async function predictFile(
     const glove: GloveTable | undefined = modelWordVectors(meta, model.config.wordDim, dir);
     model.glove = glove;
     const encoded = opts.goldEntities
-      ? encodeAll(givenEntities(split.sentences, schema, model.vocab.tagScheme, dataFile, warned), model.vocab, { given: true, glove })
+      ? encodeAll(givenEntities(split.sentences, schema, model.vocab.tagScheme, dataFile, warned, onWarning), model.vocab, { given: true, glove })
       : encodeAll(split.sentences, model.vocab, { gold: false, glove });
     const raw = predictAll(model, encoded, opts.batchSize ?? 100, glove);
     const preds = maps ? mapScores(raw, maps, () => opts.goldEntities === true) : raw;
@@ -103,13 +132,13 @@ export async function predictFile(
   return { split, schema, predicted: documents };
 }
 
-/** The evaluation report (strict and boundaries, micro and macro, per type) of a model on a file. */
-export async function evaluateModel(modelDir: string | readonly string[], dataFile: string, opts: DataOptions = {}): Promise<EvalReport> {
+/** The evaluation report (strict and boundaries, micro and macro, per type) of a model (none: the bundled one) on a file. */
+export async function evaluateModel(modelDir: ModelDirs, dataFile: string, opts: DataOptions = {}): Promise<EvalReport> {
   return scoreModel(modelDir, dataFile, opts, evaluate);
 }
 
 /** `evaluateModel` with the error breakdown of the same predictions (eval/errors.ts). */
-export async function evaluateModelWithErrors(modelDir: string | readonly string[], dataFile: string, opts: DataOptions = {}): Promise<{ report: EvalReport; errors: ErrorReport }> {
+export async function evaluateModelWithErrors(modelDir: ModelDirs, dataFile: string, opts: DataOptions = {}): Promise<{ report: EvalReport; errors: ErrorReport }> {
   return scoreModel(modelDir, dataFile, opts, evaluateWithErrors);
 }
 
@@ -118,7 +147,7 @@ export async function evaluateModelWithErrors(modelDir: string | readonly string
  * scorers), and the relations' scores when one model predicted (a vote has none).
  */
 export async function scoreModel<T>(
-  modelDir: string | readonly string[],
+  modelDir: ModelDirs,
   dataFile: string,
   opts: DataOptions,
   score: (gold: Document[], predicted: Document[], options: EvaluateOptions, scores?: PredictionScores) => T,
@@ -132,7 +161,7 @@ export async function scoreModel<T>(
  * the others); of overlapping ones the longest, its tags holding one entity per token, the others warned
  * about (once), as scoring will count them missed.
  */
-function givenEntities(sentences: readonly Sentence[], schema: LabelSchema, scheme: TagScheme, file: string, warned: Set<string>): Sentence[] {
+function givenEntities(sentences: readonly Sentence[], schema: LabelSchema, scheme: TagScheme, file: string, warned: Set<string>, onWarning: OnWarning): Sentence[] {
   const known = new Set(schema.entityTypes);
   let overlapping = 0;
   const out = sentences.map((s) => {
@@ -141,23 +170,21 @@ function givenEntities(sentences: readonly Sentence[], schema: LabelSchema, sche
     overlapping += dropped.length;
     return ok.length === s.entities.length ? s : { ...s, entities: ok };
   });
-  const line = `entrel: ${file}: warning: ${overlapping} of the data's entities cannot be given to the model (each overlaps another, kept in its place: the tags hold one entity per token): they count as missed, and so do their relations\n`;
-  if (overlapping > 0 && !warned.has(line)) process.stderr.write(line), warned.add(line);
+  const text = `${overlapping} of the data's entities cannot be given to the model (each overlaps another, kept in its place: the tags hold one entity per token): they count as missed, and so do their relations`;
+  if (overlapping > 0 && !warned.has(text)) warnAbout(onWarning, file, text), warned.add(text);
   return out;
 }
 
 /** The file's documents, the model's predictions of them, and how to score them. */
 async function modelRun(
-  modelDir: string | readonly string[],
+  modelDir: ModelDirs,
   dataFile: string,
   opts: DataOptions,
 ): Promise<{ gold: Document[]; predicted: Document[]; options: EvaluateOptions; scores?: PredictionScores }> {
   opts = checkDataOptions(opts);
   const { split, schema, predicted, scores } = await predictFile(modelDir, dataFile, opts);
   const unknown = unknownTypes(schema, split.schema);
-  const dirs = typeof modelDir === 'string' ? [modelDir] : modelDir;
-  const who = dirs.length === 1 ? `the model in ${dirs[0]} does` : `the models in ${dirs.join(', ')} do`;
-  if (unknown) process.stderr.write(`entrel: ${dataFile}: warning: ${unknown} ${who} not know: they cannot be predicted, so every one in the data counts as a miss\n`);
+  if (unknown) warnAbout(opts.onWarning ?? emitWarning, dataFile, `${unknown} ${whoDoes(modelRefs(modelDir))} not know: they cannot be predicted, so every one in the data counts as a miss`);
   return { gold: split.documents, predicted, scores, options: { schema: mergeSchemas(schema, split.schema), paperCompat: opts.paperCompat, goldFile: dataFile } };
 }
 
@@ -171,11 +198,19 @@ export function unknownTypes(model: LabelSchema, data: LabelSchema): string | un
 }
 
 /**
- * Writes the model's predictions for `dataFile` to `outFile` in `format` (default JSON Lines, src/data's
- * jsonl format; any writable format, e.g. brat to correct them there). What the format cannot hold goes
- * to `diagnostics`.
+ * Writes the model's (none: the bundled one's) predictions for `dataFile` to `outFile` in `format`
+ * (default JSON Lines, src/data's jsonl format; any writable format, e.g. brat to correct them there).
+ * What the format cannot hold goes to `diagnostics`.
  */
-export async function predictToFile(modelDir: string | readonly string[], dataFile: string, outFile: string, opts: DataOptions = {}, format = 'jsonl', diagnostics?: Diagnostics): Promise<void> {
-  const { schema, predicted } = await predictFile(modelDir, dataFile, opts);
+export async function predictToFile(modelDir: ModelDirs, dataFile: string, outFile: string, opts: DataOptions = {}, format = 'jsonl', diagnostics?: Diagnostics): Promise<void> {
+  opts = checkDataOptions(opts);
+  const { split, schema, predicted } = await predictFile(modelDir, dataFile, opts);
+  // Given entities of types the model does not know are not given (givenEntities): the output lacks them.
+  const unknown = opts.goldEntities ? split.sentences.flatMap((s) => s.entities).filter((e) => !schema.entityTypes.includes(e.type)) : [];
+  if (unknown.length) {
+    const types = [...new Set(unknown.map((e) => e.type))];
+    const [its, them] = unknown.length === 1 ? ['its 1 entity', 'it and its'] : [`${types.length === 1 ? 'its' : 'their'} ${unknown.length} entities`, 'them and their'];
+    warnAbout(opts.onWarning ?? emitWarning, dataFile, `${typesPhrase(types, [])} ${whoDoes(modelRefs(modelDir))} not know: ${its} in the data cannot be given to the model, so the predictions lack ${them} relations`);
+  }
   await writeCorpus(predicted, schema, outFile, format, diagnostics);
 }

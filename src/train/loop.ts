@@ -9,11 +9,12 @@
  * entity and relation F1), last/ (checkpoint), train.log.jsonl, curve.svg.
  */
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { makeDirs } from '../data/io.js';
 import { Interrupted, quote, UserError } from '../errors.js';
 import type { NamedParameters, Rng } from '../model/types.js';
-import { clipGradNorm, getRngState, manualSeed, noGrad, setNumThreads, setRngState, tidy, type Tensor } from '../tensor/index.js';
+import { clipGradNorm, getRngState, manualSeed, noGrad, setNumThreads, tidy, type Tensor } from '../tensor/index.js';
 import { writeDirAtomic, writeError, writeFileAtomic } from '../data/atomic.js';
 import { WeightAverage, withAverage } from './average.js';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint, CHECKPOINT_VERSION, LAST_CHECKPOINT_KEPT, type RunState } from './checkpoint.js';
@@ -25,6 +26,7 @@ import { curveSvg } from './plot.js';
 import { createProgress } from './progress.js';
 import { TrainRng } from './rng.js';
 import { lrScale, scheduled } from './schedule.js';
+import { emitWarning, type OnWarning } from './warnings.js';
 
 export interface BatchLoss {
   loss: Tensor;
@@ -58,11 +60,16 @@ export interface TrainTask {
   evaluateDev(): DevScores;
   /** Writes a complete model directory into `dir` (an empty directory), recording the epoch and dev scores it was chosen at. */
   saveModel(dir: string, chosen: ChosenAt): void | Promise<void>;
+  /** Digests of the data trained and selected on, by config key (`data.train`): a resume on other data is refused. */
+  readonly data?: Readonly<Record<string, string>>;
 }
 
 export interface TrainOptions {
   resume?: boolean;
+  /** No notes (resuming, per-epoch lines, word-vector coverage) on stderr; warnings still go to `onWarning`. */
   quiet?: boolean;
+  /** Receives what the caller should know (data the model cannot learn from, …). Default: `process.emitWarning`. */
+  onWarning?: OnWarning;
   /** Called after every epoch's checkpoint (tests, experiments). */
   onEpoch?: (r: EpochRecord) => void;
   /**
@@ -77,6 +84,8 @@ export interface TrainResult {
   bestDir: string;
   bestScore: number;
   bestEpoch: number;
+  /** Where best/'s model was chosen (its epoch, and how far into it with `validateEvery`) and its dev scores; none before the first epoch. */
+  chosen?: ChosenAt;
   epochs: number;
   /** Seconds from the start of the run to the end of the best epoch (across resumes). */
   secondsToBest: number;
@@ -101,6 +110,8 @@ export function checkRunDir(outDir: string, resume: boolean | undefined): void {
 export async function runTraining(task: TrainTask, config: TrainConfig, outDir: string, kind: string, opts: TrainOptions = {}): Promise<TrainResult> {
   const lastDir = join(outDir, 'last');
   const bestDir = join(outDir, 'best');
+  const onWarning = opts.onWarning ?? emitWarning;
+  checkThreads(config.threads, onWarning);
   try {
     makeDirs(outDir);
   } catch (e) {
@@ -120,21 +131,21 @@ export async function runTraining(task: TrainTask, config: TrainConfig, outDir: 
     const ck = loadCheckpoint(lastDir, params, kind);
     state = ck.state;
     checkSameRun(state.config, config, lastDir);
+    checkSameData(state.data, task.data, lastDir, config);
     opt.load(ck.opt);
-    rng = TrainRng.fromState(state.rng);
-    setRngState(new Uint8Array(Buffer.from(state.torchRng, 'base64')));
+    rng = ck.rng;
     log = TrainLog.open(join(outDir, 'train.log.jsonl'), state.logOffset);
     log.write({ type: 'resume', after: state.epoch, time: new Date().toISOString(), machine: machineRecord() });
     if (!opts.quiet) process.stderr.write(`entrel: resuming ${outDir} after epoch ${state.epoch}\n`);
   } else {
     // A mistyped --out with --resume would otherwise start over without a word.
-    if (opts.resume) process.stderr.write(`entrel: ${lastDir}: no checkpoint to resume from: starting a new run\n`);
+    if (opts.resume) onWarning(`${lastDir}: no checkpoint to resume from: starting a new run`);
     checkRunDir(outDir, opts.resume);
     manualSeed(config.seed);
     rng = TrainRng.seeded(config.seed);
     state = {
       version: CHECKPOINT_VERSION, kind, epoch: 0, bestScore: -1, bestEpoch: 0, secondsToBest: 0, rng: [], torchRng: '',
-      logOffset: 0, elapsed: 0, finished: false, history: [], config,
+      logOffset: 0, elapsed: 0, finished: false, history: [], config, ...(task.data && { data: task.data }),
     };
     log = TrainLog.open(join(outDir, 'train.log.jsonl'));
     log.write({ type: 'start', kind, time: new Date().toISOString(), machine: machineRecord(), config });
@@ -159,9 +170,9 @@ export async function runTraining(task: TrainTask, config: TrainConfig, outDir: 
         const dev = noGrad(() => task.evaluateDev());
         const score = selectionScore(dev, config.select);
         const improved = score > state.bestScore;
-        const chosen = { epoch: epoch + 1, dev, ...(sentences !== undefined && { sentences }) };
+        const chosen: ChosenAt = { epoch: epoch + 1, dev, ...(sentences !== undefined && { sentences }) };
         if (improved) await writeDirAtomic(bestDir, 'the best model', (tmp) => task.saveModel(tmp, chosen), LAST_CHECKPOINT_KEPT);
-        return { dev, score, improved };
+        return { dev, score, improved, chosen };
       };
       return average ? average.with(scoreAndKeep) : scoreAndKeep();
     };
@@ -197,7 +208,7 @@ export async function runTraining(task: TrainTask, config: TrainConfig, outDir: 
         const v = await validate(done);
         task.setTraining(true);
         log.write({ type: 'validation', epoch: epoch + 1, sentences: done, dev: v.dev, best: v.improved } satisfies ValidationRecord);
-        if (v.improved) [state.bestScore, state.bestEpoch, state.secondsToBest] = [v.score, epoch + 1, state.elapsed + (performance.now() - t0) / 1000];
+        if (v.improved) [state.bestScore, state.bestEpoch, state.secondsToBest, state.chosen] = [v.score, epoch + 1, state.elapsed + (performance.now() - t0) / 1000, v.chosen];
       }
       if (opts.stopRequested) {
         await new Promise((resolve) => setImmediate(resolve));
@@ -211,7 +222,7 @@ export async function runTraining(task: TrainTask, config: TrainConfig, outDir: 
     progress.stop();
     const trainSeconds = (performance.now() - t0) / 1000;
     task.setTraining(false);
-    const { dev, score, improved } = await validate();
+    const { dev, score, improved, chosen } = await validate();
     const seconds = (performance.now() - t0) / 1000;
     const record: EpochRecord = {
       type: 'epoch',
@@ -228,7 +239,7 @@ export async function runTraining(task: TrainTask, config: TrainConfig, outDir: 
     log.write(record);
     state.epoch = epoch + 1;
     state.elapsed += seconds;
-    if (improved) [state.bestScore, state.bestEpoch, state.secondsToBest] = [score, epoch + 1, state.elapsed];
+    if (improved) [state.bestScore, state.bestEpoch, state.secondsToBest, state.chosen] = [score, epoch + 1, state.elapsed, chosen];
     state.history.push(record);
     state.finished = state.epoch >= config.epochs || stopEarly();
     writeFileAtomic(join(outDir, 'curve.svg'), curveSvg(state.history, `${kind} training: ${outDir}`));
@@ -241,10 +252,29 @@ export async function runTraining(task: TrainTask, config: TrainConfig, outDir: 
   // Written after the last checkpoint, whose log offset therefore ends before it: a finished run resumed
   // (for more epochs, or again) drops this line with the truncation and ends with one `end` of its own.
   log.write({ type: 'end', epochs: state.epoch, bestEpoch: state.bestEpoch, bestScore: state.bestScore, select: config.select, reason: stopEarly() ? 'patience' : 'epochs' });
+  // A checkpoint of an earlier entrel does not record `chosen`: the end of the best epoch chose then.
+  const best = state.history.find((h) => h.epoch === state.bestEpoch);
+  const chosen = state.chosen ?? (best && { epoch: best.epoch, dev: best.dev });
   return {
-    outDir, bestDir, bestScore: state.bestScore, bestEpoch: state.bestEpoch, epochs: state.epoch,
+    outDir, bestDir, bestScore: state.bestScore, bestEpoch: state.bestEpoch, ...(chosen && { chosen }), epochs: state.epoch,
     secondsToBest: state.secondsToBest, history: state.history,
   };
+}
+
+/** Most libtorch threads a run takes per core of the machine: beyond, they only wait on each other. */
+const THREADS_PER_CORE = 4;
+
+/**
+ * libtorch threads beyond the machine's cores share them, and every step waits for the slowest: warned
+ * from one over the cores, refused beyond THREADS_PER_CORE times them, where a run crawls (measured with
+ * a tiny model on 2 cores: threads 64 took 30 times as long as 1, and 1000 seemed to hang). Checked on
+ * the machine that runs, not in the config, which may have been written on a larger one.
+ */
+function checkThreads(threads: number, onWarning: OnWarning): void {
+  const cores = availableParallelism();
+  if (threads > THREADS_PER_CORE * cores)
+    throw new UserError(`${threads} is more than ${THREADS_PER_CORE} times the ${cores} cores of this machine: the threads would only wait on each other, and training crawl; set threads (or ENTREL_THREADS) to at most ${cores}`, { field: 'threads' });
+  if (threads > cores) onWarning(`threads ${threads} is more than the ${cores} cores of this machine: training runs slower than with threads ${cores}`);
 }
 
 /** How a stopped run ends: what was kept, and how to go on. */
@@ -280,15 +310,29 @@ async function checkpoint(dir: string, params: NamedParameters, opt: OptimizerSt
 /** Settings a resumed run may change: the budget and the thread count; anything else is another run. */
 const RESUMABLE_CHANGES = new Set(['epochs', 'patience', 'threads']);
 
-function checkSameRun(savedRaw: TrainConfig, now: TrainConfig, dir: string): void {
+function checkSameRun(savedRaw: Record<string, unknown>, now: TrainConfig, dir: string): void {
   // A checkpoint written before a setting existed holds that setting's default (schema defaults fill it).
   const parsed = TrainConfigSchema.safeParse(savedRaw);
-  const saved = parsed.success ? parsed.data : savedRaw;
+  const saved: Record<string, unknown> = parsed.success ? parsed.data : savedRaw;
   for (const key of new Set([...Object.keys(saved), ...Object.keys(now)]) as Set<keyof TrainConfig>) {
     if (RESUMABLE_CHANGES.has(key)) continue;
     const diff = firstDifference(saved[key], now[key], key);
     if (diff)
       throw new UserError(`cannot resume with a different "${diff[0]}" (${quote(diff[1], 200)} in the checkpoint, ${quote(diff[2], 200)} now); only epochs, patience and threads may change`, { file: dir });
+  }
+}
+
+/**
+ * The data the run was trained on so far, by digest (TrainTask.data): a file edited since the checkpoint
+ * (a relabelling keeps the vocabulary, so the weights still fit) would go on as another run without a word.
+ */
+function checkSameData(saved: Readonly<Record<string, string>> | undefined, now: Readonly<Record<string, string>> | undefined, dir: string, config: TrainConfig): void {
+  // A checkpoint of an earlier entrel records no digests, a task may have none: nothing to compare.
+  if (!saved || !now) return;
+  for (const [key, digest] of Object.entries(now)) {
+    if (saved[key] === undefined || saved[key] === digest) continue;
+    const files = [config.data[key.replace(/^data\./, '') as 'train' | 'dev']].flat().join(', ');
+    throw new UserError(`changed since the checkpoint in ${dir} (${key}: other documents or annotations than the run was trained on so far): restore it to resume, or train on it into a new --out`, { file: files });
   }
 }
 

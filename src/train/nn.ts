@@ -18,11 +18,13 @@ import { cat, manualSeed, type Tensor } from '../tensor/index.js';
 import { copyInto } from './checkpoint.js';
 import { modelConfig, type TrainConfig } from './config.js';
 import { encodeAll, loadSplit, MAX_TRAIN_LENGTH, predictAll, typesPhrase, type Split } from './data.js';
+import { corpusDigest } from './fingerprint.js';
 import { trainingLosses } from './losses.js';
 import { checkRunDir, runTraining, type DevScores, type TrainOptions, type TrainResult, type TrainTask } from './loop.js';
 import { predictedSentence } from './predictions.js';
 import { shortModelName, trainedMeta } from './provenance.js';
 import { TrainRng } from './rng.js';
+import { emitWarning, warnAbout, warnCounted, type OnWarning } from './warnings.js';
 
 export interface NNSetup {
   config: TrainConfig;
@@ -35,36 +37,43 @@ export interface NNSetup {
   train: EncodedSentence[];
   dev: Split;
   devEncoded: EncodedSentence[];
+  /** Digests of the training and dev data as read, by config key: a resume refuses other data (TrainTask.data). */
+  data: { 'data.train': string; 'data.dev': string };
 }
+
+/** What the setup says on the way: notes (none when quiet) on stderr, warnings to `onWarning`. */
+export type SetupOptions = Pick<TrainOptions, 'quiet' | 'onWarning'>;
 
 /**
  * Data, vocabulary and a freshly initialised model (deterministic given the config's seed). With `base`
  * (a trained model to continue), the vocabulary is base's extended by the training data's new words and
  * characters, and the labels are base's: the data may not bring entity or relation types of its own.
  */
-export async function buildNNSetup(config: TrainConfig, base?: { loaded: LoadedModel; dir: string }): Promise<NNSetup> {
+export async function buildNNSetup(config: TrainConfig, base?: { loaded: LoadedModel; dir: string }, opts: SetupOptions = {}): Promise<NNSetup> {
+  const onWarning = opts.onWarning ?? emitWarning;
   // Checked here, not in the config schema: MRT's --init replaces config.model with its directory's.
   if (config.lmWeight !== undefined && config.model.lmHidden === 0)
     throw new UserError('is read only with model.lmHidden > 0 (the language-model heads it weighs): set model.lmHidden as well, or drop lmWeight', { field: 'lmWeight' });
   if (config.embeddings !== undefined && !config.glove)
     throw new UserError('is read only with glove true (glove false trains without pretrained word vectors): drop one of them', { field: 'embeddings' });
   const reading = { format: config.data.format, bratLayout: config.data.bratLayout, ace05: config.data.ace05, tokenizer: config.model.tokenizer };
-  const trainSplit = await loadSplit(config.data.train, reading);
+  const trainSplit = await loadSplit(config.data.train, reading, onWarning);
   // A sentence without tokens (jsonl allows one) has nothing to learn from, and the model takes none.
   const trainSentences = trainSplit.sentences.filter((x) => x.tokens.length > 0);
   if (!trainSentences.length) throw new UserError('has no sentence with tokens: there is nothing to train on', { file: trainSplit.file });
-  const dev = await loadSplit(config.data.dev, reading);
+  const dev = await loadSplit(config.data.dev, reading, onWarning);
+  refuseUnscorableDev(dev, config.select);
   if (base) for (const part of [...trainSplit.parts, ...dev.parts]) refuseNewLabels(part, base.loaded.schema, base.dir);
   const schema = base ? base.loaded.schema : mergeSchemas(trainSplit.schema, dev.schema);
-  if (!base) warnUnlearnable(trainSplit, schema);
-  for (const line of trainingLosses(trainSplit.documents, config.model.tagScheme).format()) process.stderr.write(`entrel: ${trainSplit.file}: ${line}\n`);
+  if (!base) warnUnlearnable(trainSplit, schema, onWarning);
+  warnCounted(onWarning, trainSplit.file, trainingLosses(trainSplit.documents, config.model.tagScheme));
   const vocab = base ? base.loaded.model.vocab.extendedWith(trainSplit.sentences) : Vocabulary.build(trainSplit.sentences, schema, config.model.tagScheme);
   const { table: glove, record: vectors, named } = runWordVectors(config, base);
   // A continued model keeps its own vectors (its extended vocabulary reads through them): the config says
   // so, by the path the model recorded (where ENTREL_EMBEDDINGS found them may change between resumes).
   if (base) config = { ...config, glove: glove !== undefined, embeddings: named };
   const { matrix, found } = initialWordMatrix(vocab, config.model.wordDim, TrainRng.seeded(config.seed + 0x5eed), glove);
-  if (glove && !base) sayCoverage(found, vocab.words.size - 2, vectors?.file);
+  if (glove && !base) sayCoverage(found, vocab.words.size - 2, vectors?.file, opts.quiet === true, onWarning);
   manualSeed(config.seed);
   const model = new JointModel(modelConfig(config), vocab, { wordInit: matrix });
   model.glove = glove;
@@ -73,21 +82,40 @@ export async function buildNNSetup(config: TrainConfig, base?: { loaded: LoadedM
     config, schema, vocab, model, glove, vectors, dev,
     train: encodeAll(trainSentences, vocab, { maxLength: MAX_TRAIN_LENGTH }),
     devEncoded: encodeAll(dev.sentences, vocab, { gold: false, glove }),
+    data: { 'data.train': corpusDigest(trainSplit.documents, trainSplit.schema), 'data.dev': corpusDigest(dev.documents, dev.schema) },
   };
   if (base) copyModelInto(s, base.loaded, base.dir);
   return s;
 }
 
 /**
- * How many training words the pretrained vectors cover, on stderr: a low share says the vectors do not fit
- * the corpus (another language, casing, tokenization), which the model's scores would show only later.
+ * How many training words the pretrained vectors cover, a note on stderr: a low share, a warning, says
+ * the vectors do not fit the corpus (another language, casing, tokenization), which the model's scores
+ * would show only later.
  */
-function sayCoverage(found: number, words: number, file?: string): void {
+function sayCoverage(found: number, words: number, file: string | undefined, quiet: boolean, onWarning: OnWarning): void {
   const share = words ? found / words : 1;
   const name = file ?? 'GloVe';
-  process.stderr.write(`entrel: ${name}: ${found} of the ${words} training words have a vector (${(100 * share).toFixed(1)} %)\n`);
+  if (!quiet) process.stderr.write(`entrel: ${name}: ${found} of the ${words} training words have a vector (${(100 * share).toFixed(1)} %)\n`);
   if (share < 0.5)
-    process.stderr.write(`entrel: ${name}: warning: fewer than half the training words have a vector; are they of the corpus's language, and its tokenization?\n`);
+    warnAbout(onWarning, name, "fewer than half the training words have a vector; are they of the corpus's language, and its tokenization?");
+}
+
+/**
+ * The dev file chooses best/ and stops training (patience). Where it cannot score (no documents, no gold
+ * entities, or no gold relations when `select` is "relation": an unannotated file, or one read with the
+ * wrong format or layout) every epoch scores 0, and best/ would silently hold the first epoch's model
+ * however long the run: refused, rather than warned, since such a run's model is never what was asked for.
+ */
+function refuseUnscorableDev(dev: Split, select: TrainConfig['select']): void {
+  const entities = dev.sentences.reduce((n, s) => n + s.entities.length, 0);
+  const relations = dev.sentences.reduce((n, s) => n + s.relations.length, 0);
+  const held = `${dev.documents.length} document${dev.documents.length === 1 ? '' : 's'}, ${dev.sentences.length} sentence${dev.sentences.length === 1 ? '' : 's'}`;
+  const why = 'the dev data chooses the model kept in best/, and with nothing to score every epoch scores 0';
+  if (entities === 0)
+    throw new UserError(`has no annotated entities (${held}): ${why}; give annotated dev data (entrel split FILE --out DIR carves it out of yours), read in its format (data.format)`, { file: dev.file });
+  if (relations === 0 && select === 'relation')
+    throw new UserError(`has no annotated relations (${held}, ${entities} entities), and select is "relation": ${why}; give dev data with relations, or set select=entity+relation`, { file: dev.file });
 }
 
 /**
@@ -114,13 +142,13 @@ function runWordVectors(config: TrainConfig, base?: { loaded: LoadedModel; dir: 
 }
 
 /**
- * Says on stderr what a new model cannot learn from its training data: no entities or no relations at all,
- * or types of its label schema (dev's included) that no training sentence has.
+ * Warns of what a new model cannot learn from its training data: no entities or no relations at all, or
+ * types of its label schema (dev's included) that no training sentence has.
  */
-function warnUnlearnable(train: Split, schema: LabelSchema): void {
+function warnUnlearnable(train: Split, schema: LabelSchema, onWarning: OnWarning): void {
   const ents = new Set(train.sentences.flatMap((s) => s.entities.map((e) => e.type)));
   const rels = new Set(train.sentences.flatMap((s) => s.relations.map((r) => r.type)));
-  const warn = (msg: string) => process.stderr.write(`entrel: ${train.file}: warning: ${msg}\n`);
+  const warn = (msg: string) => warnAbout(onWarning, train.file, msg);
   if (ents.size === 0) warn('the training data has no entities: the model will learn to find none');
   else if (rels.size === 0) warn('the training data has no relations: the model will learn to find none');
   const entsMissing = ents.size ? schema.entityTypes.filter((t) => !ents.has(t)) : [];
@@ -159,13 +187,13 @@ export function initFromModelDir(s: NNSetup, dir: string): void {
  * training data may differ from the model's (fine-tuning on new data): its new words and characters get
  * rows of their own, initialised as a fresh model's are (GloVe, else random).
  */
-export async function buildSetupFrom(config: TrainConfig, dir: string, opts: { quiet?: boolean } = {}): Promise<NNSetup> {
+export async function buildSetupFrom(config: TrainConfig, dir: string, opts: SetupOptions = {}): Promise<NNSetup> {
   const loaded = loadModelDir(dir);
   const model = loaded.model.config;
   const differing = (Object.keys(model) as (keyof ModelConfig)[]).filter((k) => JSON.stringify(model[k]) !== JSON.stringify(config.model[k]));
   if (differing.length && !opts.quiet)
     process.stderr.write(`entrel: using the model settings of ${dir}: ${differing.map((k) => `model.${k}=${JSON.stringify(model[k])}`).join(', ')} (the config says ${differing.map((k) => JSON.stringify(config.model[k])).join(', ')})\n`);
-  const s = await buildNNSetup({ ...config, model: { ...model } }, { loaded, dir });
+  const s = await buildNNSetup({ ...config, model: { ...model } }, { loaded, dir }, opts);
   const vectorsOf = (c: TrainConfig) => (c.glove ? (c.embeddings === undefined ? 'GloVe' : existsSync(c.embeddings) ? realpathSync(c.embeddings) : c.embeddings) : 'none');
   if (vectorsOf(s.config) !== vectorsOf(config) && !opts.quiet)
     process.stderr.write(`entrel: using the word vectors of ${dir}: ${vectorsOf(s.config)} (the config says ${vectorsOf(config)})\n`);
@@ -220,6 +248,7 @@ export function nnTask(s: NNSetup, how = s.config.init ? `the local loss, contin
       return { loss: l.loss, parts: { ent: l.entLoss, rel: l.relLoss, ...(l.lmLoss && { lm: l.lmLoss }) }, pairs: l.pairs };
     },
     evaluateDev: () => devScores(s, 100),
+    data: s.data,
     saveModel: (dir, chosen) => writeModelFiles(dir, model, s.schema, { ...trainedMeta(config, s.train.length, how, chosen), ...(s.vectors && { embeddings: s.vectors }) }),
   };
 }
@@ -239,6 +268,6 @@ export async function continueNN(config: TrainConfig, outDir: string, opts: Trai
 /** `entrel train`: NN pretraining into `outDir` (best/, last/, train.log.jsonl, curve.svg). */
 export async function trainNN(config: TrainConfig, outDir: string, opts: TrainOptions = {}): Promise<TrainResult> {
   checkRunDir(outDir, opts.resume);
-  const setup = await buildNNSetup(config);
+  const setup = await buildNNSetup(config, undefined, opts);
   return runTraining(nnTask(setup), config, outDir, 'nn', opts);
 }

@@ -11,6 +11,7 @@ import { entrel } from './in-process.js';
 import { tempDir } from '../temp-dir.js';
 
 const tiny = fileURLToPath(new URL('../train/fixtures/tiny.json', import.meta.url));
+const bundled = fileURLToPath(new URL('../../models/conll04', import.meta.url));
 const dir = tempDir('entrel-train-errors-');
 
 test('a learning rate beyond float32 is a user error naming what to lower', async () => {
@@ -51,4 +52,42 @@ test('a data file that does not exist is named by its config key, the config fil
   writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(tiny, 'utf8')), data: { train: tiny, dev: '/nonexistent/dev.json' } }));
   const inFile = await entrel('train', '--config', file, '--out', join(dir, 'nodata3'), '--quiet');
   assert.equal(inFile.err, `entrel: ${file}: data.dev: no such file or directory: /nonexistent/dev.json\n`, 'from the file: no (from --set)');
+});
+
+test('MRT settings given with --set to a run without MRT are refused, not ignored', async () => {
+  const r = await entrel('train', '--config', tiny, '--out', join(dir, 'mrt-keys'), '--quiet', '--set', 'epochs=1', 'K=3');
+  assert.equal(r.code, 1, r.err);
+  assert.equal(r.err, 'entrel: --set: K=3: only minimum risk training (--init DIR, without --local) reads it, and this run trains with the local loss alone\n');
+  const local = await entrel('train', '--config', tiny, '--init', bundled, '--local', '--out', join(dir, 'mrt-keys-local'), '--quiet', '--set', 'mrt.mu=0.5');
+  assert.match(local.err, /^entrel: --set: mrt\.mu=0\.5: only minimum risk training/);
+  const cv = await entrel('crossval', '--config', tiny, '--data', tiny, '--out', join(dir, 'mrt-keys-cv'), '--quiet', '--set', 'alpha=2');
+  assert.equal(cv.code, 1, cv.err);
+  assert.equal(cv.err, 'entrel: --set: alpha=2: only minimum risk training reads it, and cross-validation trains each fold with the local loss\n');
+});
+
+test('a data path that is a directory, for a format that reads a file, is named by its config key', async () => {
+  const r = await entrel('train', '--config', tiny, '--out', join(dir, 'dir-data'), '--quiet', '--set', `data.train=${JSON.stringify(dir)}`);
+  assert.equal(r.code, 1, r.err);
+  assert.equal(r.err, `entrel: ${tiny}: data.train: is a directory: ${dir} (data.format unified reads a file; a directory is read as a brat project) (from --set)\n`);
+});
+
+test('--quiet leaves the word-vector coverage note out; a warning still shows, as before', async () => {
+  const vectors = join(dir, 'vectors.txt');
+  writeFileSync(vectors, '2 8\nworks 1 2 3 4 5 6 7 8\nfor 1 2 3 4 5 6 7 8\n');
+  const args = ['train', '--config', tiny, '--set', 'epochs=1', 'glove=true', `embeddings=${JSON.stringify(vectors)}`];
+  const loud = await entrel(...args, '--out', join(dir, 'vectors-loud'));
+  assert.match(loud.err, /vectors\.txt: 2 of the \d+ training words have a vector/);
+  const quiet = await entrel(...args, '--out', join(dir, 'vectors-quiet'), '--quiet');
+  assert.equal(quiet.code, 0, quiet.err);
+  assert.equal(quiet.err, `entrel: ${vectors}: warning: fewer than half the training words have a vector; are they of the corpus's language, and its tokenization?\n`);
+});
+
+test("predict --gold-entities says which of the data's entities the model cannot be given, as evaluate does", async () => {
+  const data = join(dir, 'renamed.json');
+  writeFileSync(data, JSON.stringify([{ tokens: ['Mary', 'Jones', 'works', 'for', 'Globex', '.'], entities: [[0, 2, 'Person'], [4, 5, 'Org']], relations: [[0, 2, 4, 5, 'Work_For']] }]));
+  const p = await entrel('predict', '--data', data, '--format', 'unified', '--gold-entities', '--out', join(dir, 'renamed-pred.jsonl'));
+  assert.equal(p.code, 0, p.err);
+  assert.match(p.err, new RegExp(`^entrel: ${data}: warning: entity type "Person" the model in .*conll04 does not know: its 1 entity in the data cannot be given to the model, so the predictions lack it and its relations\n`));
+  const e = await entrel('evaluate', '--data', data, '--format', 'unified', '--gold-entities', '--out', join(dir, 'renamed-eval.json'));
+  assert.match(e.err, new RegExp(`^entrel: ${data}: warning: entity type "Person" the model in .*conll04 does not know: they cannot be predicted`));
 });

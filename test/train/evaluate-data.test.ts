@@ -3,12 +3,14 @@
  * --paper-compat reach it) and scores any file it can read, repeated document ids included.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/train/config.js';
-import { evaluateModel, predictFile } from '../../src/train/evaluate.js';
+import { isUserError } from '../../src/errors.js';
+import { DEFAULT_MODEL_DIR } from '../../src/extract/model-info.js';
+import { evaluateModel, predictFile, predictToFile } from '../../src/train/evaluate.js';
 import { trainNN } from '../../src/train/nn.js';
 import { tempDir } from '../temp-dir.js';
 
@@ -52,7 +54,8 @@ test('a sentence without tokens (jsonl allows one) is predicted empty and skippe
   const { predicted } = await predictFile(model, file);
   assert.deepEqual(predicted[0].sentences[0], { tokens: [], entities: [], relations: [] });
   assert.equal((await evaluateModel(model, file)).sentences, 2);
-  const run = await trainNN(loadConfig(tiny, ['epochs=1', `data.train=${file}`, `data.dev=${file}`, 'data.format=jsonl']), join(root, 'empty-run'), { quiet: true });
+  // Its one sentence has no relation to select on: the mean of entity and relation F1 selects.
+  const run = await trainNN(loadConfig(tiny, ['epochs=1', `data.train=${file}`, `data.dev=${file}`, 'data.format=jsonl', 'select=entity+relation']), join(root, 'empty-run'), { quiet: true });
   assert.equal(run.epochs, 1);
 });
 
@@ -75,4 +78,54 @@ test('a library caller\'s options are checked before the model runs: a misspelt 
   assert.equal((await evaluateModel(model, file, { batchSize: 1 })).sentences, 1);
   // null is no options, as the check takes it: not a TypeError after it.
   assert.equal((await evaluateModel(model, file, null as never)).sentences, 1);
+});
+
+/** What `f` writes to stderr. */
+async function stderrOf(f: () => Promise<unknown>): Promise<string> {
+  const write = process.stderr.write;
+  let out = '';
+  process.stderr.write = ((chunk: string) => ((out += chunk), true)) as typeof write;
+  try {
+    await f();
+  } finally {
+    process.stderr.write = write;
+  }
+  return out;
+}
+
+test("evaluation and prediction warn through onWarning, never on stderr; predicting with gold entities warns of those the model cannot be given", async () => {
+  await trained;
+  const file = join(root, 'foreign.json');
+  // A type the model does not know, two overlapping entities, a relation given twice (a reading warning).
+  const rel = [0, 2, 5, 6, 'Live_In'];
+  writeFileSync(file, JSON.stringify([{ tokens: ['Mary', 'Jones', 'took', 'Aspirin', 'in', 'Lima'], entities: [[0, 2, 'Peop'], [1, 2, 'Peop'], [3, 4, 'Drug'], [5, 6, 'Loc']], relations: [rel, rel] }]));
+  const warnings: { message: string; file?: string }[] = [];
+  const opts = { format: 'unified', goldEntities: true, onWarning: (message: string, about?: { file: string }) => warnings.push({ message, file: about?.file }) };
+  const out = join(root, 'foreign-pred.jsonl');
+  const said = await stderrOf(async () => {
+    await evaluateModel(model, file, opts);
+    await predictToFile(model, file, out, opts);
+  });
+  assert.equal(said, '');
+  const messages = warnings.map((w) => w.message);
+  assert.ok(warnings.every((w) => w.file === file && w.message.startsWith(`${file}: `)), JSON.stringify(warnings));
+  assert.ok(messages.some((m) => /duplicate-relation/.test(m)), 'reading');
+  assert.ok(messages.includes(`${file}: entity type "Drug" the model in ${model} does not know: they cannot be predicted, so every one in the data counts as a miss`), 'evaluate');
+  assert.ok(messages.some((m) => /1 of the data's entities cannot be given to the model \(each overlaps another/.test(m)), 'overlap');
+  assert.ok(messages.includes(`${file}: entity type "Drug" the model in ${model} does not know: its 1 entity in the data cannot be given to the model, so the predictions lack it and its relations`), 'predict');
+  const types = JSON.parse(readFileSync(out, 'utf8')).sentences[0].entities.map((e: { type: string }) => e.type);
+  assert.deepEqual(types, ['Peop', 'Loc']);
+});
+
+test('no model is the bundled model, as for the CLI; a model argument that names none is a UserError naming it', async () => {
+  const file = join(root, 'bundled.jsonl');
+  writeFileSync(file, JSON.stringify({ id: 'a', text: 'Mary Jones works for Globex', sentences: [{ tokens: [[0, 4], [5, 10], [11, 16], [17, 20], [21, 27]], entities: [{ id: 'T1', type: 'Peop', start: 0, end: 2 }], relations: [] }] }) + '\n');
+  assert.equal((await evaluateModel(undefined, file)).sentences, 1);
+  await predictToFile(undefined, file, join(root, 'bundled-pred.jsonl'));
+  assert.equal((await predictFile(DEFAULT_MODEL_DIR, file)).predicted.length, 1);
+  for (const [value, field] of [[null, 'modelDir'], [5, 'modelDir'], ['', 'modelDir'], [[model, 5], 'modelDir[1]']] as const) {
+    const named = (e: unknown) => isUserError(e) && e.message.startsWith(`${field}: must be a model directory or an installed model package's name`);
+    await assert.rejects(evaluateModel(value as never, file), named, String(value));
+    await assert.rejects(predictToFile(value as never, file, join(root, 'never.jsonl')), named, String(value));
+  }
 });

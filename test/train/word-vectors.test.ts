@@ -50,9 +50,10 @@ async function stderrOf(f: () => Promise<unknown>): Promise<string> {
 
 test('the word matrix starts from the file: its words get their vectors, others random; the coverage is said', async () => {
   let s!: Awaited<ReturnType<typeof buildNNSetup>>;
-  const said = await stderrOf(async () => (s = await buildNNSetup(config())));
+  const warnings: string[] = [];
+  const said = await stderrOf(async () => (s = await buildNNSetup(config(), undefined, { onWarning: (m) => warnings.push(m) })));
   assert.match(said, /^entrel: .*vectors\.txt: 6 of the 2\d training words have a vector \(2\d\.\d %\)$/m);
-  assert.match(said, /vectors\.txt: warning: fewer than half the training words have a vector/);
+  assert.match(warnings.join('\n'), /vectors\.txt: fewer than half the training words have a vector/);
   const w = s.model.word.weight.toFloat64Array();
   const row = (word: string) => [...w.subarray(s.vocab.wordId(word) * 8, (s.vocab.wordId(word) + 1) * 8)];
   assert.deepEqual(row('works'), vec(0).map(Math.fround));
@@ -61,6 +62,14 @@ test('the word matrix starts from the file: its words get their vectors, others 
   assert.equal(s.vectors?.words, WORDS.length);
   // dev's unseen words read through the file (the extended vocabulary): id |V| + row.
   assert.equal(s.devEncoded[0].words[4], s.vocab.words.size + s.glove!.row('initech')!);
+});
+
+test('quiet: nothing on stderr, the warning to onWarning (a library caller that embeds training)', async () => {
+  const warnings: string[] = [];
+  const said = await stderrOf(() => trainNN(config(['epochs=1']), join(root, 'quiet'), { quiet: true, onWarning: (m) => warnings.push(m) }));
+  assert.equal(said, '');
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /vectors\.txt: fewer than half the training words have a vector/);
 });
 
 test('the dimension must be model.wordDim, and glove false excludes embeddings', async () => {

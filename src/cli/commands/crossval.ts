@@ -5,7 +5,7 @@
 import { Command } from 'commander';
 import { withInterrupts } from '../interrupt.js';
 import { Diagnostics } from '../../data/diagnostics.js';
-import { formatTable, printJson, printWarnings } from '../output.js';
+import { formatTable, printJson, printWarning, printWarnings } from '../output.js';
 import { integer, positiveInteger } from './arg-values.js';
 import { addDataFlags, corpusOptions, type DataFlags } from './data-options.js';
 
@@ -53,6 +53,7 @@ export function crossvalCommand(): Command {
             corpus: corpusOptions(flags),
             diagnostics,
             quiet: flags.quiet,
+            onWarning: printWarning,
             stopRequested,
             onFold: (f, k) => {
               showWarnings();

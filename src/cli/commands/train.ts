@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 import { UserError } from '../../errors.js';
 import { withInterrupts } from '../interrupt.js';
+import { printWarning } from '../output.js';
 import { modelRef } from './arg-values.js';
 
 interface TrainFlags { config: string; out: string; set: string[]; init?: string; mrt?: boolean; local?: boolean; resume?: boolean; quiet?: boolean; json?: boolean }
@@ -23,7 +24,7 @@ export function trainCommand(): Command {
     .option('--quiet', 'no progress bar, per-epoch lines or notes (warnings and errors still show)')
     .option('--json', 'print the result as JSON')
     .action(async (flags: TrainFlags) => {
-      const { checkDataFiles, keysFromSet, loadConfig, trainNN, trainMRT, continueNN } = await import('../../train/index.js');
+      const { checkDataFiles, keysFromSet, loadConfig, mrtOnlySets, trainNN, trainMRT, continueNN } = await import('../../train/index.js');
       const sets = flags.init ? [...flags.set, `init=${JSON.stringify(flags.init)}`] : flags.set;
       const config = loadConfig(flags.config, sets);
       // Which keys the command line gave, for errors about them to say so.
@@ -33,16 +34,22 @@ export function trainCommand(): Command {
       if (flags.mrt && !config.init) throw new UserError('--mrt starts from a pretrained model: pass --init DIR');
       if (flags.local && !config.init) throw new UserError('--local continues a trained model: pass --init DIR');
       if (flags.local && flags.mrt) throw new UserError('--local (the local loss alone) and --mrt exclude each other');
-      const train = config.init ? (flags.local ? continueNN : trainMRT) : trainNN;
+      const mrt = config.init !== undefined && !flags.local;
+      const unread = mrt ? [] : mrtOnlySets(flags.set);
+      if (unread.length)
+        throw new UserError(`${unread[0]}: only minimum risk training (--init DIR, without --local) reads it, and this run trains with the local loss alone`, { field: '--set' });
+      const train = mrt ? trainMRT : config.init ? continueNN : trainNN;
       const result = await withInterrupts(
-        (stopRequested) => train(config, flags.out, { resume: flags.resume, quiet: flags.quiet, stopRequested }),
+        (stopRequested) => train(config, flags.out, { resume: flags.resume, quiet: flags.quiet, onWarning: printWarning, stopRequested }),
         true,
       );
       if (flags.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
       else {
-        const best = result.history.find((h) => h.epoch === result.bestEpoch);
-        const scores = best ? `dev relation F1 ${pct(best.dev.relF1)}, entity F1 ${pct(best.dev.entF1)}` : 'no epoch run';
-        process.stdout.write(`best epoch ${result.bestEpoch} (selected on ${config.select}): ${scores}; model in ${flags.out}/best\n`);
+        // The model kept: with validateEvery, possibly chosen within its epoch, at other scores than the epoch's end.
+        const c = result.chosen;
+        const scores = c ? `dev relation F1 ${pct(c.dev.relF1)}, entity F1 ${pct(c.dev.entF1)}` : 'no epoch run';
+        const within = c?.sentences === undefined ? '' : ` after ${c.sentences} of its sentences`;
+        process.stdout.write(`best epoch ${result.bestEpoch}${within} (selected on ${config.select}): ${scores}; model in ${flags.out}/best\n`);
       }
     });
 }
