@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   batch_too_large: [400, 'more texts in one request than the limit'],
   text_too_long: [413, 'a text longer than the limit'],
   body_too_large: [413, 'a body larger than the route\'s limit'],
+  drawing_too_large: [413, 'more documents, text, entities or relations in one `/v1/render` request than it draws'],
   unsupported_media_type: [415, 'a body that is not `application/json`'],
   not_found: [404, 'no route has this path'],
   method_not_allowed: [405, 'the path exists but not with this method (see `Allow`)'],

@@ -5,9 +5,10 @@ export interface ServerOptions {
   /** Largest request body in bytes (413 above). Default 2 MiB. */
   bodyLimit?: number;
   /**
-   * Largest body of POST /v1/render in bytes (413 above). The web page sends back the documents that
-   * /v1/extract answered, which are about 18 bytes per character of text (tokens and spans), so this must
-   * be far larger than `bodyLimit` for the page to draw a long text. Default 32 MiB.
+   * Largest body of POST /v1/render in bytes (413 above). It takes back the documents that /v1/extract
+   * answered, which are many times the size of their text (spans, and tokens unless the client drops
+   * them, as the web page does), up to the text, entities and relations one drawing may have
+   * (`RENDER_LIMITS`). The drawing is made on the server thread, so this stays small. Default 4 MiB.
    */
   renderBodyLimit?: number;
   /** Longest single text in UTF-16 code units (413 above). Default 1,000,000. */
@@ -18,7 +19,10 @@ export interface ServerOptions {
   batchWindowMs?: number;
   /** Most texts sent to the model in one `extract` call. Default 64. */
   maxBatchTexts?: number;
-  /** Most texts waiting for the model; beyond it requests get 503 with Retry-After. Default 1024. */
+  /**
+   * Most texts waiting for the model; beyond it requests get 503 with Retry-After. At least `maxTexts`, so
+   * that a request of `maxTexts` texts can be queued. Default 1024, or `maxTexts` if that is larger.
+   */
   maxQueuedTexts?: number;
   /** Time a client has to send a whole request (headers and body), in ms; then 408. Default 10,000. */
   requestTimeout?: number;
@@ -82,7 +86,7 @@ export type ResolvedServerOptions = Required<ServerOptions>;
 
 export const defaultServerOptions: ResolvedServerOptions = {
   bodyLimit: 2 * 1024 * 1024,
-  renderBodyLimit: 32 * 1024 * 1024,
+  renderBodyLimit: 4 * 1024 * 1024,
   maxTextLength: 1_000_000,
   maxTexts: 64,
   batchWindowMs: 2,
@@ -107,6 +111,7 @@ export function resolveServerOptions(opts: ServerOptions = {}): ResolvedServerOp
   checkOptions(opts, 'serverOptions', Object.keys(defaultServerOptions));
   const defined = Object.fromEntries(Object.entries(opts ?? {}).filter(([, v]) => v !== undefined));
   const resolved = { ...defaultServerOptions, ...defined } as ResolvedServerOptions;
+  if (defined.maxQueuedTexts === undefined && typeof resolved.maxTexts === 'number') resolved.maxQueuedTexts = Math.max(resolved.maxQueuedTexts, resolved.maxTexts);
   checkValues(resolved);
   return resolved;
 }
@@ -129,4 +134,6 @@ function checkValues(o: ResolvedServerOptions): void {
   for (const k of ['errorLog', 'accessLog'] as const)
     if (typeof (o[k] as { write?: unknown } | null)?.write !== 'function') fail(k, 'a stream (an object with write(line))', o[k]);
   if (!Array.isArray(o.cors) || o.cors.some((c) => typeof c !== 'string')) fail('cors', 'an array of origins (strings)', o.cors);
+  // A request the queue cannot hold would be answered 503 "retry shortly" for ever.
+  if (o.maxQueuedTexts < o.maxTexts) fail('maxQueuedTexts', `at least maxTexts (${o.maxTexts}), so that a request of maxTexts texts can be queued`, o.maxQueuedTexts);
 }

@@ -36,6 +36,7 @@ async function post(path, body) {
   const headers = { 'content-type': 'application/json' };
   const key = apiKey ? apiKey.value.trim() : '';
   if (key !== '') headers.authorization = 'Bearer ' + key;
+  // A relative URL: the page may be served under a path prefix by a reverse proxy (/entrel/ → /).
   const res = await fetch(path, { method: 'POST', headers, body: JSON.stringify(body) });
   if (res.ok) return res;
   if (res.status === 401) {
@@ -64,7 +65,7 @@ form.addEventListener('submit', async (ev) => {
   json.textContent = '';
   let stage = '';
   try {
-    const result = await (await post('/v1/extract', body)).json();
+    const result = await (await post('v1/extract', body)).json();
     json.textContent = JSON.stringify(result, null, 2);
     const d = result.documents[0];
     const counts = counted(d.entities.length, 'entity', 'entities') + ', ' + counted(d.relations.length, 'relation');
@@ -72,7 +73,9 @@ form.addEventListener('submit', async (ev) => {
     stage = counts + '; cannot draw them (the JSON tab has them): ';
     // Fit rows to the window (the view may be hidden behind the JSON tab, so not its own width).
     const width = Math.max(20, Math.min(400, Math.floor((document.body.clientWidth - 100) / ${geometry.charWidth})));
-    view.innerHTML = await (await post('/v1/render', { documents: result.documents, width })).text();
+    // The drawing does not read the sentences and tokens, most of the answer's size: they are not sent back.
+    const documents = result.documents.map((d) => Object.assign({}, d, { sentences: [] }));
+    view.innerHTML = await (await post('v1/render', { documents, width })).text();
     status.textContent = counts;
   } catch (err) {
     status.className = 'error';
@@ -94,7 +97,7 @@ const form = (apiKey: boolean) =>
   `<form id="extract-form">${apiKey ? apiKeyField : ''}<label for="text">Text</label>` +
   `<textarea id="text" name="text" rows="6" placeholder="Paste text, e.g. John Smith works for Acme Corp in Boston."></textarea>` +
   `<div class="controls"><button id="extract" name="extract" type="submit">Extract</button>` +
-  `<label>Relation threshold <input name="threshold" type="number" min="0" max="1" step="0.05" placeholder="0"></label>` +
+  `<label>Relation threshold <input name="threshold" type="number" min="0" max="1" step="any" placeholder="0"></label>` +
   `<span id="status" role="status"></span></div></form>`;
 
 export const appScripts = [tabScript, appScript];

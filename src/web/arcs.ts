@@ -1,4 +1,5 @@
 /** Where the relation arcs of one row go: anchor points on the entity boxes and stacking levels. */
+import { firstIndex } from '../data/search.js';
 import { nearestClear } from './gaps.js';
 
 export interface Box {
@@ -66,14 +67,116 @@ export function placeArcs(pieces: ArcPiece[], rowWidth: number): void {
     return [Math.min(p.x1, p.x2, p.labelX - half), Math.max(p.x1, p.x2, p.labelX + half)];
   };
   const sorted = [...pieces].sort((a, b) => Math.abs(a.x2 - a.x1) - Math.abs(b.x2 - b.x1));
-  const placed: { piece: ArcPiece; lo: number; hi: number }[] = [];
-  for (const p of sorted) {
-    const [lo, hi] = extent(p);
-    p.level = 1 + Math.max(0, ...placed.filter((q) => lo < q.hi + GAP && q.lo < hi + GAP).map((q) => q.piece.level));
-    placed.push({ piece: p, lo, hi });
+  const spans = sorted.map(extent);
+  // Arcs p and q overlap (GAP between them included) when lo < q.hi + GAP and q.lo < hi + GAP, that is
+  // when [lo, hi + GAP) and [q.lo, q.hi + GAP) meet: a tree of levels over those intervals answers "the
+  // highest arc placed over this one" in log time (comparing with every placed arc made a row of
+  // thousands of arcs take seconds).
+  const levels = new LevelTree(spans.flatMap(([lo, hi]) => [lo, hi + GAP]));
+  sorted.forEach((p, i) => {
+    const [lo, hi] = spans[i];
+    p.level = 1 + levels.highest(lo, hi + GAP);
+    levels.raise(lo, hi + GAP, p.level);
+  });
+  // Labels level by level from the top, each seeing the legs of the arcs above it.
+  const order = sorted.map((_, i) => i).sort((a, b) => sorted[b].level - sorted[a].level);
+  const above = new LegColumns();
+  for (let i = 0; i < order.length; ) {
+    let j = i;
+    while (j < order.length && sorted[order[j]].level === sorted[order[i]].level) j++;
+    for (const k of order.slice(i, j)) clearLegs(sorted[k], spans[k][0], spans[k][1], above);
+    for (const k of order.slice(i, j)) for (const x of legsOf(sorted[k])) above.add(x);
+    i = j;
   }
-  const legs = pieces.flatMap((q) => legsOf(q).map((x) => ({ x, level: q.level }))).sort((a, b) => a.x - b.x);
-  for (const { piece, lo, hi } of placed) clearLegs(piece, lo, hi, legs);
+}
+
+/**
+ * Levels along the row: `highest(a, b)` is the highest level raised over any part of [a, b), `raise(a, b,
+ * level)` raises [a, b) to at least `level`; a and b are among the coordinates it was made with. A
+ * segment tree over the gaps between those coordinates: `top` is the highest level within a node,
+ * `all` a level raised over the whole of it (not pushed down to its children).
+ */
+class LevelTree {
+  private readonly xs: number[];
+  private readonly top: Int32Array;
+  private readonly all: Int32Array;
+
+  constructor(coordinates: number[]) {
+    this.xs = [...new Set(coordinates)].sort((a, b) => a - b);
+    this.top = new Int32Array(4 * this.xs.length);
+    this.all = new Int32Array(4 * this.xs.length);
+  }
+
+  highest(a: number, b: number): number {
+    return this.query(1, 0, this.xs.length - 1, this.at(a), this.at(b));
+  }
+
+  raise(a: number, b: number, level: number): void {
+    this.update(1, 0, this.xs.length - 1, this.at(a), this.at(b), level);
+  }
+
+  private at(x: number): number {
+    return firstIndex(this.xs.length, (i) => this.xs[i] >= x);
+  }
+
+  /** Node `node` covers the gaps [l, r); the query the gaps [a, b). */
+  private query(node: number, l: number, r: number, a: number, b: number): number {
+    if (b <= l || r <= a) return 0;
+    if (a <= l && r <= b) return this.top[node];
+    const m = (l + r) >> 1;
+    return Math.max(this.all[node], this.query(2 * node, l, m, a, b), this.query(2 * node + 1, m, r, a, b));
+  }
+
+  private update(node: number, l: number, r: number, a: number, b: number, level: number): void {
+    if (b <= l || r <= a) return;
+    this.top[node] = Math.max(this.top[node], level);
+    if (a <= l && r <= b) {
+      this.all[node] = Math.max(this.all[node], level);
+      return;
+    }
+    const m = (l + r) >> 1;
+    this.update(2 * node, l, m, a, b, level);
+    this.update(2 * node + 1, m, r, a, b, level);
+  }
+}
+
+/**
+ * Legs by whole-pixel column, each column as its leftmost and rightmost leg: legs less than a pixel apart
+ * leave no room for a label between them, so those two rule out the same label places as all of them do
+ * (many arcs between two boxes drop hundreds of legs into a few columns).
+ */
+class LegColumns {
+  private readonly columns = new Map<number, { min: number; max: number }>();
+  /** The columns' numbers, sorted. */
+  private readonly keys: number[] = [];
+
+  add(x: number): void {
+    const k = Math.floor(x);
+    const column = this.columns.get(k);
+    if (column) {
+      column.min = Math.min(column.min, x);
+      column.max = Math.max(column.max, x);
+      return;
+    }
+    this.columns.set(k, { min: x, max: x });
+    this.keys.splice(firstIndex(this.keys.length, (i) => this.keys[i] > k), 0, k);
+  }
+
+  /**
+   * The legs that can reach [lo, hi] (within LEG of it), sorted, each column by its leftmost and
+   * rightmost of them. Where a column straddles an end of the span, the leg inside stands for the others
+   * inside: their reach past the label's possible places is all that differs, and it cannot matter there.
+   */
+  near(lo: number, hi: number): number[] {
+    const out: number[] = [];
+    const reaches = (x: number) => x + LEG > lo && x - LEG < hi;
+    for (let i = firstIndex(this.keys.length, (j) => this.keys[j] + 1 + LEG > lo); i < this.keys.length && this.keys[i] - LEG < hi; i++) {
+      const { min, max } = this.columns.get(this.keys[i]) as { min: number; max: number };
+      if (reaches(min)) out.push(min);
+      if (max !== min && reaches(max)) out.push(max);
+    }
+    return out;
+  }
 }
 
 /** Horizontal room a leg takes at any level: its slant (at most 4 px) and the stroke. */
@@ -88,13 +191,9 @@ const legsOf = (p: ArcPiece): number[] => [...('box' in p.from ? [p.x1] : []), .
  * nearest place no such leg crosses, and off its own arc's corners too if it can be (a label there hides
  * where the arc turns down). Where there is no such place it stays, drawn over the legs (svg.ts).
  */
-function clearLegs(p: ArcPiece, lo: number, hi: number, allLegs: { x: number; level: number }[]): void {
+function clearLegs(p: ArcPiece, lo: number, hi: number, above: LegColumns): void {
   const half = p.labelWidth / 2;
-  const legs: number[] = [];
-  // allLegs is sorted by x: start at the first that can reach [lo, hi].
-  let i = 0;
-  for (let step = allLegs.length; step > 0; step >>= 1) while (i + step <= allLegs.length && allLegs[i + step - 1].x + LEG <= lo) i += step;
-  for (; i < allLegs.length && allLegs[i].x - LEG < hi; i++) if (allLegs[i].level > p.level) legs.push(allLegs[i].x);
+  const legs = above.near(lo, hi);
   if (legs.length === 0) return;
   // A leg rules out the label centres within LEG + half of it.
   const place = (xs: number[]) => nearestClear(xs, LEG + half, lo + half, hi - half, p.labelX);

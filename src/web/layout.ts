@@ -199,14 +199,14 @@ export function layoutDocument(doc: ExtractedDocument, opts: LayoutOptions = {})
       const through = drops.filter((d) => d.lane > lane).map((d) => d.x);
       const tags = placeTags(boxes.map((b) => ({ ...b, tagWidth: columns(markedType(b.entity)) * g.labelCharWidth })), svgWidth, through);
       boxes.forEach((b, i) => ((b.tag = tags[i]), (b.dy = dy)));
-      dy += g.boxHeight + (1 + Math.max(0, ...tags.map((t) => t.line))) * g.tagHeight + g.laneGap;
+      dy += g.boxHeight + (1 + tags.reduce((m, t) => Math.max(m, t.line), 0)) * g.tagHeight + g.laneGap;
     }
     return dy - g.laneGap;
   });
 
   let y = 0;
   for (const [i, row] of rows.entries()) {
-    const levels = Math.max(0, ...row.arcs.map((a) => a.level));
+    const levels = row.arcs.reduce((m, a) => Math.max(m, a.level), 0); // not Math.max(...): a row can have more arcs than a call has arguments
     row.y = y;
     row.boxTop = y + g.arcBase + levels * g.levelHeight;
     row.height = g.arcBase + levels * g.levelHeight + below[i] + g.rowGap;

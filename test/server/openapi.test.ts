@@ -20,7 +20,7 @@ describe('OpenAPI document', () => {
   let spec: any;
   let ajv: Ajv;
   before(async () => {
-    app = buildServer(fake, { maxQueuedTexts: 2, maxTexts: 4, bodyLimit: 4000, extractTimeout: 200 });
+    app = buildServer(fake, { maxQueuedTexts: 4, maxTexts: 4, bodyLimit: 4000, extractTimeout: 200 });
     const res = await app.inject({ url: '/openapi.json' });
     assert.equal(res.statusCode, 200);
     spec = res.json();

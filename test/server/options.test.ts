@@ -35,6 +35,26 @@ describe('server options are checked', () => {
     for (const [opts, message] of cases) assert.throws(() => buildServer(new FakeExtractor(), opts), refused(message), JSON.stringify(opts));
   });
 
+  it('queues a request of maxTexts texts however large maxTexts is (1,100 of 2,000 were 503 "retry shortly" for ever)', async () => {
+    const app = buildServer(new FakeExtractor(), { maxTexts: 2000, maxBatchTexts: 2000 });
+    try {
+      const res = await app.inject({ method: 'POST', url: '/v1/extract', payload: { texts: Array(1100).fill('Ann Lee') } });
+      assert.equal(res.statusCode, 200, res.body);
+      assert.equal(res.json().documents.length, 1100);
+      const ls = await app.inject({ method: 'POST', url: '/labelstudio/predict', payload: { tasks: Array(2000).fill({ data: { text: 'Ann Lee' } }) } });
+      assert.equal(ls.statusCode, 200, ls.body);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('refuses a queue that cannot hold one request of maxTexts texts', () => {
+    assert.throws(
+      () => buildServer(new FakeExtractor(), { maxTexts: 100, maxQueuedTexts: 50 }),
+      refused(/^maxQueuedTexts: must be at least maxTexts \(100\), so that a request of maxTexts texts can be queued, got 50$/),
+    );
+  });
+
   it('takes 0 where it means no limit, and undefined as the default', async () => {
     const app = buildServer(new FakeExtractor(), { extractTimeout: 0, batchWindowMs: 0, maxTexts: undefined });
     const res = await app.inject({ method: 'POST', url: '/v1/extract', payload: { texts: Array(64).fill('a') } });

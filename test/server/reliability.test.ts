@@ -44,7 +44,7 @@ describe('reliability', () => {
   it('answers 503 with Retry-After under a flood, serves the rest, and recovers', async () => {
     const fake = new FakeExtractor();
     fake.delayMs = 50;
-    const { app, url } = await startServer(fake, { port: 0, maxQueuedTexts: 2, batchWindowMs: 1 });
+    const { app, url } = await startServer(fake, { port: 0, maxQueuedTexts: 2, maxTexts: 2, batchWindowMs: 1 });
     try {
       const responses = await Promise.all(Array.from({ length: 30 }, (_, i) => postJson(`${url}/v1/extract`, { text: `Ann ${i}` })));
       const statuses = responses.map((r) => r.status);

@@ -195,6 +195,30 @@ describe('renderer', () => {
     assert.equal(desc, 'Entities: Ann (Peop&amp;Co), Bob (T), Rome (T). Relations: Met from Ann to Bob; Live_In from Bob to Rome.');
   });
 
+  it('draws a run of blank lines as one empty row (100,000 line breaks drew an SVG 5,000,068 px high)', () => {
+    const rows = (text: string) => layoutDocument(docWith(text, ['Mary', 'IBM'], [[0, 1, 'Work_For']])).rows;
+    const one = rows('Mary works\n\nfor IBM.');
+    assert.deepEqual(one.map((r) => r.words.length + r.boxes.length), [2, 0, 3], 'a blank line is an empty row');
+    for (const text of ['Mary works\n\n\n\n\nfor IBM.', 'Mary works\r\n \r\n\t\n\nfor IBM.']) {
+      assert.deepEqual(rows(text).map((r) => r.height), one.map((r) => r.height), JSON.stringify(text));
+    }
+    const layout = layoutDocument(docWith(`${'\n'.repeat(100_000)}Mary works for IBM.`, ['Mary', 'IBM'], [[0, 1, 'Work_For']]));
+    assert.equal(layout.rows.length, 2);
+    assert.ok(layout.height < 200, `height ${layout.height}`);
+  });
+
+  it('cuts a long entity\'s name repeated in each of its relations, so that the drawing stays in proportion to its input', () => {
+    const name = 'Acme '.repeat(2000).trim();
+    const text = `Mary met ${name}.`;
+    const doc = docWith(text, ['Mary', name], []);
+    doc.relations = Array.from({ length: 300 }, () => ({ type: 'Work_For', head: 'T1', tail: 'T2', score: 1 }));
+    const svg = renderDocumentSvg(doc);
+    assert.ok(svg.length < 400_000, `${svg.length} characters`);
+    const short = `${name.slice(0, 60)}…`;
+    assert.match(svg, new RegExp(`<title>Work_For: Mary → ${short} \\(score 1\\.00\\)</title>`));
+    assert.match(svg, new RegExp(`Relations: Work_For from Mary to ${short};`));
+  });
+
   it('draws a document without text as a short note, not an empty band', () => {
     const svgHeight = (svg: string) => Number(/^<svg [^>]*height="([\d.]+)"/.exec(svg)?.[1]);
     const note = /<text class="no-text" [^>]*>\(no text\)<\/text>/;

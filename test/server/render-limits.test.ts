@@ -1,0 +1,124 @@
+/**
+ * POST /v1/render draws on the server thread: its body and what one request may ask it to draw are
+ * bounded, with a 413 naming the limit, and what it does draw takes little time, so that a drawing never
+ * holds up the other requests (the review's 16,000 arcs between two entities took 10 s, /health waiting).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import type { ExtractedDocument } from '../../src/extract/types.js';
+import { buildServer, startServer } from '../../src/server/index.js';
+import { RENDER_LIMITS } from '../../src/server/routes/web.js';
+import { FakeExtractor, fakeExtract } from './fake-extractor.js';
+import { post } from './helpers.js';
+
+const base = fakeExtract('Mary Smith works for Acme Corp in Boston.');
+const [mary, acme] = base.entities;
+
+/** The sample document with `n` relations, all between Mary Smith and Acme Corp, both ways. */
+const pairDocument = (n: number): ExtractedDocument => ({
+  ...base,
+  relations: Array.from({ length: n }, (_, i) => ({ type: 'Work_For', head: i % 2 ? mary.id : acme.id, tail: i % 2 ? acme.id : mary.id, score: 0.5 })),
+});
+
+/** `n` one-letter entities, `spacing` characters apart, the first `relations` each related to the third after it. */
+function denseDocument(n: number, relations: number, spacing = 10): ExtractedDocument {
+  const text = 'a'.padEnd(spacing).repeat(n);
+  const entities = Array.from({ length: n }, (_, i) => ({ id: `T${i}`, text: 'a', type: 'Peop', start: spacing * i, end: spacing * i + 1, sentence: 0, tokenStart: i, tokenEnd: i + 1, score: 0.5 }));
+  return { text, sentences: [], entities, relations: Array.from({ length: relations }, (_, i) => ({ type: 'Work_For', head: `T${i % n}`, tail: `T${(i + 3) % n}`, score: 0.5 })) };
+}
+
+describe('POST /v1/render limits', () => {
+  let app: FastifyInstance;
+  before(() => {
+    app = buildServer(new FakeExtractor(), { maxTexts: 3 });
+  });
+  after(() => app.close());
+
+  const assertTooLarge = (res: Awaited<ReturnType<typeof post>>, message: string) => {
+    assert.equal(res.status, 413, res.body.slice(0, 300));
+    assert.deepEqual(res.json(), { error: { code: 'drawing_too_large', message } });
+  };
+
+  it('refuses the review\'s 16,000 arcs between two entities at once, naming the limit', async () => {
+    const t0 = performance.now();
+    const res = await post(app, '/v1/render', { documents: [pairDocument(16_000)] });
+    assertTooLarge(res, '16000 relations (relations of all documents together); /v1/render draws at most 5000 relations a request');
+    assert.ok(performance.now() - t0 < 1000, `answered in ${Math.round(performance.now() - t0)} ms`);
+  });
+
+  it('names each limit, counting all documents of the request together', async () => {
+    const half = (n: number) => Math.floor(n / 2) + 1;
+    assertTooLarge(await post(app, '/v1/render', { documents: [base, base, base, base] }), '4 documents; /v1/render draws at most 3 documents a request');
+    const text = 'x'.repeat(half(RENDER_LIMITS.characters));
+    assertTooLarge(
+      await post(app, '/v1/render', { documents: [fakeExtract(text), fakeExtract(text)] }),
+      `${2 * half(RENDER_LIMITS.characters)} characters (text of all documents together); /v1/render draws at most ${RENDER_LIMITS.characters} characters a request`,
+    );
+    const dense = denseDocument(half(RENDER_LIMITS.entities), 0, 2);
+    assertTooLarge(
+      await post(app, '/v1/render', { documents: [dense, dense] }),
+      `${2 * half(RENDER_LIMITS.entities)} entities (entities of all documents together); /v1/render draws at most ${RENDER_LIMITS.entities} entities a request`,
+    );
+    const related = pairDocument(half(RENDER_LIMITS.relations));
+    assertTooLarge(
+      await post(app, '/v1/render', { documents: [related, related] }),
+      `${2 * half(RENDER_LIMITS.relations)} relations (relations of all documents together); /v1/render draws at most ${RENDER_LIMITS.relations} relations a request`,
+    );
+  });
+
+  it('takes a body of at most 4 MiB by default (it was 32 MiB)', async () => {
+    const res = await post(app, '/v1/render', { documents: [{ ...base, text: 'x'.repeat(5_000_000) }] });
+    assert.equal(res.status, 413);
+    assert.deepEqual(res.json().error, { code: 'body_too_large', message: 'request body is larger than the limit of 4194304 bytes' });
+  });
+
+  it('draws what is within the limits', async () => {
+    const res = await post(app, '/v1/render', { documents: [pairDocument(RENDER_LIMITS.relations)] });
+    assert.equal(res.status, 200);
+    assert.equal(res.body.match(/<g class="relation"/g)?.length, RENDER_LIMITS.relations);
+  });
+});
+
+describe('POST /v1/render keeps the server responsive', () => {
+  it('draws one request at a time, answering /health between two drawings rather than after all of them', async () => {
+    const { app, url } = await startServer(new FakeExtractor(), { port: 0 });
+    try {
+      const answered: string[] = [];
+      const documents = [pairDocument(RENDER_LIMITS.relations), denseDocument(RENDER_LIMITS.entities, RENDER_LIMITS.relations), pairDocument(RENDER_LIMITS.relations)];
+      const renders = documents.map(async (d, i) => {
+        const res = await fetch(`${url}/v1/render`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ documents: [d], width: 20 }) });
+        assert.equal(res.status, 200);
+        await res.arrayBuffer();
+        answered.push(`render ${i}`);
+      });
+      await new Promise((r) => setTimeout(r, 50)); // the bodies are in, the first drawing under way
+      const t0 = performance.now();
+      assert.equal((await fetch(`${url}/health`)).status, 200);
+      answered.push('health');
+      const waited = performance.now() - t0;
+      await Promise.all(renders);
+      assert.notEqual(answered.at(-1), 'health', `answered in the order ${answered.join(', ')}`);
+      // One drawing at the limits takes 0.2–0.5 s here (1.2 s on a busy machine); all three took 3.6 s before.
+      assert.ok(waited < 2000, `/health waited ${Math.round(waited)} ms`);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('answers 503 overloaded, with Retry-After, to drawings beyond the few that may wait their turn', async () => {
+    const app = buildServer(new FakeExtractor());
+    try {
+      const body = { documents: [pairDocument(RENDER_LIMITS.relations)] };
+      const answers = await Promise.all(Array.from({ length: 8 }, () => post(app, '/v1/render', body)));
+      const statuses = answers.map((a) => a.status);
+      assert.ok(statuses.includes(200) && statuses.includes(503), statuses.join(' '));
+      const refused = answers.find((a) => a.status === 503);
+      assert.equal(refused?.headers['retry-after'], '1');
+      assert.deepEqual(refused?.json(), { error: { code: 'overloaded', message: '4 drawings are waiting already; retry shortly' } });
+      assert.equal((await post(app, '/v1/render', { documents: [base] })).status, 200, 'draws again once they are done');
+    } finally {
+      await app.close();
+    }
+  });
+});
