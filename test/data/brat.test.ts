@@ -1,11 +1,13 @@
 /** brat standoff on hand-made fixtures (ACE05 itself is licensed and not available). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Diagnostics } from '../../src/data/diagnostics.js';
-import { CONF_MARK } from '../../src/data/formats/brat-conf.js';
+import { CONF_MARK, COPY_MARK } from '../../src/data/formats/brat-conf.js';
+import { copyDocuments, refuseForeignDirectory } from '../../src/data/formats/brat.js';
 import { detectFormat, loadCorpus, writeCorpus } from '../../src/data/formats/index.js';
+import { UserError } from '../../src/errors.js';
 import { FIXTURES, collect, shape, tmp } from './helpers.js';
 
 const SIMPLE = join(FIXTURES, 'brat', 'simple');
@@ -33,7 +35,8 @@ test('brat directory, lines layout: lines are sentences, char spans become token
   assert.equal(w('cross-sentence-relation-dropped'), 1); // R4: Mary → Montréal
   assert.equal(w('brat-entity-widened-to-tokens'), 1); // T9 "ohn Smi"
   assert.equal(w('duplicate-entity-merged'), 1); // T9 = T1
-  for (const code of ['brat-event-ignored', 'brat-attribute-ignored', 'brat-normalization-ignored', 'brat-note-ignored', 'brat-equivalence-ignored'])
+  // dropped from the documents, and so from a file written from them (a split copies the files instead)
+  for (const code of ['brat-event-dropped', 'brat-attribute-dropped', 'brat-normalization-dropped', 'brat-note-dropped', 'brat-equivalence-dropped'])
     assert.equal(w(code), 1, code);
 });
 
@@ -147,4 +150,69 @@ test("a brat project's annotation.conf is read: hierarchy, groups, macros and fl
   assert.deepEqual(w?.examples, [`entity type "City" is not declared in ${join(dir, 'annotation.conf')}`]);
   // It is the user's: a brat output there is refused, not written over.
   await assert.rejects(writeCorpus(c.documents, c.schema, dir, 'brat'), /holds "annotation\.conf", which is not a brat \.txt\/\.ann pair/);
+});
+
+/** A brat project with a sub-collection (its own conf), a hidden directory and a link back up the tree. */
+function nestedProject(): string {
+  const dir = join(tmp(), 'nested');
+  mkdirSync(join(dir, 'sub', 'deeper'), { recursive: true });
+  mkdirSync(join(dir, '.git'));
+  const conf = '[entities]\nPeop\nOrg\n[relations]\nWork_For\tArg1:Peop, Arg2:Org\n[events]\n[attributes]\nNegated\tArg:<ENTITY>\n';
+  writeFileSync(join(dir, 'annotation.conf'), conf);
+  writeFileSync(join(dir, 'sub', 'annotation.conf'), conf.replace('Org\n', 'Org\nLoc\n'));
+  const txt = 'John Smith works for IBM.\n';
+  const ann = 'T1\tPeop 0 10\tJohn Smith\nT2\tOrg 21 24\tIBM\nR1\tWork_For Arg1:T1 Arg2:T2\nA1\tNegated T1\n#1\tAnnotatorNotes T2\tcheck\n';
+  for (const doc of ['doc10', 'doc2', 'sub/doc1', 'sub/deeper/x', '.git/y']) {
+    writeFileSync(join(dir, `${doc}.txt`), txt);
+    writeFileSync(join(dir, `${doc}.ann`), ann);
+  }
+  symlinkSync('..', join(dir, 'sub', 'up'));
+  return dir;
+}
+
+test('a brat collection is read with its sub-collections, ids being paths in it (they were skipped without a word)', async () => {
+  const dir = nestedProject();
+  const { docs, diagnostics } = await collect(dir);
+  assert.deepEqual(docs.map((d) => d.id), ['doc2', 'doc10', 'sub/doc1', 'sub/deeper/x']);
+  assert.deepEqual(shape(docs[3])[0].relations, ['0:2:Peop-Work_For->4:5:Org']);
+  // the sub-collection's own conf, unlike the collection's, is not read: counted
+  assert.equal(diagnostics.count('brat-subcollection-conf-not-read'), 1);
+  assert.match(diagnostics.format().join('\n'), /brat-subcollection-conf-not-read ×1 \(e\.g\. .*nested\/sub\/annotation\.conf/);
+  // no documents at any depth
+  const empty = join(tmp(), 'empty');
+  mkdirSync(join(empty, 'sub'), { recursive: true });
+  await assert.rejects(collect(empty), (e: unknown) => e instanceof UserError && /no \.ann files in this directory or its subdirectories$/.test(e.message));
+});
+
+test('copyDocuments writes brat parts as copies of the files, sub-collections and confs included; a later split may replace them', async () => {
+  const dir = nestedProject();
+  const c = await loadCorpus(dir);
+  const out = join(tmp(), 'part');
+  await copyDocuments(dir, {}, c.schema, [1, 3].map((at) => ({ at, id: c.documents[at].id })), out);
+  assert.deepEqual(readdirSync(out, { recursive: true, encoding: 'utf8' }).sort(), ['annotation.conf', 'doc10.ann', 'doc10.txt', 'sub', 'sub/annotation.conf', 'sub/deeper', 'sub/deeper/x.ann', 'sub/deeper/x.txt']);
+  // the annotations entrel does not read (A1, #1) are there, byte for byte
+  for (const f of ['doc10.ann', 'doc10.txt', 'sub/deeper/x.ann']) assert.equal(readFileSync(join(out, f), 'utf8'), readFileSync(join(dir, f), 'utf8'), f);
+  // each conf: marked as a copy, with the layout the collection was read with, then the collection's own
+  const conf = readFileSync(join(out, 'annotation.conf'), 'utf8').split('\n');
+  assert.deepEqual(conf.slice(0, 2), [COPY_MARK, '# entrel layout: text, tokenizer ptb (raw text, split into sentences and tokens as entrel extract does)']);
+  assert.equal(conf.slice(2).join('\n'), readFileSync(join(dir, 'annotation.conf'), 'utf8'));
+  assert.match(readFileSync(join(out, 'sub', 'annotation.conf'), 'utf8'), /\nLoc\n/);
+  // read back: the documents at those positions
+  const back = await collect(out);
+  assert.deepEqual(back.docs.map((d) => d.id), ['doc10', 'sub/deeper/x']);
+  assert.deepEqual(back.docs.map(shape), [c.documents[1], c.documents[3]].map(shape));
+  // a brat output there again replaces it; a file of the user's in a sub-collection is refused
+  assert.doesNotThrow(() => refuseForeignDirectory(out));
+  writeFileSync(join(out, 'sub', 'notes.md'), 'mine');
+  assert.throws(() => refuseForeignDirectory(out), /holds "sub\/notes\.md", which is not a brat \.txt\/\.ann pair/);
+  // the ids are checked against the collection
+  await assert.rejects(copyDocuments(dir, {}, c.schema, [{ at: 1, id: 'doc2' }], join(tmp(), 'p')), /document 1 of .* is doc10, not doc2/);
+});
+
+test('a collection without its own conf gets the schema\'s in a copied part, with the layout it was read with', async () => {
+  const c = await loadCorpus(SIMPLE, { bratLayout: 'lines' });
+  const out = join(tmp(), 'part');
+  await copyDocuments(SIMPLE, { bratLayout: 'lines' }, c.schema, [{ at: 1, id: 'doc2' }], out);
+  assert.match(readFileSync(join(out, 'annotation.conf'), 'utf8'), new RegExp(`^${CONF_MARK}\\n# entrel layout: lines `));
+  assert.deepEqual((await collect(out)).docs.map(shape), [shape(c.documents[1])]);
 });

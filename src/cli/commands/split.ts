@@ -3,12 +3,14 @@
  * documents, for users whose annotations are one file (a brat project): `entrel train` needs a dev set.
  * Writes DIR/train.EXT, DIR/dev.EXT, DIR/test.EXT (brat: directories) and DIR/split.json, which records
  * the seed and which documents went where; all together or none (data/staging.ts), replacing the parts
- * of an earlier split there.
+ * of an earlier split there. A brat collection split into brat parts is copied file by file
+ * (brat.ts copyDocuments), so its parts keep what entrel does not read; any other part is written from
+ * the documents read, and what its format cannot hold is counted.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { join } from 'node:path';
 import { Diagnostics } from '../../data/diagnostics.js';
-import { refuseForeignDirectory } from '../../data/formats/brat.js';
+import { copyDocuments, refuseForeignDirectory } from '../../data/formats/brat.js';
 import { WRITABLE_FORMATS, detectFormat, inputFiles, loadCorpus, writeCorpus, writtenFiles } from '../../data/formats/index.js';
 import { PARTS, checkLabelCoverage, documentsFor, splitPositions, type Part, type PartSize } from '../../data/split.js';
 import { SPLIT_RECORD, earlierOutputs, partFile, splitRecordJson } from '../../data/split-record.js';
@@ -65,7 +67,9 @@ export function splitCommand(): Command {
       // An earlier split's parts that this one does not write would pass for part of it (and overlap its train).
       const obsolete = earlierOutputs(flags.out).filter((name) => !inputAt(join(flags.out, name), inputs));
 
-      const corpus = await loadCorpus(file, { ...corpusOptions(flags, from), diagnostics: new Diagnostics() });
+      // The format as given (else detected again by loadCorpus, whose errors then say it was detected).
+      const read = corpusOptions(flags);
+      const corpus = await loadCorpus(file, { ...read, diagnostics: new Diagnostics() });
       printWarnings(corpus.diagnostics, file);
       const split = splitPositions(corpus.documents.length, { ...flags, file });
       const docsOf = (p: Part) => split[p].map((i) => corpus.documents[i]);
@@ -76,7 +80,11 @@ export function splitCommand(): Command {
         writeTogether(
           flags.out,
           async (dir) => {
-            for (const p of parts) await writeCorpus(docsOf(p), corpus.schema, join(dir, partFile(p, format)), format, lost);
+            for (const p of parts) {
+              const out = join(dir, partFile(p, format));
+              if (from === 'brat' && format === 'brat') await copyDocuments(file, read, corpus.schema, split[p].map((at) => ({ at, id: corpus.documents[at].id })), out);
+              else await writeCorpus(docsOf(p), corpus.schema, out, format, lost);
+            }
             const record = {
               source: file,
               format,

@@ -15,6 +15,12 @@ export const CONF_FILE = 'annotation.conf';
 /** The first line of a conf entrel wrote: a brat output directory holding it is entrel's to replace. */
 export const CONF_MARK = '# Written by entrel from the label schema of the corpus.';
 
+/** The first line of a collection's conf entrel copied into a part of it (`entrel split`), above the copy. */
+export const COPY_MARK = '# Copied by entrel split from the collection it split; its conf follows the next line.';
+
+/** Whether `text` is a conf entrel wrote or copied (CONF_MARK, COPY_MARK). */
+export const isEntrelConf = (text: string) => text.startsWith(CONF_MARK) || text.startsWith(COPY_MARK);
+
 /**
  * How a collection's `.txt` files read back (brat.ts): `lines` where each is a sentence a line with tokens
  * between spaces; `text` where they hold raw text, cut as `extract` cuts it with `tokenizer`.
@@ -38,6 +44,16 @@ export function confText(schema: LabelSchema, layout: RecordedLayout): string {
       throw new UserError(`cannot write ${CONF_FILE}: type ${quote(t)} is not a brat type name (no whitespace, no leading '!', '<', '#' or '['); rename it in the input`);
   const relation = (r: LabelSchema['relationTypes'][number]) => `${r.name}\tArg1:<ENTITY>, Arg2:<ENTITY>${r.symmetric ? ', <REL-TYPE>:symmetric' : ''}`;
   return [CONF_MARK, layoutLine(layout), '[entities]', ...schema.entityTypes, '', '[relations]', ...schema.relationTypes.map(relation), '', '[events]', '', '[attributes]', ''].join('\n');
+}
+
+/**
+ * A collection's conf `original` for a part of it (`entrel split`): marked, so that the next split may
+ * replace the part, and recording `layout`, the one the collection was read with, so that the part reads
+ * the same (an entrel conf's own mark and layout line give way to these).
+ */
+export function copiedConf(original: string, layout: RecordedLayout): string {
+  const own = isEntrelConf(original) ? original.replace(/^.*\n(# entrel layout:.*\n)?/, '') : original;
+  return [COPY_MARK, layoutLine(layout), own].join('\n');
 }
 
 /** The text of a conf file, or undefined when there is none. */
@@ -86,7 +102,7 @@ export async function readConf(file: string): Promise<Pick<LabelSchema, 'entityT
 export async function readConfLayout(file: string): Promise<RecordedLayout | undefined> {
   const text = await confFileText(file);
   if (text === undefined) return undefined;
-  if (!text.startsWith(CONF_MARK)) return undefined;
+  if (!isEntrelConf(text)) return undefined;
   const m = LAYOUT_LINE.exec(text);
   return m?.[1] === 'text' ? { layout: 'text', tokenizer: (m[2] as 'ptb' | 'conll04' | undefined) ?? 'ptb' } : { layout: 'lines' };
 }

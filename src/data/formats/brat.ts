@@ -1,52 +1,94 @@
 /**
- * brat standoff: `NAME.txt` + `NAME.ann`, a directory of pairs or one pair (name either file).
- * Sentences are the non-empty lines of the .txt, tokens its whitespace-separated pieces (offsets kept).
- * `T` lines are entities (character spans widened to whole tokens; discontinuous ones dropped), `R`
- * lines relations; E, A, M, N, * and # lines are ignored and counted. brat counts offsets in code points, which
- * we convert to JavaScript's UTF-16 offsets. A document is read whole (its offsets span the file).
+ * brat standoff: `NAME.txt` + `NAME.ann`, a collection (a directory of pairs, and of sub-collections: a
+ * document's id is its path in the collection, `sub/doc`) or one pair (name either file). The text is cut
+ * into sentences and tokens by the layout (`lines` or `text`, below). `T` lines are entities (discontinuous
+ * ones dropped), `R` lines relations; E, A, M, N, * and # lines are dropped and counted (`entrel split`
+ * copies a collection's files into its parts, so they stay there: `copyDocuments`). brat counts offsets in
+ * code points, which we convert to JavaScript's UTF-16 offsets. A document is read whole (its offsets span
+ * the file).
  *
  * `ace05: true` reads LSTM-ER's ACE05 output as the paper's lib/ace2005_data_preprocess.py (spec §1.5):
  * the first 3 lines are headers (not sentences), a trailing date-time line is dropped, PER-SOC arguments
  * are put in text order, and the `.split` suffix is removed from document ids.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFile, readFile, readdir, realpath, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { quote, UserError, type ErrorLocation } from '../../errors.js';
-import { MAX_DOCUMENT_BYTES, ioError, isDirectory, tooLarge, type Located } from '../io.js';
+import { MAX_DOCUMENT_BYTES, ioError, isDirectory, makeDirs, tooLarge, type Located } from '../io.js';
 import { fail } from '../validate.js';
 import { writeDirAtomic } from '../atomic.js';
 import { writeAtomic, type Source } from '../write.js';
 import { Diagnostics } from '../diagnostics.js';
 import type { Document, LabelSchema, Sentence, Token } from '../corpus.js';
-import { CONF_FILE, CONF_MARK, confText, readConf, readConfLayout, type RecordedLayout } from './brat-conf.js';
+import { CONF_FILE, confText, copiedConf, isEntrelConf, readConf, readConfLayout, type RecordedLayout } from './brat-conf.js';
 import { attachRelations, codePointOffsets, countSplitChanges, fromCodePoints, placeOnText, type CharEntity, type CharRelation, type Placed } from './spans.js';
 import { eachLabel, growingSchema, refuseUnreadable, unwritableLabel } from './common.js';
 import type { Format, ReadOptions } from './types.js';
 
 const DATE_LINE = /^\d{0,4}-\d{0,2}-\d{0,2}\s\d{0,2}:\d{0,2}:\d{0,2}$/;
 
+/** A document's pair of files: `prefix` + `.txt`/`.ann`; `name`, its path in the collection without extension (`sub/doc`). */
+interface Pair {
+  prefix: string;
+  name: string;
+}
+
+const natural = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
+
 /**
- * The `.txt`/`.ann` prefixes (without extension) to read, in natural order (doc2 before doc10). A `.txt`
- * without its `.ann` is not read (it may be no document at all, e.g. a README), but counted.
+ * The pairs to read: one, or a collection's, in natural order (doc2 before doc10), its own and then those
+ * of each sub-collection (a subdirectory, as brat has them; not a hidden one such as `.git`). A `.txt`
+ * without its `.ann` is not read (it may be no document at all, e.g. a README), but counted; so is a
+ * sub-collection's own annotation.conf unlike the collection's, which alone gives the schema and layout.
  */
-async function pairs(path: string, diagnostics: Diagnostics): Promise<string[]> {
+async function pairs(path: string, diagnostics: Diagnostics): Promise<Pair[]> {
   if (await isDirectory(path)) {
-    const all = await readdir(path);
-    const names = all.filter((n) => n.endsWith('.ann')).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-    const anns = new Set(names);
-    for (const n of all) if (n.endsWith('.txt') && !anns.has(`${n.slice(0, -4)}.ann`)) diagnostics.warn('brat-text-without-ann-skipped', join(path, n));
-    if (!names.length) throw new UserError('no .ann files in this directory', { file: path });
-    return names.map((n) => join(path, n.slice(0, -4)));
+    const found = await collectionPairs(path, '', diagnostics, await confOf(path), new Set());
+    if (!found.length) throw new UserError('no .ann files in this directory or its subdirectories', { file: path });
+    return found;
   }
   const m = /^(.*)\.(ann|txt)$/.exec(path);
   if (!m) throw new UserError('a brat file must end in .ann or .txt (or name a directory)', { file: path });
-  return [m[1]];
+  return [{ prefix: m[1], name: basename(m[1]) }];
+}
+
+/** The text of `dir`'s own annotation.conf, if it has one. */
+async function confOf(dir: string): Promise<string | undefined> {
+  return readFile(join(dir, CONF_FILE), 'utf8').catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return undefined;
+    throw ioError(join(dir, CONF_FILE), e);
+  });
+}
+
+/** The pairs in `dir` and below it (`rel`: its path in the collection; `seen`: directories read, against a link back up). */
+async function collectionPairs(dir: string, rel: string, diagnostics: Diagnostics, conf: string | undefined, seen: Set<string>): Promise<Pair[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch((e) => {
+    throw ioError(dir, e); // a sub-collection the user cannot read (EACCES)
+  });
+  entries.sort((a, b) => natural(a.name, b.name));
+  seen.add(await realpath(dir));
+  const names = new Set(entries.map((e) => e.name));
+  const out: Pair[] = [];
+  for (const { name } of entries) {
+    if (name.endsWith('.ann')) out.push({ prefix: join(dir, name.slice(0, -4)), name: rel + name.slice(0, -4) });
+    else if (name.endsWith('.txt') && !names.has(`${name.slice(0, -4)}.ann`)) diagnostics.warn('brat-text-without-ann-skipped', join(dir, name));
+  }
+  for (const e of entries) {
+    const sub = join(dir, e.name);
+    const isDir = e.isDirectory() || (e.isSymbolicLink() && (await stat(sub).then((s) => s.isDirectory(), () => false)));
+    if (e.name.startsWith('.') || !isDir || seen.has(await realpath(sub))) continue;
+    const own = await confOf(sub);
+    if (own !== undefined && own !== conf) diagnostics.warn('brat-subcollection-conf-not-read', `${join(sub, CONF_FILE)} (the schema and layout are those of the collection's own ${CONF_FILE})`);
+    out.push(...(await collectionPairs(sub, `${rel}${e.name}/`, diagnostics, conf, seen)));
+  }
+  return out;
 }
 
 /**
- * A file of at most MAX_DOCUMENT_BYTES, strict UTF-8 per line, so a bad byte is reported with its line. A `.txt`'s byte-order mark (`keepBom`) is
- * kept as its first character (whitespace to the tokenizer): brat counts it in the `.ann` offsets.
+ * A file of at most MAX_DOCUMENT_BYTES, strict UTF-8 per line, so a bad byte is reported with its line. A
+ * `.txt`'s byte-order mark (`keepBom`) is kept as its first character (whitespace to the tokenizer): brat
+ * counts it in the `.ann` offsets.
  */
 async function readText(file: string, keepBom = false): Promise<string> {
   let buf: Buffer;
@@ -105,7 +147,7 @@ function splitLines(text: string, ace05: boolean): Line[] {
 type Annotation = CharEntity & { loc: ErrorLocation };
 
 
-async function readDoc(prefix: string, opts: ReadOptions, layout: BratLayout): Promise<Document> {
+async function readDoc({ prefix, name }: Pair, opts: ReadOptions, layout: BratLayout): Promise<Document> {
   const d = opts.diagnostics;
   const ace05 = opts.ace05 ?? false;
   const txtFile = `${prefix}.txt`;
@@ -152,11 +194,11 @@ async function readDoc(prefix: string, opts: ReadOptions, layout: BratLayout): P
       const m = fields.length >= 2 ? /^(\S+) Arg1:(\S+) Arg2:(\S+)\s*$/.exec(fields[1]) : null;
       if (!m) fail('expected "R<id>\\tTYPE Arg1:T<id> Arg2:T<id>"', loc, id);
       rels.push({ id, type: m[1], head: m[2], tail: m[3], loc, where: `${where(loc)} ${id}` });
-    } else if (kind === 'E') d.warn('brat-event-ignored', `${where(loc)} ${id}`);
-    else if (kind === 'A' || kind === 'M') d.warn('brat-attribute-ignored', `${where(loc)} ${id}`);
-    else if (kind === 'N') d.warn('brat-normalization-ignored', `${where(loc)} ${id}`);
-    else if (kind === '*') d.warn('brat-equivalence-ignored', `${where(loc)} ${line}`);
-    else if (kind === '#') d.warn('brat-note-ignored', `${where(loc)} ${id}`);
+    } else if (kind === 'E') d.warn('brat-event-dropped', `${where(loc)} ${id}`);
+    else if (kind === 'A' || kind === 'M') d.warn('brat-attribute-dropped', `${where(loc)} ${id}`);
+    else if (kind === 'N') d.warn('brat-normalization-dropped', `${where(loc)} ${id}`);
+    else if (kind === '*') d.warn('brat-equivalence-dropped', `${where(loc)} ${line}`);
+    else if (kind === '#') d.warn('brat-note-dropped', `${where(loc)} ${id}`);
     else fail(`unknown annotation line ${quote(line)}`, loc);
   });
 
@@ -165,10 +207,11 @@ async function readDoc(prefix: string, opts: ReadOptions, layout: BratLayout): P
     for (const [role, arg] of [['Arg1', r.head], ['Arg2', r.tail]] as const)
       if (!declared.has(arg)) fail(`unknown relation argument ${quote(arg)}`, r.loc, `${r.id}.${role}`);
   attachRelations(sentences, placed, rels, d, (r, h, t) => ace05 && r.type === 'PER-SOC' && h.start > t.start);
-  let id = basename(prefix);
-  if (ace05) id = id.replace(/\.split$/, '');
-  return { id, text, sentences };
+  return { id: docId(name, ace05), text, sentences };
 }
+
+/** A document's id: its path in the collection (`sub/doc`); LSTM-ER's ACE05 output (`ace05`) without its `.split` suffix. */
+const docId = (name: string, ace05: boolean) => (ace05 ? name.replace(/\.split$/, '') : name);
 
 /** Layout `lines`: a sentence a non-empty line, a token a whitespace-separated piece; spans widened to whole tokens. */
 function onLines(text: string, spans: readonly Annotation[], ace05: boolean, d: Diagnostics, where: (loc: ErrorLocation) => string): { sentences: Sentence[]; placed: Placed } {
@@ -221,12 +264,15 @@ function onLines(text: string, spans: readonly Annotation[], ace05: boolean, d: 
 /** How a collection's `.txt` files are cut into sentences and tokens (ReadOptions.bratLayout, and the tokenizer of `text`). */
 type BratLayout = RecordedLayout;
 
+/** The reading options that choose it. */
+type LayoutOptions = Pick<ReadOptions, 'ace05' | 'bratLayout' | 'tokenizer'>;
+
 /**
  * The layout to read `path` with: the one asked for; else `lines` for LSTM-ER's ACE05 output; else the
  * one the collection's annotation.conf records (entrel writes it: brat-conf.ts); else `text`, as brat
  * collections are annotated raw text.
  */
-async function layoutOf(path: string, opts: ReadOptions): Promise<BratLayout> {
+async function layoutOf(path: string, opts: LayoutOptions): Promise<BratLayout> {
   const recorded = opts.ace05 ? undefined : await readConfLayout(join((await isDirectory(path)) ? path : dirname(path), CONF_FILE));
   // The tokenizer given (the model's, a config's) cuts what that model will see; else the one recorded.
   const tokenizer = opts.tokenizer ?? (recorded?.layout === 'text' ? recorded.tokenizer : 'ptb');
@@ -236,9 +282,39 @@ async function layoutOf(path: string, opts: ReadOptions): Promise<BratLayout> {
 
 async function* read(path: string, opts: ReadOptions): AsyncGenerator<Located<Document>> {
   if (opts.ace05 && opts.bratLayout === 'text') throw new UserError("--ace05 (data.ace05) reads LSTM-ER's output a sentence a line: it cannot be read with the brat layout text", { file: path });
-  const prefixes = await pairs(path, opts.diagnostics);
+  const found = await pairs(path, opts.diagnostics);
   const layout = await layoutOf(path, opts);
-  for (const prefix of prefixes) yield { value: await readDoc(prefix, opts, layout), loc: { file: `${prefix}.ann` } };
+  for (const pair of found) yield { value: await readDoc(pair, opts, layout), loc: { file: `${pair.prefix}.ann` } };
+}
+
+/**
+ * The documents `picked` of the collection at `path` (their positions in reading order, and their ids,
+ * checked) written to the brat output `out` as copies of their files, as `entrel split` writes brat parts:
+ * a split is by whole documents, so nothing needs rewriting, and nothing entrel does not read is lost
+ * (attributes, notes, events, discontinuous entities, relations it reads across sentences, annotation
+ * ids). Each pair keeps its place in the collection, and each annotation.conf on its way comes along
+ * (`copiedConf`: recording the layout `opts` read the collection with); without one at the top, the
+ * schema's is written (`confText`).
+ */
+export async function copyDocuments(path: string, opts: LayoutOptions, schema: LabelSchema, picked: readonly { at: number; id: string }[], out: string): Promise<void> {
+  const found = await pairs(path, new Diagnostics()); // what it counts, reading the collection did
+  const layout = await layoutOf(path, opts);
+  const root = (await isDirectory(path)) ? path : dirname(path);
+  await writeDirAtomic(out, 'the brat output', async (tmp) => {
+    const dirs = new Set(['.']); // the directories in the collection the copies are in, and those above them
+    for (const { at, id } of picked) {
+      const { prefix, name } = found[at];
+      if (docId(name, opts.ace05 ?? false) !== id) throw new Error(`document ${at} of ${path} is ${name}, not ${id}`);
+      makeDirs(join(tmp, dirname(name)));
+      for (const ext of ['.txt', '.ann']) await copyFile(prefix + ext, join(tmp, name + ext));
+      for (let d = dirname(name); d !== '.'; d = dirname(d)) dirs.add(d);
+    }
+    for (const d of dirs) {
+      const own = await confOf(join(root, d));
+      if (own !== undefined) await writeFile(join(tmp, d, CONF_FILE), copiedConf(own, layout));
+      else if (d === '.') await writeFile(join(tmp, CONF_FILE), confText(schema, layout));
+    }
+  });
 }
 
 /**
@@ -384,22 +460,25 @@ async function writePairs(docs: Source<Document>, schema: LabelSchema, out: stri
 
 /**
  * A brat output replaces its directory whole (atomic.ts), so that no pair of an earlier output is read
- * back with the new documents. A directory holding anything but `.txt`/`.ann` pairs is not an earlier
- * output but the user's (notes, a brat project's annotation.conf): refused, not deleted.
+ * back with the new documents. A directory holding anything but `.txt`/`.ann` pairs (in it or in
+ * subdirectories, as a split's copies have them), the annotation.conf entrel wrote or copied and brat's
+ * `.stats_cache` is not an earlier output but the user's (notes, a brat project's annotation.conf):
+ * refused, not deleted.
  */
 export function refuseForeignDirectory(out: string): void {
-  let names: string[];
-  try {
-    names = readdirSync(out);
-  } catch {
-    return; // absent; a file in the way is writeDirAtomic's error
-  }
-  const has = new Set(names);
-  const pair = (n: string) => /\.(txt|ann)$/.test(n) && has.has(n.slice(0, -4) + (n.endsWith('.txt') ? '.ann' : '.txt'));
-  const ours = (n: string) => n === CONF_FILE && readFileSync(join(out, n), 'utf8').startsWith(CONF_MARK);
-  const other = names.filter((n) => !pair(n) && !ours(n));
+  if (!statSync(out, { throwIfNoEntry: false })?.isDirectory()) return; // absent; a file in the way is writeDirAtomic's error
+  const other = notOutput(out, '');
   if (other.length)
     throw new UserError(`holds ${quote(other[0])}${other.length > 1 ? ` and ${other.length - 1} more` : ''}, which is not a brat .txt/.ann pair: a brat output replaces the whole directory, so choose a new or empty one`, { file: out });
+}
+
+/** The names in `dir` and below (`rel`: its path in the output) that no brat output of entrel's holds. */
+function notOutput(dir: string, rel: string): string[] {
+  const entries = readdirSync(dir, { withFileTypes: true });
+  const has = new Set(entries.map((e) => e.name));
+  const pair = (n: string) => /\.(txt|ann)$/.test(n) && has.has(n.slice(0, -4) + (n.endsWith('.txt') ? '.ann' : '.txt'));
+  const ours = (n: string) => (n === CONF_FILE && isEntrelConf(readFileSync(join(dir, n), 'utf8'))) || n === '.stats_cache';
+  return entries.flatMap((e) => (e.isDirectory() ? notOutput(join(dir, e.name), `${rel}${e.name}/`) : pair(e.name) || ours(e.name) ? [] : [rel + e.name]));
 }
 
 export const brat: Format = {
