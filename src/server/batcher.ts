@@ -18,15 +18,25 @@ export interface BatcherOptions {
   timeoutMs?: number;
 }
 
+/** How one submission may end early. */
+export interface SubmitControl {
+  /** Its time limit in ms instead of `timeoutMs` (what is left of a request that submits in parts). */
+  withinMs?: number;
+  /** Abandons it (its client went away): it leaves the queue, or its model call stops if no one else needs it. */
+  signal?: AbortSignal;
+}
+
 interface Job {
   texts: ExtractInput[];
   options: ExtractOptions;
   key: string;
   resolve: (docs: ExtractedDocument[]) => void;
   reject: (err: unknown) => void;
-  /** Answered (or timed out): nothing more is owed to it. */
+  /** Answered, timed out or abandoned: nothing more is owed to it. */
   settled: boolean;
   timer?: NodeJS.Timeout;
+  /** Stops listening to its signal. */
+  unlisten?: () => void;
   /** The model call it is part of, once it runs. */
   call?: Call;
 }
@@ -44,7 +54,8 @@ interface Call {
  *
  * Time limit: a submission not answered within `timeoutMs` (waiting included) is rejected with a 503
  * `timeout`; if it still waits it leaves the queue, and once every request of a running call has been
- * answered or timed out, the call is aborted (the extractor starts no further model batch for it).
+ * answered, timed out or abandoned (its signal aborted), the call is aborted (the extractor starts no
+ * further model batch for it).
  */
 export class MicroBatcher {
   private queue: Job[] = [];
@@ -67,10 +78,11 @@ export class MicroBatcher {
   }
 
   /**
-   * Queues `texts` for the model; the answer comes within the time limit (`timeoutMs`), or `withinMs` when
-   * given (what is left of a request that submits in parts), else a 503 `timeout`.
+   * Queues `texts` for the model; the answer comes within the time limit (`timeoutMs`, or `withinMs`),
+   * else a 503 `timeout`. Once `signal` aborts, the promise rejects with its reason.
    */
-  submit(texts: ExtractInput[], options: ExtractOptions, withinMs?: number): Promise<ExtractedDocument[]> {
+  submit(texts: ExtractInput[], options: ExtractOptions, { withinMs, signal }: SubmitControl = {}): Promise<ExtractedDocument[]> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
     if (texts.length === 0) return Promise.resolve([]);
     if (this.queuedTexts + texts.length > this.opts.maxQueuedTexts) {
       return Promise.reject(
@@ -81,7 +93,12 @@ export class MicroBatcher {
       const job: Job = { texts, options, key: optionsKey(options), resolve, reject, settled: false };
       const limit = withinMs ?? this.opts.timeoutMs ?? 0;
       // setTimeout fires at once beyond 2^31 - 1 ms (≈ 24.8 days): a limit that long is no limit.
-      if (limit > 0 && limit <= MAX_TIMER_MS) job.timer = setTimeout(() => this.expire(job, limit), limit);
+      if (limit > 0 && limit <= MAX_TIMER_MS) job.timer = setTimeout(() => this.drop(job, this.timeoutError(limit)), limit);
+      if (signal) {
+        const abandon = () => this.drop(job, signal.reason);
+        signal.addEventListener('abort', abandon, { once: true });
+        job.unlisten = () => signal.removeEventListener('abort', abandon);
+      }
       this.queue.push(job);
       this.queuedTexts += texts.length;
       this.schedule();
@@ -141,7 +158,7 @@ export class MicroBatcher {
       }
     } catch (err) {
       const open = batch.filter((j) => !j.settled);
-      if (open.length === 0) return; // aborted: every request had timed out
+      if (open.length === 0) return; // aborted: every request had timed out or been abandoned
       if (batch.length === 1) return settle(batch[0], () => batch[0].reject(err));
       // One bad text must not fail the requests it happened to share a call with: retry each alone.
       for (const job of open) if (!job.settled) await this.runBatch([job]);
@@ -156,13 +173,17 @@ export class MicroBatcher {
     return docs;
   }
 
-  private expire(job: Job, limit: number): void {
-    if (job.settled) return;
-    const err = new HttpError(
+  private timeoutError(limit: number): HttpError {
+    return new HttpError(
       503,
       'timeout',
       `the request was not done within the server's time limit${limit === this.opts.timeoutMs ? ` of ${limit / 1000} s` : ` (${((this.opts.timeoutMs ?? 0) / 1000)} s for the whole request)`}; send less text per request (or ask the operator for a longer --request-timeout)`,
     );
+  }
+
+  /** Settles `job` with `err` (timed out or abandoned): out of the queue, and its call stopped if no one else needs it. */
+  private drop(job: Job, err: unknown): void {
+    if (job.settled) return;
     if (!job.call) {
       const i = this.queue.indexOf(job);
       if (i >= 0) {
@@ -179,6 +200,7 @@ function settle(job: Job, f: () => void): void {
   if (job.settled) return;
   job.settled = true;
   clearTimeout(job.timer);
+  job.unlisten?.();
   f();
 }
 

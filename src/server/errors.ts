@@ -2,6 +2,7 @@ import http, { type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isUserError } from '../errors.js';
+import { ClientGone } from './disconnect.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 
 /**
@@ -85,6 +86,12 @@ function classify(err: FastifyError | Error, bodyLimit: number): HttpError {
 /** Fastify error handler: log server faults, answer everything as JSON. */
 export function makeErrorHandler(bodyLimit: number) {
   return (err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
+    // No one to answer (nothing is written to the closed connection; 499 is nginx's "client closed
+    // request"), and not a fault: a line in the request log only.
+    if (err instanceof ClientGone) {
+      request.log.info('client closed the connection before the answer; its extraction was dropped');
+      return reply.code(499).send();
+    }
     // A route may have its own body limit (/v1/render); the 413 names the one that applied.
     const http = classify(err, request.routeOptions?.bodyLimit ?? bodyLimit);
     if (http.code === 'timeout') request.log.warn({ url: request.url }, 'request timed out');

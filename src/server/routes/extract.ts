@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { checkExtractInput } from '../../extract/given-entities.js';
 import type { ExtractInput, ExtractOptions, GivenEntity, ModelInfo } from '../../extract/types.js';
 import type { MicroBatcher } from '../batcher.js';
+import { clientGone } from '../disconnect.js';
 import { HttpError } from '../errors.js';
 import type { ResolvedServerOptions } from '../options.js';
 import { extractBodySchema, extractReplySchema, postErrors, type ExtractBody, type ExtractReply } from '../schemas.js';
@@ -22,15 +23,15 @@ export function registerExtractRoute(app: FastifyInstance, batcher: MicroBatcher
           'batched into model calls; when too much is queued the server answers 503 `overloaded` with ' +
           'Retry-After, and a request not done within ' +
           (opts.extractTimeout > 0 ? `${opts.extractTimeout / 1000} s` : 'the time limit (none set)') +
-          ' is answered 503 `timeout` and its extraction stopped.',
+          ' is answered 503 `timeout` and its extraction stopped (as is that of a client that closes the connection before its answer).',
         body: extractBodySchema,
         response: { 200: extractReplySchema, ...postErrors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { text, entities, texts, ...options } = request.body;
       const inputs = checkInputs(text, entities, texts, opts, model);
-      const documents = await batcher.submit(inputs, options satisfies ExtractOptions);
+      const documents = await batcher.submit(inputs, options satisfies ExtractOptions, { signal: clientGone(reply) });
       return { documents };
     },
   );

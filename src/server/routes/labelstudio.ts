@@ -17,6 +17,7 @@ import { DEFAULT_TARGET, projectLabel, readLabelConfig, type LabelStudioTarget }
 import { fromCodePoints } from '../../data/formats/spans.js';
 import type { ExtractedDocument, ExtractInput, GivenEntity, ModelInfo } from '../../extract/types.js';
 import type { MicroBatcher } from '../batcher.js';
+import { clientGone } from '../disconnect.js';
 import { HttpError } from '../errors.js';
 import type { ResolvedServerOptions } from '../options.js';
 import { getErrors, postErrors } from '../schemas.js';
@@ -121,7 +122,7 @@ export function registerLabelStudioRoutes(app: FastifyInstance, batcher: MicroBa
         response: { 200: open, ...postErrors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { tasks, label_config: config, params } = request.body;
       const target = targetOf(config, 'label_config');
       const inputs: ExtractInput[] = tasks.map((t, i) => {
@@ -135,11 +136,12 @@ export function registerLabelStudioRoutes(app: FastifyInstance, batcher: MicroBa
       // within the one time limit of the request.
       const documents: ExtractedDocument[] = [];
       const deadline = Date.now() + opts.extractTimeout;
+      const signal = clientGone(reply);
       for (let i = 0; i < inputs.length; i += opts.maxTexts) {
         const left = opts.extractTimeout > 0 ? deadline - Date.now() : undefined;
         if (left !== undefined && left <= 0) // spent between parts: no model call for nothing
           throw new HttpError(503, 'timeout', `the request was not done within the server's time limit (${opts.extractTimeout / 1000} s for the whole request); send fewer tasks per request (or ask the operator for a longer --request-timeout)`);
-        documents.push(...(await batcher.submit(inputs.slice(i, i + opts.maxTexts), {}, left)));
+        documents.push(...(await batcher.submit(inputs.slice(i, i + opts.maxTexts), {}, { withinMs: left, signal })));
       }
       return { results: documents.map((doc) => labelStudioPrediction(doc, modelVersion, target)), model_version: modelVersion };
     },

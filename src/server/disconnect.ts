@@ -1,0 +1,25 @@
+import type { FastifyReply } from 'fastify';
+
+/** Why a request's extraction was dropped: its client closed the connection, so no one awaits the answer. */
+export class ClientGone extends Error {
+  constructor() {
+    super('the client closed the connection before the answer');
+    this.name = 'ClientGone';
+  }
+}
+
+/**
+ * A signal that aborts (with a `ClientGone`) when the client closes the connection before its answer is
+ * complete: a browser reload, a script's timeout or a proxy's. Fastify's own `request.signal` will not
+ * do: it aborts as soon as the request's body has been read (the request stream's `close`, on Node 20).
+ */
+export function clientGone(reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  const res = reply.raw;
+  const closed = () => {
+    if (!res.writableFinished) controller.abort(new ClientGone());
+  };
+  if (res.destroyed) closed();
+  else res.once('close', closed);
+  return controller.signal;
+}

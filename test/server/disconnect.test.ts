@@ -1,0 +1,135 @@
+/**
+ * A client that goes away (a browser reload, a script's or a proxy's timeout) takes its extraction with
+ * it: queued, it leaves the queue; running, its model call stops unless another request shares it.
+ */
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { MicroBatcher } from '../../src/server/batcher.js';
+import { ClientGone } from '../../src/server/disconnect.js';
+import { startServer } from '../../src/server/index.js';
+import { FakeExtractor, fakeExtract } from './fake-extractor.js';
+
+function batcher(fake: FakeExtractor) {
+  return new MicroBatcher((t, o, c) => fake.extract(t, o, c), { windowMs: 1, maxBatchTexts: 64, maxQueuedTexts: 1000 });
+}
+
+const texts = (n: number, tag = '') => Array.from({ length: n }, (_, i) => `Person${i}${tag} works for Acme Corp.`);
+
+describe('MicroBatcher: abandoned submissions', () => {
+  it('drops a queued submission whose signal aborts: the model never sees it', async () => {
+    const fake = new FakeExtractor();
+    fake.delayMs = 100;
+    const b = batcher(fake);
+    const first = b.submit(['first'], {});
+    await sleep(20); // `first` runs; the next one waits behind it
+    const gone = new AbortController();
+    const abandoned = b.submit(['abandoned'], { relationThreshold: 0.5 }, { signal: gone.signal });
+    gone.abort(new ClientGone());
+    await assert.rejects(abandoned, ClientGone);
+    assert.equal(b.pending, 0);
+    await first;
+    await sleep(50);
+    assert.deepEqual(fake.calls.map((c) => c.texts), [['first']]);
+  });
+
+  it('stops the model call of a running submission whose signal aborts, and serves the next', async () => {
+    const fake = new FakeExtractor();
+    fake.perTextMs = 10;
+    const b = batcher(fake);
+    const gone = new AbortController();
+    const abandoned = b.submit(texts(64), {}, { signal: gone.signal });
+    await sleep(60);
+    gone.abort(new ClientGone());
+    await assert.rejects(abandoned, ClientGone);
+    const done = fake.textsDone;
+    await sleep(100);
+    assert.ok(fake.textsDone <= done + 1, `work went on after the client left: ${done} → ${fake.textsDone}`);
+    assert.deepEqual(await b.submit(['Ann Lee'], {}), [fakeExtract('Ann Lee')]);
+  });
+
+  it('keeps a shared call going for the requests still owed an answer', async () => {
+    const fake = new FakeExtractor();
+    fake.delayMs = 80;
+    const b = batcher(fake);
+    const gone = new AbortController();
+    const abandoned = b.submit(['gone'], {}, { signal: gone.signal });
+    const kept = b.submit(['kept'], {});
+    await sleep(30); // both in one running call
+    gone.abort(new ClientGone());
+    await assert.rejects(abandoned, ClientGone);
+    assert.deepEqual(await kept, [fakeExtract('kept')]);
+    assert.deepEqual(fake.calls.map((c) => c.texts), [['gone', 'kept']]);
+  });
+
+  it('refuses at once a submission whose signal has already aborted', async () => {
+    const fake = new FakeExtractor();
+    await assert.rejects(batcher(fake).submit(['late'], {}, { signal: AbortSignal.abort(new ClientGone()) }), ClientGone);
+    await sleep(10);
+    assert.equal(fake.calls.length, 0);
+  });
+});
+
+/** Sends each POST on its own raw connection, and after `ms` closes them all at once without reading the answers. */
+async function postAndLeave(port: number, requests: [path: string, body: unknown][], ms: number): Promise<void> {
+  const sockets = requests.map(([path, body]) => {
+    const payload = JSON.stringify(body);
+    const socket = net.connect(port, '127.0.0.1');
+    socket.on('error', () => {});
+    socket.write(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\n\r\n${payload}`);
+    return socket;
+  });
+  await sleep(ms);
+  for (const socket of sockets) socket.destroy();
+}
+
+describe('HTTP: a client that closes the connection', () => {
+  for (const [route, body] of [
+    ['/v1/extract', { texts: texts(64) }],
+    ['/labelstudio/predict', { tasks: texts(64).map((text) => ({ data: { text } })) }],
+  ] as const) {
+    it(`stops its extraction (${route}), and the one queued behind it never runs; nothing is logged as a fault`, async () => {
+      const fake = new FakeExtractor();
+      fake.perTextMs = 10; // 64 texts: 0.64 s
+      const faults: string[] = [];
+      const { app, url } = await startServer(fake, { port: 0, batchWindowMs: 1, errorLog: { write: (l: string) => faults.push(l) } });
+      const port = Number(new URL(url).port);
+      try {
+        await postAndLeave(port, [[route, body], ['/v1/extract', { texts: texts(64, 'b') }]], 100);
+        await sleep(30);
+        const done = fake.textsDone;
+        assert.ok(done < 64, `${done} texts done`);
+        await sleep(150);
+        assert.ok(fake.textsDone <= done + 1, `work went on after the clients left: ${done} → ${fake.textsDone}`);
+        assert.equal(fake.calls.length, 1, 'the queued request never reached the model');
+        const t0 = performance.now();
+        const res = await fetch(`${url}/v1/extract`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Ann Lee' }) });
+        assert.equal(res.status, 200);
+        assert.ok(performance.now() - t0 < 300, 'the next request did not wait behind abandoned work');
+        assert.deepEqual(faults, []);
+      } finally {
+        await app.close();
+      }
+    });
+  }
+
+  it('says so in the request log, under the request\'s id', async () => {
+    const fake = new FakeExtractor();
+    fake.perTextMs = 10;
+    const lines: string[] = [];
+    const { app, url } = await startServer(fake, { port: 0, logger: true, accessLog: { write: (l: string) => lines.push(l) } });
+    try {
+      await postAndLeave(Number(new URL(url).port), [['/v1/extract', { texts: texts(64) }]], 100);
+      await sleep(50);
+      const entries = lines.map((l) => JSON.parse(l) as { msg: string; reqId?: string; level: number });
+      const incoming = entries.find((e) => e.msg === 'incoming request');
+      const gone = entries.find((e) => e.msg === 'client closed the connection before the answer; its extraction was dropped');
+      assert.ok(incoming && gone, lines.join(''));
+      assert.equal(gone.reqId, incoming.reqId);
+      assert.equal(gone.level, 30, 'info, not an error');
+    } finally {
+      await app.close();
+    }
+  });
+});
