@@ -22,7 +22,7 @@ async function inFlagWords<T>(fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (e) {
     const field = isUserError(e) && e.location.file === undefined ? e.location.field : undefined;
-    if (field !== 'name' && field !== 'version') throw e;
+    if (field !== 'name' && field !== 'version' && field !== 'license') throw e;
     throw new UserError((e as Error).message.slice(formatLocated('', { field }).length), { field: `--${field}` });
   }
 }
@@ -52,7 +52,9 @@ export function packageCommand(): Command {
     .option('--json', 'print what was written as JSON')
     .action(async (flags: PackageFlags) => {
       const { packageModel } = await import('../../extract/model-package.js');
-      const r = await withInterrupts(() => inFlagWords(() => packageModel(flags.model, flags.out, flags)));
+      const { name, version, description, license, author, withVectors } = flags;
+      const opts = Object.fromEntries(Object.entries({ name, version, description, license, author, withVectors }).filter(([, v]) => v !== undefined));
+      const r = await withInterrupts(() => inFlagWords(() => packageModel(flags.model, flags.out, opts)));
       for (const w of r.warnings) printWarning(w);
       if (flags.json) return printJson(r);
       process.stdout.write(
