@@ -174,7 +174,7 @@ describe('entrel view', () => {
       const dir = tmp();
       const moved = join(dir, 'moved.jsonl');
       const docs = readFileSync(pred, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-      docs[1].sentences[1].tokens[7] = [46, 47];
+      docs[1].sentences[1].tokens[6] = [41, 45]; // "Paris" cut short (a token of spaces is refused on reading)
       docs[1].text = `X${docs[1].text.slice(1)}`;
       writeFileSync(moved, docs.map((d) => JSON.stringify(d)).join('\n') + '\n');
       await refused([moved, '--gold', gold], new RegExp(`^entrel: ${moved}: document 'd2', sentence 1: predicted tokens differ from gold`));
