@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../src/errors.js';
-import { collect, tmp } from './helpers.js';
+import { collect, shape, tmp } from './helpers.js';
 
 interface Expect {
   line?: number;
@@ -126,8 +126,7 @@ test('nyt', async () => {
   // An empty type was read, trained on, and saved into a model that then refused to load.
   await rejects(file(`${N({ entityMentions: [{ start: 0, text: 'Bob', label: '' }] })}\n`), 'nyt', { field: 'entityMentions[0].label', match: /: empty type$/ });
   await rejects(file(`${N({ relationMentions: [{ em1Text: 'Bob', em2Text: 'Paris', label: '' }] })}\n`), 'nyt', { field: 'relationMentions[0].label', match: /: empty type$/ });
-  // split on single spaces, as the paper does: two in a row make an empty token
-  await rejects(file(`${N({ sentText: 'Bob lives  in Paris .' })}\n`), 'nyt', { field: 'sentText', match: /token 2: empty token \(two spaces in a row/ });
+  await rejects(file(`${N({ sentText: '"  "' })}\n`), 'nyt', { field: 'sentText', match: /empty sentence/ });
   await rejects(file(badUtf8(`${N({ sentText: 'Bob @ Paris' })}\n`)), 'nyt', { line: 1, match: /UTF-8/ });
 });
 
@@ -320,4 +319,13 @@ test('detection reads past records without entities; an error in a field of a de
   // named, or an error in no field (here bytes that are not UTF-8): no such note
   assert.match(await rejects(late, 'unified', { field: 'entities[0]' }), /got an object$/);
   assert.match(await rejects(file(badUtf8(`[${none},\n${JSON.stringify({ tokens: ['@'] })}]`)), undefined as unknown as string, { line: 2 }), /not valid UTF-8 text$/);
+});
+
+test('nyt: the empty token the paper makes of two spaces in a row is dropped and counted (it was read, and written as an empty span)', async () => {
+  const { docs, diagnostics } = await collect(file(`${N({ sentText: 'Bob lives  in Paris .', entityMentions: [{ start: 0, text: 'Bob', label: 'PER' }, { start: 1, text: 'in  Paris', label: 'LOC' }, { start: 2, text: ' ', label: 'LOC' }] })}\n`), { format: 'nyt' });
+  assert.deepEqual(docs[0].sentences[0].tokens.map((t) => t.text), ['Bob', 'lives', 'in', 'Paris', '.']);
+  assert.deepEqual(shape(docs[0])[0].entities, ['0:1:PER', '2:4:LOC']); // a mention of spaces is found nowhere
+  assert.equal(diagnostics.count('nyt-empty-token-dropped'), 1);
+  assert.match(diagnostics.format().join('\n'), /nyt-empty-token-dropped ×1 \(e\.g\. .*:1 \(2-1\): 1 \(two spaces in a row/);
+  assert.equal(diagnostics.count('nyt-mention-not-found'), 1);
 });

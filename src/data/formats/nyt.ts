@@ -1,7 +1,7 @@
 /**
  * CoType NYT JSON Lines, read exactly as the paper's lib/nyt_data_preprocess.py (reference spec §1.6):
  * strip, fold the accented letters below to ASCII, drop a `"…"` wrapper, split on single spaces (the empty
- * token of two spaces in a row is refused); each mention is the FIRST occurrence of its token sequence;
+ * token of two spaces in a row dropped, counted); each mention is the FIRST occurrence of its token sequence;
  * `None` relations are dropped; relation arguments are found by text, the last mention with that text winning. One document per sentence, id
  * `articleId-sentId`. Where the paper's code would crash (a mention not found) we skip with a warning.
  */
@@ -27,8 +27,11 @@ const Rec = z.object({
   relationMentions: z.array(z.object({ em1Text: z.string(), em2Text: z.string(), label: label() })),
 });
 
-function locate(tokens: string[], text: string): number {
-  const toks = text.split(' ');
+/** `text` split on single spaces, as the paper splits it, without the empty tokens of two spaces in a row. */
+const words = (text: string) => text.split(' ').filter((t) => t !== '');
+
+/** Where the token sequence `toks` first occurs in `tokens`, or -1. */
+function locate(tokens: string[], toks: string[]): number {
   outer: for (let i = 0; i + toks.length <= tokens.length; i++) {
     for (let k = 0; k < toks.length; k++) if (tokens[i + k] !== toks[k]) continue outer;
     return i;
@@ -51,12 +54,15 @@ async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Do
     const where = `${file}:${loc.line} (${docId})`;
 
     let text = foldLatin(r.sentText.trim());
-    if (text === '') fail('empty sentence', loc, 'sentText');
     if (text.length > 1 && text.startsWith('"') && text.endsWith('"')) text = text.slice(1, -1);
-    const tokens = text.split(' ');
+    const tokens = words(text);
+    if (!tokens.length) fail('empty sentence', loc, 'sentText');
+    // The paper's tokens hold an empty one for each two spaces in a row, which no other reader reads.
+    const empty = text.split(' ').length - tokens.length;
+    if (empty) d.warn('nyt-empty-token-dropped', `${where}: ${empty} (two spaces in a row; the text is split on single spaces)`);
     tokens.forEach((t, i) => {
       const bad = tokenProblem(t);
-      if (bad) fail(`token ${i}: ${bad}${t === '' ? ' (two spaces in a row: the text is split on single spaces)' : ''}`, loc, 'sentText');
+      if (bad) fail(`token ${i}: ${bad}`, loc, 'sentText');
     });
 
     const entities: TokenSpan[] = [];
@@ -64,9 +70,10 @@ async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Do
     const byText = new Map<string, number>();
     r.entityMentions.forEach((m, i) => {
       const mtext = foldLatin(m.text);
-      const start = locate(tokens, mtext);
+      const mtokens = words(mtext);
+      const start = mtokens.length ? locate(tokens, mtokens) : -1;
       if (start < 0) return d.warn('nyt-mention-not-found', `${where} entityMentions[${i}] "${m.text}"`);
-      const end = start + mtext.split(' ').length;
+      const end = start + mtokens.length;
       const key = `${start}:${end}:${m.label}`;
       let k = bySpan.get(key);
       if (k === undefined) bySpan.set(key, (k = entities.push({ type: m.label, start, end }) - 1));
