@@ -111,7 +111,8 @@ export interface CorpusOptions extends Partial<ReadOptions> {
 
 /**
  * Streams the documents of `file` (any supported format), through the checks every format shares
- * (checks.ts: repeated relations dropped, self-relations and repeated document ids warned about).
+ * (checks.ts: repeated entities merged and repeated relations dropped, self-relations and repeated
+ * document ids warned about).
  */
 export async function* readCorpus(file: string, opts: CorpusOptions = {}): AsyncGenerator<Document> {
   yield* readAs(file, opts, opts.format ?? (await detectFormat(file)), opts.format === undefined);
