@@ -85,14 +85,19 @@ export function trustedProxyProblem(entry: string): string | undefined {
   return undefined;
 }
 
-/** `apiKeys`, `rateLimit` and `trustProxy` of ServerOptions, checked: UserErrors naming the option (never a key). */
-export function checkAccessOptions(opts: Pick<ResolvedServerOptions, 'apiKeys' | 'rateLimit' | 'trustProxy'>): void {
-  if (!Array.isArray(opts.apiKeys)) throw new UserError('apiKeys: must be an array of strings');
-  opts.apiKeys.forEach((k: unknown, i) => {
+/** A list of API keys, checked: UserErrors naming `apiKeys[i]` (never quoting a key). */
+function checkApiKeys(keys: unknown): asserts keys is string[] {
+  if (!Array.isArray(keys)) throw new UserError('apiKeys: must be an array of strings');
+  keys.forEach((k: unknown, i) => {
     if (typeof k !== 'string') throw new UserError(`apiKeys[${i}]: must be a string`);
     const problem = apiKeyProblem(k);
     if (problem) throw new UserError(`apiKeys[${i}]: ${problem}`);
   });
+}
+
+/** `apiKeys`, `rateLimit` and `trustProxy` of ServerOptions, checked: UserErrors naming the option (never a key). */
+export function checkAccessOptions(opts: Pick<ResolvedServerOptions, 'apiKeys' | 'rateLimit' | 'trustProxy'>): void {
+  checkApiKeys(opts.apiKeys);
   if (!Number.isSafeInteger(opts.rateLimit) || opts.rateLimit < 0) {
     throw new UserError(`rateLimit: must be a whole number of requests a minute ≥ 0 (0 = no limit), got ${String(opts.rateLimit)}`);
   }
@@ -125,20 +130,60 @@ function basicPassword(request: FastifyRequest): string | undefined {
 /** The key a request presents: its Bearer token, or on Label Studio's routes its Basic password. */
 const credential = (request: FastifyRequest): string => basicPassword(request) ?? bearerToken(request);
 
-/** Whether `key` is one of `keys`, in time independent of where they differ. */
-function isKey(key: string, keys: readonly string[]): boolean {
-  const k = createHash('sha256').update(key).digest();
-  let found = false;
-  for (const other of keys) found = timingSafeEqual(k, createHash('sha256').update(other).digest()) || found;
-  return found;
+const sha256 = (s: string): Buffer => createHash('sha256').update(s).digest();
+
+/** The API keys in force, which `replaceApiKeys` replaces while the server runs. Held as their SHA-256. */
+export class ApiKeyRing {
+  private digests: Buffer[];
+
+  constructor(keys: readonly string[]) {
+    this.digests = keys.map(sha256);
+  }
+
+  get size(): number {
+    return this.digests.length;
+  }
+
+  replace(keys: readonly string[]): void {
+    this.digests = keys.map(sha256);
+  }
+
+  /**
+   * What the rate limit counts `key` under if it is one of the keys (in time independent of where it
+   * differs from them), else undefined: part of its hash, so a key keeps its count when the keys are
+   * replaced, and the count's name is not the key.
+   */
+  idOf(key: string): string | undefined {
+    const k = sha256(key);
+    let found = false;
+    for (const d of this.digests) found = timingSafeEqual(k, d) || found;
+    return found ? `key ${k.toString('hex').slice(0, 16)}` : undefined;
+  }
+}
+
+/** The key ring of each server built with API keys, for `replaceApiKeys`. */
+const rings = new WeakMap<FastifyInstance, ApiKeyRing>();
+
+/**
+ * Replaces the API keys of a running server (`buildServer` or `startServer` with `apiKeys`): the requests
+ * that follow need one of `keys`; a key no longer among them gets 401 at once. A server built without keys
+ * cannot be given some, nor one with keys left with none: that changes what it is (its page, its OpenAPI
+ * description); restart it. UserErrors name the key (`apiKeys[i]`) or say which.
+ */
+export function replaceApiKeys(app: FastifyInstance, keys: string[]): void {
+  const ring = rings.get(app);
+  if (!ring) throw new UserError('apiKeys: this server was started without API keys; keys cannot be required while it runs (restart it with apiKeys)');
+  checkApiKeys(keys);
+  if (keys.length === 0) throw new UserError('apiKeys: no key given; a server that requires keys cannot drop them while it runs (restart it without apiKeys)');
+  ring.replace(keys);
 }
 
 /**
  * Before the routes are registered: API keys (if any) on every request but those to OPEN_ROUTES, and the
  * OpenAPI description of what keys and the rate limit add to the protected routes.
  */
-export function registerAccess(app: FastifyInstance, opts: ResolvedServerOptions): void {
-  const keyed = opts.apiKeys.length > 0;
+export function registerAccess(app: FastifyInstance, opts: ResolvedServerOptions, keys: ApiKeyRing): void {
+  const keyed = keys.size > 0;
   const limited = opts.rateLimit > 0;
 
   // The description says what this server asks: a client made from a keyless server's description sends
@@ -160,18 +205,20 @@ export function registerAccess(app: FastifyInstance, opts: ResolvedServerOptions
   }
   if (!keyed) return;
 
-  // addHook: false: the plugin only provides `verifyBearerAuth` (constant-time comparison against every
-  // key), called below on the protected requests; its errors come to `done`, which answers them in our
-  // shape through the error handler. (Its own hook would guard every route of its scope, /health too,
-  // and answer with its `errorResponse`, typed `{error: string}`.) rfc6749: the scheme name `Bearer` is
+  // addHook: false: the plugin only provides `verifyBearerAuth` (it reads the header; `auth` compares the
+  // key with the ring's, which replaceApiKeys can change), called below on the protected requests; its
+  // errors come to `done`, which answers them in our shape through the error handler. (Its own hook
+  // would guard every route of its scope, /health too, and answer with its `errorResponse`, typed
+  // `{error: string}`.) rfc6749: the scheme name `Bearer` is
   // matched case-insensitively, as HTTP authentication schemes are (RFC 9110 §11.1). Its log line
   // ("unauthorized: missing authorization header") names no key, and is at info: only with `logger`.
-  void app.register(bearerAuth, { keys: opts.apiKeys, addHook: false, specCompliance: 'rfc6749', verifyErrorLogLevel: 'info' });
+  rings.set(app, keys);
+  void app.register(bearerAuth, { keys: [], auth: (key: string) => keys.idOf(key) !== undefined, addHook: false, specCompliance: 'rfc6749', verifyErrorLogLevel: 'info' });
   app.addHook('onRequest', (request, reply, done) => {
     if (isOpen(request)) return done();
     const password = basicPassword(request);
     if (password !== undefined)
-      return done(isKey(password, opts.apiKeys) ? undefined : new HttpError(401, 'unauthorized', 'the API key (the Basic authentication password) is not valid', { 'WWW-Authenticate': 'Basic realm="entrel"' }));
+      return done(keys.idOf(password) !== undefined ? undefined : new HttpError(401, 'unauthorized', 'the API key (the Basic authentication password) is not valid', { 'WWW-Authenticate': 'Basic realm="entrel"' }));
     const verify = app.verifyBearerAuth;
     if (!verify) return done(new Error('@fastify/bearer-auth is not loaded'));
     verify(request, reply, (err) => done(err && unauthorized(err as FastifyError, request)));
@@ -193,26 +240,36 @@ function unauthorized(err: FastifyError, request: FastifyRequest): Error {
 }
 
 /**
+ * The rate limit group of POST /v1/render (its route's `config.rateLimit.groupId`): drawings are counted
+ * apart from the other requests, so that the web page, which asks for a drawing after each extraction,
+ * has the limit's number of extractions a minute, not half of it.
+ */
+export const DRAWINGS = 'drawings';
+
+const isDrawing = (request: FastifyRequest): boolean => {
+  const group = request.routeOptions.config.rateLimit;
+  return typeof group === 'object' && group.groupId === DRAWINGS;
+};
+
+/**
  * The rate limit on the routes registered after it in `scope` but those in OPEN_ROUTES: `rateLimit`
  * requests a minute per API key when there are keys (the key is checked before, so a request without a
- * valid one is answered 401 and not counted), else per client address. Each key is counted under its
- * position in `apiKeys`, not under the key itself.
+ * valid one is answered 401 and not counted), else per client address; and as many drawings (DRAWINGS).
  */
-export async function registerRateLimit(scope: FastifyInstance, opts: ResolvedServerOptions): Promise<void> {
+export async function registerRateLimit(scope: FastifyInstance, opts: ResolvedServerOptions, keys: ApiKeyRing): Promise<void> {
   if (opts.rateLimit <= 0) return;
-  const keyed = opts.apiKeys.length > 0;
-  const keyIds = new Map(opts.apiKeys.map((k, i) => [k, `key ${i}`]));
+  const keyed = keys.size > 0;
   await scope.register(rateLimit, {
     max: opts.rateLimit,
     timeWindow: 60_000,
     // Label Studio checks its backend's health around its predictions: as /health, not counted.
     allowList: (request) => OPEN_ROUTES.has(request.routeOptions.url ?? '') || LABEL_STUDIO_HEALTH.has(request.routeOptions.url ?? ''),
-    ...(keyed && { keyGenerator: (request: FastifyRequest) => keyIds.get(credential(request)) ?? `address ${request.ip}` }),
-    errorResponseBuilder: (_request, context) =>
+    ...(keyed && { keyGenerator: (request: FastifyRequest) => keys.idOf(credential(request)) ?? `address ${request.ip}` }),
+    errorResponseBuilder: (request, context) =>
       new HttpError(
         context.statusCode,
         'rate_limited',
-        `more than ${context.max} requests a minute from this ${keyed ? 'API key' : 'client address'}; retry in ${Math.max(1, Math.ceil(context.ttl / 1000))} s`,
+        `more than ${context.max} ${isDrawing(request) ? 'drawings (/v1/render)' : 'requests'} a minute from this ${keyed ? 'API key' : 'client address'}; retry in ${Math.max(1, Math.ceil(context.ttl / 1000))} s`,
       ),
   });
 }

@@ -3,7 +3,7 @@ import compress from '@fastify/compress';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ExtractorLike } from '../extract/types.js';
-import { checkAccessOptions, registerAccess, registerRateLimit } from './access.js';
+import { ApiKeyRing, checkAccessOptions, registerAccess, registerRateLimit } from './access.js';
 import { MicroBatcher } from './batcher.js';
 import { registerCors } from './cors.js';
 import {
@@ -122,7 +122,8 @@ export function buildServer(extractor: ExtractorLike, options: ServerOptions = {
   });
   registerCors(app, opts.cors, { apiKeys: opts.apiKeys.length > 0, rateLimit: opts.rateLimit > 0 });
   // After the hooks above (a closing server's 503, a missing Host's 400 and CORS preflights come first).
-  registerAccess(app, opts);
+  const keys = new ApiKeyRing(opts.apiKeys);
+  registerAccess(app, opts, keys);
   const methodNotAllowedRoutes = methodNotAllowed(app);
 
   // One model call per worker thread of the extractor at a time, each bounded by extractTimeout.
@@ -148,7 +149,7 @@ export function buildServer(extractor: ExtractorLike, options: ServerOptions = {
   }
   // Routes go in a plugin registered after swagger, so swagger's onRoute hook sees each of them.
   void app.register(async (scope) => {
-    await registerRateLimit(scope, opts);
+    await registerRateLimit(scope, opts, keys);
     registerExtractRoute(scope, batcher, opts, extractor.info());
     registerMetaRoutes(scope, extractor);
     registerWebRoutes(scope, extractor, opts);

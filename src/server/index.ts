@@ -1,4 +1,5 @@
 export { buildServer } from './app.js';
+export { replaceApiKeys } from './access.js';
 export { startServer, type ListenOptions, type RunningServer } from './start.js';
 export { defaultServerOptions, type ServerOptions } from './options.js';
 export { ERROR_CODES } from './errors.js';

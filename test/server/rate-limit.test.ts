@@ -1,7 +1,8 @@
 /**
  * The rate limit (`rateLimit`, `entrel serve --rate-limit N`): N requests a minute to the /v1 routes per
- * client address, or per API key when keys are set; beyond it 429 `rate_limited` with Retry-After and the
- * X-RateLimit headers; /health, the page and /openapi.json are not limited.
+ * client address, or per API key when keys are set, and N drawings (/v1/render) apart; beyond it 429
+ * `rate_limited` with Retry-After and the X-RateLimit headers; /health, the page and /openapi.json are not
+ * limited.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -60,13 +61,18 @@ describe('rate limit per client address (no keys)', () => {
     }
   });
 
-  it('counts every /v1 route together, and leaves /health, the page and /openapi.json alone', async () => {
+  it('counts the /v1 routes together but drawings apart, and leaves /health, the page and /openapi.json alone', async () => {
     const app = buildServer(new FakeExtractor(), { rateLimit: 2 });
+    const render: InjectOptions = { method: 'POST', url: '/v1/render', payload: { documents: [] } };
     try {
       assert.equal((await app.inject({ url: '/v1/model' })).statusCode, 200);
       assert.equal((await app.inject(extract())).statusCode, 200);
       assert.equal((await app.inject({ url: '/v1/model' })).statusCode, 429);
-      assert.equal((await app.inject({ method: 'POST', url: '/v1/render', payload: { documents: [] } })).statusCode, 429);
+      // The web page draws each extraction: as many drawings as extractions (one 429 left its extraction undrawn).
+      assert.deepEqual(await statuses(app, render, 2), [200, 200]);
+      const refused = await app.inject(render);
+      assert.equal(refused.statusCode, 429);
+      assert.equal(refused.json().error.message, `more than 2 drawings (/v1/render) a minute from this client address; retry in ${refused.headers['retry-after']} s`);
       for (const url of ['/health', '/', '/openapi.json']) {
         for (let i = 0; i < 5; i++) {
           const res = await app.inject({ url });

@@ -2,12 +2,14 @@
  * `entrel serve`: the HTTP service (src/server) with a model loaded once: POST /v1/extract, GET /v1/model,
  * GET /health, /openapi.json and the web view at /. The model runs on worker threads (`--workers`), and
  * each request has a time limit (`--request-timeout`). API keys (`--api-key-file`, else `ENTREL_API_KEYS`)
- * and a rate limit (`--rate-limit`) guard the /v1 and /labelstudio routes of a server reachable beyond this machine. Runs
- * until SIGINT or SIGTERM, then stops accepting connections, finishes the requests in flight, ends the
- * workers and exits 0.
+ * and a rate limit (`--rate-limit`) guard the /v1 and /labelstudio routes of a server reachable beyond this machine;
+ * SIGHUP reads the key file again. Runs until SIGINT or SIGTERM, then stops accepting connections,
+ * finishes the requests in flight, ends the workers and exits 0.
  */
 import { readFileSync } from 'node:fs';
+import { BlockList, isIP } from 'node:net';
 import { Command, InvalidArgumentError } from 'commander';
+import type { FastifyInstance } from 'fastify';
 import { ioError } from '../../data/io.js';
 import { UserError } from '../../errors.js';
 import { modelRefs, nonNegativeInteger, positiveInteger, repeated } from './arg-values.js';
@@ -55,6 +57,47 @@ export async function apiKeysFrom(file: string | undefined, env: NodeJS.ProcessE
   return { keys: parseApiKeyList(list, API_KEYS_ENV), source: API_KEYS_ENV };
 }
 
+/**
+ * On SIGHUP, reads the key file again and puts its keys in force: a key no longer in it gets 401 from the
+ * next request on, a new one works. A file that cannot be read or holds a bad key changes nothing (the
+ * keys in use are kept), and `say` tells why. Answers the function that stops listening (for tests).
+ */
+export function reloadKeysOnHangup(app: FastifyInstance, file: string, say = (line: string) => void process.stderr.write(line)): () => void {
+  const reload = () => {
+    apiKeysFrom(file).then(
+      async ({ keys }) => {
+        const { replaceApiKeys } = await import('../../server/access.js');
+        replaceApiKeys(app, keys);
+        say(`entrel: SIGHUP: ${keys.length} API key${keys.length === 1 ? '' : 's'} from ${file} now in force\n`);
+      },
+      (e: unknown) => say(`entrel: SIGHUP: ${e instanceof Error ? e.message : String(e)}; the API keys in use are kept\n`),
+    );
+  };
+  process.on('SIGHUP', reload);
+  return () => void process.off('SIGHUP', reload);
+}
+
+/**
+ * The warning for a server without API keys that listens beyond this machine: on every interface, or on
+ * any address that is not a loopback one (a LAN address, a host name other than localhost).
+ */
+export function exposureWarning(host: string, keyed: boolean): string | undefined {
+  if (keyed || isLoopback(host)) return undefined;
+  const where = host === '0.0.0.0' || host === '::' ? 'every interface' : `${host} is not a loopback address,`;
+  return `entrel: warning: ${where} and no API key: anyone who can reach this machine can use the service (--api-key-file, or ENTREL_API_KEYS)\n`;
+}
+
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+
+/** 127.0.0.0/8, ::1 (however written, IPv4-mapped too) or `localhost`: reachable from this machine only. */
+function isLoopback(host: string): boolean {
+  if (host.toLowerCase() === 'localhost') return true;
+  const family = isIP(host);
+  return family !== 0 && LOOPBACK.check(host, family === 4 ? 'ipv4' : 'ipv6');
+}
+
 /** `--trust-proxy A,B`, repeatable: every address or range given, in order. */
 const addresses = (v: string, prev: string[] = []): string[] => {
   const given = v.split(',').map((a) => a.trim()).filter((a) => a !== '');
@@ -97,7 +140,7 @@ export function serveCommand(): Command {
     .option('--max-text-length <n>', 'longest text, in UTF-16 code units (default 1,000,000)', positiveInteger)
     .option('--max-texts <n>', 'most texts in one request (default 64)', positiveInteger)
     .option('--log', 'log every request (JSON lines on stdout); without it only server faults are logged, on stderr')
-    .option('--api-key-file <file>', 'require an API key on /v1/* and /labelstudio/* (Authorization: Bearer KEY; Label Studio: the Basic password): the keys, one a line, 16+ characters each, # comments (default: $ENTREL_API_KEYS, comma-separated, if set)')
+    .option('--api-key-file <file>', 'require an API key on /v1/* and /labelstudio/* (Authorization: Bearer KEY; Label Studio: the Basic password): the keys, one a line, 16+ characters each, # comments; read again on SIGHUP (default: $ENTREL_API_KEYS, comma-separated, if set; fixed until restart)')
     .option('--rate-limit <n>', 'most requests a minute to /v1/* and /labelstudio/* per API key (without keys: per client address); then 429 (0 = no limit)', nonNegativeInteger)
     .option('--trust-proxy <addresses>', 'behind a reverse proxy: the proxies whose X-Forwarded-For to believe (addresses, ranges such as 10.0.0.0/8, or loopback; comma-separated, repeatable), so that the rate limit and the log see each client\'s own address', addresses)
     .option('--no-compress', 'answer uncompressed even when the client accepts br or gzip (default: compress answers of 1 KiB or more)')
@@ -137,8 +180,10 @@ export function serveCommand(): Command {
         const limit = r > 0 ? `; rate limit ${r} request${r === 1 ? '' : 's'} a minute per ${per}` : '';
         const proxies = flags.trustProxy?.length ? `; client addresses forwarded by ${flags.trustProxy.join(', ')}` : '';
         process.stderr.write(`entrel: serving ${what} on ${url}${every} (${where}${keys}${limit}${proxies}; Ctrl-C to stop)\n`);
-        if (every && n === 0)
-          process.stderr.write('entrel: warning: every interface and no API key: anyone who can reach this machine can use the service (--api-key-file, or ENTREL_API_KEYS)\n');
+        const warning = exposureWarning(flags.host, n > 0);
+        if (warning) process.stderr.write(warning);
+        // Keys from ENTREL_API_KEYS are fixed at start: SIGHUP keeps its default there (the process ends).
+        if (flags.apiKeyFile !== undefined) reloadKeysOnHangup(app, flags.apiKeyFile);
         await new Promise<void>((resolve) => {
           const stop = (signal: string) => {
             process.stderr.write(`entrel: ${signal}, shutting down\n`);

@@ -3,6 +3,7 @@ import type { ExtractedDocument, ExtractorLike } from '../../extract/types.js';
 import { appScripts, renderAppPage } from '../../web/app-page.js';
 import { contentSecurityPolicy } from '../../web/csp.js';
 import { renderDocumentsView } from '../../web/html.js';
+import { DRAWINGS } from '../access.js';
 import { HttpError } from '../errors.js';
 import type { ResolvedServerOptions } from '../options.js';
 import { postErrors, renderBodySchema, type RenderBody } from '../schemas.js';
@@ -77,6 +78,7 @@ export function registerWebRoutes(app: FastifyInstance, extractor: ExtractorLike
     {
       // It takes back what /v1/extract answered, which is many times the size of the text sent there.
       bodyLimit: opts.renderBodyLimit,
+      config: { rateLimit: { groupId: DRAWINGS } },
       schema: {
         tags: ['view'],
         summary: 'Draw documents as HTML (legend + one SVG per document)',
