@@ -3,7 +3,8 @@
  * compared item by item. Raw-text annotation (brat's text layout, doccano, Label Studio) cuts tokens at
  * every entity edge (fit-spans.ts), so two annotators of the same text, or a correction of a model's
  * prediction, rarely share every token, and the sentence splitter's cuts move where an entity crossed one.
- * - tokens: every side's tokens cut at every side's token edges (the coarsest tokens finer than all);
+ * - tokens: every side's tokens cut at every side's token edges (the coarsest tokens finer than all), each
+ *   piece without the white space at its edges (`New York` against `New` `York` leaves no ` ` token);
  * - sentences: the sentences of all sides joined where one side's sentence crosses another's;
  * - entities keep their characters, so an entity is the same on common tokens exactly when it has the
  *   same characters; relations keep their entity ids (unique within a document).
@@ -11,15 +12,23 @@
 import type { Document, Entity, Sentence, Token } from './corpus.js';
 import { firstIndex } from './search.js';
 
+/** Why documents cannot be put on common tokens: side `side`'s text differs from the first's from character `at`. */
+export interface TextDiffers {
+  side: number;
+  at: number;
+}
+
 /**
- * `docs` (the same document as each side has it) on common tokens, in the input order; undefined when
- * their texts differ or a token is not its text's characters, so that offsets do not point at the same
- * characters.
+ * `docs` (the same document as each side has it) on common tokens, in the input order. Where a side's
+ * text differs from the first's, where that is; undefined where a side's tokens are not its text's
+ * characters or an entity is not within its sentence (the callers' own checks then say what is wrong).
  */
-export function onCommonTokens(docs: readonly Document[]): Document[] | undefined {
+export function onCommonTokens(docs: readonly Document[]): Document[] | TextDiffers | undefined {
   const text = docs[0].text;
-  const ownCharacters = (t: Token) => t.start >= 0 && t.end > t.start && text.slice(t.start, t.end) === t.text;
-  if (docs.some((d) => d.text !== text || !d.sentences.every((s) => s.tokens.every(ownCharacters)))) return undefined;
+  if (typeof text !== 'string') return undefined;
+  const side = docs.findIndex((d) => d.text !== text);
+  if (side >= 0) return { side, at: firstDifference(text, docs[side].text) };
+  if (!docs.every((d) => fitsItsText(d, text))) return undefined;
   const tokens = commonTokens(text, docs);
   const groups = sentenceGroups(docs);
   // Sentence g of the result: the common tokens from groups[g].start on, up to groups[g].end.
@@ -43,7 +52,23 @@ export function onCommonTokens(docs: readonly Document[]): Document[] | undefine
   });
 }
 
-/** The characters some side's token covers, cut at every token edge of every side. */
+/** Whether every token of `doc` is `text`'s characters there and every entity is a token span of its sentence. */
+function fitsItsText(doc: Document, text: string): boolean {
+  const own = (t: Token) => t.start >= 0 && t.end > t.start && text.slice(t.start, t.end) === t.text;
+  const within = (e: Entity, n: number) => Number.isInteger(e.start) && Number.isInteger(e.end) && e.start >= 0 && e.start < e.end && e.end <= n;
+  return doc.sentences.every((s) => s.tokens.every(own) && s.entities.every((e) => within(e, s.tokens.length)));
+}
+
+/** The first character where `a` and `b` differ (the shorter one's length when it is the other's start). */
+function firstDifference(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+
+const EDGE_SPACE = /[\s\p{Cc}]/u;
+
+/** The characters some side's token covers, cut at every token edge of every side, white space at a piece's edges left out. */
 function commonTokens(text: string, docs: readonly Document[]): Token[] {
   // +1 where a token starts, −1 where one ends: a piece between two edges is covered when the sum is positive.
   const delta = new Map<number, number>();
@@ -58,7 +83,11 @@ function commonTokens(text: string, docs: readonly Document[]): Token[] {
   let covered = 0;
   edges.forEach((at, i) => {
     covered += delta.get(at)!;
-    if (covered > 0 && i + 1 < edges.length) out.push({ text: text.slice(at, edges[i + 1]), start: at, end: edges[i + 1] });
+    if (covered <= 0 || i + 1 === edges.length) return;
+    let [a, b] = [at, edges[i + 1]];
+    while (a < b && EDGE_SPACE.test(text[a])) a++;
+    while (b > a && EDGE_SPACE.test(text[b - 1])) b--;
+    if (a < b) out.push({ text: text.slice(a, b), start: a, end: b });
   });
   return out;
 }

@@ -7,7 +7,7 @@
 import { onCommonTokens } from '../data/common-tokens.js';
 import { checkDocumentArray, checkLabelSchema, inferSchema, type Document, type LabelSchema, type Sentence } from '../data/corpus.js';
 import type { Diagnostics } from '../data/diagnostics.js';
-import { checkOptions, UserError, type ErrorLocation } from '../errors.js';
+import { checkOptions, quote, UserError, type ErrorLocation } from '../errors.js';
 import { ErrorAnalyzer, type ErrorReport, type SentenceLocation } from './errors.js';
 import { compactPair, Scorer, type EvalReport, type ScorerOptions } from './scorer.js';
 
@@ -47,9 +47,11 @@ export interface PairingNames {
   /** e.g. `predictions have`. */
   predHave: string;
   gold: string;
+  /** e.g. `predicted tokens differ from gold`. */
+  predTokens: string;
 }
 
-const GOLD_AND_PREDICTIONS: PairingNames = { goldHas: 'gold has', predHave: 'predictions have', gold: 'gold' };
+const GOLD_AND_PREDICTIONS: PairingNames = { goldHas: 'gold has', predHave: 'predictions have', gold: 'gold', predTokens: 'predicted tokens differ from gold' };
 
 /**
  * The prediction of each gold document (undefined: none). By position when both sides list the same ids
@@ -80,7 +82,7 @@ export function evaluate(gold: readonly Document[], pred: readonly Document[], o
   return scorer.report();
 }
 
-const EVALUATE_OPTIONS: readonly (keyof EvaluateOptions)[] = ['schema', 'paperCompat', 'diagnostics', 'goldFile', 'predFile'];
+export const EVALUATE_OPTIONS: readonly (keyof EvaluateOptions)[] = ['schema', 'paperCompat', 'diagnostics', 'goldFile', 'predFile'];
 
 /** What a library caller passes to evaluate: two document lists, an options object (a schema if any). */
 function checkPair(gold: unknown, pred: unknown, opts: unknown): void {
@@ -127,29 +129,44 @@ type Visit = (
   goldDocument: Document,
 ) => void;
 
+/** Whether two documents have the same sentences, each with the same tokens. */
+export const sameSentences = (a: Document, b: Document): boolean =>
+  a.sentences.length === b.sentences.length && a.sentences.every((s, i) => sameTokens(s, b.sentences[i]));
+
+/** Non-empty sentences: a sentence without tokens has no place in the text, and none on common tokens. */
+export const sentencesWithTokens = (d: Document): number => d.sentences.filter((s) => s.tokens.length > 0).length;
+
 /**
  * A gold document and its prediction with the same sentences and tokens: as they are, else (`common`) on
  * the common tokens of their one text, with a `scored-on-common-tokens` warning. Documents of different
  * texts, or tokenised differently with `common` false, are refused.
  */
 export function comparablePair(g: Document, p: Document, opts: EvaluateOptions, common = true): [Document, Document] {
-  const sameSentences = p.sentences.length === g.sentences.length && g.sentences.every((s, i) => sameTokens(s, p.sentences[i]));
-  if (sameSentences) return [g, p];
+  if (sameSentences(g, p)) return [g, p];
   const onCommon = common ? onCommonTokens([g, p]) : undefined;
-  if (onCommon) {
+  if (Array.isArray(onCommon)) {
     const [cg, cp] = onCommon;
-    const joined = cg.sentences.length === g.sentences.length ? '' : `, in ${cg.sentences.length} sentences for gold's ${g.sentences.length}`;
+    const n = sentencesWithTokens(g);
+    const joined = cg.sentences.length === n ? '' : `, in ${cg.sentences.length} ${cg.sentences.length === 1 ? 'sentence' : 'sentences'} for gold's ${n}`;
     opts.diagnostics?.warn('scored-on-common-tokens', `document '${g.id}': tokenised differently, scored on the tokens of both${joined}`);
     return [cg, cp];
   }
-  const predLoc = at(opts.predFile);
-  const why = common ? '' : " (scores are listed by the predictions' own sentences and tokens, so they must tokenise as gold does)";
-  if (p.sentences.length !== g.sentences.length) {
-    const i = Math.min(p.sentences.length, g.sentences.length);
-    throw new UserError(`document '${g.id}', sentence ${i}: predictions have ${p.sentences.length} sentences, gold has ${g.sentences.length}${why}`, predLoc);
+  const why = common ? onCommon && textDiffersNote(p, onCommon.at) : " (scores are listed by the predictions' own sentences and tokens, so they must tokenise as gold does)";
+  throw notAlike(g, p, GOLD_AND_PREDICTIONS, at(opts.predFile), why ?? '');
+}
+
+/** `, and so does its text, from character N ("…")`: why two tokenisations cannot be put on common tokens. */
+export const textDiffersNote = (d: Document, at: number): string =>
+  `; its text differs too, from character ${at} (${quote(d.text.slice(at, at + 20))} against the other's), so it cannot be put on common tokens`;
+
+/** The refusal of `other`, which has other sentences or tokens than `first` (named by `names`). */
+export function notAlike(first: Document, other: Document, names: PairingNames, loc: ErrorLocation, note = ''): UserError {
+  if (other.sentences.length !== first.sentences.length) {
+    const i = Math.min(other.sentences.length, first.sentences.length);
+    return new UserError(`document '${first.id}', sentence ${i}: ${names.predHave} ${other.sentences.length} sentences, ${names.goldHas} ${first.sentences.length}${note}`, loc);
   }
-  const i = g.sentences.findIndex((s, k) => !sameTokens(s, p.sentences[k]));
-  throw new UserError(`document '${g.id}', sentence ${i}: predicted tokens differ from gold (count or character offsets)${why}`, predLoc);
+  const i = first.sentences.findIndex((s, k) => !sameTokens(s, other.sentences[k]));
+  return new UserError(`document '${first.id}', sentence ${i}: ${names.predTokens} (count or character offsets)${note}`, loc);
 }
 
 /**

@@ -18,7 +18,7 @@ import { xoroshiro128plus, xoroshiro128plusFromState } from 'pure-rand/generator
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 import type { Document } from '../data/corpus.js';
 import { checkOptions, UserError } from '../errors.js';
-import { forEachSentencePair, schemaFor, type EvaluateOptions } from './evaluate.js';
+import { EVALUATE_OPTIONS, forEachSentencePair, schemaFor, type EvaluateOptions } from './evaluate.js';
 import { scores, type Counts, type TypeScores } from './metrics.js';
 import { compactPair, criterionItems } from './scorer.js';
 
@@ -45,6 +45,8 @@ export interface ResampleOptions {
   /** The interval's coverage, in (0, 1) (default 0.95). */
   confidence?: number;
 }
+
+const RESAMPLE_OPTIONS: readonly (keyof ResampleOptions)[] = ['unit', 'samples', 'seed', 'confidence'];
 
 export interface CompareSystemsOptions extends ResampleOptions {
   /** Approximate randomization shuffles (default 10,000). */
@@ -110,9 +112,16 @@ function settings(opts: CompareSystemsOptions): Omit<ResampleSettings, 'units'> 
   return s;
 }
 
-/** Whether `scored` has `original`'s sentences (each starting where it does). */
-const sameSentenceStarts = (scored: Document, original: Document): boolean =>
-  scored === original || (scored.sentences.length === original.sentences.length && scored.sentences.every((s, i) => s.tokens[0]?.start === original.sentences[i].tokens[0]?.start));
+/**
+ * Each sentence of `scored` (gold on common tokens) as the index of the gold sentence it is, or undefined
+ * where its sentences are not gold's: joined, or added where gold has no tokens. Empty gold sentences have
+ * no place in the text and none on common tokens.
+ */
+function goldSentenceIndexes(scored: Document, original: Document): number[] | undefined {
+  const own = original.sentences.flatMap((s, i) => (s.tokens.length > 0 ? [i] : []));
+  const same = scored.sentences.length === own.length && scored.sentences.every((s, k) => s.tokens[0]?.start === original.sentences[own[k]].tokens[0].start);
+  return same ? own : undefined;
+}
 
 /** Options left undefined take their defaults. */
 const definedOnly = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
@@ -124,12 +133,18 @@ export function unitCounts(gold: readonly Document[], pred: readonly Document[],
   const symmetric = new Set(schema.relationTypes.filter((r) => r.symmetric).map((r) => r.name));
   const units = unit === 'document' ? gold.length : gold.reduce((n, d) => n + d.sentences.length, 0);
   const counts = { entities: new Int32Array(3 * units), strict: new Int32Array(3 * units), boundaries: new Int32Array(3 * units) };
-  let sentence = 0;
+  // The unit of gold's sentence k of document d: first[d] + k.
+  let before = 0;
+  const first = gold.map((d) => (before += d.sentences.length) - d.sentences.length);
+  let indexes: number[] | undefined;
   forEachSentencePair(gold, pred, opts, (g, p, at, where, documentIndex, _p, scored) => {
     // A sentence unit is one of gold's sentences, which common tokens may join (common-tokens.ts).
-    if (unit === 'sentence' && at.sentence === 0 && !sameSentenceStarts(scored, gold[documentIndex]))
-      throw new UserError(`document '${scored.id}': the predictions split it into other sentences than gold, so it is scored on sentences joined over both and cannot be resampled by gold sentence: resample by document (--unit document)`, opts.predFile === undefined ? {} : { file: opts.predFile });
-    const u = unit === 'document' ? documentIndex : sentence++;
+    if (unit === 'sentence' && at.sentence === 0) {
+      indexes = scored === gold[documentIndex] ? undefined : goldSentenceIndexes(scored, gold[documentIndex]);
+      if (scored !== gold[documentIndex] && !indexes)
+        throw new UserError(`document '${scored.id}': the predictions' sentences are not gold's (both are scored on sentences joined over the two), so it cannot be resampled by gold sentence: resample by document (--unit document)`, opts.predFile === undefined ? {} : { file: opts.predFile });
+    }
+    const u = unit === 'document' ? documentIndex : first[documentIndex] + (indexes ? indexes[at.sentence] : at.sentence);
     const [cg, cp] = compactPair(g, p, symmetric, opts, where);
     const [gi, pi] = [criterionItems(cg), criterionItems(cp)];
     for (const m of MEASURES) {
@@ -192,7 +207,7 @@ function needUnits(units: number, unit: ResampleUnit): void {
 
 /** Percentile bootstrap intervals of micro P, R and F1 of predictions against gold. */
 export function confidenceIntervals(gold: readonly Document[], pred: readonly Document[], opts: EvaluateOptions & ResampleOptions = {}): ScoreIntervals {
-  checkOptions(opts, 'options');
+  checkOptions(opts, 'options', [...EVALUATE_OPTIONS, ...RESAMPLE_OPTIONS]);
   opts ??= {};
   const s = settings(opts);
   const { units, counts } = unitCounts(gold, pred, { ...opts, unit: s.unit });
@@ -223,7 +238,7 @@ export function confidenceIntervals(gold: readonly Document[], pred: readonly Do
  * Each comparison draws from its own generator seeded with `seed`, so adding a system changes no other row.
  */
 export function compareSystems(gold: readonly Document[], systems: readonly (readonly Document[])[], opts: EvaluateOptions & CompareSystemsOptions = {}): SystemsComparison {
-  checkOptions(opts, 'options');
+  checkOptions(opts, 'options', [...EVALUATE_OPTIONS, ...RESAMPLE_OPTIONS, 'trials']);
   opts ??= {};
   const unit = opts.unit ?? DEFAULTS.unit;
   const schema = opts.schema ?? schemaFor(gold, systems.flat(), opts);

@@ -11,9 +11,12 @@ import type { Diagnostics } from '../data/diagnostics.js';
 import { majorityVote, resolveMinVotes, type Ballot } from '../data/majority-vote.js';
 import { checkOptions, described, UserError, type ErrorLocation } from '../errors.js';
 import { onCommonTokens } from '../data/common-tokens.js';
-import { pairDocuments, sameTokens } from './evaluate.js';
+import { notAlike, pairDocuments, sameSentences, textDiffersNote, type PairingNames } from './evaluate.js';
 
 export { resolveMinVotes };
+
+/** What the systems are called in pairing errors. */
+const SYSTEMS: PairingNames = { goldHas: 'the first system has', predHave: 'this system has', gold: 'the first system', predTokens: "tokens differ from the first system's" };
 
 export interface VoteOptions {
   /** Systems that must agree on an item (default: more than half of them). */
@@ -35,13 +38,14 @@ export interface VoteCounts {
 }
 
 /**
- * One document list: the first system's documents (ids, texts, tokens), with the items that got the
+ * One document list: the first system's documents (ids, texts, tokens; the common tokens and sentences
+ * of all where the systems tokenise a document otherwise), with the items that got the
  * votes. The other systems pair with the first as predictions pair with gold in `evaluate` (by position
  * when they list the same ids in the same order, else by id; a document a system lacks votes for
  * nothing), and must tokenise every sentence alike, or be of one text, then put on common tokens.
  */
 export function vote(systems: readonly (readonly Document[])[], opts: VoteOptions = {}): { documents: Document[]; counts: VoteCounts } {
-  checkOptions(opts, 'options');
+  checkOptions(opts, 'options', ['minVotes', 'schema', 'files', 'diagnostics']);
   opts ??= {};
   if (!Array.isArray(systems as unknown)) throw new UserError(`must be an array of the systems' document lists, got ${described(systems)}`, { field: 'systems' });
   systems.forEach((docs, i) => checkDocumentArray(docs, `systems[${i}]`));
@@ -51,7 +55,7 @@ export function vote(systems: readonly (readonly Document[])[], opts: VoteOption
   const symmetric = new Set(opts.schema?.relationTypes.filter((r) => r.symmetric).map((r) => r.name));
   const fileOf = (i: number): ErrorLocation => (opts.files?.[i] === undefined ? {} : { file: opts.files[i] });
   const base = systems[0];
-  const names = { goldHas: 'the first system has', predHave: 'this system has', gold: 'the first system' };
+  const names = SYSTEMS;
   const paired = systems.map((docs, i) => (i === 0 ? [...base] : pairDocuments(base, docs, { goldFile: opts.files?.[0], predFile: opts.files?.[i] }, names)));
   const counts: VoteCounts = { systems: n, minVotes, entities: { distinct: 0, kept: 0 }, relations: { distinct: 0, kept: 0 } };
   paired.forEach((docs, i) =>
@@ -91,7 +95,8 @@ export function vote(systems: readonly (readonly Document[])[], opts: VoteOption
 /**
  * One document as each system has it (undefined: a system lacks it), with the first system's sentences
  * and tokens: as they are, else all on the common tokens of their one text (data/common-tokens.ts),
- * warned about in the first system's diagnostics; refused where their texts differ.
+ * warned about in the diagnostics of the first system that tokenises it otherwise; refused where a
+ * text differs, naming that system's file.
  */
 function onSameTokens(
   docs: readonly (Document | undefined)[],
@@ -99,20 +104,16 @@ function onSameTokens(
   diagnostics: readonly (Diagnostics | undefined)[] | undefined,
 ): readonly (Document | undefined)[] {
   const first = docs[0]!;
-  const differs = (d: Document | undefined) =>
-    d !== undefined && (d.sentences.length !== first.sentences.length || d.sentences.some((s, si) => !sameTokens(s, first.sentences[si])));
-  const i = docs.findIndex(differs);
+  const i = docs.findIndex((d) => d !== undefined && !sameSentences(first, d));
   if (i < 0) return docs;
-  const present = docs.filter((d): d is Document => d !== undefined);
-  const common = onCommonTokens(present);
-  if (common) {
-    diagnostics?.[0]?.warn('voted-on-common-tokens', `document '${first.id}': the systems tokenise it differently (${fileOf(i).file ?? `system ${i + 1}`}), voted on the tokens of all`);
+  const sides = docs.flatMap((d, k) => (d === undefined ? [] : [k]));
+  const common = onCommonTokens(sides.map((k) => docs[k]!));
+  if (Array.isArray(common)) {
+    diagnostics?.[i]?.warn('voted-on-common-tokens', `document '${first.id}': tokenised otherwise than by the first system, voted on the tokens of all`);
     let k = 0;
     return docs.map((d) => (d === undefined ? undefined : common[k++]));
   }
-  const d = docs[i]!;
-  if (d.sentences.length !== first.sentences.length)
-    throw new UserError(`document '${first.id}': ${d.sentences.length} sentences, the first system's has ${first.sentences.length}`, fileOf(i));
-  const si = d.sentences.findIndex((s, k) => !sameTokens(s, first.sentences[k]));
-  throw new UserError(`document '${first.id}', sentence ${si}: tokens differ from the first system's (count or character offsets)`, fileOf(i));
+  const culprit = common ? sides[common.side] : i;
+  const note = common ? textDiffersNote(docs[culprit]!, common.at) : '';
+  throw notAlike(first, docs[culprit]!, SYSTEMS, fileOf(culprit), note);
 }

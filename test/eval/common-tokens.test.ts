@@ -66,7 +66,7 @@ function items(d: Document) {
 test('common tokens: both sides get the same sentences and tokens, every entity and relation its own characters', async () => {
   const [a, b] = [await A(), await B()];
   assert.notDeepEqual(a.sentences.map((s) => s.tokens), b.sentences.map((s) => s.tokens));
-  const [ca, cb] = onCommonTokens([a, b])!;
+  const [ca, cb] = onCommonTokens([a, b]) as Document[];
   assert.deepEqual(ca.sentences.map((s) => s.tokens), cb.sentences.map((s) => s.tokens));
   assert.deepEqual(items(ca), items(a));
   assert.deepEqual(items(cb), items(b));
@@ -81,9 +81,36 @@ test('common tokens: both sides get the same sentences and tokens, every entity 
 
 test('common tokens are refused for different texts, or tokens that are not the text\'s characters', async () => {
   const a = await A();
-  assert.equal(onCommonTokens([a, { ...a, text: a.text + ' ' }]), undefined);
+  assert.deepEqual(onCommonTokens([a, { ...a, text: a.text + ' ' }]), { side: 1, at: a.text.length });
   const moved = { ...a, sentences: [{ ...a.sentences[0], tokens: a.sentences[0].tokens.map((t, i) => (i === 0 ? { ...t, text: 'Maria' } : t)) }, ...a.sentences.slice(1)] };
   assert.equal(onCommonTokens([a, moved]), undefined);
+});
+
+test('common tokens leave out the white space a token spans (`New York` against `New` `York`), so every writer takes them', () => {
+  const text = 'New York is big.';
+  const tok = (start: number, end: number) => ({ text: text.slice(start, end), start, end });
+  const one = { id: 'd', text, sentences: [{ tokens: [tok(0, 8), tok(9, 11), tok(12, 15), tok(15, 16)], entities: [{ id: 'a', type: 'Loc', start: 0, end: 1 }], relations: [] }] };
+  const two = { id: 'd', text, sentences: [{ tokens: [tok(0, 3), tok(4, 8), tok(9, 11), tok(12, 15), tok(15, 16)], entities: [{ id: 'b', type: 'Loc', start: 0, end: 2 }], relations: [] }] };
+  const [c1, c2] = onCommonTokens([one, two]) as Document[];
+  assert.deepEqual(c1.sentences[0].tokens.map((t) => t.text), ['New', 'York', 'is', 'big', '.']);
+  assert.deepEqual([c1.sentences[0].entities[0], c2.sentences[0].entities[0]].map((e) => [e.start, e.end]), [[0, 2], [0, 2]]);
+  assert.equal(evaluate([one], [two]).entities.micro.f1, 1);
+});
+
+test('what cannot be put on common tokens is refused as before: documents without a text, entities outside their sentence, texts that differ (named)', async () => {
+  const t = (start: number, end: number, text: string) => ({ text, start, end });
+  const g = { id: 'd', sentences: [{ tokens: [t(0, 2, 'ab')], entities: [], relations: [] }] } as unknown as Document;
+  const p = { id: 'd', sentences: [{ tokens: [t(0, 1, 'a'), t(1, 2, 'b')], entities: [], relations: [] }] } as unknown as Document;
+  assert.throws(() => evaluate([g], [p]), { name: 'UserError', message: /document 'd', sentence 0: predicted tokens differ from gold/ });
+  const [a, b] = [await A(), await B()];
+  const outside = { ...b, sentences: b.sentences.map((s, i) => (i === 0 ? { ...s, entities: [{ id: 'x', type: 'PER', start: 0, end: 99 }] } : s)) };
+  assert.throws(() => evaluate([a], [outside]), { name: 'UserError' });
+  const longer = { ...b, text: `${b.text}\n` };
+  assert.throws(() => evaluate([a], [longer], { predFile: 'b.jsonl' }), {
+    message: /^b\.jsonl: document 'd', sentence 1: predictions have 1 sentences, gold has 2; its text differs too, from character 76 \(""\ against the other's\)|^b\.jsonl: document 'd', sentence 1: predictions have 1 sentences, gold has 2; its text differs too, from character 76/,
+  });
+  // vote names the system whose text differs, not the first one tokenised otherwise.
+  assert.throws(() => vote([[a], [b], [{ ...a, text: `${a.text}\n` }]], { files: ['a', 'b', 'c'] }), { message: /^c: .*its text differs too, from character 76/ });
 });
 
 test('evaluate: two annotations of one text scored item by item on common tokens, and warned about', async () => {
@@ -95,7 +122,7 @@ test('evaluate: two annotations of one text scored item by item on common tokens
   assert.deepEqual([r.relations.strict.micro.tp, r.relations.strict.micro.fp, r.relations.strict.micro.fn], [1, 1, 0]);
   assert.equal(r.sentences, 1);
   assert.equal(diagnostics.count('scored-on-common-tokens'), 1);
-  assert.match(diagnostics.format()[0], /document 'd': tokenised differently, scored on the tokens of both, in 1 sentences for gold's 2/);
+  assert.match(diagnostics.format()[0], /document 'd': tokenised differently, scored on the tokens of both, in 1 sentence for gold's 2/);
   // The same annotation on both sides: shared tokens, nothing to warn about.
   const same = new Diagnostics();
   assert.equal(evaluate([a], [await A()], { diagnostics: same }).relations.strict.micro.f1, 1);
@@ -106,10 +133,17 @@ test('resampling by gold sentence is refused where common tokens joined them; by
   const [a, b] = [await A(), await B()];
   assert.throws(() => confidenceIntervals([a], [b], { unit: 'sentence', samples: 10, predFile: 'b.jsonl' }), {
     name: 'UserError',
-    message: /^b\.jsonl: document 'd': the predictions split it into other sentences than gold.*resample by document \(--unit document\)$/,
+    message: /^b\.jsonl: document 'd': the predictions' sentences are not gold's .*resample by document \(--unit document\)$/,
   });
   const byDocument = confidenceIntervals([a], [b], { unit: 'document', samples: 10 });
   assert.ok(byDocument.entities.f1.low <= byDocument.entities.f1.high);
+  // Tokens cut otherwise within gold's own sentences, and an empty gold sentence: each unit is still one of gold's.
+  const text = 'Ab c. De f.';
+  const tok = (start: number, end: number) => ({ text: text.slice(start, end), start, end });
+  const gold = { id: 'g', text, sentences: [{ tokens: [tok(0, 2), tok(3, 4), tok(4, 5)], entities: [{ id: 'x', type: 'T', start: 0, end: 1 }], relations: [] }, { tokens: [], entities: [], relations: [] }, { tokens: [tok(6, 8), tok(9, 10), tok(10, 11)], entities: [], relations: [] }] };
+  const pred = { ...gold, sentences: [{ ...gold.sentences[0], tokens: [tok(0, 1), tok(1, 2), tok(3, 4), tok(4, 5)], entities: [{ id: 'x', type: 'T', start: 0, end: 2 }] }, gold.sentences[2]] };
+  const bySentence = confidenceIntervals([gold], [pred], { unit: 'sentence', samples: 20 });
+  assert.equal(bySentence.entities.f1.high, 1); // refused before: gold's empty sentence counted as one joined
 });
 
 test('calibration reads scores by the predictions\' own sentences, so it still needs gold\'s tokens', async () => {
@@ -120,10 +154,11 @@ test('calibration reads scores by the predictions\' own sentences, so it still n
 
 test('vote and the comparison view put the systems on common tokens too', async () => {
   const [a, b] = [await A(), await B()];
-  const diagnostics = [new Diagnostics()];
+  const diagnostics = [new Diagnostics(), new Diagnostics(), new Diagnostics()];
   const { documents } = vote([[a], [b], [await B()]], { diagnostics });
   assert.deepEqual(items(documents[0]), items(b));
-  assert.equal(diagnostics[0].count('voted-on-common-tokens'), 1);
+  // Said of the first system that tokenises it otherwise.
+  assert.deepEqual(diagnostics.map((d) => d.count('voted-on-common-tokens')), [0, 1, 0]);
   const { report, documents: compared } = compareCorpora([a], [b]);
   const [doc] = [...compared];
   const statuses = doc.entities.map((e) => `${e.text}:${e.status}`).sort();

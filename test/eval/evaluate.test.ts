@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Diagnostics } from '../../src/data/diagnostics.js';
 import { evaluate } from '../../src/eval/evaluate.js';
+import { compareSystems, confidenceIntervals } from '../../src/eval/significance.js';
+import { vote } from '../../src/eval/vote.js';
 import { formatReport } from '../../src/eval/table.js';
 import { doc, schema, sent } from './helpers.js';
 
@@ -38,6 +40,10 @@ test('a misspelt option is a UserError, not ignored', () => {
     name: 'UserError',
     message: /^options: unknown option "paperCompatt" \(allowed: schema, paperCompat, diagnostics, goldFile, predFile\)$/,
   });
+  // A misspelt `samples` would run 1,000 resamples; a misspelt `minVotes` would vote by majority.
+  assert.throws(() => confidenceIntervals([doc('a', s1)], [doc('a', s1)], { sample: 5 } as never), /options: unknown option "sample" \(allowed: .*samples, seed, confidence\)$/);
+  assert.throws(() => compareSystems([doc('a', s1)], [[doc('a', s1)], [doc('a', s1)]], { trial: 5 } as never), /options: unknown option "trial" \(allowed: .*, trials\)$/);
+  assert.throws(() => vote([[doc('a', s1)], [doc('a', s1)]], { minVote: 2 } as never), /options: unknown option "minVote" \(allowed: minVotes, schema, files, diagnostics\)$/);
 });
 
 test('duplicate document ids are a UserError', () => {

@@ -83,7 +83,7 @@ test('bad input: a UserError naming the system\'s file, document and sentence', 
   bad(() => vote([[A], [B]], { minVotes: 0 }), /^minVotes: must be a whole number from 1 to 2 \(the systems\), got 0$/);
   bad(() => vote([[A], [B]], { minVotes: 1.5 }), /minVotes: must be a whole number .* got 1\.5$/);
   bad(() => vote([[A], [other]], { files: ['a.jsonl', 'b.jsonl'] }), /document 'd', sentence 0: tokens differ from the first system's/, 'b.jsonl');
-  bad(() => vote([[A], [doc('d', A.sentences[0], A.sentences[0])]], { files: ['a', 'b'] }), /document 'd': 2 sentences, the first system's has 1/, 'b');
+  bad(() => vote([[A], [doc('d', A.sentences[0], A.sentences[0])]], { files: ['a', 'b'] }), /document 'd', sentence 1: this system has 2 sentences, the first system has 1/, 'b');
   bad(() => vote([[A], [doc('e', A.sentences[0])]], { files: ['a', 'b'] }), /this system has document 'e', which the first system \(a\) does not have/, 'b');
   const dangling = doc('d', { ...A.sentences[0], relations: [{ type: 'Kill', head: 'e0', tail: 'zz' }] });
   bad(() => vote([[A], [dangling]], { files: ['a', 'b'] }), /sentence 0: relation 0 \(Kill\) names entity 'zz'/, 'b');

@@ -59,15 +59,16 @@ function textOf(data: Record<string, unknown>, loc: Located<unknown>['loc']): st
 
 /** Which results of a task are read: `field` (annotations or predictions) item `k`. */
 interface Chosen {
-  a: { result: z.infer<typeof Result>[] };
+  /** The annotation or prediction read. */
+  item: { result: z.infer<typeof Result>[] };
   k: number;
   field: 'annotations' | 'predictions';
 }
 
 /** The task's annotation: the ground truth, else the first not cancelled (none: dropped, counted). */
 function annotation(task: z.infer<typeof Task>, where: string, d: Diagnostics): Chosen | undefined {
-  const done = (task.annotations ?? []).map((a, k) => ({ a, k, field: 'annotations' as const })).filter(({ a }) => !a.was_cancelled);
-  const chosen = done.find(({ a }) => a.ground_truth) ?? done[0];
+  const done = (task.annotations ?? []).map((item, k) => ({ item, k, field: 'annotations' as const })).filter(({ item }) => !item.was_cancelled);
+  const chosen = done.find(({ item }) => item.ground_truth) ?? done[0];
   if (!chosen) {
     // A model's predictions are no annotation: training on them would teach the model its own mistakes.
     if (Array.isArray(task.predictions) && task.predictions.length > 0) d.warn('labelstudio-task-with-only-predictions-dropped', `${where} (--ls-results predictions reads the predictions)`);
@@ -87,7 +88,7 @@ function prediction(task: z.infer<typeof Task>, where: string, loc: Located<unkn
   }
   const k = all.length - 1;
   if (k > 0) d.warn('labelstudio-other-predictions-ignored', `${where}: ${k} besides predictions[${k}], the last`);
-  return { a: parseWith(Prediction, all[k], loc, ['predictions', k]), k, field: 'predictions' };
+  return { item: parseWith(Prediction, all[k], loc, ['predictions', k]), k, field: 'predictions' };
 }
 
 async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Document>> {
@@ -110,7 +111,7 @@ async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Do
     const byId = new Map<string, CharEntity & { k: number }>();
     const relations: (CharRelation & { k: number; from: string; to: string })[] = [];
     const objects = new Set<string>();
-    chosen.a.result.forEach((r, k) => {
+    chosen.item.result.forEach((r, k) => {
       if (r.type === 'labels') {
         const v = parseWith(Labels, r.value, loc, [...at(k).split('.'), 'value']);
         if (r.id === undefined) fail('a labels result without its "id" (relations name entities by it)', loc, `${at(k)}.id`);
