@@ -39,6 +39,11 @@ export class Diagnostics {
     return n;
   }
 
+  /** Forgets the warnings of `code`: a caller that says the same thing in its own words. */
+  drop(code: string): void {
+    this.byCode.delete(code);
+  }
+
   summary(): WarningSummary[] {
     return [...this.byCode.values()];
   }

@@ -96,7 +96,7 @@ test('extract --format labelstudio|doccano: the tools\' imports, which read back
   // As predictions they are no annotation: read, they are dropped and counted, saying how to read them.
   const unread = join(dir, 'unread.jsonl');
   const c = await entrel('convert', '--from', 'labelstudio', '--to', 'jsonl', ls, unread);
-  assert.match(c.err, /labelstudio-task-with-only-predictions-dropped ×2 \(e\.g\. .*\(--ls-results predictions reads the predictions\)/);
+  assert.match(c.err, /labelstudio-task-with-only-predictions-dropped ×2 \(e\.g\. .*\(a model's predictions are read with --ls-results predictions: stats, convert, view, evaluate, compare, vote\)/);
   // Read as predictions, they are what extract made.
   const predicted = join(dir, 'predicted.jsonl');
   const asPredictions = await entrel('convert', '--from', 'labelstudio', '--to', 'jsonl', '--ls-results', 'predictions', ls, predicted);
@@ -117,6 +117,18 @@ test('extract --format labelstudio|doccano: the tools\' imports, which read back
   const report = JSON.parse(readFileSync(reportFile, 'utf8'));
   assert.deepEqual([report.entities.micro.fp, report.entities.micro.fn], [1, 0]);
   assert.deepEqual([report.relations.strict.micro.fp, report.relations.strict.micro.fn], [lostRelations, 0]);
+  // Partly annotated, as a pre-annotated project is while annotators work: task 2 not annotated yet, and a
+  // third task annotated from scratch: scored on the first, the others counted.
+  const partial = join(dir, 'partial.json');
+  const third = { data: { text: 'Ann visited Rome.', id: 'extra' }, annotations: [{ result: [] }] };
+  writeFileSync(partial, JSON.stringify([{ ...tasks[0], annotations: [{ result: kept }] }, tasks[1], third]));
+  const partialFile = join(dir, 'partial-report.json');
+  const mixed = spawnSync(process.execPath, [bin, 'evaluate', '--gold', partial, '--pred', partial, '--ls-results', 'predictions', '--out', partialFile], { encoding: 'utf8' });
+  assert.equal(mixed.status, 0, mixed.stderr);
+  assert.deepEqual(JSON.parse(readFileSync(partialFile, 'utf8')).entities.micro.fp, 1);
+  assert.match(mixed.stderr, /labelstudio-prediction-not-annotated-not-scored ×1/);
+  assert.match(mixed.stderr, /labelstudio-annotation-without-prediction-not-scored ×1 \(e\.g\. task "extra"\)/);
+  assert.doesNotMatch(mixed.stderr, /--ls-results predictions/, 'no hint to give the flag given');
   for (const [args, message] of [
     [['evaluate', '--data', corrected, '--ls-results', 'predictions'], /--ls-results says how to read --pred; --data is annotated data/],
     [['stats', asJsonl, '--ls-results', 'predictions'], /is read as jsonl/],

@@ -114,6 +114,10 @@ test("--tokenizer cuts raw text as a model's config would (conll04: don 't, $3),
   };
   assert.equal(await tokensOf(), "Mary does n't pay $ 3 to Acme .");
   assert.equal(await tokensOf('--tokenizer', 'conll04'), "Mary doesn 't pay $3 to Acme .");
+  // A model cuts raw text with its own tokenizer.
+  const model = await entrel('evaluate', '--data', doccano, '--tokenizer', 'ptb');
+  assert.equal(model.code, 1);
+  assert.match(model.err, /^entrel: --tokenizer ptb: raw text is cut here with the model's own tokenizer/);
   const bad = await entrel('stats', doccano, '--tokenizer', 'spacy');
   assert.equal(bad.code, 1);
   assert.match(bad.err, /argument 'spacy' is invalid\. Allowed choices are ptb, conll04\./);

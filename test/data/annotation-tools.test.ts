@@ -160,11 +160,12 @@ test('Label Studio predictions: read on request, the last of each task; a task w
   const annotated = await loadCorpus(file('all.json', JSON.stringify(tasks)));
   assert.deepEqual(annotated.documents.map((d) => d.id), ['2', '3']);
   assert.deepEqual(count(annotated), { 'labelstudio-task-with-only-predictions-dropped': 1 });
-  assert.match(annotated.diagnostics.format()[0], /task "1" \(--ls-results predictions reads the predictions\)/);
+  assert.match(annotated.diagnostics.format()[0], /task "1" \(a model's predictions are read with --ls-results predictions/);
   const bad = file('bad-pred.json', JSON.stringify([{ data: { text: TEXT }, predictions: [{ result: [{ id: 'p', type: 'labels', value: { start: 0, end: 999, labels: ['PER'] } }] }] }]));
   await assert.rejects(loadCorpus(bad, { labelStudioResults: 'predictions' }), /record 1: predictions\[0\]\.result\[0\]\.value: span 0–999 is not within the text/);
   await assert.rejects(loadCorpus(bad, { labelStudioResults: 'prediction' as 'predictions' }), /labelStudioResults: must be one of "annotations", "predictions", got/);
-  await assert.rejects(loadCorpus(file('d.jsonl', '{"text": "Ann.", "label": []}\n'), { labelStudioResults: 'predictions' }), /d\.jsonl: Label Studio's predictions .* but this is read as doccano/);
+  await assert.rejects(loadCorpus(file('d.jsonl', '{"text": "Ann.", "label": []}\n'), { labelStudioResults: 'predictions' }), /d\.jsonl: --ls-results predictions \(labelStudioResults\) says how to read a Label Studio export, but this is read as doccano/);
+  await assert.rejects(loadCorpus(file('d2.jsonl', '{"text": "Ann.", "label": []}\n'), { labelStudioResults: 'annotations' }), /but this is read as doccano/);
 });
 
 test('Label Studio: wrong input is named by record and field', async () => {

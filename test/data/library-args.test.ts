@@ -18,7 +18,7 @@ test('evaluate and Scorer: document lists, options and schema checked', () => {
   for (const f of [evaluate, evaluateWithErrors]) {
     assert.throws(() => f(null as never, [doc]), refused(/^gold: must be an array of documents \{id, sentences\}, got null$/));
     assert.throws(() => f([doc], [doc, 'x'] as never), refused(/^pred\[1\]: must be a document \{id, sentences\}, got "x"$/));
-    assert.throws(() => f([doc], [doc], 'strict' as never), refused(/^options: must be an object, got "strict"$/));
+    assert.throws(() => f([doc], [doc], 'strict' as never), refused(/^options: must be an object \{schema, paperCompat, diagnostics, goldFile, predFile\}, got "strict"$/));
     assert.throws(() => f([doc], [doc], { schema: { entityTypes: 'Peop' } as never }), refused(/^options\.schema: must be a label schema /));
   }
   assert.equal(evaluate([doc], [doc]).sentences, 1);
@@ -56,7 +56,7 @@ test('textToDocument, tokenize and tokenizedSentences: strings and a positive ma
 test('vote, confidenceIntervals and compareSystems: null options mean none, other misuse is named', () => {
   assert.equal(vote([[doc], [doc]], null as never).documents.length, 1);
   assert.throws(() => vote([[doc], 'x'] as never), refused(/^systems\[1\]: must be an array of documents \{id, sentences\}, got "x"$/));
-  assert.throws(() => vote([[doc], [doc]], 2 as never), refused(/^options: must be an object, got 2$/));
+  assert.throws(() => vote([[doc], [doc]], 2 as never), refused(/^options: must be an object \{minVotes, schema, files, diagnostics\}, got 2$/));
   const gold = [textToDocument('a', 'Ann met Bob.'), textToDocument('b', 'Bob met Ann.')];
   assert.equal(confidenceIntervals(gold, gold, null as never).units, 2);
   assert.equal(compareSystems(gold, [gold, gold], null as never).systems.length, 2);

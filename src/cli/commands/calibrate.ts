@@ -10,7 +10,7 @@ import { formatCalibration } from '../../eval/index.js';
 import { modelDirOrDefault } from '../../extract/model-info.js';
 import { withInterrupts } from '../interrupt.js';
 import { printJson, printWarning } from '../output.js';
-import { addDataFlags, corpusOptions, type DataFlags } from './data-options.js';
+import { addDataFlags, modelDataOptions, type DataFlags } from './data-options.js';
 
 interface CalibrateFlags extends DataFlags {
   model?: string;
@@ -37,7 +37,7 @@ export function calibrateCommand(): Command {
     refuseNonModelDirectory(flags.out, 'calibrated model'); // before the model runs
     const warning = trainedOnWarning(model, flags.data);
     if (warning) process.stderr.write(`entrel: ${flags.data}: warning: ${warning}\n`);
-    const r = await withInterrupts(() => calibrateModel(model, flags.data, flags.out, { ...corpusOptions(flags), onWarning: printWarning }));
+    const r = await withInterrupts(() => calibrateModel(model, flags.data, flags.out, { ...modelDataOptions(flags), onWarning: printWarning }));
     // A map fitted on a handful of items is mostly noise (on none, calibrateModel refuses).
     for (const kind of ['entities', 'relations'] as const) {
       const n = r.before[kind].items;

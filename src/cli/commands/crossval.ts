@@ -7,7 +7,7 @@ import { withInterrupts } from '../interrupt.js';
 import { Diagnostics } from '../../data/diagnostics.js';
 import { formatTable, printJson, printWarning, printWarnings } from '../output.js';
 import { integer, positiveInteger } from './arg-values.js';
-import { addDataFlags, corpusOptions, type DataFlags } from './data-options.js';
+import { addDataFlags, modelDataOptions, type DataFlags } from './data-options.js';
 
 interface CrossValFlags extends DataFlags {
   config: string;
@@ -50,7 +50,7 @@ export function crossvalCommand(): Command {
             folds: flags.folds,
             seed: flags.seed,
             sets: flags.set,
-            corpus: corpusOptions(flags),
+            corpus: modelDataOptions(flags),
             diagnostics,
             quiet: flags.quiet,
             onWarning: printWarning,

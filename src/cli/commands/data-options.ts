@@ -1,7 +1,9 @@
 /** Flags shared by every command that reads annotated data, so they read the same everywhere. */
 import { Command, Option } from 'commander';
-import { FORMATS, detectFormat, type CorpusOptions } from '../../data/formats/index.js';
-import { UserError } from '../../errors.js';
+import { resolve } from 'node:path';
+import type { Document } from '../../data/corpus.js';
+import { FORMATS, detectFormat, type CorpusOptions, type LoadedCorpus } from '../../data/formats/index.js';
+import { quote, UserError } from '../../errors.js';
 
 export interface DataFlags {
   format?: string;
@@ -40,6 +42,17 @@ export function addLabelStudioFlag(cmd: Command, which: string): Command {
   );
 }
 
+/**
+ * Reading options for a command that runs a model on the data (evaluate --data, predict, calibrate,
+ * crossval): the model (or the recipe) cuts raw text with its own tokenizer, which `--tokenizer` would
+ * contradict.
+ */
+export function modelDataOptions(flags: DataFlags): CorpusOptions {
+  if (flags.tokenizer !== undefined)
+    throw new UserError(`--tokenizer ${flags.tokenizer}: raw text is cut here with the model's own tokenizer (its config's model.tokenizer), as extraction cuts it`);
+  return corpusOptions(flags);
+}
+
 export function corpusOptions(flags: DataFlags, format = flags.format): CorpusOptions {
   // Only where given: the commands that run a model on annotated data take no such option.
   const results = flags.lsResults === undefined ? {} : { labelStudioResults: flags.lsResults };
@@ -72,4 +85,21 @@ export async function pairedOptions(flags: DataFlags, files: { file: string; for
     tokenizer: flags.tokenizer,
     labelStudioResults: results(i),
   }));
+}
+
+/**
+ * Gold and predictions read from one Label Studio export (`--gold X --pred X --ls-results predictions`):
+ * a pre-annotation against the annotators' corrections, scored on the tasks that have both. A task not
+ * annotated yet, or annotated without a prediction, is left out and counted in the predictions' warnings
+ * (not refused as a prediction gold lacks, nor scored as misses). Other pairs of files are returned as read.
+ */
+export function tasksWithBoth(goldFile: string, predFile: string, flags: DataFlags, gold: LoadedCorpus, pred: LoadedCorpus): { gold: Document[]; pred: Document[] } {
+  if (flags.lsResults !== 'predictions' || gold.format !== 'labelstudio' || resolve(goldFile) !== resolve(predFile)) return { gold: gold.documents, pred: pred.documents };
+  const [annotated, predicted] = [new Set(gold.documents.map((d) => d.id)), new Set(pred.documents.map((d) => d.id))];
+  // Said here in these words: the readers' own warnings about the same tasks would point to a flag given already.
+  gold.diagnostics.drop('labelstudio-task-with-only-predictions-dropped');
+  pred.diagnostics.drop('labelstudio-task-without-prediction-dropped');
+  for (const d of pred.documents) if (!annotated.has(d.id)) pred.diagnostics.warn('labelstudio-prediction-not-annotated-not-scored', `task ${quote(d.id)}`);
+  for (const d of gold.documents) if (!predicted.has(d.id)) pred.diagnostics.warn('labelstudio-annotation-without-prediction-not-scored', `task ${quote(d.id)}`);
+  return { gold: gold.documents.filter((d) => predicted.has(d.id)), pred: pred.documents.filter((d) => annotated.has(d.id)) };
 }

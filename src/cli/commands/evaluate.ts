@@ -19,7 +19,7 @@ import {
 import { refuseOverwritingInputs, writeAtomic } from '../../data/write.js';
 import { printJson, printWarning, printWarnings } from '../output.js';
 import { checkModelFlags } from '../load-extractor.js';
-import { addDataFlags, addLabelStudioFlag, corpusOptions, pairedOptions, type DataFlags } from './data-options.js';
+import { addDataFlags, addLabelStudioFlag, modelDataOptions, pairedOptions, tasksWithBoth, type DataFlags } from './data-options.js';
 import { finiteNumber, modelRefs, nonNegativeInteger, positiveInteger } from './arg-values.js';
 import { addResampleFlags, refuseUnusedResampleFlags, resampleOptions, type ResampleFlags } from './resample-flags.js';
 
@@ -113,7 +113,8 @@ async function reportFor(flags: EvalFlags, resample: ResampleOptions | undefined
     const gold = await loadCorpus(flags.gold, { ...goldOptions, diagnostics: new Diagnostics() });
     // Scoring's warnings (a document without its prediction, …) are about the predictions.
     const pred = await loadCorpus(flags.pred, { ...predOptions, diagnostics: new Diagnostics() });
-    const scored = score(gold.documents, pred.documents, { schema: gold.schema, paperCompat: flags.paperCompat, diagnostics: pred.diagnostics, goldFile: flags.gold, predFile: flags.pred });
+    const both = tasksWithBoth(flags.gold, flags.pred, flags, gold, pred);
+    const scored = score(both.gold, both.pred, { schema: gold.schema, paperCompat: flags.paperCompat, diagnostics: pred.diagnostics, goldFile: flags.gold, predFile: flags.pred });
     printWarnings(gold.diagnostics, flags.gold);
     printWarnings(pred.diagnostics, flags.pred);
     return scored;
@@ -125,5 +126,5 @@ async function reportFor(flags: EvalFlags, resample: ResampleOptions | undefined
   checkModelFlags(flags.model ?? [], flags.minVotes);
   if ((thresholds || flags.calibration) && (flags.model?.length ?? 0) > 1)
     throw new UserError(`${thresholds ? '--thresholds' : '--calibration'} needs one --model: a vote of several has no scores`);
-  return scoreModel(flags.model ?? DEFAULT_MODEL_DIR, flags.data, { ...corpusOptions(flags), paperCompat: flags.paperCompat, minVotes: flags.minVotes, goldEntities: flags.goldEntities, onWarning: printWarning }, score);
+  return scoreModel(flags.model ?? DEFAULT_MODEL_DIR, flags.data, { ...modelDataOptions(flags), paperCompat: flags.paperCompat, minVotes: flags.minVotes, goldEntities: flags.goldEntities, onWarning: printWarning }, score);
 }

@@ -8,7 +8,7 @@ import { withInterrupts } from '../interrupt.js';
 import { printWarning, printWarnings } from '../output.js';
 import { checkModelFlags } from '../load-extractor.js';
 import { modelRefs, positiveInteger } from './arg-values.js';
-import { addDataFlags, corpusOptions, type DataFlags } from './data-options.js';
+import { addDataFlags, modelDataOptions, type DataFlags } from './data-options.js';
 
 export function predictCommand(): Command {
   const cmd = new Command('predict')
@@ -28,7 +28,7 @@ export function predictCommand(): Command {
     const { predictToFile } = await import('../../train/evaluate.js');
     // What the output format cannot hold, counted as it is written (as convert does).
     const lost = new Diagnostics();
-    await withInterrupts(() => predictToFile(models, flags.data, flags.out, { ...corpusOptions(flags), minVotes: flags.minVotes, goldEntities: flags.goldEntities, onWarning: printWarning }, to, lost));
+    await withInterrupts(() => predictToFile(models, flags.data, flags.out, { ...modelDataOptions(flags), minVotes: flags.minVotes, goldEntities: flags.goldEntities, onWarning: printWarning }, to, lost));
     printWarnings(lost, flags.out);
     process.stderr.write(`entrel: wrote predictions to ${flags.out}${to === 'jsonl' ? '' : ` as ${to}`}\n`);
   });

@@ -22,7 +22,7 @@ import { withInterrupts } from '../interrupt.js';
 import { printWarnings } from '../output.js';
 import { compareCorpora } from '../../web/compare-corpora.js';
 import { viewDocument } from '../../web/corpus-view.js';
-import { addDataFlags, addLabelStudioFlag, corpusOptions, pairedOptions, type DataFlags } from './data-options.js';
+import { addDataFlags, addLabelStudioFlag, corpusOptions, pairedOptions, tasksWithBoth, type DataFlags } from './data-options.js';
 import { positiveInteger } from './arg-values.js';
 
 interface ViewFlags extends DataFlags {
@@ -104,12 +104,13 @@ async function comparisonPage(file: string, goldFile: string, flags: ViewFlags):
   const [goldOptions, predOptions] = await pairedOptions(flags, [{ file: goldFile, format: flags.goldFormat, gold: true }, { file, format: flags.format }]);
   const gold = await loadCorpus(goldFile, { ...goldOptions, diagnostics: new Diagnostics() });
   const pred = await loadCorpus(file, { ...predOptions, diagnostics: new Diagnostics() });
-  const { report, documents } = compareCorpora(gold.documents, pred.documents, { schema: gold.schema, diagnostics: pred.diagnostics, goldFile, predFile: file });
+  const both = tasksWithBoth(goldFile, file, flags, gold, pred);
+  const { report, documents } = compareCorpora(both.gold, both.pred, { schema: gold.schema, diagnostics: pred.diagnostics, goldFile, predFile: file });
   printWarnings(gold.diagnostics, goldFile);
-  const total = gold.documents.length;
+  const total = both.gold.length;
   const about =
     `<p class="about">Predictions <b>${esc(basename(file))}</b> against gold <b>${esc(basename(goldFile))}</b>: ` +
-    `${counted(total, 'document')}, ${counted(countSentences(gold.documents), 'sentence')}; micro scores over all of them, strict criteria.</p>`;
+    `${counted(total, 'document')}, ${counted(countSentences(both.gold), 'sentence')}; micro scores over all of them, strict criteria.</p>`;
   const shown = async function* () {
     for (const doc of documents) if (!flags.onlyErrors || hasErrors(doc)) yield doc;
   };

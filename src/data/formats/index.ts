@@ -130,8 +130,8 @@ async function* readAs(file: string, opts: CorpusOptions, name: string, detected
   if (opts.ace05 && format.name !== 'brat') throw new UserError(`--ace05 (data.ace05) reads LSTM-ER's brat output, but this is read as ${format.name}`, { file });
   if (opts.bratLayout && opts.bratLayout !== 'auto' && format.name !== 'brat')
     throw new UserError(`the brat layout ${opts.bratLayout} (--brat-layout, data.bratLayout) says how to cut brat's text into sentences and tokens, but this is read as ${format.name}, ${RAW_TEXT.has(format.name) ? 'always cut as extract cuts text' : 'whose tokens are given'}`, { file });
-  if (opts.labelStudioResults === 'predictions' && format.name !== 'labelstudio')
-    throw new UserError(`Label Studio's predictions (--ls-results predictions) are read from a Label Studio export, but this is read as ${format.name}`, { file });
+  if (opts.labelStudioResults !== undefined && format.name !== 'labelstudio')
+    throw new UserError(`--ls-results ${opts.labelStudioResults} (labelStudioResults) says how to read a Label Studio export, but this is read as ${format.name}`, { file });
   const diagnostics = opts.diagnostics ?? new Diagnostics();
   const docs = checkDocuments(format.read(file, { ...opts, diagnostics }), diagnostics);
   if (!detected || name === 'brat') return yield* docs;

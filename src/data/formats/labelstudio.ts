@@ -71,7 +71,8 @@ function annotation(task: z.infer<typeof Task>, where: string, d: Diagnostics): 
   const chosen = done.find(({ item }) => item.ground_truth) ?? done[0];
   if (!chosen) {
     // A model's predictions are no annotation: training on them would teach the model its own mistakes.
-    if (Array.isArray(task.predictions) && task.predictions.length > 0) d.warn('labelstudio-task-with-only-predictions-dropped', `${where} (--ls-results predictions reads the predictions)`);
+    if (Array.isArray(task.predictions) && task.predictions.length > 0)
+      d.warn('labelstudio-task-with-only-predictions-dropped', `${where} (a model's predictions are read with --ls-results predictions: stats, convert, view, evaluate, compare, vote)`);
     else d.warn('labelstudio-task-without-annotation-dropped', where);
     return undefined;
   }
