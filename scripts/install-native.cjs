@@ -1,8 +1,8 @@
 /**
  * npm's install step (package.json "install"): builds the libtorch binding with node-gyp. Without
- * libtorch, or when the build fails, it says what to do and lets the install finish: the data commands
- * and functions (convert, evaluate, view, readCorpus…) need no libtorch, and loading a model then says
- * the same (src/native/loader.ts). A failed build would otherwise roll the whole `npm install` back
+ * libtorch or node-gyp, or when the build fails, it says what to do and lets the install finish: the data
+ * commands and functions (convert, evaluate, view, readCorpus…) need no libtorch, and loading a model then
+ * says the same (src/native/loader.ts). A failed build would otherwise roll the whole `npm install` back
  * with nothing but the compiler's output.
  */
 'use strict';
@@ -10,19 +10,24 @@ const { spawnSync } = require('node:child_process');
 const { existsSync } = require('node:fs');
 const paths = require('./libtorch-paths.cjs');
 
-const how =
+const THEN = 'then run `npm rebuild entrel`. Until then, reading, converting, evaluating and drawing annotated data work; extraction and training do not.';
+const INSTALL_LIBTORCH =
   'Install libtorch (`apt-get install -y libtorch-dev libopenblas0-pthread` on Debian/Ubuntu; elsewhere set ' +
-  'ENTREL_LIBTORCH to a libtorch directory holding include/ and lib/), then run `npm rebuild entrel`. ' +
-  'Until then, reading, converting, evaluating and drawing annotated data work; extraction and training do not.';
+  `ENTREL_LIBTORCH to a libtorch directory holding include/ and lib/), ${THEN}`;
 
-function skip(why) {
-  process.stderr.write(`\nentrel: the libtorch binding was not built: ${why}.\n${how}\n\n`);
+function skip(why, what) {
+  process.stderr.write(`\nentrel: the libtorch binding was not built: ${why}.\n${what}\n\n`);
   process.exit(0);
 }
 
-if (!existsSync(paths.header)) skip(`libtorch's headers are not there (${paths.header})`);
-// npm gives its own node-gyp to install scripts, by path and on PATH.
-const gyp = process.env.npm_config_node_gyp;
-const r = gyp ? spawnSync(process.execPath, [gyp, 'rebuild'], { stdio: 'inherit' }) : spawnSync('node-gyp', ['rebuild'], { stdio: 'inherit' });
-if (r.error) skip(`node-gyp could not run (${r.error.message})`);
-if (r.status !== 0) skip('the build failed (its output is above)');
+if (paths.problem) skip(paths.problem, `Set ENTREL_LIBTORCH again, ${THEN}`);
+if (!existsSync(paths.header)) skip(`libtorch's headers are not there (${paths.header})`, INSTALL_LIBTORCH);
+// npm gives its own node-gyp to install scripts, by path (npm_config_node_gyp) and on PATH.
+const bundled = process.env.npm_config_node_gyp;
+const r = bundled && existsSync(bundled) ? spawnSync(process.execPath, [bundled, 'rebuild'], { stdio: 'inherit' }) : spawnSync('node-gyp', ['rebuild'], { stdio: 'inherit' });
+if (r.error) skip(`node-gyp could not be run (${r.error.message})`, `Install it (\`npm install -g node-gyp\`, or run the install through npm, which brings its own) and a C++ compiler (\`apt-get install -y g++ make\`), ${THEN}`);
+if (r.status !== 0)
+  skip(
+    `the build failed (its output is above; libtorch's headers are in ${paths.include[0]})`,
+    `It needs a C++17 compiler, make and python3 (\`apt-get install -y g++ make python3\`) and libtorch 1.13 as Debian ships it (other versions are untried); ${THEN}`,
+  );

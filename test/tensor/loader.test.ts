@@ -61,6 +61,12 @@ test("npm's install step without libtorch, or with a build that fails, says what
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /entrel: the libtorch binding was not built: libtorch's headers are not there \(.*no-libtorch-here\/include\/ATen\/ATen\.h\)\./);
   assert.match(r.stderr, /apt-get install -y libtorch-dev libopenblas0-pthread.*ENTREL_LIBTORCH.*`npm rebuild entrel`/);
+  // A relative ENTREL_LIBTORCH is taken from where npm was run (install scripts run in the package); white space is refused.
+  const relative = spawnSync(process.execPath, ['scripts/libtorch-paths.cjs', 'lib'], { cwd: root, env: { ...process.env, ENTREL_LIBTORCH: 'vendor/torch', INIT_CWD: '/home/me/app' }, encoding: 'utf8' });
+  assert.equal(relative.stdout.trim(), '/home/me/app/vendor/torch/lib');
+  const spaced = spawnSync(process.execPath, ['scripts/install-native.cjs'], { cwd: root, env: { ...process.env, ENTREL_LIBTORCH: '/opt/lib torch' }, encoding: 'utf8' });
+  assert.equal(spaced.status, 0);
+  assert.match(spaced.stderr, /ENTREL_LIBTORCH \(\/opt\/lib torch\) holds white space/);
   // binding.gyp takes libtorch's place from the same script.
   const paths = spawnSync(process.execPath, ['scripts/libtorch-paths.cjs', 'include'], { cwd: root, env: { ...process.env, ENTREL_LIBTORCH: '/opt/libtorch' }, encoding: 'utf8' });
   assert.equal(paths.stdout.trim(), '/opt/libtorch/include /opt/libtorch/include/torch/csrc/api/include');
