@@ -37,10 +37,13 @@ function checkDrawingSize(documents: ExtractedDocument[], maxDocuments: number):
 /** Drawings that may wait for their turn (each holds its parsed body, up to tens of MB); beyond, 503 `overloaded`. */
 const MAX_WAITING_DRAWINGS = 4;
 
+/** The next turn of the event loop: queued from a setImmediate callback, it comes after the next poll for I/O. */
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
 /**
- * Runs drawings one at a time, each in a turn of the event loop of its own: what came in meanwhile (a
- * /health check, an extraction) is served before the next drawing, instead of after all of them. (A
- * callback queued with setImmediate from a setImmediate callback runs only after the next poll for I/O.)
+ * Runs drawings one at a time, two turns of the event loop apart: what came in meanwhile (a /health
+ * check, an extraction) is served before the next drawing, instead of after all of them. Two, since a
+ * request on a new connection takes two polls: one accepts the connection, the next reads the request.
  */
 class DrawingTurns {
   private last: Promise<unknown> = Promise.resolve();
@@ -52,7 +55,8 @@ class DrawingTurns {
     }
     this.waiting++;
     const turn = this.last
-      .then(() => new Promise((next) => setImmediate(next)))
+      .then(nextTurn)
+      .then(nextTurn)
       .then(() => {
         this.waiting--;
         return draw();
