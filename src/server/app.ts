@@ -14,6 +14,7 @@ import {
   makeFrameworkErrorHandler,
   notFoundHandler,
 } from './errors.js';
+import { registerJsonParser } from './json-body.js';
 import { methodNotAllowed } from './methods.js';
 import { resolveServerOptions, type ServerOptions } from './options.js';
 import { registerExtractRoute } from './routes/extract.js';
@@ -93,8 +94,9 @@ export function buildServer(extractor: ExtractorLike, options: ServerOptions = {
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
 
-  // Only JSON bodies: drop Fastify's built-in text/plain parser so other types get 415.
+  // Only JSON bodies, in UTF-8: drop Fastify's built-in text/plain parser so other types get 415.
   app.removeContentTypeParser('text/plain');
+  registerJsonParser(app);
   app.setErrorHandler(makeErrorHandler(opts.bodyLimit));
   app.setNotFoundHandler(notFoundHandler);
   let closing = false;

@@ -1,12 +1,19 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { UserError } from '../errors.js';
+import { REQUEST_ID_HEADER } from './request-id.js';
 
-/** What a preflight may ask for: the API's methods and the one header a JSON request needs (and the key's). */
+/**
+ * What a preflight may ask for: the API's methods, the one header a JSON request needs, the client's own
+ * request id (and the key's header).
+ */
 const ALLOW_METHODS = 'GET, HEAD, POST';
-const ALLOW_HEADERS = 'Content-Type';
-const ALLOW_HEADERS_WITH_KEY = 'Content-Type, Authorization';
-/** Response headers a page may read: Retry-After (503, 429), and those of API keys and the rate limit when on. */
-const EXPOSE_HEADERS = 'Retry-After';
+const ALLOW_HEADERS = `Content-Type, ${REQUEST_ID_HEADER}`;
+const ALLOW_HEADERS_WITH_KEY = `${ALLOW_HEADERS}, Authorization`;
+/**
+ * Response headers a page may read: Retry-After (503, 429), the request id (to report a failing request
+ * by the id of its log lines), and those of API keys and the rate limit when on.
+ */
+const EXPOSE_HEADERS = `Retry-After, ${REQUEST_ID_HEADER}`;
 const EXPOSE_AUTH = 'WWW-Authenticate';
 const EXPOSE_RATE_LIMIT = 'X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset';
 const MAX_AGE = '600';
@@ -58,7 +65,8 @@ export function registerCors(app: FastifyInstance, origins: string[], access: { 
   app.addHook('onRequest', async (request, reply) => {
     if (request.method !== 'OPTIONS' || request.headers['access-control-request-method'] === undefined) return;
     const origin = allowOrigin(request);
-    if (origin === undefined) return; // not ours to allow: routing answers it (405 on a known path)
+    // Not ours to allow, or a path no route has: routing answers it (405 on a known path, else 404).
+    if (origin === undefined || request.is404) return;
     vary(reply);
     return reply
       .code(204)

@@ -10,14 +10,14 @@ import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
  * `ErrorCode` type and the OpenAPI enum of `error.code` are both made from. Each with its status and meaning.
  */
 export const ERROR_CODES = {
-  invalid_request: [400, 'the body does not match the route\'s schema, or neither/both of `text` and `texts`'],
-  invalid_json: [400, 'the body is empty or not valid JSON'],
+  invalid_request: [400, 'the body does not match the route\'s schema, has a forbidden `__proto__` or `constructor.prototype`, or neither/both of `text` and `texts`'],
+  invalid_json: [400, 'the body is empty, not valid JSON, or not UTF-8'],
   invalid_input: [400, 'the model rejected the input or options'],
   batch_too_large: [400, 'more texts in one request than the limit'],
   text_too_long: [413, 'a text longer than the limit'],
   body_too_large: [413, 'a body larger than the route\'s limit'],
   drawing_too_large: [413, 'more documents, text, entities or relations in one `/v1/render` request than it draws'],
-  unsupported_media_type: [415, 'a body that is not `application/json`'],
+  unsupported_media_type: [415, 'a body that is not `application/json`, or declares a charset other than utf-8'],
   not_found: [404, 'no route has this path'],
   method_not_allowed: [405, 'the path exists but not with this method (see `Allow`)'],
   unauthorized: [401, 'the server requires an API key (`Authorization: Bearer <key>`) and none, or a wrong one, was sent; see `WWW-Authenticate`'],
@@ -74,8 +74,6 @@ function classify(err: FastifyError | Error, bodyLimit: number): HttpError {
       return new HttpError(413, 'body_too_large', `request body is larger than the limit of ${bodyLimit} bytes`);
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new HttpError(400, 'invalid_json', 'request body is empty; send a JSON object');
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new HttpError(400, 'invalid_json', `request body is not valid JSON: ${fe.message}`);
   }
   // Other client errors Fastify raises (bad Content-Length, aborted body, …) keep their status.
   const status = fe.statusCode ?? 500;

@@ -153,6 +153,25 @@ describe('operations', () => {
       }
     });
 
+    it('lets a page send its own X-Request-Id and read the answer\'s, and answers a preflight to a path no route has 404', async () => {
+      const app = buildServer(new FakeExtractor(), { cors: [origin] });
+      try {
+        const pre = await app.inject({ method: 'OPTIONS', url: '/v1/extract', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, x-request-id' } });
+        assert.equal(pre.statusCode, 204);
+        assert.deepEqual(String(pre.headers['access-control-allow-headers']).split(', '), ['Content-Type', 'X-Request-Id']);
+        const res = await app.inject({ method: 'POST', url: '/v1/extract', headers: { origin, 'x-request-id': 'page-42' }, payload: { text: 'Ann Lee' } });
+        assert.equal(res.headers['x-request-id'], 'page-42');
+        assert.deepEqual(String(res.headers['access-control-expose-headers']).split(', '), ['Retry-After', 'X-Request-Id']);
+
+        const nowhere = await app.inject({ method: 'OPTIONS', url: '/nothing', headers: { origin, 'access-control-request-method': 'POST' } });
+        assert.equal(nowhere.statusCode, 404, 'it was 204, allowing GET, HEAD, POST');
+        assert.equal(nowhere.json().error.code, 'not_found');
+        assert.equal(nowhere.headers['access-control-allow-methods'], undefined);
+      } finally {
+        await app.close();
+      }
+    });
+
     it('allows any origin with *', async () => {
       const app = buildServer(new FakeExtractor(), { cors: ['*'] });
       try {
