@@ -69,9 +69,9 @@ export function placeArcs(pieces: ArcPiece[], rowWidth: number): void {
   const sorted = [...pieces].sort((a, b) => Math.abs(a.x2 - a.x1) - Math.abs(b.x2 - b.x1));
   const spans = sorted.map(extent);
   // Arcs p and q overlap (GAP between them included) when lo < q.hi + GAP and q.lo < hi + GAP, that is
-  // when [lo, hi + GAP) and [q.lo, q.hi + GAP) meet: a tree of levels over those intervals answers "the
-  // highest arc placed over this one" in log time (comparing with every placed arc made a row of
-  // thousands of arcs take seconds).
+  // when [lo, hi + GAP) and [q.lo, q.hi + GAP) meet: a tree of levels over those intervals gives the
+  // highest level among the placed arcs an arc overlaps in log time (comparing it with every placed arc
+  // made a row of thousands of arcs take seconds).
   const levels = new LevelTree(spans.flatMap(([lo, hi]) => [lo, hi + GAP]));
   sorted.forEach((p, i) => {
     const [lo, hi] = spans[i];

@@ -10,10 +10,10 @@ import { postErrors, renderBodySchema, type RenderBody } from '../schemas.js';
 
 /**
  * Most of each thing one POST /v1/render draws, all its documents together. The drawing is made on the
- * server thread, which serves nothing else meanwhile: at these limits it takes 0.1–0.3 s for 100,000
- * characters of text with 4,500 entities, and under 1 s for the worst drawings tried (10,000 one-letter
- * entities with 5,000 relations between random ones: a 12 MB answer), on a busy 2-core machine. The web
- * page shows the JSON of a longer text, with this 413 where the drawing would be.
+ * server thread, which serves nothing else meanwhile: at these limits one took 0.1–0.9 s on a busy 2-core
+ * machine (100,000 characters of real text with 4,500 entities; 10,000 one-letter entities with 5,000
+ * relations between random ones, a 12 MB answer). The web page shows the JSON of a longer text, with
+ * this 413 where the drawing would be.
  */
 export const RENDER_LIMITS = { characters: 100_000, entities: 10_000, relations: 5_000 } as const;
 
