@@ -234,11 +234,17 @@ export class Extractor implements ExtractorLike {
 
   /**
    * One batch on the calling thread, with this Extractor's thread count: libtorch's is the process's,
-   * which another Extractor or a training run may have set since.
+   * which another Extractor or a training run may have set, and gets its own count back after.
    */
   private predictHere(batch: Batch): SentencePrediction[] {
-    if (getNumThreads() !== this.threads) setNumThreads(this.threads);
-    return this.model.predict(batch);
+    const before = getNumThreads();
+    if (before === this.threads) return this.model.predict(batch);
+    setNumThreads(this.threads);
+    try {
+      return this.model.predict(batch);
+    } finally {
+      setNumThreads(before);
+    }
   }
 
   /** The worker pool, started (or restarted, when it failed or every worker died) as needed. */

@@ -8,7 +8,7 @@ import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LabelSchema } from '../data/corpus.js';
 import { UserError } from '../errors.js';
-import { resolveModelRef } from '../model/model-ref.js';
+import { modelRefArg, resolveModelRef } from '../model/model-ref.js';
 import type { ModelConfig } from '../model/types.js';
 import type { ModelInfo } from './types.js';
 
@@ -20,7 +20,8 @@ export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../../models/conll04', i
  * model/model-ref.ts), or the bundled model, which must be there.
  */
 export function modelDirOrDefault(modelDir: string | undefined): string {
-  if (modelDir !== undefined) return resolveModelRef(modelDir);
+  // A file:// URL string (`--model file:///…`) as its path.
+  if (modelDir !== undefined) return resolveModelRef(modelRefArg(modelDir, 'model') ?? modelDir);
   if (!existsSync(DEFAULT_MODEL_DIR))
     throw new UserError('the bundled default model is missing (run `npm run train:default`, or name a model directory)', { file: DEFAULT_MODEL_DIR }, 'ENTREL_MODEL_NOT_FOUND');
   return DEFAULT_MODEL_DIR;

@@ -3,7 +3,7 @@
  * full length-bucketed batches, small enough to keep memory bounded — extracted (the next chunk while
  * the previous one is consumed), and yielded in input order.
  */
-import { checkOptions, described, formatLocated, isUserError, quote, UserError } from '../errors.js';
+import { checkOptions, described, formatLocated, isObject, isUserError, quote, UserError } from '../errors.js';
 import { checkExtractInput } from './given-entities.js';
 import { resolveExtractOptions } from './options.js';
 import type { ExtractInput, ExtractOptions, ExtractedDocument, ExtractorLike, GivenEntity, ModelInfo } from './types.js';
@@ -64,6 +64,10 @@ function streamText(t: unknown, i: number, model: ModelInfo): Streamed {
   const o = t as StreamText;
   const unknown = Object.keys(o).find((k) => !ITEM_FIELDS.includes(k));
   if (unknown !== undefined) throw new UserError(`unknown field ${quote(unknown)} (an item has text, and optionally id and entities)`, { field });
+  // entrel's own reader's fields, checked as a caller may set them too.
+  if (o.where !== undefined && !(isObject(o.where) && typeof o.where.file === 'string' && Number.isInteger(o.where.line)))
+    throw new UserError(`must be {file, line}, got ${described(o.where)}`, { field: `${field}.where` });
+  if (o.bytesRead !== undefined && !(Number.isFinite(o.bytesRead) && o.bytesRead >= 0)) throw new UserError(`must be a number of bytes, got ${described(o.bytesRead)}`, { field: `${field}.bytesRead` });
   if (o.id !== undefined && typeof o.id !== 'string') throw new UserError(`must be a string, got ${described(o.id)}`, { field: `${field}.id` });
   if (o.entities === undefined) return { id: o.id ?? String(i), input: o.text, bytesRead: o.bytesRead };
   let entities: GivenEntity[];

@@ -22,7 +22,7 @@ import { basename, dirname, join } from 'node:path';
 import { writeDirAtomicSync } from '../data/atomic.js';
 import { makeDirs } from '../data/io.js';
 import type { LabelSchema } from '../data/corpus.js';
-import { quote, UserError } from '../errors.js';
+import { fsReason, quote, UserError } from '../errors.js';
 import { loadSafetensors, noGrad, saveSafetensors, type Tensor } from '../tensor/index.js';
 import { validateModelConfig } from './config.js';
 import { JointModel } from './joint.js';
@@ -93,7 +93,16 @@ export function refuseNonModelDirectory(dir: string, what: string): void {
 }
 
 function sha256(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
+  return createHash('sha256').update(readModelFile(path)).digest('hex');
+}
+
+/** A model file's bytes; one that cannot be read (a directory, no permission) is a UserError naming it. */
+function readModelFile(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new UserError(`cannot read this model file: ${fsReason(e) ?? (e as Error).message}`, { file: path });
+  }
 }
 
 function readJson(dir: string, file: string): unknown {
@@ -141,13 +150,14 @@ function readModelFiles(dir: string): ModelDirContents {
     if (existsSync(join(dir, f))) continue;
     // A training run's directory holds its model in best/: the likely slip.
     const hint = existsSync(join(dir, 'best', f)) ? `; ${dir} is a training run: its model is ${join(dir, 'best')}` : ' (not a complete model directory?)';
-    throw new UserError(`missing model file${hint}`, { file: join(dir, f) });
+    // Without its config, the directory is no model at all (a mistyped path): not found rather than corrupt.
+    throw new UserError(`missing model file${hint}`, { file: join(dir, f) }, f === 'config.json' ? 'ENTREL_MODEL_NOT_FOUND' : 'ENTREL_MODEL_CORRUPT');
   }
 
   // Checksums first: a corrupt file is reported as such, not as whatever parse error it causes.
   const sumPath = join(dir, 'checksum');
   const listed = new Map<string, string>();
-  for (const line of readFileSync(sumPath, 'utf8').split('\n')) {
+  for (const line of readModelFile(sumPath).toString('utf8').split('\n')) {
     if (!line.trim()) continue;
     const m = /^([0-9a-f]{64}) {2}(\S+)$/.exec(line);
     if (!m) throw new UserError(`malformed line ${JSON.stringify(line)}`, { file: sumPath });

@@ -29,7 +29,10 @@ export type ModelRef = string | URL;
  */
 export function modelRefArg(value: unknown, field: string): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (value instanceof URL || (typeof value === 'string' && value.startsWith('file:'))) {
+  // A string URL of another scheme, or a relative `file:` one (npm's `file:../x`), would be read as a path.
+  if (typeof value === 'string' && /^[a-z][a-z\d+.-]*:/i.test(value) && !/^file:\/\//i.test(value) && !/^[a-z]:[\\/]/i.test(value))
+    throw new UserError(`must be a path, a package name or a file:// URL, got ${quoteUrl(value)}`, { field });
+  if (value instanceof URL || (typeof value === 'string' && /^file:/i.test(value))) {
     try {
       return fileURLToPath(value);
     } catch (e) {
@@ -132,7 +135,7 @@ function packageModelDir(pkgDir: string, name: string, installed: boolean): stri
   const dir = resolve(pkgDir, model);
   if (!isWithin(dir, pkgDir)) throw new UserError(`${JSON.stringify(model)} is outside the package`, where);
   if (!existsSync(dir) || !statSync(dir).isDirectory())
-    throw new UserError(`the package's model folder ${JSON.stringify(model)} is missing${installed ? ` (a broken install? reinstall "${name}")` : ''}`, where);
+    throw new UserError(`the package's model folder ${JSON.stringify(model)} is missing${installed ? ` (a broken install? reinstall "${name}")` : ''}`, where, 'ENTREL_MODEL_CORRUPT');
   // A symbolic link inside the package that leads out of it.
   if (!isWithin(realpathSync(dir), realpathSync(pkgDir))) throw new UserError(`${JSON.stringify(model)} is outside the package`, where);
   return dir;

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { before, describe, it } from 'node:test';
 import { Extractor, type ExtractedDocument } from '../../src/extract/index.js';
 import { isUserError } from '../../src/errors.js';
-import { getNumThreads } from '../../src/tensor/index.js';
+import { getNumThreads, setNumThreads } from '../../src/tensor/index.js';
 import { syntheticSentences } from '../model/fixtures.js';
 import { SCHEMA, trainTinyModelDir } from './tiny-model.js';
 import { tempDir } from '../temp-dir.js';
@@ -177,6 +177,9 @@ describe('Extractor on a tiny trained model', () => {
     assert.match(await userError(() => Extractor.load(5 as never)), /^modelDir: must be a model directory \(a path or file: URL\) or an installed model package's name, got 5$/);
     assert.match(await userError(() => Extractor.load('')), /^modelDir: is empty: name a model directory or package \(or leave it out for the bundled model\)$/);
     assert.match(await userError(() => Extractor.load('file://host/x')), /^modelDir: must be a file: URL of a model directory, got "file:\/\/host\/x"/);
+    // Read as paths, they would name something else: a relative file: URL (npm's file:../x), another scheme.
+    for (const ref of ['file:../model', 'https://example.org/model'])
+      assert.match(await userError(() => Extractor.load(ref)), new RegExp(`^modelDir: must be a path, a package name or a file:// URL, got "${ref.replace(/[.]/g, '\\.')}"$`));
     assert.match(await userError(() => Extractor.load({ workers: 0 } as never)), /^modelDir: .*got an object \{"workers":0\}$/);
     assert.match(await userError(() => Extractor.load(dir, 3 as never)), /^options: must be an object \{batchSize, threads, workers\}, got 3$/);
     assert.match(await userError(() => Extractor.load(dir, { worker: 0 } as never)), /^options: unknown option "worker" \(allowed: batchSize, threads, workers\)$/);
@@ -210,6 +213,12 @@ describe('Extractor on a tiny trained model', () => {
       ex.model.predict = predict;
     }
     assert.deepEqual(seen, [2, 1, 2]);
+    // The process's own count is back after each call (a training run in the process keeps its threads).
+    const process = getNumThreads();
+    setNumThreads(3);
+    await one.extract(texts[0]);
+    assert.equal(getNumThreads(), 3);
+    setNumThreads(process);
     await Promise.all([two.close(), one.close()]);
   });
 
@@ -224,6 +233,8 @@ describe('Extractor on a tiny trained model', () => {
   it('a missing or corrupt model directory is a UserError naming the file', async () => {
     const tmp = tempDir('entrel-bad-model-');
     assert.match(await userError(() => Extractor.load(join(tmp, 'nope'))), /nope: model directory not found$/);
+    // A directory that holds no model at all is not found, not a corrupt model.
+    await assert.rejects(Extractor.load(tmp), (e: unknown) => isUserError(e) && e.code === 'ENTREL_MODEL_NOT_FOUND' && /config\.json: missing model file/.test(e.message));
     // As Node's fs takes them: a file: URL, as an object (`new URL('./model', import.meta.url)`) or a string.
     for (const url of [pathToFileURL(dir), pathToFileURL(dir).href]) assert.deepEqual((await Extractor.load(url, { workers: 0 })).info().name, 'tiny');
     // A file is not a model directory; one of the model's files names its directory.

@@ -45,6 +45,8 @@ test('extractStream: a bad extractor, source, item or stream option is a UserErr
   assert.match(await streamError(fake, [{ text: 'x', id: 3 }] as never), /^texts\[0\]\.id: must be a string, got 3$/);
   // A misspelt field would be dropped without a word (`extract` refuses one too).
   assert.match(await streamError(fake, ['ok', { text: 'x', ID: 'a' }] as never), /^texts\[1\]: unknown field "ID" \(an item has text, and optionally id and entities\)$/);
+  assert.match(await streamError(fake, [{ text: 'x', where: 'oops' }] as never), /^texts\[0\]\.where: must be \{file, line\}, got "oops"$/);
+  assert.match(await streamError(fake, [{ text: 'x', bytesRead: 'lots' }] as never), /^texts\[0\]\.bytesRead: must be a number of bytes, got "lots"$/);
   assert.match(await streamError(undefined as never, ['x']), /^extractor: must be an Extractor \(Extractor\.load\(\)\), got undefined$/);
   assert.match(await streamError(fake, ['x'], {}, 5 as never), /^streamOptions: must be an object \{chunkTexts, chunkChars\}, got 5$/);
   assert.match(await streamError(fake, ['x'], {}, { chunk: 3 } as never), /^streamOptions: unknown option "chunk" \(allowed: chunkTexts, chunkChars\)$/);

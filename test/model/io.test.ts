@@ -85,6 +85,7 @@ const editJson = (file: string, f: (o: any) => void) => (dir: string) => {
 corrupt('missing directory', (dir) => rmSync(dir, { recursive: true }), /model directory not found/, false);
 corrupt('missing weights', (dir) => unlinkSync(join(dir, 'weights.safetensors')), /weights\.safetensors: missing model file/, false);
 corrupt('missing checksum', (dir) => unlinkSync(join(dir, 'checksum')), /checksum: missing/, false);
+corrupt('unreadable file', (dir) => (unlinkSync(join(dir, 'vocab.json')), mkdirSync(join(dir, 'vocab.json'))), /vocab\.json: cannot read this model file: it is a directory \(EISDIR\)/, false);
 corrupt('modified weights', (dir) => writeFileSync(join(dir, 'weights.safetensors'), Buffer.concat([readFileSync(join(dir, 'weights.safetensors')), Buffer.from('x')])), /weights\.safetensors: checksum mismatch/, false);
 corrupt('modified config', editJson('config.json', (o) => (o.model.dropout = 0.3)), /config\.json: checksum mismatch/, false);
 corrupt('bad version', editJson('config.json', (o) => (o.version = 99)), /config\.json: version: unsupported model format version 99/);

@@ -26,7 +26,7 @@ try {
   setNumThreads(init.threads);
   const { model } = loadModelDir(init.modelDir); // UserErrors name the missing or corrupt file
   if (readFileSync(join(init.modelDir, 'checksum'), 'utf8') !== init.checksum)
-    throw new UserError('the model directory changed after the Extractor loaded it; load it again', { file: init.modelDir });
+    throw new UserError('the model directory changed after the Extractor loaded it; load it again', { file: init.modelDir }, 'ENTREL_MODEL_CORRUPT');
   port.on('message', ({ id, batch, cancel }: PredictRequest) => {
     if (isCancelled(cancel)) return send({ type: 'failed', id, error: { message: 'cancelled', user: false } });
     try {
