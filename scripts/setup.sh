@@ -32,17 +32,14 @@ if ((${#missing[@]})); then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# True when $1 exists and nothing among the rest is newer.
-up_to_date() {
-  local target=$1
-  shift
-  [ -e "$target" ] && [ -z "$(find "$@" -newer "$target" -print -quit 2>/dev/null)" ]
-}
-
 # The addon and dist/ are rebuilt when their sources' content changed, not their times: a copy of the tree
 # gives every file a new time, and can leave a dist/ newer than the sources it was not built from.
-native_digest() { sha256sum src/native/*.cc binding.gyp scripts/libtorch-paths.cjs | sha256sum | cut -d' ' -f1; }
-dist_digest() { find src tsconfig.json tsconfig.build.json -type f ! -name '*.cc' -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1; }
+# The native digest holds which libtorch it was built against; the dist digest, the TypeScript compiler's version.
+native_digest() { { sha256sum src/native/*.cc binding.gyp scripts/libtorch-paths.cjs; echo "${ENTREL_LIBTORCH:-}"; } | sha256sum | cut -d' ' -f1; }
+dist_digest() {
+  { find src tsconfig.json tsconfig.build.json -type f ! -name '*.cc' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum; cat node_modules/typescript/package.json 2>/dev/null || true; } | sha256sum | cut -d' ' -f1
+}
+lock_digest() { sha256sum package.json package-lock.json | sha256sum | cut -d' ' -f1; }
 # Runs the command after $1 and $2 unless file $1 holds digest $2, then records it there.
 build_unless() {
   local stamp=$1 digest=$2
@@ -54,8 +51,9 @@ build_unless() {
 
 # npm ci (which also builds the native addon through its install script) only when node_modules is not
 # the lockfile's: npm ci deletes node_modules first, and with it the GloVe cache below.
-if ! up_to_date node_modules/.package-lock.json package-lock.json package.json; then
+if ! { [ -e node_modules/.package-lock.json ] && [ "$(cat node_modules/.entrel-lock.sha256 2>/dev/null)" = "$(lock_digest)" ]; }; then
   npm ci --no-audit --no-fund --loglevel=error
+  lock_digest >node_modules/.entrel-lock.sha256
   [ -e build/Release/entrel_native.node ] && native_digest >build/inputs.sha256
 fi
 [ -e build/Release/entrel_native.node ] || rm -f build/inputs.sha256

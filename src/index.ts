@@ -46,8 +46,9 @@ export type { ModelConfig, SentencePrediction } from './model/types.js';
 export type { JointModel } from './model/joint.js';
 export { evaluateModel, loadConfig, predictToFile, trainNN } from './train/index.js';
 export type { DataOptions, TrainConfig, TrainOptions, TrainResult } from './train/index.js';
+export type { OnWarning } from './train/warnings.js';
 
-export { buildServer, startServer, defaultServerOptions, type ServerOptions, type ListenOptions, type RunningServer } from './server/index.js';
+export { buildServer, startServer, defaultServerOptions, replaceApiKeys, type ServerOptions, type ListenOptions, type RunningServer } from './server/index.js';
 export type { ErrorBody, ErrorCode, ExtractBody, ExtractReply } from './server/index.js';
 export { renderDocumentSvg, renderHtml, renderHtmlReport, type HtmlOptions, type SvgOptions } from './web/index.js';
 export { comparisonCounts, renderComparisonHtml } from './web/index.js';

@@ -119,8 +119,12 @@ function checkPackageOptions(opts: PackageOptions | null | undefined): void {
   }
   if (opts?.withVectors !== undefined && typeof opts.withVectors !== 'boolean') throw new UserError(`must be true or false, got ${described(opts.withVectors)}`, { field: 'withVectors' });
   // npm's own check of package.json's license: an SPDX expression, UNLICENSED, or SEE LICENSE IN <file>.
-  if (opts?.license !== undefined && !validateLicense(opts.license).validForNewPackages)
-    throw new UserError(`${quote(opts.license)} is not a license npm accepts: an SPDX expression (MIT, Apache-2.0, CC-BY-4.0, (MIT OR Apache-2.0)), UNLICENSED, or SEE LICENSE IN <file>`, { field: 'license' });
+  const license = opts?.license === undefined ? undefined : validateLicense(opts.license);
+  if (license && !license.validForNewPackages) {
+    // npm's own hint, e.g. `license should be a valid SPDX license expression … similar to the valid expression "MIT"`.
+    const similar = license.warnings?.map((w) => /similar to the valid expression "([^"]+)"/.exec(w)?.[1]).find((x) => x !== undefined);
+    throw new UserError(`${quote(opts!.license)} is not a license npm accepts${similar ? ` (did you mean "${similar}"?)` : ''}: an SPDX expression (MIT, Apache-2.0, CC-BY-4.0, (MIT OR Apache-2.0)), UNLICENSED, or SEE LICENSE IN <file>`, { field: 'license' });
+  }
 }
 
 function packageName(given: string | undefined, card: ModelCard): string {

@@ -128,6 +128,7 @@ describe('entrel package', () => {
     await refusedAsync(() => packageModel(modelDir, dir, { name: 'tiny', license: 7 } as never), /must be a string, got 7/, 'license');
     await refusedAsync(() => packageModel(modelDir, dir, { name: 'tiny', withVectors: 'yes' } as never), /must be true or false, got "yes"/, 'withVectors');
     await refusedAsync(() => packageModel(modelDir, dir, { name: 'tiny', license: 'not a license (' }), /"not a license \(" is not a license npm accepts: an SPDX expression/, 'license');
+    await refusedAsync(() => packageModel(modelDir, dir, { name: 'tiny', license: 'mit' }), /"mit" is not a license npm accepts \(did you mean "MIT"\?\)/, 'license');
     await refusedAsync(() => packageModel(modelDir, '', { name: 'tiny' }), /must be the package directory to write, got ""/, 'out');
     assert.equal(existsSync(dir), false);
     // Accepted: an SPDX expression, and the model named by a file: URL.

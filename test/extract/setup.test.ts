@@ -79,6 +79,14 @@ test('setup.sh is idempotent: the second run installs and builds nothing (npm ci
   writeFileSync(join(p.cwd, 'src', 'index.ts'), 'export {};\n');
   assert.equal(setup(p).status, 0);
   assert.deepEqual(npmCalls(p.log), ['run --silent build']);
+  // The lockfile too: touched, nothing; changed, npm ci.
+  rmSync(p.log);
+  utimesSync(join(p.cwd, 'package-lock.json'), later, later);
+  assert.equal(setup(p).status, 0);
+  assert.deepEqual(npmCalls(p.log), []);
+  writeFileSync(join(p.cwd, 'package-lock.json'), '{"lockfileVersion": 3}\n');
+  assert.equal(setup(p).status, 0);
+  assert.deepEqual(npmCalls(p.log).map((l) => l.split(' ')[0]), ['ci']);
 });
 
 test('setup.sh refuses a Node older than 20 before installing anything', () => {
