@@ -5,15 +5,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { LabelSchema } from '../data/corpus.js';
 import { UserError } from '../errors.js';
-import { modelRefArg, resolveModelRef } from '../model/model-ref.js';
+import { BUNDLED_MODEL_DIR as DEFAULT_MODEL_DIR, modelRefArg, resolveModelRef } from '../model/model-ref.js';
 import type { ModelConfig } from '../model/types.js';
 import type { ModelInfo } from './types.js';
 
-/** The bundled model, found relative to this file (src/extract/ or dist/extract/), not the cwd. */
-export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../../models/conll04', import.meta.url));
+export { BUNDLED_MODEL_DIR as DEFAULT_MODEL_DIR } from '../model/model-ref.js';
 
 /**
  * The absolute model directory: `modelDir` (a directory, or an installed model package's name:

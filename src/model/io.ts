@@ -61,7 +61,12 @@ export function writeModelFiles(dir: string, model: JointModel, schema: LabelSch
 
 /** The `checksum` file of the model files in `dir` (after writing them, or changing config.json's meta). */
 export function writeChecksum(dir: string): void {
-  writeFileSync(join(dir, 'checksum'), MODEL_FILES.map((f) => `${sha256(join(dir, f))}  ${f}\n`).join(''));
+  writeFileSync(join(dir, 'checksum'), checksumText(dir, MODEL_FILES));
+}
+
+/** A `checksum` file's text for `files` in `dir`: `<sha256 hex>  <name>` a line (sha256sum's format; checkpoints use it too). */
+export function checksumText(dir: string, files: readonly string[]): string {
+  return files.map((f) => `${sha256(join(dir, f))}  ${f}\n`).join('');
 }
 
 /**
@@ -92,7 +97,7 @@ export function refuseNonModelDirectory(dir: string, what: string): void {
     throw new UserError(`holds ${quote(other[0])}${other.length > 1 ? ` and ${other.length - 1} more` : ''}, which is not a model file: the ${what} replaces the whole directory, so choose a new or empty one`, { file: dir });
 }
 
-function sha256(path: string): string {
+export function sha256(path: string): string {
   return createHash('sha256').update(readModelFile(path)).digest('hex');
 }
 

@@ -14,6 +14,9 @@ import { fileURLToPath } from 'node:url';
 import validateName from 'validate-npm-package-name';
 import { described, UserError } from '../errors.js';
 
+/** The bundled model, found relative to this file (src/model/ or dist/model/), not the cwd. */
+export const BUNDLED_MODEL_DIR = fileURLToPath(new URL('../../models/conll04', import.meta.url));
+
 /** The `package.json` field of a model package, and the folder of its model. */
 export const PACKAGE_FIELD = 'entrel';
 

@@ -10,11 +10,11 @@
  * back checked: checksums (a flipped byte would resume silently, or diverge and blame the learning rate),
  * then state.json's fields, each refused by name.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
+import { checksumText, sha256 } from '../model/io.js';
 import type { NamedParameters } from '../model/types.js';
 import { loadSafetensors, noGrad, saveSafetensors, setRngState, type Tensor } from '../tensor/index.js';
 import { recoverDir, writeDirAtomic } from '../data/atomic.js';
@@ -92,7 +92,7 @@ export async function saveCheckpoint(dir: string, params: NamedParameters, opt: 
     saveSafetensors(join(tmp, 'weights.safetensors'), Object.fromEntries(params));
     saveSafetensors(join(tmp, 'optimizer.safetensors'), opt.tensors, opt.meta);
     writeFileSync(join(tmp, 'state.json'), JSON.stringify(state, null, 1) + '\n');
-    writeFileSync(join(tmp, 'checksum'), FILES.map((f) => `${sha256(join(tmp, f))}  ${f}\n`).join(''));
+    writeFileSync(join(tmp, 'checksum'), checksumText(tmp, FILES));
   }, LAST_CHECKPOINT_KEPT);
 }
 
@@ -153,10 +153,6 @@ function verifyChecksums(dir: string): void {
     if (sha256(join(dir, f)) !== want)
       throw new UserError(`checksum mismatch: the file was modified or corrupted after the checkpoint was written, so ${START_OVER}`, { file: join(dir, f) });
   }
-}
-
-function sha256(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
 /** Copies tensors into same-named parameters, refusing any missing name or shape mismatch. */

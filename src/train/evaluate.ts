@@ -3,7 +3,6 @@
  * sentence of an annotated file, then score against the file's annotation or write the predictions.
  */
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { mergeSchemas, type Document, type LabelSchema, type Sentence } from '../data/corpus.js';
 import type { Diagnostics } from '../data/diagnostics.js';
 import { writeCorpus, type CorpusOptions } from '../data/formats/index.js';
@@ -13,7 +12,7 @@ import type { GloveTable } from '../model/glove.js';
 import { modelWordVectors } from '../model/word-vectors.js';
 import { encodeTags, type TagScheme } from '../data/bilou.js';
 import { loadModelDir, readModelDir } from '../model/io.js';
-import { modelPath, warnOfCopies } from '../model/model-ref.js';
+import { BUNDLED_MODEL_DIR, modelPath, modelRefArg, warnOfCopies, type ModelRef } from '../model/model-ref.js';
 import { mapScores, readScoreMaps } from '../model/score-map.js';
 import type { SentencePrediction } from '../model/types.js';
 import { encodeAll, loadSplit, predictAll, typesPhrase, type Split } from './data.js';
@@ -59,20 +58,18 @@ function checkDataOptions(opts: DataOptions | null): DataOptions {
 }
 
 /** The models a library caller named: a directory or package name, or several; undefined: the bundled model. */
-type ModelDirs = string | readonly string[] | undefined;
+type ModelDirs = ModelRef | readonly ModelRef[] | undefined;
 
-/** The bundled model, as extract's DEFAULT_MODEL_DIR finds it (from src/train/ or dist/train/), which this layer may not import. */
-const BUNDLED_MODEL_DIR = fileURLToPath(new URL('../../models/conll04', import.meta.url));
-
-/** A library caller's model argument as a list, checked: a TypeError from deep inside would not name it. */
+/** A library caller's model argument as a list, checked (file: URLs as their paths): a TypeError from deep inside would not name it. */
 function modelRefs(modelDirs: ModelDirs): readonly string[] {
   if (modelDirs === undefined) return [BUNDLED_MODEL_DIR];
   const refs: unknown[] = Array.isArray(modelDirs) ? modelDirs : [modelDirs];
-  refs.forEach((d, i) => {
-    if (typeof d !== 'string' || d === '')
-      throw new UserError(`must be a model directory or an installed model package's name (or several; none: the bundled model), got ${described(d)}`, { field: Array.isArray(modelDirs) ? `modelDir[${i}]` : 'modelDir' });
+  return refs.map((d, i) => {
+    const field = Array.isArray(modelDirs) ? `modelDir[${i}]` : 'modelDir';
+    const ref = d === null ? undefined : modelRefArg(d, field);
+    if (ref === undefined) throw new UserError(`must be a model directory or an installed model package's name (or several; none: the bundled model), got ${described(d)}`, { field });
+    return ref;
   });
-  return refs as string[];
 }
 
 /** Who cannot predict something, for a message: `the model in X does`, `the models in X, Y do`. */

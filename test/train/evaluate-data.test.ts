@@ -124,7 +124,7 @@ test('no model is the bundled model, as for the CLI; a model argument that names
   await predictToFile(undefined, file, join(root, 'bundled-pred.jsonl'));
   assert.equal((await predictFile(DEFAULT_MODEL_DIR, file)).predicted.length, 1);
   for (const [value, field] of [[null, 'modelDir'], [5, 'modelDir'], ['', 'modelDir'], [[model, 5], 'modelDir[1]']] as const) {
-    const named = (e: unknown) => isUserError(e) && e.message.startsWith(`${field}: must be a model directory or an installed model package's name`);
+    const named = (e: unknown) => isUserError(e) && new RegExp(`^${field.replace(/[[\]]/g, '\\$&')}: (must be a model directory|is empty)`).test(e.message);
     await assert.rejects(evaluateModel(value as never, file), named, String(value));
     await assert.rejects(predictToFile(value as never, file, join(root, 'never.jsonl')), named, String(value));
   }
