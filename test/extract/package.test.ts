@@ -132,10 +132,12 @@ test('npm pack ships the built API, the bundled model and the native sources, an
   assert.equal(r.status, 0, r.stderr);
   const [pack] = JSON.parse(r.stdout) as { files: { path: string }[] }[];
   const files = new Set(pack.files.map((f) => f.path));
-  for (const needed of ['package.json', 'bin/entrel.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'binding.gyp', 'src/native/entrel.cc', 'models/conll04/weights.safetensors', 'models/conll04/vocab.json', 'models/conll04/config.json'])
+  for (const needed of ['package.json', 'bin/entrel.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'binding.gyp', 'src/native/entrel.cc', 'scripts/install-native.cjs', 'scripts/libtorch-paths.cjs', 'models/conll04/weights.safetensors', 'models/conll04/vocab.json', 'models/conll04/config.json'])
     assert.ok(files.has(needed), `${needed} is not in the package`);
   const tops = new Set([...files].map((f) => f.split('/')[0]));
-  assert.deepEqual([...tops].sort(), ['LICENSE', 'README.md', 'bin', 'binding.gyp', 'configs', 'dist', 'models', 'package.json', 'src']);
+  assert.deepEqual([...tops].sort(), ['LICENSE', 'README.md', 'bin', 'binding.gyp', 'configs', 'dist', 'models', 'package.json', 'scripts', 'src']);
+  // Of scripts/, only what npm's install step runs.
+  assert.deepEqual([...files].filter((f) => f.startsWith('scripts/')).sort(), ['scripts/install-native.cjs', 'scripts/libtorch-paths.cjs']);
   assert.ok(![...files].some((f) => f.endsWith('.test.js') || (f.endsWith('.ts') && !f.endsWith('.d.ts'))), 'tests or TypeScript sources leaked into the package');
 });
 
