@@ -170,41 +170,64 @@ function nestedProject(): string {
   return dir;
 }
 
-test('a brat collection is read with its sub-collections, ids being paths in it (they were skipped without a word)', async () => {
+test('a brat collection is read without its sub-collections, each counted by name; with no document of its own, the refusal names them', async () => {
   const dir = nestedProject();
   const { docs, diagnostics } = await collect(dir);
-  assert.deepEqual(docs.map((d) => d.id), ['doc2', 'doc10', 'sub/doc1', 'sub/deeper/x']);
-  assert.deepEqual(shape(docs[3])[0].relations, ['0:2:Peop-Work_For->4:5:Org']);
-  // the sub-collection's own conf, unlike the collection's, is not read: counted
-  assert.equal(diagnostics.count('brat-subcollection-conf-not-read'), 1);
-  assert.match(diagnostics.format().join('\n'), /brat-subcollection-conf-not-read ×1 \(e\.g\. .*nested\/sub\/annotation\.conf/);
-  // no documents at any depth
-  const empty = join(tmp(), 'empty');
-  mkdirSync(join(empty, 'sub'), { recursive: true });
-  await assert.rejects(collect(empty), (e: unknown) => e instanceof UserError && /no \.ann files in this directory or its subdirectories$/.test(e.message));
+  // a sub-collection may be entrel's own output (split --out inside the collection): read, it grew the corpus on each run
+  assert.deepEqual(docs.map((d) => d.id), ['doc2', 'doc10']);
+  assert.equal(diagnostics.count('brat-subcollection-not-read'), 1); // sub, not the hidden .git
+  assert.match(diagnostics.format().join('\n'), /brat-subcollection-not-read ×1 \(e\.g\. .*nested\/sub holds brat documents, which are not read with this collection: name that directory to read them\)/);
+  // named, the sub-collection is read as a collection (its own sub-collections counted in turn)
+  const sub = await collect(join(dir, 'sub'));
+  assert.deepEqual([sub.docs.map((d) => d.id), sub.diagnostics.count('brat-subcollection-not-read')], [['doc1'], 2]); // deeper, and the link up
+  // the parent of a split's parts (data.train=my-data): refused, naming where the documents are
+  const parent = join(tmp(), 'my-data');
+  for (const part of ['train', 'dev', 'test']) {
+    mkdirSync(join(parent, part), { recursive: true });
+    writeFileSync(join(parent, part, 'd.txt'), 'A b.\n');
+    writeFileSync(join(parent, part, 'd.ann'), '');
+  }
+  mkdirSync(join(parent, 'notes'));
+  await assert.rejects(collect(parent), (e: unknown) => e instanceof UserError && e.message === `${parent}: no .ann files in this directory; its subdirectories dev, test, train hold some: name one`);
+  await assert.rejects(collect(join(parent, 'notes')), (e: unknown) => e instanceof UserError && /notes: no \.ann files in this directory$/.test(e.message));
 });
 
-test('copyDocuments writes brat parts as copies of the files, sub-collections and confs included; a later split may replace them', async () => {
+test('a brat output replaces only a directory of pairs and the conf entrel wrote or copied: sub-collections, brat\'s .stats_cache and a conf of the user\'s are refused', async () => {
+  const c = await loadCorpus(SIMPLE, { bratLayout: 'lines' });
+  const out = join(tmp(), 'out');
+  await writeCorpus(c.documents, c.schema, out, 'brat');
+  assert.doesNotThrow(() => refuseForeignDirectory(out)); // entrel's own output
+  const part = join(tmp(), 'part');
+  await copyDocuments(nestedProject(), {}, c.schema, [{ at: 0, id: 'doc2' }], part);
+  assert.doesNotThrow(() => refuseForeignDirectory(part)); // a split's copy, its conf marked
+  // a data directory of sub-collections without a conf (it used to count as entrel's, and was replaced whole)
+  const data = join(tmp(), 'D');
+  for (const p of ['proj1', 'proj2']) {
+    mkdirSync(join(data, p), { recursive: true });
+    writeFileSync(join(data, p, '1.txt'), 'A b.\n');
+    writeFileSync(join(data, p, '1.ann'), '');
+  }
+  await assert.rejects(writeCorpus(c.documents, c.schema, data, 'brat'), /D: holds "proj1" and 1 more, which is not a brat \.txt\/\.ann pair/);
+  assert.deepEqual(readdirSync(data), ['proj1', 'proj2']);
+  writeFileSync(join(out, '.stats_cache'), 'x'); // brat opened the collection: the user's now
+  assert.throws(() => refuseForeignDirectory(out), /holds "\.stats_cache", which is not a brat \.txt\/\.ann pair/);
+});
+
+test('copyDocuments writes brat parts as copies of the files and the conf; a later split may replace them', async () => {
   const dir = nestedProject();
   const c = await loadCorpus(dir);
   const out = join(tmp(), 'part');
-  await copyDocuments(dir, {}, c.schema, [1, 3].map((at) => ({ at, id: c.documents[at].id })), out);
-  assert.deepEqual(readdirSync(out, { recursive: true, encoding: 'utf8' }).sort(), ['annotation.conf', 'doc10.ann', 'doc10.txt', 'sub', 'sub/annotation.conf', 'sub/deeper', 'sub/deeper/x.ann', 'sub/deeper/x.txt']);
+  await copyDocuments(dir, {}, c.schema, [{ at: 1, id: c.documents[1].id }], out);
+  assert.deepEqual(readdirSync(out).sort(), ['annotation.conf', 'doc10.ann', 'doc10.txt']);
   // the annotations entrel does not read (A1, #1) are there, byte for byte
-  for (const f of ['doc10.ann', 'doc10.txt', 'sub/deeper/x.ann']) assert.equal(readFileSync(join(out, f), 'utf8'), readFileSync(join(dir, f), 'utf8'), f);
-  // each conf: marked as a copy, with the layout the collection was read with, then the collection's own
+  for (const f of ['doc10.ann', 'doc10.txt']) assert.equal(readFileSync(join(out, f), 'utf8'), readFileSync(join(dir, f), 'utf8'), f);
+  // the conf: marked as a copy, with the layout the collection was read with, then the collection's own
   const conf = readFileSync(join(out, 'annotation.conf'), 'utf8').split('\n');
   assert.deepEqual(conf.slice(0, 2), [COPY_MARK, '# entrel layout: text, tokenizer ptb (raw text, split into sentences and tokens as entrel extract does)']);
   assert.equal(conf.slice(2).join('\n'), readFileSync(join(dir, 'annotation.conf'), 'utf8'));
-  assert.match(readFileSync(join(out, 'sub', 'annotation.conf'), 'utf8'), /\nLoc\n/);
-  // read back: the documents at those positions
+  // read back: the document at that position
   const back = await collect(out);
-  assert.deepEqual(back.docs.map((d) => d.id), ['doc10', 'sub/deeper/x']);
-  assert.deepEqual(back.docs.map(shape), [c.documents[1], c.documents[3]].map(shape));
-  // a brat output there again replaces it; a file of the user's in a sub-collection is refused
-  assert.doesNotThrow(() => refuseForeignDirectory(out));
-  writeFileSync(join(out, 'sub', 'notes.md'), 'mine');
-  assert.throws(() => refuseForeignDirectory(out), /holds "sub\/notes\.md", which is not a brat \.txt\/\.ann pair/);
+  assert.deepEqual(back.docs.map(shape), [shape(c.documents[1])]);
   // the ids are checked against the collection
   await assert.rejects(copyDocuments(dir, {}, c.schema, [{ at: 1, id: 'doc2' }], join(tmp(), 'p')), /document 1 of .* is doc10, not doc2/);
 });

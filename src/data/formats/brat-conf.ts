@@ -57,7 +57,7 @@ export function copiedConf(original: string, layout: RecordedLayout): string {
 }
 
 /** The text of a conf file, or undefined when there is none. */
-async function confFileText(file: string): Promise<string | undefined> {
+export async function confFileText(file: string): Promise<string | undefined> {
   try {
     return await readFile(file, 'utf8');
   } catch (e) {

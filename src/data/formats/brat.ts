@@ -1,88 +1,67 @@
 /**
- * brat standoff: `NAME.txt` + `NAME.ann`, a collection (a directory of pairs, and of sub-collections: a
- * document's id is its path in the collection, `sub/doc`) or one pair (name either file). The text is cut
- * into sentences and tokens by the layout (`lines` or `text`, below). `T` lines are entities (discontinuous
- * ones dropped), `R` lines relations; E, A, M, N, * and # lines are dropped and counted (`entrel split`
- * copies a collection's files into its parts, so they stay there: `copyDocuments`). brat counts offsets in
- * code points, which we convert to JavaScript's UTF-16 offsets. A document is read whole (its offsets span
- * the file).
+ * brat standoff: `NAME.txt` + `NAME.ann`, a collection (a directory of pairs) or one pair (name either
+ * file). The text is cut into sentences and tokens by the layout (`lines` or `text`, below). `T` lines are
+ * entities (discontinuous ones dropped), `R` lines relations; E, A, M, N, * and # lines are dropped and
+ * counted (`entrel split` copies a collection's files into its parts, so they stay there:
+ * `copyDocuments`). brat counts offsets in code points, which we convert to JavaScript's UTF-16 offsets. A
+ * document is read whole (its offsets span the file).
  *
  * `ace05: true` reads LSTM-ER's ACE05 output as the paper's lib/ace2005_data_preprocess.py (spec §1.5):
  * the first 3 lines are headers (not sentences), a trailing date-time line is dropped, PER-SOC arguments
  * are put in text order, and the `.split` suffix is removed from document ids.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { copyFile, readFile, readdir, realpath, stat, writeFile } from 'node:fs/promises';
+import { readdirSync, readFileSync, type Dirent } from 'node:fs';
+import { copyFile, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { quote, UserError, type ErrorLocation } from '../../errors.js';
-import { MAX_DOCUMENT_BYTES, ioError, isDirectory, makeDirs, tooLarge, type Located } from '../io.js';
+import { MAX_DOCUMENT_BYTES, ioError, isDirectory, tooLarge, type Located } from '../io.js';
 import { fail } from '../validate.js';
 import { writeDirAtomic } from '../atomic.js';
 import { writeAtomic, type Source } from '../write.js';
 import { Diagnostics } from '../diagnostics.js';
 import type { Document, LabelSchema, Sentence, Token } from '../corpus.js';
-import { CONF_FILE, confText, copiedConf, isEntrelConf, readConf, readConfLayout, type RecordedLayout } from './brat-conf.js';
+import { CONF_FILE, confFileText, confText, copiedConf, isEntrelConf, readConf, readConfLayout, type RecordedLayout } from './brat-conf.js';
 import { attachRelations, codePointOffsets, countSplitChanges, fromCodePoints, placeOnText, type CharEntity, type CharRelation, type Placed } from './spans.js';
 import { eachLabel, growingSchema, refuseUnreadable, unwritableLabel } from './common.js';
 import type { Format, ReadOptions } from './types.js';
 
 const DATE_LINE = /^\d{0,4}-\d{0,2}-\d{0,2}\s\d{0,2}:\d{0,2}:\d{0,2}$/;
 
-/** A document's pair of files: `prefix` + `.txt`/`.ann`; `name`, its path in the collection without extension (`sub/doc`). */
-interface Pair {
-  prefix: string;
-  name: string;
-}
-
 const natural = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
 
 /**
- * The pairs to read: one, or a collection's, in natural order (doc2 before doc10), its own and then those
- * of each sub-collection (a subdirectory, as brat has them; not a hidden one such as `.git`). A `.txt`
- * without its `.ann` is not read (it may be no document at all, e.g. a README), but counted; so is a
- * sub-collection's own annotation.conf unlike the collection's, which alone gives the schema and layout.
+ * The `.txt`/`.ann` prefixes (without extension) to read: one pair, or a collection's, in natural order
+ * (doc2 before doc10). A `.txt` without its `.ann` is not read (it may be no document at all, e.g. a
+ * README), but counted. So is a sub-collection (`subCollections`): brat shows it as a collection of its
+ * own, and it may be entrel's output (a split's parts, predictions) that would grow the corpus on each run;
+ * a collection with no document of its own is refused naming them.
  */
-async function pairs(path: string, diagnostics: Diagnostics): Promise<Pair[]> {
+async function pairs(path: string, diagnostics: Diagnostics): Promise<string[]> {
   if (await isDirectory(path)) {
-    const found = await collectionPairs(path, '', diagnostics, await confOf(path), new Set());
-    if (!found.length) throw new UserError('no .ann files in this directory or its subdirectories', { file: path });
-    return found;
+    const entries = await readdir(path, { withFileTypes: true }).catch((e) => {
+      throw ioError(path, e);
+    });
+    const all = entries.map((e) => e.name);
+    const names = all.filter((n) => n.endsWith('.ann')).sort(natural);
+    const anns = new Set(names);
+    for (const n of all) if (n.endsWith('.txt') && !anns.has(`${n.slice(0, -4)}.ann`)) diagnostics.warn('brat-text-without-ann-skipped', join(path, n));
+    const subs = await subCollections(path, entries);
+    if (!names.length) throw new UserError(`no .ann files in this directory${subs.length ? `; its subdirectories ${subs.join(', ')} hold some: name one` : ''}`, { file: path });
+    for (const sub of subs) diagnostics.warn('brat-subcollection-not-read', `${join(path, sub)} holds brat documents, which are not read with this collection: name that directory to read them`);
+    return names.map((n) => join(path, n.slice(0, -4)));
   }
   const m = /^(.*)\.(ann|txt)$/.exec(path);
   if (!m) throw new UserError('a brat file must end in .ann or .txt (or name a directory)', { file: path });
-  return [{ prefix: m[1], name: basename(m[1]) }];
+  return [m[1]];
 }
 
-/** The text of `dir`'s own annotation.conf, if it has one. */
-async function confOf(dir: string): Promise<string | undefined> {
-  return readFile(join(dir, CONF_FILE), 'utf8').catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT') return undefined;
-    throw ioError(join(dir, CONF_FILE), e);
-  });
-}
-
-/** The pairs in `dir` and below it (`rel`: its path in the collection; `seen`: directories read, against a link back up). */
-async function collectionPairs(dir: string, rel: string, diagnostics: Diagnostics, conf: string | undefined, seen: Set<string>): Promise<Pair[]> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch((e) => {
-    throw ioError(dir, e); // a sub-collection the user cannot read (EACCES)
-  });
-  entries.sort((a, b) => natural(a.name, b.name));
-  seen.add(await realpath(dir));
-  const names = new Set(entries.map((e) => e.name));
-  const out: Pair[] = [];
-  for (const { name } of entries) {
-    if (name.endsWith('.ann')) out.push({ prefix: join(dir, name.slice(0, -4)), name: rel + name.slice(0, -4) });
-    else if (name.endsWith('.txt') && !names.has(`${name.slice(0, -4)}.ann`)) diagnostics.warn('brat-text-without-ann-skipped', join(dir, name));
-  }
-  for (const e of entries) {
-    const sub = join(dir, e.name);
-    const isDir = e.isDirectory() || (e.isSymbolicLink() && (await stat(sub).then((s) => s.isDirectory(), () => false)));
-    if (e.name.startsWith('.') || !isDir || seen.has(await realpath(sub))) continue;
-    const own = await confOf(sub);
-    if (own !== undefined && own !== conf) diagnostics.warn('brat-subcollection-conf-not-read', `${join(sub, CONF_FILE)} (the schema and layout are those of the collection's own ${CONF_FILE})`);
-    out.push(...(await collectionPairs(sub, `${rel}${e.name}/`, diagnostics, conf, seen)));
-  }
-  return out;
+/** The names of the subdirectories of `dir` (its `entries`) that hold `.ann` files, in natural order; not hidden ones, which brat does not show. */
+async function subCollections(dir: string, entries: readonly Dirent[]): Promise<string[]> {
+  // A link is looked into too (a link to a file, or a directory that cannot be read, holds none).
+  const holds = (name: string) => readdir(join(dir, name)).then((inner) => inner.some((n) => n.endsWith('.ann')), () => false);
+  const subs: string[] = [];
+  for (const e of entries) if (!e.name.startsWith('.') && (e.isDirectory() || e.isSymbolicLink()) && (await holds(e.name))) subs.push(e.name);
+  return subs.sort(natural);
 }
 
 /**
@@ -147,7 +126,7 @@ function splitLines(text: string, ace05: boolean): Line[] {
 type Annotation = CharEntity & { loc: ErrorLocation };
 
 
-async function readDoc({ prefix, name }: Pair, opts: ReadOptions, layout: BratLayout): Promise<Document> {
+async function readDoc(prefix: string, opts: ReadOptions, layout: BratLayout): Promise<Document> {
   const d = opts.diagnostics;
   const ace05 = opts.ace05 ?? false;
   const txtFile = `${prefix}.txt`;
@@ -207,10 +186,10 @@ async function readDoc({ prefix, name }: Pair, opts: ReadOptions, layout: BratLa
     for (const [role, arg] of [['Arg1', r.head], ['Arg2', r.tail]] as const)
       if (!declared.has(arg)) fail(`unknown relation argument ${quote(arg)}`, r.loc, `${r.id}.${role}`);
   attachRelations(sentences, placed, rels, d, (r, h, t) => ace05 && r.type === 'PER-SOC' && h.start > t.start);
-  return { id: docId(name, ace05), text, sentences };
+  return { id: docId(basename(prefix), ace05), text, sentences };
 }
 
-/** A document's id: its path in the collection (`sub/doc`); LSTM-ER's ACE05 output (`ace05`) without its `.split` suffix. */
+/** A document's id: its file name without extension; LSTM-ER's ACE05 output (`ace05`) without its `.split` suffix. */
 const docId = (name: string, ace05: boolean) => (ace05 ? name.replace(/\.split$/, '') : name);
 
 /** Layout `lines`: a sentence a non-empty line, a token a whitespace-separated piece; spans widened to whole tokens. */
@@ -282,9 +261,9 @@ async function layoutOf(path: string, opts: LayoutOptions): Promise<BratLayout> 
 
 async function* read(path: string, opts: ReadOptions): AsyncGenerator<Located<Document>> {
   if (opts.ace05 && opts.bratLayout === 'text') throw new UserError("--ace05 (data.ace05) reads LSTM-ER's output a sentence a line: it cannot be read with the brat layout text", { file: path });
-  const found = await pairs(path, opts.diagnostics);
+  const prefixes = await pairs(path, opts.diagnostics);
   const layout = await layoutOf(path, opts);
-  for (const pair of found) yield { value: await readDoc(pair, opts, layout), loc: { file: `${pair.prefix}.ann` } };
+  for (const prefix of prefixes) yield { value: await readDoc(prefix, opts, layout), loc: { file: `${prefix}.ann` } };
 }
 
 /**
@@ -292,28 +271,20 @@ async function* read(path: string, opts: ReadOptions): AsyncGenerator<Located<Do
  * checked) written to the brat output `out` as copies of their files, as `entrel split` writes brat parts:
  * a split is by whole documents, so nothing needs rewriting, and nothing entrel does not read is lost
  * (attributes, notes, events, discontinuous entities, relations it reads across sentences, annotation
- * ids). Each pair keeps its place in the collection, and each annotation.conf on its way comes along
- * (`copiedConf`: recording the layout `opts` read the collection with); without one at the top, the
- * schema's is written (`confText`).
+ * ids). The collection's annotation.conf comes along (`copiedConf`: recording the layout `opts` read the
+ * collection with); without one, the schema's is written (`confText`).
  */
 export async function copyDocuments(path: string, opts: LayoutOptions, schema: LabelSchema, picked: readonly { at: number; id: string }[], out: string): Promise<void> {
-  const found = await pairs(path, new Diagnostics()); // what it counts, reading the collection did
+  const prefixes = await pairs(path, new Diagnostics()); // what it counts, reading the collection did
   const layout = await layoutOf(path, opts);
-  const root = (await isDirectory(path)) ? path : dirname(path);
+  const own = await confFileText(join((await isDirectory(path)) ? path : dirname(path), CONF_FILE));
   await writeDirAtomic(out, 'the brat output', async (tmp) => {
-    const dirs = new Set(['.']); // the directories in the collection the copies are in, and those above them
     for (const { at, id } of picked) {
-      const { prefix, name } = found[at];
+      const name = basename(prefixes[at]);
       if (docId(name, opts.ace05 ?? false) !== id) throw new Error(`document ${at} of ${path} is ${name}, not ${id}`);
-      makeDirs(join(tmp, dirname(name)));
-      for (const ext of ['.txt', '.ann']) await copyFile(prefix + ext, join(tmp, name + ext));
-      for (let d = dirname(name); d !== '.'; d = dirname(d)) dirs.add(d);
+      for (const ext of ['.txt', '.ann']) await copyFile(prefixes[at] + ext, join(tmp, name + ext));
     }
-    for (const d of dirs) {
-      const own = await confOf(join(root, d));
-      if (own !== undefined) await writeFile(join(tmp, d, CONF_FILE), copiedConf(own, layout));
-      else if (d === '.') await writeFile(join(tmp, CONF_FILE), confText(schema, layout));
-    }
+    await writeFile(join(tmp, CONF_FILE), own === undefined ? confText(schema, layout) : copiedConf(own, layout));
   });
 }
 
@@ -460,25 +431,23 @@ async function writePairs(docs: Source<Document>, schema: LabelSchema, out: stri
 
 /**
  * A brat output replaces its directory whole (atomic.ts), so that no pair of an earlier output is read
- * back with the new documents. A directory holding anything but `.txt`/`.ann` pairs (in it or in
- * subdirectories, as a split's copies have them), the annotation.conf entrel wrote or copied and brat's
- * `.stats_cache` is not an earlier output but the user's (notes, a brat project's annotation.conf):
- * refused, not deleted.
+ * back with the new documents. A directory holding anything but `.txt`/`.ann` pairs and the annotation.conf
+ * entrel wrote or copied (a split's part) is not an earlier output but the user's (notes, a brat project's
+ * annotation.conf, brat's `.stats_cache`, sub-collections): refused, not deleted.
  */
 export function refuseForeignDirectory(out: string): void {
-  if (!statSync(out, { throwIfNoEntry: false })?.isDirectory()) return; // absent; a file in the way is writeDirAtomic's error
-  const other = notOutput(out, '');
+  let names: string[];
+  try {
+    names = readdirSync(out);
+  } catch {
+    return; // absent; a file in the way is writeDirAtomic's error
+  }
+  const has = new Set(names);
+  const pair = (n: string) => /\.(txt|ann)$/.test(n) && has.has(n.slice(0, -4) + (n.endsWith('.txt') ? '.ann' : '.txt'));
+  const ours = (n: string) => n === CONF_FILE && isEntrelConf(readFileSync(join(out, n), 'utf8'));
+  const other = names.filter((n) => !pair(n) && !ours(n));
   if (other.length)
     throw new UserError(`holds ${quote(other[0])}${other.length > 1 ? ` and ${other.length - 1} more` : ''}, which is not a brat .txt/.ann pair: a brat output replaces the whole directory, so choose a new or empty one`, { file: out });
-}
-
-/** The names in `dir` and below (`rel`: its path in the output) that no brat output of entrel's holds. */
-function notOutput(dir: string, rel: string): string[] {
-  const entries = readdirSync(dir, { withFileTypes: true });
-  const has = new Set(entries.map((e) => e.name));
-  const pair = (n: string) => /\.(txt|ann)$/.test(n) && has.has(n.slice(0, -4) + (n.endsWith('.txt') ? '.ann' : '.txt'));
-  const ours = (n: string) => (n === CONF_FILE && isEntrelConf(readFileSync(join(dir, n), 'utf8'))) || n === '.stats_cache';
-  return entries.flatMap((e) => (e.isDirectory() ? notOutput(join(dir, e.name), `${rel}${e.name}/`) : pair(e.name) || ours(e.name) ? [] : [rel + e.name]));
 }
 
 export const brat: Format = {
