@@ -2,7 +2,7 @@ import { checkDocument } from '../extract/args.js';
 import type { ExtractedDocument } from '../extract/types.js';
 import type { ArcEnd } from './arcs.js';
 import { typeColor } from './colors.js';
-import { argumentName, describeDrawing } from './describe.js';
+import { describeDrawing, repeatedText } from './describe.js';
 import { escapeHtml as esc } from './escape.js';
 import { markedType, statusClass, statusOf, statusWords } from './marks.js';
 import { documentCounts } from './plural.js';
@@ -112,7 +112,7 @@ function renderArc(a: Arc, boxTop: number, marker: string, byId: Map<string, { t
   const start = 'box' in a.from ? `M${n(a.x1)},${n(boxTop)} L${n(a.x1 + slant)},${n(y)}` : `M${n(a.x1)},${n(y)}`;
   const end = 'box' in a.to ? ` L${n(a.x2 - slant)},${n(y)} L${n(a.x2)},${n(boxTop)}` : ` L${n(a.x2)},${n(y)}`;
   const r = a.relation;
-  const name = (id: string) => argumentName(byId.get(id)?.text ?? id);
+  const name = (id: string) => repeatedText(byId.get(id)?.text ?? id);
   const title = `${r.type}: ${name(r.head)} → ${name(r.tail)}${scoreText(r.score)}${statusWords(r)}`;
   const left = a.labelX - a.labelWidth / 2;
   return (

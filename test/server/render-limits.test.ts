@@ -80,6 +80,35 @@ describe('POST /v1/render limits', () => {
     assert.deepEqual(res.json().error, { code: 'body_too_large', message: 'request body is larger than the limit of 4194304 bytes' });
   });
 
+  it('answers in proportion to the body, whatever the body repeats: no amplification, no 500 within the limits', async () => {
+    const entity = (id: string, start: number, more: object) => ({ id, text: '', type: '', start, end: start + 1, sentence: 0, tokenStart: 0, tokenEnd: 1, score: 1, ...more });
+    /** Two entities (in one row, or in two with `width` 20) and 5,000 relations between them, both ways. */
+    const pair = (entities: object, relation: object, width?: number) => {
+      const text = width ? `a${' '.repeat(30)}b` : 'a b';
+      const [a, b] = [entity('A', 0, entities), entity('B', text.length - 1, entities)];
+      const relations = Array.from({ length: RENDER_LIMITS.relations }, (_, i) => ({ type: '', head: i % 2 ? 'A' : 'B', tail: i % 2 ? 'B' : 'A', score: 1, ...relation }));
+      return { documents: [{ text, sentences: [], entities: [a, b], relations }], width };
+    };
+    const compared = { status: 'spurious' };
+    const bodies = {
+      // The review's: a type of 100,000 characters, said twice in each compared relation's description (a
+      // 520 KB body answered 500 `Invalid string length`; 340 KB drew 102 MB).
+      'long types of compared entities': pair({ type: 'X'.repeat(100_000), ...compared }, compared),
+      // What each relation may repeat at the most, escaped 5 times over, in relations drawn in two pieces.
+      'long entity texts, escaped, across rows': pair({ text: '&'.repeat(1000), type: '&'.repeat(1000), ...compared }, compared, 20),
+      'long relation types, escaped, across rows': pair({}, { type: '&'.repeat(200), ...compared }, 20),
+    };
+    for (const [what, body] of Object.entries(bodies)) {
+      const sent = Buffer.byteLength(JSON.stringify(body));
+      const res = await post(app, '/v1/render', body);
+      assert.equal(res.status, 200, what);
+      // At most about 41 times: each relation of ~60 bytes repeats both its arguments' names (cut to 60
+      // characters, each `&` written `&amp;`) in the titles of its two pieces and in the description.
+      const answer = Buffer.byteLength(res.body);
+      assert.ok(answer < 50 * sent, `${what}: ${answer} bytes answered to ${sent}`);
+    }
+  });
+
   it('draws what is within the limits', async () => {
     const res = await post(app, '/v1/render', { documents: [pairDocument(RENDER_LIMITS.relations)] });
     assert.equal(res.status, 200);

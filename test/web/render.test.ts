@@ -219,6 +219,20 @@ describe('renderer', () => {
     assert.match(svg, new RegExp(`Relations: Work_For from Mary to ${short};`));
   });
 
+  it('cuts a long entity type repeated in each compared relation, so that the drawing stays in proportion to its input', () => {
+    // The review's case: two entities of a 2,000-character type and 2,000 relations between them, all with
+    // a comparison status, whose description names each argument's type (the drawing was 80 times its input).
+    const type = 'X'.repeat(2000);
+    const doc = docWith('Ann met Bob.', ['Ann', 'Bob'], []);
+    for (const e of doc.entities) Object.assign(e, { type, status: 'correct' });
+    doc.relations = Array.from({ length: 2000 }, (_, i) => ({ type: 'R', head: i % 2 ? 'T1' : 'T2', tail: i % 2 ? 'T2' : 'T1', score: 1, status: 'correct' }));
+    const svg = renderDocumentSvg(doc);
+    const input = JSON.stringify(doc).length;
+    assert.ok(svg.length < 10 * input, `${svg.length} characters drawn of ${input}`);
+    const short = `${type.slice(0, 60)}…`;
+    assert.match(svg, new RegExp(`Relations: R from Bob \\(${short}\\) to Ann \\(${short}\\), correct; R from Ann`));
+  });
+
   it('draws a document without text as a short note, not an empty band', () => {
     const svgHeight = (svg: string) => Number(/^<svg [^>]*height="([\d.]+)"/.exec(svg)?.[1]);
     const note = /<text class="no-text" [^>]*>\(no text\)<\/text>/;
