@@ -30,17 +30,26 @@ export const hasRtl = (text: string): boolean => rtlChar.test(text);
  */
 export function reorderRow(pieces: Piece[], base: 'R' | 'L'): void {
   const dirs = pieces.map((p) => direction(p.text));
-  // A piece without letters goes with its neighbours if they agree, else with the paragraph (N1, N2).
-  const resolved = dirs.map((d, i) => {
-    if (d) return d;
-    const before = dirs.slice(0, i).reverse().find(Boolean) ?? base;
-    const after = dirs.slice(i + 1).find(Boolean) ?? base;
-    return before === after ? before : base;
-  });
+  // A piece without letters goes with its neighbours if they agree, else with the paragraph (N1, N2): the
+  // strong direction before each piece in one pass, the one after it in another (a row of zero-width
+  // characters can hold thousands of pieces).
+  const before: ('R' | 'L')[] = [];
+  let last = base;
+  for (const [i, d] of dirs.entries()) {
+    before[i] = last;
+    last = d ?? last;
+  }
+  const resolved = dirs.slice();
+  let next = base;
+  for (let i = dirs.length - 1; i >= 0; i--) {
+    resolved[i] ??= before[i] === next ? next : base;
+    next = dirs[i] ?? next;
+  }
   for (const [i, d] of resolved.entries()) if (d === 'R') pieces[i].rtl = true;
-  // Embedding levels (I1, I2), then reverse every run at each level from the highest down to 1 (L2).
+  // Embedding levels 0–2 (I1, I2), then reverse every run at each level from the highest down to 1 (L2):
+  // one pass over the row per level.
   const levels = resolved.map((d) => (base === 'L' ? (d === 'R' ? 1 : 0) : d === 'R' ? 1 : 2));
-  for (let level = Math.max(0, ...levels); level >= 1; level--) {
+  for (let level = 2; level >= 1; level--) {
     for (let i = 0; i < pieces.length; ) {
       if (levels[i] < level) {
         i++;
@@ -56,8 +65,8 @@ export function reorderRow(pieces: Piece[], base: 'R' | 'L'): void {
 
 /** Reverses a run on the grid: the run keeps its place and its spacing, its pieces swap sides. */
 function mirror(run: Piece[]): void {
-  const lo = Math.min(...run.map((p) => p.x));
-  const hi = Math.max(...run.map((p) => p.x + p.w));
+  const lo = run.reduce((m, p) => Math.min(m, p.x), Infinity);
+  const hi = run.reduce((m, p) => Math.max(m, p.x + p.w), -Infinity);
   for (const p of run) p.x = lo + hi - (p.x + p.w);
 }
 
