@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 
-/** Why a request's extraction was dropped: its client closed the connection, so no one awaits the answer. */
+/** Why a request's work was dropped: its client closed the connection, so no one awaits the answer. */
 export class ClientGone extends Error {
   constructor() {
     super('the client closed the connection before the answer');
@@ -12,14 +12,22 @@ export class ClientGone extends Error {
  * A signal that aborts (with a `ClientGone`) when the client closes the connection before its answer is
  * complete: a browser reload, a script's timeout or a proxy's. Fastify's own `request.signal` will not
  * do: it aborts as soon as the request's body has been read (the request stream's `close`, on Node 20).
+ * Nor will the response's `close` alone: Node emits it on the response the connection is writing, not on
+ * that of a request pipelined behind it, so the connection's own `close` is heard too.
  */
 export function clientGone(reply: FastifyReply): AbortSignal {
   const controller = new AbortController();
   const res = reply.raw;
+  const socket = reply.request.raw.socket;
   const closed = () => {
+    res.off('close', closed);
+    socket.off('close', closed);
     if (!res.writableFinished) controller.abort(new ClientGone());
   };
-  if (res.destroyed) closed();
-  else res.once('close', closed);
+  if (res.destroyed || socket.destroyed) closed();
+  else {
+    res.once('close', closed);
+    socket.once('close', closed);
+  }
   return controller.signal;
 }

@@ -114,6 +114,28 @@ describe('HTTP: a client that closes the connection', () => {
     });
   }
 
+  it('drops the extraction of a request pipelined behind another on the connection, too', async () => {
+    // Node closes the response on the socket only: the waiting one's extraction ran to its end (3.2 s).
+    const fake = new FakeExtractor();
+    fake.perTextMs = 10;
+    const { app, url } = await startServer(fake, { port: 0, batchWindowMs: 1 });
+    try {
+      const request = (body: unknown) => {
+        const payload = JSON.stringify(body);
+        return `POST /v1/extract HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\n\r\n${payload}`;
+      };
+      const socket = net.connect(Number(new URL(url).port), '127.0.0.1');
+      socket.on('error', () => {});
+      socket.write(request({ texts: texts(64, 'a') }) + request({ texts: texts(64, 'b') }));
+      await sleep(100);
+      socket.destroy();
+      await sleep(200);
+      assert.deepEqual(fake.calls.map((c) => c.texts[0]), ['Person0a works for Acme Corp.'], 'the pipelined request never reached the model');
+    } finally {
+      await app.close();
+    }
+  });
+
   it('says so in the request log, under the request\'s id', async () => {
     const fake = new FakeExtractor();
     fake.perTextMs = 10;
