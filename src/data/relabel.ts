@@ -12,13 +12,14 @@
  * - A drop removes the entities of that type with every relation touching them, and the relations of
  *   that type. Each one is a counted warning (`entity-type-dropped`, `relation-type-dropped`,
  *   `relation-dropped-with-entity`; a relation of a dropped type is counted once, as that).
- * - What a merge makes the same is kept once, as the readers keep a repeated relation once
- *   (formats/checks.ts): an entity with the span and, now, the type of an earlier entity of its
- *   sentence is merged into that one (`duplicate-entity-merged`: its relations then name the kept id),
- *   and a relation then the same as an earlier one — type, head and tail, either way round for a
- *   symmetric type — is dropped (`duplicate-relation-dropped`). A relation whose two arguments were
- *   merged into one is kept, as the readers keep one (`self-relation-kept`). Duplicates the input had
- *   already are left as they are: relabelling changes only what it makes the same.
+ * - What a merge makes the same is kept once, as the readers merge a repeated entity (formats/checks.ts,
+ *   with the same merge.ts): an entity with the span and, now, the type of an earlier entity of its
+ *   sentence is merged into that one (`duplicate-entity-merged`: its relations then name the kept id), a
+ *   relation then the same as an earlier one — type, head and tail, either way round for a symmetric
+ *   type — is dropped (`duplicate-relation-dropped`), and so is a relation whose two arguments were merged
+ *   into one (`relation-between-duplicates-dropped`: the input had no such self-relation). Relabelling
+ *   changes only what it makes the same: two entities of one span and type in its input (which the
+ *   readers have merged already), or a symmetric relation listed both ways, are left as they are.
  *
  * Entity ids are kept; the input is not changed. Mistakes in the flags are `UserError`s naming the flag
  * and its value.
@@ -26,6 +27,7 @@
 import { UserError, quote } from '../errors.js';
 import { inferSchema, type Document, type Entity, type LabelSchema, type Relation, type RelationType, type Sentence } from './corpus.js';
 import { Diagnostics } from './diagnostics.js';
+import { relationMerger } from './merge.js';
 
 export interface RelabelOptions {
   /** `[OLD, NEW]` pairs, all applied at once; the same OLD may be given twice only with the same NEW. */
@@ -59,6 +61,8 @@ export interface RelabelCounts {
   entitiesMerged: number;
   /** `duplicate-relation-dropped`. */
   duplicateRelationsDropped: number;
+  /** `relation-between-duplicates-dropped`: relations whose two arguments were merged into one. */
+  relationsBetweenDuplicatesDropped: number;
 }
 
 export interface RelabelResult {
@@ -201,6 +205,7 @@ export function relabelCorpus(
     relationsDroppedWithEntity: 0,
     entitiesMerged: 0,
     duplicateRelationsDropped: 0,
+    relationsBetweenDuplicatesDropped: 0,
   };
   const byKind = { entity: new Map<string, number>(), relation: new Map<string, number>() };
   const droppedOf = { entity: new Map<string, number>(), relation: new Map<string, number>() };
@@ -242,12 +247,6 @@ interface SentenceContext {
 }
 
 const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
-
-/** One relation of a type: the same key for A→B and B→A when the type is symmetric. */
-function relationKey(type: string, head: string, tail: string, symmetric: boolean): string {
-  const [a, b] = symmetric && tail < head ? [tail, head] : [head, tail];
-  return JSON.stringify([type, a, b]);
-}
 
 function relabelSentence(doc: Document, s: Sentence, si: number, ctx: SentenceContext): Sentence {
   const { diagnostics: d, counts } = ctx;
@@ -292,8 +291,7 @@ function relabelSentence(doc: Document, s: Sentence, si: number, ctx: SentenceCo
   }
 
   const relations: Relation[] = [];
-  /** Key of a kept relation → the keys its relations had before relabelling. */
-  const keys = new Map<string, Set<string>>();
+  const merged = relationMerger(mergedInto, ctx.symmetric);
   for (const r of s.relations) {
     const type = ctx.relationTo(r.type);
     if (type === undefined) {
@@ -308,21 +306,15 @@ function relabelSentence(doc: Document, s: Sentence, si: number, ctx: SentenceCo
       continue;
     }
     if (type !== r.type) bump(ctx.renamedOf.relation, r.type);
-    const head = mergedInto.get(r.head) ?? r.head;
-    const tail = mergedInto.get(r.tail) ?? r.tail;
-    const symmetric = ctx.symmetric(type);
-    const before = relationKey(r.type, r.head, r.tail, symmetric);
-    const now = relationKey(type, head, tail, symmetric);
-    const olds = keys.get(now);
-    if (olds && !olds.has(before)) {
+    const m = merged(r, type);
+    if ('kept' in m) relations.push(m.kept);
+    else if (m.dropped === 'duplicate') {
       counts.duplicateRelationsDropped++;
       d.warn('duplicate-relation-dropped', `${describeRelation(r)} is now the same as another ${type}`);
-      continue;
+    } else {
+      counts.relationsBetweenDuplicatesDropped++;
+      d.warn('relation-between-duplicates-dropped', `${describeRelation(r)}: its arguments were merged into ${mergedInto.get(r.head) ?? r.head}`);
     }
-    if (olds) olds.add(before);
-    else keys.set(now, new Set([before]));
-    if (head === tail && r.head !== r.tail) d.warn('self-relation-kept', `${describeRelation(r)}: its arguments were merged into ${head}`);
-    relations.push({ type, head, tail });
   }
   return { ...s, entities, relations };
 }
@@ -344,7 +336,8 @@ export function formatRelabelCounts(c: RelabelCounts): string[] {
           ...(c.dropped.some((r) => r.kind === 'entity') ? [`relations with a dropped entity ×${c.relationsDroppedWithEntity}`] : []),
         ].join(', '),
     );
-  if (c.entitiesMerged + c.duplicateRelationsDropped)
-    lines.push(`kept once what the renames made the same: ${n(c.entitiesMerged, 'entity', 'entities')} merged into another, ${n(c.duplicateRelationsDropped, 'relation')} dropped`);
+  const relationsDropped = c.duplicateRelationsDropped + c.relationsBetweenDuplicatesDropped;
+  if (c.entitiesMerged + relationsDropped)
+    lines.push(`kept once what the renames made the same: ${n(c.entitiesMerged, 'entity', 'entities')} merged into another, ${n(relationsDropped, 'relation')} dropped`);
   return lines;
 }

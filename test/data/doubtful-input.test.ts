@@ -190,6 +190,32 @@ test('an entity with the span and type of an earlier one is merged into it, its 
   assert.equal((await loadCorpus(file(`${JSON.stringify(doc)}\n`))).documents[0].sentences[0].entities.length, 3);
 });
 
+test('merging repeated entities makes no relation the input did not have: one between the two is dropped, a symmetric one is kept one way', async () => {
+  // T1 and T3 are both PER "Bob": Kill T1→T3 would become the self-relation T1→T1, which the input does not have
+  const doc = JSON.parse(J('a', [R('Kill', 'T1', 'T3'), R('Live_In', 'T3', 'T2')]));
+  doc.sentences[0].entities.push({ id: 'T3', type: 'PER', start: 0, end: 1 });
+  const c = await loadCorpus(file(`${JSON.stringify(doc)}\n`));
+  assert.deepEqual(c.documents[0].sentences[0].relations, [R('Live_In', 'T1', 'T2')]);
+  assert.equal(c.diagnostics.count('relation-between-duplicates-dropped'), 1);
+  assert.equal(c.diagnostics.count('self-relation-kept'), 0);
+  assert.match(c.diagnostics.format().join('\n'), /relation-between-duplicates-dropped ×1 \(e\.g\. .*:1 document "a", sentence 0: Kill T1→T3 \("Bob" → "Bob"\): its arguments were merged into T1\)/);
+  // Meet is symmetric (its types file says so): Meet(T1,T2) and Meet(T2,T3) with T3 = T1 are one fact
+  const meet = JSON.parse(J('m', []));
+  meet.sentences[0].entities.push({ id: 'T3', type: 'PER', start: 0, end: 1 });
+  meet.sentences[0].relations = [R('Meet', 'T1', 'T2'), R('Meet', 'T2', 'T3')];
+  const data = file(`${JSON.stringify(meet)}\n`);
+  const types = file(JSON.stringify({ entities: { PER: {}, LOC: {} }, relations: { Meet: { symmetric: true } } }), '.json');
+  const sym = await loadCorpus(data, { typesFile: types });
+  assert.deepEqual(sym.documents[0].sentences[0].relations, [R('Meet', 'T1', 'T2')]);
+  assert.equal(sym.diagnostics.count('duplicate-relation-dropped'), 1);
+  // without the flag, T2→T1 is another fact than T1→T2
+  assert.deepEqual((await loadCorpus(data)).documents[0].sentences[0].relations, [R('Meet', 'T1', 'T2'), R('Meet', 'T2', 'T1')]);
+  // a symmetric relation listed both ways in the input is left as it is: the merge drops only what it makes the same
+  const both = JSON.parse(J('b', [R('Meet', 'T1', 'T2'), R('Meet', 'T2', 'T1')]));
+  both.sentences[0].entities.push({ id: 'T3', type: 'PER', start: 0, end: 1 });
+  assert.equal((await loadCorpus(file(`${JSON.stringify(both)}\n`), { typesFile: types })).documents[0].sentences[0].relations.length, 2);
+});
+
 test('spert-tags and multihead: a tag sequence the decoder repairs is counted, naming the record or line', async () => {
   const tags = file(JSON.stringify([{ tokens: ['John', 'Smith', 'works', 'for', 'IBM'], tags: ['B-Peop', 'L-Org', 'O', 'O', 'U-Org'], relations: [{ head: 0, tail: 1, type: 'Work_For' }] }]), '.json');
   const a = await collect(tags, { format: 'spert-tags' });

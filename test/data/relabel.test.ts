@@ -136,11 +136,16 @@ test('entities a merge makes the same are merged into the first, their relations
   assert.equal(relabel(docs, sch, { rename: [['ORG', 'Org']] }).diagnostics.count(), 0);
 });
 
-test('a relation between two entities merged into one is kept, as the readers keep one, with self-relation-kept', () => {
-  const docs = [doc('d', [E('T1', 'PER', 0, 2), E('T2', 'PERSON', 0, 2)], [R('alias', 'T1', 'T2')])];
+test('a relation between two entities merged into one is dropped and counted: the input had no self-relation (it was kept as one)', () => {
+  const docs = [doc('d', [E('T1', 'PER', 0, 2), E('T2', 'PERSON', 0, 2), E('T3', 'PER', 0, 1)], [R('alias', 'T1', 'T2'), R('alias', 'T3', 'T3')])];
   const r = relabel(docs, schema(['PER', 'PERSON'], [['alias', false]]), { rename: [['PERSON', 'PER']] });
-  assert.deepEqual(view(r.documents)[0], { entities: ['T1:0:2:PER'], relations: ['alias T1→T1'] });
-  assert.equal(r.diagnostics.count('self-relation-kept'), 1);
+  // the input's own self-relation stays (the readers keep one, counted)
+  assert.deepEqual(view(r.documents)[0], { entities: ['T1:0:2:PER', 'T3:0:1:PER'], relations: ['alias T3→T3'] });
+  assert.equal(r.diagnostics.count('relation-between-duplicates-dropped'), 1);
+  assert.equal(r.diagnostics.count('self-relation-kept'), 0);
+  assert.match(r.diagnostics.format().join('\n'), /relation-between-duplicates-dropped ×1 \(e\.g\. document "d", sentence 0: alias T1→T2 \("John Smith" → "John Smith"\): its arguments were merged into T1\)/);
+  assert.equal(r.counts.relationsBetweenDuplicatesDropped, 1);
+  assert.deepEqual(formatRelabelCounts(r.counts).at(-1), 'kept once what the renames made the same: 1 entity merged into another, 1 relation dropped');
 });
 
 test('symmetric relation types: the flag follows the rename; A–B and B–A merged are one relation; directed ones stay two', () => {
@@ -226,7 +231,7 @@ test('the counts as the CLI prints them', () => {
   assert.deepEqual(formatRelabelCounts(r.counts), [
     'renamed 1 entity and 1 relation: entity type "PERSON" → "PER" ×1, relation type "r" → "R" ×1',
     'dropped 1 entity and 1 relation: entity type "MISC" ×1, relations with a dropped entity ×1',
-    'kept once what the renames made the same: 1 entity merged into another, 0 relations dropped',
+    'kept once what the renames made the same: 1 entity merged into another, 1 relation dropped', // r T2→T1 became T1→T1
   ]);
   assert.deepEqual(formatRelabelCounts(relabel(base(), baseSchema(), { drop: ['based_in'] }).counts), ['dropped 0 entities and 1 relation: relation type "based_in" ×1']);
 });

@@ -3,13 +3,16 @@
  * Each finding is a counted warning naming the file and the line (or record) the document came from:
  *
  * - `duplicate-entity-merged`: an entity with the span and the type of an earlier one in its sentence. The
- *   copy is dropped and its relations moved to the first: as for relations below, and a copy also reads as
- *   a "nested" pair (stats) that no flat tagging holds, and as a gold entity no prediction can match.
+ *   copy is dropped and its relations moved to the first (merge.ts): as for relations below, and a copy
+ *   also reads as a "nested" pair (stats) that no flat tagging holds, and as a gold entity no prediction
+ *   can match. A relation the move makes the same as another, either way round for a symmetric type, is
+ *   dropped (`duplicate-relation-dropped`), and one between the copy and its first is dropped too
+ *   (`relation-between-duplicates-dropped`): the input had no self-relation there.
  * - `duplicate-relation-dropped`: the same relation (type, head, tail) listed again in a sentence. The
  *   copy is dropped, the first kept: a relation is a fact about two entities, and a copy would be
  *   counted twice by `stats`, weighted twice in training and, once written out, make a gold file that
  *   other tools score differently.
- * - `self-relation-kept`: a relation whose head and tail are the same entity. It is KEPT: it is what the
+ * - `self-relation-kept`: a relation whose head and tail are the same entity in the input. It is KEPT: it is what the
  *   gold says, and dropping it would quietly raise the recall entrel reports over what another scorer
  *   reports on the same file. The warning is there because entrel's model only pairs distinct entities,
  *   so it can never predict such a relation (each one is a false negative at evaluation) and training
@@ -22,6 +25,7 @@ import { formatWhere, quote, type ErrorLocation } from '../../errors.js';
 import type { Document, Entity, Relation, Sentence } from '../corpus.js';
 import type { Diagnostics } from '../diagnostics.js';
 import type { Located } from '../io.js';
+import { relationMerger } from '../merge.js';
 
 /** Where the first of two documents was, relative to the second (same file: just its line). */
 function firstAt(first: ErrorLocation, now: ErrorLocation): string {
@@ -35,8 +39,7 @@ function surface(doc: Document, s: Sentence, e: Entity | undefined): string {
 }
 
 /** Merges repeated entities, drops repeated relations and warns about self-relations, in place; see the module comment. */
-function checkSentence(doc: Document, s: Sentence, si: number, at: string, diagnostics: Diagnostics): void {
-  if (s.entities.length > 1) mergeDuplicateEntities(doc, s, si, at, diagnostics);
+function checkSentence(doc: Document, s: Sentence, si: number, at: string, symmetric: ReadonlySet<string>, diagnostics: Diagnostics): void {
   let byId: Map<string, Entity> | undefined;
   const describe = (rel: Relation) => {
     byId ??= new Map(s.entities.map((e) => [e.id, e]));
@@ -44,6 +47,7 @@ function checkSentence(doc: Document, s: Sentence, si: number, at: string, diagn
     const args = rel.head === rel.tail ? surface(doc, s, h) : `${surface(doc, s, h)} → ${surface(doc, s, byId.get(rel.tail))}`;
     return `${at} document ${quote(doc.id)}, sentence ${si}: ${rel.type} ${rel.head}→${rel.tail} (${args})`;
   };
+  if (s.entities.length > 1) mergeDuplicateEntities(doc, s, si, at, symmetric, diagnostics, describe);
   const seen = s.relations.length > 1 ? new Set<string>() : undefined;
   let dropped = false;
   const kept = s.relations.filter((r) => {
@@ -61,26 +65,35 @@ function checkSentence(doc: Document, s: Sentence, si: number, at: string, diagn
   if (dropped) s.relations = kept;
 }
 
-/** Drops each entity with the span and type of an earlier one in `s`, its relations moved to that one. */
-function mergeDuplicateEntities(doc: Document, s: Sentence, si: number, at: string, diagnostics: Diagnostics): void {
+/** Drops each entity with the span and type of an earlier one in `s`, its relations moved to that one (merge.ts). */
+function mergeDuplicateEntities(doc: Document, s: Sentence, si: number, at: string, symmetric: ReadonlySet<string>, diagnostics: Diagnostics, describe: (r: Relation) => string): void {
   const first = new Map<string, Entity>();
-  const merged = new Map<string, string>();
+  const into = new Map<string, string>();
   const kept = s.entities.filter((e) => {
     const key = `${e.start}:${e.end}:${e.type}`;
     const f = first.get(key);
     if (!f) return first.set(key, e), true;
-    merged.set(e.id, f.id);
+    into.set(e.id, f.id);
     diagnostics.warn('duplicate-entity-merged', `${at} document ${quote(doc.id)}, sentence ${si}: ${e.type} ${e.id} = ${f.id} (${surface(doc, s, e)})`);
     return false;
   });
-  if (!merged.size) return;
+  if (!into.size) return;
+  const merged = relationMerger(into, (t) => symmetric.has(t));
+  const relations: Relation[] = [];
+  for (const r of s.relations) {
+    const m = merged(r);
+    if ('kept' in m) relations.push(m.kept);
+    else if (m.dropped === 'duplicate') diagnostics.warn('duplicate-relation-dropped', `${describe(r)} is now the same as another ${r.type}`);
+    else diagnostics.warn('relation-between-duplicates-dropped', `${describe(r)}: its arguments were merged into ${into.get(r.head) ?? r.head}`);
+  }
   s.entities = kept;
-  s.relations = s.relations.map((r) => ({ ...r, head: merged.get(r.head) ?? r.head, tail: merged.get(r.tail) ?? r.tail }));
+  s.relations = relations;
 }
 
 /** The documents of one file, checked; see the module comment for what is checked and why. */
 export async function* checkDocuments(
   docs: AsyncIterable<Located<Document>>,
+  symmetric: ReadonlySet<string>,
   diagnostics: Diagnostics,
 ): AsyncGenerator<Document> {
   const firstSeen = new Map<string, ErrorLocation>();
@@ -89,7 +102,7 @@ export async function* checkDocuments(
     const first = firstSeen.get(doc.id);
     if (first) diagnostics.warn('duplicate-document-id', `${at} document id ${quote(doc.id)} (first at ${firstAt(first, loc)}); both kept`);
     else firstSeen.set(doc.id, loc);
-    doc.sentences.forEach((s, si) => checkSentence(doc, s, si, at, diagnostics));
+    doc.sentences.forEach((s, si) => checkSentence(doc, s, si, at, symmetric, diagnostics));
     yield doc;
   }
 }

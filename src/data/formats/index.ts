@@ -132,8 +132,10 @@ async function* readAs(file: string, opts: CorpusOptions, name: string, detected
     throw new UserError(`the brat layout ${opts.bratLayout} (--brat-layout, data.bratLayout) says how to cut brat's text into sentences and tokens, but this is read as ${format.name}, ${RAW_TEXT.has(format.name) ? 'always cut as extract cuts text' : 'whose tokens are given'}`, { file });
   if (opts.labelStudioResults !== undefined && format.name !== 'labelstudio')
     throw new UserError(`--ls-results ${opts.labelStudioResults} (labelStudioResults) says how to read a Label Studio export, but this is read as ${format.name}`, { file });
-  const diagnostics = opts.diagnostics ?? new Diagnostics();
-  const docs = checkDocuments(format.read(file, { ...opts, diagnostics }), diagnostics);
+  const ro: ReadOptions = { ...opts, diagnostics: opts.diagnostics ?? new Diagnostics() };
+  // The symmetric types, for the merge of repeated entities to keep one direction of a symmetric relation.
+  const symmetric = symmetricTypes(await declaredSchema(file, format, ro), opts);
+  const docs = checkDocuments(format.read(file, ro), symmetric, ro.diagnostics);
   if (!detected || name === 'brat') return yield* docs;
   try {
     yield* docs;
@@ -151,17 +153,24 @@ async function* readAs(file: string, opts: CorpusOptions, name: string, detected
 export async function corpusSchema(file: string, documents: Iterable<Document>, opts: CorpusOptions = {}): Promise<LabelSchema> {
   const format = getFormat(opts.format ?? (await detectFormat(file)));
   const ro: ReadOptions = { diagnostics: new Diagnostics(), ...opts };
-  const own: (Partial<LabelSchema> & { source?: string }) | undefined = opts.typesFile
-    ? { ...(await readTypesFile(opts.typesFile)), source: opts.typesFile }
-    : await format.schema?.(file, ro);
+  const own = await declaredSchema(file, format, ro);
   const seen = inferSchema(documents);
   // Only a full declaration (a types file) can leave a type out; brat's ACE05 reading only marks PER-SOC.
   if (own?.entityTypes && own.relationTypes) warnUndeclared(own, seen, own.source ?? 'the types file beside the data', ro.diagnostics);
-  const symmetric = new Set(opts.symmetric ?? []);
-  for (const r of own?.relationTypes ?? []) if (r.symmetric) symmetric.add(r.name);
+  const symmetric = symmetricTypes(own, opts);
   const ents = [...new Set([...(own?.entityTypes ?? []), ...seen.entityTypes])];
   const rels = [...new Set([...(own?.relationTypes ?? []).map((r) => r.name), ...seen.relationTypes.map((r) => r.name)])];
   return { entityTypes: ents, relationTypes: rels.map((name) => ({ name, symmetric: symmetric.has(name) })) };
+}
+
+/** The schema `file` declares: a `typesFile` if given, else what the format's files carry (a types file beside it, brat's annotation.conf), if any. */
+async function declaredSchema(file: string, format: Format, opts: ReadOptions): Promise<(Partial<LabelSchema> & { source?: string }) | undefined> {
+  return opts.typesFile ? { ...(await readTypesFile(opts.typesFile)), source: opts.typesFile } : format.schema?.(file, opts);
+}
+
+/** The relation types marked symmetric: by the declared schema (`own`), or by the caller (`opts.symmetric`). */
+function symmetricTypes(own: Partial<LabelSchema> | undefined, opts: CorpusOptions): Set<string> {
+  return new Set([...(opts.symmetric ?? []), ...(own?.relationTypes ?? []).filter((r) => r.symmetric).map((r) => r.name)]);
 }
 
 /** Types the documents use that their types file does not declare: a typo there or in the data is likely. */
