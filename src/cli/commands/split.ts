@@ -82,8 +82,11 @@ export function splitCommand(): Command {
           async (dir) => {
             for (const p of parts) {
               const out = join(dir, partFile(p, format));
-              if (from === 'brat' && format === 'brat') await copyDocuments(file, read, corpus.schema, split[p].map((at) => ({ at, id: corpus.documents[at].id })), out);
-              else await writeCorpus(docsOf(p), corpus.schema, out, format, lost);
+              if (from === 'brat' && format === 'brat') {
+                await copyDocuments(file, read, corpus.schema, split[p].map((at) => ({ at, id: corpus.documents[at].id })), out);
+                // The copies are LSTM-ER's files as they were: only --ace05 reads them as this split did.
+                if (read.ace05) lost.warn('brat-part-needs-ace05', `${join(flags.out, partFile(p, format))}: read it with --ace05 (data.ace05), as this split read the corpus; without it, its header and date lines are read as sentences and its ids keep ".split"`);
+              } else await writeCorpus(docsOf(p), corpus.schema, out, format, lost);
             }
             const record = {
               source: file,
