@@ -7,6 +7,7 @@
  * error is one line naming the file and the field; unknown keys are rejected with a suggestion.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { FORMATS } from '../data/formats/index.js';
@@ -25,6 +26,8 @@ const PROB = 'expected a number in [0, 1)';
 const FACTOR = 'expected a number in (0, 1]';
 const BOOL = 'expected true or false';
 const THREADS = `expected an integer from 1 to ${MAX_THREADS}`;
+/** libtorch threads of a run whose config does not say (loadConfig: fewer on a machine with fewer cores). */
+const DEFAULT_THREADS = 2;
 const PATH = 'expected a file path (string)';
 const TRAIN_FILES = 'expected a file path or a non-empty list of file paths';
 
@@ -203,8 +206,8 @@ export const TrainConfigSchema = z.strictObject({
   lmWeight: nonNegNum().optional(),
   /** Scheduled sampling constant k: p_gold = k / (k + exp(epoch / k)) (spec §2.8). */
   scheduleK: posNum().default(1),
-  /** libtorch intra-op threads (loadConfig: absent = ENTREL_THREADS, else 2). */
-  threads: z.number({ error: THREADS }).int({ error: THREADS }).min(1, { error: THREADS }).max(MAX_THREADS, { error: THREADS }).default(2),
+  /** libtorch intra-op threads (loadConfig: absent = ENTREL_THREADS, else 2, or the machine's cores if fewer). */
+  threads: z.number({ error: THREADS }).int({ error: THREADS }).min(1, { error: THREADS }).max(MAX_THREADS, { error: THREADS }).default(DEFAULT_THREADS),
   /** Pretrained NN model directory MRT starts from (issue 5). */
   init: path().optional(),
   mrt: MrtSchema.default(MrtSchema.parse({})),
@@ -261,10 +264,12 @@ export function loadConfig(file: string, overrides: string[] = []): TrainConfig 
   resolvePaths(obj, dirname(file));
   const fromSet = applyOverrides(obj, overrides, file);
   // Set neither in the file nor with --set: the count every other command takes (ENTREL_THREADS, else
-  // 2), so that `ENTREL_THREADS=1 entrel train …` trains on one thread as the README says.
+  // 2), so that `ENTREL_THREADS=1 entrel train …` trains on one thread as the README says; on a machine of
+  // one core, 1 (checkThreads would warn of a count nobody chose).
   const env = process.env.ENTREL_THREADS?.trim();
   const fromEnv = obj.threads === undefined && !!env;
   if (fromEnv) obj.threads = /^\d+$/.test(env) ? Number(env) : env;
+  else if (obj.threads === undefined) obj.threads = Math.min(DEFAULT_THREADS, availableParallelism());
   resolvePaths(obj, process.cwd());
   return parseConfig(obj, file, fromSet, fromEnv ? new Set(['threads']) : undefined);
 }

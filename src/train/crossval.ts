@@ -9,16 +9,18 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../data/atomic.js';
 import { Diagnostics } from '../data/diagnostics.js';
+import type { Document } from '../data/corpus.js';
 import { detectFormat, loadCorpus, writeCorpus, type CorpusOptions } from '../data/formats/index.js';
 import { makeDirs } from '../data/io.js';
 import { foldPositions } from '../data/split.js';
 import { Interrupted, quote, UserError } from '../errors.js';
 import { hasCheckpoint } from './checkpoint.js';
-import { checkDataFiles, keysFromSet, loadConfig, mrtOnlySets } from './config.js';
+import { checkDataFiles, keysFromSet, loadConfig, mrtOnlySets, type TrainConfig } from './config.js';
 import { evaluateModel } from './evaluate.js';
 import { digest } from './fingerprint.js';
-import { trainNN } from './nn.js';
-import type { OnWarning } from './warnings.js';
+import { trainNN, unscorableDev, UNSCORABLE_DEV } from './nn.js';
+import { checkThreads } from './loop.js';
+import { emitWarning, type OnWarning } from './warnings.js';
 
 export interface CrossValOptions {
   /** Number of folds (at least 3: test, dev and train each need one; default 5). */
@@ -97,6 +99,7 @@ export async function crossValidate(configFile: string, dataFile: string, outDir
   const loaded = loadConfig(configFile, [...sets, `data.train=${JSON.stringify(dataFile)}`, `data.dev=${JSON.stringify(dataFile)}`, 'data.format="jsonl"']);
   // The data is --data, in the format the corpus is read in (not the folds' jsonl): checked above.
   checkDataFiles({ ...loaded, data: { ...loaded.data, format: undefined, test: undefined } }, configFile, keysFromSet(sets));
+  checkThreads(loaded.threads, opts.onWarning ?? emitWarning); // once for all folds
   // The folds are JSONL, cut already: no brat layout applies to them.
   const foldConfig = (train: string, dev: string) => ({ ...loaded, data: { ...loaded.data, train: resolve(train), dev: resolve(dev), test: undefined, bratLayout: undefined, ace05: undefined } });
   const recipe = { ...loaded, data: { ...loaded.data, train: '', dev: '', test: undefined } }; // whatever the folds' files
@@ -115,6 +118,8 @@ export async function crossValidate(configFile: string, dataFile: string, outDir
   const n = corpus.documents.length;
   if (n < 3) throw new UserError(`holds ${n} document${n === 1 ? '' : 's'}: cross-validation needs at least 3 (a test, a dev and a training fold of whole documents)`, { file: dataFile });
   if (n < k) throw new UserError(`holds ${n} documents, too few for ${k} folds (the folds are whole documents; give fewer --folds)`, { file: dataFile });
+  const folds = foldPositions(n, k, seed);
+  refuseUnscorableFolds(folds, corpus.documents, loaded.select, dataFile);
   const typesFile = opts.corpus?.typesFile;
   checkPlan(outDir, {
     data: resolve(dataFile),
@@ -129,7 +134,6 @@ export async function crossValidate(configFile: string, dataFile: string, outDir
   });
   rmSync(join(outDir, 'crossval.json'), { force: true }); // written again when every fold is done
 
-  const folds = foldPositions(n, k, seed);
   const results: FoldResult[] = [];
   for (let f = 0; f < k; f++) {
     const dir = join(outDir, `fold-${f + 1}`);
@@ -187,6 +191,20 @@ export async function crossValidate(configFile: string, dataFile: string, outDir
   const out: CrossValResult = { folds: results, mean: stat(mean), std: stat(std), seed };
   writeFileAtomic(join(outDir, 'crossval.json'), JSON.stringify(out, null, 2) + '\n');
   return out;
+}
+
+/**
+ * Each fold's dev part (the next fold) must be able to choose its model (nn.ts unscorableDev): refused
+ * before any fold trains, with advice for folds crossval cut itself (not `entrel split` or data.format).
+ */
+function refuseUnscorableFolds(folds: number[][], documents: readonly Document[], select: TrainConfig['select'], dataFile: string): void {
+  folds.forEach((_, f) => {
+    const dev = (f + 1) % folds.length;
+    const lack = unscorableDev(folds[dev].map((i) => documents[i]), select);
+    if (!lack) return;
+    const advice = `annotate more of the corpus, or deal it otherwise (--folds, --seed)${lack.what === 'relations' ? ', or select on entities too (--set select=entity+relation)' : ''}`;
+    throw new UserError(`fold ${dev + 1}, the dev part of fold ${f + 1}, ${lack.message}: ${UNSCORABLE_DEV}; ${advice}`, { file: dataFile });
+  });
 }
 
 /** A fold's kept result, checked: a damaged one is named, to be removed (the fold then runs again). */

@@ -93,11 +93,20 @@ export interface TrainResult {
 }
 
 /**
- * Refuses an output directory that a new run would damage: one holding a run (without --resume), or a
- * `last/` that is not a checkpoint. The commands call it before reading any data, so a wrong --out is
- * reported at once rather than after loading a large corpus; runTraining calls it again.
+ * What a run refuses before it reads any data, so that a wrong --out or thread count is reported at once
+ * rather than after loading a large corpus (trainNN, continueNN and trainMRT call it; runTraining checks
+ * again): the output directory (checkRunDir) and the thread count (checkThreads).
  */
-export function checkRunDir(outDir: string, resume: boolean | undefined): void {
+export function checkRunStart(config: TrainConfig, outDir: string, opts: TrainOptions): void {
+  checkRunDir(outDir, opts.resume);
+  checkThreads(config.threads, opts.onWarning ?? emitWarning);
+}
+
+/**
+ * Refuses an output directory that a new run would damage: one holding a run (without --resume), or a
+ * `last/` that is not a checkpoint.
+ */
+function checkRunDir(outDir: string, resume: boolean | undefined): void {
   const lastDir = join(outDir, 'last');
   if (resume && hasCheckpoint(lastDir)) return;
   if (!resume && (hasCheckpoint(lastDir) || existsSync(join(outDir, 'best'))))
@@ -264,17 +273,23 @@ export async function runTraining(task: TrainTask, config: TrainConfig, outDir: 
 /** Most libtorch threads a run takes per core of the machine: beyond, they only wait on each other. */
 const THREADS_PER_CORE = 4;
 
+/** The thread counts warned about in this process: a run checks before and after reading its data, and crossval's folds are runs of one study. */
+const warnedThreads = new Set<number>();
+
 /**
  * libtorch threads beyond the machine's cores share them, and every step waits for the slowest: warned
- * from one over the cores, refused beyond THREADS_PER_CORE times them, where a run crawls (measured with
- * a tiny model on 2 cores: threads 64 took 30 times as long as 1, and 1000 seemed to hang). Checked on
- * the machine that runs, not in the config, which may have been written on a larger one.
+ * from one over the cores (once a process), refused beyond THREADS_PER_CORE times them, where a run crawls
+ * (measured with a tiny model on 2 cores: threads 64 took 30 times as long as 1, and 1000 seemed to hang).
+ * Checked on the machine that runs, not in the config, which may have been written on a larger one.
  */
-function checkThreads(threads: number, onWarning: OnWarning): void {
+export function checkThreads(threads: number, onWarning: OnWarning): void {
   const cores = availableParallelism();
   if (threads > THREADS_PER_CORE * cores)
     throw new UserError(`${threads} is more than ${THREADS_PER_CORE} times the ${cores} cores of this machine: the threads would only wait on each other, and training crawl; set threads (or ENTREL_THREADS) to at most ${cores}`, { field: 'threads' });
-  if (threads > cores) onWarning(`threads ${threads} is more than the ${cores} cores of this machine: training runs slower than with threads ${cores}`);
+  if (threads > cores && !warnedThreads.has(threads)) {
+    warnedThreads.add(threads);
+    onWarning(`threads ${threads} is more than the ${cores} cores of this machine: training runs slower than with threads ${cores}`);
+  }
 }
 
 /** How a stopped run ends: what was kept, and how to go on. */
@@ -323,7 +338,7 @@ function checkSameRun(savedRaw: Record<string, unknown>, now: TrainConfig, dir: 
 }
 
 /**
- * The data the run was trained on so far, by digest (TrainTask.data): a file edited since the checkpoint
+ * The data the run was trained and selected on so far, by digest (TrainTask.data): a file edited since the checkpoint
  * (a relabelling keeps the vocabulary, so the weights still fit) would go on as another run without a word.
  */
 function checkSameData(saved: Readonly<Record<string, string>> | undefined, now: Readonly<Record<string, string>> | undefined, dir: string, config: TrainConfig): void {
@@ -332,7 +347,8 @@ function checkSameData(saved: Readonly<Record<string, string>> | undefined, now:
   for (const [key, digest] of Object.entries(now)) {
     if (saved[key] === undefined || saved[key] === digest) continue;
     const files = [config.data[key.replace(/^data\./, '') as 'train' | 'dev']].flat().join(', ');
-    throw new UserError(`changed since the checkpoint in ${dir} (${key}: other documents or annotations than the run was trained on so far): restore it to resume, or train on it into a new --out`, { file: files });
+    const used = key === 'data.dev' ? 'selected its models on' : 'was trained on';
+    throw new UserError(`changed since the checkpoint in ${dir} (${key}: other documents or annotations than the run ${used} so far): restore it to resume, or train on it into a new --out`, { file: files });
   }
 }
 

@@ -4,7 +4,7 @@
  * shared loop runs. `buildNNSetup` is exported for MRT, which trains the same model with another loss.
  */
 import { existsSync, realpathSync } from 'node:fs';
-import { mergeSchemas, type LabelSchema } from '../data/corpus.js';
+import { mergeSchemas, type Document, type LabelSchema } from '../data/corpus.js';
 import { Scorer } from '../eval/index.js';
 import { buildBatch } from '../model/encode.js';
 import { initialWordMatrix, loadGlove, type GloveTable } from '../model/glove.js';
@@ -20,7 +20,7 @@ import { modelConfig, type TrainConfig } from './config.js';
 import { encodeAll, loadSplit, MAX_TRAIN_LENGTH, predictAll, typesPhrase, type Split } from './data.js';
 import { corpusDigest } from './fingerprint.js';
 import { trainingLosses } from './losses.js';
-import { checkRunDir, runTraining, type DevScores, type TrainOptions, type TrainResult, type TrainTask } from './loop.js';
+import { checkRunStart, runTraining, type DevScores, type TrainOptions, type TrainResult, type TrainTask } from './loop.js';
 import { predictedSentence } from './predictions.js';
 import { shortModelName, trainedMeta } from './provenance.js';
 import { TrainRng } from './rng.js';
@@ -108,14 +108,29 @@ function sayCoverage(found: number, words: number, file: string | undefined, qui
  * however long the run: refused, rather than warned, since such a run's model is never what was asked for.
  */
 function refuseUnscorableDev(dev: Split, select: TrainConfig['select']): void {
-  const entities = dev.sentences.reduce((n, s) => n + s.entities.length, 0);
-  const relations = dev.sentences.reduce((n, s) => n + s.relations.length, 0);
-  const held = `${dev.documents.length} document${dev.documents.length === 1 ? '' : 's'}, ${dev.sentences.length} sentence${dev.sentences.length === 1 ? '' : 's'}`;
-  const why = 'the dev data chooses the model kept in best/, and with nothing to score every epoch scores 0';
-  if (entities === 0)
-    throw new UserError(`has no annotated entities (${held}): ${why}; give annotated dev data (entrel split FILE --out DIR carves it out of yours), read in its format (data.format)`, { file: dev.file });
-  if (relations === 0 && select === 'relation')
-    throw new UserError(`has no annotated relations (${held}, ${entities} entities), and select is "relation": ${why}; give dev data with relations, or set select=entity+relation`, { file: dev.file });
+  const lack = unscorableDev(dev.documents, select);
+  if (!lack) return;
+  const advice = lack.what === 'entities'
+    ? 'give annotated dev data (entrel split FILE --out DIR carves it out of yours), read in its format (data.format)'
+    : 'give dev data with relations, or set select=entity+relation';
+  throw new UserError(`${lack.message}: ${UNSCORABLE_DEV}; ${advice}`, { file: dev.file });
+}
+
+/** Why dev data that cannot score cannot choose the model, for the callers' refusals (refuseUnscorableDev, crossval). */
+export const UNSCORABLE_DEV = 'the dev data chooses the model kept in best/, and with nothing to score every epoch scores 0';
+
+/**
+ * What dev `documents` lack to choose a model by `select` (refuseUnscorableDev), with their counts:
+ * annotated entities, or annotated relations when selecting on relation F1; undefined when they can.
+ */
+export function unscorableDev(documents: readonly Document[], select: TrainConfig['select']): { what: 'entities' | 'relations'; message: string } | undefined {
+  const sentences = documents.flatMap((d) => d.sentences);
+  const entities = sentences.reduce((n, s) => n + s.entities.length, 0);
+  const relations = sentences.reduce((n, s) => n + s.relations.length, 0);
+  const held = `${documents.length} document${documents.length === 1 ? '' : 's'}, ${sentences.length} sentence${sentences.length === 1 ? '' : 's'}`;
+  if (entities === 0) return { what: 'entities', message: `has no annotated entities (${held})` };
+  if (relations === 0 && select === 'relation') return { what: 'relations', message: `has no annotated relations (${held}, ${entities} entities), and select is "relation"` };
+  return undefined;
 }
 
 /**
@@ -260,14 +275,14 @@ export function nnTask(s: NNSetup, how = s.config.init ? `the local loss, contin
  */
 export async function continueNN(config: TrainConfig, outDir: string, opts: TrainOptions = {}): Promise<TrainResult> {
   if (!config.init) throw new UserError('continuing a model needs --init DIR (a model directory from `entrel train`)');
-  checkRunDir(outDir, opts.resume);
+  checkRunStart(config, outDir, opts);
   const setup = await buildSetupFrom(config, config.init, opts);
   return runTraining(nnTask(setup), setup.config, outDir, 'nn', opts);
 }
 
 /** `entrel train`: NN pretraining into `outDir` (best/, last/, train.log.jsonl, curve.svg). */
 export async function trainNN(config: TrainConfig, outDir: string, opts: TrainOptions = {}): Promise<TrainResult> {
-  checkRunDir(outDir, opts.resume);
+  checkRunStart(config, outDir, opts);
   const setup = await buildNNSetup(config, undefined, opts);
   return runTraining(nnTask(setup), config, outDir, 'nn', opts);
 }

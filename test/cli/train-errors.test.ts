@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +39,11 @@ test('an --out that holds a run is refused before any data is read', async () =>
   assert.match(r.err, /already holds a training run: pass --resume/);
   const mrt = await entrel('train', '--mrt', '--init', out, '--config', tiny, '--out', out, '--quiet', '--set', set);
   assert.match(mrt.err, /already holds a training run: pass --resume/);
+  // so is a thread count the machine cannot run (it was refused after the data was read)
+  const threads = 4 * availableParallelism() + 1;
+  const crawl = await entrel('train', '--config', tiny, '--out', join(dir, 'crawl'), '--quiet', '--set', set, `threads=${threads}`);
+  assert.equal(crawl.code, 1, crawl.err);
+  assert.match(crawl.err, new RegExp(`^entrel: threads: ${threads} is more than 4 times the \\d+ cores of this machine`));
 });
 
 test('a data file that does not exist is named by its config key, the config file and the --set that gave it, before training starts', async () => {

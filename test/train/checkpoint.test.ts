@@ -130,11 +130,11 @@ test('a resume refuses training or dev data changed since the checkpoint (a rela
   const original = readFileSync(train);
   relabel(train);
   await assert.rejects(trainNN(config(2), out, { quiet: true, resume: true }), (e: unknown) =>
-    isUserError(e) && e.message.startsWith(`${train}: changed since the checkpoint in ${join(out, 'last')} (data.train: `));
+    isUserError(e) && e.message.startsWith(`${train}: changed since the checkpoint in ${join(out, 'last')} (data.train: other documents or annotations than the run was trained on so far)`));
   writeFileSync(train, original);
   relabel(dev);
   await assert.rejects(trainNN(config(2), out, { quiet: true, resume: true }), (e: unknown) =>
-    isUserError(e) && e.message.startsWith(`${dev}: changed since the checkpoint in ${join(out, 'last')} (data.dev: `));
+    isUserError(e) && e.message.startsWith(`${dev}: changed since the checkpoint in ${join(out, 'last')} (data.dev: other documents or annotations than the run selected its models on so far)`));
 });
 
 test('a resume with no checkpoint to resume from says so to onWarning (not stderr), and starts a new run', async () => {

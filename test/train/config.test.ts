@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
+import os, { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { configKeys, loadConfig, parseConfig, setOverrides } from '../../src/train/config.js';
@@ -140,7 +142,7 @@ test('threads: absent from the file and --set, ENTREL_THREADS gives it (as every
     assert.equal(loadConfig(f, ['threads=3']).threads, 3, '--set wins');
     assert.equal(loadConfig(file({ ...minimal, threads: 4 }, 'threads4.json')).threads, 4, 'the file wins');
     delete process.env.ENTREL_THREADS;
-    assert.equal(loadConfig(f).threads, 2);
+    assert.equal(loadConfig(f).threads, Math.min(2, availableParallelism()));
     process.env.ENTREL_THREADS = 'two';
     assert.equal(message(() => loadConfig(f)), `${f}: threads: expected an integer from 1 to 1024, got "two" (from ENTREL_THREADS)`);
     process.env.ENTREL_THREADS = '1000000000';
@@ -149,6 +151,23 @@ test('threads: absent from the file and --set, ENTREL_THREADS gives it (as every
     if (saved === undefined) delete process.env.ENTREL_THREADS;
     else process.env.ENTREL_THREADS = saved;
   }
+});
+
+test('threads: the default is no more than the cores of the machine (on one core it was 2, and every run warned of it)', (t) => {
+  const f = file(minimal, 'threads-default.json');
+  const saved = process.env.ENTREL_THREADS;
+  delete process.env.ENTREL_THREADS;
+  t.mock.method(os, 'availableParallelism', () => 1);
+  syncBuiltinESMExports(); // the named import config.ts holds sees the mock
+  try {
+    assert.equal(loadConfig(f).threads, 1);
+    assert.equal(loadConfig(f, ['threads=2']).threads, 2, 'a count given is kept (and warned of by the run)');
+  } finally {
+    t.mock.restoreAll();
+    syncBuiltinESMExports();
+    if (saved !== undefined) process.env.ENTREL_THREADS = saved;
+  }
+  assert.equal(loadConfig(f).threads, Math.min(2, availableParallelism()));
 });
 
 test('a JSON syntax error names its line and column, not a character position', () => {

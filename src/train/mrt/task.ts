@@ -13,7 +13,7 @@ import { buildBatch } from '../../model/encode.js';
 
 import { UserError } from '../../errors.js';
 import type { TrainConfig } from '../config.js';
-import { checkRunDir, runTraining, type TrainOptions, type TrainResult, type TrainTask } from '../loop.js';
+import { checkRunStart, runTraining, type TrainOptions, type TrainResult, type TrainTask } from '../loop.js';
 import { buildSetupFrom, nnTask, type NNSetup } from '../nn.js';
 import { shortModelName } from '../provenance.js';
 import { drawMembers, mrtObjective, tagProposal } from './objective.js';
@@ -43,7 +43,7 @@ export function mrtTask(s: NNSetup): TrainTask {
 /** `entrel train --init DIR`: MRT fine-tuning of a pretrained model into `outDir`. */
 export async function trainMRT(config: TrainConfig, outDir: string, opts: TrainOptions = {}): Promise<TrainResult> {
   if (!config.init) throw new UserError('MRT starts from a pretrained model: pass --init DIR (a model directory from `entrel train`)');
-  checkRunDir(outDir, opts.resume);
+  checkRunStart(config, outDir, opts);
   // MRT continues the --init model: its settings and weights, with a fresh optimiser (paper §3.4)
   const setup = await buildSetupFrom(config, config.init, opts);
   return runTraining(mrtTask(setup), setup.config, outDir, 'mrt', opts);
