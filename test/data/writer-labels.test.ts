@@ -89,6 +89,14 @@ test('multihead writer refuses entity types with a tab or line break, and docume
   await refused([corpus('my doc', 'Per', 'Per', 'Knows')], 'multihead', /document "my doc".*whitespace/);
 });
 
+test('multihead writer refuses a token with a tab or a line break inside, which its reader refuses (it was written)', async () => {
+  for (const [token, shown] of [['Bob\tSmith', 'Bob\\tSmith'], ['New\nYork', 'New\\nYork'], ['a\rb', 'a\\rb'], ['a\u2028b', 'a\u2028b']]) {
+    const doc = documentFromTokens('d1', [{ tokens: ['Alice', 'met', token, '.'], entities: [e('e1', 'Per', 0, 1)], relations: [] }]);
+    const message = await refused([doc], 'multihead', /^cannot write document "d1" as multihead: token 2 of "d1", ".*", contains a tab or a line break, which a multihead TSV line cannot hold/s);
+    assert.ok(message.includes(`"${shown}"`), message);
+  }
+});
+
 test('spert-tags writer refuses an entity type with a line break (a tag is one line)', async () => {
   await refused([corpus('1', 'Per\nX', 'Per', 'Knows')], 'spert-tags', /document "1".*entity type "Per\\nX"/);
 });

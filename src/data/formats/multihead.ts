@@ -96,13 +96,17 @@ const LINE_OR_FIELD = /[\t\n\r\u2028\u2029]/;
 
 /**
  * What the TSV cannot hold, refused rather than written into a file our reader rejects or misreads:
- * a `#doc` id with whitespace, an entity type with a tab or line break, a relation type with those or a
- * comma (labels are a comma-separated list), or the relation type `N` (which means "no relation").
+ * a `#doc` id with whitespace, a token or an entity type with a tab or line break, a relation type with
+ * those or a comma (labels are a comma-separated list), or the relation type `N` (which means "no relation").
  */
 function checkLabels(d: Document, s: Document['sentences'][number], id: string): void {
   if (!/^\S+$/.test(id))
     throw new UserError(`cannot write document ${quote(d.id)} as multihead: its id ${quote(id)} is empty or contains whitespace, which a "#doc" header cannot hold; rename it in the input`);
-  const lineOrField = (label: string) => LINE_OR_FIELD.test(label) ? 'contains a tab or a line break, which a multihead TSV line cannot hold' : undefined;
+  const cannot = 'contains a tab or a line break, which a multihead TSV line cannot hold';
+  s.tokens.forEach((t, i) => {
+    if (LINE_OR_FIELD.test(t.text)) throw new UserError(`cannot write document ${quote(d.id)} as multihead: token ${i} of ${quote(id)}, ${quote(t.text)}, ${cannot}; cut it in the input`);
+  });
+  const lineOrField = (label: string) => LINE_OR_FIELD.test(label) ? cannot : undefined;
   for (const e of s.entities) {
     const why = lineOrField(e.type);
     if (why) unwritableLabel('multihead', d, 'entity type', e.type, why, e.type.replace(/\s+/g, '_'));
