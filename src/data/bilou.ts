@@ -82,14 +82,26 @@ function splitTag(tag: string): [string, string] {
 
 /**
  * Whether `decodeTags` repairs `tag` after `prev` (undefined at the start): a continuation (I-, L-/E-) of no
- * open chunk of its type, which it reads as the start of a new chunk. (A B- with no I- or L- after it is a
- * one-token chunk in BIO, and no repair.) The readers of tag formats count these.
+ * open chunk of its type, which it reads as the start of a new chunk. The readers of tag formats count
+ * these; in BILOU also `isUnclosedTag`.
  */
 export function isRepairedTag(prev: string | undefined, tag: string): boolean {
   const [p, t] = splitTag(tag);
   if (p !== 'I' && p !== 'E') return false;
   const [pp, pt] = prev === undefined ? ['O', ''] : splitTag(prev);
   return !((pp === 'B' || pp === 'I') && pt === t);
+}
+
+/**
+ * Whether, in BILOU, `decodeTags` repairs the chunk `tag` opens or continues before `next` (undefined at
+ * the end): a B- or I- that no I- or L-/E- of its type follows, which it reads as a chunk ending there
+ * (BILOU ends a chunk with L-, and a one-token one is U-). In BIO such a B- or I- ends a valid chunk.
+ */
+export function isUnclosedTag(tag: string, next: string | undefined): boolean {
+  const [p, t] = splitTag(tag);
+  if (p !== 'B' && p !== 'I') return false;
+  const [np, nt] = next === undefined ? ['O', ''] : splitTag(next);
+  return !((np === 'I' || np === 'E') && nt === t);
 }
 
 /**

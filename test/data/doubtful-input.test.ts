@@ -220,13 +220,20 @@ test('spert-tags and multihead: a tag sequence the decoder repairs is counted, n
   const tags = file(JSON.stringify([{ tokens: ['John', 'Smith', 'works', 'for', 'IBM'], tags: ['B-Peop', 'L-Org', 'O', 'O', 'U-Org'], relations: [{ head: 0, tail: 1, type: 'Work_For' }] }]), '.json');
   const a = await collect(tags, { format: 'spert-tags' });
   assert.deepEqual(shape(a.docs[0])[0].relations, ['0:1:Peop-Work_For->1:2:Org']); // what the repair makes of it…
-  assert.equal(a.diagnostics.count('invalid-tag-sequence-repaired'), 1); // …is no longer silent
-  assert.equal(a.diagnostics.format()[0], `warning: invalid-tag-sequence-repaired ×1 (e.g. ${tags} record 1 tags[1] "L-Org" after "B-Peop": read as the start of an entity)`);
+  assert.equal(a.diagnostics.count('invalid-tag-sequence-repaired'), 2); // …is no longer silent: B-Peop that no L-Peop ends, L-Org that no B-Org opens
+  assert.equal(a.diagnostics.format()[0], `warning: invalid-tag-sequence-repaired ×2 (e.g. ${tags} record 1 tags[0] "B-Peop" before "L-Org": read as an entity ending there; ${tags} record 1 tags[1] "L-Org" after "B-Peop": read as the start of an entity)`);
   const mh = file("#doc 1\n0\tJohn\tB-Peop\t['N']\t[0]\n1\tSmith\tI-Org\t['Work_For']\t[4]\n2\tworks\tO\t['N']\t[2]\n3\tfor\tO\t['N']\t[3]\n4\tIBM\tI-Org\t['N']\t[4]\n", '.txt');
   const b = await collect(mh, { format: 'multihead' });
   assert.equal(b.diagnostics.count('invalid-tag-sequence-repaired'), 2);
   assert.match(b.diagnostics.format()[0], new RegExp(`${mh.replace(/[.]/g, '\\.')}:3 tag "I-Org" after "B-Peop": read as the start of an entity; .*:6 tag "I-Org" after "O"`));
-  // valid BILOU and BIO, and a B- alone (a one-token entity in BIO), are quiet
-  const ok = file(JSON.stringify([{ tokens: ['a', 'b', 'c', 'd'], tags: ['B-X', 'I-X', 'L-X', 'B-Y'], relations: [] }]), '.json');
+  // valid BILOU is quiet; a B- or I- that no L- ends is not valid BILOU (it was taken for valid): counted
+  const ok = file(JSON.stringify([{ tokens: ['a', 'b', 'c', 'd'], tags: ['B-X', 'I-X', 'L-X', 'U-Y'], relations: [] }]), '.json');
   assert.equal((await collect(ok, { format: 'spert-tags' })).diagnostics.count(), 0);
+  const unclosed = file(JSON.stringify([{ tokens: ['a', 'b', 'c', 'd', 'e', 'f'], tags: ['B-X', 'O', 'B-X', 'I-X', 'O', 'B-Y'], relations: [] }]), '.json');
+  const c = await collect(unclosed, { format: 'spert-tags' });
+  assert.equal(c.diagnostics.count('invalid-tag-sequence-repaired'), 3);
+  assert.match(c.diagnostics.format()[0], /tags\[0\] "B-X" before "O": read as an entity ending there; .* tags\[3\] "I-X" before "O": .*; .* tags\[5\] "B-Y" before the end: read as an entity ending there\)$/);
+  // in BIO (multihead), a B- alone is a one-token entity: quiet
+  const bio = file("#doc 1\n0\tJohn\tB-Peop\t['N']\t[0]\n1\tworks\tO\t['N']\t[1]\n", '.txt');
+  assert.equal((await collect(bio, { format: 'multihead' })).diagnostics.count(), 0);
 });

@@ -2,11 +2,11 @@
  * SpERT-style JSON with BILOU tags instead of spans (the `conll04/spert/` copy from TablERT):
  * `{tokens, tags, relations: [{head, tail, type}], orig_id}`; head/tail index the entities in order of
  * appearance, i.e. the chunks the tags decode to (lenient decoder, spec §5.1; a tag it repairs, a
- * continuation of no entity, is counted: `invalid-tag-sequence-repaired`).
+ * continuation of no entity or a B-/I- no L- ends, is counted: `invalid-tag-sequence-repaired`).
  */
 import { z } from 'zod';
 import { formatWhere, quote } from '../../errors.js';
-import { decodeTags, encodeTags, isRepairedTag } from '../bilou.js';
+import { decodeTags, encodeTags, isRepairedTag, isUnclosedTag } from '../bilou.js';
 import { readJsonArray, type Located } from '../io.js';
 import { fail, label, parseWith, tokenText } from '../validate.js';
 import { writeAtomic } from '../write.js';
@@ -35,8 +35,11 @@ async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Do
       if (!/^(O|[BIELSU]-.+)$/.test(t)) fail(`expected O or a B-, I-, L-, E-, U- or S- tag with a type, got ${quote(t)}`, loc, `tags[${i}]`);
     });
     r.tags.forEach((t, i) => {
-      if (isRepairedTag(r.tags[i - 1], t))
-        opts.diagnostics.warn('invalid-tag-sequence-repaired', `${formatWhere(loc)} tags[${i}] ${quote(t)} after ${i ? quote(r.tags[i - 1]) : 'the start'}: read as the start of an entity`);
+      const [prev, next] = [r.tags[i - 1], r.tags[i + 1]];
+      if (isRepairedTag(prev, t))
+        opts.diagnostics.warn('invalid-tag-sequence-repaired', `${formatWhere(loc)} tags[${i}] ${quote(t)} after ${i ? quote(prev) : 'the start'}: read as the start of an entity`);
+      else if (isUnclosedTag(t, next))
+        opts.diagnostics.warn('invalid-tag-sequence-repaired', `${formatWhere(loc)} tags[${i}] ${quote(t)} before ${next === undefined ? 'the end' : quote(next)}: read as an entity ending there`);
     });
     const entities = decodeTags(r.tags);
     r.relations.forEach((x, i) => {
