@@ -13,21 +13,20 @@ export class ClientGone extends Error {
  * complete: a browser reload, a script's timeout or a proxy's. Fastify's own `request.signal` will not
  * do: it aborts as soon as the request's body has been read (the request stream's `close`, on Node 20).
  * Nor will the response's `close` alone: Node emits it on the response the connection is writing, not on
- * that of a request pipelined behind it, so the connection's own `close` is heard too.
+ * that of a request pipelined behind it. So the connection is heard: its `end` (the client is done
+ * sending, and Node's server then ends the connection, so no later answer can reach it; heard in the poll
+ * that reads it, where `close` comes turns of the event loop later) and its `close`.
  */
 export function clientGone(reply: FastifyReply): AbortSignal {
   const controller = new AbortController();
   const res = reply.raw;
   const socket = reply.request.raw.socket;
-  const closed = () => {
-    res.off('close', closed);
-    socket.off('close', closed);
+  const events = [[res, 'close'], [socket, 'end'], [socket, 'close']] as const;
+  const gone = () => {
+    for (const [emitter, event] of events) emitter.off(event, gone);
     if (!res.writableFinished) controller.abort(new ClientGone());
   };
-  if (res.destroyed || socket.destroyed) closed();
-  else {
-    res.once('close', closed);
-    socket.once('close', closed);
-  }
+  if (res.destroyed || socket.destroyed || socket.readableEnded) gone();
+  else for (const [emitter, event] of events) emitter.once(event, gone);
   return controller.signal;
 }

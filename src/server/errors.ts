@@ -87,7 +87,7 @@ export function makeErrorHandler(bodyLimit: number) {
     // No one to answer (nothing is written to the closed connection; 499 is nginx's "client closed
     // request"), and not a fault: a line in the request log only.
     if (err instanceof ClientGone) {
-      request.log.info('client closed the connection before the answer; its extraction was dropped');
+      request.log.info('client closed the connection before the answer; its work was dropped');
       return reply.code(499).send();
     }
     // A route may have its own body limit (/v1/render); the 413 names the one that applied.

@@ -1,14 +1,20 @@
 /**
  * A client that goes away (a browser reload, a script's or a proxy's timeout) takes its extraction with
- * it: queued, it leaves the queue; running, its model call stops unless another request shares it.
+ * it: queued, it leaves the queue; running, its model call stops unless another request shares it. A
+ * drawing waiting for its turn is dropped likewise (one being made is finished: it runs to its end).
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MicroBatcher } from '../../src/server/batcher.js';
 import { ClientGone } from '../../src/server/disconnect.js';
 import { startServer } from '../../src/server/index.js';
+import { tempDir } from '../temp-dir.js';
 import { FakeExtractor, fakeExtract } from './fake-extractor.js';
 
 function batcher(fake: FakeExtractor) {
@@ -146,10 +152,45 @@ describe('HTTP: a client that closes the connection', () => {
       await sleep(50);
       const entries = lines.map((l) => JSON.parse(l) as { msg: string; reqId?: string; level: number });
       const incoming = entries.find((e) => e.msg === 'incoming request');
-      const gone = entries.find((e) => e.msg === 'client closed the connection before the answer; its extraction was dropped');
+      const gone = entries.find((e) => e.msg === 'client closed the connection before the answer; its work was dropped');
       assert.ok(incoming && gone, lines.join(''));
       assert.equal(gone.reqId, incoming.reqId);
       assert.equal(gone.level, 30, 'info, not an error');
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('HTTP: clients that close the connection while their drawings wait', () => {
+  it('have their drawings dropped, not made', async () => {
+    const lines: string[] = [];
+    const { app, url } = await startServer(new FakeExtractor(), { port: 0, logger: true, accessLog: { write: (l: string) => void lines.push(l) } });
+    // A drawing of some 0.3 s: 5,000 relations between two entities, in rows of 20 characters.
+    const base = fakeExtract('Mary Smith works for Acme Corp in Boston.');
+    const [mary, acme] = base.entities;
+    const relations = Array.from({ length: 5000 }, (_, i) => ({ type: 'Work_For', head: i % 2 ? mary.id : acme.id, tail: i % 2 ? acme.id : mary.id, score: 0.5 }));
+    const body = join(tempDir('entrel-render-'), 'body.json');
+    writeFileSync(body, JSON.stringify({ documents: [{ ...base, relations }], width: 20 }));
+    try {
+      // Five clients (one drawing, four waiting) in a process of their own, which the drawings do not hold
+      // up: they leave while the first drawing is made.
+      const clients = `
+        const [port, file] = process.argv.slice(1);
+        const body = require('node:fs').readFileSync(file);
+        const sockets = Array.from({ length: 5 }, () => {
+          const s = require('node:net').connect(Number(port), '127.0.0.1');
+          s.on('error', () => {});
+          s.write('POST /v1/render HTTP/1.1\\r\\nHost: x\\r\\nContent-Type: application/json\\r\\nContent-Length: ' + body.length + '\\r\\n\\r\\n');
+          s.write(body);
+          return s;
+        });
+        setTimeout(() => sockets.forEach((s) => s.destroy()), 150);`;
+      await promisify(execFile)(process.execPath, ['-e', clients, new URL(url).port, body]);
+      const ended = () => lines.map((l) => JSON.parse(l) as { msg: string }).filter((e) => e.msg === 'request completed' || e.msg.startsWith('client closed'));
+      for (const t0 = Date.now(); ended().length < 5 && Date.now() - t0 < 10_000; ) await sleep(50);
+      const dropped = ended().filter((e) => e.msg === 'client closed the connection before the answer; its work was dropped');
+      assert.ok(dropped.length >= 3, `${dropped.length} of 5 drawings dropped: ${lines.join('')}`);
     } finally {
       await app.close();
     }

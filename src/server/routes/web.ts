@@ -4,6 +4,7 @@ import { appScripts, renderAppPage } from '../../web/app-page.js';
 import { contentSecurityPolicy } from '../../web/csp.js';
 import { renderDocumentsView } from '../../web/html.js';
 import { DRAWINGS } from '../access.js';
+import { clientGone } from '../disconnect.js';
 import { HttpError } from '../errors.js';
 import type { ResolvedServerOptions } from '../options.js';
 import { postErrors, renderBodySchema, type RenderBody } from '../schemas.js';
@@ -49,7 +50,8 @@ class DrawingTurns {
   private last: Promise<unknown> = Promise.resolve();
   private waiting = 0;
 
-  run<T>(draw: () => T): Promise<T> {
+  /** Draws when its turn comes, unless `signal` has aborted by then (its client has gone): then it throws the signal's reason. */
+  run<T>(draw: () => T, signal: AbortSignal): Promise<T> {
     if (this.waiting >= MAX_WAITING_DRAWINGS) {
       throw new HttpError(503, 'overloaded', `${MAX_WAITING_DRAWINGS} drawings are waiting already; retry shortly`, { 'Retry-After': '1' });
     }
@@ -59,6 +61,7 @@ class DrawingTurns {
       .then(nextTurn)
       .then(() => {
         this.waiting--;
+        signal.throwIfAborted();
         return draw();
       });
     this.last = turn.catch(() => undefined);
@@ -100,7 +103,7 @@ export function registerWebRoutes(app: FastifyInstance, extractor: ExtractorLike
     },
     async (request, reply) => {
       checkDrawingSize(request.body.documents, opts.maxTexts);
-      const html = await turns.run(() => renderDocumentsView(request.body.documents, { width: request.body.width }));
+      const html = await turns.run(() => renderDocumentsView(request.body.documents, { width: request.body.width }), clientGone(reply));
       return reply.type('text/html; charset=utf-8').send(html);
     },
   );
