@@ -21,12 +21,21 @@ const CHUNK = 1 << 20;
  */
 export const MAX_DOCUMENT_BYTES = 16 * 2 ** 20;
 
-const megabytes = (bytes: number) => `${Math.ceil((bytes / 2 ** 20) * 10) / 10} MB`;
+/** Bytes in MB (MiB, as MAX_DOCUMENT_BYTES counts them), to 0.1. */
+const megabytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 
-/** The refusal of a document over MAX_DOCUMENT_BYTES (`bytes` long) at `loc`: a line, a record or a whole file. */
+/**
+ * The refusal of a document over MAX_DOCUMENT_BYTES (`bytes` long) at `loc`: a line, a record or a whole
+ * file. Its size in MB, or in bytes where it is so little over the limit that the MB would read as the
+ * limit itself ("16.0 MB").
+ */
 export function tooLarge(bytes: number, loc: ErrorLocation): UserError {
   const what = loc.line === undefined ? 'this file' : loc.unit === 'record' ? 'this record' : 'this line';
-  return new UserError(`too large: ${what} is ${megabytes(bytes)}, and one document may take at most ${megabytes(MAX_DOCUMENT_BYTES)}; split it into smaller documents`, loc);
+  const limit = MAX_DOCUMENT_BYTES / 2 ** 20;
+  const size = megabytes(bytes) === megabytes(MAX_DOCUMENT_BYTES)
+    ? `${bytes.toLocaleString('en')} bytes, and one document may take at most ${MAX_DOCUMENT_BYTES.toLocaleString('en')} bytes (${limit} MB)`
+    : `${megabytes(bytes)}, and one document may take at most ${limit} MB`;
+  return new UserError(`too large: ${what} is ${size}; split it into smaller documents`, loc);
 }
 
 export interface Located<T> {
@@ -106,30 +115,37 @@ function decode(bytes: Uint8Array, loc: ErrorLocation): string {
 
 /**
  * Lines without their '\n' (and a trailing '\r'), 1-based line numbers; a UTF-8 BOM is dropped; a line of
- * more than `maxBytes` is refused (tooLarge), once its end shows how long it is.
+ * more than `maxBytes` (its own: no '\r' or BOM counted) is refused (tooLarge), once its end shows how long it is.
  * Yields the lines of each chunk as one batch: a generator step per line costs more than the parsing.
  */
 export async function* readLineBatches(file: string, maxBytes = Infinity): AsyncGenerator<Located<string>[]> {
   let pending: Buffer[] = [];
-  let size = 0; // of the pending line; past maxBytes its bytes are only counted
+  let size = 0; // of the pending line; past maxBytes (and a '\r') its bytes are only counted
+  let last = -1; // its last byte
   let line = 0;
+  let bom = true;
   const emit = (parts: Buffer[]): Located<string> => {
     line++;
     let buf = parts.length === 1 ? parts[0] : Buffer.concat(parts);
-    if (line === 1 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
     if (buf.length && buf[buf.length - 1] === 0x0d) buf = buf.subarray(0, buf.length - 1);
     const loc = { file, line };
     return { value: decode(buf, loc), loc };
   };
   const add = (piece: Buffer) => {
     size += piece.length;
-    if (size <= maxBytes) pending.push(piece);
+    if (piece.length) last = piece[piece.length - 1];
+    if (size <= maxBytes + 1) pending.push(piece);
     else pending = [];
   };
   const refuseLong = () => {
-    if (size > maxBytes) throw tooLarge(size, { file, line: line + 1 });
+    const own = size - (last === 0x0d ? 1 : 0);
+    if (own > maxBytes) throw tooLarge(own, { file, line: line + 1 });
   };
-  for await (const chunk of chunks(file)) {
+  for await (let chunk of chunks(file)) {
+    if (bom) {
+      bom = false;
+      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+    }
     const batch: Located<string>[] = [];
     let from = 0;
     for (let nl = chunk.indexOf(0x0a); nl !== -1; nl = chunk.indexOf(0x0a, from)) {
@@ -138,6 +154,7 @@ export async function* readLineBatches(file: string, maxBytes = Infinity): Async
       batch.push(emit(pending));
       pending = [];
       size = 0;
+      last = -1;
       from = nl + 1;
     }
     if (from < chunk.length) add(chunk.subarray(from));
@@ -202,21 +219,23 @@ export async function* readJsonArray(file: string): AsyncGenerator<Located<unkno
   let inString = false;
   let escape = false;
   let parts: Buffer[] = [];
-  let size = 0; // of the element; past MAX_DOCUMENT_BYTES its bytes are only counted
+  let size = 0; // of the element; past MAX_DOCUMENT_BYTES (and its white space) its bytes are only counted
+  let space = 0; // white space at the element's end so far, which is not the record's
   let afterComma = false;
   let bom = true;
   const loc = (): ErrorLocation => ({ file, line: record, unit: 'record' });
   const add = (piece: Buffer) => {
     size += piece.length;
-    if (size <= MAX_DOCUMENT_BYTES) parts.push(piece);
+    if (size - space <= MAX_DOCUMENT_BYTES) parts.push(piece);
     else parts = [];
   };
   const finish = (): Located<unknown> => {
     const l = loc();
-    if (size > MAX_DOCUMENT_BYTES) throw tooLarge(size, l);
+    if (size - space > MAX_DOCUMENT_BYTES) throw tooLarge(size - space, l);
     const value = parseJson(decode(Buffer.concat(parts), l), l);
     parts = [];
     size = 0;
+    space = 0;
     return { value, loc: l };
   };
 
@@ -230,6 +249,7 @@ export async function* readJsonArray(file: string): AsyncGenerator<Located<unkno
       const b = chunk[i];
       if (state === 'element') {
         if (inString) {
+          space = 0;
           if (escape) escape = false;
           else if (b === 0x5c) escape = true;
           else if (b === 0x22) inString = false;
@@ -246,7 +266,7 @@ export async function* readJsonArray(file: string): AsyncGenerator<Located<unkno
           state = b === 0x2c ? 'between' : 'done';
           afterComma = b === 0x2c;
           depth = 0;
-        }
+        } else space = WS.has(b) ? space + 1 : 0;
         continue;
       }
       if (WS.has(b)) continue;

@@ -302,6 +302,30 @@ test('a document over MAX_DOCUMENT_BYTES is refused naming its size and the limi
   assert.equal((await collect(fine, { format: 'doccano' })).docs.length, 2);
 });
 
+test("the document size limit counts the document's own bytes: not a line's \\r or the file's BOM, nor the white space after a record", async () => {
+  const { MAX_DOCUMENT_BYTES: max, readJsonArray, readLines } = await import('../../src/data/io.js');
+  const lines = async (content: string) => {
+    const out: string[] = [];
+    for await (const { value } of readLines(file(content, '.txt'), max)) out.push(value);
+    return out.map((l) => l.length);
+  };
+  const full = 'a'.repeat(max);
+  // exactly the limit, with a CRLF line end, or after a BOM: accepted (they read as 16.1 MB over it)
+  assert.deepEqual(await lines(`${full}\r\nb\r\n`), [max, 1]);
+  assert.deepEqual(await lines(`\uFEFF${full}\n`), [max]);
+  // one byte over: said in bytes, where "16.0 MB" would read as the limit
+  await assert.rejects(lines(`b\n${full}a\r\n`), (e: unknown) =>
+    e instanceof UserError && e.message === `${e.location.file}:2: too large: this line is 16,777,217 bytes, and one document may take at most 16,777,216 bytes (16 MB); split it into smaller documents`);
+  // a record of exactly the limit in a pretty-printed array, white space before its "," or "]"
+  const record = `{"t":"${'a'.repeat(max - 8)}"}`;
+  const records: number[] = [];
+  for await (const { value } of readJsonArray(file(`[\n  ${record}  \n,\n${record}\n]\n`))) records.push((value as { t: string }).t.length);
+  assert.deepEqual(records, [max - 8, max - 8]);
+  await assert.rejects(async () => {
+    for await (const _ of readJsonArray(file(`[${record.replace('a', 'aa')}\n]`))) void _;
+  }, /record 1: too large: this record is 16,777,217 bytes/);
+});
+
 test('detection reads past records without entities; an error in a field of a detected format says the format was detected', async () => {
   const { detectFormat } = await import('../../src/data/formats/index.js');
   const none = JSON.stringify({ tokens: ['a'], entities: [], relations: [] });
