@@ -97,16 +97,32 @@ export function refuseNonModelDirectory(dir: string, what: string): void {
     throw new UserError(`holds ${quote(other[0])}${other.length > 1 ? ` and ${other.length - 1} more` : ''}, which is not a model file: the ${what} replaces the whole directory, so choose a new or empty one`, { file: dir });
 }
 
-export function sha256(path: string): string {
-  return createHash('sha256').update(readModelFile(path)).digest('hex');
+/** The sha256 of a file of a model directory, or of a `kind` of file that is checked the same way (a checkpoint file). */
+export function sha256(path: string, kind = 'model file'): string {
+  return createHash('sha256').update(readModelFile(path, kind)).digest('hex');
 }
 
-/** A model file's bytes; one that cannot be read (a directory, no permission) is a UserError naming it. */
-function readModelFile(path: string): Buffer {
+/**
+ * The digests a `checksum` file lists (sha256sum's format, `checksumText`), by file name; a malformed line
+ * is refused, naming it. `kind` names what the file is of in errors, as `sha256`'s.
+ */
+export function readChecksums(path: string, kind = 'model file'): Map<string, string> {
+  const listed = new Map<string, string>();
+  readModelFile(path, kind).toString('utf8').split('\n').forEach((line, i) => {
+    if (!line.trim()) return;
+    const m = /^([0-9a-f]{64}) {2}(\S+)$/.exec(line);
+    if (!m) throw new UserError(`malformed line ${JSON.stringify(line)} (expected "<sha256 hex>  <file name>")`, { file: path, line: i + 1 });
+    listed.set(m[2], m[1]);
+  });
+  return listed;
+}
+
+/** A file's bytes; one that cannot be read (a directory, no permission) is a UserError naming it as a `kind` (a model file). */
+function readModelFile(path: string, kind: string): Buffer {
   try {
     return readFileSync(path);
   } catch (e) {
-    throw new UserError(`cannot read this model file: ${fsReason(e) ?? (e as Error).message}`, { file: path });
+    throw new UserError(`cannot read this ${kind}: ${fsReason(e) ?? (e as Error).message}`, { file: path });
   }
 }
 
@@ -161,13 +177,7 @@ function readModelFiles(dir: string): ModelDirContents {
 
   // Checksums first: a corrupt file is reported as such, not as whatever parse error it causes.
   const sumPath = join(dir, 'checksum');
-  const listed = new Map<string, string>();
-  for (const line of readModelFile(sumPath).toString('utf8').split('\n')) {
-    if (!line.trim()) continue;
-    const m = /^([0-9a-f]{64}) {2}(\S+)$/.exec(line);
-    if (!m) throw new UserError(`malformed line ${JSON.stringify(line)}`, { file: sumPath });
-    listed.set(m[2], m[1]);
-  }
+  const listed = readChecksums(sumPath);
   for (const f of MODEL_FILES) {
     const want = listed.get(f);
     if (!want) throw new UserError(`no checksum for ${f}`, { file: sumPath });

@@ -14,7 +14,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
-import { checksumText, sha256 } from '../model/io.js';
+import { checksumText, readChecksums, sha256 } from '../model/io.js';
 import type { NamedParameters } from '../model/types.js';
 import { loadSafetensors, noGrad, saveSafetensors, setRngState, type Tensor } from '../tensor/index.js';
 import { recoverDir, writeDirAtomic } from '../data/atomic.js';
@@ -25,6 +25,9 @@ import { TrainRng } from './rng.js';
 export const CHECKPOINT_VERSION = 1;
 
 const FILES = ['weights.safetensors', 'optimizer.safetensors', 'state.json'] as const;
+
+/** What an unreadable one is called in errors (model/io.ts reads and checks them as a model's files). */
+const CHECKPOINT_FILE = 'checkpoint file';
 
 /** What to do about a checkpoint that cannot be resumed from. */
 const START_OVER = 'the run cannot resume from it: train again into a new --out (best/ beside it holds the best model so far)';
@@ -141,16 +144,12 @@ export function loadCheckpoint(dir: string, params: NamedParameters, kind: strin
 function verifyChecksums(dir: string): void {
   const sumPath = join(dir, 'checksum');
   if (!existsSync(sumPath)) return;
-  const listed = new Map<string, string>();
-  for (const line of readFileSync(sumPath, 'utf8').split('\n')) {
-    const m = /^([0-9a-f]{64}) {2}(\S+)$/.exec(line);
-    if (m) listed.set(m[2], m[1]);
-  }
+  const listed = readChecksums(sumPath, CHECKPOINT_FILE);
   for (const f of FILES) {
     const want = listed.get(f);
     if (!want) throw new UserError(`no checksum of ${f}: the checksum file is damaged, so ${START_OVER}`, { file: sumPath });
     if (!existsSync(join(dir, f))) throw new UserError(`missing: the checkpoint is incomplete, so ${START_OVER}`, { file: join(dir, f) });
-    if (sha256(join(dir, f)) !== want)
+    if (sha256(join(dir, f), CHECKPOINT_FILE) !== want)
       throw new UserError(`checksum mismatch: the file was modified or corrupted after the checkpoint was written, so ${START_OVER}`, { file: join(dir, f) });
   }
 }

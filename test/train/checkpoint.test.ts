@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -78,6 +78,18 @@ test('a flipped byte in any checkpoint file is refused by its checksum, naming t
   const old = await copyOfRun('no-checksum');
   rmSync(join(old, 'last', 'checksum'));
   assert.equal((await resume(old)).epochs, 3);
+});
+
+test('an unreadable checkpoint file is named as one (it was "cannot read this model file"), and a garbled checksum line is refused, not skipped', async () => {
+  const dir = await copyOfRun('unreadable');
+  const file = join(dir, 'last', 'optimizer.safetensors');
+  rmSync(file);
+  mkdirSync(file);
+  await assert.rejects(resume(dir), (e: unknown) => isUserError(e) && e.message.startsWith(`${file}: cannot read this checkpoint file: it is a directory`));
+  const garbled = await copyOfRun('garbled');
+  const sums = join(garbled, 'last', 'checksum');
+  writeFileSync(sums, `${readFileSync(sums, 'utf8')}not a checksum line\n`);
+  await assert.rejects(resume(garbled), (e: unknown) => isUserError(e) && e.message === `${sums}:4: malformed line "not a checksum line" (expected "<sha256 hex>  <file name>")`);
 });
 
 /** Dev scores in order of the calls; a toy epoch (40 sentences, batches of 8) with validateEvery 16 scores dev at 16, 32 and its end. */
