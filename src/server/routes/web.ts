@@ -11,10 +11,11 @@ import { postErrors, renderBodySchema, type RenderBody } from '../schemas.js';
 
 /**
  * Most of each thing one POST /v1/render draws, all its documents together. The drawing is made on the
- * server thread, which serves nothing else meanwhile: at these limits one took 0.1–0.9 s on a busy 2-core
+ * server thread, which serves nothing else meanwhile: at these limits one took 0.1–1.1 s on a busy 2-core
  * machine (100,000 characters of real text with 4,500 entities; 10,000 one-letter entities with 5,000
- * relations between random ones, a 12 MB answer). The web page shows the JSON of a longer text, with
- * this 413 where the drawing would be.
+ * relations between random ones, a 12 MB answer; the same in one row of zero-width characters after a
+ * Hebrew letter; 200 entities with 5,000 relations of 700-character types). The web page shows the JSON
+ * of a longer text, with this 413 where the drawing would be.
  */
 export const RENDER_LIMITS = { characters: 100_000, entities: 10_000, relations: 5_000 } as const;
 
@@ -42,9 +43,12 @@ const MAX_WAITING_DRAWINGS = 4;
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 /**
- * Runs drawings one at a time, two turns of the event loop apart: what came in meanwhile (a /health
- * check, an extraction) is served before the next drawing, instead of after all of them. Two, since a
- * request on a new connection takes two polls: one accepts the connection, the next reads the request.
+ * Runs drawings one at a time, two turns of the event loop apart: a request that came in meanwhile and
+ * needs the thread once (a /health check) is answered before the next drawing, instead of after all of
+ * them. Two, since a request on a new connection takes two polls: one accepts the connection, the next
+ * reads the request; a client that left meanwhile is heard in them too (its drawing is then dropped).
+ * An extraction needs the thread again at the end of its batch window and for the model's answer, each
+ * after another drawing: it waits for about three.
  */
 class DrawingTurns {
   private last: Promise<unknown> = Promise.resolve();
