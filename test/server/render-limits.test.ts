@@ -146,6 +146,36 @@ describe('POST /v1/render keeps the server responsive', () => {
     }
   });
 
+  it('draws a row of zero-width characters after a Hebrew letter about as fast as without the letter', async () => {
+    // The review's: 10,000 entities and 5,000 relations in one row (zero-width characters take no column),
+    // 20,000 pieces to read right to left: 2.4 s a drawing, against 0.8 s with a Latin letter instead.
+    const body = (first: string) => {
+      const n = RENDER_LIMITS.characters;
+      const step = n / RENDER_LIMITS.entities;
+      const text = first + '\u200b'.repeat(n - 1);
+      const entities = Array.from({ length: RENDER_LIMITS.entities }, (_, i) => ({ id: `T${i}`, text: '\u200b', type: 'Peop', start: step * i + 1, end: step * i + 2, sentence: 0, tokenStart: 0, tokenEnd: 1, score: 0.5 }));
+      const relations = Array.from({ length: RENDER_LIMITS.relations }, (_, i) => ({ type: 'Work_For', head: `T${(i * 7919) % RENDER_LIMITS.entities}`, tail: `T${(i * 104729 + 1) % RENDER_LIMITS.entities}`, score: 0.5 }));
+      return JSON.stringify({ documents: [{ text, sentences: [], entities, relations }], width: 400 });
+    };
+    const app = buildServer(new FakeExtractor());
+    try {
+      /** The quicker of two drawings, in ms. */
+      const time = async (payload: string) => {
+        const times = [];
+        for (let i = 0; i < 2; i++) {
+          const t0 = performance.now();
+          assert.equal((await post(app, '/v1/render', payload)).status, 200);
+          times.push(performance.now() - t0);
+        }
+        return Math.min(...times);
+      };
+      const [latin, hebrew] = [await time(body('a')), await time(body('א'))];
+      assert.ok(hebrew < 1.5 * latin + 200, `${Math.round(hebrew)} ms with the Hebrew letter, ${Math.round(latin)} ms without`);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('answers 503 overloaded, with Retry-After, to drawings beyond the few that may wait their turn', async () => {
     const app = buildServer(new FakeExtractor());
     try {
