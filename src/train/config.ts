@@ -243,6 +243,22 @@ export function setOverrides(argv: string[]): string[] {
 
 /** Reads, overrides and validates a config; relative data paths become absolute. */
 export function loadConfig(file: string, overrides: string[] = []): TrainConfig {
+  const obj = readConfigObject(file);
+  resolvePaths(obj, dirname(file));
+  const fromSet = applyOverrides(obj, overrides, file);
+  // Set neither in the file nor with --set: the count every other command takes (ENTREL_THREADS, else
+  // 2), so that `ENTREL_THREADS=1 entrel train …` trains on one thread as the README says; on a machine of
+  // one core, 1 (checkThreads would warn of a count nobody chose).
+  const env = process.env.ENTREL_THREADS?.trim();
+  const fromEnv = obj.threads === undefined && !!env;
+  if (fromEnv) obj.threads = /^\d+$/.test(env) ? Number(env) : env;
+  else if (obj.threads === undefined) obj.threads = Math.min(DEFAULT_THREADS, availableParallelism());
+  resolvePaths(obj, process.cwd());
+  return parseConfig(obj, file, fromSet, fromEnv ? new Set(['threads']) : undefined);
+}
+
+/** The config file's JSON object, as written (no --set, no defaults). */
+function readConfigObject(file: string): Record<string, unknown> {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
@@ -260,29 +276,29 @@ export function loadConfig(file: string, overrides: string[] = []): TrainConfig 
   const raw = parseJsonFile(text, file);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     throw new UserError('expected a JSON object at the top level', { file });
-  const obj = raw as Record<string, unknown>;
-  resolvePaths(obj, dirname(file));
-  const fromSet = applyOverrides(obj, overrides, file);
-  // Set neither in the file nor with --set: the count every other command takes (ENTREL_THREADS, else
-  // 2), so that `ENTREL_THREADS=1 entrel train …` trains on one thread as the README says; on a machine of
-  // one core, 1 (checkThreads would warn of a count nobody chose).
-  const env = process.env.ENTREL_THREADS?.trim();
-  const fromEnv = obj.threads === undefined && !!env;
-  if (fromEnv) obj.threads = /^\d+$/.test(env) ? Number(env) : env;
-  else if (obj.threads === undefined) obj.threads = Math.min(DEFAULT_THREADS, availableParallelism());
-  resolvePaths(obj, process.cwd());
-  return parseConfig(obj, file, fromSet, fromEnv ? new Set(['threads']) : undefined);
+  return raw as Record<string, unknown>;
 }
 
 /**
  * The `--set key=value` items that set a key of the `mrt` block (`mrt.K`, or its shortcut `K`): only
  * minimum risk training reads them, so a run of the local loss must not take them without a word.
  */
-export function mrtOnlySets(sets: readonly string[]): string[] {
+function mrtOnlySets(sets: readonly string[]): string[] {
   return sets.filter((s) => {
     const key = s.split('=')[0].trim();
     return key === 'mrt' || key.startsWith('mrt.') || Object.hasOwn(SHORTCUTS, key);
   });
+}
+
+/**
+ * Refuses the MRT settings a run of the local loss would ignore without a word: `--set` items of the
+ * `mrt` block (mrtOnlySets), and the config `file`'s own `mrt` block. `because` ends the message "only
+ * minimum risk training …" (what reads them, and why this run does not).
+ */
+export function refuseMrtSettings(file: string, sets: readonly string[], because: string): void {
+  const [set] = mrtOnlySets(sets);
+  if (set !== undefined) throw new UserError(`${set}: only minimum risk training ${because}`, { field: '--set' });
+  if (Object.hasOwn(readConfigObject(file), 'mrt')) throw new UserError(`only minimum risk training ${because}`, { file, field: 'mrt' });
 }
 
 /** The config keys `--set key=value …` gives, each named by that flag (for checkDataFiles' messages). */

@@ -15,7 +15,7 @@ import { makeDirs } from '../data/io.js';
 import { foldPositions } from '../data/split.js';
 import { Interrupted, quote, UserError } from '../errors.js';
 import { hasCheckpoint } from './checkpoint.js';
-import { checkDataFiles, keysFromSet, loadConfig, mrtOnlySets, type TrainConfig } from './config.js';
+import { checkDataFiles, keysFromSet, loadConfig, refuseMrtSettings, type TrainConfig } from './config.js';
 import { evaluateModel } from './evaluate.js';
 import { digest } from './fingerprint.js';
 import { trainNN, unscorableDev, UNSCORABLE_DEV } from './nn.js';
@@ -90,13 +90,12 @@ export async function crossValidate(configFile: string, dataFile: string, outDir
   const sets = opts.sets ?? [];
   const dataKey = sets.find((s) => /^data\.(train|dev|test)\s*=/.test(s));
   if (dataKey) throw new UserError(`${dataKey.split('=')[0].trim()} is what the folds are: cross-validation sets the training, dev and test data itself`, { field: '--set' });
-  const mrt = mrtOnlySets(sets);
-  if (mrt.length) throw new UserError(`${mrt[0]}: only minimum risk training reads it, and cross-validation trains each fold with the local loss`, { field: '--set' });
   if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new UserError("is a file: --out is the study's directory", { file: outDir });
   if (!existsSync(dataFile)) throw new UserError('no such file or directory', { file: dataFile });
   // Checked before the corpus is read: the config, its --sets and the files it names (word vectors). The
   // folds are its data, so a config's own data files are neither needed nor read.
   const loaded = loadConfig(configFile, [...sets, `data.train=${JSON.stringify(dataFile)}`, `data.dev=${JSON.stringify(dataFile)}`, 'data.format="jsonl"']);
+  refuseMrtSettings(configFile, sets, 'reads it, and cross-validation trains each fold with the local loss');
   // The data is --data, in the format the corpus is read in (not the folds' jsonl): checked above.
   checkDataFiles({ ...loaded, data: { ...loaded.data, format: undefined, test: undefined } }, configFile, keysFromSet(sets));
   checkThreads(loaded.threads, opts.onWarning ?? emitWarning); // once for all folds

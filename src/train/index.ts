@@ -1,5 +1,5 @@
 /** Training, evaluation and prediction entry points (what the CLI and the experiments call). */
-export { checkDataFiles, keysFromSet, loadConfig, mrtOnlySets, parseConfig, modelConfig, TrainConfigSchema } from './config.js';
+export { checkDataFiles, keysFromSet, loadConfig, parseConfig, modelConfig, refuseMrtSettings, TrainConfigSchema } from './config.js';
 export type { TrainConfig, MrtConfig } from './config.js';
 export { trainNN, continueNN, buildNNSetup, nnTask, devScores, initFromModelDir } from './nn.js';
 export type { NNSetup } from './nn.js';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { entrel } from './in-process.js';
@@ -69,6 +69,14 @@ test('MRT settings given with --set to a run without MRT are refused, not ignore
   const cv = await entrel('crossval', '--config', tiny, '--data', tiny, '--out', join(dir, 'mrt-keys-cv'), '--quiet', '--set', 'alpha=2');
   assert.equal(cv.code, 1, cv.err);
   assert.equal(cv.err, 'entrel: --set: alpha=2: only minimum risk training reads it, and cross-validation trains each fold with the local loss\n');
+  // …or in the config file (it trained as plain NN without a word)
+  const withMrt = join(dir, 'tiny-mrt.json');
+  writeFileSync(withMrt, JSON.stringify({ ...JSON.parse(readFileSync(tiny, 'utf8')), data: { train: join(dirname(tiny), 'tiny-train.json'), dev: join(dirname(tiny), 'tiny-dev.json') }, mrt: { K: 7 } }));
+  const file = await entrel('train', '--config', withMrt, '--out', join(dir, 'mrt-keys-file'), '--quiet', '--set', 'epochs=1');
+  assert.equal(file.code, 1, file.err);
+  assert.equal(file.err, `entrel: ${withMrt}: mrt: only minimum risk training (--init DIR, without --local) reads it, and this run trains with the local loss alone\n`);
+  const cvFile = await entrel('crossval', '--config', withMrt, '--data', tiny, '--out', join(dir, 'mrt-keys-cv-file'), '--quiet');
+  assert.equal(cvFile.err, `entrel: ${withMrt}: mrt: only minimum risk training reads it, and cross-validation trains each fold with the local loss\n`);
 });
 
 test('a data path that is a directory, for a format that reads a file, is named by its config key', async () => {

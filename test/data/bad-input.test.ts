@@ -343,6 +343,10 @@ test('detection reads past records without entities; an error in a field of a de
   // named, or an error in no field (here bytes that are not UTF-8): no such note
   assert.match(await rejects(late, 'unified', { field: 'entities[0]' }), /got an object$/);
   assert.match(await rejects(file(badUtf8(`[${none},\n${JSON.stringify({ tokens: ['@'] })}]`)), undefined as unknown as string, { line: 2 }), /not valid UTF-8 text$/);
+  // detected for certain (a "#doc" header, a record with an entity as a list): no such note either (it had one)
+  assert.match(await rejects(file("#doc 1\n0\tBob\tB-PER\t['N']\t[x]\n", '.txt'), undefined as unknown as string, { line: 2, field: 'heads' }), /heads: expected a token index, got "x"$/);
+  const unified = file(`[${JSON.stringify({ tokens: ['a'], entities: [[0, 1, 'X']], relations: [] })},\n${JSON.stringify({ tokens: ['a'], entities: [{ type: 'X' }] })}]`);
+  assert.match(await rejects(unified, undefined as unknown as string, { line: 2, unit: 'record', field: 'entities[0]' }), /got an object$/);
 });
 
 test('nyt: the empty token the paper makes of two spaces in a row is dropped and counted (it was read, and written as an empty span)', async () => {

@@ -160,6 +160,15 @@ test('unified and dygie name relation arguments by span: where two types share o
     assert.match(back.diagnostics.format().join('\n'), /relations\[(1|0\]\[1)\]\[0\] \[6, (8\)|7\]) is the span of 2 entities \("Peop", "Org"\): attached to the first, "Peop"/);
     assert.deepEqual(shape(back.docs[0])[0].relations.at(-1), '6:8:Peop-Kill->1:5:Org');
   }
+  // A relation whose head and tail both move is one relation changed: counted once (it was counted per argument).
+  const both = JSON.parse(SAME_SPAN);
+  both.sentences[0].entities.unshift({ id: 'Z', type: 'Loc', start: 1, end: 5 });
+  both.sentences[0].relations = [R('Kill', 'D', 'A')];
+  const twice = await loadCorpus(file(`${JSON.stringify(both)}\n`));
+  const counted = new Diagnostics();
+  await writeCorpus(twice.documents, twice.schema, join(dir, 'both.json'), 'unified', counted);
+  assert.equal(counted.count('relation-argument-ambiguous'), 1);
+  assert.match(counted.format().join('\n'), /"n1": the head of Kill, Org \[6, 8\), shares its span with Peop, the entity it is read back as; the tail of Kill, Org \[1, 5\), shares its span with Loc/);
   // Without a second type on a span there is nothing to count.
   const plain = JSON.parse(SAME_SPAN);
   plain.sentences[0].entities.pop();

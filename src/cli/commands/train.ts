@@ -24,7 +24,7 @@ export function trainCommand(): Command {
     .option('--quiet', 'no progress bar, per-epoch lines or notes (warnings and errors still show)')
     .option('--json', 'print the result as JSON')
     .action(async (flags: TrainFlags) => {
-      const { checkDataFiles, keysFromSet, loadConfig, mrtOnlySets, trainNN, trainMRT, continueNN } = await import('../../train/index.js');
+      const { checkDataFiles, keysFromSet, loadConfig, refuseMrtSettings, trainNN, trainMRT, continueNN } = await import('../../train/index.js');
       const sets = flags.init ? [...flags.set, `init=${JSON.stringify(flags.init)}`] : flags.set;
       const config = loadConfig(flags.config, sets);
       // Which keys the command line gave, for errors about them to say so.
@@ -35,9 +35,7 @@ export function trainCommand(): Command {
       if (flags.local && !config.init) throw new UserError('--local continues a trained model: pass --init DIR');
       if (flags.local && flags.mrt) throw new UserError('--local (the local loss alone) and --mrt exclude each other');
       const mrt = config.init !== undefined && !flags.local;
-      const unread = mrt ? [] : mrtOnlySets(flags.set);
-      if (unread.length)
-        throw new UserError(`${unread[0]}: only minimum risk training (--init DIR, without --local) reads it, and this run trains with the local loss alone`, { field: '--set' });
+      if (!mrt) refuseMrtSettings(flags.config, flags.set, '(--init DIR, without --local) reads it, and this run trains with the local loss alone');
       const train = mrt ? trainMRT : config.init ? continueNN : trainNN;
       const result = await withInterrupts(
         (stopRequested) => train(config, flags.out, { resume: flags.resume, quiet: flags.quiet, onWarning: printWarning, stopRequested }),

@@ -63,8 +63,8 @@ export function unwritableLabel(format: string, doc: Document, what: 'entity typ
  * the format writes it: its character span of the text, or (`tokenTexts`, the token formats) its text.
  * `format` names the output in the message.
  */
-export function refuseUnreadable(doc: Document, format?: string, tokenTexts = false): void {
-  const cannot = `cannot write document ${quote(doc.id)}${format === undefined ? '' : ` as ${format}`}`;
+export function refuseUnreadable(doc: Document, format: string, tokenTexts = false): void {
+  const cannot = `cannot write document ${quote(doc.id)} as ${format}`;
   eachLabel(doc, (what, label) => {
     if (label === '') throw new UserError(`${cannot}: ${what} "" is empty; rename it in the input`);
   });
@@ -132,18 +132,20 @@ export function warnAmbiguousArgument(types: readonly string[], diagnostics: Dia
 
 /**
  * For the writers of formats whose relations name their arguments by span (unified, dygie): counts each
- * argument that reading back attaches to another entity, the first of its span, of another type.
+ * relation that reading back moves, an argument of it attached to another entity, the first of its span,
+ * of another type.
  */
 export function countAmbiguousArguments(t: TokenSentence, id: string, diagnostics?: Diagnostics): void {
   if (!diagnostics || !t.relations.length) return;
   const spans = spanIndex(t.entities);
-  for (const r of t.relations)
-    for (const [role, i] of [['head', r.head], ['tail', r.tail]] as const) {
-      const e = t.entities[i];
+  for (const r of t.relations) {
+    const moved = (['head', 'tail'] as const).flatMap((role) => {
+      const e = t.entities[r[role]];
       const first = t.entities[spans.get(`${e.start}:${e.end}`)![0]];
-      if (first.type !== e.type)
-        diagnostics.warn('relation-argument-ambiguous', `${quote(id)}: the ${role} of ${r.type}, ${e.type} [${e.start}, ${e.end}), shares its span with ${first.type}, the entity it is read back as`);
-    }
+      return first.type === e.type ? [] : [`the ${role} of ${r.type}, ${e.type} [${e.start}, ${e.end}), shares its span with ${first.type}, the entity it is read back as`];
+    });
+    if (moved.length) diagnostics.warn('relation-argument-ambiguous', `${quote(id)}: ${moved.join('; ')}`);
+  }
 }
 
 export async function* mapAsync<T, U>(src: Iterable<T> | AsyncIterable<T>, f: (x: T) => U): AsyncGenerator<U> {

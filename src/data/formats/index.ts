@@ -60,13 +60,23 @@ const DETECTION_RECORDS = 100;
  * The format of `file` from its content (a directory, or a `.ann`/`.txt` file not in "#doc" TSV, is brat).
  * A JSON array of token records is SpERT where its first record with an entity or a relation writes it as
  * an object (or a record has SpERT's `orig_id`), unified where as a list; without either in its first
- * DETECTION_RECORDS records, unified. A reading error then says that the format was detected.
+ * DETECTION_RECORDS records, unified.
  */
 export async function detectFormat(file: string): Promise<string> {
-  if (await isDirectory(file)) return 'brat';
+  return (await detect(file)).name;
+}
+
+/**
+ * detectFormat, and whether the content only suggests the format (`guessed`): a JSON array of token records
+ * taken for unified without an entity or relation that says so. A reading error then says it was a guess.
+ */
+async function detect(file: string): Promise<{ name: string; guessed: boolean }> {
+  const known = (name: string) => ({ name, guessed: false });
+  const guess = { name: 'unified', guessed: true };
+  if (await isDirectory(file)) return known('brat');
   const head = await firstBytes(file);
-  if (head.startsWith('#doc')) return 'multihead';
-  if (/\.(ann|txt)$/.test(file)) return 'brat';
+  if (head.startsWith('#doc')) return known('multihead');
+  if (/\.(ann|txt)$/.test(file)) return known('brat');
   const unknown = (why: string) =>
     new UserError(`cannot detect the format (${why}); name it with --format (one of ${FORMATS.join(', ')})`, { file });
   if (head === '') throw new UserError('empty file', { file });
@@ -75,26 +85,26 @@ export async function detectFormat(file: string): Promise<string> {
     let records = 0;
     for await (const { value: v } of readJsonArray(file)) {
       if (records++ === 0) {
-        if (isObj(v) && isObj(v.data) && (Array.isArray(v.annotations) || Array.isArray(v.predictions))) return 'labelstudio';
+        if (isObj(v) && isObj(v.data) && (Array.isArray(v.annotations) || Array.isArray(v.predictions))) return known('labelstudio');
         if (!isObj(v) || !(Array.isArray(v.tokens) || Array.isArray(v.tags))) throw notTokens();
-        if (Array.isArray(v.tags)) return 'spert-tags';
+        if (Array.isArray(v.tags)) return known('spert-tags');
       }
       // unified writes an entity or a relation as a list, SpERT as an object
-      if (!isObj(v) || records > DETECTION_RECORDS) return 'unified';
-      if ('orig_id' in v) return 'spert';
+      if (!isObj(v) || records > DETECTION_RECORDS) return guess;
+      if ('orig_id' in v) return known('spert');
       const item = [v.entities, v.relations].find((a) => Array.isArray(a) && a.length) as unknown[] | undefined;
-      if (item) return isObj(item[0]) ? 'spert' : 'unified';
+      if (item) return known(isObj(item[0]) ? 'spert' : 'unified');
     }
-    if (records) return 'unified';
+    if (records) return guess;
     throw notTokens();
   }
   if (head.startsWith('{')) {
     for await (const { value: v } of readJsonLines(file)) {
       if (!isObj(v)) break;
-      if ('doc_key' in v && 'sentences' in v) return 'dygie';
-      if ('sentText' in v && 'entityMentions' in v) return 'nyt';
-      if ('text' in v && 'sentences' in v) return 'jsonl';
-      if (typeof v.text === 'string' && (Array.isArray(v.entities) || Array.isArray(v.label) || Array.isArray(v.relations))) return 'doccano';
+      if ('doc_key' in v && 'sentences' in v) return known('dygie');
+      if ('sentText' in v && 'entityMentions' in v) return known('nyt');
+      if ('text' in v && 'sentences' in v) return known('jsonl');
+      if (typeof v.text === 'string' && (Array.isArray(v.entities) || Array.isArray(v.label) || Array.isArray(v.relations))) return known('doccano');
       break;
     }
     throw unknown('JSON Lines whose first line has none of "doc_key", "sentText", "text"+"sentences", "text"+"entities"');
@@ -115,14 +125,20 @@ export interface CorpusOptions extends Partial<ReadOptions> {
  * document ids warned about).
  */
 export async function* readCorpus(file: string, opts: CorpusOptions = {}): AsyncGenerator<Document> {
-  yield* readAs(file, opts, opts.format ?? (await detectFormat(file)), opts.format === undefined);
+  const { name, guessed } = await formatOf(file, opts);
+  yield* readAs(file, opts, name, guessed);
+}
+
+/** The format `opts` names, else the one detected from the content (and whether only guessed). */
+async function formatOf(file: string, opts: CorpusOptions): Promise<{ name: string; guessed: boolean }> {
+  return opts.format === undefined ? detect(file) : { name: opts.format, guessed: false };
 }
 
 /**
- * readCorpus in format `name`. Where it was `detected` from the content (a brat directory or pair is no
- * guess), an error in a field says so: record 2 of a SpERT file read as unified said "expected an array".
+ * readCorpus in format `name`. Where the content only suggested it (`guessed`), an error in a field says
+ * so: record 102 of a SpERT file read as unified said "expected an array".
  */
-async function* readAs(file: string, opts: CorpusOptions, name: string, detected: boolean): AsyncGenerator<Document> {
+async function* readAs(file: string, opts: CorpusOptions, name: string, guessed: boolean): AsyncGenerator<Document> {
   const format = getFormat(name);
   // Options of another format would be ignored without a word: `--split test` on a brat file reads it all.
   if (opts.split !== undefined && opts.split !== 'all' && format.name !== 'nyt')
@@ -136,7 +152,7 @@ async function* readAs(file: string, opts: CorpusOptions, name: string, detected
   // The symmetric types, for the merge of repeated entities to keep one direction of a symmetric relation.
   const symmetric = symmetricTypes(await declaredSchema(file, format, ro), opts);
   const docs = checkDocuments(format.read(file, ro), symmetric, ro.diagnostics);
-  if (!detected || name === 'brat') return yield* docs;
+  if (!guessed) return yield* docs;
   try {
     yield* docs;
   } catch (e) {
@@ -209,11 +225,11 @@ export async function loadCorpus(file: string, opts: CorpusOptions = {}): Promis
   if (typeof file !== 'string' || file === '') throw new UserError(`must be a file name, got ${described(file)}`, { field: 'file' });
   checkCorpusOptions(opts);
   opts ??= {};
-  const format = opts.format ?? (await detectFormat(file));
+  const { name: format, guessed } = await formatOf(file, opts);
   const diagnostics = opts.diagnostics ?? new Diagnostics();
   const o = { ...opts, format, diagnostics };
   const documents: Document[] = [];
-  for await (const d of readAs(file, o, format, opts.format === undefined)) documents.push(d);
+  for await (const d of readAs(file, o, format, guessed)) documents.push(d);
   return { format, documents, schema: await corpusSchema(file, documents, o), diagnostics };
 }
 

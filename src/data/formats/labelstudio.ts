@@ -204,7 +204,7 @@ async function* tasks(docs: Source<Document>, diagnostics: Diagnostics | undefin
       continue;
     }
     if (diagnostics) countSplitChanges(d, diagnostics);
-    const { entities, relations } = charSpans(d);
+    const { entities, relations } = charSpans(d, 'labelstudio');
     const cp = codePointOffsets(d.text); // Label Studio counts code points
     const result = [...entities.map((e) => labelsResult(e.id, d.text, e.start, e.end, e.type, cp)), ...relations.map((r) => relationResult(r.head, r.tail, r.type))];
     yield { data: { text: d.text, id: d.id }, annotations: [{ result }] };

@@ -160,7 +160,7 @@ export function countSplitChanges(doc: Document, d: Diagnostics, code = { senten
  * Each document's entities as character spans with document-wide ids (`T1`, `T2`, …), and its relations by
  * those ids; what no reader would read back refused (`refuseUnreadable`, naming `format`).
  */
-export function charSpans(doc: Document, format?: string): { entities: { id: string; type: string; start: number; end: number }[]; relations: { type: string; head: string; tail: string }[] } {
+export function charSpans(doc: Document, format: string): { entities: { id: string; type: string; start: number; end: number }[]; relations: { type: string; head: string; tail: string }[] } {
   refuseUnreadable(doc, format);
   const ids = new Map<string, string>();
   const entities = doc.sentences.flatMap((s, si) =>
