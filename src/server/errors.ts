@@ -17,7 +17,7 @@ export const ERROR_CODES = {
   text_too_long: [413, 'a text longer than the limit'],
   body_too_large: [413, 'a body larger than the route\'s limit'],
   drawing_too_large: [413, 'more documents, text, entities or relations in one `/v1/render` request than it draws'],
-  unsupported_media_type: [415, 'a body that is not `application/json`, or declares a charset other than utf-8'],
+  unsupported_media_type: [415, 'a body that is not `application/json`, is compressed (`Content-Encoding`), or declares a charset in which it reads otherwise than in UTF-8'],
   not_found: [404, 'no route has this path'],
   method_not_allowed: [405, 'the path exists but not with this method (see `Allow`)'],
   unauthorized: [401, 'the server requires an API key (`Authorization: Bearer <key>`) and none, or a wrong one, was sent; see `WWW-Authenticate`'],

@@ -323,6 +323,6 @@ export const rateLimitErrors = {
 export const postErrors = {
   400: errorResponse([400], 'The request is invalid.'),
   413: errorResponse([413], 'The body or a text is larger than the limit.'),
-  415: errorResponse([415], 'The body is not `application/json`.'),
+  415: errorResponse([415], 'The body is not `application/json`, is compressed (`Content-Encoding`, answered with `Accept-Encoding: identity`), or declares a charset in which it would read otherwise than in UTF-8.'),
   ...anyRouteErrors,
 };

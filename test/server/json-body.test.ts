@@ -1,10 +1,12 @@
 /**
- * JSON bodies are UTF-8: another declared charset is a 415, bytes that are not UTF-8 a 400 saying where
- * (they were silently replaced by U+FFFD, shifting the caller's offsets), and a refused `__proto__` is
- * told as such, not as a syntax error; a syntax error says where it is.
+ * JSON bodies are UTF-8: a declared charset in which the body would read otherwise is a 415, as is a
+ * compressed body; bytes that are not UTF-8 a 400 saying where (they were silently replaced by U+FFFD,
+ * shifting the caller's offsets), and a refused `__proto__` is told as such, not as a syntax error; a
+ * syntax error says where it is.
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { fakeExtract } from './fake-extractor.js';
 import { fakeServer } from './helpers.js';
 
@@ -18,13 +20,48 @@ describe('JSON request bodies', () => {
   };
   const error = (status: number, code: string, message: string) => ({ status, body: { error: { code, message } } });
 
-  it('refuses a charset other than UTF-8 with 415 naming it, and takes utf-8 however written', async () => {
-    const latin1 = Buffer.from('{"text":"Café Mary works for IBM."}', 'latin1');
-    assert.deepEqual(await send(latin1, 'application/json; charset=iso-8859-1'), error(415, 'unsupported_media_type', 'Content-Type charset must be utf-8 (JSON is UTF-8), got "iso-8859-1"'));
-    assert.deepEqual(await send(Buffer.from('{"text":"x"}', 'utf16le'), 'application/json; charset=utf-16le'), error(415, 'unsupported_media_type', 'Content-Type charset must be utf-8 (JSON is UTF-8), got "utf-16le"'));
-    for (const contentType of ['application/json; charset=UTF-8', 'application/json;charset="utf8"', 'application/json']) {
-      assert.deepEqual(await send('{"text":"Café"}', contentType), { status: 200, body: { documents: [fakeExtract('Café')] } }, contentType);
+  it('takes a declared charset in which the body reads as in UTF-8, and refuses with 415 one in which it does not', async () => {
+    const ok = (text: string) => ({ status: 200, body: { documents: [fakeExtract(text)] } });
+    // RFC 8259: the charset parameter has no effect. us-ascii (as some older clients send) for UTF-8 too.
+    for (const contentType of ['application/json; charset=UTF-8', 'application/json;charset="utf8"', 'application/json', 'application/json; charset=us-ascii', 'application/json; charset = "UTF-8"; x=1;']) {
+      assert.deepEqual(await send('{"text":"Café"}', contentType), ok('Café'), contentType);
     }
+    // Latin-1 and its kin read ASCII as UTF-8 does: a body of ASCII bytes is taken.
+    for (const contentType of ['application/json; charset=ISO-8859-1', 'application/json; charset=windows-1252']) {
+      assert.deepEqual(await send('{"text":"Cafe"}', contentType), ok('Cafe'), contentType);
+    }
+    // A "charset" inside another parameter's quoted value is no charset: this body is UTF-8.
+    assert.deepEqual(await send('{"text":"Café"}', 'application/json; foo="x;charset=latin1"'), ok('Café'));
+
+    const latin1 = Buffer.from('{"text":"Café Mary works for IBM."}', 'latin1');
+    assert.deepEqual(
+      await send(latin1, 'application/json; charset=iso-8859-1'),
+      error(415, 'unsupported_media_type', 'request body reads otherwise in its Content-Type charset "iso-8859-1" than in UTF-8, which JSON is (RFC 8259): send it as UTF-8, with charset=utf-8 or none'),
+    );
+    assert.deepEqual((await send(Buffer.from('{"text":"x"}', 'utf16le'), 'application/json; charset=utf-16le')).status, 415);
+    assert.deepEqual(
+      await send('{"text":"x"}', 'application/json; charset=klingon'),
+      error(415, 'unsupported_media_type', 'Content-Type charset "klingon" is unknown; JSON is UTF-8 (RFC 8259): send it so, with charset=utf-8 or none'),
+    );
+    for (const contentType of ['application/json; charset', 'application/json; charset=', 'application/json; charset="utf-8']) {
+      assert.deepEqual(
+        await send('{"text":"x"}', contentType),
+        error(415, 'unsupported_media_type', `Content-Type ${JSON.stringify(contentType)} has malformed parameters (expected ; name=value, the value a token or "quoted")`),
+        contentType,
+      );
+    }
+  });
+
+  it('refuses a compressed body with 415 naming Content-Encoding (it is not inflated)', async () => {
+    const json = '{"text":"Ann"}';
+    for (const [coding, payload] of [['gzip', gzipSync(json)], ['deflate', deflateSync(json)], ['br', brotliCompressSync(json)]] as const) {
+      const res = await app.inject({ method: 'POST', url: '/v1/extract', payload, headers: { 'content-type': 'application/json', 'content-encoding': coding } });
+      assert.equal(res.statusCode, 415, coding);
+      assert.equal(res.headers['accept-encoding'], 'identity');
+      assert.deepEqual(res.json(), { error: { code: 'unsupported_media_type', message: `Content-Encoding "${coding}" is not supported: send the JSON body uncompressed` } });
+    }
+    const plain = await app.inject({ method: 'POST', url: '/v1/extract', payload: json, headers: { 'content-type': 'application/json', 'content-encoding': 'identity' } });
+    assert.equal(plain.statusCode, 200);
   });
 
   it('refuses bytes that are not UTF-8 with 400 naming the byte, and keeps an encoded U+FFFD as it is', async () => {
