@@ -4,12 +4,18 @@
  * bad file changes nothing. And the startup warning of a server any network client can use.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
-import { apiKeysFrom, exposureWarning, reloadKeysOnHangup } from '../../src/cli/commands/serve.js';
+import { apiKeysFrom, exposureWarning, Hangup } from '../../src/cli/commands/serve.js';
+import { parseApiKeyFile } from '../../src/server/access.js';
 import { buildServer, replaceApiKeys } from '../../src/server/index.js';
+import { trainTinyModelDir } from '../extract/tiny-model.js';
 import { tempDir } from '../temp-dir.js';
 import { FakeExtractor } from './fake-extractor.js';
 
@@ -20,6 +26,16 @@ const extract = async (app: FastifyInstance, key: string) =>
 const predict = async (app: FastifyInstance, key: string) =>
   (await app.inject({ method: 'POST', url: '/labelstudio/predict', payload: { tasks: [{ data: { text: 'Ann met Bob.' } }] }, headers: { authorization: `Basic ${Buffer.from(`user:${key}`).toString('base64')}` } }))
     .statusCode;
+
+const run = promisify(execFile);
+const python = spawnSync('python3', ['-c', 'import pty']).status === 0;
+
+/** A key file holding `keys`. */
+function keyFile(...keys: string[]): string {
+  const file = join(tempDir('entrel-keys-'), 'keys.txt');
+  writeFileSync(file, `${keys.join('\n')}\n`);
+  return file;
+}
 
 const refused = (message: RegExp) => (e: Error) => e.name === 'UserError' && message.test(e.message);
 
@@ -63,33 +79,176 @@ describe('replaceApiKeys', () => {
   });
 });
 
-describe('entrel serve: SIGHUP reads the key file again', () => {
-  it('puts the file\'s keys in force, and keeps the keys in use when the file is bad', async () => {
-    const file = join(tempDir('entrel-keys-'), 'keys.txt');
-    writeFileSync(file, `${ALICE}\n${BOB}\n${CAROL}\n`);
+describe('entrel serve: SIGHUP', () => {
+  const access = { parseApiKeyFile, replaceApiKeys };
+  /** A SIGHUP as the process would hear it (Hangup's listener runs at once): what was said of it. */
+  const hangUp = (said: string[]) => {
+    const before = said.length;
+    process.emit('SIGHUP', 'SIGHUP');
+    return said.slice(before);
+  };
+
+  it('reads the key file again: its keys in force, the keys in use kept when the file is bad', async () => {
+    const file = keyFile(ALICE, BOB, CAROL);
     const app = buildServer(new FakeExtractor(), { apiKeys: (await apiKeysFrom(file)).keys });
     const said: string[] = [];
-    const hangUp = async () => {
-      const before = said.length;
-      process.emit('SIGHUP', 'SIGHUP');
-      while (said.length === before) await new Promise((r) => setTimeout(r, 5));
-      return said[said.length - 1];
-    };
-    const stop = reloadKeysOnHangup(app, file, (line) => void said.push(line));
+    const hangup = new Hangup(file, access, (line) => void said.push(line));
     try {
+      hangup.listening(app, () => assert.fail('stopped'));
       // The review's case: alice's line deleted, dave's added.
       writeFileSync(file, `# alice left\n${BOB}\n${CAROL}\n${DAVE}\n`);
-      assert.equal(await hangUp(), `entrel: SIGHUP: 3 API keys from ${file} now in force\n`);
+      assert.deepEqual(hangUp(said), [`entrel: SIGHUP: 3 API keys from ${file} now in force\n`]);
       assert.deepEqual([await extract(app, ALICE), await extract(app, DAVE)], [401, 200]);
 
       writeFileSync(file, `${BOB}\ntoo-short\n`);
-      assert.equal(await hangUp(), `entrel: SIGHUP: ${file}:2: an API key must have at least 16 characters; this one has 9; the API keys in use are kept\n`);
+      assert.deepEqual(hangUp(said), [`entrel: SIGHUP: ${file}:2: an API key must have at least 16 characters; this one has 9; the API keys in use are kept\n`]);
       assert.deepEqual([await extract(app, DAVE), await extract(app, CAROL)], [200, 200]);
     } finally {
-      stop();
+      hangup.remove();
       await app.close();
     }
     assert.equal(process.listenerCount('SIGHUP'), 0);
+  });
+
+  it('says why keys cannot be put in force on a server without keys, and goes on (no unhandled rejection)', async () => {
+    const app = buildServer(new FakeExtractor());
+    const said: string[] = [];
+    const hangup = new Hangup(keyFile(ALICE), access, (line) => void said.push(line));
+    try {
+      hangup.listening(app, () => assert.fail('stopped'));
+      assert.match(hangUp(said).join(''), /^entrel: SIGHUP: apiKeys: this server was started without API keys; .*; the API keys in use are kept\n$/);
+      assert.equal((await app.inject({ method: 'POST', url: '/v1/extract', payload: { text: 'Ann' } })).statusCode, 200);
+    } finally {
+      hangup.remove();
+      await app.close();
+    }
+  });
+
+  it('asked before the server listens (the model loading), reads the file once it does', async () => {
+    const file = keyFile(ALICE);
+    const app = buildServer(new FakeExtractor(), { apiKeys: [ALICE] });
+    const said: string[] = [];
+    const hangup = new Hangup(file, access, (line) => void said.push(line));
+    try {
+      writeFileSync(file, `${BOB}\n`);
+      assert.deepEqual(hangUp(said), [], 'nothing to put the keys in yet');
+      hangup.listening(app, () => assert.fail('stopped'));
+      assert.deepEqual(said, [`entrel: SIGHUP: 1 API key from ${file} now in force\n`]);
+      assert.deepEqual([await extract(app, ALICE), await extract(app, BOB)], [401, 200]);
+    } finally {
+      hangup.remove();
+      await app.close();
+    }
+  });
+
+  it('stops a server without a key file, as SIGTERM does', () => {
+    let stops = 0;
+    const hangup = new Hangup(undefined, access, () => assert.fail('said something'));
+    try {
+      hangup.listening(buildServer(new FakeExtractor()), () => stops++);
+      hangUp([]);
+      assert.equal(stops, 1);
+    } finally {
+      hangup.remove();
+    }
+  });
+});
+
+describe('entrel serve: SIGHUP to the process', () => {
+  let model: string;
+  before(() => {
+    model = trainTinyModelDir();
+  });
+
+  /** The command line of `entrel serve ...args` from the sources, on a free port, with the tiny model. */
+  const serveCommand = (...args: string[]) => {
+    const script = `import { run } from ${JSON.stringify(fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url)))}; process.exitCode = await run(['node', 'entrel', ...process.argv.slice(1)]);`;
+    return [process.execPath, '--import', 'tsx', '--input-type=module', '-e', script, 'serve', '--model', model, '--workers', '0', '--port', '0', ...args];
+  };
+
+  /** `entrel serve ...args`, once it listens. */
+  async function serve(args: string[], env: NodeJS.ProcessEnv = {}) {
+    const [node, ...argv] = serveCommand(...args);
+    const child = spawn(node, argv, {
+      env: { ...process.env, ENTREL_API_KEYS: undefined, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stderr.on('data', (b: Buffer) => {
+        err += b;
+        const m = /on (http:\/\/\S+)/.exec(err);
+        if (m) resolve(m[1]);
+      });
+      void exited.then(() => reject(new Error(`serve exited: ${err}`)));
+    });
+    /** Waits (10 s at most) for stderr to say `what`. */
+    const said = async (what: string) => {
+      for (const t0 = Date.now(); !err.includes(what) && Date.now() - t0 < 10_000; ) await sleep(20);
+      assert.ok(err.includes(what), err);
+    };
+    return { child, url, exited, said, stderr: () => err };
+  }
+
+  it('with a key file: reads it again and goes on serving', async () => {
+    const file = keyFile(ALICE);
+    const { child, url, exited, said } = await serve(['--api-key-file', file]);
+    try {
+      writeFileSync(file, `${ALICE}\n${BOB}\n`);
+      child.kill('SIGHUP');
+      await said(`entrel: SIGHUP: 2 API keys from ${file} now in force\n`);
+      assert.equal((await fetch(`${url}/v1/model`, { headers: { authorization: `Bearer ${BOB}` } })).status, 200);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    assert.deepEqual(await exited, { code: 0, signal: null });
+  });
+
+  it('with keys from ENTREL_API_KEYS: stops as on SIGTERM, then ends by the signal', async () => {
+    const { child, exited, stderr } = await serve([], { ENTREL_API_KEYS: ALICE });
+    child.kill('SIGHUP');
+    assert.deepEqual(await exited, { code: null, signal: 'SIGHUP' });
+    assert.match(stderr(), /entrel: SIGHUP, shutting down\n$/);
+  });
+
+  it('with a key file, when its terminal hangs up: stops and ends by the signal, no crash and no orphan', { skip: !python && 'needs python3 for a pseudo-terminal' }, async () => {
+    // The review's case: a terminal window closed on the server, which then went on serving, orphaned
+    // (stderr redirected to a file), or crashed (SIGABRT, SIGSEGV) writing to the terminal or resetting it.
+    const file = keyFile(ALICE);
+    // Runs the command on a pseudo-terminal (stderr there too, or into the file `log`), closes the
+    // terminal once the server listens, and prints how the process ended: the signal's number, -code
+    // for an exit, or "orphan" if it still runs 15 s later.
+    const terminal = `
+import os, pty, signal, sys, time
+log = sys.argv[1]
+pid, fd = pty.fork()
+if pid == 0:
+    if log != '-':
+        os.dup2(os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC), 2)
+    os.execv(sys.argv[2], sys.argv[2:])
+out = b''
+while b'Ctrl-C to stop' not in out:
+    if log == '-':
+        out += os.read(fd, 4096)
+    else:
+        time.sleep(0.05)
+        out = open(log, 'rb').read()
+os.close(fd)
+for _ in range(300):
+    done, status = os.waitpid(pid, os.WNOHANG)
+    if done:
+        print(os.WTERMSIG(status) if os.WIFSIGNALED(status) else -os.WEXITSTATUS(status))
+        sys.exit()
+    time.sleep(0.05)
+os.kill(pid, signal.SIGKILL)
+print('orphan')`;
+    const log = join(tempDir('entrel-hangup-'), 'serve.log');
+    for (const stderr of ['-', log]) {
+      const { stdout } = await run('python3', ['-c', terminal, stderr, ...serveCommand('--api-key-file', file)], { timeout: 60_000 });
+      assert.equal(stdout.trim(), '1', `ended by SIGHUP (stderr: ${stderr === '-' ? 'the terminal' : 'a file'})`);
+    }
+    assert.match(readFileSync(log, 'utf8'), /\nentrel: SIGHUP, shutting down\n$/);
   });
 });
 

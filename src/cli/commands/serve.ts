@@ -3,11 +3,13 @@
  * GET /health, /openapi.json and the web view at /. The model runs on worker threads (`--workers`), and
  * each request has a time limit (`--request-timeout`). API keys (`--api-key-file`, else `ENTREL_API_KEYS`)
  * and a rate limit (`--rate-limit`) guard the /v1 and /labelstudio routes of a server reachable beyond this machine;
- * SIGHUP reads the key file again. Runs until SIGINT or SIGTERM, then stops accepting connections,
- * finishes the requests in flight, ends the workers and exits 0.
+ * SIGHUP reads the key file again (`Hangup`). Runs until SIGINT or SIGTERM, then stops accepting
+ * connections, finishes the requests in flight, ends the workers and exits 0; a SIGHUP that does not
+ * reload (no key file, or the terminal hung up) stops it so too, then ends the process by the signal.
  */
 import { readFileSync } from 'node:fs';
 import { BlockList, isIP } from 'node:net';
+import { isatty } from 'node:tty';
 import { Command, InvalidArgumentError } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import { ioError } from '../../data/io.js';
@@ -43,38 +45,87 @@ interface ServeFlags {
 export async function apiKeysFrom(file: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<{ keys: string[]; source?: string }> {
   // Loaded here, as the server is: other commands need not load Fastify's plugins.
   const { parseApiKeyFile, parseApiKeyList } = await import('../../server/access.js');
-  if (file !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      throw ioError(file, e);
-    }
-    return { keys: parseApiKeyFile(text, file), source: file };
-  }
+  if (file !== undefined) return { keys: readKeyFile(file, parseApiKeyFile), source: file };
   const list = env[API_KEYS_ENV];
   if (list === undefined) return { keys: [] };
   return { keys: parseApiKeyList(list, API_KEYS_ENV), source: API_KEYS_ENV };
 }
 
+type Access = Pick<typeof import('../../server/access.js'), 'parseApiKeyFile' | 'replaceApiKeys'>;
+
+function readKeyFile(file: string, parse: Access['parseApiKeyFile']): string[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw ioError(file, e);
+  }
+  return parse(text, file);
+}
+
 /**
- * On SIGHUP, reads the key file again and puts its keys in force: a key no longer in it gets 401 from the
- * next request on, a new one works. A file that cannot be read or holds a bad key changes nothing (the
- * keys in use are kept), and `say` tells why. Answers the function that stops listening (for tests).
+ * SIGHUP for `entrel serve`, heard from before the model loads (Node's default ends the process at once,
+ * requests in flight and all). Sent otherwise than by a terminal to a server with a key file (`kill -HUP`,
+ * `systemctl reload`, `docker kill -s HUP`), it reads the file again: at once, or once the server listens.
+ * Sent to a server without a key file, or by a terminal that hangs up (its window or ssh session closed:
+ * standard streams that were a terminal are one no longer), it stops the server, as SIGTERM does once it
+ * listens (the requests in flight are finished) and at once before; the process then ends by the signal,
+ * as by Node's default (an exit would abort in Node's reset of the terminal that has gone).
  */
-export function reloadKeysOnHangup(app: FastifyInstance, file: string, say = (line: string) => void process.stderr.write(line)): () => void {
-  const reload = () => {
-    apiKeysFrom(file).then(
-      async ({ keys }) => {
-        const { replaceApiKeys } = await import('../../server/access.js');
-        replaceApiKeys(app, keys);
-        say(`entrel: SIGHUP: ${keys.length} API key${keys.length === 1 ? '' : 's'} from ${file} now in force\n`);
-      },
-      (e: unknown) => say(`entrel: SIGHUP: ${e instanceof Error ? e.message : String(e)}; the API keys in use are kept\n`),
-    );
+export class Hangup {
+  private readonly terminal = [0, 1, 2].filter((fd) => isatty(fd));
+  private server?: { app: FastifyInstance; stop: () => void };
+  private reloadAsked = false;
+
+  constructor(
+    private readonly keyFile: string | undefined,
+    private readonly access: Access,
+    private readonly say = (line: string) => void process.stderr.write(line),
+  ) {
+    process.on('SIGHUP', this.heard);
+  }
+
+  /** The server listens: a reload asked for meanwhile is made now; `stop` stops it as SIGTERM does. */
+  listening(app: FastifyInstance, stop: () => void): void {
+    this.server = { app, stop };
+    if (this.reloadAsked) this.reload(app);
+  }
+
+  /** Stops hearing SIGHUP. */
+  remove(): void {
+    process.off('SIGHUP', this.heard);
+  }
+
+  /** Ends the process by SIGHUP, as Node's default does: it is gone before this returns. */
+  end(): void {
+    this.remove();
+    process.kill(process.pid, 'SIGHUP');
+  }
+
+  private readonly heard = () => {
+    const hungUp = this.terminal.some((fd) => !isatty(fd));
+    if (this.keyFile === undefined || hungUp) {
+      if (this.server) this.server.stop();
+      else this.end();
+    } else if (this.server) this.reload(this.server.app);
+    else this.reloadAsked = true;
   };
-  process.on('SIGHUP', reload);
-  return () => void process.off('SIGHUP', reload);
+
+  /**
+   * Reads the key file and puts its keys in force: a key no longer in it gets 401 from the next request
+   * on, a new one works. A file that cannot be read or holds a bad key (or a server without keys)
+   * changes nothing: the keys in use are kept, and `say` tells why.
+   */
+  private reload(app: FastifyInstance): void {
+    const file = this.keyFile as string;
+    try {
+      const keys = readKeyFile(file, this.access.parseApiKeyFile);
+      this.access.replaceApiKeys(app, keys);
+      this.say(`entrel: SIGHUP: ${keys.length} API key${keys.length === 1 ? '' : 's'} from ${file} now in force\n`);
+    } catch (e) {
+      this.say(`entrel: SIGHUP: ${e instanceof Error ? e.message : String(e)}; the API keys in use are kept\n`);
+    }
+  }
 }
 
 /**
@@ -146,54 +197,64 @@ export function serveCommand(): Command {
     .option('--no-compress', 'answer uncompressed even when the client accepts br or gzip (default: compress answers of 1 KiB or more)')
     .action(async (flags: ServeFlags) => {
       const { startServer } = await import('../../server/index.js');
-      // Before the model loads: a bad key file fails at once.
-      const access = await apiKeysFrom(flags.apiKeyFile);
-      await checkTrustedProxies(flags.trustProxy ?? []);
-      const extractor = await loadExtractor(flags);
+      // A log no one reads any more (a closed pipe, a terminal that has gone) must not end the server.
+      const dropWriteError = () => {};
+      for (const stream of [process.stdout, process.stderr]) stream.on('error', dropWriteError);
+      const hangup = new Hangup(flags.apiKeyFile, await import('../../server/access.js'));
       try {
-        const { app, url } = await startServer(extractor, {
-          host: flags.host,
-          port: flags.port,
-          extractTimeout: flags.requestTimeout * 1000,
-          cors: flags.cors,
-          bodyLimit: flags.bodyLimit,
-          maxTextLength: flags.maxTextLength,
-          maxTexts: flags.maxTexts,
-          logger: flags.log,
-          compress: flags.compress,
-          apiKeys: access.keys,
-          rateLimit: flags.rateLimit,
-          trustProxy: flags.trustProxy,
-        });
-        const info = extractor.info();
-        const w = extractor.maxWorkers;
-        const where = w === 0 ? 'model on the server thread' : `model on ${w} worker thread${w === 1 ? '' : 's'}`;
-        // Fastify reports a wildcard address as 127.0.0.1; say that every interface is listening.
-        const every = flags.host === '0.0.0.0' || flags.host === '::' ? ` (every interface: ${flags.host})` : '';
-        // An ensemble's name lists its models (a version would be one of theirs).
-        const what = info.members ? info.name : `${info.name} ${info.version}`;
-        // Whether keys and a limit are on, never a key.
-        const n = access.keys.length;
-        const keys = access.source ? `; API key required (${n} key${n === 1 ? '' : 's'} from ${access.source})` : '';
-        const per = n > 0 ? 'API key' : 'client address';
-        const r = flags.rateLimit ?? 0;
-        const limit = r > 0 ? `; rate limit ${r} request${r === 1 ? '' : 's'} a minute per ${per}` : '';
-        const proxies = flags.trustProxy?.length ? `; client addresses forwarded by ${flags.trustProxy.join(', ')}` : '';
-        process.stderr.write(`entrel: serving ${what} on ${url}${every} (${where}${keys}${limit}${proxies}; Ctrl-C to stop)\n`);
-        const warning = exposureWarning(flags.host, n > 0);
-        if (warning) process.stderr.write(warning);
-        // Keys from ENTREL_API_KEYS are fixed at start: SIGHUP keeps its default there (the process ends).
-        if (flags.apiKeyFile !== undefined) reloadKeysOnHangup(app, flags.apiKeyFile);
-        await new Promise<void>((resolve) => {
-          const stop = (signal: string) => {
-            process.stderr.write(`entrel: ${signal}, shutting down\n`);
-            app.close().then(() => resolve(), () => resolve());
-          };
-          process.once('SIGINT', () => stop('SIGINT'));
-          process.once('SIGTERM', () => stop('SIGTERM'));
-        });
+        // Before the model loads: a bad key file fails at once.
+        const access = await apiKeysFrom(flags.apiKeyFile);
+        await checkTrustedProxies(flags.trustProxy ?? []);
+        const extractor = await loadExtractor(flags);
+        let stoppedBy: string;
+        try {
+          const { app, url } = await startServer(extractor, {
+            host: flags.host,
+            port: flags.port,
+            extractTimeout: flags.requestTimeout * 1000,
+            cors: flags.cors,
+            bodyLimit: flags.bodyLimit,
+            maxTextLength: flags.maxTextLength,
+            maxTexts: flags.maxTexts,
+            logger: flags.log,
+            compress: flags.compress,
+            apiKeys: access.keys,
+            rateLimit: flags.rateLimit,
+            trustProxy: flags.trustProxy,
+          });
+          const info = extractor.info();
+          const w = extractor.maxWorkers;
+          const where = w === 0 ? 'model on the server thread' : `model on ${w} worker thread${w === 1 ? '' : 's'}`;
+          // Fastify reports a wildcard address as 127.0.0.1; say that every interface is listening.
+          const every = flags.host === '0.0.0.0' || flags.host === '::' ? ` (every interface: ${flags.host})` : '';
+          // An ensemble's name lists its models (a version would be one of theirs).
+          const what = info.members ? info.name : `${info.name} ${info.version}`;
+          // Whether keys and a limit are on, never a key.
+          const n = access.keys.length;
+          const keys = access.source ? `; API key required (${n} key${n === 1 ? '' : 's'} from ${access.source})` : '';
+          const per = n > 0 ? 'API key' : 'client address';
+          const r = flags.rateLimit ?? 0;
+          const limit = r > 0 ? `; rate limit ${r} request${r === 1 ? '' : 's'} a minute per ${per}` : '';
+          const proxies = flags.trustProxy?.length ? `; client addresses forwarded by ${flags.trustProxy.join(', ')}` : '';
+          process.stderr.write(`entrel: serving ${what} on ${url}${every} (${where}${keys}${limit}${proxies}; Ctrl-C to stop)\n`);
+          const warning = exposureWarning(flags.host, n > 0);
+          if (warning) process.stderr.write(warning);
+          stoppedBy = await new Promise<string>((resolve) => {
+            const stop = (signal: string) => {
+              process.stderr.write(`entrel: ${signal}, shutting down\n`);
+              app.close().then(() => resolve(signal), () => resolve(signal));
+            };
+            process.once('SIGINT', () => stop('SIGINT'));
+            process.once('SIGTERM', () => stop('SIGTERM'));
+            hangup.listening(app, () => stop('SIGHUP'));
+          });
+        } finally {
+          await extractor.close();
+        }
+        if (stoppedBy === 'SIGHUP') hangup.end();
       } finally {
-        await extractor.close();
+        hangup.remove();
+        for (const stream of [process.stdout, process.stderr]) stream.off('error', dropWriteError);
       }
     });
 }
