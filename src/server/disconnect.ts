@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { FastifyReply } from 'fastify';
 
 /** Why a request's work was dropped: its client closed the connection, so no one awaits the answer. */
@@ -19,14 +20,33 @@ export class ClientGone extends Error {
  */
 export function clientGone(reply: FastifyReply): AbortSignal {
   const controller = new AbortController();
-  const res = reply.raw;
-  const socket = reply.request.raw.socket;
-  const events = [[res, 'close'], [socket, 'end'], [socket, 'close']] as const;
+  const [res, socket] = [reply.raw, reply.request.raw.socket];
   const gone = () => {
-    for (const [emitter, event] of events) emitter.off(event, gone);
+    res.off('close', gone);
+    owed.get(socket)?.delete(gone);
     if (!res.writableFinished) controller.abort(new ClientGone());
   };
   if (res.destroyed || socket.destroyed || socket.readableEnded) gone();
-  else for (const [emitter, event] of events) emitter.once(event, gone);
+  else {
+    res.once('close', gone);
+    owedOn(socket).add(gone);
+  }
   return controller.signal;
+}
+
+/**
+ * What to call when a connection ends or closes, for each of its requests still owed an answer: one
+ * listener of each a connection, not one a request (dozens of pipelined requests made Node warn of a leak).
+ */
+const owed = new WeakMap<Socket, Set<() => void>>();
+
+function owedOn(socket: Socket): Set<() => void> {
+  let callbacks = owed.get(socket);
+  if (callbacks === undefined) {
+    const all = (callbacks = new Set());
+    const call = () => all.forEach((f) => f());
+    socket.once('end', call).once('close', call);
+    owed.set(socket, all);
+  }
+  return callbacks;
 }

@@ -16,6 +16,7 @@ import { ClientGone } from '../../src/server/disconnect.js';
 import { startServer } from '../../src/server/index.js';
 import { tempDir } from '../temp-dir.js';
 import { FakeExtractor, fakeExtract } from './fake-extractor.js';
+import { rawRequests } from './helpers.js';
 
 function batcher(fake: FakeExtractor) {
   return new MicroBatcher((t, o, c) => fake.extract(t, o, c), { windowMs: 1, maxBatchTexts: 64, maxQueuedTexts: 1000 });
@@ -138,6 +139,26 @@ describe('HTTP: a client that closes the connection', () => {
       await sleep(200);
       assert.deepEqual(fake.calls.map((c) => c.texts[0]), ['Person0a works for Acme Corp.'], 'the pipelined request never reached the model');
     } finally {
+      await app.close();
+    }
+  });
+
+  it('answers thirty requests pipelined on one connection, listening to it once, not once a request', async () => {
+    const fake = new FakeExtractor();
+    fake.delayMs = 20;
+    const warnings: Error[] = [];
+    const warned = (w: Error) => void warnings.push(w);
+    process.on('warning', warned);
+    const { app, url } = await startServer(fake, { port: 0 });
+    try {
+      const payload = JSON.stringify({ text: 'Ann met Bob.' });
+      const request = `POST /v1/extract HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${payload.length}\r\n\r\n${payload}`;
+      const answers = await rawRequests(Number(new URL(url).port), `${request.repeat(29)}${request.replace('Host: x', 'Host: x\r\nConnection: close')}`);
+      assert.deepEqual(answers.map((a) => a.status), Array(30).fill(200));
+      await sleep(10);
+      assert.deepEqual(warnings.map((w) => w.message), []);
+    } finally {
+      process.off('warning', warned);
       await app.close();
     }
   });
