@@ -5,6 +5,7 @@
  * each item's title and in the drawing's text description.
  */
 import { escapeHtml as esc } from './escape.js';
+import { shorten } from './shorten.js';
 
 export const ITEM_STATUSES = ['correct', 'spurious', 'missed'] as const;
 export type ItemStatus = (typeof ITEM_STATUSES)[number];
@@ -30,8 +31,8 @@ export const statusClass = (item: object): string => {
   return s ? ` ${s}` : '';
 };
 
-/** The type as drawn under an entity box or on an arc: spurious items get a ✗ before it. */
-export const markedType = (item: { type: string }): string => (statusOf(item) === 'spurious' ? SPURIOUS_MARKER + item.type : item.type);
+/** The type as drawn under an entity box or on an arc (shortened): spurious items get a ✗ before it. */
+export const markedType = (item: { type: string }): string => (statusOf(item) === 'spurious' ? SPURIOUS_MARKER : '') + shorten(item.type);
 
 /** `, spurious` for titles and descriptions. */
 export const statusWords = (item: object): string => {

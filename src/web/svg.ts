@@ -2,10 +2,11 @@ import { checkDocument } from '../extract/args.js';
 import type { ExtractedDocument } from '../extract/types.js';
 import type { ArcEnd } from './arcs.js';
 import { typeColor } from './colors.js';
-import { describeDrawing, repeatedText } from './describe.js';
+import { describeDrawing } from './describe.js';
 import { escapeHtml as esc } from './escape.js';
 import { markedType, statusClass, statusOf, statusWords } from './marks.js';
 import { documentCounts } from './plural.js';
+import { shorten } from './shorten.js';
 import { columns } from './width.js';
 import { checkDrawingOptions, geometry as g, layoutDocument, NO_TEXT, type Arc, type EntityBox, type LayoutOptions, type Row } from './layout.js';
 import { drawingCss } from './styles.js';
@@ -82,7 +83,7 @@ function textAt(s: string, x: number, y: number, w: number, cls: string, attrs =
 function renderBox(b: EntityBox, top: number, baseline: number): string {
   const e = b.entity;
   const c = typeColor(e.type);
-  const title = `${e.type} ${e.id}: ${e.text}${scoreText(e.score)}${statusWords(e)}`;
+  const title = `${shorten(e.type)} ${e.id}: ${e.text}${scoreText(e.score)}${statusWords(e)}`;
   return (
     `<g class="entity${statusClass(e)}" data-id="${esc(e.id)}" data-type="${esc(e.type)}"><title>${esc(title)}</title>` +
     `<rect x="${n(b.x - 1)}" y="${n(top)}" width="${n(b.w + 2)}" height="${g.boxHeight}" rx="3" fill="${c.fill}" stroke="${c.stroke}"/>` +
@@ -112,8 +113,8 @@ function renderArc(a: Arc, boxTop: number, marker: string, byId: Map<string, { t
   const start = 'box' in a.from ? `M${n(a.x1)},${n(boxTop)} L${n(a.x1 + slant)},${n(y)}` : `M${n(a.x1)},${n(y)}`;
   const end = 'box' in a.to ? ` L${n(a.x2 - slant)},${n(y)} L${n(a.x2)},${n(boxTop)}` : ` L${n(a.x2)},${n(y)}`;
   const r = a.relation;
-  const name = (id: string) => repeatedText(byId.get(id)?.text ?? id);
-  const title = `${r.type}: ${name(r.head)} → ${name(r.tail)}${scoreText(r.score)}${statusWords(r)}`;
+  const name = (id: string) => shorten(byId.get(id)?.text ?? id);
+  const title = `${shorten(r.type)}: ${name(r.head)} → ${name(r.tail)}${scoreText(r.score)}${statusWords(r)}`;
   const left = a.labelX - a.labelWidth / 2;
   return (
     `<g class="relation${statusClass(r)}" data-type="${esc(r.type)}" data-head="${esc(r.head)}" data-tail="${esc(r.tail)}"><title>${esc(title)}</title>` +

@@ -233,6 +233,21 @@ describe('renderer', () => {
     assert.match(svg, new RegExp(`Relations: R from Bob \\(${short}\\) to Ann \\(${short}\\), correct; R from Ann`));
   });
 
+  it('draws and says a long type cut to 60 characters, and keeps it whole in data-type', () => {
+    const [entityType, relationType] = ['E'.repeat(500), 'R'.repeat(500)];
+    const doc = docWith('Ann met Bob.', ['Ann', 'Bob'], [[0, 1, relationType]]);
+    doc.entities[0].type = entityType;
+    const svg = renderDocumentSvg(doc);
+    const [e, r] = [`${entityType.slice(0, 60)}…`, `${relationType.slice(0, 60)}…`];
+    assert.match(svg, new RegExp(`<text class="entity-type"[^>]*>${e}</text>`), 'the tag under the box');
+    assert.match(svg, new RegExp(`<text class="relation-label"[^>]*>${r}</text>`), 'the label on the arc');
+    assert.match(svg, new RegExp(`<title>${e} T1: Ann \\(score 1\\.00\\)</title>`));
+    assert.match(svg, new RegExp(`<title>${r}: Ann → Bob \\(score 1\\.00\\)</title>`));
+    assert.match(svg, new RegExp(`<desc>Entities: Ann \\(${e}\\), Bob \\(T\\)\\. Relations: ${r} from Ann to Bob\\.</desc>`));
+    assert.ok(svg.includes(`data-type="${entityType}"`) && svg.includes(`data-type="${relationType}"`));
+    assert.ok(svg.length < 6000, `${svg.length} characters`);
+  });
+
   it('draws a document without text as a short note, not an empty band', () => {
     const svgHeight = (svg: string) => Number(/^<svg [^>]*height="([\d.]+)"/.exec(svg)?.[1]);
     const note = /<text class="no-text" [^>]*>\(no text\)<\/text>/;
