@@ -16,6 +16,7 @@ import { runTraining, type DevScores } from '../../src/train/loop.js';
 import { trainNN } from '../../src/train/nn.js';
 import { ToyTask, toyConfig } from './toy-task.js';
 import { tempDir } from '../temp-dir.js';
+import { stderrOf } from '../stderr.js';
 
 const root = tempDir('entrel-checkpoint-');
 const fixtures = fileURLToPath(new URL('fixtures/', import.meta.url));
@@ -151,16 +152,11 @@ test('a resume refuses training or dev data changed since the checkpoint (a rela
 
 test('a resume with no checkpoint to resume from says so to onWarning (not stderr), and starts a new run', async () => {
   const warnings: string[] = [];
-  const write = process.stderr.write;
-  let said = '';
-  process.stderr.write = ((chunk: string) => ((said += chunk), true)) as typeof write;
-  try {
+  const said = await stderrOf(async () => {
     const out = join(root, 'nothing-to-resume');
     const r = await runTraining(new ToyTask(), toyConfig({ epochs: 1 }), out, 'nn', { quiet: true, resume: true, onWarning: (m) => warnings.push(m) });
     assert.equal(r.epochs, 1);
     assert.deepEqual(warnings, [`${join(out, 'last')}: no checkpoint to resume from: starting a new run`]);
-  } finally {
-    process.stderr.write = write;
-  }
+  });
   assert.equal(said, '');
 });

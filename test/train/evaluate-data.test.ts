@@ -13,6 +13,7 @@ import { DEFAULT_MODEL_DIR } from '../../src/extract/model-info.js';
 import { evaluateModel, predictFile, predictToFile } from '../../src/train/evaluate.js';
 import { trainNN } from '../../src/train/nn.js';
 import { tempDir } from '../temp-dir.js';
+import { stderrOf } from '../stderr.js';
 
 const tiny = fileURLToPath(new URL('fixtures/tiny.json', import.meta.url));
 const nyt = fileURLToPath(new URL('../../../shared/data/nyt_cotype/test.json', import.meta.url));
@@ -79,19 +80,6 @@ test('a library caller\'s options are checked before the model runs: a misspelt 
   // null is no options, as the check takes it: not a TypeError after it.
   assert.equal((await evaluateModel(model, file, null as never)).sentences, 1);
 });
-
-/** What `f` writes to stderr. */
-async function stderrOf(f: () => Promise<unknown>): Promise<string> {
-  const write = process.stderr.write;
-  let out = '';
-  process.stderr.write = ((chunk: string) => ((out += chunk), true)) as typeof write;
-  try {
-    await f();
-  } finally {
-    process.stderr.write = write;
-  }
-  return out;
-}
 
 test("evaluation and prediction warn through onWarning, never on stderr; predicting with gold entities warns of those the model cannot be given", async () => {
   await trained;

@@ -16,6 +16,7 @@ import { loadModelDir, saveModelDir } from '../../src/model/io.js';
 import { loadConfig } from '../../src/train/config.js';
 import { buildNNSetup, buildSetupFrom, trainNN } from '../../src/train/nn.js';
 import { tempDir } from '../temp-dir.js';
+import { stderrOf } from '../stderr.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const tiny = join(here, 'fixtures', 'tiny.json');
@@ -33,19 +34,6 @@ function refusal(e: unknown, message: RegExp): true {
   assert.ok(isUserError(e), String(e));
   assert.match(e.message, message);
   return true;
-}
-
-/** What `f` writes to stderr. */
-async function stderrOf(f: () => Promise<unknown>): Promise<string> {
-  const write = process.stderr.write;
-  let out = '';
-  process.stderr.write = ((chunk: string) => ((out += chunk), true)) as typeof write;
-  try {
-    await f();
-  } finally {
-    process.stderr.write = write;
-  }
-  return out;
 }
 
 test('the word matrix starts from the file: its words get their vectors, others random; the coverage is said', async () => {
