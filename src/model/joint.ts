@@ -14,9 +14,9 @@
  * with f_{e1,e2} = [f_mid, f_e1, f_e2, f_dist, f_left, f_right] (the authors' order). With
  * `fixRightContext: false`, f_right is a copy of f_left, as the authors' code does (spec §2.6.4).
  *
- * Deliberate differences from the authors (documented in the reference spec §7): pooling ignores
- * padding (layers/conv.ts); the char features get no second dropout of their own before x's dropout
- * (the brief's architecture; the authors drop them out twice).
+ * Deliberate differences from the authors (README, "Where we depart from the authors' code"): pooling
+ * ignores padding (layers/conv.ts); by default the char features get no dropout of their own before x's
+ * (the authors' code drops them out twice, spec §2.2: `charFeatureDropout: true`).
  *
  * Loss normalisation (`localLoss`, spec §7.1.5): `'batch'` (default) is the authors' code: summed token
  * CE / tokens in the batch + summed pair CE / candidate pairs in the batch; `'sentence'` is the paper:
@@ -122,6 +122,8 @@ export class JointModel extends Module {
   readonly char: CharCnn;
   /** Casing-class embedding (`caseDim` > 0; model/casing.ts). */
   readonly casing?: Embedding;
+  /** The char features' own dropout (`charFeatureDropout`, the authors' code). */
+  readonly dropC?: Dropout;
   readonly dropX: Dropout;
   readonly lstm: BiLstm;
   readonly dropH: Dropout;
@@ -202,6 +204,7 @@ export class JointModel extends Module {
     this.relOut = modules.relOut;
     this.lm = modules.lm;
     this.relFeatureDim = modules.featDim;
+    if (c.charFeatureDropout) this.dropC = this.child('drop_c', new Dropout(c.dropout));
     this.dropX = this.child('drop_x', new Dropout(c.dropout, c.lockedDropout));
     this.dropH = this.child('drop_h', new Dropout(c.dropout, c.lockedDropout));
     this.dropZ = this.child('drop_z', new Dropout(c.dropout));
@@ -236,7 +239,8 @@ export class JointModel extends Module {
         realLens[k] = batch.charLens[p];
         scatter[p] = k;
       }
-    const charFeat = this.char.forward(realChars, realLens, W); // [N, 50]
+    const cnnOut = this.char.forward(realChars, realLens, W); // [N, 50]
+    const charFeat = this.dropC ? this.dropC.forward(cnnOut) : cnnOut;
     const charAll = cat([charFeat, zeros([1, charFeat.size(1)], charFeat.dtype)], 0)
       .indexSelect(0, tensor(scatter, { dtype: 'int64' }))
       .reshape([B, T, -1]);

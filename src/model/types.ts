@@ -48,6 +48,11 @@ export interface ModelConfig {
   wordDropout: number;
   /** Dropout on x and h with one mask per sentence shared by its tokens (variational); false = per token, the paper. */
   lockedDropout: boolean;
+  /**
+   * A dropout of its own on the char CNN's features before x's dropout, as the authors' code (spec §2.2),
+   * which so drops them out twice; false = once, with x (the default, and what the paper's equations say).
+   */
+  charFeatureDropout: boolean;
   /** Hidden size of the training-only language-model heads (Rei 2017); 0 = none, the paper. */
   lmHidden: number;
   /** A second, frozen copy of the initial word vectors beside the fine-tuned ones (Kim 2014's two channels); false = one, the paper. */

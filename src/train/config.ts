@@ -72,6 +72,8 @@ const ModelSchema = z.strictObject({
   wordDropout: prob().default(M.wordDropout),
   /** One dropout mask per sentence for x and h, shared across its tokens (false = per token, the paper). */
   lockedDropout: bool().default(M.lockedDropout),
+  /** A second dropout on the char CNN's features, as the authors' code (spec §2.2); false = once, with x. */
+  charFeatureDropout: bool().default(M.charFeatureDropout),
   /** Hidden size of the language-model heads trained alongside (Rei 2017; 0 = none, the paper). */
   lmHidden: nonNegInt().default(M.lmHidden),
   /** A frozen copy of the initial word vectors concatenated to the fine-tuned ones (false = one channel, the paper). */
@@ -106,17 +108,21 @@ const AdamSchema = z.strictObject({
   eps: posNum().default(1e-8),
 }, BLOCK);
 
-/** Minimum risk training (issue 5); footnote 12 of the paper: with Γ α = 1, μ = 1, K = 2. */
-const MrtSchema = z
+/** Footnote 12's settings of a system with Γ, and of one without (Table 2's Δ rows). */
+export const FOOTNOTE_12 = { withGamma: { alpha: 1, K: 2 }, withoutGamma: { alpha: 1e-4, K: 3 } } as const;
+
+/** Minimum risk training (issue 5); α, μ and K default to footnote 12's (MrtSchema). */
+const MrtObject = z
   .strictObject({
     /** Δ_E, Δ_R, Δ_E+R, or 'none' (the Γ-only system of Table 2). */
     delta: z.enum(['E', 'R', 'E+R', 'none'], { error: 'expected "E", "R", "E+R" or "none"' }).default('E+R'),
     /** The learned loss Γ(ŷ) = 1 − Q(ŷ) and its hinge (Eq. 4–5). */
     gamma: bool().default(true),
-    alpha: posNum().default(1),
+    /** α of Eq. 6; absent: footnote 12's for `gamma` (MrtSchema). */
+    alpha: posNum().default(FOOTNOTE_12.withGamma.alpha),
     mu: z.number({ error: 'expected a number in [0, 1]' }).min(0, { error: 'expected a number in [0, 1]' }).max(1, { error: 'expected a number in [0, 1]' }).default(1),
     /** Samples added to the gold output (the paper's K; with paperCompat, |Y′| = K as in the authors' code). */
-    K: posInt().default(2),
+    K: posInt().default(FOOTNOTE_12.withGamma.K),
     /** false = "only sampling entities": relation labels are the argmax, not drawn (Table 2, lower half). */
     sampleRelations: bool().default(true),
     /** ε of footnote 5: a tag is drawn uniformly with this probability, else from P_ent. */
@@ -127,6 +133,12 @@ const MrtSchema = z
      * other than gold (src/train/mrt/sampling.ts). The last two are not in the paper.
      */
     sampler: z.enum(['tokens', 'chunkings', 'kbest'], { error: 'expected "tokens", "chunkings" or "kbest"' }).default('tokens'),
+    /**
+     * What Algorithm 1 draws from: "train", the detached P_ent of the batch's one train-mode pass (dropout
+     * on; no extra pass), or "eval", a separate eval-mode pass without gradient, as the authors' code
+     * (spec §3.3.3, §7.1.9).
+     */
+    proposal: z.enum(['train', 'eval'], { error: 'expected "train" or "eval"' }).default('train'),
     /** The authors' code instead of the paper's equations (spec §3.3, §7.1.2–4). */
     paperCompat: bool().default(false),
     /**
@@ -137,6 +149,19 @@ const MrtSchema = z
   }, BLOCK)
   .refine((m) => m.gamma || m.delta !== 'none', { error: 'nothing to minimise: delta "none" needs gamma true', path: ['delta'] })
   .refine((m) => !m.paperCompat || m.K >= 2, { error: 'with paperCompat K counts the gold output, so it must be at least 2', path: ['K'] });
+
+/**
+ * The `mrt` block. Footnote 12 gives two sets of settings: with Γ α = 1, μ = 1, K = 2; without Γ α = 1e-4,
+ * μ = 1, K = 3. An α or K not given is the one for the block's `gamma`, so `--set gamma=false` runs
+ * Table 2's Δ systems as the paper did.
+ */
+const MrtSchema = z.preprocess((v) => {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+  const m = v as Record<string, unknown>;
+  if (m.gamma !== false) return m;
+  const { alpha, K } = FOOTNOTE_12.withoutGamma;
+  return { alpha, K, ...m };
+}, MrtObject);
 
 export const TrainConfigSchema = z.strictObject({
   data: DataSchema,
@@ -193,6 +218,12 @@ export const TrainConfigSchema = z.strictObject({
   clip: posNum().default(1.0),
   /** λ of L̃ = λ·L_ent + L_rel: the tagger's share of the shared encoder's gradient (1 = the paper). */
   entityWeight: posNum().default(1),
+  /**
+   * The gold relations' argument pairs are relation candidates in training even where the tagger missed
+   * an argument (the authors' code, spec §7.1.7); false = only pairs of the entities decoded from the
+   * scheduled-sampling tags (the paper's Ê, §3.2).
+   */
+  addGoldPairs: bool().default(true),
   /**
    * L̃ averaged over the batch's tokens and candidate pairs (`batch`, the authors' code), or over each
    * sentence's own (the paper's 1/|s| and 1/|Ê|(|Ê|−1)) and then over sentences (`sentence`; reference
@@ -467,8 +498,11 @@ function knownKeys(path: string[]): string[] {
 }
 
 function unwrap(s: z.ZodType): z.ZodType {
-  while (s instanceof z.ZodDefault || s instanceof z.ZodOptional) s = s.unwrap() as z.ZodType;
-  return s;
+  for (;;) {
+    if (s instanceof z.ZodDefault || s instanceof z.ZodOptional) s = s.unwrap() as z.ZodType;
+    else if (s instanceof z.ZodPipe) s = s.out as z.ZodType; // z.preprocess: the schema it feeds
+    else return s;
+  }
 }
 
 /** The known key closest in edit distance, if it is close enough to be a plausible typo. */

@@ -10,8 +10,8 @@ import { buildBatch } from '../model/encode.js';
 import { initialWordMatrix, loadGlove, type GloveTable } from '../model/glove.js';
 import { loadWordVectors, modelWordVectors, ownWordVectors, recordedWordVectors, wordVectorsRecord, type WordVectorsRecord } from '../model/word-vectors.js';
 import { loadModelDir, writeModelFiles, type LoadedModel } from '../model/io.js';
-import { JointModel } from '../model/joint.js';
-import type { EncodedSentence, ModelConfig } from '../model/types.js';
+import { JointModel, type LocalLossOptions } from '../model/joint.js';
+import type { EncodedSentence, ModelConfig, Rng } from '../model/types.js';
 import { Vocabulary } from '../model/vocab.js';
 import { UserError } from '../errors.js';
 import { cat, manualSeed, type Tensor } from '../tensor/index.js';
@@ -247,6 +247,12 @@ export function devScores(s: NNSetup, batchSize: number): DevScores {
   return { entF1: r.entities.micro.f1, relF1: r.relations.strict.micro.f1 };
 }
 
+/** L̃'s options for one batch, as the config sets them (NN training, and MRT's L̃ part). */
+export function localLossOptions(config: TrainConfig, ctx: { epoch: number; rng: Rng }): LocalLossOptions {
+  const { scheduleK, entityWeight, lossNormalization: normalization, lmWeight, addGoldPairs } = config;
+  return { epoch: ctx.epoch, rng: ctx.rng, scheduleK, entityWeight, normalization, lmWeight, addGoldPairs };
+}
+
 /**
  * The TrainTask of the local objective; `saveModel` writes a complete model directory, whose meta says
  * it was trained with `how`.
@@ -259,7 +265,7 @@ export function nnTask(s: NNSetup, how = s.config.init ? `the local loss, contin
     setTraining: (on) => void model.train(on),
     batchLoss(indices, ctx) {
       const batch = buildBatch(indices.map((i) => s.train[i]), s.vocab.words.size);
-      const l = model.localLoss(batch, { epoch: ctx.epoch, rng: ctx.rng, scheduleK: config.scheduleK, entityWeight: config.entityWeight, normalization: config.lossNormalization, lmWeight: config.lmWeight });
+      const l = model.localLoss(batch, localLossOptions(config, ctx));
       return { loss: l.loss, parts: { ent: l.entLoss, rel: l.relLoss, ...(l.lmLoss && { lm: l.lmLoss }) }, pairs: l.pairs };
     },
     evaluateDev: () => devScores(s, 100),

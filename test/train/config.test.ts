@@ -29,8 +29,9 @@ test('defaults are the paper settings', () => {
   assert.deepEqual(c.model, {
     wordDim: 100, charDim: 50, charWidths: [2, 3], charFilters: 25, lstmHidden: 64, lstmLayers: 1, relWidths: [2, 3], relFilters: 25,
     mlpHidden: 128, dropout: 0.5, maxDistance: 200, fixRightContext: true, tagScheme: 'BILOU', decoder: 'argmax', tagger: 'softmax', caseDim: 0,
-    wordDropout: 0, lockedDropout: false, lmHidden: 0, staticWords: false, tokenizer: 'ptb',
+    wordDropout: 0, lockedDropout: false, charFeatureDropout: false, lmHidden: 0, staticWords: false, tokenizer: 'ptb',
   });
+  assert.equal(c.addGoldPairs, true, "the authors' code adds the gold relations' pairs as candidates");
   assert.equal(c.optimizer, 'adadelta');
   assert.deepEqual(c.adadelta, { lr: 1, rho: 0.9, eps: 1e-6 });
   assert.equal(c.batchSize, 100);
@@ -40,7 +41,17 @@ test('defaults are the paper settings', () => {
   assert.equal(c.lrDecay, 1, 'a constant learning rate (the paper)');
   assert.equal(c.glove, true);
   assert.equal(c.freezeWords, false);
-  assert.deepEqual(c.mrt, { delta: 'E+R', gamma: true, alpha: 1, mu: 1, K: 2, sampleRelations: true, epsilon: 0.1, sampler: 'tokens', paperCompat: false, weight: 1 });
+  assert.deepEqual(c.mrt, { delta: 'E+R', gamma: true, alpha: 1, mu: 1, K: 2, sampleRelations: true, epsilon: 0.1, sampler: 'tokens', proposal: 'train', paperCompat: false, weight: 1 });
+});
+
+test("MRT without Γ takes footnote 12's α = 1e-4 and K = 3 unless they are given; with Γ α = 1 and K = 2", () => {
+  const mrt = (block: object, sets: string[] = []) => loadConfig(file({ ...minimal, mrt: block }), sets).mrt;
+  assert.deepEqual([mrt({}).alpha, mrt({}).K], [1, 2]);
+  assert.deepEqual([mrt({ gamma: false, delta: 'E' }).alpha, mrt({ gamma: false, delta: 'E' }).K], [1e-4, 3]);
+  assert.deepEqual([mrt({ delta: 'E' }, ['gamma=false']).alpha, mrt({ delta: 'E' }, ['gamma=false']).K], [1e-4, 3]);
+  const given = mrt({ gamma: false, delta: 'E', alpha: 0.5 }, ['K=4']);
+  assert.deepEqual([given.alpha, given.K], [0.5, 4]);
+  assert.match(message(() => loadConfig(file({ ...minimal, mrt: { gamma: false, delta: 'E', alpha: null } }))), /mrt\.alpha.*positive number, got null/);
 });
 
 test('paths in the file are relative to the file, --set paths to the cwd', () => {
@@ -52,8 +63,10 @@ test('paths in the file are relative to the file, --set paths to the cwd', () =>
 test('--set: dotted keys, JSON values, MRT shortcuts', () => {
   const c = loadConfig(file(minimal), [
     'epochs=7', 'seed=3', 'optimizer=adam', 'batchSize=32', 'adam.lr=0.002', 'model.charWidths=[3]',
-    'model.fixRightContext=false', 'delta=E', 'gamma=false', 'alpha=1e-4', 'mu=0.5', 'K=3', 'sampleRelations=false',
+    'model.fixRightContext=false', 'delta=E', 'gamma=false', 'alpha=1e-4', 'mu=0.5', 'K=3', 'sampleRelations=false', 'mrt.proposal=eval', 'addGoldPairs=false', 'model.charFeatureDropout=true',
   ]);
+  assert.equal(c.addGoldPairs, false);
+  assert.equal(c.model.charFeatureDropout, true);
   assert.equal(c.epochs, 7);
   assert.equal(c.seed, 3);
   assert.equal(c.optimizer, 'adam');
@@ -61,7 +74,7 @@ test('--set: dotted keys, JSON values, MRT shortcuts', () => {
   assert.equal(c.adam.lr, 0.002);
   assert.deepEqual(c.model.charWidths, [3]);
   assert.equal(c.model.fixRightContext, false);
-  assert.deepEqual(c.mrt, { delta: 'E', gamma: false, alpha: 1e-4, mu: 0.5, K: 3, sampleRelations: false, epsilon: 0.1, sampler: 'tokens', paperCompat: false, weight: 1 });
+  assert.deepEqual(c.mrt, { delta: 'E', gamma: false, alpha: 1e-4, mu: 0.5, K: 3, sampleRelations: false, epsilon: 0.1, sampler: 'tokens', proposal: 'eval', paperCompat: false, weight: 1 });
 });
 
 test('errors are one line naming the file and the field', () => {

@@ -17,7 +17,7 @@ import { candidatePairs, relationIndex, slicePairs, type PairSet } from '../../s
 import { cat, manualSeed, noGrad, randNormal, tensor, tidy, type Tensor } from '../../src/tensor/index.js';
 import { loadConfig, parseConfig, type MrtConfig } from '../../src/train/config.js';
 import { buildSetupFrom, trainNN } from '../../src/train/nn.js';
-import { drawMembers, mrtObjective, tagProposal, type Member } from '../../src/train/mrt/objective.js';
+import { drawMembers, mrtObjective, mrtProposal, tagProposal, type Member, type TagProposal } from '../../src/train/mrt/objective.js';
 import { mrtRisk, sampleDistribution } from '../../src/train/mrt/risk.js';
 import { drawValidChunking, sampleTagSequences } from '../../src/train/mrt/sampling.js';
 import { mrtTask, trainMRT } from '../../src/train/mrt/task.js';
@@ -26,7 +26,7 @@ import { tinyJointModel } from '../model/tiny-joint.js';
 import { assertGradientsMatch } from '../model/finite-differences.js';
 import { tempDir } from '../temp-dir.js';
 
-const MRT: MrtConfig = { delta: 'E+R', gamma: true, alpha: 1, mu: 1, K: 3, sampleRelations: true, epsilon: 0.1, sampler: 'tokens', paperCompat: false, weight: 1 };
+const MRT: MrtConfig = { delta: 'E+R', gamma: true, alpha: 1, mu: 1, K: 3, sampleRelations: true, epsilon: 0.1, sampler: 'tokens', proposal: 'train', paperCompat: false, weight: 1 };
 
 // ------------------------------------------------------------------------------------ sampling (Alg. 1)
 test('samples are distinct, never the gold sequence, and at most K of them', () => {
@@ -197,6 +197,42 @@ test('Δ of known samples: entity F1 and relation F1 against the gold sentence',
   // The authors' code scores the gold member with sampled (here: NONE) relations: F_rel = 0.
   const compat = tidy(() => mrtObjective(model, batch, model.encode(batch), members, seededRng(1), { ...MRT, delta: 'R', paperCompat: true, sampleRelations: false }).delta[0]);
   assert.equal(compat[0], 1);
+});
+
+test('Δ_R leaves out the gold relations no tag sequence can hold: overlapping arguments, an argument lost to nesting (spec §4.3)', () => {
+  const { model, vocab } = tinyModel();
+  // "Acme Corp" (ORG) holds "Corp" (LOC): the tags keep the longer span, so Located_In(ORG, LOC) has
+  // overlapping arguments, one of them not an entity of the gold tags.
+  const s = sentence(['Alice', 'works', 'for', 'Acme', 'Corp'], [[0, 1, 'PER'], [3, 5, 'ORG'], [4, 5, 'LOC']], [[0, 1, 'Work_For'], [1, 2, 'Located_In']]);
+  const batch = buildBatch([encodeSentence(s, vocab)], vocab.words.size);
+  assert.equal(encodeSentence(s, vocab).relations!.length, 2);
+  const members: Member[][] = [[
+    { sent: 0, tags: batch.tags!.slice(0, 5), gold: true },
+    { sent: 0, tags: batch.tags!.slice(0, 5), gold: false }, // the gold tags, relations from the model
+  ]];
+  // Every pair's argmax label is Work_For-->: the one pair of the tags' entities (Alice, Acme Corp) is right.
+  const bias = new Array(vocab.relations.size).fill(-50);
+  bias[vocab.relations.get('Work_For-->')!] = 50;
+  noGrad(() => model.relOut.bias.copy_(tensor(bias)));
+  const delta = tidy(() => mrtObjective(model, batch, model.encode(batch), members, seededRng(1), { ...MRT, delta: 'R', sampleRelations: false }).delta[0]);
+  assert.deepEqual(delta, [0, 0]); // with Located_In counted, the second member's F_rel was 2/3
+});
+
+test('mrt.proposal: "eval" draws from an eval-mode pass (no dropout), "train" from the emissions given; the model stays in train mode', () => {
+  const { model, vocab, train } = tinyModel('float64');
+  const batch = buildBatch(train.map((s) => encodeSentence(s, vocab)), vocab.words.size);
+  const probs = (p: TagProposal) => ('probs' in p ? p.probs : assert.fail('a softmax tagger proposes probabilities'));
+  model.eval();
+  const evalProbs = probs(noGrad(() => tidy(() => tagProposal(model, model.encode(batch).emissions))));
+  model.train(true);
+  tidy(() => {
+    const trainEmissions = model.encode(batch).emissions;
+    const fromTrain = probs(mrtProposal(model, batch, trainEmissions, 'train'));
+    assert.deepEqual(fromTrain, probs(tagProposal(model, trainEmissions)));
+    assert.notDeepEqual(fromTrain, evalProbs, 'dropout is on in train mode');
+    assert.deepEqual(probs(mrtProposal(model, batch, trainEmissions, 'eval')), evalProbs);
+    assert.equal(model.training, true);
+  });
 });
 
 test('drawMembers: gold first, K samples (paper) or K − 1 (authors\' code)', () => {

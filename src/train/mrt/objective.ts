@@ -21,7 +21,7 @@ import type { Encoded, JointModel } from '../../model/joint.js';
 import { candidatePairs, type CandidateRow } from '../../model/pairs.js';
 import type { GoldRelation, Rng } from '../../model/types.js';
 import { NONE } from '../../model/vocab.js';
-import { cat, noGrad, tensor, zeros, type Tensor } from '../../tensor/index.js';
+import { cat, noGrad, tensor, tidy, zeros, type Tensor } from '../../tensor/index.js';
 import type { MrtConfig } from '../config.js';
 import { mrtRisk, sampleDistribution } from './risk.js';
 import { drawCategorical, sampleTagSequences, type TagSampler } from './sampling.js';
@@ -49,6 +49,21 @@ export function tagProposal(model: JointModel, emissions: Tensor): TagProposal {
       ? { emissions: emissions.detach().toFloat64Array(), chain: model.crf.chainScores() }
       : { probs: emissions.detach().softmax(2).toFloat64Array() },
   );
+}
+
+/**
+ * Algorithm 1's proposal for `mrt.proposal`: "train" reads the batch's train-mode emissions (the pass L̃
+ * and the members share); "eval" runs a separate eval-mode pass without gradient, as the authors' code
+ * (spec §3.3.3). Either way the model is left in train mode.
+ */
+export function mrtProposal(model: JointModel, batch: Batch, trainEmissions: Tensor, which: MrtConfig['proposal']): TagProposal {
+  if (which === 'train') return tagProposal(model, trainEmissions);
+  model.eval();
+  try {
+    return noGrad(() => tidy(() => tagProposal(model, model.encode(batch).emissions)));
+  } finally {
+    model.train(true);
+  }
 }
 
 /**
@@ -192,10 +207,19 @@ function compact(ents: Span[], rels: RelTuple[]): CompactSentence {
   return { entities: ents.map((e): SpanTuple => [e.start, e.end, e.type]), relations: rels };
 }
 
-/** Gold relations as tuples (left, right, directed label id), argument types from the gold spans. */
+/**
+ * Gold relations as tuples (left, right, directed label id), argument types from the gold spans. As the
+ * authors' per-sentence reward (spec §4.3, by §4.2's rules), a relation whose arguments overlap, or one
+ * of whose arguments is not an entity of the gold tags (lost to nesting), is left out: no member's tags
+ * can hold it, so it would only add the same miss to every sampled member's Δ_R.
+ */
 function goldRelations(gold: GoldRelation[], ents: Span[]): RelTuple[] {
-  const typeOf = (s: [number, number]): Label => ents.find((e) => e.start === s[0] && e.end === s[1])?.type ?? '';
-  return gold.map((r) => [r.left[0], r.left[1], typeOf(r.left), r.right[0], r.right[1], typeOf(r.right), r.label]);
+  const typeOf = (s: [number, number]): Label | undefined => ents.find((e) => e.start === s[0] && e.end === s[1])?.type;
+  return gold.flatMap((r): RelTuple[] => {
+    const [a, c] = [typeOf(r.left), typeOf(r.right)];
+    const overlap = r.left[0] < r.right[1] && r.right[0] < r.left[1];
+    return a === undefined || c === undefined || overlap ? [] : [[r.left[0], r.left[1], a, r.right[0], r.right[1], c, r.label]];
+  });
 }
 
 /** Δ_E = 1 − F_ent, Δ_R = 1 − F_rel, Δ_E+R = 1 − ½(F_ent + F_rel); 'none' (Γ only) = 0. */

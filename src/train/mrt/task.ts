@@ -3,9 +3,10 @@
  * minimise L̃ + L_mrt with the shared loop (same model selection, logging, checkpoints and resume).
  *
  * Per batch, ONE train-mode encoder pass is shared by everything:
- *   - the proposal P_ent(· | s) that Algorithm 1 samples from is its detached tag softmax (the authors
- *     run a separate eval-mode pass for it, spec §3.3.3; sampling under the batch's dropout mask costs
- *     nothing extra and only adds proposal noise, on top of ε-greedy's);
+ *   - the proposal P_ent(· | s) that Algorithm 1 samples from is its detached tag softmax (`mrt.proposal`
+ *     "train": sampling under the batch's dropout mask costs nothing extra and only adds proposal noise,
+ *     on top of ε-greedy's); "eval" runs the authors' separate eval-mode pass without gradient for it
+ *     (spec §3.3.3), which draws no random numbers, so the rest of the batch is as with "train";
  *   - L̃ (scheduled sampling with the MRT epoch counter, as the authors' code restarts it, spec §2.8);
  *   - every member of every Y′(s): the authors run a fresh forward pass per member and sentence.
  */
@@ -14,9 +15,9 @@ import { buildBatch } from '../../model/encode.js';
 import { UserError } from '../../errors.js';
 import type { TrainConfig } from '../config.js';
 import { checkRunStart, runTraining, type TrainOptions, type TrainResult, type TrainTask } from '../loop.js';
-import { buildSetupFrom, nnTask, type NNSetup } from '../nn.js';
+import { buildSetupFrom, localLossOptions, nnTask, type NNSetup } from '../nn.js';
 import { shortModelName } from '../provenance.js';
-import { drawMembers, mrtObjective, tagProposal } from './objective.js';
+import { drawMembers, mrtObjective, mrtProposal } from './objective.js';
 
 export function mrtTask(s: NNSetup): TrainTask {
   const { config, model } = s;
@@ -28,8 +29,8 @@ export function mrtTask(s: NNSetup): TrainTask {
     batchLoss(indices, ctx) {
       const batch = buildBatch(indices.map((i) => s.train[i]), s.vocab.words.size);
       const enc = model.encode(batch);
-      const members = drawMembers(batch, tagProposal(model, enc.emissions), model.grammar, ctx.rng, config.mrt);
-      const local = model.localLoss(batch, { epoch: ctx.epoch, rng: ctx.rng, scheduleK: config.scheduleK, entityWeight: config.entityWeight, normalization: config.lossNormalization, lmWeight: config.lmWeight, encoded: enc });
+      const members = drawMembers(batch, mrtProposal(model, batch, enc.emissions, m.proposal), model.grammar, ctx.rng, config.mrt);
+      const local = model.localLoss(batch, { ...localLossOptions(config, ctx), encoded: enc });
       const mrt = mrtObjective(model, batch, enc, members, ctx.rng, config.mrt);
       return {
         loss: local.loss.add(mrt.loss.mul(config.mrt.weight)), // L̃ + λ·L_mrt (§3.4: λ = 1)
