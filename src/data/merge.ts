@@ -17,22 +17,24 @@ function relationKey(type: string, head: string, tail: string, symmetric: boolea
 /**
  * Moves the relations of one sentence, one at a time, to the kept entities after its entities were merged
  * (`into`: a merged entity's id → the id of the one it was merged into). Each is moved, unless:
- * - its two arguments were merged into one (`between-duplicates`): the input related two entities, and
- *   the self-relation it would become is one the input never had (no model predicts it, and it would be
- *   written out);
+ * - its two arguments were merged into one (`between-duplicates`) and `keepSelf` is false: a relabelling
+ *   made two entities one, and the self-relation it would become is one the input never had (no model
+ *   predicts it, and it would be written out). The readers keep it (`keepSelf`): two entities of one span
+ *   and type in the input are the same entity to any scorer that compares spans, so the relation is a
+ *   self-relation as written, which the readers keep (formats/checks.ts);
  * - it is now the same as an earlier one, type, head and tail, either way round for a `symmetric` type
  *   (`duplicate`): one fact, counted twice by stats and trained on twice.
  * Relations that were the same already before the merge are left as they are: the merge changes only what
  * it makes the same. `type` is the relation's type after the merge (a relabelling renames it), which
  * `symmetric` is asked about.
  */
-export function relationMerger(into: ReadonlyMap<string, string>, symmetric: (type: string) => boolean): (r: Relation, type?: string) => MergedRelation {
+export function relationMerger(into: ReadonlyMap<string, string>, symmetric: (type: string) => boolean, keepSelf = false): (r: Relation, type?: string) => MergedRelation {
   /** Key of a kept relation → the keys its relations had before the merge. */
   const keys = new Map<string, Set<string>>();
   return (r, type = r.type) => {
     const head = into.get(r.head) ?? r.head;
     const tail = into.get(r.tail) ?? r.tail;
-    if (head === tail && r.head !== r.tail) return { dropped: 'between-duplicates' };
+    if (head === tail && r.head !== r.tail && !keepSelf) return { dropped: 'between-duplicates' };
     const sym = symmetric(type);
     const before = relationKey(r.type, r.head, r.tail, sym);
     const now = relationKey(type, head, tail, sym);

@@ -90,15 +90,23 @@ export function confusionCells<T>(gold: readonly T[], pred: readonly T[], group:
 
 /**
  * Confusion cells of the items on one span (or argument pair): the items equal on both sides first (the
- * diagonal), then each remaining gold item with the first remaining prediction of another label, then
- * the rest against "no item" (null). So a row adds up to its gold items and a column to its predictions.
+ * diagonal); then a gold item and a prediction of the same label that still differ (a relation the other
+ * way round) each against "no item", as strict scoring sees them; then each remaining gold item with the
+ * first remaining prediction of another label; then the rest against "no item" (null). So a row adds up
+ * to its gold items and a column to its predictions.
  */
 function pairLabels<T>(gold: readonly T[], pred: readonly T[], key: (t: T) => string, label: (t: T) => string): [CellLabel, CellLabel][] {
   const predKeys = new Set(pred.map(key));
   const goldKeys = new Set(gold.map(key));
   const cells: [CellLabel, CellLabel][] = gold.filter((g) => predKeys.has(key(g))).map((g) => [label(g), label(g)]);
   const restPred = pred.filter((p) => !goldKeys.has(key(p)));
+  const restGold: T[] = [];
   for (const g of gold.filter((x) => !predKeys.has(key(x)))) {
+    const i = restPred.findIndex((p) => label(p) === label(g));
+    if (i < 0) restGold.push(g);
+    else cells.push([label(g), null], [null, label(restPred.splice(i, 1)[0])]);
+  }
+  for (const g of restGold) {
     const i = restPred.findIndex((p) => label(p) !== label(g));
     cells.push([label(g), i < 0 ? null : label(restPred.splice(i, 1)[0])]);
   }

@@ -7,7 +7,8 @@
  * - `nyt`: the NYT "ignore entity type" variant (spec §4.2). Its original stores only the two spans under
  *   the relation type, which in our representation is exactly `boundaries`; it is kept as its own
  *   criterion so reports can name the number the paper compares with Zheng et al.
- * Relation types the schema marks symmetric are scored unordered (arguments put in text order).
+ * Relation types the schema marks symmetric are scored unordered (arguments put in text order), except
+ * under `paperCompat`.
  */
 import { checkLabelSchema, type LabelSchema, type Sentence } from '../data/corpus.js';
 import { checkOptions } from '../errors.js';
@@ -28,7 +29,8 @@ export interface ScorerOptions {
 
 /**
  * The two sides as a Scorer compares them: symmetric relation types canonical, and the gold side as the
- * authors' evaluator reads it under `paperCompat`. The error breakdown (errors.ts) reads them the same way.
+ * authors' evaluator reads it under `paperCompat`, which knows no symmetric types (spec §4.2: the direction
+ * must match). The error breakdown (errors.ts) reads them the same way.
  */
 export function compactPair(
   gold: Sentence,
@@ -37,7 +39,7 @@ export function compactPair(
   options: ScorerOptions,
   where?: string,
 ): [gold: CompactSentence, pred: CompactSentence] {
-  const isSym = (t: string) => symmetric.has(t);
+  const isSym = (t: string) => !options.paperCompat && symmetric.has(t);
   const g = compactSentence(gold, isSym, where);
   return [options.paperCompat ? paperCompatGold(gold, g) : g, compactSentence(pred, isSym, where)];
 }

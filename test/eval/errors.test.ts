@@ -141,6 +141,15 @@ test('relations: one error of each category', () => {
   assert.equal(at('Live_In', 'Live_In'), 1);
 });
 
+test('confusion: a relation the other way round counts against NONE on both sides, even beside a prediction of another type on the pair', () => {
+  // gold Live_In Peop→Loc; pred Live_In Loc→Peop and Kill Loc→Peop on the same two arguments.
+  const r = run(sent(3, [[0, 1, 'Peop'], [2, 3, 'Loc']], [[0, 1, 'Live_In']]), sent(3, [[0, 1, 'Peop'], [2, 3, 'Loc']], [[1, 0, 'Live_In'], [1, 0, 'Kill']]));
+  const m = r.errors.relations.confusion;
+  const at = (g: string, p: string) => m.counts[m.labels.indexOf(g)][m.labels.indexOf(p)];
+  assert.deepEqual([at('Live_In', 'NONE'), at('NONE', 'Live_In'), at('NONE', 'Kill'), at('Live_In', 'Kill')], [1, 1, 1, 0]);
+  assertPartitions(r);
+});
+
 test('relations: the type category matches the arguments in either order', () => {
   // gold Live_In Peop→Loc; pred Kill Loc→Peop: same two arguments, another type.
   const r = run(sent(3, [[0, 1, 'Peop'], [2, 3, 'Loc']], [[0, 1, 'Live_In']]), sent(3, [[0, 1, 'Peop'], [2, 3, 'Loc']], [[1, 0, 'Kill']]));

@@ -77,6 +77,15 @@ test('symmetric relation reversed still matches; duplicates in both orders count
   assert.deepEqual(r2.relations.strict.micro, { tp: 1, fp: 1, fn: 0, p: 0.5, r: 1, f1: 2 / 3 });
 });
 
+test('paper-compat: a symmetric type is directed, as the authors\' evaluator knows no symmetric types', () => {
+  const g = sent(6, [[0, 1, 'Peop'], [4, 5, 'Peop']], [[1, 0, 'Spouse']]);
+  const p = sent(6, [[0, 1, 'Peop'], [4, 5, 'Peop']], [[0, 1, 'Spouse']]);
+  const compat = new Scorer(S, { paperCompat: true });
+  compat.add(g, p);
+  assert.deepEqual(compat.report().relations.strict.micro, { tp: 0, fp: 1, fn: 1, p: 0, r: 0, f1: 0 });
+  assert.equal(score(g, p).relations.strict.micro.f1, 1);
+});
+
 test('duplicate entities and relations count once', () => {
   const p = sent(6, [[0, 1, 'Peop'], [0, 1, 'Peop'], [4, 5, 'Loc']], [[0, 2, 'Live_In'], [1, 2, 'Live_In']]);
   const r = score(G, p);

@@ -6,8 +6,9 @@
  *   copy is dropped and its relations moved to the first (merge.ts): as for relations below, and a copy
  *   also reads as a "nested" pair (stats) that no flat tagging holds, and as a gold entity no prediction
  *   can match. A relation the move makes the same as another, either way round for a symmetric type, is
- *   dropped (`duplicate-relation-dropped`), and one between the copy and its first is dropped too
- *   (`relation-between-duplicates-dropped`): the input had no self-relation there.
+ *   dropped (`duplicate-relation-dropped`). One between the copy and its first is kept as the
+ *   self-relation it is to a scorer comparing spans (`self-relation-kept`, below): in a prediction file
+ *   it is a wrong relation to count, not to lose.
  * - `duplicate-relation-dropped`: the same relation (type, head, tail) listed again in a sentence. The
  *   copy is dropped, the first kept: a relation is a fact about two entities, and a copy would be
  *   counted twice by `stats`, weighted twice in training and, once written out, make a gold file that
@@ -78,13 +79,12 @@ function mergeDuplicateEntities(doc: Document, s: Sentence, si: number, at: stri
     return false;
   });
   if (!into.size) return;
-  const merged = relationMerger(into, (t) => symmetric.has(t));
+  const merged = relationMerger(into, (t) => symmetric.has(t), true);
   const relations: Relation[] = [];
   for (const r of s.relations) {
     const m = merged(r);
     if ('kept' in m) relations.push(m.kept);
-    else if (m.dropped === 'duplicate') diagnostics.warn('duplicate-relation-dropped', `${describe(r)} is now the same as another ${r.type}`);
-    else diagnostics.warn('relation-between-duplicates-dropped', `${describe(r)}: its arguments were merged into ${into.get(r.head) ?? r.head}`);
+    else diagnostics.warn('duplicate-relation-dropped', `${describe(r)} is now the same as another ${r.type}`); // keepSelf: only 'duplicate' is dropped
   }
   s.entities = kept;
   s.relations = relations;
