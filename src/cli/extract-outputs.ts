@@ -72,7 +72,7 @@ export function extractionFiles(out: string, format: OutputFormat): string[] {
 async function* withText(docs: AsyncIterable<StreamedDocument>, format: OutputFormat): AsyncGenerator<StreamedDocument> {
   for await (const d of docs)
     if (d.doc.text.trim() !== '') yield d;
-    else printWarning(`${d.id}: a text of spaces only: not written to the ${format} output`);
+    else printWarning(`${d.id}: ${d.doc.text === '' ? 'an empty text' : 'a text of spaces only'}: not written to the ${format} output`);
 }
 
 async function* jsonlLines(docs: AsyncIterable<StreamedDocument>): AsyncGenerator<string> {

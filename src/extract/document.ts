@@ -34,7 +34,7 @@ export function buildDocument(
   let tokenBase = 0;
   sentences.forEach((s, si) => {
     const pred = predictions[si];
-    doc.sentences.push({ start: s.start, end: s.end, tokens: s.tokens.map((t): [number, number] => [t.start, t.end]) });
+    doc.sentences.push({ start: s.start, end: s.end, tokens: s.tokens.map((t): [number, number] => [t.start, t.end]), ...(s.cut && { cut: true }) });
     const ents = pred.entities.map((e): ExtractedEntity => {
       // A given entity keeps its own offsets and id; the model's tags hold it token for token.
       const mine = given && givenAt(given, si, e.start, e.end);

@@ -190,7 +190,7 @@ export class Extractor implements ExtractorLike {
     const resolved = resolveExtractOptions(options, this.schema);
     // Tokenized as the model's training corpus was (its `tokenizer` setting), then fitted to given entities.
     const texts = inputs.map(({ text, entities, field }) => {
-      const sentences = tokenizedSentences(text, { style: this.model.config.tokenizer });
+      const sentences = tokenizedSentences(text, { style: this.model.config.tokenizer, newlines: resolved.newlines });
       return entities ? { text, ...alignGivenEntities(text, sentences, entities, field), given: entities } : { text, sentences, entities: undefined, given: undefined };
     });
     const call = callSignal([control.signal, this.lifetime.signal]);
@@ -224,7 +224,9 @@ export class Extractor implements ExtractorLike {
     const encode = (i: number) => {
       const given = placed[i];
       const entities = (given ?? []).map((e) => ({ id: String(e.index), type: e.type, start: e.start, end: e.end }));
-      return encodeSentence({ tokens: sentences[i].tokens, entities, relations: [] }, vocab, given ? { given: true, glove } : { gold: false, glove });
+      // The model reads each word in its lookup form (soft hyphens dropped, full-width folded): its word vectors too.
+      const tokens = sentences[i].tokens.map((t) => ({ ...t, text: vocab.lookupForm(t.text) }));
+      return encodeSentence({ tokens, entities, relations: [] }, vocab, given ? { given: true, glove } : { gold: false, glove });
     };
     const build = (idx: number[]) => buildBatch(idx.map(encode), V, glove);
     const pool = this.workers > 0 && (this.pool || real.length >= POOL_MIN_SENTENCES) ? this.ensurePool() : undefined;

@@ -152,5 +152,11 @@ export function alignGivenEntities(text: string, sentences: readonly TokenizedSe
     placed[p.sentence].push({ index, type: e.type, start: p.start, end: p.end });
   });
   for (const list of placed) list.sort((a, b) => a.start - b.start);
-  return { sentences: fitted.sentences, entities: placed };
+  return { sentences: markCuts(fitted.sentences, sentences), entities: placed };
+}
+
+/** `fitted` with a sentence that ends where none of the splitter's `sentences` ended marked `cut`. */
+function markCuts(fitted: TokenizedSentence[], sentences: readonly TokenizedSentence[]): TokenizedSentence[] {
+  const ends = new Set(sentences.filter((s) => !s.cut).map((s) => s.end));
+  return fitted.map((s) => (ends.has(s.end) ? s : { ...s, cut: true }));
 }

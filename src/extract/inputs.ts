@@ -1,15 +1,20 @@
 /**
  * Texts to extract from, streamed out of a file so that a large input keeps memory bounded:
- * - `.jsonl`: one text per non-blank line, as a JSON string or an object with a string `text` (its `id`,
- *   if a string or number, is carried to the output; its `entities`, if any, are the text's known entities,
- *   between which the model finds the relations);
+ * - `.jsonl` (or `.ndjson`): one text per non-blank line, as a JSON string or an object with a string
+ *   `text`, an optional `id` (a string or number, carried to the output) and optional `entities` (the
+ *   text's known entities, between which the model finds the relations); any other field is refused, as
+ *   a misspelt `entities` would silently drop them;
  * - anything else is plain text: one text per paragraph (blank lines separate paragraphs; single line
- *   breaks stay inside the text, where the sentence splitter reads them as spaces). A paragraph longer
- *   than `maxChars` is cut at a line break (or, for one enormous line, at the limit).
+ *   breaks stay inside the text, where the sentence splitter reads them as spaces), or with `lines` one
+ *   per non-blank line. A text longer than `maxChars` is cut at a line break (or, for one enormous line,
+ *   at a space or the limit). A plain-text file whose first line looks like JSON is refused (readInputKind):
+ *   its JSON syntax would become the text.
  * Every text records where it came from (file and first line) for error messages and ids.
  */
-import { UserError } from '../errors.js';
-import { readLines } from '../data/io.js';
+import { open } from 'node:fs/promises';
+import { described, quote, UserError } from '../errors.js';
+import type { Diagnostics } from '../data/diagnostics.js';
+import { ioError, readLines } from '../data/io.js';
 
 export interface InputText {
   /** From the input (jsonl `id`) or `line-N` (first line of the paragraph / jsonl line). */
@@ -22,19 +27,89 @@ export interface InputText {
   bytesRead: number;
 }
 
+export interface InputOptions {
+  /** Longest text in characters (default DEFAULT_MAX_PARAGRAPH_CHARS). */
+  maxChars?: number;
+  /** A plain-text file holds one text per non-blank line, not per paragraph. */
+  lines?: boolean;
+  /** Counts a `.jsonl` id seen before (`duplicate-document-id`): a brat output names the second file `ID_2`. */
+  diagnostics?: Diagnostics;
+}
+
+export type InputKind = 'jsonl' | 'txt';
+
 export const DEFAULT_MAX_PARAGRAPH_CHARS = 1_000_000;
 
-export function inputKind(file: string): 'jsonl' | 'txt' {
-  return /\.jsonl$/i.test(file) ? 'jsonl' : 'txt';
+/** What a file's name says it is: JSON Lines for `.jsonl` and `.ndjson`, else plain text. */
+export function inputKind(file: string): InputKind {
+  return /\.(?:jsonl|ndjson)$/i.test(file) ? 'jsonl' : 'txt';
 }
 
-export async function* readInputTexts(file: string, opts: { maxChars?: number } = {}): AsyncGenerator<InputText> {
-  if (inputKind(file) === 'jsonl') yield* readJsonlTexts(file);
-  else yield* readParagraphs(file, opts.maxChars ?? DEFAULT_MAX_PARAGRAPH_CHARS);
+/**
+ * What `file` is read as (inputKind), refusing a file whose name says neither JSON Lines nor `.txt` and
+ * whose first line looks like JSON (a `.json` array, JSON Lines named otherwise).
+ */
+export async function readInputKind(file: string): Promise<InputKind> {
+  const kind = inputKind(file);
+  if (kind === 'jsonl' || /\.txt$/i.test(file)) return kind;
+  const first = firstLine(await head(file));
+  if (first !== undefined && looksLikeJson(first))
+    throw new UserError(
+      `looks like JSON (it starts ${quote(first, 30)}), but only a .jsonl or .ndjson file is read as JSON, one text a line (a JSON array: one item a line): name it so, or .txt to extract from its characters as plain text`,
+      { file },
+    );
+  return kind;
 }
 
-async function* readJsonlTexts(file: string): AsyncGenerator<InputText> {
+const HEAD_BYTES = 64 * 1024;
+
+/** The first bytes of `file`, as text (a character cut at the end becomes U+FFFD). */
+async function head(file: string): Promise<string> {
+  try {
+    const handle = await open(file);
+    try {
+      const { buffer, bytesRead } = await handle.read(Buffer.alloc(HEAD_BYTES), 0, HEAD_BYTES, 0);
+      return buffer.subarray(0, bytesRead).toString('utf8');
+    } finally {
+      await handle.close();
+    }
+  } catch (e) {
+    throw ioError(file, e);
+  }
+}
+
+const firstLine = (text: string) =>
+  text
+    .replace(/^\uFEFF/, '')
+    .split('\n')
+    .find((l) => l.trim() !== '')
+    ?.trim();
+
+/** `{"text": …`, `[`, `["a", …` or a whole JSON value; not prose that starts with a bracket (`[Reuters] …`) or a quote. */
+function looksLikeJson(line: string): boolean {
+  if (/^[[{]\s*(?:["{[\]}]|$)/.test(line)) return true;
+  if (!/^["[{]/.test(line)) return false;
+  try {
+    JSON.parse(line);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function* readInputTexts(file: string, opts: InputOptions = {}): AsyncGenerator<InputText> {
+  const maxChars = opts.maxChars ?? DEFAULT_MAX_PARAGRAPH_CHARS;
+  if ((await readInputKind(file)) === 'jsonl') yield* readJsonlTexts(file, opts.diagnostics);
+  else if (opts.lines) yield* readLineTexts(file, maxChars);
+  else yield* readParagraphs(file, maxChars);
+}
+
+/** A line's fields. */
+const LINE_FIELDS: readonly string[] = ['text', 'id', 'entities'];
+
+async function* readJsonlTexts(file: string, diagnostics?: Diagnostics): AsyncGenerator<InputText> {
   let bytes = 0;
+  const seen = new Map<string, number>();
   for await (const { value, loc } of readLines(file)) {
     bytes += Buffer.byteLength(value) + 1;
     if (value.trim() === '') continue;
@@ -44,17 +119,44 @@ async function* readJsonlTexts(file: string): AsyncGenerator<InputText> {
     } catch (e) {
       throw new UserError(`invalid JSON (${(e as Error).message})`, loc);
     }
-    const id = `line-${loc.line}`;
-    if (typeof v === 'string') yield { id, text: v, bytesRead: bytes };
-    else if (v && typeof v === 'object' && !Array.isArray(v) && typeof (v as { text?: unknown }).text === 'string') {
-      const o = v as { text: string; id?: unknown; entities?: unknown };
-      yield {
-        id: typeof o.id === 'string' || typeof o.id === 'number' ? String(o.id) : id,
-        text: o.text,
-        bytesRead: bytes,
-        ...(o.entities !== undefined && { entities: o.entities, where: { file, line: loc.line! } }),
-      };
-    } else throw new UserError('expected a JSON string or an object with a string "text"', { ...loc, field: 'text' });
+    const line = loc.line!;
+    const text = jsonlText(v, file, line);
+    const first = seen.get(text.id);
+    if (first === undefined) seen.set(text.id, line);
+    else diagnostics?.warn('duplicate-document-id', `${file}:${line} id ${quote(text.id)} (first at line ${first}); both kept`);
+    yield { ...text, bytesRead: bytes };
+  }
+}
+
+/** A parsed jsonl line as a text: its id (default `line-N`), text and entities. */
+function jsonlText(v: unknown, file: string, line: number): Omit<InputText, 'bytesRead'> {
+  const id = `line-${line}`;
+  if (typeof v === 'string') return { id, text: v };
+  if (!(v && typeof v === 'object' && !Array.isArray(v) && typeof (v as { text?: unknown }).text === 'string'))
+    throw new UserError('expected a JSON string or an object with a string "text"', { file, line, field: 'text' });
+  const o = v as { text: string; id?: unknown; entities?: unknown };
+  const unknown = Object.keys(o).find((k) => !LINE_FIELDS.includes(k));
+  if (unknown !== undefined) throw new UserError(`unknown field ${quote(unknown)} (a line has text, and optionally id and entities)`, { file, line });
+  if (o.id !== undefined && typeof o.id !== 'string' && typeof o.id !== 'number')
+    throw new UserError(`must be a string or a number, got ${described(o.id)}`, { file, line, field: 'id' });
+  return {
+    id: o.id === undefined ? id : String(o.id),
+    text: o.text,
+    ...(o.entities !== undefined && { entities: o.entities, where: { file, line } }),
+  };
+}
+
+/** One text per non-blank line, named by it; a line longer than `maxChars` cut as a paragraph is. */
+async function* readLineTexts(file: string, maxChars: number): AsyncGenerator<InputText> {
+  let bytes = 0;
+  for await (const { value, loc } of readLines(file)) {
+    bytes += Buffer.byteLength(value) + 1;
+    for (let at = 0; at < value.length; ) {
+      const end = cutPoint(value, at, maxChars);
+      const text = value.slice(at, end);
+      at = end;
+      if (text.trim()) yield { id: `line-${loc.line}`, text, bytesRead: bytes };
+    }
   }
 }
 

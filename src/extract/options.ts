@@ -6,16 +6,18 @@ import type { LabelSchema } from '../data/corpus.js';
 import { checkOptions, described, quote, UserError } from '../errors.js';
 import type { ExtractOptions } from './types.js';
 
-/** What the decoder applies: the options with defaults filled in and triples as a lookup set. */
+/** What the splitter and the decoder apply: the options with defaults filled in and triples as a lookup set. */
 export interface ResolvedExtractOptions {
   relationThreshold: number;
   /** `head type\trelation\ttail type` keys; undefined = everything allowed. */
   allowedTriples?: Set<string>;
   maxPairDistance: number;
+  newlines: NonNullable<ExtractOptions['newlines']>;
 }
 
 /** The option names `extract` takes: any other key is a typo, an error rather than silently ignored. */
-const OPTION_NAMES = ['relationThreshold', 'allowedTriples', 'maxPairDistance'];
+const OPTION_NAMES = ['relationThreshold', 'allowedTriples', 'maxPairDistance', 'newlines'];
+const NEWLINES: readonly unknown[] = ['paragraph', 'line', 'none'];
 
 export const tripleKey = (head: string, relation: string, tail: string): string => `${head}\t${relation}\t${tail}`;
 
@@ -31,6 +33,8 @@ export function resolveExtractOptions(options: ExtractOptions | undefined, schem
   const d = o.maxPairDistance === undefined ? Infinity : o.maxPairDistance;
   if (d !== Infinity && !(Number.isInteger(d) && d >= 1))
     fail('maxPairDistance', `must be a positive integer (tokens), got ${described(d)}`);
+  const newlines = o.newlines === undefined ? 'paragraph' : o.newlines;
+  if (!NEWLINES.includes(newlines)) fail('newlines', `must be "paragraph", "line" or "none", got ${described(newlines)}`);
   let allowed: Set<string> | undefined;
   if (o.allowedTriples !== undefined) {
     if (!Array.isArray(o.allowedTriples)) fail('allowedTriples', 'must be a list of [head type, relation, tail type]');
@@ -49,5 +53,5 @@ export function resolveExtractOptions(options: ExtractOptions | undefined, schem
       allowed!.add(tripleKey(h, r, tl));
     });
   }
-  return { relationThreshold: t, allowedTriples: allowed, maxPairDistance: d };
+  return { relationThreshold: t, allowedTriples: allowed, maxPairDistance: d, newlines };
 }

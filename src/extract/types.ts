@@ -30,6 +30,11 @@ export interface ExtractedSentence {
   end: number;
   /** Token character spans, document-level offsets. */
   tokens: [number, number][];
+  /**
+   * Only on a sentence cut at the splitter's 100 tokens: it goes on in the next one, and no relation is
+   * found across the cut.
+   */
+  cut?: true;
 }
 
 export interface ExtractedDocument {
@@ -67,6 +72,12 @@ export interface ExtractOptions {
   allowedTriples?: readonly (readonly [string, string, string])[];
   /** Consider only entity pairs at most this many tokens apart (default: whole sentence). */
   maxPairDistance?: number;
+  /**
+   * What a line break in a text means to the sentence splitter: `paragraph` (default) a blank line ends a
+   * sentence, a single line break is a space (wrapped text); `line` every line break ends one (one
+   * sentence, headline or list item a line: no relation across lines); `none` line breaks are spaces.
+   */
+  newlines?: 'paragraph' | 'line' | 'none';
 }
 
 /** How one `extract` call is run (not what it extracts). */

@@ -144,17 +144,31 @@ export class Vocabulary {
       sameList(this.tags.items, base.tags.items) && sameList(this.relations.items, base.relations.items);
   }
 
-  /** Lowercased lookup; UNK when absent. */
-  wordId(token: string): number {
-    return this.words.get(token.toLowerCase()) ?? UNK;
+  /**
+   * The form of `token` to look up: itself when the vocabulary has it (lowercased), else its folded form
+   * (`Ｂｏｓｔｏｎ`, `Bos\u00ADton` → `Boston`), so that vocabularies built before folding read as they did.
+   */
+  lookupForm(token: string): string {
+    return this.words.has(token.toLowerCase()) ? token : folded(token);
   }
 
-  /** Char ids of a token, one per code point; UNK when absent. */
+  /** Lowercased lookup of the token's lookup form; UNK when absent. */
+  wordId(token: string): number {
+    return this.words.get(this.lookupForm(token).toLowerCase()) ?? UNK;
+  }
+
+  /**
+   * Char ids of a token, one per code point, a code point the vocabulary lacks by its folded form (none for
+   * a format character, `Ｂ` → `B`, `…` → three periods); UNK when absent.
+   */
   charIds(token: string): Int32Array {
-    const cps = [...token];
-    const out = new Int32Array(cps.length);
-    for (let i = 0; i < cps.length; i++) out[i] = this.chars.get(cps[i]) ?? UNK;
-    return out;
+    const ids: number[] = [];
+    for (const c of token) {
+      const id = this.chars.get(c);
+      if (id !== undefined) ids.push(id);
+      else for (const f of folded(c)) ids.push(this.chars.get(f) ?? UNK);
+    }
+    return Int32Array.from(ids);
   }
 
   /** Does this vocabulary's label part agree with `schema` (same tags and relation labels, same order)? */
@@ -205,6 +219,14 @@ export class Vocabulary {
     return new Vocabulary({ words, chars, tags, relations, tagScheme: o.tagScheme as TagScheme });
   }
 }
+
+/**
+ * The form a word is looked up by when its own is not in the vocabulary (a vocabulary holds the forms its
+ * training data had): without format characters (soft hyphens, zero-width spaces, bidi marks, which text
+ * from web pages and PDFs has inside words), compatibility characters folded (NFKC: full-width Latin from
+ * CJK sources, ligatures).
+ */
+const folded = (s: string): string => s.replace(/\p{Cf}/gu, '').normalize('NFKC');
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);

@@ -4,11 +4,24 @@
  * (ICU's own suppression list, locale extension `-u-ss-standard`, is not available in V8.)
  */
 
-/** Precede a name: a break after them is always wrong. */
+/** Precede a name (or, `v.`, `cf.`, `ca.`, a case name, a reference, a date): a break after them is always wrong. */
 const TITLES = [
   'Mr', 'Mrs', 'Ms', 'Messrs', 'Mme', 'Dr', 'Prof', 'Sen', 'Rep', 'Gov', 'Gen', 'Col', 'Lt', 'Capt', 'Sgt',
-  'Maj', 'Adm', 'Cmdr', 'Rev', 'Hon', 'St', 'Mt', 'Ft', 'Pres', 'vs',
+  'Maj', 'Adm', 'Cmdr', 'Rev', 'Hon', 'St', 'Mt', 'Ft', 'Pres', 'vs', 'v', 'cf', 'Cf', 'ca', 'viz',
 ];
+/**
+ * Name a part of a paper or a law before its number (`Fig. 2A`, `Eq. (3)`, `Ref. [12]`, `Art. 5`, `Vol. IV`):
+ * one token, and no sentence end, only before one (`REFERENCE_AFTER`); elsewhere they are words (`Modern Art.`).
+ */
+const REFERENCES = [
+  'Fig', 'Figs', 'Eq', 'Eqs', 'Ref', 'Refs', 'Tab', 'Art', 'Arts', 'Sec', 'Secs', 'Ch', 'Chap', 'Vol', 'Vols',
+  'para', 'paras', 'Ex', 'Thm',
+];
+/**
+ * What a reference abbreviation precedes: a number, a bracket, a letter and a number (`Fig. S1`), a Roman
+ * numeral (`Vol. IV`; one letter only before punctuation, `Art. I,`: else it is the word `I`).
+ */
+const REFERENCE_AFTER = '(?:\\p{N}|[([]|\\p{Lu}\\p{N}|[IVXLC]{2,}(?![\\p{L}\\p{N}])|[IVXLC](?=[,;:)]))';
 /** Precede a number (`Dec. 13`, `No. 1`). */
 const BEFORE_NUMBER = ['Jan', 'Feb', 'Mar', 'Apr', 'Jun', 'Jul', 'Aug', 'Sep', 'Sept', 'Oct', 'Nov', 'Dec', 'No', 'Nos', 'pp'];
 /**
@@ -17,7 +30,11 @@ const BEFORE_NUMBER = ['Jan', 'Feb', 'Mar', 'Apr', 'Jun', 'Jul', 'Aug', 'Sep', '
  */
 const OTHER = [
   'Inc', 'Corp', 'Co', 'Ltd', 'inc', 'corp', 'co', 'ltd', 'Bros', 'Dept', 'Univ', 'Assn', 'Ave', 'Blvd', 'etc',
-  'approx', 'al',
+  'approx', 'al', 'seq', 'resp',
+  // Citations of cases and laws (`Brown v. Bd. of Educ.`, `(9th Cir. 1999)`, `F. Supp.`, `Pub. L.`).
+  'Cir', 'Supp', 'Bd', 'Educ', 'Dist', 'Ct', 'Cong', 'Sess', 'Stat', 'Pub',
+  // Degrees.
+  'Ph.D', 'Ed.D', 'Th.D', 'D.Phil', 'LL.B', 'LL.M', 'LL.D',
 ];
 /**
  * Follow a name, and a capitalized word after a name rarely continues its sentence (`…King Jr. Born in…`),
@@ -41,13 +58,17 @@ const STATES = [
  */
 const DOTTED_STATES = ['D.C.', 'N.C.', 'N.D.', 'N.H.', 'N.J.', 'N.M.', 'N.Y.', 'R.I.', 'S.C.', 'S.D.'];
 
-/** Regex source matching one known abbreviation, period included (longest alternatives first). */
-export const ABBREVIATION_SOURCE = `(?:${[...TITLES, ...BEFORE_NUMBER, ...OTHER, ...NAME_SUFFIXES, ...STATES]
-  .sort((a, b) => b.length - a.length)
-  .join('|')})\\.`;
+/** Regex source matching one of `words`, its period included (longest alternatives first). */
+const alternatives = (words: string[]) => `(?:${words.sort((a, b) => b.length - a.length).map((w) => w.replace(/\./g, '\\.')).join('|')})\\.`;
+
+/** Regex source matching one known abbreviation, period included. */
+export const ABBREVIATION_SOURCE = alternatives([...TITLES, ...BEFORE_NUMBER, ...OTHER, ...NAME_SUFFIXES, ...STATES]);
+/** Regex source matching a reference abbreviation before what it refers to (`Fig.` of `Fig. 2`, not of `the Fig.`). */
+export const REFERENCE_SOURCE = `${alternatives([...REFERENCES])}(?=\\s*${REFERENCE_AFTER})`;
 
 const dotted = (xs: string[]) => new Set(xs.map((x) => `${x}.`));
 const titles = dotted(TITLES);
+const references = dotted(REFERENCES);
 const beforeNumber = dotted(BEFORE_NUMBER);
 const other = dotted(OTHER);
 const states = dotted(STATES);
@@ -68,7 +89,8 @@ const STARTERS = new Set(
  */
 export function continuesAfter(last: string, next: string, before?: string): boolean {
   if (/^\p{Ll}/u.test(next) || next === '_') return true;
-  if (titles.has(last)) return true;
+  // A reference abbreviation is a token of its own only before what it refers to (REFERENCE_SOURCE).
+  if (titles.has(last) || references.has(last)) return true;
   if (beforeNumber.has(last)) return /^\p{N}/u.test(next);
   if (states.has(last) || (dottedStates.has(last) && before === ',')) return titles.has(next) || /^\p{N}/u.test(next);
   if (nameSuffixes.has(last)) return AFTER_SUFFIX.has(next) || /^\p{N}/u.test(next);

@@ -3,7 +3,8 @@
  * - line breaks: ICU always breaks at one; `newlines` decides which are hard boundaries and hides the rest;
  * - abbreviations: breaks after `Mr.`, `U.S.`, `Dec. 13`… are undone (see abbreviations.ts);
  * - length: a sentence longer than `maxTokens` is cut into chunks of at most `maxTokens` tokens (after a
- *   comma or semicolon where one is near the end), so text without punctuation still gives bounded sentences.
+ *   comma or semicolon where one is near the end, else not inside a run of capitalized words), so text
+ *   without punctuation still gives bounded sentences; such a chunk is marked `cut`.
  * Sentences are groups of tokens, so a boundary never cuts a token.
  */
 import type { Token } from './token.js';
@@ -15,7 +16,7 @@ export interface SentenceOptions extends TokenizeOptions {
   /** `paragraph` (default): blank lines end sentences, single line breaks are spaces (wrapped text).
    *  `line`: every line break ends a sentence. `none`: line breaks are spaces. */
   newlines?: 'line' | 'paragraph' | 'none';
-  /** Longest sentence in tokens (default 100). */
+  /** Longest sentence in tokens (default DEFAULT_MAX_TOKENS, 100). */
   maxTokens?: number;
   /** BCP 47 locale for ICU (default `en`). */
   locale?: string;
@@ -25,7 +26,11 @@ export interface TokenizedSentence {
   start: number;
   end: number;
   tokens: Token[];
+  /** Cut at `maxTokens`: the sentence goes on in the next one (only set when so). */
+  cut?: true;
 }
+
+export const DEFAULT_MAX_TOKENS = 100;
 
 const BREAK = '\\r\\n|[\\n\\r\\v\\f\\u0085\\u2028\\u2029]';
 const HARD = {
@@ -76,14 +81,17 @@ function icuBreaks(segmenter: Intl.Segmenter, text: string, a: number, b: number
 }
 
 const CLAUSE_END = /^(?:[,;:_]|--)$/u;
+const capitalized = (t: Token) => /^\p{Lu}/u.test(t.text);
 /**
  * Where a chunk of a too-long sentence starting at token `i` ends: after the last clause punctuation in its
- * second half not followed by a capitalized word (which may continue a name: `Denison, Tex.`), else after
- * `max` tokens.
+ * second half not followed by a capitalized word (which may continue a name: `Denison, Tex.`), else at the
+ * last boundary of its second half not between two capitalized words (inside a name: `President Abraham
+ * Lincoln`), else after `max` tokens.
  */
 function cutAt(tokens: Token[], i: number, max: number): number {
-  for (let k = i + max - 1; k >= i + Math.ceil(max / 2); k--)
-    if (CLAUSE_END.test(tokens[k - 1].text) && !/^\p{Lu}/u.test(tokens[k].text)) return k;
+  const half = i + Math.ceil(max / 2);
+  for (let k = i + max - 1; k >= half; k--) if (CLAUSE_END.test(tokens[k - 1].text) && !capitalized(tokens[k])) return k;
+  for (let k = i + max; k >= half; k--) if (!(capitalized(tokens[k - 1]) && capitalized(tokens[k]))) return k;
   return i + max;
 }
 
@@ -97,7 +105,7 @@ function sentenceSegmenter(locale: string): Intl.Segmenter {
 
 export function tokenizedSentences(text: string, opts: SentenceOptions = {}): TokenizedSentence[] {
   opts ??= {}; // null: no options
-  const max = opts.maxTokens ?? 100;
+  const max = opts.maxTokens ?? DEFAULT_MAX_TOKENS;
   if (typeof text !== 'string') throw new UserError(`must be a string, got ${described(text)}`, { field: 'text' });
   if (!(Number.isInteger(max) && max > 0)) throw new UserError(`must be a positive integer, got ${described(max)}`, { field: 'maxTokens' });
   const segmenter = sentenceSegmenter(opts.locale ?? 'en');
@@ -106,7 +114,7 @@ export function tokenizedSentences(text: string, opts: SentenceOptions = {}): To
     for (let i = 0; i < tokens.length; ) {
       const end = i + max >= tokens.length ? tokens.length : cutAt(tokens, i, max);
       const chunk = tokens.slice(i, end);
-      out.push({ start: chunk[0].start, end: chunk[chunk.length - 1].end, tokens: chunk });
+      out.push({ start: chunk[0].start, end: chunk[chunk.length - 1].end, tokens: chunk, ...(end < tokens.length && { cut: true }) });
       i = end;
     }
   };
@@ -117,9 +125,10 @@ export function tokenizedSentences(text: string, opts: SentenceOptions = {}): To
     let current: Token[] = [];
     let bi = 0;
     for (const t of tokens) {
-      const crossed = bi < breaks.length && breaks[bi] <= t.start;
-      while (bi < breaks.length && breaks[bi] <= t.start) bi++;
       const last = current[current.length - 1];
+      // A break inside the last token (ICU's after the `?` of a URL) is no boundary, of it or of `t`.
+      let crossed = false;
+      for (; bi < breaks.length && breaks[bi] <= t.start; bi++) crossed ||= !last || breaks[bi] >= last.end;
       if (crossed && last && !continuesAfter(last.text, t.text, current[current.length - 2]?.text)) {
         emit(current);
         current = [];

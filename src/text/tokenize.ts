@@ -9,12 +9,16 @@
  * (`co-founder`, also with acronyms and abbreviations: `U.S.-led`, `D-N.Y.`, `R-Calif.`), `AT&T`, URLs and
  * e-mail addresses stay whole. An HTML character reference is a letter of its word (`Aguil&oacute;`) or a
  * token (`&amp;`). Han/kana characters are one token each (no spaces to split on).
- * Control characters count as whitespace. A token boundary never falls inside a grapheme cluster
- * (emoji sequences, combining marks), except right after whitespace that the cluster starts with.
+ * Control characters count as whitespace. Format characters (soft hyphen, zero-width space and joiners,
+ * word joiner, bidi marks and controls: text from web pages and PDFs has them) never start a token: inside
+ * a word they are part of it (`Bos\u00ADton` is one token), elsewhere they are skipped like whitespace,
+ * except the joiners, which stay with what precedes them, as in a grapheme cluster. A token boundary
+ * never falls inside a grapheme cluster (emoji sequences, combining marks), except right after
+ * whitespace that the cluster starts with.
  */
 import type { Token } from './token.js';
 import { described, UserError } from '../errors.js';
-import { ABBREVIATION_SOURCE } from './abbreviations.js';
+import { ABBREVIATION_SOURCE, REFERENCE_SOURCE } from './abbreviations.js';
 import { insideGrapheme } from './graphemes.js';
 
 export interface TokenizeOptions {
@@ -22,35 +26,52 @@ export interface TokenizeOptions {
   style?: 'ptb' | 'conll04';
 }
 
-const WS = /[\s\p{Cc}]*/uy;
+/**
+ * Format characters, but those that prefix a number (U+0600 ARABIC NUMBER SIGN…: Prepend, part of the
+ * grapheme cluster that follows them) and U+FEFF, which JavaScript's `\s` (and so every reader of
+ * whitespace-separated tokens) counts as a space.
+ */
+const FORMAT = '(?![\\u0600-\\u0605\\u06DD\\u070F\\u0890\\u0891\\u08E2\\u{110BD}\\u{110CD}\\uFEFF])\\p{Cf}';
+const WS = new RegExp(`(?:[\\s\\p{Cc}]|${FORMAT})*`, 'uy');
+/** Joiners (ZWNJ, ZWJ) and emoji tags extend the grapheme cluster before them: they stay with its token. */
+const JOINERS = /[\u200C\u200D\u{E0020}-\u{E007F}]*/uy;
 const CJK = '\\p{sc=Han}\\p{sc=Hiragana}\\p{sc=Katakana}';
+/** A letter, mark or digit of a word: not Han or kana, which are one token each. */
+const WORD_CHAR = `(?![${CJK}])[\\p{L}\\p{M}\\p{N}]`;
 /** HTML references to accented Latin letters (`Aguil&oacute;`, `&Eacute;cole`): letters of their word. */
 const LETTER_REF = '&(?:[A-Za-z](?:acute|grave|circ|uml|tilde|ring|cedil|slash|caron|macr|breve|ogon|dot|strok)|szlig|[AaOo][Ee]lig|ETH|eth|THORN|thorn);';
 /** Other HTML references (`&amp;`, `&quot;`, `&#8217;`): one token each, not `&` `amp` `;`. */
 const REF = '&(?:[a-z][A-Za-z\\d]{1,31}|#\\d{1,7}|#[xX][\\da-fA-F]{1,6});';
-/** Letters and digits; inside a number `.,:` (`3.5`, `1,000`, `4:45`); between capitals `&` (`AT&T`, `R&amp;D`). */
-const ALNUM = `(?:(?![${CJK}])[\\p{L}\\p{M}\\p{N}]|${LETTER_REF}|(?<=\\p{N})[.,:](?=\\p{N})|(?<=\\p{Lu})&(?:amp;)?(?=\\p{Lu}))+`;
+/**
+ * Letters and digits, and format characters between them; inside a number `.,:` (`3.5`, `1,000`, `4:45`);
+ * between capitals `&` (`AT&T`, `R&amp;D`).
+ */
+const ALNUM = `(?:${WORD_CHAR}|(?:${FORMAT})+(?=${WORD_CHAR})|${LETTER_REF}|(?<=\\p{N})[.,:](?=\\p{N})|(?<=\\p{Lu})&(?:amp;)?(?=\\p{Lu}))+`;
 /** Dotted acronyms, `U.S.`, `p.m.`, and without their last period (`U.S officials`, `J.R.R`: longest first). */
 const ACRONYM = '(?:(?:\\p{L}\\.)+\\p{L}(?![\\p{L}\\p{M}\\p{N}.])|(?:\\p{L}\\.){2,})';
-const ABBREVIATION = `(?:${ABBREVIATION_SOURCE}(?![\\p{L}\\p{N}]))`;
+const ABBREVIATION = `(?:${ABBREVIATION_SOURCE}(?![\\p{L}\\p{N}])|${REFERENCE_SOURCE})`;
+/** A law reporter and its series, cited with the volume before and the page after (`123 F.3d 456`, `N.E.2d`, `L.Ed.2d`). */
+const REPORTER = '(?:\\p{Lu}\\p{L}{0,3}\\.)+\\d(?:d|th)(?![\\p{L}\\p{N}])';
 /** A number's leading decimal point, `.38`, not after a word or number (`x.5`, `1.2.3` are other tokens). */
 const DECIMAL_POINT = '(?:(?<![\\p{L}\\p{M}\\p{N}.])\\.(?=\\p{N}))';
+/** A URL's characters after its scheme; format characters inside it (a zero-width space to break a line at) are part of it. */
+const URL_BODY = `[^\\s\\p{Cc}\\p{Cf}]+(?:(?:${FORMAT})+[^\\s\\p{Cc}\\p{Cf}]+)*`;
 /** Flags (regional-indicator pairs) and emoji with modifiers, tags and ZWJ sequences: one token each. */
 const EMOJI =
   '\\p{RI}\\p{RI}|\\p{ExtPict}[\\p{M}\\p{EMod}\\u{E0020}-\\u{E007F}]*(?:\\u200D\\p{ExtPict}[\\p{M}\\p{EMod}\\u{E0020}-\\u{E007F}]*)*';
 const TOKEN = new RegExp(
   [
-    /((?:https?|ftp):\/\/[^\s\p{Cc}]+|www\.[^\s\p{Cc}]+)/u.source,
+    `((?:https?|ftp):\\/\\/${URL_BODY}|www\\.${URL_BODY})`,
     // ASCII local part capped at 64 (RFC 5321): a long run without '@' cannot make scanning quadratic.
     /([\w.%+-]{1,64}@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+)/u.source,
-    `(${ACRONYM}(?:-(?:${ACRONYM}|${ABBREVIATION}|${ALNUM}))*|${ABBREVIATION}|(?!I\\.)\\p{Lu}\\.(?![\\p{L}\\p{N}]))`,
+    `(${REPORTER}|${ACRONYM}(?:-(?:${ACRONYM}|${ABBREVIATION}|${ALNUM}))*|${ABBREVIATION}|(?!I\\.)\\p{Lu}\\.(?![\\p{L}\\p{N}]))`,
     /(['’](?:[tTsSdDmM]|[rRvV][eE]|[lL][lL])(?![\p{L}\p{M}\p{N}]))/u.source,
     `(${DECIMAL_POINT}?${ALNUM}(?:-(?:${ACRONYM}|${ABBREVIATION})|[-'’]${ALNUM})*)`,
     `(${EMOJI}|[${CJK}]\\p{M}*|${REF}|\\.{2,}|-{2,}|[^]\\p{M}*)`,
   ].join('|'),
   'uy',
 );
-const URL_TAIL = /[.,;:!?'"’”)\]}>]+$/u;
+const URL_TAIL = /[.,;:!?'"’”)\]}>\p{Cf}]+$/u;
 const PTB_CONTRACTION = /^(.+?)(n['’]t|['’](?:s|d|m|re|ve|ll))$/iu;
 const CONLL_CONTRACTION = /^(.+?)(['’](?:t|s|d|m|re|ve|ll))$/iu;
 
@@ -71,6 +92,8 @@ export function tokenize(text: string, start = 0, end = text?.length, opts: Toke
     const m = TOKEN.exec(s)!;
     let len = m[0].length;
     if (m[1] !== undefined) len -= m[1].match(URL_TAIL)?.[0].length ?? 0;
+    JOINERS.lastIndex = pos + len;
+    len += JOINERS.exec(s)![0].length;
     const split = m[5] !== undefined ? contraction.exec(m[5]) : null;
     if (split) push(pos, pos + split[1].length);
     push(split ? pos + split[1].length : pos, pos + len);

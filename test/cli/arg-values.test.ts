@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { finiteNumber, nonNegativeInteger, positiveInteger } from '../../src/cli/commands/arg-values.js';
+import { finiteNumber, nonNegativeInteger, positiveInteger, probability } from '../../src/cli/commands/arg-values.js';
 
 test('flag values: counts are plain digits; numbers are finite', () => {
   assert.equal(positiveInteger(' 12 '), 12);
@@ -10,4 +10,10 @@ test('flag values: counts are plain digits; numbers are finite', () => {
   assert.equal(finiteNumber('1e-3'), 0.001);
   assert.equal(finiteNumber('-0.5'), -0.5);
   for (const bad of ['', 'Infinity', 'NaN', 'abc']) assert.throws(() => finiteNumber(bad), /expected a number/, bad);
+});
+
+test('a probability is a decimal from 0 to 1: what JavaScript also reads as a number (0x1, 1e0, Infinity) is refused', () => {
+  assert.deepEqual(['0', '1', '0.5', '.25', ' 1.0 ', '0.'].map(probability), [0, 1, 0.5, 0.25, 1, 0]);
+  for (const bad of ['', ' ', '0x1', '1e0', '1e0x', 'Infinity', 'NaN', '-0.5', '1.5', '+0.5', '0,5'])
+    assert.throws(() => probability(bad), /^InvalidArgumentError: expected a probability from 0 to 1, written as a decimal \(e\.g\. 0\.5\)$/, bad);
 });

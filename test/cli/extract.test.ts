@@ -102,13 +102,13 @@ describe('entrel extract (tiny model)', () => {
     }
   });
 
-  it('options: --allow filters relations, an unknown type is exit 1 naming the field', () => {
+  it('options: --allow filters relations, an unknown type is exit 1 naming the flag', () => {
     const r = entrel(['extract', '--model', model, '--json', '--allow', 'PER,Kin,PER', sentence]);
     assert.equal(r.code, 0, r.err);
     assert.equal(JSON.parse(r.out).relations.length, 0);
     const bad = entrel(['extract', '--model', model, '--allow', 'Person,Work_For,ORG', sentence]);
     assert.equal(bad.code, 1);
-    assert.equal(bad.err, 'entrel: allowedTriples[0]: unknown entity type "Person" (the model\'s entity types are PER, ORG, LOC)\n');
+    assert.equal(bad.err, 'entrel: --allow Person,Work_For,ORG: unknown entity type "Person" (the model\'s entity types are PER, ORG, LOC)\n');
     assert.equal(entrel(['extract', '--model', model, '--threshold', 'high', sentence]).code, 1);
     const missing = entrel(['extract', '--model', join(work, 'none'), sentence]);
     assert.equal(missing.code, 1);

@@ -8,6 +8,7 @@ import { CONF_MARK, COPY_MARK } from '../../src/data/formats/brat-conf.js';
 import { copyDocuments, refuseForeignDirectory } from '../../src/data/formats/brat.js';
 import { detectFormat, loadCorpus, writeCorpus } from '../../src/data/formats/index.js';
 import { UserError } from '../../src/errors.js';
+import { toBratAnn } from '../../src/extract/brat.js';
 import { FIXTURES, collect, shape, tmp } from './helpers.js';
 
 const SIMPLE = join(FIXTURES, 'brat', 'simple');
@@ -238,4 +239,26 @@ test('a collection without its own conf gets the schema\'s in a copied part, wit
   await copyDocuments(SIMPLE, { bratLayout: 'lines' }, c.schema, [{ at: 1, id: 'doc2' }], out);
   assert.match(readFileSync(join(out, 'annotation.conf'), 'utf8'), new RegExp(`^${CONF_MARK}\\n# entrel layout: lines `));
   assert.deepEqual((await collect(out)).docs.map(shape), [shape(c.documents[1])]);
+});
+
+test("an entity over any line break Python's splitlines knows (brat reads .ann files by those) is written as fragments around it, and read back whole", async () => {
+  // Were written with the break inside the text column: brat cut the line in two and lost the entity.
+  const names = ['John\vDoe', 'Bob\fJones', 'Ann\u0085Lee', 'Sue\u2028Kim', 'Tom\u2029Ray', 'Al\x1cBo', 'Cy\x1dDi', 'Ed\x1eFo', 'Jo\r\nLi'];
+  const text = `${names.join(' met ')} today.`;
+  const entities = names.map((name, i) => {
+    const start = text.indexOf(name);
+    return { id: `T${i + 1}`, text: name, type: 'PER', start, end: start + name.length, sentence: 0, tokenStart: 0, tokenEnd: 0, score: 1 };
+  });
+  const ann = toBratAnn({ text, sentences: [], entities, relations: [] });
+  const pythonLines = ann.split(/\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/).filter((l) => l !== '');
+  assert.equal(pythonLines.length, names.length, JSON.stringify(ann));
+  for (const line of pythonLines) assert.match(line, /^T\d+\tPER \d+ \d+(;\d+ \d+)+\t\S+( \S+)+$/);
+  const dir = join(tmp(), 'breaks');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'a.txt'), text);
+  writeFileSync(join(dir, 'a.ann'), ann);
+  const { docs, diagnostics } = await collect(dir, { bratLayout: 'text' });
+  assert.equal(diagnostics.count(), 0, diagnostics.format().join('\n'));
+  const spans = docs[0].sentences.flatMap((s) => s.entities.map((e) => text.slice(s.tokens[e.start].start, s.tokens[e.end - 1].end)));
+  assert.deepEqual(spans, names);
 });

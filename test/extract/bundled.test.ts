@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
-import { DEFAULT_MODEL_DIR, Extractor } from '../../src/extract/index.js';
+import { DEFAULT_MODEL_DIR, Extractor, type ExtractedDocument } from '../../src/extract/index.js';
+import { PAD_WORD, UNK, UNK_WORD, Vocabulary } from '../../src/model/vocab.js';
 
 let ex: Extractor;
 before(async () => {
@@ -56,5 +57,38 @@ describe('the bundled model tokenizes raw text as CoNLL04 was tokenized', () => 
     const doc = await ex.extract(text);
     const tokens = doc.sentences[0].tokens.map(([s, e]) => text.slice(s, e));
     assert.deepEqual(tokens, ['Acme', 'don', "'t", 'pay', '$3.2', 'million', 'to', 'Mary', 'Smith', '.']);
+  });
+});
+
+describe('format characters and compatibility forms (text from web pages, PDFs, CJK sources)', () => {
+  const plain = 'Mary Smith works for Acme Corp in Boston.';
+  /** What the model made of a text: entity types, token spans and scores, relations. */
+  const reading = (doc: ExtractedDocument) => ({
+    entities: doc.entities.map((e) => [e.type, e.tokenStart, e.tokenEnd, e.score]),
+    relations: doc.relations.map((r) => [r.type, r.head, r.tail, r.score]),
+  });
+
+  it('soft hyphens, zero-width spaces, word joiners and bidi marks in and between words change nothing but the text', async () => {
+    // Were tokens of their own: `Bos` + U+00AD was the entity, `ton` left out.
+    const text = 'Mary\u200B Smith works for Ac\u00ADme\u200E Corp in Bos\u2060ton\u200F.';
+    const [doc, base] = [await ex.extract(text), await ex.extract(plain)];
+    assert.deepEqual(reading(doc), reading(base));
+    assert.deepEqual(doc.entities.map((e) => e.text), ['Mary\u200B Smith', 'Ac\u00ADme\u200E Corp', 'Bos\u2060ton']);
+    for (const e of doc.entities) assert.equal(text.slice(e.start, e.end), e.text);
+  });
+
+  it('full-width Latin is looked up by its NFKC form: the reading of the ASCII text', async () => {
+    // Was UNK: Work_For fell from 0.88 to 0.50.
+    const text = 'Ｍａｒｙ Ｓｍｉｔｈ works for Ａｃｍｅ Corp in Ｂｏｓｔｏｎ.';
+    const doc = await ex.extract(text);
+    assert.deepEqual(reading(doc), reading(await ex.extract(plain)));
+    assert.deepEqual(doc.entities.map((e) => e.text), ['Ｍａｒｙ Ｓｍｉｔｈ', 'Ａｃｍｅ Corp', 'Ｂｏｓｔｏｎ']);
+  });
+
+  it("a vocabulary looks a word up by its own form first, its folded form only when it lacks that", () => {
+    const vocab = new Vocabulary({ words: [PAD_WORD, UNK_WORD, 'ｂｏｓｔｏｎ', 'boston'], chars: [PAD_WORD, UNK_WORD, 'B', 'o'], tags: ['O'], relations: ['NONE'], tagScheme: 'BILOU' });
+    assert.deepEqual(['Ｂｏｓｔｏｎ', 'Bos\u00ADton', 'ＢＯＳＴＯＮ', 'Bostonian'].map((w) => vocab.wordId(w)), [2, 3, 2, UNK]);
+    assert.deepEqual(['Ｂｏｓｔｏｎ', 'Bos\u00ADton'].map((w) => vocab.lookupForm(w)), ['Ｂｏｓｔｏｎ', 'Boston']);
+    assert.deepEqual([...vocab.charIds('Ｂo\u00ADx')], [2, 3, UNK]);
   });
 });

@@ -117,6 +117,34 @@ describe('Extractor on a tiny trained model', () => {
     console.log(`1 MB, ${doc.sentences.length} sentences: ${ms.toFixed(0)} ms`);
   });
 
+  it('newlines: "line" ends a sentence at every line break, so no relation joins two lines', async () => {
+    const text = 'Dan works for\nAcme Corp';
+    const wrapped = await ex.extract(text);
+    assert.equal(wrapped.sentences.length, 1);
+    assert.deepEqual(summary(wrapped).relations, ['Dan Work_For Acme Corp']);
+    const lines = await ex.extract(text, { newlines: 'line' });
+    assert.deepEqual(lines.sentences.map((s) => text.slice(s.start, s.end)), ['Dan works for', 'Acme Corp']);
+    assert.deepEqual(lines.relations, []);
+    assert.equal((await ex.extract('Dan works for\n\nAcme Corp')).sentences.length, 2);
+    assert.equal((await ex.extract('Dan works for\n\nAcme Corp', { newlines: 'none' })).sentences.length, 1);
+    assert.match(await userError(() => ex.extract('x', { newlines: 'lines' as never })), /^newlines: must be "paragraph", "line" or "none", got "lines"$/);
+    assert.match(await userError(() => ex.extract('x', { newlines: null } as never)), /^newlines: must be .*got null$/);
+  });
+
+  it('marks a sentence cut at 100 tokens ("cut": true), and it stays marked where given entities move the cut', async () => {
+    const words = (n: number) => Array.from({ length: n }, () => 'the').join(' ');
+    const text = `${words(96)} Dan works for Acme Corp ${words(30)}`;
+    const doc = await ex.extract(text);
+    // Cut before `Acme`, not inside `Acme Corp` (was cut after exactly 100 tokens, between the two).
+    assert.deepEqual(doc.sentences.map((s) => [s.tokens.length, s.cut]), [[99, true], [32, undefined]]);
+    assert.deepEqual(JSON.parse(JSON.stringify(doc)).sentences.map((s: object) => 'cut' in s), [true, false]);
+    // A given span over the cut (`for Acme`) moves it to the span's start: still a cut.
+    const start = text.indexOf('for Acme');
+    const given = await ex.extract({ text, entities: [{ start, end: start + 8, type: 'ORG' }] });
+    assert.deepEqual(given.sentences.map((s) => [s.tokens.length, s.cut]), [[98, true], [33, undefined]]);
+    assert.equal((await ex.extract(texts[0])).sentences[0].cut, undefined);
+  });
+
   it('relationThreshold keeps the relations at or above it', async () => {
     const all = (await ex.extract(texts)).flatMap((d) => d.relations.map((r) => r.score)).sort();
     const t = all[Math.floor(all.length / 2)];
@@ -156,7 +184,7 @@ describe('Extractor on a tiny trained model', () => {
   });
 
   it('rejects unknown option names and options that are not an object; NaN is named as such', async () => {
-    assert.match(await userError(() => ex.extract('x', { threshold: 0.9 } as never)), /^options: unknown option "threshold" \(allowed: relationThreshold, allowedTriples, maxPairDistance\)$/);
+    assert.match(await userError(() => ex.extract('x', { threshold: 0.9 } as never)), /^options: unknown option "threshold" \(allowed: relationThreshold, allowedTriples, maxPairDistance, newlines\)$/);
     assert.match(await userError(() => ex.extract('x', 0.9 as never)), /^options: must be an object/);
     assert.match(await userError(() => ex.extract('x', [] as never)), /^options: must be an object .*got an array$/);
     assert.match(await userError(() => ex.extract('x', { relationThreshold: NaN })), /^relationThreshold: must be a number in \[0, 1\], got NaN$/);

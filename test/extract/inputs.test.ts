@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { Diagnostics } from '../../src/data/diagnostics.js';
 import { readInputTexts } from '../../src/extract/inputs.js';
 import { extractStream } from '../../src/extract/stream.js';
 import { FakeExtractor } from '../server/fake-extractor.js';
@@ -33,8 +34,8 @@ test('.txt: paragraphs past maxChars are cut at line breaks, one huge line at a 
 });
 
 test('.jsonl: a JSON string or {text, id?} per line; blank lines skipped; bad lines name file and line', async () => {
-  const texts = await all(readInputTexts(file('c.jsonl', '"a"\n\n{"text": "b", "id": 7}\n{"text": "c", "id": {}}\n')));
-  assert.deepEqual(texts.map((t) => [t.id, t.text]), [['line-1', 'a'], ['7', 'b'], ['line-4', 'c']]);
+  const texts = await all(readInputTexts(file('c.jsonl', '"a"\n\n{"text": "b", "id": 7}\n{"text": "c", "id": "x"}\n')));
+  assert.deepEqual(texts.map((t) => [t.id, t.text]), [['line-1', 'a'], ['7', 'b'], ['x', 'c']]);
   const bad = file('d.jsonl', '"ok"\n{"text": ');
   await assert.rejects(all(readInputTexts(bad)), (e: Error) => e.message.startsWith(`${bad}:2: invalid JSON`));
   const wrong = file('e.jsonl', '["a"]\n');
@@ -42,6 +43,42 @@ test('.jsonl: a JSON string or {text, id?} per line; blank lines skipped; bad li
   const binary = join(dir, 'f.jsonl');
   writeFileSync(binary, Buffer.from([0x22, 0xff, 0x22, 0x0a]));
   await assert.rejects(all(readInputTexts(binary)), /f\.jsonl:1: not valid UTF-8/);
+});
+
+test('.jsonl: an unknown field and an id neither string nor number are errors naming file, line and field; a repeated id is counted', async () => {
+  // Were dropped without a word: a misspelt `entities` lost the line's entities, an object id became `line-N`.
+  const typo = file('typo.jsonl', '"ok"\n{"text": "Bob in Rome.", "entites": [{"start": 0, "end": 3, "type": "Loc"}]}\n');
+  await assert.rejects(all(readInputTexts(typo)), { name: 'UserError', message: `${typo}:2: unknown field "entites" (a line has text, and optionally id and entities)` });
+  const badId = file('id.jsonl', '{"text": "Bob in Rome.", "id": {"a": 1}}\n');
+  await assert.rejects(all(readInputTexts(badId)), { name: 'UserError', message: `${badId}:1: id: must be a string or a number, got an object {"a":1}` });
+  const diagnostics = new Diagnostics();
+  const dup = file('dup.jsonl', '{"text": "a", "id": "x1"}\n{"text": "b", "id": "x1"}\n"c"\n{"text": "d", "id": "line-3"}\n{"text": "e", "id": 5}\n');
+  const texts = await all(readInputTexts(dup, { diagnostics }));
+  assert.deepEqual(texts.map((t) => t.id), ['x1', 'x1', 'line-3', 'line-3', '5']);
+  assert.deepEqual(diagnostics.summary(), [
+    { code: 'duplicate-document-id', count: 2, examples: [`${dup}:2 id "x1" (first at line 1); both kept`, `${dup}:4 id "line-3" (first at line 3); both kept`] },
+  ]);
+});
+
+test('.ndjson is JSON Lines; another name whose first line looks like JSON is refused, prose that starts with a bracket or quote is not', async () => {
+  // Were read as plain text: the JSON syntax became the text.
+  const nd = await all(readInputTexts(file('a.ndjson', '{"text": "Mary", "id": "m"}\n"John"\n')));
+  assert.deepEqual(nd.map((t) => [t.id, t.text]), [['m', 'Mary'], ['line-2', 'John']]);
+  for (const [name, text] of [['arr.json', '["Mary Smith works for Acme Corp."]\n'], ['pretty.json', '\n[\n  {"text": "a"}\n]\n'], ['lines.data', '{"text": "a"}\n'], ['strings', '"Mary Smith works for Acme Corp."\n']]) {
+    const f = file(name, text);
+    await assert.rejects(all(readInputTexts(f)), (e: Error) => e.name === 'UserError' && e.message.startsWith(`${f}: looks like JSON (it starts `) && e.message.includes('.jsonl or .ndjson') && e.message.includes('.txt'), name);
+  }
+  const prose = await all(readInputTexts(file('notes.md', '[Reuters] Mary Smith works for Acme Corp.\n\n"Hello," he said.\n')));
+  assert.deepEqual(prose.map((t) => t.text), ['[Reuters] Mary Smith works for Acme Corp.', '"Hello," he said.']);
+  // A .txt is plain text whatever it holds.
+  assert.deepEqual((await all(readInputTexts(file('j.txt', '["a"]\n')))).map((t) => t.text), ['["a"]']);
+});
+
+test('.txt with `lines`: one text per non-blank line, ids naming the line, a long line cut as a paragraph is', async () => {
+  const texts = await all(readInputTexts(file('l.txt', '\uFEFFMary Smith works for Acme Corp\r\n• John Doe lives in Paris\n\n  \n- Bob Jones, CEO of IBM\n'), { lines: true }));
+  assert.deepEqual(texts.map((t) => [t.id, t.text]), [['line-1', 'Mary Smith works for Acme Corp'], ['line-2', '• John Doe lives in Paris'], ['line-5', '- Bob Jones, CEO of IBM']]);
+  const long = await all(readInputTexts(file('l2.txt', 'a\naaaa bbbb cccc\n'), { lines: true, maxChars: 10 }));
+  assert.deepEqual(long.map((t) => [t.id, t.text]), [['line-1', 'a'], ['line-2', 'aaaa bbbb '], ['line-2', 'cccc']]);
 });
 
 test('extractStream: chunks of texts in input order, each document with its id', async () => {

@@ -88,6 +88,45 @@ test('a too-long sentence is cut after clause punctuation in the chunk\'s second
   assert.deepEqual(tokenizedSentences(`${words(3, 'a')}, ${words(12, 'b')}`, { maxTokens: 10 }).map((x) => x.tokens.length), [10, 6]);
 });
 
+test('a too-long sentence without clause punctuation is cut outside a run of capitalized words, and the cut is marked', () => {
+  const and = (n: number) => Array.from({ length: n }, () => 'and').join(' ');
+  const text = `${and(99)} John Wilkes Booth killed President Abraham Lincoln in Washington ${and(50)}`;
+  const s = tokenizedSentences(text);
+  // Was cut after 100 tokens, between `John` and `Wilkes`.
+  assert.deepEqual(s.map((x) => x.tokens.length), [99, 59]);
+  assert.equal(text.slice(s[1].start, s[1].start + 17), 'John Wilkes Booth');
+  assert.deepEqual(s.map((x) => x.cut), [true, undefined]);
+  // Capitalized words all through the chunk's second half: cut after maxTokens, as before.
+  const caps = Array.from({ length: 25 }, (_, i) => `W${i}`).join(' ');
+  const c = tokenizedSentences(caps, { maxTokens: 10 });
+  assert.deepEqual(c.map((x) => [x.tokens.length, x.cut]), [[10, true], [10, true], [5, undefined]]);
+  // A sentence the splitter ends is not cut.
+  assert.deepEqual(tokenizedSentences('Mary left. John stayed.').map((x) => x.cut), [undefined, undefined]);
+});
+
+test('legal and scientific abbreviations: case names, reporters, figures, articles and degrees stay in their sentence', () => {
+  // Were cut after `v.`, `Cir.`, `Cf.`, `Fig.`; `Art. 5`, `Ph.D.`, `F.3d` were split into tokens.
+  const texts = [
+    'See Smith v. Jones, 123 F.3d 456 (9th Cir. 1999).',
+    'Cf. Brown v. Bd. of Educ., 347 U.S. 483 (1954).',
+    'Pursuant to Art. 5 para. 2, the parties agree.',
+    'The p-value was < 0.05 (Fig. 2A), as in Eq. (3), Ref. [12] and Figs. S1–S3.',
+    'Ph.D. students, ca. 1900, cf. Smith et al., and 42 U.S.C. 1981 et seq. as amended.',
+  ];
+  for (const text of texts) assert.deepEqual(sentences(text, { style: 'conll04' }), [text]);
+  const words = (text: string) => tokenize(text).map((t) => t.text);
+  assert.deepEqual(words('Smith v. Jones, 123 F.3d 456 (Art. 5, Fig. 2A) Ph.D.'), ['Smith', 'v.', 'Jones', ',', '123', 'F.3d', '456', '(', 'Art.', '5', ',', 'Fig.', '2A', ')', 'Ph.D.']);
+  // A reference abbreviation is a word where no number follows; a degree before a sentence opener ends it.
+  assert.deepEqual(sentences('He loves Modern Art. Visitors came. He has a Ph.D. He left.'), ['He loves Modern Art.', 'Visitors came.', 'He has a Ph.D.', 'He left.']);
+  assert.deepEqual(words('Modern Art. Visitors'), ['Modern', 'Art', '.', 'Visitors']);
+});
+
+test('an ICU break inside a token (a URL\'s `?`) makes no sentence of the punctuation after it', () => {
+  // Was `… https://acme.com/about?x=1` | `.` | `Mary Smith …`.
+  const text = 'See https://acme.com/about?x=1. Mary Smith works at https://a.io/?Q=Z Today.';
+  assert.deepEqual(sentences(text), ['See https://acme.com/about?x=1.', 'Mary Smith works at https://a.io/?Q=Z Today.']);
+});
+
 test('newline modes: paragraph (default), line, none', () => {
   const text = 'A wrapped\nsentence here. Title without stop\n\n  Next paragraph\n\u2029Last';
   assert.deepEqual(sentences(text), ['A wrapped\nsentence here.', 'Title without stop', 'Next paragraph', 'Last']);

@@ -86,13 +86,36 @@ test('control characters are whitespace; offsets index the whole text within [st
   assert.deepEqual(tokenize(' \t\n\u0085\u00a0'), []);
 });
 
+test('format characters never start a token: inside a word they are part of it, between words skipped like spaces', () => {
+  // Were tokens of their own, cutting the word: `Bos` `\u00AD` `ton`, `Mary` `\u200E` `Smith`.
+  const cases: [string, string[]][] = [
+    ['Bos\u00ADton and Massa\u00ADchu\u00ADsetts', ['Bos\u00ADton', 'and', 'Massa\u00ADchu\u00ADsetts']],
+    ['Mary\u200ESmith \u200FAcme\u200F', ['Mary\u200ESmith', 'Acme']],
+    ['Mi\u200Cke and Bos\u2060ton, x\u200By', ['Mi\u200Cke', 'and', 'Bos\u2060ton', ',', 'x\u200By']],
+    ['Bos\u200Dton. Bos\u200D ton', ['Bos\u200Dton', '.', 'Bos\u200D', 'ton']], // a ZWJ stays with the character it follows
+    ['Jerusalem . \u202E ||| Acme Corp \u202C is \u2066in\u2069 \u200BBoston', ['Jerusalem', '.', '|', '|', '|', 'Acme', 'Corp', 'is', 'in', 'Boston']],
+    ['see https://acme.com/a\u200Bb\u200B next', ['see', 'https://acme.com/a\u200Bb', 'next']],
+  ];
+  for (const [text, expected] of cases) {
+    const toks = tokenize(text);
+    assert.deepEqual(toks.map((t) => t.text), expected, JSON.stringify(text));
+    for (const t of toks) assert.equal(text.slice(t.start, t.end), t.text);
+  }
+});
+
 const WS = /[\s\p{Cc}]/u;
+/** What no token covers: whitespace, control and format characters. */
+const SKIPPED = /[\s\p{Cc}\p{Cf}]/u;
+/** Format characters that prefix a number (Prepend): the only ones a token starts with. */
+const PREPEND_FORMAT = /[\u0600-\u0605\u06DD\u070F\u0890\u0891\u08E2\u{110BD}\u{110CD}]/u;
 
 test('a Prepend character (GB9b) and Hangul jamo stay in one grapheme with what follows', () => {
   // Found by the property below: U+111C2 SHARADA SIGN JIHVAMULIYA joins the next character.
   for (const text of ['\u{111C2}\uD7FC', '\u1100\u1161\u11A8', '\u0600\u0661'])
     assert.deepEqual(tokenize(text).map((t) => t.text), [text]);
 });
+/** The character (code point) whose code unit `i` is. */
+const characterAt = (text: string, i: number) => String.fromCodePoint(text.codePointAt(/[\uDC00-\uDFFF]/.test(text[i]) && /[\uD800-\uDBFF]/.test(text[i - 1] ?? '') ? i - 1 : i)!);
 const graphemeStarts = (s: string) => new Set([...new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(s)].map((g) => g.index));
 // Pieces that stress the scanner: emoji with ZWJ/modifiers, flags, combining marks, CJK, controls, URLs.
 const piece = fc.oneof(
@@ -102,6 +125,7 @@ const piece = fc.oneof(
     '👨‍👩‍👧', '👍🏽', '🇫🇷', '🇩', '1️⃣', '\u0301', 'e\u0301', '\u200d', '日本語', 'ﾊﾞ', '\u0000', '\t', '\r\n', '\u2028',
     ' ', ' ', "n't", "'s", 'U.S.', 'Mr.', '3.5', '150,000', 'co-op', '...', 'http://x.y/z.', 'a@b.cd', '$', '"', '\ud800',
     '&amp;', '&oacute;', '&#233;', 'AT&T', '&',
+    '\u00AD', '\u200B', '\u200C', '\u200E', '\u2060', '\u202E', '\uFEFF', '\u0600',
   ),
 );
 
@@ -115,10 +139,11 @@ test('property: offsets slice back, tokens ordered, disjoint, covering all non-w
         assert.equal(text.slice(t.start, t.end), t.text);
         assert.ok(t.start >= last && t.end > t.start, 'ordered, disjoint, non-empty');
         assert.ok(!WS.test(t.text), 'no whitespace inside a token');
+        assert.ok(!/^\p{Cf}/u.test(t.text) || PREPEND_FORMAT.test(t.text), 'no token starts with a format character');
         covered.fill(1, t.start, t.end);
         last = t.end;
       }
-      for (let i = 0; i < text.length; i++) if (!covered[i]) assert.ok(WS.test(text[i]), `uncovered ${JSON.stringify(text[i])} at ${i}`);
+      for (let i = 0; i < text.length; i++) if (!covered[i]) assert.ok(SKIPPED.test(characterAt(text, i)), `uncovered ${JSON.stringify(text[i])} at ${i}`);
       const starts = graphemeStarts(text);
       for (let k = 1; k < toks.length; k++)
         if (toks[k].start === toks[k - 1].end) assert.ok(starts.has(toks[k].start), `junction inside a grapheme at ${toks[k].start}`);

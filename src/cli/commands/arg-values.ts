@@ -9,6 +9,15 @@ export function finiteNumber(v: string): number {
   return x;
 }
 
+/**
+ * A probability written as a decimal (`0.5`, `1`, `.25`): `0x1`, `1e0`, `Infinity` are refused, being
+ * numbers to JavaScript but not what anybody means by a probability.
+ */
+export function probability(v: string): number {
+  if (!/^(?:\d+(?:\.\d*)?|\.\d+)$/.test(v.trim()) || Number(v) > 1) throw new InvalidArgumentError('expected a probability from 0 to 1, written as a decimal (e.g. 0.5)');
+  return Number(v);
+}
+
 /** Any whole number written as digits, with an optional minus (a seed). */
 export function integer(v: string): number {
   if (!/^-?\d+$/.test(v.trim()) || !Number.isSafeInteger(Number(v))) throw new InvalidArgumentError('expected an integer');

@@ -3,22 +3,28 @@
  * unless `--model` names one).
  *
  *   entrel extract "TEXT" [--json]                     one text: a table, or one JSON document
- *   entrel extract --in FILE --out FILE [--format F]   a .txt (one text per paragraph) or .jsonl file,
- *                                                      streamed: jsonl, brat (a directory) or html
+ *   entrel extract --in FILE --out FILE [--format F]   a .txt (one text per paragraph, or with --lines per
+ *                                                      line) or .jsonl/.ndjson file, streamed: jsonl, brat
+ *                                                      (a directory), html, labelstudio or doccano
  */
 import { statSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
-import { UserError } from '../../errors.js';
+import { formatLocated, isUserError, UserError } from '../../errors.js';
+import type { LabelSchema } from '../../data/corpus.js';
+import { Diagnostics } from '../../data/diagnostics.js';
 import { refuseOverwritingInputs } from '../../data/write.js';
+import { DEFAULT_MAX_TOKENS } from '../../text/sentences.js';
 import { withInterrupts } from '../interrupt.js';
 import { DEFAULT_BATCH_SIZE } from '../../extract/batches.js';
 import { checkExtractInput } from '../../extract/given-entities.js';
-import type { ExtractOptions } from '../../extract/types.js';
+import { resolveExtractOptions } from '../../extract/options.js';
+import type { ExtractedDocument, ExtractOptions } from '../../extract/types.js';
+import type { StreamedDocument } from '../../extract/stream.js';
 import { extractionFiles, OUTPUT_FORMATS, type OutputFormat } from '../extract-outputs.js';
 import { formatExtraction } from '../extract-table.js';
-import { printJson } from '../output.js';
-import { finiteNumber, modelRefs, nonNegativeInteger, positiveInteger } from './arg-values.js';
+import { printJson, printWarning, printWarnings } from '../output.js';
+import { modelRefs, nonNegativeInteger, positiveInteger, probability } from './arg-values.js';
 import { loadExtractor, type LoadedExtractor } from '../load-extractor.js';
 
 interface ExtractFlags {
@@ -35,6 +41,7 @@ interface ExtractFlags {
   workers?: number;
   quiet?: boolean;
   entities?: string;
+  lines?: boolean;
 }
 
 const triple = (v: string, prev: [string, string, string][] = []) => {
@@ -43,25 +50,39 @@ const triple = (v: string, prev: [string, string, string][] = []) => {
   return [...prev, parts as [string, string, string]];
 };
 
+/**
+ * Commander takes a text that starts with '-' (a bullet, a negative amount) for an option it does not
+ * know; this command's error then says how to give such a text.
+ */
+class ExtractCommand extends Command {
+  /** Commander's hook for an unknown option (a method of its Command, not in its typings). */
+  unknownOption(flag: string): void {
+    if (!/^--?[A-Za-z][\w-]*(?:=|$)/.test(flag))
+      this.error(`error: unknown option '${flag}'; to extract a text that starts with '-', put -- before it: entrel extract -- "- …"`, { code: 'commander.unknownOption' });
+    (Command.prototype as unknown as { unknownOption(flag: string): void }).unknownOption.call(this, flag);
+  }
+}
+
 export function extractCommand(): Command {
-  return new Command('extract')
+  return new ExtractCommand('extract')
     .description('extract entities and relations from text (the bundled CoNLL04 model unless --model is given)')
-    .argument('[text]', 'the text (or use --in FILE; without either, standard input is read)')
+    .argument('[text]', "the text (or use --in FILE; without either, standard input is read); one that starts with '-' goes after --")
     .option('--json', 'print one JSON document {text, sentences, entities, relations}')
-    .option('--in <file>', 'input file: .jsonl (a JSON string or {"text", "id"?, "entities"?} per line) or plain text (one text per paragraph)')
+    .option('--in <file>', 'input file: .jsonl or .ndjson (a JSON string or {"text", "id"?, "entities"?} per line) or plain text (one text per paragraph, blank lines between them; with --lines one per line); any other name that starts like JSON is refused')
+    .option('--lines', 'every line break ends a sentence (no relation across lines), and a plain-text --in file holds one text per non-empty line (ids line-N)')
     .option('--entities <json>', 'the entities already known in the text, as JSON [{"start", "end", "type", "id"?}, …] (character offsets): the model keeps exactly these and finds the relations between them')
     .option('--out <file>', 'output file (a directory for brat), written atomically')
     .addOption(new Option('--format <name>', 'output format for --out (default: from its name, .jsonl or .html)').choices([...OUTPUT_FORMATS]))
     .option('--model <dir|package>', 'a trained model directory (default: the bundled CoNLL04 model); several: an ensemble that votes (repeatable)', modelRefs)
     .option('--min-votes <k>', 'with several models: how many must extract an item (default: more than half)', positiveInteger)
-    .option('--threshold <p>', 'drop relations whose probability is below p', finiteNumber)
+    .option('--threshold <p>', 'drop relations whose probability is below p (a decimal from 0 to 1)', probability)
     .option('--allow <triple>', 'keep only relations HEAD_TYPE,RELATION,TAIL_TYPE (repeatable)', triple)
     .option('--max-distance <tokens>', 'consider only entity pairs at most this many tokens apart', positiveInteger)
     .option('--batch-size <n>', `sentences per model call (default ${DEFAULT_BATCH_SIZE})`, positiveInteger)
     .option('--workers <n>', 'most worker threads running the model for inputs of 128+ sentences (default $ENTREL_WORKERS, else min(2, cores); 0 = none)', nonNegativeInteger)
     .option('--quiet', 'no progress bar')
     .action(async (text: string | undefined, flags: ExtractFlags) => {
-      const options: ExtractOptions = { relationThreshold: flags.threshold, allowedTriples: flags.allow, maxPairDistance: flags.maxDistance };
+      const options: ExtractOptions = { relationThreshold: flags.threshold, allowedTriples: flags.allow, maxPairDistance: flags.maxDistance, newlines: flags.lines ? 'line' : undefined };
       if (flags.in !== undefined) {
         if (text !== undefined) throw new UserError('give the text as an argument or --in FILE, not both');
         if (flags.entities !== undefined) throw new UserError('--entities goes with one text; with --in FILE.jsonl give each line its own: {"text": …, "entities": […]}');
@@ -75,6 +96,7 @@ export function extractCommand(): Command {
       const given = flags.entities === undefined ? undefined : parseEntitiesFlag(flags.entities);
       const input = text ?? (await readStdin());
       const [doc] = await withExtractor(flags, (extractor) => {
+        checkOptionFlags(options, extractor.info());
         if (given === undefined) return extractor.extract([input], options);
         // Checked here, so that errors name `entities[…]` as the flag gives them.
         const { entityTypes, relationTypes, tokenizer } = extractor.info();
@@ -83,8 +105,38 @@ export function extractCommand(): Command {
       });
       if (flags.json) printJson(doc);
       else process.stdout.write(formatExtraction(doc) + '\n');
+      const cut = cutSentences(doc);
+      if (cut > 0) printWarning(`${counted(cut, 'sentence')} cut at ${DEFAULT_MAX_TOKENS} tokens: no relation is found across a cut${flags.json ? ' ("cut": true)' : ''}`);
     });
 }
+
+/** `n thing` or `n things`. */
+const counted = (n: number, thing: string) => `${n} ${thing}${n === 1 ? '' : 's'}`;
+
+const cutSentences = (doc: ExtractedDocument) => doc.sentences.filter((s) => s.cut).length;
+
+/**
+ * The options checked against the model's labels as extraction checks them, before any text is read, so
+ * that an error names the flag the user typed (`--allow Peop,Work_For,Orgx`), not the library's field.
+ */
+function checkOptionFlags(options: ExtractOptions, schema: LabelSchema): void {
+  try {
+    resolveExtractOptions(options, schema);
+  } catch (e) {
+    if (!isUserError(e)) throw e;
+    const triple = /^allowedTriples\[(\d+)\]$/.exec(e.location.field ?? '');
+    if (!triple) throw e;
+    throw new UserError(e.message.slice(formatLocated('', e.location).length), { field: allowFlag(options.allowedTriples!, Number(triple[1])) });
+  }
+}
+
+/** The `i`th `--allow` as the user gave it (`--allow Peop,Work_For,Org`, and which of several). */
+function allowFlag(triples: readonly (readonly string[])[], i: number): string {
+  const which = triples.length > 1 ? ` (the ${ordinal(i + 1)} of ${triples.length} --allow)` : '';
+  return `--allow ${triples[i].join(',')}${which}`;
+}
+
+const ordinal = (n: number) => `${n}${(n % 100 >= 11 && n % 100 <= 13 ? undefined : ['th', 'st', 'nd', 'rd'][n % 10]) ?? 'th'}`;
 
 /** `--entities`: a JSON array (its entities are checked against the text and the model later). */
 function parseEntitiesFlag(json: string): unknown {
@@ -121,7 +173,12 @@ async function extractFile(input: string, out: string, format: OutputFormat, opt
   } catch (e) {
     throw new UserError(`cannot read: ${(e as NodeJS.ErrnoException).code ?? e}`, { file: input });
   }
-  return withExtractor(flags, (extractor) => streamToFile(extractor, { input, out, format, options, flags, total }));
+  const { readInputKind } = await import('../../extract/inputs.js');
+  await readInputKind(input); // a file that looks like JSON but is not named so is refused before the model loads
+  return withExtractor(flags, (extractor) => {
+    checkOptionFlags(options, extractor.info());
+    return streamToFile(extractor, { input, out, format, options, flags, total });
+  });
 }
 
 interface StreamJob {
@@ -147,32 +204,58 @@ async function streamToFile(extractor: LoadedExtractor, { input, out, format, op
         );
   bar?.start(Math.max(1, total), 0, { docs: 0 });
   let docs = 0;
-  async function* progress<T extends { bytesRead?: number }>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  let cut = 0;
+  async function* progress(source: AsyncIterable<StreamedDocument>): AsyncGenerator<StreamedDocument> {
     for await (const d of source) {
       docs++;
+      cut += cutSentences(d.doc);
       bar?.update(Math.min(total, d.bytesRead ?? 0), { docs });
       yield d;
     }
   }
+  const diagnostics = new Diagnostics();
   const t0 = performance.now();
   try {
-    await writeExtractions(progress(extractStream(extractor, readInputTexts(input), options)), out, format, extractor.info());
+    const texts = readInputTexts(input, { lines: flags.lines, diagnostics });
+    await writeExtractions(progress(extractStream(extractor, texts, options)), out, format, extractor.info());
   } finally {
     bar?.stop();
   }
   const seconds = (performance.now() - t0) / 1000;
-  process.stderr.write(`entrel: ${docs} texts → ${out} (${format}) in ${seconds.toFixed(1)} s\n`);
+  printWarnings(diagnostics, input);
+  const marked = format === 'jsonl' ? '; such a sentence has "cut": true' : '';
+  const cuts = cut > 0 ? `; ${counted(cut, 'sentence')} cut at ${DEFAULT_MAX_TOKENS} tokens (no relation is found across a cut${marked})` : '';
+  process.stderr.write(`entrel: ${counted(docs, 'text')} → ${out} (${format}) in ${seconds.toFixed(1)} s${cuts}\n`);
 }
 
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) throw new UserError('give a text to extract from, --in FILE, or pipe text on standard input');
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
+  const bytes = Buffer.concat(chunks);
   try {
     // A byte-order mark stays (whitespace to the tokenizer), so that offsets, --entities' too, count it as
     // Node's and Python's UTF-8 readers of the file do. (`--in`'s paragraphs are texts of their own: not there.)
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(Buffer.concat(chunks));
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
-    throw new UserError('standard input is not valid UTF-8 text');
+    const at = firstInvalidByte(bytes);
+    throw new UserError(`standard input is not valid UTF-8 text: byte ${at} (counted from 0, on line ${lineAt(bytes, at)}) is not part of a UTF-8 character`);
   }
+}
+
+/** Offset of the first byte of `bytes` that is not UTF-8: where the lenient decoding has a U+FFFD that the bytes do not encode. */
+function firstInvalidByte(bytes: Buffer): number {
+  let at = 0;
+  for (const c of bytes.toString('utf8')) {
+    if (c === '\uFFFD' && !(bytes[at] === 0xef && bytes[at + 1] === 0xbf && bytes[at + 2] === 0xbd)) return at;
+    at += Buffer.byteLength(c);
+  }
+  return at;
+}
+
+/** The 1-based line of byte `at`. */
+function lineAt(bytes: Buffer, at: number): number {
+  let line = 1;
+  for (let nl = bytes.indexOf(0x0a); nl !== -1 && nl < at; nl = bytes.indexOf(0x0a, nl + 1)) line++;
+  return line;
 }

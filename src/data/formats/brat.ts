@@ -160,7 +160,7 @@ async function readDoc(prefix: string, opts: ReadOptions, layout: BratLayout): P
       declared.add(id);
       // Fragments parted by a line break (and spaces) only are one span over lines, as brat writes it.
       const units = ranges.map(([s, e]) => [toUnits(s), toUnits(e)]).sort((x, y) => x[0] - y[0]);
-      if (units.some(([s], k) => k > 0 && !/^[^\S\n\r]*[\n\r]\s*$/.test(text.slice(units[k - 1][1], s))))
+      if (units.some(([s], k) => k > 0 && !BREAK_GAP.test(text.slice(units[k - 1][1], s))))
         return d.warn('brat-discontinuous-entity-dropped', `${where(loc)} ${id}`);
       const start = units[0][0];
       const end = units[units.length - 1][1];
@@ -289,6 +289,15 @@ export async function copyDocuments(path: string, opts: LayoutOptions, schema: L
 }
 
 /**
+ * Where Python's `str.splitlines` ends a line: brat reads an `.ann` file by those lines, so a text column
+ * holding one of them is cut in two (and the sentence splitter reads `\v`, `\f`, U+0085, U+2028 and
+ * U+2029 as line breaks too, which an entity may span).
+ */
+const LINE_BREAK = /[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/;
+/** What parts the fragments of one entity written over line breaks: white space (or controls) with a line break. */
+const BREAK_GAP = /^[\s\p{Cc}]*[\n\r\v\f\x1c-\x1e\x85\u2028\u2029][\s\p{Cc}]*$/u;
+
+/**
  * An entity's `T` line: its span as fragments around the line breaks in it (brat's text-bound spans cannot
  * cross one; the reader joins fragments that only a line break parts), offsets in code points
  * (`cp`: codePointOffsets of the text).
@@ -297,7 +306,7 @@ export function entityLine(id: string, type: string, text: string, start: number
   const fragments: [number, number][] = [];
   let from = start;
   for (let i = start; i <= end; i++) {
-    if (i === end || text[i] === '\n' || text[i] === '\r') {
+    if (i === end || LINE_BREAK.test(text[i])) {
       if (i > from) fragments.push([from, i]);
       from = i + 1;
     }
