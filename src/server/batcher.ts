@@ -205,5 +205,5 @@ function settle(job: Job, f: () => void): void {
 }
 
 function optionsKey(o: ExtractOptions): string {
-  return JSON.stringify([o.relationThreshold ?? null, o.allowedTriples ?? null, o.maxPairDistance ?? null]);
+  return JSON.stringify([o.relationThreshold ?? null, o.allowedTriples ?? null, o.maxPairDistance ?? null, o.newlines ?? 'paragraph']);
 }

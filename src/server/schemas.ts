@@ -122,6 +122,11 @@ export const documentSchema = {
           start: span,
           end: span,
           tokens: { type: 'array', items: { type: 'array', items: span, minItems: 2, maxItems: 2 } },
+          cut: {
+            type: 'boolean',
+            enum: [true],
+            description: 'Present only on a sentence the splitter cut at its 100 tokens: it goes on in the next one, and no relation is found across the cut.',
+          },
         },
       },
     },
@@ -257,6 +262,14 @@ export const extractBodySchema = {
       type: 'integer',
       minimum: 1,
       description: 'Consider only entity pairs at most this many tokens apart.',
+    },
+    newlines: {
+      type: 'string',
+      enum: ['paragraph', 'line', 'none'],
+      description:
+        'What a line break means to the sentence splitter: "paragraph" (default) a blank line ends a sentence and a single line break is a ' +
+        'space (wrapped text); "line" every line break ends one (one sentence, headline or list item a line: no relation across lines); ' +
+        '"none" line breaks are spaces.',
     },
   },
 } as const;

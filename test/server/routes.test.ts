@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { fakeExtract } from './fake-extractor.js';
+import { buildServer } from '../../src/server/index.js';
+import { fakeExtract, FakeExtractor } from './fake-extractor.js';
 import { fakeServer, post } from './helpers.js';
 
 describe('routes', () => {
@@ -40,6 +41,33 @@ describe('routes', () => {
     assert.equal(res.status, 200);
     assert.deepEqual(fake.calls.at(-1)?.options, options);
     assert.deepEqual(res.json().documents[0].relations.map((r: { type: string }) => r.type), ['Work_For']);
+  });
+
+  it('passes newlines to the extractor, keeps requests with other newlines out of one call, and refuses an unknown one', async () => {
+    const calls = fake.calls.length;
+    const [a, b] = await Promise.all([post(app, '/v1/extract', { text, newlines: 'line' }), post(app, '/v1/extract', { text })]);
+    assert.deepEqual([a.status, b.status], [200, 200]);
+    assert.deepEqual(fake.calls.slice(calls).map((c) => c.options.newlines ?? 'paragraph').sort(), ['line', 'paragraph']);
+    const bad = await post(app, '/v1/extract', { text, newlines: 'lines' });
+    assert.equal(bad.status, 400);
+    assert.match(bad.json().error.message, /newlines/);
+  });
+
+  it('answers a sentence cut at the token cap with cut: true (the response schema keeps it)', async () => {
+    class CutExtractor extends FakeExtractor {
+      override async extract(...args: Parameters<FakeExtractor['extract']>) {
+        const docs = await super.extract(...args);
+        docs[0].sentences[0].cut = true;
+        return docs;
+      }
+    }
+    const server = buildServer(new CutExtractor());
+    try {
+      const res = await post(server, '/v1/extract', { text: 'Ann met Bob. Carl left.' });
+      assert.deepEqual(res.json().documents[0].sentences.map((s: { cut?: boolean }) => s.cut), [true, undefined]);
+    } finally {
+      await server.close();
+    }
   });
 
   it('GET /openapi.json describes every route from the route schemas', async () => {
