@@ -7,8 +7,9 @@
  * count is set from `ENTREL_THREADS` (default 2; training's `threads` and the Extractor's, default 1, then
  * set their own) and the inter-op pool to 1 (nothing here uses it).
  * `ENTREL_NATIVE_PATH` overrides the location of the .node file (a relative path is taken from the current
- * directory). A binding that cannot load is a UserError saying what to install or rebuild; nothing is
- * written to stderr here (the CLI prints the error once, a library caller gets it thrown).
+ * directory). A binding that cannot load is a UserError (ENTREL_NATIVE_MISSING) saying what went wrong
+ * and what to install, rebuild or change; nothing is written to stderr here (the CLI prints the error
+ * once, a library caller gets it thrown).
  */
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
@@ -33,6 +34,7 @@ export interface NativeBinding {
   dispose(a: H): void;
   liveCount(): number;
   track(a: H): void;
+  reportedBytes(): number;
   data(a: H, dtype: number): ArrayBuffer;
   item(a: H): number;
   fromData(data: ArrayBufferView, shape: number[], dtype: number): H;
@@ -119,7 +121,10 @@ function installHint(root: string): string {
   );
 }
 
-/** Most libtorch intra-op threads accepted (more only costs: each one is started as the binding loads). */
+/**
+ * Most libtorch intra-op threads accepted (more only costs: each one is started as the binding loads).
+ * The binding refuses more too (kMaxThreads in entrel.cc).
+ */
 export const MAX_THREADS = 1024;
 
 /** Package root: the nearest ancestor of this file holding binding.gyp (works from src/ and dist/). */
@@ -145,26 +150,74 @@ export function threadsFromEnv(): number {
   return n;
 }
 
+/** How to rebuild the binding, naming the package directory (see installHint). */
+function rebuildHint(root: string): string {
+  return `\`npm rebuild entrel\` in the project that installed entrel, or \`npm run build:native\` in ${root}`;
+}
+
+/** What to do about a file that loads but is not entrel's binding. */
+function fixBinding(root: string): string {
+  return process.env.ENTREL_NATIVE_PATH ? "point ENTREL_NATIVE_PATH at entrel's binding, or unset it" : `rebuild it, ${rebuildHint(root)}`;
+}
+
+/**
+ * What went wrong, and what to do, from the dynamic loader's message (`why`), as sharp does for libvips:
+ * a library that is not there is installed, one of another version means rebuilding the binding
+ * against it, a damaged one reinstalling it.
+ */
+function loadFailure(why: string, root: string): string {
+  const path = process.env.LD_LIBRARY_PATH ? `LD_LIBRARY_PATH, now ${process.env.LD_LIBRARY_PATH}` : 'LD_LIBRARY_PATH';
+  if (/undefined symbol/.test(why))
+    return `the libtorch found is not the version the binding was built against (${why}): rebuild the binding against it, ${rebuildHint(root)}; or put the libtorch it was built with first (${path})`;
+  if (/version `[^']*' not found/.test(why))
+    return `a system library is older than the one the binding was built against (${why}): rebuild the binding on this system, ${rebuildHint(root)}`;
+  if (/did not self-register/.test(why)) return `a shared library that is no Node.js addon was found instead of the binding (${why}): ${fixBinding(root)}`;
+  const ofLibtorch = /lib(torch|c10|openblas)[^ :]*\.so/.test(why);
+  if (ofLibtorch && /cannot open shared object file/.test(why)) return `${installHint(root)} (libtorch is missing: ${why})`;
+  if (ofLibtorch)
+    return `a libtorch library that was found is damaged or not one for this machine (${why}): reinstall libtorch (\`apt-get install --reinstall -y libtorch-dev libopenblas0-pthread\`), or take its directory off the library path (${path})`;
+  return `${installHint(root)} (cannot load the native binding: ${why})`;
+}
+
+/** The functions the loader calls: a module without them is not entrel's binding. */
+function isBinding(mod: unknown): mod is NativeBinding {
+  const m = mod as Record<string, unknown> | null;
+  return typeof m === 'object' && m !== null && ['setNumThreads', 'setInteropThreads', 'fromData'].every((k) => typeof m[k] === 'function');
+}
+
+/** The .node file to load, or a UserError saying why there is none. */
+function bindingFile(root: string): string {
+  const candidates = [join(root, 'build', 'Release', 'entrel_native.node'), join(root, 'build', 'Debug', 'entrel_native.node')];
+  const fail = (why: string) => new UserError(`${installHint(root)} (cannot load the native binding: ${why})`, {}, 'ENTREL_NATIVE_MISSING');
+  const name = process.env.ENTREL_NATIVE_PATH;
+  if (!name) {
+    const built = candidates.find((f) => existsSync(f));
+    if (!built) throw fail(`binding not built: ${candidates[0]} does not exist`);
+    return built;
+  }
+  // require() would take a relative path from this file's directory (or as a package name): make it absolute.
+  const override = resolve(name);
+  if (!existsSync(override)) throw fail(`ENTREL_NATIVE_PATH names ${override}, which does not exist`);
+  // require() runs any other file as JavaScript.
+  if (!override.endsWith('.node'))
+    throw new UserError(`ENTREL_NATIVE_PATH names ${override}, which is not a native addon (a .node file): point it at entrel's binding (${candidates[0]} once built) or unset it`, {}, 'ENTREL_NATIVE_MISSING');
+  return override;
+}
+
 /** Loads (once) and returns the native binding; throws a UserError telling what to install if it cannot. */
 export function loadNative(): NativeBinding {
   if (cached) return cached;
   if (process.env.OPENBLAS_NUM_THREADS === undefined) process.env.OPENBLAS_NUM_THREADS = '1';
   const root = packageRoot();
-  const candidates = [join(root, 'build', 'Release', 'entrel_native.node'), join(root, 'build', 'Debug', 'entrel_native.node')];
-  // require() would take a relative path from this file's directory (or as a package name): make it absolute.
-  const override = process.env.ENTREL_NATIVE_PATH ? resolve(process.env.ENTREL_NATIVE_PATH) : undefined;
-  const file = override ? (existsSync(override) ? override : undefined) : candidates.find((f) => existsSync(f));
-  const require = createRequire(import.meta.url);
-  let mod: NativeBinding;
+  const file = bindingFile(root);
+  let mod: unknown;
   try {
-    if (!file)
-      throw new Error(override ? `ENTREL_NATIVE_PATH names ${override}, which does not exist` : `binding not built: ${candidates[0]} does not exist`);
-    mod = require(file) as NativeBinding;
+    mod = createRequire(import.meta.url)(file);
   } catch (e) {
-    const why = (e as Error).message.split('\n')[0];
-    const missingLib = /lib(torch|c10|openblas)[^ ]*\.so/.test(why);
-    throw new UserError(`${installHint(root)} (${missingLib ? 'libtorch is missing' : 'cannot load the native binding'}: ${why})`, {}, 'ENTREL_NATIVE_MISSING');
+    throw new UserError(loadFailure((e as Error).message.split('\n')[0], root), {}, 'ENTREL_NATIVE_MISSING');
   }
+  if (!isBinding(mod))
+    throw new UserError(`${file} is a native addon but not entrel's binding (it has no setNumThreads): ${fixBinding(root)}`, {}, 'ENTREL_NATIVE_MISSING');
   mod.setNumThreads(threadsFromEnv());
   mod.setInteropThreads(1);
   cached = mod;

@@ -4,6 +4,7 @@
  * `opts.dtype` converts (in native code, in one pass).
  */
 import { N, Tensor, dtypeCode, type DType, type NestedArray } from './tensor.js';
+import { int, intIn } from './check.js';
 
 export type TensorData = NestedArray | Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array;
 
@@ -21,8 +22,24 @@ function inferShape(data: NestedArray): number[] {
 function checkShape(op: string, shape: number[]): void {
   if (!Array.isArray(shape)) throw new TypeError(`${op}: shape must be an array of non-negative integers`);
   for (const s of shape)
-    if (!Number.isInteger(s) || s < 0)
-      throw new RangeError(`${op}: invalid shape [${shape.join(',')}] (sizes must be non-negative integers)`);
+    if (!Number.isSafeInteger(s) || s < 0)
+      throw new RangeError(`${op}: invalid shape [${shape.join(',')}] (sizes must be non-negative integers up to 2^53 − 1)`);
+}
+
+/** int64 holds [-2^63, 2^63), both ends exact in a double. */
+const INT64_END = 2 ** 63;
+
+/**
+ * Numbers going into an int64 tensor must be finite and within int64: libtorch's conversion turns NaN,
+ * ±Infinity and 1e300 into INT64_MIN without a word. Fractions truncate toward 0, as torch's `.long()`.
+ */
+function checkInt64Data(data: ArrayBufferView): void {
+  if (!(data instanceof Float64Array || data instanceof Float32Array)) return;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (!(v >= -INT64_END && v < INT64_END))
+      throw new RangeError(`tensor: element ${i} is ${v}, which an int64 tensor cannot hold (a finite number within ±2^63 is needed)`);
+  }
 }
 
 /** Creates a tensor from nested arrays or a typed array (copied once). `shape` defaults to 1-d. */
@@ -31,6 +48,7 @@ export function tensor(data: TensorData, opts: { dtype?: DType; shape?: number[]
   let shape: number[];
   let dtype: DType;
   if (ArrayBuffer.isView(data)) {
+    if (data instanceof DataView) throw new TypeError('tensor: expected a typed array, got a DataView');
     flat = data;
     shape = opts.shape ?? [(data as Float32Array).length];
     dtype = opts.dtype ??
@@ -62,6 +80,7 @@ export function tensor(data: TensorData, opts: { dtype?: DType; shape?: number[]
     shape = opts.shape ?? inferred;
   }
   checkShape('tensor', shape);
+  if (dtype === 'int64') checkInt64Data(flat);
   const t = new Tensor(N.fromData(flat, shape, dtypeCode(dtype)));
   if (opts.requiresGrad) t.requiresGrad_(true);
   return t;
@@ -112,20 +131,19 @@ export function randNormal(shape: number[], mean = 0, std = 1, dtype: DType = 'f
 /** Integers uniform in [lo, hi), int64. */
 export function randint(lo: number, hi: number, shape: number[]): Tensor {
   checkShape('randint', shape);
-  return new Tensor(N.randint(lo, hi, shape));
+  return new Tensor(N.randint(int('randint', 'lo', lo), int('randint', 'hi', hi), shape));
 }
 /** A random permutation of 0..n-1 (int64). */
 export function randperm(n: number): Tensor {
-  return new Tensor(N.randperm(n));
+  return new Tensor(N.randperm(intIn('randperm', 'n', n, 0, Number.MAX_SAFE_INTEGER)));
 }
 export function eye(n: number, dtype: DType = 'float32'): Tensor {
-  return new Tensor(N.eye(n, dtypeCode(dtype)));
+  return new Tensor(N.eye(intIn('eye', 'n', n, 0, Number.MAX_SAFE_INTEGER), dtypeCode(dtype)));
 }
 
 /** Seeds libtorch's default CPU generator (all rand*, dropout, multinomial). */
 export function manualSeed(seed: number): void {
-  if (!Number.isInteger(seed) || seed < 0) throw new RangeError(`manualSeed: seed must be a non-negative integer, got ${seed}`);
-  N.manualSeed(seed);
+  N.manualSeed(intIn('manualSeed', 'seed', seed, 0, Number.MAX_SAFE_INTEGER));
 }
 /** The generator's full state (copy) — store it in checkpoints to resume exactly. */
 export function getRngState(): Uint8Array {

@@ -4,6 +4,7 @@
 import type { NativeHandle } from '../native/loader.js';
 import { N, Tensor } from './tensor.js';
 import { tensor } from './create.js';
+import { int, intIn } from './check.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 const RED: Record<Reduction, number> = { none: 0, mean: 1, sum: 2 };
@@ -22,11 +23,11 @@ function handles(op: string, ts: Tensor[]): NativeHandle[] {
 
 /** Concatenates along an existing dimension. */
 export function cat(ts: Tensor[], dim = 0): Tensor {
-  return new Tensor(N.cat(handles('cat', ts), dim, false));
+  return new Tensor(N.cat(handles('cat', ts), int('cat', 'dim', dim), false));
 }
 /** Stacks along a new dimension. */
 export function stack(ts: Tensor[], dim = 0): Tensor {
-  return new Tensor(N.cat(handles('stack', ts), dim, true));
+  return new Tensor(N.cat(handles('stack', ts), int('stack', 'dim', dim), true));
 }
 /** cond ? a : b element-wise (broadcasting; cond is bool). */
 export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
@@ -34,7 +35,7 @@ export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
 }
 /** Rows of `weight` [V, D] for int64 `idx` (any shape) → [...idx.shape, D]. paddingIdx rows get no gradient. */
 export function embedding(weight: Tensor, idx: Tensor, paddingIdx?: number): Tensor {
-  return new Tensor(N.embedding(weight._n, idx._n, paddingIdx ?? -1));
+  return new Tensor(N.embedding(weight._n, idx._n, int('embedding', 'paddingIdx', paddingIdx ?? -1)));
 }
 /** x Wᵀ + b, with W [out, in]. */
 export function linear(x: Tensor, w: Tensor, b?: Tensor | null): Tensor {
@@ -45,7 +46,8 @@ export function conv1d(
   x: Tensor, w: Tensor, b?: Tensor | null,
   opts: { padding?: number; stride?: number; dilation?: number; groups?: number } = {},
 ): Tensor {
-  return new Tensor(N.conv1d(x._n, w._n, b ? b._n : null, opts.stride ?? 1, opts.padding ?? 0, opts.dilation ?? 1, opts.groups ?? 1));
+  const arg = (what: 'stride' | 'padding' | 'dilation' | 'groups', dflt: number) => int('conv1d', what, opts[what] ?? dflt);
+  return new Tensor(N.conv1d(x._n, w._n, b ? b._n : null, arg('stride', 1), arg('padding', 0), arg('dilation', 1), arg('groups', 1)));
 }
 /** Inverted dropout: zeroes with probability p and scales by 1/(1-p) when training; identity otherwise. */
 export function dropout(x: Tensor, p: number, training: boolean): Tensor {
@@ -53,22 +55,23 @@ export function dropout(x: Tensor, p: number, training: boolean): Tensor {
 }
 /** Negative log-likelihood of log-probabilities [N, C] (or [N, C, d...]) against int64 targets. */
 export function nllLoss(logp: Tensor, target: Tensor, opts: { reduction?: Reduction; ignoreIndex?: number } = {}): Tensor {
-  return new Tensor(N.nllLoss(logp._n, target._n, red('nllLoss', opts.reduction), opts.ignoreIndex ?? -100));
+  return new Tensor(N.nllLoss(logp._n, target._n, red('nllLoss', opts.reduction), int('nllLoss', 'ignoreIndex', opts.ignoreIndex ?? -100)));
 }
 /** log_softmax + nll in one fused op. */
 export function crossEntropy(
   logits: Tensor, target: Tensor,
   opts: { reduction?: Reduction; ignoreIndex?: number; labelSmoothing?: number } = {},
 ): Tensor {
-  return new Tensor(N.crossEntropy(logits._n, target._n, red('crossEntropy', opts.reduction), opts.ignoreIndex ?? -100, opts.labelSmoothing ?? 0));
+  const ignoreIndex = int('crossEntropy', 'ignoreIndex', opts.ignoreIndex ?? -100);
+  return new Tensor(N.crossEntropy(logits._n, target._n, red('crossEntropy', opts.reduction), ignoreIndex, opts.labelSmoothing ?? 0));
 }
 /** One-hot int64 [..., n] of int64 indices. */
 export function oneHot(idx: Tensor, n: number): Tensor {
-  return new Tensor(N.oneHot(idx._n, n));
+  return new Tensor(N.oneHot(idx._n, int('oneHot', 'n', n)));
 }
 /** Samples n indices per row from (unnormalised) probabilities [C] or [N, C]. */
 export function multinomial(probs: Tensor, n: number, replacement = false): Tensor {
-  return new Tensor(N.multinomial(probs._n, n, replacement));
+  return new Tensor(N.multinomial(probs._n, int('multinomial', 'n', n), replacement));
 }
 /**
  * Scales the gradients of `params` in place so that their joint norm is at most maxNorm.
@@ -103,22 +106,55 @@ export interface LstmOptions {
   c0?: Tensor;
 }
 
+/**
+ * The weights list must hold what numLayers, bidirectional and hasBiases say: the binding reads the
+ * hidden size from the first w_hh, so it needs at least one layer and the whole list.
+ */
+function checkLstmWeights(o: LstmOptions): number {
+  const layers = intIn('lstm', 'numLayers', o.numLayers ?? 1, 1, Number.MAX_SAFE_INTEGER);
+  const dirs = o.bidirectional ? 2 : 1;
+  const per = (o.hasBiases ?? true) ? 4 : 2;
+  if (!Array.isArray(o.weights)) throw new TypeError('lstm: weights must be an array of tensors');
+  if (o.weights.length !== layers * dirs * per)
+    throw new RangeError(
+      `lstm: expected ${layers * dirs * per} weight tensors (${layers} layer(s) × ${dirs} direction(s) × ${per}), got ${o.weights.length}`,
+    );
+  return layers;
+}
+
+/**
+ * Lengths given as numbers, as an int64 tensor: each an integer from 1 to the time dimension (an
+ * Int32Array copy would wrap 2^32 + 2 to 2). A lengths tensor is checked by the binding.
+ */
+function lengthsTensor(x: Tensor, lengths: ArrayLike<number>, batchFirst: boolean): Tensor {
+  const time = x.ndim === 3 ? x.size(batchFirst ? 1 : 0) : Number.MAX_SAFE_INTEGER;
+  const out = new Float64Array(lengths.length);
+  for (let i = 0; i < lengths.length; i++) {
+    const n = int('lstm', `lengths[${i}]`, lengths[i]);
+    if (n > time) throw new RangeError(`lstm: a length (lengths[${i}] = ${n}) exceeds the time dimension ${time}`);
+    if (n < 1) throw new RangeError(`lstm: lengths[${i}] is ${n}; a sequence needs a length of at least 1`);
+    out[i] = n;
+  }
+  return tensor(out, { dtype: 'int64' });
+}
+
 /** libtorch's fused (Bi)LSTM with its states: output [B, T, dirs·H] (batchFirst), hn/cn [layers·dirs, B, H]. */
 export function lstmWithState(x: Tensor, o: LstmOptions): { output: Tensor; hn: Tensor; cn: Tensor } {
+  const layers = checkLstmWeights(o);
+  const batchFirst = o.batchFirst ?? true;
   let lengths: NativeHandle | null = null;
   let tmp: Tensor | undefined;
   if (o.lengths !== undefined) {
     if (o.lengths instanceof Tensor) lengths = o.lengths._n;
     else {
-      tmp = tensor(Int32Array.from(o.lengths as ArrayLike<number>), { dtype: 'int64' });
+      tmp = lengthsTensor(x, o.lengths, batchFirst);
       lengths = tmp._n;
     }
   }
   try {
     const [out, hn, cn] = N.lstm(
       x._n, handles('lstm', o.weights), lengths, o.h0 ? o.h0._n : null, o.c0 ? o.c0._n : null,
-      o.hasBiases ?? true, o.numLayers ?? 1, o.dropout ?? 0, o.training ?? false, o.bidirectional ?? false,
-      o.batchFirst ?? true,
+      o.hasBiases ?? true, layers, o.dropout ?? 0, o.training ?? false, o.bidirectional ?? false, batchFirst,
     );
     return { output: new Tensor(out), hn: new Tensor(hn), cn: new Tensor(cn) };
   } finally {

@@ -66,6 +66,25 @@ function corrupt(path: string, why: string): UserError {
   return new UserError(`not a valid safetensors file (${why})`, { file: path });
 }
 
+/**
+ * A header's shape: sizes that are integers up to 2^53 − 1 (a JSON 1e300 or 2^63 is an integer to
+ * JavaScript, but no tensor size), whose product, sizes of 0 left out, stays within that too. A size
+ * of 0 makes the byte count 0 whatever the others claim, so the offsets alone do not catch them.
+ */
+function checkedShape(path: string, name: string, shape: unknown): number[] {
+  if (!Array.isArray(shape) || !shape.every((s) => Number.isSafeInteger(s) && s >= 0))
+    throw corrupt(path, `tensor "${name}" has an invalid shape ${JSON.stringify(shape)?.slice(0, 200)}`);
+  const product = shape.reduce((p: bigint, s: number) => (s === 0 ? p : p * BigInt(s)), 1n);
+  if (product > BigInt(Number.MAX_SAFE_INTEGER))
+    throw corrupt(path, `tensor "${name}" has shape [${shape.join(',')}], too large for any tensor`);
+  return shape as number[];
+}
+
+/** Elements of a checked shape (exact: its product is a safe integer). */
+function numel(shape: number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
 /** One tensor of a safetensors header; `begin`/`end` are byte offsets into the data after the header. */
 export interface SafetensorsEntry {
   name: string;
@@ -117,17 +136,16 @@ function parseHeader(path: string, size: number, read: (start: number, length: n
     if (e === null || typeof e !== 'object') throw corrupt(path, `entry "${name}" is not an object`);
     const dt = typeof e.dtype === 'string' ? FROM_ST[e.dtype] : undefined;
     if (!dt) throw corrupt(path, `tensor "${name}" has unsupported dtype ${JSON.stringify(e.dtype)}`);
-    if (!Array.isArray(e.shape) || !e.shape.every((s) => Number.isInteger(s) && s >= 0))
-      throw corrupt(path, `tensor "${name}" has an invalid shape`);
+    const shape = checkedShape(path, name, e.shape);
     const off = e.data_offsets;
-    if (!Array.isArray(off) || off.length !== 2 || !off.every((x) => Number.isInteger(x) && x >= 0) || off[0] > off[1])
+    if (!Array.isArray(off) || off.length !== 2 || !off.every((x) => Number.isSafeInteger(x) && x >= 0) || off[0] > off[1])
       throw corrupt(path, `tensor "${name}" has invalid data_offsets`);
-    const numel = (e.shape as number[]).reduce((a, b) => a * b, 1);
-    if (off[1] - off[0] !== numel * dt.bytes)
-      throw corrupt(path, `tensor "${name}": shape [${(e.shape as number[]).join(',')}] needs ${numel * dt.bytes} bytes, offsets give ${off[1] - off[0]}`);
+    const bytes = BigInt(numel(shape)) * BigInt(dt.bytes);
+    if (BigInt(off[1] - off[0]) !== bytes)
+      throw corrupt(path, `tensor "${name}": shape [${shape.join(',')}] needs ${bytes} bytes, offsets give ${off[1] - off[0]}`);
     if (off[1] > dataLen) throw corrupt(path, `tensor "${name}" ends at byte ${off[1]} beyond the data (${dataLen} bytes; truncated?)`);
     maxEnd = Math.max(maxEnd, off[1]);
-    entries.push({ name, dtype: dt.dtype, shape: e.shape as number[], begin: off[0], end: off[1] });
+    entries.push({ name, dtype: dt.dtype, shape, begin: off[0], end: off[1] });
   }
   if (maxEnd !== dataLen) throw corrupt(path, `${dataLen - maxEnd} trailing bytes after the last tensor`);
   return { entries, metadata, dataStart };

@@ -4,10 +4,12 @@
  * plain objects / Maps containing Tensors, searched recursively) and not `keep()`-ed is disposed.
  * Returned tensors move to the enclosing scope (if any). Outside every scope, tensors are freed by the
  * GC finalizer. Only tensors left to the GC (made outside every scope, returned from the outermost one,
- * or kept) report their byte size to V8 as external memory: a scope's own tensors die with it, and
- * counting them made V8 run full collections for "external memory pressure" in large model batches.
+ * or kept) report their storage's bytes to V8 as external memory (once per storage, however many views
+ * share it; see Track in entrel.cc): a scope's own tensors die with it, and counting them made V8 run
+ * full collections for "external memory pressure" in large model batches.
  */
-import { lazyNative, type NativeBinding } from '../native/loader.js';
+import { lazyNative, MAX_THREADS, type NativeBinding } from '../native/loader.js';
+import { intIn, shown } from './check.js';
 
 let N: NativeBinding = lazyNative((binding) => (N = binding));
 
@@ -110,6 +112,7 @@ export function noGrad<T>(fn: () => T): T {
  * created inside must not reach autograd afterwards (libtorch refuses them). Synchronous only.
  */
 export function inferenceMode<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new TypeError(`inferenceMode: expected a function, got ${shown(fn)}`);
   return N.inferenceMode(fn);
 }
 
@@ -141,10 +144,13 @@ export function scopeDepth(): number {
   return stack.length;
 }
 
-/** Sets libtorch's intra-op thread count (at load: ENTREL_THREADS, default 2; training and the Extractor set their own). */
+/**
+ * Sets libtorch's intra-op thread count for the calling thread (the main thread or a worker), 1 to
+ * MAX_THREADS; other threads keep theirs. At load: ENTREL_THREADS, default 2; training and the
+ * Extractor set their own.
+ */
 export function setNumThreads(n: number): void {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads: expected a positive integer, got ${n}`);
-  N.setNumThreads(n);
+  N.setNumThreads(intIn('setNumThreads', 'n', n, 1, MAX_THREADS));
 }
 
 export function getNumThreads(): number {

@@ -9,6 +9,7 @@
  */
 import { lazyNative, type NativeBinding, type NativeHandle } from '../native/loader.js';
 import { Scoped, scopeDepth } from './scope.js';
+import { int, intIn, optInt, shown } from './check.js';
 
 /** The binding, loaded at the first tensor operation (not at import). */
 export let N: NativeBinding = lazyNative((binding) => (N = binding));
@@ -52,9 +53,31 @@ export function wrap(h: NativeHandle): Tensor {
   return new Tensor(h);
 }
 
-function normDims(dims: number | number[] | undefined | null): number[] | null {
+/** A reduction's dims as the binding takes them (the binding checks the elements of an array). */
+function normDims(op: string, dims: number | number[] | undefined | null): number[] | null {
   if (dims === undefined || dims === null) return null;
-  return typeof dims === 'number' ? [dims] : dims;
+  return Array.isArray(dims) ? dims : [int(op, 'dim', dims)];
+}
+
+/** The error for an operand that is neither a Tensor nor a number (a string from JSON, a BigInt). */
+function notOperand(codes: Record<string, number>, code: number, o: unknown): TypeError {
+  const op = Object.keys(codes).find((k) => codes[k] === code);
+  return new TypeError(`${op}: expected a Tensor or a number, got ${shown(o)}`);
+}
+
+/** Most JS values (nested arrays and numbers) `toArray()` builds; beyond that, toTypedArray() and shape. */
+export const MAX_TO_ARRAY_VALUES = 2 ** 27;
+
+/** How many arrays and numbers nested arrays of `shape` hold (an empty tensor can still have billions of arrays). */
+function nestedValues(shape: number[]): number {
+  let total = 0;
+  let level = 1;
+  for (const s of shape) {
+    level *= s;
+    total += level;
+    if (level === 0) break;
+  }
+  return total;
 }
 
 export class Tensor extends Scoped {
@@ -88,6 +111,7 @@ export class Tensor extends Scoped {
   /** Size of one dimension (negative counts from the end). */
   size(dim: number): number {
     if (this._shape === undefined) this._shape = N.shape(this._n);
+    int('size', 'dim', dim);
     const d = dim < 0 ? dim + this._shape.length : dim;
     if (d < 0 || d >= this._shape.length)
       throw new RangeError(`size: dimension ${dim} out of range for shape [${this._shape.join(',')}]`);
@@ -140,6 +164,9 @@ export class Tensor extends Scoped {
   /** Nested JS arrays (numbers; booleans for bool tensors). A 0-d tensor gives a bare number. */
   toArray(): NestedArray {
     const shape = this.shape;
+    const values = nestedValues(shape);
+    if (values > MAX_TO_ARRAY_VALUES)
+      throw new RangeError(`toArray: shape [${shape.join(',')}] makes ${values} nested arrays and numbers, more than ${MAX_TO_ARRAY_VALUES}; use toTypedArray() and shape`);
     const flat: ArrayLike<number> = this.dtype === 'bool' ? new Uint8Array(N.data(this._n, -1)) : this.toFloat64Array();
     const isBool = this.dtype === 'bool';
     const conv = (i: number): number | boolean => (isBool ? flat[i] !== 0 : flat[i]);
@@ -160,7 +187,9 @@ export class Tensor extends Scoped {
 
   // ---------------------------------------------------------------- element-wise
   private _b(o: Tensor | number, t: number, s: number): Tensor {
-    return typeof o === 'number' ? new Tensor(N.binS(this._n, o, s)) : new Tensor(N.bin(this._n, o._n, t));
+    if (typeof o === 'number') return new Tensor(N.binS(this._n, o, s));
+    if (o instanceof Tensor) return new Tensor(N.bin(this._n, o._n, t));
+    throw notOperand(B, t, o);
   }
   add(o: Tensor | number): Tensor { return this._b(o, B.add, BS.add); }
   sub(o: Tensor | number): Tensor { return this._b(o, B.sub, BS.sub); }
@@ -211,27 +240,27 @@ export class Tensor extends Scoped {
 
   // ---------------------------------------------------------------- reductions
   /** Sum over `dim` (a number or list), or over everything when omitted. */
-  sum(dim?: number | number[], keepdim = false): Tensor { return new Tensor(N.reduce(this._n, R.sum, normDims(dim), keepdim)); }
-  mean(dim?: number | number[], keepdim = false): Tensor { return new Tensor(N.reduce(this._n, R.mean, normDims(dim), keepdim)); }
-  prod(dim?: number, keepdim = false): Tensor { return new Tensor(N.reduce(this._n, R.prod, normDims(dim), keepdim)); }
+  sum(dim?: number | number[], keepdim = false): Tensor { return new Tensor(N.reduce(this._n, R.sum, normDims('sum', dim), keepdim)); }
+  mean(dim?: number | number[], keepdim = false): Tensor { return new Tensor(N.reduce(this._n, R.mean, normDims('mean', dim), keepdim)); }
+  prod(dim?: number, keepdim = false): Tensor { return new Tensor(N.reduce(this._n, R.prod, normDims('prod', dim), keepdim)); }
   /** Max values over `dim` (or everything), no indices, differentiable. */
-  amax(dim?: number | number[], keepdim = false): Tensor { return new Tensor(N.reduce(this._n, R.amax, normDims(dim), keepdim)); }
-  amin(dim?: number | number[], keepdim = false): Tensor { return new Tensor(N.reduce(this._n, R.amin, normDims(dim), keepdim)); }
+  amax(dim?: number | number[], keepdim = false): Tensor { return new Tensor(N.reduce(this._n, R.amax, normDims('amax', dim), keepdim)); }
+  amin(dim?: number | number[], keepdim = false): Tensor { return new Tensor(N.reduce(this._n, R.amin, normDims('amin', dim), keepdim)); }
   logsumexp(dim: number | number[], keepdim = false): Tensor {
-    return new Tensor(N.reduce(this._n, R.logsumexp, normDims(dim), keepdim));
+    return new Tensor(N.reduce(this._n, R.logsumexp, normDims('logsumexp', dim), keepdim));
   }
   /** Max over a dimension: values and int64 indices. */
   max(dim: number, keepdim = false): { values: Tensor; indices: Tensor } {
-    const [v, i] = N.max(this._n, dim, keepdim);
+    const [v, i] = N.max(this._n, int('max', 'dim', dim), keepdim);
     return { values: new Tensor(v), indices: new Tensor(i) };
   }
   /** Max of all elements as a 0-d tensor. */
   maxAll(): Tensor { return new Tensor(N.reduce(this._n, R.amax, null, false)); }
   minAll(): Tensor { return new Tensor(N.reduce(this._n, R.amin, null, false)); }
   /** Index of the max along `dim` (over the flattened tensor when omitted). */
-  argmax(dim?: number, keepdim = false): Tensor { return new Tensor(N.argmax(this._n, dim ?? null, keepdim)); }
-  logSoftmax(dim: number): Tensor { return new Tensor(N.softmax(this._n, dim, true)); }
-  softmax(dim: number): Tensor { return new Tensor(N.softmax(this._n, dim, false)); }
+  argmax(dim?: number, keepdim = false): Tensor { return new Tensor(N.argmax(this._n, optInt('argmax', 'dim', dim), keepdim)); }
+  logSoftmax(dim: number): Tensor { return new Tensor(N.softmax(this._n, int('logSoftmax', 'dim', dim), true)); }
+  softmax(dim: number): Tensor { return new Tensor(N.softmax(this._n, int('softmax', 'dim', dim), false)); }
   /** p-norm of all elements (default 2) as a 0-d tensor. */
   norm(p = 2): Tensor { return new Tensor(N.norm(this._n, p)); }
 
@@ -241,27 +270,32 @@ export class Tensor extends Scoped {
   view(shape: number[]): Tensor { return new Tensor(N.reshape(this._n, shape, true)); }
   flatten(): Tensor { return new Tensor(N.reshape(this._n, [-1], false)); }
   permute(dims: number[]): Tensor { return new Tensor(N.permute(this._n, dims)); }
-  transpose(a: number, b: number): Tensor { return new Tensor(N.transpose(this._n, a, b)); }
+  transpose(a: number, b: number): Tensor {
+    return new Tensor(N.transpose(this._n, int('transpose', 'dim0', a), int('transpose', 'dim1', b)));
+  }
   /** Transpose of a 2-d tensor. */
   get T(): Tensor { return new Tensor(N.transpose(this._n, 0, 1)); }
-  narrow(dim: number, start: number, length: number): Tensor { return new Tensor(N.narrow(this._n, dim, start, length)); }
+  narrow(dim: number, start: number, length: number): Tensor {
+    return new Tensor(N.narrow(this._n, int('narrow', 'dim', dim), int('narrow', 'start', start), int('narrow', 'length', length)));
+  }
   /** Python-style slice [start:end:step] along dim (negative start/end count from the end). */
   slice(dim: number, start: number, end?: number, step = 1): Tensor {
-    return new Tensor(N.slice(this._n, dim, start, end ?? Number.MAX_SAFE_INTEGER, step));
+    const last = end === undefined ? Number.MAX_SAFE_INTEGER : int('slice', 'end', end);
+    return new Tensor(N.slice(this._n, int('slice', 'dim', dim), int('slice', 'start', start), last, intIn('slice', 'step', step, 1, Number.MAX_SAFE_INTEGER)));
   }
   /** Rows `idx` (int64, 1-d) along `dim`. */
-  indexSelect(dim: number, idx: Tensor): Tensor { return new Tensor(N.indexSelect(this._n, dim, idx._n)); }
-  gather(dim: number, idx: Tensor): Tensor { return new Tensor(N.gather(this._n, dim, idx._n)); }
-  unsqueeze(dim: number): Tensor { return new Tensor(N.unsqueeze(this._n, dim)); }
+  indexSelect(dim: number, idx: Tensor): Tensor { return new Tensor(N.indexSelect(this._n, int('indexSelect', 'dim', dim), idx._n)); }
+  gather(dim: number, idx: Tensor): Tensor { return new Tensor(N.gather(this._n, int('gather', 'dim', dim), idx._n)); }
+  unsqueeze(dim: number): Tensor { return new Tensor(N.unsqueeze(this._n, int('unsqueeze', 'dim', dim))); }
   /** Removes size-1 dimension `dim`, or all size-1 dimensions when omitted. */
-  squeeze(dim?: number): Tensor { return new Tensor(N.squeeze(this._n, dim ?? null)); }
+  squeeze(dim?: number): Tensor { return new Tensor(N.squeeze(this._n, optInt('squeeze', 'dim', dim))); }
   /** Broadcast view to `shape` (-1 keeps a dimension). */
   expand(shape: number[]): Tensor { return new Tensor(N.expand(this._n, shape)); }
   contiguous(): Tensor { return new Tensor(N.un(this._n, U.contiguous)); }
   /** Converts to `dtype` (differentiable between float types). */
   to(dtype: DType): Tensor { return new Tensor(N.to(this._n, dtypeCode(dtype))); }
   clone(): Tensor { return new Tensor(N.un(this._n, U.clone)); }
-  flip(dims: number | number[]): Tensor { return new Tensor(N.flip(this._n, typeof dims === 'number' ? [dims] : dims)); }
+  flip(dims: number | number[]): Tensor { return new Tensor(N.flip(this._n, Array.isArray(dims) ? dims : [int('flip', 'dim', dims)])); }
   /** Copy with `value` where `mask` (bool, broadcastable) is true. */
   maskedFill(mask: Tensor, value: number): Tensor {
     return new Tensor(N.maskedFill(this._n, mask._n, value, false) as NativeHandle);
@@ -293,7 +327,8 @@ export class Tensor extends Scoped {
   // ---------------------------------------------------------------- in place (return this)
   private _bi(o: Tensor | number, t: number, s: number, alpha = 1): this {
     if (typeof o === 'number') N.binSI(this._n, alpha === 1 ? o : o * alpha, s);
-    else N.binI(this._n, o._n, t, alpha);
+    else if (o instanceof Tensor) N.binI(this._n, o._n, t, alpha);
+    else throw notOperand(BI, t, o);
     return this;
   }
   /** this += alpha * o */

@@ -105,6 +105,25 @@ corrupt('missing weight', (dir) => {
   saveSafetensors(p, tensors);
 }, /missing weight "tagger\.bias"/);
 
+/** Rewrites the weights file's header entry of its first tensor to `entry` (its data stays, unread). */
+const editFirstWeight = (entry: Record<string, unknown>) => (dir: string) => {
+  const p = join(dir, 'weights.safetensors');
+  const buf = readFileSync(p);
+  const n = Number(buf.readBigUInt64LE(0));
+  const header = JSON.parse(buf.subarray(8, 8 + n).toString('utf8'));
+  const first = Object.keys(header).filter((k) => k !== '__metadata__').sort((a, b) => header[a].data_offsets[0] - header[b].data_offsets[0])[0];
+  header[first] = { dtype: 'F32', data_offsets: [0, 0], ...entry };
+  const json = Buffer.from(JSON.stringify(header));
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64LE(BigInt(json.length));
+  writeFileSync(p, Buffer.concat([len, json, buf.subarray(8 + n)]));
+};
+// A size of 0 makes the byte count 0 whatever the other sizes claim: sizes beyond 2^53 (which libtorch
+// read as INT64_MIN, an internal error) and products beyond any tensor are refused as a corrupt model.
+for (const shape of [[0, 1e300], [0, 2 ** 63], [2 ** 64, 0], [0, -1], [0, 1.5], [0, '1'], [0, 2 ** 40, 2 ** 40]])
+  corrupt(`weights header with shape ${JSON.stringify(shape)}`, editFirstWeight({ shape }), /weights\.safetensors: not a valid safetensors file \(tensor "[\w.]+" has (an invalid shape|shape \[0,1099511627776,1099511627776\], too large)/);
+corrupt('weights header with offsets beyond 2^53', editFirstWeight({ shape: [0], data_offsets: [2 ** 60, 2 ** 60] }), /weights\.safetensors: not a valid safetensors file \(tensor "[\w.]+" has invalid data_offsets/);
+
 corrupt('CRF tagger read with the argmax decoder', editJson('config.json', (o) => (o.model.tagger = 'crf')), /config\.json: decoder: must be "viterbi" with tagger "crf"/);
 
 test('a CRF tagger: its transition scores round-trip; entity scores are the CRF\'s span probabilities', () => {

@@ -1,15 +1,23 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, writeFileSync, rmSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { getNumThreads } from '../../src/tensor/index.js';
+import { Worker } from 'node:worker_threads';
+import { getNumThreads, setNumThreads } from '../../src/tensor/index.js';
 import { MAX_THREADS } from '../../src/native/loader.js';
 import { tempDir } from '../temp-dir.js';
 
 const root = join(import.meta.dirname, '..', '..');
+
+/** A shared library of the system (the libm this process runs with), to stand in for a library of the wrong kind. */
+function systemLibrary(): string {
+  const lib = /\/\S*\/libm\.so[.\d]*/.exec(readFileSync('/proc/self/maps', 'utf8'));
+  assert.ok(lib, 'libm is not mapped');
+  return lib[0];
+}
 
 function runWith(env: Record<string, string>, code: string): { status: number | null; stderr: string; stdout: string } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
@@ -25,6 +33,37 @@ test('threads: OPENBLAS_NUM_THREADS=1 is set before loading; 2 intra-op threads 
   const r = runWith({ ENTREL_THREADS: '1' },
     "const T = await import('./src/tensor/index.ts'); console.log(T.getNumThreads(), process.env.OPENBLAS_NUM_THREADS);");
   assert.equal(r.stdout.trim(), '1 1', r.stderr);
+});
+
+test('setNumThreads applies to the calling thread: a worker keeps its count when another thread sets its own', async () => {
+  // libtorch keeps the count last set by any thread and applied it to a thread at that thread's first
+  // op or getNumThreads(), over what the thread had set: the worker read the main thread's 3.
+  const sync = new Int32Array(new SharedArrayBuffer(8));
+  const tensorIndex = pathToFileURL(join(root, 'src', 'tensor', 'index.ts')).href;
+  const worker = new Worker(`
+    const { parentPort, workerData } = require('node:worker_threads');
+    (async () => {
+      await import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => m.register());
+      const T = await import(${JSON.stringify(tensorIndex)});
+      T.setNumThreads(1);
+      Atomics.store(workerData, 0, 1);
+      Atomics.notify(workerData, 0);
+      Atomics.wait(workerData, 1, 0); // the main thread sets its own count meanwhile
+      parentPort.postMessage(T.getNumThreads());
+    })();`, { eval: true, workerData: sync });
+  try {
+    const reply = new Promise((res, rej) => (worker.once('message', res), worker.once('error', rej)));
+    const before = getNumThreads();
+    while (Atomics.load(sync, 0) === 0) await new Promise((r) => setTimeout(r, 5));
+    setNumThreads(3);
+    Atomics.store(sync, 1, 1);
+    Atomics.notify(sync, 1);
+    assert.equal(await reply, 1);
+    assert.equal(getNumThreads(), 3);
+    setNumThreads(before);
+  } finally {
+    await worker.terminate();
+  }
 });
 
 test('a missing or broken binding gives one clear install/rebuild message, thrown, not printed', () => {
@@ -50,6 +89,46 @@ test('a missing or broken binding gives one clear install/rebuild message, throw
       }
     }
     assert.match(missing.stdout, /ENTREL_NATIVE_PATH names .*nope\.node, which does not exist/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+const loadCode = "const { loadNative } = await import('./src/native/loader.ts'); try { loadNative(); } catch (e) { console.log(e.name + ' ' + e.code + ': ' + e.message); }";
+
+test('ENTREL_NATIVE_PATH naming a file that is no native addon, or an addon that is not entrel\'s, says so', () => {
+  const dir = tempDir('entrel-loader-');
+  try {
+    // require() ran a .cjs file as JavaScript, and the loader then called mod.setNumThreads: a TypeError.
+    const script = runWith({ ENTREL_NATIVE_PATH: 'scripts/libtorch-paths.cjs' }, loadCode);
+    assert.equal(script.stdout.trim(), `UserError ENTREL_NATIVE_MISSING: ENTREL_NATIVE_PATH names ${join(root, 'scripts', 'libtorch-paths.cjs')}, which is not a native addon (a .node file): point it at entrel's binding (${join(root, 'build', 'Release', 'entrel_native.node')} once built) or unset it`);
+    // A shared library that is no Node addon.
+    const lib = join(dir, 'libm.node');
+    copyFileSync(systemLibrary(), lib);
+    assert.match(runWith({ ENTREL_NATIVE_PATH: lib }, loadCode).stdout.trim(), /^UserError ENTREL_NATIVE_MISSING: a shared library that is no Node\.js addon was found instead of the binding \(Module did not self-register: '.*libm\.node'\.\): point ENTREL_NATIVE_PATH at entrel's binding, or unset it$/);
+    // A Node addon, but another one.
+    const other = join(dir, 'other.node');
+    const c = join(dir, 'other.c');
+    writeFileSync(c, '#include <node_api.h>\nNAPI_MODULE_INIT() { return exports; }\n');
+    const cc = spawnSync('cc', ['-shared', '-fPIC', '-I/usr/include/node', '-o', other, c], { encoding: 'utf8' });
+    if (cc.status === 0)
+      assert.equal(runWith({ ENTREL_NATIVE_PATH: other }, loadCode).stdout.trim(),
+        `UserError ENTREL_NATIVE_MISSING: ${other} is a native addon but not entrel's binding (it has no setNumThreads): point ENTREL_NATIVE_PATH at entrel's binding, or unset it`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a libtorch of another version, or a damaged one, on the library path is named, with what to do', () => {
+  const dir = tempDir('entrel-loader-');
+  try {
+    // A real library that lacks libtorch's symbols stands in for another version of libc10.
+    copyFileSync(systemLibrary(), join(dir, 'libc10.so.1.13'));
+    const other = runWith({ LD_LIBRARY_PATH: dir }, loadCode);
+    assert.match(other.stdout.trim(), /^UserError ENTREL_NATIVE_MISSING: the libtorch found is not the version the binding was built against \(.*libtorch\S*\.so[.\d]*: undefined symbol: \w+\): rebuild the binding against it, `npm rebuild entrel` in the project that installed entrel, or `npm run build:native` in \S+; or put the libtorch it was built with first \(LD_LIBRARY_PATH, now .*entrel-loader-\w+\)$/);
+    writeFileSync(join(dir, 'libc10.so.1.13'), '');
+    const damaged = runWith({ LD_LIBRARY_PATH: dir }, loadCode);
+    assert.match(damaged.stdout.trim(), /^UserError ENTREL_NATIVE_MISSING: a libtorch library that was found is damaged or not one for this machine \(.*libc10\.so\.1\.13: file too short\): reinstall libtorch \(`apt-get install --reinstall -y libtorch-dev libopenblas0-pthread`\), or take its directory off the library path/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
