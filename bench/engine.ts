@@ -13,11 +13,11 @@ import { performance } from 'node:perf_hooks';
 import { getNumThreads, manualSeed, noGrad, randint, tensor, tidy } from '../src/tensor/index.js';
 import { Adam, DIMS, Tagger, trainStep } from './engine/tagger.js';
 import { runPythonAnchor } from './python-anchor.js';
+import { numberArg, scriptArgs } from '../scripts/args.js';
 
-const args = process.argv.slice(2);
-const quick = args.includes('--quick');
-const roundsArg = args.indexOf('--rounds');
-const rounds = roundsArg >= 0 ? Number(args[roundsArg + 1]) : quick ? 1 : 3;
+const { values } = scriptArgs('npm run bench:engine [-- --quick] [-- --rounds N]', { quick: { type: 'boolean' }, rounds: { type: 'string' } });
+const quick = values.quick === true;
+const rounds = values.rounds === undefined ? (quick ? 1 : 3) : numberArg(values.rounds, '--rounds');
 const warm = quick ? 3 : 3;
 const steps = quick ? 15 : 30;
 

@@ -11,23 +11,28 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { clipGradNorm, setNumThreads, tidy } from '../src/tensor/index.js';
-import { loadConfig, setOverrides } from '../src/train/config.js';
+import { loadConfig } from '../src/train/config.js';
 import type { TrainTask } from '../src/train/loop.js';
 import { mrtTask } from '../src/train/mrt/task.js';
 import { buildSetupFrom, nnTask } from '../src/train/nn.js';
 import { createOptimizer } from '../src/train/optim.js';
 import { TrainRng } from '../src/train/rng.js';
+import { numberArg, scriptArgs } from '../scripts/args.js';
 
-const args = process.argv.slice(2);
-const opt = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
-const init = opt('--init');
+const usage = 'npm run bench:mrt -- --init MODEL_DIR [--rounds N] [--K K] [--set key=value …]';
+const { values, sets } = scriptArgs(usage, {
+  init: { type: 'string' },
+  rounds: { type: 'string', default: '2' },
+  K: { type: 'string', default: '3' },
+  set: { type: 'string', multiple: true },
+});
+const init = values.init;
 if (!init) {
-  process.stderr.write('usage: npm run bench:mrt -- --init MODEL_DIR [--rounds N] [--K K] [--set key=value …]\n');
+  process.stderr.write(`usage: ${usage}\n`);
   process.exit(2);
 }
-const rounds = Number(opt('--rounds') ?? 2);
-const K = Number(opt('--K') ?? 3);
-const sets = setOverrides(args);
+const rounds = numberArg(values.rounds, '--rounds');
+const K = numberArg(values.K, '--K');
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const config = loadConfig(join(repo, 'configs/conll04-mrt.json'), [`K=${K}`, ...sets]);
 setNumThreads(config.threads);

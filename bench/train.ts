@@ -17,17 +17,20 @@ import { isUserError, UserError } from '../src/errors.js';
 import { buildBatch } from '../src/model/encode.js';
 import { clipGradNorm, setNumThreads, tidy } from '../src/tensor/index.js';
 import { loadConfig } from '../src/train/config.js';
-import { encodeAll, loadSplit } from '../src/train/data.js';
+import { encodeAll, loadSplit, readingOptions } from '../src/train/data.js';
 import { buildNNSetup } from '../src/train/nn.js';
 import { Adadelta } from '../src/train/optim.js';
 import { TrainRng } from '../src/train/rng.js';
 import { anchorProblem, runPythonAnchor } from './python-anchor.js';
 import { goldTagInference } from './train/gold-infer.js';
+import { numberArg, scriptArgs } from '../scripts/args.js';
 
-const args = process.argv.slice(2);
-const arg = (name: string, dflt: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : dflt);
-const epochs = arg('--epochs', 2);
-const inferSeconds = arg('--infer-seconds', 2);
+const { values } = scriptArgs('npm run bench:train [-- --epochs N] [-- --infer-seconds S]', {
+  epochs: { type: 'string', default: '2' },
+  'infer-seconds': { type: 'string', default: '2' },
+});
+const epochs = numberArg(values.epochs, '--epochs');
+const inferSeconds = numberArg(values['infer-seconds'], '--infer-seconds');
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..');
 
@@ -64,7 +67,7 @@ async function ours(): Promise<{ train: number; infer: number; pairs: number }> 
     seconds += dt;
     console.log(`ours  epoch ${e + 1} train_s=${dt.toFixed(2)} sent_per_s=${(order.length / dt).toFixed(1)} pairs_per_batch=${(pairs / Math.ceil(order.length / 100)).toFixed(0)}`);
   }
-  const test = await loadSplit(config.data.test!, config.data.format);
+  const test = await loadSplit(config.data.test!, readingOptions(config));
   const enc = encodeAll(test.sentences, s.vocab, {});
   goldTagInference(s.model, enc.slice(0, 100), 100); // warm-up
   let passes = 0;

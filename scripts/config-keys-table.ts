@@ -1,5 +1,5 @@
 /** The markdown table of every config key and its default, as configs/README.md holds it. */
-import { configKeys } from '../src/train/config.js';
+import { configKeys } from '../src/train/config-schema.js';
 
 export const KEYS_BEGIN = '<!-- keys -->';
 export const KEYS_END = '<!-- /keys -->';

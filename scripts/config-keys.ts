@@ -1,6 +1,6 @@
 /**
  * Writes the table of every config key and its default into configs/README.md (between the `keys`
- * markers), from the schema in src/train/config.ts: `node --import tsx scripts/config-keys.ts`.
+ * markers), from the schema in src/train/config-schema.ts: `node --import tsx scripts/config-keys.ts`.
  * test/train/config.test.ts fails when the table and the schema disagree.
  */
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -19,28 +19,33 @@ import { evaluate, type EvalReport } from '../src/eval/index.js';
 import { writeModelFiles } from '../src/model/io.js';
 import { predictSentences } from '../src/model/predict.js';
 import { writeDirAtomic } from '../src/data/atomic.js';
-import { loadConfig, setOverrides } from '../src/train/config.js';
+import { loadConfig } from '../src/train/config.js';
 import { mergeSchemas } from '../src/data/corpus.js';
-import { loadSplit } from '../src/train/data.js';
+import { loadSplit, readingOptions } from '../src/train/data.js';
 import { runTraining } from '../src/train/loop.js';
 import { buildNNSetup, nnTask } from '../src/train/nn.js';
 import { predictedDocuments } from '../src/train/predictions.js';
+import { scriptArgs } from './args.js';
 
 const repo = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: string) => (args.includes(name) ? resolve(args[args.indexOf(name) + 1]) : fallback);
-const workDir = flag('--work', join(repo, 'runs', 'default-model'));
-const outDir = flag('--out', join(repo, 'models', 'conll04'));
+// Strict: a mistyped --out must not leave the default, the bundled model, to be overwritten after the run.
+const { values, sets } = scriptArgs('npm run train:default [-- --work DIR --out DIR --set key=value …]', {
+  work: { type: 'string' },
+  out: { type: 'string' },
+  set: { type: 'string', multiple: true },
+});
+const workDir = resolve(values.work ?? join(repo, 'runs', 'default-model'));
+const outDir = resolve(values.out ?? join(repo, 'models', 'conll04'));
 const configFile = join(repo, 'configs', 'default-model.json');
 
-const config = loadConfig(configFile, setOverrides(args));
+const config = loadConfig(configFile, sets);
 const setup = await buildNNSetup(config);
 const t0 = performance.now();
 const result = await runTraining(nnTask(setup), config, workDir, 'nn', { resume: true });
 // After runTraining the model holds the last epoch's weights (trained now, or restored from last/).
 const { model, schema } = setup;
 
-const test = await loadSplit(config.data.test!, config.data.format);
+const test = await loadSplit(config.data.test!, readingOptions(config));
 const preds = predictSentences(model, test.sentences);
 const report: EvalReport = evaluate(test.documents, predictedDocuments(test.documents, preds), {
   schema: mergeSchemas(schema, test.schema),

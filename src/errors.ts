@@ -111,6 +111,11 @@ export function quote(value: unknown, max = 60): string {
   return s.length > max ? `${s.slice(0, max)}…` : s;
 }
 
+/** `1 relation`, `0 relations`, `2 entities`: a count with its noun in the right number. */
+export function counted(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}
+
 /*
  * What library callers pass to the public entry points is checked with these, so that misuse is a one-line
  * UserError naming the argument rather than a TypeError from deep inside.

@@ -24,25 +24,38 @@ import { setNumThreads } from '../../src/tensor/index.js';
 import { writeFileAtomic } from '../../src/data/atomic.js';
 import { loadConfig } from '../../src/train/config.js';
 import { mergeSchemas } from '../../src/data/corpus.js';
+import { readingOptions } from '../../src/train/data.js';
 import { predictFile } from '../../src/train/evaluate.js';
 import { TrainRng } from '../../src/train/rng.js';
 import { keptModelDir } from '../kept-model.js';
 import { studyBase } from './bases.js';
+import { numberArg, scriptArgs } from '../../scripts/args.js';
 
 const args = process.argv.slice(2);
-const get = (k: string, d?: string) => (args.includes(k) ? args[args.indexOf(k) + 1] : d);
+const usage = '--label L [--variant V] [--baseline V2 [--baseline-label L2]] [--seeds 1,2,3] [--samples 2000] [--seed 1]';
+const { values } = scriptArgs(`npx tsx experiments/mrt/paired-bootstrap.ts ${usage}`, {
+  label: { type: 'string' },
+  variant: { type: 'string', default: 'gamma-delta-ER' },
+  baseline: { type: 'string' },
+  'baseline-label': { type: 'string' },
+  seeds: { type: 'string', default: '1,2,3' },
+  samples: { type: 'string', default: '2000' },
+  seed: { type: 'string', default: '1' },
+  // What the study ran with (bases.ts): given, they must agree.
+  nn: { type: 'string' },
+  keep: { type: 'string' },
+  from: { type: 'string' },
+});
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
-const label = get('--label');
-if (!label) throw new Error('usage: --label L [--variant V] [--baseline V2 [--baseline-label L2]] [--seeds 1,2,3] [--samples 2000] [--seed 1]');
-const variant = get('--variant', 'gamma-delta-ER')!;
-const baseline = get('--baseline');
-const baseLabel = get('--baseline-label', label)!;
+const { label, variant, baseline } = values;
+if (!label) throw new Error(`usage: ${usage}`);
+const baseLabel = values['baseline-label'] ?? label;
 // The NN runs, and which models the study scored, are the study's own (bases.ts): a flag can only confirm them.
 const { nn: nnName, keep, from } = studyBase(`table2-${label}`);
 const keepLast = keep === 'last';
-for (const [flag, value] of [['--nn', nnName], ['--keep', keep], ['--from', from]] as const)
-  if (get(flag) !== undefined && get(flag) !== value) throw new Error(`${flag} ${get(flag)}: study table2-${label} ran with ${flag} ${value ?? '(none)'}`);
+for (const [flag, value] of [['nn', nnName], ['keep', keep], ['from', from]] as const)
+  if (values[flag] !== undefined && values[flag] !== value) throw new Error(`--${flag} ${values[flag]}: study table2-${label} ran with --${flag} ${value ?? '(none)'}`);
 if (baseline && baseLabel !== label) {
   const other = studyBase(`table2-${baseLabel}`);
   if (other.nn !== nnName || other.keep !== keep || other.from !== from)
@@ -53,9 +66,9 @@ const study = join(repo, 'experiments', 'mrt', 'runs', `table2-${label}`);
 const baseName = baseline ?? 'NN';
 const baseStudy = join(repo, 'experiments', 'mrt', 'runs', `table2-${baseLabel}`);
 const baseDir = (s: number) => (baseline ? join(baseStudy, `${baseline}-s${s}`, kept) : join(repo, 'experiments', 'nn', 'runs', `${nnName}-${s}`, from));
-const seeds = get('--seeds', '1,2,3')!.split(',').map(Number);
-const samples = Number(get('--samples', '2000'));
-const rng = TrainRng.seeded(Number(get('--seed', '1')));
+const seeds = values.seeds.split(',').map(Number);
+const samples = numberArg(values.samples, '--samples');
+const rng = TrainRng.seeded(numberArg(values.seed, '--seed'));
 const config = loadConfig(join(repo, 'configs', 'conll04.json'), []);
 setNumThreads(config.threads);
 
@@ -64,7 +77,7 @@ setNumThreads(config.threads);
  * (eval/significance.ts): sentence i's at 3i, 3i + 1, 3i + 2.
  */
 async function perSentence(modelDir: string, file: string): Promise<Int32Array> {
-  const { split, schema, predicted } = await predictFile(modelDir, file, { format: config.data.format });
+  const { split, schema, predicted } = await predictFile(modelDir, file, readingOptions(config));
   return unitCounts(split.documents, predicted, { schema: mergeSchemas(schema, split.schema), unit: 'sentence' }).counts.strict;
 }
 

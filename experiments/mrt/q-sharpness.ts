@@ -24,17 +24,26 @@ import { loadConfig } from '../../src/train/config.js';
 import { drawMembers, mrtObjective, tagProposal } from '../../src/train/mrt/objective.js';
 import { buildSetupFrom } from '../../src/train/nn.js';
 import { TrainRng } from '../../src/train/rng.js';
+import { numberArg, scriptArgs } from '../../scripts/args.js';
 
-const args = process.argv.slice(2);
-const get = (k: string, d?: string) => (args.includes(k) ? args[args.indexOf(k) + 1] : d);
 const here = dirname(fileURLToPath(import.meta.url));
-const init = resolve(get('--init', join(here, '..', 'nn', 'runs', 'seed-1', 'best'))!);
-const K = Number(get('--K', '2'));
-const seed = Number(get('--seed', '1'));
-const sampler = get('--sampler', 'tokens')!;
-const epsilon = get('--epsilon', '0.1')!;
-const label = get('--label', sampler === 'tokens' ? '' : sampler)!;
-const data = get('--data');
+const { values } = scriptArgs(
+  'npx tsx experiments/mrt/q-sharpness.ts --init experiments/nn/runs/seed-1/best [--K 2] [--seed 1] [--sampler tokens|chunkings|kbest] [--epsilon 0.1] [--data FILE] [--label NAME]',
+  {
+    init: { type: 'string', default: join(here, '..', 'nn', 'runs', 'seed-1', 'best') },
+    K: { type: 'string', default: '2' },
+    seed: { type: 'string', default: '1' },
+    sampler: { type: 'string', default: 'tokens' },
+    epsilon: { type: 'string', default: '0.1' },
+    label: { type: 'string' },
+    data: { type: 'string' },
+  },
+);
+const init = resolve(values.init);
+const K = numberArg(values.K, '--K');
+const seed = numberArg(values.seed, '--seed');
+const { sampler, epsilon, data } = values;
+const label = values.label ?? (sampler === 'tokens' ? '' : sampler);
 const ALPHAS = [0.0001, 0.01, 0.1, 1, 10];
 
 const config = loadConfig(join(here, '..', '..', 'configs', 'conll04-mrt.json'), [`K=${K}`, `seed=${seed}`, 'threads=1', `mrt.sampler=${sampler}`, `mrt.epsilon=${epsilon}`, ...(data ? [`data.train=${data}`] : [])]);
@@ -69,7 +78,7 @@ const kbest = sampler === 'kbest';
 const md = [
   `# Sharpness of Q on ${data ? relative(process.cwd(), resolve(data)) : 'CoNLL04 train'} (pretrained NN model, μ = 1)`,
   '',
-  `Model \`${relative(join(here, '..', '..'), init)}\`, K = ${K}, ${kbest ? 'no draws (ε unused)' : `ε = ${config.mrt.epsilon}`}, sampler ${sampler}, seed ${seed}; ${rows[0].n} sentences. Command: \`npx tsx experiments/mrt/q-sharpness.ts --init … --K ${K} --sampler ${sampler}${kbest ? '' : ` --epsilon ${epsilon}`}${data ? ` --data ${data}` : ''}${args.includes('--label') ? ` --label ${label}` : ''}\`.`,
+  `Model \`${relative(join(here, '..', '..'), init)}\`, K = ${K}, ${kbest ? 'no draws (ε unused)' : `ε = ${config.mrt.epsilon}`}, sampler ${sampler}, seed ${seed}; ${rows[0].n} sentences. Command: \`npx tsx experiments/mrt/q-sharpness.ts --init … --K ${K} --sampler ${sampler}${kbest ? '' : ` --epsilon ${epsilon}`}${data ? ` --data ${data}` : ''}${values.label !== undefined ? ` --label ${label}` : ''}\`.`,
   '',
   '| α | mean Q(gold) | sentences with Q(gold) > 0.99 | mean risk Σ Q·Δ_E+R | mean Δ_E+R of the samples |',
   '|---|---|---|---|---|',

@@ -17,21 +17,35 @@ import { fileURLToPath } from 'node:url';
 import { buildBatch, type Batch } from '../../src/model/encode.js';
 import { manualSeed, setNumThreads, tidy, type Tensor } from '../../src/tensor/index.js';
 import { writeFileAtomic } from '../../src/data/atomic.js';
-import { loadConfig, type MrtConfig } from '../../src/train/config.js';
+import { loadConfig } from '../../src/train/config.js';
+import type { MrtConfig } from '../../src/train/config-schema.js';
 import { drawMembers, mrtObjective, tagProposal } from '../../src/train/mrt/objective.js';
 import { buildSetupFrom } from '../../src/train/nn.js';
 import { TrainRng } from '../../src/train/rng.js';
+import { numberArg, scriptArgs } from '../../scripts/args.js';
 
 const args = process.argv.slice(2);
-const get = (k: string, d: string) => (args.includes(k) ? args[args.indexOf(k) + 1] : d);
 const here = dirname(fileURLToPath(import.meta.url));
-const init = resolve(get('--init', join(here, '..', 'nn', 'runs', 'config-crf-d04-seed-1', 'best')));
-const Ks = get('--Ks', '1,2,3,5,10').split(',').map(Number);
-const draws = Number(get('--draws', '12'));
-const batches = Number(get('--batches', '8'));
-const seed = Number(get('--seed', '1'));
-const label = get('--label', '');
-const sets = [`seed=${seed}`, 'threads=1', `mrt.epsilon=${get('--epsilon', '0.1')}`, `alpha=${get('--alpha', '1')}`];
+const { values } = scriptArgs(
+  'npx tsx experiments/mrt/risk-variance.ts [--init DIR] [--Ks 1,2,3,5,10] [--draws 12] [--batches 8] [--epsilon 0.1] [--alpha 1] [--label NAME] [--seed 1]',
+  {
+    init: { type: 'string', default: join(here, '..', 'nn', 'runs', 'config-crf-d04-seed-1', 'best') },
+    Ks: { type: 'string', default: '1,2,3,5,10' },
+    draws: { type: 'string', default: '12' },
+    batches: { type: 'string', default: '8' },
+    epsilon: { type: 'string', default: '0.1' },
+    alpha: { type: 'string', default: '1' },
+    label: { type: 'string', default: '' },
+    seed: { type: 'string', default: '1' },
+  },
+);
+const init = resolve(values.init);
+const Ks = values.Ks.split(',').map(Number);
+const draws = numberArg(values.draws, '--draws');
+const batches = numberArg(values.batches, '--batches');
+const seed = numberArg(values.seed, '--seed');
+const label = values.label;
+const sets = [`seed=${seed}`, 'threads=1', `mrt.epsilon=${values.epsilon}`, `alpha=${values.alpha}`];
 
 const config = loadConfig(join(here, '..', '..', 'configs', 'conll04-mrt.json'), sets);
 setNumThreads(config.threads);

@@ -37,7 +37,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../../src/data/atomic.js';
 import { lineChartSvg } from '../../src/train/plot.js';
-import { loadConfig, setOverrides } from '../../src/train/config.js';
+import { loadConfig } from '../../src/train/config.js';
+import { readingOptions } from '../../src/train/data.js';
 import { evaluateModel } from '../../src/train/evaluate.js';
 import { runTraining } from '../../src/train/loop.js';
 import { mrtTask } from '../../src/train/mrt/task.js';
@@ -46,6 +47,7 @@ import { keptModelDir, keptScores, writeFinalModel, type Keep } from '../kept-mo
 import { BASES_FILE, DEFAULT_CONFIG, defaultStart, tableBases, toStored, type Base, type Start } from './bases.js';
 import { gainForestSvg, type GainRow } from './gain-plot.js';
 import { markdown, pairedGains, tInterval95, type RunResult } from './report.js';
+import { scriptArgs } from '../../scripts/args.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
@@ -107,7 +109,7 @@ async function run(study: string, [name, sets]: Variant, seed: number, extra: st
   // written as final/ and scored.
   if (base.keep === 'last') await writeFinalModel(dir, s, r.epochs);
   const best = base.keep === 'last' ? r.history[r.history.length - 1] : keptScores(dir);
-  const t = await evaluateModel(keptModelDir(dir, base.keep), config.data.test!, { format: config.data.format });
+  const t = await evaluateModel(keptModelDir(dir, base.keep), config.data.test!, readingOptions(config));
   const epochSeconds = r.history.map((h) => h.seconds);
   const result: RunResult = {
     study, name, seed, settings: [...sets, ...extra],
@@ -129,7 +131,7 @@ async function baseline(seed: number, { study, nn: nnName, config: configFile, f
   const config = loadConfig(join(repo, configFile));
   const dir = nnModel(nnName, seed, from);
   const key = `${dir}\n${config.data.test}`;
-  if (!baselineScores.has(key)) baselineScores.set(key, evaluateModel(dir, config.data.test!, { format: config.data.format }));
+  if (!baselineScores.has(key)) baselineScores.set(key, evaluateModel(dir, config.data.test!, readingOptions(config)));
   const t = await baselineScores.get(key)!;
   return {
     study, name: 'nn', seed, settings: [], bestEpoch: 0, epochs: 0, secondsPerEpoch: 0,
@@ -218,20 +220,28 @@ function gainForest(results: RunResult[], bases: Base[]): string {
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const get = (k: string) => (args.includes(k) ? args[args.indexOf(k) + 1] : undefined);
-  const study = get('--study') ?? 'table2';
-  const seeds = (get('--seeds') ?? '1,2,3').split(',').map(Number);
-  const only = get('--only')?.split(',') ?? [''];
-  const reportOnly = args.includes('--report');
-  const extra = setOverrides(args);
-  const label = get('--label');
-  const nnName = get('--nn') ?? 'seed';
-  const configFile = get('--config') ?? DEFAULT_CONFIG;
-  const keepArg = get('--keep');
+  const { values, sets: extra } = scriptArgs(
+    'npx tsx experiments/mrt/run.ts --study table2|fig3|fig4|all [--seeds 1,2,3] [--only NAME[,NAME…]] [--set key=value …] [--label L] [--nn NAME] [--config FILE] [--keep last] [--from best|final] [--report]',
+    {
+      study: { type: 'string', default: 'table2' },
+      seeds: { type: 'string', default: '1,2,3' },
+      only: { type: 'string' },
+      report: { type: 'boolean' },
+      set: { type: 'string', multiple: true },
+      label: { type: 'string' },
+      nn: { type: 'string', default: 'seed' },
+      config: { type: 'string', default: DEFAULT_CONFIG },
+      keep: { type: 'string' },
+      from: { type: 'string' },
+    },
+  );
+  const { study, label, nn: nnName, config: configFile, keep: keepArg } = values;
+  const seeds = values.seeds.split(',').map(Number);
+  const only = values.only?.split(',') ?? [''];
+  const reportOnly = values.report === true;
   if (keepArg !== undefined && keepArg !== 'last') throw new Error(`--keep takes only "last" (got ${keepArg})`);
   const keep = keepArg as Keep | undefined;
-  const fromArg = get('--from') ?? defaultStart(keep);
+  const fromArg = values.from ?? defaultStart(keep);
   if (fromArg !== 'best' && fromArg !== 'final') throw new Error(`--from takes "best" or "final" (got ${fromArg})`);
   const from: Start = fromArg;
   if ((nnName !== 'seed' || configFile !== DEFAULT_CONFIG || keep || from !== 'best') && !label) throw new Error('--nn, --config, --keep and --from need a --label: their runs must not mix with the default tables');

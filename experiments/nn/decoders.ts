@@ -16,16 +16,18 @@ import { setNumThreads } from '../../src/tensor/index.js';
 import { writeFileAtomic } from '../../src/data/atomic.js';
 import { loadConfig } from '../../src/train/config.js';
 import { mergeSchemas } from '../../src/data/corpus.js';
-import { encodeAll, loadSplit, predictAll } from '../../src/train/data.js';
+import { encodeAll, loadSplit, predictAll, readingOptions } from '../../src/train/data.js';
 import { predictedDocuments } from '../../src/train/predictions.js';
+import { scriptArgs } from '../../scripts/args.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const runs = process.argv.slice(2).length ? process.argv.slice(2) : ['seed-1', 'seed-2', 'seed-3'];
+const { positionals } = scriptArgs('npx tsx experiments/nn/decoders.ts [RUN …]', {}, true);
+const runs = positionals.length ? positionals : ['seed-1', 'seed-2', 'seed-3'];
 const config = loadConfig(join(here, '..', '..', 'configs', 'conll04.json'));
 setNumThreads(1);
 const glove = loadGlove();
 const files: [string, string][] = [['dev', config.data.dev], ['test', config.data.test!]];
-const splits = await Promise.all(files.map(([, f]) => loadSplit(f, config.data.format)));
+const splits = await Promise.all(files.map(([, f]) => loadSplit(f, readingOptions(config))));
 const out = ['# Tag decoders on the same models', '', '`npx tsx experiments/nn/decoders.ts ' + runs.join(' ') + '`', ''];
 out.push('| run | split | argmax: ent F1 | argmax: rel F1 | Viterbi: ent F1 | Viterbi: rel F1 |', '|---|---|---|---|---|---|');
 for (const run of runs) {

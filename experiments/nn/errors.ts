@@ -21,15 +21,16 @@ import { loadModelDir } from '../../src/model/io.js';
 import { setNumThreads } from '../../src/tensor/index.js';
 import { writeFileAtomic } from '../../src/data/atomic.js';
 import { loadConfig } from '../../src/train/config.js';
-import { encodeAll, loadSplit, predictAll } from '../../src/train/data.js';
+import { encodeAll, loadSplit, predictAll, readingOptions } from '../../src/train/data.js';
+import { scriptArgs } from '../../scripts/args.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const args = process.argv.slice(2);
+const { positionals: args } = scriptArgs('npx tsx experiments/nn/errors.ts [RUN …]', {}, true);
 const runs = args.length ? args : [1, 2, 3].map((s) => `config-crf-d04-seed-${s}`);
 const config = loadConfig(join(here, '..', '..', 'configs', 'conll04.json'));
 setNumThreads(1);
 const glove = loadGlove();
-const [train, dev] = await Promise.all([loadSplit(config.data.train, config.data.format), loadSplit(config.data.dev, config.data.format)]);
+const [train, dev] = await Promise.all([loadSplit(config.data.train, readingOptions(config)), loadSplit(config.data.dev, readingOptions(config))]);
 
 /** label → the "headType>tailType" pairs its training relations join. */
 function signatures(sentences: Sentence[]): Map<string, Set<string>> {

@@ -27,18 +27,19 @@ import { inferenceMode, setNumThreads, tidy } from '../../src/tensor/index.js';
 import { writeFileAtomic } from '../../src/data/atomic.js';
 import { loadConfig } from '../../src/train/config.js';
 import { mergeSchemas } from '../../src/data/corpus.js';
-import { encodeAll, loadSplit } from '../../src/train/data.js';
+import { encodeAll, loadSplit, readingOptions } from '../../src/train/data.js';
 import { predictedDocuments } from '../../src/train/predictions.js';
+import { scriptArgs } from '../../scripts/args.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const args = process.argv.slice(2);
+const { positionals: args } = scriptArgs('npx tsx experiments/nn/joint-decoding.ts [RUN …]', {}, true);
 const runs = args.length ? args : [1, 2, 3].map((s) => `config-crf-d04-seed-${s}`);
 const LAMBDAS = [0, 0.5, 1, 2, 5, 20];
 const BATCH = 16;
 const config = loadConfig(join(here, '..', '..', 'configs', 'conll04.json'));
 setNumThreads(1);
 const glove = loadGlove();
-const dev = await loadSplit(config.data.dev, config.data.format);
+const dev = await loadSplit(config.data.dev, readingOptions(config));
 
 /** Each candidate's log P(E | s) and Σ over its pairs of max_l log P_rel, with the labels that attain it. */
 interface Scored {

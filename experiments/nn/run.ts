@@ -52,12 +52,15 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, setOverrides, type TrainConfig } from '../../src/train/config.js';
+import { loadConfig } from '../../src/train/config.js';
+import type { TrainConfig } from '../../src/train/config-schema.js';
 import { writeFileAtomic } from '../../src/data/atomic.js';
+import { readingOptions } from '../../src/train/data.js';
 import { evaluateModel } from '../../src/train/evaluate.js';
 import { runTraining } from '../../src/train/loop.js';
 import { buildNNSetup, nnTask } from '../../src/train/nn.js';
 import { keptModelDir, keptScores, writeFinalModel, type Keep } from '../kept-model.js';
+import { scriptArgs } from '../../scripts/args.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
@@ -216,7 +219,7 @@ async function run(study: string, name: string, sets: string[], extra: string[],
     devRelF1: kept.dev.relF1, devEntF1: kept.dev.entF1,
   };
   if (withTest && config.data.test) {
-    const t = await evaluateModel(keptModelDir(dir, base.keep), config.data.test, { format: config.data.format });
+    const t = await evaluateModel(keptModelDir(dir, base.keep), config.data.test, readingOptions(config));
     result.test = { relF1: t.relations.strict.micro.f1, entF1: t.entities.micro.f1, relBoundariesF1: t.relations.boundaries.micro.f1 };
   }
   writeFileAtomic(done, JSON.stringify(result, null, 1) + '\n');
@@ -287,10 +290,12 @@ function markdown(of: (study: string) => RunResult[]): string {
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const study = args.includes('--study') ? args[args.indexOf('--study') + 1] : 'all';
-  const extra = setOverrides(args);
-  const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : '';
+  const { values, sets: extra } = scriptArgs('npx tsx experiments/nn/run.ts [--study NAME|all] [--only NAME-PART] [--set key=value …]', {
+    study: { type: 'string', default: 'all' },
+    only: { type: 'string', default: '' },
+    set: { type: 'string', multiple: true },
+  });
+  const { study, only } = values;
   const selected = (runs: [string, string[]][]) => runs.filter(([n]) => n.includes(only));
   // Study name → its runs and whether the chosen model is scored on test; `all` runs them in this order.
   const studies: [string, [string, string[]][], boolean, Base?][] = [

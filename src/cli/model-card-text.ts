@@ -1,6 +1,7 @@
 /** The readable form of a model card that `entrel info` prints. */
 import { dirname } from 'node:path';
 import type { ModelCard } from '../extract/model-card.js';
+import { counted } from '../errors.js';
 
 const count = (n: number) => n.toLocaleString('en-US');
 
@@ -54,7 +55,7 @@ export function formatModelCard(card: ModelCard): string {
     [
       'encoder',
       `words ${m.wordDim}d, characters ${m.charDim}d (CNN ${widths(m.charWidths, m.charFilters)})${m.caseDim ? `, casing ${m.caseDim}d` : ''}` +
-        ` → BiLSTM ${m.lstmHidden} per direction, ${m.lstmLayers} layer${m.lstmLayers === 1 ? '' : 's'}` +
+        ` → BiLSTM ${m.lstmHidden} per direction, ${counted(m.lstmLayers, 'layer')}` +
         (extras.length ? `; ${extras.join(', ')}` : ''),
     ],
     ['relation model', `CNN ${widths(m.relWidths, m.relFilters)}, MLP ${m.mlpHidden}, ${m.maxDistance} distance buckets`],

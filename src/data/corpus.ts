@@ -7,7 +7,7 @@
  * Formats that have no original text (pre-tokenised corpora) get a text made of the tokens joined by
  * single spaces, sentences separated by a newline.
  */
-import { described, isObject, UserError } from '../errors.js';
+import { described, isObject, quote, UserError } from '../errors.js';
 import type { Token } from '../text/token.js';
 
 export type { Token };
@@ -132,4 +132,10 @@ export function countSentences(docs: Iterable<Document>): number {
   let n = 0;
   for (const d of docs) n += d.sentences.length;
   return n;
+}
+
+/** An entity's text for a message, quoted and cut short; `?` for none, or one whose span leaves its sentence. */
+export function entitySurface(doc: Document, s: Sentence, e: Entity | undefined): string {
+  if (!e || e.start < 0 || e.end > s.tokens.length || e.end <= e.start) return '?';
+  return quote(doc.text.slice(s.tokens[e.start].start, s.tokens[e.end - 1].end), 40);
 }

@@ -25,7 +25,7 @@
  * and its value.
  */
 import { UserError, quote } from '../errors.js';
-import { inferSchema, type Document, type Entity, type LabelSchema, type Relation, type RelationType, type Sentence } from './corpus.js';
+import { entitySurface, inferSchema, type Document, type Entity, type LabelSchema, type Relation, type RelationType, type Sentence } from './corpus.js';
 import { Diagnostics } from './diagnostics.js';
 import { relationMerger } from './merge.js';
 
@@ -252,11 +252,7 @@ function relabelSentence(doc: Document, s: Sentence, si: number, ctx: SentenceCo
   const { diagnostics: d, counts } = ctx;
   const at = `document ${quote(doc.id)}, sentence ${si}`;
   const byId = new Map(s.entities.map((e) => [e.id, e]));
-  const surface = (id: string) => {
-    const e = byId.get(id);
-    if (!e || e.start < 0 || e.end > s.tokens.length || e.end <= e.start) return '?';
-    return quote(doc.text.slice(s.tokens[e.start].start, s.tokens[e.end - 1].end), 40);
-  };
+  const surface = (id: string) => entitySurface(doc, s, byId.get(id));
   const describeEntity = (e: Entity) => `${at}: ${e.type} ${e.id} ${surface(e.id)}`;
   const describeRelation = (r: Relation) => `${at}: ${r.type} ${r.head}→${r.tail} (${surface(r.head)} → ${surface(r.tail)})`;
 

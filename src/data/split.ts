@@ -5,7 +5,7 @@
  */
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import { UserError, quote } from '../errors.js';
+import { counted, UserError, quote } from '../errors.js';
 import type { Document } from './corpus.js';
 import type { Diagnostics } from './diagnostics.js';
 
@@ -39,7 +39,7 @@ export function splitPositions(n: number, opts: SplitOptions): Split {
   if (dev + test === 0) throw new UserError('--dev and --test are both 0: nothing to split off');
   if (dev + test >= n)
     throw new UserError(
-      `the corpus has ${n} document${n === 1 ? '' : 's'}, too few for ${dev} dev and ${test} test and at least one for train` +
+      `the corpus has ${counted(n, 'document')}, too few for ${dev} dev and ${test} test and at least one for train` +
         ' (the split is by whole documents; give smaller --dev/--test)',
       { file: opts.file },
     );

@@ -1,6 +1,6 @@
 /** Record validation shared by the readers: zod shapes, then span checks, all as located UserErrors. */
 import { z } from 'zod';
-import { quote, UserError, type ErrorLocation } from '../errors.js';
+import { described, quote, UserError, type ErrorLocation } from '../errors.js';
 
 /** An entity or relation type: a non-empty string (a model with an empty type could not be loaded back). */
 export const label = () => z.string().min(1, 'empty type');
@@ -49,8 +49,8 @@ export function parseWith<T>(schema: z.ZodType<T>, value: unknown, loc: ErrorLoc
 
 type Issue = z.core.$ZodIssue;
 
-/** The part of `root` at `path`, or undefined where the path leaves it. */
-function at(root: unknown, path: readonly PropertyKey[]): unknown {
+/** The part of `root` at `path` (a zod issue's), or undefined where the path leaves it. */
+export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   let v = root;
   for (const k of path) {
     if (typeof v !== 'object' || v === null || !Object.hasOwn(v, k)) return undefined;
@@ -65,21 +65,8 @@ const EXPECTED: Record<string, string> = {
 };
 const expected = (t: string) => (Object.hasOwn(EXPECTED, t) ? EXPECTED[t] : t);
 
-/** What a JSON value is, for "got …": its kind, and its value when that is short (scalars). */
-export function describeValue(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  switch (typeof v) {
-    case 'string': return `a string (${quote(v)})`;
-    case 'number': return `a number (${v})`;
-    case 'boolean': return `a boolean (${v})`;
-    case 'object': return 'an object';
-    default: return typeof v;
-  }
-}
-
 const expectedButGot = (want: string[], got: unknown) =>
-  `expected ${[...new Set(want)].join(' or ')}, ${got === undefined ? 'but it is missing' : `got ${describeValue(got)}`}`;
+  `expected ${[...new Set(want)].join(' or ')}, ${got === undefined ? 'but it is missing' : `got ${described(got)}`}`;
 
 /**
  * A zod issue as a message that says what was expected and what the input holds. zod's own text for a
@@ -92,12 +79,23 @@ function explain(issue: Issue, prefix: readonly PropertyKey[], root: unknown): {
   if (issue.code === 'invalid_union' && issue.errors.length) {
     const firsts = issue.errors.map((branch) => branch[0]).filter((x): x is Issue => x !== undefined);
     if (firsts.length && firsts.every((b) => b.code === 'invalid_type' && b.path.length === 0))
-      return { path, message: expectedButGot(firsts.map((b) => expected((b as { expected: string }).expected)), at(root, path)) };
+      return { path, message: expectedButGot(firsts.map((b) => expected((b as { expected: string }).expected)), valueAt(root, path)) };
     const furthest = firsts.reduce((a, b) => (b.path.length > a.path.length ? b : a), firsts[0]);
     if (furthest) return explain(furthest, path, root);
   }
-  if (issue.code === 'invalid_type') return { path, message: expectedButGot([expected(issue.expected)], at(root, path)) };
+  if (issue.code === 'invalid_type') return { path, message: expectedButGot([expected(issue.expected)], valueAt(root, path)) };
   return { path, message: issue.message };
+}
+
+/**
+ * Checks that each relation's `head` and `tail` index one of `count` entities (SpERT's records);
+ * `held` says where they are, for the message: "the record has 3".
+ */
+export function checkArgumentIndexes(relations: readonly { head: number; tail: number }[], count: number, held: string, loc: ErrorLocation): void {
+  relations.forEach((r, i) => {
+    for (const role of ['head', 'tail'] as const)
+      if (r[role] < 0 || r[role] >= count) fail(`no entity ${r[role]} (${held})`, loc, `relations[${i}].${role}`);
+  });
 }
 
 /** Checks a half-open span `[start, end)` inside `[0, limit]`; `what` names the unit (tokens, chars). */

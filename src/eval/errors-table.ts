@@ -1,12 +1,9 @@
 /** Plain-text error breakdown for the CLI: counts by category and type, the confusion matrices, examples. */
 import type { ErrorReport, RelationRef, SpanRef } from './errors.js';
 import { NONE, unusedLabel, type ConfusionMatrix, type ErrorBreakdown, type ErrorInstance } from './errors-tally.js';
+import { alignRows } from './table.js';
 
-/** First column left-aligned, the others right-aligned, two spaces apart. */
-function align(rows: string[][]): string {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd()).join('\n');
-}
+const align = (rows: string[][]) => alignRows(rows).join('\n');
 
 /**
  * Rows: types, then all (`(all)` if a type is named all); columns: categories. Cells are FP/FN, or one

@@ -1,4 +1,5 @@
 /** Plain-text tables of confidence intervals and system comparisons (significance.ts), in percent. */
+import { counted } from '../errors.js';
 import { alignRows } from './table.js';
 import type { Difference, Interval, ResampleSettings, ScoreIntervals, SystemsComparison } from './significance.js';
 
@@ -11,7 +12,7 @@ const MEASURE_TITLES = ['Entities', 'Relations (strict)', 'Relations (boundaries
 const align = (rows: string[][]) => alignRows(rows).join('\n');
 
 const resampled = (s: ResampleSettings) =>
-  `${s.samples} resamples of the ${s.units} gold ${s.unit}${s.units === 1 ? '' : 's'}, seed ${s.seed}`;
+  `${s.samples} resamples of the ${counted(s.units, `gold ${s.unit}`)}, seed ${s.seed}`;
 const level = (s: ResampleSettings) => `${+(100 * s.confidence).toFixed(4)} %`;
 /** Four decimals, or two significant digits below 0.001, so that no p-value reads 0.0000 (it never is 0). */
 const pValue = (p: number) => (p >= 0.001 ? p.toFixed(4) : p.toPrecision(2));

@@ -65,8 +65,7 @@ export function vote(systems: readonly (readonly Document[])[], opts: VoteOption
   );
   const settings = { minVotes, symmetric, span: (e: Entity) => [e.start, e.end] as const };
   const documents = base.map((original, di): Document => {
-    const docs = onSameTokens(paired.map((d) => d[di]), fileOf, opts.diagnostics);
-    const doc = docs[0]!;
+    const { first: doc, docs } = onSameTokens(original, paired.map((d) => d[di]), fileOf, opts.diagnostics);
     return {
       id: doc.id,
       text: doc.text,
@@ -93,27 +92,28 @@ export function vote(systems: readonly (readonly Document[])[], opts: VoteOption
 }
 
 /**
- * One document as each system has it (undefined: a system lacks it), with the first system's sentences
- * and tokens: as they are, else all on the common tokens of their one text (data/common-tokens.ts),
- * warned about in the diagnostics of the first system that tokenises it otherwise; refused where a
- * text differs, naming that system's file.
+ * One document as each system has it (`docs`, undefined: a system lacks it; `docs[0]` is `first`, the
+ * first system's), with the first system's sentences and tokens: as they are, else all on the common
+ * tokens of their one text (data/common-tokens.ts), warned about in the diagnostics of the first system
+ * that tokenises it otherwise; refused where a text differs, naming that system's file.
  */
 function onSameTokens(
+  first: Document,
   docs: readonly (Document | undefined)[],
   fileOf: (i: number) => ErrorLocation,
   diagnostics: readonly (Diagnostics | undefined)[] | undefined,
-): readonly (Document | undefined)[] {
-  const first = docs[0]!;
-  const i = docs.findIndex((d) => d !== undefined && !sameSentences(first, d));
-  if (i < 0) return docs;
-  const sides = docs.flatMap((d, k) => (d === undefined ? [] : [k]));
-  const common = onCommonTokens(sides.map((k) => docs[k]!));
+): { first: Document; docs: readonly (Document | undefined)[] } {
+  const present = docs.flatMap((doc, system) => (doc === undefined ? [] : [{ doc, system }]));
+  const other = present.find((p) => !sameSentences(first, p.doc));
+  if (!other) return { first, docs };
+  const common = onCommonTokens(present.map((p) => p.doc));
   if (Array.isArray(common)) {
-    diagnostics?.[i]?.warn('voted-on-common-tokens', `document '${first.id}': tokenised otherwise than by the first system, voted on the tokens of all`);
+    diagnostics?.[other.system]?.warn('voted-on-common-tokens', `document '${first.id}': tokenised otherwise than by the first system, voted on the tokens of all`);
     let k = 0;
-    return docs.map((d) => (d === undefined ? undefined : common[k++]));
+    const onCommon = docs.map((d) => (d === undefined ? undefined : common[k++]));
+    return { first: common[0], docs: onCommon };
   }
-  const culprit = common ? sides[common.side] : i;
-  const note = common ? textDiffersNote(docs[culprit]!, common.at) : '';
-  throw notAlike(first, docs[culprit]!, SYSTEMS, fileOf(culprit), note);
+  const culprit = common ? present[common.side] : other;
+  const note = common ? textDiffersNote(culprit.doc, common.at) : '';
+  throw notAlike(first, culprit.doc, SYSTEMS, fileOf(culprit.system), note);
 }

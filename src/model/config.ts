@@ -1,8 +1,12 @@
 /**
- * Model hyper-parameters: defaults are the paper's / authors' values (reference spec §2.1), validation
- * for configs read from disk (model directories, user config files).
+ * Model hyper-parameters: defaults are the paper's / authors' values (reference spec §2.1), and the one
+ * schema that checks them, for a training config's `model` block (train/config-schema.ts) and for a
+ * model directory's config.json (`validateModelConfig`): what training accepts, loading accepts.
  */
-import { UserError } from '../errors.js';
+import { z } from 'zod';
+import { fieldPath, valueAt } from '../data/validate.js';
+import { isObject, quote, UserError } from '../errors.js';
+import { BLOCK, bool, nonNegInt, posInt, prob } from './setting-values.js';
 import type { ModelConfig } from './types.js';
 
 export const DEFAULT_MODEL_CONFIG: Readonly<ModelConfig> = Object.freeze({
@@ -45,62 +49,85 @@ export const DEFAULT_LM_WEIGHT = 0.1;
 /** A CRF has no per-token argmax to read: its best sequence is the Viterbi one. */
 export const CRF_DECODER = 'must be "viterbi" with tagger "crf" (a CRF decodes whole sequences)';
 
+// Distinct: each width is one convolution, named by its width in the weights file (layers/conv.ts).
+const WIDTHS = 'expected a non-empty array of distinct positive integers';
+const widths = () =>
+  z
+    .array(posInt(), { error: WIDTHS })
+    .min(1, { error: WIDTHS })
+    .refine((v) => new Set(v).size === v.length, { error: (issue) => `${WIDTHS}, got ${quote(issue.input)}` });
+// One bucket would hold every distance: the distance feature would say nothing.
+const DISTANCE = 'expected an integer ≥ 2';
+
+/** Every model setting, required; a training config's `model` block fills in the defaults (modelBlock). */
+const ModelConfigSchema = z
+  .strictObject({
+    wordDim: posInt(),
+    charDim: posInt(),
+    charWidths: widths(),
+    charFilters: posInt(),
+    lstmHidden: posInt(),
+    /** Stacked BiLSTM layers (the paper: 1), with `dropout` between them. */
+    lstmLayers: posInt(),
+    relWidths: widths(),
+    relFilters: posInt(),
+    mlpHidden: posInt(),
+    dropout: prob(),
+    /** Distance one-hot size (spec §1.2: max_sent_len = 200). */
+    maxDistance: z.number({ error: DISTANCE }).int({ error: DISTANCE }).min(2, { error: DISTANCE }),
+    /** true = the paper's right context; false = the authors' code (spec §7.1.1). */
+    fixRightContext: bool(),
+    tagScheme: z.enum(['BILOU', 'BIEOU'], { error: 'expected "BILOU" or "BIEOU"' }),
+    /** 'argmax' + the lenient chunker (the paper) or 'viterbi': the best valid chunking (data/viterbi.ts). */
+    decoder: z.enum(['argmax', 'viterbi'], { error: 'expected "argmax" or "viterbi"' }),
+    /** The output layer: 'softmax' per token (the paper's Eq. 1) or a linear-chain 'crf' (model/layers/crf.ts). */
+    tagger: z.enum(['softmax', 'crf'], { error: 'expected "softmax" or "crf"' }),
+    /** Casing embedding size appended to x (0 = none, the paper; model/casing.ts). */
+    caseDim: nonNegInt(),
+    /** Probability of replacing a training word by UNK (0 = never, the paper). */
+    wordDropout: prob(),
+    /** One dropout mask per sentence for x and h, shared across its tokens (false = per token, the paper). */
+    lockedDropout: bool(),
+    /** A second dropout on the char CNN's features, as the authors' code (spec §2.2); false = once, with x. */
+    charFeatureDropout: bool(),
+    /** Hidden size of the language-model heads trained alongside (Rei 2017; 0 = none, the paper). */
+    lmHidden: nonNegInt(),
+    /** A frozen copy of the initial word vectors concatenated to the fine-tuned ones (false = one channel, the paper). */
+    staticWords: bool(),
+    /** How `extract` tokenizes raw text for the model: its training corpus's conventions ('ptb' or 'conll04'). */
+    tokenizer: z.enum(['ptb', 'conll04'], { error: 'expected "ptb" or "conll04"' }),
+  }, BLOCK)
+  .refine((m) => m.tagger !== 'crf' || m.decoder === 'viterbi', { error: CRF_DECODER, path: ['decoder'] });
+
+/** The defaults as a fresh object (its arrays the caller's own). */
+const defaults = (): ModelConfig => structuredClone(DEFAULT_MODEL_CONFIG);
+
+/**
+ * A training config's `model` block: a setting it leaves out is the model's default, so a model built
+ * without a config file and one trained from a config that leaves a setting out agree.
+ */
+export const modelBlock = () =>
+  z.preprocess((v) => (isObject(v) ? { ...defaults(), ...v } : v), ModelConfigSchema).default(defaults);
+
+/** The defaults with `overrides`, checked. */
 export function defaultModelConfig(overrides: Partial<ModelConfig> = {}): ModelConfig {
-  return validateModelConfig({ ...DEFAULT_MODEL_CONFIG, charWidths: [2, 3], relWidths: [2, 3], ...overrides });
+  return validateModelConfig({ ...defaults(), ...overrides });
 }
 
-/** Checks every field; throws a UserError naming `file` and the field. */
+/**
+ * Checks every field of a model directory's settings (one without a setting added later gets
+ * LATER_SETTINGS'); throws a UserError naming `file` and the field.
+ */
 export function validateModelConfig(obj: unknown, file?: string): ModelConfig {
-  const fail = (field: string, msg: string): never => {
-    throw new UserError(msg, { file, field });
-  };
-  if (obj === null || typeof obj !== 'object') return fail('model', 'must be an object');
-  const o: Record<string, unknown> = { ...LATER_SETTINGS, ...(obj as Record<string, unknown>) };
-  const int = (k: keyof ModelConfig, min: number) => {
-    const v = o[k];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) fail(k, `must be an integer ≥ ${min}, got ${JSON.stringify(v)}`);
-    return v as number;
-  };
-  const widths = (k: keyof ModelConfig) => {
-    const v = o[k];
-    if (!Array.isArray(v) || v.length === 0 || v.some((x) => !Number.isInteger(x) || x < 1) || new Set(v).size !== v.length)
-      fail(k, 'must be a non-empty list of distinct positive integers');
-    return [...(v as number[])];
-  };
-  const dropout = o.dropout;
-  if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) fail('dropout', 'must be a number in [0, 1)');
-  for (const k of ['fixRightContext', 'lockedDropout', 'charFeatureDropout', 'staticWords'] as const) if (typeof o[k] !== 'boolean') fail(k, 'must be true or false');
-  if (o.tagScheme !== 'BILOU' && o.tagScheme !== 'BIEOU') fail('tagScheme', 'must be "BILOU" or "BIEOU"');
-  if (o.decoder !== 'argmax' && o.decoder !== 'viterbi') fail('decoder', 'must be "argmax" or "viterbi"');
-  if (o.tagger !== 'softmax' && o.tagger !== 'crf') fail('tagger', 'must be "softmax" or "crf"');
-  if (o.tagger === 'crf' && o.decoder !== 'viterbi') fail('decoder', CRF_DECODER);
-  if (o.tokenizer !== 'ptb' && o.tokenizer !== 'conll04') fail('tokenizer', 'must be "ptb" or "conll04"');
-  const wordDropout = o.wordDropout;
-  if (typeof wordDropout !== 'number' || !(wordDropout >= 0 && wordDropout < 1)) fail('wordDropout', 'must be a number in [0, 1)');
-  const known = new Set(Object.keys(DEFAULT_MODEL_CONFIG));
-  for (const k of Object.keys(o)) if (!known.has(k)) fail(k, 'unknown model setting');
-  return {
-    wordDim: int('wordDim', 1),
-    charDim: int('charDim', 1),
-    charWidths: widths('charWidths'),
-    charFilters: int('charFilters', 1),
-    lstmHidden: int('lstmHidden', 1),
-    lstmLayers: int('lstmLayers', 1),
-    relWidths: widths('relWidths'),
-    relFilters: int('relFilters', 1),
-    mlpHidden: int('mlpHidden', 1),
-    dropout: dropout as number,
-    maxDistance: int('maxDistance', 2),
-    fixRightContext: o.fixRightContext as boolean,
-    tagScheme: o.tagScheme as ModelConfig['tagScheme'],
-    decoder: o.decoder as ModelConfig['decoder'],
-    tagger: o.tagger as ModelConfig['tagger'],
-    caseDim: int('caseDim', 0),
-    wordDropout: wordDropout as number,
-    lockedDropout: o.lockedDropout as boolean,
-    charFeatureDropout: o.charFeatureDropout as boolean,
-    lmHidden: int('lmHidden', 0),
-    staticWords: o.staticWords as boolean,
-    tokenizer: o.tokenizer as ModelConfig['tokenizer'],
-  };
+  if (!isObject(obj)) throw new UserError('must be an object', { file, field: 'model' });
+  const o = { ...LATER_SETTINGS, ...obj };
+  const r = ModelConfigSchema.safeParse(o);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  if (issue.code === 'unrecognized_keys') throw new UserError('unknown model setting', { file, field: issue.keys[0] });
+  const field = fieldPath(issue.path);
+  const value = valueAt(o, issue.path);
+  const message = issue.code === 'custom' ? issue.message : value === undefined ? 'missing (required)' : `${issue.message}, got ${quote(value)}`;
+  // "must be …", as the model directory's other checks say it (a training config's say "expected …").
+  throw new UserError(message.replace(/^expected /, 'must be '), { file, field });
 }

@@ -10,10 +10,10 @@
  * bucket), so prediction never truncates. For training, `maxLength` (optional) truncates a sentence to
  * its first `maxLength` tokens, dropping the entities and relations past the cut, and records it in
  * `EncodedSentence.truncatedFrom` so the caller can report how many were cut (nothing is dropped silently).
- * Tokens longer than `maxTokenChars` code points keep their first `maxTokenChars` characters in the
+ * Tokens longer than `MAX_TOKEN_CHARS` code points keep their first `MAX_TOKEN_CHARS` characters in the
  * char CNN (their word id is unaffected): one 2,000-character URL would otherwise blow up the char tensor.
  */
-import { encodeTags, type OverlapPolicy, type Span } from '../data/bilou.js';
+import { encodeTags, type Span } from '../data/bilou.js';
 import type { Entity, Sentence } from '../data/corpus.js';
 import { UserError } from '../errors.js';
 import { casingClass } from './casing.js';
@@ -21,16 +21,13 @@ import type { GloveTable } from './glove.js';
 import type { EncodedSentence, GoldRelation } from './types.js';
 import { BACKWARD, FORWARD, UNK, type Vocabulary } from './vocab.js';
 
-export const DEFAULT_MAX_TOKEN_CHARS = 50;
+const MAX_TOKEN_CHARS = 50;
 
 export interface EncodeOptions {
   /** Include gold tags and relations (default true). */
   gold?: boolean;
   /** Truncate longer sentences (training only); unset = no limit. */
   maxLength?: number;
-  maxTokenChars?: number;
-  /** How overlapping gold entities become flat tags (default `keep-longest`, see data/bilou.ts). */
-  overlap?: OverlapPolicy;
   /**
    * Inference only: words outside the training vocabulary but in GloVe get id `|V| + gloveRow`
    * (the extended vocabulary, see glove.ts); the batch builder then needs the same table.
@@ -46,7 +43,6 @@ export interface EncodeOptions {
 export function encodeSentence(s: Sentence, vocab: Vocabulary, opts: EncodeOptions = {}): EncodedSentence {
   const n0 = s.tokens.length;
   const n = opts.maxLength !== undefined ? Math.min(n0, opts.maxLength) : n0;
-  const maxChars = opts.maxTokenChars ?? DEFAULT_MAX_TOKEN_CHARS;
   const V = vocab.words.size;
   const words = new Int32Array(n);
   const chars: Int32Array[] = new Array(n);
@@ -61,20 +57,20 @@ export function encodeSentence(s: Sentence, vocab: Vocabulary, opts: EncodeOptio
     }
     words[i] = id;
     let c = vocab.charIds(text);
-    if (c.length > maxChars) c = c.slice(0, maxChars);
+    if (c.length > MAX_TOKEN_CHARS) c = c.slice(0, MAX_TOKEN_CHARS);
     // An empty token still needs one char position for the char CNN.
     chars[i] = c.length ? c : Int32Array.of(UNK);
   }
   const out: EncodedSentence = { words, chars, cases };
   if (n < n0) out.truncatedFrom = n0;
   if (opts.given) {
-    out.given = tagIds(n, s.entities, vocab, 'keep-longest'); // the caller refuses overlaps
+    out.given = tagIds(n, s.entities, vocab); // the caller refuses overlaps
     return out;
   }
   if (opts.gold === false) return out;
 
   const kept = s.entities.filter((e) => e.end <= n);
-  out.tags = tagIds(n, kept, vocab, opts.overlap ?? 'keep-longest');
+  out.tags = tagIds(n, kept, vocab);
 
   const byId = new Map(kept.map((e) => [e.id, e]));
   const rels: GoldRelation[] = [];
@@ -94,12 +90,12 @@ export function encodeSentence(s: Sentence, vocab: Vocabulary, opts: EncodeOptio
   return out;
 }
 
-/** The tag ids of `entities` over `n` tokens; a type outside the model's schema is a UserError. */
-function tagIds(n: number, entities: readonly Entity[], vocab: Vocabulary, overlap: OverlapPolicy): Int32Array {
+/** The tag ids of `entities` over `n` tokens (of overlapping ones, the longest); a type outside the model's schema is a UserError. */
+function tagIds(n: number, entities: readonly Entity[], vocab: Vocabulary): Int32Array {
   for (const e of entities)
     if (!vocab.tags.has(`U-${e.type}`)) throw new UserError(`entity type "${e.type}" is not in the model's label schema`);
   const spans: Span[] = entities.map((e) => ({ type: e.type, start: e.start, end: e.end }));
-  return Int32Array.from(encodeTags(n, spans, vocab.tagScheme, overlap).tags, (t) => vocab.tags.get(t) ?? 0);
+  return Int32Array.from(encodeTags(n, spans, vocab.tagScheme, 'keep-longest').tags, (t) => vocab.tags.get(t) ?? 0);
 }
 
 /** A padded minibatch as typed arrays, in the order of the input sentences (not sorted). */

@@ -100,28 +100,6 @@ export function candidatePairs(rows: CandidateRow[], vocab: Vocabulary): { pairs
   };
 }
 
-/** Concatenates pair sets (e.g. the candidates of several MRT samples). */
-export function concatPairs(sets: PairSet[]): PairSet {
-  const cat = (f: (p: PairSet) => Int32Array) => {
-    const out = new Int32Array(sets.reduce((n, p) => n + p.count, 0));
-    let o = 0;
-    for (const p of sets) out.set(f(p), (o += p.count) - p.count);
-    return out;
-  };
-  return {
-    count: sets.reduce((n, p) => n + p.count, 0),
-    sent: cat((p) => p.sent),
-    s1: cat((p) => p.s1),
-    e1: cat((p) => p.e1),
-    s2: cat((p) => p.s2),
-    e2: cat((p) => p.e2),
-    labels: cat((p) => p.labels),
-    ent1: cat((p) => p.ent1),
-    ent2: cat((p) => p.ent2),
-    tagSeq: sets.flatMap((p) => p.tagSeq),
-  };
-}
-
 /** Pairs [from, to) of a set (prediction runs the relation model over large sets in slices). */
 export function slicePairs(p: PairSet, from: number, to: number): PairSet {
   const sub = (a: Int32Array) => a.subarray(from, to);

@@ -22,19 +22,20 @@ export interface CalibrateResult {
 export async function calibrateModel(modelRef: string, dataFile: string, outDir: string, opts: DataOptions = {}): Promise<CalibrateResult> {
   const modelDir = modelPath(modelRef); // a model package's name or directory: its model folder
   const { split, schema, predicted, scores } = await predictFile(modelDir, dataFile, { ...opts, rawScores: true });
+  if (!scores) throw new Error('internal: predictFile gave no scores for one model'); // only a vote has none
   const options = { schema: mergeSchemas(schema, split.schema), paperCompat: opts.paperCompat, goldFile: dataFile };
-  const items = scoredItems(split.documents, predicted, scores!, options);
+  const items = scoredItems(split.documents, predicted, scores, options);
   // A map fitted on nothing would be the identity, and the model would still say it is calibrated.
   for (const kind of ['entities', 'relations'] as const)
     if (items[kind].length === 0)
       throw new UserError(`the model predicts no ${kind} in this data, so there is nothing to fit their scores on: calibrate on annotated data where it does (dev)`, { file: dataFile });
   const maps: ScoreMaps = { entities: fitScoreMap(items.entities), relations: fitScoreMap(items.relations), fittedOn: basename(dataFile) };
   const map = (m: ScoreMaps['entities'], xs: ItemScores) => xs.map((d) => d.map((s) => s.map((x) => applyScoreMap(m, x))));
-  const mapped = { entities: map(maps.entities, scores!.entities), relations: map(maps.relations, scores!.relations) };
+  const mapped = { entities: map(maps.entities, scores.entities), relations: map(maps.relations, scores.relations) };
   const { model, schema: modelSchema, meta } = loadModelDir(modelDir);
   // The model files only (a README or log beside the input model is not copied), replacing an earlier model.
   saveModelDir(outDir, model, modelSchema, { ...meta, calibration: maps }, 'calibrated model');
-  return { maps, before: calibration(split.documents, predicted, scores!, options), after: calibration(split.documents, predicted, mapped, options) };
+  return { maps, before: calibration(split.documents, predicted, scores, options), after: calibration(split.documents, predicted, mapped, options) };
 }
 
 /**

@@ -13,9 +13,10 @@ import type { Document } from '../data/corpus.js';
 import { detectFormat, loadCorpus, writeCorpus, type CorpusOptions } from '../data/formats/index.js';
 import { makeDirs } from '../data/io.js';
 import { foldPositions } from '../data/split.js';
-import { Interrupted, quote, UserError } from '../errors.js';
+import { counted, Interrupted, quote, UserError } from '../errors.js';
 import { hasCheckpoint } from './checkpoint.js';
-import { checkDataFiles, keysFromSet, loadConfig, refuseMrtSettings, type TrainConfig } from './config.js';
+import { checkDataFiles, keysFromSet, loadConfig, refuseMrtSettings } from './config.js';
+import type { TrainConfig } from './config-schema.js';
 import { evaluateModel } from './evaluate.js';
 import { digest } from './fingerprint.js';
 import { trainNN, unscorableDev, UNSCORABLE_DEV } from './nn.js';
@@ -115,7 +116,7 @@ export async function crossValidate(configFile: string, dataFile: string, outDir
   };
   const corpus = await loadCorpus(dataFile, { ...reading, diagnostics: opts.diagnostics ?? new Diagnostics() });
   const n = corpus.documents.length;
-  if (n < 3) throw new UserError(`holds ${n} document${n === 1 ? '' : 's'}: cross-validation needs at least 3 (a test, a dev and a training fold of whole documents)`, { file: dataFile });
+  if (n < 3) throw new UserError(`holds ${counted(n, 'document')}: cross-validation needs at least 3 (a test, a dev and a training fold of whole documents)`, { file: dataFile });
   if (n < k) throw new UserError(`holds ${n} documents, too few for ${k} folds (the folds are whole documents; give fewer --folds)`, { file: dataFile });
   const folds = foldPositions(n, k, seed);
   refuseUnscorableFolds(folds, corpus.documents, loaded.select, dataFile);
@@ -181,7 +182,10 @@ export async function crossValidate(configFile: string, dataFile: string, outDir
     writeFileAtomic(resultFile, JSON.stringify(result, null, 2) + '\n');
     results.push(result);
   }
-  const stat = (f: (xs: number[]) => number) => Object.fromEntries(SCORES.map((s) => [s, f(results.map((r) => r[s]))])) as unknown as FoldScores;
+  const stat = (f: (xs: number[]) => number): FoldScores => {
+    const of = (s: keyof FoldScores) => f(results.map((r) => r[s]));
+    return { entityF1: of('entityF1'), relationStrictF1: of('relationStrictF1'), relationBoundariesF1: of('relationBoundariesF1') };
+  };
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const std = (xs: number[]) => {
     const m = mean(xs);

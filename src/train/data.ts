@@ -9,6 +9,7 @@ import type { GloveTable } from '../model/glove.js';
 import type { JointModel } from '../model/joint.js';
 import type { EncodedSentence, SentencePrediction } from '../model/types.js';
 import type { Vocabulary } from '../model/vocab.js';
+import type { TrainConfig } from './config-schema.js';
 import { emitWarning, warnCounted, type OnWarning } from './warnings.js';
 
 /** Sentences longer than this are truncated for training (reference spec §1.2: max_sent_len 200). */
@@ -24,15 +25,26 @@ export interface Split {
   parts: { file: string; schema: LabelSchema }[];
 }
 
+/** How a corpus file is read: its format and the options of some formats (`--types`, `--split`, `--ace05`, …). */
+export type ReadingOptions = Omit<CorpusOptions, 'diagnostics'>;
+
 /**
- * One corpus file, or several read in order as one split (schemas merged; `file` lists them). `opts` is
- * the format's name, or all the reading options (`--types`, `--split`, `--ace05`). Each file's reading
- * warnings go to `onWarning`.
+ * How the files of a training config are read, by training and by anything that reads them again (a
+ * script scoring the test file): its `data` block's format and brat options, and its model's tokenizer,
+ * which cuts brat's raw text (the `text` layout) as the model will cut what it extracts from.
  */
-export async function loadSplit(files: string | readonly string[], opts: string | Omit<CorpusOptions, 'diagnostics'> = {}, onWarning: OnWarning = emitWarning): Promise<Split> {
+export function readingOptions(config: TrainConfig): ReadingOptions {
+  return { format: config.data.format, bratLayout: config.data.bratLayout, ace05: config.data.ace05, tokenizer: config.model.tokenizer };
+}
+
+/**
+ * One corpus file, or several read in order as one split (schemas merged; `file` lists them), with the
+ * reading options in `opts` (other keys are ignored). Each file's reading warnings go to `onWarning`.
+ */
+export async function loadSplit(files: string | readonly string[], opts: ReadingOptions = {}, onWarning: OnWarning = emitWarning): Promise<Split> {
   const list = typeof files === 'string' ? [files] : files;
   // The reading options only (a DataOptions also holds batchSize, minVotes, …).
-  const read: CorpusOptions = typeof opts === 'string' ? { format: opts } : Object.fromEntries(Object.entries(opts).filter(([k]) => (CORPUS_OPTIONS as readonly string[]).includes(k)));
+  const read: CorpusOptions = Object.fromEntries(Object.entries(opts).filter(([k]) => (CORPUS_OPTIONS as readonly string[]).includes(k)));
   let split: Split | undefined;
   for (const file of list) {
     const c = await loadCorpus(file, read);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { mergeSchemas, type Document, type LabelSchema, type Sentence } from '../data/corpus.js';
 import type { Diagnostics } from '../data/diagnostics.js';
 import { writeCorpus, type CorpusOptions } from '../data/formats/index.js';
-import { evaluate, evaluateWithErrors, resolveMinVotes, vote, type PredictionScores, type ErrorReport, type EvalReport, type EvaluateOptions } from '../eval/index.js';
+import { evaluate, resolveMinVotes, vote, type PredictionScores, type EvalReport, type EvaluateOptions } from '../eval/index.js';
 import { checkOptions, described, UserError } from '../errors.js';
 import type { GloveTable } from '../model/glove.js';
 import { modelWordVectors } from '../model/word-vectors.js';
@@ -132,11 +132,6 @@ export async function predictFile(
 /** The evaluation report (strict and boundaries, micro and macro, per type) of a model (none: the bundled one) on a file. */
 export async function evaluateModel(modelDir: ModelDirs, dataFile: string, opts: DataOptions = {}): Promise<EvalReport> {
   return scoreModel(modelDir, dataFile, opts, evaluate);
-}
-
-/** `evaluateModel` with the error breakdown of the same predictions (eval/errors.ts). */
-export async function evaluateModelWithErrors(modelDir: ModelDirs, dataFile: string, opts: DataOptions = {}): Promise<{ report: EvalReport; errors: ErrorReport }> {
-  return scoreModel(modelDir, dataFile, opts, evaluateWithErrors);
 }
 
 /**

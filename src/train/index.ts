@@ -1,6 +1,7 @@
 /** Training, evaluation and prediction entry points (what the CLI and the experiments call). */
-export { checkDataFiles, keysFromSet, loadConfig, parseConfig, modelConfig, refuseMrtSettings, TrainConfigSchema } from './config.js';
-export type { TrainConfig, MrtConfig } from './config.js';
+export { checkDataFiles, keysFromSet, loadConfig, parseConfig, modelConfig, refuseMrtSettings } from './config.js';
+export { TrainConfigSchema } from './config-schema.js';
+export type { TrainConfig, MrtConfig } from './config-schema.js';
 export { trainNN, continueNN, buildNNSetup, nnTask, devScores, initFromModelDir } from './nn.js';
 export type { NNSetup } from './nn.js';
 export { runTraining } from './loop.js';

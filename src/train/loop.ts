@@ -18,10 +18,10 @@ import { clipGradNorm, getRngState, manualSeed, noGrad, setNumThreads, tidy, typ
 import { writeDirAtomic, writeError, writeFileAtomic } from '../data/atomic.js';
 import { WeightAverage, withAverage } from './average.js';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint, CHECKPOINT_VERSION, LAST_CHECKPOINT_KEPT, type RunState } from './checkpoint.js';
-import { TrainConfigSchema, type TrainConfig } from './config.js';
+import { TrainConfigSchema, type TrainConfig } from './config-schema.js';
 import { TrainLog, type EpochRecord, type ValidationRecord } from './log.js';
 import { machineRecord } from './machine.js';
-import { createOptimizer, type OptimizerState } from './optim.js';
+import { createOptimizer, type Optimizer, type OptimizerState } from './optim.js';
 import { curveSvg } from './plot.js';
 import { createProgress } from './progress.js';
 import { TrainRng } from './rng.js';
@@ -131,34 +131,7 @@ export async function runTraining(task: TrainTask, config: TrainConfig, outDir: 
   const average = config.ema > 0 ? new WeightAverage(params, config.ema) : undefined;
   const optimizer = createOptimizer(config.optimizer, params, config);
   const opt = average ? withAverage(optimizer, average) : optimizer;
-
-  let state: RunState;
-  let rng: TrainRng;
-  let log: TrainLog;
-  const resuming = opts.resume === true && hasCheckpoint(lastDir);
-  if (resuming) {
-    const ck = loadCheckpoint(lastDir, params, kind);
-    state = ck.state;
-    checkSameRun(state.config, config, lastDir);
-    checkSameData(state.data, task.data, lastDir, config);
-    opt.load(ck.opt);
-    rng = ck.rng;
-    log = TrainLog.open(join(outDir, 'train.log.jsonl'), state.logOffset);
-    log.write({ type: 'resume', after: state.epoch, time: new Date().toISOString(), machine: machineRecord() });
-    if (!opts.quiet) process.stderr.write(`entrel: resuming ${outDir} after epoch ${state.epoch}\n`);
-  } else {
-    // A mistyped --out with --resume would otherwise start over without a word.
-    if (opts.resume) onWarning(`${lastDir}: no checkpoint to resume from: starting a new run`);
-    checkRunDir(outDir, opts.resume);
-    manualSeed(config.seed);
-    rng = TrainRng.seeded(config.seed);
-    state = {
-      version: CHECKPOINT_VERSION, kind, epoch: 0, bestScore: -1, bestEpoch: 0, secondsToBest: 0, rng: [], torchRng: '',
-      logOffset: 0, elapsed: 0, finished: false, history: [], config, ...(task.data && { data: task.data }),
-    };
-    log = TrainLog.open(join(outDir, 'train.log.jsonl'));
-    log.write({ type: 'start', kind, time: new Date().toISOString(), machine: machineRecord(), config });
-  }
+  const { state, rng, log } = startOrResume(task, config, outDir, kind, opt, opts);
 
   const progress = createProgress(opts.quiet === true);
   // Patience counts from the best epoch, and only once the dev score has left 0: a model still on the
@@ -189,17 +162,8 @@ export async function runTraining(task: TrainTask, config: TrainConfig, outDir: 
     progress.start(epoch + 1, task.size);
     for (let j = 0; j < order.length; j += config.batchSize) {
       const idx = order.slice(j, j + config.batchSize);
-      const vals = tidy(() => {
-        const out = task.batchLoss(idx, { epoch, rng });
-        out.loss.backward();
-        clipGradNorm([...params.values()], config.clip);
-        opt.step();
-        opt.zeroGrad();
-        const v: Record<string, number> = { total: out.loss.item() };
-        for (const [k, t] of Object.entries(out.parts)) v[k] = t.item();
-        pairs += out.pairs;
-        return v;
-      });
+      const { vals, pairs: batchPairs } = trainStep(task, idx, { epoch, rng }, opt, config.clip);
+      pairs += batchPairs;
       // A NaN or infinite loss has already reached the weights: going on would train and save garbage.
       if (!Number.isFinite(vals.total)) {
         progress.stop();
@@ -268,6 +232,51 @@ export async function runTraining(task: TrainTask, config: TrainConfig, outDir: 
     outDir, bestDir, bestScore: state.bestScore, bestEpoch: state.bestEpoch, ...(chosen && { chosen }), epochs: state.epoch,
     secondsToBest: state.secondsToBest, history: state.history,
   };
+}
+
+/**
+ * The run's state, random generator and log: from last/'s checkpoint when resuming it (refused if the
+ * settings or the data changed since), else fresh, seeded by the config.
+ */
+function startOrResume(task: TrainTask, config: TrainConfig, outDir: string, kind: string, opt: Optimizer, opts: TrainOptions): { state: RunState; rng: TrainRng; log: TrainLog } {
+  const lastDir = join(outDir, 'last');
+  const logFile = join(outDir, 'train.log.jsonl');
+  if (opts.resume === true && hasCheckpoint(lastDir)) {
+    const ck = loadCheckpoint(lastDir, task.params, kind);
+    const state = ck.state;
+    checkSameRun(state.config, config, lastDir);
+    checkSameData(state.data, task.data, lastDir, config);
+    opt.load(ck.opt);
+    const log = TrainLog.open(logFile, state.logOffset);
+    log.write({ type: 'resume', after: state.epoch, time: new Date().toISOString(), machine: machineRecord() });
+    if (!opts.quiet) process.stderr.write(`entrel: resuming ${outDir} after epoch ${state.epoch}\n`);
+    return { state, rng: ck.rng, log };
+  }
+  // A mistyped --out with --resume would otherwise start over without a word.
+  if (opts.resume) (opts.onWarning ?? emitWarning)(`${lastDir}: no checkpoint to resume from: starting a new run`);
+  checkRunDir(outDir, opts.resume);
+  manualSeed(config.seed);
+  const state: RunState = {
+    version: CHECKPOINT_VERSION, kind, epoch: 0, bestScore: -1, bestEpoch: 0, secondsToBest: 0, rng: [], torchRng: '',
+    logOffset: 0, elapsed: 0, finished: false, history: [], config, ...(task.data && { data: task.data }),
+  };
+  const log = TrainLog.open(logFile);
+  log.write({ type: 'start', kind, time: new Date().toISOString(), machine: machineRecord(), config });
+  return { state, rng: TrainRng.seeded(config.seed), log };
+}
+
+/** One optimiser step on the training sentences `idx` (in one `tidy` scope): the loss and its parts as numbers, and the candidate pairs. */
+function trainStep(task: TrainTask, idx: number[], ctx: { epoch: number; rng: Rng }, opt: Optimizer, clip: number): { vals: Record<string, number>; pairs: number } {
+  return tidy(() => {
+    const out = task.batchLoss(idx, ctx);
+    out.loss.backward();
+    clipGradNorm([...task.params.values()], clip);
+    opt.step();
+    opt.zeroGrad();
+    const vals: Record<string, number> = { total: out.loss.item() };
+    for (const [k, t] of Object.entries(out.parts)) vals[k] = t.item();
+    return { vals, pairs: out.pairs };
+  });
 }
 
 /** Most libtorch threads a run takes per core of the machine: beyond, they only wait on each other. */

@@ -7,17 +7,19 @@ import { existsSync, realpathSync } from 'node:fs';
 import { mergeSchemas, type Document, type LabelSchema } from '../data/corpus.js';
 import { Scorer } from '../eval/index.js';
 import { buildBatch } from '../model/encode.js';
-import { initialWordMatrix, loadGlove, type GloveTable } from '../model/glove.js';
+import { createJointModel } from '../model/create.js';
+import { loadGlove, type GloveTable } from '../model/glove.js';
 import { loadWordVectors, modelWordVectors, ownWordVectors, recordedWordVectors, wordVectorsRecord, type WordVectorsRecord } from '../model/word-vectors.js';
 import { loadModelDir, writeModelFiles, type LoadedModel } from '../model/io.js';
 import { JointModel, type LocalLossOptions } from '../model/joint.js';
 import type { EncodedSentence, ModelConfig, Rng } from '../model/types.js';
 import { Vocabulary } from '../model/vocab.js';
-import { UserError } from '../errors.js';
+import { counted, UserError } from '../errors.js';
 import { cat, manualSeed, type Tensor } from '../tensor/index.js';
 import { copyInto } from './checkpoint.js';
-import { modelConfig, type TrainConfig } from './config.js';
-import { encodeAll, loadSplit, MAX_TRAIN_LENGTH, predictAll, typesPhrase, type Split } from './data.js';
+import { modelConfig } from './config.js';
+import type { TrainConfig } from './config-schema.js';
+import { encodeAll, loadSplit, MAX_TRAIN_LENGTH, predictAll, readingOptions, typesPhrase, type Split } from './data.js';
 import { corpusDigest } from './fingerprint.js';
 import { trainingLosses } from './losses.js';
 import { checkRunStart, runTraining, type DevScores, type TrainOptions, type TrainResult, type TrainTask } from './loop.js';
@@ -56,7 +58,7 @@ export async function buildNNSetup(config: TrainConfig, base?: { loaded: LoadedM
     throw new UserError('is read only with model.lmHidden > 0 (the language-model heads it weighs): set model.lmHidden as well, or drop lmWeight', { field: 'lmWeight' });
   if (config.embeddings !== undefined && !config.glove)
     throw new UserError('is read only with glove true (glove false trains without pretrained word vectors): drop one of them', { field: 'embeddings' });
-  const reading = { format: config.data.format, bratLayout: config.data.bratLayout, ace05: config.data.ace05, tokenizer: config.model.tokenizer };
+  const reading = readingOptions(config);
   const trainSplit = await loadSplit(config.data.train, reading, onWarning);
   // A sentence without tokens (jsonl allows one) has nothing to learn from, and the model takes none.
   const trainSentences = trainSplit.sentences.filter((x) => x.tokens.length > 0);
@@ -72,12 +74,9 @@ export async function buildNNSetup(config: TrainConfig, base?: { loaded: LoadedM
   // A continued model keeps its own vectors (its extended vocabulary reads through them): the config says
   // so, by the path the model recorded (where ENTREL_EMBEDDINGS found them may change between resumes).
   if (base) config = { ...config, glove: glove !== undefined, embeddings: named };
-  const { matrix, found } = initialWordMatrix(vocab, config.model.wordDim, TrainRng.seeded(config.seed + 0x5eed), glove);
-  if (glove && !base) sayCoverage(found, vocab.words.size - 2, vectors?.file, opts.quiet === true, onWarning);
   manualSeed(config.seed);
-  const model = new JointModel(modelConfig(config), vocab, { wordInit: matrix });
-  model.glove = glove;
-  if (config.freezeWords) model.word.weight.requiresGrad_(false); // optimisers skip gradient-less parameters
+  const { model, found } = createJointModel(modelConfig(config), vocab, { wordRng: TrainRng.seeded(config.seed + 0x5eed), glove, freezeWords: config.freezeWords });
+  if (glove && !base) sayCoverage(found, vocab.words.size - 2, vectors?.file, opts.quiet === true, onWarning);
   const s: NNSetup = {
     config, schema, vocab, model, glove, vectors, dev,
     train: encodeAll(trainSentences, vocab, { maxLength: MAX_TRAIN_LENGTH }),
@@ -127,7 +126,7 @@ export function unscorableDev(documents: readonly Document[], select: TrainConfi
   const sentences = documents.flatMap((d) => d.sentences);
   const entities = sentences.reduce((n, s) => n + s.entities.length, 0);
   const relations = sentences.reduce((n, s) => n + s.relations.length, 0);
-  const held = `${documents.length} document${documents.length === 1 ? '' : 's'}, ${sentences.length} sentence${sentences.length === 1 ? '' : 's'}`;
+  const held = `${counted(documents.length, 'document')}, ${counted(sentences.length, 'sentence')}`;
   if (entities === 0) return { what: 'entities', message: `has no annotated entities (${held})` };
   if (relations === 0 && select === 'relation') return { what: 'relations', message: `has no annotated relations (${held}, ${entities} entities), and select is "relation"` };
   return undefined;

@@ -3,6 +3,7 @@
  * losses (right panel) per epoch. Plain SVG text, no plotting library: two line charts are all we need
  * and the file must be written after every epoch without a browser or canvas.
  */
+import { escapeHtml as esc } from '../data/escape.js';
 import type { EpochRecord } from './log.js';
 
 interface Series {
@@ -78,8 +79,4 @@ function panel(x0: number, label: string, xs: number[], series: Series[], fixed?
 
 function fmt(v: number): string {
   return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toFixed(3);
-}
-
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

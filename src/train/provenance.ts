@@ -4,7 +4,7 @@
  * shows them to its clients, who need not learn the training machine's directories.
  */
 import { basename, dirname } from 'node:path';
-import type { TrainConfig } from './config.js';
+import type { TrainConfig } from './config-schema.js';
 import type { ChosenAt } from './loop.js';
 
 /** `how` says what trained it, e.g. `the local loss` or `MRT from nn/best`. */

@@ -1,4 +1,4 @@
-import { escapeHtml as esc } from './escape.js';
+import { escapeHtml as esc } from '../data/escape.js';
 import { htmlPage } from './html.js';
 import { geometry } from './layout.js';
 import { countedScript } from './plural.js';

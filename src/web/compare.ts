@@ -6,7 +6,7 @@
 import { checkDocument } from '../extract/args.js';
 import type { ExtractedDocument, ExtractedEntity, ExtractedRelation } from '../extract/types.js';
 import { described, UserError } from '../errors.js';
-import { escapeHtml as esc } from './escape.js';
+import { escapeHtml as esc } from '../data/escape.js';
 import { undrawnNote } from './html.js';
 import { checkDrawingOptions, type LayoutOptions } from './layout.js';
 import { ITEM_STATUSES, renderMarksLegend, type ItemStatus } from './marks.js';

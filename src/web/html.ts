@@ -2,9 +2,10 @@ import { checkDocument, checkDocuments } from '../extract/args.js';
 import type { ExtractedDocument } from '../extract/types.js';
 import { typeColor } from './colors.js';
 import { contentSecurityPolicy } from './csp.js';
-import { escapeHtml as esc } from './escape.js';
+import { escapeHtml as esc } from '../data/escape.js';
 import { checkDrawingOptions, drawable } from './layout.js';
-import { counted, documentCounts } from './plural.js';
+import { counted } from '../errors.js';
+import { documentCounts } from './plural.js';
 import { css, tabScript, tabs } from './styles.js';
 import { renderPageSvg, type SvgOptions } from './svg.js';
 

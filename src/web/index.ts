@@ -14,4 +14,4 @@ export {
 export type { ItemStatus } from './marks.js';
 export { layoutDocument, type DocumentLayout, type LayoutOptions } from './layout.js';
 export { typeColor, type TypeColor } from './colors.js';
-export { escapeHtml } from './escape.js';
+export { escapeHtml } from '../data/escape.js';

@@ -4,7 +4,7 @@
  * dashed and hollow, spurious ones have a thick outline and a ✗ before their type, and the status is in
  * each item's title and in the drawing's text description.
  */
-import { escapeHtml as esc } from './escape.js';
+import { escapeHtml as esc } from '../data/escape.js';
 import { shorten } from './shorten.js';
 
 export const ITEM_STATUSES = ['correct', 'spurious', 'missed'] as const;

@@ -4,7 +4,7 @@
  * the legend's counts is kept between pieces, so a page of any size is written with bounded memory.
  */
 import type { ExtractedDocument } from '../extract/types.js';
-import { escapeHtml as esc } from './escape.js';
+import { escapeHtml as esc } from '../data/escape.js';
 import { countTypes, htmlPageParts, readableJson, renderLegendCounts } from './html.js';
 import { panel, tabBar, tabScript } from './styles.js';
 

@@ -3,7 +3,7 @@ import type { ExtractedDocument } from '../extract/types.js';
 import type { ArcEnd } from './arcs.js';
 import { typeColor } from './colors.js';
 import { describeDrawing } from './describe.js';
-import { escapeHtml as esc } from './escape.js';
+import { escapeHtml as esc } from '../data/escape.js';
 import { markedType, statusClass, statusOf, statusWords } from './marks.js';
 import { documentCounts } from './plural.js';
 import { shorten } from './shorten.js';

@@ -175,7 +175,7 @@ describe('entrel info on a broken model directory: one line naming the file (and
     ['not a model directory', empty, (d) => [join(d, 'config.json'), /^missing model file \(not a complete model directory\?\)$/]],
     ['a training run, whose model is in best/', run, (d) => [join(d, 'config.json'), /^missing model file; .* is a training run: its model is .*best$/]],
     ['corrupt config.json', () => broken((d) => writeFileSync(join(d, 'config.json'), '{"format": "entrel-')), (d) => [join(d, 'config.json'), /^cannot read model file/]],
-    ['a bad setting in config.json', () => broken(editJson('config.json', (o) => (o.model.tagger = 'hmm'))), (d) => [join(d, 'config.json'), /^tagger: must be "softmax" or "crf"$/]],
+    ['a bad setting in config.json', () => broken(editJson('config.json', (o) => (o.model.tagger = 'hmm'))), (d) => [join(d, 'config.json'), /^tagger: must be "softmax" or "crf", got "hmm"$/]],
     ['corrupt vocab.json', () => broken(editJson('vocab.json', (o) => (o.words = 42))), (d) => [join(d, 'vocab.json'), /^words: must be an array of strings$/]],
     [
       'corrupt weights header',

@@ -28,7 +28,7 @@ test('train, then train --init with MRT keys after one --set; MRT without a mode
   assert.equal(start.kind, 'mrt');
   assert.deepEqual(
     { ...start.config.mrt },
-    { delta: 'E', gamma: false, alpha: 0.5, mu: 0.5, K: 3, sampleRelations: false, epsilon: 0.1, sampler: 'tokens', paperCompat: false, weight: 1 },
+    { delta: 'E', gamma: false, alpha: 0.5, mu: 0.5, K: 3, sampleRelations: false, epsilon: 0.1, sampler: 'tokens', proposal: 'train', paperCompat: false, weight: 1 },
   );
   const bad = entrel('train', '--config', tiny, '--mrt', '--out', join(dir, 'x'));
   assert.equal(bad.code, 1);

@@ -176,7 +176,7 @@ test('Label Studio: wrong input is named by record and field', async () => {
   const labels = (value: unknown, id = 'e') => ({ data: { text: TEXT }, annotations: [{ result: [{ id, type: 'labels', value }] }] });
   await refused({ data: { a: 'x', b: 'y' }, annotations: [{ result: [] }] }, /record 2: data: no "text" and several string fields \("a", "b"\): which is the text\?$/);
   await refused(labels({ start: 0, end: 999, labels: ['PER'] }), /record 2: annotations\[0\]\.result\[0\]\.value: span 0–999 is not within the text \(63 characters\)$/);
-  await refused({ data: { text: 12345, title: 'Ann visited Rome.' }, annotations: [{ result: [] }] }, /record 2: data\.text: expected a string, got a number \(12345\)$/);
+  await refused({ data: { text: 12345, title: 'Ann visited Rome.' }, annotations: [{ result: [] }] }, /record 2: data\.text: expected a string, got 12345$/);
   await refused(
     { data: { text: TEXT }, annotations: [{ result: [{ id: 'a', to_name: 'text', type: 'labels', value: { start: 0, end: 4, labels: ['PER'] } }, { id: 'b', to_name: 'title', type: 'labels', value: { start: 0, end: 4, labels: ['PER'] } }] }] },
     /annotations\[0\]\.result\[1\]\.to_name: labels on several objects \("text", "title"\): entrel reads one text a task$/,

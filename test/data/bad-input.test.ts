@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../src/errors.js';
 import { collect, shape, tmp } from './helpers.js';
+import { userErrorAsync } from '../user-error.js';
 
 interface Expect {
   line?: number;
@@ -17,21 +18,17 @@ interface Expect {
   match?: RegExp;
 }
 
-async function rejects(file: string, format: string, want: Expect, opts: object = {}) {
-  try {
-    await collect(file, { format, ...opts });
-  } catch (e) {
-    assert.ok(e instanceof UserError, `not a UserError: ${(e as Error).stack}`);
-    assert.ok(!e.message.includes('\n'), e.message);
-    assert.equal(e.location.file, file, e.message);
-    assert.ok(e.message.startsWith(file), e.message);
-    if (want.line !== undefined) assert.equal(e.location.line, want.line, e.message);
-    if (want.unit) assert.equal(e.location.unit, want.unit, e.message);
-    if (want.field !== undefined) assert.equal(e.location.field, want.field, e.message);
-    if (want.match) assert.match(e.message, want.match);
-    return e.message;
-  }
-  assert.fail(`no error for ${format} ${file}`);
+/** Reads `file` as `format` (undefined: detected), which must end in a one-line UserError as `want` says; its message. */
+async function rejects(file: string, format: string | undefined, want: Expect, opts: object = {}) {
+  const e = await userErrorAsync(() => collect(file, { format, ...opts }));
+  assert.ok(!e.message.includes('\n'), e.message);
+  assert.equal(e.location.file, file, e.message);
+  assert.ok(e.message.startsWith(file), e.message);
+  if (want.line !== undefined) assert.equal(e.location.line, want.line, e.message);
+  if (want.unit) assert.equal(e.location.unit, want.unit, e.message);
+  if (want.field !== undefined) assert.equal(e.location.field, want.field, e.message);
+  if (want.match) assert.match(e.message, want.match);
+  return e.message;
 }
 
 const dir = tmp();
@@ -179,12 +176,8 @@ test('brat', async () => {
   const empty = bratPair('', '');
   await assert.rejects(collect(empty, { format: 'brat' }), (e) => e instanceof UserError && e.location.file!.endsWith('a.txt') && /empty file/.test(e.message));
   const bad = bratPair(badUtf8('Bob lives\nin Par@s .\n'), ann(ok));
-  try {
-    await collect(bad, { format: 'brat' });
-    assert.fail('no error');
-  } catch (e) {
-    assert.ok(e instanceof UserError && e.location.file?.endsWith('a.txt') && e.location.line === 2 && /UTF-8/.test(e.message), String(e));
-  }
+  const e = await userErrorAsync(() => collect(bad, { format: 'brat' }));
+  assert.ok(e.location.file?.endsWith('a.txt') && e.location.line === 2 && /UTF-8/.test(e.message), e.message);
   await rejects(join(dir, 'nonexistent.ann'), 'brat', { match: /cannot read/ });
 });
 
@@ -218,7 +211,7 @@ test('jsonl', async () => {
 });
 
 test('detection: unknown content and unknown format names are one-line user errors', async () => {
-  await rejects(file('hello world\n', '.csv'), undefined as unknown as string, { match: /cannot detect the format.*--format/ });
+  await rejects(file('hello world\n', '.csv'), undefined, { match: /cannot detect the format.*--format/ });
   await assert.rejects(collect(file('[]'), { format: 'nope' }), (e: unknown) => e instanceof UserError && /unknown format "nope"/.test(e.message));
 });
 
@@ -228,25 +221,25 @@ test('a missing or mistyped union field says what was expected and what it got (
   const m1 = await rejects(file(`${D({})}\n${JSON.stringify(noKey)}\n`), 'dygie', { line: 2, field: 'doc_key' });
   assert.match(m1, /doc_key: expected a string or a number, but it is missing$/);
   const m2 = await rejects(file(`${D({ doc_key: true })}\n`), 'dygie', { field: 'doc_key' });
-  assert.match(m2, /doc_key: expected a string or a number, got a boolean \(true\)$/);
+  assert.match(m2, /doc_key: expected a string or a number, got true$/);
   assert.match(await rejects(file(`${D({ doc_key: null })}\n`), 'dygie', { field: 'doc_key' }), /expected a string or a number, got null$/);
   assert.match(await rejects(file(`${D({ doc_key: ['d'] })}\n`), 'dygie', { field: 'doc_key' }), /expected a string or a number, got an array$/);
   // orig_id (spert, spert-tags) and NYT's sentId/articleId are unions too
-  assert.match(await rejects(file(`[${S({ orig_id: { id: 1 } })}]`), 'spert', { field: 'orig_id' }), /orig_id: expected a string or a number, got an object$/);
-  assert.match(await rejects(file(`[${T({ orig_id: false })}]`), 'spert-tags', { field: 'orig_id' }), /orig_id: expected a string or a number, got a boolean \(false\)$/);
+  assert.match(await rejects(file(`[${S({ orig_id: { id: 1 } })}]`), 'spert', { field: 'orig_id' }), /orig_id: expected a string or a number, got an object \{\"id\":1\}$/);
+  assert.match(await rejects(file(`[${T({ orig_id: false })}]`), 'spert-tags', { field: 'orig_id' }), /orig_id: expected a string or a number, got false$/);
   const noSent = JSON.parse(N({}));
   delete noSent.sentId;
   assert.match(await rejects(file(`${JSON.stringify(noSent)}\n`), 'nyt', { field: 'sentId' }), /sentId: expected a string or a number, but it is missing$/);
 });
 
 test('plain type errors say expected and got too, and "missing" for an absent field', async () => {
-  assert.match(await rejects(file(`${D({ sentences: 'abc' })}\n`), 'dygie', { field: 'sentences' }), /sentences: expected an array, got a string \("abc"\)$/);
+  assert.match(await rejects(file(`${D({ sentences: 'abc' })}\n`), 'dygie', { field: 'sentences' }), /sentences: expected an array, got "abc"$/);
   const noText = JSON.parse(J({}));
   delete noText.text;
   assert.match(await rejects(file(`${JSON.stringify(noText)}\n`, '.jsonl'), 'jsonl', { field: 'text' }), /text: expected a string, but it is missing$/);
   assert.match(
     await rejects(file(`[${S({ entities: [{ type: 'X', start: 0.5, end: 1 }] })}]`), 'spert', { field: 'entities[0].start' }),
-    /expected an integer, got a number \(0\.5\)$/,
+    /expected an integer, got 0\.5$/,
   );
   assert.match(await rejects(file(`[${U({ entities: [[0, 1]] })}]`), 'unified', { field: 'entities[0][2]' }), /expected a string, but it is missing$/);
   // a custom message (empty type) is kept as it is
@@ -265,9 +258,9 @@ test('a union of shapes reports the issue of the branch that got furthest', asyn
     }
     return 'no error';
   };
-  assert.equal(msg({ o: { x: 1 } }), 'f: o.x: expected a string, got a number (1)');
-  assert.equal(msg({ o: [1, 'a'] }), 'f: o[1]: expected a number, got a string ("a")');
-  assert.equal(msg({ o: 'q' }), 'f: o: expected an object or an array, got a string ("q")');
+  assert.equal(msg({ o: { x: 1 } }), 'f: o.x: expected a string, got 1');
+  assert.equal(msg({ o: [1, 'a'] }), 'f: o[1]: expected a number, got "a"');
+  assert.equal(msg({ o: 'q' }), 'f: o: expected an object or an array, got "q"');
   assert.equal(msg({}), 'f: o: expected an object or an array, but it is missing');
 });
 
@@ -275,7 +268,7 @@ test('types file: an entry named __proto__ is validated and kept like any other'
   // written by hand: an object literal's __proto__ sets its prototype, so JSON.stringify would drop it
   const bad = file('{"entities": {"X": {}}, "relations": {"__proto__": {"symmetric": "yes"}}}');
   const { readTypesFile } = await import('../../src/data/formats/types-file.js');
-  await assert.rejects(readTypesFile(bad), (e: unknown) => e instanceof UserError && /relations\.__proto__\.symmetric: expected a boolean, got a string \("yes"\)$/.test(e.message));
+  await assert.rejects(readTypesFile(bad), (e: unknown) => e instanceof UserError && /relations\.__proto__\.symmetric: expected a boolean, got "yes"$/.test(e.message));
   writeFileSync(bad, '{"entities": {"__proto__": {}, "X": {}}, "relations": {"__proto__": {"symmetric": true}}}');
   assert.deepEqual(await readTypesFile(bad), { entityTypes: ['__proto__', 'X'], relationTypes: [{ name: '__proto__', symmetric: true }] });
 });
@@ -293,7 +286,7 @@ test('a document over MAX_DOCUMENT_BYTES is refused naming its size and the limi
   const small = JSON.stringify({ id: 1, text: 'A b.', entities: [], relations: [] });
   const doccano = file(`${small}\n${JSON.stringify({ id: 2, text, entities: [], relations: [] })}\n`, '.jsonl');
   await rejects(doccano, 'doccano', { line: 2, match: limit });
-  await rejects(doccano, undefined as unknown as string, { line: 2, match: limit }); // detection reads it too
+  await rejects(doccano, undefined, { line: 2, match: limit }); // detection reads it too
   await rejects(file(`[${U({})},\n${U({ tokens: text.split(' ').slice(0, -1) })}]`), 'unified', { line: 2, unit: 'record', match: limit });
   const big = bratPair(text, 'T1\tPER 0 4\tJohn\n');
   await assert.rejects(collect(big, { format: 'brat' }), (e) => e instanceof UserError && e.location.file!.endsWith('a.txt') && limit.test(e.message));
@@ -338,15 +331,15 @@ test('detection reads past records without entities; an error in a field of a de
   assert.equal(await detectFormat(file(`[${none}]`)), 'unified');
   // Past the records detection reads, the guess (unified) can be wrong: the error says it was a guess.
   const late = file(`[${Array(101).fill(none).join(',\n')},\n${spert}]`);
-  const msg = await rejects(late, undefined as unknown as string, { line: 102, unit: 'record', field: 'entities[0]' });
-  assert.match(msg, /entities\[0\]: expected an array, got an object \(the format unified was detected from the content: if it is another, name it with --format\)$/);
+  const msg = await rejects(late, undefined, { line: 102, unit: 'record', field: 'entities[0]' });
+  assert.match(msg, /entities\[0\]: expected an array, got an object \{\"type\":\"X\",\"start\":0,\"end\":1\} \(the format unified was detected from the content: if it is another, name it with --format\)$/);
   // named, or an error in no field (here bytes that are not UTF-8): no such note
-  assert.match(await rejects(late, 'unified', { field: 'entities[0]' }), /got an object$/);
-  assert.match(await rejects(file(badUtf8(`[${none},\n${JSON.stringify({ tokens: ['@'] })}]`)), undefined as unknown as string, { line: 2 }), /not valid UTF-8 text$/);
+  assert.match(await rejects(late, 'unified', { field: 'entities[0]' }), /got an object \{"type":"X","start":0,"end":1\}$/);
+  assert.match(await rejects(file(badUtf8(`[${none},\n${JSON.stringify({ tokens: ['@'] })}]`)), undefined, { line: 2 }), /not valid UTF-8 text$/);
   // detected for certain (a "#doc" header, a record with an entity as a list): no such note either (it had one)
-  assert.match(await rejects(file("#doc 1\n0\tBob\tB-PER\t['N']\t[x]\n", '.txt'), undefined as unknown as string, { line: 2, field: 'heads' }), /heads: expected a token index, got "x"$/);
+  assert.match(await rejects(file("#doc 1\n0\tBob\tB-PER\t['N']\t[x]\n", '.txt'), undefined, { line: 2, field: 'heads' }), /heads: expected a token index, got "x"$/);
   const unified = file(`[${JSON.stringify({ tokens: ['a'], entities: [[0, 1, 'X']], relations: [] })},\n${JSON.stringify({ tokens: ['a'], entities: [{ type: 'X' }] })}]`);
-  assert.match(await rejects(unified, undefined as unknown as string, { line: 2, unit: 'record', field: 'entities[0]' }), /got an object$/);
+  assert.match(await rejects(unified, undefined, { line: 2, unit: 'record', field: 'entities[0]' }), /got an object \{"type":"X"\}$/);
 });
 
 test('nyt: the empty token the paper makes of two spaces in a row is dropped and counted (it was read, and written as an empty span)', async () => {

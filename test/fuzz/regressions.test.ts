@@ -10,25 +10,18 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadCorpus } from '../../src/data/formats/index.js';
-import { UserError } from '../../src/errors.js';
 import { loadConfig } from '../../src/train/config.js';
 import { tempDir } from '../temp-dir.js';
+import { userErrorAsync } from '../user-error.js';
 
 const dir = tempDir('entrel-fuzz-regress-');
 
-function userError(fn: () => unknown, file: string, re: RegExp): Promise<void> {
-  return (async () => {
-    try {
-      await fn();
-    } catch (e) {
-      assert.ok(e instanceof UserError, `not a UserError: ${(e as Error)?.stack}`);
-      assert.ok(e.message.startsWith(file), e.message);
-      assert.ok(!e.message.includes('\n') && e.message.length < 300, `not a short line: ${e.message.slice(0, 300)}`);
-      assert.match(e.message, re);
-      return;
-    }
-    assert.fail('no error');
-  })();
+/** `fn` fails with a short one-line UserError about `file`, matching `re`. */
+async function userError(fn: () => unknown, file: string, re: RegExp): Promise<void> {
+  const { message } = await userErrorAsync(fn);
+  assert.ok(message.startsWith(file), message);
+  assert.ok(!message.includes('\n') && message.length < 300, `not a short line: ${message.slice(0, 300)}`);
+  assert.match(message, re);
 }
 
 const write = (name: string, content: string | Buffer) => {

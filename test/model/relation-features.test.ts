@@ -175,7 +175,6 @@ test('no pairs: empty feature and logit matrices', () => {
 });
 
 test('several tag sequences of one sentence share one encoder pass (MRT): batched = separate', async () => {
-  const { concatPairs } = await import('../../src/model/pairs.js');
   const { scheduledGoldProbability } = await import('../../src/model/joint.js');
   const m = model(true);
   const t = (s: string) => vocab.tags.get(s)!;
@@ -183,7 +182,9 @@ test('several tag sequences of one sentence share one encoder pass (MRT): batche
   const b = Int32Array.of(t('B-PER'), t('L-PER'), t('O'), t('U-ORG'), t('O'), t('U-LOC'));
   const pa = candidatePairs([{ sent: 0, tags: a }], vocab).pairs;
   const pb = candidatePairs([{ sent: 0, tags: b }, { sent: 1, tags: tags1 }], vocab).pairs;
-  const both = m.relationLogits(h, lengths, concatPairs([pa, pb])).toFloat64Array();
+  // One call with every sequence, as MRT builds its samples' candidates (train/mrt/objective.ts).
+  const all = candidatePairs([{ sent: 0, tags: a }, { sent: 0, tags: b }, { sent: 1, tags: tags1 }], vocab).pairs;
+  const both = m.relationLogits(h, lengths, all).toFloat64Array();
   const sep = [...m.relationLogits(h, lengths, pa).toFloat64Array(), ...m.relationLogits(h, lengths, pb).toFloat64Array()];
   closeList([...both], sep, 'logits');
   assert.equal(both.length, (pa.count + pb.count) * m.numLabels);
@@ -191,15 +192,14 @@ test('several tag sequences of one sentence share one encoder pass (MRT): batche
   assert.ok(Math.abs(scheduledGoldProbability(1) - 0.2689) < 1e-4);
 });
 
-test('tag sequences of one sentence share the z rows, segments and contexts they agree on; batched = separate', async () => {
-  const { concatPairs } = await import('../../src/model/pairs.js');
+test('tag sequences of one sentence share the z rows, segments and contexts they agree on; batched = separate', () => {
   const m = model(true);
   const t = (s: string) => vocab.tags.get(s)!;
   const a = Int32Array.of(t('U-PER'), t('O'), t('U-ORG'), t('O'), t('B-LOC'), t('L-LOC'));
   const b = Int32Array.of(t('U-PER'), t('O'), t('U-ORG'), t('U-PER'), t('B-LOC'), t('L-LOC')); // token 3 differs
   const pa = candidatePairs([{ sent: 0, tags: a }], vocab).pairs; // PER–ORG, PER–LOC, ORG–LOC
   const pb = candidatePairs([{ sent: 0, tags: b }], vocab).pairs; // the same and three with the new PER at 3
-  const both = concatPairs([pa, pb]);
+  const both = candidatePairs([{ sent: 0, tags: a }, { sent: 0, tags: b }], vocab).pairs;
   const idx = relationIndex(both, 6, lengths, m.numTags, MAXD);
   assert.equal(idx.layout.length, 12); // two blocks of 6 rows
   assert.equal(idx.zH.length, 7 + 1); // 6 rows of a, b's token 3, the zero row

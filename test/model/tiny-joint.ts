@@ -1,8 +1,10 @@
-/** The tests' tiny joint model: no GloVe, a few synthetic sentences, every seed fixed. */
+/** The tests' tiny joint model, made as training makes one (createJointModel): no GloVe, a few synthetic sentences, every seed fixed. */
 import type { Sentence } from '../../src/data/corpus.js';
+import { defaultModelConfig } from '../../src/model/config.js';
+import { createJointModel } from '../../src/model/create.js';
 import { buildBatch, encodeSentence } from '../../src/model/encode.js';
-import { createJointModel } from '../../src/model/index.js';
 import type { ModelConfig } from '../../src/model/types.js';
+import { Vocabulary } from '../../src/model/vocab.js';
 import { manualSeed, setNumThreads } from '../../src/tensor/index.js';
 import { SCHEMA, seededRng, syntheticSentences } from './fixtures.js';
 
@@ -30,7 +32,9 @@ export function tinyJointModel(o: TinyJointOptions) {
   setNumThreads(1); // tiny ops: threads only add overhead
   manualSeed(o.torchSeed);
   const train = typeof o.train[0] === 'number' ? syntheticSentences(...(o.train as [number, number])) : (o.train as Sentence[]);
-  const { model, vocab } = createJointModel(train, SCHEMA, { ...TINY_DIMS, ...o.config }, { glove: false, rng: seededRng(o.initSeed ?? 2), dtype: o.dtype });
+  const config = defaultModelConfig({ ...TINY_DIMS, ...o.config });
+  const vocab = Vocabulary.build(train, SCHEMA, config.tagScheme);
+  const { model } = createJointModel(config, vocab, { wordRng: seededRng(o.initSeed ?? 2), dtype: o.dtype });
   if (!o.training) model.eval();
   return { model, vocab, train, batch: buildBatch(train.map((s) => encodeSentence(s, vocab)), vocab.words.size) };
 }

@@ -10,7 +10,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readTableCache } from '../../src/model/glove.js';
 import { test } from 'node:test';
-import { isUserError } from '../../src/errors.js';
+import { userError } from '../user-error.js';
 import { loadWordVectors, modelWordVectors, readWordVectors, readWordVectorsText, wordVectorsRecord } from '../../src/model/word-vectors.js';
 import { tempDir } from '../temp-dir.js';
 
@@ -27,12 +27,9 @@ const vector = (t: ReturnType<typeof readWordVectorsText>, w: string) => {
   return r === undefined ? undefined : [...t.vectors.subarray(r * t.dim, (r + 1) * t.dim)];
 };
 function refused(f: () => unknown, message: RegExp, line?: number): void {
-  assert.throws(f, (e: unknown) => {
-    assert.ok(isUserError(e), String(e));
-    assert.match(e.message, message);
-    if (line !== undefined) assert.equal(e.location.line, line);
-    return true;
-  });
+  const e = userError(f);
+  assert.match(e.message, message);
+  if (line !== undefined) assert.equal(e.location.line, line);
 }
 
 test('a fastText .vec: header, trailing spaces, CRLF; words lowercased, the first of equal ones kept', () => {

@@ -39,11 +39,15 @@ describe('MicroBatcher', () => {
 
   it('batches what arrives while the model is busy', async () => {
     const fake = new FakeExtractor();
-    fake.delayMs = 30;
+    let release!: () => void;
+    fake.busy = new Promise((resolve) => (release = resolve));
     const b = batcher(fake, { windowMs: 1 });
+    const running = fake.nextCall();
     const first = b.submit(['first'], {});
-    await new Promise((r) => setTimeout(r, 10)); // first call is running now
-    await Promise.all([first, ...['a', 'b', 'c', 'd'].map((t) => b.submit([t], {}))]);
+    await running; // the first call runs now, and until released
+    const rest = ['a', 'b', 'c', 'd'].map((t) => b.submit([t], {}));
+    release();
+    await Promise.all([first, ...rest]);
     assert.deepEqual(fake.calls.map((c) => c.texts), [['first'], ['a', 'b', 'c', 'd']]);
   });
 

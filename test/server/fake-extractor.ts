@@ -89,18 +89,28 @@ export class FakeExtractor implements ExtractorLike {
   maxRunning = 0;
   /** What `parallelism` reports to the server. */
   parallelism = 1;
+  /** While set, each call waits for it once recorded: a test keeps the model busy, then resolves it. */
+  busy?: Promise<void>;
+  private onCall: (() => void)[] = [];
   /** Throw from `extract` when this says so. */
   failWhen: (texts: string[]) => Error | undefined = () => undefined;
 
   /** Each call's inputs as given (a text with its entities stays an object; `calls` has the texts). */
   inputs: (readonly ExtractInput[])[] = [];
 
+  /** Resolves when the next call has begun (is in `calls`). */
+  nextCall(): Promise<void> {
+    return new Promise((resolve) => this.onCall.push(resolve));
+  }
+
   async extract(given: readonly ExtractInput[], options: ExtractOptions = {}, control: ExtractControl = {}): Promise<ExtractedDocument[]> {
     const texts = given.map((x) => (typeof x === 'string' ? x : x.text));
     this.inputs.push(given);
     this.calls.push({ texts, options });
     this.maxRunning = Math.max(this.maxRunning, ++this.running);
+    for (const resolve of this.onCall.splice(0)) resolve();
     try {
+      if (this.busy) await this.busy;
       if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
       for (let i = 0; this.perTextMs > 0 && i < texts.length; i++) {
         control.signal?.throwIfAborted();

@@ -54,7 +54,7 @@ describe('request validation', () => {
       res,
       400,
       'invalid_request',
-      /^body has unknown property "threshold" \(allowed: text, entities, texts, relationThreshold, allowedTriples, maxPairDistance\)$/,
+      /^body has unknown property "threshold" \(allowed: text, entities, texts, relationThreshold, allowedTriples, maxPairDistance, newlines\)$/,
     );
     assertError(await post(app, '/v1/render', { documents: [], colour: 'red' }), 400, 'invalid_request', /^body has unknown property "colour" \(allowed: documents, width\)$/);
     // A name that is no identifier, or a very long one, is quoted and cut short.

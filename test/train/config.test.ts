@@ -4,9 +4,15 @@ import { syncBuiltinESMExports } from 'node:module';
 import os, { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { configKeys, loadConfig, parseConfig, setOverrides } from '../../src/train/config.js';
+import fc from 'fast-check';
+import { loadConfig, modelConfig, parseConfig } from '../../src/train/config.js';
+import { configKeys } from '../../src/train/config-schema.js';
+import { isUserError } from '../../src/errors.js';
+import { DEFAULT_MODEL_CONFIG, validateModelConfig } from '../../src/model/config.js';
+import type { ModelConfig } from '../../src/model/types.js';
 import { configKeysTable, KEYS_BEGIN, KEYS_END } from '../../scripts/config-keys-table.js';
 import { tempDir } from '../temp-dir.js';
+import { userError } from '../user-error.js';
 
 const dir = tempDir('entrel-config-');
 function file(obj: unknown, name = 'c.json'): string {
@@ -15,14 +21,7 @@ function file(obj: unknown, name = 'c.json'): string {
   return p;
 }
 const minimal = { data: { train: 'train.json', dev: 'dev.json' } };
-const message = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  assert.fail('expected an error');
-};
+const message = (f: () => unknown): string => userError(f).message;
 
 test('defaults are the paper settings', () => {
   const c = parseConfig(minimal, 'x.json');
@@ -132,12 +131,6 @@ test('every shipped config in configs/ loads, and its data files exist', () => {
   }
 });
 
-test('setOverrides: every word after --set up to the next option, as entrel train reads them', () => {
-  assert.deepEqual(setOverrides(['--study', 'x', '--set', 'a=1', 'b=2', '--only', 'seed-1', '--set', 'c=3']), ['a=1', 'b=2', 'c=3']);
-  assert.deepEqual(setOverrides(['--set', 'alpha=-1', '--label', 'l']), ['alpha=-1']);
-  assert.deepEqual(setOverrides(['--study', 'x', 'stray']), []);
-});
-
 test('configs/README.md lists every config key with its default, as the schema has them', () => {
   const readme = readFileSync(new URL('../../configs/README.md', import.meta.url), 'utf8');
   const block = readme.slice(readme.indexOf(KEYS_BEGIN) + KEYS_BEGIN.length, readme.indexOf(KEYS_END)).trim();
@@ -193,8 +186,42 @@ test('a block given as something else, or an empty widths list, is named in the 
   const f = file(minimal, 'blocks.json');
   assert.equal(message(() => loadConfig(f, ['data=3'])), `${f}: data: expected an object of settings, got 3 (from --set)`);
   assert.equal(message(() => loadConfig(f, ['mrt=true'])), `${f}: mrt: expected an object of settings, got true (from --set)`);
-  assert.equal(message(() => loadConfig(f, ['model.charWidths=[]'])), `${f}: model.charWidths: expected a non-empty array of positive integers, got [] (from --set)`);
+  assert.equal(message(() => loadConfig(f, ['model.charWidths=[]'])), `${f}: model.charWidths: expected a non-empty array of distinct positive integers, got [] (from --set)`);
   assert.match(message(() => loadConfig(f, ['model.foo=1'])), /model\.foo: unknown key/);
+});
+
+test('model settings a model directory would refuse are refused at config time, not after training', () => {
+  // A distance one-hot of one bucket, and two convolutions of one width (one name in the weights file).
+  const f = file(minimal, 'model-rules.json');
+  assert.equal(message(() => loadConfig(f, ['model.maxDistance=1'])), `${f}: model.maxDistance: expected an integer ≥ 2, got 1 (from --set)`);
+  assert.equal(message(() => loadConfig(f, ['model.charWidths=[3,3]'])), `${f}: model.charWidths: expected a non-empty array of distinct positive integers, got [3,3] (from --set)`);
+  assert.equal(message(() => parseConfig({ ...minimal, model: { relWidths: [2, 2] } }, f)), `${f}: model.relWidths: expected a non-empty array of distinct positive integers, got [2,2]`);
+});
+
+test('a model block training accepts is one a model directory accepts, and the other way round', () => {
+  const value = fc.oneof(fc.integer({ min: -1, max: 3 }), fc.constantFrom(0.5, 1, true, 'crf', 'viterbi', 'BIEOU', 'conll04', null), fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 3 }));
+  const key = fc.constantFrom(...Object.keys(DEFAULT_MODEL_CONFIG), 'lstmHiden');
+  fc.assert(
+    fc.property(fc.dictionary(key, value, { maxKeys: 4 }), (block) => {
+      let trained: ModelConfig | undefined;
+      try {
+        trained = modelConfig(parseConfig({ ...minimal, model: block }, 'c.json'));
+      } catch (e) {
+        assert.ok(isUserError(e), String(e));
+      }
+      // What a model directory written by this training run holds: every setting.
+      const saved = trained ?? { ...DEFAULT_MODEL_CONFIG, ...block };
+      let loaded: ModelConfig | undefined;
+      try {
+        loaded = validateModelConfig(saved, 'm/config.json');
+      } catch (e) {
+        assert.ok(isUserError(e), String(e));
+      }
+      assert.equal(loaded !== undefined, trained !== undefined, JSON.stringify(block));
+      if (loaded) assert.deepEqual(loaded, trained);
+    }),
+    { numRuns: 2000, seed: 7 },
+  );
 });
 
 test('threads beyond 1024 are refused (libgomp aborted the process when asked for 10⁹)', () => {

@@ -6,7 +6,8 @@
  */
 import { join } from 'node:path';
 import { crossEntropy, dropout, linear, randNormal, saveSafetensors, tensor, manualSeed, noGrad, type Tensor } from '../../src/tensor/index.js';
-import { parseConfig, type TrainConfig } from '../../src/train/config.js';
+import { parseConfig } from '../../src/train/config.js';
+import type { TrainConfig } from '../../src/train/config-schema.js';
 import type { BatchLoss, DevScores, TrainTask } from '../../src/train/loop.js';
 
 const N = 40;

@@ -7,7 +7,7 @@ import { Diagnostics } from '../../data/diagnostics.js';
 import { WRITABLE_FORMATS, inputFiles, loadCorpus, writeCorpus, writtenFiles } from '../../data/formats/index.js';
 import { checkRelabelOptions, formatRelabelCounts, parseRenameSpec, relabelCorpus, type RelabelOptions } from '../../data/relabel.js';
 import { refuseOverwritingInputs } from '../../data/write.js';
-import { counted } from '../../web/plural.js';
+import { counted } from '../../errors.js';
 import { printWarnings } from '../output.js';
 import { withInterrupts } from '../interrupt.js';
 import { repeated } from './arg-values.js';

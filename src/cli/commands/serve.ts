@@ -13,7 +13,7 @@ import { isatty } from 'node:tty';
 import { Command, InvalidArgumentError } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import { ioError } from '../../data/io.js';
-import { UserError } from '../../errors.js';
+import { counted, UserError } from '../../errors.js';
 import { modelRefs, nonNegativeInteger, positiveInteger, repeated } from './arg-values.js';
 import { loadExtractor } from '../load-extractor.js';
 
@@ -121,7 +121,7 @@ export class Hangup {
     try {
       const keys = readKeyFile(file, this.access.parseApiKeyFile);
       this.access.replaceApiKeys(app, keys);
-      this.say(`entrel: SIGHUP: ${keys.length} API key${keys.length === 1 ? '' : 's'} from ${file} now in force\n`);
+      this.say(`entrel: SIGHUP: ${counted(keys.length, 'API key')} from ${file} now in force\n`);
     } catch (e) {
       this.say(`entrel: SIGHUP: ${e instanceof Error ? e.message : String(e)}; the API keys in use are kept\n`);
     }
@@ -224,17 +224,17 @@ export function serveCommand(): Command {
           });
           const info = extractor.info();
           const w = extractor.maxWorkers;
-          const where = w === 0 ? 'model on the server thread' : `model on ${w} worker thread${w === 1 ? '' : 's'}`;
+          const where = w === 0 ? 'model on the server thread' : `model on ${counted(w, 'worker thread')}`;
           // Fastify reports a wildcard address as 127.0.0.1; say that every interface is listening.
           const every = flags.host === '0.0.0.0' || flags.host === '::' ? ` (every interface: ${flags.host})` : '';
           // An ensemble's name lists its models (a version would be one of theirs).
           const what = info.members ? info.name : `${info.name} ${info.version}`;
           // Whether keys and a limit are on, never a key.
           const n = access.keys.length;
-          const keys = access.source ? `; API key required (${n} key${n === 1 ? '' : 's'} from ${access.source})` : '';
+          const keys = access.source ? `; API key required (${counted(n, 'key')} from ${access.source})` : '';
           const per = n > 0 ? 'API key' : 'client address';
           const r = flags.rateLimit ?? 0;
-          const limit = r > 0 ? `; rate limit ${r} request${r === 1 ? '' : 's'} a minute per ${per}` : '';
+          const limit = r > 0 ? `; rate limit ${counted(r, 'request')} a minute per ${per}` : '';
           const proxies = flags.trustProxy?.length ? `; client addresses forwarded by ${flags.trustProxy.join(', ')}` : '';
           process.stderr.write(`entrel: serving ${what} on ${url}${every} (${where}${keys}${limit}${proxies}; Ctrl-C to stop)\n`);
           const warning = exposureWarning(flags.host, n > 0);

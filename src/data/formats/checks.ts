@@ -23,7 +23,7 @@
  *   gold or predictions, and the brat writer gives the second one a `_2` file name.
  */
 import { formatWhere, quote, type ErrorLocation } from '../../errors.js';
-import type { Document, Entity, Relation, Sentence } from '../corpus.js';
+import { entitySurface as surface, type Document, type Entity, type Relation, type Sentence } from '../corpus.js';
 import type { Diagnostics } from '../diagnostics.js';
 import type { Located } from '../io.js';
 import { relationMerger } from '../merge.js';
@@ -32,11 +32,6 @@ import { relationMerger } from '../merge.js';
 function firstAt(first: ErrorLocation, now: ErrorLocation): string {
   const sameFile = first.file === now.file && first.line !== undefined;
   return formatWhere(sameFile ? { ...first, file: undefined } : first);
-}
-
-function surface(doc: Document, s: Sentence, e: Entity | undefined): string {
-  if (!e || e.start < 0 || e.end > s.tokens.length || e.end <= e.start) return '?';
-  return quote(doc.text.slice(s.tokens[e.start].start, s.tokens[e.end - 1].end), 40);
 }
 
 /** Merges repeated entities, drops repeated relations and warns about self-relations, in place; see the module comment. */

@@ -14,7 +14,7 @@ import { readJsonLines, type Located } from '../io.js';
 import { fail, label, parseWith, tokenText } from '../validate.js';
 import { writeAtomic, type Source } from '../write.js';
 import { countAmbiguousArguments, countSymmetricNotKept, countTextNotKept, jsonLinesText, refuseUnreadable, toTokenSentence, tokenDocument, warnAmbiguousArgument, type TokenSentence } from './common.js';
-import { quote } from '../../errors.js';
+import { counted, quote } from '../../errors.js';
 import type { Diagnostics } from '../diagnostics.js';
 import type { Document } from '../corpus.js';
 import type { Format, ReadOptions } from './types.js';
@@ -79,17 +79,16 @@ async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Do
 }
 
 const READ = new Set(['doc_key', 'sentences', 'ner', 'relations', 'clusters', 'events']);
-const plural = (n: number, what: string) => `${n} ${what}${n > 1 ? 's' : ''}`;
 
 /** What a record holds beyond the document it becomes, counted a kind at a time (see the module comment). */
 function countDropped(r: z.infer<typeof Rec>, raw: object, d: Diagnostics, where: string): void {
   const clusters = Array.isArray(r.clusters) ? r.clusters.length : 0; // a list of clusters
   const events = Array.isArray(r.events) ? r.events.flat().length : 0; // a list a sentence
-  if (clusters) d.warn('dygie-clusters-dropped', `${where}: ${plural(clusters, 'coreference cluster')}`);
-  if (events) d.warn('dygie-events-dropped', `${where}: ${plural(events, 'event')}`);
+  if (clusters) d.warn('dygie-clusters-dropped', `${where}: ${counted(clusters, 'coreference cluster')}`);
+  if (events) d.warn('dygie-events-dropped', `${where}: ${counted(events, 'event')}`);
   for (const key of Object.keys(raw)) if (!READ.has(key)) d.warn('dygie-field-dropped', `${where}: ${quote(key)}`);
   const scored = (r.ner ?? []).flat().filter((x) => x.length > 3).length + (r.relations ?? []).flat().filter((x) => x.length > 5).length;
-  if (scored) d.warn('dygie-field-dropped', `${where}: the values after the type of ${plural(scored, 'span')}`);
+  if (scored) d.warn('dygie-field-dropped', `${where}: the values after the type of ${counted(scored, 'span')}`);
 }
 
 async function* records(docs: Source<Document>, diagnostics?: Diagnostics) {

@@ -18,11 +18,12 @@
  * `<Labels name="label" toName="text">` and `<Relations>` over `<Text name="text" value="$text">`.
  */
 import { z } from 'zod';
-import { formatWhere, quote } from '../../errors.js';
+import { described, formatWhere, quote } from '../../errors.js';
 import type { Document, LabelSchema } from '../corpus.js';
+import { escapeHtml } from '../escape.js';
 import type { Diagnostics } from '../diagnostics.js';
 import { readJsonArray, type Located } from '../io.js';
-import { describeValue, fail, parseWith } from '../validate.js';
+import { fail, parseWith } from '../validate.js';
 import { writeAtomicTogether, type Source } from '../write.js';
 import { countSymmetricNotKept, growingSchema, jsonArrayText } from './common.js';
 import { attachRelations, charSpans, codePointOffsets, countSplitChanges, fromCodePoints, placeOnText, type CharEntity, type CharRelation } from './spans.js';
@@ -47,7 +48,7 @@ const Labels = z.looseObject({ start: z.number().int(), end: z.number().int(), t
 /** The task's text: `data.text`, else its one string field. */
 function textOf(data: Record<string, unknown>, loc: Located<unknown>['loc']): string {
   if (typeof data.text === 'string') return data.text;
-  if (data.text !== undefined) return fail(`expected a string, got ${describeValue(data.text)}`, loc, 'data.text');
+  if (data.text !== undefined) return fail(`expected a string, got ${described(data.text)}`, loc, 'data.text');
   const strings = Object.keys(data).filter((k) => typeof data[k] === 'string');
   if (strings.length === 1) return data[strings[0]] as string;
   return fail(
@@ -167,8 +168,6 @@ export function labelConfigFor(out: string): string {
   return `${out.replace(/\.json$/i, '')}.label-config.xml`;
 }
 
-const xmlAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
 /**
  * The labelling config a Label Studio project needs to show such tasks (paste it into the project's
  * Labeling Interface, Code): the schema's entity types as `<Labels>`, its relation types as `<Relations>`.
@@ -178,8 +177,8 @@ export function labelConfigText(schema: Pick<LabelSchema, 'entityTypes' | 'relat
   const block = (open: string, close: string, lines: string[]) => (lines.length ? [open, ...lines, close] : []);
   return [
     '<View>',
-    ...block('  <Relations>', '  </Relations>', schema.relationTypes.map((r) => `    <Relation value="${xmlAttr(r.name)}"/>`)),
-    ...block(`  <Labels name="${OWN_NAMES.from}" toName="${OWN_NAMES.to}">`, '  </Labels>', schema.entityTypes.map((t) => `    <Label value="${xmlAttr(t)}"/>`)),
+    ...block('  <Relations>', '  </Relations>', schema.relationTypes.map((r) => `    <Relation value="${escapeHtml(r.name)}"/>`)),
+    ...block(`  <Labels name="${OWN_NAMES.from}" toName="${OWN_NAMES.to}">`, '  </Labels>', schema.entityTypes.map((t) => `    <Label value="${escapeHtml(t)}"/>`)),
     `  <Text name="${OWN_NAMES.to}" value="$text"/>`,
     '</View>',
     '',

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { formatWhere, quote } from '../../errors.js';
 import { decodeTags, encodeTags, isRepairedTag, isUnclosedTag } from '../bilou.js';
 import { readJsonArray, type Located } from '../io.js';
-import { fail, label, parseWith, tokenText } from '../validate.js';
+import { checkArgumentIndexes, fail, label, parseWith, tokenText } from '../validate.js';
 import { writeAtomic } from '../write.js';
 import { countSymmetricNotKept, jsonArrayText, sentencesOf, toTokenSentence, tokenDocument, unwritableLabel } from './common.js';
 import { findTypesFile, readTypesFile } from './types-file.js';
@@ -42,11 +42,7 @@ async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Do
         opts.diagnostics.warn('invalid-tag-sequence-repaired', `${formatWhere(loc)} tags[${i}] ${quote(t)} before ${next === undefined ? 'the end' : quote(next)}: read as an entity ending there`);
     });
     const entities = decodeTags(r.tags);
-    r.relations.forEach((x, i) => {
-      for (const role of ['head', 'tail'] as const)
-        if (x[role] < 0 || x[role] >= entities.length)
-          fail(`no entity ${x[role]} (the tags hold ${entities.length})`, loc, `relations[${i}].${role}`);
-    });
+    checkArgumentIndexes(r.relations, entities.length, `the tags hold ${entities.length}`, loc);
     yield { value: tokenDocument(String(r.orig_id ?? loc.line), [{ tokens: r.tokens, entities, relations: r.relations }]), loc };
   }
 }

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { readJsonArray, type Located } from '../io.js';
-import { checkSpan, fail, label, parseWith, tokenText } from '../validate.js';
+import { checkArgumentIndexes, checkSpan, label, parseWith, tokenText } from '../validate.js';
 import { writeAtomicTogether } from '../write.js';
 import { jsonArrayText, mapAsync, sentencesOf, toTokenSentence, tokenDocument } from './common.js';
 import { findTypesFile, readTypesFile, typesFileFor, typesFileText } from './types-file.js';
@@ -24,11 +24,7 @@ async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Located<D
   for await (const { value, loc } of readJsonArray(file)) {
     const r = parseWith(Rec, value, loc);
     r.entities.forEach((e, i) => checkSpan(e.start, e.end, r.tokens.length, loc, `entities[${i}]`));
-    r.relations.forEach((x, i) => {
-      for (const role of ['head', 'tail'] as const)
-        if (x[role] < 0 || x[role] >= r.entities.length)
-          fail(`no entity ${x[role]} (the record has ${r.entities.length})`, loc, `relations[${i}].${role}`);
-    });
+    checkArgumentIndexes(r.relations, r.entities.length, `the record has ${r.entities.length}`, loc);
     yield { value: tokenDocument(String(r.orig_id ?? loc.line), [r]), loc };
   }
 }

@@ -22,7 +22,7 @@ import { candidatePairs, type CandidateRow } from '../../model/pairs.js';
 import type { GoldRelation, Rng } from '../../model/types.js';
 import { NONE } from '../../model/vocab.js';
 import { cat, noGrad, tensor, tidy, zeros, type Tensor } from '../../tensor/index.js';
-import type { MrtConfig } from '../config.js';
+import type { MrtConfig } from '../config-schema.js';
 import { mrtRisk, sampleDistribution } from './risk.js';
 import { drawCategorical, sampleTagSequences, type TagSampler } from './sampling.js';
 

@@ -13,7 +13,7 @@
 import { buildBatch } from '../../model/encode.js';
 
 import { UserError } from '../../errors.js';
-import type { TrainConfig } from '../config.js';
+import type { TrainConfig } from '../config-schema.js';
 import { checkRunStart, runTraining, type TrainOptions, type TrainResult, type TrainTask } from '../loop.js';
 import { buildSetupFrom, localLossOptions, nnTask, type NNSetup } from '../nn.js';
 import { shortModelName } from '../provenance.js';

@@ -3,7 +3,8 @@ const notXml = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\ud
 const hasNotXml = new RegExp(notXml.source); // without g: test() keeps no state between calls
 
 /**
- * Escape text for HTML/SVG content and attribute values (double or single quoted). Characters XML
+ * Escape text for HTML/SVG/XML content and attribute values (double or single quoted): the web view's
+ * pages, the training curves (train/plot.ts), Label Studio's labeling config. Characters XML
  * forbids become U+FFFD: one of them (a vertical tab in an entity's text) would make a saved SVG
  * unreadable as a whole.
  */
