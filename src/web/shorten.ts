@@ -13,9 +13,10 @@ const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 export function shorten(text: string): string {
   if (text.length <= MAX_SHOWN) return text;
   let cut = 0;
-  // Whether a boundary falls before unit i depends only on the units up to i, so segmenting one unit past
-  // MAX_SHOWN finds every boundary that matters; segmenting the whole of a long text took seconds.
-  for (const { index, segment } of graphemes.segment(text.slice(0, MAX_SHOWN + 1))) {
+  // Whether a boundary falls before the code point at unit i depends only on the code points up to and
+  // including that one, which may take units i and i + 1 (an astral character): segmenting two units past
+  // MAX_SHOWN finds every boundary that matters. Segmenting the whole of a long text took seconds.
+  for (const { index, segment } of graphemes.segment(text.slice(0, MAX_SHOWN + 2))) {
     if (index + segment.length > MAX_SHOWN) break;
     cut = index + segment.length;
   }
