@@ -52,6 +52,11 @@ export function scriptArgs<const O extends Options>(usage: string, options: O, p
   }
 }
 
+/** An option's comma-separated numbers (`--seeds 1,2,3`); an empty or non-numeric item is an error naming `option`. */
+export function numberListArg(value: string, option: string): number[] {
+  return value.split(',').map((item) => numberArg(item, option));
+}
+
 /** An option's value as a number; `option` names it in the error. */
 export function numberArg(value: string, option: string): number {
   const n = Number(value);

@@ -341,8 +341,11 @@ function checkSameRun(savedRaw: Record<string, unknown>, now: TrainConfig, dir: 
   for (const key of new Set([...Object.keys(saved), ...Object.keys(now)]) as Set<keyof TrainConfig>) {
     if (RESUMABLE_CHANGES.has(key)) continue;
     const diff = firstDifference(saved[key], now[key], key);
-    if (diff)
-      throw new UserError(`cannot resume with a different "${diff[0]}" (${quote(diff[1], 200)} in the checkpoint, ${quote(diff[2], 200)} now); only epochs, patience and threads may change`, { file: dir });
+    if (!diff) continue;
+    // A default changed since the checkpoint (footnote 12's α and K without Γ) looks the same: the user changed nothing.
+    const scalar = diff[1] === null || ['string', 'number', 'boolean'].includes(typeof diff[1]);
+    const asItWas = scalar ? `; to resume it as it was: --set ${diff[0]}=${JSON.stringify(diff[1])}` : '';
+    throw new UserError(`cannot resume with a different "${diff[0]}" (${quote(diff[1], 200)} in the checkpoint, ${quote(diff[2], 200)} now); only epochs, patience and threads may change${asItWas}`, { file: dir });
   }
 }
 

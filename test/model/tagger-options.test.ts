@@ -6,8 +6,9 @@ import { tagGrammar } from '../../src/data/viterbi.js';
 import { validateModelConfig } from '../../src/model/config.js';
 import { UNK } from '../../src/model/vocab.js';
 import type { ModelConfig } from '../../src/model/types.js';
-import { noGrad } from '../../src/tensor/index.js';
+import { manualSeed, noGrad, tidy } from '../../src/tensor/index.js';
 import { tinyJointModel } from './tiny-joint.js';
+import { seededRng } from './fixtures.js';
 
 test('casingClass: lower, Initial, ALLCAPS, mIxEd, numbers, digits inside, punctuation', () => {
   const cases: [string, number][] = [
@@ -46,6 +47,27 @@ test('caseDim adds a casing embedding to the BiLSTM input, and the casing change
   const h2 = noGrad(() => model.encode(flipped).h.toFloat64Array());
   assert.ok(h1.some((v, i) => Math.abs(v - h2[i]) > 1e-6));
   assert.ok(!tinyModel({}).model.parameters().has('case.weight'));
+});
+
+test('charFeatureDropout drops out the char features in training only: eval-mode states as without it, train-mode ones not', () => {
+  const states = (charFeatureDropout: boolean, training: boolean) => {
+    const { model, batch } = tinyModel({ charFeatureDropout, dropout: 0.5 });
+    model.train(training);
+    manualSeed(11);
+    return noGrad(() => model.encode(batch).h.toFloat64Array());
+  };
+  assert.deepEqual(states(true, false), states(false, false));
+  assert.deepEqual(states(true, true), states(true, true), 'the same seed, the same masks');
+  assert.notDeepEqual(states(true, true), states(false, true));
+});
+
+test('addGoldPairs: false leaves the gold relations\' pairs out of the candidates when the tags miss their arguments', () => {
+  const { model, batch } = tinyModel({});
+  // Late in scheduled sampling the tags are the model's own (p_gold ≈ 0): an untrained model finds next to nothing.
+  const pairsWith = (addGoldPairs: boolean) => tidy(() => model.localLoss(batch, { epoch: 60, rng: seededRng(1), addGoldPairs }).pairs);
+  const gold = batch.sentences.reduce((n, s) => n + (s.relations?.length ?? 0), 0);
+  assert.ok(gold > 0);
+  assert.ok(pairsWith(true) >= pairsWith(false) + 1, `${pairsWith(true)} vs ${pairsWith(false)}`);
 });
 
 test('lstmLayers 2 stacks a second BiLSTM reading both directions of the first', () => {

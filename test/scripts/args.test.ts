@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { numberArg, readArgs } from '../../scripts/args.js';
+import { numberArg, numberListArg, readArgs } from '../../scripts/args.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const SETS = { study: { type: 'string' }, only: { type: 'string' }, set: { type: 'string', multiple: true } } as const;
@@ -26,6 +26,12 @@ test('numberArg refuses what is not a number', () => {
   assert.equal(numberArg('3', '--K'), 3);
   assert.throws(() => numberArg('three', '--K'), /^Error: --K: expected a number, got "three"$/);
   assert.throws(() => numberArg('', '--K'), /--K: expected a number/);
+});
+
+test('numberListArg refuses an empty or non-numeric item (--seeds 1,x was [1, NaN], 1,,3 was [1, 0, 3])', () => {
+  assert.deepEqual(numberListArg('1,2,3', '--seeds'), [1, 2, 3]);
+  assert.throws(() => numberListArg('1,x', '--seeds'), /--seeds: expected a number, got "x"/);
+  assert.throws(() => numberListArg('1,,3', '--seeds'), /--seeds: expected a number, got ""/);
 });
 
 test('train:default refuses a mistyped --out before it trains (it would overwrite the bundled model)', () => {

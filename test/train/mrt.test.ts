@@ -220,7 +220,7 @@ test('Δ_R leaves out the gold relations no tag sequence can hold: overlapping a
 });
 
 test('mrt.proposal: "eval" draws from an eval-mode pass (no dropout), "train" from the emissions given; the model stays in train mode', () => {
-  const { model, vocab, train } = tinyModel('float64');
+  const { model, vocab, train } = tinyJointModel({ torchSeed: 7, train: [4, 3], dtype: 'float64', config: { dropout: 0.5 } });
   const batch = buildBatch(train.map((s) => encodeSentence(s, vocab)), vocab.words.size);
   const probs = (p: TagProposal) => ('probs' in p ? p.probs : assert.fail('a softmax tagger proposes probabilities'));
   model.eval();
@@ -369,6 +369,28 @@ test('config: delta "none" needs gamma; the MRT keys validate with clear message
   assert.throws(() => parseConfig({ data, mrt: { paperCompat: true, K: 1 } }, 'c.json'), /mrt\.K.*at least 2/);
   assert.throws(() => parseConfig({ data, mrt: { delta: 'F' } }, 'c.json'), /mrt\.delta.*"E", "R", "E\+R" or "none"/);
   assert.equal(parseConfig({ data, mrt: { delta: 'none' } }, 'c.json').mrt.gamma, true);
+});
+
+test('the MRT task draws from the proposal mrt.proposal names: one eval-mode pass a batch with "eval", none with "train"', async () => {
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  const root = tempDir('entrel-mrt-proposal-');
+  await trainNN(loadConfig(join(here, 'fixtures/tiny.json'), ['epochs=1']), join(root, 'nn'), { quiet: true });
+  const evalPasses = async (proposal: string) => {
+    const cfg = loadConfig(join(here, 'fixtures/tiny.json'), [`init=${JSON.stringify(join(root, 'nn', 'best'))}`, `mrt.proposal=${proposal}`]);
+    const setup = await buildSetupFrom(cfg, cfg.init!, { quiet: true });
+    let calls = 0;
+    const { eval: toEval } = setup.model;
+    setup.model.eval = function () {
+      calls++;
+      return toEval.call(this);
+    };
+    setup.model.train(true);
+    tidy(() => mrtTask(setup).batchLoss([0, 1, 2, 3], { epoch: 1, rng: seededRng(3) }));
+    assert.equal(setup.model.training, true);
+    return calls;
+  };
+  assert.equal(await evalPasses('eval'), 1);
+  assert.equal(await evalPasses('train'), 0);
 });
 
 test('mrt.weight λ scales L_mrt alone in L̃ + λ·L_mrt', async () => {
