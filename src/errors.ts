@@ -111,6 +111,19 @@ export function quote(value: unknown, max = 60): string {
   return s.length > max ? `${s.slice(0, max)}…` : s;
 }
 
+/**
+ * An environment variable holding a count from `min` to `max` (ENTREL_THREADS, ENTREL_WORKERS): undefined
+ * when unset or empty; digits, spaces around them allowed; anything else (`1e9`, `0x4`, `two`) a UserError
+ * naming the variable, as the count would otherwise hang the process or be ignored in silence.
+ */
+export function envCount(name: string, min: number, max: number): number | undefined {
+  const v = process.env[name];
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!/^\s*\d+\s*$/.test(v) || n < min || n > max) throw new UserError(`must be an integer from ${min} to ${max}, got ${quote(v)}`, { field: name });
+  return n;
+}
+
 /** `1 relation`, `0 relations`, `2 entities`: a count with its noun in the right number. */
 export function counted(n: number, singular: string, plural = `${singular}s`): string {
   return `${n} ${n === 1 ? singular : plural}`;

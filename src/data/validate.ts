@@ -71,7 +71,7 @@ const expectedButGot = (want: string[], got: unknown) =>
 /**
  * A zod issue as a message that says what was expected and what the input holds. zod's own text for a
  * union is "Invalid input" and for a type "Invalid input: expected string, received undefined"; a union
- * whose branches all fail on the value's type becomes "expected a string or a number, got a boolean (true)",
+ * whose branches all fail on the value's type becomes "expected a string or a number, got true",
  * and one whose branches got further (a union of shapes) is explained by the branch that got furthest.
  */
 function explain(issue: Issue, prefix: readonly PropertyKey[], root: unknown): { path: PropertyKey[]; message: string } {

@@ -19,7 +19,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabelSchema } from '../data/corpus.js';
-import { checkOptions, described, UserError } from '../errors.js';
+import { checkOptions, described, envCount, UserError } from '../errors.js';
 import { buildBatch, encodeSentence, type Batch } from '../model/encode.js';
 import { modelWordVectors, recordedWordVectors, wordVectorsFile } from '../model/word-vectors.js';
 import { loadModelDir } from '../model/io.js';
@@ -97,8 +97,7 @@ export class Extractor implements ExtractorLike {
     // Bounded as ENTREL_THREADS is: libtorch takes any count (10⁵ hung the process; 2³² + 1 wrapped to 1).
     if (t !== undefined && !(Number.isInteger(t) && t > 0 && t <= MAX_THREADS))
       throw new UserError(`must be an integer from 1 to ${MAX_THREADS}, got ${described(t)}`, { field: 'threads' });
-    const env = Number(process.env.ENTREL_THREADS);
-    this.threads = t ?? (Number.isInteger(env) && env > 0 ? env : 1);
+    this.threads = t ?? envCount('ENTREL_THREADS', 1, MAX_THREADS) ?? 1;
     this.workers = checksum === undefined ? 0 : resolveWorkers(opts.workers);
     this.gloveWanted = meta.glove !== false && !model.glove;
     const where = source === 'memory' ? 'meta' : join(source, 'config.json');
@@ -224,9 +223,7 @@ export class Extractor implements ExtractorLike {
     const encode = (i: number) => {
       const given = placed[i];
       const entities = (given ?? []).map((e) => ({ id: String(e.index), type: e.type, start: e.start, end: e.end }));
-      // The model reads each word in its lookup form (soft hyphens dropped, full-width folded): its word vectors too.
-      const tokens = sentences[i].tokens.map((t) => ({ ...t, text: vocab.lookupForm(t.text) }));
-      return encodeSentence({ tokens, entities, relations: [] }, vocab, given ? { given: true, glove } : { gold: false, glove });
+      return encodeSentence({ tokens: sentences[i].tokens, entities, relations: [] }, vocab, given ? { given: true, glove } : { gold: false, glove });
     };
     const build = (idx: number[]) => buildBatch(idx.map(encode), V, glove);
     const pool = this.workers > 0 && (this.pool || real.length >= POOL_MIN_SENTENCES) ? this.ensurePool() : undefined;

@@ -89,12 +89,12 @@ export function checkGivenEntities(text: string, entities: unknown, schema: Labe
     if (e === null || typeof e !== 'object' || Array.isArray(e)) throw new UserError(`must be an object {start, end, type}, got ${described(e)}`, { field: at });
     for (const key of Object.keys(e))
       if (!['start', 'end', 'type', 'id'].includes(key)) throw new UserError(`unknown field ${quote(key)} (an entity has start, end, type and an optional id)`, { field: at });
-    const { start, end, type, id } = e;
-    for (const [key, v] of [['start', start], ['end', end]] as const)
-      if (!Number.isInteger(v)) throw new UserError(`must be a whole number (a character offset), got ${described(v)}`, { field: `${at}.${key}` });
-    if (start! < 0 || start! >= text.length) throw new UserError(`${start} is outside the text (0 to ${text.length - 1})`, { field: `${at}.start` });
-    if (end! <= start! || end! > text.length) throw new UserError(`${end} must be after start (${start}) and at most the text's length (${text.length})`, { field: `${at}.end` });
-    for (const [key, o] of [['start', start!], ['end', end!]] as const) {
+    const { type, id } = e;
+    const start = wholeNumber(e.start, `${at}.start`);
+    const end = wholeNumber(e.end, `${at}.end`);
+    if (start < 0 || start >= text.length) throw new UserError(`${start} is outside the text (0 to ${text.length - 1})`, { field: `${at}.start` });
+    if (end <= start || end > text.length) throw new UserError(`${end} must be after start (${start}) and at most the text's length (${text.length})`, { field: `${at}.end` });
+    for (const [key, o] of [['start', start], ['end', end]] as const) {
       const inside = characterAt(text, o);
       if (inside) throw new UserError(`${o} falls inside ${inside}: offsets are UTF-16 code units between characters`, { field: `${at}.${key}` });
     }
@@ -109,7 +109,7 @@ export function checkGivenEntities(text: string, entities: unknown, schema: Labe
       if (before !== undefined) throw new UserError(`${quote(id)} is also the id of ${field}[${before}]`, { field: `${at}.id` });
       ids.set(id, k);
     }
-    out.push({ start: start!, end: end!, type, ...(id !== undefined && { id }) });
+    out.push({ start, end, type, ...(id !== undefined && { id }) });
   }
   // The model's tags hold one entity per token: spans may touch, not overlap.
   const order = out.map((_, k) => k).sort((a, b) => out[a].start - out[b].start || out[a].end - out[b].end);
@@ -122,6 +122,12 @@ export function checkGivenEntities(text: string, entities: unknown, schema: Labe
       );
   }
   return out;
+}
+
+/** An entity's offset, checked to be a whole number (the error names `field`). */
+function wholeNumber(v: unknown, field: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new UserError(`must be a whole number (a character offset), got ${described(v)}`, { field });
+  return v;
 }
 
 /** What offset `o` of `text` falls inside, if it is not between two characters (grapheme clusters). */

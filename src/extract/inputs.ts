@@ -7,8 +7,8 @@
  * - anything else is plain text: one text per paragraph (blank lines separate paragraphs; single line
  *   breaks stay inside the text, where the sentence splitter reads them as spaces), or with `lines` one
  *   per non-blank line. A text longer than `maxChars` is cut at a line break (or, for one enormous line,
- *   at a space or the limit). A plain-text file whose first line looks like JSON is refused (readInputKind):
- *   its JSON syntax would become the text.
+ *   at a space or the limit). A plain-text file whose first lines are JSON is refused (readInputKind): its
+ *   JSON syntax would become the text.
  * Every text records where it came from (file and first line) for error messages and ids.
  */
 import { open } from 'node:fs/promises';
@@ -47,15 +47,15 @@ export function inputKind(file: string): InputKind {
 
 /**
  * What `file` is read as (inputKind), refusing a file whose name says neither JSON Lines nor `.txt` and
- * whose first line looks like JSON (a `.json` array, JSON Lines named otherwise).
+ * whose first lines are JSON (a `.json` array, JSON Lines named otherwise: looksLikeJson).
  */
 export async function readInputKind(file: string): Promise<InputKind> {
   const kind = inputKind(file);
   if (kind === 'jsonl' || /\.txt$/i.test(file)) return kind;
-  const first = firstLine(await head(file));
-  if (first !== undefined && looksLikeJson(first))
+  const lines = firstLines(await head(file));
+  if (looksLikeJson(lines))
     throw new UserError(
-      `looks like JSON (it starts ${quote(first, 30)}), but only a .jsonl or .ndjson file is read as JSON, one text a line (a JSON array: one item a line): name it so, or .txt to extract from its characters as plain text`,
+      `looks like JSON (it starts ${quote(lines[0], 30)}), but only a .jsonl or .ndjson file is read as JSON, one text a line (a JSON array: one item a line): name it so, or .txt to extract from its characters as plain text`,
       { file },
     );
   return kind;
@@ -78,24 +78,54 @@ async function head(file: string): Promise<string> {
   }
 }
 
-const firstLine = (text: string) =>
+/** The first two non-blank lines, trimmed. */
+const firstLines = (text: string): string[] =>
   text
     .replace(/^\uFEFF/, '')
     .split('\n')
-    .find((l) => l.trim() !== '')
-    ?.trim();
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .slice(0, 2);
 
-/** `{"text": …`, `[`, `["a", …` or a whole JSON value; not prose that starts with a bracket (`[Reuters] …`) or a quote. */
-function looksLikeJson(line: string): boolean {
-  if (/^[[{]\s*(?:["{[\]}]|$)/.test(line)) return true;
-  if (!/^["[{]/.test(line)) return false;
+/** A line's JSON value, if it is one. */
+function parsed(line: string | undefined): { value: unknown } | undefined {
+  if (line === undefined) return undefined;
   try {
-    JSON.parse(line);
-    return true;
+    return { value: JSON.parse(line) };
   } catch {
-    return false;
+    return undefined;
   }
 }
+
+const STRING = '"(?:[^"\\\\]|\\\\.)*"';
+const KEY = `${STRING}\\s*:`;
+/** The first line of an object or an array of texts spread over lines: `{"text": "a",`, `[{"text": …`, `["a",`. */
+const OPENS = new RegExp(`^(?:\\{\\s*${KEY}|\\[\\s*(?:\\{\\s*${KEY}|${STRING}\\s*,))`);
+/** Opening brackets only (`[`, `{`, `[{`): the next line tells. */
+const BRACKETS = /^[[{](?:\s*[[{])*$/;
+/** A line inside a pretty-printed object or array: a key, a string item, a bracket. */
+const INSIDE = new RegExp(`^(?:${KEY}|${STRING}\\s*,?$|[[{\\]}])`);
+
+/**
+ * Whether a file whose first non-blank lines are `lines` holds JSON, not prose that starts with a bracket or
+ * a quote (`[Reuters] …`, a footnote's `[1]`, a quoted title, `{` before prose): an object or an array of
+ * texts (`{"text": …}`, `["a"]`, `[]`), the first line of one (`[{"text": "a"},`), opening brackets before
+ * a line of one (pretty-printed), or a string before another JSON text (JSON Lines of strings).
+ */
+function looksLikeJson(lines: readonly string[]): boolean {
+  if (lines.length === 0) return false;
+  const [first, second] = [lines[0], lines.at(1)];
+  const line = parsed(first);
+  if (line) {
+    const v = line.value;
+    if (typeof v === 'string') return isText(parsed(second)?.value);
+    return Array.isArray(v) ? v.every(isText) : isText(v);
+  }
+  return OPENS.test(first) || (BRACKETS.test(first) && second !== undefined && INSIDE.test(second));
+}
+
+/** What a JSON Lines line holds: a string or an object. */
+const isText = (v: unknown): boolean => typeof v === 'string' || (v !== null && typeof v === 'object' && !Array.isArray(v));
 
 export async function* readInputTexts(file: string, opts: InputOptions = {}): AsyncGenerator<InputText> {
   const maxChars = opts.maxChars ?? DEFAULT_MAX_PARAGRAPH_CHARS;

@@ -2,6 +2,7 @@
  * The README.md of a model package (`entrel package`): how to install and use it, then the model card
  * (labels, recorded scores, architecture, training) in Markdown, which npm shows on the package's page.
  */
+import { counted } from '../errors.js';
 import type { ModelCard } from './model-card.js';
 
 export interface ReadmePackage {
@@ -65,7 +66,7 @@ export function modelReadme(card: ModelCard, pkg: ReadmePackage): string {
     `| version | ${cell(pkg.version)} (${card.format} format ${card.formatVersion}${card.writtenBy ? `, written by entrel ${card.writtenBy}` : ''}) |`,
     `| tokenizer | ${cell(card.tokenizer)} |`,
     `| tagger | ${m.tagger}, ${m.decoder} decoding, ${m.tagScheme} tags |`,
-    `| encoder | words ${m.wordDim}d, characters ${m.charDim}d → BiLSTM ${m.lstmHidden} per direction, ${m.lstmLayers} layer${m.lstmLayers === 1 ? '' : 's'} |`,
+    `| encoder | words ${m.wordDim}d, characters ${m.charDim}d → BiLSTM ${m.lstmHidden} per direction, ${counted(m.lstmLayers, 'layer')} |`,
     `| relation model | CNN widths ${m.relWidths.join(',')} × ${m.relFilters} filters, MLP ${m.mlpHidden} |`,
     `| vocabulary | ${count(card.vocabulary.words)} words, ${count(card.vocabulary.chars)} characters |`,
     `| word vectors | ${cell(wordVectors(card, pkg.withVectors))} |`,

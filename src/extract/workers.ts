@@ -3,7 +3,7 @@
  * min(2, available cores). 0 means every batch runs on the calling thread.
  */
 import { availableParallelism } from 'node:os';
-import { described, UserError } from '../errors.js';
+import { described, envCount, UserError } from '../errors.js';
 
 /** Inputs with fewer sentences than this run on the calling thread while no worker is running yet. */
 export const POOL_MIN_SENTENCES = 128;
@@ -19,12 +19,5 @@ export function resolveWorkers(option: number | undefined): number {
       throw new UserError(`must be an integer from 0 to ${MAX_WORKERS}, got ${described(option)}`, { field: 'workers' });
     return option;
   }
-  const env = process.env.ENTREL_WORKERS;
-  if (env !== undefined && env !== '') {
-    const n = Number(env);
-    if (!(/^\d+$/.test(env.trim()) && Number.isInteger(n) && n <= MAX_WORKERS))
-      throw new UserError(`must be an integer from 0 to ${MAX_WORKERS}, got "${env}"`, { field: 'ENTREL_WORKERS' });
-    return n;
-  }
-  return Math.min(DEFAULT_MAX_WORKERS, availableParallelism());
+  return envCount('ENTREL_WORKERS', 0, MAX_WORKERS) ?? Math.min(DEFAULT_MAX_WORKERS, availableParallelism());
 }

@@ -48,15 +48,17 @@ export function encodeSentence(s: Sentence, vocab: Vocabulary, opts: EncodeOptio
   const chars: Int32Array[] = new Array(n);
   const cases = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
-    const text = s.tokens[i].text;
-    cases[i] = casingClass(text);
-    let id = vocab.wordId(text);
+    // The model reads a word in its lookup form (soft hyphens dropped, full-width folded): its id, its word
+    // vector outside the vocabulary, its chars and casing. Here, so raw text and corpus files read alike.
+    const form = vocab.lookupForm(s.tokens[i].text);
+    cases[i] = casingClass(form);
+    let id = vocab.wordId(form);
     if (id === UNK && opts.glove) {
-      const r = opts.glove.row(text.toLowerCase());
+      const r = opts.glove.row(form.toLowerCase());
       if (r !== undefined) id = V + r;
     }
     words[i] = id;
-    let c = vocab.charIds(text);
+    let c = vocab.charIds(form);
     if (c.length > MAX_TOKEN_CHARS) c = c.slice(0, MAX_TOKEN_CHARS);
     // An empty token still needs one char position for the char CNN.
     chars[i] = c.length ? c : Int32Array.of(UNK);

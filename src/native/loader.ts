@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UserError } from '../errors.js';
+import { envCount, UserError } from '../errors.js';
 
 /** Opaque native tensor handle (a wrapped `at::Tensor`). */
 export interface NativeHandle {
@@ -141,15 +141,6 @@ function packageRoot(): string {
 
 let cached: NativeBinding | undefined;
 
-export function threadsFromEnv(): number {
-  const v = process.env.ENTREL_THREADS;
-  if (v === undefined || v === '') return 2;
-  const n = Number(v);
-  if (!/^\s*\d+\s*$/.test(v) || n < 1 || n > MAX_THREADS)
-    throw new UserError(`ENTREL_THREADS must be an integer from 1 to ${MAX_THREADS}, got "${v}"`);
-  return n;
-}
-
 /** How to rebuild the binding, naming the package directory (see installHint). */
 function rebuildHint(root: string): string {
   return `\`npm rebuild entrel\` in the project that installed entrel, or \`npm run build:native\` in ${root}`;
@@ -218,7 +209,8 @@ export function loadNative(): NativeBinding {
   }
   if (!isBinding(mod))
     throw new UserError(`${file} is a native addon but not entrel's binding (it has no setNumThreads): ${fixBinding(root)}`, {}, 'ENTREL_NATIVE_MISSING');
-  mod.setNumThreads(threadsFromEnv());
+  // ENTREL_THREADS, read by the rule training and extraction read it by (envCount), else 2.
+  mod.setNumThreads(envCount('ENTREL_THREADS', 1, MAX_THREADS) ?? 2);
   mod.setInteropThreads(1);
   cached = mod;
   return mod;

@@ -7,7 +7,7 @@
 /** Precede a name (or, `v.`, `cf.`, `ca.`, a case name, a reference, a date): a break after them is always wrong. */
 const TITLES = [
   'Mr', 'Mrs', 'Ms', 'Messrs', 'Mme', 'Dr', 'Prof', 'Sen', 'Rep', 'Gov', 'Gen', 'Col', 'Lt', 'Capt', 'Sgt',
-  'Maj', 'Adm', 'Cmdr', 'Rev', 'Hon', 'St', 'Mt', 'Ft', 'Pres', 'vs', 'v', 'cf', 'Cf', 'ca', 'viz',
+  'Maj', 'Adm', 'Cmdr', 'Rev', 'Hon', 'St', 'Mt', 'Ft', 'Pres', 'vs', 'v', 'cf', 'Cf', 'ca',
 ];
 /**
  * Name a part of a paper or a law before its number (`Fig. 2A`, `Eq. (3)`, `Ref. [12]`, `Art. 5`, `Vol. IV`):
@@ -18,10 +18,24 @@ const REFERENCES = [
   'para', 'paras', 'Ex', 'Thm',
 ];
 /**
- * What a reference abbreviation precedes: a number, a bracket, a letter and a number (`Fig. S1`), a Roman
- * numeral (`Vol. IV`; one letter only before punctuation, `Art. I,`: else it is the word `I`).
+ * What a reference abbreviation precedes: a number, also bracketed (`Eq. (3)`, `Ref. [12]`), a bracketed
+ * letter (`Fig. (a)`; not a bracketed sentence, `He studied Art. (He…`), a letter and a number (`Fig. S1`),
+ * a Roman numeral (`Vol. IV`; one letter only before punctuation, `Art. I,`: else it is the word `I`).
  */
-const REFERENCE_AFTER = '(?:\\p{N}|[([]|\\p{Lu}\\p{N}|[IVXLC]{2,}(?![\\p{L}\\p{N}])|[IVXLC](?=[,;:)]))';
+const REFERENCE_AFTER = '(?:\\p{N}|[([](?:\\p{N}|\\p{L}[)\\]])|\\p{Lu}\\p{N}|[IVXLC]{2,}(?![\\p{L}\\p{N}])|[IVXLC](?=[,;:)]))';
+/**
+ * Abbreviations of citations of cases and laws (`Brown v. Bd. of Educ.`, `(9th Cir. 1999)`, `F. Supp. 2d`,
+ * `Pub. L.`, `134 Cong. Rec. 5678`): one token, and no sentence end, only before what follows them in a
+ * citation (`CITATION_AFTER`); elsewhere they are words that can end a sentence (`the Red Lion Pub.`,
+ * `Fairfield, Ct.`, `the 9th Cir. Lawyers said`).
+ */
+const CITATIONS = ['Cir', 'Supp', 'Bd', 'Educ', 'Dist', 'Ct', 'Cong', 'Sess', 'Stat', 'Pub', 'Rec'];
+/**
+ * What a citation abbreviation precedes: a number, also bracketed (`Cir. 1999`, `Supp. 2d`, `Sess. (1988)`),
+ * a lowercase word (`Bd. of`), punctuation inside a citation (`Educ.,`, `Cir.)`, `Stat. §`), another part
+ * of a reporter or a court's name (`Dist. Ct.`, `Pub. L.`, `Ct. App.`, `Dist. LEXIS`).
+ */
+const CITATION_AFTER = `(?:[([]?\\p{N}|\\p{Ll}|[,;:)\\]§]|(?:${[...CITATIONS, 'L', 'App', 'Cl', 'Ann'].join('|')})\\.|LEXIS(?![\\p{L}\\p{N}]))`;
 /** Precede a number (`Dec. 13`, `No. 1`). */
 const BEFORE_NUMBER = ['Jan', 'Feb', 'Mar', 'Apr', 'Jun', 'Jul', 'Aug', 'Sep', 'Sept', 'Oct', 'Nov', 'Dec', 'No', 'Nos', 'pp'];
 /**
@@ -30,9 +44,7 @@ const BEFORE_NUMBER = ['Jan', 'Feb', 'Mar', 'Apr', 'Jun', 'Jul', 'Aug', 'Sep', '
  */
 const OTHER = [
   'Inc', 'Corp', 'Co', 'Ltd', 'inc', 'corp', 'co', 'ltd', 'Bros', 'Dept', 'Univ', 'Assn', 'Ave', 'Blvd', 'etc',
-  'approx', 'al', 'seq', 'resp',
-  // Citations of cases and laws (`Brown v. Bd. of Educ.`, `(9th Cir. 1999)`, `F. Supp.`, `Pub. L.`).
-  'Cir', 'Supp', 'Bd', 'Educ', 'Dist', 'Ct', 'Cong', 'Sess', 'Stat', 'Pub',
+  'approx', 'al', 'seq', 'resp', 'viz',
   // Degrees.
   'Ph.D', 'Ed.D', 'Th.D', 'D.Phil', 'LL.B', 'LL.M', 'LL.D',
 ];
@@ -63,12 +75,15 @@ const alternatives = (words: string[]) => `(?:${words.sort((a, b) => b.length - 
 
 /** Regex source matching one known abbreviation, period included. */
 export const ABBREVIATION_SOURCE = alternatives([...TITLES, ...BEFORE_NUMBER, ...OTHER, ...NAME_SUFFIXES, ...STATES]);
-/** Regex source matching a reference abbreviation before what it refers to (`Fig.` of `Fig. 2`, not of `the Fig.`). */
-export const REFERENCE_SOURCE = `${alternatives([...REFERENCES])}(?=\\s*${REFERENCE_AFTER})`;
+/**
+ * Regex source matching a reference abbreviation before what it refers to (`Fig.` of `Fig. 2`, not of
+ * `the Fig.`), or a citation abbreviation inside a citation (`Cir.` of `9th Cir. 1999`, not of `9th Cir. Lawyers`).
+ */
+export const REFERENCE_SOURCE = `(?:${alternatives([...REFERENCES])}(?=\\s*${REFERENCE_AFTER})|${alternatives([...CITATIONS])}(?=\\s*${CITATION_AFTER}))`;
 
 const dotted = (xs: string[]) => new Set(xs.map((x) => `${x}.`));
 const titles = dotted(TITLES);
-const references = dotted(REFERENCES);
+const references = dotted([...REFERENCES, ...CITATIONS]);
 const beforeNumber = dotted(BEFORE_NUMBER);
 const other = dotted(OTHER);
 const states = dotted(STATES);
@@ -89,7 +104,8 @@ const STARTERS = new Set(
  */
 export function continuesAfter(last: string, next: string, before?: string): boolean {
   if (/^\p{Ll}/u.test(next) || next === '_') return true;
-  // A reference abbreviation is a token of its own only before what it refers to (REFERENCE_SOURCE).
+  // A reference or citation abbreviation is a token of its own only before what it refers to or what goes
+  // on its citation (REFERENCE_SOURCE).
   if (titles.has(last) || references.has(last)) return true;
   if (beforeNumber.has(last)) return /^\p{N}/u.test(next);
   if (states.has(last) || (dottedStates.has(last) && before === ',')) return titles.has(next) || /^\p{N}/u.test(next);

@@ -28,10 +28,11 @@ export interface TokenizeOptions {
 
 /**
  * Format characters, but those that prefix a number (U+0600 ARABIC NUMBER SIGN…: Prepend, part of the
- * grapheme cluster that follows them) and U+FEFF, which JavaScript's `\s` (and so every reader of
- * whitespace-separated tokens) counts as a space.
+ * grapheme cluster that follows them). U+FEFF is one too, though JavaScript's `\s` counts it as a space:
+ * inside a word it is the zero-width no-break space (a word joiner), so it joins; elsewhere (a byte order
+ * mark) it is skipped as whitespace either way.
  */
-const FORMAT = '(?![\\u0600-\\u0605\\u06DD\\u070F\\u0890\\u0891\\u08E2\\u{110BD}\\u{110CD}\\uFEFF])\\p{Cf}';
+const FORMAT = '(?![\\u0600-\\u0605\\u06DD\\u070F\\u0890\\u0891\\u08E2\\u{110BD}\\u{110CD}])\\p{Cf}';
 const WS = new RegExp(`(?:[\\s\\p{Cc}]|${FORMAT})*`, 'uy');
 /** Joiners (ZWNJ, ZWJ) and emoji tags extend the grapheme cluster before them: they stay with its token. */
 const JOINERS = /[\u200C\u200D\u{E0020}-\u{E007F}]*/uy;
@@ -59,14 +60,15 @@ const URL_BODY = `[^\\s\\p{Cc}\\p{Cf}]+(?:(?:${FORMAT})+[^\\s\\p{Cc}\\p{Cf}]+)*`
 /** Flags (regional-indicator pairs) and emoji with modifiers, tags and ZWJ sequences: one token each. */
 const EMOJI =
   '\\p{RI}\\p{RI}|\\p{ExtPict}[\\p{M}\\p{EMod}\\u{E0020}-\\u{E007F}]*(?:\\u200D\\p{ExtPict}[\\p{M}\\p{EMod}\\u{E0020}-\\u{E007F}]*)*';
+// A format character before a hyphen is the word's (`co\u00AD-founder`, `U.S.\u00AD-led`), as after one.
 const TOKEN = new RegExp(
   [
     `((?:https?|ftp):\\/\\/${URL_BODY}|www\\.${URL_BODY})`,
     // ASCII local part capped at 64 (RFC 5321): a long run without '@' cannot make scanning quadratic.
     /([\w.%+-]{1,64}@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+)/u.source,
-    `(${REPORTER}|${ACRONYM}(?:-(?:${ACRONYM}|${ABBREVIATION}|${ALNUM}))*|${ABBREVIATION}|(?!I\\.)\\p{Lu}\\.(?![\\p{L}\\p{N}]))`,
+    `(${REPORTER}|${ACRONYM}(?:(?:${FORMAT})*-(?:${ACRONYM}|${ABBREVIATION}|${ALNUM}))*|${ABBREVIATION}|(?!I\\.)\\p{Lu}\\.(?![\\p{L}\\p{N}]))`,
     /(['’](?:[tTsSdDmM]|[rRvV][eE]|[lL][lL])(?![\p{L}\p{M}\p{N}]))/u.source,
-    `(${DECIMAL_POINT}?${ALNUM}(?:-(?:${ACRONYM}|${ABBREVIATION})|[-'’]${ALNUM})*)`,
+    `(${DECIMAL_POINT}?${ALNUM}(?:(?:${FORMAT})*-(?:${ACRONYM}|${ABBREVIATION}|${ALNUM})|['’]${ALNUM})*)`,
     `(${EMOJI}|[${CJK}]\\p{M}*|${REF}|\\.{2,}|-{2,}|[^]\\p{M}*)`,
   ].join('|'),
   'uy',

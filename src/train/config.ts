@@ -11,9 +11,10 @@ import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseJsonFile } from '../data/io.js';
 import { fieldPath, valueAt } from '../data/validate.js';
-import { quote, UserError } from '../errors.js';
+import { envCount, quote, UserError } from '../errors.js';
 import { locateModel } from '../model/model-ref.js';
 import type { ModelConfig } from '../model/types.js';
+import { MAX_THREADS } from '../tensor/index.js';
 import { DEFAULT_THREADS, knownKeys, TrainConfigSchema, type TrainConfig } from './config-schema.js';
 
 /** Top-level `--set` names that mean a key of the `mrt` block (issue 5's interface). */
@@ -32,15 +33,12 @@ export function loadConfig(file: string, overrides: string[] = []): TrainConfig 
   const obj = readConfigObject(file);
   resolvePaths(obj, dirname(file));
   const fromSet = applyOverrides(obj, overrides, file);
-  // Set neither in the file nor with --set: the count every other command takes (ENTREL_THREADS, else
-  // 2), so that `ENTREL_THREADS=1 entrel train …` trains on one thread as the README says; on a machine of
-  // one core, 1 (checkThreads would warn of a count nobody chose).
-  const env = process.env.ENTREL_THREADS?.trim();
-  const fromEnv = obj.threads === undefined && !!env;
-  if (fromEnv) obj.threads = /^\d+$/.test(env) ? Number(env) : env;
-  else if (obj.threads === undefined) obj.threads = Math.min(DEFAULT_THREADS, availableParallelism());
+  // Set neither in the file nor with --set: the count every other command takes (ENTREL_THREADS, read as
+  // the native loader reads it, else 2), so that `ENTREL_THREADS=1 entrel train …` trains on one thread as
+  // the README says; on a machine of one core, 1 (checkThreads would warn of a count nobody chose).
+  if (obj.threads === undefined) obj.threads = envCount('ENTREL_THREADS', 1, MAX_THREADS) ?? Math.min(DEFAULT_THREADS, availableParallelism());
   resolvePaths(obj, process.cwd());
-  return parseConfig(obj, file, fromSet, fromEnv ? new Set(['threads']) : undefined);
+  return parseConfig(obj, file, fromSet);
 }
 
 /** The config file's JSON object, as written (no --set, no defaults). */
@@ -118,7 +116,7 @@ export function checkDataFiles(config: TrainConfig, source: string, given: Reado
 }
 
 /** Validates an already-built object (`source` names it in errors). */
-export function parseConfig(obj: unknown, source: string, fromSet: Set<string> = new Set(), fromEnv: Set<string> = new Set()): TrainConfig {
+export function parseConfig(obj: unknown, source: string, fromSet: Set<string> = new Set()): TrainConfig {
   // Not `reportInput`: zod serialises the issues it builds, and a value nested 100,000 deep overflows the
   // stack there. The offending value is looked up by the issue's path instead.
   const r = TrainConfigSchema.safeParse(obj);
@@ -142,7 +140,6 @@ export function parseConfig(obj: unknown, source: string, fromSet: Set<string> =
     msg = input === undefined ? `missing (required)${MISSING_HINT[fieldPath(issue.path)] ?? ''}` : `${issue.message}, got ${quote(input)}`;
   }
   if (field !== undefined && fromSet.has(field)) msg += ' (from --set)';
-  if (field !== undefined && fromEnv.has(field)) msg += ' (from ENTREL_THREADS)';
   throw new UserError(msg, { file: source, field });
 }
 

@@ -77,6 +77,14 @@ describe('format characters and compatibility forms (text from web pages, PDFs, 
     for (const e of doc.entities) assert.equal(text.slice(e.start, e.end), e.text);
   });
 
+  it('a U+FEFF inside a word (a rich-text editor\'s filler) is part of it, though `\\s` counts it as a space', async () => {
+    // Was a space: `Bos` was the entity, Live_In lost.
+    const text = '\uFEFFMary Smith works for Acme Corp in Bos\uFEFFton\uFEFF.';
+    const doc = await ex.extract(text);
+    assert.deepEqual(reading(doc), reading(await ex.extract(plain)));
+    assert.deepEqual(doc.entities.map((e) => e.text), ['Mary Smith', 'Acme Corp', 'Bos\uFEFFton']);
+  });
+
   it('full-width Latin is looked up by its NFKC form: the reading of the ASCII text', async () => {
     // Was UNK: Work_For fell from 0.88 to 0.50.
     const text = 'Ｍａｒｙ Ｓｍｉｔｈ works for Ａｃｍｅ Corp in Ｂｏｓｔｏｎ.';

@@ -11,6 +11,7 @@ import { getNumThreads, setNumThreads } from '../../src/tensor/index.js';
 import { syntheticSentences } from '../model/fixtures.js';
 import { SCHEMA, trainTinyModelDir } from './tiny-model.js';
 import { tempDir } from '../temp-dir.js';
+import { userErrorAsync } from '../user-error.js';
 
 let dir: string;
 let ex: Extractor;
@@ -36,17 +37,8 @@ function summary(doc: ExtractedDocument) {
   };
 }
 
-function userError(f: () => unknown): Promise<string> {
-  return Promise.resolve()
-    .then(f)
-    .then(
-      () => assert.fail('expected a UserError'),
-      (e) => {
-        assert.ok(isUserError(e), `not a UserError: ${e}`);
-        return (e as Error).message;
-      },
-    );
-}
+/** The message of the UserError `f` throws or rejects with. */
+const userError = async (f: () => unknown): Promise<string> => (await userErrorAsync(f)).message;
 
 describe('Extractor on a tiny trained model', () => {
   it('finds the training sentences\' entities and relations with offsets, token spans and probabilities', async () => {

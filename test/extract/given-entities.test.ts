@@ -5,8 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { tokenProblem } from '../../src/data/validate.js';
 import { alignGivenEntities, checkGivenEntities } from '../../src/extract/given-entities.js';
 import { tokenizedSentences } from '../../src/text/index.js';
+import { userError } from '../user-error.js';
 
 const schema = { entityTypes: ['Peop', 'Org', 'Loc'], relationTypes: [{ name: 'Work_For', symmetric: false }] };
 
@@ -17,12 +19,11 @@ function align(text: string, entities: unknown) {
 
 const tokenTexts = (a: ReturnType<typeof align>) => a.sentences.map((s) => s.tokens.map((t) => t.text));
 
+/** `fn` throws a UserError with this message, naming this field. */
 function refused(fn: () => unknown, message: RegExp, field: string): void {
-  assert.throws(fn, (e: Error & { location?: { field?: string } }) => {
-    assert.match(e.message, message);
-    assert.equal(e.location?.field, field);
-    return true;
-  });
+  const e = userError(fn);
+  assert.match(e.message, message);
+  assert.equal(e.location.field, field);
 }
 
 describe('given entities', () => {
@@ -49,6 +50,16 @@ describe('given entities', () => {
     assert.deepEqual(tokenTexts(a), [['Acme', 'Corp', 'hired', 'Tom', '.']]);
     assert.deepEqual(a.sentences[0].tokens.slice(0, 2).map((t) => [t.start, t.end]), [[0, 4], [4, 8]]);
     assert.deepEqual(a.entities[0].map((e) => [e.start, e.end]), [[0, 1], [3, 4]]);
+  });
+
+  it('split a word at a U+FEFF inside it without it: the token readers count it a space', () => {
+    // The pieces were `Bos` and `\uFEFFton`, a token a .jsonl output could not be read back with.
+    const text = 'Mary lives in Bos\uFEFFton.';
+    for (const [start, end] of [[14, 17], [18, 21]]) {
+      const a = align(text, [{ start, end, type: 'Loc' }]);
+      assert.deepEqual(a.sentences[0].tokens.slice(3, 5).map((t) => [t.text, t.start, t.end]), [['Bos', 14, 17], ['ton', 18, 21]]);
+      for (const t of a.sentences[0].tokens) assert.equal(tokenProblem(t.text), undefined);
+    }
   });
 
   it('move a sentence cut out of a span that crosses it, and leave the other cuts', () => {

@@ -60,16 +60,33 @@ test('.jsonl: an unknown field and an id neither string nor number are errors na
   ]);
 });
 
-test('.ndjson is JSON Lines; another name whose first line looks like JSON is refused, prose that starts with a bracket or quote is not', async () => {
+test('.ndjson is JSON Lines; another name whose first lines are JSON is refused, prose that starts with a bracket or quote is not', async () => {
   // Were read as plain text: the JSON syntax became the text.
   const nd = await all(readInputTexts(file('a.ndjson', '{"text": "Mary", "id": "m"}\n"John"\n')));
   assert.deepEqual(nd.map((t) => [t.id, t.text]), [['m', 'Mary'], ['line-2', 'John']]);
-  for (const [name, text] of [['arr.json', '["Mary Smith works for Acme Corp."]\n'], ['pretty.json', '\n[\n  {"text": "a"}\n]\n'], ['lines.data', '{"text": "a"}\n'], ['strings', '"Mary Smith works for Acme Corp."\n']]) {
+  const json = [
+    ['arr.json', '["Mary Smith works for Acme Corp."]\n'],
+    ['pretty.json', '\n[\n  {"text": "a"}\n]\n'],
+    ['strings.json', '[\n  "Mary Smith works for Acme Corp.",\n  "b"\n]\n'],
+    ['object.json', '{\n  "text": "a"\n}\n'],
+    ['items.json', '[{"text": "a"},\n {"text": "b"}]\n'],
+    ['empty.json', '[]\n'],
+    ['lines.data', '{"text": "a"}\n'],
+    ['strings', '"Mary Smith works for Acme Corp."\n\n"John Doe lives in Paris."\n'],
+  ];
+  for (const [name, text] of json) {
     const f = file(name, text);
     await assert.rejects(all(readInputTexts(f)), (e: Error) => e.name === 'UserError' && e.message.startsWith(`${f}: looks like JSON (it starts `) && e.message.includes('.jsonl or .ndjson') && e.message.includes('.txt'), name);
   }
-  const prose = await all(readInputTexts(file('notes.md', '[Reuters] Mary Smith works for Acme Corp.\n\n"Hello," he said.\n')));
-  assert.deepEqual(prose.map((t) => t.text), ['[Reuters] Mary Smith works for Acme Corp.', '"Hello," he said.']);
+  // Were refused (review 8a): a quoted title, a footnote marker, a brace before prose.
+  const proseFiles = [
+    ['notes.md', '[Reuters] Mary Smith works for Acme Corp.\n\n"Hello," he said.\n', ['[Reuters] Mary Smith works for Acme Corp.', '"Hello," he said.']],
+    ['poem.md', '"The Road Not Taken"\n\nTwo roads diverged.\n', ['"The Road Not Taken"', 'Two roads diverged.']],
+    ['foot.text', '[1]\nMary Smith works for Acme Corp.\n', ['[1]\nMary Smith works for Acme Corp.']],
+    ['brace', '{\n  this is not json\n}\n', ['{\n  this is not json\n}']],
+    ['quote.md', '"Quoted"\n"Yes," he said.\n', ['"Quoted"\n"Yes," he said.']],
+  ] as const;
+  for (const [name, text, texts] of proseFiles) assert.deepEqual((await all(readInputTexts(file(name, text)))).map((t) => t.text), texts, name);
   // A .txt is plain text whatever it holds.
   assert.deepEqual((await all(readInputTexts(file('j.txt', '["a"]\n')))).map((t) => t.text), ['["a"]']);
 });

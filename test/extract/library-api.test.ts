@@ -8,6 +8,7 @@ import { isUserError } from '../../src/errors.js';
 import { DEFAULT_MODEL_DIR, Extractor, toBratAnn, type ExtractedDocument } from '../../src/extract/index.js';
 import { extractStream } from '../../src/extract/stream.js';
 import { loadModelDir } from '../../src/model/io.js';
+import { userErrorAsync } from '../user-error.js';
 
 let ex: Extractor;
 before(async () => {
@@ -15,15 +16,8 @@ before(async () => {
 });
 after(() => ex.close());
 
-async function userError(f: () => unknown): Promise<string> {
-  try {
-    await f();
-  } catch (e) {
-    assert.ok(isUserError(e), `not a UserError: ${(e as Error).stack}`);
-    return e.message;
-  }
-  return assert.fail('expected a UserError');
-}
+/** The message of the UserError `f` throws or rejects with. */
+const userError = async (f: () => unknown): Promise<string> => (await userErrorAsync(f)).message;
 
 test('a bad load option is shown as given (NaN, not null), and threads is bounded as ENTREL_THREADS is', async () => {
   assert.match(await userError(() => Extractor.load(undefined, { batchSize: NaN })), /^batchSize: must be a positive integer, got NaN$/);
@@ -41,6 +35,22 @@ test('fromModel checks workers though a model in memory runs on this thread', as
   assert.match(await userError(() => Extractor.fromModel(model, schema, meta, { workers: -1 })), /^workers: must be an integer from 0 to 64, got -1$/);
   assert.match(await userError(() => Extractor.fromModel(model, schema, meta, { workers: '2' as never })), /^workers: must be an integer from 0 to 64, got "2"$/);
   assert.equal(Extractor.fromModel(model, schema, meta, { workers: 2 }).maxWorkers, 0);
+});
+
+test('ENTREL_THREADS is read by the rule the native loader and training read it by: a bad value is refused (was 1 thread, or 1000 for 1e3)', async () => {
+  const { model, schema, meta } = loadModelDir(DEFAULT_MODEL_DIR);
+  const saved = process.env.ENTREL_THREADS;
+  try {
+    for (const bad of ['two', '1e3', '0x4', '0', '1025']) {
+      process.env.ENTREL_THREADS = bad;
+      assert.equal(await userError(() => Extractor.fromModel(model, schema, meta)), `ENTREL_THREADS: must be an integer from 1 to 1024, got "${bad}"`);
+    }
+    process.env.ENTREL_THREADS = ' 3 ';
+    Extractor.fromModel(model, schema, meta);
+  } finally {
+    if (saved === undefined) delete process.env.ENTREL_THREADS;
+    else process.env.ENTREL_THREADS = saved;
+  }
 });
 
 test('a hole in an array of texts is a missing text, not one skipped (the answer had a hole); a non-array is shown as given', async () => {

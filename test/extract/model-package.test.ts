@@ -9,6 +9,7 @@ import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, re
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import type { UserError } from '../../src/errors.js';
 import { readModelCard } from '../../src/extract/model-card.js';
 import { packageModel } from '../../src/extract/model-package.js';
 import { EnsembleExtractor, Extractor } from '../../src/extract/index.js';
@@ -19,6 +20,7 @@ import { checkDataFiles, loadConfig } from '../../src/train/config.js';
 import { SCHEMA } from '../model/fixtures.js';
 import { SMALL_DIMS, tinyJointModel } from '../model/tiny-joint.js';
 import { tempDir } from '../temp-dir.js';
+import { userError, userErrorAsync } from '../user-error.js';
 
 const tmp = tempDir('entrel-package-');
 const { model } = tinyJointModel({ torchSeed: 3, train: [10, 2], config: SMALL_DIMS });
@@ -32,21 +34,18 @@ saveModelDir(modelDir, model, SCHEMA, {
   trainConfig: { data: { train: ['/home/me/a.json', '/home/me/b.json'], dev: '/home/me/dev.json', format: 'unified' }, epochs: 3 },
 });
 
-/** A UserError with this message (its location included) and, when given, this field. */
+/** `fn` throws (rejects with) a UserError with this message (its location included) and, when given, this field. */
 function refused(fn: () => unknown, message: RegExp, field?: string): void {
-  assert.throws(fn, (e: Error & { location?: { field?: string } }) => {
-    assert.match(e.message, message);
-    if (field !== undefined) assert.equal(e.location?.field, field);
-    return true;
-  });
+  matches(userError(fn), message, field);
 }
 
 async function refusedAsync(fn: () => Promise<unknown>, message: RegExp, field?: string): Promise<void> {
-  await assert.rejects(fn, (e: Error & { location?: { field?: string } }) => {
-    assert.match(e.message, message);
-    if (field !== undefined) assert.equal(e.location?.field, field);
-    return true;
-  });
+  matches(await userErrorAsync(fn), message, field);
+}
+
+function matches(e: UserError, message: RegExp, field?: string): void {
+  assert.match(e.message, message);
+  if (field !== undefined) assert.equal(e.location.field, field);
 }
 
 /** A project directory with `pkg` installed under `name` (a copy, as `npm install` of a tarball leaves it). */
@@ -102,6 +101,7 @@ describe('entrel package', () => {
     assert.match(readme, /\| test \(test\.json\) \| entityF1 \| 12\.5 \|/);
     assert.match(readme, /\| word vectors \| none \(random initialisation\) \|/);
     assert.match(readme, /\| version \| 1\.2\.3 /);
+    assert.match(readme, /BiLSTM \d+ per direction, 1 layer \|/);
     const sum = createHash('sha256').update(readFileSync(join(out, 'model', 'checksum'))).digest('hex');
     assert.match(readme, new RegExp(`\\| checksum \\| \`${sum}\``));
   });

@@ -1,9 +1,9 @@
 /** extractStream's arguments: what the source may hold, and misuse as a UserError naming the argument. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isUserError } from '../../src/errors.js';
 import { extractStream } from '../../src/extract/stream.js';
 import { FakeExtractor } from '../server/fake-extractor.js';
+import { userErrorAsync } from '../user-error.js';
 
 const all = async <T>(it: AsyncIterable<T>) => {
   const out: T[] = [];
@@ -13,13 +13,7 @@ const all = async <T>(it: AsyncIterable<T>) => {
 
 /** The UserError message iterating the stream rejects with. */
 async function streamError(...args: Parameters<typeof extractStream>): Promise<string> {
-  try {
-    await all(extractStream(...args));
-  } catch (e) {
-    assert.ok(isUserError(e), `not a UserError: ${e}`);
-    return (e as Error).message;
-  }
-  return assert.fail('expected a UserError');
+  return (await userErrorAsync(() => all(extractStream(...args)))).message;
 }
 
 test('extractStream: the source may hold strings and {text, id?}; ids default to the position', async () => {

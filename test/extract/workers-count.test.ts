@@ -1,8 +1,8 @@
 /** How many worker threads an Extractor may start (src/extract/workers.ts): the option, ENTREL_WORKERS, bounds. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isUserError } from '../../src/errors.js';
 import { MAX_WORKERS, resolveWorkers } from '../../src/extract/workers.js';
+import { userError } from '../user-error.js';
 
 function withEnv<T>(value: string | undefined, f: () => T): T {
   const saved = process.env.ENTREL_WORKERS;
@@ -16,23 +16,16 @@ function withEnv<T>(value: string | undefined, f: () => T): T {
   }
 }
 
-const userError = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    assert.ok(isUserError(e), String(e));
-    return e.message;
-  }
-  assert.fail('expected a UserError');
-};
+/** The message of the UserError `f` throws. */
+const message = (f: () => unknown): string => userError(f).message;
 
 test('the option wins over ENTREL_WORKERS; both are bounded, so a typo cannot start 10⁹ model copies', () => {
   withEnv('3', () => assert.equal(resolveWorkers(1), 1));
   withEnv('3', () => assert.equal(resolveWorkers(undefined), 3));
   withEnv(undefined, () => assert.ok(resolveWorkers(undefined) >= 1 && resolveWorkers(undefined) <= 2));
   assert.equal(resolveWorkers(MAX_WORKERS), MAX_WORKERS);
-  assert.match(userError(() => resolveWorkers(1_000_000_000)), /workers: must be an integer from 0 to 64, got 1000000000/);
-  assert.match(userError(() => resolveWorkers(-1)), /workers: must be an integer from 0 to 64/);
+  assert.match(message(() => resolveWorkers(1_000_000_000)), /workers: must be an integer from 0 to 64, got 1000000000/);
+  assert.match(message(() => resolveWorkers(-1)), /workers: must be an integer from 0 to 64/);
   for (const bad of ['1000000000', 'abc', '-1', '1e9', '1.5'])
-    withEnv(bad, () => assert.match(userError(() => resolveWorkers(undefined)), new RegExp(`ENTREL_WORKERS: must be an integer from 0 to 64, got "${bad.replace('.', '\\.')}"`)));
+    withEnv(bad, () => assert.match(message(() => resolveWorkers(undefined)), new RegExp(`ENTREL_WORKERS: must be an integer from 0 to 64, got "${bad.replace('.', '\\.')}"`)));
 });

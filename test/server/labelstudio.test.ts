@@ -5,7 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Diagnostics } from '../../src/data/diagnostics.js';
+import { loadCorpus } from '../../src/data/formats/index.js';
 import { readLabelConfig } from '../../src/extract/label-config.js';
+import { tempDir } from '../temp-dir.js';
 import { fakeServer, post } from './helpers.js';
 
 const CONFIG = `<View>
@@ -105,8 +110,8 @@ describe('Label Studio ML backend', () => {
     assert.equal(results.length, 2);
     assert.ok(results[0].result.every((r: { from_name?: string; to_name?: string; type: string }) => r.type === 'relation' || (r.from_name === 'label' && r.to_name === 'text')));
     const cases: [unknown, number, RegExp][] = [
-      [{ tasks: [{ data: { content: 7 } }], label_config: CONFIG }, 400, /^tasks\[0\]\.data\.content: expected the task's text \(a string\)$/],
-      [{ tasks: [{ data: { a: 'x', b: 'y' } }] }, 400, /^tasks\[0\]\.data\.text: expected the task's text \(a string\), and data has several string fields \(a, b\) to take instead$/],
+      [{ tasks: [{ data: { content: 7 } }], label_config: CONFIG }, 400, /^tasks\[0\]\.data\.content: expected a string, got 7$/],
+      [{ tasks: [{ data: { a: 'x', b: 'y' } }] }, 400, /^tasks\[0\]\.data: no "text" and several string fields \("a", "b"\): which is the text\?$/],
       [{ tasks: [{ nodata: 1 }] }, 400, /tasks\/0|tasks\[0\]/],
       [{ tasks: [{ data: { text: 'x' } }], label_config: '<View><Text name="t" value="$text"/></View>' }, 400, /^label_config: the labelling config has no <Labels> on a <Text>/],
     ];
@@ -114,6 +119,28 @@ describe('Label Studio ML backend', () => {
       const res = await post(app, '/labelstudio/predict', body);
       assert.equal(res.status, status, `${JSON.stringify(body)}: ${res.body}`);
       assert.match(res.json().error.message, message, JSON.stringify(body));
+    }
+  });
+});
+
+describe('the task text rule, one for the ML backend and the export reader', () => {
+  const { app } = fakeServer({ batchWindowMs: 1 });
+  after(() => app.close());
+  const dir = tempDir('entrel-ls-text-');
+
+  it('gives the same text, or the same refusal, for the same task data', async () => {
+    // Were two rules: the backend did not show the value, named `data.text` for want of a field, and listed the fields bare.
+    const cases: Record<string, unknown>[] = [{ text: 'Ann works for Acme Corp.' }, { body: 'Ann works for Acme Corp.', n: 3 }, { text: 7, title: 'Ann' }, { text: null }, { a: 'x', b: 'y' }, { n: 1 }];
+    for (const [k, data] of cases.entries()) {
+      const file = join(dir, `t${k}.json`);
+      writeFileSync(file, JSON.stringify([{ data, annotations: [{ result: [] }] }]));
+      const read = await loadCorpus(file, { format: 'labelstudio', diagnostics: new Diagnostics() }).then(
+        (c) => c.documents[0].text,
+        (e: Error) => e.message.replace(`${file} record 1: `, ''),
+      );
+      const res = await post(app, '/labelstudio/predict', { tasks: [{ data }] });
+      const served = res.status === 200 ? 'Ann works for Acme Corp.' : res.json().error.message.replace('tasks[0].', '');
+      assert.equal(served, read, JSON.stringify(data));
     }
   });
 });

@@ -121,6 +121,30 @@ test('legal and scientific abbreviations: case names, reporters, figures, articl
   assert.deepEqual(words('Modern Art. Visitors'), ['Modern', 'Art', '.', 'Visitors']);
 });
 
+test('citation abbreviations and viz. end a sentence of ordinary prose; a bracketed sentence after a reference word starts one', () => {
+  // Were one sentence each: `Pub.`, `Ct.`, `Cir.`, `Bd.` were abbreviations everywhere, `viz.` a title, `(` a reference.
+  const prose = [
+    ['They met at the Red Lion Pub.', 'Police arrived an hour later.'],
+    ['The suit was filed in U.S. District Ct.', 'Judge Mary Jones dismissed it.'],
+    ['The appeal went to the 9th Cir.', 'Lawyers for Smith declined to comment.'],
+    ['He served on the Bd.', 'Members said he would be missed.'],
+    ['She is from Fairfield, Ct.', 'Mary Jones said so.'],
+    ['He kept a list of items, viz.', 'The first was a pen.'],
+    ['He studied Art.', '(He later became a lawyer.)'],
+  ];
+  for (const expected of prose) assert.deepEqual(sentences(expected.join(' '), { style: 'conll04' }), expected);
+  const words = (text: string) => tokenize(text, 0, text.length, { style: 'conll04' }).map((t) => t.text);
+  assert.deepEqual(words('the Red Lion Pub. Police'), ['the', 'Red', 'Lion', 'Pub', '.', 'Police']);
+  // Inside a citation they stay abbreviations.
+  const citations = [
+    'See 2005 U.S. Dist. LEXIS 1234, 100th Cong. 2d Sess. (1988) and 134 Cong. Rec. 5678.',
+    'Smith v. Jones, 500 F. Supp. 2d 123 (S.D.N.Y. 2007); Doe v. Roe, 123 S. Ct. 456, under Pub. L. No. 104-191.',
+    'It lists items, viz. Paris, London and Rome, as in Fig. (a).',
+  ];
+  for (const text of citations) assert.deepEqual(sentences(text, { style: 'conll04' }), [text]);
+  assert.deepEqual(words('Dist. Ct. Judge'), ['Dist.', 'Ct', '.', 'Judge']);
+});
+
 test('an ICU break inside a token (a URL\'s `?`) makes no sentence of the punctuation after it', () => {
   // Was `… https://acme.com/about?x=1` | `.` | `Mary Smith …`.
   const text = 'See https://acme.com/about?x=1. Mary Smith works at https://a.io/?Q=Z Today.';

@@ -14,9 +14,19 @@ export function finiteNumber(v: string): number {
  * numbers to JavaScript but not what anybody means by a probability.
  */
 export function probability(v: string): number {
-  if (!/^(?:\d+(?:\.\d*)?|\.\d+)$/.test(v.trim()) || Number(v) > 1) throw new InvalidArgumentError('expected a probability from 0 to 1, written as a decimal (e.g. 0.5)');
+  if (!isProbability(v)) throw new InvalidArgumentError('expected a probability from 0 to 1, written as a decimal (e.g. 0.5)');
   return Number(v);
 }
+
+/** Comma-separated relation thresholds (`0.5,0.7,0.9`), each read as `probability` reads `--threshold`. */
+export function thresholdList(v: string): number[] {
+  return v.split(',').map((x) => {
+    if (!isProbability(x)) throw new InvalidArgumentError(`expected comma-separated thresholds in [0, 1], each a decimal (e.g. 0.5,0.7,0.9), got ${JSON.stringify(x.trim())}`);
+    return Number(x);
+  });
+}
+
+const isProbability = (v: string): boolean => /^(?:\d+(?:\.\d*)?|\.\d+)$/.test(v.trim()) && Number(v) <= 1;
 
 /** Any whole number written as digits, with an optional minus (a seed). */
 export function integer(v: string): number {

@@ -6,7 +6,7 @@
  * `--thresholds` (with --data) adds strict relation scores at each relation threshold (eval/thresholds.ts),
  * `--calibration` the scores' reliability (eval/calibration.ts).
  */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { UserError } from '../../errors.js';
 import { Diagnostics } from '../../data/diagnostics.js';
 import { inputFiles, loadCorpus } from '../../data/formats/index.js';
@@ -20,7 +20,7 @@ import { refuseOverwritingInputs, writeAtomic } from '../../data/write.js';
 import { printJson, printWarning, printWarnings } from '../output.js';
 import { checkModelFlags } from '../load-extractor.js';
 import { addDataFlags, addLabelStudioFlag, modelDataOptions, pairedOptions, tasksWithBoth, type DataFlags } from './data-options.js';
-import { finiteNumber, modelRefs, nonNegativeInteger, positiveInteger } from './arg-values.js';
+import { modelRefs, nonNegativeInteger, positiveInteger, thresholdList } from './arg-values.js';
 import { addResampleFlags, refuseUnusedResampleFlags, resampleOptions, type ResampleFlags } from './resample-flags.js';
 
 interface EvalFlags extends DataFlags, ResampleFlags {
@@ -33,13 +33,6 @@ interface EvalFlags extends DataFlags, ResampleFlags {
 }
 
 const DEFAULT_ERROR_EXAMPLES = 3;
-
-/** `0.5,0.7,0.9`: relation thresholds, each in [0, 1]. */
-function thresholdList(v: string): number[] {
-  const xs = v.split(',').map((x) => finiteNumber(x.trim()));
-  if (xs.some((x) => x < 0 || x > 1)) throw new InvalidArgumentError('expected comma-separated thresholds in [0, 1], e.g. 0.5,0.7,0.9');
-  return xs;
-}
 
 export function evaluateCommand(): Command {
   const cmd = new Command('evaluate')

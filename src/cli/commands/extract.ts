@@ -10,7 +10,7 @@
 import { statSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
-import { formatLocated, isUserError, UserError } from '../../errors.js';
+import { counted, formatLocated, isUserError, UserError } from '../../errors.js';
 import type { LabelSchema } from '../../data/corpus.js';
 import { Diagnostics } from '../../data/diagnostics.js';
 import { refuseOverwritingInputs } from '../../data/write.js';
@@ -109,9 +109,6 @@ export function extractCommand(): Command {
       if (cut > 0) printWarning(`${counted(cut, 'sentence')} cut at ${DEFAULT_MAX_TOKENS} tokens: no relation is found across a cut${flags.json ? ' ("cut": true)' : ''}`);
     });
 }
-
-/** `n thing` or `n things`. */
-const counted = (n: number, thing: string) => `${n} ${thing}${n === 1 ? '' : 's'}`;
 
 const cutSentences = (doc: ExtractedDocument) => doc.sentences.filter((s) => s.cut).length;
 

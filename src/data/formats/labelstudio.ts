@@ -45,17 +45,26 @@ const Prediction = z.looseObject({ result: z.array(Result) });
 const Task = z.looseObject({ id: id.optional(), data: z.record(z.string(), z.unknown()), annotations: z.array(Annotation).optional(), predictions: z.unknown() });
 const Labels = z.looseObject({ start: z.number().int(), end: z.number().int(), text: z.string().optional(), labels: z.array(z.string().min(1, 'empty type')).min(1, 'no label') });
 
-/** The task's text: `data.text`, else its one string field. */
-function textOf(data: Record<string, unknown>, loc: Located<unknown>['loc']): string {
-  if (typeof data.text === 'string') return data.text;
-  if (data.text !== undefined) return fail(`expected a string, got ${described(data.text)}`, loc, 'data.text');
+/**
+ * A task's text, by the one rule of the reader and the ML backend (server/routes/labelstudio.ts): `data`'s
+ * `field` (the labelling config's `<Text value="$field">`; an export does not say, so `text`), else, when
+ * `data` has no such field, its one string field. Otherwise why not, and the field (under the task) to
+ * name; each caller throws its own kind of error.
+ */
+export function taskText(data: Record<string, unknown>, field = 'text'): { text: string } | { why: string; field: string } {
+  const v = data[field];
+  if (typeof v === 'string') return { text: v };
+  if (v !== undefined) return { why: `expected a string, got ${described(v)}`, field: `data.${field}` };
   const strings = Object.keys(data).filter((k) => typeof data[k] === 'string');
-  if (strings.length === 1) return data[strings[0]] as string;
-  return fail(
-    strings.length ? `no "text" and several string fields (${strings.map((k) => quote(k)).join(', ')}): which is the text?` : 'no string field to read the text from',
-    loc,
-    'data',
-  );
+  if (strings.length === 1) return { text: data[strings[0]] as string };
+  const why = strings.length ? `no ${quote(field)} and several string fields (${strings.map((k) => quote(k)).join(', ')}): which is the text?` : `no ${quote(field)} and no string field to read the text from`;
+  return { why, field: 'data' };
+}
+
+/** The task's text (taskText), or a UserError naming the record. */
+function textOf(data: Record<string, unknown>, loc: Located<unknown>['loc']): string {
+  const t = taskText(data);
+  return 'text' in t ? t.text : fail(t.why, loc, t.field);
 }
 
 /** Which results of a task are read: `field` (annotations or predictions) item `k`. */

@@ -14,6 +14,7 @@
 import type { FastifyInstance } from 'fastify';
 import { labelStudioPrediction } from '../../extract/annotation-tools.js';
 import { DEFAULT_TARGET, projectLabel, readLabelConfig, type LabelStudioTarget } from '../../extract/label-config.js';
+import { taskText } from '../../data/formats/labelstudio.js';
 import { fromCodePoints } from '../../data/formats/spans.js';
 import type { ExtractedDocument, ExtractInput, GivenEntity, ModelInfo } from '../../extract/types.js';
 import type { MicroBatcher } from '../batcher.js';
@@ -81,13 +82,11 @@ function targetOf(config: string | undefined, where: string): LabelStudioTarget 
   return target;
 }
 
-/** The task's text: the config's `<Text value="$field">`, else `text`, else its one string field. */
+/** The task's text (taskText: the config's `<Text value="$field">`, else `text`), or a 400 naming the task. */
 function textOf(data: Record<string, unknown>, target: LabelStudioTarget, i: number): string {
-  const field = target.field ?? 'text';
-  if (typeof data[field] === 'string') return data[field];
-  const strings = Object.keys(data).filter((k) => typeof data[k] === 'string');
-  if (data[field] === undefined && strings.length === 1) return data[strings[0]] as string;
-  throw new HttpError(400, 'invalid_input', `tasks[${i}].data.${field}: expected the task's text (a string)${data[field] === undefined ? `, and data has ${strings.length ? `several string fields (${strings.join(', ')})` : 'no string field'} to take instead` : ''}`);
+  const t = taskText(data, target.field);
+  if ('text' in t) return t.text;
+  throw new HttpError(400, 'invalid_input', `tasks[${i}].${t.field}: ${t.why}`);
 }
 
 export function registerLabelStudioRoutes(app: FastifyInstance, batcher: MicroBatcher, opts: ResolvedServerOptions, model: ModelInfo): void {
