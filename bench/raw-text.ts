@@ -38,9 +38,10 @@ import { canonicalRelation, type CompactSentence, type RelTuple, type SpanTuple 
 import { Extractor, Scorer, evaluate, tokenizedSentences } from '../src/index.js';
 import { DEFAULT_MODEL_DIR } from '../src/extract/extractor.js';
 import { loadModelDir } from '../src/model/io.js';
+import { predictEncoded } from '../src/model/predict.js';
 import { modelWordVectors } from '../src/model/word-vectors.js';
 import type { SentenceOptions } from '../src/text/index.js';
-import { encodeAll, predictAll } from '../src/train/data.js';
+import { encodeAll } from '../src/train/data.js';
 import { predictFile } from '../src/train/evaluate.js';
 import { detokenize, type Detokenized } from './detokenize.js';
 
@@ -258,7 +259,7 @@ const direct = (() => {
   return (opts: SentenceOptions): CompactSentence[] =>
     texts.map((text) => {
       const sents = tokenizedSentences(text, opts);
-      const preds = predictAll(model, encodeAll(sents.map((x) => ({ tokens: x.tokens, entities: [], relations: [] })), model.vocab, { gold: false, glove }), 128, glove);
+      const preds = predictEncoded(model, encodeAll(sents.map((x) => ({ tokens: x.tokens, entities: [], relations: [] })), model.vocab, { gold: false, glove }), { batchSize: 128 });
       const out: { entities: SpanTuple[]; relations: RelTuple[] } = { entities: [], relations: [] };
       sents.forEach((x, si) => {
         const ents = preds[si].entities.map((e): SpanTuple => [x.tokens[e.start].start, x.tokens[e.end - 1].end, e.type]);

@@ -11,12 +11,13 @@ import { fileURLToPath } from 'node:url';
 import { evaluate } from '../../src/eval/index.js';
 import { loadGlove } from '../../src/model/glove.js';
 import { loadModelDir } from '../../src/model/io.js';
+import { predictEncoded } from '../../src/model/predict.js';
 import type { ModelConfig } from '../../src/model/types.js';
 import { setNumThreads } from '../../src/tensor/index.js';
 import { writeFileAtomic } from '../../src/data/atomic.js';
 import { loadConfig } from '../../src/train/config.js';
 import { mergeSchemas } from '../../src/data/corpus.js';
-import { encodeAll, loadSplit, predictAll, readingOptions } from '../../src/train/data.js';
+import { encodeAll, loadSplit, readingOptions } from '../../src/train/data.js';
 import { predictedDocuments } from '../../src/train/predictions.js';
 import { scriptArgs } from '../../scripts/args.js';
 
@@ -38,7 +39,7 @@ for (const run of runs) {
     const encoded = encodeAll(split.sentences, model.vocab, { gold: false, glove });
     const cells = (['argmax', 'viterbi'] as ModelConfig['decoder'][]).flatMap((decoder) => {
       (model.config as ModelConfig).decoder = decoder;
-      const preds = predictAll(model, encoded, 100, glove);
+      const preds = predictEncoded(model, encoded, { batchSize: 100 });
       const r = evaluate(split.documents, predictedDocuments(split.documents, preds), { schema: mergeSchemas(schema, split.schema) });
       return [r.entities.micro.f1, r.relations.strict.micro.f1].map((f) => (100 * f).toFixed(1));
     });

@@ -18,10 +18,11 @@ import { fileURLToPath } from 'node:url';
 import type { Sentence } from '../../src/data/corpus.js';
 import { loadGlove } from '../../src/model/glove.js';
 import { loadModelDir } from '../../src/model/io.js';
+import { predictEncoded } from '../../src/model/predict.js';
 import { setNumThreads } from '../../src/tensor/index.js';
 import { writeFileAtomic } from '../../src/data/atomic.js';
 import { loadConfig } from '../../src/train/config.js';
-import { encodeAll, loadSplit, predictAll, readingOptions } from '../../src/train/data.js';
+import { encodeAll, loadSplit, readingOptions } from '../../src/train/data.js';
 import { scriptArgs } from '../../scripts/args.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -85,7 +86,7 @@ const out = [
 for (const run of runs) {
   const { model } = loadModelDir(join(here, 'runs', run, 'best'));
   model.glove = glove;
-  const preds = predictAll(model, encodeAll(dev.sentences, model.vocab, { gold: false, glove }), 100, glove);
+  const preds = predictEncoded(model, encodeAll(dev.sentences, model.vocab, { gold: false, glove }), { batchSize: 100 });
   const n = { found: 0, mistyped: 0, boundary: 0, commaBoundary: 0, missed: 0, spurious: 0, rels: 0, offSig: 0, offSigCorrect: 0, mistypedInRel: 0 };
   dev.sentences.forEach((g, i) => {
     const p = preds[i];

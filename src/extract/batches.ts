@@ -1,9 +1,10 @@
 /**
- * Length-bucketed model batches over the sentences of many texts: sentences sorted by token count
- * (little padding), cut greedily into batches of at most `batchSize` sentences and `maxTokens` tokens
- * (long sentences — 100-token chunks of unpunctuated text — make smaller batches, so no batch holds the
- * event loop or a worker for long).
+ * Extraction's batch plan over the sentences of many texts: model/predict.ts's length batches (sorted by
+ * token count, little padding) with a token cap, so that long sentences (100-token chunks of
+ * unpunctuated text) make smaller batches and no batch holds the event loop or a worker for long.
+ * Running the batches, on this thread or through the worker pool, is run-batches.ts.
  */
+import { lengthBatches } from '../model/predict.js';
 
 /** Most tokens in one model call. */
 export const MAX_BATCH_TOKENS = 4096;
@@ -16,16 +17,7 @@ export const MAX_BATCH_TOKENS = 4096;
  */
 export const DEFAULT_BATCH_SIZE = 128;
 
-/** Sentence indices per batch, in ascending length order. */
+/** Sentence indices per batch, in ascending length order, at most `batchSize` sentences and `maxTokens` tokens each. */
 export function planBatches(lengths: readonly number[], batchSize: number, maxTokens = MAX_BATCH_TOKENS): number[][] {
-  const order = lengths.map((_, i) => i).sort((a, b) => lengths[a] - lengths[b] || a - b);
-  const batches: number[][] = [];
-  for (let k = 0; k < order.length; ) {
-    let end = k + 1;
-    let tokens = lengths[order[k]];
-    while (end < order.length && end - k < batchSize && tokens + lengths[order[end]] <= maxTokens) tokens += lengths[order[end++]];
-    batches.push(order.slice(k, end));
-    k = end;
-  }
-  return batches;
+  return lengthBatches(lengths, batchSize, maxTokens);
 }

@@ -8,6 +8,8 @@
  *   here overlaps with the model in the workers.
  * An aborted signal stops new batches from starting (the workers also skip the call's batches queued
  * for them, so at most the one each is computing finishes); the call then rejects with the signal's reason.
+ * This scheduling (the pool, yielding to the event loop, aborts) is why extraction does not run its batches
+ * with model/predict.ts's predictEncoded, which evaluation and dev scoring use; the batch plan is shared.
  */
 import type { Batch } from '../model/encode.js';
 import type { SentencePrediction } from '../model/types.js';

@@ -452,8 +452,7 @@ FN(FromData) {
 
 // ------------------------------------------------------------------------- element-wise families
 const char* UN_NAMES[] = {"neg", "exp", "log", "sqrt", "abs", "relu", "tanh", "sigmoid", "contiguous", "clone",
-                          "logicalNot", "detach", "square", "reciprocal", "floor", "round", "sign", "log1p",
-                          "sin", "cos", "rsqrt"};
+                          "logicalNot", "detach", "square", "reciprocal", "floor", "round", "sign", "log1p"};
 FN(Un) {
   int op = opCode(info, 1, UN_NAMES, "un");
   return guard(info, UN_NAMES[op], [&](Ctx& c) -> Napi::Value {
@@ -478,9 +477,6 @@ FN(Un) {
       case 15: r = at::round(a); break;
       case 16: r = at::sign(a); break;
       case 17: r = at::log1p(a); break;
-      case 18: r = at::sin(a); break;
-      case 19: r = at::cos(a); break;
-      case 20: r = at::rsqrt(a); break;
     }
     return wrapT(c.env, std::move(r));
   });
@@ -504,7 +500,7 @@ FN(UnI) {
   });
 }
 const char* BIN_NAMES[] = {"add", "sub", "mul", "div", "matmul", "eq", "ne", "lt", "le", "gt", "ge", "pow",
-                           "maximum", "minimum", "logicalAnd", "logicalOr", "bmm"};
+                           "maximum", "minimum", "logicalAnd", "bmm"};
 FN(Bin) {
   int op = opCode(info, 2, BIN_NAMES, "bin");
   return guard(info, BIN_NAMES[op], [&](Ctx& c) -> Napi::Value {
@@ -527,8 +523,7 @@ FN(Bin) {
       case 12: r = at::maximum(a, b); break;
       case 13: r = at::minimum(a, b); break;
       case 14: r = at::logical_and(a, b); break;
-      case 15: r = at::logical_or(a, b); break;
-      case 16: r = at::bmm(a, b); break;
+      case 15: r = at::bmm(a, b); break;
     }
     return wrapT(c.env, std::move(r));
   });
@@ -620,7 +615,7 @@ FN(Clamp) {
 }
 
 // ---------------------------------------------------------------------------------- reductions
-const char* RED_NAMES[] = {"sum", "mean", "logsumexp", "prod", "amax", "amin"};
+const char* RED_NAMES[] = {"sum", "mean", "logsumexp", "amax"};
 FN(Reduce) {
   int op = opCode(info, 1, RED_NAMES, "reduce");
   return guard(info, RED_NAMES[op], [&](Ctx& c) -> Napi::Value {
@@ -644,15 +639,7 @@ FN(Reduce) {
         r = at::logsumexp(a, dims, keep);
         break;
       }
-      case 3:
-        if (all) r = at::prod(a);
-        else {
-          if (dims.size() != 1) throw std::runtime_error("prod reduces over one dimension");
-          r = at::prod(a, dims[0], keep);
-        }
-        break;
-      case 4: r = at::amax(a, all ? at::IntArrayRef() : at::IntArrayRef(dims), keep); break;
-      case 5: r = at::amin(a, all ? at::IntArrayRef() : at::IntArrayRef(dims), keep); break;
+      case 3: r = at::amax(a, all ? at::IntArrayRef() : at::IntArrayRef(dims), keep); break;
     }
     return wrapT(c.env, std::move(r));
   });
@@ -755,9 +742,6 @@ FN(Expand) {
 FN(To) {
   return guard(info, "to", [&](Ctx& c) -> Napi::Value { auto& a = c.arg(info[0]); return wrapT(c.env, a.to(dtypeArg(c, info[1]))); });
 }
-FN(Flip) {
-  return guard(info, "flip", [&](Ctx& c) -> Napi::Value { auto& a = c.arg(info[0]); return wrapT(c.env, at::flip(a, ints(c, info[1], "dims"))); });
-}
 FN(MaskedFill) {
   bool inplace = flag(info[3]);
   return guard(info, inplace ? "maskedFill_" : "maskedFill", [&](Ctx& c) -> Napi::Value {
@@ -826,7 +810,6 @@ FN(SetGradEnabled) {
   c10::GradMode::set_enabled(flag(info[0]));
   return Napi::Boolean::New(info.Env(), prev);
 }
-FN(IsGradEnabled) { return Napi::Boolean::New(info.Env(), c10::GradMode::is_enabled()); }
 // Calls info[0]() under c10::InferenceMode (torch.inference_mode()): no autograd, version counters or
 // view tracking, so every op inside skips that dispatch. Its tensors can never enter autograd later.
 FN(InferenceMode) {
@@ -834,7 +817,6 @@ FN(InferenceMode) {
   c10::InferenceMode guard;
   return info[0].As<Napi::Function>().Call({});
 }
-FN(IsInferenceMode) { return Napi::Boolean::New(info.Env(), c10::InferenceMode::is_enabled()); }
 
 // ------------------------------------------------------------------------------ creation, rng
 FN(Full) {
@@ -872,11 +854,6 @@ FN(Randint) {
   return guard(info, "randint", [&](Ctx& c) -> Napi::Value {
     auto shape = ints(c, info[2], "shape");
     return wrapT(c.env, at::randint(intArg(c, info[0], "lo"), intArg(c, info[1], "hi"), shape, at::TensorOptions().dtype(at::kLong)));
-  });
-}
-FN(Randperm) {
-  return guard(info, "randperm", [&](Ctx& c) -> Napi::Value {
-    return wrapT(c.env, at::randperm(intArg(c, info[0], "n", 0, kMaxSafeInt), at::TensorOptions().dtype(at::kLong)));
   });
 }
 FN(Eye) {
@@ -959,13 +936,6 @@ FN(Dropout) {
     return wrapT(c.env, at::dropout(x, p, flag(info[2])));
   });
 }
-FN(NllLoss) {
-  return guard(info, "nllLoss", [&](Ctx& c) -> Napi::Value {
-    auto& lp = c.arg(info[0]);
-    auto& tg = c.arg(info[1]);
-    return wrapT(c.env, at::nll_loss_nd(lp, tg, c10::nullopt, intArg(c, info[2], "reduction", 0, 2), intArg(c, info[3], "ignoreIndex")));
-  });
-}
 FN(CrossEntropy) {
   return guard(info, "crossEntropy", [&](Ctx& c) -> Napi::Value {
     auto& lg = c.arg(info[0]);
@@ -976,12 +946,6 @@ FN(CrossEntropy) {
 }
 FN(OneHot) {
   return guard(info, "oneHot", [&](Ctx& c) -> Napi::Value { auto& a = c.arg(info[0]); return wrapT(c.env, at::one_hot(a, intArg(c, info[1], "n"))); });
-}
-FN(Multinomial) {
-  return guard(info, "multinomial", [&](Ctx& c) -> Napi::Value {
-    auto& p = c.arg(info[0]);
-    return wrapT(c.env, at::multinomial(p, intArg(c, info[1], "n"), flag(info[2])));
-  });
 }
 FN(ClipGradNorm) {
   return guard(info, "clipGradNorm", [&](Ctx& c) -> Napi::Value {
@@ -1128,17 +1092,16 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   REG("reduce", Reduce); REG("max", Max); REG("argmax", Argmax); REG("softmax", Softmax); REG("norm", Norm);
   REG("reshape", Reshape); REG("permute", Permute); REG("transpose", Transpose); REG("narrow", Narrow);
   REG("slice", Slice); REG("indexSelect", IndexSelect); REG("gather", Gather); REG("unsqueeze", Unsqueeze);
-  REG("squeeze", Squeeze); REG("expand", Expand); REG("to", To); REG("flip", Flip); REG("maskedFill", MaskedFill);
+  REG("squeeze", Squeeze); REG("expand", Expand); REG("to", To); REG("maskedFill", MaskedFill);
   REG("where", Where); REG("cat", Cat);
   REG("requiresGrad", RequiresGrad); REG("setRequiresGrad", SetRequiresGrad); REG("grad", Grad);
   REG("setGrad", SetGrad); REG("backward", Backward); REG("setGradEnabled", SetGradEnabled);
-  REG("isGradEnabled", IsGradEnabled); REG("inferenceMode", InferenceMode); REG("isInferenceMode", IsInferenceMode);
+  REG("inferenceMode", InferenceMode);
   REG("full", Full); REG("arange", Arange); REG("randUniform", RandUniform); REG("randNormal", RandNormal);
-  REG("randint", Randint); REG("randperm", Randperm); REG("eye", Eye); REG("manualSeed", ManualSeed);
+  REG("randint", Randint); REG("eye", Eye); REG("manualSeed", ManualSeed);
   REG("getRngState", GetRngState); REG("setRngState", SetRngState);
   REG("embedding", Embedding); REG("linear", Linear); REG("conv1d", Conv1d); REG("dropout", Dropout);
-  REG("nllLoss", NllLoss); REG("crossEntropy", CrossEntropy); REG("oneHot", OneHot);
-  REG("multinomial", Multinomial); REG("clipGradNorm", ClipGradNorm); REG("lstm", Lstm);
+  REG("crossEntropy", CrossEntropy); REG("oneHot", OneHot); REG("clipGradNorm", ClipGradNorm); REG("lstm", Lstm);
   REG("setNumThreads", SetNumThreads); REG("getNumThreads", GetNumThreads);
   REG("setInteropThreads", SetInteropThreads);
 #undef REG

@@ -65,7 +65,6 @@ export interface NativeBinding {
   squeeze(a: H, dim: number | null): H;
   expand(a: H, shape: number[]): H;
   to(a: H, dtype: number): H;
-  flip(a: H, dims: number[]): H;
   maskedFill(a: H, mask: H, v: number, inplace: boolean): H | undefined;
   where(c: H, a: H, b: H): H;
   cat(ts: H[], dim: number, stack: boolean): H;
@@ -76,16 +75,13 @@ export interface NativeBinding {
   setGrad(a: H, g: HN): void;
   backward(a: H, g: HN, retainGraph: boolean): void;
   setGradEnabled(b: boolean): boolean;
-  isGradEnabled(): boolean;
   inferenceMode<T>(fn: () => T): T;
-  isInferenceMode(): boolean;
   // creation and randomness
   full(shape: number[], v: number, dtype: number): H;
   arange(start: number, end: number, step: number, dtype: number): H;
   randUniform(shape: number[], lo: number, hi: number, dtype: number): H;
   randNormal(shape: number[], mean: number, std: number, dtype: number): H;
   randint(lo: number, hi: number, shape: number[]): H;
-  randperm(n: number): H;
   eye(n: number, dtype: number): H;
   manualSeed(seed: number): void;
   getRngState(): Uint8Array;
@@ -95,10 +91,8 @@ export interface NativeBinding {
   linear(x: H, w: H, b: HN): H;
   conv1d(x: H, w: H, b: HN, stride: number, padding: number, dilation: number, groups: number): H;
   dropout(x: H, p: number, train: boolean): H;
-  nllLoss(logp: H, target: H, reduction: number, ignoreIndex: number): H;
   crossEntropy(logits: H, target: H, reduction: number, ignoreIndex: number, labelSmoothing: number): H;
   oneHot(idx: H, n: number): H;
-  multinomial(p: H, n: number, replacement: boolean): H;
   clipGradNorm(ps: H[], maxNorm: number, normType: number): number;
   lstm(
     x: H, params: H[], lengths: HN, h0: HN, c0: HN, hasBiases: boolean, numLayers: number,

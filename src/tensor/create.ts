@@ -86,11 +86,6 @@ export function tensor(data: TensorData, opts: { dtype?: DType; shape?: number[]
   return t;
 }
 
-/** A 0-d tensor. */
-export function scalar(v: number, dtype: DType = 'float32'): Tensor {
-  return tensor(v, { dtype });
-}
-
 export function zeros(shape: number[], dtype: DType = 'float32'): Tensor {
   checkShape('zeros', shape);
   return new Tensor(N.full(shape, 0, dtypeCode(dtype)));
@@ -105,9 +100,6 @@ export function full(shape: number[], value: number, dtype: DType = 'float32'): 
 }
 export function zerosLike(t: Tensor): Tensor {
   return zeros(t.shape, t.dtype);
-}
-export function onesLike(t: Tensor): Tensor {
-  return ones(t.shape, t.dtype);
 }
 
 /** arange(n) = [0..n), arange(start, end[, step]); dtype defaults to int64. */
@@ -133,15 +125,11 @@ export function randint(lo: number, hi: number, shape: number[]): Tensor {
   checkShape('randint', shape);
   return new Tensor(N.randint(int('randint', 'lo', lo), int('randint', 'hi', hi), shape));
 }
-/** A random permutation of 0..n-1 (int64). */
-export function randperm(n: number): Tensor {
-  return new Tensor(N.randperm(intIn('randperm', 'n', n, 0, Number.MAX_SAFE_INTEGER)));
-}
 export function eye(n: number, dtype: DType = 'float32'): Tensor {
   return new Tensor(N.eye(intIn('eye', 'n', n, 0, Number.MAX_SAFE_INTEGER), dtypeCode(dtype)));
 }
 
-/** Seeds libtorch's default CPU generator (all rand*, dropout, multinomial). */
+/** Seeds libtorch's default CPU generator (all rand*, dropout). */
 export function manualSeed(seed: number): void {
   N.manualSeed(intIn('manualSeed', 'seed', seed, 0, Number.MAX_SAFE_INTEGER));
 }

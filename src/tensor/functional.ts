@@ -25,10 +25,6 @@ function handles(op: string, ts: Tensor[]): NativeHandle[] {
 export function cat(ts: Tensor[], dim = 0): Tensor {
   return new Tensor(N.cat(handles('cat', ts), int('cat', 'dim', dim), false));
 }
-/** Stacks along a new dimension. */
-export function stack(ts: Tensor[], dim = 0): Tensor {
-  return new Tensor(N.cat(handles('stack', ts), int('stack', 'dim', dim), true));
-}
 /** cond ? a : b element-wise (broadcasting; cond is bool). */
 export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
   return new Tensor(N.where(cond._n, a._n, b._n));
@@ -41,37 +37,22 @@ export function embedding(weight: Tensor, idx: Tensor, paddingIdx?: number): Ten
 export function linear(x: Tensor, w: Tensor, b?: Tensor | null): Tensor {
   return new Tensor(N.linear(x._n, w._n, b ? b._n : null));
 }
-/** 1-d convolution: x [N, C_in, L], w [C_out, C_in/groups, K], b [C_out]. */
-export function conv1d(
-  x: Tensor, w: Tensor, b?: Tensor | null,
-  opts: { padding?: number; stride?: number; dilation?: number; groups?: number } = {},
-): Tensor {
-  const arg = (what: 'stride' | 'padding' | 'dilation' | 'groups', dflt: number) => int('conv1d', what, opts[what] ?? dflt);
-  return new Tensor(N.conv1d(x._n, w._n, b ? b._n : null, arg('stride', 1), arg('padding', 0), arg('dilation', 1), arg('groups', 1)));
+/** 1-d convolution with stride 1: x [N, C_in, L], w [C_out, C_in, K], b [C_out]; `padding` zeros at both ends. */
+export function conv1d(x: Tensor, w: Tensor, b?: Tensor | null, opts: { padding?: number } = {}): Tensor {
+  const padding = int('conv1d', 'padding', opts.padding ?? 0);
+  return new Tensor(N.conv1d(x._n, w._n, b ? b._n : null, 1, padding, 1, 1));
 }
 /** Inverted dropout: zeroes with probability p and scales by 1/(1-p) when training; identity otherwise. */
 export function dropout(x: Tensor, p: number, training: boolean): Tensor {
   return new Tensor(N.dropout(x._n, p, training));
 }
-/** Negative log-likelihood of log-probabilities [N, C] (or [N, C, d...]) against int64 targets. */
-export function nllLoss(logp: Tensor, target: Tensor, opts: { reduction?: Reduction; ignoreIndex?: number } = {}): Tensor {
-  return new Tensor(N.nllLoss(logp._n, target._n, red('nllLoss', opts.reduction), int('nllLoss', 'ignoreIndex', opts.ignoreIndex ?? -100)));
-}
-/** log_softmax + nll in one fused op. */
-export function crossEntropy(
-  logits: Tensor, target: Tensor,
-  opts: { reduction?: Reduction; ignoreIndex?: number; labelSmoothing?: number } = {},
-): Tensor {
-  const ignoreIndex = int('crossEntropy', 'ignoreIndex', opts.ignoreIndex ?? -100);
-  return new Tensor(N.crossEntropy(logits._n, target._n, red('crossEntropy', opts.reduction), ignoreIndex, opts.labelSmoothing ?? 0));
+/** log_softmax + nll in one fused op, over int64 targets (a target of −100 is ignored, as in libtorch). */
+export function crossEntropy(logits: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
+  return new Tensor(N.crossEntropy(logits._n, target._n, red('crossEntropy', opts.reduction), -100, 0));
 }
 /** One-hot int64 [..., n] of int64 indices. */
 export function oneHot(idx: Tensor, n: number): Tensor {
   return new Tensor(N.oneHot(idx._n, int('oneHot', 'n', n)));
-}
-/** Samples n indices per row from (unnormalised) probabilities [C] or [N, C]. */
-export function multinomial(probs: Tensor, n: number, replacement = false): Tensor {
-  return new Tensor(N.multinomial(probs._n, int('multinomial', 'n', n), replacement));
 }
 /**
  * Scales the gradients of `params` in place so that their joint norm is at most maxNorm.
@@ -87,8 +68,6 @@ export interface LstmOptions {
    * for the reverse direction. w_ih [4H, in], w_hh [4H, H], biases [4H]; gates ordered i, f, g, o.
    */
   weights: Tensor[];
-  /** Default true; false means weights hold only [w_ih, w_hh] per direction. */
-  hasBiases?: boolean;
   numLayers?: number;
   bidirectional?: boolean;
   /** Default true: x is [B, T, in]; false: [T, B, in]. */
@@ -107,13 +86,13 @@ export interface LstmOptions {
 }
 
 /**
- * The weights list must hold what numLayers, bidirectional and hasBiases say: the binding reads the
- * hidden size from the first w_hh, so it needs at least one layer and the whole list.
+ * The weights list must hold what numLayers and bidirectional say: the binding reads the hidden size
+ * from the first w_hh, so it needs at least one layer and the whole list.
  */
 function checkLstmWeights(o: LstmOptions): number {
   const layers = intIn('lstm', 'numLayers', o.numLayers ?? 1, 1, Number.MAX_SAFE_INTEGER);
   const dirs = o.bidirectional ? 2 : 1;
-  const per = (o.hasBiases ?? true) ? 4 : 2;
+  const per = 4; // w_ih, w_hh, b_ih, b_hh
   if (!Array.isArray(o.weights)) throw new TypeError('lstm: weights must be an array of tensors');
   if (o.weights.length !== layers * dirs * per)
     throw new RangeError(
@@ -138,8 +117,8 @@ function lengthsTensor(x: Tensor, lengths: ArrayLike<number>, batchFirst: boolea
   return tensor(out, { dtype: 'int64' });
 }
 
-/** libtorch's fused (Bi)LSTM with its states: output [B, T, dirs·H] (batchFirst), hn/cn [layers·dirs, B, H]. */
-export function lstmWithState(x: Tensor, o: LstmOptions): { output: Tensor; hn: Tensor; cn: Tensor } {
+/** libtorch's fused (Bi)LSTM: the output [B, T, dirs·H] (batchFirst). See LstmOptions. */
+export function lstm(x: Tensor, o: LstmOptions): Tensor {
   const layers = checkLstmWeights(o);
   const batchFirst = o.batchFirst ?? true;
   let lengths: NativeHandle | null = null;
@@ -154,18 +133,13 @@ export function lstmWithState(x: Tensor, o: LstmOptions): { output: Tensor; hn: 
   try {
     const [out, hn, cn] = N.lstm(
       x._n, handles('lstm', o.weights), lengths, o.h0 ? o.h0._n : null, o.c0 ? o.c0._n : null,
-      o.hasBiases ?? true, layers, o.dropout ?? 0, o.training ?? false, o.bidirectional ?? false, batchFirst,
+      true, layers, o.dropout ?? 0, o.training ?? false, o.bidirectional ?? false, batchFirst,
     );
-    return { output: new Tensor(out), hn: new Tensor(hn), cn: new Tensor(cn) };
+    // The final states are not wanted: freed now rather than by the GC.
+    N.dispose(hn);
+    N.dispose(cn);
+    return new Tensor(out);
   } finally {
     tmp?.dispose();
   }
-}
-
-/** libtorch's fused (Bi)LSTM; returns only the output [B, T, dirs·H] (batchFirst). See LstmOptions. */
-export function lstm(x: Tensor, o: LstmOptions): Tensor {
-  const r = lstmWithState(x, o);
-  r.hn.dispose();
-  r.cn.dispose();
-  return r.output;
 }

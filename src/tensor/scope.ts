@@ -116,30 +116,12 @@ export function inferenceMode<T>(fn: () => T): T {
   return N.inferenceMode(fn);
 }
 
-/** Runs `fn` with autograd recording enabled (inside a noGrad region, for example). */
-export function enableGrad<T>(fn: () => T): T {
-  const prev = N.setGradEnabled(true);
-  try {
-    return fn();
-  } finally {
-    N.setGradEnabled(prev);
-  }
-}
-
-export function isGradEnabled(): boolean {
-  return N.isGradEnabled();
-}
-
-export function isInferenceMode(): boolean {
-  return N.isInferenceMode();
-}
-
 /** Number of native tensors alive (created and neither disposed nor garbage-collected). For tests. */
 export function liveTensorCount(): number {
   return N.liveCount();
 }
 
-/** Depth of the current tidy() nesting (0 outside every scope). */
+/** Depth of the current tidy() nesting (0 outside every scope). Internal: tensor.ts asks it of every new tensor. */
 export function scopeDepth(): number {
   return stack.length;
 }

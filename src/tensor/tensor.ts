@@ -18,14 +18,6 @@ export type DType = 'float32' | 'float64' | 'int64' | 'bool';
 export const DTYPES: readonly DType[] = ['float32', 'float64', 'int64', 'bool'];
 const DTYPE_CODE: Record<DType, number> = { float32: 0, float64: 1, int64: 2, bool: 3 };
 
-/** Typed array returned by `toTypedArray()` for each dtype. */
-export type TypedArrayFor<D extends DType> = D extends 'float32'
-  ? Float32Array
-  : D extends 'float64'
-    ? Float64Array
-    : D extends 'int64'
-      ? BigInt64Array
-      : Uint8Array;
 export type AnyTypedArray = Float32Array | Float64Array | BigInt64Array | Uint8Array;
 export type NestedArray = number | boolean | NestedArray[];
 
@@ -37,21 +29,15 @@ export function dtypeCode(d: DType): number {
 
 // op codes shared with src/native/entrel.cc
 const U = { neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, relu: 5, tanh: 6, sigmoid: 7, contiguous: 8, clone: 9,
-  logicalNot: 10, detach: 11, square: 12, reciprocal: 13, floor: 14, round: 15, sign: 16, log1p: 17,
-  sin: 18, cos: 19, rsqrt: 20 } as const;
+  logicalNot: 10, detach: 11, square: 12, reciprocal: 13, floor: 14, round: 15, sign: 16, log1p: 17 } as const;
 const UI = { sqrt_: 0, zero_: 1, relu_: 2, neg_: 3, exp_: 4, tanh_: 5, sigmoid_: 6, detach_: 7 } as const;
 const B = { add: 0, sub: 1, mul: 2, div: 3, matmul: 4, eq: 5, ne: 6, lt: 7, le: 8, gt: 9, ge: 10, pow: 11,
-  maximum: 12, minimum: 13, logicalAnd: 14, logicalOr: 15, bmm: 16 } as const;
+  maximum: 12, minimum: 13, logicalAnd: 14, bmm: 15 } as const;
 const BS = { add: 0, sub: 1, mul: 2, div: 3, pow: 4, eq: 5, ne: 6, lt: 7, le: 8, gt: 9, ge: 10, rsub: 11,
   rdiv: 12 } as const;
 const BI = { add_: 0, sub_: 1, mul_: 2, div_: 3, copy_: 4 } as const;
 const BSI = { add_: 0, sub_: 1, mul_: 2, div_: 3, fill_: 4, pow_: 5 } as const;
-const R = { sum: 0, mean: 1, logsumexp: 2, prod: 3, amax: 4, amin: 5 } as const;
-
-/** Wraps a native handle (internal). */
-export function wrap(h: NativeHandle): Tensor {
-  return new Tensor(h);
-}
+const R = { sum: 0, mean: 1, logsumexp: 2, amax: 3 } as const;
 
 /** A reduction's dims as the binding takes them (the binding checks the elements of an array). */
 function normDims(op: string, dims: number | number[] | undefined | null): number[] | null {
@@ -210,22 +196,18 @@ export class Tensor extends Scoped {
   gt(o: Tensor | number): Tensor { return this._b(o, B.gt, BS.gt); }
   ge(o: Tensor | number): Tensor { return this._b(o, B.ge, BS.ge); }
   logicalAnd(o: Tensor): Tensor { return new Tensor(N.bin(this._n, o._n, B.logicalAnd)); }
-  logicalOr(o: Tensor): Tensor { return new Tensor(N.bin(this._n, o._n, B.logicalOr)); }
   logicalNot(): Tensor { return new Tensor(N.un(this._n, U.logicalNot)); }
   neg(): Tensor { return new Tensor(N.un(this._n, U.neg)); }
   exp(): Tensor { return new Tensor(N.un(this._n, U.exp)); }
   log(): Tensor { return new Tensor(N.un(this._n, U.log)); }
   log1p(): Tensor { return new Tensor(N.un(this._n, U.log1p)); }
   sqrt(): Tensor { return new Tensor(N.un(this._n, U.sqrt)); }
-  rsqrt(): Tensor { return new Tensor(N.un(this._n, U.rsqrt)); }
   square(): Tensor { return new Tensor(N.un(this._n, U.square)); }
   reciprocal(): Tensor { return new Tensor(N.un(this._n, U.reciprocal)); }
   abs(): Tensor { return new Tensor(N.un(this._n, U.abs)); }
   sign(): Tensor { return new Tensor(N.un(this._n, U.sign)); }
   floor(): Tensor { return new Tensor(N.un(this._n, U.floor)); }
   round(): Tensor { return new Tensor(N.un(this._n, U.round)); }
-  sin(): Tensor { return new Tensor(N.un(this._n, U.sin)); }
-  cos(): Tensor { return new Tensor(N.un(this._n, U.cos)); }
   relu(): Tensor { return new Tensor(N.un(this._n, U.relu)); }
   tanh(): Tensor { return new Tensor(N.un(this._n, U.tanh)); }
   sigmoid(): Tensor { return new Tensor(N.un(this._n, U.sigmoid)); }
@@ -242,10 +224,8 @@ export class Tensor extends Scoped {
   /** Sum over `dim` (a number or list), or over everything when omitted. */
   sum(dim?: number | number[], keepdim = false): Tensor { return new Tensor(N.reduce(this._n, R.sum, normDims('sum', dim), keepdim)); }
   mean(dim?: number | number[], keepdim = false): Tensor { return new Tensor(N.reduce(this._n, R.mean, normDims('mean', dim), keepdim)); }
-  prod(dim?: number, keepdim = false): Tensor { return new Tensor(N.reduce(this._n, R.prod, normDims('prod', dim), keepdim)); }
   /** Max values over `dim` (or everything), no indices, differentiable. */
   amax(dim?: number | number[], keepdim = false): Tensor { return new Tensor(N.reduce(this._n, R.amax, normDims('amax', dim), keepdim)); }
-  amin(dim?: number | number[], keepdim = false): Tensor { return new Tensor(N.reduce(this._n, R.amin, normDims('amin', dim), keepdim)); }
   logsumexp(dim: number | number[], keepdim = false): Tensor {
     return new Tensor(N.reduce(this._n, R.logsumexp, normDims('logsumexp', dim), keepdim));
   }
@@ -254,9 +234,6 @@ export class Tensor extends Scoped {
     const [v, i] = N.max(this._n, int('max', 'dim', dim), keepdim);
     return { values: new Tensor(v), indices: new Tensor(i) };
   }
-  /** Max of all elements as a 0-d tensor. */
-  maxAll(): Tensor { return new Tensor(N.reduce(this._n, R.amax, null, false)); }
-  minAll(): Tensor { return new Tensor(N.reduce(this._n, R.amin, null, false)); }
   /** Index of the max along `dim` (over the flattened tensor when omitted). */
   argmax(dim?: number, keepdim = false): Tensor { return new Tensor(N.argmax(this._n, optInt('argmax', 'dim', dim), keepdim)); }
   logSoftmax(dim: number): Tensor { return new Tensor(N.softmax(this._n, int('logSoftmax', 'dim', dim), true)); }
@@ -295,7 +272,6 @@ export class Tensor extends Scoped {
   /** Converts to `dtype` (differentiable between float types). */
   to(dtype: DType): Tensor { return new Tensor(N.to(this._n, dtypeCode(dtype))); }
   clone(): Tensor { return new Tensor(N.un(this._n, U.clone)); }
-  flip(dims: number | number[]): Tensor { return new Tensor(N.flip(this._n, Array.isArray(dims) ? dims : [int('flip', 'dim', dims)])); }
   /** Copy with `value` where `mask` (bool, broadcastable) is true. */
   maskedFill(mask: Tensor, value: number): Tensor {
     return new Tensor(N.maskedFill(this._n, mask._n, value, false) as NativeHandle);
@@ -313,9 +289,9 @@ export class Tensor extends Scoped {
     return g === null ? null : new Tensor(g);
   }
   set grad(g: Tensor | null) { N.setGrad(this._n, g === null ? null : g._n); }
-  /** Back-propagates from this tensor (a scalar unless `grad` is given). */
-  backward(grad?: Tensor, opts: { retainGraph?: boolean } = {}): void {
-    N.backward(this._n, grad ? grad._n : null, opts.retainGraph ?? false);
+  /** Back-propagates from this tensor (a scalar unless `grad` is given), freeing the graph. */
+  backward(grad?: Tensor): void {
+    N.backward(this._n, grad ? grad._n : null, false);
   }
   /** A new handle sharing storage, cut from the graph. */
   detach(): Tensor { return new Tensor(N.un(this._n, U.detach)); }
@@ -346,13 +322,8 @@ export class Tensor extends Scoped {
   copy_(src: Tensor): this { N.binI(this._n, src._n, BI.copy_, 1); return this; }
   zero_(): this { N.unI(this._n, UI.zero_); return this; }
   fill_(v: number): this { N.binSI(this._n, v, BSI.fill_); return this; }
-  clamp_(min: number | null | undefined, max?: number | null): this {
-    N.clamp(this._n, min ?? null, max ?? null, true);
-    return this;
-  }
   sqrt_(): this { N.unI(this._n, UI.sqrt_); return this; }
   relu_(): this { N.unI(this._n, UI.relu_); return this; }
   neg_(): this { N.unI(this._n, UI.neg_); return this; }
   exp_(): this { N.unI(this._n, UI.exp_); return this; }
-  maskedFill_(mask: Tensor, value: number): this { N.maskedFill(this._n, mask._n, value, true); return this; }
 }

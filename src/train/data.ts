@@ -1,13 +1,11 @@
 /**
  * Corpus files → what the trainer and the evaluator feed the model: documents, their sentences in
- * order, and the sentences as ids. Also batched prediction over a whole split.
+ * order, and the sentences as ids (model/predict.ts's predictEncoded predicts them).
  */
 import { allSentences, mergeSchemas, type Document, type LabelSchema, type Sentence } from '../data/corpus.js';
 import { CORPUS_OPTIONS, loadCorpus, type CorpusOptions } from '../data/formats/index.js';
-import { buildBatch, encodeSentence, type EncodeOptions } from '../model/encode.js';
-import type { GloveTable } from '../model/glove.js';
-import type { JointModel } from '../model/joint.js';
-import type { EncodedSentence, SentencePrediction } from '../model/types.js';
+import { encodeSentence, type EncodeOptions } from '../model/encode.js';
+import type { EncodedSentence } from '../model/types.js';
 import type { Vocabulary } from '../model/vocab.js';
 import type { TrainConfig } from './config-schema.js';
 import { emitWarning, warnCounted, type OnWarning } from './warnings.js';
@@ -75,19 +73,4 @@ export function typesPhrase(entities: readonly string[], relations: readonly str
 
 export function encodeAll(sentences: Sentence[], vocab: Vocabulary, opts: EncodeOptions): EncodedSentence[] {
   return sentences.map((s) => encodeSentence(s, vocab, opts));
-}
-
-/**
- * Eval-mode predictions for every sentence, in order, `batchSize` sentences at a time. A sentence without
- * tokens (the jsonl format allows one) predicts nothing, without the model, which takes none.
- */
-export function predictAll(model: JointModel, encoded: EncodedSentence[], batchSize: number, glove?: GloveTable): SentencePrediction[] {
-  const out: SentencePrediction[] = encoded.map(() => ({ tags: [], entities: [], relations: [] }));
-  const nonEmpty = encoded.flatMap((e, i) => (e.words.length ? [i] : []));
-  for (let i = 0; i < nonEmpty.length; i += batchSize) {
-    const ids = nonEmpty.slice(i, i + batchSize);
-    const preds = model.predict(buildBatch(ids.map((j) => encoded[j]), model.vocab.words.size, glove));
-    ids.forEach((j, k) => (out[j] = preds[k]));
-  }
-  return out;
 }

@@ -13,9 +13,10 @@ import { modelWordVectors } from '../model/word-vectors.js';
 import { encodeTags, type TagScheme } from '../data/bilou.js';
 import { loadModelDir, readModelDir } from '../model/io.js';
 import { BUNDLED_MODEL_DIR, modelPath, modelRefArg, warnOfCopies, type ModelRef } from '../model/model-ref.js';
+import { predictEncoded } from '../model/predict.js';
 import { mapScores, readScoreMaps } from '../model/score-map.js';
 import type { SentencePrediction } from '../model/types.js';
-import { encodeAll, loadSplit, predictAll, typesPhrase, type Split } from './data.js';
+import { encodeAll, loadSplit, typesPhrase, type Split } from './data.js';
 import { predictedDocuments } from './predictions.js';
 import { emitWarning, warnAbout, type OnWarning } from './warnings.js';
 
@@ -113,7 +114,7 @@ export async function predictFile(
     const encoded = opts.goldEntities
       ? encodeAll(givenEntities(split.sentences, schema, model.vocab.tagScheme, dataFile, warned, onWarning), model.vocab, { given: true, glove })
       : encodeAll(split.sentences, model.vocab, { gold: false, glove });
-    const raw = predictAll(model, encoded, opts.batchSize ?? 100, glove);
+    const raw = predictEncoded(model, encoded, { batchSize: opts.batchSize });
     const preds = maps ? mapScores(raw, maps, () => opts.goldEntities === true) : raw;
     // The model's probabilities, in the order predictedDocuments lists the items (one model only: a vote has none).
     const of = (items: (p: SentencePrediction) => { score: number }[]) => {

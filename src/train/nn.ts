@@ -12,6 +12,7 @@ import { loadGlove, type GloveTable } from '../model/glove.js';
 import { loadWordVectors, modelWordVectors, ownWordVectors, recordedWordVectors, wordVectorsRecord, type WordVectorsRecord } from '../model/word-vectors.js';
 import { loadModelDir, writeModelFiles, type LoadedModel } from '../model/io.js';
 import { JointModel, type LocalLossOptions } from '../model/joint.js';
+import { predictEncoded } from '../model/predict.js';
 import type { EncodedSentence, ModelConfig, Rng } from '../model/types.js';
 import { Vocabulary } from '../model/vocab.js';
 import { counted, UserError } from '../errors.js';
@@ -19,7 +20,7 @@ import { cat, manualSeed, type Tensor } from '../tensor/index.js';
 import { copyInto } from './checkpoint.js';
 import { modelConfig } from './config.js';
 import type { TrainConfig } from './config-schema.js';
-import { encodeAll, loadSplit, MAX_TRAIN_LENGTH, predictAll, readingOptions, typesPhrase, type Split } from './data.js';
+import { encodeAll, loadSplit, MAX_TRAIN_LENGTH, readingOptions, typesPhrase, type Split } from './data.js';
 import { corpusDigest } from './fingerprint.js';
 import { trainingLosses } from './losses.js';
 import { checkRunStart, runTraining, type DevScores, type TrainOptions, type TrainResult, type TrainTask } from './loop.js';
@@ -239,7 +240,7 @@ function copyModelInto(s: NNSetup, loaded: LoadedModel, dir: string): void {
 
 /** Dev micro F1 (entities, strict relations) of the model's eval-mode predictions. */
 export function devScores(s: NNSetup, batchSize: number): DevScores {
-  const preds = predictAll(s.model, s.devEncoded, batchSize, s.glove);
+  const preds = predictEncoded(s.model, s.devEncoded, { batchSize });
   const scorer = new Scorer(s.schema);
   s.dev.sentences.forEach((g, i) => scorer.add(g, predictedSentence(g, preds[i], '')));
   const r = scorer.report();

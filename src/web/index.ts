@@ -1,5 +1,5 @@
 export { renderDocumentSvg, type SvgOptions } from './svg.js';
-export { renderHtml, renderHtmlReport, renderDocumentsView, renderLegend, type HtmlOptions } from './html.js';
+export { renderHtml, renderHtmlReport, type HtmlOptions } from './html.js';
 export { renderAppPage } from './app-page.js';
 export {
   renderComparisonHtml,
@@ -12,6 +12,5 @@ export {
   type StatusCounts,
 } from './compare.js';
 export type { ItemStatus } from './marks.js';
-export { layoutDocument, type DocumentLayout, type LayoutOptions } from './layout.js';
-export { typeColor, type TypeColor } from './colors.js';
+export { typeColor } from './colors.js';
 export { escapeHtml } from '../data/escape.js';

@@ -48,14 +48,13 @@ test('grad: reductions and softmax family', () => {
   gradcheck('sum dim keepdim', ([a]) => a.sum(1, true), [{ shape: [2, 3] }]);
   gradcheck('mean', ([a]) => a.mean(0).add(a.mean()), [{ shape: [2, 3] }]);
   gradcheck('max dim', ([a]) => a.max(1).values, [{ shape: [2, 3], data: [0.1, 0.9, -0.4, 0.7, -0.2, 0.3] }]);
-  gradcheck('maxAll', ([a]) => a.maxAll(), [{ shape: [2, 3], data: [0.1, 0.9, -0.4, 0.7, -0.2, 0.3] }]);
+  gradcheck('amax all', ([a]) => a.amax(), [{ shape: [2, 3], data: [0.1, 0.9, -0.4, 0.7, -0.2, 0.3] }]);
   gradcheck('amax', ([a]) => a.amax(0), [{ shape: [2, 3], data: [0.1, 0.9, -0.4, 0.7, -0.2, 0.3] }]);
   gradcheck('logSoftmax', ([a]) => a.logSoftmax(1), [{ shape: [2, 4] }]);
   gradcheck('softmax', ([a]) => a.softmax(0), [{ shape: [3, 2] }]);
   gradcheck('logsumexp', ([a]) => a.logsumexp(1, true), [{ shape: [2, 4] }]);
   gradcheck('norm 2', ([a]) => a.norm(), [{ shape: [5] }]);
   gradcheck('norm 1', ([a]) => a.norm(1), [{ shape: [4], data: [-1, 0.5, 2, -0.3] }]);
-  gradcheck('prod', ([a]) => a.prod(1), [{ shape: [2, 3], ...pos }]);
 });
 
 test('grad: shape ops and indexing', () => {
@@ -68,11 +67,9 @@ test('grad: shape ops and indexing', () => {
   gradcheck('gather', ([a]) => a.gather(1, i64([[0, 2], [1, 1]])), [{ shape: [2, 3] }]);
   gradcheck('unsqueeze/squeeze', ([a]) => a.unsqueeze(1).mul(2).squeeze(1), [{ shape: [2, 3] }]);
   gradcheck('expand', ([a]) => a.expand([3, 2]), [{ shape: [1, 2] }]);
-  gradcheck('flip', ([a]) => a.flip([0, 1]), [{ shape: [2, 3] }]);
   gradcheck('maskedFill', ([a]) => a.maskedFill(tensor([[true, false, false], [false, true, false]]), 0), [{ shape: [2, 3] }]);
   gradcheck('where', ([a, b]) => F.where(tensor([true, false, true]), a, b), [{ shape: [3] }, { shape: [2, 3] }]);
   gradcheck('cat', ([a, b]) => F.cat([a, b], 1), [{ shape: [2, 2] }, { shape: [2, 3] }]);
-  gradcheck('stack', ([a, b]) => F.stack([a, b], 0), [{ shape: [2, 3] }, { shape: [2, 3] }]);
   tidy(() => {
     const a = tensor([1, -2, 3], { dtype: 'float64' }).requiresGrad_();
     a.mul(a.detach()).sum().backward();
@@ -98,8 +95,6 @@ test('grad: embedding (with padding row), dropout, losses', () => {
   gradcheck('crossEntropy sum', ([a]) => F.crossEntropy(a, tgt, { reduction: 'sum' }), [{ shape: [3, 4] }]);
   gradcheck('crossEntropy none', ([a]) => F.crossEntropy(a, tgt, { reduction: 'none' }), [{ shape: [3, 4] }]);
   gradcheck('crossEntropy ignoreIndex', ([a]) => F.crossEntropy(a, i64([2, -100, 1])), [{ shape: [3, 4] }]);
-  gradcheck('nllLoss', ([a]) => F.nllLoss(a.logSoftmax(1), tgt, { reduction: 'sum' }), [{ shape: [3, 4] }]);
-  gradcheck('nllLoss ignoreIndex none', ([a]) => F.nllLoss(a.logSoftmax(1), i64([2, 0, 1]), { reduction: 'none', ignoreIndex: 0 }), [{ shape: [3, 4] }]);
 });
 
 test('grad: fused LSTM (padded and packed, bidirectional)', () => {
@@ -108,8 +103,6 @@ test('grad: fused LSTM (padded and packed, bidirectional)', () => {
   gradcheck('lstm unidirectional', ([x, ...w]) => F.lstm(x, { weights: w }), [{ shape: [2, 3, I] }, ...shapes]);
   gradcheck('bilstm packed', ([x, ...w]) => F.lstm(x, { weights: w, bidirectional: true, lengths: [2, 3] }),
     [{ shape: [2, 3, I] }, ...shapes, ...shapes]);
-  gradcheck('bilstm time-first with state', ([x, h0, c0, ...w]) => {
-    const r = F.lstmWithState(x, { weights: w, bidirectional: true, batchFirst: false, h0, c0 });
-    return F.cat([r.output.reshape([-1]), r.hn.reshape([-1]), r.cn.reshape([-1])], 0);
-  }, [{ shape: [2, 1, I] }, { shape: [2, 1, H] }, { shape: [2, 1, H] }, ...shapes, ...shapes]);
+  gradcheck('bilstm time-first from given states', ([x, h0, c0, ...w]) => F.lstm(x, { weights: w, bidirectional: true, batchFirst: false, h0, c0 }),
+    [{ shape: [2, 1, I] }, { shape: [2, 1, H] }, { shape: [2, 1, H] }, ...shapes, ...shapes]);
 });

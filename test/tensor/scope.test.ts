@@ -5,6 +5,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import * as T from '../../src/tensor/index.js';
 import { F, keep, liveTensorCount, noGrad, tidy } from '../../src/tensor/index.js';
+import { scopeDepth } from '../../src/tensor/scope.js';
 
 test('tidy frees what it does not return; nested scopes; keep()', () => {
   const base = liveTensorCount();
@@ -29,7 +30,7 @@ test('tidy frees what it does not return; nested scopes; keep()', () => {
   assert.equal(tidy(() => T.ones([1]).item()), 1);
   assert.throws(() => tidy(() => Promise.resolve(1)), /synchronous/);
   assert.equal(liveTensorCount(), base);
-  assert.equal(T.scopeDepth(), 0);
+  assert.equal(scopeDepth(), 0);
 });
 
 test('GC finalizer frees unreferenced tensors', async () => {

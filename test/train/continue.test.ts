@@ -9,7 +9,8 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadModelDir } from '../../src/model/io.js';
 import { loadConfig } from '../../src/train/config.js';
-import { encodeAll, loadSplit, predictAll } from '../../src/train/data.js';
+import { predictEncoded } from '../../src/model/predict.js';
+import { encodeAll, loadSplit } from '../../src/train/data.js';
 import { evaluateModel } from '../../src/train/evaluate.js';
 import { trainMRT } from '../../src/train/mrt/task.js';
 import { buildNNSetup, buildSetupFrom, initFromModelDir, trainNN } from '../../src/train/nn.js';
@@ -47,8 +48,8 @@ test('the vocabulary keeps every id and appends the new words; trained rows are 
   assert.equal(grown, 7, 'word, word_static, char and both LM output layers (weight and bias)');
   // Sentences of known words only: the continued model predicts exactly what the trained one did.
   const train = (await loadSplit(fixture('tiny-train.json'))).sentences;
-  const ours = predictAll(s.model, encodeAll(train, s.vocab, { gold: false }), 4);
-  predictAll(loaded, encodeAll(train, loaded.vocab, { gold: false }), 4).forEach((p, i) => assertSamePrediction(ours[i], p));
+  const ours = predictEncoded(s.model, encodeAll(train, s.vocab, { gold: false }), { batchSize: 4 });
+  predictEncoded(loaded, encodeAll(train, loaded.vocab, { gold: false }), { batchSize: 4 }).forEach((p, i) => assertSamePrediction(ours[i], p));
 });
 
 test('MRT on the new data trains the new words\' rows and writes a model with the extended vocabulary', async () => {
