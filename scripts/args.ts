@@ -52,9 +52,13 @@ export function scriptArgs<const O extends Options>(usage: string, options: O, p
   }
 }
 
-/** An option's comma-separated numbers (`--seeds 1,2,3`); an empty or non-numeric item is an error naming `option`. */
-export function numberListArg(value: string, option: string): number[] {
-  return value.split(',').map((item) => numberArg(item, option));
+/** An option's comma-separated whole numbers of at least `min` (`--seeds 1,2,3`); any other item is an error naming `option`. */
+export function integerListArg(value: string, option: string, min: number): number[] {
+  return value.split(',').map((item) => {
+    const n = numberArg(item, option);
+    if (!Number.isInteger(n) || n < min) throw new Error(`${option}: expected whole numbers of at least ${min}, got ${JSON.stringify(item)}`);
+    return n;
+  });
 }
 
 /** An option's value as a number; `option` names it in the error. */

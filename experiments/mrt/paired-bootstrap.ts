@@ -29,7 +29,7 @@ import { predictFile } from '../../src/train/evaluate.js';
 import { TrainRng } from '../../src/train/rng.js';
 import { keptModelDir } from '../kept-model.js';
 import { studyBase } from './bases.js';
-import { numberArg, numberListArg, scriptArgs } from '../../scripts/args.js';
+import { numberArg, integerListArg, scriptArgs } from '../../scripts/args.js';
 
 const args = process.argv.slice(2);
 const usage = '--label L [--variant V] [--baseline V2 [--baseline-label L2]] [--seeds 1,2,3] [--samples 2000] [--seed 1]';
@@ -66,7 +66,7 @@ const study = join(repo, 'experiments', 'mrt', 'runs', `table2-${label}`);
 const baseName = baseline ?? 'NN';
 const baseStudy = join(repo, 'experiments', 'mrt', 'runs', `table2-${baseLabel}`);
 const baseDir = (s: number) => (baseline ? join(baseStudy, `${baseline}-s${s}`, kept) : join(repo, 'experiments', 'nn', 'runs', `${nnName}-${s}`, from));
-const seeds = numberListArg(values.seeds, '--seeds');
+const seeds = integerListArg(values.seeds, '--seeds', 0);
 const samples = numberArg(values.samples, '--samples');
 const rng = TrainRng.seeded(numberArg(values.seed, '--seed'));
 const config = loadConfig(join(repo, 'configs', 'conll04.json'), []);

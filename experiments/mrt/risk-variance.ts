@@ -22,7 +22,7 @@ import type { MrtConfig } from '../../src/train/config-schema.js';
 import { drawMembers, mrtObjective, tagProposal } from '../../src/train/mrt/objective.js';
 import { buildSetupFrom } from '../../src/train/nn.js';
 import { TrainRng } from '../../src/train/rng.js';
-import { numberArg, numberListArg, scriptArgs } from '../../scripts/args.js';
+import { numberArg, integerListArg, scriptArgs } from '../../scripts/args.js';
 
 const args = process.argv.slice(2);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -40,7 +40,7 @@ const { values } = scriptArgs(
   },
 );
 const init = resolve(values.init);
-const Ks = numberListArg(values.Ks, '--Ks');
+const Ks = integerListArg(values.Ks, '--Ks', 1);
 const draws = numberArg(values.draws, '--draws');
 const batches = numberArg(values.batches, '--batches');
 const seed = numberArg(values.seed, '--seed');

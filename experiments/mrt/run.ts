@@ -47,7 +47,7 @@ import { keptModelDir, keptScores, writeFinalModel, type Keep } from '../kept-mo
 import { BASES_FILE, DEFAULT_CONFIG, defaultStart, tableBases, toStored, type Base, type Start } from './bases.js';
 import { gainForestSvg, type GainRow } from './gain-plot.js';
 import { markdown, pairedGains, tInterval95, type RunResult } from './report.js';
-import { numberListArg, scriptArgs } from '../../scripts/args.js';
+import { integerListArg, scriptArgs } from '../../scripts/args.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
@@ -236,7 +236,7 @@ async function main(): Promise<void> {
     },
   );
   const { study, label, nn: nnName, config: configFile, keep: keepArg } = values;
-  const seeds = numberListArg(values.seeds, '--seeds');
+  const seeds = integerListArg(values.seeds, '--seeds', 0);
   const only = values.only?.split(',') ?? [''];
   const reportOnly = values.report === true;
   if (keepArg !== undefined && keepArg !== 'last') throw new Error(`--keep takes only "last" (got ${keepArg})`);

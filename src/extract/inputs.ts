@@ -103,23 +103,28 @@ const KEY = `${STRING}\\s*:`;
 const OPENS = new RegExp(`^(?:\\{\\s*${KEY}|\\[\\s*(?:\\{\\s*${KEY}|${STRING}\\s*,))`);
 /** Opening brackets only (`[`, `{`, `[{`): the next line tells. */
 const BRACKETS = /^[[{](?:\s*[[{])*$/;
-/** A line inside a pretty-printed object or array: a key, a string item, a bracket. */
-const INSIDE = new RegExp(`^(?:${KEY}|${STRING}\\s*,?$|[[{\\]}])`);
+/** A line inside a pretty-printed object or array: a key, an item (a string, a number, null, true, false), a bracket. */
+const INSIDE = new RegExp(`^(?:${KEY}|(?:${STRING}|-?\\d[\\d.eE+-]*|null|true|false)\\s*,?$|[[{\\]}])`);
 
 /**
  * Whether a file whose first non-blank lines are `lines` holds JSON, not prose that starts with a bracket or
- * a quote (`[Reuters] …`, a footnote's `[1]`, a quoted title, `{` before prose): an object or an array of
- * texts (`{"text": …}`, `["a"]`, `[]`), the first line of one (`[{"text": "a"},`), opening brackets before
- * a line of one (pretty-printed), or a string before another JSON text (JSON Lines of strings).
+ * a quote (`[Reuters] …`, a footnote's `[1] Smith…`, a quoted title, `{` before prose): a line that is an
+ * object or an array (`{"text": …}`, `["a"]`, `[]`, `[["a"]]`), the first line of one (`[{"text": "a"},`),
+ * opening brackets before a line of one (pretty-printed), or a string before another JSON text (JSON
+ * Lines of strings).
  */
 function looksLikeJson(lines: readonly string[]): boolean {
   if (lines.length === 0) return false;
   const [first, second] = [lines[0], lines.at(1)];
   const line = parsed(first);
   if (line) {
+    // A whole line that is an array or an object is JSON whatever it holds (`[["John", …]]`, `[null, {…}]`),
+    // but a footnote marker (`[1]`) before prose is not; a string alone may be prose (a quoted title)
+    // unless JSON follows.
     const v = line.value;
-    if (typeof v === 'string') return isText(parsed(second)?.value);
-    return Array.isArray(v) ? v.every(isText) : isText(v);
+    const marker = Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'number');
+    if (v !== null && typeof v === 'object') return !marker || parsed(second) !== undefined;
+    return typeof v === 'string' && isText(parsed(second)?.value);
   }
   return OPENS.test(first) || (BRACKETS.test(first) && second !== undefined && INSIDE.test(second));
 }

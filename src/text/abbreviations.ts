@@ -19,10 +19,12 @@ const REFERENCES = [
 ];
 /**
  * What a reference abbreviation precedes: a number, also bracketed (`Eq. (3)`, `Ref. [12]`), a bracketed
- * letter (`Fig. (a)`; not a bracketed sentence, `He studied Art. (He…`), a letter and a number (`Fig. S1`),
- * a Roman numeral (`Vol. IV`; one letter only before punctuation, `Art. I,`: else it is the word `I`).
+ * label (`Fig. (a)`, `Fig. (S1)`, `Fig. [A-C]`; not a bracketed sentence, `He studied Art. (He…`), a letter
+ * and a number (`Fig. S1`), a Roman numeral (`Vol. IV`; one letter only before punctuation, `Art. I,`: else
+ * it is the word `I`).
  */
-const REFERENCE_AFTER = '(?:\\p{N}|[([](?:\\p{N}|\\p{L}[)\\]])|\\p{Lu}\\p{N}|[IVXLC]{2,}(?![\\p{L}\\p{N}])|[IVXLC](?=[,;:)]))';
+const LABEL = '(?:\\p{L}\\p{N}*(?:[-–]\\p{L}\\p{N}*)?)';
+const REFERENCE_AFTER = `(?:\\p{N}|[([](?:\\p{N}|${LABEL}[)\\]])|\\p{Lu}\\p{N}|[IVXLC]{2,}(?![\\p{L}\\p{N}])|[IVXLC](?=[,;:)]))`;
 /**
  * Abbreviations of citations of cases and laws (`Brown v. Bd. of Educ.`, `(9th Cir. 1999)`, `F. Supp. 2d`,
  * `Pub. L.`, `134 Cong. Rec. 5678`): one token, and no sentence end, only before what follows them in a
@@ -30,14 +32,15 @@ const REFERENCE_AFTER = '(?:\\p{N}|[([](?:\\p{N}|\\p{L}[)\\]])|\\p{Lu}\\p{N}|[IV
  * `Fairfield, Ct.`, `the 9th Cir. Lawyers said`).
  */
 const CITATIONS = ['Cir', 'Supp', 'Bd', 'Educ', 'Dist', 'Ct', 'Cong', 'Sess', 'Stat', 'Pub', 'Rec'];
+/** Precede a number (`Dec. 13`, `No. 1`). */
+const BEFORE_NUMBER = ['Jan', 'Feb', 'Mar', 'Apr', 'Jun', 'Jul', 'Aug', 'Sep', 'Sept', 'Oct', 'Nov', 'Dec', 'No', 'Nos', 'pp'];
 /**
  * What a citation abbreviation precedes: a number, also bracketed (`Cir. 1999`, `Supp. 2d`, `Sess. (1988)`),
  * a lowercase word (`Bd. of`), punctuation inside a citation (`Educ.,`, `Cir.)`, `Stat. §`), another part
- * of a reporter or a court's name (`Dist. Ct.`, `Pub. L.`, `Ct. App.`, `Dist. LEXIS`).
+ * of a reporter or a court's name (`Dist. Ct.`, `Pub. L.`, `Ct. App.`, `Dist. LEXIS`, `Ct. Int'l Trade`,
+ * `Tax Ct. Memo.`), a date's month (`9th Cir. Mar. 3, 2005`), a page with its series letter (`Rec. S5678`).
  */
-const CITATION_AFTER = `(?:[([]?\\p{N}|\\p{Ll}|[,;:)\\]§]|(?:${[...CITATIONS, 'L', 'App', 'Cl', 'Ann'].join('|')})\\.|LEXIS(?![\\p{L}\\p{N}]))`;
-/** Precede a number (`Dec. 13`, `No. 1`). */
-const BEFORE_NUMBER = ['Jan', 'Feb', 'Mar', 'Apr', 'Jun', 'Jul', 'Aug', 'Sep', 'Sept', 'Oct', 'Nov', 'Dec', 'No', 'Nos', 'pp'];
+const CITATION_AFTER = `(?:[([]?\\p{N}|\\p{Ll}|[,;:)\\]§]|(?:${[...CITATIONS, ...BEFORE_NUMBER, 'L', 'App', 'Cl', 'Ann', 'Memo'].join('|')})\\.|(?:LEXIS|Int['’]l)(?![\\p{L}\\p{N}])|\\p{Lu}\\p{N})`;
 /**
  * Often inside a sentence, sometimes at its end (`Apple Inc.`, `Acme Inc. President John Doe`,
  * `et al. (1998)`). Company suffixes also lowercase (`U S West inc.`), not the others: `no.`, `st.` are words.

@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { makeDirs } from '../data/io.js';
-import { Interrupted, quote, UserError } from '../errors.js';
+import { counted, Interrupted, quote, UserError } from '../errors.js';
 import type { NamedParameters, Rng } from '../model/types.js';
 import { clipGradNorm, getRngState, manualSeed, noGrad, setNumThreads, tidy, type Tensor } from '../tensor/index.js';
 import { writeDirAtomic, writeError, writeFileAtomic } from '../data/atomic.js';
@@ -338,15 +338,17 @@ function checkSameRun(savedRaw: Record<string, unknown>, now: TrainConfig, dir: 
   // A checkpoint written before a setting existed holds that setting's default (schema defaults fill it).
   const parsed = TrainConfigSchema.safeParse(savedRaw);
   const saved: Record<string, unknown> = parsed.success ? parsed.data : savedRaw;
-  for (const key of new Set([...Object.keys(saved), ...Object.keys(now)]) as Set<keyof TrainConfig>) {
-    if (RESUMABLE_CHANGES.has(key)) continue;
-    const diff = firstDifference(saved[key], now[key], key);
-    if (!diff) continue;
-    // A default changed since the checkpoint (footnote 12's α and K without Γ) looks the same: the user changed nothing.
-    const scalar = diff[1] === null || ['string', 'number', 'boolean'].includes(typeof diff[1]);
-    const asItWas = scalar ? `; to resume it as it was: --set ${diff[0]}=${JSON.stringify(diff[1])}` : '';
-    throw new UserError(`cannot resume with a different "${diff[0]}" (${quote(diff[1], 200)} in the checkpoint, ${quote(diff[2], 200)} now); only epochs, patience and threads may change${asItWas}`, { file: dir });
-  }
+  const diffs = [...new Set([...Object.keys(saved), ...Object.keys(now)])]
+    .filter((key) => !RESUMABLE_CHANGES.has(key))
+    .flatMap((key) => differences(saved[key], now[key as keyof TrainConfig], key));
+  if (diffs.length === 0) return;
+  const [[key, was, is]] = diffs;
+  // A default changed since the checkpoint (footnote 12's α and K without Γ) looks the same: the user
+  // changed nothing. Every setting that differs is given back, so that the hint resumes the run.
+  const scalar = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
+  const asItWas = diffs.every(([, v]) => scalar(v)) ? `; to resume it as it was: --set ${diffs.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}` : '';
+  const more = diffs.length > 1 ? ` and ${counted(diffs.length - 1, 'other setting')}` : '';
+  throw new UserError(`cannot resume with a different "${key}" (${quote(was, 200)} in the checkpoint, ${quote(is, 200)} now)${more}; only epochs, patience and threads may change${asItWas}`, { file: dir });
 }
 
 /**
@@ -364,17 +366,11 @@ function checkSameData(saved: Readonly<Record<string, string>> | undefined, now:
   }
 }
 
-/** The first setting (dotted path, down to a leaf of nested blocks such as `model`) where two configs differ. */
-function firstDifference(a: unknown, b: unknown, path: string): [string, unknown, unknown] | undefined {
+/** Every setting (dotted path, down to a leaf of nested blocks such as `model`) where two configs differ. */
+function differences(a: unknown, b: unknown, path: string): [string, unknown, unknown][] {
   const block = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-  if (block(a) && block(b)) {
-    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
-      const d = firstDifference(a[k], b[k], `${path}.${k}`);
-      if (d) return d;
-    }
-    return undefined;
-  }
-  return JSON.stringify(a) === JSON.stringify(b) ? undefined : [path, a, b];
+  if (block(a) && block(b)) return [...new Set([...Object.keys(a), ...Object.keys(b)])].flatMap((k) => differences(a[k], b[k], `${path}.${k}`));
+  return JSON.stringify(a) === JSON.stringify(b) ? [] : [[path, a, b]];
 }
 
 function summary(r: EpochRecord): string {

@@ -73,6 +73,10 @@ test('.ndjson is JSON Lines; another name whose first lines are JSON is refused,
     ['empty.json', '[]\n'],
     ['lines.data', '{"text": "a"}\n'],
     ['strings', '"Mary Smith works for Acme Corp."\n\n"John Doe lives in Paris."\n'],
+    // Were read as text after review 8a's narrowing (review 9): arrays of other values, numbers pretty-printed.
+    ['nested.json', '[["John", "Smith"], ["Acme"]]\n'],
+    ['nulls.json', '[null, {"text": "a"}]\n'],
+    ['numbers.json', '[\n  1,\n  2.5\n]\n'],
   ];
   for (const [name, text] of json) {
     const f = file(name, text);

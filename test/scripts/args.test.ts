@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { numberArg, numberListArg, readArgs } from '../../scripts/args.js';
+import { numberArg, integerListArg, readArgs } from '../../scripts/args.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const SETS = { study: { type: 'string' }, only: { type: 'string' }, set: { type: 'string', multiple: true } } as const;
@@ -28,10 +28,12 @@ test('numberArg refuses what is not a number', () => {
   assert.throws(() => numberArg('', '--K'), /--K: expected a number/);
 });
 
-test('numberListArg refuses an empty or non-numeric item (--seeds 1,x was [1, NaN], 1,,3 was [1, 0, 3])', () => {
-  assert.deepEqual(numberListArg('1,2,3', '--seeds'), [1, 2, 3]);
-  assert.throws(() => numberListArg('1,x', '--seeds'), /--seeds: expected a number, got "x"/);
-  assert.throws(() => numberListArg('1,,3', '--seeds'), /--seeds: expected a number, got ""/);
+test('integerListArg refuses an empty, non-numeric, fractional or too small item (--seeds 1,x was [1, NaN], 1,,3 was [1, 0, 3])', () => {
+  assert.deepEqual(integerListArg('1,2,3', '--seeds', 0), [1, 2, 3]);
+  assert.throws(() => integerListArg('1,x', '--seeds', 0), /--seeds: expected a number, got "x"/);
+  assert.throws(() => integerListArg('1,,3', '--seeds', 0), /--seeds: expected a number, got ""/);
+  assert.throws(() => integerListArg('1.5', '--seeds', 0), /--seeds: expected whole numbers of at least 0, got "1\.5"/);
+  assert.throws(() => integerListArg('2,0', '--Ks', 1), /--Ks: expected whole numbers of at least 1, got "0"/);
 });
 
 test('train:default refuses a mistyped --out before it trains (it would overwrite the bundled model)', () => {

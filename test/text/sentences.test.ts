@@ -140,6 +140,9 @@ test('citation abbreviations and viz. end a sentence of ordinary prose; a bracke
     'See 2005 U.S. Dist. LEXIS 1234, 100th Cong. 2d Sess. (1988) and 134 Cong. Rec. 5678.',
     'Smith v. Jones, 500 F. Supp. 2d 123 (S.D.N.Y. 2007); Doe v. Roe, 123 S. Ct. 456, under Pub. L. No. 104-191.',
     'It lists items, viz. Paris, London and Rome, as in Fig. (a).',
+    // Were split after `Cir.`, `Ct.`, `Rec.` and `Fig.` (review 9).
+    "The ruling (9th Cir. Mar. 3, 2005), Acme v. US (Ct. Int'l Trade 2000) and Jones, Tax Ct. Memo. 1999, as in 134 Cong. Rec. S5678.",
+    'As in Fig. (S1), Fig. [S1] and Fig. (A-C), we see it.',
   ];
   for (const text of citations) assert.deepEqual(sentences(text, { style: 'conll04' }), [text]);
   assert.deepEqual(words('Dist. Ct. Judge'), ['Dist.', 'Ct', '.', 'Judge']);

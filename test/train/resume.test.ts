@@ -90,6 +90,18 @@ test('a changed nested setting is named down to its leaf', async () => {
   );
 });
 
+test('every changed setting is given back in the hint, so that it resumes the run (an old gamma=false run meets two new defaults)', async () => {
+  const out = join(root, 'changed-two');
+  const config = toyConfig({ epochs: 1 });
+  await runTraining(new ToyTask(), config, out, 'nn', { quiet: true });
+  const changed = { ...config, epochs: 2, mrt: { ...config.mrt, alpha: 1e-4, K: 3 } };
+  await assert.rejects(
+    runTraining(new ToyTask(), changed, out, 'nn', { quiet: true, resume: true }),
+    /cannot resume with a different "mrt\.alpha" \(1 in the checkpoint, 0\.0001 now\) and 1 other setting; .*; to resume it as it was: --set mrt\.alpha=1 mrt\.K=2$/,
+  );
+  await runTraining(new ToyTask(), { ...changed, mrt: config.mrt }, out, 'nn', { quiet: true, resume: true });
+});
+
 test('an --out whose last/ is not a checkpoint is refused, and nothing in it is deleted', async () => {
   const out = join(root, 'foreign');
   mkdirSync(join(out, 'last'), { recursive: true });
