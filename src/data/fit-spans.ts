@@ -99,9 +99,12 @@ function cutWithin(from: number, to: number, max: number, inside: (b: number) =>
 
 /**
  * `t` cut at each offset strictly inside it (`cuts` sorted; each piece's text is the text's own characters
- * there). A U+FEFF inside a word is part of its token (text/tokenize.ts), but JavaScript's `\s`, and so
- * the token readers' checks, count it as a space: a piece leaves one at its edges out.
+ * there). A format character (soft hyphen, U+FEFF…) belongs to a word only between its characters
+ * (text/tokenize.ts), so a piece leaves one at its edges out, as it does spaces (JavaScript's `\s`, and so
+ * the token readers' checks, count U+FEFF as one).
  */
+const EDGE = /[\s\p{Cf}]/u;
+
 function splitToken(text: string, t: Token, cuts: readonly number[]): Token[] {
   const at: number[] = [];
   for (let k = firstIndex(cuts.length, (i) => cuts[i] > t.start); k < cuts.length && cuts[k] < t.end; k++) at.push(cuts[k]);
@@ -110,8 +113,8 @@ function splitToken(text: string, t: Token, cuts: readonly number[]): Token[] {
   const pieces: Token[] = [];
   for (let i = 1; i < bounds.length; i++) {
     let [start, end] = [bounds[i - 1], bounds[i]];
-    while (start < end && /\s/.test(text[start])) start++;
-    while (end > start && /\s/.test(text[end - 1])) end--;
+    while (start < end && EDGE.test(text[start])) start++;
+    while (end > start && EDGE.test(text[end - 1])) end--;
     if (end > start) pieces.push({ text: text.slice(start, end), start, end });
   }
   return pieces;

@@ -74,6 +74,13 @@ export function checkAlignment(read: ReadInput, tokenizer: 'ptb' | 'conll04'): R
 /** Characters an entity neither starts nor ends with (the tokenizer's spaces). */
 const SPACE = /[\s\p{Cc}]/u;
 
+/** An edge character the span must leave out, named so that an invisible one can be found. */
+function spaceName(c: string): string {
+  if (c === ' ') return 'a space';
+  const code = `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  return c === '\uFEFF' ? `${code} (a zero-width no-break space, which only inside a word belongs to it)` : `${code} (a space or control character)`;
+}
+
 /**
  * Checks `entities` (at `field`, e.g. `entities` or `texts[2].entities`) against the text and the model's
  * types; returns copies (the caller's objects may change while the model runs).
@@ -99,8 +106,10 @@ export function checkGivenEntities(text: string, entities: unknown, schema: Labe
       if (inside) throw new UserError(`${o} falls inside ${inside}: offsets are UTF-16 code units between characters`, { field: `${at}.${key}` });
     }
     const span = text.slice(start, end);
-    if (SPACE.test(span[0]) || SPACE.test(span[span.length - 1]))
-      throw new UserError(`${quote(span)} (${start}–${end}) ${span.trim() ? `${SPACE.test(span[0]) ? 'starts' : 'ends'} with a space: a span holds the entity's characters only` : 'is only spaces'}`, { field: at });
+    if (SPACE.test(span[0]) || SPACE.test(span[span.length - 1])) {
+      const [side, edge] = SPACE.test(span[0]) ? ['starts', span[0]] : ['ends', span[span.length - 1]];
+      throw new UserError(`${quote(span)} (${start}–${end}) ${span.trim() ? `${side} with ${spaceName(edge)}: a span holds the entity's characters only` : 'is only spaces'}`, { field: at });
+    }
     if (typeof type !== 'string' || !schema.entityTypes.includes(type))
       throw new UserError(`${described(type)} is not one of the model's entity types (${schema.entityTypes.join(', ')})`, { field: `${at}.type` });
     if (id !== undefined) {

@@ -62,6 +62,21 @@ describe('given entities', () => {
     }
   });
 
+  it('split a word at a soft hyphen without it: no piece starts with a format character (review 9)', () => {
+    // The pieces were `Ann` and `\u00AD-Marie`.
+    const text = 'Ann\u00AD-Marie Smith lives in Boston.';
+    const a = align(text, [{ start: 0, end: 3, type: 'Peop' }]);
+    assert.deepEqual(a.sentences[0].tokens.slice(0, 2).map((t) => [t.text, t.start, t.end]), [['Ann', 0, 3], ['-Marie', 4, 10]]);
+  });
+
+  it('name an invisible edge character: a span ending on U+FEFF is refused saying so, not "a space"', () => {
+    refused(
+      () => align('Mc\uFEFFDonald met Ann.', [{ start: 0, end: 3, type: 'Peop' }]),
+      /ends with U\+FEFF \(a zero-width no-break space, which only inside a word belongs to it\)/,
+      'entities[0]',
+    );
+  });
+
   it('move a sentence cut out of a span that crosses it, and leave the other cuts', () => {
     const text = 'He met Acme. Corp people. Then he left. Again.';
     const split = tokenizedSentences(text, { style: 'ptb' });
