@@ -74,6 +74,7 @@ const TOKEN = new RegExp(
   'uy',
 );
 const URL_TAIL = /[.,;:!?'"’”)\]}>\p{Cf}]+$/u;
+const TRAILING_FORMAT = new RegExp(`(?:${FORMAT})+$`, 'u');
 const PTB_CONTRACTION = /^(.+?)(n['’]t|['’](?:s|d|m|re|ve|ll))$/iu;
 const CONLL_CONTRACTION = /^(.+?)(['’](?:t|s|d|m|re|ve|ll))$/iu;
 
@@ -97,7 +98,8 @@ export function tokenize(text: string, start = 0, end = text?.length, opts: Toke
     JOINERS.lastIndex = pos + len;
     len += JOINERS.exec(s)![0].length;
     const split = m[5] !== undefined ? contraction.exec(m[5]) : null;
-    if (split) push(pos, pos + split[1].length);
+    // A format character before the split-off clitic (`do\uFEFFn't`) is between two tokens now: neither's.
+    if (split) push(pos, pos + split[1].replace(TRAILING_FORMAT, '').length);
     push(split ? pos + split[1].length : pos, pos + len);
     pos += len;
   }

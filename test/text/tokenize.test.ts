@@ -135,6 +135,13 @@ const piece = fc.oneof(
   ),
 );
 
+test('a format character before a split-off clitic belongs to neither token (do\\uFEFFn\'t gave the token do\\uFEFF)', () => {
+  // Found by the property test below (counterexample "ꀀ\\uFEFFn't").
+  const words = (text: string) => tokenize(text, 0, text.length, { style: 'ptb' }).map((t) => t.text);
+  assert.deepEqual(words("do\uFEFFn't"), ['do', "n't"]);
+  assert.deepEqual(words("a\u00ADn't"), ['a', "n't"]);
+});
+
 test('property: offsets slice back, tokens ordered, disjoint, covering all non-whitespace, whole graphemes', () => {
   fc.assert(
     fc.property(fc.array(piece, { maxLength: 12 }).map((a) => a.join('')), (text) => {
