@@ -50,9 +50,9 @@ export function encodeSentence(s: Sentence, vocab: Vocabulary, opts: EncodeOptio
   for (let i = 0; i < n; i++) {
     // The model reads a word in its lookup form (soft hyphens dropped, full-width folded): its id, its word
     // vector outside the vocabulary, its chars and casing. Here, so raw text and corpus files read alike.
-    const form = vocab.lookupForm(s.tokens[i].text);
+    const { form, id: known } = vocab.lookup(s.tokens[i].text);
     cases[i] = casingClass(form);
-    let id = vocab.wordId(form);
+    let id = known;
     if (id === UNK && opts.glove) {
       const r = opts.glove.row(form.toLowerCase());
       if (r !== undefined) id = V + r;

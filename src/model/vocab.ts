@@ -149,12 +149,20 @@ export class Vocabulary {
    * (`Ｂｏｓｔｏｎ`, `Bos\u00ADton` → `Boston`), so that vocabularies built before folding read as they did.
    */
   lookupForm(token: string): string {
-    return this.words.has(token.toLowerCase()) ? token : folded(token);
+    return this.lookup(token).form;
   }
 
   /** Lowercased lookup of the token's lookup form; UNK when absent. */
   wordId(token: string): number {
-    return this.words.get(this.lookupForm(token).toLowerCase()) ?? UNK;
+    return this.lookup(token).id;
+  }
+
+  /** The token's lookup form and its word id (UNK when absent): one lowercasing, and a folding only for a word the vocabulary lacks. */
+  lookup(token: string): { form: string; id: number } {
+    const id = this.words.get(token.toLowerCase());
+    if (id !== undefined) return { form: token, id };
+    const form = folded(token);
+    return { form, id: this.words.get(form.toLowerCase()) ?? UNK };
   }
 
   /**

@@ -17,7 +17,7 @@ import { candidatePairs, relationIndex, slicePairs, type PairSet } from '../../s
 import { cat, manualSeed, noGrad, randNormal, tensor, tidy, type Tensor } from '../../src/tensor/index.js';
 import { loadConfig, parseConfig } from '../../src/train/config.js';
 import type { MrtConfig } from '../../src/train/config-schema.js';
-import { buildSetupFrom, trainNN } from '../../src/train/nn.js';
+import { buildSetupFrom, trainNN, type NNSetup } from '../../src/train/nn.js';
 import { drawMembers, mrtObjective, mrtProposal, tagProposal, type Member, type TagProposal } from '../../src/train/mrt/objective.js';
 import { mrtRisk, sampleDistribution } from '../../src/train/mrt/risk.js';
 import { drawValidChunking, sampleTagSequences } from '../../src/train/mrt/sampling.js';
@@ -371,13 +371,22 @@ test('config: delta "none" needs gamma; the MRT keys validate with clear message
   assert.equal(parseConfig({ data, mrt: { delta: 'none' } }, 'c.json').mrt.gamma, true);
 });
 
+const TINY_CONFIG = join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures/tiny.json');
+
+/** MRT setups of TINY_CONFIG with `sets`, all from one tiny NN model trained for `epochs`. */
+async function tinyMrtSetups(name: string, epochs: number): Promise<(sets: string[]) => Promise<NNSetup>> {
+  const root = tempDir(`entrel-mrt-${name}-`);
+  await trainNN(loadConfig(TINY_CONFIG, [`epochs=${epochs}`]), join(root, 'nn'), { quiet: true });
+  return async (sets) => {
+    const cfg = loadConfig(TINY_CONFIG, [`init=${JSON.stringify(join(root, 'nn', 'best'))}`, ...sets]);
+    return buildSetupFrom(cfg, cfg.init!, { quiet: true });
+  };
+}
+
 test('the MRT task draws from the proposal mrt.proposal names: one eval-mode pass a batch with "eval", none with "train"', async () => {
-  const here = fileURLToPath(new URL('.', import.meta.url));
-  const root = tempDir('entrel-mrt-proposal-');
-  await trainNN(loadConfig(join(here, 'fixtures/tiny.json'), ['epochs=1']), join(root, 'nn'), { quiet: true });
+  const setupWith = await tinyMrtSetups('proposal', 1);
   const evalPasses = async (proposal: string) => {
-    const cfg = loadConfig(join(here, 'fixtures/tiny.json'), [`init=${JSON.stringify(join(root, 'nn', 'best'))}`, `mrt.proposal=${proposal}`]);
-    const setup = await buildSetupFrom(cfg, cfg.init!, { quiet: true });
+    const setup = await setupWith([`mrt.proposal=${proposal}`]);
     let calls = 0;
     const { eval: toEval } = setup.model;
     setup.model.eval = function () {
@@ -394,12 +403,9 @@ test('the MRT task draws from the proposal mrt.proposal names: one eval-mode pas
 });
 
 test('mrt.weight λ scales L_mrt alone in L̃ + λ·L_mrt', async () => {
-  const here = fileURLToPath(new URL('.', import.meta.url));
-  const root = tempDir('entrel-mrt-weight-');
-  await trainNN(loadConfig(join(here, 'fixtures/tiny.json'), ['epochs=3']), join(root, 'nn'), { quiet: true });
+  const setupWith = await tinyMrtSetups('weight', 3);
   const lossAt = async (weight: number) => {
-    const cfg = loadConfig(join(here, 'fixtures/tiny.json'), [`init=${JSON.stringify(join(root, 'nn', 'best'))}`, `mrt.weight=${weight}`]);
-    const setup = await buildSetupFrom(cfg, cfg.init!, { quiet: true });
+    const setup = await setupWith([`mrt.weight=${weight}`]);
     manualSeed(7); // the same dropout masks for both weights
     const out = mrtTask(setup).batchLoss([0, 1, 2, 3], { epoch: 1, rng: seededRng(3) });
     return { loss: out.loss.item(), parts: Object.fromEntries(Object.entries(out.parts).map(([k, v]) => [k, v.item()])) };
@@ -410,7 +416,7 @@ test('mrt.weight λ scales L_mrt alone in L̃ + λ·L_mrt', async () => {
   const mrt = one.parts.risk + one.parts.hinge;
   assert.ok(mrt > 0);
   assert.ok(Math.abs(three.loss - one.loss - 2 * mrt) < 1e-5 * Math.max(1, one.loss), `${three.loss} − ${one.loss} ≠ 2 × ${mrt}`);
-  assert.throws(() => loadConfig(join(here, 'fixtures/tiny.json'), ['mrt.weight=0']), /mrt\.weight/);
+  assert.throws(() => loadConfig(TINY_CONFIG, ['mrt.weight=0']), /mrt\.weight/);
 });
 
 for (const tagger of ['softmax', 'crf'] as const)
