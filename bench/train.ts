@@ -67,7 +67,7 @@ async function ours(): Promise<{ train: number; infer: number; pairs: number }> 
     seconds += dt;
     console.log(`ours  epoch ${e + 1} train_s=${dt.toFixed(2)} sent_per_s=${(order.length / dt).toFixed(1)} pairs_per_batch=${(pairs / Math.ceil(order.length / 100)).toFixed(0)}`);
   }
-  const test = await loadSplit(config.data.test!, readingOptions(config));
+  const test = await loadSplit(config.data.test!, readingOptions(config, 'test'));
   const enc = encodeAll(test.sentences, s.vocab, {});
   goldTagInference(s.model, enc.slice(0, 100), 100); // warm-up
   let passes = 0;

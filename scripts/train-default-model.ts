@@ -45,7 +45,7 @@ const result = await runTraining(nnTask(setup), config, workDir, 'nn', { resume:
 // After runTraining the model holds the last epoch's weights (trained now, or restored from last/).
 const { model, schema } = setup;
 
-const test = await loadSplit(config.data.test!, readingOptions(config));
+const test = await loadSplit(config.data.test!, readingOptions(config, 'test'));
 const preds = predictSentences(model, test.sentences);
 const report: EvalReport = evaluate(test.documents, predictedDocuments(test.documents, preds), {
   schema: mergeSchemas(schema, test.schema),

@@ -76,8 +76,8 @@ setNumThreads(config.threads);
  * Strict relation TP/FP/FN of every sentence of a file, in file order, as `entrel compare` counts them
  * (eval/significance.ts): sentence i's at 3i, 3i + 1, 3i + 2.
  */
-async function perSentence(modelDir: string, file: string): Promise<Int32Array> {
-  const { split, schema, predicted } = await predictFile(modelDir, file, readingOptions(config));
+async function perSentence(modelDir: string, file: string, part: 'dev' | 'test'): Promise<Int32Array> {
+  const { split, schema, predicted } = await predictFile(modelDir, file, readingOptions(config, part));
   return unitCounts(split.documents, predicted, { schema: mergeSchemas(schema, split.schema), unit: 'sentence' }).counts.strict;
 }
 
@@ -114,8 +114,8 @@ for (const split of keepLast ? (['test'] as const) : (['dev', 'test'] as const))
   const pairs: { nn: Int32Array; mrt: Int32Array }[] = [];
   for (const s of seeds)
     pairs.push({
-      nn: await perSentence(baseDir(s), file),
-      mrt: await perSentence(join(study, `${variant}-s${s}`, kept), file),
+      nn: await perSentence(baseDir(s), file, split),
+      mrt: await perSentence(join(study, `${variant}-s${s}`, kept), file, split),
     });
   const n = pairs[0].nn.length / 3;
   const all = Array.from({ length: n }, (_, i) => i);

@@ -109,7 +109,7 @@ async function run(study: string, [name, sets]: Variant, seed: number, extra: st
   // written as final/ and scored.
   if (base.keep === 'last') await writeFinalModel(dir, s, r.epochs);
   const best = base.keep === 'last' ? r.history[r.history.length - 1] : keptScores(dir);
-  const t = await evaluateModel(keptModelDir(dir, base.keep), config.data.test!, readingOptions(config));
+  const t = await evaluateModel(keptModelDir(dir, base.keep), config.data.test!, readingOptions(config, 'test'));
   const epochSeconds = r.history.map((h) => h.seconds);
   const result: RunResult = {
     study, name, seed, settings: [...sets, ...extra],
@@ -131,7 +131,7 @@ async function baseline(seed: number, { study, nn: nnName, config: configFile, f
   const config = loadConfig(join(repo, configFile));
   const dir = nnModel(nnName, seed, from);
   const key = `${dir}\n${config.data.test}`;
-  if (!baselineScores.has(key)) baselineScores.set(key, evaluateModel(dir, config.data.test!, readingOptions(config)));
+  if (!baselineScores.has(key)) baselineScores.set(key, evaluateModel(dir, config.data.test!, readingOptions(config, 'test')));
   const t = await baselineScores.get(key)!;
   return {
     study, name: 'nn', seed, settings: [], bestEpoch: 0, epochs: 0, secondsPerEpoch: 0,

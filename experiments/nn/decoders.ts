@@ -27,8 +27,8 @@ const runs = positionals.length ? positionals : ['seed-1', 'seed-2', 'seed-3'];
 const config = loadConfig(join(here, '..', '..', 'configs', 'conll04.json'));
 setNumThreads(1);
 const glove = loadGlove();
-const files: [string, string][] = [['dev', config.data.dev], ['test', config.data.test!]];
-const splits = await Promise.all(files.map(([, f]) => loadSplit(f, readingOptions(config))));
+const files: ['dev' | 'test', string][] = [['dev', config.data.dev], ['test', config.data.test!]];
+const splits = await Promise.all(files.map(([part, f]) => loadSplit(f, readingOptions(config, part))));
 const out = ['# Tag decoders on the same models', '', '`npx tsx experiments/nn/decoders.ts ' + runs.join(' ') + '`', ''];
 out.push('| run | split | argmax: ent F1 | argmax: rel F1 | Viterbi: ent F1 | Viterbi: rel F1 |', '|---|---|---|---|---|---|');
 for (const run of runs) {

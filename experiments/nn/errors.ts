@@ -31,7 +31,7 @@ const runs = args.length ? args : [1, 2, 3].map((s) => `config-crf-d04-seed-${s}
 const config = loadConfig(join(here, '..', '..', 'configs', 'conll04.json'));
 setNumThreads(1);
 const glove = loadGlove();
-const [train, dev] = await Promise.all([loadSplit(config.data.train, readingOptions(config)), loadSplit(config.data.dev, readingOptions(config))]);
+const [train, dev] = await Promise.all([loadSplit(config.data.train, readingOptions(config)), loadSplit(config.data.dev, readingOptions(config, 'dev'))]);
 
 /** label → the "headType>tailType" pairs its training relations join. */
 function signatures(sentences: Sentence[]): Map<string, Set<string>> {

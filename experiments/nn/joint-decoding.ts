@@ -39,7 +39,7 @@ const BATCH = 16;
 const config = loadConfig(join(here, '..', '..', 'configs', 'conll04.json'));
 setNumThreads(1);
 const glove = loadGlove();
-const dev = await loadSplit(config.data.dev, readingOptions(config));
+const dev = await loadSplit(config.data.dev, readingOptions(config, 'dev'));
 
 /** Each candidate's log P(E | s) and Σ over its pairs of max_l log P_rel, with the labels that attain it. */
 interface Scored {

@@ -219,7 +219,7 @@ async function run(study: string, name: string, sets: string[], extra: string[],
     devRelF1: kept.dev.relF1, devEntF1: kept.dev.entF1,
   };
   if (withTest && config.data.test) {
-    const t = await evaluateModel(keptModelDir(dir, base.keep), config.data.test, readingOptions(config));
+    const t = await evaluateModel(keptModelDir(dir, base.keep), config.data.test, readingOptions(config, 'test'));
     result.test = { relF1: t.relations.strict.micro.f1, entF1: t.entities.micro.f1, relBoundariesF1: t.relations.boundaries.micro.f1 };
   }
   writeFileAtomic(done, JSON.stringify(result, null, 1) + '\n');

@@ -8,6 +8,7 @@ export { scores } from './metrics.js';
 export type { Counts, CriterionScores, PRF, TypeScores } from './metrics.js';
 export { Scorer } from './scorer.js';
 export type { EvalReport, ScorerOptions } from './scorer.js';
+export { paperCompatChanges, type PaperCompatChanges } from './paper-compat.js';
 export { compareCounts, compareSystems, confidenceIntervals, MEASURES, RESAMPLE_UNITS, unitCounts } from './significance.js';
 export type {
   CompareSystemsOptions,

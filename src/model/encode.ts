@@ -13,7 +13,7 @@
  * Tokens longer than `MAX_TOKEN_CHARS` code points keep their first `MAX_TOKEN_CHARS` characters in the
  * char CNN (their word id is unaffected): one 2,000-character URL would otherwise blow up the char tensor.
  */
-import { encodeTags, type Span } from '../data/bilou.js';
+import { encodeTags, type OverlapPolicy, type Span } from '../data/bilou.js';
 import type { Entity, Sentence } from '../data/corpus.js';
 import { UserError } from '../errors.js';
 import { casingClass } from './casing.js';
@@ -38,6 +38,11 @@ export interface EncodeOptions {
    * the model uses instead of decoding its own (relations among known entities); no gold is encoded.
    */
   given?: boolean;
+  /**
+   * Gold tags of overlapping entities: the longest of each group (default), or every entity written in the
+   * sentence's order over the earlier ones, as the authors' loader does (reference spec §1.1).
+   */
+  overlap?: OverlapPolicy;
 }
 
 export function encodeSentence(s: Sentence, vocab: Vocabulary, opts: EncodeOptions = {}): EncodedSentence {
@@ -72,7 +77,7 @@ export function encodeSentence(s: Sentence, vocab: Vocabulary, opts: EncodeOptio
   if (opts.gold === false) return out;
 
   const kept = s.entities.filter((e) => e.end <= n);
-  out.tags = tagIds(n, kept, vocab);
+  out.tags = tagIds(n, kept, vocab, opts.overlap);
 
   const byId = new Map(kept.map((e) => [e.id, e]));
   const rels: GoldRelation[] = [];
@@ -92,12 +97,12 @@ export function encodeSentence(s: Sentence, vocab: Vocabulary, opts: EncodeOptio
   return out;
 }
 
-/** The tag ids of `entities` over `n` tokens (of overlapping ones, the longest); a type outside the model's schema is a UserError. */
-function tagIds(n: number, entities: readonly Entity[], vocab: Vocabulary): Int32Array {
+/** The tag ids of `entities` over `n` tokens (overlapping ones as `overlap` says); a type outside the model's schema is a UserError. */
+function tagIds(n: number, entities: readonly Entity[], vocab: Vocabulary, overlap: OverlapPolicy = 'keep-longest'): Int32Array {
   for (const e of entities)
     if (!vocab.tags.has(`U-${e.type}`)) throw new UserError(`entity type "${e.type}" is not in the model's label schema`);
   const spans: Span[] = entities.map((e) => ({ type: e.type, start: e.start, end: e.end }));
-  return Int32Array.from(encodeTags(n, spans, vocab.tagScheme, 'keep-longest').tags, (t) => vocab.tags.get(t) ?? 0);
+  return Int32Array.from(encodeTags(n, spans, vocab.tagScheme, overlap).tags, (t) => vocab.tags.get(t) ?? 0);
 }
 
 /** A padded minibatch as typed arrays, in the order of the input sentences (not sorted). */

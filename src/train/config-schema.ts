@@ -18,6 +18,8 @@ const PATH = 'expected a file path (string)';
 const TRAIN_FILES = 'expected a file path or a non-empty list of file paths';
 
 const path = () => z.string({ error: PATH }).min(1, { error: PATH });
+const NYT_ONLY = 'selects part of an NYT CoType file (the paper\'s seeded dev carve-out), so it needs data.format "nyt"';
+const nytSplit = () => z.enum(['dev', 'test', 'all'], { error: 'expected "dev", "test" or "all"' });
 
 const DataSchema = z.strictObject({
   /** One file, or several read as one training set (the bundled model trains on train + dev). */
@@ -30,7 +32,15 @@ const DataSchema = z.strictObject({
   bratLayout: z.enum(['auto', 'lines', 'text'], { error: 'expected "auto", "lines" or "text"' }).optional(),
   /** brat files are LSTM-ER's ACE05 output, read as the paper read them (`--ace05`; src/data/formats/brat.ts). */
   ace05: bool().optional(),
-}, BLOCK);
+  /**
+   * The part of an NYT CoType file `dev` and `test` hold (`--split`): the paper selects on a seeded 10 % of
+   * CoType's test file ("dev") and tests on the rest ("test"); absent = the whole file.
+   */
+  devSplit: nytSplit().optional(),
+  testSplit: nytSplit().optional(),
+}, BLOCK)
+  .refine((d) => d.format === 'nyt' || d.devSplit === undefined, { error: NYT_ONLY, path: ['devSplit'] })
+  .refine((d) => d.format === 'nyt' || d.testSplit === undefined, { error: NYT_ONLY, path: ['testSplit'] });
 
 const AdadeltaSchema = z.strictObject({
   lr: posNum().default(1.0),
@@ -161,6 +171,13 @@ export const TrainConfigSchema = z.strictObject({
    * scheduled-sampling tags (the paper's Ê, §3.2).
    */
   addGoldPairs: bool().default(true),
+  /**
+   * How the training tags hold entities that overlap or nest (one chunk per token): "keep-longest" keeps
+   * the longest of each overlapping group and counts the others (train/losses.ts); "overwrite" writes the
+   * entities in the data's order, a later one over an earlier, as the authors' loader does (reference spec
+   * §1.1; in `New York Times` with `New York` listed after it, the tags are B-GPE E-GPE E-ORG).
+   */
+  overlappingEntities: z.enum(['keep-longest', 'overwrite'], { error: 'expected "keep-longest" or "overwrite"' }).default('keep-longest'),
   /**
    * L̃ averaged over the batch's tokens and candidate pairs (`batch`, the authors' code), or over each
    * sentence's own (the paper's 1/|s| and 1/|Ê|(|Ê|−1)) and then over sentences (`sentence`; reference

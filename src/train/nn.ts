@@ -5,6 +5,7 @@
  */
 import { existsSync, realpathSync } from 'node:fs';
 import { mergeSchemas, type Document, type LabelSchema } from '../data/corpus.js';
+import { NYT_DEV_IDS } from '../data/formats/nyt.js';
 import { Scorer } from '../eval/index.js';
 import { buildBatch } from '../model/encode.js';
 import { createJointModel } from '../model/create.js';
@@ -59,17 +60,17 @@ export async function buildNNSetup(config: TrainConfig, base?: { loaded: LoadedM
     throw new UserError('is read only with model.lmHidden > 0 (the language-model heads it weighs): set model.lmHidden as well, or drop lmWeight', { field: 'lmWeight' });
   if (config.embeddings !== undefined && !config.glove)
     throw new UserError('is read only with glove true (glove false trains without pretrained word vectors): drop one of them', { field: 'embeddings' });
-  const reading = readingOptions(config);
-  const trainSplit = await loadSplit(config.data.train, reading, onWarning);
+  const trainSplit = await loadSplit(config.data.train, readingOptions(config), onWarning);
   // A sentence without tokens (jsonl allows one) has nothing to learn from, and the model takes none.
   const trainSentences = trainSplit.sentences.filter((x) => x.tokens.length > 0);
   if (!trainSentences.length) throw new UserError('has no sentence with tokens: there is nothing to train on', { file: trainSplit.file });
-  const dev = await loadSplit(config.data.dev, reading, onWarning);
+  const dev = await loadSplit(config.data.dev, readingOptions(config, 'dev'), onWarning);
   refuseUnscorableDev(dev, config.select);
+  warnWholeNytTest(dev, config, onWarning);
   if (base) for (const part of [...trainSplit.parts, ...dev.parts]) refuseNewLabels(part, base.loaded.schema, base.dir);
   const schema = base ? base.loaded.schema : mergeSchemas(trainSplit.schema, dev.schema);
   if (!base) warnUnlearnable(trainSplit, schema, onWarning);
-  warnCounted(onWarning, trainSplit.file, trainingLosses(trainSplit.documents, config.model.tagScheme));
+  warnCounted(onWarning, trainSplit.file, trainingLosses(trainSplit.documents, config.model.tagScheme, config.overlappingEntities));
   const vocab = base ? base.loaded.model.vocab.extendedWith(trainSplit.sentences) : Vocabulary.build(trainSplit.sentences, schema, config.model.tagScheme);
   const { table: glove, record: vectors, named } = runWordVectors(config, base);
   // A continued model keeps its own vectors (its extended vocabulary reads through them): the config says
@@ -80,7 +81,7 @@ export async function buildNNSetup(config: TrainConfig, base?: { loaded: LoadedM
   if (glove && !base) sayCoverage(found, vocab.words.size - 2, vectors?.file, opts.quiet === true, onWarning);
   const s: NNSetup = {
     config, schema, vocab, model, glove, vectors, dev,
-    train: encodeAll(trainSentences, vocab, { maxLength: MAX_TRAIN_LENGTH }),
+    train: encodeAll(trainSentences, vocab, { maxLength: MAX_TRAIN_LENGTH, overlap: config.overlappingEntities }),
     devEncoded: encodeAll(dev.sentences, vocab, { gold: false, glove }),
     data: { 'data.train': corpusDigest(trainSplit.documents, trainSplit.schema), 'data.dev': corpusDigest(dev.documents, dev.schema) },
   };
@@ -99,6 +100,17 @@ function sayCoverage(found: number, words: number, file: string | undefined, qui
   if (!quiet) process.stderr.write(`entrel: ${name}: ${found} of the ${words} training words have a vector (${(100 * share).toFixed(1)} %)\n`);
   if (share < 0.5)
     warnAbout(onWarning, name, "fewer than half the training words have a vector; are they of the corpus's language, and its tokenization?");
+}
+
+/**
+ * CoType's NYT test file read whole as dev chooses the model on the 356 sentences the paper tests on; the
+ * paper chooses on its seeded 10 % (data.devSplit "dev") and tests on the rest (data.testSplit "test").
+ */
+function warnWholeNytTest(dev: Split, config: TrainConfig, onWarning: OnWarning): void {
+  if (dev.format !== 'nyt' || config.data.devSplit !== undefined) return;
+  const ids = new Set(dev.documents.map((d) => d.id));
+  if ([...NYT_DEV_IDS].every((id) => ids.has(id)))
+    warnAbout(onWarning, dev.file, 'is CoType\'s NYT test file, read whole as dev: models are chosen on the sentences the paper tests on; set data.devSplit "dev" (the paper\'s seeded 10 %) and data.testSplit "test"');
 }
 
 /**
@@ -207,7 +219,7 @@ export async function buildSetupFrom(config: TrainConfig, dir: string, opts: Set
   const model = loaded.model.config;
   const differing = (Object.keys(model) as (keyof ModelConfig)[]).filter((k) => JSON.stringify(model[k]) !== JSON.stringify(config.model[k]));
   if (differing.length && !opts.quiet)
-    process.stderr.write(`entrel: using the model settings of ${dir}: ${differing.map((k) => `model.${k}=${JSON.stringify(model[k])}`).join(', ')} (the config says ${differing.map((k) => JSON.stringify(config.model[k])).join(', ')})\n`);
+    process.stderr.write(`entrel: using the model settings of ${dir}: ${differing.map((k) => `model.${k}=${JSON.stringify(model[k])}`).join(', ')} (not the config's ${differing.map((k) => JSON.stringify(config.model[k])).join(', ')}, its own or the defaults: a continued model keeps its settings)\n`);
   const s = await buildNNSetup({ ...config, model: { ...model } }, { loaded, dir }, opts);
   const vectorsOf = (c: TrainConfig) => (c.glove ? (c.embeddings === undefined ? 'GloVe' : existsSync(c.embeddings) ? realpathSync(c.embeddings) : c.embeddings) : 'none');
   if (vectorsOf(s.config) !== vectorsOf(config) && !opts.quiet)

@@ -11,6 +11,7 @@ import { refuseOverwritingInputs, writeAtomic } from '../../data/write.js';
 import { compareCounts, formatComparison, unitCounts } from '../../eval/index.js';
 import { UserError } from '../../errors.js';
 import { printJson, printWarnings } from '../output.js';
+import { reportPaperCompat } from './paper-compat-changes.js';
 import { positiveInteger } from './arg-values.js';
 import { addDataFlags, addLabelStudioFlag, pairedOptions, type DataFlags } from './data-options.js';
 import { addResampleFlags, resampleOptions, type ResampleFlags } from './resample-flags.js';
@@ -57,8 +58,9 @@ export function compareCommand(): Command {
     }
     const comparison = compareCounts(counted, resample);
     printWarnings(gold.diagnostics, flags.gold);
+    const paperCompatGold = flags.paperCompat ? reportPaperCompat(gold.documents, flags.gold) : undefined;
     warnings.forEach((d, i) => printWarnings(d, files[i]));
-    const json = { gold: flags.gold, files, paperCompat: flags.paperCompat === true, ...comparison };
+    const json = { gold: flags.gold, files, paperCompat: flags.paperCompat === true, ...(paperCompatGold ? { paperCompatGold } : {}), ...comparison };
     if (flags.out) await writeAtomic(flags.out, [JSON.stringify(json, null, 2) + '\n']);
     if (flags.json) printJson(json);
     else process.stdout.write(`Gold: ${flags.gold}${flags.paperCompat ? ' (scored as the authors\' evaluator does, --paper-compat)' : ''}\n\n${formatComparison(comparison, files)}`);

@@ -22,6 +22,7 @@ import { checkModelFlags } from '../load-extractor.js';
 import { addDataFlags, addLabelStudioFlag, modelDataOptions, pairedOptions, tasksWithBoth, type DataFlags } from './data-options.js';
 import { modelRefs, nonNegativeInteger, positiveInteger, thresholdList } from './arg-values.js';
 import { addResampleFlags, refuseUnusedResampleFlags, resampleOptions, type ResampleFlags } from './resample-flags.js';
+import { reportPaperCompat, type PaperCompatCounts } from './paper-compat-changes.js';
 
 interface EvalFlags extends DataFlags, ResampleFlags {
   bootstrap?: number | true;
@@ -85,12 +86,15 @@ interface Scored {
   intervals?: ScoreIntervals;
   thresholds?: ThresholdRow[];
   calibration?: CalibrationReport;
+  /** With --paper-compat: how the gold side the authors' evaluator reads differs from the data. */
+  paperCompatGold?: PaperCompatCounts;
 }
 
 async function reportFor(flags: EvalFlags, resample: ResampleOptions | undefined): Promise<Scored> {
   const thresholds = flags.thresholds === true ? DEFAULT_THRESHOLDS : flags.thresholds;
   const score = (gold: Document[], pred: Document[], options: EvaluateOptions, scores?: PredictionScores): Scored => ({
     ...(flags.errors ? evaluateWithErrors(gold, pred, options) : { report: evaluate(gold, pred, options) }),
+    ...(options.paperCompat ? { paperCompatGold: reportPaperCompat(gold, options.goldFile ?? 'gold') } : {}),
     // The report's pass has warned about the predictions already.
     ...(resample ? { intervals: confidenceIntervals(gold, pred, { ...options, ...resample, diagnostics: new Diagnostics() }) } : {}),
     ...(thresholds && scores ? { thresholds: thresholdSweep(gold, pred, scores.relations, thresholds, options) } : {}),
