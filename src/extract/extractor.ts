@@ -60,6 +60,13 @@ export interface ExtractorOptions {
   workers?: number;
 }
 
+/**
+ * The workers of an Extractor dropped without close(): ended once it is collected. Nothing else would
+ * end them (their threads and listeners keep the pool alive), so a long-running process that drops
+ * Extractors would keep a thread and a model copy for each.
+ */
+const POOLS_OF_DROPPED = new FinalizationRegistry<WorkerPool>((pool) => void pool.close());
+
 /** The option names `load` and `fromModel` take, and those of `extract`'s third argument. */
 const EXTRACTOR_OPTIONS = ['batchSize', 'threads', 'workers'];
 const CONTROL_OPTIONS = ['signal'];
@@ -177,6 +184,7 @@ export class Extractor implements ExtractorLike {
     this.lifetime.abort(closedError());
     const pool = this.pool;
     this.pool = undefined;
+    POOLS_OF_DROPPED.unregister(this);
     await pool?.close();
   }
 
@@ -251,7 +259,10 @@ export class Extractor implements ExtractorLike {
     const current = this.pool;
     if (current && !current.error && current.alive > 0) return current;
     void current?.close();
-    return (this.pool = new WorkerPool({ modelDir: this.source, checksum: this.checksum!, threads: this.threads }, this.workers));
+    this.pool = new WorkerPool({ modelDir: this.source, checksum: this.checksum!, threads: this.threads }, this.workers);
+    POOLS_OF_DROPPED.unregister(this);
+    POOLS_OF_DROPPED.register(this, this.pool, this);
+    return this.pool;
   }
 
   /** The model as errors name it: its directory. */

@@ -11,7 +11,7 @@
  * event loop empty with an answer still owed). A worker that fails or exits rejects its batches in
  * flight with a clear error and leaves the pool (UserErrors thrown in a worker, such as a model directory
  * that disappeared, arrive as UserErrors); `close` ends every worker and rejects what was in flight with
- * a UserError.
+ * a UserError, once the workers still starting have started (see there).
  */
 import type { Worker } from 'node:worker_threads';
 import { UserError } from '../../errors.js';
@@ -42,11 +42,15 @@ export class WorkerPool {
   private failure?: Error;
   /** Resolves when every worker has loaded the model; rejects with the first load error (the pool then closes). */
   readonly ready: Promise<void>;
+  /** Settles when every worker has loaded the model or failed: what `close` waits for (see there). */
+  private readonly started: Promise<unknown>;
 
   /** Starts `size` workers at once; see `ready`. */
   constructor(init: WorkerInit, size: number) {
     this.hold();
-    this.ready = Promise.all(Array.from({ length: size }, () => this.spawn(init))).then(
+    const spawned = Array.from({ length: size }, () => this.spawn(init));
+    this.started = Promise.allSettled(spawned);
+    this.ready = Promise.all(spawned).then(
       () => {
         this.state = 'ready';
         this.release();
@@ -102,9 +106,18 @@ export class WorkerPool {
     });
   }
 
-  /** Ends every worker; batches in flight reject with a UserError. */
+  /**
+   * Ends every worker; batches in flight reject with a UserError. A worker still starting is let finish
+   * first (at most START_WAIT_MS): one terminated inside its module imports leaves the files Node's
+   * loader was reading open for good, 5 or so per worker, so a process that loads and closes Extractors
+   * would run out of file descriptors.
+   */
   async close(): Promise<void> {
     this.closing = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const bound = new Promise((resolve) => (timer = setTimeout(resolve, START_WAIT_MS)));
+    await Promise.race([this.started, bound]);
+    clearTimeout(timer);
     await Promise.all(this.slots.map((s) => s.thread.terminate()));
   }
 
@@ -153,6 +166,9 @@ export class WorkerPool {
     });
   }
 }
+
+/** How long `close` waits for starting workers before ending them anyway. */
+const START_WAIT_MS = 30_000;
 
 /** What calls get once their Extractor (and so its pool) was closed. */
 export const closedError = () => new UserError('the Extractor was closed (Extractor.close()); load a new one to extract', {}, 'ENTREL_CLOSED');
