@@ -1,7 +1,7 @@
 /**
  * The files `entrel split` writes into its output directory, and `split.json`, the record of a split:
- * the seed, the sizes asked for, and per part its file (a name in the directory), the documents'
- * positions in the source and their ids.
+ * the seed and the sizes asked for (or the id lists given), and per part its file (a name in the
+ * directory), the documents' positions in the source and their ids.
  */
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -16,15 +16,12 @@ const EXTENSION: Record<string, string> = { jsonl: '.jsonl', unified: '.json', s
 /** The name of a part's file (or brat directory) in the output directory. */
 export const partFile = (part: Part, format: string): string => part + EXTENSION[format];
 
-export interface SplitRecord {
+export type SplitRecord = {
   source: string;
   /** The format the parts are written in. */
   format: string;
-  seed: number;
-  dev: PartSize;
-  test: PartSize;
   parts: Partial<Record<Part, { file: string; positions: number[]; ids: string[] }>>;
-}
+} & ({ seed: number; dev: PartSize; test: PartSize } | { /** The id list of each part (`--train-ids` …). */ lists: Partial<Record<Part, string>> });
 
 /** One key a line, each part's lists on its own line: readable, and diffable when a split changes. */
 export function splitRecordJson(record: SplitRecord): string {

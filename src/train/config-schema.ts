@@ -30,7 +30,7 @@ const DataSchema = z.strictObject({
   format: z.enum(FORMATS as [string, ...string[]], { error: `expected one of ${FORMATS.join(', ')}` }).optional(),
   /** How brat files' text is cut into sentences and tokens (src/data/formats/brat.ts); the model's tokenizer cuts `text`. */
   bratLayout: z.enum(['auto', 'lines', 'text'], { error: 'expected "auto", "lines" or "text"' }).optional(),
-  /** brat files are LSTM-ER's ACE05 output, read as the paper read them (`--ace05`; src/data/formats/brat.ts). */
+  /** The files are ACE05, read as the paper read it (`--ace05`; src/data/formats/ace05.ts): LSTM-ER's brat output, DyGIE or unified. */
   ace05: bool().optional(),
   /**
    * The part of an NYT CoType file `dev` and `test` hold (`--split`): the paper selects on a seeded 10 % of

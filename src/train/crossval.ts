@@ -11,6 +11,7 @@ import { writeFileAtomic } from '../data/atomic.js';
 import { Diagnostics } from '../data/diagnostics.js';
 import type { Document } from '../data/corpus.js';
 import { detectFormat, loadCorpus, writeCorpus, type CorpusOptions } from '../data/formats/index.js';
+import { ACE05_FORMATS } from '../data/formats/ace05.js';
 import { makeDirs } from '../data/io.js';
 import { foldPositions } from '../data/split.js';
 import { counted, Interrupted, quote, UserError } from '../errors.js';
@@ -107,11 +108,12 @@ export async function crossValidate(configFile: string, dataFile: string, outDir
     throw new UserError('cross-validation trains each fold from scratch: remove "init" (a model trained on the whole corpus has seen every test fold)', { file: configFile, field: 'init' });
   // brat's raw text is cut as the recipe's model will cut what it extracts from (its config's digest holds both).
   // The command's reading options first, then the recipe's (its brat layout where the corpus is brat).
-  const brat = (opts.corpus?.format ?? (await detectFormat(dataFile))) === 'brat';
+  const format = opts.corpus?.format ?? (await detectFormat(dataFile));
+  const brat = format === 'brat';
   const reading = {
     ...opts.corpus,
     bratLayout: opts.corpus?.bratLayout ?? (brat ? loaded.data.bratLayout : undefined),
-    ace05: opts.corpus?.ace05 ?? (brat ? loaded.data.ace05 : undefined),
+    ace05: opts.corpus?.ace05 ?? (ACE05_FORMATS.has(format) ? loaded.data.ace05 : undefined),
     tokenizer: opts.corpus?.tokenizer ?? loaded.model.tokenizer,
   };
   const corpus = await loadCorpus(dataFile, { ...reading, diagnostics: opts.diagnostics ?? new Diagnostics() });

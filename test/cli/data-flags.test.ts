@@ -27,9 +27,12 @@ test('--split and --ace05 on a file of another format are errors naming the file
   const split = await entrel('stats', unified, '--split', 'test');
   assert.equal(split.code, 1);
   assert.equal(split.err, `entrel: ${unified}: --split test selects part of NYT CoType's test file, but this is read as unified\n`);
-  const ace = await entrel('stats', unified, '--ace05');
+  // ACE05 comes as LSTM-ER's brat files, DyGIE JSONL or unified JSON: another format is refused.
+  const jsonl = join(dir, 'u.jsonl');
+  assert.equal((await entrel('convert', '--to', 'jsonl', unified, jsonl)).code, 0);
+  const ace = await entrel('stats', jsonl, '--ace05');
   assert.equal(ace.code, 1);
-  assert.match(ace.err, /u\.json: --ace05 \(data\.ace05\) reads LSTM-ER's brat output, but this is read as unified\n$/);
+  assert.match(ace.err, /u\.jsonl: --ace05 \(data\.ace05\) reads ACE05 as the paper does, from LSTM-ER's brat output, DyGIE JSONL or unified JSON, but this is read as jsonl\n$/);
   assert.equal((await entrel('convert', '--to', 'jsonl', unified, join(dir, 'all.jsonl'), '--split', 'all')).code, 0);
 });
 

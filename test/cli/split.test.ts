@@ -174,7 +174,7 @@ test('brat into brat: the parts are copies of the files, so attributes, notes, d
   assert.deepEqual(['train', 'dev', 'test'].flatMap((p) => again.parts[p].ids).sort(), docs);
 });
 
-test('brat into brat with --ace05: each part, a copy of LSTM-ER\'s files, is said to need --ace05 to read as the split read it (it read otherwise without a word)', async () => {
+test('brat into brat with --ace05: each part, a copy of LSTM-ER\'s files, records the ACE05 layout and reads without --ace05 as the split read it (it read otherwise without a word)', async () => {
   const src = join(tmp(), 'ace');
   mkdirSync(src);
   const ace = join(FIXTURES, 'brat', 'ace05', 'CNN_TEST.split');
@@ -183,12 +183,11 @@ test('brat into brat with --ace05: each part, a copy of LSTM-ER\'s files, is sai
   const r = entrel('split', src, '--ace05', '--out', out, '--dev', '1', '--test', '1', '--json');
   assert.equal(r.code, 0, r.err);
   const summary = JSON.parse(r.out);
-  const needs = summary.warnings.find((w: { code: string }) => w.code === 'brat-part-needs-ace05');
-  assert.equal(needs?.count, 3, r.out);
-  assert.match(needs.examples[0], /parts\/train: read it with --ace05 \(data\.ace05\), as this split read the corpus/);
-  // so read, each part is what the split reported
+  // read without --ace05, each part is what the split reported
   for (const part of summary.parts) {
-    const { docs } = await collect(join(out, part.part), { ace05: true });
+    const { docs, diagnostics } = await collect(join(out, part.part));
     assert.deepEqual([docs.length, docs.reduce((n, d) => n + d.sentences.length, 0)], [part.documents, part.sentences], part.part);
+    // its header entity and the relation dropped with it, as with --ace05
+    assert.deepEqual(diagnostics.summary(), (await collect(join(out, part.part), { ace05: true })).diagnostics.summary(), part.part);
   }
 });

@@ -2,8 +2,11 @@
 import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import type { Document } from '../../data/corpus.js';
+import { ACE05_FORMATS } from '../../data/formats/ace05.js';
+import { readsAsAce05 } from '../../data/formats/brat.js';
 import { FORMATS, detectFormat, type CorpusOptions, type LoadedCorpus } from '../../data/formats/index.js';
 import { quote, UserError } from '../../errors.js';
+import { modelPath } from '../../model/model-ref.js';
 
 export interface DataFlags {
   format?: string;
@@ -21,7 +24,7 @@ export function addDataFlags(cmd: Command, formatFlag = 'format'): Command {
     .option(`--${formatFlag} <name>`, `input format: ${FORMATS.join(', ')} (detected from the content when absent)`)
     .option('--types <file>', 'a SpERT-style types file giving the label schema')
     .addOption(new Option('--split <part>', 'NYT CoType test file: the paper\'s seeded dev or test part').choices(['dev', 'test', 'all']))
-    .option('--ace05', 'brat input is LSTM-ER ACE05 output (skip 3 header lines, PER-SOC in text order)')
+    .option('--ace05', 'ACE05 read as the paper does: PER-SOC in text order and symmetric (brat, dygie, unified); brat: LSTM-ER output, 3 header lines and the date line skipped')
     .addOption(
       new Option('--brat-layout <layout>', "brat input's sentences and tokens: lines (a sentence a line, tokens between spaces), text (raw text, split as extract does; tokens cut at the entities), auto (what its annotation.conf records, else text)")
         .choices(['auto', 'lines', 'text']),
@@ -64,13 +67,13 @@ export function corpusOptions(flags: DataFlags, format = flags.format): CorpusOp
 /**
  * Options for each file a command reads side by side (gold and predictions). `--ls-results` goes to the
  * predictions' files only. `--split`, `--ace05` and `--brat-layout`
- * pick from NYT CoType's and LSTM-ER's files, so they go to the files of that format only: the other
+ * pick from NYT CoType's and ACE05's files, so they go to the files of those formats only: the other
  * one is usually predictions as `predict` writes them (JSONL), which hold the selected part already.
- * Where no file has that format, every file gets them, and reading refuses them as for one file.
+ * Where no file has such a format, every file gets them, and reading refuses them as for one file.
  */
 export async function pairedOptions(flags: DataFlags, files: { file: string; format?: string; gold?: boolean }[]): Promise<CorpusOptions[]> {
   const formats = await Promise.all(files.map((f) => f.format ?? detectFormat(f.file)));
-  const to = <T>(value: T, format: string, i: number) => (formats.includes(format) && formats[i] !== format ? undefined : value);
+  const to = <T>(value: T, own: ReadonlySet<string>, i: number) => (formats.some((f) => own.has(f)) && !own.has(formats[i]) ? undefined : value);
   // Gold is annotation: `--ls-results` reads the systems' Label Studio files only.
   const systems = files.map((f, i) => !f.gold && formats[i] === 'labelstudio');
   if (flags.lsResults && !systems.includes(true))
@@ -79,12 +82,36 @@ export async function pairedOptions(flags: DataFlags, files: { file: string; for
   return formats.map((format, i) => ({
     format,
     typesFile: flags.types,
-    split: to(flags.split, 'nyt', i),
-    ace05: to(flags.ace05, 'brat', i),
-    bratLayout: to(flags.bratLayout, 'brat', i),
+    split: to(flags.split, NYT, i),
+    ace05: to(flags.ace05, ACE05_FORMATS, i),
+    bratLayout: to(flags.bratLayout, BRAT, i),
     tokenizer: flags.tokenizer,
     labelStudioResults: results(i),
   }));
+}
+
+const NYT: ReadonlySet<string> = new Set(['nyt']);
+const BRAT: ReadonlySet<string> = new Set(['brat']);
+
+/**
+ * What to say when a model trained on ACE05 read as the paper reads it (its recorded config's
+ * `data.ace05`) runs on ACE05 data read otherwise: without `--ace05`, and (brat) not a part `split
+ * --ace05` wrote, so that its header and date lines are sentences and PER-SOC keeps its annotated order.
+ * Nothing where the model or the data cannot be read: the run says why.
+ */
+export async function ace05Warning(models: readonly string[], data: string, flags: DataFlags): Promise<string | undefined> {
+  if (flags.ace05) return undefined;
+  try {
+    const format = flags.format ?? (await detectFormat(data));
+    if (!ACE05_FORMATS.has(format) || (format === 'brat' && (await readsAsAce05(data, corpusOptions(flags))))) return undefined;
+    const { readModelDir } = await import('../../model/io.js'); // libtorch's: not for the commands without a model
+    const trained = models.find((m) => (readModelDir(modelPath(m)).meta.trainConfig as { data?: { ace05?: unknown } } | undefined)?.data?.ace05 === true);
+    if (trained !== undefined)
+      return `${trained} was trained on ACE05 read with --ace05 (its config's data.ace05), but ${data} is read without it: give --ace05 to read it as the model's training data was read`;
+  } catch (e) {
+    if (e instanceof UserError) return undefined;
+    throw e;
+  }
 }
 
 /**

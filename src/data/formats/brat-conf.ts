@@ -23,16 +23,19 @@ export const isEntrelConf = (text: string) => text.startsWith(CONF_MARK) || text
 
 /**
  * How a collection's `.txt` files read back (brat.ts): `lines` where each is a sentence a line with tokens
- * between spaces; `text` where they hold raw text, cut as `extract` cuts it with `tokenizer`.
+ * between spaces (`ace05`: LSTM-ER's ACE05 output, read as `--ace05` reads it); `text` where they hold raw
+ * text, cut as `extract` cuts it with `tokenizer`.
  */
-export type RecordedLayout = { layout: 'lines' } | { layout: 'text'; tokenizer: 'ptb' | 'conll04' };
+export type RecordedLayout = { layout: 'lines'; ace05?: boolean } | { layout: 'text'; tokenizer: 'ptb' | 'conll04' };
 
 /** The conf line that records it. */
-const LAYOUT_LINE = /^# entrel layout: (lines|text)(?:, tokenizer (ptb|conll04))?\b/m;
-const layoutLine = (l: RecordedLayout) =>
-  l.layout === 'lines'
-    ? '# entrel layout: lines (a sentence a line, tokens between spaces)'
-    : `# entrel layout: text, tokenizer ${l.tokenizer} (raw text, split into sentences and tokens as entrel extract does)`;
+const LAYOUT_LINE = /^# entrel layout: (lines|text)(?:, tokenizer (ptb|conll04))?(, ace05)?\b/m;
+const layoutLine = (l: RecordedLayout) => {
+  if (l.layout === 'text') return `# entrel layout: text, tokenizer ${l.tokenizer} (raw text, split into sentences and tokens as entrel extract does)`;
+  return l.ace05
+    ? "# entrel layout: lines, ace05 (LSTM-ER's ACE05 output, read as --ace05 reads it: 3 header lines and a date line skipped, PER-SOC in text order)"
+    : '# entrel layout: lines (a sentence a line, tokens between spaces)';
+};
 
 /**
  * The conf for `schema`: every relation may join any two entities (the data, not the conf, says which);
@@ -104,5 +107,6 @@ export async function readConfLayout(file: string): Promise<RecordedLayout | und
   if (text === undefined) return undefined;
   if (!isEntrelConf(text)) return undefined;
   const m = LAYOUT_LINE.exec(text);
-  return m?.[1] === 'text' ? { layout: 'text', tokenizer: (m[2] as 'ptb' | 'conll04' | undefined) ?? 'ptb' } : { layout: 'lines' };
+  if (m?.[1] === 'text') return { layout: 'text', tokenizer: (m[2] as 'ptb' | 'conll04' | undefined) ?? 'ptb' };
+  return m?.[3] ? { layout: 'lines', ace05: true } : { layout: 'lines' };
 }

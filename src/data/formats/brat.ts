@@ -7,8 +7,11 @@
  * document is read whole (its offsets span the file).
  *
  * `ace05: true` reads LSTM-ER's ACE05 output as the paper's lib/ace2005_data_preprocess.py (spec §1.5):
- * the first 3 lines are headers (not sentences), a trailing date-time line is dropped, PER-SOC arguments
- * are put in text order, and the `.split` suffix is removed from document ids.
+ * the first 3 lines are headers (not sentences), a trailing date-time line is dropped, a token is a piece
+ * between spaces (U+0020, the authors' `split(' ')`: `1\u00a01/2` is one token), PER-SOC arguments are put
+ * in text order (ace05.ts), and the `.split` suffix is removed from document ids. A part `entrel split
+ * --ace05` wrote records it in its annotation.conf, and reads so without the flag; other `*.split.txt`
+ * files read without it are counted (`brat-split-file-without-ace05`).
  */
 import { readdirSync, readFileSync, type Dirent } from 'node:fs';
 import { copyFile, readFile, readdir, stat, writeFile } from 'node:fs/promises';
@@ -21,6 +24,7 @@ import { writeAtomic, type Source } from '../write.js';
 import { Diagnostics } from '../diagnostics.js';
 import type { Document, LabelSchema, Sentence, Token } from '../corpus.js';
 import { CONF_FILE, confFileText, confText, copiedConf, isEntrelConf, readConf, readConfLayout, type RecordedLayout } from './brat-conf.js';
+import { ACE05_SCHEMA, outOfTextOrder } from './ace05.js';
 import { attachRelations, codePointOffsets, countSplitChanges, fromCodePoints, placeOnText, type CharEntity, type CharRelation, type Placed } from './spans.js';
 import { eachLabel, growingSchema, refuseUnreadable, unwritableLabel } from './common.js';
 import type { Format, ReadOptions } from './types.js';
@@ -104,14 +108,39 @@ async function readText(file: string, keepBom = false): Promise<string> {
 interface Line {
   start: number;
   tokens: Token[];
+  /** `ace05`: the pieces between spaces that were empty or held other white space at an edge, which the tokens leave out. */
+  whitespace: string[];
+}
+
+/**
+ * A line's tokens from offset `start`: its whitespace-separated pieces; with `ace05` its pieces between
+ * spaces (U+0020), as the authors' `split(' ')` cuts them, other white space inside a token kept (CoreNLP
+ * writes `1 1/2` as `1\u00a01/2`). Tokens are never empty nor edged with white space: what that leaves out
+ * of a piece between spaces (an empty piece of two spaces in a row, which the authors keep as a token) is
+ * listed in `whitespace`. A line's final `\r` is its line break, as Python reads text files.
+ */
+function lineTokens(raw: string, start: number, ace05: boolean): { tokens: Token[]; whitespace: string[] } {
+  const token = (text: string, at: number) => ({ text, start: start + at, end: start + at + text.length });
+  if (!ace05) return { tokens: [...raw.matchAll(/\S+/g)].map((m) => token(m[0], m.index)), whitespace: [] };
+  const tokens: Token[] = [];
+  const whitespace: string[] = [];
+  const line = raw.replace(/\r$/, '');
+  let at = 0;
+  for (const piece of line === '' ? [] : line.split(' ')) {
+    const core = piece.trim();
+    if (core !== '') tokens.push(token(core, at + piece.indexOf(core)));
+    if (piece === '') whitespace.push(`an empty token at character ${start + at}`);
+    else if (core !== piece) whitespace.push(`token ${quote(piece)} at character ${start + at} read as ${core === '' ? 'no token' : quote(core)}`);
+    at += piece.length + 1;
+  }
+  return { tokens, whitespace };
 }
 
 function splitLines(text: string, ace05: boolean): Line[] {
   const lines: Line[] = [];
   let start = 0;
   for (const raw of text.split('\n')) {
-    const tokens = [...raw.matchAll(/\S+/g)].map((m) => ({ text: m[0], start: start + m.index, end: start + m.index + m[0].length }));
-    lines.push({ start, tokens });
+    lines.push({ start, ...lineTokens(raw, start, ace05) });
     start += raw.length + 1;
   }
   if (ace05) {
@@ -126,9 +155,8 @@ function splitLines(text: string, ace05: boolean): Line[] {
 type Annotation = CharEntity & { loc: ErrorLocation };
 
 
-async function readDoc(prefix: string, opts: ReadOptions, layout: BratLayout): Promise<Document> {
+async function readDoc(prefix: string, opts: ReadOptions, { layout, ace05 }: Reading): Promise<Document> {
   const d = opts.diagnostics;
-  const ace05 = opts.ace05 ?? false;
   const txtFile = `${prefix}.txt`;
   const annFile = `${prefix}.ann`;
   const text = await readText(txtFile, true);
@@ -181,19 +209,19 @@ async function readDoc(prefix: string, opts: ReadOptions, layout: BratLayout): P
     else fail(`unknown annotation line ${quote(line)}`, loc);
   });
 
-  const { sentences, placed } = layout.layout === 'lines' ? onLines(text, spans, ace05, d, where) : placeOnText(text, spans, layout.tokenizer, d, 'brat');
+  const { sentences, placed } = layout.layout === 'lines' ? onLines(text, txtFile, spans, ace05, d, where) : placeOnText(text, spans, layout.tokenizer, d, 'brat');
   for (const r of rels)
     for (const [role, arg] of [['Arg1', r.head], ['Arg2', r.tail]] as const)
       if (!declared.has(arg)) fail(`unknown relation argument ${quote(arg)}`, r.loc, `${r.id}.${role}`);
-  attachRelations(sentences, placed, rels, d, (r, h, t) => ace05 && r.type === 'PER-SOC' && h.start > t.start);
+  attachRelations(sentences, placed, rels, d, (r, h, t) => ace05 && outOfTextOrder(r.type, h, t));
   return { id: docId(basename(prefix), ace05), text, sentences };
 }
 
 /** A document's id: its file name without extension; LSTM-ER's ACE05 output (`ace05`) without its `.split` suffix. */
 const docId = (name: string, ace05: boolean) => (ace05 ? name.replace(/\.split$/, '') : name);
 
-/** Layout `lines`: a sentence a non-empty line, a token a whitespace-separated piece; spans widened to whole tokens. */
-function onLines(text: string, spans: readonly Annotation[], ace05: boolean, d: Diagnostics, where: (loc: ErrorLocation) => string): { sentences: Sentence[]; placed: Placed } {
+/** Layout `lines`: a sentence a non-empty line, a token a whitespace-separated piece (`ace05`: lineTokens); spans widened to whole tokens. */
+function onLines(text: string, txtFile: string, spans: readonly Annotation[], ace05: boolean, d: Diagnostics, where: (loc: ErrorLocation) => string): { sentences: Sentence[]; placed: Placed } {
   const lines = splitLines(text, ace05);
   const first = ace05 ? 3 : 0;
   // char offset → [line, token] of the token covering it
@@ -206,7 +234,9 @@ function onLines(text: string, spans: readonly Annotation[], ace05: boolean, d: 
   const sentenceOfLine = new Map<number, number>();
   const sentences: Sentence[] = [];
   lines.forEach((l, li) => {
-    if (li < first || !l.tokens.length) return;
+    if (li < first) return;
+    for (const w of l.whitespace) d.warn('brat-ace05-token-whitespace-dropped', `${txtFile}:${li + 1} ${w}`);
+    if (!l.tokens.length) return;
     sentenceOfLine.set(li, sentences.length);
     sentences.push({ tokens: l.tokens, entities: [], relations: [] });
   });
@@ -240,30 +270,64 @@ function onLines(text: string, spans: readonly Annotation[], ace05: boolean, d: 
   return { sentences, placed };
 }
 
-/** How a collection's `.txt` files are cut into sentences and tokens (ReadOptions.bratLayout, and the tokenizer of `text`). */
-type BratLayout = RecordedLayout;
+/**
+ * How a collection is read: how its `.txt` files are cut into sentences and tokens (ReadOptions.bratLayout,
+ * and the tokenizer of `text`), and whether as LSTM-ER's ACE05 output.
+ */
+interface Reading {
+  layout: { layout: 'lines' } | { layout: 'text'; tokenizer: 'ptb' | 'conll04' };
+  ace05: boolean;
+}
 
 /** The reading options that choose it. */
-type LayoutOptions = Pick<ReadOptions, 'ace05' | 'bratLayout' | 'tokenizer'>;
+type ReadingOptions = Pick<ReadOptions, 'ace05' | 'bratLayout' | 'tokenizer'>;
 
 /**
- * The layout to read `path` with: the one asked for; else `lines` for LSTM-ER's ACE05 output; else the
- * one the collection's annotation.conf records (entrel writes it: brat-conf.ts); else `text`, as brat
- * collections are annotated raw text.
+ * How to read `path`: the layout asked for; else `lines` for LSTM-ER's ACE05 output; else the one the
+ * collection's annotation.conf records (entrel writes it: brat-conf.ts); else `text`, as brat collections
+ * are annotated raw text. As ACE05 where asked (`ace05`), else where the conf records it of the `lines`
+ * layout read (a part `split --ace05` wrote; `ace05: false` reads it otherwise).
  */
-async function layoutOf(path: string, opts: LayoutOptions): Promise<BratLayout> {
-  const recorded = opts.ace05 ? undefined : await readConfLayout(join((await isDirectory(path)) ? path : dirname(path), CONF_FILE));
+async function readingOf(path: string, opts: ReadingOptions): Promise<Reading> {
+  const recorded = opts.ace05 ? undefined : await readConfLayout(confOf(path, await isDirectory(path)));
   // The tokenizer given (the model's, a config's) cuts what that model will see; else the one recorded.
   const tokenizer = opts.tokenizer ?? (recorded?.layout === 'text' ? recorded.tokenizer : 'ptb');
   const layout = opts.bratLayout && opts.bratLayout !== 'auto' ? opts.bratLayout : opts.ace05 ? 'lines' : recorded?.layout ?? 'text';
-  return layout === 'lines' ? { layout } : { layout, tokenizer };
+  if (layout === 'text') return { layout: { layout, tokenizer }, ace05: false };
+  return { layout: { layout }, ace05: opts.ace05 ?? (recorded?.layout === 'lines' && recorded.ace05 === true) };
+}
+
+/** The annotation.conf of the collection at `path` (`dir`: a directory, else one pair's file). */
+const confOf = (path: string, dir: boolean) => join(dir ? path : dirname(path), CONF_FILE);
+
+/** Whether reading `path` with `opts` reads it as LSTM-ER's ACE05 output: asked, or recorded by `split --ace05`. */
+export async function readsAsAce05(path: string, opts: ReadingOptions): Promise<boolean> {
+  return (await readingOf(path, opts)).ace05;
+}
+
+/**
+ * The documents of the collection at `path` as `reading` reads it: as ACE05, LSTM-ER's `.split` pairs only
+ * where it has some (LSTM-ER's corpus directories hold each document's unsplit `.txt` and `.ann` too,
+ * which the paper does not read: counted, `brat-ace05-unsplit-pair-skipped`).
+ */
+async function documentPrefixes(path: string, reading: Reading, d: Diagnostics): Promise<string[]> {
+  const all = await pairs(path, d);
+  const split = all.filter((p) => p.endsWith('.split'));
+  if (!reading.ace05 || !split.length) return all;
+  for (const p of all) if (!p.endsWith('.split')) d.warn('brat-ace05-unsplit-pair-skipped', `${p}.ann: LSTM-ER's ACE05 output is read from its .split.txt and .split.ann files`);
+  return split;
 }
 
 async function* read(path: string, opts: ReadOptions): AsyncGenerator<Located<Document>> {
   if (opts.ace05 && opts.bratLayout === 'text') throw new UserError("--ace05 (data.ace05) reads LSTM-ER's output a sentence a line: it cannot be read with the brat layout text", { file: path });
-  const prefixes = await pairs(path, opts.diagnostics);
-  const layout = await layoutOf(path, opts);
-  for (const prefix of prefixes) yield { value: await readDoc(prefix, opts, layout), loc: { file: `${prefix}.ann` } };
+  const reading = await readingOf(path, opts);
+  const prefixes = await documentPrefixes(path, reading, opts.diagnostics);
+  for (const prefix of prefixes) {
+    // LSTM-ER's file names: read otherwise, their header and date lines are sentences (a `false` says so on purpose).
+    if (!reading.ace05 && opts.ace05 === undefined && prefix.endsWith('.split'))
+      opts.diagnostics.warn('brat-split-file-without-ace05', `${prefix}.txt is named as LSTM-ER's ACE05 output: read it with --ace05 (data.ace05), or its 3 header lines and date line are read as sentences`);
+    yield { value: await readDoc(prefix, opts, reading), loc: { file: `${prefix}.ann` } };
+  }
 }
 
 /**
@@ -274,17 +338,20 @@ async function* read(path: string, opts: ReadOptions): AsyncGenerator<Located<Do
  * ids). The collection's annotation.conf comes along (`copiedConf`: recording the layout `opts` read the
  * collection with); without one, the schema's is written (`confText`).
  */
-export async function copyDocuments(path: string, opts: LayoutOptions, schema: LabelSchema, picked: readonly { at: number; id: string }[], out: string): Promise<void> {
-  const prefixes = await pairs(path, new Diagnostics()); // what it counts, reading the collection did
-  const layout = await layoutOf(path, opts);
-  const own = await confFileText(join((await isDirectory(path)) ? path : dirname(path), CONF_FILE));
+export async function copyDocuments(path: string, opts: ReadingOptions, schema: LabelSchema, picked: readonly { at: number; id: string }[], out: string): Promise<void> {
+  const reading = await readingOf(path, opts);
+  const prefixes = await documentPrefixes(path, reading, new Diagnostics()); // what it counts, reading the collection did
+  const { layout, ace05 } = reading;
+  // LSTM-ER's files read as ACE05: the part's conf says so, and the part reads so without --ace05.
+  const recorded: RecordedLayout = ace05 ? { layout: 'lines', ace05 } : layout;
+  const own = await confFileText(confOf(path, await isDirectory(path)));
   await writeDirAtomic(out, 'the brat output', async (tmp) => {
     for (const { at, id } of picked) {
       const name = basename(prefixes[at]);
-      if (docId(name, opts.ace05 ?? false) !== id) throw new Error(`document ${at} of ${path} is ${name}, not ${id}`);
+      if (docId(name, ace05) !== id) throw new Error(`document ${at} of ${path} is ${name}, not ${id}`);
       for (const ext of ['.txt', '.ann']) await copyFile(prefixes[at] + ext, join(tmp, name + ext));
     }
-    await writeFile(join(tmp, CONF_FILE), own === undefined ? confText(schema, layout) : copiedConf(own, layout));
+    await writeFile(join(tmp, CONF_FILE), own === undefined ? confText(schema, recorded) : copiedConf(own, recorded));
   });
 }
 
@@ -464,8 +531,8 @@ export const brat: Format = {
   description: 'brat standoff .txt + .ann (a directory of pairs or one pair); --ace05 for LSTM-ER ACE05 output',
   read,
   schema: async (file, opts) => {
-    if (opts.ace05) return { relationTypes: [{ name: 'PER-SOC', symmetric: true }] };
-    const conf = join((await isDirectory(file)) ? file : dirname(file), CONF_FILE);
+    if (await readsAsAce05(file, opts)) return ACE05_SCHEMA;
+    const conf = confOf(file, await isDirectory(file));
     const declared = await readConf(conf);
     return declared && { ...declared, source: conf };
   },

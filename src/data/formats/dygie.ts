@@ -7,7 +7,8 @@
  * ways: `relation-argument-ambiguous`). Coreference `clusters` and `events`, which a document cannot
  * hold, are dropped, counted a document at a time (`dygie-clusters-dropped`, `dygie-events-dropped`; the
  * writer writes none), and so are other fields (`dataset`, a model's `predicted_ner`) and values after a
- * span's type (a model's scores): `dygie-field-dropped`.
+ * span's type (a model's scores): `dygie-field-dropped`. `ace05` reads ACE05 as the paper does (ace05.ts);
+ * DyGIE's ACE05 holds every line of LSTM-ER's files as a sentence, so their header lines stay sentences.
  */
 import { z } from 'zod';
 import { readJsonLines, type Located } from '../io.js';
@@ -17,6 +18,7 @@ import { countAmbiguousArguments, countSymmetricNotKept, countTextNotKept, jsonL
 import { counted, quote } from '../../errors.js';
 import type { Diagnostics } from '../diagnostics.js';
 import type { Document } from '../corpus.js';
+import { ACE05_SCHEMA, inTextOrder } from './ace05.js';
 import type { Format, ReadOptions } from './types.js';
 
 const int = z.number().int();
@@ -74,7 +76,7 @@ async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Do
       }),
     );
     countDropped(r, value as object, opts.diagnostics, `${file}:${loc.line} ${r.doc_key}`);
-    yield { value: tokenDocument(String(r.doc_key), sentences), loc };
+    yield { value: tokenDocument(String(r.doc_key), opts.ace05 ? sentences.map(inTextOrder) : sentences), loc };
   }
 }
 
@@ -113,8 +115,9 @@ async function* records(docs: Source<Document>, diagnostics?: Diagnostics) {
 
 export const dygie: Format = {
   name: 'dygie',
-  description: 'DyGIE/PURE JSONL, a document a line, document-level inclusive offsets (SciERC, ACE05)',
+  description: 'DyGIE/PURE JSONL, a document a line, document-level inclusive offsets (SciERC, ACE05); --ace05 for ACE05',
   read,
+  schema: async (_file, opts) => (opts.ace05 ? ACE05_SCHEMA : undefined),
   write: (docs, schema, out, diagnostics) => {
     countSymmetricNotKept(schema, diagnostics);
     return writeAtomic(out, jsonLinesText(records(docs, diagnostics)));

@@ -8,6 +8,7 @@ import { checkLabelSchema, inferSchema, type Document, type LabelSchema } from '
 import { Diagnostics } from '../diagnostics.js';
 import { ioError, isDirectory, readJsonArray, readJsonLines } from '../io.js';
 import type { Source } from '../write.js';
+import { ACE05_FORMATS } from './ace05.js';
 import { brat } from './brat.js';
 import { checkDocuments } from './checks.js';
 import { doccano } from './doccano.js';
@@ -143,7 +144,8 @@ async function* readAs(file: string, opts: CorpusOptions, name: string, guessed:
   // Options of another format would be ignored without a word: `--split test` on a brat file reads it all.
   if (opts.split !== undefined && opts.split !== 'all' && format.name !== 'nyt')
     throw new UserError(`--split ${opts.split} selects part of NYT CoType's test file, but this is read as ${format.name}`, { file });
-  if (opts.ace05 && format.name !== 'brat') throw new UserError(`--ace05 (data.ace05) reads LSTM-ER's brat output, but this is read as ${format.name}`, { file });
+  if (opts.ace05 && !ACE05_FORMATS.has(format.name))
+    throw new UserError(`--ace05 (data.ace05) reads ACE05 as the paper does, from LSTM-ER's brat output, DyGIE JSONL or unified JSON, but this is read as ${format.name}`, { file });
   if (opts.bratLayout && opts.bratLayout !== 'auto' && format.name !== 'brat')
     throw new UserError(`the brat layout ${opts.bratLayout} (--brat-layout, data.bratLayout) says how to cut brat's text into sentences and tokens, but this is read as ${format.name}, ${RAW_TEXT.has(format.name) ? 'always cut as extract cuts text' : 'whose tokens are given'}`, { file });
   if (opts.labelStudioResults !== undefined && format.name !== 'labelstudio')
@@ -171,7 +173,7 @@ export async function corpusSchema(file: string, documents: Iterable<Document>, 
   const ro: ReadOptions = { diagnostics: new Diagnostics(), ...opts };
   const own = await declaredSchema(file, format, ro);
   const seen = inferSchema(documents);
-  // Only a full declaration (a types file) can leave a type out; brat's ACE05 reading only marks PER-SOC.
+  // Only a full declaration (a types file) can leave a type out; the ACE05 reading only marks PER-SOC.
   if (own?.entityTypes && own.relationTypes) warnUndeclared(own, seen, own.source ?? 'the types file beside the data', ro.diagnostics);
   const symmetric = symmetricTypes(own, opts);
   const ents = [...new Set([...(own?.entityTypes ?? []), ...seen.entityTypes])];

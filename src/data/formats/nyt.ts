@@ -1,8 +1,10 @@
 /**
  * CoType NYT JSON Lines, read exactly as the paper's lib/nyt_data_preprocess.py (reference spec §1.6):
  * strip, fold the accented letters below to ASCII, drop a `"…"` wrapper, split on single spaces (the empty
- * token of two spaces in a row dropped, counted); each mention is the FIRST occurrence of its token sequence;
- * `None` relations are dropped; relation arguments are found by text, the last mention with that text winning. One document per sentence, id
+ * token of two spaces in a row dropped, counted); each mention is the FIRST occurrence of its token sequence
+ * (where the sequence occurs more than once, counted: `nyt-mention-text-ambiguous`, and
+ * `nyt-mention-placed-inside-another` where that first occurrence lies inside another mention, `Mexico` in
+ * `Mexico City`); `None` relations are dropped; relation arguments are found by text, the last mention with that text winning. One document per sentence, id
  * `articleId-sentId`. Where the paper's code would crash (a mention not found) we skip with a warning.
  */
 import { z } from 'zod';
@@ -30,13 +32,14 @@ const Rec = z.object({
 /** `text` split on single spaces, as the paper splits it, without the empty tokens of two spaces in a row. */
 const words = (text: string) => text.split(' ').filter((t) => t !== '');
 
-/** Where the token sequence `toks` first occurs in `tokens`, or -1. */
-function locate(tokens: string[], toks: string[]): number {
+/** Where the token sequence `toks` occurs in `tokens`, in order. */
+function occurrences(tokens: string[], toks: string[]): number[] {
+  const at: number[] = [];
   outer: for (let i = 0; i + toks.length <= tokens.length; i++) {
     for (let k = 0; k < toks.length; k++) if (tokens[i + k] !== toks[k]) continue outer;
-    return i;
+    at.push(i);
   }
-  return -1;
+  return at;
 }
 
 export const NYT_DEV_IDS: ReadonlySet<string> = new Set(devIds.dev);
@@ -68,18 +71,29 @@ async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Do
     const entities: TokenSpan[] = [];
     const bySpan = new Map<string, number>();
     const byText = new Map<string, number>();
+    // Each entity placed at the first of several occurrences of its text, with that text.
+    const ambiguous = new Map<number, string>();
     r.entityMentions.forEach((m, i) => {
       const mtext = foldLatin(m.text);
       const mtokens = words(mtext);
-      const start = mtokens.length ? locate(tokens, mtokens) : -1;
-      if (start < 0) return d.warn('nyt-mention-not-found', `${where} entityMentions[${i}] "${m.text}"`);
-      const end = start + mtokens.length;
+      const at = mtokens.length ? occurrences(tokens, mtokens) : [];
+      if (!at.length) return d.warn('nyt-mention-not-found', `${where} entityMentions[${i}] "${m.text}"`);
+      const [start, end] = [at[0], at[0] + mtokens.length];
       const key = `${start}:${end}:${m.label}`;
       let k = bySpan.get(key);
       if (k === undefined) bySpan.set(key, (k = entities.push({ type: m.label, start, end }) - 1));
       else d.warn('nyt-duplicate-mention-merged', `${where} "${m.text}"`);
+      if (at.length > 1) {
+        if (![...ambiguous.values()].includes(mtext)) d.warn('nyt-mention-text-ambiguous', `${where} "${m.text}" occurs ${at.length} times: placed at its first, token ${start}`);
+        ambiguous.set(k, mtext);
+      }
       byText.set(mtext, k);
     });
+    for (const [k, mtext] of ambiguous) {
+      const e = entities[k];
+      const outer = entities.find((o) => o.start <= e.start && e.end <= o.end && o.end - o.start > e.end - e.start);
+      if (outer) d.warn('nyt-mention-placed-inside-another', `${where} "${mtext}" at its first occurrence, inside "${tokens.slice(outer.start, outer.end).join(' ')}"`);
+    }
 
     const relations: { type: string; head: number; tail: number }[] = [];
     const labels = new Map<string, string[]>();

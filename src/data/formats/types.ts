@@ -11,7 +11,11 @@ export interface ReadOptions {
   typesFile?: string;
   /** NYT only: the paper's seeded dev carve-out of test.json, the rest, or everything (default). */
   split?: 'dev' | 'test' | 'all';
-  /** brat only: read LSTM-ER's ACE05 output as the paper does (3 header lines, date line, PER-SOC order). */
+  /**
+   * ACE05 read as the paper does (ace05.ts): PER-SOC symmetric, its arguments in text order (brat, dygie,
+   * unified); brat's LSTM-ER output also without its 3 header lines and date line. A brat part `entrel split`
+   * wrote so records it in its annotation.conf (read so without it; `false` reads it otherwise).
+   */
   ace05?: boolean;
   /**
    * brat only: `lines` reads a sentence a line and a token a whitespace-separated piece (entrel's own

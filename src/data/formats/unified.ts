@@ -4,6 +4,7 @@
  * a record. Relations name their arguments by span, the first entity of that span (where entities of two
  * types share it, counted both ways: `relation-argument-ambiguous`); each sentence becomes a document,
  * named by its record number (the writer counts the document ids, splits and symmetric flags this loses).
+ * `ace05` reads ACE05 as the paper does (ace05.ts).
  */
 import { z } from 'zod';
 import { readJsonArray, type Located } from '../io.js';
@@ -12,6 +13,7 @@ import { checkSpan, fail, label, parseWith, tokenText } from '../validate.js';
 import { formatWhere, quote } from '../../errors.js';
 import { countAmbiguousArguments, countSymmetricNotKept, jsonArrayText, mapAsync, sentencesOf, spanIndex, toTokenSentence, tokenDocument, warnAmbiguousArgument } from './common.js';
 import type { Document } from '../corpus.js';
+import { ACE05_SCHEMA, inTextOrder } from './ace05.js';
 import type { Format, ReadOptions } from './types.js';
 
 const int = z.number().int();
@@ -40,14 +42,16 @@ async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Do
       head: argument(s1, e1, `relations[${i}][0]`),
       tail: argument(s2, e2, `relations[${i}][2]`),
     }));
-    yield { value: tokenDocument(String(loc.line), [{ tokens: r.tokens, entities, relations }]), loc };
+    const sentence = { tokens: r.tokens, entities, relations };
+    yield { value: tokenDocument(String(loc.line), [opts.ace05 ? inTextOrder(sentence) : sentence]), loc };
   }
 }
 
 export const unified: Format = {
   name: 'unified',
-  description: 'JSON array of {tokens, entities:[[s,e,type]], relations:[[s1,e1,s2,e2,type]]} (CoNLL04, ADE)',
+  description: 'JSON array of {tokens, entities:[[s,e,type]], relations:[[s1,e1,s2,e2,type]]} (CoNLL04, ADE; --ace05 for ACE05)',
   read,
+  schema: async (_file, opts) => (opts.ace05 ? ACE05_SCHEMA : undefined),
   write: (docs, schema, out, diagnostics) => {
     countSymmetricNotKept(schema, diagnostics);
     let record = 0;

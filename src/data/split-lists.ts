@@ -1,0 +1,71 @@
+/**
+ * A split given as lists of document ids, one id a line, a file per part: a corpus's standard split, such
+ * as ACE05's 351 / 80 / 80 documents of LSTM-ER (`split/split_{train,dev,test}`). A listed id matches the
+ * document of that id; `.split` at the end of either is left out, since LSTM-ER's lists name documents
+ * without it and its files with it (`--ace05` reads ids without it).
+ */
+import { readFile } from 'node:fs/promises';
+import { counted, quote, UserError } from '../errors.js';
+import type { Diagnostics } from './diagnostics.js';
+import { ioError } from './io.js';
+import type { Part, Split } from './split.js';
+
+/** A part's list: its file and ids, each with its line. */
+export interface IdList {
+  part: Part;
+  file: string;
+  ids: { id: string; line: number }[];
+}
+
+/** The key an id matches by. */
+const key = (id: string) => id.replace(/\.split$/, '');
+
+/** The ids of `file`, a line each (blank lines skipped, white space around an id ignored). */
+export async function readIdList(part: Part, file: string): Promise<IdList> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw ioError(file, e);
+  }
+  const ids = text.split('\n').flatMap((l, i) => (l.trim() === '' ? [] : [{ id: l.trim(), line: i + 1 }]));
+  if (!ids.length) throw new UserError(`no document ids in the ${part} list (one id a line)`, { file });
+  return { part, file, ids };
+}
+
+/** Refuses an id in two lists, or twice in one: a document goes to one part. */
+export function refuseRepeatedIds(lists: readonly IdList[]): void {
+  const first = new Map<string, { file: string; line: number }>();
+  for (const { file, ids } of lists)
+    for (const { id, line } of ids) {
+      const seen = first.get(key(id));
+      if (seen) throw new UserError(`document id ${quote(id)} is also on line ${seen.line} of ${seen.file === file ? 'this list' : seen.file}: a document goes to one part`, { file, line });
+      first.set(key(id), { file, line });
+    }
+}
+
+/**
+ * The positions of the documents `ids` (in corpus order) in each listed part; a part without a list is
+ * empty. Counted: a listed id that is no document of the corpus (`split-listed-id-not-found`), and a
+ * document in no list, which goes to no part (`split-document-not-listed`). A list none of whose ids is a
+ * document is refused: the lists are of another corpus.
+ */
+export function listedPositions(ids: readonly string[], lists: readonly IdList[], diagnostics: Diagnostics): Split {
+  const partOf = new Map<string, Part>();
+  for (const { part, ids: listed } of lists) for (const { id } of listed) partOf.set(key(id), part);
+  const split: Split = { train: [], dev: [], test: [] };
+  const found = new Set<string>();
+  ids.forEach((id, at) => {
+    const part = partOf.get(key(id));
+    if (part === undefined) return diagnostics.warn('split-document-not-listed', `${quote(id)} is in no list: written to no part`);
+    split[part].push(at);
+    found.add(key(id));
+  });
+  for (const { part, file, ids: listed } of lists) {
+    const missing = listed.filter(({ id }) => !found.has(key(id)));
+    if (missing.length === listed.length)
+      throw new UserError(`none of the ${counted(listed.length, 'document id')} of the ${part} list is a document of the corpus (its first: ${quote(listed[0].id)})`, { file });
+    for (const { id, line } of missing) diagnostics.warn('split-listed-id-not-found', `${file}:${line} ${quote(id)}`);
+  }
+  return split;
+}
