@@ -23,6 +23,7 @@ import { loadConfig } from '../src/train/config.js';
 import { mergeSchemas } from '../src/data/corpus.js';
 import { loadSplit, readingOptions } from '../src/train/data.js';
 import { runTraining } from '../src/train/loop.js';
+import { hasCheckpoint } from '../src/train/checkpoint.js';
 import { buildNNSetup, nnTask } from '../src/train/nn.js';
 import { predictedDocuments } from '../src/train/predictions.js';
 import { scriptArgs } from './args.js';
@@ -41,7 +42,8 @@ const configFile = join(repo, 'configs', 'default-model.json');
 const config = loadConfig(configFile, sets);
 const setup = await buildNNSetup(config);
 const t0 = performance.now();
-const result = await runTraining(nnTask(setup), config, workDir, 'nn', { resume: true });
+// Resumed when a killed run left its checkpoint; a fresh run otherwise (without a "nothing to resume" warning).
+const result = await runTraining(nnTask(setup), config, workDir, 'nn', { resume: hasCheckpoint(join(workDir, 'last')) });
 // After runTraining the model holds the last epoch's weights (trained now, or restored from last/).
 const { model, schema } = setup;
 

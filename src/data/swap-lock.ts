@@ -67,7 +67,7 @@ function acquire(lock: string, mine: string, what: string, waitMs: number): void
  * process killed in these microseconds is for the user to remove (the error says so), as removing another
  * waiter's live guard would let two of them in.
  */
-function takeOver(lock: string, stale: string): boolean {
+export function takeOver(lock: string, stale: string): boolean {
   const guard = `${lock}.takeover`;
   if (!tryCreate(guard, `${process.pid}:takeover:${hostname()}`)) return false;
   try {
@@ -78,7 +78,8 @@ function takeOver(lock: string, stale: string): boolean {
   return true;
 }
 
-function tryCreate(lock: string, content: string): boolean {
+/** Creates `lock` holding `content`, exclusively; false when it exists. */
+export function tryCreate(lock: string, content: string): boolean {
   let fd: number;
   try {
     fd = openSync(lock, 'wx');
@@ -98,7 +99,8 @@ function tryCreate(lock: string, content: string): boolean {
   return true;
 }
 
-function contentOf(file: string): string | undefined {
+/** A lock file's content; undefined when it is gone. */
+export function contentOf(file: string): string | undefined {
   try {
     return readFileSync(file, 'utf8');
   } catch {

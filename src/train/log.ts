@@ -5,9 +5,10 @@
  * holds, with the machine) where a resumed run goes on, and last an `end` line (`reason`: epochs or
  * patience). Checkpoints record the log's byte length; a resumed run truncates the log back to it, so
  * lines of epochs that a kill discarded do not appear twice, and the `end` of a finished run resumed for
- * more epochs (written after its last checkpoint) gives way to the new one.
+ * more epochs (written after its last checkpoint) gives way to the new one. A log lost or damaged since
+ * is rewritten from the checkpoint (`TrainLog.resume`).
  */
-import { appendFileSync, existsSync, statSync, truncateSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, statSync, truncateSync } from 'node:fs';
 import { writeError } from '../data/atomic.js';
 
 export interface EpochRecord {
@@ -40,6 +41,18 @@ export class TrainLog {
     private bytes = 0,
   ) {}
 
+  /**
+   * The log of a resumed run, cut back to the checkpoint's `offset`. A log that is not the one the
+   * checkpoint was written with (deleted, shorter than `offset`, or not whole JSON lines up to it) is
+   * written anew from `records` (the checkpoint's own: a start line and its epochs), `rebuilt` true.
+   */
+  static resume(path: string, offset: number, records: () => readonly object[]): { log: TrainLog; rebuilt: boolean } {
+    if (intactUpTo(path, offset)) return { log: TrainLog.open(path, offset), rebuilt: false };
+    const log = TrainLog.open(path);
+    for (const r of records()) log.write(r);
+    return { log, rebuilt: true };
+  }
+
   /** Opens the log; `offset` (from a checkpoint) truncates what came after it, undefined starts over. */
   static open(path: string, offset?: number): TrainLog {
     try {
@@ -63,6 +76,19 @@ export class TrainLog {
       throw writeError('the training log', this.path, e);
     }
     this.bytes += Buffer.byteLength(line);
+  }
+}
+
+/** Whether the log's first `offset` bytes are whole JSON lines, the first of them a `start` record. */
+function intactUpTo(path: string, offset: number): boolean {
+  if (!existsSync(path) || statSync(path).size < offset) return false;
+  const lines = readFileSync(path).subarray(0, offset).toString('utf8').split('\n');
+  if (lines.pop() !== '') return false; // not cut at the end of a line
+  try {
+    const records = lines.map((l) => JSON.parse(l) as { type?: unknown });
+    return records.length > 0 && records[0].type === 'start';
+  } catch {
+    return false;
   }
 }
 

@@ -24,6 +24,7 @@ import { machineRecord } from './machine.js';
 import { createOptimizer, type Optimizer, type OptimizerState } from './optim.js';
 import { curveSvg } from './plot.js';
 import { createProgress } from './progress.js';
+import { lockRun } from './run-lock.js';
 import { TrainRng } from './rng.js';
 import { lrScale, scheduled } from './schedule.js';
 import { emitWarning, type OnWarning } from './warnings.js';
@@ -108,24 +109,37 @@ export function checkRunStart(config: TrainConfig, outDir: string, opts: TrainOp
  */
 function checkRunDir(outDir: string, resume: boolean | undefined): void {
   const lastDir = join(outDir, 'last');
-  if (resume && hasCheckpoint(lastDir)) return;
-  if (!resume && (hasCheckpoint(lastDir) || existsSync(join(outDir, 'best'))))
+  if (hasCheckpoint(lastDir)) {
+    if (resume) return;
     throw new UserError('already holds a training run: pass --resume to continue it, or choose another --out', { file: outDir });
+  }
   // Checkpoints are written whole (atomic.ts), so a `last` without one is not ours: it would be replaced.
   if (existsSync(lastDir))
     throw new UserError('exists but holds no training checkpoint (no state.json), and training would replace it: move it away or choose another --out', { file: lastDir });
+  // A model without its checkpoint (last/ removed): nothing to continue, and a new run would replace it.
+  if (existsSync(join(outDir, 'best')))
+    throw new UserError(`holds a trained model (best/) but no checkpoint to continue it from (no last/)${resume ? ', so --resume would start a new run over it' : ''}: move it away or choose another --out`, { file: outDir });
 }
 
 export async function runTraining(task: TrainTask, config: TrainConfig, outDir: string, kind: string, opts: TrainOptions = {}): Promise<TrainResult> {
-  const lastDir = join(outDir, 'last');
-  const bestDir = join(outDir, 'best');
-  const onWarning = opts.onWarning ?? emitWarning;
-  checkThreads(config.threads, onWarning);
+  checkThreads(config.threads, opts.onWarning ?? emitWarning);
   try {
     makeDirs(outDir);
   } catch (e) {
     throw writeError('the output directory', outDir, e);
   }
+  const release = lockRun(outDir);
+  try {
+    return await train(task, config, outDir, kind, opts);
+  } finally {
+    release();
+  }
+}
+
+/** runTraining in its locked run directory. */
+async function train(task: TrainTask, config: TrainConfig, outDir: string, kind: string, opts: TrainOptions): Promise<TrainResult> {
+  const lastDir = join(outDir, 'last');
+  const bestDir = join(outDir, 'best');
   setNumThreads(config.threads);
   const params = task.params;
   const average = config.ema > 0 ? new WeightAverage(params, config.ema) : undefined;
@@ -247,8 +261,14 @@ function startOrResume(task: TrainTask, config: TrainConfig, outDir: string, kin
     checkSameRun(state.config, config, lastDir);
     checkSameData(state.data, task.data, lastDir, config);
     opt.load(ck.opt);
-    const log = TrainLog.open(logFile, state.logOffset);
-    log.write({ type: 'resume', after: state.epoch, time: new Date().toISOString(), machine: machineRecord() });
+    const onWarning = opts.onWarning ?? emitWarning;
+    const saved = (state.config as { threads?: unknown }).threads;
+    if (saved !== undefined && saved !== config.threads)
+      onWarning(`${lastDir}: resumed with threads ${config.threads}, not the run's ${JSON.stringify(saved)}: float sums split otherwise, so the run goes on close to, not bit for bit as, an uninterrupted one`);
+    const { log, rebuilt } = TrainLog.resume(logFile, state.logOffset, () => [{ type: 'start', kind, rebuilt: true, config: state.config }, ...state.history]);
+    if (rebuilt)
+      onWarning(`${logFile}: not the log the checkpoint was written with (missing, shorter or damaged): rewritten from the checkpoint, its epochs kept (their validation lines and earlier sessions' machines are lost)`);
+    log.write({ type: 'resume', after: state.epoch, time: new Date().toISOString(), machine: machineRecord(), epochs: config.epochs, patience: config.patience, threads: config.threads });
     if (!opts.quiet) process.stderr.write(`entrel: resuming ${outDir} after epoch ${state.epoch}\n`);
     return { state, rng: ck.rng, log };
   }

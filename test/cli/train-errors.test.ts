@@ -36,9 +36,10 @@ test('an --out that holds a run is refused before any data is read', async () =>
   const set = `data.train=${JSON.stringify(bad)}`;
   const r = await entrel('train', '--config', tiny, '--out', out, '--quiet', '--set', set, 'epochs=1');
   assert.equal(r.code, 1, r.err);
-  assert.match(r.err, /already holds a training run: pass --resume/);
+  // A model without its checkpoint (best/ alone): --resume has nothing to continue, so it is not offered.
+  assert.match(r.err, /holds a trained model \(best\/\) but no checkpoint to continue it from \(no last\/\): move it away/);
   const mrt = await entrel('train', '--mrt', '--init', out, '--config', tiny, '--out', out, '--quiet', '--set', set);
-  assert.match(mrt.err, /already holds a training run: pass --resume/);
+  assert.match(mrt.err, /holds a trained model \(best\/\) but no checkpoint/);
   // so is a thread count the machine cannot run (it was refused after the data was read)
   const threads = 4 * availableParallelism() + 1;
   const crawl = await entrel('train', '--config', tiny, '--out', join(dir, 'crawl'), '--quiet', '--set', set, `threads=${threads}`);

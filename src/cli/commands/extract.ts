@@ -196,22 +196,29 @@ async function streamToFile(extractor: LoadedExtractor, { input, out, format, op
     flags.quiet || !process.stderr.isTTY
       ? undefined
       : new cliProgress.SingleBar(
-          { stream: process.stderr, format: 'extract [{bar}] {percentage}% | {docs} texts | ETA {eta_formatted}', hideCursor: true, clearOnComplete: true },
+          { stream: process.stderr, format: 'extract [{bar}] {percentage}% | {docs} texts | {rate} texts/s | ETA {remaining}', hideCursor: true, clearOnComplete: true },
           cliProgress.Presets.shades_classic,
         );
-  bar?.start(Math.max(1, total), 0, { docs: 0 });
+  bar?.start(Math.max(1, total), 0, { docs: 0, rate: '-', remaining: '-' });
   let docs = 0;
   let cut = 0;
+  const t0 = performance.now();
   async function* progress(source: AsyncIterable<StreamedDocument>): AsyncGenerator<StreamedDocument> {
     for await (const d of source) {
       docs++;
       cut += cutSentences(d.doc);
-      bar?.update(Math.min(total, d.bytesRead ?? 0), { docs });
+      if (bar) {
+        const read = Math.min(total, d.bytesRead ?? 0);
+        const seconds = (performance.now() - t0) / 1000;
+        // The ETA of the whole run so far: the texts come in batches, so the bar's own (of its last few
+        // updates) jumped between seconds and hours.
+        const remaining = read > 0 ? cliProgress.Format.TimeFormat(Math.round((seconds * (total - read)) / read), { autopadding: false, autopaddingChar: ' ' }, 1).trim() : '-';
+        bar.update(read, { docs, rate: (docs / Math.max(seconds, 1e-3)).toFixed(1), remaining });
+      }
       yield d;
     }
   }
   const diagnostics = new Diagnostics();
-  const t0 = performance.now();
   try {
     const texts = readInputTexts(input, { lines: flags.lines, diagnostics });
     await writeExtractions(progress(extractStream(extractor, texts, options)), out, format, extractor.info());
