@@ -10,7 +10,6 @@ import { fileURLToPath } from 'node:url';
 import type { Keep } from '../kept-model.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const runsDir = join(here, 'runs');
 export const BASES_FILE = join(here, 'bases.json');
 export const DEFAULT_CONFIG = 'configs/conll04-mrt.json';
 
@@ -40,14 +39,17 @@ export function toStored({ study, nn, config, keep, from }: Base): StoredBase {
 /**
  * Every test-scored study: table2 → seed, labelled ones (Table 2 or cells of Figure 3/4 run with --label)
  * from runs/<study>/nn.json, and from bases.json for labelled studies whose run directories are gone
- * (runs/ is not committed; bases.json is, and run.ts keeps it complete).
+ * (runs/ is not committed; bases.json is, and run.ts keeps it complete). `dir` holds runs/ and
+ * bases.json: this directory, or the `--out` of a trial.
  */
-export function tableBases(): Base[] {
-  const labelled = existsSync(runsDir)
-    ? readdirSync(runsDir).filter((d) => /^(table2|fig3|fig4)-/.test(d) && existsSync(join(runsDir, d, 'nn.json')))
+export function tableBases(dir: string = here): Base[] {
+  const runs = join(dir, 'runs');
+  const basesFile = join(dir, 'bases.json');
+  const labelled = existsSync(runs)
+    ? readdirSync(runs).filter((d) => /^(table2|fig3|fig4)-/.test(d) && existsSync(join(runs, d, 'nn.json')))
     : [];
-  const read = (d: string): Base => fromStored({ ...(JSON.parse(readFileSync(join(runsDir, d, 'nn.json'), 'utf8')) as Omit<StoredBase, 'study'>), study: d });
-  const committed = existsSync(BASES_FILE) ? (JSON.parse(readFileSync(BASES_FILE, 'utf8')) as StoredBase[]).map(fromStored) : [];
+  const read = (d: string): Base => fromStored({ ...(JSON.parse(readFileSync(join(runs, d, 'nn.json'), 'utf8')) as Omit<StoredBase, 'study'>), study: d });
+  const committed = existsSync(basesFile) ? (JSON.parse(readFileSync(basesFile, 'utf8')) as StoredBase[]).map(fromStored) : [];
   const byStudy = new Map([...committed, ...labelled.map(read)].map((b) => [b.study, b]));
   return [{ study: 'table2', nn: 'seed', config: DEFAULT_CONFIG, from: 'best' }, ...[...byStudy.values()].sort((a, b) => a.study.localeCompare(b.study))];
 }

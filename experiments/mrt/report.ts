@@ -1,5 +1,6 @@
 /** results.md of the MRT studies: Table 2 (test, mean ± std over seeds), Figure 3 and 4 grids (dev). */
 import type { Keep } from '../kept-model.js';
+import type { Budget } from '../nn/cells.js';
 
 export interface Scores {
   relF1: number;
@@ -16,8 +17,14 @@ export interface RunResult {
   secondsPerEpoch: number;
   dev: Scores;
   test: Scores & { relBoundariesF1: number };
-  /** The SHA-256 of the NN model's checksum file: the model a run started from, or an NN row scored (runs since 2026-12-06). */
+  /**
+   * The SHA-256 of the NN model's checksum file: the model a run started from, or an NN row scored (runs
+   * since 2026-12-06). A fine-tuned row is paired only with the NN row of its own `init`; one without it
+   * with its study's first NN row of its seed in results.json, the one committed with it (nnRowOf).
+   */
   init?: string;
+  /** The budget a fine-tuned run ended with (runs since 2026-12; earlier ones: their settings' epochs and patience, else the study's). */
+  budget?: Budget;
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -37,18 +44,53 @@ const tInterval = (xs: number[]) => {
 };
 
 /**
- * The NN rows of a table: only seeds some fine-tuned row of it ran (the NN runs may have more seeds).
- * A row's paired gains: each run against the NN checkpoint of its own seed.
+ * The NN row a fine-tuned row `r` is paired with: the one of its study and seed about the model it
+ * started from (the same `init`). A row without `init` (run before 2026-12-06) belongs to the NN row
+ * committed with it: its study's first NN row of that seed in `results` (save() keeps the committed
+ * rows first and in order, and never replaces one by a row about another model). None: no pair.
  */
-function nnRows(results: RunResult[], study: string): RunResult[] {
-  return results.filter((b) => b.study === study && b.name === 'nn' && results.some((r) => r.study === study && r.name !== 'nn' && r.seed === b.seed));
+export function nnRowOf(results: readonly RunResult[], r: RunResult): RunResult | undefined {
+  const nn = results.filter((b) => b.study === r.study && b.name === 'nn' && b.seed === r.seed);
+  return r.init === undefined ? nn[0] : nn.find((b) => b.init === r.init);
 }
+
+/** The NN rows of a table: those some fine-tuned row of it is paired with (the NN runs may have more seeds). */
+function nnRows(results: RunResult[], study: string): RunResult[] {
+  const paired = new Set(results.filter((r) => r.study === study && r.name !== 'nn').map((r) => nnRowOf(results, r)));
+  return results.filter((b) => paired.has(b));
+}
+/** A row's paired gains: each run against the NN row of the very model it started from (nnRowOf), in seed order. */
 export function pairedGains(results: RunResult[], study: string, name: string): number[] {
-  const nn = nnRows(results, study);
   return results
     .filter((r) => r.study === study && r.name === name)
     .sort((a, b) => a.seed - b.seed)
-    .flatMap((r) => nn.filter((b) => b.seed === r.seed).map((b) => r.test.relF1 - b.test.relF1));
+    .flatMap((r) => {
+      const b = nnRowOf(results, r);
+      return b ? [r.test.relF1 - b.test.relF1] : [];
+    });
+}
+
+/**
+ * The rows results.json holds after a save: the committed ones first, in their order, then the NN rows
+ * scored now (`rescored`) and the runs on disk (`onDisk`). A fine-tuned row replaces the committed row
+ * of its study, name and seed. An NN row replaces only the committed one about the same model (`init`),
+ * or one without `init` whose scores it repeats exactly (the same model, rescored: it gets the `init`);
+ * an NN row about another model is added beside it, so that the rows committed with the first keep
+ * their pair (nnRowOf).
+ */
+export function mergeResults(committed: readonly RunResult[], rescored: readonly RunResult[], onDisk: readonly RunResult[]): RunResult[] {
+  const rows = [...committed];
+  const sameScores = (a: RunResult, b: RunResult) =>
+    a.dev.relF1 === b.dev.relF1 && a.dev.entF1 === b.dev.entF1 && a.test.relF1 === b.test.relF1 && a.test.entF1 === b.test.entF1 && a.test.relBoundariesF1 === b.test.relBoundariesF1;
+  for (const r of [...rescored, ...onDisk]) {
+    const at =
+      r.name !== 'nn'
+        ? rows.findIndex((b) => b.study === r.study && b.name === r.name && b.seed === r.seed)
+        : rows.findIndex((b) => b.study === r.study && b.name === 'nn' && b.seed === r.seed && (b.init === r.init || (b.init === undefined && sameScores(b, r))));
+    if (at >= 0) rows[at] = r;
+    else rows.push(r);
+  }
+  return rows;
 }
 const pm = (xs: number[]) => (xs.length ? `${(100 * mean(xs)).toFixed(1)} ± ${(100 * std(xs)).toFixed(1)}` : '–');
 
@@ -79,6 +121,8 @@ export function markdown(
       const interval = name === 'nn' ? '–' : tInterval(gains);
       out.push(`| ${name} | ${rs.map((r) => r.seed).join(',')} | ${pm(rs.map((r) => r.test.relF1))} | ${gain} | ${interval} | ${pm(rs.map((r) => r.test.entF1))} | ${pm(rs.map((r) => r.test.relBoundariesF1))} | ${pm(rs.map((r) => r.dev.relF1))} | ${spe} |`);
     }
+    const twice = [...new Set(nn.map((b) => b.seed).filter((s, i, all) => all.indexOf(s) !== i))];
+    if (twice.length) out.push('', `Seed${twice.length > 1 ? 's' : ''} ${twice.join(', ')}: the runs started from more than one NN model (the NN row counts each); each run is paired with the one it started from.`);
   }
   const grid = (title: string, rows: [string, string][]) => {
     out.push('', `## ${title} (dev F1, mean over seeds: relation / entity)`, '', '| setting | seeds | dev rel F1 | dev ent F1 |', '|---|---|---|---|');

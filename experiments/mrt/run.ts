@@ -1,7 +1,7 @@
 /**
  * MRT studies on CoNLL04, each run fine-tuning the 3 NN seeds of experiments/nn (runs/seed-N/best):
  *
- *   npx tsx experiments/mrt/run.ts --study table2|fig3|fig4|all [--seeds 1,2,3] [--only NAME[,NAME…]] [--set key=value …] [--label L] [--nn NAME] [--config FILE] [--keep last] [--from best|final] [--report]
+ *   npx tsx experiments/mrt/run.ts --study table2|fig3|fig4|all [--seeds 1,2,3] [--only NAME[,NAME…]] [--set key=value …] [--label L] [--nn NAME] [--config FILE] [--keep last] [--from best|final] [--out DIR] [--nn-dir DIR] [--report]
  *
  * `--only` takes variant names or parts of names, comma-separated; one that matches no variant is an error.
  * `--report` trains nothing: it rewrites results.json, results.md and the SVGs (Figures 3 and 4, and
@@ -30,11 +30,31 @@
  * Budget per run: configs/conll04-mrt.json with the EPOCHS/PATIENCE below (override with --set).
  * Runs live in experiments/mrt/runs/<study>/<name>-s<seed>/; a finished run (result.json) is skipped,
  * an interrupted one resumed. Writes results.json, results.md and the figures' SVGs beside this file.
+ *
+ * A finished run counts only with the settings it ran with: its variant's, the `--set` items but
+ * `threads`, the budget (`epochs`, `patience`) as resolved, and the NN model it started from (`init`).
+ * Asked with others, the command stops before training anything, naming the run and what differs. An
+ * interrupted run may be resumed with another budget; its result.json records the budget it ended with.
+ * Each run is paired (the Δ vs NN columns) with the NN row of the very model it started from: new rows
+ * record it (`init`), and a row without one (before 2026-12-06) with its study's NN row committed with
+ * it, never with an NN model scored afresh from another run.
+ *
+ * The NN runs must exist first (runs/NAME-N of experiments/nn/run.ts: `--study seeds` makes the default
+ * runs/seed-N); a missing one stops the command with the experiments/nn/run.ts command that makes it.
+ *
+ * `--out DIR` writes everything under DIR instead of beside this file: DIR/runs/, DIR/results.json,
+ * DIR/results.md, DIR/bases.json and the SVGs, which then hold only the runs made there (a trial at a
+ * tiny budget leaves the committed tables alone). `--nn-dir DIR` starts from the NN runs in DIR/runs
+ * instead of experiments/nn/runs: the `--out` of an experiments/nn/run.ts trial. A trial of the whole chain:
+ *
+ *   npx tsx experiments/nn/run.ts --study seeds --only seed-1 --out /tmp/trial/nn --set threads=1 epochs=1
+ *   npx tsx experiments/mrt/run.ts --study table2 --only gamma-delta-ER --seeds 1 --nn-dir /tmp/trial/nn --out /tmp/trial/mrt --set threads=1 epochs=1
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { UserError } from '../../src/errors.js';
 import { writeFileAtomic } from '../../src/data/atomic.js';
 import { lineChartSvg } from '../../src/train/plot.js';
 import { loadConfig } from '../../src/train/config.js';
@@ -44,16 +64,29 @@ import { runTraining } from '../../src/train/loop.js';
 import { mrtTask } from '../../src/train/mrt/task.js';
 import { buildSetupFrom, nnTask } from '../../src/train/nn.js';
 import { keptModelDir, keptScores, writeFinalModel, type Keep } from '../kept-model.js';
-import { BASES_FILE, DEFAULT_CONFIG, defaultStart, tableBases, toStored, type Base, type Start } from './bases.js';
+import { askedBudget, cellBudget, changedSettings, refuseChanged, runScript, settingsOf, shownPath, UsageError } from '../nn/cells.js';
+import { STUDIES as NN_STUDIES, studyOfRun } from '../nn/studies.js';
+import { DEFAULT_CONFIG, defaultStart, tableBases, toStored, type Base, type Start } from './bases.js';
 import { gainForestSvg, type GainRow } from './gain-plot.js';
-import { markdown, pairedGains, tInterval95, type RunResult } from './report.js';
+import { markdown, mergeResults, tInterval95, pairedGains, type RunResult } from './report.js';
 import { integerListArg, scriptArgs } from '../../scripts/args.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
-const runsDir = join(here, 'runs');
-const nnRuns = join(repo, 'experiments', 'nn', 'runs');
-const resultsFile = join(here, 'results.json');
+const USAGE =
+  'npx tsx experiments/mrt/run.ts --study table2|fig3|fig4|all [--seeds 1,2,3] [--only NAME[,NAME…]] [--set key=value …] [--label L] [--nn NAME] [--config FILE] [--keep last] [--from best|final] [--out DIR] [--nn-dir DIR] [--report]';
+
+/** Where a study's runs and results go, and where the NN runs it starts from are. */
+interface Paths {
+  /** This directory, or --out: runs/, results.json, results.md, bases.json and the SVGs. */
+  out: string;
+  runs: string;
+  results: string;
+  /** The NN runs (experiments/nn/runs, or --nn-dir's runs/). */
+  nnRuns: string;
+  /** --nn-dir as given, for the command a missing NN run's message gives. */
+  nnDirArg?: string;
+}
 const BUDGET = ['epochs=8', 'patience=4'];
 
 type Variant = [name: string, sets: string[]];
@@ -83,22 +116,59 @@ const FIG4: Variant[] = KS.map((k) => [`K${k}`, ['delta=E+R', 'gamma=true', 'alp
 const STUDIES: Record<string, Variant[]> = { table2: TABLE2, fig3: FIG3, fig4: FIG4 };
 
 /** The NN model a study starts from and scores its NN row with: best/ (chosen on dev), or final/ (the last epoch's). */
-const nnModel = (nnName: string, seed: number, from: Start) => join(nnRuns, `${nnName}-${seed}`, from);
+const nnModel = (paths: Paths, nnName: string, seed: number, from: Start) => join(paths.nnRuns, `${nnName}-${seed}`, from);
 
 /** Which NN model a row is about: the SHA-256 of its directory's checksum file (one line per model file). */
 const modelChecksum = (dir: string) => createHash('sha256').update(readFileSync(join(dir, 'checksum'))).digest('hex');
 
-async function run(study: string, [name, sets]: Variant, seed: number, extra: string[], base: Base): Promise<RunResult> {
-  const dir = join(runsDir, study, `${name}-s${seed}`);
+/** One run: a variant of a study fine-tuning the NN model of one seed, in runs/<study>/<name>-s<seed>. */
+interface Cell {
+  study: string;
+  variant: Variant;
+  seed: number;
+  base: Base;
+  dir: string;
+}
+
+/** The budget items a cell's settings follow: BUDGET, unless the config's own (keep = last). */
+const budgetSets = (base: Base) => (base.keep === 'last' ? [] : BUDGET);
+
+/**
+ * The result of a finished cell, or undefined. One that ran with other settings than asked now, or
+ * from another NN model than the one its start now holds, is refused: it is not the run asked for.
+ */
+function finishedResult({ study, variant: [, sets], seed, base, dir }: Cell, extra: string[], paths: Paths, label: string | undefined): RunResult | undefined {
   const done = join(dir, 'result.json');
-  if (existsSync(done)) return JSON.parse(readFileSync(done, 'utf8')) as RunResult;
-  const nnDir = nnModel(base.nn, seed, base.from);
-  if (!existsSync(nnDir)) throw new Error(`${nnDir} is missing: run \`npx tsx experiments/nn/run.ts\` for it first`);
+  if (!existsSync(done)) return undefined;
+  const prior = JSON.parse(readFileSync(done, 'utf8')) as RunResult;
+  const file = join(repo, base.config);
+  const changes = changedSettings(
+    { settings: settingsOf(prior.settings ?? []), budget: prior.budget },
+    settingsOf(sets),
+    settingsOf([...sets, ...extra]),
+    askedBudget(file, [...budgetSets(base), ...sets, ...extra]),
+    askedBudget(file, [...budgetSets(base), ...sets]),
+  );
+  const nnDir = nnModel(paths, base.nn, seed, base.from);
+  if (prior.init !== undefined && existsSync(join(nnDir, 'checksum'))) {
+    const now = modelChecksum(nnDir);
+    if (now !== prior.init) changes.push([`the NN model started from (${shownPath(nnDir)}, checksum digest)`, prior.init.slice(0, 12), now.slice(0, 12)]);
+  }
+  refuseChanged(dir, changes, label === undefined ? `--label L (study ${study}-L) or --out DIR` : 'another --label or --out DIR');
+  return prior;
+}
+
+async function run(cell: Cell, extra: string[], paths: Paths, label: string | undefined): Promise<RunResult> {
+  const prior = finishedResult(cell, extra, paths, label);
+  if (prior) return prior;
+  const { study, variant: [name, sets], seed, base, dir } = cell;
+  const nnDir = nnModel(paths, base.nn, seed, base.from);
+  if (!existsSync(nnDir)) throw missingNN([nnDir], base, [seed], paths);
   // The checkpoint records `init`: its real path lets a run resume from another checkout whose runs/
   // links to the same directory (experiments run from a git worktree).
   const init = realpathSync(nnDir);
   mkdirSync(dir, { recursive: true });
-  const config = loadConfig(join(repo, base.config), [`seed=${seed}`, `init=${JSON.stringify(init)}`, ...(base.keep === 'last' ? [] : BUDGET), ...sets, ...extra]);
+  const config = loadConfig(join(repo, base.config), [`seed=${seed}`, `init=${JSON.stringify(init)}`, ...budgetSets(base), ...sets, ...extra]);
   process.stderr.write(`experiments/mrt: ${study} ${name} seed ${seed} (${sets.join(' ')})\n`);
   // MRT continues the --init model with a fresh optimiser (paper §3.4); "NN continued" trains the same
   // checkpoint for the same budget with L̃ alone.
@@ -117,19 +187,44 @@ async function run(study: string, [name, sets]: Variant, seed: number, extra: st
     dev: best.dev,
     test: { relF1: t.relations.strict.micro.f1, entF1: t.entities.micro.f1, relBoundariesF1: t.relations.boundaries.micro.f1 },
     init: modelChecksum(nnDir),
+    budget: cellBudget(join(dir, 'train.log.jsonl'), { epochs: config.epochs, patience: config.patience }),
   };
-  writeFileAtomic(done, JSON.stringify(result, null, 1) + '\n');
+  writeFileAtomic(join(dir, 'result.json'), JSON.stringify(result, null, 1) + '\n');
   return result;
+}
+
+/**
+ * The error for NN models a study needs and `paths` lacks (`dirs`, of `seeds`): one line naming the
+ * first and the experiments/nn/run.ts command that makes just those runs.
+ */
+function missingNN(dirs: string[], base: Base, seeds: number[], paths: Paths): UserError {
+  const more = dirs.length > 1 ? ` (and ${dirs.length - 1} more: ${dirs.slice(1).map(shownPath).join(', ')})` : '';
+  const what = `${shownPath(dirs[0])} is missing${more}`;
+  const names = [...new Set(seeds)].map((s) => `${base.nn}-${s}`);
+  const numbered = new RegExp(`^${base.nn.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-\\d+$`);
+  const study = studyOfRun(names[0]) ?? NN_STUDIES.find(([, runs]) => runs.some(([n]) => numbered.test(n)));
+  if (!study) return new UserError(`${what}, and no study of experiments/nn/run.ts makes runs named ${base.nn}-N: check --nn, or train them into ${shownPath(paths.nnRuns)}/${base.nn}-N yourself`);
+  const [nnStudy, runs, , nnBase] = study;
+  const unmade = names.filter((n) => !runs.some(([r]) => r === n));
+  if (unmade.length > 0) return new UserError(`${what}, and experiments/nn study ${nnStudy} makes ${runs.map(([n]) => n).join(', ')} only, not ${unmade.join(', ')}: check --seeds`);
+  if (base.from === 'final' && nnBase?.keep !== 'last')
+    return new UserError(`${what}: the runs of experiments/nn study ${nnStudy} keep best/, not final/ (check --from)`);
+  const all = runs.every(([n]) => names.includes(n));
+  const command = `npx tsx experiments/nn/run.ts --study ${nnStudy}${all ? '' : ` --only ${names.join(',')}`}${paths.nnDirArg === undefined ? '' : ` --out ${paths.nnDirArg}`} --set threads=1`;
+  return new UserError(`${what}: this study starts from the NN runs of experiments/nn; make them first with \`${command}\``);
 }
 
 /** Test scores of NN checkpoints, by model directory and test file: save() after each run reports them again. */
 const baselineScores = new Map<string, Promise<Awaited<ReturnType<typeof evaluateModel>>>>();
 
-/** The NN checkpoints themselves, scored with the current code (the "NN" row of `study`); `init`: the model's checksum. */
-async function baseline(seed: number, { study, nn: nnName, config: configFile, from }: Base, init: string): Promise<RunResult> {
-  const nn = JSON.parse(readFileSync(join(nnRuns, `${nnName}-${seed}`, 'result.json'), 'utf8')) as { devRelF1: number; devEntF1: number };
-  const config = loadConfig(join(repo, configFile));
-  const dir = nnModel(nnName, seed, from);
+/**
+ * The NN checkpoints themselves, scored with the current code (the "NN" row of `study`); `init`: the
+ * model's checksum. The test data is the runs': the config's, with the `data.*` items of `extra`.
+ */
+async function baseline(seed: number, { study, nn: nnName, config: configFile, from }: Base, init: string, paths: Paths, extra: string[]): Promise<RunResult> {
+  const nn = JSON.parse(readFileSync(join(paths.nnRuns, `${nnName}-${seed}`, 'result.json'), 'utf8')) as { devRelF1: number; devEntF1: number };
+  const config = loadConfig(join(repo, configFile), extra.filter((item) => item.trim().startsWith('data.')));
+  const dir = nnModel(paths, nnName, seed, from);
   const key = `${dir}\n${config.data.test}`;
   if (!baselineScores.has(key)) baselineScores.set(key, evaluateModel(dir, config.data.test!, readingOptions(config, 'test')));
   const t = await baselineScores.get(key)!;
@@ -141,49 +236,44 @@ async function baseline(seed: number, { study, nn: nnName, config: configFile, f
   };
 }
 
-function finished(): RunResult[] {
-  if (!existsSync(runsDir)) return [];
-  const studies = readdirSync(runsDir, { withFileTypes: true }).filter((d) => d.isDirectory());
+function finished(paths: Paths): RunResult[] {
+  if (!existsSync(paths.runs)) return [];
+  const studies = readdirSync(paths.runs, { withFileTypes: true }).filter((d) => d.isDirectory());
   return studies.flatMap(({ name: study }) =>
-    readdirSync(join(runsDir, study))
-      .map((d) => join(runsDir, study, d, 'result.json'))
+    readdirSync(join(paths.runs, study))
+      .map((d) => join(paths.runs, study, d, 'result.json'))
       .filter(existsSync)
       .map((f) => JSON.parse(readFileSync(f, 'utf8')) as RunResult),
   );
 }
 
 /** The committed rows of results.json, for runs (and NN checkpoints) whose directories are gone. */
-function committedResults(): RunResult[] {
-  return existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as RunResult[]) : [];
+function committedResults(paths: Paths): RunResult[] {
+  return existsSync(paths.results) ? (JSON.parse(readFileSync(paths.results, 'utf8')) as RunResult[]) : [];
 }
 
 /**
- * Rewrites the results from the runs on disk and the committed rows. NN rows are scored afresh for the
- * studies in `studies` (all of them without it: `--report`); the others keep their committed rows. A
- * committed NN row stays, too, where the NN model on disk may not be the one its study's runs of that
- * seed fine-tuned: none of them is on disk, or one records (`init`) another model. The paired gains must
- * stay against the model the runs started from (the held-out seeds 1–3 were retrained on 2026-12-06).
+ * Rewrites the results from the runs on disk and the committed rows (mergeResults). The NN model on disk
+ * is scored afresh, for the studies in `studies` (all of them without it: `--report`) and `seeds`, only
+ * where a run on disk started from it (its `init`): the committed NN rows stay, and the rows committed
+ * with them keep them as their pair; a run from another model gets an NN row of its own beside them.
  */
-async function save(seeds: number[], studies?: ReadonlySet<string>): Promise<void> {
-  const nn: RunResult[] = [];
-  const bases = tableBases();
-  const committed = committedResults();
-  const onDisk = finished();
-  const key = (r: RunResult) => `${r.study}/${r.name}/${r.seed}`;
-  const committedNN = new Set(committed.filter((r) => r.name === 'nn').map(key));
+async function save(seeds: number[], paths: Paths, extra: string[], studies?: ReadonlySet<string>): Promise<void> {
+  const rescored: RunResult[] = [];
+  const bases = tableBases(paths.out);
+  const onDisk = finished(paths);
   for (const base of bases.filter((b) => !studies || studies.has(b.study)))
     for (const s of seeds) {
-      if (!existsSync(join(nnRuns, `${base.nn}-${s}`, 'result.json'))) continue;
-      const runs = onDisk.filter((r) => r.study === base.study && r.seed === s);
-      const now = modelChecksum(nnModel(base.nn, s, base.from));
-      const stale = committedNN.has(`${base.study}/nn/${s}`) && (runs.length === 0 || runs.some((r) => r.init !== undefined && r.init !== now));
-      if (!stale) nn.push(await baseline(s, base, now));
+      const dir = nnModel(paths, base.nn, s, base.from);
+      if (!existsSync(join(paths.nnRuns, `${base.nn}-${s}`, 'result.json')) || !existsSync(join(dir, 'checksum'))) continue;
+      const now = modelChecksum(dir);
+      if (onDisk.some((r) => r.study === base.study && r.seed === s && r.init === now)) rescored.push(await baseline(s, base, now, paths, extra));
     }
-  const results = [...new Map([...committed, ...nn, ...onDisk].map((r) => [key(r), r])).values()];
-  writeFileAtomic(resultsFile, JSON.stringify(results, null, 1) + '\n');
-  writeFileAtomic(BASES_FILE, JSON.stringify(bases.slice(1).map(toStored), null, 1) + '\n');
-  writeFileAtomic(join(here, 'results.md'), markdown(results, { table2: TABLE2.map(([n]) => n), tables: bases.map((b): [string, string, Start, Keep?] => [b.study, b.nn, b.from, b.keep]), alphas: ALPHAS, mus: MUS, ks: KS }));
-  writeFileAtomic(join(here, 'gain-forest.svg'), gainForest(results, bases));
+  const results = mergeResults(committedResults(paths), rescored, onDisk);
+  writeFileAtomic(paths.results, JSON.stringify(results, null, 1) + '\n');
+  writeFileAtomic(join(paths.out, 'bases.json'), JSON.stringify(bases.slice(1).map(toStored), null, 1) + '\n');
+  writeFileAtomic(join(paths.out, 'results.md'), markdown(results, { table2: TABLE2.map(([n]) => n), tables: bases.map((b): [string, string, Start, Keep?] => [b.study, b.nn, b.from, b.keep]), alphas: ALPHAS, mus: MUS, ks: KS }));
+  writeFileAtomic(join(paths.out, 'gain-forest.svg'), gainForest(results, bases));
   const series = (names: string[], study: string) =>
     (['entF1', 'relF1'] as const).map((k) => ({
       label: k === 'entF1' ? 'dev entity F1' : 'dev relation F1',
@@ -192,10 +282,10 @@ async function save(seeds: number[], studies?: ReadonlySet<string>): Promise<voi
         return rs.length ? (100 * rs.reduce((a, r) => a + r.dev[k], 0)) / rs.length : NaN;
       }),
     }));
-  writeFileAtomic(join(here, 'fig4-K.svg'), lineChartSvg('Figure 4: Γ + Δ_E+R, dev F1 over K (mean of seeds)', KS.map(String), series(FIG4.map(([n]) => n), 'fig4'), 'K (samples besides the gold output)'));
+  writeFileAtomic(join(paths.out, 'fig4-K.svg'), lineChartSvg('Figure 4: Γ + Δ_E+R, dev F1 over K (mean of seeds)', KS.map(String), series(FIG4.map(([n]) => n), 'fig4'), 'K (samples besides the gold output)'));
   for (const mu of MUS)
     writeFileAtomic(
-      join(here, `fig3-alpha-mu${mu}.svg`),
+      join(paths.out, `fig3-alpha-mu${mu}.svg`),
       lineChartSvg(`Figure 3: Γ + Δ_E+R, dev F1 over α at μ = ${mu} (K = 2, mean of seeds)`, ALPHAS.map(String), series(ALPHAS.map((a) => `alpha${a}-mu${mu}`), 'fig3'), 'α'),
     );
 }
@@ -220,52 +310,73 @@ function gainForest(results: RunResult[], bases: Base[]): string {
 }
 
 async function main(): Promise<void> {
-  const { values, sets: extra } = scriptArgs(
-    'npx tsx experiments/mrt/run.ts --study table2|fig3|fig4|all [--seeds 1,2,3] [--only NAME[,NAME…]] [--set key=value …] [--label L] [--nn NAME] [--config FILE] [--keep last] [--from best|final] [--report]',
-    {
-      study: { type: 'string', default: 'table2' },
-      seeds: { type: 'string', default: '1,2,3' },
-      only: { type: 'string' },
-      report: { type: 'boolean' },
-      set: { type: 'string', multiple: true },
-      label: { type: 'string' },
-      nn: { type: 'string', default: 'seed' },
-      config: { type: 'string', default: DEFAULT_CONFIG },
-      keep: { type: 'string' },
-      from: { type: 'string' },
-    },
-  );
+  const { values, sets: extra } = scriptArgs(USAGE, {
+    study: { type: 'string', default: 'table2' },
+    seeds: { type: 'string', default: '1,2,3' },
+    only: { type: 'string' },
+    report: { type: 'boolean' },
+    set: { type: 'string', multiple: true },
+    label: { type: 'string' },
+    nn: { type: 'string', default: 'seed' },
+    config: { type: 'string', default: DEFAULT_CONFIG },
+    keep: { type: 'string' },
+    from: { type: 'string' },
+    out: { type: 'string' },
+    'nn-dir': { type: 'string' },
+  });
   const { study, label, nn: nnName, config: configFile, keep: keepArg } = values;
-  const seeds = integerListArg(values.seeds, '--seeds', 0);
+  let seeds: number[];
+  try {
+    seeds = integerListArg(values.seeds, '--seeds', 0);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   const only = values.only?.split(',') ?? [''];
   const reportOnly = values.report === true;
-  if (keepArg !== undefined && keepArg !== 'last') throw new Error(`--keep takes only "last" (got ${keepArg})`);
+  if (keepArg !== undefined && keepArg !== 'last') throw new UsageError(`--keep takes only "last" (got ${keepArg})`);
   const keep = keepArg as Keep | undefined;
   const fromArg = values.from ?? defaultStart(keep);
-  if (fromArg !== 'best' && fromArg !== 'final') throw new Error(`--from takes "best" or "final" (got ${fromArg})`);
+  if (fromArg !== 'best' && fromArg !== 'final') throw new UsageError(`--from takes "best" or "final" (got ${fromArg})`);
   const from: Start = fromArg;
-  if ((nnName !== 'seed' || configFile !== DEFAULT_CONFIG || keep || from !== 'best') && !label) throw new Error('--nn, --config, --keep and --from need a --label: their runs must not mix with the default tables');
+  if ((nnName !== 'seed' || configFile !== DEFAULT_CONFIG || keep || from !== 'best') && !label) throw new UsageError('--nn, --config, --keep and --from need a --label: their runs must not mix with the default tables');
+  if (values.out === '' || values['nn-dir'] === '') throw new UsageError(`--${values.out === '' ? 'out' : 'nn-dir'}: expected a directory`);
+  const out = values.out === undefined ? here : resolve(values.out);
+  const paths: Paths = {
+    out,
+    runs: join(out, 'runs'),
+    results: join(out, 'results.json'),
+    nnRuns: values['nn-dir'] === undefined ? join(repo, 'experiments', 'nn', 'runs') : join(resolve(values['nn-dir']), 'runs'),
+    ...(values['nn-dir'] !== undefined && { nnDirArg: values['nn-dir'] }),
+  };
   const studies = study === 'all' ? Object.keys(STUDIES) : [study];
-  const ran = new Set<string>();
-  for (const st of studies) {
-    const variants = STUDIES[st];
-    if (!variants) throw new Error(`unknown study ${st} (table2, fig3, fig4, all)`);
-    // Seed-major within a variant: a variant's 3 seeds finish together, so rows complete one by one.
-    for (const v of reportOnly ? [] : selected(variants, only, st))
-      for (const seed of seeds) {
-        const name = label ? `${st}-${label}` : st;
-        const base: Base = { study: name, nn: nnName, config: configFile, ...(keep && { keep }), from };
-        if (label) {
-          mkdirSync(join(runsDir, name), { recursive: true });
-          const { study: _, ...nnJson } = toStored(base);
-          writeFileAtomic(join(runsDir, name, 'nn.json'), JSON.stringify(nnJson) + '\n');
-        }
-        await run(name, v, seed, extra, base);
-        ran.add(name);
-        await save(seeds, ran);
-      }
+  for (const st of studies) if (!STUDIES[st]) throw new UsageError(`unknown study ${JSON.stringify(st)} (known: ${[...Object.keys(STUDIES), 'all'].join(', ')})`);
+  // Seed-major within a variant: a variant's 3 seeds finish together, so rows complete one by one.
+  const cells: Cell[] = [];
+  for (const st of reportOnly ? [] : studies) {
+    const name = label ? `${st}-${label}` : st;
+    const base: Base = { study: name, nn: nnName, config: configFile, ...(keep && { keep }), from };
+    for (const v of selected(STUDIES[st], only, st)) for (const seed of seeds) cells.push({ study: name, variant: v, seed, base, dir: join(paths.runs, name, `${v[0]}-s${seed}`) });
   }
-  await save(seeds, reportOnly ? undefined : ran);
+  // Before anything trains or is written: a finished run asked with other settings, and a missing NN
+  // model, stop the command here.
+  const todo = cells.filter((c) => !finishedResult(c, extra, paths, label));
+  const missing = todo.filter((c) => !existsSync(nnModel(paths, c.base.nn, c.seed, c.base.from)));
+  if (missing.length > 0) {
+    const seedsMissing = [...new Set(missing.map((c) => c.seed))].sort((a, b) => a - b);
+    throw missingNN(seedsMissing.map((s) => nnModel(paths, missing[0].base.nn, s, missing[0].base.from)), missing[0].base, seedsMissing, paths);
+  }
+  const ran = new Set<string>();
+  for (const cell of cells) {
+    if (label) {
+      mkdirSync(join(paths.runs, cell.study), { recursive: true });
+      const { study: _, ...nnJson } = toStored(cell.base);
+      writeFileAtomic(join(paths.runs, cell.study, 'nn.json'), JSON.stringify(nnJson) + '\n');
+    }
+    await run(cell, extra, paths, label);
+    ran.add(cell.study);
+    await save(seeds, paths, extra, ran);
+  }
+  await save(seeds, paths, extra, reportOnly ? undefined : ran);
 }
 
 /**
@@ -276,12 +387,9 @@ function selected(variants: Variant[], only: string[], study: string): Variant[]
   return only.flatMap((part) => {
     const exact = variants.filter(([n]) => n === part);
     const found = exact.length ? exact : variants.filter(([n]) => n.includes(part));
-    if (!found.length) throw new Error(`--only ${part}: no variant of ${study} is named so (${variants.map(([n]) => n).join(', ')})`);
+    if (!found.length) throw new UsageError(`--only ${part}: no variant of ${study} is named so (${variants.map(([n]) => n).join(', ')})`);
     return found;
   });
 }
 
-main().catch((e) => {
-  process.stderr.write(`experiments/mrt: ${(e as Error).stack ?? e}\n`);
-  process.exit(1);
-});
+runScript('experiments/mrt', USAGE, main);

@@ -1,7 +1,7 @@
 /**
  * NN (local-loss) system on CoNLL04: the optimiser study, the tagger levers and the 3-seed results.
  *
- *   npx tsx experiments/nn/run.ts [--study optim|words|screen|tagger|seeds|seeds-dropout0.3|seeds-config|seeds-config-c50|seeds-config-select|seeds-config-ema|seeds-config-dropout0.4|seeds-config-layers2|seeds-config-lrdecay|seeds-config-entw2|seeds-config-b16|seeds-config-cw234|seeds-config-crf|seeds-config-crf-d04|seeds-config-crf-d04-locked|seeds-config-crf-d04-lm|seeds-config-crf-d04-ema|seeds-config-crf-d04-static|seeds-config-crf-d04-h256|seeds-config-crf-d04-timedecay|seeds-config-crf-d04-e20|seeds-traindev|seeds-heldout|seeds-heldout-v200|scierc-paper|scierc-crf|scierc-crf-e100|all] [--only NAME-PART] [--set key=value …]
+ *   npx tsx experiments/nn/run.ts [--study optim|words|screen|tagger|seeds|seeds-dropout0.3|seeds-config|seeds-config-c50|seeds-config-select|seeds-config-ema|seeds-config-dropout0.4|seeds-config-layers2|seeds-config-lrdecay|seeds-config-entw2|seeds-config-b16|seeds-config-cw234|seeds-config-crf|seeds-config-crf-d04|seeds-config-crf-d04-locked|seeds-config-crf-d04-lm|seeds-config-crf-d04-ema|seeds-config-crf-d04-static|seeds-config-crf-d04-h256|seeds-config-crf-d04-timedecay|seeds-config-crf-d04-e20|seeds-traindev|seeds-heldout|seeds-heldout-v200|scierc-paper|scierc-crf|scierc-crf-e100|all] [--only NAME-PART[,NAME-PART…]] [--out DIR] [--set key=value …]
  *
  * - optim: Adadelta (the paper's lr 1, ρ 0.9, ε 1e-6) vs Adam (lr 1e-3) at batch 100 and 32, seed 1:
  *   best dev strict relation F1, the epoch and wall-clock seconds to reach it. Dev only.
@@ -48,6 +48,20 @@
  * Every run lives in experiments/nn/runs/<name>/ (best/, last/, train.log.jsonl, curve.svg, result.json);
  * a finished run (result.json) is skipped and an interrupted one resumed, so the command can be re-run
  * after a kill. Writes results.json and results.md (mean ± std) beside this file.
+ *
+ * A finished run counts only with the settings it ran with (its study's, the `--set` items but `threads`,
+ * and the budget, `epochs` and `patience`, as resolved): asked with others, the command stops before
+ * training anything and names the run and the settings that differ. An interrupted run may be resumed
+ * with another budget; its result.json records the budget it ended with (`budget`, and `budget.replaced`).
+ *
+ * `--only` takes names or parts of names, comma-separated: for each part the run of exactly that name if
+ * the study has one, else every run whose name contains it. `--out DIR` writes everything under DIR
+ * instead of beside this file: DIR/runs/<name>/ and DIR/results.json, DIR/results.md, which then hold only
+ * the runs made there (a trial at a tiny budget leaves the committed tables alone):
+ *
+ *   npx tsx experiments/nn/run.ts --study seeds --only seed-1 --out /tmp/nn-trial --set threads=1 epochs=1
+ *
+ * experiments/mrt/run.ts starts from such runs with `--nn-dir /tmp/nn-trial`.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -59,17 +73,20 @@ import { readingOptions } from '../../src/train/data.js';
 import { evaluateModel } from '../../src/train/evaluate.js';
 import { runTraining } from '../../src/train/loop.js';
 import { buildNNSetup, nnTask } from '../../src/train/nn.js';
-import { keptModelDir, keptScores, writeFinalModel, type Keep } from '../kept-model.js';
+import { keptModelDir, keptScores, writeFinalModel } from '../kept-model.js';
 import { scriptArgs } from '../../scripts/args.js';
+import { askedBudget, cellBudget, changedSettings, refuseChanged, runScript, settingsOf, UsageError, type Budget } from './cells.js';
+import { CONLL04, STUDIES, type Base, type Run } from './studies.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
-const runsDir = join(here, 'runs');
 
 interface RunResult {
   name: string;
   study: string;
   settings: Record<string, unknown>;
+  /** The budget the run ended with (runs since 2026-12; earlier ones: their settings' epochs and patience, else the config's). */
+  budget?: Budget;
   bestEpoch: number;
   epochs: number;
   secondsToBest: number;
@@ -78,131 +95,37 @@ interface RunResult {
   test?: { relF1: number; entF1: number; relBoundariesF1: number };
 }
 
-// configs/conll04.json before the CRF was adopted; each run's own settings follow (and override) these.
-const BEFORE_CRF = ['model.tagger=softmax', 'model.dropout=0.5'];
-// The paper's tagger (argmax decoding, no casing, no word dropout, BiLSTM 64), pinned: configs/conll04.json moved on.
-const PAPER_TAGGER = ['model.decoder=argmax', 'model.caseDim=0', 'model.wordDropout=0', 'model.lstmHidden=64'];
-const OPTIM_RUNS: [string, string[]][] = [
-  ['optim-adadelta-b100', ['optimizer=adadelta', 'batchSize=100', ...PAPER_TAGGER]],
-  ['optim-adam-b100', ['optimizer=adam', 'batchSize=100', ...PAPER_TAGGER]],
-  ['optim-adadelta-b32', ['optimizer=adadelta', 'batchSize=32', ...PAPER_TAGGER]],
-  ['optim-adam-b32', ['optimizer=adam', 'batchSize=32', ...PAPER_TAGGER]],
-];
-/** Runs `<prefix>seed-N` for each seed N of `seeds`, each with its seed and `sets`. */
-const seedRuns = (prefix: string, seeds: number[], sets: string[] = []): [string, string[]][] => seeds.map((s) => [`${prefix}seed-${s}`, [`seed=${s}`, ...sets]]);
-/** Runs `<prefix>seed-1` … `<prefix>seed-3`, each with its seed and `sets`. */
-const threeSeeds = (prefix: string, sets: string[] = []): [string, string[]][] => seedRuns(prefix, [1, 2, 3], sets);
-const SEED_RUNS = threeSeeds('', PAPER_TAGGER);
-/** Runs config-<tag>-seed-N (config-seed-N without a tag) of configs/conll04.json with `sets`, seeds 1–3. */
-const configSeeds = (tag: string, sets: string[] = []): [string, string[]][] =>
-  threeSeeds(`config-${tag ? `${tag}-` : ''}`, sets);
-// configs/conll04.json before the CRF (the tagger levers the `tagger` study chose), 3 seeds.
-const SEED_CONFIG_RUNS = configSeeds('');
-// The same with twice the char-CNN filters (entity F1 was the target still short).
-const SEED_CONFIG_C50_RUNS = configSeeds('c50', ['model.charFilters=50']);
-// The same selecting best/ (and stopping) on the mean of dev entity and relation F1: entity F1 kept
-// rising 10-20 epochs after relation F1 peaked in the seeds-config runs, which stopped before it got there.
-const SEED_CONFIG_SELECT_RUNS = configSeeds('select', ['select=entity+relation']);
-// The same with an exponential moving average of the weights (decay 0.99: ~100 steps, 3.5 epochs of
-// batch 32) scored on dev and saved as best/: a smoother model to select from than one epoch's weights.
-const SEED_CONFIG_EMA_RUNS = configSeeds('ema', ['ema=0.99']);
-// The same with dropout 0.4 (entity F1 still short; the wider BiLSTM may want less dropout).
-const SEED_CONFIG_D04_RUNS = configSeeds('d04', ['model.dropout=0.4']);
-// The same with two stacked BiLSTM layers: a deeper tagger for the entity F1 still short.
-const SEED_CONFIG_L2_RUNS = configSeeds('l2', ['model.lstmLayers=2']);
-// The same halving Adam's rate on a dev plateau (5 epochs): entity F1 was still rising when relation F1
-// stopped improving, and a constant rate of 1e-3 may keep both from settling.
-const SEED_CONFIG_LRD_RUNS = configSeeds('lrd', ['lrDecay=0.5', 'lrPatience=5']);
-// The same with the entity loss counted twice: more of the shared encoder's gradient for the tagger.
-const SEED_CONFIG_ENTW2_RUNS = configSeeds('entw2', ['entityWeight=2']);
-// The same with batches of 16: batch 32 learned much faster than 100 (the optim study); smaller still?
-const SEED_CONFIG_B16_RUNS = configSeeds('b16', ['batchSize=16']);
-// The same with a third char-CNN width (4): longer affixes for the entity types ("Other": -ian, -ese).
-const SEED_CONFIG_CW234_RUNS = configSeeds('cw234', ['model.charWidths=[2,3,4]']);
-// The same with a CRF output layer (model/layers/crf.ts): transitions learned with the tagger, one
-// distribution over valid chunkings instead of independent tags read by Viterbi afterwards.
-const SEED_CONFIG_CRF_RUNS = configSeeds('crf', ['model.tagger=crf']);
-// The CRF with dropout 0.4, the softmax lever with the best dev relation F1 (65.9 ± 0.8, not adopted alone).
-const SEED_CONFIG_CRF_D04_RUNS = configSeeds('crf-d04', ['model.tagger=crf', 'model.dropout=0.4']);
-// The CRF configuration with variational dropout on x and h (one mask per sentence and feature), which
-// Reimers & Gurevych (2017) found the most reliable dropout for BiLSTM-CRF taggers.
-const SEED_CONFIG_CRF_D04_LOCKED_RUNS = configSeeds('crf-d04-locked', ['model.tagger=crf', 'model.dropout=0.4', 'model.lockedDropout=true']);
-// The CRF configuration with the next and previous word predicted from each direction's states (Rei 2017:
-// a regulariser that helped small NER sets), 50 hidden units, γ = 0.1.
-const SEED_CONFIG_CRF_D04_LM_RUNS = configSeeds('crf-d04-lm', ['model.tagger=crf', 'model.dropout=0.4', 'model.lmHidden=50']);
-// The CRF configuration with a moving average of the weights (decay 0.99), scored on dev and saved as
-// best/: the softmax configuration's test entity F1 rose with it (85.7 ± 0.6) though dev did not show it.
-const SEED_CONFIG_CRF_D04_EMA_RUNS = configSeeds('crf-d04-ema', ['model.tagger=crf', 'model.dropout=0.4', 'ema=0.99']);
-// The CRF configuration with a frozen copy of the word vectors beside the fine-tuned ones (Kim 2014): test
-// entities are often words never seen in training, whose vectors stay in GloVe's space while the trained
-// ones drift (frozen vectors alone were worse: the words study).
-const SEED_CONFIG_CRF_D04_STATIC_RUNS = configSeeds('crf-d04-static', ['model.tagger=crf', 'model.dropout=0.4', 'model.staticWords=true']);
-// The CRF configuration with a BiLSTM of 256 per direction: 128 beat 64 by 2.6 dev relation F1 (the tagger study).
-const SEED_CONFIG_CRF_D04_H256_RUNS = configSeeds('crf-d04-h256', ['model.tagger=crf', 'model.dropout=0.4', 'model.lstmHidden=256']);
-// The CRF configuration with Ma & Hovy (2016)'s schedule for their BiLSTM-CNN-CRF, lr / (1 + 0.05·epoch):
-// the rate falls smoothly (1/4 by epoch 60), where the plateau decay fired on dev noise.
-const SEED_CONFIG_CRF_D04_TIME_RUNS = configSeeds('crf-d04-timedecay', ['model.tagger=crf', 'model.dropout=0.4', 'lrTimeDecay=0.05']);
-// The CRF configuration stopped at 20 epochs: the models MRT starts from when the training set is not yet
-// fitted (the full runs decode it at 98–99.8 F1, which leaves MRT's training risk next to nothing).
-const SEED_CONFIG_CRF_D04_E20_RUNS = configSeeds('crf-d04-e20', ['model.tagger=crf', 'model.dropout=0.4', 'epochs=20']);
-// The bundled model's recipe over 3 seeds (configs/default-model.json: train + dev, 90 epochs, the last kept).
-const TRAINDEV_RUNS = threeSeeds('traindev-');
-// configs/conll04.json as it is (train only, chosen on dev), rerun with the code of 2026-12-04: the NN
-// models that the held-out MRT study fine-tunes on train + dev, where dev is data they have not fitted.
-// Seeds 4–9 were added to narrow the MRT comparison, whose 3-seed spread was larger than its gain.
-const HELDOUT_RUNS = seedRuns('heldout-', [1, 2, 3, 4, 5, 6, 7, 8, 9]);
-// The same scoring dev every 200 training sentences, as the authors' code does (spec §3.1): NN models
-// chosen among ~5× more candidates, for MRT chosen the same way (experiments/mrt, label sel-v200-nnv200).
-const HELDOUT_V200_RUNS = seedRuns('heldout-v200-', [4, 5, 6], ['validateEvery=200']);
-// SciERC: the paper's tagger (configs/scierc.json before), then every tagger lever CoNLL04 adopted (now
-// configs/scierc.json: chosen on SciERC dev).
-const SCIERC_PAPER_RUNS = threeSeeds('scierc-paper-', [...PAPER_TAGGER, 'model.tagger=softmax', 'model.dropout=0.5']);
-const CONLL04_TAGGER = ['model.tagger=crf', 'model.decoder=viterbi', 'model.caseDim=10', 'model.lstmHidden=128', 'model.dropout=0.4'];
-const SCIERC_CRF_RUNS = threeSeeds('scierc-crf-', CONLL04_TAGGER);
-// The same with 100 epochs: two of its runs chose epochs 55 and 59 of 60 (their first 60 epochs are the
-// same runs, resumed exactly).
-const SCIERC_CRF_E100_RUNS = threeSeeds('scierc-crf-e100-', [...CONLL04_TAGGER, 'epochs=100']);
-// The screen's best lever (dropout 0.3) over the same 3 seeds, chosen on dev, scored once on test.
-const SEED_D03_RUNS: [string, string[]][] = [1, 2, 3].map((s) => [`seed-${s}-dropout0.3`, [`seed=${s}`, 'model.dropout=0.3', ...PAPER_TAGGER]]);
-// Fine-tuned word embeddings drift away from the GloVe space that words unseen in training keep at
-// inference; frozen ones do not (dev only, seed 1, the seeds study's budget).
-const WORDS_RUNS: [string, string[]][] = [
-  ['words-tuned', ['freezeWords=false', ...PAPER_TAGGER]],
-  ['words-frozen', ['freezeWords=true', ...PAPER_TAGGER]],
-];
-// Levers on the slow, overfitting NN curve (seed 1, dev only, same budget as the words study).
-const SCREEN_RUNS: [string, string[]][] = [
-  ['screen-lr2e-3', ['adam.lr=0.002', ...PAPER_TAGGER]],
-  ['screen-dropout0.3', ['model.dropout=0.3', ...PAPER_TAGGER]],
-];
-
-// The tagger's levers (seed 1, dev decides, full budget): constrained decoding alone, then with a
-// casing embedding, word dropout, or a wider BiLSTM.
-// The config then had none of them: no casing, BiLSTM 64.
-const TAGGER_BASE = ['model.caseDim=0', 'model.lstmHidden=64', 'model.decoder=viterbi'];
-const TAGGER_RUNS: [string, string[]][] = [
-  ['tagger-viterbi-only', TAGGER_BASE],
-  ['tagger-viterbi-case10', [...TAGGER_BASE, 'model.caseDim=10']],
-  ['tagger-viterbi-worddrop0.1', [...TAGGER_BASE, 'model.wordDropout=0.1']],
-  ['tagger-viterbi-h128', [...TAGGER_BASE, 'model.lstmHidden=128']],
-];
-
-/** The config file a study's runs start from, and the settings pinned before each run's own. */
-interface Base {
-  file: string;
-  pinned: string[];
-  /** The model scored on test: `best/` (chosen on dev) unless dev is inside the training data; then `final/`, the last epoch's. */
-  keep?: Keep;
+/** One run of a study, in `runsDir`/<name>. */
+interface Cell {
+  study: string;
+  name: string;
+  sets: string[];
+  withTest: boolean;
+  base: Base;
+  dir: string;
 }
-const CONLL04: Base = { file: 'configs/conll04.json', pinned: BEFORE_CRF };
-const SCIERC: Base = { file: 'configs/scierc.json', pinned: [] };
-const TRAIN_DEV: Base = { file: 'configs/default-model.json', pinned: [], keep: 'last' };
-const CONLL04_AS_IS: Base = { file: 'configs/conll04.json', pinned: [] };
 
-async function run(study: string, name: string, sets: string[], extra: string[], withTest: boolean, base: Base): Promise<RunResult> {
-  const dir = join(runsDir, name);
-  const done = join(dir, 'result.json');
-  if (existsSync(done)) return JSON.parse(readFileSync(done, 'utf8')) as RunResult;
+const USAGE = 'npx tsx experiments/nn/run.ts [--study NAME|all] [--only NAME-PART[,NAME-PART…]] [--out DIR] [--set key=value …]';
+
+/**
+ * The result of a finished cell, or undefined. One that ran with other settings than `extra` asks now
+ * (or a budget they resolve to otherwise) is refused: it is not the run asked for.
+ */
+function finishedResult(cell: Cell, extra: string[]): RunResult | undefined {
+  const done = join(cell.dir, 'result.json');
+  if (!existsSync(done)) return undefined;
+  const prior = JSON.parse(readFileSync(done, 'utf8')) as RunResult;
+  const file = join(repo, cell.base.file);
+  const settings = Object.fromEntries(Object.entries(prior.settings ?? {}).map(([k, v]) => [k, String(v)]));
+  const changes = changedSettings({ settings, budget: prior.budget }, settingsOf(cell.sets), settingsOf([...cell.sets, ...extra]), askedBudget(file, [...cell.base.pinned, ...cell.sets, ...extra]), askedBudget(file, [...cell.base.pinned, ...cell.sets]));
+  refuseChanged(cell.dir, changes, 'another --out DIR');
+  return prior;
+}
+
+async function run(cell: Cell, extra: string[]): Promise<RunResult> {
+  const prior = finishedResult(cell, extra);
+  if (prior) return prior;
+  const { study, name, sets, withTest, base, dir } = cell;
   mkdirSync(dir, { recursive: true });
   const config: TrainConfig = loadConfig(join(repo, base.file), [...base.pinned, ...sets, ...extra]);
   process.stderr.write(`experiments/nn: ${name} (${sets.join(' ')})\n`);
@@ -214,7 +137,8 @@ async function run(study: string, name: string, sets: string[], extra: string[],
   const kept = base.keep === 'last' ? r.history[r.history.length - 1] : keptScores(dir);
   const seconds = base.keep === 'last' ? r.history.reduce((a, h) => a + h.seconds + h.evalSeconds, 0) : r.secondsToBest;
   const result: RunResult = {
-    name, study, settings: Object.fromEntries([...sets, ...extra].map((s) => s.split('='))),
+    name, study, settings: settingsOf([...sets, ...extra]),
+    budget: cellBudget(join(dir, 'train.log.jsonl'), { epochs: config.epochs, patience: config.patience }),
     bestEpoch: kept.epoch, epochs: r.epochs, secondsToBest: Math.round(seconds),
     devRelF1: kept.dev.relF1, devEntF1: kept.dev.entF1,
   };
@@ -222,7 +146,7 @@ async function run(study: string, name: string, sets: string[], extra: string[],
     const t = await evaluateModel(keptModelDir(dir, base.keep), config.data.test, readingOptions(config, 'test'));
     result.test = { relF1: t.relations.strict.micro.f1, entF1: t.entities.micro.f1, relBoundariesF1: t.relations.boundaries.micro.f1 };
   }
-  writeFileAtomic(done, JSON.stringify(result, null, 1) + '\n');
+  writeFileAtomic(join(dir, 'result.json'), JSON.stringify(result, null, 1) + '\n');
   return result;
 }
 
@@ -289,70 +213,59 @@ function markdown(of: (study: string) => RunResult[]): string {
   return out.join('\n') + '\n';
 }
 
+/**
+ * The runs `only` names, in the study's order: for each comma-separated part the run of exactly that
+ * name if the study has one, else every run whose name contains it (all of them without `only`).
+ */
+function selectedRuns(runs: Run[], only: string): Run[] {
+  if (only === '') return runs;
+  const parts = only.split(',').map((p) => p.trim());
+  const picked = new Set(parts.flatMap((part) => {
+    const exact = runs.filter(([n]) => n === part);
+    return (exact.length ? exact : runs.filter(([n]) => n.includes(part))).map(([n]) => n);
+  }));
+  return runs.filter(([n]) => picked.has(n));
+}
+
 async function main(): Promise<void> {
-  const { values, sets: extra } = scriptArgs('npx tsx experiments/nn/run.ts [--study NAME|all] [--only NAME-PART] [--set key=value …]', {
+  const { values, sets: extra } = scriptArgs(USAGE, {
     study: { type: 'string', default: 'all' },
     only: { type: 'string', default: '' },
+    out: { type: 'string' },
     set: { type: 'string', multiple: true },
   });
   const { study, only } = values;
-  const selected = (runs: [string, string[]][]) => runs.filter(([n]) => n.includes(only));
-  // Study name → its runs and whether the chosen model is scored on test; `all` runs them in this order.
-  const studies: [string, [string, string[]][], boolean, Base?][] = [
-    ['optim', OPTIM_RUNS, false],
-    ['words', WORDS_RUNS, false],
-    ['screen', SCREEN_RUNS, false],
-    ['tagger', TAGGER_RUNS, false],
-    ['seeds-dropout0.3', SEED_D03_RUNS, true],
-    ['seeds', SEED_RUNS, true],
-    ['seeds-config', SEED_CONFIG_RUNS, true],
-    ['seeds-config-c50', SEED_CONFIG_C50_RUNS, true],
-    ['seeds-config-select', SEED_CONFIG_SELECT_RUNS, true],
-    ['seeds-config-ema', SEED_CONFIG_EMA_RUNS, true],
-    ['seeds-config-dropout0.4', SEED_CONFIG_D04_RUNS, true],
-    ['seeds-config-layers2', SEED_CONFIG_L2_RUNS, true],
-    ['seeds-config-lrdecay', SEED_CONFIG_LRD_RUNS, true],
-    ['seeds-config-entw2', SEED_CONFIG_ENTW2_RUNS, true],
-    ['seeds-config-b16', SEED_CONFIG_B16_RUNS, true],
-    ['seeds-config-cw234', SEED_CONFIG_CW234_RUNS, true],
-    ['seeds-config-crf', SEED_CONFIG_CRF_RUNS, true],
-    ['seeds-config-crf-d04', SEED_CONFIG_CRF_D04_RUNS, true],
-    ['seeds-config-crf-d04-locked', SEED_CONFIG_CRF_D04_LOCKED_RUNS, true],
-    ['seeds-config-crf-d04-lm', SEED_CONFIG_CRF_D04_LM_RUNS, true],
-    ['seeds-config-crf-d04-ema', SEED_CONFIG_CRF_D04_EMA_RUNS, true],
-    ['seeds-config-crf-d04-static', SEED_CONFIG_CRF_D04_STATIC_RUNS, true],
-    ['seeds-config-crf-d04-h256', SEED_CONFIG_CRF_D04_H256_RUNS, true],
-    ['seeds-config-crf-d04-timedecay', SEED_CONFIG_CRF_D04_TIME_RUNS, true],
-    ['seeds-config-crf-d04-e20', SEED_CONFIG_CRF_D04_E20_RUNS, true],
-    ['seeds-traindev', TRAINDEV_RUNS, true, TRAIN_DEV],
-    ['seeds-heldout', HELDOUT_RUNS, true, CONLL04_AS_IS],
-    ['seeds-heldout-v200', HELDOUT_V200_RUNS, true, CONLL04_AS_IS],
-    ['scierc-paper', SCIERC_PAPER_RUNS, true, SCIERC],
-    ['scierc-crf', SCIERC_CRF_RUNS, true, SCIERC],
-    ['scierc-crf-e100', SCIERC_CRF_E100_RUNS, true, SCIERC],
-  ];
-  // The tables cover every finished run on disk, whichever study this invocation ran, and keep the
+  // Where runs/ and the results go: beside this file unless --out names another directory.
+  const outDir = values.out === undefined ? here : resolve(values.out);
+  if (values.out === '') throw new UsageError('--out: expected a directory');
+  const runsDir = join(outDir, 'runs');
+  const names = STUDIES.map(([n]) => n);
+  if (study !== 'all' && !names.includes(study)) throw new UsageError(`unknown study ${JSON.stringify(study)} (known: ${[...names, 'all'].join(', ')})`);
+  const chosen = STUDIES.filter(([name]) => study === 'all' || study === name);
+  const cells: Cell[] = chosen.flatMap(([name, runs, withTest, base]) =>
+    selectedRuns(runs, only).map(([runName, sets]): Cell => ({ study: name, name: runName, sets, withTest, base: base ?? CONLL04, dir: join(runsDir, runName) })),
+  );
+  for (const part of only === '' ? [] : only.split(','))
+    if (!chosen.some(([, runs]) => selectedRuns(runs, part).length > 0))
+      throw new UsageError(`--only ${part.trim()}: no run of ${study === 'all' ? 'any study' : `study ${study}`} is named so`);
+  // Before anything trains: a finished run asked with other settings stops the command here.
+  for (const cell of cells) finishedResult(cell, extra);
+  // The tables cover every finished run in runs/, whichever study this invocation ran, and keep the
   // committed rows of runs whose directories are gone (runs/ is not committed: a fresh checkout has none).
   const save = () => {
-    const all = studies.flatMap(([, runs]) => runs).map(([n]) => join(runsDir, n, 'result.json')).filter(existsSync);
+    const all = STUDIES.flatMap(([, runs]) => runs).map(([n]) => join(runsDir, n, 'result.json')).filter(existsSync);
     const onDisk = all.map((f) => JSON.parse(readFileSync(f, 'utf8')) as RunResult);
-    const resultsFile = join(here, 'results.json');
+    const resultsFile = join(outDir, 'results.json');
     const committed = existsSync(resultsFile) ? Object.values(JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, RunResult[]>).flat() : [];
     const results = [...new Map([...committed, ...onDisk].map((r) => [`${r.study}/${r.name}`, r])).values()];
     const of = (st: string) => results.filter((r) => r.study === st);
-    writeFileAtomic(resultsFile, JSON.stringify(Object.fromEntries(studies.map(([st]) => [st, of(st)])), null, 1) + '\n');
-    writeFileAtomic(join(here, 'results.md'), markdown(of));
+    writeFileAtomic(resultsFile, JSON.stringify(Object.fromEntries(STUDIES.map(([st]) => [st, of(st)])), null, 1) + '\n');
+    writeFileAtomic(join(outDir, 'results.md'), markdown(of));
   };
-  for (const [name, runs, withTest, base] of studies) {
-    if (study !== name && study !== 'all') continue;
-    for (const [runName, sets] of selected(runs)) {
-      await run(name, runName, sets, extra, withTest, base ?? CONLL04);
-      save();
-    }
+  for (const cell of cells) {
+    await run(cell, extra);
+    save();
   }
 }
 
-main().catch((e) => {
-  process.stderr.write(`experiments/nn: ${(e as Error).stack ?? e}\n`);
-  process.exit(1);
-});
+runScript('experiments/nn', USAGE, main);
