@@ -13,11 +13,17 @@ import { performance } from 'node:perf_hooks';
 import { getNumThreads, manualSeed, noGrad, randint, tensor, tidy } from '../src/tensor/index.js';
 import { Adam, DIMS, Tagger, trainStep } from './engine/tagger.js';
 import { runPythonAnchor } from './python-anchor.js';
-import { numberArg, scriptArgs } from '../scripts/args.js';
+import { checkedArgs, integerArg, usageText } from '../scripts/args.js';
 
-const { values } = scriptArgs('npm run bench:engine [-- --quick] [-- --rounds N]', { quick: { type: 'boolean' }, rounds: { type: 'string' } });
-const quick = values.quick === true;
-const rounds = values.rounds === undefined ? (quick ? 1 : 3) : numberArg(values.rounds, '--rounds');
+const options = { quick: { type: 'boolean' }, rounds: { type: 'string' } } as const;
+const usage = usageText('npm run bench:engine [-- --quick] [-- --rounds N]', options, {
+  quick: { text: 'a short run: fewer calls and steps, 1 round by default' },
+  rounds: { value: 'N', text: 'rounds of the tagger measurements, at least 1', default: '3; 1 with --quick' },
+});
+const { quick, rounds } = checkedArgs(usage, options, ({ values }) => {
+  const quick = values.quick === true;
+  return { quick, rounds: values.rounds === undefined ? (quick ? 1 : 3) : integerArg(values.rounds, '--rounds', 1) };
+});
 const warm = quick ? 3 : 3;
 const steps = quick ? 15 : 30;
 

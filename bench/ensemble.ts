@@ -7,30 +7,43 @@
  *   npm run bench:ensemble -- --model A --model B --model C [--split test|dev] [--min-votes K] [--workers N] [--json]
  */
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { Diagnostics } from '../src/data/diagnostics.js';
 import { loadCorpus } from '../src/data/formats/index.js';
 import { scores, type Counts } from '../src/eval/index.js';
 import { EnsembleExtractor, Extractor, type ExtractedDocument, type ExtractorLike } from '../src/index.js';
+import { MAX_WORKERS } from '../src/extract/workers.js';
 import { detokenize } from './detokenize.js';
+import { checkedArgs, choiceArg, integerArg, usageText } from '../scripts/args.js';
 
-const { values: args } = parseArgs({
-  options: {
-    model: { type: 'string', multiple: true },
-    split: { type: 'string', default: 'test' },
-    'min-votes': { type: 'string' },
-    workers: { type: 'string' },
-    json: { type: 'boolean', default: false },
-  },
+const options = {
+  model: { type: 'string', multiple: true },
+  split: { type: 'string', default: 'test' },
+  'min-votes': { type: 'string' },
+  workers: { type: 'string' },
+  json: { type: 'boolean', default: false },
+} as const;
+const usage = usageText('npm run bench:ensemble -- --model A --model B --model C [--split test|dev] [--min-votes K] [--workers N] [--json]', options, {
+  model: { value: 'DIR', text: 'a model of the ensemble; give at least two' },
+  split: { value: 'SPLIT', text: 'the CoNLL04 split: test or dev' },
+  'min-votes': { value: 'K', text: 'votes an item needs, from 1 to the number of models', default: 'a majority' },
+  workers: { value: 'N', text: `model worker threads, from 0 to ${MAX_WORKERS}`, default: "the library's" },
+  json: { text: 'print the rows as JSON' },
 });
-const models = args.model ?? [];
-if (models.length < 2) throw new Error('give at least two models: --model A --model B …');
-if (!['test', 'dev'].includes(args.split)) throw new Error(`--split test|dev, got ${args.split}`);
+const args = checkedArgs(usage, options, ({ values }) => {
+  const models = values.model ?? [];
+  if (models.length < 2) throw new Error(`--model: give at least two models (--model A --model B …), got ${models.length}`);
+  return {
+    models,
+    split: choiceArg(values.split, '--split', ['test', 'dev']),
+    minVotes: values['min-votes'] === undefined ? undefined : integerArg(values['min-votes'], '--min-votes', 1, models.length),
+    workers: values.workers === undefined ? undefined : integerArg(values.workers, '--workers', 0, MAX_WORKERS),
+    json: values.json,
+  };
+});
+const { models, workers, minVotes } = args;
 const repo = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const dataFile = join(repo, '..', 'shared', 'data', 'conll04', 'spert', `conll04_${args.split}.json`);
-const workers = args.workers === undefined ? undefined : Number(args.workers);
-const minVotes = args['min-votes'] === undefined ? undefined : Number(args['min-votes']);
 
 const corpus = await loadCorpus(dataFile, { diagnostics: new Diagnostics() });
 /** Per sentence: its raw text and its gold items as character-span keys. */

@@ -22,18 +22,33 @@
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { checkedArgs, integerArg, integerListArg, numberArg, usageError, usageText } from '../scripts/args.js';
 
-const { values: args } = parseArgs({
-  options: {
-    seconds: { type: 'string', default: '10' },
-    workers: { type: 'string', default: '0,1,2' },
-    rounds: { type: 'string', default: '1' },
-    concurrent: { type: 'string', default: '1' },
-    'batch-size': { type: 'string' }, // default: the library's
-    model: { type: 'string' },
-  },
+const options = {
+  seconds: { type: 'string', default: '10' },
+  workers: { type: 'string', default: '0,1,2' },
+  rounds: { type: 'string', default: '1' },
+  concurrent: { type: 'string', default: '1' },
+  'batch-size': { type: 'string' }, // default: the library's
+  model: { type: 'string' },
+} as const;
+const usage = usageText('npm run bench:extract [-- --seconds 10] [-- --workers 0,1,2] [-- --concurrent 1] [-- --rounds 1] [-- --batch-size N] [-- --model DIR]', options, {
+  seconds: { value: 'S', text: 'seconds per measurement, at least 0; each does 3 passes at least' },
+  workers: { value: 'W,…', text: 'worker thread counts, each at least 0; 0 = everything on this thread' },
+  rounds: { value: 'R', text: 'times every setting is measured, at least 1' },
+  concurrent: { value: 'C,…', text: 'extract calls kept in flight, each at least 1' },
+  'batch-size': { value: 'N', text: 'sentences per batch, at least 1', default: "the library's" },
+  model: { value: 'DIR', text: 'the model', default: 'the bundled models/conll04' },
 });
+// Read before the package is imported (its import is timed); the workers' upper bound is checked after.
+const args = checkedArgs(usage, options, ({ values }) => ({
+  seconds: numberArg(values.seconds, '--seconds', { min: 0 }),
+  workers: integerListArg(values.workers, '--workers', 0),
+  rounds: integerArg(values.rounds, '--rounds', 1),
+  concurrent: integerListArg(values.concurrent, '--concurrent', 1),
+  batchSize: values['batch-size'] === undefined ? undefined : integerArg(values['batch-size'], '--batch-size', 1),
+  model: values.model,
+}));
 const repo = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const testFile = join(repo, '..', 'shared', 'data', 'conll04', 'unified_two_are_better', 'test.CoNLL04.json');
 const ms = (t0: number) => Math.round(performance.now() - t0);
@@ -43,8 +58,11 @@ let t0 = performance.now();
 const { Extractor, loadCorpus, tokenizedSentences } = await import('../src/index.js');
 const { DEFAULT_BATCH_SIZE } = await import('../src/extract/batches.js');
 const importMs = ms(t0);
+const { MAX_WORKERS } = await import('../src/extract/workers.js');
+const tooMany = args.workers.find((w) => w > MAX_WORKERS);
+if (tooMany !== undefined) usageError(usage, `--workers: expected whole numbers from 0 to ${MAX_WORKERS}, got "${tooMany}"`);
 
-const batchSize = args['batch-size'] === undefined ? DEFAULT_BATCH_SIZE : Number(args['batch-size']);
+const batchSize = args.batchSize ?? DEFAULT_BATCH_SIZE;
 t0 = performance.now();
 const first = await Extractor.load(args.model, { batchSize, workers: 0 });
 const loadMs = ms(t0);
@@ -62,7 +80,7 @@ for (const t of texts) tokenizedSentences(t);
 const splitMs = performance.now() - t0;
 console.error(`load: import ${importMs} ms, Extractor.load ${loadMs} ms, first extract (GloVe table) ${firstExtractMs} ms; splitting alone ${Math.round((sentences * 1000) / splitMs)} sentences/s`);
 
-const workerCounts = args.workers.split(',').map(Number);
+const workerCounts = args.workers;
 const extractors = new Map<number, typeof first>();
 const startMs = new Map<number, number>();
 for (const w of workerCounts) {
@@ -88,9 +106,9 @@ interface Row {
   relations: number;
 }
 const rows: Row[] = [];
-const budget = Number(args.seconds) * 1000;
-const settings = workerCounts.flatMap((w) => args.concurrent.split(',').map((c) => [w, Number(c)] as const));
-for (let round = 0; round < Number(args.rounds); round++) {
+const budget = args.seconds * 1000;
+const settings = workerCounts.flatMap((w) => args.concurrent.map((c) => [w, c] as const));
+for (let round = 0; round < args.rounds; round++) {
   for (const [w, concurrent] of settings) {
     const ex = extractors.get(w)!;
     const load1Before = load1();

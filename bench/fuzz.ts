@@ -1,24 +1,32 @@
 /**
- * The long fuzz run (`npm run bench:fuzz [-- --runs N --seed S]`): every reader, the types file and the
+ * The long fuzz run (`npm run bench:fuzz [-- --runs N --seed S --only TARGET]`): every reader, the types file and the
  * config loader, from our own seeds plus the first records of the shared benchmark files when
  * ../shared/data is there. Prints, per target, the cases run, how many parsed and how many ended in a
  * UserError, the mix of mutations and the slowest case; exits 1 on the first property violation, with the
  * seed to replay it.
  */
-import { parseArgs } from 'node:util';
 import { fuzz } from '../test/fuzz/drive.js';
 import { targets } from '../test/fuzz/targets.js';
+import { choiceArg, checkedArgs, integerArg, usageText } from '../scripts/args.js';
 
-const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '3000' }, seed: { type: 'string' }, only: { type: 'string' } },
+const all = await targets(true);
+const names = all.map((t) => t.name);
+const options = { runs: { type: 'string', default: '3000' }, seed: { type: 'string' }, only: { type: 'string' } } as const;
+const usage = usageText('npm run bench:fuzz [-- --runs N --seed S --only TARGET]', options, {
+  runs: { value: 'N', text: 'cases per target, at least 1' },
+  seed: { value: 'S', text: `fast-check seed, a whole number from 0 to ${2 ** 31 - 1}`, default: 'from the clock, printed' },
+  only: { value: 'TARGET', text: `fuzz this target alone, one of ${names.join(', ')}`, default: 'all' },
 });
-const runs = Number(values.runs);
-const seed = values.seed === undefined ? Date.now() % 2 ** 31 : Number(values.seed);
+const { runs, seed, only } = checkedArgs(usage, options, ({ values }) => ({
+  runs: integerArg(values.runs, '--runs', 1),
+  seed: values.seed === undefined ? Date.now() % 2 ** 31 : integerArg(values.seed, '--seed', 0, 2 ** 31 - 1),
+  only: values.only === undefined ? undefined : choiceArg(values.only, '--only', names),
+}));
 console.log(`fuzz seed=${seed} runs=${runs} per target`);
 
 let total = 0;
-for (const target of await targets(true)) {
-  if (values.only && target.name !== values.only) continue;
+for (const target of all) {
+  if (only !== undefined && target.name !== only) continue;
   try {
     const c = await fuzz(target, seed, runs);
     total += c.cases;
@@ -41,3 +49,8 @@ for (const target of await targets(true)) {
   }
 }
 console.log(`fuzz total cases=${total}`);
+// Every target has seeds and --runs is at least 1, so this is a bug, never a pass.
+if (total === 0 && !process.exitCode) {
+  console.log('fuzz: no case ran');
+  process.exitCode = 1;
+}

@@ -10,23 +10,36 @@
 import { fork } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { MAX_WORKERS } from '../src/extract/workers.js';
+import { checkedArgs, integerArg, integerListArg, numberArg, usageText } from '../scripts/args.js';
 
-const { values: args } = parseArgs({
-  options: {
-    workers: { type: 'string', default: '0,2' },
-    timeout: { type: 'string', default: '0,30' },
-    child: { type: 'boolean', default: false },
-    'child-workers': { type: 'string', default: '0' },
-    'child-timeout': { type: 'string', default: '0' },
-  },
+const options = {
+  workers: { type: 'string', default: '0,2' },
+  timeout: { type: 'string', default: '0,30' },
+  child: { type: 'boolean', default: false },
+  'child-workers': { type: 'string', default: '0' },
+  'child-timeout': { type: 'string', default: '0' },
+} as const;
+const usage = usageText('node --import tsx bench/huge-request.ts [--workers 0,2] [--timeout 0,30]', options, {
+  workers: { value: 'W,…', text: `model worker thread counts, each from 0 to ${MAX_WORKERS}` },
+  timeout: { value: 'S,…', text: "the server's time limits for an extraction, in seconds, each at least 0; 0 = none" },
+  child: { text: 'the server process', internal: true },
+  'child-workers': { value: 'W', text: "the server's worker threads", internal: true },
+  'child-timeout': { value: 'S', text: "the server's time limit", internal: true },
 });
+const args = checkedArgs(usage, options, ({ values }) => ({
+  child: values.child,
+  workers: integerListArg(values.workers, '--workers', 0, MAX_WORKERS),
+  timeout: values.timeout.split(',').map((s) => numberArg(s, '--timeout', { min: 0 })),
+  childWorkers: integerArg(values['child-workers'], '--child-workers', 0, MAX_WORKERS),
+  childTimeout: numberArg(values['child-timeout'], '--child-timeout', { min: 0 }),
+}));
 
 if (args.child) {
   const { Extractor } = await import('../src/extract/index.js');
   const { startServer } = await import('../src/server/index.js');
-  const extractor = await Extractor.load(undefined, { workers: Number(args['child-workers']) });
-  const { url } = await startServer(extractor, { port: 0, extractTimeout: Number(args['child-timeout']) * 1000, requestTimeout: 120_000, connectionTimeout: 600_000 });
+  const extractor = await Extractor.load(undefined, { workers: args.childWorkers });
+  const { url } = await startServer(extractor, { port: 0, extractTimeout: args.childTimeout * 1000, requestTimeout: 120_000, connectionTimeout: 600_000 });
   process.send?.({ url });
   process.once('disconnect', () => process.exit(0)); // the parent is gone: do not linger
 } else {
@@ -39,8 +52,8 @@ if (args.child) {
     return [r, Math.round(performance.now() - t0)];
   };
   const rows = [];
-  for (const workers of args.workers.split(',').map(Number))
-    for (const timeout of args.timeout.split(',').map(Number)) {
+  for (const workers of args.workers)
+    for (const timeout of args.timeout) {
       const child = fork(fileURLToPath(import.meta.url), ['--child', '--child-workers', String(workers), '--child-timeout', String(timeout)], { execArgv: process.execArgv });
       const { url } = await new Promise<{ url: string }>((resolve, reject) => {
         child.once('message', (m) => resolve(m as { url: string }));

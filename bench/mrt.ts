@@ -17,24 +17,32 @@ import { mrtTask } from '../src/train/mrt/task.js';
 import { buildSetupFrom, nnTask } from '../src/train/nn.js';
 import { createOptimizer } from '../src/train/optim.js';
 import { TrainRng } from '../src/train/rng.js';
-import { numberArg, scriptArgs } from '../scripts/args.js';
+import { checkedArgs, integerArg, usageText } from '../scripts/args.js';
 
-const usage = 'npm run bench:mrt -- --init MODEL_DIR [--rounds N] [--K K] [--set key=value …]';
-const { values, sets } = scriptArgs(usage, {
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const options = {
   init: { type: 'string' },
   rounds: { type: 'string', default: '2' },
   K: { type: 'string', default: '3' },
   set: { type: 'string', multiple: true },
+} as const;
+const usage = usageText('npm run bench:mrt -- --init MODEL_DIR [--rounds N] [--K K] [--set key=value …]', options, {
+  init: { value: 'MODEL_DIR', text: 'the pretrained model both kinds of epoch start from (required)' },
+  rounds: { value: 'N', text: 'rounds of one NN and one MRT epoch, at least 1' },
+  K: { value: 'K', text: "MRT's samples per sentence, at least 1" },
+  set: { value: 'key=value …', text: 'settings over configs/conll04-mrt.json, as `entrel train --set`', default: 'none' },
 });
-const init = values.init;
-if (!init) {
-  process.stderr.write(`usage: ${usage}\n`);
-  process.exit(2);
-}
-const rounds = numberArg(values.rounds, '--rounds');
-const K = numberArg(values.K, '--K');
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const config = loadConfig(join(repo, 'configs/conll04-mrt.json'), [`K=${K}`, ...sets]);
+// A bad --set is refused like a bad option: the config is read with the arguments.
+const { init, rounds, K, config } = checkedArgs(usage, options, ({ values, sets }) => {
+  if (!values.init) throw new Error('--init: missing; give the pretrained model to start from (--init MODEL_DIR)');
+  const K = integerArg(values.K, '--K', 1);
+  return {
+    init: values.init,
+    rounds: integerArg(values.rounds, '--rounds', 1),
+    K,
+    config: loadConfig(join(repo, 'configs/conll04-mrt.json'), [`K=${K}`, ...sets]),
+  };
+});
 setNumThreads(config.threads);
 // The --init model's settings and weights, as `entrel train --init` takes them.
 const s = await buildSetupFrom(config, resolve(init));

@@ -1,6 +1,6 @@
 /**
  * Extraction quality from raw text, against the same model on the corpus's gold tokens:
- *   npm run bench:raw-text [-- --split test|dev] [-- --json] [-- --model DIR] [-- --top 15] [-- --examples 5]
+ *   npm run bench:raw-text [-- --split test|dev|train] [-- --json] [-- --model DIR] [-- --top 15] [-- --examples 5]
  *                          [-- --verbose]
  *
  * CoNLL04 (the SpERT copy, /work/shared/data/conll04/spert) has tokens, not text, and one sentence per
@@ -32,7 +32,6 @@
  */
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import type { Document, LabelSchema } from '../src/data/corpus.js';
 import { canonicalRelation, type CompactSentence, type RelTuple, type SpanTuple } from '../src/eval/compact.js';
 import { Extractor, Scorer, evaluate, tokenizedSentences } from '../src/index.js';
@@ -44,18 +43,30 @@ import type { SentenceOptions } from '../src/text/index.js';
 import { encodeAll } from '../src/train/data.js';
 import { predictFile } from '../src/train/evaluate.js';
 import { detokenize, type Detokenized } from './detokenize.js';
+import { checkedArgs, choiceArg, integerArg, usageText } from '../scripts/args.js';
 
-const { values: args } = parseArgs({
-  options: {
-    split: { type: 'string', default: 'test' },
-    json: { type: 'boolean', default: false },
-    model: { type: 'string' },
-    top: { type: 'string', default: '15' },
-    verbose: { type: 'boolean', default: false },
-    examples: { type: 'string', default: '5' },
-  },
+const options = {
+  split: { type: 'string', default: 'test' },
+  json: { type: 'boolean', default: false },
+  model: { type: 'string' },
+  top: { type: 'string', default: '15' },
+  verbose: { type: 'boolean', default: false },
+  examples: { type: 'string', default: '5' },
+} as const;
+const usage = usageText('npm run bench:raw-text [-- --split test|dev|train] [-- --json] [-- --model DIR] [-- --top 15] [-- --examples 5] [-- --verbose]', options, {
+  split: { value: 'SPLIT', text: 'the CoNLL04 split: test, dev or train' },
+  json: { text: 'print only the JSON result, indented' },
+  model: { value: 'DIR', text: 'the model', default: 'the bundled models/conll04' },
+  top: { value: 'N', text: 'tokenization disagreements listed, at least 0' },
+  verbose: { text: 'list every entity of the F1 gap' },
+  examples: { value: 'N', text: 'examples per kind of splitting error, at least 0' },
 });
-if (!['test', 'dev', 'train'].includes(args.split)) throw new Error(`--split test|dev|train, got ${args.split}`);
+const { top, examples: nExamples, ...args } = checkedArgs(usage, options, ({ values }) => ({
+  ...values,
+  split: choiceArg(values.split, '--split', ['test', 'dev', 'train']),
+  top: integerArg(values.top, '--top', 0),
+  examples: integerArg(values.examples, '--examples', 0),
+}));
 const repo = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const dataFile = join(repo, '..', 'shared', 'data', 'conll04', 'spert', `conll04_${args.split}.json`);
 const modelDir = args.model ?? DEFAULT_MODEL_DIR;
@@ -63,8 +74,6 @@ const modelDir = args.model ?? DEFAULT_MODEL_DIR;
 const { model, meta } = loadModelDir(modelDir);
 const modelStyle = model.config.tokenizer;
 const otherStyle = modelStyle === 'ptb' ? 'conll04' : 'ptb';
-const top = Number(args.top);
-const nExamples = Number(args.examples);
 const log = (s: string) => {
   if (!args.json) console.log(s);
 };

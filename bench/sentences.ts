@@ -19,20 +19,26 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { tokenizedSentences } from '../src/text/index.js';
 import { detokenize } from './detokenize.js';
+import { checkedArgs, integerArg, usageText } from '../scripts/args.js';
 
-const { values: args } = parseArgs({
-  options: {
-    examples: { type: 'string', default: '5' },
-    top: { type: 'string', default: '8' },
-    json: { type: 'boolean', default: false },
-  },
+const options = {
+  examples: { type: 'string', default: '5' },
+  top: { type: 'string', default: '8' },
+  json: { type: 'boolean', default: false },
+} as const;
+const usage = usageText('npm run bench:sentences [-- --examples 5] [-- --top 8] [-- --json]', options, {
+  examples: { value: 'N', text: 'examples per kind of error, at least 0' },
+  top: { value: 'N', text: 'kinds of missed and of spurious boundaries listed per corpus, at least 0' },
+  json: { text: 'print only the JSON result, indented, with the kinds of error' },
 });
+const { examples: nExamples, top, ...args } = checkedArgs(usage, options, ({ values }) => ({
+  ...values,
+  examples: integerArg(values.examples, '--examples', 0),
+  top: integerArg(values.top, '--top', 0),
+}));
 const data = join(resolve(fileURLToPath(new URL('..', import.meta.url))), '..', 'shared', 'data');
-const nExamples = Number(args.examples);
-const top = Number(args.top);
 const STYLE = 'conll04'; // models/conll04's model.tokenizer; boundaries do not depend on it
 
 /** One raw text, the offsets where its gold sentences 2…n start, and its gold tokens' spans (`start:end`). */

@@ -10,22 +10,37 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import type { ExtractorLike } from '../src/extract/types.js';
+import { MAX_WORKERS } from '../src/extract/workers.js';
 import { startServer } from '../src/server/index.js';
 import { FakeExtractor } from '../test/server/fake-extractor.js';
+import { checkedArgs, integerArg, integerListArg, numberArg, usageText } from '../scripts/args.js';
 
-const { values: args } = parseArgs({
-  options: {
-    duration: { type: 'string', default: '10' },
-    connections: { type: 'string', default: '16,64' },
-    workers: { type: 'string', default: '0,2' },
-    fake: { type: 'boolean', default: false },
-    child: { type: 'boolean', default: false },
-    'child-workers': { type: 'string', default: '0' },
-  },
+const options = {
+  duration: { type: 'string', default: '10' },
+  connections: { type: 'string', default: '16,64' },
+  workers: { type: 'string', default: '0,2' },
+  fake: { type: 'boolean', default: false },
+  child: { type: 'boolean', default: false },
+  'child-workers': { type: 'string', default: '0' },
+} as const;
+const usage = usageText('node --import tsx bench/serve.ts [--duration 10] [--connections 16,64] [--workers 0,2] [--fake]', options, {
+  duration: { value: 'S', text: 'seconds of load per connection count, above 0' },
+  connections: { value: 'N,…', text: 'connection counts, each at least 1' },
+  workers: { value: 'W,…', text: `model worker thread counts, each from 0 to ${MAX_WORKERS}, 0 = on the server thread; ignored with --fake` },
+  fake: { text: "serve the test extractor (the service's own overhead)" },
+  child: { text: 'the server process', internal: true },
+  'child-workers': { value: 'W', text: "the server process's worker threads", internal: true },
 });
+const args = checkedArgs(usage, options, ({ values }) => ({
+  duration: numberArg(values.duration, '--duration', { above: 0 }),
+  connections: integerListArg(values.connections, '--connections', 1),
+  workers: integerListArg(values.workers, '--workers', 0, MAX_WORKERS),
+  fake: values.fake,
+  child: values.child,
+  childWorkers: integerArg(values['child-workers'], '--child-workers', 0, MAX_WORKERS),
+}));
 
 /** CoNLL04-style sentences, one per request. */
 const sentences = [
@@ -45,7 +60,7 @@ export async function createExtractor(fake: boolean, workers?: number): Promise<
 }
 
 async function child(): Promise<void> {
-  const { extractor, kind } = await createExtractor(args.fake, Number(args['child-workers']));
+  const { extractor, kind } = await createExtractor(args.fake, args.childWorkers);
   const { url } = await startServer(extractor, { port: 0, logger: false });
   process.send?.({ url, kind });
   process.once('disconnect', () => process.exit(0)); // the parent is gone: do not linger
@@ -73,14 +88,14 @@ async function parent(): Promise<void> {
   const load1 = () => Math.round(loadavg()[0] * 100) / 100;
   const results = [];
   let kind: ExtractorKind = 'real';
-  for (const workers of args.fake ? [0] : args.workers.split(',').map(Number)) {
+  for (const workers of args.fake ? [0] : args.workers) {
     const child = await startChild(workers);
     kind = child.kind;
     console.error(`serving the ${kind} extractor at ${child.url}${kind === 'real' ? ` with ${workers} worker thread(s)` : ''}`);
     try {
-      for (const connections of args.connections.split(',').map(Number)) {
+      for (const connections of args.connections) {
         const load1Before = load1();
-        const r = await autocannon({ url: child.url, connections, duration: Number(args.duration), requests });
+        const r = await autocannon({ url: child.url, connections, duration: args.duration, requests });
         const row = {
           workers,
           connections,
@@ -103,7 +118,7 @@ async function parent(): Promise<void> {
       child.server.kill();
     }
   }
-  console.log(JSON.stringify({ bench: 'serve', extractor: kind, durationSec: Number(args.duration), results }));
+  console.log(JSON.stringify({ bench: 'serve', extractor: kind, durationSec: args.duration, results }));
   if (results.some((r) => r.errors > 0 || r.non2xx > 0)) process.exitCode = 1;
 }
 

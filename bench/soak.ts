@@ -17,24 +17,34 @@ import { execFileSync, fork } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import type { ExtractorLike } from '../src/extract/types.js';
 import { startServer } from '../src/server/index.js';
 import { closeLoad } from './close-load.js';
+import { checkedArgs, integerArg, numberArg, usageText } from '../scripts/args.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const LIMITS = { bodyLimit: 256 * 1024, maxTextLength: 100_000 };
 
-const { values: args } = parseArgs({
-  options: {
-    duration: { type: 'string', default: '300' },
-    connections: { type: 'string', default: '64' },
-    model: { type: 'string' },
-    fake: { type: 'boolean', default: false },
-    child: { type: 'boolean', default: false },
-  },
+const options = {
+  duration: { type: 'string', default: '300' },
+  connections: { type: 'string', default: '64' },
+  model: { type: 'string' },
+  fake: { type: 'boolean', default: false },
+  child: { type: 'boolean', default: false },
+} as const;
+const usage = usageText('npm run bench:soak [-- --duration 300 --connections 64 --model DIR | --fake]', options, {
+  duration: { value: 'S', text: 'seconds of load, above 0' },
+  connections: { value: 'N', text: 'connections held, at least 1' },
+  model: { value: 'DIR', text: 'the model to serve', default: 'models/conll04, else a tiny model trained on the test fixtures' },
+  fake: { text: 'serve the test extractor instead of a model' },
+  child: { text: 'the server process', internal: true },
 });
+const args = checkedArgs(usage, options, ({ values }) => ({
+  ...values,
+  duration: numberArg(values.duration, '--duration', { above: 0 }),
+  connections: integerArg(values.connections, '--connections', 1),
+}));
 
 /** The model directory to serve (trains a tiny one when neither --model nor the bundled model exists). */
 function modelDir(): string {
@@ -94,8 +104,7 @@ const rssOf = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/pr
 const mb = (b: number) => Math.round(b / 1e5) / 10;
 
 async function parent(): Promise<void> {
-  const duration = Number(args.duration);
-  const connections = Number(args.connections);
+  const { duration, connections } = args;
   const server = fork(import.meta.filename, ['--child', ...process.argv.slice(2)], { execArgv: process.execArgv });
   const { url, model } = await new Promise<{ url: string; model: string }>((ok, fail) => {
     server.once('message', (m) => ok(m as { url: string; model: string }));

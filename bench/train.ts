@@ -23,14 +23,20 @@ import { Adadelta } from '../src/train/optim.js';
 import { TrainRng } from '../src/train/rng.js';
 import { anchorProblem, runPythonAnchor } from './python-anchor.js';
 import { goldTagInference } from './train/gold-infer.js';
-import { numberArg, scriptArgs } from '../scripts/args.js';
+import { checkedArgs, integerArg, numberArg, usageText } from '../scripts/args.js';
 
-const { values } = scriptArgs('npm run bench:train [-- --epochs N] [-- --infer-seconds S]', {
+const options = {
   epochs: { type: 'string', default: '2' },
   'infer-seconds': { type: 'string', default: '2' },
+} as const;
+const usage = usageText('npm run bench:train [-- --epochs N] [-- --infer-seconds S]', options, {
+  epochs: { value: 'N', text: 'training epochs on each side, at least 1' },
+  'infer-seconds': { value: 'S', text: 'seconds of inference passes on each side, at least 0; one pass at least' },
 });
-const epochs = numberArg(values.epochs, '--epochs');
-const inferSeconds = numberArg(values['infer-seconds'], '--infer-seconds');
+const { epochs, inferSeconds } = checkedArgs(usage, options, ({ values }) => ({
+  epochs: integerArg(values.epochs, '--epochs', 1),
+  inferSeconds: numberArg(values['infer-seconds'], '--infer-seconds', { min: 0 }),
+}));
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..');
 

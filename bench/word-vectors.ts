@@ -11,12 +11,15 @@
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadGlove } from '../src/model/glove.js';
 import { loadWordVectors } from '../src/model/word-vectors.js';
+import { scriptArgs, usageText } from '../scripts/args.js';
 
-const { values: args } = parseArgs({ options: { out: { type: 'string', default: join(process.env.TMPDIR ?? '/tmp', 'entrel-word-vectors') } } });
-const dir = args.out!;
+const options = { out: { type: 'string', default: join(process.env.TMPDIR ?? '/tmp', 'entrel-word-vectors') } } as const;
+const usage = usageText('npm run bench:word-vectors [-- --out DIR]', options, {
+  out: { value: 'DIR', text: 'where the files (about 940 MB) and their cache are written' },
+});
+const dir = scriptArgs(usage, options).values.out;
 const text = join(dir, 'glove.txt');
 const cache = join(dir, 'cache');
 mkdirSync(dir, { recursive: true });

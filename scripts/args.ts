@@ -4,6 +4,11 @@
  * silently ignored. `--set key=value …` is read as `entrel train` reads it: every word after a `--set` up
  * to the next option, so `--set a=1 b=2` and `--set a=1 --set b=2` are the same. `--help` prints the
  * usage once the whole line has been read, so appending it to a command checks the command.
+ *
+ * A bad value is refused the same way: `checkedArgs` reads the values with the helpers below (`numberArg`,
+ * `integerArg`, `choiceArg`, …), whose errors name the option and the value, and ends the process with
+ * that line and the usage (status 2), never a stack trace. `usageText` writes a usage that lists every
+ * option with its default.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
@@ -47,23 +52,99 @@ export function scriptArgs<const O extends Options>(usage: string, options: O, p
     }
     return args;
   } catch (e) {
-    process.stderr.write(`${(e as Error).message}\nusage: ${usage}\n`);
-    process.exit(2);
+    usageError(usage, (e as Error).message);
   }
 }
 
-/** An option's comma-separated whole numbers of at least `min` (`--seeds 1,2,3`); any other item is an error naming `option`. */
-export function integerListArg(value: string, option: string, min: number): number[] {
+/** Ends the process (status 2) with `message`, one line naming the option and its value, and `usage`. */
+export function usageError(usage: string, message: string): never {
+  process.stderr.write(`${message}\nusage: ${usage}\n`);
+  process.exit(2);
+}
+
+/**
+ * `scriptArgs`, then `read` of them (the values checked and converted): an error `read` throws ends the
+ * process as a bad option does (its message, the usage, status 2).
+ */
+export function checkedArgs<const O extends Options, R>(usage: string, options: O, read: (args: ScriptArgs<O>) => R, positionals = false): R {
+  const args = scriptArgs(usage, options, positionals);
+  try {
+    return read(args);
+  } catch (e) {
+    usageError(usage, (e as Error).message);
+  }
+}
+
+/**
+ * What a usage says of one option: how its value is written (`N`, `DIR`; none for a flag), what it does,
+ * and its default when `options` gives none (one worked out at run time: "the bundled model"). An
+ * `internal` option (one a bench passes to its own child process) is left out.
+ */
+export interface OptionHelp {
+  value?: string;
+  text: string;
+  default?: string;
+  internal?: boolean;
+}
+
+/**
+ * `synopsis`, then a line per option of `options` (`help` must describe each one): `--name VALUE  text
+ * (default: …)`, the default from `help`, else from `options` (a flag's `false` goes unsaid).
+ */
+export function usageText<const O extends Options>(synopsis: string, options: O, help: { readonly [K in keyof O]: OptionHelp }): string {
+  const rows: [string, string][] = [];
+  for (const [name, h] of Object.entries(help) as [string, OptionHelp][]) {
+    if (h.internal) continue;
+    const o = options[name];
+    const given = h.default ?? (o.default === undefined || o.default === false ? undefined : [o.default].flat().join(','));
+    rows.push([`--${name}${h.value ? ` ${h.value}` : ''}`, `${h.text}${given === undefined ? '' : ` (default: ${given})`}`]);
+  }
+  rows.push(['--help', 'print this usage']);
+  const width = Math.max(...rows.map(([l]) => l.length));
+  return [synopsis, ...rows.map(([l, t]) => `  ${l.padEnd(width)}  ${t}`)].join('\n');
+}
+
+/**
+ * An option's comma-separated whole numbers of at least `min` and at most `max` (`--seeds 1,2,3`); any
+ * other item is an error naming `option`.
+ */
+export function integerListArg(value: string, option: string, min: number, max = Infinity): number[] {
   return value.split(',').map((item) => {
     const n = numberArg(item, option);
-    if (!Number.isInteger(n) || n < min) throw new Error(`${option}: expected whole numbers of at least ${min}, got ${JSON.stringify(item)}`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new Error(`${option}: expected whole numbers ${max === Infinity ? `of at least ${min}` : `from ${min} to ${max}`}, got ${JSON.stringify(item)}`);
     return n;
   });
 }
 
-/** An option's value as a number; `option` names it in the error. */
-export function numberArg(value: string, option: string): number {
+/** Where a number may lie: at least `min`, above `above`. */
+export interface NumberRange {
+  min?: number;
+  above?: number;
+}
+
+/** An option's value as a number (in `range`, when given); `option` names it, and the value, in the error. */
+export function numberArg(value: string, option: string, range: NumberRange = {}): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) throw new Error(`${option}: expected a number, got ${JSON.stringify(value)}`);
+  const { min, above } = range;
+  const wanted = `a number${above !== undefined ? ` above ${above}` : ''}${min !== undefined ? ` of at least ${min}` : ''}`;
+  if (value.trim() === '' || !Number.isFinite(n) || (min !== undefined && n < min) || (above !== undefined && n <= above))
+    throw new Error(`${option}: expected ${wanted}, got ${JSON.stringify(value)}`);
   return n;
+}
+
+/** An option's value as a whole number from `min` to `max`; `option` names it, and the value, in the error. */
+export function integerArg(value: string, option: string, min = -Infinity, max = Infinity): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+    const range = max !== Infinity ? (min !== -Infinity ? ` from ${min} to ${max}` : ` of at most ${max}`) : min !== -Infinity ? ` of at least ${min}` : '';
+    throw new Error(`${option}: expected a whole number${range}, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+/** An option's value, one of `known`; anything else is an error naming `option`, the value and the known ones. */
+export function choiceArg<const T extends string>(value: string, option: string, known: readonly T[]): T {
+  if (!(known as readonly string[]).includes(value)) throw new Error(`${option}: expected one of ${known.join(', ')}, got ${JSON.stringify(value)}`);
+  return value as T;
 }
