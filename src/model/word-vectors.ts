@@ -50,10 +50,12 @@ export function readWordVectors(file: string): GloveTable {
   return isWord2vecBinary(head, head.length < HEAD) ? readWord2vecBinary(file) : readWordVectorsText(file);
 }
 
-const memo = new Map<string, GloveTable>();
+/** Per vectors file (its real path): the table of its version last read, and that version's key. */
+const memo = new Map<string, { key: string; table: GloveTable }>();
 
 /**
- * The vectors of `file`, parsed once into the binary cache and memoised per process. `fingerprint`: the
+ * The vectors of `file`, parsed once into the binary cache and memoised per process (its latest version
+ * only). `fingerprint`: the
  * file's, when the caller has just checked it (wordVectorsFile), so it is not read again.
  */
 export function loadWordVectors(file: string, fingerprint?: string): GloveTable {
@@ -69,8 +71,8 @@ export function loadWordVectors(file: string, fingerprint?: string): GloveTable 
   // with a coarse clock), but not its first and last MiB.
   // The host last: a cache directory may be shared by machines that each have their own files.
   const key = `${real}\n${st.size}\n${st.mtimeMs}\n${fingerprint ?? vectorsFingerprint(real)}\n${hostname()}`;
-  const hit = memo.get(key);
-  if (hit) return hit;
+  const hit = memo.get(real);
+  if (hit?.key === key) return hit.table;
   // One cache per path, with a stamp of the file it was made from; another stamp means the file changed.
   const base = join(tableCacheDir(), `vectors-${createHash('sha256').update(real).digest('hex').slice(0, 16)}`);
   let stamp: string | undefined;
@@ -85,7 +87,9 @@ export function loadWordVectors(file: string, fingerprint?: string): GloveTable 
     removeOrphanCaches(dirname(base));
     if (writeTableCache(`${base}.bin`, table, st.size, 'word vectors')) writeFileAtomic(`${base}.key`, key);
   }
-  memo.set(key, table);
+  // Replaces an earlier version's table: kept, each file rewritten in place (a retrained model redeployed
+  // to the same path) would hold one more table, as large as its vectors, for the process's life.
+  memo.set(real, { key, table });
   return table;
 }
 

@@ -20,6 +20,10 @@
 #include <unordered_map>
 #include <vector>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 namespace {
 
 // ----------------------------------------------------------------------------------------- handle
@@ -1081,6 +1085,18 @@ FN(SetInteropThreads) {
   });
 }
 
+// --------------------------------------------------------------------------------------- memory
+// glibc keeps what the variable-size tensors of each batch free in its arenas, so a long training run's
+// resident memory climbs (about 2 MB an epoch on 100 sentences) with nothing alive. malloc_trim gives the
+// free pages back. false where there is no glibc (nothing to do).
+FN(TrimMemory) {
+#ifdef __GLIBC__
+  return Napi::Boolean::New(info.Env(), malloc_trim(0) != 0);
+#else
+  return Napi::Boolean::New(info.Env(), false);
+#endif
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
 #define REG(js, fn) exports.Set(js, Napi::Function::New(env, fn, js))
   REG("shape", Shape); REG("dtype", Dtype); REG("numel", Numel); REG("isDisposed", IsDisposed);
@@ -1103,7 +1119,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   REG("embedding", Embedding); REG("linear", Linear); REG("conv1d", Conv1d); REG("dropout", Dropout);
   REG("crossEntropy", CrossEntropy); REG("oneHot", OneHot); REG("clipGradNorm", ClipGradNorm); REG("lstm", Lstm);
   REG("setNumThreads", SetNumThreads); REG("getNumThreads", GetNumThreads);
-  REG("setInteropThreads", SetInteropThreads);
+  REG("setInteropThreads", SetInteropThreads); REG("trimMemory", TrimMemory);
 #undef REG
   return exports;
 }

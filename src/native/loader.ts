@@ -102,6 +102,8 @@ export interface NativeBinding {
   setNumThreads(n: number): void;
   getNumThreads(): number;
   setInteropThreads(n: number): boolean;
+  // memory
+  trimMemory(): boolean;
 }
 
 /** What to do, naming the package directory: `npm rebuild entrel` from a project that installed it (npm

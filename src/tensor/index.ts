@@ -20,6 +20,6 @@ export {
 } from './functional.js';
 export type { Reduction, LstmOptions } from './functional.js';
 export * as F from './functional.js';
-export { tidy, keep, noGrad, inferenceMode, liveTensorCount, setNumThreads, getNumThreads } from './scope.js';
+export { tidy, keep, noGrad, inferenceMode, liveTensorCount, setNumThreads, getNumThreads, releaseFreeMemory } from './scope.js';
 export { saveSafetensors, loadSafetensors, readSafetensorsHeader } from './safetensors.js';
 export { MAX_THREADS } from '../native/loader.js';

@@ -138,3 +138,11 @@ export function setNumThreads(n: number): void {
 export function getNumThreads(): number {
   return N.getNumThreads();
 }
+
+/**
+ * Gives the memory the allocator holds free back to the system (glibc's malloc_trim; false elsewhere):
+ * the training loop calls it after each epoch, whose batches of every size leave the arenas fragmented.
+ */
+export function releaseFreeMemory(): boolean {
+  return N.trimMemory();
+}

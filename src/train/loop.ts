@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { makeDirs } from '../data/io.js';
 import { counted, Interrupted, quote, UserError } from '../errors.js';
 import type { NamedParameters, Rng } from '../model/types.js';
-import { clipGradNorm, getRngState, manualSeed, noGrad, setNumThreads, tidy, type Tensor } from '../tensor/index.js';
+import { clipGradNorm, getRngState, manualSeed, noGrad, releaseFreeMemory, setNumThreads, tidy, type Tensor } from '../tensor/index.js';
 import { writeDirAtomic, writeError, writeFileAtomic } from '../data/atomic.js';
 import { WeightAverage, withAverage } from './average.js';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint, CHECKPOINT_VERSION, LAST_CHECKPOINT_KEPT, type RunState } from './checkpoint.js';
@@ -231,6 +231,7 @@ async function train(task: TrainTask, config: TrainConfig, outDir: string, kind:
     state.finished = state.epoch >= config.epochs || stopEarly();
     writeFileAtomic(join(outDir, 'curve.svg'), curveSvg(state.history, `${kind} training: ${outDir}`));
     await checkpoint(lastDir, params, opt.state(), state, rng, log);
+    releaseFreeMemory(); // else resident memory climbs epoch by epoch with nothing alive (scope.ts)
     if (!opts.quiet) process.stderr.write(summary(record) + '\n');
     opts.onEpoch?.(record);
     const signal = opts.stopRequested?.(); // came during the dev evaluation or the checkpoint

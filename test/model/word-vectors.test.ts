@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readTableCache } from '../../src/model/glove.js';
@@ -151,6 +153,21 @@ test('loadWordVectors keeps one cache per file, rebuilt when the file changes', 
   assert.ok(!readdirSync(join(dir, 'cache')).includes(basename(bin)), 'the orphan went');
   assert.equal(readdirSync(join(dir, 'cache')).filter((f) => f.startsWith('vectors-') && f.endsWith('.bin')).length, 3);
   assert.ok(readdirSync(join(dir, 'cache')).includes('vectors-00000000000000aa.bin'), "another host's stays");
+});
+
+test('the memo holds only the latest version of a vectors file rewritten in place, not every version read', async () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const path = file('a 1 2\n', 'versions.txt');
+  const first = new WeakRef(loadWordVectors(path));
+  assert.equal(loadWordVectors(path), first.deref(), 'the same version is read once');
+  writeFileSync(path, 'a 3 4\nb 5 6\n');
+  assert.deepEqual(vector(loadWordVectors(path), 'a'), [3, 4]);
+  for (let i = 0; i < 5 && first.deref(); i++) {
+    await new Promise((r) => setImmediate(r)); // WeakRefs are cleared between turns of the event loop
+    gc();
+  }
+  assert.equal(first.deref(), undefined, 'the first version\'s table was released');
 });
 
 test('a model with its own vectors finds them where it recorded them or where ENTREL_EMBEDDINGS says; other vectors are refused', () => {
