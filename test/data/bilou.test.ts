@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { decodeTags, encodeTags, isRepairedTag, type Span, type TagScheme } from '../../src/data/bilou.js';
+import { decodeTags, encodeTags, isRepairedTag, isUnclosedTag, type Span, type TagScheme } from '../../src/data/bilou.js';
 
 const sp = (start: number, end: number, type = 'X'): Span => ({ type, start, end });
 
@@ -32,6 +32,40 @@ test('overlapping spans: keep-longest keeps the longer/earlier one and reports t
   assert.deepEqual(r.dropped, [inner]);
   const tie = encodeTags(3, [sp(1, 3, 'A'), sp(0, 2, 'B')]);
   assert.deepEqual(tie.dropped, [sp(1, 3, 'A')]);
+  // Longer first whatever the start (review 10a B2: a corrupted sort key kept the later or the shorter span).
+  assert.deepEqual(encodeTags(6, [sp(2, 5, 'A'), sp(0, 3, 'B')]), { tags: ['B-B', 'I-B', 'L-B', 'O', 'O', 'O'], dropped: [sp(2, 5, 'A')] });
+  assert.deepEqual(encodeTags(6, [sp(3, 4, 'A'), sp(0, 4, 'B')]), { tags: ['B-B', 'I-B', 'I-B', 'L-B', 'O', 'O'], dropped: [sp(3, 4, 'A')] });
+  assert.deepEqual(encodeTags(6, [sp(0, 2, 'A'), sp(1, 4, 'B'), sp(4, 5, 'C')]), { tags: ['O', 'B-B', 'I-B', 'L-B', 'U-C', 'O'], dropped: [sp(0, 2, 'A')] });
+});
+
+/** Every permutation of `xs`. */
+const permutations = <T>(xs: T[]): T[][] => (xs.length <= 1 ? [xs] : xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p])));
+const overlaps = (a: Span, b: Span) => a.start < b.end && b.start < a.end;
+
+test('property: keep-longest is order-independent, keeps disjoint spans, each at least as long as any overlapping span it drops', () => {
+  // Spans with distinct extents (two spans of one extent differ only in type: input order decides, as documented).
+  const spans = fc
+    .uniqueArray(fc.tuple(fc.nat(7), fc.integer({ min: 1, max: 4 })), { minLength: 1, maxLength: 5, selector: ([s, l]) => `${s}:${l}` })
+    .map((xs) => xs.map(([s, l], i) => sp(s, s + l, 'ABCDE'[i])));
+  fc.assert(
+    fc.property(spans, (input) => {
+      const { tags, dropped } = encodeTags(11, input);
+      const kept = input.filter((s) => !dropped.includes(s));
+      // What the tags hold is exactly the kept spans, and they do not overlap.
+      assert.deepEqual(decodeTags(tags), [...kept].sort((a, b) => a.start - b.start));
+      for (const a of kept) for (const b of kept) if (a !== b) assert.ok(!overlaps(a, b), `kept ${JSON.stringify([a, b])} overlap`);
+      // A span is dropped only for an overlapping kept one that is longer, or as long and earlier.
+      for (const d of dropped)
+        assert.ok(kept.some((k) => overlaps(k, d) && (k.end - k.start > d.end - d.start || (k.end - k.start === d.end - d.start && k.start < d.start))), `${JSON.stringify(d)} dropped for nothing better`);
+      // Longest first, then earliest start: a greedy pass in that order keeps the same spans.
+      const order = [...input].sort((a, b) => (b.end - b.start) - (a.end - a.start) || a.start - b.start);
+      const greedy: Span[] = [];
+      for (const s of order) if (!greedy.some((k) => overlaps(k, s))) greedy.push(s);
+      assert.deepEqual(new Set(kept), new Set(greedy));
+      for (const p of permutations(input)) assert.deepEqual(encodeTags(11, p).tags, tags, `order ${JSON.stringify(p)}`);
+    }),
+    { numRuns: 300 },
+  );
 });
 
 test('overlapping spans: overwrite replicates the paper (later mention wins)', () => {
@@ -69,7 +103,7 @@ for (const scheme of ['BILOU', 'BIEOU', 'BIO'] as TagScheme[])
         assert.deepEqual(dropped, []);
         assert.deepEqual(decodeTags(tags), spans);
         // a valid sequence: nothing for the readers to count as repaired
-        assert.ok(tags.every((t, i) => !isRepairedTag(tags[i - 1], t)));
+        assert.ok(tags.every((t, i) => !isRepairedTag(tags[i - 1], t)), tags.join(' '));
       }),
       { numRuns: 500 },
     );
@@ -82,7 +116,7 @@ test('property: the decoder accepts any tag sequence and returns ordered, disjoi
       const spans = decodeTags(tags);
       let prev = 0;
       for (const s of spans) {
-        assert.ok(s.start >= prev && s.end > s.start && s.end <= tags.length);
+        assert.ok(s.start >= prev && s.end > s.start && s.end <= tags.length, `${tags.join(' ')}: ${JSON.stringify(spans)}`);
         prev = s.end;
       }
     }),
@@ -100,4 +134,18 @@ test('property: a tag is repaired exactly where the decoder starts an entity on 
     { numRuns: 500 },
   );
   assert.deepEqual(['B-Peop', 'L-Org', 'O', 'I-X', 'B-X', 'I-X', 'L-X', 'B-Y'].map((t, i, a) => isRepairedTag(a[i - 1], t)), [false, true, false, true, false, false, false, false]);
+});
+
+test('property: a B- or I- tag is unclosed (BILOU) exactly where the decoder ends its chunk on it', () => {
+  // Review 10a B1: tested only through the spert-tags reader's repair counts.
+  const tag = fc.oneof(fc.constant('O'), fc.tuple(fc.constantFrom('B', 'I', 'L', 'E', 'U', 'S'), fc.constantFrom('X', 'Y')).map(([p, t]) => `${p}-${t}`));
+  fc.assert(
+    fc.property(fc.array(tag, { maxLength: 30 }), (tags) => {
+      const ends = new Set(decodeTags(tags).map((s) => s.end));
+      tags.forEach((t, i) => assert.equal(isUnclosedTag(t, tags[i + 1]), /^[BI]-/.test(t) && ends.has(i + 1), `${tags.join(' ')} at ${i}`));
+    }),
+    { numRuns: 500 },
+  );
+  const seq = ['B-X', 'I-X', 'L-X', 'B-X', 'O', 'I-Y', 'E-Y', 'B-X', 'I-Y', 'B-Y', 'U-Y', 'I-X'];
+  assert.deepEqual(seq.map((t, i) => isUnclosedTag(t, seq[i + 1])), [false, false, false, true, false, false, false, true, true, true, false, true]);
 });

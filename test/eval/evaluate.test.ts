@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Document } from '../../src/data/corpus.js';
 import { Diagnostics } from '../../src/data/diagnostics.js';
+import { textToDocument } from '../../src/data/text-document.js';
 import { evaluate } from '../../src/eval/evaluate.js';
 import { compareSystems, confidenceIntervals } from '../../src/eval/significance.js';
 import { vote } from '../../src/eval/vote.js';
@@ -112,7 +114,7 @@ test('types named like Object.prototype members keep their rows (__proto__, cons
   assert.deepEqual({ ...r.entities.perType.__proto__ }, { tp: 1, fp: 1, fn: 0, p: 0.5, r: 1, f1: 2 / 3 });
   assert.deepEqual({ ...r.entities.perType.constructor }, { tp: 1, fp: 0, fn: 1, p: 1, r: 0.5, f1: 2 / 3 });
   assert.deepEqual([r.entities.micro.tp, r.entities.micro.fp, r.entities.micro.fn], [2, 1, 1]);
-  assert.ok(Math.abs(r.entities.macro.f1 - 2 / 3) < 1e-12);
+  assert.ok(Math.abs(r.entities.macro.f1 - 2 / 3) < 1e-12, `macro F1 ${r.entities.macro.f1}`);
   assert.deepEqual(Object.keys(r.relations.strict.perType), ['toString', 'valueOf']);
   const rel = (type: string) => r.relations.strict.perType[type];
   assert.equal(rel('toString').tp, 1);
@@ -149,4 +151,50 @@ test('repeated ids listed in the same order on both sides pair by position', () 
   const r = evaluate([doc('a', s1), doc('a', s2)], [doc('a', s1), doc('a', sent(3, []))], { schema: S });
   assert.equal(r.sentences, 2);
   assert.deepEqual(r.entities.micro, { tp: 2, fp: 0, fn: 1, p: 1, r: 2 / 3, f1: 0.8 });
+});
+
+test('a process warning about missing predictions only without diagnostics, once, with the count; none when none is missing', (t) => {
+  // Review 10a G7: a spurious warning when nothing is missing, or a second one next to the diagnostics.
+  const warn = t.mock.method(process, 'emitWarning', () => {});
+  evaluate([doc('a', s1), doc('b', s2)], [doc('b', s2), doc('a', s1)], { schema: S });
+  assert.equal(warn.mock.callCount(), 0, 'every gold document has a prediction');
+  evaluate([doc('a', s1), doc('b', s2)], [doc('a', s1)], { schema: S });
+  assert.equal(warn.mock.callCount(), 1, 'one document without a prediction');
+  assert.equal(warn.mock.calls[0].arguments[0], '1 gold document(s) have no prediction and were scored as empty predictions');
+  evaluate([doc('a', s1), doc('b', s2), doc('c', s2)], [doc('a', s1)], { schema: S });
+  assert.equal(warn.mock.callCount(), 2, 'one warning for the two documents without a prediction');
+  assert.equal(warn.mock.calls[1].arguments[0], '2 gold document(s) have no prediction and were scored as empty predictions');
+  const diagnostics = new Diagnostics();
+  evaluate([doc('a', s1), doc('b', s2)], [doc('a', s1)], { schema: S, diagnostics });
+  assert.equal(diagnostics.count('missing-prediction'), 1);
+  assert.equal(warn.mock.callCount(), 2, 'said once, by the diagnostics');
+});
+
+/** A document of `text` with sentences of tokens given as [start, end) character ranges. */
+const tokenDoc = (id: string, text: string, sentences: [number, number][][], entities: Document['sentences'][number]['entities'][] = []): Document => ({
+  id,
+  text,
+  sentences: sentences.map((ts, i) => ({ tokens: ts.map(([a, b]) => ({ text: text.slice(a, b), start: a, end: b })), entities: entities[i] ?? [], relations: [] })),
+});
+
+test('on common tokens: the warning counts gold\'s sentences with tokens only, errors say where they are, a differing text is quoted', (t) => {
+  t.mock.method(process, 'emitWarning', () => {});
+  // Gold has an empty sentence between its two; the prediction cuts `Ab` in two. On common tokens: 2 sentences,
+  // gold's own 2 (the empty one has no place in the text), so no "in N sentences for gold's M".
+  const text = 'Ab c. Yes';
+  const gold = tokenDoc('g', text, [[[0, 2], [3, 4], [4, 5]], [], [[6, 9]]]);
+  const pred = tokenDoc('g', text, [[[0, 1], [1, 2], [3, 4], [4, 5]], [[6, 9]]]);
+  const diagnostics = new Diagnostics();
+  assert.equal(evaluate([gold], [pred], { diagnostics }).sentences, 2);
+  assert.deepEqual(diagnostics.format(), ["warning: scored-on-common-tokens ×1 (e.g. document 'g': tokenised differently, scored on the tokens of both)"]);
+  // A relation naming an entity the sentence does not hold: located in the sentence on common tokens.
+  const bad = tokenDoc('g', text, [[[0, 1], [1, 2], [3, 4], [4, 5]], [[6, 9]]], [[{ id: 'x', type: 'T', start: 0, end: 1 }]]);
+  bad.sentences[0].relations.push({ type: 'R', head: 'x', tail: 'nope' });
+  assert.throws(() => evaluate([gold], [bad]), { name: 'UserError', message: /^document 'g', sentence 0 \(on common tokens\): relation 0 \(R\) names entity 'nope'/ });
+  // Texts that differ from character 15: the prediction's next 20 characters are quoted.
+  const [a, b] = [textToDocument('d', 'Ann met Bob in Paris on Monday and left for Rome.'), textToDocument('d', 'Ann met Bob in Lyon on Monday and left for Rome.')];
+  assert.throws(() => evaluate([a], [b]), {
+    name: 'UserError',
+    message: "document 'd', sentence 0: predicted tokens differ from gold (count or character offsets); its text differs too, from character 15 (\"Lyon on Monday and l\" against the other's), so it cannot be put on common tokens",
+  });
 });

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { paperCompatChanges } from '../../src/eval/paper-compat.js';
 import { Scorer } from '../../src/eval/scorer.js';
 import { schema, sent } from './helpers.js';
 
@@ -104,6 +105,49 @@ test('boundaries vs strict: argument types ignored, spans still exact', () => {
   assert.deepEqual(r.relations.strict.micro, { tp: 0, fp: 2, fn: 2, p: 0, r: 0, f1: 0 });
   assert.deepEqual(r.relations.boundaries.micro, { tp: 1, fp: 1, fn: 1, p: 0.5, r: 0.5, f1: 0.5 });
   assert.deepEqual(r.relations.nyt.micro, r.relations.boundaries.micro);
+});
+
+test('boundaries and nyt ignore the argument types only: a wrong relation type or one bound of an argument off is FP + FN', () => {
+  // Gold: Live_In(Peop[0,2), Loc[4,5)) (review 10a G1: the key lost the relation type, or the head's start).
+  const g = sent(6, [[0, 2, 'Peop'], [4, 5, 'Loc']], [[0, 1, 'Live_In']]);
+  const wrong = { tp: 0, fp: 1, fn: 1, p: 0, r: 0, f1: 0 };
+  // The same spans under another relation type: wrong under every criterion, a FP of Work_For and a FN of Live_In.
+  const type = score(g, sent(6, [[0, 2, 'Peop'], [4, 5, 'Loc']], [[0, 1, 'Work_For']]));
+  for (const c of ['strict', 'boundaries', 'nyt'] as const) {
+    assert.deepEqual(type.relations[c].micro, wrong, `wrong relation type, ${c}`);
+    assert.deepEqual([type.relations[c].perType.Work_For.fp, type.relations[c].perType.Live_In.fn], [1, 1], `wrong relation type, ${c}`);
+  }
+  // Each of the four bounds moved by one token on its own: wrong under every criterion.
+  const moved: [string, [number, number, string][]][] = [
+    ['head start', [[1, 2, 'Peop'], [4, 5, 'Loc']]],
+    ['head end', [[0, 1, 'Peop'], [4, 5, 'Loc']]],
+    ['tail start', [[0, 2, 'Peop'], [3, 5, 'Loc']]],
+    ['tail end', [[0, 2, 'Peop'], [4, 6, 'Loc']]],
+  ];
+  for (const [what, entities] of moved) {
+    const r = score(g, sent(6, entities, [[0, 1, 'Live_In']]));
+    for (const c of ['strict', 'boundaries', 'nyt'] as const) assert.deepEqual(r.relations[c].micro, wrong, `${what} moved, ${c}`);
+  }
+  // Both argument types wrong, spans and relation type right: right under boundaries and nyt only.
+  const types = score(g, sent(6, [[0, 2, 'Org'], [4, 5, 'Peop']], [[0, 1, 'Live_In']]));
+  assert.deepEqual(types.relations.strict.micro, wrong);
+  for (const c of ['boundaries', 'nyt'] as const) assert.deepEqual(types.relations[c].micro, { tp: 1, fp: 0, fn: 0, p: 1, r: 1, f1: 1 }, c);
+});
+
+test('paper-compat: a relation between two mentions of one span (overlapping arguments) is not scored', () => {
+  // Gold a = Peop[0,2), b = Org[0,2), Work_For(a, b): b's tags overwrite a's, so the gold entities are Org[0,2)
+  // alone and the relation's arguments overlap: the authors' evaluator skips it (review 10a G5). Without
+  // the rule it would read Work_For(Org[0,2), Org[0,2)) and count a FN the prediction cannot avoid.
+  const g = sent(3, [[0, 2, 'Peop'], [0, 2, 'Org']], [[0, 1, 'Work_For']]);
+  const p = sent(3, [[0, 2, 'Org']]);
+  const compat = new Scorer(S, { paperCompat: true });
+  compat.add(g, p);
+  const r = compat.report();
+  assert.deepEqual(r.entities.micro, { tp: 1, fp: 0, fn: 0, p: 1, r: 1, f1: 1 });
+  for (const c of ['strict', 'boundaries', 'nyt'] as const) assert.deepEqual([r.relations[c].micro.tp, r.relations[c].micro.fp, r.relations[c].micro.fn], [0, 0, 0], c);
+  assert.equal(paperCompatChanges([{ id: 'd', text: '', sentences: [g] }]).relationsSkipped, 1);
+  // Scored as it is, the relation is a FN.
+  assert.deepEqual([score(g, p).relations.strict.micro.tp, score(g, p).relations.strict.micro.fn], [0, 1]);
 });
 
 test('macro vs micro: a rare type done badly weighs as much as a frequent one done well', () => {

@@ -5,6 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { Document } from '../../src/data/corpus.js';
 import { isUserError } from '../../src/errors.js';
 import { compareCounts, compareSystems, confidenceIntervals, evaluate, formatComparison, scores, unitCounts, MEASURES, type UnitCounts } from '../../src/eval/index.js';
@@ -67,8 +69,8 @@ test('intervals: seeded, nested by confidence, degenerate where every unit score
     }
   // The same resamples at a lower coverage: an interval inside the wider one.
   const half = confidenceIntervals(gold, pred, { schema: S, seed: 7, confidence: 0.5 });
-  assert.ok(half.relations.strict.f1.low >= a.relations.strict.f1.low && half.relations.strict.f1.high <= a.relations.strict.f1.high);
-  assert.ok(half.relations.strict.f1.high - half.relations.strict.f1.low < a.relations.strict.f1.high - a.relations.strict.f1.low);
+  assert.ok(half.relations.strict.f1.low >= a.relations.strict.f1.low && half.relations.strict.f1.high <= a.relations.strict.f1.high, JSON.stringify([half.relations.strict.f1, a.relations.strict.f1]));
+  assert.ok(half.relations.strict.f1.high - half.relations.strict.f1.low < a.relations.strict.f1.high - a.relations.strict.f1.low, JSON.stringify([half.relations.strict.f1, a.relations.strict.f1]));
   // Units that all score alike: every resample scores the same, whatever it draws.
   const alike = confidenceIntervals(goldDocs(6), system(Array(6).fill('extra')), { schema: S });
   assert.deepEqual(alike.entities.f1, { low: 0.8, high: 0.8 });
@@ -140,7 +142,7 @@ test('paired comparison: identical systems, a uniformly better one, order and ad
   assert.equal(strict.diff, 1);
   // Better on all 30 documents: no shuffle of 2000 reaches the observed difference (chance 2 in 2^30).
   assert.equal(strict.p, 1 / (trials + 1));
-  assert.ok(c.comparisons[0].entities.interval.low > 0);
+  assert.ok(c.comparisons[0].entities.interval.low > 0, JSON.stringify(c.comparisons[0].entities.interval));
   assert.deepEqual(c.systems.map((s) => s.relations.strict.f1), [0, 1]);
   // Baseline and system exchanged: the same resamples and shuffles, so the difference and interval negate.
   const mixed = system(Array.from({ length: 30 }, (_, i): Kind => (['right', 'extra', 'noRelation', 'wrongType'] as const)[i % 4]));
@@ -165,7 +167,7 @@ const sameCounts = (units: number, unit: (u: number) => [number, number, number]
 
 test('two F1s that are the same fraction differ by exactly 0, not by the last bit of their quotients', () => {
   // P 1, R 1/5 and P 1/2, R 1/4: F1 1/3 both, but P and R divided first give 0.33333333333333337 and 0.3333333333333333.
-  assert.ok(scores({ tp: 1, fp: 1, fn: 3 }).f1 < scores({ tp: 1, fp: 0, fn: 4 }).f1);
+  assert.ok(scores({ tp: 1, fp: 1, fn: 3 }).f1 < scores({ tp: 1, fp: 0, fn: 4 }).f1, 'the two quotients differ in the last bit');
   const c = compareCounts([sameCounts(1, () => [1, 0, 4]), sameCounts(1, () => [1, 1, 3])], { samples: 20, trials: 20 });
   const d = c.comparisons[0].entities;
   assert.ok(Object.is(d.diff, 0) && Object.is(d.interval.low, 0) && Object.is(d.interval.high, 0), JSON.stringify(d));
@@ -183,7 +185,7 @@ test('approximate randomization of 50,000 differing documents: 2,000 shuffles in
   const seconds = (performance.now() - start) / 1000;
   // About 0.5 s; 3 leaves room for a busy machine (drawing a coin per unit and summing per measure took 7.5 s).
   assert.ok(seconds < 3, `${seconds.toFixed(1)} s`);
-  assert.ok(c.comparisons[0].entities.p > 1 / 2001);
+  assert.ok(c.comparisons[0].entities.p > 1 / 2001, `p ${c.comparisons[0].entities.p}`);
 });
 
 test('the comparison table: block titles outside the columns, p-values never shown as 0', () => {
@@ -217,4 +219,161 @@ test('bad settings and inputs are UserErrors naming the setting', () => {
   ];
   for (const [f, message] of cases)
     assert.throws(f, (e: unknown) => isUserError(e) && message.test((e as Error).message), String(message));
+});
+
+// ------------------------------------------------------------ against a straightforward reference (review 10a G2, G3, G6)
+
+type Measure = (typeof MEASURES)[number];
+/** F1 = 2tp / (2tp + fp + fn), 0 without a true positive. */
+const plainF1 = (tp: number, fp: number, fn: number) => (tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn));
+/** Micro [tp, fp, fn] of the units listed (each as often as listed). */
+const sums = (c: Int32Array, units: Iterable<number>) => {
+  const t = [0, 0, 0];
+  for (const u of units) for (let j = 0; j < 3; j++) t[j] += c[3 * u + j];
+  return t;
+};
+/** The documented interval: linear interpolation between the order statistics at q·(n − 1). */
+function percentile(values: number[], q: number): number {
+  const v = [...values].sort((a, b) => a - b);
+  const x = q * (v.length - 1);
+  const lo = Math.floor(x);
+  return lo + 1 < v.length ? v[lo] + (x - lo) * (v[lo + 1] - v[lo]) : v[lo];
+}
+/** `samples` resamples of n units: n uniform draws each, in the generator's order. */
+const resamples = (gen: ReturnType<typeof xoroshiro128plus>, n: number, samples: number) =>
+  Array.from({ length: samples }, () => Array.from({ length: n }, () => uniformInt(gen, 0, n - 1)));
+
+/**
+ * compareCounts of two systems, the naive way, reading one generator seeded with `seed` as documented: all the
+ * resamples first, then per shuffle one 32-bit draw for each 32 units where the systems differ (lowest bit
+ * first; a unit both systems score alike, same tp and same fp + fn under every measure, cannot change a
+ * shuffle's F1s and gets no coin). Every F1 is computed from the whole swapped tables.
+ */
+function referenceComparison(a: UnitCounts, b: UnitCounts, o: { samples: number; trials: number; seed: number; confidence: number }) {
+  const n = a.units;
+  const gen = xoroshiro128plus(o.seed);
+  const draws = resamples(gen, n, o.samples);
+  const differing = Array.from({ length: n }, (_, u) => u).filter((u) =>
+    MEASURES.some((m) => a.counts[m][3 * u] !== b.counts[m][3 * u] || a.counts[m][3 * u + 1] + a.counts[m][3 * u + 2] !== b.counts[m][3 * u + 1] + b.counts[m][3 * u + 2]),
+  );
+  const swaps = Array.from({ length: o.trials }, () => {
+    const swapped = new Set<number>();
+    for (let i = 0; i < differing.length; i += 32) {
+      const bits = gen.next();
+      for (let k = i; k < Math.min(differing.length, i + 32); k++) if ((bits >>> (k - i)) & 1) swapped.add(differing[k]);
+    }
+    return swapped;
+  });
+  const all = Array.from({ length: n }, (_, u) => u);
+  const f1 = (c: Int32Array, units: Iterable<number>) => plainF1(...(sums(c, units) as [number, number, number]));
+  return Object.fromEntries(MEASURES.map((m) => {
+    const [x, y] = [a.counts[m], b.counts[m]];
+    const observed = f1(y, all) - f1(x, all);
+    const diffs = draws.map((idx) => f1(y, idx) - f1(x, idx));
+    const tail = (1 - o.confidence) / 2;
+    let hits = 0;
+    for (const swapped of swaps) {
+      // After the swap: unit u's counts from the other system where it is swapped.
+      const [xs, ys] = [new Int32Array(x), new Int32Array(y)];
+      for (const u of swapped) for (let j = 0; j < 3; j++) [xs[3 * u + j], ys[3 * u + j]] = [y[3 * u + j], x[3 * u + j]];
+      if (Math.abs(f1(ys, all) - f1(xs, all)) >= Math.abs(observed) - 1e-12) hits++;
+    }
+    return [m, { diff: observed, interval: { low: percentile(diffs, tail), high: percentile(diffs, 1 - tail) }, p: (hits + 1) / (o.trials + 1) }];
+  })) as Record<Measure, { diff: number; interval: { low: number; high: number }; p: number }>;
+}
+
+/** Random unit counts (a Lehmer generator): `units` units, tp/fp/fn in 0…3 under each measure, some units alike. */
+function randomTables(units: number, seed: number): [UnitCounts, UnitCounts] {
+  let x = seed;
+  const next = () => (x = (x * 48271) % 2147483647) % 4;
+  const table = () => ({ entities: new Int32Array(3 * units), strict: new Int32Array(3 * units), boundaries: new Int32Array(3 * units) });
+  const [a, b] = [table(), table()];
+  for (let u = 0; u < units; u++) {
+    const alike = next() === 0;
+    for (const m of MEASURES)
+      for (let j = 0; j < 3; j++) {
+        a[m][3 * u + j] = next();
+        b[m][3 * u + j] = alike ? a[m][3 * u + j] : next();
+      }
+  }
+  return [{ unit: 'document', units, counts: a }, { unit: 'document', units, counts: b }];
+}
+
+const comparisonOf = (c: ReturnType<typeof compareCounts>) => {
+  const d = c.comparisons[0];
+  return { entities: d.entities, strict: d.relations.strict, boundaries: d.relations.boundaries };
+};
+
+test('the paired bootstrap interval and the randomization p-value are the documented computation with the seed\'s draws', () => {
+  // 6 tables of 7…40 units (more than 32 differing units in the last: two draws per shuffle).
+  let checked = 0;
+  for (const [units, seed] of [[7, 11], [10, 12], [13, 13], [17, 14], [23, 15], [40, 16]]) {
+    const [a, b] = randomTables(units, seed);
+    const o = { samples: 60, trials: 400, seed: seed * 3, confidence: 0.9 };
+    const got = comparisonOf(compareCounts([a, b], o));
+    const want = referenceComparison(a, b, o);
+    for (const m of MEASURES) {
+      const at = `${units} units, ${m}: ${JSON.stringify(got[m])} vs ${JSON.stringify(want[m])}`;
+      assert.ok(Math.abs(got[m].diff - want[m].diff) < 1e-12, at);
+      assert.ok(Math.abs(got[m].interval.low - want[m].interval.low) < 1e-12 && Math.abs(got[m].interval.high - want[m].interval.high) < 1e-12, at);
+      assert.equal(got[m].p, want[m].p, at);
+      if (want[m].interval.low < want[m].interval.high) checked++;
+    }
+  }
+  assert.ok(checked >= 12, `${checked} measures with an interval of some width`);
+});
+
+test('paired bootstrap of a difference: the interval holds the observed difference strictly inside, for systems that differ unevenly', () => {
+  // Review 10a G2: without the resample every "resample" was unit 0 n times, an interval of one point.
+  const kb: Kind[] = ['right', 'noRelation', 'extra', 'right', 'nothing', 'right', 'wrongType', 'right', 'extra', 'right', 'right', 'noRelation'];
+  const ka: Kind[] = ['noRelation', 'noRelation', 'right', 'nothing', 'nothing', 'right', 'right', 'extra', 'extra', 'wrongType', 'right', 'nothing'];
+  const gold = goldDocs(ka.length);
+  const c = compareSystems(gold, [system(ka), system(kb)], { schema: S, samples: 400, trials: 10, seed: 5 });
+  for (const [m, d] of Object.entries(comparisonOf(c))) {
+    assert.ok(d.diff !== 0, `${m}: the systems differ`);
+    assert.ok(d.interval.low < d.diff && d.diff < d.interval.high, `${m}: ${d.diff} in ${JSON.stringify(d.interval)}`);
+  }
+});
+
+test('randomization: identical systems get p = 1 under every measure, also a measure with nothing in it', () => {
+  // Review 10a G3: F1 of 0 TP and 0 errors must be 0, not 0/0 (NaN never reaches the observed difference).
+  const entitiesOnly = (): Document[] => Array.from({ length: 6 }, (_, i) => doc(`d${i}`, sent(6, i % 2 ? [[0, 1, 'Peop']] : [[0, 1, 'Peop'], [4, 5, 'Loc']])));
+  const pred = system(['nothing', 'noRelation', 'right', 'nothing', 'right', 'noRelation']).map((d) => ({ ...d, sentences: d.sentences.map((s) => ({ ...s, relations: [] })) }));
+  const c = compareSystems(entitiesOnly(), [pred, pred], { schema: S, samples: 20, trials: 300 });
+  const u = unitCounts(entitiesOnly(), pred, { schema: S });
+  assert.deepEqual([...u.counts.strict], new Array(18).fill(0), 'no relation anywhere');
+  for (const [m, d] of Object.entries(comparisonOf(c))) assert.deepEqual([d.diff, d.p], [0, 1], m);
+  // Hand-made counts: every unit's relations empty, entities alike.
+  const same = sameCounts(5, (u) => [u, 1, 2]);
+  const empty = { ...same, counts: { entities: same.counts.entities, strict: new Int32Array(15), boundaries: new Int32Array(15) } };
+  for (const [m, d] of Object.entries(comparisonOf(compareCounts([empty, empty], { samples: 10, trials: 200 })))) assert.equal(d.p, 1, m);
+});
+
+test('randomization sees every unit: two better documents behind six alike give the exact p = 1/2', () => {
+  // Review 10a G3: looking at the first ¾ of the units only left nothing to shuffle (p = 1). Of the 4 swaps
+  // of the 2 differing units, none and both reach |difference|, one of them gives 0.
+  const gold = goldDocs(8);
+  const a = unitCounts(gold, system(['right', 'extra', 'noRelation', 'right', 'wrongType', 'nothing', 'nothing', 'nothing']), { schema: S });
+  const b = unitCounts(gold, system(['right', 'extra', 'noRelation', 'right', 'wrongType', 'nothing', 'right', 'right']), { schema: S });
+  const trials = 4000;
+  const d = comparisonOf(compareCounts([a, b], { samples: 10, trials, seed: 9 }));
+  for (const m of MEASURES) {
+    assert.equal(exactP(a, b, m), 0.5, m);
+    assert.ok(Math.abs(d[m].p - 0.5) < 4 * Math.sqrt(0.25 / trials), `${m}: ${d[m].p}`);
+  }
+});
+
+test('bootstrap percentile interval: interpolated between order statistics (3 resamples, 95 %)', () => {
+  // Review 10a G6. The 3 resampled F1s from the seed's draws, then by hand: the 2.5 % point is 0.05 of the
+  // way from the 1st to the 2nd order statistic, the 97.5 % point 0.95 of the way from the 2nd to the 3rd.
+  const kinds: Kind[] = ['right', 'nothing', 'extra', 'noRelation', 'right', 'wrongType', 'nothing'];
+  const gold = goldDocs(kinds.length), pred = system(kinds);
+  const u = unitCounts(gold, pred, { schema: S });
+  const seed = 4;
+  const f1s = resamples(xoroshiro128plus(seed), u.units, 3).map((idx) => plainF1(...(sums(u.counts.entities, idx) as [number, number, number])));
+  const [s0, s1, s2] = [...f1s].sort((x, y) => x - y);
+  assert.ok(s0 < s1 && s1 < s2, `three different resampled F1s: ${f1s}`);
+  const ci = confidenceIntervals(gold, pred, { schema: S, samples: 3, seed });
+  const close = (x: number, y: number) => Math.abs(x - y) < 1e-12;
+  assert.ok(close(ci.entities.f1.low, s0 + 0.05 * (s1 - s0)) && close(ci.entities.f1.high, s1 + 0.95 * (s2 - s1)), `${JSON.stringify(ci.entities.f1)} vs order statistics ${[s0, s1, s2]}`);
 });

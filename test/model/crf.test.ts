@@ -48,7 +48,7 @@ test('CRF log Z (tensor forward algorithm, padded batch) and the JS forward–ba
   for (let b = 0; b < 2; b++) {
     const exact = logSumExp(enumerate(b, lengths[b]).map((p) => p.score));
     assert.ok(Math.abs(logZ[b] - exact) < 1e-9, `sentence ${b}: ${logZ[b]} vs ${exact}`);
-    assert.ok(Math.abs(chainForwardBackward(em, b * T * k, lengths[b], g, chain).logZ - exact) < 1e-9);
+    assert.ok(Math.abs(chainForwardBackward(em, b * T * k, lengths[b], g, chain).logZ - exact) < 1e-9, `sentence ${b}: forward–backward log Z vs ${exact}`);
   }
 });
 
@@ -61,8 +61,8 @@ test('CRF path log-probabilities: exact for valid chunkings, which sum to 1; an 
     return crf.pathLogProbs(e, crf.logPartition(e, lengths), paths.map((p) => ({ sent: 0, tags: p.tags }))).toFloat64Array();
   }));
   const logZ = logSumExp(paths.map((p) => p.score));
-  paths.forEach((p, i) => assert.ok(Math.abs(logp[i] - (p.score - logZ)) < 1e-9));
-  assert.ok(Math.abs(logp.reduce((s, x) => s + Math.exp(x), 0) - 1) < 1e-9);
+  paths.forEach((p, i) => assert.ok(Math.abs(logp[i] - (p.score - logZ)) < 1e-9, `${p.tags}: ${logp[i]} vs ${p.score - logZ}`));
+  assert.ok(Math.abs(logp.reduce((s, x) => s + Math.exp(x), 0) - 1) < 1e-9, 'the valid chunkings\' probabilities sum to 1');
   // I-X first, B-X never closed: forbidden by the grammar.
   const bad = noGrad(() => tidy(() => {
     const e = emissions();
@@ -99,7 +99,7 @@ test('CRF forward–backward stays exact when emissions are too far apart to res
   const fb = chainForwardBackward(far, 0, n, g, chain);
   const scores = enumerate(0, n, far).map((p) => p.score);
   assert.ok(Math.abs(fb.logZ - logSumExp(scores)) < 1e-9, `${fb.logZ} vs ${logSumExp(scores)}`);
-  assert.ok(Number.isFinite(fb.logAlpha(0, 0)) && Number.isFinite(fb.logBeta(0, 0)));
+  assert.ok(Number.isFinite(fb.logAlpha(0, 0)) && Number.isFinite(fb.logBeta(0, 0)), `log α ${fb.logAlpha(0, 0)}, log β ${fb.logBeta(0, 0)}`);
 });
 
 test('CRF sampler: ε = 0 draws each valid chunking with its CRF probability; ε > 0 draws only valid ones', () => {
@@ -131,4 +131,29 @@ test('CRF sampler: ε = 0 draws each valid chunking with its CRF probability; ε
     explored.add(key);
   }
   assert.ok(explored.size > valid.size / 2, `${explored.size} of ${valid.size}`);
+});
+
+test('CRF sampler on a one-token sentence: draws follow the CRF (O, U-X, U-Y), never the empty sequence', () => {
+  // Review 10a M5: with `n === 1` for `n === 0` every one-token sentence got tag 0 (O) whatever the CRF said.
+  const paths = enumerate(0, 1);
+  assert.deepEqual(paths.map((p) => p.tags).sort(), [[0], [4], [8]]);
+  const logZ = logSumExp(paths.map((p) => p.score));
+  const draw = crfSampler(em.subarray(0, k), 1, g, chain);
+  const rng = seededRng(6);
+  const draws = 6000;
+  const counts = new Map<string, number>();
+  for (let d = 0; d < draws; d++) {
+    const t = draw(0, rng);
+    assert.equal(t.length, 1);
+    counts.set(t.join(','), (counts.get(t.join(',')) ?? 0) + 1);
+  }
+  for (const p of paths) {
+    const q = Math.exp(p.score - logZ);
+    const f = (counts.get(p.tags.join(',')) ?? 0) / draws;
+    assert.ok(Math.abs(f - q) < 5 * Math.sqrt((q * (1 - q)) / draws) + 1e-9, `${p.tags}: ${f} vs ${q}`);
+  }
+  // An emission that makes U-Y certain: every draw is U-Y.
+  const sure = Float64Array.from({ length: k }, (_, j) => (j === 8 ? 50 : -50));
+  const always = crfSampler(sure, 1, g, chain);
+  for (let d = 0; d < 20; d++) assert.deepEqual([...always(0, rng)], [8]);
 });

@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { textToDocument } from '../../src/data/text-document.js';
-import { splitSentences, tokenizedSentences } from '../../src/text/sentences.js';
+import { splitSentences, tokenizedSentences, type SentenceOptions } from '../../src/text/sentences.js';
 import { tokenize } from '../../src/text/tokenize.js';
 
 const sentences = (text: string, opts = {}) => splitSentences(text, opts).map((s) => text.slice(s.start, s.end));
@@ -204,8 +206,8 @@ test('property: sentences are ordered, disjoint, bounded and together hold exact
         const s = tokenizedSentences(text, { newlines, maxTokens });
         let last = 0;
         for (const x of s) {
-          assert.ok(x.start >= last && x.end > x.start);
-          assert.ok(x.tokens.length >= 1 && x.tokens.length <= maxTokens);
+          assert.ok(x.start >= last && x.end > x.start, `sentence [${x.start}, ${x.end}) after ${last}`);
+          assert.ok(x.tokens.length >= 1 && x.tokens.length <= maxTokens, `${x.tokens.length} tokens, maxTokens ${maxTokens}`);
           assert.equal(x.tokens[0].start, x.start);
           assert.equal(x.tokens[x.tokens.length - 1].end, x.end);
           last = x.end;
@@ -232,9 +234,92 @@ test('1 MB of text without punctuation: under 2 s, sentences bounded by maxToken
   const ms = performance.now() - t0;
   assert.ok(ms < 2000, `took ${ms.toFixed(0)} ms`);
   assert.equal(s.reduce((a, x) => a + x.tokens.length, 0), parts.length);
-  assert.ok(s.every((x) => x.tokens.length <= 100));
+  assert.ok(s.every((x) => x.tokens.length <= 100), 'every sentence within maxTokens');
   // Same text as one unbroken run of letters and hyphens: still linear.
   const t1 = performance.now();
-  assert.ok(tokenizedSentences(text.replace(/ /g, '-x')).length >= 1);
-  assert.ok(performance.now() - t1 < 2000);
+  assert.ok(tokenizedSentences(text.replace(/ /g, '-x')).length >= 1, 'some sentence');
+  const ms1 = performance.now() - t1;
+  assert.ok(ms1 < 2000, `took ${ms1.toFixed(0)} ms`);
+});
+
+/**
+ * splitSentences of each text, in a child process killed after `seconds`, with the CPU time each took: a
+ * splitter that loops forever fails the test instead of hanging it (no check in this process would run).
+ */
+function splitInChild(cases: { text: string; opts?: SentenceOptions }[], seconds = 60): { sentences: { start: number; end: number }[]; ms: number }[] {
+  const module = new URL('../../src/text/sentences.ts', import.meta.url).href;
+  const script = `import { splitSentences } from ${JSON.stringify(module)};
+let input = '';
+for await (const chunk of process.stdin) input += chunk;
+process.stdout.write(JSON.stringify(JSON.parse(input).map((c) => {
+  const t0 = process.cpuUsage();
+  const sentences = splitSentences(c.text, c.opts);
+  const { user, system } = process.cpuUsage(t0);
+  return { sentences, ms: (user + system) / 1000 };
+})));`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: fileURLToPath(new URL('../..', import.meta.url)),
+    input: JSON.stringify(cases),
+    encoding: 'utf8',
+    timeout: seconds * 1000,
+    killSignal: 'SIGKILL',
+  });
+  assert.equal(r.signal, null, `splitting took over ${seconds} s (it takes about 1): the splitter hangs`);
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+/** ICU's sentences of the whole string at once, white space trimmed: the windows must change nothing. */
+const icuSentences = (text: string) =>
+  [...new Intl.Segmenter('en', { granularity: 'sentence' }).segment(text)].map((x) => x.segment.trim()).filter((x) => x !== '');
+
+test('a paragraph over several ICU windows (2,048 characters) splits as ICU splits the whole of it, in linear time, and does not hang', () => {
+  // Review 10a T1: no paragraph was longer than one window; a mutant dropped every window's breaks but the
+  // last's, another looped forever on any paragraph over 2,048 characters.
+  const items = Array.from({ length: 500 }, (_, i) => `Item ${i} is ${'very '.repeat(i % 5)}here${i % 7 === 0 ? '!' : '.'}`);
+  const paragraph = items.join(' ');
+  assert.ok(paragraph.length > 5 * 2048, `${paragraph.length} characters`);
+  // One sentence longer than a window, with maxTokens above its length: one sentence.
+  const long = `${'word '.repeat(700)}end.`;
+  // A break one character into a window: the first window has no break before its last 256 characters, so
+  // the next starts at 1,792, on the `。` that ends the first sentence (`…。明日は雨。`, no space).
+  const cjk = `${'あ'.repeat(1792)}。明日は雨。${'い'.repeat(600)}。`;
+  // The first window's one safe break exactly 256 characters before its end: the next window starts on it.
+  const edge = `${'あ'.repeat(1791)}。明日は雨。${'い'.repeat(600)}。`;
+  // 32,000 sentences (600 KB) in one paragraph: ICU fed the whole of it spends time proportional to the whole
+  // string on every sentence (about 20 s); in windows, well under a second.
+  const big = Array.from({ length: 32_000 }, (_, i) => `Item ${i} is here.`).join(' ');
+  const many = { maxTokens: 10_000 };
+  const [split, one, kana, atEdge, bigSplit] = splitInChild([{ text: paragraph }, { text: long, opts: many }, { text: cjk, opts: many }, { text: edge, opts: many }, { text: big }]);
+  assert.equal(split.sentences.length, 500);
+  assert.deepEqual(split.sentences.map((x) => paragraph.slice(x.start, x.end)), items);
+  assert.deepEqual(items, icuSentences(paragraph));
+  assert.deepEqual(one.sentences, [{ start: 0, end: long.length }]);
+  assert.deepEqual(kana.sentences, [{ start: 0, end: 1793 }, { start: 1793, end: 1798 }, { start: 1798, end: cjk.length }]);
+  assert.deepEqual(kana.sentences.map((x) => cjk.slice(x.start, x.end)), icuSentences(cjk));
+  assert.deepEqual(atEdge.sentences, [{ start: 0, end: 1792 }, { start: 1792, end: 1797 }, { start: 1797, end: edge.length }]);
+  assert.equal(bigSplit.sentences.length, 32_000);
+  // CPU time of the child (a busy machine delays it, but adds little CPU time): a generous bound.
+  assert.ok(bigSplit.ms < 5000, `600 KB split in ${bigSplit.ms.toFixed(0)} ms of CPU`);
+});
+
+test('a sentence break right at the end of the previous token, without a space between: CJK', () => {
+  // Review 10a T2: the tests split only text with a space after each sentence.
+  assert.deepEqual(sentences('今日は晴れ。明日は雨。'), ['今日は晴れ。', '明日は雨。']);
+  assert.deepEqual(sentences('他说：“好。”我们走吧。'), icuSentences('他说：“好。”我们走吧。'));
+});
+
+test('a too-long sentence can be cut exactly at the middle of its chunk (the earliest cut allowed)', () => {
+  // Review 10a T4. maxTokens 10: the cut may fall after token 5 at the earliest.
+  const cut = (text: string) => tokenizedSentences(text, { maxTokens: 10 }).map((x) => text.slice(x.start, x.end));
+  // A comma as token 5, no clause punctuation later: cut right after it.
+  assert.deepEqual(cut('a0 a1 a2 a3 , b0 b1 b2 b3 b4 b5 b6'), ['a0 a1 a2 a3 ,', 'b0 b1 b2 b3 b4 b5 b6']);
+  // Capitalized words from token 6 on: every cut in the second half but the one after token 5 splits a name.
+  assert.deepEqual(cut('a0 a1 a2 a3 a4 B5 B6 B7 B8 B9 B10 c11'), ['a0 a1 a2 a3 a4', 'B5 B6 B7 B8 B9 B10 c11']);
+});
+
+test('newlines "none": the text is one block, the word "null" in it too', () => {
+  // Review 10a T4: without the guard for no hard-boundary pattern, matchAll(null) searched for /null/g.
+  assert.deepEqual(sentences('Is null here?\n\nYes, null is.', { newlines: 'none' }), ['Is null here?', 'Yes, null is.']);
+  assert.deepEqual(sentences('a null b\n\nnull', { newlines: 'none' }), ['a null b\n\nnull']);
 });

@@ -69,12 +69,37 @@ test('URLs and e-mail addresses stay whole; trailing punctuation is split off', 
 
 test('conll04 style: "don \'t" and "$3.2" as in the corpus', () => {
   assert.deepEqual(words("Booth wasn't paid $3.2 million.", { style: 'conll04' }), ['Booth', 'wasn', "'t", 'paid', '$3.2', 'million', '.']);
+  // Only `$` directly before a number joins it (review 10a T4): spaced, they stay two tokens; `$` alone stays `$`.
+  assert.deepEqual(words('It cost $ 3 million, $3 or $x.', { style: 'conll04' }), ['It', 'cost', '$', '3', 'million', ',', '$3', 'or', '$', 'x', '.']);
 });
 
 test('graphemes stay whole: emoji sequences, flags, keycaps, combining marks; CJK one char each', () => {
   assert.deepEqual(words('Hi 👨‍👩‍👧!👍🏽 🇫🇷🇩🇪 1️⃣ e\u0301te\u0301 ?\u0301 日本語'), [
     'Hi', '👨‍👩‍👧', '!', '👍🏽', '🇫🇷', '🇩🇪', '1️⃣', 'e\u0301te\u0301', '?\u0301', '日', '本', '語',
   ]);
+});
+
+test('graphemes stay whole after a 100-character prefix and after astral characters: Prepend, ZWJ, emoji', () => {
+  // Review 10a T3: the grapheme test reads a window from j − 64 on; every other case has its junction in the
+  // first 64 code units, where the window starts at 0 and its offset arithmetic cannot go wrong.
+  const cases: [string, string[]][] = [
+    ['Hi 👨‍👩‍👧!👍🏽 🇫🇷🇩🇪 1️⃣ e\u0301te\u0301 ?\u0301 日本語', ['Hi', '👨‍👩‍👧', '!', '👍🏽', '🇫🇷', '🇩🇪', '1️⃣', 'e\u0301te\u0301', '?\u0301', '日', '本', '語']],
+    ['\u{111C2}!', ['\u{111C2}!']], // an astral Prepend joins what follows
+    ['👍\u{111C2}!', ['👍', '\u{111C2}!']],
+    ['\u0600\u0661', ['\u0600\u0661']],
+    ['👍\u0600\u0661', ['👍', '\u0600\u0661']], // a Prepend right after an emoji
+    ['👍\u200D!', ['👍\u200D', '!']], // a ZWJ stays with the emoji before it
+    ['\u{111C2}\uD7FC', ['\u{111C2}\uD7FC']],
+    ['\u1100\u1161\u11A8', ['\u1100\u1161\u11A8']],
+  ];
+  const prefix = 'x '.repeat(50);
+  for (const [text, expected] of cases) {
+    const plain = tokenize(text);
+    assert.deepEqual(plain.map((t) => t.text), expected, JSON.stringify(text));
+    const shifted = tokenize(prefix + text);
+    assert.deepEqual(shifted.map((t) => t.text), [...new Array(50).fill('x'), ...expected], `after the prefix: ${JSON.stringify(text)}`);
+    assert.deepEqual(shifted.slice(50).map((t) => [t.start, t.end]), plain.map((t) => [t.start + 100, t.end + 100]), `offsets after the prefix: ${JSON.stringify(text)}`);
+  }
 });
 
 test('control characters are whitespace; offsets index the whole text within [start, end)', () => {

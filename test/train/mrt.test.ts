@@ -14,7 +14,7 @@ import { buildBatch, encodeSentence, type Batch } from '../../src/model/encode.j
 import { loadModelDir } from '../../src/model/io.js';
 import type { JointModel } from '../../src/model/joint.js';
 import { candidatePairs, relationIndex, slicePairs, type PairSet } from '../../src/model/pairs.js';
-import { cat, manualSeed, noGrad, randNormal, tensor, tidy, type Tensor } from '../../src/tensor/index.js';
+import { cat, manualSeed, noGrad, randNormal, tensor, tidy, zeros, type Tensor } from '../../src/tensor/index.js';
 import { loadConfig, parseConfig } from '../../src/train/config.js';
 import type { MrtConfig } from '../../src/train/config-schema.js';
 import { buildSetupFrom, trainNN, type NNSetup } from '../../src/train/nn.js';
@@ -129,19 +129,19 @@ test('Q sums to 1 over Y′(s), matches [P(E)^μ P(R|E)^(1−μ)]^α / Z, and gi
     const un = Array.from({ length: m }, (_, k) => (Math.exp(logPE[b][k]) ** mu * Math.exp(logPR[b][k]) ** (1 - mu)) ** alpha);
     const Z = un.reduce((a, x) => a + x, 0);
     un.forEach((u, k) => assert.ok(Math.abs(Q[b][k] - u / Z) < 1e-6, `Q[${b}][${k}] = ${Q[b][k]}, direct ${u / Z}`));
-    assert.ok(Math.abs(Q[b].reduce((a, x) => a + x, 0) - 1) < 1e-6);
+    assert.ok(Math.abs(Q[b].reduce((a, x) => a + x, 0) - 1) < 1e-6, `Q[${b}] sums to ${Q[b].reduce((a, x) => a + x, 0)}`);
   }
   assert.equal(Q[1][2], 0);
 });
 
 test('α → 0 makes Q uniform; a large α puts it on the most probable member', () => {
   const flat = Qof(1e-7, 1);
-  flat[0].forEach((q) => assert.ok(Math.abs(q - 1 / 3) < 1e-5));
-  flat[1].slice(0, 2).forEach((q) => assert.ok(Math.abs(q - 1 / 2) < 1e-5));
+  flat[0].forEach((q) => assert.ok(Math.abs(q - 1 / 3) < 1e-5, `α → 0: Q ${flat[0]} not uniform`));
+  flat[1].slice(0, 2).forEach((q) => assert.ok(Math.abs(q - 1 / 2) < 1e-5, `α → 0: Q ${flat[1]} not uniform over the 2 members`));
   const sharp = Qof(50, 1);
-  assert.ok(sharp[0][0] > 1 - 1e-6 && sharp[1][0] > 1 - 1e-6);
+  assert.ok(sharp[0][0] > 1 - 1e-6 && sharp[1][0] > 1 - 1e-6, `large α: Q ${JSON.stringify(sharp)}`);
   // μ = 0: only the relation model decides (member 1 of sentence 0 has the best log P(R|E)).
-  assert.ok(Qof(50, 0)[0][1] > 1 - 1e-6);
+  assert.ok(Qof(50, 0)[0][1] > 1 - 1e-6, `μ = 0: Q ${JSON.stringify(Qof(50, 0))}`);
 });
 
 // ------------------------------------------------------------------------------------- risk, Γ hinge
@@ -154,22 +154,22 @@ const riskOf = (Q: number[][], delta: number[][], opts = { useDelta: true, gamma
 test('Γ hinge [1 − Q(y) + Q(y*)]_+ is 0 exactly when y holds all the mass or stands alone', () => {
   const r = riskOf([[1, 0, 0], [0.6, 0.4, 0], [0.5, 0.2, 0.3], [1, 0, 0]], [[0, 1, 1], [0, 0.5, 0], [0, 1, 0.5], [0, 0, 0]]);
   assert.equal(r.hinge[0], 0);
-  assert.ok(Math.abs(r.hinge[1] - 0.8) < 1e-6); // 1 − 0.6 + 0.4
-  assert.ok(Math.abs(r.hinge[2] - 0.8) < 1e-6); // y* = the best NON-gold member (0.3)
+  assert.ok(Math.abs(r.hinge[1] - 0.8) < 1e-6, `hinge ${r.hinge[1]}, 1 − 0.6 + 0.4`);
+  assert.ok(Math.abs(r.hinge[2] - 0.8) < 1e-6, `hinge ${r.hinge[2]}, y* = the best NON-gold member (0.3)`);
   const alone = riskOf([[1]], [[0]]);
   assert.equal(alone.hinge[0], 0);
-  for (const h of r.hinge) assert.ok(h >= 0);
+  for (const h of r.hinge) assert.ok(h >= 0, `hinge ${h}`);
 });
 
 test('risk: Σ Q·Δ without Γ, Σ Q·(Δ + 1 − Q) with Γ, halved in the authors\' code', () => {
   const Q = [[0.5, 0.2, 0.3]];
   const D = [[0, 1, 0.5]];
   const qd = 0.2 + 0.15;
-  assert.ok(Math.abs(riskOf(Q, D, { useDelta: true, gamma: false, halveGamma: false }).risk[0] - qd) < 1e-6);
+  assert.ok(Math.abs(riskOf(Q, D, { useDelta: true, gamma: false, halveGamma: false }).risk[0] - qd) < 1e-6, 'Σ Q·Δ without Γ');
   const gamma = 0.5 * 0.5 + 0.2 * 0.8 + 0.3 * 0.7;
-  assert.ok(Math.abs(riskOf(Q, D).risk[0] - (qd + gamma)) < 1e-6);
-  assert.ok(Math.abs(riskOf(Q, D, { useDelta: true, gamma: true, halveGamma: true }).risk[0] - (qd + gamma) / 2) < 1e-6);
-  assert.ok(Math.abs(riskOf(Q, D, { useDelta: false, gamma: true, halveGamma: false }).risk[0] - gamma) < 1e-6);
+  assert.ok(Math.abs(riskOf(Q, D).risk[0] - (qd + gamma)) < 1e-6, 'Σ Q·(Δ + 1 − Q) with Γ');
+  assert.ok(Math.abs(riskOf(Q, D, { useDelta: true, gamma: true, halveGamma: true }).risk[0] - (qd + gamma) / 2) < 1e-6, 'halved in the authors\' code');
+  assert.ok(Math.abs(riskOf(Q, D, { useDelta: false, gamma: true, halveGamma: false }).risk[0] - gamma) < 1e-6, 'Γ only');
   assert.equal(riskOf(Q, D, { useDelta: true, gamma: false, halveGamma: false }).hinge[0], 0);
 });
 
@@ -219,6 +219,133 @@ test('Δ_R leaves out the gold relations no tag sequence can hold: overlapping a
   assert.deepEqual(delta, [0, 0]); // with Located_In counted, the second member's F_rel was 2/3
 });
 
+/** "Alice works for Acme ." with Work_For(Alice, Acme), as one batch of the tiny model's vocabulary. */
+function aliceBatch(vocab: ReturnType<typeof tinyModel>['vocab']) {
+  const s = sentence(['Alice', 'works', 'for', 'Acme', '.'], [[0, 1, 'PER'], [3, 4, 'ORG']], [[0, 1, 'Work_For']]);
+  const batch = buildBatch([encodeSentence(s, vocab)], vocab.words.size);
+  const t = (x: string) => vocab.tags.get(x)!;
+  return { batch, gold: batch.tags!.slice(0, 5), t };
+}
+
+/** The relation model made to give every pair the distribution softmax(`logits`) over the labels, whatever its input. */
+function fixRelationModel(model: JointModel, vocab: ReturnType<typeof tinyModel>['vocab'], logits: Record<string, number>, rest = -50) {
+  const bias = Array.from({ length: vocab.relations.size }, (_, i) => logits[vocab.relations.items[i]] ?? rest);
+  noGrad(() => {
+    model.relOut.weight.copy_(zeros(model.relOut.weight.shape, model.relOut.weight.dtype));
+    model.relOut.bias.copy_(tensor(bias, { dtype: model.relOut.bias.dtype }));
+  });
+}
+
+test('L_mrt\'s risk is Σ Q·(Δ + 1 − Q) of the Q and Δ it returns: Σ Q·Δ without Γ, halved in the authors\' code, Γ alone with delta "none"', () => {
+  // Review 10a M1: with Δ dropped from the loss (useDelta inverted) every other test passed.
+  const { model, vocab } = tinyModel('float64');
+  const { batch, gold, t } = aliceBatch(vocab);
+  const members: Member[][] = [[
+    { sent: 0, tags: gold, gold: true },
+    { sent: 0, tags: Int32Array.of(t('U-PER'), t('O'), t('O'), t('O'), t('O')), gold: false }, // 1 of 2 entities
+    { sent: 0, tags: Int32Array.of(t('U-PER'), t('O'), t('O'), t('U-LOC'), t('O')), gold: false }, // wrong type
+  ]];
+  const cases: [string, Partial<MrtConfig>, (q: number, d: number) => number][] = [
+    ['Δ_E+R with Γ', { delta: 'E+R', gamma: true }, (q, d) => q * (d + 1 - q)],
+    ['Δ_E+R without Γ', { delta: 'E+R', gamma: false }, (q, d) => q * d],
+    ['Δ_E with Γ, authors\' code', { delta: 'E', gamma: true, paperCompat: true }, (q, d) => (q * (d + 1 - q)) / 2],
+    ['Δ_R without Γ, authors\' code', { delta: 'R', gamma: false, paperCompat: true }, (q, d) => q * d],
+    ['Γ only', { delta: 'none', gamma: true }, (q) => q * (1 - q)],
+  ];
+  for (const [name, cfg, term] of cases) {
+    const out = tidy(() => {
+      const o = mrtObjective(model, batch, model.encode(batch), members, seededRng(1), { ...MRT, ...cfg });
+      return { risk: o.risk.item(), Q: (o.Q.toArray() as number[][])[0], delta: o.delta[0] };
+    });
+    if (cfg.delta !== 'none') assert.ok(out.delta.some((d, j) => d > 0.1 && out.Q[j] > 0.01), `${name}: a sample with a cost and some mass (${out.delta}, ${out.Q})`);
+    const expected = out.Q.reduce((a, q, j) => a + term(q, out.delta[j]), 0);
+    assert.ok(Math.abs(out.risk - expected) < 1e-9, `${name}: risk ${out.risk}, from Q and Δ ${expected}`);
+  }
+});
+
+test('relation labels drawn from P_rel (sampleRelations): a certain relation model always draws its label; two labels in proportion', () => {
+  // Review 10a M2: a label drawn from the wrong row (p / L for p · L) gave every pair after the first label L − 1.
+  const { model, vocab } = tinyModel('float64');
+  const { batch, gold } = aliceBatch(vocab);
+  const copies = (n: number): Member[][] => [[{ sent: 0, tags: gold, gold: true }, ...Array.from({ length: n }, () => ({ sent: 0, tags: gold, gold: false }))]];
+  const deltaR = (members: Member[][], rng = seededRng(1)) => tidy(() => mrtObjective(model, batch, model.encode(batch), members, rng, { ...MRT, delta: 'R', sampleRelations: true }).delta[0]);
+  // P_rel(Work_For-->) = 1: every member with the gold chunking draws the gold relation, Δ_R = 0.
+  fixRelationModel(model, vocab, { 'Work_For-->': 50 });
+  assert.deepEqual(deltaR(copies(3)), [0, 0, 0, 0]);
+  // P_rel(Work_For-->) = 0.4, P_rel(NONE) = 0.6: Δ_R is 0 for a member that drew Work_For-->, 1 for one that drew NONE.
+  fixRelationModel(model, vocab, { 'Work_For-->': Math.log(0.4), [vocab.relations.items[0]]: Math.log(0.6) });
+  const n = 600;
+  const d = deltaR(copies(n), seededRng(2)).slice(1);
+  assert.ok(d.every((x) => x === 0 || x === 1), `Δ_R of a member with the gold chunking is 0 or 1: ${[...new Set(d)]}`);
+  const drewGold = d.filter((x) => x === 0).length / n;
+  assert.ok(Math.abs(drewGold - 0.4) < 5 * Math.sqrt((0.4 * 0.6) / n), `Work_For--> drawn in ${drewGold} of the draws, P_rel 0.4`);
+});
+
+test('Q and L_mrt of a batch whose sentences have different numbers of members (padded): each sentence as if alone', () => {
+  // Review 10a M3: sampleTagSequences returns fewer samples for short, confident sentences; the pad slot must
+  // read a zero, get Q = 0 and change nothing.
+  const { model, vocab, train } = tinyModel('float64');
+  const pair = train.slice(0, 2).map((s) => encodeSentence(s, vocab));
+  const batch = buildBatch(pair, vocab.words.size);
+  const proposal = noGrad(() => tidy(() => tagProposal(model, model.encode(batch).emissions)));
+  const cfg: MrtConfig = { ...MRT, K: 2, mu: 0.5, alpha: 0.8, sampleRelations: false };
+  const drawn = drawMembers(batch, proposal, model.grammar, seededRng(5), cfg);
+  assert.equal(drawn[0].length, 3, 'sentence 0: gold and 2 samples');
+  const members = [drawn[0], drawn[1].slice(0, 1)]; // sentence 1: its gold output alone
+  const run = (b: Batch, ms: Member[][]) =>
+    tidy(() => {
+      const o = mrtObjective(model, b, model.encode(b), ms, seededRng(6), cfg);
+      return { loss: o.loss.item(), Q: o.Q.toArray() as number[][] };
+    });
+  const both = run(batch, members);
+  const alone = pair.map((e, b) => run(buildBatch([e], vocab.words.size), [members[b].map((m) => ({ ...m, sent: 0 }))]));
+  assert.equal(both.Q[1][0], 1);
+  assert.deepEqual(both.Q[1].slice(1), [0, 0], 'pads get Q = 0');
+  assert.equal(alone[1].loss, 0, 'gold alone: Q = 1, Δ = 0, no hinge');
+  assert.ok(Math.abs(both.Q[0].reduce((a, x) => a + x, 0) - 1) < 1e-12, `${both.Q[0]}`);
+  both.Q[0].forEach((q, j) => assert.ok(Math.abs(q - alone[0].Q[0][j]) < 1e-9, `Q[0][${j}] = ${q} in the batch, ${alone[0].Q[0][j]} alone`));
+  const mean = (alone[0].loss + alone[1].loss) / 2;
+  assert.ok(Math.abs(both.loss - mean) < 1e-9, `batch loss ${both.loss}, mean of the sentences alone ${mean}`);
+});
+
+test('Q = softmax(α(μ·log P(E) + (1 − μ)·log P(R|E))) on a batch with one candidate pair', () => {
+  // Review 10a M4: with exactly one pair the relation term was dropped. The gold member's one pair (Alice, Acme)
+  // carries its gold label; the sample with one entity has no pair (log P(R|E) = 0).
+  const { model, vocab } = tinyModel('float64');
+  const { batch, gold, t } = aliceBatch(vocab);
+  const sample = Int32Array.of(t('U-PER'), t('O'), t('O'), t('O'), t('O'));
+  const members: Member[][] = [[{ sent: 0, tags: gold, gold: true }, { sent: 0, tags: sample, gold: false }]];
+  fixRelationModel(model, vocab, {}, 0); // uniform over the L labels: log P_rel(gold label) = −log L
+  const [alpha, mu] = [0.8, 0.5];
+  const out = tidy(() => {
+    const enc = model.encode(batch);
+    const o = mrtObjective(model, batch, enc, members, seededRng(1), { ...MRT, alpha, mu });
+    const logp = enc.emissions.logSoftmax(2).toArray() as number[][][];
+    return { Q: (o.Q.toArray() as number[][])[0], pairs: o.pairs, logp: logp[0] };
+  });
+  assert.equal(out.pairs, 1);
+  const logPE = [gold, sample].map((tags) => [...tags].reduce((a, tag, i) => a + out.logp[i][tag], 0));
+  const logPR = [-Math.log(model.numLabels), 0];
+  const score = logPE.map((e, j) => alpha * (mu * e + (1 - mu) * logPR[j]));
+  const z = Math.exp(score[0]) + Math.exp(score[1]);
+  score.forEach((x, j) => assert.ok(Math.abs(out.Q[j] - Math.exp(x) / z) < 1e-9, `Q[${j}] = ${out.Q[j]}, by hand ${Math.exp(x) / z}`));
+});
+
+test('a one-token sentence draws its tag from P_ent (chunkings sampler), never the empty sequence', () => {
+  // Review 10a M5: `n === 1` for `n === 0` gave every one-token sentence tag 0 (O).
+  const g = tagGrammar(['O', 'B-X', 'I-X', 'L-X', 'U-X']);
+  const rng = seededRng(13);
+  for (let d = 0; d < 20; d++) assert.deepEqual([...drawValidChunking(Float64Array.of(0, 0, 0, 0, 1), 1, g, 0, rng)], [4]);
+  const s = sampleTagSequences(Float64Array.of(0, 0, 0, 0, 1), g.n, Int32Array.of(0), seededRng(14), { count: 3, epsilon: 0, maxDraws: 20, sampler: { kind: 'chunkings', grammar: g } });
+  assert.deepEqual(s.map((x) => [...x]), [[4]]);
+  // P_ent 0.1 O, 0.9 U-X, ε = 0.5: only O and U-X are valid on one token, weights 0.5·p + 0.5/5 renormalised.
+  const draws = 4000;
+  let ux = 0;
+  for (let d = 0; d < draws; d++) ux += drawValidChunking(Float64Array.of(0.1, 0, 0, 0, 0.9), 1, g, 0.5, rng)[0] === 4 ? 1 : 0;
+  const q = (0.5 * 0.9 + 0.1) / (0.5 * 0.9 + 0.1 + 0.5 * 0.1 + 0.1);
+  assert.ok(Math.abs(ux / draws - q) < 5 * Math.sqrt((q * (1 - q)) / draws), `U-X drawn ${ux / draws}, expected ${q}`);
+});
+
 test('mrt.proposal: "eval" draws from an eval-mode pass (no dropout), "train" from the emissions given; the model stays in train mode', () => {
   const { model, vocab, train } = tinyJointModel({ torchSeed: 7, train: [4, 3], dtype: 'float64', config: { dropout: 0.5 } });
   const batch = buildBatch(train.map((s) => encodeSentence(s, vocab)), vocab.words.size);
@@ -244,7 +371,7 @@ test('drawMembers: gold first, K samples (paper) or K − 1 (authors\' code)', (
   const compat = drawMembers(batch, proposal, model.grammar, seededRng(4), { ...MRT, paperCompat: true });
   paper.forEach((ms, b) => {
     assert.equal(ms.length, 4);
-    assert.ok(ms[0].gold && ms.slice(1).every((m) => !m.gold));
+    assert.ok(ms[0].gold && ms.slice(1).every((m) => !m.gold), `sentence ${b}: gold first, then samples`);
     assert.deepEqual([...ms[0].tags], [...batch.tags!.slice(b * batch.maxLen, b * batch.maxLen + batch.lengths[b])]);
     assert.equal(compat[b].length, 3);
   });
@@ -265,14 +392,14 @@ test(`kbest sampler (${tagger} tagger): gold, then the K most probable valid chu
   const logP = (ms: Member[]) => noGrad(() => tidy(() => [...model.tagPathLogProbs(emissions, batch.lengths, ms).toFloat64Array()]));
   kbest.forEach((ms, b) => {
     assert.equal(ms.length, 4, `sentence ${b}`);
-    assert.ok(ms[0].gold && ms.slice(1).every((m) => !m.gold));
+    assert.ok(ms[0].gold && ms.slice(1).every((m) => !m.gold), `sentence ${b}: gold first, then samples`);
     const keys = ms.map((m) => m.tags.join(','));
     assert.equal(new Set(keys).size, 4);
     for (const { tags: t } of ms) for (let i = 1; i < t.length; i++) assert.equal(g.allowed[t[i - 1] * g.n + t[i]], 1);
     const best = logP(ms.slice(1));
     best.forEach((x, r) => r > 0 && assert.ok(x <= best[r - 1] + 1e-9, 'best first'));
     const others = drawn[b].slice(1).filter((m) => !keys.includes(m.tags.join(',')));
-    assert.ok(others.length > 0);
+    assert.ok(others.length > 0, `sentence ${b}: some drawn chunking outside the K best`);
     for (const x of logP(others)) assert.ok(x <= best[best.length - 1] + 1e-9, `a draw at ${x} beats the K-th best ${best[best.length - 1]}`);
   });
 });
@@ -289,28 +416,28 @@ test(`gradient of L_mrt matches finite differences (float64, μ = 0.5 so both mo
   const at = () => noGrad(() => tidy(() => lossOf().item()));
   tidy(() => lossOf().backward());
   const { checked } = assertGradientsMatch(model.parameters(), at, { perParam: 2, eps: 1e-6, tol: 1e-4, floor: 1e-4, pick: seededRng(8) });
-  assert.ok(checked >= 30);
+  assert.ok(checked >= 30, `${checked} gradient entries checked`);
 });
 
 test('a CRF tagger: Y′(s) holds the gold sequence and distinct valid chunkings drawn from the CRF', () => {
   const { model, vocab, train } = tinyModel('float32', 'crf');
   const batch = buildBatch(train.map((s) => encodeSentence(s, vocab)), vocab.words.size);
   const proposal = noGrad(() => tidy(() => tagProposal(model, model.encode(batch).emissions)));
-  assert.ok('chain' in proposal);
+  assert.ok('chain' in proposal, 'a CRF tagger proposes emissions and transitions');
   const g = model.grammar;
   const members = drawMembers(batch, proposal, g, seededRng(4), { ...MRT, K: 3 });
   members.forEach((ms, b) => {
-    assert.ok(ms[0].gold);
+    assert.ok(ms[0].gold, `sentence ${b}: gold first`);
     assert.equal(new Set(ms.map((m) => m.tags.join(','))).size, ms.length);
     assert.equal(ms.length, 4, `sentence ${b}`);
     for (const { tags: t } of ms) {
-      assert.ok(g.first[t[0]] && g.last[t[t.length - 1]]);
+      assert.ok(g.first[t[0]] && g.last[t[t.length - 1]], `sentence ${b}: ${t} starts and ends a valid chunking`);
       for (let i = 1; i < t.length; i++) assert.equal(g.allowed[t[i - 1] * g.n + t[i]], 1);
     }
   });
   // Q is a distribution over each Y′(s), as with the softmax tagger.
   const Q = noGrad(() => tidy(() => mrtObjective(model, batch, model.encode(batch), members, seededRng(6), MRT).Q.toArray() as number[][]));
-  for (const row of Q) assert.ok(Math.abs(row.reduce((a, x) => a + x, 0) - 1) < 1e-5);
+  for (const row of Q) assert.ok(Math.abs(row.reduce((a, x) => a + x, 0) - 1) < 1e-5, `Q row ${row} sums to 1`);
 });
 
 // ------------------------------------------------------------------- shared relation-model evaluations
@@ -414,7 +541,7 @@ test('mrt.weight λ scales L_mrt alone in L̃ + λ·L_mrt', async () => {
   const three = await lossAt(3);
   assert.deepEqual(three.parts, one.parts);
   const mrt = one.parts.risk + one.parts.hinge;
-  assert.ok(mrt > 0);
+  assert.ok(mrt > 0, `L_mrt ${mrt}`);
   assert.ok(Math.abs(three.loss - one.loss - 2 * mrt) < 1e-5 * Math.max(1, one.loss), `${three.loss} − ${one.loss} ≠ 2 × ${mrt}`);
   assert.throws(() => loadConfig(TINY_CONFIG, ['mrt.weight=0']), /mrt\.weight/);
 });
@@ -439,6 +566,6 @@ test(`MRT from a pretrained model (${tagger} tagger): runs, logs its risk, and k
   assert.match(String(loadModelDir(join(root, 'ref', 'best')).meta.trainedOn), /^tiny-train\.json \(18 sentences\) with MRT \(Γ \+ Δ_E\+R, α 1, μ 0\.5, K 3\) from nn\/best; epoch \d, chosen on tiny-dev\.json/);
   const epochs = log.filter((r) => r.type === 'epoch');
   assert.equal(epochs.length, 4);
-  for (const e of epochs) assert.ok(Number.isFinite(e.loss.risk) && e.loss.risk > 0 && Number.isFinite(e.loss.hinge));
+  for (const e of epochs) assert.ok(Number.isFinite(e.loss.risk) && e.loss.risk > 0 && Number.isFinite(e.loss.hinge), `epoch ${e.epoch}: ${JSON.stringify(e.loss)}`);
   await assert.rejects(trainMRT({ ...cfg, init: undefined }, join(root, 'x'), { quiet: true }), /--init/);
 });
