@@ -77,7 +77,7 @@ export function pairDocuments(
 export function evaluate(gold: readonly Document[], pred: readonly Document[], opts: EvaluateOptions = {}): EvalReport {
   checkPair(gold, pred, opts);
   opts ??= {}; // null: no options, as checkOptions takes it
-  const scorer = new Scorer(schemaFor(gold, pred, opts), opts);
+  const scorer = new Scorer(schemaFor(gold, pred, opts), { paperCompat: opts.paperCompat });
   forEachSentencePair(gold, pred, opts, (g, p, _at, where) => scorer.add(g, p, where));
   return scorer.report();
 }
@@ -98,7 +98,7 @@ export function evaluateWithErrors(gold: readonly Document[], pred: readonly Doc
   checkPair(gold, pred, opts);
   opts ??= {};
   const schema = schemaFor(gold, pred, opts);
-  const scorer = new Scorer(schema, opts);
+  const scorer = new Scorer(schema, { paperCompat: opts.paperCompat });
   const analyzer = new ErrorAnalyzer(schema, opts);
   const symmetric = new Set(schema.relationTypes.filter((r) => r.symmetric).map((r) => r.name));
   forEachSentencePair(gold, pred, opts, (g, p, at, where) => {

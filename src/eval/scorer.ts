@@ -63,6 +63,9 @@ export function criterionItems(c: CompactSentence): CriterionItems {
   };
 }
 
+/** The option names a Scorer takes (a misspelt one is refused, not ignored). */
+export const SCORER_OPTIONS: readonly (keyof ScorerOptions)[] = ['paperCompat'];
+
 export class Scorer {
   private readonly entities = new TypeCounter();
   private readonly strict = new TypeCounter();
@@ -76,7 +79,7 @@ export class Scorer {
     private readonly options: ScorerOptions = {},
   ) {
     checkLabelSchema(schema, 'schema');
-    checkOptions(options, 'options');
+    checkOptions(options, 'options', SCORER_OPTIONS);
     this.options ??= {};
     this.symmetric = new Set(schema.relationTypes.filter((r) => r.symmetric).map((r) => r.name));
   }

@@ -30,8 +30,9 @@ test('evaluate and Scorer: document lists, options and schema checked', () => {
   assert.equal(new Scorer({ entityTypes: ['Peop'], relationTypes: [] }).report().sentences, 0);
   // Options that are not an object are refused (review 10a: the constructor's check was not exercised); null is none.
   for (const bad of ['x', 7, true, ['paperCompat']])
-    assert.throws(() => new Scorer({ entityTypes: ['Peop'], relationTypes: [] }, bad as never), refused(/^options: must be an object, got /), JSON.stringify(bad));
+    assert.throws(() => new Scorer({ entityTypes: ['Peop'], relationTypes: [] }, bad as never), refused(/^options: must be an object \{paperCompat\}, got /), JSON.stringify(bad));
   assert.equal(new Scorer({ entityTypes: ['Peop'], relationTypes: [] }, null as never).report().sentences, 0);
+  assert.throws(() => new Scorer({ entityTypes: ['Peop'], relationTypes: [] }, { paperCompatt: true } as never), refused(/^options: unknown option "paperCompatt" \(allowed: paperCompat\)$/));
 });
 
 test('loadCorpus and writeCorpus: a file name, options and a schema checked', async () => {
