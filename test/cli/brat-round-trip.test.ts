@@ -51,12 +51,12 @@ test('extract --format brat reads back with the sentences, tokens and entities e
   const extracted = readJsonl(asJsonl).filter((d) => d.text.trim() !== '');
   const read = readJsonl(back);
   assert.deepEqual(read.map(tokens), extracted.map(tokens)); // `$300`, `didn 't`: conll04's, not ptb's
-  assert.ok(tokens(read[0]).flat().includes('$300'));
+  assert.ok(tokens(read[0]).flat().includes('$300'), 'tokens(read[0]).flat().includes(\'$300\')');
   const spans = (d: JsonlDoc) => d.entities.map((e) => `${e.start}-${e.end}:${e.type}`).sort();
   const readSpans = (d: JsonlDoc) =>
     d.sentences.flatMap((s) => (s.entities ?? []).map((e) => `${s.tokens[e.start][0]}-${s.tokens[e.end - 1][1]}:${e.type}`)).sort();
   assert.deepEqual(read.map(readSpans), extracted.map(spans));
-  assert.ok(readSpans(read[1]).includes('0-10:Peop'));
+  assert.ok(readSpans(read[1]).includes('0-10:Peop'), 'readSpans(read[1]).includes(\'0-10:Peop\')');
 });
 
 test('extract --format labelstudio|doccano: the tools\' imports, which read back (once annotated) as extract made them', async () => {
@@ -89,7 +89,7 @@ test('extract --format labelstudio|doccano: the tools\' imports, which read back
   assert.equal(tasks.length, 2);
   const [p] = tasks[0].predictions!;
   assert.match(p.model_version, /conll04/i);
-  assert.ok(p.score > 0 && p.score <= 1 && p.result.every((r) => r.score > 0 && r.score <= 1));
+  assert.ok(p.score > 0 && p.score <= 1 && p.result.every((r) => r.score > 0 && r.score <= 1), 'p.score > 0 && p.score <= 1 && p.result.every((r) => r.score > 0 && r.score <= 1)');
   // code points: after the emoji, each region's offsets slice its text out of the text as Python counts it
   const cps = [...tasks[0].data.text];
   for (const r of p.result) if (r.value) assert.equal(cps.slice(r.value.start, r.value.end).join(''), r.value.text);

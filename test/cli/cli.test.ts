@@ -49,7 +49,7 @@ test('convert to jsonl, then evaluate gold against itself and a perturbed copy',
   const pert = join(dir, 'pert.jsonl');
   writeFileSync(pert, [JSON.stringify(first), ...lines.slice(1)].join('\n') + '\n');
   const r = JSON.parse(entrel('evaluate', '--gold', test04, '--pred', pert, '--json').out);
-  assert.ok(dropped > 0);
+  assert.ok(dropped > 0, 'dropped > 0');
   assert.equal(r.relations.strict.micro.fn, dropped);
   assert.equal(r.relations.strict.micro.fp, 0);
   assert.equal(r.entities.micro.f1, 1);
@@ -131,7 +131,7 @@ test('predict --to writes any writable format, scored as the JSONL predictions a
   assert.equal(entrel('predict', '--data', data, '--out', join(dir, 'p.dygie.jsonl'), '--to', 'dygie').code, 0);
   const scored = (pred: string) => JSON.parse(entrel('evaluate', '--gold', data, '--pred', pred, '--json').out);
   const expected = scored(join(dir, 'p.jsonl'));
-  assert.ok(expected.entities.micro.tp > 0 && expected.relations.strict.micro.tp > 0);
+  assert.ok(expected.entities.micro.tp > 0 && expected.relations.strict.micro.tp > 0, 'expected.entities.micro.tp > 0 && expected.relations.strict.micro.tp > 0');
   for (const pred of [join(dir, 'brat'), join(dir, 'p.dygie.jsonl')]) {
     const r = scored(pred);
     assert.deepEqual([r.entities.micro, r.relations.strict.micro], [expected.entities.micro, expected.relations.strict.micro], pred);
@@ -187,14 +187,14 @@ test('evaluate --data --thresholds: strict relation scores at each relation thre
   const all = json.thresholds[0];
   assert.deepEqual([all.p, all.r, all.f1], [json.relations.strict.micro.p, json.relations.strict.micro.r, json.relations.strict.micro.f1]);
   assert.equal(all.relations, json.relations.strict.micro.tp + json.relations.strict.micro.fp);
-  assert.ok(json.thresholds[2].relations < all.relations);
+  assert.ok(json.thresholds[2].relations < all.relations, 'json.thresholds[2].relations < all.relations');
   // --calibration: every predicted item in one bin, as many right as strict scoring counts.
   const cal = JSON.parse(entrel('evaluate', '--data', data, '--calibration', '--json').out).calibration;
   const sum = (bins: { items: number; precision: number }[], f: (b: { items: number; precision: number }) => number) => bins.reduce((a, b) => a + f(b), 0);
   assert.equal(sum(cal.relations.bins, (b) => b.items), all.relations);
   assert.equal(Math.round(sum(cal.relations.bins, (b) => b.items * b.precision)), json.relations.strict.micro.tp);
   assert.equal(Math.round(sum(cal.entities.bins, (b) => b.items * b.precision)), json.entities.micro.tp);
-  assert.ok(cal.relations.ece >= 0 && cal.relations.ece <= 1);
+  assert.ok(cal.relations.ece >= 0 && cal.relations.ece <= 1, 'cal.relations.ece >= 0 && cal.relations.ece <= 1');
   const text = entrel('evaluate', '--data', data, '--thresholds');
   assert.match(text.out, /^Relation threshold \(strict relations;/m);
   assert.match(text.out, /^0\.90 +\d+ /m);
@@ -219,7 +219,7 @@ test('calibrate writes the model with score maps: the same predictions, other sc
   const r = entrel('calibrate', '--data', data, '--out', out, '--json');
   assert.equal(r.code, 0, r.err);
   const fit = JSON.parse(r.out);
-  assert.ok(fit.maps.relations.x.length >= 1 && fit.after.relations.ece <= fit.before.relations.ece);
+  assert.ok(fit.maps.relations.x.length >= 1 && fit.after.relations.ece <= fit.before.relations.ece, 'fit.maps.relations.x.length >= 1 && fit.after.relations.ece <= fit.before.relations.ece');
   const meta = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).meta;
   assert.deepEqual(meta.calibration.relations, fit.maps.relations);
   assert.equal(meta.calibration.fittedOn, 'gold.jsonl');

@@ -49,7 +49,7 @@ test('compare --json and --out: the same comparison, seeded', () => {
   assert.match(entrel('compare', '--gold', gold, a, b, '--paper-compat', '--trials', '10', '--samples', '10').out, /^Gold: .*gold\.json \(scored as the authors' evaluator does, --paper-compat\)$/m);
   const strict = json.comparisons[0].relations.strict;
   assert.equal(json.comparisons[0].system, 1);
-  assert.ok(Math.abs(strict.diff - (36 / 38 - 2 / 3)) < 1e-12);
+  assert.ok(Math.abs(strict.diff - (36 / 38 - 2 / 3)) < 1e-12, 'Math.abs(strict.diff - (36 / 38 - 2 / 3)) < 1e-12');
   assert.ok(strict.interval.low > 0 && strict.interval.high > strict.interval.low && strict.p < 0.05, JSON.stringify(strict));
   assert.equal(json.systems[1].relations.strict.tp, 36);
   const again = JSON.parse(entrel('compare', '--gold', gold, a, b, '--json', '--seed', '5', '--samples', '300', '--trials', '700', '--unit', 'sentence', '--confidence', '0.9').out);
@@ -69,7 +69,7 @@ test('evaluate --bootstrap: the intervals after the report, and in JSON', () => 
   const json = JSON.parse(entrel('evaluate', '--gold', gold, '--pred', a, '--bootstrap', '--json').out);
   assert.deepEqual([json.intervals.samples, json.intervals.seed, json.intervals.unit], [1000, 1, 'document']);
   assert.equal(json.relations.strict.micro.f1, 2 / 3);
-  assert.ok(json.intervals.relations.strict.f1.low < 2 / 3 && json.intervals.relations.strict.f1.high > 2 / 3);
+  assert.ok(json.intervals.relations.strict.f1.low < 2 / 3 && json.intervals.relations.strict.f1.high > 2 / 3, 'json.intervals.relations.strict.f1.low < 2 / 3 && json.intervals.relations.strict.f1.high > 2 / 3');
   assert.equal(JSON.parse(entrel('evaluate', '--gold', gold, '--pred', a, '--json').out).intervals, undefined);
 });
 

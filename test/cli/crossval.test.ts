@@ -47,9 +47,9 @@ describe('entrel crossval', () => {
     const f1 = result.folds.map((f: { entityF1: number }) => f.entityF1);
     assert.ok(f1.every((x: number) => x > 0.02), `a tiny model learns some entities in 10 epochs: ${f1}`);
     const mean = f1.reduce((a: number, b: number) => a + b, 0) / 3;
-    assert.ok(Math.abs(result.mean.entityF1 - mean) < 1e-12);
+    assert.ok(Math.abs(result.mean.entityF1 - mean) < 1e-12, 'Math.abs(result.mean.entityF1 - mean) < 1e-12');
     const sd = Math.sqrt(f1.reduce((a: number, x: number) => a + (x - mean) ** 2, 0) / 2);
-    assert.ok(Math.abs(result.std.entityF1 - sd) < 1e-12);
+    assert.ok(Math.abs(result.std.entityF1 - sd) < 1e-12, 'Math.abs(result.std.entityF1 - sd) < 1e-12');
     assert.deepEqual(JSON.parse(readFileSync(join(out, 'crossval.json'), 'utf8')), result);
     // The test folds are disjoint and cover the corpus: fold f's test is fold f + 1's dev.
     const ids = (f: number, part: string) => readFileSync(join(out, `fold-${f}`, `${part}.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l).id);

@@ -36,7 +36,7 @@ test('--errors prints the unchanged report, then the breakdown; without it, exac
   assert.equal(plain.out, expected);
   const r = entrel('evaluate', '--gold', gold, '--pred', pred, '--errors', '--error-examples', '1');
   assert.equal(r.code, 0, r.err);
-  assert.ok(r.out.startsWith(expected));
+  assert.ok(r.out.startsWith(expected), 'r.out.startsWith(expected)');
   const more = r.out.slice(expected.length);
   assert.match(more, /^Entity errors by category/);
   assert.match(more, /^ {2}all +1\/1 +1\/1 +0\/0 +0 +0 +2\/2$/m);

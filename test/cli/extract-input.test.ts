@@ -82,7 +82,7 @@ describe('entrel extract --in', () => {
     const r = await entrel('extract', '--model', join(work, 'no-model'), '--in', array, '--out', join(work, 'arr.jsonl'));
     assert.equal(r.code, 1);
     assert.match(r.err, /^entrel: .*in\.json: looks like JSON \(it starts "\[\\"Dan works.*\), but only a \.jsonl or \.ndjson file is read as JSON, one text a line \(a JSON array: one item a line\): name it so, or \.txt to extract from its characters as plain text\n$/);
-    assert.ok(!existsSync(join(work, 'arr.jsonl')));
+    assert.ok(!existsSync(join(work, 'arr.jsonl')), '!existsSync(join(work, \'arr.jsonl\'))');
   });
 
   it('an empty text left out of a brat output is called empty, not "spaces only"', async () => {

@@ -62,7 +62,7 @@ describe('entrel extract (tiny model)', () => {
     ]);
     assert.equal(doc.relations.length, 1);
     assert.deepEqual({ ...doc.relations[0], score: undefined }, { type: 'Work_For', head: 'T1', tail: 'T2', score: undefined });
-    assert.ok(doc.relations[0].score > 0 && doc.relations[0].score <= 1);
+    assert.ok(doc.relations[0].score > 0 && doc.relations[0].score <= 1, 'doc.relations[0].score > 0 && doc.relations[0].score <= 1');
   });
 
   it('--model given several times: an ensemble, which agreeing models leave as one; --min-votes checked; one directory twice refused', () => {
@@ -187,7 +187,7 @@ describe('entrel extract (tiny model)', () => {
     const bad = entrel(['extract', '--model', model, '--in', input, '--out', join(work, 'bad.jsonl')]);
     assert.equal(bad.code, 1);
     assert.match(bad.err, /in\.jsonl:2: text: expected a JSON string or an object with a string "text"/);
-    assert.ok(!existsSync(join(work, 'bad.jsonl')));
+    assert.ok(!existsSync(join(work, 'bad.jsonl')), '!existsSync(join(work, \'bad.jsonl\'))');
   });
 });
 

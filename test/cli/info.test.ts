@@ -54,7 +54,7 @@ describe('entrel info on the bundled model', () => {
     assert.equal(card.formatVersion, 1);
     assert.deepEqual(card.entityTypes, ['Loc', 'Org', 'Other', 'Peop']);
     assert.deepEqual(card.relationTypes.map((t) => t.name).sort(), ['Kill', 'Live_In', 'Located_In', 'OrgBased_In', 'Work_For']);
-    assert.ok(card.relationTypes.every((t) => t.symmetric === false));
+    assert.ok(card.relationTypes.every((t) => t.symmetric === false), 'card.relationTypes.every((t) => t.symmetric === false)');
     assert.equal(card.tokenizer, 'conll04');
     assert.deepEqual(card.model, { ...card.model, ...config.model }, 'the settings of config.json (and the defaults of later ones)');
     assert.equal(card.glove, true);

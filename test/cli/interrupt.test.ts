@@ -43,7 +43,7 @@ test('Ctrl-C stops training after the batch in flight, keeps the last checkpoint
   assert.ok(m, err);
   assert.doesNotMatch(err, /internal error|at .*\.js:\d+/);
   const kept = Number(m[3]);
-  assert.ok(kept >= 1);
+  assert.ok(kept >= 1, 'kept >= 1');
   const resumed = spawnSync(process.execPath, [bin, 'train', '--config', tiny, '--out', out, '--resume', '--json', '--set', `epochs=${kept + 1}`], { cwd: root, encoding: 'utf8' });
   assert.equal(resumed.status, 0, resumed.stderr);
   assert.match(resumed.stderr, new RegExp(`resuming .*run after epoch ${kept}`));

@@ -60,7 +60,7 @@ describe('entrel serve: API key and rate limit flags (in process)', () => {
     const s = await serve('--api-key-file', spaced);
     assert.equal(s.code, 1);
     assert.match(s.err, new RegExp(`^entrel: ${spaced.replace(/[.]/g, '\\.')}:1: an API key may only have the characters A-Z a-z 0-9 - \\. _ ~ \\+ / \\(and = at the end\\), as a Bearer token\\n$`));
-    assert.ok(!s.err.includes(KEY_A));
+    assert.ok(!s.err.includes(KEY_A), '!s.err.includes(KEY_A)');
   });
 
   it('refuses a file with no key (empty, or only comments and blank lines)', async () => {
@@ -157,7 +157,7 @@ describe('entrel serve with API keys and a rate limit (built bin)', () => {
       assert.equal((await post(url, KEY_A)).status, 200);
       const limited = await post(url, KEY_A);
       assert.equal(limited.status, 429);
-      assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+      assert.ok(Number(limited.headers.get('retry-after')) >= 1, 'Number(limited.headers.get(\'retry-after\')) >= 1');
       assert.equal(((await limited.json()) as { error: { code: string } }).error.code, 'rate_limited');
       assert.equal((await post(url, KEY_B)).status, 200, 'the other key has its own limit');
     } finally {
@@ -179,7 +179,7 @@ describe('entrel serve with API keys and a rate limit (built bin)', () => {
     } finally {
       assert.equal(await stop(), 0);
     }
-    assert.ok(!out.err.includes(KEY_B));
+    assert.ok(!out.err.includes(KEY_B), '!out.err.includes(KEY_B)');
   });
 
   it('every interface without keys: a warning after the startup line; with keys, none', async () => {

@@ -53,7 +53,7 @@ test('a brat directory splits into brat directories with the label schema; --to 
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /^part\s+documents\s+sentences\s+entities\s+relations\s+written to\n/);
   assert.deepEqual(readdirSync(out).sort(), ['dev', 'split.json', 'train']);
-  assert.ok(existsSync(join(out, 'train', 'annotation.conf')));
+  assert.ok(existsSync(join(out, 'train', 'annotation.conf')), 'existsSync(join(out, \'train\', \'annotation.conf\'))');
   const [train, dev] = [(await collect(join(out, 'train'))).docs, (await collect(join(out, 'dev'))).docs];
   assert.equal(train.length + dev.length, 2);
   assert.equal(dev.length, 1);

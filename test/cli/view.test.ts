@@ -39,7 +39,7 @@ describe('entrel view', () => {
     // The first sentence: its entities at their character offsets in the text the reader rebuilt.
     const first = JSON.parse(/<pre class="json">([\s\S]*?)<\/pre>/.exec(r.html)![1].replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&'));
     assert.deepEqual(first.entities.map((e: { text: string; type: string }) => `${e.text}/${e.type}`), ['Hakawati Theatre/Org', 'Arab/Other', 'Jerusalem/Loc', 'Palestinians/Other']);
-    assert.ok(first.entities.every((e: { text: string; start: number; end: number }) => first.text.slice(e.start, e.end) === e.text));
+    assert.ok(first.entities.every((e: { text: string; start: number; end: number }) => first.text.slice(e.start, e.end) === e.text), 'first.entities.every((e: { text: string; start: number; end: number }) => first.text.slice(e.star...');
   });
 
   it('--gold: marks every item, captions the counts and heads the page with the micro scores', async () => {
@@ -108,7 +108,7 @@ describe('entrel view', () => {
       encoding: 'utf8',
     });
     assert.equal(r.status, 0, r.stderr);
-    assert.ok(existsSync(join(dir, 'p.html')));
+    assert.ok(existsSync(join(dir, 'p.html')), 'existsSync(join(dir, \'p.html\'))');
   });
 
   it('predictions of the same text with other tokens: drawn on the tokens of both, warned about', async () => {

@@ -34,7 +34,7 @@ test('vote writes the majority\'s predictions, which score above every system th
   const g = await read(gold);
   const score = async (f: string) => evaluate(g, await read(f)).relations.strict.micro.f1;
   assert.equal(await score(out), 1);
-  assert.ok((await score(a)) < 1 && (await score(b)) < 1);
+  assert.ok((await score(a)) < 1 && (await score(b)) < 1, '(await score(a)) < 1 && (await score(b)) < 1');
   const brat = join(dir, 'vote-brat');
   assert.equal((await entrel('vote', a, b, c, '--out', brat, '--to', 'brat')).code, 0);
   assert.match(readFileSync(join(brat, 'annotation.conf'), 'utf8'), /^OrgBased_In\t/m);

@@ -52,7 +52,7 @@ test('a brat project: split, train, evaluate --errors, predict, view against gol
   const withErrors = new Set([...report.errors.entities.errors, ...rel.errors].map((e: { document: string }) => e.document));
   const html = readFileSync(page, 'utf8');
   assert.equal(html.match(/<figure/g)?.length ?? 0, withErrors.size);
-  assert.ok(withErrors.size > 0);
+  assert.ok(withErrors.size > 0, 'withErrors.size > 0');
   // 6. Scores calibrated on dev (the same predictions); the model says what it is and extracts from raw text.
   const model = join(w, 'model');
   entrel('calibrate', '--model', best, '--data', join(w, 'data', 'dev.jsonl'), '--out', model);
@@ -62,7 +62,7 @@ test('a brat project: split, train, evaluate --errors, predict, view against gol
   assert.match(card.trainedOn, /^train\.jsonl \(185 sentences\) with the local loss; epoch [1-3], chosen on dev\.jsonl/);
   const doc = JSON.parse(entrel('extract', '--model', model, '--json', 'Mary Smith works for Acme Corp in Boston.'));
   assert.equal(doc.text, 'Mary Smith works for Acme Corp in Boston.');
-  assert.ok(Array.isArray(doc.entities) && Array.isArray(doc.relations));
+  assert.ok(Array.isArray(doc.entities) && Array.isArray(doc.relations), 'Array.isArray(doc.entities) && Array.isArray(doc.relations)');
   // 7. Shared as an npm package: the model inside is the calibrated one, under the package's name.
   entrel('package', '--model', model, '--out', join(w, 'my-package'), '--name', '@me/entrel-news', '--license', 'MIT');
   const packaged = JSON.parse(entrel('info', '--model', join(w, 'my-package', 'model'), '--json'));

@@ -59,7 +59,7 @@ test('brat ace05 mode: 3 header lines, date line, PER-SOC in text order', async 
   assert.deepEqual(s[1].relations, ['3:4:PER-ORG-AFF->1:2:ORG']);
   assert.equal(c.diagnostics.count('brat-entity-in-header-dropped'), 1);
   assert.equal(c.diagnostics.count('relation-dropped-with-entity'), 1);
-  assert.ok(c.schema.relationTypes.find((r) => r.name === 'PER-SOC')?.symmetric);
+  assert.ok(c.schema.relationTypes.find((r) => r.name === 'PER-SOC')?.symmetric, 'c.schema.relationTypes.find((r) => r.name === \'PER-SOC\')?.symmetric');
   // without the option the header lines are sentences and the date line too
   const plain = await collect(ACE, { bratLayout: 'lines' });
   assert.equal(plain.docs[0].sentences.length, 6);

@@ -24,7 +24,7 @@ for (const withChain of [false, true])
           assert.equal(got.length, Math.min(N, all.length));
           assert.equal(new Set(got.map((b) => b.tags.join(','))).size, got.length, 'distinct');
           got.forEach((b, r) => {
-            assert.ok(isValid([...b.tags], g));
+            assert.ok(isValid([...b.tags], g), 'isValid([...b.tags], g)');
             const exact = all.find((a) => a.seq.join(',') === b.tags.join(','))!.score;
             assert.ok(Math.abs(b.score - exact) < 1e-9, 'its own score');
             assert.ok(Math.abs(b.score - all[r].score) < 1e-9, `T=${T} seed=${seed} N=${N}: rank ${r} scores ${b.score}, want ${all[r].score}`);

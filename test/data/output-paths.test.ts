@@ -61,7 +61,7 @@ test('makeDirs makes every missing directory, and fails at once where mkdir cann
   const deep = join(tmp(), 'a', 'b', 'c');
   makeDirs(deep);
   makeDirs(deep); // already there
-  assert.ok(existsSync(deep));
+  assert.ok(existsSync(deep), 'existsSync(deep)');
   const file = join(tmp(), 'f');
   writeFileSync(file, '');
   assert.throws(() => makeDirs(join(file, 'x')), { code: 'ENOTDIR' });

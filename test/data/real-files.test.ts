@@ -55,7 +55,7 @@ test('multihead CoNLL04: 910/243/288 sentences; test = the same 288 annotated se
   // same annotations; a few sentences are tokenised differently ("Santiago." vs "Santiago" ".")
   assert.deepEqual(counts(mh.docs), counts(uni.docs));
   // "John Wilkes Booth … Lincoln": Kill is written on Booth (head's last token) pointing at Lincoln
-  assert.ok(shape(mh.docs[0])[0].relations.includes('23:26:Peop-Kill->15:16:Peop'));
+  assert.ok(shape(mh.docs[0])[0].relations.includes('23:26:Peop-Kill->15:16:Peop'), 'shape(mh.docs[0])[0].relations.includes(\'23:26:Peop-Kill->15:16:Peop\')');
 });
 
 // SciERC train lists 4 relations twice in their sentence (the published 3,219 counts them twice); the
@@ -111,7 +111,7 @@ test('NYT CoType: folded, quote-stripped, None dropped; 39 dev / 356 test from t
   assert.equal(dev.diagnostics.count('nyt-dev-ids-not-in-file'), 0);
 
   const quoted = all.docs.find((d) => d.id === '1-14')!; // sentText was "\"The aid group … Conakry .\"\r\n"
-  assert.ok(quoted.text.startsWith('The aid group') && quoted.text.endsWith('Conakry .'));
+  assert.ok(quoted.text.startsWith('The aid group') && quoted.text.endsWith('Conakry .'), 'quoted.text.startsWith(\'The aid group\') && quoted.text.endsWith(\'Conakry .\')');
   assert.deepEqual(shape(quoted)[0].relations, ['28:29:LOCATION-/location/country/capital->30:31:LOCATION']);
-  assert.ok(!all.docs.some((d) => /[áâÁÉèéêíóôöÓúüñ]/.test(d.text)));
+  assert.ok(!all.docs.some((d) => /[áâÁÉèéêíóôöÓúüñ]/.test(d.text)), '!all.docs.some((d) => /[áâÁÉèéêíóôöÓúüñ]/.test(d.text))');
 });

@@ -31,7 +31,7 @@ test('stats on SciERC (nested entities) and NYT (warnings) format as text', asyn
   assert.equal(s.documents, 100);
   assert.equal(s.sentences, 551);
   assert.equal(s.relations.total, 974);
-  assert.ok(s.nestedPairs > 0);
+  assert.ok(s.nestedPairs > 0, 's.nestedPairs > 0');
   const nyt = await loadCorpus(join(DATA, 'nyt_cotype/test.json'));
   const text = formatStats(computeStats(nyt.documents, nyt.diagnostics.summary()));
   assert.match(text, /^documents: 395$/m);

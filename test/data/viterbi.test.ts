@@ -13,10 +13,10 @@ function bruteForce(logp: Float64Array, T: number, g: TagGrammar): { seq: number
 test('tagGrammar: B/I continue with I/L of the same type; O, L, U are followed by O, B or U', () => {
   const g = tagGrammar(BILOU);
   const ok = (a: string, b: string) => g.allowed[BILOU.indexOf(a) * g.n + BILOU.indexOf(b)] === 1;
-  assert.ok(ok('B-Peop', 'I-Peop') && ok('B-Peop', 'L-Peop') && ok('I-Peop', 'L-Peop'));
-  assert.ok(!ok('B-Peop', 'L-Org') && !ok('B-Peop', 'O') && !ok('I-Peop', 'U-Peop') && !ok('B-Peop', 'B-Peop'));
-  assert.ok(ok('O', 'B-Org') && ok('L-Peop', 'U-Org') && ok('U-Peop', 'O'));
-  assert.ok(!ok('O', 'I-Peop') && !ok('O', 'L-Peop') && !ok('U-Org', 'L-Org'));
+  assert.ok(ok('B-Peop', 'I-Peop') && ok('B-Peop', 'L-Peop') && ok('I-Peop', 'L-Peop'), 'ok(\'B-Peop\', \'I-Peop\') && ok(\'B-Peop\', \'L-Peop\') && ok(\'I-Peop\', \'L-Peop\')');
+  assert.ok(!ok('B-Peop', 'L-Org') && !ok('B-Peop', 'O') && !ok('I-Peop', 'U-Peop') && !ok('B-Peop', 'B-Peop'), '!ok(\'B-Peop\', \'L-Org\') && !ok(\'B-Peop\', \'O\') && !ok(\'I-Peop\', \'U-Peop\') && !ok(\'B-Peop\', \'B-Peop\')');
+  assert.ok(ok('O', 'B-Org') && ok('L-Peop', 'U-Org') && ok('U-Peop', 'O'), 'ok(\'O\', \'B-Org\') && ok(\'L-Peop\', \'U-Org\') && ok(\'U-Peop\', \'O\')');
+  assert.ok(!ok('O', 'I-Peop') && !ok('O', 'L-Peop') && !ok('U-Org', 'L-Org'), '!ok(\'O\', \'I-Peop\') && !ok(\'O\', \'L-Peop\') && !ok(\'U-Org\', \'L-Org\')');
   assert.deepEqual([...g.first].map((v, j) => (v ? BILOU[j] : '')).filter(Boolean), ['O', 'B-Peop', 'U-Peop', 'B-Org', 'U-Org']);
   assert.deepEqual([...g.last].map((v, j) => (v ? BILOU[j] : '')).filter(Boolean), ['O', 'L-Peop', 'U-Peop', 'L-Org', 'U-Org']);
 });

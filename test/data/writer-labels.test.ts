@@ -48,7 +48,7 @@ test('brat writer refuses an entity type with whitespace, naming the document an
   // An in-memory corpus is checked whole first: nothing is left half-written (not even the good document).
   const dir = tmp();
   await assert.rejects(writeCorpus([ok, bad], inferSchema([ok, bad]), join(dir, 'out'), 'brat'), UserError);
-  assert.ok(!existsSync(join(dir, 'out')) || readdirSync(join(dir, 'out')).length === 0);
+  assert.ok(!existsSync(join(dir, 'out')) || readdirSync(join(dir, 'out')).length === 0, '!existsSync(join(dir, \'out\')) || readdirSync(join(dir, \'out\')).length === 0');
 });
 
 test('brat writer refuses a relation type with whitespace (tab and no-break space included)', async () => {
@@ -64,7 +64,7 @@ test('brat writer refuses a type in a document streamed to it, before writing th
   }
   const out = join(tmp(), 'out');
   await assert.rejects(writeCorpus(docs(), { entityTypes: [], relationTypes: [] }, out, 'brat'), /document "d2".*"Knows Well"/);
-  assert.ok(!existsSync(join(out, 'd2.ann')));
+  assert.ok(!existsSync(join(out, 'd2.ann')), '!existsSync(join(out, \'d2.ann\'))');
 });
 
 test('brat types with punctuation and non-ASCII letters still round-trip', async () => {

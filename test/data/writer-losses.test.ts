@@ -31,7 +31,7 @@ async function roundTrip(docs: Document[], schema: ReturnType<typeof inferSchema
 test('one-sentence-a-record writers count each document of several sentences they split (SciERC)', async () => {
   const c = await loadCorpus(SCIERC);
   const multi = c.documents.filter((d) => d.sentences.length > 1).length;
-  assert.ok(multi > 0);
+  assert.ok(multi > 0, 'multi > 0');
   for (const format of ALL) {
     const { diagnostics, back } = await roundTrip(c.documents, c.schema, format);
     const split = ['unified', 'spert', 'spert-tags', 'multihead'].includes(format);
@@ -80,7 +80,7 @@ test('writers without a schema file count each symmetric relation type, and none
     }
   }
   const plain = await loadCorpus(CONLL);
-  assert.ok(!plain.schema.relationTypes.some((r) => r.symmetric));
+  assert.ok(!plain.schema.relationTypes.some((r) => r.symmetric), '!plain.schema.relationTypes.some((r) => r.symmetric)');
   for (const format of ALL)
     assert.equal((await roundTrip(plain.documents, plain.schema, format)).diagnostics.count('symmetric-flag-not-kept'), 0, format);
 });

@@ -28,7 +28,7 @@ test('jsonl keeps ids, text, offsets and the schema sidecar exactly (SciERC, doc
   const c = await loadCorpus(SCIERC, { symmetric: ['CONJUNCTION', 'COMPARE'] });
   const out = join(tmp(), 'scierc.jsonl');
   await writeCorpus(c.documents, c.schema, out, 'jsonl');
-  assert.ok(existsSync(join(out, '..', 'scierc_types.json')));
+  assert.ok(existsSync(join(out, '..', 'scierc_types.json')), 'existsSync(join(out, \'..\', \'scierc_types.json\'))');
   const back = await loadCorpus(out);
   assert.equal(back.format, 'jsonl');
   assert.deepEqual(back.documents, c.documents);
@@ -70,8 +70,8 @@ test('tag writers count the overlapping entities they cannot hold', async () => 
   const c = await loadCorpus(join(DATA, 'scierc/tanl_spert/scierc_joint_er_dev.json'));
   const diagnostics = new Diagnostics();
   await writeCorpus(c.documents, c.schema, join(tmp(), 't.json'), 'spert-tags', diagnostics);
-  assert.ok(diagnostics.count('overlapping-entity-dropped') > 0);
-  assert.ok(diagnostics.count('relation-dropped-with-entity') > 0);
+  assert.ok(diagnostics.count('overlapping-entity-dropped') > 0, 'diagnostics.count(\'overlapping-entity-dropped\') > 0');
+  assert.ok(diagnostics.count('relation-dropped-with-entity') > 0, 'diagnostics.count(\'relation-dropped-with-entity\') > 0');
 });
 
 test('writes are atomic: a failing source leaves no file behind', async () => {
@@ -82,7 +82,7 @@ test('writes are atomic: a failing source leaves no file behind', async () => {
     throw new Error('boom');
   }
   await assert.rejects(writeCorpus(bad(), { entityTypes: [], relationTypes: [] }, out, 'jsonl'), /boom/);
-  assert.ok(!existsSync(out));
+  assert.ok(!existsSync(out), '!existsSync(out)');
   assert.deepEqual(readdir(dir), []);
 });
 

@@ -35,6 +35,6 @@ test('every in-page link of the README names one of its headings', () => {
 
 test('every relative link and image of the README names a file of the repository', () => {
   const targets = [...prose.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)].map((m) => m[1]).filter((t) => !/^[a-z]+:/i.test(t));
-  assert.ok(targets.length > 0);
+  assert.ok(targets.length > 0, 'targets.length > 0');
   assert.deepEqual(targets.filter((t) => !existsSync(join(root, t))), []);
 });

@@ -17,8 +17,8 @@ test('items fall in bins of 0.1 by score, right when strict scoring matches them
   assert.deepEqual(filled(c.entities.bins), [[0.8, 2, 0.835, 0.5], [0.9, 1, 0.95, 1]]);
   assert.deepEqual(filled(c.relations.bins), [[0.5, 1, 0.55, 0], [0.9, 1, 0.9, 1]]);
   // Entities: 2/3 · |0.835 − 0.5| + 1/3 · |0.95 − 1|; relations: ½ · 0.55 + ½ · 0.1.
-  assert.ok(Math.abs(c.entities.ece - ((2 / 3) * 0.335 + (1 / 3) * 0.05)) < 1e-9);
-  assert.ok(Math.abs(c.relations.ece - 0.325) < 1e-9);
+  assert.ok(Math.abs(c.entities.ece - ((2 / 3) * 0.335 + (1 / 3) * 0.05)) < 1e-9, 'Math.abs(c.entities.ece - ((2 / 3) * 0.335 + (1 / 3) * 0.05)) < 1e-9');
+  assert.ok(Math.abs(c.relations.ece - 0.325) < 1e-9, 'Math.abs(c.relations.ece - 0.325) < 1e-9');
   assert.deepEqual([c.entities.items, c.relations.items], [3, 2]);
   const text = formatCalibration(c);
   assert.match(text, /^0\.8–0\.9 +2 +83\.5 +50\.0 +0$/m);

@@ -136,7 +136,7 @@ test('resampling by gold sentence is refused where common tokens joined them; by
     message: /^b\.jsonl: document 'd': the predictions' sentences are not gold's .*resample by document \(--unit document\)$/,
   });
   const byDocument = confidenceIntervals([a], [b], { unit: 'document', samples: 10 });
-  assert.ok(byDocument.entities.f1.low <= byDocument.entities.f1.high);
+  assert.ok(byDocument.entities.f1.low <= byDocument.entities.f1.high, 'byDocument.entities.f1.low <= byDocument.entities.f1.high');
   // Tokens cut otherwise within gold's own sentences, and an empty gold sentence: each unit is still one of gold's.
   const text = 'Ab c. De f.';
   const tok = (start: number, end: number) => ({ text: text.slice(start, end), start, end });

@@ -107,7 +107,7 @@ test('CoNLL04 test gold against a perturbed copy: counts follow from the perturb
   assert.deepEqual(pick(r.relations.boundaries.micro), exp.bound);
   assert.deepEqual(r.relations.nyt, r.relations.boundaries);
   const { tp, fp, fn } = exp.strict;
-  assert.ok(Math.abs(r.relations.strict.micro.f1 - (2 * tp) / (2 * tp + fp + fn)) < 1e-12);
+  assert.ok(Math.abs(r.relations.strict.micro.f1 - (2 * tp) / (2 * tp + fp + fn)) < 1e-12, 'Math.abs(r.relations.strict.micro.f1 - (2 * tp) / (2 * tp + fp + fn)) < 1e-12');
   // Per-type counts add up to micro.
   for (const c of [r.entities, r.relations.strict]) {
     const sum = Object.values(c.perType).reduce((a, t) => a + t.tp + t.fp + t.fn, 0);

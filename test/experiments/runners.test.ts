@@ -88,7 +88,7 @@ test('experiments/mrt --out --nn-dir: a rerun from another NN model leaves the c
   const nn = results.filter((x) => x.name === 'nn');
   assert.equal(nn.length, 2, 'the committed NN row stays beside the one of the model the rerun started from');
   const rerun = results.find((x) => x.name === 'gamma-delta-ER')!;
-  assert.ok(rerun.init && nn[1].init === rerun.init);
+  assert.ok(rerun.init && nn[1].init === rerun.init, 'rerun.init && nn[1].init === rerun.init');
   assert.equal(rerun.budget?.epochs, 1);
   const md = readFileSync(join(mrtOut, 'results.md'), 'utf8');
   // delta-E against its own NN row: +2.0, not +52 against the 1-epoch model.

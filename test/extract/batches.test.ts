@@ -13,7 +13,7 @@ describe('planBatches', () => {
     assert.deepEqual(plan, [[1, 6, 3], [4, 0, 5], [2, 7], [8]]);
     assert.deepEqual(plan.flat().sort((a, b) => a - b), lengths.map((_, i) => i), 'every sentence once');
     for (const b of plan) {
-      assert.ok(b.length <= 3 && b.reduce((n, i) => n + lengths[i], 0) <= 210);
+      assert.ok(b.length <= 3 && b.reduce((n, i) => n + lengths[i], 0) <= 210, 'b.length <= 3 && b.reduce((n, i) => n + lengths[i], 0) <= 210');
     }
     assert.deepEqual(planBatches([500], 32, 100), [[0]], 'a sentence longer than the token cap runs alone');
     assert.deepEqual(planBatches([], 32), []);
@@ -52,7 +52,7 @@ describe('runBatches', () => {
     const out: SentencePrediction[] = new Array(40);
     await runBatches(plan, fakeBatch, out, { local, pool });
     out.forEach((p, i) => assert.equal(p.entities[0].start, i));
-    assert.ok(out.every((p) => p.tags[0] === 'pool'));
+    assert.ok(out.every((p) => p.tags[0] === 'pool'), 'out.every((p) => p.tags[0] === \'pool\')');
     assert.equal(pool.maxInFlight, 4);
   });
 

@@ -115,7 +115,7 @@ describe('EnsembleExtractor', () => {
         docs.map((d) => ({ ...d, entities: d.entities.map((e) => ({ ...e, score: e.score.toFixed(9) })), relations: d.relations.map((r) => ({ ...r, score: r.score.toFixed(9) })) }));
       const alone = await single.extract(texts);
       const voted = await ensemble.extract(texts);
-      assert.ok(alone.some((d) => d.relations.length > 0));
+      assert.ok(alone.some((d) => d.relations.length > 0), 'alone.some((d) => d.relations.length > 0)');
       assert.deepEqual(rounded(voted), rounded(alone));
       assert.deepEqual(rounded([await ensemble.extract(texts[0])]), rounded([await single.extract(texts[0])]));
       // The threshold applies to the ensemble's (here equal) scores.
@@ -123,7 +123,7 @@ describe('EnsembleExtractor', () => {
       const t = Math.min(...withRelations.relations.map((r) => r.score));
       const above = await ensemble.extract(withRelations.text, { relationThreshold: t + 1e-6 });
       assert.equal(above.relations.length, withRelations.relations.filter((r) => r.score >= t + 1e-6).length);
-      assert.ok(above.relations.length < withRelations.relations.length);
+      assert.ok(above.relations.length < withRelations.relations.length, 'above.relations.length < withRelations.relations.length');
       const info = ensemble.info();
       assert.match(info.name, /^ensemble of 3 \(tiny-a, tiny-b, tiny-a; at least 2 votes\)$/);
       assert.deepEqual(info.members?.map((m) => m.name), ['tiny-a', 'tiny-b', 'tiny-a']);

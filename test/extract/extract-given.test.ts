@@ -108,7 +108,7 @@ describe('extract with given entities', () => {
       await pooled.close();
     }
     assert.deepEqual(local[1].entities.map((e) => e.id), givenOf(1).map((e) => e.id));
-    assert.ok(local[0].entities.every((e) => /^T\d+$/.test(e.id)));
+    assert.ok(local[0].entities.every((e) => /^T\d+$/.test(e.id)), 'local[0].entities.every((e) => /^T\\d+$/.test(e.id))');
   });
 
   it('is voted on by an ensemble, which keeps the given ids and names a single input\'s entities as such', async () => {
@@ -147,7 +147,7 @@ describe('extract with given entities', () => {
     const mapped = await predictFile(calibratedDir, file, { goldEntities: true });
     assert.deepEqual(mapped.scores!.entities, raw.scores!.entities, "given entities keep the tagger's probability");
     assert.ok(mapped.scores!.relations.flat(2).every((x) => x === 0.8), 'relations are mapped');
-    assert.ok(mapped.scores!.relations.flat(2).length > 0);
+    assert.ok(mapped.scores!.relations.flat(2).length > 0, 'mapped.scores!.relations.flat(2).length > 0');
   });
 
   it('reads the entities when called: changing them while the model runs changes nothing', async () => {

@@ -72,7 +72,7 @@ describe('Extractor on a tiny trained model', () => {
 
   it('takes one string or many; empty and blank texts give empty documents', async () => {
     const one = await ex.extract(texts[0]);
-    assert.ok(!Array.isArray(one));
+    assert.ok(!Array.isArray(one), '!Array.isArray(one)');
     assert.deepEqual(one, (await ex.extract([texts[0]]))[0]);
     assert.deepEqual(await ex.extract(''), { text: '', sentences: [], entities: [], relations: [] });
     const many = await ex.extract(['', ' \n\t ', texts[1]]);
@@ -85,7 +85,7 @@ describe('Extractor on a tiny trained model', () => {
     const text = `${prefix}${texts[0]}\n\n${texts[1]}`;
     const doc = await ex.extract(text);
     const plain = await ex.extract(texts[0]);
-    assert.ok(doc.sentences.length >= 2);
+    assert.ok(doc.sentences.length >= 2, 'doc.sentences.length >= 2');
     const shifted = plain.entities.map((e) => [e.start + prefix.length, e.end + prefix.length, e.type]);
     // The prefix is a sentence of its own (the tiny model may tag its odd tokens); the next one is texts[0].
     const after = doc.entities.filter((e) => e.start >= prefix.length).slice(0, plain.entities.length);
@@ -103,7 +103,7 @@ describe('Extractor on a tiny trained model', () => {
     const ms = performance.now() - t0;
     const tokens = doc.sentences.reduce((n, s) => n + s.tokens.length, 0);
     assert.equal(tokens, (text.length / unit.length) * 50);
-    assert.ok(doc.sentences.every((s) => s.tokens.length <= 100));
+    assert.ok(doc.sentences.every((s) => s.tokens.length <= 100), 'doc.sentences.every((s) => s.tokens.length <= 100)');
     assert.ok(doc.entities.filter((e) => e.text === 'Acme Corp').length > 1000, `${doc.entities.length} entities`);
     for (const e of doc.entities) assert.equal(text.slice(e.start, e.end), e.text);
     console.log(`1 MB, ${doc.sentences.length} sentences: ${ms.toFixed(0)} ms`);
@@ -142,7 +142,7 @@ describe('Extractor on a tiny trained model', () => {
     const t = all[Math.floor(all.length / 2)];
     const kept = (await ex.extract(texts, { relationThreshold: t })).flatMap((d) => d.relations);
     assert.equal(kept.length, all.filter((s) => s >= t).length);
-    assert.ok(kept.every((r) => r.score >= t));
+    assert.ok(kept.every((r) => r.score >= t), 'kept.every((r) => r.score >= t)');
     assert.equal((await ex.extract(texts, { relationThreshold: 1 })).flatMap((d) => d.relations.filter((r) => r.score < 1)).length, 0);
   });
 
@@ -155,13 +155,13 @@ describe('Extractor on a tiny trained model', () => {
 
   it('maxPairDistance drops pairs further apart (start of the right entity − last token of the left)', async () => {
     const doc = await ex.extract('Umbrella employs Alice in New York');
-    assert.ok(doc.relations.length >= 2);
+    assert.ok(doc.relations.length >= 2, 'doc.relations.length >= 2');
     const near = await ex.extract('Umbrella employs Alice in New York', { maxPairDistance: 2 });
-    assert.ok(near.relations.length < doc.relations.length);
+    assert.ok(near.relations.length < doc.relations.length, 'near.relations.length < doc.relations.length');
     const pos = new Map(near.entities.map((e) => [e.id, e]));
     for (const r of near.relations) {
       const [a, b] = [pos.get(r.head)!, pos.get(r.tail)!].sort((x, y) => x.tokenStart - y.tokenStart);
-      assert.ok(b.tokenStart - a.tokenEnd + 1 <= 2);
+      assert.ok(b.tokenStart - a.tokenEnd + 1 <= 2, 'b.tokenStart - a.tokenEnd + 1 <= 2');
     }
   });
 

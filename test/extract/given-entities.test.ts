@@ -153,6 +153,6 @@ describe('given entities', () => {
     assert.ok(a.sentences.every((s) => s.tokens.length <= 100), `longest ${Math.max(...a.sentences.map((s) => s.tokens.length))}`);
     assert.equal(a.sentences.reduce((n, s) => n + s.tokens.length, 0), 1000, 'every token kept');
     assert.equal(a.entities.flat().length, 499, 'no entity cut in two');
-    for (const [si, list] of a.entities.entries()) for (const e of list) assert.ok(e.end <= a.sentences[si].tokens.length);
+    for (const [si, list] of a.entities.entries()) for (const e of list) assert.ok(e.end <= a.sentences[si].tokens.length, 'e.end <= a.sentences[si].tokens.length');
   });
 });

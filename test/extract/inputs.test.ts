@@ -30,7 +30,7 @@ test('.txt: one text per paragraph, single line breaks kept, ids name the first 
 test('.txt: paragraphs past maxChars are cut at line breaks, one huge line at a space, never inside a surrogate pair', async () => {
   const texts = await all(readInputTexts(file('b.txt', 'aaaa bbbb\ncccc\n' + 'dddd eeee ffff\n' + '😀'.repeat(8)), { maxChars: 10 }));
   assert.deepEqual(texts.map((t) => t.text), ['aaaa bbbb', 'cccc', 'dddd eeee ', 'ffff', '😀'.repeat(5), '😀'.repeat(3)]);
-  for (const t of texts) assert.ok(t.text.length <= 10);
+  for (const t of texts) assert.ok(t.text.length <= 10, 't.text.length <= 10');
 });
 
 test('.jsonl: a JSON string or {text, id?} per line; blank lines skipped; bad lines name file and line', async () => {
@@ -111,5 +111,5 @@ test('extractStream: chunks of texts in input order, each document with its id',
   assert.deepEqual(fake.calls.map((c) => c.texts.length), [3, 3, 1]);
   const byChars = new FakeExtractor();
   await all(extractStream(byChars, texts, {}, { chunkChars: 40 }));
-  assert.ok(byChars.calls.every((c) => c.texts.join('').length <= 40));
+  assert.ok(byChars.calls.every((c) => c.texts.join('').length <= 40), 'byChars.calls.every((c) => c.texts.join(\'\').length <= 40)');
 });

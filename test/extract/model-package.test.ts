@@ -232,7 +232,7 @@ describe('entrel package', () => {
     const link = join(tmp, 'link-pkg');
     symlinkSync(real, link);
     await packageModel(modelDir, link, { name: 'tiny', version: '2.0.0' });
-    assert.ok(lstatSync(link).isSymbolicLink());
+    assert.ok(lstatSync(link).isSymbolicLink(), 'lstatSync(link).isSymbolicLink()');
     assert.equal(JSON.parse(readFileSync(join(real, 'package.json'), 'utf8')).version, '2.0.0');
   });
 
@@ -361,7 +361,7 @@ describe('a model with its own word vectors, packaged', () => {
     assert.match(without.warnings[0], /through its own word vectors \(.*domain\.vec, 0\.0 MB\), which the package does not hold: .*--with-vectors/);
     const withIt = await packageModel(own, join(src, 'with'), { license: 'MIT', withVectors: true });
     assert.deepEqual(withIt.warnings, []);
-    assert.ok(withIt.files.some((f) => f.path === 'model/domain.vec'));
+    assert.ok(withIt.files.some((f) => f.path === 'model/domain.vec'), 'withIt.files.some((f) => f.path === \'model/domain.vec\')');
     // The package publishes file names, not the author's directories; the model finds its vectors by name and fingerprint.
     const config = readFileSync(join(src, 'with', 'model', 'config.json'), 'utf8');
     assert.ok(!config.includes(src), 'no path of the author\'s machine');

@@ -22,7 +22,7 @@ const message = (f: () => unknown): string => userError(f).message;
 test('the option wins over ENTREL_WORKERS; both are bounded, so a typo cannot start 10⁹ model copies', () => {
   withEnv('3', () => assert.equal(resolveWorkers(1), 1));
   withEnv('3', () => assert.equal(resolveWorkers(undefined), 3));
-  withEnv(undefined, () => assert.ok(resolveWorkers(undefined) >= 1 && resolveWorkers(undefined) <= 2));
+  withEnv(undefined, () => assert.ok(resolveWorkers(undefined) >= 1 && resolveWorkers(undefined) <= 2, 'resolveWorkers(undefined) >= 1 && resolveWorkers(undefined) <= 2'));
   assert.equal(resolveWorkers(MAX_WORKERS), MAX_WORKERS);
   assert.match(message(() => resolveWorkers(1_000_000_000)), /workers: must be an integer from 0 to 64, got 1000000000/);
   assert.match(message(() => resolveWorkers(-1)), /workers: must be an integer from 0 to 64/);

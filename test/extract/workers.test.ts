@@ -52,7 +52,7 @@ describe('Extractor on worker threads', () => {
   it('gives the same documents as the calling thread, in input order, with 1 and 2 workers', async () => {
     const here = await Extractor.load(dir, { workers: 0 });
     const want = await here.extract(texts);
-    assert.ok(want.reduce((n, d) => n + d.sentences.length, 0) >= 300);
+    assert.ok(want.reduce((n, d) => n + d.sentences.length, 0) >= 300, 'want.reduce((n, d) => n + d.sentences.length, 0) >= 300');
     for (const workers of [1, 2]) {
       const ex = await Extractor.load(dir, { workers });
       const idle = threads();

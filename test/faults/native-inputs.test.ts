@@ -32,8 +32,8 @@ for (const [name, text] of HOSTILE)
   test(`extraction from hostile text: ${name}`, { timeout: 120_000 }, async () => {
     const doc = await extractor.extract(text);
     assert.equal(doc.text, text);
-    for (const e of doc.entities) assert.ok(e.start >= 0 && e.end <= text.length && e.start < e.end);
-    for (const r of doc.relations) assert.ok(doc.entities.some((e) => e.id === r.head) && doc.entities.some((e) => e.id === r.tail));
+    for (const e of doc.entities) assert.ok(e.start >= 0 && e.end <= text.length && e.start < e.end, 'e.start >= 0 && e.end <= text.length && e.start < e.end');
+    for (const r of doc.relations) assert.ok(doc.entities.some((e) => e.id === r.head) && doc.entities.some((e) => e.id === r.tail), 'doc.entities.some((e) => e.id === r.head) && doc.entities.some((e) => e.id === r.tail)');
   });
 
 test('a model size beyond memory is a one-line user error, not an internal error', { timeout: 120_000 }, async () => {

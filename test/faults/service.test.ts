@@ -16,7 +16,7 @@ test('the server binds to 127.0.0.1 by default', async () => {
   try {
     assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
     const addresses = app.addresses();
-    assert.ok(addresses.length > 0);
+    assert.ok(addresses.length > 0, 'addresses.length > 0');
     for (const a of addresses) assert.equal(typeof a === 'string' ? a : a.address, '127.0.0.1');
   } finally {
     await app.close();
@@ -80,7 +80,7 @@ test('no endpoint touches a path taken from the request', async () => {
         await app.inject({ method: 'GET', url: `${url}/${encodeURIComponent(p)}` });
         requests++;
       }
-    assert.ok(requests > 200);
+    assert.ok(requests > 200, 'requests > 200');
     assert.deepEqual(seen, [], 'file-system calls with a path from a request');
   } finally {
     await app.close();

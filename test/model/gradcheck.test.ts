@@ -18,12 +18,12 @@ for (const [normalization, lstmLayers, tagger, lmHidden] of [['batch', 1, 'softm
     const params = model.parameters();
     tidy(() => {
       const l = model.localLoss(batch, { epoch: -60, rng: seededRng(1), normalization });
-      assert.ok(l.pairs > 0);
+      assert.ok(l.pairs > 0, 'l.pairs > 0');
       l.loss.backward();
     });
     const { checked, worst } = assertGradientsMatch(params, lossAt, { perParam: 3, eps: 1e-5, tol: 1e-4, floor: 1e-3, pick: seededRng(3) });
-    if (tagger === 'crf') assert.ok(params.has('crf.transitions') && params.has('crf.start') && params.has('crf.end'));
-    if (lmHidden) assert.ok(params.has('lm_fwd.out.weight') && params.has('lm_bwd.hidden.weight'));
+    if (tagger === 'crf') assert.ok(params.has('crf.transitions') && params.has('crf.start') && params.has('crf.end'), 'params.has(\'crf.transitions\') && params.has(\'crf.start\') && params.has(\'crf.end\')');
+    if (lmHidden) assert.ok(params.has('lm_fwd.out.weight') && params.has('lm_bwd.hidden.weight'), 'params.has(\'lm_fwd.out.weight\') && params.has(\'lm_bwd.hidden.weight\')');
     console.log(`gradcheck ${normalization}, ${lstmLayers} layer(s), ${tagger}: ${checked} entries, worst relative error ${worst.toExponential(2)}`);
   });
 
@@ -35,9 +35,9 @@ test('entityWeight λ: L̃ = λ·L_ent + L_rel, with the same parts', () => {
       return [l.loss.item(), l.entLoss.item(), l.relLoss.item()];
     }));
   const [plain, ent, rel] = at();
-  assert.ok(ent > 0 && rel > 0);
-  assert.ok(Math.abs(plain - (ent + rel)) < 1e-12);
+  assert.ok(ent > 0 && rel > 0, 'ent > 0 && rel > 0');
+  assert.ok(Math.abs(plain - (ent + rel)) < 1e-12, 'Math.abs(plain - (ent + rel)) < 1e-12');
   const [weighted, ent3, rel3] = at(3);
   assert.deepEqual([ent3, rel3], [ent, rel]);
-  assert.ok(Math.abs(weighted - (3 * ent + rel)) < 1e-12);
+  assert.ok(Math.abs(weighted - (3 * ent + rel)) < 1e-12, 'Math.abs(weighted - (3 * ent + rel)) < 1e-12');
 });

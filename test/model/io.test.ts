@@ -28,8 +28,8 @@ test('save → load gives identical predictions', () => {
   assert.deepEqual(schema, SCHEMA);
   assert.deepEqual(meta, { entrelVersion: ENTREL_VERSION, note: 'test' }); // the writer's version, then the caller's meta
   assert.deepEqual(loaded.predict(batch), before);
-  assert.ok(before.some((p) => p.entities.length > 0));
-  for (const f of [...MODEL_FILES, 'checksum']) assert.ok(existsSync(join(saved, f)));
+  assert.ok(before.some((p) => p.entities.length > 0), 'before.some((p) => p.entities.length > 0)');
+  for (const f of [...MODEL_FILES, 'checksum']) assert.ok(existsSync(join(saved, f)), 'existsSync(join(saved, f))');
   saveModelDir(saved, model, SCHEMA); // replacing an existing directory works
   assert.deepEqual(loadModelDir(saved).model.predict(batch), before);
 });
@@ -177,7 +177,7 @@ test('predictSentences: input order, empty sentences, extended GloVe vocabulary 
     assert.equal(ext[0].tags.length, 5);
     const enc = encodeSentence(sents[3], vocab, { gold: false, glove: model.glove });
     assert.equal(enc.words[0], vocab.words.size);
-    assert.ok(plain[0].tags.length === 5);
+    assert.ok(plain[0].tags.length === 5, 'plain[0].tags.length === 5');
   } finally {
     model.glove = undefined;
   }

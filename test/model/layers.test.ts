@@ -22,7 +22,7 @@ test('Linear: [N, in] → [N, out], init bounds U(±1/√in)', () => {
   assert.deepEqual(l.forward(randNormal([3, 16])).shape, [3, 5]);
   assert.deepEqual(l.forward(randNormal([2, 4, 16])).shape, [2, 4, 5]);
   const w = l.weight.toFloat64Array();
-  assert.ok(w.every((v) => Math.abs(v) <= 0.25));
+  assert.ok(w.every((v) => Math.abs(v) <= 0.25), 'w.every((v) => Math.abs(v) <= 0.25)');
   assert.deepEqual([...l.namedParameters().keys()], ['weight', 'bias']);
 });
 
@@ -170,10 +170,10 @@ test('BiLstm with 2 layers: 16 weights, [B, T, 2H]; dropout between the layers i
   assert.deepEqual(a.shape, [2, 4, 10]);
   assert.ok(!same(a, deep.forward(x, Int32Array.of(4, 2))), 'train mode drops between the layers');
   deep.eval();
-  assert.ok(same(deep.forward(x, Int32Array.of(4, 2)), deep.forward(x, Int32Array.of(4, 2))));
+  assert.ok(same(deep.forward(x, Int32Array.of(4, 2)), deep.forward(x, Int32Array.of(4, 2))), 'same(deep.forward(x, Int32Array.of(4, 2)), deep.forward(x, Int32Array.of(4, 2)))');
   const shallow = new BiLstm(6, 5, 1, 0.5); // one layer: nothing between layers to drop
   shallow.train();
-  assert.ok(same(shallow.forward(x, Int32Array.of(4, 2)), shallow.forward(x, Int32Array.of(4, 2))));
+  assert.ok(same(shallow.forward(x, Int32Array.of(4, 2)), shallow.forward(x, Int32Array.of(4, 2))), 'same(shallow.forward(x, Int32Array.of(4, 2)), shallow.forward(x, Int32Array.of(4, 2)))');
 });
 
 test('Dropout: identity in eval mode, zeroes in train mode', () => {

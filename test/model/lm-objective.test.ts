@@ -36,10 +36,10 @@ test('L̃ + γ·L_lm: the forward state predicts the next word, the backward sta
       const l = model.localLoss(batch, { epoch: -60, rng: seededRng(1), lmWeight: 0.25 });
       assert.ok(Math.abs(l.lmLoss!.item() - expected) < 1e-9, `${l.lmLoss!.item()} vs ${expected}`);
       const plain = l.entLoss.item() + l.relLoss.item();
-      assert.ok(Math.abs(l.loss.item() - (plain + 0.25 * expected)) < 1e-9);
+      assert.ok(Math.abs(l.loss.item() - (plain + 0.25 * expected)) < 1e-9, 'Math.abs(l.loss.item() - (plain + 0.25 * expected)) < 1e-9');
       const off = model.localLoss(batch, { epoch: -60, rng: seededRng(1), lmWeight: 0 });
       assert.equal(off.lmLoss, undefined);
-      assert.ok(Math.abs(off.loss.item() - plain) < 1e-12);
+      assert.ok(Math.abs(off.loss.item() - plain) < 1e-12, 'Math.abs(off.loss.item() - plain) < 1e-12');
     }),
   );
 });
@@ -47,7 +47,7 @@ test('L̃ + γ·L_lm: the forward state predicts the next word, the backward sta
 test('lmHidden 0 (the paper): no LM heads, no LM loss, whatever γ', () => {
   const { model, batch } = tinyModel(0);
   assert.equal(model.lm, undefined);
-  assert.ok(![...model.parameters().keys()].some((k) => k.startsWith('lm_')));
+  assert.ok(![...model.parameters().keys()].some((k) => k.startsWith('lm_')), '![...model.parameters().keys()].some((k) => k.startsWith(\'lm_\'))');
   const l = noGrad(() => tidy(() => model.localLoss(batch, { epoch: -60, rng: seededRng(1), lmWeight: 1 })));
   assert.equal(l.lmLoss, undefined);
 });

@@ -189,7 +189,7 @@ test('several tag sequences of one sentence share one encoder pass (MRT): batche
   closeList([...both], sep, 'logits');
   assert.equal(both.length, (pa.count + pb.count) * m.numLabels);
   assert.equal(scheduledGoldProbability(0), 0.5);
-  assert.ok(Math.abs(scheduledGoldProbability(1) - 0.2689) < 1e-4);
+  assert.ok(Math.abs(scheduledGoldProbability(1) - 0.2689) < 1e-4, 'Math.abs(scheduledGoldProbability(1) - 0.2689) < 1e-4');
 });
 
 test('tag sequences of one sentence share the z rows, segments and contexts they agree on; batched = separate', () => {

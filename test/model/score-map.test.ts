@@ -10,7 +10,7 @@ test('the fit pools adjacent violators into a non-decreasing map at the blocks\'
     assert.ok(a.x.length === b.x.length && [...a.x, ...a.y].every((v, i) => Math.abs(v - [...b.x, ...b.y][i]) < 1e-12), JSON.stringify(a));
   const m = fitScoreMap([[0.9, true], [0.2, true], [0.3, false], [0.4, false], [0.8, true]]);
   close(m, { x: [0.3, 0.85], y: [1 / 3, 1] });
-  for (let i = 1; i < m.y.length; i++) assert.ok(m.y[i] >= m.y[i - 1]);
+  for (let i = 1; i < m.y.length; i++) assert.ok(m.y[i] >= m.y[i - 1], 'm.y[i] >= m.y[i - 1]');
   // Equal neighbours pool too: a block per run of one outcome in ordered data.
   close(fitScoreMap([[0.1, false], [0.2, false], [0.7, true]]), { x: [0.15, 0.7], y: [0, 1] });
   assert.deepEqual(fitScoreMap([]), { x: [0, 1], y: [0, 1] });
@@ -34,8 +34,8 @@ test('application interpolates between breakpoints and is constant outside them'
   const m = { x: [0.2, 0.6, 1], y: [0.1, 0.5, 0.9] };
   assert.equal(applyScoreMap(m, 0), 0.1);
   assert.equal(applyScoreMap(m, 0.2), 0.1);
-  assert.ok(Math.abs(applyScoreMap(m, 0.4) - 0.3) < 1e-12);
-  assert.ok(Math.abs(applyScoreMap(m, 0.8) - 0.7) < 1e-12);
+  assert.ok(Math.abs(applyScoreMap(m, 0.4) - 0.3) < 1e-12, 'Math.abs(applyScoreMap(m, 0.4) - 0.3) < 1e-12');
+  assert.ok(Math.abs(applyScoreMap(m, 0.8) - 0.7) < 1e-12, 'Math.abs(applyScoreMap(m, 0.8) - 0.7) < 1e-12');
   assert.equal(applyScoreMap(m, 1), 0.9);
   assert.equal(applyScoreMap({ x: [0.5, 0.5], y: [0.2, 0.4] }, 0.5), 0.2);
   const preds = mapScores([{ tags: [], entities: [{ start: 0, end: 1, type: 'A', score: 0.6 }], relations: [{ head: 0, tail: 0, type: 'R', score: 0.2 }] }], { entities: m, relations: m });

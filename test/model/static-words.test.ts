@@ -34,7 +34,7 @@ test('staticWords: the second channel starts as the fine-tuned one, widens x, an
   for (let step = 0; step < 2; step++) {
     tidy(() => model.localLoss(batch, { epoch: -60, rng: seededRng(1) }).loss.backward());
     assert.equal(stat.grad, null);
-    assert.ok(model.word.weight.grad !== null);
+    assert.ok(model.word.weight.grad !== null, 'model.word.weight.grad !== null');
     opt.step();
     opt.zeroGrad();
   }

@@ -38,15 +38,15 @@ const tinyModel = (extra: Partial<ModelConfig>) =>
 
 test('caseDim adds a casing embedding to the BiLSTM input, and the casing changes the states', () => {
   const { model, batch } = tinyModel({ caseDim: 3 });
-  assert.ok(model.parameters().has('case.weight'));
+  assert.ok(model.parameters().has('case.weight'), 'model.parameters().has(\'case.weight\')');
   assert.deepEqual(model.parameters().get('case.weight')!.shape, [8, 3]);
   assert.deepEqual(model.parameters().get('lstm.weight_ih_l0')!.shape[1], 8 + 2 * 3 + 3);
   model.eval();
   const h1 = noGrad(() => model.encode(batch).h.toFloat64Array());
   const flipped = { ...batch, cases: batch.cases.map((c) => (c === 0 ? 0 : c === 1 ? 2 : 1)) };
   const h2 = noGrad(() => model.encode(flipped).h.toFloat64Array());
-  assert.ok(h1.some((v, i) => Math.abs(v - h2[i]) > 1e-6));
-  assert.ok(!tinyModel({}).model.parameters().has('case.weight'));
+  assert.ok(h1.some((v, i) => Math.abs(v - h2[i]) > 1e-6), 'h1.some((v, i) => Math.abs(v - h2[i]) > 1e-6)');
+  assert.ok(!tinyModel({}).model.parameters().has('case.weight'), '!tinyModel({}).model.parameters().has(\'case.weight\')');
 });
 
 test('charFeatureDropout drops out the char features in training only: eval-mode states as without it, train-mode ones not', () => {
@@ -66,7 +66,7 @@ test('addGoldPairs: false leaves the gold relations\' pairs out of the candidate
   // Late in scheduled sampling the tags are the model's own (p_gold ≈ 0): an untrained model finds next to nothing.
   const pairsWith = (addGoldPairs: boolean) => tidy(() => model.localLoss(batch, { epoch: 60, rng: seededRng(1), addGoldPairs }).pairs);
   const gold = batch.sentences.reduce((n, s) => n + (s.relations?.length ?? 0), 0);
-  assert.ok(gold > 0);
+  assert.ok(gold > 0, 'gold > 0');
   assert.ok(pairsWith(true) >= pairsWith(false) + 1, `${pairsWith(true)} vs ${pairsWith(false)}`);
 });
 
@@ -77,8 +77,8 @@ test('lstmLayers 2 stacks a second BiLSTM reading both directions of the first',
     assert.deepEqual(p.get(`lstm.weight_ih_l1${sfx}`)!.shape, [4 * 5, 2 * 5]);
     assert.deepEqual(p.get(`lstm.weight_hh_l1${sfx}`)!.shape, [4 * 5, 5]);
   }
-  assert.ok(!p.has('lstm.weight_ih_l2'));
-  assert.ok(!tinyModel({}).model.parameters().has('lstm.weight_ih_l1'));
+  assert.ok(!p.has('lstm.weight_ih_l2'), '!p.has(\'lstm.weight_ih_l2\')');
+  assert.ok(!tinyModel({}).model.parameters().has('lstm.weight_ih_l1'), '!tinyModel({}).model.parameters().has(\'lstm.weight_ih_l1\')');
   model.eval();
   const h = noGrad(() => model.encode(batch).h);
   assert.deepEqual(h.shape, [batch.size, batch.maxLen, 2 * 5]);
@@ -86,7 +86,7 @@ test('lstmLayers 2 stacks a second BiLSTM reading both directions of the first',
   assert.deepEqual(noGrad(() => model.encode(batch).h.toFloat64Array()), before, 'eval mode is deterministic');
   noGrad(() => p.get('lstm.bias_ih_l1')!.mul_(3)); // the top layer's weights shape the output
   const after = noGrad(() => model.encode(batch).h.toFloat64Array());
-  assert.ok(before.some((v, i) => Math.abs(v - after[i]) > 1e-6));
+  assert.ok(before.some((v, i) => Math.abs(v - after[i]) > 1e-6), 'before.some((v, i) => Math.abs(v - after[i]) > 1e-6)');
 });
 
 test('wordDropout replaces real words by UNK in train mode only', () => {
@@ -114,7 +114,7 @@ test("decoder 'viterbi': an untrained model's tags always form a valid chunking;
     for (const p of model.predict(batch)) {
       if (decoder === 'viterbi') assert.ok(validSeq(p.tags, names), p.tags.join(' '));
       else if (!validSeq(p.tags, names)) invalidArgmax++;
-      for (const e of p.entities) assert.ok(e.score > 0 && e.score <= 1);
+      for (const e of p.entities) assert.ok(e.score > 0 && e.score <= 1, 'e.score > 0 && e.score <= 1');
     }
   }
   assert.ok(invalidArgmax > 0, 'the random model should produce some invalid argmax sequences');

@@ -21,14 +21,14 @@ test('vocabulary: train words lowercased after PAD/UNK, chars case-sensitive, la
   assert.deepEqual(v.words.items.slice(0, 4), ['<pad>', '<unk>', 'alice', 'works']);
   assert.equal(v.wordId('ALICE'), v.wordId('alice'));
   assert.equal(v.wordId('never-seen'), UNK);
-  assert.ok(v.chars.has('A') && v.chars.has('a') && v.chars.has('B'));
+  assert.ok(v.chars.has('A') && v.chars.has('a') && v.chars.has('B'), 'v.chars.has(\'A\') && v.chars.has(\'a\') && v.chars.has(\'B\')');
   assert.deepEqual([...v.charIds('Az')], [v.chars.get('A'), UNK]);
   assert.deepEqual(v.tags.items.slice(0, 6), ['O', 'B-PER', 'I-PER', 'L-PER', 'U-PER', 'B-ORG']);
   assert.equal(v.tags.size, 13);
   assert.deepEqual(v.relations.items, ['NONE', 'Work_For-->', 'Work_For<--', 'Located_In-->', 'Located_In<--', 'Kin-->']);
   assert.deepEqual(Vocabulary.build(train, SCHEMA, 'BIEOU').tags.items.slice(1, 5), ['B-PER', 'I-PER', 'E-PER', 'U-PER']);
-  assert.ok(v.matchesSchema(SCHEMA));
-  assert.ok(!v.matchesSchema({ ...SCHEMA, entityTypes: ['ORG', 'PER', 'LOC'] }));
+  assert.ok(v.matchesSchema(SCHEMA), 'v.matchesSchema(SCHEMA)');
+  assert.ok(!v.matchesSchema({ ...SCHEMA, entityTypes: ['ORG', 'PER', 'LOC'] }), '!v.matchesSchema({ ...SCHEMA, entityTypes: [\'ORG\', \'PER\', \'LOC\'] })');
 });
 
 test('vocabulary JSON round trip and validation', () => {
@@ -156,7 +156,7 @@ test('GloVe: binary cache round trip; initial matrix uses GloVe rows, U(±0.25) 
     const ai = v.wordId('alice');
     assert.deepEqual([...matrix.slice(ai * 3, ai * 3 + 3)], [1, 2, 3]);
     const fi = v.wordId('for');
-    assert.ok([...matrix.slice(fi * 3, fi * 3 + 3)].every((x) => Math.abs(x) <= 0.25 && x !== 0));
+    assert.ok([...matrix.slice(fi * 3, fi * 3 + 3)].every((x) => Math.abs(x) <= 0.25 && x !== 0), '[...matrix.slice(fi * 3, fi * 3 + 3)].every((x) => Math.abs(x) <= 0.25 && x !== 0)');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

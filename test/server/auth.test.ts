@@ -178,8 +178,8 @@ describe('API keys in the logs', () => {
     const log = lines.join('');
     // The log is there (each request, its status, why a 401) …
     for (const i of [0, 1, 2, 3]) assert.ok(lines.some((l) => l.includes(`"reqId":"log-${i}"`) && l.includes('"statusCode"')), `request log-${i}`);
-    assert.ok(lines.some((l) => l.includes('"reqId":"log-2"') && l.includes('unauthorized: invalid authorization header')));
-    assert.ok(lines.some((l) => l.includes('"reqId":"log-3"') && l.includes('unauthorized: missing authorization header')));
+    assert.ok(lines.some((l) => l.includes('"reqId":"log-2"') && l.includes('unauthorized: invalid authorization header')), 'lines.some((l) => l.includes(\'"reqId":"log-2"\') && l.includes(\'unauthorized: invalid authorizatio...');
+    assert.ok(lines.some((l) => l.includes('"reqId":"log-3"') && l.includes('unauthorized: missing authorization header')), 'lines.some((l) => l.includes(\'"reqId":"log-3"\') && l.includes(\'unauthorized: missing authorizatio...');
     // … and has no key in it, nor the header.
     for (const secret of [KEY_A, KEY_B, wrong, KEY_A.slice(0, 12)]) assert.ok(!log.includes(secret), `${secret.slice(0, 6)}… in the log`);
     assert.doesNotMatch(log, /authorization"\s*:/i);
@@ -226,7 +226,7 @@ describe('API keys in the OpenAPI description', () => {
         assert.ok(op.responses['401'].headers['WWW-Authenticate'].schema, `${method} ${path}`);
         assert.equal(op.responses['429'], undefined, 'no rate limit, no 429');
       }
-      assert.ok(doc.components.schemas.Error.properties.error.properties.code.enum.includes('unauthorized'));
+      assert.ok(doc.components.schemas.Error.properties.error.properties.code.enum.includes('unauthorized'), 'doc.components.schemas.Error.properties.error.properties.code.enum.includes(\'unauthorized\')');
       // The actual 401 matches the schema described for it.
       const ajv = new Ajv({ strict: false, validateSchema: false });
       ajv.addSchema(doc, 'openapi.json');

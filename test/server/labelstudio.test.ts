@@ -49,7 +49,7 @@ describe('Label Studio ML backend', () => {
     const res = await post(app, '/labelstudio/predict', { tasks: [{ id: 1, data: { content: text, other: 1 } }], label_config: CONFIG, project: '3.1700000000', params: { context: null } });
     assert.equal(res.status, 200, res.body);
     const [prediction] = res.json().results;
-    assert.ok(prediction.score > 0 && prediction.score <= 1);
+    assert.ok(prediction.score > 0 && prediction.score <= 1, 'prediction.score > 0 && prediction.score <= 1');
     const regions = prediction.result.filter((r: { type: string }) => r.type === 'labels');
     const cps = [...text];
     assert.deepEqual(
@@ -108,7 +108,7 @@ describe('Label Studio ML backend', () => {
     assert.equal(ok.status, 200, ok.body);
     const results = ok.json().results;
     assert.equal(results.length, 2);
-    assert.ok(results[0].result.every((r: { from_name?: string; to_name?: string; type: string }) => r.type === 'relation' || (r.from_name === 'label' && r.to_name === 'text')));
+    assert.ok(results[0].result.every((r: { from_name?: string; to_name?: string; type: string }) => r.type === 'relation' || (r.from_name === 'label' && r.to_name === 'text')), 'results[0].result.every((r: { from_name?: string; to_name?: string; type: string }) => r.type ===...');
     const cases: [unknown, number, RegExp][] = [
       [{ tasks: [{ data: { content: 7 } }], label_config: CONFIG }, 400, /^tasks\[0\]\.data\.content: expected a string, got 7$/],
       [{ tasks: [{ data: { a: 'x', b: 'y' } }] }, 400, /^tasks\[0\]\.data: no "text" and several string fields \("a", "b"\): which is the text\?$/],

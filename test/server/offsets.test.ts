@@ -13,9 +13,9 @@ describe('offsets over HTTP', () => {
     const docs = res.json().documents;
     for (const [i, doc] of docs.entries()) {
       assert.equal(doc.text, i === 0 ? text : text.normalize('NFD'), 'text comes back unchanged');
-      assert.ok(doc.entities.length >= 5);
+      assert.ok(doc.entities.length >= 5, 'doc.entities.length >= 5');
       for (const e of doc.entities) assert.equal(doc.text.slice(e.start, e.end), e.text);
-      for (const s of doc.sentences) for (const [a, b] of s.tokens) assert.ok(a < b && b <= doc.text.length);
+      for (const s of doc.sentences) for (const [a, b] of s.tokens) assert.ok(a < b && b <= doc.text.length, 'a < b && b <= doc.text.length');
     }
     const jose = docs[0].entities.find((e: { text: string }) => e.text.startsWith('Jose'));
     assert.equal(jose.text, 'Jose\u0301 Núñez', 'the combining accent stays inside the entity');

@@ -57,14 +57,14 @@ describe('OpenAPI document', () => {
     const { NotFound, MethodNotAllowed } = spec.components.responses;
     assert.match(NotFound.description, /not_found/);
     assert.match(MethodNotAllowed.description, /method_not_allowed/);
-    assert.ok(MethodNotAllowed.headers.Allow.schema);
+    assert.ok(MethodNotAllowed.headers.Allow.schema, 'MethodNotAllowed.headers.Allow.schema');
     assert.match(spec.info.description, /#\/components\/responses\/NotFound/);
     assert.match(spec.info.description, /#\/components\/responses\/MethodNotAllowed/);
     for (const [path, item] of Object.entries<any>(spec.paths)) {
       for (const [method, op] of Object.entries<any>(item)) {
         for (const status of ['500', '503', 'default']) assert.ok(op.responses[status], `${method} ${path} ${status}`);
         for (const code of ['overloaded', 'timeout', 'shutting_down']) assert.match(op.responses['503'].description, new RegExp(code));
-        assert.ok(op.responses['503'].headers['Retry-After'].schema);
+        assert.ok(op.responses['503'].headers['Retry-After'].schema, 'op.responses[\'503\'].headers[\'Retry-After\'].schema');
         for (const [status, response] of Object.entries<any>(op.responses)) {
           if (status !== '200') assert.ok(response.headers['X-Request-Id'].schema, `${method} ${path} ${status}`);
         }

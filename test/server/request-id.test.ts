@@ -61,7 +61,7 @@ describe('request ids', () => {
       const lines = access.map((l) => JSON.parse(l));
       assert.ok(lines.length >= 2, access.join(''));
       for (const line of lines) assert.equal(line.reqId, 'trace-123', JSON.stringify(line));
-      assert.ok(lines.some((l) => l.msg === 'request completed' && l.res.statusCode === 200));
+      assert.ok(lines.some((l) => l.msg === 'request completed' && l.res.statusCode === 200), 'lines.some((l) => l.msg === \'request completed\' && l.res.statusCode === 200)');
 
       const res = await quiet.inject({ method: 'POST', url: '/v1/extract', payload: { text: 'crash' }, headers: { 'x-request-id': 'trace-500' } });
       assert.equal(res.statusCode, 500);

@@ -80,10 +80,10 @@ describe('routes', () => {
       '/v1/extract', '/v1/model', '/v1/render',
     ]);
     const extract = spec.paths['/v1/extract'].post;
-    assert.ok(extract.requestBody.content['application/json'].schema.properties.texts);
+    assert.ok(extract.requestBody.content['application/json'].schema.properties.texts, 'extract.requestBody.content[\'application/json\'].schema.properties.texts');
     for (const code of ['200', '400', '413', '415', '500', '503']) assert.ok(extract.responses[code], code);
-    assert.ok(spec.components.schemas.Document.properties.entities);
-    assert.ok(spec.components.schemas.Error);
+    assert.ok(spec.components.schemas.Document.properties.entities, 'spec.components.schemas.Document.properties.entities');
+    assert.ok(spec.components.schemas.Error, 'spec.components.schemas.Error');
   });
 
   it('GET / serves the web page with a restrictive CSP', async () => {

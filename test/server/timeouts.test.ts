@@ -42,7 +42,7 @@ describe('MicroBatcher time limit', () => {
     await sleep(10); // `first` is running; the next one waits behind it
     await assert.rejects(b.submit(['queued'], { relationThreshold: 0.5 }), isTimeout);
     assert.equal(b.pending, 0);
-    assert.ok(isTimeout(await first));
+    assert.ok(isTimeout(await first), 'isTimeout(await first)');
     await sleep(200);
     assert.deepEqual(fake.calls.map((c) => c.texts), [['first']]);
   });

@@ -10,7 +10,7 @@ test('creation, dtypes and data transfer', () => tidy(() => {
   assert.equal(a.dtype, 'float32');
   assert.equal(a.numel, 6);
   assert.deepEqual(a.toArray(), [[1, 2, 3], [4, 5, 6]]);
-  assert.ok(a.toTypedArray() instanceof Float32Array);
+  assert.ok(a.toTypedArray() instanceof Float32Array, 'a.toTypedArray() instanceof Float32Array');
   const i = tensor(Int32Array.of(3, -1, 7));
   assert.equal(i.dtype, 'int64');
   assert.deepEqual(Array.from(i.toTypedArray() as BigInt64Array), [3n, -1n, 7n]);
@@ -42,7 +42,7 @@ test('random: seeding, state save/restore, ranges', () => tidy(() => {
   const a = flat(T.randUniform([5], -2, 3));
   T.manualSeed(42);
   assert.deepEqual(flat(T.randUniform([5], -2, 3)), a);
-  assert.ok(a.every((x) => x >= -2 && x < 3));
+  assert.ok(a.every((x) => x >= -2 && x < 3), 'a.every((x) => x >= -2 && x < 3)');
   const state = T.getRngState();
   const n1 = flat(T.randNormal([4], 1, 2));
   const d1 = flat(F.dropout(T.ones([20]), 0.5, true));
@@ -50,11 +50,11 @@ test('random: seeding, state save/restore, ranges', () => tidy(() => {
   assert.deepEqual(flat(T.randNormal([4], 1, 2)), n1);
   assert.deepEqual(flat(F.dropout(T.ones([20]), 0.5, true)), d1, 'dropout draws from the same generator');
   const ri = flat(T.randint(3, 6, [50]));
-  assert.ok(ri.every((x) => x >= 3 && x < 6 && Number.isInteger(x)));
+  assert.ok(ri.every((x) => x >= 3 && x < 6 && Number.isInteger(x)), 'ri.every((x) => x >= 3 && x < 6 && Number.isInteger(x))');
   // dropout: training zeroes ~p and scales by 1/(1-p); eval is identity
   const x = T.ones([1000]);
   const y = flat(F.dropout(x, 0.5, true));
-  assert.ok(y.every((v) => v === 0 || v === 2));
+  assert.ok(y.every((v) => v === 0 || v === 2), 'y.every((v) => v === 0 || v === 2)');
   const zerosFrac = y.filter((v) => v === 0).length / 1000;
   assert.ok(zerosFrac > 0.4 && zerosFrac < 0.6, `dropout zero fraction ${zerosFrac}`);
   assert.deepEqual(flat(F.dropout(x, 0.5, false)), flat(x));

@@ -38,7 +38,7 @@ test('GC finalizer frees unreferenced tensors', async () => {
   const gc = runInNewContext('gc') as () => void;
   const base = liveTensorCount();
   for (let i = 0; i < 2000; i++) T.ones([16]).add(1);
-  assert.ok(liveTensorCount() > base);
+  assert.ok(liveTensorCount() > base, 'liveTensorCount() > base');
   for (let i = 0; i < 10 && liveTensorCount() > base + 100; i++) {
     gc();
     await new Promise((r) => setImmediate(r));

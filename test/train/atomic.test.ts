@@ -31,7 +31,7 @@ test('a crash between the two renames is recovered from the hidden old copy', as
   const task = new ToyTask();
   await runTraining(task, toyConfig({ epochs: 2 }), out, 'nn', { quiet: true });
   renameSync(join(out, 'last'), join(out, '.last.entrel-old')); // as if killed right after the first rename
-  assert.ok(hasCheckpoint(join(out, 'last')));
+  assert.ok(hasCheckpoint(join(out, 'last')), 'hasCheckpoint(join(out, \'last\'))');
   const { state } = loadCheckpoint(join(out, 'last'), new ToyTask().params, 'nn');
   assert.equal(state.epoch, 2);
 });
@@ -48,17 +48,17 @@ test('a full disk stops training with one line and keeps the last good checkpoin
   const err = await runTraining(failing, toyConfig({ epochs: 3 }), out, 'nn', { quiet: true, resume: true }).catch((e) => e);
   assert.ok(isUserError(err), String(err));
   assert.match(err.message, /cannot write the best model: no space left on device \(ENOSPC\); the last complete checkpoint is kept/);
-  assert.ok(!err.message.includes('\n'));
+  assert.ok(!err.message.includes('\n'), '!err.message.includes(\'\\n\')');
   assert.deepEqual(readFileSync(join(out, 'last', 'weights.safetensors')), before);
   assert.equal(loadCheckpoint(join(out, 'last'), new ToyTask().params, 'nn').state.epoch, 1);
-  assert.ok(existsSync(join(out, 'best', 'weights.safetensors')));
+  assert.ok(existsSync(join(out, 'best', 'weights.safetensors')), 'existsSync(join(out, \'best\', \'weights.safetensors\'))');
 });
 
 test('an unwritable output directory is a one-line user error', async () => {
   const file = join(root, 'a-file');
   writeFileSync(file, 'x');
   const err = await runTraining(new ToyTask(), toyConfig(), join(file, 'out'), 'nn', { quiet: true }).catch((e) => e);
-  assert.ok(isUserError(err));
+  assert.ok(isUserError(err), 'isUserError(err)');
   assert.match(err.message, /cannot write the output directory: a parent in the path is a file, not a directory \(ENOTDIR\)/);
 });
 

@@ -100,7 +100,7 @@ test('errors are one line naming the file and the field', () => {
   assert.match(message(() => loadConfig(f, ['novalue'])), /--set expects key=value/);
   assert.match(message(() => loadConfig(f, ['__proto__.polluted=1'])), /not a key/);
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
-  for (const m of [message(() => loadConfig(f, ['batchSize=abc'])), message(() => loadConfig(broken))]) assert.ok(!m.includes('\n'));
+  for (const m of [message(() => loadConfig(f, ['batchSize=abc'])), message(() => loadConfig(broken))]) assert.ok(!m.includes('\n'), '!m.includes(\'\\n\')');
 });
 
 test('unknown keys are rejected with a suggestion', () => {
@@ -145,8 +145,8 @@ test('configs/README.md lists every config key with its default, as the schema h
   const readme = readFileSync(new URL('../../configs/README.md', import.meta.url), 'utf8');
   const block = readme.slice(readme.indexOf(KEYS_BEGIN) + KEYS_BEGIN.length, readme.indexOf(KEYS_END)).trim();
   assert.equal(block, configKeysTable(), 'run: node --import tsx scripts/config-keys.ts');
-  assert.ok(configKeys().some((k) => k.key === 'mrt.weight' && k.default === 1));
-  assert.ok(configKeys().some((k) => k.key === 'model.lstmHidden' && k.default === 64));
+  assert.ok(configKeys().some((k) => k.key === 'mrt.weight' && k.default === 1), 'configKeys().some((k) => k.key === \'mrt.weight\' && k.default === 1)');
+  assert.ok(configKeys().some((k) => k.key === 'model.lstmHidden' && k.default === 64), 'configKeys().some((k) => k.key === \'model.lstmHidden\' && k.default === 64)');
 });
 
 test('threads: absent from the file and --set, ENTREL_THREADS gives it (as every other command reads it)', () => {
@@ -251,6 +251,6 @@ test('data.ace05 reads LSTM-ER ACE05 brat output for training as --ace05 does (h
   const [plain, paper] = await Promise.all([['data.bratLayout="lines"'], ['data.ace05=true']].map((extra) => buildNNSetup(loadConfig(tiny, [...sets, ...extra]))));
   assert.equal(paper.dev.sentences.length, 2);
   assert.equal(plain.dev.sentences.length, 6);
-  assert.ok(paper.dev.schema.relationTypes.find((r) => r.name === 'PER-SOC')?.symmetric);
+  assert.ok(paper.dev.schema.relationTypes.find((r) => r.name === 'PER-SOC')?.symmetric, 'paper.dev.schema.relationTypes.find((r) => r.name === \'PER-SOC\')?.symmetric');
   assert.match(message(() => loadConfig(tiny, [...sets, 'data.ace05=1'])), /data\.ace05: expected true or false, got 1/);
 });

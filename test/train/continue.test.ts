@@ -33,9 +33,9 @@ test('the vocabulary keeps every id and appends the new words; trained rows are 
   await trained;
   const loaded = loadModelDir(nnBest).model;
   const s = await buildSetupFrom(continuing(trainAndDev), nnBest, { quiet: true });
-  assert.ok(s.vocab.extends(loaded.vocab));
+  assert.ok(s.vocab.extends(loaded.vocab), 's.vocab.extends(loaded.vocab)');
   assert.equal(s.vocab.words.items.slice(0, loaded.vocab.words.size).join(), loaded.vocab.words.items.join());
-  assert.ok(loaded.vocab.words.get('initech') === undefined && s.vocab.wordId('Initech') >= loaded.vocab.words.size);
+  assert.ok(loaded.vocab.words.get('initech') === undefined && s.vocab.wordId('Initech') >= loaded.vocab.words.size, 'loaded.vocab.words.get(\'initech\') === undefined && s.vocab.wordId(\'Initech\') >= loaded.vocab.word...');
   assert.ok(s.vocab.chars.size > loaded.vocab.chars.size, 'tiny-dev.json has characters tiny-train.json lacks');
   const before = new Map(loaded.parameters());
   let grown = 0;
@@ -62,7 +62,7 @@ test('MRT on the new data trains the new words\' rows and writes a model with th
   const model = loadModelDir(join(out, 'best')).model; // epoch 1 or 2: trained either way
   const id = model.vocab.wordId('Initech');
   assert.equal(id, start.vocab.wordId('Initech'));
-  assert.ok(id >= loadModelDir(nnBest).model.vocab.words.size);
+  assert.ok(id >= loadModelDir(nnBest).model.vocab.words.size, 'id >= loadModelDir(nnBest).model.vocab.words.size');
   const row = (w: Float64Array) => [...w.subarray(id * cfg.model.wordDim, (id + 1) * cfg.model.wordDim)];
   assert.notDeepEqual(row(model.word.weight.toFloat64Array()), row(start.model.word.weight.toFloat64Array()), 'a new word is trained');
   const report = await evaluateModel(join(out, 'best'), fixture('tiny-dev.json'), { format: 'unified' });

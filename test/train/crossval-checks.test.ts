@@ -29,7 +29,7 @@ test("a dev fold that cannot choose a model is refused before any fold trains, w
   const unannotated = corpus('no-entities.json', records.map((r, i) => (i === 0 ? r : { ...r, entities: [], relations: [] })));
   const out = join(root, 'no-entities');
   await assert.rejects(crossValidate(tiny, unannotated, out, { folds: 6, quiet: true }), (e: unknown) => {
-    assert.ok(isUserError(e));
+    assert.ok(isUserError(e), 'isUserError(e)');
     assert.match(e.message, /^.*no-entities\.json: fold \d+, the dev part of fold \d+, has no annotated entities \(3 documents, 3 sentences\): the dev data chooses the model kept in best\/, and with nothing to score every epoch scores 0; annotate more of the corpus, or deal it otherwise \(--folds, --seed\)$/);
     // a fold is cut by crossval, in jsonl: neither `entrel split` nor data.format helps
     assert.doesNotMatch(e.message, /entrel split|data\.format/);

@@ -98,7 +98,7 @@ test('lmWeight without the language-model heads is refused, naming the field', a
   const noHeads = loadConfig(join(here, 'fixtures/tiny.json'), ['lmWeight=0.5']);
   await assert.rejects(buildNNSetup(noHeads), /lmWeight.*model\.lmHidden > 0/);
   const withHeads = loadConfig(join(here, 'fixtures/tiny.json'), ['lmWeight=0.5', 'model.lmHidden=4']);
-  assert.ok((await buildNNSetup(withHeads)).model.lm);
+  assert.ok((await buildNNSetup(withHeads)).model.lm, '(await buildNNSetup(withHeads)).model.lm');
 });
 
 test('the best model evaluates to its logged dev score and predicts to JSON Lines', async () => {

@@ -113,7 +113,7 @@ test('an --out whose last/ is not a checkpoint is refused, and nothing in it is 
 
 test('early stopping after `patience` epochs without improvement', async () => {
   const res = await runTraining(new ToyTask(), toyConfig({ epochs: 50, patience: 2 }), join(root, 'patience'), 'nn', { quiet: true });
-  assert.ok(res.epochs < 50);
+  assert.ok(res.epochs < 50, 'res.epochs < 50');
   assert.equal(res.epochs - res.bestEpoch, 2);
 });
 

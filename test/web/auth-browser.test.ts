@@ -50,7 +50,7 @@ describe('web view with API keys, in chromium', () => {
 
   it('shows an API key field, and without a key says that one is needed', async () => {
     await page.goto(`${server.url}/`);
-    assert.ok(await page.locator('#apikey').isVisible());
+    assert.ok(await page.locator('#apikey').isVisible(), 'await page.locator(\'#apikey\').isVisible()');
     assert.equal(await page.locator('#apikey').getAttribute('type'), 'password');
     await page.fill('#text', text);
     assert.equal(await extractAndWait(), 'This server needs an API key: enter it in the API key field.');
@@ -90,7 +90,7 @@ describe('web view with API keys, in chromium', () => {
       url: location.href,
     }));
     assert.deepEqual({ ...stored, url: undefined }, { session: KEY, local: 0, cookie: '', url: undefined });
-    assert.ok(!stored.url.includes(KEY));
+    assert.ok(!stored.url.includes(KEY), '!stored.url.includes(KEY)');
     // Enter in the key field submits the form the script's way (no navigation with the key in the URL).
     await page.fill('#text', 'Ann Lee met Bob Stone.');
     await page.focus('#apikey');

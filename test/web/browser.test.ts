@@ -54,15 +54,15 @@ describe('web view in chromium', () => {
 
     // A relation split across rows is drawn in two parts; only the tail's part has the arrowhead.
     assert.equal(await page.locator('g.relation path.arc[marker-end]').count(), expected.relations.length);
-    assert.ok(await page.locator('text.relation-label', { hasText: 'Work_For' }).first().isVisible());
-    assert.ok(await page.locator('text.relation-label', { hasText: 'Live_In' }).first().isVisible());
+    assert.ok(await page.locator('text.relation-label', { hasText: 'Work_For' }).first().isVisible(), 'await page.locator(\'text.relation-label\', { hasText: \'Work_For\' }).first().isVisible()');
+    assert.ok(await page.locator('text.relation-label', { hasText: 'Live_In' }).first().isVisible(), 'await page.locator(\'text.relation-label\', { hasText: \'Live_In\' }).first().isVisible()');
 
     const legend = await page.locator('.legend li').allTextContents();
     assert.deepEqual(legend.map((l) => l.split(' ')[0]), ['Loc', 'Org', 'Peop']);
     assert.match(await page.locator('#status').textContent() as string, /\d+ entities, \d+ relations/);
 
     // Text from the input shows as text, and runs nothing.
-    assert.ok(await page.locator('text.word', { hasText: '<script>window.__xss' }).isVisible());
+    assert.ok(await page.locator('text.word', { hasText: '<script>window.__xss' }).isVisible(), 'await page.locator(\'text.word\', { hasText: \'<script>window.__xss\' }).isVisible()');
     assert.equal(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined);
 
     mkdirSync('artifacts', { recursive: true });
@@ -72,28 +72,28 @@ describe('web view in chromium', () => {
   it('shows the JSON result in the JSON tab', async () => {
     await page.click('[data-tab="json"]');
     const json = page.locator('#json');
-    assert.ok(await json.isVisible());
+    assert.ok(await json.isVisible(), 'await json.isVisible()');
     assert.ok(!(await page.locator('svg.entrel-doc').isVisible()), 'the view is hidden');
     const shown = JSON.parse((await json.textContent()) as string);
     assert.deepEqual(shown, { documents: [fakeExtract(text)] });
     await page.click('[data-tab="view"]');
-    assert.ok(await page.locator('svg.entrel-doc').isVisible());
+    assert.ok(await page.locator('svg.entrel-doc').isVisible(), 'await page.locator(\'svg.entrel-doc\').isVisible()');
   });
 
   it('switches tabs with the arrow keys, keeping only the selected tab in the Tab order', async () => {
     await page.focus('[data-tab="view"]');
     await page.keyboard.press('ArrowRight');
     assert.equal(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.tab), 'json');
-    assert.ok(await page.locator('#json').isVisible());
+    assert.ok(await page.locator('#json').isVisible(), 'await page.locator(\'#json\').isVisible()');
     assert.deepEqual(await page.locator('[data-tab]').evaluateAll((bs) => bs.map((b) => [b.getAttribute('aria-selected'), (b as HTMLElement).tabIndex])), [['false', -1], ['true', 0]]);
     // Each panel names its tab; a screen reader announces "View tab panel".
     assert.equal(await page.locator('[role="tabpanel"][aria-labelledby="entrel-tab-json"]:visible').count(), 1);
     await page.keyboard.press('ArrowRight'); // wraps around
-    assert.ok(await page.locator('svg.entrel-doc').isVisible());
+    assert.ok(await page.locator('svg.entrel-doc').isVisible(), 'await page.locator(\'svg.entrel-doc\').isVisible()');
     await page.keyboard.press('End');
-    assert.ok(await page.locator('#json').isVisible());
+    assert.ok(await page.locator('#json').isVisible(), 'await page.locator(\'#json\').isVisible()');
     await page.keyboard.press('Home');
-    assert.ok(await page.locator('svg.entrel-doc').isVisible());
+    assert.ok(await page.locator('svg.entrel-doc').isVisible(), 'await page.locator(\'svg.entrel-doc\').isVisible()');
   });
 
   it('shows a server error as a message', async () => {
@@ -152,7 +152,7 @@ describe('web view in chromium', () => {
 
   it('draws a saved SVG standalone: well-formed XML whatever the text holds, styled without a page', async () => {
     const doc = fakeExtract('John\vSmith works for Acme\u0001Corp in Boston.\fMary Jones lives in Paris \ud800.');
-    assert.ok(doc.entities.some((e) => e.text.includes('\v')) && doc.relations.length > 0);
+    assert.ok(doc.entities.some((e) => e.text.includes('\v')) && doc.relations.length > 0, 'doc.entities.some((e) => e.text.includes(\'\\v\')) && doc.relations.length > 0');
     const file = join(tempDir('entrel-svg-'), 'doc.svg');
     writeFileSync(file, renderDocumentSvg(doc));
     const standalone = await browser.newPage();
@@ -187,14 +187,14 @@ describe('web view in chromium', () => {
     await writeExtractions(docs(), out, 'html');
     await page.setContent(readFileSync(out, 'utf8'));
     assert.equal(await page.locator('g.entity').count(), texts.reduce((n, t) => n + fakeExtract(t).entities.length, 0));
-    assert.ok(await page.locator('.legend').isVisible());
-    assert.ok(!(await page.locator('pre.json').first().isVisible()));
+    assert.ok(await page.locator('.legend').isVisible(), 'await page.locator(\'.legend\').isVisible()');
+    assert.ok(!(await page.locator('pre.json').first().isVisible()), '!(await page.locator(\'pre.json\').first().isVisible())');
     await page.click('[data-tab="json"]');
     assert.ok(!(await page.locator('svg.entrel-doc').first().isVisible()), 'the view is hidden');
     const shown = (await page.locator('pre.json').allTextContents()).map((j) => JSON.parse(j));
     assert.deepEqual(shown, texts.map((t, i) => ({ id: `doc-${i}`, ...fakeExtract(t) })));
     await page.click('[data-tab="view"]');
-    assert.ok(await page.locator('svg.entrel-doc').first().isVisible());
+    assert.ok(await page.locator('svg.entrel-doc').first().isVisible(), 'await page.locator(\'svg.entrel-doc\').first().isVisible()');
     await page.screenshot({ path: 'artifacts/extract-html-stream.png', fullPage: true });
   });
 

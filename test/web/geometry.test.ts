@@ -83,7 +83,7 @@ describe('drawing geometry', () => {
     const xOf = (t: string) => (pieces.find((p) => p.text === t) as { x: number }).x;
     const order = ['محمد', 'يعمل', 'في', 'شركة', 'أرامكو'];
     assert.deepEqual(order.map(xOf), order.map(xOf).sort((a, b) => b - a), 'reading order runs right to left');
-    assert.ok(xOf('الظهران') < xOf('أرامكو'));
+    assert.ok(xOf('الظهران') < xOf('أرامكو'), 'xOf(\'الظهران\') < xOf(\'أرامكو\')');
     assert.equal(Math.min(...pieces.map((p) => p.x)), geometry.padX, 'the row keeps its place');
     const [arc] = row.arcs;
     assert.ok(arc.x1 > arc.x2, 'the arc runs from محمد on the right to أرامكو on its left');
@@ -108,7 +108,7 @@ describe('drawing geometry', () => {
     }
     const [row] = layout.rows;
     const lines = 1 + Math.max(...row.boxes.map((b) => b.tag.line));
-    assert.ok(lines > 1);
+    assert.ok(lines > 1, 'lines > 1');
     assert.equal(row.height, geometry.arcBase + geometry.boxHeight + lines * geometry.tagHeight + geometry.rowGap, 'the row makes room for its tag lines');
     // The SVG draws each tag where the layout put it, forced to its width.
     const drawn = [...renderDocumentSvg(doc).matchAll(/<text class="entity-type" x="([^"]*)" y="([^"]*)" textLength="([^"]*)"/g)].map((m) => m.slice(1).map(Number));

@@ -79,12 +79,12 @@ describe('renderer', () => {
     const doc = fakeExtract(text);
     const width = 30;
     const layout = layoutDocument(doc, { width });
-    assert.ok(layout.rows.length >= 4);
+    assert.ok(layout.rows.length >= 4, 'layout.rows.length >= 4');
     const right = geometry.padX + width * geometry.charWidth + 0.01;
     for (const row of layout.rows) for (const item of [...row.words, ...row.boxes]) assert.ok(item.x + item.w <= right, `${'text' in item ? item.text : ''} fits`);
     assert.deepEqual(layout.rows.flatMap((r) => r.boxes.map((b) => b.text)), doc.entities.map((e) => e.text));
     assert.equal(layout.rows.at(-1)?.words.map((w) => w.text).join(' '), 'line.', 'a newline starts a row');
-    assert.ok(layout.rows.every((r, i) => i === 0 || r.y >= layout.rows[i - 1].y + layout.rows[i - 1].height));
+    assert.ok(layout.rows.every((r, i) => i === 0 || r.y >= layout.rows[i - 1].y + layout.rows[i - 1].height), 'layout.rows.every((r, i) => i === 0 || r.y >= layout.rows[i - 1].y + layout.rows[i - 1].height)');
   });
 
   it('cuts a word longer than a row, and lets a long entity overflow instead', () => {
@@ -97,7 +97,7 @@ describe('renderer', () => {
     const text = 'Aa Bb Cc Dd';
     const nested = arcsOf(docWith(text, ['Aa', 'Bb', 'Cc', 'Dd'], [[0, 3, 'long'], [1, 2, 'short']]));
     const level = (arcs: typeof nested, label: string) => arcs.find((a) => a.label === label)?.level as number;
-    assert.ok(level(nested, 'long') > level(nested, 'short'));
+    assert.ok(level(nested, 'long') > level(nested, 'short'), 'level(nested, \'long\') > level(nested, \'short\')');
     const crossing = arcsOf(docWith(text, ['Aa', 'Bb', 'Cc', 'Dd'], [[0, 2, 'r1'], [1, 3, 'r2']]));
     assert.notEqual(level(crossing, 'r1'), level(crossing, 'r2'));
     const apart = arcsOf(docWith('Aaaaaaaaaa Bbbbbbbbbb Cccccccccc Dddddddddd', ['Aaaaaaaaaa', 'Bbbbbbbbbb', 'Cccccccccc', 'Dddddddddd'], [[0, 1, 'r1'], [2, 3, 'r2']]));
@@ -109,7 +109,7 @@ describe('renderer', () => {
     const [arc] = arcsOf(doc);
     const layout = layoutDocument(doc);
     const [aa, bb] = layout.rows[0].boxes;
-    assert.ok(arc.arrow);
+    assert.ok(arc.arrow, 'arc.arrow');
     assert.ok(arc.x1 > bb.x && arc.x1 < bb.x + bb.w, 'starts at the head (Bb)');
     assert.ok(arc.x2 > aa.x && arc.x2 < aa.x + aa.w, 'ends at the tail (Aa)');
     const svg = renderDocumentSvg(doc);
@@ -163,7 +163,7 @@ describe('renderer', () => {
     assert.match(json, /&quot;tokens&quot;: \[\n\s+\[0, 3\],\n\s+\[4, 7\],/);
     // Only arrays of numbers: strings that look like them stay as they are.
     const odd = { ...docs[0], text: '[\n1,\n2\n] [ 3, 4 ]' };
-    assert.ok(renderHtmlReport([odd]).includes(escapeHtml(JSON.stringify(odd.text))));
+    assert.ok(renderHtmlReport([odd]).includes(escapeHtml(JSON.stringify(odd.text))), 'renderHtmlReport([odd]).includes(escapeHtml(JSON.stringify(odd.text)))');
     assert.equal(html.match(/<svg /g)?.length, 2);
     assert.equal(new Set(html.match(/id="entrel-arrow-\d+"/g)).size, 2, 'marker ids are unique on the page');
   });
@@ -244,7 +244,7 @@ describe('renderer', () => {
     assert.match(svg, new RegExp(`<title>${e} T1: Ann \\(score 1\\.00\\)</title>`));
     assert.match(svg, new RegExp(`<title>${r}: Ann → Bob \\(score 1\\.00\\)</title>`));
     assert.match(svg, new RegExp(`<desc>Entities: Ann \\(${e}\\), Bob \\(T\\)\\. Relations: ${r} from Ann to Bob\\.</desc>`));
-    assert.ok(svg.includes(`data-type="${entityType}"`) && svg.includes(`data-type="${relationType}"`));
+    assert.ok(svg.includes(`data-type="${entityType}"`) && svg.includes(`data-type="${relationType}"`), 'svg.includes(`data-type="${entityType}"`) && svg.includes(`data-type="${relationType}"`)');
     assert.ok(svg.length < 6000, `${svg.length} characters`);
   });
 

@@ -48,8 +48,8 @@ describe('comparison page in chromium', () => {
     assert.equal(correct.dash, 'none');
     assert.notEqual(correct.fill, 'rgb(255, 255, 255)');
     assert.notEqual((await style('figure g.relation.missed path.arc')).dash, 'none');
-    assert.ok(await page.locator('figure text.entity-type', { hasText: '✗ Org' }).isVisible());
-    assert.ok(await page.locator('figure text.relation-label', { hasText: '✗ OrgBased_In' }).isVisible());
+    assert.ok(await page.locator('figure text.entity-type', { hasText: '✗ Org' }).isVisible(), 'await page.locator(\'figure text.entity-type\', { hasText: \'✗ Org\' }).isVisible()');
+    assert.ok(await page.locator('figure text.relation-label', { hasText: '✗ OrgBased_In' }).isVisible(), 'await page.locator(\'figure text.relation-label\', { hasText: \'✗ OrgBased_In\' }).isVisible()');
   });
 
   it('stacks a missed entity below the predicted one it overlaps, clear of its box and tag', async () => {
@@ -59,7 +59,7 @@ describe('comparison page in chromium', () => {
       box('Org', 'spurious').locator('text.entity-type').boundingBox(),
       box('Loc', 'missed').locator('rect').boundingBox(),
     ]);
-    assert.ok(line && tag && stacked);
+    assert.ok(line && tag && stacked, 'line && tag && stacked');
     assert.ok(stacked.y > tag.y + tag.height, `stacked box at ${stacked.y}, the tag above ends at ${tag.y + tag.height}`);
     assert.ok(Math.abs(stacked.x - line.x) < 1, 'under the same text');
   });
@@ -85,7 +85,7 @@ describe('comparison page in chromium', () => {
     await page.click('[data-tab="json"]');
     const shown = (await page.locator('pre.json').allTextContents()).map((j) => JSON.parse(j));
     assert.deepEqual(shown.map((d) => d.id), ['d1', 'd2', 'd3']);
-    assert.ok(shown.every((d) => [...d.entities, ...d.relations].every((x: { status?: string }) => ['correct', 'spurious', 'missed'].includes(x.status ?? ''))));
+    assert.ok(shown.every((d) => [...d.entities, ...d.relations].every((x: { status?: string }) => ['correct', 'spurious', 'missed'].includes(x.status ?? ''))), 'shown.every((d) => [...d.entities, ...d.relations].every((x: { status?: string }) => [\'correct\', ...');
     assert.ok(!(await page.locator('svg.entrel-doc').first().isVisible()), 'the view is hidden');
     await page.click('[data-tab="view"]');
   });

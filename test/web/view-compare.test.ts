@@ -61,7 +61,7 @@ describe('comparison of predictions with gold', () => {
         'Live_In: Ann Lee → Paris/Loc': 'missed',
       },
     });
-    assert.ok(docs[2].entities.every((e) => e.status === 'correct') && docs[2].relations.every((r) => r.status === 'correct'));
+    assert.ok(docs[2].entities.every((e) => e.status === 'correct') && docs[2].relations.every((r) => r.status === 'correct'), 'docs[2].entities.every((e) => e.status === \'correct\') && docs[2].relations.every((r) => r.status ...');
   });
 
   it("counts what the Scorer counts: the marks add up to evaluate's micro TP/FP/FN", async () => {
@@ -109,8 +109,8 @@ describe('comparison of predictions with gold', () => {
     assert.match(html, /\.relation\.missed \.arc \{[^}]*stroke-dasharray/);
     assert.match(html, /\.entity\.spurious rect \{[^}]*stroke-width: 3/);
     // Screen readers hear each item's status.
-    assert.ok(html.includes('Boston (Org, spurious), Boston (Loc, missed)'));
-    assert.ok(html.includes('Married from Mary Jones (Peop) to Ann Lee (Peop), correct; Live_In from Ann Lee (Peop) to Paris . (Loc), spurious; Live_In from Ann Lee (Peop) to Paris (Loc), missed.'));
+    assert.ok(html.includes('Boston (Org, spurious), Boston (Loc, missed)'), 'html.includes(\'Boston (Org, spurious), Boston (Loc, missed)\')');
+    assert.ok(html.includes('Married from Mary Jones (Peop) to Ann Lee (Peop), correct; Live_In from Ann Lee (Peop) to Paris . (Loc), spurious; Live_In from Ann Lee (Peop) to Paris (Loc), missed.'), 'html.includes(\'Married from Mary Jones (Peop) to Ann Lee (Peop), correct; Live_In from Ann Lee (P...');
     assert.ok(html.includes('<title>Live_In: Ann Lee → Paris, missed</title>'), 'an arc says its status in its title, and no score the data lacks');
   });
 
@@ -152,7 +152,7 @@ describe('comparison of predictions with gold', () => {
     const boxes = rows.flatMap((r) => r.boxes.map((b) => ({ name: `${b.entity.text}/${(b.entity as { status?: string }).status}`, lane: b.lane, top: r.boxTop + b.dy, x: b.x })));
     const spurious = boxes.find((b) => b.name === 'Paris ./spurious');
     const missed = boxes.find((b) => b.name === 'Paris/missed');
-    assert.ok(spurious && missed);
+    assert.ok(spurious && missed, 'spurious && missed');
     assert.equal(spurious.lane, 0);
     assert.equal(missed.lane, 1);
     assert.ok(missed.top > spurious.top + 22, 'below the box and its tag');
