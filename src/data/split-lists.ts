@@ -35,12 +35,15 @@ export async function readIdList(part: Part, file: string): Promise<IdList> {
 
 /** Refuses an id in two lists, or twice in one: a document goes to one part. */
 export function refuseRepeatedIds(lists: readonly IdList[]): void {
-  const first = new Map<string, { file: string; line: number }>();
-  for (const { file, ids } of lists)
+  const first = new Map<string, { file: string; line: number; part: Part }>();
+  for (const { part, file, ids } of lists)
     for (const { id, line } of ids) {
       const seen = first.get(key(id));
-      if (seen) throw new UserError(`document id ${quote(id)} is also on line ${seen.line} of ${seen.file === file ? 'this list' : seen.file}: a document goes to one part`, { file, line });
-      first.set(key(id), { file, line });
+      if (seen) {
+        const where = seen.file !== file ? seen.file : seen.part === part ? 'this list' : `the ${seen.part} list (the same file)`;
+        throw new UserError(`document id ${quote(id)} is also on line ${seen.line} of ${where}: a document goes to one part`, { file, line });
+      }
+      first.set(key(id), { file, line, part });
     }
 }
 
@@ -55,6 +58,15 @@ export function listedPositions(ids: readonly string[], lists: readonly IdList[]
   for (const { part, ids: listed } of lists) for (const { id } of listed) partOf.set(key(id), part);
   const split: Split = { train: [], dev: [], test: [] };
   const found = new Set<string>();
+  // LSTM-ER's corpus holds each document unsplit (X) and split (X.split): read without --ace05, both are
+  // documents, and a listed id would put the one document in its part twice.
+  const byKey = new Map<string, string>();
+  for (const id of ids) {
+    const other = byKey.get(key(id));
+    if (other !== undefined && partOf.has(key(id)))
+      throw new UserError(`documents ${quote(other)} and ${quote(id)} are both listed as ${quote(key(id))}: LSTM-ER's ACE05 corpus holds each document unsplit and split; read it with --ace05, which reads the .split files only`);
+    byKey.set(key(id), id);
+  }
   ids.forEach((id, at) => {
     const part = partOf.get(key(id));
     if (part === undefined) return diagnostics.warn('split-document-not-listed', `${quote(id)} is in no list: written to no part`);

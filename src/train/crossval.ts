@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../data/atomic.js';
 import { Diagnostics } from '../data/diagnostics.js';
-import type { Document } from '../data/corpus.js';
+import type { Document, LabelSchema } from '../data/corpus.js';
 import { detectFormat, loadCorpus, writeCorpus, type CorpusOptions } from '../data/formats/index.js';
 import { ACE05_FORMATS } from '../data/formats/ace05.js';
 import { makeDirs } from '../data/io.js';
@@ -21,6 +21,7 @@ import type { TrainConfig } from './config-schema.js';
 import { evaluateModel } from './evaluate.js';
 import { digest } from './fingerprint.js';
 import { trainNN, unscorableDev, UNSCORABLE_DEV } from './nn.js';
+import { lockRun } from './run-lock.js';
 import { checkThreads } from './loop.js';
 import { emitWarning, type OnWarning } from './warnings.js';
 
@@ -134,6 +135,26 @@ export async function crossValidate(configFile: string, dataFile: string, outDir
     seed,
     sets,
   });
+  // One crossval per study: a second one would remove the fold directory the first trains in.
+  makeDirs(outDir);
+  const release = lockRun(outDir);
+  try {
+    return await runFolds(outDir, k, seed, folds, corpus, foldConfig, opts);
+  } finally {
+    release();
+  }
+}
+
+/** The folds of a locked study, each resumed or skipped where an earlier run of it stopped. */
+async function runFolds(
+  outDir: string,
+  k: number,
+  seed: number,
+  folds: number[][],
+  corpus: { documents: Document[]; schema: LabelSchema },
+  foldConfig: (train: string, dev: string) => TrainConfig,
+  opts: CrossValOptions,
+): Promise<CrossValResult> {
   rmSync(join(outDir, 'crossval.json'), { force: true }); // written again when every fold is done
 
   const results: FoldResult[] = [];

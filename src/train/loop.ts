@@ -8,7 +8,7 @@
  * Out directory: best/ (model directory of the best dev score, `select`: relation F1 or the mean of
  * entity and relation F1), last/ (checkpoint), train.log.jsonl, curve.svg.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { makeDirs } from '../data/io.js';
@@ -24,7 +24,7 @@ import { machineRecord } from './machine.js';
 import { createOptimizer, type Optimizer, type OptimizerState } from './optim.js';
 import { curveSvg } from './plot.js';
 import { createProgress } from './progress.js';
-import { lockRun } from './run-lock.js';
+import { checkRunLock, lockRun } from './run-lock.js';
 import { TrainRng } from './rng.js';
 import { lrScale, scheduled } from './schedule.js';
 import { emitWarning, type OnWarning } from './warnings.js';
@@ -99,6 +99,7 @@ export interface TrainResult {
  * again): the output directory (checkRunDir) and the thread count (checkThreads).
  */
 export function checkRunStart(config: TrainConfig, outDir: string, opts: TrainOptions): void {
+  checkRunLock(outDir);
   checkRunDir(outDir, opts.resume);
   checkThreads(config.threads, opts.onWarning ?? emitWarning);
 }
@@ -117,8 +118,17 @@ function checkRunDir(outDir: string, resume: boolean | undefined): void {
   if (existsSync(lastDir))
     throw new UserError('exists but holds no training checkpoint (no state.json), and training would replace it: move it away or choose another --out', { file: lastDir });
   // A model without its checkpoint (last/ removed): nothing to continue, and a new run would replace it.
-  if (existsSync(join(outDir, 'best')))
+  // Not a best/ of an unfinished first epoch (validateEvery writes one before any checkpoint): the run
+  // starts again, as the interruption said it would.
+  if (existsSync(join(outDir, 'best')) && !firstEpochUnfinished(outDir))
     throw new UserError(`holds a trained model (best/) but no checkpoint to continue it from (no last/)${resume ? ', so --resume would start a new run over it' : ''}: move it away or choose another --out`, { file: outDir });
+}
+
+/** Whether the run's log shows a run that completed no epoch (a log without one `epoch` line). */
+function firstEpochUnfinished(outDir: string): boolean {
+  const file = join(outDir, 'train.log.jsonl');
+  if (!existsSync(file)) return false; // a best/ of unknown origin: kept
+  return !readFileSync(file, 'utf8').split('\n').some((line) => line.startsWith('{"type":"epoch"'));
 }
 
 export async function runTraining(task: TrainTask, config: TrainConfig, outDir: string, kind: string, opts: TrainOptions = {}): Promise<TrainResult> {

@@ -16,32 +16,41 @@ import { UserError } from '../errors.js';
 
 export const RUN_LOCK = '.entrel-run-lock';
 
-/** A lock file still empty this long after it was made: its owner died between creating and writing it. */
-const EMPTY_STALE_MS = 2_000;
+/** A lock (or takeover guard) file still there this long: its owner died while making or taking it. */
+const STALE_MS = 2_000;
+const RETRY_MS = 20;
 
 /** The run directories this process trains in now (a lock naming this pid is held, not stale). */
 const held = new Set<string>();
+
+/**
+ * Refuses `outDir` when another process trains in it now, without taking its lock: what a run checks
+ * before reading any data (loop.ts checkRunStart), so that it is told at once.
+ */
+export function checkRunLock(outDir: string): void {
+  const content = contentOf(join(outDir, RUN_LOCK));
+  if (content) refuseIfHeld(outDir, content);
+}
 
 /** Locks `outDir` for this process's run; the function returned frees it. */
 export function lockRun(outDir: string): () => void {
   const lock = join(outDir, RUN_LOCK);
   const dir = resolve(outDir);
   const mine = `${process.pid}:${randomBytes(8).toString('hex')}:${hostname()}`;
-  const deadline = Date.now() + 10 * EMPTY_STALE_MS;
   while (!tryCreate(lock, mine)) {
     const content = contentOf(lock);
     if (content === undefined) continue; // freed meanwhile
-    if (Date.now() > deadline)
-      throw new UserError(`its lock ${lock} could not be taken (${lock}.takeover left by a killed process?): if no entrel process runs, remove both files`, { file: outDir });
-    if (content === '' && !olderThan(lock, EMPTY_STALE_MS)) continue; // being written
-    const [pidText, , ...rest] = content.split(':');
-    const pid = Number(pidText);
-    const host = rest.join(':');
-    if (host !== '' && host !== hostname())
-      throw new UserError(`is being trained by process ${pid} on host ${host} (or was, until it was killed): if no training runs there, remove ${lock}`, { file: outDir });
-    const gone = !Number.isInteger(pid) || pid <= 0 || (pid === process.pid ? !held.has(dir) : !alive(pid));
-    if (!gone) throw new UserError(`is being trained by process ${pid}: wait for it to end or stop it; a second run here would interleave their logs and checkpoints`, { file: outDir });
-    takeOver(lock, content);
+    if (content === '' && !olderThan(lock, STALE_MS)) {
+      sleep(RETRY_MS); // being written
+      continue;
+    }
+    refuseIfHeld(outDir, content);
+    // Stale: taken over, unless another process is taking it over now (its guard file); a guard left by a
+    // process killed in those microseconds is stale itself.
+    if (!takeOver(lock, content)) {
+      if (olderThan(`${lock}.takeover`, STALE_MS)) rmSync(`${lock}.takeover`, { force: true });
+      sleep(RETRY_MS);
+    }
   }
   held.add(dir);
   return () => {
@@ -54,10 +63,31 @@ export function lockRun(outDir: string): () => void {
   };
 }
 
+/** Throws when the lock `content` names a process that holds it (alive here, or on another host). */
+function refuseIfHeld(outDir: string, content: string): void {
+  const lock = join(outDir, RUN_LOCK);
+  const [pidText, , ...rest] = content.split(':');
+  const pid = Number(pidText);
+  const host = rest.join(':');
+  if (host !== '' && host !== hostname())
+    throw new UserError(`is being trained by process ${pid} on host ${host} (or was, until it was killed): if no training runs there, remove ${lock}`, { file: outDir });
+  const gone = !Number.isInteger(pid) || pid <= 0 || (pid === process.pid ? !held.has(resolve(outDir)) : !alive(pid));
+  if (!gone)
+    throw new UserError(
+      `is being trained by process ${pid}: wait for it to end or stop it (if process ${pid} is not entrel, it took the pid of a run that was killed: remove ${lock}); a second run here would interleave their logs and checkpoints`,
+      { file: outDir },
+    );
+}
+
 function olderThan(file: string, ms: number): boolean {
   try {
     return Date.now() - statSync(file).mtimeMs > ms;
   } catch {
     return false; // vanished: the next round finds out
   }
+}
+
+/** Blocks the thread for `ms` (the lock is taken synchronously, before a run starts). */
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }

@@ -93,16 +93,30 @@ test('id lists: refused beside a seeded split\'s flags, without a train list, wi
   write('other', ['NOT_A_DOC_1', 'NOT_A_DOC_2']);
   write('empty', ['', '  ']);
   const cases: [string[], string][] = [
-    [[...ids(LISTS), '--seed', '2'], `entrel: --seed sizes a seeded random split, but --train-ids gives the parts by lists of document ids: give one or the other\n`],
-    [['--dev-ids', join(LISTS, 'dev'), '--dev', '0.2'], `entrel: --dev sizes a seeded random split, but --dev-ids gives the parts by lists of document ids: give one or the other\n`],
+    [[...ids(LISTS), '--seed', '2'], `entrel: --seed belongs to a seeded random split, but --train-ids gives the parts by lists of document ids: give one or the other\n`],
+    [['--dev-ids', join(LISTS, 'dev'), '--dev', '0.2'], `entrel: --dev belongs to a seeded random split, but --dev-ids gives the parts by lists of document ids: give one or the other\n`],
     [['--test-ids', join(LISTS, 'test')], `entrel: --test-ids needs --train-ids: with lists, a document in no list goes to no part\n`],
     [['--train-ids', join(lists, 'train'), '--test-ids', join(lists, 'test')], `entrel: ${join(lists, 'test')}:3: document id "${TRAIN[1]}" is also on line 2 of ${join(lists, 'train')}: a document goes to one part\n`],
     [['--train-ids', join(lists, 'train'), '--dev-ids', join(lists, 'other')], `entrel: ${join(lists, 'other')}: none of the 2 document ids of the dev list is a document of the corpus (its first: "NOT_A_DOC_1")\n`],
     [['--train-ids', join(lists, 'empty')], `entrel: ${join(lists, 'empty')}: no document ids in the train list (one id a line)\n`],
+    [['--train-ids', join(lists, 'train'), '--test-ids', join(lists, 'train')], `entrel: ${join(lists, 'train')}:1: document id "${TRAIN[0]}" is also on line 1 of the train list (the same file): a document goes to one part\n`],
   ];
   for (const [flags, message] of cases) {
     const r = entrel('split', src, '--ace05', '--out', out, ...flags);
     assert.equal(r.code, 1, flags.join(' '));
     assert.equal(r.err.replace(/^entrel: .*brat: warning: .*\n/gm, ''), message, flags.join(' '));
   }
+});
+
+test('id lists over LSTM-ER\'s corpus read without --ace05 (each document unsplit and split) are refused, not each document put in its part twice', () => {
+  const src = corpus();
+  for (const id of [...TRAIN, DEV, TEST]) {
+    for (const ext of ['.txt', '.ann']) writeFileSync(join(src, `${id}${ext}`), readFileSync(join(src, `${id}.split${ext}`)));
+  }
+  const r = entrel('split', src, '--brat-layout', 'lines', '--out', join(tmp(), 'twice'), ...ids(LISTS));
+  assert.equal(r.code, 1, r.err);
+  assert.match(r.err, /^entrel: documents "([^"]+)" and "\1\.split" are both listed as "\1": LSTM-ER's ACE05 corpus holds each document unsplit and split; read it with --ace05/m);
+  const ok = entrel('split', src, '--ace05', '--out', join(tmp(), 'once'), ...ids(LISTS), '--json');
+  assert.equal(ok.code, 0, ok.err);
+  assert.deepEqual(JSON.parse(ok.out).parts.map((p: { documents: number }) => p.documents), [3, 1, 1]);
 });

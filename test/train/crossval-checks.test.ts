@@ -52,3 +52,21 @@ test('threads: refused before the corpus is read; warned of once for all folds',
   await crossValidate(tiny, data, join(root, 'warned'), { folds: 3, sets: ['epochs=1', `threads=${cores + 1}`], quiet: true, onWarning: (m) => warnings.push(m) });
   assert.deepEqual(warnings.filter((w) => /threads/.test(w)), [`threads ${cores + 1} is more than the ${cores} cores of this machine: training runs slower than with threads ${cores}`]);
 });
+
+test('a second crossval of one study is refused while the first runs, before it removes anything', async () => {
+  const data = corpus('locked.json', records);
+  const out = join(root, 'locked');
+  let second: Promise<unknown> | undefined;
+  const sets = ['epochs=1'];
+  await crossValidate(tiny, data, out, {
+    folds: 3, quiet: true, sets, onWarning: () => {},
+    onFold: (f) => {
+      // Settled at once into a value: a rejection left unobserved while the first study runs fails the test.
+      if (f === 2) second ??= crossValidate(tiny, data, out, { folds: 3, quiet: true, sets, onWarning: () => {} }).then(() => 'finished', (e: unknown) => e);
+    },
+  });
+  const refused = await second;
+  assert.ok(isUserError(refused), String(refused));
+  assert.match(refused.message, new RegExp(`${out}: is being trained by process ${process.pid}`));
+  assert.ok(existsSync(join(out, 'crossval.json')), 'the first study finished and wrote its result');
+});

@@ -5,10 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { runTraining } from '../../src/train/loop.js';
+import { checkRunStart, runTraining } from '../../src/train/loop.js';
 import { RUN_LOCK } from '../../src/train/run-lock.js';
 import { ToyTask, toyConfig } from './toy-task.js';
 import { tempDir } from '../temp-dir.js';
@@ -80,4 +81,30 @@ test('a log deleted or damaged since the checkpoint is rebuilt from it, with a w
     const types = logLines(out).map((r) => (r.type === 'epoch' ? `epoch ${r.epoch}` : r.type));
     assert.deepEqual(types, ['start', 'epoch 1', 'epoch 2', 'resume', 'epoch 3', 'end'], damage);
   }
+});
+
+test('a best/ written in an unfinished first epoch (validateEvery) does not block the run from starting again', async () => {
+  for (const resume of [false, true]) {
+    const out = join(root, `mid-epoch-${resume}`);
+    const config = toyConfig({ epochs: 2, validateEvery: 8 });
+    const stop = () => (existsSync(join(out, 'best')) ? 'SIGINT' : undefined);
+    await assert.rejects(runTraining(new ToyTask(), config, out, 'nn', { ...quiet, stopRequested: stop }), /no epoch was completed/);
+    assert.ok(existsSync(join(out, 'best')) && !existsSync(join(out, 'last')), 'best/ of the first epoch, no checkpoint');
+    assert.equal((await runTraining(new ToyTask(), config, out, 'nn', { ...quiet, resume })).epochs, 2, `resume ${resume}`);
+  }
+});
+
+test('a run checks the lock before reading data, and a stale takeover guard does not hold it up', async () => {
+  const out = join(root, 'check-lock');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, RUN_LOCK), `${process.ppid}:0123456789abcdef:${hostname()}`);
+  assert.throws(() => checkRunStart(toyConfig(), out, { resume: true }), new RegExp(`is being trained by process ${process.ppid}: .*if process ${process.ppid} is not entrel, it took the pid of a run that was killed`));
+  // A killed owner, and a takeover guard left by a process killed while taking it over.
+  writeFileSync(join(out, RUN_LOCK), `999999999:0123456789abcdef:${hostname()}`);
+  writeFileSync(join(out, `${RUN_LOCK}.takeover`), `999999999:takeover:${hostname()}`);
+  const old = new Date(Date.now() - 60_000);
+  utimesSync(join(out, `${RUN_LOCK}.takeover`), old, old);
+  const t0 = performance.now();
+  assert.equal((await runTraining(new ToyTask(), toyConfig({ epochs: 1 }), out, 'nn', quiet)).epochs, 1);
+  assert.ok(performance.now() - t0 < 15_000, `took ${Math.round(performance.now() - t0)} ms`);
 });

@@ -94,20 +94,27 @@ const NYT: ReadonlySet<string> = new Set(['nyt']);
 const BRAT: ReadonlySet<string> = new Set(['brat']);
 
 /**
- * What to say when a model trained on ACE05 read as the paper reads it (its recorded config's
- * `data.ace05`) runs on ACE05 data read otherwise: without `--ace05`, and (brat) not a part `split
- * --ace05` wrote, so that its header and date lines are sentences and PER-SOC keeps its annotated order.
+ * What to say when data is read otherwise than the model's training data was (its recorded config):
+ * ACE05 read without `--ace05` (and, brat, not a part `split --ace05` wrote), so that its header and date
+ * lines are sentences and PER-SOC keeps its annotated order; or NYT CoType's test file read whole by a
+ * model chosen on its seeded dev part (`data.devSplit`), so that the sentences it was chosen on are scored.
  * Nothing where the model or the data cannot be read: the run says why.
  */
-export async function ace05Warning(models: readonly string[], data: string, flags: DataFlags): Promise<string | undefined> {
-  if (flags.ace05) return undefined;
+export async function trainingReadingWarning(models: readonly string[], data: string, flags: DataFlags): Promise<string | undefined> {
   try {
     const format = flags.format ?? (await detectFormat(data));
-    if (!ACE05_FORMATS.has(format) || (format === 'brat' && (await readsAsAce05(data, corpusOptions(flags))))) return undefined;
+    const aceMismatch = !flags.ace05 && ACE05_FORMATS.has(format) && !(format === 'brat' && (await readsAsAce05(data, corpusOptions(flags))));
+    const nytWhole = format === 'nyt' && (flags.split ?? 'all') === 'all';
+    if (!aceMismatch && !nytWhole) return undefined;
     const { readModelDir } = await import('../../model/io.js'); // libtorch's: not for the commands without a model
-    const trained = models.find((m) => (readModelDir(modelPath(m)).meta.trainConfig as { data?: { ace05?: unknown } } | undefined)?.data?.ace05 === true);
-    if (trained !== undefined)
-      return `${trained} was trained on ACE05 read with --ace05 (its config's data.ace05), but ${data} is read without it: give --ace05 to read it as the model's training data was read`;
+    const dataOf = (m: string) => (readModelDir(modelPath(m)).meta.trainConfig as { data?: { ace05?: unknown; devSplit?: unknown } } | undefined)?.data;
+    for (const m of models) {
+      const trained = dataOf(m);
+      if (aceMismatch && trained?.ace05 === true)
+        return `${m} was trained on ACE05 read with --ace05 (its config's data.ace05), but ${data} is read without it: give --ace05 to read it as the model's training data was read`;
+      if (nytWhole && trained?.devSplit === 'dev')
+        return `${m} was chosen on the seeded dev part of NYT CoType's test file (its config's data.devSplit), but ${data} is read whole, those sentences included: give --split test to score the part it was not chosen on`;
+    }
   } catch (e) {
     if (e instanceof UserError) return undefined;
     throw e;

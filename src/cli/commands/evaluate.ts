@@ -19,7 +19,7 @@ import {
 import { refuseOverwritingInputs, writeAtomic } from '../../data/write.js';
 import { printJson, printWarning, printWarnings } from '../output.js';
 import { checkModelFlags } from '../load-extractor.js';
-import { ace05Warning, addDataFlags, addLabelStudioFlag, modelDataOptions, pairedOptions, tasksWithBoth, type DataFlags } from './data-options.js';
+import { trainingReadingWarning, addDataFlags, addLabelStudioFlag, modelDataOptions, pairedOptions, tasksWithBoth, type DataFlags } from './data-options.js';
 import { modelRefs, nonNegativeInteger, positiveInteger, thresholdList } from './arg-values.js';
 import { addResampleFlags, refuseUnusedResampleFlags, resampleOptions, type ResampleFlags } from './resample-flags.js';
 import { reportPaperCompat, type PaperCompatCounts } from './paper-compat-changes.js';
@@ -123,7 +123,7 @@ async function reportFor(flags: EvalFlags, resample: ResampleOptions | undefined
   checkModelFlags(flags.model ?? [], flags.minVotes);
   if ((thresholds || flags.calibration) && (flags.model?.length ?? 0) > 1)
     throw new UserError(`${thresholds ? '--thresholds' : '--calibration'} needs one --model: a vote of several has no scores`);
-  const mismatch = await ace05Warning(flags.model ?? [DEFAULT_MODEL_DIR], flags.data, flags);
+  const mismatch = await trainingReadingWarning(flags.model ?? [DEFAULT_MODEL_DIR], flags.data, flags);
   if (mismatch) printWarning(mismatch);
   return scoreModel(flags.model ?? DEFAULT_MODEL_DIR, flags.data, { ...modelDataOptions(flags), paperCompat: flags.paperCompat, minVotes: flags.minVotes, goldEntities: flags.goldEntities, onWarning: printWarning }, score);
 }

@@ -8,7 +8,7 @@ import { withInterrupts } from '../interrupt.js';
 import { printWarning, printWarnings } from '../output.js';
 import { checkModelFlags } from '../load-extractor.js';
 import { modelRefs, positiveInteger } from './arg-values.js';
-import { ace05Warning, addDataFlags, modelDataOptions, type DataFlags } from './data-options.js';
+import { trainingReadingWarning, addDataFlags, modelDataOptions, type DataFlags } from './data-options.js';
 
 export function predictCommand(): Command {
   const cmd = new Command('predict')
@@ -25,7 +25,7 @@ export function predictCommand(): Command {
     const models = flags.model ?? [modelDirOrDefault(undefined)];
     const to = flags.to ?? 'jsonl';
     refuseOverwritingInputs(writtenFiles(flags.out, to), [...(await inputFiles(flags.data, { typesFile: flags.types })), ...models]);
-    const mismatch = await ace05Warning(models, flags.data, flags);
+    const mismatch = await trainingReadingWarning(models, flags.data, flags);
     if (mismatch) printWarning(mismatch);
     const { predictToFile } = await import('../../train/evaluate.js');
     // What the output format cannot hold, counted as it is written (as convert does).

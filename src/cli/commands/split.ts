@@ -58,7 +58,7 @@ async function idLists(flags: SplitFlags, cmd: Command): Promise<IdList[]> {
   });
   if (!files.length) return [];
   const seeded = ['dev', 'test', 'seed'].find((o) => cmd.getOptionValueSource(o) === 'cli');
-  if (seeded) throw new UserError(`--${seeded} sizes a seeded random split, but --${files[0][0]}-ids gives the parts by lists of document ids: give one or the other`);
+  if (seeded) throw new UserError(`--${seeded} belongs to a seeded random split, but --${files[0][0]}-ids gives the parts by lists of document ids: give one or the other`);
   if (!flags.trainIds) throw new UserError(`--${files[0][0]}-ids needs --train-ids: with lists, a document in no list goes to no part`);
   const lists = await Promise.all(files.map(([p, f]) => readIdList(p, f)));
   refuseRepeatedIds(lists);

@@ -55,11 +55,13 @@ export class WorkerPool {
         this.state = 'ready';
         this.release();
       },
-      async (e: Error) => {
+      (e: Error) => {
         this.state = 'failed';
         this.failure = e;
         this.release();
-        await this.close();
+        // Closed in the background: the caller learns of the failure at once, not once the other workers
+        // have finished starting (which close waits for).
+        void this.close();
         throw e;
       },
     );
