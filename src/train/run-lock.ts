@@ -11,6 +11,7 @@ import { rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { alive } from '../data/abandoned.js';
+import { writeError } from '../data/atomic.js';
 import { contentOf, takeOver, tryCreate } from '../data/swap-lock.js';
 import { UserError } from '../errors.js';
 
@@ -37,7 +38,7 @@ export function lockRun(outDir: string): () => void {
   const lock = join(outDir, RUN_LOCK);
   const dir = resolve(outDir);
   const mine = `${process.pid}:${randomBytes(8).toString('hex')}:${hostname()}`;
-  while (!tryCreate(lock, mine)) {
+  while (!create(lock, mine)) {
     const content = contentOf(lock);
     if (content === undefined) continue; // freed meanwhile
     if (content === '' && !olderThan(lock, STALE_MS)) {
@@ -77,6 +78,15 @@ function refuseIfHeld(outDir: string, content: string): void {
       `is being trained by process ${pid}: wait for it to end or stop it (if process ${pid} is not entrel, it took the pid of a run that was killed: remove ${lock}); a second run here would interleave their logs and checkpoints`,
       { file: outDir },
     );
+}
+
+/** tryCreate, a file-system refusal (a read-only or full disk) said as one line naming the lock. */
+function create(lock: string, content: string): boolean {
+  try {
+    return tryCreate(lock, content);
+  } catch (e) {
+    throw writeError('the run directory\'s lock', lock, e);
+  }
 }
 
 function olderThan(file: string, ms: number): boolean {
