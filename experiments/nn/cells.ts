@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import { Interrupted, UserError } from '../../src/errors.js';
 import { configKeys } from '../../src/train/config-schema.js';
+import { readLogRecords } from '../../src/train/log.js';
 
 /** A bad command line: the script prints the message and its usage, and ends with status 2. */
 export class UsageError extends UserError {
@@ -99,20 +100,9 @@ const IGNORED = new Set(['threads']);
  */
 export function cellBudget(logFile: string, now: BudgetValues): Budget {
   const replaced: (BudgetValues & { until: number })[] = [];
-  let lines: string[];
-  try {
-    lines = readFileSync(logFile, 'utf8').split('\n');
-  } catch {
-    lines = [];
-  }
   let current: BudgetValues | undefined;
-  for (const line of lines) {
-    let rec: { type?: string; after?: number; epochs?: number; patience?: number; config?: Partial<BudgetValues> };
-    try {
-      rec = JSON.parse(line) as typeof rec;
-    } catch {
-      continue;
-    }
+  for (const record of readLogRecords(logFile)) {
+    const rec = record as { type?: unknown; after?: number; epochs?: unknown; patience?: unknown; config?: Partial<BudgetValues> };
     if (rec.type === 'start' && rec.config && typeof rec.config.epochs === 'number' && typeof rec.config.patience === 'number')
       current = { epochs: rec.config.epochs, patience: rec.config.patience };
     else if (rec.type === 'resume' && current && typeof rec.epochs === 'number' && typeof rec.patience === 'number') {

@@ -31,7 +31,7 @@ export function lockOf(target: string): string {
  */
 export function withSwapLock<T>(target: string, what: string, fn: () => T, waitMs = WAIT_MS): T {
   const lock = lockOf(target);
-  const mine = `${process.pid}:${randomBytes(8).toString('hex')}:${hostname()}`;
+  const mine = ownLockContent();
   acquire(lock, mine, what, waitMs);
   try {
     return fn();
@@ -121,16 +121,23 @@ function ownerOf(file: string, content: string): number | 'gone' {
     return 0; // vanished: the next round finds out
   }
   if (content === '') return age > EMPTY_STALE_MS ? 'gone' : 0;
-  const [pidText, , ...rest] = content.split(':');
-  const host = rest.length ? rest.join(':') : undefined;
-  const pid = Number(pidText);
+  const { pid, host } = lockHolder(content);
   if (host !== undefined && host !== hostname()) return age > FOREIGN_STALE_MS ? 'gone' : pid;
   // This process holds no lock between swaps (they are synchronous): one naming it is an earlier process's.
   if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || !alive(pid)) return 'gone';
   return pid;
 }
 
+/** This process's content for a lock it takes: `pid:token:host`, the token telling its locks apart. */
+export const ownLockContent = () => `${process.pid}:${randomBytes(8).toString('hex')}:${hostname()}`;
+
+/** Who a lock's content names: `pid:token:host` (the host undefined in a lock of an earlier entrel). */
+export function lockHolder(content: string): { pid: number; host?: string } {
+  const [pidText, , ...rest] = content.split(':');
+  return { pid: Number(pidText), ...(rest.length > 0 && { host: rest.join(':') }) };
+}
+
 /** Blocks the thread for `ms` (a swap is synchronous, so the wait is too). */
-function sleep(ms: number): void {
+export function sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }

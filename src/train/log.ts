@@ -79,6 +79,24 @@ export class TrainLog {
   }
 }
 
+/** A log's records, a line each, for readers of a run's history: lines that are not JSON are skipped, a missing log has none. */
+export function readLogRecords(path: string): { type?: unknown; [key: string]: unknown }[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return [];
+  }
+  return text.split('\n').flatMap((line) => {
+    try {
+      const r: unknown = JSON.parse(line);
+      return r !== null && typeof r === 'object' ? [r as { type?: unknown }] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
 /** Whether the log's first `offset` bytes are whole JSON lines, the first of them a `start` record. */
 function intactUpTo(path: string, offset: number): boolean {
   if (!existsSync(path) || statSync(path).size < offset) return false;

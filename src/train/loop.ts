@@ -8,7 +8,7 @@
  * Out directory: best/ (model directory of the best dev score, `select`: relation F1 or the mean of
  * entity and relation F1), last/ (checkpoint), train.log.jsonl, curve.svg.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { makeDirs } from '../data/io.js';
@@ -19,7 +19,7 @@ import { writeDirAtomic, writeError, writeFileAtomic } from '../data/atomic.js';
 import { WeightAverage, withAverage } from './average.js';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint, CHECKPOINT_VERSION, LAST_CHECKPOINT_KEPT, type RunState } from './checkpoint.js';
 import { TrainConfigSchema, type TrainConfig } from './config-schema.js';
-import { TrainLog, type EpochRecord, type ValidationRecord } from './log.js';
+import { readLogRecords, TrainLog, type EpochRecord, type ValidationRecord } from './log.js';
 import { machineRecord } from './machine.js';
 import { createOptimizer, type Optimizer, type OptimizerState } from './optim.js';
 import { curveSvg } from './plot.js';
@@ -128,7 +128,7 @@ function checkRunDir(outDir: string, resume: boolean | undefined): void {
 function firstEpochUnfinished(outDir: string): boolean {
   const file = join(outDir, 'train.log.jsonl');
   if (!existsSync(file)) return false; // a best/ of unknown origin: kept
-  return !readFileSync(file, 'utf8').split('\n').some((line) => line.startsWith('{"type":"epoch"'));
+  return !readLogRecords(file).some((r) => r.type === 'epoch');
 }
 
 export async function runTraining(task: TrainTask, config: TrainConfig, outDir: string, kind: string, opts: TrainOptions = {}): Promise<TrainResult> {

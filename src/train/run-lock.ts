@@ -6,13 +6,12 @@
  * taken over; one held by a process of another host, whose pid cannot be checked here, is refused with
  * what to do.
  */
-import { randomBytes } from 'node:crypto';
 import { rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { alive } from '../data/abandoned.js';
 import { writeError } from '../data/atomic.js';
-import { contentOf, takeOver, tryCreate } from '../data/swap-lock.js';
+import { contentOf, lockHolder, ownLockContent, sleep, takeOver, tryCreate } from '../data/swap-lock.js';
 import { UserError } from '../errors.js';
 
 export const RUN_LOCK = '.entrel-run-lock';
@@ -37,7 +36,7 @@ export function checkRunLock(outDir: string): void {
 export function lockRun(outDir: string): () => void {
   const lock = join(outDir, RUN_LOCK);
   const dir = resolve(outDir);
-  const mine = `${process.pid}:${randomBytes(8).toString('hex')}:${hostname()}`;
+  const mine = ownLockContent();
   while (!create(lock, mine)) {
     const content = contentOf(lock);
     if (content === undefined) continue; // freed meanwhile
@@ -67,10 +66,8 @@ export function lockRun(outDir: string): () => void {
 /** Throws when the lock `content` names a process that holds it (alive here, or on another host). */
 function refuseIfHeld(outDir: string, content: string): void {
   const lock = join(outDir, RUN_LOCK);
-  const [pidText, , ...rest] = content.split(':');
-  const pid = Number(pidText);
-  const host = rest.join(':');
-  if (host !== '' && host !== hostname())
+  const { pid, host } = lockHolder(content);
+  if (host !== undefined && host !== hostname())
     throw new UserError(`is being trained by process ${pid} on host ${host} (or was, until it was killed): if no training runs there, remove ${lock}`, { file: outDir });
   const gone = !Number.isInteger(pid) || pid <= 0 || (pid === process.pid ? !held.has(resolve(outDir)) : !alive(pid));
   if (!gone)
@@ -95,9 +92,4 @@ function olderThan(file: string, ms: number): boolean {
   } catch {
     return false; // vanished: the next round finds out
   }
-}
-
-/** Blocks the thread for `ms` (the lock is taken synchronously, before a run starts). */
-function sleep(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
