@@ -125,3 +125,26 @@ test("--tokenizer cuts raw text as a model's config would (conll04: don 't, $3),
   assert.equal(bad.code, 1);
   assert.match(bad.err, /argument 'spacy' is invalid\. Allowed choices are ptb, conll04\./);
 });
+
+test('--tokenizer on files whose tokens are given is refused naming them, as it would change nothing', async () => {
+  const given = await entrel('stats', unified, '--tokenizer', 'conll04');
+  assert.equal(given.code, 1);
+  assert.equal(
+    given.err,
+    `entrel: --tokenizer conll04 says how raw text (doccano, Label Studio, brat's text layout) is cut into tokens, but ${unified} is read as unified, whose tokens are given: leave --tokenizer out\n`,
+  );
+  // brat read as a sentence a line gives its tokens too; its text layout cuts with the tokenizer.
+  const brat = join(dir, 'tok-brat');
+  mkdirSync(brat);
+  writeFileSync(join(brat, 'a.txt'), "Mary doesn't work for Acme.\n");
+  writeFileSync(join(brat, 'a.ann'), 'T1\tPeop 0 4\tMary\n');
+  const lines = await entrel('convert', '--to', 'jsonl', brat, join(dir, 'tok-lines.jsonl'), '--brat-layout', 'lines', '--tokenizer', 'ptb');
+  assert.equal(lines.code, 1);
+  assert.match(lines.err, /tok-brat is read as brat in the lines layout, whose tokens are given/);
+  const text = await entrel('convert', '--to', 'jsonl', brat, join(dir, 'tok-text.jsonl'), '--tokenizer', 'conll04');
+  assert.equal(text.code, 0, text.err);
+  // Gold and predictions side by side: refused only where neither is raw text.
+  const paired = await entrel('evaluate', '--gold', unified, '--pred', unified, '--tokenizer', 'ptb');
+  assert.equal(paired.code, 1);
+  assert.match(paired.err, /but .*u\.json is read as unified, .*u\.json is read as unified, whose tokens are given/);
+});

@@ -11,7 +11,7 @@ import { counted } from '../../errors.js';
 import { printWarnings } from '../output.js';
 import { withInterrupts } from '../interrupt.js';
 import { repeated } from './arg-values.js';
-import { addDataFlags, addLabelStudioFlag, corpusOptions, type DataFlags } from './data-options.js';
+import { addDataFlags, addLabelStudioFlag, checkedCorpusOptions, type DataFlags } from './data-options.js';
 
 interface ConvertFlags extends DataFlags {
   from?: string;
@@ -40,7 +40,7 @@ export function convertCommand(): Command {
         flags.renameType || flags.dropType ? { rename: (flags.renameType ?? []).map(parseRenameSpec), drop: flags.dropType ?? [] } : undefined;
       if (relabel) checkRelabelOptions(relabel);
       refuseOverwritingInputs(writtenFiles(out, flags.to), await inputFiles(input, { typesFile: flags.types }));
-      const corpus = await loadCorpus(input, { ...corpusOptions(flags, flags.from), diagnostics: new Diagnostics() });
+      const corpus = await loadCorpus(input, { ...(await checkedCorpusOptions(flags, input, flags.from)), diagnostics: new Diagnostics() });
       printWarnings(corpus.diagnostics, input);
       let { documents, schema } = corpus;
       if (relabel) {

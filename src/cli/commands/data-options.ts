@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { Document } from '../../data/corpus.js';
 import { ACE05_FORMATS } from '../../data/formats/ace05.js';
 import { readsAsAce05 } from '../../data/formats/brat.js';
-import { FORMATS, detectFormat, type CorpusOptions, type LoadedCorpus } from '../../data/formats/index.js';
+import { FORMATS, detectFormat, readsRawText, type CorpusOptions, type LoadedCorpus } from '../../data/formats/index.js';
 import { quote, UserError } from '../../errors.js';
 import { modelPath } from '../../model/model-ref.js';
 
@@ -56,6 +56,25 @@ export function modelDataOptions(flags: DataFlags): CorpusOptions {
   return corpusOptions(flags);
 }
 
+/** corpusOptions for reading `file`, with `--tokenizer` refused where it would cut nothing (refuseUnusedTokenizer). */
+export async function checkedCorpusOptions(flags: DataFlags, file: string, format = flags.format): Promise<CorpusOptions> {
+  const options = corpusOptions(flags, format);
+  await refuseUnusedTokenizer(flags, [{ file, options }]);
+  return options;
+}
+
+/**
+ * `--tokenizer` cuts raw text only (doccano, Label Studio, brat's `text` layout); on files that give their
+ * tokens it would change nothing without a word, so it is refused there.
+ */
+async function refuseUnusedTokenizer(flags: DataFlags, files: { file: string; options: CorpusOptions }[]): Promise<void> {
+  if (flags.tokenizer === undefined) return;
+  const read = await Promise.all(files.map(({ file, options }) => readsRawText(file, options)));
+  if (read.some((r) => r.raw)) return;
+  const given = files.map(({ file }, i) => `${file} is read as ${read[i].format}${read[i].format === 'brat' ? ' in the lines layout' : ''}`).join(', ');
+  throw new UserError(`--tokenizer ${flags.tokenizer} says how raw text (doccano, Label Studio, brat's text layout) is cut into tokens, but ${given}, whose tokens are given: leave --tokenizer out`);
+}
+
 export function corpusOptions(flags: DataFlags, format = flags.format): CorpusOptions {
   // Only where given: the commands that run a model on annotated data take no such option.
   const results = flags.lsResults === undefined ? {} : { labelStudioResults: flags.lsResults };
@@ -79,7 +98,7 @@ export async function pairedOptions(flags: DataFlags, files: { file: string; for
   if (flags.lsResults && !systems.includes(true))
     throw new UserError(`--ls-results ${flags.lsResults} says how to read predictions from a Label Studio file, but no predictions file here is one (${files.filter((f) => !f.gold).map((f) => f.file).join(', ')})`);
   const results = (i: number) => (systems[i] ? flags.lsResults : undefined);
-  return formats.map((format, i) => ({
+  const options = formats.map((format, i) => ({
     format,
     typesFile: flags.types,
     split: to(flags.split, NYT, i),
@@ -88,6 +107,8 @@ export async function pairedOptions(flags: DataFlags, files: { file: string; for
     tokenizer: flags.tokenizer,
     labelStudioResults: results(i),
   }));
+  await refuseUnusedTokenizer(flags, files.map(({ file }, i) => ({ file, options: options[i] })));
+  return options;
 }
 
 const NYT: ReadonlySet<string> = new Set(['nyt']);

@@ -24,7 +24,7 @@ import { UserError } from '../../errors.js';
 import { withInterrupts } from '../interrupt.js';
 import { formatTable, printJson, printWarnings } from '../output.js';
 import { integer } from './arg-values.js';
-import { addDataFlags, corpusOptions, type DataFlags } from './data-options.js';
+import { addDataFlags, checkedCorpusOptions, type DataFlags } from './data-options.js';
 
 /** `0.1` is a fraction of the documents, `200` a count of them, `0` none. */
 function partSize(v: string): PartSize {
@@ -96,7 +96,7 @@ export function splitCommand(): Command {
       const obsolete = earlierOutputs(flags.out).filter((name) => !inputAt(join(flags.out, name), inputs));
 
       // The format as given (else detected again by loadCorpus, whose errors then say it was detected).
-      const read = corpusOptions(flags);
+      const read = await checkedCorpusOptions(flags, file);
       const corpus = await loadCorpus(file, { ...read, diagnostics: new Diagnostics() });
       printWarnings(corpus.diagnostics, file);
       // Listed ids that are no document, and documents in no list.

@@ -21,7 +21,7 @@ import { withInterrupts } from '../interrupt.js';
 import { printWarnings } from '../output.js';
 import { compareCorpora } from '../../web/compare-corpora.js';
 import { viewDocument } from '../../web/corpus-view.js';
-import { addDataFlags, addLabelStudioFlag, corpusOptions, pairedOptions, tasksWithBoth, type DataFlags } from './data-options.js';
+import { addDataFlags, addLabelStudioFlag, checkedCorpusOptions, pairedOptions, tasksWithBoth, type DataFlags } from './data-options.js';
 import { positiveInteger } from './arg-values.js';
 
 interface ViewFlags extends DataFlags {
@@ -77,7 +77,7 @@ interface Page {
 function corpusPage(file: string, flags: ViewFlags): Page {
   const diagnostics = new Diagnostics();
   const docs = async function* () {
-    for await (const d of readCorpus(file, { ...corpusOptions(flags), diagnostics })) {
+    for await (const d of readCorpus(file, { ...(await checkedCorpusOptions(flags, file)), diagnostics })) {
       const doc = viewDocument(d);
       yield { id: d.id, doc, json: { id: d.id, ...doc, entities: doc.entities.map(knownScore), relations: doc.relations.map(knownScore) } };
     }

@@ -300,6 +300,11 @@ async function readingOf(path: string, opts: ReadingOptions): Promise<Reading> {
 /** The annotation.conf of the collection at `path` (`dir`: a directory, else one pair's file). */
 const confOf = (path: string, dir: boolean) => join(dir ? path : dirname(path), CONF_FILE);
 
+/** Whether reading `path` with `opts` cuts its raw text with a tokenizer (the `text` layout). */
+export async function cutsBratText(path: string, opts: ReadingOptions): Promise<boolean> {
+  return (await readingOf(path, opts)).layout.layout === 'text';
+}
+
 /** Whether reading `path` with `opts` reads it as LSTM-ER's ACE05 output: asked, or recorded by `split --ace05`. */
 export async function readsAsAce05(path: string, opts: ReadingOptions): Promise<boolean> {
   return (await readingOf(path, opts)).ace05;

@@ -9,7 +9,7 @@ import { Diagnostics } from '../diagnostics.js';
 import { ioError, isDirectory, readJsonArray, readJsonLines } from '../io.js';
 import type { Source } from '../write.js';
 import { ACE05_FORMATS } from './ace05.js';
-import { brat } from './brat.js';
+import { brat, cutsBratText } from './brat.js';
 import { checkDocuments } from './checks.js';
 import { doccano } from './doccano.js';
 import { dygie } from './dygie.js';
@@ -32,6 +32,15 @@ const ALL: Format[] = [jsonl, unified, spert, spertTags, dygie, nyt, brat, multi
 export const FORMATS: readonly string[] = ALL.map((f) => f.name);
 /** Formats `writeCorpus` can produce. */
 export const WRITABLE_FORMATS: readonly string[] = ALL.filter((f) => f.write).map((f) => f.name);
+
+/**
+ * Whether reading `file` with `opts` cuts raw text into tokens (doccano, Label Studio, brat's `text`
+ * layout), so that a tokenizer style applies; the other formats' tokens are given.
+ */
+export async function readsRawText(file: string, opts: CorpusOptions = {}): Promise<{ format: string; raw: boolean }> {
+  const format = opts.format ?? (await detectFormat(file));
+  return { format, raw: RAW_TEXT.has(format) || (format === 'brat' && (await cutsBratText(file, opts))) };
+}
 
 export function getFormat(name: string): Format {
   const f = ALL.find((x) => x.name === name);
