@@ -6,6 +6,10 @@
  *   last/state.json             epochs done, best score, both RNG states, log offset, curve history
  *   last/checksum               the sha256 of the three, as a model directory's (model/io.ts)
  *
+ * state.json says `"checksums": true` when the checkpoint was written with its checksum file: one without
+ * the file is then refused (a deleted checksum must not turn the verification off), while a checkpoint of
+ * an entrel from before checksums (no file, no mark) is read unchecked, as it always was.
+ *
  * Written as one directory swap (atomic.ts), so a kill at any moment leaves a complete checkpoint. Read
  * back checked: checksums (a flipped byte would resume silently, or diverge and blame the learning rate),
  * then state.json's fields, each refused by name.
@@ -83,6 +87,8 @@ const RunStateSchema = z
     config: z.record(z.string(), z.unknown()),
     /** Digests of the data trained on, by config key (TrainTask.data; absent in checkpoints of earlier versions). */
     data: z.record(z.string(), z.string()).optional(),
+    /** Written with a `checksum` file (saveCheckpoint sets it; absent in checkpoints of earlier versions, which may have none). */
+    checksums: z.literal(true, { error: 'expected true (the checkpoint has a checksum file)' }).optional(),
   })
   // Each epoch appends its record: a history that does not count the epochs is not this run's.
   .refine((s) => s.history.length === s.epoch && s.history.every((h, i) => h.epoch === i + 1), { error: 'does not hold one record for each epoch done', path: ['history'] })
@@ -94,7 +100,7 @@ export async function saveCheckpoint(dir: string, params: NamedParameters, opt: 
   await writeDirAtomic(dir, 'the checkpoint', (tmp) => {
     saveSafetensors(join(tmp, 'weights.safetensors'), Object.fromEntries(params));
     saveSafetensors(join(tmp, 'optimizer.safetensors'), opt.tensors, opt.meta);
-    writeFileSync(join(tmp, 'state.json'), JSON.stringify(state, null, 1) + '\n');
+    writeFileSync(join(tmp, 'state.json'), JSON.stringify({ ...state, checksums: true } satisfies RunState, null, 1) + '\n');
     writeFileSync(join(tmp, 'checksum'), checksumText(tmp, FILES));
   }, LAST_CHECKPOINT_KEPT);
 }
@@ -138,12 +144,17 @@ export function loadCheckpoint(dir: string, params: NamedParameters, kind: strin
 }
 
 /**
- * Checks the checkpoint's files against its `checksum` file. A checkpoint of an earlier entrel has none,
- * and is read unchecked: its run could not resume otherwise.
+ * Checks the checkpoint's files against its `checksum` file. A checkpoint of an entrel from before
+ * checksums has none, and is read unchecked: its run could not resume otherwise. One whose state.json
+ * says it was written with one (`checksums`) and has none is refused: its files cannot be verified.
  */
 function verifyChecksums(dir: string): void {
   const sumPath = join(dir, 'checksum');
-  if (!existsSync(sumPath)) return;
+  if (!existsSync(sumPath)) {
+    if (writtenWithChecksums(join(dir, 'state.json')))
+      throw new UserError(`missing: the checkpoint was written with this file (its state.json says "checksums": true), so its files cannot be verified and ${START_OVER}`, { file: sumPath });
+    return;
+  }
   const listed = readChecksums(sumPath, CHECKPOINT_FILE);
   for (const f of FILES) {
     const want = listed.get(f);
@@ -151,6 +162,16 @@ function verifyChecksums(dir: string): void {
     if (!existsSync(join(dir, f))) throw new UserError(`missing: the checkpoint is incomplete, so ${START_OVER}`, { file: join(dir, f) });
     if (sha256(join(dir, f), CHECKPOINT_FILE) !== want)
       throw new UserError(`checksum mismatch: the file was modified or corrupted after the checkpoint was written, so ${START_OVER}`, { file: join(dir, f) });
+  }
+}
+
+/** Whether a checkpoint's state.json says it was written with a checksum file (unreadable JSON: loadCheckpoint's error, after this). */
+function writtenWithChecksums(stateFile: string): boolean {
+  try {
+    const raw: unknown = JSON.parse(readFileSync(stateFile, 'utf8'));
+    return typeof raw === 'object' && raw !== null && (raw as { checksums?: unknown }).checksums === true;
+  } catch {
+    return false;
   }
 }
 

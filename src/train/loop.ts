@@ -244,8 +244,13 @@ async function train(task: TrainTask, config: TrainConfig, outDir: string, kind:
     releaseFreeMemory(); // else resident memory climbs epoch by epoch with nothing alive (scope.ts)
     if (!opts.quiet) process.stderr.write(summary(record) + '\n');
     opts.onEpoch?.(record);
-    const signal = opts.stopRequested?.(); // came during the dev evaluation or the checkpoint
-    if (signal && !state.finished) throw interrupted(signal, `after epoch ${state.epoch}`, state.epoch, outDir);
+    if (opts.stopRequested && !state.finished) {
+      // A signal that came during the dev evaluation or the checkpoint (synchronous work) is handled only
+      // once the event loop turns: turned here, it stops the run before the next epoch's first batch.
+      await new Promise((resolve) => setImmediate(resolve));
+      const signal = opts.stopRequested();
+      if (signal) throw interrupted(signal, `after epoch ${state.epoch}`, state.epoch, outDir);
+    }
   }
   // Written after the last checkpoint, whose log offset therefore ends before it: a finished run resumed
   // (for more epochs, or again) drops this line with the truncation and ends with one `end` of its own.
@@ -269,8 +274,12 @@ function startOrResume(task: TrainTask, config: TrainConfig, outDir: string, kin
   if (opts.resume === true && hasCheckpoint(lastDir)) {
     const ck = loadCheckpoint(lastDir, task.params, kind);
     const state = ck.state;
-    checkSameRun(state.config, config, lastDir);
+    const moved = checkSameRun(state.config, config, lastDir, { saved: state.data, now: task.data });
     checkSameData(state.data, task.data, lastDir, config);
+    // Digests an earlier entrel did not record: those of what the run goes on with, for the next resume.
+    if (task.data) state.data = { ...task.data, ...state.data };
+    // The next checkpoint records the paths the run goes on with: a resume from here compares with them.
+    for (const [key, , path] of moved) setSetting(state.config, key, path);
     opt.load(ck.opt);
     const onWarning = opts.onWarning ?? emitWarning;
     const saved = (state.config as { threads?: unknown }).threads;
@@ -280,6 +289,8 @@ function startOrResume(task: TrainTask, config: TrainConfig, outDir: string, kin
     if (rebuilt)
       onWarning(`${logFile}: not the log the checkpoint was written with (missing, shorter or damaged): rewritten from the checkpoint, its epochs kept (their validation lines and earlier sessions' machines are lost)`);
     log.write({ type: 'resume', after: state.epoch, time: new Date().toISOString(), machine: machineRecord(), epochs: config.epochs, patience: config.patience, threads: config.threads });
+    if (!opts.quiet && moved.length)
+      process.stderr.write(`entrel: ${lastDir}: ${moved.map(([key, was, is]) => `${key} is ${quote(is, 200)}, not ${quote(was, 200)} as in the checkpoint`).join('; ')}: the same content (by its digest), so the run resumes with ${moved.length > 1 ? 'these paths' : 'this path'}\n`);
     if (!opts.quiet) process.stderr.write(`entrel: resuming ${outDir} after epoch ${state.epoch}\n`);
     return { state, rng: ck.rng, log };
   }
@@ -365,14 +376,34 @@ async function checkpoint(dir: string, params: NamedParameters, opt: OptimizerSt
 /** Settings a resumed run may change: the budget and the thread count; anything else is another run. */
 const RESUMABLE_CHANGES = new Set(['epochs', 'patience', 'threads']);
 
-function checkSameRun(savedRaw: Record<string, unknown>, now: TrainConfig, dir: string): void {
+/**
+ * Settings that name files or directories (absolute once read: config.ts). A checkout moved or renamed
+ * since the checkpoint changes them all: such a setting may name another path when what is there has the
+ * digest the checkpoint recorded of what it named (TrainTask.data, by the same key); otherwise, or without
+ * a recorded digest, it is a changed setting like any other.
+ */
+const PATH_SETTINGS = new Set(['data.train', 'data.dev', 'data.test', 'init', 'embeddings']);
+
+type Digests = Readonly<Record<string, string>> | undefined;
+
+/**
+ * Refuses a resume whose settings differ from the checkpoint's (budget and threads aside); returns the path
+ * settings that name other paths holding the same content (PATH_SETTINGS): key, path then, path now.
+ */
+function checkSameRun(savedRaw: Record<string, unknown>, now: TrainConfig, dir: string, digests: { saved: Digests; now: Digests }): [string, unknown, unknown][] {
   // A checkpoint written before a setting existed holds that setting's default (schema defaults fill it).
   const parsed = TrainConfigSchema.safeParse(savedRaw);
   const saved: Record<string, unknown> = parsed.success ? parsed.data : savedRaw;
-  const diffs = [...new Set([...Object.keys(saved), ...Object.keys(now)])]
+  const all = [...new Set([...Object.keys(saved), ...Object.keys(now)])]
     .filter((key) => !RESUMABLE_CHANGES.has(key))
     .flatMap((key) => differences(saved[key], now[key as keyof TrainConfig], key));
-  if (diffs.length === 0) return;
+  const sameContent = ([key]: [string, unknown, unknown]) => {
+    const [was, is] = [digests.saved?.[key], digests.now?.[key]];
+    return PATH_SETTINGS.has(key) && was !== undefined && was === is;
+  };
+  const moved = all.filter(sameContent);
+  const diffs = all.filter((d) => !sameContent(d));
+  if (diffs.length === 0) return moved;
   const [[key, was, is]] = diffs;
   // A default changed since the checkpoint (footnote 12's α and K without Γ) looks the same: the user
   // changed nothing. Every setting that differs is given back, so that the hint resumes the run.
@@ -383,18 +414,38 @@ function checkSameRun(savedRaw: Record<string, unknown>, now: TrainConfig, dir: 
 }
 
 /**
- * The data the run was trained and selected on so far, by digest (TrainTask.data): a file edited since the checkpoint
- * (a relabelling keeps the vocabulary, so the weights still fit) would go on as another run without a word.
+ * The data the run was trained and selected on so far, the model it started from and the word vectors it
+ * reads through, by digest (TrainTask.data): a file edited since the checkpoint (a relabelling keeps the
+ * vocabulary, so the weights still fit) would go on as another run without a word.
  */
-function checkSameData(saved: Readonly<Record<string, string>> | undefined, now: Readonly<Record<string, string>> | undefined, dir: string, config: TrainConfig): void {
+function checkSameData(saved: Digests, now: Digests, dir: string, config: TrainConfig): void {
   // A checkpoint of an earlier entrel records no digests, a task may have none: nothing to compare.
   if (!saved || !now) return;
   for (const [key, digest] of Object.entries(now)) {
     if (saved[key] === undefined || saved[key] === digest) continue;
-    const files = [config.data[key.replace(/^data\./, '') as 'train' | 'dev']].flat().join(', ');
-    const used = key === 'data.dev' ? 'selected its models on' : 'was trained on';
-    throw new UserError(`changed since the checkpoint in ${dir} (${key}: other documents or annotations than the run ${used} so far): restore it to resume, or train on it into a new --out`, { file: files });
+    const changed = (file: string, what: string, fix: string) => new UserError(`changed since the checkpoint in ${dir} (${key}: ${what}): ${fix}`, { file });
+    if (key === 'data.train' || key === 'data.dev') {
+      const files = [config.data[key === 'data.dev' ? 'dev' : 'train']].flat().join(', ');
+      const used = key === 'data.dev' ? 'selected its models on' : 'was trained on';
+      throw changed(files, `other documents or annotations than the run ${used} so far`, 'restore it to resume, or train on it into a new --out');
+    }
+    if (key === 'init' && config.init !== undefined)
+      throw changed(config.init, 'another model than the run started from', 'restore it to resume, or start from it into a new --out');
+    if (key === 'embeddings' && config.embeddings !== undefined)
+      throw changed(config.embeddings, 'other word vectors than the run reads its words through', 'restore them to resume, or train with them into a new --out');
+    // data.test: training does not read it; its digest only lets a moved checkout resume (checkSameRun).
   }
+}
+
+/** Sets the setting at a dotted path (`data.train`) of a config as a checkpoint holds it. */
+function setSetting(config: Record<string, unknown>, key: string, value: unknown): void {
+  const parts = key.split('.');
+  let node = config;
+  for (const p of parts.slice(0, -1)) {
+    if (typeof node[p] !== 'object' || node[p] === null) node[p] = {};
+    node = node[p] as Record<string, unknown>;
+  }
+  node[parts[parts.length - 1]] = value;
 }
 
 /** Every setting (dotted path, down to a leaf of nested blocks such as `model`) where two configs differ. */

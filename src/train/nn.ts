@@ -4,14 +4,16 @@
  * shared loop runs. `buildNNSetup` is exported for MRT, which trains the same model with another loss.
  */
 import { existsSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
 import { mergeSchemas, type Document, type LabelSchema } from '../data/corpus.js';
+import { filesDigest } from '../data/files-digest.js';
 import { NYT_DEV_IDS } from '../data/formats/nyt.js';
 import { Scorer } from '../eval/index.js';
 import { buildBatch } from '../model/encode.js';
 import { createJointModel } from '../model/create.js';
 import { loadGlove, type GloveTable } from '../model/glove.js';
 import { loadWordVectors, modelWordVectors, ownWordVectors, recordedWordVectors, wordVectorsRecord, type WordVectorsRecord } from '../model/word-vectors.js';
-import { loadModelDir, writeModelFiles, type LoadedModel } from '../model/io.js';
+import { loadModelDir, sha256, writeModelFiles, type LoadedModel } from '../model/io.js';
 import { JointModel, type LocalLossOptions } from '../model/joint.js';
 import { predictEncoded } from '../model/predict.js';
 import type { EncodedSentence, ModelConfig, Rng } from '../model/types.js';
@@ -41,8 +43,12 @@ export interface NNSetup {
   train: EncodedSentence[];
   dev: Split;
   devEncoded: EncodedSentence[];
-  /** Digests of the training and dev data as read, by config key: a resume refuses other data (TrainTask.data). */
-  data: { 'data.train': string; 'data.dev': string };
+  /**
+   * Digests of what the run's path settings name, by config key (TrainTask.data): the training and dev data
+   * as read (a resume refuses other data), the test file's bytes (not read by training: only for a resume
+   * from a moved checkout), the --init model (its checksum file) and the word vectors (their fingerprint).
+   */
+  data: { 'data.train': string; 'data.dev': string; 'data.test'?: string; init?: string; embeddings?: string };
 }
 
 /** What the setup says on the way: notes (none when quiet) on stderr, warnings to `onWarning`. */
@@ -83,10 +89,29 @@ export async function buildNNSetup(config: TrainConfig, base?: { loaded: LoadedM
     config, schema, vocab, model, glove, vectors, dev,
     train: encodeAll(trainSentences, vocab, { maxLength: MAX_TRAIN_LENGTH, overlap: config.overlappingEntities }),
     devEncoded: encodeAll(dev.sentences, vocab, { gold: false, glove }),
-    data: { 'data.train': corpusDigest(trainSplit.documents, trainSplit.schema), 'data.dev': corpusDigest(dev.documents, dev.schema) },
+    data: {
+      'data.train': corpusDigest(trainSplit.documents, trainSplit.schema),
+      'data.dev': corpusDigest(dev.documents, dev.schema),
+      ...testDigest(config.data.test),
+      ...(base && { init: sha256(join(base.dir, 'checksum')) }), // the model loadModelDir has just verified
+      ...(config.embeddings !== undefined && vectors && { embeddings: vectors.fingerprint }),
+    },
   };
   if (base) copyModelInto(s, base.loaded, base.dir);
   return s;
+}
+
+/**
+ * The test data's digest (filesDigest), when there is test data and it can be read: training does not read
+ * it, so an unreadable one is not refused here; without a digest a resume only refuses its path changed.
+ */
+function testDigest(test: string | undefined): { 'data.test'?: string } {
+  if (test === undefined) return {};
+  try {
+    return { 'data.test': filesDigest(test) };
+  } catch {
+    return {};
+  }
 }
 
 /**

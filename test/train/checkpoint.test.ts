@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -75,10 +75,30 @@ test('a flipped byte in any checkpoint file is refused by its checksum, naming t
     await assert.rejects(resume(dir), (e: unknown) =>
       isUserError(e) && e.message.startsWith(`${file}: checksum mismatch: `) && /train again into a new --out/.test(e.message));
   }
-  // A checkpoint written before checksums (none there) still resumes.
+});
+
+test('a checkpoint written with checksums whose checksum file is gone is refused naming it; one from before checksums still resumes', async () => {
+  const dir = await copyOfRun('checksum-deleted');
+  const sums = join(dir, 'last', 'checksum');
+  const stateFile = join(dir, 'last', 'state.json');
+  assert.equal(JSON.parse(readFileSync(stateFile, 'utf8')).checksums, true, 'state.json marks the checkpoint as written with checksums');
+  rmSync(sums);
+  // It resumed unchecked: a deleted checksum file turned the verification off.
+  await assert.rejects(resume(dir), (e: unknown) => {
+    assert.ok(isUserError(e), String(e));
+    assert.equal(e.message, `${sums}: missing: the checkpoint was written with this file (its state.json says "checksums": true), so its files cannot be verified and the run cannot resume from it: train again into a new --out (best/ beside it holds the best model so far)`);
+    return true;
+  });
+  // A checkpoint of an entrel from before checksums: no file, no mark. It resumes, and its next checkpoint has both.
   const old = await copyOfRun('no-checksum');
+  const oldState = join(old, 'last', 'state.json');
+  const state = JSON.parse(readFileSync(oldState, 'utf8'));
+  delete state.checksums;
+  writeFileSync(oldState, JSON.stringify(state, null, 1) + '\n');
   rmSync(join(old, 'last', 'checksum'));
   assert.equal((await resume(old)).epochs, 3);
+  assert.ok(existsSync(join(old, 'last', 'checksum')), 'the resumed run wrote a checksum file');
+  assert.equal(JSON.parse(readFileSync(oldState, 'utf8')).checksums, true, 'and marked its checkpoint');
 });
 
 test('an unreadable checkpoint file is named as one (it was "cannot read this model file"), and a garbled checksum line is refused, not skipped', async () => {

@@ -7,7 +7,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { UserError } from '../../src/errors.js';
+import { withInterrupts } from '../../src/cli/interrupt.js';
+import { Interrupted, UserError } from '../../src/errors.js';
 import { runTraining } from '../../src/train/loop.js';
 import { ToyTask, toyConfig } from './toy-task.js';
 import { tempDir } from '../temp-dir.js';
@@ -46,6 +47,43 @@ test('resume after a kill between epochs equals the uninterrupted run', async ()
     assert.equal(machine.threads, toyConfig().threads);
     assert.equal(machine.node, process.version);
   }
+});
+
+test('Ctrl-C during the end-of-epoch dev evaluation stops the run after that epoch, before another batch; the resume equals the uninterrupted run', async () => {
+  /** Sends this process SIGINT while scoring dev at the end of epoch 2 (synchronous work, as the real evaluation is); counts the batches after it. */
+  class SignalledDuringDev extends ToyTask {
+    private devCalls = 0;
+    batchesAfterSignal = -1;
+    override evaluateDev() {
+      if (++this.devCalls === 2) {
+        process.kill(process.pid, 'SIGINT');
+        this.batchesAfterSignal = 0;
+      }
+      return super.evaluateDev();
+    }
+    override batchLoss(indices: number[], ctx: { epoch: number; rng: { random(): number } }) {
+      if (this.batchesAfterSignal >= 0) this.batchesAfterSignal++;
+      return super.batchLoss(indices, ctx);
+    }
+  }
+  const ref = await reference();
+  const out = join(root, 'sigint-at-dev');
+  const first = new SignalledDuringDev();
+  // It said "interrupted (SIGINT) in epoch 3; the checkpoint after epoch 2 is kept", after a batch of epoch 3.
+  await assert.rejects(
+    withInterrupts((stopRequested) => runTraining(first, toyConfig(), out, 'nn', { quiet: true, stopRequested }), true),
+    (e: unknown) => {
+      assert.ok(e instanceof Interrupted, String(e));
+      assert.equal(e.message, `${out}: interrupted (SIGINT) after epoch 2; the checkpoint after epoch 2 is kept in ${join(out, 'last')}: run the same command with --resume to continue`);
+      return true;
+    },
+  );
+  assert.equal(first.batchesAfterSignal, 0, 'no batch of epoch 3 was run');
+  assert.deepEqual(epochLines(out).map((r) => r.epoch), [1, 2]);
+  const second = new ToyTask();
+  const res = await runTraining(second, toyConfig(), out, 'nn', { quiet: true, resume: true });
+  assert.equal(second.checksum(), ref.sum);
+  assert.deepEqual(res.history.map((r) => [r.loss, r.dev]), ref.res.history.map((r) => [r.loss, r.dev]));
 });
 
 test('resume after a crash in the middle of an epoch equals the uninterrupted run', async () => {
