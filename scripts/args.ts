@@ -5,6 +5,10 @@
  * to the next option, so `--set a=1 b=2` and `--set a=1 --set b=2` are the same. `--help` prints the
  * usage once the whole line has been read, so appending it to a command checks the command.
  *
+ * A negative number after an option that takes a value is that value (`--seed -1` is `--seed=-1`, which
+ * the option's own check then takes or refuses), where parseArgs alone would stop on a three-line
+ * "argument is ambiguous".
+ *
  * A bad value is refused the same way: `checkedArgs` reads the values with the helpers below (`numberArg`,
  * `integerArg`, `choiceArg`, …), whose errors name the option and the value, and ends the process with
  * that line and the usage (status 2), never a stack trace. `usageText` writes a usage that lists every
@@ -26,7 +30,7 @@ export interface ScriptArgs<O extends Options> {
  * words that are no option's value (refused unless `positionals`). Throws on anything else.
  */
 export function readArgs<const O extends Options>(argv: readonly string[], options: O, positionals = false): ScriptArgs<O> {
-  const { values, tokens } = parseArgs({ args: [...argv], options: { ...options, help: { type: 'boolean' } }, strict: true, allowPositionals: true, tokens: true });
+  const { values, tokens } = parseArgs({ args: negativeValuesJoined(argv, options), options: { ...options, help: { type: 'boolean' } }, strict: true, allowPositionals: true, tokens: true });
   const sets: string[] = [];
   const words: string[] = [];
   let inSet = false;
@@ -40,6 +44,42 @@ export function readArgs<const O extends Options>(argv: readonly string[], optio
     else throw new Error(`unexpected argument ${JSON.stringify(t.value)}`);
   }
   return { values: values as ScriptArgs<O>['values'], sets, positionals: words };
+}
+
+/** A negative number as a command line writes it: `-1`, `-0.5`, `-.5`, `-1e-3`, `-5,2` (a list starting with one). */
+const NEGATIVE = /^-(\d|\.\d)/;
+
+/**
+ * `argv` with each negative number that follows an option taking a value (`--seed -1`, `-s -1` for one
+ * with a `short` name) joined to it as `--seed=-1`: parseArgs reads the word as an option and refuses the
+ * pair as ambiguous, in three lines. Any other word starting with `-` there is refused in one line naming
+ * the option: a known option (the value forgotten), or one that only looks like it (`--out -x`: write
+ * `--out=-x`). Words after `--` are left alone, as is a `--set` item (it never starts with `-`).
+ */
+function negativeValuesJoined(argv: readonly string[], options: Options): string[] {
+  const all: Options = { ...options, help: { type: 'boolean' } };
+  const nameOf = (word: string): string | undefined => {
+    const long = /^--([^=]+)/.exec(word);
+    if (long) return Object.hasOwn(all, long[1]) ? long[1] : undefined;
+    const short = /^-([^-])$/.exec(word);
+    return short ? Object.entries(all).find(([, o]) => o.short === short[1])?.[0] : undefined;
+  };
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i];
+    if (word === '--') return [...out, ...argv.slice(i)];
+    const name = word.startsWith('-') && !word.includes('=') ? nameOf(word) : undefined;
+    const next = argv[i + 1];
+    if (name === undefined || all[name].type !== 'string' || next === undefined || !next.startsWith('-')) {
+      out.push(word);
+      continue;
+    }
+    if (NEGATIVE.test(next)) out.push(`--${name}=${next}`);
+    else if (next === '--' || nameOf(next) !== undefined) throw new Error(`${word}: missing its value (the next word, ${next}, is an option)`);
+    else throw new Error(`${word}: ${JSON.stringify(next)} reads as an option, not as its value; to give it as the value write --${name}=${next}`);
+    i++;
+  }
+  return out;
 }
 
 /** `readArgs` of this process's command line; a bad one ends it (status 2) with the message and `usage`, `--help` with the usage. */

@@ -12,22 +12,27 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '../../src/data/atomic.js';
 import { setNumThreads } from '../../src/tensor/index.js';
 import { evaluateModel } from '../../src/train/evaluate.js';
 import { keptModelDir } from '../kept-model.js';
 import { studyBase } from './bases.js';
 import { tInterval95 } from './report.js';
+import { checkedArgs, integerListArg } from '../../scripts/args.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
 const TEST = resolve(root, '..', 'shared', 'data', 'conll04', 'unified_two_are_better', 'test.CoNLL04.json');
 const VARIANTS = ['nn-continued', 'gamma-delta-ER', 'gamma-delta-ER-ent-only'];
 
-const { values } = parseArgs({ options: { label: { type: 'string', default: 'sel-w1' }, seeds: { type: 'string', default: '1,2,3,4,5,6,7,8,9' } } });
+// Read as every script reads its command line (scripts/args.ts): a mistyped option or a bad seed is one
+// line and the usage (status 2); `--seeds 1,x` was [1, NaN].
+const { values, seeds } = checkedArgs(
+  'npx tsx experiments/mrt/gold-entities.ts [--label sel-w1] [--seeds 1,2,…,9]',
+  { label: { type: 'string', default: 'sel-w1' }, seeds: { type: 'string', default: '1,2,3,4,5,6,7,8,9' } },
+  ({ values }) => ({ values, seeds: integerListArg(values.seeds, '--seeds', 0) }),
+);
 const study = `table2-${values.label}`;
-const seeds = values.seeds!.split(',').map(Number);
 const base = studyBase(study);
 setNumThreads(1);
 

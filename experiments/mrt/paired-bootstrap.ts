@@ -29,11 +29,11 @@ import { predictFile } from '../../src/train/evaluate.js';
 import { TrainRng } from '../../src/train/rng.js';
 import { keptModelDir } from '../kept-model.js';
 import { studyBase } from './bases.js';
-import { numberArg, integerListArg, scriptArgs } from '../../scripts/args.js';
+import { checkedArgs, integerArg, integerListArg } from '../../scripts/args.js';
 
 const args = process.argv.slice(2);
 const usage = '--label L [--variant V] [--baseline V2 [--baseline-label L2]] [--seeds 1,2,3] [--samples 2000] [--seed 1]';
-const { values } = scriptArgs(`npx tsx experiments/mrt/paired-bootstrap.ts ${usage}`, {
+const { values, seeds, samples, seed } = checkedArgs(`npx tsx experiments/mrt/paired-bootstrap.ts ${usage}`, {
   label: { type: 'string' },
   variant: { type: 'string', default: 'gamma-delta-ER' },
   baseline: { type: 'string' },
@@ -45,11 +45,14 @@ const { values } = scriptArgs(`npx tsx experiments/mrt/paired-bootstrap.ts ${usa
   nn: { type: 'string' },
   keep: { type: 'string' },
   from: { type: 'string' },
+}, ({ values }) => {
+  // A bad value (or no --label) is one line naming the option and the usage (status 2), never a stack trace.
+  if (!values.label) throw new Error('--label: missing (the study table2-L to compare)');
+  return { values, seeds: integerListArg(values.seeds, '--seeds', 0), samples: integerArg(values.samples, '--samples', 1), seed: integerArg(values.seed, '--seed', 0, 2 ** 31 - 1) };
 });
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
 const { label, variant, baseline } = values;
-if (!label) throw new Error(`usage: ${usage}`);
 const baseLabel = values['baseline-label'] ?? label;
 // The NN runs, and which models the study scored, are the study's own (bases.ts): a flag can only confirm them.
 const { nn: nnName, keep, from } = studyBase(`table2-${label}`);
@@ -66,9 +69,7 @@ const study = join(repo, 'experiments', 'mrt', 'runs', `table2-${label}`);
 const baseName = baseline ?? 'NN';
 const baseStudy = join(repo, 'experiments', 'mrt', 'runs', `table2-${baseLabel}`);
 const baseDir = (s: number) => (baseline ? join(baseStudy, `${baseline}-s${s}`, kept) : join(repo, 'experiments', 'nn', 'runs', `${nnName}-${s}`, from));
-const seeds = integerListArg(values.seeds, '--seeds', 0);
-const samples = numberArg(values.samples, '--samples');
-const rng = TrainRng.seeded(numberArg(values.seed, '--seed'));
+const rng = TrainRng.seeded(seed);
 const config = loadConfig(join(repo, 'configs', 'conll04.json'), []);
 setNumThreads(config.threads);
 

@@ -24,10 +24,10 @@ import { loadConfig } from '../../src/train/config.js';
 import { drawMembers, mrtObjective, tagProposal } from '../../src/train/mrt/objective.js';
 import { buildSetupFrom } from '../../src/train/nn.js';
 import { TrainRng } from '../../src/train/rng.js';
-import { numberArg, scriptArgs } from '../../scripts/args.js';
+import { checkedArgs, choiceArg, integerArg, numberArg } from '../../scripts/args.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { values } = scriptArgs(
+const { values, init, K, seed } = checkedArgs(
   'npx tsx experiments/mrt/q-sharpness.ts --init experiments/nn/runs/seed-1/best [--K 2] [--seed 1] [--sampler tokens|chunkings|kbest] [--epsilon 0.1] [--data FILE] [--label NAME]',
   {
     init: { type: 'string', default: join(here, '..', 'nn', 'runs', 'seed-1', 'best') },
@@ -38,10 +38,13 @@ const { values } = scriptArgs(
     label: { type: 'string' },
     data: { type: 'string' },
   },
+  // A bad value is one line naming the option and the usage (status 2), never a stack trace.
+  ({ values }) => {
+    choiceArg(values.sampler, '--sampler', ['tokens', 'chunkings', 'kbest']);
+    numberArg(values.epsilon, '--epsilon', { min: 0 });
+    return { values, init: resolve(values.init), K: integerArg(values.K, '--K', 1), seed: integerArg(values.seed, '--seed', 0, 2 ** 31 - 1) };
+  },
 );
-const init = resolve(values.init);
-const K = numberArg(values.K, '--K');
-const seed = numberArg(values.seed, '--seed');
 const { sampler, epsilon, data } = values;
 const label = values.label ?? (sampler === 'tokens' ? '' : sampler);
 const ALPHAS = [0.0001, 0.01, 0.1, 1, 10];

@@ -22,11 +22,11 @@ import type { MrtConfig } from '../../src/train/config-schema.js';
 import { drawMembers, mrtObjective, tagProposal } from '../../src/train/mrt/objective.js';
 import { buildSetupFrom } from '../../src/train/nn.js';
 import { TrainRng } from '../../src/train/rng.js';
-import { numberArg, integerListArg, scriptArgs } from '../../scripts/args.js';
+import { checkedArgs, integerArg, integerListArg, numberArg } from '../../scripts/args.js';
 
 const args = process.argv.slice(2);
 const here = dirname(fileURLToPath(import.meta.url));
-const { values } = scriptArgs(
+const { values, Ks, draws, batches, seed } = checkedArgs(
   'npx tsx experiments/mrt/risk-variance.ts [--init DIR] [--Ks 1,2,3,5,10] [--draws 12] [--batches 8] [--epsilon 0.1] [--alpha 1] [--label NAME] [--seed 1]',
   {
     init: { type: 'string', default: join(here, '..', 'nn', 'runs', 'config-crf-d04-seed-1', 'best') },
@@ -38,12 +38,20 @@ const { values } = scriptArgs(
     label: { type: 'string', default: '' },
     seed: { type: 'string', default: '1' },
   },
+  // A bad value is one line naming the option and the usage (status 2), never a stack trace.
+  ({ values }) => {
+    numberArg(values.epsilon, '--epsilon', { min: 0 });
+    numberArg(values.alpha, '--alpha', { above: 0 });
+    return {
+      values,
+      Ks: integerListArg(values.Ks, '--Ks', 1),
+      draws: integerArg(values.draws, '--draws', 1),
+      batches: integerArg(values.batches, '--batches', 1),
+      seed: integerArg(values.seed, '--seed', 0, 2 ** 31 - 1),
+    };
+  },
 );
 const init = resolve(values.init);
-const Ks = integerListArg(values.Ks, '--Ks', 1);
-const draws = numberArg(values.draws, '--draws');
-const batches = numberArg(values.batches, '--batches');
-const seed = numberArg(values.seed, '--seed');
 const label = values.label;
 const sets = [`seed=${seed}`, 'threads=1', `mrt.epsilon=${values.epsilon}`, `alpha=${values.alpha}`];
 

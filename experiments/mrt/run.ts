@@ -32,7 +32,8 @@
  * an interrupted one resumed. Writes results.json, results.md and the figures' SVGs beside this file.
  *
  * A finished run counts only with the settings it ran with: its variant's, the `--set` items but
- * `threads`, the budget (`epochs`, `patience`) as resolved, and the NN model it started from (`init`).
+ * `threads`, the budget (`epochs`, `patience`), all compared as the config resolves them (`--set mrt.K=2`
+ * finds a row whose own settings hold K=2), and the NN model it started from (`init`).
  * Asked with others, the command stops before training anything, naming the run and what differs. An
  * interrupted run may be resumed with another budget; its result.json records the budget it ended with.
  * Each run is paired (the Δ vs NN columns) with the NN row of the very model it started from: new rows
@@ -40,7 +41,11 @@
  * it, never with an NN model scored afresh from another run.
  *
  * The NN runs must exist first (runs/NAME-N of experiments/nn/run.ts: `--study seeds` makes the default
- * runs/seed-N); a missing one stops the command with the experiments/nn/run.ts command that makes it.
+ * runs/seed-N); a missing one stops the command with the experiments/nn/run.ts command that makes it,
+ * with this command's budget, data and threads (`--set epochs=… patience=… data.*=… threads=…`) and
+ * into the directory it reads them from (`--nn-dir`). A trial without `--nn-dir` (a budget or data of its
+ * own) is told to make them under `--out DIR`/nn and to add `--nn-dir` to it: experiments/nn/runs and its
+ * tables hold the real runs.
  *
  * `--out DIR` writes everything under DIR instead of beside this file: DIR/runs/, DIR/results.json,
  * DIR/results.md, DIR/bases.json and the SVGs, which then hold only the runs made there (a trial at a
@@ -52,6 +57,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../../src/errors.js';
@@ -64,7 +70,7 @@ import { runTraining } from '../../src/train/loop.js';
 import { mrtTask } from '../../src/train/mrt/task.js';
 import { buildSetupFrom, nnTask } from '../../src/train/nn.js';
 import { keptModelDir, keptScores, writeFinalModel, type Keep } from '../kept-model.js';
-import { askedBudget, cellBudget, changedSettings, refuseChanged, runScript, settingsOf, shownPath, UsageError } from '../nn/cells.js';
+import { askedBudget, cellBudget, changedSettings, configResolver, refuseChanged, runScript, settingsOf, shownPath, UsageError } from '../nn/cells.js';
 import { STUDIES as NN_STUDIES, studyOfRun } from '../nn/studies.js';
 import { DEFAULT_CONFIG, defaultStart, tableBases, toStored, type Base, type Start } from './bases.js';
 import { gainForestSvg, type GainRow } from './gain-plot.js';
@@ -86,6 +92,8 @@ interface Paths {
   nnRuns: string;
   /** --nn-dir as given, for the command a missing NN run's message gives. */
   nnDirArg?: string;
+  /** --out as given, likewise. */
+  outArg?: string;
 }
 const BUDGET = ['epochs=8', 'patience=4'];
 
@@ -136,6 +144,7 @@ const budgetSets = (base: Base) => (base.keep === 'last' ? [] : BUDGET);
 /**
  * The result of a finished cell, or undefined. One that ran with other settings than asked now, or
  * from another NN model than the one its start now holds, is refused: it is not the run asked for.
+ * Settings compare as the config resolves them: `--set mrt.K=2` asked of a row whose own `K=2` is the same.
  */
 function finishedResult({ study, variant: [, sets], seed, base, dir }: Cell, extra: string[], paths: Paths, label: string | undefined): RunResult | undefined {
   const done = join(dir, 'result.json');
@@ -148,6 +157,7 @@ function finishedResult({ study, variant: [, sets], seed, base, dir }: Cell, ext
     settingsOf([...sets, ...extra]),
     askedBudget(file, [...budgetSets(base), ...sets, ...extra]),
     askedBudget(file, [...budgetSets(base), ...sets]),
+    configResolver(file, [`seed=${seed}`, ...budgetSets(base)]),
   );
   const nnDir = nnModel(paths, base.nn, seed, base.from);
   if (prior.init !== undefined && existsSync(join(nnDir, 'checksum'))) {
@@ -163,7 +173,7 @@ async function run(cell: Cell, extra: string[], paths: Paths, label: string | un
   if (prior) return prior;
   const { study, variant: [name, sets], seed, base, dir } = cell;
   const nnDir = nnModel(paths, base.nn, seed, base.from);
-  if (!existsSync(nnDir)) throw missingNN([nnDir], base, [seed], paths);
+  if (!existsSync(nnDir)) throw missingNN([nnDir], base, [seed], paths, extra);
   // The checkpoint records `init`: its real path lets a run resume from another checkout whose runs/
   // links to the same directory (experiments run from a git worktree).
   const init = realpathSync(nnDir);
@@ -194,10 +204,30 @@ async function run(cell: Cell, extra: string[], paths: Paths, label: string | un
 }
 
 /**
- * The error for NN models a study needs and `paths` lacks (`dirs`, of `seeds`): one line naming the
- * first and the experiments/nn/run.ts command that makes just those runs.
+ * The `--set` items of this command that its NN runs take too, for the command that makes them: the
+ * budget (`epochs`, `patience`), the data (`data.*`) and the thread count (1 unless given). The MRT
+ * settings are this study's alone (a run of the local loss refuses them).
  */
-function missingNN(dirs: string[], base: Base, seeds: number[], paths: Paths): UserError {
+function nnTrialSets(extra: readonly string[]): string[] {
+  const keyOf = (item: string) => item.slice(0, Math.max(0, item.indexOf('='))).trim();
+  const forwarded = extra.filter((item) => ['epochs', 'patience', 'threads', 'data'].includes(keyOf(item)) || keyOf(item).startsWith('data.'));
+  return forwarded.some((item) => keyOf(item) === 'threads') ? forwarded : ['threads=1', ...forwarded];
+}
+
+/** `word` as a shell reads it back: as it is when it holds nothing the shell would take apart, else single-quoted. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * The error for NN models a study needs and `paths` lacks (`dirs`, of `seeds`): one line naming the
+ * first and the experiments/nn/run.ts command that makes just those runs, with this command's budget,
+ * data and threads (`extra`, nnTrialSets) and into the directory this study reads them from (`--nn-dir`),
+ * so that copying it makes the runs this command then finds. A trial (a budget or data of its own)
+ * without `--nn-dir` is given one: the NN runs of experiments/nn/runs, and its committed tables, are the
+ * real ones, so its NN runs go under `--out`'s nn/ (or a temporary directory), named for `--nn-dir`.
+ */
+function missingNN(dirs: string[], base: Base, seeds: number[], paths: Paths, extra: readonly string[]): UserError {
   const more = dirs.length > 1 ? ` (and ${dirs.length - 1} more: ${dirs.slice(1).map(shownPath).join(', ')})` : '';
   const what = `${shownPath(dirs[0])} is missing${more}`;
   const names = [...new Set(seeds)].map((s) => `${base.nn}-${s}`);
@@ -210,8 +240,12 @@ function missingNN(dirs: string[], base: Base, seeds: number[], paths: Paths): U
   if (base.from === 'final' && nnBase?.keep !== 'last')
     return new UserError(`${what}: the runs of experiments/nn study ${nnStudy} keep best/, not final/ (check --from)`);
   const all = runs.every(([n]) => names.includes(n));
-  const command = `npx tsx experiments/nn/run.ts --study ${nnStudy}${all ? '' : ` --only ${names.join(',')}`}${paths.nnDirArg === undefined ? '' : ` --out ${paths.nnDirArg}`} --set threads=1`;
-  return new UserError(`${what}: this study starts from the NN runs of experiments/nn; make them first with \`${command}\``);
+  const sets = nnTrialSets(extra);
+  const trial = sets.some((item) => !/^\s*threads\s*=/.test(item));
+  const nnDir = paths.nnDirArg ?? (trial ? (paths.outArg !== undefined ? join(paths.outArg, 'nn') : join(tmpdir(), 'entrel-nn-trial')) : undefined);
+  const command = `npx tsx experiments/nn/run.ts --study ${nnStudy}${all ? '' : ` --only ${names.join(',')}`}${nnDir === undefined ? '' : ` --out ${shellWord(nnDir)}`} --set ${sets.map(shellWord).join(' ')}`;
+  const then = paths.nnDirArg === undefined && nnDir !== undefined ? `, then add \`--nn-dir ${shellWord(nnDir)}\` to this command (a trial's NN runs stay out of experiments/nn/runs and its tables)` : '';
+  return new UserError(`${what}: this study starts from the NN runs of experiments/nn; make them first with \`${command}\`${then}`);
 }
 
 /** Test scores of NN checkpoints, by model directory and test file: save() after each run reports them again. */
@@ -347,6 +381,7 @@ async function main(): Promise<void> {
     results: join(out, 'results.json'),
     nnRuns: values['nn-dir'] === undefined ? join(repo, 'experiments', 'nn', 'runs') : join(resolve(values['nn-dir']), 'runs'),
     ...(values['nn-dir'] !== undefined && { nnDirArg: values['nn-dir'] }),
+    ...(values.out !== undefined && { outArg: values.out }),
   };
   const studies = study === 'all' ? Object.keys(STUDIES) : [study];
   for (const st of studies) if (!STUDIES[st]) throw new UsageError(`unknown study ${JSON.stringify(st)} (known: ${[...Object.keys(STUDIES), 'all'].join(', ')})`);
@@ -363,7 +398,7 @@ async function main(): Promise<void> {
   const missing = todo.filter((c) => !existsSync(nnModel(paths, c.base.nn, c.seed, c.base.from)));
   if (missing.length > 0) {
     const seedsMissing = [...new Set(missing.map((c) => c.seed))].sort((a, b) => a - b);
-    throw missingNN(seedsMissing.map((s) => nnModel(paths, missing[0].base.nn, s, missing[0].base.from)), missing[0].base, seedsMissing, paths);
+    throw missingNN(seedsMissing.map((s) => nnModel(paths, missing[0].base.nn, s, missing[0].base.from)), missing[0].base, seedsMissing, paths, extra);
   }
   const ran = new Set<string>();
   for (const cell of cells) {

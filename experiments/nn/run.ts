@@ -50,7 +50,8 @@
  * after a kill. Writes results.json and results.md (mean ± std) beside this file.
  *
  * A finished run counts only with the settings it ran with (its study's, the `--set` items but `threads`,
- * and the budget, `epochs` and `patience`, as resolved): asked with others, the command stops before
+ * and the budget, `epochs` and `patience`), compared as the config resolves them (`--set glove=true`,
+ * the default written out, finds the run made without it): asked with others, the command stops before
  * training anything and names the run and the settings that differ. An interrupted run may be resumed
  * with another budget; its result.json records the budget it ended with (`budget`, and `budget.replaced`).
  *
@@ -75,7 +76,7 @@ import { runTraining } from '../../src/train/loop.js';
 import { buildNNSetup, nnTask } from '../../src/train/nn.js';
 import { keptModelDir, keptScores, writeFinalModel } from '../kept-model.js';
 import { scriptArgs } from '../../scripts/args.js';
-import { askedBudget, cellBudget, changedSettings, refuseChanged, runScript, settingsOf, UsageError, type Budget } from './cells.js';
+import { askedBudget, cellBudget, changedSettings, configResolver, refuseChanged, runScript, settingsOf, UsageError, type Budget } from './cells.js';
 import { CONLL04, STUDIES, type Base, type Run } from './studies.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -109,7 +110,8 @@ const USAGE = 'npx tsx experiments/nn/run.ts [--study NAME|all] [--only NAME-PAR
 
 /**
  * The result of a finished cell, or undefined. One that ran with other settings than `extra` asks now
- * (or a budget they resolve to otherwise) is refused: it is not the run asked for.
+ * (or a budget they resolve to otherwise) is refused: it is not the run asked for. Settings compare as
+ * the config resolves them: one written out at its default is no other setting.
  */
 function finishedResult(cell: Cell, extra: string[]): RunResult | undefined {
   const done = join(cell.dir, 'result.json');
@@ -117,7 +119,14 @@ function finishedResult(cell: Cell, extra: string[]): RunResult | undefined {
   const prior = JSON.parse(readFileSync(done, 'utf8')) as RunResult;
   const file = join(repo, cell.base.file);
   const settings = Object.fromEntries(Object.entries(prior.settings ?? {}).map(([k, v]) => [k, String(v)]));
-  const changes = changedSettings({ settings, budget: prior.budget }, settingsOf(cell.sets), settingsOf([...cell.sets, ...extra]), askedBudget(file, [...cell.base.pinned, ...cell.sets, ...extra]), askedBudget(file, [...cell.base.pinned, ...cell.sets]));
+  const changes = changedSettings(
+    { settings, budget: prior.budget },
+    settingsOf(cell.sets),
+    settingsOf([...cell.sets, ...extra]),
+    askedBudget(file, [...cell.base.pinned, ...cell.sets, ...extra]),
+    askedBudget(file, [...cell.base.pinned, ...cell.sets]),
+    configResolver(file, cell.base.pinned),
+  );
   refuseChanged(cell.dir, changes, 'another --out DIR');
   return prior;
 }

@@ -3,7 +3,9 @@
  * option with its default) and exits 0; an unknown option, a missing value or a bad value prints one
  * line naming the option and the value, then the usage, and exits 2, never a Node stack trace; nothing
  * of the bench runs. (They called node:util's parseArgs directly: `--help` was ERR_PARSE_ARGS_UNKNOWN_OPTION
- * with a stack, `bench:fuzz -- --runs abc` ran 0 cases and passed.)
+ * with a stack, `bench:fuzz -- --runs abc` ran 0 cases and passed.) A negative number after an option is
+ * its value, refused by the option's own range check (`--seed -1` was Node's three-line "argument is
+ * ambiguous"), and a word that only looks like an option is one line saying to join it (`--out=-x`).
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -28,6 +30,8 @@ const CASES: Case[] = [
     bad: [
       [['--runs', 'abc'], /^--runs: expected a whole number of at least 1, got "abc"$/],
       [['--only', 'nosuchtarget'], /^--only: expected one of jsonl, unified, .*config.*, got "nosuchtarget"$/],
+      [['--seed', '-1'], /^--seed: expected a whole number from 0 to 2147483647, got "-1"$/],
+      [['--seed', '--runs', '3'], /^--seed: missing its value \(the next word, --runs, is an option\)$/],
     ],
   },
   {
@@ -35,6 +39,7 @@ const CASES: Case[] = [
     help: ['bench/serve.ts', /--duration S .*\(default: 10\)/, /--connections N,… .*\(default: 16,64\)/, /--workers W,… .*\(default: 0,2\)/, /--fake /],
     bad: [
       [['--workers', '0,100'], /^--workers: expected whole numbers from 0 to 64, got "100"$/],
+      [['--workers', '-1,2'], /^--workers: expected whole numbers from 0 to 64, got "-1"$/],
     ],
   },
   {
@@ -42,6 +47,7 @@ const CASES: Case[] = [
     help: ['usage: npm run bench:soak', /--duration S .*\(default: 300\)/, /--connections N .*\(default: 64\)/, /--model DIR .*\(default: models\/conll04/, /--fake /],
     bad: [
       [['--connections', '1.5'], /^--connections: expected a whole number of at least 1, got "1\.5"$/],
+      [['--duration', '-.5'], /^--duration: expected a number above 0, got "-\.5"$/],
     ],
   },
   {
@@ -57,6 +63,7 @@ const CASES: Case[] = [
     ],
     bad: [
       [['--seconds', 'abc'], /^--seconds: expected a number of at least 0, got "abc"$/],
+      [['--seconds', '-0.5'], /^--seconds: expected a number of at least 0, got "-0\.5"$/],
     ],
   },
   {
@@ -64,6 +71,7 @@ const CASES: Case[] = [
     help: ['usage: npm run bench:raw-text', /--split SPLIT .*test, dev or train.*\(default: test\)/, /--json /, /--model DIR/, /--top N .*\(default: 15\)/, /--verbose /, /--examples N .*\(default: 5\)/],
     bad: [
       [['--top', 'abc'], /^--top: expected a whole number of at least 0, got "abc"$/],
+      [['--top', '-1'], /^--top: expected a whole number of at least 0, got "-1"$/],
     ],
   },
   {
@@ -71,6 +79,7 @@ const CASES: Case[] = [
     help: ['usage: npm run bench:ensemble', /--model DIR .*at least two/, /--split SPLIT .*\(default: test\)/, /--min-votes K .*\(default: a majority\)/, /--workers N .*\(default: the library's\)/, /--json /],
     bad: [
       [['--model', 'a'], /^--model: give at least two models .*got 1$/],
+      [['--model', 'a', '--model', 'b', '--workers', '-1'], /^--workers: expected a whole number from 0 to 64, got "-1"$/],
     ],
   },
   {
@@ -78,6 +87,7 @@ const CASES: Case[] = [
     help: ['usage: npm run bench:sentences', /--examples N .*\(default: 5\)/, /--top N .*\(default: 8\)/, /--json /],
     bad: [
       [['--top', 'abc'], /^--top: expected a whole number of at least 0, got "abc"$/],
+      [['--examples', '-3'], /^--examples: expected a whole number of at least 0, got "-3"$/],
     ],
   },
   {
@@ -85,6 +95,7 @@ const CASES: Case[] = [
     help: ['usage: npm run bench:word-vectors', /--out DIR .*\(default: .*entrel-word-vectors\)/],
     bad: [
       [['--out'], /^Option '--out <value>' argument missing/],
+      [['--out', '-x'], /^--out: "-x" reads as an option, not as its value; to give it as the value write --out=-x$/],
     ],
   },
   {
@@ -92,18 +103,23 @@ const CASES: Case[] = [
     help: ['bench/huge-request.ts', /--workers W,… .*\(default: 0,2\)/, /--timeout S,… .*\(default: 0,30\)/],
     bad: [
       [['--timeout', '0,x'], /^--timeout: expected a number of at least 0, got "x"$/],
+      [['--timeout', '-1,2'], /^--timeout: expected a number of at least 0, got "-1"$/],
     ],
   },
   {
     script: 'engine',
     help: ['usage: npm run bench:engine', /--quick /, /--rounds N .*\(default: 3; 1 with --quick\)/],
-    bad: [[['--rounds', 'abc'], /^--rounds: expected a whole number of at least 1, got "abc"$/]],
+    bad: [
+      [['--rounds', 'abc'], /^--rounds: expected a whole number of at least 1, got "abc"$/],
+      [['--rounds', '-2'], /^--rounds: expected a whole number of at least 1, got "-2"$/],
+    ],
   },
   {
     script: 'train',
     help: ['usage: npm run bench:train', /--epochs N .*\(default: 2\)/, /--infer-seconds S .*\(default: 2\)/],
     bad: [
       [['--infer-seconds', 'x'], /^--infer-seconds: expected a number of at least 0, got "x"$/],
+      [['--infer-seconds', '-1e-3'], /^--infer-seconds: expected a number of at least 0, got "-1e-3"$/],
     ],
   },
   {
@@ -112,6 +128,7 @@ const CASES: Case[] = [
     bad: [
       [[], /^--init: missing/],
       [['--init', 'x', '--set', 'nosuchkey=1'], /nosuchkey: unknown key/],
+      [['--init', 'x', '--K', '-1'], /^--K: expected a whole number of at least 1, got "-1"$/],
     ],
   },
 ];

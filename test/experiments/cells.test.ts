@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { askedBudget, cellBudget, changedSettings, refuseChanged, settingsOf } from '../../experiments/nn/cells.js';
+import { askedBudget, cellBudget, changedSettings, configResolver, refuseChanged, settingsOf } from '../../experiments/nn/cells.js';
 import { tempDir } from '../temp-dir.js';
 import { userError } from '../user-error.js';
 
@@ -78,4 +78,55 @@ test('cellBudget: the budget a run ended with, and those a resume replaced (from
   lines({ type: 'start', config: { epochs: 2, patience: 20 } }, { type: 'resume', after: 2 });
   assert.deepEqual(cellBudget(log, budget(100, 20)), { ...budget(100, 20), replaced: [{ ...budget(2, 20), until: -1 }] });
   assert.deepEqual(cellBudget(join(dir, 'none.jsonl'), budget(8, 4)), budget(8, 4));
+});
+
+// Review 11 F10: a default written out (`--set glove=true`, `mrt.K=2` beside a row's own `K=2`) was refused
+// as another setting ("glove: unset there, true now"): settings now compare as the config resolves them.
+const NN_CONFIG = join(root, 'configs', 'conll04.json');
+const MRT_CONFIG = join(root, 'configs', 'conll04-mrt.json');
+const PINNED = ['model.tagger=softmax', 'model.dropout=0.5'];
+
+test('a default written out is the same cell, compared as the config resolves it (review 11 F10)', () => {
+  const resolve = configResolver(NN_CONFIG, PINNED);
+  const recorded = { settings: { seed: '1', threads: '1' }, budget: budget(100, 20) };
+  const own = { seed: '1' };
+  // glove is true by default; ema 0; the pinned dropout is 0.5; the file's BiLSTM is 128.
+  const written: Record<string, string>[] = [{ glove: 'true' }, { ema: '0' }, { 'model.dropout': '0.5' }, { 'model.lstmHidden': '128' }, { 'adam.lr': '1e-3' }];
+  for (const asked of written)
+    assert.deepEqual(changedSettings(recorded, own, { ...own, ...asked }, budget(100, 20), budget(100, 20), resolve), [], JSON.stringify(asked));
+  // Without the config to resolve them, as before: written out is different.
+  assert.deepEqual(changedSettings(recorded, own, { ...own, glove: 'true' }, budget(100, 20), budget(100, 20)), [['glove', undefined, 'true']]);
+});
+
+test("an MRT row's own K=2 and --set mrt.K=2 are the same; K=3 of a Δ row is not, named with both values", () => {
+  const resolve = configResolver(MRT_CONFIG, ['seed=1', 'epochs=8', 'patience=4']);
+  const gammaRow = { delta: 'E+R', gamma: 'true', alpha: '1', mu: '1', K: '2' };
+  const recorded = { settings: gammaRow, budget: budget(8, 4) };
+  assert.deepEqual(changedSettings(recorded, gammaRow, { ...gammaRow, 'mrt.K': '2', 'mrt.epsilon': '0.1' }, budget(8, 4), budget(8, 4), resolve), []);
+  // nn-continued has no K of its own: 2 is the config's default for it.
+  assert.deepEqual(changedSettings({ settings: {}, budget: budget(8, 4) }, {}, { 'mrt.K': '2' }, budget(8, 4), budget(8, 4), resolve), []);
+  // A Δ row runs with K = 3 (footnote 12 without Γ): mrt.K=2 is another run, shown with the value it had.
+  const deltaRow = { delta: 'E', gamma: 'false', alpha: '0.0001', mu: '1', K: '3' };
+  assert.deepEqual(changedSettings({ settings: deltaRow, budget: budget(8, 4) }, deltaRow, { ...deltaRow, 'mrt.K': '2' }, budget(8, 4), budget(8, 4), resolve), [['mrt.K', '3', '2']]);
+});
+
+test('a real difference is still refused, a side that does not name the key shown with its value', () => {
+  const resolve = configResolver(NN_CONFIG, PINNED);
+  const recorded = { settings: { seed: '1' }, budget: budget(100, 20) };
+  assert.deepEqual(changedSettings(recorded, { seed: '1' }, { seed: '1', ema: '0.99', glove: 'false' }, budget(100, 20), budget(100, 20), resolve), [['ema', '0', '0.99'], ['glove', 'true', 'false']]);
+  const e = userError(() => refuseChanged('/x/runs/seed-1', [['ema', '0', '0.99']], 'another --out DIR'));
+  assert.match(e.message, /\(ema: 0 there, 0\.99 now\)/);
+  // The budget is compared as before, never taken from the resolved config.
+  assert.deepEqual(changedSettings(recorded, { seed: '1' }, { seed: '1', glove: 'true' }, budget(2, 20), budget(100, 20), resolve), [['epochs', '100', '2']]);
+});
+
+test('settings asked now that do not load are that error; a record that no longer loads is compared as written', () => {
+  const resolve = configResolver(MRT_CONFIG, ['seed=1']);
+  const recorded = { settings: { K: '2' }, budget: budget(8, 4) };
+  // `sampler` is no shortcut of the mrt block: training would stop on it, so does the check.
+  const e = userError(() => changedSettings(recorded, { K: '2' }, { K: '2', sampler: 'tokens' }, budget(8, 4), budget(8, 4), resolve));
+  assert.match(e.message, /conll04-mrt\.json: sampler: unknown key/);
+  // A record with a key since gone from the schema: its settings as written decide.
+  const old = { settings: { K: '2', oldKey: '1' }, budget: budget(8, 4) };
+  assert.deepEqual(changedSettings(old, { K: '2' }, { K: '2', 'mrt.K': '2' }, budget(8, 4), budget(8, 4), resolve), [['oldKey', '1', undefined], ['mrt.K', undefined, '2']]);
 });

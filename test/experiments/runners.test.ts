@@ -73,6 +73,20 @@ test('experiments/nn: a finished run asked with another budget is refused in one
   assert.doesNotMatch(again.err, /epoch 1/);
 });
 
+test('experiments/nn: a default written out finds the finished run (review 11 F10); a real change is still refused', () => {
+  const done = readFileSync(join(nnOut, 'runs', 'seed-1', 'result.json'), 'utf8');
+  // ema 0, Adam's rate 1e-3 and the pinned dropout 0.5 are what the run had without naming them.
+  const same = nnTrial('epochs=1', 'ema=0', 'adam.lr=0.001', 'model.dropout=0.5');
+  assert.equal(same.code, 0, same.err);
+  assert.doesNotMatch(same.err, /epoch 1|finished with other settings/);
+  const other = nnTrial('epochs=1', 'ema=0.99');
+  assert.equal(other.code, 1);
+  const [line, ...rest] = oneLine(other.err);
+  assert.deepEqual(rest, []);
+  assert.ok(line.includes('finished with other settings than asked now (ema: 0 there, 0.99 now)'), line);
+  assert.equal(readFileSync(join(nnOut, 'runs', 'seed-1', 'result.json'), 'utf8'), done);
+});
+
 test('experiments/mrt --out --nn-dir: a rerun from another NN model leaves the committed rows paired with theirs', () => {
   const mrtOut = tempDir('entrel-mrt-trial-');
   // Rows committed before runs recorded their NN model (no init), as experiments/mrt/results.json holds them.
@@ -102,6 +116,13 @@ test('experiments/mrt --out --nn-dir: a rerun from another NN model leaves the c
   assert.deepEqual(rest, []);
   assert.ok(line.includes(`${join(mrtOut, 'runs', 'table2', 'gamma-delta-ER-s1')}: finished with other settings than asked now (epochs: 1 there, 2 now)`), line);
   assert.match(line, /--label L .*or --out DIR, or remove the run directory/);
+  // The row's own K=2 written out as mrt.K=2 (review 11 F10): the finished run, not trained again.
+  const k2 = script('mrt/run.ts', ...args, 'epochs=1', 'mrt.K=2');
+  assert.equal(k2.code, 0, k2.err);
+  assert.doesNotMatch(k2.err, /epoch 1|finished with other settings/);
+  const k3 = script('mrt/run.ts', ...args, 'epochs=1', 'mrt.K=3');
+  assert.equal(k3.code, 1);
+  assert.ok(oneLine(k3.err)[0].includes('finished with other settings than asked now (mrt.K: 2 there, 3 now)'), k3.err);
 });
 
 test('experiments/mrt without the NN runs: one line naming the missing directory and the command that makes just those', () => {
@@ -118,6 +139,46 @@ test('experiments/mrt without the NN runs: one line naming the missing directory
   const held = script('mrt/run.ts', '--study', 'table2', '--label', 'heldout', '--nn', 'heldout-seed', '--config', 'configs/default-model-mrt.json', '--keep', 'last', '--from', 'best', '--seeds', '1,4', '--nn-dir', empty, '--out', out);
   assert.equal(held.code, 1);
   assert.match(oneLine(held.err)[0], /make them first with `npx tsx experiments\/nn\/run\.ts --study seeds-heldout --only heldout-seed-1,heldout-seed-4 --out \S+ --set threads=1`$/);
+  assert.deepEqual(readdirSync(out), [], 'nothing written');
+});
+
+/** The NN command a missing NN run's message gives, and the option it says to add to the MRT command. */
+function nnHint(err: string): { command: string[]; add?: string[] } {
+  const line = oneLine(err)[0];
+  const command = /make them first with `npx tsx experiments\/nn\/run\.ts ([^`]*)`/.exec(line);
+  assert.ok(command, `no command in: ${line}`);
+  const add = /then add `([^`]*)` to this command/.exec(line);
+  return { command: command[1].split(' '), ...(add && { add: add[1].split(' ') }) };
+}
+
+test("a missing NN run's command carries the trial's budget, data and --nn-dir: copied, it makes the runs the MRT study then finds", () => {
+  const nnDir = tempDir('entrel-nn-hint-');
+  const out = tempDir('entrel-mrt-hint-');
+  const args = ['--study', 'table2', '--only', 'gamma-delta-ER', '--seeds', '1', '--nn-dir', nnDir, '--out', out, '--set', ...DATA, 'epochs=1', 'K=2'];
+  const r = script('mrt/run.ts', ...args);
+  assert.equal(r.code, 1);
+  const hint = nnHint(r.err);
+  // Before: `--study seeds --only seed-1 --out DIR --set threads=1`, a 100-epoch run on CoNLL04 for a 1-epoch trial.
+  // The budget, the data and the threads; not batchSize or K, this study's own settings of MRT.
+  assert.deepEqual(hint.command, ['--study', 'seeds', '--only', 'seed-1', '--out', nnDir, '--set', ...DATA.filter((s) => !s.startsWith('batchSize=')), 'epochs=1']);
+  assert.equal(hint.add, undefined, 'the study reads its --nn-dir already');
+  const made = script('nn/run.ts', ...hint.command);
+  assert.equal(made.code, 0, made.err);
+  const again = script('mrt/run.ts', ...args);
+  assert.equal(again.code, 0, again.err);
+  assert.equal((JSON.parse(readFileSync(join(out, 'runs', 'table2', 'gamma-delta-ER-s1', 'result.json'), 'utf8')) as RunResult).epochs, 1);
+});
+
+test('a trial without --nn-dir is told to make its NN runs under --out and read them with --nn-dir, not in experiments/nn/runs', { skip: existsSync(join(root, 'experiments', 'nn', 'runs')) }, () => {
+  const out = tempDir('entrel-mrt-hint-');
+  const r = script('mrt/run.ts', '--study', 'table2', '--seeds', '2', '--out', out, '--set', 'epochs=1', 'patience=0', 'threads=1');
+  assert.equal(r.code, 1);
+  const hint = nnHint(r.err);
+  assert.deepEqual(hint.command, ['--study', 'seeds', '--only', 'seed-2', '--out', join(out, 'nn'), '--set', 'epochs=1', 'patience=0', 'threads=1']);
+  assert.deepEqual(hint.add, ['--nn-dir', join(out, 'nn')]);
+  // The full budget, no trial: the real runs, where the study reads them.
+  const real = script('mrt/run.ts', '--study', 'table2', '--out', out);
+  assert.deepEqual(nnHint(real.err), { command: ['--study', 'seeds', '--set', 'threads=1'] });
   assert.deepEqual(readdirSync(out), [], 'nothing written');
 });
 
@@ -143,6 +204,25 @@ test('an unknown study prints the usage with the known studies (status 2), no st
   const keep = script('mrt/run.ts', '--keep', 'first');
   assert.equal(keep.code, 2);
   assert.match(keep.err, /^--keep takes only "last" \(got first\)\nusage: /);
+});
+
+test('the runners and analysis scripts read a negative number as the value, refused by its range check in one line (status 2)', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['mrt/run.ts', ['--seeds', '-1'], /^--seeds: expected whole numbers of at least 0, got "-1"$/],
+    ['mrt/q-sharpness.ts', ['--seed', '-1'], /^--seed: expected a whole number from 0 to 2147483647, got "-1"$/],
+    ['mrt/risk-variance.ts', ['--draws', '-2'], /^--draws: expected a whole number of at least 1, got "-2"$/],
+    ['mrt/paired-bootstrap.ts', ['--label', 'x', '--seed', '-1'], /^--seed: expected a whole number from 0 to 2147483647, got "-1"$/],
+    ['mrt/paired-bootstrap.ts', [], /^--label: missing/],
+    ['mrt/gold-entities.ts', ['--seeds', '1,x'], /^--seeds: expected a number, got "x"$/],
+    ['mrt/gold-entities.ts', ['--bogus'], /^Unknown option '--bogus'/],
+  ];
+  for (const [file, args, message] of cases) {
+    const r = script(file, ...args);
+    assert.equal(r.code, 2, `${file} ${args.join(' ')}: ${r.err}`);
+    const [first, second] = oneLine(r.err);
+    assert.match(first, message);
+    assert.match(second, new RegExp(`^usage: npx tsx experiments/${file.replace('.', '\\.')}`), r.err);
+  }
 });
 
 test('--report --out on a copy of the committed results writes the committed tables and figures again, byte for byte', () => {

@@ -22,6 +22,34 @@ test('a mistyped option, an option without its value or a stray word is an error
   assert.deepEqual(readArgs(['r1', 'r2'], {}, true).positionals, ['r1', 'r2']);
 });
 
+test('a negative number after an option is its value (--seed -1 was the three-line "argument is ambiguous")', () => {
+  const options = { seed: { type: 'string' }, threshold: { type: 'string', short: 't' }, json: { type: 'boolean' }, set: { type: 'string', multiple: true } } as const;
+  assert.deepEqual({ ...readArgs(['--seed', '-1', '--threshold', '-0.5'], options).values }, { seed: '-1', threshold: '-0.5' });
+  assert.deepEqual({ ...readArgs(['-t', '-.5', '--seed', '-1e-3'], options).values }, { threshold: '-.5', seed: '-1e-3' });
+  assert.deepEqual({ ...readArgs(['--seed=-1'], options).values }, { seed: '-1' });
+  assert.deepEqual(readArgs(['--set', 'alpha=-1', '--seed', '-2'], options).sets, ['alpha=-1']);
+  // A flag takes no value: the word after it is still an option (here an unknown one).
+  assert.throws(() => readArgs(['--json', '-1'], options), /Unknown option '-1'/);
+  // After `--` nothing is joined.
+  assert.throws(() => readArgs(['--', '--seed', '-1'], options), /unexpected argument "--seed"/);
+});
+
+test('a word starting with "-" after an option is one line naming the option, never Node\'s three-line "ambiguous"', () => {
+  const options = { out: { type: 'string' }, seed: { type: 'string' } } as const;
+  const message = (argv: string[]) => {
+    try {
+      readArgs(argv, options);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return assert.fail(`${argv.join(' ')} was read`);
+  };
+  assert.equal(message(['--out', '-x']), '--out: "-x" reads as an option, not as its value; to give it as the value write --out=-x');
+  assert.equal(message(['--out', '--seed', '1']), '--out: missing its value (the next word, --seed, is an option)');
+  assert.equal(message(['--out', '--help']), '--out: missing its value (the next word, --help, is an option)');
+  assert.equal(message(['--out', '--']), '--out: missing its value (the next word, --, is an option)');
+});
+
 test('numberArg refuses what is not a number', () => {
   assert.equal(numberArg('3', '--K'), 3);
   assert.throws(() => numberArg('three', '--K'), /^Error: --K: expected a number, got "three"$/);
