@@ -1,33 +1,41 @@
 /**
- * npm's install step (package.json "install"): builds the libtorch binding with node-gyp. Without
- * libtorch or node-gyp, or when the build fails, it says what to do and lets the install finish: the data
- * commands and functions (convert, evaluate, view, readCorpus…) need no libtorch, and loading a model then
- * says the same (src/native/loader.ts). A failed build would otherwise roll the whole `npm install` back
- * with nothing but the compiler's output.
+ * Builds the libtorch binding with node-gyp: npm's install step (package.json "install"), and
+ * `npm run build:native` (`--required`). Without libtorch or node-gyp, or when the build fails, it says
+ * what to do; as npm's install step it then lets the install finish: the data commands and functions
+ * (convert, evaluate, view, readCorpus…) need no libtorch, and loading a model then says the same
+ * (src/native/loader.ts). A failed build would otherwise roll the whole `npm install` back with nothing
+ * but the compiler's output. With `--required` (setup.sh, a developer's rebuild) it ends with status 1.
  */
 'use strict';
 const { spawnSync } = require('node:child_process');
 const { existsSync } = require('node:fs');
+const { join } = require('node:path');
 const paths = require('./libtorch-paths.cjs');
+const { nodeHeadersDir } = require('./node-headers.cjs');
 
-const THEN = 'then run `npm rebuild entrel`. Until then, reading, converting, evaluating and drawing annotated data work; extraction and training do not.';
+const required = process.argv.includes('--required');
+
+const THEN = `then run ${required ? '`npm run build:native` again' : '`npm rebuild entrel`'}. Until then, reading, converting, evaluating and drawing annotated data work; extraction and training do not.`;
 const INSTALL_LIBTORCH =
   'Install libtorch (`apt-get install -y libtorch-dev libopenblas0-pthread` on Debian/Ubuntu; elsewhere set ' +
   `ENTREL_LIBTORCH to a libtorch directory holding include/ and lib/), ${THEN}`;
 
 function skip(why, what) {
   process.stderr.write(`\nentrel: the libtorch binding was not built: ${why}.\n${what}\n\n`);
-  process.exit(0);
+  process.exit(required ? 1 : 0);
 }
 
 if (paths.problem) skip(paths.problem, `Set ENTREL_LIBTORCH again, ${THEN}`);
 if (!existsSync(paths.header)) skip(`libtorch's headers are not there (${paths.header})`, INSTALL_LIBTORCH);
 // npm gives its own node-gyp to install scripts, by path (npm_config_node_gyp) and on PATH.
 const bundled = process.env.npm_config_node_gyp;
-const r = bundled && existsSync(bundled) ? spawnSync(process.execPath, [bundled, 'rebuild'], { stdio: 'inherit' }) : spawnSync('node-gyp', ['rebuild'], { stdio: 'inherit' });
+// This Node's own headers where installed beside it: else node-gyp downloads them from nodejs.org.
+const nodedir = nodeHeadersDir();
+const args = ['rebuild', ...(nodedir ? [`--nodedir=${nodedir}`] : [])];
+const r = bundled && existsSync(bundled) ? spawnSync(process.execPath, [bundled, ...args], { stdio: 'inherit' }) : spawnSync('node-gyp', args, { stdio: 'inherit' });
 if (r.error) skip(`node-gyp could not be run (${r.error.message})`, `Install it (\`npm install -g node-gyp\`, or run the install through npm, which brings its own) and a C++ compiler (\`apt-get install -y g++ make\`), ${THEN}`);
 if (r.status !== 0)
   skip(
     `the build failed (its output is above; libtorch's headers are in ${paths.include[0]})`,
-    `It needs a C++17 compiler, make and python3 (\`apt-get install -y g++ make python3\`) and libtorch 1.13 as Debian ships it (other versions are untried); ${THEN}`,
+    `It needs a C++17 compiler, make and python3 (\`apt-get install -y g++ make python3\`), libtorch 1.13 as Debian ships it (other versions are untried) and Node.js's headers: ${nodedir ? `those in ${join(nodedir, 'include', 'node')} were used` : `none are installed beside ${process.execPath}, so node-gyp downloads them from nodejs.org (a "network connectivity" error above says it could not: set npm_config_nodedir to a Node.js prefix holding include/node, e.g. that of Node's archive from nodejs.org)`}; ${THEN}`,
   );

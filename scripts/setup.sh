@@ -40,26 +40,30 @@ dist_digest() {
   { find src tsconfig.json tsconfig.build.json -type f ! -name '*.cc' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum; cat node_modules/typescript/package.json 2>/dev/null || true; } | sha256sum | cut -d' ' -f1
 }
 lock_digest() { sha256sum package.json package-lock.json | sha256sum | cut -d' ' -f1; }
-# Runs the command after $1 and $2 unless file $1 holds digest $2, then records it there.
+# Unless file $1 holds digest $2: says $3 (what is being done), runs the command after it, and records $2
+# in $1; a failure ends the setup with one line, after the command's own errors.
 build_unless() {
-  local stamp=$1 digest=$2
-  shift 2
+  local stamp=$1 digest=$2 what=$3
+  shift 3
   [ -e "$stamp" ] && [ "$(cat "$stamp")" = "$digest" ] && return 0
-  "$@"
+  echo "entrel setup: $what" >&2
+  "$@" || fail "$what failed (its errors are above); fix what they say and run scripts/setup.sh again"
   echo "$digest" >"$stamp"
 }
 
 # npm ci (which also builds the native addon through its install script) only when node_modules is not
 # the lockfile's: npm ci deletes node_modules first, and with it the GloVe cache below.
 if ! { [ -e node_modules/.package-lock.json ] && [ "$(cat node_modules/.entrel-lock.sha256 2>/dev/null)" = "$(lock_digest)" ]; }; then
-  npm ci --no-audit --no-fund --loglevel=error
+  echo "entrel setup: installing the npm dependencies from the lockfile (npm ci)" >&2
+  npm ci --no-audit --no-fund --no-update-notifier --loglevel=error || fail "npm ci failed (its errors are above)"
   lock_digest >node_modules/.entrel-lock.sha256
   [ -e build/Release/entrel_native.node ] && native_digest >build/inputs.sha256
 fi
 [ -e build/Release/entrel_native.node ] || rm -f build/inputs.sha256
-build_unless build/inputs.sha256 "$(native_digest)" npm run --silent build:native >/dev/null
-[ -e dist/index.js ] || rm -f dist/inputs.sha256
-build_unless dist/inputs.sha256 "$(dist_digest)" npm run --silent build
+build_unless build/inputs.sha256 "$(native_digest)" 'building the native libtorch binding' npm run --silent build:native >/dev/null
+# The stamp is outside dist/, which every `npm run build` (npm test's, npm pack's) deletes first.
+[ -e dist/index.js ] || rm -f node_modules/.entrel-dist.sha256
+build_unless node_modules/.entrel-dist.sha256 "$(dist_digest)" 'compiling the TypeScript (dist/)' npm run --silent build
 # The binary GloVe cache (src/model/glove.ts), converted once here so the first extraction does not spend
 # ~15 s parsing the 307 MB JSON (an existing cache is only checked).
-node -e "import('./dist/model/glove.js').then((g) => g.loadGlove())"
+node -e "import('./dist/model/glove.js').then((g) => g.loadGlove())" || fail 'preparing the bundled GloVe vectors failed (above)'

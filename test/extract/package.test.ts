@@ -137,7 +137,7 @@ test('npm pack ships the built API, the bundled model and the native sources, an
   const tops = new Set([...files].map((f) => f.split('/')[0]));
   assert.deepEqual([...tops].sort(), ['LICENSE', 'README.md', 'bin', 'binding.gyp', 'configs', 'dist', 'models', 'package.json', 'scripts', 'src']);
   // Of scripts/, only what npm's install step runs.
-  assert.deepEqual([...files].filter((f) => f.startsWith('scripts/')).sort(), ['scripts/install-native.cjs', 'scripts/libtorch-paths.cjs']);
+  assert.deepEqual([...files].filter((f) => f.startsWith('scripts/')).sort(), ['scripts/install-native.cjs', 'scripts/libtorch-paths.cjs', 'scripts/node-headers.cjs']);
   assert.ok(![...files].some((f) => f.endsWith('.test.js') || (f.endsWith('.ts') && !f.endsWith('.d.ts'))), 'tests or TypeScript sources leaked into the package');
 });
 

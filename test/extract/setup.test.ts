@@ -20,7 +20,7 @@ function exe(path: string, body: string): void {
 }
 
 /** A project with the files setup.sh looks at, dated an hour ago, and a bin/ of stand-ins logging to npm.log. */
-function project(name: string, opts: { nodeMajor?: number; installed?: boolean } = {}): { cwd: string; bin: string; log: string } {
+function project(name: string, opts: { nodeMajor?: number; installed?: boolean; nativeFails?: boolean } = {}): { cwd: string; bin: string; log: string } {
   const cwd = join(dir, name);
   const bin = join(cwd, 'fake-bin');
   for (const d of ['scripts', 'src/native', 'fake-bin']) mkdirSync(join(cwd, d), { recursive: true });
@@ -38,7 +38,7 @@ function project(name: string, opts: { nodeMajor?: number; installed?: boolean }
     `echo "$*" >> ${JSON.stringify(log)}
 case "$*" in
   ci*) mkdir -p node_modules build/Release && touch node_modules/.package-lock.json build/Release/entrel_native.node;;
-  *build:native*) mkdir -p build/Release && touch build/Release/entrel_native.node;;
+  *build:native*) ${opts.nativeFails ? "echo 'gyp ERR! build error' >&2; exit 1" : 'mkdir -p build/Release && touch build/Release/entrel_native.node'};;
   *build*) mkdir -p dist && touch dist/index.js;;
 esac`,
   );
@@ -79,8 +79,14 @@ test('setup.sh is idempotent: the second run installs and builds nothing (npm ci
   writeFileSync(join(p.cwd, 'src', 'index.ts'), 'export {};\n');
   assert.equal(setup(p).status, 0);
   assert.deepEqual(npmCalls(p.log), ['run --silent build']);
-  // The lockfile too: touched, nothing; changed, npm ci.
+  // `npm run build` (npm test's, npm pack's) deletes dist/ and writes it again: the sources are the same, nothing to do.
   rmSync(p.log);
+  rmSync(join(p.cwd, 'dist'), { recursive: true });
+  mkdirSync(join(p.cwd, 'dist'));
+  writeFileSync(join(p.cwd, 'dist', 'index.js'), '');
+  assert.equal(setup(p).status, 0);
+  assert.deepEqual(npmCalls(p.log), []);
+  // The lockfile too: touched, nothing; changed, npm ci.
   utimesSync(join(p.cwd, 'package-lock.json'), later, later);
   assert.equal(setup(p).status, 0);
   assert.deepEqual(npmCalls(p.log), []);
@@ -108,4 +114,24 @@ test('setup.sh says what to install when packages are missing and it cannot apt-
   assert.equal(r.status, 1, r.stderr);
   assert.match(r.stderr, /^entrel setup: apt-get is not available .*libtorch-dev libopenblas0-pthread/);
   assert.deepEqual(npmCalls(p.log), []);
+});
+
+test('setup.sh says which step failed, after its errors, and each step it runs', () => {
+  const p = project('native-fails', { nativeFails: true });
+  rmSync(join(p.cwd, 'fake-bin', 'npm'));
+  // npm ci succeeds without building the addon (as on a machine where node-gyp could not get Node's headers).
+  exe(join(p.bin, 'npm'), `echo "$*" >> ${JSON.stringify(p.log)}
+case "$*" in
+  ci*) mkdir -p node_modules && touch node_modules/.package-lock.json;;
+  *build:native*) echo 'gyp ERR! build error' >&2; exit 1;;
+esac`);
+  const r = setup(p);
+  assert.equal(r.status, 1, r.stderr);
+  assert.deepEqual(r.stderr.trim().split('\n'), [
+    'entrel setup: installing the npm dependencies from the lockfile (npm ci)',
+    'entrel setup: building the native libtorch binding',
+    'gyp ERR! build error',
+    'entrel setup: building the native libtorch binding failed (its errors are above); fix what they say and run scripts/setup.sh again',
+  ]);
+  assert.equal(existsSync(join(p.cwd, 'build', 'inputs.sha256')), false, 'a failed build is not recorded as done');
 });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { copyFileSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,9 +20,15 @@ function systemLibrary(): string {
   return lib[0];
 }
 
+// Run from a terminal, node's test runner sets FORCE_COLOR=1 for the test files, and a child's
+// console.log(2) then prints an ANSI-coloured 2: set here, so these tests see what a terminal's run sees.
+process.env.FORCE_COLOR = '1';
+/** Children print plain numbers whatever the terminal running the tests. */
+const NO_COLOR = { FORCE_COLOR: undefined };
+
 /** Runs `code` in a child whose environment is this one's with `env` applied (undefined: the variable unset). */
 function runWith(env: Record<string, string | undefined>, code: string): { status: number | null; stderr: string; stdout: string } {
-  const childEnv = { ...process.env, ...env };
+  const childEnv = { ...process.env, ...NO_COLOR, ...env };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete childEnv[k];
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
     cwd: root, env: childEnv, encoding: 'utf8',
@@ -101,7 +108,7 @@ test('a missing or broken binding gives one clear install/rebuild message, throw
 
 const loadCode = "const { loadNative } = await import('./src/native/loader.ts'); try { loadNative(); } catch (e) { console.log(e.name + ' ' + e.code + ': ' + e.message); }";
 
-test('ENTREL_NATIVE_PATH naming a file that is no native addon, or an addon that is not entrel\'s, says so', () => {
+test('ENTREL_NATIVE_PATH naming a file that is no native addon, or an addon that is not entrel\'s, says so', (t) => {
   const dir = tempDir('entrel-loader-');
   try {
     // require() ran a .cjs file as JavaScript, and the loader then called mod.setNumThreads: a TypeError.
@@ -115,8 +122,12 @@ test('ENTREL_NATIVE_PATH naming a file that is no native addon, or an addon that
     const other = join(dir, 'other.node');
     const c = join(dir, 'other.c');
     writeFileSync(c, '#include <node_api.h>\nNAPI_MODULE_INIT() { return exports; }\n');
-    const cc = spawnSync('cc', ['-shared', '-fPIC', '-I/usr/include/node', '-o', other, c], { encoding: 'utf8' });
-    if (cc.status === 0)
+    // Node's own headers, as the binding's build finds them (scripts/node-headers.cjs).
+    const headers = (createRequire(import.meta.url)('../../scripts/node-headers.cjs') as { nodeHeadersDir(): string | undefined }).nodeHeadersDir();
+    if (headers === undefined) t.diagnostic(`no Node.js headers beside ${process.execPath}: the foreign addon is not built`);
+    const cc = headers === undefined ? undefined : spawnSync('cc', ['-shared', '-fPIC', `-I${join(headers, 'include', 'node')}`, '-o', other, c], { encoding: 'utf8' });
+    if (cc !== undefined) assert.equal(cc.status, 0, cc.stderr);
+    if (cc !== undefined)
       assert.equal(runWith({ ENTREL_NATIVE_PATH: other }, loadCode).stdout.trim(),
         `UserError ENTREL_NATIVE_MISSING: ${other} is a native addon but not entrel's binding (it has no setNumThreads): point ENTREL_NATIVE_PATH at entrel's binding, or unset it`);
   } finally {
@@ -145,6 +156,10 @@ test("npm's install step without libtorch, or with a build that fails, says what
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /entrel: the libtorch binding was not built: libtorch's headers are not there \(.*no-libtorch-here\/include\/ATen\/ATen\.h\)\./);
   assert.match(r.stderr, /apt-get install -y libtorch-dev libopenblas0-pthread.*ENTREL_LIBTORCH.*`npm rebuild entrel`/);
+  // `npm run build:native` (setup.sh's) is required to build: the same message, and status 1.
+  const required = spawnSync(process.execPath, ['scripts/install-native.cjs', '--required'], { cwd: root, env: { ...process.env, ENTREL_LIBTORCH: join(tmpdir(), 'no-libtorch-here') }, encoding: 'utf8' });
+  assert.equal(required.status, 1, required.stderr);
+  assert.match(required.stderr, /libtorch's headers are not there .*\n.*then run `npm run build:native` again\./);
   // A relative ENTREL_LIBTORCH is taken from where npm was run (install scripts run in the package); white space is refused.
   const relative = spawnSync(process.execPath, ['scripts/libtorch-paths.cjs', 'lib'], { cwd: root, env: { ...process.env, ENTREL_LIBTORCH: 'vendor/torch', INIT_CWD: '/home/me/app' }, encoding: 'utf8' });
   assert.equal(relative.stdout.trim(), '/home/me/app/vendor/torch/lib');
@@ -176,7 +191,7 @@ test('ENTREL_NATIVE_PATH may be relative to the current directory', () => {
       process.execPath,
       // --import tsx is resolved from the cwd, which has no node_modules: name tsx's loader by URL.
       ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', `const { loadNative } = await import(${JSON.stringify(loader)}); console.log(loadNative().getNumThreads());`],
-      { cwd: dir, env: { ...process.env, ENTREL_NATIVE_PATH: 'entrel_native.node', ENTREL_THREADS: '1' }, encoding: 'utf8' },
+      { cwd: dir, env: { ...process.env, ...NO_COLOR, ENTREL_NATIVE_PATH: 'entrel_native.node', ENTREL_THREADS: '1' }, encoding: 'utf8' },
     );
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout.trim(), '1');

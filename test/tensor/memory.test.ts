@@ -26,7 +26,8 @@ test('a huge broadcast view left to the GC does not abort the process', () => {
       T.tidy(() => T.keep(T.tensor([1]).expand([2 ** 30, 2 ** 30]))),
     ];
     console.log(views.map((v) => v.shape.join('x')).join(' '), N.reportedBytes());`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: root, encoding: 'utf8' });
+  // FORCE_COLOR (set by node's test runner run from a terminal) would colour the numbers printed.
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: root, env: { ...process.env, FORCE_COLOR: undefined }, encoding: 'utf8' });
   assert.equal(r.signal, null, r.stderr);
   assert.equal(r.status, 0, r.stderr);
   // three storages of one float32 each: `one` with its view, the returned view's, the kept view's
