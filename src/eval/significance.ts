@@ -17,7 +17,7 @@ import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus, xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 import type { Document } from '../data/corpus.js';
-import { checkOptions, UserError } from '../errors.js';
+import { checkOptions, described, UserError } from '../errors.js';
 import { EVALUATE_OPTIONS, forEachSentencePair, schemaFor, type EvaluateOptions } from './evaluate.js';
 import { scores, type Counts, type TypeScores } from './metrics.js';
 import { compactPair, criterionItems } from './scorer.js';
@@ -44,9 +44,14 @@ export interface ResampleOptions {
   seed?: number;
   /** The interval's coverage, in (0, 1) (default 0.95). */
   confidence?: number;
+  /**
+   * Told how many resamples are done (with `compareSystems`, resamples and randomization shuffles, of every
+   * system against the baseline) of how many, for a progress bar: at the start, every 64 and at the end.
+   */
+  onProgress?: (done: number, total: number) => void;
 }
 
-const RESAMPLE_OPTIONS: readonly (keyof ResampleOptions)[] = ['unit', 'samples', 'seed', 'confidence'];
+const RESAMPLE_OPTIONS: readonly (keyof ResampleOptions)[] = ['unit', 'samples', 'seed', 'confidence', 'onProgress'];
 
 export interface CompareSystemsOptions extends ResampleOptions {
   /** Approximate randomization shuffles (default 10,000). */
@@ -109,7 +114,22 @@ function settings(opts: CompareSystemsOptions): Omit<ResampleSettings, 'units'> 
     if (!Number.isSafeInteger(s[k]) || s[k] < 1) throw new UserError(`${k} must be a positive integer, not ${s[k]}`);
   if (!Number.isSafeInteger(s.seed)) throw new UserError(`seed must be an integer, not ${s.seed}`);
   if (!(s.confidence > 0 && s.confidence < 1)) throw new UserError(`confidence must be between 0 and 1 (e.g. 0.95), not ${s.confidence}`);
-  return s;
+  if (opts.onProgress !== undefined && typeof opts.onProgress !== 'function') throw new UserError(`onProgress must be a function, not ${described(opts.onProgress)}`);
+  const { unit, samples, seed, confidence, trials } = s;
+  return { unit, samples, seed, confidence, trials };
+}
+
+/** Called by a resampling loop after each resample or shuffle. */
+type Step = () => void;
+
+/** A Step of `total` that tells `onProgress` at the start, every 64th step and the last. */
+function steps(total: number, onProgress: ResampleOptions['onProgress']): Step {
+  if (!onProgress) return () => {};
+  let done = 0;
+  onProgress(0, total);
+  return () => {
+    if (++done % 64 === 0 || done === total) onProgress(done, total);
+  };
 }
 
 /**
@@ -214,6 +234,7 @@ export function confidenceIntervals(gold: readonly Document[], pred: readonly Do
   needUnits(units, s.unit);
   const gen = generator(s.seed);
   const idx = new Int32Array(units);
+  const step = steps(s.samples, opts.onProgress);
   const drawn = Object.fromEntries(MEASURES.map((m) => [m, { p: new Float64Array(s.samples), r: new Float64Array(s.samples), f1: new Float64Array(s.samples) }])) as Record<Measure, Record<'p' | 'r' | 'f1', Float64Array>>;
   for (let k = 0; k < s.samples; k++) {
     resample(gen, units, idx);
@@ -223,6 +244,7 @@ export function confidenceIntervals(gold: readonly Document[], pred: readonly Do
       drawn[m].r[k] = sc.r;
       drawn[m].f1[k] = sc.f1;
     }
+    step();
   }
   const of = (m: Measure) => ({ p: percentileInterval(drawn[m].p, s.confidence), r: percentileInterval(drawn[m].r, s.confidence), f1: percentileInterval(drawn[m].f1, s.confidence) });
   return {
@@ -253,8 +275,9 @@ export function compareCounts(counted: readonly UnitCounts[], opts: CompareSyste
   if (counted.some((c) => c.unit !== s.unit || c.units !== units))
     throw new UserError(`every system's counts must be of the same ${units} gold ${s.unit}s (unitCounts with unit '${s.unit}' on the same gold)`);
   needUnits(units, s.unit);
+  const step = steps((counted.length - 1) * (s.samples + s.trials), opts.onProgress);
   const comparisons = counted.slice(1).map((sys, i): SystemComparison => {
-    const d = differences(counted[0].counts, sys.counts, s);
+    const d = differences(counted[0].counts, sys.counts, s, step);
     return { system: i + 1, entities: d.entities, relations: { strict: d.strict, boundaries: d.boundaries } };
   });
   return {
@@ -278,7 +301,7 @@ function f1Diff(sys: Counts, base: Counts): number {
  * A resample and a shuffle serve all measures at once (they move whole units), drawn from one generator
  * seeded with `seed`: all the resamples first, then the shuffles.
  */
-function differences(base: UnitCounts['counts'], sys: UnitCounts['counts'], s: { samples: number; trials: number; confidence: number; seed: number }): Record<Measure, Difference> {
+function differences(base: UnitCounts['counts'], sys: UnitCounts['counts'], s: { samples: number; trials: number; confidence: number; seed: number }, step: Step): Record<Measure, Difference> {
   const gen = generator(s.seed);
   const units = base.entities.length / 3;
   const idx = new Int32Array(units);
@@ -286,8 +309,9 @@ function differences(base: UnitCounts['counts'], sys: UnitCounts['counts'], s: {
   for (let k = 0; k < s.samples; k++) {
     resample(gen, units, idx);
     for (const m of MEASURES) diffs[m][k] = f1Diff(microOf(sys[m], idx), microOf(base[m], idx));
+    step();
   }
-  const p = randomizationP(base, sys, s.trials, gen);
+  const p = randomizationP(base, sys, s.trials, gen, step);
   return Object.fromEntries(MEASURES.map((m) => {
     const [b, y] = [microOf(base[m]), microOf(sys[m])];
     return [m, { baseline: b.f1, system: y.f1, diff: f1Diff(y, b), interval: percentileInterval(diffs[m], s.confidence), p: p[m] }];
@@ -300,7 +324,7 @@ function differences(base: UnitCounts['counts'], sys: UnitCounts['counts'], s: {
  * difference (system − baseline) from the system's totals to the baseline's. One draw of the generator
  * flips the coins of 32 units.
  */
-function randomizationP(base: UnitCounts['counts'], sys: UnitCounts['counts'], trials: number, gen: RandomGenerator): Record<Measure, number> {
+function randomizationP(base: UnitCounts['counts'], sys: UnitCounts['counts'], trials: number, gen: RandomGenerator, step: Step): Record<Measure, number> {
   const units = base.entities.length / 3;
   // F1 = 2tp / (2tp + fp + fn) needs only tp and fp + fn: of each measure, in MEASURES order.
   const f1 = (tp: number, errors: number) => (tp === 0 ? 0 : (2 * tp) / (2 * tp + errors));
@@ -338,6 +362,7 @@ function randomizationP(base: UnitCounts['counts'], sys: UnitCounts['counts'], t
       const [tp, err] = moved[mi];
       if (Math.abs(f1(t.tpY - tp, t.errY - err) - f1(t.tpB + tp, t.errB + err)) >= reach[mi]) hits[mi]++;
     });
+    step();
   }
   return Object.fromEntries(MEASURES.map((m, mi) => [m, (hits[mi] + 1) / (trials + 1)])) as Record<Measure, number>;
 }

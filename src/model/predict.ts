@@ -12,6 +12,11 @@ import type { EncodedSentence, SentencePrediction } from './types.js';
 export interface PredictOptions {
   /** Sentences per batch (default 100). */
   batchSize?: number;
+  /**
+   * Told after each batch (and once for the sentences without tokens, which need no model): how many
+   * sentences and tokens it held, for a progress bar. Batches go from the shortest sentences to the longest.
+   */
+  onBatch?: (sentences: number, tokens: number) => void;
 }
 
 /**
@@ -43,17 +48,37 @@ export function predictSentences(model: JointModel, sentences: readonly Sentence
  * which takes none.
  */
 export function predictEncoded(model: JointModel, encoded: readonly EncodedSentence[], opts: PredictOptions = {}): SentencePrediction[] {
-  const size = Math.max(1, opts.batchSize ?? 100);
   const out: SentencePrediction[] = new Array(encoded.length);
+  const batches = batchPredictions(model, encoded, opts, out);
+  while (!batches.next().done) continue;
+  return out;
+}
+
+/**
+ * predictEncoded, handing the event loop a turn after each batch: a command's Ctrl-C is handled then
+ * (interrupt.ts), not once the whole corpus is predicted.
+ */
+export async function predictEncodedYielding(model: JointModel, encoded: readonly EncodedSentence[], opts: PredictOptions = {}): Promise<SentencePrediction[]> {
+  const out: SentencePrediction[] = new Array(encoded.length);
+  const batches = batchPredictions(model, encoded, opts, out);
+  while (!batches.next().done) await new Promise((resolve) => setImmediate(resolve));
+  return out;
+}
+
+/** Fills `out` with the predictions, a batch per step. */
+function* batchPredictions(model: JointModel, encoded: readonly EncodedSentence[], opts: PredictOptions, out: SentencePrediction[]): Generator<void> {
+  const size = Math.max(1, opts.batchSize ?? 100);
   const real: number[] = [];
   encoded.forEach((e, i) => {
     if (e.words.length > 0) real.push(i);
     else out[i] = { tags: [], entities: [], relations: [] };
   });
+  if (real.length < encoded.length) opts.onBatch?.(encoded.length - real.length, 0);
   for (const batch of lengthBatches(real.map((i) => encoded[i].words.length), size)) {
     const idx = batch.map((j) => real[j]);
     const preds = model.predict(buildBatch(idx.map((i) => encoded[i]), model.vocab.words.size, model.glove));
     idx.forEach((i, j) => (out[i] = preds[j]));
+    opts.onBatch?.(idx.length, idx.reduce((n, i) => n + encoded[i].words.length, 0));
+    yield;
   }
-  return out;
 }

@@ -13,7 +13,7 @@ import { modelWordVectors } from '../model/word-vectors.js';
 import { encodeTags, type TagScheme } from '../data/bilou.js';
 import { loadModelDir, readModelDir } from '../model/io.js';
 import { BUNDLED_MODEL_DIR, modelPath, modelRefArg, warnOfCopies, type ModelRef } from '../model/model-ref.js';
-import { predictEncoded } from '../model/predict.js';
+import { predictEncodedYielding } from '../model/predict.js';
 import { mapScores, readScoreMaps } from '../model/score-map.js';
 import type { SentencePrediction } from '../model/types.js';
 import { encodeAll, loadSplit, typesPhrase, type Split } from './data.js';
@@ -41,9 +41,23 @@ export interface DataOptions extends Omit<CorpusOptions, 'diagnostics'> {
    * know, given entities it cannot take, a copy voting twice. Default: `process.emitWarning`.
    */
   onWarning?: OnWarning;
+  /** Told how far the work is, for a progress bar: as the model predicts, and as `predictToFile` writes. */
+  onProgress?: (progress: PredictProgress) => void;
 }
 
-const DATA_OPTIONS: readonly (keyof DataOptions)[] = ['format', 'typesFile', 'split', 'ace05', 'bratLayout', 'tokenizer', 'symmetric', 'batchSize', 'paperCompat', 'minVotes', 'rawScores', 'goldEntities', 'onWarning'];
+/** How far `predictFile` (and then `predictToFile`'s writing) is. */
+export interface PredictProgress {
+  /** `predict`: the model runs (each of a vote's in turn); `write`: the output is written. */
+  phase: 'predict' | 'write';
+  /** Sentences predicted (a vote of 2 models predicts each sentence twice), or documents written. */
+  done: number;
+  total: number;
+  /** Of the work (predict: by tokens and sentences, as the batches go from the shortest sentences to the longest), for an ETA. */
+  work: number;
+  workTotal: number;
+}
+
+const DATA_OPTIONS: readonly (keyof DataOptions)[] = ['format', 'typesFile', 'split', 'ace05', 'bratLayout', 'tokenizer', 'symmetric', 'batchSize', 'paperCompat', 'minVotes', 'rawScores', 'goldEntities', 'onWarning', 'onProgress'];
 
 /**
  * A library caller's options: a misspelt name would be ignored, a batch size of 0 or NaN fail inside
@@ -55,6 +69,7 @@ function checkDataOptions(opts: DataOptions | null): DataOptions {
   if (b !== undefined && !(Number.isSafeInteger(b) && b > 0)) throw new UserError(`must be a positive whole number of sentences, got ${described(b)}`, { field: 'batchSize' });
   for (const key of ['paperCompat', 'rawScores', 'goldEntities'] as const)
     if (opts?.[key] !== undefined && typeof opts[key] !== 'boolean') throw new UserError(`must be true or false, got ${described(opts[key])}`, { field: key });
+  if (opts?.onProgress !== undefined && typeof opts.onProgress !== 'function') throw new UserError(`must be a function, got ${described(opts.onProgress)}`, { field: 'onProgress' });
   return opts ?? {};
 }
 
@@ -102,7 +117,18 @@ export async function predictFile(
   // brat's raw text (the `text` layout) is cut as the (first) model cuts what it extracts from.
   const split = await loadSplit(dataFile, { ...opts, tokenizer: opts.tokenizer ?? readModelDir(dirs[0]).config.tokenizer }, onWarning);
   const warned = new Set<string>(); // a vote's models share most labels: each warning once
-  const each = dirs.map((dir) => {
+  // Every model predicts every sentence. The work a batch does, for the ETA: its tokens, and a mean
+  // sentence's worth per sentence (each is a row of the batch, with its own entity pairs); the batches go
+  // from the shortest sentences to the longest, so sentences alone or tokens alone misjudge the rest.
+  // (Counted times the number of sentences, to stay whole numbers.)
+  const sentences = split.sentences.length;
+  const tokens = split.sentences.reduce((n, s) => n + s.tokens.length, 0);
+  const [total, workTotal] = [dirs.length * sentences, dirs.length * 2 * tokens * sentences];
+  let [done, work] = [0, 0];
+  const onProgress = opts.onProgress;
+  const onBatch = onProgress && ((n: number, t: number) => onProgress({ phase: 'predict', done: (done += n), total, work: (work += t * sentences + n * tokens), workTotal }));
+  const each = [];
+  for (const dir of dirs) {
     const { model, schema, meta } = loadModelDir(dir);
     // Calibrated scores where `entrel calibrate` fitted them (model/score-map.ts): the predictions are the
     // same. Checked before the model runs.
@@ -114,7 +140,8 @@ export async function predictFile(
     const encoded = opts.goldEntities
       ? encodeAll(givenEntities(split.sentences, schema, model.vocab.tagScheme, dataFile, warned, onWarning), model.vocab, { given: true, glove })
       : encodeAll(split.sentences, model.vocab, { gold: false, glove });
-    const raw = predictEncoded(model, encoded, { batchSize: opts.batchSize });
+    onBatch?.(0, 0); // the bar starts with the model's first batch
+    const raw = await predictEncodedYielding(model, encoded, { batchSize: opts.batchSize, onBatch });
     const preds = maps ? mapScores(raw, maps, () => opts.goldEntities === true) : raw;
     // The model's probabilities, in the order predictedDocuments lists the items (one model only: a vote has none).
     const of = (items: (p: SentencePrediction) => { score: number }[]) => {
@@ -122,8 +149,8 @@ export async function predictFile(
       return split.documents.map((d) => d.sentences.map(() => items(preds[k++]).map((x) => x.score)));
     };
     const scores = { entities: of((p) => p.entities), relations: of((p) => p.relations) };
-    return { schema, predicted: predictedDocuments(split.documents, preds), scores };
-  });
+    each.push({ schema, predicted: predictedDocuments(split.documents, preds), scores });
+  }
   if (each.length === 1) return { split, ...each[0] };
   const schema = mergeSchemas(...each.map((x) => x.schema));
   const { documents } = vote(each.map((x) => x.predicted), { minVotes: opts.minVotes, schema, files: dirs });
@@ -205,5 +232,7 @@ export async function predictToFile(modelDir: ModelDirs, dataFile: string, outFi
     const [its, them] = unknown.length === 1 ? ['its 1 entity', 'it and its'] : [`${types.length === 1 ? 'its' : 'their'} ${unknown.length} entities`, 'them and their'];
     warnAbout(opts.onWarning ?? emitWarning, dataFile, `${typesPhrase(types, [])} ${whoDoes(modelRefs(modelDir))} not know: ${its} in the data cannot be given to the model, so the predictions lack ${them} relations`);
   }
-  await writeCorpus(predicted, schema, outFile, format, diagnostics);
+  const onProgress = opts.onProgress;
+  const written = onProgress && ((n: number) => onProgress({ phase: 'write', done: n, total: predicted.length, work: n, workTotal: predicted.length }));
+  await writeCorpus(predicted, schema, outFile, format, diagnostics, written);
 }

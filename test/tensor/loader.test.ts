@@ -24,7 +24,7 @@ function systemLibrary(): string {
 // console.log(2) then prints an ANSI-coloured 2: set here, so these tests see what a terminal's run sees.
 process.env.FORCE_COLOR = '1';
 /** Children print plain numbers whatever the terminal running the tests. */
-const NO_COLOR = { FORCE_COLOR: undefined };
+const NO_COLOR: Record<string, string | undefined> = { FORCE_COLOR: undefined };
 
 /** Runs `code` in a child whose environment is this one's with `env` applied (undefined: the variable unset). */
 function runWith(env: Record<string, string | undefined>, code: string): { status: number | null; stderr: string; stdout: string } {

@@ -9,6 +9,7 @@ import { refuseOverwritingInputs } from '../../data/write.js';
 import { formatCalibration } from '../../eval/index.js';
 import { modelDirOrDefault } from '../../extract/model-info.js';
 import { withInterrupts } from '../interrupt.js';
+import { withBars } from '../progress.js';
 import { printJson, printWarning } from '../output.js';
 import { addDataFlags, modelDataOptions, type DataFlags } from './data-options.js';
 
@@ -17,6 +18,7 @@ interface CalibrateFlags extends DataFlags {
   data: string;
   out: string;
   json?: boolean;
+  quiet?: boolean;
 }
 
 /** Fewer predicted items of a kind than this in DEV are warned about. */
@@ -28,7 +30,8 @@ export function calibrateCommand(): Command {
     .option('--model <dir|package>', 'a trained model directory (default: the bundled CoNLL04 model)', modelRef)
     .requiredOption('--data <file>', 'annotated data the model was not trained on (dev)')
     .requiredOption('--out <dir>', 'the calibrated model directory: the model files only, written atomically (an existing directory holding other files is refused)')
-    .option('--json', 'print the maps and the calibration before and after as JSON');
+    .option('--json', 'print the maps and the calibration before and after as JSON')
+    .option('--quiet', 'no progress bar');
   return addDataFlags(cmd).action(async (flags: CalibrateFlags) => {
     const model = modelDirOrDefault(flags.model);
     refuseOverwritingInputs([flags.out], [...(await inputFiles(flags.data, { typesFile: flags.types })), model]);
@@ -37,7 +40,7 @@ export function calibrateCommand(): Command {
     refuseNonModelDirectory(flags.out, 'calibrated model'); // before the model runs
     const warning = trainedOnWarning(model, flags.data);
     if (warning) process.stderr.write(`entrel: ${flags.data}: warning: ${warning}\n`);
-    const r = await withInterrupts(() => calibrateModel(model, flags.data, flags.out, { ...modelDataOptions(flags), onWarning: printWarning }));
+    const r = await withInterrupts(() => withBars(flags.quiet, (bars) => calibrateModel(model, flags.data, flags.out, { ...modelDataOptions(flags), onWarning: printWarning, onProgress: bars.predicted })));
     // A map fitted on a handful of items is mostly noise (on none, calibrateModel refuses).
     for (const kind of ['entities', 'relations'] as const) {
       const n = r.before[kind].items;

@@ -8,13 +8,14 @@ import { Command } from 'commander';
 import { Diagnostics } from '../../data/diagnostics.js';
 import { inputFiles, loadCorpus } from '../../data/formats/index.js';
 import { refuseOverwritingInputs, writeAtomic } from '../../data/write.js';
-import { compareCounts, formatComparison, unitCounts } from '../../eval/index.js';
+import { compareCounts, formatComparison, unitCounts, type UnitCounts } from '../../eval/index.js';
 import { UserError } from '../../errors.js';
 import { printJson, printWarnings } from '../output.js';
 import { reportPaperCompat } from './paper-compat-changes.js';
 import { positiveInteger } from './arg-values.js';
 import { addDataFlags, addLabelStudioFlag, pairedOptions, type DataFlags } from './data-options.js';
 import { addResampleFlags, resampleOptions, type ResampleFlags } from './resample-flags.js';
+import { withBars } from '../progress.js';
 
 interface CompareFlags extends DataFlags, ResampleFlags {
   gold?: string;
@@ -23,6 +24,7 @@ interface CompareFlags extends DataFlags, ResampleFlags {
   paperCompat?: boolean;
   json?: boolean;
   out?: string;
+  quiet?: boolean;
 }
 
 export function compareCommand(): Command {
@@ -35,7 +37,8 @@ export function compareCommand(): Command {
     .option('--trials <n>', 'approximate randomization shuffles (default 10000)', positiveInteger)
     .option('--paper-compat', 'score as the authors\' evaluator does (reference spec §4.2)')
     .option('--json', 'print the comparison as JSON')
-    .option('--out <file>', 'also write the JSON comparison to this file');
+    .option('--out <file>', 'also write the JSON comparison to this file')
+    .option('--quiet', 'no progress bar (of the resamples and shuffles)');
   return addResampleFlags(cmd).action(async (files: string[], flags: CompareFlags) => {
     if (!flags.gold) throw new UserError('compare needs --gold FILE');
     if (files.length < 2) throw new UserError(`compare needs at least two prediction files, the baseline first (got ${files.length})`);
@@ -45,7 +48,7 @@ export function compareCommand(): Command {
     const gold = await loadCorpus(flags.gold, { ...options[0], diagnostics: new Diagnostics() });
     const resample = { ...resampleOptions(flags), samples: flags.samples, trials: flags.trials };
     // One system's documents in memory at a time: only its unit counts are kept.
-    const counted = [];
+    const counted: UnitCounts[] = [];
     const warnings = [];
     for (const [i, file] of files.entries()) {
       const { documents, diagnostics } = await loadCorpus(file, { ...options[i + 1], diagnostics: new Diagnostics() });
@@ -56,7 +59,7 @@ export function compareCommand(): Command {
       }));
       warnings.push(diagnostics);
     }
-    const comparison = compareCounts(counted, resample);
+    const comparison = await withBars(flags.quiet, async (bars) => compareCounts(counted, { ...resample, onProgress: bars.resampled('compare') }));
     printWarnings(gold.diagnostics, flags.gold);
     const paperCompatGold = flags.paperCompat ? reportPaperCompat(gold.documents, flags.gold) : undefined;
     warnings.forEach((d, i) => printWarnings(d, files[i]));

@@ -10,6 +10,7 @@ import { refuseOverwritingInputs } from '../../data/write.js';
 import { counted } from '../../errors.js';
 import { printWarnings } from '../output.js';
 import { withInterrupts } from '../interrupt.js';
+import { withBars } from '../progress.js';
 import { repeated } from './arg-values.js';
 import { addDataFlags, addLabelStudioFlag, checkedCorpusOptions, type DataFlags } from './data-options.js';
 
@@ -18,6 +19,7 @@ interface ConvertFlags extends DataFlags {
   to: string;
   renameType?: string[];
   dropType?: string[];
+  quiet?: boolean;
 }
 
 export function convertCommand(): Command {
@@ -34,6 +36,7 @@ export function convertCommand(): Command {
       repeated,
     )
     .option('--drop-type <type>', 'remove the entities of this type with every relation touching them, and the relations of this type (repeatable; each counted as a warning)', repeated)
+    .option('--quiet', 'no progress bar')
     .action(async (input: string, out: string, flags: ConvertFlags) => {
       // Mistakes in the relabelling flags are found before the corpus is read.
       const relabel: RelabelOptions | undefined =
@@ -53,7 +56,7 @@ export function convertCommand(): Command {
       }
       // What the output format cannot hold, counted as it is written.
       const lost = new Diagnostics();
-      await withInterrupts(() => writeCorpus(documents, schema, out, flags.to, lost));
+      await withInterrupts(() => withBars(flags.quiet, (bars) => writeCorpus(documents, schema, out, flags.to, lost, bars.written(documents.length, 'convert'))));
       printWarnings(lost, out);
       const sentences = documents.reduce((n, d) => n + d.sentences.length, 0);
       process.stderr.write(`entrel: wrote ${counted(documents.length, 'document')} (${counted(sentences, 'sentence')}) to ${out} as ${flags.to}\n`);

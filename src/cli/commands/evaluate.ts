@@ -23,6 +23,8 @@ import { trainingReadingWarning, addDataFlags, addLabelStudioFlag, modelDataOpti
 import { modelRefs, nonNegativeInteger, positiveInteger, thresholdList } from './arg-values.js';
 import { addResampleFlags, refuseUnusedResampleFlags, resampleOptions, type ResampleFlags } from './resample-flags.js';
 import { reportPaperCompat, type PaperCompatCounts } from './paper-compat-changes.js';
+import { withBars, type CommandBars } from '../progress.js';
+import { withInterrupts } from '../interrupt.js';
 
 interface EvalFlags extends DataFlags, ResampleFlags {
   bootstrap?: number | true;
@@ -30,7 +32,7 @@ interface EvalFlags extends DataFlags, ResampleFlags {
   calibration?: boolean;
   gold?: string; pred?: string; model?: string[]; data?: string; minVotes?: number; goldEntities?: boolean;
   paperCompat?: boolean; json?: boolean; out?: string;
-  errors?: boolean; errorExamples?: number;
+  errors?: boolean; errorExamples?: number; quiet?: boolean;
 }
 
 const DEFAULT_ERROR_EXAMPLES = 3;
@@ -52,7 +54,8 @@ export function evaluateCommand(): Command {
     .option('--error-examples <n>', `examples shown per error category with --errors (default ${DEFAULT_ERROR_EXAMPLES}; 0 = none)`, nonNegativeInteger)
     .option('--thresholds [list]', 'with --data: strict relation P/R/F1 at each relation threshold (comma-separated, in [0, 1]; default 0,0.1,…,0.9), to choose --threshold on dev data', thresholdList)
     .option('--calibration', 'with --data: are the scores probabilities? items by score bin against how many are right, and the expected calibration error')
-    .option('--bootstrap [samples]', 'add confidence intervals of micro P/R/F1: percentile bootstrap over gold documents (default 1000 resamples)', positiveInteger);
+    .option('--bootstrap [samples]', 'add confidence intervals of micro P/R/F1: percentile bootstrap over gold documents (default 1000 resamples)', positiveInteger)
+    .option('--quiet', 'no progress bar (of --data\'s predictions, of --bootstrap\'s resamples)');
   return addResampleFlags(cmd, ' (with --bootstrap)')
     .action(async (flags: EvalFlags) => {
       if (flags.errorExamples !== undefined && !flags.errors) throw new UserError('--error-examples needs --errors');
@@ -64,7 +67,7 @@ export function evaluateCommand(): Command {
         const read = await Promise.all([flags.gold, flags.pred, flags.data].filter((f) => f !== undefined).map((f) => inputFiles(f)));
         refuseOverwritingInputs([flags.out], [...read.flat(), ...(flags.model ?? []), flags.types]);
       }
-      const { report, ...analyses } = await reportFor(flags, resample);
+      const { report, ...analyses } = await withBars(flags.quiet, (bars) => reportFor(flags, resample, bars), flags.model?.length);
       const { errors, intervals, thresholds, calibration: calibrated } = analyses;
       // The analyses asked for, each under its own key after the report's.
       const json = { ...report, ...analyses };
@@ -90,13 +93,13 @@ interface Scored {
   paperCompatGold?: PaperCompatCounts;
 }
 
-async function reportFor(flags: EvalFlags, resample: ResampleOptions | undefined): Promise<Scored> {
+async function reportFor(flags: EvalFlags, resample: ResampleOptions | undefined, bars: CommandBars): Promise<Scored> {
   const thresholds = flags.thresholds === true ? DEFAULT_THRESHOLDS : flags.thresholds;
   const score = (gold: Document[], pred: Document[], options: EvaluateOptions, scores?: PredictionScores): Scored => ({
     ...(flags.errors ? evaluateWithErrors(gold, pred, options) : { report: evaluate(gold, pred, options) }),
     ...(options.paperCompat ? { paperCompatGold: reportPaperCompat(gold, options.goldFile ?? 'gold') } : {}),
     // The report's pass has warned about the predictions already.
-    ...(resample ? { intervals: confidenceIntervals(gold, pred, { ...options, ...resample, diagnostics: new Diagnostics() }) } : {}),
+    ...(resample ? { intervals: confidenceIntervals(gold, pred, { ...options, ...resample, diagnostics: new Diagnostics(), onProgress: bars.resampled('bootstrap') }) } : {}),
     ...(thresholds && scores ? { thresholds: thresholdSweep(gold, pred, scores.relations, thresholds, options) } : {}),
     ...(flags.calibration && scores ? { calibration: calibration(gold, pred, scores, options) } : {}),
   });
@@ -125,5 +128,10 @@ async function reportFor(flags: EvalFlags, resample: ResampleOptions | undefined
     throw new UserError(`${thresholds ? '--thresholds' : '--calibration'} needs one --model: a vote of several has no scores`);
   const mismatch = await trainingReadingWarning(flags.model ?? [DEFAULT_MODEL_DIR], flags.data, flags);
   if (mismatch) printWarning(mismatch);
-  return scoreModel(flags.model ?? DEFAULT_MODEL_DIR, flags.data, { ...modelDataOptions(flags), paperCompat: flags.paperCompat, minVotes: flags.minVotes, goldEntities: flags.goldEntities, onWarning: printWarning }, score);
+  const options = { ...modelDataOptions(flags), paperCompat: flags.paperCompat, minVotes: flags.minVotes, goldEntities: flags.goldEntities, onWarning: printWarning, onProgress: bars.predicted };
+  // While the model runs, a Ctrl-C stops it at the batch in flight and shows the cursor its bar hid
+  // (interrupt.ts). Scoring comes after: synchronous, a handler would only hold a Ctrl-C until its end.
+  const [models, data] = [flags.model ?? DEFAULT_MODEL_DIR, flags.data];
+  const scored = await withInterrupts(() => scoreModel(models, data, options, (...args) => () => score(...args)));
+  return scored();
 }

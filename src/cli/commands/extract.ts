@@ -9,7 +9,6 @@
  */
 import { statSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import cliProgress from 'cli-progress';
 import { counted, formatLocated, isUserError, UserError } from '../../errors.js';
 import type { LabelSchema } from '../../data/corpus.js';
 import { Diagnostics } from '../../data/diagnostics.js';
@@ -26,6 +25,7 @@ import { formatExtraction } from '../extract-table.js';
 import { printJson, printWarning, printWarnings } from '../output.js';
 import { modelRefs, nonNegativeInteger, positiveInteger, probability } from './arg-values.js';
 import { loadExtractor, type LoadedExtractor } from '../load-extractor.js';
+import { startBar } from '../../train/progress.js';
 
 interface ExtractFlags {
   json?: boolean;
@@ -192,14 +192,8 @@ async function streamToFile(extractor: LoadedExtractor, { input, out, format, op
   const { readInputTexts } = await import('../../extract/inputs.js');
   const { extractStream } = await import('../../extract/stream.js');
   const { writeExtractions } = await import('../extract-outputs.js');
-  const bar =
-    flags.quiet || !process.stderr.isTTY
-      ? undefined
-      : new cliProgress.SingleBar(
-          { stream: process.stderr, format: 'extract [{bar}] {percentage}% | {docs} texts | {rate} texts/s | ETA {remaining}', hideCursor: true, clearOnComplete: true },
-          cliProgress.Presets.shades_classic,
-        );
-  bar?.start(Math.max(1, total), 0, { docs: 0, rate: '-', remaining: '-' });
+  // The texts' count is known only as they are read: the bar and its ETA go by the input's bytes.
+  const bar = startBar({ label: 'extract', unit: 'texts', work: total, quiet: flags.quiet });
   let docs = 0;
   let cut = 0;
   const t0 = performance.now();
@@ -207,14 +201,7 @@ async function streamToFile(extractor: LoadedExtractor, { input, out, format, op
     for await (const d of source) {
       docs++;
       cut += cutSentences(d.doc);
-      if (bar) {
-        const read = Math.min(total, d.bytesRead ?? 0);
-        const seconds = (performance.now() - t0) / 1000;
-        // The ETA of the whole run so far: the texts come in batches, so the bar's own (of its last few
-        // updates) jumped between seconds and hours.
-        const remaining = read > 0 ? cliProgress.Format.TimeFormat(Math.round((seconds * (total - read)) / read), { autopadding: false, autopaddingChar: ' ' }, 1).trim() : '-';
-        bar.update(read, { docs, rate: (docs / Math.max(seconds, 1e-3)).toFixed(1), remaining });
-      }
+      bar.update(docs, { work: d.bytesRead ?? 0 });
       yield d;
     }
   }
@@ -223,7 +210,7 @@ async function streamToFile(extractor: LoadedExtractor, { input, out, format, op
     const texts = readInputTexts(input, { lines: flags.lines, diagnostics });
     await writeExtractions(progress(extractStream(extractor, texts, options)), out, format, extractor.info());
   } finally {
-    bar?.stop();
+    bar.stop();
   }
   const seconds = (performance.now() - t0) / 1000;
   printWarnings(diagnostics, input);

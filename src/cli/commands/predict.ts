@@ -5,6 +5,7 @@ import { WRITABLE_FORMATS, inputFiles, writtenFiles } from '../../data/formats/i
 import { refuseOverwritingInputs } from '../../data/write.js';
 import { modelDirOrDefault } from '../../extract/model-info.js';
 import { withInterrupts } from '../interrupt.js';
+import { withBars } from '../progress.js';
 import { printWarning, printWarnings } from '../output.js';
 import { checkModelFlags } from '../load-extractor.js';
 import { modelRefs, positiveInteger } from './arg-values.js';
@@ -18,9 +19,10 @@ export function predictCommand(): Command {
     .requiredOption('--data <file>', 'input corpus (any supported format)')
     .requiredOption('--out <file>', 'output file, a directory for brat (written atomically)')
     .addOption(new Option('--to <format>', 'output format (default jsonl; brat to correct the predictions in brat)').choices([...WRITABLE_FORMATS]))
-    .option('--gold-entities', "give the model the data's own entities: it keeps them and predicts only the relations between them");
+    .option('--gold-entities', "give the model the data's own entities: it keeps them and predicts only the relations between them")
+    .option('--quiet', 'no progress bar');
   // The data flags of evaluate --data: the same file reads the same way (e.g. NYT's --split test).
-  return addDataFlags(cmd).action(async (flags: DataFlags & { model?: string[]; minVotes?: number; data: string; out: string; to?: string; goldEntities?: boolean }) => {
+  return addDataFlags(cmd).action(async (flags: DataFlags & { model?: string[]; minVotes?: number; data: string; out: string; to?: string; goldEntities?: boolean; quiet?: boolean }) => {
     checkModelFlags(flags.model ?? [], flags.minVotes);
     const models = flags.model ?? [modelDirOrDefault(undefined)];
     const to = flags.to ?? 'jsonl';
@@ -30,7 +32,8 @@ export function predictCommand(): Command {
     const { predictToFile } = await import('../../train/evaluate.js');
     // What the output format cannot hold, counted as it is written (as convert does).
     const lost = new Diagnostics();
-    await withInterrupts(() => predictToFile(models, flags.data, flags.out, { ...modelDataOptions(flags), minVotes: flags.minVotes, goldEntities: flags.goldEntities, onWarning: printWarning }, to, lost));
+    const options = { ...modelDataOptions(flags), minVotes: flags.minVotes, goldEntities: flags.goldEntities, onWarning: printWarning };
+    await withInterrupts(() => withBars(flags.quiet, (bars) => predictToFile(models, flags.data, flags.out, { ...options, onProgress: bars.predicted }, to, lost), models.length));
     printWarnings(lost, flags.out);
     process.stderr.write(`entrel: wrote predictions to ${flags.out}${to === 'jsonl' ? '' : ` as ${to}`}\n`);
   });

@@ -22,6 +22,7 @@ import { computeStats } from '../../data/stats.js';
 import { inputAt, refuseOverwritingInputs, writeAtomic } from '../../data/write.js';
 import { UserError } from '../../errors.js';
 import { withInterrupts } from '../interrupt.js';
+import { withBars } from '../progress.js';
 import { formatTable, printJson, printWarnings } from '../output.js';
 import { integer } from './arg-values.js';
 import { addDataFlags, checkedCorpusOptions, type DataFlags } from './data-options.js';
@@ -45,6 +46,7 @@ interface SplitFlags extends DataFlags {
   devIds?: string;
   testIds?: string;
   json?: boolean;
+  quiet?: boolean;
 }
 
 /**
@@ -79,6 +81,7 @@ export function splitCommand(): Command {
     .option('--dev-ids <file>', "the dev part's document ids, one a line (with --train-ids)")
     .option('--test-ids <file>', "the test part's document ids, one a line (with --train-ids)")
     .option('--json', 'print the summary as JSON')
+    .option('--quiet', 'no progress bar')
     .action(async (file: string, flags: SplitFlags, cmd: Command) => {
       // Refused before the corpus is read: bad id lists, a format entrel cannot write, outputs over inputs, a brat part holding other files.
       const lists = await idLists(flags, cmd);
@@ -109,15 +112,22 @@ export function splitCommand(): Command {
       const coverage = new Diagnostics();
       checkLabelCoverage(corpus.documents, split, coverage);
       const lost = new Diagnostics();
-      await withInterrupts(() =>
+      // The bar counts the documents of every part written.
+      const total = parts.reduce((n, p) => n + split[p].length, 0);
+      await withInterrupts(() => withBars(flags.quiet, (bars) =>
         writeTogether(
           flags.out,
           async (dir) => {
+            const written = bars.written(total, 'split');
+            let before = 0;
             for (const p of parts) {
               const out = join(dir, partFile(p, format));
               // Its annotation.conf records how the collection was read (with --ace05 too), so the part reads the same.
-              if (from === 'brat' && format === 'brat') await copyDocuments(file, read, corpus.schema, split[p].map((at) => ({ at, id: corpus.documents[at].id })), out);
-              else await writeCorpus(docsOf(p), corpus.schema, out, format, lost);
+              if (from === 'brat' && format === 'brat') {
+                await copyDocuments(file, read, corpus.schema, split[p].map((at) => ({ at, id: corpus.documents[at].id })), out);
+                written(before + split[p].length);
+              } else await writeCorpus(docsOf(p), corpus.schema, out, format, lost, (n) => written(before + n));
+              before += split[p].length;
             }
             const record = {
               source: file,
@@ -129,7 +139,7 @@ export function splitCommand(): Command {
           },
           obsolete,
         ),
-      );
+      ));
       printWarnings(lost, flags.out);
       printWarnings(coverage, flags.out);
 

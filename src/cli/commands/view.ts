@@ -7,7 +7,6 @@
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Command, Option } from 'commander';
-import cliProgress from 'cli-progress';
 import { counted, UserError } from '../../errors.js';
 import { countSentences } from '../../data/corpus.js';
 import { Diagnostics } from '../../data/diagnostics.js';
@@ -23,6 +22,7 @@ import { compareCorpora } from '../../web/compare-corpora.js';
 import { viewDocument } from '../../web/corpus-view.js';
 import { addDataFlags, addLabelStudioFlag, checkedCorpusOptions, pairedOptions, tasksWithBoth, type DataFlags } from './data-options.js';
 import { positiveInteger } from './arg-values.js';
+import { startBar } from '../../train/progress.js';
 
 interface ViewFlags extends DataFlags {
   out: string;
@@ -144,7 +144,8 @@ async function writePage<T>(
   total?: number,
 ): Promise<Drawn> {
   const drawn: Drawn = { count: 0, more: false };
-  const bar = flags.quiet || !process.stderr.isTTY ? undefined : progressBar(total);
+  // At most --limit are drawn: the bar's total.
+  const bar = startBar({ label: 'view', unit: 'documents', total: total === undefined ? undefined : Math.min(total, flags.limit ?? total), quiet: flags.quiet });
   async function* parts() {
     for await (const item of items) {
       if (drawn.count === flags.limit) {
@@ -152,20 +153,13 @@ async function writePage<T>(
         break;
       }
       yield part(item, drawn.count++);
-      bar?.increment();
+      bar.update(drawn.count);
     }
   }
   try {
     await writeAtomic(flags.out, streamPage(title, parts(), extras(drawn)));
   } finally {
-    bar?.stop();
+    bar.stop();
   }
   return drawn;
-}
-
-function progressBar(total: number | undefined): cliProgress.SingleBar {
-  const format = total === undefined ? 'view {value} documents' : 'view [{bar}] {value}/{total} documents | ETA {eta_formatted}';
-  const bar = new cliProgress.SingleBar({ stream: process.stderr, format, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
-  bar.start(total ?? 0, 0);
-  return bar;
 }

@@ -244,18 +244,54 @@ export async function loadCorpus(file: string, opts: CorpusOptions = {}): Promis
   return { format, documents, schema: await corpusSchema(file, documents, o), diagnostics };
 }
 
-/** Writes documents in `format` to `out` (a directory for brat), atomically per file. */
+/**
+ * Writes documents in `format` to `out` (a directory for brat), atomically per file. `onWritten(n)` is told
+ * as the n-th document is written, and `onWritten(0)` first (for a progress bar: brat writes two files a document).
+ */
 export async function writeCorpus(
   docs: Source<Document>,
   schema: LabelSchema,
   out: string,
   format: string,
   diagnostics?: Diagnostics,
+  onWritten?: (documents: number) => void,
 ): Promise<void> {
   checkLabelSchema(schema, 'schema');
   const f = getFormat(format);
   if (!f.write) throw new UserError(`cannot write format "${format}" (writable: ${WRITABLE_FORMATS.join(', ')})`);
-  await f.write(docs, schema, out, diagnostics);
+  if (onWritten !== undefined && typeof onWritten !== 'function') throw new UserError(`must be a function, got ${described(onWritten)}`, { field: 'onWritten' });
+  await f.write(onWritten ? counting(docs, onWritten) : docs, schema, out, diagnostics);
+}
+
+/**
+ * `docs`, calling `onEach(0)` as the writer starts on them, then `onEach(n)` when it is done with the n-th
+ * and asks for the next (or finds the end). An array stays an array (its iteration counted), which a writer
+ * may check whole before writing (brat).
+ */
+function counting(docs: Source<Document>, onEach: (n: number) => void): Source<Document> {
+  if (Array.isArray(docs)) {
+    const items = docs as readonly Document[];
+    const counted = [...items];
+    Object.defineProperty(counted, Symbol.iterator, {
+      value: function* () {
+        let n = 0;
+        onEach(n);
+        for (const d of items) {
+          yield d;
+          onEach(++n);
+        }
+      },
+    });
+    return counted;
+  }
+  return (async function* () {
+    let n = 0;
+    onEach(n);
+    for await (const d of docs) {
+      yield d;
+      onEach(++n);
+    }
+  })();
 }
 
 /** Every path `writeCorpus(…, out, format)` writes: `out`, and for jsonl and spert the types file beside it, for labelstudio its labelling config. */

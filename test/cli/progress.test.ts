@@ -1,0 +1,164 @@
+/**
+ * The progress bars of the commands that run over a whole corpus (train/progress.ts, cli/progress.ts):
+ * `predict`, `evaluate --data` (and `--bootstrap`), `calibrate`, `compare`, `convert` and `split` draw one
+ * on stderr when it is a terminal (a child process whose stderr passes for one: fake-tty.ts), with the
+ * right total and final count, sentences (resamples, documents) per second and an ETA; none when stderr is
+ * not a terminal or with --quiet; stdout and the files written are byte for byte the same either way.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { tempDir } from '../temp-dir.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const conll04 = join(root, '..', 'shared', 'data', 'conll04', 'spert');
+const script = `import {run} from ${JSON.stringify(join(root, 'src', 'cli', 'main.ts'))}; process.exitCode = await run(['node', 'entrel', ...process.argv.slice(1)])`;
+
+/** `entrel ...args` from the sources in a child process, its stderr a terminal (`tty`) or the plain pipe it is. */
+function entrel(tty: boolean, ...args: string[]): { code: number | null; out: string; err: string } {
+  const preload = tty ? ['--import', join(root, 'test', 'cli', 'fake-tty.ts')] : [];
+  const r = spawnSync(process.execPath, ['--import', 'tsx', ...preload, '--input-type=module', '-e', script, ...args], { cwd: root, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** The lines a bar drew (each redraw starts at column 1), without the terminal's escape sequences. */
+function frames(stderr: string, label: string): string[] {
+  return stderr
+    .split(/\x1b\[1G|\r|\n/)
+    .map((l) => l.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]/g, ''))
+    .filter((l) => l.startsWith(`${label} `));
+}
+
+/** The first and the last line of `label`'s bar, which must have drawn both. */
+function bar(stderr: string, label: string): { first: string; last: string } {
+  const drawn = frames(stderr, label);
+  assert.ok(drawn.length >= 2, `a ${label} bar starts and ends, in: ${JSON.stringify(stderr.slice(0, 2000))}`);
+  return { first: drawn[0], last: drawn[drawn.length - 1] };
+}
+
+const ESC = '\x1b';
+
+const dir = tempDir('entrel-progress-');
+// 150 CoNLL04 test sentences: two batches of the model (100 a batch).
+const data = join(dir, 'part.json');
+writeFileSync(data, JSON.stringify(JSON.parse(readFileSync(join(conll04, 'conll04_test.json'), 'utf8')).slice(0, 150)));
+copyFileSync(join(conll04, 'conll04_types.json'), join(dir, 'part_types.json'));
+const SENTENCES = 150;
+
+test('predict: a bar of the predictions (sentences/s, ETA), then of the writing; the same file, and no bar off a terminal or with --quiet', () => {
+  const [withBar, plain, quiet] = ['bar.jsonl', 'plain.jsonl', 'quiet.jsonl'].map((f) => join(dir, f));
+  const t = entrel(true, 'predict', '--data', data, '--out', withBar);
+  assert.equal(t.code, 0, t.err);
+  const predict = bar(t.err, 'predict');
+  assert.match(predict.first, /^predict \[░+\] 0% \| 0\/150 sentences \| - sentences\/s \| ETA -$/);
+  assert.match(predict.last, /^predict \[█+\] 100% \| 150\/150 sentences \| [\d.]+ sentences\/s \| ETA 0s$/);
+  assert.match(bar(t.err, 'write').last, /^write \[█+\] 100% \| 150\/150 documents \| [\d.]+ documents\/s \| ETA 0s$/);
+  // The line is cleared and the cursor shown again before the closing summary.
+  assert.ok(t.err.endsWith(`${ESC}[2Kentrel: wrote predictions to ${withBar}\n`), `the bar is cleared before the summary: ${JSON.stringify(t.err.slice(-200))}`);
+  assert.ok(t.err.includes(`${ESC}[?25h`), 'the cursor is shown again');
+
+  const p = entrel(false, 'predict', '--data', data, '--out', plain);
+  assert.equal(p.code, 0, p.err);
+  assert.equal(p.err, `entrel: wrote predictions to ${plain}\n`);
+  const q = entrel(true, 'predict', '--data', data, '--out', quiet, '--quiet');
+  assert.equal(q.code, 0, q.err);
+  assert.equal(q.err, `entrel: wrote predictions to ${quiet}\n`);
+  assert.equal(t.out + p.out + q.out, '');
+  assert.equal(readFileSync(withBar, 'utf8'), readFileSync(plain, 'utf8'));
+  assert.equal(readFileSync(quiet, 'utf8'), readFileSync(plain, 'utf8'));
+});
+
+test('evaluate --data --bootstrap --json: a bar of the predictions, then of the resamples; stdout the same byte for byte', () => {
+  const args = ['evaluate', '--data', data, '--bootstrap', '300', '--json'];
+  const t = entrel(true, ...args);
+  assert.equal(t.code, 0, t.err);
+  assert.match(bar(t.err, 'predict').last, /^predict \[█+\] 100% \| 150\/150 sentences \| [\d.]+ sentences\/s \| ETA 0s$/);
+  assert.match(bar(t.err, 'bootstrap').last, /^bootstrap \[█+\] 100% \| 300\/300 resamples \| [\d.]+ resamples\/s \| ETA 0s$/);
+  const p = entrel(false, ...args);
+  assert.equal(p.code, 0, p.err);
+  assert.equal(p.err, '');
+  assert.ok(!t.out.includes(ESC), 'no escape sequence on stdout');
+  assert.equal(t.out, p.out);
+  assert.equal(JSON.parse(t.out).intervals.samples, 300);
+});
+
+test('evaluate --data (a table) and calibrate: the bar counts every sentence; stdout unchanged', () => {
+  const t = entrel(true, 'evaluate', '--data', data);
+  assert.equal(t.code, 0, t.err);
+  assert.match(bar(t.err, 'predict').last, /^predict \[█+\] 100% \| 150\/150 sentences /);
+  assert.equal(t.out, entrel(false, 'evaluate', '--data', data).out);
+  const c = entrel(true, 'calibrate', '--data', data, '--out', join(dir, 'calibrated'), '--json');
+  assert.equal(c.code, 0, c.err);
+  assert.match(bar(c.err, 'predict').last, /^predict \[█+\] 100% \| 150\/150 sentences /);
+  assert.ok(!c.out.includes(ESC), 'no escape sequence on stdout');
+  const plain = entrel(false, 'calibrate', '--data', data, '--out', join(dir, 'calibrated2'), '--json');
+  assert.equal(plain.code, 0, plain.err);
+  assert.equal(c.out, plain.out);
+});
+
+test('compare: one bar of every resample and shuffle; stdout the same', () => {
+  // Two systems against the baseline (the gold itself, for the count): 2 × (200 resamples + 300 shuffles).
+  const args = ['compare', '--gold', data, data, data, data, '--samples', '200', '--trials', '300', '--json'];
+  const t = entrel(true, ...args);
+  assert.equal(t.code, 0, t.err);
+  const b = bar(t.err, 'compare');
+  assert.match(b.first, /^compare \[░+\] 0% \| 0\/1000 resamples \| - resamples\/s \| ETA -$/);
+  assert.match(b.last, /^compare \[█+\] 100% \| 1000\/1000 resamples \| [\d.]+ resamples\/s \| ETA 0s$/);
+  assert.ok(!t.err.includes(`${ESC}[?25l`), 'the synchronous resampling leaves the cursor shown (a Ctrl-C ends it at once)');
+  const p = entrel(false, ...args);
+  assert.equal(p.err, '');
+  assert.equal(t.out, p.out);
+});
+
+test('convert and split: a bar of the documents written (brat writes two files a document)', () => {
+  const c = entrel(true, 'convert', '--to', 'brat', data, join(dir, 'brat'));
+  assert.equal(c.code, 0, c.err);
+  assert.match(bar(c.err, 'convert').last, /^convert \[█+\] 100% \| 150\/150 documents \| [\d.]+ documents\/s \| ETA 0s$/);
+  assert.equal(readdirSync(join(dir, 'brat')).length, 2 * SENTENCES + 1); // .txt and .ann, annotation.conf
+  const s = entrel(true, 'split', data, '--out', join(dir, 'parts'), '--to', 'jsonl', '--json');
+  assert.equal(s.code, 0, s.err);
+  // Every part's documents, 120 + 15 + 15.
+  assert.match(bar(s.err, 'split').last, /^split \[█+\] 100% \| 150\/150 documents /);
+  const parts = JSON.parse(s.out).parts.map((p: { documents: number }) => p.documents);
+  assert.deepEqual(parts, [120, 15, 15]);
+  const plain = entrel(false, 'split', data, '--out', join(dir, 'parts2'), '--to', 'jsonl', '--json');
+  assert.equal(plain.err, '');
+  assert.equal(plain.out.replaceAll('parts2', 'parts'), s.out);
+});
+
+test('extract --in and view draw their bars with the same implementation: texts by input bytes, documents', () => {
+  const texts = join(dir, 'texts.txt');
+  writeFileSync(texts, ['Mary Smith works for Acme Corp in Boston.', 'John lives in Paris.', 'IBM is based in Armonk.'].join('\n\n') + '\n');
+  const e = entrel(true, 'extract', '--in', texts, '--out', join(dir, 'texts.jsonl'));
+  assert.equal(e.code, 0, e.err);
+  // The number of texts is known only as they are read: a count, the bar and ETA by the input's bytes.
+  assert.match(bar(e.err, 'extract').last, /^extract \[█+\] 100% \| 3 texts \| [\d.]+ texts\/s \| ETA 0s$/);
+  const v = entrel(true, 'view', data, '--gold', data, '--out', join(dir, 'page.html'), '--limit', '40');
+  assert.equal(v.code, 0, v.err);
+  // --limit is the bar's total.
+  assert.match(bar(v.err, 'view').last, /^view \[█+\] 100% \| 40\/40 documents \| [\d.]+ documents\/s \| ETA 0s$/);
+});
+
+test('Ctrl-C while evaluate --data predicts ends it at the batch in flight, the cursor shown again (exit 130)', async () => {
+  const args = ['--import', 'tsx', '--import', join(root, 'test', 'cli', 'fake-tty.ts'), '--input-type=module', '-e', script];
+  const child = spawn(process.execPath, [...args, 'evaluate', '--data', join(conll04, 'conll04_train_dev.json')], { cwd: root });
+  let err = '';
+  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+  let exited = false;
+  const closed = new Promise<number | null>((resolve) => child.on('close', (code) => ((exited = true), resolve(code))));
+  const t0 = Date.now();
+  // The first batch of 100 done: the model is running.
+  while (!frames(err, 'predict').some((l) => / [1-9]\d*00\/1153 sentences/.test(l))) {
+    assert.ok(!exited && Date.now() - t0 < 120_000, `the predictions start within 2 minutes: ${JSON.stringify(err.slice(-500))}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  child.kill('SIGINT');
+  const code = await closed;
+  assert.equal(code, 130, err);
+  const last = frames(err, 'predict').at(-1) ?? '';
+  assert.doesNotMatch(last, /1153\/1153/, 'stopped before the last batch');
+  assert.ok(err.endsWith(`${ESC}[?25h\nentrel: interrupted (SIGINT)\n`), `the cursor shown, then the message: ${JSON.stringify(err.slice(-300))}`);
+});
