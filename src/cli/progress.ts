@@ -6,6 +6,7 @@
  */
 import type { PredictProgress } from '../train/evaluate.js';
 import { phaseBars } from '../train/progress.js';
+import { withProgressLog, type ProgressSink } from './progress-log.js';
 
 export interface CommandBars {
   /** `DataOptions.onProgress`: the model's predictions (a vote's, each sentence once per model), then the writing. */
@@ -16,9 +17,22 @@ export interface CommandBars {
   resampled(label: string): (done: number, total: number) => void;
 }
 
-/** Runs `work` with the bars (none with `quiet`), and ends the last one whatever happens. */
-export async function withBars<T>(quiet: boolean | undefined, work: (bars: CommandBars) => Promise<T>, models = 1): Promise<T> {
-  const bars = phaseBars(quiet === true);
+/** The flags of a command with bars: `--quiet`, `--progress-log FILE` (progress-log.ts). */
+export interface ProgressFlags {
+  quiet?: boolean;
+  progressLog?: string;
+}
+
+/**
+ * Runs `work` of `command` with the bars (none with `quiet`) and the progress log (`--progress-log`), and
+ * ends the last bar whatever happens.
+ */
+export async function withBars<T>(flags: ProgressFlags, command: string, work: (bars: CommandBars) => Promise<T>, models = 1): Promise<T> {
+  return withProgressLog(flags.progressLog, command, (log) => barsFor(flags.quiet === true, log, work, models));
+}
+
+async function barsFor<T>(quiet: boolean, log: ProgressSink | undefined, work: (bars: CommandBars) => Promise<T>, models: number): Promise<T> {
+  const bars = phaseBars(quiet, log);
   const predict = models > 1 ? `predict (${models} models)` : 'predict';
   try {
     return await work({

@@ -7,6 +7,19 @@
  */
 import cliProgress from 'cli-progress';
 
+/** A bar's state for a machine (the CLI's --progress-log): its phase, the count, per second, seconds left. */
+export interface ProgressRecord {
+  phase: string;
+  unit: string;
+  done: number;
+  total?: number;
+  rate: number;
+  /** Seconds left, by the ETA the bar shows; absent where the run's size is not known. */
+  eta?: number;
+  /** Since the phase started. */
+  seconds: number;
+}
+
 /** What a bar counts and how far the run goes. */
 export interface BarSpec {
   /** What is being done, first on the line: `predict`, `extract`, `epoch 3`. */
@@ -30,6 +43,8 @@ export interface BarSpec {
    * without the handler that would show a hidden cursor again (interrupt.ts runs between event-loop turns).
    */
   keepCursor?: boolean;
+  /** Also told the bar's state (its first and last, and a second apart at most), drawn or not. */
+  log?: (record: ProgressRecord) => void;
 }
 
 export interface Bar {
@@ -49,10 +64,42 @@ const formatSeconds = (s: number) => cliProgress.Format.TimeFormat(Math.round(s)
 
 const formatRate = (r: number) => (r >= 100 ? r.toFixed(0) : r.toFixed(1));
 
-/** A bar on stderr when it is a terminal (and not `quiet`), started at 0; else one that does nothing. */
+/**
+ * A bar on stderr when it is a terminal (and not `quiet`), started at 0; its state also goes to `spec.log`
+ * where given. Neither: one that does nothing.
+ */
 export function startBar(spec: BarSpec): Bar {
-  if (spec.quiet || !process.stderr.isTTY) return NO_BAR;
+  const drawn = !spec.quiet && process.stderr.isTTY === true;
+  if (!drawn && spec.log === undefined) return NO_BAR;
   const work = spec.work ?? spec.total;
+  const t0 = performance.now();
+  const bar = drawn ? drawnBar(spec, work) : undefined;
+  const logged = spec.log && loggedState(spec, spec.log);
+  let last: ProgressRecord | undefined;
+  let stopped = false;
+  return {
+    update(done, more = {}) {
+      const seconds = (performance.now() - t0) / 1000;
+      const w = Math.min(work ?? 0, more.work ?? done);
+      // The ETA of the whole run so far: cli-progress's own, of its last few updates, jumps between seconds
+      // and hours when the work comes in batches.
+      const eta = work !== undefined && w > 0 ? (seconds * (work - w)) / w : undefined;
+      const rate = more.rate ?? done / Math.max(seconds, 1e-3);
+      bar?.update(w, { label: spec.label, unit: spec.unit, count: spec.total === undefined ? `${done}` : `${done}/${spec.total}`, detail: more.detail ?? '', rate: formatRate(rate), remaining: eta === undefined ? '-' : formatSeconds(eta) });
+      last = { phase: spec.label, unit: spec.unit, done, ...(spec.total === undefined ? {} : { total: spec.total }), rate: round(rate), ...(eta === undefined ? {} : { eta: round(eta) }), seconds: round(seconds) };
+      logged?.(last, false);
+    },
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      bar?.stop();
+      if (last) logged?.(last, true);
+    },
+  };
+}
+
+/** The cli-progress bar of startBar: the fields its format names are updated by startBar. */
+function drawnBar(spec: BarSpec, work: number | undefined): cliProgress.SingleBar {
   // Payload names, not the label or unit, go into the format: cli-progress reads `{…}` in it as fields.
   const format = work === undefined ? '{label} {count} {unit}{detail} | {rate} {unit}/s' : '{label} [{bar}] {percentage}% | {count} {unit}{detail} | {rate} {unit}/s | ETA {remaining}';
   // The bar takes what the terminal's width leaves of the line (a line too long is cut, its ETA first).
@@ -60,23 +107,26 @@ export function startBar(spec: BarSpec): Bar {
   const widest = `${spec.label} [] 100% | ${counted} ${spec.unit} | 99999 ${spec.unit}/s | ETA 59m59s`.length + (spec.detailWidth ?? 0);
   const barsize = Math.max(10, Math.min(40, (process.stderr.columns || 80) - widest - 1));
   const bar = new cliProgress.SingleBar({ stream: process.stderr, format, barsize, hideCursor: spec.keepCursor !== true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
-  const t0 = performance.now();
-  const count = (done: number) => (spec.total === undefined ? `${done}` : `${done}/${spec.total}`);
-  const fixed = { label: spec.label, unit: spec.unit };
-  bar.start(Math.max(1, work ?? 0), 0, { ...fixed, count: count(0), detail: '', rate: '-', remaining: '-' });
-  return {
-    update(done, more = {}) {
-      const seconds = (performance.now() - t0) / 1000;
-      const w = Math.min(work ?? 0, more.work ?? done);
-      // The ETA of the whole run so far: cli-progress's own, of its last few updates, jumps between seconds
-      // and hours when the work comes in batches.
-      const remaining = work !== undefined && w > 0 ? formatSeconds((seconds * (work - w)) / w) : '-';
-      const rate = more.rate ?? done / Math.max(seconds, 1e-3);
-      bar.update(w, { ...fixed, count: count(done), detail: more.detail ?? '', rate: formatRate(rate), remaining });
-    },
-    stop: () => bar.stop(),
+  bar.start(Math.max(1, work ?? 0), 0, { label: spec.label, unit: spec.unit, count: spec.total === undefined ? '0' : `0/${spec.total}`, detail: '', rate: '-', remaining: '-' });
+  return bar;
+}
+
+/** Passes a bar's states to `log`: the first, then one a second at most, the complete one, and the last (`final`) if not passed yet. */
+function loggedState(spec: BarSpec, log: (record: ProgressRecord) => void): (record: ProgressRecord, final: boolean) => void {
+  let at = -Infinity;
+  let passed: ProgressRecord | undefined;
+  return (record, final) => {
+    if (record === passed) return;
+    const now = performance.now();
+    const complete = spec.total !== undefined && record.done >= spec.total;
+    if (complete ? passed?.done === record.done : !final && now - at < 1000) return;
+    at = now;
+    passed = record;
+    log(record);
   };
 }
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
 
 /** Bars one after another, as the phases of a run report (predictions, then writing or resamples). */
 export interface PhaseBars {
@@ -84,18 +134,18 @@ export interface PhaseBars {
    * A phase's first report (a label not the last one's) starts its bar, stopping the one before; its count
    * reaching the total ends it, so that no bar hides the cursor while the run goes on without one.
    */
-  show(spec: Omit<BarSpec, 'quiet'>, done: number, work?: number): void;
+  show(spec: Omit<BarSpec, 'quiet' | 'log'>, done: number, work?: number): void;
   /** Ends the last bar (after an error too). */
   stop(): void;
 }
 
-export function phaseBars(quiet = false): PhaseBars {
+export function phaseBars(quiet = false, log?: (record: ProgressRecord) => void): PhaseBars {
   let current: { label: string; bar: Bar } | undefined;
   return {
     show(spec, done, work) {
       if (current?.label !== spec.label) {
         current?.bar.stop();
-        current = { label: spec.label, bar: startBar({ ...spec, quiet }) };
+        current = { label: spec.label, bar: startBar({ ...spec, quiet, log }) };
       }
       current.bar.update(done, { work });
       if (spec.total !== undefined && done >= spec.total) current.bar.stop(); // again: nothing

@@ -162,3 +162,57 @@ test('Ctrl-C while evaluate --data predicts ends it at the batch in flight, the 
   assert.doesNotMatch(last, /1153\/1153/, 'stopped before the last batch');
   assert.ok(err.endsWith(`${ESC}[?25h\nentrel: interrupted (SIGINT)\n`), `the cursor shown, then the message: ${JSON.stringify(err.slice(-300))}`);
 });
+
+/** The JSON lines of a --progress-log file. */
+const logLines = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+
+test('--progress-log writes the progress as JSON lines, off a terminal and with --quiet too: start, each phase to its end, end', () => {
+  const log = join(dir, 'predict.progress.jsonl');
+  const r = entrel(false, 'predict', '--data', data, '--out', join(dir, 'logged.jsonl'), '--quiet', '--progress-log', log);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.err, `entrel: wrote predictions to ${join(dir, 'logged.jsonl')}\n`, 'no bar on stderr');
+  const lines = logLines(log);
+  assert.deepEqual([lines[0].type, lines[0].command], ['start', 'predict']);
+  const end = lines[lines.length - 1];
+  assert.deepEqual([end.type, end.outcome], ['end', 'done']);
+  assert.ok(typeof end.seconds === 'number' && end.seconds > 0, `end.seconds: ${end.seconds}`);
+  const progress = lines.filter((l) => l.type === 'progress');
+  for (const phase of ['predict', 'write']) {
+    const of = progress.filter((l) => l.phase === phase);
+    assert.ok(of.length >= 2, `${phase}: its first and last state, in ${JSON.stringify(lines)}`);
+    assert.deepEqual([of[0].done, of[of.length - 1].done, of[of.length - 1].total], [0, SENTENCES, SENTENCES], phase);
+    assert.equal(of.filter((l) => l.done === SENTENCES).length, 1, `${phase}: its complete state once`);
+    assert.ok(typeof of[of.length - 1].rate === 'number' && of[of.length - 1].eta === 0, JSON.stringify(of[of.length - 1]));
+  }
+  assert.equal(progress.find((l) => l.phase === 'predict')?.unit, 'sentences');
+  for (const l of lines) assert.ok(!Number.isNaN(Date.parse(String(l.time))), `a time on ${JSON.stringify(l)}`);
+});
+
+test('--progress-log of a command that fails ends with outcome failed; an unwritable log is one line naming it', () => {
+  const log = join(dir, 'failed.progress.jsonl');
+  const r = entrel(false, 'predict', '--model', join(dir, 'no-such-model'), '--data', data, '--out', join(dir, 'never.jsonl'), '--progress-log', log);
+  assert.equal(r.code, 1, r.err);
+  assert.match(r.err, /no-such-model/);
+  const lines = logLines(log);
+  assert.deepEqual(lines.map((l) => l.type), ['start', 'end']);
+  assert.equal(lines[1].outcome, 'failed');
+  const bad = entrel(false, 'convert', '--to', 'jsonl', data, join(dir, 'never.jsonl'), '--progress-log', dir);
+  assert.equal(bad.code, 1);
+  assert.equal(bad.err, `entrel: ${dir}: cannot write the progress log: it is a directory (EISDIR)\n`);
+});
+
+test('--progress-log of extract --in and view: their phases, counted to the end', () => {
+  const texts = join(dir, 'texts.txt');
+  writeFileSync(texts, 'Mary Smith works for Acme Corp in Boston.\n\nJohn lives in Paris.\n');
+  const [extractLog, viewLog] = [join(dir, 'extract.progress.jsonl'), join(dir, 'view.progress.jsonl')];
+  const x = entrel(false, 'extract', '--in', texts, '--out', join(dir, 'texts.jsonl'), '--progress-log', extractLog);
+  assert.equal(x.code, 0, x.err);
+  const v = entrel(false, 'view', data, '--out', join(dir, 'view.html'), '--limit', '20', '--progress-log', viewLog);
+  assert.equal(v.code, 0, v.err);
+  for (const [file, command, unit, done] of [[extractLog, 'extract', 'texts', 2], [viewLog, 'view', 'documents', 20]] as const) {
+    const lines = logLines(file);
+    assert.deepEqual([lines[0].command, lines[lines.length - 1].outcome], [command, 'done'], file);
+    const last = lines.filter((l) => l.type === 'progress').pop();
+    assert.deepEqual([last?.phase, last?.unit, last?.done], [command, unit, done], file);
+  }
+});

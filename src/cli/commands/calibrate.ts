@@ -12,6 +12,7 @@ import { withInterrupts } from '../interrupt.js';
 import { withBars } from '../progress.js';
 import { printJson, printWarning } from '../output.js';
 import { addDataFlags, modelDataOptions, type DataFlags } from './data-options.js';
+import { progressLogOption } from '../progress-log.js';
 
 interface CalibrateFlags extends DataFlags {
   model?: string;
@@ -19,6 +20,7 @@ interface CalibrateFlags extends DataFlags {
   out: string;
   json?: boolean;
   quiet?: boolean;
+  progressLog?: string;
 }
 
 /** Fewer predicted items of a kind than this in DEV are warned about. */
@@ -31,7 +33,8 @@ export function calibrateCommand(): Command {
     .requiredOption('--data <file>', 'annotated data the model was not trained on (dev)')
     .requiredOption('--out <dir>', 'the calibrated model directory: the model files only, written atomically (an existing directory holding other files is refused)')
     .option('--json', 'print the maps and the calibration before and after as JSON')
-    .option('--quiet', 'no progress bar');
+    .option('--quiet', 'no progress bar')
+    .addOption(progressLogOption());
   return addDataFlags(cmd).action(async (flags: CalibrateFlags) => {
     const model = modelDirOrDefault(flags.model);
     refuseOverwritingInputs([flags.out], [...(await inputFiles(flags.data, { typesFile: flags.types })), model]);
@@ -40,7 +43,7 @@ export function calibrateCommand(): Command {
     refuseNonModelDirectory(flags.out, 'calibrated model'); // before the model runs
     const warning = trainedOnWarning(model, flags.data);
     if (warning) process.stderr.write(`entrel: ${flags.data}: warning: ${warning}\n`);
-    const r = await withInterrupts(() => withBars(flags.quiet, (bars) => calibrateModel(model, flags.data, flags.out, { ...modelDataOptions(flags), onWarning: printWarning, onProgress: bars.predicted })));
+    const r = await withInterrupts(() => withBars(flags, 'calibrate', (bars) => calibrateModel(model, flags.data, flags.out, { ...modelDataOptions(flags), onWarning: printWarning, onProgress: bars.predicted })));
     // A map fitted on a handful of items is mostly noise (on none, calibrateModel refuses).
     for (const kind of ['entities', 'relations'] as const) {
       const n = r.before[kind].items;

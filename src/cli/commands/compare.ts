@@ -16,6 +16,7 @@ import { positiveInteger } from './arg-values.js';
 import { addDataFlags, addLabelStudioFlag, pairedOptions, type DataFlags } from './data-options.js';
 import { addResampleFlags, resampleOptions, type ResampleFlags } from './resample-flags.js';
 import { withBars } from '../progress.js';
+import { progressLogOption } from '../progress-log.js';
 
 interface CompareFlags extends DataFlags, ResampleFlags {
   gold?: string;
@@ -25,6 +26,7 @@ interface CompareFlags extends DataFlags, ResampleFlags {
   json?: boolean;
   out?: string;
   quiet?: boolean;
+  progressLog?: string;
 }
 
 export function compareCommand(): Command {
@@ -38,7 +40,8 @@ export function compareCommand(): Command {
     .option('--paper-compat', 'score as the authors\' evaluator does (reference spec §4.2)')
     .option('--json', 'print the comparison as JSON')
     .option('--out <file>', 'also write the JSON comparison to this file')
-    .option('--quiet', 'no progress bar (of the resamples and shuffles)');
+    .option('--quiet', 'no progress bar (of the resamples and shuffles)')
+    .addOption(progressLogOption());
   return addResampleFlags(cmd).action(async (files: string[], flags: CompareFlags) => {
     if (!flags.gold) throw new UserError('compare needs --gold FILE');
     if (files.length < 2) throw new UserError(`compare needs at least two prediction files, the baseline first (got ${files.length})`);
@@ -59,7 +62,7 @@ export function compareCommand(): Command {
       }));
       warnings.push(diagnostics);
     }
-    const comparison = await withBars(flags.quiet, async (bars) => compareCounts(counted, { ...resample, onProgress: bars.resampled('compare') }));
+    const comparison = await withBars(flags, 'compare', async (bars) => compareCounts(counted, { ...resample, onProgress: bars.resampled('compare') }));
     printWarnings(gold.diagnostics, flags.gold);
     const paperCompatGold = flags.paperCompat ? reportPaperCompat(gold.documents, flags.gold) : undefined;
     warnings.forEach((d, i) => printWarnings(d, files[i]));

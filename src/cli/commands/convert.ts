@@ -13,6 +13,7 @@ import { withInterrupts } from '../interrupt.js';
 import { withBars } from '../progress.js';
 import { repeated } from './arg-values.js';
 import { addDataFlags, addLabelStudioFlag, checkedCorpusOptions, type DataFlags } from './data-options.js';
+import { progressLogOption } from '../progress-log.js';
 
 interface ConvertFlags extends DataFlags {
   from?: string;
@@ -20,6 +21,7 @@ interface ConvertFlags extends DataFlags {
   renameType?: string[];
   dropType?: string[];
   quiet?: boolean;
+  progressLog?: string;
 }
 
 export function convertCommand(): Command {
@@ -37,6 +39,7 @@ export function convertCommand(): Command {
     )
     .option('--drop-type <type>', 'remove the entities of this type with every relation touching them, and the relations of this type (repeatable; each counted as a warning)', repeated)
     .option('--quiet', 'no progress bar')
+    .addOption(progressLogOption())
     .action(async (input: string, out: string, flags: ConvertFlags) => {
       // Mistakes in the relabelling flags are found before the corpus is read.
       const relabel: RelabelOptions | undefined =
@@ -56,7 +59,7 @@ export function convertCommand(): Command {
       }
       // What the output format cannot hold, counted as it is written.
       const lost = new Diagnostics();
-      await withInterrupts(() => withBars(flags.quiet, (bars) => writeCorpus(documents, schema, out, flags.to, lost, bars.written(documents.length, 'convert'))));
+      await withInterrupts(() => withBars(flags, 'convert', (bars) => writeCorpus(documents, schema, out, flags.to, lost, bars.written(documents.length, 'convert'))));
       printWarnings(lost, out);
       const sentences = documents.reduce((n, d) => n + d.sentences.length, 0);
       process.stderr.write(`entrel: wrote ${counted(documents.length, 'document')} (${counted(sentences, 'sentence')}) to ${out} as ${flags.to}\n`);

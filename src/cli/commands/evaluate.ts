@@ -25,6 +25,7 @@ import { addResampleFlags, refuseUnusedResampleFlags, resampleOptions, type Resa
 import { reportPaperCompat, type PaperCompatCounts } from './paper-compat-changes.js';
 import { withBars, type CommandBars } from '../progress.js';
 import { withInterrupts } from '../interrupt.js';
+import { progressLogOption } from '../progress-log.js';
 
 interface EvalFlags extends DataFlags, ResampleFlags {
   bootstrap?: number | true;
@@ -32,7 +33,7 @@ interface EvalFlags extends DataFlags, ResampleFlags {
   calibration?: boolean;
   gold?: string; pred?: string; model?: string[]; data?: string; minVotes?: number; goldEntities?: boolean;
   paperCompat?: boolean; json?: boolean; out?: string;
-  errors?: boolean; errorExamples?: number; quiet?: boolean;
+  errors?: boolean; errorExamples?: number; quiet?: boolean; progressLog?: string;
 }
 
 const DEFAULT_ERROR_EXAMPLES = 3;
@@ -55,7 +56,8 @@ export function evaluateCommand(): Command {
     .option('--thresholds [list]', 'with --data: strict relation P/R/F1 at each relation threshold (comma-separated, in [0, 1]; default 0,0.1,…,0.9), to choose --threshold on dev data', thresholdList)
     .option('--calibration', 'with --data: are the scores probabilities? items by score bin against how many are right, and the expected calibration error')
     .option('--bootstrap [samples]', 'add confidence intervals of micro P/R/F1: percentile bootstrap over gold documents (default 1000 resamples)', positiveInteger)
-    .option('--quiet', 'no progress bar (of --data\'s predictions, of --bootstrap\'s resamples)');
+    .option('--quiet', 'no progress bar (of --data\'s predictions, of --bootstrap\'s resamples)')
+    .addOption(progressLogOption());
   return addResampleFlags(cmd, ' (with --bootstrap)')
     .action(async (flags: EvalFlags) => {
       if (flags.errorExamples !== undefined && !flags.errors) throw new UserError('--error-examples needs --errors');
@@ -67,7 +69,7 @@ export function evaluateCommand(): Command {
         const read = await Promise.all([flags.gold, flags.pred, flags.data].filter((f) => f !== undefined).map((f) => inputFiles(f)));
         refuseOverwritingInputs([flags.out], [...read.flat(), ...(flags.model ?? []), flags.types]);
       }
-      const { report, ...analyses } = await withBars(flags.quiet, (bars) => reportFor(flags, resample, bars), flags.model?.length);
+      const { report, ...analyses } = await withBars(flags, 'evaluate', (bars) => reportFor(flags, resample, bars), flags.model?.length);
       const { errors, intervals, thresholds, calibration: calibrated } = analyses;
       // The analyses asked for, each under its own key after the report's.
       const json = { ...report, ...analyses };

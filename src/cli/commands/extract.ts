@@ -26,6 +26,7 @@ import { printJson, printWarning, printWarnings } from '../output.js';
 import { modelRefs, nonNegativeInteger, positiveInteger, probability } from './arg-values.js';
 import { loadExtractor, type LoadedExtractor } from '../load-extractor.js';
 import { startBar } from '../../train/progress.js';
+import { progressLogOption, withProgressLog, type ProgressSink } from '../progress-log.js';
 
 interface ExtractFlags {
   json?: boolean;
@@ -40,6 +41,7 @@ interface ExtractFlags {
   batchSize?: number;
   workers?: number;
   quiet?: boolean;
+  progressLog?: string;
   entities?: string;
   lines?: boolean;
 }
@@ -81,6 +83,7 @@ export function extractCommand(): Command {
     .option('--batch-size <n>', `sentences per model call (default ${DEFAULT_BATCH_SIZE})`, positiveInteger)
     .option('--workers <n>', 'most worker threads running the model for inputs of 128+ sentences (default $ENTREL_WORKERS, else min(2, cores); 0 = none)', nonNegativeInteger)
     .option('--quiet', 'no progress bar')
+    .addOption(progressLogOption())
     .action(async (text: string | undefined, flags: ExtractFlags) => {
       const options: ExtractOptions = { relationThreshold: flags.threshold, allowedTriples: flags.allow, maxPairDistance: flags.maxDistance, newlines: flags.lines ? 'line' : undefined };
       if (flags.in !== undefined) {
@@ -188,12 +191,17 @@ interface StreamJob {
   total: number;
 }
 
-async function streamToFile(extractor: LoadedExtractor, { input, out, format, options, flags, total }: StreamJob): Promise<void> {
+/** `--in` to `--out`, with the bar and the progress log. */
+async function streamToFile(extractor: LoadedExtractor, job: StreamJob): Promise<void> {
+  return withProgressLog(job.flags.progressLog, 'extract', (log) => streamWithBar(extractor, job, log));
+}
+
+async function streamWithBar(extractor: LoadedExtractor, { input, out, format, options, flags, total }: StreamJob, log: ProgressSink | undefined): Promise<void> {
   const { readInputTexts } = await import('../../extract/inputs.js');
   const { extractStream } = await import('../../extract/stream.js');
   const { writeExtractions } = await import('../extract-outputs.js');
   // The texts' count is known only as they are read: the bar and its ETA go by the input's bytes.
-  const bar = startBar({ label: 'extract', unit: 'texts', work: total, quiet: flags.quiet });
+  const bar = startBar({ label: 'extract', unit: 'texts', work: total, quiet: flags.quiet, log });
   let docs = 0;
   let cut = 0;
   const t0 = performance.now();

@@ -10,6 +10,7 @@ import { printWarning, printWarnings } from '../output.js';
 import { checkModelFlags } from '../load-extractor.js';
 import { modelRefs, positiveInteger } from './arg-values.js';
 import { trainingReadingWarning, addDataFlags, modelDataOptions, type DataFlags } from './data-options.js';
+import { progressLogOption } from '../progress-log.js';
 
 export function predictCommand(): Command {
   const cmd = new Command('predict')
@@ -20,9 +21,10 @@ export function predictCommand(): Command {
     .requiredOption('--out <file>', 'output file, a directory for brat (written atomically)')
     .addOption(new Option('--to <format>', 'output format (default jsonl; brat to correct the predictions in brat)').choices([...WRITABLE_FORMATS]))
     .option('--gold-entities', "give the model the data's own entities: it keeps them and predicts only the relations between them")
-    .option('--quiet', 'no progress bar');
+    .option('--quiet', 'no progress bar')
+    .addOption(progressLogOption());
   // The data flags of evaluate --data: the same file reads the same way (e.g. NYT's --split test).
-  return addDataFlags(cmd).action(async (flags: DataFlags & { model?: string[]; minVotes?: number; data: string; out: string; to?: string; goldEntities?: boolean; quiet?: boolean }) => {
+  return addDataFlags(cmd).action(async (flags: DataFlags & { model?: string[]; minVotes?: number; data: string; out: string; to?: string; goldEntities?: boolean; quiet?: boolean; progressLog?: string }) => {
     checkModelFlags(flags.model ?? [], flags.minVotes);
     const models = flags.model ?? [modelDirOrDefault(undefined)];
     const to = flags.to ?? 'jsonl';
@@ -33,7 +35,7 @@ export function predictCommand(): Command {
     // What the output format cannot hold, counted as it is written (as convert does).
     const lost = new Diagnostics();
     const options = { ...modelDataOptions(flags), minVotes: flags.minVotes, goldEntities: flags.goldEntities, onWarning: printWarning };
-    await withInterrupts(() => withBars(flags.quiet, (bars) => predictToFile(models, flags.data, flags.out, { ...options, onProgress: bars.predicted }, to, lost), models.length));
+    await withInterrupts(() => withBars(flags, 'predict', (bars) => predictToFile(models, flags.data, flags.out, { ...options, onProgress: bars.predicted }, to, lost), models.length));
     printWarnings(lost, flags.out);
     process.stderr.write(`entrel: wrote predictions to ${flags.out}${to === 'jsonl' ? '' : ` as ${to}`}\n`);
   });

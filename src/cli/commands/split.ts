@@ -26,6 +26,7 @@ import { withBars } from '../progress.js';
 import { formatTable, printJson, printWarnings } from '../output.js';
 import { integer } from './arg-values.js';
 import { addDataFlags, checkedCorpusOptions, type DataFlags } from './data-options.js';
+import { progressLogOption } from '../progress-log.js';
 
 /** `0.1` is a fraction of the documents, `200` a count of them, `0` none. */
 function partSize(v: string): PartSize {
@@ -47,6 +48,7 @@ interface SplitFlags extends DataFlags {
   testIds?: string;
   json?: boolean;
   quiet?: boolean;
+  progressLog?: string;
 }
 
 /**
@@ -82,6 +84,7 @@ export function splitCommand(): Command {
     .option('--test-ids <file>', "the test part's document ids, one a line (with --train-ids)")
     .option('--json', 'print the summary as JSON')
     .option('--quiet', 'no progress bar')
+    .addOption(progressLogOption())
     .action(async (file: string, flags: SplitFlags, cmd: Command) => {
       // Refused before the corpus is read: bad id lists, a format entrel cannot write, outputs over inputs, a brat part holding other files.
       const lists = await idLists(flags, cmd);
@@ -114,7 +117,7 @@ export function splitCommand(): Command {
       const lost = new Diagnostics();
       // The bar counts the documents of every part written.
       const total = parts.reduce((n, p) => n + split[p].length, 0);
-      await withInterrupts(() => withBars(flags.quiet, (bars) =>
+      await withInterrupts(() => withBars(flags, 'split', (bars) =>
         writeTogether(
           flags.out,
           async (dir) => {

@@ -23,6 +23,7 @@ import { viewDocument } from '../../web/corpus-view.js';
 import { addDataFlags, addLabelStudioFlag, checkedCorpusOptions, pairedOptions, tasksWithBoth, type DataFlags } from './data-options.js';
 import { positiveInteger } from './arg-values.js';
 import { startBar } from '../../train/progress.js';
+import { progressLogOption, withProgressLog } from '../progress-log.js';
 
 interface ViewFlags extends DataFlags {
   out: string;
@@ -32,6 +33,7 @@ interface ViewFlags extends DataFlags {
   limit?: number;
   title?: string;
   quiet?: boolean;
+  progressLog?: string;
 }
 
 export function viewCommand(): Command {
@@ -46,6 +48,7 @@ export function viewCommand(): Command {
     .option('--limit <n>', 'draw at most n documents', positiveInteger)
     .option('--title <text>', 'page title')
     .option('--quiet', 'no progress bar')
+    .addOption(progressLogOption())
     .action(async (file: string, flags: ViewFlags) => {
       if (!flags.gold && flags.onlyErrors) throw new UserError('--only-errors needs --gold GOLD: errors are differences from gold');
       if (!flags.gold && flags.goldFormat) throw new UserError('--gold-format goes with --gold GOLD');
@@ -143,23 +146,25 @@ async function writePage<T>(
   extras: (drawn: Drawn) => PageExtras,
   total?: number,
 ): Promise<Drawn> {
-  const drawn: Drawn = { count: 0, more: false };
-  // At most --limit are drawn: the bar's total.
-  const bar = startBar({ label: 'view', unit: 'documents', total: total === undefined ? undefined : Math.min(total, flags.limit ?? total), quiet: flags.quiet });
-  async function* parts() {
-    for await (const item of items) {
-      if (drawn.count === flags.limit) {
-        drawn.more = true;
-        break;
+  return withProgressLog(flags.progressLog, 'view', async (log) => {
+    const drawn: Drawn = { count: 0, more: false };
+    // At most --limit are drawn: the bar's total.
+    const bar = startBar({ label: 'view', unit: 'documents', total: total === undefined ? undefined : Math.min(total, flags.limit ?? total), quiet: flags.quiet, log });
+    async function* parts() {
+      for await (const item of items) {
+        if (drawn.count === flags.limit) {
+          drawn.more = true;
+          break;
+        }
+        yield part(item, drawn.count++);
+        bar.update(drawn.count);
       }
-      yield part(item, drawn.count++);
-      bar.update(drawn.count);
     }
-  }
-  try {
-    await writeAtomic(flags.out, streamPage(title, parts(), extras(drawn)));
-  } finally {
-    bar.stop();
-  }
-  return drawn;
+    try {
+      await writeAtomic(flags.out, streamPage(title, parts(), extras(drawn)));
+    } finally {
+      bar.stop();
+    }
+    return drawn;
+  });
 }

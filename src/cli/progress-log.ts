@@ -1,0 +1,74 @@
+/**
+ * `--progress-log FILE`: a command's progress as JSON lines, for a machine watching it (a job runner, a
+ * notebook), whether or not stderr is a terminal and with --quiet too. The bars' own reports (progress.ts's
+ * BarSpec.log) go to it, one line a second at most per phase, plus its first and last state:
+ *   {"type":"start","command":"predict","time":"…"}
+ *   {"type":"progress","phase":"predict","unit":"sentences","done":2300,"total":3688,"rate":1945.2,"eta":0.7,"seconds":1.2,"time":"…"}
+ *   {"type":"end","outcome":"done"|"failed"|"interrupted","seconds":3.1,"time":"…"}
+ * The file is written as the command goes (a log, not an output: it is never renamed into place).
+ */
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { Option } from 'commander';
+import { writeError } from '../data/atomic.js';
+import { makeDirs } from '../data/io.js';
+import { dirname } from 'node:path';
+import { Interrupted } from '../errors.js';
+import { EXIT_INTERRUPTED } from './interrupt.js';
+import type { ProgressRecord } from '../train/progress.js';
+
+/** The option, the same on every command that has a bar. */
+export const progressLogOption = () =>
+  new Option('--progress-log <file>', 'write the progress as JSON lines to FILE (start, a line a second per phase, end), terminal or not');
+
+export type ProgressSink = (record: ProgressRecord) => void;
+
+/**
+ * Runs `work` with a sink writing to `file` (none without a file), between a `start` and an `end` line that
+ * says how the command ended.
+ */
+export async function withProgressLog<T>(file: string | undefined, command: string, work: (log: ProgressSink | undefined) => Promise<T>): Promise<T> {
+  if (file === undefined) return work(undefined);
+  const t0 = performance.now();
+  let fd: number;
+  try {
+    makeDirs(dirname(file));
+    fd = openSync(file, 'w');
+  } catch (e) {
+    throw writeError('the progress log', file, e);
+  }
+  const line = (record: object) => {
+    try {
+      writeSync(fd, JSON.stringify({ ...record, time: new Date().toISOString() }) + '\n');
+    } catch (e) {
+      throw writeError('the progress log', file, e);
+    }
+  };
+  let ended = false;
+  const end = (outcome: 'done' | 'failed' | 'interrupted') => {
+    if (ended) return;
+    ended = true;
+    try {
+      line({ type: 'end', outcome, seconds: round((performance.now() - t0) / 1000) });
+    } finally {
+      closeSync(fd);
+    }
+  };
+  // Ctrl-C ends most commands at once (interrupt.ts: process.exit), past any finally below.
+  const onExit = (code: number) => end(code === EXIT_INTERRUPTED ? 'interrupted' : 'failed');
+  process.on('exit', onExit);
+  let outcome: 'done' | 'failed' | 'interrupted' = 'failed';
+  try {
+    line({ type: 'start', command });
+    const result = await work((r) => line({ type: 'progress', ...r }));
+    outcome = 'done';
+    return result;
+  } catch (e) {
+    if (e instanceof Interrupted) outcome = 'interrupted';
+    throw e;
+  } finally {
+    process.off('exit', onExit);
+    end(outcome);
+  }
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
