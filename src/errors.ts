@@ -112,6 +112,24 @@ export function quote(value: unknown, max = 60): string {
 }
 
 /**
+ * Controls that would act on a terminal rather than show: C0 (with tab and line breaks, which would break
+ * a table's row), DEL, C1 (U+0080–U+009F: 8-bit CSI and OSC on some terminals), and the bidirectional
+ * embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), which reorder what follows them.
+ */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * `s` for human-readable terminal output (tables, banners: `entrel info`, `stats`, `serve`'s start-up
+ * line) of names that come from files (a model's name, type names, tensor names): each character of
+ * UNPRINTABLE as a visible `\u001b`-style escape, so that a name cannot set the window title, clear the
+ * screen, colour or reorder the text after it, or start a line of its own. Other text, a backslash
+ * included, is left as it is. JSON output needs none of it: JSON escapes the C0 controls itself.
+ */
+export function printable(s: string): string {
+  return s.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
  * An environment variable holding a count from `min` to `max` (ENTREL_THREADS, ENTREL_WORKERS): undefined
  * when unset or empty; digits, spaces around them allowed; anything else (`1e9`, `0x4`, `two`) a UserError
  * naming the variable, as the count would otherwise hang the process or be ignored in silence.

@@ -1,7 +1,11 @@
-/** The readable form of a model card that `entrel info` prints. */
+/**
+ * The readable form of a model card that `entrel info` prints. A model directory may be a stranger's: its
+ * names (the model's, types, tensors, metrics, files) are shown as printable() shows them, so that none
+ * can act on the terminal.
+ */
 import { dirname } from 'node:path';
 import type { ModelCard } from '../extract/model-card.js';
-import { counted } from '../errors.js';
+import { counted, printable } from '../errors.js';
 
 const count = (n: number) => n.toLocaleString('en-US');
 
@@ -27,7 +31,7 @@ function metricLines(metrics: unknown): string[] {
 function moduleLines(tensors: ModelCard['tensors']): string[] {
   const sizes = new Map<string, number>();
   for (const t of tensors) {
-    const module = t.name.split('.')[0];
+    const module = printable(t.name.split('.')[0]);
     sizes.set(module, (sizes.get(module) ?? 0) + t.shape.reduce((a, b) => a * b, 1));
   }
   const width = Math.max(...[...sizes.keys()].map((m) => m.length));
@@ -68,7 +72,7 @@ export function formatModelCard(card: ModelCard): string {
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows
-    .flatMap(([k, v]) => [v].flat().map((line, i) => `${(i === 0 ? k : '').padEnd(width)}  ${line}`.trimEnd()))
+    .flatMap(([k, v]) => [v].flat().map((line, i) => `${(i === 0 ? k : '').padEnd(width)}  ${printable(line)}`.trimEnd()))
     .join('\n');
 }
 

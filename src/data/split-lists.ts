@@ -4,10 +4,9 @@
  * document of that id; `.split` at the end of either is left out, since LSTM-ER's lists name documents
  * without it and its files with it (`--ace05` reads ids without it).
  */
-import { readFile } from 'node:fs/promises';
 import { counted, quote, UserError } from '../errors.js';
 import type { Diagnostics } from './diagnostics.js';
-import { ioError } from './io.js';
+import { MAX_DOCUMENT_BYTES, readFileBounded } from './io.js';
 import type { Part, Split } from './split.js';
 
 /** A part's list: its file and ids, each with its line. */
@@ -20,14 +19,14 @@ export interface IdList {
 /** The key an id matches by. */
 const key = (id: string) => id.replace(/\.split$/, '');
 
-/** The ids of `file`, a line each (blank lines skipped, white space around an id ignored). */
+/**
+ * The ids of `file`, a line each (blank lines skipped, white space around an id ignored). A file named on
+ * the command line, so a pipe will do (`--train-ids <(…)`); a device or socket is refused, and so is a
+ * list of more than MAX_DOCUMENT_BYTES.
+ */
 export async function readIdList(part: Part, file: string): Promise<IdList> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw ioError(file, e);
-  }
+  const refuse = () => new UserError(`too large: more than ${MAX_DOCUMENT_BYTES / 2 ** 20} MB, which no list of document ids needs`, { file });
+  const text = (await readFileBounded(file, { stream: true, refuse })).toString('utf8');
   const ids = text.split('\n').flatMap((l, i) => (l.trim() === '' ? [] : [{ id: l.trim(), line: i + 1 }]));
   if (!ids.length) throw new UserError(`no document ids in the ${part} list (one id a line)`, { file });
   return { part, file, ids };

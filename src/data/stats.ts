@@ -1,4 +1,5 @@
 /** Corpus statistics for `entrel stats`: a pure summary of documents plus the reader's warnings. */
+import { printable } from '../errors.js';
 import type { Document, Entity } from './corpus.js';
 import type { WarningSummary } from './diagnostics.js';
 
@@ -112,13 +113,14 @@ export function computeStats(documents: Iterable<Document>, warnings: WarningSum
 
 const num = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(1));
 
+/** A count per type, most first; a type name as printable() shows it (it comes from the data file). */
 function table(title: string, counts: Record<string, number>, total: number): string[] {
-  const rows = Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const rows = Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k, v]) => [printable(k), v] as const);
   const w = Math.max(5, ...rows.map(([k]) => k.length));
   return [`${title} (${total}):`, ...rows.map(([k, v]) => `  ${k.padEnd(w)}  ${String(v).padStart(7)}`)];
 }
 
-/** Plain-text report, one fact a line. */
+/** Plain-text report, one fact a line; names from the data (types, warnings' examples) as printable() shows them. */
 export function formatStats(s: CorpusStats): string {
   const l = s.sentenceLength;
   return [
@@ -132,7 +134,7 @@ export function formatStats(s: CorpusStats): string {
     `crossing entity pairs: ${s.crossingPairs}`,
     `sentences with nested/crossing entities: ${s.sentencesWithOverlap}`,
     ...(s.warnings.length
-      ? ['warnings:', ...s.warnings.map((w) => `  ${w.code} ×${w.count} (e.g. ${w.examples.join('; ')})`)]
+      ? ['warnings:', ...s.warnings.map((w) => `  ${w.code} ×${w.count} (e.g. ${printable(w.examples.join('; '))})`)]
       : ['warnings: none']),
   ].join('\n');
 }

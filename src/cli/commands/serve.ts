@@ -13,7 +13,7 @@ import { isatty } from 'node:tty';
 import { Command, InvalidArgumentError } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import { ioError } from '../../data/io.js';
-import { counted, UserError } from '../../errors.js';
+import { counted, printable, UserError } from '../../errors.js';
 import { modelRefs, nonNegativeInteger, positiveInteger, repeated } from './arg-values.js';
 import { loadExtractor } from '../load-extractor.js';
 
@@ -123,7 +123,7 @@ export class Hangup {
       this.access.replaceApiKeys(app, keys);
       this.say(`entrel: SIGHUP: ${counted(keys.length, 'API key')} from ${file} now in force\n`);
     } catch (e) {
-      this.say(`entrel: SIGHUP: ${e instanceof Error ? e.message : String(e)}; the API keys in use are kept\n`);
+      this.say(`${printable(`entrel: SIGHUP: ${e instanceof Error ? e.message : String(e)}; the API keys in use are kept`)}\n`);
     }
   }
 }
@@ -236,7 +236,8 @@ export function serveCommand(): Command {
           const r = flags.rateLimit ?? 0;
           const limit = r > 0 ? `; rate limit ${counted(r, 'request')} a minute per ${per}` : '';
           const proxies = flags.trustProxy?.length ? `; client addresses forwarded by ${flags.trustProxy.join(', ')}` : '';
-          process.stderr.write(`entrel: serving ${what} on ${url}${every} (${where}${keys}${limit}${proxies}; Ctrl-C to stop)\n`);
+          // The model's name is its directory's (a stranger's model may name itself anything): printable().
+          process.stderr.write(`${printable(`entrel: serving ${what} on ${url}${every} (${where}${keys}${limit}${proxies}; Ctrl-C to stop)`)}\n`);
           const warning = exposureWarning(flags.host, n > 0);
           if (warning) process.stderr.write(warning);
           stoppedBy = await new Promise<string>((resolve) => {

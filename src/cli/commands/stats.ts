@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { computeStats, formatStats } from '../../data/stats.js';
 import { loadCorpus } from '../../data/formats/index.js';
 import { printJson } from '../output.js';
+import { printable } from '../../errors.js';
 import { addDataFlags, addLabelStudioFlag, checkedCorpusOptions, type DataFlags } from './data-options.js';
 
 export function statsCommand(): Command {
@@ -12,6 +13,6 @@ export function statsCommand(): Command {
       const corpus = await loadCorpus(file, await checkedCorpusOptions(flags, file));
       const stats = computeStats(corpus.documents, corpus.diagnostics.summary());
       if (flags.json) printJson({ file, format: corpus.format, ...stats });
-      else process.stdout.write(`${file} (${corpus.format})\n${formatStats(stats)}\n`);
+      else process.stdout.write(`${printable(file)} (${corpus.format})\n${formatStats(stats)}\n`);
     });
 }

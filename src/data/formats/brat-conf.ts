@@ -5,10 +5,11 @@
  * trip keeps the schema (type order, symmetric relation types). Only the directory's own file is read
  * (brat would also look in parent directories).
  */
-import { readFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { quote, UserError } from '../../errors.js';
 import type { LabelSchema } from '../corpus.js';
-import { ioError } from '../io.js';
+import { MAX_DOCUMENT_BYTES, readFileBounded } from '../io.js';
 
 export const CONF_FILE = 'annotation.conf';
 
@@ -59,14 +60,24 @@ export function copiedConf(original: string, layout: RecordedLayout): string {
   return [COPY_MARK, layoutLine(layout), own].join('\n');
 }
 
-/** The text of a conf file, or undefined when there is none. */
+/**
+ * The bytes of a file of a collection (its `.txt`, `.ann` or annotation.conf), at most MAX_DOCUMENT_BYTES
+ * (io.ts readFileBounded): a regular file, or a symbolic link to one inside the collection's directory
+ * (the one holding `file`). Anything else is refused naming it: a link out of the collection (a stranger's
+ * `doc.txt -> /etc/hostname` would be read into the corpus), a named pipe (it waits for ever), a device
+ * (/dev/zero never ends).
+ */
+export const readCollectionFile = (file: string, refuse?: (bytes: number, moreThan: boolean) => UserError): Promise<Buffer> =>
+  readFileBounded(file, { within: dirname(file), refuse });
+
+/**
+ * The text of a conf file (readCollectionFile: entrel split copies it into each part, so a link out of the
+ * collection would carry a file of this machine into them), or undefined when there is none.
+ */
 export async function confFileText(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw ioError(file, e);
-  }
+  const there = await stat(file).then(() => true, (e: NodeJS.ErrnoException) => e.code !== 'ENOENT');
+  const refuse = () => new UserError(`too large: more than ${MAX_DOCUMENT_BYTES / 2 ** 20} MB, which no annotation.conf needs`, { file });
+  return there ? (await readCollectionFile(file, refuse)).toString('utf8') : undefined;
 }
 
 /**

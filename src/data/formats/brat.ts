@@ -13,17 +13,17 @@
  * --ace05` wrote records it in its annotation.conf, and reads so without the flag; other `*.split.txt`
  * files read without it are counted (`brat-split-file-without-ace05`).
  */
-import { readdirSync, readFileSync, type Dirent } from 'node:fs';
-import { copyFile, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { closeSync, constants, lstatSync, openSync, readdirSync, readSync, type Dirent } from 'node:fs';
+import { readdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { quote, UserError, type ErrorLocation } from '../../errors.js';
-import { MAX_DOCUMENT_BYTES, ioError, isDirectory, tooLarge, type Located } from '../io.js';
+import { ioError, isDirectory, type Located } from '../io.js';
 import { fail } from '../validate.js';
 import { writeDirAtomic } from '../atomic.js';
 import { writeAtomic, type Source } from '../write.js';
 import { Diagnostics } from '../diagnostics.js';
 import type { Document, LabelSchema, Sentence, Token } from '../corpus.js';
-import { CONF_FILE, confFileText, confText, copiedConf, isEntrelConf, readConf, readConfLayout, type RecordedLayout } from './brat-conf.js';
+import { CONF_FILE, confFileText, confText, copiedConf, isEntrelConf, readCollectionFile, readConf, readConfLayout, type RecordedLayout } from './brat-conf.js';
 import { ACE05_SCHEMA, outOfTextOrder } from './ace05.js';
 import { attachRelations, codePointOffsets, countSplitChanges, fromCodePoints, placeOnText, type CharEntity, type CharRelation, type Placed } from './spans.js';
 import { eachLabel, growingSchema, refuseUnreadable, unwritableLabel } from './common.js';
@@ -69,20 +69,12 @@ async function subCollections(dir: string, entries: readonly Dirent[]): Promise<
 }
 
 /**
- * A file of at most MAX_DOCUMENT_BYTES, strict UTF-8 per line, so a bad byte is reported with its line. A
- * `.txt`'s byte-order mark (`keepBom`) is kept as its first character (whitespace to the tokenizer): brat
- * counts it in the `.ann` offsets.
+ * A file of at most MAX_DOCUMENT_BYTES (readCollectionFile), strict UTF-8 per line, so a bad byte is
+ * reported with its line. A `.txt`'s byte-order mark (`keepBom`) is kept as its first character
+ * (whitespace to the tokenizer): brat counts it in the `.ann` offsets.
  */
 async function readText(file: string, keepBom = false): Promise<string> {
-  let buf: Buffer;
-  try {
-    const { size } = await stat(file);
-    if (size > MAX_DOCUMENT_BYTES) throw tooLarge(size, { file });
-    buf = await readFile(file);
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-    throw ioError(file, e);
-  }
+  const buf = await readCollectionFile(file);
   // ignoreBOM: a U+FEFF opening a later line is the text's; the file's own one is dropped below (or kept).
   const dec = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   let from = 0;
@@ -354,7 +346,8 @@ export async function copyDocuments(path: string, opts: ReadingOptions, schema: 
     for (const { at, id } of picked) {
       const name = basename(prefixes[at]);
       if (docId(name, ace05) !== id) throw new Error(`document ${at} of ${path} is ${name}, not ${id}`);
-      for (const ext of ['.txt', '.ann']) await copyFile(prefixes[at] + ext, join(tmp, name + ext));
+      // Read as the reader reads them (readCollectionFile): a file swapped meanwhile is refused as it would be.
+      for (const ext of ['.txt', '.ann']) await writeFile(join(tmp, name + ext), await readCollectionFile(prefixes[at] + ext));
     }
     await writeFile(join(tmp, CONF_FILE), own === undefined ? confText(schema, recorded) : copiedConf(own, recorded));
   });
@@ -525,10 +518,25 @@ export function refuseForeignDirectory(out: string): void {
   }
   const has = new Set(names);
   const pair = (n: string) => /\.(txt|ann)$/.test(n) && has.has(n.slice(0, -4) + (n.endsWith('.txt') ? '.ann' : '.txt'));
-  const ours = (n: string) => n === CONF_FILE && isEntrelConf(readFileSync(join(out, n), 'utf8'));
+  const ours = (n: string) => n === CONF_FILE && isEntrelConf(opening(join(out, n)));
   const other = names.filter((n) => !pair(n) && !ours(n));
   if (other.length)
     throw new UserError(`holds ${quote(other[0])}${other.length > 1 ? ` and ${other.length - 1} more` : ''}, which is not a brat .txt/.ann pair: a brat output replaces the whole directory, so choose a new or empty one`, { file: out });
+}
+
+/**
+ * The first bytes of `file` as text (enough for isEntrelConf's marks), or '' where it is no regular file
+ * (opened without waiting: a named pipe in the way must not hang the writer).
+ */
+function opening(file: string): string {
+  if (!lstatSync(file).isFile()) return '';
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const buf = Buffer.alloc(512);
+    return buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export const brat: Format = {

@@ -1,9 +1,10 @@
 /** SpERT's types file: `{entities: {Type: {short, verbose}}, relations: {Type: {short, verbose, symmetric}}}`. */
-import { access, readFile, readdir } from 'node:fs/promises';
+import { access, readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { LabelSchema } from '../corpus.js';
-import { ioError, parseJsonFile } from '../io.js';
+import { UserError } from '../../errors.js';
+import { MAX_DOCUMENT_BYTES, parseJsonFile, readFileBounded } from '../io.js';
 import { fail, parseWith } from '../validate.js';
 
 // The two maps are checked entry by entry below: zod builds a record by assignment, so an entry named
@@ -15,13 +16,20 @@ const TypesFile = z.object({
 const EntityEntry = z.object({}).loose();
 const RelationEntry = z.object({ symmetric: z.boolean().optional() }).loose();
 
+/**
+ * The schema of the types file `file`: a regular file (or a symbolic link to one, anywhere: a data
+ * directory is often put together from links, and a types file only names types), of at most
+ * MAX_DOCUMENT_BYTES; a named pipe (it is read more than once, and one found beside a data file would wait
+ * for ever), a device or a socket is refused naming it.
+ */
 export async function readTypesFile(file: string): Promise<LabelSchema> {
+  const refuse = () => new UserError(`too large: more than ${MAX_DOCUMENT_BYTES / 2 ** 20} MB, which no types file needs`, { file });
+  const bytes = await readFileBounded(file, { refuse });
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(await readFile(file));
-  } catch (e) {
-    if (e instanceof TypeError) fail('not valid UTF-8 text', { file });
-    throw ioError(file, e);
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    fail('not valid UTF-8 text', { file });
   }
   const value = parseJsonFile(text, file);
   parseWith(TypesFile, value, { file });
