@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { Interrupted, isUserError, UserError } from '../errors.js';
 import { ENTREL_VERSION } from '../model/version.js';
 import { EXIT_INTERRUPTED } from './interrupt.js';
+import { printableLines } from './output.js';
 import { registerCommands } from './commands/index.js';
 
 export const EXIT_OK = 0;
@@ -65,22 +66,28 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * A user error on stderr. Its file names and ids may come from a stranger's files (a directory's listing,
+ * an annotation id): printable, line by line, so they cannot drive the terminal.
+ */
+const say = (message: string) => process.stderr.write(`${printableLines(`entrel: ${message}`)}\n`);
+
 function exitCodeFor(e: unknown): number {
   if (e instanceof CommanderError) {
     // --help and --version end through here with code 0; parse errors were already printed.
     return e.exitCode === 0 ? EXIT_OK : EXIT_USER;
   }
   if (e instanceof Interrupted) {
-    process.stderr.write(`entrel: ${e.message}\n`);
+    say(e.message);
     return EXIT_INTERRUPTED;
   }
   if (isUserError(e)) {
-    process.stderr.write(`entrel: ${e.message}\n`);
+    say(e.message);
     return EXIT_USER;
   }
   const err = e as NodeJS.ErrnoException;
   if (err && typeof err.code === 'string' && FS_USER_ERRORS.has(err.code)) {
-    process.stderr.write(`entrel: ${err.message}\n`);
+    say(err.message);
     return EXIT_USER;
   }
   const overflow = FLOAT_OVERFLOW.exec(String(err?.message));

@@ -1,19 +1,26 @@
 /** Shared output helpers so every command prints JSON, tables and warnings the same way. */
 import type { Diagnostics } from '../data/diagnostics.js';
+import { printable } from '../errors.js';
 
 export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
 }
 
-/** Warnings go to stderr so that stdout stays machine-readable, each after the file it is about. */
+/**
+ * Warnings go to stderr so that stdout stays machine-readable, each after the file it is about; printable,
+ * as their ids and names come from the files.
+ */
 export function printWarnings(diagnostics: Diagnostics, file: string): void {
-  for (const line of diagnostics.format()) process.stderr.write(`entrel: ${file}: ${line}\n`);
+  for (const line of diagnostics.format()) process.stderr.write(`${printableLines(`entrel: ${file}: ${line}`)}\n`);
 }
 
 /** A warning of the library (an `onWarning` callback) as the CLI prints every warning; one about a file as printWarnings does. */
 export function printWarning(message: string, about?: { file: string; text: string }): void {
-  process.stderr.write(about ? `entrel: ${about.file}: warning: ${about.text}\n` : `entrel: warning: ${message}\n`);
+  process.stderr.write(`${printableLines(about ? `entrel: ${about.file}: warning: ${about.text}` : `entrel: warning: ${message}`)}\n`);
 }
+
+/** printable, line by line: a message's own line breaks stay. */
+export const printableLines = (s: string): string => s.split('\n').map(printable).join('\n');
 
 /** Fixed-width table with a header row; numbers right-aligned. */
 export function formatTable(header: string[], rows: (string | number)[][]): string {

@@ -4,6 +4,7 @@
  * modes mixed. Runs the CLI in this process.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -11,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { entrel } from './in-process.js';
 import { tempDir } from '../temp-dir.js';
 
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const dir = tempDir('entrel-flags-');
 const unified = join(dir, 'u.json');
 writeFileSync(unified, JSON.stringify([{ tokens: ['Mary', 'works'], entities: [[0, 1, 'Peop']], relations: [] }]));
@@ -147,4 +149,15 @@ test('--tokenizer on files whose tokens are given is refused naming them, as it 
   const paired = await entrel('evaluate', '--gold', unified, '--pred', unified, '--tokenizer', 'ptb');
   assert.equal(paired.code, 1);
   assert.match(paired.err, /but .*u\.json is read as unified, .*u\.json is read as unified, whose tokens are given/);
+});
+
+test('a pipe without --format is one line asking for it (detecting would take its start from the reader); with it, it is read', () => {
+  const script = (format: string) =>
+    `node --import tsx --input-type=module -e "import {run} from '${join(root, 'src', 'cli', 'main.ts')}'; process.exitCode = await run(['node','entrel',...process.argv.slice(1)])" stats ${format} <(cat ${JSON.stringify(unified)})`;
+  const detected = spawnSync('bash', ['-c', script('')], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(detected.status, 1, detected.stderr);
+  assert.match(detected.stderr, /^entrel: \/dev\/fd\/\d+: a pipe, whose format cannot be detected without taking its start from the reader: name it with --format \(one of jsonl, /);
+  const named = spawnSync('bash', ['-c', script('--format unified')], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(named.status, 0, named.stderr);
+  assert.match(named.stdout, /^\/dev\/fd\/\d+ \(unified\)\ndocuments: 1\n/);
 });

@@ -150,3 +150,23 @@ describe('entrel serve: the start-up line', () => {
     assert.ok(line.startsWith(`entrel: serving ${printable(TITLE + BIDI)} 1.0.0 on http://127.0.0.1:`), line);
   });
 });
+
+describe('errors and warnings naming what came from files', () => {
+  it('print a file name with control characters escaped, keeping the line', async () => {
+    const { entrel } = await import('./in-process.js');
+    const named = join(tmp, `x${TITLE}.json`);
+    const r = await entrel('stats', named);
+    assert.equal(r.code, 1);
+    assert.ok(!r.err.includes('\x1b') && !r.err.includes('\x07'), `no raw control character in ${JSON.stringify(r.err)}`);
+    assert.ok(r.err.includes('x' + printable(TITLE)), `the name escaped, in ${JSON.stringify(r.err)}`);
+    assert.equal(r.err.split('\n').length, 2, 'one line');
+    // A warning follows the name of its file (its ids are quoted as JSON already): the name escaped.
+    const data = join(tmp, `repeated${TITLE}.jsonl`);
+    const doc = { id: `d${TITLE}`, text: 'Mary', sentences: [{ start: 0, end: 4, tokens: [[0, 4]], entities: [], relations: [] }] };
+    writeFileSync(data, `${JSON.stringify(doc)}\n${JSON.stringify(doc)}\n`);
+    const w = await entrel('convert', '--to', 'jsonl', data, join(tmp, 'repeated-out.jsonl'));
+    assert.equal(w.code, 0, w.err);
+    assert.ok(w.err.includes('warning') || w.err.includes('repeated'), `a warning about the repeated id: ${JSON.stringify(w.err)}`);
+    assert.ok(!w.err.includes('\x1b') && w.err.includes(`repeated${printable(TITLE)}.jsonl`), `the file name escaped in ${JSON.stringify(w.err)}`);
+  });
+});

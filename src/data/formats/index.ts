@@ -55,6 +55,9 @@ async function firstBytes(file: string, n = 4096): Promise<string> {
     const { buffer, bytesRead } = await fh.read(Buffer.alloc(n), 0, n, 0);
     return buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '').trimStart();
   } catch (e) {
+    // A pipe gives its start once: detection would take it from the reader.
+    if ((e as NodeJS.ErrnoException).code === 'ESPIPE')
+      throw new UserError(`a pipe, whose format cannot be detected without taking its start from the reader: name it with --format (one of ${FORMATS.join(', ')})`, { file });
     throw ioError(file, e);
   } finally {
     await fh?.close();
