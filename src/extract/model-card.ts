@@ -1,8 +1,8 @@
 /**
  * What a model directory holds (`entrel info`): `Extractor.info()`'s fields plus the architecture,
  * vocabulary sizes, parameter count and tensor shapes, training data and size on disk. The directory is
- * checked as `loadModelDir` checks it, but the weights are read only as far as their safetensors header,
- * so no libtorch is needed.
+ * checked as `loadModelDir` checks it (readModelDir: checksums, the weights' names and shapes against the
+ * config, their values finite) on the files' bytes, so no libtorch is needed.
  */
 import { readScoreMaps } from '../model/score-map.js';
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';

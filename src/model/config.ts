@@ -49,32 +49,46 @@ export const DEFAULT_LM_WEIGHT = 0.1;
 /** A CRF has no per-token argmax to read: its best sequence is the Viterbi one. */
 export const CRF_DECODER = 'must be "viterbi" with tagger "crf" (a CRF decodes whole sequences)';
 
+/**
+ * Upper bounds of the model's sizes: far above any model worth training (the paper's: 1 layer, widths
+ * 2–3, dimensions ≤ 128, distance 200), and low enough that a config.json from a stranger cannot make
+ * building the model take more memory than its weights file holds (io.ts compares the weights file with
+ * the sizes the config implies before anything is built). Training's `model` block is this schema, so
+ * every model training writes, loading reads.
+ */
+export const MODEL_LIMITS = Object.freeze({ layers: 16, widths: 16, width: 64, dim: 65_536, distance: 100_000 });
+
 // Distinct: each width is one convolution, named by its width in the weights file (layers/conv.ts).
 const WIDTHS = 'expected a non-empty array of distinct positive integers';
 const widths = () =>
   z
-    .array(posInt(), { error: WIDTHS })
+    .array(posInt().max(MODEL_LIMITS.width, { error: `expected a window width of at most ${MODEL_LIMITS.width}` }), { error: WIDTHS })
     .min(1, { error: WIDTHS })
+    .max(MODEL_LIMITS.widths, { error: `expected at most ${MODEL_LIMITS.widths} widths` })
     .refine((v) => new Set(v).size === v.length, { error: (issue) => `${WIDTHS}, got ${quote(issue.input)}` });
+/** A size of a layer: a positive (`nonNegInt`: or 0, none) integer up to MODEL_LIMITS.dim. */
+const DIM = `expected at most ${MODEL_LIMITS.dim}`;
+const dim = () => posInt().max(MODEL_LIMITS.dim, { error: DIM });
+const optionalDim = () => nonNegInt().max(MODEL_LIMITS.dim, { error: DIM });
 // One bucket would hold every distance: the distance feature would say nothing.
 const DISTANCE = 'expected an integer ≥ 2';
 
 /** Every model setting, required; a training config's `model` block fills in the defaults (modelBlock). */
 const ModelConfigSchema = z
   .strictObject({
-    wordDim: posInt(),
-    charDim: posInt(),
+    wordDim: dim(),
+    charDim: dim(),
     charWidths: widths(),
-    charFilters: posInt(),
-    lstmHidden: posInt(),
+    charFilters: dim(),
+    lstmHidden: dim(),
     /** Stacked BiLSTM layers (the paper: 1), with `dropout` between them. */
-    lstmLayers: posInt(),
+    lstmLayers: posInt().max(MODEL_LIMITS.layers, { error: `expected at most ${MODEL_LIMITS.layers} layers` }),
     relWidths: widths(),
-    relFilters: posInt(),
-    mlpHidden: posInt(),
+    relFilters: dim(),
+    mlpHidden: dim(),
     dropout: prob(),
     /** Distance one-hot size (spec §1.2: max_sent_len = 200). */
-    maxDistance: z.number({ error: DISTANCE }).int({ error: DISTANCE }).min(2, { error: DISTANCE }),
+    maxDistance: z.number({ error: DISTANCE }).int({ error: DISTANCE }).min(2, { error: DISTANCE }).max(MODEL_LIMITS.distance, { error: `expected at most ${MODEL_LIMITS.distance}` }),
     /** true = the paper's right context; false = the authors' code (spec §7.1.1). */
     fixRightContext: bool(),
     tagScheme: z.enum(['BILOU', 'BIEOU'], { error: 'expected "BILOU" or "BIEOU"' }),
@@ -83,7 +97,7 @@ const ModelConfigSchema = z
     /** The output layer: 'softmax' per token (the paper's Eq. 1) or a linear-chain 'crf' (model/layers/crf.ts). */
     tagger: z.enum(['softmax', 'crf'], { error: 'expected "softmax" or "crf"' }),
     /** Casing embedding size appended to x (0 = none, the paper; model/casing.ts). */
-    caseDim: nonNegInt(),
+    caseDim: optionalDim(),
     /** Probability of replacing a training word by UNK (0 = never, the paper). */
     wordDropout: prob(),
     /** One dropout mask per sentence for x and h, shared across its tokens (false = per token, the paper). */
@@ -91,7 +105,7 @@ const ModelConfigSchema = z
     /** A second dropout on the char CNN's features, as the authors' code (spec §2.2); false = once, with x. */
     charFeatureDropout: bool(),
     /** Hidden size of the language-model heads trained alongside (Rei 2017; 0 = none, the paper). */
-    lmHidden: nonNegInt(),
+    lmHidden: optionalDim(),
     /** A frozen copy of the initial word vectors concatenated to the fine-tuned ones (false = one channel, the paper). */
     staticWords: bool(),
     /** How `extract` tokenizes raw text for the model: its training corpus's conventions ('ptb' or 'conll04'). */

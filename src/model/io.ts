@@ -13,23 +13,31 @@
  * system), refusing to replace a directory that holds other files; `writeModelFiles` writes into an existing empty directory (for callers with their own atomic
  * directory writer). `loadModelDir` validates everything and throws a UserError naming the bad file:
  * missing file, unknown format or version, checksum mismatch, invalid config/schema/vocabulary,
- * vocabulary not matching the schema, missing/extra/wrong-shape weights; `readModelDir` does the same
- * short of the weights, without libtorch.
+ * vocabulary not matching the schema, missing/extra/wrong-shape weights, NaN or infinite weights;
+ * `readModelDir` does the same without libtorch, short of building the model.
+ *
+ * A model directory may come from a stranger, and a checksum is integrity, not authenticity: each file is
+ * read once, only if it is a regular file of a bounded size (bounded-read.ts), and the weights file's
+ * names and shapes are compared with those the config and vocabulary imply (weight-shapes.ts) before
+ * anything is built, so no config can make building the model take more memory than its weights file.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { writeDirAtomicSync } from '../data/atomic.js';
 import { makeDirs } from '../data/io.js';
 import type { LabelSchema } from '../data/corpus.js';
-import { fsReason, quote, UserError } from '../errors.js';
-import { loadSafetensors, noGrad, saveSafetensors, type Tensor } from '../tensor/index.js';
+import { quote, UserError } from '../errors.js';
+import { loadSafetensors, noGrad, readSafetensorsHeader, saveSafetensors, tidy, type Tensor } from '../tensor/index.js';
+import type { SafetensorsHeader } from '../tensor/safetensors.js';
+import { MAX_JSON_BYTES, MAX_WEIGHTS_BYTES, readBoundedFile } from './bounded-read.js';
 import { validateModelConfig } from './config.js';
 import { JointModel } from './joint.js';
 import { withoutInit } from './layers/module.js';
 import type { ModelConfig } from './types.js';
 import { ENTREL_VERSION } from './version.js';
-import { Vocabulary } from './vocab.js';
+import { entityTypesLimit, Vocabulary } from './vocab.js';
+import { expectedWeightShapes } from './weight-shapes.js';
 
 export const MODEL_FORMAT = 'entrel-model';
 export const MODEL_FORMAT_VERSION = 1;
@@ -45,6 +53,7 @@ export interface LoadedModel {
 /** Writes the model files into `dir` (created if needed; should be empty); `meta.entrelVersion` says which entrel wrote them. */
 export function writeModelFiles(dir: string, model: JointModel, schema: LabelSchema, meta: Record<string, unknown> = {}): void {
   if (!model.vocab.matchesSchema(schema)) throw new Error('writeModelFiles: the schema does not match the model vocabulary');
+  refuseNonFinite(model, dir);
   makeDirs(dir);
   const json = (v: unknown) => JSON.stringify(v, null, 1) + '\n';
   const config = { format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, model: model.config, meta: { entrelVersion: ENTREL_VERSION, ...meta } };
@@ -57,6 +66,21 @@ export function writeModelFiles(dir: string, model: JointModel, schema: LabelSch
   });
   saveSafetensors(join(dir, 'weights.safetensors'), weights, { format: MODEL_FORMAT, version: String(MODEL_FORMAT_VERSION) });
   writeChecksum(dir);
+}
+
+/**
+ * A model whose weights hold NaN or ±∞ (a diverged run) is not written: it would predict nothing, and
+ * loading refuses it. A UserError naming `dir`, the directory it was to be written to, and the tensor.
+ */
+function refuseNonFinite(model: JointModel, dir: string): void {
+  noGrad(() =>
+    tidy(() => {
+      for (const [name, t] of model.parameters())
+        // 0 · x sums to NaN exactly when some x is NaN or ±∞.
+        if (Number.isNaN(t.mul(0).sum().item()))
+          throw new UserError(`the model's tensor ${quote(name, 200)} holds NaN or infinite values (training diverged): it is not written`, { file: dir });
+    }),
+  );
 }
 
 /** The `checksum` file of the model files in `dir` (after writing them, or changing config.json's meta). */
@@ -76,6 +100,7 @@ export function checksumText(dir: string, files: readonly string[]): string {
  */
 export function saveModelDir(dir: string, model: JointModel, schema: LabelSchema, meta: Record<string, unknown> = {}, what = 'model'): void {
   refuseNonModelDirectory(dir, what);
+  refuseNonFinite(model, dir);
   writeDirAtomicSync(dir, `the ${what}`, (tmp) => writeModelFiles(tmp, model, schema, meta));
 }
 
@@ -97,10 +122,15 @@ export function refuseNonModelDirectory(dir: string, what: string): void {
     throw new UserError(`holds ${quote(other[0])}${other.length > 1 ? ` and ${other.length - 1} more` : ''}, which is not a model file: the ${what} replaces the whole directory, so choose a new or empty one`, { file: dir });
 }
 
-/** The sha256 of a file of a model directory, or of a `kind` of file that is checked the same way (a checkpoint file). */
+/**
+ * The sha256 of a file of a model directory, or of a `kind` of file that is checked the same way (a
+ * checkpoint file): a regular file of at most MAX_WEIGHTS_BYTES, else a UserError naming it.
+ */
 export function sha256(path: string, kind = 'model file'): string {
-  return createHash('sha256').update(readModelFile(path, kind)).digest('hex');
+  return digest(readBoundedFile(path, kind, MAX_WEIGHTS_BYTES));
 }
+
+const digest = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /**
  * The digests a `checksum` file lists (sha256sum's format, `checksumText`), by file name; a malformed line
@@ -108,7 +138,7 @@ export function sha256(path: string, kind = 'model file'): string {
  */
 export function readChecksums(path: string, kind = 'model file'): Map<string, string> {
   const listed = new Map<string, string>();
-  readModelFile(path, kind).toString('utf8').split('\n').forEach((line, i) => {
+  readBoundedFile(path, kind, MAX_JSON_BYTES).toString('utf8').split('\n').forEach((line, i) => {
     if (!line.trim()) return;
     const m = /^([0-9a-f]{64}) {2}(\S+)$/.exec(line);
     if (!m) throw new UserError(`malformed line ${JSON.stringify(line)} (expected "<sha256 hex>  <file name>")`, { file: path, line: i + 1 });
@@ -117,19 +147,10 @@ export function readChecksums(path: string, kind = 'model file'): Map<string, st
   return listed;
 }
 
-/** A file's bytes; one that cannot be read (a directory, no permission) is a UserError naming it as a `kind` (a model file). */
-function readModelFile(path: string, kind: string): Buffer {
+/** A JSON model file's content (`bytes`, read from `path`). */
+function parseJson(bytes: Buffer, path: string): unknown {
   try {
-    return readFileSync(path);
-  } catch (e) {
-    throw new UserError(`cannot read this ${kind}: ${fsReason(e) ?? (e as Error).message}`, { file: path });
-  }
-}
-
-function readJson(dir: string, file: string): unknown {
-  const path = join(dir, file);
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
+    return JSON.parse(bytes.toString('utf8'));
   } catch (e) {
     throw new UserError(`cannot read model file: ${(e as Error).message}`, { file: path });
   }
@@ -144,11 +165,12 @@ export interface ModelDirContents {
 }
 
 /**
- * Checks a model directory as `loadModelDir` does (files present, checksums, config, schema, vocabulary)
- * and reads everything but the weights: no libtorch needed.
+ * Checks a model directory as `loadModelDir` does (files present, checksums, config, schema, vocabulary,
+ * the weights' names, shapes and values) and returns everything but the weights: no libtorch needed.
  */
 export function readModelDir(dir: string): ModelDirContents {
-  return modelErrors(() => readModelFiles(dir));
+  const { weights: _, ...contents } = modelErrors(() => readModelFiles(dir));
+  return contents;
 }
 
 /** Whatever is wrong inside a model directory that is there, the model is what is broken (UserError codes). */
@@ -161,7 +183,8 @@ function modelErrors<T>(read: () => T): T {
   }
 }
 
-function readModelFiles(dir: string): ModelDirContents {
+/** The checked contents, and the bytes of weights.safetensors (read once: what was checked is what is loaded). */
+function readModelFiles(dir: string): ModelDirContents & { weights: Buffer } {
   if (!existsSync(dir)) throw new UserError('model directory not found', { file: dir }, 'ENTREL_MODEL_NOT_FOUND');
   if (!statSync(dir).isDirectory()) {
     const hint = [...MODEL_FILES, 'checksum'].includes(basename(dir)) ? `: the model directory is ${dirname(dir)}` : ' (the directory holding config.json, weights.safetensors, …)';
@@ -178,15 +201,19 @@ function readModelFiles(dir: string): ModelDirContents {
   // Checksums first: a corrupt file is reported as such, not as whatever parse error it causes.
   const sumPath = join(dir, 'checksum');
   const listed = readChecksums(sumPath);
+  const bytes = new Map<string, Buffer>();
   for (const f of MODEL_FILES) {
     const want = listed.get(f);
     if (!want) throw new UserError(`no checksum for ${f}`, { file: sumPath });
-    if (sha256(join(dir, f)) !== want)
+    const b = readBoundedFile(join(dir, f), 'model file', f === 'weights.safetensors' ? MAX_WEIGHTS_BYTES : MAX_JSON_BYTES);
+    if (digest(b) !== want)
       throw new UserError('checksum mismatch: the file was modified or corrupted after the model was saved', { file: join(dir, f) });
+    bytes.set(f, b);
   }
+  const json = (f: string) => parseJson(bytes.get(f)!, join(dir, f));
 
   const cfgPath = join(dir, 'config.json');
-  const cfg = readJson(dir, 'config.json') as Record<string, unknown> | null;
+  const cfg = json('config.json') as Record<string, unknown> | null;
   if (!cfg || typeof cfg !== 'object' || cfg.format !== MODEL_FORMAT)
     throw new UserError(`not an entrel model config (format ${JSON.stringify(cfg?.format)})`, { file: cfgPath, field: 'format' });
   if (cfg.version !== MODEL_FORMAT_VERSION)
@@ -198,22 +225,57 @@ function readModelFiles(dir: string): ModelDirContents {
   const meta = (cfg.meta && typeof cfg.meta === 'object' ? cfg.meta : {}) as Record<string, unknown>;
 
   const schemaPath = join(dir, 'schema.json');
-  const schema = validateSchema(readJson(dir, 'schema.json'), schemaPath);
+  const schema = validateSchema(json('schema.json'), schemaPath);
   const vocabPath = join(dir, 'vocab.json');
-  const vocab = Vocabulary.fromJSON(readJson(dir, 'vocab.json'), vocabPath);
+  const vocab = Vocabulary.fromJSON(json('vocab.json'), vocabPath);
   if (vocab.tagScheme !== config.tagScheme)
     throw new UserError(`tag scheme ${vocab.tagScheme} differs from config.json's ${config.tagScheme}`, { file: vocabPath });
   if (!vocab.matchesSchema(schema))
     throw new UserError('tags/relation labels do not match schema.json', { file: vocabPath });
-  return { schema, config, meta, vocab };
+
+  const wPath = join(dir, 'weights.safetensors');
+  const weights = bytes.get('weights.safetensors')!;
+  checkWeights(readSafetensorsHeader(wPath, weights), expectedWeightShapes(config, vocab), weights, wPath);
+  return { schema, config, meta, vocab, weights };
+}
+
+/**
+ * The weights file against the parameters the config and vocabulary imply (names, shapes, float32),
+ * then every value: NaN or ±∞ anywhere would make the model's output silently empty (a diverged run, or
+ * a tampered file). Refuses the first tensor that is wrong, naming it.
+ */
+function checkWeights({ entries, dataStart }: SafetensorsHeader, expected: Map<string, number[]>, bytes: Buffer, wPath: string): void {
+  const fail = (message: string) => new UserError(message, { file: wPath });
+  const byName = new Map(entries.map((e) => [e.name, e]));
+  for (const { name } of entries) if (!expected.has(name)) throw fail(`unexpected weight ${quote(name, 200)}`);
+  for (const [name, shape] of expected) {
+    const e = byName.get(name);
+    if (!e) throw fail(`missing weight "${name}"`);
+    if (e.shape.join(',') !== shape.join(',')) throw fail(`weight "${name}" has shape [${e.shape}], the config and vocabulary need [${shape}]`);
+    if (e.dtype !== 'float32') throw fail(`weight "${name}" is ${e.dtype}, not float32`);
+  }
+  for (const name of expected.keys()) {
+    const { begin, end } = byName.get(name)!;
+    if (!allFinite(bytes, dataStart + begin, dataStart + end)) throw fail(`tensor "${name}" holds NaN or infinite values (a diverged or tampered model)`);
+  }
+}
+
+/** Whether the little-endian float32 values in bytes [start, end) are all finite (none has an all-ones exponent). */
+function allFinite(bytes: Buffer, start: number, end: number): boolean {
+  const at = bytes.byteOffset + start;
+  // A header whose length is no multiple of 4 leaves the data unaligned: a copy is.
+  const words = at % 4 === 0 ? new Uint32Array(bytes.buffer, at, (end - start) / 4) : new Uint32Array(Uint8Array.from(bytes.subarray(start, end)).buffer);
+  for (let i = 0; i < words.length; i++) if ((words[i] & 0x7f800000) === 0x7f800000) return false;
+  return true;
 }
 
 /** Loads and validates a model directory. */
 export function loadModelDir(dir: string): LoadedModel {
-  const { schema, config, meta, vocab } = readModelDir(dir);
+  const { schema, config, meta, vocab, weights } = modelErrors(() => readModelFiles(dir));
+  // Sizes and values checked already (readModelFiles): building the model takes what the file holds.
   const model = withoutInit(() => new JointModel(config, vocab)); // weights come from the file
   const wPath = join(dir, 'weights.safetensors');
-  const { tensors } = modelErrors(() => loadSafetensors(wPath));
+  const { tensors } = modelErrors(() => loadSafetensors(wPath, weights));
   const params = model.parameters();
   modelErrors(() => copyWeights(tensors, params, wPath));
   model.eval();
@@ -244,6 +306,8 @@ export function validateSchema(obj: unknown, file: string): LabelSchema {
   const o = obj as Record<string, unknown>;
   if (!Array.isArray(o.entityTypes) || o.entityTypes.some((t) => typeof t !== 'string' || !t))
     fail('must be a list of non-empty strings', 'entityTypes');
+  const tooMany = entityTypesLimit((o.entityTypes as string[]).length);
+  if (tooMany) fail(tooMany, 'entityTypes');
   if (!Array.isArray(o.relationTypes)) return fail('must be a list', 'relationTypes');
   const rels = (o.relationTypes as unknown[]).map((r, i) => {
     const x = r as Record<string, unknown>;

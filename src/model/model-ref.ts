@@ -7,12 +7,13 @@
  * its model is (`"entrel": {"model": …}`). A directory that holds a model (or a model package) wins over a
  * name; a file, or a directory of something else, does not hide an installed package of that name.
  */
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { isWithin } from '../data/io.js';
 import { fileURLToPath } from 'node:url';
 import validateName from 'validate-npm-package-name';
 import { described, UserError } from '../errors.js';
+import { MAX_JSON_BYTES, readBoundedFile } from './bounded-read.js';
 
 /** The bundled model, found relative to this file (src/model/ or dist/model/), not the cwd. */
 export const BUNDLED_MODEL_DIR = fileURLToPath(new URL('../../models/conll04', import.meta.url));
@@ -104,7 +105,7 @@ function packageDirModel(path: string): string | undefined {
   if (!statSync(path).isDirectory() || existsSync(join(path, 'config.json')) || !existsSync(join(path, 'package.json'))) return undefined;
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(join(path, 'package.json'), 'utf8'));
+    json = JSON.parse(readBoundedFile(join(path, 'package.json'), 'package.json', MAX_JSON_BYTES).toString('utf8'));
   } catch {
     return undefined; // not a model package: the loader says what is missing
   }
@@ -125,8 +126,9 @@ function packageModelDir(pkgDir: string, name: string, installed: boolean): stri
   const file = join(pkgDir, 'package.json');
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
+    json = JSON.parse(readBoundedFile(file, 'package.json', MAX_JSON_BYTES).toString('utf8'));
   } catch (e) {
+    if (e instanceof UserError) throw e; // not a regular file, or too large: it says so, naming the file
     throw new UserError(`cannot read the package.json of package "${name}": ${(e as Error).message}`, { file });
   }
   const field = (json as Record<string, unknown> | null)?.[PACKAGE_FIELD];
@@ -150,7 +152,7 @@ function packageModelDir(pkgDir: string, name: string, installed: boolean): stri
  */
 export function weightsChecksum(modelDir: string): string | undefined {
   try {
-    return /^([0-9a-f]{64}) {2}weights\.safetensors$/m.exec(readFileSync(join(modelDir, 'checksum'), 'utf8'))?.[1];
+    return /^([0-9a-f]{64}) {2}weights\.safetensors$/m.exec(readBoundedFile(join(modelDir, 'checksum'), 'model file', MAX_JSON_BYTES).toString('utf8'))?.[1];
   } catch {
     return undefined;
   }

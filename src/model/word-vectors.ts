@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, readdirSync, readFileSync, readSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { writeFileAtomic } from '../data/atomic.js';
 import { hostname } from 'node:os';
-import { basename, delimiter, dirname, join } from 'node:path';
+import { basename, delimiter, dirname, isAbsolute, join } from 'node:path';
 import { fsReason, UserError } from '../errors.js';
 import { GLOVE_DIM, loadGlove, readTableCache, tableCacheDir, writeTableCache, type GloveTable } from './glove.js';
 import { openVectors, vectorsFingerprint } from './vectors-file.js';
@@ -139,31 +139,66 @@ export function recordedWordVectors(meta: Record<string, unknown>, where: string
  * `ENTREL_EMBEDDINGS` (a file, or a directory holding one of the recorded name; several joined by `:`),
  * the first of the recorded size and fingerprint. `model` is the model directory, or names a model in
  * memory, in errors.
+ *
+ * The recorded path comes from the model's config.json, which a stranger may have written: it is only a
+ * hint, taken when it is an absolute path to a regular file of the recorded size and fingerprint. Whatever
+ * else is there (nothing, other vectors, a directory, a device, a file this process may not read) is not
+ * told apart, and the message names no file found there, so a model cannot probe what exists on the
+ * machine that loads it. Files in the model directory and where ENTREL_EMBEDDINGS says are the user's
+ * choice: other vectors there are named.
  */
 export function wordVectorsFile(rec: WordVectorsRecord, model: string): string {
   const env = process.env.ENTREL_EMBEDDINGS?.trim();
-  const inModel = existsSync(model) && statSync(model).isDirectory() ? [join(model, basename(rec.file))] : [];
-  const places = [rec.file, ...inModel, ...(env ? env.split(delimiter).filter(Boolean) : []).map((p) => (existsSync(p) && statSync(p).isDirectory() ? join(p, basename(rec.file)) : p))];
-  const found = places.filter((p) => existsSync(p) && statSync(p).isFile());
-  const same = found.find((p) => statSync(p).size === rec.bytes && vectorsFingerprint(p) === rec.fingerprint);
-  if (same) return same;
+  const name = basename(rec.file);
+  const inModel = isDirectory(model) ? [join(model, name)] : [];
+  const places = [...inModel, ...(env ? env.split(delimiter).filter(Boolean) : []).map((p) => (isDirectory(p) ? join(p, name) : p))];
+  const same = (p: string) => statSync(p).size === rec.bytes && vectorsFingerprint(p) === rec.fingerprint;
+  if (isAbsolute(rec.file) && isRegularFile(rec.file)) {
+    try {
+      if (same(rec.file)) return rec.file;
+    } catch {
+      // unreadable here: as absent
+    }
+  }
+  const found = places.filter(isRegularFile);
+  const match = found.find(same);
+  if (match) return match;
   if (found.length)
     throw new UserError(
-      `was trained with the word vectors ${rec.file} (${rec.bytes} bytes); ${found.join(', ')} ${found.length > 1 ? 'are' : 'is'} other vectors: give the model its own file (ENTREL_EMBEDDINGS: a file or directory, several joined by "${delimiter}")`,
+      `was trained with the word vectors ${shown(rec.file)} (${rec.bytes} bytes); ${found.map(shown).join(', ')} ${found.length > 1 ? 'are' : 'is'} other vectors: give the model its own file (ENTREL_EMBEDDINGS: a file or directory, several joined by "${delimiter}")`,
       { file: model },
     );
   throw new UserError(
-    `was trained with the word vectors ${rec.file}, which are not there${inModel.length ? ' nor in the model directory' : ''}${env ? ` nor where ENTREL_EMBEDDINGS says (${env})` : ''}: put them at that path${inModel.length ? ' or into the model directory' : ''}, or set ENTREL_EMBEDDINGS to the file or its directory`,
+    `was trained with the word vectors ${shown(rec.file)}, which are not there${inModel.length ? ' nor in the model directory' : ''}${env ? ` nor where ENTREL_EMBEDDINGS says (${shown(env)})` : ''}: put them at that path${inModel.length ? ' or into the model directory' : ''}, or set ENTREL_EMBEDDINGS to the file or its directory`,
     { file: model },
   );
 }
+
+const isDirectory = (p: string) => {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
+const isRegularFile = (p: string) => {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+};
+
+/** A path from a model's record as a message shows it: as it is, or JSON-quoted when it holds control or bidirectional-override characters. */
+const shown = (p: string) => (/[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/u.test(p) ? JSON.stringify(p) : p);
 
 /** A model's own word vectors (`rec`, its record of them): where they are on this machine, and their table. */
 export function ownWordVectors(rec: WordVectorsRecord, model: string): { file: string; table: GloveTable } {
   const file = wordVectorsFile(rec, model);
   const table = loadWordVectors(file, rec.fingerprint);
   if (table.dim !== rec.dim || table.size !== rec.words)
-    throw new UserError(`was trained with ${rec.words} word vectors of ${rec.dim} dimensions (${rec.file}); the file now holds ${table.size} of ${table.dim}`, { file: model });
+    throw new UserError(`was trained with ${rec.words} word vectors of ${rec.dim} dimensions (${shown(rec.file)}); the file now holds ${table.size} of ${table.dim}`, { file: model });
   return { file, table };
 }
 

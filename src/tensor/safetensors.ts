@@ -153,9 +153,13 @@ function parseHeader(path: string, size: number, read: (start: number, length: n
 
 /**
  * Reads and checks only the header of a safetensors file (names, dtypes, shapes, metadata), not the
- * tensor data: no libtorch needed.
+ * tensor data: no libtorch needed. `bytes`: the file's content, read already (`path` names it in errors).
  */
-export function readSafetensorsHeader(path: string): SafetensorsHeader {
+export function readSafetensorsHeader(path: string, bytes?: Uint8Array): SafetensorsHeader {
+  if (bytes) {
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return parseHeader(path, buf.byteLength, (start, length) => buf.subarray(start, start + length));
+  }
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -174,11 +178,14 @@ export function readSafetensorsHeader(path: string): SafetensorsHeader {
   }
 }
 
-/** Reads a safetensors file; throws a UserError naming the file if it is truncated or corrupt. */
-export function loadSafetensors(path: string): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
+/**
+ * Reads a safetensors file; throws a UserError naming the file if it is truncated or corrupt. `bytes`: the
+ * file's content, read already (`path` names it in errors).
+ */
+export function loadSafetensors(path: string, bytes?: Uint8Array): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
   let buf: Buffer;
   try {
-    buf = readFileSync(path);
+    buf = bytes ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : readFileSync(path);
   } catch (e) {
     throw new UserError(`cannot read safetensors file: ${(e as Error).message}`, { file: path });
   }

@@ -202,6 +202,8 @@ async function train(task: TrainTask, config: TrainConfig, outDir: string, kind:
       const every = config.validateEvery;
       if (every > 0 && done < order.length && Math.floor(done / every) > Math.floor((done - idx.length) / every)) {
         task.setTraining(false);
+        const broken = nonFiniteParameter(params);
+        if (broken !== undefined) throw diverged(`finite, but ${quote(broken)} holds NaN or infinite values`, `epoch ${epoch + 1}`, state.epoch, outDir, config);
         const v = await validate(done);
         task.setTraining(true);
         log.write({ type: 'validation', epoch: epoch + 1, sentences: done, dev: v.dev, best: v.improved } satisfies ValidationRecord);
@@ -219,6 +221,10 @@ async function train(task: TrainTask, config: TrainConfig, outDir: string, kind:
     progress.stop();
     const trainSeconds = (performance.now() - t0) / 1000;
     task.setTraining(false);
+    // A finite loss can still leave weights that are not (an infinite gradient clipped to 0·∞): scored, they
+    // find nothing, so they would be kept as a model and checkpointed for a resume.
+    const broken = nonFiniteParameter(params);
+    if (broken !== undefined) throw diverged(`finite, but ${quote(broken)} holds NaN or infinite values`, `epoch ${epoch + 1}`, state.epoch, outDir, config);
     const { dev, score, improved, chosen } = await validate();
     const seconds = (performance.now() - t0) / 1000;
     const record: EpochRecord = {
@@ -351,8 +357,16 @@ function interrupted(signal: string, when: string, completed: number, outDir: st
   return new Interrupted(`interrupted (${signal}) ${when}; ${kept}`, { file: outDir });
 }
 
-/** A run whose loss left the finite numbers: what was kept, and what to change (settings a resume keeps). */
-function diverged(loss: number, when: string, completed: number, outDir: string, config: TrainConfig): UserError {
+/** The name of the first parameter holding a NaN or an infinity (x·0 sums to NaN exactly then), if any. */
+function nonFiniteParameter(params: NamedParameters): string | undefined {
+  return noGrad(() => {
+    for (const [name, p] of params) if (Number.isNaN(tidy(() => p.mul(0).sum().item()))) return name;
+    return undefined;
+  });
+}
+
+/** A run whose loss (or weights) left the finite numbers: what was kept, and what to change (settings a resume keeps). */
+function diverged(loss: number | string, when: string, completed: number, outDir: string, config: TrainConfig): UserError {
   const kept = completed > 0 ? `the checkpoint after epoch ${completed} is kept in ${join(outDir, 'last')}` : 'no epoch was completed';
   const lr = `${config.optimizer}.lr`;
   return new UserError(

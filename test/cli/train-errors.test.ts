@@ -21,10 +21,10 @@ test('a learning rate beyond float32 is a user error naming what to lower', asyn
   assert.match(r.err, /^entrel: a setting is too large for float32 arithmetic \(libtorch's \w+ overflowed\): use a smaller learning rate or weight\n$/);
 });
 
-test('a relation CNN window too wide to allocate is out of memory, a user error', async () => {
+test('a relation CNN window wider than any model has is refused naming the setting, before anything is allocated', async () => {
   const r = await entrel('train', '--config', tiny, '--out', join(dir, 'wide'), '--quiet', '--set', 'model.relWidths=[1000000]', 'epochs=1');
   assert.equal(r.code, 1, r.err);
-  assert.match(r.err, /^entrel: out of memory: .*use smaller model sizes or batchSize\n$/);
+  assert.match(r.err, /^entrel: .*tiny\.json: model\.relWidths\[0\]: expected a window width of at most 64, got 1000000.*\n$/);
 });
 
 test('an --out that holds a run is refused before any data is read', async () => {

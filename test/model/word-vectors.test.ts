@@ -201,3 +201,36 @@ test('a model with its own vectors finds them where it recorded them or where EN
   refused(() => modelWordVectors({ embeddings: { file: 3 } }, 2, 'm/config.json'), /^m\/config\.json: meta\.embeddings: must be \{file, bytes, fingerprint, dim, words\}/);
   refused(() => modelWordVectors({ glove: true }, 8, 'm'), /^m: says it was trained with GloVe \(100 dimensions\), but its words have 8$/);
 });
+
+test('a model\'s recorded vectors path is only a hint: what is there otherwise is not told apart, nor named (review 12b L4)', () => {
+  const path = file('a 1 2\nb 3 4\n', 'hint.txt');
+  const record = wordVectorsRecord(path, readWordVectorsText(path));
+  const probe = (at: string) => userError(() => modelWordVectors({ glove: true, embeddings: { ...record, file: at } }, 2, 'm')).message.replace(at, '<recorded>');
+  // A stranger's model naming a file of this machine: another file there, of the same size or not, a
+  // directory, a FIFO, a device, a /proc file or nothing at all read the same, and the message names no file found.
+  const secret = file('a 9 9\nb 9 9\n', 'secret.txt'); // the recorded size: its fingerprint is read, and differs
+  const other = file('root:x:0:0:root:/root:/bin/bash\n', 'passwd');
+  const fifo = join(dir, 'fifo');
+  spawnSync('mkfifo', [fifo]);
+  const absent = probe(join(dir, 'nothing-here'));
+  assert.equal(absent, 'm: was trained with the word vectors <recorded>, which are not there: put them at that path, or set ENTREL_EMBEDDINGS to the file or its directory');
+  for (const at of [secret, other, dir, fifo, '/dev/zero', '/proc/self/environ']) assert.equal(probe(at), absent, at);
+  // A relative path would be read from wherever the loading process runs: not a place.
+  const cwd = process.cwd();
+  process.chdir(dir);
+  try {
+    assert.equal(probe('hint.txt'), absent);
+  } finally {
+    process.chdir(cwd);
+  }
+  // The user's own places (ENTREL_EMBEDDINGS, the model directory) are named: the user chose them.
+  process.env.ENTREL_EMBEDDINGS = secret;
+  try {
+    assert.match(probe(join(dir, 'gone', 'hint.txt')), /^m: was trained with the word vectors <recorded> \(12 bytes\); .*secret\.txt is other vectors/);
+  } finally {
+    delete process.env.ENTREL_EMBEDDINGS;
+  }
+  // Control characters from the record are shown escaped, not sent to the terminal.
+  const escape = join(dir, 'evil\u001b]0;TITLE\u0007.txt');
+  assert.match(userError(() => modelWordVectors({ glove: true, embeddings: { ...record, file: escape } }, 2, 'm')).message, /word vectors ".*evil\\u001b\]0;TITLE\\u0007\.txt", which are not there/);
+});

@@ -179,3 +179,26 @@ test('a loss that leaves the finite numbers ends the run with a user error, keep
     e instanceof UserError && e.message === `${out}: training diverged: the loss is NaN in epoch 3, batch 1 (the checkpoint after epoch 2 is kept in ${join(out, 'last')}); train again into a new --out with a lower adam.lr (now 0.001) or smaller loss weights`);
   assert.deepEqual(epochLines(out).map((r) => r.epoch), [1, 2]);
 });
+
+test('weights left NaN by a finite loss (0·∞ in the gradient) end the run before they are scored or kept', async () => {
+  const config = toyConfig();
+  const lastBatch = Math.ceil(new ToyTask().size / config.batchSize);
+  class Poisoning extends ToyTask {
+    private batch = 0;
+    override setTraining(on: boolean): void {
+      super.setTraining(on);
+      this.batch = 0;
+    }
+    override batchLoss(indices: number[], ctx: { epoch: number; rng: { random(): number } }) {
+      const out = super.batchLoss(indices, ctx);
+      // In epoch 3's last batch only: √(0·b) adds 0 to the loss, and ∞·0 = NaN to b's gradient.
+      if (ctx.epoch !== 2 || ++this.batch !== lastBatch) return out;
+      return { ...out, loss: out.loss.add(this.params.get('b')!.mul(0).sqrt().sum()) };
+    }
+  }
+  const out = join(root, 'poisoned');
+  await assert.rejects(runTraining(new Poisoning(), config, out, 'nn', { quiet: true }), (e: unknown) =>
+    e instanceof UserError &&
+    e.message === `${out}: training diverged: the loss is finite, but "b" holds NaN or infinite values in epoch 3 (the checkpoint after epoch 2 is kept in ${join(out, 'last')}); train again into a new --out with a lower adam.lr (now 0.001) or smaller loss weights`);
+  assert.deepEqual(epochLines(out).map((r) => r.epoch), [1, 2]);
+});
