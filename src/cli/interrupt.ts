@@ -19,7 +19,7 @@ export async function withInterrupts<T>(work: (stopRequested: () => string | und
       return;
     }
     abandonPartialOutputs();
-    if (process.stderr.isTTY) process.stderr.write('\x1b[?25h\n'); // the cursor a progress bar hid
+    if (process.stderr.isTTY) process.stderr.write('\x1b[?25h\x1b[?7h\n'); // the cursor and the line wrapping a progress bar turned off
     process.stderr.write(`entrel: interrupted (${signal})\n`);
     process.exit(EXIT_INTERRUPTED);
   };

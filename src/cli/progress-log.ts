@@ -7,13 +7,14 @@
  *   {"type":"end","outcome":"done"|"failed"|"interrupted","seconds":3.1,"time":"…"}
  * The file is written as the command goes (a log, not an output: it is never renamed into place).
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { Option } from 'commander';
 import { writeError } from '../data/atomic.js';
 import { makeDirs } from '../data/io.js';
 import { dirname } from 'node:path';
-import { Interrupted } from '../errors.js';
+import { fsReason, Interrupted, UserError } from '../errors.js';
 import { EXIT_INTERRUPTED } from './interrupt.js';
+import { printableLines } from './output.js';
 import type { ProgressRecord } from '../train/progress.js';
 
 /** The option, the same on every command that has a bar. */
@@ -29,6 +30,7 @@ export type ProgressSink = (record: ProgressRecord) => void;
 export async function withProgressLog<T>(file: string | undefined, command: string, work: (log: ProgressSink | undefined) => Promise<T>): Promise<T> {
   if (file === undefined) return work(undefined);
   const t0 = performance.now();
+  refuseNonLog(file);
   let fd: number;
   try {
     makeDirs(dirname(file));
@@ -36,11 +38,16 @@ export async function withProgressLog<T>(file: string | undefined, command: stri
   } catch (e) {
     throw writeError('the progress log', file, e);
   }
+  // A log that cannot be written (a reader gone, a full disk) is given up with a warning: the work goes on.
+  let broken = false;
   const line = (record: object) => {
+    if (broken) return;
     try {
       writeSync(fd, JSON.stringify({ ...record, time: new Date().toISOString() }) + '\n');
     } catch (e) {
-      throw writeError('the progress log', file, e);
+      broken = true;
+      const { code } = e as NodeJS.ErrnoException;
+      process.stderr.write(`${printableLines(`entrel: ${file}: warning: cannot write the progress log (${fsReason(e) ?? code ?? String(e)}); going on without it`)}\n`);
     }
   };
   let ended = false;
@@ -69,6 +76,30 @@ export async function withProgressLog<T>(file: string | undefined, command: stri
     process.off('exit', onExit);
     end(outcome);
   }
+}
+
+/**
+ * The log replaces a file of its own kind only: an input, a model file or anything else there would be lost
+ * (`--progress-log data.json`), and a named pipe without a reader would block the open for good.
+ */
+function refuseNonLog(file: string): void {
+  let st;
+  try {
+    st = statSync(file);
+  } catch {
+    return; // not there (or unreadable: the open says why)
+  }
+  if (!st.isFile()) throw new UserError(`cannot write the progress log: ${st.isDirectory() ? 'it is a directory (EISDIR)' : 'it is not a regular file (a named pipe, a device or a socket)'}`, { file });
+  if (st.size === 0) return;
+  const head = Buffer.alloc(64);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, head, 0, head.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (!head.toString('utf8').startsWith('{"type":"start"'))
+    throw new UserError('holds something other than a progress log, which it would replace: give --progress-log another file', { file });
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;

@@ -75,7 +75,8 @@ export function readBoundedFile(path: string, kind: string, max: number): Buffer
     const buf = Buffer.allocUnsafeSlow(st.size);
     let got = 0;
     try {
-      for (let n = -1; got < st.size && n !== 0; got += n) n = readSync(fd, buf, got, st.size - got, got);
+      // In pieces: one read takes at most 2 GiB − 1 bytes.
+      for (let n = -1; got < st.size && n !== 0; got += n) n = readSync(fd, buf, got, Math.min(st.size - got, GiB), got);
       // More than its size said: a file being written, or not an ordinary one (/proc's report size 0).
       if (readSync(fd, Buffer.alloc(1), 0, 1, got) > 0)
         throw refuse('it grew while it was read (a file being written, or a special file such as those under /proc)');

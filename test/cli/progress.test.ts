@@ -20,7 +20,8 @@ const script = `import {run} from ${JSON.stringify(join(root, 'src', 'cli', 'mai
 /** `entrel ...args` from the sources in a child process, its stderr a terminal (`tty`) or the plain pipe it is. */
 function entrel(tty: boolean, ...args: string[]): { code: number | null; out: string; err: string } {
   const preload = tty ? ['--import', join(root, 'test', 'cli', 'fake-tty.ts')] : [];
-  const r = spawnSync(process.execPath, ['--import', 'tsx', ...preload, '--input-type=module', '-e', script, ...args], { cwd: root, encoding: 'utf8' });
+  // A time limit: a regression that blocks (a log opened on a named pipe) fails instead of hanging the suite.
+  const r = spawnSync(process.execPath, ['--import', 'tsx', ...preload, '--input-type=module', '-e', script, ...args], { cwd: root, encoding: 'utf8', timeout: 300_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -160,7 +161,7 @@ test('Ctrl-C while evaluate --data predicts ends it at the batch in flight, the 
   assert.equal(code, 130, err);
   const last = frames(err, 'predict').at(-1) ?? '';
   assert.doesNotMatch(last, /1153\/1153/, 'stopped before the last batch');
-  assert.ok(err.endsWith(`${ESC}[?25h\nentrel: interrupted (SIGINT)\n`), `the cursor shown, then the message: ${JSON.stringify(err.slice(-300))}`);
+  assert.ok(err.endsWith(`${ESC}[?25h${ESC}[?7h\nentrel: interrupted (SIGINT)\n`), `the cursor and line wrapping back, then the message: ${JSON.stringify(err.slice(-300))}`);
 });
 
 /** The JSON lines of a --progress-log file. */
@@ -215,4 +216,21 @@ test('--progress-log of extract --in and view: their phases, counted to the end'
     const last = lines.filter((l) => l.type === 'progress').pop();
     assert.deepEqual([last?.phase, last?.unit, last?.done], [command, unit, done], file);
   }
+});
+
+test('--progress-log replaces only a progress log: an input, any other file or a named pipe is refused and left as it was', () => {
+  const before = readFileSync(data, 'utf8');
+  const input = entrel(false, 'convert', '--to', 'jsonl', data, join(dir, 'never2.jsonl'), '--progress-log', data);
+  assert.equal(input.code, 1);
+  assert.equal(input.err, `entrel: ${data}: holds something other than a progress log, which it would replace: give --progress-log another file\n`);
+  assert.equal(readFileSync(data, 'utf8'), before, 'the input is untouched');
+  const fifo = join(dir, 'log.fifo');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  const piped = entrel(false, 'convert', '--to', 'jsonl', data, join(dir, 'never3.jsonl'), '--progress-log', fifo);
+  assert.equal(piped.code, 1);
+  assert.equal(piped.err, `entrel: ${fifo}: cannot write the progress log: it is not a regular file (a named pipe, a device or a socket)\n`);
+  // An earlier run's log is replaced.
+  const log = join(dir, 'again.progress.jsonl');
+  for (let i = 0; i < 2; i++) assert.equal(entrel(false, 'convert', '--to', 'jsonl', data, join(dir, 'again.jsonl'), '--progress-log', log).code, 0);
+  assert.equal(logLines(log).filter((l) => l.type === 'start').length, 1);
 });

@@ -43,7 +43,7 @@ test('a misspelt option is a UserError, not ignored', () => {
     message: /^options: unknown option "paperCompatt" \(allowed: schema, paperCompat, diagnostics, goldFile, predFile\)$/,
   });
   // A misspelt `samples` would run 1,000 resamples; a misspelt `minVotes` would vote by majority.
-  assert.throws(() => confidenceIntervals([doc('a', s1)], [doc('a', s1)], { sample: 5 } as never), /options: unknown option "sample" \(allowed: .*samples, seed, confidence\)$/);
+  assert.throws(() => confidenceIntervals([doc('a', s1)], [doc('a', s1)], { sample: 5 } as never), /options: unknown option "sample" \(allowed: .*samples, seed, confidence, onProgress\)$/);
   assert.throws(() => compareSystems([doc('a', s1)], [[doc('a', s1)], [doc('a', s1)]], { trial: 5 } as never), /options: unknown option "trial" \(allowed: .*, trials\)$/);
   assert.throws(() => vote([[doc('a', s1)], [doc('a', s1)]], { minVote: 2 } as never), /options: unknown option "minVote" \(allowed: minVotes, schema, files, diagnostics\)$/);
 });
