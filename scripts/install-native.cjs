@@ -9,13 +9,21 @@
 'use strict';
 const { spawnSync } = require('node:child_process');
 const { existsSync } = require('node:fs');
-const { join } = require('node:path');
+const { join, resolve } = require('node:path');
 const paths = require('./libtorch-paths.cjs');
 const { nodeHeadersDir } = require('./node-headers.cjs');
 
 const required = process.argv.includes('--required');
+const root = join(__dirname, '..');
+// A checkout of the repository (npm ci in it) rather than a project that installs entrel as a dependency:
+// there `npm rebuild entrel` rebuilds nothing.
+const checkout = process.env.INIT_CWD !== undefined && resolve(process.env.INIT_CWD) === root;
 
-const THEN = `then run ${required ? '`npm run build:native` again' : '`npm rebuild entrel`'}. Until then, reading, converting, evaluating and drawing annotated data work; extraction and training do not.`;
+// `npx entrel` in a checkout installs it into npx's cache, which runs this script again: with the addon
+// built, rebuilding (≈ 11 s, its output hidden) would only delete setup.sh's record of the build.
+if (process.env.npm_command === 'exec' && existsSync(join(root, 'build', 'Release', 'entrel_native.node'))) process.exit(0);
+
+const THEN = `then run ${required || checkout ? '`npm run build:native`' : '`npm rebuild entrel`'}${required ? ' again' : ''}. Until then, reading, converting, evaluating and drawing annotated data work; extraction and training do not.`;
 const INSTALL_LIBTORCH =
   'Install libtorch (`apt-get install -y libtorch-dev libopenblas0-pthread` on Debian/Ubuntu; elsewhere set ' +
   `ENTREL_LIBTORCH to a libtorch directory holding include/ and lib/), ${THEN}`;

@@ -60,10 +60,13 @@ if ! { [ -e node_modules/.package-lock.json ] && [ "$(cat node_modules/.entrel-l
   [ -e build/Release/entrel_native.node ] && native_digest >build/inputs.sha256
 fi
 [ -e build/Release/entrel_native.node ] || rm -f build/inputs.sha256
-build_unless build/inputs.sha256 "$(native_digest)" 'building the native libtorch binding' npm run --silent build:native >/dev/null
-# The stamp is outside dist/, which every `npm run build` (npm test's, npm pack's) deletes first.
-[ -e dist/index.js ] || rm -f node_modules/.entrel-dist.sha256
-build_unless node_modules/.entrel-dist.sha256 "$(dist_digest)" 'compiling the TypeScript (dist/)' npm run --silent build
+# --loglevel=error, not --silent: node-gyp takes npm's log level, and a failed build must show its errors.
+build_unless build/inputs.sha256 "$(native_digest)" 'building the native libtorch binding' npm run --loglevel=error build:native >/dev/null
+# The stamp is inside dist/, which every `npm run build` (npm test's, npm pack's) deletes first: a dist/
+# built by anything else (from sources since reverted, say) is never taken for the sources' build.
+[ -e dist/index.js ] || rm -f dist/inputs.sha256
+build_unless dist/inputs.sha256 "$(dist_digest)" 'compiling the TypeScript (dist/)' npm run --silent build
 # The binary GloVe cache (src/model/glove.ts), converted once here so the first extraction does not spend
 # ~15 s parsing the 307 MB JSON (an existing cache is only checked).
+[ -e "${ENTREL_CACHE:-node_modules/.cache/entrel}/glove-6B-100d.bin" ] || echo 'entrel setup: converting the bundled GloVe vectors to a binary cache' >&2
 node -e "import('./dist/model/glove.js').then((g) => g.loadGlove())" || fail 'preparing the bundled GloVe vectors failed (above)'

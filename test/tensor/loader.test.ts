@@ -152,10 +152,18 @@ test('a libtorch of another version, or a damaged one, on the library path is na
 
 test("npm's install step without libtorch, or with a build that fails, says what to do and lets the install finish", () => {
   // Without libtorch's headers nothing is built: the repository's own build/ is not touched.
-  const r = spawnSync(process.execPath, ['scripts/install-native.cjs'], { cwd: root, env: { ...process.env, ENTREL_LIBTORCH: join(tmpdir(), 'no-libtorch-here') }, encoding: 'utf8' });
+  // Installed as a dependency of the project npm was run in (INIT_CWD).
+  const r = spawnSync(process.execPath, ['scripts/install-native.cjs'], { cwd: root, env: { ...process.env, ENTREL_LIBTORCH: join(tmpdir(), 'no-libtorch-here'), INIT_CWD: '/home/me/app' }, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /entrel: the libtorch binding was not built: libtorch's headers are not there \(.*no-libtorch-here\/include\/ATen\/ATen\.h\)\./);
   assert.match(r.stderr, /apt-get install -y libtorch-dev libopenblas0-pthread.*ENTREL_LIBTORCH.*`npm rebuild entrel`/);
+  // npm ci in the repository's checkout: `npm rebuild entrel` would rebuild nothing there.
+  const checkout = spawnSync(process.execPath, ['scripts/install-native.cjs'], { cwd: root, env: { ...process.env, ENTREL_LIBTORCH: join(tmpdir(), 'no-libtorch-here'), INIT_CWD: root }, encoding: 'utf8' });
+  assert.equal(checkout.status, 0, checkout.stderr);
+  assert.match(checkout.stderr, /then run `npm run build:native`\. Until then/);
+  // `npx entrel` in a checkout runs the install step again from npx's cache: with the addon built, nothing is done.
+  const npx = spawnSync(process.execPath, ['scripts/install-native.cjs'], { cwd: root, env: { ...process.env, ENTREL_LIBTORCH: join(tmpdir(), 'no-libtorch-here'), npm_command: 'exec' }, encoding: 'utf8' });
+  assert.deepEqual([npx.status, npx.stderr], [0, '']);
   // `npm run build:native` (setup.sh's) is required to build: the same message, and status 1.
   const required = spawnSync(process.execPath, ['scripts/install-native.cjs', '--required'], { cwd: root, env: { ...process.env, ENTREL_LIBTORCH: join(tmpdir(), 'no-libtorch-here') }, encoding: 'utf8' });
   assert.equal(required.status, 1, required.stderr);
