@@ -108,6 +108,9 @@ test("an MRT row's own K=2 and --set mrt.K=2 are the same; K=3 of a Δ row is no
   // A Δ row runs with K = 3 (footnote 12 without Γ): mrt.K=2 is another run, shown with the value it had.
   const deltaRow = { delta: 'E', gamma: 'false', alpha: '0.0001', mu: '1', K: '3' };
   assert.deepEqual(changedSettings({ settings: deltaRow, budget: budget(8, 4) }, deltaRow, { ...deltaRow, 'mrt.K': '2' }, budget(8, 4), budget(8, 4), resolve), [['mrt.K', '3', '2']]);
+  // The shortcut on one side only (a run recorded with K=3, asked with mrt.K=3): the same setting.
+  const { K, ...withoutK } = deltaRow;
+  assert.deepEqual(changedSettings({ settings: deltaRow, budget: budget(8, 4) }, {}, { ...withoutK, 'mrt.K': K }, budget(8, 4), budget(8, 4), resolve), []);
 });
 
 test('a real difference is still refused, a side that does not name the key shown with its value', () => {
