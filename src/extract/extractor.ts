@@ -27,7 +27,7 @@ import { mapScores, readScoreMaps, type ScoreMaps } from '../model/score-map.js'
 import type { JointModel } from '../model/joint.js';
 import type { SentencePrediction } from '../model/types.js';
 import { getNumThreads, MAX_THREADS, setNumThreads } from '../tensor/index.js';
-import { tokenizedSentences, type TokenizedSentence } from '../text/index.js';
+import { tokenizedSentencesInSlices, type TokenizedSentence } from '../text/index.js';
 import { DEFAULT_BATCH_SIZE, planBatches } from './batches.js';
 import { buildDocument } from './document.js';
 import { alignGivenEntities, readExtractInput, readSingleInput, type PlacedEntity, type ReadInput } from './given-entities.js';
@@ -37,7 +37,7 @@ import { modelDirOrDefault, modelInfo } from './model-info.js';
 import { modelRefArg, type ModelRef } from '../model/model-ref.js';
 import { closedError, WorkerPool } from './pool/pool.js';
 import { runBatches } from './run-batches.js';
-import type { ExtractControl, ExtractInput, ExtractOptions, ExtractedDocument, ExtractorLike, ModelInfo } from './types.js';
+import type { ExtractControl, ExtractInput, ExtractOptions, ExtractedDocument, ExtractorLike, GivenEntity, ModelInfo } from './types.js';
 import { POOL_MIN_SENTENCES, resolveWorkers } from './workers.js';
 
 export { DEFAULT_MODEL_DIR } from './model-info.js';
@@ -195,13 +195,16 @@ export class Extractor implements ExtractorLike {
   private async extractMany(inputs: readonly ReadInput[], options: ExtractOptions | undefined, control: ExtractControl): Promise<ExtractedDocument[]> {
     this.assertOpen();
     const resolved = resolveExtractOptions(options, this.schema);
-    // Tokenized as the model's training corpus was (its `tokenizer` setting), then fitted to given entities.
-    const texts = inputs.map(({ text, entities, field }) => {
-      const sentences = tokenizedSentences(text, { style: this.model.config.tokenizer, newlines: resolved.newlines });
-      return entities ? { text, ...alignGivenEntities(text, sentences, entities, field), given: entities } : { text, sentences, entities: undefined, given: undefined };
-    });
     const call = callSignal([control.signal, this.lifetime.signal]);
     try {
+      // Tokenized as the model's training corpus was (its `tokenizer` setting), then fitted to given entities;
+      // in time slices, so that a server's event loop is not held for the seconds a long text can take (and
+      // a call that times out or is abandoned stops here too).
+      const texts: { text: string; sentences: TokenizedSentence[]; entities?: PlacedEntity[][]; given?: GivenEntity[] }[] = [];
+      for (const { text, entities, field } of inputs) {
+        const sentences = await tokenizedSentencesInSlices(text, { style: this.model.config.tokenizer, newlines: resolved.newlines }, { signal: call.signal });
+        texts.push(entities ? { text, ...alignGivenEntities(text, sentences, entities, field), given: entities } : { text, sentences });
+      }
       call.signal.throwIfAborted();
       const placed = texts.flatMap((t) => t.entities ?? t.sentences.map(() => undefined));
       const predicted = await this.predict(texts.flatMap((t) => t.sentences), placed, call.signal);

@@ -10,7 +10,7 @@
 import type { LabelSchema } from '../data/corpus.js';
 import { described, quote, UserError } from '../errors.js';
 import { fitSentencesToSpans } from '../data/fit-spans.js';
-import { insideGrapheme, tokenizedSentences, type TokenizedSentence } from '../text/index.js';
+import { insideGrapheme, type TokenizedSentence } from '../text/index.js';
 import type { GivenEntity } from './types.js';
 
 /** One input of `extract`, read: its text and, when given, its checked entities. */
@@ -58,21 +58,28 @@ export interface AlignedText {
 }
 
 /**
- * An input checked as extraction will check it, tokenization and alignment included, without the model:
- * for a server that must refuse one request's bad entities before it joins a batch with others.
+ * An input checked as extraction will check it, without the model: for a server that must refuse one
+ * request's bad entities before it joins a batch with others. Entities that pass checkGivenEntities always
+ * fit the tokens (alignGivenEntities), whatever the tokenizer, so the text is not tokenized here: that would
+ * double the work of a long text, on the thread that must answer other requests.
  */
-export function checkExtractInput(input: unknown, schema: LabelSchema, tokenizer: 'ptb' | 'conll04', at: string): ReadInput {
-  return checkAlignment(readExtractInput(input, schema, at), tokenizer);
+export function checkExtractInput(input: unknown, schema: LabelSchema, _tokenizer: 'ptb' | 'conll04', at: string): ReadInput {
+  return readExtractInput(input, schema, at);
 }
 
-/** A read input whose entities are fitted to its tokens once, for the errors only that raises. */
-export function checkAlignment(read: ReadInput, tokenizer: 'ptb' | 'conll04'): ReadInput {
-  if (read.entities) alignGivenEntities(read.text, tokenizedSentences(read.text, { style: tokenizer }), read.entities, read.field);
+/** A read input, checked as extraction will check it (readExtractInput checks everything: see checkExtractInput). */
+export function checkAlignment(read: ReadInput, _tokenizer: 'ptb' | 'conll04'): ReadInput {
   return read;
 }
 
 /** Characters an entity neither starts nor ends with (the tokenizer's spaces). */
 const SPACE = /[\s\p{Cc}]/u;
+/**
+ * A character that is some token's own: not a space or control (skipped), not a format character (a word's
+ * only between its letters: the pieces of a token cut at a span's edges leave them out, fit-spans.ts). A
+ * span with none holds no token; a span with one holds the piece of the token it is in.
+ */
+const TOKEN_CHARACTER = /[^\s\p{Cc}\p{Cf}]/u;
 
 /** An edge character the span must leave out, named so that an invisible one can be found. */
 function spaceName(c: string): string {
@@ -90,6 +97,7 @@ export function checkGivenEntities(text: string, entities: unknown, schema: Labe
   if (entities.length > 0 && text.length === 0) throw new UserError('the text is empty: it has no characters to be entities', { field });
   const ids = new Map<string, number>();
   const out: GivenEntity[] = [];
+  const secondOfFlag = flagHalves(text);
   for (let k = 0; k < entities.length; k++) {
     const e = entities[k] as Partial<GivenEntity> | null;
     const at = `${field}[${k}]`;
@@ -102,7 +110,7 @@ export function checkGivenEntities(text: string, entities: unknown, schema: Labe
     if (start < 0 || start >= text.length) throw new UserError(`${start} is outside the text (0 to ${text.length - 1})`, { field: `${at}.start` });
     if (end <= start || end > text.length) throw new UserError(`${end} must be after start (${start}) and at most the text's length (${text.length})`, { field: `${at}.end` });
     for (const [key, o] of [['start', start], ['end', end]] as const) {
-      const inside = characterAt(text, o);
+      const inside = characterAt(text, o, secondOfFlag);
       if (inside) throw new UserError(`${o} falls inside ${inside}: offsets are UTF-16 code units between characters`, { field: `${at}.${key}` });
     }
     const span = text.slice(start, end);
@@ -130,6 +138,12 @@ export function checkGivenEntities(text: string, entities: unknown, schema: Labe
         { field: `${field}[${order[k]}]` },
       );
   }
+  // Disjoint now, so reading every span costs time linear in the text (not so before the overlap check).
+  for (const [k, { start, end }] of out.entries()) {
+    const span = text.slice(start, end);
+    if (!TOKEN_CHARACTER.test(span))
+      throw new UserError(`${quote(span)} (${start}–${end}) holds no token: it has only format characters (and spaces), which belong to no word of their own`, { field: `${field}[${k}]` });
+  }
   return out;
 }
 
@@ -139,18 +153,39 @@ function wholeNumber(v: unknown, field: string): number {
   return v;
 }
 
+/** Whether a regional indicator (a flag's half) starts at offset `i` of `text`. */
+const regionalAt = (text: string, i: number) => text.charCodeAt(i) === 0xd83c && text.charCodeAt(i + 1) >= 0xdde6 && text.charCodeAt(i + 1) <= 0xddff;
+
+/**
+ * Whether the regional indicator at an offset is the second of a flag: they pair up from the start of their
+ * run. Counted once for the whole text, at the first question: a run's length per entity would make many
+ * entities in a long run of them cost time quadratic in the text.
+ */
+function flagHalves(text: string): (i: number) => boolean {
+  let second: Uint8Array | undefined;
+  return (i) => {
+    if (!second) {
+      second = new Uint8Array(text.length);
+      for (let k = 0, run = 0; k < text.length; )
+        if (regionalAt(text, k)) {
+          second[k] = run++ % 2;
+          k += 2;
+        } else {
+          run = 0;
+          k++;
+        }
+    }
+    return second[i] === 1;
+  };
+}
+
 /** What offset `o` of `text` falls inside, if it is not between two characters (grapheme clusters). */
-function characterAt(text: string, o: number): string | undefined {
+function characterAt(text: string, o: number, secondOfFlag: (i: number) => boolean): string | undefined {
   if (o <= 0 || o >= text.length) return undefined;
   const code = (i: number) => text.charCodeAt(i);
   if ((code(o) & 0xfc00) === 0xdc00 && (code(o - 1) & 0xfc00) === 0xd800) return 'a surrogate pair';
   // Regional indicators pair up from the start of their run (a flag is two): an odd count before `o` splits one.
-  const regional = (i: number) => code(i) === 0xd83c && code(i + 1) >= 0xdde6 && code(i + 1) <= 0xddff;
-  if (o + 1 < text.length && regional(o)) {
-    let before = 0;
-    for (let i = o - 2; i >= 0 && regional(i); i -= 2) before++;
-    if (before % 2 === 1) return 'a flag (two regional indicators)';
-  }
+  if (o + 1 < text.length && regionalAt(text, o) && secondOfFlag(o)) return 'a flag (two regional indicators)';
   return insideGrapheme(text, o) ? 'a character (a letter with its marks, or an emoji sequence)' : undefined;
 }
 

@@ -28,6 +28,12 @@ export interface LabelStudioTarget {
 /** The project's name for a model's type (itself where the config maps it to nothing). */
 export const projectLabel = (map: ReadonlyMap<string, string> | undefined, type: string): string => map?.get(type) ?? type;
 
+/**
+ * Longest labelling config a server reads, in characters (Label Studio's are a few KB; a hundred labels
+ * with colours and hotkeys stays far below this).
+ */
+export const MAX_LABEL_CONFIG_LENGTH = 256 * 1024;
+
 /** entrel's own config (data/formats/labelstudio.ts labelConfigText). */
 export const DEFAULT_TARGET: LabelStudioTarget = { textName: OWN_NAMES.to, labelsName: OWN_NAMES.from, field: 'text' };
 
@@ -47,6 +53,13 @@ function unescape(s: string): string {
     return cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
   });
 }
+
+/**
+ * An attribute `name="value"` (or 'value'). A name starts only where a run of name characters starts: else,
+ * in a tag of n name characters and no `=`, the match was tried from each of them to the run's end
+ * (n²/2 steps: a config of 300 KB held a server thread for 100 s).
+ */
+const ATTRIBUTE = /(?<![\w:.-])([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 
 /** The tags of `xml` in order, comments skipped; each character is looked at a bounded number of times. */
 function tags(xml: string): Tag[] {
@@ -75,7 +88,7 @@ function tags(xml: string): Tag[] {
     const head = /^(\/?)([A-Za-z][\w.-]*)/.exec(body);
     if (!head) continue; // <?xml …?>, <!DOCTYPE …>, stray '<'
     const attrs = new Map<string, string>();
-    for (const a of body.slice(head[0].length).matchAll(/([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) attrs.set(a[1], unescape(a[2] ?? a[3]));
+    for (const a of body.slice(head[0].length).matchAll(ATTRIBUTE)) attrs.set(a[1], unescape(a[2] ?? a[3]));
     out.push({ name: head[2], close: head[1] === '/', self: body.endsWith('/'), attrs });
   }
   return out;

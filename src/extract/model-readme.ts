@@ -13,8 +13,12 @@ export interface ReadmePackage {
   withVectors: boolean;
 }
 
-/** `|`, `\` and line ends would break a table cell; the rest of Markdown is left as the model wrote it. */
-const cell = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+/**
+ * `|`, `\` and line ends would break a table cell; the rest of Markdown is left as the model wrote it. A run
+ * of white space with a line end in it becomes one space, matched from the run's start only (from each of
+ * its characters, a run without one cost time quadratic in its length).
+ */
+const cell = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/(?<!\s)\s*\n\s*/g, ' ');
 
 const count = (n: number) => n.toLocaleString('en-US');
 

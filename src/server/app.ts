@@ -8,12 +8,15 @@ import { MicroBatcher } from './batcher.js';
 import { registerCors } from './cors.js';
 import {
   HttpError,
+  clip,
+  connectHandler,
   expectationFailedHandler,
   makeClientErrorHandler,
   makeErrorHandler,
   makeFrameworkErrorHandler,
   notFoundHandler,
 } from './errors.js';
+import { hostCheck } from './host-check.js';
 import { registerJsonParser } from './json-body.js';
 import { methodNotAllowed } from './methods.js';
 import { resolveServerOptions, type ServerOptions } from './options.js';
@@ -24,6 +27,23 @@ import { registerLabelStudioRoutes } from './routes/labelstudio.js';
 import { REQUEST_ID_HEADER, genReqId } from './request-id.js';
 import { apiDescription, apiKeysDescription, documentSchema, errorResponses, errorSchema } from './schemas.js';
 import { formatValidationErrors } from './validation.js';
+
+/**
+ * Whether a request's Host is one to answer (host-check.ts): decided by the address the server is bound to,
+ * known once it listens (until then, as under `inject`, only `allowedHosts` are checked).
+ */
+function boundHostCheck(app: FastifyInstance, allowedHosts: readonly string[]): (host: string) => boolean {
+  let check: ((host: string) => boolean) | undefined;
+  let known = false;
+  return (host) => {
+    if (!known) {
+      const address = app.server.address();
+      known = address !== null;
+      check = hostCheck(typeof address === 'object' && address !== null ? address.address : undefined, allowedHosts);
+    }
+    return check === undefined || check(host);
+  };
+}
 
 /** Answers smaller than this many bytes are sent uncompressed (with their Content-Length). */
 export const COMPRESS_THRESHOLD = 1024;
@@ -70,6 +90,7 @@ export function buildServer(extractor: ExtractorLike, options: ServerOptions = {
     return503OnClosing: false,
   });
   app.server.on('checkExpectation', expectationFailedHandler);
+  app.server.on('connect', connectHandler);
 
   app.addSchema(errorSchema);
   app.addSchema(documentSchema);
@@ -115,11 +136,22 @@ export function buildServer(extractor: ExtractorLike, options: ServerOptions = {
     closing = true;
     done();
   });
+  const hostAllowed = boundHostCheck(app, opts.allowedHosts);
   app.addHook('onRequest', (request, _reply, done) => {
+    const host = request.headers.host;
     // Fastify marks these responses `Connection: close`, so the client's next try opens a new connection.
     if (closing) done(new HttpError(503, 'shutting_down', 'the server is shutting down; retry on another connection'));
-    else if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
+    else if (request.raw.httpVersion === '1.1' && host === undefined) {
       done(new HttpError(400, 'malformed_request', 'malformed HTTP request: an HTTP/1.1 request must have a Host header'));
+    } else if (host !== undefined && !hostAllowed(host)) {
+      const names = opts.allowedHosts.length > 0 ? `, ${clip(opts.allowedHosts.join(', '), 200)}` : '';
+      done(
+        new HttpError(
+          421,
+          'misdirected_request',
+          `Host ${JSON.stringify(clip(host))} is not a name this server answers to (localhost, 127.0.0.1, [::1]${names}): a page may have pointed its own name at this server (DNS rebinding); the operator can allow a name with --allowed-host`,
+        ),
+      );
     } else done();
   });
   registerCors(app, opts.cors, { apiKeys: opts.apiKeys.length > 0, rateLimit: opts.rateLimit > 0 });

@@ -1,5 +1,6 @@
 import http, { type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isUserError } from '../errors.js';
 import { ClientGone } from './disconnect.js';
@@ -25,6 +26,7 @@ export const ERROR_CODES = {
   malformed_request: [400, 'not valid HTTP/1.1 (bad syntax, no Host, HTTP/2 without upgrade)'],
   invalid_url: [400, 'a URL path that is not valid percent-encoding'],
   headers_too_large: [431, 'request headers larger than the limit'],
+  misdirected_request: [421, 'a `Host` the server does not answer to: a server on a loopback address answers requests for `localhost` (and the names the operator allows with `--allowed-host`) only, against DNS rebinding'],
   request_timeout: [408, 'the request was not received in full in time'],
   expectation_failed: [417, 'an `Expect` other than `100-continue`'],
   overloaded: [503, 'too much work queued; retry after `Retry-After` seconds'],
@@ -90,6 +92,12 @@ export function makeErrorHandler(bodyLimit: number) {
       request.log.info('client closed the connection before the answer; its work was dropped');
       return reply.code(499).send();
     }
+    // The answer's stream (compressed) cut short because the connection closed before its first byte was
+    // sent: the client went away, or its connection sat idle past the idle timeout.
+    if ((err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE' && (reply.raw.destroyed || request.raw.socket?.destroyed)) {
+      request.log.info('the connection closed before the answer was sent');
+      return reply.code(499).send();
+    }
     // A route may have its own body limit (/v1/render); the 413 names the one that applied.
     const http = classify(err, request.routeOptions?.bodyLimit ?? bodyLimit);
     if (http.code === 'timeout') request.log.warn({ url: request.url }, 'request timed out');
@@ -126,7 +134,7 @@ export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {
 }
 
 /** A whole HTTP/1.1 response carrying an error, for the places below Fastify that only have a socket. */
-function rawErrorResponse(status: number, code: ErrorCode, message: string, requestId: string): string {
+function rawErrorResponse(status: number, code: ErrorCode, message: string, requestId: string, headers: Record<string, string> = {}): string {
   const body = JSON.stringify({ error: { code, message } } satisfies ErrorBody);
   return (
     `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\n` +
@@ -134,9 +142,20 @@ function rawErrorResponse(status: number, code: ErrorCode, message: string, requ
     `Content-Length: ${Buffer.byteLength(body)}\r\n` +
     'X-Content-Type-Options: nosniff\r\n' +
     `${REQUEST_ID_HEADER}: ${requestId}\r\n` +
+    Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('') +
     'Connection: close\r\n\r\n' +
     body
   );
+}
+
+/**
+ * Node's `connect` event: a CONNECT request (a proxy's method), which Node answers by closing the
+ * connection without a byte when no one listens. Answered as any method a path does not take: 405 JSON.
+ */
+export function connectHandler(request: http.IncomingMessage, socket: Duplex): void {
+  socket.on('error', () => {}); // a client gone before the answer: nothing to tell
+  const message = 'CONNECT is not allowed: this server is no proxy; use GET, HEAD or POST on its paths';
+  socket.end(rawErrorResponse(405, 'method_not_allowed', message, requestIdFrom(request.headers), { Allow: 'GET, HEAD, POST' }), () => socket.destroy());
 }
 
 interface ParserError extends Error {

@@ -1,5 +1,6 @@
 /** Limits and timeouts of the HTTP service; every field has a default fit for one 2-core machine. */
 import { checkOptions, described, UserError } from '../errors.js';
+import { allowedHostName } from './host-check.js';
 
 export interface ServerOptions {
   /** Largest request body in bytes (413 above). Default 2 MiB. */
@@ -80,6 +81,14 @@ export interface ServerOptions {
    * to the server directly could write any `X-Forwarded-For`.
    */
   trustProxy?: string[];
+  /**
+   * Host names (or addresses) the server answers to besides loopback ones (host-check.ts): a server bound to
+   * a loopback address answers only requests whose `Host` is `localhost`, `*.localhost`, `127.x.x.x` or
+   * `[::1]` (any port) or one of these, others get 421 `misdirected_request` (a web page that points its own
+   * name at 127.0.0.1 cannot reach it: DNS rebinding); one bound to another address checks `Host` only when
+   * these are given, then the same way. Default none.
+   */
+  allowedHosts?: string[];
 }
 
 export type ResolvedServerOptions = Required<ServerOptions>;
@@ -104,6 +113,7 @@ export const defaultServerOptions: ResolvedServerOptions = {
   apiKeys: [],
   rateLimit: 0,
   trustProxy: [],
+  allowedHosts: [],
 };
 
 /** The options with their defaults, checked: a misspelt name or a value out of range is a UserError naming it. */
@@ -113,7 +123,7 @@ export function resolveServerOptions(opts: ServerOptions = {}): ResolvedServerOp
   const resolved = { ...defaultServerOptions, ...defined } as ResolvedServerOptions;
   if (defined.maxQueuedTexts === undefined && typeof resolved.maxTexts === 'number') resolved.maxQueuedTexts = Math.max(resolved.maxQueuedTexts, resolved.maxTexts);
   checkValues(resolved);
-  return resolved;
+  return { ...resolved, allowedHosts: resolved.allowedHosts.map((h, i) => allowedHostName(h, `allowedHosts[${i}]`)) };
 }
 
 /** Sizes and counts: a NaN limit would be no limit, a negative one would refuse everything. */
@@ -134,6 +144,7 @@ function checkValues(o: ResolvedServerOptions): void {
   for (const k of ['errorLog', 'accessLog'] as const)
     if (typeof (o[k] as { write?: unknown } | null)?.write !== 'function') fail(k, 'a stream (an object with write(line))', o[k]);
   if (!Array.isArray(o.cors) || o.cors.some((c) => typeof c !== 'string')) fail('cors', 'an array of origins (strings)', o.cors);
+  if (!Array.isArray(o.allowedHosts)) fail('allowedHosts', 'an array of host names', o.allowedHosts);
   // A request the queue cannot hold would be answered 503 "retry shortly" for ever.
   if (o.maxQueuedTexts < o.maxTexts) fail('maxQueuedTexts', `at least maxTexts (${o.maxTexts}), so that a request of maxTexts texts can be queued`, o.maxQueuedTexts);
 }

@@ -63,7 +63,7 @@ const retryAfter: HeaderSchema = { type: 'integer', description: 'Seconds to wai
 const anyRouteErrors = {
   500: errorResponse([500], 'Server fault.'),
   503: errorResponse([503], 'Service unavailable: retry later (`Retry-After`) or on another connection.', { 'Retry-After': retryAfter }),
-  default: errorResponse([400, 408, 417, 431], 'Malformed or incomplete HTTP, or an unmet `Expect` (any route).'),
+  default: errorResponse([400, 408, 417, 421, 431], 'Malformed or incomplete HTTP, an unmet `Expect`, or a `Host` the server does not answer to (any route).'),
 };
 
 /** The error responses of a GET route, for the OpenAPI description. */

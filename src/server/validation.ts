@@ -1,9 +1,10 @@
 import type { FastifySchemaValidationError } from 'fastify';
 import { clip } from './errors.js';
 
-/** Ajv's error with `verbose: true`, which adds the schema the failing keyword sits in. */
+/** Ajv's error with `verbose: true`, which adds the schema the failing keyword sits in and the value. */
 interface AjvError extends FastifySchemaValidationError {
   parentSchema?: { properties?: Record<string, unknown> };
+  data?: unknown;
 }
 
 /**
@@ -44,6 +45,10 @@ function describe(e: AjvError, dataVar: string): string {
       const list = allowed.length > 0 ? ` (allowed: ${clip(allowed.join(', '), 300)})` : '';
       return `${at} has unknown property ${JSON.stringify(clip(String(e.params.additionalProperty)))}${list}`;
     }
+    case 'type':
+      // JSON's 1e999 reads as Infinity, which Ajv refuses as a number: "must be number" would puzzle.
+      if (typeof e.data === 'number' && !Number.isFinite(e.data)) return `${at} must be a finite number, got ${e.data} (${e.data > 0 ? 'too large' : 'too small'} for a number)`;
+      return `${at} ${e.message ?? 'has the wrong type'}`;
     case 'enum': {
       const values = (e.params.allowedValues as unknown[] | undefined) ?? [];
       return `${at} must be one of ${clip(values.map((v) => JSON.stringify(v)).join(', '), 300)}`;

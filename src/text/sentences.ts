@@ -10,7 +10,8 @@
 import type { Token } from './token.js';
 import { described, UserError } from '../errors.js';
 import { continuesAfter } from './abbreviations.js';
-import { tokenize, type TokenizeOptions } from './tokenize.js';
+import { finish, inSlices, STEP_ITEMS, type SliceOptions, type Steps } from './steps.js';
+import { tokenizeSteps, type TokenizeOptions } from './tokenize.js';
 
 export interface SentenceOptions extends TokenizeOptions {
   /** `paragraph` (default): blank lines end sentences, single line breaks are spaces (wrapped text).
@@ -41,18 +42,16 @@ const HARD = {
 const ANY_BREAK = /[\n\r\v\f\u0085\u2028\u2029]/gu;
 const TERMINATOR = /[\p{Sentence_Terminal}\u2024\uFE52\uFF0E]/u;
 
-/** [start, end) regions between hard boundaries. */
-function blocks(text: string, mode: keyof typeof HARD): [number, number][] {
+/** [start, end) regions between hard boundaries, one at a time (a text of blank lines has many). */
+function* blocks(text: string, mode: keyof typeof HARD): Generator<[number, number], void, void> {
   const re = HARD[mode];
-  if (!re) return [[0, text.length]];
-  const out: [number, number][] = [];
+  if (!re) return yield [0, text.length];
   let from = 0;
   for (const m of text.matchAll(re)) {
-    out.push([from, m.index]);
+    yield [from, m.index];
     from = m.index + m[0].length;
   }
-  out.push([from, text.length]);
-  return out;
+  yield [from, text.length];
 }
 
 const WINDOW = 2048;
@@ -64,7 +63,7 @@ const MARGIN = 256;
  * string on every segment, so it is fed overlapping windows. Soft line breaks become spaces first
  * (same length, so offsets hold) so that ICU does not break there.
  */
-function icuBreaks(segmenter: Intl.Segmenter, text: string, a: number, b: number): number[] {
+function* icuBreaks(segmenter: Intl.Segmenter, text: string, a: number, b: number): Steps<number[]> {
   const out: number[] = [];
   if (!TERMINATOR.test(text.slice(a, b))) return out; // ICU breaks only after one (UAX 29, SB9–SB11)
   for (let p = a; p < b; ) {
@@ -76,6 +75,7 @@ function icuBreaks(segmenter: Intl.Segmenter, text: string, a: number, b: number
     const safe = found.filter((x) => x <= end - MARGIN);
     out.push(...safe);
     p = safe.length ? safe[safe.length - 1] : end - MARGIN;
+    yield; // a window of many short sentences takes ICU a millisecond or more
   }
   return out;
 }
@@ -104,38 +104,65 @@ function sentenceSegmenter(locale: string): Intl.Segmenter {
 }
 
 export function tokenizedSentences(text: string, opts: SentenceOptions = {}): TokenizedSentence[] {
+  return finish(tokenizedSentencesSteps(text, opts));
+}
+
+/**
+ * `tokenizedSentences` in time slices (steps.ts), the event loop getting a turn between them: for a server,
+ * which must stay responsive while it splits a long text (a megabyte takes from 0.1 s to a few seconds).
+ */
+export function tokenizedSentencesInSlices(text: string, opts: SentenceOptions = {}, slices: SliceOptions = {}): Promise<TokenizedSentence[]> {
+  return inSlices(tokenizedSentencesSteps(text, opts), slices);
+}
+
+/** `tokenizedSentences` in steps (steps.ts). */
+export function* tokenizedSentencesSteps(text: string, opts: SentenceOptions = {}): Steps<TokenizedSentence[]> {
   opts ??= {}; // null: no options
   const max = opts.maxTokens ?? DEFAULT_MAX_TOKENS;
   if (typeof text !== 'string') throw new UserError(`must be a string, got ${described(text)}`, { field: 'text' });
   if (!(Number.isInteger(max) && max > 0)) throw new UserError(`must be a positive integer, got ${described(max)}`, { field: 'maxTokens' });
   const segmenter = sentenceSegmenter(opts.locale ?? 'en');
   const out: TokenizedSentence[] = [];
-  const emit = (tokens: Token[]) => {
-    for (let i = 0; i < tokens.length; ) {
+  /** Sentences of at most `max` tokens from `tokens[i…]`, those of about `STEP_ITEMS` tokens; where it stopped. */
+  const emit = (tokens: Token[], i = 0) => {
+    for (const until = i + STEP_ITEMS; i < tokens.length && i < until; ) {
       const end = i + max >= tokens.length ? tokens.length : cutAt(tokens, i, max);
       const chunk = tokens.slice(i, end);
       out.push({ start: chunk[0].start, end: chunk[chunk.length - 1].end, tokens: chunk, ...(end < tokens.length && { cut: true }) });
       i = end;
     }
+    return i;
   };
+  // Work since the last yield: tokens, and blocks (a text of blank lines is many).
+  let step = 0;
   for (const [a, b] of blocks(text, opts.newlines ?? 'paragraph')) {
-    const tokens = tokenize(text, a, b, opts);
+    if (++step >= STEP_ITEMS) {
+      step = 0;
+      yield;
+    }
+    if (a === b) continue; // no tokens (saves the steps below)
+    const tokens = yield* tokenizeSteps(text, a, b, opts);
     if (tokens.length === 0) continue;
-    const breaks = icuBreaks(segmenter, text, a, b);
+    const breaks = yield* icuBreaks(segmenter, text, a, b);
     let current: Token[] = [];
     let bi = 0;
     for (const t of tokens) {
+      if (++step >= STEP_ITEMS) {
+        step = 0;
+        yield;
+      }
       const last = current[current.length - 1];
       // A break inside the last token (ICU's after the `?` of a URL) is no boundary, of it or of `t`.
       let crossed = false;
       for (; bi < breaks.length && breaks[bi] <= t.start; bi++) crossed ||= !last || breaks[bi] >= last.end;
       if (crossed && last && !continuesAfter(last.text, t.text, current[current.length - 2]?.text)) {
-        emit(current);
+        for (let i = emit(current); i < current.length; i = emit(current, i)) yield;
         current = [];
       }
       current.push(t);
     }
-    emit(current);
+    // A sentence without a break may be the whole text: cut in steps.
+    for (let i = emit(current); i < current.length; i = emit(current, i)) yield;
   }
   return out;
 }

@@ -20,6 +20,7 @@ import type { Token } from './token.js';
 import { described, UserError } from '../errors.js';
 import { ABBREVIATION_SOURCE, REFERENCE_SOURCE } from './abbreviations.js';
 import { insideGrapheme } from './graphemes.js';
+import { finish, STEP_ITEMS, type Steps } from './steps.js';
 
 export interface TokenizeOptions {
   /** `ptb` (default): `do n't`, `$ 3`. `conll04`: `don 't`, `$3` as in the CoNLL04 corpus. */
@@ -51,8 +52,12 @@ const ALNUM = `(?:${WORD_CHAR}|(?:${FORMAT})+(?=${WORD_CHAR})|${LETTER_REF}|(?<=
 /** Dotted acronyms, `U.S.`, `p.m.`, and without their last period (`U.S officials`, `J.R.R`: longest first). */
 const ACRONYM = '(?:(?:\\p{L}\\.)+\\p{L}(?![\\p{L}\\p{M}\\p{N}.])|(?:\\p{L}\\.){2,})';
 const ABBREVIATION = `(?:${ABBREVIATION_SOURCE}(?![\\p{L}\\p{N}])|${REFERENCE_SOURCE})`;
-/** A law reporter and its series, cited with the volume before and the page after (`123 F.3d 456`, `N.E.2d`, `L.Ed.2d`). */
-const REPORTER = '(?:\\p{Lu}\\p{L}{0,3}\\.)+\\d(?:d|th)(?![\\p{L}\\p{N}])';
+/**
+ * A law reporter and its series, cited with the volume before and the page after (`123 F.3d 456`, `N.E.2d`,
+ * `L.Ed.2d`, `U.S.P.Q.2d`). At most 4 dotted parts: unbounded, every token start in a run like `AB.AB.AB.…`
+ * scanned the whole run for the digit (quadratic time).
+ */
+const REPORTER = '(?:\\p{Lu}\\p{L}{0,3}\\.){1,4}\\d(?:d|th)(?![\\p{L}\\p{N}])';
 /** A number's leading decimal point, `.38`, not after a word or number (`x.5`, `1.2.3` are other tokens). */
 const DECIMAL_POINT = '(?:(?<![\\p{L}\\p{M}\\p{N}.])\\.(?=\\p{N}))';
 /** A URL's characters after its scheme; format characters inside it (a zero-width space to break a line at) are part of it. */
@@ -73,13 +78,23 @@ const TOKEN = new RegExp(
   ].join('|'),
   'uy',
 );
-const URL_TAIL = /[.,;:!?'"’”)\]}>\p{Cf}]+$/u;
-const TRAILING_FORMAT = new RegExp(`(?:${FORMAT})+$`, 'u');
+/**
+ * Punctuation ending a URL token, which is the sentence's, not the URL's. Applied unanchored, so a match may
+ * start only where a run of it starts: else every start inside a long run scanned to its end (quadratic).
+ */
+const URL_TAIL = /(?<![.,;:!?'"’”)\]}>\p{Cf}])[.,;:!?'"’”)\]}>\p{Cf}]+$/u;
+/** Format characters ending a word, from the start of their run only (as URL_TAIL). */
+const TRAILING_FORMAT = new RegExp(`(?<!${FORMAT})(?:${FORMAT})+$`, 'u');
 const PTB_CONTRACTION = /^(.+?)(n['’]t|['’](?:s|d|m|re|ve|ll))$/iu;
 const CONLL_CONTRACTION = /^(.+?)(['’](?:t|s|d|m|re|ve|ll))$/iu;
 
 /** Tokens of `text[start, end)`, offsets into the whole `text`. */
 export function tokenize(text: string, start = 0, end = text?.length, opts: TokenizeOptions = {}): Token[] {
+  return finish(tokenizeSteps(text, start, end, opts));
+}
+
+/** `tokenize` in steps (steps.ts): it yields every STEP_ITEMS tokens, for a caller that runs it in time slices. */
+export function* tokenizeSteps(text: string, start = 0, end = text?.length, opts: TokenizeOptions = {}): Steps<Token[]> {
   if (typeof text !== 'string') throw new UserError(`must be a string, got ${described(text)}`, { field: 'text' });
   opts ??= {}; // null: no options
   const s = text.slice(start, end);
@@ -87,6 +102,7 @@ export function tokenize(text: string, start = 0, end = text?.length, opts: Toke
   const out: Token[] = [];
   const push = (a: number, b: number) => out.push({ text: s.slice(a, b), start: start + a, end: start + b });
   let pos = 0;
+  let step = 0;
   while (true) {
     WS.lastIndex = pos;
     pos += WS.exec(s)![0].length;
@@ -102,18 +118,30 @@ export function tokenize(text: string, start = 0, end = text?.length, opts: Toke
     if (split) push(pos, pos + split[1].replace(TRAILING_FORMAT, '').length);
     push(split ? pos + split[1].length : pos, pos + len);
     pos += len;
+    if (++step === STEP_ITEMS) {
+      step = 0;
+      yield;
+    }
   }
-  return joinGraphemes(opts.style === 'conll04' ? joinDollar(out) : out, s, start);
+  return yield* joinGraphemes(opts.style === 'conll04' ? joinDollar(out) : out, s, start);
 }
 
-/** Merges adjacent tokens whose junction lies inside a grapheme cluster. */
-function joinGraphemes(tokens: Token[], s: string, base: number): Token[] {
+/**
+ * Merges adjacent tokens whose junction lies inside a grapheme cluster (each test may ask ICU: a few
+ * microseconds, so this yields as the tokenizer does).
+ */
+function* joinGraphemes(tokens: Token[], s: string, base: number): Steps<Token[]> {
   const out: Token[] = [];
+  let step = 0;
   for (const t of tokens) {
     const prev = out[out.length - 1];
     if (prev && prev.end === t.start && insideGrapheme(s, t.start - base))
-      out[out.length - 1] = { text: prev.text + t.text, start: prev.start, end: t.end };
+      out[out.length - 1] = { text: s.slice(prev.start - base, t.end - base), start: prev.start, end: t.end };
     else out.push(t);
+    if (++step === STEP_ITEMS) {
+      step = 0;
+      yield;
+    }
   }
   return out;
 }

@@ -109,6 +109,35 @@ describe('Extractor on a tiny trained model', () => {
     console.log(`1 MB, ${doc.sentences.length} sentences: ${ms.toFixed(0)} ms`);
   });
 
+  it('splits a text in time slices: the event loop gets turns meanwhile, and an abort stops the call before the model', async () => {
+    // The tokenizer asks ICU about 200,000 of the junctions of this text: about a second, which held a
+    // server's event loop (review 12b H2: no other request, no time limit, nothing ran meanwhile).
+    const slow = `Ann met Bob. ${'\u0600.'.repeat(200_000)}`;
+    let [last, longest, turns] = [performance.now(), 0, 0];
+    const timer = setInterval(() => {
+      const now = performance.now();
+      [longest, last, turns] = [Math.max(longest, now - last), now, turns + 1];
+    }, 2);
+    let took: number;
+    try {
+      last = performance.now();
+      const t0 = performance.now();
+      const doc = await ex.extract(slow);
+      took = performance.now() - t0;
+      longest = Math.max(longest, performance.now() - last);
+      assert.equal(doc.text, slow);
+    } finally {
+      clearInterval(timer);
+    }
+    assert.ok(turns >= 5 && longest < 300, `${turns} turns of the event loop in ${took.toFixed(0)} ms, the longest wait ${longest.toFixed(0)} ms`);
+    const stop = new AbortController();
+    const reason = new Error('the client left');
+    setTimeout(() => stop.abort(reason), 30);
+    const t0 = performance.now();
+    await assert.rejects(ex.extract(slow, {}, { signal: stop.signal }), (e) => e === reason);
+    assert.ok(performance.now() - t0 < 500, `stopped after ${(performance.now() - t0).toFixed(0)} ms`);
+  });
+
   it('newlines: "line" ends a sentence at every line break, so no relation joins two lines', async () => {
     const text = 'Dan works for\nAcme Corp';
     const wrapped = await ex.extract(text);

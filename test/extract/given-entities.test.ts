@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { tokenProblem } from '../../src/data/validate.js';
-import { alignGivenEntities, checkGivenEntities } from '../../src/extract/given-entities.js';
+import { alignGivenEntities, checkExtractInput, checkGivenEntities } from '../../src/extract/given-entities.js';
 import { tokenizedSentences } from '../../src/text/index.js';
 import { userError } from '../user-error.js';
 
@@ -123,6 +123,35 @@ describe('given entities', () => {
     refused(() => align('Zoe\u0301 lives here', [{ start: 0, end: 3, type: 'Peop' }]), /^entities\[0\]\.end: 3 falls inside a character \(a letter with its marks/, 'entities[0].end');
     const flags = align('I 🇫🇷🇩🇪 go', [{ start: 6, end: 10, type: 'Loc' }]);
     assert.deepEqual(flags.entities.flat().map((e) => e.index), [0], 'between two flags is between characters');
+  });
+
+  it('are refused when they hold format characters only, by the check, without tokenizing the text (was: by the alignment)', () => {
+    const check = (text: string, entities: unknown) => checkGivenEntities(text, entities, schema, 'entities');
+    for (const [text, start, end] of [['Ann\u00ADe met Bob.', 3, 4], ['a \u200B\u200C b', 2, 4], ['x \u0600\ny', 2, 3], ['x \u00AD \u200B\u2060 y', 2, 6]] as const)
+      refused(() => check(text, [{ start, end, type: 'Peop' }]), /holds no token: it has only format characters \(and spaces\), which belong to no word of their own$/, 'entities[0]');
+    // One character of a word is enough (the piece of its token).
+    assert.equal(check('Ann\u00ADe met Bob.', [{ start: 3, end: 5, type: 'Peop' }]).length, 1);
+    // So the server's check (checkExtractInput) need not tokenize: a text the tokenizer spends seconds on is checked at once.
+    const slow = `${'\u0600'.repeat(500_000)} Ann`;
+    const t0 = performance.now();
+    checkExtractInput({ text: slow, entities: [{ start: slow.length - 3, end: slow.length, type: 'Peop' }] }, schema, 'ptb', '');
+    assert.ok(performance.now() - t0 < 500, `checked in ${(performance.now() - t0).toFixed(0)} ms`);
+  });
+
+  it('are checked in linear time in a long run of flags (each counted the run before it: quadratic)', () => {
+    const text = `${'\u{1F1EB}\u{1F1F7}'.repeat(75_000)} Paris`; // 150,000 regional indicators
+    const at = text.length - 6 - 4; // the last flag
+    const entities = Array.from({ length: 20_000 }, (_, k) => ({ start: at, end: at + 4, type: 'Loc', ...(k > 0 && { id: `f${k}` }) }));
+    const t0 = performance.now();
+    // Each entity is checked (offsets, characters) before the overlaps: the 2nd overlaps the 1st.
+    refused(() => checkGivenEntities(text, entities, schema, 'entities'), /overlaps entities\[0\]/, 'entities[1]');
+    assert.ok(performance.now() - t0 < 1000, `checked in ${(performance.now() - t0).toFixed(0)} ms`);
+    refused(() => checkGivenEntities(text, [{ start: at + 2, end: at + 4, type: 'Loc' }], schema, 'entities'), /falls inside a flag/, 'entities[0].start');
+    // Many entities over one long span of format characters: read once they are known to be disjoint.
+    const shy = `${'\u00AD'.repeat(500_000)}a`;
+    const t1 = performance.now();
+    refused(() => checkGivenEntities(shy, Array(20_000).fill({ start: 0, end: shy.length, type: 'Loc' }), schema, 'entities'), /overlaps entities\[0\]/, 'entities[1]');
+    assert.ok(performance.now() - t1 < 1000, `checked in ${(performance.now() - t1).toFixed(0)} ms`);
   });
 
   it("move a cut inside a span to the span's start where joining would pass 100 tokens, keeping the sentence it begins whole", () => {

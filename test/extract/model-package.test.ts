@@ -12,6 +12,7 @@ import { describe, it } from 'node:test';
 import type { UserError } from '../../src/errors.js';
 import { readModelCard } from '../../src/extract/model-card.js';
 import { packageModel } from '../../src/extract/model-package.js';
+import { modelReadme } from '../../src/extract/model-readme.js';
 import { EnsembleExtractor, Extractor } from '../../src/extract/index.js';
 import { saveModelDir } from '../../src/model/io.js';
 import { modelPath, resolveModelRef } from '../../src/model/model-ref.js';
@@ -395,5 +396,16 @@ describe('a model with its own word vectors, packaged', () => {
 
   it('refuses --with-vectors for a model without vectors of its own', async () => {
     await refusedAsync(() => packageModel(modelDir, join(src, 'none'), { withVectors: true }), /--with-vectors: the model has no word vectors of its own \(it was trained without pretrained vectors\)/);
+  });
+});
+
+describe('the package README', () => {
+  it("writes a model's labels into table cells in linear time: a long run of spaces without a line end (was quadratic)", () => {
+    const card = readModelCard();
+    const long = `Org${' '.repeat(100_000)}x`;
+    const t0 = performance.now();
+    const readme = modelReadme({ ...card, entityTypes: [long, 'Peop\n  \nLoc'] }, { name: 'm', version: '1.0.0', description: 'd', withVectors: false });
+    assert.ok(performance.now() - t0 < 1000, `${(performance.now() - t0).toFixed(0)} ms`);
+    assert.ok(readme.includes(`| entities | ${long}, Peop Loc |`), 'the spaces kept, the line ends one space');
   });
 });

@@ -13,7 +13,7 @@ import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MicroBatcher } from '../../src/server/batcher.js';
 import { ClientGone } from '../../src/server/disconnect.js';
-import { startServer } from '../../src/server/index.js';
+import { buildServer, startServer } from '../../src/server/index.js';
 import { tempDir } from '../temp-dir.js';
 import { FakeExtractor, fakeExtract } from './fake-extractor.js';
 import { rawRequests } from './helpers.js';
@@ -84,7 +84,7 @@ async function postAndLeave(port: number, requests: [path: string, body: unknown
     const payload = JSON.stringify(body);
     const socket = net.connect(port, '127.0.0.1');
     socket.on('error', () => {});
-    socket.write(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\n\r\n${payload}`);
+    socket.write(`POST ${path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\n\r\n${payload}`);
     return socket;
   });
   await sleep(ms);
@@ -129,7 +129,7 @@ describe('HTTP: a client that closes the connection', () => {
     try {
       const request = (body: unknown) => {
         const payload = JSON.stringify(body);
-        return `POST /v1/extract HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\n\r\n${payload}`;
+        return `POST /v1/extract HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\n\r\n${payload}`;
       };
       const socket = net.connect(Number(new URL(url).port), '127.0.0.1');
       socket.on('error', () => {});
@@ -152,8 +152,8 @@ describe('HTTP: a client that closes the connection', () => {
     const { app, url } = await startServer(fake, { port: 0 });
     try {
       const payload = JSON.stringify({ text: 'Ann met Bob.' });
-      const request = `POST /v1/extract HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${payload.length}\r\n\r\n${payload}`;
-      const answers = await rawRequests(Number(new URL(url).port), `${request.repeat(29)}${request.replace('Host: x', 'Host: x\r\nConnection: close')}`);
+      const request = `POST /v1/extract HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${payload.length}\r\n\r\n${payload}`;
+      const answers = await rawRequests(Number(new URL(url).port), `${request.repeat(29)}${request.replace('Host: localhost', 'Host: localhost\r\nConnection: close')}`);
       assert.deepEqual(answers.map((a) => a.status), Array(30).fill(200));
       await sleep(10);
       assert.deepEqual(warnings.map((w) => w.message), []);
@@ -183,6 +183,38 @@ describe('HTTP: a client that closes the connection', () => {
   });
 });
 
+describe('HTTP: a connection closed before its answer is sent', () => {
+  it('is a client gone (info, 499), not a server fault with a stack (was level 50 "request failed": Premature close)', { timeout: 30_000 }, async () => {
+    // As when the idle timeout closed a connection whose answer the server thread was too busy to send:
+    // the socket is gone once the answer is ready and being compressed, before its first byte.
+    const lines: string[] = [];
+    const app = buildServer(new FakeExtractor(), { logger: true, accessLog: { write: (l: string) => void lines.push(l) } });
+    app.addHook('onSend', async (request, _reply, payload) => {
+      if (request.url === '/v1/extract') setImmediate(() => request.raw.socket.destroy());
+      return payload;
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const address = app.server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      const payload = JSON.stringify({ text: 'Mary Smith works for Acme Corp in Boston. '.repeat(2000) });
+      const socket = net.connect(port, '127.0.0.1');
+      socket.on('error', () => {});
+      socket.write(`POST /v1/extract HTTP/1.1\r\nHost: localhost\r\nAccept-Encoding: gzip\r\nContent-Type: application/json\r\nContent-Length: ${payload.length}\r\n\r\n${payload}`);
+      await new Promise((resolve) => socket.on('close', resolve));
+      for (const t0 = Date.now(); !lines.some((l) => /"msg":"(request completed|the connection closed|request failed)/.test(l)) && Date.now() - t0 < 5000; ) await sleep(20);
+      const entries = lines.map((l) => JSON.parse(l) as { msg: string; level: number; res?: { statusCode: number } });
+      assert.deepEqual(entries.filter((e) => e.level >= 50).map((e) => e.msg), [], 'no server fault logged');
+      const closed = entries.find((e) => e.msg === 'the connection closed before the answer was sent');
+      assert.ok(closed, lines.join(''));
+      assert.equal(closed.level, 30, 'info');
+    } finally {
+      app.server.closeAllConnections();
+      await app.close();
+    }
+  });
+});
+
 describe('HTTP: clients that close the connection while their drawings wait', () => {
   it('have their drawings dropped, not made', async () => {
     const lines: string[] = [];
@@ -202,7 +234,7 @@ describe('HTTP: clients that close the connection while their drawings wait', ()
         const sockets = Array.from({ length: 5 }, () => {
           const s = require('node:net').connect(Number(port), '127.0.0.1');
           s.on('error', () => {});
-          s.write('POST /v1/render HTTP/1.1\\r\\nHost: x\\r\\nContent-Type: application/json\\r\\nContent-Length: ' + body.length + '\\r\\n\\r\\n');
+          s.write('POST /v1/render HTTP/1.1\\r\\nHost: localhost\\r\\nContent-Type: application/json\\r\\nContent-Length: ' + body.length + '\\r\\n\\r\\n');
           s.write(body);
           return s;
         });

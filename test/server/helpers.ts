@@ -103,11 +103,11 @@ export async function answersWhileClosing(fake: FakeExtractor): Promise<{ inFlig
       socket.on('close', () => resolve(data));
       socket.on('error', () => {});
     });
-    socket.write('POST /v1/extract HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 12\r\n\r\n{"text":"a"}');
+    socket.write('POST /v1/extract HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 12\r\n\r\n{"text":"a"}');
     while (fake.calls.length === 0) await sleep(10); // in flight
     closing = app.close(); // finishes the request in flight, answers the next one 503
     await sleep(20);
-    socket.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n');
+    socket.write('GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n');
     const all = await received;
     const [inFlight, late] = all.split(/(?=HTTP\/1\.1 )/);
     return { inFlight: inFlight ?? '', late: late ?? '', all };

@@ -103,6 +103,53 @@ describe('Label Studio ML backend', () => {
     assert.ok(performance.now() - t0 < 2000, `${performance.now() - t0} ms`);
   });
 
+  it('refuses a labelling config over 256 KiB (predict and setup) with a 400 naming the field, before reading it', async () => {
+    // Padded with a comment, a config Label Studio would take: refused for its size alone (was read).
+    const big = CONFIG.replace('<View>', `<View><!--${'x'.repeat(256 * 1024)}-->`);
+    const cases: [string, unknown, RegExp][] = [
+      ['/labelstudio/predict', { tasks: [{ data: { content: 'Ann works for Acme Corp.' } }], label_config: big }, /^body\.label_config must NOT have more than 262144 characters$/],
+      ['/labelstudio/setup', { schema: big }, /^body\.schema must NOT have more than 262144 characters$/],
+      // A hostile one of 1 MB (a tag of name characters, quadratic to read before: about an hour).
+      ['/labelstudio/predict', { tasks: [{ data: { text: 'x' } }], label_config: `<View><Text ${'a'.repeat(1_000_000)}/></View>` }, /^body\.label_config must NOT have more/],
+    ];
+    for (const [url, body, message] of cases) {
+      const t0 = performance.now();
+      const res = await post(app, url, body);
+      assert.equal(res.status, 400, res.body.slice(0, 300));
+      assert.equal(res.json().error.code, 'invalid_request');
+      assert.match(res.json().error.message, message);
+      assert.ok(performance.now() - t0 < 1000, `${url}: ${(performance.now() - t0).toFixed(0)} ms`);
+    }
+    assert.equal((await post(app, '/labelstudio/setup', { schema: CONFIG.replace('<View>', `<View><!--${'x'.repeat(200 * 1024)}-->`) })).status, 200, 'under the limit');
+  });
+
+  it("of an interactive request's overlapping regions keeps the one that starts first, and reads 40,000 regions at once", async () => {
+    const text = 'Mary Smith works for Acme Corp in Boston.';
+    const region = (id: string, start: number, end: number) => ({ id, to_name: 'doc', type: 'labels', value: { start, end, labels: ['Org'] } });
+    // Listed first, `late` overlaps `early`, which starts before it: `early` is kept, and `c` may take the id `late` gave up.
+    const context = { result: [region('late', 21, 30), region('early', 11, 25), { ...region('late', 34, 40), id: 'late' }] };
+    const res = await post(app, '/labelstudio/predict', { tasks: [{ data: { content: text } }], label_config: CONFIG, params: { context } });
+    assert.equal(res.status, 200, res.body);
+    assert.deepEqual(fake.inputs.at(-1), [{ text, entities: [{ start: 11, end: 25, type: 'Org', id: 'early' }, { start: 34, end: 40, type: 'Org', id: 'late' }] }]);
+    // Many regions, listed last to first: each was compared with every one kept before it (n²: seconds).
+    const n = 40_000;
+    const long = 'Ab '.repeat(n);
+    const many = { result: Array.from({ length: n }, (_, i) => region(`r${n - 1 - i}`, 3 * (n - 1 - i), 3 * (n - 1 - i) + 2)) };
+    const { app: roomy, fake: roomyFake } = fakeServer({ bodyLimit: 16 * 1024 * 1024, maxTextLength: long.length });
+    try {
+      const t0 = performance.now();
+      const answer = await post(roomy, '/labelstudio/predict', { tasks: [{ data: { content: long } }], label_config: CONFIG, params: { context: many } });
+      const ms = performance.now() - t0;
+      assert.equal(answer.status, 200, answer.body.slice(0, 300));
+      const given = (roomyFake.inputs.at(-1)?.[0] as { entities: readonly { start: number; id?: string }[] }).entities;
+      assert.equal(given.length, n);
+      assert.deepEqual(given.slice(0, 2).map((e) => [e.start, e.id]), [[3 * (n - 1), `r${n - 1}`], [3 * (n - 2), `r${n - 2}`]], 'in the listed order');
+      assert.ok(ms < 3000, `${n} regions took ${ms.toFixed(0)} ms`);
+    } finally {
+      await roomy.close();
+    }
+  });
+
   it('without a config reads data.text and answers for entrel\'s own config; refuses what it cannot read, naming the task', async () => {
     const ok = await post(app, '/labelstudio/predict', { tasks: [{ data: { text: 'Ann works for Acme Corp.' } }, { data: { body: 'Tom lives in Ohio.' } }] });
     assert.equal(ok.status, 200, ok.body);
@@ -194,6 +241,36 @@ describe('readLabelConfig', () => {
     const cfg = `<View><!-- <Labels name="old" toName="a"><Label value="Loc"/></Labels> -->
       <Labels name="ner" toName="img, a"><Label value="R&#38;D &#x3e; x" hint="a > b"/></Labels><Text name="a" value="$body"/></View>`;
     assert.deepEqual(readLabelConfig(cfg), { textName: 'a', labelsName: 'ner', field: 'body', entityTypes: new Set(['R&D > x']) });
+  });
+
+  it('reads hostile configs in linear time: long runs of name characters, `a=a=…`, unclosed quotes, spaces', () => {
+    // A tag of n name characters without `=` was tried from each of them to its end: 100 KB took 10 s.
+    const n = 100_000;
+    const hostile = [
+      `<View><Text ${'a'.repeat(n)}/></View>`,
+      `<View><Text ${'a='.repeat(n / 2)}/></View>`,
+      `<View><Text a="${'b'.repeat(n)}/></View>`,
+      `<View><Text ${'a: .-'.repeat(n / 5)}/></View>`,
+      `<View><Text a${' '.repeat(n)}x/></View>`,
+      `<View><Text ${'a="x"b'.repeat(n / 6)}/></View>`,
+    ];
+    const intact = CONFIG.repeat(Math.ceil(n / CONFIG.length));
+    const time = (x: string) => {
+      let best = Infinity;
+      for (let i = 0; i < 3; i++) {
+        const t0 = performance.now();
+        readLabelConfig(x);
+        best = Math.min(best, performance.now() - t0);
+      }
+      return best;
+    };
+    const base = time(intact);
+    for (const x of hostile) {
+      const ms = time(x);
+      assert.ok(ms < 20 * base + 20, `${JSON.stringify(x.slice(0, 40))}…: ${ms.toFixed(1)} ms, an intact config as long ${base.toFixed(1)} ms`);
+    }
+    // The same attributes as before on ordinary tags (the name starts after a quote or a space).
+    assert.deepEqual(readLabelConfig('<View><Text name="t"value="$body"/><Labels  toName = "t"name=\'l\'><Label value="A"/></Labels></View>'), { textName: 't', labelsName: 'l', field: 'body', entityTypes: new Set(['A']) });
   });
 
   it('never throws, and stays fast, on damaged configs (seeded mutations of a real one)', () => {

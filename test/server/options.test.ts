@@ -13,7 +13,7 @@ const refused = (message: RegExp) => (e: Error) => e.name === 'UserError' && mes
 
 describe('server options are checked', () => {
   it('refuses unknown names, listing the known ones', () => {
-    assert.throws(() => buildServer(new FakeExtractor(), { maxText: 10 } as ServerOptions), refused(/^serverOptions: unknown option "maxText" \(allowed: bodyLimit, .*trustProxy\)$/));
+    assert.throws(() => buildServer(new FakeExtractor(), { maxText: 10 } as ServerOptions), refused(/^serverOptions: unknown option "maxText" \(allowed: bodyLimit, .*trustProxy, allowedHosts\)$/));
   });
 
   it('refuses counts that are not positive whole numbers, and times that are not ms ≥ 0', () => {
@@ -31,6 +31,10 @@ describe('server options are checked', () => {
       [{ logger: 'yes' as unknown as boolean }, /^logger: must be true or false, got "yes"$/],
       [{ errorLog: {} as never }, /^errorLog: must be a stream \(an object with write\(line\)\), got an object \{\}$/],
       [{ cors: 'https://a.example' as unknown as string[] }, /^cors: must be an array of origins \(strings\), got "https:\/\/a\.example"$/],
+      [{ allowedHosts: 'a.example' as unknown as string[] }, /^allowedHosts: must be an array of host names, got "a\.example"$/],
+      [{ allowedHosts: ['ok.example', 'http://a.example'] }, /^allowedHosts\[1\]: must be a host name or IP address as clients write it in the URL \(no scheme, port or path\), got "http:\/\/a\.example"$/],
+      [{ allowedHosts: ['a.example:8080'] }, /^allowedHosts\[0\]: must be a host name or IP address .*got "a\.example:8080"$/],
+      [{ allowedHosts: [''] }, /^allowedHosts\[0\]: must be a host name or IP address .*got ""$/],
     ];
     for (const [opts, message] of cases) assert.throws(() => buildServer(new FakeExtractor(), opts), refused(message), JSON.stringify(opts));
   });

@@ -96,7 +96,7 @@ describe('reliability', () => {
       socket.on('data', (d) => (received += d));
       const started = Date.now();
       const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
-      const request = 'POST /v1/extract HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Slow: ' + 'a'.repeat(200);
+      const request = 'POST /v1/extract HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nX-Slow: ' + 'a'.repeat(200);
       let i = 0;
       const trickle = setInterval(() => {
         if (!socket.destroyed && i < request.length) socket.write(request[i++]);
@@ -119,7 +119,7 @@ describe('reliability', () => {
       const socket = net.connect(Number(new URL(url).port), '127.0.0.1');
       const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
       socket.on('error', () => {});
-      socket.write('POST /v1/extract HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"text":"');
+      socket.write('POST /v1/extract HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"text":"');
       const trickle = setInterval(() => !socket.destroyed && socket.write('a'), 50);
       const started = Date.now();
       await closed;

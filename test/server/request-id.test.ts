@@ -85,12 +85,12 @@ describe('request ids on answers given below the routes', () => {
   after(() => server.app.close());
 
   it('echoes it on a bad URL (router) and an unmet Expect (Node), and gives one to a malformed request', async () => {
-    const badUrl = await rawRequest(port, 'GET /v1/%E0%A4%A HTTP/1.1\r\nHost: x\r\nX-Request-Id: r-url\r\nConnection: close\r\n\r\n');
+    const badUrl = await rawRequest(port, 'GET /v1/%E0%A4%A HTTP/1.1\r\nHost: localhost\r\nX-Request-Id: r-url\r\nConnection: close\r\n\r\n');
     assert.equal(badUrl.status, 400);
     assert.equal(badUrl.headers['x-request-id'], 'r-url');
     const expect = await rawRequest(
       port,
-      'POST /v1/extract HTTP/1.1\r\nHost: x\r\nX-Request-Id: r-expect\r\nExpect: nope\r\nContent-Type: application/json\r\nContent-Length: 12\r\nConnection: close\r\n\r\n{"text":"a"}',
+      'POST /v1/extract HTTP/1.1\r\nHost: localhost\r\nX-Request-Id: r-expect\r\nExpect: nope\r\nContent-Type: application/json\r\nContent-Length: 12\r\nConnection: close\r\n\r\n{"text":"a"}',
     );
     assert.equal(expect.status, 417);
     assert.equal(expect.headers['x-request-id'], 'r-expect');

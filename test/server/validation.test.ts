@@ -40,6 +40,9 @@ describe('request validation', () => {
       [{ text: 'a', maxPairDistance: 0 }, /^body\.maxPairDistance must be >= 1$/],
       [{ text: 'a', maxPairDistance: 2.5 }, /^body\.maxPairDistance must be integer$/],
       [{ text: 'a', allowedTriples: [['Peop', 'Work_For']] }, /^body\.allowedTriples\[0\] must NOT have fewer than 3 items$/],
+      // JSON's 1e999 reads as Infinity: "must be number" (Ajv's) puzzled.
+      ['{"text": "a", "relationThreshold": 1e999999}', /^body\.relationThreshold must be a finite number, got Infinity \(too large for a number\)$/],
+      ['{"text": "a", "maxPairDistance": -1e999}', /^body\.maxPairDistance must be a finite number, got -Infinity \(too small for a number\)$/],
       [[{ text: 'a' }], /body must be object/],
       ['"just a string"', /body must be object/],
       ['null', /body must be object/],

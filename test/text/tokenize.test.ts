@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { tokenProblem } from '../../src/data/validate.js';
+import { insideGrapheme } from '../../src/text/graphemes.js';
 import { tokenize } from '../../src/text/tokenize.js';
 
 const words = (text: string, opts = {}) => tokenize(text, 0, text.length, opts).map((t) => t.text);
@@ -188,5 +189,27 @@ test('property: offsets slice back, tokens ordered, disjoint, covering all non-w
         if (toks[k].start === toks[k - 1].end) assert.ok(starts.has(toks[k].start), `junction inside a grapheme at ${toks[k].start}`);
     }),
     { numRuns: 2000 },
+  );
+});
+
+test('property: insideGrapheme says what ICU says at every offset, where it answers without asking ICU too (after a Prepend, before ASCII)', () => {
+  const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+  const pieces = ['a', '.', '#', ' ', '\n', '\r', '\u0001', '\u0085', '\u2028', '\u00AD', '\u200B', '\u200C', '\u200D', '\uFEFF', '\u2060', '\u2065', '\uFFF0',
+    '\u0600', '\u0601', '\u06DD', '\u070F', '\u0D4E', '\u{110BD}', '\u{111C2}', '\u0301', '\u0903', '😀', '👍🏽', '\u{1F1E6}', '\u{E0020}', '\u{E0001}',
+    'ᄀ', '가', '\u1160', '\u11A8', 'क', '\u094D', '\u{E0100}', '©', '\u20E3', '\uFE0F', '中', '\uD800', '\uDC00'];
+  const unit = fc.oneof(fc.constantFrom(...pieces), fc.integer({ min: 0, max: 0x10ffff }).map((c) => (c >= 0xd800 && c < 0xe000 ? 'x' : String.fromCodePoint(c))));
+  fc.assert(
+    fc.property(fc.array(unit, { minLength: 2, maxLength: 12 }), (parts) => {
+      const s = parts.join(''); // shorter than insideGrapheme's window: ICU on the whole is the same question
+      const starts = new Set([...segmenter.segment(s)].map((g) => g.index));
+      const ri = (i: number) => i >= 0 && /^\p{RI}$/u.test(String.fromCodePoint(s.codePointAt(i) ?? 0));
+      for (let j = 1; j < s.length; j++) {
+        // Never asked: inside a surrogate pair; CR LF (spaces to the tokenizer); between regional indicators (paired by the tokenizer).
+        if (/[\uD800-\uDBFF]/.test(s[j - 1]) && /[\uDC00-\uDFFF]/.test(s[j])) continue;
+        if ((s[j - 1] === '\r' && s[j] === '\n') || (ri(j) && ri(j - 2))) continue;
+        assert.equal(insideGrapheme(s, j), !starts.has(j), `${JSON.stringify(s)} at ${j}`);
+      }
+    }),
+    { seed: 29, numRuns: 20_000 },
   );
 });

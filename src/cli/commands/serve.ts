@@ -36,6 +36,7 @@ interface ServeFlags {
   apiKeyFile?: string;
   rateLimit?: number;
   trustProxy?: string[];
+  allowedHost?: string[];
 }
 
 /**
@@ -194,6 +195,7 @@ export function serveCommand(): Command {
     .option('--api-key-file <file>', 'require an API key on /v1/* and /labelstudio/* (Authorization: Bearer KEY; Label Studio: the Basic password): the keys, one a line, 16+ characters each, # comments; read again on SIGHUP (default: $ENTREL_API_KEYS, comma-separated, if set; fixed until restart)')
     .option('--rate-limit <n>', 'most requests a minute to /v1/* and /labelstudio/* per API key (without keys: per client address); then 429 (0 = no limit)', nonNegativeInteger)
     .option('--trust-proxy <addresses>', 'behind a reverse proxy: the proxies whose X-Forwarded-For to believe (addresses, ranges such as 10.0.0.0/8, or loopback; comma-separated, repeatable), so that the rate limit and the log see each client\'s own address', addresses)
+    .option('--allowed-host <name>', 'a host name (or address) clients reach the server by, besides localhost: on a loopback address (the default) requests whose Host names another get 421, against DNS rebinding; given, it is checked on any address (repeatable)', repeated)
     .option('--no-compress', 'answer uncompressed even when the client accepts br or gzip (default: compress answers of 1 KiB or more)')
     .action(async (flags: ServeFlags) => {
       const { startServer } = await import('../../server/index.js');
@@ -205,6 +207,8 @@ export function serveCommand(): Command {
         // Before the model loads: a bad key file fails at once.
         const access = await apiKeysFrom(flags.apiKeyFile);
         await checkTrustedProxies(flags.trustProxy ?? []);
+        const { allowedHostName } = await import('../../server/host-check.js');
+        for (const name of flags.allowedHost ?? []) allowedHostName(name, '--allowed-host');
         const extractor = await loadExtractor(flags);
         let stoppedBy: string;
         try {
@@ -221,6 +225,7 @@ export function serveCommand(): Command {
             apiKeys: access.keys,
             rateLimit: flags.rateLimit,
             trustProxy: flags.trustProxy,
+            allowedHosts: flags.allowedHost,
           });
           const info = extractor.info();
           const w = extractor.maxWorkers;

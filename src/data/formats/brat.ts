@@ -180,7 +180,7 @@ async function readDoc(prefix: string, opts: ReadOptions, { layout, ace05 }: Rea
       declared.add(id);
       // Fragments parted by a line break (and spaces) only are one span over lines, as brat writes it.
       const units = ranges.map(([s, e]) => [toUnits(s), toUnits(e)]).sort((x, y) => x[0] - y[0]);
-      if (units.some(([s], k) => k > 0 && !BREAK_GAP.test(text.slice(units[k - 1][1], s))))
+      if (units.some(([s], k) => k > 0 && !isBreakGap(text.slice(units[k - 1][1], s))))
         return d.warn('brat-discontinuous-entity-dropped', `${where(loc)} ${id}`);
       const start = units[0][0];
       const end = units[units.length - 1][1];
@@ -359,8 +359,12 @@ export async function copyDocuments(path: string, opts: ReadingOptions, schema: 
  * U+2029 as line breaks too, which an entity may span).
  */
 const LINE_BREAK = /[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/;
-/** What parts the fragments of one entity written over line breaks: white space (or controls) with a line break. */
-const BREAK_GAP = /^[\s\p{Cc}]*[\n\r\v\f\x1c-\x1e\x85\u2028\u2029][\s\p{Cc}]*$/u;
+const BLANK = /^[\s\p{Cc}]*$/u;
+/**
+ * What parts the fragments of one entity written over line breaks: white space (or controls) with a line
+ * break. Two regexes: as one (`^blank*break blank*$`) it backtracks quadratically on a long gap.
+ */
+const isBreakGap = (gap: string) => BLANK.test(gap) && LINE_BREAK.test(gap);
 
 /**
  * An entity's `T` line: its span as fragments around the line breaks in it (brat's text-bound spans cannot

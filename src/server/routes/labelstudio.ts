@@ -13,7 +13,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { labelStudioPrediction } from '../../extract/annotation-tools.js';
-import { DEFAULT_TARGET, projectLabel, readLabelConfig, type LabelStudioTarget } from '../../extract/label-config.js';
+import { DEFAULT_TARGET, MAX_LABEL_CONFIG_LENGTH, projectLabel, readLabelConfig, type LabelStudioTarget } from '../../extract/label-config.js';
 import { taskText } from '../../data/formats/labelstudio.js';
 import { fromCodePoints } from '../../data/formats/spans.js';
 import type { ExtractedDocument, ExtractInput, GivenEntity, ModelInfo } from '../../extract/types.js';
@@ -28,6 +28,13 @@ export const LABEL_STUDIO_PREFIX = '/labelstudio';
 /** Label Studio's connection checks (exempt from the rate limit, as /health is). */
 export const LABEL_STUDIO_HEALTH: ReadonlySet<string> = new Set([`${LABEL_STUDIO_PREFIX}/health`, `${LABEL_STUDIO_PREFIX}/`]);
 
+/** A project's labelling config (its XML), bounded: Label Studio's are a few KB. */
+const labelConfigSchema = {
+  type: 'string',
+  maxLength: MAX_LABEL_CONFIG_LENGTH,
+  description: `The project's labelling config (XML), at most ${MAX_LABEL_CONFIG_LENGTH} characters.`,
+} as const;
+
 /** Label Studio sends more than entrel reads (project, params, …): those are let through. */
 const predictBody = {
   type: 'object',
@@ -35,7 +42,7 @@ const predictBody = {
   additionalProperties: true,
   properties: {
     tasks: { type: 'array', items: { type: 'object', required: ['data'], additionalProperties: true, properties: { data: { type: 'object', additionalProperties: true } } } },
-    label_config: { type: 'string' },
+    label_config: labelConfigSchema,
   },
 } as const;
 
@@ -49,7 +56,9 @@ interface PredictBody {
 /**
  * The annotator's regions in an interactive request's context, as given entities (code points → UTF-16):
  * the model keeps them and finds the relations between them. Only `labels` regions on the target's text,
- * of types the model knows; one overlapping an earlier one is left out (the model's tags hold one a token).
+ * of types the model knows; of regions that overlap, the one that starts first is kept (at the same start,
+ * the one listed first), since the model's tags hold one entity a token. In time n log n: a request may
+ * list many thousands.
  */
 function contextEntities(context: unknown, text: string, target: LabelStudioTarget, model: ModelInfo): GivenEntity[] | undefined {
   const result = (context as { result?: unknown } | null | undefined)?.result;
@@ -57,8 +66,8 @@ function contextEntities(context: unknown, text: string, target: LabelStudioTarg
   const units = fromCodePoints(text);
   // The project's labels back to the model's types (`predicted_values`), else as they are.
   const modelType = new Map(model.entityTypes.map((t) => [projectLabel(target.entityMap, t), t]));
-  const out: GivenEntity[] = [];
-  for (const r of result as { type?: unknown; to_name?: unknown; id?: unknown; value?: { start?: unknown; end?: unknown; labels?: unknown } }[]) {
+  const regions: (GivenEntity & { at: number })[] = [];
+  for (const [at, r] of (result as { type?: unknown; to_name?: unknown; id?: unknown; value?: { start?: unknown; end?: unknown; labels?: unknown } }[]).entries()) {
     const v = r?.value;
     const label = Array.isArray(v?.labels) ? v.labels[0] : undefined;
     const type = typeof label === 'string' ? modelType.get(label) : undefined;
@@ -66,9 +75,15 @@ function contextEntities(context: unknown, text: string, target: LabelStudioTarg
     if (!Number.isSafeInteger(v?.start) || !Number.isSafeInteger(v?.end)) continue;
     const [start, end] = [units(v!.start as number), units(v!.end as number)];
     if (!(start >= 0 && end > start && end <= text.length) || text.slice(start, end).trim() === '') continue;
-    if (out.some((e) => e.start < end && start < e.end)) continue;
-    out.push({ start, end, type, ...(typeof r.id === 'string' && r.id !== '' && !out.some((e) => e.id === r.id) && { id: r.id }) });
+    regions.push({ start, end, type, at, ...(typeof r.id === 'string' && r.id !== '' && { id: r.id }) });
   }
+  regions.sort((a, b) => a.start - b.start || a.at - b.at);
+  const kept: typeof regions = [];
+  for (const r of regions) if (kept.length === 0 || kept[kept.length - 1].end <= r.start) kept.push(r);
+  // In the annotator's order again; an id taken by an earlier region is left out.
+  kept.sort((a, b) => a.at - b.at);
+  const ids = new Set<string>();
+  const out = kept.map(({ at: _, id, ...e }) => (id === undefined || ids.has(id) ? e : (ids.add(id), { ...e, id })));
   return out.length ? out : undefined;
 }
 
@@ -99,7 +114,7 @@ export function registerLabelStudioRoutes(app: FastifyInstance, batcher: MicroBa
 
   app.post<{ Body: { schema?: unknown } }>(
     `${LABEL_STUDIO_PREFIX}/setup`,
-    { schema: { tags, summary: "Label Studio's model setup: checks the project's labelling config", operationId: 'labelStudioSetup', body: { ...open, properties: { schema: { type: 'string' } } }, response: { 200: open, ...postErrors } } },
+    { schema: { tags, summary: "Label Studio's model setup: checks the project's labelling config", operationId: 'labelStudioSetup', body: { ...open, properties: { schema: labelConfigSchema } }, response: { 200: open, ...postErrors } } },
     async (request) => {
       const target = targetOf(request.body.schema as string | undefined, 'schema');
       // A project none of whose labels the model has would get empty pre-annotations for ever.
