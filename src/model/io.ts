@@ -73,12 +73,17 @@ export function writeModelFiles(dir: string, model: JointModel, schema: LabelSch
  * loading refuses it. A UserError naming `dir`, the directory it was to be written to, and the tensor.
  */
 function refuseNonFinite(model: JointModel, dir: string): void {
-  noGrad(() =>
+  const name = nonFiniteParameter(model.parameters());
+  if (name !== undefined) throw new UserError(`the model's tensor ${quote(name, 200)} holds NaN or infinite values (training diverged): it is not written`, { file: dir });
+}
+
+/** The name of the first parameter holding a NaN or an infinity, if any (the training loop asks too). */
+export function nonFiniteParameter(params: Iterable<[string, Tensor]>): string | undefined {
+  return noGrad(() =>
     tidy(() => {
-      for (const [name, t] of model.parameters())
-        // 0 · x sums to NaN exactly when some x is NaN or ±∞.
-        if (Number.isNaN(t.mul(0).sum().item()))
-          throw new UserError(`the model's tensor ${quote(name, 200)} holds NaN or infinite values (training diverged): it is not written`, { file: dir });
+      // 0 · x sums to NaN exactly when some x is NaN or ±∞.
+      for (const [name, t] of params) if (Number.isNaN(t.mul(0).sum().item())) return name;
+      return undefined;
     }),
   );
 }

@@ -21,6 +21,7 @@ import { hasCheckpoint, loadCheckpoint, saveCheckpoint, CHECKPOINT_VERSION, LAST
 import { TrainConfigSchema, type TrainConfig } from './config-schema.js';
 import { readLogRecords, TrainLog, type EpochRecord, type ValidationRecord } from './log.js';
 import { machineRecord } from './machine.js';
+import { nonFiniteParameter } from '../model/io.js';
 import { createOptimizer, type Optimizer, type OptimizerState } from './optim.js';
 import { curveSvg } from './plot.js';
 import { createProgress } from './progress.js';
@@ -355,14 +356,6 @@ function interrupted(signal: string, when: string, completed: number, outDir: st
     ? `the checkpoint after epoch ${completed} is kept in ${join(outDir, 'last')}: run the same command with --resume to continue`
     : 'no epoch was completed, so there is nothing to resume';
   return new Interrupted(`interrupted (${signal}) ${when}; ${kept}`, { file: outDir });
-}
-
-/** The name of the first parameter holding a NaN or an infinity (x·0 sums to NaN exactly then), if any. */
-function nonFiniteParameter(params: NamedParameters): string | undefined {
-  return noGrad(() => {
-    for (const [name, p] of params) if (Number.isNaN(tidy(() => p.mul(0).sum().item()))) return name;
-    return undefined;
-  });
 }
 
 /** A run whose loss (or weights) left the finite numbers: what was kept, and what to change (settings a resume keeps). */
