@@ -60,9 +60,13 @@ export function formatLocated(message: string, loc: ErrorLocation): string {
   return parts.length ? `${parts.join(': ')}: ${oneLine}` : oneLine;
 }
 
-/** Why a file-system call failed, in words, for the errors a user fixes (paths, permissions, space). */
-export function fsReason(e: unknown): string | undefined {
+/**
+ * Why a file-system call failed, in words, for the errors a user fixes (paths, permissions, space).
+ * `reading`: the call read the file, so ENOENT means the file is missing (a write's means its directory is).
+ */
+export function fsReason(e: unknown, reading = false): string | undefined {
   const { code, syscall } = (e ?? {}) as NodeJS.ErrnoException;
+  if (code === 'ENOENT' && reading) return `no such file or directory (${code})`;
   // makeDirs (data/io.ts) makes one level at a time, so its mkdir's parent exists: the file system refuses (/proc).
   if (code === 'ENOENT' && syscall === 'mkdir') return `this file system does not allow a new directory here (${code})`;
   const why = code === undefined ? undefined : FS_REASONS[code];

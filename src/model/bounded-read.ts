@@ -63,14 +63,14 @@ export function readBoundedFile(path: string, kind: string, max: number): Buffer
     const code = (e as NodeJS.ErrnoException).code;
     // A socket, or a device file with no driver behind it.
     if (code === 'ENXIO') throw refuse(`it is a socket or a device${throughLink(path)}, not a regular file (ENXIO)`);
-    throw refuse(fsReason(e) ?? (e as Error).message);
+    throw refuse(fsReason(e, true) ?? (e as Error).message);
   }
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw refuse(nonRegular(st, throughLink(path)));
     if (st.size > max) {
       const size = byteSize(st.size) === byteSize(max) ? `${st.size} bytes` : byteSize(st.size);
-      throw refuse(`it is ${size}, more than the ${byteSize(max)} a ${kind} may have`);
+      throw refuse(`it is ${size}, more than the ${byteSize(max)} ${/^[aeiou]/i.test(kind) ? 'an' : 'a'} ${kind} may have`);
     }
     const buf = Buffer.allocUnsafeSlow(st.size);
     let got = 0;
@@ -82,7 +82,7 @@ export function readBoundedFile(path: string, kind: string, max: number): Buffer
         throw refuse('it grew while it was read (a file being written, or a special file such as those under /proc)');
     } catch (e) {
       if (e instanceof UserError) throw e;
-      throw refuse(fsReason(e) ?? (e as Error).message);
+      throw refuse(fsReason(e, true) ?? (e as Error).message);
     }
     return got === st.size ? buf : buf.subarray(0, got);
   } finally {

@@ -17,7 +17,7 @@ export function openVectors(file: string): number {
   try {
     return openSync(file, 'r');
   } catch (e) {
-    throw new UserError(`cannot read the word vectors: ${fsReason(e) ?? (e as Error).message}`, { file });
+    throw new UserError(`cannot read the word vectors: ${fsReason(e, true) ?? (e as Error).message}`, { file });
   }
 }
 
@@ -37,7 +37,7 @@ export function vectorsFingerprint(file: string): string {
     for (const at of size > EDGE ? [0, size - EDGE] : [0]) hash.update(buf.subarray(0, readSync(fd, buf, 0, EDGE, at)));
     return hash.digest('hex').slice(0, 32);
   } catch (e) {
-    throw new UserError(`cannot read the word vectors: ${fsReason(e) ?? (e as Error).message}`, { file });
+    throw new UserError(`cannot read the word vectors: ${fsReason(e, true) ?? (e as Error).message}`, { file });
   } finally {
     closeSync(fd);
   }

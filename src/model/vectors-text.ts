@@ -101,7 +101,7 @@ export function readWordVectorsText(file: string): GloveTable {
     }
   } catch (e) {
     if (e instanceof UserError) throw e;
-    throw new UserError(`cannot read the word vectors: ${fsReason(e) ?? (e as Error).message}`, { file });
+    throw new UserError(`cannot read the word vectors: ${fsReason(e, true) ?? (e as Error).message}`, { file });
   } finally {
     closeSync(fd);
   }

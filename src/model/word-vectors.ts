@@ -43,7 +43,7 @@ export function readWordVectors(file: string): GloveTable {
     const buf = Buffer.alloc(HEAD);
     head = buf.subarray(0, readSync(fd, buf, 0, HEAD, 0));
   } catch (e) {
-    throw new UserError(`cannot read the word vectors: ${fsReason(e) ?? (e as Error).message}`, { file });
+    throw new UserError(`cannot read the word vectors: ${fsReason(e, true) ?? (e as Error).message}`, { file });
   } finally {
     closeSync(fd);
   }
@@ -65,7 +65,7 @@ export function loadWordVectors(file: string, fingerprint?: string): GloveTable 
     real = realpathSync(file);
     st = statSync(real);
   } catch (e) {
-    throw new UserError(`cannot read the word vectors: ${fsReason(e) ?? (e as Error).message}`, { file });
+    throw new UserError(`cannot read the word vectors: ${fsReason(e, true) ?? (e as Error).message}`, { file });
   }
   // Size, time and fingerprint: a file rewritten within one clock tick keeps its time (Linux stamps files
   // with a coarse clock), but not its first and last MiB.

@@ -5,6 +5,7 @@
  * prints no key anywhere.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
@@ -46,10 +47,19 @@ describe('entrel serve: API key and rate limit flags (in process)', () => {
 
   it('refuses a missing key file, a directory or an empty name, in one line', async () => {
     const missing = join(work, 'missing.txt');
-    assert.deepEqual(await serve('--api-key-file', missing), { code: 1, err: `entrel: ${missing}: cannot read: no such file or directory\n` });
+    assert.deepEqual(await serve('--api-key-file', missing), { code: 1, err: `entrel: ${missing}: cannot read this API key file: no such file or directory (ENOENT)\n` });
     mkdirSync(join(work, 'a-dir'), { recursive: true });
-    assert.deepEqual(await serve('--api-key-file', join(work, 'a-dir')), { code: 1, err: `entrel: ${join(work, 'a-dir')}: cannot read: is a directory\n` });
+    assert.deepEqual(await serve('--api-key-file', join(work, 'a-dir')), { code: 1, err: `entrel: ${join(work, 'a-dir')}: cannot read this API key file: it is a directory (EISDIR)\n` });
     assert.deepEqual(await serve('--api-key-file', ''), { code: 1, err: 'entrel: --api-key-file is empty (an unset shell variable?)\n' });
+  });
+
+  it('refuses a key file that is a FIFO, a device or over 1 MiB, without waiting or filling memory', async () => {
+    const fifo = join(work, 'keys.fifo');
+    execFileSync('mkfifo', [fifo]);
+    assert.deepEqual(await serve('--api-key-file', fifo), { code: 1, err: `entrel: ${fifo}: cannot read this API key file: it is a FIFO (named pipe), not a regular file\n` });
+    assert.deepEqual(await serve('--api-key-file', '/dev/zero'), { code: 1, err: 'entrel: /dev/zero: cannot read this API key file: it is a device, not a regular file\n' });
+    const big = file('big.txt', `${KEY_A}\n`.repeat(43_000));
+    assert.deepEqual(await serve('--api-key-file', big), { code: 1, err: `entrel: ${big}: cannot read this API key file: it is 1.1 MiB, more than the 1 MiB an API key file may have\n` });
   });
 
   it('refuses a short key, naming the file and line but not the key', async () => {

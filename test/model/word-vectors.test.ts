@@ -70,7 +70,7 @@ test('a faulty file is refused naming the line and what is wrong', () => {
   refused(() => readWordVectors(file('2 16\na 1 2 3 4 5 6 7 8\nb 1 2 3 4 5 6 7 8\n')), /has 8 numbers after the word, expected 16 \(as the header says\)/, 2);
   refused(() => readWordVectors(file(Buffer.concat([Buffer.from('1 2\n'), Buffer.from([0x4b, 0xf6, 0x6c, 0x6e]), Buffer.from(' 1 2\n')]))), /not UTF-8 text/, 2);
   refused(() => readWordVectorsText(file('a 1\n', 'v.vec.gz')), /compressed word vectors are not read: decompress the file first/);
-  refused(() => readWordVectorsText(join(dir, 'none.txt')), /cannot read the word vectors: .*ENOENT/);
+  refused(() => readWordVectorsText(join(dir, 'none.txt')), /none\.txt: cannot read the word vectors: no such file or directory \(ENOENT\)$/);
 });
 
 test('a character split by the 16 MiB read boundary is read whole, and a bad byte after it is on its own line', () => {

@@ -7,15 +7,14 @@
  * connections, finishes the requests in flight, ends the workers and exits 0; a SIGHUP that does not
  * reload (no key file, or the terminal hung up) stops it so too, then ends the process by the signal.
  */
-import { readFileSync } from 'node:fs';
 import { BlockList, isIP } from 'node:net';
 import { isatty } from 'node:tty';
 import { Command, InvalidArgumentError } from 'commander';
 import type { FastifyInstance } from 'fastify';
-import { ioError } from '../../data/io.js';
 import { counted, printable, UserError } from '../../errors.js';
 import { modelRefs, nonNegativeInteger, positiveInteger, repeated } from './arg-values.js';
 import { loadExtractor } from '../load-extractor.js';
+import { readBoundedFile } from '../../model/bounded-read.js';
 
 /** The environment variable with API keys, comma-separated, when --api-key-file is not given. */
 export const API_KEYS_ENV = 'ENTREL_API_KEYS';
@@ -54,14 +53,15 @@ export async function apiKeysFrom(file: string | undefined, env: NodeJS.ProcessE
 
 type Access = Pick<typeof import('../../server/access.js'), 'parseApiKeyFile' | 'replaceApiKeys'>;
 
+/** Largest key file read: 1 MiB, some 30,000 keys. */
+const MAX_KEY_FILE_BYTES = 2 ** 20;
+
+/**
+ * A regular file of at most 1 MiB, read whole: a FIFO would hold the server (and every later SIGHUP)
+ * waiting for a writer, `/dev/zero` or a huge file would fill memory.
+ */
 function readKeyFile(file: string, parse: Access['parseApiKeyFile']): string[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw ioError(file, e);
-  }
-  return parse(text, file);
+  return parse(readBoundedFile(file, 'API key file', MAX_KEY_FILE_BYTES).toString('utf8'), file);
 }
 
 /**
