@@ -19,7 +19,7 @@ import {
 import { hostCheck } from './host-check.js';
 import { registerJsonParser } from './json-body.js';
 import { methodNotAllowed } from './methods.js';
-import { resolveServerOptions, type ServerOptions } from './options.js';
+import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions } from './options.js';
 import { registerExtractRoute } from './routes/extract.js';
 import { registerMetaRoutes } from './routes/meta.js';
 import { registerWebRoutes } from './routes/web.js';
@@ -48,19 +48,14 @@ function boundHostCheck(app: FastifyInstance, allowedHosts: readonly string[]): 
 /** Answers smaller than this many bytes are sent uncompressed (with their Content-Length). */
 export const COMPRESS_THRESHOLD = 1024;
 
-/**
- * The HTTP service around one loaded model. Nothing here touches the file system: the extractor comes
- * in loaded, and no route takes a path.
- */
-export function buildServer(extractor: ExtractorLike, options: ServerOptions = {}): FastifyInstance {
-  const opts = resolveServerOptions(options);
-  checkAccessOptions(opts); // before Fastify reads trustProxy, whose own error would not name the option
-  const app = Fastify({
+/** Fastify's options from ours: limits, timeouts, logging and every error in our JSON shape. */
+function fastifyOptions(opts: ResolvedServerOptions) {
+  return {
     // Off means no request log, but the faults a 500 tells the client to look for in "the server log".
     logger: opts.logger ? { level: 'info', stream: opts.accessLog } : { level: 'error', stream: opts.errorLog },
     // request.id (the `reqId` of every log line) is the client's X-Request-Id if it is safe, else a UUID.
     genReqId,
-    requestIdHeader: false,
+    requestIdHeader: false as const,
     bodyLimit: opts.bodyLimit,
     requestTimeout: opts.requestTimeout,
     connectionTimeout: opts.connectionTimeout,
@@ -73,10 +68,10 @@ export function buildServer(extractor: ExtractorLike, options: ServerOptions = {
       connectionsCheckingInterval: Math.min(1000, Math.max(50, opts.requestTimeout / 4)),
       requestTimeout: opts.requestTimeout,
       headersTimeout: opts.requestTimeout,
-      // Node answers a missing Host with an empty 400; the onRequest hook below answers it as JSON.
+      // Node answers a missing Host with an empty 400; the onRequest hook answers it as JSON.
       requireHostHeader: false,
     },
-    forceCloseConnections: 'idle',
+    forceCloseConnections: 'idle' as const,
     // request.ip (the rate limit's client, the log's remoteAddress) is then the address the proxy forwards.
     trustProxy: opts.trustProxy.length > 0 ? opts.trustProxy : false,
     // Reject what the schema does not say instead of silently coercing or dropping it. `verbose` gives
@@ -84,14 +79,15 @@ export function buildServer(extractor: ExtractorLike, options: ServerOptions = {
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, verbose: true } },
     schemaErrorFormatter: formatValidationErrors,
     // Every answer Fastify or Node would give in their own shape goes through ours instead: parser
-    // errors on the socket, router errors, and requests that arrive while the server closes (below).
+    // errors on the socket, router errors, and requests that arrive while the server closes.
     clientErrorHandler: makeClientErrorHandler(opts.requestTimeout),
     frameworkErrors: makeFrameworkErrorHandler(opts.bodyLimit),
     return503OnClosing: false,
-  });
-  app.server.on('checkExpectation', expectationFailedHandler);
-  app.server.on('connect', connectHandler);
+  };
+}
 
+/** /openapi.json: the routes' schemas, the error answers, and the key schemes when keys are required. */
+function registerOpenApi(app: FastifyInstance, extractor: ExtractorLike, opts: ResolvedServerOptions): void {
   app.addSchema(errorSchema);
   app.addSchema(documentSchema);
   void app.register(swagger, {
@@ -114,12 +110,13 @@ export function buildServer(extractor: ExtractorLike, options: ServerOptions = {
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
+}
 
-  // Only JSON bodies, in UTF-8: drop Fastify's built-in text/plain parser so other types get 415.
-  app.removeContentTypeParser('text/plain');
-  registerJsonParser(app);
-  app.setErrorHandler(makeErrorHandler(opts.bodyLimit));
-  app.setNotFoundHandler(notFoundHandler);
+/**
+ * The hooks every request passes: the headers every answer carries, a closing server's 503 and its idle
+ * connections closed, a missing Host's 400 and a foreign Host's 421.
+ */
+function registerRequestHooks(app: FastifyInstance, opts: ResolvedServerOptions): void {
   let closing = false;
   app.addHook('onSend', async (request, reply) => {
     reply.header('X-Content-Type-Options', 'nosniff');
@@ -154,6 +151,43 @@ export function buildServer(extractor: ExtractorLike, options: ServerOptions = {
       );
     } else done();
   });
+}
+
+/**
+ * Answers of COMPRESS_THRESHOLD bytes and more in Brotli or gzip. Registered before the routes: it adds its
+ * onSend hook to each route as the route is added. Answers under the threshold keep their Content-Length
+ * and no Content-Encoding; bigger ones are compressed on the request thread up to a few KiB, beyond that
+ * on libuv's thread pool (streamed, chunked).
+ */
+function registerCompression(app: FastifyInstance): void {
+  void app.register(compress, {
+    encodings: ['br', 'gzip'],
+    threshold: COMPRESS_THRESHOLD,
+    // Brotli's default quality (11) takes seconds on a large answer; 4 is about gzip's speed, smaller.
+    brotliOptions: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } },
+    // Only answers: request bodies are still read as sent (nothing inflated behind bodyLimit's back).
+    globalDecompression: false,
+  });
+}
+
+/**
+ * The HTTP service around one loaded model. Nothing here touches the file system: the extractor comes
+ * in loaded, and no route takes a path.
+ */
+export function buildServer(extractor: ExtractorLike, options: ServerOptions = {}): FastifyInstance {
+  const opts = resolveServerOptions(options);
+  checkAccessOptions(opts); // before Fastify reads trustProxy, whose own error would not name the option
+  const app = Fastify(fastifyOptions(opts));
+  app.server.on('checkExpectation', expectationFailedHandler);
+  app.server.on('connect', connectHandler);
+  registerOpenApi(app, extractor, opts);
+
+  // Only JSON bodies, in UTF-8: drop Fastify's built-in text/plain parser so other types get 415.
+  app.removeContentTypeParser('text/plain');
+  registerJsonParser(app);
+  app.setErrorHandler(makeErrorHandler(opts.bodyLimit));
+  app.setNotFoundHandler(notFoundHandler);
+  registerRequestHooks(app, opts);
   registerCors(app, opts.cors, { apiKeys: opts.apiKeys.length > 0, rateLimit: opts.rateLimit > 0 });
   // After the hooks above (a closing server's 503, a missing Host's 400 and CORS preflights come first).
   const keys = new ApiKeyRing(opts.apiKeys);
@@ -168,19 +202,7 @@ export function buildServer(extractor: ExtractorLike, options: ServerOptions = {
     maxConcurrent: extractor.parallelism ?? 1,
     timeoutMs: opts.extractTimeout,
   });
-  if (opts.compress) {
-    // Before the routes: it adds its onSend hook to each route as the route is added. Answers under the
-    // threshold keep their Content-Length and no Content-Encoding; bigger ones are compressed on the
-    // request thread up to a few KiB, beyond that on libuv's thread pool (streamed, chunked).
-    void app.register(compress, {
-      encodings: ['br', 'gzip'],
-      threshold: COMPRESS_THRESHOLD,
-      // Brotli's default quality (11) takes seconds on a large answer; 4 is about gzip's speed, smaller.
-      brotliOptions: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } },
-      // Only answers: request bodies are still read as sent (nothing inflated behind bodyLimit's back).
-      globalDecompression: false,
-    });
-  }
+  if (opts.compress) registerCompression(app);
   // Routes go in a plugin registered after swagger, so swagger's onRoute hook sees each of them.
   void app.register(async (scope) => {
     await registerRateLimit(scope, opts, keys);
