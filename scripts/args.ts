@@ -150,8 +150,8 @@ export function usageText<const O extends Options>(synopsis: string, options: O,
  */
 export function integerListArg(value: string, option: string, min: number, max = Infinity): number[] {
   return value.split(',').map((item) => {
-    const n = numberArg(item, option);
-    if (!Number.isInteger(n) || n < min || n > max)
+    const n = Number(item);
+    if (!/^-?\d+$/.test(item.trim()) || !Number.isSafeInteger(n) || n < min || n > max)
       throw new Error(`${option}: expected whole numbers ${max === Infinity ? `of at least ${min}` : `from ${min} to ${max}`}, got ${JSON.stringify(item)}`);
     return n;
   });
@@ -173,10 +173,13 @@ export function numberArg(value: string, option: string, range: NumberRange = {}
   return n;
 }
 
-/** An option's value as a whole number from `min` to `max`; `option` names it, and the value, in the error. */
+/**
+ * An option's value as a whole number from `min` to `max`, written as digits with an optional minus as the
+ * CLI's (`1e2`, `1.0`, `0x10` are refused); `option` names it, and the value, in the error.
+ */
 export function integerArg(value: string, option: string, min = -Infinity, max = Infinity): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
     const range = max !== Infinity ? (min !== -Infinity ? ` from ${min} to ${max}` : ` of at most ${max}`) : min !== -Infinity ? ` of at least ${min}` : '';
     throw new Error(`${option}: expected a whole number${range}, got ${JSON.stringify(value)}`);
   }

@@ -20,6 +20,9 @@ test('integerArg: a whole number in its range, else an error naming the option, 
   assert.throws(() => integerArg('0', '--runs', 1), /got "0"/);
   assert.throws(() => integerArg('1.5', '--runs', 1), /got "1\.5"/);
   assert.throws(() => integerArg('', '--runs', 1), /got ""/);
+  // Written as the CLI's counts are (arg-values.ts): digits only.
+  for (const v of ['1e2', '1.0', '0x10', '9007199254740993']) assert.throws(() => integerArg(v, '--runs', 1), new RegExp(`got "${v.replace('.', '\\.')}"`));
+  assert.equal(integerArg('-3', '--seed'), -3);
   assert.throws(() => integerArg('65', '--workers', 0, 64), /^Error: --workers: expected a whole number from 0 to 64, got "65"$/);
   assert.throws(() => integerArg('x', '--n'), /^Error: --n: expected a whole number, got "x"$/);
 });
@@ -28,6 +31,8 @@ test('integerListArg with a maximum', () => {
   assert.deepEqual(integerListArg('0,2', '--workers', 0, 64), [0, 2]);
   assert.throws(() => integerListArg('0,65', '--workers', 0, 64), /^Error: --workers: expected whole numbers from 0 to 64, got "65"$/);
   assert.throws(() => integerListArg('16,0', '--connections', 1), /^Error: --connections: expected whole numbers of at least 1, got "0"$/);
+  assert.throws(() => integerListArg('1,1e1', '--connections', 1), /got "1e1"$/);
+  assert.throws(() => integerListArg('2,', '--connections', 1), /got ""$/);
 });
 
 test('choiceArg refuses an unknown value, naming the known ones', () => {
