@@ -58,8 +58,8 @@ test('numberArg refuses what is not a number', () => {
 
 test('integerListArg refuses an empty, non-numeric, fractional or too small item (--seeds 1,x was [1, NaN], 1,,3 was [1, 0, 3])', () => {
   assert.deepEqual(integerListArg('1,2,3', '--seeds', 0), [1, 2, 3]);
-  assert.throws(() => integerListArg('1,x', '--seeds', 0), /--seeds: expected a number, got "x"/);
-  assert.throws(() => integerListArg('1,,3', '--seeds', 0), /--seeds: expected a number, got ""/);
+  assert.throws(() => integerListArg('1,x', '--seeds', 0), /--seeds: expected whole numbers of at least 0, got "x"/);
+  assert.throws(() => integerListArg('1,,3', '--seeds', 0), /--seeds: expected whole numbers of at least 0, got ""/);
   assert.throws(() => integerListArg('1.5', '--seeds', 0), /--seeds: expected whole numbers of at least 0, got "1\.5"/);
   assert.throws(() => integerListArg('2,0', '--Ks', 1), /--Ks: expected whole numbers of at least 1, got "0"/);
 });
