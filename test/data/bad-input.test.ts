@@ -207,6 +207,15 @@ test('jsonl', async () => {
   const extracted = { sentences: [{ start: 0, end: 20, tokens: JSON.parse(J({})).sentences[0].tokens }], entities: [{ id: 'T1', text: 'Bob', type: 'PER', start: 0, end: 3, sentence: 0, tokenStart: 0, tokenEnd: 1, score: 0.9 }], relations: [] };
   await rejects(file(`${J(extracted)}\n`, '.jsonl'), 'jsonl', { line: 1, field: 'entities', match: /document level/ });
   await rejects(file(`${J({ sentences: sent({}), relations: [] })}\n`, '.jsonl'), 'jsonl', { line: 1, field: 'relations', match: /document level/ });
+  // Another format's JSON Lines named as jsonl: a DyGIE file's document-level "relations" pointed at `entrel predict`
+  const other = (format: string) => new RegExp(`, not entrel's canonical JSONL: read it with --format ${format}$`);
+  const dygie = { doc_key: 'd', sentences: [['Bob', 'lives']], ner: [[[0, 0, 'PER']]], relations: [[]] };
+  await rejects(file(`${JSON.stringify(dygie)}\n`, '.jsonl'), 'jsonl', { line: 1, field: 'doc_key', match: /: a DyGIE record \(it has "doc_key", "sentences", "ner"\), not / });
+  await rejects(file(`${JSON.stringify({ ...dygie, doc_key: undefined })}\n`, '.jsonl'), 'jsonl', { line: 1, field: 'sentences', match: other('dygie') });
+  await rejects(file(`${JSON.stringify({ sentText: 'Bob lives', entityMentions: [], relationMentions: [] })}\n`, '.jsonl'), 'jsonl', { field: 'sentText', match: other('nyt') });
+  const doccano = { id: 1, text: 'Bob lives', entities: [{ id: 1, label: 'PER', start_offset: 0, end_offset: 3 }], relations: [] };
+  await rejects(file(`${JSON.stringify(doccano)}\n`, '.jsonl'), 'jsonl', { field: 'text', match: other('doccano') });
+  await rejects(file(`${JSON.stringify({ text: 'Bob lives', label: [[0, 3, 'PER']] })}\n`, '.jsonl'), 'jsonl', { field: 'text', match: other('doccano') });
   await rejects(file(badUtf8(`${J({})}\n${J({ id: 'x@' })}\n`), '.jsonl'), 'jsonl', { line: 2, match: /UTF-8/ });
 });
 

@@ -1,6 +1,7 @@
 /**
  * brat's `annotation.conf`, the label schema of a brat collection: `[entities]` lists entity types,
- * `[relations]` relation types with their arguments and flags (`<REL-TYPE>:symmetric`). brat needs it to
+ * `[relations]` relation types with their arguments and flags (`<REL-TYPE>:symmetric`), `[events]` event
+ * types (their triggers are `T` lines too, which the reader drops). brat needs it to
  * offer the right types when a user corrects entrel's output; entrel reads it back so that a brat round
  * trip keeps the schema (type order, symmetric relation types). Only the directory's own file is read
  * (brat would also look in parent directories).
@@ -80,15 +81,21 @@ export async function confFileText(file: string): Promise<string | undefined> {
   return there ? (await readCollectionFile(file, refuse)).toString('utf8') : undefined;
 }
 
+/** What a conf declares: its schema, and its event types (`[events]`), whose `T` lines are event triggers. */
+interface ConfTypes extends Pick<LabelSchema, 'entityTypes' | 'relationTypes'> {
+  eventTypes: string[];
+}
+
 /**
- * The schema `file` declares, or undefined when there is none. Indented (hierarchical) types count as
+ * The types `file` declares, or undefined when there is none. Indented (hierarchical) types count as
  * types; `!Group` names and `<MACRO>` lines are not types. A relation is symmetric when its
- * `<REL-TYPE>` flags include `symmetric` (`symmetric-transitive` too).
+ * `<REL-TYPE>` flags include `symmetric` (`symmetric-transitive` too). An event type is the first word of
+ * its line, before its arguments (`Join\tAgent:Person, Place?:Loc`).
  */
-export async function readConf(file: string): Promise<Pick<LabelSchema, 'entityTypes' | 'relationTypes'> | undefined> {
+async function readConfTypes(file: string): Promise<ConfTypes | undefined> {
   const text = await confFileText(file);
   if (text === undefined) return undefined;
-  const schema: Pick<LabelSchema, 'entityTypes' | 'relationTypes'> = { entityTypes: [], relationTypes: [] };
+  const types: ConfTypes = { entityTypes: [], relationTypes: [], eventTypes: [] };
   let section = '';
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.trim();
@@ -100,13 +107,31 @@ export async function readConf(file: string): Promise<Pick<LabelSchema, 'entityT
     }
     if (line.startsWith('<') || line.startsWith('!')) return;
     const name = line.split(/\s/)[0];
-    if (section === 'entities') schema.entityTypes.push(name);
+    if (section === 'entities') types.entityTypes.push(name);
     else if (section === 'relations') {
       const flags = /<REL-TYPE>:([\w-]+)/.exec(line)?.[1].split('-') ?? [];
-      schema.relationTypes.push({ name, symmetric: flags.includes('symmetric') });
-    } else if (section === '') throw new UserError(`${quote(line)} comes before any [section] header`, { file, line: i + 1 });
+      types.relationTypes.push({ name, symmetric: flags.includes('symmetric') });
+    } else if (section === 'events') types.eventTypes.push(name);
+    else if (section === '') throw new UserError(`${quote(line)} comes before any [section] header`, { file, line: i + 1 });
   });
-  return schema;
+  return types;
+}
+
+/** The schema `file` declares (readConfTypes), or undefined when there is none. */
+export async function readConf(file: string): Promise<Pick<LabelSchema, 'entityTypes' | 'relationTypes'> | undefined> {
+  const types = await readConfTypes(file);
+  return types && { entityTypes: types.entityTypes, relationTypes: types.relationTypes };
+}
+
+/**
+ * The event types `file` declares (none without a conf): a `T` line of one is an event's trigger, not an
+ * entity. A type declared as an entity type too is left out: its `T` lines are entities unless an `E` line
+ * names them.
+ */
+export async function readConfEventTypes(file: string): Promise<Set<string>> {
+  const types = await readConfTypes(file);
+  const entities = new Set(types?.entityTypes);
+  return new Set(types?.eventTypes.filter((t) => !entities.has(t)));
 }
 
 /**

@@ -2,9 +2,11 @@
  * brat standoff: `NAME.txt` + `NAME.ann`, a collection (a directory of pairs) or one pair (name either
  * file). The text is cut into sentences and tokens by the layout (`lines` or `text`, below). `T` lines are
  * entities (discontinuous ones dropped), `R` lines relations; E, A, M, N, * and # lines are dropped and
- * counted (`entrel split` copies a collection's files into its parts, so they stay there:
- * `copyDocuments`). brat counts offsets in code points, which we convert to JavaScript's UTF-16 offsets. A
- * document is read whole (its offsets span the file).
+ * counted, and so is an event's trigger, a `T` line too: one of a type the conf declares under `[events]`,
+ * or one an `E` line names (a relation to a trigger or to an event is dropped with it). `entrel split`
+ * copies a collection's files into its parts, so what is dropped stays there (`copyDocuments`). brat
+ * counts offsets in code points, which we convert to JavaScript's UTF-16 offsets. A document is read whole
+ * (its offsets span the file).
  *
  * `ace05: true` reads LSTM-ER's ACE05 output as the paper's lib/ace2005_data_preprocess.py (spec §1.5):
  * the first 3 lines are headers (not sentences), a trailing date-time line is dropped, a token is a piece
@@ -14,7 +16,7 @@
  * files read without it are counted (`brat-split-file-without-ace05`).
  */
 import { closeSync, constants, lstatSync, openSync, readdirSync, readSync, type Dirent } from 'node:fs';
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { quote, UserError, type ErrorLocation } from '../../errors.js';
 import { ioError, isDirectory, type Located } from '../io.js';
@@ -23,7 +25,7 @@ import { writeDirAtomic } from '../atomic.js';
 import { writeAtomic, type Source } from '../write.js';
 import { Diagnostics } from '../diagnostics.js';
 import type { Document, LabelSchema, Sentence, Token } from '../corpus.js';
-import { CONF_FILE, confFileText, confText, copiedConf, isEntrelConf, readCollectionFile, readConf, readConfLayout, type RecordedLayout } from './brat-conf.js';
+import { CONF_FILE, confFileText, confText, copiedConf, isEntrelConf, readCollectionFile, readConf, readConfEventTypes, readConfLayout, type RecordedLayout } from './brat-conf.js';
 import { ACE05_SCHEMA, outOfTextOrder } from './ace05.js';
 import { attachRelations, codePointOffsets, countSplitChanges, fromCodePoints, placeOnText, type CharEntity, type CharRelation, type Placed } from './spans.js';
 import { eachLabel, growingSchema, refuseUnreadable, unwritableLabel } from './common.js';
@@ -36,9 +38,10 @@ const natural = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: tr
 /**
  * The `.txt`/`.ann` prefixes (without extension) to read: one pair, or a collection's, in natural order
  * (doc2 before doc10). A `.txt` without its `.ann` is not read (it may be no document at all, e.g. a
- * README), but counted. So is a sub-collection (`subCollections`): brat shows it as a collection of its
- * own, and it may be entrel's output (a split's parts, predictions) that would grow the corpus on each run;
- * a collection with no document of its own is refused naming them.
+ * README), but counted, and so are the other files not read (countUnread). So is a sub-collection
+ * (`subCollections`): brat shows it as a collection of its own, and it may be entrel's output (a split's
+ * parts, predictions) that would grow the corpus on each run; a collection with no document of its own is
+ * refused naming them.
  */
 async function pairs(path: string, diagnostics: Diagnostics): Promise<string[]> {
   if (await isDirectory(path)) {
@@ -47,8 +50,15 @@ async function pairs(path: string, diagnostics: Diagnostics): Promise<string[]> 
     });
     const all = entries.map((e) => e.name);
     const names = all.filter((n) => n.endsWith('.ann')).sort(natural);
-    const anns = new Set(names);
-    for (const n of all) if (n.endsWith('.txt') && !anns.has(`${n.slice(0, -4)}.ann`)) diagnostics.warn('brat-text-without-ann-skipped', join(path, n));
+    const variant = caseVariants(all);
+    for (const n of names) {
+      const txt = variant(n.slice(0, -4), 'txt');
+      // brat reads `.txt` only: the read would fail on the missing file, without saying why.
+      if (txt !== undefined && txt !== `${n.slice(0, -4)}.txt`) throw new UserError(`${LOWER_CASE}: rename ${txt} to ${n.slice(0, -4)}.txt`, { file: join(path, n) });
+    }
+    for (const n of all)
+      if (n.endsWith('.txt') && variant(n.slice(0, -4), 'ann') === undefined) diagnostics.warn('brat-text-without-ann-skipped', join(path, n));
+    await countUnread(path, entries, variant, diagnostics);
     const subs = await subCollections(path, entries);
     if (!names.length) throw new UserError(`no .ann files in this directory${subs.length ? `; its subdirectories ${subs.join(', ')} hold some: name one` : ''}`, { file: path });
     for (const sub of subs) diagnostics.warn('brat-subcollection-not-read', `${join(path, sub)} holds brat documents, which are not read with this collection: name that directory to read them`);
@@ -57,6 +67,55 @@ async function pairs(path: string, diagnostics: Diagnostics): Promise<string[]> 
   const m = /^(.*)\.(ann|txt)$/.exec(path);
   if (!m) throw new UserError('a brat file must end in .ann or .txt (or name a directory)', { file: path });
   return [m[1]];
+}
+
+/** What the names of brat's files end in (and only this: brat reads `doc.ann`, not `doc.ANN`). */
+const LOWER_CASE = "brat's files end in lower-case .txt and .ann";
+
+/** brat's configuration files (annotation.conf, visual.conf, tools.conf, kb_shortcuts.conf) and its `*.stats` caches. */
+const BRAT_OWN = /\.(conf|stats)$/;
+
+/**
+ * The name among `names` of `STEM.EXT` in any case (`doc.TXT` for `doc` and `txt`), the lower-case one
+ * first; undefined when there is none.
+ */
+function caseVariants(names: readonly string[]): (stem: string, ext: 'txt' | 'ann') => string | undefined {
+  const byLower = new Map<string, string>();
+  for (const n of names) {
+    const m = /^(.*)\.(txt|ann)$/i.exec(n);
+    const key = m && `${m[1]}.${m[2].toLowerCase()}`;
+    if (key && (!byLower.has(key) || n === key)) byLower.set(key, n);
+  }
+  return (stem, ext) => byLower.get(`${stem}.${ext}`);
+}
+
+/**
+ * Counts the files of the collection `dir` (its `entries`) that are not read, which a user may expect
+ * read: `brat-pair-not-read` for a pair whose names end in `.TXT`, `.ANN` or another case (Windows and
+ * archive tools write them; brat reads only lower-case ones), naming the renames; `brat-file-not-read`
+ * for any other file. Not counted: the `.txt` and `.ann` files (pairs(): read, or counted), directories
+ * (sub-collections: pairs()), hidden files (`.gitignore`, `.DS_Store`, brat's `.stats_cache`) and brat's
+ * own (BRAT_OWN).
+ */
+async function countUnread(dir: string, entries: readonly Dirent[], variant: ReturnType<typeof caseVariants>, d: Diagnostics): Promise<void> {
+  const named = new Set<string>();
+  for (const e of entries) {
+    const n = e.name;
+    if (n.startsWith('.') || BRAT_OWN.test(n) || /\.(txt|ann)$/.test(n)) continue;
+    // A link is counted as what it leads to (a link to a directory is none; a broken one is a file not read).
+    if (e.isDirectory() || (e.isSymbolicLink() && (await stat(join(dir, n)).then((s) => s.isDirectory(), () => false)))) continue;
+    const stem = /^(.*)\.(txt|ann)$/i.exec(n)?.[1];
+    const [txt, ann] = stem === undefined ? [] : [variant(stem, 'txt'), variant(stem, 'ann')];
+    // Not one of a pair, or beside a pair in lower case, which is read.
+    if (stem === undefined || txt === undefined || ann === undefined || (txt === `${stem}.txt` && ann === `${stem}.ann`)) {
+      d.warn('brat-file-not-read', join(dir, n));
+      continue;
+    }
+    if (named.has(stem)) continue;
+    named.add(stem);
+    const renames = [[txt, `${stem}.txt`], [ann, `${stem}.ann`]].filter(([from, to]) => from !== to).map(([from, to]) => `${from} to ${to}`);
+    d.warn('brat-pair-not-read', `${join(dir, stem)}: ${LOWER_CASE}: rename ${renames.join(' and ')}`);
+  }
 }
 
 /** The names of the subdirectories of `dir` (its `entries`) that hold `.ann` files, in natural order; not hidden ones, which brat does not show. */
@@ -146,8 +205,21 @@ function splitLines(text: string, ace05: boolean): Line[] {
 /** A `T` line: its character span (UTF-16) and where it is. */
 type Annotation = CharEntity & { loc: ErrorLocation };
 
+/** A `T` line as written: its fragments (UTF-16 offsets, in text order), the text it quotes, and where it is. */
+interface TextBound {
+  id: string;
+  type: string;
+  units: number[][];
+  surface: string | undefined;
+  loc: ErrorLocation;
+}
 
-async function readDoc(prefix: string, opts: ReadOptions, { layout, ace05 }: Reading): Promise<Document> {
+/**
+ * The document of the pair at `prefix`. `triggerTypes`: the conf's event types (readConfEventTypes), whose
+ * `T` lines are event triggers, as are those an `E` line names (`E1\tJoin:T10 Agent:T1`); an `.ann` may
+ * name a trigger before its `T` line, so the `T` lines are sorted out after the whole file is read.
+ */
+async function readDoc(prefix: string, opts: ReadOptions, { layout, ace05 }: Reading, triggerTypes: ReadonlySet<string>): Promise<Document> {
   const d = opts.diagnostics;
   const txtFile = `${prefix}.txt`;
   const annFile = `${prefix}.ann`;
@@ -157,8 +229,10 @@ async function readDoc(prefix: string, opts: ReadOptions, { layout, ace05 }: Rea
   const toUnits = fromCodePoints(text);
   const where = (loc: ErrorLocation) => `${annFile}:${loc.line}`;
 
-  const spans: Annotation[] = [];
+  const bounds: TextBound[] = [];
   const declared = new Set<string>();
+  const events = new Set<string>();
+  const named = new Set<string>(); // the T ids E lines name as their triggers
   const rels: (CharRelation & { id: string; loc: ErrorLocation })[] = [];
   ann.split('\n').forEach((rawLine, i) => {
     const line = rawLine.replace(/\r$/, '');
@@ -178,33 +252,50 @@ async function readDoc(prefix: string, opts: ReadOptions, { layout, ace05 }: Rea
       }
       if (declared.has(id)) fail('duplicate annotation id', loc, id);
       declared.add(id);
-      // Fragments parted by a line break (and spaces) only are one span over lines, as brat writes it.
       const units = ranges.map(([s, e]) => [toUnits(s), toUnits(e)]).sort((x, y) => x[0] - y[0]);
-      if (units.some(([s], k) => k > 0 && !isBreakGap(text.slice(units[k - 1][1], s))))
-        return d.warn('brat-discontinuous-entity-dropped', `${where(loc)} ${id}`);
-      const start = units[0][0];
-      const end = units[units.length - 1][1];
       // The reference text is the rest of the line: a span over a tab holds one.
-      const surface = fields.length > 2 ? fields.slice(2).join('\t') : undefined;
-      const own = units.map(([s, e]) => text.slice(s, e)).join(' '); // brat joins fragments' text with a space
-      if (surface !== undefined && surface !== own) d.warn('brat-entity-text-mismatch', `${where(loc)} ${id} ${quote(surface)} vs ${quote(own)}`);
-      spans.push({ id, type: m[1], start, end, loc, where: `${where(loc)} ${id}` });
+      bounds.push({ id, type: m[1], units, surface: fields.length > 2 ? fields.slice(2).join('\t') : undefined, loc });
     } else if (kind === 'R') {
       const m = fields.length >= 2 ? /^(\S+) Arg1:(\S+) Arg2:(\S+)\s*$/.exec(fields[1]) : null;
       if (!m) fail('expected "R<id>\\tTYPE Arg1:T<id> Arg2:T<id>"', loc, id);
       rels.push({ id, type: m[1], head: m[2], tail: m[3], loc, where: `${where(loc)} ${id}` });
-    } else if (kind === 'E') d.warn('brat-event-dropped', `${where(loc)} ${id}`);
-    else if (kind === 'A' || kind === 'M') d.warn('brat-attribute-dropped', `${where(loc)} ${id}`);
+    } else if (kind === 'E') {
+      events.add(id);
+      // `TYPE:TRIGGER` opens the line (the last colon: a type may hold one); malformed, there is no trigger to drop.
+      const trigger = fields.length >= 2 ? /^(\S+):(\S+)/.exec(fields[1])?.[2] : undefined;
+      if (trigger !== undefined) named.add(trigger);
+      d.warn('brat-event-dropped', `${where(loc)} ${id}`);
+    } else if (kind === 'A' || kind === 'M') d.warn('brat-attribute-dropped', `${where(loc)} ${id}`);
     else if (kind === 'N') d.warn('brat-normalization-dropped', `${where(loc)} ${id}`);
     else if (kind === '*') d.warn('brat-equivalence-dropped', `${where(loc)} ${line}`);
     else if (kind === '#') d.warn('brat-note-dropped', `${where(loc)} ${id}`);
     else fail(`unknown annotation line ${quote(line)}`, loc);
   });
 
+  const spans: Annotation[] = [];
+  const dropped: string[] = []; // triggers and events: a relation to one is dropped with it
+  for (const { id, type, units, surface, loc } of bounds) {
+    const at = `${where(loc)} ${id}`;
+    if (named.has(id) || triggerTypes.has(type)) {
+      d.warn('brat-event-trigger-dropped', at);
+      dropped.push(id);
+      continue;
+    }
+    // Fragments parted by a line break (and spaces) only are one span over lines, as brat writes it.
+    if (units.some(([s], k) => k > 0 && !isBreakGap(text.slice(units[k - 1][1], s)))) {
+      d.warn('brat-discontinuous-entity-dropped', at);
+      continue;
+    }
+    const own = units.map(([s, e]) => text.slice(s, e)).join(' '); // brat joins fragments' text with a space
+    if (surface !== undefined && surface !== own) d.warn('brat-entity-text-mismatch', `${at} ${quote(surface)} vs ${quote(own)}`);
+    spans.push({ id, type, start: units[0][0], end: units[units.length - 1][1], loc, where: at });
+  }
+
   const { sentences, placed } = layout.layout === 'lines' ? onLines(text, txtFile, spans, ace05, d, where) : placeOnText(text, spans, layout.tokenizer, d, 'brat');
   for (const r of rels)
     for (const [role, arg] of [['Arg1', r.head], ['Arg2', r.tail]] as const)
-      if (!declared.has(arg)) fail(`unknown relation argument ${quote(arg)}`, r.loc, `${r.id}.${role}`);
+      if (!declared.has(arg) && !events.has(arg)) fail(`unknown relation argument ${quote(arg)}`, r.loc, `${r.id}.${role}`);
+  for (const id of [...dropped, ...events]) placed.set(id, null); // attachRelations counts a relation to one as relation-dropped-with-entity
   attachRelations(sentences, placed, rels, d, (r, h, t) => ace05 && outOfTextOrder(r.type, h, t));
   return { id: docId(basename(prefix), ace05), text, sentences };
 }
@@ -319,11 +410,12 @@ async function* read(path: string, opts: ReadOptions): AsyncGenerator<Located<Do
   if (opts.ace05 && opts.bratLayout === 'text') throw new UserError("--ace05 (data.ace05) reads LSTM-ER's output a sentence a line: it cannot be read with the brat layout text", { file: path });
   const reading = await readingOf(path, opts);
   const prefixes = await documentPrefixes(path, reading, opts.diagnostics);
+  const triggerTypes = await readConfEventTypes(confOf(path, await isDirectory(path)));
   for (const prefix of prefixes) {
     // LSTM-ER's file names: read otherwise, their header and date lines are sentences (a `false` says so on purpose).
     if (!reading.ace05 && opts.ace05 === undefined && prefix.endsWith('.split'))
       opts.diagnostics.warn('brat-split-file-without-ace05', `${prefix}.txt is named as LSTM-ER's ACE05 output: read it with --ace05 (data.ace05), or its 3 header lines and date line are read as sentences`);
-    yield { value: await readDoc(prefix, opts, reading), loc: { file: `${prefix}.ann` } };
+    yield { value: await readDoc(prefix, opts, reading, triggerTypes), loc: { file: `${prefix}.ann` } };
   }
 }
 

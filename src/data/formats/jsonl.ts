@@ -31,8 +31,28 @@ const Line = z.object({
   ),
 });
 
+/**
+ * The format a record of another JSON Lines format is read with, and the keys that tell it, where `value`
+ * is one (read as canonical JSONL, its own error would point elsewhere: a DyGIE record has "relations" at
+ * the document level, as extract's output has). None has the canonical "text" beside "sentences".
+ */
+function otherFormat(value: unknown): { format: string; name: string; keys: string[] } | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const has = (keys: string[]) => keys.filter((k) => k in value);
+  if ('text' in value && 'sentences' in value) return undefined;
+  if ('doc_key' in value || ('ner' in value && 'sentences' in value)) return { format: 'dygie', name: 'DyGIE', keys: has(['doc_key', 'sentences', 'ner']) };
+  if ('sentText' in value) return { format: 'nyt', name: 'CoType NYT', keys: has(['sentText', 'entityMentions', 'relationMentions']) };
+  const first = 'entities' in value && Array.isArray(value.entities) ? value.entities[0] : undefined;
+  const offsets = typeof first === 'object' && first !== null && 'start_offset' in first;
+  if ('text' in value && (offsets || ('label' in value && Array.isArray(value.label)))) return { format: 'doccano', name: 'doccano', keys: has(['text', offsets ? 'entities' : 'label']) };
+  return undefined;
+}
+
 async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Located<Document>> {
   for await (const { value, loc } of readJsonLines(file)) {
+    const other = otherFormat(value);
+    if (other)
+      fail(`a ${other.name} record (it has ${other.keys.map((k) => `"${k}"`).join(', ')}), not entrel's canonical JSONL: read it with --format ${other.format}`, loc, other.keys[0]);
     // `entrel extract --format jsonl` writes entities and relations beside the sentences, document-level;
     // read as a corpus they would be dropped without a word (stats: 0 entities, evaluate: empty predictions).
     for (const key of ['entities', 'relations'] as const)
