@@ -174,8 +174,7 @@ export const isObject = (v: unknown): v is Record<string, unknown> => v !== null
  */
 export function checkOptions(value: unknown, field: string, names?: readonly string[]): void {
   if (value === undefined || value === null) return;
-  const shape = names ? ` {${names.join(', ')}}` : '';
-  if (!isObject(value)) throw new UserError(`must be an object${shape}, got ${described(value)}`, { field });
+  if (!isObject(value)) throw new UserError(`must be an object${names ? ` {${names.join(', ')}}` : ''}, got ${described(value)}`, { field });
   if (names)
     for (const key of Object.keys(value))
       if (!names.includes(key)) throw new UserError(`unknown option ${quote(key)} (allowed: ${names.join(', ')})`, { field });

@@ -8,20 +8,12 @@
  * Sentences are groups of tokens, so a boundary never cuts a token.
  */
 import type { Token } from './token.js';
-import { described, UserError } from '../errors.js';
 import { continuesAfter } from './abbreviations.js';
+import { sentenceArgs, type SentenceOptions } from './options.js';
+import { segmenterCache, SEGMENTERS_KEPT } from './segmenters.js';
 import { finish, inSlices, STEP_ITEMS, type SliceOptions, type Steps } from './steps.js';
-import { tokenizeSteps, type TokenizeOptions } from './tokenize.js';
+import { tokenizeSteps } from './tokenize.js';
 
-export interface SentenceOptions extends TokenizeOptions {
-  /** `paragraph` (default): blank lines end sentences, single line breaks are spaces (wrapped text).
-   *  `line`: every line break ends a sentence. `none`: line breaks are spaces. */
-  newlines?: 'line' | 'paragraph' | 'none';
-  /** Longest sentence in tokens (default DEFAULT_MAX_TOKENS, 100). */
-  maxTokens?: number;
-  /** BCP 47 locale for ICU (default `en`). */
-  locale?: string;
-}
 
 export interface TokenizedSentence {
   start: number;
@@ -30,8 +22,6 @@ export interface TokenizedSentence {
   /** Cut at `maxTokens`: the sentence goes on in the next one (only set when so). */
   cut?: true;
 }
-
-export const DEFAULT_MAX_TOKENS = 100;
 
 const BREAK = '\\r\\n|[\\n\\r\\v\\f\\u0085\\u2028\\u2029]';
 const HARD = {
@@ -95,13 +85,7 @@ function cutAt(tokens: Token[], i: number, max: number): number {
   return i + max;
 }
 
-const segmenters = new Map<string, Intl.Segmenter>();
-/** One segmenter per locale: constructing one costs about as much as splitting a short text. */
-function sentenceSegmenter(locale: string): Intl.Segmenter {
-  let s = segmenters.get(locale);
-  if (!s) segmenters.set(locale, (s = new Intl.Segmenter(locale, { granularity: 'sentence' })));
-  return s;
-}
+const sentenceSegmenter = segmenterCache(SEGMENTERS_KEPT);
 
 export function tokenizedSentences(text: string, opts: SentenceOptions = {}): TokenizedSentence[] {
   return finish(tokenizedSentencesSteps(text, opts));
@@ -117,11 +101,8 @@ export function tokenizedSentencesInSlices(text: string, opts: SentenceOptions =
 
 /** `tokenizedSentences` in steps (steps.ts). */
 export function* tokenizedSentencesSteps(text: string, opts: SentenceOptions = {}): Steps<TokenizedSentence[]> {
-  opts ??= {}; // null: no options
-  const max = opts.maxTokens ?? DEFAULT_MAX_TOKENS;
-  if (typeof text !== 'string') throw new UserError(`must be a string, got ${described(text)}`, { field: 'text' });
-  if (!(Number.isInteger(max) && max > 0)) throw new UserError(`must be a positive integer, got ${described(max)}`, { field: 'maxTokens' });
-  const segmenter = sentenceSegmenter(opts.locale ?? 'en');
+  const { style, newlines, maxTokens: max, locale } = sentenceArgs(text, opts);
+  const segmenter = sentenceSegmenter(locale);
   const out: TokenizedSentence[] = [];
   /** Sentences of at most `max` tokens from `tokens[i…]`, those of about `STEP_ITEMS` tokens; where it stopped. */
   const emit = (tokens: Token[], i = 0) => {
@@ -135,13 +116,13 @@ export function* tokenizedSentencesSteps(text: string, opts: SentenceOptions = {
   };
   // Work since the last yield: tokens, and blocks (a text of blank lines is many).
   let step = 0;
-  for (const [a, b] of blocks(text, opts.newlines ?? 'paragraph')) {
+  for (const [a, b] of blocks(text, newlines)) {
     if (++step >= STEP_ITEMS) {
       step = 0;
       yield;
     }
     if (a === b) continue; // no tokens (saves the steps below)
-    const tokens = yield* tokenizeSteps(text, a, b, opts);
+    const tokens = yield* tokenizeSteps(text, a, b, style);
     if (tokens.length === 0) continue;
     const breaks = yield* icuBreaks(segmenter, text, a, b);
     let current: Token[] = [];

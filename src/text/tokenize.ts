@@ -17,15 +17,10 @@
  * whitespace that the cluster starts with.
  */
 import type { Token } from './token.js';
-import { described, UserError } from '../errors.js';
 import { ABBREVIATION_SOURCE, REFERENCE_SOURCE } from './abbreviations.js';
 import { insideGrapheme } from './graphemes.js';
+import { tokenizeArgs, type TokenizeOptions, type TokenizerStyle } from './options.js';
 import { finish, STEP_ITEMS, type Steps } from './steps.js';
-
-export interface TokenizeOptions {
-  /** `ptb` (default): `do n't`, `$ 3`. `conll04`: `don 't`, `$3` as in the CoNLL04 corpus. */
-  style?: 'ptb' | 'conll04';
-}
 
 /**
  * Format characters, but those that prefix a number (U+0600 ARABIC NUMBER SIGN…: Prepend, part of the
@@ -90,15 +85,16 @@ const CONLL_CONTRACTION = /^(.+?)(['’](?:t|s|d|m|re|ve|ll))$/iu;
 
 /** Tokens of `text[start, end)`, offsets into the whole `text`. */
 export function tokenize(text: string, start = 0, end = text?.length, opts: TokenizeOptions = {}): Token[] {
-  return finish(tokenizeSteps(text, start, end, opts));
+  return finish(tokenizeSteps(text, start, end, tokenizeArgs(text, start, end, opts)));
 }
 
-/** `tokenize` in steps (steps.ts): it yields every STEP_ITEMS tokens, for a caller that runs it in time slices. */
-export function* tokenizeSteps(text: string, start = 0, end = text?.length, opts: TokenizeOptions = {}): Steps<Token[]> {
-  if (typeof text !== 'string') throw new UserError(`must be a string, got ${described(text)}`, { field: 'text' });
-  opts ??= {}; // null: no options
+/**
+ * `tokenize` in steps (steps.ts): it yields every STEP_ITEMS tokens, for a caller that runs it in time
+ * slices. Its arguments are the caller's to check (options.ts): the sentence splitter checks its own once.
+ */
+export function* tokenizeSteps(text: string, start: number, end: number, style: TokenizerStyle): Steps<Token[]> {
   const s = text.slice(start, end);
-  const contraction = opts.style === 'conll04' ? CONLL_CONTRACTION : PTB_CONTRACTION;
+  const contraction = style === 'conll04' ? CONLL_CONTRACTION : PTB_CONTRACTION;
   const out: Token[] = [];
   const push = (a: number, b: number) => out.push({ text: s.slice(a, b), start: start + a, end: start + b });
   let pos = 0;
@@ -123,7 +119,7 @@ export function* tokenizeSteps(text: string, start = 0, end = text?.length, opts
       yield;
     }
   }
-  return yield* joinGraphemes(opts.style === 'conll04' ? joinDollar(out) : out, s, start);
+  return yield* joinGraphemes(style === 'conll04' ? joinDollar(out) : out, s, start);
 }
 
 /**

@@ -190,6 +190,8 @@ test('several tag sequences of one sentence share one encoder pass (MRT): batche
   assert.equal(both.length, (pa.count + pb.count) * m.numLabels);
   assert.equal(scheduledGoldProbability(0), 0.5);
   assert.ok(Math.abs(scheduledGoldProbability(1) - 0.2689) < 1e-4, 'Math.abs(scheduledGoldProbability(1) - 0.2689) < 1e-4');
+  // k ≠ 1, where epoch / k and epoch differ (review 15b: exp(epoch) in place of exp(epoch / k) passed every test).
+  assert.equal(scheduledGoldProbability(2, 4), 4 / (4 + Math.exp(0.5)));
 });
 
 test('tag sequences of one sentence share the z rows, segments and contexts they agree on; batched = separate', () => {

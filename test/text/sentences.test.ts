@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { textToDocument } from '../../src/data/text-document.js';
-import { splitSentences, tokenizedSentences, type SentenceOptions } from '../../src/text/sentences.js';
+import type { SentenceOptions } from '../../src/text/options.js';
+import { splitSentences, tokenizedSentences } from '../../src/text/sentences.js';
 import { tokenize } from '../../src/text/tokenize.js';
 
 const sentences = (text: string, opts = {}) => splitSentences(text, opts).map((s) => text.slice(s.start, s.end));
