@@ -114,10 +114,11 @@ export function hasCheckpoint(dir: string): boolean {
 }
 
 /**
- * Reads a checkpoint, copies its weights into `params` and restores libtorch's generator; returns the
- * optimiser state, the run state and the trainer's random stream.
+ * A checkpoint's run state, its files verified against their checksums and state.json's fields checked,
+ * without touching its weights: a resume compares the run's settings and data with it first (resume.ts),
+ * so that a change is named as such rather than as a weight of another shape.
  */
-export function loadCheckpoint(dir: string, params: NamedParameters, kind: string): { opt: OptimizerState; state: RunState; rng: TrainRng } {
+export function readCheckpointState(dir: string, kind: string): RunState {
   recoverDir(dir, 'the checkpoint');
   verifyChecksums(dir);
   const file = join(dir, 'state.json');
@@ -131,16 +132,23 @@ export function loadCheckpoint(dir: string, params: NamedParameters, kind: strin
   if (head.version !== CHECKPOINT_VERSION)
     throw new UserError(`checkpoint version ${JSON.stringify(head.version)}, this entrel reads version ${CHECKPOINT_VERSION}`, { file });
   if (head.kind !== kind) throw new UserError(`this is a checkpoint of a ${String(head.kind)} run, not of a ${kind} run`, { file });
-  const state = parseWith(RunStateSchema, raw, { file });
+  return parseWith(RunStateSchema, raw, { file });
+}
+
+/**
+ * Copies the checkpoint's weights into `params` and restores libtorch's generator from `state` (read by
+ * readCheckpointState); returns the optimiser state and the trainer's random stream.
+ */
+export function restoreCheckpoint(dir: string, params: NamedParameters, state: RunState): { opt: OptimizerState; rng: TrainRng } {
   try {
     setRngState(new Uint8Array(Buffer.from(state.torchRng, 'base64')));
   } catch (e) {
-    throw new UserError(`not a state of libtorch's generator (${(e as Error).message.split('\n')[0]}): ${START_OVER}`, { file, field: 'torchRng' });
+    throw new UserError(`not a state of libtorch's generator (${(e as Error).message.split('\n')[0]}): ${START_OVER}`, { file: join(dir, 'state.json'), field: 'torchRng' });
   }
   const weights = loadSafetensors(join(dir, 'weights.safetensors')).tensors;
   copyInto(params, weights, join(dir, 'weights.safetensors'));
   const o = loadSafetensors(join(dir, 'optimizer.safetensors'));
-  return { opt: { tensors: o.tensors, meta: o.metadata }, state, rng: TrainRng.fromState(state.rng) };
+  return { opt: { tensors: o.tensors, meta: o.metadata }, rng: TrainRng.fromState(state.rng) };
 }
 
 /**

@@ -2,8 +2,8 @@
  * The JSONL training log (`train.log.jsonl`): a `start` line with the machine (machine.ts) and the full
  * config, one `epoch` line per epoch (EpochRecord) after its `validation` lines (ValidationRecord, with
  * `validateEvery`), a `resume` line (`after`: the epoch the checkpoint
- * holds, with the machine) where a resumed run goes on, and last an `end` line (`reason`: epochs or
- * patience). Checkpoints record the log's byte length; a resumed run truncates the log back to it, so
+ * holds, with the machine) where a resumed run goes on, a `warning` line before the end when the selection
+ * score was 0 in every epoch, and last an `end` line (`reason`: epochs or patience). Checkpoints record the log's byte length; a resumed run truncates the log back to it, so
  * lines of epochs that a kill discarded do not appear twice, and the `end` of a finished run resumed for
  * more epochs (written after its last checkpoint) gives way to the new one. A log lost or damaged since
  * is rewritten from the checkpoint (`TrainLog.resume`).

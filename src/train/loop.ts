@@ -6,29 +6,33 @@
  * `TrainTask`'s business.
  *
  * Out directory: best/ (model directory of the best dev score, `select`: relation F1 or the mean of
- * entity and relation F1), last/ (checkpoint), train.log.jsonl, curve.svg.
+ * entity and relation F1, ties broken on the other score: select.ts), last/ (checkpoint), train.log.jsonl,
+ * curve.svg. A resume is checked against the checkpoint's settings and data first (resume.ts).
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { makeDirs } from '../data/io.js';
-import { counted, Interrupted, quote, UserError } from '../errors.js';
+import { Interrupted, quote, UserError } from '../errors.js';
 import type { NamedParameters, Rng } from '../model/types.js';
 import { clipGradNorm, getRngState, manualSeed, noGrad, releaseFreeMemory, setNumThreads, tidy, type Tensor } from '../tensor/index.js';
 import { writeDirAtomic, writeError, writeFileAtomic } from '../data/atomic.js';
 import { WeightAverage, withAverage } from './average.js';
-import { hasCheckpoint, loadCheckpoint, saveCheckpoint, CHECKPOINT_VERSION, LAST_CHECKPOINT_KEPT, type RunState } from './checkpoint.js';
-import { TrainConfigSchema, type TrainConfig } from './config-schema.js';
-import { readLogRecords, TrainLog, type EpochRecord, type ValidationRecord } from './log.js';
+import { hasCheckpoint, readCheckpointState, restoreCheckpoint, saveCheckpoint, CHECKPOINT_VERSION, LAST_CHECKPOINT_KEPT, type RunState } from './checkpoint.js';
+import type { TrainConfig } from './config-schema.js';
+import { TrainLog, type EpochRecord, type ValidationRecord } from './log.js';
 import { machineRecord } from './machine.js';
 import { nonFiniteParameter } from '../model/io.js';
 import { createOptimizer, type Optimizer, type OptimizerState } from './optim.js';
 import { curveSvg } from './plot.js';
-import { createProgress } from './progress.js';
+import { createProgress, type Progress } from './progress.js';
+import { checkResume, checkRunDir } from './resume.js';
 import { checkRunLock, lockRun } from './run-lock.js';
 import { TrainRng } from './rng.js';
 import { lrScale, scheduled } from './schedule.js';
-import { emitWarning, type OnWarning } from './warnings.js';
+import { isBetter, selectionScore, zeroScoreWarning, type DevScores } from './select.js';
+import { emitWarning, warnAbout, type OnWarning } from './warnings.js';
+
+export type { DevScores } from './select.js';
 
 export interface BatchLoss {
   loss: Tensor;
@@ -36,11 +40,6 @@ export interface BatchLoss {
   parts: Record<string, Tensor>;
   /** Candidate pairs in the batch (throughput figure). */
   pairs: number;
-}
-
-export interface DevScores {
-  entF1: number;
-  relF1: number;
 }
 
 /** Where in a run a kept model comes from: its epoch (1-based), how far into it (`validateEvery`), its dev scores. */
@@ -105,33 +104,6 @@ export function checkRunStart(config: TrainConfig, outDir: string, opts: TrainOp
   checkThreads(config.threads, opts.onWarning ?? emitWarning);
 }
 
-/**
- * Refuses an output directory that a new run would damage: one holding a run (without --resume), or a
- * `last/` that is not a checkpoint.
- */
-function checkRunDir(outDir: string, resume: boolean | undefined): void {
-  const lastDir = join(outDir, 'last');
-  if (hasCheckpoint(lastDir)) {
-    if (resume) return;
-    throw new UserError('already holds a training run: pass --resume to continue it, or choose another --out', { file: outDir });
-  }
-  // Checkpoints are written whole (atomic.ts), so a `last` without one is not ours: it would be replaced.
-  if (existsSync(lastDir))
-    throw new UserError('exists but holds no training checkpoint (no state.json), and training would replace it: move it away or choose another --out', { file: lastDir });
-  // A model without its checkpoint (last/ removed): nothing to continue, and a new run would replace it.
-  // Not a best/ of an unfinished first epoch (validateEvery writes one before any checkpoint): the run
-  // starts again, as the interruption said it would.
-  if (existsSync(join(outDir, 'best')) && !firstEpochUnfinished(outDir))
-    throw new UserError(`holds a trained model (best/) but no checkpoint to continue it from (no last/)${resume ? ', so --resume would start a new run over it' : ''}: move it away or choose another --out`, { file: outDir });
-}
-
-/** Whether the run's log shows a run that completed no epoch (a log without one `epoch` line). */
-function firstEpochUnfinished(outDir: string): boolean {
-  const file = join(outDir, 'train.log.jsonl');
-  if (!existsSync(file)) return false; // a best/ of unknown origin: kept
-  return !readLogRecords(file).some((r) => r.type === 'epoch');
-}
-
 export async function runTraining(task: TrainTask, config: TrainConfig, outDir: string, kind: string, opts: TrainOptions = {}): Promise<TrainResult> {
   checkThreads(config.threads, opts.onWarning ?? emitWarning);
   try {
@@ -147,53 +119,81 @@ export async function runTraining(task: TrainTask, config: TrainConfig, outDir: 
   }
 }
 
+/** A run under way: what it trains and how, where it writes, and its state so far. */
+interface Run {
+  readonly task: TrainTask;
+  readonly config: TrainConfig;
+  readonly outDir: string;
+  readonly opts: TrainOptions;
+  readonly opt: Optimizer;
+  /** The weight average dev is scored and best/ written with (`ema`). */
+  readonly average: WeightAverage | undefined;
+  readonly state: RunState;
+  readonly rng: TrainRng;
+  readonly log: TrainLog;
+  readonly progress: Progress;
+}
+
 /** runTraining in its locked run directory. */
 async function train(task: TrainTask, config: TrainConfig, outDir: string, kind: string, opts: TrainOptions): Promise<TrainResult> {
-  const lastDir = join(outDir, 'last');
-  const bestDir = join(outDir, 'best');
   setNumThreads(config.threads);
-  const params = task.params;
-  const average = config.ema > 0 ? new WeightAverage(params, config.ema) : undefined;
-  const optimizer = createOptimizer(config.optimizer, params, config);
+  const average = config.ema > 0 ? new WeightAverage(task.params, config.ema) : undefined;
+  const optimizer = createOptimizer(config.optimizer, task.params, config);
   const opt = average ? withAverage(optimizer, average) : optimizer;
-  const { state, rng, log } = startOrResume(task, config, outDir, kind, opt, opts);
-
-  const progress = createProgress(opts.quiet === true);
+  const run: Run = { task, config, outDir, opts, opt, average, progress: createProgress(opts.quiet === true), ...startOrResume(task, config, outDir, kind, opt, opts) };
+  const { state, log } = run;
   // Patience counts from the best epoch, and only once the dev score has left 0: a model still on the
-  // all-O plateau (anchors README) has not started to learn, so "no improvement" means nothing yet.
+  // all-O plateau (anchors README) has not started to learn, so "no improvement" means nothing yet. At 0
+  // the tie-break (select.ts) still moves best/ to better entities, but relation F1 often leaves 0 only
+  // epochs after entity F1 has levelled off: counted there, patience would stop such a run before it.
   const stopEarly = () => config.patience > 0 && state.bestScore > 0 && state.epoch - state.bestEpoch >= config.patience;
   while (state.epoch < config.epochs && !stopEarly()) {
-    const t0 = performance.now();
-    const epoch = state.epoch; // 0-based index of the epoch being run
-    const order = rng.shuffle(Array.from({ length: task.size }, (_, i) => i));
-    opt.lrScale = lrScale(state.history, config);
-    const sums: Record<string, number> = {};
-    let batches = 0;
-    let pairs = 0;
-    let done = 0;
-    /** Scores dev, and keeps the model as best/ when it is; `sentences`: how far into the epoch (undefined: its end). */
-    const validate = (sentences?: number) => {
-      const scoreAndKeep = async () => {
-        const dev = noGrad(() => task.evaluateDev());
-        const score = selectionScore(dev, config.select);
-        const improved = score > state.bestScore;
-        const chosen: ChosenAt = { epoch: epoch + 1, dev, ...(sentences !== undefined && { sentences }) };
-        if (improved) await writeDirAtomic(bestDir, 'the best model', (tmp) => task.saveModel(tmp, chosen), LAST_CHECKPOINT_KEPT);
-        return { dev, score, improved, chosen };
-      };
-      return average ? average.with(scoreAndKeep) : scoreAndKeep();
-    };
-    task.setTraining(true);
-    progress.start(epoch + 1, task.size);
+    const record = await runEpoch(run);
+    state.finished = state.epoch >= config.epochs || stopEarly();
+    writeFileAtomic(join(outDir, 'curve.svg'), curveSvg(state.history, `${kind} training: ${outDir}`));
+    await checkpoint(join(outDir, 'last'), task.params, opt.state(), state, run.rng, log);
+    releaseFreeMemory(); // else resident memory climbs epoch by epoch with nothing alive (scope.ts)
+    if (!opts.quiet) process.stderr.write(summary(record) + '\n');
+    opts.onEpoch?.(record);
+    // A signal that came during the dev evaluation or the checkpoint (synchronous work) is handled only
+    // once the event loop turns: turned here, it stops the run before the next epoch's first batch.
+    if (!state.finished) await checkStopRequested(run, `after epoch ${state.epoch}`);
+  }
+  // Written after the last checkpoint, whose log offset therefore ends before them: a finished run resumed
+  // (for more epochs, or again) drops these lines with the truncation and ends with its own.
+  if (state.bestScore === 0) warnScoredZero(run);
+  log.write({ type: 'end', epochs: state.epoch, bestEpoch: state.bestEpoch, bestScore: state.bestScore, select: config.select, reason: stopEarly() ? 'patience' : 'epochs' });
+  const chosen = bestChosen(state);
+  return {
+    outDir, bestDir: join(outDir, 'best'), bestScore: state.bestScore, bestEpoch: state.bestEpoch, ...(chosen && { chosen }), epochs: state.epoch,
+    secondsToBest: state.secondsToBest, history: state.history,
+  };
+}
+
+/**
+ * One epoch: its batches in the seeded order, dev scored within it (`validateEvery`) and at its end, best/
+ * written when dev improves; its record is logged and added to the run's state. Throws when the loss or
+ * the weights leave the finite numbers, or a stop is requested.
+ */
+async function runEpoch(run: Run): Promise<EpochRecord> {
+  const { task, config, state, opt, progress } = run;
+  const t0 = performance.now();
+  const epoch = state.epoch; // 0-based index of the epoch being run
+  const order = run.rng.shuffle(Array.from({ length: task.size }, (_, i) => i));
+  opt.lrScale = lrScale(state.history, config);
+  const sums: Record<string, number> = {};
+  let batches = 0;
+  let pairs = 0;
+  let done = 0;
+  task.setTraining(true);
+  progress.start(epoch + 1, task.size);
+  try {
     for (let j = 0; j < order.length; j += config.batchSize) {
       const idx = order.slice(j, j + config.batchSize);
-      const { vals, pairs: batchPairs } = trainStep(task, idx, { epoch, rng }, opt, config.clip);
+      const { vals, pairs: batchPairs } = trainStep(task, idx, { epoch, rng: run.rng }, opt, config.clip);
       pairs += batchPairs;
       // A NaN or infinite loss has already reached the weights: going on would train and save garbage.
-      if (!Number.isFinite(vals.total)) {
-        progress.stop();
-        throw diverged(vals.total, `epoch ${epoch + 1}, batch ${batches + 1}`, state.epoch, outDir, config);
-      }
+      if (!Number.isFinite(vals.total)) throw diverged(vals.total, `epoch ${epoch + 1}, batch ${batches + 1}`, state.epoch, run.outDir, config);
       for (const [k, v] of Object.entries(vals)) sums[k] = (sums[k] ?? 0) + v;
       batches++;
       done += idx.length;
@@ -203,90 +203,131 @@ async function train(task: TrainTask, config: TrainConfig, outDir: string, kind:
       const every = config.validateEvery;
       if (every > 0 && done < order.length && Math.floor(done / every) > Math.floor((done - idx.length) / every)) {
         task.setTraining(false);
-        const broken = nonFiniteParameter(params);
-        if (broken !== undefined) throw diverged(`finite, but ${quote(broken)} holds NaN or infinite values`, `epoch ${epoch + 1}`, state.epoch, outDir, config);
-        const v = await validate(done);
+        const v = await validate(run, done);
         task.setTraining(true);
-        log.write({ type: 'validation', epoch: epoch + 1, sentences: done, dev: v.dev, best: v.improved } satisfies ValidationRecord);
-        if (v.improved) [state.bestScore, state.bestEpoch, state.secondsToBest, state.chosen] = [v.score, epoch + 1, state.elapsed + (performance.now() - t0) / 1000, v.chosen];
+        run.log.write({ type: 'validation', epoch: epoch + 1, sentences: done, dev: v.chosen.dev, best: v.improved } satisfies ValidationRecord);
+        if (v.improved) keepBest(state, v, state.elapsed + (performance.now() - t0) / 1000);
       }
-      if (opts.stopRequested) {
-        await new Promise((resolve) => setImmediate(resolve));
-        const signal = opts.stopRequested();
-        if (signal) {
-          progress.stop();
-          throw interrupted(signal, `in epoch ${epoch + 1}`, state.epoch, outDir);
-        }
-      }
+      await checkStopRequested(run, `in epoch ${epoch + 1}`);
     }
+  } finally {
     progress.stop();
-    const trainSeconds = (performance.now() - t0) / 1000;
-    task.setTraining(false);
-    // A finite loss can still leave weights that are not (an infinite gradient clipped to 0·∞): scored, they
-    // find nothing, so they would be kept as a model and checkpointed for a resume.
-    const broken = nonFiniteParameter(params);
-    if (broken !== undefined) throw diverged(`finite, but ${quote(broken)} holds NaN or infinite values`, `epoch ${epoch + 1}`, state.epoch, outDir, config);
-    const { dev, score, improved, chosen } = await validate();
-    const seconds = (performance.now() - t0) / 1000;
-    const record: EpochRecord = {
-      type: 'epoch',
-      epoch: epoch + 1,
-      loss: Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / Math.max(1, batches)])),
-      dev,
-      best: improved,
-      seconds: round(trainSeconds),
-      evalSeconds: round(seconds - trainSeconds),
-      sentencesPerSecond: round(task.size / trainSeconds),
-      pairsPerBatch: round(pairs / Math.max(1, batches)),
-      ...(scheduled(config) ? { lrScale: opt.lrScale } : {}),
-    };
-    log.write(record);
-    state.epoch = epoch + 1;
-    state.elapsed += seconds;
-    if (improved) [state.bestScore, state.bestEpoch, state.secondsToBest, state.chosen] = [score, epoch + 1, state.elapsed, chosen];
-    state.history.push(record);
-    state.finished = state.epoch >= config.epochs || stopEarly();
-    writeFileAtomic(join(outDir, 'curve.svg'), curveSvg(state.history, `${kind} training: ${outDir}`));
-    await checkpoint(lastDir, params, opt.state(), state, rng, log);
-    releaseFreeMemory(); // else resident memory climbs epoch by epoch with nothing alive (scope.ts)
-    if (!opts.quiet) process.stderr.write(summary(record) + '\n');
-    opts.onEpoch?.(record);
-    if (opts.stopRequested && !state.finished) {
-      // A signal that came during the dev evaluation or the checkpoint (synchronous work) is handled only
-      // once the event loop turns: turned here, it stops the run before the next epoch's first batch.
-      await new Promise((resolve) => setImmediate(resolve));
-      const signal = opts.stopRequested();
-      if (signal) throw interrupted(signal, `after epoch ${state.epoch}`, state.epoch, outDir);
-    }
   }
-  // Written after the last checkpoint, whose log offset therefore ends before it: a finished run resumed
-  // (for more epochs, or again) drops this line with the truncation and ends with one `end` of its own.
-  log.write({ type: 'end', epochs: state.epoch, bestEpoch: state.bestEpoch, bestScore: state.bestScore, select: config.select, reason: stopEarly() ? 'patience' : 'epochs' });
-  // A checkpoint of an earlier entrel does not record `chosen`: the end of the best epoch chose then.
-  const best = state.history.find((h) => h.epoch === state.bestEpoch);
-  const chosen = state.chosen ?? (best && { epoch: best.epoch, dev: best.dev });
-  return {
-    outDir, bestDir, bestScore: state.bestScore, bestEpoch: state.bestEpoch, ...(chosen && { chosen }), epochs: state.epoch,
-    secondsToBest: state.secondsToBest, history: state.history,
+  const trainSeconds = (performance.now() - t0) / 1000;
+  task.setTraining(false);
+  const v = await validate(run);
+  const seconds = (performance.now() - t0) / 1000;
+  const record: EpochRecord = {
+    type: 'epoch',
+    epoch: epoch + 1,
+    loss: Object.fromEntries(Object.entries(sums).map(([k, x]) => [k, x / Math.max(1, batches)])),
+    dev: v.chosen.dev,
+    best: v.improved,
+    seconds: round(trainSeconds),
+    evalSeconds: round(seconds - trainSeconds),
+    sentencesPerSecond: round(task.size / trainSeconds),
+    pairsPerBatch: round(pairs / Math.max(1, batches)),
+    ...(scheduled(config) ? { lrScale: opt.lrScale } : {}),
   };
+  run.log.write(record);
+  state.epoch = epoch + 1;
+  state.elapsed += seconds;
+  if (v.improved) keepBest(state, v, state.elapsed);
+  state.history.push(record);
+  return record;
+}
+
+/** A dev evaluation: its selection score, whether it chose a new best/, and where in the run it was taken. */
+interface Scored {
+  score: number;
+  improved: boolean;
+  chosen: ChosenAt;
+}
+
+/**
+ * Scores dev in the epoch under way (with the weight average when `ema` is on), and keeps the model as
+ * best/ when it is better than the best so far (select.ts); `sentences`: how far into the epoch (undefined:
+ * its end). Called in eval mode.
+ */
+async function validate(run: Run, sentences?: number): Promise<Scored> {
+  const { task, state, config } = run;
+  const epoch = state.epoch + 1;
+  assertFiniteWeights(run, `epoch ${epoch}`);
+  const scoreAndKeep = async (): Promise<Scored> => {
+    const dev = noGrad(() => task.evaluateDev());
+    const score = selectionScore(dev, config.select);
+    const improved = isBetter(dev, { score: state.bestScore, dev: bestDev(state, config.select) }, config.select);
+    const chosen: ChosenAt = { epoch, dev, ...(sentences !== undefined && { sentences }) };
+    if (improved) await writeDirAtomic(join(run.outDir, 'best'), 'the best model', (tmp) => task.saveModel(tmp, chosen), LAST_CHECKPOINT_KEPT);
+    return { score, improved, chosen };
+  };
+  return run.average ? run.average.with(scoreAndKeep) : scoreAndKeep();
+}
+
+/** Records a dev evaluation that chose best/ as the run's best; `secondsToBest`: the run's time then. */
+function keepBest(state: RunState, v: Scored, secondsToBest: number): void {
+  [state.bestScore, state.bestEpoch, state.secondsToBest, state.chosen] = [v.score, v.chosen.epoch, secondsToBest, v.chosen];
+}
+
+/** Where best/'s model was chosen; a checkpoint of an earlier entrel does not record it: the end of the best epoch chose then. */
+function bestChosen(state: RunState): ChosenAt | undefined {
+  if (state.chosen) return state.chosen;
+  const best = state.history.find((h) => h.epoch === state.bestEpoch);
+  return best && { epoch: best.epoch, dev: best.dev };
+}
+
+/**
+ * best/'s dev scores, for the tie-break. A checkpoint of an earlier entrel (no `chosen`) gives the best
+ * epoch's end, which with validateEvery may not be where best/ was chosen: taken only when its score is the best.
+ */
+function bestDev(state: RunState, select: TrainConfig['select']): DevScores | undefined {
+  const dev = bestChosen(state)?.dev;
+  return dev && (state.chosen !== undefined || selectionScore(dev, select) === state.bestScore) ? dev : undefined;
+}
+
+/**
+ * A finite loss can still leave weights that are not (an infinite gradient clipped to 0·∞): scored, they
+ * find nothing, so they would be kept as a model and checkpointed for a resume.
+ */
+function assertFiniteWeights(run: Run, when: string): void {
+  const broken = nonFiniteParameter(run.task.params);
+  if (broken !== undefined) throw diverged(`finite, but ${quote(broken)} holds NaN or infinite values`, when, run.state.epoch, run.outDir, run.config);
+}
+
+/**
+ * Ends the run when a stop was requested (TrainOptions.stopRequested), keeping the last checkpoint. Yields
+ * to the event loop first, so that a signal's handler has run.
+ */
+async function checkStopRequested(run: Run, when: string): Promise<void> {
+  if (!run.opts.stopRequested) return;
+  await new Promise((resolve) => setImmediate(resolve));
+  const signal = run.opts.stopRequested();
+  if (signal) throw interrupted(signal, when, run.state.epoch, run.outDir);
+}
+
+/**
+ * A run whose selection score was 0 in every dev evaluation kept a model that finds no relation right (or
+ * nothing), which the summary's scores show but do not explain: said to onWarning and in the log.
+ */
+function warnScoredZero(run: Run): void {
+  const { state, config, outDir } = run;
+  const text = zeroScoreWarning(bestChosen(state)?.dev ?? { entF1: 0, relF1: 0 }, state.bestEpoch, config.select);
+  warnAbout(run.opts.onWarning ?? emitWarning, outDir, text);
+  run.log.write({ type: 'warning', message: text });
 }
 
 /**
  * The run's state, random generator and log: from last/'s checkpoint when resuming it (refused if the
- * settings or the data changed since), else fresh, seeded by the config.
+ * settings or the data changed since: checked on its state.json before its weights are read), else fresh,
+ * seeded by the config.
  */
 function startOrResume(task: TrainTask, config: TrainConfig, outDir: string, kind: string, opt: Optimizer, opts: TrainOptions): { state: RunState; rng: TrainRng; log: TrainLog } {
   const lastDir = join(outDir, 'last');
   const logFile = join(outDir, 'train.log.jsonl');
   if (opts.resume === true && hasCheckpoint(lastDir)) {
-    const ck = loadCheckpoint(lastDir, task.params, kind);
-    const state = ck.state;
-    const moved = checkSameRun(state.config, config, lastDir, { saved: state.data, now: task.data });
-    checkSameData(state.data, task.data, lastDir, config);
-    // Digests an earlier entrel did not record: those of what the run goes on with, for the next resume.
-    if (task.data) state.data = { ...task.data, ...state.data };
-    // The next checkpoint records the paths the run goes on with: a resume from here compares with them.
-    for (const [key, , path] of moved) setSetting(state.config, key, path);
+    const state = readCheckpointState(lastDir, kind);
+    const moved = checkResume(state, config, task.data, lastDir);
+    const ck = restoreCheckpoint(lastDir, task.params, state);
     opt.load(ck.opt);
     const onWarning = opts.onWarning ?? emitWarning;
     const saved = (state.config as { threads?: unknown }).threads;
@@ -368,98 +409,11 @@ function diverged(loss: number | string, when: string, completed: number, outDir
   );
 }
 
-/** The dev score that selects the model (config `select`). */
-export function selectionScore(dev: DevScores, select: TrainConfig['select']): number {
-  return select === 'relation' ? dev.relF1 : (dev.entF1 + dev.relF1) / 2;
-}
-
 async function checkpoint(dir: string, params: NamedParameters, opt: OptimizerState, state: RunState, rng: TrainRng, log: TrainLog): Promise<void> {
   state.rng = rng.getState();
   state.torchRng = Buffer.from(getRngState()).toString('base64');
   state.logOffset = log.offset;
   await saveCheckpoint(dir, params, opt, state);
-}
-
-/** Settings a resumed run may change: the budget and the thread count; anything else is another run. */
-const RESUMABLE_CHANGES = new Set(['epochs', 'patience', 'threads']);
-
-/**
- * Settings that name files or directories (absolute once read: config.ts). A checkout moved or renamed
- * since the checkpoint changes them all: such a setting may name another path when what is there has the
- * digest the checkpoint recorded of what it named (TrainTask.data, by the same key); otherwise, or without
- * a recorded digest, it is a changed setting like any other.
- */
-const PATH_SETTINGS = new Set(['data.train', 'data.dev', 'data.test', 'init', 'embeddings']);
-
-type Digests = Readonly<Record<string, string>> | undefined;
-
-/**
- * Refuses a resume whose settings differ from the checkpoint's (budget and threads aside); returns the path
- * settings that name other paths holding the same content (PATH_SETTINGS): key, path then, path now.
- */
-function checkSameRun(savedRaw: Record<string, unknown>, now: TrainConfig, dir: string, digests: { saved: Digests; now: Digests }): [string, unknown, unknown][] {
-  // A checkpoint written before a setting existed holds that setting's default (schema defaults fill it).
-  const parsed = TrainConfigSchema.safeParse(savedRaw);
-  const saved: Record<string, unknown> = parsed.success ? parsed.data : savedRaw;
-  const all = [...new Set([...Object.keys(saved), ...Object.keys(now)])]
-    .filter((key) => !RESUMABLE_CHANGES.has(key))
-    .flatMap((key) => differences(saved[key], now[key as keyof TrainConfig], key));
-  const sameContent = ([key]: [string, unknown, unknown]) => {
-    const [was, is] = [digests.saved?.[key], digests.now?.[key]];
-    return PATH_SETTINGS.has(key) && was !== undefined && was === is;
-  };
-  const moved = all.filter(sameContent);
-  const diffs = all.filter((d) => !sameContent(d));
-  if (diffs.length === 0) return moved;
-  const [[key, was, is]] = diffs;
-  // A default changed since the checkpoint (footnote 12's α and K without Γ) looks the same: the user
-  // changed nothing. Every setting that differs is given back, so that the hint resumes the run.
-  const scalar = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
-  const asItWas = diffs.every(([, v]) => scalar(v)) ? `; to resume it as it was: --set ${diffs.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}` : '';
-  const more = diffs.length > 1 ? ` and ${counted(diffs.length - 1, 'other setting')}` : '';
-  throw new UserError(`cannot resume with a different "${key}" (${quote(was, 200)} in the checkpoint, ${quote(is, 200)} now)${more}; only epochs, patience and threads may change${asItWas}`, { file: dir });
-}
-
-/**
- * The data the run was trained and selected on so far, the model it started from and the word vectors it
- * reads through, by digest (TrainTask.data): a file edited since the checkpoint (a relabelling keeps the
- * vocabulary, so the weights still fit) would go on as another run without a word.
- */
-function checkSameData(saved: Digests, now: Digests, dir: string, config: TrainConfig): void {
-  // A checkpoint of an earlier entrel records no digests, a task may have none: nothing to compare.
-  if (!saved || !now) return;
-  for (const [key, digest] of Object.entries(now)) {
-    if (saved[key] === undefined || saved[key] === digest) continue;
-    const changed = (file: string, what: string, fix: string) => new UserError(`changed since the checkpoint in ${dir} (${key}: ${what}): ${fix}`, { file });
-    if (key === 'data.train' || key === 'data.dev') {
-      const files = [config.data[key === 'data.dev' ? 'dev' : 'train']].flat().join(', ');
-      const used = key === 'data.dev' ? 'selected its models on' : 'was trained on';
-      throw changed(files, `other documents or annotations than the run ${used} so far`, 'restore it to resume, or train on it into a new --out');
-    }
-    if (key === 'init' && config.init !== undefined)
-      throw changed(config.init, 'another model than the run started from', 'restore it to resume, or start from it into a new --out');
-    if (key === 'embeddings' && config.embeddings !== undefined)
-      throw changed(config.embeddings, 'other word vectors than the run reads its words through', 'restore them to resume, or train with them into a new --out');
-    // data.test: training does not read it; its digest only lets a moved checkout resume (checkSameRun).
-  }
-}
-
-/** Sets the setting at a dotted path (`data.train`) of a config as a checkpoint holds it. */
-function setSetting(config: Record<string, unknown>, key: string, value: unknown): void {
-  const parts = key.split('.');
-  let node = config;
-  for (const p of parts.slice(0, -1)) {
-    if (typeof node[p] !== 'object' || node[p] === null) node[p] = {};
-    node = node[p] as Record<string, unknown>;
-  }
-  node[parts[parts.length - 1]] = value;
-}
-
-/** Every setting (dotted path, down to a leaf of nested blocks such as `model`) where two configs differ. */
-function differences(a: unknown, b: unknown, path: string): [string, unknown, unknown][] {
-  const block = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-  if (block(a) && block(b)) return [...new Set([...Object.keys(a), ...Object.keys(b)])].flatMap((k) => differences(a[k], b[k], `${path}.${k}`));
-  return JSON.stringify(a) === JSON.stringify(b) ? [] : [[path, a, b]];
 }
 
 function summary(r: EpochRecord): string {

@@ -134,6 +134,22 @@ test('the result says where the kept model was chosen and its scores: within an 
   assert.deepEqual(resumed.chosen, { epoch: 1, sentences: 32, dev: f1(0.6) });
 });
 
+test("a checkpoint of an earlier entrel (no `chosen` in state.json) resumes, and breaks a tie at relation F1 0 on its best epoch's entity F1", async () => {
+  const out = join(root, 'no-chosen');
+  const rel0 = (entF1: number): DevScores => ({ entF1, relF1: 0 });
+  await runTraining(new ScriptedDev([rel0(0.2), rel0(0.5)]), toyConfig({ epochs: 2 }), out, 'nn', { quiet: true });
+  const file = join(out, 'last', 'state.json');
+  const state = JSON.parse(readFileSync(file, 'utf8'));
+  assert.deepEqual(state.chosen, { epoch: 2, dev: rel0(0.5) });
+  delete state.chosen;
+  writeFileSync(file, JSON.stringify(state, null, 1) + '\n');
+  renewChecksum(join(out, 'last'));
+  // Epoch 3 finds fewer entities than epoch 2 (read from its history), epoch 4 more.
+  const res = await runTraining(new ScriptedDev([rel0(0.4), rel0(0.6)]), toyConfig({ epochs: 4 }), out, 'nn', { quiet: true, resume: true, onWarning: () => {} });
+  assert.deepEqual(res.history.map((r) => r.best), [true, true, false, true]);
+  assert.deepEqual(res.chosen, { epoch: 4, dev: rel0(0.6) });
+});
+
 test('threads beyond the cores are warned of; beyond 4 times the cores, refused', async () => {
   const cores = availableParallelism();
   const warnings: string[] = [];

@@ -56,8 +56,10 @@ test('quiet: nothing on stderr, the warning to onWarning (a library caller that 
   const warnings: string[] = [];
   const said = await stderrOf(() => trainNN(config(['epochs=1']), join(root, 'quiet'), { quiet: true, onWarning: (m) => warnings.push(m) }));
   assert.equal(said, '');
-  assert.equal(warnings.length, 1);
-  assert.match(warnings[0], /vectors\.txt: fewer than half the training words have a vector/);
+  // One epoch of the tiny data finds no relation: the loop says so too (select.ts), to onWarning as well.
+  const [coverage, ...others] = warnings;
+  assert.match(coverage, /vectors\.txt: fewer than half the training words have a vector/);
+  assert.ok(others.every((m) => /: dev strict relation F1 (was|and entity F1 were) 0 in every epoch/.test(m)), JSON.stringify(warnings));
 });
 
 test('the dimension must be model.wordDim, and glove false excludes embeddings', async () => {
