@@ -9,9 +9,9 @@
  *   the error breakdown (`evaluateWithErrors`, `ErrorAnalyzer`, `formatErrors`); bootstrap confidence
  *   intervals and paired significance tests (`confidenceIntervals`, `compareSystems`); majority voting
  *   over systems' predictions (`vote`).
- * - Models and training: `loadModelDir`, `saveModelDir`, `loadConfig`, `trainNN`, `evaluateModel`,
- *   `predictToFile`; a model as an npm package (`packageModel`) and a model named by directory or
- *   installed package (`resolveModelRef`).
+ * - Models and training: `loadModelDir`, `saveModelDir`, `loadConfig` (a config file) or `parseConfig`
+ *   (a config object, `TrainConfigInput`), `trainNN`, `evaluateModel`, `predictToFile`; a model as an npm
+ *   package (`packageModel`) and a model named by directory or installed package (`resolveModelRef`).
  * - Service and view: `buildServer`, `startServer`, `renderHtml`, `renderDocumentSvg`; predictions drawn
  *   against gold (`compareCorpora`, then `renderComparisonHtml`: what `entrel view --gold` writes).
  * Character offsets everywhere are UTF-16 code units (JavaScript string indices).
@@ -47,6 +47,8 @@ export type { JointModel } from './model/joint.js';
 export { evaluateModel, loadConfig, predictToFile, trainNN } from './train/index.js';
 export type { DataOptions, TrainConfig, TrainOptions, TrainResult } from './train/index.js';
 export type { OnWarning } from './train/warnings.js';
+export { parseConfig } from './train/config.js';
+export type { TrainConfigInput } from './train/config-schema.js';
 
 export { buildServer, startServer, defaultServerOptions, replaceApiKeys, type ServerOptions, type ListenOptions, type RunningServer } from './server/index.js';
 export type { ErrorBody, ErrorCode, ExtractBody, ExtractReply } from './server/index.js';

@@ -13,16 +13,24 @@ export const EXIT_OK = 0;
 export const EXIT_USER = 1;
 export const EXIT_INTERNAL = 2;
 
-export function buildProgram(): Command {
+/**
+ * A usage error whose message waits for run() to finish it: `train`'s unknown option, whose hint names the
+ * config key it means, which needs the config schema (loaded only then, not at every start).
+ */
+interface Deferred {
+  unknownTrainOption?: { text: string; option: string };
+}
+
+export function buildProgram(deferred: Deferred = {}): Command {
   const program = new Command('entrel')
     .description('Joint entity and relation extraction (Sun et al. 2018, minimum risk training) on libtorch')
     .version(ENTREL_VERSION, '-V, --version')
     // `entrel --version` is entrel's; after a command, `--version` is that command's (package's semver).
     .enablePositionalOptions()
     .exitOverride()
-    .configureOutput(errorOutput('entrel'));
+    .configureOutput(errorOutput('entrel', deferred));
   registerCommands(program);
-  for (const c of program.commands) c.exitOverride().configureOutput(errorOutput(`entrel ${c.name()}`));
+  for (const c of program.commands) c.exitOverride().configureOutput(errorOutput(`entrel ${c.name()}`, deferred));
   program.hook('preAction', (_, action) => refuseEmptyOptions(action));
   return program;
 }
@@ -42,26 +50,39 @@ function refuseEmptyOptions(command: Command): void {
 }
 
 /** Commander's usage errors in the shape of every other error: one `entrel: …` line, with where to look. */
-function errorOutput(command: string) {
+function errorOutput(command: string, deferred: Deferred) {
   return {
     writeErr: (s: string) => process.stderr.write(s),
     outputError: (message: string, write: (s: string) => void) => {
       const text = message.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ');
-      // Training settings are config keys, not options: `train --seed 3` means `--set seed=3`.
-      const option = /^unknown option '--([\w.]+)'/.exec(text);
-      const hint = command === 'entrel train' && option ? `; config keys are set with --set, e.g. --set ${option[1]}=…` : '';
-      write(`entrel: ${text}${hint} (see ${command} --help)\n`);
+      // Training settings are config keys, not options: `train --seed 3` means `--set seed=3` (run() says so).
+      const option = /^unknown option '--([\w.-]+)'/.exec(text);
+      if (command === 'entrel train' && option) deferred.unknownTrainOption = { text, option: option[1] };
+      else write(`entrel: ${text} (see ${command} --help)\n`);
     },
   };
 }
 
+/**
+ * `train --OPTION`'s message: the config key it means, if one does (`--seed` → seed, `--types` →
+ * data.types, `--split` → data.devSplit or data.testSplit), else none: `--set` takes no such key either.
+ */
+async function unknownTrainOption({ text, option }: { text: string; option: string }): Promise<string> {
+  const { keysForOption } = await import('../train/config.js');
+  const keys = keysForOption(option);
+  const hint = keys.length ? `; config keys are set with --set, e.g. --set ${keys.map((k) => `${k}=…`).join(' or ')}` : '';
+  return `entrel: ${text}${hint} (see entrel train --help)\n`;
+}
+
 /** Runs the CLI and returns the exit code (the caller sets process.exitCode). */
 export async function run(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const deferred: Deferred = {};
+  const program = buildProgram(deferred);
   try {
     await program.parseAsync(argv);
     return EXIT_OK;
   } catch (e) {
+    if (deferred.unknownTrainOption) process.stderr.write(await unknownTrainOption(deferred.unknownTrainOption));
     return exitCodeFor(e);
   }
 }

@@ -26,6 +26,12 @@ const DataSchema = z.strictObject({
   train: z.union([path(), z.array(path()).min(1, { error: TRAIN_FILES })], { error: TRAIN_FILES }),
   dev: path(),
   test: path().optional(),
+  /**
+   * A SpERT-style types file (`--types` of the reading commands) read with every data file: the label
+   * schema (types no file has still count in the macro mean) and which relation types are symmetric.
+   * Absent: what each file carries (a types file beside a SpERT file, brat's annotation.conf).
+   */
+  types: path().optional(),
   /** A format name of src/data; absent = detected from the file. */
   format: z.enum(FORMATS as [string, ...string[]], { error: `expected one of ${FORMATS.join(', ')}` }).optional(),
   /** How brat files' text is cut into sentences and tokens (src/data/formats/brat.ts); the model's tokenizer cuts `text`. */
@@ -67,6 +73,7 @@ const MrtObject = z
     gamma: bool().default(true),
     /** α of Eq. 6; absent: footnote 12's for `gamma` (MrtSchema). */
     alpha: posNum().default(FOOTNOTE_12.withGamma.alpha),
+    /** μ of Eq. 6: the entity model's weight in Q. */
     mu: z.number({ error: 'expected a number in [0, 1]' }).min(0, { error: 'expected a number in [0, 1]' }).max(1, { error: 'expected a number in [0, 1]' }).default(1),
     /** Samples added to the gold output (the paper's K; with paperCompat, |Y′| = K as in the authors' code). */
     K: posInt().default(FOOTNOTE_12.withGamma.K),
@@ -108,7 +115,7 @@ const MrtSchema = z.preprocess((v) => {
   if (m.gamma !== false) return m;
   const { alpha, K } = FOOTNOTE_12.withoutGamma;
   return { alpha, K, ...m };
-}, MrtObject);
+}, MrtObject) as unknown as z.ZodType<z.output<typeof MrtObject>, z.input<typeof MrtObject>>; // its input is the block's (TrainConfigInput), not unknown
 
 export const TrainConfigSchema = z.strictObject({
   data: DataSchema,
@@ -199,6 +206,12 @@ export const TrainConfigSchema = z.strictObject({
 }, BLOCK);
 
 export type TrainConfig = z.infer<typeof TrainConfigSchema>;
+/**
+ * A training config as written: what a config file's JSON holds, or an object given to `parseConfig` or
+ * `trainNN`. Only `data.train` and `data.dev` are required; every other key has its default
+ * (configs/README.md lists them).
+ */
+export type TrainConfigInput = z.input<typeof TrainConfigSchema>;
 export type MrtConfig = TrainConfig['mrt'];
 
 /**

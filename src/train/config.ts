@@ -4,18 +4,20 @@
  *
  * Paths in the file (`data.*`, `init`, `embeddings`) are relative to the directory of the config file; paths given
  * with `--set` are relative to the current directory (where the user typed them). Every validation
- * error is one line naming the file and the field; unknown keys are rejected with a suggestion.
+ * error is one line naming the file, the line of the key where it is in the file, and the field; unknown
+ * keys are rejected with a suggestion.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseJsonFile } from '../data/io.js';
+import { jsonKeyLine } from '../data/json-key-line.js';
 import { fieldPath, valueAt } from '../data/validate.js';
-import { envCount, quote, UserError } from '../errors.js';
+import { described, envCount, isObject, quote, UserError } from '../errors.js';
 import { locateModel } from '../model/model-ref.js';
 import type { ModelConfig } from '../model/types.js';
 import { MAX_THREADS } from '../tensor/index.js';
-import { DEFAULT_THREADS, knownKeys, TrainConfigSchema, type TrainConfig } from './config-schema.js';
+import { configKeys, DEFAULT_THREADS, knownKeys, TrainConfigSchema, type TrainConfig, type TrainConfigInput } from './config-schema.js';
 
 /** Top-level `--set` names that mean a key of the `mrt` block (issue 5's interface). */
 const SHORTCUTS: Record<string, string> = {
@@ -28,21 +30,86 @@ const SHORTCUTS: Record<string, string> = {
   paperCompat: 'mrt.paperCompat',
 };
 
+/** The reading commands' options and the config keys `train` reads them from (its data block, the model's tokenizer). */
+const READING_OPTION_KEYS: Record<string, string[]> = {
+  types: ['data.types'],
+  format: ['data.format'],
+  split: ['data.devSplit', 'data.testSplit'],
+  'brat-layout': ['data.bratLayout'],
+  ace05: ['data.ace05'],
+  tokenizer: ['model.tokenizer'],
+};
+
+/**
+ * The config keys `train --OPTION` may have meant, for its unknown-option hint: a reading command's option
+ * (`--types` → data.types), a key or shortcut of that name (`--seed`, `--batch-size` → batchSize, `--K`),
+ * or keys of blocks that end so (`--dropout` → model.dropout; `--lr` → adadelta.lr, adam.lr). None when
+ * no key has that name.
+ */
+export function keysForOption(option: string): string[] {
+  if (Object.hasOwn(READING_OPTION_KEYS, option)) return READING_OPTION_KEYS[option];
+  const name = option.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  if (Object.hasOwn(SHORTCUTS, name)) return [name];
+  const keys = configKeys().map((k) => k.key);
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  const exact = keys.filter((k) => same(k, name));
+  return exact.length ? exact : keys.filter((k) => same(k.split('.').pop()!, name));
+}
+
 /** Reads, overrides and validates a config; relative data paths become absolute. */
 export function loadConfig(file: string, overrides: string[] = []): TrainConfig {
-  const obj = readConfigObject(file);
+  const { obj, text } = readConfigFile(file);
   resolvePaths(obj, dirname(file));
   const fromSet = applyOverrides(obj, overrides, file);
-  // Set neither in the file nor with --set: the count every other command takes (ENTREL_THREADS, read as
-  // the native loader reads it, else 2), so that `ENTREL_THREADS=1 entrel train …` trains on one thread as
-  // the README says; on a machine of one core, 1 (checkThreads would warn of a count nobody chose).
-  if (obj.threads === undefined) obj.threads = envCount('ENTREL_THREADS', 1, MAX_THREADS) ?? Math.min(DEFAULT_THREADS, availableParallelism());
+  defaultThreads(obj);
   resolvePaths(obj, process.cwd());
-  return parseConfig(obj, file, fromSet);
+  return validated(obj, file, { fromSet, text });
+}
+
+/**
+ * Validates a training config given as an object (what a config file's JSON holds, `TrainConfigInput`)
+ * and fills in every default, as `loadConfig` does for a file: relative paths are relative to the current
+ * directory, and `threads`, absent, is ENTREL_THREADS, else 2 (or the machine's cores if fewer). A bad or
+ * unknown key is a UserError naming it, with `source` (default "config") for the file. `obj` is not
+ * changed. `trainNN` validates so any object that did not come from here or from `loadConfig`.
+ */
+export function parseConfig(obj: unknown, source = 'config'): TrainConfig {
+  if (!isObject(obj)) throw new UserError(`expected an object of settings (what a config file holds: configs/README.md), got ${described(obj)}`, { file: source });
+  // A copy of what resolvePaths and defaultThreads change: the caller's object stays as it was.
+  const copy: Record<string, unknown> = { ...obj, ...(isObject(obj.data) && { data: { ...obj.data } }) };
+  defaultThreads(copy);
+  resolvePaths(copy, process.cwd());
+  return validated(copy, source);
+}
+
+/** The configs parseConfig and loadConfig made: what trainNN takes as they are (checkedConfig). */
+const PARSED = new WeakSet<object>();
+
+/**
+ * `config` as training reads it: itself when parseConfig or loadConfig made it, else validated by
+ * parseConfig (a library caller's plain object, or `undefined`, is a UserError naming the key, not a
+ * TypeError from deep inside training).
+ */
+export function checkedConfig(config: TrainConfig | TrainConfigInput, source = 'config'): TrainConfig {
+  return isObject(config) && PARSED.has(config) ? (config as TrainConfig) : parseConfig(config, source);
+}
+
+/**
+ * Set neither in the file nor with --set: the count every other command takes (ENTREL_THREADS, read as
+ * the native loader reads it, else 2), so that `ENTREL_THREADS=1 entrel train …` trains on one thread as
+ * the README says; on a machine of one core, 1 (checkThreads would warn of a count nobody chose).
+ */
+function defaultThreads(obj: Record<string, unknown>): void {
+  if (obj.threads === undefined) obj.threads = envCount('ENTREL_THREADS', 1, MAX_THREADS) ?? Math.min(DEFAULT_THREADS, availableParallelism());
 }
 
 /** The config file's JSON object, as written (no --set, no defaults). */
 function readConfigObject(file: string): Record<string, unknown> {
+  return readConfigFile(file).obj;
+}
+
+/** The config file's JSON object, as written, and its text (for the line of a key an error names). */
+function readConfigFile(file: string): { obj: Record<string, unknown>; text: string } {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
@@ -60,7 +127,7 @@ function readConfigObject(file: string): Record<string, unknown> {
   const raw = parseJsonFile(text, file);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     throw new UserError('expected a JSON object at the top level', { file });
-  return raw as Record<string, unknown>;
+  return { obj: raw as Record<string, unknown>, text };
 }
 
 /**
@@ -103,6 +170,9 @@ export function checkDataFiles(config: TrainConfig, source: string, given: Reado
   if (config.embeddings !== undefined && !existsSync(config.embeddings)) refuse(`no such file: ${config.embeddings}`, 'embeddings');
   if (config.embeddings !== undefined && !statSync(config.embeddings).isFile()) refuse(`is not a file: ${config.embeddings} (expected a word-vectors file)`, 'embeddings');
   if (config.init !== undefined && !existsSync(config.init)) refuse(`no such model directory: ${config.init} (a model package's name works once the package is installed)`, 'init');
+  const types = config.data.types;
+  if (types !== undefined && !existsSync(types)) refuse(`no such file: ${types}`, 'data.types');
+  if (types !== undefined && !statSync(types).isFile()) refuse(`is not a file: ${types} (expected a types file, as --types reads)`, 'data.types');
   const format = config.data.format;
   for (const key of ['train', 'dev', 'test'] as const) {
     const [field, value] = [`data.${key}`, config.data[key]];
@@ -115,32 +185,62 @@ export function checkDataFiles(config: TrainConfig, source: string, given: Reado
   }
 }
 
-/** Validates an already-built object (`source` names it in errors). */
-export function parseConfig(obj: unknown, source: string, fromSet: Set<string> = new Set()): TrainConfig {
+/**
+ * Validates an already-built object (`source` names it in errors) and marks the result (PARSED). `fromSet`:
+ * the keys `--set` gave, whose errors say so; `text`: the config file's, for the line of a key it holds.
+ */
+function validated(obj: Record<string, unknown>, source: string, how: { fromSet?: ReadonlySet<string>; text?: string } = {}): TrainConfig {
   // Not `reportInput`: zod serialises the issues it builds, and a value nested 100,000 deep overflows the
   // stack there. The offending value is looked up by the issue's path instead.
   const r = TrainConfigSchema.safeParse(obj);
-  if (r.success) return r.data;
+  if (r.success) {
+    PARSED.add(r.data);
+    return r.data;
+  }
   const issue = r.error.issues[0];
-  const field = fieldPath(issue.path) || undefined;
+  let path = issue.path;
   let msg: string;
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0];
-    const known = knownKeys(issue.path.map(String));
-    const near = suggest(key, known);
-    const where = issue.path.length ? `${fieldPath(issue.path)}.${key}` : key;
-    // The message stays one short line: a long list (the 20-odd model settings) is cut, configs/README.md has them all.
-    const shown = known.length <= 12 ? known.join(', ') : `${known.slice(0, 10).join(', ')}, … (${known.length} in all: configs/README.md)`;
-    const hint = near ? `did you mean "${near}"?` : `known keys: ${shown}`;
-    throw new UserError(`unknown key (${hint})`, { file: source, field: where });
+    path = [...issue.path, key];
+    msg = `unknown key (${unknownKeyHint(issue.path.map(String), key)})`;
   } else if (issue.code === 'custom') {
     msg = issue.message;
   } else {
     const input = valueAt(obj, issue.path);
     msg = input === undefined ? `missing (required)${MISSING_HINT[fieldPath(issue.path)] ?? ''}` : `${issue.message}, got ${quote(input)}`;
   }
-  if (field !== undefined && fromSet.has(field)) msg += ' (from --set)';
-  throw new UserError(msg, { file: source, field });
+  const field = fieldPath(path) || undefined;
+  const set = field !== undefined && givenBySet(field, how.fromSet ?? new Set());
+  if (set) msg += ' (from --set)';
+  // The file's line of the key, unless --set gave what is wrong (the file's value is not the one refused).
+  const line = set || how.text === undefined ? undefined : jsonKeyLine(how.text, path);
+  throw new UserError(msg, { file: source, line, field });
+}
+
+/**
+ * Whether `--set` gave the value at `field`: the key itself, a block holding it (`--set data={…}`), or a
+ * key inside it (`--set foo.bar=1` makes the unknown block `foo`).
+ */
+function givenBySet(field: string, fromSet: ReadonlySet<string>): boolean {
+  return [...fromSet].some((k) => k === field || field.startsWith(`${k}.`) || field.startsWith(`${k}[`) || k.startsWith(`${field}.`));
+}
+
+/**
+ * What an unknown key of the block at `block` may have meant: the known key closest to it, by its full
+ * path (`model.dropot` → "model.dropout"); else a key of that name in another block (`dropout` →
+ * "model.dropout"); else the block's keys.
+ */
+function unknownKeyHint(block: string[], key: string): string {
+  const known = knownKeys(block);
+  const prefix = block.length ? `${block.join('.')}.` : '';
+  const near = suggest(key, known);
+  if (near) return `did you mean "${prefix}${near}"?`;
+  const elsewhere = configKeys().find((k) => k.key.split('.').pop()!.toLowerCase() === key.toLowerCase());
+  if (elsewhere) return `did you mean "${elsewhere.key}"?`;
+  // The message stays one short line: a long list (the 20-odd model settings) is cut, configs/README.md has them all.
+  const shown = known.length <= 12 ? known.join(', ') : `${known.slice(0, 10).join(', ')}, … (${known.length} in all: configs/README.md)`;
+  return `known keys: ${shown}`;
 }
 
 /** What to do about a missing key, where it is not obvious. */
@@ -148,7 +248,11 @@ const MISSING_HINT: Record<string, string> = {
   'data.dev': ': the dev file chooses the model; to carve one out of your data: entrel split FILE --out DIR',
 };
 
-/** Applies `key=value` items in place; returns the dotted keys they set. */
+/**
+ * Applies `key=value` items in place; returns the dotted keys they set. `key=null` removes the key: an
+ * optional key (`data.devSplit`) is then absent, one with a default takes it, a required one is missing
+ * (configs/nyt.json read as another format: `--set data.format=jsonl data.devSplit=null data.testSplit=null`).
+ */
 function applyOverrides(obj: Record<string, unknown>, overrides: string[], file: string): Set<string> {
   const set = new Set<string>();
   for (const item of overrides) {
@@ -168,7 +272,9 @@ function applyOverrides(obj: Record<string, unknown>, overrides: string[], file:
         throw new UserError(`--set ${rawKey}: "${p}" is not an object`, { file });
       node = node[p] as Record<string, unknown>;
     }
-    node[parts[parts.length - 1]] = parseValue(item.slice(eq + 1));
+    const value = parseValue(item.slice(eq + 1));
+    if (value === null) delete node[parts[parts.length - 1]];
+    else node[parts[parts.length - 1]] = value;
     set.add(key);
   }
   return set;
@@ -187,6 +293,7 @@ const PATH_KEYS: [string | null, string][] = [
   ['data', 'train'],
   ['data', 'dev'],
   ['data', 'test'],
+  ['data', 'types'],
   [null, 'init'],
   [null, 'embeddings'],
 ];

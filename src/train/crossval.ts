@@ -25,7 +25,7 @@ import { lockRun } from './run-lock.js';
 import { checkThreads } from './loop.js';
 import { emitWarning, type OnWarning } from './warnings.js';
 
-export interface CrossValOptions {
+interface CrossValOptions {
   /** Number of folds (at least 3: test, dev and train each need one; default 5). */
   folds?: number;
   /** Seed of the documents' order (default 1). */
@@ -44,20 +44,20 @@ export interface CrossValOptions {
   onFold?: (fold: number, of: number) => void;
 }
 
-export interface FoldScores {
+interface FoldScores {
   entityF1: number;
   relationStrictF1: number;
   relationBoundariesF1: number;
 }
 
-export interface FoldResult extends FoldScores {
+interface FoldResult extends FoldScores {
   fold: number;
   documents: { train: number; dev: number; test: number };
   bestEpoch: number;
   epochs: number;
 }
 
-export interface CrossValResult {
+interface CrossValResult {
   folds: FoldResult[];
   mean: FoldScores;
   /** Sample standard deviation over the folds. */
@@ -103,7 +103,7 @@ export async function crossValidate(configFile: string, dataFile: string, outDir
   checkDataFiles({ ...loaded, data: { ...loaded.data, format: undefined, test: undefined } }, configFile, keysFromSet(sets));
   checkThreads(loaded.threads, opts.onWarning ?? emitWarning); // once for all folds
   // The folds are JSONL, cut already: no brat layout applies to them.
-  const foldConfig = (train: string, dev: string) => ({ ...loaded, data: { ...loaded.data, train: resolve(train), dev: resolve(dev), test: undefined, bratLayout: undefined, ace05: undefined } });
+  const foldConfig = (train: string, dev: string) => ({ ...loaded, data: { ...loaded.data, train: resolve(train), dev: resolve(dev), test: undefined, types: undefined, bratLayout: undefined, ace05: undefined } });
   const recipe = { ...loaded, data: { ...loaded.data, train: '', dev: '', test: undefined } }; // whatever the folds' files
   if (recipe.init !== undefined)
     throw new UserError('cross-validation trains each fold from scratch: remove "init" (a model trained on the whole corpus has seen every test fold)', { file: configFile, field: 'init' });
@@ -113,6 +113,7 @@ export async function crossValidate(configFile: string, dataFile: string, outDir
   const brat = format === 'brat';
   const reading = {
     ...opts.corpus,
+    typesFile: opts.corpus?.typesFile ?? loaded.data.types,
     bratLayout: opts.corpus?.bratLayout ?? (brat ? loaded.data.bratLayout : undefined),
     ace05: opts.corpus?.ace05 ?? (ACE05_FORMATS.has(format) ? loaded.data.ace05 : undefined),
     tokenizer: opts.corpus?.tokenizer ?? loaded.model.tokenizer,

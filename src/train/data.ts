@@ -28,14 +28,14 @@ export type ReadingOptions = Omit<CorpusOptions, 'diagnostics'>;
 
 /**
  * How a file of a training config is read, by training and by anything that reads it again (a script
- * scoring the test file): its `data` block's format and brat options, the part of an NYT file its `dev` or
- * `test` holds, and its model's tokenizer, which cuts brat's raw text (the `text` layout) as the model
- * will cut what it extracts from.
+ * scoring the test file): its `data` block's format, types file and brat options, the part of an NYT file
+ * its `dev` or `test` holds, and its model's tokenizer, which cuts brat's raw text (the `text` layout) as
+ * the model will cut what it extracts from.
  */
 export function readingOptions(config: TrainConfig, file: 'train' | 'dev' | 'test' = 'train'): ReadingOptions {
-  const { format, bratLayout, ace05, devSplit, testSplit } = config.data;
+  const { format, types, bratLayout, ace05, devSplit, testSplit } = config.data;
   const split = file === 'dev' ? devSplit : file === 'test' ? testSplit : undefined;
-  return { format, bratLayout, ace05, tokenizer: config.model.tokenizer, ...(split === undefined ? {} : { split }) };
+  return { format, bratLayout, ace05, tokenizer: config.model.tokenizer, ...(types === undefined ? {} : { typesFile: types }), ...(split === undefined ? {} : { split }) };
 }
 
 /**

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { mergeSchemas, type Document, type LabelSchema } from '../data/corpus.js';
 import { filesDigest } from '../data/files-digest.js';
 import { NYT_DEV_IDS } from '../data/formats/nyt.js';
+import { readTypesFile } from '../data/formats/types-file.js';
 import { Scorer } from '../eval/index.js';
 import { buildBatch } from '../model/encode.js';
 import { createJointModel } from '../model/create.js';
@@ -21,10 +22,10 @@ import { Vocabulary } from '../model/vocab.js';
 import { counted, UserError } from '../errors.js';
 import { cat, manualSeed, type Tensor } from '../tensor/index.js';
 import { copyInto } from './checkpoint.js';
-import { modelConfig } from './config.js';
-import type { TrainConfig } from './config-schema.js';
+import { checkedConfig, modelConfig } from './config.js';
+import type { TrainConfig, TrainConfigInput } from './config-schema.js';
 import { encodeAll, loadSplit, MAX_TRAIN_LENGTH, readingOptions, typesPhrase, type Split } from './data.js';
-import { corpusDigest } from './fingerprint.js';
+import { corpusDigest, digest } from './fingerprint.js';
 import { trainingLosses } from './losses.js';
 import { checkRunStart, runTraining, type DevScores, type TrainOptions, type TrainResult, type TrainTask } from './loop.js';
 import { predictedSentence } from './predictions.js';
@@ -45,10 +46,11 @@ export interface NNSetup {
   devEncoded: EncodedSentence[];
   /**
    * Digests of what the run's path settings name, by config key (TrainTask.data): the training and dev data
-   * as read (a resume refuses other data), the test file's bytes (not read by training: only for a resume
-   * from a moved checkout), the --init model (its checksum file) and the word vectors (their fingerprint).
+   * as read (a resume refuses other data), the types file as read (its types and symmetric flags), the test
+   * file's bytes (not read by training: only for a resume from a moved checkout), the --init model (its
+   * checksum file) and the word vectors (their fingerprint).
    */
-  data: { 'data.train': string; 'data.dev': string; 'data.test'?: string; init?: string; embeddings?: string };
+  data: { 'data.train': string; 'data.dev': string; 'data.types'?: string; 'data.test'?: string; init?: string; embeddings?: string };
 }
 
 /** What the setup says on the way: notes (none when quiet) on stderr, warnings to `onWarning`. */
@@ -85,11 +87,14 @@ export async function buildNNSetup(config: TrainConfig, base?: { loaded: LoadedM
   manualSeed(config.seed);
   const { model, found } = createJointModel(modelConfig(config), vocab, { wordRng: TrainRng.seeded(config.seed + 0x5eed), glove, freezeWords: config.freezeWords });
   if (glove && !base) sayCoverage(found, vocab.words.size - 2, vectors?.file, opts.quiet === true, onWarning);
-  const s: NNSetup = {
+  const setup: NNSetup = {
     config, schema, vocab, model, glove, vectors, dev,
     train: encodeAll(trainSentences, vocab, { maxLength: MAX_TRAIN_LENGTH, overlap: config.overlappingEntities }),
     devEncoded: encodeAll(dev.sentences, vocab, { gold: false, glove }),
     data: {
+      // First: the types file is part of how the data reads, so a changed one changes data.train's digest
+      // too, and a resume is to name the types file (the first digest that differs), not the data.
+      ...(config.data.types !== undefined && { 'data.types': digest(await readTypesFile(config.data.types)) }),
       'data.train': corpusDigest(trainSplit.documents, trainSplit.schema),
       'data.dev': corpusDigest(dev.documents, dev.schema),
       ...testDigest(config.data.test),
@@ -97,8 +102,8 @@ export async function buildNNSetup(config: TrainConfig, base?: { loaded: LoadedM
       ...(config.embeddings !== undefined && vectors && { embeddings: vectors.fingerprint }),
     },
   };
-  if (base) copyModelInto(s, base.loaded, base.dir);
-  return s;
+  if (base) copyModelInto(setup, base.loaded, base.dir);
+  return setup;
 }
 
 /**
@@ -225,14 +230,6 @@ function refuseNewLabels(part: Split['parts'][number], schema: LabelSchema, dir:
 }
 
 /**
- * Starts the setup's model from a trained model directory: the setup must have the model's vocabulary
- * (the same training file and config), or that vocabulary extended (buildSetupFrom).
- */
-export function initFromModelDir(s: NNSetup, dir: string): void {
-  copyModelInto(s, loadModelDir(dir), dir);
-}
-
-/**
  * A setup that continues the model in `dir` (MRT's --init, and --init --local): its model settings
  * (architecture, decoder) replace the config's — the weights only fit them — and its weights are copied
  * in; the directory is read once. Settings the config states differently are named on stderr. The
@@ -245,41 +242,42 @@ export async function buildSetupFrom(config: TrainConfig, dir: string, opts: Set
   const differing = (Object.keys(model) as (keyof ModelConfig)[]).filter((k) => JSON.stringify(model[k]) !== JSON.stringify(config.model[k]));
   if (differing.length && !opts.quiet)
     process.stderr.write(`entrel: using the model settings of ${dir}: ${differing.map((k) => `model.${k}=${JSON.stringify(model[k])}`).join(', ')} (not the config's ${differing.map((k) => JSON.stringify(config.model[k])).join(', ')}, its own or the defaults: a continued model keeps its settings)\n`);
-  const s = await buildNNSetup({ ...config, model: { ...model } }, { loaded, dir }, opts);
+  const setup = await buildNNSetup({ ...config, model: { ...model } }, { loaded, dir }, opts);
   const vectorsOf = (c: TrainConfig) => (c.glove ? (c.embeddings === undefined ? 'GloVe' : existsSync(c.embeddings) ? realpathSync(c.embeddings) : c.embeddings) : 'none');
-  if (vectorsOf(s.config) !== vectorsOf(config) && !opts.quiet)
-    process.stderr.write(`entrel: using the word vectors of ${dir}: ${vectorsOf(s.config)} (the config says ${vectorsOf(config)})\n`);
-  const [words, chars] = [s.vocab.words.size - loaded.model.vocab.words.size, s.vocab.chars.size - loaded.model.vocab.chars.size];
+  if (vectorsOf(setup.config) !== vectorsOf(config) && !opts.quiet)
+    process.stderr.write(`entrel: using the word vectors of ${dir}: ${vectorsOf(setup.config)} (the config says ${vectorsOf(config)})\n`);
+  const [words, chars] = [setup.vocab.words.size - loaded.model.vocab.words.size, setup.vocab.chars.size - loaded.model.vocab.chars.size];
   if ((words || chars) && !opts.quiet)
-    process.stderr.write(`entrel: the training data has ${words} words and ${chars} characters the model in ${dir} has not seen: they get new rows (${s.glove ? `${s.vectors ? 'its word vectors' : 'GloVe'} where they have them, else random` : 'random'})\n`);
-  return s;
+    process.stderr.write(`entrel: the training data has ${words} words and ${chars} characters the model in ${dir} has not seen: they get new rows (${setup.glove ? `${setup.vectors ? 'its word vectors' : 'GloVe'} where they have them, else random` : 'random'})\n`);
+  return setup;
 }
 
 /**
- * Copies a trained model's weights into the setup's model. Word- and character-indexed parameters may
- * have grown (an extended vocabulary): their first rows are the model's, the rest keep their fresh init.
+ * Copies a trained model's weights into the setup's model, whose vocabulary is the model's extended
+ * (buildNNSetup with a base). Word- and character-indexed parameters may have grown: their first rows
+ * are the model's, the rest keep their fresh init.
  */
-function copyModelInto(s: NNSetup, loaded: LoadedModel, dir: string): void {
-  if (!s.vocab.extends(loaded.model.vocab))
-    throw new UserError('the model was trained with another vocabulary (different training data or tag scheme)', { file: dir });
-  const grown = s.model.vocabularyRows();
+function copyModelInto(setup: NNSetup, loaded: LoadedModel, dir: string): void {
+  // Holds by construction (Vocabulary.extendedWith): a failure is a bug, not the user's data.
+  if (!setup.vocab.extends(loaded.model.vocab)) throw new Error(`copyModelInto: the setup's vocabulary does not extend the model's in ${dir}`);
+  const grown = setup.model.vocabularyRows();
   const trained = new Map(loaded.model.parameters());
   const weights: Record<string, Tensor> = {};
-  for (const [name, p] of s.model.parameters()) {
+  for (const [name, p] of setup.model.parameters()) {
     const t = trained.get(name);
     if (!t) continue; // copyInto names it
     const extra = p.shape[0] - t.shape[0];
     // The trained rows, then the new ones' fresh init (same dtype: p.detach() is outside autograd).
     weights[name] = grown.has(p) && extra > 0 ? cat([t, p.detach().narrow(0, t.shape[0], extra)], 0) : t;
   }
-  copyInto(s.model.parameters(), weights, dir);
+  copyInto(setup.model.parameters(), weights, dir);
 }
 
 /** Dev micro F1 (entities, strict relations) of the model's eval-mode predictions. */
-export function devScores(s: NNSetup, batchSize: number): DevScores {
-  const preds = predictEncoded(s.model, s.devEncoded, { batchSize });
-  const scorer = new Scorer(s.schema);
-  s.dev.sentences.forEach((g, i) => scorer.add(g, predictedSentence(g, preds[i], '')));
+export function devScores(setup: NNSetup, batchSize: number): DevScores {
+  const preds = predictEncoded(setup.model, setup.devEncoded, { batchSize });
+  const scorer = new Scorer(setup.schema);
+  setup.dev.sentences.forEach((g, i) => scorer.add(g, predictedSentence(g, preds[i], '')));
   const r = scorer.report();
   return { entF1: r.entities.micro.f1, relF1: r.relations.strict.micro.f1 };
 }
@@ -294,20 +292,20 @@ export function localLossOptions(config: TrainConfig, ctx: { epoch: number; rng:
  * The TrainTask of the local objective; `saveModel` writes a complete model directory, whose meta says
  * it was trained with `how`.
  */
-export function nnTask(s: NNSetup, how = s.config.init ? `the local loss, continued from ${shortModelName(s.config.init)}` : 'the local loss'): TrainTask {
-  const { config, model } = s;
+export function nnTask(setup: NNSetup, how = setup.config.init ? `the local loss, continued from ${shortModelName(setup.config.init)}` : 'the local loss'): TrainTask {
+  const { config, model } = setup;
   return {
     params: model.parameters(),
-    size: s.train.length,
+    size: setup.train.length,
     setTraining: (on) => void model.train(on),
     batchLoss(indices, ctx) {
-      const batch = buildBatch(indices.map((i) => s.train[i]), s.vocab.words.size);
+      const batch = buildBatch(indices.map((i) => setup.train[i]), setup.vocab.words.size);
       const l = model.localLoss(batch, localLossOptions(config, ctx));
       return { loss: l.loss, parts: { ent: l.entLoss, rel: l.relLoss, ...(l.lmLoss && { lm: l.lmLoss }) }, pairs: l.pairs };
     },
-    evaluateDev: () => devScores(s, 100),
-    data: s.data,
-    saveModel: (dir, chosen) => writeModelFiles(dir, model, s.schema, { ...trainedMeta(config, s.train.length, how, chosen), ...(s.vectors && { embeddings: s.vectors }) }),
+    evaluateDev: () => devScores(setup, 100),
+    data: setup.data,
+    saveModel: (dir, chosen) => writeModelFiles(dir, model, setup.schema, { ...trainedMeta(config, setup.train.length, how, chosen), ...(setup.vectors && { embeddings: setup.vectors }) }),
   };
 }
 
@@ -316,15 +314,21 @@ export function nnTask(s: NNSetup, how = s.config.init ? `the local loss, contin
  * model fine-tuned on the user's own annotated data without MRT (buildSetupFrom: its settings, its
  * vocabulary extended, its labels), with a fresh optimiser state.
  */
-export async function continueNN(config: TrainConfig, outDir: string, opts: TrainOptions = {}): Promise<TrainResult> {
+export async function continueNN(input: TrainConfig | TrainConfigInput, outDir: string, opts: TrainOptions = {}): Promise<TrainResult> {
+  const config = checkedConfig(input);
   if (!config.init) throw new UserError('continuing a model needs --init DIR (a model directory from `entrel train`)');
   checkRunStart(config, outDir, opts);
   const setup = await buildSetupFrom(config, config.init, opts);
   return runTraining(nnTask(setup), setup.config, outDir, 'nn', opts);
 }
 
-/** `entrel train`: NN pretraining into `outDir` (best/, last/, train.log.jsonl, curve.svg). */
-export async function trainNN(config: TrainConfig, outDir: string, opts: TrainOptions = {}): Promise<TrainResult> {
+/**
+ * `entrel train`: NN pretraining into `outDir` (best/, last/, train.log.jsonl, curve.svg). `config` is
+ * what loadConfig or parseConfig returned, or an object as a config file holds it (TrainConfigInput:
+ * `data.train` and `data.dev`, the rest defaults), validated by parseConfig.
+ */
+export async function trainNN(input: TrainConfig | TrainConfigInput, outDir: string, opts: TrainOptions = {}): Promise<TrainResult> {
+  const config = checkedConfig(input);
   checkRunStart(config, outDir, opts);
   const setup = await buildNNSetup(config, undefined, opts);
   return runTraining(nnTask(setup), config, outDir, 'nn', opts);

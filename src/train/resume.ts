@@ -69,7 +69,7 @@ const RESUMABLE_CHANGES = new Set(['epochs', 'patience', 'threads']);
  * digest the checkpoint recorded of what it named (TrainTask.data, by the same key); otherwise, or without
  * a recorded digest, it is a changed setting like any other.
  */
-const PATH_SETTINGS = new Set(['data.train', 'data.dev', 'data.test', 'init', 'embeddings']);
+const PATH_SETTINGS = new Set(['data.train', 'data.dev', 'data.test', 'data.types', 'init', 'embeddings']);
 
 /**
  * Refuses a resume whose settings differ from the checkpoint's (budget and threads aside); returns the path
@@ -109,6 +109,8 @@ function checkSameData(saved: Digests, now: Digests, dir: string, config: TrainC
   for (const [key, digest] of Object.entries(now)) {
     if (saved[key] === undefined || saved[key] === digest) continue;
     const changed = (file: string, what: string, fix: string) => new UserError(`changed since the checkpoint in ${dir} (${key}: ${what}): ${fix}`, { file });
+    if (key === 'data.types' && config.data.types !== undefined)
+      throw changed(config.data.types, 'other types or symmetric flags than the run read its data with', 'restore it to resume, or train with it into a new --out');
     if (key === 'data.train' || key === 'data.dev') {
       const files = [config.data[key === 'data.dev' ? 'dev' : 'train']].flat().join(', ');
       const used = key === 'data.dev' ? 'selected its models on' : 'was trained on';

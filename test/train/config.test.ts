@@ -86,7 +86,7 @@ test('errors are one line naming the file and the field', () => {
   assert.match(message(() => loadConfig(f, ['model.tagger=crf'])), /: model\.decoder: must be "viterbi" with tagger "crf"/);
   assert.equal(loadConfig(f, ['model.tagger=crf', 'model.decoder=viterbi']).model.tagger, 'crf');
   const bad = file({ ...minimal, model: { dropout: 1.5 } }, 'bad.json');
-  assert.equal(message(() => loadConfig(bad)), `${bad}: model.dropout: expected a number in [0, 1), got 1.5`);
+  assert.equal(message(() => loadConfig(bad)), `${bad}:1: model.dropout: expected a number in [0, 1), got 1.5`);
   const noDev = file({ data: { train: 'a' } }, 'nodev.json');
   assert.equal(
     message(() => loadConfig(noDev)),
@@ -108,9 +108,94 @@ test('unknown keys are rejected with a suggestion', () => {
   // Names Object.prototype has are keys like any other, not shortcuts (was: TypeError "key.split is not a function").
   for (const k of ['constructor', 'toString', 'hasOwnProperty'])
     assert.match(message(() => loadConfig(f, [`${k}=1`])), new RegExp(`^${f}: ${k}: unknown key`));
-  assert.equal(message(() => loadConfig(f, ['bachSize=3'])), `${f}: bachSize: unknown key (did you mean "batchSize"?)`);
-  assert.equal(message(() => loadConfig(f, ['model.lstmHiden=3'])), `${f}: model.lstmHiden: unknown key (did you mean "lstmHidden"?)`);
-  assert.match(message(() => loadConfig(f, ['zzzzzzzzzz=1'])), /zzzzzzzzzz: unknown key \(known keys: data, model,/);
+  assert.equal(message(() => loadConfig(f, ['bachSize=3'])), `${f}: bachSize: unknown key (did you mean "batchSize"?) (from --set)`);
+  assert.match(message(() => loadConfig(f, ['zzzzzzzzzz=1'])), /zzzzzzzzzz: unknown key \(known keys: data, model,.*\) \(from --set\)$/);
+});
+
+test('an unknown key says "(from --set)" as every other --set error does, and suggests the full path of a nested key', () => {
+  const f = file(minimal);
+  assert.equal(message(() => loadConfig(f, ['epoch=2'])), `${f}: epoch: unknown key (did you mean "epochs"?) (from --set)`);
+  assert.equal(message(() => loadConfig(f, ['model.dropot=0.3'])), `${f}: model.dropot: unknown key (did you mean "model.dropout"?) (from --set)`);
+  assert.equal(message(() => loadConfig(f, ['model.lstmHiden=3'])), `${f}: model.lstmHiden: unknown key (did you mean "model.lstmHidden"?) (from --set)`);
+  assert.equal(message(() => loadConfig(f, ['dropout=0.3'])), `${f}: dropout: unknown key (did you mean "model.dropout"?) (from --set)`, 'a key of another block');
+  assert.match(message(() => loadConfig(f, ['foo.bar=1'])), /: foo: unknown key \(known keys: .*\) \(from --set\)$/, 'a block --set made');
+  // In the file: no "(from --set)", and the line of the key.
+  const inFile = file('{\n  "data": {"train": "a", "dev": "b"},\n  "model": {\n    "dropot": 0.3\n  }\n}\n', 'nested-typo.json');
+  assert.equal(message(() => loadConfig(inFile)), `${inFile}:4: model.dropot: unknown key (did you mean "model.dropout"?)`);
+});
+
+test('an error in a config file names the line of its key; a value --set gave names none', () => {
+  const text = [
+    '{',
+    '  "data": {',
+    '    "train": ["a.json",',
+    '              ""],',
+    '    "dev": "b.json",',
+    '    "fromat": "jsonl"',
+    '  },',
+    '  "epochs": 0,',
+    '  "mrt": { "K": 0 }',
+    '}',
+  ].join('\n');
+  const f = file(text, 'lines.json');
+  const at = (obj: string) => message(() => loadConfig(file(obj, 'lines.json')));
+  assert.equal(message(() => loadConfig(f)), `${f}:4: data.train[1]: expected a file path (string), got ""`, 'an array element: its own line');
+  assert.equal(at(text.replace('""]', '"c.json"]')), `${f}:6: data.fromat: unknown key (did you mean "data.format"?)`);
+  const noBadTrain = text.replace('"fromat"', '"format"').replace('""]', '"c.json"]');
+  assert.equal(at(noBadTrain), `${f}:8: epochs: expected a positive integer, got 0`);
+  assert.equal(at(noBadTrain.replace('"epochs": 0', '"epochs": 1')), `${f}:9: mrt.K: expected a positive integer, got 0`);
+  assert.equal(message(() => loadConfig(file(noBadTrain, 'lines.json'), ['epochs=-1'])), `${f}: epochs: expected a positive integer, got -1 (from --set)`);
+  // A key written twice is the last one, as JSON.parse reads it.
+  const twice = file('{"data": {"train": "a", "dev": "b"},\n"epochs": 3,\n"epochs": 0}', 'twice.json');
+  assert.equal(message(() => loadConfig(twice)), `${twice}:3: epochs: expected a positive integer, got 0`);
+  // Missing: no line to name.
+  const noDev = file('{\n"data": {"train": "a"}\n}', 'nodev-lines.json');
+  assert.match(message(() => loadConfig(noDev)), new RegExp(`^${noDev}: data\\.dev: missing`));
+});
+
+test('--set KEY=null removes a key the config file sets: configs/nyt.json read as another format', () => {
+  const nyt = join(import.meta.dirname, '..', '..', 'configs', 'nyt.json');
+  assert.match(message(() => loadConfig(nyt, ['data.format=jsonl'])), /data\.devSplit: selects part of an NYT/);
+  const c = loadConfig(nyt, ['data.format=jsonl', 'data.devSplit=null', 'data.testSplit=null']);
+  assert.deepEqual([c.data.format, c.data.devSplit, c.data.testSplit], ['jsonl', undefined, undefined]);
+  assert.ok(!Object.hasOwn(c.data, 'devSplit'), 'the key is gone, not set to undefined');
+  const f = file({ ...minimal, epochs: 7, model: { dropout: 0.3 } }, 'unset.json');
+  assert.equal(loadConfig(f, ['epochs=null']).epochs, 100, 'a key with a default takes it');
+  assert.equal(loadConfig(f, ['model.dropout=null']).model.dropout, 0.5);
+  assert.equal(message(() => loadConfig(f, ['data.train=null'])), `${f}: data.train: missing (required) (from --set)`);
+  // In the file, null is a value like any other, and refused.
+  assert.match(message(() => loadConfig(file({ ...minimal, epochs: null }, 'null.json'))), /epochs: expected a positive integer, got null$/);
+});
+
+test('data.types: a types file read with every data file, resolved like the other data paths', async () => {
+  const c = loadConfig(file({ data: { ...minimal.data, types: 'sp_types.json' } }, 'types.json'));
+  assert.equal(c.data.types, join(dir, 'sp_types.json'));
+  assert.equal(loadConfig(file(minimal), ['data.types=x_types.json']).data.types, resolve('x_types.json'));
+  const { readingOptions } = await import('../../src/train/data.js');
+  for (const part of ['train', 'dev', 'test'] as const) assert.equal(readingOptions(c, part).typesFile, c.data.types, part);
+  assert.equal(readingOptions(loadConfig(file(minimal))).typesFile, undefined);
+  const { checkDataFiles } = await import('../../src/train/config.js');
+  for (const name of ['train.json', 'dev.json']) writeFileSync(join(dir, name), '[]');
+  assert.equal(message(() => checkDataFiles(c, 'types.json')), `types.json: data.types: no such file: ${join(dir, 'sp_types.json')}`);
+  assert.equal(message(() => checkDataFiles(loadConfig(file(minimal), [`data.types=${JSON.stringify(dir)}`]), 'c.json', new Map([['data.types', '--set']]))),
+    `c.json: data.types: is not a file: ${dir} (expected a types file, as --types reads) (from --set)`);
+});
+
+test('keysForOption: the config key a train --OPTION means, for its hint', async () => {
+  const { keysForOption } = await import('../../src/train/config.js');
+  assert.deepEqual(keysForOption('types'), ['data.types']);
+  assert.deepEqual(keysForOption('format'), ['data.format']);
+  assert.deepEqual(keysForOption('split'), ['data.devSplit', 'data.testSplit']);
+  assert.deepEqual(keysForOption('tokenizer'), ['model.tokenizer']);
+  assert.deepEqual(keysForOption('brat-layout'), ['data.bratLayout']);
+  assert.deepEqual(keysForOption('ace05'), ['data.ace05']);
+  assert.deepEqual(keysForOption('seed'), ['seed']);
+  assert.deepEqual(keysForOption('batch-size'), ['batchSize']);
+  assert.deepEqual(keysForOption('K'), ['K']);
+  assert.deepEqual(keysForOption('dropout'), ['model.dropout']);
+  assert.deepEqual(keysForOption('lr'), ['adadelta.lr', 'adam.lr']);
+  assert.deepEqual(keysForOption('model.dropout'), ['model.dropout']);
+  for (const none of ['gold', 'data', 'workers', 'no-such-thing']) assert.deepEqual(keysForOption(none), [], none);
 });
 
 test('data.train may list several files, each resolved like a single path', () => {
@@ -119,7 +204,7 @@ test('data.train may list several files, each resolved like a single path', () =
   const set = loadConfig(file(minimal), ['data.train=["x.json","y.json"]']);
   assert.deepEqual(set.data.train, [resolve('x.json'), resolve('y.json')]);
   const f = file({ data: { train: [], dev: 'dev.json' } }, 'empty-list.json');
-  assert.equal(message(() => loadConfig(f)), `${f}: data.train: expected a file path or a non-empty list of file paths, got []`);
+  assert.equal(message(() => loadConfig(f)), `${f}:1: data.train: expected a file path or a non-empty list of file paths, got []`);
 });
 
 // The corpora the paper trains on that are not in ../shared/data (ACE05 is licensed by the LDC; NYT CoType's

@@ -13,7 +13,7 @@ import { predictEncoded } from '../../src/model/predict.js';
 import { encodeAll, loadSplit } from '../../src/train/data.js';
 import { evaluateModel } from '../../src/train/evaluate.js';
 import { trainMRT } from '../../src/train/mrt/task.js';
-import { buildNNSetup, buildSetupFrom, initFromModelDir, trainNN } from '../../src/train/nn.js';
+import { buildSetupFrom, trainNN } from '../../src/train/nn.js';
 import { assertSamePrediction } from '../model/fixtures.js';
 import { tempDir } from '../temp-dir.js';
 
@@ -78,10 +78,4 @@ test('data with a label the model lacks is refused, naming the file and the labe
     assert.match(e.message, /drugs\.json.*entity type "Drug".*not trained with.*without --init/);
     return true;
   });
-});
-
-test('a setup whose vocabulary is not the model\'s (nor an extension of it) is refused', async () => {
-  await trained;
-  const s = await buildNNSetup(loadConfig(fixture('tiny.json'), [...MODEL, `data.train=${JSON.stringify([fixture('tiny-dev.json'), fixture('tiny-train.json')])}`]));
-  assert.throws(() => initFromModelDir(s, nnBest), /another vocabulary/);
 });

@@ -74,3 +74,28 @@ test('training encodes its targets with the config\'s overlappingEntities', asyn
   assert.deepEqual(await setup('overwrite'), ['B-GPE', 'L-GPE', 'L-ORG']);
   assert.deepEqual(await setup('keep-longest'), ['B-ORG', 'I-ORG', 'L-ORG']);
 });
+
+test('data.types: the types file is read with the training and dev data, and its digest recorded as data.types', async () => {
+  const dir = tempDir('entrel-data-types-');
+  const types = join(dir, 'tiny_types.json');
+  const entry = (t: string, symmetric?: boolean) => [t, { short: t, verbose: t, ...(symmetric !== undefined && { symmetric }) }];
+  const write = (symmetric: boolean) => writeFileSync(types, JSON.stringify({
+    entities: Object.fromEntries(['Peop', 'Org', 'Loc', 'Other'].map((t) => entry(t))),
+    relations: Object.fromEntries([entry('Work_For'), entry('Live_In'), entry('OrgBased_In'), entry('Kill', symmetric)]),
+  }));
+  write(true);
+  const warnings: string[] = [];
+  const setup = await buildNNSetup(loadConfig(tiny, [`data.types=${JSON.stringify(types)}`]), undefined, { quiet: true, onWarning: (m) => warnings.push(m) });
+  assert.deepEqual(setup.schema.entityTypes, ['Peop', 'Org', 'Loc', 'Other'], "the types file's order and its type no file has");
+  assert.equal(setup.schema.relationTypes.find((r) => r.name === 'Kill')?.symmetric, true);
+  assert.ok(warnings.some((m) => /entity type "Other" and relation type "Kill" never occur in the training data/.test(m)), JSON.stringify(warnings));
+  const digest = setup.data['data.types'];
+  assert.match(digest ?? '', /^[0-9a-f]{64}$/);
+  assert.equal(Object.keys(setup.data)[0], 'data.types', 'compared first on resume: a changed types file changes data.train\'s digest too');
+  write(false);
+  const other = await buildNNSetup(loadConfig(tiny, [`data.types=${JSON.stringify(types)}`]), undefined, { quiet: true, onWarning: () => {} });
+  assert.notEqual(other.data['data.types'], digest, 'another symmetric flag, another digest');
+  const without = await buildNNSetup(loadConfig(tiny), undefined, { quiet: true, onWarning: () => {} });
+  assert.equal(without.data['data.types'], undefined);
+  assert.deepEqual(without.schema.entityTypes, ['Peop', 'Org', 'Loc']);
+});

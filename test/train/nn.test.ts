@@ -12,7 +12,7 @@ import { loadConfig } from '../../src/train/config.js';
 import type { TrainConfig } from '../../src/train/config-schema.js';
 import { loadModelDir } from '../../src/model/io.js';
 import { evaluateModel, predictToFile } from '../../src/train/evaluate.js';
-import { buildNNSetup, devScores, initFromModelDir, trainNN } from '../../src/train/nn.js';
+import { buildNNSetup, buildSetupFrom, devScores, trainNN } from '../../src/train/nn.js';
 import { trainedMeta } from '../../src/train/provenance.js';
 import { tempDir } from '../temp-dir.js';
 
@@ -119,11 +119,10 @@ test('the best model evaluates to its logged dev score and predicts to JSON Line
   assert.equal(readFileSync(pred, 'utf8').trim().split('\n').length, 6);
 });
 
-test('a fresh setup initialised from best/ scores what best/ scored (MRT --init)', async () => {
+test('a setup continuing best/ scores what best/ scored (MRT --init, --init --local)', async () => {
   const out = join(root, 'ref');
-  const s = await buildNNSetup(config);
-  initFromModelDir(s, join(out, 'best'));
+  const setup = await buildSetupFrom(config, join(out, 'best'), { quiet: true });
   const log = readFileSync(join(out, 'train.log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   const best = log.filter((r) => r.type === 'epoch' && r.best).pop();
-  assert.deepEqual(devScores(s, 100), best.dev);
+  assert.deepEqual(devScores(setup, 100), best.dev);
 });

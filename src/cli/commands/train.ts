@@ -16,7 +16,7 @@ export function trainCommand(): Command {
     .description('train the joint model: local loss L_ent + L_rel, or minimum risk training from a pretrained model (--init)')
     .requiredOption('--config <file>', 'training config (JSON; defaults are the paper\'s, see configs/README.md)')
     .requiredOption('--out <dir>', 'run directory: best/ model, last/ checkpoint, train.log.jsonl, curve.svg')
-    .option('--set <key=value...>', 'override config keys, e.g. --set epochs=5 seed=2 alpha=0.5, or embeddings=VECTORS model.wordDim=300 for your own word vectors (repeatable)', [])
+    .option('--set <key=value...>', 'override config keys, e.g. --set epochs=5 seed=2 alpha=0.5, or embeddings=VECTORS model.wordDim=300 for your own word vectors; key=null removes a key the config sets (repeatable)', [])
     .option('--init <dir|package>', 'pretrained model directory (or model package): run the MRT phase (L̃ + L_mrt) starting from it', modelRef)
     .option('--mrt', 'minimum risk training (needs --init or "init" in the config)')
     .option('--local', 'with --init: train that model on with the local loss alone, no MRT (e.g. a trained model on your own data)')

@@ -78,7 +78,7 @@ export const spertTags: Format = {
   description: 'JSON array of {tokens, tags (BILOU), relations:[{head,tail,type}]} (conll04/spert)',
   read,
   schema: async (file, opts) => {
-    const types = opts.typesFile ?? (await findTypesFile(file));
+    const types = opts.typesFile ?? (await findTypesFile(file, opts.diagnostics));
     return types === undefined ? undefined : readTypesFile(types);
   },
   write: (docs, schema, out, diagnostics) => {

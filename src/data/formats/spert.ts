@@ -34,7 +34,7 @@ export const spert: Format = {
   description: 'SpERT JSON array of {tokens, entities:[{type,start,end}], relations:[{type,head,tail}]} + types file',
   read,
   schema: async (file, opts) => {
-    const types = opts.typesFile ?? (await findTypesFile(file));
+    const types = opts.typesFile ?? (await findTypesFile(file, opts.diagnostics));
     return types === undefined ? undefined : readTypesFile(types);
   },
   write: async (docs, schema, out, diagnostics) => {

@@ -3,6 +3,7 @@ import { access, readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { LabelSchema } from '../corpus.js';
+import type { Diagnostics } from '../diagnostics.js';
 import { UserError } from '../../errors.js';
 import { MAX_DOCUMENT_BYTES, parseJsonFile, readFileBounded } from '../io.js';
 import { fail, parseWith } from '../validate.js';
@@ -46,18 +47,41 @@ export async function readTypesFile(file: string): Promise<LabelSchema> {
 }
 
 /**
- * The types file SpERT keeps beside a data file: `NAME_types.json` for `NAME.json` (what our writers
- * write, `typesFileFor`) if it exists, else the only `*_types.json` in its directory (SpERT's own
- * layout: `conll04_types.json` beside `conll04_test.json`), if any. The exact name comes first: a
- * directory holding several files with their types files (gold and predictions side by side) would
- * otherwise give none, and the symmetric flags would be lost without a word.
+ * The types file SpERT keeps beside a data file, in this order: `NAME_types.json` for `NAME.json` (what
+ * our writers write, `typesFileFor`); else the `X_types.json` whose X is the longest prefix of NAME ending
+ * at a `_` (SpERT's own layout: `scierc_types.json` beside `scierc_joint_er_test.json`); else the only
+ * `*_types.json` in the directory. The exact name and the prefix come first: a directory holding several
+ * files with their types files (gold and predictions side by side, a `convert --to spert` output) would
+ * otherwise give none, and the symmetric flags would be lost without a word. When several candidates are
+ * left and none fits the name, none is read, and `diagnostics` (if given) counts `types-file-ambiguous`
+ * naming them, once per data file.
  */
-export async function findTypesFile(dataFile: string): Promise<string | undefined> {
+export async function findTypesFile(dataFile: string, diagnostics?: Diagnostics): Promise<string | undefined> {
   const own = typesFileFor(dataFile);
   if (await access(own).then(() => true, () => false)) return own;
   const dir = dirname(dataFile);
-  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('_types.json'));
-  return names.length === 1 ? join(dir, names[0]) : undefined;
+  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith(TYPES_SUFFIX)).sort();
+  const stem = basename(own).slice(0, -TYPES_SUFFIX.length);
+  const prefixes = names.filter((n) => stem.startsWith(n.slice(0, -TYPES_SUFFIX.length) + '_'));
+  const longest = prefixes.sort((a, b) => b.length - a.length)[0];
+  if (longest !== undefined) return join(dir, longest);
+  if (names.length === 1) return join(dir, names[0]);
+  if (names.length > 1 && diagnostics) warnAmbiguous(dataFile, names, diagnostics);
+  return undefined;
+}
+
+const TYPES_SUFFIX = '_types.json';
+
+/** The data files each Diagnostics has been told about: a read consults the schema more than once. */
+const warnedAbout = new WeakMap<Diagnostics, Set<string>>();
+
+function warnAmbiguous(dataFile: string, names: string[], diagnostics: Diagnostics): void {
+  const warned = warnedAbout.get(diagnostics) ?? new Set<string>();
+  warnedAbout.set(diagnostics, warned);
+  if (warned.has(dataFile)) return;
+  warned.add(dataFile);
+  const shown = names.length <= 4 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
+  diagnostics.warn('types-file-ambiguous', `${dataFile}: read without a types file (no symmetric relations, no declared types): ${names.length} in its directory (${shown}) and none is named ${basename(typesFileFor(dataFile))} or after a prefix of it; --types FILE picks one`);
 }
 
 /** Where a writer puts the types file for `out`: `name.json` or `name.jsonl` → `name_types.json`. */

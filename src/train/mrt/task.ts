@@ -13,21 +13,22 @@
 import { buildBatch } from '../../model/encode.js';
 
 import { UserError } from '../../errors.js';
-import type { TrainConfig } from '../config-schema.js';
+import { checkedConfig } from '../config.js';
+import type { TrainConfig, TrainConfigInput } from '../config-schema.js';
 import { checkRunStart, runTraining, type TrainOptions, type TrainResult, type TrainTask } from '../loop.js';
 import { buildSetupFrom, localLossOptions, nnTask, type NNSetup } from '../nn.js';
 import { shortModelName } from '../provenance.js';
 import { drawMembers, mrtObjective, mrtProposal } from './objective.js';
 
-export function mrtTask(s: NNSetup): TrainTask {
-  const { config, model } = s;
+export function mrtTask(setup: NNSetup): TrainTask {
+  const { config, model } = setup;
   const m = config.mrt;
   const risk = [m.gamma && 'Γ', m.delta !== 'none' && `Δ_${m.delta}`].filter(Boolean).join(' + ');
-  const base = nnTask(s, `MRT (${risk}, α ${m.alpha}, μ ${m.mu}, K ${m.K}) from ${shortModelName(config.init ?? '')}`);
+  const base = nnTask(setup, `MRT (${risk}, α ${m.alpha}, μ ${m.mu}, K ${m.K}) from ${shortModelName(config.init ?? '')}`);
   return {
     ...base,
     batchLoss(indices, ctx) {
-      const batch = buildBatch(indices.map((i) => s.train[i]), s.vocab.words.size);
+      const batch = buildBatch(indices.map((i) => setup.train[i]), setup.vocab.words.size);
       const enc = model.encode(batch);
       const members = drawMembers(batch, mrtProposal(model, batch, enc.emissions, m.proposal), model.grammar, ctx.rng, config.mrt);
       const local = model.localLoss(batch, { ...localLossOptions(config, ctx), encoded: enc });
@@ -42,7 +43,8 @@ export function mrtTask(s: NNSetup): TrainTask {
 }
 
 /** `entrel train --init DIR`: MRT fine-tuning of a pretrained model into `outDir`. */
-export async function trainMRT(config: TrainConfig, outDir: string, opts: TrainOptions = {}): Promise<TrainResult> {
+export async function trainMRT(input: TrainConfig | TrainConfigInput, outDir: string, opts: TrainOptions = {}): Promise<TrainResult> {
+  const config = checkedConfig(input);
   if (!config.init) throw new UserError('MRT starts from a pretrained model: pass --init DIR (a model directory from `entrel train`)');
   checkRunStart(config, outDir, opts);
   // MRT continues the --init model: its settings and weights, with a fresh optimiser (paper §3.4)
