@@ -18,6 +18,7 @@ import { fileNameFor, refuseForeignDirectory } from '../data/formats/brat.js';
 import { writeAtomic, writeAtomicTogether } from '../data/write.js';
 import { labelConfigFor, labelConfigText } from '../data/formats/labelstudio.js';
 import { writeDirAtomic } from '../data/atomic.js';
+import { PageColors } from '../web/colors.js';
 import { renderFigure } from '../web/html.js';
 import { streamPage } from '../web/page-stream.js';
 import { toBratAnn } from '../extract/brat.js';
@@ -59,7 +60,7 @@ export async function writeExtractions(
     // The project's labelling config beside it, with the model's labels.
     await writeAtomicTogether([{ out, pieces }, ...(schema ? [{ out: labelConfigFor(out), pieces: [labelConfigText(schema)] }] : [])]);
   } else if (format === 'doccano') await writeAtomic(out, jsonLinesText(mapAsync(withText(counted(), format), ({ id, doc }) => toDoccanoLine(id, doc))));
-  else await writeAtomic(out, format === 'jsonl' ? jsonlLines(counted()) : htmlPieces(counted(), out));
+  else await writeAtomic(out, format === 'jsonl' ? jsonlLines(counted()) : htmlPieces(counted(), out, schema?.entityTypes ?? []));
   return n;
 }
 
@@ -88,11 +89,13 @@ async function writeBrat(docs: AsyncIterable<StreamedDocument>, dir: string): Pr
   }
 }
 
-async function* htmlPieces(docs: AsyncIterable<StreamedDocument>, out: string): AsyncGenerator<string> {
+/** The page, its entity types coloured as the web view colours them: in the order of the model's (`entityTypes`). */
+async function* htmlPieces(docs: AsyncIterable<StreamedDocument>, out: string, entityTypes: readonly string[]): AsyncGenerator<string> {
   let i = 0;
+  const colors = new PageColors(entityTypes);
   async function* parts() {
-    for await (const { id, doc } of docs) yield { doc, figure: renderFigure(doc, i++, {}, id), json: { id, ...doc } };
+    for await (const { id, doc } of docs) yield { doc, figure: renderFigure(doc, i++, colors, {}, id), json: { id, ...doc } };
   }
   // The file's own name: a page that is shared should not carry the writer's directories.
-  yield* streamPage(`entrel extraction: ${basename(out)}`, parts());
+  yield* streamPage(`entrel extraction: ${basename(out)}`, parts(), colors);
 }

@@ -37,11 +37,62 @@ const known = new Map<string, number>([
   ['task', 0], ['method', 1], ['metric', 2], ['material', 3], ['otherscientificterm', 4], ['generic', 8],
 ]);
 
-/** The colour of an entity type: fixed for the usual types, else a hash of the name, so it is the same in every document and run. */
+/** The colour an entity type has on its own: fixed for the usual types, else a hash of the name, so it is the same in every document and run. */
 export function typeColor(type: string): TypeColor {
-  const fixed = known.get(type.toLowerCase());
-  if (fixed !== undefined) return palette[fixed];
+  return palette[knownIndex(type) ?? hashIndex(type)];
+}
+
+const knownIndex = (type: string) => known.get(type.toLowerCase());
+
+function hashIndex(type: string): number {
   let h = 0x811c9dc5; // FNV-1a
   for (let i = 0; i < type.length; i++) h = Math.imul(h ^ type.charCodeAt(i), 0x01000193);
-  return palette[(h >>> 0) % palette.length];
+  return (h >>> 0) % palette.length;
+}
+
+/**
+ * The colours of one page's entity types, each its own while the palette lasts (a hash modulo 12 gave
+ * `Loc` and `Join` one colour). `types` (a model's or a corpus's schema, in its order) are given theirs
+ * first: the usual types their fixed colour, the others the palette's unused colours in that order. A
+ * type met later (not in `types`) takes the next unused colour when first asked for. Beyond the palette's
+ * 12, the hash. One object per page: its figures and its legend ask the same one.
+ */
+export class PageColors {
+  private readonly colors = new Map<string, TypeColor>();
+  private readonly used = new Set<number>();
+
+  constructor(types: Iterable<string> = []) {
+    const order = [...new Set(types)];
+    for (const t of order) {
+      const k = knownIndex(t);
+      if (k !== undefined && !this.used.has(k)) this.take(t, k);
+    }
+    for (const t of order) if (!this.colors.has(t)) this.of(t);
+  }
+
+  /** The colour of `type` on this page. */
+  of(type: string): TypeColor {
+    const have = this.colors.get(type);
+    if (have) return have;
+    const k = knownIndex(type);
+    if (k !== undefined && !this.used.has(k)) return this.take(type, k);
+    const free = palette.findIndex((_, i) => !this.used.has(i));
+    if (free >= 0) return this.take(type, free);
+    const c = palette[hashIndex(type)];
+    this.colors.set(type, c);
+    return c;
+  }
+
+  private take(type: string, index: number): TypeColor {
+    this.used.add(index);
+    this.colors.set(type, palette[index]);
+    return palette[index];
+  }
+}
+
+/** The entity types of `docs` in order of first appearance: the colours of a page that has no schema. */
+export function typesOf(docs: Iterable<{ entities: readonly { type: string }[] }>): string[] {
+  const types = new Set<string>();
+  for (const d of docs) for (const e of d.entities) types.add(e.type);
+  return [...types];
 }

@@ -8,6 +8,7 @@ import type { ExtractedDocument, ExtractedEntity, ExtractedRelation } from '../e
 import { described, UserError } from '../errors.js';
 import { escapeHtml as esc } from '../data/escape.js';
 import { undrawnNote } from './html.js';
+import { PageColors, typesOf } from './colors.js';
 import { checkDrawingOptions, type LayoutOptions } from './layout.js';
 import { ITEM_STATUSES, renderMarksLegend, type ItemStatus } from './marks.js';
 import { pageWriter, type PageExtras } from './page-stream.js';
@@ -49,14 +50,14 @@ export const hasErrors = (doc: ComparedDocument): boolean => [...doc.entities, .
 const countsText = (c: StatusCounts) => ITEM_STATUSES.map((s) => `${c[s]} ${s}`).join(', ');
 
 /**
- * One document's figure: the caption with its counts, and the drawing. Predictions are on the text
- * line; a missed entity that overlaps a predicted one (a boundary or type error) is drawn below it.
+ * One document's figure in the page's `colors`: the caption with its counts, and the drawing. Predictions
+ * are on the text line; a missed entity that overlaps a predicted one (a boundary or type error) is drawn below it.
  */
-export function renderComparisonFigure(doc: ComparedDocument, index: number, opts: LayoutOptions = {}): string {
+export function renderComparisonFigure(doc: ComparedDocument, index: number, colors: PageColors, opts: LayoutOptions = {}): string {
   const c = comparisonCounts(doc);
   const caption = `${doc.id ?? `Document ${index + 1}`}: entities ${countsText(c.entities)}; relations ${countsText(c.relations)}`;
   const empty = doc.entities.length === 0 ? '<p class="note">No entities in gold or predictions.</p>' : '';
-  const svg = renderPageSvg(doc, { ...opts, stack: true, idSuffix: String(index) });
+  const svg = renderPageSvg(doc, { ...opts, stack: true, idSuffix: String(index) }, colors);
   return `<figure class="entrel-figure"><figcaption>${esc(caption)}</figcaption>${empty}${undrawnNote(doc, true)}${svg}</figure>`;
 }
 
@@ -122,8 +123,9 @@ export function renderComparisonHtml(docs: ComparedDocument[], opts: ComparisonH
   checkComparedDocuments(docs, 'docs');
   checkDrawingOptions(opts, ['title', 'scores', 'width']);
   opts ??= {};
-  const page = pageWriter(opts.title ?? 'entrel comparison', comparisonExtras(opts.scores));
-  const parts = docs.map((doc, i) => page.part({ doc, figure: renderComparisonFigure(doc, i, { width: opts.width }), json: comparisonJson(doc) }));
+  const colors = new PageColors(typesOf(docs));
+  const page = pageWriter(opts.title ?? 'entrel comparison', colors, comparisonExtras(opts.scores));
+  const parts = docs.map((doc, i) => page.part({ doc, figure: renderComparisonFigure(doc, i, colors, { width: opts.width }), json: comparisonJson(doc) }));
   return page.head() + parts.join('') + page.end();
 }
 

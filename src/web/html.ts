@@ -1,6 +1,6 @@
 import { checkDocument, checkDocuments } from '../extract/args.js';
 import type { ExtractedDocument } from '../extract/types.js';
-import { typeColor } from './colors.js';
+import { PageColors, typesOf } from './colors.js';
 import { contentSecurityPolicy } from './csp.js';
 import { escapeHtml as esc } from '../data/escape.js';
 import { checkDrawingOptions, drawable } from './layout.js';
@@ -14,11 +14,11 @@ export type HtmlOptions = Omit<SvgOptions, 'idSuffix'> & {
   title?: string;
 };
 
-/** Legend of the entity types present, with their colours and counts. */
-export function renderLegend(docs: ExtractedDocument[]): string {
+/** Legend of the entity types present, with their colours on the page and counts. */
+export function renderLegend(docs: ExtractedDocument[], colors: PageColors): string {
   const counts = new Map<string, number>();
   for (const d of docs) countTypes(d, counts);
-  return renderLegendCounts(counts);
+  return renderLegendCounts(counts, colors);
 }
 
 /** Adds the document's entities to per-type counts (for a legend built while streaming). */
@@ -26,20 +26,23 @@ export function countTypes(doc: ExtractedDocument, counts: Map<string, number>):
   for (const e of doc.entities) counts.set(e.type, (counts.get(e.type) ?? 0) + 1);
 }
 
-export function renderLegendCounts(counts: ReadonlyMap<string, number>): string {
+export function renderLegendCounts(counts: ReadonlyMap<string, number>, colors: PageColors): string {
   const items = [...counts]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([type, count]) => {
-      const c = typeColor(type);
+      const c = colors.of(type);
       return `<li data-type="${esc(type)}"><span class="swatch" style="background:${c.fill};border-color:${c.stroke}"></span>${esc(type)} <small>(${count})</small></li>`;
     });
   return `<ul class="legend" aria-label="Entity types">${items.join('')}</ul>`;
 }
 
-/** The visual part for a set of documents: legend, then one figure per document. */
-export function renderDocumentsView(docs: ExtractedDocument[], opts: Omit<SvgOptions, 'idSuffix'> = {}): string {
-  const figures = docs.map((doc, i) => renderFigure(doc, i, opts));
-  return `<div class="entrel-view">${renderLegend(docs)}${figures.join('')}</div>`;
+/**
+ * The visual part for a set of documents: legend, then one figure per document. `colors`: the page's
+ * (the web view's: the model's types), by default the documents' types apart.
+ */
+export function renderDocumentsView(docs: ExtractedDocument[], opts: Omit<SvgOptions, 'idSuffix'> = {}, colors = new PageColors(typesOf(docs))): string {
+  const figures = docs.map((doc, i) => renderFigure(doc, i, colors, opts));
+  return `<div class="entrel-view">${renderLegend(docs, colors)}${figures.join('')}</div>`;
 }
 
 /** A self-contained HTML page (inline CSS and script, no network) for `extract --format html`. */
@@ -85,11 +88,11 @@ export function htmlPageParts(title: string, scripts: string[]): [string, string
   ];
 }
 
-/** One document's figure: caption and SVG (`index` keeps SVG ids unique within a page). */
-export function renderFigure(doc: ExtractedDocument, index: number, opts: Omit<SvgOptions, 'idSuffix'> = {}, caption = `Document ${index + 1}`): string {
+/** One document's figure in the page's `colors`: caption and SVG (`index` keeps SVG ids unique within a page). */
+export function renderFigure(doc: ExtractedDocument, index: number, colors: PageColors, opts: Omit<SvgOptions, 'idSuffix'> = {}, caption = `Document ${index + 1}`): string {
   const text = `${caption}: ${documentCounts(doc.entities.length, doc.relations.length)}`;
   const empty = doc.entities.length === 0 ? '<p class="note">No entities found.</p>' : '';
-  return `<figure class="entrel-figure"><figcaption>${esc(text)}</figcaption>${empty}${undrawnNote(doc, opts.stack)}${renderPageSvg(doc, { ...opts, idSuffix: String(index) })}</figure>`;
+  return `<figure class="entrel-figure"><figcaption>${esc(text)}</figcaption>${empty}${undrawnNote(doc, opts.stack)}${renderPageSvg(doc, { ...opts, idSuffix: String(index) }, colors)}</figure>`;
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { ExtractedDocument } from '../extract/types.js';
 import { escapeHtml as esc } from '../data/escape.js';
+import type { PageColors } from './colors.js';
 import { countTypes, htmlPageParts, readableJson, renderLegendCounts } from './html.js';
 import { panel, tabBar, tabScript } from './styles.js';
 
@@ -27,8 +28,8 @@ export interface PageExtras {
   viewEnd?: () => string;
 }
 
-/** The page's pieces in order: `head()`, `part(p)` for each document, `end()`. */
-export function pageWriter(title: string, extras: PageExtras = {}) {
+/** The page's pieces in order: `head()`, `part(p)` for each document, `end()`; `colors`: the ones its figures are drawn in, for the legend. */
+export function pageWriter(title: string, colors: PageColors, extras: PageExtras = {}) {
   const [head, tail] = htmlPageParts(title, [tabScript]);
   const counts = new Map<string, number>();
   return {
@@ -37,13 +38,13 @@ export function pageWriter(title: string, extras: PageExtras = {}) {
       countTypes(doc, counts);
       return panel('view', figure) + panel('json', `<pre class="json">${esc(readableJson(json))}</pre>`);
     },
-    end: () => `${panel('view', `${extras.viewEnd?.() ?? ''}<h2>Entity types</h2>${renderLegendCounts(counts)}`)}</div>${tail}`,
+    end: () => `${panel('view', `${extras.viewEnd?.() ?? ''}<h2>Entity types</h2>${renderLegendCounts(counts, colors)}`)}</div>${tail}`,
   };
 }
 
 /** The whole page as it streams: one piece per document, for `writeAtomic`. */
-export async function* streamPage(title: string, parts: AsyncIterable<PagePart>, extras: PageExtras = {}): AsyncGenerator<string> {
-  const page = pageWriter(title, extras);
+export async function* streamPage(title: string, parts: AsyncIterable<PagePart>, colors: PageColors, extras: PageExtras = {}): AsyncGenerator<string> {
+  const page = pageWriter(title, colors, extras);
   yield page.head();
   for await (const p of parts) yield page.part(p);
   yield page.end();

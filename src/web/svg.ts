@@ -1,7 +1,7 @@
 import { checkDocument } from '../extract/args.js';
 import type { ExtractedDocument } from '../extract/types.js';
 import type { ArcEnd } from './arcs.js';
-import { typeColor } from './colors.js';
+import { PageColors, typesOf } from './colors.js';
 import { describeDrawing } from './describe.js';
 import { escapeHtml as esc } from '../data/escape.js';
 import { markedType, statusClass, statusOf, statusWords } from './marks.js';
@@ -25,25 +25,25 @@ const n = (v: number) => Math.round(v * 10) / 10;
 export function renderDocumentSvg(doc: ExtractedDocument, opts: SvgOptions = {}): string {
   checkDocument(doc, 'doc');
   checkDrawingOptions(opts, ['width', 'stack', 'idSuffix']);
-  return drawSvg(doc, opts ?? {}, `<style>${drawingCss}</style>`);
+  return drawSvg(doc, opts ?? {}, `<style>${drawingCss}</style>`, new PageColors(typesOf([doc])));
 }
 
 /**
- * The same SVG for a page whose stylesheet (`css`) has the style already: no copy per document. For the
- * pages' renderers, which have checked the documents and options their caller gave.
+ * The same SVG for a page whose stylesheet (`css`) has the style already: no copy per document, in the
+ * page's `colors`. For the pages' renderers, which have checked the documents and options their caller gave.
  */
-export function renderPageSvg(doc: ExtractedDocument, opts: SvgOptions = {}): string {
-  return drawSvg(doc, opts, '');
+export function renderPageSvg(doc: ExtractedDocument, opts: SvgOptions, colors: PageColors): string {
+  return drawSvg(doc, opts, '', colors);
 }
 
-function drawSvg(doc: ExtractedDocument, opts: SvgOptions, style: string): string {
+function drawSvg(doc: ExtractedDocument, opts: SvgOptions, style: string, colors: PageColors): string {
   const layout = layoutDocument(doc, opts);
   const marker = `entrel-arrow-${(opts.idSuffix ?? '0').replace(/[^\w-]/g, '_')}`;
   const byId = new Map(layout.entities.map((e) => [e.id, e]));
   // A document without text says so, where an empty band would look like a drawing that failed.
   const rows = layout.noText
     ? textAt(NO_TEXT, g.padX, g.rowGap + 15.5, columns(NO_TEXT) * g.charWidth, 'no-text')
-    : layout.rows.map((row) => renderRow(row, marker, byId)).join('');
+    : layout.rows.map((row) => renderRow(row, marker, byId, colors)).join('');
   const desc = layout.noText ? 'The document has no text.' : describeDrawing(doc, layout.entities);
   // Spurious arcs are drawn in another colour: their arrowheads too (sized to their thicker stroke).
   const spurious = doc.relations.some((r) => statusOf(r) === 'spurious') ? arrowhead(`${marker}-spurious`, 'arrowhead spurious', 4.5) : '';
@@ -60,10 +60,10 @@ const arrowhead = (id: string, cls: string, size = 7) =>
 /** ` (score 0.93)`; nothing where the data has no score (a corpus file). */
 const scoreText = (score: number) => (Number.isFinite(score) ? ` (score ${score.toFixed(2)})` : '');
 
-function renderRow(row: Row, marker: string, byId: Map<string, { text: string }>): string {
+function renderRow(row: Row, marker: string, byId: Map<string, { text: string }>, colors: PageColors): string {
   const baseline = row.boxTop + 15.5;
   const text = row.words.map((w) => textAt(w.text, w.x, baseline, w.w, 'word', '', w.rtl)).join('');
-  const boxes = row.boxes.map((b) => renderBox(b, row.boxTop + b.dy, baseline + b.dy)).join('');
+  const boxes = row.boxes.map((b) => renderBox(b, row.boxTop + b.dy, baseline + b.dy, colors)).join('');
   // An arc to a stacked box goes on down to it behind the boxes above, whose text it would cross.
   const drops = row.arcs.map((a) => renderDrops(a, row.boxTop, arrowRef(a, marker))).join('');
   // Highest arcs first: a leg that still has to cross a lower arc's label passes behind it, not over it.
@@ -80,9 +80,9 @@ function textAt(s: string, x: number, y: number, w: number, cls: string, attrs =
   return `<text class="${cls}" ${at} y="${n(y)}"${fit}${attrs}>${esc(s)}</text>`;
 }
 
-function renderBox(b: EntityBox, top: number, baseline: number): string {
+function renderBox(b: EntityBox, top: number, baseline: number, colors: PageColors): string {
   const e = b.entity;
-  const c = typeColor(e.type);
+  const c = colors.of(e.type);
   const title = `${shorten(e.type)} ${e.id}: ${e.text}${scoreText(e.score)}${statusWords(e)}`;
   return (
     `<g class="entity${statusClass(e)}" data-id="${esc(e.id)}" data-type="${esc(e.type)}"><title>${esc(title)}</title>` +

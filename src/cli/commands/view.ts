@@ -8,12 +8,13 @@ import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Command, Option } from 'commander';
 import { counted, UserError } from '../../errors.js';
-import { countSentences } from '../../data/corpus.js';
+import { countSentences, mergeSchemas } from '../../data/corpus.js';
 import { Diagnostics } from '../../data/diagnostics.js';
-import { FORMATS, inputFiles, loadCorpus, readCorpus } from '../../data/formats/index.js';
+import { corpusSchema, FORMATS, inputFiles, loadCorpus, readCorpus, type CorpusOptions } from '../../data/formats/index.js';
 import { refuseOverwritingInputs, writeAtomic } from '../../data/write.js';
 import { comparisonExtras, comparisonJson, hasErrors, knownScore, renderComparisonFigure } from '../../web/compare.js';
 import { escapeHtml as esc } from '../../data/escape.js';
+import { PageColors } from '../../web/colors.js';
 import { renderFigure } from '../../web/html.js';
 import { streamPage, type PageExtras, type PagePart } from '../../web/page-stream.js';
 import { withInterrupts } from '../interrupt.js';
@@ -79,8 +80,8 @@ interface Page {
 /** The documents of a file as they are read: bounded memory for files of any size. */
 function corpusPage(file: string, flags: ViewFlags): Page {
   const diagnostics = new Diagnostics();
-  const docs = async function* () {
-    for await (const d of readCorpus(file, { ...(await checkedCorpusOptions(flags, file)), diagnostics })) {
+  const docs = async function* (options: CorpusOptions) {
+    for await (const d of readCorpus(file, { ...options, diagnostics })) {
       const doc = viewDocument(d);
       yield { id: d.id, doc, json: { id: d.id, ...doc, entities: doc.entities.map(knownScore), relations: doc.relations.map(knownScore) } };
     }
@@ -89,16 +90,38 @@ function corpusPage(file: string, flags: ViewFlags): Page {
   const note = (drawn: Drawn) => (drawn.more ? `<p class="note">Stopped after ${counted(drawn.count, 'document')} (--limit); the file has more.</p>` : '');
   return {
     diagnostics,
-    write: () =>
-      writePage(
+    write: async () => {
+      const options = await checkedCorpusOptions(flags, file);
+      const colors = await corpusColors(file, options, flags.limit);
+      return writePage(
         flags,
         title,
-        docs(),
+        colors,
+        docs(options),
         // Stacked: a file may nest entities (ACE, SciERC), which one line of boxes cannot show.
-        ({ id, doc, json }, i) => ({ doc, json, figure: renderFigure(doc, i, { stack: true }, id) }),
+        ({ id, doc, json }, i) => ({ doc, json, figure: renderFigure(doc, i, colors, { stack: true }, id) }),
         (drawn) => ({ viewEnd: () => note(drawn) }),
-      ),
+      );
+    },
   };
+}
+
+/**
+ * The colours of FILE's page: its declared types first, then those of the documents it draws (at most
+ * `limit`) as they appear, the order of a model trained on FILE, whose `extract --format html` and web
+ * view so colour them alike. A pipe is read once: there the undeclared types take colours as the page meets them.
+ */
+async function corpusColors(file: string, options: CorpusOptions, limit?: number): Promise<PageColors> {
+  const types = new Set((await corpusSchema(file, [], options)).entityTypes);
+  const s = statSync(file, { throwIfNoEntry: false });
+  if (!s?.isFile() && !s?.isDirectory()) return new PageColors(types);
+  let n = 0;
+  // Its warnings are the drawing's, printed once.
+  for await (const d of readCorpus(file, { ...options, diagnostics: new Diagnostics() })) {
+    if (n++ === limit) break;
+    for (const sentence of d.sentences) for (const e of sentence.entities) types.add(e.type);
+  }
+  return new PageColors(types);
 }
 
 /** FILE's predictions against GOLD: both read whole (as `evaluate` reads them), the page streamed. */
@@ -108,6 +131,7 @@ async function comparisonPage(file: string, goldFile: string, flags: ViewFlags):
   const pred = await loadCorpus(file, { ...predOptions, diagnostics: new Diagnostics() });
   const both = tasksWithBoth(goldFile, file, flags, gold, pred);
   const { report, documents } = compareCorpora(both.gold, both.pred, { schema: gold.schema, diagnostics: pred.diagnostics, goldFile, predFile: file });
+  const colors = new PageColors(mergeSchemas(gold.schema, pred.schema).entityTypes);
   printWarnings(gold.diagnostics, goldFile);
   const total = both.gold.length;
   const about =
@@ -125,8 +149,9 @@ async function comparisonPage(file: string, goldFile: string, flags: ViewFlags):
       writePage(
         flags,
         title,
+        colors,
         shown(),
-        (doc, i) => ({ doc, json: comparisonJson(doc), figure: renderComparisonFigure(doc, i) }),
+        (doc, i) => ({ doc, json: comparisonJson(doc), figure: renderComparisonFigure(doc, i, colors) }),
         (drawn) => comparisonExtras(report, about, () => note(drawn)),
         // --only-errors draws an unknown part of them: the bar counts without a total then.
         flags.onlyErrors ? undefined : total,
@@ -136,11 +161,12 @@ async function comparisonPage(file: string, goldFile: string, flags: ViewFlags):
 
 /**
  * Streams `items` as figures to `flags.out`, at most `--limit` of them, with a progress bar on a
- * terminal; `extras` get the count, which is final when the end of the page is written.
+ * terminal; `extras` get the count, which is final when the end of the page is written; `colors`: the figures', for the legend.
  */
 async function writePage<T>(
   flags: ViewFlags,
   title: string,
+  colors: PageColors,
   items: AsyncIterable<T>,
   part: (item: T, i: number) => PagePart,
   extras: (drawn: Drawn) => PageExtras,
@@ -161,7 +187,7 @@ async function writePage<T>(
       }
     }
     try {
-      await writeAtomic(flags.out, streamPage(title, parts(), extras(drawn)));
+      await writeAtomic(flags.out, streamPage(title, parts(), colors, extras(drawn)));
     } finally {
       bar.stop();
     }

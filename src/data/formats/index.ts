@@ -8,6 +8,7 @@ import { checkLabelSchema, inferSchema, type Document, type LabelSchema } from '
 import { Diagnostics } from '../diagnostics.js';
 import { ioError, isDirectory, readJsonArray, readJsonLines } from '../io.js';
 import type { Source } from '../write.js';
+import { warningTypos } from '../type-typos.js';
 import { ACE05_FORMATS } from './ace05.js';
 import { brat, cutsBratText } from './brat.js';
 import { checkDocuments } from './checks.js';
@@ -138,6 +139,9 @@ export interface CorpusOptions extends Partial<ReadOptions> {
  * document ids warned about).
  */
 export async function* readCorpus(file: string, opts: CorpusOptions = {}): AsyncGenerator<Document> {
+  // A library caller's misspelt option is refused here as loadCorpus refuses it, at the first next().
+  checkReadArguments(file, opts);
+  opts ??= {};
   const { name, guessed } = await formatOf(file, opts);
   yield* readAs(file, opts, name, guessed);
 }
@@ -162,10 +166,14 @@ async function* readAs(file: string, opts: CorpusOptions, name: string, guessed:
     throw new UserError(`the brat layout ${opts.bratLayout} (--brat-layout, data.bratLayout) says how to cut brat's text into sentences and tokens, but this is read as ${format.name}, ${RAW_TEXT.has(format.name) ? 'always cut as extract cuts text' : 'whose tokens are given'}`, { file });
   if (opts.labelStudioResults !== undefined && format.name !== 'labelstudio')
     throw new UserError(`--ls-results ${opts.labelStudioResults} (labelStudioResults) says how to read a Label Studio export, but this is read as ${format.name}`, { file });
+  // Else the format's reader says "cannot read: is a directory", as if the directory were the mistake.
+  if (format.name !== 'brat' && (await isDirectory(file)))
+    throw new UserError(`a directory, which is read only as brat (its .txt and .ann pairs), but the format given is ${format.name}: name a file in it, or read it as brat`, { file });
   const ro: ReadOptions = { ...opts, diagnostics: opts.diagnostics ?? new Diagnostics() };
   // The symmetric types, for the merge of repeated entities to keep one direction of a symmetric relation.
   const symmetric = symmetricTypes(await declaredSchema(file, format, ro), opts);
-  const docs = checkDocuments(format.read(file, ro), symmetric, ro.diagnostics);
+  // A rare type a small edit away from a frequent one is warned about once all are read: a label typo.
+  const docs = warningTypos(checkDocuments(format.read(file, ro), symmetric, ro.diagnostics), ro.diagnostics);
   if (!guessed) return yield* docs;
   try {
     yield* docs;
@@ -221,8 +229,9 @@ export interface LoadedCorpus {
 /** The reading options' names, for a library caller's misspelt one. */
 export const CORPUS_OPTIONS: readonly (keyof CorpusOptions)[] = ['format', 'typesFile', 'split', 'ace05', 'bratLayout', 'tokenizer', 'labelStudioResults', 'symmetric', 'diagnostics'];
 
-/** A library caller's reading options, checked: a value out of its choices would be read as the default. */
-function checkCorpusOptions(opts: CorpusOptions | null): void {
+/** A library caller's file name and reading options, checked: a value out of its choices would be read as the default. */
+function checkReadArguments(file: string, opts: CorpusOptions | null): void {
+  if (typeof file !== 'string' || file === '') throw new UserError(`must be a file name, got ${described(file)}`, { field: 'file' });
   checkOptions(opts, 'options', CORPUS_OPTIONS);
   const choices: [keyof CorpusOptions, readonly unknown[]][] = [
     ['split', ['dev', 'test', 'all']], ['bratLayout', ['auto', 'lines', 'text']], ['tokenizer', ['ptb', 'conll04']], ['ace05', [true, false]],
@@ -236,8 +245,7 @@ function checkCorpusOptions(opts: CorpusOptions | null): void {
 
 /** Reads a whole corpus into memory with its schema and the warnings of reading it. */
 export async function loadCorpus(file: string, opts: CorpusOptions = {}): Promise<LoadedCorpus> {
-  if (typeof file !== 'string' || file === '') throw new UserError(`must be a file name, got ${described(file)}`, { field: 'file' });
-  checkCorpusOptions(opts);
+  checkReadArguments(file, opts);
   opts ??= {};
   const { name: format, guessed } = await formatOf(file, opts);
   const diagnostics = opts.diagnostics ?? new Diagnostics();

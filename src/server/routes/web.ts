@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ExtractedDocument, ExtractorLike } from '../../extract/types.js';
 import { appScripts, renderAppPage } from '../../web/app-page.js';
+import { PageColors } from '../../web/colors.js';
 import { contentSecurityPolicy } from '../../web/csp.js';
 import { renderDocumentsView } from '../../web/html.js';
 import { DRAWINGS } from '../access.js';
@@ -79,6 +80,8 @@ export function registerWebRoutes(app: FastifyInstance, extractor: ExtractorLike
   const page = renderAppPage(extractor.info().name, { apiKey: opts.apiKeys.length > 0 });
   const csp = contentSecurityPolicy(appScripts);
   const turns = new DrawingTurns();
+  // Each type in the colour `extract --format html` gives it: the model's types apart, in their order.
+  const entityTypes = extractor.info().entityTypes;
 
   app.get('/', { schema: { hide: true } }, async (_request, reply) =>
     reply.type('text/html; charset=utf-8').header('Content-Security-Policy', csp).send(page),
@@ -107,7 +110,8 @@ export function registerWebRoutes(app: FastifyInstance, extractor: ExtractorLike
     },
     async (request, reply) => {
       checkDrawingSize(request.body.documents, opts.maxTexts);
-      const html = await turns.run(() => renderDocumentsView(request.body.documents, { width: request.body.width }), clientGone(reply));
+      const draw = () => renderDocumentsView(request.body.documents, { width: request.body.width }, new PageColors(entityTypes));
+      const html = await turns.run(draw, clientGone(reply));
       return reply.type('text/html; charset=utf-8').send(html);
     },
   );

@@ -1,0 +1,104 @@
+/**
+ * Label typos. A misspelt label (`Perosn` among 412 `Person`) is read as a type of its own, which the
+ * model then learns and the scorer scores; where no schema is declared nothing else says so. A type that
+ * is rare and a small edit away from a far more frequent one is warned about, counted as
+ * `type-name-near-another`. Types are few: comparing every rare one with the others costs nothing.
+ */
+import { quote } from '../errors.js';
+import type { Document } from './corpus.js';
+import type { Diagnostics } from './diagnostics.js';
+
+export const TYPE_TYPO = 'type-name-near-another';
+
+/** A type is rare with at most this many mentions… */
+const RARE_MENTIONS = 2;
+/** …and at most this share of the other type's. */
+const RARE_SHARE = 1 / 10;
+
+/** A rare type and the frequent type its name is close to. */
+interface NearType {
+  type: string;
+  count: number;
+  near: string;
+  nearCount: number;
+}
+
+/**
+ * The rare types of `counts` (mentions per type) whose name, case aside, is within 1 edit (an insertion,
+ * deletion, substitution, or swap of neighbours) of a more frequent type's, 2 where both names have 6
+ * characters or more. Each is paired with the most frequent such type.
+ */
+export function nearTypes(counts: ReadonlyMap<string, number>): NearType[] {
+  const names = new Map([...counts.keys()].map((t) => [t, [...t.toLowerCase()]]));
+  const out: NearType[] = [];
+  for (const [type, count] of counts) {
+    if (count > RARE_MENTIONS) continue;
+    let best: NearType | undefined;
+    for (const [other, nearCount] of counts) {
+      if (other === type || count > nearCount * RARE_SHARE || (best && nearCount <= best.nearCount)) continue;
+      const [a, b] = [names.get(type)!, names.get(other)!];
+      const most = Math.min(a.length, b.length) < 6 ? 1 : 2;
+      if (editDistance(a, b, most) <= most) best = { type, count, near: other, nearCount };
+    }
+    if (best) out.push(best);
+  }
+  return out;
+}
+
+/**
+ * Damerau–Levenshtein distance (optimal string alignment: insertions, deletions, substitutions and swaps
+ * of neighbours) between two sequences of code points; past `max`, only that it is more (`max + 1`):
+ * the names of a schema with thousands of types are then told apart in a row or two each.
+ */
+export function editDistance(a: readonly string[], b: readonly string[], max = Infinity): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  // A shared start and end cost nothing (`/people/person/…` names share most of theirs).
+  let [from, end] = [0, 0];
+  while (from < a.length && from < b.length && a[from] === b[from]) from++;
+  while (end < a.length - from && end < b.length - from && a[a.length - 1 - end] === b[b.length - 1 - end]) end++;
+  [a, b] = [a.slice(from, a.length - end), b.slice(from, b.length - end)];
+  let [before, prev] = [[] as number[], Array.from({ length: b.length + 1 }, (_, j) => j)];
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) cur[j] = Math.min(cur[j], before[j - 2] + 1);
+    }
+    // Each later cell comes from this row or the one before (a swap), plus 0 or more: past max in both, it stays past.
+    if (Math.min(...cur) > max && Math.min(...prev) > max) return max + 1;
+    [before, prev] = [prev, cur];
+  }
+  return Math.min(prev[b.length], max + 1);
+}
+
+/** Mentions per entity type and per relation type, counted as documents pass. */
+class TypeCounts {
+  readonly entities = new Map<string, number>();
+  readonly relations = new Map<string, number>();
+
+  add(doc: Document): void {
+    for (const s of doc.sentences) {
+      for (const e of s.entities) this.entities.set(e.type, (this.entities.get(e.type) ?? 0) + 1);
+      for (const r of s.relations) this.relations.set(r.type, (this.relations.get(r.type) ?? 0) + 1);
+    }
+  }
+
+  /** Warns about each likely typo: `entity type "Perosn" (1 mention) is close to "Person" (412): a typo?` */
+  warnTypos(diagnostics: Diagnostics): void {
+    for (const [kind, counts] of [['entity', this.entities], ['relation', this.relations]] as const)
+      for (const t of nearTypes(counts)) {
+        const mentions = t.count === 1 ? 'mention' : 'mentions';
+        diagnostics.warn(TYPE_TYPO, `${kind} type ${quote(t.type)} (${t.count} ${mentions}) is close to ${quote(t.near)} (${t.nearCount}): a typo?`);
+      }
+  }
+}
+
+/** `docs` as they are, with a warning about each likely label typo once they are all read. */
+export async function* warningTypos<T extends Document>(docs: AsyncIterable<T>, diagnostics: Diagnostics): AsyncGenerator<T> {
+  const counts = new TypeCounts();
+  for await (const d of docs) {
+    counts.add(d);
+    yield d;
+  }
+  counts.warnTypos(diagnostics);
+}
