@@ -11,6 +11,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseJsonFile } from '../data/io.js';
+import { editDistance } from '../data/edit-distance.js';
 import { jsonKeyLine } from '../data/json-key-line.js';
 import { fieldPath, valueAt } from '../data/validate.js';
 import { described, envCount, isObject, quote, UserError } from '../errors.js';
@@ -312,27 +313,15 @@ function resolvePaths(obj: Record<string, unknown>, base: string): void {
   }
 }
 
-
 /** The known key closest in edit distance, if it is close enough to be a plausible typo. */
 function suggest(key: string, known: string[]): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
   for (const k of known) {
-    const d = editDistance(key.toLowerCase(), k.toLowerCase());
+    const d = editDistance([...key.toLowerCase()], [...k.toLowerCase()]);
     if (d < bestD) [best, bestD] = [k, d];
   }
   return bestD <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++)
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
 }
 
 /** The model part of the config, as the JointModel takes it. */
