@@ -5,6 +5,8 @@
  */
 import { dirname } from 'node:path';
 import type { ModelCard } from '../extract/model-card.js';
+import { recordedMetrics } from '../extract/model-metrics.js';
+import type { ModelMetrics } from '../extract/types.js';
 import { counted, printable } from '../errors.js';
 
 const count = (n: number) => n.toLocaleString('en-US');
@@ -15,15 +17,12 @@ function bytes(n: number): string {
 }
 
 /** `test: entityF1 86.3, relationStrictF1 63.8 (test.json)` per split, whatever numbers were recorded. */
-function metricLines(metrics: unknown): string[] {
+function metricLines(metrics: ModelMetrics | undefined): string[] {
   if (metrics === undefined) return ['not recorded'];
-  if (metrics === null || typeof metrics !== 'object') return [JSON.stringify(metrics)];
   return Object.entries(metrics).map(([split, v]) => {
-    if (v === null || typeof v !== 'object') return `${split}: ${JSON.stringify(v)}`;
-    const fields = Object.entries(v as Record<string, unknown>);
-    const numbers = fields.filter(([, x]) => typeof x === 'number').map(([k, x]) => `${k} ${x}`);
-    const file = (v as Record<string, unknown>).file;
-    return `${split}: ${numbers.join(', ')}${typeof file === 'string' ? ` (${file})` : ''}`;
+    if (typeof v === 'number') return `${split}: ${v}`;
+    const numbers = Object.entries(v).filter(([, x]) => typeof x === 'number').map(([k, x]) => `${k} ${x}`);
+    return `${split}: ${numbers.join(', ')}${typeof v.file === 'string' ? ` (${v.file})` : ''}`;
   });
 }
 
@@ -67,7 +66,7 @@ export function formatModelCard(card: ModelCard): string {
     ['word vectors', wordVectorsLine(card)],
     ['parameters', [`${count(card.parameters)} in ${card.tensors.length} ${dtypes} tensors (shapes: --json)`, ...moduleLines(card.tensors)]],
     ['trained on', card.trainedOn || card.trainData ? [card.trainedOn, card.trainData?.join(', ')].filter((x) => x !== undefined) : 'not recorded'],
-    ['metrics', metricLines(card.metrics)],
+    ['metrics', metricLines(recordedMetrics(card.metrics))],
     ['scores', card.calibration ? `calibrated${card.calibration.fittedOn ? ` on ${card.calibration.fittedOn}` : ''} (entrel calibrate)` : "the model's own probabilities (entrel calibrate calibrates them)"],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));

@@ -18,11 +18,12 @@ export interface EvaluateOptions extends ScorerOptions {
   diagnostics?: Diagnostics;
   /** The files gold and predictions were read from, named in errors. */
   goldFile?: string;
+  /** The file the predictions were read from, named in errors. */
   predFile?: string;
 }
 
 /** Whether two sentences have the same tokens (count and character offsets). */
-export function sameTokens(g: Sentence, p: Sentence): boolean {
+function sameTokens(g: Sentence, p: Sentence): boolean {
   if (g.tokens.length !== p.tokens.length) return false;
   return g.tokens.every((t, i) => t.start === p.tokens[i].start && t.end === p.tokens[i].end);
 }
@@ -134,7 +135,7 @@ export const sameSentences = (a: Document, b: Document): boolean =>
   a.sentences.length === b.sentences.length && a.sentences.every((s, i) => sameTokens(s, b.sentences[i]));
 
 /** Non-empty sentences: a sentence without tokens has no place in the text, and none on common tokens. */
-export const sentencesWithTokens = (d: Document): number => d.sentences.filter((s) => s.tokens.length > 0).length;
+const sentencesWithTokens = (d: Document): number => d.sentences.filter((s) => s.tokens.length > 0).length;
 
 /**
  * A gold document and its prediction with the same sentences and tokens: as they are, else (`common`) on

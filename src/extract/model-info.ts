@@ -9,6 +9,7 @@ import type { LabelSchema } from '../data/corpus.js';
 import { UserError } from '../errors.js';
 import { BUNDLED_MODEL_DIR as DEFAULT_MODEL_DIR, modelRefArg, resolveModelRef } from '../model/model-ref.js';
 import type { ModelConfig } from '../model/types.js';
+import { recordedMetrics } from './model-metrics.js';
 import type { ModelInfo } from './types.js';
 
 export { BUNDLED_MODEL_DIR as DEFAULT_MODEL_DIR } from '../model/model-ref.js';
@@ -25,7 +26,7 @@ export function modelDirOrDefault(modelDir: string | undefined): string {
   return DEFAULT_MODEL_DIR;
 }
 
-export interface ModelInfoSource {
+interface ModelInfoSource {
   meta: Record<string, unknown>;
   schema: LabelSchema;
   config: ModelConfig;
@@ -51,7 +52,7 @@ export function modelInfo({ meta: m, schema, config, source, checksumFile }: Mod
     entityTypes: [...schema.entityTypes],
     relationTypes: schema.relationTypes.map((r) => ({ ...r })),
     tokenizer: config.tokenizer,
-    metrics: m.metrics,
+    metrics: recordedMetrics(m.metrics),
     trainedOn: typeof m.trainedOn === 'string' ? m.trainedOn : undefined,
     ...(checksumFile !== undefined && { checksum: createHash('sha256').update(checksumFile).digest('hex') }),
   };

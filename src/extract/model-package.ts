@@ -11,7 +11,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import semver from 'semver';
 import validateLicense from 'validate-npm-package-license';
 import validateName from 'validate-npm-package-name';
-import { isWithin, makeDirs } from '../data/io.js';
+import { isWithin, makeDirs } from '../data/dirs.js';
 import { writeTogether } from '../data/staging.js';
 import { checkOptions, described, quote, UserError } from '../errors.js';
 import { MODEL_FILES, MODEL_FORMAT, MODEL_FORMAT_VERSION, readModelDir, writeChecksum } from '../model/io.js';
@@ -28,9 +28,11 @@ export interface PackageOptions {
   name?: string;
   /** A semver version (default: the model's, when it is one, else 1.0.0). */
   version?: string;
+  /** package.json's description (default: an earlier package's own description, else one entrel writes from the labels and training). */
   description?: string;
   /** package.json's `license` (an SPDX expression, `UNLICENSED`, or `SEE LICENSE IN <file>`). */
   license?: string;
+  /** package.json's author (default: an earlier package's). */
   author?: string;
   /** Copy the model's own word vectors (config `embeddings`) into the package, for words it was not trained on. */
   withVectors?: boolean;

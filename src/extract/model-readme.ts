@@ -4,6 +4,8 @@
  */
 import { counted } from '../errors.js';
 import type { ModelCard } from './model-card.js';
+import { recordedMetrics } from './model-metrics.js';
+import type { ModelMetrics } from './types.js';
 
 export interface ReadmePackage {
   name: string;
@@ -57,7 +59,7 @@ export function modelReadme(card: ModelCard, pkg: ReadmePackage): string {
     '',
     '## Scores',
     '',
-    ...metricsTable(card.metrics),
+    ...metricsTable(recordedMetrics(card.metrics)),
     '',
     card.calibration
       ? `Scores are calibrated${card.calibration.fittedOn ? ` on ${card.calibration.fittedOn}` : ''} (\`entrel calibrate\`): a score is how often such an item was right there.`
@@ -83,14 +85,12 @@ export function modelReadme(card: ModelCard, pkg: ReadmePackage): string {
 }
 
 /** One row per recorded split and number (`test | entityF1 | 86.3`); the file scored on, where recorded. */
-function metricsTable(metrics: unknown): string[] {
-  if (metrics === undefined || metrics === null || typeof metrics !== 'object') return ['None recorded.'];
+function metricsTable(metrics: ModelMetrics | undefined): string[] {
+  if (metrics === undefined) return ['None recorded.'];
   const rows = Object.entries(metrics).flatMap(([split, v]) => {
     if (typeof v === 'number') return [`| ${cell(split)} | | ${v} |`];
-    if (v === null || typeof v !== 'object') return [];
-    const file = (v as Record<string, unknown>).file;
-    const on = typeof file === 'string' ? ` (${file.split(/[\\/]/).pop()})` : '';
-    return Object.entries(v as Record<string, unknown>)
+    const on = typeof v.file === 'string' ? ` (${v.file.split(/[\\/]/).pop()})` : '';
+    return Object.entries(v)
       .filter(([, x]) => typeof x === 'number')
       .map(([k, x]) => `| ${cell(split + on)} | ${cell(k)} | ${x} |`);
   });

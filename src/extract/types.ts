@@ -102,6 +102,23 @@ export interface ExtractorLike {
   close?(): Promise<void>;
 }
 
+/** A value JSON can hold. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * The scores a model recorded when trained (its config.json's `meta.metrics`), by data split: `entrel
+ * train` records `{dev: {file, entityF1, relationStrictF1}}`, the bundled model `{test: {file, entityF1,
+ * relationStrictF1, relationBoundariesF1}}`; F1 in percent, `file` the data scored on. A split may also
+ * be a number alone, and a model written otherwise may record more JSON beside the scores.
+ */
+export type ModelMetrics = Record<string, SplitMetrics | number>;
+
+/** One split's recorded scores by name (`entityF1: 86.3`), `file`, the data they were measured on, and any other JSON recorded. */
+export interface SplitMetrics {
+  file?: string;
+  [score: string]: JsonValue | undefined;
+}
+
 export interface ModelInfo {
   name: string;
   version: string;
@@ -109,8 +126,11 @@ export interface ModelInfo {
   relationTypes: { name: string; symmetric: boolean }[];
   /** How raw text is tokenized for the model (its `tokenizer` setting: its training corpus's conventions). */
   tokenizer: 'ptb' | 'conll04';
-  /** Scores the model reached on its test/dev data when trained (eval JSON), if recorded. */
-  metrics?: unknown;
+  /**
+   * Scores the model reached on its dev or test data when trained, if recorded (anything else a model
+   * directory holds there is left out).
+   */
+  metrics?: ModelMetrics;
   trainedOn?: string;
   /**
    * SHA-256 of the model directory's `checksum` file (which lists the SHA-256 of every model file): the

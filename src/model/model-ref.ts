@@ -10,19 +10,20 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { isWithin } from '../data/io.js';
+import { ownModuleUrl } from '../data/package-dir.js';
 import { fileURLToPath } from 'node:url';
 import validateName from 'validate-npm-package-name';
 import { described, UserError } from '../errors.js';
 import { MAX_JSON_BYTES, readBoundedFile } from './bounded-read.js';
 
 /** The bundled model, found relative to this file (src/model/ or dist/model/), not the cwd. */
-export const BUNDLED_MODEL_DIR = fileURLToPath(new URL('../../models/conll04', import.meta.url));
+export const BUNDLED_MODEL_DIR = fileURLToPath(new URL('../../models/conll04', ownModuleUrl(import.meta.url)));
 
 /** The `package.json` field of a model package, and the folder of its model. */
 export const PACKAGE_FIELD = 'entrel';
 
 /** Where entrel itself is (src/model/ or dist/model/ of its package): the second place names are looked up from. */
-const ENTREL_DIR = fileURLToPath(new URL('.', import.meta.url));
+const ENTREL_DIR = fileURLToPath(new URL('.', ownModuleUrl(import.meta.url)));
 
 /** What a library caller names a model by: a path or package name, or a `file:` URL (object or string), as Node's fs takes them. */
 export type ModelRef = string | URL;

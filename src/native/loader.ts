@@ -172,6 +172,32 @@ function isBinding(mod: unknown): mod is NativeBinding {
   return typeof m === 'object' && m !== null && ['setNumThreads', 'setInteropThreads', 'fromData'].every((k) => typeof m[k] === 'function');
 }
 
+/** libtorch's header that the build needs (scripts/libtorch-paths.cjs), when it is there; else undefined. */
+function libtorchHeader(root: string): string | undefined {
+  try {
+    const { header } = createRequire(import.meta.url)(join(root, 'scripts', 'libtorch-paths.cjs')) as { header?: unknown };
+    return typeof header === 'string' && existsSync(header) ? header : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Why the binding was not built although libtorch is installed: npm's install script never ran (no
+ * build/ at all: `--ignore-scripts`, or pnpm, which runs a dependency's build script only when the project
+ * allows it), or it ran and the build failed (npm hid its output: the install step lets the install
+ * finish). Installing libtorch, what installHint says first, would change nothing.
+ */
+function notBuilt(root: string, file: string, header: string): string {
+  const start = `the native binding was not built (${file} does not exist), though libtorch is installed (${header})`;
+  if (!existsSync(join(root, 'build')))
+    return (
+      `${start}: npm's install script did not run (\`npm install --ignore-scripts\`, or pnpm, which runs a dependency's build script only when it is listed in onlyBuiltDependencies). ` +
+      `Run \`npm rebuild entrel\` (pnpm: \`pnpm rebuild entrel\`) in the project that installed entrel, or \`npm run build:native\` in ${root}.`
+    );
+  return `${start}: its build failed when entrel was installed. Run \`npm rebuild entrel --foreground-scripts\` in the project that installed entrel to build it again and see the errors, or \`npm run build:native\` in ${root}.`;
+}
+
 /** The .node file to load, or a UserError saying why there is none. */
 function bindingFile(root: string): string {
   const candidates = [join(root, 'build', 'Release', 'entrel_native.node'), join(root, 'build', 'Debug', 'entrel_native.node')];
@@ -179,8 +205,10 @@ function bindingFile(root: string): string {
   const name = process.env.ENTREL_NATIVE_PATH;
   if (!name) {
     const built = candidates.find((f) => existsSync(f));
-    if (!built) throw fail(`binding not built: ${candidates[0]} does not exist`);
-    return built;
+    if (built) return built;
+    const header = libtorchHeader(root);
+    if (header !== undefined) throw new UserError(notBuilt(root, candidates[0], header), {}, 'ENTREL_NATIVE_MISSING');
+    throw fail(`binding not built: ${candidates[0]} does not exist`);
   }
   // require() would take a relative path from this file's directory (or as a package name): make it absolute.
   const override = resolve(name);

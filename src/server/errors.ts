@@ -1,4 +1,5 @@
-import http, { type ServerResponse } from 'node:http';
+// Named imports only: a default import of node:http breaks the published .d.ts for a TypeScript consumer without esModuleInterop (TS1192).
+import { maxHeaderSize, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -137,7 +138,7 @@ export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {
 function rawErrorResponse(status: number, code: ErrorCode, message: string, requestId: string, headers: Record<string, string> = {}): string {
   const body = JSON.stringify({ error: { code, message } } satisfies ErrorBody);
   return (
-    `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\n` +
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
     'Content-Type: application/json; charset=utf-8\r\n' +
     `Content-Length: ${Buffer.byteLength(body)}\r\n` +
     'X-Content-Type-Options: nosniff\r\n' +
@@ -152,7 +153,7 @@ function rawErrorResponse(status: number, code: ErrorCode, message: string, requ
  * Node's `connect` event: a CONNECT request (a proxy's method), which Node answers by closing the
  * connection without a byte when no one listens. Answered as any method a path does not take: 405 JSON.
  */
-export function connectHandler(request: http.IncomingMessage, socket: Duplex): void {
+export function connectHandler(request: IncomingMessage, socket: Duplex): void {
   socket.on('error', () => {}); // a client gone before the answer: nothing to tell
   const message = 'CONNECT is not allowed: this server is no proxy; use GET, HEAD or POST on its paths';
   socket.end(rawErrorResponse(405, 'method_not_allowed', message, requestIdFrom(request.headers), { Allow: 'GET, HEAD, POST' }), () => socket.destroy());
@@ -170,7 +171,7 @@ function classifyClientError(err: ParserError, pending: ServerResponse | undefin
     return new HttpError(408, 'request_timeout', `the request was not received in full within ${requestTimeout / 1000} s`);
   }
   if (code === 'HPE_HEADER_OVERFLOW') {
-    return new HttpError(431, 'headers_too_large', `request headers are larger than the limit of ${http.maxHeaderSize} bytes`);
+    return new HttpError(431, 'headers_too_large', `request headers are larger than the limit of ${maxHeaderSize} bytes`);
   }
   if (code === 'HPE_PAUSED_H2_UPGRADE') {
     return new HttpError(400, 'malformed_request', 'malformed HTTP request: HTTP/2 without an upgrade is not supported; use HTTP/1.1');
@@ -211,7 +212,7 @@ export function makeClientErrorHandler(requestTimeout: number) {
  * Node answers an `Expect` header other than `100-continue` with an empty 417 unless the server listens to
  * `checkExpectation`: answer it in the documented shape instead.
  */
-export function expectationFailedHandler(request: http.IncomingMessage, response: ServerResponse): void {
+export function expectationFailedHandler(request: IncomingMessage, response: ServerResponse): void {
   const expect = String(request.headers.expect ?? '');
   const body: ErrorBody = {
     error: { code: 'expectation_failed', message: `Expect: ${JSON.stringify(clip(expect))} is not supported; only 100-continue is` },

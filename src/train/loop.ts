@@ -11,7 +11,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { makeDirs } from '../data/io.js';
+import { makeDirs } from '../data/dirs.js';
 import { Interrupted, quote, UserError } from '../errors.js';
 import type { NamedParameters, Rng } from '../model/types.js';
 import { clipGradNorm, getRngState, manualSeed, noGrad, releaseFreeMemory, setNumThreads, tidy, type Tensor } from '../tensor/index.js';
@@ -66,6 +66,7 @@ export interface TrainTask {
 }
 
 export interface TrainOptions {
+  /** Continue the run in outDir from its last checkpoint (last/), refusing changed settings or data; without one, a warning and a new run. */
   resume?: boolean;
   /** No notes (resuming, per-epoch lines, word-vector coverage) on stderr; warnings still go to `onWarning`. */
   quiet?: boolean;

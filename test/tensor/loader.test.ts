@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { copyFileSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { getNumThreads, setNumThreads } from '../../src/tensor/index.js';
@@ -177,6 +177,42 @@ test("npm's install step without libtorch, or with a build that fails, says what
   // binding.gyp takes libtorch's place from the same script.
   const paths = spawnSync(process.execPath, ['scripts/libtorch-paths.cjs', 'include'], { cwd: root, env: { ...process.env, ENTREL_LIBTORCH: '/opt/libtorch' }, encoding: 'utf8' });
   assert.equal(paths.stdout.trim(), '/opt/libtorch/include /opt/libtorch/include/torch/csrc/api/include');
+});
+
+test('a binding that was not built although libtorch is there: the install script did not run, or its build failed', () => {
+  // A copy of the package without build/: package.json, the loader, errors.ts, binding.gyp and the script naming libtorch's header.
+  const pkg = tempDir('entrel-unbuilt-');
+  for (const f of ['src/native/loader.ts', 'src/errors.ts', 'binding.gyp', 'scripts/libtorch-paths.cjs']) {
+    mkdirSync(dirname(join(pkg, f)), { recursive: true });
+    copyFileSync(join(root, f), join(pkg, f));
+  }
+  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'entrel', type: 'module' }));
+  const libtorch = tempDir('entrel-libtorch-');
+  mkdirSync(join(libtorch, 'include', 'ATen'), { recursive: true });
+  writeFileSync(join(libtorch, 'include', 'ATen', 'ATen.h'), '');
+  const load = () => {
+    const loader = pathToFileURL(join(pkg, 'src', 'native', 'loader.ts')).href;
+    const code = `const { loadNative } = await import(${JSON.stringify(loader)}); try { loadNative(); } catch (e) { console.log(e.name + ' ' + e.code + ': ' + e.message); }`;
+    return (env: Record<string, string>) => {
+      const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', code], { cwd: pkg, env: { ...process.env, ...NO_COLOR, ...env }, encoding: 'utf8' });
+      assert.equal(r.stderr, '', 'nothing on stderr');
+      return r.stdout.trim();
+    };
+  };
+  const file = join(pkg, 'build', 'Release', 'entrel_native.node');
+  // --ignore-scripts, pnpm: no build/ at all. Installing libtorch would change nothing: not said.
+  const skipped = load()({ ENTREL_LIBTORCH: libtorch });
+  assert.equal(
+    skipped,
+    `UserError ENTREL_NATIVE_MISSING: the native binding was not built (${file} does not exist), though libtorch is installed (${join(libtorch, 'include', 'ATen', 'ATen.h')}): ` +
+      "npm's install script did not run (`npm install --ignore-scripts`, or pnpm, which runs a dependency's build script only when it is listed in onlyBuiltDependencies). " +
+      `Run \`npm rebuild entrel\` (pnpm: \`pnpm rebuild entrel\`) in the project that installed entrel, or \`npm run build:native\` in ${pkg}.`,
+  );
+  // The script ran and the build failed (npm hid its output).
+  mkdirSync(join(pkg, 'build'));
+  assert.match(load()({ ENTREL_LIBTORCH: libtorch }), /: its build failed when entrel was installed\. Run `npm rebuild entrel --foreground-scripts` in the project that installed entrel to build it again and see the errors, or `npm run build:native` in \S+\.$/);
+  // Without libtorch's headers: install libtorch first, as before.
+  assert.match(load()({ ENTREL_LIBTORCH: join(libtorch, 'none') }), /^UserError ENTREL_NATIVE_MISSING: entrel needs libtorch .*apt-get install -y libtorch-dev.*binding not built: .*entrel_native\.node does not exist\)$/);
 });
 
 test('the CLI prints a missing binding once, as one line', () => {

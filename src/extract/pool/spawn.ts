@@ -8,10 +8,11 @@
  * takes both.
  */
 import { Worker } from 'node:worker_threads';
+import { ownModuleUrl } from '../../data/package-dir.js';
 import type { WorkerInit } from './protocol.js';
 
 export function spawnModelWorker(init: WorkerInit): Worker {
-  const here = import.meta.url;
+  const here = ownModuleUrl(import.meta.url);
   const entry = new URL(here.endsWith('.ts') ? './worker.ts' : './worker.js', here).href;
   const load = `import(${JSON.stringify(entry)})`;
   const bootstrap = here.endsWith('.ts') ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return ${load}; });` : `${load};`;

@@ -3,7 +3,7 @@ import type { ExtractorLike, ModelInfo } from '../../extract/types.js';
 import { getErrors, modelInfoSchema } from '../schemas.js';
 
 /** What GET /v1/model answers: the model's info, its checksum if known. */
-export interface ServedModelInfo extends ModelInfo {
+interface ServedModelInfo extends ModelInfo {
   checksum?: string;
 }
 
@@ -48,7 +48,8 @@ export function registerMetaRoutes(app: FastifyInstance, extractor: ExtractorLik
  * base name: the metrics name the data they were measured on by its path on the training machine, which
  * is no business of the service's clients.
  */
-export function withoutPaths(value: unknown): unknown {
+function withoutPaths<T>(value: T): T;
+function withoutPaths(value: unknown): unknown {
   if (typeof value === 'string') return /[\\/]/.test(value) && !/\s/.test(value) ? (value.split(/[\\/]+/).filter(Boolean).pop() ?? '') : value;
   if (Array.isArray(value)) return value.map(withoutPaths);
   if (value !== null && typeof value === 'object') {
