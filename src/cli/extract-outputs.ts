@@ -14,7 +14,7 @@ import { writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { LabelSchema } from '../data/corpus.js';
 import { CONF_FILE, confText } from '../data/formats/brat-conf.js';
-import { fileNameFor, refuseForeignDirectory } from '../data/formats/brat.js';
+import { fileNameFor, refuseForeignDirectory } from '../data/formats/brat-write.js';
 import { writeAtomic, writeAtomicTogether } from '../data/write.js';
 import { labelConfigFor, labelConfigText } from '../data/formats/labelstudio.js';
 import { writeDirAtomic } from '../data/atomic.js';

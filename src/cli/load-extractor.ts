@@ -1,6 +1,6 @@
 /** The extractor `extract` and `serve` run: one model, or an ensemble when `--model` is given several times. */
 import { UserError } from '../errors.js';
-import { repeatedDirectory } from '../data/io.js';
+import { repeatedDirectory } from '../data/dirs.js';
 import type { ExtractorLike } from '../extract/types.js';
 import { printWarning } from './output.js';
 
@@ -9,7 +9,7 @@ export interface LoadedExtractor extends ExtractorLike {
   close(): Promise<void>;
 }
 
-export interface ModelFlags {
+interface ModelFlags {
   /** `--model`, repeatable; none: the bundled model. */
   model?: string[];
   minVotes?: number;

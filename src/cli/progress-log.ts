@@ -10,7 +10,7 @@
 import { closeSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { Option } from 'commander';
 import { writeError } from '../data/atomic.js';
-import { makeDirs } from '../data/io.js';
+import { makeDirs } from '../data/dirs.js';
 import { dirname } from 'node:path';
 import { fsReason, Interrupted, UserError } from '../errors.js';
 import { EXIT_INTERRUPTED } from './interrupt.js';

@@ -18,7 +18,7 @@ export interface CommandBars {
 }
 
 /** The flags of a command with bars: `--quiet`, `--progress-log FILE` (progress-log.ts). */
-export interface ProgressFlags {
+interface ProgressFlags {
   quiet?: boolean;
   progressLog?: string;
 }

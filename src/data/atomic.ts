@@ -10,7 +10,7 @@
  */
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { makeDirs } from './io.js';
+import { makeDirs } from './dirs.js';
 import { pidAfter, removeAbandoned, WRITER } from './abandoned.js';
 import { withSwapLock } from './swap-lock.js';
 import { removedOnInterrupt } from './write.js';
@@ -120,7 +120,7 @@ function swapIn({ target, tmp }: Staged, what: string): void {
 }
 
 /** Where a swap puts the previous version of `target` while the new one moves in: a hidden sibling. */
-export function oldOf(target: string): string {
+function oldOf(target: string): string {
   return join(dirname(target), `.${basename(target)}.entrel-old`);
 }
 

@@ -22,7 +22,7 @@ export interface Span {
  */
 export type OverlapPolicy = 'keep-longest' | 'overwrite';
 
-export interface EncodeResult {
+interface EncodeResult {
   tags: string[];
   /** Input spans the tags cannot hold, in input order. */
   dropped: Span[];

@@ -13,7 +13,7 @@ import type { Document, Entity, Sentence, Token } from './corpus.js';
 import { firstIndex } from './search.js';
 
 /** Why documents cannot be put on common tokens: side `side`'s text differs from the first's from character `at`. */
-export interface TextDiffers {
+interface TextDiffers {
   side: number;
   at: number;
 }

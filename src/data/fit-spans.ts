@@ -15,21 +15,21 @@ import { firstIndex } from './search.js';
  * (text/sentences.ts): the relation model runs over every pair of a sentence's entities, so a joined
  * sentence must not grow without bound.
  */
-export const MAX_SENTENCE_TOKENS = 100;
+const MAX_SENTENCE_TOKENS = 100;
 
-export interface CharSpan {
+interface CharSpan {
   start: number;
   end: number;
 }
 
 /** Where a span is in the fitted sentences: its sentence and its token span there (end-exclusive). */
-export interface PlacedSpan {
+interface PlacedSpan {
   sentence: number;
   start: number;
   end: number;
 }
 
-export interface FittedSentences {
+interface FittedSentences {
   sentences: TokenizedSentence[];
   /** Per input span, in input order; undefined for a span that holds no token (only spaces). */
   placed: (PlacedSpan | undefined)[];

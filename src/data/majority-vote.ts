@@ -14,13 +14,13 @@
 import { quote, UserError, type ErrorLocation } from '../errors.js';
 
 /** An item as a system gives it; `score` is its confidence where it has one (extraction results; prediction files have none). */
-export interface BallotEntity {
+interface BallotEntity {
   id: string;
   type: string;
   score?: number;
 }
 
-export interface BallotRelation {
+interface BallotRelation {
   type: string;
   head: string;
   tail: string;
@@ -36,7 +36,7 @@ export interface Ballot<E extends BallotEntity> {
   location?: ErrorLocation;
 }
 
-export interface MajorityVoteSettings<E> {
+interface MajorityVoteSettings<E> {
   minVotes: number;
   /** Relation types voted unordered (one item for both directions). */
   symmetric: ReadonlySet<string>;
@@ -45,7 +45,7 @@ export interface MajorityVoteSettings<E> {
 }
 
 /** A kept entity: as the first system that voted for it gave it, with its span and mean score. */
-export interface KeptEntity<E> {
+interface KeptEntity<E> {
   first: E;
   start: number;
   end: number;
@@ -53,14 +53,14 @@ export interface KeptEntity<E> {
 }
 
 /** A kept relation: its arguments are indices into the kept entities, in the first voter's direction. */
-export interface KeptRelation {
+interface KeptRelation {
   type: string;
   head: number;
   tail: number;
   score: number;
 }
 
-export interface MajorityVote<E> {
+interface MajorityVote<E> {
   /** In text order: by span, then type. */
   entities: KeptEntity<E>[];
   /** In the order a model lists them: by the pair's left entity, then its right one, then type, then direction. */

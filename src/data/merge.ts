@@ -6,7 +6,7 @@
 import type { Relation } from './corpus.js';
 
 /** What becomes of a relation: moved to the kept entities, or dropped (`relationMerger`). */
-export type MergedRelation = { kept: Relation } | { dropped: 'between-duplicates' | 'duplicate' };
+type MergedRelation = { kept: Relation } | { dropped: 'between-duplicates' | 'duplicate' };
 
 /** One relation of a type: the same key for A→B and B→A when the type is symmetric. */
 function relationKey(type: string, head: string, tail: string, symmetric: boolean): string {

@@ -6,7 +6,8 @@
  */
 import { counted, quote, UserError } from '../errors.js';
 import type { Diagnostics } from './diagnostics.js';
-import { MAX_DOCUMENT_BYTES, readFileBounded } from './io.js';
+import { MAX_DOCUMENT_BYTES } from './document-size.js';
+import { readFileBounded } from './data-file.js';
 import type { Part, Split } from './split.js';
 
 /** A part's list: its file and ids, each with its line. */

@@ -16,7 +16,7 @@ const EXTENSION: Record<string, string> = { jsonl: '.jsonl', unified: '.json', s
 /** The name of a part's file (or brat directory) in the output directory. */
 export const partFile = (part: Part, format: string): string => part + EXTENSION[format];
 
-export type SplitRecord = {
+type SplitRecord = {
   source: string;
   /** The format the parts are written in. */
   format: string;

@@ -15,7 +15,7 @@ export type Part = (typeof PARTS)[number];
 /** A part's size as asked: a fraction of the documents in [0, 1), or a count of documents. */
 export type PartSize = { fraction: number } | { count: number };
 
-export interface SplitOptions {
+interface SplitOptions {
   dev: PartSize;
   test: PartSize;
   seed: number;

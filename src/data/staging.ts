@@ -8,7 +8,7 @@ import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError, fsReason } from '../errors.js';
 import { writeError } from './atomic.js';
-import { makeDirs } from './io.js';
+import { makeDirs } from './dirs.js';
 import { alive, pidAfter, removeAbandoned, WRITER, writerPid } from './abandoned.js';
 import { removedOnInterrupt } from './write.js';
 

@@ -3,7 +3,7 @@ import { printable } from '../errors.js';
 import type { Document, Entity } from './corpus.js';
 import type { WarningSummary } from './diagnostics.js';
 
-export interface LengthSummary {
+interface LengthSummary {
   min: number;
   median: number;
   mean: number;
@@ -67,7 +67,7 @@ function overlaps(entities: Entity[]): { nested: number; crossing: number } {
  * A prototype-less record of `entries`, keys in insertion order (the JSON of a plain object). Assigning
  * `__proto__` on such an object creates an own property, as it should for a type of that name.
  */
-export function dictionary<V>(entries: Iterable<readonly [string, V]>): Record<string, V> {
+function dictionary<V>(entries: Iterable<readonly [string, V]>): Record<string, V> {
   const out = Object.create(null) as Record<string, V>;
   for (const [k, v] of entries) out[k] = v;
   return out;

@@ -21,7 +21,7 @@ const EMPTY_STALE_MS = 2_000;
 // A lock of another host this old: a swap (two renames and a removal) takes milliseconds.
 const FOREIGN_STALE_MS = 10 * 60_000;
 
-export function lockOf(target: string): string {
+function lockOf(target: string): string {
   return join(dirname(target), `.${basename(target)}.entrel-lock`);
 }
 

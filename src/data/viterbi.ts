@@ -251,7 +251,7 @@ function logSpaceForwardBackward(em: ArrayLike<number>, offset: number, length: 
 }
 
 /** log Σ_k exp(x_k) over the first m entries (−∞ when m = 0 or all are −∞). */
-export function logSumExp(x: ArrayLike<number>, m: number): number {
+function logSumExp(x: ArrayLike<number>, m: number): number {
   let max = -Infinity;
   for (let k = 0; k < m; k++) if (x[k] > max) max = x[k];
   if (max === -Infinity) return -Infinity;

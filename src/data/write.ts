@@ -4,7 +4,7 @@ import { open, rm } from 'node:fs/promises';
 import { dirname, basename, join, sep } from 'node:path';
 import { UserError, fsReason } from '../errors.js';
 import { removeAbandoned, WRITER, writerPid } from './abandoned.js';
-import { makeDirs } from './io.js';
+import { makeDirs } from './dirs.js';
 
 export type Source<T> = Iterable<T> | AsyncIterable<T>;
 

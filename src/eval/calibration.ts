@@ -12,7 +12,7 @@ import { checkScores, type PredictionScores } from './item-scores.js';
 import { compactPair, criterionItems } from './scorer.js';
 import { alignRows } from './table.js';
 
-export interface CalibrationBin {
+interface CalibrationBin {
   /** Scores in [low, high); the last bin includes 1. */
   low: number;
   high: number;
@@ -22,7 +22,7 @@ export interface CalibrationBin {
   precision: number;
 }
 
-export interface Calibration {
+interface Calibration {
   bins: CalibrationBin[];
   /** Expected calibration error, in [0, 1]. */
   ece: number;

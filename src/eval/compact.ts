@@ -19,6 +19,9 @@ export type RelTuple = readonly [
   rel: Label,
 ];
 
+/** Whether two token spans share a token (end-exclusive spans). */
+export const spansOverlap = (a: SpanTuple, b: SpanTuple): boolean => a[0] < b[1] && b[0] < a[1];
+
 export interface CompactSentence {
   entities: readonly SpanTuple[];
   relations: readonly RelTuple[];

@@ -10,14 +10,13 @@
  * side's entities count whether or not they were matched themselves: a prediction overlapping a gold
  * entity that another prediction found exactly is still a boundary error.
  */
-import type { SpanTuple } from './compact.js';
-import type { EntityErrorCategory } from './errors.js';
+import { spansOverlap, type SpanTuple } from './compact.js';
+import type { EntityErrorCategory } from './errors-categories.js';
 import { confusionCells, type CellLabel, type Classified } from './errors-tally.js';
 
 type EntityError = Classified<EntityErrorCategory, SpanTuple>;
 
 const key = (e: SpanTuple) => JSON.stringify(e);
-const overlaps = (a: SpanTuple, b: SpanTuple) => a[0] < b[1] && b[0] < a[1];
 
 /** Both sides hold each entity once. Errors come fps first, each side in its own order. */
 export function classifyEntities(gold: readonly SpanTuple[], pred: readonly SpanTuple[]): EntityError[] {
@@ -29,7 +28,7 @@ export function classifyEntities(gold: readonly SpanTuple[], pred: readonly Span
 }
 
 function classify(e: SpanTuple, others: readonly SpanTuple[], side: 'fp' | 'fn'): EntityError {
-  const near = others.filter((o) => overlaps(e, o));
+  const near = others.filter((o) => spansOverlap(e, o));
   const error = (category: EntityErrorCategory, other?: SpanTuple): EntityError => ({ category, side, type: String(e[2]), item: e, other });
   const sameSpan = near.find((o) => o[0] === e[0] && o[1] === e[1]);
   if (sameSpan) return error('type', sameSpan);

@@ -9,8 +9,8 @@
  *   and tail with tail (either way round for a symmetric type), a span or an entity type differing;
  * - else `spurious` (fp) or `missed` (fn).
  */
-import type { RelTuple, SpanTuple } from './compact.js';
-import type { RelationErrorCategory } from './errors.js';
+import { spansOverlap, type RelTuple, type SpanTuple } from './compact.js';
+import type { RelationErrorCategory } from './errors-categories.js';
 import { confusionCells, type CellLabel, type Classified } from './errors-tally.js';
 
 type RelationError = Classified<RelationErrorCategory, RelTuple>;
@@ -19,7 +19,6 @@ const key = (r: RelTuple) => JSON.stringify(r);
 const head = (r: RelTuple): SpanTuple => [r[0], r[1], r[2]];
 const tail = (r: RelTuple): SpanTuple => [r[3], r[4], r[5]];
 const swapped = (r: RelTuple): RelTuple => [r[3], r[4], r[5], r[0], r[1], r[2], r[6]];
-const overlaps = (a: SpanTuple, b: SpanTuple) => a[0] < b[1] && b[0] < a[1];
 /** The unordered pair of arguments, the key of the relation confusion. */
 const pairKey = (r: RelTuple) => JSON.stringify([JSON.stringify(head(r)), JSON.stringify(tail(r))].sort());
 
@@ -40,7 +39,7 @@ function classify(r: RelTuple, others: readonly RelTuple[], side: 'fp' | 'fn', i
   if (reversed) return error('direction', reversed);
   const otherType = others.find((o) => o[6] !== r[6] && pairKey(o) === pairKey(r));
   if (otherType) return error('type', otherType);
-  const near = (o: RelTuple) => overlaps(head(r), head(o)) && overlaps(tail(r), tail(o));
+  const near = (o: RelTuple) => spansOverlap(head(r), head(o)) && spansOverlap(tail(r), tail(o));
   const symmetric = isSymmetric(String(r[6]));
   const sameRel = others.find((o) => o[6] === r[6] && (near(o) || (symmetric && near(swapped(o)))));
   if (sameRel) return error('entity', sameRel);

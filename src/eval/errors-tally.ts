@@ -19,7 +19,7 @@ export function unusedLabel(taken: ReadonlySet<string>, preferred: string, fallb
 }
 
 /** The "no item" label of a matrix over `types`: NONE, or `(none)` etc. when a type is named NONE. */
-export const noneLabel = (types: Iterable<string>): string => unusedLabel(new Set(types), NONE, 'none');
+const noneLabel = (types: Iterable<string>): string => unusedLabel(new Set(types), NONE, 'none');
 
 export interface FpFn {
   fp: number;

@@ -9,17 +9,13 @@
  */
 import type { LabelSchema, Sentence, Token } from '../data/corpus.js';
 import type { CompactSentence, RelTuple, SpanTuple } from './compact.js';
+import { ENTITY_ERROR_CATEGORIES, RELATION_ERROR_CATEGORIES, type EntityErrorCategory, type RelationErrorCategory } from './errors-categories.js';
 import { classifyEntities, entityConfusion } from './errors-entities.js';
 import { classifyRelations, relationConfusion } from './errors-relations.js';
 import { Tally, type ErrorBreakdown, type FpFn } from './errors-tally.js';
 import { compactPair, type ScorerOptions } from './scorer.js';
 
-export { NONE, type ConfusionMatrix, type ErrorBreakdown, type ErrorInstance, type FpFn } from './errors-tally.js';
-
-export const ENTITY_ERROR_CATEGORIES = ['type', 'boundary', 'boundary+type', 'spurious', 'missed'] as const;
-export type EntityErrorCategory = (typeof ENTITY_ERROR_CATEGORIES)[number];
-export const RELATION_ERROR_CATEGORIES = ['direction', 'type', 'entity', 'spurious', 'missed'] as const;
-export type RelationErrorCategory = (typeof RELATION_ERROR_CATEGORIES)[number];
+export type { ConfusionMatrix, ErrorBreakdown, ErrorInstance } from './errors-tally.js';
 
 /** An entity as an error shows it: token span (end-exclusive), type, and the tokens' text. */
 export interface SpanRef {

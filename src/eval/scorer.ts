@@ -48,7 +48,7 @@ const keyed = <T>(items: readonly T[], key: (x: T) => unknown[], type: (x: T) =>
   new Map(items.map((x) => [JSON.stringify(key(x)), String(type(x))]));
 
 /** A sentence's items under each criterion: item key → type (keys are sets, so a duplicate counts once). */
-export interface CriterionItems {
+interface CriterionItems {
   entities: Map<string, string>;
   strict: Map<string, string>;
   /** Also the `nyt` criterion's items (see above). */
@@ -64,7 +64,7 @@ export function criterionItems(c: CompactSentence): CriterionItems {
 }
 
 /** The option names a Scorer takes (a misspelt one is refused, not ignored). */
-export const SCORER_OPTIONS: readonly (keyof ScorerOptions)[] = ['paperCompat'];
+const SCORER_OPTIONS: readonly (keyof ScorerOptions)[] = ['paperCompat'];
 
 export class Scorer {
   private readonly entities = new TypeCounter();

@@ -32,17 +32,10 @@ export function setF1(gold: readonly Tuple[], pred: readonly Tuple[]): number {
   return g + p === 0 ? 1 : (2 * tp) / (g + p);
 }
 
-export interface SentenceF1 {
-  ent: number;
-  rel: number;
-}
-
-/** Entity and strict relation F1 of one sentence. Symmetric relations must already be canonical. */
-export function sentenceF1(gold: CompactSentence, pred: CompactSentence): SentenceF1 {
-  return { ent: setF1(gold.entities, pred.entities), rel: setF1(gold.relations, pred.relations) };
-}
-
-/** MRT costs (spec §3.3 / §7.2 `delta ∈ {E, R, E+R}`). */
+/**
+ * MRT costs (spec §3.3 / §7.2 `delta ∈ {E, R, E+R}`): 1 − the sentence's entity F1, strict relation F1, or
+ * their mean. Symmetric relations must already be canonical.
+ */
 export const deltaE = (gold: CompactSentence, pred: CompactSentence): number => 1 - setF1(gold.entities, pred.entities);
 export const deltaR = (gold: CompactSentence, pred: CompactSentence): number => 1 - setF1(gold.relations, pred.relations);
 export const deltaER = (gold: CompactSentence, pred: CompactSentence): number =>

@@ -1,9 +1,8 @@
 /** Plain-text tables of confidence intervals and system comparisons (significance.ts), in percent. */
 import { counted } from '../errors.js';
-import { alignRows } from './table.js';
+import { alignRows, percent } from './table.js';
 import type { Difference, Interval, ResampleSettings, ScoreIntervals, SystemsComparison } from './significance.js';
 
-const pct = (x: number) => (100 * x).toFixed(2);
 /** A signed difference in points, with a true minus sign. */
 const signed = (x: number) => `${x < 0 ? '−' : '+'}${Math.abs(100 * x).toFixed(2)}`;
 const range = (i: Interval, f: (x: number) => string) => `[${f(i.low)}, ${f(i.high)}]`;
@@ -21,19 +20,19 @@ const pValue = (p: number) => (p >= 0.001 ? p.toFixed(4) : p.toPrecision(2));
 export function formatIntervals(ci: ScoreIntervals): string {
   const rows = [['', 'P', 'R', 'F1']];
   const measures = [ci.entities, ci.relations.strict, ci.relations.boundaries];
-  measures.forEach((m, i) => rows.push([MEASURE_TITLES[i], range(m.p, pct), range(m.r, pct), range(m.f1, pct)]));
+  measures.forEach((m, i) => rows.push([MEASURE_TITLES[i], range(m.p, percent), range(m.r, percent), range(m.f1, percent)]));
   return `${level(ci)} confidence intervals (percentile bootstrap: ${resampled(ci)})\n${align(rows)}\n`;
 }
 
 /** Every system's micro F1, then each system against the first: F1s, difference, interval, p. */
 export function formatComparison(c: SystemsComparison, names: readonly string[]): string {
   const systems = [['system', ...MEASURE_TITLES.map((t) => `${t} F1`)]];
-  c.systems.forEach((s, i) => systems.push([names[i], pct(s.entities.f1), pct(s.relations.strict.f1), pct(s.relations.boundaries.f1)]));
+  c.systems.forEach((s, i) => systems.push([names[i], percent(s.entities.f1), percent(s.relations.strict.f1), percent(s.relations.boundaries.f1)]));
   // The names head the block, not its first column: two long paths there would widen every row.
   const blocks = c.comparisons.map((cmp) => {
     const rows = [['', 'baseline F1', 'F1', 'difference', `${level(c)} interval`, 'p']];
     const diffs: Difference[] = [cmp.entities, cmp.relations.strict, cmp.relations.boundaries];
-    diffs.forEach((d, i) => rows.push([`  ${MEASURE_TITLES[i]}`, pct(d.baseline), pct(d.system), signed(d.diff), range(d.interval, signed), pValue(d.p)]));
+    diffs.forEach((d, i) => rows.push([`  ${MEASURE_TITLES[i]}`, percent(d.baseline), percent(d.system), signed(d.diff), range(d.interval, signed), pValue(d.p)]));
     return `${names[cmp.system]} against ${names[0]}\n${align(rows)}`;
   });
   return [

@@ -24,7 +24,7 @@ import { compactPair, criterionItems } from './scorer.js';
 
 /** The micro scores resampled: entities, and relations under the strict and boundaries criteria. */
 export const MEASURES = ['entities', 'strict', 'boundaries'] as const;
-export type Measure = (typeof MEASURES)[number];
+type Measure = (typeof MEASURES)[number];
 export const RESAMPLE_UNITS = ['document', 'sentence'] as const;
 export type ResampleUnit = (typeof RESAMPLE_UNITS)[number];
 

@@ -2,15 +2,16 @@
 import type { CriterionScores } from './metrics.js';
 import type { EvalReport } from './scorer.js';
 
-const pct = (x: number) => (100 * x).toFixed(2);
+/** A fraction as the score tables show it: a percentage with 2 decimals (`0.6789` → `67.89`). */
+export const percent = (x: number): string => (100 * x).toFixed(2);
 
 function block(title: string, s: CriterionScores): string[][] {
   const rows: string[][] = [[title, 'TP', 'FP', 'FN', 'P', 'R', 'F1']];
   for (const [type, t] of Object.entries(s.perType))
-    rows.push([`  ${type}`, `${t.tp}`, `${t.fp}`, `${t.fn}`, pct(t.p), pct(t.r), pct(t.f1)]);
+    rows.push([`  ${type}`, `${t.tp}`, `${t.fp}`, `${t.fn}`, percent(t.p), percent(t.r), percent(t.f1)]);
   const m = s.micro;
-  rows.push(['  micro', `${m.tp}`, `${m.fp}`, `${m.fn}`, pct(m.p), pct(m.r), pct(m.f1)]);
-  rows.push(['  macro', '', '', '', pct(s.macro.p), pct(s.macro.r), pct(s.macro.f1)]);
+  rows.push(['  micro', `${m.tp}`, `${m.fp}`, `${m.fn}`, percent(m.p), percent(m.r), percent(m.f1)]);
+  rows.push(['  macro', '', '', '', percent(s.macro.p), percent(s.macro.r), percent(s.macro.f1)]);
   return rows;
 }
 

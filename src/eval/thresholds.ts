@@ -8,7 +8,7 @@ import { Diagnostics } from '../data/diagnostics.js';
 import { UserError } from '../errors.js';
 import { checkScores, type ItemScores } from './item-scores.js';
 import { evaluate, type EvaluateOptions } from './evaluate.js';
-import { alignRows } from './table.js';
+import { alignRows, percent } from './table.js';
 
 export interface ThresholdRow {
   threshold: number;
@@ -49,14 +49,13 @@ export function thresholdSweep(
 
 /** The sweep as a table, with the threshold of the best F1 (to be chosen on dev data). */
 export function formatThresholds(rows: readonly ThresholdRow[]): string {
-  const pct = (x: number) => (100 * x).toFixed(2);
   const header = ['threshold', 'relations', 'P', 'R', 'F1'];
-  const cells = [header, ...rows.map((r) => [r.threshold.toFixed(2), String(r.relations), pct(r.p), pct(r.r), pct(r.f1)])];
+  const cells = [header, ...rows.map((r) => [r.threshold.toFixed(2), String(r.relations), percent(r.p), percent(r.r), percent(r.f1)])];
   const lines = alignRows(cells);
   const best = rows.reduce((a, b) => (b.f1 > a.f1 ? b : a), rows[0]);
   return [
     'Relation threshold (strict relations; extraction keeps relations scored at least the threshold: relationThreshold, --threshold)',
     ...lines,
-    `Best F1 ${pct(best.f1)} at ${best.threshold.toFixed(2)}: choose the threshold on dev data, not on the data you report.`,
+    `Best F1 ${percent(best.f1)} at ${best.threshold.toFixed(2)}: choose the threshold on dev data, not on the data you report.`,
   ].join('\n') + '\n';
 }

@@ -7,7 +7,7 @@
 import { lengthBatches } from '../model/predict.js';
 
 /** Most tokens in one model call. */
-export const MAX_BATCH_TOKENS = 4096;
+const MAX_BATCH_TOKENS = 4096;
 
 /**
  * Sentences per model call by default: the model ran CoNLL04 test with 18 % less CPU at 128 than at 32

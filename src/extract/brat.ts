@@ -1,4 +1,4 @@
-import { entityLine } from '../data/formats/brat.js';
+import { entityLine } from '../data/formats/brat-fragments.js';
 import { codePointOffsets } from '../data/formats/spans.js';
 import { described, UserError } from '../errors.js';
 import { checkDocument } from './args.js';

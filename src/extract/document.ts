@@ -11,7 +11,7 @@ import type { PlacedEntity } from './given-entities.js';
 import type { ExtractedDocument, ExtractedEntity, ExtractedRelation, GivenEntity } from './types.js';
 
 /** The entities a caller gave for the text (`extract({text, entities})`) and where they were placed. */
-export interface GivenInText {
+interface GivenInText {
   entities: readonly GivenEntity[];
   placed: readonly PlacedEntity[][];
 }

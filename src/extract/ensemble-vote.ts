@@ -9,7 +9,7 @@
 import { majorityVote } from '../data/majority-vote.js';
 import type { ExtractedDocument, ExtractedEntity } from './types.js';
 
-export interface VoteSettings {
+interface VoteSettings {
   minVotes: number;
   relationThreshold: number;
   symmetric: ReadonlySet<string>;

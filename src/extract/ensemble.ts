@@ -11,12 +11,12 @@
  */
 import { createHash } from 'node:crypto';
 import type { LabelSchema } from '../data/corpus.js';
-import { repeatedDirectory } from '../data/io.js';
+import { repeatedDirectory } from '../data/dirs.js';
 import { resolveMinVotes } from '../data/majority-vote.js';
 import { checkOptions, described, UserError } from '../errors.js';
 import { modelRefArg, resolveModelRef, warnOfCopies, type ModelRef } from '../model/model-ref.js';
 import { callSignal } from './call-signal.js';
-import { checkAlignment, readSingleInput } from './given-entities.js';
+import { readSingleInput } from './given-entities.js';
 import { voteExtractions } from './ensemble-vote.js';
 import { Extractor, type ExtractorOptions } from './extractor.js';
 import { resolveExtractOptions } from './options.js';
@@ -119,7 +119,7 @@ export class EnsembleExtractor implements ExtractorLike {
     if (signal !== undefined && !(signal instanceof AbortSignal)) throw new UserError(`must be an AbortSignal, got ${described(signal)}`, { field: 'signal' });
     const each = { ...options, relationThreshold: 0 };
     // A single input checked here, so that its errors name `entities[…]`, not the members' `texts[0]…`.
-    if (!Array.isArray(input)) checkAlignment(readSingleInput(input, this.schema), this.members[0].info().tokenizer);
+    if (!Array.isArray(input)) readSingleInput(input, this.schema);
     const texts: readonly ExtractInput[] = Array.isArray(input) ? input : [input as ExtractInput];
     // A model that fails stops the others: the call rejects, so their work would be thrown away.
     const failed = new AbortController();

@@ -30,7 +30,13 @@ export function readSingleInput(input: unknown, schema: LabelSchema): ReadInput 
   return readExtractInput(input, schema, '');
 }
 
-/** An `extract` input (a string or `{text, entities?}`) at `at` (`''` for a single input, else `texts[i]`). */
+/**
+ * An `extract` input (a string or `{text, entities?}`) at `at` (`''` for a single input, else `texts[i]`),
+ * checked as extraction will check it, without the model: so a server can refuse one request's bad entities
+ * before it joins a batch with others. Entities that pass checkGivenEntities always fit the tokens
+ * (alignGivenEntities), whatever the tokenizer, so the text is not tokenized here: that would double the
+ * work of a long text, on the thread that must answer other requests.
+ */
 export function readExtractInput(input: unknown, schema: LabelSchema, at: string): ReadInput {
   const field = at ? `${at}.entities` : 'entities';
   if (!isInput(input)) throw new UserError(`must be a string or an object {text, entities?}, got ${described(input)}`, at ? { field: at } : {});
@@ -51,25 +57,10 @@ export interface PlacedEntity {
   end: number;
 }
 
-export interface AlignedText {
+interface AlignedText {
   sentences: TokenizedSentence[];
   /** Per sentence, its given entities in token order. */
   entities: PlacedEntity[][];
-}
-
-/**
- * An input checked as extraction will check it, without the model: for a server that must refuse one
- * request's bad entities before it joins a batch with others. Entities that pass checkGivenEntities always
- * fit the tokens (alignGivenEntities), whatever the tokenizer, so the text is not tokenized here: that would
- * double the work of a long text, on the thread that must answer other requests.
- */
-export function checkExtractInput(input: unknown, schema: LabelSchema, _tokenizer: 'ptb' | 'conll04', at: string): ReadInput {
-  return readExtractInput(input, schema, at);
-}
-
-/** A read input, checked as extraction will check it (readExtractInput checks everything: see checkExtractInput). */
-export function checkAlignment(read: ReadInput, _tokenizer: 'ptb' | 'conll04'): ReadInput {
-  return read;
 }
 
 /** Characters an entity neither starts nor ends with (the tokenizer's spaces). */

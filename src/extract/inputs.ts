@@ -14,9 +14,10 @@
 import { open } from 'node:fs/promises';
 import { described, quote, UserError } from '../errors.js';
 import type { Diagnostics } from '../data/diagnostics.js';
-import { ioError, readLines } from '../data/io.js';
+import { ioError } from '../data/io-error.js';
+import { readLines } from '../data/lines.js';
 
-export interface InputText {
+interface InputText {
   /** From the input (jsonl `id`) or `line-N` (first line of the paragraph / jsonl line). */
   id: string;
   text: string;
@@ -27,7 +28,7 @@ export interface InputText {
   bytesRead: number;
 }
 
-export interface InputOptions {
+interface InputOptions {
   /** Longest text in characters (default DEFAULT_MAX_PARAGRAPH_CHARS). */
   maxChars?: number;
   /** A plain-text file holds one text per non-blank line, not per paragraph. */
@@ -36,12 +37,12 @@ export interface InputOptions {
   diagnostics?: Diagnostics;
 }
 
-export type InputKind = 'jsonl' | 'txt';
+type InputKind = 'jsonl' | 'txt';
 
-export const DEFAULT_MAX_PARAGRAPH_CHARS = 1_000_000;
+const DEFAULT_MAX_PARAGRAPH_CHARS = 1_000_000;
 
 /** What a file's name says it is: JSON Lines for `.jsonl` and `.ndjson`, else plain text. */
-export function inputKind(file: string): InputKind {
+function inputKind(file: string): InputKind {
   return /\.(?:jsonl|ndjson)$/i.test(file) ? 'jsonl' : 'txt';
 }
 

@@ -23,7 +23,7 @@ export interface BatchPool {
   predict(batch: Batch, cancel?: Int32Array): Promise<SentencePrediction[]>;
 }
 
-export interface RunOptions {
+interface RunOptions {
   /** Runs one batch on this thread. */
   local: (batch: Batch) => SentencePrediction[];
   pool?: BatchPool;

@@ -4,7 +4,7 @@
  * the previous one is consumed), and yielded in input order.
  */
 import { checkOptions, described, formatLocated, isObject, isUserError, quote, UserError } from '../errors.js';
-import { checkExtractInput } from './given-entities.js';
+import { readExtractInput } from './given-entities.js';
 import { resolveExtractOptions } from './options.js';
 import type { ExtractInput, ExtractOptions, ExtractedDocument, ExtractorLike, GivenEntity, ModelInfo } from './types.js';
 
@@ -73,7 +73,7 @@ function streamText(t: unknown, i: number, model: ModelInfo): Streamed {
   let entities: GivenEntity[];
   try {
     // The checked copy is what is extracted: a source may reuse its objects for the items after this one.
-    entities = checkExtractInput({ text: o.text, entities: o.entities }, { entityTypes: model.entityTypes, relationTypes: model.relationTypes }, model.tokenizer, o.where ? '' : field).entities!;
+    entities = readExtractInput({ text: o.text, entities: o.entities }, { entityTypes: model.entityTypes, relationTypes: model.relationTypes }, o.where ? '' : field).entities!;
   } catch (e) {
     if (!isUserError(e) || !o.where) throw e;
     // Named by the line it came from: `file:7: entities[0].type: …`.

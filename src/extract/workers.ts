@@ -8,7 +8,7 @@ import { described, envCount, UserError } from '../errors.js';
 /** Inputs with fewer sentences than this run on the calling thread while no worker is running yet. */
 export const POOL_MIN_SENTENCES = 128;
 
-export const DEFAULT_MAX_WORKERS = 2;
+const DEFAULT_MAX_WORKERS = 2;
 
 /** Most worker threads accepted: each holds a copy of the model (~100 MB), so a typo of 10⁹ must not start. */
 export const MAX_WORKERS = 64;

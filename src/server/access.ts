@@ -20,9 +20,9 @@ import { authErrors, labelStudioAuthErrors, rateLimitErrors } from './schemas.js
  * the API description. Everything else needs a key, paths no route has included (they answer 401, not
  * 404, to a request without one): a route added later is protected unless it is listed here.
  */
-export const OPEN_ROUTES: ReadonlySet<string> = new Set(['/', '/health', '/openapi.json']);
+const OPEN_ROUTES: ReadonlySet<string> = new Set(['/', '/health', '/openapi.json']);
 
-export const MIN_API_KEY_LENGTH = 16;
+const MIN_API_KEY_LENGTH = 16;
 
 /** RFC 6750's token68, the characters a Bearer credential may have: a key with others could not be sent. */
 const TOKEN68 = /^[A-Za-z0-9._~+/-]+=*$/;

@@ -46,7 +46,7 @@ function boundHostCheck(app: FastifyInstance, allowedHosts: readonly string[]): 
 }
 
 /** Answers smaller than this many bytes are sent uncompressed (with their Content-Length). */
-export const COMPRESS_THRESHOLD = 1024;
+const COMPRESS_THRESHOLD = 1024;
 
 /** Fastify's options from ours: limits, timeouts, logging and every error in our JSON shape. */
 function fastifyOptions(opts: ResolvedServerOptions) {

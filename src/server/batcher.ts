@@ -3,9 +3,9 @@ import { HttpError } from './errors.js';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-export type ExtractFn = (texts: ExtractInput[], options: ExtractOptions, control: ExtractControl) => Promise<ExtractedDocument[]>;
+type ExtractFn = (texts: ExtractInput[], options: ExtractOptions, control: ExtractControl) => Promise<ExtractedDocument[]>;
 
-export interface BatcherOptions {
+interface BatcherOptions {
   /** Wait this long after the first queued request for others to join its batch. */
   windowMs: number;
   /** Most texts per model call (a single larger request still runs, alone). */
@@ -19,7 +19,7 @@ export interface BatcherOptions {
 }
 
 /** How one submission may end early. */
-export interface SubmitControl {
+interface SubmitControl {
   /** Its time limit in ms instead of `timeoutMs` (what is left of a request that submits in parts). */
   withinMs?: number;
   /** Abandons it (its client went away): it leaves the queue, or its model call stops if no one else needs it. */

@@ -19,7 +19,7 @@ const EXPOSE_RATE_LIMIT = 'X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit
 const MAX_AGE = '600';
 
 /** Checks `cors` entries: `*` or an exact origin (`https://app.example.com`, no path, no trailing slash). */
-export function checkCorsOrigins(origins: string[]): Set<string> {
+function checkCorsOrigins(origins: string[]): Set<string> {
   for (const o of origins) {
     if (o === '*') continue;
     let origin: string | undefined;

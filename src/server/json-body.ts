@@ -7,6 +7,7 @@
  * `__proto__`.
  */
 import type { FastifyInstance } from 'fastify';
+import { firstInvalidByte } from '../data/utf8.js';
 import { clip, HttpError } from './errors.js';
 
 export function registerJsonParser(app: FastifyInstance): void {
@@ -72,22 +73,6 @@ function mediaTypeParameters(header: string): Map<string, string> | undefined {
     if (match[1] !== undefined) parameters.set(match[1].toLowerCase(), match[2] ?? match[3].replace(/\\(.)/g, '$1'));
   }
   return parameters;
-}
-
-/**
- * Offset of the first byte of `bytes` that is not valid UTF-8 (the body failed to decode): where the
- * lenient decoder put its first U+FFFD that does not stand for an encoded U+FFFD (EF BF BD).
- */
-function firstInvalidByte(bytes: Buffer): number {
-  const text = bytes.toString('utf8');
-  let at = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0xfffd && !(bytes[at] === 0xef && bytes[at + 1] === 0xbf && bytes[at + 2] === 0xbd)) return at;
-    // A surrogate pair is one 4-byte character: 2 bytes for each half.
-    at += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdfff ? 2 : 3;
-  }
-  return at;
 }
 
 /** Fastify's one "not valid JSON" as what it was: a syntax error (with JSON.parse's position) or a forbidden key. */

@@ -59,7 +59,7 @@ function describe(e: AjvError, dataVar: string): string {
 }
 
 /** `body` + JSON pointer `/documents/0/text` → `body.documents[0].text`; other names quoted, long ones cut. */
-export function fieldPath(root: string, pointer: string): string {
+function fieldPath(root: string, pointer: string): string {
   if (pointer === '') return root;
   let path = root;
   for (const raw of pointer.slice(1).split('/')) {

@@ -6,7 +6,7 @@
 import { N, Tensor, dtypeCode, type DType, type NestedArray } from './tensor.js';
 import { int, intIn } from './check.js';
 
-export type TensorData = NestedArray | Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array;
+type TensorData = NestedArray | Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array;
 
 function inferShape(data: NestedArray): number[] {
   const shape: number[] = [];

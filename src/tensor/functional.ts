@@ -6,7 +6,7 @@ import { N, Tensor } from './tensor.js';
 import { tensor } from './create.js';
 import { int, intIn } from './check.js';
 
-export type Reduction = 'mean' | 'sum' | 'none';
+type Reduction = 'mean' | 'sum' | 'none';
 const RED: Record<Reduction, number> = { none: 0, mean: 1, sum: 2 };
 function red(op: string, r: Reduction | undefined): number {
   const c = RED[r ?? 'mean'];
@@ -62,7 +62,7 @@ export function clipGradNorm(params: Tensor[], maxNorm: number, normType = 2): n
   return N.clipGradNorm(handles('clipGradNorm', params), maxNorm, normType);
 }
 
-export interface LstmOptions {
+interface LstmOptions {
   /**
    * Flat weights in PyTorch's order, per layer: [w_ih, w_hh, b_ih, b_hh] then (bidirectional) the same
    * for the reverse direction. w_ih [4H, in], w_hh [4H, H], biases [4H]; gates ordered i, f, g, o.

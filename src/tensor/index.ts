@@ -8,17 +8,15 @@
  * Memory: use `tidy(fn)` in loops (frees every tensor made inside that is not returned); `keep(t)` to
  * escape; `t.dispose()` to free at once; everything else is freed by the GC finalizer.
  */
-export { Tensor, DTYPES } from './tensor.js';
-export type { DType, AnyTypedArray, NestedArray } from './tensor.js';
+export { Tensor } from './tensor.js';
+export type { DType } from './tensor.js';
 export {
   tensor, zeros, ones, full, zerosLike, arange, randUniform, randNormal, randint, eye,
   manualSeed, getRngState, setRngState,
 } from './create.js';
-export type { TensorData } from './create.js';
 export {
   cat, where, embedding, linear, conv1d, dropout, crossEntropy, oneHot, clipGradNorm, lstm,
 } from './functional.js';
-export type { Reduction, LstmOptions } from './functional.js';
 export * as F from './functional.js';
 export { tidy, keep, noGrad, inferenceMode, liveTensorCount, setNumThreads, getNumThreads, releaseFreeMemory } from './scope.js';
 export { saveSafetensors, loadSafetensors, readSafetensorsHeader } from './safetensors.js';

@@ -86,7 +86,7 @@ function numel(shape: number[]): number {
 }
 
 /** One tensor of a safetensors header; `begin`/`end` are byte offsets into the data after the header. */
-export interface SafetensorsEntry {
+interface SafetensorsEntry {
   name: string;
   dtype: DType;
   shape: number[];

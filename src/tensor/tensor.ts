@@ -15,10 +15,10 @@ import { int, intIn, optInt, shown } from './check.js';
 export let N: NativeBinding = lazyNative((binding) => (N = binding));
 
 export type DType = 'float32' | 'float64' | 'int64' | 'bool';
-export const DTYPES: readonly DType[] = ['float32', 'float64', 'int64', 'bool'];
+const DTYPES: readonly DType[] = ['float32', 'float64', 'int64', 'bool'];
 const DTYPE_CODE: Record<DType, number> = { float32: 0, float64: 1, int64: 2, bool: 3 };
 
-export type AnyTypedArray = Float32Array | Float64Array | BigInt64Array | Uint8Array;
+type AnyTypedArray = Float32Array | Float64Array | BigInt64Array | Uint8Array;
 export type NestedArray = number | boolean | NestedArray[];
 
 export function dtypeCode(d: DType): number {
@@ -27,16 +27,15 @@ export function dtypeCode(d: DType): number {
   return c;
 }
 
-// op codes shared with src/native/entrel.cc
+// op codes shared with src/native/entrel.cc (the ones the Tensor methods use; the addon has a few more)
 const U = { neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, relu: 5, tanh: 6, sigmoid: 7, contiguous: 8, clone: 9,
-  logicalNot: 10, detach: 11, square: 12, reciprocal: 13, floor: 14, round: 15, sign: 16, log1p: 17 } as const;
-const UI = { sqrt_: 0, zero_: 1, relu_: 2, neg_: 3, exp_: 4, tanh_: 5, sigmoid_: 6, detach_: 7 } as const;
+  logicalNot: 10, detach: 11, square: 12, reciprocal: 13, log1p: 17 } as const;
+const UI = { sqrt_: 0, zero_: 1 } as const;
 const B = { add: 0, sub: 1, mul: 2, div: 3, matmul: 4, eq: 5, ne: 6, lt: 7, le: 8, gt: 9, ge: 10, pow: 11,
   maximum: 12, minimum: 13, logicalAnd: 14, bmm: 15 } as const;
-const BS = { add: 0, sub: 1, mul: 2, div: 3, pow: 4, eq: 5, ne: 6, lt: 7, le: 8, gt: 9, ge: 10, rsub: 11,
-  rdiv: 12 } as const;
+const BS = { add: 0, sub: 1, mul: 2, div: 3, pow: 4, eq: 5, ne: 6, lt: 7, le: 8, gt: 9, ge: 10, rsub: 11 } as const;
 const BI = { add_: 0, sub_: 1, mul_: 2, div_: 3, copy_: 4 } as const;
-const BSI = { add_: 0, sub_: 1, mul_: 2, div_: 3, fill_: 4, pow_: 5 } as const;
+const BSI = { add_: 0, sub_: 1, mul_: 2, div_: 3, fill_: 4 } as const;
 const R = { sum: 0, mean: 1, logsumexp: 2, amax: 3 } as const;
 
 /** A reduction's dims as the binding takes them (the binding checks the elements of an array). */
@@ -185,8 +184,6 @@ export class Tensor extends Scoped {
   pow(o: Tensor | number): Tensor { return this._b(o, B.pow, BS.pow); }
   /** s - this */
   rsub(s: number): Tensor { return new Tensor(N.binS(this._n, s, BS.rsub)); }
-  /** s / this */
-  rdiv(s: number): Tensor { return new Tensor(N.binS(this._n, s, BS.rdiv)); }
   maximum(o: Tensor): Tensor { return new Tensor(N.bin(this._n, o._n, B.maximum)); }
   minimum(o: Tensor): Tensor { return new Tensor(N.bin(this._n, o._n, B.minimum)); }
   eq(o: Tensor | number): Tensor { return this._b(o, B.eq, BS.eq); }
@@ -205,9 +202,6 @@ export class Tensor extends Scoped {
   square(): Tensor { return new Tensor(N.un(this._n, U.square)); }
   reciprocal(): Tensor { return new Tensor(N.un(this._n, U.reciprocal)); }
   abs(): Tensor { return new Tensor(N.un(this._n, U.abs)); }
-  sign(): Tensor { return new Tensor(N.un(this._n, U.sign)); }
-  floor(): Tensor { return new Tensor(N.un(this._n, U.floor)); }
-  round(): Tensor { return new Tensor(N.un(this._n, U.round)); }
   relu(): Tensor { return new Tensor(N.un(this._n, U.relu)); }
   tanh(): Tensor { return new Tensor(N.un(this._n, U.tanh)); }
   sigmoid(): Tensor { return new Tensor(N.un(this._n, U.sigmoid)); }
@@ -245,7 +239,6 @@ export class Tensor extends Scoped {
   reshape(shape: number[]): Tensor { return new Tensor(N.reshape(this._n, shape, false)); }
   /** Like reshape but never copies (throws if the memory layout does not allow a view). */
   view(shape: number[]): Tensor { return new Tensor(N.reshape(this._n, shape, true)); }
-  flatten(): Tensor { return new Tensor(N.reshape(this._n, [-1], false)); }
   permute(dims: number[]): Tensor { return new Tensor(N.permute(this._n, dims)); }
   transpose(a: number, b: number): Tensor {
     return new Tensor(N.transpose(this._n, int('transpose', 'dim0', a), int('transpose', 'dim1', b)));
@@ -282,7 +275,6 @@ export class Tensor extends Scoped {
   set requiresGrad(b: boolean) { N.setRequiresGrad(this._n, b); }
   /** Sets requires_grad (leaf tensors only) and returns this. */
   requiresGrad_(b = true): this { N.setRequiresGrad(this._n, b); return this; }
-  setRequiresGrad(b: boolean): this { N.setRequiresGrad(this._n, b); return this; }
   /** The accumulated gradient (a new handle on the same storage), or null. */
   get grad(): Tensor | null {
     const g = N.grad(this._n);
@@ -295,8 +287,6 @@ export class Tensor extends Scoped {
   }
   /** A new handle sharing storage, cut from the graph. */
   detach(): Tensor { return new Tensor(N.un(this._n, U.detach)); }
-  /** Detaches this tensor in place from the graph. */
-  detach_(): this { N.unI(this._n, UI.detach_); return this; }
   /** Drops the gradient (like PyTorch's zero_grad(set_to_none=True)). */
   zeroGrad(): void { N.setGrad(this._n, null); }
 
@@ -313,7 +303,6 @@ export class Tensor extends Scoped {
   sub_(o: Tensor | number, alpha = 1): this { return this._bi(o, BI.sub_, BSI.sub_, alpha); }
   mul_(o: Tensor | number): this { return this._bi(o, BI.mul_, BSI.mul_); }
   div_(o: Tensor | number): this { return this._bi(o, BI.div_, BSI.div_); }
-  pow_(e: number): this { N.binSI(this._n, e, BSI.pow_); return this; }
   /** this += value * a * b */
   addcmul_(a: Tensor, b: Tensor, value = 1): this { N.addcI(this._n, a._n, b._n, value, 0); return this; }
   /** this += value * a / b */
@@ -323,7 +312,4 @@ export class Tensor extends Scoped {
   zero_(): this { N.unI(this._n, UI.zero_); return this; }
   fill_(v: number): this { N.binSI(this._n, v, BSI.fill_); return this; }
   sqrt_(): this { N.unI(this._n, UI.sqrt_); return this; }
-  relu_(): this { N.unI(this._n, UI.relu_); return this; }
-  neg_(): this { N.unI(this._n, UI.neg_); return this; }
-  exp_(): this { N.unI(this._n, UI.exp_); return this; }
 }

@@ -12,7 +12,7 @@ import { modelPath } from '../model/model-ref.js';
 import { applyScoreMap, fitScoreMap, type ScoreMaps } from '../model/score-map.js';
 import { predictFile, type DataOptions } from './evaluate.js';
 
-export interface CalibrateResult {
+interface CalibrateResult {
   maps: ScoreMaps;
   /** On the data fitted on: the model's own scores, then the mapped ones. */
   before: CalibrationReport;

@@ -10,7 +10,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parseJsonFile } from '../data/io.js';
+import { parseJsonFile } from '../data/parse-json.js';
 import { editDistance } from '../data/edit-distance.js';
 import { jsonKeyLine } from '../data/json-key-line.js';
 import { fieldPath, valueAt } from '../data/validate.js';

@@ -12,7 +12,7 @@ import { Diagnostics } from '../data/diagnostics.js';
 import type { Document, LabelSchema } from '../data/corpus.js';
 import { detectFormat, loadCorpus, writeCorpus, type CorpusOptions } from '../data/formats/index.js';
 import { ACE05_FORMATS } from '../data/formats/ace05.js';
-import { makeDirs } from '../data/io.js';
+import { makeDirs } from '../data/dirs.js';
 import { foldPositions } from '../data/split.js';
 import { counted, Interrupted, quote, UserError } from '../errors.js';
 import { hasCheckpoint } from './checkpoint.js';

@@ -209,7 +209,7 @@ async function modelRun(
 }
 
 /** The data's types a model cannot predict, for a message (`entity types "A", "B" and relation type "R"`), if any. */
-export function unknownTypes(model: LabelSchema, data: LabelSchema): string | undefined {
+function unknownTypes(model: LabelSchema, data: LabelSchema): string | undefined {
   const known = new Set(model.relationTypes.map((r) => r.name));
   return typesPhrase(
     data.entityTypes.filter((t) => !model.entityTypes.includes(t)),

@@ -8,7 +8,7 @@
 import { cpus } from 'node:os';
 import { getNumThreads } from '../tensor/index.js';
 
-export interface MachineRecord {
+interface MachineRecord {
   cpu: string;
   cores: number;
   /** libtorch's intra-op threads. */

@@ -98,7 +98,7 @@ abstract class BufferedOptimizer implements Optimizer {
   }
 }
 
-export interface AdadeltaOptions {
+interface AdadeltaOptions {
   lr: number;
   rho: number;
   eps: number;
@@ -126,7 +126,7 @@ export class Adadelta extends BufferedOptimizer {
   }
 }
 
-export interface AdamOptions {
+interface AdamOptions {
   lr: number;
   beta1: number;
   beta2: number;

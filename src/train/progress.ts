@@ -21,7 +21,7 @@ export interface ProgressRecord {
 }
 
 /** What a bar counts and how far the run goes. */
-export interface BarSpec {
+interface BarSpec {
   /** What is being done, first on the line: `predict`, `extract`, `epoch 3`. */
   label: string;
   /** What is counted, plural: `sentences`, `texts`, `resamples`, `documents`. */
@@ -47,7 +47,7 @@ export interface BarSpec {
   log?: (record: ProgressRecord) => void;
 }
 
-export interface Bar {
+interface Bar {
   /**
    * `done` counted so far; `work`: of the run's work (default `done`); `detail`: more on the line, after the
    * count (training's loss); `rate`: counted per second, when the caller times it (default: since the start).
@@ -129,7 +129,7 @@ function loggedState(spec: BarSpec, log: (record: ProgressRecord) => void): (rec
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
 /** Bars one after another, as the phases of a run report (predictions, then writing or resamples). */
-export interface PhaseBars {
+interface PhaseBars {
   /**
    * A phase's first report (a label not the last one's) starts its bar, stopping the one before; its count
    * reaching the total ends it, so that no bar hides the cursor while the run goes on without one.

@@ -9,7 +9,7 @@
  */
 import type { EpochRecord } from './log.js';
 
-export interface DecaySettings {
+interface DecaySettings {
   lrDecay: number;
   lrPatience: number;
   lrTimeDecay: number;

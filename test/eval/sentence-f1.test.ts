@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import type { CompactSentence, RelTuple, SpanTuple } from '../../src/eval/compact.js';
 import { canonicalRelation, compactSentence } from '../../src/eval/compact.js';
 import { Scorer } from '../../src/eval/scorer.js';
-import { deltaE, deltaER, deltaR, sentenceF1, setF1 } from '../../src/eval/sentence-f1.js';
+import { deltaE, deltaER, deltaR, setF1 } from '../../src/eval/sentence-f1.js';
 import { schema, sent } from './helpers.js';
 
 const gold: CompactSentence = {
@@ -13,7 +13,8 @@ const gold: CompactSentence = {
 };
 
 test('F = 1 when gold and prediction are both empty (tp = fp = fn = 0)', () => {
-  assert.deepEqual(sentenceF1({ entities: [], relations: [] }, { entities: [], relations: [] }), { ent: 1, rel: 1 });
+  const none: CompactSentence = { entities: [], relations: [] };
+  assert.deepEqual([deltaE(none, none), deltaR(none, none)], [0, 0]);
   assert.equal(deltaER({ entities: [], relations: [] }, { entities: [], relations: [] }), 0);
 });
 
@@ -21,12 +22,12 @@ test('hand-computed sentence F1 and deltas', () => {
   // Entities: pred {[0,1,0], [3,4,1]} vs gold {[0,1,0], [3,5,1]} → tp 1, |g| 2, |p| 2 → F 2/4 = 0.5.
   // Relations: pred's tail span [3,4) is wrong → tp 0 → F 0.
   const pred: CompactSentence = { entities: [[0, 1, 0], [3, 4, 1]], relations: [[0, 1, 0, 3, 4, 1, 2]] };
-  assert.deepEqual(sentenceF1(gold, pred), { ent: 0.5, rel: 0 });
   assert.equal(deltaE(gold, pred), 0.5);
   assert.equal(deltaR(gold, pred), 1);
   assert.equal(deltaER(gold, pred), 0.75);
   // Nothing predicted while gold has items → F 0 (fn > 0).
-  assert.deepEqual(sentenceF1(gold, { entities: [], relations: [] }), { ent: 0, rel: 0 });
+  const none: CompactSentence = { entities: [], relations: [] };
+  assert.deepEqual([deltaE(gold, none), deltaR(gold, none), deltaER(gold, none)], [1, 1, 1]);
 });
 
 test('string and numeric labels; duplicates count once', () => {
@@ -81,17 +82,18 @@ const span = fc.tuple(fc.nat(8), fc.integer({ min: 1, max: 3 }), fc.nat(2)).map(
 const rel = fc.tuple(span, span, fc.nat(2)).map(([h, t, r]): RelTuple => [h[0], h[1], h[2], t[0], t[1], t[2], r]);
 const compact = fc.record({ entities: fc.array(span, { maxLength: 6 }), relations: fc.array(rel, { maxLength: 6 }) });
 
-test('property: sentenceF1 agrees with the corpus scorer on a single sentence', () => {
+test('property: 1 − deltaE and 1 − deltaR agree with the corpus scorer on a single sentence, deltaER is their mean', () => {
   const sch = schema(['0', '1', '2'], ['0', '1', '2']);
   fc.assert(
     fc.property(compact, compact, (g, p) => {
       const s = new Scorer(sch);
       s.addCompact(g, p);
       const r = s.report();
-      const f = sentenceF1(g, p);
+      const f = { ent: 1 - deltaE(g, p), rel: 1 - deltaR(g, p) };
       const expect = (m: { tp: number; fp: number; fn: number; f1: number }) => (m.tp + m.fp + m.fn === 0 ? 1 : m.f1);
       assert.ok(Math.abs(f.ent - expect(r.entities.micro)) < 1e-12, `entities: ${f.ent} vs ${JSON.stringify(r.entities.micro)}`);
       assert.ok(Math.abs(f.rel - expect(r.relations.strict.micro)) < 1e-12, `relations: ${f.rel} vs ${JSON.stringify(r.relations.strict.micro)}`);
+      assert.ok(Math.abs(deltaER(g, p) - (1 - (f.ent + f.rel) / 2)) < 1e-12, `deltaER ${deltaER(g, p)} vs F ${f.ent}, ${f.rel}`);
       assert.equal(setF1(g.entities, g.entities), 1);
     }),
   );

@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import type { Document } from '../../data/corpus.js';
 import { ACE05_FORMATS } from '../../data/formats/ace05.js';
-import { readsAsAce05 } from '../../data/formats/brat.js';
+import { readsAsAce05 } from '../../data/formats/brat-read.js';
 import { FORMATS, detectFormat, readsRawText, type CorpusOptions, type LoadedCorpus } from '../../data/formats/index.js';
 import { quote, UserError } from '../../errors.js';
 import { modelPath } from '../../model/model-ref.js';
@@ -75,7 +75,7 @@ async function refuseUnusedTokenizer(flags: DataFlags, files: { file: string; op
   throw new UserError(`--tokenizer ${flags.tokenizer} says how raw text (doccano, Label Studio, brat's text layout) is cut into tokens, but ${given}, whose tokens are given: leave --tokenizer out`);
 }
 
-export function corpusOptions(flags: DataFlags, format = flags.format): CorpusOptions {
+function corpusOptions(flags: DataFlags, format = flags.format): CorpusOptions {
   // Only where given: the commands that run a model on annotated data take no such option.
   const results = flags.lsResults === undefined ? {} : { labelStudioResults: flags.lsResults };
   // Only where given: a model's own tokenizer is the default of the commands that run one.

@@ -13,10 +13,11 @@ import { counted, formatLocated, isUserError, UserError } from '../../errors.js'
 import type { LabelSchema } from '../../data/corpus.js';
 import { Diagnostics } from '../../data/diagnostics.js';
 import { refuseOverwritingInputs } from '../../data/write.js';
-import { DEFAULT_MAX_TOKENS } from '../../text/sentences.js';
+import { firstInvalidByte } from '../../data/utf8.js';
+import { DEFAULT_MAX_TOKENS } from '../../text/options.js';
 import { withInterrupts } from '../interrupt.js';
 import { DEFAULT_BATCH_SIZE } from '../../extract/batches.js';
-import { checkExtractInput } from '../../extract/given-entities.js';
+import { readExtractInput } from '../../extract/given-entities.js';
 import { resolveExtractOptions } from '../../extract/options.js';
 import type { ExtractedDocument, ExtractOptions } from '../../extract/types.js';
 import type { StreamedDocument } from '../../extract/stream.js';
@@ -102,8 +103,8 @@ export function extractCommand(): Command {
         checkOptionFlags(options, extractor.info());
         if (given === undefined) return extractor.extract([input], options);
         // Checked here, so that errors name `entities[…]` as the flag gives them.
-        const { entityTypes, relationTypes, tokenizer } = extractor.info();
-        const { entities } = checkExtractInput({ text: input, entities: given }, { entityTypes, relationTypes }, tokenizer, '');
+        const { entityTypes, relationTypes } = extractor.info();
+        const { entities } = readExtractInput({ text: input, entities: given }, { entityTypes, relationTypes }, '');
         return extractor.extract([{ text: input, entities }], options);
       });
       if (flags.json) printJson(doc);
@@ -240,16 +241,6 @@ async function readStdin(): Promise<string> {
     const at = firstInvalidByte(bytes);
     throw new UserError(`standard input is not valid UTF-8 text: byte ${at} (counted from 0, on line ${lineAt(bytes, at)}) is not part of a UTF-8 character`);
   }
-}
-
-/** Offset of the first byte of `bytes` that is not UTF-8: where the lenient decoding has a U+FFFD that the bytes do not encode. */
-function firstInvalidByte(bytes: Buffer): number {
-  let at = 0;
-  for (const c of bytes.toString('utf8')) {
-    if (c === '\uFFFD' && !(bytes[at] === 0xef && bytes[at + 1] === 0xbf && bytes[at + 2] === 0xbd)) return at;
-    at += Buffer.byteLength(c);
-  }
-  return at;
 }
 
 /** The 1-based line of byte `at`. */

@@ -17,7 +17,7 @@ import { loadExtractor } from '../load-extractor.js';
 import { readBoundedFile } from '../../model/bounded-read.js';
 
 /** The environment variable with API keys, comma-separated, when --api-key-file is not given. */
-export const API_KEYS_ENV = 'ENTREL_API_KEYS';
+const API_KEYS_ENV = 'ENTREL_API_KEYS';
 
 interface ServeFlags {
   model?: string[];

@@ -5,14 +5,15 @@
  * ACE05's standard one (data/split-lists.ts). Writes DIR/train.EXT, DIR/dev.EXT, DIR/test.EXT (brat:
  * directories) and DIR/split.json, which records the seed (or the lists) and which documents went where;
  * all together or none (data/staging.ts), replacing the parts of an earlier split there. A brat
- * collection split into brat parts is copied file by file (brat.ts copyDocuments), so its parts keep what
- * entrel does not read; any other part is written from the documents read, and what its format cannot
- * hold is counted.
+ * collection split into brat parts is copied file by file (brat-copy.ts copyDocuments), so its parts keep
+ * what entrel does not read; any other part is written from the documents read, and what its format
+ * cannot hold is counted.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { join } from 'node:path';
 import { Diagnostics } from '../../data/diagnostics.js';
-import { copyDocuments, refuseForeignDirectory } from '../../data/formats/brat.js';
+import { copyDocuments } from '../../data/formats/brat-copy.js';
+import { refuseForeignDirectory } from '../../data/formats/brat-write.js';
 import { WRITABLE_FORMATS, detectFormat, inputFiles, loadCorpus, writeCorpus, writtenFiles } from '../../data/formats/index.js';
 import { PARTS, checkLabelCoverage, documentsFor, splitPositions, type Part, type PartSize } from '../../data/split.js';
 import { listedPositions, readIdList, refuseRepeatedIds, type IdList } from '../../data/split-lists.js';

@@ -25,7 +25,7 @@
 import { formatWhere, quote, type ErrorLocation } from '../../errors.js';
 import { entitySurface as surface, type Document, type Entity, type Relation, type Sentence } from '../corpus.js';
 import type { Diagnostics } from '../diagnostics.js';
-import type { Located } from '../io.js';
+import type { Located } from '../located.js';
 import { relationMerger } from '../merge.js';
 
 /** Where the first of two documents was, relative to the second (same file: just its line). */

@@ -11,7 +11,8 @@
  * DyGIE's ACE05 holds every line of LSTM-ER's files as a sentence, so their header lines stay sentences.
  */
 import { z } from 'zod';
-import { readJsonLines, type Located } from '../io.js';
+import { readJsonLines } from '../json-lines.js';
+import type { Located } from '../located.js';
 import { fail, label, parseWith, tokenText } from '../validate.js';
 import { writeAtomic, type Source } from '../write.js';
 import { countAmbiguousArguments, countSymmetricNotKept, countTextNotKept, jsonLinesText, refuseUnreadable, toTokenSentence, tokenDocument, warnAmbiguousArgument, type TokenSentence } from './common.js';

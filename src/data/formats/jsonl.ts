@@ -10,7 +10,8 @@
 import { access } from 'node:fs/promises';
 import { z } from 'zod';
 import { quote } from '../../errors.js';
-import { readJsonLines, type Located } from '../io.js';
+import { readJsonLines } from '../json-lines.js';
+import type { Located } from '../located.js';
 import { checkSpan, fail, label, parseWith, tokenProblem } from '../validate.js';
 import { writeAtomicTogether, type Source } from '../write.js';
 import { jsonLinesText, refuseUnreadable } from './common.js';
@@ -94,7 +95,7 @@ async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Located<D
   }
 }
 
-export async function* jsonlRecords(docs: Source<Document>) {
+async function* jsonlRecords(docs: Source<Document>) {
   for await (const d of docs) {
     refuseUnreadable(d, 'jsonl');
     yield {

@@ -22,7 +22,8 @@ import { described, formatWhere, quote } from '../../errors.js';
 import type { Document, LabelSchema } from '../corpus.js';
 import { escapeHtml } from '../escape.js';
 import type { Diagnostics } from '../diagnostics.js';
-import { readJsonArray, type Located } from '../io.js';
+import { readJsonArray } from '../json-array.js';
+import type { Located } from '../located.js';
 import { fail, parseWith } from '../validate.js';
 import { writeAtomicTogether, type Source } from '../write.js';
 import { countSymmetricNotKept, growingSchema, jsonArrayText } from './common.js';
@@ -164,7 +165,7 @@ async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Do
 }
 
 /** Where a result goes in a project: its `<Labels>` control and the `<Text>` it labels. */
-export interface ResultNames {
+interface ResultNames {
   from: string;
   to: string;
 }

@@ -6,7 +6,9 @@
  * the start of one (spec §5.1), counted: `invalid-tag-sequence-repaired`.
  */
 import { decodeTags, encodeTags, isRepairedTag } from '../bilou.js';
-import { MAX_DOCUMENT_BYTES, readLineBatches, type Located } from '../io.js';
+import { MAX_DOCUMENT_BYTES } from '../document-size.js';
+import { readLineBatches } from '../lines.js';
+import type { Located } from '../located.js';
 import { fail, tokenProblem } from '../validate.js';
 import { writeAtomic, type Source } from '../write.js';
 import { countSymmetricNotKept, sentencesOf, toTokenSentence, tokenDocument, unwritableLabel } from './common.js';

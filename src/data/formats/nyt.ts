@@ -8,7 +8,8 @@
  * `articleId-sentId`. Where the paper's code would crash (a mention not found) we skip with a warning.
  */
 import { z } from 'zod';
-import { readJsonLines, type Located } from '../io.js';
+import { readJsonLines } from '../json-lines.js';
+import type { Located } from '../located.js';
 import { fail, label, parseWith, tokenProblem } from '../validate.js';
 import { tokenDocument, type TokenSpan } from './common.js';
 import devIds from '../nyt-dev-ids.json' with { type: 'json' };
@@ -18,7 +19,7 @@ import type { Format, ReadOptions } from './types.js';
 const LATIN: Record<string, string> = {
   á: 'a', â: 'a', Á: 'A', É: 'E', è: 'e', é: 'e', ê: 'e', í: 'i', ó: 'o', ô: 'o', ö: 'o', Ó: 'O', ú: 'u', ü: 'u', ñ: 'n',
 };
-export const foldLatin = (s: string) => s.replace(/[áâÁÉèéêíóôöÓúüñ]/g, (c) => LATIN[c]);
+const foldLatin = (s: string) => s.replace(/[áâÁÉèéêíóôöÓúüñ]/g, (c) => LATIN[c]);
 
 const id = z.union([z.string(), z.number()]);
 const Rec = z.object({

@@ -7,7 +7,8 @@
 import { z } from 'zod';
 import { formatWhere, quote } from '../../errors.js';
 import { decodeTags, encodeTags, isRepairedTag, isUnclosedTag } from '../bilou.js';
-import { readJsonArray, type Located } from '../io.js';
+import { readJsonArray } from '../json-array.js';
+import type { Located } from '../located.js';
 import { checkArgumentIndexes, fail, label, parseWith, tokenText } from '../validate.js';
 import { writeAtomic } from '../write.js';
 import { countSymmetricNotKept, jsonArrayText, sentencesOf, toTokenSentence, tokenDocument, unwritableLabel } from './common.js';

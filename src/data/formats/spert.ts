@@ -4,7 +4,8 @@
  * symmetric flags. Each sentence becomes a document (id = orig_id, else the record number).
  */
 import { z } from 'zod';
-import { readJsonArray, type Located } from '../io.js';
+import { readJsonArray } from '../json-array.js';
+import type { Located } from '../located.js';
 import { checkArgumentIndexes, checkSpan, label, parseWith, tokenText } from '../validate.js';
 import { writeAtomicTogether } from '../write.js';
 import { jsonArrayText, mapAsync, sentencesOf, toTokenSentence, tokenDocument } from './common.js';

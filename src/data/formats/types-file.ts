@@ -5,7 +5,9 @@ import { z } from 'zod';
 import type { LabelSchema } from '../corpus.js';
 import type { Diagnostics } from '../diagnostics.js';
 import { UserError } from '../../errors.js';
-import { MAX_DOCUMENT_BYTES, parseJsonFile, readFileBounded } from '../io.js';
+import { MAX_DOCUMENT_BYTES } from '../document-size.js';
+import { parseJsonFile } from '../parse-json.js';
+import { readFileBounded } from '../data-file.js';
 import { fail, parseWith } from '../validate.js';
 
 // The two maps are checked entry by entry below: zod builds a record by assignment, so an entry named

@@ -1,7 +1,7 @@
 /** The contract every format module implements; the registry (`index.ts`) dispatches on it. */
 import type { Document, LabelSchema } from '../corpus.js';
 import type { Diagnostics } from '../diagnostics.js';
-import type { Located } from '../io.js';
+import type { Located } from '../located.js';
 import type { Source } from '../write.js';
 
 export interface ReadOptions {
@@ -33,10 +33,10 @@ export interface ReadOptions {
  * Yields each document with where it came from (its line, record, or `.ann` file), which `readCorpus`
  * uses to name the document in the warnings of its shared checks (checks.ts).
  */
-export type Reader = (file: string, opts: ReadOptions) => AsyncGenerator<Located<Document>>;
+type Reader = (file: string, opts: ReadOptions) => AsyncGenerator<Located<Document>>;
 
 /** Writes `docs` to `out` (a file, or a directory for brat); what the format cannot hold is counted in `diagnostics`. */
-export type Writer = (
+type Writer = (
   docs: Source<Document>,
   schema: LabelSchema,
   out: string,

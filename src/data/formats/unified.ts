@@ -7,7 +7,8 @@
  * `ace05` reads ACE05 as the paper does (ace05.ts).
  */
 import { z } from 'zod';
-import { readJsonArray, type Located } from '../io.js';
+import { readJsonArray } from '../json-array.js';
+import type { Located } from '../located.js';
 import { writeAtomic } from '../write.js';
 import { checkSpan, fail, label, parseWith, tokenText } from '../validate.js';
 import { formatWhere, quote } from '../../errors.js';

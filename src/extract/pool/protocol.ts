@@ -21,7 +21,7 @@ export interface WorkerInit {
   threads: number;
 }
 
-export type WireBatch = Omit<Batch, 'sentences'>;
+type WireBatch = Omit<Batch, 'sentences'>;
 
 export interface PredictRequest {
   id: number;
@@ -41,7 +41,7 @@ export type WorkerMessage =
   | { type: 'failed'; id?: number; error: WireError };
 
 /** An error as it crosses the thread boundary: UserErrors stay UserErrors (message and location). */
-export interface WireError {
+interface WireError {
   message: string;
   user: boolean;
   location?: ErrorLocation;

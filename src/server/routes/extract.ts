@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { checkExtractInput } from '../../extract/given-entities.js';
+import { readExtractInput } from '../../extract/given-entities.js';
 import type { ExtractInput, ExtractOptions, GivenEntity, ModelInfo } from '../../extract/types.js';
 import type { MicroBatcher } from '../batcher.js';
 import { clientGone } from '../disconnect.js';
@@ -7,7 +7,7 @@ import { HttpError } from '../errors.js';
 import type { ResolvedServerOptions } from '../options.js';
 import { extractBodySchema, extractReplySchema, postErrors, type ExtractBody, type ExtractReply } from '../schemas.js';
 
-/** `model`: what the extractor reads (entity types and tokenizer), to check given entities before they are queued. */
+/** `model`: what the extractor reads (its entity and relation types), to check given entities before they are queued. */
 export function registerExtractRoute(app: FastifyInstance, batcher: MicroBatcher, opts: ResolvedServerOptions, model: ModelInfo): void {
   app.post<{ Body: ExtractBody; Reply: ExtractReply }>(
     '/v1/extract',
@@ -55,7 +55,7 @@ function checkInputs(text: string | undefined, entities: GivenEntity[] | undefin
     const t = typeof input === 'string' ? input : input.text;
     const which = texts ? `texts[${i}]` : 'text';
     if (t.length > opts.maxTextLength) throw new HttpError(413, 'text_too_long', `${which} has ${t.length} characters; the limit is ${opts.maxTextLength}`);
-    if (typeof input !== 'string') checkExtractInput(input, schema, model.tokenizer, texts ? which : '');
+    if (typeof input !== 'string') readExtractInput(input, schema, texts ? which : '');
   });
   return inputs;
 }

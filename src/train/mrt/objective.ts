@@ -97,7 +97,7 @@ function tagSampler(kind: MrtConfig['sampler'], grammar: TagGrammar, chain: Chai
   return kind === 'chunkings' ? { kind, grammar } : { kind: 'tokens' };
 }
 
-export interface MrtLoss {
+interface MrtLoss {
   /** Mean over the batch's sentences of risk + hinge. */
   loss: Tensor;
   risk: Tensor;

@@ -13,7 +13,7 @@ export function sampleDistribution(logPE: Tensor, logPR: Tensor, valid: Tensor, 
   return score.maskedFill(valid.logicalNot(), -Infinity).softmax(1);
 }
 
-export interface RiskOptions {
+interface RiskOptions {
   /** Include Δ (false: the Γ-only system of Table 2). */
   useDelta: boolean;
   /** Include the learned loss Γ(ŷ) = 1 − Q(ŷ) and its hinge (Eq. 4–5). */
@@ -22,7 +22,7 @@ export interface RiskOptions {
   halveGamma: boolean;
 }
 
-export interface Risk {
+interface Risk {
   /** Per sentence: Σ_ŷ Q(ŷ)·Δ(ŷ, y)  (Eq. 6), or Σ_ŷ Q(ŷ)·(Δ(ŷ, y) + Γ(ŷ)) with Γ. [B] */
   risk: Tensor;
   /** Per sentence: [1 − Q(y) + Q(y*)]_+ with y* the most probable non-gold member (Eq. 5); 0 without Γ. [B] */

@@ -21,7 +21,7 @@ export type TagSampler =
   | { kind: 'crf'; grammar: TagGrammar; chain: ChainScores }
   | { kind: 'kbest'; grammar: TagGrammar; chain?: ChainScores };
 
-export interface TagSamplingOptions {
+interface TagSamplingOptions {
   /** Number of distinct samples wanted besides the gold sequence. */
   count: number;
   /** Footnote 5's ε-greedy: each tag is uniform with probability ε, else drawn from P_ent (0.1). */
