@@ -9,9 +9,9 @@ import { EXIT_INTERRUPTED } from './interrupt.js';
 import { printableLines } from './output.js';
 import { registerCommands } from './commands/index.js';
 
-export const EXIT_OK = 0;
-export const EXIT_USER = 1;
-export const EXIT_INTERNAL = 2;
+const EXIT_OK = 0;
+const EXIT_USER = 1;
+const EXIT_INTERNAL = 2;
 
 /**
  * A usage error whose message waits for run() to finish it: `train`'s unknown option, whose hint names the
@@ -21,7 +21,7 @@ interface Deferred {
   unknownTrainOption?: { text: string; option: string };
 }
 
-export function buildProgram(deferred: Deferred = {}): Command {
+function buildProgram(deferred: Deferred = {}): Command {
   const program = new Command('entrel')
     .description('Joint entity and relation extraction (Sun et al. 2018, minimum risk training) on libtorch')
     .version(ENTREL_VERSION, '-V, --version')

@@ -7,7 +7,7 @@ import type { ModelCard } from './model-card.js';
 import { recordedMetrics } from './model-metrics.js';
 import type { ModelMetrics } from './types.js';
 
-export interface ReadmePackage {
+interface ReadmePackage {
   name: string;
   version: string;
   description: string;

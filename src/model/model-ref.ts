@@ -52,7 +52,7 @@ export function modelRefArg(value: unknown, field: string): string | undefined {
 const quoteUrl = (u: URL | string) => JSON.stringify(String(u));
 
 /** Whether `ref` could be an npm package name (old rules too: capitals were once allowed). */
-export function isPackageName(ref: string): boolean {
+function isPackageName(ref: string): boolean {
   const v = validateName(ref);
   return v.validForNewPackages || v.validForOldPackages;
 }

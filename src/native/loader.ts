@@ -220,7 +220,7 @@ function bindingFile(root: string): string {
 }
 
 /** Loads (once) and returns the native binding; throws a UserError telling what to install if it cannot. */
-export function loadNative(): NativeBinding {
+function loadNative(): NativeBinding {
   if (cached) return cached;
   if (process.env.OPENBLAS_NUM_THREADS === undefined) process.env.OPENBLAS_NUM_THREADS = '1';
   const root = packageRoot();

@@ -100,7 +100,7 @@ export function tokenizedSentencesInSlices(text: string, opts: SentenceOptions =
 }
 
 /** `tokenizedSentences` in steps (steps.ts). */
-export function* tokenizedSentencesSteps(text: string, opts: SentenceOptions = {}): Steps<TokenizedSentence[]> {
+function* tokenizedSentencesSteps(text: string, opts: SentenceOptions = {}): Steps<TokenizedSentence[]> {
   const { style, newlines, maxTokens: max, locale } = sentenceArgs(text, opts);
   const segmenter = sentenceSegmenter(locale);
   const out: TokenizedSentence[] = [];

@@ -62,7 +62,7 @@ const AdamSchema = z.strictObject({
 }, BLOCK);
 
 /** Footnote 12's settings of a system with Γ, and of one without (Table 2's Δ rows). */
-export const FOOTNOTE_12 = { withGamma: { alpha: 1, K: 2 }, withoutGamma: { alpha: 1e-4, K: 3 } } as const;
+const FOOTNOTE_12 = { withGamma: { alpha: 1, K: 2 }, withoutGamma: { alpha: 1e-4, K: 3 } } as const;
 
 /** Minimum risk training (issue 5); α, μ and K default to footnote 12's (MrtSchema). */
 const MrtObject = z

@@ -24,7 +24,7 @@ export interface Split {
 }
 
 /** How a corpus file is read: its format and the options of some formats (`--types`, `--split`, `--ace05`, …). */
-export type ReadingOptions = Omit<CorpusOptions, 'diagnostics'>;
+type ReadingOptions = Omit<CorpusOptions, 'diagnostics'>;
 
 /**
  * How a file of a training config is read, by training and by anything that reads it again (a script

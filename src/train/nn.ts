@@ -54,7 +54,7 @@ export interface NNSetup {
 }
 
 /** What the setup says on the way: notes (none when quiet) on stderr, warnings to `onWarning`. */
-export type SetupOptions = Pick<TrainOptions, 'quiet' | 'onWarning'>;
+type SetupOptions = Pick<TrainOptions, 'quiet' | 'onWarning'>;
 
 /**
  * Data, vocabulary and a freshly initialised model (deterministic given the config's seed). With `base`

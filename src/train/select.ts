@@ -6,6 +6,7 @@
  * (loop.ts), so tie-breaks at 0 only choose among models, they never stop a run.
  */
 import type { TrainConfig } from './config-schema.js';
+import { percent } from '../eval/table.js';
 
 /** Dev micro F1 of entities and of strict relations. */
 export interface DevScores {
@@ -24,7 +25,7 @@ function tieBreak(dev: DevScores, select: TrainConfig['select']): number {
 }
 
 /** The best model so far: its selection score (−1 before any) and, where known, its dev scores (for the tie-break). */
-export interface BestSoFar {
+interface BestSoFar {
   score: number;
   dev?: DevScores;
 }
@@ -42,10 +43,9 @@ export function isBetter(dev: DevScores, best: BestSoFar, select: TrainConfig['s
  * does not say why. `best` holds best/'s dev scores and `epoch` its epoch.
  */
 export function zeroScoreWarning(best: DevScores, epoch: number, select: TrainConfig['select']): string {
-  const pct = (f: number) => (100 * f).toFixed(2);
   const more = 'train on more data or for more epochs';
   if (select === 'relation' && best.entF1 > 0)
-    return `dev strict relation F1 was 0 in every epoch, so best/ holds epoch ${epoch}'s model, chosen on its entity F1 (${pct(best.entF1)}), and it finds no relation right; ${more}, or select on both scores (--set select=entity+relation)`;
+    return `dev strict relation F1 was 0 in every epoch, so best/ holds epoch ${epoch}'s model, chosen on its entity F1 (${percent(best.entF1)}), and it finds no relation right; ${more}, or select on both scores (--set select=entity+relation)`;
   const scores = select === 'relation' ? 'dev strict relation F1 and entity F1 were' : 'dev entity and strict relation F1 were';
   return `${scores} 0 in every epoch, so best/ holds epoch ${epoch}'s model, which finds nothing right; ${more}, and check that the data's annotations are read (entrel stats)`;
 }

@@ -102,7 +102,7 @@ const form = (apiKey: boolean) =>
 
 export const appScripts = [tabScript, appScript];
 
-export interface AppPageOptions {
+interface AppPageOptions {
   /** The server requires an API key: show the field for it and send it with every request. */
   apiKey?: boolean;
 }

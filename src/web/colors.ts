@@ -1,4 +1,4 @@
-export interface TypeColor {
+interface TypeColor {
   fill: string;
   stroke: string;
 }

@@ -75,7 +75,7 @@ export function knownScore<T extends { score: number }>(item: T): T | Omit<T, 's
 }
 
 /** Micro scores of one criterion, as the Scorer reports them. */
-export interface MicroScores {
+interface MicroScores {
   tp: number;
   fp: number;
   fn: number;
@@ -91,7 +91,7 @@ export interface ComparisonScores {
 }
 
 /** The scores table: micro P/R/F1 of entities and strict relations, with the counts behind them. */
-export function renderScores(scores: ComparisonScores): string {
+function renderScores(scores: ComparisonScores): string {
   const pct = (x: number) => (100 * x).toFixed(1);
   const row = (name: string, m: MicroScores) =>
     `<tr><th scope="row">${name}</th><td>${pct(m.p)}</td><td>${pct(m.r)}</td><td>${pct(m.f1)}</td><td>${m.tp}</td><td>${m.fp}</td><td>${m.fn}</td></tr>`;

@@ -15,7 +15,7 @@ export type HtmlOptions = Omit<SvgOptions, 'idSuffix'> & {
 };
 
 /** Legend of the entity types present, with their colours on the page and counts. */
-export function renderLegend(docs: ExtractedDocument[], colors: PageColors): string {
+function renderLegend(docs: ExtractedDocument[], colors: PageColors): string {
   const counts = new Map<string, number>();
   for (const d of docs) countTypes(d, counts);
   return renderLegendCounts(counts, colors);

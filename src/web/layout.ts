@@ -49,7 +49,7 @@ export function checkDrawingOptions(opts: unknown, names: readonly string[]): vo
   for (const k of ['title', 'idSuffix']) if (o[k] !== undefined && typeof o[k] !== 'string') fail(k, 'a string');
 }
 
-export interface Word {
+interface Word {
   text: string;
   x: number;
   w: number;
@@ -85,7 +85,7 @@ export interface Row {
   arcs: Arc[];
 }
 
-export interface DocumentLayout {
+interface DocumentLayout {
   width: number;
   height: number;
   rows: Row[];

@@ -11,7 +11,7 @@ export const ITEM_STATUSES = ['correct', 'spurious', 'missed'] as const;
 export type ItemStatus = (typeof ITEM_STATUSES)[number];
 
 /** What a status means, for titles, descriptions and the legend. */
-export const statusMeaning: Record<ItemStatus, string> = {
+const statusMeaning: Record<ItemStatus, string> = {
   correct: 'in gold and predicted',
   spurious: 'predicted, not in gold',
   missed: 'in gold, not predicted',

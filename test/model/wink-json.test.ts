@@ -1,19 +1,20 @@
 /**
- * The wink GloVe JSON read as bytes (src/model/wink-json.ts, through glove.ts's parseWinkJson and
- * loadGlove): the same table JSON.parse gave, float for float, whatever the chunk boundaries; a malformed
+ * The wink GloVe JSON read as bytes (src/model/wink-json.ts, through glove.ts's loadGlove): the same table JSON.parse gave, float for float, whatever the chunk boundaries; a malformed
  * file is a one-line UserError naming the file and the byte offset.
  */
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { loadGlove, parseWinkJson } from '../../src/model/glove.js';
+import { loadGlove } from '../../src/model/glove.js';
 import { readWinkJson } from '../../src/model/wink-json.js';
 import { tempDir } from '../temp-dir.js';
 import { userError } from '../user-error.js';
 
 const dir = tempDir('entrel-wink-');
 let n = 0;
+/** The table loadGlove parses from `path` (a new cache each time, so that it parses). */
+const parseWinkJson = (path: string) => loadGlove({ source: path, cache: join(dir, `c${n++}.bin`) });
 function file(text: string): string {
   const path = join(dir, `w${n++}.json`);
   writeFileSync(path, text);

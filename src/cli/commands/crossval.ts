@@ -8,6 +8,7 @@ import { Diagnostics } from '../../data/diagnostics.js';
 import { formatTable, printJson, printWarning, printWarnings } from '../output.js';
 import { integer, positiveInteger } from './arg-values.js';
 import { addDataFlags, modelDataOptions, type DataFlags } from './data-options.js';
+import { percent } from '../../eval/table.js';
 
 interface CrossValFlags extends DataFlags {
   config: string;
@@ -19,8 +20,6 @@ interface CrossValFlags extends DataFlags {
   quiet?: boolean;
   json?: boolean;
 }
-
-const pct = (x: number) => (100 * x).toFixed(2);
 
 export function crossvalCommand(): Command {
   const cmd = new Command('crossval')
@@ -66,8 +65,8 @@ export function crossvalCommand(): Command {
       showWarnings(); // also when it stops before a fold runs: they may say why (documents skipped)
     }
     if (flags.json) return printJson(result);
-    const rows = result.folds.map((r) => [`fold ${r.fold}`, `${r.documents.train}/${r.documents.dev}/${r.documents.test}`, r.bestEpoch, pct(r.entityF1), pct(r.relationStrictF1), pct(r.relationBoundariesF1)]);
-    const summary = (label: string, s: typeof result.mean) => [label, '', '', pct(s.entityF1), pct(s.relationStrictF1), pct(s.relationBoundariesF1)];
+    const rows = result.folds.map((r) => [`fold ${r.fold}`, `${r.documents.train}/${r.documents.dev}/${r.documents.test}`, r.bestEpoch, percent(r.entityF1), percent(r.relationStrictF1), percent(r.relationBoundariesF1)]);
+    const summary = (label: string, s: typeof result.mean) => [label, '', '', percent(s.entityF1), percent(s.relationStrictF1), percent(s.relationBoundariesF1)];
     const table = formatTable(['', 'documents train/dev/test', 'best epoch', 'entity F1', 'relation F1 (strict)', 'relation F1 (boundaries)'], [...rows, summary('mean', result.mean), summary('std', result.std)]);
     process.stdout.write(`${table}\n(${result.folds.length} folds, seed ${result.seed}; ${flags.out}/crossval.json)\n`);
   });

@@ -8,6 +8,7 @@ import { UserError } from '../../errors.js';
 import { withInterrupts } from '../interrupt.js';
 import { printWarning } from '../output.js';
 import { modelRef } from './arg-values.js';
+import { percent } from '../../eval/table.js';
 
 interface TrainFlags { config: string; out: string; set: string[]; init?: string; mrt?: boolean; local?: boolean; resume?: boolean; quiet?: boolean; json?: boolean }
 
@@ -45,13 +46,9 @@ export function trainCommand(): Command {
       else {
         // The model kept: with validateEvery, possibly chosen within its epoch, at other scores than the epoch's end.
         const c = result.chosen;
-        const scores = c ? `dev relation F1 ${pct(c.dev.relF1)}, entity F1 ${pct(c.dev.entF1)}` : 'no epoch run';
+        const scores = c ? `dev relation F1 ${percent(c.dev.relF1)}, entity F1 ${percent(c.dev.entF1)}` : 'no epoch run';
         const within = c?.sentences === undefined ? '' : ` after ${c.sentences} of its sentences`;
         process.stdout.write(`best epoch ${result.bestEpoch}${within} (selected on ${config.select}): ${scores}; model in ${flags.out}/best\n`);
       }
     });
-}
-
-function pct(x: number): string {
-  return (100 * x).toFixed(2);
 }
