@@ -10,7 +10,8 @@ import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { quote, UserError } from '../../errors.js';
 import type { LabelSchema } from '../corpus.js';
-import { MAX_DOCUMENT_BYTES, readFileBounded } from '../io.js';
+import { MAX_DOCUMENT_BYTES } from '../document-size.js';
+import { readFileBounded } from '../data-file.js';
 
 export const CONF_FILE = 'annotation.conf';
 
@@ -63,8 +64,8 @@ export function copiedConf(original: string, layout: RecordedLayout): string {
 
 /**
  * The bytes of a file of a collection (its `.txt`, `.ann` or annotation.conf), at most MAX_DOCUMENT_BYTES
- * (io.ts readFileBounded): a regular file, or a symbolic link to one inside the collection's directory
- * (the one holding `file`). Anything else is refused naming it: a link out of the collection (a stranger's
+ * (data-file.ts readFileBounded): a regular file, or a symbolic link to one inside the collection's
+ * directory (the one holding `file`). Anything else is refused naming it: a link out of the collection (a stranger's
  * `doc.txt -> /etc/hostname` would be read into the corpus), a named pipe (it waits for ever), a device
  * (/dev/zero never ends).
  */
