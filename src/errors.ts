@@ -67,7 +67,7 @@ export function formatLocated(message: string, loc: ErrorLocation): string {
 export function fsReason(e: unknown, reading = false): string | undefined {
   const { code, syscall } = (e ?? {}) as NodeJS.ErrnoException;
   if (code === 'ENOENT' && reading) return `no such file or directory (${code})`;
-  // makeDirs (data/io.ts) makes one level at a time, so its mkdir's parent exists: the file system refuses (/proc).
+  // makeDirs (data/dirs.ts) makes one level at a time, so its mkdir's parent exists: the file system refuses (/proc).
   if (code === 'ENOENT' && syscall === 'mkdir') return `this file system does not allow a new directory here (${code})`;
   const why = code === undefined ? undefined : FS_REASONS[code];
   return why && `${why} (${code})`;

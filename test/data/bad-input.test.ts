@@ -289,7 +289,7 @@ test('types file: a JSON syntax error names its line and column', async () => {
 });
 
 test('a document over MAX_DOCUMENT_BYTES is refused naming its size and the limit (it read as "not valid UTF-8", or exhausted the heap)', async () => {
-  const { MAX_DOCUMENT_BYTES } = await import('../../src/data/io.js');
+  const { MAX_DOCUMENT_BYTES } = await import('../../src/data/document-size.js');
   const text = 'John Smith works for IBM in Boston. '.repeat(Math.ceil((MAX_DOCUMENT_BYTES + 2 ** 20) / 36));
   const limit = /too large: this (line|record|file) is \d+(\.\d)? MB, and one document may take at most 16 MB; split it into smaller documents$/;
   const small = JSON.stringify({ id: 1, text: 'A b.', entities: [], relations: [] });
@@ -305,7 +305,9 @@ test('a document over MAX_DOCUMENT_BYTES is refused naming its size and the limi
 });
 
 test("the document size limit counts the document's own bytes: not a line's \\r or the file's BOM, nor the white space after a record", async () => {
-  const { MAX_DOCUMENT_BYTES: max, readJsonArray, readLines } = await import('../../src/data/io.js');
+  const { MAX_DOCUMENT_BYTES: max } = await import('../../src/data/document-size.js');
+  const { readJsonArray } = await import('../../src/data/json-array.js');
+  const { readLines } = await import('../../src/data/lines.js');
   const lines = async (content: string) => {
     const out: string[] = [];
     for await (const { value } of readLines(file(content, '.txt'), max)) out.push(value);
@@ -344,7 +346,7 @@ test('detection reads past records without entities; an error in a field of a de
   assert.match(msg, /entities\[0\]: expected an array, got an object \{\"type\":\"X\",\"start\":0,\"end\":1\} \(the format unified was detected from the content: if it is another, name it with --format\)$/);
   // named, or an error in no field (here bytes that are not UTF-8): no such note
   assert.match(await rejects(late, 'unified', { field: 'entities[0]' }), /got an object \{"type":"X","start":0,"end":1\}$/);
-  assert.match(await rejects(file(badUtf8(`[${none},\n${JSON.stringify({ tokens: ['@'] })}]`)), undefined, { line: 2 }), /not valid UTF-8 text$/);
+  assert.match(await rejects(file(badUtf8(`[${none},\n${JSON.stringify({ tokens: ['@'] })}]`)), undefined, { line: 2 }), /not valid UTF-8 text \(byte 12 of the record, counted from 0\)$/);
   // detected for certain (a "#doc" header, a record with an entity as a list): no such note either (it had one)
   assert.match(await rejects(file("#doc 1\n0\tBob\tB-PER\t['N']\t[x]\n", '.txt'), undefined, { line: 2, field: 'heads' }), /heads: expected a token index, got "x"$/);
   const unified = file(`[${JSON.stringify({ tokens: ['a'], entities: [[0, 1, 'X']], relations: [] })},\n${JSON.stringify({ tokens: ['a'], entities: [{ type: 'X' }] })}]`);

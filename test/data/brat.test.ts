@@ -5,7 +5,8 @@ import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from
 import { join } from 'node:path';
 import { Diagnostics } from '../../src/data/diagnostics.js';
 import { CONF_MARK, COPY_MARK } from '../../src/data/formats/brat-conf.js';
-import { copyDocuments, refuseForeignDirectory } from '../../src/data/formats/brat.js';
+import { copyDocuments } from '../../src/data/formats/brat-copy.js';
+import { refuseForeignDirectory } from '../../src/data/formats/brat-write.js';
 import { detectFormat, loadCorpus, writeCorpus } from '../../src/data/formats/index.js';
 import { UserError } from '../../src/errors.js';
 import { toBratAnn } from '../../src/extract/brat.js';

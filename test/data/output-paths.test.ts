@@ -13,7 +13,7 @@ import { loadCorpus, writeCorpus } from '../../src/data/formats/index.js';
 import { writeExtractions } from '../../src/cli/extract-outputs.js';
 import type { StreamedDocument } from '../../src/extract/stream.js';
 import { documentFromTokens } from '../../src/data/corpus.js';
-import { makeDirs } from '../../src/data/io.js';
+import { makeDirs } from '../../src/data/dirs.js';
 import { tmp } from './helpers.js';
 
 const SIMPLE_DOCS = ['a', 'b'].map((id) => documentFromTokens(id, [{ tokens: ['Mary', 'works'], entities: [{ id: 'T1', type: 'Peop', start: 0, end: 1 }], relations: [] }]));
@@ -69,7 +69,7 @@ test('makeDirs makes every missing directory, and fails at once where mkdir cann
   if (existsSync('/proc/self')) {
     // In a child with a deadline: the old code never returned.
     const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e',
-      `const { makeDirs } = await import(${JSON.stringify(new URL('../../src/data/io.ts', import.meta.url).href)}); const { fsReason } = await import(${JSON.stringify(new URL('../../src/errors.ts', import.meta.url).href)}); try { makeDirs('/proc/entrel-no-such/out'); } catch (e) { console.log(e.code, fsReason(e)); }`],
+      `const { makeDirs } = await import(${JSON.stringify(new URL('../../src/data/dirs.ts', import.meta.url).href)}); const { fsReason } = await import(${JSON.stringify(new URL('../../src/errors.ts', import.meta.url).href)}); try { makeDirs('/proc/entrel-no-such/out'); } catch (e) { console.log(e.code, fsReason(e)); }`],
     { encoding: 'utf8', timeout: 20_000 });
     assert.equal(r.stdout.trim(), 'ENOENT this file system does not allow a new directory here (ENOENT)', r.stderr || `status ${r.status} signal ${r.signal}`);
   }

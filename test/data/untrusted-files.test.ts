@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { UserError } from '../../src/errors.js';
-import { readFileBounded } from '../../src/data/io.js';
+import { readFileBounded } from '../../src/data/data-file.js';
 import { tempDir } from '../temp-dir.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
