@@ -25,7 +25,7 @@ export const MAX_WEIGHTS_BYTES = 4 * GiB;
 export const MAX_JSON_BYTES = 64 * MiB;
 
 /** 4 GiB, 64 MiB, 1.5 GiB, 300 bytes. */
-export function byteSize(n: number): string {
+function byteSize(n: number): string {
   if (n >= GiB) return `${+(n / GiB).toFixed(1)} GiB`;
   if (n >= MiB) return `${+(n / MiB).toFixed(1)} MiB`;
   return `${n} bytes`;

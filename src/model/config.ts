@@ -47,7 +47,7 @@ const LATER_SETTINGS = { decoder: 'argmax', tagger: 'softmax', caseDim: 0, wordD
 export const DEFAULT_LM_WEIGHT = 0.1;
 
 /** A CRF has no per-token argmax to read: its best sequence is the Viterbi one. */
-export const CRF_DECODER = 'must be "viterbi" with tagger "crf" (a CRF decodes whole sequences)';
+const CRF_DECODER = 'must be "viterbi" with tagger "crf" (a CRF decodes whole sequences)';
 
 /**
  * Upper bounds of the model's sizes: far above any model worth training (the paper's: 1 layer, widths

@@ -8,7 +8,7 @@ import { JointModel } from './joint.js';
 import type { ModelConfig, Rng } from './types.js';
 import type { Vocabulary } from './vocab.js';
 
-export interface CreateModelOptions {
+interface CreateModelOptions {
   /** Source of the random word rows. */
   wordRng: Rng;
   /** Pretrained word vectors: initial word rows, and the extended vocabulary at inference (model/glove.ts). */

@@ -31,7 +31,7 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { pidAfter, removeAbandoned, WRITER } from '../data/abandoned.js';
-import { makeDirs } from '../data/io.js';
+import { makeDirs } from '../data/dirs.js';
 import { fsReason, UserError } from '../errors.js';
 import { ownModuleUrl } from '../data/package-dir.js';
 import type { Rng } from './types.js';

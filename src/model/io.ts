@@ -25,7 +25,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { writeDirAtomicSync } from '../data/atomic.js';
-import { makeDirs } from '../data/io.js';
+import { makeDirs } from '../data/dirs.js';
 import type { LabelSchema } from '../data/corpus.js';
 import { quote, UserError } from '../errors.js';
 import { loadSafetensors, noGrad, readSafetensorsHeader, saveSafetensors, tidy, type Tensor } from '../tensor/index.js';
@@ -162,7 +162,7 @@ function parseJson(bytes: Buffer, path: string): unknown {
 }
 
 /** A model directory's files, read and validated, without its weights. */
-export interface ModelDirContents {
+interface ModelDirContents {
   schema: LabelSchema;
   config: ModelConfig;
   meta: Record<string, unknown>;
@@ -303,7 +303,7 @@ function copyWeights(tensors: Record<string, Tensor>, params: Map<string, Tensor
   });
 }
 
-export function validateSchema(obj: unknown, file: string): LabelSchema {
+function validateSchema(obj: unknown, file: string): LabelSchema {
   const fail = (msg: string, field?: string): never => {
     throw new UserError(msg, { file, field });
   };

@@ -9,7 +9,7 @@
  */
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { isWithin } from '../data/io.js';
+import { isWithin } from '../data/dirs.js';
 import { ownModuleUrl } from '../data/package-dir.js';
 import { fileURLToPath } from 'node:url';
 import validateName from 'validate-npm-package-name';

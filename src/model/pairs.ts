@@ -41,7 +41,7 @@ export interface CandidateRow {
 }
 
 /** Decodes tag ids with the lenient chunk decoder of spec §5.1 (data/bilou.ts). */
-export function decodeTagIds(tags: ArrayLike<number>, vocab: Vocabulary): Span[] {
+function decodeTagIds(tags: ArrayLike<number>, vocab: Vocabulary): Span[] {
   const names = vocab.tags.items;
   const s = new Array<string>(tags.length);
   for (let i = 0; i < tags.length; i++) s[i] = names[tags[i]];
@@ -149,7 +149,7 @@ export interface ContextIndex {
 }
 
 /** Everything the relation model gathers. */
-export interface RelationIndex {
+interface RelationIndex {
   count: number;
   /**
    * The z table z_i = h_i ⊕ onehot(t_i): one row per distinct (sentence, token, tag) the pairs read, and a

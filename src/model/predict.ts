@@ -9,7 +9,7 @@ import { buildBatch, encodeSentence } from './encode.js';
 import type { JointModel } from './joint.js';
 import type { EncodedSentence, SentencePrediction } from './types.js';
 
-export interface PredictOptions {
+interface PredictOptions {
   /** Sentences per batch (default 100). */
   batchSize?: number;
   /**

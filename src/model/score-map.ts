@@ -11,7 +11,7 @@ import { UserError } from '../errors.js';
 import type { SentencePrediction } from './types.js';
 
 /** Breakpoints of a non-decreasing map: score `x[i]` ↦ `y[i]`, linear in between, constant outside. */
-export interface ScoreMap {
+interface ScoreMap {
   x: number[];
   y: number[];
 }

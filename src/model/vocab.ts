@@ -17,11 +17,11 @@ export const UNK = 1;
 export const NONE = 0;
 export const PAD_WORD = '<pad>';
 export const UNK_WORD = '<unk>';
-export const NONE_LABEL = 'NONE';
+const NONE_LABEL = 'NONE';
 export const FORWARD = '-->';
 export const BACKWARD = '<--';
 
-export type TagScheme = 'BILOU' | 'BIEOU';
+type TagScheme = 'BILOU' | 'BIEOU';
 
 /**
  * Most entity types a model takes (4 tags each): the tag grammar, the CRF's transition masks and the
@@ -40,7 +40,7 @@ export function entityTypesLimit(count: number): string | undefined {
 }
 
 /** A string ↔ id table. */
-export class Index {
+class Index {
   readonly items: readonly string[];
   private readonly ids: Map<string, number>;
   constructor(items: readonly string[]) {
@@ -60,7 +60,7 @@ export class Index {
 }
 
 /** Decoded meaning of one relation label id. */
-export interface RelationLabelInfo {
+interface RelationLabelInfo {
   /** Relation type; '' for NONE. */
   type: string;
   /** true: (left → right) = (head → tail); false: the label ends in `<--`, head is the right entity. */
@@ -74,7 +74,7 @@ export function tagNames(schema: LabelSchema, scheme: TagScheme): string[] {
   return out;
 }
 
-export function relationLabelNames(schema: LabelSchema): string[] {
+function relationLabelNames(schema: LabelSchema): string[] {
   const out = [NONE_LABEL];
   for (const r of schema.relationTypes) {
     out.push(r.name + FORWARD);
@@ -83,7 +83,7 @@ export function relationLabelNames(schema: LabelSchema): string[] {
   return out;
 }
 
-export interface VocabJson {
+interface VocabJson {
   format: 'entrel-vocab';
   version: 1;
   tagScheme: TagScheme;

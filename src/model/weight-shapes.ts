@@ -3,7 +3,7 @@
  * building it (no libtorch, no memory): a model directory's weights file is compared with them before the
  * model is built (io.ts), so a config.json asking for a model far larger than its weights (thousands of
  * layers or convolutions, each small) is refused instead of exhausting memory while the model is built.
- * It mirrors the constructors in joint.ts and layers/; test/model/weight-shapes.test.ts holds the two
+ * It mirrors the constructors in joint.ts, relation-head.ts and layers/; test/model/weight-shapes.test.ts holds the two
  * together for every kind of setting.
  */
 import { CASE_CLASSES } from './casing.js';

@@ -190,7 +190,7 @@ test('weights of another dtype than float32 are refused, naming the first tensor
 
 test('a model with NaN weights is not written (a run that diverged)', () => {
   const { model: bad } = tinyJointModel({ torchSeed: 3, train: [12, 4], config: SMALL_DIMS });
-  noGrad(() => bad.relOut.bias.fill_(Number.NaN));
+  noGrad(() => bad.relation.out.bias.fill_(Number.NaN));
   const dir = join(root, 'diverged');
   assert.throws(() => saveModelDir(dir, bad, SCHEMA), (e: unknown) =>
     e instanceof UserError && e.message === `${dir}: the model's tensor "rel_out.bias" holds NaN or infinite values (training diverged): it is not written`);

@@ -91,15 +91,15 @@ test('segment CNNs: empty middle = ReLU(bias); e1/e2 equal the CNN over the segm
   const m = model(true);
   const rows = features(m);
   const relu = (t: Tensor) => [...t.relu().toFloat64Array()];
-  const midBias = [...relu(m.relMid.convs[0].bias), ...relu(m.relMid.convs[1].bias)];
+  const midBias = [...relu(m.relation.mid.convs[0].bias), ...relu(m.relation.mid.convs[1].bias)];
   closeList(rows[0].slice(0, 4), midBias, 'pair 0 middle');
   closeList(rows[3].slice(0, 4), midBias, 'pair 3 middle');
   // Pair 2's e1 = tokens 1..2 of sentence 0: z = h ⊕ onehot(tag) built by hand, CNN on it alone.
   const z = (b: number, i: number, tag: number) => [...at(b, i, 0, 2 * H), ...Array.from({ length: m.numTags }, (_, k) => (k === tag ? 1 : 0))];
   const seg = tensor(Float32Array.from([...z(0, 1, tags0[1]), ...z(0, 2, tags0[2])]), { shape: [1, 2, 2 * H + m.numTags] });
-  closeList(rows[2].slice(4, 8), [...m.relE1.forward(seg, Int32Array.of(2)).toFloat64Array()], 'pair 2 e1');
+  closeList(rows[2].slice(4, 8), [...m.relation.e1.forward(seg, Int32Array.of(2)).toFloat64Array()], 'pair 2 e1');
   const seg2 = tensor(Float32Array.from([...z(1, 3, tags1[3])]), { shape: [1, 1, 2 * H + m.numTags] });
-  closeList(rows[4].slice(8, 12), [...m.relE2.forward(seg2, Int32Array.of(1)).toFloat64Array()], 'pair 4 e2');
+  closeList(rows[4].slice(8, 12), [...m.relation.e2.forward(seg2, Int32Array.of(1)).toFloat64Array()], 'pair 4 e2');
 });
 
 test('relationIndex: padding rows point at the zero row, tags at the zero one-hot', () => {
@@ -175,7 +175,7 @@ test('no pairs: empty feature and logit matrices', () => {
 });
 
 test('several tag sequences of one sentence share one encoder pass (MRT): batched = separate', async () => {
-  const { scheduledGoldProbability } = await import('../../src/model/joint.js');
+  const { scheduledGoldProbability } = await import('../../src/model/joint-loss.js');
   const m = model(true);
   const t = (s: string) => vocab.tags.get(s)!;
   const a = Int32Array.of(t('U-PER'), t('O'), t('U-ORG'), t('O'), t('B-LOC'), t('L-LOC'));
@@ -216,7 +216,7 @@ for (const fix of [true, false])
   test(`relationLogits = W_2 · ReLU(W_1 · f + b_1) + b_2 over the full feature vector (one-hot distance included; fixRightContext=${fix})`, () => {
     const m = model(fix);
     const f = m.relationFeatures(h, lengths, pairs);
-    const direct = m.relOut.forward(m.relHidden.forward(f).relu());
+    const direct = m.relation.out.forward(m.relation.hidden.forward(f).relu());
     const logits = m.relationLogits(h, lengths, pairs);
     closeList([...logits.toFloat64Array()], [...direct.toFloat64Array()], 'logits');
   });

@@ -188,7 +188,7 @@ test('Δ of known samples: entity F1 and relation F1 against the gold sentence',
     { sent: 0, tags: Int32Array.of(t('U-PER'), t('O'), t('O'), t('U-LOC'), t('O')), gold: false }, // wrong type
   ]];
   // Make every relation label NONE: the samples then predict no relation, so F_rel = 0.
-  noGrad(() => model.relOut.bias.copy_(tensor([50, ...new Array(vocab.relations.size - 1).fill(-50)])));
+  noGrad(() => model.relation.out.bias.copy_(tensor([50, ...new Array(vocab.relations.size - 1).fill(-50)])));
   const run = (delta: MrtConfig['delta']) =>
     tidy(() => mrtObjective(model, batch, model.encode(batch), members, seededRng(1), { ...MRT, delta, sampleRelations: false }).delta[0]);
   const close = (a: number[], b: number[]) => a.forEach((x, i) => assert.ok(Math.abs(x - b[i]) < 1e-12, `${a} vs ${b}`));
@@ -214,7 +214,7 @@ test('Δ_R leaves out the gold relations no tag sequence can hold: overlapping a
   // Every pair's argmax label is Work_For-->: the one pair of the tags' entities (Alice, Acme Corp) is right.
   const bias = new Array(vocab.relations.size).fill(-50);
   bias[vocab.relations.get('Work_For-->')!] = 50;
-  noGrad(() => model.relOut.bias.copy_(tensor(bias)));
+  noGrad(() => model.relation.out.bias.copy_(tensor(bias)));
   const delta = tidy(() => mrtObjective(model, batch, model.encode(batch), members, seededRng(1), { ...MRT, delta: 'R', sampleRelations: false }).delta[0]);
   assert.deepEqual(delta, [0, 0]); // with Located_In counted, the second member's F_rel was 2/3
 
@@ -244,8 +244,8 @@ function aliceBatch(vocab: ReturnType<typeof tinyModel>['vocab']) {
 function fixRelationModel(model: JointModel, vocab: ReturnType<typeof tinyModel>['vocab'], logits: Record<string, number>, rest = -50) {
   const bias = Array.from({ length: vocab.relations.size }, (_, i) => logits[vocab.relations.items[i]] ?? rest);
   noGrad(() => {
-    model.relOut.weight.copy_(zeros(model.relOut.weight.shape, model.relOut.weight.dtype));
-    model.relOut.bias.copy_(tensor(bias, { dtype: model.relOut.bias.dtype }));
+    model.relation.out.weight.copy_(zeros(model.relation.out.weight.shape, model.relation.out.weight.dtype));
+    model.relation.out.bias.copy_(tensor(bias, { dtype: model.relation.out.bias.dtype }));
   });
 }
 
