@@ -456,7 +456,7 @@ FN(FromData) {
 
 // ------------------------------------------------------------------------- element-wise families
 const char* UN_NAMES[] = {"neg", "exp", "log", "sqrt", "abs", "relu", "tanh", "sigmoid", "contiguous", "clone",
-                          "logicalNot", "detach", "square", "reciprocal", "floor", "round", "sign", "log1p"};
+                          "logicalNot", "detach", "square", "reciprocal", "log1p"};
 FN(Un) {
   int op = opCode(info, 1, UN_NAMES, "un");
   return guard(info, UN_NAMES[op], [&](Ctx& c) -> Napi::Value {
@@ -477,15 +477,12 @@ FN(Un) {
       case 11: r = a.detach(); break;
       case 12: r = at::square(a); break;
       case 13: r = at::reciprocal(a); break;
-      case 14: r = at::floor(a); break;
-      case 15: r = at::round(a); break;
-      case 16: r = at::sign(a); break;
-      case 17: r = at::log1p(a); break;
+      case 14: r = at::log1p(a); break;
     }
     return wrapT(c.env, std::move(r));
   });
 }
-const char* UNI_NAMES[] = {"sqrt_", "zero_", "relu_", "neg_", "exp_", "tanh_", "sigmoid_", "detach_"};
+const char* UNI_NAMES[] = {"sqrt_", "zero_"};
 FN(UnI) {
   int op = opCode(info, 1, UNI_NAMES, "unI");
   return guard(info, UNI_NAMES[op], [&](Ctx& c) -> Napi::Value {
@@ -493,12 +490,6 @@ FN(UnI) {
     switch (op) {
       case 0: a.sqrt_(); break;
       case 1: a.zero_(); break;
-      case 2: a.relu_(); break;
-      case 3: a.neg_(); break;
-      case 4: a.exp_(); break;
-      case 5: a.tanh_(); break;
-      case 6: a.sigmoid_(); break;
-      case 7: a.detach_(); break;
     }
     return c.env.Undefined();
   });
@@ -532,7 +523,7 @@ FN(Bin) {
     return wrapT(c.env, std::move(r));
   });
 }
-const char* BINS_NAMES[] = {"add", "sub", "mul", "div", "pow", "eq", "ne", "lt", "le", "gt", "ge", "rsub", "rdiv"};
+const char* BINS_NAMES[] = {"add", "sub", "mul", "div", "pow", "eq", "ne", "lt", "le", "gt", "ge", "rsub"};
 FN(BinS) {
   int op = opCode(info, 2, BINS_NAMES, "binS");
   return guard(info, BINS_NAMES[op], [&](Ctx& c) -> Napi::Value {
@@ -552,7 +543,6 @@ FN(BinS) {
       case 9: r = at::gt(a, s); break;
       case 10: r = at::ge(a, s); break;
       case 11: r = at::rsub(a, s); break;
-      case 12: r = at::mul(at::reciprocal(a), s); break;
     }
     return wrapT(c.env, std::move(r));
   });
@@ -574,7 +564,7 @@ FN(BinI) {
     return c.env.Undefined();
   });
 }
-const char* BINSI_NAMES[] = {"add_", "sub_", "mul_", "div_", "fill_", "pow_"};
+const char* BINSI_NAMES[] = {"add_", "sub_", "mul_", "div_", "fill_"};
 FN(BinSI) {
   int op = opCode(info, 2, BINSI_NAMES, "binSI");
   return guard(info, BINSI_NAMES[op], [&](Ctx& c) -> Napi::Value {
@@ -586,7 +576,6 @@ FN(BinSI) {
       case 2: a.mul_(s); break;
       case 3: a.div_(s); break;
       case 4: a.fill_(s); break;
-      case 5: a.pow_(s); break;
     }
     return c.env.Undefined();
   });

@@ -29,7 +29,7 @@ export function dtypeCode(d: DType): number {
 
 // op codes shared with src/native/entrel.cc (the ones the Tensor methods use; the addon has a few more)
 const U = { neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, relu: 5, tanh: 6, sigmoid: 7, contiguous: 8, clone: 9,
-  logicalNot: 10, detach: 11, square: 12, reciprocal: 13, log1p: 17 } as const;
+  logicalNot: 10, detach: 11, square: 12, reciprocal: 13, log1p: 14 } as const;
 const UI = { sqrt_: 0, zero_: 1 } as const;
 const B = { add: 0, sub: 1, mul: 2, div: 3, matmul: 4, eq: 5, ne: 6, lt: 7, le: 8, gt: 9, ge: 10, pow: 11,
   maximum: 12, minimum: 13, logicalAnd: 14, bmm: 15 } as const;

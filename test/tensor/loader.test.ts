@@ -82,7 +82,7 @@ test('a missing or broken binding gives one clear install/rebuild message, throw
   const dir = tempDir('entrel-loader-');
   try {
     const code = `
-      const { loadNative } = await import('./src/native/loader.ts');
+      const { lazyNative } = await import('./src/native/loader.ts'); const loadNative = () => { let b; lazyNative((x) => { b = x; }).getNumThreads; return b; };
       for (let i = 0; i < 2; i++) { try { loadNative(); } catch (e) { console.log(e.name + ' ' + e.code + ': ' + e.message); } }`;
     const missing = runWith({ ENTREL_NATIVE_PATH: join(dir, 'nope.node') }, code);
     const broken = join(dir, 'broken.node');
@@ -106,7 +106,7 @@ test('a missing or broken binding gives one clear install/rebuild message, throw
   }
 });
 
-const loadCode = "const { loadNative } = await import('./src/native/loader.ts'); try { loadNative(); } catch (e) { console.log(e.name + ' ' + e.code + ': ' + e.message); }";
+const loadCode = "const { lazyNative } = await import('./src/native/loader.ts'); const loadNative = () => { let b; lazyNative((x) => { b = x; }).getNumThreads; return b; }; try { loadNative(); } catch (e) { console.log(e.name + ' ' + e.code + ': ' + e.message); }";
 
 test('ENTREL_NATIVE_PATH naming a file that is no native addon, or an addon that is not entrel\'s, says so', (t) => {
   const dir = tempDir('entrel-loader-');
@@ -192,7 +192,7 @@ test('a binding that was not built although libtorch is there: the install scrip
   writeFileSync(join(libtorch, 'include', 'ATen', 'ATen.h'), '');
   const load = () => {
     const loader = pathToFileURL(join(pkg, 'src', 'native', 'loader.ts')).href;
-    const code = `const { loadNative } = await import(${JSON.stringify(loader)}); try { loadNative(); } catch (e) { console.log(e.name + ' ' + e.code + ': ' + e.message); }`;
+    const code = `const { lazyNative } = await import(${JSON.stringify(loader)}); const loadNative = () => { let b; lazyNative((x) => { b = x; }).getNumThreads; return b; }; try { loadNative(); } catch (e) { console.log(e.name + ' ' + e.code + ': ' + e.message); }`;
     return (env: Record<string, string>) => {
       const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', code], { cwd: pkg, env: { ...process.env, ...NO_COLOR, ...env }, encoding: 'utf8' });
       assert.equal(r.stderr, '', 'nothing on stderr');
@@ -234,7 +234,7 @@ test('ENTREL_NATIVE_PATH may be relative to the current directory', () => {
     const r = spawnSync(
       process.execPath,
       // --import tsx is resolved from the cwd, which has no node_modules: name tsx's loader by URL.
-      ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', `const { loadNative } = await import(${JSON.stringify(loader)}); console.log(loadNative().getNumThreads());`],
+      ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', `const { lazyNative } = await import(${JSON.stringify(loader)}); const loadNative = () => { let b; lazyNative((x) => { b = x; }).getNumThreads; return b; }; console.log(loadNative().getNumThreads());`],
       { cwd: dir, env: { ...process.env, ...NO_COLOR, ENTREL_NATIVE_PATH: 'entrel_native.node', ENTREL_THREADS: '1' }, encoding: 'utf8' },
     );
     assert.equal(r.status, 0, r.stderr);
