@@ -27,6 +27,7 @@ import { hasCheckpoint } from '../src/train/checkpoint.js';
 import { buildNNSetup, nnTask } from '../src/train/nn.js';
 import { predictedDocuments } from '../src/train/predictions.js';
 import { scriptArgs } from './args.js';
+import { portableConfig } from './portable-config.js';
 
 const repo = resolve(fileURLToPath(new URL('..', import.meta.url)));
 // Strict: a mistyped --out must not leave the default, the bundled model, to be overwritten after the run.
@@ -63,7 +64,7 @@ const metrics = {
   },
 };
 const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { version: string };
-const portable = { ...config, data: { ...config.data, train: [config.data.train].flat().map((f) => relative(repo, f)), dev: relative(repo, config.data.dev), test: relative(repo, config.data.test!) } };
+const portable = portableConfig(config, repo);
 const meta = {
   name: 'entrel-conll04',
   version: pkg.version,

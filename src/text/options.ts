@@ -20,7 +20,7 @@ export interface SentenceOptions extends TokenizeOptions {
   newlines?: NewlineMode;
   /** Longest sentence in tokens (default DEFAULT_MAX_TOKENS, 100). */
   maxTokens?: number;
-  /** BCP 47 locale for ICU (default `en`). */
+  /** BCP 47 locale for ICU (default `en`): one ICU has locale data for, or `und` for no language in particular (ICU's root rules). */
   locale?: string;
 }
 

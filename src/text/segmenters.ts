@@ -10,9 +10,11 @@ export const SEGMENTERS_KEPT = 8;
 
 /**
  * A function giving the sentence segmenter for a locale, keeping those of the `kept` most recently used.
- * The locale must be a BCP 47 tag that ICU has rules for: Intl throws a RangeError on a malformed one
- * (`en_US`), and silently falls back to the default locale on one it does not know (`xx`), which would
- * hide a typo. Checked only when a segmenter is made, so a kept locale costs one lookup.
+ * The locale must be a BCP 47 tag that ICU has locale data for, or `und` (BCP 47's "undetermined
+ * language": ICU's root rules, which nearly every language uses): Intl throws a RangeError on a malformed
+ * one (`en_US`), and silently falls back to the machine's default locale on one it has no data for (`xx`,
+ * `la`), which would hide a typo and make the sentences depend on the machine. Checked only when a
+ * segmenter is made, so a kept locale costs one lookup.
  */
 export function segmenterCache(kept: number): (locale: unknown) => Intl.Segmenter {
   const segmenters = new Map<string, Intl.Segmenter>();
@@ -29,14 +31,31 @@ export function segmenterCache(kept: number): (locale: unknown) => Intl.Segmente
       }
       return found;
     }
-    if (!supported(locale))
-      throw new UserError(`must be a BCP 47 language tag that ICU has sentence rules for, such as "en" or "de-CH", got ${described(locale)}`, { field: 'locale' });
+    const root = typeof locale === 'string' && undetermined(locale);
+    if (!root && !supported(locale))
+      throw new UserError(`must be a BCP 47 language tag that ICU has locale data for, such as "en" or "de-CH", or "und" for no language in particular, got ${described(locale)}`, { field: 'locale' });
     if (segmenters.size >= kept) segmenters.delete(segmenters.keys().next().value!);
-    const made = new Intl.Segmenter(locale, { granularity: 'sentence' });
+    const made = new Intl.Segmenter(root ? ROOT_RULES : locale, { granularity: 'sentence' });
     segmenters.set(locale, made);
     newest = locale;
     return made;
   };
+}
+
+/**
+ * A locale whose sentence rules are ICU's root rules: `und` itself falls back to the machine's default
+ * locale (with LANG=el_GR.UTF-8, Greek rules, where ";" ends a question); `en` has no sentence rules of
+ * its own (only the abbreviations of `-u-ss-standard`, which Intl does not apply).
+ */
+const ROOT_RULES = 'en';
+
+/** Whether `locale` is a well-formed tag of the undetermined language: `und`, `und-Latn`, `UND`. */
+function undetermined(locale: string): boolean {
+  try {
+    return /^und(-|$)/.test(Intl.getCanonicalLocales(locale)[0]);
+  } catch {
+    return false; // RangeError: not a well-formed tag
+  }
 }
 
 function supported(locale: unknown): locale is string {

@@ -14,6 +14,8 @@ const FACTOR = 'expected a number in (0, 1]';
 const THREADS = `expected an integer from 1 to ${MAX_THREADS}`;
 /** libtorch threads of a run whose config does not say (loadConfig: fewer on a machine with fewer cores). */
 export const DEFAULT_THREADS = 2;
+/** libtorch threads per core beyond which a run crawls and is refused (loop.ts checkThreads; config.ts for a config file's count). */
+export const THREADS_PER_CORE = 4;
 const PATH = 'expected a file path (string)';
 const TRAIN_FILES = 'expected a file path or a non-empty list of file paths';
 

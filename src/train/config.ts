@@ -10,6 +10,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { decodeUtf8File } from '../data/decode-file.js';
 import { parseJsonFile } from '../data/parse-json.js';
 import { editDistance } from '../data/edit-distance.js';
 import { jsonKeyLine } from '../data/json-key-line.js';
@@ -18,7 +19,7 @@ import { described, envCount, isObject, quote, UserError } from '../errors.js';
 import { locateModel } from '../model/model-ref.js';
 import type { ModelConfig } from '../model/types.js';
 import { MAX_THREADS } from '../tensor/index.js';
-import { configKeys, DEFAULT_THREADS, knownKeys, TrainConfigSchema, type TrainConfig, type TrainConfigInput } from './config-schema.js';
+import { configKeys, DEFAULT_THREADS, knownKeys, THREADS_PER_CORE, TrainConfigSchema, type TrainConfig, type TrainConfigInput } from './config-schema.js';
 
 /** Top-level `--set` names that mean a key of the `mrt` block (issue 5's interface). */
 const SHORTCUTS: Record<string, string> = {
@@ -60,11 +61,28 @@ export function keysForOption(option: string): string[] {
 /** Reads, overrides and validates a config; relative data paths become absolute. */
 export function loadConfig(file: string, overrides: string[] = []): TrainConfig {
   const { obj, text } = readConfigFile(file);
+  const threadsInFile = Object.hasOwn(obj, 'threads');
   resolvePaths(obj, dirname(file));
   const fromSet = applyOverrides(obj, overrides, file);
   defaultThreads(obj);
   resolvePaths(obj, process.cwd());
-  return validated(obj, file, { fromSet, text });
+  const config = validated(obj, file, { fromSet, text });
+  if (threadsInFile && !fromSet.has('threads')) refuseThreadsBeyondCores(config.threads, file, text);
+  return config;
+}
+
+/**
+ * Refuses the thread count of the config file `file` (its `text`) that this machine would crawl with,
+ * naming the line: loop.ts checkThreads refuses it too as the run starts (and a count --set or
+ * ENTREL_THREADS gave), but knows neither the file nor the line.
+ */
+function refuseThreadsBeyondCores(threads: number, file: string, text: string): void {
+  const cores = availableParallelism();
+  if (threads > THREADS_PER_CORE * cores)
+    throw new UserError(
+      `${threads} is more than ${THREADS_PER_CORE} times the ${cores} cores of this machine: the threads would only wait on each other, and training crawl; set threads to at most ${cores}`,
+      { file, line: jsonKeyLine(text, ['threads']), field: 'threads' },
+    );
 }
 
 /**
@@ -104,11 +122,6 @@ function defaultThreads(obj: Record<string, unknown>): void {
   if (obj.threads === undefined) obj.threads = envCount('ENTREL_THREADS', 1, MAX_THREADS) ?? Math.min(DEFAULT_THREADS, availableParallelism());
 }
 
-/** The config file's JSON object, as written (no --set, no defaults). */
-function readConfigObject(file: string): Record<string, unknown> {
-  return readConfigFile(file).obj;
-}
-
 /** The config file's JSON object, as written, and its text (for the line of a key an error names). */
 function readConfigFile(file: string): { obj: Record<string, unknown>; text: string } {
   let bytes: Buffer;
@@ -118,13 +131,8 @@ function readConfigFile(file: string): { obj: Record<string, unknown>; text: str
     const code = (e as NodeJS.ErrnoException).code;
     throw new UserError(`cannot read config: ${code === 'ENOENT' ? 'no such file' : code ?? String(e)}`, { file });
   }
-  let text: string;
-  try {
-    // Strictly: a lenient decode would turn a bad byte in a path into U+FFFD and a confusing "not found".
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new UserError('not valid UTF-8 text', { file });
-  }
+  // Strictly: a lenient decode would turn a bad byte in a path into U+FFFD and a confusing "not found".
+  const text = decodeUtf8File(bytes, file);
   const raw = parseJsonFile(text, file);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     throw new UserError('expected a JSON object at the top level', { file });
@@ -150,7 +158,8 @@ function mrtOnlySets(sets: readonly string[]): string[] {
 export function refuseMrtSettings(file: string, sets: readonly string[], because: string): void {
   const [set] = mrtOnlySets(sets);
   if (set !== undefined) throw new UserError(`${set}: only minimum risk training ${because}`, { field: '--set' });
-  if (Object.hasOwn(readConfigObject(file), 'mrt')) throw new UserError(`only minimum risk training ${because}`, { file, field: 'mrt' });
+  const { obj, text } = readConfigFile(file);
+  if (Object.hasOwn(obj, 'mrt')) throw new UserError(`only minimum risk training ${because}`, { file, line: jsonKeyLine(text, ['mrt']), field: 'mrt' });
 }
 
 /** The config keys `--set key=value …` gives, each named by that flag (for checkDataFiles' messages). */
@@ -161,12 +170,13 @@ export function keysFromSet(sets: readonly string[]): Map<string, string> {
 /**
  * Refuses data paths that name nothing, naming the key and the config file: reading them later would
  * name only the resolved path, and only after loading everything before it. `given` names the flag a key
- * came from (`--set`, `--init`), for the message to say so: the config file does not hold that value.
+ * came from (`--set`, `--init`), for the message to say so: the config file does not hold that value;
+ * where it does, the message names the line of the key in it.
  */
 export function checkDataFiles(config: TrainConfig, source: string, given: ReadonlyMap<string, string> = new Map()): void {
   const refuse = (message: string, field: string) => {
-    const flag = given.get(field) ?? given.get(field.replace(/\[\d+\]$/, ''));
-    throw new UserError(`${message}${flag ? ` (from ${flag})` : ''}`, { file: source, field });
+    const flag = flagOf(field, given);
+    throw new UserError(`${message}${flag ? ` (from ${flag})` : ''}`, { file: source, line: flag ? undefined : lineInFile(source, field), field });
   };
   if (config.embeddings !== undefined && !existsSync(config.embeddings)) refuse(`no such file: ${config.embeddings}`, 'embeddings');
   if (config.embeddings !== undefined && !statSync(config.embeddings).isFile()) refuse(`is not a file: ${config.embeddings} (expected a word-vectors file)`, 'embeddings');
@@ -183,6 +193,26 @@ export function checkDataFiles(config: TrainConfig, source: string, given: Reado
       // A directory is a brat project; another format's reader would name the path only, not the key.
       if (format !== undefined && format !== 'brat' && statSync(path).isDirectory()) refuse(`is a directory: ${path} (data.format ${format} reads a file; a directory is read as a brat project)`, at);
     }
+  }
+}
+
+/** The flag of `given` that gave the value at `field`: that key's (`data.train` for `data.train[1]`), or a block's holding it. */
+function flagOf(field: string, given: ReadonlyMap<string, string>): string | undefined {
+  const key = field.replace(/\[\d+\]$/, '');
+  for (const [k, flag] of given) if (k === field || k === key || field.startsWith(`${k}.`)) return flag;
+  return undefined;
+}
+
+/** The line of `field` (`data.train[1]`) in the config file `file`, read again; none where it cannot be read or holds no such key. */
+function lineInFile(file: string, field: string): number | undefined {
+  const path = field.split('.').flatMap((part) => {
+    const m = /^(.*)\[(\d+)\]$/.exec(part);
+    return m ? [m[1], Number(m[2])] : [part];
+  });
+  try {
+    return jsonKeyLine(readConfigFile(file).text, path);
+  } catch {
+    return undefined;
   }
 }
 
@@ -228,17 +258,18 @@ function givenBySet(field: string, fromSet: ReadonlySet<string>): boolean {
 }
 
 /**
- * What an unknown key of the block at `block` may have meant: the known key closest to it, by its full
- * path (`model.dropot` → "model.dropout"); else a key of that name in another block (`dropout` →
- * "model.dropout"); else the block's keys.
+ * What an unknown key of the block at `block` may have meant: the keys of that name in other blocks
+ * (`dropout` → "model.dropout"; `lr` → "adadelta.lr" or "adam.lr"); else the known key of the block
+ * closest to it, by its full path (`model.dropot` → "model.dropout"); else the block's keys. The same
+ * name first: a short key is within a typo's 2 edits of unrelated ones (`lr` of `mrt`).
  */
 function unknownKeyHint(block: string[], key: string): string {
   const known = knownKeys(block);
   const prefix = block.length ? `${block.join('.')}.` : '';
+  const elsewhere = configKeys().filter((k) => k.key.split('.').pop()!.toLowerCase() === key.toLowerCase());
+  if (elsewhere.length) return `did you mean ${elsewhere.map((k) => `"${k.key}"`).join(' or ')}?`;
   const near = suggest(key, known);
   if (near) return `did you mean "${prefix}${near}"?`;
-  const elsewhere = configKeys().find((k) => k.key.split('.').pop()!.toLowerCase() === key.toLowerCase());
-  if (elsewhere) return `did you mean "${elsewhere.key}"?`;
   // The message stays one short line: a long list (the 20-odd model settings) is cut, configs/README.md has them all.
   const shown = known.length <= 12 ? known.join(', ') : `${known.slice(0, 10).join(', ')}, … (${known.length} in all: configs/README.md)`;
   return `known keys: ${shown}`;
@@ -274,11 +305,29 @@ function applyOverrides(obj: Record<string, unknown>, overrides: string[], file:
       node = node[p] as Record<string, unknown>;
     }
     const value = parseValue(item.slice(eq + 1));
-    if (value === null) delete node[parts[parts.length - 1]];
-    else node[parts[parts.length - 1]] = value;
+    if (value === null) {
+      // Removing a key that is not there leaves nothing for the schema to refuse: a misspelt one is refused here.
+      refuseUnknownKey(parts, rawKey, file);
+      delete node[parts[parts.length - 1]];
+    } else node[parts[parts.length - 1]] = value;
     set.add(key);
   }
   return set;
+}
+
+/**
+ * Refuses the dotted key `parts` (`--set RAWKEY=null`) where the schema has no such key or block, as the
+ * schema refuses an unknown key given a value: its first unknown part, with the hint.
+ */
+function refuseUnknownKey(parts: string[], rawKey: string, file: string): void {
+  const keys = configKeys().map((k) => k.key);
+  for (let i = 1; i <= parts.length; i++) {
+    const key = parts.slice(0, i).join('.');
+    if (keys.some((k) => k === key || k.startsWith(`${key}.`))) continue;
+    // Under a setting (`epochs.x`): what the walk says of a value that is not an object.
+    if (keys.includes(parts.slice(0, i - 1).join('.'))) throw new UserError(`--set ${rawKey}: "${parts[i - 2]}" is not an object`, { file });
+    throw new UserError(`unknown key (${unknownKeyHint(parts.slice(0, i - 1), parts[i - 1])}) (from --set)`, { file, field: key });
+  }
 }
 
 /** JSON when it parses (numbers, booleans, arrays), the plain string otherwise. */

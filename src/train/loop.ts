@@ -18,7 +18,7 @@ import { clipGradNorm, getRngState, manualSeed, noGrad, releaseFreeMemory, setNu
 import { writeDirAtomic, writeError, writeFileAtomic } from '../data/atomic.js';
 import { WeightAverage, withAverage } from './average.js';
 import { hasCheckpoint, readCheckpointState, restoreCheckpoint, saveCheckpoint, CHECKPOINT_VERSION, LAST_CHECKPOINT_KEPT, type RunState } from './checkpoint.js';
-import type { TrainConfig } from './config-schema.js';
+import { THREADS_PER_CORE, type TrainConfig } from './config-schema.js';
 import { TrainLog, type EpochRecord, type ValidationRecord } from './log.js';
 import { machineRecord } from './machine.js';
 import { nonFiniteParameter } from '../model/io.js';
@@ -369,9 +369,6 @@ function trainStep(task: TrainTask, idx: number[], ctx: { epoch: number; rng: Rn
     return { vals, pairs: out.pairs };
   });
 }
-
-/** Most libtorch threads a run takes per core of the machine: beyond, they only wait on each other. */
-const THREADS_PER_CORE = 4;
 
 /** The thread counts warned about in this process: a run checks before and after reading its data, and crossval's folds are runs of one study. */
 const warnedThreads = new Set<number>();

@@ -95,7 +95,9 @@ function checkSameRun(savedRaw: Record<string, unknown>, now: TrainConfig, dir: 
   const scalar = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
   const asItWas = diffs.every(([, v]) => scalar(v)) ? `; to resume it as it was: --set ${diffs.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}` : '';
   const more = diffs.length > 1 ? ` and ${counted(diffs.length - 1, 'other setting')}` : '';
-  throw new UserError(`cannot resume with a different "${key}" (${quote(was, 200)} in the checkpoint, ${quote(is, 200)} now)${more}; only epochs, patience and threads may change${asItWas}`, { file: dir });
+  // A key removed (`--set data.types=null`), or absent from an earlier entrel's checkpoint, is "none".
+  const shown = (v: unknown) => (v === undefined ? 'none' : quote(v, 200));
+  throw new UserError(`cannot resume with a different "${key}" (${shown(was)} in the checkpoint, ${shown(is)} now)${more}; only epochs, patience and threads may change${asItWas}`, { file: dir });
 }
 
 /**

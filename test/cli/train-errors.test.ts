@@ -58,7 +58,7 @@ test('a data file that does not exist is named by its config key, the config fil
   const file = join(dir, 'missing-data.json');
   writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(tiny, 'utf8')), data: { train: tiny, dev: '/nonexistent/dev.json' } }));
   const inFile = await entrel('train', '--config', file, '--out', join(dir, 'nodata3'), '--quiet');
-  assert.equal(inFile.err, `entrel: ${file}: data.dev: no such file or directory: /nonexistent/dev.json\n`, 'from the file: no (from --set)');
+  assert.equal(inFile.err, `entrel: ${file}:1: data.dev: no such file or directory: /nonexistent/dev.json\n`, 'from the file: its line, no (from --set)');
 });
 
 test('MRT settings given with --set to a run without MRT are refused, not ignored', async () => {
@@ -75,9 +75,9 @@ test('MRT settings given with --set to a run without MRT are refused, not ignore
   writeFileSync(withMrt, JSON.stringify({ ...JSON.parse(readFileSync(tiny, 'utf8')), data: { train: join(dirname(tiny), 'tiny-train.json'), dev: join(dirname(tiny), 'tiny-dev.json') }, mrt: { K: 7 } }));
   const file = await entrel('train', '--config', withMrt, '--out', join(dir, 'mrt-keys-file'), '--quiet', '--set', 'epochs=1');
   assert.equal(file.code, 1, file.err);
-  assert.equal(file.err, `entrel: ${withMrt}: mrt: only minimum risk training (--init DIR, without --local) reads it, and this run trains with the local loss alone\n`);
+  assert.equal(file.err, `entrel: ${withMrt}:1: mrt: only minimum risk training (--init DIR, without --local) reads it, and this run trains with the local loss alone\n`);
   const cvFile = await entrel('crossval', '--config', withMrt, '--data', tiny, '--out', join(dir, 'mrt-keys-cv-file'), '--quiet');
-  assert.equal(cvFile.err, `entrel: ${withMrt}: mrt: only minimum risk training reads it, and cross-validation trains each fold with the local loss\n`);
+  assert.equal(cvFile.err, `entrel: ${withMrt}:1: mrt: only minimum risk training reads it, and cross-validation trains each fold with the local loss\n`);
 });
 
 test('a data path that is a directory, for a format that reads a file, is named by its config key', async () => {

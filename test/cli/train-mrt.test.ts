@@ -68,7 +68,8 @@ test('train warns about what the training data cannot teach: no relations, or ty
   assert.match(b.err, /tiny-train\.json: warning: entity type "Weird" never occurs in the training data/);
   const c = entrel('train', '--config', tiny, '--out', join(dir, 'c'), '--quiet', '--set', 'epochs=1');
   assert.equal(c.code, 0, c.err);
-  assert.doesNotMatch(c.err, /warning/);
+  // One epoch on the tiny data scores 0 (its own warning, select.ts); nothing is said of the data.
+  assert.deepEqual(c.err.split('\n').filter((l) => /warning/.test(l) && !/were 0 in every epoch/.test(l)), [], c.err);
 });
 
 test('--init with a run directory points at its best/; --resume with no checkpoint says it starts a new run', () => {

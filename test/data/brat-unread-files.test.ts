@@ -45,3 +45,32 @@ test('an .ann whose .txt is in another case is refused naming the rename (the re
   pair(dir, 'a.TXT', 'a.ann');
   await assert.rejects(collect(dir), (e: unknown) => e instanceof UserError && e.message === `${join(dir, 'a.ann')}: brat's files end in lower-case .txt and .ann: rename a.TXT to a.txt`);
 });
+
+test('a collection whose pairs are all in another case is refused naming the renames, not "no .ann files" alone (review 18a finding 1)', async () => {
+  const refused = (dir: string, message: string) => assert.rejects(collect(dir, { format: 'brat' }), (e: unknown) => e instanceof UserError && e.message === message);
+  const upper = join(tmp(), 'upper');
+  mkdirSync(upper);
+  pair(upper, 'doc.TXT', 'doc.ANN');
+  await refused(upper, `${upper}: no .ann files in this directory; brat's files end in lower-case .txt and .ann: rename doc.TXT to doc.txt and doc.ANN to doc.ann`);
+  const half = join(tmp(), 'upper-half');
+  mkdirSync(half);
+  pair(half, 'doc.txt', 'doc.ANN');
+  await refused(half, `${half}: no .ann files in this directory; brat's files end in lower-case .txt and .ann: rename doc.ANN to doc.ann`);
+  const many = join(tmp(), 'upper-many');
+  mkdirSync(many);
+  for (const n of [10, 2, 1]) pair(many, `d${n}.TXT`, `d${n}.ANN`);
+  await refused(many, `${many}: no .ann files in this directory; brat's files end in lower-case .txt and .ann: rename d1.TXT to d1.txt and d1.ANN to d1.ann, and so for 2 other pairs`);
+  // One pair named by its file: the case variant of the other is named (it was "cannot read: no such file").
+  await refused(join(half, 'doc.txt'), `${join(half, 'doc')}: brat's files end in lower-case .txt and .ann: rename doc.ANN to doc.ann`);
+  await refused(join(upper, 'doc.ANN'), `${join(upper, 'doc')}: brat's files end in lower-case .txt and .ann: rename doc.TXT to doc.txt and doc.ANN to doc.ann`);
+  const beside = join(tmp(), 'beside');
+  mkdirSync(beside);
+  pair(beside, 'doc.txt', 'doc.ann');
+  writeFileSync(join(beside, 'doc.TXT'), 'another copy\n');
+  await refused(join(beside, 'doc.TXT'), `${join(beside, 'doc.TXT')}: brat's files end in lower-case .txt and .ann: name doc.txt, the file brat reads`);
+  const lone = join(tmp(), 'lone');
+  mkdirSync(lone);
+  writeFileSync(join(lone, 'doc.TXT'), 'no annotations\n');
+  await refused(join(lone, 'doc.TXT'), `${join(lone, 'doc.TXT')}: brat's files end in lower-case .txt and .ann: rename doc.TXT to doc.txt`);
+  assert.equal((await collect(join(beside, 'doc.txt'))).docs.length, 1, 'a lower-case pair named by its file is read');
+});

@@ -40,6 +40,26 @@ describe('reading arguments', () => {
     assert.equal(n, 1, 'right options read');
   });
 
+  it('refuses a symmetric that is no list of names, a typesFile that is no file name and diagnostics of another kind (review 18a finding 4)', async () => {
+    const cases: [unknown, RegExp][] = [
+      [{ symmetric: 'Kill' }, /^symmetric: must be an array of relation type names, got "Kill"$/], // was spread into K, i, l, l
+      [{ symmetric: ['Kill', 3] }, /^symmetric\[1\]: must be a relation type name, got 3$/],
+      [{ symmetric: [''] }, /^symmetric\[0\]: must be a relation type name, got ""$/],
+      [{ typesFile: 42 }, /^typesFile: must be a file name, got 42$/], // was "42: cannot read: ERR_INVALID_ARG_TYPE"
+      [{ typesFile: '' }, /^typesFile: must be a file name, got ""$/], // was "cannot read: no such file or directory", naming none
+      [{ diagnostics: {} }, /^diagnostics: must be a Diagnostics \(new Diagnostics\(\), exported with loadCorpus\), got an object \{\}$/], // was a TypeError
+    ];
+    for (const [opts, message] of cases) {
+      const [read, load] = await errors(file, opts);
+      assert.ok(read instanceof UserError, `readCorpus(file, ${JSON.stringify(opts)}) threw ${String(read)}`);
+      assert.match((read as UserError).message, message);
+      assert.equal((read as UserError).message, (load as UserError).message, 'the same message from both');
+    }
+    const { Diagnostics } = await import('../../src/data/diagnostics.js');
+    const loaded = await loadCorpus(file, { symmetric: ['Kill'], diagnostics: new Diagnostics() });
+    assert.equal(loaded.documents.length, 1, 'right options read');
+  });
+
   it('says that a directory is read only as brat when it is named with another format', async () => {
     const dir = tempDir('entrel-read-dir-');
     mkdirSync(join(dir, 'sub'));

@@ -1,6 +1,6 @@
 /** A label typo is warned about (review 15c finding 9): a rare type a small edit away from a frequent one. */
 import assert from 'node:assert/strict';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -78,5 +78,46 @@ describe('label typos', () => {
     ];
     assert.equal(files.length, 17);
     for (const file of files) assert.equal((await loadCorpus(file)).diagnostics.count(TYPE_TYPO), 0, file);
+  });
+
+  it('says nothing of two types the schema declares (review 18a finding 2): annotation.conf, a types file, --types', async () => {
+    assert.deepEqual(nearTypes(new Map([['DNA', 24], ['RNA', 1]]), new Set(['DNA', 'RNA'])), [], 'both declared');
+    assert.deepEqual(near({ DNA: 24, RNA: 1 }), ['RNA→DNA'], 'declared by nothing');
+    assert.equal(nearTypes(new Map([['DNA', 24], ['RNA', 1]]), new Set(['DNA'])).length, 1, 'one declared only: still a likely typo');
+    // GENIA's DNA and RNA as brat, 24 to 1, with and without the conf that declares them
+    const bio = join(tempDir('entrel-typos-'), 'bio');
+    mkdirSync(bio);
+    for (let i = 0; i < 12; i++) {
+      writeFileSync(join(bio, `d${i}.txt`), 'DNA binds DNA .\n');
+      writeFileSync(join(bio, `d${i}.ann`), 'T1\tDNA 0 3\tDNA\nT2\tDNA 10 13\tDNA\n');
+    }
+    writeFileSync(join(bio, 'd12.txt'), 'RNA here .\n');
+    writeFileSync(join(bio, 'd12.ann'), 'T1\tRNA 0 3\tRNA\n');
+    assert.equal((await loadCorpus(bio)).diagnostics.count(TYPE_TYPO), 1, 'without a conf, RNA may be a typo');
+    writeFileSync(join(bio, 'annotation.conf'), '[entities]\nDNA\nRNA\n[relations]\n[events]\n[attributes]\n');
+    const read = new Diagnostics();
+    for await (const _ of readCorpus(bio, { diagnostics: read }));
+    assert.equal(read.count(TYPE_TYPO), 0, read.format().join('\n'));
+    assert.equal((await loadCorpus(bio)).diagnostics.count(TYPE_TYPO), 0);
+    const stats = entrelFromSource('stats', bio);
+    assert.equal(stats.code, 0, stats.err);
+    assert.doesNotMatch(stats.out + stats.err, /type-name-near-another/);
+    // a types file (--types, data.types, or the one beside the data) declaring both; one declaring only Person
+    const file = unifiedFile(12, { entity: 'Perosn', relation: 'Meeet' });
+    const types = (entities: string[], relations: string[]) => {
+      const f = join(tempDir('entrel-typos-'), 'types.json');
+      writeFileSync(f, JSON.stringify({ entities: Object.fromEntries(entities.map((t) => [t, {}])), relations: Object.fromEntries(relations.map((t) => [t, {}])) }));
+      return f;
+    };
+    const both = await loadCorpus(file, { typesFile: types(['Person', 'Perosn'], ['Meet', 'Meeet']) });
+    assert.equal(both.diagnostics.count(TYPE_TYPO), 0, both.diagnostics.format().join('\n'));
+    const some = await loadCorpus(file, { typesFile: types(['Person'], ['Meet', 'Meeet']) });
+    assert.deepEqual(some.diagnostics.summary().find((w) => w.code === TYPE_TYPO)?.examples, ['entity type "Perosn" (1 mention) is close to "Person" (25): a typo?']);
+    assert.equal(some.diagnostics.count('type-not-declared'), 1, 'and named as not declared');
+    // predictions written with their types file (convert --to jsonl writes data_types.json beside data.jsonl)
+    const written = join(tempDir('entrel-typos-'), 'data.jsonl');
+    const convert = await entrel('convert', '--to', 'jsonl', file, written);
+    assert.equal(convert.code, 0, convert.err);
+    assert.equal((await loadCorpus(written)).diagnostics.count(TYPE_TYPO), 0, 'the types file beside the data');
   });
 });

@@ -213,7 +213,7 @@ test('the runners and analysis scripts read a negative number as the value, refu
     ['mrt/risk-variance.ts', ['--draws', '-2'], /^--draws: expected a whole number of at least 1, got "-2"$/],
     ['mrt/paired-bootstrap.ts', ['--label', 'x', '--seed', '-1'], /^--seed: expected a whole number from 0 to 2147483647, got "-1"$/],
     ['mrt/paired-bootstrap.ts', [], /^--label: missing/],
-    ['mrt/gold-entities.ts', ['--seeds', '1,x'], /^--seeds: expected a number, got "x"$/],
+    ['mrt/gold-entities.ts', ['--seeds', '1,x'], /^--seeds: expected whole numbers of at least 0, got "x"$/],
     ['mrt/gold-entities.ts', ['--bogus'], /^Unknown option '--bogus'/],
   ];
   for (const [file, args, message] of cases) {

@@ -33,8 +33,8 @@ test('sentence options: unknown keys, bad style, newlines, maxTokens and locale 
     assert.throws(() => f({ newlines: null }), refused('newlines', /got null$/), at);
     assert.throws(() => f({ style: 'CoNLL04' }), refused('style', /^style: must be "ptb" or "conll04", got "CoNLL04"$/), at);
     assert.throws(() => f({ maxTokens: 2.5 }), refused('maxTokens', /^maxTokens: must be a positive integer, got 2.5$/), at);
-    for (const locale of ['not a locale', 'en_US', '', 'xx', 7, ['en']])
-      assert.throws(() => f({ locale }), refused('locale', /^locale: must be a BCP 47 language tag that ICU has sentence rules for, such as "en" or "de-CH", got /), `${at} ${locale}`);
+    for (const locale of ['not a locale', 'en_US', '', 'xx', 'la', 'und_x', 7, ['en']])
+      assert.throws(() => f({ locale }), refused('locale', /^locale: must be a BCP 47 language tag that ICU has locale data for, such as "en" or "de-CH", or "und" for no language in particular, got /), `${at} ${locale}`);
   }
 });
 

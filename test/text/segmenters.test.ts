@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { segmenterCache } from '../../src/text/segmenters.js';
 
@@ -20,4 +21,23 @@ test('a locale is checked before a segmenter is made for it, and a refused one i
   for (const bad of ['en_US', 'xx', 'not a locale'])
     assert.throws(() => segmenter(bad), (e: Error) => e.name === 'UserError' && e.message.startsWith('locale: must be a BCP 47 language tag'), bad);
   assert.equal(segmenter('en'), en, 'refused locales took no place');
+});
+
+test('"und" (no language in particular) splits with ICU\'s root rules, whatever the machine\'s locale (review 18a finding 5)', () => {
+  const segmenter = segmenterCache(4);
+  const text = 'Τι κάνεις; Καλά. Mr. Smith left.';
+  const sentences = (locale: string) => [...segmenter(locale).segment(text)].map((s) => s.segment);
+  for (const und of ['und', 'UND', 'und-Latn']) assert.deepEqual(sentences(und), sentences('en'), und);
+  assert.notDeepEqual(sentences('el'), sentences('und'), 'Greek rules end a question at ";"');
+  // Intl itself gives `und` the machine's default locale's rules: Greek ones under LANG=el_GR.
+  const child = (locale: string) => {
+    const script = `import { segmenterCache } from ${JSON.stringify(new URL('../../src/text/segmenters.ts', import.meta.url).href)};
+      process.stdout.write(JSON.stringify([...segmenterCache(1)(${JSON.stringify(locale)}).segment(${JSON.stringify(text)})].map((s) => s.segment)));`;
+    const env = { ...process.env, LANG: 'el_GR.UTF-8', LC_ALL: 'el_GR.UTF-8' };
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout) as string[];
+  };
+  assert.deepEqual(child('und'), sentences('en'), 'und under LANG=el_GR');
+  assert.deepEqual(child('el'), sentences('el'), 'the child does see Greek rules where asked');
 });

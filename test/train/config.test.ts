@@ -339,3 +339,48 @@ test('data.ace05 reads LSTM-ER ACE05 brat output for training as --ace05 does (h
   assert.ok(paper.dev.schema.relationTypes.find((r) => r.name === 'PER-SOC')?.symmetric, 'paper.dev.schema.relationTypes.find((r) => r.name === \'PER-SOC\')?.symmetric');
   assert.match(message(() => loadConfig(tiny, [...sets, 'data.ace05=1'])), /data\.ace05: expected true or false, got 1/);
 });
+
+test('--set KEY=null of an unknown or misspelt key is refused like any unknown key (review 18a finding 3)', () => {
+  const f = file({ ...minimal, data: { ...minimal.data, format: 'nyt', devSplit: 'dev' } }, 'null-typo.json');
+  assert.equal(message(() => loadConfig(f, ['data.devSlpit=null'])), `${f}: data.devSlpit: unknown key (did you mean "data.devSplit"?) (from --set)`);
+  assert.match(message(() => loadConfig(f, ['nosuch=null'])), new RegExp(`^${f}: nosuch: unknown key \\(known keys: .*\\) \\(from --set\\)$`));
+  assert.match(message(() => loadConfig(f, ['foo.bar=null'])), /: foo: unknown key \(known keys: .*\) \(from --set\)$/, 'an unknown block');
+  assert.equal(message(() => loadConfig(f, ['epochs.x=null'])), `${f}: --set epochs.x: "epochs" is not an object`);
+  assert.equal(message(() => loadConfig(f, ['dropout=null'])), `${f}: dropout: unknown key (did you mean "model.dropout"?) (from --set)`);
+  // Known keys and blocks are removed as before, set in the file or not.
+  assert.equal(loadConfig(f, ['data.devSplit=null']).data.devSplit, undefined);
+  assert.equal(loadConfig(f, ['model.tokenizer=null', 'mrt=null', 'K=null', 'data.types=null']).mrt.K, loadConfig(f).mrt.K);
+});
+
+test('an unknown short key suggests the keys of that name in other blocks before a near top-level key (review 18a finding 8)', () => {
+  const f = file(minimal, 'short-keys.json');
+  assert.equal(message(() => loadConfig(f, ['lr=0.1'])), `${f}: lr: unknown key (did you mean "adadelta.lr" or "adam.lr"?) (from --set)`); // was "mrt"
+  assert.equal(message(() => loadConfig(f, ['eps=1e-8'])), `${f}: eps: unknown key (did you mean "adadelta.eps" or "adam.eps"?) (from --set)`);
+  assert.equal(message(() => loadConfig(f, ['adam.rho=0.9'])), `${f}: adam.rho: unknown key (did you mean "adadelta.rho"?) (from --set)`);
+  assert.equal(message(() => loadConfig(f, ['model.lr=0.1'])), `${f}: model.lr: unknown key (did you mean "adadelta.lr" or "adam.lr"?) (from --set)`);
+  assert.equal(message(() => loadConfig(f, ['epoch=2'])), `${f}: epoch: unknown key (did you mean "epochs"?) (from --set)`, 'a typo still gets its near key');
+});
+
+test('data files, MRT settings and threads the config file gives are refused naming its line (review 18a finding 7)', async () => {
+  const { checkDataFiles, keysFromSet, refuseMrtSettings } = await import('../../src/train/config.js');
+  const text = (data: string, more = '') => `{\n  "data": ${data},\n${more}  "epochs": 1\n}\n`;
+  const exists = resolve(dir, 'exists.json');
+  writeFileSync(exists, '[]');
+  const f = file(text(`{"train": ["exists.json",\n    "nope.json"], "dev": "exists.json"}`), 'where.json');
+  assert.equal(message(() => checkDataFiles(loadConfig(f), f)), `${f}:3: data.train[1]: no such file or directory: ${resolve(dir, 'nope.json')}`);
+  const sets = [`data.train=${JSON.stringify(resolve(dir, 'gone.json'))}`];
+  assert.equal(message(() => checkDataFiles(loadConfig(f, sets), f, keysFromSet(sets))), `${f}: data.train: no such file or directory: ${resolve(dir, 'gone.json')} (from --set)`, 'from --set: no line');
+  const typed = file(text('{"train": "exists.json", "dev": "exists.json",\n    "types": "nope_types.json"}'), 'where-types.json');
+  assert.equal(message(() => checkDataFiles(loadConfig(typed), typed)), `${typed}:3: data.types: no such file: ${resolve(dir, 'nope_types.json')}`);
+  const mrt = file(text('{"train": "exists.json", "dev": "exists.json"}', '  "mrt": {"K": 3},\n'), 'where-mrt.json');
+  assert.equal(message(() => refuseMrtSettings(mrt, [], 'reads it')), `${mrt}:3: mrt: only minimum risk training reads it`);
+  const cores = availableParallelism();
+  const many = file(text('{"train": "exists.json", "dev": "exists.json"}', `  "threads": ${4 * cores + 1},\n`), 'where-threads.json');
+  assert.equal(message(() => loadConfig(many)), `${many}:3: threads: ${4 * cores + 1} is more than 4 times the ${cores} cores of this machine: the threads would only wait on each other, and training crawl; set threads to at most ${cores}`);
+  assert.equal(loadConfig(many, [`threads=${cores}`]).threads, cores, '--set overrides it');
+  assert.equal(loadConfig(file(text('{"train": "a", "dev": "b"}', `  "threads": ${4 * cores},\n`), 'threads-ok.json')).threads, 4 * cores, 'up to 4 times the cores');
+  // The same limit as the run's own check (loop.ts checkThreads), which refuses a count from --set or ENTREL_THREADS.
+  const { checkThreads } = await import('../../src/train/loop.js');
+  assert.throws(() => checkThreads(4 * cores + 1, () => {}), /is more than 4 times/);
+  assert.doesNotThrow(() => checkThreads(4 * cores, () => {}));
+});

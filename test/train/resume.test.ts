@@ -128,6 +128,17 @@ test('a changed nested setting is named down to its leaf', async () => {
   );
 });
 
+test('a setting removed since the checkpoint is "none" now, not "undefined" (review 18a finding 10)', async () => {
+  const out = join(root, 'changed-removed');
+  const config = toyConfig({ epochs: 1 });
+  const typed = { ...config, data: { ...config.data, types: '/data/types.json' } };
+  await runTraining(new ToyTask(), typed, out, 'nn', { quiet: true });
+  await assert.rejects(
+    runTraining(new ToyTask(), { ...config, epochs: 2 }, out, 'nn', { quiet: true, resume: true }),
+    /cannot resume with a different "data\.types" \("\/data\/types\.json" in the checkpoint, none now\); .*; to resume it as it was: --set data\.types="\/data\/types\.json"$/,
+  );
+});
+
 test('every changed setting is given back in the hint, so that it resumes the run (an old gamma=false run meets two new defaults)', async () => {
   const out = join(root, 'changed-two');
   const config = toyConfig({ epochs: 1 });

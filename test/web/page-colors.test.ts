@@ -38,6 +38,8 @@ describe('page colours', () => {
     assert.deepEqual(fills(new PageColors(bio), bio), palette.slice(0, 5).map((c) => c.fill));
     // A usual type keeps its colour wherever the schema lists it; two usual types of one colour (Task, Person) part.
     assert.deepEqual(fills(new PageColors(['Join', 'Loc']), ['Join', 'Loc']), ['#a6cee3', '#b2df8a']);
+    // Listed after a type of no fixed colour, a usual type still has its own: Join does not take Person's (review 18a finding 9).
+    assert.deepEqual(fills(new PageColors(['Join', 'Person']), ['Join', 'Person']), ['#b2df8a', '#a6cee3']);
     assert.deepEqual(fills(new PageColors(['Task', 'Person']), ['Task', 'Person']), ['#a6cee3', '#b2df8a']);
     assert.deepEqual(fills(new PageColors(['Peop', 'Per']), ['Peop', 'Per']), ['#a6cee3', '#b2df8a']);
   });

@@ -4,8 +4,8 @@
  */
 import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { UserError } from '../../errors.js';
+import { basename, dirname, join } from 'node:path';
+import { counted, UserError } from '../../errors.js';
 import { ioError } from '../io-error.js';
 import { isDirectory } from '../dirs.js';
 import type { Diagnostics } from '../diagnostics.js';
@@ -18,7 +18,7 @@ const natural = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: tr
  * README), but counted, and so are the other files not read (countUnread). So is a sub-collection
  * (`subCollections`): brat shows it as a collection of its own, and it may be entrel's output (a split's
  * parts, predictions) that would grow the corpus on each run; a collection with no document of its own is
- * refused naming them.
+ * refused naming them, and the renames of its pairs in another case (casePairs), if it has some.
  */
 export async function pairPrefixes(path: string, diagnostics: Diagnostics): Promise<string[]> {
   if (await isDirectory(path)) {
@@ -35,15 +35,38 @@ export async function pairPrefixes(path: string, diagnostics: Diagnostics): Prom
     }
     for (const n of all)
       if (n.endsWith('.txt') && variant(n.slice(0, -4), 'ann') === undefined) diagnostics.warn('brat-text-without-ann-skipped', join(path, n));
-    await countUnread(path, entries, variant, diagnostics);
+    const inOtherCase = casePairs(all, variant);
+    await countUnread(path, entries, inOtherCase, diagnostics);
     const subs = await subCollections(path, entries);
-    if (!names.length) throw new UserError(`no .ann files in this directory${subs.length ? `; its subdirectories ${subs.join(', ')} hold some: name one` : ''}`, { file: path });
+    if (!names.length) {
+      // A whole collection unpacked in upper case: its renames, not "no .ann files" alone.
+      const [first, ...more] = inOtherCase;
+      const renames = first ? `; ${LOWER_CASE}: rename ${first.renames}${more.length ? `, and so for ${counted(more.length, 'other pair')}` : ''}` : '';
+      throw new UserError(`no .ann files in this directory${renames}${subs.length ? `; its subdirectories ${subs.join(', ')} hold some: name one` : ''}`, { file: path });
+    }
     for (const sub of subs) diagnostics.warn('brat-subcollection-not-read', `${join(path, sub)} holds brat documents, which are not read with this collection: name that directory to read them`);
     return names.map((n) => join(path, n.slice(0, -4)));
   }
-  const m = /^(.*)\.(ann|txt)$/.exec(path);
+  const m = /^(.*)\.(ann|txt)$/i.exec(path);
   if (!m) throw new UserError('a brat file must end in .ann or .txt (or name a directory)', { file: path });
+  await checkPairCase(m[1], m[2]);
   return [m[1]];
+}
+
+/**
+ * Refuses the one pair at `prefix`, named by its file `prefix.EXT`, where brat would not read it: a pair
+ * with a name in another case (`doc.ANN` beside `doc.txt`), naming the renames, where the read said
+ * "cannot read doc.ann: no such file"; or a file named in another case (`doc.TXT`), naming its rename, or
+ * the lower-case file beside it, which is the one read.
+ */
+async function checkPairCase(prefix: string, ext: string): Promise<void> {
+  const stem = basename(prefix);
+  const names = await readdir(dirname(prefix)).catch(() => [] as string[]);
+  const [pair] = casePairs(names, caseVariants(names)).filter((p) => p.stem === stem);
+  if (pair) throw new UserError(`${LOWER_CASE}: rename ${pair.renames}`, { file: prefix });
+  const lower = `${stem}.${ext.toLowerCase()}`;
+  if (ext !== ext.toLowerCase())
+    throw new UserError(`${LOWER_CASE}: ${names.includes(lower) ? `name ${lower}, the file brat reads` : `rename ${stem}.${ext} to ${lower}`}`, { file: `${prefix}.${ext}` });
 }
 
 /** What the names of brat's files end in (and only this: brat reads `doc.ann`, not `doc.ANN`). */
@@ -66,33 +89,49 @@ function caseVariants(names: readonly string[]): (stem: string, ext: 'txt' | 'an
   return (stem, ext) => byLower.get(`${stem}.${ext}`);
 }
 
+/** A `.txt`/`.ann` pair brat does not read, some of its names being in another case: `doc.TXT to doc.txt and doc.ANN to doc.ann`. */
+interface CasePair {
+  stem: string;
+  /** The files of the pair not in lower case, to rename. */
+  files: string[];
+  renames: string;
+}
+
+/**
+ * The pairs among `names` (a directory's) that brat does not read because a name of theirs ends in
+ * `.TXT`, `.ANN` or another case (Windows and archive tools write them; brat reads only lower-case ones),
+ * in natural order.
+ */
+function casePairs(names: readonly string[], variant: ReturnType<typeof caseVariants>): CasePair[] {
+  const stems = new Set(names.map((n) => /^(.*)\.(txt|ann)$/i.exec(n)?.[1]).filter((s) => s !== undefined));
+  const pairs: CasePair[] = [];
+  for (const stem of [...stems].sort(natural)) {
+    const [txt, ann] = [variant(stem, 'txt'), variant(stem, 'ann')];
+    if (txt === undefined || ann === undefined) continue;
+    const moves = [[txt, `${stem}.txt`], [ann, `${stem}.ann`]].filter(([from, to]) => from !== to);
+    if (moves.length) pairs.push({ stem, files: moves.map(([from]) => from), renames: moves.map(([from, to]) => `${from} to ${to}`).join(' and ') });
+  }
+  return pairs;
+}
+
 /**
  * Counts the files of the collection `dir` (its `entries`) that are not read, which a user may expect
- * read: `brat-pair-not-read` for a pair whose names end in `.TXT`, `.ANN` or another case (Windows and
- * archive tools write them; brat reads only lower-case ones), naming the renames; `brat-file-not-read`
- * for any other file. Not counted: the `.txt` and `.ann` files (pairPrefixes: read, or counted),
- * directories (sub-collections: pairPrefixes), hidden files (`.gitignore`, `.DS_Store`, brat's
- * `.stats_cache`) and brat's own (BRAT_OWN).
+ * read: `brat-pair-not-read` for each of `inOtherCase` (casePairs), naming the renames;
+ * `brat-file-not-read` for any other file. Not counted: the `.txt` and `.ann` files (pairPrefixes: read,
+ * or counted), directories (sub-collections: pairPrefixes), hidden files (`.gitignore`, `.DS_Store`,
+ * brat's `.stats_cache`) and brat's own (BRAT_OWN).
  */
-async function countUnread(dir: string, entries: readonly Dirent[], variant: ReturnType<typeof caseVariants>, d: Diagnostics): Promise<void> {
-  const named = new Set<string>();
+async function countUnread(dir: string, entries: readonly Dirent[], inOtherCase: readonly CasePair[], d: Diagnostics): Promise<void> {
+  const ofPairs = new Set(inOtherCase.flatMap((p) => p.files));
   for (const e of entries) {
     const n = e.name;
-    if (n.startsWith('.') || BRAT_OWN.test(n) || /\.(txt|ann)$/.test(n)) continue;
+    if (n.startsWith('.') || BRAT_OWN.test(n) || /\.(txt|ann)$/.test(n) || ofPairs.has(n)) continue;
     // A link is counted as what it leads to (a link to a directory is none; a broken one is a file not read).
     if (e.isDirectory() || (e.isSymbolicLink() && (await stat(join(dir, n)).then((s) => s.isDirectory(), () => false)))) continue;
-    const stem = /^(.*)\.(txt|ann)$/i.exec(n)?.[1];
-    const [txt, ann] = stem === undefined ? [] : [variant(stem, 'txt'), variant(stem, 'ann')];
     // Not one of a pair, or beside a pair in lower case, which is read.
-    if (stem === undefined || txt === undefined || ann === undefined || (txt === `${stem}.txt` && ann === `${stem}.ann`)) {
-      d.warn('brat-file-not-read', join(dir, n));
-      continue;
-    }
-    if (named.has(stem)) continue;
-    named.add(stem);
-    const renames = [[txt, `${stem}.txt`], [ann, `${stem}.ann`]].filter(([from, to]) => from !== to).map(([from, to]) => `${from} to ${to}`);
-    d.warn('brat-pair-not-read', `${join(dir, stem)}: ${LOWER_CASE}: rename ${renames.join(' and ')}`);
+    d.warn('brat-file-not-read', join(dir, n));
   }
+  for (const p of inOtherCase) d.warn('brat-pair-not-read', `${join(dir, p.stem)}: ${LOWER_CASE}: rename ${p.renames}`);
 }
 
 /** The names of the subdirectories of `dir` (its `entries`) that hold `.ann` files, in natural order; not hidden ones, which brat does not show. */

@@ -5,6 +5,7 @@
  */
 import { basename, dirname, join } from 'node:path';
 import { quote, UserError, type ErrorLocation } from '../../errors.js';
+import { decodeUtf8File } from '../decode-file.js';
 import { isDirectory } from '../dirs.js';
 import type { Located } from '../located.js';
 import { fail } from '../validate.js';
@@ -19,32 +20,12 @@ import { attachRelations, fromCodePoints, placeOnText, type CharRelation } from 
 import type { ReadOptions } from './types.js';
 
 /**
- * A file of at most MAX_DOCUMENT_BYTES (readCollectionFile), strict UTF-8 per line, so a bad byte is
- * reported with its line. A `.txt`'s byte-order mark (`keepBom`) is kept as its first character
- * (whitespace to the tokenizer): brat counts it in the `.ann` offsets.
+ * A file of at most MAX_DOCUMENT_BYTES (readCollectionFile), strict UTF-8, so a bad byte is reported with
+ * its line and where in it (decodeUtf8File). A `.txt`'s byte-order mark (`keepBom`) is kept as its first
+ * character (whitespace to the tokenizer): brat counts it in the `.ann` offsets.
  */
 async function readText(file: string, keepBom = false): Promise<string> {
-  const buf = await readCollectionFile(file);
-  // ignoreBOM: a U+FEFF opening a later line is the text's; the file's own one is dropped below (or kept).
-  const dec = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  let from = 0;
-  let line = 1;
-  const out: string[] = [];
-  for (;;) {
-    const nl = buf.indexOf(0x0a, from);
-    const piece = buf.subarray(from, nl === -1 ? buf.length : nl);
-    try {
-      out.push(dec.decode(piece));
-    } catch {
-      throw new UserError('not valid UTF-8 text', { file, line });
-    }
-    if (nl === -1) {
-      const text = out.join('\n');
-      return keepBom ? text : text.replace(/^\uFEFF/, '');
-    }
-    from = nl + 1;
-    line++;
-  }
+  return decodeUtf8File(await readCollectionFile(file), file, keepBom);
 }
 
 /** A `T` line as written: its fragments (UTF-16 offsets, in text order), the text it quotes, and where it is. */

@@ -174,10 +174,12 @@ async function* readAs(file: string, opts: CorpusOptions, name: string, guessed:
   if (format.name !== 'brat' && (await isDirectory(file)))
     throw new UserError(`a directory, which is read only as brat (its .txt and .ann pairs), but the format given is ${format.name}: name a file in it, or read it as brat`, { file });
   const ro: ReadOptions = { ...opts, diagnostics: opts.diagnostics ?? new Diagnostics() };
+  const declared = await declaredSchema(file, format, ro);
   // The symmetric types, for the merge of repeated entities to keep one direction of a symmetric relation.
-  const symmetric = symmetricTypes(await declaredSchema(file, format, ro), opts);
-  // A rare type a small edit away from a frequent one is warned about once all are read: a label typo.
-  const docs = warningTypos(checkDocuments(format.read(file, ro), symmetric, ro.diagnostics), ro.diagnostics);
+  const symmetric = symmetricTypes(declared, opts);
+  // A rare type a small edit away from a frequent one is warned about once all are read (a label typo),
+  // unless the schema declares both.
+  const docs = warningTypos(checkDocuments(format.read(file, ro), symmetric, ro.diagnostics), ro.diagnostics, declared);
   if (!guessed) return yield* docs;
   try {
     yield* docs;
@@ -245,6 +247,15 @@ function checkReadArguments(file: string, opts: CorpusOptions | null): void {
     const v = opts?.[key];
     if (v !== undefined && !allowed.includes(v)) throw new UserError(`must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${described(v)}`, { field: key });
   }
+  // Else a string is spread into its letters (no type marked symmetric), a number read as a path, and
+  // another object used as the Diagnostics it is not (a TypeError from deep inside).
+  const { symmetric, typesFile, diagnostics } = opts ?? {};
+  if (symmetric !== undefined && !Array.isArray(symmetric)) throw new UserError(`must be an array of relation type names, got ${described(symmetric)}`, { field: 'symmetric' });
+  for (const [i, t] of (symmetric ?? []).entries())
+    if (typeof t !== 'string' || t === '') throw new UserError(`must be a relation type name, got ${described(t)}`, { field: `symmetric[${i}]` });
+  if (typesFile !== undefined && (typeof typesFile !== 'string' || typesFile === '')) throw new UserError(`must be a file name, got ${described(typesFile)}`, { field: 'typesFile' });
+  if (diagnostics !== undefined && !(diagnostics instanceof Diagnostics))
+    throw new UserError(`must be a Diagnostics (new Diagnostics(), exported with loadCorpus), got ${described(diagnostics)}`, { field: 'diagnostics' });
 }
 
 /** Reads a whole corpus into memory with its schema and the warnings of reading it. */

@@ -5,10 +5,11 @@ import { z } from 'zod';
 import type { LabelSchema } from '../corpus.js';
 import type { Diagnostics } from '../diagnostics.js';
 import { UserError } from '../../errors.js';
+import { decodeUtf8File } from '../decode-file.js';
 import { MAX_DOCUMENT_BYTES } from '../document-size.js';
 import { parseJsonFile } from '../parse-json.js';
 import { readFileBounded } from '../data-file.js';
-import { fail, parseWith } from '../validate.js';
+import { parseWith } from '../validate.js';
 
 // The two maps are checked entry by entry below: zod builds a record by assignment, so an entry named
 // `__proto__` (an own key of the parsed JSON) became the record's prototype, unchecked and lost.
@@ -27,13 +28,7 @@ const RelationEntry = z.object({ symmetric: z.boolean().optional() }).loose();
  */
 export async function readTypesFile(file: string): Promise<LabelSchema> {
   const refuse = () => new UserError(`too large: more than ${MAX_DOCUMENT_BYTES / 2 ** 20} MB, which no types file needs`, { file });
-  const bytes = await readFileBounded(file, { refuse });
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    fail('not valid UTF-8 text', { file });
-  }
+  const text = decodeUtf8File(await readFileBounded(file, { refuse }), file);
   const value = parseJsonFile(text, file);
   parseWith(TypesFile, value, { file });
   const raw = value as { entities: Record<string, unknown>; relations: Record<string, unknown> };
