@@ -30,7 +30,7 @@ export { checkRelabelOptions, parseRenameSpec, relabelCorpus, type RelabelCounts
 export { computeStats, type CorpusStats } from './data/stats.js';
 export { splitSentences, tokenize, tokenizedSentences } from './text/index.js';
 export { textToDocument } from './data/text-document.js';
-export type { SentenceOptions, TokenizeOptions, TokenizedSentence } from './text/index.js';
+export type { NewlineMode, SentenceOptions, TokenizeOptions, TokenizedSentence, TokenizerStyle } from './text/index.js';
 
 export { Scorer, evaluate, formatReport } from './eval/index.js';
 export type { CriterionScores, EvalReport, EvaluateOptions, PRF, ScorerOptions, TypeScores } from './eval/index.js';

@@ -9,50 +9,50 @@
  * import of entrel (its package exports "." only) imports them; so the native loader, which may import
  * nothing but errors.ts, is never reached from a bundle and does not ask.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
 
 export const BUNDLED_MESSAGE =
   'entrel cannot be bundled: it reads its model, native binding and worker from its package directory; mark it external (esbuild --external:entrel, webpack externals, Next.js serverExternalPackages)';
 
-/** Whether each directory checked lies in entrel's package (its nearest package.json is entrel's). */
+/** Whether each directory checked lies in entrel's package. */
 const checked = new Map<string, boolean>();
 
 /**
- * `url` (an entrel module's `import.meta.url`) when it is a file of entrel's own package: a `file:` URL
- * whose nearest package.json, as Node finds it, is named entrel. Anything else is a bundled copy: a
- * UserError saying to mark entrel external.
+ * `url` (an entrel module's `import.meta.url`) when it is a file of entrel's own package, whatever name
+ * the package is installed or published under (a fork, a scoped republish): a `file:` URL in the src/ or
+ * dist/ folder beside its nearest package.json (as Node finds it), in a directory shaped as entrel's
+ * package (entrelShaped). Anything else is a bundled copy: a UserError saying to mark entrel external.
  */
 export function ownModuleUrl(url: unknown): string {
   if (typeof url !== 'string' || !url.startsWith('file:')) throw new UserError(BUNDLED_MESSAGE);
-  const dir = dirname(fileURLToPath(url));
+  const file = fileURLToPath(url);
+  const dir = dirname(file);
   let ours = checked.get(dir);
-  if (ours === undefined) checked.set(dir, (ours = isEntrelPackage(nearestPackageJson(dir))));
+  if (ours === undefined) {
+    const root = nearestPackageDir(dir);
+    checked.set(dir, (ours = root !== undefined && entrelShaped(root, file)));
+  }
   if (!ours) throw new UserError(BUNDLED_MESSAGE);
   return url;
 }
 
-function nearestPackageJson(dir: string): string | undefined {
+/** The directory of the package.json nearest to `dir`, as Node's lookup goes; undefined: none up to the root. */
+function nearestPackageDir(dir: string): string | undefined {
   for (let at = dir; ; at = dirname(at)) {
-    const file = join(at, 'package.json');
-    try {
-      return readFileSync(file, 'utf8');
-    } catch {
-      // none here (or none readable): the next directory up, as Node's lookup goes
-    }
+    if (existsSync(join(at, 'package.json'))) return at;
     if (dirname(at) === at) return undefined;
   }
 }
 
-/** entrel's package.json: named entrel (a fork may publish it under a scope, `@someone/entrel`). */
-function isEntrelPackage(text: string | undefined): boolean {
-  if (text === undefined) return false;
-  try {
-    const name = (JSON.parse(text) as { name?: unknown } | null)?.name;
-    return typeof name === 'string' && /^(@[^/]+\/)?entrel$/.test(name);
-  } catch {
-    return false;
-  }
+/**
+ * Whether `file` sits in entrel's package at `root`: in its src/ (run with tsx) or dist/ folder, beside
+ * this very module (`data/package-dir.ts` or `.js` in that folder) and with binding.gyp at the root. A
+ * bundle's URL is the bundle's, under the app's package.json, where neither is.
+ */
+function entrelShaped(root: string, file: string): boolean {
+  const folder = relative(root, file).split(sep)[0];
+  return (folder === 'src' || folder === 'dist') && existsSync(join(root, folder, 'data', `package-dir${extname(file)}`)) && existsSync(join(root, 'binding.gyp'));
 }

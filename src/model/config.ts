@@ -121,7 +121,9 @@ const defaults = (): ModelConfig => structuredClone(DEFAULT_MODEL_CONFIG);
  * without a config file and one trained from a config that leaves a setting out agree.
  */
 export const modelBlock = () =>
-  z.preprocess((v) => (isObject(v) ? { ...defaults(), ...v } : v), ModelConfigSchema).default(defaults);
+  // A preprocess takes `unknown`, which would make the block's input type (TrainConfigInput's `model`) unknown:
+  // cast it to the settings it fills in, so a caller's misspelt or mistyped setting is a compile error.
+  (z.preprocess((v) => (isObject(v) ? { ...defaults(), ...v } : v), ModelConfigSchema) as unknown as z.ZodType<z.output<typeof ModelConfigSchema>, Partial<z.input<typeof ModelConfigSchema>>>).default(defaults);
 
 /** The defaults with `overrides`, checked. */
 export function defaultModelConfig(overrides: Partial<ModelConfig> = {}): ModelConfig {

@@ -45,6 +45,8 @@ export function readWinkJson(file: string, chunk = CHUNK): WinkVectors {
 /** A unit (a top-level key and value, one vector) runs past the bytes read so far: read more, parse it again. */
 const MORE = -1;
 
+const CUT_SHORT = 'the file ends before the JSON does (cut short?)';
+
 /** Powers of ten a double holds exactly (10^22 is the last). */
 const EXACT_POWERS = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 
@@ -123,7 +125,7 @@ class WinkParser {
         this.pos = after;
         return;
       }
-      if (this.eof) this.fail(this.end, 'the file ends before the JSON does (cut short?)');
+      if (this.eof) this.fail(this.end, CUT_SHORT);
       this.fill();
     }
   }
@@ -153,7 +155,10 @@ class WinkParser {
   private found(i: number): string {
     const bytes = Buffer.alloc(12);
     const n = readSync(this.fd, bytes, 0, bytes.length, this.base + i);
-    return n === 0 ? 'the end of the file' : quote(bytes.toString('utf8', 0, n), 12);
+    if (n === 0) return 'the end of the file';
+    // U+FEFF prints as nothing: the message would seem to say that `{` is not an object.
+    if (n >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return 'a UTF-8 byte-order mark (EF BB BF), which JSON does not allow';
+    return quote(bytes.toString('utf8', 0, n), 12);
   }
 
   private space(i: number): number {
@@ -333,7 +338,8 @@ class WinkParser {
     let scale = 0;
     const intAt = i;
     while (i < end && isDigit(buf[i])) mantissa = mantissa * 10 + (buf[i++] - 0x30);
-    if (i === intAt || (buf[intAt] === 0x30 && i - intAt > 1)) return this.badNumber(start, i);
+    if (i === intAt) return this.badNumber(start, i);
+    if (buf[intAt] === 0x30 && i - intAt > 1) this.fail(start, `expected a number, found ${this.found(start)}`); // 01: more bytes cannot mend it
     // Digits written, leading zeros included (0.0027 counts 5): more than 15 only costs the slow path.
     let digits = i - intAt;
     if (i < end && buf[i] === 0x2e) {
@@ -364,8 +370,13 @@ class WinkParser {
     return i;
   }
 
+  /**
+   * A number at `start` that stops short at i (no digit where one must be): MORE when i is the end of the
+   * bytes read so far; at the end of the file, the file was cut (after a comma, `-`, `0.` or `1e`), and
+   * the message says so as the other units' does.
+   */
   private badNumber(start: number, i: number): number {
-    if (i >= this.end && !this.eof) return MORE;
+    if (i >= this.end) return this.eof ? this.fail(this.end, CUT_SHORT) : MORE;
     return this.fail(start, `expected a number, found ${this.found(start)}`);
   }
 
@@ -390,7 +401,8 @@ class WinkParser {
         if (--depth === 0) return i + 1;
       } else if (depth === 0 && (b === COMMA || isSpace(b))) return i;
     }
-    return this.eof && depth === 0 ? i : MORE;
+    // Even a scalar that runs to the end of the file (`"dimensions": 10`) is cut short: `}` must follow it.
+    return MORE;
   }
 
   /** The rows in the order of `words`, of the words with a whole vector and no line break. */

@@ -12,7 +12,7 @@
  * once, a library caller gets it thrown).
  */
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { envCount, UserError } from '../errors.js';
@@ -183,19 +183,41 @@ function libtorchHeader(root: string): string | undefined {
 }
 
 /**
- * Why the binding was not built although libtorch is installed: npm's install script never ran (no
- * build/ at all: `--ignore-scripts`, or pnpm, which runs a dependency's build script only when the project
- * allows it), or it ran and the build failed (npm hid its output: the install step lets the install
- * finish). Installing libtorch, what installHint says first, would change nothing.
+ * Why the install script built nothing, as scripts/install-native.cjs recorded it in build/skipped.json
+ * (npm hid its message): the reason on one line, and whether node-gyp ran and failed. undefined: no record
+ * (an install script before the record, or one that never ran).
+ */
+function skipRecord(root: string): { reason: string; buildFailed: boolean } | undefined {
+  try {
+    const r = JSON.parse(readFileSync(join(root, 'build', 'skipped.json'), 'utf8')) as { reason?: unknown; buildFailed?: unknown } | null;
+    return typeof r?.reason === 'string' ? { reason: r.reason.replace(/\s+/g, ' ').trim(), buildFailed: r.buildFailed === true } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Why the binding was not built although libtorch is installed now: what the install script recorded
+ * (libtorch was missing then, node-gyp could not run, or the build failed); else, with no build/ at all,
+ * the script never ran (`--ignore-scripts`, or pnpm, which runs a dependency's build script only when the
+ * project allows it) or ran before it kept a record; with a build/, the build failed (npm hid its output:
+ * the install step lets the install finish). Installing libtorch, what installHint says first, would change
+ * nothing.
  */
 function notBuilt(root: string, file: string, header: string): string {
   const start = `the native binding was not built (${file} does not exist), though libtorch is installed (${header})`;
+  const rebuild = `Run \`npm rebuild entrel\` (pnpm: \`pnpm rebuild entrel\`) in the project that installed entrel, or \`npm run build:native\` in ${root}.`;
+  const failed = (why: string) =>
+    `${start}: its build failed when entrel was installed${why}. Run \`npm rebuild entrel --foreground-scripts\` in the project that installed entrel to build it again and see the errors, or \`npm run build:native\` in ${root}.`;
+  const skipped = skipRecord(root);
+  if (skipped?.buildFailed) return failed(` (${skipped.reason})`);
+  if (skipped) return `${start}: when entrel was installed, its install script did not build it: ${skipped.reason}. ${rebuild}`;
   if (!existsSync(join(root, 'build')))
     return (
-      `${start}: npm's install script did not run (\`npm install --ignore-scripts\`, or pnpm, which runs a dependency's build script only when it is listed in onlyBuiltDependencies). ` +
-      `Run \`npm rebuild entrel\` (pnpm: \`pnpm rebuild entrel\`) in the project that installed entrel, or \`npm run build:native\` in ${root}.`
+      `${start}: it was not built when entrel was installed (its install script did not run, or libtorch was not installed then; ` +
+      `pnpm runs a dependency's install script only when it is listed in onlyBuiltDependencies). ${rebuild}`
     );
-  return `${start}: its build failed when entrel was installed. Run \`npm rebuild entrel --foreground-scripts\` in the project that installed entrel to build it again and see the errors, or \`npm run build:native\` in ${root}.`;
+  return failed('');
 }
 
 /** The .node file to load, or a UserError saying why there is none. */
@@ -208,7 +230,8 @@ function bindingFile(root: string): string {
     if (built) return built;
     const header = libtorchHeader(root);
     if (header !== undefined) throw new UserError(notBuilt(root, candidates[0], header), {}, 'ENTREL_NATIVE_MISSING');
-    throw fail(`binding not built: ${candidates[0]} does not exist`);
+    const skipped = skipRecord(root);
+    throw fail(`binding not built: ${candidates[0]} does not exist${skipped ? `; when entrel was installed, its install script did not build it: ${skipped.reason}` : ''}`);
   }
   // require() would take a relative path from this file's directory (or as a package name): make it absolute.
   const override = resolve(name);

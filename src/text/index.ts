@@ -1,6 +1,6 @@
 export { splitSentences, tokenizedSentences, tokenizedSentencesInSlices } from './sentences.js';
 export type { TokenizedSentence } from './sentences.js';
-export type { SentenceOptions, TokenizeOptions } from './options.js';
+export type { NewlineMode, SentenceOptions, TokenizeOptions, TokenizerStyle } from './options.js';
 export { insideGrapheme } from './graphemes.js';
 export { tokenize } from './tokenize.js';
 export type { SliceOptions } from './steps.js';

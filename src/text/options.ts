@@ -7,7 +7,7 @@
 import { checkOptions, described, UserError } from '../errors.js';
 
 export type TokenizerStyle = 'ptb' | 'conll04';
-type NewlineMode = 'line' | 'paragraph' | 'none';
+export type NewlineMode = 'line' | 'paragraph' | 'none';
 
 export interface TokenizeOptions {
   /** `ptb` (default): `do n't`, `$ 3`. `conll04`: `don 't`, `$3` as in the CoNLL04 corpus. */

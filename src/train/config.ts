@@ -10,6 +10,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { decodeUtf8File } from '../data/decode-file.js';
 import { parseJsonFile } from '../data/parse-json.js';
 import { editDistance } from '../data/edit-distance.js';
@@ -101,16 +102,22 @@ export function parseConfig(obj: unknown, source = 'config'): TrainConfig {
   return validated(copy, source);
 }
 
-/** The configs parseConfig and loadConfig made: what trainNN takes as they are (checkedConfig). */
-const PARSED = new WeakSet<object>();
-
 /**
- * `config` as training reads it: itself when parseConfig or loadConfig made it, else validated by
- * parseConfig (a library caller's plain object, or `undefined`, is a UserError naming the key, not a
- * TypeError from deep inside training).
+ * `config` as training reads it, validated by parseConfig: a library caller's plain object, or
+ * `undefined`, is a UserError naming the key, not a TypeError from deep inside training, and a parsed
+ * config is checked again, as its caller may have changed it since (`config.epochs = -3`). `mrt`: the run
+ * is MRT; else an `mrt` block other than the defaults (which a parsed config, or a copy of one, holds),
+ * which the local loss would ignore without a word, is refused, as refuseMrtSettings refuses one in a
+ * config file.
  */
-export function checkedConfig(config: TrainConfig | TrainConfigInput, source = 'config'): TrainConfig {
-  return isObject(config) && PARSED.has(config) ? (config as TrainConfig) : parseConfig(config, source);
+export function checkedConfig(config: TrainConfig | TrainConfigInput, source = 'config', mrt = false): TrainConfig {
+  const parsed = parseConfig(config, source);
+  if (!mrt && isObject(config) && Object.hasOwn(config, 'mrt')) {
+    const { mrt: _given, ...rest } = config;
+    if (!isDeepStrictEqual(parsed.mrt, parseConfig(rest, source).mrt))
+      throw new UserError('only minimum risk training reads it (entrel train --init DIR), not trainNN or continueNN: remove it', { file: source, field: 'mrt' });
+  }
+  return parsed;
 }
 
 /**
@@ -217,7 +224,7 @@ function lineInFile(file: string, field: string): number | undefined {
 }
 
 /**
- * Validates an already-built object (`source` names it in errors) and marks the result (PARSED). `fromSet`:
+ * Validates an already-built object (`source` names it in errors). `fromSet`:
  * the keys `--set` gave, whose errors say so; `text`: the config file's, for the line of a key it holds.
  */
 function validated(obj: Record<string, unknown>, source: string, how: { fromSet?: ReadonlySet<string>; text?: string } = {}): TrainConfig {
@@ -225,7 +232,6 @@ function validated(obj: Record<string, unknown>, source: string, how: { fromSet?
   // stack there. The offending value is looked up by the issue's path instead.
   const r = TrainConfigSchema.safeParse(obj);
   if (r.success) {
-    PARSED.add(r.data);
     return r.data;
   }
   const issue = r.error.issues[0];

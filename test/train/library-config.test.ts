@@ -56,3 +56,17 @@ test('parseConfig fills the defaults and resolves relative paths against the cur
   // Its result is taken as it is; an object spread from it is validated again (and is valid).
   assert.deepEqual(parseConfig({ ...c }), c);
 });
+
+test('a parsed config changed since is checked again, and an mrt block, which trainNN would ignore, is refused', async () => {
+  const c = parseConfig(partial);
+  c.epochs = -3;
+  const changed = await userErrorAsync(() => trainNN(c, join(root, 'changed'), { quiet: true }));
+  assert.equal(changed.location.field, 'epochs', changed.message);
+  assert.ok(!existsSync(join(root, 'changed')), 'nothing written');
+  const mrt = await userErrorAsync(() => trainNN({ ...partial, mrt: { K: 5, alpha: 0.5 } }, join(root, 'mrt'), { quiet: true }));
+  assert.equal(mrt.message, 'config: mrt: only minimum risk training reads it (entrel train --init DIR), not trainNN or continueNN: remove it');
+  assert.equal(mrt.location.field, 'mrt');
+  // A parsed config holds the mrt block's defaults: no refusal for those.
+  const r = await trainNN(parseConfig(partial), join(root, 'parsed'), { quiet: true });
+  assert.equal(r.epochs, 1);
+});

@@ -44,7 +44,7 @@ export function mrtTask(setup: NNSetup): TrainTask {
 
 /** `entrel train --init DIR`: MRT fine-tuning of a pretrained model into `outDir`. */
 export async function trainMRT(input: TrainConfig | TrainConfigInput, outDir: string, opts: TrainOptions = {}): Promise<TrainResult> {
-  const config = checkedConfig(input);
+  const config = checkedConfig(input, 'config', true);
   if (!config.init) throw new UserError('MRT starts from a pretrained model: pass --init DIR (a model directory from `entrel train`)');
   checkRunStart(config, outDir, opts);
   // MRT continues the --init model: its settings and weights, with a fresh optimiser (paper §3.4)
