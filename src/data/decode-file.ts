@@ -1,10 +1,10 @@
 /**
  * Strict UTF-8 decoding of a whole small file (a brat `.txt` or `.ann`, a types file, a config): its
  * text, or a UserError naming the line of the first byte that is not UTF-8 and where in that line it is,
- * in the words of the line readers (decodeUtf8).
+ * in the words of the line readers (decode.ts).
  */
-import { UserError } from '../errors.js';
-import { decodeUtf8 } from './decode.js';
+import type { UserError } from '../errors.js';
+import { notUtf8 } from './decode.js';
 import { firstInvalidByte } from './utf8.js';
 
 // ignoreBOM: a U+FEFF opening the text after the file's own byte-order mark is the text's.
@@ -28,17 +28,10 @@ export function decodeUtf8File(bytes: Uint8Array, file: string, keepBom = false)
   return bom && keepBom ? `\uFEFF${text}` : text;
 }
 
-/** The error for `body`, which is not UTF-8: its bad line decoded alone, whose error names the byte in it. */
+/** The error for `body`, which is not UTF-8: the line of its first bad byte, and where in that line it is. */
 function badLine(body: Uint8Array, file: string): UserError {
   const at = firstInvalidByte(body);
   let [line, start] = [1, 0];
   for (let i = 0; i < at; i++) if (body[i] === 0x0a) [line, start] = [line + 1, i + 1];
-  const end = body.indexOf(0x0a, at);
-  try {
-    decodeUtf8(body.subarray(start, end === -1 ? body.length : end), { file, line });
-  } catch (e) {
-    if (e instanceof UserError) return e;
-    throw e;
-  }
-  return new UserError('not valid UTF-8 text', { file }); // not reached: the whole did not decode, so a line does not
+  return notUtf8(at - start, { file, line });
 }

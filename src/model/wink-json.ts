@@ -173,18 +173,25 @@ class WinkParser {
     return i + 1;
   }
 
-  /** One top-level member (`"key": value`, after a comma unless first), or the closing brace (sets `closing`). */
-  private member(i: number, first: boolean): number {
+  /**
+   * Where an object's next entry starts: past its comma (unless `first`) and the spaces after it; or past
+   * the object's closing brace, setting `closing`. `comma`: what the error expected in place of the comma.
+   */
+  private entry(i: number, first: boolean, comma: string): number {
     if (i >= this.end) return MORE;
     if (this.buf[i] === 0x7d) {
       this.closing = true;
       return i + 1;
     }
-    if (!first) {
-      i = this.expect(i, COMMA, 'a comma or }');
-      if (i === MORE) return MORE;
-      i = this.space(i);
-    }
+    if (first) return i;
+    i = this.expect(i, COMMA, comma);
+    return i === MORE ? MORE : this.space(i);
+  }
+
+  /** One top-level member (`"key": value`, after a comma unless first), or the closing brace (sets `closing`). */
+  private member(i: number, first: boolean): number {
+    i = this.entry(i, first, 'a comma or }');
+    if (i === MORE || this.closing) return i;
     const keyAt = i;
     i = this.readString(i);
     if (i === MORE) return MORE;
@@ -241,16 +248,8 @@ class WinkParser {
    * dropped).
    */
   private vector(i: number, first: boolean): number {
-    if (i >= this.end) return MORE;
-    if (this.buf[i] === 0x7d) {
-      this.closing = true;
-      return i + 1;
-    }
-    if (!first) {
-      i = this.expect(i, COMMA, 'a comma or } between vectors');
-      if (i === MORE) return MORE;
-      i = this.space(i);
-    }
+    i = this.entry(i, first, 'a comma or } between vectors');
+    if (i === MORE || this.closing) return i;
     i = this.readString(i);
     if (i === MORE) return MORE;
     const word = this.text;
