@@ -18,6 +18,7 @@ import {
 } from './errors.js';
 import { hostCheck } from './host-check.js';
 import { registerJsonParser } from './json-body.js';
+import { EntrelLogController } from './log-controller.js';
 import { methodNotAllowed } from './methods.js';
 import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions } from './options.js';
 import { registerExtractRoute } from './routes/extract.js';
@@ -55,6 +56,7 @@ function fastifyOptions(opts: ResolvedServerOptions) {
     logger: opts.logger ? { level: 'info', stream: opts.accessLog } : { level: 'error', stream: opts.errorLog },
     // request.id (the `reqId` of every log line) is the client's X-Request-Id if it is safe, else a UUID.
     genReqId,
+    logController: new EntrelLogController(),
     requestIdHeader: false as const,
     bodyLimit: opts.bodyLimit,
     requestTimeout: opts.requestTimeout,

@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isUserError } from '../errors.js';
 import { ClientGone } from './disconnect.js';
+import { CLOSED_BEFORE_ANSWER } from './log-controller.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 
 /**
@@ -94,9 +95,10 @@ export function makeErrorHandler(bodyLimit: number) {
       return reply.code(499).send();
     }
     // The answer's stream (compressed) cut short because the connection closed before its first byte was
-    // sent: the client went away, or its connection sat idle past the idle timeout.
+    // sent: the client went away, or its connection sat idle past the idle timeout. (Closed later, the
+    // log controller notes it, in the same words.)
     if ((err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE' && (reply.raw.destroyed || request.raw.socket?.destroyed)) {
-      request.log.info('the connection closed before the answer was sent');
+      request.log.info(CLOSED_BEFORE_ANSWER);
       return reply.code(499).send();
     }
     // A route may have its own body limit (/v1/render); the 413 names the one that applied.

@@ -119,6 +119,7 @@ describe('reliability', () => {
       const socket = net.connect(Number(new URL(url).port), '127.0.0.1');
       const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
       socket.on('error', () => {});
+      socket.resume(); // the server's 408: a socket with unread data never emits `close`
       socket.write('POST /v1/extract HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"text":"');
       const trickle = setInterval(() => !socket.destroyed && socket.write('a'), 50);
       const started = Date.now();
