@@ -18,9 +18,11 @@ import { counted, Interrupted, quote, UserError } from '../errors.js';
 import { hasCheckpoint } from './checkpoint.js';
 import { checkDataFiles, keysFromSet, loadConfig, refuseMrtSettings } from './config.js';
 import type { TrainConfig } from './config-schema.js';
-import { evaluateModel } from './evaluate.js';
+import { CrossValLog } from './crossval-log.js';
+import { evaluateModel, type PredictProgress } from './evaluate.js';
 import { digest } from './fingerprint.js';
 import { trainNN, unscorableDev, UNSCORABLE_DEV } from './nn.js';
+import { phaseBars, type PhaseBars } from './progress.js';
 import { lockRun } from './run-lock.js';
 import { checkThreads } from './loop.js';
 import { emitWarning, type OnWarning } from './warnings.js';
@@ -40,8 +42,8 @@ interface CrossValOptions {
   /** Receives what training and scoring a fold warn of. Default: `process.emitWarning`. */
   onWarning?: OnWarning;
   stopRequested?: () => string | undefined;
-  /** Told when a fold starts (the CLI's progress line). */
-  onFold?: (fold: number, of: number) => void;
+  /** Told when a fold starts (the CLI's progress line), with the seconds the study has left by the folds this run trained (none yet: undefined). */
+  onFold?: (fold: number, of: number, etaSeconds?: number) => void;
 }
 
 interface FoldScores {
@@ -157,20 +159,61 @@ async function runFolds(
   opts: CrossValOptions,
 ): Promise<CrossValResult> {
   rmSync(join(outDir, 'crossval.json'), { force: true }); // written again when every fold is done
+  const kept = new Map<number, FoldResult>();
+  for (let f = 1; f <= k; f++) {
+    const resultFile = join(outDir, `fold-${f}`, 'result.json');
+    if (existsSync(resultFile)) kept.set(f, readFoldResult(resultFile, f));
+  }
+  const log = new CrossValLog(join(outDir, 'crossval.log.jsonl'));
+  log.start(k, seed, [...kept.keys()]);
+  const bars = phaseBars(opts.quiet);
+  try {
+    const results = await trainFolds(outDir, k, folds, corpus, foldConfig, opts, kept, log, bars);
+    const summary = { mean: stat(results, mean), std: stat(results, std) };
+    const out: CrossValResult = { folds: results, ...summary, seed };
+    writeFileAtomic(join(outDir, 'crossval.json'), JSON.stringify(out, null, 2) + '\n');
+    log.end('done', summary);
+    return out;
+  } catch (e) {
+    try {
+      log.end(e instanceof Interrupted ? 'interrupted' : 'failed');
+    } catch {
+      // The log cannot be written either: the error that stopped the study is the one to tell.
+    }
+    throw e;
+  } finally {
+    bars.stop();
+  }
+}
 
+/** The folds' results: those not `kept` from an earlier run trained and scored, each logged. */
+async function trainFolds(
+  outDir: string,
+  k: number,
+  folds: number[][],
+  corpus: { documents: Document[]; schema: LabelSchema },
+  foldConfig: (train: string, dev: string) => TrainConfig,
+  opts: CrossValOptions,
+  kept: ReadonlyMap<number, FoldResult>,
+  log: CrossValLog,
+  bars: PhaseBars,
+): Promise<FoldResult[]> {
   const results: FoldResult[] = [];
   for (let f = 0; f < k; f++) {
     const dir = join(outDir, `fold-${f + 1}`);
     const resultFile = join(dir, 'result.json');
-    if (existsSync(resultFile)) {
-      results.push(readFoldResult(resultFile, f + 1));
+    const done = kept.get(f + 1);
+    if (done) {
+      results.push(done);
       continue;
     }
     // A signal while the corpus was read or the last fold scored: stop here, before this fold's work.
     const signal = opts.stopRequested?.();
     if (signal !== undefined)
       throw new Interrupted(`interrupted (${signal}) before fold ${f + 1} of ${k}; ${f ? `folds 1–${f} are kept; ` : ''}run the same crossval command to go on where it stopped`, { file: outDir });
-    opts.onFold?.(f + 1, k);
+    const t0 = performance.now();
+    const left = k - f - [...kept.keys()].filter((kf) => kf > f + 1).length;
+    opts.onFold?.(f + 1, k, log.fold(f + 1, k, left));
     const dev = (f + 1) % k;
     const parts = { test: folds[f], dev: folds[dev], train: folds.filter((_, i) => i !== f && i !== dev).flat().sort((a, b) => a - b) };
     const files = { train: join(dir, 'train.jsonl'), dev: join(dir, 'dev.jsonl'), test: join(dir, 'test.jsonl') };
@@ -193,7 +236,10 @@ async function runFolds(
         throw new UserError(`fold ${f + 1}'s checkpoint was written where the study was before (its parts' paths differ): delete ${runDir} to train that fold again`, { file: runDir });
       throw e;
     }
-    const report = await evaluateModel(run.bestDir, files.test, { format: 'jsonl', onWarning: opts.onWarning });
+    const score = `score fold ${f + 1}`;
+    const onProgress = (p: PredictProgress) => p.phase === 'predict' && bars.show({ label: score, unit: 'sentences', total: p.total, work: p.workTotal }, p.done, p.work);
+    const report = await evaluateModel(run.bestDir, files.test, { format: 'jsonl', onWarning: opts.onWarning, onProgress });
+    bars.stop();
     const result: FoldResult = {
       fold: f + 1,
       documents: { train: parts.train.length, dev: parts.dev.length, test: parts.test.length },
@@ -204,20 +250,24 @@ async function runFolds(
       epochs: run.epochs,
     };
     writeFileAtomic(resultFile, JSON.stringify(result, null, 2) + '\n');
+    log.result(result, (performance.now() - t0) / 1000);
     results.push(result);
   }
-  const stat = (f: (xs: number[]) => number): FoldScores => {
-    const of = (s: keyof FoldScores) => f(results.map((r) => r[s]));
-    return { entityF1: of('entityF1'), relationStrictF1: of('relationStrictF1'), relationBoundariesF1: of('relationBoundariesF1') };
-  };
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const std = (xs: number[]) => {
-    const m = mean(xs);
-    return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
-  };
-  const out: CrossValResult = { folds: results, mean: stat(mean), std: stat(std), seed };
-  writeFileAtomic(join(outDir, 'crossval.json'), JSON.stringify(out, null, 2) + '\n');
-  return out;
+  return results;
+}
+
+/** `f` (mean, std) of each score over the folds. */
+function stat(results: FoldResult[], f: (xs: number[]) => number): FoldScores {
+  const of = (s: keyof FoldScores) => f(results.map((r) => r[s]));
+  return { entityF1: of('entityF1'), relationStrictF1: of('relationStrictF1'), relationBoundariesF1: of('relationBoundariesF1') };
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/** Sample standard deviation. */
+function std(xs: number[]): number {
+  const m = mean(xs);
+  return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
 }
 
 /**

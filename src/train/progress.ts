@@ -60,7 +60,7 @@ interface Bar {
 const NO_BAR: Bar = { update() {}, stop() {} };
 
 /** Seconds as the bars show them: `45s`, `3m12s`, `1h05m`. */
-const formatSeconds = (s: number) => cliProgress.Format.TimeFormat(Math.round(s), { autopadding: false, autopaddingChar: ' ' }, 1).trim();
+export const formatSeconds = (s: number) => cliProgress.Format.TimeFormat(Math.round(s), { autopadding: false, autopaddingChar: ' ' }, 1).trim();
 
 const formatRate = (r: number) => (r >= 100 ? r.toFixed(0) : r.toFixed(1));
 
@@ -129,7 +129,7 @@ function loggedState(spec: BarSpec, log: (record: ProgressRecord) => void): (rec
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
 /** Bars one after another, as the phases of a run report (predictions, then writing or resamples). */
-interface PhaseBars {
+export interface PhaseBars {
   /**
    * A phase's first report (a label not the last one's) starts its bar, stopping the one before; its count
    * reaching the total ends it, so that no bar hides the cursor while the run goes on without one.

@@ -26,6 +26,9 @@ const crossval = (...args: string[]) => {
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 
+/** The study's crossval.log.jsonl, a record a line. */
+const studyLog = () => readFileSync(join(out, 'crossval.log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+
 describe('entrel crossval', () => {
   it('deals documents into k folds of sizes within one, each once, seeded', () => {
     const folds = foldPositions(10, 3, 7);
@@ -51,6 +54,18 @@ describe('entrel crossval', () => {
     const sd = Math.sqrt(f1.reduce((a: number, x: number) => a + (x - mean) ** 2, 0) / 2);
     assert.ok(Math.abs(result.std.entityF1 - sd) < 1e-12, 'Math.abs(result.std.entityF1 - sd) < 1e-12');
     assert.deepEqual(JSON.parse(readFileSync(join(out, 'crossval.json'), 'utf8')), result);
+    // The study's log: each fold's start (with the study's ETA once a fold has been timed) and result.
+    const log = studyLog();
+    assert.deepEqual(log.map((l) => [l.type, l.fold ?? null]), [['start', null], ['fold', 1], ['result', 1], ['fold', 2], ['result', 2], ['fold', 3], ['result', 3], ['end', null]]);
+    assert.deepEqual(log[0].kept, []);
+    assert.equal(log[1].eta, undefined, 'no fold timed yet');
+    const [first, second] = [log[2].seconds as number, log[4].seconds as number];
+    assert.ok(first > 0 && Math.abs((log[3].eta as number) - 2 * first) <= 1, `fold 2's ETA is two folds of ${first} s: ${log[3].eta}`);
+    assert.ok(Math.abs((log[5].eta as number) - (first + second) / 2) <= 1, `fold 3's ETA is one mean fold: ${log[5].eta}`);
+    assert.equal(log[6].relationStrictF1, result.folds[2].relationStrictF1);
+    assert.equal(log[7].outcome, 'done');
+    assert.deepEqual(log[7].mean, result.mean);
+    assert.ok(log.every((l) => typeof l.time === 'string' && !Number.isNaN(Date.parse(l.time as string))));
     // The test folds are disjoint and cover the corpus: fold f's test is fold f + 1's dev.
     const ids = (f: number, part: string) => readFileSync(join(out, `fold-${f}`, `${part}.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l).id);
     assert.deepEqual(ids(1, 'dev'), ids(2, 'test'));
@@ -71,6 +86,9 @@ describe('entrel crossval', () => {
     const again = crossval('--folds', '3', '--set', 'select=entity+relation', 'epochs=10');
     assert.equal(again.code, 0, again.err);
     assert.equal(again.err, 'entrel: fold 3 of 3\n', 'only the fold without a result runs (the --sets in another order are the same settings)');
+    const log = studyLog();
+    assert.deepEqual(log.slice(8).map((l) => [l.type, l.fold ?? null]), [['start', null], ['fold', 3], ['result', 3], ['end', null]], 'the log goes on');
+    assert.deepEqual(log[8].kept, [1, 2]);
     assert.equal(statSync(join(out, 'fold-1', 'result.json')).mtimeMs, kept);
     assert.deepEqual(JSON.parse(readFileSync(join(out, 'fold-3', 'result.json'), 'utf8')), before, 'the same seed, the same fold result');
     assert.match(again.out, /^mean {2,}/m);

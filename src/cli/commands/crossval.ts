@@ -9,6 +9,7 @@ import { formatTable, printJson, printWarning, printWarnings } from '../output.j
 import { integer, positiveInteger } from './arg-values.js';
 import { addDataFlags, modelDataOptions, type DataFlags } from './data-options.js';
 import { percent } from '../../eval/table.js';
+import { formatSeconds } from '../../train/progress.js';
 
 interface CrossValFlags extends DataFlags {
   config: string;
@@ -26,11 +27,11 @@ export function crossvalCommand(): Command {
     .description('k-fold cross-validation by whole documents: train and score the recipe of a config on every fold of one annotated corpus')
     .requiredOption('--config <file>', 'training config (its data files are not used: the folds are the data)')
     .requiredOption('--data <file>', 'the annotated corpus (any readable format, a brat project too)')
-    .requiredOption('--out <dir>', "the study's directory: each fold's parts, run and result, and crossval.json; run again with the same settings to go on where it stopped")
+    .requiredOption('--out <dir>', "the study's directory: each fold's parts, run and result, crossval.json, and its log crossval.log.jsonl; run again with the same settings to go on where it stopped")
     .option('--folds <k>', 'number of folds (at least 3)', positiveInteger, 5)
     .option('--seed <n>', "seed of the documents' order", integer, 1)
     .option('--set <key=value...>', 'override config keys, as for train (repeatable)', [])
-    .option('--quiet', 'no progress bars or per-epoch lines')
+    .option('--quiet', 'no progress bars or per-epoch lines (the study\'s log, crossval.log.jsonl, is written all the same)')
     .option('--json', 'print the result as JSON');
   return addDataFlags(cmd).action(async (flags: CrossValFlags) => {
     const { crossValidate } = await import('../../train/crossval.js');
@@ -54,9 +55,9 @@ export function crossvalCommand(): Command {
             quiet: flags.quiet,
             onWarning: printWarning,
             stopRequested,
-            onFold: (f, k) => {
+            onFold: (f, k, eta) => {
               showWarnings();
-              process.stderr.write(`entrel: fold ${f} of ${k}\n`);
+              process.stderr.write(`entrel: fold ${f} of ${k}${eta === undefined ? '' : ` (about ${formatSeconds(eta)} left, by the folds trained so far)`}\n`);
             },
           }),
         true,
