@@ -127,10 +127,24 @@ const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
  * line) of names that come from files (a model's name, type names, tensor names): each character of
  * UNPRINTABLE as a visible `\u001b`-style escape, so that a name cannot set the window title, clear the
  * screen, colour or reorder the text after it, or start a line of its own. Other text, a backslash
- * included, is left as it is. JSON output needs none of it: JSON escapes the C0 controls itself.
+ * included, is left as it is. JSON output has its own (printableJson).
  */
 export function printable(s: string): string {
-  return s.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return s.replace(UNPRINTABLE, unicodeEscape);
+}
+
+const unicodeEscape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/** UNPRINTABLE but the C0 controls, which JSON.stringify escapes itself (and a pretty-printed JSON's line breaks are). */
+const UNPRINTABLE_IN_JSON = /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * JSON text from JSON.stringify, for stdout (`--json`, extract's JSON lines), with DEL, C1 and the bidi
+ * controls of its strings as `\u009b`-style escapes: the same JSON value, which a terminal shows as it
+ * is instead of acting on (these can occur only inside strings: JSON's own syntax is ASCII).
+ */
+export function printableJson(json: string): string {
+  return json.replace(UNPRINTABLE_IN_JSON, unicodeEscape);
 }
 
 /**

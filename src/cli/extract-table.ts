@@ -4,7 +4,7 @@ import { formatTable } from './output.js';
 
 const score = (x: number) => x.toFixed(2);
 /** Control characters and line breaks would break the table's alignment. */
-const oneLine = (s: string) => s.replace(/[\p{Cc}\u2028\u2029]/gu, ' ');
+const oneLine = (s: string) => s.replace(/[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu, ' ');
 
 export function formatExtraction(doc: ExtractedDocument): string {
   const out: string[] = [];

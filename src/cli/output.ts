@@ -1,9 +1,10 @@
 /** Shared output helpers so every command prints JSON, tables and warnings the same way. */
 import type { Diagnostics } from '../data/diagnostics.js';
-import { printable } from '../errors.js';
+import { printable, printableJson } from '../errors.js';
 
+/** `--json`: the value pretty-printed, its strings' terminal controls escaped (printableJson). */
 export function printJson(value: unknown): void {
-  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+  process.stdout.write(printableJson(JSON.stringify(value, null, 2)) + '\n');
 }
 
 /**

@@ -6,7 +6,7 @@
 import { Command } from 'commander';
 import { UserError } from '../../errors.js';
 import { withInterrupts } from '../interrupt.js';
-import { printWarning } from '../output.js';
+import { printJson, printWarning } from '../output.js';
 import { modelRef } from './arg-values.js';
 import { percent } from '../../eval/table.js';
 
@@ -42,7 +42,7 @@ export function trainCommand(): Command {
         (stopRequested) => train(config, flags.out, { resume: flags.resume, quiet: flags.quiet, onWarning: printWarning, stopRequested }),
         true,
       );
-      if (flags.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+      if (flags.json) printJson(result);
       else {
         // The model kept: with validateEvery, possibly chosen within its epoch, at other scores than the epoch's end.
         const c = result.chosen;
