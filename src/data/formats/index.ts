@@ -94,7 +94,8 @@ async function detect(file: string): Promise<{ name: string; guessed: boolean }>
   if (await isDirectory(file)) return known('brat');
   const head = await firstBytes(file);
   if (head.startsWith('#doc')) return known('multihead');
-  if (/\.(ann|txt)$/.test(file)) return known('brat');
+  // brat's own names, and those in another case (doc.ANN): the brat reader asks for the rename.
+  if (/\.(ann|txt)$/i.test(file)) return known('brat');
   const unknown = (why: string) =>
     new UserError(`cannot detect the format (${why}); name it with --format (one of ${FORMATS.join(', ')})`, { file });
   if (head === '') throw new UserError('empty file', { file });
