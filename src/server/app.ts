@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { ExtractorLike } from '../extract/types.js';
 import { ApiKeyRing, checkAccessOptions, registerAccess, registerRateLimit } from './access.js';
 import { MicroBatcher } from './batcher.js';
+import { limitConnections } from './connection-limit.js';
 import { registerCors } from './cors.js';
 import {
   HttpError,
@@ -182,6 +183,7 @@ export function buildServer(extractor: ExtractorLike, options: ServerOptions = {
   const app = Fastify(fastifyOptions(opts));
   app.server.on('checkExpectation', expectationFailedHandler);
   app.server.on('connect', connectHandler);
+  limitConnections(app, opts.maxConnections);
   registerOpenApi(app, extractor, opts);
 
   // Only JSON bodies, in UTF-8: drop Fastify's built-in text/plain parser so other types get 415.

@@ -38,6 +38,13 @@ export interface ServerOptions {
   /** How long an idle keep-alive connection stays open, in ms. Default 5,000. */
   keepAliveTimeout?: number;
   /**
+   * Most connections open at once (connection-limit.ts): one more is closed as soon as it is accepted,
+   * without an answer, and the log says how many were, at most one line each 10 s (level warn, with the
+   * request log off too). Each open connection holds a file descriptor: past the process's limit of them
+   * (`ulimit -n`, often 1024) accepting fails for every client. 0 = no limit. Default 512.
+   */
+  maxConnections?: number;
+  /**
    * Pass `true` to log every request with Fastify's logger (pino, JSON to stdout). Default off: then only
    * server faults (the 500s whose message says "see the server log") are logged, one JSON line each to
    * `errorLog`.
@@ -105,6 +112,7 @@ export const defaultServerOptions: ResolvedServerOptions = {
   extractTimeout: 30_000,
   connectionTimeout: 60_000,
   keepAliveTimeout: 5_000,
+  maxConnections: 512,
   logger: false,
   errorLog: process.stderr,
   accessLog: process.stdout,
@@ -140,6 +148,7 @@ function checkValues(o: ResolvedServerOptions): void {
   for (const k of COUNTS) if (!(Number.isSafeInteger(o[k]) && o[k] > 0)) fail(k, 'a positive whole number', o[k]);
   for (const k of TIMES) if (!(typeof o[k] === 'number' && Number.isFinite(o[k]) && o[k] >= 0)) fail(k, 'a number of milliseconds ≥ 0', o[k]);
   for (const k of WHOLE_TIMES) if (!Number.isSafeInteger(o[k])) fail(k, 'a whole number of milliseconds ≥ 0', o[k]);
+  if (!(Number.isSafeInteger(o.maxConnections) && o.maxConnections >= 0)) fail('maxConnections', 'a whole number ≥ 0 (0 = no limit)', o.maxConnections);
   for (const k of ['logger', 'compress'] as const) if (typeof o[k] !== 'boolean') fail(k, 'true or false', o[k]);
   for (const k of ['errorLog', 'accessLog'] as const)
     if (typeof (o[k] as { write?: unknown } | null)?.write !== 'function') fail(k, 'a stream (an object with write(line))', o[k]);

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -92,9 +92,9 @@ describe('entrel serve: SIGHUP', () => {
     const file = keyFile(ALICE, BOB, CAROL);
     const app = buildServer(new FakeExtractor(), { apiKeys: (await apiKeysFrom(file)).keys });
     const said: string[] = [];
-    const hangup = new Hangup(file, access, (line) => void said.push(line));
+    const hangup = new Hangup(file, (line) => void said.push(line));
     try {
-      hangup.listening(app, () => assert.fail('stopped'));
+      hangup.listening(app, () => assert.fail('stopped'), access);
       // The review's case: alice's line deleted, dave's added.
       writeFileSync(file, `# alice left\n${BOB}\n${CAROL}\n${DAVE}\n`);
       assert.deepEqual(hangUp(said), [`entrel: SIGHUP: 3 API keys from ${file} now in force\n`]);
@@ -113,9 +113,9 @@ describe('entrel serve: SIGHUP', () => {
   it('says why keys cannot be put in force on a server without keys, and goes on (no unhandled rejection)', async () => {
     const app = buildServer(new FakeExtractor());
     const said: string[] = [];
-    const hangup = new Hangup(keyFile(ALICE), access, (line) => void said.push(line));
+    const hangup = new Hangup(keyFile(ALICE), (line) => void said.push(line));
     try {
-      hangup.listening(app, () => assert.fail('stopped'));
+      hangup.listening(app, () => assert.fail('stopped'), access);
       assert.match(hangUp(said).join(''), /^entrel: SIGHUP: apiKeys: this server was started without API keys; .*; the API keys in use are kept\n$/);
       assert.equal((await app.inject({ method: 'POST', url: '/v1/extract', payload: { text: 'Ann' } })).statusCode, 200);
     } finally {
@@ -128,12 +128,12 @@ describe('entrel serve: SIGHUP', () => {
     const file = keyFile(ALICE);
     const app = buildServer(new FakeExtractor(), { apiKeys: [ALICE] });
     const said: string[] = [];
-    const hangup = new Hangup(file, access, (line) => void said.push(line));
+    const hangup = new Hangup(file, (line) => void said.push(line));
     try {
       writeFileSync(file, `${BOB}\n`);
-      assert.deepEqual(hangUp(said), [], 'nothing to put the keys in yet');
-      hangup.listening(app, () => assert.fail('stopped'));
-      assert.deepEqual(said, [`entrel: SIGHUP: 1 API key from ${file} now in force\n`]);
+      assert.deepEqual(hangUp(said), [`entrel: SIGHUP: the server is not listening yet; ${file} will be read again once it does\n`], 'nothing to put the keys in yet');
+      hangup.listening(app, () => assert.fail('stopped'), access);
+      assert.deepEqual(said.slice(1), [`entrel: SIGHUP: 1 API key from ${file} now in force\n`]);
       assert.deepEqual([await extract(app, ALICE), await extract(app, BOB)], [401, 200]);
     } finally {
       hangup.remove();
@@ -143,9 +143,9 @@ describe('entrel serve: SIGHUP', () => {
 
   it('stops a server without a key file, as SIGTERM does', () => {
     let stops = 0;
-    const hangup = new Hangup(undefined, access, () => assert.fail('said something'));
+    const hangup = new Hangup(undefined, () => assert.fail('said something'));
     try {
-      hangup.listening(buildServer(new FakeExtractor()), () => stops++);
+      hangup.listening(buildServer(new FakeExtractor()), () => stops++, access);
       hangUp([]);
       assert.equal(stops, 1);
     } finally {
@@ -199,6 +199,35 @@ describe('entrel serve: SIGHUP to the process', () => {
       child.kill('SIGHUP');
       await said(`entrel: SIGHUP: 2 API keys from ${file} now in force\n`);
       assert.equal((await fetch(`${url}/v1/model`, { headers: { authorization: `Bearer ${BOB}` } })).status, 200);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    assert.deepEqual(await exited, { code: 0, signal: null });
+  });
+
+  it('with a key file: hears SIGHUP from the command\'s first step, before the server and the model load, and reads the file once it listens', { skip: !existsSync('/proc/self/status') && 'needs /proc to see when the process catches SIGHUP' }, async () => {
+    // The review's case: a reload sent while the server starts (systemd's ExecReload right after its start)
+    // ended the process. Sent here the moment the process catches SIGHUP (its signal mask in /proc).
+    const file = keyFile(ALICE);
+    const [node, ...argv] = serveCommand('--api-key-file', file);
+    const child = spawn(node, argv, { env: { ...process.env, ENTREL_API_KEYS: undefined }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (b: Buffer) => (err += b));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+    const catchesHangup = () => {
+      try {
+        return (BigInt(`0x${/SigCgt:\s+(\w+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? '0'}`) & 1n) === 1n;
+      } catch {
+        return false; // not started yet, or gone
+      }
+    };
+    try {
+      for (const t0 = Date.now(); !catchesHangup(); await sleep(1)) if (Date.now() - t0 > 30_000) assert.fail(`never caught SIGHUP: ${err}`);
+      child.kill('SIGHUP');
+      for (const t0 = Date.now(); !err.includes('now in force') && Date.now() - t0 < 60_000; ) await sleep(20);
+      const early = `entrel: SIGHUP: the server is not listening yet; ${file} will be read again once it does\n`;
+      assert.ok(err.startsWith(early), `the SIGHUP came before the server listened, and is told: ${err}`);
+      assert.match(err.slice(early.length), /^entrel: serving .*\nentrel: SIGHUP: 1 API key from .* now in force\n$/);
     } finally {
       child.kill('SIGTERM');
     }

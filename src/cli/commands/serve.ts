@@ -2,11 +2,13 @@
  * `entrel serve`: the HTTP service (src/server) with a model loaded once: POST /v1/extract, GET /v1/model,
  * GET /health, /openapi.json and the web view at /. The model runs on worker threads (`--workers`), and
  * each request has a time limit (`--request-timeout`). API keys (`--api-key-file`, else `ENTREL_API_KEYS`)
- * and a rate limit (`--rate-limit`) guard the /v1 and /labelstudio routes of a server reachable beyond this machine;
+ * and a rate limit (`--rate-limit`) guard the /v1 and /labelstudio routes of a server reachable beyond this machine,
+ * and `--max-connections` bounds the connections it holds at once (connection-limit.ts);
  * SIGHUP reads the key file again (`Hangup`). Runs until SIGINT or SIGTERM, then stops accepting
  * connections, finishes the requests in flight, ends the workers and exits 0; a SIGHUP that does not
  * reload (no key file, or the terminal hung up) stops it so too, then ends the process by the signal.
  */
+import { readFileSync } from 'node:fs';
 import { BlockList, isIP } from 'node:net';
 import { isatty } from 'node:tty';
 import { Command, InvalidArgumentError } from 'commander';
@@ -36,6 +38,7 @@ interface ServeFlags {
   rateLimit?: number;
   trustProxy?: string[];
   allowedHost?: string[];
+  maxConnections?: number;
 }
 
 /**
@@ -65,31 +68,34 @@ function readKeyFile(file: string, parse: Access['parseApiKeyFile']): string[] {
 }
 
 /**
- * SIGHUP for `entrel serve`, heard from before the model loads (Node's default ends the process at once,
- * requests in flight and all). Sent otherwise than by a terminal to a server with a key file (`kill -HUP`,
- * `systemctl reload`, `docker kill -s HUP`), it reads the file again: at once, or once the server listens.
- * Sent to a server without a key file, or by a terminal that hangs up (its window or ssh session closed:
- * standard streams that were a terminal are one no longer), it stops the server, as SIGTERM does once it
- * listens (the requests in flight are finished) and at once before; the process then ends by the signal,
- * as by Node's default (an exit would abort in Node's reset of the terminal that has gone).
+ * SIGHUP for `entrel serve`, heard from the command's first step, before it loads the server and the model
+ * (Node's default ends the process at once, requests in flight and all). Sent otherwise than by a terminal
+ * to a server with a key file (`kill -HUP`, `systemctl reload`, `docker kill -s HUP`), it reads the file
+ * again: at once, or once the server listens (`say` tells so when it comes before). Sent to a server
+ * without a key file, or by a terminal that hangs up (its window or ssh session closed: standard streams
+ * that were a terminal are one no longer), it stops the server, as SIGTERM does once it listens (the
+ * requests in flight are finished) and at once before; the process then ends by the signal, as by Node's
+ * default (an exit would abort in Node's reset of the terminal that has gone).
  */
 export class Hangup {
   private readonly terminal = [0, 1, 2].filter((fd) => isatty(fd));
-  private server?: { app: FastifyInstance; stop: () => void };
+  private server?: { app: FastifyInstance; stop: () => void; access: Access };
   private reloadAsked = false;
 
   constructor(
     private readonly keyFile: string | undefined,
-    private readonly access: Access,
     private readonly say = (line: string) => void process.stderr.write(line),
   ) {
     process.on('SIGHUP', this.heard);
   }
 
-  /** The server listens: a reload asked for meanwhile is made now; `stop` stops it as SIGTERM does. */
-  listening(app: FastifyInstance, stop: () => void): void {
-    this.server = { app, stop };
-    if (this.reloadAsked) this.reload(app);
+  /**
+   * The server listens: a reload asked for meanwhile is made now; `stop` stops it as SIGTERM does. `access`
+   * (server/access.js) is given here, loaded with the server, so that the handler need not wait for it.
+   */
+  listening(app: FastifyInstance, stop: () => void, access: Access): void {
+    this.server = { app, stop, access };
+    if (this.reloadAsked) this.reload();
   }
 
   /** Stops hearing SIGHUP. */
@@ -108,8 +114,11 @@ export class Hangup {
     if (this.keyFile === undefined || hungUp) {
       if (this.server) this.server.stop();
       else this.end();
-    } else if (this.server) this.reload(this.server.app);
-    else this.reloadAsked = true;
+    } else if (this.server) this.reload();
+    else {
+      this.reloadAsked = true;
+      this.say(`entrel: SIGHUP: the server is not listening yet; ${this.keyFile} will be read again once it does\n`);
+    }
   };
 
   /**
@@ -117,11 +126,12 @@ export class Hangup {
    * on, a new one works. A file that cannot be read or holds a bad key (or a server without keys)
    * changes nothing: the keys in use are kept, and `say` tells why.
    */
-  private reload(app: FastifyInstance): void {
+  private reload(): void {
+    const { app, access } = this.server as NonNullable<typeof this.server>;
     const file = this.keyFile as string;
     try {
-      const keys = readKeyFile(file, this.access.parseApiKeyFile);
-      this.access.replaceApiKeys(app, keys);
+      const keys = readKeyFile(file, access.parseApiKeyFile);
+      access.replaceApiKeys(app, keys);
       this.say(`entrel: SIGHUP: ${counted(keys.length, 'API key')} from ${file} now in force\n`);
     } catch (e) {
       this.say(`${printable(`entrel: SIGHUP: ${e instanceof Error ? e.message : String(e)}; the API keys in use are kept`)}\n`);
@@ -137,6 +147,30 @@ export function exposureWarning(host: string, keyed: boolean): string | undefine
   if (keyed || isLoopback(host)) return undefined;
   const where = host === '0.0.0.0' || host === '::' ? 'every interface' : `${host} is not a loopback address,`;
   return `entrel: warning: ${where} and no API key: anyone who can reach this machine can use the service (--api-key-file, or ENTREL_API_KEYS)\n`;
+}
+
+/** Descriptors the process holds besides its connections (about 30 with two worker threads), and some to spare. */
+const RESERVED_FILES = 64;
+
+/**
+ * The warning for a connection limit the process cannot reach: before it, the process runs out of file
+ * descriptors (`fileLimit`, its `ulimit -n`), and then accepting fails for every client, as with no limit.
+ */
+export function connectionLimitWarning(maxConnections: number, fileLimit: number | undefined): string | undefined {
+  if (fileLimit === undefined || (maxConnections > 0 && maxConnections + RESERVED_FILES <= fileLimit)) return undefined;
+  const limit = maxConnections === 0 ? 'no connection limit (--max-connections 0)' : `--max-connections ${maxConnections}`;
+  const past = Math.max(0, fileLimit - RESERVED_FILES);
+  return `entrel: warning: ${limit} and a limit of ${fileLimit} open files (ulimit -n): past about ${past} connections, accepting fails for every client; use --max-connections ${past} or less, or raise the limit (ulimit -n, systemd LimitNOFILE=)\n`;
+}
+
+/** This process's limit of open files (the soft one, which applies), where /proc tells it (Linux); else undefined. */
+function openFileLimit(): number | undefined {
+  try {
+    const soft = /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1];
+    return soft === undefined || soft === 'unlimited' ? undefined : Number(soft);
+  } catch {
+    return undefined;
+  }
 }
 
 const LOOPBACK = new BlockList();
@@ -196,14 +230,17 @@ export function serveCommand(): Command {
     .option('--rate-limit <n>', 'most requests a minute to /v1/* and /labelstudio/* per API key (without keys: per client address); then 429 (0 = no limit)', nonNegativeInteger)
     .option('--trust-proxy <addresses>', 'behind a reverse proxy: the proxies whose X-Forwarded-For to believe (addresses, ranges such as 10.0.0.0/8, or loopback; comma-separated, repeatable), so that the rate limit and the log see each client\'s own address', addresses)
     .option('--allowed-host <name>', 'a host name (or address) clients reach the server by, besides localhost: on a loopback address (the default) requests whose Host names another get 421, against DNS rebinding; given, it is checked on any address (repeatable)', repeated)
+    .option('--max-connections <n>', 'most connections open at once: one more is closed without an answer, and stderr says how many were (a line each 10 s at most); keep it below the open-file limit, ulimit -n (0 = no limit; default 512)', nonNegativeInteger)
     .option('--no-compress', 'answer uncompressed even when the client accepts br or gzip (default: compress answers of 1 KiB or more)')
     .action(async (flags: ServeFlags) => {
-      const { startServer } = await import('../../server/index.js');
+      // First, before anything is awaited: a SIGHUP (a reload) from here on does not end the process.
+      const hangup = new Hangup(flags.apiKeyFile);
       // A log no one reads any more (a closed pipe, a terminal that has gone) must not end the server.
       const dropWriteError = () => {};
       for (const stream of [process.stdout, process.stderr]) stream.on('error', dropWriteError);
-      const hangup = new Hangup(flags.apiKeyFile, await import('../../server/access.js'));
       try {
+        const { defaultServerOptions, startServer } = await import('../../server/index.js');
+        const accessModule = await import('../../server/access.js');
         // Before the model loads: a bad key file fails at once.
         const access = await apiKeysFrom(flags.apiKeyFile);
         await checkTrustedProxies(flags.trustProxy ?? []);
@@ -226,6 +263,7 @@ export function serveCommand(): Command {
             rateLimit: flags.rateLimit,
             trustProxy: flags.trustProxy,
             allowedHosts: flags.allowedHost,
+            maxConnections: flags.maxConnections,
           });
           const info = extractor.info();
           const w = extractor.maxWorkers;
@@ -245,6 +283,8 @@ export function serveCommand(): Command {
           process.stderr.write(`${printable(`entrel: serving ${what} on ${url}${every} (${where}${keys}${limit}${proxies}; Ctrl-C to stop)`)}\n`);
           const warning = exposureWarning(flags.host, n > 0);
           if (warning) process.stderr.write(warning);
+          const fileLimit = connectionLimitWarning(flags.maxConnections ?? defaultServerOptions.maxConnections, openFileLimit());
+          if (fileLimit) process.stderr.write(fileLimit);
           stoppedBy = await new Promise<string>((resolve) => {
             const stop = (signal: string) => {
               process.stderr.write(`entrel: ${signal}, shutting down\n`);
@@ -252,7 +292,7 @@ export function serveCommand(): Command {
             };
             process.once('SIGINT', () => stop('SIGINT'));
             process.once('SIGTERM', () => stop('SIGTERM'));
-            hangup.listening(app, () => stop('SIGHUP'));
+            hangup.listening(app, () => stop('SIGHUP'), accessModule);
           });
         } finally {
           await extractor.close();

@@ -1,0 +1,95 @@
+/**
+ * `entrel serve --max-connections N`: the server holds at most N connections, closes one more at once and
+ * says so on stderr without --log; a limit the process's open-file limit would defeat is warned of.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { connectionLimitWarning } from '../../src/cli/commands/serve.js';
+import { trainTinyModelDir } from '../extract/tiny-model.js';
+import { tempDir } from '../temp-dir.js';
+import { entrel } from './in-process.js';
+
+describe('entrel serve --max-connections', () => {
+  it('refuses a value that is not a whole number ≥ 0, before the model loads', async () => {
+    const model = join(tempDir('entrel-serve-conn-'), 'no-such-model');
+    for (const bad of ['-1', '1.5', 'many']) {
+      const { code, err } = await entrel('serve', '--model', model, '--port', '0', '--max-connections', bad);
+      assert.equal(code, 1, err);
+      assert.match(err, /^entrel: option '--max-connections <n>' argument '.*' is invalid\. expected a non-negative integer \(see entrel serve --help\)\n$/);
+    }
+  });
+
+  it('warns of a limit the open-file limit defeats, or of none, and of nothing else', () => {
+    assert.equal(connectionLimitWarning(512, 1024), undefined);
+    assert.equal(connectionLimitWarning(960, 1024), undefined);
+    assert.equal(connectionLimitWarning(5000, undefined), undefined, 'the open-file limit unknown (not Linux)');
+    assert.equal(
+      connectionLimitWarning(5000, 1024),
+      'entrel: warning: --max-connections 5000 and a limit of 1024 open files (ulimit -n): past about 960 connections, accepting fails for every client; use --max-connections 960 or less, or raise the limit (ulimit -n, systemd LimitNOFILE=)\n',
+    );
+    assert.match(connectionLimitWarning(0, 1024) ?? '', /^entrel: warning: no connection limit \(--max-connections 0\) and a limit of 1024 open files/);
+    assert.match(connectionLimitWarning(512, 256) ?? '', /^entrel: warning: --max-connections 512 and a limit of 256 open files .*use --max-connections 192 or less/);
+  });
+
+  describe('a running server', () => {
+    let model: string;
+    before(() => {
+      model = trainTinyModelDir();
+    });
+
+    it('closes the connection over the limit and says so on stderr (without --log) when it stops', { timeout: 120_000 }, async () => {
+      const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+      const script = `import { run } from ${JSON.stringify(main)}; process.exitCode = await run(['node', 'entrel', ...process.argv.slice(1)]);`;
+      const args = ['serve', '--model', model, '--workers', '0', '--port', '0', '--max-connections', '1'];
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, ...args], { env: { ...process.env, ENTREL_API_KEYS: undefined }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      let out = '';
+      child.stdout.on('data', (b: Buffer) => (out += b));
+      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stderr.on('data', (b: Buffer) => {
+          err += b;
+          const m = /on (http:\/\/\S+)/.exec(err);
+          if (m) resolve(m[1]);
+        });
+        void exited.then(() => reject(new Error(`serve exited: ${err}`)));
+      });
+      const port = Number(new URL(url).port);
+      const sockets: net.Socket[] = [];
+      try {
+        // The first connection is held (its answer read, kept alive); the second is closed without one.
+        const first = net.connect(port, '127.0.0.1');
+        sockets.push(first);
+        let answer = '';
+        first.on('data', (d) => (answer += d));
+        first.write('GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n');
+        for (const t0 = Date.now(); !answer.includes('{"status":"ok"}'); await sleep(10)) if (Date.now() - t0 > 10_000) assert.fail(`no answer: ${answer}`);
+        const second = net.connect(port, '127.0.0.1');
+        sockets.push(second);
+        let received = '';
+        second.on('data', (d) => (received += d));
+        second.on('error', () => {});
+        const closed = await Promise.race([new Promise((resolve) => second.on('close', () => resolve(true))), sleep(10_000).then(() => false)]);
+        assert.equal(closed, true, 'the second connection is closed by the server');
+        assert.equal(received, '');
+      } finally {
+        for (const s of sockets) s.destroy();
+        child.kill('SIGTERM');
+      }
+      assert.equal(await exited, 0, err);
+      assert.equal(out, '', 'nothing on stdout without --log');
+      const refused = err.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+      assert.deepEqual(
+        refused.map((l) => [l.level, l.refusedConnections, l.maxConnections]),
+        [[40, 1, 1]],
+        `one warn line on stderr for the refused connection: ${err}`,
+      );
+      assert.match(refused[0].msg, /^refused 1 connection in \d+ s: the server had 1 open, the most it holds \(--max-connections\); those clients were disconnected without an answer$/);
+    });
+  });
+});
