@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { counted } from '../errors.js';
 
 /** How often, at most, the log says how many connections were refused (a flood would otherwise write a line each). */
-export const DROP_REPORT_INTERVAL_MS = 10_000;
+const DROP_REPORT_INTERVAL_MS = 10_000;
 
 /**
  * Limits `app`'s server to `maxConnections` open connections (0: no limit), and says in the log how many it
