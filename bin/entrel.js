@@ -3,6 +3,15 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+// `serve` reads its key file again on SIGHUP. One that comes while Node loads the command would end the
+// process (the default action) before serve's own handler exists: it is heard here and handed over
+// (src/cli/commands/serve.ts, Hangup).
+if (process.argv[2] === 'serve') {
+  const early = { heard: false, listener: () => void (early.heard = true) };
+  process.on('SIGHUP', early.listener);
+  globalThis[Symbol.for('entrel.earlySighup')] = early;
+}
+
 const main = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 if (!existsSync(main)) {
   process.stderr.write('entrel: not built yet — run `bash scripts/setup.sh` (or `npm run build`) in the entrel directory\n');

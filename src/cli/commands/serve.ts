@@ -77,6 +77,13 @@ function readKeyFile(file: string, parse: Access['parseApiKeyFile']): string[] {
  * requests in flight are finished) and at once before; the process then ends by the signal, as by Node's
  * default (an exit would abort in Node's reset of the terminal that has gone).
  */
+/** Where bin/entrel.js leaves the SIGHUP listener it installs for `serve` before loading it. */
+const EARLY_SIGHUP = Symbol.for('entrel.earlySighup');
+interface EarlySighup {
+  heard: boolean;
+  listener: () => void;
+}
+
 export class Hangup {
   private readonly terminal = [0, 1, 2].filter((fd) => isatty(fd));
   private server?: { app: FastifyInstance; stop: () => void; access: Access };
@@ -87,6 +94,13 @@ export class Hangup {
     private readonly say = (line: string) => void process.stderr.write(line),
   ) {
     process.on('SIGHUP', this.heard);
+    // bin/entrel.js's stand-in, which heard the signals that came while Node loaded the command.
+    const early = (globalThis as Record<symbol, EarlySighup | undefined>)[EARLY_SIGHUP];
+    if (early) {
+      process.off('SIGHUP', early.listener);
+      delete (globalThis as Record<symbol, unknown>)[EARLY_SIGHUP];
+      if (early.heard) this.heard();
+    }
   }
 
   /**
