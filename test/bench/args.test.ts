@@ -150,7 +150,7 @@ function runBench(script: string, args: string[]): Promise<Run> {
     child.stdout.on('data', (b: Buffer) => (r.out += b));
     child.stderr.on('data', (b: Buffer) => (r.err += b));
     // A bench that started running instead of refusing its command line: stop it, and fail.
-    const timer = setTimeout(() => child.kill(), 120_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000); // SIGKILL: a bench may stop gracefully on SIGTERM
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);

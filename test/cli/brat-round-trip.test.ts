@@ -12,6 +12,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { entrel } from './in-process.js';
 import { tempDir } from '../temp-dir.js';
+import { CHILD_LIMIT } from '../child-limit.js';
 
 interface JsonlDoc {
   id: string;
@@ -112,7 +113,7 @@ test('extract --format labelstudio|doccano: the tools\' imports, which read back
   const lostRelations = results.length - 1 - kept.length;
   writeFileSync(corrected, JSON.stringify(tasks.map((t, i) => ({ ...t, annotations: [{ result: i === 0 ? kept : t.predictions![0].result }] }))));
   const reportFile = join(dir, 'report.json');
-  const scored = spawnSync(process.execPath, [bin, 'evaluate', '--gold', corrected, '--pred', corrected, '--ls-results', 'predictions', '--out', reportFile], { encoding: 'utf8' });
+  const scored = spawnSync(process.execPath, [bin, 'evaluate', '--gold', corrected, '--pred', corrected, '--ls-results', 'predictions', '--out', reportFile], { ...CHILD_LIMIT, encoding: 'utf8' });
   assert.equal(scored.status, 0, scored.stderr);
   const report = JSON.parse(readFileSync(reportFile, 'utf8'));
   assert.deepEqual([report.entities.micro.fp, report.entities.micro.fn], [1, 0]);
@@ -123,7 +124,7 @@ test('extract --format labelstudio|doccano: the tools\' imports, which read back
   const third = { data: { text: 'Ann visited Rome.', id: 'extra' }, annotations: [{ result: [] }] };
   writeFileSync(partial, JSON.stringify([{ ...tasks[0], annotations: [{ result: kept }] }, tasks[1], third]));
   const partialFile = join(dir, 'partial-report.json');
-  const mixed = spawnSync(process.execPath, [bin, 'evaluate', '--gold', partial, '--pred', partial, '--ls-results', 'predictions', '--out', partialFile], { encoding: 'utf8' });
+  const mixed = spawnSync(process.execPath, [bin, 'evaluate', '--gold', partial, '--pred', partial, '--ls-results', 'predictions', '--out', partialFile], { ...CHILD_LIMIT, encoding: 'utf8' });
   assert.equal(mixed.status, 0, mixed.stderr);
   assert.deepEqual(JSON.parse(readFileSync(partialFile, 'utf8')).entities.micro.fp, 1);
   assert.match(mixed.stderr, /labelstudio-prediction-not-annotated-not-scored ×1/);

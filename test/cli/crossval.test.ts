@@ -11,6 +11,7 @@ import { describe, it } from 'node:test';
 import { foldPositions } from '../../src/data/split.js';
 import { DATA } from '../data/helpers.js';
 import { tempDir } from '../temp-dir.js';
+import { CHILD_LIMIT } from '../child-limit.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const bin = join(root, 'bin', 'entrel.js');
@@ -19,6 +20,7 @@ const data = join(DATA, 'conll04', 'unified_two_are_better', 'valid.CoNLL04.json
 const out = join(tempDir('entrel-crossval-'), 'study');
 const crossval = (...args: string[]) => {
   const r = spawnSync(process.execPath, [bin, 'crossval', '--config', tiny, '--data', data, '--format', 'unified', '--out', out, '--quiet', ...args], {
+    ...CHILD_LIMIT,
     cwd: root,
     encoding: 'utf8',
     env: { ...process.env, ENTREL_THREADS: '1' },
@@ -100,11 +102,11 @@ describe('entrel crossval', () => {
     assert.match(folds.err, /plan\.json: holds a study with other number of folds \(data .*valid\.CoNLL04\.json \(format unified\), config .*tiny\.json, 3 folds, seed 1, --set epochs=10 select=entity\+relation\): run it with those, or choose another --out/);
     assert.match(crossval('--folds', '3', '--set', 'epochs=11', 'select=entity+relation').err, /holds a study with other training settings \(the config or its --sets\)/);
     const test = join(DATA, 'conll04', 'unified_two_are_better', 'test.CoNLL04.json');
-    const other = spawnSync(process.execPath, [bin, 'crossval', '--config', tiny, '--data', test, '--format', 'unified', '--out', out, '--folds', '3', '--set', 'epochs=10', 'select=entity+relation'], { cwd: root, encoding: 'utf8' });
+    const other = spawnSync(process.execPath, [bin, 'crossval', '--config', tiny, '--data', test, '--format', 'unified', '--out', out, '--folds', '3', '--set', 'epochs=10', 'select=entity+relation'], { ...CHILD_LIMIT, cwd: root, encoding: 'utf8' });
     assert.match(other.stderr, /holds a study with other data \(the corpus changed\)/);
     const foreign = tempDir('entrel-crossval-foreign-');
     writeFileSync(join(foreign, 'notes.txt'), 'mine');
-    const intoForeign = spawnSync(process.execPath, [bin, 'crossval', '--config', tiny, '--data', data, '--format', 'unified', '--out', foreign, '--folds', '3'], { cwd: root, encoding: 'utf8' });
+    const intoForeign = spawnSync(process.execPath, [bin, 'crossval', '--config', tiny, '--data', data, '--format', 'unified', '--out', foreign, '--folds', '3'], { ...CHILD_LIMIT, cwd: root, encoding: 'utf8' });
     assert.match(intoForeign.stderr, /holds "notes\.txt" but no study \(plan\.json\): choose a new or empty directory/);
     const result = join(out, 'fold-2', 'result.json');
     const good = readFileSync(result, 'utf8');
@@ -116,7 +118,7 @@ describe('entrel crossval', () => {
     assert.match(crossval('--folds', '3', '--set', 'init=models/conll04').err, /tiny\.json: init: cross-validation trains each fold from scratch/);
     // A study that stopped before training anything gives way to one with other settings.
     const fresh = join(tempDir('entrel-crossval-fresh-'), 'study');
-    const run = (...args: string[]) => spawnSync(process.execPath, [bin, 'crossval', '--config', tiny, '--data', data, '--format', 'unified', '--out', fresh, '--folds', '3', '--quiet', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, ENTREL_THREADS: '1' } });
+    const run = (...args: string[]) => spawnSync(process.execPath, [bin, 'crossval', '--config', tiny, '--data', data, '--format', 'unified', '--out', fresh, '--folds', '3', '--quiet', ...args], { ...CHILD_LIMIT, cwd: root, encoding: 'utf8', env: { ...process.env, ENTREL_THREADS: '1' } });
     const failed = run('--set', 'glove=true', 'model.wordDim=2', 'embeddings=' + join(root, 'package.json'));
     assert.equal(failed.status, 1);
     assert.equal(run('--set', 'epochs=1').status, 0, 'the failed one trained nothing to keep');

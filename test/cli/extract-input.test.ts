@@ -11,6 +11,7 @@ import { before, describe, it } from 'node:test';
 import { trainTinyModelDir } from '../extract/tiny-model.js';
 import { tempDir } from '../temp-dir.js';
 import { entrel } from './in-process.js';
+import { CHILD_LIMIT } from '../child-limit.js';
 
 const work = tempDir('entrel-extract-input-');
 const sentence = 'Dan works for Acme Corp .';
@@ -32,7 +33,7 @@ const jsonl = (path: string) => readFileSync(path, 'utf8').trim().split('\n').ma
 function extractWithStdin(input: Buffer, ...args: string[]) {
   const main = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
   const script = `import {run} from ${JSON.stringify(main)}; process.exitCode = await run(['node', 'entrel', ...process.argv.slice(1)])`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, 'extract', '--model', model, ...args], { input, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, 'extract', '--model', model, ...args], { ...CHILD_LIMIT, input, encoding: 'utf8' });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 

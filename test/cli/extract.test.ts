@@ -3,7 +3,7 @@
  * here (known output), and `extract --json` / `evaluate --data` on the bundled model.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,9 +20,26 @@ const work = tempDir('entrel-extract-cli-');
 let model: string;
 
 function entrel(args: string[], input?: string) {
-  const t0 = performance.now();
   const r = spawnSync(process.execPath, [bin, ...args], { cwd: work, encoding: 'utf8', input, timeout: 120_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr, ms: performance.now() - t0 };
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/**
+ * `entrel ...args` that ends with a line on stderr: its exit code, stderr, the ms until that last output
+ * (its work) and from it to the exit (what holds the process once its work is done). Killed after 180 s.
+ */
+async function entrelToExit(args: string[]): Promise<{ code: number | null; err: string; workMs: number; exitMs: number }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [bin, ...args], { cwd: work, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  let lastOutput = started;
+  child.stderr.on('data', (b: Buffer) => ((err += b), (lastOutput = performance.now())));
+  const killer = setTimeout(() => child.kill('SIGKILL'), 180_000);
+  const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
+  const exitMs = performance.now() - lastOutput;
+  clearTimeout(killer);
+  assert.equal(signal, null, `entrel ${args.join(' ')} was still running after 180 s: ${err}`);
+  return { code, err, workMs: lastOutput - started, exitMs };
 }
 
 const unescapeHtml = (s: string) =>
@@ -157,20 +174,24 @@ describe('entrel extract (tiny model)', () => {
     assert.deepEqual(readdirSync(work).filter((f) => /tmp|\.old/.test(f)), []);
   });
 
-  it('--workers: a large file gives the same output on worker threads, and the command exits promptly', () => {
+  it('--workers: a large file gives the same output on worker threads, and the command exits promptly', { timeout: 400_000 }, async () => {
     const input = join(work, 'many.txt');
     const paragraphs = Array.from({ length: 300 }, (_, i) => (i % 3 ? `${sentence}\nUmbrella employs Alice in New York` : `Carol Smith and Dan are siblings number ${i}`));
     writeFileSync(input, paragraphs.join('\n\n') + '\n');
-    const outs = [0, 2].map((workers) => {
+    const outs: { text: string; workMs: number; exitMs: number }[] = [];
+    for (const workers of [0, 2]) {
       const out = join(work, `many-${workers}.jsonl`);
-      const r = entrel(['extract', '--model', model, '--workers', String(workers), '--in', input, '--out', out]);
+      const r = await entrelToExit(['extract', '--model', model, '--workers', String(workers), '--in', input, '--out', out]);
       assert.equal(r.code, 0, r.err);
       assert.match(r.err, /300 texts → /);
-      return { text: readFileSync(out, 'utf8'), ms: r.ms };
-    });
+      outs.push({ text: readFileSync(out, 'utf8'), workMs: r.workMs, exitMs: r.exitMs });
+    }
     assert.equal(outs[1].text, outs[0].text);
-    // The pool must not keep the process alive; the bound is loose because other jobs may share the cores.
-    assert.ok(outs[1].ms < 2 * outs[0].ms + 10000, `with workers ${Math.round(outs[1].ms)} ms, without ${Math.round(outs[0].ms)} ms`);
+    // The pool must not keep the process alive: it exits within 2 s of its last line, or half the time its
+    // work took if that is more (0.5–0.7 s after 3.3 s of work beside 4 busy processes on 2 cores): timed
+    // from that line and against the work, so that a busy machine, which slows both, does not count.
+    const [w, o] = [outs[1], outs[0]];
+    assert.ok(w.exitMs < Math.max(2000, w.workMs / 2), `with workers it exited ${Math.round(w.exitMs)} ms after its last line (${Math.round(w.workMs)} ms of work), without ${Math.round(o.exitMs)} ms`);
     assert.equal(entrel(['extract', '--model', model, '--workers', '-1', sentence]).code, 1);
     assert.equal(entrel(['extract', '--model', model, '--workers', 'two', sentence]).code, 1);
   });

@@ -9,12 +9,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { tempDir } from '../temp-dir.js';
+import { CHILD_LIMIT } from '../child-limit.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const bin = join(root, 'bin', 'entrel.js');
 const tmp = tempDir('entrel-cli-given-');
 const entrel = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: tmp, encoding: 'utf8', env: { ...process.env, ENTREL_THREADS: '1', ENTREL_WORKERS: '0' } });
+  const r = spawnSync(process.execPath, [bin, ...args], { ...CHILD_LIMIT, cwd: tmp, encoding: 'utf8', env: { ...process.env, ENTREL_THREADS: '1', ENTREL_WORKERS: '0' } });
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 

@@ -16,6 +16,7 @@ import { SCHEMA } from '../model/fixtures.js';
 import { SMALL_DIMS, tinyJointModel } from '../model/tiny-joint.js';
 import { entrel } from './in-process.js';
 import { tempDir } from '../temp-dir.js';
+import { CHILD_LIMIT } from '../child-limit.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const tmp = tempDir('entrel-info-');
@@ -24,6 +25,7 @@ const tmp = tempDir('entrel-info-');
 function entrelWithoutLibtorch(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const code = "import { run } from './src/cli/main.ts'; process.exitCode = await run(['node', 'entrel', ...process.argv.slice(1)]);";
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code, ...args], {
+    ...CHILD_LIMIT,
     cwd: root,
     env: { ...process.env, ENTREL_NATIVE_PATH: join(tmp, 'no-such-binding.node') },
     encoding: 'utf8',

@@ -12,6 +12,7 @@ import { saveModelDir } from '../../src/model/io.js';
 import { SCHEMA } from '../model/fixtures.js';
 import { SMALL_DIMS, tinyJointModel } from '../model/tiny-joint.js';
 import { tempDir } from '../temp-dir.js';
+import { CHILD_LIMIT } from '../child-limit.js';
 
 const bin = join(import.meta.dirname, '..', '..', 'bin', 'entrel.js');
 const tmp = tempDir('entrel-cli-package-');
@@ -20,7 +21,7 @@ const modelDir = join(tmp, 'run', 'best');
 saveModelDir(modelDir, model, SCHEMA, { glove: false });
 
 function run(cmd: string, args: string[], cwd = tmp) {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
+  const r = spawnSync(cmd, args, { ...CHILD_LIMIT, cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 const entrel = (args: string[], cwd?: string) => run(process.execPath, [bin, ...args], cwd);

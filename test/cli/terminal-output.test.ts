@@ -2,8 +2,8 @@
  * Names from untrusted files (a model's name and types, a data file's labels) printed for people — `entrel
  * info`, `entrel stats`, the `entrel serve` start-up line — go through printable(): a control character or
  * a bidirectional override shows as a `\u001b`-style escape instead of acting on the terminal (setting the
- * window title, clearing the screen, colouring or reordering what follows). `--json` keeps the JSON as it
- * is (JSON escapes controls itself).
+ * window title, clearing the screen, colouring or reordering what follows). `--json` prints the same JSON
+ * value with DEL, C1 and bidi controls as \u escapes too (printableJson; test/cli/json-terminal.test.ts).
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -20,7 +20,7 @@ import { readModelCard } from '../../src/extract/model-card.js';
 import { MODEL_FILES, saveModelDir } from '../../src/model/io.js';
 import { SCHEMA } from '../model/fixtures.js';
 import { SMALL_DIMS, tinyJointModel } from '../model/tiny-joint.js';
-import { entrelFromSource } from './processes.js';
+import { entrelFromSource, stopChild } from './processes.js';
 import { tempDir } from '../temp-dir.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -141,9 +141,8 @@ describe('entrel serve: the start-up line', () => {
         child.on('exit', (code) => (clearTimeout(timer), reject(new Error(`serve exited ${code}: ${err}`))));
       });
     } finally {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited.then(() => undefined);
+      // Waiting for 'exit' here only, once the child had exited, waited for ever: stopChild knows.
+      await stopChild(child, () => err);
     }
     const line = err.split('\n').find((l) => l.startsWith('entrel: serving')) ?? '';
     assert.doesNotMatch(line, ACTS, JSON.stringify(line));

@@ -6,13 +6,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from '../temp-dir.js';
+import { CHILD_LIMIT } from '../child-limit.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'bin', 'entrel.js');
 const tiny = join(root, 'test', 'train', 'fixtures', 'tiny.json');
 
 function entrel(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [bin, ...args], { ...CHILD_LIMIT, cwd: root, encoding: 'utf8' });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 

@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { entrel } from './in-process.js';
 import { tempDir } from '../temp-dir.js';
+import { CHILD_LIMIT } from '../child-limit.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const test04 = join(root, '..', 'shared', 'data', 'conll04', 'unified_two_are_better', 'test.CoNLL04.json');
@@ -103,6 +104,7 @@ describe('entrel view', () => {
     const dir = tmp();
     const code = "import { run } from './src/cli/main.ts'; process.exitCode = await run(['node', 'entrel', ...process.argv.slice(1)]);";
     const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code, 'view', pred, '--gold', gold, '--out', join(dir, 'p.html')], {
+      ...CHILD_LIMIT,
       cwd: root,
       env: { ...process.env, ENTREL_NATIVE_PATH: join(dir, 'no-such-binding.node') },
       encoding: 'utf8',

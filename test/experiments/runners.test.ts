@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { RunResult } from '../../experiments/mrt/report.js';
 import { tempDir } from '../temp-dir.js';
+import { CHILD_LIMIT } from '../child-limit.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const fixtures = join(root, 'test', 'train', 'fixtures');
@@ -19,6 +20,7 @@ const TINY_MODEL = ['glove=false', 'model.wordDim=8', 'model.charDim=4', 'model.
 
 function script(file: string, ...args: string[]): { code: number | null; out: string; err: string } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'experiments', file), ...args], {
+    ...CHILD_LIMIT,
     cwd: root, encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1', ENTREL_THREADS: '1' },
   });
   return { code: r.status, out: r.stdout, err: r.stderr };

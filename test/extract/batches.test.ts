@@ -33,8 +33,11 @@ class StandInPool implements BatchPool {
   inFlight = 0;
   maxInFlight = 0;
   cancelled?: Int32Array;
+  /** Called with the count of batches sent, as each is sent. */
+  onSend: (sent: number) => void = () => {};
   async predict(batch: Batch, cancel?: Int32Array): Promise<SentencePrediction[]> {
     this.sent++;
+    this.onSend(this.sent);
     this.cancelled = cancel;
     this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
     await new Promise((r) => setTimeout(r, 5));
@@ -92,13 +95,20 @@ describe('runBatches', () => {
     const pool = new StandInPool();
     const abort = new AbortController();
     const reason = new Error('too slow');
-    setTimeout(() => abort.abort(reason), 12);
+    // Aborted as the 6th batch is sent (4 in flight), not after a delay: a loaded machine's late timer let
+    // every batch go out first.
+    pool.onSend = (sent) => sent === 6 && abort.abort(reason);
     await assert.rejects(runBatches(plan, fakeBatch, new Array(40), { local, pool, signal: abort.signal }), (e) => e === reason);
-    assert.ok(pool.sent < plan.length, `${pool.sent} batches sent`);
+    assert.equal(pool.sent, 6, 'no batch sent after the abort');
     assert.equal(Atomics.load(pool.cancelled!, 0), 1, 'workers see the call abandoned');
-    const sent = pool.sent;
-    await new Promise((r) => setTimeout(r, 30));
-    assert.equal(pool.sent, sent);
+    // Once the batches in flight have come back, still none sent.
+    const t0 = Date.now();
+    while (pool.inFlight > 0) {
+      assert.ok(Date.now() - t0 < 10_000, `${pool.inFlight} stand-in batches still in flight after 10 s`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await new Promise((r) => setImmediate(r));
+    assert.equal(pool.sent, 6);
   });
 
   it('gives this thread a turn between batches when it runs them', async () => {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { before, test } from 'node:test';
 import { tempDir } from '../temp-dir.js';
+import { CHILD_LIMIT } from '../child-limit.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const project = tempDir('entrel-consumer-');
@@ -31,7 +32,7 @@ const names = ['Extractor', 'toBratAnn', 'extractStream', 'loadCorpus', 'writeCo
 console.log(JSON.stringify({ missing: names.filter((n) => !(n in entrel)), load: typeof Extractor.load, dir: DEFAULT_MODEL_DIR }));
 `,
   );
-  const r = spawnSync(process.execPath, ['main.mjs'], { cwd: project, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['main.mjs'], { ...CHILD_LIMIT, cwd: project, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.deepEqual(out.missing, []);
@@ -40,14 +41,14 @@ console.log(JSON.stringify({ missing: names.filter((n) => !(n in entrel)), load:
   assert.equal(out.dir, join(root, 'models', 'conll04'));
   // Deep imports are not part of the API: the exports map keeps them out.
   writeFileSync(join(project, 'deep.mjs'), `import 'entrel/dist/extract/extractor.js';\n`);
-  const deep = spawnSync(process.execPath, ['deep.mjs'], { cwd: project, encoding: 'utf8' });
+  const deep = spawnSync(process.execPath, ['deep.mjs'], { ...CHILD_LIMIT, cwd: project, encoding: 'utf8' });
   assert.notEqual(deep.status, 0);
   assert.match(deep.stderr, /ERR_PACKAGE_PATH_NOT_EXPORTED/);
 });
 
 test("a CommonJS consumer's require('entrel') loads it where Node can require an ES module, else says to import()", () => {
   writeFileSync(join(project, 'main.cjs'), `const { Extractor } = require('entrel');\nconsole.log(typeof Extractor.load);\n`);
-  const r = spawnSync(process.execPath, ['main.cjs'], { cwd: project, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['main.cjs'], { ...CHILD_LIMIT, cwd: project, encoding: 'utf8' });
   // Node 20.19+ and 22.12+ require() ES modules (without top-level await); earlier ones refuse with advice.
   const canRequire = (process.features as { require_module?: boolean }).require_module === true;
   if (canRequire) {
@@ -75,7 +76,7 @@ function typeChecks(name: string, source: string): void {
   );
   writeFileSync(join(project, name), source);
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  const r = spawnSync(process.execPath, [tsc, '-p', config], { cwd: project, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [tsc, '-p', config], { ...CHILD_LIMIT, cwd: project, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stdout + r.stderr);
 }
 
@@ -128,7 +129,7 @@ export async function run(ex: Extractor, ensemble: EnsembleExtractor, input: str
 
 test('npm pack ships the built API, the bundled model and the native sources, and nothing else', () => {
   // --ignore-scripts: prepack would rebuild dist/, which `npm test` has just done.
-  const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { ...CHILD_LIMIT, cwd: root, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   const [pack] = JSON.parse(r.stdout) as { files: { path: string }[] }[];
   const files = new Set(pack.files.map((f) => f.path));

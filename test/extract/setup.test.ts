@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from '../temp-dir.js';
+import { CHILD_LIMIT } from '../child-limit.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dir = tempDir('entrel-setup-');
@@ -47,7 +48,7 @@ esac`,
 }
 
 function setup(p: { cwd: string; bin: string }, path = `${p.bin}:${process.env.PATH}`) {
-  return spawnSync(bash, [join(p.cwd, 'scripts', 'setup.sh')], { cwd: p.cwd, env: { ...process.env, PATH: path }, encoding: 'utf8' });
+  return spawnSync(bash, [join(p.cwd, 'scripts', 'setup.sh')], { ...CHILD_LIMIT, cwd: p.cwd, env: { ...process.env, PATH: path }, encoding: 'utf8' });
 }
 
 const which = (t: string) => spawnSync('sh', ['-c', `command -v ${t}`], { encoding: 'utf8' }).stdout.trim();

@@ -19,6 +19,7 @@ import { randNormal, saveSafetensors, loadSafetensors, setNumThreads } from '../
 import { SCHEMA } from '../model/fixtures.js';
 import { SMALL_DIMS, tinyJointModel } from '../model/tiny-joint.js';
 import { tempDir } from '../temp-dir.js';
+import { CHILD_LIMIT } from '../child-limit.js';
 
 setNumThreads(1);
 const root = tempDir('entrel-model-faults-');
@@ -156,7 +157,7 @@ before(() => {
   const args = ['--import', 'tsx', join(import.meta.dirname, 'load-model-child.ts'), intact, ...dirs.values()];
   let out: string;
   try {
-    out = execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    out = execFileSync(process.execPath, args, { ...CHILD_LIMIT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
     const err = e as { signal?: string; status?: number; stdout?: string; stderr?: string };
     crash = `the loader process died (signal ${err.signal}, exit ${err.status}): ${err.stderr?.slice(-2000)}`;

@@ -15,6 +15,7 @@ import { test } from 'node:test';
 import { userError } from '../user-error.js';
 import { loadWordVectors, modelWordVectors, readWordVectors, readWordVectorsText, wordVectorsRecord } from '../../src/model/word-vectors.js';
 import { tempDir } from '../temp-dir.js';
+import { CHILD_LIMIT } from '../child-limit.js';
 
 const dir = tempDir('entrel-vectors-');
 process.env.ENTREL_CACHE = join(dir, 'cache');
@@ -134,7 +135,7 @@ test('loadWordVectors keeps one cache per file, rebuilt when the file changes', 
   rmSync(bin);
   const script = `import { loadWordVectors } from ${JSON.stringify(fileURLToPath(new URL('../../src/model/word-vectors.ts', import.meta.url)))};
     console.log(JSON.stringify([...loadWordVectors(${JSON.stringify(path)}).vectors]));`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env } });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { ...CHILD_LIMIT, encoding: 'utf8', env: { ...process.env } });
   assert.equal(r.stderr, '');
   assert.deepEqual(JSON.parse(r.stdout), [5, 6, 7, 8]);
   assert.ok(readdirSync(join(dir, 'cache')).includes(basename(bin)), 'rewritten');

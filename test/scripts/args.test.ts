@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { numberArg, integerListArg, readArgs } from '../../scripts/args.js';
+import { CHILD_LIMIT } from '../child-limit.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const SETS = { study: { type: 'string' }, only: { type: 'string' }, set: { type: 'string', multiple: true } } as const;
@@ -65,7 +66,7 @@ test('integerListArg refuses an empty, non-numeric, fractional or too small item
 });
 
 test('train:default refuses a mistyped --out before it trains (it would overwrite the bundled model)', () => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/train-default-model.ts', '--ot', 'elsewhere'], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/train-default-model.ts', '--ot', 'elsewhere'], { ...CHILD_LIMIT, cwd: root, encoding: 'utf8' });
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr, /^Unknown option '--ot'.*\nusage: npm run train:default/s);
 });

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import * as T from '../../src/tensor/index.js';
 import { F, MAX_THREADS, tensor, tidy, zeros } from '../../src/tensor/index.js';
 import { MAX_TO_ARRAY_VALUES, N } from '../../src/tensor/tensor.js';
+import { CHILD_LIMIT } from '../child-limit.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -25,7 +26,7 @@ function throwsNamed(fn: () => unknown, re: RegExp): void {
 /** Runs `code` (an ES module body with `T` and `N` in scope) in a child process: a crash fails the test, not the runner. */
 function inChild(code: string): { status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string } {
   const prelude = "const T = await import('./src/tensor/index.ts'); const { N } = await import('./src/tensor/tensor.ts');";
-  return spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', prelude + code], { cwd: root, encoding: 'utf8' });
+  return spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', prelude + code], { ...CHILD_LIMIT, cwd: root, encoding: 'utf8' });
 }
 
 const NOT_INTEGERS: unknown[] = [NaN, Infinity, -Infinity, 1.5, 2 ** 53, -(2 ** 63), '1', 1n];

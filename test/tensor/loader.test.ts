@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { getNumThreads, setNumThreads } from '../../src/tensor/index.js';
 import { MAX_THREADS } from '../../src/native/loader.js';
 import { tempDir } from '../temp-dir.js';
+import { CHILD_LIMIT } from '../child-limit.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -31,7 +32,7 @@ function runWith(env: Record<string, string | undefined>, code: string): { statu
   const childEnv = { ...process.env, ...NO_COLOR, ...env };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete childEnv[k];
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
-    cwd: root, env: childEnv, encoding: 'utf8',
+    ...CHILD_LIMIT, cwd: root, env: childEnv, encoding: 'utf8',
   });
   return { status: r.status, stderr: r.stderr, stdout: r.stdout };
 }
@@ -47,7 +48,7 @@ test('threads: OPENBLAS_NUM_THREADS=1 is set before loading; 2 intra-op threads 
   assert.equal(r.stdout.trim(), '1 1', r.stderr);
 });
 
-test('setNumThreads applies to the calling thread: a worker keeps its count when another thread sets its own', async () => {
+test('setNumThreads applies to the calling thread: a worker keeps its count when another thread sets its own', { timeout: 120_000 }, async () => {
   // libtorch keeps the count last set by any thread and applied it to a thread at that thread's first
   // op or getNumThreads(), over what the thread had set: the worker read the main thread's 3.
   const sync = new Int32Array(new SharedArrayBuffer(8));
@@ -63,17 +64,28 @@ test('setNumThreads applies to the calling thread: a worker keeps its count when
       Atomics.wait(workerData, 1, 0); // the main thread sets its own count meanwhile
       parentPort.postMessage(T.getNumThreads());
     })();`, { eval: true, workerData: sync });
+  const before = getNumThreads();
   try {
+    let failed: unknown;
     const reply = new Promise((res, rej) => (worker.once('message', res), worker.once('error', rej)));
-    const before = getNumThreads();
-    while (Atomics.load(sync, 0) === 0) await new Promise((r) => setTimeout(r, 5));
+    reply.catch((e) => (failed = e));
+    // The worker's signal that it set its count; a worker that failed first never gives it (it waited for ever).
+    const t0 = Date.now();
+    while (Atomics.load(sync, 0) === 0) {
+      if (failed !== undefined) throw failed;
+      assert.ok(Date.now() - t0 < 60_000, 'the worker did not set its thread count within 60 s');
+      await new Promise((r) => setTimeout(r, 5));
+    }
     setNumThreads(3);
     Atomics.store(sync, 1, 1);
     Atomics.notify(sync, 1);
     assert.equal(await reply, 1);
     assert.equal(getNumThreads(), 3);
-    setNumThreads(before);
   } finally {
+    setNumThreads(before);
+    // A worker still waiting for the main thread (a check above failed) is woken, then ended.
+    Atomics.store(sync, 1, 1);
+    Atomics.notify(sync, 1);
     await worker.terminate();
   }
 });
@@ -153,30 +165,30 @@ test('a libtorch of another version, or a damaged one, on the library path is na
 test("npm's install step without libtorch, or with a build that fails, says what to do and lets the install finish", () => {
   // Without libtorch's headers nothing is built: the repository's own build/ is not touched.
   // Installed as a dependency of the project npm was run in (INIT_CWD).
-  const r = spawnSync(process.execPath, ['scripts/install-native.cjs'], { cwd: root, env: { ...process.env, ENTREL_LIBTORCH: join(tmpdir(), 'no-libtorch-here'), INIT_CWD: '/home/me/app' }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['scripts/install-native.cjs'], { ...CHILD_LIMIT, cwd: root, env: { ...process.env, ENTREL_LIBTORCH: join(tmpdir(), 'no-libtorch-here'), INIT_CWD: '/home/me/app' }, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /entrel: the libtorch binding was not built: libtorch's headers are not there \(.*no-libtorch-here\/include\/ATen\/ATen\.h\)\./);
   assert.match(r.stderr, /apt-get install -y libtorch-dev libopenblas0-pthread.*ENTREL_LIBTORCH.*`npm rebuild entrel`/);
   assert.ok(!existsSync(join(root, 'build', 'skipped.json')), 'no record of a skip beside the built binding');
   // npm ci in the repository's checkout: `npm rebuild entrel` would rebuild nothing there.
-  const checkout = spawnSync(process.execPath, ['scripts/install-native.cjs'], { cwd: root, env: { ...process.env, ENTREL_LIBTORCH: join(tmpdir(), 'no-libtorch-here'), INIT_CWD: root }, encoding: 'utf8' });
+  const checkout = spawnSync(process.execPath, ['scripts/install-native.cjs'], { ...CHILD_LIMIT, cwd: root, env: { ...process.env, ENTREL_LIBTORCH: join(tmpdir(), 'no-libtorch-here'), INIT_CWD: root }, encoding: 'utf8' });
   assert.equal(checkout.status, 0, checkout.stderr);
   assert.match(checkout.stderr, /then run `npm run build:native`\. Until then/);
   // `npx entrel` in a checkout runs the install step again from npx's cache: with the addon built, nothing is done.
-  const npx = spawnSync(process.execPath, ['scripts/install-native.cjs'], { cwd: root, env: { ...process.env, ENTREL_LIBTORCH: join(tmpdir(), 'no-libtorch-here'), npm_command: 'exec' }, encoding: 'utf8' });
+  const npx = spawnSync(process.execPath, ['scripts/install-native.cjs'], { ...CHILD_LIMIT, cwd: root, env: { ...process.env, ENTREL_LIBTORCH: join(tmpdir(), 'no-libtorch-here'), npm_command: 'exec' }, encoding: 'utf8' });
   assert.deepEqual([npx.status, npx.stderr], [0, '']);
   // `npm run build:native` (setup.sh's) is required to build: the same message, and status 1.
-  const required = spawnSync(process.execPath, ['scripts/install-native.cjs', '--required'], { cwd: root, env: { ...process.env, ENTREL_LIBTORCH: join(tmpdir(), 'no-libtorch-here') }, encoding: 'utf8' });
+  const required = spawnSync(process.execPath, ['scripts/install-native.cjs', '--required'], { ...CHILD_LIMIT, cwd: root, env: { ...process.env, ENTREL_LIBTORCH: join(tmpdir(), 'no-libtorch-here') }, encoding: 'utf8' });
   assert.equal(required.status, 1, required.stderr);
   assert.match(required.stderr, /libtorch's headers are not there .*\n.*then run `npm run build:native` again\./);
   // A relative ENTREL_LIBTORCH is taken from where npm was run (install scripts run in the package); white space is refused.
-  const relative = spawnSync(process.execPath, ['scripts/libtorch-paths.cjs', 'lib'], { cwd: root, env: { ...process.env, ENTREL_LIBTORCH: 'vendor/torch', INIT_CWD: '/home/me/app' }, encoding: 'utf8' });
+  const relative = spawnSync(process.execPath, ['scripts/libtorch-paths.cjs', 'lib'], { ...CHILD_LIMIT, cwd: root, env: { ...process.env, ENTREL_LIBTORCH: 'vendor/torch', INIT_CWD: '/home/me/app' }, encoding: 'utf8' });
   assert.equal(relative.stdout.trim(), '/home/me/app/vendor/torch/lib');
-  const spaced = spawnSync(process.execPath, ['scripts/install-native.cjs'], { cwd: root, env: { ...process.env, ENTREL_LIBTORCH: '/opt/lib torch' }, encoding: 'utf8' });
+  const spaced = spawnSync(process.execPath, ['scripts/install-native.cjs'], { ...CHILD_LIMIT, cwd: root, env: { ...process.env, ENTREL_LIBTORCH: '/opt/lib torch' }, encoding: 'utf8' });
   assert.equal(spaced.status, 0);
   assert.match(spaced.stderr, /ENTREL_LIBTORCH \(\/opt\/lib torch\) holds white space/);
   // binding.gyp takes libtorch's place from the same script.
-  const paths = spawnSync(process.execPath, ['scripts/libtorch-paths.cjs', 'include'], { cwd: root, env: { ...process.env, ENTREL_LIBTORCH: '/opt/libtorch' }, encoding: 'utf8' });
+  const paths = spawnSync(process.execPath, ['scripts/libtorch-paths.cjs', 'include'], { ...CHILD_LIMIT, cwd: root, env: { ...process.env, ENTREL_LIBTORCH: '/opt/libtorch' }, encoding: 'utf8' });
   assert.equal(paths.stdout.trim(), '/opt/libtorch/include /opt/libtorch/include/torch/csrc/api/include');
 });
 
@@ -195,7 +207,7 @@ test('a binding that was not built although libtorch is there: the install scrip
   const load = (env: Record<string, string>) => {
     const loader = pathToFileURL(join(pkg, 'src', 'native', 'loader.ts')).href;
     const code = `const { lazyNative } = await import(${JSON.stringify(loader)}); const loadNative = () => { let b; lazyNative((x) => { b = x; }).getNumThreads; return b; }; try { loadNative(); } catch (e) { console.log(e.name + ' ' + e.code + ': ' + e.message); }`;
-    const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', code], { cwd: pkg, env: { ...process.env, ...NO_COLOR, ...env }, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', code], { ...CHILD_LIMIT, cwd: pkg, env: { ...process.env, ...NO_COLOR, ...env }, encoding: 'utf8' });
     assert.equal(r.stderr, '', 'nothing on stderr');
     return r.stdout.trim();
   };
@@ -203,7 +215,7 @@ test('a binding that was not built although libtorch is there: the install scrip
   const install = (env: Record<string, string | undefined>) => {
     const childEnv: Record<string, string | undefined> = { ...process.env, INIT_CWD: '/home/me/app', npm_config_node_gyp: undefined, ...env };
     for (const [k, v] of Object.entries(childEnv)) if (v === undefined) delete childEnv[k];
-    const r = spawnSync(process.execPath, [join(pkg, 'scripts', 'install-native.cjs')], { cwd: pkg, env: childEnv as NodeJS.ProcessEnv, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(pkg, 'scripts', 'install-native.cjs')], { ...CHILD_LIMIT, cwd: pkg, env: childEnv as NodeJS.ProcessEnv, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /entrel: the libtorch binding was not built: /);
     assert.deepEqual(readdirSync(join(pkg, 'build')).filter((f) => f.endsWith('.tmp')), [], 'no temporary file left');
@@ -246,7 +258,7 @@ test('a binding that was not built although libtorch is there: the install scrip
   // A build that works removes the record of an earlier skip.
   install({ ENTREL_LIBTORCH: missing });
   assert.ok(existsSync(join(pkg, 'build', 'skipped.json')), 'recorded');
-  const built = spawnSync(process.execPath, [join(pkg, 'scripts', 'install-native.cjs')], { cwd: pkg, env: { ...process.env, ENTREL_LIBTORCH: libtorch, npm_config_node_gyp: nodeGyp(0) }, encoding: 'utf8' });
+  const built = spawnSync(process.execPath, [join(pkg, 'scripts', 'install-native.cjs')], { ...CHILD_LIMIT, cwd: pkg, env: { ...process.env, ENTREL_LIBTORCH: libtorch, npm_config_node_gyp: nodeGyp(0) }, encoding: 'utf8' });
   assert.equal(built.status, 0, built.stderr);
   assert.deepEqual(readdirSync(join(pkg, 'build')).sort(), ['Release'], 'the record is gone');
   // Nothing is recorded over a binding built before.
@@ -274,7 +286,7 @@ test('ENTREL_NATIVE_PATH may be relative to the current directory', () => {
       process.execPath,
       // --import tsx is resolved from the cwd, which has no node_modules: name tsx's loader by URL.
       ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', `const { lazyNative } = await import(${JSON.stringify(loader)}); const loadNative = () => { let b; lazyNative((x) => { b = x; }).getNumThreads; return b; }; console.log(loadNative().getNumThreads());`],
-      { cwd: dir, env: { ...process.env, ...NO_COLOR, ENTREL_NATIVE_PATH: 'entrel_native.node', ENTREL_THREADS: '1' }, encoding: 'utf8' },
+      { ...CHILD_LIMIT, cwd: dir, env: { ...process.env, ...NO_COLOR, ENTREL_NATIVE_PATH: 'entrel_native.node', ENTREL_THREADS: '1' }, encoding: 'utf8' },
     );
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout.trim(), '1');

@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { keep, releaseFreeMemory, tensor, tidy, zeros } from '../../src/tensor/index.js';
 import { N } from '../../src/tensor/tensor.js';
+import { CHILD_LIMIT } from '../child-limit.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const MiB = 2 ** 20;
@@ -27,7 +28,7 @@ test('a huge broadcast view left to the GC does not abort the process', () => {
     ];
     console.log(views.map((v) => v.shape.join('x')).join(' '), N.reportedBytes());`;
   // FORCE_COLOR (set by node's test runner run from a terminal) would colour the numbers printed.
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: root, env: { ...process.env, FORCE_COLOR: undefined }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { ...CHILD_LIMIT, cwd: root, env: { ...process.env, FORCE_COLOR: undefined }, encoding: 'utf8' });
   assert.equal(r.signal, null, r.stderr);
   assert.equal(r.status, 0, r.stderr);
   // three storages of one float32 each: `one` with its view, the returned view's, the kept view's

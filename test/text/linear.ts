@@ -8,6 +8,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { tokenize, tokenizedSentences } from '../../src/text/index.js';
+import { timed } from '../cpu-clock.js';
 
 setFlagsFromString('--expose-gc');
 /** A full collection, between timings. */
@@ -45,14 +46,16 @@ export const RATIO = 8;
 const SLACK_MS = 3;
 
 /**
- * Time of `f()` in ms. Wall time: the process's CPU time counts the collector's helper threads, whose work
- * grows faster than the heap from a few thousand tokens to tens of thousands (6.5× for 4× the text).
+ * Time of `f()` in ms: the lesser of wall and CPU time (../cpu-clock.ts). Wall time alone counts the
+ * moments other processes held the CPU, which stretch a longer run more than a shorter one (beside 4 busy
+ * processes on 2 cores, linear texts 4 times as long measured 20–50 times the time). CPU time counts the
+ * collector's helper threads, whose work grows faster than the heap from a few thousand tokens to tens of
+ * thousands (6.5× for 4× the text), unless the process runs with --single-threaded-gc, as the checks of
+ * test/text/linear.test.ts do: then it is this thread's time alone.
  */
 function ms(f: () => unknown): number {
   gc(); // each run starts with no garbage of the runs before it to collect
-  const t0 = performance.now();
-  f();
-  return performance.now() - t0;
+  return timed(f).ms;
 }
 
 /**

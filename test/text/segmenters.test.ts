@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { segmenterCache } from '../../src/text/segmenters.js';
+import { CHILD_LIMIT } from '../child-limit.js';
 
 test('segmenters are kept for the most recently used locales only (a new locale per call cannot grow memory)', () => {
   const segmenter = segmenterCache(2);
@@ -34,7 +35,7 @@ test('"und" (no language in particular) splits with ICU\'s root rules, whatever 
     const script = `import { segmenterCache } from ${JSON.stringify(new URL('../../src/text/segmenters.ts', import.meta.url).href)};
       process.stdout.write(JSON.stringify([...segmenterCache(1)(${JSON.stringify(locale)}).segment(${JSON.stringify(text)})].map((s) => s.segment)));`;
     const env = { ...process.env, LANG: 'el_GR.UTF-8', LC_ALL: 'el_GR.UTF-8' };
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { ...CHILD_LIMIT, env, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     return JSON.parse(r.stdout) as string[];
   };

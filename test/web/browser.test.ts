@@ -200,7 +200,10 @@ describe('web view in chromium', () => {
 
   it('keeps keyboard focus on Extract while it works, and takes one extraction at a time', async () => {
     const slow = new FakeExtractor();
-    slow.delayMs = 300;
+    // The extraction runs until the checks below let it end (a fixed delay of 300 ms could pass between two
+    // key presses on a busy machine, making the second a new extraction).
+    let finish = () => {};
+    slow.busy = new Promise<void>((resolve) => (finish = resolve));
     const service = await startServer(slow, { port: 0 });
     try {
       await page.goto(`${service.url}/`);
@@ -209,11 +212,13 @@ describe('web view in chromium', () => {
       await page.keyboard.press('Enter');
       await page.keyboard.press('Enter'); // again while the first runs: ignored
       assert.equal(await page.locator('#extract').getAttribute('aria-disabled'), 'true', 'shown as busy');
+      finish();
       await page.waitForFunction(() => document.getElementById('status')?.textContent === '2 entities, 1 relation');
       assert.equal(await page.evaluate(() => document.activeElement?.id), 'extract', 'focus stays where the user was');
       assert.equal(await page.locator('#extract').getAttribute('aria-disabled'), null);
       assert.equal(slow.calls.length, 1);
     } finally {
+      finish();
       await service.app.close();
       const mine = foreignRequests.filter((u) => !u.startsWith(service.url));
       foreignRequests.splice(0, foreignRequests.length, ...mine);
@@ -225,7 +230,7 @@ describe('web view in chromium', () => {
     for (const [input, status] of [['John Smith works for Acme Corp.', '2 entities, 1 relation'], ['John works.', '1 entity, 0 relations']]) {
       await page.fill('#text', input);
       await page.click('#extract');
-      await page.waitForFunction((s) => document.getElementById('status')?.textContent === s, status, { timeout: 5000 });
+      await page.waitForFunction((s) => document.getElementById('status')?.textContent === s, status);
     }
     assert.match((await page.locator('figcaption').textContent()) as string, /: 1 entity, 0 relations$/);
   });
@@ -243,9 +248,9 @@ describe('web view in chromium', () => {
     const icons: (string | null)[] = [];
     try {
       await fresh.goto(`${server.url}/`, { waitUntil: 'networkidle' });
-      icons.push(await fresh.locator('head link[rel="icon"]').getAttribute('href', { timeout: 1000 }));
+      icons.push(await fresh.locator('head link[rel="icon"]').getAttribute('href', { timeout: 10_000 }));
       await fresh.setContent(renderHtmlReport([fakeExtract('Ann Lee met Bob Stone in Paris.')]), { waitUntil: 'networkidle' });
-      icons.push(await fresh.locator('head link[rel="icon"]').getAttribute('href', { timeout: 1000 }));
+      icons.push(await fresh.locator('head link[rel="icon"]').getAttribute('href', { timeout: 10_000 }));
     } finally {
       await fresh.close();
     }
