@@ -18,9 +18,10 @@ export async function withInterrupts<T>(work: (stopRequested: () => string | und
       if (process.stderr.isTTY) process.stderr.write(`\nentrel: ${signal}: stopping after this batch (again to stop at once)\n`);
       return;
     }
-    abandonPartialOutputs();
+    const left = abandonPartialOutputs();
     if (process.stderr.isTTY) process.stderr.write('\x1b[?25h\x1b[?7h\n'); // the cursor and the line wrapping a progress bar turned off
     process.stderr.write(`entrel: interrupted (${signal})\n`);
+    for (const what of left) process.stderr.write(`entrel: could not remove the partial output ${what}; the next run writing the same output removes it\n`);
     process.exit(EXIT_INTERRUPTED);
   };
   process.on('SIGINT', onSignal);

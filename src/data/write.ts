@@ -5,6 +5,7 @@ import { dirname, basename, join, sep } from 'node:path';
 import { UserError, fsReason } from '../errors.js';
 import { removeAbandoned, WRITER, writerPid } from './abandoned.js';
 import { makeDirs } from './dirs.js';
+import { sleep } from './swap-lock.js';
 
 export type Source<T> = Iterable<T> | AsyncIterable<T>;
 
@@ -97,10 +98,41 @@ export function removedOnInterrupt(tmp: string): () => void {
   return () => partial.delete(tmp);
 }
 
-/** Removes the temporary files and directories of the writes in flight, synchronously: the process is about to end (Ctrl-C). */
-export function abandonPartialOutputs(): void {
-  for (const tmp of partial) rmSync(tmp, { recursive: true, force: true });
+/**
+ * Removes the temporary files and directories of the writes in flight, synchronously: the process is about
+ * to end (Ctrl-C). Returns those it could not remove, each with why, and never throws: the caller must still
+ * say it was interrupted and exit. A writer's open still in flight can add a file to a staging directory
+ * while it is being removed (ENOTEMPTY), so a removal is tried again; what is left carries this process's pid in
+ * its name, and the next run writing the same output removes it (data/abandoned.ts).
+ */
+export function abandonPartialOutputs(): string[] {
+  const left: string[] = [];
+  for (const tmp of partial) {
+    try {
+      removeAgainAndAgain(tmp);
+    } catch (e) {
+      left.push(`${tmp} (${(e as Error).message})`);
+    }
+  }
   partial.clear();
+  return left;
+}
+
+/**
+ * A whole recursive removal, again after 20, 40… ms while it fails: rmSync's own retries repeat only the
+ * last rmdir, not the children, so a file an open in flight created meanwhile stayed (ENOTEMPTY 5 times in
+ * 300 ms). No new write starts while this blocks the thread, so the ones in flight end within a retry.
+ */
+function removeAgainAndAgain(path: string, tries = 5): void {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      rmSync(path, { recursive: true, force: true });
+      return;
+    } catch (e) {
+      if (attempt === tries) throw e;
+      sleep(20 * attempt);
+    }
+  }
 }
 
 /**
