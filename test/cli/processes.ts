@@ -42,16 +42,24 @@ async function within<T>(promise: Promise<T>, seconds: number, message: () => st
   }
 }
 
+/** How a child process ended, once its output is read to the end ('close'). */
+export interface Ended {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 /**
  * `entrel serve ...args` with the built bin, once it says where it listens: its URL, what it printed so
- * far (growing), and `stop` (SIGTERM, then its exit code). A server that does not start within
+ * far (growing), the child (to signal it), `closed` (how it ended, its output all read), `said` (waits for
+ * stderr to say something) and `stop` (SIGTERM, then its exit code). A server that does not start within
  * SERVE_START_SECONDS, or does not exit within SERVE_STOP_SECONDS of SIGTERM, is killed and fails the test.
  */
-export async function startServe(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }) {
+export async function startServe(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
   const child = spawn(process.execPath, [join(root, 'bin', 'entrel.js'), 'serve', ...args], { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
   const out = { err: '', out: '' };
   child.stdout.on('data', (b: Buffer) => (out.out += b));
   const exited = exitOf(child);
+  const closed = new Promise<Ended>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
   const listening = new Promise<string>((resolve, reject) => {
     child.stderr.on('data', (b: Buffer) => {
       out.err += b;
@@ -68,8 +76,17 @@ export async function startServe(args: string[], opts: { cwd: string; env?: Node
     await exited;
     throw e;
   }
-  const stop = () => stopChild(child, () => out.err);
-  return { url, out, stop };
+  /** Waits (`seconds` at most) for stderr to say `what`, and fails the test with what it said otherwise. */
+  const said = async (what: string, seconds = 10) => {
+    for (const t0 = Date.now(); !out.err.includes(what) && Date.now() - t0 < seconds * 1000; ) await new Promise((r) => setTimeout(r, 20));
+    if (!out.err.includes(what)) throw new Error(`serve did not say ${JSON.stringify(what)} within ${seconds} s: ${out.err}`);
+  };
+  const stop = async () => {
+    const code = await stopChild(child, () => out.err);
+    await closed;
+    return code;
+  };
+  return { url, out, child, closed, said, stop };
 }
 
 /**

@@ -3,16 +3,15 @@
  * says so on stderr without --log; a limit the process's open-file limit would defeat is warned of.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { connectionLimitWarning } from '../../src/cli/commands/serve.js';
 import { trainTinyModelDir } from '../extract/tiny-model.js';
 import { tempDir } from '../temp-dir.js';
 import { entrel } from './in-process.js';
+import { startServe } from './processes.js';
 
 describe('entrel serve --max-connections', () => {
   it('refuses a value that is not a whole number ≥ 0, before the model loads', async () => {
@@ -43,24 +42,12 @@ describe('entrel serve --max-connections', () => {
     });
 
     it('closes the connection over the limit and says so on stderr (without --log) when it stops', { timeout: 120_000 }, async () => {
-      const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-      const script = `import { run } from ${JSON.stringify(main)}; process.exitCode = await run(['node', 'entrel', ...process.argv.slice(1)]);`;
-      const args = ['serve', '--model', model, '--workers', '0', '--port', '0', '--max-connections', '1'];
-      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, ...args], { env: { ...process.env, ENTREL_API_KEYS: undefined }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let err = '';
-      let out = '';
-      child.stdout.on('data', (b: Buffer) => (out += b));
-      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-      const url = await new Promise<string>((resolve, reject) => {
-        child.stderr.on('data', (b: Buffer) => {
-          err += b;
-          const m = /on (http:\/\/\S+)/.exec(err);
-          if (m) resolve(m[1]);
-        });
-        void exited.then(() => reject(new Error(`serve exited: ${err}`)));
+      const { url, out, stop } = await startServe(['--model', model, '--workers', '0', '--port', '0', '--max-connections', '1'], {
+        env: { ...process.env, ENTREL_API_KEYS: undefined },
       });
       const port = Number(new URL(url).port);
       const sockets: net.Socket[] = [];
+      let code: number | null = null;
       try {
         // The first connection is held (its answer read, kept alive); the second is closed without one.
         const first = net.connect(port, '127.0.0.1');
@@ -79,10 +66,11 @@ describe('entrel serve --max-connections', () => {
         assert.equal(received, '');
       } finally {
         for (const s of sockets) s.destroy();
-        child.kill('SIGTERM');
+        code = await stop();
       }
-      assert.equal(await exited, 0, err);
-      assert.equal(out, '', 'nothing on stdout without --log');
+      const err = out.err;
+      assert.equal(code, 0, err);
+      assert.equal(out.out, '', 'nothing on stdout without --log');
       const refused = err.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
       assert.deepEqual(
         refused.map((l) => [l.level, l.refusedConnections, l.maxConnections]),

@@ -15,6 +15,7 @@ import type { FastifyInstance } from 'fastify';
 import { apiKeysFrom, exposureWarning, Hangup } from '../../src/cli/commands/serve.js';
 import { parseApiKeyFile } from '../../src/server/access.js';
 import { buildServer, replaceApiKeys } from '../../src/server/index.js';
+import { startServe } from '../cli/processes.js';
 import { trainTinyModelDir } from '../extract/tiny-model.js';
 import { tempDir } from '../temp-dir.js';
 import { FakeExtractor } from './fake-extractor.js';
@@ -166,43 +167,23 @@ describe('entrel serve: SIGHUP to the process', () => {
     return [process.execPath, '--import', 'tsx', '--input-type=module', '-e', script, 'serve', '--model', model, '--workers', '0', '--port', '0', ...args];
   };
 
-  /** `entrel serve ...args`, once it listens. */
-  async function serve(args: string[], env: NodeJS.ProcessEnv = {}) {
-    const [node, ...argv] = serveCommand(...args);
-    const child = spawn(node, argv, {
-      env: { ...process.env, ENTREL_API_KEYS: undefined, ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let err = '';
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stderr.on('data', (b: Buffer) => {
-        err += b;
-        const m = /on (http:\/\/\S+)/.exec(err);
-        if (m) resolve(m[1]);
-      });
-      void exited.then(() => reject(new Error(`serve exited: ${err}`)));
-    });
-    /** Waits (10 s at most) for stderr to say `what`. */
-    const said = async (what: string) => {
-      for (const t0 = Date.now(); !err.includes(what) && Date.now() - t0 < 10_000; ) await sleep(20);
-      assert.ok(err.includes(what), err);
-    };
-    return { child, url, exited, said, stderr: () => err };
-  }
+  /** `entrel serve ...args` on a free port with the tiny model, once it listens. */
+  const serve = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    startServe(['--model', model, '--workers', '0', '--port', '0', ...args], { env: { ...process.env, ENTREL_API_KEYS: undefined, ...env } });
 
   it('with a key file: reads it again and goes on serving', async () => {
     const file = keyFile(ALICE);
-    const { child, url, exited, said } = await serve(['--api-key-file', file]);
+    const { child, url, said, stop } = await serve(['--api-key-file', file]);
+    let code: number | null = null;
     try {
       writeFileSync(file, `${ALICE}\n${BOB}\n`);
       child.kill('SIGHUP');
       await said(`entrel: SIGHUP: 2 API keys from ${file} now in force\n`);
       assert.equal((await fetch(`${url}/v1/model`, { headers: { authorization: `Bearer ${BOB}` } })).status, 200);
     } finally {
-      child.kill('SIGTERM');
+      code = await stop();
     }
-    assert.deepEqual(await exited, { code: 0, signal: null });
+    assert.equal(code, 0);
   });
 
   it('with a key file: hears SIGHUP from the command\'s first step, before the server and the model load, and reads the file once it listens', { skip: !existsSync('/proc/self/status') && 'needs /proc to see when the process catches SIGHUP' }, async () => {
@@ -235,10 +216,10 @@ describe('entrel serve: SIGHUP to the process', () => {
   });
 
   it('with keys from ENTREL_API_KEYS: stops as on SIGTERM, then ends by the signal', async () => {
-    const { child, exited, stderr } = await serve([], { ENTREL_API_KEYS: ALICE });
+    const { child, closed, out } = await serve([], { ENTREL_API_KEYS: ALICE });
     child.kill('SIGHUP');
-    assert.deepEqual(await exited, { code: null, signal: 'SIGHUP' });
-    assert.match(stderr(), /entrel: SIGHUP, shutting down\n$/);
+    assert.deepEqual(await closed, { code: null, signal: 'SIGHUP' });
+    assert.match(out.err, /entrel: SIGHUP, shutting down\n$/);
   });
 
   it('with a key file, when its terminal hangs up: stops and ends by the signal, no crash and no orphan', { skip: !python && 'needs python3 for a pseudo-terminal' }, async () => {
