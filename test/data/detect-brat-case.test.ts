@@ -19,3 +19,20 @@ test('a .ANN or .TXT named without --format is read as brat, which asks for the 
     );
   }
 });
+
+test('JSON or JSON Lines named .TXT or .Ann, with no brat partner beside it, is read by its content', async () => {
+  const dir = tmp();
+  const line = JSON.stringify({ id: 'd1', text: 'Mary works .', sentences: [{ tokens: [[0, 4], [5, 10], [11, 12]], entities: [], relations: [] }] });
+  for (const name of ['j.TXT', 'k.Ann', 'm.Txt']) {
+    writeFileSync(join(dir, name), line + '\n');
+    assert.equal(await detectFormat(join(dir, name)), 'jsonl', name);
+    assert.equal((await loadCorpus(join(dir, name))).documents.length, 1, name);
+  }
+});
+
+test('a brat .TXT that opens with "[" is still brat when its .ANN is beside it', async () => {
+  const dir = tmp();
+  writeFileSync(join(dir, 'ref.TXT'), '[1] Mary works .\n');
+  writeFileSync(join(dir, 'ref.ANN'), 'T1\tPER 4 8\tMary\n');
+  assert.equal(await detectFormat(join(dir, 'ref.TXT')), 'brat');
+});

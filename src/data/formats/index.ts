@@ -2,7 +2,9 @@
  * The format registry: names, detection from content, and the entry points the CLI calls
  * (`readCorpus`, `loadCorpus`, `writeCorpus`).
  */
+import { readdirSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { checkOptions, described, UserError, quote } from '../../errors.js';
 import { checkLabelSchema, inferSchema, type Document, type LabelSchema } from '../corpus.js';
 import { Diagnostics } from '../diagnostics.js';
@@ -94,8 +96,8 @@ async function detect(file: string): Promise<{ name: string; guessed: boolean }>
   if (await isDirectory(file)) return known('brat');
   const head = await firstBytes(file);
   if (head.startsWith('#doc')) return known('multihead');
-  // brat's own names, and those in another case (doc.ANN): the brat reader asks for the rename.
-  if (/\.(ann|txt)$/i.test(file)) return known('brat');
+  // brat's own names, and those in another case (doc.ANN) that hold brat: the brat reader asks for the rename.
+  if (/\.(ann|txt)$/.test(file) || (/\.(ann|txt)$/i.test(file) && bratInAnotherCase(file, head))) return known('brat');
   const unknown = (why: string) =>
     new UserError(`cannot detect the format (${why}); name it with --format (one of ${FORMATS.join(', ')})`, { file });
   if (head === '') throw new UserError('empty file', { file });
@@ -129,6 +131,22 @@ async function detect(file: string): Promise<{ name: string; guessed: boolean }>
     throw unknown('JSON Lines whose first line has none of "doc_key", "sentText", "text"+"sentences", "text"+"entities"');
   }
   throw unknown('neither JSON, JSON Lines, "#doc" TSV nor brat');
+}
+
+/**
+ * Whether `file`, named .ANN, .Txt… (not brat's own lower case), is a brat file in another case: its partner
+ * is beside it (doc.TXT beside doc.ANN, in any case), or it is not JSON, which another case of .txt may hold
+ * (`data.TXT` of JSON Lines, read by its content as before brat's other cases were known).
+ */
+function bratInAnotherCase(file: string, head: string): boolean {
+  if (!head.startsWith('[') && !head.startsWith('{')) return true;
+  const stem = basename(file).slice(0, -4).toLowerCase();
+  const partner = `${stem}.${/\.ann$/i.test(file) ? 'txt' : 'ann'}`;
+  try {
+    return readdirSync(dirname(file)).some((n) => n.toLowerCase() === partner);
+  } catch {
+    return false;
+  }
 }
 
 export interface CorpusOptions extends Partial<ReadOptions> {
