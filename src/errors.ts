@@ -139,7 +139,7 @@ const unicodeEscape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart
 const UNPRINTABLE_IN_JSON = /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 /**
- * JSON text from JSON.stringify, for stdout (`--json`, extract's JSON lines), with DEL, C1 and the bidi
+ * JSON text from JSON.stringify, for stdout (`--json`), with DEL, C1 and the bidi
  * controls of its strings as `\u009b`-style escapes: the same JSON value, which a terminal shows as it
  * is instead of acting on (these can occur only inside strings: JSON's own syntax is ASCII).
  */

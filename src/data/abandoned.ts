@@ -29,10 +29,12 @@ export function alive(pid: number): boolean {
 
 /**
  * Removes the entries of `dir` that `writerOf` says a process that is gone wrote (`writerOf` gives the pid
- * in a name of this writer's pattern, undefined for any other name). This process's own are its caller's
- * business: it may be writing one of them right now. A missing `dir` holds nothing.
+ * in a name of this writer's pattern, undefined for any other name). Names with this process's pid are its
+ * caller's business, since it may be writing one of them right now, unless `earlier(name)` says an earlier
+ * process with the same pid wrote it (a container restarted as pid 1 on the same host): a name stamped
+ * with its time of writing can tell. A missing `dir` holds nothing.
  */
-export function removeAbandoned(dir: string, writerOf: (name: string) => number | undefined): void {
+export function removeAbandoned(dir: string, writerOf: (name: string) => number | undefined, earlier: (name: string) => boolean = () => false): void {
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -41,7 +43,8 @@ export function removeAbandoned(dir: string, writerOf: (name: string) => number 
   }
   for (const name of names) {
     const pid = writerOf(name);
-    if (pid !== undefined && Number.isInteger(pid) && pid > 0 && pid !== process.pid && !alive(pid)) rmSync(join(dir, name), { recursive: true, force: true });
+    if (pid === undefined || !Number.isInteger(pid) || pid <= 0) continue;
+    if (pid === process.pid ? earlier(name) : !alive(pid)) rmSync(join(dir, name), { recursive: true, force: true });
   }
 }
 

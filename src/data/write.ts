@@ -51,7 +51,7 @@ async function writeTemporary(out: string, pieces: Source<string>): Promise<{ tm
   }
   // A directory in the way would fail only at the rename, after the other files of a pair were renamed.
   if (statSync(out, { throwIfNoEntry: false })?.isDirectory()) throw new UserError('is a directory: the output is a file, give another name', { file: out });
-  removeAbandoned(dir, temporaryWriter(basename(out)));
+  removeAbandoned(dir, temporaryWriter(basename(out)), writtenBeforeThisProcess);
   const tmp = join(dir, `.${basename(out)}.${WRITER}.${Date.now().toString(36)}.tmp`);
   const done = removedOnInterrupt(tmp);
   let fh;
@@ -80,6 +80,12 @@ async function writeTemporary(out: string, pieces: Source<string>): Promise<{ tm
 function temporaryWriter(name: string): (f: string) => number | undefined {
   const prefix = `.${name}.`;
   return (f) => (f.startsWith(prefix) && f.endsWith('.tmp') ? writerPid(f.slice(prefix.length).split('.')[0]) : undefined);
+}
+
+/** Whether a temporary name (`.name.<pid>.<time>.tmp`) was stamped before this process started: an earlier process's. */
+function writtenBeforeThisProcess(f: string): boolean {
+  const time = parseInt(f.slice(0, -'.tmp'.length).split('.').at(-1) ?? '', 36);
+  return time < Math.floor(performance.timeOrigin);
 }
 
 /** A file-system failure as a UserError naming `out`; anything else as it is. */

@@ -47,6 +47,16 @@ test("a killed writer's temporary files of this host go, another host's stay (a 
   assert.deepEqual(readdirSync(dir).sort(), [theirs, 'curve.svg', 'last', theirsDir].sort());
 });
 
+test("a temporary file of an earlier process with this very pid (a container's pid 1 again) is removed; this process's own are kept", async () => {
+  const dir = join(root, 'same-pid');
+  mkdirSync(dir);
+  const stamped = (ms: number) => `.out.jsonl.${WRITER}.${Math.floor(ms).toString(36)}.tmp`;
+  const [earlier, own] = [stamped(performance.timeOrigin - 60_000), stamped(Date.now())];
+  for (const f of [earlier, own]) writeFileSync(join(dir, f), 'half');
+  await writeAtomic(join(dir, 'out.jsonl'), ['{}\n']);
+  assert.deepEqual(readdirSync(dir).sort(), [own, 'out.jsonl'].sort());
+});
+
 test('a killed writer\'s temporary directory is removed by the next swap of the same directory', async () => {
   const dir = join(root, 'dir');
   mkdirSync(join(dir, 'last.tmp-99999'), { recursive: true });

@@ -13,6 +13,7 @@ import { chmodSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { bestChecksum, checkpointEpoch, cli, fill, TINY_CONFIG } from './harness.js';
+import { CHILD_LIMIT } from '../child-limit.js';
 import { tempDir } from '../temp-dir.js';
 
 /** The best model's weights (config.json also records the epoch budget, which these runs change). */
@@ -47,7 +48,7 @@ function assertStoppedCleanly(r: { code: number | null; stderr: string }, out: s
   assert.equal(checkpointEpoch(out), epoch, 'the last checkpoint is the one before the fault');
   assert.equal(bestChecksum(out), best, 'best/ is untouched');
   assert.deepEqual(readdirSync(out).filter((n) => n.includes('.tmp-') || n.endsWith('.entrel-old')), [], 'no half-written leftovers');
-  const loaded = execFileSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'load-model-child.ts'), join(out, 'best')], { encoding: 'utf8' });
+  const loaded = execFileSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'load-model-child.ts'), join(out, 'best')], { ...CHILD_LIMIT, encoding: 'utf8' });
   assert.equal(JSON.parse(loaded).outcome, 'loaded', 'best/ still loads');
 }
 
