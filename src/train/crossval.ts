@@ -21,6 +21,7 @@ import type { TrainConfig } from './config-schema.js';
 import { CrossValLog } from './crossval-log.js';
 import { evaluateModel, type PredictProgress } from './evaluate.js';
 import { digest } from './fingerprint.js';
+import type { EpochRecord } from './log.js';
 import { trainNN, unscorableDev, UNSCORABLE_DEV } from './nn.js';
 import { phaseBars, type PhaseBars } from './progress.js';
 import { lockRun } from './run-lock.js';
@@ -158,16 +159,15 @@ async function runFolds(
   foldConfig: (train: string, dev: string) => TrainConfig,
   opts: CrossValOptions,
 ): Promise<CrossValResult> {
-  rmSync(join(outDir, 'crossval.json'), { force: true }); // written again when every fold is done
-  const kept = new Map<number, FoldResult>();
-  for (let f = 1; f <= k; f++) {
-    const resultFile = join(outDir, `fold-${f}`, 'result.json');
-    if (existsSync(resultFile)) kept.set(f, readFoldResult(resultFile, f));
-  }
+  const resultFile = (f: number) => join(outDir, `fold-${f}`, 'result.json');
+  const keptFolds = Array.from({ length: k }, (_, i) => i + 1).filter((f) => existsSync(resultFile(f)));
   const log = new CrossValLog(join(outDir, 'crossval.log.jsonl'));
-  log.start(k, seed, [...kept.keys()]);
+  log.start(k, seed, keptFolds);
   const bars = phaseBars(opts.quiet);
   try {
+    // Inside the log's start and end: a damaged kept result ends this run's lines with "failed".
+    rmSync(join(outDir, 'crossval.json'), { force: true }); // written again when every fold is done
+    const kept = new Map(keptFolds.map((f) => [f, readFoldResult(resultFile(f), f)]));
     const results = await trainFolds(outDir, k, folds, corpus, foldConfig, opts, kept, log, bars);
     const summary = { mean: stat(results, mean), std: stat(results, std) };
     const out: CrossValResult = { folds: results, ...summary, seed };
@@ -176,7 +176,8 @@ async function runFolds(
     return out;
   } catch (e) {
     try {
-      log.end(e instanceof Interrupted ? 'interrupted' : 'failed');
+      if (e instanceof Interrupted) log.end('interrupted');
+      else log.end('failed', { error: e instanceof Error ? e.message : String(e) });
     } catch {
       // The log cannot be written either: the error that stopped the study is the one to tell.
     }
@@ -226,8 +227,9 @@ async function trainFolds(
     const resume = hasCheckpoint(join(runDir, 'last'));
     if (!resume) rmSync(runDir, { recursive: true, force: true });
     let run;
+    const trainedNow: EpochRecord[] = []; // for the study's ETA: a resumed fold trains only its last epochs
     try {
-      run = await trainNN(config, runDir, { resume, quiet: opts.quiet, onWarning: opts.onWarning, stopRequested: opts.stopRequested });
+      run = await trainNN(config, runDir, { resume, quiet: opts.quiet, onWarning: opts.onWarning, stopRequested: opts.stopRequested, onEpoch: (r) => trainedNow.push(r) });
     } catch (e) {
       if (e instanceof Interrupted)
         throw new Interrupted(`fold ${f + 1} of ${k}: ${e.message.replace(/: run the same command with --resume to continue$/, '')}; run the same crossval command to go on where it stopped`);
@@ -250,7 +252,8 @@ async function trainFolds(
       epochs: run.epochs,
     };
     writeFileAtomic(resultFile, JSON.stringify(result, null, 2) + '\n');
-    log.result(result, (performance.now() - t0) / 1000);
+    const epochSeconds = trainedNow.reduce((sum, r) => sum + r.seconds + r.evalSeconds, 0);
+    log.result(result, { seconds: (performance.now() - t0) / 1000, epochs: run.epochs, resumedAfter: run.epochs - trainedNow.length, epochSeconds });
     results.push(result);
   }
   return results;
