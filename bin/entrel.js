@@ -1,13 +1,24 @@
 #!/usr/bin/env node
 // The `entrel` command. The TypeScript sources are compiled to dist/ by `npm run build` (scripts/setup.sh).
 import { existsSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { fileURLToPath } from 'node:url';
 
 // `serve` reads its key file again on SIGHUP. One that comes while Node loads the command would end the
 // process (the default action) before serve's own handler exists: it is heard here and handed over
-// (src/cli/commands/serve.ts, Hangup).
+// (src/cli/commands/serve.ts, Hangup), with whether a terminal hung up: the standard streams that were a
+// terminal are taken now, since once it has gone they are one no longer.
 if (process.argv[2] === 'serve') {
-  const early = { heard: false, listener: () => void (early.heard = true) };
+  const terminal = [0, 1, 2].filter((fd) => isatty(fd));
+  const early = {
+    heard: false,
+    hungUp: false,
+    terminal,
+    listener: () => {
+      early.heard = true;
+      early.hungUp ||= terminal.some((fd) => !isatty(fd));
+    },
+  };
   process.on('SIGHUP', early.listener);
   globalThis[Symbol.for('entrel.earlySighup')] = early;
 }

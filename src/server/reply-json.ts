@@ -122,8 +122,9 @@ function copier(schema: Schema): Copier {
 }
 
 function arrayCopier(items: Schema): Copier {
-  // An array of whole numbers (a token's span) is written as it is: no copy needed.
-  if (items.type === 'integer') return (v) => (Array.isArray(v) && !hasToJson(v) && v.every((x) => Number.isInteger(x)) ? v : UNLIKE);
+  // An array of whole numbers (a token's span) is written as it is: no copy needed. A loop, not every(),
+  // which skips the holes of a sparse array (written null here, refused by the schema's serializer).
+  if (items.type === 'integer') return (v) => (Array.isArray(v) && !hasToJson(v) && wholeNumbers(v) ? v : UNLIKE);
   const item = copier(items);
   return (v) => {
     if (!Array.isArray(v) || hasToJson(v)) return UNLIKE;
@@ -131,6 +132,11 @@ function arrayCopier(items: Schema): Copier {
     for (let i = 0; i < v.length; i++) if ((out[i] = item(v[i])) === UNLIKE) return UNLIKE;
     return out;
   };
+}
+
+function wholeNumbers(v: unknown[]): boolean {
+  for (let i = 0; i < v.length; i++) if (!Number.isInteger(v[i])) return false;
+  return true;
 }
 
 function objectCopier(schema: Schema): Copier {

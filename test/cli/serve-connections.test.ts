@@ -24,15 +24,22 @@ describe('entrel serve --max-connections', () => {
   });
 
   it('warns of a limit the open-file limit defeats, or of none, and of nothing else', () => {
-    assert.equal(connectionLimitWarning(512, 1024), undefined);
-    assert.equal(connectionLimitWarning(960, 1024), undefined);
-    assert.equal(connectionLimitWarning(5000, undefined), undefined, 'the open-file limit unknown (not Linux)');
+    // 56 descriptors and 4 a worker reserved: 64 with 2 workers, 88 with 8.
+    assert.equal(connectionLimitWarning(512, 1024, 2), undefined);
+    assert.equal(connectionLimitWarning(960, 1024, 2), undefined);
+    assert.equal(connectionLimitWarning(5000, undefined, 2), undefined, 'the open-file limit unknown (not Linux)');
     assert.equal(
-      connectionLimitWarning(5000, 1024),
+      connectionLimitWarning(5000, 1024, 2),
       'entrel: warning: --max-connections 5000 and a limit of 1024 open files (ulimit -n): past about 960 connections, accepting fails for every client; use --max-connections 960 or less, or raise the limit (ulimit -n, systemd LimitNOFILE=)\n',
     );
-    assert.match(connectionLimitWarning(0, 1024) ?? '', /^entrel: warning: no connection limit \(--max-connections 0\) and a limit of 1024 open files/);
-    assert.match(connectionLimitWarning(512, 256) ?? '', /^entrel: warning: --max-connections 512 and a limit of 256 open files .*use --max-connections 192 or less/);
+    assert.match(connectionLimitWarning(960, 1024, 8) ?? '', /past about 936 connections, .*use --max-connections 936 or less/, 'more workers, more descriptors');
+    assert.match(connectionLimitWarning(0, 1024, 2) ?? '', /^entrel: warning: no connection limit \(--max-connections 0\) and a limit of 1024 open files/);
+    assert.match(connectionLimitWarning(512, 256, 2) ?? '', /^entrel: warning: --max-connections 512 and a limit of 256 open files .*use --max-connections 192 or less/);
+    // --max-connections 0 would mean no limit at all: only a higher open-file limit helps.
+    assert.equal(
+      connectionLimitWarning(512, 64, 2),
+      'entrel: warning: --max-connections 512 and a limit of 64 open files (ulimit -n): past about 0 connections, accepting fails for every client; raise the limit (ulimit -n, systemd LimitNOFILE=)\n',
+    );
   });
 
   describe('a running server', () => {

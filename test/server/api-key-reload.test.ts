@@ -262,6 +262,47 @@ print('orphan')`;
   });
 });
 
+describe('entrel serve (the built bin): a terminal that hangs up while the command loads', () => {
+  it('ends the process by SIGHUP, key file or not: the stand-in took the terminal before it went', { skip: (!python || !existsSync('/proc/self/status')) && 'needs python3 for a pseudo-terminal and /proc' }, async () => {
+    // The review's case (21a, 1): a hangup in the moments between bin/entrel.js's first line and serve's own
+    // handler was taken for a reload (the streams, no terminal any more, were asked only then), and the
+    // server went on running, orphaned. Here the terminal closes the moment the process catches SIGHUP.
+    const bin = fileURLToPath(new URL('../../bin/entrel.js', import.meta.url));
+    const terminal = `
+import os, pty, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+def catches_hangup():
+    try:
+        mask = [l for l in open(f'/proc/{pid}/status') if l.startswith('SigCgt:')][0].split()[1]
+        return int(mask, 16) & 1
+    except (OSError, IndexError):
+        return False
+t0 = time.time()
+while not catches_hangup() and time.time() - t0 < 30:
+    time.sleep(0.001)
+os.close(fd)
+for _ in range(300):
+    done, status = os.waitpid(pid, os.WNOHANG)
+    if done:
+        print(os.WTERMSIG(status) if os.WIFSIGNALED(status) else -os.WEXITSTATUS(status))
+        sys.exit()
+    time.sleep(0.05)
+os.kill(pid, 9)
+print('orphan')`;
+    const model = trainTinyModelDir();
+    const file = keyFile(ALICE);
+    for (const keys of [['--api-key-file', file], []]) {
+      const { stdout } = await run('python3', ['-c', terminal, process.execPath, bin, 'serve', '--model', model, '--workers', '0', '--port', '0', ...keys], {
+        timeout: 60_000,
+        env: { ...process.env, ENTREL_API_KEYS: undefined },
+      });
+      assert.equal(stdout.trim(), '1', `ended by SIGHUP (${keys.length ? 'key file' : 'no key'}), not an orphan`);
+    }
+  });
+});
+
 describe('the warning of a server without API keys', () => {
   it('warns for every address beyond loopback, and never with keys', () => {
     const everywhere = 'entrel: warning: every interface and no API key: anyone who can reach this machine can use the service (--api-key-file, or ENTREL_API_KEYS)\n';

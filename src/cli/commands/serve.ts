@@ -81,11 +81,16 @@ function readKeyFile(file: string, parse: Access['parseApiKeyFile']): string[] {
 const EARLY_SIGHUP = Symbol.for('entrel.earlySighup');
 interface EarlySighup {
   heard: boolean;
+  /** Whether a standard stream that was a terminal when Node started was one no longer at a SIGHUP. */
+  hungUp: boolean;
+  /** The standard streams that were a terminal when Node started. */
+  terminal: number[];
   listener: () => void;
 }
 
 export class Hangup {
-  private readonly terminal = [0, 1, 2].filter((fd) => isatty(fd));
+  /** The standard streams that were a terminal before any SIGHUP could come: one that is no longer has hung up. */
+  private readonly terminal: number[];
   private server?: { app: FastifyInstance; stop: () => void; access: Access };
   private reloadAsked = false;
 
@@ -93,13 +98,14 @@ export class Hangup {
     private readonly keyFile: string | undefined,
     private readonly say = (line: string) => void process.stderr.write(line),
   ) {
-    process.on('SIGHUP', this.heard);
     // bin/entrel.js's stand-in, which heard the signals that came while Node loaded the command.
     const early = (globalThis as Record<symbol, EarlySighup | undefined>)[EARLY_SIGHUP];
+    this.terminal = early?.terminal ?? [0, 1, 2].filter((fd) => isatty(fd));
+    process.on('SIGHUP', this.heard);
     if (early) {
       process.off('SIGHUP', early.listener);
       delete (globalThis as Record<symbol, unknown>)[EARLY_SIGHUP];
-      if (early.heard) this.heard();
+      if (early.heard) this.act(early.hungUp);
     }
   }
 
@@ -123,8 +129,9 @@ export class Hangup {
     process.kill(process.pid, 'SIGHUP');
   }
 
-  private readonly heard = () => {
-    const hungUp = this.terminal.some((fd) => !isatty(fd));
+  private readonly heard = () => this.act(this.terminal.some((fd) => !isatty(fd)));
+
+  private act(hungUp: boolean): void {
     if (this.keyFile === undefined || hungUp) {
       if (this.server) this.server.stop();
       else this.end();
@@ -133,7 +140,7 @@ export class Hangup {
       this.reloadAsked = true;
       this.say(`entrel: SIGHUP: the server is not listening yet; ${this.keyFile} will be read again once it does\n`);
     }
-  };
+  }
 
   /**
    * Reads the key file and puts its keys in force: a key no longer in it gets 401 from the next request
@@ -163,18 +170,24 @@ export function exposureWarning(host: string, keyed: boolean): string | undefine
   return `entrel: warning: ${where} and no API key: anyone who can reach this machine can use the service (--api-key-file, or ENTREL_API_KEYS)\n`;
 }
 
-/** Descriptors the process holds besides its connections (about 30 with two worker threads), and some to spare. */
-const RESERVED_FILES = 64;
+/**
+ * Descriptors the process holds besides its connections, with `workers` model threads, and some to spare:
+ * measured 29 with 2 workers, 53 with 8 (about 4 a worker).
+ */
+const reservedFiles = (workers: number) => 56 + 4 * workers;
 
 /**
  * The warning for a connection limit the process cannot reach: before it, the process runs out of file
  * descriptors (`fileLimit`, its `ulimit -n`), and then accepting fails for every client, as with no limit.
  */
-export function connectionLimitWarning(maxConnections: number, fileLimit: number | undefined): string | undefined {
-  if (fileLimit === undefined || (maxConnections > 0 && maxConnections + RESERVED_FILES <= fileLimit)) return undefined;
+export function connectionLimitWarning(maxConnections: number, fileLimit: number | undefined, workers: number): string | undefined {
+  const reserved = reservedFiles(workers);
+  if (fileLimit === undefined || (maxConnections > 0 && maxConnections + reserved <= fileLimit)) return undefined;
   const limit = maxConnections === 0 ? 'no connection limit (--max-connections 0)' : `--max-connections ${maxConnections}`;
-  const past = Math.max(0, fileLimit - RESERVED_FILES);
-  return `entrel: warning: ${limit} and a limit of ${fileLimit} open files (ulimit -n): past about ${past} connections, accepting fails for every client; use --max-connections ${past} or less, or raise the limit (ulimit -n, systemd LimitNOFILE=)\n`;
+  const past = fileLimit - reserved;
+  // 0 would mean no limit: below 1 only a higher open-file limit helps.
+  const advice = past >= 1 ? `use --max-connections ${past} or less, or raise the limit` : 'raise the limit';
+  return `entrel: warning: ${limit} and a limit of ${fileLimit} open files (ulimit -n): past about ${Math.max(0, past)} connections, accepting fails for every client; ${advice} (ulimit -n, systemd LimitNOFILE=)\n`;
 }
 
 /** This process's limit of open files (the soft one, which applies), where /proc tells it (Linux); else undefined. */
@@ -244,7 +257,7 @@ export function serveCommand(): Command {
     .option('--rate-limit <n>', 'most requests a minute to /v1/* and /labelstudio/* per API key (without keys: per client address); then 429 (0 = no limit)', nonNegativeInteger)
     .option('--trust-proxy <addresses>', 'behind a reverse proxy: the proxies whose X-Forwarded-For to believe (addresses, ranges such as 10.0.0.0/8, or loopback; comma-separated, repeatable), so that the rate limit and the log see each client\'s own address', addresses)
     .option('--allowed-host <name>', 'a host name (or address) clients reach the server by, besides localhost: on a loopback address (the default) requests whose Host names another get 421, against DNS rebinding; given, it is checked on any address (repeatable)', repeated)
-    .option('--max-connections <n>', 'most connections open at once: one more is closed without an answer, and stderr says how many were (a line each 10 s at most); keep it below the open-file limit, ulimit -n (0 = no limit; default 512)', nonNegativeInteger)
+    .option('--max-connections <n>', 'most connections open at once: one more is closed without an answer, and the log says how many were (stderr; stdout with --log; a line each 10 s at most); keep it below the open-file limit, ulimit -n (0 = no limit; default 512)', nonNegativeInteger)
     .option('--no-compress', 'answer uncompressed even when the client accepts br or gzip (default: compress answers of 1 KiB or more)')
     .action(async (flags: ServeFlags) => {
       // First, before anything is awaited: a SIGHUP (a reload) from here on does not end the process.
@@ -297,7 +310,7 @@ export function serveCommand(): Command {
           process.stderr.write(`${printable(`entrel: serving ${what} on ${url}${every} (${where}${keys}${limit}${proxies}; Ctrl-C to stop)`)}\n`);
           const warning = exposureWarning(flags.host, n > 0);
           if (warning) process.stderr.write(warning);
-          const fileLimit = connectionLimitWarning(flags.maxConnections ?? defaultServerOptions.maxConnections, openFileLimit());
+          const fileLimit = connectionLimitWarning(flags.maxConnections ?? defaultServerOptions.maxConnections, openFileLimit(), extractor.maxWorkers);
           if (fileLimit) process.stderr.write(fileLimit);
           stoppedBy = await new Promise<string>((resolve) => {
             const stop = (signal: string) => {
