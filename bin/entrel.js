@@ -28,5 +28,10 @@ if (!existsSync(main)) {
   process.stderr.write('entrel: not built yet — run `bash scripts/setup.sh` (or `npm run build`) in the entrel directory\n');
   process.exit(2);
 }
-const { run } = await import(main);
+const { run } = await import(main).catch((e) => {
+  // Node's module loader opens the command's files many at once: under a small `ulimit -n` it runs out.
+  if (e?.code !== 'EMFILE' && e?.code !== 'ENFILE') throw e;
+  process.stderr.write(`entrel: too many open files while loading entrel (${e.code}): raise the open-file limit (ulimit -n; it is usually 1024)\n`);
+  process.exit(2);
+});
 process.exitCode = await run(process.argv);
