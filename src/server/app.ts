@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { constants as zlibConstants } from 'node:zlib';
 import compress from '@fastify/compress';
 import swagger from '@fastify/swagger';
@@ -156,6 +157,35 @@ function registerRequestHooks(app: FastifyInstance, opts: ResolvedServerOptions)
   });
 }
 
+/** How long a connection that has sent nothing is given, once the server closes, to send its request. */
+const SILENT_GRACE_MS = 100;
+
+/**
+ * Connections that have not sent a byte are closed when the server closes, SILENT_GRACE_MS after it begins
+ * (a request sent before then is answered 503 `shutting_down`). Node's closeIdleConnections skips them (a new
+ * connection counts as a request begun, for the headers timeout) and server.close() stops that timeout's
+ * checks: one such connection, a browser's speculative preconnect say, held the close for connectionTimeout
+ * (60 s), past `docker stop`'s grace and into a SIGKILL. Requests in flight are not touched: their
+ * connections have sent them.
+ */
+function closeSilentConnections(app: FastifyInstance): void {
+  const open = new Set<Socket>();
+  app.server.on('connection', (socket: Socket) => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+  });
+  // bytesRead counts what Node's HTTP parser reads straight from the handle (no 'data' event to hear). After
+  // the timer, setImmediate waits for a poll of the sockets, so that bytes which came in while the event loop
+  // was busy are read, and counted, before a connection is judged silent.
+  const closeSilent = () => {
+    for (const socket of open) if (socket.bytesRead === 0) socket.destroy();
+  };
+  app.addHook('preClose', (done) => {
+    setTimeout(() => setImmediate(closeSilent), SILENT_GRACE_MS).unref();
+    done();
+  });
+}
+
 /**
  * Answers of COMPRESS_THRESHOLD bytes and more in Brotli or gzip. Registered before the routes: it adds its
  * onSend hook to each route as the route is added. Answers under the threshold keep their Content-Length
@@ -184,6 +214,7 @@ export function buildServer(extractor: ExtractorLike, options: ServerOptions = {
   app.server.on('checkExpectation', expectationFailedHandler);
   app.server.on('connect', connectHandler);
   limitConnections(app, opts.maxConnections);
+  closeSilentConnections(app);
   registerOpenApi(app, extractor, opts);
 
   // Only JSON bodies, in UTF-8: drop Fastify's built-in text/plain parser so other types get 415.

@@ -5,7 +5,7 @@ import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isUserError } from '../errors.js';
 import { ClientGone } from './disconnect.js';
-import { CLOSED_BEFORE_ANSWER } from './log-controller.js';
+import { CLOSED_BEFORE_ANSWER, closedFields } from './log-controller.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 
 /**
@@ -91,14 +91,14 @@ export function makeErrorHandler(bodyLimit: number) {
     // No one to answer (nothing is written to the closed connection; 499 is nginx's "client closed
     // request"), and not a fault: a line in the request log only.
     if (err instanceof ClientGone) {
-      request.log.info('client closed the connection before the answer; its work was dropped');
+      request.log.info(closedFields(reply), 'client closed the connection before the answer; its work was dropped');
       return reply.code(499).send();
     }
     // The answer's stream (compressed) cut short because the connection closed before its first byte was
     // sent: the client went away, or its connection sat idle past the idle timeout. (Closed later, the
     // log controller notes it, in the same words.)
     if ((err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE' && (reply.raw.destroyed || request.raw.socket?.destroyed)) {
-      request.log.info(CLOSED_BEFORE_ANSWER);
+      request.log.info(closedFields(reply), CLOSED_BEFORE_ANSWER);
       return reply.code(499).send();
     }
     // A route may have its own body limit (/v1/render); the 413 names the one that applied.

@@ -14,7 +14,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MicroBatcher } from '../../src/server/batcher.js';
 import { ClientGone } from '../../src/server/disconnect.js';
-import { CLOSED_BEFORE_ANSWER } from '../../src/server/log-controller.js';
+import { CLOSED_BEFORE_ANSWER, EntrelLogController } from '../../src/server/log-controller.js';
 import { buildServer, startServer } from '../../src/server/index.js';
 import { tempDir } from '../temp-dir.js';
 import { FakeExtractor, fakeExtract } from './fake-extractor.js';
@@ -173,12 +173,15 @@ describe('HTTP: a client that closes the connection', () => {
     try {
       await postAndLeave(Number(new URL(url).port), [['/v1/extract', { texts: texts(64) }]], 100);
       await sleep(50);
-      const entries = lines.map((l) => JSON.parse(l) as { msg: string; reqId?: string; level: number });
+      const entries = lines.map((l) => JSON.parse(l) as { msg: string; reqId?: string; level: number; res?: unknown; responseTime?: unknown });
       const incoming = entries.find((e) => e.msg === 'incoming request');
       const gone = entries.find((e) => e.msg === 'client closed the connection before the answer; its work was dropped');
       assert.ok(incoming && gone, lines.join(''));
       assert.equal(gone.reqId, incoming.reqId);
       assert.equal(gone.level, 30, 'info, not an error');
+      assert.deepEqual(gone.res, { statusCode: 499 }, 'a status for those who count them');
+      assert.equal(typeof gone.responseTime, 'number', 'with the time it took');
+      assert.equal(entries.filter((e) => e.reqId === incoming.reqId).length, 2, `no other line for the request: ${lines.join('')}`);
     } finally {
       await app.close();
     }
@@ -225,12 +228,7 @@ describe('HTTP: a connection closed before its answer is sent', () => {
         assert.equal(await Promise.race([closed.then(() => 'closed'), sleep(10_000, 'still open', { ref: false })]), 'closed');
         const ended = () => lines.some((l) => /"msg":"(request completed|the connection closed|request failed|stream closed)/.test(l));
         for (const t0 = Date.now(); !ended() && Date.now() - t0 < 5000; ) await sleep(20);
-        const entries = lines.map((l) => JSON.parse(l) as { msg: string; level: number });
-        assert.deepEqual(entries.filter((e) => e.level >= 40).map((e) => e.msg), [], 'no fault or warning logged');
-        const gone = entries.filter((e) => e.msg === CLOSED_BEFORE_ANSWER);
-        assert.equal(gone.length, 1, lines.join(''));
-        assert.equal(gone[0].level, 30, 'info');
-        assert.ok(!entries.some((e) => e.msg === 'stream closed prematurely' || e.msg === 'request completed'), lines.join(''));
+        assertClosedLine(lines);
       } finally {
         socket.destroy();
         app.server.closeAllConnections();
@@ -238,7 +236,82 @@ describe('HTTP: a connection closed before its answer is sent', () => {
       }
     });
   }
+
+  it('is a client gone (info), not a 200 completed, when an uncompressed answer is cut short', { timeout: 30_000 }, async () => {
+    // Node emits `finish` on a response whose socket was destroyed without an error; Fastify logged it as
+    // "request completed", status 200. A 14 MB answer: most of it is still in the server's buffers.
+    for (const options of [{ compress: false }, {}]) {
+      const lines: string[] = [];
+      const { app, url } = await startServer(new FakeExtractor(), { port: 0, logger: true, accessLog: { write: (l: string) => void lines.push(l) }, ...options });
+      try {
+        const payload = JSON.stringify({ text: 'Anna Berg met Carl Dahl in Tokyo. '.repeat(19_000) });
+        const socket = net.connect(Number(new URL(url).port), '127.0.0.1');
+        socket.on('error', () => {});
+        const closed = new Promise((resolve) => socket.on('close', resolve));
+        // No Accept-Encoding (curl's default): sent as it is, with its Content-Length.
+        socket.write(`POST /v1/extract HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${payload.length}\r\n\r\n${payload}`);
+        socket.once('data', () => socket.destroy());
+        assert.equal(await Promise.race([closed.then(() => 'closed'), sleep(10_000, 'still open', { ref: false })]), 'closed');
+        const ended = () => lines.some((l) => /"msg":"(request completed|the connection closed|request failed)/.test(l));
+        for (const t0 = Date.now(); !ended() && Date.now() - t0 < 5000; ) await sleep(20);
+        assertClosedLine(lines);
+      } finally {
+        await app.close();
+      }
+    }
+  });
+
+  it('is a request completed, 200, when the answer is delivered in full, whether the connection stays open or not', async () => {
+    const lines: string[] = [];
+    const { app, url } = await startServer(new FakeExtractor(), { port: 0, logger: true, compress: false, accessLog: { write: (l: string) => void lines.push(l) } });
+    try {
+      const port = Number(new URL(url).port);
+      for (const text of ['Anna Berg met Carl Dahl in Tokyo.', 'Anna Berg met Carl Dahl in Tokyo. '.repeat(3000)]) {
+        const payload = JSON.stringify({ text });
+        const request = (connection: string) =>
+          `POST /v1/extract HTTP/1.1\r\nHost: localhost\r\nConnection: ${connection}\r\nContent-Type: application/json\r\nContent-Length: ${payload.length}\r\n\r\n${payload}`;
+        const answers = await rawRequests(port, request('keep-alive') + request('close'));
+        assert.deepEqual(answers.map((a) => a.status), [200, 200]);
+      }
+      await sleep(50);
+      const ends = lines.map((l) => JSON.parse(l) as { msg: string; reqId?: string; res?: { statusCode: number } }).filter((e) => e.reqId && e.msg !== 'incoming request');
+      assert.deepEqual(ends.map((e) => [e.msg, e.res?.statusCode]), Array(4).fill(['request completed', 200]));
+    } finally {
+      await app.close();
+    }
+  });
 });
+
+describe('the request log: a premature close', () => {
+  const logged = (socketDestroyed: boolean) => {
+    const lines: [unknown, string][] = [];
+    const log = { info: (o: unknown, m: string) => void lines.push([o, m]), warn: (o: unknown, m: string) => void lines.push([o, m]) };
+    const request = { raw: { socket: { destroyed: socketDestroyed } }, log } as unknown as FastifyRequest;
+    const reply = { raw: { destroyed: true }, log, elapsedTime: 12 } as unknown as FastifyReply;
+    new EntrelLogController().streamError(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }), request, reply);
+    return lines.map(([, m]) => m);
+  };
+
+  it('is the connection closed when its socket is gone', () => {
+    assert.deepEqual(logged(true), [CLOSED_BEFORE_ANSWER]);
+  });
+
+  it('is left to Fastify when the socket is still open (a payload stream destroyed, not the client gone)', () => {
+    assert.deepEqual(logged(false), ['stream closed prematurely']);
+  });
+});
+
+/** The request log has one "closed before the answer" line, info, with status 499, and no fault nor completed line. */
+function assertClosedLine(lines: string[]): void {
+  const entries = lines.map((l) => JSON.parse(l) as { msg: string; level: number; res?: unknown; responseTime?: unknown });
+  assert.deepEqual(entries.filter((e) => e.level >= 40).map((e) => e.msg), [], 'no fault or warning logged');
+  const gone = entries.filter((e) => e.msg === CLOSED_BEFORE_ANSWER);
+  assert.equal(gone.length, 1, lines.join(''));
+  assert.equal(gone[0].level, 30, 'info');
+  assert.deepEqual(gone[0].res, { statusCode: 499 }, 'a status for those who count them');
+  assert.equal(typeof gone[0].responseTime, 'number', 'with the time it took');
+  assert.ok(!entries.some((e) => e.msg === 'stream closed prematurely' || e.msg === 'request completed'), lines.join(''));
+}
 
 describe('HTTP: clients that close the connection while their drawings wait', () => {
   it('have their drawings dropped, not made', async () => {

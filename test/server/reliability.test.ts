@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { UserError } from '../../src/errors.js';
 import { startServer } from '../../src/server/index.js';
-import { FakeExtractor } from './fake-extractor.js';
+import { FakeExtractor, fakeExtract } from './fake-extractor.js';
 import { fakeServer, post } from './helpers.js';
 
 const postJson = (url: string, body: unknown) =>
@@ -128,6 +129,60 @@ describe('reliability', () => {
       assert.ok(Date.now() - started < 3000, `closed after ${Date.now() - started} ms`);
     } finally {
       await app.close();
+    }
+  });
+});
+
+describe('shutdown with a connection that never sent a byte', () => {
+  /** A connection opened to `port` that sends nothing until told; resolves `closed` when the server closes it. */
+  async function silentConnection(port: number) {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.on('error', () => {});
+    let received = '';
+    socket.on('data', (d) => (received += d)); // read: a socket with unread data never emits `close`
+    const closed = new Promise<'closed'>((resolve) => socket.on('close', () => resolve('closed')));
+    await new Promise((resolve) => socket.once('connect', resolve));
+    return { socket, closed, received: () => received };
+  }
+
+  it('closes it at once (Node left it to the 60 s connection timeout), and still answers the request in flight', { timeout: 20_000 }, async () => {
+    const fake = new FakeExtractor();
+    fake.delayMs = 500;
+    const { app, url } = await startServer(fake, { port: 0 });
+    const silent = await silentConnection(Number(new URL(url).port));
+    let closing: Promise<void> | undefined;
+    try {
+      const inFlight = postJson(`${url}/v1/extract`, { text: 'Ann Lee works for Acme Corp.' });
+      for (const t0 = Date.now(); fake.calls.length === 0 && Date.now() - t0 < 5000; ) await sleep(10);
+      const started = Date.now();
+      closing = app.close();
+      assert.equal(await Promise.race([silent.closed, sleep(2000, 'still open', { ref: false })]), 'closed', 'the silent connection is closed');
+      const answer = await inFlight;
+      assert.equal(answer.status, 200, 'the request in flight is answered');
+      assert.deepEqual(await answer.json(), { documents: [fakeExtract('Ann Lee works for Acme Corp.')] });
+      assert.equal(await Promise.race([closing.then(() => 'closed'), sleep(5000, 'still closing', { ref: false })]), 'closed');
+      assert.ok(Date.now() - started < 3000, `close() took ${Date.now() - started} ms`);
+      assert.equal(silent.received(), '', 'nothing was written to the silent connection');
+    } finally {
+      silent.socket.destroy();
+      app.server.closeAllConnections();
+      await (closing ?? app.close());
+    }
+  });
+
+  it('answers 503 shutting_down to a request it sends just after the close began, rather than dropping it', { timeout: 20_000 }, async () => {
+    const { app, url } = await startServer(new FakeExtractor(), { port: 0 });
+    const late = await silentConnection(Number(new URL(url).port));
+    const closing = app.close();
+    try {
+      await sleep(20);
+      late.socket.write('GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n');
+      assert.equal(await Promise.race([late.closed, sleep(5000, 'still open', { ref: false })]), 'closed');
+      assert.match(late.received(), /^HTTP\/1\.1 503 [^]*"code":"shutting_down"/);
+    } finally {
+      late.socket.destroy();
+      app.server.closeAllConnections();
+      await closing;
     }
   });
 });
