@@ -292,6 +292,17 @@ export function serveCommand(): Command {
             allowedHosts: flags.allowedHost,
             maxConnections: flags.maxConnections,
           });
+          // Heard before the line saying where it listens: a SIGTERM sent the moment that line is read (a
+          // supervisor's, a test's) came in the 2 ms before these handlers and ended the process by default.
+          let stop!: (signal: string) => void;
+          const stopped = new Promise<string>((resolve) => {
+            stop = (signal: string) => {
+              process.stderr.write(`entrel: ${signal}, shutting down\n`);
+              app.close().then(() => resolve(signal), () => resolve(signal));
+            };
+            process.once('SIGINT', () => stop('SIGINT'));
+            process.once('SIGTERM', () => stop('SIGTERM'));
+          });
           const info = extractor.info();
           const w = extractor.maxWorkers;
           const where = w === 0 ? 'model on the server thread' : `model on ${counted(w, 'worker thread')}`;
@@ -312,15 +323,9 @@ export function serveCommand(): Command {
           if (warning) process.stderr.write(warning);
           const fileLimit = connectionLimitWarning(flags.maxConnections ?? defaultServerOptions.maxConnections, openFileLimit(), extractor.maxWorkers);
           if (fileLimit) process.stderr.write(fileLimit);
-          stoppedBy = await new Promise<string>((resolve) => {
-            const stop = (signal: string) => {
-              process.stderr.write(`entrel: ${signal}, shutting down\n`);
-              app.close().then(() => resolve(signal), () => resolve(signal));
-            };
-            process.once('SIGINT', () => stop('SIGINT'));
-            process.once('SIGTERM', () => stop('SIGTERM'));
-            hangup.listening(app, () => stop('SIGHUP'), accessModule);
-          });
+          // After that line, which a reload asked for while the server started follows.
+          hangup.listening(app, () => stop('SIGHUP'), accessModule);
+          stoppedBy = await stopped;
         } finally {
           await extractor.close();
         }
