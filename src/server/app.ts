@@ -157,16 +157,17 @@ function registerRequestHooks(app: FastifyInstance, opts: ResolvedServerOptions)
   });
 }
 
-/** How long a connection that has sent nothing is given, once the server closes, to send its request. */
+/** How long a connection with no request being answered is given, once the server closes, to send one. */
 const SILENT_GRACE_MS = 100;
 
 /**
- * Connections that have not sent a byte are closed when the server closes, SILENT_GRACE_MS after it begins
- * (a request sent before then is answered 503 `shutting_down`). Node's closeIdleConnections skips them (a new
- * connection counts as a request begun, for the headers timeout) and server.close() stops that timeout's
- * checks: one such connection, a browser's speculative preconnect say, held the close for connectionTimeout
- * (60 s), past `docker stop`'s grace and into a SIGKILL. Requests in flight are not touched: their
- * connections have sent them.
+ * Connections with no request being answered are closed when the server closes, SILENT_GRACE_MS after it
+ * begins (a request whose head comes before then is answered 503 `shutting_down`): one that has sent
+ * nothing (a browser's speculative preconnect), or only part of a request's head (a slow or stalled client).
+ * Node's closeIdleConnections skips them (a connection counts as a request begun, for the headers timeout),
+ * and server.close() stops that timeout's checks: one such connection held the close for connectionTimeout
+ * (60 s), past `docker stop`'s grace and into a SIGKILL. Requests in flight, their head read, are not
+ * touched (a body still coming in has the request timeout).
  */
 function closeSilentConnections(app: FastifyInstance): void {
   const open = new Set<Socket>();
@@ -174,11 +175,11 @@ function closeSilentConnections(app: FastifyInstance): void {
     open.add(socket);
     socket.once('close', () => open.delete(socket));
   });
-  // bytesRead counts what Node's HTTP parser reads straight from the handle (no 'data' event to hear). After
-  // the timer, setImmediate waits for a poll of the sockets, so that bytes which came in while the event loop
-  // was busy are read, and counted, before a connection is judged silent.
+  // Node attaches the response to its socket as soon as a request's head is read (`_httpMessage`), and
+  // detaches it once answered. After the timer, setImmediate waits for a poll of the sockets, so that a
+  // head which came in while the event loop was busy is read before its connection is judged.
   const closeSilent = () => {
-    for (const socket of open) if (socket.bytesRead === 0) socket.destroy();
+    for (const socket of open) if (!(socket as Socket & { _httpMessage?: unknown })._httpMessage) socket.destroy();
   };
   app.addHook('preClose', (done) => {
     setTimeout(() => setImmediate(closeSilent), SILENT_GRACE_MS).unref();

@@ -133,7 +133,7 @@ describe('reliability', () => {
   });
 });
 
-describe('shutdown with a connection that never sent a byte', () => {
+describe('shutdown with a connection that has no request being answered', () => {
   /** A connection opened to `port` that sends nothing until told; resolves `closed` when the server closes it. */
   async function silentConnection(port: number) {
     const socket = net.connect(port, '127.0.0.1');
@@ -167,6 +167,24 @@ describe('shutdown with a connection that never sent a byte', () => {
       silent.socket.destroy();
       app.server.closeAllConnections();
       await (closing ?? app.close());
+    }
+  });
+
+  it('closes one that has sent only part of a request\'s head, as it does one that sent nothing', { timeout: 20_000 }, async () => {
+    const { app, url } = await startServer(new FakeExtractor(), { port: 0 });
+    const stalled = await silentConnection(Number(new URL(url).port));
+    stalled.socket.write('POST /v1/extract HTTP/1.1\r\nHost: localhost\r\nContent-Type: appl');
+    await sleep(50);
+    const closing = app.close();
+    try {
+      const started = Date.now();
+      assert.equal(await Promise.race([stalled.closed, sleep(2000, 'still open', { ref: false })]), 'closed', 'the stalled connection is closed');
+      assert.equal(await Promise.race([closing.then(() => 'closed'), sleep(5000, 'still closing', { ref: false })]), 'closed');
+      assert.ok(Date.now() - started < 3000, `close() took ${Date.now() - started} ms`);
+    } finally {
+      stalled.socket.destroy();
+      app.server.closeAllConnections();
+      await closing;
     }
   });
 
