@@ -31,6 +31,22 @@ const predict = async (app: FastifyInstance, key: string) =>
 const run = promisify(execFile);
 const python = spawnSync('python3', ['-c', 'import pty']).status === 0;
 
+/**
+ * The end of the Python scripts below that run `serve` on a pseudo-terminal (`pid`, master `fd`): closes
+ * the terminal (it hangs up) and prints how the process ended: the signal's number, -code for an exit, or
+ * "orphan" if it still runs 15 s later (then killed).
+ */
+const HANG_UP_AND_WAIT = `
+os.close(fd)
+for _ in range(300):
+    done, status = os.waitpid(pid, os.WNOHANG)
+    if done:
+        print(os.WTERMSIG(status) if os.WIFSIGNALED(status) else -os.WEXITSTATUS(status))
+        sys.exit()
+    time.sleep(0.05)
+os.kill(pid, 9)
+print('orphan')`;
+
 /** A key file holding `keys`. */
 function keyFile(...keys: string[]): string {
   const file = join(tempDir('entrel-keys-'), 'keys.txt');
@@ -230,7 +246,7 @@ describe('entrel serve: SIGHUP to the process', () => {
     // terminal once the server listens, and prints how the process ended: the signal's number, -code
     // for an exit, or "orphan" if it still runs 15 s later.
     const terminal = `
-import os, pty, signal, sys, time
+import os, pty, sys, time
 log = sys.argv[1]
 pid, fd = pty.fork()
 if pid == 0:
@@ -244,15 +260,7 @@ while b'Ctrl-C to stop' not in out:
     else:
         time.sleep(0.05)
         out = open(log, 'rb').read()
-os.close(fd)
-for _ in range(300):
-    done, status = os.waitpid(pid, os.WNOHANG)
-    if done:
-        print(os.WTERMSIG(status) if os.WIFSIGNALED(status) else -os.WEXITSTATUS(status))
-        sys.exit()
-    time.sleep(0.05)
-os.kill(pid, signal.SIGKILL)
-print('orphan')`;
+${HANG_UP_AND_WAIT}`;
     const log = join(tempDir('entrel-hangup-'), 'serve.log');
     for (const stderr of ['-', log]) {
       const { stdout } = await run('python3', ['-c', terminal, stderr, ...serveCommand('--api-key-file', file)], { timeout: 60_000 });
@@ -282,15 +290,7 @@ def catches_hangup():
 t0 = time.time()
 while not catches_hangup() and time.time() - t0 < 30:
     time.sleep(0.001)
-os.close(fd)
-for _ in range(300):
-    done, status = os.waitpid(pid, os.WNOHANG)
-    if done:
-        print(os.WTERMSIG(status) if os.WIFSIGNALED(status) else -os.WEXITSTATUS(status))
-        sys.exit()
-    time.sleep(0.05)
-os.kill(pid, 9)
-print('orphan')`;
+${HANG_UP_AND_WAIT}`;
     const model = trainTinyModelDir();
     const file = keyFile(ALICE);
     for (const keys of [['--api-key-file', file], []]) {

@@ -67,16 +67,6 @@ function readKeyFile(file: string, parse: Access['parseApiKeyFile']): string[] {
   return parse(readBoundedFile(file, 'API key file', MAX_KEY_FILE_BYTES).toString('utf8'), file);
 }
 
-/**
- * SIGHUP for `entrel serve`, heard from the command's first step, before it loads the server and the model
- * (Node's default ends the process at once, requests in flight and all). Sent otherwise than by a terminal
- * to a server with a key file (`kill -HUP`, `systemctl reload`, `docker kill -s HUP`), it reads the file
- * again: at once, or once the server listens (`say` tells so when it comes before). Sent to a server
- * without a key file, or by a terminal that hangs up (its window or ssh session closed: standard streams
- * that were a terminal are one no longer), it stops the server, as SIGTERM does once it listens (the
- * requests in flight are finished) and at once before; the process then ends by the signal, as by Node's
- * default (an exit would abort in Node's reset of the terminal that has gone).
- */
 /** Where bin/entrel.js leaves the SIGHUP listener it installs for `serve` before loading it. */
 const EARLY_SIGHUP = Symbol.for('entrel.earlySighup');
 interface EarlySighup {
@@ -88,6 +78,16 @@ interface EarlySighup {
   listener: () => void;
 }
 
+/**
+ * SIGHUP for `entrel serve`, heard from the command's first step, before it loads the server and the model
+ * (Node's default ends the process at once, requests in flight and all). Sent otherwise than by a terminal
+ * to a server with a key file (`kill -HUP`, `systemctl reload`, `docker kill -s HUP`), it reads the file
+ * again: at once, or once the server listens (`say` tells so when it comes before). Sent to a server
+ * without a key file, or by a terminal that hangs up (its window or ssh session closed: standard streams
+ * that were a terminal are one no longer), it stops the server, as SIGTERM does once it listens (the
+ * requests in flight are finished) and at once before; the process then ends by the signal, as by Node's
+ * default (an exit would abort in Node's reset of the terminal that has gone).
+ */
 export class Hangup {
   /** The standard streams that were a terminal before any SIGHUP could come: one that is no longer has hung up. */
   private readonly terminal: number[];
