@@ -10,6 +10,7 @@
  */
 import { appendFileSync, existsSync, readFileSync, statSync, truncateSync } from 'node:fs';
 import { writeError } from '../data/atomic.js';
+import { printableJson } from '../errors.js';
 
 export interface EpochRecord {
   type: 'epoch';
@@ -69,7 +70,9 @@ export class TrainLog {
   }
 
   write(record: object): void {
-    const line = JSON.stringify(record) + '\n';
+    // printableJson: the same JSON, which a terminal following the log (`tail -f`) shows as it is (its start
+    // line holds the config: file names and type names, which may carry terminal controls).
+    const line = printableJson(JSON.stringify(record)) + '\n';
     try {
       appendFileSync(this.path, line);
     } catch (e) {
