@@ -1,14 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
+import { importSpecifiers, sourceFiles } from './source-files.js';
 
 /**
  * The layers of README's Architecture section, and what each may import. Data flows one way:
  * native → tensor → model → train / extract → cli, server, web; data, eval and text depend on nothing
- * neural. Every layer may import src/errors.ts; only src/index.ts (the package) gathers them all.
+ * neural. Every layer may import src/errors.ts, which imports nothing (all would depend on what it
+ * imported); only src/index.ts (the package) gathers them all.
  */
 const ALLOWED: Record<string, readonly string[]> = {
+  errors: [],
   native: [],
   tensor: ['native'],
   text: [],
@@ -24,52 +28,102 @@ const ALLOWED: Record<string, readonly string[]> = {
   cli: ['train', 'extract', 'server', 'web', 'model', 'data', 'eval', 'text'],
 };
 
+/**
+ * The npm packages each layer may import (review 31c finding 4), and the Node built-ins that load or run
+ * code where imports do not show it: `node:module` (createRequire), worker threads, child processes, vm.
+ * Other built-ins (fs, path, …) are free.
+ */
+const PACKAGES: Record<string, readonly string[]> = {
+  errors: [],
+  // createRequire loads the compiled addon and scripts/libtorch-paths.cjs.
+  native: ['node:module'],
+  tensor: [],
+  text: [],
+  data: ['pure-rand', 'zod'],
+  eval: ['pure-rand'],
+  // createRequire finds the GloVe package; package names checked as npm checks them.
+  model: ['node:module', 'validate-npm-package-name', 'zod'],
+  train: ['cli-progress', 'pure-rand', 'zod'],
+  // Worker threads run the model (pool/); a model packaged for npm.
+  extract: ['node:worker_threads', 'semver', 'validate-npm-package-license', 'validate-npm-package-name'],
+  web: [],
+  server: ['fastify', '@fastify/bearer-auth', '@fastify/compress', '@fastify/rate-limit', '@fastify/swagger'],
+  // `serve` names fastify's types; `package` compares versions.
+  cli: ['commander', 'fastify', 'semver'],
+};
+const LOADERS = new Set(['node:module', 'node:worker_threads', 'node:child_process', 'node:vm']);
+
 const src = join(import.meta.dirname, '..', 'src');
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
-  );
+/** `src/<layer>/…` → layer; src/errors.ts → 'errors'; src/index.ts and anything outside src → undefined. */
+function layerOf(file: string, root: string): string | undefined {
+  const parts = relative(root, file).split(/[\\/]/);
+  if (parts[0] === '..') return undefined;
+  if (parts.length === 1) return /^errors\.[jt]s$/.test(parts[0]) ? 'errors' : undefined;
+  return parts[0];
 }
 
-/** `src/<layer>/…` → layer; src/errors.ts and src/index.ts → undefined. */
-const layerOf = (file: string): string | undefined => {
-  const parts = relative(src, file).split(/[\\/]/);
-  return parts.length > 1 ? parts[0] : undefined;
-};
-
-/** Relative module specifiers of static imports, re-exports and dynamic `import()`s. */
-function importsOf(text: string): string[] {
-  return [...text.matchAll(/(?:\bfrom|\bimport\s*\(?)\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => m[1]);
+/** The package a bare specifier names (`@scope/name`, `name`, `node:x`), undefined for a free built-in. */
+function packageOf(spec: string): string | undefined {
+  if (isBuiltin(spec)) {
+    const name = spec.startsWith('node:') ? spec : `node:${spec}`;
+    return LOADERS.has(name.split('/')[0]) ? name.split('/')[0] : undefined;
+  }
+  return spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
 }
 
-test('importsOf finds static, type-only, re-exported and dynamic imports', () => {
-  const text = [
-    "import { a } from '../tensor/index.js';",
-    "import type { B } from './b.js';",
-    "export * from '../data/corpus.js';",
-    "const { w } = await import('../../extract/outputs.js');",
-    "import 'node:fs'; import x from 'commander';",
-  ].join('\n');
-  assert.deepEqual(importsOf(text), ['../tensor/index.js', './b.js', '../data/corpus.js', '../../extract/outputs.js']);
-});
-
-test('every import between layers follows the architecture', () => {
-  const files = sourceFiles(src);
-  assert.ok(files.length > 100, `only ${files.length} source files found under ${src}`);
-  const layers = new Set(files.map(layerOf).filter((l) => l !== undefined));
-  assert.deepEqual([...layers].sort(), Object.keys(ALLOWED).sort(), 'a layer folder is missing from ALLOWED, or gone');
+/** The imports of `files` (path → text, under `root`) that break the layers, one line each. */
+function layerBreaks(files: ReadonlyMap<string, string>, root: string): string[] {
   const wrong: string[] = [];
-  for (const file of files) {
-    const from = layerOf(file);
+  for (const [file, text] of files) {
+    const from = layerOf(file, root);
     if (from === undefined) continue;
-    for (const spec of importsOf(readFileSync(file, 'utf8'))) {
-      const target = resolve(dirname(file), spec);
-      const to = layerOf(target);
-      if (to === undefined) {
-        if (relative(src, target) !== 'errors.js') wrong.push(`${relative(src, file)} imports ${spec} (only errors.ts is shared)`);
-      } else if (to !== from && !ALLOWED[from].includes(to)) wrong.push(`${relative(src, file)} (${from}) imports ${spec} (${to})`);
+    const name = relative(root, file);
+    for (const spec of importSpecifiers(text)) {
+      if (!spec.startsWith('.')) {
+        const pkg = packageOf(spec);
+        if (pkg !== undefined && !PACKAGES[from].includes(pkg)) wrong.push(`${name} (${from}) imports the package ${spec}`);
+        continue;
+      }
+      const to = layerOf(resolve(dirname(file), spec), root);
+      if (to === undefined) wrong.push(`${name} imports ${spec} (only errors.ts is shared)`);
+      else if (to !== from && to !== 'errors' && !ALLOWED[from].includes(to)) wrong.push(`${name} (${from}) imports ${spec} (${to})`);
     }
   }
-  assert.deepEqual(wrong, []);
+  return wrong;
+}
+
+test('every import between layers, and of a package, follows the architecture', () => {
+  const files = sourceFiles(src);
+  assert.ok(files.length > 100, `only ${files.length} source files found under ${src}`);
+  const layers = new Set(files.map((f) => layerOf(f, src)).filter((l) => l !== undefined));
+  assert.deepEqual([...layers].sort(), Object.keys(ALLOWED).sort(), 'a layer folder is missing from ALLOWED, or gone');
+  assert.deepEqual(Object.keys(PACKAGES).sort(), Object.keys(ALLOWED).sort());
+  assert.deepEqual(layerBreaks(new Map(files.map((f) => [f, readFileSync(f, 'utf8')])), src), []);
+});
+
+test('the check finds the breaks review 31c planted, and lets a layer’s own imports through', () => {
+  const root = '/probe/src';
+  const planted = new Map([
+    // errors.ts importing a layer: every layer would then depend on it.
+    [`${root}/errors.ts`, "import type { Tensor } from './tensor/tensor.js';\nexport class UserError extends Error {}\n"],
+    // data ("nothing neural") importing fastify, and loading the native addon by createRequire.
+    [`${root}/data/lines.ts`, [
+      "import { createRequire } from 'node:module';",
+      "import type { FastifyInstance } from 'fastify';",
+      "import { readFileSync } from 'node:fs';",
+      "import { UserError } from '../errors.js';",
+      "import { tokenize } from '../text/tokenize.js';",
+      "// import { x } from '../tensor/index.js' (a comment, not an import)",
+      "const native = createRequire(import.meta.url)('../native/loader.js');",
+      "const lazy = await import('../model/joint.js');",
+    ].join('\n')],
+    [`${root}/cli/main.ts`, "import { Command } from 'commander';\nimport { readFile } from 'fs/promises';\nimport { trainNN } from '../train/index.js';\n"],
+  ]);
+  assert.deepEqual(layerBreaks(planted, root), [
+    'errors.ts (errors) imports ./tensor/tensor.js (tensor)',
+    'data/lines.ts (data) imports the package node:module',
+    'data/lines.ts (data) imports the package fastify',
+    'data/lines.ts (data) imports ../model/joint.js (model)',
+  ]);
 });

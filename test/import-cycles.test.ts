@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
-import ts from 'typescript';
+import { join, relative, sep } from 'node:path';
+import { importedFiles, sourceFiles } from './source-files.js';
 
 /**
  * No import cycle among src's files, type-only imports included (review 15b finding 8: src/eval/errors.ts
@@ -10,21 +9,6 @@ import ts from 'typescript';
  * module in two parts; a leaf module holds what both need.
  */
 const src = join(import.meta.dirname, '..', 'src');
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [join(dir, e.name)] : [],
-  );
-}
-
-/**
- * The src files a file imports: static, type-only, re-exported, dynamic `import()` and `import('…')` types,
- * found by TypeScript's scanner (so not in comments, such as tensor/index.ts's example).
- */
-function importsOf(file: string): string[] {
-  const { importedFiles } = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
-  return importedFiles.filter((i) => i.fileName.startsWith('.')).map((i) => resolve(dirname(file), i.fileName).replace(/\.js$/, '.ts'));
-}
 
 /** The strongly connected components of more than one file, or of one file importing itself (Tarjan). */
 function cycles(edges: Map<string, string[]>): string[][] {
@@ -69,7 +53,7 @@ test('cycles finds a type-only cycle of three files and leaves a chain alone', (
 test('no import cycle among the src files, type-only imports included', () => {
   const files = sourceFiles(src);
   assert.ok(files.length > 200, `only ${files.length} source files found under ${src}`);
-  const edges = new Map(files.map((f) => [f, importsOf(f)]));
+  const edges = new Map(files.map((f) => [f, importedFiles(f)]));
   const found = cycles(edges).map((c) => c.map((f) => relative(src, f).split(sep).join('/')).join(' ⇄ '));
   assert.deepEqual(found, []);
 });

@@ -4,7 +4,7 @@
  * so a byte that is not UTF-8 is reported with the line or record it sits in, and where in it.
  */
 import { UserError, type ErrorLocation } from '../errors.js';
-import { megabytes } from './document-size.js';
+import { byteSize } from './byte-size.js';
 import { firstInvalidByte } from './utf8.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -25,7 +25,7 @@ export function decodeUtf8(bytes: Uint8Array, loc: ErrorLocation): string {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ERR_ENCODING_INVALID_ENCODED_DATA') throw notUtf8(firstInvalidByte(bytes), loc);
     // A line a reader without a limit (extract's input) took whole, longer than V8's longest string.
-    if (code === 'ERR_STRING_TOO_LONG') throw new UserError(`too large: ${megabytes(bytes.length)} in one line, more than one JavaScript string can hold`, loc);
+    if (code === 'ERR_STRING_TOO_LONG') throw new UserError(`too large: ${byteSize(bytes.length)} in one line, more than one JavaScript string can hold`, loc);
     throw e;
   }
 }

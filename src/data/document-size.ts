@@ -3,6 +3,7 @@
  * gives alike.
  */
 import { UserError, type ErrorLocation } from '../errors.js';
+import { byteSize, MiB } from './byte-size.js';
 
 /**
  * The most bytes one document may take: a line of JSON Lines, a record of a JSON array, a brat `.txt` or
@@ -11,23 +12,20 @@ import { UserError, type ErrorLocation } from '../errors.js';
  * (a native crash) or exceeded the longest string V8 holds (512 MB), which read as "not valid UTF-8".
  * A book is a few MB; a larger text is to be split into several documents.
  */
-export const MAX_DOCUMENT_BYTES = 16 * 2 ** 20;
-
-/** Bytes in MB (MiB, as MAX_DOCUMENT_BYTES counts them), to 0.1. */
-export const megabytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+export const MAX_DOCUMENT_BYTES = 16 * MiB;
 
 /**
  * The refusal of a document over MAX_DOCUMENT_BYTES (`bytes` long) at `loc`: a line, a record or a whole
- * file. Its size in MB, or in bytes where it is so little over the limit that the MB would read as the
- * limit itself ("16.0 MB").
+ * file. Its size in MiB, or in bytes where it is so little over the limit that the MiB would read as the
+ * limit itself ("16 MiB").
  */
 export function tooLarge(bytes: number, loc: ErrorLocation, moreThan = false): UserError {
   const what = loc.line === undefined ? 'this file' : loc.unit === 'record' ? 'this record' : 'this line';
-  const limit = MAX_DOCUMENT_BYTES / 2 ** 20;
+  const limit = byteSize(MAX_DOCUMENT_BYTES);
   // `moreThan`: reading stopped past the limit (a file that grew, or whose size said less).
-  if (moreThan) return new UserError(`too large: ${what} holds more than ${limit} MB, and one document may take at most ${limit} MB; split it into smaller documents`, loc);
-  const size = megabytes(bytes) === megabytes(MAX_DOCUMENT_BYTES)
-    ? `${bytes.toLocaleString('en')} bytes, and one document may take at most ${MAX_DOCUMENT_BYTES.toLocaleString('en')} bytes (${limit} MB)`
-    : `${megabytes(bytes)}, and one document may take at most ${limit} MB`;
+  if (moreThan) return new UserError(`too large: ${what} holds more than ${limit}, and one document may take at most ${limit}; split it into smaller documents`, loc);
+  const size = byteSize(bytes) === limit
+    ? `${bytes.toLocaleString('en')} bytes, and one document may take at most ${MAX_DOCUMENT_BYTES.toLocaleString('en')} bytes (${limit})`
+    : `${byteSize(bytes)}, and one document may take at most ${limit}`;
   return new UserError(`too large: ${what} is ${size}; split it into smaller documents`, loc);
 }

@@ -6,6 +6,7 @@
  */
 import { counted, quote, UserError } from '../errors.js';
 import type { Diagnostics } from './diagnostics.js';
+import { byteSize } from './byte-size.js';
 import { MAX_DOCUMENT_BYTES } from './document-size.js';
 import { readFileBounded } from './data-file.js';
 import type { Part, Split } from './split.js';
@@ -26,7 +27,7 @@ const key = (id: string) => id.replace(/\.split$/, '');
  * list of more than MAX_DOCUMENT_BYTES.
  */
 export async function readIdList(part: Part, file: string): Promise<IdList> {
-  const refuse = () => new UserError(`too large: more than ${MAX_DOCUMENT_BYTES / 2 ** 20} MB, which no list of document ids needs`, { file });
+  const refuse = () => new UserError(`too large: more than ${byteSize(MAX_DOCUMENT_BYTES)}, which no list of document ids needs`, { file });
   const text = (await readFileBounded(file, { stream: true, refuse })).toString('utf8');
   const ids = text.split('\n').flatMap((l, i) => (l.trim() === '' ? [] : [{ id: l.trim(), line: i + 1 }]));
   if (!ids.length) throw new UserError(`no document ids in the ${part} list (one id a line)`, { file });

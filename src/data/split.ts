@@ -4,10 +4,10 @@
  * Each part keeps the corpus order, so a split is easy to diff and to read.
  */
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { counted, UserError, quote } from '../errors.js';
 import type { Document } from './corpus.js';
 import type { Diagnostics } from './diagnostics.js';
+import { seededGenerator } from './seeded-rng.js';
 
 export const PARTS = ['train', 'dev', 'test'] as const;
 export type Part = (typeof PARTS)[number];
@@ -60,7 +60,7 @@ export function foldPositions(n: number, k: number, seed: number): number[][] {
 
 /** 0 … n−1 in a seeded random order (Fisher–Yates over xoroshiro128+, as training's shuffle). */
 function shuffledRange(n: number, seed: number): number[] {
-  const gen = xoroshiro128plus(seed | 0);
+  const gen = seededGenerator(seed);
   const a = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = uniformInt(gen, 0, i);

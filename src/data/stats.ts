@@ -3,7 +3,7 @@ import { printable } from '../errors.js';
 import type { Document, Entity } from './corpus.js';
 import type { WarningSummary } from './diagnostics.js';
 
-interface LengthSummary {
+export interface LengthSummary {
   min: number;
   median: number;
   mean: number;

@@ -75,7 +75,10 @@ export class ErrorAnalyzer {
     this.addCompact(...compactPair(gold, pred, this.symmetric, this.options, where), gold.tokens, at);
   }
 
-  /** Analyses a sentence pair already read as the Scorer reads it (`compactPair`); `tokens` are gold's. */
+  /**
+   * Analyses a sentence pair already read as the Scorer reads it (`compactPair`); `tokens` are gold's.
+   * @internal for evaluate.ts: left out of the published types (stripInternal), as Scorer.addCompact.
+   */
   addCompact(g: CompactSentence, p: CompactSentence, tokens: readonly Token[], at: SentenceLocation): void {
     const span = spanRef(tokens);
     const rel = (r: RelTuple): RelationRef => ({ type: String(r[6]), head: span([r[0], r[1], r[2]]), tail: span([r[3], r[4], r[5]]) });

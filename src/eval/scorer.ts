@@ -90,7 +90,10 @@ export class Scorer {
     this.addCompact(g, p);
   }
 
-  /** Scores compact tuples directly; symmetric relations must already be canonical. */
+  /**
+   * Scores compact tuples directly; symmetric relations must already be canonical (`compactPair`).
+   * @internal for evaluate.ts: left out of the published types (stripInternal), as its precondition goes unchecked.
+   */
   addCompact(gold: CompactSentence, pred: CompactSentence): void {
     this.sentences++;
     const [g, p] = [criterionItems(gold), criterionItems(pred)];

@@ -14,9 +14,9 @@
  * its units, so a resample costs one pass over them.
  */
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
-import { xoroshiro128plus, xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 import type { Document } from '../data/corpus.js';
+import { seededGenerator } from '../data/seeded-rng.js';
 import { checkOptions, described, UserError } from '../errors.js';
 import { EVALUATE_OPTIONS, forEachSentencePair, schemaFor, type EvaluateOptions } from './evaluate.js';
 import { scores, type Counts, type TypeScores } from './metrics.js';
@@ -192,16 +192,6 @@ function microOf(c: Int32Array, idx?: Int32Array): TypeScores {
   return scores({ tp, fp, fn });
 }
 
-/**
- * The generator of a seed. `xoroshiro128plus` keeps the seed's low 32 bits only (2^32 + 1 would draw as
- * 1), so the bits above go into the state it leaves 0; seeds of 32 bits draw as it draws them.
- */
-function generator(seed: number): RandomGenerator {
-  const low = seed | 0;
-  const high = (seed - low) / 2 ** 32;
-  return high === 0 ? xoroshiro128plus(low) : xoroshiro128plusFromState([-1, ~low, low, high | 0]);
-}
-
 /** A resample of n units: n draws with replacement. */
 function resample(gen: RandomGenerator, n: number, idx: Int32Array): Int32Array {
   for (let k = 0; k < n; k++) idx[k] = uniformInt(gen, 0, n - 1);
@@ -232,7 +222,7 @@ export function confidenceIntervals(gold: readonly Document[], pred: readonly Do
   const s = settings(opts);
   const { units, counts } = unitCounts(gold, pred, { ...opts, unit: s.unit });
   needUnits(units, s.unit);
-  const gen = generator(s.seed);
+  const gen = seededGenerator(s.seed);
   const idx = new Int32Array(units);
   const step = steps(s.samples, opts.onProgress);
   const drawn = Object.fromEntries(MEASURES.map((m) => [m, { p: new Float64Array(s.samples), r: new Float64Array(s.samples), f1: new Float64Array(s.samples) }])) as Record<Measure, Record<'p' | 'r' | 'f1', Float64Array>>;
@@ -302,7 +292,7 @@ function f1Diff(sys: Counts, base: Counts): number {
  * seeded with `seed`: all the resamples first, then the shuffles.
  */
 function differences(base: UnitCounts['counts'], sys: UnitCounts['counts'], s: { samples: number; trials: number; confidence: number; seed: number }, step: Step): Record<Measure, Difference> {
-  const gen = generator(s.seed);
+  const gen = seededGenerator(s.seed);
   const units = base.entities.length / 3;
   const idx = new Int32Array(units);
   const diffs = Object.fromEntries(MEASURES.map((m) => [m, new Float64Array(s.samples)])) as Record<Measure, Float64Array>;

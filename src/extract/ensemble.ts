@@ -19,7 +19,7 @@ import { callSignal } from './call-signal.js';
 import { readSingleInput } from './given-entities.js';
 import { voteExtractions } from './ensemble-vote.js';
 import { Extractor, type ExtractorOptions } from './extractor.js';
-import { resolveExtractOptions } from './options.js';
+import { checkExtractControl, resolveExtractOptions } from './options.js';
 import type { ExtractControl, ExtractedDocument, ExtractInput, ExtractOptions, ExtractorLike, ModelInfo, TextInput } from './types.js';
 import { resolveWorkers } from './workers.js';
 
@@ -114,9 +114,7 @@ export class EnsembleExtractor implements ExtractorLike {
   async extract(input: ExtractInput | readonly ExtractInput[], options?: ExtractOptions, control?: ExtractControl): Promise<ExtractedDocument | ExtractedDocument[]> {
     // The threshold applies to the ensemble's scores, not to each model's.
     const { relationThreshold } = resolveExtractOptions(options, this.schema);
-    checkOptions(control, 'control', ['signal']);
-    const signal = control?.signal;
-    if (signal !== undefined && !(signal instanceof AbortSignal)) throw new UserError(`must be an AbortSignal, got ${described(signal)}`, { field: 'signal' });
+    const { signal } = checkExtractControl(control);
     const each = { ...options, relationThreshold: 0 };
     // A single input checked here, so that its errors name `entities[…]`, not the members' `texts[0]…`.
     if (!Array.isArray(input)) readSingleInput(input, this.schema);

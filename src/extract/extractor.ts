@@ -25,13 +25,14 @@ import { modelWordVectors, recordedWordVectors, wordVectorsFile } from '../model
 import { loadModelDir } from '../model/io.js';
 import { mapScores, readScoreMaps, type ScoreMaps } from '../model/score-map.js';
 import type { JointModel } from '../model/joint.js';
+import { modelHandle, modelOf, type ModelHandle } from '../model/model-handle.js';
 import type { SentencePrediction } from '../model/types.js';
 import { getNumThreads, MAX_THREADS, setNumThreads } from '../tensor/index.js';
 import { tokenizedSentencesInSlices, type TokenizedSentence } from '../text/index.js';
 import { DEFAULT_BATCH_SIZE, planBatches } from './batches.js';
 import { buildDocument } from './document.js';
 import { alignGivenEntities, readExtractInput, readSingleInput, type PlacedEntity, type ReadInput } from './given-entities.js';
-import { resolveExtractOptions } from './options.js';
+import { checkExtractControl, resolveExtractOptions } from './options.js';
 import { callSignal } from './call-signal.js';
 import { modelDirOrDefault, modelInfo } from './model-info.js';
 import { modelRefArg, type ModelRef } from '../model/model-ref.js';
@@ -67,9 +68,8 @@ export interface ExtractorOptions {
  */
 const POOLS_OF_DROPPED = new FinalizationRegistry<WorkerPool>((pool) => void pool.close());
 
-/** The option names `load` and `fromModel` take, and those of `extract`'s third argument. */
+/** The option names `load` and `fromModel` take. */
 const EXTRACTOR_OPTIONS = ['batchSize', 'threads', 'workers'];
-const CONTROL_OPTIONS = ['signal'];
 
 export class Extractor implements ExtractorLike {
   readonly schema: LabelSchema;
@@ -86,7 +86,7 @@ export class Extractor implements ExtractorLike {
   private readonly lifetime = new AbortController();
 
   private constructor(
-    readonly model: JointModel,
+    private readonly joint: JointModel,
     schema: LabelSchema,
     private readonly meta: Record<string, unknown>,
     private readonly source: string,
@@ -106,13 +106,13 @@ export class Extractor implements ExtractorLike {
       throw new UserError(`must be an integer from 1 to ${MAX_THREADS}, got ${described(t)}`, { field: 'threads' });
     this.threads = t ?? envCount('ENTREL_THREADS', 1, MAX_THREADS) ?? 1;
     this.workers = checksum === undefined ? 0 : resolveWorkers(opts.workers);
-    this.gloveWanted = meta.glove !== false && !model.glove;
+    this.gloveWanted = meta.glove !== false && !joint.glove;
     const where = source === 'memory' ? 'meta' : join(source, 'config.json');
     // The model's own word vectors must be on this machine: said at load, not at the first extract.
     const own = this.gloveWanted ? recordedWordVectors(meta, where) : undefined;
     if (own) wordVectorsFile(own, this.modelName);
     this.scoreMaps = readScoreMaps(meta, where);
-    model.eval();
+    joint.eval();
   }
 
   /**
@@ -127,12 +127,18 @@ export class Extractor implements ExtractorLike {
     return new Extractor(model, schema, meta, dir, opts, readFileSync(join(dir, 'checksum'), 'utf8'));
   }
 
-  /** Wraps a model already in memory (e.g. just trained); `meta` as a model directory's config.json has it. Runs on this thread. */
-  static fromModel(model: JointModel, schema: LabelSchema, meta: Record<string, unknown> = {}, opts: ExtractorOptions = {}): Extractor {
+  /** Wraps a model already in memory (`loadModelDir`'s, or another Extractor's); `meta` as a model directory's config.json has it. Runs on this thread. */
+  static fromModel(model: ModelHandle, schema: LabelSchema, meta: Record<string, unknown> = {}, opts: ExtractorOptions = {}): Extractor {
+    const joint = modelOf(model);
     checkOptions(meta, 'meta');
     // Checked though unused (no directory for workers to load), so that a bad value is not silently taken.
     if (opts?.workers !== undefined) resolveWorkers(opts.workers);
-    return new Extractor(model, schema, meta ?? {}, 'memory', opts);
+    return new Extractor(joint, schema, meta ?? {}, 'memory', opts);
+  }
+
+  /** The model it runs, for `Extractor.fromModel` and `saveModelDir`. */
+  get model(): ModelHandle {
+    return modelHandle(this.joint);
   }
 
   /** Whether its scores are calibrated (`entrel calibrate`), not the model's own probabilities. */
@@ -154,11 +160,7 @@ export class Extractor implements ExtractorLike {
   extract(inputs: readonly ExtractInput[], options?: ExtractOptions, control?: ExtractControl): Promise<ExtractedDocument[]>;
   extract(input: ExtractInput | readonly ExtractInput[], options?: ExtractOptions, control?: ExtractControl): Promise<ExtractedDocument | ExtractedDocument[]>;
   async extract(input: ExtractInput | readonly ExtractInput[], options?: ExtractOptions, control?: ExtractControl): Promise<ExtractedDocument | ExtractedDocument[]> {
-    checkOptions(control, 'control', CONTROL_OPTIONS);
-    const signal = control?.signal;
-    if (signal !== undefined && !(signal instanceof AbortSignal))
-      throw new UserError(`must be an AbortSignal (e.g. AbortSignal.timeout(ms) or an AbortController's signal), got ${described(signal)}`, { field: 'signal' });
-    control ??= {};
+    control = checkExtractControl(control);
     if (!Array.isArray(input)) return (await this.extractMany([readSingleInput(input, this.schema)], options, control))[0];
     // By index, not forEach: a hole in a sparse array ([, 'text']) is a missing text, not one to skip.
     const inputs: ReadInput[] = [];
@@ -167,7 +169,7 @@ export class Extractor implements ExtractorLike {
   }
 
   info(): ModelInfo {
-    return modelInfo({ meta: this.meta, schema: this.schema, config: this.model.config, source: this.source, checksumFile: this.checksum });
+    return modelInfo({ meta: this.meta, schema: this.schema, config: this.joint.config, source: this.source, checksumFile: this.checksum });
   }
 
   /** Loads the GloVe table and starts the worker threads now rather than at the first large input. */
@@ -202,7 +204,7 @@ export class Extractor implements ExtractorLike {
       // a call that times out or is abandoned stops here too).
       const texts: { text: string; sentences: TokenizedSentence[]; entities?: PlacedEntity[][]; given?: GivenEntity[] }[] = [];
       for (const { text, entities, field } of inputs) {
-        const sentences = await tokenizedSentencesInSlices(text, { style: this.model.config.tokenizer, newlines: resolved.newlines }, { signal: call.signal });
+        const sentences = await tokenizedSentencesInSlices(text, { style: this.joint.config.tokenizer, newlines: resolved.newlines }, { signal: call.signal });
         texts.push(entities ? { text, ...alignGivenEntities(text, sentences, entities, field), given: entities } : { text, sentences });
       }
       call.signal.throwIfAborted();
@@ -228,7 +230,7 @@ export class Extractor implements ExtractorLike {
     const real = sentences.map((s, i) => (s.tokens.length > 0 ? i : -1)).filter((i) => i >= 0);
     if (real.length === 0) return out;
     this.loadGloveIfWanted();
-    const { vocab, glove } = this.model;
+    const { vocab, glove } = this.joint;
     const V = vocab.words.size;
     const plan = planBatches(real.map((i) => sentences[i].tokens.length), this.batchSize).map((b) => b.map((j) => real[j]));
     const encode = (i: number) => {
@@ -248,10 +250,10 @@ export class Extractor implements ExtractorLike {
    */
   private predictHere(batch: Batch): SentencePrediction[] {
     const before = getNumThreads();
-    if (before === this.threads) return this.model.predict(batch);
+    if (before === this.threads) return this.joint.predict(batch);
     setNumThreads(this.threads);
     try {
-      return this.model.predict(batch);
+      return this.joint.predict(batch);
     } finally {
       setNumThreads(before);
     }
@@ -275,7 +277,7 @@ export class Extractor implements ExtractorLike {
 
   private loadGloveIfWanted(): void {
     if (this.gloveWanted) {
-      this.model.glove = modelWordVectors(this.meta, this.model.config.wordDim, this.modelName);
+      this.joint.glove = modelWordVectors(this.meta, this.joint.config.wordDim, this.modelName);
       this.gloveWanted = false;
     }
   }

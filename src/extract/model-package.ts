@@ -11,6 +11,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import semver from 'semver';
 import validateLicense from 'validate-npm-package-license';
 import validateName from 'validate-npm-package-name';
+import { byteSize } from '../data/byte-size.js';
 import { isWithin, makeDirs } from '../data/dirs.js';
 import { writeTogether } from '../data/staging.js';
 import { checkOptions, described, quote, UserError } from '../errors.js';
@@ -216,7 +217,7 @@ function vectorsToCopy(card: ModelCard, wanted: boolean, warnings: string[]): st
     if (wanted) throw new UserError(`--with-vectors: the model has no word vectors of its own (${card.glove ? 'it reads unseen words through GloVe, which entrel installs' : 'it was trained without pretrained vectors'})`, { file: card.dir });
     return undefined;
   }
-  const size = `${(e.bytes / 1e6).toFixed(1)} MB`;
+  const size = byteSize(e.bytes);
   if (!wanted) {
     warnings.push(`the model reads words it was not trained on through its own word vectors (${e.file}, ${size}), which the package does not hold: its users need them (ENTREL_EMBEDDINGS), or package them with --with-vectors`);
     return undefined;

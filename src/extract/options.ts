@@ -4,7 +4,7 @@
  */
 import type { LabelSchema } from '../data/corpus.js';
 import { checkOptions, described, quote, UserError } from '../errors.js';
-import type { ExtractOptions } from './types.js';
+import type { ExtractControl, ExtractOptions } from './types.js';
 
 /** What the splitter and the decoder apply: the options with defaults filled in and triples as a lookup set. */
 export interface ResolvedExtractOptions {
@@ -18,6 +18,18 @@ export interface ResolvedExtractOptions {
 /** The option names `extract` takes: any other key is a typo, an error rather than silently ignored. */
 const OPTION_NAMES = ['relationThreshold', 'allowedTriples', 'maxPairDistance', 'newlines'];
 const NEWLINES: readonly unknown[] = ['paragraph', 'line', 'none'];
+
+/** The names `extract`'s third argument takes. */
+const CONTROL_NAMES = ['signal'];
+
+/** `extract`'s third argument checked (Extractor and EnsembleExtractor both take it), `{}` when not given. */
+export function checkExtractControl(control: ExtractControl | undefined): ExtractControl {
+  checkOptions(control, 'control', CONTROL_NAMES);
+  const signal = control?.signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal))
+    throw new UserError(`must be an AbortSignal (e.g. AbortSignal.timeout(ms) or an AbortController's signal), got ${described(signal)}`, { field: 'signal' });
+  return control ?? {};
+}
 
 export const tripleKey = (head: string, relation: string, tail: string): string => `${head}\t${relation}\t${tail}`;
 

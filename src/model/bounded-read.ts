@@ -6,10 +6,9 @@
  * make JSON.parse exhaust the heap: each is refused with one line naming the file.
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { byteSize, GiB, MiB } from '../data/byte-size.js';
 import { fsReason, UserError } from '../errors.js';
 
-const GiB = 2 ** 30;
-const MiB = 2 ** 20;
 
 /**
  * Largest weights.safetensors (and checkpoint file) read: 4 GiB, Node's largest Buffer, i.e. about a
@@ -23,13 +22,6 @@ export const MAX_WEIGHTS_BYTES = 4 * GiB;
  * about 1 GB and 10 s; four times that would come near the V8 heap's limit, where Node aborts.
  */
 export const MAX_JSON_BYTES = 64 * MiB;
-
-/** 4 GiB, 64 MiB, 1.5 GiB, 300 bytes. */
-function byteSize(n: number): string {
-  if (n >= GiB) return `${+(n / GiB).toFixed(1)} GiB`;
-  if (n >= MiB) return `${+(n / MiB).toFixed(1)} MiB`;
-  return `${n} bytes`;
-}
 
 /** Why a file that is not a regular file is refused (`link`: how it was reached), for a message. */
 function nonRegular(st: Stats, link: string): string {

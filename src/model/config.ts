@@ -125,11 +125,6 @@ export const modelBlock = () =>
   // cast it to the settings it fills in, so a caller's misspelt or mistyped setting is a compile error.
   (z.preprocess((v) => (isObject(v) ? { ...defaults(), ...v } : v), ModelConfigSchema) as unknown as z.ZodType<z.output<typeof ModelConfigSchema>, Partial<z.input<typeof ModelConfigSchema>>>).default(defaults);
 
-/** The defaults with `overrides`, checked. */
-export function defaultModelConfig(overrides: Partial<ModelConfig> = {}): ModelConfig {
-  return validateModelConfig({ ...defaults(), ...overrides });
-}
-
 /**
  * Checks every field of a model directory's settings (one without a setting added later gets
  * LATER_SETTINGS'); throws a UserError naming `file` and the field.

@@ -94,7 +94,7 @@ export interface GoldRelation {
   label: number;
 }
 
-interface PredictedEntity {
+export interface PredictedEntity {
   start: number;
   end: number;
   type: string;
@@ -105,7 +105,7 @@ interface PredictedEntity {
   score: number;
 }
 
-interface PredictedRelation {
+export interface PredictedRelation {
   /** Indices into `entities` (head = Arg1, tail = Arg2, after undoing the direction suffix). */
   head: number;
   tail: number;

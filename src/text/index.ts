@@ -3,5 +3,4 @@ export type { TokenizedSentence } from './sentences.js';
 export type { NewlineMode, SentenceOptions, TokenizeOptions, TokenizerStyle } from './options.js';
 export { insideGrapheme } from './graphemes.js';
 export { tokenize } from './tokenize.js';
-export type { SliceOptions } from './steps.js';
 export type { Token } from './token.js';

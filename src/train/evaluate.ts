@@ -74,7 +74,7 @@ function checkDataOptions(opts: DataOptions | null): DataOptions {
 }
 
 /** The models a library caller named: a directory or package name, or several; undefined: the bundled model. */
-type ModelDirs = ModelRef | readonly ModelRef[] | undefined;
+export type ModelDirs = ModelRef | readonly ModelRef[] | undefined;
 
 /** A library caller's model argument as a list, checked (file: URLs as their paths): a TypeError from deep inside would not name it. */
 function modelRefs(modelDirs: ModelDirs): readonly string[] {

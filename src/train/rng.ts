@@ -6,15 +6,16 @@
  */
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
-import { xoroshiro128plus, xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
+import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
+import { seededGenerator } from '../data/seeded-rng.js';
 import type { Rng } from '../model/types.js';
 
 export class TrainRng implements Rng {
   private constructor(private gen: RandomGenerator) {}
 
   static seeded(seed: number): TrainRng {
-    return new TrainRng(xoroshiro128plus(seed | 0));
+    return new TrainRng(seededGenerator(seed));
   }
 
   static fromState(state: readonly number[]): TrainRng {

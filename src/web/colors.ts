@@ -37,13 +37,9 @@ const known = new Map<string, number>([
   ['task', 0], ['method', 1], ['metric', 2], ['material', 3], ['otherscientificterm', 4], ['generic', 8],
 ]);
 
-/** The colour an entity type has on its own: fixed for the usual types, else a hash of the name, so it is the same in every document and run. */
-export function typeColor(type: string): TypeColor {
-  return palette[knownIndex(type) ?? hashIndex(type)];
-}
-
 const knownIndex = (type: string) => known.get(type.toLowerCase());
 
+/** A type's colour once a page has used the whole palette: a hash of the name, the same in every run. */
 function hashIndex(type: string): number {
   let h = 0x811c9dc5; // FNV-1a
   for (let i = 0; i < type.length; i++) h = Math.imul(h ^ type.charCodeAt(i), 0x01000193);

@@ -75,7 +75,7 @@ export function knownScore<T extends { score: number }>(item: T): T | Omit<T, 's
 }
 
 /** Micro scores of one criterion, as the Scorer reports them. */
-interface MicroScores {
+export interface MicroScores {
   tp: number;
   fp: number;
   fn: number;

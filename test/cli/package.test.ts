@@ -32,7 +32,7 @@ describe('entrel package, then npm pack and npm install', () => {
   it('writes the package and says how to install and use it, with the warning of a missing license on stderr', () => {
     const r = entrel(['package', '--model', modelDir, '--out', out, '--name', '@acme/cli-model', '--version', '0.3.0']);
     assert.equal(r.code, 0, r.err);
-    assert.match(r.out, /^wrote @acme\/cli-model@0\.3\.0 to .*pkg \(9 files, [\d.]+ MB\)\n {2}install: {2}npm install /);
+    assert.match(r.out, /^wrote @acme\/cli-model@0\.3\.0 to .*pkg \(9 files, [\d.]+ (MiB|KiB)\)\n {2}install: {2}npm install /);
     assert.match(r.out, /npm publish .*pkg --access public to share it publicly\)\n/, 'a scoped package is published restricted unless told');
     assert.match(r.out, /use: {6}npx entrel extract --model @acme\/cli-model "…"/);
     assert.match(r.err, /^entrel: warning: no --license: /);

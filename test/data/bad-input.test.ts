@@ -291,7 +291,7 @@ test('types file: a JSON syntax error names its line and column', async () => {
 test('a document over MAX_DOCUMENT_BYTES is refused naming its size and the limit (it read as "not valid UTF-8", or exhausted the heap)', async () => {
   const { MAX_DOCUMENT_BYTES } = await import('../../src/data/document-size.js');
   const text = 'John Smith works for IBM in Boston. '.repeat(Math.ceil((MAX_DOCUMENT_BYTES + 2 ** 20) / 36));
-  const limit = /too large: this (line|record|file) is \d+(\.\d)? MB, and one document may take at most 16 MB; split it into smaller documents$/;
+  const limit = /too large: this (line|record|file) is \d+(\.\d)? MiB, and one document may take at most 16 MiB; split it into smaller documents$/;
   const small = JSON.stringify({ id: 1, text: 'A b.', entities: [], relations: [] });
   const doccano = file(`${small}\n${JSON.stringify({ id: 2, text, entities: [], relations: [] })}\n`, '.jsonl');
   await rejects(doccano, 'doccano', { line: 2, match: limit });
@@ -314,12 +314,12 @@ test("the document size limit counts the document's own bytes: not a line's \\r 
     return out.map((l) => l.length);
   };
   const full = 'a'.repeat(max);
-  // exactly the limit, with a CRLF line end, or after a BOM: accepted (they read as 16.1 MB over it)
+  // exactly the limit, with a CRLF line end, or after a BOM: accepted (they read as 16 MiB over it)
   assert.deepEqual(await lines(`${full}\r\nb\r\n`), [max, 1]);
   assert.deepEqual(await lines(`\uFEFF${full}\n`), [max]);
-  // one byte over: said in bytes, where "16.0 MB" would read as the limit
+  // one byte over: said in bytes, where "16 MiB" would read as the limit
   await assert.rejects(lines(`b\n${full}a\r\n`), (e: unknown) =>
-    e instanceof UserError && e.message === `${e.location.file}:2: too large: this line is 16,777,217 bytes, and one document may take at most 16,777,216 bytes (16 MB); split it into smaller documents`);
+    e instanceof UserError && e.message === `${e.location.file}:2: too large: this line is 16,777,217 bytes, and one document may take at most 16,777,216 bytes (16 MiB); split it into smaller documents`);
   // a record of exactly the limit in a pretty-printed array, white space before its "," or "]"
   const record = `{"t":"${'a'.repeat(max - 8)}"}`;
   const records: number[] = [];

@@ -8,6 +8,7 @@ import { EnsembleExtractor, Extractor, type ExtractedDocument, type ExtractedEnt
 import { voteExtractions } from '../../src/extract/ensemble-vote.js';
 import { isUserError } from '../../src/errors.js';
 import { saveModelDir } from '../../src/model/io.js';
+import { modelOf } from '../../src/model/model-handle.js';
 import { fitTinyModel } from '../model/tiny-fit.js';
 import { syntheticSentences } from '../model/fixtures.js';
 import { SCHEMA } from './tiny-model.js';
@@ -145,8 +146,9 @@ describe('EnsembleExtractor', () => {
         throw new Error('model A broke');
       }) as typeof broken.extract;
       let batches = 0;
-      const predict = working.model.predict.bind(working.model);
-      working.model.predict = (batch) => (batches++, predict(batch));
+      const model = modelOf(working.model);
+      const predict = model.predict.bind(model);
+      model.predict = (batch) => (batches++, predict(batch));
       let call: Promise<unknown> | undefined;
       const extract = working.extract.bind(working);
       working.extract = ((...args: Parameters<typeof extract>) => (call = extract(...args))) as typeof working.extract;
@@ -154,7 +156,9 @@ describe('EnsembleExtractor', () => {
       // The other model stopped at its next batch, with that error, rather than running the call to its end.
       await assert.rejects(call!, /model A broke/);
       assert.ok(batches < texts.length, `${batches} of ${texts.length} batches`);
-      await assert.rejects(ensemble.extract('x', {}, { signal: 'soon' } as never), (e: unknown) => isUserError(e) && e.location.field === 'signal');
+      // Refused as a single Extractor refuses it: the same message, with its hint.
+      await assert.rejects(ensemble.extract('x', {}, { signal: 'soon' } as never), (e: unknown) =>
+        isUserError(e) && e.location.field === 'signal' && /must be an AbortSignal \(e\.g\. AbortSignal\.timeout\(ms\) or an AbortController's signal\), got "soon"/.test(e.message));
     } finally {
       await ensemble.close();
     }

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { before, describe, it } from 'node:test';
 import { Extractor, type ExtractedDocument } from '../../src/extract/index.js';
 import { isUserError } from '../../src/errors.js';
+import { modelOf } from '../../src/model/model-handle.js';
 import { getNumThreads, setNumThreads } from '../../src/tensor/index.js';
 import { syntheticSentences } from '../model/fixtures.js';
 import { SCHEMA, trainTinyModelDir } from './tiny-model.js';
@@ -252,10 +253,11 @@ describe('Extractor on a tiny trained model', () => {
     const [two, one] = [await Extractor.load(dir, { threads: 2, workers: 0 }), await Extractor.load(dir, { threads: 1, workers: 0 })];
     const seen: number[] = [];
     for (const ex of [two, one, two]) {
-      const predict = ex.model.predict.bind(ex.model);
-      ex.model.predict = (batch) => (seen.push(getNumThreads()), predict(batch));
+      const model = modelOf(ex.model);
+      const predict = model.predict.bind(model);
+      model.predict = (batch) => (seen.push(getNumThreads()), predict(batch));
       await ex.extract(texts[0]);
-      ex.model.predict = predict;
+      model.predict = predict;
     }
     assert.deepEqual(seen, [2, 1, 2]);
     // The process's own count is back after each call (a training run in the process keeps its threads).

@@ -3,11 +3,13 @@
  * are UserErrors that name them and show them as given, before any work or any reading of a source.
  */
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { isUserError } from '../../src/errors.js';
 import { DEFAULT_MODEL_DIR, Extractor, toBratAnn, type ExtractedDocument } from '../../src/extract/index.js';
 import { extractStream } from '../../src/extract/stream.js';
-import { loadModelDir } from '../../src/model/io.js';
+import { loadModelDir, saveModelDir } from '../../src/model/public-io.js';
+import { tempDir } from '../temp-dir.js';
 import { userErrorAsync } from '../user-error.js';
 
 let ex: Extractor;
@@ -35,6 +37,16 @@ test('fromModel checks workers though a model in memory runs on this thread', as
   assert.match(await userError(() => Extractor.fromModel(model, schema, meta, { workers: -1 })), /^workers: must be an integer from 0 to 64, got -1$/);
   assert.match(await userError(() => Extractor.fromModel(model, schema, meta, { workers: '2' as never })), /^workers: must be an integer from 0 to 64, got "2"$/);
   assert.equal(Extractor.fromModel(model, schema, meta, { workers: 2 }).maxWorkers, 0);
+});
+
+test('a model is an opaque handle: loadModelDir, an Extractor and saveModelDir pass it on, and refuse anything else (review 31c finding 3)', async () => {
+  const { model, schema, meta } = loadModelDir(DEFAULT_MODEL_DIR);
+  const out = join(tempDir('entrel-handle-'), 'copy');
+  saveModelDir(out, Extractor.fromModel(model, schema, meta).model, schema, meta);
+  assert.deepEqual((await Extractor.load(out, { workers: 0 })).info().entityTypes, schema.entityTypes);
+  const bad = /^model: must be a model from loadModelDir or Extractor\.model, got an object /;
+  assert.match(await userError(() => Extractor.fromModel({} as never, schema)), bad);
+  assert.match(await userError(() => saveModelDir(join(out, '..', 'other'), { parameters: [] } as never, schema)), bad);
 });
 
 test('ENTREL_THREADS is read by the rule the native loader and training read it by: a bad value is refused (was 1 thread, or 1000 for 1e3)', async () => {

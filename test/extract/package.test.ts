@@ -102,11 +102,11 @@ test('a consumer can name the option and reply types of the exported functions, 
   typeChecks(
     'types.ts',
     `import { EnsembleExtractor, Extractor, evaluateModel, loadModelDir, renderDocumentSvg, renderHtml } from 'entrel';
-import type { DataOptions, ErrorBody, ErrorCode, ExtractBody, ExtractedDocument, ExtractOptions, ExtractReply, HtmlOptions, JointModel, SvgOptions } from 'entrel';
+import type { DataOptions, ErrorBody, ErrorCode, ExtractBody, ExtractedDocument, ExtractOptions, ExtractReply, HtmlOptions, ModelHandle, SvgOptions } from 'entrel';
 export async function run(ex: Extractor, ensemble: EnsembleExtractor, input: string | string[], doc: ExtractedDocument): Promise<number> {
   // A model in memory, as fromModel takes it.
   const { model, schema } = loadModelDir('model');
-  const inMemory: JointModel = model;
+  const inMemory: ModelHandle = model;
   Extractor.fromModel(inMemory, schema);
   // A constant list of triples is readonly.
   const triples = [['Peop', 'Work_For', 'Org']] as const;

@@ -14,6 +14,7 @@ import { Extractor } from '../../src/extract/index.js';
 import { WorkerPool } from '../../src/extract/pool/pool.js';
 import { isUserError } from '../../src/errors.js';
 import { buildBatch, encodeSentence } from '../../src/model/encode.js';
+import { modelOf } from '../../src/model/model-handle.js';
 import { syntheticSentences } from '../model/fixtures.js';
 import { trainTinyModelDir } from './tiny-model.js';
 import { tempDir } from '../temp-dir.js';
@@ -134,7 +135,7 @@ describe('Extractor on worker threads', () => {
   });
 
   it('a batch that fails inside a worker rejects with the worker\'s error; the worker goes on', async () => {
-    const { model } = await Extractor.load(dir, { workers: 0 });
+    const model = modelOf((await Extractor.load(dir, { workers: 0 })).model);
     const pool = new WorkerPool({ modelDir: dir, checksum: readFileSync(join(dir, 'checksum'), 'utf8'), threads: 1 }, 1);
     try {
       await pool.ready;

@@ -8,12 +8,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Extractor } from '../../src/extract/extractor.js';
+import { modelHandle } from '../../src/model/model-handle.js';
 import { SCHEMA } from '../model/fixtures.js';
 import { SMALL_DIMS, tinyJointModel } from '../model/tiny-joint.js';
 import { cli, TINY_CONFIG } from './harness.js';
 
 const { model } = tinyJointModel({ torchSeed: 9, train: [10, 3], initSeed: 3, config: SMALL_DIMS });
-const extractor = Extractor.fromModel(model, SCHEMA, { glove: false });
+const extractor = Extractor.fromModel(modelHandle(model), SCHEMA, { glove: false });
 
 const HOSTILE: [string, string][] = [
   ['empty', ''],

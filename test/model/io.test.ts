@@ -5,7 +5,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync, w
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { UserError } from '../../src/errors.js';
-import { defaultModelConfig, validateModelConfig } from '../../src/model/config.js';
+import { validateModelConfig } from '../../src/model/config.js';
+import { defaultModelConfig } from './model-config.js';
 import { buildBatch, encodeSentence } from '../../src/model/encode.js';
 import { loadModelDir, MODEL_FILES, saveModelDir } from '../../src/model/io.js';
 import { ENTREL_VERSION } from '../../src/model/version.js';

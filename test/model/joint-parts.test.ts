@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { tagGrammar } from '../../src/data/viterbi.js';
-import { defaultModelConfig } from '../../src/model/config.js';
+import { defaultModelConfig } from './model-config.js';
 import { decodeEmissions, predictBatch } from '../../src/model/joint-decode.js';
 import { localLoss } from '../../src/model/joint-loss.js';
 import { Module } from '../../src/model/layers/module.js';

@@ -1,7 +1,7 @@
 /** Relation feature extraction against hand-computed cases (spec §2.6, paper §3.2). */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { defaultModelConfig } from '../../src/model/config.js';
+import { defaultModelConfig } from './model-config.js';
 import { JointModel } from '../../src/model/joint.js';
 import { candidatePairs, relationIndex, type PairSet, type SegmentIndex } from '../../src/model/pairs.js';
 import { Vocabulary } from '../../src/model/vocab.js';

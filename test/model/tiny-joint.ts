@@ -1,6 +1,6 @@
 /** The tests' tiny joint model, made as training makes one (createJointModel): no GloVe, a few synthetic sentences, every seed fixed. */
 import type { Sentence } from '../../src/data/corpus.js';
-import { defaultModelConfig } from '../../src/model/config.js';
+import { defaultModelConfig } from './model-config.js';
 import { createJointModel } from '../../src/model/create.js';
 import { buildBatch, encodeSentence } from '../../src/model/encode.js';
 import type { ModelConfig } from '../../src/model/types.js';

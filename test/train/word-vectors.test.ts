@@ -13,6 +13,7 @@ import { Extractor } from '../../src/extract/extractor.js';
 import { readModelCard } from '../../src/extract/model-card.js';
 import { formatModelCard } from '../../src/cli/model-card-text.js';
 import { loadModelDir, saveModelDir } from '../../src/model/io.js';
+import { modelOf } from '../../src/model/model-handle.js';
 import { loadConfig } from '../../src/train/config.js';
 import { buildNNSetup, buildSetupFrom, trainNN } from '../../src/train/nn.js';
 import { tempDir } from '../temp-dir.js';
@@ -76,7 +77,7 @@ test('a trained model records its vectors; the Extractor, info and a continued r
   assert.match(formatModelCard(readModelCard(best)), /^word vectors +.*vectors\.txt \(8 words, 8 dimensions\)\n +found there$/m);
   const ex = await Extractor.load(best, { workers: 0 });
   await ex.extract('Ali Khan lives in Lagos .');
-  assert.equal(ex.model.glove?.row('lagos'), WORDS.indexOf('lagos'), 'unseen words read through the model\'s own vectors');
+  assert.equal(modelOf(ex.model).glove?.row('lagos'), WORDS.indexOf('lagos'), 'unseen words read through the model\'s own vectors');
   await ex.close();
   // A run continued from it keeps them, whatever the config says.
   const continued = await buildSetupFrom(loadConfig(tiny, [`init=${JSON.stringify(best)}`]), best, { quiet: true });

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ExtractedDocument, ExtractedEntity } from '../../src/extract/types.js';
-import { palette } from '../../src/web/colors.js';
+import { escapeHtml } from '../../src/data/escape.js';
+import { renderAppPage } from '../../src/web/app-page.js';
+import { PageColors, palette } from '../../src/web/colors.js';
 import { geometry, layoutDocument } from '../../src/web/layout.js';
-import { escapeHtml, renderAppPage, renderDocumentSvg, renderHtml, renderHtmlReport, typeColor } from '../../src/web/index.js';
+import { renderDocumentSvg, renderHtml, renderHtmlReport } from '../../src/web/index.js';
 import { fakeExtract } from '../server/fake-extractor.js';
 import { timed } from '../cpu-clock.js';
 
@@ -43,17 +45,17 @@ describe('renderer', () => {
   });
 
   it('colours each type the same everywhere, and the usual types differently', () => {
-    // Literal colours: a change of the hash or of the palette's order fails here (types not on the fixed list).
-    assert.deepEqual(['Protein', 'Cell', 'DNA', 'RNA', 'Join', 'Drug'].map((t) => typeColor(t).fill), ['#cab2d6', '#e6c9a8', '#90f0c0', '#a6cee3', '#b2df8a', '#fccde5']);
-    assert.deepEqual(['Peop', 'Loc', 'Org', 'Other', 'Task', 'Generic'].map((t) => typeColor(t).fill), ['#a6cee3', '#b2df8a', '#fdbf6f', '#cab2d6', '#a6cee3', '#d9d9d9']);
-    const fills = ['Peop', 'Loc', 'Org', 'Other'].map((t) => typeColor(t).fill);
-    assert.equal(new Set(fills).size, 4);
-    assert.ok(typeColor('constructor').fill, 'names of Object properties are ordinary types');
+    // Literal colours: a change of the palette's order or of the fixed list fails here.
+    const fixed = ['Peop', 'Loc', 'Org', 'Other', 'Task', 'Generic'];
+    assert.deepEqual(fixed.map((t) => new PageColors().of(t).fill), ['#a6cee3', '#b2df8a', '#fdbf6f', '#cab2d6', '#a6cee3', '#d9d9d9']);
+    const fills = new PageColors(['Peop', 'Loc', 'Org', 'Other']);
+    assert.equal(new Set(['Peop', 'Loc', 'Org', 'Other'].map((t) => fills.of(t).fill)).size, 4);
+    assert.ok(new PageColors(['constructor']).of('constructor').fill, 'names of Object properties are ordinary types');
     const doc = fakeExtract('John Smith works for Acme Corp in Boston.');
     const html = renderHtml(doc);
-    for (const t of ['Peop', 'Org', 'Loc']) {
-      assert.ok(html.includes(`fill="${typeColor(t).fill}"`), `box of ${t}`);
-      assert.ok(html.includes(`<li data-type="${t}"><span class="swatch" style="background:${typeColor(t).fill}`), `legend of ${t}`);
+    for (const [t, fill] of [['Peop', '#a6cee3'], ['Org', '#fdbf6f'], ['Loc', '#b2df8a']]) {
+      assert.ok(html.includes(`fill="${fill}"`), `box of ${t}`);
+      assert.ok(html.includes(`<li data-type="${t}"><span class="swatch" style="background:${fill}`), `legend of ${t}`);
     }
   });
 
@@ -74,7 +76,7 @@ describe('renderer', () => {
       }
     }
     const scierc = ['Task', 'Method', 'Metric', 'Material', 'OtherScientificTerm', 'Generic'];
-    assert.equal(new Set(scierc.map((t) => typeColor(t).fill)).size, scierc.length, 'SciERC types');
+    assert.equal(new Set(scierc.map((t) => new PageColors().of(t).fill)).size, scierc.length, 'SciERC types, each in its fixed colour');
   });
 
   it('wraps long text into rows within the width, never splitting an entity', () => {

@@ -2,6 +2,7 @@
  * `entrel package [--model M] --out DIR [--name N] [--version V] …`: a trained model as an npm package
  * (extract/model-package.ts), to `npm install`, `npm pack` or `npm publish`; installed, `--model N` finds it.
  */
+import { byteSize } from '../../data/byte-size.js';
 import { Command } from 'commander';
 import semver from 'semver';
 import { formatLocated, isUserError, UserError } from '../../errors.js';
@@ -36,8 +37,6 @@ function publishCommand(dir: string, name: string, version: string): string {
   return `npm publish ${dir}${flags.length ? ` ${flags.join(' ')}` : ''}`;
 }
 
-const megabytes = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
-
 export function packageCommand(): Command {
   return new Command('package')
     .description('write a trained model as an npm package: npm install it (or pack, or publish it), then --model NAME finds it')
@@ -59,7 +58,7 @@ export function packageCommand(): Command {
       if (flags.json) return printJson(r);
       process.stdout.write(
         [
-          `wrote ${r.name}@${r.version} to ${r.dir} (${r.files.length} files, ${megabytes(r.bytes)})`,
+          `wrote ${r.name}@${r.version} to ${r.dir} (${r.files.length} files, ${byteSize(r.bytes)})`,
           `  install:  npm install ${r.dir}   (or: npm pack ${r.dir}, then install the .tgz; ${publishCommand(r.dir, r.name, r.version)} to share it${r.name.startsWith('@') ? ' publicly' : ''})`,
           `  use:      npx entrel extract --model ${r.name} "…"   or   Extractor.load(${JSON.stringify(r.name)})`,
           '',

@@ -6,6 +6,7 @@
  * trip keeps the schema (type order, symmetric relation types). Only the directory's own file is read
  * (brat would also look in parent directories).
  */
+import { byteSize } from '../byte-size.js';
 import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { quote, UserError } from '../../errors.js';
@@ -78,7 +79,7 @@ export const readCollectionFile = (file: string, refuse?: (bytes: number, moreTh
  */
 export async function confFileText(file: string): Promise<string | undefined> {
   const there = await stat(file).then(() => true, (e: NodeJS.ErrnoException) => e.code !== 'ENOENT');
-  const refuse = () => new UserError(`too large: more than ${MAX_DOCUMENT_BYTES / 2 ** 20} MB, which no annotation.conf needs`, { file });
+  const refuse = () => new UserError(`too large: more than ${byteSize(MAX_DOCUMENT_BYTES)}, which no annotation.conf needs`, { file });
   return there ? (await readCollectionFile(file, refuse)).toString('utf8') : undefined;
 }
 
