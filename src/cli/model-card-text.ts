@@ -4,17 +4,13 @@
  * can act on the terminal.
  */
 import { dirname } from 'node:path';
+import { byteSize } from '../data/byte-size.js';
 import type { ModelCard } from '../extract/model-card.js';
 import { recordedMetrics } from '../extract/model-metrics.js';
 import type { ModelMetrics } from '../extract/types.js';
 import { counted, printable } from '../errors.js';
 
 const count = (n: number) => n.toLocaleString('en-US');
-
-function bytes(n: number): string {
-  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MB`;
-  return n >= 1e3 ? `${(n / 1e3).toFixed(1)} kB` : `${n} B`;
-}
 
 /** `test: entityF1 86.3, relationStrictF1 63.8 (test.json)` per split, whatever numbers were recorded. */
 function metricLines(metrics: ModelMetrics | undefined): string[] {
@@ -46,12 +42,14 @@ export function formatModelCard(card: ModelCard): string {
   const rows: [string, string | string[]][] = [
     // Version "0" is info()'s stand-in for none recorded (models of `entrel train`): not worth printing.
     ['model', `${card.name}${card.version === '0' ? '' : ` ${card.version}`} (${card.format} format ${card.formatVersion}${card.writtenBy ? `, written by entrel ${card.writtenBy}` : ''})`],
-    ['directory', `${card.dir} (${bytes(card.sizeBytes)})`],
+    ['directory', `${card.dir} (${byteSize(card.sizeBytes)})`],
     ['checksum', `${card.checksum} (every model file verified)`],
     ['entities', card.entityTypes.join(', ')],
     [
       'relations',
-      card.relationTypes.map((r) => (r.symmetric ? `${r.name} (symmetric)` : r.name)).join(', ') + (symmetric ? '' : ' (all directed)'),
+      card.relationTypes.length === 0
+        ? 'none'
+        : card.relationTypes.map((r) => (r.symmetric ? `${r.name} (symmetric)` : r.name)).join(', ') + (symmetric ? '' : ' (all directed)'),
     ],
     ['tokenizer', card.tokenizer],
     ['tagger', `${m.tagger}, ${m.decoder} decoding, ${m.tagScheme} tags`],

@@ -64,10 +64,11 @@ export function candidatePairs(rows: CandidateRow[], vocab: Vocabulary): { pairs
     const ents = decodeTagIds(row.tags, vocab);
     entities.push(ents);
     // A pair's four token indices are ≤ the row's length n: one number, exact while (n + 1)^4 < 2^53
-    // (n < 9,740; gold labels and added gold pairs are training rows, ≤ 200 tokens).
+    // (n < 9,740; gold labels and added gold pairs are training rows, ≤ maxTrainLength ≤ 2,000 tokens).
     const n1 = row.tags.length + 1;
     const key = (a: number, b: number, c: number, d: number) => ((a * n1 + b) * n1 + c) * n1 + d;
-    const gold = new Map<number, number>(); // last relation listed wins (spec §2.4)
+    // One label a pair: the last relation listed wins (spec §2.4); train/losses.ts counts the others.
+    const gold = new Map<number, number>();
     for (const g of row.gold ?? []) gold.set(key(g.left[0], g.left[1], g.right[0], g.right[1]), g.label);
     const seen = new Set<number>();
     const push = (a: number, b: number, c: number, d: number, i: number, j: number) => {

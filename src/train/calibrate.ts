@@ -11,6 +11,7 @@ import { loadModelDir, readModelDir, saveModelDir } from '../model/io.js';
 import { modelPath } from '../model/model-ref.js';
 import { applyScoreMap, fitScoreMap, type ScoreMaps } from '../model/score-map.js';
 import { predictFile, type DataOptions } from './evaluate.js';
+import { emitWarning, warnAbout } from './warnings.js';
 
 interface CalibrateResult {
   maps: ScoreMaps;
@@ -25,9 +26,13 @@ export async function calibrateModel(modelRef: string, dataFile: string, outDir:
   if (!scores) throw new Error('internal: predictFile gave no scores for one model'); // only a vote has none
   const options = { schema: mergeSchemas(schema, split.schema), paperCompat: opts.paperCompat, goldFile: dataFile };
   const items = scoredItems(split.documents, predicted, scores, options);
-  // A map fitted on nothing would be the identity, and the model would still say it is calibrated.
+  // A map fitted on nothing would be the identity, and the model would still say it is calibrated; but a
+  // kind the model has no type of has no scores to calibrate (an entities-only model): said, not refused.
+  const types = { entities: { n: schema.entityTypes.length, type: 'entity' }, relations: { n: schema.relationTypes.length, type: 'relation' } };
   for (const kind of ['entities', 'relations'] as const)
-    if (items[kind].length === 0)
+    if (types[kind].n === 0)
+      warnAbout(opts.onWarning ?? emitWarning, dataFile, `the model has no ${types[kind].type} types, so it has no ${types[kind].type} scores to calibrate: that map is left as the identity`);
+    else if (items[kind].length === 0)
       throw new UserError(`the model predicts no ${kind} in this data, so there is nothing to fit their scores on: calibrate on annotated data where it does (dev)`, { file: dataFile });
   const maps: ScoreMaps = { entities: fitScoreMap(items.entities), relations: fitScoreMap(items.relations), fittedOn: basename(dataFile) };
   const map = (m: ScoreMaps['entities'], xs: ItemScores) => xs.map((d) => d.map((s) => s.map((x) => applyScoreMap(m, x))));

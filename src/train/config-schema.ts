@@ -16,6 +16,9 @@ const THREADS = `expected an integer from 1 to ${MAX_THREADS}`;
 export const DEFAULT_THREADS = 2;
 /** libtorch threads per core beyond which a run crawls and is refused (loop.ts checkThreads; config.ts for a config file's count). */
 export const THREADS_PER_CORE = 4;
+/** Training sentences are cut to this many tokens unless `maxTrainLength` says otherwise (reference spec §1.2: max_sent_len 200). */
+export const DEFAULT_MAX_TRAIN_LENGTH = 200;
+const TRAIN_LENGTH = 'expected an integer from 20 to 2000';
 const PATH = 'expected a file path (string)';
 const TRAIN_FILES = 'expected a file path or a non-empty list of file paths';
 
@@ -187,6 +190,12 @@ export const TrainConfigSchema = z.strictObject({
    * §1.1; in `New York Times` with `New York` listed after it, the tags are B-GPE E-GPE E-ORG).
    */
   overlappingEntities: z.enum(['keep-longest', 'overwrite'], { error: 'expected "keep-longest" or "overwrite"' }).default('keep-longest'),
+  /**
+   * Training sentences longer than this are cut to their first this many tokens, the entities and
+   * relations past the cut counted (`sentence-truncated-for-training`, train/losses.ts); prediction and
+   * evaluation never cut. At most 2,000: the relation candidates of a sentence grow with its square.
+   */
+  maxTrainLength: z.number({ error: TRAIN_LENGTH }).int({ error: TRAIN_LENGTH }).min(20, { error: TRAIN_LENGTH }).max(2000, { error: TRAIN_LENGTH }).default(DEFAULT_MAX_TRAIN_LENGTH),
   /**
    * L̃ averaged over the batch's tokens and candidate pairs (`batch`, the authors' code), or over each
    * sentence's own (the paper's 1/|s| and 1/|Ê|(|Ê|−1)) and then over sentences (`sentence`; reference

@@ -10,9 +10,6 @@ import type { Vocabulary } from '../model/vocab.js';
 import type { TrainConfig } from './config-schema.js';
 import { emitWarning, warnCounted, type OnWarning } from './warnings.js';
 
-/** Sentences longer than this are truncated for training (reference spec §1.2: max_sent_len 200). */
-export const MAX_TRAIN_LENGTH = 200;
-
 export interface Split {
   file: string;
   format: string;

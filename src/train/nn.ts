@@ -25,7 +25,7 @@ import { cat, manualSeed, type Tensor } from '../tensor/index.js';
 import { copyInto } from './checkpoint.js';
 import { checkedConfig, modelConfig } from './config.js';
 import type { TrainConfig, TrainConfigInput } from './config-schema.js';
-import { encodeAll, loadSplit, MAX_TRAIN_LENGTH, readingOptions, typesPhrase, type Split } from './data.js';
+import { encodeAll, loadSplit, readingOptions, typesPhrase, type Split } from './data.js';
 import { corpusDigest, digest } from './fingerprint.js';
 import { trainingLosses } from './losses.js';
 import { checkRunStart, runTraining, type DevScores, type TrainOptions, type TrainResult, type TrainTask } from './loop.js';
@@ -76,10 +76,12 @@ export async function buildNNSetup(config: TrainConfig, base?: { loaded: LoadedM
   const dev = await loadSplit(config.data.dev, readingOptions(config, 'dev'), onWarning);
   refuseUnscorableDev(dev, config.select);
   warnWholeNytTest(dev, config, onWarning);
+  warnDevIsTrain(dev, trainSplit, config, onWarning);
   if (base) for (const part of [...trainSplit.parts, ...dev.parts]) refuseNewLabels(part, base.loaded.schema, base.dir);
+  if (base) refuseRelationless(trainSplit, base.loaded.schema, base.dir);
   const schema = base ? base.loaded.schema : mergeSchemas(trainSplit.schema, dev.schema);
-  if (!base) warnUnlearnable(trainSplit, schema, onWarning);
-  warnCounted(onWarning, trainSplit.file, trainingLosses(trainSplit.documents, config.model.tagScheme, config.overlappingEntities));
+  warnUnlearnable(trainSplit, schema, onWarning, base !== undefined);
+  warnCounted(onWarning, trainSplit.file, trainingLosses(trainSplit.documents, config.model.tagScheme, { overlap: config.overlappingEntities, maxLength: config.maxTrainLength, schema }));
   const vocab = base ? base.loaded.model.vocab.extendedWith(trainSplit.sentences) : Vocabulary.build(trainSplit.sentences, schema, config.model.tagScheme);
   const { table: glove, record: vectors, named } = runWordVectors(config, base);
   // A continued model keeps its own vectors (its extended vocabulary reads through them): the config says
@@ -90,7 +92,7 @@ export async function buildNNSetup(config: TrainConfig, base?: { loaded: LoadedM
   if (glove && !base) sayCoverage(found, vocab.words.size - 2, vectors?.file, opts.quiet === true, onWarning);
   const setup: NNSetup = {
     config, schema, vocab, model, glove, vectors, dev,
-    train: encodeAll(trainSentences, vocab, { maxLength: MAX_TRAIN_LENGTH, overlap: config.overlappingEntities }),
+    train: encodeAll(trainSentences, vocab, { maxLength: config.maxTrainLength, overlap: config.overlappingEntities }),
     devEncoded: encodeAll(dev.sentences, vocab, { gold: false, glove }),
     data: {
       // First: the types file is part of how the data reads, so a changed one changes data.train's digest
@@ -142,6 +144,22 @@ function warnWholeNytTest(dev: Split, config: TrainConfig, onWarning: OnWarning)
   const ids = new Set(dev.documents.map((d) => d.id));
   if ([...NYT_DEV_IDS].every((id) => ids.has(id)))
     warnAbout(onWarning, dev.file, 'is CoType\'s NYT test file, read whole as dev: models are chosen on the sentences the paper tests on; set data.devSplit "dev" (the paper\'s seeded 10 %) and data.testSplit "test"');
+}
+
+/**
+ * Dev data that is training data (the same file, or documents of the same id and text) chooses best/ and
+ * stops training on what the model learns from: selection favours overfitting, and the dev scores a model
+ * records are training scores. Warned, not refused: a config may mean it (configs/default-model.json).
+ */
+function warnDevIsTrain(dev: Split, train: Split, config: TrainConfig, onWarning: OnWarning): void {
+  const real = (f: string) => (existsSync(f) ? realpathSync(f) : f);
+  const trainFiles = new Set([config.data.train].flat().map(real));
+  const advice = 'best/ is chosen, and patience stops, on sentences the model trains on, and its dev scores are training scores; give dev data of other documents (entrel split)';
+  if (trainFiles.has(real(config.data.dev))) return warnAbout(onWarning, dev.file, `is also training data (data.train): ${advice}`);
+  const trained = new Set(train.documents.map((d) => JSON.stringify([d.id, d.text])));
+  const shared = dev.documents.filter((d) => trained.has(JSON.stringify([d.id, d.text]))).length;
+  if (shared > 0)
+    warnAbout(onWarning, dev.file, `${shared} of its ${counted(dev.documents.length, 'document')} are also in the training data (the same id and text): ${advice}`);
 }
 
 /**
@@ -200,21 +218,42 @@ function runWordVectors(config: TrainConfig, base?: { loaded: LoadedModel; dir: 
 }
 
 /**
- * Warns of what a new model cannot learn from its training data: no entities or no relations at all, or
- * types of its label schema (dev's included) that no training sentence has.
+ * Warns of what the model cannot learn from its training data: no entities or no relations at all, or
+ * types of its label schema (dev's included; a continued model's own) that no training sentence has. A
+ * continued model (`continued`) is taught to find none of those: what it could, it unlearns.
  */
-function warnUnlearnable(train: Split, schema: LabelSchema, onWarning: OnWarning): void {
+function warnUnlearnable(train: Split, schema: LabelSchema, onWarning: OnWarning, continued: boolean): void {
   const ents = new Set(train.sentences.flatMap((s) => s.entities.map((e) => e.type)));
   const rels = new Set(train.sentences.flatMap((s) => s.relations.map((r) => r.type)));
   const warn = (msg: string) => warnAbout(onWarning, train.file, msg);
-  if (ents.size === 0) warn('the training data has no entities: the model will learn to find none');
-  else if (rels.size === 0) warn('the training data has no relations: the model will learn to find none');
+  const learn = continued ? 'continuing will teach the model' : 'the model will learn';
+  if (ents.size === 0) warn(`the training data has no entities: ${learn} to find none`);
+  // A continued model with relation types was refused (refuseRelationless); one without has none to lose.
+  else if (rels.size === 0 && !continued) warn('the training data has no relations: the model will learn to find none');
   const entsMissing = ents.size ? schema.entityTypes.filter((t) => !ents.has(t)) : [];
   const relsMissing = rels.size ? schema.relationTypes.map((r) => r.name).filter((t) => !rels.has(t)) : [];
   const missing = typesPhrase(entsMissing, relsMissing);
   const one = entsMissing.length + relsMissing.length === 1;
-  if (missing)
+  if (missing && continued)
+    warn(`the model's ${missing} ha${one ? 's' : 've'} no training instance: continuing will teach the model to find none`);
+  else if (missing)
     warn(`${missing} never occur${one ? 's' : ''} in the training data (only in dev or a types file): the model cannot learn to predict ${one ? 'it' : 'them'}`);
+}
+
+/**
+ * Continuing a model that has relation types on data without relations trains its relation classifier to
+ * answer "no relation" for every pair: one epoch erases its relation extraction. Refused, not warned:
+ * such a run can only write a model whose relation types are dead yet listed (info, /v1/model), and a
+ * model for entities alone trains without --init. Keeping the relations while tuning the entities would
+ * need the relation loss left out, which training does not offer.
+ */
+function refuseRelationless(train: Split, schema: LabelSchema, dir: string): void {
+  if (!schema.relationTypes.length || train.sentences.some((s) => s.relations.length > 0)) return;
+  const names = schema.relationTypes.map((r) => r.name).join(', ');
+  throw new UserError(
+    `has no relations, but the model in ${dir} has relation types (${names}): continuing it on this data would teach it to find none (its relation extraction is gone after one epoch). Give training data with relations, or train a new model for entities alone without --init (with select=entity+relation)`,
+    { file: train.file },
+  );
 }
 
 /** A model's labels are fixed by its output layers: data to continue it on may use only those. */

@@ -3,7 +3,7 @@
  * vocabulary is extended by the new words and characters, its labels are kept, its trained rows copied.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,8 @@ import { predictEncoded } from '../../src/model/predict.js';
 import { encodeAll, loadSplit } from '../../src/train/data.js';
 import { evaluateModel } from '../../src/train/evaluate.js';
 import { trainMRT } from '../../src/train/mrt/task.js';
-import { buildSetupFrom, trainNN } from '../../src/train/nn.js';
+import { isUserError } from '../../src/errors.js';
+import { buildSetupFrom, continueNN, trainNN } from '../../src/train/nn.js';
 import { assertSamePrediction } from '../model/fixtures.js';
 import { tempDir } from '../temp-dir.js';
 
@@ -78,4 +79,36 @@ test('data with a label the model lacks is refused, naming the file and the labe
     assert.match(e.message, /drugs\.json.*entity type "Drug".*not trained with.*without --init/);
     return true;
   });
+});
+
+/** tiny-train.json's sentences, each passed through `edit` (relations as [s1, e1, s2, e2, type]), in a file of `root`. */
+function editedTrain(name: string, edit: (s: { relations: unknown[][] }) => void): string {
+  const sentences = JSON.parse(readFileSync(fixture('tiny-train.json'), 'utf8')) as { relations: unknown[][] }[];
+  sentences.forEach(edit);
+  const file = join(root, name);
+  writeFileSync(file, JSON.stringify(sentences));
+  return file;
+}
+
+test('continuing on data that lacks some of the model\'s types warns that the run unlearns them, for NN and MRT alike', async () => {
+  await trained;
+  const noLiveIn = editedTrain('no-live-in.json', (s) => (s.relations = s.relations.filter((r) => r[4] !== 'Live_In')));
+  const expected = [`${noLiveIn}: the model's relation type "Live_In" has no training instance: continuing will teach the model to find none`];
+  for (const run of [continueNN, trainMRT]) {
+    const warnings: string[] = [];
+    await run(continuing([noLiveIn], ['epochs=1']), join(root, `no-live-in-${run.name}`), { quiet: true, onWarning: (m) => warnings.push(m) });
+    assert.deepEqual(warnings.filter((m) => m.includes('no training instance')), expected, run.name);
+  }
+});
+
+test('continuing a model with relation types on data without relations is refused (--init --local and MRT)', async () => {
+  await trained;
+  const ner = editedTrain('ner-only.json', (s) => (s.relations = []));
+  const refused = (e: Error) => {
+    assert.ok(isUserError(e), String(e));
+    assert.match(e.message, /ner-only\.json: has no relations, but the model in .*best has relation types \(Work_For, Live_In, OrgBased_In\): continuing it on this data would teach it to find none .*without --init/);
+    return true;
+  };
+  await assert.rejects(continueNN(continuing([ner]), join(root, 'ner-local'), { quiet: true }), refused);
+  await assert.rejects(trainMRT(continuing([ner]), join(root, 'ner-mrt'), { quiet: true }), refused);
 });

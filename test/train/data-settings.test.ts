@@ -58,7 +58,7 @@ test('overlappingEntities "overwrite" writes the later entity over the earlier, 
     [...encodeSentence(sentence, vocab, { overlap }).tags!].map((id) => vocab.tags.items[id]).slice(4);
   assert.deepEqual(tags(), ['B-ORG', 'I-ORG', 'E-ORG']);
   assert.deepEqual(tags('overwrite'), ['B-GPE', 'E-GPE', 'E-ORG']);
-  const lost = (overlap: 'keep-longest' | 'overwrite') => trainingLosses([nested], 'BIEOU', overlap).summary()[0].examples[0];
+  const lost = (overlap: 'keep-longest' | 'overwrite') => trainingLosses([nested], 'BIEOU', { overlap }).summary()[0].examples[0];
   assert.match(lost('keep-longest'), /GPE "New York" \[4, 6\) overlaps another entity, which the tags keep/);
   assert.match(lost('overwrite'), /ORG "New York Times" \[4, 7\) overlaps another entity, whose tags are written over it/);
 });

@@ -37,3 +37,18 @@ test('dev entities without relations: refused when selecting on relation F1, tak
   await assert.rejects(setup(file), refused(file, /has no annotated relations \(6 documents, 6 sentences, 12 entities\), and select is "relation": .*set select=entity\+relation$/));
   assert.equal((await setup(file, ['select=entity+relation'])).dev.sentences.length, 6);
 });
+
+test('dev data that is training data (the same file, or documents of the same id and text) is warned about, naming the dev file', async () => {
+  const warned = async (file: string, sets: string[] = []) => {
+    const warnings: string[] = [];
+    await buildNNSetup(loadConfig(join(fixtures, 'tiny.json'), [`data.dev=${JSON.stringify(file)}`, ...sets]), undefined, { quiet: true, onWarning: (m) => warnings.push(m) });
+    return warnings.filter((m) => m.includes('training data'));
+  };
+  const train = join(fixtures, 'tiny-train.json');
+  const advice = 'best/ is chosen, and patience stops, on sentences the model trains on, and its dev scores are training scores; give dev data of other documents (entrel split)';
+  assert.deepEqual(await warned(train), [`${train}: is also training data (data.train): ${advice}`]);
+  const records = JSON.parse(readFileSync(train, 'utf8')) as unknown[];
+  const copy = devFile('train-copy.json', records.slice(0, 5)); // unified documents are numbered: the first 5 are the same
+  assert.deepEqual(await warned(copy), [`${copy}: 5 of its 5 documents are also in the training data (the same id and text): ${advice}`]);
+  assert.deepEqual(await warned(join(fixtures, 'tiny-dev.json')), []);
+});

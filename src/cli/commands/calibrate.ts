@@ -10,7 +10,7 @@ import { formatCalibration } from '../../eval/index.js';
 import { modelDirOrDefault } from '../../extract/model-info.js';
 import { withInterrupts } from '../interrupt.js';
 import { withBars } from '../progress.js';
-import { printJson, printWarning } from '../output.js';
+import { printJson, printNote, printWarning } from '../output.js';
 import { addDataFlags, modelDataOptions, type DataFlags } from './data-options.js';
 import { progressLogOption } from '../progress-log.js';
 
@@ -33,7 +33,6 @@ export function calibrateCommand(): Command {
     .requiredOption('--data <file>', 'annotated data the model was not trained on (dev)')
     .requiredOption('--out <dir>', 'the calibrated model directory: the model files only, written atomically (an existing directory holding other files is refused)')
     .option('--json', 'print the maps and the calibration before and after as JSON')
-    .option('--quiet', 'no progress bar')
     .addOption(progressLogOption());
   return addDataFlags(cmd).action(async (flags: CalibrateFlags) => {
     const model = modelDirOrDefault(flags.model);
@@ -44,13 +43,14 @@ export function calibrateCommand(): Command {
     const warning = trainedOnWarning(model, flags.data);
     if (warning) process.stderr.write(`entrel: ${flags.data}: warning: ${warning}\n`);
     const r = await withInterrupts(() => withBars(flags, 'calibrate', (bars) => calibrateModel(model, flags.data, flags.out, { ...modelDataOptions(flags), onWarning: printWarning, onProgress: bars.predicted })));
-    // A map fitted on a handful of items is mostly noise (on none, calibrateModel refuses).
+    // A map fitted on a handful of items is mostly noise. On none, calibrateModel refuses, or, for a kind
+    // the model has no type of (an entities-only model), leaves the map out and says so.
     for (const kind of ['entities', 'relations'] as const) {
       const n = r.before[kind].items;
-      if (n < FEW_ITEMS) process.stderr.write(`entrel: ${flags.data}: warning: only ${n} predicted ${kind} to fit on: the map is rough; calibrate on more data\n`);
+      if (n > 0 && n < FEW_ITEMS) process.stderr.write(`entrel: ${flags.data}: warning: only ${n} predicted ${kind} to fit on: the map is rough; calibrate on more data\n`);
     }
     if (flags.json) printJson(r);
     else process.stdout.write(`Before (the model's own scores), on ${flags.data}:\n${formatCalibration(r.before)}\nAfter:\n${formatCalibration(r.after)}`);
-    process.stderr.write(`entrel: wrote the calibrated model to ${flags.out}\n`);
+    printNote(`wrote the calibrated model to ${flags.out}`, flags);
   });
 }
