@@ -90,6 +90,25 @@ export function fitSentencesToSpans(text: string, sentences: readonly TokenizedS
   return { sentences: out, placed };
 }
 
+/** A letter, mark or digit just before / at an offset (a whole code point, also outside the BMP). */
+const WORD_BEFORE = /[\p{L}\p{M}\p{N}]$/u;
+const WORD_AT = /^[\p{L}\p{M}\p{N}]/u;
+
+/**
+ * The offsets where `span`'s edges fall inside one of `tokens` (the tokenizer's, in text order) between two
+ * letters, marks or digits: a cut that splits a word (`Pari|s`), which the tokenizer never makes, so a model
+ * trained on it meets tokens at extraction that it never saw. A cut beside punctuation inside a token is not
+ * counted (`York|-based`): it parts a compound, not a word.
+ */
+export function edgesInsideWords(text: string, tokens: readonly Token[], span: CharSpan): { at: number; token: Token }[] {
+  const out: { at: number; token: Token }[] = [];
+  for (const at of new Set([span.start, span.end])) {
+    const token = tokens[firstIndex(tokens.length, (i) => tokens[i].end > at)];
+    if (token && token.start < at && WORD_BEFORE.test(text.slice(Math.max(token.start, at - 2), at)) && WORD_AT.test(text.slice(at, at + 2))) out.push({ at, token });
+  }
+  return out;
+}
+
 /** A boundary after `from` and before `to` outside every span: the last within `max`, else the first after. */
 function cutWithin(from: number, to: number, max: number, inside: (b: number) => boolean): number {
   for (let b = from + max; b > from; b--) if (!inside(b)) return b;

@@ -1,13 +1,18 @@
 /**
  * Abbreviations that end with a period but rarely end a sentence. The tokenizer keeps them whole
  * (`Mr.`, `Inc.`, as the training corpora do); the sentence splitter undoes ICU breaks after them.
- * (ICU's own suppression list, locale extension `-u-ss-standard`, is not available in V8.)
+ * (ICU's own suppression list, locale extension `-u-ss-standard`, is not available in V8.) Besides English,
+ * the common German, Spanish and French ones (`bzw.`, `Nr.`, `Mio.`, `Sra.`, `Mlle.`), and German ordinals
+ * (`am 3. Oktober`, `im 19. Jahrhundert`, `z. B.`), whose period ICU takes for a sentence end.
  */
 
 /** Precede a name (or, `v.`, `cf.`, `ca.`, a case name, a reference, a date): a break after them is always wrong. */
 const TITLES = [
   'Mr', 'Mrs', 'Ms', 'Messrs', 'Mme', 'Dr', 'Prof', 'Sen', 'Rep', 'Gov', 'Gen', 'Col', 'Lt', 'Capt', 'Sgt',
   'Maj', 'Adm', 'Cmdr', 'Rev', 'Hon', 'St', 'Mt', 'Ft', 'Pres', 'vs', 'v', 'cf', 'Cf', 'ca',
+  // German (`bzw.`, `vgl.`, `sog.` go on in their sentence, as `vs.`), Spanish, French.
+  'Hr', 'Hrn', 'Fr', 'Dipl', 'bzw', 'vgl', 'sog', 'Sra', 'Srta', 'Sres', 'Dra', 'Dña', 'Lic', 'Ing', 'Avda',
+  'Mlle', 'Mlles', 'Mmes', 'Mgr', 'Ste',
 ];
 /**
  * Name a part of a paper or a law before its number (`Fig. 2A`, `Eq. (3)`, `Ref. [12]`, `Art. 5`, `Vol. IV`):
@@ -33,7 +38,11 @@ const REFERENCE_AFTER = `(?:\\p{N}|[([](?:\\p{N}|${LABEL}[)\\]])|\\p{Lu}\\p{N}|[
  */
 const CITATIONS = ['Cir', 'Supp', 'Bd', 'Educ', 'Dist', 'Ct', 'Cong', 'Sess', 'Stat', 'Pub', 'Rec'];
 /** Precede a number (`Dec. 13`, `No. 1`). */
-const BEFORE_NUMBER = ['Jan', 'Feb', 'Mar', 'Apr', 'Jun', 'Jul', 'Aug', 'Sep', 'Sept', 'Oct', 'Nov', 'Dec', 'No', 'Nos', 'pp'];
+const BEFORE_NUMBER = [
+  'Jan', 'Feb', 'Mar', 'Apr', 'Jun', 'Jul', 'Aug', 'Sep', 'Sept', 'Oct', 'Nov', 'Dec', 'No', 'Nos', 'pp',
+  // German months and `Nr. 5`, `Abs. 2`; Spanish `núm. 5`.
+  'Mär', 'Mrz', 'Okt', 'Dez', 'Nr', 'Abs', 'núm', 'Núm',
+];
 /**
  * What a citation abbreviation precedes: a number, also bracketed (`Cir. 1999`, `Supp. 2d`, `Sess. (1988)`),
  * a lowercase word (`Bd. of`), punctuation inside a citation (`Educ.,`, `Cir.)`, `Stat. §`), another part
@@ -48,6 +57,8 @@ const CITATION_AFTER = `(?:[([]?\\p{N}|\\p{Ll}|[,;:)\\]§]|(?:${[...CITATIONS, .
 const OTHER = [
   'Inc', 'Corp', 'Co', 'Ltd', 'inc', 'corp', 'co', 'ltd', 'Bros', 'Dept', 'Univ', 'Assn', 'Ave', 'Blvd', 'etc',
   'approx', 'al', 'seq', 'resp', 'viz',
+  // German: amounts (`5 Mio. Euro`), `usw.` (as `etc.`), `ggf.`, `inkl.`, `Jh.` (`19. Jh.`); French `env.`.
+  'Mio', 'Mrd', 'Tsd', 'usw', 'ggf', 'evtl', 'inkl', 'zzgl', 'bzgl', 'Jh', 'Jhs', 'Hrsg', 'Str', 'env',
   // Degrees.
   'Ph.D', 'Ed.D', 'Th.D', 'D.Phil', 'LL.B', 'LL.M', 'LL.D',
 ];
@@ -97,16 +108,41 @@ const ACRONYM = /^(?:\p{L}\.)+$/u;
 /** Words that usually open a sentence: after `U.S.` or `Inc.` they mean the sentence did end there. */
 const STARTERS = new Set(
   ('The A An He She It They We I You His Her Its Their Our My This That These Those There Here But And Or So ' +
-    'Yet If When While After Before Then However In On At As For To From By With Meanwhile Also').split(' '),
+    'Yet If When While After Before Then However In On At As For To From By With Meanwhile Also ' +
+    // German, Spanish, French (not those that begin names: `Los Angeles`, `La Jolla`, `Le Monde`).
+    'Der Die Das Im Am Er Es Sie Ich Wir Auch Aber Dann Doch Pero Ella Il Ils Elle Elles Mais').split(' '),
 );
+/**
+ * A German ordinal is a number and a period (`am 3. Oktober`, `im 19. Jahrhundert`, `der 2. Weltkrieg`):
+ * no sentence end before a month, nor after the words that put an ordinal before its noun (unless a word
+ * that opens sentences follows: `Die Sitzung ist am 3. Er kam…`).
+ */
+const MONTHS = new Set(
+  ('January February March April May June July August September October November December ' +
+    'Januar Jänner Februar März Mai Juni Juli Oktober Dezember ' +
+    'Jan. Feb. Mar. Mär. Mrz. Apr. Jun. Jul. Aug. Sep. Sept. Oct. Okt. Nov. Dec. Dez.').split(' '),
+);
+const BEFORE_ORDINAL = new Set('am im zum zur vom beim der die das dem den des Am Im Zum Zur Vom Beim Der Die Das Dem Den Des'.split(' '));
+const ORDINAL = /^\p{Nd}{1,2}$/u;
+/** The first letters of German two-letter abbreviations, `z. B.`, `z. T.`, `u. U.`, `o. Ä.`, `s. S.`, `d. J.`: ICU breaks before their capital. */
+const FIRST_LETTERS = new Set(['z', 'd', 'u', 'o', 's']);
+const LETTER_DOT = /^\p{L}\.$/u;
+/** Before Spanish `Sr.` (a title, `El Sr. García`), unlike English `Sr.` (`John Smith Sr.`), an article or nothing. */
+const BEFORE_SENOR = new Set(['El', 'Al', 'Del']);
 
 /**
- * Whether an ICU sentence break between tokens `last` and `next` should be undone (`before`: the token
- * before `last`). Also undone before a lowercase word: ICU always breaks after `?`/`!` (`"Really?" she asked.`);
- * and before AP's dash `_`, which leads on from a dateline or a quote (`COLUMBIA, S.C. _ Jesse Jackson…`).
+ * Whether an ICU sentence break between tokens `last` and `next` should be undone (`before`, `beforeThat`:
+ * the tokens before `last`). Also undone before a lowercase word: ICU always breaks after `?`/`!`
+ * (`"Really?" she asked.`); and before AP's dash `_`, which leads on from a dateline or a quote
+ * (`COLUMBIA, S.C. _ Jesse Jackson…`).
  */
-export function continuesAfter(last: string, next: string, before?: string): boolean {
+export function continuesAfter(last: string, next: string, before?: string, beforeThat?: string): boolean {
   if (/^\p{Ll}/u.test(next) || next === '_') return true;
+  if (last === '.' && before !== undefined) {
+    if (ORDINAL.test(before)) return MONTHS.has(next) || (beforeThat !== undefined && BEFORE_ORDINAL.has(beforeThat) && !STARTERS.has(next));
+    if (FIRST_LETTERS.has(before)) return LETTER_DOT.test(next);
+  }
+  if (last === 'Sr.' && (before === undefined || /^\p{Ll}/u.test(before) || BEFORE_SENOR.has(before))) return true;
   // A reference or citation abbreviation is a token of its own only before what it refers to or what goes
   // on its citation (REFERENCE_SOURCE).
   if (titles.has(last) || references.has(last)) return true;

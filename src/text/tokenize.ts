@@ -8,7 +8,8 @@
  * (`Inc.`, `Mr.`), dotted acronyms (`U.S.`, `U.S`), numbers (`150,000`, `3.5`, `.38`), hyphenated words
  * (`co-founder`, also with acronyms and abbreviations: `U.S.-led`, `D-N.Y.`, `R-Calif.`), `AT&T`, URLs and
  * e-mail addresses stay whole. An HTML character reference is a letter of its word (`Aguil&oacute;`) or a
- * token (`&amp;`). Han/kana characters are one token each (no spaces to split on).
+ * token (`&amp;`). Han/kana characters are one token each (no spaces to split on); a run of Thai, Lao, Khmer
+ * or Myanmar is cut into words by ICU's dictionary (unspaced.ts).
  * Control characters count as whitespace. Format characters (soft hyphen, zero-width space and joiners,
  * word joiner, bidi marks and controls: text from web pages and PDFs has them) never start a token: inside
  * a word they are part of it (`Bos\u00ADton` is one token), elsewhere they are skipped like whitespace,
@@ -21,6 +22,7 @@ import { ABBREVIATION_SOURCE, REFERENCE_SOURCE } from './abbreviations.js';
 import { insideGrapheme } from './graphemes.js';
 import { tokenizeArgs, type TokenizeOptions, type TokenizerStyle } from './options.js';
 import { finish, STEP_ITEMS, type Steps } from './steps.js';
+import { UNSPACED, unspacedWords } from './unspaced.js';
 
 /**
  * Format characters, but those that prefix a number (U+0600 ARABIC NUMBER SIGN…: Prepend, part of the
@@ -33,8 +35,8 @@ const WS = new RegExp(`(?:[\\s\\p{Cc}]|${FORMAT})*`, 'uy');
 /** Joiners (ZWNJ, ZWJ) and emoji tags extend the grapheme cluster before them: they stay with its token. */
 const JOINERS = /[\u200C\u200D\u{E0020}-\u{E007F}]*/uy;
 const CJK = '\\p{sc=Han}\\p{sc=Hiragana}\\p{sc=Katakana}';
-/** A letter, mark or digit of a word: not Han or kana, which are one token each. */
-const WORD_CHAR = `(?![${CJK}])[\\p{L}\\p{M}\\p{N}]`;
+/** A letter, mark or digit of a word: not Han or kana, which are one token each, nor of the scripts of UNSPACED. */
+const WORD_CHAR = `(?![${CJK}${UNSPACED}])[\\p{L}\\p{M}\\p{N}]`;
 /** HTML references to accented Latin letters (`Aguil&oacute;`, `&Eacute;cole`): letters of their word. */
 const LETTER_REF = '&(?:[A-Za-z](?:acute|grave|circ|uml|tilde|ring|cedil|slash|caron|macr|breve|ogon|dot|strok)|szlig|[AaOo][Ee]lig|ETH|eth|THORN|thorn);';
 /** Other HTML references (`&amp;`, `&quot;`, `&#8217;`): one token each, not `&` `amp` `;`. */
@@ -69,6 +71,7 @@ const TOKEN = new RegExp(
     `(${REPORTER}|${ACRONYM}(?:(?:${FORMAT})*-(?:${ACRONYM}|${ABBREVIATION}|${ALNUM}))*|${ABBREVIATION}|(?!I\\.)\\p{Lu}\\.(?![\\p{L}\\p{N}]))`,
     /(['’](?:[tTsSdDmM]|[rRvV][eE]|[lL][lL])(?![\p{L}\p{M}\p{N}]))/u.source,
     `(${DECIMAL_POINT}?${ALNUM}(?:(?:${FORMAT})*-(?:${ACRONYM}|${ABBREVIATION}|${ALNUM})|['’]${ALNUM})*)`,
+    `((?:[${UNSPACED}]\\p{M}*)+)`,
     `(${EMOJI}|[${CJK}]\\p{M}*|${REF}|\\.{2,}|-{2,}|[^]\\p{M}*)`,
   ].join('|'),
   'uy',
@@ -112,7 +115,8 @@ export function* tokenizeSteps(text: string, start: number, end: number, style: 
     const split = m[5] !== undefined ? contraction.exec(m[5]) : null;
     // A format character before the split-off clitic (`do\uFEFFn't`) is between two tokens now: neither's.
     if (split) push(pos, pos + split[1].replace(TRAILING_FORMAT, '').length);
-    push(split ? pos + split[1].length : pos, pos + len);
+    if (m[6] !== undefined) for (const [a, b] of yield* unspacedWords(m[6])) push(pos + a, b < m[6].length ? pos + b : pos + len);
+    else push(split ? pos + split[1].length : pos, pos + len);
     pos += len;
     if (++step === STEP_ITEMS) {
       step = 0;

@@ -64,6 +64,27 @@ test('Jr. and Sr. before a capitalized word end the sentence, except in `Jr. Day
   assert.deepEqual(sentences('On Martin Luther King Jr. Day he spoke at Lincoln Jr. High School.').length, 1);
 });
 
+test('German ordinals and dates, and common German, Spanish and French abbreviations, do not end a sentence (review 31d #5)', () => {
+  const one = [
+    'Hans Meier wurde am 3. Oktober 1990 in Berlin geboren.',
+    'Er kam am 1. Mai 2001 nach Köln.',
+    'Er wurde im 19. Jahrhundert in Wien geboren.',
+    'Der 2. Weltkrieg endete am 8. Mai 1945.',
+    'Er kam am 3. Okt. 1990 nach Bonn.',
+    'Anna Roth arbeitet z. B. für die Deutsche Bank.',
+    'Die Firma zahlte 5 Mio. Euro an Hans Meier.',
+    'Peter bzw. Paul arbeiten bei BMW.',
+    'Er wohnt in Haus Nr. 5 in Bonn.',
+    'El Sr. García trabaja en Madrid.',
+    'Sr. García y la Sra. López viven en Lima.',
+    'Mlle. Dubois et M. Dupont habitent à Paris.',
+  ];
+  for (const text of one) assert.deepEqual(sentences(text, { locale: 'de' }), [text]);
+  // A number's period before a sentence's first word still ends it; English `Sr.` after a name as before.
+  for (const text of ['Das war 1990. Dann kam 1991.', 'He was born in 1990. March came.', 'Die Sitzung ist am 3. Er kam nicht.', 'The score was 3. The game ended.', 'Ed Sr. Born in Alton, he fled.'])
+    assert.equal(sentences(text).length, 2, text);
+});
+
 test("AP's dash `_` after a dateline or a quote does not start a sentence", () => {
   // CoNLL04 writes `COLUMBIA, S.C. _ Jesse Jackson…` and `"…time." _ Dallas resident…` as one sentence.
   assert.deepEqual(sentences('COLUMBIA, S.C. _ Jesse Jackson spoke. "A long time." _ Danny Veno, a resident. SOLEDAD, Calif. _ A parole.'), [

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { tokenProblem } from '../../src/data/validate.js';
 import { insideGrapheme } from '../../src/text/graphemes.js';
 import { tokenize } from '../../src/text/tokenize.js';
+import { timed } from '../cpu-clock.js';
 
 const words = (text: string, opts = {}) => tokenize(text, 0, text.length, opts).map((t) => t.text);
 
@@ -78,6 +79,21 @@ test('graphemes stay whole: emoji sequences, flags, keycaps, combining marks; CJ
   assert.deepEqual(words('Hi 👨‍👩‍👧!👍🏽 🇫🇷🇩🇪 1️⃣ e\u0301te\u0301 ?\u0301 日本語'), [
     'Hi', '👨‍👩‍👧', '!', '👍🏽', '🇫🇷', '🇩🇪', '1️⃣', 'e\u0301te\u0301', '?\u0301', '日', '本', '語',
   ]);
+});
+
+test('Thai, Lao, Khmer and Myanmar, written without spaces, are cut into words as ICU cuts them, in linear time (review 31d #1)', () => {
+  const icu = (s: string) => [...new Intl.Segmenter('th', { granularity: 'word' }).segment(s)].map((x) => x.segment);
+  const thai = 'สมชายทำงานที่ปตทซึ่งตั้งอยู่ในกรุงเทพ'; // "Somchai works at PTT, which is in Bangkok"
+  for (const style of ['ptb', 'conll04'] as const) assert.deepEqual(words(thai, { style }), icu(thai), style);
+  assert.ok(['สมชาย', 'ปตท', 'กรุงเทพ'].every((w) => words(thai).includes(w)));
+  assert.deepEqual(words('ไทย123 ພາສາລາວ ភាសាខ្មែរ in Bangkok.'), ['ไทย', '123', 'ພາສາ', 'ລາວ', 'ភាសាខ្មែរ', 'in', 'Bangkok', '.']);
+  // ICU takes time proportional to the whole string for every word: a long run is cut in windows.
+  const long = thai.repeat(3000);
+  const { value: tokens, ms } = timed(() => tokenize(long));
+  assert.ok(ms < 3000, `took ${ms.toFixed(0)} ms`);
+  assert.equal(tokens.map((t) => t.text).join(''), long);
+  assert.ok(tokens.every((t) => long.slice(t.start, t.end) === t.text));
+  assert.deepEqual(tokens.slice(0, 200).map((t) => t.text), icu(long.slice(0, 5000)).slice(0, 200), 'windows cut as ICU cuts the whole');
 });
 
 test('graphemes stay whole after a 100-character prefix and after astral characters: Prepend, ZWJ, emoji', () => {

@@ -5,10 +5,10 @@
  * writer of such a format loses (the sentences and tokens the splitter does not make again).
  */
 import { quote, UserError, type ErrorLocation } from '../../errors.js';
-import { tokenizedSentences } from '../../text/index.js';
+import { tokenizedSentences, type Token } from '../../text/index.js';
 import type { Document, Entity, Sentence } from '../corpus.js';
 import type { Diagnostics } from '../diagnostics.js';
-import { fitSentencesToSpans } from '../fit-spans.js';
+import { edgesInsideWords, fitSentencesToSpans } from '../fit-spans.js';
 import { firstIndex } from '../search.js';
 import { fail } from '../validate.js';
 import { refuseUnreadable } from './common.js';
@@ -37,23 +37,38 @@ export type Placed = Map<string, { sentence: number; entity: Entity } | null>;
 /**
  * `text` split as `extract` splits it (`style`: the model's tokenizer), fitted to `entities`: each is
  * exactly its characters, whole tokens of one sentence. An entity on spaces only holds no token:
- * `<prefix>-entity-on-whitespace-dropped`.
+ * `<prefix>-entity-on-whitespace-dropped`. What the fitting changes is counted, since training and
+ * evaluation then see what extraction never does: an edge that cuts a word (`entity-edge-inside-word`,
+ * `"Pari|s"`), and spaces at an entity's edges left out of it (`entity-edges-trimmed`).
  */
 export function placeOnText(text: string, entities: readonly CharEntity[], style: 'ptb' | 'conll04', d: Diagnostics, prefix: string): { sentences: Sentence[]; placed: Placed } {
-  const fitted = fitSentencesToSpans(text, tokenizedSentences(text, { style }), entities);
+  const split = tokenizedSentences(text, { style });
+  const fitted = fitSentencesToSpans(text, split, entities);
+  const tokens = split.flatMap((s) => s.tokens);
   const sentences: Sentence[] = fitted.sentences.map((s) => ({ tokens: s.tokens, entities: [], relations: [] }));
   const placed: Placed = new Map();
-  entities.forEach(({ id, type, where }, k) => {
+  entities.forEach(({ id, type, start, end, where }, k) => {
     const p = fitted.placed[k];
     if (!p) {
       placed.set(id, null);
       return d.warn(`${prefix}-entity-on-whitespace-dropped`, where);
     }
+    for (const cut of edgesInsideWords(text, tokens, { start, end })) d.warn('entity-edge-inside-word', `${where}: ${shownCut(text, cut.token, cut.at)}`);
+    const own = sentences[p.sentence].tokens;
+    const [from, to] = [own[p.start].start, own[p.end - 1].end];
+    if (from !== start || to !== end) d.warn('entity-edges-trimmed', `${where}: ${quote(text.slice(start, end), 40)} read as ${quote(text.slice(from, to), 40)}`);
     const entity = { id, type, start: p.start, end: p.end };
     sentences[p.sentence].entities.push(entity);
     placed.set(id, { sentence: p.sentence, entity });
   });
   return { sentences, placed };
+}
+
+/** A token with a bar at a cut, `"Pari|s"`, at most `WIDE` characters either side of it. */
+const WIDE = 15;
+function shownCut(text: string, token: Token, at: number): string {
+  const [from, to] = [Math.max(token.start, at - WIDE), Math.min(token.end, at + WIDE)];
+  return quote(`${from > token.start ? '…' : ''}${text.slice(from, at)}|${text.slice(at, to)}${to < token.end ? '…' : ''}`);
 }
 
 /**
