@@ -72,6 +72,26 @@ test('doccano: a relation project export is read, cut as extract cuts the text, 
   assert.deepEqual(c.schema.relationTypes.map((r) => r.name), ['Work_For', 'Located_In']);
 });
 
+test('raw text: an entity edge inside a word and spaces at its edges are counted with examples; punctuation cut off a word is not (reviews 31b #3, 31d #1)', async () => {
+  const text = 'Ann lives in Paris now. Bob flew to Boston. He met AcmeCorp.';
+  const at = (s: string) => ({ start: text.indexOf(s), end: text.indexOf(s) + s.length });
+  const entities = [
+    { id: 1, label: 'Peop', ...at('Ann ') }, // a space at its end
+    { id: 2, label: 'Loc', ...at('Pari') }, // an off-by-one end, inside "Paris"
+    { id: 3, label: 'Loc', ...at('Boston') }, // "Boston." is two tokens anyway: silent
+    { id: 4, label: 'Org', ...at('Acme') }, // inside "AcmeCorp"
+  ].map(({ id, label, start, end }) => ({ id, label, start_offset: start, end_offset: end }));
+  const path = file('edges.jsonl', JSON.stringify({ id: 'd1', text, entities, relations: [] }) + '\n');
+  const c = await loadCorpus(path);
+  const s = shape(c.documents[0]);
+  assert.deepEqual(s[0].tokens, ['Ann', 'lives', 'in', 'Pari', 's', 'now', '.']);
+  const w = (code: string) => c.diagnostics.summary().find((x) => x.code === code);
+  assert.equal(w('entity-edge-inside-word')?.count, 2);
+  assert.deepEqual(w('entity-edge-inside-word')?.examples, [`${path}:1 entities[1] "Pari": "Pari|s"`, `${path}:1 entities[3] "Acme": "Acme|Corp"`]);
+  assert.equal(w('entity-edges-trimmed')?.count, 1);
+  assert.deepEqual(w('entity-edges-trimmed')?.examples, [`${path}:1 entities[0] "Ann ": "Ann " read as "Ann"`]);
+});
+
 test('doccano: the sequence-labelling export ("label" triples) is read; wrong input is named by line and field', async () => {
   const b = span('Boston');
   const plain = file('p.jsonl', JSON.stringify({ text: TEXT, label: [[b.start, b.end, 'LOC']] }) + '\n');
@@ -252,4 +272,31 @@ test('doccano and Label Studio writers: CoNLL04 reads back with the same entitie
     // The CoNLL04 tokens joined by spaces are cut again (`-LRB-`, `said.`): counted, per document.
     assert.ok(diagnostics.count('tokens-not-kept') > 0 && diagnostics.count('tokens-not-kept') < conll.documents.length / 2, `${format}: ${diagnostics.format().join('\n')}`);
   }
+});
+
+test('Label Studio: a relation with several labels (<Relations choice="multiple">) is a relation for each; a repeated one is dropped as duplicates are', async () => {
+  const [ann, paris] = [span('Mary Jones'), span('Boston')];
+  const result = [
+    { id: 'a', to_name: 'text', type: 'labels', value: { ...ann, labels: ['PER'] } },
+    { id: 'b', to_name: 'text', type: 'labels', value: { ...paris, labels: ['LOC'] } },
+    { from_id: 'a', to_id: 'b', type: 'relation', direction: 'right', labels: ['Live_In', 'Born_In', 'Live_In'] },
+  ];
+  const c = await loadCorpus(file('multi.json', JSON.stringify([{ id: 7, data: { text: TEXT }, annotations: [{ result }] }])));
+  assert.deepEqual(spans(c.documents)[0].relations, ['0-10:PER Born_In 34-40:LOC', '0-10:PER Live_In 34-40:LOC']);
+  assert.deepEqual(c.diagnostics.summary().map((w) => [w.code, w.count]), [['duplicate-relation-dropped', 1]]);
+});
+
+test('Label Studio: an empty or reversed span says so (not "not within the text")', async () => {
+  for (const [start, end] of [[5, 3], [3, 3]]) {
+    const task = { id: 1, data: { text: TEXT }, annotations: [{ result: [{ id: 'a', to_name: 'text', type: 'labels', value: { start, end, labels: ['PER'] } }] }] };
+    await assert.rejects(loadCorpus(file('empty.json', JSON.stringify([task]))), new RegExp(`record 1: annotations\\[0\\]\\.result\\[0\\]\\.value: end ${end} is not after start ${start}$`));
+  }
+});
+
+test("Label Studio: the text is data's field named as the results' to_name, beside other string fields", async () => {
+  const task = { id: 7, data: { sentence: 'Ann lives in Paris.', source: 'wiki' }, annotations: [{ result: [{ id: 'a', from_name: 'label', to_name: 'sentence', type: 'labels', value: { start: 0, end: 3, text: 'Ann', labels: ['PER'] } }] }] };
+  const c = await loadCorpus(file('named.json', JSON.stringify([task])));
+  assert.equal(c.documents[0].text, 'Ann lives in Paris.');
+  assert.deepEqual(spans(c.documents)[0].entities, ['0-3:PER']);
+  assert.equal(c.diagnostics.count(), 0);
 });

@@ -98,6 +98,43 @@ test('a byte-order mark is a character of the text, as brat counts it: offsets a
   assert.equal(docs[0].sentences[0].entities.length, 1);
 });
 
+test('the lines layout counts a relation a line break would part, and loses to a layout that keeps it', async () => {
+  const tok = (text: string, start: number) => ({ text, start, end: start + text.length });
+  // One sentence over two lines: lines would read it as two, Meet's arguments apart; ptb only re-cuts "can't".
+  const doc: Document = {
+    id: 'd1',
+    text: "Ann can't\nmeet Bob .",
+    sentences: [{
+      tokens: [tok('Ann', 0), tok("can't", 4), tok('meet', 10), tok('Bob', 15), tok('.', 19)],
+      entities: [{ id: 'T1', type: 'Peop', start: 0, end: 1 }, { id: 'T2', type: 'Peop', start: 3, end: 4 }],
+      relations: [{ type: 'Meet', head: 'T1', tail: 'T2' }],
+    }],
+  };
+  const out = join(tmp(), 'split-relation');
+  const diagnostics = new Diagnostics();
+  await writeCorpus([doc], inferSchema([doc]), out, 'brat', diagnostics);
+  assert.match(readFileSync(join(out, 'annotation.conf'), 'utf8'), /^# entrel layout: text, tokenizer ptb /m);
+  assert.equal(diagnostics.count('relation-not-kept'), 0);
+  const back = await loadCorpus(out);
+  assert.equal(back.documents[0].sentences.flatMap((s) => s.relations).length, 1);
+  // Where the text layout loses more (the splitter parts two relations of a one-line sentence), lines is
+  // recorded, and the relation it loses is counted.
+  const parted: Document = {
+    id: 'd2',
+    text: 'Ann left . Bob met Tom .',
+    sentences: [{
+      tokens: [tok('Ann', 0), tok('left', 4), tok('.', 9), tok('Bob', 11), tok('met', 15), tok('Tom', 19), tok('.', 23)],
+      entities: [{ id: 'A', type: 'Peop', start: 0, end: 1 }, { id: 'B', type: 'Peop', start: 3, end: 4 }, { id: 'C', type: 'Peop', start: 5, end: 6 }],
+      relations: [{ type: 'Meet', head: 'A', tail: 'B' }, { type: 'Meet', head: 'A', tail: 'C' }],
+    }],
+  };
+  const out2 = join(tmp(), 'lines-relation');
+  const d2 = new Diagnostics();
+  await writeCorpus([doc, parted], inferSchema([doc]), out2, 'brat', d2);
+  assert.match(readFileSync(join(out2, 'annotation.conf'), 'utf8'), /^# entrel layout: lines /m);
+  assert.equal(d2.count('relation-not-kept'), 1, d2.format().join('\n'));
+});
+
 test('the writer records the layout that reads its documents back unchanged, and auto reads it so', async () => {
   // Documents split by entrel's own splitter (extract's output, or raw text converted): the text layout.
   const raw = textToDocument('r', 'Mary Jones lives in Paris. She works for IBM.');

@@ -72,6 +72,28 @@ test('dygie: a duplicate relation is dropped with a warning; a duplicate doc_key
   assert.match(ex, /"x".*line 1/);
 });
 
+test('dygie: a relation filed under another sentence than the one both arguments are in is read there, and counted', async () => {
+  // D's sentence 1 is "He left", its entity He at 4; give it a second entity "left" to relate
+  const rec = JSON.parse(D('m', [[[4, 4, 5, 5, 'R']], []]));
+  rec.ner[1].push([5, 5, 'ACT']);
+  const { docs, diagnostics } = await collect(file(`${JSON.stringify(rec)}\n`), { format: 'dygie' });
+  assert.deepEqual(docs[0].sentences.map((s) => s.relations.length), [0, 1]);
+  assert.deepEqual(shape(docs[0])[1].relations, ['0:1:PER-R->1:2:ACT']);
+  assert.deepEqual(diagnostics.summary().map((w) => [w.code, w.count]), [['dygie-relation-in-wrong-sentence', 1]]);
+  assert.match(diagnostics.format()[0], /:1 m R \[4,4\]→\[5,5\]: listed under sentence 0, read in sentence 1/);
+});
+
+test('a symmetric relation listed both ways is one relation: the second direction is dropped and counted, in every format', async () => {
+  const types = file(JSON.stringify({ entities: { PER: {}, LOC: {} }, relations: { Near: { symmetric: true } } }), '.json');
+  const jsonl = await loadCorpus(file(`${J('a', [R('Near', 'T1', 'T2'), R('Near', 'T2', 'T1')])}\n`), { typesFile: types });
+  assert.deepEqual(jsonl.documents[0].sentences[0].relations, [R('Near', 'T1', 'T2')]);
+  assert.equal(computeStats(jsonl.documents).relations.total, 1);
+  assert.match(jsonl.diagnostics.format().join('\n'), /duplicate-relation-dropped ×1 \(e\.g\. .*:1 document "a", sentence 0: Near T2→T1 \("Paris" → "Bob"\) is T1→T2 the other way round \(Near is symmetric\)\)/);
+  const dygie = await loadCorpus(file(`${D('x', [[[0, 0, 3, 3, 'Near'], [3, 3, 0, 0, 'Near']], []])}\n`), { format: 'dygie', symmetric: ['Near'] });
+  assert.equal(dygie.documents[0].sentences[0].relations.length, 1);
+  assert.equal(dygie.diagnostics.count('duplicate-relation-dropped'), 1);
+});
+
 test('dygie: doc_key 7 and "7" are the same document id', async () => {
   const { diagnostics } = await collect(file(`${D(7, [[], []])}\n${D('7', [[], []])}\n`), { format: 'dygie' });
   assert.equal(diagnostics.count('duplicate-document-id'), 1);
@@ -222,10 +244,10 @@ test('merging repeated entities: one relation between the two is kept as the sel
   assert.equal(sym.diagnostics.count('duplicate-relation-dropped'), 1);
   // without the flag, T2→T1 is another fact than T1→T2
   assert.deepEqual((await loadCorpus(data)).documents[0].sentences[0].relations, [R('Meet', 'T1', 'T2'), R('Meet', 'T2', 'T1')]);
-  // a symmetric relation listed both ways in the input is left as it is: the merge drops only what it makes the same
+  // a symmetric relation listed both ways in the input is one relation too (the next test)
   const both = JSON.parse(J('b', [R('Meet', 'T1', 'T2'), R('Meet', 'T2', 'T1')]));
   both.sentences[0].entities.push({ id: 'T3', type: 'PER', start: 0, end: 1 });
-  assert.equal((await loadCorpus(file(`${JSON.stringify(both)}\n`), { typesFile: types })).documents[0].sentences[0].relations.length, 2);
+  assert.equal((await loadCorpus(file(`${JSON.stringify(both)}\n`), { typesFile: types })).documents[0].sentences[0].relations.length, 1);
 });
 
 test('spert-tags and multihead: a tag sequence the decoder repairs is counted, naming the record or line', async () => {

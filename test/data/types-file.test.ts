@@ -55,3 +55,17 @@ test('several candidates, none fitting the name: none is read, and that is count
   await findTypesFile(join(dir, 'other.json'), diagnostics);
   assert.equal(diagnostics.count('types-file-ambiguous'), 2, 'another data file is another warning');
 });
+
+test('the only types file in the directory, declaring none of the data entity types, is refused naming it; the undeclared-type warning names the file', async () => {
+  const dir = tempDir('entrel-types-file-');
+  copyFileSync(join(SCIERC, 'scierc_types.json'), join(dir, 'other_types.json'));
+  const data = join(dir, 'mine.json');
+  const record = (types: string[]) => ({ tokens: ['A', 'and', 'B'], entities: types.map((type, i) => ({ type, start: 2 * i, end: 2 * i + 1 })), relations: [{ type: 'Compare', head: 0, tail: 1 }] });
+  writeFileSync(data, JSON.stringify([record(['X', 'X'])]));
+  await assert.rejects(loadCorpus(data), (e: Error) =>
+    e.name === 'UserError' && /^.*other_types\.json: the only \*_types\.json beside .*mine\.json, so read as its types file, but it declares none of the data's entity types \("X"\): name the data's own with --types FILE/.test(e.message));
+  // One of its types used: it is taken, and what it does not declare is warned about by its name.
+  writeFileSync(data, JSON.stringify([record(['X', 'Task'])]));
+  const c = await loadCorpus(data);
+  assert.match(c.diagnostics.format().join('\n'), /type-not-declared ×1 \(e\.g\. entity type "X" is not declared in .*other_types\.json\)/);
+});

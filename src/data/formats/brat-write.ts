@@ -65,7 +65,8 @@ function annotations(doc: Document): string {
 /**
  * What reading the pair back with the `lines` layout changes, counted in `d`: sentences are the lines of
  * the text (so sentences sharing a line merge, a sentence over several lines splits, one without tokens is
- * lost) and tokens the whitespace-separated pieces (so other tokens are re-cut, and their entities widened).
+ * lost, and a relation whose arguments start on two lines is lost) and tokens the whitespace-separated
+ * pieces (so other tokens are re-cut, and their entities widened).
  */
 function linesChanges(doc: Document, d: Diagnostics): void {
   const text = doc.text;
@@ -79,11 +80,15 @@ function linesChanges(doc: Document, d: Diagnostics): void {
   let prevLine = -1;
   doc.sentences.forEach((s, i) => {
     if (!s.tokens.length) return lost(`sentence ${i} has no tokens (not read back)`);
-    const first = lineAt(s.tokens[0].start);
+    const lines = s.tokens.map((t) => lineAt(t.start));
+    const first = lines[0];
     const last = lineAt(s.tokens[s.tokens.length - 1].end - 1);
     if (first === prevLine) lost(`sentence ${i} shares line ${first + 1} with the one before (read back as one)`);
     if (last !== first) lost(`sentence ${i} spans lines ${first + 1}–${last + 1} (read back as ${last - first + 1})`);
     prevLine = last;
+    const lineOf = new Map(s.entities.map((e) => [e.id, lines[e.start]]));
+    for (const r of s.relations)
+      if (lineOf.get(r.head) !== lineOf.get(r.tail)) d.warn('relation-not-kept', `${quote(doc.id)}: ${r.type} (its arguments are read back in two sentences)`);
   });
   const pieces = text.matchAll(/\S+/g);
   for (const t of doc.sentences.flatMap((s) => s.tokens)) {
@@ -102,8 +107,8 @@ export async function writePairs(docs: Source<Document>, schema: LabelSchema, ou
   const used = new Set<string>();
   // annotation.conf declares the schema's types and any type a document has beyond them.
   const declared = growingSchema(schema);
-  // The layout recorded is the one that reads the most documents back unchanged (ties: lines, exact for
-  // token data, then ptb); only its changes are reported.
+  // The layout recorded is the one that loses the fewest relations, then reads the most documents back
+  // unchanged (ties: lines, exact for token data, then ptb); only its changes are reported.
   const candidates: { layout: RecordedLayout; count: (doc: Document, d: Diagnostics) => void; changes: Diagnostics; changed: number }[] = [
     { layout: { layout: 'lines' }, count: linesChanges, changes: new Diagnostics(), changed: 0 },
     ...(['ptb', 'conll04'] as const).map((tokenizer) => ({
@@ -131,7 +136,8 @@ export async function writePairs(docs: Source<Document>, schema: LabelSchema, ou
     await writeAtomic(join(out, `${name}.txt`), [doc.text]);
     await writeAtomic(join(out, `${name}.ann`), [annotations(doc)]);
   }
-  const best = candidates.reduce((a, c) => (c.changed < a.changed ? c : a));
+  const lostRelations = (c: (typeof candidates)[number]) => c.changes.count('relation-not-kept');
+  const best = candidates.reduce((a, c) => (lostRelations(c) < lostRelations(a) || (lostRelations(c) === lostRelations(a) && c.changed < a.changed) ? c : a));
   diagnostics?.absorb(best.changes);
   await writeAtomic(join(out, CONF_FILE), [confText(declared.schema, best.layout)]);
 }

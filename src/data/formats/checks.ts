@@ -9,10 +9,11 @@
  *   dropped (`duplicate-relation-dropped`). One between the copy and its first is kept as the
  *   self-relation it is to a scorer comparing spans (`self-relation-kept`, below): in a prediction file
  *   it is a wrong relation to count, not to lose.
- * - `duplicate-relation-dropped`: the same relation (type, head, tail) listed again in a sentence. The
- *   copy is dropped, the first kept: a relation is a fact about two entities, and a copy would be
- *   counted twice by `stats`, weighted twice in training and, once written out, make a gold file that
- *   other tools score differently.
+ * - `duplicate-relation-dropped`: the same relation (type, head, tail) listed again in a sentence, or for
+ *   a symmetric type also the other way round (tail, head). The copy is dropped, the first kept: a
+ *   relation is a fact about two entities, and a copy would be counted twice by `stats` (once by
+ *   `evaluate`, which compares a symmetric relation either way round), weighted twice in training and,
+ *   once written out, make a gold file that other tools score differently.
  * - `self-relation-kept`: a relation whose head and tail are the same entity in the input. It is KEPT: it is what the
  *   gold says, and dropping it would quietly raise the recall entrel reports over what another scorer
  *   reports on the same file. The warning is there because entrel's model only pairs distinct entities,
@@ -49,8 +50,9 @@ function checkSentence(doc: Document, s: Sentence, si: number, at: string, symme
   const kept = s.relations.filter((r) => {
     if (seen) {
       const key = JSON.stringify([r.type, r.head, r.tail]);
-      if (seen.has(key)) {
-        diagnostics.warn('duplicate-relation-dropped', describe(r));
+      const reversed = symmetric.has(r.type) && seen.has(JSON.stringify([r.type, r.tail, r.head]));
+      if (seen.has(key) || reversed) {
+        diagnostics.warn('duplicate-relation-dropped', `${describe(r)}${reversed ? ` is ${r.tail}→${r.head} the other way round (${r.type} is symmetric)` : ''}`);
         return (dropped = true), false;
       }
       seen.add(key);

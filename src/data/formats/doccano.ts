@@ -2,11 +2,13 @@
  * doccano's JSONL export, one document a line: a sequence-labelling project with relations,
  * `{"id", "text", "entities": [{"id", "label", "start_offset", "end_offset"}], "relations": [{"id",
  * "from_id", "to_id", "type"}]}`, or the plain sequence-labelling export `{"text", "label": [[start, end,
- * "TYPE"], …]}` (also as `entities`), which has no relations. Offsets are UTF-16 code units, as doccano's
+ * "TYPE"], …]}` (also as `entities`, or as `labels`, which doccano 1.x exports and tools that write doccano
+ * imports use), which has no relations. Offsets are UTF-16 code units, as doccano's
  * editor counts them (its "count grapheme clusters as one character" option gives other offsets, which
  * are refused where they fall inside a character and otherwise read as they are). The text is cut into
  * sentences and tokens as `extract` cuts it, tokens cut at the entities (spans.ts). Other keys (doccano's
- * `Comments`, metadata) are ignored.
+ * `Comments`, metadata) are counted where they hold something, and a near miss of a list key is refused
+ * (unread-keys.ts).
  */
 import { z } from 'zod';
 import { quote } from '../../errors.js';
@@ -17,6 +19,7 @@ import type { Located } from '../located.js';
 import { fail, label, parseWith } from '../validate.js';
 import { writeAtomic, type Source } from '../write.js';
 import { countSymmetricNotKept, jsonLinesText } from './common.js';
+import { countUnreadKeys, type PartShape } from './unread-keys.js';
 import { attachRelations, charSpans, checkCharSpan, countSplitChanges, placeOnText, type CharEntity, type CharRelation } from './spans.js';
 import type { Format, ReadOptions } from './types.js';
 
@@ -29,24 +32,43 @@ const Rec = z.object({
   text: z.string(),
   entities: z.array(z.union([Entity, Triple])).optional(),
   label: z.array(Triple).optional(),
+  labels: z.array(Triple).optional(),
   relations: z.array(z.object({ from_id: id, to_id: id, type: label() })).optional(),
 });
 
+/** The keys the reader reads, part by part (unread-keys.ts). */
+const SHAPE: PartShape = {
+  kind: 'record',
+  known: ['id', 'text', 'entities', 'label', 'labels', 'relations'],
+  lists: ['entities', 'label', 'relations'],
+  parts: {
+    entities: { kind: 'entity', known: ['id', 'label', 'start_offset', 'end_offset'] },
+    relations: { kind: 'relation', known: ['id', 'from_id', 'to_id', 'type'] },
+  },
+};
+
+/** The keys that may hold the entities, of which a record has one. */
+const ENTITY_LISTS = ['entities', 'label', 'labels'] as const;
+
 async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Document>> {
   for await (const { value, loc } of readJsonLines(file)) {
-    const labels = (value as { label?: unknown } | null)?.label;
-    if (Array.isArray(labels) && labels.length && labels.every((l) => typeof l === 'string'))
-      fail('"label" holds types of the whole text (doccano\'s text classification export), not entity spans', loc, 'label');
+    for (const key of ['label', 'labels'] as const) {
+      const labels = (value as Record<string, unknown> | null)?.[key];
+      if (Array.isArray(labels) && labels.length && labels.every((l) => typeof l === 'string'))
+        fail(`"${key}" holds types of the whole text (doccano's text classification export), not entity spans`, loc, key);
+    }
+    countUnreadKeys(value, SHAPE, 'doccano', loc, opts.diagnostics);
     const r = parseWith(Rec, value, loc);
-    if (r.entities && r.label) fail('both "entities" and "label": which holds the entities?', loc, 'label');
+    const given = ENTITY_LISTS.filter((key) => r[key] !== undefined);
+    if (given.length > 1) fail(`both ${given.map((k) => `"${k}"`).join(' and ')}: which holds the entities?`, loc, given[1]);
     const docId = r.id === undefined ? `line-${loc.line}` : String(r.id);
     if (r.text.trim() === '') {
       opts.diagnostics.warn('empty-document-dropped', `${file}:${loc.line} ${quote(docId)}`);
       continue;
     }
     const at = (field: string) => `${file}:${loc.line} ${field}`;
-    const listed = r.entities ? 'entities' : 'label';
-    const entities: CharEntity[] = (r.entities ?? r.label ?? []).map((e, k) => {
+    const listed = given[0] ?? 'entities';
+    const entities: CharEntity[] = (r[listed] ?? []).map((e, k) => {
       const field = `${listed}[${k}]`;
       const [eid, type, start, end] = Array.isArray(e) ? [`T${k + 1}`, e[2], e[0], e[1]] : [String(e.id), e.label, e.start_offset, e.end_offset];
       checkCharSpan(r.text, start, end, loc, field);

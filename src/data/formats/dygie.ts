@@ -2,7 +2,8 @@
  * DyGIE/PURE JSON Lines (SciERC; ACE05 as DyGIE and PURE ship it): one document a line,
  * `{doc_key, sentences: [[tok]], ner: [[[s, e, type]]], relations: [[[s1, e1, s2, e2, type]]]}` with
  * DOCUMENT-level INCLUSIVE token offsets. They become sentence-relative end-exclusive spans; relations
- * whose arguments lie in another sentence are dropped with a counted warning. A relation names its
+ * whose arguments lie in two sentences are dropped with a counted warning, and one listed under another
+ * sentence than the one both its arguments are in is read there (`dygie-relation-in-wrong-sentence`). A relation names its
  * arguments by span, the first entity of that span (where entities of two types share it, counted both
  * ways: `relation-argument-ambiguous`). Coreference `clusters` and `events`, which a document cannot
  * hold, are dropped, counted a document at a time (`dygie-clusters-dropped`, `dygie-events-dropped`; the
@@ -71,9 +72,11 @@ async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Do
       rels.forEach(([s1, e1, s2, e2, type], k) => {
         const head = argument(s1, e1, `relations[${si}][${k}][0]`);
         const tail = argument(s2, e2, `relations[${si}][${k}][2]`);
-        if (head[0] !== si || tail[0] !== si)
-          opts.diagnostics.warn('cross-sentence-relation-dropped', `${file}:${loc.line} ${r.doc_key} ${type} [${s1},${e1}]→[${s2},${e2}]`);
-        else sentences[si].relations.push({ type, head: head[1], tail: tail[1] });
+        const where = `${file}:${loc.line} ${r.doc_key} ${type} [${s1},${e1}]→[${s2},${e2}]`;
+        if (head[0] !== tail[0]) return opts.diagnostics.warn('cross-sentence-relation-dropped', where);
+        // A filing error, not a relation across sentences: it goes to the sentence it is in.
+        if (head[0] !== si) opts.diagnostics.warn('dygie-relation-in-wrong-sentence', `${where}: listed under sentence ${si}, read in sentence ${head[0]}`);
+        sentences[head[0]].relations.push({ type, head: head[1], tail: tail[1] });
       }),
     );
     countDropped(r, value as object, opts.diagnostics, `${file}:${loc.line} ${r.doc_key}`);

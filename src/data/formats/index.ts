@@ -28,9 +28,9 @@ import { spert } from './spert.js';
 import { spertTags } from './spert-tags.js';
 import { findTypesFile, readTypesFile, typesFileFor } from './types-file.js';
 import { unified } from './unified.js';
-import type { Format, ReadOptions } from './types.js';
+import type { DeclaredSchema, Format, ReadOptions } from './types.js';
 
-export type { Format, ReadOptions } from './types.js';
+export type { ReadOptions } from './types.js';
 
 /** The formats of raw text with character offsets, cut into sentences and tokens as `extract` cuts text (spans.ts). */
 const RAW_TEXT: ReadonlySet<string> = new Set(['doccano', 'labelstudio']);
@@ -125,10 +125,10 @@ async function detect(file: string): Promise<{ name: string; guessed: boolean }>
       if ('doc_key' in v && 'sentences' in v) return known('dygie');
       if ('sentText' in v && 'entityMentions' in v) return known('nyt');
       if ('text' in v && 'sentences' in v) return known('jsonl');
-      if (typeof v.text === 'string' && (Array.isArray(v.entities) || Array.isArray(v.label) || Array.isArray(v.relations))) return known('doccano');
+      if (typeof v.text === 'string' && ['entities', 'label', 'labels', 'relations'].some((k) => Array.isArray(v[k]))) return known('doccano');
       break;
     }
-    throw unknown('JSON Lines whose first line has none of "doc_key", "sentText", "text"+"sentences", "text"+"entities"');
+    throw unknown('JSON Lines whose first line has none of "doc_key", "sentText", "text"+"sentences", "text"+"entities" (or "label", "labels", "relations")');
   }
   throw unknown('neither JSON, JSON Lines, "#doc" TSV nor brat');
 }
@@ -218,6 +218,7 @@ export async function corpusSchema(file: string, documents: Iterable<Document>, 
   const ro: ReadOptions = { diagnostics: new Diagnostics(), ...opts };
   const own = await declaredSchema(file, format, ro);
   const seen = inferSchema(documents);
+  if (own?.alone) refuseUnrelated(file, own, seen);
   // Only a full declaration (a types file) can leave a type out; the ACE05 reading only marks PER-SOC.
   if (own?.entityTypes && own.relationTypes) warnUndeclared(own, seen, own.source ?? 'the types file beside the data', ro.diagnostics);
   const symmetric = symmetricTypes(own, opts);
@@ -227,13 +228,28 @@ export async function corpusSchema(file: string, documents: Iterable<Document>, 
 }
 
 /** The schema `file` declares: a `typesFile` if given, else what the format's files carry (a types file beside it, brat's annotation.conf), if any. */
-async function declaredSchema(file: string, format: Format, opts: ReadOptions): Promise<(Partial<LabelSchema> & { source?: string }) | undefined> {
+async function declaredSchema(file: string, format: Format, opts: ReadOptions): Promise<DeclaredSchema | undefined> {
   return opts.typesFile ? { ...(await readTypesFile(opts.typesFile)), source: opts.typesFile } : format.schema?.(file, opts);
 }
 
 /** The relation types marked symmetric: by the declared schema (`own`), or by the caller (`opts.symmetric`). */
 function symmetricTypes(own: Partial<LabelSchema> | undefined, opts: CorpusOptions): Set<string> {
   return new Set([...(opts.symmetric ?? []), ...(own?.relationTypes ?? []).filter((r) => r.symmetric).map((r) => r.name)]);
+}
+
+/**
+ * Refuses a types file taken only as the only one in the data's directory (`alone`) that declares none of
+ * the entity types the data uses: it is another corpus's, and its symmetric flags and types would change
+ * how the data is scored and written without a word (a warning would still let them).
+ */
+function refuseUnrelated(file: string, own: DeclaredSchema, seen: LabelSchema): void {
+  const declared = new Set(own.entityTypes ?? []);
+  if (seen.entityTypes.length === 0 || seen.entityTypes.some((t) => declared.has(t))) return;
+  const used = seen.entityTypes.slice(0, 3).map((t) => quote(t)).join(', ') + (seen.entityTypes.length > 3 ? ', …' : '');
+  throw new UserError(
+    `the only *_types.json beside ${file}, so read as its types file, but it declares none of the data's entity types (${used}): name the data's own with --types FILE (data.types), or move this one away`,
+    { file: own.source },
+  );
 }
 
 /** Types the documents use that their types file does not declare: a typo there or in the data is likely. */

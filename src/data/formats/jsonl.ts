@@ -13,8 +13,9 @@ import { quote } from '../../errors.js';
 import { readJsonLines } from '../json-lines.js';
 import type { Located } from '../located.js';
 import { checkSpan, fail, label, parseWith, tokenProblem } from '../validate.js';
-import { writeAtomicTogether, type Source } from '../write.js';
+import { countSkippedCompanion, writeAtomicTogether, type Source } from '../write.js';
 import { jsonLinesText, refuseUnreadable } from './common.js';
+import { countUnreadKeys, type PartShape } from './unread-keys.js';
 import { readTypesFile, typesFileFor, typesFileText } from './types-file.js';
 import type { Document, Sentence } from '../corpus.js';
 import type { Format, ReadOptions } from './types.js';
@@ -31,6 +32,21 @@ const Line = z.object({
     }),
   ),
 });
+
+/** The keys the reader reads, part by part (unread-keys.ts). */
+const SHAPE: PartShape = {
+  kind: 'record',
+  known: ['id', 'text', 'sentences'],
+  lists: ['sentences'],
+  parts: {
+    sentences: {
+      kind: 'sentence',
+      known: ['tokens', 'entities', 'relations'],
+      lists: ['tokens', 'entities', 'relations'],
+      parts: { entities: { kind: 'entity', known: ['id', 'type', 'start', 'end'] }, relations: { kind: 'relation', known: ['type', 'head', 'tail'] } },
+    },
+  },
+};
 
 /**
  * The format a record of another JSON Lines format is read with, and the keys that tell it, where `value`
@@ -49,7 +65,7 @@ function otherFormat(value: unknown): { format: string; name: string; keys: stri
   return undefined;
 }
 
-async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Located<Document>> {
+async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Document>> {
   for await (const { value, loc } of readJsonLines(file)) {
     const other = otherFormat(value);
     if (other)
@@ -63,6 +79,7 @@ async function* read(file: string, _opts: ReadOptions): AsyncGenerator<Located<D
           loc,
           key,
         );
+    countUnreadKeys(value, SHAPE, 'jsonl', loc, opts.diagnostics);
     const r = parseWith(Line, value, loc);
     const ids = new Set<string>();
     let prevEnd = 0;
@@ -117,13 +134,13 @@ export const jsonl: Format = {
   schema: async (file, opts) => {
     const sidecar = opts.typesFile ?? typesFileFor(file);
     const exists = await access(sidecar).then(() => true, () => false);
-    return exists ? readTypesFile(sidecar) : undefined;
+    return exists ? { ...(await readTypesFile(sidecar)), source: sidecar } : undefined;
   },
-  write: async (docs, schema, out) => {
+  write: async (docs, schema, out, diagnostics) => {
     // The data and its types file together: a failure leaves neither half of a new pair.
     await writeAtomicTogether([
       { out, pieces: jsonLinesText(jsonlRecords(docs)) },
       { out: typesFileFor(out), pieces: [typesFileText(schema)] },
-    ]);
+    ], countSkippedCompanion(diagnostics, 'the types file'));
   },
 };

@@ -1,8 +1,9 @@
 /**
  * Label Studio's JSON export (a JSON array of tasks) of a text project with `<Labels>` and `<Relations>`:
  * `{"id", "data": {"text", …}, "annotations": [{"result": [...], "was_cancelled"}], "predictions"}`.
- * - The text is `data.text` (a string), else the one string field of `data`. The document id is `data.id` (what
- *   entrel writes), else the task's `id`.
+ * - The text is the field of `data` named as the results' `to_name` (Label Studio's templates give a `<Text>`
+ *   the name of the field it shows), else `data.text`, else the one string field of `data`. The document id is
+ *   `data.id` (what entrel writes), else the task's `id`.
  * - A task's annotation: the one marked `ground_truth`, else the first not cancelled; the others are
  *   counted. A task without one (unlabelled, skipped, or with predictions only) is dropped and counted: its
  *   empty annotation would teach that nothing is there. With `labelStudioResults: 'predictions'` the
@@ -11,8 +12,9 @@
  *   (older versions counted UTF-16 units: where `value.text` says so, they are read so; where it matches
  *   neither, it is counted); the first of several labels (two `<Labels>` controls give one region id
  *   twice), all on one `<Text>`. `relation` results are relations by result id, `direction` `right`
- *   (from → to), `left` (to → from) or `bi` (read as from → to, counted), type the first of `labels` (a
- *   relation without one is dropped, counted). Other results (choices, text areas, HTML labels) are counted.
+ *   (from → to), `left` (to → from) or `bi` (read as from → to, counted), a relation for each of its
+ *   `labels` (`<Relations choice="multiple">`; one without a label is dropped, counted). Other results
+ *   (choices, text areas, HTML labels) are counted.
  * The text is cut into sentences and tokens as `extract` cuts it, tokens cut at the entities (spans.ts).
  * The writer writes each document's entities and relations as its annotation, for the labelling config
  * `<Labels name="label" toName="text">` and `<Relations>` over `<Text name="text" value="$text">`.
@@ -25,7 +27,7 @@ import type { Diagnostics } from '../diagnostics.js';
 import { readJsonArray } from '../json-array.js';
 import type { Located } from '../located.js';
 import { fail, parseWith } from '../validate.js';
-import { writeAtomicTogether, type Source } from '../write.js';
+import { countSkippedCompanion, writeAtomicTogether, type Source } from '../write.js';
 import { countSymmetricNotKept, growingSchema, jsonArrayText } from './common.js';
 import { attachRelations, charSpans, codePointOffsets, countSplitChanges, fromCodePoints, placeOnText, type CharEntity, type CharRelation } from './spans.js';
 import type { Format, ReadOptions } from './types.js';
@@ -62,9 +64,13 @@ export function taskText(data: Record<string, unknown>, field = 'text'): { text:
   return { why, field: 'data' };
 }
 
-/** The task's text (taskText), or a UserError naming the record. */
-function textOf(data: Record<string, unknown>, loc: Located<unknown>['loc']): string {
-  const t = taskText(data);
+/**
+ * The task's text, or a UserError naming the record: `data`'s field named as a result's `to_name` (an
+ * export does not hold the config's `value="$field"`, but a `<Text>` is mostly named after it), else taskText's.
+ */
+function textOf(data: Record<string, unknown>, results: readonly z.infer<typeof Result>[], loc: Located<unknown>['loc']): string {
+  const named = results.map((r) => r.to_name).find((n): n is string => typeof n === 'string' && Object.hasOwn(data, n));
+  const t = taskText(data, named);
   return 'text' in t ? t.text : fail(t.why, loc, t.field);
 }
 
@@ -107,12 +113,12 @@ async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Do
   const d = opts.diagnostics;
   for await (const { value, loc } of readJsonArray(file)) {
     const task = parseWith(Task, value, loc);
-    const text = textOf(task.data, loc);
     const own = task.data.id;
     const docId = typeof own === 'string' || typeof own === 'number' ? String(own) : task.id !== undefined ? String(task.id) : `record-${loc.line}`;
     const where = `${formatWhere(loc)} task ${quote(docId)}`;
     const chosen = opts.labelStudioResults === 'predictions' ? prediction(task, where, loc, d) : annotation(task, where, d);
     if (!chosen) continue;
+    const text = textOf(task.data, chosen.item.result, loc);
     if (text.trim() === '') {
       d.warn('empty-document-dropped', where);
       continue;
@@ -129,9 +135,11 @@ async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Do
         if (r.id === undefined) fail('a labels result without its "id" (relations name entities by it)', loc, `${at(k)}.id`);
         if (typeof r.to_name === 'string') objects.add(r.to_name);
         if (objects.size > 1) fail(`labels on several objects (${[...objects].map((o) => quote(o)).join(', ')}): entrel reads one text a task`, loc, `${at(k)}.to_name`);
+        if (v.start < 0) fail(`start ${v.start} is negative`, loc, `${at(k)}.value`);
+        if (v.end <= v.start) fail(`end ${v.end} is not after start ${v.start}`, loc, `${at(k)}.value`);
         // Label Studio counts code points; older versions counted UTF-16 units, which `text` tells apart.
-        const asUnits = v.start >= 0 && v.end > v.start && v.end <= text.length ? [v.start, v.end] : undefined;
-        const asCodePoints = v.start >= 0 && v.end > v.start && v.end <= codePoints ? [units(v.start), units(v.end)] : undefined;
+        const asUnits = v.end <= text.length ? [v.start, v.end] : undefined;
+        const asCodePoints = v.end <= codePoints ? [units(v.start), units(v.end)] : undefined;
         const says = (x: number[] | undefined) => x !== undefined && text.slice(x[0], x[1]) === v.text;
         const span = v.text === undefined || says(asCodePoints) ? asCodePoints : says(asUnits) ? asUnits : asCodePoints;
         if (!span) fail(`span ${v.start}–${v.end} is not within the text (${codePoints} characters)`, loc, `${at(k)}.value`);
@@ -146,12 +154,14 @@ async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Do
         if (!same) byId.set(id, { id, type: v.labels[0], start, end, k, where: `${where} ${at(k)} ${quote(text.slice(start, end), 40)}` });
       } else if (r.type === 'relation') {
         if (r.from_id === undefined || r.to_id === undefined) fail('a relation result needs "from_id" and "to_id"', loc, at(k));
-        const type = r.labels?.[0];
-        if (type === undefined || type === '') return d.warn('labelstudio-unlabelled-relation-dropped', `${where} ${at(k)}`);
+        const types = (r.labels ?? []).filter((t) => t !== '');
+        if (types.length === 0) return d.warn('labelstudio-unlabelled-relation-dropped', `${where} ${at(k)}`);
         const [from, to] = [String(r.from_id), String(r.to_id)];
-        if (r.direction === 'bi') d.warn('labelstudio-bidirectional-relation-read-from-to', `${where} ${at(k)} ${type} (mark a symmetric type so in a --types file)`);
         const [head, tail] = r.direction === 'left' ? [to, from] : [from, to];
-        relations.push({ type, head, tail, where: `${where} ${at(k)} ${type}`, k, from, to });
+        for (const type of types) {
+          if (r.direction === 'bi') d.warn('labelstudio-bidirectional-relation-read-from-to', `${where} ${at(k)} ${type} (mark a symmetric type so in a --types file)`);
+          relations.push({ type, head, tail, where: `${where} ${at(k)} ${type}`, k, from, to });
+        }
       } else d.warn('labelstudio-result-ignored', `${where} ${at(k)} (type ${quote(r.type)})`);
     });
     const entities = [...byId.values()];
@@ -231,6 +241,6 @@ export const labelstudio: Format = {
     return writeAtomicTogether([
       { out, pieces: jsonArrayText(tasks(docs, diagnostics, declared)) },
       { out: labelConfigFor(out), pieces: (async function* () { yield labelConfigText(declared.schema); })() },
-    ]);
+    ], countSkippedCompanion(diagnostics, 'the labelling config'));
   },
 };

@@ -12,7 +12,8 @@ import type { Located } from '../located.js';
 import { checkArgumentIndexes, fail, label, parseWith, tokenText } from '../validate.js';
 import { writeAtomic } from '../write.js';
 import { countSymmetricNotKept, jsonArrayText, sentencesOf, toTokenSentence, tokenDocument, unwritableLabel } from './common.js';
-import { findTypesFile, readTypesFile } from './types-file.js';
+import { typesFileSchema } from './types-file.js';
+import { countUnreadKeys, type PartShape } from './unread-keys.js';
 import type { Diagnostics } from '../diagnostics.js';
 import type { Document } from '../corpus.js';
 import type { Source } from '../write.js';
@@ -26,8 +27,17 @@ const Rec = z.object({
   orig_id: z.union([z.string(), z.number()]).optional(),
 });
 
+/** The keys the reader reads, part by part (unread-keys.ts). */
+const SHAPE: PartShape = {
+  kind: 'record',
+  known: ['tokens', 'tags', 'relations', 'orig_id'],
+  lists: ['tokens', 'tags', 'relations'],
+  parts: { relations: { kind: 'relation', known: ['head', 'tail', 'type'] } },
+};
+
 async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Document>> {
   for await (const { value, loc } of readJsonArray(file)) {
+    countUnreadKeys(value, SHAPE, 'spert-tags', loc, opts.diagnostics);
     const r = parseWith(Rec, value, loc);
     if (r.tags.length !== r.tokens.length)
       fail(`${r.tags.length} tags for ${r.tokens.length} tokens`, loc, 'tags');
@@ -78,10 +88,7 @@ export const spertTags: Format = {
   name: 'spert-tags',
   description: 'JSON array of {tokens, tags (BILOU), relations:[{head,tail,type}]} (conll04/spert)',
   read,
-  schema: async (file, opts) => {
-    const types = opts.typesFile ?? (await findTypesFile(file, opts.diagnostics));
-    return types === undefined ? undefined : readTypesFile(types);
-  },
+  schema: typesFileSchema,
   write: (docs, schema, out, diagnostics) => {
     countSymmetricNotKept(schema, diagnostics); // no types file is written
     return writeAtomic(out, jsonArrayText(records(docs, diagnostics)));

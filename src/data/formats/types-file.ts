@@ -1,4 +1,5 @@
 /** SpERT's types file: `{entities: {Type: {short, verbose}}, relations: {Type: {short, verbose, symmetric}}}`. */
+import { byteSize } from '../byte-size.js';
 import { access, readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
@@ -10,6 +11,7 @@ import { MAX_DOCUMENT_BYTES } from '../document-size.js';
 import { parseJsonFile } from '../parse-json.js';
 import { readFileBounded } from '../data-file.js';
 import { parseWith } from '../validate.js';
+import type { DeclaredSchema, ReadOptions } from './types.js';
 
 // The two maps are checked entry by entry below: zod builds a record by assignment, so an entry named
 // `__proto__` (an own key of the parsed JSON) became the record's prototype, unchecked and lost.
@@ -27,7 +29,7 @@ const RelationEntry = z.object({ symmetric: z.boolean().optional() }).loose();
  * for ever), a device or a socket is refused naming it.
  */
 export async function readTypesFile(file: string): Promise<LabelSchema> {
-  const refuse = () => new UserError(`too large: more than ${MAX_DOCUMENT_BYTES / 2 ** 20} MB, which no types file needs`, { file });
+  const refuse = () => new UserError(`too large: more than ${byteSize(MAX_DOCUMENT_BYTES)}, which no types file needs`, { file });
   const text = decodeUtf8File(await readFileBounded(file, { refuse }), file);
   const value = parseJsonFile(text, file);
   parseWith(TypesFile, value, { file });
@@ -54,15 +56,23 @@ export async function readTypesFile(file: string): Promise<LabelSchema> {
  * naming them, once per data file.
  */
 export async function findTypesFile(dataFile: string, diagnostics?: Diagnostics): Promise<string | undefined> {
+  return (await typesFileBeside(dataFile, diagnostics))?.file;
+}
+
+/**
+ * findTypesFile's types file, and whether it was taken only as the only one in the directory (`alone`):
+ * nothing in its name ties it to the data, so the reader checks it declares some of the data's types.
+ */
+export async function typesFileBeside(dataFile: string, diagnostics?: Diagnostics): Promise<{ file: string; alone: boolean } | undefined> {
   const own = typesFileFor(dataFile);
-  if (await access(own).then(() => true, () => false)) return own;
+  if (await access(own).then(() => true, () => false)) return { file: own, alone: false };
   const dir = dirname(dataFile);
   const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith(TYPES_SUFFIX)).sort();
   const stem = basename(own).slice(0, -TYPES_SUFFIX.length);
   const prefixes = names.filter((n) => stem.startsWith(n.slice(0, -TYPES_SUFFIX.length) + '_'));
   const longest = prefixes.sort((a, b) => b.length - a.length)[0];
-  if (longest !== undefined) return join(dir, longest);
-  if (names.length === 1) return join(dir, names[0]);
+  if (longest !== undefined) return { file: join(dir, longest), alone: false };
+  if (names.length === 1) return { file: join(dir, names[0]), alone: true };
   if (names.length > 1 && diagnostics) warnAmbiguous(dataFile, names, diagnostics);
   return undefined;
 }
@@ -79,6 +89,12 @@ function warnAmbiguous(dataFile: string, names: string[], diagnostics: Diagnosti
   warned.add(dataFile);
   const shown = names.length <= 4 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
   diagnostics.warn('types-file-ambiguous', `${dataFile}: read without a types file (no symmetric relations, no declared types): ${names.length} in its directory (${shown}) and none is named ${basename(typesFileFor(dataFile))} or after a prefix of it; --types FILE picks one`);
+}
+
+/** The schema of a SpERT file's types file: `opts.typesFile`, else the one beside it (typesFileBeside), naming it. */
+export async function typesFileSchema(dataFile: string, opts: ReadOptions): Promise<DeclaredSchema | undefined> {
+  const found = opts.typesFile === undefined ? await typesFileBeside(dataFile, opts.diagnostics) : { file: opts.typesFile, alone: false };
+  return found && { ...(await readTypesFile(found.file)), source: found.file, alone: found.alone };
 }
 
 /** Where a writer puts the types file for `out`: `name.json` or `name.jsonl` → `name_types.json`. */

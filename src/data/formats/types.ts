@@ -43,6 +43,8 @@ type Writer = (
   diagnostics?: Diagnostics,
 ) => Promise<void>;
 
+export type DeclaredSchema = Partial<LabelSchema> & { source?: string; alone?: boolean };
+
 export interface Format {
   name: string;
   /** One line for `--help`. */
@@ -51,7 +53,8 @@ export interface Format {
   write?: Writer;
   /**
    * Label schema the format's own files carry (types file, brat's annotation.conf, known symmetric
-   * types), if any; `source` names the file that declares it, for warnings.
+   * types), if any; `source` names the file that declares it, for warnings; `alone`: a types file taken
+   * only as the only one in the data's directory (typesFileBeside), which must declare some of its types.
    */
-  schema?: (file: string, opts: ReadOptions) => Promise<(Partial<LabelSchema> & { source?: string }) | undefined>;
+  schema?: (file: string, opts: ReadOptions) => Promise<DeclaredSchema | undefined>;
 }

@@ -14,6 +14,7 @@ import { checkSpan, fail, label, parseWith, tokenText } from '../validate.js';
 import { formatWhere, quote } from '../../errors.js';
 import { countAmbiguousArguments, countSymmetricNotKept, jsonArrayText, mapAsync, sentencesOf, spanIndex, toTokenSentence, tokenDocument, warnAmbiguousArgument } from './common.js';
 import type { Document } from '../corpus.js';
+import { countUnreadKeys } from './unread-keys.js';
 import { ACE05_SCHEMA, inTextOrder } from './ace05.js';
 import type { Format, ReadOptions } from './types.js';
 
@@ -26,6 +27,7 @@ const Rec = z.object({
 
 async function* read(file: string, opts: ReadOptions): AsyncGenerator<Located<Document>> {
   for await (const { value, loc } of readJsonArray(file)) {
+    countUnreadKeys(value, { kind: 'record', known: ['tokens', 'entities', 'relations'], lists: ['tokens', 'entities', 'relations'] }, 'unified', loc, opts.diagnostics);
     const r = parseWith(Rec, value, loc);
     const entities = r.entities.map(([start, end, type], i) => {
       checkSpan(start, end, r.tokens.length, loc, `entities[${i}]`);
