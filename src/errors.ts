@@ -42,7 +42,7 @@ export class UserError extends Error {
   }
 }
 
-/** A run the user stopped (Ctrl-C): a clean end, not a failure of the input; the CLI exits 130. */
+/** A run the user stopped (Ctrl-C, SIGTERM): a clean end, not a failure of the input; the CLI exits 128 + the signal's number (130 for Ctrl-C). */
 export class Interrupted extends UserError {
   constructor(message: string, location: ErrorLocation = {}) {
     super(message, location, 'ENTREL_INTERRUPTED');

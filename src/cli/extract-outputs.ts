@@ -58,7 +58,9 @@ export async function writeExtractions(
     const version = schema ? `${schema.name} ${schema.version}` : 'entrel';
     const pieces = jsonArrayText(mapAsync(withText(counted(), format), ({ id, doc }) => toLabelStudioTask(id, doc, version)));
     // The project's labelling config beside it, with the model's labels.
-    await writeAtomicTogether([{ out, pieces }, ...(schema ? [{ out: labelConfigFor(out), pieces: [labelConfigText(schema)] }] : [])]);
+    await writeAtomicTogether([{ out, pieces }, ...(schema ? [{ out: labelConfigFor(out), pieces: [labelConfigText(schema)] }] : [])], () =>
+      process.stderr.write('entrel: warning: the labelling config is not written: the output is standard output, a device or a pipe, with no directory beside it\n'),
+    );
   } else if (format === 'doccano') await writeAtomic(out, jsonLinesText(mapAsync(withText(counted(), format), ({ id, doc }) => toDoccanoLine(id, doc))));
   else await writeAtomic(out, format === 'jsonl' ? jsonlLines(counted()) : htmlPieces(counted(), out, schema?.entityTypes ?? []));
   return n;

@@ -1,17 +1,27 @@
 /**
- * The `entrel` command line: one sub-command per file in `commands/`, consistent flags, and exit codes
- * 0 = ok, 1 = user error (one line on stderr, no stack trace), 2 = internal error.
+ * The `entrel` command line: one sub-command per file in `commands/`, consistent flags, and the exit codes
+ * of EXIT_STATUS (one line on stderr for an error, never a stack trace).
  */
 import { Command, CommanderError } from 'commander';
 import { Interrupted, isUserError, UserError } from '../errors.js';
 import { ENTREL_VERSION } from '../model/version.js';
-import { EXIT_INTERRUPTED } from './interrupt.js';
+import { interruptedExitCode } from './interrupt.js';
 import { printableLines } from './output.js';
 import { registerCommands } from './commands/index.js';
+import { guardStandardStreams } from './streams.js';
 
 const EXIT_OK = 0;
 const EXIT_USER = 1;
 const EXIT_INTERNAL = 2;
+
+/** `entrel --help`'s last lines: the codes of exitCodeFor, interrupt.ts, streams.ts and bin/entrel.js. */
+const EXIT_STATUS = `
+Exit status:
+  0    success
+  1    an error in the input, a file or the usage (one line on stderr says which)
+  2    an internal error (a bug: please report it), or entrel is not built
+  130  interrupted by SIGINT (Ctrl-C); 143 by SIGTERM; 129 by SIGHUP
+  141  the reader of standard output closed it (a pipe, as \`| head\` does)`;
 
 /**
  * A usage error whose message waits for run() to finish it: `train`'s unknown option, whose hint names the
@@ -28,7 +38,8 @@ function buildProgram(deferred: Deferred = {}): Command {
     // `entrel --version` is entrel's; after a command, `--version` is that command's (package's semver).
     .enablePositionalOptions()
     .exitOverride()
-    .configureOutput(errorOutput('entrel', deferred));
+    .configureOutput(errorOutput('entrel', deferred))
+    .addHelpText('afterAll', ({ command }) => (command.parent ? '' : EXIT_STATUS));
   registerCommands(program);
   for (const c of program.commands) c.exitOverride().configureOutput(errorOutput(`entrel ${c.name()}`, deferred));
   program.hook('preAction', (_, action) => refuseEmptyOptions(action));
@@ -76,6 +87,7 @@ async function unknownTrainOption({ text, option }: { text: string; option: stri
 
 /** Runs the CLI and returns the exit code (the caller sets process.exitCode). */
 export async function run(argv: string[]): Promise<number> {
+  guardStandardStreams();
   const deferred: Deferred = {};
   const program = buildProgram(deferred);
   try {
@@ -100,7 +112,7 @@ function exitCodeFor(e: unknown): number {
   }
   if (e instanceof Interrupted) {
     say(e.message);
-    return EXIT_INTERRUPTED;
+    return interruptedExitCode(e);
   }
   if (isUserError(e)) {
     say(e.message);

@@ -20,6 +20,11 @@ export function printWarning(message: string, about?: { file: string; text: stri
   process.stderr.write(`${printableLines(about ? `entrel: ${about.file}: warning: ${about.text}` : `entrel: warning: ${message}`)}\n`);
 }
 
+/** A success or summary line on stderr (`entrel: wrote …`): none with --quiet, which keeps warnings and errors. */
+export function printNote(message: string, flags: { quiet?: boolean }): void {
+  if (!flags.quiet) process.stderr.write(`${printableLines(`entrel: ${message}`)}\n`);
+}
+
 /** printable, line by line: a message's own line breaks stay. */
 export const printableLines = (s: string): string => s.split('\n').map(printable).join('\n');
 

@@ -13,7 +13,7 @@ import { writeError } from '../data/atomic.js';
 import { makeDirs } from '../data/dirs.js';
 import { dirname } from 'node:path';
 import { fsReason, Interrupted, UserError } from '../errors.js';
-import { EXIT_INTERRUPTED } from './interrupt.js';
+import { isInterruptedExit } from './interrupt.js';
 import { printableLines } from './output.js';
 import type { ProgressRecord } from '../train/progress.js';
 
@@ -60,8 +60,8 @@ export async function withProgressLog<T>(file: string | undefined, command: stri
       closeSync(fd);
     }
   };
-  // Ctrl-C ends most commands at once (interrupt.ts: process.exit), past any finally below.
-  const onExit = (code: number) => end(code === EXIT_INTERRUPTED ? 'interrupted' : 'failed');
+  // Ctrl-C or SIGTERM ends most commands at once (interrupt.ts: process.exit), past any finally below.
+  const onExit = (code: number) => end(isInterruptedExit(code) ? 'interrupted' : 'failed');
   process.on('exit', onExit);
   let outcome: 'done' | 'failed' | 'interrupted' = 'failed';
   try {

@@ -8,13 +8,14 @@
  * killed writer's leftovers are removed by the next write of the same target. Swaps of one target by
  * several processes take turns (data/swap-lock.ts): the last one wins, whole.
  */
-import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { makeDirs } from './dirs.js';
+import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { isWithin, makeDirs } from './dirs.js';
+import { followLinks, outputTarget } from './output-target.js';
 import { pidAfter, removeAbandoned, WRITER } from './abandoned.js';
 import { withSwapLock } from './swap-lock.js';
 import { removedOnInterrupt } from './write.js';
-import { UserError, fsReason } from '../errors.js';
+import { UserError, formatLocated, fsReason } from '../errors.js';
 
 /**
  * File-system failures as one-line user errors naming what could not be written; `note` says what is
@@ -25,14 +26,20 @@ export function writeError(what: string, path: string, e: unknown, note?: string
   return reason ? new UserError(`cannot write ${what}: ${reason}${note ? `; ${note}` : ''}`, { file: path }) : (e as Error);
 }
 
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+/**
+ * `data` written atomically to `given`, or to the file its symbolic links lead to (the link stays); in place
+ * where `given` is a device, a pipe or a descriptor (output-target.ts).
+ */
+export function writeFileAtomic(given: string, data: string | Uint8Array): void {
+  const target = outputTarget(given);
+  if (target.kind !== 'file') return writeInPlaceSync(target.kind === 'descriptor' ? target.fd : target.path, given, data);
+  const path = target.path;
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${WRITER}`);
   try {
     removeAbandoned(dirname(path), pidAfter(`.${basename(path)}.tmp-`));
     const fd = openSync(tmp, 'w'); // truncates a leftover of an earlier process that had this pid
     try {
-      if (typeof data === 'string') writeSync(fd, data);
-      else writeSync(fd, data);
+      writeFileSync(fd, data); // every byte: one write(2) may take only part of them (a nearly full disk)
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -40,7 +47,16 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw writeError(basename(path), path, e, 'its previous version, if any, is unchanged');
+    throw writeError(basename(given), given, e, 'its previous version, if any, is unchanged');
+  }
+}
+
+/** `data` appended to a descriptor of this process or to the device or pipe at `path`. */
+function writeInPlaceSync(path: string | number, given: string, data: string | Uint8Array): void {
+  try {
+    appendFileSync(path, data);
+  } catch (e) {
+    throw writeError(basename(given), given, e);
   }
 }
 
@@ -74,26 +90,42 @@ export function writeDirAtomicSync(target: string, what: string, fill: (tmp: str
   }
 }
 
-/** A failed directory write: its temporary directory removed, the failure as writeError words it. */
-function abandon({ target, tmp }: Staged, what: string, e: unknown, kept: string): never {
+/**
+ * A failed directory write: its temporary directory removed, the failure as writeError words it. A file of
+ * the temporary directory that a UserError names (`out.tmp-…/8.ann: cannot write: no space left`) is named
+ * as the user knows it, inside the target, with what the failure leaves.
+ */
+function abandon({ tmp, given }: Staged, what: string, e: unknown, kept: string): never {
   rmSync(tmp, { recursive: true, force: true });
-  throw writeError(what, target, e, kept);
+  const file = e instanceof UserError ? e.location.file : undefined;
+  if (e instanceof UserError && file !== undefined && isWithin(resolve(file), resolve(tmp))) {
+    const inside = relative(resolve(tmp), resolve(file));
+    const message = e.message.slice(formatLocated('', e.location).length);
+    throw new UserError(`${message}; ${kept}`, { ...e.location, file: inside === '' ? given : join(given, inside) }, e.code);
+  }
+  throw writeError(what, given, e, kept);
 }
 
 interface Staged {
+  /** The directory swapped: the one named, or where its symbolic links lead. */
   target: string;
+  /** The directory as named, for messages. */
+  given: string;
   tmp: string;
   done: () => void;
 }
 
-function stage(target: string, what: string): Staged {
+function stage(named: string, what: string): Staged {
+  if (named === '-') throw new UserError(`cannot write ${what} to standard output: it is a directory, give its path`, { file: named });
   // `out/` is the directory `out`: its siblings `out.tmp-…` and `.out.entrel-old` must not land inside it.
-  if (/.[\\/]$/.test(target)) target = target.replace(/(.)[\\/]+$/, '$1');
+  const given = /.[\\/]$/.test(named) ? named.replace(/(.)[\\/]+$/, '$1') : named;
+  // Swapped where a link leads: swapping the link itself would leave its old target as it was.
+  const target = followLinks(given);
   // The swap would replace whatever is there: a file of the user's in the way is an error, not a casualty.
   if (existsSync(target) && !statSync(target).isDirectory())
-    throw new UserError(`cannot write ${what}: a file is in the way (it must be a directory)`, { file: target });
+    throw new UserError(`cannot write ${what}: a file is in the way (it must be a directory)`, { file: given });
   const tmp = `${target}.tmp-${WRITER}`;
-  return { target, tmp, done: removedOnInterrupt(tmp) };
+  return { target, given, tmp, done: removedOnInterrupt(tmp) };
 }
 
 /** An empty temporary directory beside the target, after removing what killed writers left there. */

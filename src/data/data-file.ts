@@ -3,7 +3,7 @@
  * of file a reader opens (FileRules): a regular file; a pipe too where the user names the file (`<(…)`);
  * never a device or a socket; a collection's file only inside its directory.
  */
-import { constants, type Stats } from 'node:fs';
+import { constants, fstatSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { lstat, open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { isatty } from 'node:tty';
@@ -133,11 +133,21 @@ export async function readFileBounded(
  * most CHUNK bytes; a UTF-8 byte-order mark opening it is dropped.
  */
 export async function* fileChunks(file: string): AsyncGenerator<Buffer> {
+  if (isStdinSocket(file)) return yield* withoutBom(process.stdin as AsyncIterable<Buffer>, file);
   const { fh } = await openDataFile(file, { stream: true });
   const stream = fh.createReadStream({ highWaterMark: CHUNK });
+  try {
+    yield* withoutBom(stream as AsyncIterable<Buffer>, file);
+  } finally {
+    stream.destroy();
+  }
+}
+
+/** `chunks` of `file`, a UTF-8 byte-order mark opening them dropped; a read error as ioError names the file. */
+async function* withoutBom(chunks: AsyncIterable<Buffer>, file: string): AsyncGenerator<Buffer> {
   let first = true;
   try {
-    for await (let c of stream as AsyncIterable<Buffer>) {
+    for await (let c of chunks) {
       if (first) {
         first = false;
         if (c[0] === 0xef && c[1] === 0xbb && c[2] === 0xbf) c = c.subarray(3);
@@ -146,7 +156,19 @@ export async function* fileChunks(file: string): AsyncGenerator<Buffer> {
     }
   } catch (e) {
     throw ioError(file, e);
-  } finally {
-    stream.destroy();
+  }
+}
+
+/**
+ * Whether `file` names this process's standard input (`/dev/stdin`, `/dev/fd/0`, `/proc/self/fd/0`) and that
+ * is a socket, which cannot be opened again by its path (ENXIO): what a parent process in Node gives as a
+ * pipe. It is read as the process's own stream instead.
+ */
+function isStdinSocket(file: string): boolean {
+  if (!/^\/(?:dev\/stdin|dev\/fd\/0|proc\/self\/fd\/0)$/.test(resolve(file))) return false;
+  try {
+    return fstatSync(0).isSocket();
+  } catch {
+    return false;
   }
 }

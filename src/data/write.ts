@@ -1,25 +1,42 @@
-/** Atomic output: write to a temporary sibling, then rename over the target, so a failed run leaves no half file. */
-import { realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+/**
+ * Output files: written to a temporary sibling, then renamed over the target, so a failed run leaves no half
+ * file. Standard output (`-`), a device or a pipe is written in place instead (output-target.ts).
+ */
+import { realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { dirname, basename, join, sep } from 'node:path';
 import { UserError, fsReason } from '../errors.js';
 import { removeAbandoned, WRITER, writerPid } from './abandoned.js';
+import type { Diagnostics } from './diagnostics.js';
 import { makeDirs } from './dirs.js';
+import { outputTarget, type OutputTarget } from './output-target.js';
 import { sleep } from './swap-lock.js';
 
 export type Source<T> = Iterable<T> | AsyncIterable<T>;
 
-/** Writes every string of `pieces` (with no separator added) to `out` atomically. */
+/** Writes every string of `pieces` (with no separator added) to `out`: atomically where it is a file. */
 export async function writeAtomic(out: string, pieces: Source<string>): Promise<void> {
-  await writeAtomicTogether([{ out, pieces }]);
+  await writeAtomicTogether([{ out, pieces }], () => undefined);
 }
 
 /**
- * Several files that belong together (a data file and the types file beside it), all or none: every one
- * is written to its temporary sibling first, and only when all are complete are they renamed into place.
- * A full disk or a Ctrl-C while writing leaves every earlier file as it was.
+ * Several files that belong together, all or none: `files[0]` the output, the rest its companions (the
+ * types file beside a data file). Every one is written to its temporary sibling first, and only when all are
+ * complete are they renamed into place: a full disk or a Ctrl-C while writing leaves every earlier file as
+ * it was. An output that is no file (standard output, a device, a pipe) is written in place, and its
+ * companions, which have no place beside it, are not: `companionSkipped` is told each, to say so.
  */
-export async function writeAtomicTogether(files: readonly { out: string; pieces: Source<string> }[]): Promise<void> {
+export async function writeAtomicTogether(
+  files: readonly { out: string; pieces: Source<string> }[],
+  companionSkipped: (file: string) => void,
+): Promise<void> {
+  const [first, ...companions] = files;
+  if (first === undefined) return;
+  const target = outputTarget(first.out);
+  if (target.kind !== 'file') {
+    for (const c of companions) companionSkipped(c.out);
+    return writeInPlace(target, first.out, first.pieces);
+  }
   const staged: { tmp: string; out: string; done: () => void }[] = [];
   try {
     for (const { out, pieces } of files) staged.push(await writeTemporary(out, pieces));
@@ -39,10 +56,74 @@ export async function writeAtomicTogether(files: readonly { out: string; pieces:
   }
 }
 
-/** Writes `pieces` to a temporary sibling of `out` (removed on Ctrl-C), and returns it. */
-async function writeTemporary(out: string, pieces: Source<string>): Promise<{ tmp: string; out: string; done: () => void }> {
+/** writeAtomicTogether's `companionSkipped` that counts each companion not written (`what`: "the types file"), as the writers count what they lose. */
+export function countSkippedCompanion(diagnostics: Diagnostics | undefined, what: string): (file: string) => void {
+  return () => diagnostics?.warn('companion-file-not-written', `${what} is not written: the output is standard output, a device or a pipe, with no directory beside it`);
+}
+
+/** Pieces gathered into writes of about this many characters. */
+const WRITE_SIZE = 1 << 20;
+
+/** `pieces` written front to back to a descriptor of this process or to a device or pipe (`target`), named `out` in errors. */
+async function writeInPlace(target: Exclude<OutputTarget, { kind: 'file' }>, out: string, pieces: Source<string>): Promise<void> {
+  try {
+    if (target.kind === 'descriptor') {
+      const stream = target.fd === 1 ? process.stdout : target.fd === 2 ? process.stderr : undefined;
+      for await (const chunk of gathered(pieces)) {
+        if (stream) await writeToStream(stream, chunk);
+        else writeFileSync(target.fd, chunk); // every byte: a single write may take only part
+      }
+      return;
+    }
+    // Appending: devices and pipes ignore it.
+    const fh = await open(target.path, 'a');
+    try {
+      for await (const chunk of gathered(pieces)) await fh.writeFile(chunk);
+    } finally {
+      await fh.close();
+    }
+  } catch (e) {
+    rethrow(e, out);
+  }
+}
+
+/** One write to standard output or error, resolved once the stream takes it: a slow reader holds the writer back. */
+function writeToStream(stream: NodeJS.WriteStream, chunk: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const failed = (e: Error) => reject(e);
+    stream.once('error', failed);
+    stream.write(chunk, (e) => {
+      stream.off('error', failed);
+      if (e) reject(e);
+      else resolve();
+    });
+  });
+}
+
+/** `pieces` joined into strings of WRITE_SIZE characters or more (the last one shorter). */
+async function* gathered(pieces: Source<string>): AsyncGenerator<string> {
+  let buf = '';
+  for await (const p of pieces) {
+    buf += p;
+    if (buf.length >= WRITE_SIZE) {
+      yield buf;
+      buf = '';
+    }
+  }
+  if (buf !== '') yield buf;
+}
+
+/**
+ * Writes `pieces` to a temporary sibling of `out` (removed on Ctrl-C), and returns it with the path to rename
+ * it to: `out`, or the file its symbolic links lead to (the link stays, its target is replaced).
+ */
+async function writeTemporary(given: string, pieces: Source<string>): Promise<{ tmp: string; out: string; done: () => void }> {
   // `x/` names a directory: the rename would fail with ENOTDIR, which reads as a wrong parent.
-  if (/[\\/]$/.test(out)) throw new UserError('ends in "/", which names a directory: the output is a file, give its name', { file: out });
+  if (/[\\/]$/.test(given)) throw new UserError('ends in "/", which names a directory: the output is a file, give its name', { file: given });
+  const target = outputTarget(given);
+  // A companion (a types file) beside a file output may itself be a device or a pipe: refused, not replaced.
+  if (target.kind !== 'file') throw new UserError('cannot write: not a regular file (it is written beside the output, which must be a file)', { file: given });
+  const out = target.path;
   const dir = dirname(out);
   try {
     makeDirs(dir);
@@ -50,29 +131,23 @@ async function writeTemporary(out: string, pieces: Source<string>): Promise<{ tm
     throw new UserError(`cannot create directory: ${fsReason(e) ?? e}`, { file: dir });
   }
   // A directory in the way would fail only at the rename, after the other files of a pair were renamed.
-  if (statSync(out, { throwIfNoEntry: false })?.isDirectory()) throw new UserError('is a directory: the output is a file, give another name', { file: out });
+  if (statSync(out, { throwIfNoEntry: false })?.isDirectory()) throw new UserError('is a directory: the output is a file, give another name', { file: given });
   removeAbandoned(dir, temporaryWriter(basename(out)), writtenBeforeThisProcess);
   const tmp = join(dir, `.${basename(out)}.${WRITER}.${Date.now().toString(36)}.tmp`);
   const done = removedOnInterrupt(tmp);
   let fh;
   try {
     fh = await open(tmp, 'w');
-    let buf = '';
-    for await (const p of pieces) {
-      buf += p;
-      if (buf.length >= 1 << 20) {
-        await fh.write(buf);
-        buf = '';
-      }
-    }
-    await fh.write(buf);
+    // writeFile, not write: one write(2) may take only part of a chunk (a nearly full disk), and the rest
+    // would be lost without an error.
+    for await (const chunk of gathered(pieces)) await fh.writeFile(chunk);
     await fh.close();
     return { tmp, out, done };
   } catch (e) {
     await fh?.close().catch(() => undefined);
     await rm(tmp, { force: true });
     done();
-    return rethrow(e, out);
+    return rethrow(e, given);
   }
 }
 
@@ -156,9 +231,12 @@ export function refuseOverwritingInputs(outputs: readonly string[], inputs: read
 
 /** The input that writing or replacing `out` would destroy: `out` itself, or one inside it. */
 export function inputAt(out: string, inputs: readonly (string | undefined)[]): { input: string; what: 'is' | 'contains' } | undefined {
+  if (out === '-') return undefined; // standard output
   const o = existing(out);
-  if (!o) return undefined;
-  const isDir = statSync(o).isDirectory();
+  // A pipe's real path (`/proc/N/fd/pipe:[…]`, behind /dev/stdout) is a name, not a file to stat.
+  const st = o === undefined ? undefined : statSync(o, { throwIfNoEntry: false });
+  if (!o || !st) return undefined;
+  const isDir = st.isDirectory();
   for (const input of inputs) {
     const i = input === undefined ? undefined : existing(input);
     if (i && (i === o || (isDir && i.startsWith(o + sep)))) return { input: input!, what: i === o ? 'is' : 'contains' };

@@ -11,7 +11,7 @@
  *   JSON syntax would become the text.
  * Every text records where it came from (file and first line) for error messages and ids.
  */
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { described, quote, UserError } from '../errors.js';
 import type { Diagnostics } from '../data/diagnostics.js';
 import { ioError } from '../data/io-error.js';
@@ -53,13 +53,28 @@ function inputKind(file: string): InputKind {
 export async function readInputKind(file: string): Promise<InputKind> {
   const kind = inputKind(file);
   if (kind === 'jsonl' || /\.txt$/i.test(file)) return kind;
-  const lines = firstLines(await head(file));
+  // A pipe (`--in -`, `<(zcat …)`) cannot be looked into without consuming it: its first lines are checked
+  // as they are read (readInputTexts).
+  if (!(await isRegularFile(file))) return kind;
+  refuseJson(file, firstLines(await head(file)));
+  return kind;
+}
+
+/** Refuses plain text whose first non-blank `lines` are JSON (looksLikeJson). */
+function refuseJson(file: string, lines: readonly string[]): void {
   if (looksLikeJson(lines))
     throw new UserError(
       `looks like JSON (it starts ${quote(lines[0], 30)}), but only a .jsonl or .ndjson file is read as JSON, one text a line (a JSON array: one item a line): name it so, or .txt to extract from its characters as plain text`,
       { file },
     );
-  return kind;
+}
+
+async function isRegularFile(file: string): Promise<boolean> {
+  try {
+    return (await stat(file)).isFile();
+  } catch (e) {
+    throw ioError(file, e);
+  }
 }
 
 const HEAD_BYTES = 64 * 1024;
@@ -135,9 +150,30 @@ const isText = (v: unknown): boolean => typeof v === 'string' || (v !== null && 
 
 export async function* readInputTexts(file: string, opts: InputOptions = {}): AsyncGenerator<InputText> {
   const maxChars = opts.maxChars ?? DEFAULT_MAX_PARAGRAPH_CHARS;
-  if ((await readInputKind(file)) === 'jsonl') yield* readJsonlTexts(file, opts.diagnostics);
-  else if (opts.lines) yield* readLineTexts(file, maxChars);
-  else yield* readParagraphs(file, maxChars);
+  if ((await readInputKind(file)) === 'jsonl') return yield* readJsonlTexts(file, opts.diagnostics);
+  const texts = opts.lines ? readLineTexts(file, maxChars) : readParagraphs(file, maxChars);
+  if (/\.txt$/i.test(file) || (await isRegularFile(file))) yield* texts;
+  else yield* refusingJson(file, texts);
+}
+
+/** `texts` of a pipe read as plain text, refused as readInputKind refuses a file once its first two non-blank lines are in. */
+async function* refusingJson(file: string, texts: AsyncIterable<InputText>): AsyncGenerator<InputText> {
+  const held: InputText[] = [];
+  let lines: string[] = [];
+  for await (const t of texts) {
+    if (lines.length >= 2) {
+      yield t;
+      continue;
+    }
+    held.push(t);
+    lines = firstLines(held.map((h) => h.text).join('\n'));
+    if (lines.length >= 2) {
+      refuseJson(file, lines);
+      yield* held.splice(0);
+    }
+  }
+  if (held.length) refuseJson(file, lines);
+  yield* held;
 }
 
 /** A line's fields. */

@@ -23,8 +23,8 @@ interface FoldTime {
   epochSeconds: number;
 }
 
-/** The exit code of a command ended at once by a second Ctrl-C or SIGTERM (src/cli/interrupt.ts). */
-const EXIT_INTERRUPTED = 130;
+/** The exit codes of a command ended at once by a second SIGINT, SIGTERM or SIGHUP: 128 + the signal (src/cli/interrupt.ts). */
+const EXIT_INTERRUPTED = new Set([130, 143, 129]);
 
 export class CrossValLog {
   private readonly t0 = performance.now();
@@ -36,7 +36,7 @@ export class CrossValLog {
    */
   private readonly onExit = (code: number) => {
     try {
-      this.end(code === EXIT_INTERRUPTED ? 'interrupted' : 'failed', code === EXIT_INTERRUPTED ? {} : { error: `the process exited (code ${code}) while the study ran` });
+      this.end(EXIT_INTERRUPTED.has(code) ? 'interrupted' : 'failed', EXIT_INTERRUPTED.has(code) ? {} : { error: `the process exited (code ${code}) while the study ran` });
     } catch {
       // The process is ending: nothing is left to tell it to.
     }

@@ -3,7 +3,9 @@
  * bar (loss, sentences/s, ETA), and the bar of a run over a whole corpus (`predict`, `evaluate`,
  * `calibrate`, `extract --in`, `view`, `convert`, `split`, the resamples of `compare` and `evaluate
  * --bootstrap`): what is done of how many, the rate, and the ETA of the whole run so far. Off when stderr is
- * not a terminal or with --quiet, so logs, CI output and redirected stdout stay clean; never on stdout.
+ * not a terminal or with --quiet, so logs, CI output and redirected stdout stay clean; never on stdout. A
+ * terminal without cursor control (TERM=dumb: Emacs' shell, some CI consoles) gets the bar's state as a plain
+ * line every PLAIN_SECONDS instead.
  */
 import cliProgress from 'cli-progress';
 
@@ -59,18 +61,25 @@ interface Bar {
 
 const NO_BAR: Bar = { update() {}, stop() {} };
 
+/** Whether stderr is a terminal that a bar can be drawn on: one that takes cursor control (not TERM=dumb). */
+export const drawsOnStderr = (): boolean => process.stderr.isTTY === true && process.env.TERM !== 'dumb';
+
+/** Seconds between two plain progress lines on a dumb terminal: often enough to see it move, few enough to read. */
+const PLAIN_SECONDS = 5;
+
 /** Seconds as the bars show them: `45s`, `3m12s`, `1h05m`. */
 export const formatSeconds = (s: number) => cliProgress.Format.TimeFormat(Math.round(s), { autopadding: false, autopaddingChar: ' ' }, 1).trim();
 
 const formatRate = (r: number) => (r >= 100 ? r.toFixed(0) : r.toFixed(1));
 
 /**
- * A bar on stderr when it is a terminal (and not `quiet`), started at 0; its state also goes to `spec.log`
- * where given. Neither: one that does nothing.
+ * A bar on stderr when it is a terminal (and not `quiet`), started at 0, or plain lines on a dumb one; its
+ * state also goes to `spec.log` where given. None of these: one that does nothing.
  */
 export function startBar(spec: BarSpec): Bar {
-  const drawn = !spec.quiet && process.stderr.isTTY === true;
-  if (!drawn && spec.log === undefined) return NO_BAR;
+  const drawn = !spec.quiet && drawsOnStderr();
+  const plain = !spec.quiet && !drawn && process.stderr.isTTY === true ? plainLines(spec) : undefined;
+  if (!drawn && !plain && spec.log === undefined) return NO_BAR;
   const work = spec.work ?? spec.total;
   const t0 = performance.now();
   const bar = drawn ? drawnBar(spec, work) : undefined;
@@ -85,7 +94,9 @@ export function startBar(spec: BarSpec): Bar {
       // and hours when the work comes in batches.
       const eta = work !== undefined && w > 0 ? (seconds * (work - w)) / w : undefined;
       const rate = more.rate ?? done / Math.max(seconds, 1e-3);
-      bar?.update(w, { label: spec.label, unit: spec.unit, count: spec.total === undefined ? `${done}` : `${done}/${spec.total}`, detail: more.detail ?? '', rate: formatRate(rate), remaining: eta === undefined ? '-' : formatSeconds(eta) });
+      const fields = { label: spec.label, unit: spec.unit, count: spec.total === undefined ? `${done}` : `${done}/${spec.total}`, detail: more.detail ?? '', rate: formatRate(rate), remaining: eta === undefined ? '-' : formatSeconds(eta) };
+      bar?.update(w, fields);
+      plain?.(fields, seconds);
       last = { phase: spec.label, unit: spec.unit, done, ...(spec.total === undefined ? {} : { total: spec.total }), rate: round(rate), ...(eta === undefined ? {} : { eta: round(eta) }), seconds: round(seconds) };
       logged?.(last, false);
     },
@@ -109,6 +120,17 @@ function drawnBar(spec: BarSpec, work: number | undefined): cliProgress.SingleBa
   const bar = new cliProgress.SingleBar({ stream: process.stderr, format, barsize, hideCursor: spec.keepCursor !== true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
   bar.start(Math.max(1, work ?? 0), 0, { label: spec.label, unit: spec.unit, count: spec.total === undefined ? '0' : `0/${spec.total}`, detail: '', rate: '-', remaining: '-' });
   return bar;
+}
+
+/** A bar's fields as one plain line on stderr, PLAIN_SECONDS apart (the first after as long). */
+function plainLines(spec: BarSpec): (fields: Record<string, string>, seconds: number) => void {
+  let at = 0;
+  return (f, seconds) => {
+    if (seconds - at < PLAIN_SECONDS) return;
+    at = seconds;
+    const sized = (spec.work ?? spec.total) !== undefined;
+    process.stderr.write(`entrel: ${f.label} ${f.count} ${f.unit}${f.detail} | ${f.rate} ${f.unit}/s${sized ? ` | ETA ${f.remaining}` : ''}\n`);
+  };
 }
 
 /** Passes a bar's states to `log`: the first, then one a second at most, the complete one, and the last (`final`) if not passed yet. */

@@ -26,7 +26,8 @@ const file = (name: string, text: string | Buffer) => {
   writeFileSync(p, text);
   return p;
 };
-const extract = (...args: string[]) => entrel('extract', '--model', model, '--workers', '0', '--quiet', ...args);
+// No --quiet: the tests read the summary line (off a terminal there is no bar to leave out).
+const extract = (...args: string[]) => entrel('extract', '--model', model, '--workers', '0', ...args);
 const jsonl = (path: string) => readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 
 /** `entrel extract …` from the sources in a child process, with `input` on its standard input. */
@@ -125,5 +126,26 @@ describe('entrel extract: errors name what the user typed', () => {
     assert.equal(r.code, 0, r.err);
     const doc = JSON.parse(r.out);
     assert.deepEqual([doc.sentences.length, doc.relations.length], [2, 0]);
+  });
+
+  it('--in - --out -: standard input to JSON Lines on standard output, a text a line (was: --in - unreadable, --out - a file named "-")', () => {
+    const r = extractWithStdin(Buffer.from(`${sentence}\nUmbrella employs\nAlice in New York\n`), '--workers', '0', '--in', '-', '--out', '-', '--lines');
+    assert.equal(r.code, 0, r.err);
+    const docs = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(docs.map((d) => d.text), [sentence, 'Umbrella employs', 'Alice in New York']);
+    assert.match(r.err, /3 texts → standard output \(jsonl\)/);
+  });
+
+  it('--in - whose first lines are JSON is refused as a file not named .jsonl is, though it cannot be looked into first', () => {
+    const r = extractWithStdin(Buffer.from('{"text": "Dan works for Acme Corp ."}\n{"text": "Ann lives in Paris ."}\n'), '--workers', '0', '--in', '-', '--out', '-');
+    assert.equal(r.code, 1);
+    assert.equal(r.out, '');
+    assert.match(r.err, /^entrel: \/dev\/stdin: looks like JSON/);
+  });
+
+  it('a text on standard input over 1,000,000 characters is refused with what to do (was: an internal error from 600 MB)', () => {
+    const r = extractWithStdin(Buffer.alloc(4_000_001, 'a'), '--json');
+    assert.equal(r.code, 1);
+    assert.equal(r.err, 'entrel: standard input holds more than 1,000,000 characters, too long for one text: give it as --in - (or --in FILE) with --out, which reads it a paragraph (--lines: a line) at a time\n');
   });
 });

@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from '../temp-dir.js';
@@ -21,7 +21,9 @@ const script = `import {run} from ${JSON.stringify(join(root, 'src', 'cli', 'mai
 function entrel(tty: boolean, ...args: string[]): { code: number | null; out: string; err: string } {
   const preload = tty ? ['--import', join(root, 'test', 'cli', 'fake-tty.ts')] : [];
   // A time limit: a regression that blocks (a log opened on a named pipe) fails instead of hanging the suite.
-  const r = spawnSync(process.execPath, ['--import', 'tsx', ...preload, '--input-type=module', '-e', script, ...args], { cwd: root, encoding: 'utf8', timeout: 300_000 });
+  // A terminal that draws (a TERM=dumb one gets plain lines instead: dumb-terminal.test.ts).
+  const env = { ...process.env, TERM: 'xterm' };
+  const r = spawnSync(process.execPath, ['--import', 'tsx', ...preload, '--input-type=module', '-e', script, ...args], { cwd: root, env, encoding: 'utf8', timeout: 300_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -66,7 +68,7 @@ test('predict: a bar of the predictions (sentences/s, ETA), then of the writing;
   assert.equal(p.err, `entrel: wrote predictions to ${plain}\n`);
   const q = entrel(true, 'predict', '--data', data, '--out', quiet, '--quiet');
   assert.equal(q.code, 0, q.err);
-  assert.equal(q.err, `entrel: wrote predictions to ${quiet}\n`);
+  assert.equal(q.err, '', '--quiet: neither the bar nor the summary');
   assert.equal(t.out + p.out + q.out, '');
   assert.equal(readFileSync(withBar, 'utf8'), readFileSync(plain, 'utf8'));
   assert.equal(readFileSync(quiet, 'utf8'), readFileSync(plain, 'utf8'));
@@ -179,7 +181,7 @@ test('--progress-log writes the progress as JSON lines, off a terminal and with 
   const log = join(dir, 'predict.progress.jsonl');
   const r = entrel(false, 'predict', '--data', data, '--out', join(dir, 'logged.jsonl'), '--quiet', '--progress-log', log);
   assert.equal(r.code, 0, r.err);
-  assert.equal(r.err, `entrel: wrote predictions to ${join(dir, 'logged.jsonl')}\n`, 'no bar on stderr');
+  assert.equal(r.err, '', 'no bar (nor summary) on stderr');
   const lines = logLines(log);
   assert.deepEqual([lines[0].type, lines[0].command], ['start', 'predict']);
   const end = lines[lines.length - 1];
@@ -241,4 +243,16 @@ test('--progress-log replaces only a progress log: an input, any other file or a
   const log = join(dir, 'again.progress.jsonl');
   for (let i = 0; i < 2; i++) assert.equal(entrel(false, 'convert', '--to', 'jsonl', data, join(dir, 'again.jsonl'), '--progress-log', log).code, 0);
   assert.equal(logLines(log).filter((l) => l.type === 'start').length, 1);
+});
+
+test('--progress-log at the path of the output is refused before any work (was: the output renamed over the log, which was lost)', () => {
+  for (const [args, out] of [
+    [['predict', '--data', data, '--out'], join(dir, 'same-predict.jsonl')],
+    [['convert', '--to', 'jsonl', data], join(dir, 'same-convert.jsonl')],
+  ] as const) {
+    const r = entrel(false, ...args, out, '--progress-log', out);
+    assert.equal(r.code, 1, r.err);
+    assert.equal(r.err, `entrel: ${out}: is the output too: the output, written at the end, would replace the progress log; give the log another name\n`);
+    assert.ok(!existsSync(out), 'nothing is written');
+  }
 });

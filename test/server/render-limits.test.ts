@@ -16,6 +16,7 @@ import { RENDER_LIMITS } from '../../src/server/routes/web.js';
 import { tempDir } from '../temp-dir.js';
 import { FakeExtractor, fakeExtract } from './fake-extractor.js';
 import { post } from './helpers.js';
+import { stopwatch } from '../cpu-clock.js';
 
 const run = promisify(execFile);
 
@@ -48,10 +49,11 @@ describe('POST /v1/render limits', () => {
   };
 
   it('refuses the review\'s 16,000 arcs between two entities at once, naming the limit', async () => {
-    const t0 = performance.now();
+    // The lesser of wall and CPU time: other processes holding the 2 cores must not fail it (measured: 1.9 s of wall time so).
+    const clock = stopwatch();
     const res = await post(app, '/v1/render', { documents: [pairDocument(16_000)] });
     assertTooLarge(res, '16000 relations (relations of all documents together); /v1/render draws at most 5000 relations a request');
-    assert.ok(performance.now() - t0 < 1000, `answered in ${Math.round(performance.now() - t0)} ms`);
+    assert.ok(clock.ms() < 1000, `answered in ${Math.round(clock.ms())} ms (${Math.round(clock.wallMs())} ms of wall time)`);
   });
 
   it('names each limit, counting all documents of the request together', async () => {

@@ -40,7 +40,6 @@ export function compareCommand(): Command {
     .option('--paper-compat', 'score as the authors\' evaluator does (reference spec §4.2)')
     .option('--json', 'print the comparison as JSON')
     .option('--out <file>', 'also write the JSON comparison to this file')
-    .option('--quiet', 'no progress bar (of the resamples and shuffles)')
     .addOption(progressLogOption());
   return addResampleFlags(cmd).action(async (files: string[], flags: CompareFlags) => {
     if (!flags.gold) throw new UserError('compare needs --gold FILE');

@@ -8,7 +8,7 @@ import { WRITABLE_FORMATS, inputFiles, loadCorpus, writeCorpus, writtenFiles } f
 import { checkRelabelOptions, formatRelabelCounts, parseRenameSpec, relabelCorpus, type RelabelOptions } from '../../data/relabel.js';
 import { refuseOverwritingInputs } from '../../data/write.js';
 import { counted } from '../../errors.js';
-import { printWarnings } from '../output.js';
+import { printNote, printWarnings } from '../output.js';
 import { withInterrupts } from '../interrupt.js';
 import { withBars } from '../progress.js';
 import { repeated } from './arg-values.js';
@@ -38,7 +38,6 @@ export function convertCommand(): Command {
       repeated,
     )
     .option('--drop-type <type>', 'remove the entities of this type with every relation touching them, and the relations of this type (repeatable; each counted as a warning)', repeated)
-    .option('--quiet', 'no progress bar')
     .addOption(progressLogOption())
     .action(async (input: string, out: string, flags: ConvertFlags) => {
       // Mistakes in the relabelling flags are found before the corpus is read.
@@ -62,6 +61,6 @@ export function convertCommand(): Command {
       await withInterrupts(() => withBars(flags, 'convert', (bars) => writeCorpus(documents, schema, out, flags.to, lost, bars.written(documents.length, 'convert'))));
       printWarnings(lost, out);
       const sentences = documents.reduce((n, d) => n + d.sentences.length, 0);
-      process.stderr.write(`entrel: wrote ${counted(documents.length, 'document')} (${counted(sentences, 'sentence')}) to ${out} as ${flags.to}\n`);
+      printNote(`wrote ${counted(documents.length, 'document')} (${counted(sentences, 'sentence')}) to ${out} as ${flags.to}`, flags);
     });
 }

@@ -31,7 +31,6 @@ export function crossvalCommand(): Command {
     .option('--folds <k>', 'number of folds (at least 3)', positiveInteger, 5)
     .option('--seed <n>', "seed of the documents' order", integer, 1)
     .option('--set <key=value...>', 'override config keys, as for train (repeatable)', [])
-    .option('--quiet', 'no progress bars or per-epoch lines (the study\'s log, crossval.log.jsonl, is written all the same)')
     .option('--json', 'print the result as JSON');
   return addDataFlags(cmd).action(async (flags: CrossValFlags) => {
     const { crossValidate } = await import('../../train/crossval.js');
@@ -57,6 +56,7 @@ export function crossvalCommand(): Command {
             stopRequested,
             onFold: (f, k, eta) => {
               showWarnings();
+              // With --quiet too: the one sign of a study's progress (hours a fold) where the epochs show none.
               process.stderr.write(`entrel: fold ${f} of ${k}${eta === undefined ? '' : ` (about ${formatSeconds(eta)} left, by the folds trained so far)`}\n`);
             },
           }),

@@ -56,7 +56,6 @@ export function evaluateCommand(): Command {
     .option('--thresholds [list]', 'with --data: strict relation P/R/F1 at each relation threshold (comma-separated, in [0, 1]; default 0,0.1,…,0.9), to choose --threshold on dev data', thresholdList)
     .option('--calibration', 'with --data: are the scores probabilities? items by score bin against how many are right, and the expected calibration error')
     .option('--bootstrap [samples]', 'add confidence intervals of micro P/R/F1: percentile bootstrap over gold documents (default 1000 resamples)', positiveInteger)
-    .option('--quiet', 'no progress bar (of --data\'s predictions, of --bootstrap\'s resamples)')
     .addOption(progressLogOption());
   return addResampleFlags(cmd, ' (with --bootstrap)')
     .action(async (flags: EvalFlags) => {

@@ -23,7 +23,7 @@ import type { ExtractedDocument, ExtractOptions } from '../../extract/types.js';
 import type { StreamedDocument } from '../../extract/stream.js';
 import { extractionFiles, OUTPUT_FORMATS, type OutputFormat } from '../extract-outputs.js';
 import { formatExtraction } from '../extract-table.js';
-import { printJson, printWarning, printWarnings } from '../output.js';
+import { printJson, printNote, printWarning, printWarnings } from '../output.js';
 import { modelRefs, nonNegativeInteger, positiveInteger, probability } from './arg-values.js';
 import { loadExtractor, type LoadedExtractor } from '../load-extractor.js';
 import { startBar } from '../../train/progress.js';
@@ -71,10 +71,10 @@ export function extractCommand(): Command {
     .description('extract entities and relations from text (the bundled CoNLL04 model unless --model is given)')
     .argument('[text]', "the text (or use --in FILE; without either, standard input is read); one that starts with '-' goes after --")
     .option('--json', 'print one JSON document {text, sentences, entities, relations}')
-    .option('--in <file>', 'input file: .jsonl or .ndjson (a JSON string or {"text", "id"?, "entities"?} per line) or plain text (one text per paragraph, blank lines between them; with --lines one per line); any other name that starts like JSON is refused')
+    .option('--in <file>', 'input file: .jsonl or .ndjson (a JSON string or {"text", "id"?, "entities"?} per line) or plain text (one text per paragraph, blank lines between them; with --lines one per line); any other name that starts like JSON is refused; - for standard input')
     .option('--lines', 'every line break ends a sentence (no relation across lines), and a plain-text --in file holds one text per non-empty line (ids line-N)')
     .option('--entities <json>', 'the entities already known in the text, as JSON [{"start", "end", "type", "id"?}, …] (character offsets): the model keeps exactly these and finds the relations between them')
-    .option('--out <file>', 'output file (a directory for brat), written atomically')
+    .option('--out <file>', 'output file (a directory for brat), written atomically; - for standard output (JSON Lines unless --format says otherwise)')
     .addOption(new Option('--format <name>', 'output format for --out (default: from its name, .jsonl or .html)').choices([...OUTPUT_FORMATS]))
     .option('--model <dir|package>', 'a trained model directory (default: the bundled CoNLL04 model); several: an ensemble that votes (repeatable)', modelRefs)
     .option('--min-votes <k>', 'with several models: how many must extract an item (default: more than half)', positiveInteger)
@@ -83,17 +83,17 @@ export function extractCommand(): Command {
     .option('--max-distance <tokens>', 'consider only entity pairs at most this many tokens apart', positiveInteger)
     .option('--batch-size <n>', `sentences per model call (default ${DEFAULT_BATCH_SIZE})`, positiveInteger)
     .option('--workers <n>', 'most worker threads running the model for inputs of 128+ sentences (default $ENTREL_WORKERS, else min(2, cores); 0 = none)', nonNegativeInteger)
-    .option('--quiet', 'no progress bar')
     .addOption(progressLogOption())
     .action(async (text: string | undefined, flags: ExtractFlags) => {
       const options: ExtractOptions = { relationThreshold: flags.threshold, allowedTriples: flags.allow, maxPairDistance: flags.maxDistance, newlines: flags.lines ? 'line' : undefined };
       if (flags.in !== undefined) {
         if (text !== undefined) throw new UserError('give the text as an argument or --in FILE, not both');
         if (flags.entities !== undefined) throw new UserError('--entities goes with one text; with --in FILE.jsonl give each line its own: {"text": …, "entities": […]}');
-        if (flags.json) throw new UserError('--json prints one text; with --in use --out FILE --format jsonl');
-        if (!flags.out) throw new UserError('--in needs --out FILE');
+        if (flags.json) throw new UserError('--json prints one text; with --in, --out - writes JSON Lines (a document a line) to standard output');
+        if (!flags.out) throw new UserError('--in needs --out FILE (or --out - for JSON Lines on standard output)');
         refuseOverwritingInputs(extractionFiles(flags.out, flags.format ?? formatFromName(flags.out)), [flags.in, ...(flags.model ?? [])]);
-        const [input, out] = [flags.in, flags.out];
+        // `-`: standard input, read as it comes (inputs.ts reads a pipe without looking ahead).
+        const [input, out] = [flags.in === '-' ? '/dev/stdin' : flags.in, flags.out];
         return withInterrupts(() => extractFile(input, out, flags.format ?? formatFromName(out), options, flags));
       }
       if (flags.out || flags.format) throw new UserError('--out and --format go with --in FILE');
@@ -163,7 +163,7 @@ async function withExtractor<T>(flags: ExtractFlags, f: (extractor: LoadedExtrac
 
 function formatFromName(out: string): OutputFormat {
   if (/\.html?$/i.test(out)) return 'html';
-  if (/\.jsonl$/i.test(out)) return 'jsonl';
+  if (/\.jsonl$/i.test(out) || out === '-') return 'jsonl';
   throw new UserError(`cannot tell the output format from the name: give --format ${OUTPUT_FORMATS.join('|')}`, { file: out });
 }
 
@@ -224,23 +224,40 @@ async function streamWithBar(extractor: LoadedExtractor, { input, out, format, o
   const seconds = (performance.now() - t0) / 1000;
   printWarnings(diagnostics, input);
   const marked = format === 'jsonl' ? '; such a sentence has "cut": true' : '';
-  const cuts = cut > 0 ? `; ${counted(cut, 'sentence')} cut at ${DEFAULT_MAX_TOKENS} tokens (no relation is found across a cut${marked})` : '';
-  process.stderr.write(`entrel: ${counted(docs, 'text')} → ${out} (${format}) in ${seconds.toFixed(1)} s${cuts}\n`);
+  const cuts = cut > 0 ? `${counted(cut, 'sentence')} cut at ${DEFAULT_MAX_TOKENS} tokens (no relation is found across a cut${marked})` : '';
+  printNote(`${counted(docs, 'text')} → ${out === '-' ? 'standard output' : out} (${format}) in ${seconds.toFixed(1)} s${cuts && `; ${cuts}`}`, flags);
+  // The cuts are a warning: --quiet, which drops the summary, keeps them.
+  if (flags.quiet && cuts) printWarning(cuts, { file: out, text: cuts });
 }
+
+/** Most bytes a text on standard input may have: a text of the longest (MAX_STDIN_CHARS) has at most 4 a character. */
+const MAX_STDIN_CHARS = 1_000_000;
 
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) throw new UserError('give a text to extract from, --in FILE, or pipe text on standard input');
+  const tooLong = () =>
+    new UserError(
+      `standard input holds more than ${MAX_STDIN_CHARS.toLocaleString('en-US')} characters, too long for one text: give it as --in - (or --in FILE) with --out, which reads it a paragraph (--lines: a line) at a time`,
+    );
   const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
+  let size = 0;
+  for await (const c of process.stdin) {
+    chunks.push(c as Buffer);
+    size += (c as Buffer).length;
+    if (size > 4 * MAX_STDIN_CHARS) throw tooLong(); // read no further: it may never end
+  }
   const bytes = Buffer.concat(chunks);
+  let text: string;
   try {
     // A byte-order mark stays (whitespace to the tokenizer), so that offsets, --entities' too, count it as
     // Node's and Python's UTF-8 readers of the file do. (`--in`'s paragraphs are texts of their own: not there.)
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     const at = firstInvalidByte(bytes);
     throw new UserError(`standard input is not valid UTF-8 text: byte ${at} (counted from 0, on line ${lineAt(bytes, at)}) is not part of a UTF-8 character`);
   }
+  if (text.length > MAX_STDIN_CHARS) throw tooLong();
+  return text;
 }
 
 /** The 1-based line of byte `at`. */

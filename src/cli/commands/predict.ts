@@ -6,7 +6,7 @@ import { refuseOverwritingInputs } from '../../data/write.js';
 import { modelDirOrDefault } from '../../extract/model-info.js';
 import { withInterrupts } from '../interrupt.js';
 import { withBars } from '../progress.js';
-import { printWarning, printWarnings } from '../output.js';
+import { printNote, printWarning, printWarnings } from '../output.js';
 import { checkModelFlags } from '../load-extractor.js';
 import { modelRefs, positiveInteger } from './arg-values.js';
 import { trainingReadingWarning, addDataFlags, modelDataOptions, type DataFlags } from './data-options.js';
@@ -21,7 +21,6 @@ export function predictCommand(): Command {
     .requiredOption('--out <file>', 'output file, a directory for brat (written atomically)')
     .addOption(new Option('--to <format>', 'output format (default jsonl; brat to correct the predictions in brat)').choices([...WRITABLE_FORMATS]))
     .option('--gold-entities', "give the model the data's own entities: it keeps them and predicts only the relations between them")
-    .option('--quiet', 'no progress bar')
     .addOption(progressLogOption());
   // The data flags of evaluate --data: the same file reads the same way (e.g. NYT's --split test).
   return addDataFlags(cmd).action(async (flags: DataFlags & { model?: string[]; minVotes?: number; data: string; out: string; to?: string; goldEntities?: boolean; quiet?: boolean; progressLog?: string }) => {
@@ -37,6 +36,6 @@ export function predictCommand(): Command {
     const options = { ...modelDataOptions(flags), minVotes: flags.minVotes, goldEntities: flags.goldEntities, onWarning: printWarning };
     await withInterrupts(() => withBars(flags, 'predict', (bars) => predictToFile(models, flags.data, flags.out, { ...options, onProgress: bars.predicted }, to, lost), models.length));
     printWarnings(lost, flags.out);
-    process.stderr.write(`entrel: wrote predictions to ${flags.out}${to === 'jsonl' ? '' : ` as ${to}`}\n`);
+    printNote(`wrote predictions to ${flags.out}${to === 'jsonl' ? '' : ` as ${to}`}`, flags);
   });
 }

@@ -16,12 +16,15 @@ import type { FastifyInstance } from 'fastify';
 import { counted, printable, UserError } from '../../errors.js';
 import { modelRefs, nonNegativeInteger, positiveInteger, repeated } from './arg-values.js';
 import { loadExtractor } from '../load-extractor.js';
+import { ignoreStreamErrors } from '../streams.js';
+import { printNote } from '../output.js';
 import { readBoundedFile } from '../../model/bounded-read.js';
 
 /** The environment variable with API keys, comma-separated, when --api-key-file is not given. */
 const API_KEYS_ENV = 'ENTREL_API_KEYS';
 
 interface ServeFlags {
+  quiet?: boolean;
   model?: string[];
   minVotes?: number;
   port: number;
@@ -263,8 +266,7 @@ export function serveCommand(): Command {
       // First, before anything is awaited: a SIGHUP (a reload) from here on does not end the process.
       const hangup = new Hangup(flags.apiKeyFile);
       // A log no one reads any more (a closed pipe, a terminal that has gone) must not end the server.
-      const dropWriteError = () => {};
-      for (const stream of [process.stdout, process.stderr]) stream.on('error', dropWriteError);
+      const heedStreamErrors = ignoreStreamErrors();
       try {
         const { defaultServerOptions, startServer } = await import('../../server/index.js');
         const accessModule = await import('../../server/access.js');
@@ -297,7 +299,7 @@ export function serveCommand(): Command {
           let stop!: (signal: string) => void;
           const stopped = new Promise<string>((resolve) => {
             stop = (signal: string) => {
-              process.stderr.write(`entrel: ${signal}, shutting down\n`);
+              printNote(`${signal}, shutting down`, flags);
               app.close().then(() => resolve(signal), () => resolve(signal));
             };
             process.once('SIGINT', () => stop('SIGINT'));
@@ -318,6 +320,7 @@ export function serveCommand(): Command {
           const limit = r > 0 ? `; rate limit ${counted(r, 'request')} a minute per ${per}` : '';
           const proxies = flags.trustProxy?.length ? `; client addresses forwarded by ${flags.trustProxy.join(', ')}` : '';
           // The model's name is its directory's (a stranger's model may name itself anything): printable().
+          // Printed with --quiet too: scripts and tests read the URL from it (a port 0 chose it).
           process.stderr.write(`${printable(`entrel: serving ${what} on ${url}${every} (${where}${keys}${limit}${proxies}; Ctrl-C to stop)`)}\n`);
           const warning = exposureWarning(flags.host, n > 0);
           if (warning) process.stderr.write(warning);
@@ -332,7 +335,7 @@ export function serveCommand(): Command {
         if (stoppedBy === 'SIGHUP') hangup.end();
       } finally {
         hangup.remove();
-        for (const stream of [process.stdout, process.stderr]) stream.off('error', dropWriteError);
+        heedStreamErrors();
       }
     });
 }

@@ -84,7 +84,6 @@ export function splitCommand(): Command {
     .option('--dev-ids <file>', "the dev part's document ids, one a line (with --train-ids)")
     .option('--test-ids <file>', "the test part's document ids, one a line (with --train-ids)")
     .option('--json', 'print the summary as JSON')
-    .option('--quiet', 'no progress bar')
     .addOption(progressLogOption())
     .action(async (file: string, flags: SplitFlags, cmd: Command) => {
       // Refused before the corpus is read: bad id lists, a format entrel cannot write, outputs over inputs, a brat part holding other files.

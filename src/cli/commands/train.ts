@@ -22,7 +22,6 @@ export function trainCommand(): Command {
     .option('--mrt', 'minimum risk training (needs --init or "init" in the config)')
     .option('--local', 'with --init: train that model on with the local loss alone, no MRT (e.g. a trained model on your own data)')
     .option('--resume', 'continue a killed run from its last checkpoint')
-    .option('--quiet', 'no progress bar, per-epoch lines or notes (warnings and errors still show)')
     .option('--json', 'print the result as JSON')
     .action(async (flags: TrainFlags) => {
       const { checkDataFiles, keysFromSet, loadConfig, refuseMrtSettings, trainNN, trainMRT, continueNN } = await import('../../train/index.js');

@@ -18,7 +18,7 @@ import { PageColors } from '../../web/colors.js';
 import { renderFigure } from '../../web/html.js';
 import { streamPage, type PageExtras, type PagePart } from '../../web/page-stream.js';
 import { withInterrupts } from '../interrupt.js';
-import { printWarnings } from '../output.js';
+import { printNote, printWarnings } from '../output.js';
 import { compareCorpora } from '../../web/compare-corpora.js';
 import { viewDocument } from '../../web/corpus-view.js';
 import { addDataFlags, addLabelStudioFlag, checkedCorpusOptions, pairedOptions, tasksWithBoth, type DataFlags } from './data-options.js';
@@ -48,7 +48,6 @@ export function viewCommand(): Command {
     .option('--only-errors', 'with --gold: draw only documents with a spurious or missed item')
     .option('--limit <n>', 'draw at most n documents', positiveInteger)
     .option('--title <text>', 'page title')
-    .option('--quiet', 'no progress bar')
     .addOption(progressLogOption())
     .action(async (file: string, flags: ViewFlags) => {
       if (!flags.gold && flags.onlyErrors) throw new UserError('--only-errors needs --gold GOLD: errors are differences from gold');
@@ -60,7 +59,8 @@ export function viewCommand(): Command {
       const page = flags.gold ? await comparisonPage(file, flags.gold, flags) : corpusPage(file, flags);
       const drawn = await withInterrupts(() => page.write());
       printWarnings(page.diagnostics, file);
-      process.stderr.write(`entrel: drew ${counted(drawn.count, 'document')} to ${flags.out}\n`);
+      printNote(`drew ${counted(drawn.count, 'document')} to ${flags.out}`, flags);
+      // Not a note: what the page leaves out.
       if (drawn.more) process.stderr.write(`entrel: stopped after ${counted(drawn.count, 'document')} (--limit ${flags.limit}); more were not drawn\n`);
     });
 }

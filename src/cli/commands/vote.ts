@@ -12,11 +12,12 @@ import { refuseOverwritingInputs } from '../../data/write.js';
 import { resolveMinVotes, vote } from '../../eval/index.js';
 import { counted, UserError, quote } from '../../errors.js';
 import { withInterrupts } from '../interrupt.js';
-import { printWarning, printWarnings } from '../output.js';
+import { printNote, printWarning, printWarnings } from '../output.js';
 import { positiveInteger } from './arg-values.js';
 import { addDataFlags, addLabelStudioFlag, pairedOptions, type DataFlags } from './data-options.js';
 
 interface VoteFlags extends DataFlags {
+  quiet?: boolean;
   out: string;
   to?: string;
   minVotes?: number;
@@ -59,9 +60,10 @@ export function voteCommand(): Command {
     await withInterrupts(() => writeCorpus(documents, schema, flags.out, to, lost));
     printWarnings(lost, flags.out);
     const of = (k: { kept: number; distinct: number }) => `${k.kept} of ${k.distinct}`;
-    process.stderr.write(
-      `entrel: kept ${of(counts.entities)} distinct entities and ${of(counts.relations)} distinct relations ` +
-        `(at least ${counts.minVotes} of ${counts.systems} votes); wrote ${counted(documents.length, 'document')} to ${flags.out}${to === 'jsonl' ? '' : ` as ${to}`}\n`,
+    printNote(
+      `kept ${of(counts.entities)} distinct entities and ${of(counts.relations)} distinct relations ` +
+        `(at least ${counts.minVotes} of ${counts.systems} votes); wrote ${counted(documents.length, 'document')} to ${flags.out}${to === 'jsonl' ? '' : ` as ${to}`}`,
+      flags,
     );
   });
 }
