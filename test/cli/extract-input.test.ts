@@ -108,6 +108,9 @@ describe('entrel extract: errors name what the user typed', () => {
     assert.deepEqual([r.code, r.err], [1, 'entrel: --allow PER,Work_For,Orgx: unknown entity type "Orgx" (the model\'s entity types are PER, ORG, LOC)\n']);
     r = await extract('--allow', 'PER,Work_For,ORG', '--allow', 'PER,Kin,PER', '--allow', 'PER, Works ,ORG', sentence);
     assert.deepEqual([r.code, r.err], [1, 'entrel: --allow PER,Works,ORG (the 3rd of 3 --allow): unknown relation type "Works" (the model\'s relation types are Work_For, Located_In, Kin)\n']);
+    // A comma of a type name is written \, (was: no way to name such a type at all).
+    r = await extract('--allow', 'PER,Work_For,Org\\, Inc.', sentence);
+    assert.deepEqual([r.code, r.err], [1, 'entrel: --allow PER,Work_For,Org\\, Inc.: unknown entity type "Org, Inc." (the model\'s entity types are PER, ORG, LOC)\n']);
   });
 
   it("a text that starts with '-' is taken for an option: the error says to put -- before it", async () => {

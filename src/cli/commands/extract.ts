@@ -48,10 +48,24 @@ interface ExtractFlags {
 }
 
 const triple = (v: string, prev: [string, string, string][] = []) => {
-  const parts = v.split(',').map((s) => s.trim());
-  if (parts.length !== 3 || parts.some((p) => !p)) throw new InvalidArgumentError('expected HEAD_TYPE,RELATION,TAIL_TYPE (e.g. Peop,Work_For,Org)');
+  const parts = tripleNames(v);
+  if (parts.length !== 3 || parts.some((p) => !p)) throw new InvalidArgumentError('expected HEAD_TYPE,RELATION,TAIL_TYPE (e.g. Peop,Work_For,Org; \\, for a comma in a type name)');
   return [...prev, parts as [string, string, string]];
 };
+
+/** `--allow`'s names, split at its commas: `\,` is a comma of a name (`Org\, Inc.`), `\\` a backslash. */
+function tripleNames(v: string): string[] {
+  const names = [''];
+  for (let i = 0; i < v.length; i++) {
+    if (v[i] === '\\' && (v[i + 1] === ',' || v[i + 1] === '\\')) names[names.length - 1] += v[++i];
+    else if (v[i] === ',') names.push('');
+    else names[names.length - 1] += v[i];
+  }
+  return names.map((s) => s.trim());
+}
+
+/** A type name as `--allow` takes it (tripleNames' escapes). */
+const escapedName = (name: string) => name.replace(/[\\,]/g, (c) => `\\${c}`);
 
 /**
  * Commander takes a text that starts with '-' (a bullet, a negative amount) for an option it does not
@@ -79,7 +93,7 @@ export function extractCommand(): Command {
     .option('--model <dir|package>', 'a trained model directory (default: the bundled CoNLL04 model); several: an ensemble that votes (repeatable)', modelRefs)
     .option('--min-votes <k>', 'with several models: how many must extract an item (default: more than half)', positiveInteger)
     .option('--threshold <p>', 'drop relations whose probability is below p (a decimal from 0 to 1)', probability)
-    .option('--allow <triple>', 'keep only relations HEAD_TYPE,RELATION,TAIL_TYPE (repeatable)', triple)
+    .option('--allow <triple>', 'keep only relations HEAD_TYPE,RELATION,TAIL_TYPE (repeatable; \\, for a comma in a type name)', triple)
     .option('--max-distance <tokens>', 'consider only entity pairs at most this many tokens apart', positiveInteger)
     .option('--batch-size <n>', `sentences per model call (default ${DEFAULT_BATCH_SIZE})`, positiveInteger)
     .option('--workers <n>', 'most worker threads running the model for inputs of 128+ sentences (default $ENTREL_WORKERS, else min(2, cores); 0 = none)', nonNegativeInteger)
@@ -134,7 +148,7 @@ function checkOptionFlags(options: ExtractOptions, schema: LabelSchema): void {
 /** The `i`th `--allow` as the user gave it (`--allow Peop,Work_For,Org`, and which of several). */
 function allowFlag(triples: readonly (readonly string[])[], i: number): string {
   const which = triples.length > 1 ? ` (the ${ordinal(i + 1)} of ${triples.length} --allow)` : '';
-  return `--allow ${triples[i].join(',')}${which}`;
+  return `--allow ${triples[i].map(escapedName).join(',')}${which}`;
 }
 
 const ordinal = (n: number) => `${n}${(n % 100 >= 11 && n % 100 <= 13 ? undefined : ['th', 'st', 'nd', 'rd'][n % 10]) ?? 'th'}`;
