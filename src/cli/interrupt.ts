@@ -15,7 +15,7 @@ import { drawsOnStderr } from '../train/progress.js';
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /** The exit code of a command the signal ended. */
-export const exitCodeForSignal = (signal: NodeJS.Signals): number => 128 + constants.signals[signal];
+const exitCodeForSignal = (signal: NodeJS.Signals): number => 128 + constants.signals[signal];
 
 /** Whether an exit code is that of a command a signal ended (a progress log's or a study's "interrupted"). */
 export const isInterruptedExit = (code: number): boolean => SIGNALS.some((s) => exitCodeForSignal(s) === code);

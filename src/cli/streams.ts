@@ -13,7 +13,7 @@ import { abandonPartialOutputs } from '../data/write.js';
 import { fsReason } from '../errors.js';
 import { restoreTerminal } from './interrupt.js';
 
-export const EXIT_PIPE_CLOSED = 128 + constants.signals.SIGPIPE;
+const EXIT_PIPE_CLOSED = 128 + constants.signals.SIGPIPE;
 const EXIT_USER = 1;
 
 let installed = false;

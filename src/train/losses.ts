@@ -14,7 +14,7 @@ import { quote } from '../errors.js';
 import { BACKWARD, FORWARD } from '../model/vocab.js';
 import { DEFAULT_MAX_TRAIN_LENGTH } from './config-schema.js';
 
-export interface TrainingLossOptions {
+interface TrainingLossOptions {
   overlap?: OverlapPolicy;
   /** Tokens a training sentence keeps (config `maxTrainLength`). */
   maxLength?: number;

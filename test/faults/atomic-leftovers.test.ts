@@ -51,7 +51,8 @@ test("a temporary file of an earlier process with this very pid (a container's p
   const dir = join(root, 'same-pid');
   mkdirSync(dir);
   const stamped = (ms: number) => `.out.jsonl.${WRITER}.${Math.floor(ms).toString(36)}.tmp`;
-  const [earlier, own] = [stamped(performance.timeOrigin - 60_000), stamped(Date.now())];
+  // `own` a minute ahead: stamped now, it could be the very name of the write's own temporary file (same ms).
+  const [earlier, own] = [stamped(performance.timeOrigin - 60_000), stamped(Date.now() + 60_000)];
   for (const f of [earlier, own]) writeFileSync(join(dir, f), 'half');
   await writeAtomic(join(dir, 'out.jsonl'), ['{}\n']);
   assert.deepEqual(readdirSync(dir).sort(), [own, 'out.jsonl'].sort());
