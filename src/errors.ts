@@ -86,6 +86,7 @@ const FS_REASONS: Record<string, string> = {
   EEXIST: 'a file is in the way',
   ENOTEMPTY: 'a directory in the way is not empty',
   EMFILE: 'too many open files',
+  EPIPE: 'the reader closed the pipe',
 };
 
 /** `file:line`, `file record N`, the file alone, or `line N` / `record N` without a file: where, without the field. */

@@ -15,6 +15,7 @@ import { dirname } from 'node:path';
 import { fsReason, Interrupted, UserError } from '../errors.js';
 import { isInterruptedExit } from './interrupt.js';
 import { printableLines } from './output.js';
+import { writesStandardOutput } from '../data/output-target.js';
 import type { ProgressRecord } from '../train/progress.js';
 
 /** The option, the same on every command that has a bar. */
@@ -30,6 +31,8 @@ export type ProgressSink = (record: ProgressRecord) => void;
 export async function withProgressLog<T>(file: string | undefined, command: string, work: (log: ProgressSink | undefined) => Promise<T>): Promise<T> {
   if (file === undefined) return work(undefined);
   const t0 = performance.now();
+  // Not a file named `-` (review 32 #9), nor the data's stream, interleaved with it.
+  if (writesStandardOutput(file)) throw new UserError(`--progress-log ${file}: give a file; standard output carries the data`);
   refuseNonLog(file);
   let fd: number;
   try {

@@ -32,6 +32,8 @@ export function writeError(what: string, path: string, e: unknown, note?: string
  */
 export function writeFileAtomic(given: string, data: string | Uint8Array): void {
   const target = outputTarget(given);
+  // A named pipe would block this synchronous write (and Ctrl-C) until a reader came.
+  if (target.kind === 'pipe') throw new UserError('cannot write: a named pipe, where a whole file is written at once: give a regular file', { file: given });
   if (target.kind !== 'file') return writeInPlaceSync(target.kind === 'descriptor' ? target.fd : target.path, given, data);
   const path = target.path;
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${WRITER}`);

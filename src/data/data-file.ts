@@ -133,7 +133,8 @@ export async function readFileBounded(
  * most CHUNK bytes; a UTF-8 byte-order mark opening it is dropped.
  */
 export async function* fileChunks(file: string): AsyncGenerator<Buffer> {
-  if (isStdinSocket(file)) return yield* withoutBom(process.stdin as AsyncIterable<Buffer>, file);
+  // `-`: this process's standard input, read as it comes, whatever it is (a pipe, a socket, a file).
+  if (file === '-' || isStdinSocket(file)) return yield* withoutBom(process.stdin as AsyncIterable<Buffer>, file);
   const { fh } = await openDataFile(file, { stream: true });
   const stream = fh.createReadStream({ highWaterMark: CHUNK });
   try {

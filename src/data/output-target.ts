@@ -9,18 +9,21 @@
  * - a symbolic link is written through: its final target is the file replaced (a dangling link: the file
  *   it names is created).
  */
-import { lstatSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 
 export type OutputTarget =
   /** A regular file (or none yet) at `path`, replaced atomically; `path` is `out` with its symbolic links followed. */
   | { kind: 'file'; path: string }
-  /** A device or a named pipe at `path`, opened and written in place. */
-  | { kind: 'stream'; path: string }
+  /** A character device (`/dev/null`) at `path`, opened and written in place. */
+  | { kind: 'device'; path: string }
+  /** A named pipe at `path`, opened once a reader has it open, and written in place. */
+  | { kind: 'pipe'; path: string }
   /**
-   * A descriptor of this process (`-` and `/dev/stdout` are 1): written as it is, not opened again by its
-   * path, which fails for a socket (ENXIO: what a parent process in Node gives as stdout).
+   * A descriptor of this process: 1 (`-`, `/dev/stdout`), 2, or one it was given (`3> file`, `>(…)`):
+   * written as it is, not opened again by its path, which fails for a socket (ENXIO: what a parent process
+   * in Node gives as stdout).
    */
   | { kind: 'descriptor'; fd: number };
 
@@ -34,15 +37,50 @@ function descriptorOf(path: string): number | undefined {
   return Number(m[2] ?? m[4]);
 }
 
+/**
+ * `fd`, when it is standard output or error or a descriptor this process was given open for writing (`3>
+ * file`, `>(…)`); a one-line refusal otherwise. This process's own descriptors (libuv's event loop and its
+ * signal pipe, libtorch's) are no output: writing there crashed the process or hung it for good. Node marks
+ * every descriptor close-on-exec, given ones too, so they are told apart by what they are: an event or
+ * timer descriptor is the process's own, and so is a pipe whose other end this process holds too; a given
+ * pipe's reader is another process.
+ */
+function givenDescriptor(fd: number, out: string): number {
+  if (fd <= 2) return fd;
+  const what = descriptorLink(fd);
+  const refuse = (why: string) => new UserError(`cannot write: descriptor ${fd} ${why}`, { file: out });
+  if (what === undefined) throw refuse(`is not open (a shell opens one with ${fd}> FILE)`);
+  const own = what.startsWith('anon_inode:') || what.startsWith('socket:') || (what.startsWith('pipe:') && openDescriptors().some((n) => n !== fd && descriptorLink(n) === what));
+  if (own) throw refuse(`is one of entrel's own, not one it was given (a shell gives one with ${fd}> FILE or >(…))`);
+  const flags = parseInt(/^flags:\s*([0-7]+)/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'))?.[1] ?? '0', 8);
+  if ((flags & 3) === 0) throw refuse('is open for reading only');
+  return fd;
+}
+
+/** What descriptor `fd` is open on (`/path`, `pipe:[…]`, `anon_inode:[eventfd]`), undefined when it is not open. */
+function descriptorLink(fd: number): string | undefined {
+  try {
+    return readlinkSync(`/proc/self/fd/${fd}`);
+  } catch {
+    return undefined;
+  }
+}
+
+const openDescriptors = (): number[] => readdirSync('/proc/self/fd').map(Number);
+
+/** Whether `path` names standard output (`-`, `/dev/stdout`, `/dev/fd/1`, `/proc/self/fd/1`): a command that prints to stdout too must leave it to the output. */
+export const writesStandardOutput = (path: string): boolean => path === '-' || descriptorOf(path) === 1;
+
 /** Links followed at most, as the kernel does (ELOOP beyond). */
 const MAX_LINKS = 40;
 
 /** What writing `out` means (see the file's comment); refuses a socket or a block device, naming `out`. */
 export function outputTarget(out: string): OutputTarget {
   const fd = out === '-' ? 1 : descriptorOf(out);
-  if (fd !== undefined) return { kind: 'descriptor', fd };
+  if (fd !== undefined) return { kind: 'descriptor', fd: givenDescriptor(fd, out) };
   const st = statOrNothing(out, statSync);
-  if (st?.isCharacterDevice() || st?.isFIFO()) return { kind: 'stream', path: out };
+  if (st?.isFIFO()) return { kind: 'pipe', path: out };
+  if (st?.isCharacterDevice()) return { kind: 'device', path: out };
   if (st?.isSocket() || st?.isBlockDevice())
     throw new UserError(`cannot write: ${st.isSocket() ? 'a socket' : 'a block device'}, not a file, a pipe or a character device`, { file: out });
   return { kind: 'file', path: followLinks(out) };

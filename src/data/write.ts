@@ -2,14 +2,15 @@
  * Output files: written to a temporary sibling, then renamed over the target, so a failed run leaves no half
  * file. Standard output (`-`), a device or a pipe is written in place instead (output-target.ts).
  */
-import { realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { dirname, basename, join, sep } from 'node:path';
 import { UserError, fsReason } from '../errors.js';
 import { removeAbandoned, WRITER, writerPid } from './abandoned.js';
 import type { Diagnostics } from './diagnostics.js';
 import { makeDirs } from './dirs.js';
-import { outputTarget, type OutputTarget } from './output-target.js';
+import { outputTarget } from './output-target.js';
+import { writeInPlace } from './write-in-place.js';
 import { sleep } from './swap-lock.js';
 
 export type Source<T> = Iterable<T> | AsyncIterable<T>;
@@ -35,7 +36,11 @@ export async function writeAtomicTogether(
   const target = outputTarget(first.out);
   if (target.kind !== 'file') {
     for (const c of companions) companionSkipped(c.out);
-    return writeInPlace(target, first.out, first.pieces);
+    try {
+      return await writeInPlace(target, gathered(first.pieces));
+    } catch (e) {
+      return rethrow(e, first.out);
+    }
   }
   const staged: { tmp: string; out: string; done: () => void }[] = [];
   try {
@@ -63,42 +68,6 @@ export function countSkippedCompanion(diagnostics: Diagnostics | undefined, what
 
 /** Pieces gathered into writes of about this many characters. */
 const WRITE_SIZE = 1 << 20;
-
-/** `pieces` written front to back to a descriptor of this process or to a device or pipe (`target`), named `out` in errors. */
-async function writeInPlace(target: Exclude<OutputTarget, { kind: 'file' }>, out: string, pieces: Source<string>): Promise<void> {
-  try {
-    if (target.kind === 'descriptor') {
-      const stream = target.fd === 1 ? process.stdout : target.fd === 2 ? process.stderr : undefined;
-      for await (const chunk of gathered(pieces)) {
-        if (stream) await writeToStream(stream, chunk);
-        else writeFileSync(target.fd, chunk); // every byte: a single write may take only part
-      }
-      return;
-    }
-    // Appending: devices and pipes ignore it.
-    const fh = await open(target.path, 'a');
-    try {
-      for await (const chunk of gathered(pieces)) await fh.writeFile(chunk);
-    } finally {
-      await fh.close();
-    }
-  } catch (e) {
-    rethrow(e, out);
-  }
-}
-
-/** One write to standard output or error, resolved once the stream takes it: a slow reader holds the writer back. */
-function writeToStream(stream: NodeJS.WriteStream, chunk: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const failed = (e: Error) => reject(e);
-    stream.once('error', failed);
-    stream.write(chunk, (e) => {
-      stream.off('error', failed);
-      if (e) reject(e);
-      else resolve();
-    });
-  });
-}
 
 /** `pieces` joined into strings of WRITE_SIZE characters or more (the last one shorter). */
 async function* gathered(pieces: Source<string>): AsyncGenerator<string> {

@@ -16,6 +16,7 @@ import { described, quote, UserError } from '../errors.js';
 import type { Diagnostics } from '../data/diagnostics.js';
 import { ioError } from '../data/io-error.js';
 import { readLines } from '../data/lines.js';
+import type { Located } from '../data/located.js';
 
 interface InputText {
   /** From the input (jsonl `id`) or `line-N` (first line of the paragraph / jsonl line). */
@@ -70,6 +71,7 @@ function refuseJson(file: string, lines: readonly string[]): void {
 }
 
 async function isRegularFile(file: string): Promise<boolean> {
+  if (file === '-') return false; // standard input, read as a stream whatever it is
   try {
     return (await stat(file)).isFile();
   } catch (e) {
@@ -150,39 +152,41 @@ const isText = (v: unknown): boolean => typeof v === 'string' || (v !== null && 
 
 export async function* readInputTexts(file: string, opts: InputOptions = {}): AsyncGenerator<InputText> {
   const maxChars = opts.maxChars ?? DEFAULT_MAX_PARAGRAPH_CHARS;
-  if ((await readInputKind(file)) === 'jsonl') return yield* readJsonlTexts(file, opts.diagnostics);
-  const texts = opts.lines ? readLineTexts(file, maxChars) : readParagraphs(file, maxChars);
-  if (/\.txt$/i.test(file) || (await isRegularFile(file))) yield* texts;
-  else yield* refusingJson(file, texts);
+  const texts = (lines: AsyncIterable<Located<string>>) => (opts.lines ? readLineTexts(lines, maxChars) : readParagraphs(lines, maxChars));
+  if ((await readInputKind(file)) === 'jsonl') return yield* readJsonlTexts(file, readLines(file), opts.diagnostics);
+  if (/\.txt$/i.test(file) || (await isRegularFile(file))) return yield* texts(readLines(file));
+  // A pipe (`-`, `<(…)`) has no name to say what it holds: its first lines tell, as they come.
+  const { head, lines } = await peekNonBlank(readLines(file), 2);
+  const first = firstLines(head.map((l) => l.value).join('\n'));
+  if (!looksLikeJson(first)) return yield* texts(lines);
+  if (first.every((l) => isText(parsed(l)?.value))) return yield* readJsonlTexts(file, lines, opts.diagnostics);
+  refuseJson(file, first); // JSON, but not JSON Lines of texts (a JSON array)
 }
 
-/** `texts` of a pipe read as plain text, refused as readInputKind refuses a file once its first two non-blank lines are in. */
-async function* refusingJson(file: string, texts: AsyncIterable<InputText>): AsyncGenerator<InputText> {
-  const held: InputText[] = [];
-  let lines: string[] = [];
-  for await (const t of texts) {
-    if (lines.length >= 2) {
-      yield t;
-      continue;
-    }
-    held.push(t);
-    lines = firstLines(held.map((h) => h.text).join('\n'));
-    if (lines.length >= 2) {
-      refuseJson(file, lines);
-      yield* held.splice(0);
-    }
+/** The lines of `lines` up to and with the `n`-th non-blank one, and all of `lines` (those first) to read on. */
+async function peekNonBlank(lines: AsyncIterable<Located<string>>, n: number): Promise<{ head: Located<string>[]; lines: AsyncGenerator<Located<string>> }> {
+  const it = lines[Symbol.asyncIterator]();
+  const head: Located<string>[] = [];
+  for (let nonBlank = 0; nonBlank < n; ) {
+    const r = await it.next();
+    if (r.done) break;
+    head.push(r.value);
+    if (r.value.value.trim() !== '') nonBlank++;
   }
-  if (held.length) refuseJson(file, lines);
-  yield* held;
+  async function* all(): AsyncGenerator<Located<string>> {
+    yield* head;
+    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+  }
+  return { head, lines: all() };
 }
 
 /** A line's fields. */
 const LINE_FIELDS: readonly string[] = ['text', 'id', 'entities'];
 
-async function* readJsonlTexts(file: string, diagnostics?: Diagnostics): AsyncGenerator<InputText> {
+async function* readJsonlTexts(file: string, lines: AsyncIterable<Located<string>>, diagnostics?: Diagnostics): AsyncGenerator<InputText> {
   let bytes = 0;
   const seen = new Map<string, number>();
-  for await (const { value, loc } of readLines(file)) {
+  for await (const { value, loc } of lines) {
     bytes += Buffer.byteLength(value) + 1;
     if (value.trim() === '') continue;
     let v: unknown;
@@ -219,9 +223,9 @@ function jsonlText(v: unknown, file: string, line: number): Omit<InputText, 'byt
 }
 
 /** One text per non-blank line, named by it; a line longer than `maxChars` cut as a paragraph is. */
-async function* readLineTexts(file: string, maxChars: number): AsyncGenerator<InputText> {
+async function* readLineTexts(lines: AsyncIterable<Located<string>>, maxChars: number): AsyncGenerator<InputText> {
   let bytes = 0;
-  for await (const { value, loc } of readLines(file)) {
+  for await (const { value, loc } of lines) {
     bytes += Buffer.byteLength(value) + 1;
     for (let at = 0; at < value.length; ) {
       const end = cutPoint(value, at, maxChars);
@@ -232,7 +236,7 @@ async function* readLineTexts(file: string, maxChars: number): AsyncGenerator<In
   }
 }
 
-async function* readParagraphs(file: string, maxChars: number): AsyncGenerator<InputText> {
+async function* readParagraphs(source: AsyncIterable<Located<string>>, maxChars: number): AsyncGenerator<InputText> {
   let lines: string[] = [];
   let size = 0;
   let first = 0;
@@ -243,7 +247,7 @@ async function* readParagraphs(file: string, maxChars: number): AsyncGenerator<I
     size = 0;
     return p.text.trim() ? p : undefined;
   };
-  for await (const { value, loc } of readLines(file)) {
+  for await (const { value, loc } of source) {
     bytes += Buffer.byteLength(value) + 1;
     if (value.trim() === '') {
       const p = flush();

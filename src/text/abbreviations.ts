@@ -114,15 +114,20 @@ const STARTERS = new Set(
 );
 /**
  * A German ordinal is a number and a period (`am 3. Oktober`, `im 19. Jahrhundert`, `der 2. Weltkrieg`):
- * no sentence end before a month, nor after the words that put an ordinal before its noun (unless a word
- * that opens sentences follows: `Die Sitzung ist am 3. Er kam…`).
+ * no sentence end before a German month, nor after the words that put an ordinal before its noun (unless a word
+ * that opens sentences follows: `Er wurde der 3. Er kam…`). English ends sentences the same way
+ * (`He finished 10. May was…`, `I am 30. Peter is 28.`, review 32 #6), so only what English does not write
+ * counts: the German months and their German abbreviations, and not `am` (English `I am 30.`).
  */
-const MONTHS = new Set(
-  ('January February March April May June July August September October November December ' +
-    'Januar Jänner Februar März Mai Juni Juli Oktober Dezember ' +
-    'Jan. Feb. Mar. Mär. Mrz. Apr. Jun. Jul. Aug. Sep. Sept. Oct. Okt. Nov. Dec. Dez.').split(' '),
-);
-const BEFORE_ORDINAL = new Set('am im zum zur vom beim der die das dem den des Am Im Zum Zur Vom Beim Der Die Das Dem Den Des'.split(' '));
+const GERMAN_MONTHS = new Set('Januar Jänner Februar März Mai Juni Juli Oktober Dezember Mär. Mrz. Okt. Dez.'.split(' '));
+/**
+ * Months English writes too (`30. April is…`, `10. Aug. 5 was…`): a German date only after a German word of
+ * dates (`bis 30. April`, `am 3. Aug.`; `am` not after `I`: `I am 30. April is 28.`) or one before an
+ * ordinal (`den 3. August`).
+ */
+const SHARED_MONTHS = new Set('April August September November Jan. Feb. Apr. Jun. Jul. Aug. Sep. Sept. Nov.'.split(' '));
+const BEFORE_DATE = new Set('am vom zum bis seit ab Am Vom Zum Bis Seit Ab'.split(' '));
+const BEFORE_ORDINAL = new Set('im zum zur vom beim der die das dem den des Im Zum Zur Vom Beim Der Die Das Dem Den Des'.split(' '));
 const ORDINAL = /^\p{Nd}{1,2}$/u;
 /** The first letters of German two-letter abbreviations, `z. B.`, `z. T.`, `u. U.`, `o. Ä.`, `s. S.`, `d. J.`: ICU breaks before their capital. */
 const FIRST_LETTERS = new Set(['z', 'd', 'u', 'o', 's']);
@@ -131,15 +136,20 @@ const LETTER_DOT = /^\p{L}\.$/u;
 const BEFORE_SENOR = new Set(['El', 'Al', 'Del']);
 
 /**
- * Whether an ICU sentence break between tokens `last` and `next` should be undone (`before`, `beforeThat`:
- * the tokens before `last`). Also undone before a lowercase word: ICU always breaks after `?`/`!`
+ * Whether an ICU sentence break between tokens `last` and `next` should be undone (`before`, `beforeThat`,
+ * `beforeThose`: the tokens before `last`). Also undone before a lowercase word: ICU always breaks after `?`/`!`
  * (`"Really?" she asked.`); and before AP's dash `_`, which leads on from a dateline or a quote
  * (`COLUMBIA, S.C. _ Jesse Jackson…`).
  */
-export function continuesAfter(last: string, next: string, before?: string, beforeThat?: string): boolean {
+export function continuesAfter(last: string, next: string, before?: string, beforeThat?: string, beforeThose?: string): boolean {
   if (/^\p{Ll}/u.test(next) || next === '_') return true;
   if (last === '.' && before !== undefined) {
-    if (ORDINAL.test(before)) return MONTHS.has(next) || (beforeThat !== undefined && BEFORE_ORDINAL.has(beforeThat) && !STARTERS.has(next));
+    if (ORDINAL.test(before)) {
+      if (GERMAN_MONTHS.has(next)) return true;
+      if (beforeThat === undefined) return false;
+      if (BEFORE_ORDINAL.has(beforeThat)) return !STARTERS.has(next);
+      return SHARED_MONTHS.has(next) && BEFORE_DATE.has(beforeThat) && beforeThose !== 'I';
+    }
     if (FIRST_LETTERS.has(before)) return LETTER_DOT.test(next);
   }
   if (last === 'Sr.' && (before === undefined || /^\p{Ll}/u.test(before) || BEFORE_SENOR.has(before))) return true;

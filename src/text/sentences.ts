@@ -136,7 +136,7 @@ function* tokenizedSentencesSteps(text: string, opts: SentenceOptions = {}): Ste
       // A break inside the last token (ICU's after the `?` of a URL) is no boundary, of it or of `t`.
       let crossed = false;
       for (; bi < breaks.length && breaks[bi] <= t.start; bi++) crossed ||= !last || breaks[bi] >= last.end;
-      if (crossed && last && !continuesAfter(last.text, t.text, current[current.length - 2]?.text, current[current.length - 3]?.text)) {
+      if (crossed && last && !continuesAfter(last.text, t.text, current[current.length - 2]?.text, current[current.length - 3]?.text, current[current.length - 4]?.text)) {
         for (let i = emit(current); i < current.length; i = emit(current, i)) yield;
         current = [];
       }

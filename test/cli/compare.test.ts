@@ -127,3 +127,18 @@ test('one-line errors: missing gold, one file, a bad value, a resampling flag wi
     assert.doesNotMatch(r.err, /\n\s+at /);
   }
 });
+
+test('evaluate and compare --out -: the JSON alone on stdout, no table after it; with --json refused (review 32 #5)', () => {
+  const ev = entrel('evaluate', '--gold', gold, '--pred', b, '--out', '-');
+  assert.equal(ev.code, 0, ev.err);
+  assert.equal(JSON.parse(ev.out).relations.strict.micro.tp, 36);
+  const cmp = entrel('compare', '--gold', gold, a, b, '--out', '/dev/stdout', '--samples', '10', '--trials', '10');
+  assert.equal(cmp.code, 0, cmp.err);
+  assert.deepEqual(JSON.parse(cmp.out).files, [a, b]);
+  for (const [command, ...args] of [['evaluate', '--gold', gold, '--pred', b], ['compare', '--gold', gold, a, b]]) {
+    const r = entrel(command, ...args, '--out', '-', '--json');
+    assert.equal(r.code, 1);
+    assert.equal(r.out, '');
+    assert.equal(r.err, 'entrel: --out - and --json both print the JSON to standard output: give one\n');
+  }
+});

@@ -139,11 +139,14 @@ describe('entrel extract: errors name what the user typed', () => {
     assert.match(r.err, /3 texts → standard output \(jsonl\)/);
   });
 
-  it('--in - whose first lines are JSON is refused as a file not named .jsonl is, though it cannot be looked into first', () => {
-    const r = extractWithStdin(Buffer.from('{"text": "Dan works for Acme Corp ."}\n{"text": "Ann lives in Paris ."}\n'), '--workers', '0', '--in', '-', '--out', '-');
-    assert.equal(r.code, 1);
-    assert.equal(r.out, '');
-    assert.match(r.err, /^entrel: \/dev\/stdin: looks like JSON/);
+  it('--in - tells JSON Lines from text by its first lines, as they come (it has no name to say); a JSON array is refused', () => {
+    const r = extractWithStdin(Buffer.from('{"text": "Dan works for Acme Corp .", "id": "a"}\n"Ann lives in Paris ."\n'), '--workers', '0', '--in', '-', '--out', '-');
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(r.out.trim().split('\n').map((l) => JSON.parse(l)).map((d) => [d.id, d.text]), [['a', 'Dan works for Acme Corp .'], ['line-2', 'Ann lives in Paris .']]);
+    const array = extractWithStdin(Buffer.from('[{"text": "Dan works for Acme Corp ."},\n {"text": "Ann lives in Paris ."}]\n'), '--workers', '0', '--in', '-', '--out', '-');
+    assert.equal(array.code, 1);
+    assert.equal(array.out, '');
+    assert.match(array.err, /^entrel: -: looks like JSON/);
   });
 
   it('a text on standard input over 1,000,000 characters is refused with what to do (was: an internal error from 600 MB)', () => {

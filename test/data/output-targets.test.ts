@@ -6,13 +6,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../../src/errors.js';
 import { writeAtomic, writeAtomicTogether } from '../../src/data/write.js';
 import { writeDirAtomic, writeFileAtomic } from '../../src/data/atomic.js';
+import { outputTarget } from '../../src/data/output-target.js';
 import { Diagnostics } from '../../src/data/diagnostics.js';
 import { documentFromTokens } from '../../src/data/corpus.js';
 import { writeCorpus } from '../../src/data/formats/index.js';
@@ -20,8 +21,20 @@ import { tmp } from './helpers.js';
 import { CHILD_LIMIT } from '../child-limit.js';
 
 const WRITE_TS = fileURLToPath(new URL('../../src/data/write.ts', import.meta.url));
+const MAIN_TS = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+/** The CLI from the sources, for `node --import tsx -e CLI ARGS`. */
+const CLI = `import {run} from ${JSON.stringify(MAIN_TS)}; process.exitCode = await run(['node', 'entrel', ...process.argv.slice(1)])`;
 const DOCS = [documentFromTokens('a', [{ tokens: ['Mary', 'works'], entities: [{ id: 'T1', type: 'Peop', start: 0, end: 1 }], relations: [] }])];
 const SCHEMA = { entityTypes: ['Peop'], relationTypes: [] };
+
+/** What descriptor `fd` of this process is open on, '' once closed. */
+function readlinkOr(fd: number): string {
+  try {
+    return readlinkSync(`/proc/self/fd/${fd}`);
+  } catch {
+    return '';
+  }
+}
 
 /** Runs `code` (an ES module body that may import write.ts as `W`) in a child, in `cwd`; its stdout and stderr. */
 function child(code: string, cwd: string) {
@@ -162,4 +175,60 @@ test('a write the file system takes only part of fails, and the previous version
     assert.match(r.stderr, /EFBIG|too large/, r.stderr);
     assert.equal(readFileSync(out, 'utf8'), 'PREVIOUS\n', `${call}: the previous version was replaced`);
   }
+});
+
+test("a descriptor path names a descriptor the process was given, or is refused: never one of the process's own (was: a crash or a hang writing into libuv's)", () => {
+  assert.throws(() => outputTarget('/dev/fd/200'), (e: unknown) => e instanceof UserError && e.message === '/dev/fd/200: cannot write: descriptor 200 is not open (a shell opens one with 200> FILE)');
+  // libuv's own: its event loop (an anon_inode) and the pipes whose both ends it holds.
+  const fds = readdirSync('/proc/self/fd').map(Number);
+  const twin = (fd: number) => fds.some((n) => n !== fd && readlinkOr(n) === readlinkOr(fd));
+  // (A pipe to another process, as tsx's to its esbuild, looks like one a shell gave: left out.)
+  const own = fds.filter((fd) => fd > 2 && (readlinkOr(fd).startsWith('anon_inode:') || (readlinkOr(fd).startsWith('pipe:') && twin(fd))));
+  assert.ok(own.length > 0, 'no descriptor of the process its own');
+  for (const fd of own) assert.throws(() => outputTarget(`/dev/fd/${fd}`), new RegExp(`descriptor ${fd} is one of entrel's own, not one it was given`), readlinkOr(fd));
+  // Given by the shell (`3> file`): written as it is.
+  const file = join(tmp(), 'given.txt');
+  const r = spawnSync('sh', ['-c', `"${process.execPath}" --import tsx --input-type=module -e "import * as W from '${WRITE_TS}'; await W.writeAtomic('/dev/fd/3', ['given\\\\n'])" 3> '${file}'`], { encoding: 'utf8', ...CHILD_LIMIT });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(readFileSync(file, 'utf8'), 'given\n');
+});
+
+test('a named pipe nobody reads yet: the writer waits for a reader, and Ctrl-C still ends it (was: "interrupted", then a process that never exited)', async () => {
+  const fifo = join(tmp(), 'no-reader.jsonl');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  const gold = join(tmp(), 'gold.jsonl');
+  await writeCorpus(DOCS, SCHEMA, gold, 'jsonl');
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CLI, 'convert', '--to', 'jsonl', gold, fifo]);
+  let err = '';
+  child.stderr.on('data', (b: Buffer) => (err += b));
+  await new Promise((resolve) => setTimeout(resolve, 3000)); // started, and waiting for the reader
+  child.kill('SIGINT');
+  const [code] = await Promise.race([once(child, 'exit'), new Promise<[string]>((resolve) => setTimeout(() => resolve(['hung']), 30_000))]);
+  if (code === 'hung') child.kill('SIGKILL');
+  assert.equal(code, 130, err);
+  assert.match(err, /interrupted \(SIGINT\)/);
+});
+
+test('a named pipe whose reader stops early: one line saying so, exit 1 (was: an internal error and a stack trace)', async () => {
+  const fifo = join(tmp(), 'early.jsonl');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  const big = join(tmp(), 'big.jsonl');
+  await writeCorpus(Array.from({ length: 3000 }, (_, i) => documentFromTokens(`d${i}`, [{ tokens: ['Mary', 'works', 'for', 'Acme', 'Corp', '.'], entities: [{ id: 'T1', type: 'Peop', start: 0, end: 1 }], relations: [] }])), SCHEMA, big, 'jsonl');
+  const reader = spawn('head', ['-c', '10', fifo], { stdio: ['ignore', 'ignore', 'ignore'] });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CLI, 'convert', '--to', 'jsonl', big, fifo, '--quiet'], { encoding: 'utf8', ...CHILD_LIMIT });
+  reader.kill();
+  assert.equal(r.status, 1, r.stderr);
+  assert.equal(r.stderr, `entrel: ${fifo}: cannot write: the reader closed the pipe (EPIPE)\n`);
+});
+
+test('the library writing to "-" whose reader went away rejects its promise, which the caller catches (was: an unhandled error event ending the process)', async () => {
+  const script = `import * as W from ${JSON.stringify(WRITE_TS)};
+    try { for (let i = 0; i < 50; i++) await W.writeAtomic('-', ['x'.repeat(1 << 20)]); } catch (e) { process.stderr.write('caught ' + e.message); }`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
+  let err = '';
+  child.stderr.on('data', (b: Buffer) => (err += b));
+  child.stdout.once('data', () => child.stdout.destroy());
+  const [code] = await once(child, 'exit');
+  assert.equal(code, 0, err);
+  assert.equal(err, 'caught -: cannot write: the reader closed the pipe (EPIPE)');
 });

@@ -85,6 +85,21 @@ test('German ordinals and dates, and common German, Spanish and French abbreviat
     assert.equal(sentences(text).length, 2, text);
 });
 
+test('English numbers before a month or a name still end a sentence; a German date with a month English shares needs a German word before its ordinal (review 32 #6)', () => {
+  const english: [string, string[]][] = [
+    ['I am 30. Peter is 28.', ['I am 30.', 'Peter is 28.']],
+    ['The vote was 52 to 48. June is next.', ['The vote was 52 to 48.', 'June is next.']],
+    ['He finished 10. May was a better month.', ['He finished 10.', 'May was a better month.']],
+    ['Sales rose from 12 to 31. March figures follow.', ['Sales rose from 12 to 31.', 'March figures follow.']],
+    ['I am 30. April is 28.', ['I am 30.', 'April is 28.']],
+    ['The score was 3 to 10. Aug. 5 was the final.', ['The score was 3 to 10.', 'Aug. 5 was the final.']],
+  ];
+  for (const [text, want] of english) assert.deepEqual(sentences(text), want, text);
+  assert.equal(sentences('I am 30. Peter is 28. The vote was 52 to 48. June is next.').length, 4);
+  for (const text of ['Er kam am 3. April 1990 nach Bonn.', 'Die Frist läuft bis 30. Nov. 2024.', 'Am 1. August begann es.', 'Er blieb vom 2. September an.', 'Montag, den 3. August war heiß.'])
+    assert.deepEqual(sentences(text, { locale: 'de' }), [text]);
+});
+
 test("AP's dash `_` after a dateline or a quote does not start a sentence", () => {
   // CoNLL04 writes `COLUMBIA, S.C. _ Jesse Jackson…` and `"…time." _ Dallas resident…` as one sentence.
   assert.deepEqual(sentences('COLUMBIA, S.C. _ Jesse Jackson spoke. "A long time." _ Danny Veno, a resident. SOLEDAD, Calif. _ A parole.'), [

@@ -17,6 +17,7 @@ import { addDataFlags, addLabelStudioFlag, pairedOptions, type DataFlags } from 
 import { addResampleFlags, resampleOptions, type ResampleFlags } from './resample-flags.js';
 import { withBars } from '../progress.js';
 import { progressLogOption } from '../progress-log.js';
+import { reportToStandardOutput } from '../standard-output.js';
 
 interface CompareFlags extends DataFlags, ResampleFlags {
   gold?: string;
@@ -39,10 +40,12 @@ export function compareCommand(): Command {
     .option('--trials <n>', 'approximate randomization shuffles (default 10000)', positiveInteger)
     .option('--paper-compat', 'score as the authors\' evaluator does (reference spec §4.2)')
     .option('--json', 'print the comparison as JSON')
-    .option('--out <file>', 'also write the JSON comparison to this file')
+    .option('--out <file>', 'also write the JSON comparison to this file (- for standard output, instead of the table)')
     .addOption(progressLogOption());
   return addResampleFlags(cmd).action(async (files: string[], flags: CompareFlags) => {
     if (!flags.gold) throw new UserError('compare needs --gold FILE');
+    // `--out -` puts the JSON on stdout: the table after it would make it unreadable (review 32 #5).
+    const tableless = reportToStandardOutput(flags.out, flags.json);
     if (files.length < 2) throw new UserError(`compare needs at least two prediction files, the baseline first (got ${files.length})`);
     // A types file read beside an input is an input too.
     if (flags.out) refuseOverwritingInputs([flags.out], [flags.types, ...(await Promise.all([flags.gold, ...files].map((f) => inputFiles(f)))).flat()]);
@@ -68,6 +71,6 @@ export function compareCommand(): Command {
     const json = { gold: flags.gold, files, paperCompat: flags.paperCompat === true, ...(paperCompatGold ? { paperCompatGold } : {}), ...comparison };
     if (flags.out) await writeAtomic(flags.out, [JSON.stringify(json, null, 2) + '\n']);
     if (flags.json) printJson(json);
-    else process.stdout.write(`Gold: ${flags.gold}${flags.paperCompat ? ' (scored as the authors\' evaluator does, --paper-compat)' : ''}\n\n${formatComparison(comparison, files)}`);
+    else if (!tableless) process.stdout.write(`Gold: ${flags.gold}${flags.paperCompat ? ' (scored as the authors\' evaluator does, --paper-compat)' : ''}\n\n${formatComparison(comparison, files)}`);
   });
 }

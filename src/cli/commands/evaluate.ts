@@ -26,6 +26,7 @@ import { reportPaperCompat, type PaperCompatCounts } from './paper-compat-change
 import { withBars, type CommandBars } from '../progress.js';
 import { withInterrupts } from '../interrupt.js';
 import { progressLogOption } from '../progress-log.js';
+import { reportToStandardOutput } from '../standard-output.js';
 
 interface EvalFlags extends DataFlags, ResampleFlags {
   bootstrap?: number | true;
@@ -50,7 +51,7 @@ export function evaluateCommand(): Command {
   addLabelStudioFlag(addDataFlags(cmd), '--pred, if a Label Studio file (--gold is read from its annotations)')
     .option('--paper-compat', 'reproduce the authors\' evaluation quirks (reference spec §4.2)')
     .option('--json', 'print the report as JSON')
-    .option('--out <file>', 'also write the JSON report to this file')
+    .option('--out <file>', 'also write the JSON report to this file (- for standard output, instead of the table)')
     .option('--errors', 'break the strict false positives and negatives down by kind (type, boundary, direction, …), with confusion matrices')
     .option('--error-examples <n>', `examples shown per error category with --errors (default ${DEFAULT_ERROR_EXAMPLES}; 0 = none)`, nonNegativeInteger)
     .option('--thresholds [list]', 'with --data: strict relation P/R/F1 at each relation threshold (comma-separated, in [0, 1]; default 0,0.1,…,0.9), to choose --threshold on dev data', thresholdList)
@@ -60,6 +61,8 @@ export function evaluateCommand(): Command {
   return addResampleFlags(cmd, ' (with --bootstrap)')
     .action(async (flags: EvalFlags) => {
       if (flags.errorExamples !== undefined && !flags.errors) throw new UserError('--error-examples needs --errors');
+      // `--out -` puts the JSON on stdout: the table after it would make it unreadable (review 32 #5).
+      const tableless = reportToStandardOutput(flags.out, flags.json);
       let resample: ResampleOptions | undefined;
       if (flags.bootstrap === undefined) refuseUnusedResampleFlags(flags, '--bootstrap');
       else resample = { ...resampleOptions(flags), samples: flags.bootstrap === true ? undefined : flags.bootstrap };
@@ -74,7 +77,7 @@ export function evaluateCommand(): Command {
       const json = { ...report, ...analyses };
       if (flags.out) await writeAtomic(flags.out, [JSON.stringify(json, null, 2) + '\n']);
       if (flags.json) printJson(json);
-      else {
+      else if (!tableless) {
         process.stdout.write(formatReport(report) + '\n');
         if (intervals) process.stdout.write(formatIntervals(intervals) + '\n');
         if (thresholds) process.stdout.write(formatThresholds(thresholds) + '\n');

@@ -107,7 +107,7 @@ export function extractCommand(): Command {
         if (!flags.out) throw new UserError('--in needs --out FILE (or --out - for JSON Lines on standard output)');
         refuseOverwritingInputs(extractionFiles(flags.out, flags.format ?? formatFromName(flags.out)), [flags.in, ...(flags.model ?? [])]);
         // `-`: standard input, read as it comes (inputs.ts reads a pipe without looking ahead).
-        const [input, out] = [flags.in === '-' ? '/dev/stdin' : flags.in, flags.out];
+        const [input, out] = [flags.in, flags.out];
         return withInterrupts(() => extractFile(input, out, flags.format ?? formatFromName(out), options, flags));
       }
       if (flags.out || flags.format) throw new UserError('--out and --format go with --in FILE');
@@ -184,7 +184,7 @@ function formatFromName(out: string): OutputFormat {
 async function extractFile(input: string, out: string, format: OutputFormat, options: ExtractOptions, flags: ExtractFlags): Promise<void> {
   let total: number;
   try {
-    total = statSync(input).size;
+    total = input === '-' ? 0 : statSync(input).size;
   } catch (e) {
     throw new UserError(`cannot read: ${(e as NodeJS.ErrnoException).code ?? e}`, { file: input });
   }

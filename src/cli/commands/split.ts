@@ -28,6 +28,7 @@ import { formatTable, printJson, printWarnings } from '../output.js';
 import { integer } from './arg-values.js';
 import { addDataFlags, checkedCorpusOptions, type DataFlags } from './data-options.js';
 import { progressLogOption } from '../progress-log.js';
+import { writesStandardOutput } from '../../data/output-target.js';
 
 /** `0.1` is a fraction of the documents, `200` a count of them, `0` none. */
 function partSize(v: string): PartSize {
@@ -86,6 +87,8 @@ export function splitCommand(): Command {
     .option('--json', 'print the summary as JSON')
     .addOption(progressLogOption())
     .action(async (file: string, flags: SplitFlags, cmd: Command) => {
+      // `-` is standard output elsewhere: not a directory named `-` (review 32 #9).
+      if (writesStandardOutput(flags.out)) throw new UserError('cannot write the split to standard output: it is a directory (its parts and split.json), give its path', { file: flags.out });
       // Refused before the corpus is read: bad id lists, a format entrel cannot write, outputs over inputs, a brat part holding other files.
       const lists = await idLists(flags, cmd);
       const from = flags.format ?? (await detectFormat(file));
