@@ -5,11 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBar } from '../../src/train/progress.js';
-import { tempDir } from '../temp-dir.js';
+import { bigCorpus, untilStaging } from './big-corpus.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const script = `import {run} from ${JSON.stringify(join(root, 'src', 'cli', 'main.ts'))}; process.exitCode = await run(['node', 'entrel', ...process.argv.slice(1)])`;
@@ -39,22 +38,14 @@ test('on TERM=dumb a bar is plain lines, 5 s apart, without escape sequences', (
 });
 
 test('Ctrl-C on TERM=dumb: "interrupted", and no escape sequence on stderr at all', { timeout: 300_000 }, async () => {
-  const dir = tempDir('entrel-dumb-');
-  const input = join(dir, 'in.jsonl');
-  const tokens = [[0, 6], [7, 12], [13, 16], [17, 21], [22, 24], [25, 31], [32, 33]];
-  const line = (i: number) => JSON.stringify({ id: `d${i}`, text: 'Person works for Acme in Boston .', sentences: [{ tokens, entities: [], relations: [] }] });
-  writeFileSync(input, Array.from({ length: 20_000 }, (_, i) => line(i)).join('\n') + '\n');
+  const { dir, input } = bigCorpus(20_000);
   // stderr, a pipe, passes for a terminal (fake-tty.ts): a dumb one.
   const args = ['--import', 'tsx', '--import', join(root, 'test', 'cli', 'fake-tty.ts'), '--input-type=module', '-e', script, '--', 'convert', '--to', 'brat', input, join(dir, 'out')];
   const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, TERM: 'dumb' }, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr.on('data', (b: Buffer) => (err += b));
   const closed = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
-  const t0 = Date.now();
-  while (!readdirSync(dir).some((f) => f.startsWith('out.tmp-'))) {
-    assert.ok(child.exitCode === null && Date.now() - t0 < 120_000, `no temporary output: ${err}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await untilStaging(dir, child, () => err);
   child.kill('SIGINT');
   assert.equal(await closed, 130, err);
   assert.match(err, /entrel: interrupted \(SIGINT\)/);

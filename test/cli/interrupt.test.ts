@@ -10,6 +10,7 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from '../temp-dir.js';
+import { bigCorpus } from './big-corpus.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'bin', 'entrel.js');
@@ -111,19 +112,8 @@ test('Ctrl-C during extract --in leaves neither the output nor its temporary fil
   assert.equal(existsSync(out), false);
 });
 
-/** A JSONL corpus of `n` one-sentence documents in a new directory, big enough to interrupt its writing. */
-function corpus(n: number): { dir: string; input: string } {
-  const dir = tempDir('entrel-int-');
-  const input = join(dir, 'in.jsonl');
-  const tokens = [[0, 6], [7, 12], [13, 16], [17, 21], [22, 24], [25, 31], [32, 33]];
-  const entities = [{ id: 'T1', type: 'Peop', start: 0, end: 1 }, { id: 'T2', type: 'Org', start: 3, end: 4 }, { id: 'T3', type: 'Loc', start: 5, end: 6 }];
-  const line = (i: number) => JSON.stringify({ id: `d${i}`, text: 'Person works for Acme in Boston .', sentences: [{ tokens, entities, relations: [{ type: 'Work_For', head: 'T1', tail: 'T2' }] }] });
-  writeFileSync(input, Array.from({ length: n }, (_, i) => line(i)).join('\n') + '\n');
-  return { dir, input };
-}
-
 test('Ctrl-C during a brat output leaves neither it nor its temporary directory', { timeout: 300_000 }, async () => {
-  const { dir, input } = corpus(20_000);
+  const { dir, input } = bigCorpus(20_000);
   await withRun(['convert', '--to', 'brat', input, join(dir, 'out')], async (run) => {
     await until(run, 'temporary directory', () => readdirSync(dir).some((f) => f.startsWith('out.tmp-')));
     const { code, err } = await interrupt(run);
@@ -133,7 +123,7 @@ test('Ctrl-C during a brat output leaves neither it nor its temporary directory'
 });
 
 test('Ctrl-C during split leaves no part: the parts are moved into DIR together or not at all', { timeout: 300_000 }, async () => {
-  const { dir, input } = corpus(120_000);
+  const { dir, input } = bigCorpus(120_000);
   const out = join(dir, 'split');
   await withRun(['split', input, '--out', out], async (run) => {
     // The first part written, wherever this version writes it first.

@@ -6,40 +6,26 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Interrupted } from '../../src/errors.js';
 import { interruptedExitCode, withInterrupts } from '../../src/cli/interrupt.js';
 import { tempDir } from '../temp-dir.js';
+import { bigCorpus, untilStaging } from './big-corpus.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const script = `import {run} from ${JSON.stringify(join(root, 'src', 'cli', 'main.ts'))}; process.exitCode = await run(['node', 'entrel', ...process.argv.slice(1)])`;
 const argsOf = (args: string[]) => ['--import', 'tsx', '--input-type=module', '-e', script, '--', ...args];
 
-/** A JSONL corpus of `n` one-sentence documents, big enough to signal its conversion while it is written. */
-function corpus(dir: string, n: number): string {
-  const input = join(dir, 'in.jsonl');
-  const tokens = [[0, 6], [7, 12], [13, 16], [17, 21], [22, 24], [25, 31], [32, 33]];
-  const entities = [{ id: 'T1', type: 'Peop', start: 0, end: 1 }, { id: 'T2', type: 'Org', start: 3, end: 4 }];
-  const line = (i: number) => JSON.stringify({ id: `d${i}`, text: 'Person works for Acme in Boston .', sentences: [{ tokens, entities, relations: [{ type: 'Work_For', head: 'T1', tail: 'T2' }] }] });
-  writeFileSync(input, Array.from({ length: n }, (_, i) => line(i)).join('\n') + '\n');
-  return input;
-}
-
 test('SIGTERM ends convert with 143 (not Ctrl-C\'s 130), its partial output removed, its progress log "interrupted"', { timeout: 300_000 }, async () => {
-  const dir = tempDir('entrel-signal-');
-  const input = corpus(dir, 20_000);
+  const { dir, input } = bigCorpus(20_000);
   const log = join(dir, 'progress.jsonl');
   const child = spawn(process.execPath, argsOf(['convert', '--to', 'brat', input, join(dir, 'out'), '--progress-log', log]), { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr.on('data', (b: Buffer) => (err += b));
   const closed = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
-  const t0 = Date.now();
-  while (!readdirSync(dir).some((f) => f.startsWith('out.tmp-'))) {
-    assert.ok(child.exitCode === null && Date.now() - t0 < 120_000, `no temporary output: ${err}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await untilStaging(dir, child, () => err);
   child.kill('SIGTERM');
   assert.equal(await closed, 143, err);
   assert.match(err, /entrel: interrupted \(SIGTERM\)/);
